@@ -1,0 +1,99 @@
+# dconn - build, test and benchmark. Everything lands in build/.
+#   make            the examples, the CLI and the tools
+#   make demo       the pets demo
+#   make test       every test; ends with "N passed, N failed"
+#   make toml-test  the TOML 1.0 compliance suite (../shared/toml-test)
+#   make asan | tsan | valgrind | bench | install PREFIX=/usr/local
+
+CC      ?= cc
+CXX     ?= c++
+CLANG   ?= clang
+CLANGXX ?= clang++
+PREFIX  ?= /usr/local
+B       := build
+TOML_TEST_DIR ?= ../shared/toml-test
+
+SQLITE_OK := $(shell pkg-config --exists sqlite3 2>/dev/null && echo yes)
+SQLITE_CFLAGS := $(shell pkg-config --cflags sqlite3 2>/dev/null)
+SQLITE_LIBS := $(shell pkg-config --libs sqlite3 2>/dev/null)
+
+WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Werror
+CWARN   := -std=c99 $(WARN) -Wstrict-prototypes -Wmissing-prototypes
+CXXWARN := -Wall -Wextra -pedantic -Wshadow -Wconversion -Werror
+CFLAGS_TEST := $(CWARN) -g -O1 $(SQLITE_CFLAGS)
+LIBS    := $(SQLITE_LIBS) -pthread -lm
+
+HEADER  := dconn.h
+TEST_SRC := tests/test_main.c $(wildcard tests/test_*.c) tests/dtest.h tests/test_alloc.h
+
+.PHONY: all test demo toml-test toml-decoder asan tsan valgrind bench install clean check-sqlite
+
+all: check-sqlite $(B)/toml-decoder
+
+check-sqlite:
+ifneq ($(SQLITE_OK),yes)
+	@echo "dconn needs SQLite's development files, found through pkg-config: install libsqlite3-dev (Debian/Ubuntu), sqlite-devel (Fedora) or sqlite3 (Homebrew), and pkg-config." >&2; exit 1
+endif
+
+$(B):
+	@mkdir -p $(B)
+
+# --- tests -------------------------------------------------------------------
+$(B)/test-gcc: $(TEST_SRC) $(HEADER) | $(B)
+	gcc $(CFLAGS_TEST) -o $@ tests/test_main.c $(LIBS)
+
+$(B)/test-clang: $(TEST_SRC) $(HEADER) | $(B)
+	$(CLANG) $(CFLAGS_TEST) -o $@ tests/test_main.c $(LIBS)
+
+$(B)/test-cpp11: tests/test_cpp.cc tests/dtest.h $(HEADER) | $(B)
+	g++ -std=c++11 $(CXXWARN) -g $(SQLITE_CFLAGS) -o $@ tests/test_cpp.cc $(LIBS)
+
+$(B)/test-cpp20: tests/test_cpp.cc tests/dtest.h $(HEADER) | $(B)
+	$(CLANGXX) -std=c++20 $(CXXWARN) -g $(SQLITE_CFLAGS) -o $@ tests/test_cpp.cc $(LIBS)
+
+TEST_BINS := $(B)/test-gcc $(B)/test-clang $(B)/test-cpp11 $(B)/test-cpp20
+
+test: check-sqlite $(TEST_BINS)
+	@sh tests/run_all.sh $(TEST_BINS)
+
+# --- sanitizers ----------------------------------------------------------------
+$(B)/test-asan: $(TEST_SRC) $(HEADER) | $(B)
+	$(CLANG) $(CWARN) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer $(SQLITE_CFLAGS) -o $@ tests/test_main.c $(LIBS)
+
+asan: check-sqlite $(B)/test-asan
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run_all.sh $(B)/test-asan
+
+valgrind: check-sqlite $(B)/test-gcc
+	@sh tests/run_all.sh "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all $(B)/test-gcc"
+
+# --- TOML compliance -------------------------------------------------------
+toml-decoder: $(B)/toml-decoder
+$(B)/toml-decoder: tests/toml_decoder.c $(HEADER) | $(B)
+	$(CC) $(CWARN) -O2 -o $@ tests/toml_decoder.c -lm
+
+toml-test: $(B)/toml-decoder
+	@test -f $(TOML_TEST_DIR)/run.py || { echo "toml-test suite not found at $(TOML_TEST_DIR) (set TOML_TEST_DIR)" >&2; exit 1; }
+	python3 $(TOML_TEST_DIR)/run.py --decoder $(B)/toml-decoder
+
+# --- demo and bench ------------------------------------------------------------
+$(B)/toml-demo: examples/toml_demo.c $(HEADER) | $(B)
+	$(CC) $(CWARN) -O2 -o $@ examples/toml_demo.c -lm
+
+demo: $(B)/toml-demo
+	cd examples && ../$(B)/toml-demo demo_secrets.toml
+
+$(B)/bench: tests/bench.c $(HEADER) | $(B)
+	$(CC) -std=c99 $(WARN) -O2 $(SQLITE_CFLAGS) -o $@ tests/bench.c $(LIBS)
+
+bench: check-sqlite $(B)/bench
+	@$(B)/bench
+
+# --- install -------------------------------------------------------------------
+install:
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 dconn.h $(DESTDIR)$(PREFIX)/include/dconn.h
+	printf 'prefix=%s\nincludedir=$${prefix}/include\n\nName: dconn\nDescription: named data connections, secrets and a query cache (header-only)\nVersion: %s\nRequires.private: sqlite3\nCflags: -I$${includedir}\nLibs: -pthread\n' \
+	  "$(PREFIX)" "$$(sed -n 's/^#define DCONN_VERSION_STRING "\(.*\)"/\1/p' dconn.h)" > $(DESTDIR)$(PREFIX)/lib/pkgconfig/dconn.pc
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,71 @@
+/* dtest.h - the project's small test harness (C99, also valid C++).
+   A test is a `static void name(void)`; CHECK_* report and continue,
+   REQUIRE returns from the test. Failures print file:line, the expression
+   and both values. The run ends with the line "N passed, N failed". */
+#ifndef DTEST_H
+#define DTEST_H
+
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+
+typedef struct dtest_case { const char *name; void (*fn)(void); } dtest_case;
+
+static int dtest_failures;      /* failed checks in the current test */
+static const char *dtest_current;
+
+static void dtest_report(const char *file, int line, const char *what) {
+    if (!dtest_failures) fprintf(stdout, "FAIL %s\n", dtest_current);
+    dtest_failures++;
+    fprintf(stdout, "  %s:%d: %s\n", file, line, what);
+}
+
+#define DTEST_BUF 2048
+#define CHECK(cond) do { if (!(cond)) dtest_report(__FILE__, __LINE__, "CHECK(" #cond ")"); } while (0)
+#define REQUIRE(cond) do { if (!(cond)) { dtest_report(__FILE__, __LINE__, "REQUIRE(" #cond ")"); return; } } while (0)
+#define CHECK_EQ_INT(a, b) do { long long dtest_a = (long long)(a), dtest_b = (long long)(b); \
+    if (dtest_a != dtest_b) { char dtest_m[DTEST_BUF]; \
+        snprintf(dtest_m, sizeof dtest_m, "%s == %s: %lld != %lld", #a, #b, dtest_a, dtest_b); \
+        dtest_report(__FILE__, __LINE__, dtest_m); } } while (0)
+#define CHECK_EQ_DBL(a, b) do { double dtest_a = (double)(a), dtest_b = (double)(b); \
+    if (!(dtest_a == dtest_b)) { char dtest_m[DTEST_BUF]; \
+        snprintf(dtest_m, sizeof dtest_m, "%s == %s: %.17g != %.17g", #a, #b, dtest_a, dtest_b); \
+        dtest_report(__FILE__, __LINE__, dtest_m); } } while (0)
+#define CHECK_STR(a, b) do { const char *dtest_a = (a), *dtest_b = (b); \
+    if (!dtest_a || !dtest_b || strcmp(dtest_a, dtest_b) != 0) { char dtest_m[DTEST_BUF]; \
+        snprintf(dtest_m, sizeof dtest_m, "%s == %s:\n    got:  \"%s\"\n    want: \"%s\"", #a, #b, \
+                 dtest_a ? dtest_a : "(null)", dtest_b ? dtest_b : "(null)"); \
+        dtest_report(__FILE__, __LINE__, dtest_m); } } while (0)
+#define CHECK_CONTAINS(hay, needle) do { const char *dtest_h = (hay), *dtest_n = (needle); \
+    if (!dtest_h || !dtest_n || !strstr(dtest_h, dtest_n)) { char dtest_m[DTEST_BUF]; \
+        snprintf(dtest_m, sizeof dtest_m, "%s contains %s:\n    text:   \"%s\"\n    needle: \"%s\"", #hay, #needle, \
+                 dtest_h ? dtest_h : "(null)", dtest_n ? dtest_n : "(null)"); \
+        dtest_report(__FILE__, __LINE__, dtest_m); } } while (0)
+#define CHECK_NOT_CONTAINS(hay, needle) do { const char *dtest_h = (hay), *dtest_n = (needle); \
+    if (dtest_h && dtest_n && strstr(dtest_h, dtest_n)) { char dtest_m[DTEST_BUF]; \
+        snprintf(dtest_m, sizeof dtest_m, "%s must not contain %s:\n    text:   \"%s\"\n    needle: \"%s\"", #hay, #needle, \
+                 dtest_h, dtest_n); \
+        dtest_report(__FILE__, __LINE__, dtest_m); } } while (0)
+
+/* Runs the tests whose name contains argv[1] (all without an argument). */
+static int dtest_run(const dtest_case *const *groups, const size_t *counts, size_t ngroups, int argc, char **argv) {
+    int passed = 0, failed = 0;
+    size_t g, i;
+    const char *filter = argc > 1 ? argv[1] : NULL;
+    for (g = 0; g < ngroups; g++) {
+        for (i = 0; i < counts[g]; i++) {
+            const dtest_case *tc = &groups[g][i];
+            if (filter && !strstr(tc->name, filter)) continue;
+            dtest_current = tc->name;
+            dtest_failures = 0;
+            tc->fn();
+            if (dtest_failures) failed++;
+            else { passed++; fprintf(stdout, "ok %s\n", tc->name); }
+            fflush(stdout);
+        }
+    }
+    fprintf(stdout, "%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
+
+#endif

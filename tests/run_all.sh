@@ -1,0 +1,23 @@
+#!/bin/sh
+# Runs each test command given as an argument, shows its output, and ends
+# with one line: the sums of their "N passed, N failed" lines. A command
+# that crashes or prints no summary counts as one failure.
+total_p=0; total_f=0; status=0
+mkdir -p build
+for cmd in "$@"; do
+  log=build/last-test.log
+  echo "== $cmd"
+  sh -c "$cmd" > "$log" 2>&1; rc=$?
+  grep -v '^ok ' "$log" | grep -v -E '^[0-9]+ passed, [0-9]+ failed$'
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+  if [ -z "$line" ]; then
+    echo "   $cmd exited with $rc and printed no summary"
+    total_f=$((total_f + 1)); status=1; continue
+  fi
+  p=${line%% passed*}; f=${line#*, }; f=${f%% failed*}
+  echo "   $line"
+  total_p=$((total_p + p)); total_f=$((total_f + f))
+  if [ "$rc" -ne 0 ]; then status=1; [ "$f" -eq 0 ] && total_f=$((total_f + 1)); fi
+done
+echo "$total_p passed, $total_f failed"
+exit $status

@@ -225,6 +225,360 @@ DCONN_API const dconn_toml_value *dconn_toml_at(const dconn_toml_value *v, size_
 DCONN_API int dconn_toml_line(const dconn_toml_value *v);
 DCONN_API const char *dconn_toml_file(const dconn_toml_value *v);
 
+/* >>secrets and context ------------------------------------------------------ */
+
+typedef struct dconn_ctx dconn_ctx;            /* everything lives here: no globals */
+typedef struct dconn_conn dconn_conn;          /* a named, shared connection */
+typedef struct dconn_result dconn_result;      /* an immutable, refcounted query result */
+typedef struct dconn_session dconn_session;    /* a transaction holding one handle */
+
+enum { DCONN_LOG_ERROR = 1, DCONN_LOG_WARN = 2, DCONN_LOG_INFO = 3, DCONN_LOG_DEBUG = 4 };
+
+/* Receives the library's log lines (never holding a password). Silent by
+   default; dconn_log_stderr prints "dconn: warning: ..." lines. */
+typedef void (*dconn_log_fn)(int level, const char *message, void *user_data);
+DCONN_API void dconn_log_stderr(int level, const char *message, void *user_data);
+
+/* A monotonic clock in nanoseconds, and a sleep; tests inject both. */
+typedef int64_t (*dconn_clock_fn)(void *user_data);
+typedef void (*dconn_sleep_fn)(int64_t nanoseconds, void *user_data);
+
+/* An allocator for one context; NULL fields fall back to DCONN_MALLOC etc. */
+typedef struct dconn_allocator {
+    void *(*alloc_fn)(size_t size, void *user_data);
+    void *(*realloc_fn)(void *ptr, size_t size, void *user_data);
+    void (*free_fn)(void *ptr, void *user_data);
+    void *user_data;
+} dconn_allocator;
+
+#define DCONN_CACHE_OFF (-1)
+
+/* Context options. All zero (or a NULL pointer) means every default.
+   Durations are strings in the TTL grammar ("10m", "1h30m", "500ms", "0",
+   "forever"; a bare number is seconds). Fields are in the order people
+   set them, as C++20 designated initializers require. */
+typedef struct dconn_options {
+    const char *secrets_path;     /* "a.toml:b.toml" replaces the search list (else $DCONN_SECRETS, else the four defaults) */
+    const char *home_dir;         /* for ~/.streamlit and ~/.dconn (default: $HOME) */
+    const char *project_dir;      /* for ./.streamlit and ./.dconn (default: the current directory) */
+    const char *reload_interval;  /* how often secrets files are re-checked: NULL = "1s", "0" = every call, "never" */
+    const char *default_ttl;      /* query results' TTL when neither query nor connection sets one: NULL = forever */
+    int64_t cache_max_entries;    /* 0 = 10000; DCONN_CACHE_OFF = no query cache */
+    int64_t cache_max_bytes;      /* 0 = 256 MiB of accounted result memory */
+    int retry_attempts;           /* attempts for transient errors: 0 = 3; 1 = never retry */
+    const char *retry_backoff;    /* first wait, doubled each retry, with jitter: NULL = "50ms" */
+    int stale_on_error;           /* 1: when refreshing an expired result fails, serve the old one */
+    int keep_cache_on_write;      /* 1: dconn_exec and commits do not drop the connection's cached results */
+    dconn_log_fn log;
+    void *log_user_data;
+    dconn_clock_fn clock;         /* default: the monotonic clock */
+    void *clock_user_data;
+    dconn_sleep_fn sleep;         /* default: a real sleep */
+    void *sleep_user_data;
+    const dconn_allocator *allocator;   /* default: DCONN_MALLOC/REALLOC/FREE */
+} dconn_options;
+
+/* Opens a context: registers the built-in drivers; secrets are read
+   lazily at the first call that needs them, so a missing file is never an
+   error here. Returns NULL with `err` filled (a bad option, no memory).
+   Close with dconn_close(). */
+DCONN_API dconn_ctx *dconn_open(const dconn_options *options, dconn_error *err);
+
+/* Closes every connection (whoever still holds it), frees the cache and
+   the secrets. Results still referenced stay valid until released. NULL ok. */
+DCONN_API void dconn_close(dconn_ctx *ctx);
+
+/* Secrets getters: a dotted path into the merged secrets
+   ("connections.pets_db.url"), and a default returned when no file exists,
+   the key is missing or of another type. Never fail. The returned string
+   lives until dconn_close. */
+DCONN_API const char *dconn_secret_string(dconn_ctx *ctx, const char *path, const char *def);
+DCONN_API int64_t dconn_secret_int(dconn_ctx *ctx, const char *path, int64_t def);
+DCONN_API double dconn_secret_float(dconn_ctx *ctx, const char *path, double def);
+DCONN_API int dconn_secret_bool(dconn_ctx *ctx, const char *path, int def);
+
+/* Loads (or re-checks) the secrets files now and reports a bad file as an
+   error (the getters above only log it). */
+DCONN_API dconn_status dconn_secrets_check(dconn_ctx *ctx, dconn_error *err);
+
+/* The files in the search list, highest precedence last, and whether each
+   exists: for "where did this come from" displays. Returns the count. */
+DCONN_API size_t dconn_secrets_files(dconn_ctx *ctx, const char **paths, int *exists, size_t max);
+
+/* Writes the merged [connections.NAME] section (or all secrets when name is
+   NULL) as TOML-like lines "key = value  # file:line", with passwords,
+   tokens, secrets and URL passwords masked as "***". Returns the bytes
+   *out is a new string: free it with dconn_free(). */
+DCONN_API dconn_status dconn_secrets_describe(dconn_ctx *ctx, const char *name, char **out, dconn_error *err);
+
+/* Frees a string the library returned (dconn_secrets_describe,
+   dconn_result_format). It was allocated with DCONN_MALLOC, never with
+   a context's allocator. NULL ok. */
+DCONN_API void dconn_free(void *p);
+
+/* >>config --------------------------------------------------------------------- */
+
+/* Masks the password of a URL: "postgresql://me:***@h/db". Writes at most
+   `cap` bytes including the NUL; returns the full length needed. */
+DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap);
+
+/* Parses a TTL/duration ("10m", "1h30m", "1.5h", "2 days", "500ms", "3600",
+   "forever", "0"). Stores nanoseconds in *out (-1 for forever, 0 for
+   off). DCONN_ECONFIG with the grammar in the message on bad input. */
+DCONN_API dconn_status dconn_ttl_parse(const char *text, int64_t *out, dconn_error *err);
+
+/* >>registry ------------------------------------------------------------------- */
+
+/* Options for dconn_connect. All optional; zero = default. */
+typedef struct dconn_connect_options {
+    const char *url;              /* overrides the secrets' url */
+    const char *settings;         /* TOML text, highest precedence key by key:
+                                     "database = 'x.db'\n[connect_args]\ntimeout = 5" */
+    const char *ttl;              /* connection lifetime: after it, the next use reconnects */
+    const char *query_ttl;        /* default TTL for this connection's queries */
+    void *opaque;                 /* handed to the driver; not part of the identity */
+} dconn_connect_options;
+
+/* Returns the connection called `name` (or "env:VAR": the name is read from
+   that environment variable). `type` may be NULL: then a name that is a
+   registered type, the section's `type` key, or the url's scheme decides.
+   The same type and merged settings return the same connection with one
+   more reference: release it with dconn_release(). NULL with `err` filled
+   on failure: an unknown name lists the connections found and every file
+   searched; an unknown type lists the registered drivers. */
+DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char *type,
+                                    const dconn_connect_options *options, dconn_error *err);
+
+/* Drops one reference. The connection closes when the last is gone (or
+   at dconn_close). NULL ok. */
+DCONN_API void dconn_release(dconn_conn *conn);
+
+/* Drops the connection's handles now: queries running keep theirs until
+   they finish, the next use opens new ones. */
+DCONN_API dconn_status dconn_reset(dconn_conn *conn, dconn_error *err);
+
+/* Opens a handle and runs the driver's health check. */
+DCONN_API dconn_status dconn_ping(dconn_conn *conn, dconn_error *err);
+
+/* The connection's name, resolved type (driver name), and its URL with the
+   password masked ("" when it has none). Valid while the connection is. */
+DCONN_API const char *dconn_conn_name(const dconn_conn *conn);
+DCONN_API const char *dconn_conn_type(const dconn_conn *conn);
+DCONN_API const char *dconn_conn_url(const dconn_conn *conn);
+
+/* >>driver ---------------------------------------------------------------------- */
+
+/* Cell and parameter types, SQLite's five. */
+typedef enum dconn_type {
+    DCONN_NULL = 0,
+    DCONN_INT,
+    DCONN_REAL,
+    DCONN_TEXT,
+    DCONN_BLOB
+} dconn_type;
+
+/* A typed value: a query parameter (positional when `name` is NULL, else
+   named ":owner", "@owner" or "$owner"). Built with the constructors
+   below; text and blobs are borrowed, not copied, until the call returns. */
+typedef struct dconn_value {
+    dconn_type type;
+    const char *name;
+    int64_t i;
+    double d;
+    const void *p;      /* text (UTF-8) or blob bytes */
+    size_t n;           /* their length in bytes */
+} dconn_value;
+
+static inline dconn_value dconn_null(void) {
+    dconn_value v;
+    v.type = DCONN_NULL; v.name = 0; v.i = 0; v.d = 0; v.p = 0; v.n = 0;
+    return v;
+}
+static inline dconn_value dconn_int(int64_t i) { dconn_value v = dconn_null(); v.type = DCONN_INT; v.i = i; return v; }
+static inline dconn_value dconn_real(double d) { dconn_value v = dconn_null(); v.type = DCONN_REAL; v.d = d; return v; }
+static inline dconn_value dconn_textn(const char *s, size_t n) { dconn_value v = dconn_null(); v.type = DCONN_TEXT; v.p = s; v.n = n; return v; }
+static inline dconn_value dconn_text(const char *s) {
+    size_t n = 0;
+    if (!s) return dconn_null();
+    while (s[n]) n++;
+    return dconn_textn(s, n);
+}
+static inline dconn_value dconn_blob(const void *p, size_t n) { dconn_value v = dconn_null(); v.type = DCONN_BLOB; v.p = p; v.n = n; return v; }
+static inline dconn_value dconn_named(const char *name, dconn_value v) { v.name = name; return v; }
+
+/* The settings a driver connects with: the merged result of options in
+   code, then the [connections.NAME] secrets section, key by key. (The
+   driver adds its own native configuration below these.) Paths are dotted
+   as in dconn_toml_get; getters return `def` when missing. */
+typedef struct dconn_settings dconn_settings;
+DCONN_API const dconn_toml_value *dconn_settings_get(const dconn_settings *s, const char *path);
+DCONN_API const char *dconn_settings_string(const dconn_settings *s, const char *path, const char *def);
+DCONN_API int64_t dconn_settings_int(const dconn_settings *s, const char *path, int64_t def);
+DCONN_API double dconn_settings_float(const dconn_settings *s, const char *path, double def);
+DCONN_API int dconn_settings_bool(const dconn_settings *s, const char *path, int def);
+DCONN_API const char *dconn_settings_name(const dconn_settings *s);   /* the connection's name */
+DCONN_API void *dconn_settings_opaque(const dconn_settings *s);       /* dconn_connect_options.opaque */
+
+/* The builder a driver fills a result with: columns first, then cells
+   row by row. Text and blobs are copied. */
+typedef struct dconn_builder dconn_builder;
+DCONN_API dconn_status dconn_builder_column(dconn_builder *b, const char *name, const char *decltype_);
+DCONN_API dconn_status dconn_builder_null(dconn_builder *b);
+DCONN_API dconn_status dconn_builder_int(dconn_builder *b, int64_t v);
+DCONN_API dconn_status dconn_builder_real(dconn_builder *b, double v);
+DCONN_API dconn_status dconn_builder_text(dconn_builder *b, const char *s, size_t n);
+DCONN_API dconn_status dconn_builder_blob(dconn_builder *b, const void *p, size_t n);
+
+/* What a write did. */
+typedef struct dconn_exec_info {
+    int64_t changes;              /* rows inserted, updated or deleted */
+    int64_t last_insert_id;       /* the rowid of the last insert, where the driver knows it */
+} dconn_exec_info;
+
+#define DCONN_DRIVER_VERSION 1
+
+/* A data source, registered with dconn_register_driver(). Shaped like
+   sqlite3_vfs: later versions only add fields at the end, read when
+   `version` says they exist. Required: name, connect, disconnect, and
+   query or read. A driver never sees the cache or the registry: it is
+   given settings and a handle and fills builders. Errors go in `err`
+   (the library adds the connection name and the SQL). */
+typedef struct dconn_driver {
+    int version;                  /* DCONN_DRIVER_VERSION */
+    const char *name;             /* the type name: "sqlite", "postgresql", "csv" */
+    const char *schemes;          /* URL schemes and dialects it handles, comma separated: "sqlite,sqlite3,file" */
+    int sql;                      /* 1: answers type = "sql" for its schemes */
+    int shared_handles;           /* 1: one handle may serve several threads at once; 0: the library pools handles */
+    void *user_data;
+    dconn_status (*connect)(void *user_data, const dconn_settings *settings, void **handle, dconn_error *err);
+    void (*disconnect)(void *user_data, void *handle);
+    dconn_status (*query)(void *user_data, void *handle, const char *sql, const dconn_value *params,
+                          size_t n_params, dconn_builder *out, dconn_error *err);
+    dconn_status (*exec)(void *user_data, void *handle, const char *sql, const dconn_value *params,
+                         size_t n_params, dconn_exec_info *info, dconn_error *err);
+    dconn_status (*exec_script)(void *user_data, void *handle, const char *sql, dconn_error *err);
+    dconn_status (*begin)(void *user_data, void *handle, dconn_error *err);
+    dconn_status (*commit)(void *user_data, void *handle, dconn_error *err);
+    dconn_status (*rollback)(void *user_data, void *handle, dconn_error *err);
+    dconn_status (*ping)(void *user_data, void *handle, dconn_error *err);
+    dconn_status (*read)(void *user_data, void *handle, const char *what, dconn_builder *out, dconn_error *err);
+    /* 1 when the error may go away on retry with a fresh handle (lost
+       connection, busy, I/O); NULL = never. */
+    int (*is_transient)(void *user_data, const dconn_error *err);
+} dconn_driver;
+
+/* Registers a driver on the context (the struct is copied; the strings and
+   user_data must outlive the context). A second driver with the same name
+   replaces the first for new connections. */
+DCONN_API dconn_status dconn_register_driver(dconn_ctx *ctx, const dconn_driver *driver, dconn_error *err);
+
+/* Writes the registered driver names, comma separated, into `out`. */
+DCONN_API void dconn_driver_names(dconn_ctx *ctx, char *out, size_t cap);
+
+/* >>query ------------------------------------------------------------------------ */
+
+typedef struct dconn_query_options {
+    const dconn_value *params;    /* bound, never pasted into the SQL */
+    size_t n_params;
+    const char *ttl;              /* NULL = the connection's default; "0" = do not cache; "forever" */
+} dconn_query_options;
+
+/* Runs a read query and returns its result, from the cache when a live
+   entry exists (key: connection identity + SQL + typed params). The
+   result is the caller's reference: dconn_result_release() it. NULL with
+   `err` filled on failure; the message holds the connection name, the SQL
+   and the driver's message. Transient errors are retried with a fresh
+   handle; the others fail at once. */
+DCONN_API dconn_result *dconn_query(dconn_conn *conn, const char *sql, const dconn_query_options *options, dconn_error *err);
+
+/* Reads a non-SQL source through the driver's `read` ("data/pets.csv"),
+   cached like a query. */
+DCONN_API dconn_result *dconn_read(dconn_conn *conn, const char *what, const dconn_query_options *options, dconn_error *err);
+
+/* Runs one write statement. `info` may be NULL. Drops the connection's
+   cached results unless keep_cache_on_write is set. */
+DCONN_API dconn_status dconn_exec(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n_params,
+                                  dconn_exec_info *info, dconn_error *err);
+
+/* Runs several ';'-separated statements without parameters (schema setup). */
+DCONN_API dconn_status dconn_exec_script(dconn_conn *conn, const char *sql, dconn_error *err);
+
+/* Sessions: a transaction on one handle. dconn_begin starts it;
+   dconn_commit commits (the session stays usable for a next transaction);
+   dconn_rollback undoes; dconn_session_end rolls back anything not
+   committed and frees the session (NULL ok). Session queries are never
+   cached (they see the session's own writes). */
+DCONN_API dconn_session *dconn_begin(dconn_conn *conn, dconn_error *err);
+DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, const dconn_value *params, size_t n_params,
+                                          dconn_exec_info *info, dconn_error *err);
+DCONN_API dconn_result *dconn_session_query(dconn_session *s, const char *sql, const dconn_value *params, size_t n_params,
+                                            dconn_error *err);
+DCONN_API dconn_status dconn_commit(dconn_session *s, dconn_error *err);
+DCONN_API dconn_status dconn_rollback(dconn_session *s, dconn_error *err);
+DCONN_API void dconn_session_end(dconn_session *s);
+
+/* >>cache ------------------------------------------------------------------------ */
+
+typedef struct dconn_cache_stats {
+    uint64_t hits, misses, evictions, expirations;
+    uint64_t entries, bytes;
+} dconn_cache_stats;
+
+DCONN_API void dconn_cache_stats_get(dconn_ctx *ctx, dconn_cache_stats *out);
+
+/* Drops cached results: all of them (conn NULL), one connection's, or one
+   (sql, params) of one connection's (sql non-NULL). */
+DCONN_API void dconn_cache_clear(dconn_ctx *ctx);
+DCONN_API void dconn_cache_clear_conn(dconn_conn *conn);
+DCONN_API void dconn_cache_clear_query(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n_params);
+
+/* >>result ----------------------------------------------------------------------- */
+
+/* Results are immutable and may be read from any thread. Strings and
+   blobs returned below live as long as the result. Rows and columns
+   are 0-based. */
+DCONN_API dconn_result *dconn_result_retain(dconn_result *r);
+DCONN_API void dconn_result_release(dconn_result *r);      /* NULL ok */
+DCONN_API size_t dconn_result_rows(const dconn_result *r);
+DCONN_API size_t dconn_result_cols(const dconn_result *r);
+DCONN_API const char *dconn_result_column_name(const dconn_result *r, size_t col);
+DCONN_API const char *dconn_result_column_decltype(const dconn_result *r, size_t col);   /* "" when unknown */
+DCONN_API int dconn_result_column(const dconn_result *r, const char *name);               /* -1 when missing */
+DCONN_API dconn_type dconn_result_type(const dconn_result *r, size_t row, size_t col);   /* DCONN_NULL out of range */
+DCONN_API int dconn_result_is_null(const dconn_result *r, size_t row, size_t col);
+
+/* Typed getters. get_int accepts INT, a REAL holding a whole number, and
+   TEXT that is entirely a decimal integer; get_real accepts INT, REAL and
+   numeric TEXT. Anything else is DCONN_ETYPE (NULL included) and out of
+   range is DCONN_ERANGE; *out is untouched on failure. */
+DCONN_API dconn_status dconn_result_get_int(const dconn_result *r, size_t row, size_t col, int64_t *out);
+DCONN_API dconn_status dconn_result_get_real(const dconn_result *r, size_t row, size_t col, double *out);
+
+/* TEXT cells (NUL-terminated), or NULL for any other type. */
+DCONN_API const char *dconn_result_text(const dconn_result *r, size_t row, size_t col);
+/* TEXT or BLOB bytes and length, or NULL. */
+DCONN_API const void *dconn_result_blob(const dconn_result *r, size_t row, size_t col, size_t *len);
+/* By column name: dconn_result_text(r, row, dconn_result_column(r, name)). */
+DCONN_API const char *dconn_result_text_by_name(const dconn_result *r, size_t row, const char *name);
+
+/* Where the result came from. */
+DCONN_API int dconn_result_from_cache(const dconn_result *r);   /* 1 when served from the cache */
+DCONN_API int dconn_result_is_stale(const dconn_result *r);     /* 1 when served expired because the refresh failed */
+DCONN_API size_t dconn_result_bytes(const dconn_result *r);     /* accounted memory */
+
+typedef enum dconn_format {
+    DCONN_FORMAT_BOX = 0,         /* an aligned table with borders, UTF-8 aware, long cells cut with "…" */
+    DCONN_FORMAT_CSV,             /* RFC 4180 */
+    DCONN_FORMAT_JSON,            /* an array of objects; blobs as base64 strings */
+    DCONN_FORMAT_MARKDOWN
+} dconn_format;
+
+/* Formats the result into a new NUL-terminated string (free with
+   dconn_free()), or prints it to a FILE* (a `void *` so the header
+   needs no <stdio.h>). */
+DCONN_API char *dconn_result_format(const dconn_result *r, dconn_format format, dconn_error *err);
+DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dconn_format format, dconn_error *err);
+
 #ifdef __cplusplus
 }
 #endif
@@ -315,12 +669,26 @@ static dconn_status dconn__err_nomem(dconn_error *err, const char *what) {
 
 /* >>memory ----------------------------------------------------------------- */
 
-static void *dconn__malloc(size_t n) { return n ? DCONN_MALLOC(n) : NULL; }
-static void *dconn__realloc(void *p, size_t n) { return DCONN_REALLOC(p, n); }
-static void dconn__free(void *p) { if (p) DCONN_FREE(p); }
+/* Every allocation goes through the context's allocator when it has one,
+   else the DCONN_MALLOC family. NULL means the macros. */
+static void *dconn__malloc(const dconn_allocator *al, size_t n) {
+    if (!n) n = 1;
+    if (al && al->alloc_fn) return al->alloc_fn(n, al->user_data);
+    return DCONN_MALLOC(n);
+}
+static void *dconn__realloc(const dconn_allocator *al, void *p, size_t n) {
+    if (!n) n = 1;
+    if (al && al->realloc_fn) return al->realloc_fn(p, n, al->user_data);
+    return DCONN_REALLOC(p, n);
+}
+static void dconn__free(const dconn_allocator *al, void *p) {
+    if (!p) return;
+    if (al && al->free_fn) al->free_fn(p, al->user_data);
+    else DCONN_FREE(p);
+}
 
 /* Grows an array of `elem` sized items to hold at least `need`, doubling. */
-static int dconn__grow(void **arr, size_t *cap, size_t need, size_t elem) {
+static int dconn__grow(const dconn_allocator *al, void **arr, size_t *cap, size_t need, size_t elem) {
     size_t ncap;
     void *np;
     if (need <= *cap) return 1;
@@ -329,7 +697,7 @@ static int dconn__grow(void **arr, size_t *cap, size_t need, size_t elem) {
         if (ncap > ((size_t)-1) / 2 / elem) return 0;
         ncap *= 2;
     }
-    np = dconn__realloc(*arr, ncap * elem);
+    np = dconn__realloc(al, *arr, ncap * elem);
     if (!np) return 0;
     *arr = np;
     *cap = ncap;
@@ -347,6 +715,7 @@ typedef struct dconn__chunk {
 typedef struct dconn__arena {
     dconn__chunk *head;
     size_t next_size;
+    const dconn_allocator *al;
 } dconn__arena;
 
 #define DCONN__CHUNK_DATA(c) ((char *)&(c)->align)
@@ -358,7 +727,7 @@ static void *dconn__arena_alloc(dconn__arena *a, size_t n) {
     if (!c || c->cap - c->used < n) {
         size_t cap = a->next_size ? a->next_size : 4096;
         if (cap < n) cap = n;
-        c = (dconn__chunk *)dconn__malloc(offsetof(dconn__chunk, align) + cap);
+        c = (dconn__chunk *)dconn__malloc(a->al, offsetof(dconn__chunk, align) + cap);
         if (!c) return NULL;
         c->cap = cap;
         c->used = 0;
@@ -381,7 +750,7 @@ static void dconn__arena_free(dconn__arena *a) {
     dconn__chunk *c = a->head;
     while (c) {
         dconn__chunk *next = c->next;
-        dconn__free(c);
+        dconn__free(a->al, c);
         c = next;
     }
     a->head = NULL;
@@ -407,7 +776,7 @@ static uint32_t dconn__hash(const char *s, size_t n) {
 }
 
 /* Reads a whole file into a NUL-terminated malloc'd buffer. */
-static char *dconn__read_file(const char *path, size_t *len, dconn_error *err) {
+static char *dconn__read_file(const dconn_allocator *al, const char *path, size_t *len, dconn_error *err) {
     FILE *f;
     char *buf = NULL;
     size_t cap = 0, n = 0;
@@ -419,8 +788,8 @@ static char *dconn__read_file(const char *path, size_t *len, dconn_error *err) {
     }
     for (;;) {
         size_t got;
-        if (!dconn__grow((void **)&buf, &cap, n + 65536 + 1, 1)) {
-            dconn__free(buf);
+        if (!dconn__grow(al, (void **)&buf, &cap, n + 65536 + 1, 1)) {
+            dconn__free(al, buf);
             fclose(f);
             dconn__err_nomem(err, "reading a file");
             return NULL;
@@ -432,7 +801,7 @@ static char *dconn__read_file(const char *path, size_t *len, dconn_error *err) {
     if (ferror(f)) {
         dconn__err_set(err, DCONN_EIO, "%s: read error", path);
         if (err) dconn__copy_str(err->file, sizeof err->file, path);
-        dconn__free(buf);
+        dconn__free(al, buf);
         fclose(f);
         return NULL;
     }
@@ -719,7 +1088,7 @@ static int dconn__tp_skip_ws_nl(dconn__tp *tp) {
 
 static int dconn__tp_buf_put(dconn__tp *tp, const char *s, size_t n) {
     if (tp->buflen + n > tp->bufcap) {
-        if (!dconn__grow((void **)&tp->buf, &tp->bufcap, tp->buflen + n, 1)) return dconn__tp_nomem(tp);
+        if (!dconn__grow(tp->doc->arena.al, (void **)&tp->buf, &tp->bufcap, tp->buflen + n, 1)) return dconn__tp_nomem(tp);
     }
     memcpy(tp->buf + tp->buflen, s, n);
     tp->buflen += n;
@@ -881,7 +1250,7 @@ static int dconn__tp_key(dconn__tp *tp) {
         }
         if (!k) return dconn__tp_nomem(tp);
         if (n > 0xFFFFFFFFu) return dconn__tp_fail(tp, at, "key too long");
-        if (!dconn__grow((void **)&tp->keys, &tp->keycap, tp->nkeys + 1, sizeof *tp->keys)) return dconn__tp_nomem(tp);
+        if (!dconn__grow(tp->doc->arena.al, (void **)&tp->keys, &tp->keycap, tp->nkeys + 1, sizeof *tp->keys)) return dconn__tp_nomem(tp);
         tp->keys[tp->nkeys].k = k;
         tp->keys[tp->nkeys].n = n;
         tp->keys[tp->nkeys].at = at;
@@ -1266,11 +1635,11 @@ static dconn_toml_value *dconn__tp_number(dconn__tp *tp) {
             if (nb + 2 >= cap) {
             toolong:
                 if (buf == small) {
-                    buf = (char *)dconn__malloc(cap * 2);
+                    buf = (char *)dconn__malloc(tp->doc->arena.al, cap * 2);
                     if (!buf) { dconn__tp_nomem(tp); return NULL; }
                     memcpy(buf, small, nb);
                 } else {
-                    char *nbuf = (char *)dconn__realloc(buf, cap * 2);
+                    char *nbuf = (char *)dconn__realloc(tp->doc->arena.al, buf, cap * 2);
                     if (!nbuf) { dconn__tp_nomem(tp); goto fail; }
                     buf = nbuf;
                 }
@@ -1312,11 +1681,11 @@ static dconn_toml_value *dconn__tp_number(dconn__tp *tp) {
             if (sign == '-') v->u.i = val == UINT64_C(0x8000000000000000) ? INT64_MIN : -(int64_t)val;
             else v->u.i = (int64_t)val;
         }
-        if (buf != small) dconn__free(buf);
+        if (buf != small) dconn__free(tp->doc->arena.al, buf);
         tp->p = p;
         return v;
     fail:
-        if (buf != small) dconn__free(buf);
+        if (buf != small) dconn__free(tp->doc->arena.al, buf);
         return NULL;
     }
 }
@@ -1488,7 +1857,7 @@ static int dconn__tp_document(dconn__tp *tp) {
     return 1;
 }
 
-DCONN_API dconn_toml_doc *dconn_toml_parse(const char *text, size_t len, const char *filename, dconn_error *err) {
+static dconn_toml_doc *dconn__toml_parse(const dconn_allocator *al, const char *text, size_t len, const char *filename, dconn_error *err) {
     dconn__tp tp;
     dconn_toml_doc *doc;
     dconn__err_clear(err);
@@ -1496,9 +1865,10 @@ DCONN_API dconn_toml_doc *dconn_toml_parse(const char *text, size_t len, const c
         dconn__err_set(err, DCONN_EMISUSE, "dconn_toml_parse: text is NULL");
         return NULL;
     }
-    doc = (dconn_toml_doc *)dconn__malloc(sizeof *doc);
+    doc = (dconn_toml_doc *)dconn__malloc(al, sizeof *doc);
     if (!doc) { dconn__err_nomem(err, "parsing TOML"); return NULL; }
     memset(doc, 0, sizeof *doc);
+    doc->arena.al = al;
     memset(&tp, 0, sizeof tp);
     /* chunks sized to the input: a large file needs few mallocs */
     doc->arena.next_size = len < 2048 ? 4096 : (len * 2 < (1u << 20) ? len * 2 : (1u << 20));
@@ -1528,8 +1898,8 @@ DCONN_API dconn_toml_doc *dconn_toml_parse(const char *text, size_t len, const c
         }
         if (!tp.failed) dconn__tp_document(&tp);
     }
-    dconn__free(tp.buf);
-    dconn__free(tp.keys);
+    dconn__free(al, tp.buf);
+    dconn__free(al, tp.keys);
     if (tp.failed) {
         dconn_toml_free(doc);
         return NULL;
@@ -1537,26 +1907,36 @@ DCONN_API dconn_toml_doc *dconn_toml_parse(const char *text, size_t len, const c
     return doc;
 }
 
-DCONN_API dconn_toml_doc *dconn_toml_parse_file(const char *path, dconn_error *err) {
+DCONN_API dconn_toml_doc *dconn_toml_parse(const char *text, size_t len, const char *filename, dconn_error *err) {
+    return dconn__toml_parse(NULL, text, len, filename, err);
+}
+
+static dconn_toml_doc *dconn__toml_parse_file(const dconn_allocator *al, const char *path, dconn_error *err) {
     size_t len = 0;
     char *text;
     dconn_toml_doc *doc;
+    text = dconn__read_file(al, path, &len, err);
+    if (!text) return NULL;
+    doc = dconn__toml_parse(al, text, len, path, err);
+    dconn__free(al, text);
+    return doc;
+}
+
+DCONN_API dconn_toml_doc *dconn_toml_parse_file(const char *path, dconn_error *err) {
     dconn__err_clear(err);
     if (!path) {
         dconn__err_set(err, DCONN_EMISUSE, "dconn_toml_parse_file: path is NULL");
         return NULL;
     }
-    text = dconn__read_file(path, &len, err);
-    if (!text) return NULL;
-    doc = dconn_toml_parse(text, len, path, err);
-    dconn__free(text);
-    return doc;
+    return dconn__toml_parse_file(NULL, path, err);
 }
 
 DCONN_API void dconn_toml_free(dconn_toml_doc *doc) {
+    const dconn_allocator *al;
     if (!doc) return;
+    al = doc->arena.al;
     dconn__arena_free(&doc->arena);
-    dconn__free(doc);
+    dconn__free(al, doc);
 }
 
 DCONN_API const dconn_toml_value *dconn_toml_root(const dconn_toml_doc *doc) { return doc ? doc->root : NULL; }

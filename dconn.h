@@ -561,9 +561,9 @@ DCONN_API const void *dconn_result_blob(const dconn_result *r, size_t row, size_
 /* By column name: dconn_result_text(r, row, dconn_result_column(r, name)). */
 DCONN_API const char *dconn_result_text_by_name(const dconn_result *r, size_t row, const char *name);
 
-/* Where the result came from. */
-DCONN_API int dconn_result_from_cache(const dconn_result *r);   /* 1 when served from the cache */
-DCONN_API int dconn_result_is_stale(const dconn_result *r);     /* 1 when served expired because the refresh failed */
+/* 1 when the cache served this result after its TTL because refreshing
+   it failed (stale_on_error); the log callback says why. */
+DCONN_API int dconn_result_is_stale(const dconn_result *r);
 DCONN_API size_t dconn_result_bytes(const dconn_result *r);     /* accounted memory */
 
 typedef enum dconn_format {
@@ -607,6 +607,9 @@ DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dco
 #define DCONN_TOML_MAX_DEPTH 256
 #endif
 
+#ifndef DCONN_NO_SQLITE
+#include <sqlite3.h>
+#endif
 #include <string.h>
 #include <stdio.h>
 #include <stdarg.h>
@@ -1542,14 +1545,14 @@ static dconn_toml_value *dconn__tp_datetime(dconn__tp *tp) {
 
 /* Converts a validated decimal float (underscores removed) with strtod,
    using the C locale's '.' whatever the program's locale says. */
-static double dconn__strtod_c(char *s) {
+static double dconn__strtod_c(char *s, char **end) {
     const struct lconv *lc = localeconv();
     char *dot;
     if (lc && lc->decimal_point && lc->decimal_point[0] != '.' && lc->decimal_point[0] && !lc->decimal_point[1]) {
         dot = strchr(s, '.');
         if (dot) *dot = lc->decimal_point[0];
     }
-    return strtod(s, NULL);
+    return strtod(s, end);
 }
 
 static dconn_toml_value *dconn__tp_number(dconn__tp *tp) {
@@ -1666,7 +1669,7 @@ static dconn_toml_value *dconn__tp_number(dconn__tp *tp) {
         if (is_float) {
             v = dconn__tp_new(tp, DCONN_TOML_FLOAT);
             if (!v) goto fail;
-            v->u.f = dconn__strtod_c(buf);
+            v->u.f = dconn__strtod_c(buf, NULL);
             if (sign == '-') v->u.f = -v->u.f;
         } else {
             uint64_t val = 0, limit = sign == '-' ? UINT64_C(0x8000000000000000) : UINT64_C(0x7FFFFFFFFFFFFFFF);
@@ -2045,6 +2048,3437 @@ DCONN_API const dconn_toml_value *dconn_toml_at(const dconn_toml_value *v, size_
 }
 DCONN_API int dconn_toml_line(const dconn_toml_value *v) { return v ? v->line : 0; }
 DCONN_API const char *dconn_toml_file(const dconn_toml_value *v) { return v ? v->file : NULL; }
+
+/* >>platform: threads, atomics, clock ---------------------------------------- */
+
+#ifndef DCONN_NO_THREADS
+#include <pthread.h>
+typedef pthread_mutex_t dconn__mutex;
+typedef pthread_cond_t dconn__cond;
+static void dconn__mutex_init(dconn__mutex *m) { pthread_mutex_init(m, NULL); }
+static void dconn__mutex_destroy(dconn__mutex *m) { pthread_mutex_destroy(m); }
+static void dconn__lock(dconn__mutex *m) { pthread_mutex_lock(m); }
+static void dconn__unlock(dconn__mutex *m) { pthread_mutex_unlock(m); }
+static void dconn__cond_init(dconn__cond *c) { pthread_cond_init(c, NULL); }
+static void dconn__cond_destroy(dconn__cond *c) { pthread_cond_destroy(c); }
+static void dconn__cond_wait(dconn__cond *c, dconn__mutex *m) { pthread_cond_wait(c, m); }
+static void dconn__cond_broadcast(dconn__cond *c) { pthread_cond_broadcast(c); }
+#else
+/* single-thread build: locks compile to nothing */
+typedef int dconn__mutex;
+typedef int dconn__cond;
+static void dconn__mutex_init(dconn__mutex *m) { *m = 0; }
+static void dconn__mutex_destroy(dconn__mutex *m) { (void)m; }
+static void dconn__lock(dconn__mutex *m) { (void)m; }
+static void dconn__unlock(dconn__mutex *m) { (void)m; }
+static void dconn__cond_init(dconn__cond *c) { *c = 0; }
+static void dconn__cond_destroy(dconn__cond *c) { (void)c; }
+static void dconn__cond_wait(dconn__cond *c, dconn__mutex *m) { (void)c; (void)m; }
+static void dconn__cond_broadcast(dconn__cond *c) { (void)c; }
+#endif
+
+/* Reference counts: compiler atomics where there are some, C11 atomics
+   next, and a lock as the portable last resort. */
+#if defined(DCONN_NO_THREADS)
+typedef long dconn__atomic;
+static long dconn__atomic_add(dconn__atomic *p, long v) { return *p += v; }
+static long dconn__atomic_load(dconn__atomic *p) { return *p; }
+#elif defined(__GNUC__) || defined(__clang__)
+typedef long dconn__atomic;
+static long dconn__atomic_add(dconn__atomic *p, long v) { return __atomic_add_fetch(p, v, __ATOMIC_ACQ_REL); }
+static long dconn__atomic_load(dconn__atomic *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+#else
+typedef long dconn__atomic;
+static pthread_mutex_t dconn__atomic_lock = PTHREAD_MUTEX_INITIALIZER;
+static long dconn__atomic_add(dconn__atomic *p, long v) { long r; pthread_mutex_lock(&dconn__atomic_lock); r = *p += v; pthread_mutex_unlock(&dconn__atomic_lock); return r; }
+static long dconn__atomic_load(dconn__atomic *p) { long r; pthread_mutex_lock(&dconn__atomic_lock); r = *p; pthread_mutex_unlock(&dconn__atomic_lock); return r; }
+#endif
+
+#include <time.h>
+#include <sys/time.h>
+#include <sys/stat.h>
+
+/* Monotonic nanoseconds. Strict C99 hides clock_gettime unless the user
+   asked for POSIX before the first include, so fall back to gettimeofday. */
+static int64_t dconn__clock_default(void *user_data) {
+    (void)user_data;
+#if defined(_POSIX_C_SOURCE) && _POSIX_C_SOURCE >= 199309L && defined(CLOCK_MONOTONIC)
+    {
+        struct timespec ts;
+        if (clock_gettime(CLOCK_MONOTONIC, &ts) == 0) return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    }
+#endif
+    {
+        struct timeval tv;
+        gettimeofday(&tv, NULL);
+        return (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000;
+    }
+}
+
+static void dconn__sleep_default(int64_t ns, void *user_data) {
+    (void)user_data;
+    if (ns <= 0) return;
+#ifndef DCONN_NO_THREADS
+    {
+        /* a timed wait on a private condition: declared under strict C99, unlike nanosleep */
+        pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+        pthread_cond_t c = PTHREAD_COND_INITIALIZER;
+        struct timeval tv;
+        struct timespec until;
+        int64_t t;
+        gettimeofday(&tv, NULL);
+        t = (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000 + ns;
+        until.tv_sec = (time_t)(t / 1000000000);
+        until.tv_nsec = (long)(t % 1000000000);
+        pthread_mutex_lock(&m);
+        while (pthread_cond_timedwait(&c, &m, &until) == 0) {}
+        pthread_mutex_unlock(&m);
+    }
+#else
+    {
+        int64_t end = dconn__clock_default(NULL) + ns;
+        while (dconn__clock_default(NULL) < end) {}
+    }
+#endif
+}
+
+/* >>strings: a growable buffer ------------------------------------------------ */
+
+typedef struct dconn__buf {
+    char *p;
+    size_t len, cap;
+    const dconn_allocator *al;
+    int failed;                   /* an allocation failed: the content is incomplete */
+} dconn__buf;
+
+static void dconn__buf_put(dconn__buf *b, const char *s, size_t n) {
+    if (b->failed) return;
+    if (!dconn__grow(b->al, (void **)&b->p, &b->cap, b->len + n + 1, 1)) { b->failed = 1; return; }
+    if (n) memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+static void dconn__buf_puts(dconn__buf *b, const char *s) { dconn__buf_put(b, s, strlen(s)); }
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void dconn__buf_printf(dconn__buf *b, const char *fmt, ...) {
+    char small[256];
+    int n;
+    va_list ap;
+    va_start(ap, fmt);
+    n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n < sizeof small) { dconn__buf_put(b, small, (size_t)n); return; }
+    if (b->failed || !dconn__grow(b->al, (void **)&b->p, &b->cap, b->len + (size_t)n + 1, 1)) { b->failed = 1; return; }
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+static void dconn__buf_free(dconn__buf *b) { dconn__free(b->al, b->p); b->p = NULL; b->len = b->cap = 0; }
+
+static char *dconn__strdup_al(const dconn_allocator *al, const char *s) {
+    size_t n;
+    char *d;
+    if (!s) return NULL;
+    n = strlen(s);
+    d = (char *)dconn__malloc(al, n + 1);
+    if (d) memcpy(d, s, n + 1);
+    return d;
+}
+
+static int dconn__lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+static int dconn__strieq(const char *a, const char *b) {
+    while (*a && *b && dconn__lower((unsigned char)*a) == dconn__lower((unsigned char)*b)) { a++; b++; }
+    return *a == '\0' && *b == '\0';
+}
+
+/* Shortens SQL for messages: the first 200 bytes, whole UTF-8 characters. */
+static void dconn__sql_excerpt(const char *sql, char *out, size_t cap) {
+    size_t n = 0, lim = cap > 4 ? cap - 4 : 0;
+    if (lim > 200) lim = 200;
+    while (sql[n] && n < lim) n++;
+    while (n > 0 && sql[n] && ((unsigned char)sql[n] & 0xC0) == 0x80) n--;
+    memcpy(out, sql, n);
+    if (sql[n]) { memcpy(out + n, "...", 3); n += 3; }
+    out[n] = '\0';
+    for (lim = 0; lim < n; lim++) if (out[lim] == '\n' || out[lim] == '\r' || out[lim] == '\t') out[lim] = ' ';
+}
+
+/* >>config: durations ----------------------------------------------------------- */
+
+#define DCONN__TTL_GRAMMAR "a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w (also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""
+
+DCONN_API dconn_status dconn_ttl_parse(const char *text, int64_t *out, dconn_error *err) {
+    static const struct { const char *unit; int64_t ns; } units[] = {
+        {"ms", 1000000}, {"msec", 1000000}, {"millisecond", 1000000}, {"milliseconds", 1000000},
+        {"s", 1000000000}, {"sec", 1000000000}, {"secs", 1000000000}, {"second", 1000000000}, {"seconds", 1000000000},
+        {"m", INT64_C(60000000000)}, {"min", INT64_C(60000000000)}, {"mins", INT64_C(60000000000)},
+        {"minute", INT64_C(60000000000)}, {"minutes", INT64_C(60000000000)},
+        {"h", INT64_C(3600000000000)}, {"hr", INT64_C(3600000000000)}, {"hour", INT64_C(3600000000000)}, {"hours", INT64_C(3600000000000)},
+        {"d", INT64_C(86400000000000)}, {"day", INT64_C(86400000000000)}, {"days", INT64_C(86400000000000)},
+        {"w", INT64_C(604800000000000)}, {"week", INT64_C(604800000000000)}, {"weeks", INT64_C(604800000000000)}
+    };
+    const char *p = text;
+    double total = 0;
+    int parts = 0, bare = 0;
+    dconn__err_clear(err);
+    if (!out) return dconn__err_set(err, DCONN_EMISUSE, "dconn_ttl_parse: out is NULL");
+    if (!text) { *out = -1; return DCONN_OK; }
+    while (*p == ' ') p++;
+    if (dconn__strieq(p, "forever") || dconn__strieq(p, "none") || dconn__strieq(p, "never")) { *out = -1; return DCONN_OK; }
+    while (*p) {
+        double num = 0, scale = 1;
+        int digits = 0;
+        char unit[16];
+        size_t un = 0, i;
+        int64_t mult = 0;
+        while (*p == ' ') p++;
+        if (!*p) break;
+        if (*p == '-') return dconn__err_set(err, DCONN_ECONFIG, "invalid duration \"%s\": negative durations are not allowed; use %s", text, DCONN__TTL_GRAMMAR);
+        while (*p >= '0' && *p <= '9') { num = num * 10 + (*p - '0'); p++; digits++; }
+        if (*p == '.') {
+            p++;
+            while (*p >= '0' && *p <= '9') { scale /= 10; num += (*p - '0') * scale; p++; digits++; }
+        }
+        if (!digits) return dconn__err_set(err, DCONN_ECONFIG, "invalid duration \"%s\": expected a number; use %s", text, DCONN__TTL_GRAMMAR);
+        while (*p == ' ') p++;
+        while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
+            if (un + 1 >= sizeof unit) return dconn__err_set(err, DCONN_ECONFIG, "invalid duration \"%s\": unknown unit; use %s", text, DCONN__TTL_GRAMMAR);
+            unit[un++] = *p++;
+        }
+        unit[un] = '\0';
+        if (!un) {
+            bare = 1;
+            mult = 1000000000;
+        } else {
+            for (i = 0; i < sizeof units / sizeof units[0]; i++)
+                if (strcmp(unit, units[i].unit) == 0) { mult = units[i].ns; break; }
+            if (!mult) {
+                if (strcmp(unit, "M") == 0 || strcmp(unit, "Y") == 0 || dconn__strieq(unit, "y") || dconn__strieq(unit, "month") || dconn__strieq(unit, "months") || dconn__strieq(unit, "year") || dconn__strieq(unit, "years"))
+                    return dconn__err_set(err, DCONN_ECONFIG, "invalid duration \"%s\": months and years are not supported (their length varies); use days or weeks: %s", text, DCONN__TTL_GRAMMAR);
+                return dconn__err_set(err, DCONN_ECONFIG, "invalid duration \"%s\": unknown unit \"%s\"; use %s", text, unit, DCONN__TTL_GRAMMAR);
+            }
+        }
+        total += num * (double)mult;
+        parts++;
+    }
+    if (!parts) return dconn__err_set(err, DCONN_ECONFIG, "invalid duration \"%s\": empty; use %s", text, DCONN__TTL_GRAMMAR);
+    if (bare && parts > 1) return dconn__err_set(err, DCONN_ECONFIG, "invalid duration \"%s\": every number after the first needs a unit; use %s", text, DCONN__TTL_GRAMMAR);
+    if (total >= 9.2e18) return dconn__err_set(err, DCONN_ECONFIG, "invalid duration \"%s\": too long (use \"forever\")", text);
+    *out = (int64_t)(total + 0.5);
+    if (*out == 0 && total > 0) *out = 1;
+    return DCONN_OK;
+}
+
+/* A duration setting that may be a TOML string or a number of seconds. */
+static dconn_status dconn__ttl_from_value(const dconn_toml_value *v, int64_t *out, dconn_error *err) {
+    if (!v) { *out = -1; return DCONN_OK; }
+    if (v->type == DCONN_TOML_INTEGER || v->type == DCONN_TOML_FLOAT) {
+        double s = dconn_toml_float(v, 0);
+        if (s < 0 || s > 9.2e9) return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: invalid duration %g: must be zero or more seconds", v->file, v->line, s);
+        *out = (int64_t)(s * 1e9);
+        return DCONN_OK;
+    }
+    if (v->type == DCONN_TOML_STRING) {
+        dconn_status st = dconn_ttl_parse(v->u.s.ptr, out, err);
+        if (st && err) {
+            char msg[DCONN_ERROR_MESSAGE_SIZE];
+            dconn__copy_str(msg, sizeof msg, err->message);
+            dconn__err_set(err, st, "%s:%d: %s", v->file, v->line, msg);
+        }
+        return st;
+    }
+    return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: a duration must be a string like \"10m\" or a number of seconds, not a %s",
+                          v->file, v->line, dconn_toml_type_name((dconn_toml_type)v->type));
+}
+
+/* >>config: URLs ----------------------------------------------------------------- */
+
+/* Where the parts of scheme://user:password@host:port/path?query sit. */
+typedef struct dconn__url {
+    const char *scheme; size_t scheme_len;
+    const char *user; size_t user_len;
+    const char *password; size_t password_len;   /* password == NULL: none */
+    const char *host; size_t host_len;
+    const char *port; size_t port_len;
+    const char *path; size_t path_len;           /* after the authority, with its leading '/' */
+    const char *query; size_t query_len;         /* after '?' */
+    int has_authority;
+} dconn__url;
+
+static int dconn__url_split(const char *url, dconn__url *u) {
+    const char *p = url, *auth, *auth_end, *at, *s;
+    memset(u, 0, sizeof *u);
+    while (*p && *p != ':' && *p != '/' && *p != '?') p++;
+    if (*p != ':' || p == url) return 0;
+    u->scheme = url;
+    u->scheme_len = (size_t)(p - url);
+    p++;
+    if (p[0] == '/' && p[1] == '/') {
+        u->has_authority = 1;
+        auth = p + 2;
+        auth_end = auth;
+        while (*auth_end && *auth_end != '/' && *auth_end != '?') auth_end++;
+        /* the last '@' ends the user info (passwords may hold '@' unescaped) */
+        at = NULL;
+        for (s = auth; s < auth_end; s++) if (*s == '@') at = s;
+        if (at) {
+            const char *colon = (const char *)memchr(auth, ':', (size_t)(at - auth));
+            u->user = auth;
+            if (colon) {
+                u->user_len = (size_t)(colon - auth);
+                u->password = colon + 1;
+                u->password_len = (size_t)(at - colon - 1);
+            } else {
+                u->user_len = (size_t)(at - auth);
+            }
+            auth = at + 1;
+        }
+        u->host = auth;
+        if (*auth == '[') {
+            s = auth;
+            while (s < auth_end && *s != ']') s++;
+            if (s < auth_end) s++;
+        } else {
+            s = auth;
+            while (s < auth_end && *s != ':') s++;
+        }
+        u->host_len = (size_t)(s - auth);
+        if (s < auth_end && *s == ':') { u->port = s + 1; u->port_len = (size_t)(auth_end - s - 1); }
+        p = auth_end;
+    }
+    u->path = p;
+    while (*p && *p != '?') p++;
+    u->path_len = (size_t)(p - u->path);
+    if (*p == '?') { u->query = p + 1; u->query_len = strlen(p + 1); }
+    return 1;
+}
+
+static void dconn__pct_encode(dconn__buf *b, const char *s) {
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
+            dconn__buf_put(b, (const char *)&c, 1);
+        } else {
+            char hex[4];
+            snprintf(hex, sizeof hex, "%%%02X", c);
+            dconn__buf_put(b, hex, 3);
+        }
+    }
+}
+
+static int dconn__is_secret_key(const char *k, size_t n) {
+    static const char *const words[] = {"password", "passwd", "pwd", "pass", "token", "secret", "apikey", "api_key", "credential", "private_key"};
+    char low[64];
+    size_t i;
+    if (n >= sizeof low) n = sizeof low - 1;
+    for (i = 0; i < n; i++) low[i] = (char)dconn__lower((unsigned char)k[i]);
+    low[n] = '\0';
+    for (i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strstr(low, words[i])) return 1;
+    return 0;
+}
+
+DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap) {
+    dconn__url u;
+    dconn__buf b;
+    size_t n;
+    memset(&b, 0, sizeof b);
+    if (!url) url = "";
+    if (!dconn__url_split(url, &u)) {
+        /* not a URL: nothing to find, but never echo something that may be a secret whole */
+        dconn__buf_puts(&b, url);
+    } else {
+        const char *q, *qend;
+        if (u.has_authority) {
+            /* scheme://user:***@host:port */
+            dconn__buf_put(&b, url, (size_t)(u.user ? u.user - url : u.host - url));
+            if (u.user) {
+                dconn__buf_put(&b, u.user, u.user_len);
+                if (u.password) dconn__buf_puts(&b, ":***");
+                dconn__buf_put(&b, "@", 1);
+            }
+            dconn__buf_put(&b, u.host, (size_t)(u.path - u.host));
+        } else {
+            dconn__buf_put(&b, url, (size_t)(u.path - url));
+        }
+        dconn__buf_put(&b, u.path, u.path_len);
+        if (u.query) {
+            /* mask password=..., token=... in the query string */
+            dconn__buf_put(&b, "?", 1);
+            q = u.query;
+            qend = u.query + u.query_len;
+            while (q < qend) {
+                const char *amp = q, *eq;
+                while (amp < qend && *amp != '&') amp++;
+                eq = (const char *)memchr(q, '=', (size_t)(amp - q));
+                if (eq && dconn__is_secret_key(q, (size_t)(eq - q))) {
+                    dconn__buf_put(&b, q, (size_t)(eq - q) + 1);
+                    dconn__buf_puts(&b, "***");
+                } else {
+                    dconn__buf_put(&b, q, (size_t)(amp - q));
+                }
+                if (amp < qend) dconn__buf_put(&b, "&", 1);
+                q = amp + 1;
+            }
+        }
+    }
+    n = b.failed ? 0 : b.len;
+    if (cap) {
+        size_t c = n < cap ? n : cap - 1;
+        if (c) memcpy(out, b.p, c);
+        out[c] = '\0';
+    }
+    dconn__buf_free(&b);
+    return n;
+}
+
+/* >>secrets --------------------------------------------------------------------- */
+
+typedef struct dconn__sfile {
+    char *path;
+    int exists;
+    long long mtime, size, ino;
+} dconn__sfile;
+
+/* One loaded version of the secrets. Old versions stay alive until
+   dconn_close, so strings handed out and settings in use never dangle. */
+typedef struct dconn__gen {
+    struct dconn__gen *next;
+    dconn_toml_doc **docs;
+    size_t ndocs;
+    dconn_toml_doc *merged;       /* tables merged key by key; leaves point into docs */
+} dconn__gen;
+
+typedef struct dconn__cache dconn__cache;
+
+struct dconn_ctx {
+    dconn_allocator alloc;
+    const dconn_allocator *al;    /* &alloc when the user gave one, else NULL */
+    dconn__mutex lock;            /* secrets, registry, drivers */
+    dconn_log_fn log;
+    void *log_user_data;
+    dconn_clock_fn clock;
+    void *clock_user_data;
+    dconn_sleep_fn sleep;
+    void *sleep_user_data;
+    int64_t reload_ns;            /* -1 never, 0 every call */
+    int64_t default_ttl_ns;       /* -1 forever */
+    int64_t retry_backoff_ns;
+    int retry_attempts;
+    int stale_on_error;
+    int keep_cache_on_write;
+    dconn__sfile *files;
+    size_t nfiles;
+    int secrets_loaded;           /* a good version exists */
+    int secrets_tried;
+    int64_t last_check;
+    dconn_error secrets_error;    /* why the first load failed, while no good version exists */
+    dconn__gen *gens;
+    const dconn_toml_value *secrets;
+    dconn_driver *drivers;
+    size_t ndrivers, drivercap;
+    dconn_conn *conns;
+    uint64_t next_uid;
+    uint64_t rng;
+    dconn__cache *cache;
+};
+
+static int64_t dconn__now(dconn_ctx *ctx) { return ctx->clock(ctx->clock_user_data); }
+
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void dconn__log(dconn_ctx *ctx, int level, const char *fmt, ...) {
+    char msg[DCONN_ERROR_MESSAGE_SIZE];
+    va_list ap;
+    if (!ctx->log) return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ctx->log(level, msg, ctx->log_user_data);
+}
+
+DCONN_API void dconn_log_stderr(int level, const char *message, void *user_data) {
+    static const char *const names[] = {"", "error", "warning", "info", "debug"};
+    (void)user_data;
+    fprintf(stderr, "dconn: %s: %s\n", level >= 1 && level <= 4 ? names[level] : "log", message);
+}
+
+DCONN_API void dconn_free(void *p) { if (p) DCONN_FREE(p); }
+
+static dconn_toml_value *dconn__val_new(dconn__arena *a, dconn_toml_type type) {
+    dconn_toml_value *v = (dconn_toml_value *)dconn__arena_alloc(a, sizeof *v);
+    if (!v) return NULL;
+    memset(v, 0, sizeof *v);
+    v->type = (unsigned char)type;
+    v->file = "";
+    return v;
+}
+
+static dconn_toml_doc *dconn__doc_new(const dconn_allocator *al) {
+    dconn_toml_doc *doc = (dconn_toml_doc *)dconn__malloc(al, sizeof *doc);
+    if (!doc) return NULL;
+    memset(doc, 0, sizeof *doc);
+    doc->arena.al = al;
+    doc->file = "";
+    doc->root = dconn__val_new(&doc->arena, DCONN_TOML_TABLE);
+    if (!doc->root) { dconn__free(al, doc); return NULL; }
+    return doc;
+}
+
+static dconn__tentry *dconn__tagg_entry(dconn__tagg *t, const char *key, size_t len) {
+    uint32_t h = dconn__hash(key, len), i;
+    for (i = 0; i < t->n; i++)
+        if (t->ent[i].hash == h && t->ent[i].keylen == len && memcmp(t->ent[i].key, key, len) == 0) return &t->ent[i];
+    return NULL;
+}
+
+/* Sets key = v in table t (replacing the value if the key exists). */
+static int dconn__table_set(dconn__arena *a, dconn_toml_value *t, const char *key, size_t len, dconn_toml_value *v) {
+    dconn__tentry *e = dconn__tagg_entry(&t->u.agg, key, len);
+    if (e) { e->val = v; return 1; }
+    return dconn__tagg_add(a, &t->u.agg, key, len, dconn__hash(key, len), v);
+}
+
+/* Deep merge of src into dst, key by key; src wins. Tables are copied
+   into dst's arena (so later merges never touch a source); other values
+   are shared. */
+static int dconn__merge(dconn__arena *a, dconn_toml_value *dst, const dconn_toml_value *src) {
+    uint32_t i;
+    for (i = 0; i < src->u.agg.n; i++) {
+        const dconn__tentry *se = &src->u.agg.ent[i];
+        dconn__tentry *de = dconn__tagg_entry(&dst->u.agg, se->key, se->keylen);
+        if (se->val->type == DCONN_TOML_TABLE) {
+            dconn_toml_value *t;
+            if (de && de->val->type == DCONN_TOML_TABLE) {
+                t = de->val;
+            } else {
+                t = dconn__val_new(a, DCONN_TOML_TABLE);
+                if (!t) return 0;
+                if (de) de->val = t;
+                else if (!dconn__tagg_add(a, &dst->u.agg, se->key, se->keylen, se->hash, t)) return 0;
+            }
+            t->line = se->val->line;
+            t->file = se->val->file;
+            if (!dconn__merge(a, t, se->val)) return 0;
+        } else if (de) {
+            de->val = se->val;
+        } else if (!dconn__tagg_add(a, &dst->u.agg, se->key, se->keylen, se->hash, se->val)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Replaces ${VAR} and ${VAR:-default} in every string of a document ($${
+   is a literal ${). An unset variable without default is an error naming
+   the file, the line and the variable, never a value. */
+static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, dconn_error *err) {
+    uint32_t i;
+    if (v->type == DCONN_TOML_TABLE || v->type == DCONN_TOML_ARRAY) {
+        for (i = 0; i < v->u.agg.n; i++) {
+            dconn_status st = dconn__expand_env(a, v->u.agg.ent[i].val, err);
+            if (st) return st;
+        }
+        return DCONN_OK;
+    }
+    if (v->type != DCONN_TOML_STRING || !memchr(v->u.s.ptr, '$', v->u.s.len)) return DCONN_OK;
+    {
+        dconn__buf b;
+        const char *s = v->u.s.ptr, *end = s + v->u.s.len;
+        char *copy;
+        memset(&b, 0, sizeof b);
+        b.al = a->al;
+        while (s < end) {
+            if (s[0] == '$' && end - s >= 3 && s[1] == '$' && s[2] == '{') {
+                dconn__buf_put(&b, "${", 2);
+                s += 3;
+            } else if (s[0] == '$' && end - s >= 2 && s[1] == '{') {
+                const char *name = s + 2, *p = name, *close, *def = NULL;
+                char var[128];
+                size_t n;
+                const char *val;
+                while (p < end && ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) p++;
+                n = (size_t)(p - name);
+                if (!n || n >= sizeof var || (*name >= '0' && *name <= '9')) {
+                    dconn__buf_free(&b);
+                    return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: invalid variable name after \"${\" (use ${NAME} with letters, digits and _; write $${ for a literal ${)", v->file, v->line);
+                }
+                if (p + 1 < end && p[0] == ':' && p[1] == '-') def = p + 2;
+                close = def ? def : p;
+                while (close < end && *close != '}') close++;
+                if (close >= end || (!def && close != p)) {
+                    dconn__buf_free(&b);
+                    return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: unterminated \"${%.*s\": expected '}' (write $${ for a literal ${)", v->file, v->line, (int)n, name);
+                }
+                memcpy(var, name, n);
+                var[n] = '\0';
+                val = getenv(var);
+                if (val && (*val || !def)) dconn__buf_puts(&b, val);
+                else if (def) dconn__buf_put(&b, def, (size_t)(close - def));
+                else {
+                    dconn__buf_free(&b);
+                    if (err) dconn__copy_str(err->file, sizeof err->file, v->file);
+                    if (err) err->line = v->line;
+                    return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: environment variable %s is not set (used as ${%s}); set it, or give a default: ${%s:-value}",
+                                          v->file, v->line, var, var, var);
+                }
+                s = close + 1;
+            } else {
+                dconn__buf_put(&b, s, 1);
+                s++;
+            }
+        }
+        if (b.failed) { dconn__buf_free(&b); return dconn__err_nomem(err, "expanding ${VAR} in secrets"); }
+        copy = dconn__arena_strndup(a, b.p ? b.p : "", b.len);
+        v->u.s.len = b.len;
+        dconn__buf_free(&b);
+        if (!copy) return dconn__err_nomem(err, "expanding ${VAR} in secrets");
+        v->u.s.ptr = copy;
+    }
+    return DCONN_OK;
+}
+
+static void dconn__gen_free(const dconn_allocator *al, dconn__gen *g) {
+    size_t i;
+    if (!g) return;
+    for (i = 0; i < g->ndocs; i++) dconn_toml_free(g->docs[i]);
+    dconn__free(al, g->docs);
+    dconn_toml_free(g->merged);
+    dconn__free(al, g);
+}
+
+static void dconn__stat_file(dconn__sfile *f, struct stat *st, int *exists) {
+    *exists = stat(f->path, st) == 0 && !S_ISDIR(st->st_mode);
+}
+
+/* Reads every existing file of the search list, expands ${VAR}s and
+   merges them. */
+static dconn_status dconn__secrets_load(dconn_ctx *ctx, dconn__gen **out, dconn_error *err) {
+    dconn__gen *g = (dconn__gen *)dconn__malloc(ctx->al, sizeof *g);
+    size_t i;
+    dconn_status st = DCONN_OK;
+    if (!g) return dconn__err_nomem(err, "loading secrets");
+    memset(g, 0, sizeof *g);
+    g->docs = (dconn_toml_doc **)dconn__malloc(ctx->al, (ctx->nfiles ? ctx->nfiles : 1) * sizeof *g->docs);
+    g->merged = dconn__doc_new(ctx->al);
+    if (!g->docs || !g->merged) { dconn__gen_free(ctx->al, g); return dconn__err_nomem(err, "loading secrets"); }
+    for (i = 0; i < ctx->nfiles; i++) {
+        dconn__sfile *f = &ctx->files[i];
+        struct stat sb;
+        int exists;
+        dconn_toml_doc *doc;
+        dconn__stat_file(f, &sb, &exists);
+        f->exists = exists;
+        if (exists) {
+            f->mtime = (long long)sb.st_mtime;
+            f->size = (long long)sb.st_size;
+            f->ino = (long long)sb.st_ino;
+        } else {
+            f->mtime = f->size = f->ino = 0;
+            continue;
+        }
+        doc = dconn__toml_parse_file(ctx->al, f->path, err);
+        if (!doc) { st = err ? err->code : DCONN_ETOML; if (!err) st = DCONN_ETOML; break; }
+        g->docs[g->ndocs++] = doc;
+        st = dconn__expand_env(&doc->arena, doc->root, err);
+        if (st) break;
+        if (sb.st_mode & 077)
+            dconn__log(ctx, DCONN_LOG_WARN, "secrets file %s is readable by group or others (mode %03o): run chmod 600 %s",
+                       f->path, (unsigned)(sb.st_mode & 0777), f->path);
+        if (!dconn__merge(&g->merged->arena, g->merged->root, doc->root)) { st = dconn__err_nomem(err, "merging secrets"); break; }
+    }
+    if (st) { dconn__gen_free(ctx->al, g); return st; }
+    *out = g;
+    return DCONN_OK;
+}
+
+static void dconn__conns_secrets_changed(dconn_ctx *ctx);
+
+/* Re-checks the files (stat only) when the reload interval has passed and
+   loads them again when one changed. Called with ctx->lock held. A bad
+   edit keeps the last good secrets and is reported through the log. */
+static dconn_status dconn__secrets_refresh(dconn_ctx *ctx, int force, dconn_error *err) {
+    size_t i;
+    int changed = 0;
+    dconn__gen *g = NULL;
+    dconn_status st;
+    dconn_error local;
+    if (ctx->secrets_tried && !force) {
+        int64_t now;
+        if (ctx->reload_ns < 0) goto done;
+        now = dconn__now(ctx);
+        if (ctx->reload_ns > 0 && now - ctx->last_check < ctx->reload_ns) goto done;
+        ctx->last_check = now;
+        for (i = 0; i < ctx->nfiles; i++) {
+            struct stat sb;
+            int exists;
+            dconn__sfile *f = &ctx->files[i];
+            dconn__stat_file(f, &sb, &exists);
+            if (exists != f->exists || (exists && ((long long)sb.st_mtime != f->mtime || (long long)sb.st_size != f->size || (long long)sb.st_ino != f->ino))) {
+                changed = 1;
+                break;
+            }
+        }
+        if (!changed) goto done;
+    } else {
+        ctx->last_check = dconn__now(ctx);
+    }
+    ctx->secrets_tried = 1;
+    st = dconn__secrets_load(ctx, &g, &local);
+    if (st) {
+        if (ctx->secrets_loaded) {
+            dconn__log(ctx, DCONN_LOG_ERROR, "%s (keeping the secrets loaded before)", local.message);
+            goto done;
+        }
+        ctx->secrets_error = local;
+        if (err) *err = local;
+        return st;
+    }
+    g->next = ctx->gens;
+    ctx->gens = g;
+    ctx->secrets = g->merged->root;
+    if (ctx->secrets_loaded) {
+        dconn__log(ctx, DCONN_LOG_INFO, "secrets files changed: reloaded");
+        dconn__conns_secrets_changed(ctx);
+    }
+    ctx->secrets_loaded = 1;
+done:
+    if (!ctx->secrets_loaded) {
+        if (err) *err = ctx->secrets_error;
+        return ctx->secrets_error.code;
+    }
+    return DCONN_OK;
+}
+
+/* "~/.streamlit/secrets.toml (missing), .dconn/secrets.toml (found)" */
+static void dconn__files_searched(dconn_ctx *ctx, dconn__buf *b) {
+    size_t i;
+    if (!ctx->nfiles) { dconn__buf_puts(b, "(no files: the search list is empty)"); return; }
+    for (i = 0; i < ctx->nfiles; i++) {
+        if (i) dconn__buf_puts(b, ", ");
+        dconn__buf_printf(b, "%s (%s)", ctx->files[i].path, ctx->files[i].exists ? "read" : "missing");
+    }
+}
+
+static const dconn_toml_value *dconn__secret_lookup(dconn_ctx *ctx, const char *path) {
+    const dconn_toml_value *v;
+    if (!ctx || !path) return NULL;
+    dconn__lock(&ctx->lock);
+    dconn__secrets_refresh(ctx, 0, NULL);
+    if (!ctx->secrets_loaded && ctx->secrets_error.code)
+        dconn__log(ctx, DCONN_LOG_ERROR, "%s", ctx->secrets_error.message);
+    v = dconn_toml_get(ctx->secrets, path);
+    dconn__unlock(&ctx->lock);
+    return v;
+}
+
+DCONN_API const char *dconn_secret_string(dconn_ctx *ctx, const char *path, const char *def) { return dconn_toml_string(dconn__secret_lookup(ctx, path), def); }
+DCONN_API int64_t dconn_secret_int(dconn_ctx *ctx, const char *path, int64_t def) { return dconn_toml_int(dconn__secret_lookup(ctx, path), def); }
+DCONN_API double dconn_secret_float(dconn_ctx *ctx, const char *path, double def) { return dconn_toml_float(dconn__secret_lookup(ctx, path), def); }
+DCONN_API int dconn_secret_bool(dconn_ctx *ctx, const char *path, int def) { return dconn_toml_bool(dconn__secret_lookup(ctx, path), def); }
+
+DCONN_API dconn_status dconn_secrets_check(dconn_ctx *ctx, dconn_error *err) {
+    dconn_status st;
+    dconn__err_clear(err);
+    if (!ctx) return dconn__err_set(err, DCONN_EMISUSE, "dconn_secrets_check: ctx is NULL");
+    dconn__lock(&ctx->lock);
+    st = dconn__secrets_refresh(ctx, 1, err);
+    dconn__unlock(&ctx->lock);
+    return st;
+}
+
+DCONN_API size_t dconn_secrets_files(dconn_ctx *ctx, const char **paths, int *exists, size_t max) {
+    size_t i;
+    if (!ctx) return 0;
+    dconn__lock(&ctx->lock);
+    dconn__secrets_refresh(ctx, 0, NULL);
+    for (i = 0; i < ctx->nfiles && i < max; i++) {
+        if (paths) paths[i] = ctx->files[i].path;
+        if (exists) exists[i] = ctx->files[i].exists;
+    }
+    dconn__unlock(&ctx->lock);
+    return ctx->nfiles;
+}
+
+/* Writes a value as TOML, masking secrets: keys named like passwords,
+   tokens and secrets, and the password inside any URL. */
+static void dconn__describe_value(dconn__buf *b, const dconn_toml_value *v, int mask) {
+    uint32_t i;
+    char num[64];
+    switch ((dconn_toml_type)v->type) {
+        case DCONN_TOML_STRING:
+            if (mask) { dconn__buf_puts(b, "\"***\""); break; }
+            {
+                char small[512];
+                size_t n = dconn_url_redact(v->u.s.ptr, small, sizeof small);
+                const char *s = n < sizeof small ? small : v->u.s.ptr;
+                if (n >= sizeof small && strstr(v->u.s.ptr, "://")) { dconn__buf_puts(b, "\"(a long URL)\""); break; }
+                dconn__buf_put(b, "\"", 1);
+                for (; *s; s++) {
+                    if (*s == '"' || *s == '\\') { dconn__buf_put(b, "\\", 1); dconn__buf_put(b, s, 1); }
+                    else if ((unsigned char)*s < 0x20) dconn__buf_printf(b, "\\u%04X", (unsigned)(unsigned char)*s);
+                    else dconn__buf_put(b, s, 1);
+                }
+                dconn__buf_put(b, "\"", 1);
+            }
+            break;
+        case DCONN_TOML_INTEGER: snprintf(num, sizeof num, "%lld", (long long)v->u.i); dconn__buf_puts(b, mask ? "\"***\"" : num); break;
+        case DCONN_TOML_FLOAT: snprintf(num, sizeof num, "%.17g", v->u.f); dconn__buf_puts(b, mask ? "\"***\"" : num); break;
+        case DCONN_TOML_BOOL: dconn__buf_puts(b, v->u.b ? "true" : "false"); break;
+        case DCONN_TOML_ARRAY:
+            dconn__buf_puts(b, "[");
+            for (i = 0; i < v->u.agg.n; i++) {
+                if (i) dconn__buf_puts(b, ", ");
+                dconn__describe_value(b, v->u.agg.ent[i].val, mask);
+            }
+            dconn__buf_puts(b, "]");
+            break;
+        case DCONN_TOML_TABLE:
+            dconn__buf_puts(b, "{ ");
+            for (i = 0; i < v->u.agg.n; i++) {
+                if (i) dconn__buf_puts(b, ", ");
+                dconn__buf_put(b, v->u.agg.ent[i].key, v->u.agg.ent[i].keylen);
+                dconn__buf_puts(b, " = ");
+                dconn__describe_value(b, v->u.agg.ent[i].val, mask || dconn__is_secret_key(v->u.agg.ent[i].key, v->u.agg.ent[i].keylen));
+            }
+            dconn__buf_puts(b, " }");
+            break;
+        default: {
+            dconn_toml_datetime d = v->u.dt;
+            if (v->type != DCONN_TOML_TIME_LOCAL) dconn__buf_printf(b, "%04d-%02d-%02d", d.year, d.month, d.day);
+            if (v->type == DCONN_TOML_DATETIME || v->type == DCONN_TOML_DATETIME_LOCAL) dconn__buf_puts(b, "T");
+            if (v->type != DCONN_TOML_DATE_LOCAL) dconn__buf_printf(b, "%02d:%02d:%02d", d.hour, d.minute, d.second);
+            break;
+        }
+    }
+}
+
+static void dconn__describe_table(dconn__buf *b, const dconn_toml_value *t, const char *prefix) {
+    uint32_t i;
+    int any_header = 0;
+    for (i = 0; i < t->u.agg.n; i++) {
+        const dconn__tentry *e = &t->u.agg.ent[i];
+        if (e->val->type == DCONN_TOML_TABLE) continue;
+        dconn__buf_put(b, e->key, e->keylen);
+        dconn__buf_puts(b, " = ");
+        dconn__describe_value(b, e->val, dconn__is_secret_key(e->key, e->keylen));
+        dconn__buf_printf(b, "    # %s:%d\n", e->val->file, e->val->line);
+    }
+    for (i = 0; i < t->u.agg.n; i++) {
+        const dconn__tentry *e = &t->u.agg.ent[i];
+        dconn__buf sub;
+        if (e->val->type != DCONN_TOML_TABLE) continue;
+        memset(&sub, 0, sizeof sub);
+        sub.al = b->al;
+        if (*prefix) { dconn__buf_puts(&sub, prefix); dconn__buf_puts(&sub, "."); }
+        dconn__buf_put(&sub, e->key, e->keylen);
+        if (sub.failed) { b->failed = 1; dconn__buf_free(&sub); return; }
+        dconn__buf_printf(b, "%s[%s]\n", any_header || b->len ? "\n" : "", sub.p);
+        any_header = 1;
+        dconn__describe_table(b, e->val, sub.p);
+        dconn__buf_free(&sub);
+    }
+}
+
+DCONN_API dconn_status dconn_secrets_describe(dconn_ctx *ctx, const char *name, char **out, dconn_error *err) {
+    dconn__buf b;
+    dconn_status st;
+    const dconn_toml_value *t;
+    dconn__err_clear(err);
+    if (!ctx || !out) return dconn__err_set(err, DCONN_EMISUSE, "dconn_secrets_describe: ctx and out must not be NULL");
+    *out = NULL;
+    memset(&b, 0, sizeof b);
+    dconn__lock(&ctx->lock);
+    st = dconn__secrets_refresh(ctx, 0, err);
+    if (st) { dconn__unlock(&ctx->lock); return st; }
+    if (name) {
+        const dconn_toml_value *conns = dconn_toml_get(ctx->secrets, "connections");
+        t = conns && conns->type == DCONN_TOML_TABLE ? dconn__tagg_find(&conns->u.agg, name, strlen(name), dconn__hash(name, strlen(name))) : NULL;
+        if (!t || t->type != DCONN_TOML_TABLE) {
+            dconn__buf_printf(&b, "no [connections.%s] section; searched: ", name);
+            dconn__files_searched(ctx, &b);
+            dconn__unlock(&ctx->lock);
+            st = dconn__err_set(err, DCONN_ENOTFOUND, "%s", b.p ? b.p : "no such connection");
+            dconn__buf_free(&b);
+            return st;
+        }
+        {
+            char prefix[300];
+            snprintf(prefix, sizeof prefix, "connections.%s", name);
+            dconn__buf_printf(&b, "[%s]\n", prefix);
+            dconn__describe_table(&b, t, prefix);
+        }
+    } else {
+        dconn__describe_table(&b, ctx->secrets, "");
+    }
+    dconn__unlock(&ctx->lock);
+    if (b.failed) { dconn__buf_free(&b); return dconn__err_nomem(err, "describing secrets"); }
+    /* handed to the caller: allocated with DCONN_MALLOC so dconn_free() frees it */
+    *out = (char *)DCONN_MALLOC(b.len + 1);
+    if (!*out) { dconn__buf_free(&b); return dconn__err_nomem(err, "describing secrets"); }
+    if (b.len) memcpy(*out, b.p, b.len);
+    (*out)[b.len] = '\0';
+    dconn__buf_free(&b);
+    return DCONN_OK;
+}
+
+/* >>registry -------------------------------------------------------------------- */
+
+struct dconn_settings {
+    const dconn_toml_value *root;
+    const char *name;
+    void *opaque;
+    dconn_toml_doc *doc;          /* owns root's merged tables */
+    struct dconn_settings *next;  /* older versions, kept until the connection closes */
+};
+
+typedef struct dconn__handle {
+    struct dconn__handle *next;
+    void *h;
+    unsigned gen;                 /* the connection generation it was opened for */
+    int users;                    /* shared-handle drivers: queries using it */
+} dconn__handle;
+
+struct dconn_conn {
+    dconn_ctx *ctx;
+    dconn_conn *next;
+    long refs;                    /* under ctx->lock */
+    char *name;
+    char *type_req, *opt_url, *opt_ttl, *opt_query_ttl;
+    dconn_toml_doc *code_doc;     /* dconn_connect_options.settings, parsed */
+    void *opaque;
+    /* what the name resolves to; replaced when its secrets change (under ctx->lock) */
+    dconn_driver drv;
+    dconn_settings *settings;
+    char *identity;
+    dconn__atomic uid;            /* the cache's key for this connection and settings */
+    int64_t ttl_ns, query_ttl_ns;
+    int has_query_ttl;
+    char url[512];                /* redacted */
+    /* the handle pool */
+    dconn__mutex lock;
+    dconn__cond cv;
+    dconn__handle *idle;
+    dconn__handle *shared;        /* shared-handle drivers: the one handle */
+    int open, max_handles, connecting;
+    unsigned gen;
+    int64_t born;
+};
+
+DCONN_API const dconn_toml_value *dconn_settings_get(const dconn_settings *s, const char *path) { return s ? dconn_toml_get(s->root, path) : NULL; }
+DCONN_API const char *dconn_settings_string(const dconn_settings *s, const char *path, const char *def) { return dconn_toml_string(dconn_settings_get(s, path), def); }
+DCONN_API int64_t dconn_settings_int(const dconn_settings *s, const char *path, int64_t def) { return dconn_toml_int(dconn_settings_get(s, path), def); }
+DCONN_API double dconn_settings_float(const dconn_settings *s, const char *path, double def) { return dconn_toml_float(dconn_settings_get(s, path), def); }
+DCONN_API int dconn_settings_bool(const dconn_settings *s, const char *path, int def) { return dconn_toml_bool(dconn_settings_get(s, path), def); }
+DCONN_API const char *dconn_settings_name(const dconn_settings *s) { return s ? s->name : NULL; }
+DCONN_API void *dconn_settings_opaque(const dconn_settings *s) { return s ? s->opaque : NULL; }
+
+DCONN_API dconn_status dconn_register_driver(dconn_ctx *ctx, const dconn_driver *d, dconn_error *err) {
+    size_t i;
+    dconn__err_clear(err);
+    if (!ctx || !d) return dconn__err_set(err, DCONN_EMISUSE, "dconn_register_driver: ctx and driver must not be NULL");
+    if (d->version < 1) return dconn__err_set(err, DCONN_EMISUSE, "dconn_register_driver: set version = DCONN_DRIVER_VERSION");
+    if (!d->name || !*d->name) return dconn__err_set(err, DCONN_EMISUSE, "dconn_register_driver: the driver needs a name");
+    if (!d->connect || !d->disconnect || (!d->query && !d->read))
+        return dconn__err_set(err, DCONN_EMISUSE, "dconn_register_driver: driver \"%s\" needs connect, disconnect, and query or read", d->name);
+    dconn__lock(&ctx->lock);
+    for (i = 0; i < ctx->ndrivers; i++)
+        if (strcmp(ctx->drivers[i].name, d->name) == 0) break;
+    if (i == ctx->ndrivers && !dconn__grow(ctx->al, (void **)&ctx->drivers, &ctx->drivercap, ctx->ndrivers + 1, sizeof *ctx->drivers)) {
+        dconn__unlock(&ctx->lock);
+        return dconn__err_nomem(err, "registering a driver");
+    }
+    memset(&ctx->drivers[i], 0, sizeof ctx->drivers[i]);
+    /* read only the fields this version of the struct has */
+    memcpy(&ctx->drivers[i], d, sizeof *d);
+    if (i == ctx->ndrivers) ctx->ndrivers++;
+    dconn__unlock(&ctx->lock);
+    return DCONN_OK;
+}
+
+static void dconn__driver_names_locked(dconn_ctx *ctx, dconn__buf *b) {
+    size_t i;
+    int sql = 0;
+    for (i = 0; i < ctx->ndrivers; i++) sql |= ctx->drivers[i].sql;
+    if (sql) dconn__buf_puts(b, "sql");
+    for (i = 0; i < ctx->ndrivers; i++) {
+        if (b->len) dconn__buf_puts(b, ", ");
+        dconn__buf_puts(b, ctx->drivers[i].name);
+    }
+    if (!b->len) dconn__buf_puts(b, "(none)");
+}
+
+DCONN_API void dconn_driver_names(dconn_ctx *ctx, char *out, size_t cap) {
+    dconn__buf b;
+    if (!out || !cap) return;
+    out[0] = '\0';
+    if (!ctx) return;
+    memset(&b, 0, sizeof b);
+    dconn__lock(&ctx->lock);
+    dconn__driver_names_locked(ctx, &b);
+    dconn__unlock(&ctx->lock);
+    if (!b.failed) dconn__copy_str(out, cap, b.p);
+    dconn__buf_free(&b);
+}
+
+/* Does the comma-separated list hold the word (n bytes)? */
+static int dconn__list_has(const char *list, const char *w, size_t n) {
+    const char *p = list;
+    if (!list) return 0;
+    while (*p) {
+        const char *e = p;
+        while (*e && *e != ',') e++;
+        while (p < e && *p == ' ') p++;
+        if ((size_t)(e - p) == n && strncmp(p, w, n) == 0) return 1;
+        p = *e ? e + 1 : e;
+    }
+    return 0;
+}
+
+/* A driver by name, or by a scheme it handles (sql: only SQL drivers). */
+static const dconn_driver *dconn__driver_find(dconn_ctx *ctx, const char *t, size_t n, int want_sql) {
+    size_t i;
+    for (i = 0; i < ctx->ndrivers; i++)
+        if ((!want_sql || ctx->drivers[i].sql) && strlen(ctx->drivers[i].name) == n && strncmp(ctx->drivers[i].name, t, n) == 0) return &ctx->drivers[i];
+    for (i = 0; i < ctx->ndrivers; i++)
+        if ((!want_sql || ctx->drivers[i].sql) && dconn__list_has(ctx->drivers[i].schemes, t, n)) return &ctx->drivers[i];
+    return NULL;
+}
+
+static int dconn__is_type_name(dconn_ctx *ctx, const char *name) {
+    size_t i;
+    if (strcmp(name, "sql") == 0) {
+        for (i = 0; i < ctx->ndrivers; i++) if (ctx->drivers[i].sql) return 1;
+        return 0;
+    }
+    for (i = 0; i < ctx->ndrivers; i++) if (strcmp(ctx->drivers[i].name, name) == 0) return 1;
+    return 0;
+}
+
+/* Canonical text of a value, keys sorted: equal settings give equal text. */
+static int dconn__cmp_entry(const void *a, const void *b) {
+    const dconn__tentry *x = *(const dconn__tentry *const *)a, *y = *(const dconn__tentry *const *)b;
+    size_t n = x->keylen < y->keylen ? x->keylen : y->keylen;
+    int c = memcmp(x->key, y->key, n);
+    return c ? c : (x->keylen < y->keylen ? -1 : x->keylen > y->keylen);
+}
+
+static void dconn__canon(dconn__buf *b, const dconn_toml_value *v) {
+    uint32_t i;
+    switch ((dconn_toml_type)v->type) {
+        case DCONN_TOML_STRING:
+            dconn__buf_printf(b, "s%zu:", v->u.s.len);
+            dconn__buf_put(b, v->u.s.ptr, v->u.s.len);
+            break;
+        case DCONN_TOML_INTEGER: dconn__buf_printf(b, "i%lld", (long long)v->u.i); break;
+        case DCONN_TOML_FLOAT: dconn__buf_printf(b, "f%.17g", v->u.f); break;
+        case DCONN_TOML_BOOL: dconn__buf_puts(b, v->u.b ? "T" : "F"); break;
+        case DCONN_TOML_ARRAY:
+            dconn__buf_puts(b, "[");
+            for (i = 0; i < v->u.agg.n; i++) { dconn__canon(b, v->u.agg.ent[i].val); dconn__buf_puts(b, ","); }
+            dconn__buf_puts(b, "]");
+            break;
+        case DCONN_TOML_TABLE: {
+            const dconn__tentry **sorted = (const dconn__tentry **)dconn__malloc(b->al, (v->u.agg.n + 1) * sizeof *sorted);
+            if (!sorted) { b->failed = 1; return; }
+            for (i = 0; i < v->u.agg.n; i++) sorted[i] = &v->u.agg.ent[i];
+            qsort((void *)sorted, v->u.agg.n, sizeof *sorted, dconn__cmp_entry);
+            dconn__buf_puts(b, "{");
+            for (i = 0; i < v->u.agg.n; i++) {
+                dconn__buf_printf(b, "%u:", (unsigned)sorted[i]->keylen);
+                dconn__buf_put(b, sorted[i]->key, sorted[i]->keylen);
+                dconn__buf_puts(b, "=");
+                dconn__canon(b, sorted[i]->val);
+                dconn__buf_puts(b, ";");
+            }
+            dconn__buf_puts(b, "}");
+            dconn__free(b->al, (void *)sorted);
+            break;
+        }
+        default: {
+            dconn_toml_datetime d = v->u.dt;
+            dconn__buf_printf(b, "d%d:%d-%d-%d %d:%d:%d.%d%+d", v->type, d.year, d.month, d.day, d.hour, d.minute, d.second, d.nanosecond, d.offset_minutes);
+        }
+    }
+}
+
+static dconn_toml_value *dconn__new_string(dconn__arena *a, const char *s, size_t n, const char *file) {
+    dconn_toml_value *v = dconn__val_new(a, DCONN_TOML_STRING);
+    char *copy = v ? dconn__arena_strndup(a, s, n) : NULL;
+    if (!copy) return NULL;
+    v->u.s.ptr = copy;
+    v->u.s.len = n;
+    v->file = file;
+    return v;
+}
+
+typedef struct dconn__res {
+    dconn_driver drv;
+    dconn_settings *settings;
+    char *identity;
+    int64_t ttl_ns, query_ttl_ns;
+    int has_query_ttl;
+    char url[512];
+} dconn__res;
+
+static void dconn__settings_free(const dconn_allocator *al, dconn_settings *s) {
+    while (s) {
+        dconn_settings *next = s->next;
+        dconn_toml_free(s->doc);
+        dconn__free(al, s);
+        s = next;
+    }
+}
+
+/* Builds the URL of an SQL connection from parts, reporting every
+   missing part at once. */
+static dconn_status dconn__url_from_parts(dconn_ctx *ctx, const char *name, dconn_toml_value *root, dconn__arena *a, dconn_error *err) {
+    const char *dialect = dconn_toml_string(dconn_toml_get(root, "dialect"), NULL);
+    const char *driver = dconn_toml_string(dconn_toml_get(root, "driver"), NULL);
+    const char *user = dconn_toml_string(dconn_toml_get(root, "username"), NULL);
+    const char *pass = dconn_toml_string(dconn_toml_get(root, "password"), NULL);
+    const char *host = dconn_toml_string(dconn_toml_get(root, "host"), NULL);
+    const char *db = dconn_toml_string(dconn_toml_get(root, "database"), NULL);
+    const dconn_toml_value *port = dconn_toml_get(root, "port");
+    const dconn_toml_value *query = dconn_toml_get(root, "query");
+    int is_sqlite = dialect && (strcmp(dialect, "sqlite") == 0 || strcmp(dialect, "sqlite3") == 0);
+    dconn__buf b, missing;
+    dconn_toml_value *v;
+    memset(&b, 0, sizeof b);
+    memset(&missing, 0, sizeof missing);
+    b.al = missing.al = ctx->al;
+    if (!dialect) dconn__buf_puts(&missing, "dialect");
+    if (!is_sqlite && !host) dconn__buf_puts(&missing, missing.len ? ", host" : "host");
+    if (!db) dconn__buf_puts(&missing, missing.len ? ", database" : "database");
+    if (missing.len) {
+        dconn__buf_printf(&b, "connection \"%s\": no url, and the parts to build one are missing: %s (SQLite needs dialect and database; other databases also need host). Searched: ",
+                          name, missing.p);
+        dconn__files_searched(ctx, &b);
+        dconn__err_set(err, DCONN_ECONFIG, "%s", b.failed ? "missing connection settings" : b.p);
+        dconn__buf_free(&b);
+        dconn__buf_free(&missing);
+        return DCONN_ECONFIG;
+    }
+    dconn__buf_puts(&b, dialect);
+    if (driver) { dconn__buf_puts(&b, "+"); dconn__buf_puts(&b, driver); }
+    dconn__buf_puts(&b, "://");
+    if (user) {
+        dconn__pct_encode(&b, user);
+        if (pass) { dconn__buf_puts(&b, ":"); dconn__pct_encode(&b, pass); }
+        dconn__buf_puts(&b, "@");
+    }
+    if (host) dconn__buf_puts(&b, host);
+    if (port && port->type == DCONN_TOML_INTEGER) dconn__buf_printf(&b, ":%lld", (long long)port->u.i);
+    else if (port && port->type == DCONN_TOML_STRING) dconn__buf_printf(&b, ":%s", port->u.s.ptr);
+    dconn__buf_puts(&b, "/");
+    dconn__buf_puts(&b, db);
+    if (query && query->type == DCONN_TOML_TABLE) {
+        uint32_t i;
+        for (i = 0; i < query->u.agg.n; i++) {
+            const dconn_toml_value *qv = query->u.agg.ent[i].val;
+            dconn__buf_puts(&b, i ? "&" : "?");
+            dconn__buf_put(&b, query->u.agg.ent[i].key, query->u.agg.ent[i].keylen);
+            dconn__buf_puts(&b, "=");
+            if (qv->type == DCONN_TOML_STRING) dconn__pct_encode(&b, qv->u.s.ptr);
+            else if (qv->type == DCONN_TOML_INTEGER) dconn__buf_printf(&b, "%lld", (long long)qv->u.i);
+            else if (qv->type == DCONN_TOML_BOOL) dconn__buf_puts(&b, qv->u.b ? "true" : "false");
+        }
+    }
+    dconn__buf_free(&missing);
+    if (b.failed) { dconn__buf_free(&b); return dconn__err_nomem(err, "building a URL"); }
+    v = dconn__new_string(a, b.p, b.len, "(built from parts)");
+    dconn__buf_free(&b);
+    if (!v || !dconn__table_set(a, root, "url", 3, v)) return dconn__err_nomem(err, "building a URL");
+    return DCONN_OK;
+}
+
+/* Turns (name, type, options in code) into a driver, merged settings and
+   an identity, with the current secrets. Called with ctx->lock held. */
+static dconn_status dconn__resolve(dconn_ctx *ctx, const char *name, const char *type_req, const dconn_toml_doc *code_doc,
+                                   const char *opt_url, const char *opt_ttl, const char *opt_query_ttl, void *opaque,
+                                   dconn__res *r, dconn_error *err) {
+    const dconn_toml_value *conns = dconn_toml_get(ctx->secrets, "connections"), *section = NULL, *tv;
+    dconn_settings *s;
+    dconn_toml_value *root;
+    dconn__arena *a;
+    const char *type = NULL, *type_from = NULL, *url;
+    const dconn_driver *drv = NULL;
+    dconn__buf b;
+    dconn_status st;
+    memset(r, 0, sizeof *r);
+    memset(&b, 0, sizeof b);
+    b.al = ctx->al;
+    if (conns && conns->type == DCONN_TOML_TABLE) {
+        section = dconn__tagg_find(&conns->u.agg, name, strlen(name), dconn__hash(name, strlen(name)));
+        if (section && section->type != DCONN_TOML_TABLE)
+            return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connections.%s must be a table ([connections.%s]), not a %s",
+                                  section->file, section->line, name, name, dconn_toml_type_name((dconn_toml_type)section->type));
+    }
+    s = (dconn_settings *)dconn__malloc(ctx->al, sizeof *s);
+    if (!s) return dconn__err_nomem(err, "connecting");
+    memset(s, 0, sizeof *s);
+    s->doc = dconn__doc_new(ctx->al);
+    if (!s->doc) { dconn__free(ctx->al, s); return dconn__err_nomem(err, "connecting"); }
+    s->opaque = opaque;
+    r->settings = s;
+    a = &s->doc->arena;
+    root = s->doc->root;
+    /* precedence, lowest first: the secrets section, then code */
+    if ((section && !dconn__merge(a, root, section)) || (code_doc && !dconn__merge(a, root, code_doc->root))) goto nomem;
+    if (opt_url) {
+        dconn_toml_value *v = dconn__new_string(a, opt_url, strlen(opt_url), "(code)");
+        if (!v || !dconn__table_set(a, root, "url", 3, v)) goto nomem;
+    }
+    /* compatibility: create_engine_kwargs.connect_args, below a plain connect_args */
+    tv = dconn_toml_get(root, "create_engine_kwargs.connect_args");
+    if (tv && tv->type == DCONN_TOML_TABLE) {
+        dconn_toml_value *ca = dconn__val_new(a, DCONN_TOML_TABLE);
+        const dconn_toml_value *plain = dconn_toml_get(root, "connect_args");
+        if (!ca || !dconn__merge(a, ca, tv)) goto nomem;
+        if (plain && plain->type == DCONN_TOML_TABLE && !dconn__merge(a, ca, plain)) goto nomem;
+        if (!dconn__table_set(a, root, "connect_args", 12, ca)) goto nomem;
+    }
+    /* the type: explicit > a name that is a type > the section's type > the url's scheme */
+    if (type_req && *type_req) { type = type_req; type_from = "the type argument"; }
+    else if (dconn__is_type_name(ctx, name)) { type = name; type_from = "the connection name"; }
+    else if ((type = dconn_toml_string(dconn_toml_get(root, "type"), NULL)) != NULL) type_from = "the type key";
+    else if (dconn_toml_get(root, "url") || dconn_toml_get(root, "dialect")) { type = "sql"; type_from = "the url"; }
+    if (!section && !code_doc && !opt_url) {
+        const dconn_driver *d = type ? dconn__driver_find(ctx, type, strlen(type), 0) : NULL;
+        /* a non-SQL driver may need no settings at all (a CSV folder); anything else needs a section */
+        if (!d || d->sql) {
+            uint32_t i;
+            dconn__buf_printf(&b, "no connection named \"%s\": there is no [connections.%s] section in the secrets files. Searched: ", name, name);
+            dconn__files_searched(ctx, &b);
+            if (conns && conns->type == DCONN_TOML_TABLE && conns->u.agg.n) {
+                dconn__buf_puts(&b, ". Connections found: ");
+                for (i = 0; i < conns->u.agg.n; i++) {
+                    if (i) dconn__buf_puts(&b, ", ");
+                    dconn__buf_put(&b, conns->u.agg.ent[i].key, conns->u.agg.ent[i].keylen);
+                }
+            } else {
+                dconn__buf_puts(&b, ". No [connections.*] sections were found");
+            }
+            st = dconn__err_set(err, DCONN_ENOTFOUND, "%s", b.failed ? "no such connection" : b.p);
+            goto fail;
+        }
+    }
+    if (!type) {
+        dconn__buf_printf(&b, "connection \"%s\": cannot tell its type: pass a type to dconn_connect, or add type = \"...\" or a url to [connections.%s]. Registered types: ", name, name);
+        dconn__driver_names_locked(ctx, &b);
+        st = dconn__err_set(err, DCONN_ECONFIG, "%s", b.failed ? "unknown connection type" : b.p);
+        goto fail;
+    }
+    if (strcmp(type, "sql") == 0) {
+        dconn__url u;
+        const char *plus;
+        size_t n;
+        if (!dconn_toml_get(root, "url")) {
+            st = dconn__url_from_parts(ctx, name, root, a, err);
+            if (st) goto fail;
+        }
+        url = dconn_toml_string(dconn_toml_get(root, "url"), NULL);
+        if (!url || !dconn__url_split(url, &u)) {
+            const dconn_toml_value *uv = dconn_toml_get(root, "url");
+            st = dconn__err_set(err, DCONN_ECONFIG, "connection \"%s\": url (%s:%d) is not a URL: write it as dialect://user:password@host:port/database",
+                                name, uv ? uv->file : "?", uv ? uv->line : 0);
+            goto fail;
+        }
+        plus = (const char *)memchr(u.scheme, '+', u.scheme_len);
+        n = plus ? (size_t)(plus - u.scheme) : u.scheme_len;
+        drv = dconn__driver_find(ctx, u.scheme, n, 1);
+        if (!drv) {
+            dconn__buf_printf(&b, "connection \"%s\": no driver registered for \"%.*s\" (from its url). Registered types: ", name, (int)n, u.scheme);
+            dconn__driver_names_locked(ctx, &b);
+            dconn__buf_puts(&b, "; register one with dconn_register_driver");
+            st = dconn__err_set(err, DCONN_EDRIVER, "%s", b.failed ? "no driver" : b.p);
+            goto fail;
+        }
+    } else {
+        drv = dconn__driver_find(ctx, type, strlen(type), 0);
+        if (!drv) {
+            dconn__buf_printf(&b, "connection \"%s\": unknown type \"%s\" (from %s). Registered types: ", name, type, type_from);
+            dconn__driver_names_locked(ctx, &b);
+            st = dconn__err_set(err, DCONN_EDRIVER, "%s", b.failed ? "unknown type" : b.p);
+            goto fail;
+        }
+    }
+    r->drv = *drv;
+    /* durations */
+    if (opt_ttl) st = dconn_ttl_parse(opt_ttl, &r->ttl_ns, err);
+    else st = dconn__ttl_from_value(dconn_toml_get(root, "ttl"), &r->ttl_ns, err);
+    if (st) goto fail;
+    if (opt_query_ttl || dconn_toml_get(root, "query_ttl")) {
+        r->has_query_ttl = 1;
+        if (opt_query_ttl) st = dconn_ttl_parse(opt_query_ttl, &r->query_ttl_ns, err);
+        else st = dconn__ttl_from_value(dconn_toml_get(root, "query_ttl"), &r->query_ttl_ns, err);
+        if (st) goto fail;
+    }
+    dconn_url_redact(dconn_toml_string(dconn_toml_get(root, "url"), ""), r->url, sizeof r->url);
+    /* identity: the driver and every merged setting (opaque pointers excluded) */
+    dconn__buf_puts(&b, drv->name);
+    dconn__buf_puts(&b, "\n");
+    dconn__canon(&b, root);
+    if (b.failed) goto nomem;
+    r->identity = b.p;
+    s->root = root;
+    return DCONN_OK;
+nomem:
+    st = dconn__err_nomem(err, "connecting");
+fail:
+    dconn__buf_free(&b);
+    dconn__settings_free(ctx->al, r->settings);
+    r->settings = NULL;
+    return st;
+}
+
+/* Prefixes err's message with the connection's name and redacted URL. */
+static dconn_status dconn__err_conn(dconn_conn *c, dconn_error *err, dconn_status code, const char *what) {
+    char msg[DCONN_ERROR_MESSAGE_SIZE];
+    if (!err) return code;
+    dconn__copy_str(msg, sizeof msg, err->message[0] ? err->message : dconn_status_str(code));
+    dconn__err_set(err, code, "connection \"%s\"%s%s%s: %s%s%s", c->name,
+             c->url[0] ? " (" : "", c->url, c->url[0] ? ")" : "", what ? what : "", what ? ": " : "", msg);
+    return code;
+}
+
+/* Closes a list of handles (outside every lock: a disconnect may block). */
+static void dconn__handles_close(dconn_conn *c, dconn__handle *h) {
+    while (h) {
+        dconn__handle *next = h->next;
+        c->drv.disconnect(c->drv.user_data, h->h);
+        dconn__free(c->ctx->al, h);
+        h = next;
+    }
+}
+
+/* Starts a new generation: handles of the old one close once idle.
+   Called with c->lock held; returns the idle handles to close. */
+static dconn__handle *dconn__conn_new_gen_locked(dconn_conn *c) {
+    dconn__handle *old = c->idle;
+    c->idle = NULL;
+    c->gen++;
+    c->open = 0;
+    c->born = dconn__now(c->ctx);
+    if (c->shared) {
+        if (!c->shared->users) { c->shared->next = old; old = c->shared; }
+        c->shared = NULL;
+    }
+    dconn__cond_broadcast(&c->cv);
+    return old;
+}
+
+/* Takes a handle: an idle one, a new one, or waits for one. Exclusive
+   unless the driver shares handles between threads (and !exclusive). */
+static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handle **out, dconn_error *err) {
+    dconn__handle *to_close = NULL, *h;
+    dconn_settings *s;
+    unsigned gen;
+    dconn_status st;
+    int shared = c->drv.shared_handles && !exclusive;
+    dconn__lock(&c->lock);
+    if (c->ttl_ns > 0 && dconn__now(c->ctx) - c->born >= c->ttl_ns) to_close = dconn__conn_new_gen_locked(c);
+    for (;;) {
+        if (shared && c->shared) { c->shared->users++; *out = c->shared; dconn__unlock(&c->lock); dconn__handles_close(c, to_close); return DCONN_OK; }
+        if (!shared && c->idle) {
+            h = c->idle;
+            c->idle = h->next;
+            h->next = NULL;
+            dconn__unlock(&c->lock);
+            dconn__handles_close(c, to_close);
+            *out = h;
+            return DCONN_OK;
+        }
+        if (shared ? !c->connecting : (exclusive && c->drv.shared_handles) || c->open < c->max_handles) break;
+        dconn__cond_wait(&c->cv, &c->lock);
+    }
+    if (shared) c->connecting = 1;
+    else if (!c->drv.shared_handles) c->open++;
+    gen = c->gen;
+    s = c->settings;
+    dconn__unlock(&c->lock);
+    dconn__handles_close(c, to_close);
+    h = (dconn__handle *)dconn__malloc(c->ctx->al, sizeof *h);
+    if (!h) st = dconn__err_nomem(err, "opening a handle");
+    else {
+        memset(h, 0, sizeof *h);
+        h->gen = gen;
+        dconn__err_clear(err);
+        st = c->drv.connect(c->drv.user_data, s, &h->h, err);
+        if (st) { dconn__free(c->ctx->al, h); h = NULL; }
+    }
+    dconn__lock(&c->lock);
+    if (shared) {
+        c->connecting = 0;
+        if (h && gen == c->gen) { c->shared = h; h->users = 1; }
+        else if (h) h->users = 1;   /* the connection was reset meanwhile: this one closes after use */
+    } else if (!h && !c->drv.shared_handles && gen == c->gen) {
+        c->open--;
+    }
+    dconn__cond_broadcast(&c->cv);
+    dconn__unlock(&c->lock);
+    if (!h) return st ? st : DCONN_EDRIVER;
+    *out = h;
+    return DCONN_OK;
+}
+
+/* Returns a handle. `broken`: it failed in a way a new handle may not,
+   so close it. Handles of an older generation close too. */
+static void dconn__handle_put(dconn_conn *c, dconn__handle *h, int exclusive, int broken) {
+    int close_it = 0;
+    dconn__lock(&c->lock);
+    if (c->drv.shared_handles && !exclusive) {
+        h->users--;
+        if (broken && c->shared == h) c->shared = NULL;
+        if (!h->users && c->shared != h) close_it = 1;
+    } else if (c->drv.shared_handles) {
+        close_it = 1;   /* a session's private handle */
+    } else if (broken || h->gen != c->gen) {
+        if (h->gen == c->gen) c->open--;
+        close_it = 1;
+    } else {
+        h->next = c->idle;
+        c->idle = h;
+    }
+    dconn__cond_broadcast(&c->cv);
+    dconn__unlock(&c->lock);
+    if (close_it) { h->next = NULL; dconn__handles_close(c, h); }
+}
+
+static void dconn__cache_drop_uid(dconn_ctx *ctx, uint64_t uid);
+
+/* Moves a connection to new settings (ctx->lock held). */
+static void dconn__conn_adopt(dconn_conn *c, dconn__res *r) {
+    dconn__handle *old;
+    uint64_t old_uid = (uint64_t)dconn__atomic_load(&c->uid);
+    dconn__lock(&c->lock);
+    c->drv = r->drv;
+    r->settings->name = c->name;
+    r->settings->next = c->settings;
+    c->settings = r->settings;
+    dconn__free(c->ctx->al, c->identity);
+    c->identity = r->identity;
+    c->ttl_ns = r->ttl_ns;
+    c->query_ttl_ns = r->query_ttl_ns;
+    c->has_query_ttl = r->has_query_ttl;
+    memcpy(c->url, r->url, sizeof c->url);
+    old = dconn__conn_new_gen_locked(c);
+    dconn__unlock(&c->lock);
+    dconn__atomic_add(&c->uid, (long)(++c->ctx->next_uid - old_uid));
+    dconn__cache_drop_uid(c->ctx, old_uid);
+    dconn__handles_close(c, old);
+}
+
+/* After a reload: every connection whose merged settings changed is
+   reset onto the new ones, and its cached results dropped. */
+static void dconn__conns_secrets_changed(dconn_ctx *ctx) {
+    dconn_conn *c;
+    for (c = ctx->conns; c; c = c->next) {
+        dconn__res r;
+        dconn_error e;
+        if (dconn__resolve(ctx, c->name, c->type_req, c->code_doc, c->opt_url, c->opt_ttl, c->opt_query_ttl, c->opaque, &r, &e)) {
+            dconn__log(ctx, DCONN_LOG_WARN, "after the secrets changed, connection \"%s\" keeps its old settings: %s", c->name, e.message);
+            continue;
+        }
+        if (strcmp(r.identity, c->identity) == 0) {
+            dconn__free(ctx->al, r.identity);
+            dconn__settings_free(ctx->al, r.settings);
+            continue;
+        }
+        dconn__log(ctx, DCONN_LOG_INFO, "connection \"%s\": settings changed in the secrets; reconnecting", c->name);
+        dconn__conn_adopt(c, &r);
+    }
+}
+
+static void dconn__conn_free(dconn_conn *c) {
+    const dconn_allocator *al = c->ctx->al;
+    dconn__handle *h = c->idle;
+    if (c->shared) { c->shared->next = h; h = c->shared; }
+    dconn__handles_close(c, h);
+    dconn__cache_drop_uid(c->ctx, (uint64_t)dconn__atomic_load(&c->uid));
+    dconn__settings_free(al, c->settings);
+    dconn_toml_free(c->code_doc);
+    dconn__free(al, c->identity);
+    dconn__free(al, c->name);
+    dconn__free(al, c->type_req);
+    dconn__free(al, c->opt_url);
+    dconn__free(al, c->opt_ttl);
+    dconn__free(al, c->opt_query_ttl);
+    dconn__mutex_destroy(&c->lock);
+    dconn__cond_destroy(&c->cv);
+    dconn__free(al, c);
+}
+
+DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char *type, const dconn_connect_options *options, dconn_error *err) {
+    dconn_toml_doc *code_doc = NULL;
+    dconn_conn *c;
+    dconn__res r;
+    dconn_status st;
+    dconn__handle *h;
+    char envname[256];
+    dconn__err_clear(err);
+    if (!ctx) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: ctx is NULL (open one with dconn_open)"); return NULL; }
+    if (!name || !*name) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: the connection name is empty"); return NULL; }
+    if (strlen(name) > 200) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: the connection name is longer than 200 bytes"); return NULL; }
+    if (strncmp(name, "env:", 4) == 0) {
+        const char *v = getenv(name + 4);
+        if (!name[4]) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: \"env:\" needs a variable name, as in \"env:DB_CONN\""); return NULL; }
+        if (!v || !*v) {
+            dconn__err_set(err, DCONN_ECONFIG, "connection name \"%s\": environment variable %s is not set; set it to the name of a [connections.NAME] section, e.g. %s=local",
+                           name, name + 4, name + 4);
+            return NULL;
+        }
+        if (strlen(v) >= sizeof envname) { dconn__err_set(err, DCONN_ECONFIG, "connection name from %s is longer than 255 bytes", name + 4); return NULL; }
+        dconn__copy_str(envname, sizeof envname, v);
+        name = envname;
+    }
+    if (options && options->settings) {
+        size_t n = strlen(options->settings);
+        code_doc = dconn__toml_parse(ctx->al, options->settings, n, "(connect options)", err);
+        if (!code_doc) return NULL;
+    }
+    dconn__lock(&ctx->lock);
+    st = dconn__secrets_refresh(ctx, 0, err);
+    if (!st) st = dconn__resolve(ctx, name, type, code_doc, options ? options->url : NULL, options ? options->ttl : NULL,
+                                 options ? options->query_ttl : NULL, options ? options->opaque : NULL, &r, err);
+    if (st) { dconn__unlock(&ctx->lock); dconn_toml_free(code_doc); return NULL; }
+    for (c = ctx->conns; c; c = c->next) {
+        if (strcmp(c->identity, r.identity) == 0 && c->opaque == (options ? options->opaque : NULL)) {
+            c->refs++;
+            dconn__unlock(&ctx->lock);
+            dconn__free(ctx->al, r.identity);
+            dconn__settings_free(ctx->al, r.settings);
+            dconn_toml_free(code_doc);
+            return c;
+        }
+    }
+    c = (dconn_conn *)dconn__malloc(ctx->al, sizeof *c);
+    if (!c) goto nomem;
+    memset(c, 0, sizeof *c);
+    c->ctx = ctx;
+    c->refs = 1;
+    c->max_handles = 8;
+    c->name = dconn__strdup_al(ctx->al, name);
+    c->type_req = type ? dconn__strdup_al(ctx->al, type) : NULL;
+    c->opt_url = options && options->url ? dconn__strdup_al(ctx->al, options->url) : NULL;
+    c->opt_ttl = options && options->ttl ? dconn__strdup_al(ctx->al, options->ttl) : NULL;
+    c->opt_query_ttl = options && options->query_ttl ? dconn__strdup_al(ctx->al, options->query_ttl) : NULL;
+    c->opaque = options ? options->opaque : NULL;
+    c->code_doc = code_doc;
+    code_doc = NULL;
+    dconn__mutex_init(&c->lock);
+    dconn__cond_init(&c->cv);
+    if (!c->name || (type && !c->type_req) || (options && ((options->url && !c->opt_url) || (options->ttl && !c->opt_ttl) ||
+        (options->query_ttl && !c->opt_query_ttl)))) {
+        dconn__free(ctx->al, r.identity);
+        dconn__settings_free(ctx->al, r.settings);
+        dconn__conn_free(c);
+        goto nomem_unlocked_c;
+    }
+    c->drv = r.drv;
+    r.settings->name = c->name;
+    c->settings = r.settings;
+    c->identity = r.identity;
+    c->uid = (long)++ctx->next_uid;
+    c->ttl_ns = r.ttl_ns;
+    c->query_ttl_ns = r.query_ttl_ns;
+    c->has_query_ttl = r.has_query_ttl;
+    memcpy(c->url, r.url, sizeof c->url);
+    c->born = dconn__now(ctx);
+    /* open the first handle now, so a bad path or host fails here */
+    st = dconn__handle_get(c, 0, &h, err);
+    if (st) {
+        dconn__err_conn(c, err, st, "cannot connect");
+        dconn__conn_free(c);
+        dconn__unlock(&ctx->lock);
+        return NULL;
+    }
+    dconn__handle_put(c, h, 0, 0);
+    c->next = ctx->conns;
+    ctx->conns = c;
+    dconn__unlock(&ctx->lock);
+    return c;
+nomem:
+    dconn__free(ctx->al, r.identity);
+    dconn__settings_free(ctx->al, r.settings);
+nomem_unlocked_c:
+    dconn__unlock(&ctx->lock);
+    dconn_toml_free(code_doc);
+    dconn__err_nomem(err, "connecting");
+    return NULL;
+}
+
+DCONN_API void dconn_release(dconn_conn *c) {
+    dconn_ctx *ctx;
+    dconn_conn **pp;
+    if (!c) return;
+    ctx = c->ctx;
+    dconn__lock(&ctx->lock);
+    if (--c->refs > 0) { dconn__unlock(&ctx->lock); return; }
+    for (pp = &ctx->conns; *pp; pp = &(*pp)->next)
+        if (*pp == c) { *pp = c->next; break; }
+    dconn__unlock(&ctx->lock);
+    dconn__conn_free(c);
+}
+
+DCONN_API dconn_status dconn_reset(dconn_conn *c, dconn_error *err) {
+    dconn__handle *old;
+    dconn__err_clear(err);
+    if (!c) return dconn__err_set(err, DCONN_EMISUSE, "dconn_reset: conn is NULL");
+    dconn__lock(&c->lock);
+    old = dconn__conn_new_gen_locked(c);
+    dconn__unlock(&c->lock);
+    dconn__handles_close(c, old);
+    return DCONN_OK;
+}
+
+DCONN_API dconn_status dconn_ping(dconn_conn *c, dconn_error *err) {
+    dconn__handle *h;
+    dconn_status st;
+    dconn__err_clear(err);
+    if (!c) return dconn__err_set(err, DCONN_EMISUSE, "dconn_ping: conn is NULL");
+    st = dconn__handle_get(c, 0, &h, err);
+    if (st) return dconn__err_conn(c, err, st, "cannot connect");
+    if (c->drv.ping) {
+        st = c->drv.ping(c->drv.user_data, h->h, err);
+        if (st) dconn__err_conn(c, err, st, "health check failed");
+    }
+    dconn__handle_put(c, h, 0, st != DCONN_OK);
+    return st;
+}
+
+DCONN_API const char *dconn_conn_name(const dconn_conn *c) { return c ? c->name : NULL; }
+DCONN_API const char *dconn_conn_type(const dconn_conn *c) { return c ? c->drv.name : NULL; }
+DCONN_API const char *dconn_conn_url(const dconn_conn *c) { return c ? c->url : NULL; }
+
+/* >>result ------------------------------------------------------------------------ */
+
+/* 8 bytes a cell plus one type byte: a result is a handful of contiguous
+   blocks (cells, types, one string arena, column names), never a malloc
+   per cell. */
+typedef union dconn__cell {
+    int64_t i;
+    double d;
+    struct { uint32_t off, len; } s;
+} dconn__cell;
+
+struct dconn_result {
+    dconn__atomic refs;
+    dconn__atomic stale;
+    const dconn_allocator *al;
+    size_t rows, cols;
+    unsigned char *types;
+    dconn__cell *cells;
+    char *strings;
+    size_t strings_len;
+    char **names, **decltypes;    /* point into `meta` */
+    char *meta;
+    size_t bytes;
+};
+
+struct dconn_builder {
+    dconn_result *r;
+    size_t ncells, cellcap, strcap;
+    dconn__buf meta;              /* "name\0decltype\0" per column */
+    size_t ncols;
+    int failed;                   /* DCONN_ENOMEM or DCONN_EMISUSE */
+};
+
+static void dconn__builder_init(dconn_builder *b, dconn_result *r, const dconn_allocator *al) {
+    memset(b, 0, sizeof *b);
+    memset(r, 0, sizeof *r);
+    r->al = al;
+    b->r = r;
+    b->meta.al = al;
+}
+
+static void dconn__builder_discard(dconn_builder *b) {
+    dconn__free(b->r->al, b->r->types);
+    dconn__free(b->r->al, b->r->cells);
+    dconn__free(b->r->al, b->r->strings);
+    dconn__buf_free(&b->meta);
+}
+
+DCONN_API dconn_status dconn_builder_column(dconn_builder *b, const char *name, const char *decltype_) {
+    if (!b) return DCONN_EMISUSE;
+    if (b->ncells) { b->failed = DCONN_EMISUSE; return DCONN_EMISUSE; }   /* columns come before cells */
+    dconn__buf_puts(&b->meta, name ? name : "");
+    dconn__buf_put(&b->meta, "", 1);
+    dconn__buf_puts(&b->meta, decltype_ ? decltype_ : "");
+    dconn__buf_put(&b->meta, "", 1);
+    b->ncols++;
+    if (b->meta.failed) { b->failed = DCONN_ENOMEM; return DCONN_ENOMEM; }
+    return DCONN_OK;
+}
+
+static dconn__cell *dconn__builder_cell(dconn_builder *b, dconn_type t) {
+    dconn_result *r = b->r;
+    if (b->failed) return NULL;
+    if (!b->ncols) { b->failed = DCONN_EMISUSE; return NULL; }
+    if (b->ncells == b->cellcap) {
+        size_t ncap = b->cellcap ? b->cellcap * 2 : 64;
+        dconn__cell *nc;
+        unsigned char *nt;
+        if (ncap > ((size_t)-1) / sizeof *nc) { b->failed = DCONN_ENOMEM; return NULL; }
+        nc = (dconn__cell *)dconn__realloc(r->al, r->cells, ncap * sizeof *nc);
+        if (!nc) { b->failed = DCONN_ENOMEM; return NULL; }
+        r->cells = nc;
+        nt = (unsigned char *)dconn__realloc(r->al, r->types, ncap);
+        if (!nt) { b->failed = DCONN_ENOMEM; return NULL; }
+        r->types = nt;
+        b->cellcap = ncap;
+    }
+    r->types[b->ncells] = (unsigned char)t;
+    return &r->cells[b->ncells++];
+}
+
+DCONN_API dconn_status dconn_builder_null(dconn_builder *b) {
+    dconn__cell *c = b ? dconn__builder_cell(b, DCONN_NULL) : NULL;
+    if (!c) return b ? (dconn_status)b->failed : DCONN_EMISUSE;
+    c->i = 0;
+    return DCONN_OK;
+}
+DCONN_API dconn_status dconn_builder_int(dconn_builder *b, int64_t v) {
+    dconn__cell *c = b ? dconn__builder_cell(b, DCONN_INT) : NULL;
+    if (!c) return b ? (dconn_status)b->failed : DCONN_EMISUSE;
+    c->i = v;
+    return DCONN_OK;
+}
+DCONN_API dconn_status dconn_builder_real(dconn_builder *b, double v) {
+    dconn__cell *c = b ? dconn__builder_cell(b, DCONN_REAL) : NULL;
+    if (!c) return b ? (dconn_status)b->failed : DCONN_EMISUSE;
+    c->d = v;
+    return DCONN_OK;
+}
+static dconn_status dconn__builder_bytes(dconn_builder *b, dconn_type t, const void *p, size_t n) {
+    dconn_result *r;
+    dconn__cell *c;
+    if (!b) return DCONN_EMISUSE;
+    r = b->r;
+    if (!p && n) { b->failed = DCONN_EMISUSE; return DCONN_EMISUSE; }
+    if (r->strings_len + n + 1 > 0xFFFFFFFFu) { b->failed = DCONN_ENOMEM; return DCONN_ENOMEM; }   /* 4 GiB of text per result */
+    if (!b->failed && r->strings_len + n + 1 > b->strcap &&
+        !dconn__grow(r->al, (void **)&r->strings, &b->strcap, r->strings_len + n + 1, 1)) { b->failed = DCONN_ENOMEM; return DCONN_ENOMEM; }
+    c = dconn__builder_cell(b, t);
+    if (!c) return (dconn_status)b->failed;
+    if (n) memcpy(r->strings + r->strings_len, p, n);
+    r->strings[r->strings_len + n] = '\0';
+    c->s.off = (uint32_t)r->strings_len;
+    c->s.len = (uint32_t)n;
+    r->strings_len += n + 1;
+    return DCONN_OK;
+}
+DCONN_API dconn_status dconn_builder_text(dconn_builder *b, const char *s, size_t n) { return dconn__builder_bytes(b, DCONN_TEXT, s, n); }
+DCONN_API dconn_status dconn_builder_blob(dconn_builder *b, const void *p, size_t n) { return dconn__builder_bytes(b, DCONN_BLOB, p, n); }
+
+/* Turns a filled builder into a heap result with one reference, or NULL
+   (err filled). The builder is consumed either way. */
+static dconn_result *dconn__builder_finish(dconn_builder *b, dconn_error *err) {
+    dconn_result *r;
+    size_t i;
+    char *p;
+    const dconn_allocator *al = b->r->al;
+    if (b->failed || (b->ncols && b->ncells % b->ncols)) {
+        if (b->failed == DCONN_ENOMEM) dconn__err_nomem(err, "building a result");
+        else dconn__err_set(err, DCONN_EMISUSE, "the driver built an invalid result (cells before columns, or an incomplete last row)");
+        dconn__builder_discard(b);
+        return NULL;
+    }
+    r = (dconn_result *)dconn__malloc(al, sizeof *r + 2 * (b->ncols + 1) * sizeof(char *));
+    if (!r) { dconn__err_nomem(err, "building a result"); dconn__builder_discard(b); return NULL; }
+    *r = *b->r;
+    r->refs = 1;
+    r->stale = 0;
+    r->cols = b->ncols;
+    r->rows = b->ncols ? b->ncells / b->ncols : 0;
+    /* give back the growth slack: results may live long in the cache */
+    if (b->cellcap > b->ncells && b->ncells) {
+        dconn__cell *nc = (dconn__cell *)dconn__realloc(al, r->cells, b->ncells * sizeof *nc);
+        unsigned char *nt = (unsigned char *)dconn__realloc(al, r->types, b->ncells);
+        if (nc) r->cells = nc;
+        if (nt) r->types = nt;
+    }
+    if (b->strcap > r->strings_len && r->strings_len) {
+        char *ns = (char *)dconn__realloc(al, r->strings, r->strings_len);
+        if (ns) r->strings = ns;
+    }
+    r->names = (char **)(void *)(r + 1);
+    r->decltypes = r->names + b->ncols + 1;
+    r->meta = b->meta.p;
+    p = r->meta;
+    for (i = 0; i < b->ncols; i++) {
+        r->names[i] = p;
+        p += strlen(p) + 1;
+        r->decltypes[i] = p;
+        p += strlen(p) + 1;
+    }
+    r->bytes = sizeof *r + 2 * (b->ncols + 1) * sizeof(char *) + b->ncells * (sizeof(dconn__cell) + 1) + r->strings_len + b->meta.len;
+    return r;
+}
+
+DCONN_API dconn_result *dconn_result_retain(dconn_result *r) {
+    if (r) dconn__atomic_add(&r->refs, 1);
+    return r;
+}
+
+DCONN_API void dconn_result_release(dconn_result *r) {
+    const dconn_allocator *al;
+    if (!r || dconn__atomic_add(&r->refs, -1) != 0) return;
+    al = r->al;
+    dconn__free(al, r->types);
+    dconn__free(al, r->cells);
+    dconn__free(al, r->strings);
+    dconn__free(al, r->meta);
+    dconn__free(al, r);
+}
+
+DCONN_API size_t dconn_result_rows(const dconn_result *r) { return r ? r->rows : 0; }
+DCONN_API size_t dconn_result_cols(const dconn_result *r) { return r ? r->cols : 0; }
+DCONN_API const char *dconn_result_column_name(const dconn_result *r, size_t col) { return r && col < r->cols ? r->names[col] : NULL; }
+DCONN_API const char *dconn_result_column_decltype(const dconn_result *r, size_t col) { return r && col < r->cols ? r->decltypes[col] : NULL; }
+DCONN_API int dconn_result_column(const dconn_result *r, const char *name) {
+    size_t i;
+    if (!r || !name) return -1;
+    for (i = 0; i < r->cols; i++) if (strcmp(r->names[i], name) == 0) return (int)i;
+    for (i = 0; i < r->cols; i++) if (dconn__strieq(r->names[i], name)) return (int)i;
+    return -1;
+}
+DCONN_API dconn_type dconn_result_type(const dconn_result *r, size_t row, size_t col) {
+    if (!r || row >= r->rows || col >= r->cols) return DCONN_NULL;
+    return (dconn_type)r->types[row * r->cols + col];
+}
+DCONN_API int dconn_result_is_null(const dconn_result *r, size_t row, size_t col) { return dconn_result_type(r, row, col) == DCONN_NULL; }
+
+DCONN_API dconn_status dconn_result_get_int(const dconn_result *r, size_t row, size_t col, int64_t *out) {
+    const dconn__cell *c;
+    if (!r || !out) return DCONN_EMISUSE;
+    if (row >= r->rows || col >= r->cols) return DCONN_ERANGE;
+    c = &r->cells[row * r->cols + col];
+    switch ((dconn_type)r->types[row * r->cols + col]) {
+        case DCONN_INT: *out = c->i; return DCONN_OK;
+        case DCONN_REAL:
+            if (c->d != c->d || c->d < -9223372036854775808.0 || c->d >= 9223372036854775808.0) return DCONN_ERANGE;
+            if ((double)(int64_t)c->d != c->d) return DCONN_ETYPE;
+            *out = (int64_t)c->d;
+            return DCONN_OK;
+        case DCONN_TEXT: {
+            const char *s = r->strings + c->s.off;
+            char *end;
+            long long v;
+            if (!c->s.len) return DCONN_ETYPE;
+            errno = 0;
+            v = strtoll(s, &end, 10);
+            if (end == s || *end) return DCONN_ETYPE;
+            if (errno == ERANGE) return DCONN_ERANGE;
+            *out = (int64_t)v;
+            return DCONN_OK;
+        }
+        default: return DCONN_ETYPE;
+    }
+}
+
+DCONN_API dconn_status dconn_result_get_real(const dconn_result *r, size_t row, size_t col, double *out) {
+    const dconn__cell *c;
+    if (!r || !out) return DCONN_EMISUSE;
+    if (row >= r->rows || col >= r->cols) return DCONN_ERANGE;
+    c = &r->cells[row * r->cols + col];
+    switch ((dconn_type)r->types[row * r->cols + col]) {
+        case DCONN_INT: *out = (double)c->i; return DCONN_OK;
+        case DCONN_REAL: *out = c->d; return DCONN_OK;
+        case DCONN_TEXT: {
+            char buf[64], *end;
+            double v;
+            if (!c->s.len || c->s.len >= sizeof buf) return DCONN_ETYPE;
+            memcpy(buf, r->strings + c->s.off, c->s.len + 1);
+            v = dconn__strtod_c(buf, &end);
+            if (end == buf || *end) return DCONN_ETYPE;
+            *out = v;
+            return DCONN_OK;
+        }
+        default: return DCONN_ETYPE;
+    }
+}
+
+DCONN_API const char *dconn_result_text(const dconn_result *r, size_t row, size_t col) {
+    if (dconn_result_type(r, row, col) != DCONN_TEXT) return NULL;
+    return r->strings + r->cells[row * r->cols + col].s.off;
+}
+DCONN_API const void *dconn_result_blob(const dconn_result *r, size_t row, size_t col, size_t *len) {
+    dconn_type t = dconn_result_type(r, row, col);
+    if (t != DCONN_TEXT && t != DCONN_BLOB) { if (len) *len = 0; return NULL; }
+    if (len) *len = r->cells[row * r->cols + col].s.len;
+    return r->strings + r->cells[row * r->cols + col].s.off;
+}
+DCONN_API const char *dconn_result_text_by_name(const dconn_result *r, size_t row, const char *name) {
+    int col = dconn_result_column(r, name);
+    return col < 0 ? NULL : dconn_result_text(r, row, (size_t)col);
+}
+DCONN_API int dconn_result_is_stale(const dconn_result *r) { return r ? (int)dconn__atomic_load((dconn__atomic *)&r->stale) : 0; }
+DCONN_API size_t dconn_result_bytes(const dconn_result *r) { return r ? r->bytes : 0; }
+
+/* >>sqlite ------------------------------------------------------------------------ */
+#ifndef DCONN_NO_SQLITE
+
+#define DCONN__SQ_STMTS 16
+
+typedef struct dconn__sq_stmt {
+    char *sql;
+    size_t len;
+    uint32_t hash;
+    sqlite3_stmt *st;
+    uint64_t used;
+} dconn__sq_stmt;
+
+/* One sqlite3 handle and its prepared statements, kept per SQL text
+   (LRU, reset and cleared after each use, finalized on close). */
+typedef struct dconn__sq {
+    sqlite3 *db;
+    const dconn_allocator *al;
+    dconn__sq_stmt stmts[DCONN__SQ_STMTS];
+    int nstmts;
+    uint64_t tick;
+} dconn__sq;
+
+static dconn_status dconn__sq_error(sqlite3 *db, int rc, dconn_error *err) {
+    const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    int ext = db ? sqlite3_extended_errcode(db) : rc;
+    if (!err) return DCONN_EQUERY;
+    err->native_code = ext;
+    err->sql_offset = -1;
+#if SQLITE_VERSION_NUMBER >= 3038000
+    if (db) err->sql_offset = sqlite3_error_offset(db);
+#endif
+    return dconn__err_set(err, DCONN_EQUERY, "%s (%s)", msg, sqlite3_errstr(ext));
+}
+
+static int dconn__sq_is_transient(void *user_data, const dconn_error *err) {
+    int primary = err->native_code & 0xFF;
+    (void)user_data;
+    return primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN ||
+           primary == SQLITE_PROTOCOL || err->native_code == (SQLITE_READONLY | (4 << 8)) /* SQLITE_READONLY_DBMOVED */;
+}
+
+static void dconn__sq_disconnect(void *user_data, void *handle) {
+    dconn__sq *h = (dconn__sq *)handle;
+    int i;
+    (void)user_data;
+    if (!h) return;
+    for (i = 0; i < h->nstmts; i++) {
+        sqlite3_finalize(h->stmts[i].st);
+        dconn__free(h->al, h->stmts[i].sql);
+    }
+    sqlite3_close(h->db);
+    dconn__free(h->al, h);
+}
+
+static int dconn__is_ident(const char *s) {
+    if (!*s || (*s >= '0' && *s <= '9')) return 0;
+    for (; *s; s++) if (!dconn__is_bare(*s) || *s == '-') return 0;
+    return 1;
+}
+
+/* sqlite:///rel.db, sqlite:////abs.db, sqlite://, sqlite:///:memory:,
+   with ?options, become an SQLite URI filename. */
+static dconn_status dconn__sq_filename(const char *url, const void *instance, dconn__buf *fn, dconn_error *err) {
+    dconn__url u;
+    const char *path;
+    size_t plen;
+    if (!dconn__url_split(url, &u))
+        return dconn__err_set(err, DCONN_ECONFIG, "\"%s\" is not an SQLite URL: use sqlite:///relative.db, sqlite:////absolute/path.db or sqlite:// (in memory)", url);
+    if (u.scheme_len == 4 && strncmp(u.scheme, "file", 4) == 0) { dconn__buf_puts(fn, url); return DCONN_OK; }
+    if (u.host_len || u.user)
+        return dconn__err_set(err, DCONN_ECONFIG, "SQLite URLs have no host or user: use sqlite:///relative.db (three slashes) or sqlite:////absolute/path.db (four)");
+    path = u.path;
+    plen = u.path_len;
+    if (plen && *path == '/') { path++; plen--; }
+    if (!plen || (plen == 8 && strncmp(path, ":memory:", 8) == 0)) {
+        /* one in-memory database shared by every handle of this connection */
+        dconn__buf_printf(fn, "file:/dconn-mem-%p?vfs=memdb", instance);
+        if (u.query_len) { dconn__buf_puts(fn, "&"); dconn__buf_put(fn, u.query, u.query_len); }
+        return DCONN_OK;
+    }
+    dconn__buf_puts(fn, "file:");
+    for (; plen; path++, plen--) {
+        if (*path == '?' || *path == '#') dconn__buf_printf(fn, "%%%02X", (unsigned)(unsigned char)*path);
+        else dconn__buf_put(fn, path, 1);
+    }
+    if (u.query_len) { dconn__buf_puts(fn, "?"); dconn__buf_put(fn, u.query, u.query_len); }
+    return DCONN_OK;
+}
+
+static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, void **handle, dconn_error *err) {
+    const dconn_allocator *al = (const dconn_allocator *)user_data;
+    const char *url = dconn_settings_string(s, "url", NULL);
+    const char *mode = dconn_settings_string(s, "connect_args.mode", NULL);
+    const dconn_toml_value *timeout = dconn_settings_get(s, "connect_args.timeout");
+    const dconn_toml_value *pragmas = dconn_settings_get(s, "connect_args.pragmas");
+    dconn__buf fn;
+    dconn__sq *h;
+    dconn_status st;
+    int rc;
+    double secs = 5.0;
+    memset(&fn, 0, sizeof fn);
+    fn.al = al;
+    if (!url) {
+        const char *db = dconn_settings_string(s, "database", NULL);
+        if (!db) return dconn__err_set(err, DCONN_ECONFIG, "no url: add url = \"sqlite:///file.db\" (or database = \"file.db\") to the connection's settings");
+        dconn__buf_puts(&fn, "sqlite:///");
+        dconn__buf_puts(&fn, db);
+        url = fn.p;
+        fn.p = NULL;
+        fn.len = fn.cap = 0;
+        st = fn.failed ? dconn__err_nomem(err, "opening SQLite") : dconn__sq_filename(url, s, &fn, err);
+        dconn__free(al, (void *)url);
+    } else {
+        st = dconn__sq_filename(url, s, &fn, err);
+    }
+    if (!st && mode) {
+        if (strcmp(mode, "ro") && strcmp(mode, "rw") && strcmp(mode, "rwc") && strcmp(mode, "memory")) {
+            st = dconn__err_set(err, DCONN_ECONFIG, "connect_args.mode must be \"ro\", \"rw\", \"rwc\" or \"memory\", not \"%s\"", mode);
+        } else {
+            dconn__buf_puts(&fn, strchr(fn.p ? fn.p : "", '?') ? "&mode=" : "?mode=");
+            dconn__buf_puts(&fn, mode);
+        }
+    }
+    if (!st && fn.failed) st = dconn__err_nomem(err, "opening SQLite");
+    if (st) { dconn__buf_free(&fn); return st; }
+    if (timeout) {
+        if (timeout->type != DCONN_TOML_INTEGER && timeout->type != DCONN_TOML_FLOAT) {
+            dconn__buf_free(&fn);
+            return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connect_args.timeout is a number of seconds, not a %s",
+                                  timeout->file, timeout->line, dconn_toml_type_name((dconn_toml_type)timeout->type));
+        }
+        secs = dconn_toml_float(timeout, 5.0);
+        if (secs < 0 || secs > 86400) secs = secs < 0 ? 0 : 86400;
+    }
+    h = (dconn__sq *)dconn__malloc(al, sizeof *h);
+    if (!h) { dconn__buf_free(&fn); return dconn__err_nomem(err, "opening SQLite"); }
+    memset(h, 0, sizeof *h);
+    h->al = al;
+    rc = sqlite3_open_v2(fn.p, &h->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        if (!h->db) st = dconn__err_nomem(err, "opening SQLite");
+        else {
+            char file[300];
+            dconn__copy_str(file, sizeof file, fn.p);
+            st = dconn__sq_error(h->db, rc, err);
+            if (err) {
+                char msg[DCONN_ERROR_MESSAGE_SIZE];
+                dconn__copy_str(msg, sizeof msg, err->message);
+                dconn__err_set(err, st, "cannot open %s: %s (does the directory exist, and may this user write there?)", file, msg);
+            }
+        }
+        dconn__buf_free(&fn);
+        dconn__sq_disconnect(NULL, h);
+        return st;
+    }
+    dconn__buf_free(&fn);
+    sqlite3_extended_result_codes(h->db, 1);
+    sqlite3_busy_timeout(h->db, (int)(secs * 1000));
+    if (pragmas && pragmas->type == DCONN_TOML_TABLE) {
+        size_t i;
+        for (i = 0; i < dconn_toml_count(pragmas); i++) {
+            const char *key = dconn_toml_key_at(pragmas, i);
+            const dconn_toml_value *v = dconn_toml_at(pragmas, i);
+            char sql[512];
+            if (!dconn__is_ident(key)) {
+                dconn__sq_disconnect(NULL, h);
+                return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connect_args.pragmas: \"%s\" is not a pragma name", v->file, v->line, key);
+            }
+            switch (dconn_toml_type_of(v)) {
+                case DCONN_TOML_BOOL: snprintf(sql, sizeof sql, "PRAGMA %s = %s", key, v->u.b ? "ON" : "OFF"); break;
+                case DCONN_TOML_INTEGER: snprintf(sql, sizeof sql, "PRAGMA %s = %lld", key, (long long)v->u.i); break;
+                case DCONN_TOML_FLOAT: snprintf(sql, sizeof sql, "PRAGMA %s = %.17g", key, v->u.f); break;
+                case DCONN_TOML_STRING:
+                    if (!dconn__is_ident(v->u.s.ptr) || v->u.s.len > 100) {
+                        dconn__sq_disconnect(NULL, h);
+                        return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connect_args.pragmas.%s: the value must be a plain word such as \"wal\"", v->file, v->line, key);
+                    }
+                    snprintf(sql, sizeof sql, "PRAGMA %s = %s", key, v->u.s.ptr);
+                    break;
+                default:
+                    dconn__sq_disconnect(NULL, h);
+                    return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connect_args.pragmas.%s must be a string, number or boolean", v->file, v->line, key);
+            }
+            rc = sqlite3_exec(h->db, sql, NULL, NULL, NULL);
+            if (rc != SQLITE_OK) {
+                char msg[DCONN_ERROR_MESSAGE_SIZE];
+                st = dconn__sq_error(h->db, rc, err);
+                if (err) {
+                    dconn__copy_str(msg, sizeof msg, err->message);
+                    dconn__err_set(err, st, "%s:%d: connect_args.pragmas.%s failed: %s", v->file, v->line, key, msg);
+                }
+                dconn__sq_disconnect(NULL, h);
+                return st;
+            }
+        }
+    }
+    *handle = h;
+    return DCONN_OK;
+}
+
+/* Only white space, comments and semicolons may follow one statement. */
+static int dconn__sq_tail_empty(const char *t) {
+    for (;;) {
+        while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r' || *t == ';' || *t == '\f') t++;
+        if (t[0] == '-' && t[1] == '-') { while (*t && *t != '\n') t++; continue; }
+        if (t[0] == '/' && t[1] == '*') {
+            const char *e = strstr(t + 2, "*/");
+            if (!e) return 1;
+            t = e + 2;
+            continue;
+        }
+        return *t == '\0';
+    }
+}
+
+static dconn_status dconn__sq_prepare(dconn__sq *h, const char *sql, sqlite3_stmt **out, dconn_error *err) {
+    size_t len = strlen(sql);
+    uint32_t hash = dconn__hash(sql, len);
+    int i, victim = 0, rc;
+    const char *tail = NULL;
+    sqlite3_stmt *st = NULL;
+    for (i = 0; i < h->nstmts; i++) {
+        dconn__sq_stmt *e = &h->stmts[i];
+        if (e->hash == hash && e->len == len && memcmp(e->sql, sql, len) == 0) {
+            e->used = ++h->tick;
+            *out = e->st;
+            return DCONN_OK;
+        }
+    }
+#if SQLITE_VERSION_NUMBER >= 3020000
+    rc = sqlite3_prepare_v3(h->db, sql, (int)(len < 0x7FFFFFFF ? len : 0x7FFFFFFF), SQLITE_PREPARE_PERSISTENT, &st, &tail);
+#else
+    rc = sqlite3_prepare_v2(h->db, sql, (int)(len < 0x7FFFFFFF ? len : 0x7FFFFFFF), &st, &tail);
+#endif
+    if (rc != SQLITE_OK) return dconn__sq_error(h->db, rc, err);
+    if (!st) return dconn__err_set(err, DCONN_EQUERY, "the SQL is empty");
+    if (tail && !dconn__sq_tail_empty(tail)) {
+        sqlite3_finalize(st);
+        if (err) err->sql_offset = (int)(tail - sql);
+        return dconn__err_set(err, DCONN_EQUERY, "more than one statement: queries and dconn_exec run one (use dconn_exec_script for several)");
+    }
+    if (h->nstmts < DCONN__SQ_STMTS) {
+        victim = h->nstmts++;
+    } else {
+        for (i = 1; i < h->nstmts; i++) if (h->stmts[i].used < h->stmts[victim].used) victim = i;
+        sqlite3_finalize(h->stmts[victim].st);
+        dconn__free(h->al, h->stmts[victim].sql);
+    }
+    h->stmts[victim].sql = (char *)dconn__malloc(h->al, len + 1);
+    if (!h->stmts[victim].sql) {
+        /* no room to keep it: finalize after use instead */
+        h->nstmts--;
+        if (victim != h->nstmts) h->stmts[victim] = h->stmts[h->nstmts];
+        sqlite3_finalize(st);
+        return dconn__err_nomem(err, "preparing SQL");
+    }
+    memcpy(h->stmts[victim].sql, sql, len + 1);
+    h->stmts[victim].len = len;
+    h->stmts[victim].hash = hash;
+    h->stmts[victim].st = st;
+    h->stmts[victim].used = ++h->tick;
+    *out = st;
+    return DCONN_OK;
+}
+
+static void dconn__sq_done(sqlite3_stmt *st) {
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+static dconn_status dconn__sq_bind(sqlite3_stmt *st, const dconn_value *params, size_t n, dconn_error *err) {
+    int count = sqlite3_bind_parameter_count(st), pos = 0, i;
+    unsigned char seen_small[64], *seen = seen_small;
+    size_t k;
+    dconn_status status = DCONN_OK;
+    if (n && !params) return dconn__err_set(err, DCONN_EMISUSE, "%zu parameters announced but the params pointer is NULL", n);
+    if (count > (int)sizeof seen_small) {
+        seen = (unsigned char *)DCONN_MALLOC((size_t)count);
+        if (!seen) return dconn__err_nomem(err, "binding parameters");
+    }
+    memset(seen, 0, (size_t)(count < (int)sizeof seen_small ? (int)sizeof seen_small : count));
+    for (k = 0; k < n && !status; k++) {
+        const dconn_value *v = &params[k];
+        int idx, rc;
+        if (v->name) {
+            idx = sqlite3_bind_parameter_index(st, v->name);
+            if (!idx && v->name[0] != ':' && v->name[0] != '@' && v->name[0] != '$') {
+                static const char prefixes[] = ":@$";
+                char buf[256];
+                int p;
+                for (p = 0; p < 3 && !idx; p++) {
+                    snprintf(buf, sizeof buf, "%c%s", prefixes[p], v->name);
+                    idx = sqlite3_bind_parameter_index(st, buf);
+                }
+            }
+            if (!idx) { status = dconn__err_set(err, DCONN_EQUERY, "parameter \"%s\" does not appear in the SQL", v->name); break; }
+        } else {
+            idx = ++pos;
+            if (idx > count) { status = dconn__err_set(err, DCONN_EQUERY, "the SQL takes %d parameter(s), but more were given", count); break; }
+        }
+        switch (v->type) {
+            case DCONN_NULL: rc = sqlite3_bind_null(st, idx); break;
+            case DCONN_INT: rc = sqlite3_bind_int64(st, idx, (sqlite3_int64)v->i); break;
+            case DCONN_REAL: rc = sqlite3_bind_double(st, idx, v->d); break;
+            case DCONN_TEXT: rc = v->p || !v->n ? sqlite3_bind_text64(st, idx, v->p ? (const char *)v->p : "", (sqlite3_uint64)v->n, SQLITE_STATIC, SQLITE_UTF8) : SQLITE_MISUSE; break;
+            case DCONN_BLOB: rc = v->p || !v->n ? sqlite3_bind_blob64(st, idx, v->p ? v->p : "", (sqlite3_uint64)v->n, SQLITE_STATIC) : SQLITE_MISUSE; break;
+            default: rc = SQLITE_MISUSE; break;
+        }
+        if (rc != SQLITE_OK) { status = dconn__err_set(err, DCONN_EMISUSE, "parameter %zu could not be bound: %s", k + 1, sqlite3_errstr(rc)); break; }
+        seen[idx - 1] = 1;
+    }
+    for (i = 0; i < count && !status; i++) {
+        if (!seen[i]) {
+            const char *pname = sqlite3_bind_parameter_name(st, i + 1);
+            if (pname) status = dconn__err_set(err, DCONN_EQUERY, "parameter %s has no value (pass dconn_named(\"%s\", ...))", pname, pname);
+            else status = dconn__err_set(err, DCONN_EQUERY, "the SQL takes %d parameter(s), but %d were given", count, pos);
+        }
+    }
+    if (seen != seen_small) DCONN_FREE(seen);
+    return status;
+}
+
+static dconn_status dconn__sq_query(void *user_data, void *handle, const char *sql, const dconn_value *params, size_t n,
+                                    dconn_builder *out, dconn_error *err) {
+    dconn__sq *h = (dconn__sq *)handle;
+    sqlite3_stmt *st;
+    dconn_status status;
+    int rc, ncols, i;
+    (void)user_data;
+    status = dconn__sq_prepare(h, sql, &st, err);
+    if (status) return status;
+    status = dconn__sq_bind(st, params, n, err);
+    if (status) { dconn__sq_done(st); return status; }
+    ncols = sqlite3_column_count(st);
+    for (i = 0; i < ncols && !status; i++) status = dconn_builder_column(out, sqlite3_column_name(st, i), sqlite3_column_decltype(st, i));
+    while (!status && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (i = 0; i < ncols && !status; i++) {
+            switch (sqlite3_column_type(st, i)) {
+                case SQLITE_INTEGER: status = dconn_builder_int(out, sqlite3_column_int64(st, i)); break;
+                case SQLITE_FLOAT: status = dconn_builder_real(out, sqlite3_column_double(st, i)); break;
+                case SQLITE_TEXT: {
+                    const unsigned char *t = sqlite3_column_text(st, i);
+                    status = dconn_builder_text(out, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
+                    break;
+                }
+                case SQLITE_BLOB: {
+                    const void *b = sqlite3_column_blob(st, i);
+                    status = dconn_builder_blob(out, b, (size_t)sqlite3_column_bytes(st, i));
+                    break;
+                }
+                default: status = dconn_builder_null(out); break;
+            }
+        }
+    }
+    if (status) { dconn__sq_done(st); return status == DCONN_ENOMEM ? dconn__err_nomem(err, "reading rows") : status; }
+    if (rc != SQLITE_DONE) status = dconn__sq_error(h->db, rc, err);
+    dconn__sq_done(st);
+    return status;
+}
+
+static dconn_status dconn__sq_exec(void *user_data, void *handle, const char *sql, const dconn_value *params, size_t n,
+                                   dconn_exec_info *info, dconn_error *err) {
+    dconn__sq *h = (dconn__sq *)handle;
+    sqlite3_stmt *st;
+    dconn_status status;
+    int rc;
+    (void)user_data;
+    status = dconn__sq_prepare(h, sql, &st, err);
+    if (status) return status;
+    status = dconn__sq_bind(st, params, n, err);
+    if (status) { dconn__sq_done(st); return status; }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {}
+    if (rc != SQLITE_DONE) status = dconn__sq_error(h->db, rc, err);
+    else if (info) {
+#if SQLITE_VERSION_NUMBER >= 3037000
+        info->changes = (int64_t)sqlite3_changes64(h->db);
+#else
+        info->changes = sqlite3_changes(h->db);
+#endif
+        info->last_insert_id = (int64_t)sqlite3_last_insert_rowid(h->db);
+    }
+    dconn__sq_done(st);
+    return status;
+}
+
+static dconn_status dconn__sq_run(dconn__sq *h, const char *sql, dconn_error *err) {
+    int rc = sqlite3_exec(h->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? DCONN_OK : dconn__sq_error(h->db, rc, err);
+}
+static dconn_status dconn__sq_script(void *ud, void *handle, const char *sql, dconn_error *err) { (void)ud; return dconn__sq_run((dconn__sq *)handle, sql, err); }
+static dconn_status dconn__sq_begin(void *ud, void *handle, dconn_error *err) { (void)ud; return dconn__sq_run((dconn__sq *)handle, "BEGIN", err); }
+static dconn_status dconn__sq_commit(void *ud, void *handle, dconn_error *err) { (void)ud; return dconn__sq_run((dconn__sq *)handle, "COMMIT", err); }
+static dconn_status dconn__sq_rollback(void *ud, void *handle, dconn_error *err) {
+    dconn__sq *h = (dconn__sq *)handle;
+    (void)ud;
+    if (sqlite3_get_autocommit(h->db)) return DCONN_OK;   /* nothing open (SQLite may have rolled back already) */
+    return dconn__sq_run(h, "ROLLBACK", err);
+}
+static dconn_status dconn__sq_ping(void *ud, void *handle, dconn_error *err) { (void)ud; return dconn__sq_run((dconn__sq *)handle, "SELECT 1", err); }
+
+static dconn_status dconn__register_sqlite(dconn_ctx *ctx, dconn_error *err) {
+    dconn_driver d;
+    memset(&d, 0, sizeof d);
+    d.version = DCONN_DRIVER_VERSION;
+    d.name = "sqlite";
+    d.schemes = "sqlite,sqlite3,file";
+    d.sql = 1;
+    d.user_data = (void *)ctx->al;
+    d.connect = dconn__sq_connect;
+    d.disconnect = dconn__sq_disconnect;
+    d.query = dconn__sq_query;
+    d.exec = dconn__sq_exec;
+    d.exec_script = dconn__sq_script;
+    d.begin = dconn__sq_begin;
+    d.commit = dconn__sq_commit;
+    d.rollback = dconn__sq_rollback;
+    d.ping = dconn__sq_ping;
+    d.is_transient = dconn__sq_is_transient;
+    return dconn_register_driver(ctx, &d, err);
+}
+
+#endif /* DCONN_NO_SQLITE */
+
+/* >>query ------------------------------------------------------------------------- */
+
+/* 64-bit hash, 8 bytes a step: the cache hashes the SQL on every hit. */
+static uint64_t dconn__hash64(const void *data, size_t n, uint64_t h) {
+    const unsigned char *p = (const unsigned char *)data;
+    const uint64_t k = UINT64_C(0x9E3779B97F4A7C15);
+    h ^= (uint64_t)n * k;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+        p += 8;
+        n -= 8;
+    }
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, p, n);
+        h = (h ^ w) * k;
+        h ^= h >> 32;
+    }
+    return h;
+}
+
+typedef struct dconn__centry {
+    struct dconn__centry *hnext;
+    struct dconn__centry *prev, *next;   /* LRU, most recent first */
+    uint64_t hash, uid;
+    char kind;                    /* 'Q' query, 'R' read */
+    int pending, doomed, waiters;
+    int detached;                 /* out of the table; the last waiter frees it */
+    const char *sql;              /* copies, in the entry's own block */
+    size_t sqllen;
+    dconn_value *params;
+    size_t nparams;
+    dconn_result *result;
+    int64_t expires;              /* INT64_MAX: forever */
+    dconn_status status;          /* a failed fill: what the waiters get */
+    dconn_error *error;
+} dconn__centry;
+
+struct dconn__cache {
+    dconn__mutex lock;
+    dconn__cond cv;
+    dconn__centry **buckets;
+    size_t nbuckets;
+    dconn__centry lru;            /* sentinel */
+    uint64_t entries, bytes;
+    int64_t max_entries, max_bytes;
+    dconn_cache_stats stats;
+    uint64_t hash_mask;           /* tests force collisions by narrowing it */
+};
+
+static uint64_t dconn__key_hash(uint64_t uid, char kind, const char *sql, size_t sqllen, const dconn_value *p, size_t n) {
+    uint64_t h = dconn__hash64(sql, sqllen, uid * 31 + (uint64_t)(unsigned char)kind);
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h = dconn__hash64(&p[i].type, sizeof p[i].type, h);
+        if (p[i].name) h = dconn__hash64(p[i].name, strlen(p[i].name), h ^ 1);
+        switch (p[i].type) {
+            case DCONN_INT: h = dconn__hash64(&p[i].i, sizeof p[i].i, h); break;
+            case DCONN_REAL: h = dconn__hash64(&p[i].d, sizeof p[i].d, h); break;
+            case DCONN_TEXT: case DCONN_BLOB: h = dconn__hash64(p[i].p, p[i].n, h); break;
+            default: break;
+        }
+    }
+    return h;
+}
+
+static int dconn__value_eq(const dconn_value *a, const dconn_value *b) {
+    if (a->type != b->type) return 0;
+    if ((a->name == NULL) != (b->name == NULL) || (a->name && strcmp(a->name, b->name) != 0)) return 0;
+    switch (a->type) {
+        case DCONN_INT: return a->i == b->i;
+        case DCONN_REAL: return memcmp(&a->d, &b->d, sizeof a->d) == 0;   /* bit-exact: 0.0 and -0.0 differ */
+        case DCONN_TEXT: case DCONN_BLOB: return a->n == b->n && (a->n == 0 || memcmp(a->p, b->p, a->n) == 0);
+        default: return 1;
+    }
+}
+
+static int dconn__key_eq(const dconn__centry *e, uint64_t h, uint64_t uid, char kind, const char *sql, size_t sqllen, const dconn_value *p, size_t n) {
+    size_t i;
+    if (e->hash != h || e->uid != uid || e->kind != kind || e->sqllen != sqllen || e->nparams != n) return 0;
+    if (memcmp(e->sql, sql, sqllen) != 0) return 0;
+    for (i = 0; i < n; i++) if (!dconn__value_eq(&e->params[i], &p[i])) return 0;
+    return 1;
+}
+
+static void dconn__lru_unlink(dconn__centry *e) {
+    if (e->prev) { e->prev->next = e->next; e->next->prev = e->prev; e->prev = e->next = NULL; }
+}
+static void dconn__lru_front(dconn__cache *c, dconn__centry *e) {
+    dconn__lru_unlink(e);
+    e->next = c->lru.next;
+    e->prev = &c->lru;
+    c->lru.next->prev = e;
+    c->lru.next = e;
+}
+
+static void dconn__hash_unlink(dconn__cache *c, dconn__centry *e) {
+    dconn__centry **pp = &c->buckets[e->hash & c->hash_mask & (c->nbuckets - 1)];
+    for (; *pp; pp = &(*pp)->hnext)
+        if (*pp == e) { *pp = e->hnext; e->hnext = NULL; return; }
+}
+
+static void dconn__centry_free(const dconn_allocator *al, dconn__centry *e) {
+    dconn_result_release(e->result);
+    dconn__free(al, e->error);
+    dconn__free(al, e);
+}
+
+/* Removes a ready entry (cache lock held). */
+static void dconn__cache_remove(dconn_ctx *ctx, dconn__centry *e) {
+    dconn__cache *c = ctx->cache;
+    dconn__hash_unlink(c, e);
+    dconn__lru_unlink(e);
+    c->entries--;
+    c->bytes -= dconn_result_bytes(e->result);
+    if (e->waiters) e->detached = 1;   /* a waiter still looks at it */
+    else dconn__centry_free(ctx->al, e);
+}
+
+static void dconn__cache_evict(dconn_ctx *ctx) {
+    dconn__cache *c = ctx->cache;
+    while ((c->entries > (uint64_t)c->max_entries || c->bytes > (uint64_t)c->max_bytes) && c->lru.prev != &c->lru) {
+        dconn__cache_remove(ctx, c->lru.prev);
+        c->stats.evictions++;
+    }
+}
+
+/* Drops every entry that matches (uid 0: all). Pending ones are doomed:
+   their result is handed out but not kept. */
+static void dconn__cache_drop(dconn_ctx *ctx, uint64_t uid) {
+    dconn__cache *c = ctx->cache;
+    size_t i;
+    if (!c) return;
+    dconn__lock(&c->lock);
+    for (i = 0; i < c->nbuckets; i++) {
+        dconn__centry *e = c->buckets[i], *next;
+        for (; e; e = next) {
+            next = e->hnext;
+            if (uid && e->uid != uid) continue;
+            if (e->pending) e->doomed = 1;
+            else dconn__cache_remove(ctx, e);
+        }
+    }
+    dconn__unlock(&c->lock);
+}
+
+static void dconn__cache_drop_uid(dconn_ctx *ctx, uint64_t uid) { if (uid) dconn__cache_drop(ctx, uid); }
+
+DCONN_API void dconn_cache_clear(dconn_ctx *ctx) { if (ctx) dconn__cache_drop(ctx, 0); }
+DCONN_API void dconn_cache_clear_conn(dconn_conn *conn) {
+    if (conn) dconn__cache_drop_uid(conn->ctx, (uint64_t)dconn__atomic_load(&conn->uid));
+}
+
+static dconn__centry *dconn__cache_find(dconn__cache *c, uint64_t h, uint64_t uid, char kind, const char *sql, size_t sqllen, const dconn_value *p, size_t n) {
+    dconn__centry *e = c->buckets[h & c->hash_mask & (c->nbuckets - 1)];
+    for (; e; e = e->hnext)
+        if (!e->doomed && dconn__key_eq(e, h, uid, kind, sql, sqllen, p, n)) return e;
+    return NULL;
+}
+
+DCONN_API void dconn_cache_clear_query(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n) {
+    dconn__cache *c;
+    uint64_t uid, h;
+    size_t len;
+    char kind;
+    if (!conn || !sql || !conn->ctx->cache || (n && !params)) return;
+    c = conn->ctx->cache;
+    uid = (uint64_t)dconn__atomic_load(&conn->uid);
+    len = strlen(sql);
+    for (kind = 'Q'; kind; kind = kind == 'Q' ? 'R' : 0) {
+        dconn__centry *e;
+        h = dconn__key_hash(uid, kind, sql, len, params, n);
+        dconn__lock(&c->lock);
+        e = dconn__cache_find(c, h, uid, kind, sql, len, params, n);
+        if (e && e->pending) e->doomed = 1;
+        else if (e) dconn__cache_remove(conn->ctx, e);
+        dconn__unlock(&c->lock);
+    }
+}
+
+DCONN_API void dconn_cache_stats_get(dconn_ctx *ctx, dconn_cache_stats *out) {
+    if (!out) return;
+    memset(out, 0, sizeof *out);
+    if (!ctx || !ctx->cache) return;
+    dconn__lock(&ctx->cache->lock);
+    *out = ctx->cache->stats;
+    out->entries = ctx->cache->entries;
+    out->bytes = ctx->cache->bytes;
+    dconn__unlock(&ctx->cache->lock);
+}
+
+/* A new pending entry holding copies of its key (one allocation). */
+static dconn__centry *dconn__centry_new(const dconn_allocator *al, uint64_t h, uint64_t uid, char kind, const char *sql, size_t sqllen,
+                                        const dconn_value *p, size_t n) {
+    size_t size = sizeof(dconn__centry) + n * sizeof(dconn_value) + sqllen + 1, i;
+    dconn__centry *e;
+    char *tail;
+    for (i = 0; i < n; i++) size += (p[i].name ? strlen(p[i].name) + 1 : 0) + (p[i].type == DCONN_TEXT || p[i].type == DCONN_BLOB ? p[i].n : 0);
+    e = (dconn__centry *)dconn__malloc(al, size);
+    if (!e) return NULL;
+    memset(e, 0, sizeof *e);
+    e->hash = h;
+    e->uid = uid;
+    e->kind = kind;
+    e->pending = 1;
+    e->nparams = n;
+    e->params = (dconn_value *)(void *)(e + 1);
+    tail = (char *)(e->params + n);
+    memcpy(tail, sql, sqllen);
+    tail[sqllen] = '\0';
+    e->sql = tail;
+    e->sqllen = sqllen;
+    tail += sqllen + 1;
+    for (i = 0; i < n; i++) {
+        e->params[i] = p[i];
+        if (p[i].name) {
+            size_t l = strlen(p[i].name) + 1;
+            memcpy(tail, p[i].name, l);
+            e->params[i].name = tail;
+            tail += l;
+        }
+        if ((p[i].type == DCONN_TEXT || p[i].type == DCONN_BLOB)) {
+            if (p[i].n) memcpy(tail, p[i].p, p[i].n);
+            e->params[i].p = tail;
+            tail += p[i].n;
+        }
+    }
+    return e;
+}
+
+/* Operations the retry loop runs on a handle. */
+typedef struct dconn__op {
+    char kind;                    /* 'Q' query, 'R' read, 'E' exec, 'S' script */
+    const char *sql;
+    const dconn_value *params;
+    size_t n;
+    dconn_exec_info *info;
+    dconn_result *result;
+} dconn__op;
+
+static dconn_status dconn__op_run(dconn_conn *c, void *handle, dconn__op *op, dconn_error *err) {
+    dconn_status st;
+    dconn__err_clear(err);
+    if (op->kind == 'E') {
+        if (!c->drv.exec) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", c->drv.name);
+        return c->drv.exec(c->drv.user_data, handle, op->sql, op->params, op->n, op->info, err);
+    }
+    if (op->kind == 'S') {
+        if (!c->drv.exec_script) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run scripts (it has no exec_script)", c->drv.name);
+        return c->drv.exec_script(c->drv.user_data, handle, op->sql, err);
+    }
+    {
+        dconn_result tmp;
+        dconn_builder b;
+        dconn__builder_init(&b, &tmp, c->ctx->al);
+        if (op->kind == 'R') {
+            if (!c->drv.read) { dconn__builder_discard(&b); return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot read sources (it has no read); use dconn_query", c->drv.name); }
+            st = c->drv.read(c->drv.user_data, handle, op->sql, &b, err);
+        } else {
+            if (!c->drv.query) { dconn__builder_discard(&b); return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run queries (it has no query); use dconn_read", c->drv.name); }
+            st = c->drv.query(c->drv.user_data, handle, op->sql, op->params, op->n, &b, err);
+        }
+        if (st) {
+            if (err && err->code == DCONN_OK) dconn__err_set(err, st, "%s", dconn_status_str(st));
+            dconn__builder_discard(&b);
+            return st;
+        }
+        op->result = dconn__builder_finish(&b, err);
+        return op->result ? DCONN_OK : (err ? err->code : DCONN_ENOMEM);
+    }
+}
+
+/* "connection "x" (url): query failed after 3 attempts: <driver message>
+     SQL: select ...
+               ^" */
+static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dconn_error *err) {
+    char msg[DCONN_ERROR_MESSAGE_SIZE], sqlx[256], what[64];
+    dconn_status code;
+    if (!err) return DCONN_EQUERY;
+    code = err->code ? err->code : DCONN_EQUERY;
+    dconn__copy_str(msg, sizeof msg, err->message);
+    snprintf(what, sizeof what, "%s failed%s", op->kind == 'R' ? "read" : op->kind == 'Q' ? "query" : op->kind == 'S' ? "script" : "write",
+             attempts > 1 ? " after" : "");
+    if (attempts > 1) snprintf(what + strlen(what), sizeof what - strlen(what), " %d attempts", attempts);
+    if (attempts > 1 && code == DCONN_EQUERY) code = DCONN_ETRANSIENT;
+    dconn__sql_excerpt(op->sql, sqlx, sizeof sqlx);
+    if (op->kind != 'R' && err->sql_offset >= 0 && (size_t)err->sql_offset < strlen(sqlx) && strlen(sqlx) < 200) {
+        char caret[220];
+        int i, col = 0;
+        for (i = 0; i < err->sql_offset; i++) if (((unsigned char)sqlx[i] & 0xC0) != 0x80) col++;
+        if (col > (int)sizeof caret - 2) col = (int)sizeof caret - 2;
+        memset(caret, ' ', (size_t)col);
+        caret[col] = '^';
+        caret[col + 1] = '\0';
+        dconn__err_set(err, code, "connection \"%s\"%s%s%s: %s: %s\n  SQL: %s\n       %s", c->name,
+                 c->url[0] ? " (" : "", c->url, c->url[0] ? ")" : "", what, msg, sqlx, caret);
+    } else {
+        dconn__err_set(err, code, "connection \"%s\"%s%s%s: %s: %s\n  %s: %s", c->name,
+                 c->url[0] ? " (" : "", c->url, c->url[0] ? ")" : "", what, msg, op->kind == 'R' ? "source" : "SQL", sqlx);
+    }
+    err->code = code;
+    return code;
+}
+
+/* Runs an operation; a transient failure discards the handle and tries
+   again with a fresh one after a backoff, up to retry_attempts. */
+static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
+    dconn_ctx *ctx = c->ctx;
+    dconn__handle *h = NULL, *broken = NULL;
+    int attempt;
+    dconn_status st = DCONN_OK;
+    for (attempt = 1;; attempt++) {
+        int transient;
+        st = dconn__handle_get(c, 0, &h, err);
+        if (broken) { dconn__handle_put(c, broken, 0, 1); broken = NULL; }
+        if (!st) {
+            st = dconn__op_run(c, h->h, op, err);
+            if (!st) { dconn__handle_put(c, h, 0, 0); return DCONN_OK; }
+        }
+        transient = st != DCONN_EMISUSE && st != DCONN_ENOMEM && err && c->drv.is_transient && c->drv.is_transient(c->drv.user_data, err);
+        if (!transient || attempt >= ctx->retry_attempts) {
+            if (h && !st) h = NULL;
+            if (h) dconn__handle_put(c, h, 0, transient);
+            return dconn__err_op(c, op, transient ? attempt : 1, err);
+        }
+        broken = h;
+        h = NULL;
+        {
+            int64_t wait = ctx->retry_backoff_ns << (attempt - 1 < 20 ? attempt - 1 : 20);
+            uint64_t r;
+            dconn__lock(&ctx->lock);
+            ctx->rng ^= ctx->rng << 13; ctx->rng ^= ctx->rng >> 7; ctx->rng ^= ctx->rng << 17;
+            r = ctx->rng;
+            dconn__unlock(&ctx->lock);
+            wait = wait / 2 + (int64_t)(r % (uint64_t)(wait > 0 ? wait : 1));   /* jitter: 0.5x to 1.5x */
+            dconn__log(ctx, DCONN_LOG_WARN, "connection \"%s\": transient error, retrying (attempt %d of %d): %s",
+                       c->name, attempt + 1, ctx->retry_attempts, err ? err->message : "");
+            ctx->sleep(wait, ctx->sleep_user_data);
+        }
+    }
+}
+
+static void dconn__maybe_reload(dconn_ctx *ctx, int64_t now) {
+    if (ctx->reload_ns < 0) return;
+    dconn__lock(&ctx->lock);
+    if (ctx->reload_ns == 0 || now - ctx->last_check >= ctx->reload_ns) dconn__secrets_refresh(ctx, 0, NULL);
+    dconn__unlock(&ctx->lock);
+}
+
+/* The shared path of dconn_query and dconn_read: cache, single flight, retry. */
+static dconn_result *dconn__fetch(dconn_conn *c, char kind, const char *sql, const dconn_query_options *o, dconn_error *err) {
+    dconn_ctx *ctx;
+    dconn__cache *cache;
+    const dconn_value *params = o ? o->params : NULL;
+    size_t n = o ? o->n_params : 0, sqllen;
+    int64_t ttl, now;
+    uint64_t uid, h;
+    dconn__centry *e;
+    dconn_result *stale = NULL;
+    dconn__op op;
+    dconn_status st;
+    dconn__err_clear(err);
+    if (!c) { dconn__err_set(err, DCONN_EMISUSE, "%s: conn is NULL", kind == 'R' ? "dconn_read" : "dconn_query"); return NULL; }
+    if (!sql) { dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": the %s is NULL", kind == 'R' ? "dconn_read" : "dconn_query", c->name, kind == 'R' ? "source" : "SQL"); return NULL; }
+    if (n && !params) { dconn__err_set(err, DCONN_EMISUSE, "dconn_query: connection \"%s\": n_params is %zu but params is NULL", c->name, n); return NULL; }
+    ctx = c->ctx;
+    memset(&op, 0, sizeof op);
+    op.kind = kind;
+    op.sql = sql;
+    op.params = params;
+    op.n = n;
+    if (o && o->ttl) {
+        if (dconn_ttl_parse(o->ttl, &ttl, err)) return NULL;
+    } else {
+        ttl = c->has_query_ttl ? c->query_ttl_ns : ctx->default_ttl_ns;
+    }
+    now = dconn__now(ctx);
+    if (ctx->reload_ns >= 0) dconn__maybe_reload(ctx, now);
+    cache = ctx->cache;
+    if (ttl == 0 || !cache) {
+        st = dconn__run(c, &op, err);
+        return st ? NULL : op.result;
+    }
+    uid = (uint64_t)dconn__atomic_load(&c->uid);
+    sqllen = strlen(sql);
+    h = dconn__key_hash(uid, kind, sql, sqllen, params, n);
+    dconn__lock(&cache->lock);
+    e = dconn__cache_find(cache, h, uid, kind, sql, sqllen, params, n);
+    while (e && e->pending) {
+        /* single flight: someone runs this query now; wait for its result */
+        e->waiters++;
+        while (e->pending) dconn__cond_wait(&cache->cv, &cache->lock);
+        e->waiters--;
+        if (e->result) {
+            dconn_result *r = dconn_result_retain(e->result);
+            cache->stats.hits++;
+            if (!e->waiters && e->detached) dconn__centry_free(ctx->al, e);
+            dconn__unlock(&cache->lock);
+            return r;
+        }
+        /* the query failed: every waiter gets its error */
+        st = e->status;
+        if (err && e->error) *err = *e->error;
+        if (!e->waiters) dconn__centry_free(ctx->al, e);
+        dconn__unlock(&cache->lock);
+        if (!err) return NULL;
+        err->code = st;
+        return NULL;
+    }
+    if (e && now < e->expires) {
+        dconn_result *r = dconn_result_retain(e->result);
+        dconn__lru_front(cache, e);
+        cache->stats.hits++;
+        dconn__unlock(&cache->lock);
+        return r;
+    }
+    if (e) {
+        cache->stats.expirations++;
+        if (ctx->stale_on_error) stale = dconn_result_retain(e->result);
+        dconn__cache_remove(ctx, e);
+    }
+    cache->stats.misses++;
+    e = dconn__centry_new(ctx->al, h, uid, kind, sql, sqllen, params, n);
+    if (e) {
+        size_t b = h & cache->hash_mask & (cache->nbuckets - 1);
+        e->hnext = cache->buckets[b];
+        cache->buckets[b] = e;
+    }
+    dconn__unlock(&cache->lock);
+    st = dconn__run(c, &op, err);
+    if (st && stale) {
+        dconn__log(ctx, DCONN_LOG_WARN, "serving an expired result because refreshing it failed: %s", err ? err->message : dconn_status_str(st));
+        dconn__atomic_add(&stale->stale, 1 - dconn__atomic_load(&stale->stale));
+        op.result = stale;
+        stale = NULL;
+        st = DCONN_OK;
+        dconn__err_clear(err);
+    }
+    if (stale) dconn_result_release(stale);
+    if (!e) return st ? NULL : op.result;   /* no memory for an entry: served uncached */
+    dconn__lock(&cache->lock);
+    e->pending = 0;
+    if (st) {
+        e->status = st;
+        if (e->waiters) {
+            e->error = (dconn_error *)dconn__malloc(ctx->al, sizeof *e->error);
+            if (e->error && err) *e->error = *err;
+            else if (e->error) { dconn__err_clear(e->error); dconn__err_set(e->error, st, "%s", dconn_status_str(st)); }
+        }
+        dconn__hash_unlink(cache, e);
+        e->detached = 1;
+        if (!e->waiters) dconn__centry_free(ctx->al, e);
+        dconn__cond_broadcast(&cache->cv);
+        dconn__unlock(&cache->lock);
+        return NULL;
+    }
+    e->result = dconn_result_retain(op.result);
+    if (e->doomed || dconn_result_is_stale(op.result) || (int64_t)dconn_result_bytes(op.result) > cache->max_bytes) {
+        /* written meanwhile, stale, or too big to keep: hand it out, do not keep it */
+        e->doomed = 1;
+        dconn__hash_unlink(cache, e);
+        e->detached = 1;
+        if (!e->waiters) dconn__centry_free(ctx->al, e);
+    } else {
+        e->expires = ttl < 0 ? INT64_MAX : now + ttl;
+        dconn__lru_front(cache, e);
+        cache->entries++;
+        cache->bytes += dconn_result_bytes(op.result);
+        dconn__cache_evict(ctx);
+    }
+    dconn__cond_broadcast(&cache->cv);
+    dconn__unlock(&cache->lock);
+    return op.result;
+}
+
+DCONN_API dconn_result *dconn_query(dconn_conn *c, const char *sql, const dconn_query_options *o, dconn_error *err) { return dconn__fetch(c, 'Q', sql, o, err); }
+DCONN_API dconn_result *dconn_read(dconn_conn *c, const char *what, const dconn_query_options *o, dconn_error *err) { return dconn__fetch(c, 'R', what, o, err); }
+
+DCONN_API dconn_status dconn_exec(dconn_conn *c, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
+    dconn__op op;
+    dconn_status st;
+    dconn__err_clear(err);
+    if (info) { info->changes = 0; info->last_insert_id = 0; }
+    if (!c || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec: conn and sql must not be NULL");
+    if (n && !params) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec: connection \"%s\": n_params is %zu but params is NULL", c->name, n);
+    memset(&op, 0, sizeof op);
+    op.kind = 'E';
+    op.sql = sql;
+    op.params = params;
+    op.n = n;
+    op.info = info;
+    st = dconn__run(c, &op, err);
+    if (!c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
+    return st;
+}
+
+DCONN_API dconn_status dconn_exec_script(dconn_conn *c, const char *sql, dconn_error *err) {
+    dconn__op op;
+    dconn_status st;
+    dconn__err_clear(err);
+    if (!c || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec_script: conn and sql must not be NULL");
+    memset(&op, 0, sizeof op);
+    op.kind = 'S';
+    op.sql = sql;
+    st = dconn__run(c, &op, err);
+    if (!c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
+    return st;
+}
+
+/* >>sessions ---------------------------------------------------------------------- */
+
+struct dconn_session {
+    dconn_conn *conn;
+    dconn__handle *h;
+    int in_tx, wrote, broken;
+};
+
+static dconn_status dconn__session_begin_tx(dconn_session *s, dconn_error *err) {
+    dconn_conn *c = s->conn;
+    dconn_status st;
+    if (s->in_tx) return DCONN_OK;
+    if (!c->drv.begin) return dconn__err_set(err, DCONN_EMISUSE, "connection \"%s\": the %s driver has no transactions (no begin)", c->name, c->drv.name);
+    st = c->drv.begin(c->drv.user_data, s->h->h, err);
+    if (st) return dconn__err_conn(c, err, st, "begin failed");
+    s->in_tx = 1;
+    return DCONN_OK;
+}
+
+DCONN_API dconn_session *dconn_begin(dconn_conn *c, dconn_error *err) {
+    dconn_session *s;
+    dconn_status st;
+    dconn__err_clear(err);
+    if (!c) { dconn__err_set(err, DCONN_EMISUSE, "dconn_begin: conn is NULL"); return NULL; }
+    s = (dconn_session *)dconn__malloc(c->ctx->al, sizeof *s);
+    if (!s) { dconn__err_nomem(err, "starting a session"); return NULL; }
+    memset(s, 0, sizeof *s);
+    s->conn = c;
+    st = dconn__handle_get(c, 1, &s->h, err);
+    if (st) { dconn__err_conn(c, err, st, "cannot connect"); dconn__free(c->ctx->al, s); return NULL; }
+    if (dconn__session_begin_tx(s, err)) {
+        dconn__handle_put(c, s->h, 1, 1);
+        dconn__free(c->ctx->al, s);
+        return NULL;
+    }
+    return s;
+}
+
+DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
+    dconn__op op;
+    dconn_status st;
+    dconn__err_clear(err);
+    if (info) { info->changes = 0; info->last_insert_id = 0; }
+    if (!s || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_session_exec: session and sql must not be NULL");
+    if (n && !params) return dconn__err_set(err, DCONN_EMISUSE, "dconn_session_exec: n_params is %zu but params is NULL", n);
+    if ((st = dconn__session_begin_tx(s, err)) != DCONN_OK) return st;
+    memset(&op, 0, sizeof op);
+    op.kind = 'E';
+    op.sql = sql;
+    op.params = params;
+    op.n = n;
+    op.info = info;
+    st = dconn__op_run(s->conn, s->h->h, &op, err);
+    if (st) {
+        if (s->conn->drv.is_transient && err && s->conn->drv.is_transient(s->conn->drv.user_data, err)) s->broken = 1;
+        return dconn__err_op(s->conn, &op, 1, err);
+    }
+    s->wrote = 1;
+    return DCONN_OK;
+}
+
+DCONN_API dconn_result *dconn_session_query(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_error *err) {
+    dconn__op op;
+    dconn_status st;
+    dconn__err_clear(err);
+    if (!s || !sql) { dconn__err_set(err, DCONN_EMISUSE, "dconn_session_query: session and sql must not be NULL"); return NULL; }
+    if (n && !params) { dconn__err_set(err, DCONN_EMISUSE, "dconn_session_query: n_params is %zu but params is NULL", n); return NULL; }
+    if (dconn__session_begin_tx(s, err)) return NULL;
+    memset(&op, 0, sizeof op);
+    op.kind = 'Q';
+    op.sql = sql;
+    op.params = params;
+    op.n = n;
+    st = dconn__op_run(s->conn, s->h->h, &op, err);
+    if (st) { dconn__err_op(s->conn, &op, 1, err); return NULL; }
+    return op.result;
+}
+
+DCONN_API dconn_status dconn_commit(dconn_session *s, dconn_error *err) {
+    dconn_conn *c;
+    dconn_status st;
+    dconn__err_clear(err);
+    if (!s) return dconn__err_set(err, DCONN_EMISUSE, "dconn_commit: session is NULL");
+    c = s->conn;
+    if (!s->in_tx) return DCONN_OK;
+    st = c->drv.commit ? c->drv.commit(c->drv.user_data, s->h->h, err) : DCONN_OK;
+    s->in_tx = 0;
+    if (st) {
+        /* a failed commit leaves nothing applied: roll back whatever is open */
+        if (c->drv.rollback) c->drv.rollback(c->drv.user_data, s->h->h, NULL);
+        return dconn__err_conn(c, err, st, "commit failed, the session's writes were rolled back");
+    }
+    if (s->wrote && !c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
+    s->wrote = 0;
+    return DCONN_OK;
+}
+
+DCONN_API dconn_status dconn_rollback(dconn_session *s, dconn_error *err) {
+    dconn_conn *c;
+    dconn_status st = DCONN_OK;
+    dconn__err_clear(err);
+    if (!s) return dconn__err_set(err, DCONN_EMISUSE, "dconn_rollback: session is NULL");
+    c = s->conn;
+    if (s->in_tx && c->drv.rollback) st = c->drv.rollback(c->drv.user_data, s->h->h, err);
+    s->in_tx = 0;
+    s->wrote = 0;
+    if (st) { s->broken = 1; return dconn__err_conn(c, err, st, "rollback failed"); }
+    return DCONN_OK;
+}
+
+DCONN_API void dconn_session_end(dconn_session *s) {
+    if (!s) return;
+    if (s->in_tx && dconn_rollback(s, NULL) != DCONN_OK) s->broken = 1;
+    dconn__handle_put(s->conn, s->h, 1, s->broken);
+    dconn__free(s->conn->ctx->al, s);
+}
+
+/* >>context ----------------------------------------------------------------------- */
+
+static dconn_status dconn__add_file(dconn_ctx *ctx, const char *dir, const char *rel, size_t cap_files, dconn_error *err) {
+    dconn__buf b;
+    (void)cap_files;
+    memset(&b, 0, sizeof b);
+    b.al = ctx->al;
+    if (dir && *dir) {
+        dconn__buf_puts(&b, dir);
+        if (dir[strlen(dir) - 1] != '/' && rel) dconn__buf_puts(&b, "/");
+    }
+    if (rel) dconn__buf_puts(&b, rel);
+    if (b.failed) { dconn__buf_free(&b); return dconn__err_nomem(err, "opening a context"); }
+    ctx->files[ctx->nfiles].path = b.p;
+    ctx->nfiles++;
+    return DCONN_OK;
+}
+
+DCONN_API dconn_ctx *dconn_open(const dconn_options *o, dconn_error *err) {
+    dconn_options def;
+    dconn_ctx *ctx;
+    const dconn_allocator *al;
+    const char *list;
+    size_t nparts = 4;
+    dconn_status st = DCONN_OK;
+    dconn__err_clear(err);
+    if (!o) { memset(&def, 0, sizeof def); o = &def; }
+    al = o->allocator && o->allocator->alloc_fn ? o->allocator : NULL;
+    if (o->allocator && (!o->allocator->alloc_fn || !o->allocator->realloc_fn || !o->allocator->free_fn)) {
+        dconn__err_set(err, DCONN_EMISUSE, "dconn_open: an allocator needs all three of alloc_fn, realloc_fn and free_fn");
+        return NULL;
+    }
+    ctx = (dconn_ctx *)dconn__malloc(al, sizeof *ctx);
+    if (!ctx) { dconn__err_nomem(err, "opening a context"); return NULL; }
+    memset(ctx, 0, sizeof *ctx);
+    if (al) { ctx->alloc = *al; ctx->al = &ctx->alloc; }
+    dconn__mutex_init(&ctx->lock);
+    ctx->log = o->log;
+    ctx->log_user_data = o->log_user_data;
+    ctx->clock = o->clock ? o->clock : dconn__clock_default;
+    ctx->clock_user_data = o->clock_user_data;
+    ctx->sleep = o->sleep ? o->sleep : dconn__sleep_default;
+    ctx->sleep_user_data = o->sleep_user_data;
+    ctx->retry_attempts = o->retry_attempts > 0 ? o->retry_attempts : 3;
+    ctx->stale_on_error = o->stale_on_error;
+    ctx->keep_cache_on_write = o->keep_cache_on_write;
+    ctx->rng = (uint64_t)ctx->clock(ctx->clock_user_data) ^ (uint64_t)(size_t)ctx ^ UINT64_C(0x2545F4914F6CDD1D);
+    if (!ctx->rng) ctx->rng = 1;
+    if (o->reload_interval) st = dconn_ttl_parse(o->reload_interval, &ctx->reload_ns, err);
+    else ctx->reload_ns = 1000000000;
+    if (!st) st = dconn_ttl_parse(o->default_ttl, &ctx->default_ttl_ns, err);
+    if (!st) st = dconn_ttl_parse(o->retry_backoff ? o->retry_backoff : "50ms", &ctx->retry_backoff_ns, err);
+    if (!st && ctx->retry_backoff_ns < 0) ctx->retry_backoff_ns = 50000000;
+    if (st) {
+        char msg[DCONN_ERROR_MESSAGE_SIZE];
+        dconn__copy_str(msg, sizeof msg, err ? err->message : "");
+        dconn__err_set(err, st, "dconn_open: %s", msg);
+        goto fail;
+    }
+    if (o->cache_max_entries >= 0) {
+        ctx->cache = (dconn__cache *)dconn__malloc(al, sizeof *ctx->cache);
+        if (!ctx->cache) goto nomem;
+        memset(ctx->cache, 0, sizeof *ctx->cache);
+        ctx->cache->nbuckets = 1024;
+        ctx->cache->buckets = (dconn__centry **)dconn__malloc(al, ctx->cache->nbuckets * sizeof *ctx->cache->buckets);
+        if (!ctx->cache->buckets) { dconn__free(al, ctx->cache); ctx->cache = NULL; goto nomem; }
+        memset(ctx->cache->buckets, 0, ctx->cache->nbuckets * sizeof *ctx->cache->buckets);
+        ctx->cache->lru.next = ctx->cache->lru.prev = &ctx->cache->lru;
+        ctx->cache->max_entries = o->cache_max_entries ? o->cache_max_entries : 10000;
+        ctx->cache->max_bytes = o->cache_max_bytes > 0 ? o->cache_max_bytes : (int64_t)256 << 20;
+        ctx->cache->hash_mask = ~(uint64_t)0;
+        dconn__mutex_init(&ctx->cache->lock);
+        dconn__cond_init(&ctx->cache->cv);
+    }
+    /* the secrets search list, lowest precedence first */
+    list = o->secrets_path ? o->secrets_path : getenv("DCONN_SECRETS");
+    if (list && *list) {
+        const char *p;
+        nparts = 1;
+        for (p = list; *p; p++) if (*p == ':') nparts++;
+    }
+    ctx->files = (dconn__sfile *)dconn__malloc(al, nparts * sizeof *ctx->files);
+    if (!ctx->files) goto nomem;
+    memset(ctx->files, 0, nparts * sizeof *ctx->files);
+    if (list && *list) {
+        const char *p = list;
+        while (*p && !st) {
+            const char *e = strchr(p, ':');
+            size_t n = e ? (size_t)(e - p) : strlen(p);
+            if (n) {
+                char *path = (char *)dconn__malloc(al, n + 1);
+                if (!path) goto nomem;
+                memcpy(path, p, n);
+                path[n] = '\0';
+                ctx->files[ctx->nfiles++].path = path;
+            }
+            p += n;
+            if (*p == ':') p++;
+        }
+    } else {
+        const char *home = o->home_dir ? o->home_dir : getenv("HOME");
+        const char *proj = o->project_dir;
+        if (home && *home) {
+            st = dconn__add_file(ctx, home, ".streamlit/secrets.toml", nparts, err);
+            if (!st) st = dconn__add_file(ctx, home, ".dconn/secrets.toml", nparts, err);
+        }
+        if (!st) st = dconn__add_file(ctx, proj, ".streamlit/secrets.toml", nparts, err);
+        if (!st) st = dconn__add_file(ctx, proj, ".dconn/secrets.toml", nparts, err);
+        if (st) goto fail;
+    }
+#ifndef DCONN_NO_SQLITE
+    if (dconn__register_sqlite(ctx, err)) goto fail;
+#endif
+    return ctx;
+nomem:
+    dconn__err_nomem(err, "opening a context");
+fail:
+    dconn_close(ctx);
+    return NULL;
+}
+
+DCONN_API void dconn_close(dconn_ctx *ctx) {
+    const dconn_allocator *al;
+    size_t i;
+    if (!ctx) return;
+    al = ctx->al;
+    while (ctx->conns) {
+        dconn_conn *c = ctx->conns;
+        ctx->conns = c->next;
+        dconn__conn_free(c);
+    }
+    if (ctx->cache) {
+        dconn__cache_drop(ctx, 0);
+        dconn__mutex_destroy(&ctx->cache->lock);
+        dconn__cond_destroy(&ctx->cache->cv);
+        dconn__free(al, ctx->cache->buckets);
+        dconn__free(al, ctx->cache);
+    }
+    while (ctx->gens) {
+        dconn__gen *g = ctx->gens;
+        ctx->gens = g->next;
+        dconn__gen_free(al, g);
+    }
+    for (i = 0; i < ctx->nfiles; i++) dconn__free(al, ctx->files[i].path);
+    dconn__free(al, ctx->files);
+    dconn__free(al, ctx->drivers);
+    dconn__mutex_destroy(&ctx->lock);
+    dconn__free(al, ctx);
+}
+
+/* >>result: formatting ---------------------------------------------------------- */
+
+#define DCONN__MAX_CELL_WIDTH 40
+
+/* Decodes one UTF-8 character; invalid bytes decode as U+FFFD, length 1. */
+static uint32_t dconn__utf8_next(const unsigned char *p, const unsigned char *end, int *len) {
+    int n = dconn__utf8_len(p, end);
+    if (!n) { *len = 1; return 0xFFFD; }
+    *len = n;
+    if (n == 1) return p[0];
+    if (n == 2) return ((uint32_t)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+    if (n == 3) return ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+    return ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) | ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+}
+
+/* Terminal columns a character takes: 0 for combining marks, 2 for wide
+   East Asian characters and emoji, else 1. */
+static int dconn__char_width(uint32_t c) {
+    if ((c >= 0x0300 && c <= 0x036F) || (c >= 0x200B && c <= 0x200F) || c == 0xFE0F) return 0;
+    if ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+        (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
+        (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD)) return 2;
+    return 1;
+}
+
+static void dconn__put_utf8(dconn__buf *b, uint32_t c) {
+    char s[4];
+    size_t n;
+    if (c < 0x80) { s[0] = (char)c; n = 1; }
+    else if (c < 0x800) { s[0] = (char)(0xC0 | (c >> 6)); s[1] = (char)(0x80 | (c & 0x3F)); n = 2; }
+    else if (c < 0x10000) { s[0] = (char)(0xE0 | (c >> 12)); s[1] = (char)(0x80 | ((c >> 6) & 0x3F)); s[2] = (char)(0x80 | (c & 0x3F)); n = 3; }
+    else { s[0] = (char)(0xF0 | (c >> 18)); s[1] = (char)(0x80 | ((c >> 12) & 0x3F)); s[2] = (char)(0x80 | ((c >> 6) & 0x3F)); s[3] = (char)(0x80 | (c & 0x3F)); n = 4; }
+    dconn__buf_put(b, s, n);
+}
+
+static void dconn__fmt_real(char *out, size_t cap, double d) {
+    char *end;
+    if (d != d) { snprintf(out, cap, "NaN"); return; }
+    if (d > 1.7976931348623157e308 || d < -1.7976931348623157e308) { snprintf(out, cap, d < 0 ? "-Infinity" : "Infinity"); return; }
+    snprintf(out, cap, "%.15g", d);
+    if (dconn__strtod_c(out, &end) != d) snprintf(out, cap, "%.17g", d);
+    {
+        /* a decimal point whatever the locale, and always one, so 3.0 reads as a real */
+        char *p;
+        const struct lconv *lc = localeconv();
+        if (lc && lc->decimal_point && lc->decimal_point[0] != '.')
+            for (p = out; *p; p++) if (*p == lc->decimal_point[0]) *p = '.';
+        if (!strpbrk(out, ".eEn")) { size_t n = strlen(out); if (n + 2 < cap) memcpy(out + n, ".0", 3); }
+    }
+}
+
+static const char dconn__b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void dconn__base64(dconn__buf *b, const unsigned char *p, size_t n) {
+    size_t i;
+    for (i = 0; i + 2 < n; i += 3) {
+        char q[4];
+        q[0] = dconn__b64[p[i] >> 2];
+        q[1] = dconn__b64[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
+        q[2] = dconn__b64[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)];
+        q[3] = dconn__b64[p[i + 2] & 63];
+        dconn__buf_put(b, q, 4);
+    }
+    if (i < n) {
+        char q[4];
+        q[0] = dconn__b64[p[i] >> 2];
+        q[1] = dconn__b64[((p[i] & 3) << 4) | (i + 1 < n ? p[i + 1] >> 4 : 0)];
+        q[2] = i + 1 < n ? dconn__b64[(p[i + 1] & 15) << 2] : '=';
+        q[3] = '=';
+        dconn__buf_put(b, q, 4);
+    }
+}
+
+/* The display text of a cell for box and markdown tables. */
+static void dconn__cell_text(const dconn_result *r, size_t row, size_t col, dconn__buf *b) {
+    const dconn__cell *c = &r->cells[row * r->cols + col];
+    char num[64];
+    b->len = 0;
+    if (b->p) b->p[0] = '\0';
+    switch ((dconn_type)r->types[row * r->cols + col]) {
+        case DCONN_NULL: dconn__buf_puts(b, "NULL"); break;
+        case DCONN_INT: snprintf(num, sizeof num, "%lld", (long long)c->i); dconn__buf_puts(b, num); break;
+        case DCONN_REAL: dconn__fmt_real(num, sizeof num, c->d); dconn__buf_puts(b, num); break;
+        case DCONN_TEXT: dconn__buf_put(b, r->strings + c->s.off, c->s.len); break;
+        case DCONN_BLOB: snprintf(num, sizeof num, "<blob %u bytes>", (unsigned)c->s.len); dconn__buf_puts(b, num); break;
+    }
+    if (!b->p) dconn__buf_put(b, "", 0);
+}
+
+/* Appends `s` cut to `width` columns ("…" marks a cut), control
+   characters as spaces, invalid UTF-8 as U+FFFD; returns columns used. */
+static int dconn__put_cut(dconn__buf *out, const char *s, size_t n, int width) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    int used = 0, total = 0;
+    const unsigned char *q;
+    for (q = p; q < end;) {
+        int len;
+        uint32_t c = dconn__utf8_next(q, end, &len);
+        total += c < 0x20 || c == 0x7F ? 1 : dconn__char_width(c);
+        q += len;
+    }
+    while (p < end) {
+        int len, w;
+        uint32_t c = dconn__utf8_next(p, end, &len);
+        if (c < 0x20 || c == 0x7F) c = ' ';
+        w = dconn__char_width(c);
+        if (total > width && used + w > width - 1) { dconn__buf_puts(out, "\xE2\x80\xA6"); return used + 1; }
+        dconn__put_utf8(out, c);
+        used += w;
+        p += len;
+    }
+    return used;
+}
+
+static int dconn__text_width(const char *s, size_t n) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    int w = 0;
+    while (p < end) {
+        int len;
+        uint32_t c = dconn__utf8_next(p, end, &len);
+        w += c < 0x20 || c == 0x7F ? 1 : dconn__char_width(c);
+        p += len;
+    }
+    return w;
+}
+
+static void dconn__pad(dconn__buf *b, int n) { while (n-- > 0) dconn__buf_put(b, " ", 1); }
+
+static void dconn__box_rule(dconn__buf *b, const int *w, size_t cols, const char *l, const char *m, const char *r) {
+    size_t i;
+    int k;
+    dconn__buf_puts(b, l);
+    for (i = 0; i < cols; i++) {
+        for (k = 0; k < w[i] + 2; k++) dconn__buf_puts(b, "\xE2\x94\x80");
+        dconn__buf_puts(b, i + 1 < cols ? m : r);
+    }
+    dconn__buf_puts(b, "\n");
+}
+
+static void dconn__format_box(const dconn_result *r, dconn__buf *b, dconn__buf *cell) {
+    int *w = (int *)dconn__malloc(b->al, (r->cols + 1) * sizeof *w);
+    size_t i, j;
+    if (!w) { b->failed = 1; return; }
+    for (j = 0; j < r->cols; j++) {
+        w[j] = dconn__text_width(r->names[j], strlen(r->names[j]));
+        if (w[j] > DCONN__MAX_CELL_WIDTH) w[j] = DCONN__MAX_CELL_WIDTH;
+    }
+    for (i = 0; i < r->rows; i++)
+        for (j = 0; j < r->cols; j++) {
+            int cw;
+            dconn__cell_text(r, i, j, cell);
+            cw = dconn__text_width(cell->p, cell->len);
+            if (cw > w[j]) w[j] = cw > DCONN__MAX_CELL_WIDTH ? DCONN__MAX_CELL_WIDTH : cw;
+        }
+    if (!r->cols) {
+        dconn__buf_puts(b, "(no columns)\n");
+        dconn__free(b->al, w);
+        return;
+    }
+    dconn__box_rule(b, w, r->cols, "\xE2\x94\x8C", "\xE2\x94\xAC", "\xE2\x94\x90");
+    dconn__buf_puts(b, "\xE2\x94\x82");
+    for (j = 0; j < r->cols; j++) {
+        int used;
+        dconn__buf_puts(b, " ");
+        used = dconn__put_cut(b, r->names[j], strlen(r->names[j]), w[j]);
+        dconn__pad(b, w[j] - used);
+        dconn__buf_puts(b, " \xE2\x94\x82");
+    }
+    dconn__buf_puts(b, "\n");
+    dconn__box_rule(b, w, r->cols, "\xE2\x94\x9C", "\xE2\x94\xBC", "\xE2\x94\xA4");
+    for (i = 0; i < r->rows; i++) {
+        dconn__buf_puts(b, "\xE2\x94\x82");
+        for (j = 0; j < r->cols; j++) {
+            dconn_type t = (dconn_type)r->types[i * r->cols + j];
+            int cw, numeric = t == DCONN_INT || t == DCONN_REAL;
+            dconn__cell_text(r, i, j, cell);
+            dconn__buf_puts(b, " ");
+            cw = dconn__text_width(cell->p, cell->len);
+            if (numeric && cw <= w[j]) {
+                dconn__pad(b, w[j] - cw);
+                dconn__put_cut(b, cell->p, cell->len, w[j]);
+            } else {
+                int used = dconn__put_cut(b, cell->p, cell->len, w[j]);
+                dconn__pad(b, w[j] - used);
+            }
+            dconn__buf_puts(b, " \xE2\x94\x82");
+        }
+        dconn__buf_puts(b, "\n");
+    }
+    dconn__box_rule(b, w, r->cols, "\xE2\x94\x94", "\xE2\x94\xB4", "\xE2\x94\x98");
+    dconn__buf_printf(b, "(%zu row%s)\n", r->rows, r->rows == 1 ? "" : "s");
+    dconn__free(b->al, w);
+}
+
+static void dconn__csv_field(dconn__buf *b, const char *s, size_t n) {
+    size_t i;
+    int quote = n == 0 ? 0 : (s[0] == ' ' || s[n - 1] == ' ');
+    for (i = 0; i < n && !quote; i++) if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') quote = 1;
+    if (!quote) { dconn__buf_put(b, s, n); return; }
+    dconn__buf_put(b, "\"", 1);
+    for (i = 0; i < n; i++) {
+        if (s[i] == '"') dconn__buf_put(b, "\"\"", 2);
+        else dconn__buf_put(b, s + i, 1);
+    }
+    dconn__buf_put(b, "\"", 1);
+}
+
+static void dconn__format_csv(const dconn_result *r, dconn__buf *b) {
+    size_t i, j;
+    char num[64];
+    for (j = 0; j < r->cols; j++) {
+        if (j) dconn__buf_put(b, ",", 1);
+        dconn__csv_field(b, r->names[j], strlen(r->names[j]));
+    }
+    dconn__buf_puts(b, "\r\n");
+    for (i = 0; i < r->rows; i++) {
+        for (j = 0; j < r->cols; j++) {
+            const dconn__cell *c = &r->cells[i * r->cols + j];
+            if (j) dconn__buf_put(b, ",", 1);
+            switch ((dconn_type)r->types[i * r->cols + j]) {
+                case DCONN_NULL: break;
+                case DCONN_INT: snprintf(num, sizeof num, "%lld", (long long)c->i); dconn__buf_puts(b, num); break;
+                case DCONN_REAL: dconn__fmt_real(num, sizeof num, c->d); dconn__buf_puts(b, num); break;
+                case DCONN_TEXT: dconn__csv_field(b, r->strings + c->s.off, c->s.len); break;
+                case DCONN_BLOB: dconn__base64(b, (const unsigned char *)r->strings + c->s.off, c->s.len); break;
+            }
+        }
+        dconn__buf_puts(b, "\r\n");
+    }
+}
+
+static void dconn__json_string(dconn__buf *b, const char *s, size_t n) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    dconn__buf_put(b, "\"", 1);
+    while (p < end) {
+        int len;
+        uint32_t c = dconn__utf8_next(p, end, &len);
+        if (c == '"') dconn__buf_puts(b, "\\\"");
+        else if (c == '\\') dconn__buf_puts(b, "\\\\");
+        else if (c == '\n') dconn__buf_puts(b, "\\n");
+        else if (c == '\r') dconn__buf_puts(b, "\\r");
+        else if (c == '\t') dconn__buf_puts(b, "\\t");
+        else if (c < 0x20 || c == 0x7F || c == 0x2028 || c == 0x2029) dconn__buf_printf(b, "\\u%04x", (unsigned)c);
+        else dconn__put_utf8(b, c);
+        p += len;
+    }
+    dconn__buf_put(b, "\"", 1);
+}
+
+static void dconn__format_json(const dconn_result *r, dconn__buf *b) {
+    size_t i, j;
+    char num[64];
+    dconn__buf_puts(b, "[");
+    for (i = 0; i < r->rows; i++) {
+        dconn__buf_puts(b, i ? ",\n  {" : "\n  {");
+        for (j = 0; j < r->cols; j++) {
+            const dconn__cell *c = &r->cells[i * r->cols + j];
+            if (j) dconn__buf_puts(b, ", ");
+            dconn__json_string(b, r->names[j], strlen(r->names[j]));
+            dconn__buf_puts(b, ": ");
+            switch ((dconn_type)r->types[i * r->cols + j]) {
+                case DCONN_NULL: dconn__buf_puts(b, "null"); break;
+                case DCONN_INT: snprintf(num, sizeof num, "%lld", (long long)c->i); dconn__buf_puts(b, num); break;
+                case DCONN_REAL:
+                    if (c->d != c->d || c->d > 1.7976931348623157e308 || c->d < -1.7976931348623157e308) dconn__buf_puts(b, "null");
+                    else { dconn__fmt_real(num, sizeof num, c->d); dconn__buf_puts(b, num); }
+                    break;
+                case DCONN_TEXT: dconn__json_string(b, r->strings + c->s.off, c->s.len); break;
+                case DCONN_BLOB:
+                    dconn__buf_put(b, "\"", 1);
+                    dconn__base64(b, (const unsigned char *)r->strings + c->s.off, c->s.len);
+                    dconn__buf_put(b, "\"", 1);
+                    break;
+            }
+        }
+        dconn__buf_puts(b, "}");
+    }
+    dconn__buf_puts(b, r->rows ? "\n]\n" : "]\n");
+}
+
+static void dconn__md_cell(dconn__buf *b, const char *s, size_t n) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        int len;
+        uint32_t c = dconn__utf8_next(p, end, &len);
+        if (c == '|') dconn__buf_puts(b, "\\|");
+        else if (c == '\n') dconn__buf_puts(b, "<br>");
+        else if (c < 0x20 || c == 0x7F) dconn__buf_puts(b, " ");
+        else dconn__put_utf8(b, c);
+        p += len;
+    }
+}
+
+static void dconn__format_md(const dconn_result *r, dconn__buf *b, dconn__buf *cell) {
+    size_t i, j;
+    dconn__buf_puts(b, "|");
+    for (j = 0; j < r->cols; j++) { dconn__buf_puts(b, " "); dconn__md_cell(b, r->names[j], strlen(r->names[j])); dconn__buf_puts(b, " |"); }
+    dconn__buf_puts(b, "\n|");
+    for (j = 0; j < r->cols; j++) {
+        dconn_type t = r->rows ? (dconn_type)r->types[j] : DCONN_TEXT;
+        dconn__buf_puts(b, t == DCONN_INT || t == DCONN_REAL ? " ---: |" : " --- |");
+    }
+    dconn__buf_puts(b, "\n");
+    for (i = 0; i < r->rows; i++) {
+        dconn__buf_puts(b, "|");
+        for (j = 0; j < r->cols; j++) {
+            dconn__cell_text(r, i, j, cell);
+            dconn__buf_puts(b, " ");
+            dconn__md_cell(b, cell->p, cell->len);
+            dconn__buf_puts(b, " |");
+        }
+        dconn__buf_puts(b, "\n");
+    }
+}
+
+DCONN_API char *dconn_result_format(const dconn_result *r, dconn_format format, dconn_error *err) {
+    dconn__buf b, cell;
+    char *out;
+    dconn__err_clear(err);
+    if (!r) { dconn__err_set(err, DCONN_EMISUSE, "dconn_result_format: result is NULL"); return NULL; }
+    memset(&b, 0, sizeof b);
+    memset(&cell, 0, sizeof cell);
+    switch (format) {
+        case DCONN_FORMAT_BOX: dconn__format_box(r, &b, &cell); break;
+        case DCONN_FORMAT_CSV: dconn__format_csv(r, &b); break;
+        case DCONN_FORMAT_JSON: dconn__format_json(r, &b); break;
+        case DCONN_FORMAT_MARKDOWN: dconn__format_md(r, &b, &cell); break;
+        default:
+            dconn__err_set(err, DCONN_EMISUSE, "dconn_result_format: unknown format %d", (int)format);
+            return NULL;
+    }
+    if (cell.failed) b.failed = 1;
+    dconn__buf_free(&cell);
+    if (b.failed) { dconn__buf_free(&b); dconn__err_nomem(err, "formatting a result"); return NULL; }
+    out = b.p;
+    if (!out) {
+        out = (char *)DCONN_MALLOC(1);
+        if (!out) { dconn__err_nomem(err, "formatting a result"); return NULL; }
+        out[0] = '\0';
+    }
+    return out;
+}
+
+DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dconn_format format, dconn_error *err) {
+    char *s;
+    size_t n;
+    if (!file) { dconn__err_clear(err); return dconn__err_set(err, DCONN_EMISUSE, "dconn_result_print: file is NULL"); }
+    s = dconn_result_format(r, format, err);
+    if (!s) return err ? err->code : DCONN_ENOMEM;
+    n = strlen(s);
+    if (fwrite(s, 1, n, (FILE *)file) != n) { DCONN_FREE(s); return dconn__err_set(err, DCONN_EIO, "dconn_result_print: write failed"); }
+    DCONN_FREE(s);
+    return DCONN_OK;
+}
 
 #endif /* DCONN_IMPLEMENTATION_INCLUDED */
 #endif /* DCONN_IMPLEMENTATION */

@@ -28,7 +28,9 @@ TEST_SRC := tests/test_main.c $(wildcard tests/test_*.c) tests/dtest.h tests/tes
 
 .PHONY: all test demo toml-test toml-decoder asan tsan valgrind bench install clean check-sqlite
 
-all: check-sqlite $(B)/toml-decoder
+EXAMPLES := $(B)/pets $(B)/env_switch $(B)/connect_args $(B)/threads $(B)/global_and_local $(B)/dconn
+
+all: check-sqlite $(EXAMPLES) $(B)/toml-decoder
 
 check-sqlite:
 ifneq ($(SQLITE_OK),yes)
@@ -53,8 +55,15 @@ $(B)/test-cpp20: tests/test_cpp.cc tests/dtest.h $(HEADER) | $(B)
 
 TEST_BINS := $(B)/test-gcc $(B)/test-clang $(B)/test-cpp11 $(B)/test-cpp20
 
-test: check-sqlite $(TEST_BINS)
-	@sh tests/run_all.sh $(TEST_BINS)
+test: check-sqlite $(TEST_BINS) $(EXAMPLES)
+	@sh tests/run_all.sh $(TEST_BINS) "sh tests/examples.sh"
+
+# --- examples and the CLI ----------------------------------------------------
+$(B)/%: examples/%.c $(HEADER) | $(B)
+	$(CC) $(CWARN) -g $(SQLITE_CFLAGS) -o $@ $< $(LIBS)
+
+$(B)/global_and_local: examples/global_and_local/main.c $(HEADER) | $(B)
+	$(CC) $(CWARN) -g $(SQLITE_CFLAGS) -o $@ $< $(LIBS)
 
 # --- sanitizers ----------------------------------------------------------------
 $(B)/test-asan: $(TEST_SRC) $(HEADER) | $(B)
@@ -63,24 +72,29 @@ $(B)/test-asan: $(TEST_SRC) $(HEADER) | $(B)
 asan: check-sqlite $(B)/test-asan
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run_all.sh $(B)/test-asan
 
+$(B)/test-tsan: $(TEST_SRC) $(HEADER) | $(B)
+	$(CLANG) $(CWARN) -g -O1 -fsanitize=thread $(SQLITE_CFLAGS) -o $@ tests/test_main.c $(LIBS)
+
+tsan: check-sqlite $(B)/test-tsan
+	@TSAN_OPTIONS=halt_on_error=1 sh tests/run_all.sh $(B)/test-tsan
+
 valgrind: check-sqlite $(B)/test-gcc
 	@sh tests/run_all.sh "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all $(B)/test-gcc"
 
 # --- TOML compliance -------------------------------------------------------
 toml-decoder: $(B)/toml-decoder
 $(B)/toml-decoder: tests/toml_decoder.c $(HEADER) | $(B)
-	$(CC) $(CWARN) -O2 -o $@ tests/toml_decoder.c -lm
+	$(CC) $(CWARN) -O2 -DDCONN_NO_SQLITE -o $@ tests/toml_decoder.c -pthread -lm
 
 toml-test: $(B)/toml-decoder
 	@test -f $(TOML_TEST_DIR)/run.py || { echo "toml-test suite not found at $(TOML_TEST_DIR) (set TOML_TEST_DIR)" >&2; exit 1; }
 	python3 $(TOML_TEST_DIR)/run.py --decoder $(B)/toml-decoder
 
 # --- demo and bench ------------------------------------------------------------
-$(B)/toml-demo: examples/toml_demo.c $(HEADER) | $(B)
-	$(CC) $(CWARN) -O2 -o $@ examples/toml_demo.c -lm
-
-demo: $(B)/toml-demo
-	cd examples && ../$(B)/toml-demo demo_secrets.toml
+demo: check-sqlite $(B)/pets
+	@rm -rf $(B)/demo && mkdir -p $(B)/demo && cp -R examples/pets/.streamlit $(B)/demo/ && chmod 600 $(B)/demo/.streamlit/secrets.toml
+	@echo "== build/demo/.streamlit/secrets.toml:" && cat $(B)/demo/.streamlit/secrets.toml && echo "== build/pets (run in build/demo):"
+	@cd $(B)/demo && ../pets
 
 $(B)/bench: tests/bench.c $(HEADER) | $(B)
 	$(CC) -std=c99 $(WARN) -O2 $(SQLITE_CFLAGS) -o $@ tests/bench.c $(LIBS)

@@ -2879,8 +2879,16 @@ static void dconn__describe_table(dconn__buf *b, const dconn_toml_value *t, cons
         if (*prefix) { dconn__buf_puts(&sub, prefix); dconn__buf_puts(&sub, "."); }
         dconn__buf_put(&sub, e->key, e->keylen);
         if (sub.failed) { b->failed = 1; dconn__buf_free(&sub); return; }
-        dconn__buf_printf(b, "%s[%s]\n", any_header || b->len ? "\n" : "", sub.p);
-        any_header = 1;
+        {
+            /* a header only for tables that hold values themselves (or nothing at all) */
+            uint32_t k;
+            int values = !e->val->u.agg.n;
+            for (k = 0; k < e->val->u.agg.n; k++) if (e->val->u.agg.ent[k].val->type != DCONN_TOML_TABLE) values = 1;
+            if (values) {
+                dconn__buf_printf(b, "%s[%s]\n", any_header || b->len ? "\n" : "", sub.p);
+                any_header = 1;
+            }
+        }
         dconn__describe_table(b, e->val, sub.p);
         dconn__buf_free(&sub);
     }
@@ -3954,7 +3962,9 @@ static dconn_status dconn__sq_error(sqlite3 *db, int rc, dconn_error *err) {
 #if SQLITE_VERSION_NUMBER >= 3038000
     if (db) err->sql_offset = sqlite3_error_offset(db);
 #endif
-    return dconn__err_set(err, DCONN_EQUERY, "%s (%s)", msg, sqlite3_errstr(ext));
+    /* SQLite's own words ("database is locked") say enough; its generic
+       text for the code ("SQL logic error") adds nothing */
+    return dconn__err_set(err, DCONN_EQUERY, "%s", msg);
 }
 
 static int dconn__sq_is_transient(void *user_data, const dconn_error *err) {

@@ -1,15 +1,29 @@
 /* The test suite: one translation unit that compiles the implementation
-   with the counting allocator and every test_*.c file. `build/test [FILTER]`
-   runs the tests whose name contains FILTER. */
+   with the counting allocator and every test_*.c file. `build/test-gcc
+   [FILTER]` runs the tests whose name contains FILTER. Run from the
+   repository root (files go under build/tmp). */
 #include "test_alloc.h"
 #define DCONN_IMPLEMENTATION
 #include "../dconn.h"
 #include "dtest.h"
+#include "test_util.h"
 
 #include "test_toml.c"
+#include "test_secrets.c"
+#include "test_conn.c"
+#include "test_sqlite.c"
+#include "test_cache.c"
+
+
 
 int main(int argc, char **argv) {
-    static const dtest_case *const groups[] = { toml_tests };
-    static const size_t counts[] = { sizeof toml_tests / sizeof toml_tests[0] };
-    return dtest_run(groups, counts, sizeof counts / sizeof counts[0], argc, argv);
+    static const dtest_case *const groups[] = { toml_tests, secrets_tests, conn_tests, sqlite_tests, cache_tests };
+    static const size_t counts[] = {
+        sizeof toml_tests / sizeof toml_tests[0], sizeof secrets_tests / sizeof secrets_tests[0],
+        sizeof conn_tests / sizeof conn_tests[0], sizeof sqlite_tests / sizeof sqlite_tests[0],
+        sizeof cache_tests / sizeof cache_tests[0] };
+    int rc;
+    tu_mkdirs_for(TU_DIR "/x");
+    rc = dtest_run(groups, counts, sizeof counts / sizeof counts[0], argc, argv);
+    return rc;
 }

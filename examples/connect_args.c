@@ -1,0 +1,47 @@
+/* connect_args: driver options from code, merged over the secrets.
+   Teaches: a TOML snippet in dconn_connect_options.settings for nested
+   settings (busy timeout, pragmas), and reading them back.
+   Run: make test runs it; or build/connect_args from the repository root. */
+#define DCONN_IMPLEMENTATION
+#include "../dconn.h"
+#include <stdio.h>
+
+int main(void) {
+    dconn_error err;
+    dconn_options o;
+    dconn_connect_options co;
+    dconn_ctx *ctx;
+    dconn_conn *db;
+    static const char *const checks[] = {"PRAGMA foreign_keys", "PRAGMA journal_mode", "PRAGMA busy_timeout"};
+    size_t i;
+
+    memset(&o, 0, sizeof o);
+    o.secrets_path = "";                       /* no secrets files: everything comes from code */
+    ctx = dconn_open(&o, &err);
+    if (!ctx) { fprintf(stderr, "%s\n", err.message); return 1; }
+    memset(&co, 0, sizeof co);
+    co.url = "sqlite:///build/connect_args.db";
+    co.settings = "[connect_args]\n"
+                  "timeout = 2.5\n"
+                  "pragmas = { foreign_keys = true, journal_mode = \"wal\" }\n";
+    db = dconn_connect(ctx, "local", "sql", &co, &err);
+    if (!db) { fprintf(stderr, "%s\n", err.message); dconn_close(ctx); return 1; }
+    for (i = 0; i < 3; i++) {
+        dconn_query_options q;
+        dconn_result *r;
+        memset(&q, 0, sizeof q);
+        q.ttl = "0";
+        r = dconn_query(db, checks[i], &q, &err);
+        if (!r) { fprintf(stderr, "%s\n", err.message); break; }
+        if (dconn_result_type(r, 0, 0) == DCONN_TEXT) printf("%-20s = %s\n", checks[i], dconn_result_text(r, 0, 0));
+        else {
+            int64_t v = 0;
+            dconn_result_get_int(r, 0, 0, &v);
+            printf("%-20s = %lld\n", checks[i], (long long)v);
+        }
+        dconn_result_release(r);
+    }
+    dconn_release(db);
+    dconn_close(ctx);
+    return 0;
+}

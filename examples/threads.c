@@ -1,0 +1,70 @@
+/* threads: one connection shared by several threads.
+   Teaches: a dconn_conn is thread-safe; each query takes its own pooled
+   sqlite3 handle, so threads do not wait on one global lock; cached
+   results are shared, immutable and refcounted.
+   Run: make test runs it; or build/threads from the repository root. */
+#define DCONN_IMPLEMENTATION
+#include "../dconn.h"
+#include <pthread.h>
+#include <stdio.h>
+
+#define THREADS 4
+#define ROWS 250
+
+static dconn_conn *db;
+
+static void *worker(void *arg) {
+    int t = (int)(size_t)arg, i;
+    for (i = 0; i < ROWS; i++) {
+        dconn_error err;
+        dconn_value p[2];
+        p[0] = dconn_int(t);
+        p[1] = dconn_int(i);
+        if (dconn_exec(db, "INSERT INTO hits (thread, n) VALUES (?, ?)", p, 2, NULL, &err)) {
+            fprintf(stderr, "%s\n", err.message);
+            return (void *)1;
+        }
+    }
+    return NULL;
+}
+
+int main(void) {
+    dconn_error err;
+    dconn_options o;
+    dconn_connect_options co;
+    dconn_ctx *ctx;
+    dconn_result *r;
+    pthread_t th[THREADS];
+    int i, failed = 0;
+
+    memset(&o, 0, sizeof o);
+    o.secrets_path = "";
+    ctx = dconn_open(&o, &err);
+    if (!ctx) { fprintf(stderr, "%s\n", err.message); return 1; }
+    memset(&co, 0, sizeof co);
+    co.url = "sqlite:///build/threads.db";
+    co.settings = "connect_args = { timeout = 30, pragmas = { journal_mode = 'wal' } }";
+    db = dconn_connect(ctx, "shared", "sql", &co, &err);
+    if (!db || dconn_exec_script(db, "DROP TABLE IF EXISTS hits; CREATE TABLE hits (thread INTEGER, n INTEGER);", &err)) {
+        fprintf(stderr, "%s\n", err.message);
+        dconn_close(ctx);
+        return 1;
+    }
+    for (i = 0; i < THREADS; i++) pthread_create(&th[i], NULL, worker, (void *)(size_t)i);
+    for (i = 0; i < THREADS; i++) {
+        void *res;
+        pthread_join(th[i], &res);
+        failed |= res != NULL;
+    }
+    r = dconn_query(db, "SELECT thread, COUNT(*) AS rows FROM hits GROUP BY thread ORDER BY thread", NULL, &err);
+    if (r) {
+        dconn_result_print(r, stdout, DCONN_FORMAT_BOX, NULL);
+        dconn_result_release(r);
+    } else {
+        fprintf(stderr, "%s\n", err.message);
+        failed = 1;
+    }
+    dconn_release(db);
+    dconn_close(ctx);
+    return failed;
+}

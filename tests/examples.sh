@@ -1,0 +1,95 @@
+#!/bin/sh
+# Runs every example and the CLI in a scratch folder under build/ and
+# checks their output. Ends with "N passed, N failed".
+B=${B:-build}
+root=$(pwd)
+ex="$B/examples-run"
+rm -rf "$ex"; mkdir -p "$ex"
+passed=0; failed=0
+
+# check NAME EXPECTED_EXIT "substring1" "substring2"... (output in $out, exit in $rc)
+check() {
+  name=$1; want_rc=$2; shift 2
+  ok=1
+  if [ "$rc" != "$want_rc" ]; then ok=0; echo "FAIL $name: exit $rc, expected $want_rc"; fi
+  for s in "$@"; do
+    case "$out" in *"$s"*) ;; *) ok=0; echo "FAIL $name: output lacks: $s";; esac
+  done
+  if [ $ok = 1 ]; then passed=$((passed + 1)); echo "ok $name"; else failed=$((failed + 1)); printf '%s\n' "$out" | sed 's/^/    | /'; fi
+}
+# refute NAME "substring": the output must not contain it
+refute() {
+  case "$out" in *"$2"*) failed=$((failed + 1)); echo "FAIL $1: output contains: $2";; *) passed=$((passed + 1)); echo "ok $1";; esac
+}
+copy() { mkdir -p "$ex/$2"; cp -R "examples/$1/." "$ex/$2/"; find "$ex/$2" -name secrets.toml -exec chmod 600 {} +; }
+
+# pets: the guide's first example
+copy pets pets
+out=$(cd "$ex/pets" && "$root/$B/pets" 2>&1); rc=$?
+check pets 0 "│ person  │ pet   │" "│ jerry   │ fish  │" "│ barbara │ cat   │" "│ alex    │ puppy │" "(3 rows)"
+out=$(cd "$ex/pets" && "$root/$B/pets" 2>&1); rc=$?
+check pets_runs_twice 0 "(3 rows)"
+
+# env_switch: one program, two sections
+copy env_switch env
+out=$(cd "$ex/env" && DB_CONN=local "$root/$B/env_switch" 2>&1); rc=$?
+check env_switch_local 0 'connected to "local" at sqlite:///local.db: info.name = local'
+out=$(cd "$ex/env" && DB_CONN=staging "$root/$B/env_switch" 2>&1); rc=$?
+check env_switch_staging 0 'connected to "staging" at sqlite:///staging.db: info.name = staging'
+out=$(cd "$ex/env" && env -u DB_CONN "$root/$B/env_switch" 2>&1); rc=$?
+check env_switch_unset 1 'environment variable DB_CONN is not set'
+
+# global_and_local: merged key by key
+copy global_and_local gl
+out=$(cd "$ex/gl/project" && HOME=../home "$root/$B/global_and_local" 2>&1); rc=$?
+check global_and_local 0 'url = "sqlite:///dev-local.db"    # .streamlit/secrets.toml:3' \
+  'timeout = 30    # ../home/.streamlit/secrets.toml:8' '[connections.prod]' 'dev timeout from the global file: 30 s'
+
+# connect_args and threads run from the repository root
+out=$("$B/connect_args" 2>&1); rc=$?
+check connect_args 0 "PRAGMA foreign_keys  = 1" "PRAGMA journal_mode  = wal" "PRAGMA busy_timeout  = 2500"
+out=$("$B/threads" 2>&1); rc=$?
+check threads 0 "│      0 │  250 │" "│      3 │  250 │" "(4 rows)"
+
+# the CLI
+mkdir -p "$ex/cli/.dconn"
+cat > "$ex/cli/.dconn/secrets.toml" <<'TOML'
+[connections.db]
+url = "sqlite:///cli.db"
+[connections.pg]
+url = "postgresql://me:s3cret@db.example.com/app"
+password = "s3cret"
+api_token = "tok-123"
+TOML
+chmod 600 "$ex/cli/.dconn/secrets.toml"
+cli() { (cd "$ex/cli" && HOME=/nonexistent "$root/$B/dconn" "$@" 2>&1); }
+out=$(cli exec db "CREATE TABLE t (a INTEGER, b TEXT)"); rc=$?
+check cli_exec_create 0 "0 row(s) changed"
+out=$(cli exec db "INSERT INTO t VALUES (:a, :b)" --param a=1 --param b=one); rc=$?
+check cli_exec_params 0 "1 row(s) changed, last insert id 1"
+out=$(cli exec db "INSERT INTO t VALUES (?, ?)" --param 2 --param text:2); rc=$?
+check cli_exec_positional 0 "1 row(s) changed, last insert id 2"
+out=$(cli query db "SELECT * FROM t ORDER BY a" --format csv); rc=$?
+check cli_query_csv 0 "a,b" "1,one" "2,2"
+out=$(cli query db "SELECT * FROM t WHERE a = :a" --param a=2 --format json --stats); rc=$?
+check cli_query_json_stats 0 '"a": 2, "b": "2"' "cache: 0 hits, 1 misses"
+out=$(cli query db "SELECT * FROM t ORDER BY a" --format markdown); rc=$?
+check cli_query_markdown 0 "| a | b |" "| 1 | one |"
+out=$(cli query db "SELEC 1"); rc=$?
+check cli_query_error 1 'connection "db" (sqlite:///cli.db): query failed: near "SELEC": syntax error' "SQL: SELEC 1"
+out=$(cli query nope "SELECT 1"); rc=$?
+check cli_unknown_connection 1 'no connection named "nope"' ".dconn/secrets.toml (read)" "Connections found: db, pg"
+out=$(cli check db); rc=$?
+check cli_check 0 'ok: connection "db" (driver sqlite) sqlite:///cli.db'
+out=$(cli check pg); rc=$?
+check cli_check_no_driver 1 'no driver registered for "postgresql"'
+refute cli_check_no_password "s3cret"
+out=$(cli secrets pg); rc=$?
+check cli_secrets_masked 0 'url = "postgresql://me:***@db.example.com/app"' 'password = "***"' 'api_token = "***"' '.dconn/secrets.toml (read)'
+refute cli_secrets_no_password "s3cret"
+refute cli_secrets_no_token "tok-123"
+out=$(cli query db "SELECT 1" --format xml); rc=$?
+check cli_bad_format 1 'unknown format "xml"'
+
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]

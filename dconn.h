@@ -130,6 +130,14 @@ typedef struct dconn_error {
     char message[DCONN_ERROR_MESSAGE_SIZE];    /* what went wrong and what to fix */
 } dconn_error;
 
+/* Fills `err` (if not NULL) with a code and a printf-style message and
+   returns the code: for drivers and callers that report their own errors. */
+DCONN_API dconn_status dconn_error_set(dconn_error *err, dconn_status code, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
 /* The one-line meaning of a status code ("out of memory"); never NULL. */
 DCONN_API const char *dconn_status_str(dconn_status code);
 
@@ -220,8 +228,9 @@ DCONN_API size_t dconn_toml_key_len(const dconn_toml_value *table, size_t i);
 /* The i-th value of a table (in file order) or array, or NULL. */
 DCONN_API const dconn_toml_value *dconn_toml_at(const dconn_toml_value *v, size_t i);
 
-/* Where the value was written: its 1-based line (0 for the root and for
-   tables that were never written as a header), and its file name. */
+/* Where the value was written: its 1-based line (for a table never
+   written as a header, the line that created it; 0 for the root), and
+   its file name. */
 DCONN_API int dconn_toml_line(const dconn_toml_value *v);
 DCONN_API const char *dconn_toml_file(const dconn_toml_value *v);
 
@@ -666,6 +675,16 @@ static dconn_status dconn__err_set(dconn_error *err, dconn_status code, const ch
     return code;
 }
 
+DCONN_API dconn_status dconn_error_set(dconn_error *err, dconn_status code, const char *fmt, ...) {
+    va_list ap;
+    if (!err) return code;
+    err->code = code;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
 static dconn_status dconn__err_nomem(dconn_error *err, const char *what) {
     return dconn__err_set(err, DCONN_ENOMEM, "out of memory while %s", what);
 }
@@ -958,6 +977,8 @@ static int dconn__tp_column(const dconn__tp *tp, const char *at) {
     return col;
 }
 
+static int dconn__utf8_len(const unsigned char *p, const unsigned char *end);
+
 /* Reports "file:line:col: message", the line's text and a caret. */
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((format(printf, 3, 4)))
@@ -986,12 +1007,27 @@ static int dconn__tp_fail(dconn__tp *tp, const char *at, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    /* the offending line, control characters shown as spaces */
+    {
+        /* messages quote input bytes: keep them printable, valid UTF-8 */
+        unsigned char *w = (unsigned char *)what, *wend = w + strlen(what);
+        while (w < wend) {
+            int n = *w < 0x20 || *w == 0x7F ? 0 : dconn__utf8_len(w, wend);
+            if (!n) { *w++ = '?'; continue; }
+            w += n;
+        }
+    }
+    /* the offending line: control characters as spaces, invalid UTF-8 as '?',
+       cut at a whole character */
     for (s = tp->line_start, e = s; e < tp->end && *e != '\n' && *e != '\r'; e++) {}
-    for (; s < e && tn < sizeof text - 4; s++) {
+    while (s < e) {
         unsigned char c = (unsigned char)*s;
-        text[tn++] = (char)((c < 0x20 || c == 0x7F) ? ' ' : c);
-        if (s < at && (c & 0xC0) != 0x80 && cn < sizeof caret - 2) caret[cn++] = ' ';
+        int n = c < 0x80 ? 1 : dconn__utf8_len((const unsigned char *)s, (const unsigned char *)e);
+        if (tn + (n ? (size_t)n : 1) > sizeof text - 4) break;
+        if (s < at && cn < sizeof caret - 2) caret[cn++] = ' ';
+        if (!n) { text[tn++] = '?'; s++; continue; }
+        if (n == 1) text[tn++] = (char)((c < 0x20 || c == 0x7F) ? ' ' : c);
+        else { memcpy(text + tn, s, (size_t)n); tn += (size_t)n; }
+        s += n;
     }
     if (s < e) { text[tn++] = '.'; text[tn++] = '.'; text[tn++] = '.'; }
     text[tn] = '\0';
@@ -1275,6 +1311,10 @@ static dconn_toml_value *dconn__tp_new(dconn__tp *tp, dconn_toml_type type) {
     return v;
 }
 
+static const char *dconn__article(const char *noun) {
+    return strchr("aeiou", noun[0]) ? "an" : "a";
+}
+
 static const char *dconn__tp_keyname(dconn__tp *tp, size_t upto) {
     /* the dotted key up to segment `upto`, for messages (scratch buffer) */
     size_t i;
@@ -1318,8 +1358,9 @@ static dconn_toml_value *dconn__tp_descend_dotted(dconn__tp *tp, dconn_toml_valu
             child->flags = DCONN__T_DOTTED;
             if (!dconn__tp_insert(tp, t, i, child)) return NULL;
         } else if (child->type != DCONN_TOML_TABLE) {
-            dconn__tp_fail(tp, tp->keys[i].at, "key \"%s\" is already a %s (line %d), not a table",
-                           dconn__tp_keyname(tp, i), dconn_toml_type_name((dconn_toml_type)child->type), child->line);
+            const char *noun = dconn_toml_type_name((dconn_toml_type)child->type);
+            dconn__tp_fail(tp, tp->keys[i].at, "key \"%s\" is already %s %s (line %d), not a table",
+                           dconn__tp_keyname(tp, i), dconn__article(noun), noun, child->line);
             return NULL;
         } else if (child->flags & DCONN__T_INLINE) {
             dconn__tp_fail(tp, tp->keys[i].at, "cannot add keys to inline table \"%s\" (line %d): inline tables are complete when closed",
@@ -1378,11 +1419,16 @@ static int dconn__tp_keyval(dconn__tp *tp, dconn_toml_value *t) {
     return 1;
 }
 
+/* Marks an inline table and the tables its dotted keys created as
+   complete. Nested inline tables were frozen when they closed and arrays
+   can never be extended, so neither is walked again. */
 static void dconn__tp_freeze(dconn_toml_value *v) {
     uint32_t i;
-    if (v->type == DCONN_TOML_TABLE) v->flags |= DCONN__T_INLINE;
-    if (v->type == DCONN_TOML_TABLE || v->type == DCONN_TOML_ARRAY)
-        for (i = 0; i < v->u.agg.n; i++) dconn__tp_freeze(v->u.agg.ent[i].val);
+    v->flags |= DCONN__T_INLINE;
+    for (i = 0; i < v->u.agg.n; i++) {
+        dconn_toml_value *c = v->u.agg.ent[i].val;
+        if (c->type == DCONN_TOML_TABLE && !(c->flags & DCONN__T_INLINE)) dconn__tp_freeze(c);
+    }
 }
 
 static dconn_toml_value *dconn__tp_inline_table(dconn__tp *tp) {
@@ -1613,6 +1659,19 @@ static dconn_toml_value *dconn__tp_number(dconn__tp *tp) {
         int is_float = 0, prev_us = 1, ndig = 0;
         for (; p < tp->end; p++) {
             char c = *p;
+            if (nb + 3 >= cap) {
+                /* room for this character, an exponent sign and the NUL */
+                if (buf == small) {
+                    buf = (char *)dconn__malloc(tp->doc->arena.al, cap * 2);
+                    if (!buf) { dconn__tp_nomem(tp); return NULL; }
+                    memcpy(buf, small, nb);
+                } else {
+                    char *nbuf = (char *)dconn__realloc(tp->doc->arena.al, buf, cap * 2);
+                    if (!nbuf) { dconn__tp_nomem(tp); goto fail; }
+                    buf = nbuf;
+                }
+                cap *= 2;
+            }
             if (dconn__isdigit(c)) { prev_us = 0; ndig++; }
             else if (c == '_') {
                 if (prev_us) { dconn__tp_fail(tp, p, "an underscore must sit between two digits"); goto fail; }
@@ -1628,27 +1687,12 @@ static dconn_toml_value *dconn__tp_number(dconn__tp *tp) {
                 if (is_float == 2) { dconn__tp_fail(tp, p, "a number has at most one exponent"); goto fail; }
                 if (prev_us) { dconn__tp_fail(tp, p, "an exponent must follow a digit"); goto fail; }
                 is_float = 2;
-                if (nb + 2 >= cap) goto toolong;
                 buf[nb++] = 'e';
                 if (p + 1 < tp->end && (p[1] == '+' || p[1] == '-')) buf[nb++] = *++p;
                 if (p + 1 >= tp->end || !dconn__isdigit(p[1])) { dconn__tp_fail(tp, p, "expected digits in the exponent"); goto fail; }
                 prev_us = 1;
                 continue;
             } else break;
-            if (nb + 2 >= cap) {
-            toolong:
-                if (buf == small) {
-                    buf = (char *)dconn__malloc(tp->doc->arena.al, cap * 2);
-                    if (!buf) { dconn__tp_nomem(tp); return NULL; }
-                    memcpy(buf, small, nb);
-                } else {
-                    char *nbuf = (char *)dconn__realloc(tp->doc->arena.al, buf, cap * 2);
-                    if (!nbuf) { dconn__tp_nomem(tp); goto fail; }
-                    buf = nbuf;
-                }
-                cap *= 2;
-                if (c == 'e' || c == 'E') { p--; continue; }   /* redo the exponent with room */
-            }
             buf[nb++] = c;
         }
         if (!ndig) {
@@ -1775,14 +1819,14 @@ static int dconn__tp_header(dconn__tp *tp) {
         if (!child) {
             child = dconn__tp_new(tp, DCONN_TOML_TABLE);
             if (!child) return 0;
-            child->flags = DCONN__T_IMPLICIT;
-            child->line = 0;
+            child->flags = DCONN__T_IMPLICIT;   /* its line: the header that created it */
             if (!dconn__tp_insert(tp, t, i, child)) return 0;
         } else if (child->type == DCONN_TOML_ARRAY && (child->flags & DCONN__T_AOT)) {
             child = child->u.agg.ent[child->u.agg.n - 1].val;
         } else if (child->type != DCONN_TOML_TABLE) {
-            return dconn__tp_fail(tp, tp->keys[i].at, "key \"%s\" is already a %s (line %d), not a table",
-                                  dconn__tp_keyname(tp, i), dconn_toml_type_name((dconn_toml_type)child->type), child->line);
+            const char *noun = dconn_toml_type_name((dconn_toml_type)child->type);
+            return dconn__tp_fail(tp, tp->keys[i].at, "key \"%s\" is already %s %s (line %d), not a table",
+                                  dconn__tp_keyname(tp, i), dconn__article(noun), noun, child->line);
         } else if (child->flags & DCONN__T_INLINE) {
             return dconn__tp_fail(tp, tp->keys[i].at, "cannot extend inline table \"%s\" (line %d)", dconn__tp_keyname(tp, i), child->line);
         }
@@ -1797,10 +1841,9 @@ static int dconn__tp_header(dconn__tp *tp) {
             child->flags = DCONN__T_AOT;
             if (!dconn__tp_insert(tp, t, last, child)) return 0;
         } else if (child->type != DCONN_TOML_ARRAY || !(child->flags & DCONN__T_AOT)) {
-            return dconn__tp_fail(tp, open, "cannot define \"%s\" as an array of tables: it is already a %s (line %d)",
-                                  dconn__tp_keyname(tp, last),
-                                  child->type == DCONN_TOML_ARRAY ? "static array" : dconn_toml_type_name((dconn_toml_type)child->type),
-                                  child->line);
+            const char *noun = child->type == DCONN_TOML_ARRAY ? "static array" : dconn_toml_type_name((dconn_toml_type)child->type);
+            return dconn__tp_fail(tp, open, "cannot define \"%s\" as an array of tables: it is already %s %s (line %d)",
+                                  dconn__tp_keyname(tp, last), dconn__article(noun), noun, child->line);
         }
         elem = dconn__tp_new(tp, DCONN_TOML_TABLE);
         if (!elem) return 0;
@@ -1826,21 +1869,15 @@ static int dconn__tp_header(dconn__tp *tp) {
     } else if (child->type == DCONN_TOML_TABLE) {
         return dconn__tp_fail(tp, open, "table [%s] is defined twice (first on line %d)", dconn__tp_keyname(tp, last), child->line);
     } else {
-        return dconn__tp_fail(tp, open, "cannot define [%s] as a table: it is already a %s (line %d)",
-                              dconn__tp_keyname(tp, last),
-                              child->type == DCONN_TOML_ARRAY && (child->flags & DCONN__T_AOT) ? "array of tables" : dconn_toml_type_name((dconn_toml_type)child->type),
-                              child->line);
+        const char *noun = child->type == DCONN_TOML_ARRAY && (child->flags & DCONN__T_AOT) ? "array of tables" : dconn_toml_type_name((dconn_toml_type)child->type);
+        return dconn__tp_fail(tp, open, "cannot define [%s] as a table: it is already %s %s (line %d)",
+                              dconn__tp_keyname(tp, last), dconn__article(noun), noun, child->line);
     }
     tp->cur = child;
     return 1;
 }
 
 static int dconn__tp_document(dconn__tp *tp) {
-    /* a UTF-8 byte order mark at the start is accepted */
-    if (tp->end - tp->p >= 3 && (unsigned char)tp->p[0] == 0xEF && (unsigned char)tp->p[1] == 0xBB && (unsigned char)tp->p[2] == 0xBF) {
-        tp->p += 3;
-        tp->line_start = tp->p;
-    }
     while (tp->p < tp->end) {
         if (!dconn__tp_skip_ws_nl(tp)) return 0;
         if (tp->p >= tp->end) break;
@@ -1879,6 +1916,12 @@ static dconn_toml_doc *dconn__toml_parse(const dconn_allocator *al, const char *
     tp.err = err;
     tp.begin = tp.p = tp.line_start = text ? text : "";
     tp.end = tp.p + len;
+    /* a UTF-8 byte order mark at the start is accepted (and is not column 1) */
+    if (len >= 3 && (unsigned char)tp.p[0] == 0xEF && (unsigned char)tp.p[1] == 0xBB && (unsigned char)tp.p[2] == 0xBF) {
+        tp.p += 3;
+        tp.begin = tp.line_start = tp.p;
+        len -= 3;
+    }
     tp.line = 1;
     tp.file = dconn__arena_strndup(&doc->arena, filename ? filename : "<string>", strlen(filename ? filename : "<string>"));
     doc->file = tp.file;
@@ -1944,49 +1987,58 @@ DCONN_API void dconn_toml_free(dconn_toml_doc *doc) {
 
 DCONN_API const dconn_toml_value *dconn_toml_root(const dconn_toml_doc *doc) { return doc ? doc->root : NULL; }
 
+/* One step of a lookup path: the segment [seg, seg + n) in table or array v. */
+static const dconn_toml_value *dconn__toml_step(const dconn_toml_value *v, const char *seg, size_t n, int quoted) {
+    if (v->type == DCONN_TOML_TABLE) return dconn__tagg_find(&v->u.agg, seg, n, dconn__hash(seg, n));
+    if (v->type == DCONN_TOML_ARRAY && !quoted) {
+        size_t idx = 0, i;
+        for (i = 0; i < n; i++) {
+            if (!dconn__isdigit(seg[i]) || idx > 100000000u) return NULL;
+            idx = idx * 10 + (size_t)(seg[i] - '0');
+        }
+        return n && idx < v->u.agg.n ? v->u.agg.ent[idx].val : NULL;
+    }
+    return NULL;
+}
+
 DCONN_API const dconn_toml_value *dconn_toml_get(const dconn_toml_value *v, const char *path) {
     const char *p = path;
-    char small[256], *seg;
     if (!v || !path) return NULL;
     for (;;) {
-        size_t n = 0;
-        int quoted = 0;
-        /* read one segment into `small` (quoted segments may not be longer) */
         while (*p == ' ' || *p == '\t') p++;
         if (*p == '"' || *p == '\'') {
             char q = *p++;
-            quoted = 1;
+            const char *s = p;
+            int escaped = 0;
             while (*p && *p != q) {
-                char c = *p++;
-                if (c == '\\' && q == '"' && *p) c = *p++;   /* only \" and \\ are meaningful in a path */
-                if (n + 1 >= sizeof small) return NULL;
-                small[n++] = c;
+                if (*p == '\\' && q == '"' && p[1]) { escaped = 1; p++; }
+                p++;
             }
             if (*p != q) return NULL;
+            if (!escaped) {
+                v = dconn__toml_step(v, s, (size_t)(p - s), 1);
+            } else {
+                /* only \" and \\ mean something in a path: copy without the backslashes */
+                size_t n = 0;
+                char small[256], *seg = (size_t)(p - s) < sizeof small ? small : (char *)DCONN_MALLOC((size_t)(p - s) + 1);
+                const char *r;
+                if (!seg) return NULL;
+                for (r = s; r < p; r++) {
+                    if (*r == '\\' && r + 1 < p) r++;
+                    seg[n++] = *r;
+                }
+                v = dconn__toml_step(v, seg, n, 1);
+                if (seg != small) DCONN_FREE(seg);
+            }
             p++;
         } else {
             const char *s = p;
             while (dconn__is_bare(*p)) p++;
-            n = (size_t)(p - s);
-            if (!n || n >= sizeof small) return NULL;
-            memcpy(small, s, n);
-        }
-        small[n] = '\0';
-        seg = small;
-        while (*p == ' ' || *p == '\t') p++;
-        if (v->type == DCONN_TOML_TABLE) {
-            v = dconn__tagg_find(&v->u.agg, seg, n, dconn__hash(seg, n));
-        } else if (v->type == DCONN_TOML_ARRAY && !quoted) {
-            size_t idx = 0, i;
-            for (i = 0; i < n; i++) {
-                if (!dconn__isdigit(seg[i]) || idx > 100000000u) return NULL;
-                idx = idx * 10 + (size_t)(seg[i] - '0');
-            }
-            v = idx < v->u.agg.n ? v->u.agg.ent[idx].val : NULL;
-        } else {
-            return NULL;
+            if (p == s) return NULL;
+            v = dconn__toml_step(v, s, (size_t)(p - s), 0);
         }
         if (!v) return NULL;
+        while (*p == ' ' || *p == '\t') p++;
         if (*p == '\0') return v;
         if (*p != '.') return NULL;
         p++;

@@ -26,7 +26,7 @@ LIBS    := $(SQLITE_LIBS) -pthread -lm
 HEADER  := dconn.h
 TEST_SRC := tests/test_main.c $(wildcard tests/test_*.c) tests/dtest.h tests/test_alloc.h
 
-.PHONY: all test demo toml-test toml-decoder asan tsan valgrind bench install clean check-sqlite
+.PHONY: test-postgres all test demo toml-test toml-decoder asan tsan valgrind bench install clean check-sqlite
 
 EXAMPLES := $(B)/pets $(B)/env_switch $(B)/connect_args $(B)/threads $(B)/global_and_local $(B)/dconn
 
@@ -80,6 +80,15 @@ tsan: check-sqlite $(B)/test-tsan
 
 valgrind: check-sqlite $(B)/test-gcc
 	@sh tests/run_all.sh "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all $(B)/test-gcc"
+
+# --- PostgreSQL (starts its own throwaway server) ----------------------------
+PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null)
+PQ_LIBS := $(shell pkg-config --libs libpq 2>/dev/null || echo -lpq)
+$(B)/test-postgres: tests/test_postgres.c examples/drivers/dconn_postgres.h tests/dtest.h tests/test_util.h $(HEADER) | $(B)
+	$(CC) $(CFLAGS_TEST) $(PQ_CFLAGS) -o $@ tests/test_postgres.c $(PQ_LIBS) $(LIBS)
+
+test-postgres: check-sqlite $(B)/test-postgres
+	@sh tests/run_all.sh "sh tests/postgres.sh $(B)/test-postgres"
 
 # --- TOML compliance -------------------------------------------------------
 toml-decoder: $(B)/toml-decoder

@@ -267,7 +267,7 @@ typedef struct dconn_allocator {
    "forever"; a bare number is seconds). Fields are in the order people
    set them, as C++20 designated initializers require. */
 typedef struct dconn_options {
-    const char *secrets_path;     /* "a.toml:b.toml" replaces the search list (else $DCONN_SECRETS, else the four defaults) */
+    const char *secrets_path;     /* "a.toml:b.toml" replaces the search list ("" = no files; NULL: $DCONN_SECRETS, else the four defaults) */
     const char *home_dir;         /* for ~/.streamlit and ~/.dconn (default: $HOME) */
     const char *project_dir;      /* for ./.streamlit and ./.dconn (default: the current directory) */
     const char *reload_interval;  /* how often secrets files are re-checked: NULL = "1s", "0" = every call, "never" */
@@ -3310,9 +3310,11 @@ static dconn_status dconn__resolve(dconn_ctx *ctx, const char *name, const char 
     else if ((type = dconn_toml_string(dconn_toml_get(root, "type"), NULL)) != NULL) type_from = "the type key";
     else if (dconn_toml_get(root, "url") || dconn_toml_get(root, "dialect")) { type = "sql"; type_from = "the url"; }
     if (!section && !code_doc && !opt_url) {
-        const dconn_driver *d = type ? dconn__driver_find(ctx, type, strlen(type), 0) : NULL;
-        /* a non-SQL driver may need no settings at all (a CSV folder); anything else needs a section */
-        if (!d || d->sql) {
+        /* a driver named in code may need no settings at all (a CSV folder, libpq's
+           environment); a name that only the secrets could resolve needs its section */
+        const dconn_driver *d = type && strcmp(type, "sql") && type_from != NULL && strcmp(type_from, "the type key") ?
+                                dconn__driver_find(ctx, type, strlen(type), 0) : NULL;
+        if (!d) {
             uint32_t i;
             dconn__buf_printf(&b, "no connection named \"%s\": there is no [connections.%s] section in the secrets files. Searched: ", name, name);
             dconn__files_searched(ctx, &b);
@@ -5112,7 +5114,9 @@ DCONN_API dconn_ctx *dconn_open(const dconn_options *o, dconn_error *err) {
         dconn__cond_init(&ctx->cache->cv);
     }
     /* the secrets search list, lowest precedence first */
+    /* an option set to "" means no files at all; an empty variable means unset */
     list = o->secrets_path ? o->secrets_path : getenv("DCONN_SECRETS");
+    if (list && !*list && !o->secrets_path) list = NULL;
     if (list && *list) {
         const char *p;
         nparts = 1;
@@ -5136,7 +5140,7 @@ DCONN_API dconn_ctx *dconn_open(const dconn_options *o, dconn_error *err) {
             p += n;
             if (*p == ':') p++;
         }
-    } else {
+    } else if (!list) {
         const char *home = o->home_dir ? o->home_dir : getenv("HOME");
         const char *proj = o->project_dir;
         if (home && *home) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <stdarg.h>
 
 typedef struct dtest_case { const char *name; void (*fn)(void); } dtest_case;
 
@@ -21,31 +22,42 @@ static void dtest_report(const char *file, int line, const char *what) {
 }
 
 #define DTEST_BUF 2048
+
+#if defined(__GNUC__) || defined(__clang__)
+#define DTEST_PRINTF __attribute__((format(printf, 3, 4), unused))
+#else
+#define DTEST_PRINTF
+#endif
+
+/* Formats a failure message; a function (not snprintf in a macro), so the
+   compiler does not warn about long values being cut. */
+DTEST_PRINTF static void dtest_reportf(const char *file, int line, const char *fmt, ...) {
+    char m[DTEST_BUF];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m, sizeof m, fmt, ap);
+    va_end(ap);
+    dtest_report(file, line, m);
+}
+
 #define CHECK(cond) do { if (!(cond)) dtest_report(__FILE__, __LINE__, "CHECK(" #cond ")"); } while (0)
 #define REQUIRE(cond) do { if (!(cond)) { dtest_report(__FILE__, __LINE__, "REQUIRE(" #cond ")"); return; } } while (0)
 #define CHECK_EQ_INT(a, b) do { long long dtest_a = (long long)(a), dtest_b = (long long)(b); \
-    if (dtest_a != dtest_b) { char dtest_m[DTEST_BUF]; \
-        snprintf(dtest_m, sizeof dtest_m, "%s == %s: %lld != %lld", #a, #b, dtest_a, dtest_b); \
-        dtest_report(__FILE__, __LINE__, dtest_m); } } while (0)
+    if (dtest_a != dtest_b) dtest_reportf(__FILE__, __LINE__, "%s == %s: %lld != %lld", #a, #b, dtest_a, dtest_b); } while (0)
 #define CHECK_EQ_DBL(a, b) do { double dtest_a = (double)(a), dtest_b = (double)(b); \
-    if (!(dtest_a == dtest_b)) { char dtest_m[DTEST_BUF]; \
-        snprintf(dtest_m, sizeof dtest_m, "%s == %s: %.17g != %.17g", #a, #b, dtest_a, dtest_b); \
-        dtest_report(__FILE__, __LINE__, dtest_m); } } while (0)
+    if (!(dtest_a == dtest_b)) dtest_reportf(__FILE__, __LINE__, "%s == %s: %.17g != %.17g", #a, #b, dtest_a, dtest_b); } while (0)
 #define CHECK_STR(a, b) do { const char *dtest_a = (a), *dtest_b = (b); \
-    if (!dtest_a || !dtest_b || strcmp(dtest_a, dtest_b) != 0) { char dtest_m[DTEST_BUF]; \
-        snprintf(dtest_m, sizeof dtest_m, "%s == %s:\n    got:  \"%s\"\n    want: \"%s\"", #a, #b, \
-                 dtest_a ? dtest_a : "(null)", dtest_b ? dtest_b : "(null)"); \
-        dtest_report(__FILE__, __LINE__, dtest_m); } } while (0)
+    if (!dtest_a || !dtest_b || strcmp(dtest_a, dtest_b) != 0) \
+        dtest_reportf(__FILE__, __LINE__, "%s == %s:\n    got:  \"%s\"\n    want: \"%s\"", #a, #b, \
+                      dtest_a ? dtest_a : "(null)", dtest_b ? dtest_b : "(null)"); } while (0)
 #define CHECK_CONTAINS(hay, needle) do { const char *dtest_h = (hay), *dtest_n = (needle); \
-    if (!dtest_h || !dtest_n || !strstr(dtest_h, dtest_n)) { char dtest_m[DTEST_BUF]; \
-        snprintf(dtest_m, sizeof dtest_m, "%s contains %s:\n    text:   \"%s\"\n    needle: \"%s\"", #hay, #needle, \
-                 dtest_h ? dtest_h : "(null)", dtest_n ? dtest_n : "(null)"); \
-        dtest_report(__FILE__, __LINE__, dtest_m); } } while (0)
+    if (!dtest_h || !dtest_n || !strstr(dtest_h, dtest_n)) \
+        dtest_reportf(__FILE__, __LINE__, "%s contains %s:\n    text:   \"%s\"\n    needle: \"%s\"", #hay, #needle, \
+                      dtest_h ? dtest_h : "(null)", dtest_n ? dtest_n : "(null)"); } while (0)
 #define CHECK_NOT_CONTAINS(hay, needle) do { const char *dtest_h = (hay), *dtest_n = (needle); \
-    if (dtest_h && dtest_n && strstr(dtest_h, dtest_n)) { char dtest_m[DTEST_BUF]; \
-        snprintf(dtest_m, sizeof dtest_m, "%s must not contain %s:\n    text:   \"%s\"\n    needle: \"%s\"", #hay, #needle, \
-                 dtest_h, dtest_n); \
-        dtest_report(__FILE__, __LINE__, dtest_m); } } while (0)
+    if (dtest_h && dtest_n && strstr(dtest_h, dtest_n)) \
+        dtest_reportf(__FILE__, __LINE__, "%s must not contain %s:\n    text:   \"%s\"\n    needle: \"%s\"", #hay, #needle, \
+                      dtest_h, dtest_n); } while (0)
 
 /* Runs the tests whose name contains argv[1] (all without an argument). */
 static int dtest_run(const dtest_case *const *groups, const size_t *counts, size_t ngroups, int argc, char **argv) {

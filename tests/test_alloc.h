@@ -8,19 +8,25 @@
 #include <stddef.h>
 #include <pthread.h>
 
+#if defined(__GNUC__) || defined(__clang__)
+#define TALLOC_UNUSED __attribute__((unused))
+#else
+#define TALLOC_UNUSED
+#endif
+
 static pthread_mutex_t talloc_lock = PTHREAD_MUTEX_INITIALIZER;
 static long talloc_live;        /* blocks handed out and not freed */
 static long talloc_countdown = -1;  /* allocations left before one fails; -1 = never */
 static int talloc_injected;     /* an allocation was failed on purpose */
 
-static int talloc_should_fail(void) {
+TALLOC_UNUSED static int talloc_should_fail(void) {
     int fail = 0;
     if (talloc_countdown == 0) { fail = 1; talloc_injected = 1; }
     else if (talloc_countdown > 0) talloc_countdown--;
     return fail;
 }
 
-static void *talloc_malloc(size_t n) {
+TALLOC_UNUSED static void *talloc_malloc(size_t n) {
     void *p = NULL;
     pthread_mutex_lock(&talloc_lock);
     if (!talloc_should_fail()) { p = malloc(n); if (p) talloc_live++; }
@@ -28,7 +34,7 @@ static void *talloc_malloc(size_t n) {
     return p;
 }
 
-static void *talloc_realloc(void *old, size_t n) {
+TALLOC_UNUSED static void *talloc_realloc(void *old, size_t n) {
     void *p = NULL;
     pthread_mutex_lock(&talloc_lock);
     if (!talloc_should_fail()) { p = realloc(old, n); if (p && !old) talloc_live++; }
@@ -36,7 +42,7 @@ static void *talloc_realloc(void *old, size_t n) {
     return p;
 }
 
-static void talloc_free(void *p) {
+TALLOC_UNUSED static void talloc_free(void *p) {
     if (!p) return;
     pthread_mutex_lock(&talloc_lock);
     talloc_live--;
@@ -44,7 +50,7 @@ static void talloc_free(void *p) {
     free(p);
 }
 
-static long talloc_live_blocks(void) {
+TALLOC_UNUSED static long talloc_live_blocks(void) {
     long n;
     pthread_mutex_lock(&talloc_lock);
     n = talloc_live;
@@ -53,14 +59,14 @@ static long talloc_live_blocks(void) {
 }
 
 /* Fail the k-th allocation from now (0 = the next one); -1 turns it off. */
-static void talloc_fail_at(long k) {
+TALLOC_UNUSED static void talloc_fail_at(long k) {
     pthread_mutex_lock(&talloc_lock);
     talloc_countdown = k;
     talloc_injected = 0;
     pthread_mutex_unlock(&talloc_lock);
 }
 
-static int talloc_was_injected(void) {
+TALLOC_UNUSED static int talloc_was_injected(void) {
     int v;
     pthread_mutex_lock(&talloc_lock);
     v = talloc_injected;

@@ -1,0 +1,426 @@
+/* dconn_postgres.h - a PostgreSQL driver for dconn.h, on libpq.
+   Public domain or MIT, like dconn.h. Link with -lpq (pkg-config libpq).
+
+   Do this in *one* C file, after dconn.h's implementation:
+       #define DCONN_POSTGRES_IMPLEMENTATION
+       #include "drivers/dconn_postgres.h"
+   then register it, and connections with a postgresql:// url (or
+   dialect = "postgresql" parts, or type = "postgresql") use it:
+       dconn_postgres_register(ctx, &err);
+       dconn_conn *db = dconn_connect(ctx, "analytics", "sql", NULL, &err);
+
+   Settings, highest precedence first:
+     - connect_args: any libpq keywords (sslmode, connect_timeout,
+       application_name, options, ...), over
+     - url = "postgresql://user:password@host:port/db?sslmode=require"
+       (postgres:// and postgresql+anything:// too), or the parts host,
+       port, username, password, database when there is no url, over
+     - libpq's own configuration: PGHOST, PGUSER, PGPASSWORD, ...,
+       ~/.pgpass and service files, applied by libpq itself.
+   Parameters: positional ? and $1, named :name / @name are all sent as
+   $n with PQexecParams: values are bound, never pasted into the SQL
+   (a ':' after ':' is a cast, as in x::int, and is left alone).
+   Results: int2/int4/int8 and oid as INT, float4/float8 as REAL, bool as
+   INT 0/1, bytea as BLOB, NULL as NULL, everything else (numeric, dates,
+   json, ...) as TEXT in PostgreSQL's text form.
+   Errors carry the SQLSTATE in the message ("[42P01] relation ... does not
+   exist") and packed in err->native_code (dconn_postgres_sqlstate decodes
+   it). A lost connection, SQLSTATE class 08, 57P01-57P03 (the server
+   ended the session), 40001 and 40P01 are transient: dconn retries them
+   on a fresh connection. */
+#ifndef DCONN_POSTGRES_H_INCLUDED
+#define DCONN_POSTGRES_H_INCLUDED
+#include "../../dconn.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* Registers the "postgresql" driver (schemes postgresql, postgres). */
+dconn_status dconn_postgres_register(dconn_ctx *ctx, dconn_error *err);
+/* Writes the 5-character SQLSTATE packed in an error's native_code
+   (and a NUL) into out[6]; "" when there is none. */
+void dconn_postgres_sqlstate(const dconn_error *err, char out[6]);
+#ifdef __cplusplus
+}
+#endif
+#endif
+
+#ifdef DCONN_POSTGRES_IMPLEMENTATION
+#ifndef DCONN_POSTGRES_IMPLEMENTATION_INCLUDED
+#define DCONN_POSTGRES_IMPLEMENTATION_INCLUDED
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* SQLSTATE packed 6 bits a character, with bit 30 set so that 0 means none. */
+static int dconn_pg__pack(const char *state) {
+    int v = 1 << 30, i;
+    if (!state || strlen(state) != 5) return 0;
+    for (i = 0; i < 5; i++) v |= (int)((unsigned char)state[i] & 0x3F) << (6 * i);
+    return v;
+}
+
+void dconn_postgres_sqlstate(const dconn_error *err, char out[6]) {
+    int v = err ? err->native_code : 0, i;
+    out[0] = '\0';
+    if (!(v & (1 << 30))) return;
+    for (i = 0; i < 5; i++) {
+        int c = (v >> (6 * i)) & 0x3F;
+        out[i] = (char)(c < 32 ? c + 64 : c);   /* digits keep 48-57 in 6 bits; letters become 1-26 */
+    }
+    out[5] = '\0';
+}
+
+/* Fills err from a failed result or a broken connection. */
+static dconn_status dconn_pg__error(PGconn *c, PGresult *res, const char *sql, dconn_error *err) {
+    const char *msg = res ? PQresultErrorMessage(res) : NULL;
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *pos = res ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION) : NULL;
+    char text[900];
+    size_t n;
+    if (!msg || !*msg) msg = PQerrorMessage(c);
+    snprintf(text, sizeof text, "%s", msg && *msg ? msg : "unknown error");
+    n = strlen(text);
+    while (n && (text[n - 1] == '\n' || text[n - 1] == ' ')) text[--n] = '\0';   /* libpq ends messages with a newline */
+    if (!err) return DCONN_EQUERY;
+    dconn_error_set(err, DCONN_EQUERY, "[%s] %s", state ? state : (PQstatus(c) == CONNECTION_BAD ? "08006" : "?????"), text);
+    err->native_code = dconn_pg__pack(state ? state : (PQstatus(c) == CONNECTION_BAD ? "08006" : NULL));
+    if (pos && sql) {
+        /* PostgreSQL counts characters from 1; dconn counts bytes from 0 */
+        long chars = strtol(pos, NULL, 10);
+        const char *s = sql;
+        while (*s && chars > 1) { s++; if (((unsigned char)*s & 0xC0) != 0x80) chars--; }
+        err->sql_offset = (int)(s - sql);
+    }
+    return DCONN_EQUERY;
+}
+
+static int dconn_pg__is_transient(void *ud, const dconn_error *err) {
+    char st[6];
+    (void)ud;
+    dconn_postgres_sqlstate(err, st);
+    return (st[0] == '0' && st[1] == '8') || !strcmp(st, "57P01") || !strcmp(st, "57P02") || !strcmp(st, "57P03") ||
+           !strcmp(st, "40001") || !strcmp(st, "40P01");
+}
+
+/* libpq prints NOTICEs to stderr by default; a library must not print */
+static void dconn_pg__quiet(void *arg, const char *message) { (void)arg; (void)message; }
+
+static dconn_status dconn_pg__connect(void *ud, const dconn_settings *s, void **handle, dconn_error *err) {
+    const char *keys[64], *vals[64];
+    char urlbuf[2048], portbuf[32];
+    const char *url = dconn_settings_string(s, "url", NULL);
+    const dconn_toml_value *ca = dconn_settings_get(s, "connect_args");
+    char scratch[64][64];
+    int n = 0, expand = 0;
+    size_t i;
+    PGconn *c;
+    (void)ud;
+    if (url) {
+        /* postgresql+driver:// (SQLAlchemy style) is plain postgresql:// to libpq */
+        const char *plus = strchr(url, '+'), *sep = strstr(url, "://");
+        if (plus && sep && plus < sep) snprintf(urlbuf, sizeof urlbuf, "postgresql%s", sep);
+        else snprintf(urlbuf, sizeof urlbuf, "%s", url);
+        keys[n] = "dbname"; vals[n++] = urlbuf;
+        expand = 1;
+    } else {
+        const dconn_toml_value *port = dconn_settings_get(s, "port");
+        if (dconn_settings_string(s, "host", NULL)) { keys[n] = "host"; vals[n++] = dconn_settings_string(s, "host", NULL); }
+        if (port) {
+            if (dconn_toml_type_of(port) == DCONN_TOML_INTEGER) snprintf(portbuf, sizeof portbuf, "%lld", (long long)dconn_toml_int(port, 0));
+            else snprintf(portbuf, sizeof portbuf, "%s", dconn_toml_string(port, ""));
+            keys[n] = "port"; vals[n++] = portbuf;
+        }
+        if (dconn_settings_string(s, "username", NULL)) { keys[n] = "user"; vals[n++] = dconn_settings_string(s, "username", NULL); }
+        if (dconn_settings_string(s, "password", NULL)) { keys[n] = "password"; vals[n++] = dconn_settings_string(s, "password", NULL); }
+        if (dconn_settings_string(s, "database", NULL)) { keys[n] = "dbname"; vals[n++] = dconn_settings_string(s, "database", NULL); }
+    }
+    /* connect_args last: libpq keeps the last value of a repeated keyword */
+    for (i = 0; i < dconn_toml_count(ca) && n < 62; i++) {
+        const dconn_toml_value *v = dconn_toml_at(ca, i);
+        keys[n] = dconn_toml_key_at(ca, i);
+        switch (dconn_toml_type_of(v)) {
+            case DCONN_TOML_STRING: vals[n++] = dconn_toml_string(v, ""); break;
+            case DCONN_TOML_INTEGER: snprintf(scratch[n], sizeof scratch[n], "%lld", (long long)dconn_toml_int(v, 0)); vals[n] = scratch[n]; n++; break;
+            case DCONN_TOML_FLOAT: snprintf(scratch[n], sizeof scratch[n], "%g", dconn_toml_float(v, 0)); vals[n] = scratch[n]; n++; break;
+            case DCONN_TOML_BOOL: vals[n++] = dconn_toml_bool(v, 0) ? "1" : "0"; break;
+            default: return dconn_error_set(err, DCONN_ECONFIG, "connect_args.%s must be a string, number or boolean for libpq", keys[n]);
+        }
+    }
+    keys[n] = NULL;
+    vals[n] = NULL;
+    c = PQconnectdbParams(keys, vals, expand);
+    if (!c) return dconn_error_set(err, DCONN_ENOMEM, "libpq: out of memory");
+    if (PQstatus(c) != CONNECTION_OK) {
+        char text[700];
+        size_t len;
+        snprintf(text, sizeof text, "%s", PQerrorMessage(c));
+        len = strlen(text);
+        while (len && (text[len - 1] == '\n' || text[len - 1] == ' ')) text[--len] = '\0';
+        PQfinish(c);
+        /* libpq's messages name host and user, never the password */
+        dconn_error_set(err, DCONN_EDRIVER, "%s", text);
+        err->native_code = dconn_pg__pack("08001");
+        return DCONN_EDRIVER;
+    }
+    PQsetNoticeProcessor(c, dconn_pg__quiet, NULL);
+    *handle = c;
+    return DCONN_OK;
+}
+
+static void dconn_pg__disconnect(void *ud, void *handle) {
+    (void)ud;
+    if (handle) PQfinish((PGconn *)handle);
+}
+
+/* Rewrites ?, :name and @name to $1.. outside quotes and comments, and
+   orders the values to match. `sql_out` gets the new text. */
+typedef struct dconn_pg__bind {
+    char *sql;
+    const char **values;
+    int *lengths, *formats;
+    Oid *types;
+    char *numbers;           /* text of int and real values, 32 bytes each */
+    int n;
+} dconn_pg__bind;
+
+static void dconn_pg__bind_free(dconn_pg__bind *b) {
+    free(b->sql);
+    free((void *)b->values);
+    free(b->lengths);
+    free(b->formats);
+    free(b->types);
+    free(b->numbers);
+    memset(b, 0, sizeof *b);
+}
+
+static int dconn_pg__is_name_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static dconn_status dconn_pg__prepare(const char *sql, const dconn_value *params, size_t np, dconn_pg__bind *b, dconn_error *err) {
+    size_t len = strlen(sql), o = 0, i, slots = 0, pos = 0;
+    const char *p = sql;
+    const dconn_value **order;
+    char *out;
+    memset(b, 0, sizeof *b);
+    out = (char *)malloc(len * 4 + 16);
+    order = (const dconn_value **)calloc(np + len + 1, sizeof *order);
+    if (!out || !order) { free(out); free((void *)order); return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory"); }
+    while (*p) {
+        char c = *p;
+        if (c == '\'' || c == '"') {                         /* quoted: copy through */
+            char q = c;
+            out[o++] = *p++;
+            while (*p && !(*p == q && p[1] != q)) { if (*p == q) out[o++] = *p++; out[o++] = *p++; }
+            if (*p) out[o++] = *p++;
+        } else if (c == '-' && p[1] == '-') {
+            while (*p && *p != '\n') out[o++] = *p++;
+        } else if (c == '/' && p[1] == '*') {
+            while (*p && !(p[0] == '*' && p[1] == '/')) out[o++] = *p++;
+            if (*p) { out[o++] = *p++; out[o++] = *p++; }
+        } else if (c == ':' && p[1] == ':') {                /* a cast */
+            out[o++] = *p++;
+            out[o++] = *p++;
+        } else if (c == '?' || ((c == ':' || c == '@') && dconn_pg__is_name_char(p[1]) && !(p[1] >= '0' && p[1] <= '9'))) {
+            const dconn_value *v = NULL;
+            if (c == '?') {
+                /* the next positional value */
+                size_t k, seen = 0;
+                for (k = 0; k < np; k++) if (!params[k].name && seen++ == pos) { v = &params[k]; break; }
+                pos++;
+                p++;
+                if (!v) { free(out); free((void *)order); return dconn_error_set(err, DCONN_EQUERY, "the SQL has more ? parameters than values were given"); }
+            } else {
+                const char *name = p + 1, *e = name;
+                size_t k;
+                while (dconn_pg__is_name_char(*e)) e++;
+                for (k = 0; k < np && !v; k++) {
+                    const char *pn = params[k].name;
+                    if (!pn) continue;
+                    if (*pn == ':' || *pn == '@' || *pn == '$') pn++;
+                    if (strlen(pn) == (size_t)(e - name) && !strncmp(pn, name, (size_t)(e - name))) v = &params[k];
+                }
+                if (!v) {
+                    dconn_error_set(err, DCONN_EQUERY, "parameter %c%.*s has no value (pass dconn_named(\"%.*s\", ...))", c, (int)(e - name), name, (int)(e - name), name);
+                    free(out); free((void *)order);
+                    return DCONN_EQUERY;
+                }
+                p = e;
+            }
+            /* reuse the slot of a value already placed (a name used twice) */
+            for (i = 0; i < slots && order[i] != v; i++) {}
+            if (i == slots) order[slots++] = v;
+            o += (size_t)sprintf(out + o, "$%zu", i + 1);
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    out[o] = '\0';
+    {
+        size_t positional = 0;
+        for (i = 0; i < np; i++) positional += !params[i].name;
+        if (pos < positional) { free(out); free((void *)order); return dconn_error_set(err, DCONN_EQUERY, "%zu positional values were given but the SQL has %zu ? parameters", positional, pos); }
+        for (i = 0; i < np; i++) {
+            size_t k;
+            int used = 0;
+            if (!params[i].name) continue;
+            for (k = 0; k < slots; k++) used |= order[k] == &params[i];
+            if (!used) { dconn_error_set(err, DCONN_EQUERY, "parameter \"%s\" does not appear in the SQL", params[i].name); free(out); free((void *)order); return DCONN_EQUERY; }
+        }
+    }
+    b->sql = out;
+    b->n = (int)slots;
+    b->values = (const char **)calloc(slots + 1, sizeof *b->values);
+    b->lengths = (int *)calloc(slots + 1, sizeof *b->lengths);
+    b->formats = (int *)calloc(slots + 1, sizeof *b->formats);
+    b->types = (Oid *)calloc(slots + 1, sizeof *b->types);
+    b->numbers = (char *)calloc(slots + 1, 32);
+    if (!b->values || !b->lengths || !b->formats || !b->types || !b->numbers) {
+        free((void *)order);
+        dconn_pg__bind_free(b);
+        return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory");
+    }
+    for (i = 0; i < slots; i++) {
+        const dconn_value *v = order[i];
+        switch (v->type) {
+            case DCONN_NULL: b->values[i] = NULL; break;
+            case DCONN_INT: snprintf(b->numbers + 32 * i, 32, "%lld", (long long)v->i); b->values[i] = b->numbers + 32 * i; b->types[i] = 20; break;
+            case DCONN_REAL: snprintf(b->numbers + 32 * i, 32, "%.17g", v->d); b->values[i] = b->numbers + 32 * i; b->types[i] = 701; break;
+            case DCONN_TEXT:
+            case DCONN_BLOB:
+                /* binary format: the bytes as they are, no NUL needed */
+                b->values[i] = v->p ? (const char *)v->p : "";
+                b->lengths[i] = (int)v->n;
+                b->formats[i] = 1;
+                b->types[i] = v->type == DCONN_BLOB ? 17 : 25;
+                break;
+        }
+    }
+    free((void *)order);
+    return DCONN_OK;
+}
+
+static int dconn_pg__hexval(char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static dconn_status dconn_pg__fill(PGresult *res, dconn_builder *out, dconn_error *err) {
+    int rows = PQntuples(res), cols = PQnfields(res), r, c;
+    dconn_status st = DCONN_OK;
+    for (c = 0; c < cols && !st; c++) {
+        static const struct { Oid oid; const char *name; } names[] = {
+            {16, "bool"}, {17, "bytea"}, {20, "int8"}, {21, "int2"}, {23, "int4"}, {25, "text"}, {26, "oid"}, {700, "float4"},
+            {701, "float8"}, {1043, "varchar"}, {1082, "date"}, {1114, "timestamp"}, {1184, "timestamptz"}, {1700, "numeric"},
+            {114, "json"}, {3802, "jsonb"}, {2950, "uuid"}};
+        Oid t = PQftype(res, c);
+        const char *tn = "";
+        size_t k;
+        for (k = 0; k < sizeof names / sizeof names[0]; k++) if (names[k].oid == t) tn = names[k].name;
+        st = dconn_builder_column(out, PQfname(res, c), tn);
+    }
+    for (r = 0; r < rows && !st; r++) {
+        for (c = 0; c < cols && !st; c++) {
+            const char *v = PQgetvalue(res, r, c);
+            int n = PQgetlength(res, r, c);
+            if (PQgetisnull(res, r, c)) { st = dconn_builder_null(out); continue; }
+            switch (PQftype(res, c)) {
+                case 20: case 21: case 23: case 26: st = dconn_builder_int(out, (int64_t)strtoll(v, NULL, 10)); break;
+                case 700: case 701: st = dconn_builder_real(out, strtod(v, NULL)); break;
+                case 16: st = dconn_builder_int(out, v[0] == 't'); break;
+                case 17:
+                    if (n >= 2 && v[0] == '\\' && v[1] == 'x') {
+                        size_t len = (size_t)(n - 2) / 2, i;
+                        unsigned char *bytes = (unsigned char *)malloc(len + 1);
+                        if (!bytes) { st = DCONN_ENOMEM; break; }
+                        for (i = 0; i < len; i++) bytes[i] = (unsigned char)(dconn_pg__hexval(v[2 + 2 * i]) * 16 + dconn_pg__hexval(v[3 + 2 * i]));
+                        st = dconn_builder_blob(out, bytes, len);
+                        free(bytes);
+                    } else st = dconn_builder_blob(out, v, (size_t)n);
+                    break;
+                default: st = dconn_builder_text(out, v, (size_t)n); break;
+            }
+        }
+    }
+    if (st) return dconn_error_set(err, st, "postgresql: %s while reading rows", st == DCONN_ENOMEM ? "out of memory" : "builder error");
+    return DCONN_OK;
+}
+
+static PGresult *dconn_pg__run(PGconn *c, const char *sql, const dconn_value *params, size_t np, dconn_status *st, dconn_error *err) {
+    dconn_pg__bind b;
+    PGresult *res;
+    *st = dconn_pg__prepare(sql, params, np, &b, err);
+    if (*st) return NULL;
+    res = PQexecParams(c, b.sql, b.n, b.types, b.values, b.lengths, b.formats, 0);
+    dconn_pg__bind_free(&b);
+    if (!res || (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK)) {
+        *st = dconn_pg__error(c, res, sql, err);
+        PQclear(res);
+        return NULL;
+    }
+    return res;
+}
+
+static dconn_status dconn_pg__query(void *ud, void *handle, const char *sql, const dconn_value *params, size_t np, dconn_builder *out, dconn_error *err) {
+    dconn_status st;
+    PGresult *res = dconn_pg__run((PGconn *)handle, sql, params, np, &st, err);
+    (void)ud;
+    if (!res) return st;
+    st = dconn_pg__fill(res, out, err);
+    PQclear(res);
+    return st;
+}
+
+static dconn_status dconn_pg__exec(void *ud, void *handle, const char *sql, const dconn_value *params, size_t np, dconn_exec_info *info, dconn_error *err) {
+    dconn_status st;
+    PGresult *res = dconn_pg__run((PGconn *)handle, sql, params, np, &st, err);
+    (void)ud;
+    if (!res) return st;
+    if (info) {
+        info->changes = strtoll(PQcmdTuples(res), NULL, 10);
+        info->last_insert_id = 0;   /* PostgreSQL has no rowid: use INSERT ... RETURNING id with dconn_query */
+    }
+    PQclear(res);
+    return DCONN_OK;
+}
+
+static dconn_status dconn_pg__simple(PGconn *c, const char *sql, dconn_error *err) {
+    PGresult *res = PQexec(c, sql);
+    dconn_status st = DCONN_OK;
+    if (!res || (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)) st = dconn_pg__error(c, res, sql, err);
+    PQclear(res);
+    return st;
+}
+static dconn_status dconn_pg__script(void *ud, void *h, const char *sql, dconn_error *err) { (void)ud; return dconn_pg__simple((PGconn *)h, sql, err); }
+static dconn_status dconn_pg__begin(void *ud, void *h, dconn_error *err) { (void)ud; return dconn_pg__simple((PGconn *)h, "BEGIN", err); }
+static dconn_status dconn_pg__commit(void *ud, void *h, dconn_error *err) { (void)ud; return dconn_pg__simple((PGconn *)h, "COMMIT", err); }
+static dconn_status dconn_pg__rollback(void *ud, void *h, dconn_error *err) {
+    (void)ud;
+    if (PQtransactionStatus((PGconn *)h) == PQTRANS_IDLE) return DCONN_OK;
+    return dconn_pg__simple((PGconn *)h, "ROLLBACK", err);
+}
+static dconn_status dconn_pg__ping(void *ud, void *h, dconn_error *err) { (void)ud; return dconn_pg__simple((PGconn *)h, "SELECT 1", err); }
+
+dconn_status dconn_postgres_register(dconn_ctx *ctx, dconn_error *err) {
+    dconn_driver d;
+    memset(&d, 0, sizeof d);
+    d.version = DCONN_DRIVER_VERSION;
+    d.name = "postgresql";
+    d.schemes = "postgresql,postgres,pg";
+    d.sql = 1;
+    d.connect = dconn_pg__connect;
+    d.disconnect = dconn_pg__disconnect;
+    d.query = dconn_pg__query;
+    d.exec = dconn_pg__exec;
+    d.exec_script = dconn_pg__script;
+    d.begin = dconn_pg__begin;
+    d.commit = dconn_pg__commit;
+    d.rollback = dconn_pg__rollback;
+    d.ping = dconn_pg__ping;
+    d.is_transient = dconn_pg__is_transient;
+    return dconn_register_driver(ctx, &d, err);
+}
+
+#endif
+#endif

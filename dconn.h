@@ -797,6 +797,28 @@ static uint32_t dconn__hash(const char *s, size_t n) {
     return h;
 }
 
+/* 64-bit hash, 8 bytes a step: the cache hashes the SQL on every hit. */
+static uint64_t dconn__hash64(const void *data, size_t n, uint64_t h) {
+    const unsigned char *p = (const unsigned char *)data;
+    const uint64_t k = UINT64_C(0x9E3779B97F4A7C15);
+    h ^= (uint64_t)n * k;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+        p += 8;
+        n -= 8;
+    }
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, p, n);
+        h = (h ^ w) * k;
+        h ^= h >> 32;
+    }
+    return h;
+}
+
 /* Reads a whole file into a NUL-terminated malloc'd buffer. */
 static char *dconn__read_file(const dconn_allocator *al, const char *path, size_t *len, dconn_error *err) {
     FILE *f;
@@ -3992,7 +4014,7 @@ DCONN_API size_t dconn_result_bytes(const dconn_result *r) { return r ? r->bytes
 typedef struct dconn__sq_stmt {
     char *sql;
     size_t len;
-    uint32_t hash;
+    uint64_t hash;
     sqlite3_stmt *st;
     uint64_t used;
 } dconn__sq_stmt;
@@ -4204,7 +4226,7 @@ static int dconn__sq_tail_empty(const char *t) {
 
 static dconn_status dconn__sq_prepare(dconn__sq *h, const char *sql, sqlite3_stmt **out, dconn_error *err) {
     size_t len = strlen(sql);
-    uint32_t hash = dconn__hash(sql, len);
+    uint64_t hash = dconn__hash64(sql, len, 0);
     int i, victim = 0, rc;
     const char *tail = NULL;
     sqlite3_stmt *st = NULL;
@@ -4411,28 +4433,6 @@ static dconn_status dconn__register_sqlite(dconn_ctx *ctx, dconn_error *err) {
 #endif /* DCONN_NO_SQLITE */
 
 /* >>query ------------------------------------------------------------------------- */
-
-/* 64-bit hash, 8 bytes a step: the cache hashes the SQL on every hit. */
-static uint64_t dconn__hash64(const void *data, size_t n, uint64_t h) {
-    const unsigned char *p = (const unsigned char *)data;
-    const uint64_t k = UINT64_C(0x9E3779B97F4A7C15);
-    h ^= (uint64_t)n * k;
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        h = (h ^ w) * k;
-        h ^= h >> 29;
-        p += 8;
-        n -= 8;
-    }
-    if (n) {
-        uint64_t w = 0;
-        memcpy(&w, p, n);
-        h = (h ^ w) * k;
-        h ^= h >> 32;
-    }
-    return h;
-}
 
 typedef struct dconn__centry {
     struct dconn__centry *hnext;

@@ -28,7 +28,7 @@ TEST_SRC := tests/test_main.c $(wildcard tests/test_*.c) tests/dtest.h tests/tes
 
 .PHONY: test-postgres all test demo toml-test toml-decoder asan tsan valgrind bench install clean check-sqlite
 
-EXAMPLES := $(B)/pets $(B)/env_switch $(B)/connect_args $(B)/threads $(B)/global_and_local $(B)/dconn
+EXAMPLES := $(B)/pets $(B)/env_switch $(B)/connect_args $(B)/threads $(B)/global_and_local $(B)/your_own_driver $(B)/dconn
 
 all: check-sqlite $(EXAMPLES) $(B)/toml-decoder
 

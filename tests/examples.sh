@@ -51,6 +51,10 @@ check connect_args 0 "PRAGMA foreign_keys  = 1" "PRAGMA journal_mode  = wal" "PR
 out=$("$B/threads" 2>&1); rc=$?
 check threads 0 "│      0 │  250 │" "│      3 │  250 │" "(4 rows)"
 
+# your_own_driver: the README's driver
+out=$("$B/your_own_driver" 2>&1); rc=$?
+check your_own_driver 0 "│ 5 │     25 │" "same result: yes, cache hits: 1" 'read failed: squares: ask for "up to N"'
+
 # the CLI
 mkdir -p "$ex/cli/.dconn"
 cat > "$ex/cli/.dconn/secrets.toml" <<'TOML'

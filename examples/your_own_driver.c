@@ -1,0 +1,76 @@
+/* your_own_driver: a complete driver in 60 lines (the one in README.md).
+   Teaches: the dconn_driver struct, reading settings, filling results
+   with the builder, and getting the cache for free.
+   Run: make test runs it; or build/your_own_driver. */
+#define DCONN_IMPLEMENTATION
+#include "../dconn.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct { int64_t limit; } squares;                  /* one handle */
+
+static dconn_status sq_connect(void *ud, const dconn_settings *s, void **handle, dconn_error *err) {
+    squares *h = malloc(sizeof *h);
+    (void)ud;
+    if (!h) return dconn_error_set(err, DCONN_ENOMEM, "squares: out of memory");
+    h->limit = dconn_settings_int(s, "limit", 10);           /* code > secrets > default */
+    *handle = h;
+    return DCONN_OK;
+}
+
+static void sq_disconnect(void *ud, void *handle) { (void)ud; free(handle); }
+
+/* "read" serves non-SQL sources: dconn_read(conn, "up to 5", ...) */
+static dconn_status sq_read(void *ud, void *handle, const char *what, dconn_builder *out, dconn_error *err) {
+    squares *h = handle;
+    long long n = h->limit, i;
+    (void)ud;
+    if (what && *what && sscanf(what, "up to %lld", &n) != 1)
+        return dconn_error_set(err, DCONN_EQUERY, "squares: ask for \"up to N\"");
+    dconn_builder_column(out, "n", "INTEGER");
+    dconn_builder_column(out, "square", "INTEGER");
+    for (i = 1; i <= n; i++) {
+        if (dconn_builder_int(out, i) || dconn_builder_int(out, i * i))
+            return dconn_error_set(err, DCONN_ENOMEM, "squares: out of memory");
+    }
+    return DCONN_OK;
+}
+
+static dconn_status squares_register(dconn_ctx *ctx, dconn_error *err) {
+    dconn_driver d;
+    memset(&d, 0, sizeof d);
+    d.version = DCONN_DRIVER_VERSION;
+    d.name = "squares";                  /* type = "squares" */
+    d.shared_handles = 1;                /* a handle is read-only: threads may share it */
+    d.connect = sq_connect;
+    d.disconnect = sq_disconnect;
+    d.read = sq_read;
+    return dconn_register_driver(ctx, &d, err);
+}
+
+int main(void) {
+    dconn_error err;
+    dconn_options o;
+    dconn_ctx *ctx;
+    dconn_conn *nums;
+    dconn_result *a, *b;
+    dconn_cache_stats st;
+    memset(&o, 0, sizeof o);
+    o.secrets_path = "";
+    if (!(ctx = dconn_open(&o, &err)) || squares_register(ctx, &err)) { fprintf(stderr, "%s\n", err.message); return 1; }
+    nums = dconn_connect(ctx, "nums", "squares", NULL, &err);
+    if (!nums) { fprintf(stderr, "%s\n", err.message); dconn_close(ctx); return 1; }
+    a = dconn_read(nums, "up to 5", NULL, &err);
+    b = dconn_read(nums, "up to 5", NULL, &err);        /* served from the cache */
+    if (!a || !b) { fprintf(stderr, "%s\n", err.message); return 1; }
+    dconn_result_print(a, stdout, DCONN_FORMAT_BOX, NULL);
+    dconn_cache_stats_get(ctx, &st);
+    printf("same result: %s, cache hits: %llu\n", a == b ? "yes" : "no", (unsigned long long)st.hits);
+    if (!dconn_read(nums, "seven", NULL, &err)) printf("%s\n", err.message);
+    dconn_result_release(a);
+    dconn_result_release(b);
+    dconn_release(nums);
+    dconn_close(ctx);
+    return 0;
+}

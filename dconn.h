@@ -2153,19 +2153,29 @@ static void dconn__cond_broadcast(dconn__cond *c) { (void)c; }
 
 /* Reference counts: compiler atomics where there are some, C11 atomics
    next, and a lock as the portable last resort. */
-#if defined(DCONN_NO_THREADS)
+/* Sequentially consistent, because the reader-writer lock below is
+   Dekker-style (each side writes its flag, then reads the other's). */
 typedef long dconn__atomic;
+typedef int64_t dconn__atomic64;
+#if defined(DCONN_NO_THREADS)
 static long dconn__atomic_add(dconn__atomic *p, long v) { return *p += v; }
 static long dconn__atomic_load(dconn__atomic *p) { return *p; }
+static void dconn__atomic_store(dconn__atomic *p, long v) { *p = v; }
+static int64_t dconn__atomic_load64(dconn__atomic64 *p) { return *p; }
+static void dconn__atomic_store64(dconn__atomic64 *p, int64_t v) { *p = v; }
 #elif defined(__GNUC__) || defined(__clang__)
-typedef long dconn__atomic;
-static long dconn__atomic_add(dconn__atomic *p, long v) { return __atomic_add_fetch(p, v, __ATOMIC_ACQ_REL); }
-static long dconn__atomic_load(dconn__atomic *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+static long dconn__atomic_add(dconn__atomic *p, long v) { return __atomic_add_fetch(p, v, __ATOMIC_SEQ_CST); }
+static long dconn__atomic_load(dconn__atomic *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
+static void dconn__atomic_store(dconn__atomic *p, long v) { __atomic_store_n(p, v, __ATOMIC_SEQ_CST); }
+static int64_t dconn__atomic_load64(dconn__atomic64 *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
+static void dconn__atomic_store64(dconn__atomic64 *p, int64_t v) { __atomic_store_n(p, v, __ATOMIC_SEQ_CST); }
 #else
-typedef long dconn__atomic;
 static pthread_mutex_t dconn__atomic_lock = PTHREAD_MUTEX_INITIALIZER;
 static long dconn__atomic_add(dconn__atomic *p, long v) { long r; pthread_mutex_lock(&dconn__atomic_lock); r = *p += v; pthread_mutex_unlock(&dconn__atomic_lock); return r; }
 static long dconn__atomic_load(dconn__atomic *p) { long r; pthread_mutex_lock(&dconn__atomic_lock); r = *p; pthread_mutex_unlock(&dconn__atomic_lock); return r; }
+static void dconn__atomic_store(dconn__atomic *p, long v) { pthread_mutex_lock(&dconn__atomic_lock); *p = v; pthread_mutex_unlock(&dconn__atomic_lock); }
+static int64_t dconn__atomic_load64(dconn__atomic64 *p) { int64_t r; pthread_mutex_lock(&dconn__atomic_lock); r = *p; pthread_mutex_unlock(&dconn__atomic_lock); return r; }
+static void dconn__atomic_store64(dconn__atomic64 *p, int64_t v) { pthread_mutex_lock(&dconn__atomic_lock); *p = v; pthread_mutex_unlock(&dconn__atomic_lock); }
 #endif
 
 #include <time.h>
@@ -2215,6 +2225,65 @@ static void dconn__sleep_default(int64_t ns, void *user_data) {
     }
 #endif
 }
+
+/* Stripes: counters on cache lines of their own, one per group of
+   threads, so threads that read the same cached result never write to a
+   shared line. A thread's stripe comes from its stack address: stacks
+   of different threads sit megabytes apart. */
+#ifndef DCONN_NO_THREADS
+#define DCONN__STRIPES 8
+#else
+#define DCONN__STRIPES 1
+#endif
+
+typedef struct dconn__stripe {
+    dconn__atomic n;
+    char pad[64 - sizeof(dconn__atomic)];
+} dconn__stripe;
+
+static unsigned dconn__slot(void) {
+#if DCONN__STRIPES > 1
+    char probe;
+    uintptr_t a = (uintptr_t)(void *)&probe;
+    return (unsigned)((a >> 23) ^ (a >> 29)) & (DCONN__STRIPES - 1);
+#else
+    return 0;
+#endif
+}
+
+/* A reader-writer lock whose readers only touch their own stripe. Writers
+   are rare (cache inserts and evictions), serialized by a mutex, and wait
+   for the readers inside to leave. */
+typedef struct dconn__brlock {
+    dconn__stripe readers[DCONN__STRIPES];
+    dconn__atomic writer;
+} dconn__brlock;
+
+static void dconn__spin(int *spins) {
+    if (++*spins > 2000) { dconn__sleep_default(2000, NULL); *spins = 0; }
+}
+
+static void dconn__rd_lock(dconn__brlock *l, unsigned slot) {
+    for (;;) {
+        int spins = 0;
+        dconn__atomic_add(&l->readers[slot].n, 1);
+        if (!dconn__atomic_load(&l->writer)) return;
+        dconn__atomic_add(&l->readers[slot].n, -1);
+        while (dconn__atomic_load(&l->writer)) dconn__spin(&spins);
+    }
+}
+static void dconn__rd_unlock(dconn__brlock *l, unsigned slot) { dconn__atomic_add(&l->readers[slot].n, -1); }
+
+/* Called with the writers' mutex held. */
+static void dconn__wr_begin(dconn__brlock *l) {
+    unsigned i;
+    dconn__atomic_store(&l->writer, 1);
+    for (i = 0; i < DCONN__STRIPES; i++) {
+        int spins = 0;
+        while (dconn__atomic_load(&l->readers[i].n)) dconn__spin(&spins);
+    }
+}
+static void dconn__wr_end(dconn__brlock *l) { dconn__atomic_store(&l->writer, 0); }
 
 /* >>strings: a growable buffer ------------------------------------------------ */
 
@@ -2550,7 +2619,7 @@ struct dconn_ctx {
     size_t nfiles;
     int secrets_loaded;           /* a good version exists */
     int secrets_tried;
-    int64_t last_check;
+    dconn__atomic64 last_check;   /* read without the lock by every query */
     dconn_error secrets_error;    /* why the first load failed, while no good version exists */
     dconn__gen *gens;
     const dconn_toml_value *secrets;
@@ -2787,8 +2856,8 @@ static dconn_status dconn__secrets_refresh(dconn_ctx *ctx, int force, dconn_erro
         int64_t now;
         if (ctx->reload_ns < 0) goto done;
         now = dconn__now(ctx);
-        if (ctx->reload_ns > 0 && now - ctx->last_check < ctx->reload_ns) goto done;
-        ctx->last_check = now;
+        if (ctx->reload_ns > 0 && now - dconn__atomic_load64(&ctx->last_check) < ctx->reload_ns) goto done;
+        dconn__atomic_store64(&ctx->last_check, now);
         for (i = 0; i < ctx->nfiles; i++) {
             struct stat sb;
             int exists;
@@ -2801,7 +2870,7 @@ static dconn_status dconn__secrets_refresh(dconn_ctx *ctx, int force, dconn_erro
         }
         if (!changed) goto done;
     } else {
-        ctx->last_check = dconn__now(ctx);
+        dconn__atomic_store64(&ctx->last_check, dconn__now(ctx));
     }
     ctx->secrets_tried = 1;
     st = dconn__secrets_load(ctx, &g, &local);
@@ -3753,7 +3822,14 @@ typedef union dconn__cell {
 } dconn__cell;
 
 struct dconn_result {
+    /* References: `refs`, plus, while the cache owns the result (striped
+       = 1), one counter per stripe, changed under the cache's read lock.
+       When the cache lets go it folds the stripes into refs under its
+       write lock, so the last release still frees exactly once. */
     dconn__atomic refs;
+    dconn__atomic striped;
+    dconn__stripe *stripes;
+    dconn__brlock *lock;
     dconn__atomic stale;
     const dconn_allocator *al;
     size_t rows, cols;
@@ -3906,20 +3982,67 @@ static dconn_result *dconn__builder_finish(dconn_builder *b, dconn_error *err) {
     return r;
 }
 
+/* Adds `delta` to a striped result's count; 0 if it is not striped (any more). */
+static int dconn__result_stripe_add(dconn_result *r, long delta) {
+    unsigned slot;
+    if (!dconn__atomic_load(&r->striped)) return 0;
+    slot = dconn__slot();
+    dconn__rd_lock(r->lock, slot);
+    if (!dconn__atomic_load(&r->striped)) { dconn__rd_unlock(r->lock, slot); return 0; }
+    dconn__atomic_add(&r->stripes[slot].n, delta);
+    dconn__rd_unlock(r->lock, slot);
+    return 1;
+}
+
 DCONN_API dconn_result *dconn_result_retain(dconn_result *r) {
-    if (r) dconn__atomic_add(&r->refs, 1);
+    if (r && !dconn__result_stripe_add(r, 1)) dconn__atomic_add(&r->refs, 1);
     return r;
 }
 
-DCONN_API void dconn_result_release(dconn_result *r) {
-    const dconn_allocator *al;
-    if (!r || dconn__atomic_add(&r->refs, -1) != 0) return;
-    al = r->al;
+static void dconn__result_free(dconn_result *r) {
+    const dconn_allocator *al = r->al;
+    dconn__free(al, r->stripes);
     dconn__free(al, r->types);
     dconn__free(al, r->cells);
     dconn__free(al, r->strings);
     dconn__free(al, r->meta);
     dconn__free(al, r);
+}
+
+DCONN_API void dconn_result_release(dconn_result *r) {
+    if (!r || dconn__result_stripe_add(r, -1)) return;
+    if (dconn__atomic_add(&r->refs, -1) == 0) dconn__result_free(r);
+}
+
+/* Under the cache's write lock (no reader inside): one more reference. */
+static void dconn__result_hold_locked(dconn_result *r) {
+    if (dconn__atomic_load(&r->striped)) dconn__atomic_add(&r->stripes[0].n, 1);
+    else dconn__atomic_add(&r->refs, 1);
+}
+
+/* Under the cache's write lock: the cache starts to own `r` (one reference
+   of its own) and counts further references in stripes. Without memory
+   for the stripes it simply stays unstriped. */
+static void dconn__result_adopt_locked(dconn_result *r, dconn__brlock *lock) {
+    dconn__atomic_add(&r->refs, 1);
+    r->stripes = (dconn__stripe *)dconn__malloc(r->al, DCONN__STRIPES * sizeof *r->stripes);
+    if (!r->stripes) return;
+    memset(r->stripes, 0, DCONN__STRIPES * sizeof *r->stripes);
+    r->lock = lock;
+    dconn__atomic_store(&r->striped, 1);
+}
+
+/* Under the cache's write lock: the cache drops its reference; the stripes
+   fold back into refs. Frees the result when nobody else holds it. */
+static void dconn__result_disown_locked(dconn_result *r) {
+    if (dconn__atomic_load(&r->striped)) {
+        long total = dconn__atomic_load(&r->refs);
+        unsigned i;
+        for (i = 0; i < DCONN__STRIPES; i++) total += dconn__atomic_load(&r->stripes[i].n);
+        dconn__atomic_store(&r->striped, 0);
+        dconn__atomic_store(&r->refs, total);
+    }
+    dconn_result_release(r);
 }
 
 DCONN_API size_t dconn_result_rows(const dconn_result *r) { return r ? r->rows : 0; }
@@ -4452,6 +4575,8 @@ typedef struct dconn__centry {
 } dconn__centry;
 
 struct dconn__cache {
+    dconn__brlock rw;             /* hits read under it; everything else also holds `lock` */
+    dconn__stripe hits[DCONN__STRIPES];
     dconn__mutex lock;
     dconn__cond cv;
     dconn__centry **buckets;
@@ -4498,6 +4623,15 @@ static int dconn__key_eq(const dconn__centry *e, uint64_t h, uint64_t uid, char 
     return 1;
 }
 
+/* Writers take the mutex, then the write side of the striped lock. */
+static void dconn__cache_lock(dconn__cache *c) { dconn__lock(&c->lock); dconn__wr_begin(&c->rw); }
+static void dconn__cache_unlock(dconn__cache *c) { dconn__wr_end(&c->rw); dconn__unlock(&c->lock); }
+static void dconn__cache_wait(dconn__cache *c) {
+    dconn__wr_end(&c->rw);
+    dconn__cond_wait(&c->cv, &c->lock);
+    dconn__wr_begin(&c->rw);
+}
+
 static void dconn__lru_unlink(dconn__centry *e) {
     if (e->prev) { e->prev->next = e->next; e->next->prev = e->prev; e->prev = e->next = NULL; }
 }
@@ -4515,8 +4649,9 @@ static void dconn__hash_unlink(dconn__cache *c, dconn__centry *e) {
         if (*pp == e) { *pp = e->hnext; e->hnext = NULL; return; }
 }
 
+/* Cache lock held. */
 static void dconn__centry_free(const dconn_allocator *al, dconn__centry *e) {
-    dconn_result_release(e->result);
+    if (e->result) dconn__result_disown_locked(e->result);
     dconn__free(al, e->error);
     dconn__free(al, e);
 }
@@ -4546,7 +4681,7 @@ static void dconn__cache_drop(dconn_ctx *ctx, uint64_t uid) {
     dconn__cache *c = ctx->cache;
     size_t i;
     if (!c) return;
-    dconn__lock(&c->lock);
+    dconn__cache_lock(c);
     for (i = 0; i < c->nbuckets; i++) {
         dconn__centry *e = c->buckets[i], *next;
         for (; e; e = next) {
@@ -4556,7 +4691,7 @@ static void dconn__cache_drop(dconn_ctx *ctx, uint64_t uid) {
             else dconn__cache_remove(ctx, e);
         }
     }
-    dconn__unlock(&c->lock);
+    dconn__cache_unlock(c);
 }
 
 static void dconn__cache_drop_uid(dconn_ctx *ctx, uint64_t uid) { if (uid) dconn__cache_drop(ctx, uid); }
@@ -4585,11 +4720,11 @@ DCONN_API void dconn_cache_clear_query(dconn_conn *conn, const char *sql, const 
     for (kind = 'Q'; kind; kind = kind == 'Q' ? 'R' : 0) {
         dconn__centry *e;
         h = dconn__key_hash(uid, kind, sql, len, params, n);
-        dconn__lock(&c->lock);
+        dconn__cache_lock(c);
         e = dconn__cache_find(c, h, uid, kind, sql, len, params, n);
         if (e && e->pending) e->doomed = 1;
         else if (e) dconn__cache_remove(conn->ctx, e);
-        dconn__unlock(&c->lock);
+        dconn__cache_unlock(c);
     }
 }
 
@@ -4597,11 +4732,15 @@ DCONN_API void dconn_cache_stats_get(dconn_ctx *ctx, dconn_cache_stats *out) {
     if (!out) return;
     memset(out, 0, sizeof *out);
     if (!ctx || !ctx->cache) return;
-    dconn__lock(&ctx->cache->lock);
-    *out = ctx->cache->stats;
-    out->entries = ctx->cache->entries;
-    out->bytes = ctx->cache->bytes;
-    dconn__unlock(&ctx->cache->lock);
+    {
+        unsigned i;
+        dconn__cache_lock(ctx->cache);
+        *out = ctx->cache->stats;
+        for (i = 0; i < DCONN__STRIPES; i++) out->hits += (uint64_t)dconn__atomic_load(&ctx->cache->hits[i].n);
+        out->entries = ctx->cache->entries;
+        out->bytes = ctx->cache->bytes;
+        dconn__cache_unlock(ctx->cache);
+    }
 }
 
 /* A new pending entry holding copies of its key (one allocation). */
@@ -4755,10 +4894,12 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
     }
 }
 
+/* Takes the context lock only when the reload interval has passed. */
 static void dconn__maybe_reload(dconn_ctx *ctx, int64_t now) {
     if (ctx->reload_ns < 0) return;
+    if (ctx->reload_ns > 0 && now - dconn__atomic_load64(&ctx->last_check) < ctx->reload_ns) return;
     dconn__lock(&ctx->lock);
-    if (ctx->reload_ns == 0 || now - ctx->last_check >= ctx->reload_ns) dconn__secrets_refresh(ctx, 0, NULL);
+    dconn__secrets_refresh(ctx, 0, NULL);
     dconn__unlock(&ctx->lock);
 }
 
@@ -4799,39 +4940,56 @@ static dconn_result *dconn__fetch(dconn_conn *c, char kind, const char *sql, con
     uid = (uint64_t)dconn__atomic_load(&c->uid);
     sqllen = strlen(sql);
     h = dconn__key_hash(uid, kind, sql, sqllen, params, n);
-    dconn__lock(&cache->lock);
+    {
+        /* the hit path: the read side only, and no shared write when the
+           entry is already the most recently used one */
+        unsigned slot = dconn__slot();
+        dconn__rd_lock(&cache->rw, slot);
+        e = dconn__cache_find(cache, h, uid, kind, sql, sqllen, params, n);
+        if (e && !e->pending && now < e->expires && cache->lru.next == e && e->result && e->result->stripes) {
+            dconn_result *r = e->result;
+            dconn__atomic_add(&r->stripes[slot].n, 1);
+            dconn__atomic_add(&cache->hits[slot].n, 1);
+            dconn__rd_unlock(&cache->rw, slot);
+            return r;
+        }
+        dconn__rd_unlock(&cache->rw, slot);
+    }
+    dconn__cache_lock(cache);
     e = dconn__cache_find(cache, h, uid, kind, sql, sqllen, params, n);
     while (e && e->pending) {
         /* single flight: someone runs this query now; wait for its result */
         e->waiters++;
-        while (e->pending) dconn__cond_wait(&cache->cv, &cache->lock);
+        while (e->pending) dconn__cache_wait(cache);
         e->waiters--;
         if (e->result) {
-            dconn_result *r = dconn_result_retain(e->result);
+            dconn_result *r = e->result;
+            dconn__result_hold_locked(r);
             cache->stats.hits++;
             if (!e->waiters && e->detached) dconn__centry_free(ctx->al, e);
-            dconn__unlock(&cache->lock);
+            dconn__cache_unlock(cache);
             return r;
         }
         /* the query failed: every waiter gets its error */
         st = e->status;
         if (err && e->error) *err = *e->error;
         if (!e->waiters) dconn__centry_free(ctx->al, e);
-        dconn__unlock(&cache->lock);
+        dconn__cache_unlock(cache);
         if (!err) return NULL;
         err->code = st;
         return NULL;
     }
     if (e && now < e->expires) {
-        dconn_result *r = dconn_result_retain(e->result);
+        dconn_result *r = e->result;
+        dconn__result_hold_locked(r);
         dconn__lru_front(cache, e);
         cache->stats.hits++;
-        dconn__unlock(&cache->lock);
+        dconn__cache_unlock(cache);
         return r;
     }
     if (e) {
         cache->stats.expirations++;
-        if (ctx->stale_on_error) stale = dconn_result_retain(e->result);
+        if (ctx->stale_on_error) { stale = e->result; dconn__result_hold_locked(stale); }
         dconn__cache_remove(ctx, e);
     }
     cache->stats.misses++;
@@ -4841,7 +4999,7 @@ static dconn_result *dconn__fetch(dconn_conn *c, char kind, const char *sql, con
         e->hnext = cache->buckets[b];
         cache->buckets[b] = e;
     }
-    dconn__unlock(&cache->lock);
+    dconn__cache_unlock(cache);
     st = dconn__run(c, &op, err);
     if (st && stale) {
         dconn__log(ctx, DCONN_LOG_WARN, "serving an expired result because refreshing it failed: %s", err ? err->message : dconn_status_str(st));
@@ -4853,7 +5011,7 @@ static dconn_result *dconn__fetch(dconn_conn *c, char kind, const char *sql, con
     }
     if (stale) dconn_result_release(stale);
     if (!e) return st ? NULL : op.result;   /* no memory for an entry: served uncached */
-    dconn__lock(&cache->lock);
+    dconn__cache_lock(cache);
     e->pending = 0;
     if (st) {
         e->status = st;
@@ -4866,17 +5024,19 @@ static dconn_result *dconn__fetch(dconn_conn *c, char kind, const char *sql, con
         e->detached = 1;
         if (!e->waiters) dconn__centry_free(ctx->al, e);
         dconn__cond_broadcast(&cache->cv);
-        dconn__unlock(&cache->lock);
+        dconn__cache_unlock(cache);
         return NULL;
     }
-    e->result = dconn_result_retain(op.result);
+    e->result = op.result;
     if (e->doomed || dconn_result_is_stale(op.result) || (int64_t)dconn_result_bytes(op.result) > cache->max_bytes) {
         /* written meanwhile, stale, or too big to keep: hand it out, do not keep it */
         e->doomed = 1;
         dconn__hash_unlink(cache, e);
         e->detached = 1;
+        dconn__atomic_add(&op.result->refs, 1);   /* the entry's reference, for its waiters */
         if (!e->waiters) dconn__centry_free(ctx->al, e);
     } else {
+        dconn__result_adopt_locked(op.result, &cache->rw);
         e->expires = ttl < 0 ? INT64_MAX : now + ttl;
         dconn__lru_front(cache, e);
         cache->entries++;
@@ -4884,7 +5044,7 @@ static dconn_result *dconn__fetch(dconn_conn *c, char kind, const char *sql, con
         dconn__cache_evict(ctx);
     }
     dconn__cond_broadcast(&cache->cv);
-    dconn__unlock(&cache->lock);
+    dconn__cache_unlock(cache);
     return op.result;
 }
 

@@ -4,42 +4,69 @@
    Do this in *one* C or C++ file before including this header:
        #define DCONN_IMPLEMENTATION
        #include "dconn.h"
-   Link with -lsqlite3 -pthread (pkg-config --cflags --libs sqlite3).
+   Link with SQLite and threads: cc app.c $(pkg-config --cflags --libs sqlite3) -pthread -lm
 
    WHAT IT IS
-   A header-only library that brings Streamlit's st.connection() to C:
-   connect to a data source by NAME, with credentials kept out of the code
-   in a secrets.toml file, and get query results memoized with a TTL.
-   It contains a complete TOML 1.0 parser, usable on its own.
+   Streamlit's st.connection() for C: connect to a data source by NAME,
+   keep credentials out of the code in secrets.toml, get query results
+   memoized with a TTL. Inside: a TOML 1.0 parser, secrets loading and
+   merging, a thread-safe connection registry, a SQLite driver, a
+   memoizing query cache, and a driver struct for other data sources.
 
-   QUICK START (the TOML parser; connections arrive in the next sections)
-       #define DCONN_IMPLEMENTATION
-       #include "dconn.h"
-       #include <stdio.h>
-       int main(void) {
-           dconn_error err;
-           dconn_toml_doc *doc = dconn_toml_parse_file("secrets.toml", &err);
-           if (!doc) { fprintf(stderr, "%s\n", err.message); return 1; }
-           const dconn_toml_value *root = dconn_toml_root(doc);
-           printf("url = %s\n", dconn_toml_string(
-               dconn_toml_get(root, "connections.pets_db.url"), "(none)"));
-           dconn_toml_free(doc);
-           return 0;
-       }
-   Build: cc app.c -o app -lsqlite3 -pthread
+   QUICK START  (.streamlit/secrets.toml holds  [connections.pets_db]
+                                                url = "sqlite:///pets.db")
+       dconn_error err;
+       dconn_ctx *ctx = dconn_open(NULL, &err);
+       dconn_conn *db = dconn_connect(ctx, "pets_db", "sql", NULL, &err);
+       if (!db) { fprintf(stderr, "%s\n", err.message); return 1; }
+       dconn_exec(db, "CREATE TABLE IF NOT EXISTS pets (name TEXT)", NULL, 0, NULL, &err);
+       dconn_value p = dconn_named(":name", dconn_text("rex"));
+       dconn_exec(db, "INSERT INTO pets VALUES (:name)", &p, 1, NULL, &err);
+       dconn_query_options q = {0};
+       q.ttl = "10m";                                   // cached for ten minutes
+       dconn_result *r = dconn_query(db, "SELECT * FROM pets", &q, &err);
+       dconn_result_print(r, stdout, DCONN_FORMAT_BOX, &err);
+       dconn_result_release(r);
+       dconn_release(db);
+       dconn_close(ctx);
+
+   SECRETS FILES AND PRECEDENCE (lowest first; later files win key by key)
+       ~/.streamlit/secrets.toml   ~/.dconn/secrets.toml
+       ./.streamlit/secrets.toml   ./.dconn/secrets.toml
+   DCONN_SECRETS=a.toml:b.toml or dconn_options.secrets_path replaces the
+   list. Missing files are skipped. Tables merge key by key: a local
+   [connections.dev] never hides a global [connections.prod]. "${VAR}" and
+   "${VAR:-default}" in strings come from the environment ("$${" is a
+   literal "${"). A connection name "env:VAR" is read from $VAR. Files are
+   re-checked at most once per reload_interval (default 1 s); a bad edit
+   keeps the last good secrets. Files readable by others are warned about.
+   Settings of a connection, highest first: dconn_connect_options, then its
+   [connections.NAME] section, then the data source's own configuration.
 
    ERRORS
    Every function that can fail takes a caller-owned `dconn_error *err`
-   (NULL is allowed) and fills it on failure: a status code, the file,
-   line and column for configuration errors, and a message that says what
-   to fix. There is no global or thread-local "last error". Constructors
-   return NULL on failure; other calls return a dconn_status (0 = OK).
+   (NULL is allowed) and fills it: a status code, the file, line and
+   column of configuration errors, and a message that says what to fix
+   (the connection, the SQL and the driver's words for queries).
+   Passwords never appear in messages, logs or printed URLs. There is no
+   global or thread-local "last error". Constructors return NULL on
+   failure; other calls return a dconn_status (DCONN_OK is 0).
+
+   THREADS
+   A context, its connections and results may be used from any thread.
+   The SQLite driver pools sqlite3 handles (one per concurrent query), so
+   threads do not wait on one lock; cache hits from many threads do not
+   write to shared memory. Build with DCONN_NO_THREADS for one thread only
+   (no <pthread.h>). Do not release results concurrently with dconn_close
+   of their context (after it returns is fine).
 
    MEMORY
-   Everything the library hands out is freed by the library's own function
-   (dconn_toml_free, ...). Allocation goes through DCONN_MALLOC,
-   DCONN_REALLOC and DCONN_FREE, which you may define (all three or none)
-   before the implementation.
+   Everything the library hands out is freed by the library:
+   dconn_result_release, dconn_toml_free, dconn_free (strings), dconn_close.
+   Results are immutable and refcounted; a cache hit is a new reference.
+   Allocation goes through DCONN_MALLOC/DCONN_REALLOC/DCONN_FREE (define
+   all three or none) or a per-context dconn_allocator. SQLite's memory is
+   SQLite's (sqlite3_config).
 
    CONFIGURATION MACROS (define before the implementation include)
        DCONN_IMPLEMENTATION   compile the implementation in this file
@@ -47,18 +74,30 @@
        DCONN_API              decoration for public functions (default extern)
        DCONN_MALLOC(sz) / DCONN_REALLOC(p, sz) / DCONN_FREE(p)
                               the allocator (default: malloc/realloc/free)
+       DCONN_NO_SQLITE        leave out the SQLite driver (no <sqlite3.h>, no -lsqlite3)
+       DCONN_NO_THREADS       single-threaded build (no <pthread.h>, no -pthread)
        DCONN_TOML_MAX_DEPTH   nesting limit for TOML tables and arrays (256)
+
+   DRIVERS
+   A data source is a dconn_driver: a versioned struct of function pointers
+   registered with dconn_register_driver. It connects with the merged
+   settings, fills results through a dconn_builder, and classifies its
+   errors as transient or not; the registry, cache, retry and pooling come
+   for free. The SQLite driver ("sql"/"sqlite", sqlite:/// URLs) is built
+   in; examples/drivers/ has CSV and PostgreSQL drivers.
 
    TOML
    dconn_toml_parse() reads TOML 1.0.0 (all of it; a leading UTF-8 BOM is
    accepted) into an immutable document. Values are looked up by dotted
    path ("connections.pets_db.url"; quote segments that hold dots:
-   'servers."eu.west".host'; a number selects an array element:
-   "servers.0.host"). Getters take a default returned when the value is
-   missing or of another type, so a lookup never needs a NULL check.
-   Tables iterate in file order and every value knows its file and line.
-   Errors read "file:line:column: what is wrong", then the offending line
-   and a caret under the column.
+   'servers."eu.west".host', where only \" and \\ are escapes; a number
+   selects an array element: "servers.0.host"). Getters take a default
+   returned when the value is missing or of another type. Tables iterate
+   in file order and every value knows its file and line. Errors read
+   "file:line:column: what is wrong", then the line and a caret.
+
+   RECENT CHANGES
+       0.1.0 (2026-11-25)  first release
 
    LICENCE: see the end of this file.
 */

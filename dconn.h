@@ -476,6 +476,10 @@ DCONN_API dconn_status dconn_builder_int(dconn_builder *b, int64_t v);
 DCONN_API dconn_status dconn_builder_real(dconn_builder *b, double v);
 DCONN_API dconn_status dconn_builder_text(dconn_builder *b, const char *s, size_t n);
 DCONN_API dconn_status dconn_builder_blob(dconn_builder *b, const void *p, size_t n);
+/* The statement changed data (INSERT ... RETURNING through dconn_query):
+   its result is not cached, and the connection's cached results are
+   dropped, as after dconn_exec. */
+DCONN_API void dconn_builder_wrote(dconn_builder *b);
 
 /* What a write did. */
 typedef struct dconn_exec_info {
@@ -3887,7 +3891,10 @@ struct dconn_builder {
     dconn__buf meta;              /* "name\0decltype\0" per column */
     size_t ncols;
     int failed;                   /* DCONN_ENOMEM or DCONN_EMISUSE */
+    int wrote;                    /* dconn_builder_wrote was called */
 };
+
+DCONN_API void dconn_builder_wrote(dconn_builder *b) { if (b) b->wrote = 1; }
 
 static void dconn__builder_init(dconn_builder *b, dconn_result *r, const dconn_allocator *al) {
     memset(b, 0, sizeof *b);
@@ -4120,7 +4127,7 @@ DCONN_API dconn_status dconn_result_get_int(const dconn_result *r, size_t row, s
             if (!c->s.len) return DCONN_ETYPE;
             errno = 0;
             v = strtoll(s, &end, 10);
-            if (end == s || *end) return DCONN_ETYPE;
+            if (end == s || end != s + c->s.len) return DCONN_ETYPE;   /* all of it, up to an embedded NUL too */
             if (errno == ERANGE) return DCONN_ERANGE;
             *out = (int64_t)v;
             return DCONN_OK;
@@ -4142,6 +4149,8 @@ DCONN_API dconn_status dconn_result_get_real(const dconn_result *r, size_t row, 
             double v;
             if (!c->s.len || c->s.len >= sizeof buf) return DCONN_ETYPE;
             memcpy(buf, r->strings + c->s.off, c->s.len + 1);
+            /* decimal numbers only: not "nan", "inf" or hexadecimal, nor text with a NUL inside */
+            if (strlen(buf) != c->s.len || buf[strspn(buf, " \t0123456789+-.eE")] != '\0') return DCONN_ETYPE;
             v = dconn__strtod_c(buf, &end);
             if (end == buf || *end) return DCONN_ETYPE;
             *out = v;
@@ -4468,7 +4477,12 @@ static dconn_status dconn__sq_bind(sqlite3_stmt *st, const dconn_value *params, 
             }
             if (!idx) { status = dconn__err_set(err, DCONN_EQUERY, "parameter \"%s\" does not appear in the SQL", v->name); break; }
         } else {
-            idx = ++pos;
+            /* positional values fill the ? and ?NNN parameters in order, skipping :named ones */
+            const char *pn;
+            do {
+                idx = ++pos;
+                pn = idx <= count ? sqlite3_bind_parameter_name(st, idx) : NULL;
+            } while (idx <= count && pn && pn[0] != '?');
             if (idx > count) { status = dconn__err_set(err, DCONN_EQUERY, "the SQL takes %d parameter(s), but more were given", count); break; }
         }
         switch (v->type) {
@@ -4504,9 +4518,13 @@ static dconn_status dconn__sq_query(void *user_data, void *handle, const char *s
     if (status) return status;
     status = dconn__sq_bind(st, params, n, err);
     if (status) { dconn__sq_done(st); return status; }
+    /* step first: a kept statement that SQLite re-prepares after a schema
+       change only has its new columns once it has been stepped */
+    rc = sqlite3_step(st);
     ncols = sqlite3_column_count(st);
+    if (!sqlite3_stmt_readonly(st)) dconn_builder_wrote(out);
     for (i = 0; i < ncols && !status; i++) status = dconn_builder_column(out, sqlite3_column_name(st, i), sqlite3_column_decltype(st, i));
-    while (!status && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    for (; !status && rc == SQLITE_ROW; rc = status ? rc : sqlite3_step(st)) {
         for (i = 0; i < ncols && !status; i++) {
             switch (sqlite3_column_type(st, i)) {
                 case SQLITE_INTEGER: status = dconn_builder_int(out, sqlite3_column_int64(st, i)); break;
@@ -4537,18 +4555,30 @@ static dconn_status dconn__sq_exec(void *user_data, void *handle, const char *sq
     sqlite3_stmt *st;
     dconn_status status;
     int rc;
+    int64_t before;
     (void)user_data;
     status = dconn__sq_prepare(h, sql, &st, err);
     if (status) return status;
     status = dconn__sq_bind(st, params, n, err);
     if (status) { dconn__sq_done(st); return status; }
+#if SQLITE_VERSION_NUMBER >= 3037000
+    before = (int64_t)sqlite3_total_changes64(h->db);
+#else
+    before = sqlite3_total_changes(h->db);
+#endif
+#if SQLITE_VERSION_NUMBER >= 3018000
+    sqlite3_set_last_insert_rowid(h->db, 0);   /* a pooled handle must not report another caller's insert */
+#endif
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {}
     if (rc != SQLITE_DONE) status = dconn__sq_error(h->db, rc, err);
     else if (info) {
+        /* sqlite3_changes() keeps the count of the handle's last INSERT,
+           UPDATE or DELETE: a statement that changed nothing (DDL, SELECT)
+           would report that one's */
 #if SQLITE_VERSION_NUMBER >= 3037000
-        info->changes = (int64_t)sqlite3_changes64(h->db);
+        info->changes = (int64_t)sqlite3_total_changes64(h->db) == before ? 0 : (int64_t)sqlite3_changes64(h->db);
 #else
-        info->changes = sqlite3_changes(h->db);
+        info->changes = sqlite3_total_changes(h->db) == before ? 0 : sqlite3_changes(h->db);
 #endif
         info->last_insert_id = (int64_t)sqlite3_last_insert_rowid(h->db);
     }
@@ -4829,6 +4859,7 @@ typedef struct dconn__op {
     size_t n;
     dconn_exec_info *info;
     dconn_result *result;
+    int wrote;                    /* the driver said the query changed data */
 } dconn__op;
 
 static dconn_status dconn__op_run(dconn_conn *c, void *handle, dconn__op *op, dconn_error *err) {
@@ -4853,6 +4884,7 @@ static dconn_status dconn__op_run(dconn_conn *c, void *handle, dconn__op *op, dc
             if (!c->drv.query) { dconn__builder_discard(&b); return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run queries (it has no query); use dconn_read", c->drv.name); }
             st = c->drv.query(c->drv.user_data, handle, op->sql, op->params, op->n, &b, err);
         }
+        op->wrote |= b.wrote;
         if (st) {
             if (err && err->code == DCONN_OK) dconn__err_set(err, st, "%s", dconn_status_str(st));
             dconn__builder_discard(&b);
@@ -4877,7 +4909,7 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
     if (attempts > 1) snprintf(what + strlen(what), sizeof what - strlen(what), " %d attempts", attempts);
     if (attempts > 1 && code == DCONN_EQUERY) code = DCONN_ETRANSIENT;
     dconn__sql_excerpt(op->sql, sqlx, sizeof sqlx);
-    if (op->kind != 'R' && err->sql_offset >= 0 && (size_t)err->sql_offset < strlen(sqlx) && strlen(sqlx) < 200) {
+    if (op->kind != 'R' && err->sql_offset >= 0 && (size_t)err->sql_offset < strlen(sqlx) && strlen(sqlx) == strlen(op->sql)) {
         char caret[220];
         int i, col = 0;
         for (i = 0; i < err->sql_offset; i++) if (((unsigned char)sqlx[i] & 0xC0) != 0x80) col++;
@@ -4974,6 +5006,7 @@ static dconn_result *dconn__fetch(dconn_conn *c, char kind, const char *sql, con
     cache = ctx->cache;
     if (ttl == 0 || !cache) {
         st = dconn__run(c, &op, err);
+        if (!st && op.wrote && !ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
         return st ? NULL : op.result;
     }
     uid = (uint64_t)dconn__atomic_load(&c->uid);
@@ -5067,7 +5100,21 @@ static dconn_result *dconn__fetch(dconn_conn *c, char kind, const char *sql, con
         return NULL;
     }
     e->result = op.result;
-    if (e->doomed || dconn_result_is_stale(op.result) || (int64_t)dconn_result_bytes(op.result) > cache->max_bytes) {
+    if (op.wrote && !ctx->keep_cache_on_write) {
+        /* the query wrote: nothing cached for this connection is current any more */
+        uint64_t u = e->uid;
+        size_t i;
+        for (i = 0; i < cache->nbuckets; i++) {
+            dconn__centry *x = cache->buckets[i], *next;
+            for (; x; x = next) {
+                next = x->hnext;
+                if (x == e || x->uid != u) continue;
+                if (x->pending) x->doomed = 1;
+                else dconn__cache_remove(ctx, x);
+            }
+        }
+    }
+    if (op.wrote || e->doomed || dconn_result_is_stale(op.result) || (int64_t)dconn_result_bytes(op.result) > cache->max_bytes) {
         /* written meanwhile, stale, or too big to keep: hand it out, do not keep it */
         e->doomed = 1;
         dconn__hash_unlink(cache, e);
@@ -5196,6 +5243,7 @@ DCONN_API dconn_result *dconn_session_query(dconn_session *s, const char *sql, c
     op.n = n;
     st = dconn__op_run(s->conn, s->h->h, &op, err);
     if (st) { dconn__err_op(s->conn, &op, 1, err); return NULL; }
+    if (op.wrote) s->wrote = 1;   /* INSERT ... RETURNING: the commit drops the cached results */
     return op.result;
 }
 
@@ -5482,7 +5530,7 @@ static void dconn__cell_text(const dconn_result *r, size_t row, size_t col, dcon
 /* Appends `s` cut to `width` columns ("…" marks a cut), control
    characters as spaces, invalid UTF-8 as U+FFFD; returns columns used. */
 static int dconn__put_cut(dconn__buf *out, const char *s, size_t n, int width) {
-    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    const unsigned char *p = (const unsigned char *)s, *end = n ? p + n : p;   /* s is NULL when a cell buffer could not grow */
     int used = 0, total = 0;
     const unsigned char *q;
     for (q = p; q < end;) {
@@ -5505,7 +5553,7 @@ static int dconn__put_cut(dconn__buf *out, const char *s, size_t n, int width) {
 }
 
 static int dconn__text_width(const char *s, size_t n) {
-    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    const unsigned char *p = (const unsigned char *)s, *end = n ? p + n : p;   /* s is NULL when a cell buffer could not grow */
     int w = 0;
     while (p < end) {
         int len;
@@ -5584,15 +5632,28 @@ static void dconn__format_box(const dconn_result *r, dconn__buf *b, dconn__buf *
     dconn__free(b->al, w);
 }
 
+/* Appends bytes without their NUL bytes: one would end the output string
+   and lose every row after it. */
+static void dconn__buf_put_nonul(dconn__buf *b, const char *s, size_t n) {
+    while (n) {
+        const char *z = (const char *)memchr(s, '\0', n);
+        size_t k = z ? (size_t)(z - s) : n;
+        dconn__buf_put(b, s, k);
+        if (!z) break;
+        s += k + 1;
+        n -= k + 1;
+    }
+}
+
 static void dconn__csv_field(dconn__buf *b, const char *s, size_t n) {
     size_t i;
     int quote = n == 0 ? 0 : (s[0] == ' ' || s[n - 1] == ' ');
     for (i = 0; i < n && !quote; i++) if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') quote = 1;
-    if (!quote) { dconn__buf_put(b, s, n); return; }
+    if (!quote) { dconn__buf_put_nonul(b, s, n); return; }
     dconn__buf_put(b, "\"", 1);
     for (i = 0; i < n; i++) {
         if (s[i] == '"') dconn__buf_put(b, "\"\"", 2);
-        else dconn__buf_put(b, s + i, 1);
+        else if (s[i]) dconn__buf_put(b, s + i, 1);
     }
     dconn__buf_put(b, "\"", 1);
 }
@@ -5671,7 +5732,7 @@ static void dconn__format_json(const dconn_result *r, dconn__buf *b) {
 }
 
 static void dconn__md_cell(dconn__buf *b, const char *s, size_t n) {
-    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    const unsigned char *p = (const unsigned char *)s, *end = n ? p + n : p;   /* s is NULL when a cell buffer could not grow */
     while (p < end) {
         int len;
         uint32_t c = dconn__utf8_next(p, end, &len);
@@ -5689,7 +5750,9 @@ static void dconn__format_md(const dconn_result *r, dconn__buf *b, dconn__buf *c
     for (j = 0; j < r->cols; j++) { dconn__buf_puts(b, " "); dconn__md_cell(b, r->names[j], strlen(r->names[j])); dconn__buf_puts(b, " |"); }
     dconn__buf_puts(b, "\n|");
     for (j = 0; j < r->cols; j++) {
-        dconn_type t = r->rows ? (dconn_type)r->types[j] : DCONN_TEXT;
+        dconn_type t = DCONN_TEXT;
+        for (i = 0; i < r->rows; i++)
+            if ((t = (dconn_type)r->types[i * r->cols + j]) != DCONN_NULL) break;
         dconn__buf_puts(b, t == DCONN_INT || t == DCONN_REAL ? " ---: |" : " --- |");
     }
     dconn__buf_puts(b, "\n");

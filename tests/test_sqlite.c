@@ -1,4 +1,134 @@
 /* The SQLite driver, queries, writes, sessions, results and formats. */
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* --- helpers -------------------------------------------------------------- */
+
+/* A test's world: a context (fake clock, captured log), one connection,
+   and the allocator's live-block count before either existed, so the end
+   of every test proves nothing leaked. */
+typedef struct tsq_env {
+    long live0;
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    char dir[256];                /* a file database's directory, removed at the end */
+} tsq_env;
+
+static dconn_conn *tsq_connect(dconn_ctx *ctx, const char *name, const char *url) {
+    dconn_error err;
+    dconn_connect_options co;
+    dconn_conn *c;
+    memset(&co, 0, sizeof co);
+    co.url = url;
+    c = dconn_connect(ctx, name, "sql", &co, &err);
+    if (!c) fprintf(stdout, "  tsq_connect(%s): %s\n", url, err.message);
+    return c;
+}
+
+/* Opens a context (keep_cache_on_write as given) and connects `name` to
+   `url` (NULL: a private in-memory database). 0 on failure. */
+static int tsq_open_env(tsq_env *e, const char *name, const char *url, int keep_cache_on_write) {
+    dconn_options o = tu_options(TU_DIR "/none/secrets.toml");
+    dconn_error err;
+    memset(e, 0, sizeof *e);
+    e->live0 = talloc_live_blocks();
+    o.keep_cache_on_write = keep_cache_on_write;
+    e->ctx = dconn_open(&o, &err);
+    if (!e->ctx) { fprintf(stdout, "  dconn_open: %s\n", err.message); return 0; }
+    tu_log_reset();
+    e->c = tsq_connect(e->ctx, name, url ? url : "sqlite://");
+    return e->c != NULL;
+}
+
+static int tsq_env_mem(tsq_env *e) { return tsq_open_env(e, "mem", NULL, 0); }
+
+/* A directory of this process's own below build/tmp, so that test
+   binaries running at the same time never share a file. */
+static void tsq_tmp_dir(char *buf, size_t cap, const char *tag) {
+    snprintf(buf, cap, TU_DIR "/sqlite-%s-%ld", tag, (long)getpid());
+}
+
+/* Like tsq_open_env on a fresh file database <dir>/test.db. */
+static int tsq_open_file_env(tsq_env *e, const char *name, const char *tag) {
+    char dir[256], url[400];
+    int ok;
+    tsq_tmp_dir(dir, sizeof dir, tag);
+    tu_rmrf(dir);
+    snprintf(url, sizeof url, "%s/test.db", dir);
+    tu_mkdirs_for(url);
+    snprintf(url, sizeof url, "sqlite:///%s/test.db", dir);
+    ok = tsq_open_env(e, name, url, 0);
+    snprintf(e->dir, sizeof e->dir, "%s", dir);
+    return ok;
+}
+
+/* Closes everything; the allocator must be back where it started. */
+static void tsq_close_env(tsq_env *e) {
+    dconn_release(e->c);
+    dconn_close(e->ctx);
+    e->c = NULL;
+    e->ctx = NULL;
+    if (e->dir[0]) tu_rmrf(e->dir);
+    if (talloc_live_blocks() != e->live0)
+        fprintf(stdout, "  leak: %ld live blocks, %ld before the test\n", talloc_live_blocks(), e->live0);
+    CHECK_EQ_INT(talloc_live_blocks(), e->live0);
+}
+
+/* A query with parameters and a TTL (NULL: the connection's default). */
+static dconn_result *tsq_query(dconn_conn *c, const char *sql, const dconn_value *p, size_t n, const char *ttl, dconn_error *err) {
+    dconn_query_options o;
+    memset(&o, 0, sizeof o);
+    o.params = p;
+    o.n_params = n;
+    o.ttl = ttl;
+    return dconn_query(c, sql, &o, err);
+}
+
+/* The integer in row 0, column 0 of a query with the given TTL (NULL:
+   the default, cached); -999 when the query fails (the error is printed).
+   tsq_int runs it uncached. */
+static int64_t tsq_int_ttl(dconn_conn *c, const char *sql, const char *ttl) {
+    dconn_error err;
+    dconn_result *r = tsq_query(c, sql, NULL, 0, ttl, &err);
+    int64_t v = -999;
+    if (!r) { fprintf(stdout, "  tsq_int(%s): %s\n", sql, err.message); return v; }
+    if (dconn_result_get_int(r, 0, 0, &v) != DCONN_OK) v = -998;
+    dconn_result_release(r);
+    return v;
+}
+static int64_t tsq_int(dconn_conn *c, const char *sql) { return tsq_int_ttl(c, sql, "0"); }
+
+/* The session's view of an integer in row 0, column 0. */
+static int64_t tsq_session_int(dconn_session *s, const char *sql) {
+    dconn_error err;
+    dconn_result *r = dconn_session_query(s, sql, NULL, 0, &err);
+    int64_t v = -999;
+    if (!r) { fprintf(stdout, "  tsq_session_int(%s): %s\n", sql, err.message); return v; }
+    if (dconn_result_get_int(r, 0, 0, &v) != DCONN_OK) v = -998;
+    dconn_result_release(r);
+    return v;
+}
+
+static dconn_status tsq_script(dconn_conn *c, const char *sql) {
+    dconn_error err;
+    dconn_status st = dconn_exec_script(c, sql, &err);
+    if (st) fprintf(stdout, "  tsq_script: %s\n", err.message);
+    return st;
+}
+
+/* dconn_result_format, compared with the expected text and freed. */
+#define TSQ_CHECK_FORMAT(r, fmt, want) do { \
+        dconn_error tsq_e; \
+        const char *tsq_w = (want); \
+        char *tsq_s = dconn_result_format((r), (fmt), &tsq_e); \
+        CHECK(tsq_s != NULL); \
+        if (tsq_s) CHECK_STR(tsq_s, tsq_w); \
+        else fprintf(stdout, "  format: %s\n", tsq_e.message); \
+        dconn_free(tsq_s); \
+    } while (0)
+
+/* --- 1. parameters ---------------------------------------------------------- */
 
 static void sqlite_memory_roundtrip(void) {
     dconn_error err;
@@ -20,6 +150,1899 @@ static void sqlite_memory_roundtrip(void) {
     dconn_close(ctx);
 }
 
+static void sqlite_params_positional(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    dconn_value p[3];
+    int64_t v = 0;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+
+    /* ? ? in order */
+    p[0] = dconn_int(1);
+    p[1] = dconn_text("two");
+    r = tsq_query(e.c, "SELECT ?, ?", p, 2, NULL, &err);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK_EQ_INT(dconn_result_cols(r), 2);
+        CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_OK);
+        CHECK_EQ_INT(v, 1);
+        CHECK_STR(dconn_result_text(r, 0, 1), "two");
+    }
+    dconn_result_release(r);
+
+    /* ?NNN: the number decides, not the order in the SQL */
+    p[0] = dconn_int(10);
+    p[1] = dconn_int(20);
+    r = tsq_query(e.c, "SELECT ?2 AS b, ?1 AS a, ?2 - ?1 AS d", p, 2, NULL, &err);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_OK);
+        CHECK_EQ_INT(v, 20);
+        CHECK_EQ_INT(dconn_result_get_int(r, 0, 1, &v), DCONN_OK);
+        CHECK_EQ_INT(v, 10);
+        CHECK_EQ_INT(dconn_result_get_int(r, 0, 2, &v), DCONN_OK);
+        CHECK_EQ_INT(v, 10);
+    } else fprintf(stdout, "  %s\n", err.message);
+    dconn_result_release(r);
+
+    /* one ?1 used twice takes one value */
+    p[0] = dconn_int(21);
+    r = tsq_query(e.c, "SELECT ?1 + ?1", p, 1, NULL, &err);
+    CHECK(r != NULL);
+    if (r) { CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_OK); CHECK_EQ_INT(v, 42); }
+    dconn_result_release(r);
+
+    /* the same values by dconn_exec */
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(a, b)"), DCONN_OK);
+    p[0] = dconn_int(7);
+    p[1] = dconn_text("seven");
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(b, a) VALUES (?2, ?1)", p, 2, NULL, &err), DCONN_OK);
+    r = tsq_query(e.c, "SELECT a, b FROM t", NULL, 0, "0", &err);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK_EQ_INT(dconn_result_rows(r), 1);
+        CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_OK);
+        CHECK_EQ_INT(v, 7);
+        CHECK_STR(dconn_result_text(r, 0, 1), "seven");
+    }
+    dconn_result_release(r);
+    tsq_close_env(&e);
+}
+
+static void sqlite_params_named(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    dconn_value p[3];
+    int64_t v = 0;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE pets(name TEXT, owner TEXT);"
+                                 "INSERT INTO pets VALUES ('rex', 'ann'), ('tom', 'bob'), ('kit', 'ann');"), DCONN_OK);
+
+    /* :name, @name, $name, given in another order than they appear */
+    p[0] = dconn_named("$c", dconn_int(3));
+    p[1] = dconn_named(":a", dconn_int(1));
+    p[2] = dconn_named("@b", dconn_int(2));
+    r = tsq_query(e.c, "SELECT :a, @b, $c", p, 3, NULL, &err);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_OK); CHECK_EQ_INT(v, 1);
+        CHECK_EQ_INT(dconn_result_get_int(r, 0, 1, &v), DCONN_OK); CHECK_EQ_INT(v, 2);
+        CHECK_EQ_INT(dconn_result_get_int(r, 0, 2, &v), DCONN_OK); CHECK_EQ_INT(v, 3);
+    } else fprintf(stdout, "  %s\n", err.message);
+    dconn_result_release(r);
+
+    /* a name without its prefix: "owner" binds :owner */
+    p[0] = dconn_named("owner", dconn_text("ann"));
+    r = tsq_query(e.c, "SELECT name FROM pets WHERE owner = :owner ORDER BY name", p, 1, NULL, &err);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK_EQ_INT(dconn_result_rows(r), 2);
+        CHECK_STR(dconn_result_text(r, 0, 0), "kit");
+        CHECK_STR(dconn_result_text(r, 1, 0), "rex");
+    } else fprintf(stdout, "  %s\n", err.message);
+    dconn_result_release(r);
+
+    /* ... and @who, $who */
+    p[0] = dconn_named("who", dconn_text("bob"));
+    r = tsq_query(e.c, "SELECT name FROM pets WHERE owner = @who", p, 1, NULL, &err);
+    CHECK(r != NULL);
+    if (r) { CHECK_EQ_INT(dconn_result_rows(r), 1); CHECK_STR(dconn_result_text(r, 0, 0), "tom"); }
+    dconn_result_release(r);
+    r = tsq_query(e.c, "SELECT count(*) FROM pets WHERE owner = $who", p, 1, NULL, &err);
+    CHECK(r != NULL);
+    if (r) { CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_OK); CHECK_EQ_INT(v, 1); }
+    dconn_result_release(r);
+
+    /* a name used twice in the SQL takes one value */
+    p[0] = dconn_named(":x", dconn_int(5));
+    r = tsq_query(e.c, "SELECT :x * :x", p, 1, NULL, &err);
+    CHECK(r != NULL);
+    if (r) { CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_OK); CHECK_EQ_INT(v, 25); }
+    dconn_result_release(r);
+
+    /* named parameters in writes */
+    p[0] = dconn_named("n", dconn_text("max"));
+    p[1] = dconn_named("o", dconn_text("cid"));
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO pets(owner, name) VALUES (:o, :n)", p, 2, NULL, &err), DCONN_OK);
+    p[0] = dconn_named(":o", dconn_text("cid"));
+    r = tsq_query(e.c, "SELECT name FROM pets WHERE owner = :o", p, 1, "0", &err);
+    CHECK(r != NULL);
+    if (r) { CHECK_EQ_INT(dconn_result_rows(r), 1); CHECK_STR(dconn_result_text(r, 0, 0), "max"); }
+    dconn_result_release(r);
+    tsq_close_env(&e);
+}
+
+/* Every type goes in as a parameter and comes back the same, through a
+   plain SELECT ? and through a table column without affinity. */
+static void sqlite_params_types_roundtrip(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    unsigned char bytes[256];
+    dconn_value vals[14];
+    static const char *const types[14] = { "null", "integer", "integer", "integer", "real", "real", "real", "real",
+                                           "text", "text", "blob", "blob", "null", "real" };
+    size_t i, k, nv = 14, len;
+    const void *p;
+    for (i = 0; i < 256; i++) bytes[i] = (unsigned char)i;
+    vals[0] = dconn_null();
+    vals[1] = dconn_int(INT64_MIN);
+    vals[2] = dconn_int(INT64_MAX);
+    vals[3] = dconn_int(0);
+    vals[4] = dconn_real(-0.0);
+    vals[5] = dconn_real(1e308);
+    vals[6] = dconn_real(0.1);
+    vals[7] = dconn_real(-4.9406564584124654e-324);   /* the smallest subnormal */
+    vals[8] = dconn_textn("a\0b", 3);                  /* an embedded NUL */
+    vals[9] = dconn_text("");                           /* empty text, not NULL */
+    vals[10] = dconn_blob(bytes, 256);                  /* every byte value */
+    vals[11] = dconn_blob(bytes, 0);                    /* an empty blob, not NULL */
+    vals[12] = dconn_text(NULL);                        /* dconn_text(NULL) is NULL */
+    vals[13] = dconn_real(-1.5);
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE v(n INTEGER PRIMARY KEY, x)"), DCONN_OK);
+    for (i = 0; i < nv; i++) {
+        dconn_value two[2];
+        two[0] = dconn_int((int64_t)i);
+        two[1] = vals[i];
+        CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO v(n, x) VALUES (?, ?)", two, 2, NULL, &err), DCONN_OK);
+    }
+    for (k = 0; k < 2; k++) {
+        for (i = 0; i < nv; i++) {
+            dconn_value one = dconn_int((int64_t)i);
+            if (k == 0) r = tsq_query(e.c, "SELECT ?, typeof(?1)", &vals[i], 1, "0", &err);
+            else r = tsq_query(e.c, "SELECT x, typeof(x) FROM v WHERE n = ?", &one, 1, "0", &err);
+            CHECK(r != NULL);
+            if (!r) { fprintf(stdout, "  value %zu: %s\n", i, err.message); continue; }
+            CHECK_EQ_INT(dconn_result_rows(r), 1);
+            CHECK_STR(dconn_result_text(r, 0, 1), types[i]);
+            switch (i) {
+                case 0: case 12:
+                    CHECK_EQ_INT(dconn_result_type(r, 0, 0), DCONN_NULL);
+                    CHECK(dconn_result_is_null(r, 0, 0));
+                    CHECK(dconn_result_text(r, 0, 0) == NULL);
+                    break;
+                case 1: case 2: case 3: {
+                    int64_t got = 12345;
+                    CHECK_EQ_INT(dconn_result_type(r, 0, 0), DCONN_INT);
+                    CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &got), DCONN_OK);
+                    CHECK(got == vals[i].i);
+                    break;
+                }
+                case 4: case 5: case 6: case 7: case 13: {
+                    double got = 12345;
+                    CHECK_EQ_INT(dconn_result_type(r, 0, 0), DCONN_REAL);
+                    CHECK_EQ_INT(dconn_result_get_real(r, 0, 0, &got), DCONN_OK);
+                    CHECK_EQ_DBL(got, vals[i].d);
+                    CHECK_EQ_INT(signbit(got) != 0, signbit(vals[i].d) != 0);
+                    break;
+                }
+                case 8:
+                    CHECK_EQ_INT(dconn_result_type(r, 0, 0), DCONN_TEXT);
+                    p = dconn_result_blob(r, 0, 0, &len);
+                    CHECK_EQ_INT(len, 3);
+                    CHECK(p != NULL && memcmp(p, "a\0b", 4) == 0);   /* and NUL-terminated */
+                    break;
+                case 9:
+                    CHECK_EQ_INT(dconn_result_type(r, 0, 0), DCONN_TEXT);
+                    CHECK(!dconn_result_is_null(r, 0, 0));
+                    CHECK_STR(dconn_result_text(r, 0, 0), "");
+                    p = dconn_result_blob(r, 0, 0, &len);
+                    CHECK(p != NULL);
+                    CHECK_EQ_INT(len, 0);
+                    break;
+                case 10:
+                    CHECK_EQ_INT(dconn_result_type(r, 0, 0), DCONN_BLOB);
+                    p = dconn_result_blob(r, 0, 0, &len);
+                    CHECK_EQ_INT(len, 256);
+                    CHECK(p != NULL && memcmp(p, bytes, 256) == 0);
+                    CHECK(dconn_result_text(r, 0, 0) == NULL);
+                    break;
+                case 11:
+                    CHECK_EQ_INT(dconn_result_type(r, 0, 0), DCONN_BLOB);
+                    CHECK(!dconn_result_is_null(r, 0, 0));
+                    p = dconn_result_blob(r, 0, 0, &len);
+                    CHECK(p != NULL);
+                    CHECK_EQ_INT(len, 0);
+                    break;
+                default: break;
+            }
+            dconn_result_release(r);
+        }
+    }
+    /* empty text and NULL are told apart by SQL too */
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM v WHERE x IS NULL"), 2);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM v WHERE x = ''"), 1);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT length(x) FROM v WHERE n = 10"), 256);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT length(CAST(x AS BLOB)) FROM v WHERE n = 8"), 3);
+    tsq_close_env(&e);
+}
+
+static void sqlite_params_errors(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_value p[3];
+    dconn_query_options o;
+    dconn_session *s;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(a, b)"), DCONN_OK);
+
+    /* too many */
+    p[0] = dconn_int(1);
+    p[1] = dconn_int(2);
+    CHECK(tsq_query(e.c, "SELECT ?", p, 2, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "takes 1 parameter(s)");
+    CHECK_CONTAINS(err.message, "SELECT ?");
+    CHECK(tsq_query(e.c, "SELECT 1", p, 1, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "takes 0 parameter(s)");
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(a) VALUES (?)", p, 2, NULL, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "takes 1 parameter(s)");
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM t"), 0);
+
+    /* a named parameter the SQL does not have: the error names it */
+    p[0] = dconn_named(":a", dconn_int(1));
+    p[1] = dconn_named(":zzz", dconn_int(2));
+    CHECK(tsq_query(e.c, "SELECT :a", p, 2, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "parameter \":zzz\" does not appear in the SQL");
+    p[1] = dconn_named("nope", dconn_int(2));
+    CHECK(tsq_query(e.c, "SELECT :a", p, 2, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "parameter \"nope\" does not appear in the SQL");
+
+    /* an unbound parameter: the error names it */
+    p[0] = dconn_named(":a", dconn_int(1));
+    CHECK(tsq_query(e.c, "SELECT :a, :bee", p, 1, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "parameter :bee has no value");
+    CHECK(tsq_query(e.c, "SELECT :a, :bee", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "parameter :a has no value");
+    p[0] = dconn_int(1);
+    CHECK(tsq_query(e.c, "SELECT ?, ?", p, 1, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "takes 2 parameter(s), but 1 were given");
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(a, b) VALUES (:a, :b)", p, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "parameter :a has no value");
+    CHECK_CONTAINS(err.message, "write failed");
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM t"), 0);
+
+    /* n_params > 0 with NULL params */
+    memset(&o, 0, sizeof o);
+    o.n_params = 2;
+    CHECK(dconn_query(e.c, "SELECT ?, ?", &o, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (?, ?)", NULL, 2, NULL, &err), DCONN_EMISUSE);
+    s = dconn_begin(e.c, &err);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (?, ?)", NULL, 2, NULL, &err), DCONN_EMISUSE);
+        CHECK(dconn_session_query(s, "SELECT ?", NULL, 1, &err) == NULL);
+        CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+        /* the session's binding errors are reported like the others */
+        p[0] = dconn_int(1);
+        CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (?, ?)", p, 1, NULL, &err), DCONN_EQUERY);
+        CHECK_CONTAINS(err.message, "takes 2 parameter(s)");
+        dconn_session_end(s);
+    }
+    /* a NULL params pointer with n_params 0 is fine */
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1, 2)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM t"), 1);
+    tsq_close_env(&e);
+}
+
+static void sqlite_params_never_pasted(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    dconn_value p[1];
+    const char *evil = "x'); DROP TABLE t; --";
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(name TEXT)"), DCONN_OK);
+    p[0] = dconn_text(evil);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(name) VALUES (?)", p, 1, NULL, &err), DCONN_OK);
+    r = tsq_query(e.c, "SELECT name FROM t", NULL, 0, "0", &err);
+    CHECK(r != NULL);
+    if (r) { CHECK_EQ_INT(dconn_result_rows(r), 1); CHECK_STR(dconn_result_text(r, 0, 0), evil); }
+    else fprintf(stdout, "  %s\n", err.message);
+    dconn_result_release(r);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 't'"), 1);
+    /* the classic always-true condition matches nothing */
+    p[0] = dconn_text("' OR '1'='1");
+    r = tsq_query(e.c, "SELECT count(*) FROM t WHERE name = ?", p, 1, "0", &err);
+    CHECK(r != NULL);
+    if (r) { int64_t v = -1; CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_OK); CHECK_EQ_INT(v, 0); }
+    dconn_result_release(r);
+    /* and a named parameter is not pasted either */
+    p[0] = dconn_named("n", dconn_text(evil));
+    r = tsq_query(e.c, "SELECT count(*) FROM t WHERE name = :n", p, 1, "0", &err);
+    CHECK(r != NULL);
+    if (r) { int64_t v = -1; CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_OK); CHECK_EQ_INT(v, 1); }
+    dconn_result_release(r);
+    tsq_close_env(&e);
+}
+
+/* --- 2. errors ------------------------------------------------------------------ */
+
+static void sqlite_error_syntax(void) {
+    tsq_env e;
+    dconn_error err;
+    if (!tsq_open_env(&e, "pets_db", NULL, 0)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK(dconn_query(e.c, "SELECT * FROM t WHERE a = 1 selec", NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK_EQ_INT(err.native_code, SQLITE_ERROR);
+    CHECK_EQ_INT(err.sql_offset, 28);
+    CHECK_CONTAINS(err.message, "pets_db");
+    CHECK_CONTAINS(err.message, "(sqlite://)");
+    CHECK_CONTAINS(err.message, "query failed");
+    CHECK_CONTAINS(err.message, "near \"selec\": syntax error");
+    CHECK_STR(err.message,
+              "connection \"pets_db\" (sqlite://): query failed: near \"selec\": syntax error\n"
+              "  SQL: SELECT * FROM t WHERE a = 1 selec\n"
+              "                                   ^");
+
+    /* the caret counts characters, not bytes, and newlines print as spaces */
+    CHECK(dconn_query(e.c, "SELECT 'h\xC3\xA9llo',\n  (2 selec)", NULL, &err) == NULL);
+    CHECK_EQ_INT(err.sql_offset, 22);
+    CHECK_STR(err.message,
+              "connection \"pets_db\" (sqlite://): query failed: near \"selec\": syntax error\n"
+              "  SQL: SELECT 'h\xC3\xA9llo',   (2 selec)\n"
+              "                            ^");
+
+    /* writes say "write failed" */
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1) selec", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(err.native_code, SQLITE_ERROR);
+    CHECK_STR(err.message,
+              "connection \"pets_db\" (sqlite://): write failed: near \"selec\": syntax error\n"
+              "  SQL: INSERT INTO t VALUES (1) selec\n"
+              "                                ^");
+    tsq_close_env(&e);
+}
+
+static void sqlite_error_missing_table(void) {
+    tsq_env e;
+    dconn_error err;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK(dconn_query(e.c, "SELECT * FROM nosuch", NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK_EQ_INT(err.native_code, SQLITE_ERROR);
+    CHECK_CONTAINS(err.message, "connection \"mem\" (sqlite://): query failed: no such table: nosuch");
+    CHECK_CONTAINS(err.message, "SQL: SELECT * FROM nosuch");
+    /* a missing column too */
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(a)"), DCONN_OK);
+    CHECK(dconn_query(e.c, "SELECT b FROM t", NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "no such column: b");
+    /* failures are not cached: once the table exists the query works */
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE nosuch(x); INSERT INTO nosuch VALUES (5)"), DCONN_OK);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, "SELECT * FROM nosuch", NULL), 5);
+    tsq_close_env(&e);
+}
+
+static void sqlite_error_constraint_no_retry(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_value p[1];
+    dconn_exec_info info;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE u(k TEXT UNIQUE)"), DCONN_OK);
+    p[0] = dconn_text("a");
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO u(k) VALUES (?)", p, 1, NULL, &err), DCONN_OK);
+    tu_log_reset();
+    info.changes = 99;
+    info.last_insert_id = 99;
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO u(k) VALUES (?)", p, 1, &info, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK_EQ_INT(err.native_code, 2067);
+    CHECK_EQ_INT(err.native_code, SQLITE_CONSTRAINT_UNIQUE);
+    CHECK_CONTAINS(err.message, "write failed: UNIQUE constraint failed: u.k");
+    CHECK_NOT_CONTAINS(err.message, "attempts");
+    CHECK_NOT_CONTAINS(tu_logbuf, "retrying");
+    CHECK_EQ_INT(tu_sleeps, 0);
+    CHECK_EQ_INT(info.changes, 0);
+    CHECK_EQ_INT(info.last_insert_id, 0);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM u"), 1);
+    /* NOT NULL and CHECK constraints also fail at once */
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE n(a NOT NULL CHECK (a > 0))"), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO n VALUES (NULL)", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(err.native_code, SQLITE_CONSTRAINT_NOTNULL);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO n VALUES (-1)", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(err.native_code, SQLITE_CONSTRAINT_CHECK);
+    CHECK_NOT_CONTAINS(tu_logbuf, "retrying");
+    CHECK_EQ_INT(tu_sleeps, 0);
+    tsq_close_env(&e);
+}
+
+static void sqlite_error_multi_statement(void) {
+    tsq_env e;
+    dconn_error err;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(a)"), DCONN_OK);
+    CHECK(dconn_query(e.c, "SELECT 1; SELECT 2", NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK_EQ_INT(err.sql_offset, 9);
+    CHECK_CONTAINS(err.message, "more than one statement");
+    CHECK_CONTAINS(err.message, "dconn_exec_script");
+    /* nothing of either statement runs */
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "more than one statement");
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM t"), 0);
+    /* trailing semicolons, white space and comments are not a second statement */
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT 3;"), 3);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT 4 ; ;\n  -- done\n"), 4);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT 5; /* the end */"), 5);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT ';' = ';'"), 1);
+    tsq_close_env(&e);
+}
+
+static void sqlite_error_empty_sql(void) {
+    tsq_env e;
+    dconn_error err;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK(dconn_query(e.c, "", NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "empty");
+    CHECK(dconn_query(e.c, "  \n ", NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK(dconn_query(e.c, "-- only a comment", NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_exec(e.c, "", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "empty");
+    /* NULL SQL is misuse */
+    CHECK(dconn_query(e.c, NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_EQ_INT(dconn_exec(e.c, NULL, NULL, 0, NULL, &err), DCONN_EMISUSE);
+    CHECK_EQ_INT(dconn_exec_script(e.c, NULL, &err), DCONN_EMISUSE);
+    CHECK(dconn_query(NULL, "SELECT 1", NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    /* the connection is fine afterwards */
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT 6"), 6);
+    tsq_close_env(&e);
+}
+
+static void sqlite_error_long_sql_shortened(void) {
+    tsq_env e;
+    dconn_error err;
+    size_t n = 0, cap = 10300;
+    char *sql = (char *)malloc(cap), want[600];
+    REQUIRE(sql);
+    /* a 10 KB string literal: long, yet within SQLite's limits */
+    n += (size_t)snprintf(sql + n, cap - n, "SELECT '");
+    while (n < 10200) n += (size_t)snprintf(sql + n, cap - n, "%c", (char)('a' + n % 26));
+    snprintf(sql + n, cap - n, "' FROM nosuch");
+    if (!tsq_env_mem(&e)) { free(sql); tsq_close_env(&e); REQUIRE(0); }
+    CHECK(strlen(sql) > 10000);
+    CHECK(dconn_query(e.c, sql, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    snprintf(want, sizeof want, "connection \"mem\" (sqlite://): query failed: no such table: nosuch\n  SQL: %.200s...", sql);
+    CHECK_STR(err.message, want);
+    CHECK(strlen(err.message) < 400);
+    free(sql);
+    tsq_close_env(&e);
+}
+
+/* --- 3. writes ------------------------------------------------------------------ */
+
+static void sqlite_exec_changes_and_rowid(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_exec_info info;
+    dconn_value p[2];
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)"), DCONN_OK);
+    p[0] = dconn_text("a");
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(v) VALUES (?)", p, 1, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 1);
+    CHECK_EQ_INT(info.last_insert_id, 1);
+    p[0] = dconn_int(100);
+    p[1] = dconn_text("b");
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(id, v) VALUES (?, ?)", p, 2, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 1);
+    CHECK_EQ_INT(info.last_insert_id, 100);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(v) VALUES ('c'), ('d'), ('e')", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 3);
+    CHECK_EQ_INT(info.last_insert_id, 103);
+    CHECK_EQ_INT(dconn_exec(e.c, "UPDATE t SET v = v || '!' WHERE id >= 100", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 4);
+    CHECK_EQ_INT(dconn_exec(e.c, "UPDATE t SET v = 'x' WHERE 0", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 0);
+    CHECK_EQ_INT(dconn_exec(e.c, "DELETE FROM t WHERE id = 1", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 1);
+    CHECK_EQ_INT(dconn_exec(e.c, "DELETE FROM t", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 4);
+    /* info may be NULL */
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(v) VALUES ('z')", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM t"), 1);
+    /* a failed write reports nothing changed */
+    info.changes = info.last_insert_id = 77;
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO nosuch VALUES (1)", NULL, 0, &info, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(info.changes, 0);
+    CHECK_EQ_INT(info.last_insert_id, 0);
+    tsq_close_env(&e);
+}
+
+/* A statement that changes no rows (DDL, a SELECT) reports 0 changes, not
+   the count left over from the handle's previous INSERT. */
+static void sqlite_exec_ddl_reports_no_changes(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_exec_info info;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(a)"), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1), (2), (3)", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 3);
+    CHECK_EQ_INT(dconn_exec(e.c, "CREATE TABLE t2(b)", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 0);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (4), (5)", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 2);
+    CHECK_EQ_INT(dconn_exec(e.c, "SELECT * FROM t", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 0);
+    tsq_close_env(&e);
+}
+
+static void sqlite_exec_script_runs_all(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(dconn_exec_script(e.c,
+        "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);\n"
+        "CREATE TABLE log(msg TEXT);\n"
+        "CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO log VALUES ('added ' || new.v); END;\n"
+        "INSERT INTO t(v) VALUES ('a;b');   -- a semicolon in a string\n"
+        "INSERT INTO t(v) VALUES ('c');\n"
+        "/* a comment */ UPDATE t SET v = upper(v);", &err), DCONN_OK);
+    r = tsq_query(e.c, "SELECT v FROM t ORDER BY id", NULL, 0, "0", &err);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK_EQ_INT(dconn_result_rows(r), 2);
+        CHECK_STR(dconn_result_text(r, 0, 0), "A;B");
+        CHECK_STR(dconn_result_text(r, 1, 0), "C");
+    }
+    dconn_result_release(r);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM log"), 2);
+    /* an empty script is fine */
+    CHECK_EQ_INT(dconn_exec_script(e.c, "", &err), DCONN_OK);
+    /* a failing statement stops the script: what ran before stays, with the message */
+    CHECK_EQ_INT(dconn_exec_script(e.c, "CREATE TABLE a(x); INSERT INTO nosuch VALUES (1); CREATE TABLE b(x);", &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "connection \"mem\" (sqlite://): script failed: no such table: nosuch");
+    CHECK_EQ_INT(err.native_code, SQLITE_ERROR);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM sqlite_master WHERE name = 'a'"), 1);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM sqlite_master WHERE name = 'b'"), 0);
+    tsq_close_env(&e);
+}
+
+static void sqlite_exec_invalidates_cache(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *a, *b;
+    const char *count = "SELECT COUNT(*) FROM t";
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(a)"), DCONN_OK);
+    a = dconn_query(e.c, count, NULL, &err);
+    b = dconn_query(e.c, count, NULL, &err);
+    CHECK(a != NULL && a == b);            /* cached */
+    dconn_result_release(b);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 0);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 1);
+    b = dconn_query(e.c, count, NULL, &err);
+    CHECK(b != NULL && b != a);
+    dconn_result_release(b);
+    /* the old result stays readable for its holder */
+    {
+        int64_t v = -1;
+        CHECK_EQ_INT(dconn_result_get_int(a, 0, 0, &v), DCONN_OK);
+        CHECK_EQ_INT(v, 0);
+    }
+    dconn_result_release(a);
+    /* a script drops them too */
+    CHECK_EQ_INT(tsq_script(e.c, "INSERT INTO t VALUES (2); INSERT INTO t VALUES (3);"), DCONN_OK);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 3);
+    tsq_close_env(&e);
+}
+
+static void sqlite_keep_cache_on_write(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_session *s;
+    const char *count = "SELECT COUNT(*) FROM t";
+    if (!tsq_open_env(&e, "mem", NULL, 1)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(a)"), DCONN_OK);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 0);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 0);   /* stale, as asked */
+    CHECK_EQ_INT(tsq_int(e.c, count), 1);             /* the database has it */
+    CHECK_EQ_INT(tsq_script(e.c, "INSERT INTO t VALUES (2)"), DCONN_OK);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 0);
+    s = dconn_begin(e.c, &err);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (3)", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+        dconn_session_end(s);
+    }
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 0);
+    dconn_cache_clear_conn(e.c);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 3);
+    tsq_close_env(&e);
+}
+
+/* --- 4. sessions ---------------------------------------------------------------- */
+
+static void sqlite_session_isolation_and_commit(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_session *s;
+    dconn_exec_info info;
+    const char *count = "SELECT COUNT(*) FROM t";
+    if (!tsq_open_file_env(&e, "filedb", "session-commit")) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)"), DCONN_OK);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 0);    /* cached now */
+    s = dconn_begin(e.c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t(v) VALUES ('a')", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 1);
+    CHECK_EQ_INT(info.last_insert_id, 1);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t(v) VALUES ('b')", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.last_insert_id, 2);
+    /* the session sees its own writes; nobody else does yet */
+    CHECK_EQ_INT(tsq_session_int(s, count), 2);
+    CHECK_EQ_INT(tsq_int(e.c, count), 0);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 0);
+    /* session queries are never cached */
+    CHECK_EQ_INT(dconn_session_exec(s, "DELETE FROM t WHERE v = 'b'", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(tsq_session_int(s, count), 1);
+    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    /* committed: visible, and the cached count was dropped */
+    CHECK_EQ_INT(tsq_int(e.c, count), 1);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 1);
+    /* the same session runs a second transaction */
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t(v) VALUES ('c')", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(tsq_session_int(s, count), 2);
+    CHECK_EQ_INT(tsq_int(e.c, count), 1);
+    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 2);
+    /* a commit with nothing open is fine */
+    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(tsq_int(e.c, count), 2);
+    tsq_close_env(&e);
+}
+
+static void sqlite_session_rollback(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_session *s;
+    const char *count = "SELECT COUNT(*) FROM t";
+    if (!tsq_open_file_env(&e, "filedb", "session-rollback")) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(v); INSERT INTO t VALUES ('keep')"), DCONN_OK);
+    s = dconn_begin(e.c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES ('x')", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "DELETE FROM t WHERE v = 'keep'", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(tsq_session_int(s, "SELECT COUNT(*) FROM t WHERE v = 'keep'"), 0);
+    CHECK_EQ_INT(dconn_rollback(s, &err), DCONN_OK);
+    CHECK_EQ_INT(tsq_session_int(s, count), 1);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t WHERE v = 'keep'"), 1);
+    /* a rollback with nothing open is fine, and the session goes on */
+    CHECK_EQ_INT(dconn_rollback(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_rollback(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES ('y')", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(tsq_int(e.c, count), 2);
+    tsq_close_env(&e);
+}
+
+static void sqlite_session_end_rolls_back(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_session *s;
+    const char *count = "SELECT COUNT(*) FROM t";
+    if (!tsq_open_file_env(&e, "filedb", "session-end")) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(v)"), DCONN_OK);
+    s = dconn_begin(e.c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(tsq_int(e.c, count), 0);
+    /* committed work survives the end; only the open part is undone */
+    s = dconn_begin(e.c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (2)", NULL, 0, NULL, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(tsq_int(e.c, count), 1);
+    /* the database is not left locked: a plain write works */
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (3)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(tsq_int(e.c, count), 2);
+    tsq_close_env(&e);
+}
+
+static void sqlite_session_failure_rolls_back(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_session *s;
+    if (!tsq_open_file_env(&e, "filedb", "session-fail")) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(k TEXT UNIQUE); INSERT INTO t VALUES ('dup')"), DCONN_OK);
+    s = dconn_begin(e.c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES ('one')", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES ('two')", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES ('dup')", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(err.native_code, SQLITE_CONSTRAINT_UNIQUE);
+    CHECK_CONTAINS(err.message, "connection \"filedb\"");
+    CHECK_CONTAINS(err.message, "write failed: UNIQUE constraint failed: t.k");
+    CHECK_CONTAINS(err.message, "SQL: INSERT INTO t VALUES ('dup')");
+    /* a failing query inside the session is reported the same way */
+    CHECK(dconn_session_query(s, "SELECT * FROM nosuch", NULL, 0, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "query failed: no such table: nosuch");
+    CHECK_EQ_INT(tsq_session_int(s, "SELECT COUNT(*) FROM t"), 3);
+    dconn_session_end(s);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t"), 1);
+    tsq_close_env(&e);
+}
+
+/* A write made through dconn_session_query (INSERT ... RETURNING) is
+   committed like any other: the commit must drop the cached results. */
+static void sqlite_session_returning_write_invalidates(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_session *s;
+    dconn_result *r;
+    const char *count = "SELECT COUNT(*) FROM t";
+    if (!tsq_open_file_env(&e, "filedb", "session-returning")) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)"), DCONN_OK);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 0);    /* cached */
+    s = dconn_begin(e.c, &err);
+    REQUIRE(s);
+    r = dconn_session_query(s, "INSERT INTO t(v) VALUES ('a') RETURNING id", NULL, 0, &err);
+    CHECK(r != NULL);
+    if (r) { int64_t id = 0; CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &id), DCONN_OK); CHECK_EQ_INT(id, 1); }
+    else fprintf(stdout, "  %s\n", err.message);
+    dconn_result_release(r);
+    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(tsq_int(e.c, count), 1);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 1);
+    tsq_close_env(&e);
+}
+
+static void sqlite_session_misuse(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_session *s;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK(dconn_begin(NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_EQ_INT(dconn_session_exec(NULL, "SELECT 1", NULL, 0, NULL, &err), DCONN_EMISUSE);
+    CHECK(dconn_session_query(NULL, "SELECT 1", NULL, 0, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_EQ_INT(dconn_commit(NULL, &err), DCONN_EMISUSE);
+    CHECK_EQ_INT(dconn_rollback(NULL, &err), DCONN_EMISUSE);
+    dconn_session_end(NULL);
+    /* NULL error pointers are allowed */
+    CHECK_EQ_INT(dconn_commit(NULL, NULL), DCONN_EMISUSE);
+    s = dconn_begin(e.c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, NULL, NULL, 0, NULL, &err), DCONN_EMISUSE);
+    CHECK(dconn_session_query(s, NULL, NULL, 0, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_EQ_INT(dconn_session_exec(s, "CREATE TABLE t(a)", NULL, 0, NULL, NULL), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO nosuch VALUES (1)", NULL, 0, NULL, NULL), DCONN_EQUERY);
+    CHECK(dconn_session_query(s, "SELECT * FROM nosuch", NULL, 0, NULL) == NULL);
+    CHECK_EQ_INT(tsq_session_int(s, "SELECT COUNT(*) FROM t"), 0);
+    CHECK_EQ_INT(dconn_commit(s, NULL), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t"), 0);
+    tsq_close_env(&e);
+}
+
+/* --- 5. results ------------------------------------------------------------------ */
+
+static void sqlite_result_columns(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE p(id INTEGER, name TEXT, score REAL, data BLOB);"
+                                 "INSERT INTO p VALUES (1, 'rex', 2.5, x'00ff'), (2, NULL, NULL, NULL);"), DCONN_OK);
+    r = tsq_query(e.c, "SELECT id, name, score, data, id * 2 AS Twice FROM p ORDER BY id", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    CHECK_EQ_INT(dconn_result_rows(r), 2);
+    CHECK_EQ_INT(dconn_result_cols(r), 5);
+    CHECK_STR(dconn_result_column_name(r, 0), "id");
+    CHECK_STR(dconn_result_column_name(r, 1), "name");
+    CHECK_STR(dconn_result_column_name(r, 4), "Twice");
+    CHECK(dconn_result_column_name(r, 5) == NULL);
+    CHECK_STR(dconn_result_column_decltype(r, 0), "INTEGER");
+    CHECK_STR(dconn_result_column_decltype(r, 1), "TEXT");
+    CHECK_STR(dconn_result_column_decltype(r, 2), "REAL");
+    CHECK_STR(dconn_result_column_decltype(r, 3), "BLOB");
+    CHECK_STR(dconn_result_column_decltype(r, 4), "");
+    CHECK(dconn_result_column_decltype(r, 5) == NULL);
+    CHECK_EQ_INT(dconn_result_column(r, "name"), 1);
+    CHECK_EQ_INT(dconn_result_column(r, "NAME"), 1);
+    CHECK_EQ_INT(dconn_result_column(r, "twice"), 4);
+    CHECK_EQ_INT(dconn_result_column(r, "Twice"), 4);
+    CHECK_EQ_INT(dconn_result_column(r, "missing"), -1);
+    CHECK_EQ_INT(dconn_result_column(r, "nam"), -1);
+    CHECK_EQ_INT(dconn_result_column(r, ""), -1);
+    CHECK_EQ_INT(dconn_result_column(r, NULL), -1);
+    CHECK_EQ_INT(dconn_result_type(r, 0, 0), DCONN_INT);
+    CHECK_EQ_INT(dconn_result_type(r, 0, 1), DCONN_TEXT);
+    CHECK_EQ_INT(dconn_result_type(r, 0, 2), DCONN_REAL);
+    CHECK_EQ_INT(dconn_result_type(r, 0, 3), DCONN_BLOB);
+    CHECK_EQ_INT(dconn_result_type(r, 1, 1), DCONN_NULL);
+    CHECK(!dconn_result_is_null(r, 0, 1));
+    CHECK(dconn_result_is_null(r, 1, 1));
+    CHECK(dconn_result_is_null(r, 1, 3));
+    CHECK_EQ_INT(dconn_result_type(r, 2, 0), DCONN_NULL);     /* out of range */
+    CHECK_EQ_INT(dconn_result_type(r, 0, 5), DCONN_NULL);
+    CHECK_STR(dconn_result_text_by_name(r, 0, "name"), "rex");
+    CHECK_STR(dconn_result_text_by_name(r, 0, "Name"), "rex");
+    CHECK(dconn_result_text_by_name(r, 1, "name") == NULL);
+    CHECK(dconn_result_text_by_name(r, 0, "missing") == NULL);
+    CHECK(dconn_result_text_by_name(r, 0, "id") == NULL);
+    CHECK(dconn_result_text_by_name(r, 5, "name") == NULL);
+    dconn_result_release(r);
+
+    /* an exact match wins over a case-insensitive one */
+    r = tsq_query(e.c, "SELECT 1 AS a, 2 AS A, 3 AS b", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    CHECK_EQ_INT(dconn_result_column(r, "a"), 0);
+    CHECK_EQ_INT(dconn_result_column(r, "A"), 1);
+    CHECK_EQ_INT(dconn_result_column(r, "B"), 2);
+    dconn_result_release(r);
+
+    /* an empty result keeps its columns */
+    r = tsq_query(e.c, "SELECT id, name FROM p WHERE 0", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    CHECK_EQ_INT(dconn_result_rows(r), 0);
+    CHECK_EQ_INT(dconn_result_cols(r), 2);
+    CHECK_STR(dconn_result_column_name(r, 1), "name");
+    CHECK_STR(dconn_result_column_decltype(r, 0), "INTEGER");
+    CHECK_EQ_INT(dconn_result_column(r, "name"), 1);
+    CHECK_EQ_INT(dconn_result_type(r, 0, 0), DCONN_NULL);
+    CHECK(dconn_result_text(r, 0, 1) == NULL);
+    {
+        int64_t v = 5;
+        CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_ERANGE);
+        CHECK_EQ_INT(v, 5);
+    }
+    TSQ_CHECK_FORMAT(r, DCONN_FORMAT_CSV, "id,name\r\n");
+    TSQ_CHECK_FORMAT(r, DCONN_FORMAT_JSON, "[]\n");
+    TSQ_CHECK_FORMAT(r, DCONN_FORMAT_MARKDOWN, "| id | name |\n| --- | --- |\n");
+    TSQ_CHECK_FORMAT(r, DCONN_FORMAT_BOX,
+        "\xE2\x94\x8C\xE2\x94\x80\xE2\x94\x80\xE2\x94\x80\xE2\x94\x80\xE2\x94\xAC\xE2\x94\x80\xE2\x94\x80\xE2\x94\x80\xE2\x94\x80\xE2\x94\x80\xE2\x94\x80\xE2\x94\x90\n"
+        "\xE2\x94\x82 id \xE2\x94\x82 name \xE2\x94\x82\n"
+        "\xE2\x94\x9C\xE2\x94\x80\xE2\x94\x80\xE2\x94\x80\xE2\x94\x80\xE2\x94\xBC\xE2\x94\x80\xE2\x94\x80\xE2\x94\x80\xE2\x94\x80\xE2\x94\x80\xE2\x94\x80\xE2\x94\xA4\n"
+        "\xE2\x94\x94\xE2\x94\x80\xE2\x94\x80\xE2\x94\x80\xE2\x94\x80\xE2\x94\xB4\xE2\x94\x80\xE2\x94\x80\xE2\x94\x80\xE2\x94\x80\xE2\x94\x80\xE2\x94\x80\xE2\x94\x98\n"
+        "(0 rows)\n");
+    dconn_result_release(r);
+    tsq_close_env(&e);
+}
+
+static void sqlite_result_get_int_real(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    dconn_value big;
+    int64_t v;
+    double d;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    /* 1e300 is bound: SQLite parses big literals with long double, which
+       valgrind emulates with less precision */
+    big = dconn_real(1e300);
+    r = tsq_query(e.c, "SELECT 7, 3.0, 3.5, '42', '4x', NULL, x'01', '', '-9223372036854775808', '9223372036854775808', "
+                       "?, '-17', '2.5', '1e3', 'abc', -3.0", &big, 1, NULL, &err);
+    REQUIRE(r);
+    CHECK_EQ_INT(dconn_result_cols(r), 16);
+    v = 0; CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_OK); CHECK_EQ_INT(v, 7);
+    v = 0; CHECK_EQ_INT(dconn_result_get_int(r, 0, 1, &v), DCONN_OK); CHECK_EQ_INT(v, 3);          /* REAL 3.0 */
+    v = 11; CHECK_EQ_INT(dconn_result_get_int(r, 0, 2, &v), DCONN_ETYPE); CHECK_EQ_INT(v, 11);    /* REAL 3.5; untouched */
+    v = 0; CHECK_EQ_INT(dconn_result_get_int(r, 0, 3, &v), DCONN_OK); CHECK_EQ_INT(v, 42);        /* TEXT "42" */
+    v = 11; CHECK_EQ_INT(dconn_result_get_int(r, 0, 4, &v), DCONN_ETYPE); CHECK_EQ_INT(v, 11);    /* TEXT "4x" */
+    v = 11; CHECK_EQ_INT(dconn_result_get_int(r, 0, 5, &v), DCONN_ETYPE); CHECK_EQ_INT(v, 11);    /* NULL */
+    v = 11; CHECK_EQ_INT(dconn_result_get_int(r, 0, 6, &v), DCONN_ETYPE); CHECK_EQ_INT(v, 11);    /* BLOB */
+    v = 11; CHECK_EQ_INT(dconn_result_get_int(r, 0, 7, &v), DCONN_ETYPE); CHECK_EQ_INT(v, 11);    /* "" */
+    v = 0; CHECK_EQ_INT(dconn_result_get_int(r, 0, 8, &v), DCONN_OK); CHECK(v == INT64_MIN);
+    v = 11; CHECK_EQ_INT(dconn_result_get_int(r, 0, 9, &v), DCONN_ERANGE); CHECK_EQ_INT(v, 11);   /* TEXT past INT64_MAX */
+    v = 11; CHECK_EQ_INT(dconn_result_get_int(r, 0, 10, &v), DCONN_ERANGE); CHECK_EQ_INT(v, 11);  /* REAL 1e300 */
+    v = 0; CHECK_EQ_INT(dconn_result_get_int(r, 0, 11, &v), DCONN_OK); CHECK_EQ_INT(v, -17);
+    v = 11; CHECK_EQ_INT(dconn_result_get_int(r, 0, 12, &v), DCONN_ETYPE); CHECK_EQ_INT(v, 11);   /* TEXT "2.5" */
+    v = 0; CHECK_EQ_INT(dconn_result_get_int(r, 0, 15, &v), DCONN_OK); CHECK_EQ_INT(v, -3);
+    v = 11; CHECK_EQ_INT(dconn_result_get_int(r, 1, 0, &v), DCONN_ERANGE); CHECK_EQ_INT(v, 11);   /* row out of range */
+    CHECK_EQ_INT(dconn_result_get_int(r, 0, 16, &v), DCONN_ERANGE);                               /* column out of range */
+    CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, NULL), DCONN_EMISUSE);
+    CHECK_EQ_INT(dconn_result_get_int(NULL, 0, 0, &v), DCONN_EMISUSE);
+
+    d = 0; CHECK_EQ_INT(dconn_result_get_real(r, 0, 0, &d), DCONN_OK); CHECK_EQ_DBL(d, 7.0);
+    d = 0; CHECK_EQ_INT(dconn_result_get_real(r, 0, 2, &d), DCONN_OK); CHECK_EQ_DBL(d, 3.5);
+    d = 0; CHECK_EQ_INT(dconn_result_get_real(r, 0, 3, &d), DCONN_OK); CHECK_EQ_DBL(d, 42.0);
+    d = 0; CHECK_EQ_INT(dconn_result_get_real(r, 0, 12, &d), DCONN_OK); CHECK_EQ_DBL(d, 2.5);
+    d = 0; CHECK_EQ_INT(dconn_result_get_real(r, 0, 13, &d), DCONN_OK); CHECK_EQ_DBL(d, 1000.0);
+    d = 0; CHECK_EQ_INT(dconn_result_get_real(r, 0, 10, &d), DCONN_OK); CHECK_EQ_DBL(d, 1e300);
+    d = 9; CHECK_EQ_INT(dconn_result_get_real(r, 0, 14, &d), DCONN_ETYPE); CHECK_EQ_DBL(d, 9);   /* "abc" */
+    d = 9; CHECK_EQ_INT(dconn_result_get_real(r, 0, 4, &d), DCONN_ETYPE); CHECK_EQ_DBL(d, 9);    /* "4x" */
+    d = 9; CHECK_EQ_INT(dconn_result_get_real(r, 0, 5, &d), DCONN_ETYPE); CHECK_EQ_DBL(d, 9);    /* NULL */
+    d = 9; CHECK_EQ_INT(dconn_result_get_real(r, 0, 6, &d), DCONN_ETYPE); CHECK_EQ_DBL(d, 9);    /* BLOB */
+    d = 9; CHECK_EQ_INT(dconn_result_get_real(r, 0, 7, &d), DCONN_ETYPE); CHECK_EQ_DBL(d, 9);    /* "" */
+    d = 9; CHECK_EQ_INT(dconn_result_get_real(r, 1, 0, &d), DCONN_ERANGE); CHECK_EQ_DBL(d, 9);
+    CHECK_EQ_INT(dconn_result_get_real(r, 0, 0, NULL), DCONN_EMISUSE);
+
+    /* text and blob access by type */
+    CHECK_STR(dconn_result_text(r, 0, 3), "42");
+    CHECK(dconn_result_text(r, 0, 0) == NULL);    /* INT */
+    CHECK(dconn_result_text(r, 0, 2) == NULL);    /* REAL */
+    CHECK(dconn_result_text(r, 0, 5) == NULL);    /* NULL */
+    CHECK(dconn_result_text(r, 0, 6) == NULL);    /* BLOB */
+    {
+        size_t len = 99;
+        const unsigned char *b = (const unsigned char *)dconn_result_blob(r, 0, 6, &len);
+        CHECK(b != NULL);
+        CHECK_EQ_INT(len, 1);
+        if (b) CHECK_EQ_INT(b[0], 1);
+        len = 99;
+        CHECK(dconn_result_blob(r, 0, 3, &len) != NULL);   /* TEXT bytes too */
+        CHECK_EQ_INT(len, 2);
+        len = 99;
+        CHECK(dconn_result_blob(r, 0, 0, &len) == NULL);
+        CHECK_EQ_INT(len, 0);
+        CHECK(dconn_result_blob(r, 0, 6, NULL) != NULL);
+    }
+    dconn_result_release(r);
+    tsq_close_env(&e);
+}
+
+/* "numeric TEXT" is a number, not any text strtod accepts: a dog called
+   "Nan" has no real value, nor do "inf" or hexadecimal floats. */
+static void sqlite_result_get_real_strict_text(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    size_t j;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    r = tsq_query(e.c, "SELECT 'Nan', 'nan', 'inf', 'Infinity', '-infinity', '0x1p3', '0x10'", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    for (j = 0; j < dconn_result_cols(r); j++) {
+        double d = 9;
+        int64_t v = 9;
+        dconn_status st = dconn_result_get_real(r, 0, j, &d);
+        if (st != DCONN_ETYPE) fprintf(stdout, "  get_real(\"%s\") = %d, %g\n", dconn_result_text(r, 0, j), (int)st, d);
+        CHECK_EQ_INT(st, DCONN_ETYPE);
+        CHECK_EQ_INT(dconn_result_get_int(r, 0, j, &v), DCONN_ETYPE);
+    }
+    dconn_result_release(r);
+    tsq_close_env(&e);
+}
+
+/* TEXT "entirely a decimal integer": "42" followed by a NUL and more bytes
+   is not one (dconn_result_blob shows all four bytes). */
+static void sqlite_result_get_int_text_with_nul(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    dconn_value p[1];
+    int64_t v = 9;
+    double d = 9;
+    size_t len = 0;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    p[0] = dconn_textn("42\0x", 4);
+    r = tsq_query(e.c, "SELECT ?", p, 1, NULL, &err);
+    REQUIRE(r);
+    CHECK(dconn_result_blob(r, 0, 0, &len) != NULL);
+    CHECK_EQ_INT(len, 4);
+    CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_ETYPE);
+    CHECK_EQ_INT(v, 9);
+    CHECK_EQ_INT(dconn_result_get_real(r, 0, 0, &d), DCONN_ETYPE);
+    CHECK_EQ_DBL(d, 9);
+    dconn_result_release(r);
+    tsq_close_env(&e);
+}
+
+static void sqlite_result_retain_release_and_null(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r, *r2;
+    int64_t v = 3;
+    double d = 3;
+    size_t len = 3;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    r = tsq_query(e.c, "SELECT 'kept' AS s", NULL, 0, "0", &err);
+    REQUIRE(r);
+    r2 = dconn_result_retain(r);
+    CHECK(r2 == r);
+    dconn_result_release(r);
+    CHECK_STR(dconn_result_text(r2, 0, 0), "kept");
+    /* a result outlives its connection and context */
+    dconn_release(e.c);
+    e.c = NULL;
+    dconn_close(e.ctx);
+    e.ctx = NULL;
+    CHECK_STR(dconn_result_text_by_name(r2, 0, "s"), "kept");
+    dconn_result_release(r2);
+
+    /* every getter is NULL-safe */
+    CHECK(dconn_result_retain(NULL) == NULL);
+    dconn_result_release(NULL);
+    CHECK_EQ_INT(dconn_result_rows(NULL), 0);
+    CHECK_EQ_INT(dconn_result_cols(NULL), 0);
+    CHECK(dconn_result_column_name(NULL, 0) == NULL);
+    CHECK(dconn_result_column_decltype(NULL, 0) == NULL);
+    CHECK_EQ_INT(dconn_result_column(NULL, "a"), -1);
+    CHECK_EQ_INT(dconn_result_type(NULL, 0, 0), DCONN_NULL);
+    CHECK(dconn_result_is_null(NULL, 0, 0));
+    CHECK_EQ_INT(dconn_result_get_int(NULL, 0, 0, &v), DCONN_EMISUSE);
+    CHECK_EQ_INT(dconn_result_get_real(NULL, 0, 0, &d), DCONN_EMISUSE);
+    CHECK_EQ_INT(v, 3);
+    CHECK(dconn_result_text(NULL, 0, 0) == NULL);
+    CHECK(dconn_result_blob(NULL, 0, 0, &len) == NULL);
+    CHECK_EQ_INT(len, 0);
+    CHECK(dconn_result_text_by_name(NULL, 0, "a") == NULL);
+    CHECK_EQ_INT(dconn_result_is_stale(NULL), 0);
+    CHECK_EQ_INT(dconn_result_bytes(NULL), 0);
+    CHECK(dconn_result_format(NULL, DCONN_FORMAT_CSV, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    tsq_close_env(&e);
+}
+
+static void sqlite_result_bytes_bounded(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    size_t i, rows, sum = 0, bytes, bound;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c,
+        "CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, score REAL, note TEXT);"
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10000) "
+        "INSERT INTO t(name, score, note) SELECT 'name-' || x, x * 0.25, substr('a note about row number ', 1 + x % 7) || x FROM c;"), DCONN_OK);
+    r = tsq_query(e.c, "SELECT id, name, score, note FROM t", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    rows = dconn_result_rows(r);
+    CHECK_EQ_INT(rows, 10000);
+    for (i = 0; i < rows; i++) {
+        const char *name = dconn_result_text(r, i, 1), *note = dconn_result_text(r, i, 3);
+        CHECK(name && note);
+        if (!name || !note) break;
+        sum += 8 + 8 + strlen(name) + strlen(note);
+    }
+    bytes = dconn_result_bytes(r);
+    bound = sum + sum / 2 + 16 * rows;
+    fprintf(stdout, "  sqlite_result_bytes_bounded: %zu bytes for %zu rows (values %zu bytes, bound %zu, %.2f bytes/row)\n",
+            bytes, rows, sum, bound, (double)bytes / (double)(rows ? rows : 1));
+    CHECK(bytes >= sum);
+    CHECK(bytes <= bound);
+    dconn_result_release(r);
+    tsq_close_env(&e);
+}
+
+/* --- 6. formats ---------------------------------------------------------------- */
+
+/* Box-drawing pieces, to keep the expected tables readable. */
+#define BX_H "\xE2\x94\x80"
+#define BX_V "\xE2\x94\x82"
+#define BX_TL "\xE2\x94\x8C"
+#define BX_TM "\xE2\x94\xAC"
+#define BX_TR "\xE2\x94\x90"
+#define BX_ML "\xE2\x94\x9C"
+#define BX_MM "\xE2\x94\xBC"
+#define BX_MR "\xE2\x94\xA4"
+#define BX_BL "\xE2\x94\x94"
+#define BX_BM "\xE2\x94\xB4"
+#define BX_BR "\xE2\x94\x98"
+#define BX_H2 BX_H BX_H
+#define BX_H4 BX_H2 BX_H2
+#define BX_H8 BX_H4 BX_H4
+#define BX_ELL "\xE2\x80\xA6"
+
+static void sqlite_format_box(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c,
+        "CREATE TABLE t(id INTEGER, name TEXT, note TEXT, score REAL);"
+        "INSERT INTO t VALUES (1, 'h\xC3\xA9llo', NULL, 2.5);"
+        "INSERT INTO t VALUES (1234, '\xE4\xB8\xAD', 'x', -10.0);"), DCONN_OK);
+    r = tsq_query(e.c, "SELECT * FROM t ORDER BY id", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    /* numbers right-aligned, text left, NULL shown, "héllo" 5 columns wide, 中 2 */
+    TSQ_CHECK_FORMAT(r, DCONN_FORMAT_BOX,
+        BX_TL BX_H4 BX_H2 BX_TM BX_H4 BX_H2 BX_H BX_TM BX_H4 BX_H2 BX_TM BX_H4 BX_H2 BX_H BX_TR "\n"
+        BX_V " id   " BX_V " name  " BX_V " note " BX_V " score " BX_V "\n"
+        BX_ML BX_H4 BX_H2 BX_MM BX_H4 BX_H2 BX_H BX_MM BX_H4 BX_H2 BX_MM BX_H4 BX_H2 BX_H BX_MR "\n"
+        BX_V "    1 " BX_V " h\xC3\xA9llo " BX_V " NULL " BX_V "   2.5 " BX_V "\n"
+        BX_V " 1234 " BX_V " \xE4\xB8\xAD    " BX_V " x    " BX_V " -10.0 " BX_V "\n"
+        BX_BL BX_H4 BX_H2 BX_BM BX_H4 BX_H2 BX_H BX_BM BX_H4 BX_H2 BX_BM BX_H4 BX_H2 BX_H BX_BR "\n"
+        "(2 rows)\n");
+    dconn_result_release(r);
+
+    /* one row; wide characters; control characters as spaces; a blob */
+    r = tsq_query(e.c, "SELECT '\xE4\xB8\xAD\xE6\x96\x87\xE5\xAD\x97' AS cjk, 'a' || char(9) || 'b' || char(10) || 'c' AS ctl, x'0102' AS b",
+                  NULL, 0, NULL, &err);
+    REQUIRE(r);
+    TSQ_CHECK_FORMAT(r, DCONN_FORMAT_BOX,
+        BX_TL BX_H8 BX_TM BX_H4 BX_H2 BX_H BX_TM BX_H8 BX_H8 BX_TR "\n"
+        BX_V " cjk    " BX_V " ctl   " BX_V " b              " BX_V "\n"
+        BX_ML BX_H8 BX_MM BX_H4 BX_H2 BX_H BX_MM BX_H8 BX_H8 BX_MR "\n"
+        BX_V " \xE4\xB8\xAD\xE6\x96\x87\xE5\xAD\x97 " BX_V " a b c " BX_V " <blob 2 bytes> " BX_V "\n"
+        BX_BL BX_H8 BX_BM BX_H4 BX_H2 BX_H BX_BM BX_H8 BX_H8 BX_BR "\n"
+        "(1 row)\n");
+    dconn_result_release(r);
+    tsq_close_env(&e);
+}
+
+/* Cells wider than 40 columns are cut to 40, the last one "…". */
+static void sqlite_format_box_long_cells(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    dconn_value p[3];
+    char a50[51], a38w[64], want[4096], *s;
+    size_t i;
+    for (i = 0; i < 50; i++) a50[i] = 'a';
+    a50[50] = '\0';
+    /* 38 narrow columns then two wide characters: 42 columns */
+    memset(a38w, 'b', 38);
+    memcpy(a38w + 38, "\xE4\xB8\xAD\xE4\xB8\xAD", 7);
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    p[0] = dconn_text(a50);
+    p[1] = dconn_text(a38w);
+    p[2] = dconn_text("short");
+    r = tsq_query(e.c, "SELECT ? AS x UNION ALL SELECT ? UNION ALL SELECT ?", p, 3, NULL, &err);
+    REQUIRE(r);
+    s = dconn_result_format(r, DCONN_FORMAT_BOX, &err);
+    REQUIRE(s);
+    {
+        char line[512];
+        size_t n = 0;
+        want[0] = '\0';
+        /* rules are 42 "─" wide: 40 columns and the two padding spaces */
+        n = 0; line[0] = '\0';
+        for (i = 0; i < 42; i++) n += (size_t)snprintf(line + n, sizeof line - n, BX_H);
+        snprintf(want, sizeof want, BX_TL "%s" BX_TR "\n" BX_V " x%39s " BX_V "\n" BX_ML "%s" BX_MR "\n"
+                 BX_V " %.39s" BX_ELL " " BX_V "\n"
+                 BX_V " %.38s" BX_ELL "  " BX_V "\n"
+                 BX_V " short%35s " BX_V "\n"
+                 BX_BL "%s" BX_BR "\n(3 rows)\n", line, "", line, a50, a38w, "", line);
+    }
+    CHECK_STR(s, want);
+    dconn_free(s);
+    dconn_result_release(r);
+
+    /* a long column name is cut the same way; the number stays right-aligned */
+    r = tsq_query(e.c, "SELECT 1 AS aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    s = dconn_result_format(r, DCONN_FORMAT_BOX, &err);
+    REQUIRE(s);
+    {
+        char line[512];
+        size_t n = 0;
+        line[0] = '\0';
+        for (i = 0; i < 42; i++) n += (size_t)snprintf(line + n, sizeof line - n, BX_H);
+        snprintf(want, sizeof want, BX_TL "%s" BX_TR "\n" BX_V " %.39s" BX_ELL " " BX_V "\n" BX_ML "%s" BX_MR "\n"
+                 BX_V " %39s1 " BX_V "\n" BX_BL "%s" BX_BR "\n(1 row)\n", line, a50, line, "", line);
+    }
+    CHECK_STR(s, want);
+    dconn_free(s);
+    dconn_result_release(r);
+    tsq_close_env(&e);
+}
+
+static void sqlite_format_csv(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    dconn_value big;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c,
+        "CREATE TABLE t(id INTEGER, \"a,b\" TEXT, note TEXT, score REAL, data BLOB);"
+        "INSERT INTO t VALUES (1, 'plain', 'say \"hi\"', 1.5, x'666f6f');"
+        "INSERT INTO t VALUES (2, 'x,y', 'line1' || char(10) || 'line2', 3.0, x'66');"
+        "INSERT INTO t VALUES (3, '', NULL, -0.25, x'666f');"
+        "INSERT INTO t VALUES (NULL, NULL, NULL, NULL, x'');"), DCONN_OK);
+    big = dconn_real(1e300);   /* bound, not parsed by SQLite (see sqlite_result_get_int_real) */
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (4, 'cr' || char(13) || 'x', 'h\xC3\xA9llo', ?, x'666f6f626172')", &big, 1, NULL, &err), DCONN_OK);
+    r = tsq_query(e.c, "SELECT * FROM t ORDER BY id IS NULL, id", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    TSQ_CHECK_FORMAT(r, DCONN_FORMAT_CSV,
+        "id,\"a,b\",note,score,data\r\n"
+        "1,plain,\"say \"\"hi\"\"\",1.5,Zm9v\r\n"
+        "2,\"x,y\",\"line1\nline2\",3.0,Zg==\r\n"
+        "3,,,-0.25,Zm8=\r\n"
+        "4,\"cr\rx\",h\xC3\xA9llo,1e+300,Zm9vYmFy\r\n"
+        ",,,,\r\n");
+    dconn_result_release(r);
+    /* blob bytes 0..255 in base64 */
+    r = tsq_query(e.c, "SELECT x'000102fdfeff' AS b, x'fbff' AS c", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    TSQ_CHECK_FORMAT(r, DCONN_FORMAT_CSV, "b,c\r\nAAEC/f7/,+/8=\r\n");
+    dconn_result_release(r);
+    tsq_close_env(&e);
+}
+
+/* A NUL byte inside a TEXT value must not cut the CSV text short: the rows
+   after it would be lost (the output is a NUL-terminated string). */
+static void sqlite_format_csv_text_with_nul(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    dconn_value p[1];
+    char *s;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    p[0] = dconn_textn("a\0b", 3);
+    r = tsq_query(e.c, "SELECT 1 AS n, ? AS t UNION ALL SELECT 2, 'after'", p, 1, NULL, &err);
+    REQUIRE(r);
+    s = dconn_result_format(r, DCONN_FORMAT_CSV, &err);
+    REQUIRE(s);
+    CHECK(strncmp(s, "n,t\r\n1,a", 8) == 0);
+    CHECK_CONTAINS(s, "b\r\n2,after\r\n");
+    dconn_free(s);
+    dconn_result_release(r);
+    tsq_close_env(&e);
+}
+
+/* Checks text is valid JSON with Python when it is installed; returns 1
+   when checked, 0 when Python is missing. `rows` is the array length. */
+static int tsq_python_json_ok(const char *json, long rows) {
+    char dir[256], in[300], out[300], cmd[1024], got[64];
+    FILE *f;
+    size_t n;
+    if (system("python3 -c pass >/dev/null 2>&1") != 0) return 0;
+    tsq_tmp_dir(dir, sizeof dir, "json");
+    snprintf(in, sizeof in, "%s/in.json", dir);
+    snprintf(out, sizeof out, "%s/out.txt", dir);
+    tu_write(in, json);
+    remove(out);
+    snprintf(cmd, sizeof cmd,
+             "python3 -c 'import json,sys; d=json.load(open(sys.argv[1], encoding=\"utf-8\")); "
+             "open(sys.argv[2], \"w\").write(\"rows=%%d\" %% len(d))' %s %s 2>&1", in, out);
+    CHECK_EQ_INT(system(cmd), 0);
+    f = fopen(out, "rb");
+    CHECK(f != NULL);
+    if (!f) return 1;
+    n = fread(got, 1, sizeof got - 1, f);
+    got[n] = '\0';
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "rows=%ld", rows);
+    CHECK_STR(got, cmd);
+    tu_rmrf(dir);
+    return 1;
+}
+
+static void sqlite_format_json(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    char *s;
+    const char *want =
+        "[\n"
+        "  {\"id\": 1, \"s\": \"q\\\"b\\\\s/\", \"r\": 1.5, \"z\": null, \"b\": \"Zm9v\"},\n"
+        "  {\"id\": -9223372036854775808, \"s\": \"a\\nb\\tc\\rd\\u0001e\\u001f\\u007f\", \"r\": 3.0, \"z\": null, \"b\": \"\"},\n"
+        "  {\"id\": 3, \"s\": \"h\xC3\xA9llo \xE4\xB8\xAD \xEF\xBF\xBD!\", \"r\": null, \"z\": null, \"b\": \"AAEC/f7/\"},\n"
+        "  {\"id\": 4, \"s\": \"\", \"r\": -0.0, \"z\": null, \"b\": \"+/8=\"}\n"
+        "]\n";
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    r = tsq_query(e.c,
+        "SELECT 1 AS id, 'q\"b\\s/' AS s, 1.5 AS r, NULL AS z, x'666f6f' AS b "
+        "UNION ALL SELECT -9223372036854775808, 'a' || char(10) || 'b' || char(9) || 'c' || char(13) || 'd' || char(1) || 'e' || char(31) || char(127), 3.0, NULL, x'' "
+        "UNION ALL SELECT 3, 'h\xC3\xA9llo \xE4\xB8\xAD ' || CAST(x'ff' AS TEXT) || '!', 1e999, NULL, x'000102fdfeff' "
+        "UNION ALL SELECT 4, '', -0.0, NULL, x'fbff'", NULL, 0, NULL, &err);
+    if (!r) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(r);
+    s = dconn_result_format(r, DCONN_FORMAT_JSON, &err);
+    REQUIRE(s);
+    CHECK_STR(s, want);
+    if (!tsq_python_json_ok(s, 4)) fprintf(stdout, "  (python3 missing: JSON checked by comparison only)\n");
+    dconn_free(s);
+    dconn_result_release(r);
+    tsq_close_env(&e);
+}
+
+/* A driver whose results hold reals SQLite cannot store (NaN). */
+static int tsq_nan_handle;
+static dconn_status tsq_nan_connect(void *ud, const dconn_settings *s, void **handle, dconn_error *err) {
+    (void)ud; (void)s; (void)err;
+    *handle = &tsq_nan_handle;
+    return DCONN_OK;
+}
+static void tsq_nan_disconnect(void *ud, void *handle) { (void)ud; (void)handle; }
+static dconn_status tsq_nan_query(void *ud, void *handle, const char *sql, const dconn_value *params, size_t n,
+                                  dconn_builder *out, dconn_error *err) {
+    dconn_status st;
+    (void)ud; (void)handle; (void)sql; (void)params; (void)n; (void)err;
+    st = dconn_builder_column(out, "x", "REAL");
+    if (!st) st = dconn_builder_real(out, (double)NAN);
+    if (!st) st = dconn_builder_real(out, HUGE_VAL);
+    if (!st) st = dconn_builder_real(out, -HUGE_VAL);
+    if (!st) st = dconn_builder_real(out, 0.1);
+    return st;
+}
+
+static void sqlite_format_nan_and_infinity(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_driver d;
+    dconn_conn *nc;
+    dconn_result *r;
+    char *s;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    memset(&d, 0, sizeof d);
+    d.version = DCONN_DRIVER_VERSION;
+    d.name = "nanmock";
+    d.schemes = "nanmock";
+    d.connect = tsq_nan_connect;
+    d.disconnect = tsq_nan_disconnect;
+    d.query = tsq_nan_query;
+    CHECK_EQ_INT(dconn_register_driver(e.ctx, &d, &err), DCONN_OK);
+    nc = dconn_connect(e.ctx, "nan", "nanmock", NULL, &err);
+    if (!nc) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(nc);
+    r = dconn_query(nc, "values", NULL, &err);
+    REQUIRE(r);
+    s = dconn_result_format(r, DCONN_FORMAT_JSON, &err);
+    CHECK_STR(s, "[\n  {\"x\": null},\n  {\"x\": null},\n  {\"x\": null},\n  {\"x\": 0.1}\n]\n");
+    if (s) tsq_python_json_ok(s, 4);
+    dconn_free(s);
+    TSQ_CHECK_FORMAT(r, DCONN_FORMAT_CSV, "x\r\nNaN\r\nInfinity\r\n-Infinity\r\n0.1\r\n");
+    TSQ_CHECK_FORMAT(r, DCONN_FORMAT_MARKDOWN, "| x |\n| ---: |\n| NaN |\n| Infinity |\n| -Infinity |\n| 0.1 |\n");
+    TSQ_CHECK_FORMAT(r, DCONN_FORMAT_BOX,
+        BX_TL BX_H8 BX_H2 BX_H BX_TR "\n"
+        BX_V " x         " BX_V "\n"
+        BX_ML BX_H8 BX_H2 BX_H BX_MR "\n"
+        BX_V "       NaN " BX_V "\n"
+        BX_V "  Infinity " BX_V "\n"
+        BX_V " -Infinity " BX_V "\n"
+        BX_V "       0.1 " BX_V "\n"
+        BX_BL BX_H8 BX_H2 BX_H BX_BR "\n"
+        "(4 rows)\n");
+    dconn_result_release(r);
+    dconn_release(nc);
+    tsq_close_env(&e);
+}
+
+static void sqlite_format_markdown(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c,
+        "CREATE TABLE t(id INTEGER, name TEXT, score REAL, \"a|b\" TEXT);"
+        "INSERT INTO t VALUES (1, 'a|b', 1.5, 'x');"
+        "INSERT INTO t VALUES (2, 'line1' || char(10) || 'line2', NULL, 'h\xC3\xA9llo');"
+        "INSERT INTO t VALUES (3, NULL, 3.0, '');"), DCONN_OK);
+    r = tsq_query(e.c, "SELECT * FROM t ORDER BY id", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    TSQ_CHECK_FORMAT(r, DCONN_FORMAT_MARKDOWN,
+        "| id | name | score | a\\|b |\n"
+        "| ---: | --- | ---: | --- |\n"
+        "| 1 | a\\|b | 1.5 | x |\n"
+        "| 2 | line1<br>line2 | NULL | h\xC3\xA9llo |\n"
+        "| 3 | NULL | 3.0 |  |\n");
+    dconn_result_release(r);
+    tsq_close_env(&e);
+}
+
+static void sqlite_format_print_and_misuse(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    char dir[256], path[300];
+    int f;
+    tsq_tmp_dir(dir, sizeof dir, "print");
+    snprintf(path, sizeof path, "%s/out.txt", dir);
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    r = tsq_query(e.c, "SELECT 1 AS a, 'x,y' AS b", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    tu_mkdirs_for(path);
+    for (f = 0; f < 4; f++) {
+        FILE *fp = fopen(path, "wb");
+        char *want, got[2048];
+        size_t n;
+        CHECK(fp != NULL);
+        if (!fp) break;
+        CHECK_EQ_INT(dconn_result_print(r, fp, (dconn_format)f, &err), DCONN_OK);
+        fclose(fp);
+        fp = fopen(path, "rb");
+        CHECK(fp != NULL);
+        if (!fp) break;
+        n = fread(got, 1, sizeof got - 1, fp);
+        got[n] = '\0';
+        fclose(fp);
+        want = dconn_result_format(r, (dconn_format)f, &err);
+        CHECK(want != NULL);
+        if (want) CHECK_STR(got, want);
+        dconn_free(want);
+    }
+    {
+        FILE *fp = fopen(path, "rb");
+        char got[64];
+        size_t n = 0;
+        if (fp) { n = fread(got, 1, sizeof got - 1, fp); fclose(fp); }
+        got[n] = '\0';
+        CHECK_STR(got, "| a | b |\n| ---: | --- |\n| 1 | x,y |\n");
+    }
+    /* a bad format value, a NULL file, a NULL result */
+    CHECK(dconn_result_format(r, (dconn_format)99, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK(dconn_result_format(r, (dconn_format)-1, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    {
+        FILE *fp = fopen(path, "wb");
+        CHECK(fp != NULL);
+        if (fp) {
+            CHECK_EQ_INT(dconn_result_print(r, fp, (dconn_format)99, &err), DCONN_EMISUSE);
+            CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+            CHECK_EQ_INT(dconn_result_print(NULL, fp, DCONN_FORMAT_CSV, &err), DCONN_EMISUSE);
+            CHECK_EQ_INT(ftell(fp), 0);
+            fclose(fp);
+        }
+    }
+    CHECK_EQ_INT(dconn_result_print(r, NULL, DCONN_FORMAT_CSV, &err), DCONN_EMISUSE);
+    dconn_result_release(r);
+    tu_rmrf(dir);
+    tsq_close_env(&e);
+}
+
+#undef BX_H
+#undef BX_V
+#undef BX_TL
+#undef BX_TM
+#undef BX_TR
+#undef BX_ML
+#undef BX_MM
+#undef BX_MR
+#undef BX_BL
+#undef BX_BM
+#undef BX_BR
+#undef BX_H2
+#undef BX_H4
+#undef BX_H8
+#undef BX_ELL
+
+/* --- 7. the statement cache ------------------------------------------------------- */
+
+static void sqlite_stmt_cache_rebinds(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    dconn_value p[2];
+    int64_t i, v;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(k INTEGER PRIMARY KEY, v)"), DCONN_OK);
+    for (i = 0; i < 100; i++) {
+        p[0] = dconn_int(i);
+        p[1] = i % 3 == 0 ? dconn_null() : i % 3 == 1 ? dconn_int(i * 10) : dconn_text("t");
+        CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(k, v) VALUES (?, ?)", p, 2, NULL, &err), DCONN_OK);
+        r = tsq_query(e.c, "SELECT ? * 2, typeof(?2)", p, 2, "0", &err);
+        CHECK(r != NULL);
+        if (!r) continue;
+        v = -1;
+        CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_OK);
+        CHECK_EQ_INT(v, i * 2);
+        CHECK_STR(dconn_result_text(r, 0, 1), i % 3 == 0 ? "null" : i % 3 == 1 ? "integer" : "text");
+        dconn_result_release(r);
+    }
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM t"), 100);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM t WHERE v IS NULL"), 34);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT sum(v) FROM t WHERE typeof(v) = 'integer'"), 16170);
+    /* an earlier binding is never reused: leaving one out is an error */
+    p[0] = dconn_named(":a", dconn_int(1));
+    p[1] = dconn_named(":b", dconn_int(2));
+    r = tsq_query(e.c, "SELECT :a + :b", p, 2, "0", &err);
+    CHECK(r != NULL);
+    dconn_result_release(r);
+    CHECK(tsq_query(e.c, "SELECT :a + :b", p, 1, "0", &err) == NULL);
+    CHECK_CONTAINS(err.message, ":b");
+    tsq_close_env(&e);
+}
+
+static void sqlite_stmt_cache_many_statements(void) {
+    tsq_env e;
+    dconn_error err;
+    int round, k;
+    char sql[64];
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    /* 40 distinct texts, more than the 16 kept, in three rounds */
+    for (round = 0; round < 3; round++) {
+        for (k = 0; k < 40; k++) {
+            int kk = round == 1 ? 39 - k : k;
+            dconn_value p = dconn_int(round * 1000);
+            dconn_result *r;
+            int64_t v = -1;
+            snprintf(sql, sizeof sql, "SELECT ? + %d", kk);
+            r = tsq_query(e.c, sql, &p, 1, "0", &err);
+            CHECK(r != NULL);
+            if (!r) { fprintf(stdout, "  %s\n", err.message); continue; }
+            CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_OK);
+            CHECK_EQ_INT(v, round * 1000 + kk);
+            dconn_result_release(r);
+        }
+    }
+    /* a hot statement used between the others keeps working */
+    for (k = 0; k < 40; k++) {
+        snprintf(sql, sizeof sql, "SELECT %d * 3", k);
+        CHECK_EQ_INT(tsq_int(e.c, sql), k * 3);
+        CHECK_EQ_INT(tsq_int(e.c, "SELECT 7"), 7);
+    }
+    tsq_close_env(&e);
+}
+
+static void sqlite_stmt_cache_failure_does_not_poison(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_value p[2];
+    dconn_result *r;
+    int64_t v;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE u(k TEXT UNIQUE)"), DCONN_OK);
+    /* a constraint failure, then the same statement succeeds */
+    p[0] = dconn_text("a");
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO u(k) VALUES (?)", p, 1, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO u(k) VALUES (?)", p, 1, NULL, &err), DCONN_EQUERY);
+    p[0] = dconn_text("b");
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO u(k) VALUES (?)", p, 1, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM u"), 2);
+    /* a runtime error while stepping, then a good run */
+    p[0] = dconn_int(INT64_MIN);
+    CHECK(tsq_query(e.c, "SELECT abs(?)", p, 1, "0", &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "integer overflow");
+    p[0] = dconn_int(-5);
+    r = tsq_query(e.c, "SELECT abs(?)", p, 1, "0", &err);
+    CHECK(r != NULL);
+    if (r) { v = 0; CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_OK); CHECK_EQ_INT(v, 5); }
+    dconn_result_release(r);
+    /* a binding error (too many, unknown name), then a good run */
+    p[0] = dconn_int(1);
+    p[1] = dconn_int(2);
+    CHECK(tsq_query(e.c, "SELECT ? + 1", p, 2, "0", &err) == NULL);
+    p[1] = dconn_named(":nope", dconn_int(2));
+    CHECK(tsq_query(e.c, "SELECT ? + 1", p, 2, "0", &err) == NULL);
+    r = tsq_query(e.c, "SELECT ? + 1", p, 1, "0", &err);
+    CHECK(r != NULL);
+    if (r) { v = 0; CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_OK); CHECK_EQ_INT(v, 2); }
+    dconn_result_release(r);
+    /* a failing write inside a session, then the same text outside */
+    {
+        dconn_session *s = dconn_begin(e.c, &err);
+        CHECK(s != NULL);
+        if (s) {
+            p[0] = dconn_text("a");
+            CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO u(k) VALUES (?)", p, 1, NULL, &err), DCONN_EQUERY);
+            p[0] = dconn_text("c");
+            CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO u(k) VALUES (?)", p, 1, NULL, &err), DCONN_OK);
+            CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+            dconn_session_end(s);
+        }
+    }
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM u"), 3);
+    tsq_close_env(&e);
+}
+
+/* A kept statement whose table changed shape returns the new columns. */
+static void sqlite_stmt_cache_schema_change(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE s(a INTEGER, b TEXT); INSERT INTO s VALUES (1, 'x');"), DCONN_OK);
+    r = tsq_query(e.c, "SELECT * FROM s", NULL, 0, "0", &err);
+    REQUIRE(r);
+    CHECK_EQ_INT(dconn_result_cols(r), 2);
+    dconn_result_release(r);
+    CHECK_EQ_INT(tsq_script(e.c, "ALTER TABLE s ADD COLUMN c TEXT DEFAULT 'new'"), DCONN_OK);
+    r = tsq_query(e.c, "SELECT * FROM s", NULL, 0, "0", &err);
+    REQUIRE(r);
+    CHECK_EQ_INT(dconn_result_cols(r), 3);
+    CHECK_STR(dconn_result_column_name(r, 2), "c");
+    CHECK_STR(dconn_result_text_by_name(r, 0, "c"), "new");
+    dconn_result_release(r);
+    /* and one whose table lost a column */
+    CHECK_EQ_INT(tsq_script(e.c, "ALTER TABLE s DROP COLUMN b"), DCONN_OK);
+    r = tsq_query(e.c, "SELECT * FROM s", NULL, 0, "0", &err);
+    REQUIRE(r);
+    CHECK_EQ_INT(dconn_result_cols(r), 2);
+    CHECK_STR(dconn_result_column_name(r, 1), "c");
+    CHECK_STR(dconn_result_text(r, 0, 1), "new");
+    dconn_result_release(r);
+    tsq_close_env(&e);
+}
+
+/* --- 8. every allocation failing in turn --------------------------------------------- */
+
+#define TSQ_OOM_ROWS "SELECT id, name, score, data FROM t ORDER BY id"
+
+/* The whole run: connect, script, a 3-row query, every format, a session.
+   Returns the step that failed (0 = all done), with its status in *st;
+   `outs` receives the four formats when they succeed. */
+static int tsq_oom_run(dconn_status *st, char **outs) {
+    dconn_options o = tu_options(TU_DIR "/none/secrets.toml");
+    dconn_error err;
+    dconn_ctx *ctx;
+    dconn_conn *c = NULL;
+    dconn_result *r = NULL;
+    dconn_session *s = NULL;
+    int step = 0, f;
+    *st = DCONN_OK;
+    memset(&err, 0, sizeof err);
+    ctx = dconn_open(&o, &err);
+    if (!ctx) { *st = err.code; return 1; }
+    step = 2;
+    {
+        dconn_connect_options co;
+        memset(&co, 0, sizeof co);
+        co.url = "sqlite://";
+        c = dconn_connect(ctx, "mem", "sql", &co, &err);
+        if (!c) { *st = err.code; goto out; }
+    }
+    step = 3;
+    *st = dconn_exec_script(c, "CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, score REAL, data BLOB);"
+                               "INSERT INTO t VALUES (1, 'rex', 1.5, x'0102'), (2, 'h\xC3\xA9llo, \"you\"', NULL, NULL), (3, NULL, -2.0, x'');", &err);
+    if (*st) goto out;
+    step = 4;
+    r = dconn_query(c, TSQ_OOM_ROWS, NULL, &err);
+    if (!r) { *st = err.code; goto out; }
+    if (dconn_result_rows(r) != 3 || dconn_result_cols(r) != 4) { *st = DCONN_EDRIVER; goto out; }
+    for (f = 0; f < 4; f++) {
+        step = 5 + f;
+        outs[f] = dconn_result_format(r, (dconn_format)f, &err);
+        if (!outs[f]) { *st = err.code; goto out; }
+    }
+    step = 9;
+    s = dconn_begin(c, &err);
+    if (!s) { *st = err.code; goto out; }
+    step = 10;
+    *st = dconn_session_exec(s, "INSERT INTO t(name) VALUES ('new')", NULL, 0, NULL, &err);
+    if (*st) goto out;
+    step = 11;
+    *st = dconn_commit(s, &err);
+    if (*st) goto out;
+    dconn_session_end(s);
+    s = NULL;
+    step = 12;
+    {
+        dconn_result *n = tsq_query(c, "SELECT count(*) FROM t", NULL, 0, "0", &err);
+        int64_t v = 0;
+        if (!n) { *st = err.code; goto out; }
+        if (dconn_result_get_int(n, 0, 0, &v) != DCONN_OK || v != 4) *st = DCONN_EDRIVER;
+        dconn_result_release(n);
+        if (*st) goto out;
+    }
+    step = 0;
+out:
+    if (*st && step && err.code != *st && *st != DCONN_ENOMEM) fprintf(stdout, "  oom step %d: %s\n", step, err.message);
+    dconn_session_end(s);
+    dconn_result_release(r);
+    dconn_release(c);
+    dconn_close(ctx);
+    return step;
+}
+
+static void tsq_alloc_failures_body(void) {
+    char *ref[4] = { NULL, NULL, NULL, NULL };
+    dconn_status st;
+    long k, live0 = talloc_live_blocks(), failures = 0;
+    int step, f, done = 0;
+    /* a reference run without failures */
+    step = tsq_oom_run(&st, ref);
+    CHECK_EQ_INT(step, 0);
+    CHECK_EQ_INT(talloc_live_blocks(), live0 + 4);   /* the four formatted strings */
+    for (k = 0; k < 20000 && !done; k++) {
+        char *outs[4] = { NULL, NULL, NULL, NULL };
+        int injected;
+        long live = talloc_live_blocks();
+        talloc_fail_at(k);
+        step = tsq_oom_run(&st, outs);
+        injected = talloc_was_injected();
+        talloc_fail_at(-1);
+        if (step) {
+            failures++;
+            if (st != DCONN_ENOMEM) fprintf(stdout, "  allocation %ld: step %d failed with %d (%s)\n", k, step, (int)st, dconn_status_str(st));
+            CHECK_EQ_INT(st, DCONN_ENOMEM);
+            CHECK(injected);
+        }
+        /* what was produced is complete: never a silently truncated format */
+        for (f = 0; f < 4; f++) {
+            if (outs[f] && ref[f] && strcmp(outs[f], ref[f]) != 0) {
+                fprintf(stdout, "  allocation %ld: format %d differs\n", k, f);
+                CHECK(0);
+            }
+            dconn_free(outs[f]);
+        }
+        if (talloc_live_blocks() != live) {
+            fprintf(stdout, "  allocation %ld (step %d): %ld blocks leaked\n", k, step, talloc_live_blocks() - live);
+            CHECK_EQ_INT(talloc_live_blocks(), live);
+            break;
+        }
+        if (!injected) {
+            CHECK_EQ_INT(step, 0);   /* the loop ends with full success */
+            done = 1;
+        }
+    }
+    CHECK(done);
+    CHECK(failures > 20);
+    fprintf(stdout, "  sqlite_alloc_failures: %ld allocations failed in turn, %ld runs failed cleanly\n", k - 1, failures);
+    for (f = 0; f < 4; f++) dconn_free(ref[f]);
+    CHECK_EQ_INT(talloc_live_blocks(), live0);
+}
+
+/* The loop runs in a child process: a crash on some failing allocation
+   (or a sanitizer stopping at undefined behaviour) then fails this test
+   alone instead of ending the whole run. */
+static void sqlite_alloc_failures(void) {
+    pid_t pid;
+    int status = 0;
+    fflush(stdout);
+    pid = fork();
+    if (pid < 0) { tsq_alloc_failures_body(); return; }   /* no fork: run it here */
+    if (pid == 0) {
+        tsq_alloc_failures_body();
+        fflush(stdout);
+        _exit(dtest_failures ? 1 : 0);
+    }
+    CHECK(waitpid(pid, &status, 0) == pid);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 1) dtest_failures++;   /* the child reported its failed checks */
+    else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char msg[160];
+        if (WIFSIGNALED(status)) snprintf(msg, sizeof msg, "the allocation-failure loop crashed (signal %d)", WTERMSIG(status));
+        else snprintf(msg, sizeof msg, "the allocation-failure loop exited with status %d", WEXITSTATUS(status));
+        dtest_report(__FILE__, __LINE__, msg);
+    }
+}
+
+/* A write through dconn_query (INSERT ... RETURNING) runs every time, is
+   never served from the cache, and drops the connection's cached results. */
+static void sqlite_query_write_not_cached(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    int k;
+    const char *count = "SELECT COUNT(*) FROM w";
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE w(id INTEGER PRIMARY KEY, v INTEGER)"), DCONN_OK);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 0);    /* cached */
+    for (k = 1; k <= 2; k++) {
+        int64_t id = 0;
+        r = dconn_query(e.c, "INSERT INTO w(v) VALUES (7) RETURNING id", NULL, &err);
+        REQUIRE(r);
+        CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &id), DCONN_OK);
+        CHECK_EQ_INT(id, k);
+        dconn_result_release(r);
+    }
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 2);    /* the cached 0 was dropped */
+    tsq_close_env(&e);
+}
+
+/* Positional values fill ? and ?NNN in order, skipping :named parameters. */
+static void sqlite_params_named_and_positional(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_value p[3];
+    dconn_result *r;
+    int64_t v[4] = {0, 0, 0, 0};
+    int i;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    p[0] = dconn_named(":a", dconn_int(1));
+    p[1] = dconn_int(2);
+    p[2] = dconn_int(3);
+    r = tsq_query(e.c, "SELECT :a, ?, :a, ?", p, 3, "0", &err);
+    if (!r) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(r);
+    for (i = 0; i < 4; i++) CHECK_EQ_INT(dconn_result_get_int(r, 0, (size_t)i, &v[i]), DCONN_OK);
+    CHECK_EQ_INT(v[0], 1);
+    CHECK_EQ_INT(v[1], 2);
+    CHECK_EQ_INT(v[2], 1);
+    CHECK_EQ_INT(v[3], 3);
+    dconn_result_release(r);
+    tsq_close_env(&e);
+}
+
+/* last_insert_id describes this statement only, not an earlier insert on
+   the same pooled handle. */
+static void sqlite_exec_last_insert_id_is_this_statements(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_exec_info info;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY, v INTEGER)"), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(v) VALUES (1)", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.last_insert_id, 1);
+    CHECK_EQ_INT(dconn_exec(e.c, "UPDATE t SET v = 2", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 1);
+    CHECK_EQ_INT(info.last_insert_id, 0);
+    tsq_close_env(&e);
+}
+
+/* Markdown right-aligns a numeric column even when its first value is NULL. */
+static void sqlite_markdown_alignment_skips_nulls(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    char *md;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    r = tsq_query(e.c, "SELECT NULL AS n UNION ALL SELECT 5", NULL, 0, "0", &err);
+    REQUIRE(r);
+    md = dconn_result_format(r, DCONN_FORMAT_MARKDOWN, &err);
+    REQUIRE(md);
+    CHECK_STR(md, "| n |\n| ---: |\n| NULL |\n| 5 |\n");
+    dconn_free(md);
+    dconn_result_release(r);
+    tsq_close_env(&e);
+}
+
 static const dtest_case sqlite_tests[] = {
+    {"sqlite_query_write_not_cached", sqlite_query_write_not_cached},
+    {"sqlite_params_named_and_positional", sqlite_params_named_and_positional},
+    {"sqlite_exec_last_insert_id_is_this_statements", sqlite_exec_last_insert_id_is_this_statements},
+    {"sqlite_markdown_alignment_skips_nulls", sqlite_markdown_alignment_skips_nulls},
     {"sqlite_memory_roundtrip", sqlite_memory_roundtrip},
+    {"sqlite_params_positional", sqlite_params_positional},
+    {"sqlite_params_named", sqlite_params_named},
+    {"sqlite_params_types_roundtrip", sqlite_params_types_roundtrip},
+    {"sqlite_params_errors", sqlite_params_errors},
+    {"sqlite_params_never_pasted", sqlite_params_never_pasted},
+    {"sqlite_error_syntax", sqlite_error_syntax},
+    {"sqlite_error_missing_table", sqlite_error_missing_table},
+    {"sqlite_error_constraint_no_retry", sqlite_error_constraint_no_retry},
+    {"sqlite_error_multi_statement", sqlite_error_multi_statement},
+    {"sqlite_error_empty_sql", sqlite_error_empty_sql},
+    {"sqlite_error_long_sql_shortened", sqlite_error_long_sql_shortened},
+    {"sqlite_exec_changes_and_rowid", sqlite_exec_changes_and_rowid},
+    {"sqlite_exec_ddl_reports_no_changes", sqlite_exec_ddl_reports_no_changes},
+    {"sqlite_exec_script_runs_all", sqlite_exec_script_runs_all},
+    {"sqlite_exec_invalidates_cache", sqlite_exec_invalidates_cache},
+    {"sqlite_keep_cache_on_write", sqlite_keep_cache_on_write},
+    {"sqlite_session_isolation_and_commit", sqlite_session_isolation_and_commit},
+    {"sqlite_session_rollback", sqlite_session_rollback},
+    {"sqlite_session_end_rolls_back", sqlite_session_end_rolls_back},
+    {"sqlite_session_failure_rolls_back", sqlite_session_failure_rolls_back},
+    {"sqlite_session_returning_write_invalidates", sqlite_session_returning_write_invalidates},
+    {"sqlite_session_misuse", sqlite_session_misuse},
+    {"sqlite_result_columns", sqlite_result_columns},
+    {"sqlite_result_get_int_real", sqlite_result_get_int_real},
+    {"sqlite_result_get_real_strict_text", sqlite_result_get_real_strict_text},
+    {"sqlite_result_get_int_text_with_nul", sqlite_result_get_int_text_with_nul},
+    {"sqlite_result_retain_release_and_null", sqlite_result_retain_release_and_null},
+    {"sqlite_result_bytes_bounded", sqlite_result_bytes_bounded},
+    {"sqlite_format_box", sqlite_format_box},
+    {"sqlite_format_box_long_cells", sqlite_format_box_long_cells},
+    {"sqlite_format_csv", sqlite_format_csv},
+    {"sqlite_format_csv_text_with_nul", sqlite_format_csv_text_with_nul},
+    {"sqlite_format_json", sqlite_format_json},
+    {"sqlite_format_nan_and_infinity", sqlite_format_nan_and_infinity},
+    {"sqlite_format_markdown", sqlite_format_markdown},
+    {"sqlite_format_print_and_misuse", sqlite_format_print_and_misuse},
+    {"sqlite_stmt_cache_rebinds", sqlite_stmt_cache_rebinds},
+    {"sqlite_stmt_cache_many_statements", sqlite_stmt_cache_many_statements},
+    {"sqlite_stmt_cache_failure_does_not_poison", sqlite_stmt_cache_failure_does_not_poison},
+    {"sqlite_stmt_cache_schema_change", sqlite_stmt_cache_schema_change},
+    {"sqlite_alloc_failures", sqlite_alloc_failures},
 };

@@ -2625,6 +2625,18 @@ DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap) {
 
 /* >>secrets --------------------------------------------------------------------- */
 
+/* A TOML error quotes the offending line: not when the line may hold a secret. */
+static void dconn__err_hide_secret_line(dconn_error *err) {
+    char *nl, *line, *p;
+    size_t n;
+    if (!err || !(nl = strchr(err->message, '\n'))) return;
+    line = nl + 1;
+    p = strchr(line, '\n');
+    n = p ? (size_t)(p - line) : strlen(line);
+    for (p = line; p < line + n; p++)
+        if (dconn__is_secret_key(p, (size_t)(line + n - p))) { *nl = '\0'; return; }
+}
+
 typedef struct dconn__sfile {
     char *path;
     int exists;
@@ -2870,6 +2882,7 @@ static dconn_status dconn__secrets_load(dconn_ctx *ctx, dconn__gen **out, dconn_
             continue;
         }
         doc = dconn__toml_parse_file(ctx->al, f->path, err);
+        if (!doc) dconn__err_hide_secret_line(err);
         if (!doc) { st = err ? err->code : DCONN_ETOML; if (!err) st = DCONN_ETOML; break; }
         g->docs[g->ndocs++] = doc;
         st = dconn__expand_env(&doc->arena, doc->root, err);
@@ -2895,7 +2908,8 @@ static dconn_status dconn__secrets_refresh(dconn_ctx *ctx, int force, dconn_erro
     dconn__gen *g = NULL;
     dconn_status st;
     dconn_error local;
-    if (ctx->secrets_tried && !force) {
+    /* a first load that ran out of memory is tried again: the heap changed, not the files */
+    if (ctx->secrets_tried && !force && (ctx->secrets_loaded || ctx->secrets_error.code != DCONN_ENOMEM)) {
         int64_t now;
         if (ctx->reload_ns < 0) goto done;
         now = dconn__now(ctx);
@@ -3130,6 +3144,7 @@ struct dconn_settings {
     void *opaque;
     dconn_toml_doc *doc;          /* owns root's merged tables */
     struct dconn_settings *next;  /* older versions, kept until the connection closes */
+    char url[512];                /* redacted */
 };
 
 typedef struct dconn__handle {
@@ -3137,6 +3152,7 @@ typedef struct dconn__handle {
     void *h;
     unsigned gen;                 /* the connection generation it was opened for */
     int users;                    /* shared-handle drivers: queries using it */
+    dconn_driver drv;             /* the driver that opened it (a secrets edit may switch drivers) */
 } dconn__handle;
 
 struct dconn_conn {
@@ -3145,6 +3161,8 @@ struct dconn_conn {
     long refs;                    /* under ctx->lock */
     char *name;
     char *type_req, *opt_url, *opt_ttl, *opt_query_ttl;
+    char **aliases;               /* other names it was handed out under (same settings) */
+    size_t naliases, aliascap;
     dconn_toml_doc *code_doc;     /* dconn_connect_options.settings, parsed */
     void *opaque;
     /* what the name resolves to; replaced when its secrets change (under ctx->lock) */
@@ -3154,7 +3172,6 @@ struct dconn_conn {
     dconn__atomic uid;            /* the cache's key for this connection and settings */
     int64_t ttl_ns, query_ttl_ns;
     int has_query_ttl;
-    char url[512];                /* redacted */
     /* the handle pool */
     dconn__mutex lock;
     dconn__cond cv;
@@ -3318,7 +3335,6 @@ typedef struct dconn__res {
     char *identity;
     int64_t ttl_ns, query_ttl_ns;
     int has_query_ttl;
-    char url[512];
 } dconn__res;
 
 static void dconn__settings_free(const dconn_allocator *al, dconn_settings *s) {
@@ -3350,7 +3366,8 @@ static dconn_status dconn__url_from_parts(dconn_ctx *ctx, const char *name, dcon
     if (!dialect) dconn__buf_puts(&missing, "dialect");
     if (!is_sqlite && !host) dconn__buf_puts(&missing, missing.len ? ", host" : "host");
     if (!db) dconn__buf_puts(&missing, missing.len ? ", database" : "database");
-    if (missing.len) {
+    if (!dialect || (!is_sqlite && !host) || !db) {
+        if (missing.failed) { dconn__buf_free(&missing); return dconn__err_nomem(err, "reporting missing connection settings"); }
         dconn__buf_printf(&b, "connection \"%s\": no url, and the parts to build one are missing: %s (SQLite needs dialect and database; other databases also need host). Searched: ",
                           name, missing.p);
         dconn__files_searched(ctx, &b);
@@ -3423,12 +3440,13 @@ static dconn_status dconn__resolve(dconn_ctx *ctx, const char *name, const char 
     r->settings = s;
     a = &s->doc->arena;
     root = s->doc->root;
-    /* precedence, lowest first: the secrets section, then code */
-    if ((section && !dconn__merge(a, root, section)) || (code_doc && !dconn__merge(a, root, code_doc->root))) goto nomem;
+    /* precedence, lowest first: the secrets section, options.url, options.settings */
+    if (section && !dconn__merge(a, root, section)) goto nomem;
     if (opt_url) {
         dconn_toml_value *v = dconn__new_string(a, opt_url, strlen(opt_url), "(code)");
         if (!v || !dconn__table_set(a, root, "url", 3, v)) goto nomem;
     }
+    if (code_doc && !dconn__merge(a, root, code_doc->root)) goto nomem;
     /* compatibility: create_engine_kwargs.connect_args, below a plain connect_args */
     tv = dconn_toml_get(root, "create_engine_kwargs.connect_args");
     if (tv && tv->type == DCONN_TOML_TABLE) {
@@ -3516,11 +3534,13 @@ static dconn_status dconn__resolve(dconn_ctx *ctx, const char *name, const char 
         else st = dconn__ttl_from_value(dconn_toml_get(root, "query_ttl"), &r->query_ttl_ns, err);
         if (st) goto fail;
     }
-    dconn_url_redact(dconn_toml_string(dconn_toml_get(root, "url"), ""), r->url, sizeof r->url);
+    dconn_url_redact(dconn_toml_string(dconn_toml_get(root, "url"), ""), s->url, sizeof s->url);
     /* identity: the driver and every merged setting (opaque pointers excluded) */
     dconn__buf_puts(&b, drv->name);
     dconn__buf_puts(&b, "\n");
     dconn__canon(&b, root);
+    /* durations passed in code are not settings, yet they make a different connection */
+    dconn__buf_printf(&b, "\nttl=%lld query_ttl=%lld", (long long)r->ttl_ns, r->has_query_ttl ? (long long)r->query_ttl_ns : -2LL);
     if (b.failed) goto nomem;
     r->identity = b.p;
     s->root = root;
@@ -3534,13 +3554,16 @@ fail:
     return st;
 }
 
+DCONN_API const char *dconn_conn_url(const dconn_conn *c);
+
 /* Prefixes err's message with the connection's name and redacted URL. */
 static dconn_status dconn__err_conn(dconn_conn *c, dconn_error *err, dconn_status code, const char *what) {
     char msg[DCONN_ERROR_MESSAGE_SIZE];
+    const char *url = dconn_conn_url(c);
     if (!err) return code;
     dconn__copy_str(msg, sizeof msg, err->message[0] ? err->message : dconn_status_str(code));
     dconn__err_set(err, code, "connection \"%s\"%s%s%s: %s%s%s", c->name,
-             c->url[0] ? " (" : "", c->url, c->url[0] ? ")" : "", what ? what : "", what ? ": " : "", msg);
+             url[0] ? " (" : "", url, url[0] ? ")" : "", what ? what : "", what ? ": " : "", msg);
     return code;
 }
 
@@ -3548,7 +3571,7 @@ static dconn_status dconn__err_conn(dconn_conn *c, dconn_error *err, dconn_statu
 static void dconn__handles_close(dconn_conn *c, dconn__handle *h) {
     while (h) {
         dconn__handle *next = h->next;
-        c->drv.disconnect(c->drv.user_data, h->h);
+        h->drv.disconnect(h->drv.user_data, h->h);
         dconn__free(c->ctx->al, h);
         h = next;
     }
@@ -3575,12 +3598,14 @@ static dconn__handle *dconn__conn_new_gen_locked(dconn_conn *c) {
 static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handle **out, dconn_error *err) {
     dconn__handle *to_close = NULL, *h;
     dconn_settings *s;
+    dconn_driver drv;
     unsigned gen;
     dconn_status st;
-    int shared = c->drv.shared_handles && !exclusive;
+    int shared;
     dconn__lock(&c->lock);
     if (c->ttl_ns > 0 && dconn__now(c->ctx) - c->born >= c->ttl_ns) to_close = dconn__conn_new_gen_locked(c);
     for (;;) {
+        shared = c->drv.shared_handles && !exclusive;   /* read under the lock: a reload may switch drivers */
         if (shared && c->shared) { c->shared->users++; *out = c->shared; dconn__unlock(&c->lock); dconn__handles_close(c, to_close); return DCONN_OK; }
         if (!shared && c->idle) {
             h = c->idle;
@@ -3598,6 +3623,7 @@ static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handl
     else if (!c->drv.shared_handles) c->open++;
     gen = c->gen;
     s = c->settings;
+    drv = c->drv;
     dconn__unlock(&c->lock);
     dconn__handles_close(c, to_close);
     h = (dconn__handle *)dconn__malloc(c->ctx->al, sizeof *h);
@@ -3605,8 +3631,9 @@ static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handl
     else {
         memset(h, 0, sizeof *h);
         h->gen = gen;
+        h->drv = drv;
         dconn__err_clear(err);
-        st = c->drv.connect(c->drv.user_data, s, &h->h, err);
+        st = drv.connect(drv.user_data, s, &h->h, err);
         if (st) { dconn__free(c->ctx->al, h); h = NULL; }
     }
     dconn__lock(&c->lock);
@@ -3614,7 +3641,7 @@ static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handl
         c->connecting = 0;
         if (h && gen == c->gen) { c->shared = h; h->users = 1; }
         else if (h) h->users = 1;   /* the connection was reset meanwhile: this one closes after use */
-    } else if (!h && !c->drv.shared_handles && gen == c->gen) {
+    } else if (!h && !drv.shared_handles && gen == c->gen) {
         c->open--;
     }
     dconn__cond_broadcast(&c->cv);
@@ -3629,11 +3656,11 @@ static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handl
 static void dconn__handle_put(dconn_conn *c, dconn__handle *h, int exclusive, int broken) {
     int close_it = 0;
     dconn__lock(&c->lock);
-    if (c->drv.shared_handles && !exclusive) {
+    if (h->drv.shared_handles && !exclusive) {
         h->users--;
         if (broken && c->shared == h) c->shared = NULL;
         if (!h->users && c->shared != h) close_it = 1;
-    } else if (c->drv.shared_handles) {
+    } else if (h->drv.shared_handles) {
         close_it = 1;   /* a session's private handle */
     } else if (broken || h->gen != c->gen) {
         if (h->gen == c->gen) c->open--;
@@ -3663,7 +3690,6 @@ static void dconn__conn_adopt(dconn_conn *c, dconn__res *r) {
     c->ttl_ns = r->ttl_ns;
     c->query_ttl_ns = r->query_ttl_ns;
     c->has_query_ttl = r->has_query_ttl;
-    memcpy(c->url, r->url, sizeof c->url);
     old = dconn__conn_new_gen_locked(c);
     dconn__unlock(&c->lock);
     dconn__atomic_add(&c->uid, (long)(++c->ctx->next_uid - old_uid));
@@ -3682,6 +3708,29 @@ static void dconn__conns_secrets_changed(dconn_ctx *ctx) {
             dconn__log(ctx, DCONN_LOG_WARN, "after the secrets changed, connection \"%s\" keeps its old settings: %s", c->name, e.message);
             continue;
         }
+        if (strcmp(r.identity, c->identity) != 0 && c->naliases) {
+            /* shared by several names: it moves only while they all agree */
+            size_t i;
+            int agree = 1;
+            for (i = 0; i < c->naliases; i++) {
+                dconn__res ra;
+                if (dconn__resolve(ctx, c->aliases[i], c->type_req, c->code_doc, c->opt_url, c->opt_ttl, c->opt_query_ttl, c->opaque, &ra, &e)) {
+                    agree = 0;
+                    break;
+                }
+                agree = strcmp(ra.identity, r.identity) == 0;
+                dconn__free(ctx->al, ra.identity);
+                dconn__settings_free(ctx->al, ra.settings);
+                if (!agree) break;
+            }
+            if (!agree) {
+                dconn__log(ctx, DCONN_LOG_WARN, "connection \"%s\" is shared with \"%s\", whose settings now differ: it keeps its old "
+                           "settings (connect again by name for the new ones)", c->name, c->aliases[i]);
+                dconn__free(ctx->al, r.identity);
+                dconn__settings_free(ctx->al, r.settings);
+                continue;
+            }
+        }
         if (strcmp(r.identity, c->identity) == 0) {
             dconn__free(ctx->al, r.identity);
             dconn__settings_free(ctx->al, r.settings);
@@ -3690,6 +3739,19 @@ static void dconn__conns_secrets_changed(dconn_ctx *ctx) {
         dconn__log(ctx, DCONN_LOG_INFO, "connection \"%s\": settings changed in the secrets; reconnecting", c->name);
         dconn__conn_adopt(c, &r);
     }
+}
+
+/* Records another name the connection is handed out under (ctx->lock held). */
+static int dconn__conn_add_alias(dconn_conn *c, const char *name) {
+    size_t i;
+    char *copy;
+    if (strcmp(c->name, name) == 0) return 1;
+    for (i = 0; i < c->naliases; i++) if (strcmp(c->aliases[i], name) == 0) return 1;
+    if (!dconn__grow(c->ctx->al, (void **)&c->aliases, &c->aliascap, c->naliases + 1, sizeof *c->aliases)) return 0;
+    copy = dconn__strdup_al(c->ctx->al, name);
+    if (!copy) return 0;
+    c->aliases[c->naliases++] = copy;
+    return 1;
 }
 
 static void dconn__conn_free(dconn_conn *c) {
@@ -3706,6 +3768,8 @@ static void dconn__conn_free(dconn_conn *c) {
     dconn__free(al, c->opt_url);
     dconn__free(al, c->opt_ttl);
     dconn__free(al, c->opt_query_ttl);
+    while (c->naliases) dconn__free(al, c->aliases[--c->naliases]);
+    dconn__free(al, c->aliases);
     dconn__mutex_destroy(&c->lock);
     dconn__cond_destroy(&c->cv);
     dconn__free(al, c);
@@ -3737,7 +3801,7 @@ DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char
     if (options && options->settings) {
         size_t n = strlen(options->settings);
         code_doc = dconn__toml_parse(ctx->al, options->settings, n, "(connect options)", err);
-        if (!code_doc) return NULL;
+        if (!code_doc) { dconn__err_hide_secret_line(err); return NULL; }
     }
     dconn__lock(&ctx->lock);
     st = dconn__secrets_refresh(ctx, 0, err);
@@ -3746,11 +3810,13 @@ DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char
     if (st) { dconn__unlock(&ctx->lock); dconn_toml_free(code_doc); return NULL; }
     for (c = ctx->conns; c; c = c->next) {
         if (strcmp(c->identity, r.identity) == 0 && c->opaque == (options ? options->opaque : NULL)) {
-            c->refs++;
+            int ok = dconn__conn_add_alias(c, name);
+            if (ok) c->refs++;
             dconn__unlock(&ctx->lock);
             dconn__free(ctx->al, r.identity);
             dconn__settings_free(ctx->al, r.settings);
             dconn_toml_free(code_doc);
+            if (!ok) { dconn__err_nomem(err, "connecting"); return NULL; }
             return c;
         }
     }
@@ -3785,7 +3851,6 @@ DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char
     c->ttl_ns = r.ttl_ns;
     c->query_ttl_ns = r.query_ttl_ns;
     c->has_query_ttl = r.has_query_ttl;
-    memcpy(c->url, r.url, sizeof c->url);
     c->born = dconn__now(ctx);
     /* open the first handle now, so a bad path or host fails here */
     st = dconn__handle_get(c, 0, &h, err);
@@ -3841,8 +3906,8 @@ DCONN_API dconn_status dconn_ping(dconn_conn *c, dconn_error *err) {
     if (!c) return dconn__err_set(err, DCONN_EMISUSE, "dconn_ping: conn is NULL");
     st = dconn__handle_get(c, 0, &h, err);
     if (st) return dconn__err_conn(c, err, st, "cannot connect");
-    if (c->drv.ping) {
-        st = c->drv.ping(c->drv.user_data, h->h, err);
+    if (h->drv.ping) {
+        st = h->drv.ping(h->drv.user_data, h->h, err);
         if (st) dconn__err_conn(c, err, st, "health check failed");
     }
     dconn__handle_put(c, h, 0, st != DCONN_OK);
@@ -3851,7 +3916,16 @@ DCONN_API dconn_status dconn_ping(dconn_conn *c, dconn_error *err) {
 
 DCONN_API const char *dconn_conn_name(const dconn_conn *c) { return c ? c->name : NULL; }
 DCONN_API const char *dconn_conn_type(const dconn_conn *c) { return c ? c->drv.name : NULL; }
-DCONN_API const char *dconn_conn_url(const dconn_conn *c) { return c ? c->url : NULL; }
+/* The current settings' url: a reload swaps settings under c->lock; old ones live until close. */
+DCONN_API const char *dconn_conn_url(const dconn_conn *c) {
+    dconn_conn *m = (dconn_conn *)c;
+    const char *url;
+    if (!c) return NULL;
+    dconn__lock(&m->lock);
+    url = m->settings->url;
+    dconn__unlock(&m->lock);
+    return url;
+}
 
 /* >>result ------------------------------------------------------------------------ */
 
@@ -3874,7 +3948,8 @@ struct dconn_result {
     dconn__stripe *stripes;
     dconn__brlock *lock;
     dconn__atomic stale;
-    const dconn_allocator *al;
+    const dconn_allocator *al;    /* &alloc, or NULL for the DCONN_MALLOC family */
+    dconn_allocator alloc;        /* a copy: a result may outlive its context */
     size_t rows, cols;
     unsigned char *types;
     dconn__cell *cells;
@@ -3999,6 +4074,7 @@ static dconn_result *dconn__builder_finish(dconn_builder *b, dconn_error *err) {
     r = (dconn_result *)dconn__malloc(al, sizeof *r + 2 * (b->ncols + 1) * sizeof(char *));
     if (!r) { dconn__err_nomem(err, "building a result"); dconn__builder_discard(b); return NULL; }
     *r = *b->r;
+    if (al) { r->alloc = *al; r->al = &r->alloc; }
     r->refs = 1;
     r->stale = 0;
     r->cols = b->ncols;
@@ -4071,7 +4147,8 @@ static void dconn__result_hold_locked(dconn_result *r) {
    for the stripes it simply stays unstriped. */
 static void dconn__result_adopt_locked(dconn_result *r, dconn__brlock *lock) {
     dconn__atomic_add(&r->refs, 1);
-    r->stripes = (dconn__stripe *)dconn__malloc(r->al, DCONN__STRIPES * sizeof *r->stripes);
+    /* a result kept a second time (served stale) still has its stripes, folded */
+    if (!r->stripes) r->stripes = (dconn__stripe *)dconn__malloc(r->al, DCONN__STRIPES * sizeof *r->stripes);
     if (!r->stripes) return;
     memset(r->stripes, 0, DCONN__STRIPES * sizeof *r->stripes);
     r->lock = lock;
@@ -4862,27 +4939,29 @@ typedef struct dconn__op {
     int wrote;                    /* the driver said the query changed data */
 } dconn__op;
 
-static dconn_status dconn__op_run(dconn_conn *c, void *handle, dconn__op *op, dconn_error *err) {
+static dconn_status dconn__op_run(dconn_conn *c, dconn__handle *hd, dconn__op *op, dconn_error *err) {
+    const dconn_driver *d = &hd->drv;
+    void *handle = hd->h;
     dconn_status st;
     dconn__err_clear(err);
     if (op->kind == 'E') {
-        if (!c->drv.exec) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", c->drv.name);
-        return c->drv.exec(c->drv.user_data, handle, op->sql, op->params, op->n, op->info, err);
+        if (!d->exec) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", d->name);
+        return d->exec(d->user_data, handle, op->sql, op->params, op->n, op->info, err);
     }
     if (op->kind == 'S') {
-        if (!c->drv.exec_script) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run scripts (it has no exec_script)", c->drv.name);
-        return c->drv.exec_script(c->drv.user_data, handle, op->sql, err);
+        if (!d->exec_script) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run scripts (it has no exec_script)", d->name);
+        return d->exec_script(d->user_data, handle, op->sql, err);
     }
     {
         dconn_result tmp;
         dconn_builder b;
         dconn__builder_init(&b, &tmp, c->ctx->al);
         if (op->kind == 'R') {
-            if (!c->drv.read) { dconn__builder_discard(&b); return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot read sources (it has no read); use dconn_query", c->drv.name); }
-            st = c->drv.read(c->drv.user_data, handle, op->sql, &b, err);
+            if (!d->read) { dconn__builder_discard(&b); return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot read sources (it has no read); use dconn_query", d->name); }
+            st = d->read(d->user_data, handle, op->sql, &b, err);
         } else {
-            if (!c->drv.query) { dconn__builder_discard(&b); return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run queries (it has no query); use dconn_read", c->drv.name); }
-            st = c->drv.query(c->drv.user_data, handle, op->sql, op->params, op->n, &b, err);
+            if (!d->query) { dconn__builder_discard(&b); return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run queries (it has no query); use dconn_read", d->name); }
+            st = d->query(d->user_data, handle, op->sql, op->params, op->n, &b, err);
         }
         op->wrote |= b.wrote;
         if (st) {
@@ -4901,13 +4980,14 @@ static dconn_status dconn__op_run(dconn_conn *c, void *handle, dconn__op *op, dc
 static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dconn_error *err) {
     char msg[DCONN_ERROR_MESSAGE_SIZE], sqlx[256], what[64];
     dconn_status code;
+    const char *url = dconn_conn_url(c);
     if (!err) return DCONN_EQUERY;
     code = err->code ? err->code : DCONN_EQUERY;
     dconn__copy_str(msg, sizeof msg, err->message);
     snprintf(what, sizeof what, "%s failed%s", op->kind == 'R' ? "read" : op->kind == 'Q' ? "query" : op->kind == 'S' ? "script" : "write",
              attempts > 1 ? " after" : "");
     if (attempts > 1) snprintf(what + strlen(what), sizeof what - strlen(what), " %d attempts", attempts);
-    if (attempts > 1 && code == DCONN_EQUERY) code = DCONN_ETRANSIENT;
+    if (attempts > 1) code = DCONN_ETRANSIENT;   /* only transient errors are retried */
     dconn__sql_excerpt(op->sql, sqlx, sizeof sqlx);
     if (op->kind != 'R' && err->sql_offset >= 0 && (size_t)err->sql_offset < strlen(sqlx) && strlen(sqlx) == strlen(op->sql)) {
         char caret[220];
@@ -4918,10 +4998,10 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
         caret[col] = '^';
         caret[col + 1] = '\0';
         dconn__err_set(err, code, "connection \"%s\"%s%s%s: %s: %s\n  SQL: %s\n       %s", c->name,
-                 c->url[0] ? " (" : "", c->url, c->url[0] ? ")" : "", what, msg, sqlx, caret);
+                 url[0] ? " (" : "", url, url[0] ? ")" : "", what, msg, sqlx, caret);
     } else {
         dconn__err_set(err, code, "connection \"%s\"%s%s%s: %s: %s\n  %s: %s", c->name,
-                 c->url[0] ? " (" : "", c->url, c->url[0] ? ")" : "", what, msg, op->kind == 'R' ? "source" : "SQL", sqlx);
+                 url[0] ? " (" : "", url, url[0] ? ")" : "", what, msg, op->kind == 'R' ? "source" : "SQL", sqlx);
     }
     err->code = code;
     return code;
@@ -4931,25 +5011,30 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
    again with a fresh one after a backoff, up to retry_attempts. */
 static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
     dconn_ctx *ctx = c->ctx;
-    dconn__handle *h = NULL, *broken = NULL;
+    dconn__handle *h;
+    dconn_error local;
     int attempt;
     dconn_status st = DCONN_OK;
+    if (!err) { err = &local; dconn__err_clear(err); }   /* is_transient needs the error, even when the caller does not */
     for (attempt = 1;; attempt++) {
         int transient;
+        h = NULL;
         st = dconn__handle_get(c, 0, &h, err);
-        if (broken) { dconn__handle_put(c, broken, 0, 1); broken = NULL; }
         if (!st) {
-            st = dconn__op_run(c, h->h, op, err);
+            st = dconn__op_run(c, h, op, err);
             if (!st) { dconn__handle_put(c, h, 0, 0); return DCONN_OK; }
         }
-        transient = st != DCONN_EMISUSE && st != DCONN_ENOMEM && err && c->drv.is_transient && c->drv.is_transient(c->drv.user_data, err);
-        if (!transient || attempt >= ctx->retry_attempts) {
-            if (h && !st) h = NULL;
-            if (h) dconn__handle_put(c, h, 0, transient);
-            return dconn__err_op(c, op, transient ? attempt : 1, err);
+        {
+            /* the driver that opened the handle judges its error */
+            dconn_driver d;
+            if (h) d = h->drv;
+            else { dconn__lock(&c->lock); d = c->drv; dconn__unlock(&c->lock); }
+            transient = st != DCONN_EMISUSE && st != DCONN_ENOMEM && d.is_transient && d.is_transient(d.user_data, err);
         }
-        broken = h;
-        h = NULL;
+        /* close a broken handle before anything else: kept while waiting for a new
+           one it could hold the pool's last slot, and a shared one would come back */
+        if (h) dconn__handle_put(c, h, 0, transient);
+        if (!transient || attempt >= ctx->retry_attempts) return dconn__err_op(c, op, transient ? attempt : 1, err);
         {
             int64_t wait = ctx->retry_backoff_ns << (attempt - 1 < 20 ? attempt - 1 : 20);
             uint64_t r;
@@ -4959,7 +5044,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
             dconn__unlock(&ctx->lock);
             wait = wait / 2 + (int64_t)(r % (uint64_t)(wait > 0 ? wait : 1));   /* jitter: 0.5x to 1.5x */
             dconn__log(ctx, DCONN_LOG_WARN, "connection \"%s\": transient error, retrying (attempt %d of %d): %s",
-                       c->name, attempt + 1, ctx->retry_attempts, err ? err->message : "");
+                       c->name, attempt + 1, ctx->retry_attempts, err->message);
             ctx->sleep(wait, ctx->sleep_user_data);
         }
     }
@@ -4984,6 +5069,7 @@ static dconn_result *dconn__fetch(dconn_conn *c, char kind, const char *sql, con
     uint64_t uid, h;
     dconn__centry *e;
     dconn_result *stale = NULL;
+    int served_stale = 0;
     dconn__op op;
     dconn_status st;
     dconn__err_clear(err);
@@ -4999,7 +5085,9 @@ static dconn_result *dconn__fetch(dconn_conn *c, char kind, const char *sql, con
     if (o && o->ttl) {
         if (dconn_ttl_parse(o->ttl, &ttl, err)) return NULL;
     } else {
+        dconn__lock(&c->lock);
         ttl = c->has_query_ttl ? c->query_ttl_ns : ctx->default_ttl_ns;
+        dconn__unlock(&c->lock);
     }
     now = dconn__now(ctx);
     if (ctx->reload_ns >= 0) dconn__maybe_reload(ctx, now);
@@ -5045,6 +5133,7 @@ static dconn_result *dconn__fetch(dconn_conn *c, char kind, const char *sql, con
         /* the query failed: every waiter gets its error */
         st = e->status;
         if (err && e->error) *err = *e->error;
+        else if (err) dconn__err_set(err, st, "connection \"%s\": %s failed: %s", c->name, kind == 'R' ? "read" : "query", dconn_status_str(st));
         if (!e->waiters) dconn__centry_free(ctx->al, e);
         dconn__cache_unlock(cache);
         if (!err) return NULL;
@@ -5078,6 +5167,7 @@ static dconn_result *dconn__fetch(dconn_conn *c, char kind, const char *sql, con
         dconn__atomic_add(&stale->stale, 1 - dconn__atomic_load(&stale->stale));
         op.result = stale;
         stale = NULL;
+        served_stale = 1;
         st = DCONN_OK;
         dconn__err_clear(err);
     }
@@ -5114,8 +5204,9 @@ static dconn_result *dconn__fetch(dconn_conn *c, char kind, const char *sql, con
             }
         }
     }
-    if (op.wrote || e->doomed || dconn_result_is_stale(op.result) || (int64_t)dconn_result_bytes(op.result) > cache->max_bytes) {
-        /* written meanwhile, stale, or too big to keep: hand it out, do not keep it */
+    if (op.wrote || e->doomed || (int64_t)dconn_result_bytes(op.result) > cache->max_bytes) {
+        /* written meanwhile, or too big to keep: hand it out, do not keep it (a
+           result served stale is kept, already expired: see served_stale) */
         e->doomed = 1;
         dconn__hash_unlink(cache, e);
         e->detached = 1;
@@ -5123,7 +5214,9 @@ static dconn_result *dconn__fetch(dconn_conn *c, char kind, const char *sql, con
         if (!e->waiters) dconn__centry_free(ctx->al, e);
     } else {
         dconn__result_adopt_locked(op.result, &cache->rw);
-        e->expires = ttl < 0 ? INT64_MAX : now + ttl;
+        /* a stale result stays, already expired: the next call tries to refresh
+           again and, while the source is down, still has it to fall back on */
+        e->expires = served_stale ? now : ttl < 0 ? INT64_MAX : now + ttl;
         dconn__lru_front(cache, e);
         cache->entries++;
         cache->bytes += dconn_result_bytes(op.result);
@@ -5180,8 +5273,8 @@ static dconn_status dconn__session_begin_tx(dconn_session *s, dconn_error *err) 
     dconn_conn *c = s->conn;
     dconn_status st;
     if (s->in_tx) return DCONN_OK;
-    if (!c->drv.begin) return dconn__err_set(err, DCONN_EMISUSE, "connection \"%s\": the %s driver has no transactions (no begin)", c->name, c->drv.name);
-    st = c->drv.begin(c->drv.user_data, s->h->h, err);
+    if (!s->h->drv.begin) return dconn__err_set(err, DCONN_EMISUSE, "connection \"%s\": the %s driver has no transactions (no begin)", c->name, s->h->drv.name);
+    st = s->h->drv.begin(s->h->drv.user_data, s->h->h, err);
     if (st) return dconn__err_conn(c, err, st, "begin failed");
     s->in_tx = 1;
     return DCONN_OK;
@@ -5220,9 +5313,9 @@ DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, con
     op.params = params;
     op.n = n;
     op.info = info;
-    st = dconn__op_run(s->conn, s->h->h, &op, err);
+    st = dconn__op_run(s->conn, s->h, &op, err);
     if (st) {
-        if (s->conn->drv.is_transient && err && s->conn->drv.is_transient(s->conn->drv.user_data, err)) s->broken = 1;
+        if (s->h->drv.is_transient && err && s->h->drv.is_transient(s->h->drv.user_data, err)) s->broken = 1;
         return dconn__err_op(s->conn, &op, 1, err);
     }
     s->wrote = 1;
@@ -5241,7 +5334,7 @@ DCONN_API dconn_result *dconn_session_query(dconn_session *s, const char *sql, c
     op.sql = sql;
     op.params = params;
     op.n = n;
-    st = dconn__op_run(s->conn, s->h->h, &op, err);
+    st = dconn__op_run(s->conn, s->h, &op, err);
     if (st) { dconn__err_op(s->conn, &op, 1, err); return NULL; }
     if (op.wrote) s->wrote = 1;   /* INSERT ... RETURNING: the commit drops the cached results */
     return op.result;
@@ -5254,11 +5347,11 @@ DCONN_API dconn_status dconn_commit(dconn_session *s, dconn_error *err) {
     if (!s) return dconn__err_set(err, DCONN_EMISUSE, "dconn_commit: session is NULL");
     c = s->conn;
     if (!s->in_tx) return DCONN_OK;
-    st = c->drv.commit ? c->drv.commit(c->drv.user_data, s->h->h, err) : DCONN_OK;
+    st = s->h->drv.commit ? s->h->drv.commit(s->h->drv.user_data, s->h->h, err) : DCONN_OK;
     s->in_tx = 0;
     if (st) {
         /* a failed commit leaves nothing applied: roll back whatever is open */
-        if (c->drv.rollback) c->drv.rollback(c->drv.user_data, s->h->h, NULL);
+        if (s->h->drv.rollback) s->h->drv.rollback(s->h->drv.user_data, s->h->h, NULL);
         return dconn__err_conn(c, err, st, "commit failed, the session's writes were rolled back");
     }
     if (s->wrote && !c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
@@ -5272,7 +5365,7 @@ DCONN_API dconn_status dconn_rollback(dconn_session *s, dconn_error *err) {
     dconn__err_clear(err);
     if (!s) return dconn__err_set(err, DCONN_EMISUSE, "dconn_rollback: session is NULL");
     c = s->conn;
-    if (s->in_tx && c->drv.rollback) st = c->drv.rollback(c->drv.user_data, s->h->h, err);
+    if (s->in_tx && s->h->drv.rollback) st = s->h->drv.rollback(s->h->drv.user_data, s->h->h, err);
     s->in_tx = 0;
     s->wrote = 0;
     if (st) { s->broken = 1; return dconn__err_conn(c, err, st, "rollback failed"); }

@@ -1,5 +1,276 @@
 /* Connections: names, types, settings precedence, identity, ttl, reset,
    the handle pool and threads. */
+#include <pthread.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* hidden by -std=c99 */
+int setenv(const char *name, const char *value, int overwrite);
+int unsetenv(const char *name);
+
+/* ---------------------------------------------------------------------------
+   A mock driver: counts connects and disconnects, records the settings it
+   was given, and answers every query with the id of the handle that ran it.
+   -------------------------------------------------------------------------- */
+
+typedef struct cm_handle { int id; const void *owner; } cm_handle;   /* owner: the driver's user_data */
+
+#define CM_TRANSIENT 555            /* native code the mock calls transient */
+#define CM_MAX_PROBES 16
+
+static pthread_mutex_t cm_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cm_cv = PTHREAD_COND_INITIALIZER;
+static struct {
+    int connects, disconnects, queries, next_id;
+    int fail_connects;              /* connects left to refuse */
+    int dead_id;                    /* queries on this handle fail (transient) */
+    int transient_queries;          /* the next N queries fail (transient) */
+    int barrier, inside;            /* queries wait until `barrier` are inside... */
+    int barrier_fails;              /* ...and then fail (transient) */
+    int connect_delay_ms;
+    int foreign;                    /* handles given to a driver that did not open them */
+    const char *probe[CM_MAX_PROBES];   /* settings paths recorded at each connect */
+    char seen[2048];                /* "path=value;" per probe, at the last connect */
+    char seen_name[256];
+    void *seen_opaque;
+} cm;
+
+static void cm_reset(void) {
+    pthread_mutex_lock(&cm_lock);
+    memset(&cm, 0, sizeof cm);
+    pthread_mutex_unlock(&cm_lock);
+}
+
+static int cm_get(int *field) {
+    int v;
+    pthread_mutex_lock(&cm_lock);
+    v = *field;
+    pthread_mutex_unlock(&cm_lock);
+    return v;
+}
+
+static void cm_abstime(struct timespec *ts, int ms) {
+    struct timeval tv;
+    int64_t ns;
+    gettimeofday(&tv, NULL);
+    ns = (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000 + (int64_t)ms * 1000000;
+    ts->tv_sec = (time_t)(ns / 1000000000);
+    ts->tv_nsec = (long)(ns % 1000000000);
+}
+
+/* A real sleep (nanosleep is hidden by -std=c99). */
+static void cm_sleep_ms(int ms) {
+    pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t c = PTHREAD_COND_INITIALIZER;
+    struct timespec ts;
+    cm_abstime(&ts, ms);
+    pthread_mutex_lock(&m);
+    while (pthread_cond_timedwait(&c, &m, &ts) == 0) {}
+    pthread_mutex_unlock(&m);
+}
+
+static double cm_seconds(void) {
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+static dconn_status cm_fail(dconn_error *err, dconn_status code, int native, const char *msg) {
+    if (err) {
+        err->code = code;
+        err->native_code = native;
+        snprintf(err->message, sizeof err->message, "%s", msg);
+    }
+    return code;
+}
+
+static void cm_describe(char *out, size_t cap, const dconn_toml_value *v) {
+    switch (dconn_toml_type_of(v)) {
+        case DCONN_TOML_NONE: snprintf(out, cap, "(none)"); break;
+        case DCONN_TOML_STRING: snprintf(out, cap, "%s", dconn_toml_string(v, "")); break;
+        case DCONN_TOML_INTEGER: snprintf(out, cap, "%lld", (long long)dconn_toml_int(v, 0)); break;
+        case DCONN_TOML_FLOAT: snprintf(out, cap, "%g", dconn_toml_float(v, 0)); break;
+        case DCONN_TOML_BOOL: snprintf(out, cap, "%s", dconn_toml_bool(v, 0) ? "true" : "false"); break;
+        default: snprintf(out, cap, "(%s)", dconn_toml_type_name(dconn_toml_type_of(v))); break;
+    }
+}
+
+static dconn_status cm_connect(void *ud, const dconn_settings *s, void **handle, dconn_error *err) {
+    cm_handle *h;
+    int i, delay;
+    (void)ud;
+    pthread_mutex_lock(&cm_lock);
+    cm.seen[0] = '\0';
+    for (i = 0; i < CM_MAX_PROBES && cm.probe[i]; i++) {
+        char val[512];
+        size_t n = strlen(cm.seen);
+        cm_describe(val, sizeof val, dconn_settings_get(s, cm.probe[i]));
+        snprintf(cm.seen + n, sizeof cm.seen - n, "%s=%s;", cm.probe[i], val);
+    }
+    snprintf(cm.seen_name, sizeof cm.seen_name, "%s", dconn_settings_name(s) ? dconn_settings_name(s) : "(null)");
+    cm.seen_opaque = dconn_settings_opaque(s);
+    delay = cm.connect_delay_ms;
+    if (cm.fail_connects > 0) {
+        cm.fail_connects--;
+        pthread_mutex_unlock(&cm_lock);
+        return cm_fail(err, DCONN_EDRIVER, 0, "mock refused the connection");
+    }
+    pthread_mutex_unlock(&cm_lock);
+    if (delay) cm_sleep_ms(delay);
+    h = (cm_handle *)malloc(sizeof *h);
+    if (!h) return cm_fail(err, DCONN_ENOMEM, 0, "mock: no memory");
+    pthread_mutex_lock(&cm_lock);
+    cm.connects++;
+    h->id = ++cm.next_id;
+    h->owner = ud;
+    pthread_mutex_unlock(&cm_lock);
+    *handle = h;
+    return DCONN_OK;
+}
+
+static void cm_disconnect(void *ud, void *handle) {
+    pthread_mutex_lock(&cm_lock);
+    if (((cm_handle *)handle)->owner != ud) cm.foreign++;
+    cm.disconnects++;
+    pthread_mutex_unlock(&cm_lock);
+    free(handle);
+}
+
+static dconn_status cm_query(void *ud, void *handle, const char *sql, const dconn_value *params, size_t n,
+                             dconn_builder *out, dconn_error *err) {
+    cm_handle *h = (cm_handle *)handle;
+    dconn_status st;
+    int met = 0;
+    (void)sql; (void)params; (void)n;
+    pthread_mutex_lock(&cm_lock);
+    cm.queries++;
+    if (h->owner != ud) cm.foreign++;
+    if (cm.barrier > 0) {
+        struct timespec ts;
+        cm_abstime(&ts, 3000);
+        met = cm.barrier_fails;
+        if (++cm.inside >= cm.barrier) { cm.barrier = 0; pthread_cond_broadcast(&cm_cv); }
+        while (cm.barrier > 0) if (pthread_cond_timedwait(&cm_cv, &cm_lock, &ts) != 0) break;
+    }
+    if (met) {
+        pthread_mutex_unlock(&cm_lock);
+        return cm_fail(err, DCONN_EQUERY, CM_TRANSIENT, "mock: connection lost");
+    }
+    if (h->id == cm.dead_id || cm.transient_queries > 0) {
+        if (h->id != cm.dead_id) cm.transient_queries--;
+        pthread_mutex_unlock(&cm_lock);
+        return cm_fail(err, DCONN_EQUERY, CM_TRANSIENT, "mock: connection lost");
+    }
+    pthread_mutex_unlock(&cm_lock);
+    st = dconn_builder_column(out, "handle", "INTEGER");
+    if (!st) st = dconn_builder_int(out, h->id);
+    return st;
+}
+
+static dconn_status cm_exec(void *ud, void *handle, const char *sql, const dconn_value *params, size_t n,
+                            dconn_exec_info *info, dconn_error *err) {
+    (void)ud; (void)handle; (void)sql; (void)params; (void)n; (void)err;
+    if (info) info->changes = 1;
+    return DCONN_OK;
+}
+
+static dconn_status cm_ok(void *ud, void *handle, dconn_error *err) { (void)ud; (void)handle; (void)err; return DCONN_OK; }
+static int cm_is_transient(void *ud, const dconn_error *err) { (void)ud; return err->native_code == CM_TRANSIENT; }
+
+static dconn_status cm_register_ud(dconn_ctx *ctx, const char *name, const char *schemes, int sql, int shared, void *ud) {
+    dconn_driver d;
+    dconn_error err;
+    dconn_status st;
+    memset(&d, 0, sizeof d);
+    d.version = DCONN_DRIVER_VERSION;
+    d.name = name;
+    d.schemes = schemes;
+    d.sql = sql;
+    d.shared_handles = shared;
+    d.connect = cm_connect;
+    d.disconnect = cm_disconnect;
+    d.query = cm_query;
+    d.exec = cm_exec;
+    d.begin = cm_ok;
+    d.commit = cm_ok;
+    d.rollback = cm_ok;
+    d.ping = cm_ok;
+    d.is_transient = cm_is_transient;
+    d.user_data = ud;
+    st = dconn_register_driver(ctx, &d, &err);
+    if (st) fprintf(stdout, "  cm_register: %s\n", err.message);
+    return st;
+}
+
+static dconn_status cm_register(dconn_ctx *ctx, const char *name, const char *schemes, int sql, int shared) {
+    return cm_register_ud(ctx, name, schemes, sql, shared, NULL);
+}
+
+/* A context reading `secrets` (NULL: no file) with the mock registered
+   as "mock" (schemes mock, mockdb; an SQL driver; pooled handles). */
+static dconn_ctx *cm_open(const char *secrets_path, const char *secrets) {
+    dconn_ctx *ctx;
+    cm_reset();
+    if (secrets) tu_write(secrets_path, secrets);
+    ctx = tu_open(secrets_path);
+    if (ctx && cm_register(ctx, "mock", "mock,mockdb", 1, 0)) { dconn_close(ctx); return NULL; }
+    return ctx;
+}
+
+/* The handle a query runs on (uncached), or -1 with the error printed. */
+static int64_t cm_query_handle(dconn_conn *c) {
+    dconn_query_options qo;
+    dconn_error err;
+    dconn_result *r;
+    int64_t id = -1;
+    memset(&qo, 0, sizeof qo);
+    qo.ttl = "0";
+    r = dconn_query(c, "SELECT handle", &qo, &err);
+    if (!r) { fprintf(stdout, "  query failed: %s\n", err.message); return -1; }
+    if (dconn_result_get_int(r, 0, 0, &id)) id = -1;
+    dconn_result_release(r);
+    return id;
+}
+
+/* One integer from an SQL query (uncached), or -1. */
+static int64_t cs_int(dconn_conn *c, const char *sql) {
+    dconn_query_options qo;
+    dconn_error err;
+    dconn_result *r;
+    int64_t v = -1;
+    memset(&qo, 0, sizeof qo);
+    qo.ttl = "0";
+    r = dconn_query(c, sql, &qo, &err);
+    if (!r) { fprintf(stdout, "  query %s failed: %s\n", sql, err.message); return -1; }
+    if (dconn_result_rows(r) != 1 || dconn_result_get_int(r, 0, 0, &v)) v = -1;
+    dconn_result_release(r);
+    return v;
+}
+
+/* One text cell from an SQL query (uncached), copied to `out`. */
+static const char *cs_text(dconn_conn *c, const char *sql, char *out, size_t cap) {
+    dconn_query_options qo;
+    dconn_error err;
+    dconn_result *r;
+    memset(&qo, 0, sizeof qo);
+    qo.ttl = "0";
+    snprintf(out, cap, "(failed)");
+    r = dconn_query(c, sql, &qo, &err);
+    if (!r) { fprintf(stdout, "  query %s failed: %s\n", sql, err.message); return out; }
+    if (dconn_result_rows(r) == 1 && dconn_result_text(r, 0, 0)) snprintf(out, cap, "%s", dconn_result_text(r, 0, 0));
+    dconn_result_release(r);
+    return out;
+}
+
+static int cs_exists(const char *path) {
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+/* ---------------------------------------------------------------------------
+   1. Names
+   -------------------------------------------------------------------------- */
 
 static void conn_unknown_name_lists_files(void) {
     dconn_error err;
@@ -8,9 +279,2106 @@ static void conn_unknown_name_lists_files(void) {
     CHECK(dconn_connect(ctx, "nope", NULL, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_ENOTFOUND);
     CHECK_CONTAINS(err.message, TU_DIR "/none/secrets.toml (missing)");
+    CHECK_CONTAINS(err.message, "No [connections.*] sections were found");
     dconn_close(ctx);
+}
+
+#define CN_DIR TU_DIR "/conn-names"
+
+static void conn_unknown_name_lists_every_file_and_connection(void) {
+    dconn_error err;
+    dconn_ctx *ctx;
+    tu_write(CN_DIR "/b.toml", "[connections.alpha]\nurl = \"sqlite://\"\n\n[connections.beta]\ntype = \"sqlite\"\n");
+    ctx = tu_open(CN_DIR "/a.toml:" CN_DIR "/b.toml");
+    REQUIRE(ctx);
+    CHECK(dconn_connect(ctx, "nope", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ENOTFOUND);
+    CHECK_STR(err.message, "no connection named \"nope\": there is no [connections.nope] section in the secrets files. "
+                           "Searched: " CN_DIR "/a.toml (missing), " CN_DIR "/b.toml (read). Connections found: alpha, beta");
+    /* a name that only looks like a type key is still looked up */
+    CHECK(dconn_connect(ctx, "sql", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ENOTFOUND);
+    CHECK_CONTAINS(err.message, "no connection named \"sql\"");
+    CHECK_CONTAINS(err.message, "Connections found: alpha, beta");
+    dconn_close(ctx);
+    tu_rmrf(CN_DIR);
+}
+
+static void conn_bad_arguments(void) {
+    dconn_error err;
+    dconn_ctx *ctx = tu_open(TU_DIR "/none/secrets.toml");
+    REQUIRE(ctx);
+    CHECK(dconn_connect(NULL, "x", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "ctx is NULL");
+    CHECK(dconn_connect(ctx, NULL, NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "name is empty");
+    CHECK(dconn_connect(ctx, "", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "name is empty");
+    CHECK(dconn_connect(ctx, "env:", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_STR(err.message, "dconn_connect: \"env:\" needs a variable name, as in \"env:DB_CONN\"");
+    /* NULL err is allowed everywhere */
+    CHECK(dconn_connect(ctx, "", NULL, NULL, NULL) == NULL);
+    CHECK(dconn_connect(NULL, "x", NULL, NULL, NULL) == NULL);
+    dconn_release(NULL);
+    CHECK_EQ_INT(dconn_reset(NULL, &err), DCONN_EMISUSE);
+    CHECK(dconn_conn_name(NULL) == NULL);
+    CHECK(dconn_conn_type(NULL) == NULL);
+    CHECK(dconn_conn_url(NULL) == NULL);
+    dconn_close(ctx);
+    dconn_close(NULL);
+}
+
+static void conn_huge_name_is_a_clean_error(void) {
+    dconn_error err;
+    dconn_ctx *ctx = tu_open(TU_DIR "/none/secrets.toml");
+    size_t n = (size_t)1 << 20;
+    char *name = (char *)malloc(n + 1);
+    REQUIRE(ctx);
+    REQUIRE(name);
+    memset(name, 'n', n);
+    name[n] = '\0';
+    CHECK(dconn_connect(ctx, name, NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_STR(err.message, "dconn_connect: the connection name is longer than 200 bytes");
+    CHECK(strlen(err.message) < sizeof err.message);
+    /* a name of 1 MB read from the environment */
+    CHECK_EQ_INT(setenv("DCONN_TEST_HUGE_NAME", name, 1), 0);
+    CHECK(dconn_connect(ctx, "env:DCONN_TEST_HUGE_NAME", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_STR(err.message, "connection name from DCONN_TEST_HUGE_NAME is longer than 255 bytes");
+    unsetenv("DCONN_TEST_HUGE_NAME");
+    /* a type of 1 MB */
+    CHECK(dconn_connect(ctx, "x", name, NULL, &err) == NULL);
+    CHECK(err.code != DCONN_OK);
+    CHECK(strlen(err.message) < sizeof err.message);
+    free(name);
+    dconn_close(ctx);
+}
+
+static void conn_env_name(void) {
+    dconn_error err;
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    ctx = cm_open(CN_DIR "/env/secrets.toml", "[connections.from_env]\ntype = \"mock\"\nwho = \"env\"\n");
+    REQUIRE(ctx);
+    cm.probe[0] = "who";
+    unsetenv("DCONN_TEST_CONN_NAME");
+    CHECK(dconn_connect(ctx, "env:DCONN_TEST_CONN_NAME", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_STR(err.message, "connection name \"env:DCONN_TEST_CONN_NAME\": environment variable DCONN_TEST_CONN_NAME is not set; "
+                           "set it to the name of a [connections.NAME] section, e.g. DCONN_TEST_CONN_NAME=local");
+    /* set but empty counts as unset */
+    CHECK_EQ_INT(setenv("DCONN_TEST_CONN_NAME", "", 1), 0);
+    CHECK(dconn_connect(ctx, "env:DCONN_TEST_CONN_NAME", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_CONTAINS(err.message, "environment variable DCONN_TEST_CONN_NAME is not set");
+    CHECK_EQ_INT(setenv("DCONN_TEST_CONN_NAME", "from_env", 1), 0);
+    c = dconn_connect(ctx, "env:DCONN_TEST_CONN_NAME", NULL, NULL, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK_STR(dconn_conn_name(c), "from_env");
+    CHECK_STR(dconn_conn_type(c), "mock");
+    CHECK_STR(cm.seen, "who=env;");
+    CHECK_STR(cm.seen_name, "from_env");
+    /* the environment name and the plain name are the same connection */
+    CHECK(dconn_connect(ctx, "from_env", NULL, NULL, &err) == c);
+    CHECK_EQ_INT(cm.connects, 1);
+    /* a variable naming a missing section: not found, under the resolved name */
+    CHECK_EQ_INT(setenv("DCONN_TEST_CONN_NAME", "elsewhere", 1), 0);
+    CHECK(dconn_connect(ctx, "env:DCONN_TEST_CONN_NAME", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ENOTFOUND);
+    CHECK_CONTAINS(err.message, "no connection named \"elsewhere\"");
+    CHECK_CONTAINS(err.message, "Connections found: from_env");
+    unsetenv("DCONN_TEST_CONN_NAME");
+    dconn_release(c);
+    dconn_release(c);
+    CHECK_EQ_INT(cm.disconnects, 1);
+    dconn_close(ctx);
+    tu_rmrf(CN_DIR);
+}
+
+static void conn_section_must_be_a_table(void) {
+    dconn_error err;
+    dconn_ctx *ctx = cm_open(CN_DIR "/tbl/secrets.toml", "[connections]\nflat = \"sqlite://\"\n");
+    REQUIRE(ctx);
+    CHECK(dconn_connect(ctx, "flat", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_STR(err.message, CN_DIR "/tbl/secrets.toml:2: connections.flat must be a table ([connections.flat]), not a string");
+    dconn_close(ctx);
+    tu_rmrf(CN_DIR);
+}
+
+/* ---------------------------------------------------------------------------
+   2. Type resolution
+   -------------------------------------------------------------------------- */
+
+#define CT_DIR TU_DIR "/conn-types"
+
+static void conn_type_resolution_order(void) {
+    dconn_error err;
+    dconn_conn *c;
+    dconn_ctx *ctx = cm_open(CT_DIR "/secrets.toml",
+        "[connections.sqlite]\n"            /* a name that is a type beats the type key */
+        "type = \"mock\"\n"
+        "url = \"sqlite://\"\n"
+        "\n[connections.by_key]\n"          /* the type key beats the url */
+        "type = \"mock\"\n"
+        "url = \"sqlite://\"\n"
+        "\n[connections.by_scheme]\n"
+        "url = \"mockdb://host/db\"\n"
+        "\n[connections.by_dialect]\n"
+        "dialect = \"mock\"\n"
+        "host = \"h\"\n"
+        "database = \"d\"\n"
+        "\n[connections.sqlite_url]\n"
+        "url = \"sqlite://\"\n");
+    REQUIRE(ctx);
+    /* the explicit type beats everything */
+    c = dconn_connect(ctx, "sqlite", "mock", NULL, &err);
+    REQUIRE(c);
+    CHECK_STR(dconn_conn_type(c), "mock");
+    CHECK_STR(dconn_conn_name(c), "sqlite");
+    CHECK_EQ_INT(cm.connects, 1);
+    dconn_release(c);
+    /* a name that is a registered type beats the section's type key */
+    c = dconn_connect(ctx, "sqlite", NULL, NULL, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK_STR(dconn_conn_type(c), "sqlite");
+    CHECK_EQ_INT(cm.connects, 1);
+    dconn_release(c);
+    /* the type key beats the url's scheme */
+    c = dconn_connect(ctx, "by_key", NULL, NULL, &err);
+    REQUIRE(c);
+    CHECK_STR(dconn_conn_type(c), "mock");
+    dconn_release(c);
+    /* the url's scheme, matched against the schemes a driver lists */
+    c = dconn_connect(ctx, "by_scheme", NULL, NULL, &err);
+    REQUIRE(c);
+    CHECK_STR(dconn_conn_type(c), "mock");
+    CHECK_STR(dconn_conn_url(c), "mockdb://host/db");
+    dconn_release(c);
+    c = dconn_connect(ctx, "by_dialect", NULL, NULL, &err);
+    REQUIRE(c);
+    CHECK_STR(dconn_conn_type(c), "mock");
+    CHECK_STR(dconn_conn_url(c), "mock://h/d");
+    dconn_release(c);
+    c = dconn_connect(ctx, "sqlite_url", NULL, NULL, &err);
+    REQUIRE(c);
+    CHECK_STR(dconn_conn_type(c), "sqlite");
+    dconn_release(c);
+    /* explicit "sql" picks the driver from the scheme */
+    c = dconn_connect(ctx, "by_scheme", "sql", NULL, &err);
+    REQUIRE(c);
+    CHECK_STR(dconn_conn_type(c), "mock");
+    dconn_release(c);
+    /* a type may be one of a driver's schemes */
+    c = dconn_connect(ctx, "by_key", "mockdb", NULL, &err);
+    REQUIRE(c);
+    CHECK_STR(dconn_conn_type(c), "mock");
+    dconn_release(c);
+    CHECK_EQ_INT(cm.connects, cm.disconnects);
+    dconn_close(ctx);
+    tu_rmrf(CT_DIR);
+}
+
+static void conn_type_errors(void) {
+    dconn_error err;
+    dconn_ctx *ctx = cm_open(CT_DIR "/e/secrets.toml",
+        "[connections.untyped]\n"
+        "host = \"h\"\n"
+        "\n[connections.unknown]\n"
+        "type = \"nosuch\"\n"
+        "\n[connections.pg]\n"
+        "url = \"postgresql://me:hunter2@db.example.com/app\"\n"
+        "\n[connections.notaurl]\n"
+        "url = \"just some text\"\n");
+    REQUIRE(ctx);
+    CHECK(dconn_connect(ctx, "untyped", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_STR(err.message, "connection \"untyped\": cannot tell its type: pass a type to dconn_connect, or add type = \"...\" "
+                           "or a url to [connections.untyped]. Registered types: sql, sqlite, mock");
+    CHECK(dconn_connect(ctx, "unknown", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EDRIVER);
+    CHECK_STR(err.message, "connection \"unknown\": unknown type \"nosuch\" (from the type key). Registered types: sql, sqlite, mock");
+    CHECK(dconn_connect(ctx, "untyped", "other", NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EDRIVER);
+    CHECK_STR(err.message, "connection \"untyped\": unknown type \"other\" (from the type argument). Registered types: sql, sqlite, mock");
+    CHECK(dconn_connect(ctx, "pg", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EDRIVER);
+    CHECK_STR(err.message, "connection \"pg\": no driver registered for \"postgresql\" (from its url). "
+                           "Registered types: sql, sqlite, mock; register one with dconn_register_driver");
+    CHECK_NOT_CONTAINS(err.message, "hunter2");
+    CHECK(dconn_connect(ctx, "notaurl", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_STR(err.message, "connection \"notaurl\": url (" CT_DIR "/e/secrets.toml:11) is not a URL: "
+                           "write it as dialect://user:password@host:port/database");
+    CHECK_EQ_INT(cm.connects, 0);
+    dconn_close(ctx);
+    tu_rmrf(CT_DIR);
+}
+
+static void conn_mock_driver_found_by_type_and_scheme(void) {
+    dconn_error err;
+    dconn_conn *c;
+    char names[256];
+    dconn_ctx *ctx = cm_open(CT_DIR "/m/secrets.toml",
+        "[connections.m1]\ntype = \"mock\"\n"
+        "\n[connections.m2]\nurl = \"mock://x\"\n"
+        "\n[connections.pg]\nurl = \"postgresql://me:pw@h/db\"\n");
+    REQUIRE(ctx);
+    dconn_driver_names(ctx, names, sizeof names);
+    CHECK_STR(names, "sql, sqlite, mock");
+    c = dconn_connect(ctx, "m1", NULL, NULL, &err);
+    REQUIRE(c);
+    CHECK_STR(dconn_conn_type(c), "mock");
+    CHECK_STR(dconn_conn_url(c), "");
+    CHECK_EQ_INT(cm_query_handle(c), 1);
+    dconn_release(c);
+    c = dconn_connect(ctx, "m2", NULL, NULL, &err);
+    REQUIRE(c);
+    CHECK_STR(dconn_conn_type(c), "mock");
+    dconn_release(c);
+    /* a driver registered for a scheme later makes that url work */
+    REQUIRE(cm_register(ctx, "pgmock", "postgresql,postgres", 1, 0) == DCONN_OK);
+    dconn_driver_names(ctx, names, sizeof names);
+    CHECK_STR(names, "sql, sqlite, mock, pgmock");
+    c = dconn_connect(ctx, "pg", NULL, NULL, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK_STR(dconn_conn_type(c), "pgmock");
+    CHECK_STR(dconn_conn_url(c), "postgresql://me:***@h/db");
+    dconn_release(c);
+    /* a driver that is not an SQL driver needs no section at all */
+    REQUIRE(cm_register(ctx, "folder", "folder", 0, 0) == DCONN_OK);
+    c = dconn_connect(ctx, "folder", NULL, NULL, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK_STR(dconn_conn_type(c), "folder");
+    CHECK_STR(dconn_conn_name(c), "folder");
+    dconn_release(c);
+    /* a driver named in code needs no section either... */
+    c = dconn_connect(ctx, "anything", "mock", NULL, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK_STR(dconn_conn_type(c), "mock");
+    dconn_release(c);
+    /* ...but a name the secrets do not know, with no type, does */
+    CHECK(dconn_connect(ctx, "anything", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ENOTFOUND);
+    CHECK_CONTAINS(err.message, "Connections found: m1, m2, pg");
+    CHECK_EQ_INT(cm.connects, cm.disconnects);
+    dconn_close(ctx);
+    tu_rmrf(CT_DIR);
+}
+
+static void conn_unknown_name_default_search_list(void) {
+    dconn_error err;
+    dconn_options o;
+    dconn_ctx *ctx;
+    char saved[1024];
+    const char *env = getenv("DCONN_SECRETS");
+    int had = env != NULL;
+    if (had) snprintf(saved, sizeof saved, "%s", env);
+    unsetenv("DCONN_SECRETS");
+    tu_write(CN_DIR "/proj/.streamlit/secrets.toml", "[connections.found_here]\nurl = \"sqlite://\"\n");
+    memset(&o, 0, sizeof o);
+    o.home_dir = CN_DIR "/home";
+    o.project_dir = CN_DIR "/proj";
+    o.reload_interval = "0";
+    ctx = dconn_open(&o, &err);
+    REQUIRE(ctx);
+    CHECK(dconn_connect(ctx, "nope", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ENOTFOUND);
+    CHECK_STR(err.message, "no connection named \"nope\": there is no [connections.nope] section in the secrets files. Searched: "
+                           CN_DIR "/home/.streamlit/secrets.toml (missing), " CN_DIR "/home/.dconn/secrets.toml (missing), "
+                           CN_DIR "/proj/.streamlit/secrets.toml (read), " CN_DIR "/proj/.dconn/secrets.toml (missing). "
+                           "Connections found: found_here");
+    dconn_close(ctx);
+    if (had) setenv("DCONN_SECRETS", saved, 1);
+    tu_rmrf(CN_DIR);
+}
+
+static dconn_status cm_query_other(void *ud, void *handle, const char *sql, const dconn_value *params, size_t n,
+                                   dconn_builder *out, dconn_error *err) {
+    dconn_status st;
+    (void)ud; (void)handle; (void)sql; (void)params; (void)n; (void)err;
+    st = dconn_builder_column(out, "other", NULL);
+    if (!st) st = dconn_builder_int(out, -7);
+    return st;
+}
+
+static void conn_register_driver_rules(void) {
+    dconn_error err;
+    dconn_driver d;
+    dconn_conn *c1, *c2;
+    dconn_connect_options co;
+    char names[16];
+    dconn_ctx *ctx = cm_open(CT_DIR "/r/secrets.toml", "[connections.db]\ntype = \"mock\"\n");
+    REQUIRE(ctx);
+    memset(&d, 0, sizeof d);
+    CHECK_EQ_INT(dconn_register_driver(NULL, &d, &err), DCONN_EMISUSE);
+    CHECK_EQ_INT(dconn_register_driver(ctx, NULL, &err), DCONN_EMISUSE);
+    CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_EMISUSE);
+    CHECK_STR(err.message, "dconn_register_driver: set version = DCONN_DRIVER_VERSION");
+    d.version = DCONN_DRIVER_VERSION;
+    CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_EMISUSE);
+    CHECK_STR(err.message, "dconn_register_driver: the driver needs a name");
+    d.name = "half";
+    d.connect = cm_connect;
+    d.query = cm_query;
+    CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_EMISUSE);
+    CHECK_STR(err.message, "dconn_register_driver: driver \"half\" needs connect, disconnect, and query or read");
+    d.disconnect = cm_disconnect;
+    d.query = NULL;
+    CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_EMISUSE);
+    /* nothing half-registered */
+    dconn_driver_names(ctx, names, sizeof names);
+    CHECK_STR(names, "sql, sqlite, mo");        /* cut to the buffer */
+    /* a second "mock" replaces the first for new connections only */
+    c1 = dconn_connect(ctx, "db", NULL, NULL, &err);
+    REQUIRE(c1);
+    memset(&d, 0, sizeof d);
+    d.version = DCONN_DRIVER_VERSION;
+    d.name = "mock";
+    d.connect = cm_connect;
+    d.disconnect = cm_disconnect;
+    d.query = cm_query_other;
+    CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_OK);
+    memset(&co, 0, sizeof co);
+    co.settings = "variant = 2";
+    c2 = dconn_connect(ctx, "db", NULL, &co, &err);
+    REQUIRE(c2);
+    CHECK(c1 != c2);
+    CHECK_EQ_INT(cm_query_handle(c1), 1);
+    CHECK_EQ_INT(cm_query_handle(c2), -7);
+    {
+        char all[64];
+        dconn_driver_names(ctx, all, sizeof all);
+        CHECK_STR(all, "sql, sqlite, mock");
+    }
+    dconn_release(c1);
+    dconn_release(c2);
+    CHECK_EQ_INT(cm.connects, 2);
+    CHECK_EQ_INT(cm.disconnects, 2);
+    dconn_close(ctx);
+    tu_rmrf(CT_DIR);
+}
+
+/* ---------------------------------------------------------------------------
+   3. Settings precedence
+   -------------------------------------------------------------------------- */
+
+#define CP_DIR TU_DIR "/conn-prec"
+
+static void conn_settings_precedence(void) {
+    dconn_error err;
+    dconn_conn *c;
+    dconn_connect_options co;
+    int token = 7;
+    dconn_ctx *ctx = cm_open(CP_DIR "/secrets.toml",
+        "[connections.prec]\n"
+        "type = \"mock\"\n"
+        "url = \"mock://secrets\"\n"
+        "host = \"secrets-host\"\n"
+        "database = \"secrets-db\"\n"
+        "port = 1111\n"
+        "[connections.prec.connect_args]\n"
+        "a = \"secrets-a\"\n"
+        "b = \"secrets-b\"\n");
+    REQUIRE(ctx);
+    cm.probe[0] = "url";
+    cm.probe[1] = "host";
+    cm.probe[2] = "database";
+    cm.probe[3] = "port";
+    cm.probe[4] = "connect_args.a";
+    cm.probe[5] = "connect_args.b";
+    cm.probe[6] = "connect_args.c";
+    cm.probe[7] = "extra";
+    /* the section alone */
+    c = dconn_connect(ctx, "prec", NULL, NULL, &err);
+    REQUIRE(c);
+    CHECK_STR(cm.seen, "url=mock://secrets;host=secrets-host;database=secrets-db;port=1111;connect_args.a=secrets-a;"
+                       "connect_args.b=secrets-b;connect_args.c=(none);extra=(none);");
+    CHECK_STR(cm.seen_name, "prec");
+    CHECK(cm.seen_opaque == NULL);
+    dconn_release(c);
+    /* options.url over the section; options.settings over both, key by key */
+    memset(&co, 0, sizeof co);
+    co.url = "mock://code-url";
+    co.settings = "database = 'code-db'\nport = 2222\nextra = true\n[connect_args]\nb = 'code-b'\nc = 3\n";
+    co.opaque = &token;
+    c = dconn_connect(ctx, "prec", NULL, &co, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK_STR(cm.seen, "url=mock://code-url;host=secrets-host;database=code-db;port=2222;connect_args.a=secrets-a;"
+                       "connect_args.b=code-b;connect_args.c=3;extra=true;");
+    CHECK(cm.seen_opaque == &token);
+    CHECK_STR(cm.seen_name, "prec");
+    CHECK_STR(dconn_conn_url(c), "mock://code-url");
+    dconn_release(c);
+    /* no section at all: options in code are enough */
+    memset(&co, 0, sizeof co);
+    co.settings = "host = 'only-code'";
+    c = dconn_connect(ctx, "codeonly", "mock", &co, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK_STR(cm.seen, "url=(none);host=only-code;database=(none);port=(none);connect_args.a=(none);"
+                       "connect_args.b=(none);connect_args.c=(none);extra=(none);");
+    CHECK_STR(cm.seen_name, "codeonly");
+    dconn_release(c);
+    /* a bad settings snippet is a TOML error naming where */
+    co.settings = "host = ";
+    CHECK(dconn_connect(ctx, "prec", NULL, &co, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ETOML);
+    CHECK_CONTAINS(err.message, "(connect options):1:");
+    CHECK_EQ_INT(cm.connects, cm.disconnects);
+    dconn_close(ctx);
+    tu_rmrf(CP_DIR);
+}
+
+/* options.settings is "highest precedence key by key": above options.url too */
+static void conn_settings_url_beats_options_url(void) {
+    dconn_error err;
+    dconn_conn *c;
+    dconn_connect_options co;
+    dconn_ctx *ctx = cm_open(CP_DIR "/u/secrets.toml", "[connections.prec]\ntype = \"mock\"\nurl = \"mock://secrets\"\n");
+    REQUIRE(ctx);
+    cm.probe[0] = "url";
+    memset(&co, 0, sizeof co);
+    co.url = "mock://options-url";
+    co.settings = "url = 'mock://settings-url'";
+    c = dconn_connect(ctx, "prec", NULL, &co, &err);
+    REQUIRE(c);
+    CHECK_STR(cm.seen, "url=mock://settings-url;");
+    CHECK_STR(dconn_conn_url(c), "mock://settings-url");
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(CP_DIR);
+}
+
+static void conn_connect_args_compat_merge(void) {
+    dconn_error err;
+    dconn_conn *c;
+    dconn_connect_options co;
+    dconn_ctx *ctx = cm_open(CP_DIR "/cek/secrets.toml",
+        "[connections.cek]\n"
+        "type = \"mock\"\n"
+        "[connections.cek.create_engine_kwargs.connect_args]\n"
+        "a = \"cek-a\"\n"
+        "b = \"cek-b\"\n"
+        "[connections.cek.connect_args]\n"
+        "b = \"plain-b\"\n"
+        "c = \"plain-c\"\n"
+        "\n[connections.onlycek]\n"
+        "type = \"mock\"\n"
+        "[connections.onlycek.create_engine_kwargs.connect_args]\n"
+        "timeout = 9\n");
+    REQUIRE(ctx);
+    cm.probe[0] = "connect_args.a";
+    cm.probe[1] = "connect_args.b";
+    cm.probe[2] = "connect_args.c";
+    cm.probe[3] = "connect_args.timeout";
+    c = dconn_connect(ctx, "cek", NULL, NULL, &err);
+    REQUIRE(c);
+    CHECK_STR(cm.seen, "connect_args.a=cek-a;connect_args.b=plain-b;connect_args.c=plain-c;connect_args.timeout=(none);");
+    dconn_release(c);
+    c = dconn_connect(ctx, "onlycek", NULL, NULL, &err);
+    REQUIRE(c);
+    CHECK_STR(cm.seen, "connect_args.a=(none);connect_args.b=(none);connect_args.c=(none);connect_args.timeout=9;");
+    dconn_release(c);
+    /* code's plain connect_args beat the section's create_engine_kwargs too */
+    memset(&co, 0, sizeof co);
+    co.settings = "[connect_args]\na = 'code-a'\n";
+    c = dconn_connect(ctx, "cek", NULL, &co, &err);
+    REQUIRE(c);
+    CHECK_STR(cm.seen, "connect_args.a=code-a;connect_args.b=plain-b;connect_args.c=plain-c;connect_args.timeout=(none);");
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(CP_DIR);
+}
+
+/* ---------------------------------------------------------------------------
+   4. SQL parts and passwords
+   -------------------------------------------------------------------------- */
+
+#define CQ_DIR TU_DIR "/conn-parts"
+
+static void conn_sql_parts_build_url(void) {
+    dconn_error err;
+    dconn_conn *c;
+    dconn_ctx *ctx = cm_open(CQ_DIR "/secrets.toml",
+        "[connections.parts]\n"
+        "dialect = \"mock\"\n"
+        "username = \"me\"\n"
+        "password = \"p@ss\"\n"
+        "host = \"h\"\n"
+        "port = 5432\n"
+        "database = \"db\"\n"
+        "[connections.parts.query]\n"
+        "sslmode = \"require\"\n"
+        "\n[connections.lite]\n"
+        "dialect = \"sqlite\"\n"
+        "database = \":memory:\"\n"
+        "\n[connections.withdriver]\n"
+        "dialect = \"mock\"\n"
+        "driver = \"fast\"\n"
+        "host = \"h\"\n"
+        "port = \"6543\"\n"
+        "database = \"db\"\n");
+    REQUIRE(ctx);
+    cm.probe[0] = "url";
+    c = dconn_connect(ctx, "parts", NULL, NULL, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK_STR(cm.seen, "url=mock://me:p%40ss@h:5432/db?sslmode=require;");
+    CHECK_STR(dconn_conn_url(c), "mock://me:***@h:5432/db?sslmode=require");
+    CHECK_STR(dconn_conn_type(c), "mock");
+    dconn_release(c);
+    c = dconn_connect(ctx, "withdriver", NULL, NULL, &err);
+    REQUIRE(c);
+    CHECK_STR(cm.seen, "url=mock+fast://h:6543/db;");
+    CHECK_STR(dconn_conn_type(c), "mock");
+    dconn_release(c);
+    /* SQLite needs only dialect and database */
+    c = dconn_connect(ctx, "lite", NULL, NULL, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK_STR(dconn_conn_type(c), "sqlite");
+    CHECK_STR(dconn_conn_url(c), "sqlite:///:memory:");
+    CHECK_EQ_INT(cs_int(c, "SELECT 6 * 7"), 42);
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(CQ_DIR);
+}
+
+static void conn_sql_parts_missing_all_reported(void) {
+    dconn_error err;
+    dconn_ctx *ctx = cm_open(CQ_DIR "/m/secrets.toml",
+        "[connections.bare]\n"
+        "type = \"sql\"\n"
+        "username = \"me\"\n"
+        "password = \"hunter2\"\n"
+        "\n[connections.nohost]\n"
+        "dialect = \"mock\"\n"
+        "password = \"hunter2\"\n"
+        "\n[connections.litenodb]\n"
+        "dialect = \"sqlite\"\n");
+    REQUIRE(ctx);
+    CHECK(dconn_connect(ctx, "bare", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_STR(err.message, "connection \"bare\": no url, and the parts to build one are missing: dialect, host, database "
+                           "(SQLite needs dialect and database; other databases also need host). Searched: "
+                           CQ_DIR "/m/secrets.toml (read)");
+    CHECK_NOT_CONTAINS(err.message, "hunter2");
+    CHECK(dconn_connect(ctx, "nohost", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_CONTAINS(err.message, "connection \"nohost\": no url, and the parts to build one are missing: host, database (");
+    CHECK_NOT_CONTAINS(err.message, "hunter2");
+    CHECK(dconn_connect(ctx, "litenodb", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_CONTAINS(err.message, "are missing: database (");
+    /* explicit type "sql" on a section without one */
+    CHECK(dconn_connect(ctx, "nohost", "sql", NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_CONTAINS(err.message, "missing: host, database");
+    CHECK_EQ_INT(cm.connects, 0);
+    dconn_close(ctx);
+    tu_rmrf(CQ_DIR);
+}
+
+/* Under memory pressure the "missing parts" report must not crash.
+   Run in a child process: a crash must fail this test, not the run. */
+static void conn_sql_parts_missing_under_enomem(void) {
+    int fds[2], status = 0;
+    pid_t pid;
+    char buf[64];
+    ssize_t got;
+    tu_write(CQ_DIR "/n/secrets.toml", "[connections.bare]\ntype = \"sql\"\nusername = \"me\"\n");
+    REQUIRE(pipe(fds) == 0);
+    fflush(stdout);
+    pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        long k;
+        int bad = 0;
+        close(fds[0]);
+        for (k = 0; k < 200 && !bad; k++) {
+            dconn_error err;
+            dconn_ctx *ctx = tu_open(CQ_DIR "/n/secrets.toml");
+            char kb[32];
+            int len;
+            if (!ctx) { bad = 1; break; }
+            CHECK(dconn_connect(ctx, "bare", NULL, NULL, &err) == NULL);   /* loads the secrets */
+            len = snprintf(kb, sizeof kb, "%ld\n", k);
+            if (write(fds[1], kb, (size_t)len) != len) bad = 1;
+            talloc_fail_at(k);
+            if (dconn_connect(ctx, "bare", NULL, NULL, &err) != NULL) bad = 1;
+            else if (err.code != DCONN_ECONFIG && err.code != DCONN_ENOMEM) bad = 1;
+            talloc_fail_at(-1);
+            dconn_close(ctx);
+        }
+        close(fds[1]);
+        _exit(bad ? 1 : 0);
+    }
+    close(fds[1]);
+    {
+        /* the child writes each k before trying it: the last one is where it stopped */
+        long cur = 0, last = -1;
+        char ch;
+        while ((got = read(fds[0], &ch, 1)) == 1) {
+            if (ch == '\n') { last = cur; cur = 0; }
+            else cur = cur * 10 + (ch - '0');
+        }
+        snprintf(buf, sizeof buf, "%ld", last);
+    }
+    close(fds[0]);
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    if (WIFSIGNALED(status)) {
+        char m[128];
+        snprintf(m, sizeof m, "child crashed with signal %d with allocation %s failing", WTERMSIG(status), buf);
+        dtest_report(__FILE__, __LINE__, m);
+    }
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    tu_rmrf(CQ_DIR);
+}
+
+static void conn_password_never_in_errors(void) {
+    dconn_error err;
+    dconn_conn *c;
+    dconn_connect_options co;
+    dconn_ctx *ctx = cm_open(CQ_DIR "/pw/secrets.toml",
+        "[connections.refused]\n"
+        "url = \"mock://me:hunter2@h/db\"\n"
+        "\n[connections.parts]\n"
+        "dialect = \"mock\"\n"
+        "username = \"me\"\n"
+        "password = \"hunter2\"\n"
+        "host = \"h\"\n"
+        "database = \"db\"\n"
+        "\n[connections.badttl]\n"
+        "url = \"mock://me:hunter2@h/db\"\n"
+        "ttl = \"soon\"\n"
+        "\n[connections.qs]\n"
+        "url = \"mock://h/db?user=me&password=hunter2&sslmode=require\"\n");
+    REQUIRE(ctx);
+    /* the driver refuses: the message shows the redacted url */
+    cm.fail_connects = 1;
+    CHECK(dconn_connect(ctx, "refused", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EDRIVER);
+    CHECK_STR(err.message, "connection \"refused\" (mock://me:***@h/db): cannot connect: mock refused the connection");
+    cm.fail_connects = 1;
+    CHECK(dconn_connect(ctx, "parts", NULL, NULL, &err) == NULL);
+    CHECK_STR(err.message, "connection \"parts\" (mock://me:***@h/db): cannot connect: mock refused the connection");
+    CHECK(dconn_connect(ctx, "badttl", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_CONTAINS(err.message, CQ_DIR "/pw/secrets.toml:13: invalid duration \"soon\"");
+    CHECK_NOT_CONTAINS(err.message, "hunter2");
+    /* options.url with a password, and a failing query */
+    memset(&co, 0, sizeof co);
+    co.url = "postgresql://me:hunter2@h/db";
+    CHECK(dconn_connect(ctx, "code", NULL, &co, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EDRIVER);
+    CHECK_NOT_CONTAINS(err.message, "hunter2");
+    c = dconn_connect(ctx, "parts", NULL, NULL, &err);
+    REQUIRE(c);
+    CHECK_STR(dconn_conn_url(c), "mock://me:***@h/db");
+    cm.transient_queries = 100;
+    {
+        dconn_query_options qo;
+        memset(&qo, 0, sizeof qo);
+        qo.ttl = "0";
+        CHECK(dconn_query(c, "SELECT 1", &qo, &err) == NULL);
+        CHECK_EQ_INT(err.code, DCONN_ETRANSIENT);
+        CHECK_CONTAINS(err.message, "connection \"parts\" (mock://me:***@h/db): query failed after 3 attempts: mock: connection lost");
+        CHECK_NOT_CONTAINS(err.message, "hunter2");
+        CHECK_NOT_CONTAINS(tu_logbuf, "hunter2");
+    }
+    cm.transient_queries = 0;
+    dconn_release(c);
+    /* secrets in the query string are masked too */
+    c = dconn_connect(ctx, "qs", NULL, NULL, &err);
+    REQUIRE(c);
+    CHECK_STR(dconn_conn_url(c), "mock://h/db?user=me&password=***&sslmode=require");
+    dconn_release(c);
+    CHECK_NOT_CONTAINS(tu_logbuf, "hunter2");
+    dconn_close(ctx);
+    tu_rmrf(CQ_DIR);
+}
+
+/* A TOML error quotes the offending line: never when it holds a password. */
+static void conn_password_not_echoed_by_settings_errors(void) {
+    dconn_error err;
+    dconn_connect_options co;
+    dconn_ctx *ctx = cm_open(CQ_DIR "/pe/secrets.toml", "[connections.x]\ntype = \"mock\"\n");
+    REQUIRE(ctx);
+    memset(&co, 0, sizeof co);
+    co.settings = "username = 'me'\npassword = 'hunter2' oops\n";
+    CHECK(dconn_connect(ctx, "x", NULL, &co, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ETOML);
+    CHECK_CONTAINS(err.message, "(connect options):2:");
+    CHECK_NOT_CONTAINS(err.message, "hunter2");
+    dconn_close(ctx);
+    /* the same slip in a secrets file, reported by dconn_connect */
+    ctx = cm_open(CQ_DIR "/pe/secrets.toml", "[connections.x]\ntype = \"mock\"\npassword = \"hunter2\" oops\n");
+    REQUIRE(ctx);
+    CHECK(dconn_connect(ctx, "x", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ETOML);
+    CHECK_CONTAINS(err.message, CQ_DIR "/pe/secrets.toml:3:");
+    CHECK_NOT_CONTAINS(err.message, "hunter2");
+    dconn_close(ctx);
+    tu_rmrf(CQ_DIR);
+}
+
+/* ---------------------------------------------------------------------------
+   5. Identity
+   -------------------------------------------------------------------------- */
+
+#define CI_DIR TU_DIR "/conn-ident"
+
+static void conn_identity_same_settings_same_conn(void) {
+    dconn_error err;
+    dconn_conn *a, *b;
+    dconn_ctx *ctx = cm_open(CI_DIR "/secrets.toml", "[connections.db]\ntype = \"mock\"\nurl = \"mock://h/db\"\n");
+    REQUIRE(ctx);
+    a = dconn_connect(ctx, "db", NULL, NULL, &err);
+    REQUIRE(a);
+    b = dconn_connect(ctx, "db", NULL, NULL, &err);
+    CHECK(a == b);
+    /* an explicit type that resolves to the same driver is the same connection */
+    CHECK(dconn_connect(ctx, "db", "mock", NULL, &err) == a);
+    CHECK_EQ_INT(cm.connects, 1);
+    /* refcounted: it lives until the last release */
+    dconn_release(a);
+    dconn_release(a);
+    CHECK_EQ_INT(cm.disconnects, 0);
+    CHECK_EQ_INT(cm_query_handle(a), 1);
+    dconn_release(a);
+    CHECK_EQ_INT(cm.disconnects, 1);
+    /* a new connect after that opens it again */
+    a = dconn_connect(ctx, "db", NULL, NULL, &err);
+    REQUIRE(a);
+    CHECK_EQ_INT(cm.connects, 2);
+    dconn_release(a);
+    CHECK_EQ_INT(cm.disconnects, 2);
+    dconn_close(ctx);
+    tu_rmrf(CI_DIR);
+}
+
+static void conn_identity_different_settings(void) {
+    dconn_error err;
+    dconn_conn *a, *b, *c, *d, *e, *f;
+    dconn_connect_options co;
+    int tok1 = 1, tok2 = 2;
+    dconn_ctx *ctx = cm_open(CI_DIR "/d/secrets.toml", "[connections.db]\ntype = \"mock\"\nurl = \"mock://h/db\"\n");
+    REQUIRE(ctx);
+    memset(&co, 0, sizeof co);
+    co.settings = "x = 1\ny = 'a'";
+    a = dconn_connect(ctx, "db", NULL, &co, &err);
+    co.settings = "x = 2\ny = 'a'";
+    b = dconn_connect(ctx, "db", NULL, &co, &err);
+    /* key order and spelling do not matter, only the values */
+    co.settings = "y = \"a\"\n  x = 1 # same";
+    c = dconn_connect(ctx, "db", NULL, &co, &err);
+    REQUIRE(a && b && c);
+    CHECK(a != b);
+    CHECK(a == c);
+    /* a value's type matters: 1 and 1.0 differ */
+    co.settings = "x = 1.0\ny = 'a'";
+    d = dconn_connect(ctx, "db", NULL, &co, &err);
+    REQUIRE(d);
+    CHECK(d != a);
+    /* the opaque pointer is not a setting, but two pointers are two connections */
+    memset(&co, 0, sizeof co);
+    co.opaque = &tok1;
+    e = dconn_connect(ctx, "db", NULL, &co, &err);
+    co.opaque = &tok2;
+    f = dconn_connect(ctx, "db", NULL, &co, &err);
+    REQUIRE(e && f);
+    CHECK(e != f);
+    CHECK(dconn_connect(ctx, "db", NULL, &co, &err) == f);
+    CHECK_EQ_INT(cm.connects, 5);
+    dconn_release(a); dconn_release(b); dconn_release(c); dconn_release(d);
+    dconn_release(e); dconn_release(f); dconn_release(f);
+    CHECK_EQ_INT(cm.disconnects, 5);
+    dconn_close(ctx);
+    tu_rmrf(CI_DIR);
+}
+
+static void conn_identity_two_names_share(void) {
+    dconn_error err;
+    dconn_conn *a, *b, *c;
+    dconn_ctx *ctx = cm_open(CI_DIR "/n/secrets.toml",
+        "[connections.first]\ntype = \"mock\"\nurl = \"mock://h/same\"\n"
+        "\n[connections.second]\ntype = \"mock\"\nurl = \"mock://h/same\"\n"
+        "\n[connections.third]\ntype = \"mock\"\nurl = \"mock://h/other\"\n");
+    REQUIRE(ctx);
+    a = dconn_connect(ctx, "first", NULL, NULL, &err);
+    b = dconn_connect(ctx, "second", NULL, NULL, &err);
+    c = dconn_connect(ctx, "third", NULL, NULL, &err);
+    REQUIRE(a && b && c);
+    CHECK(a == b);
+    CHECK(a != c);
+    CHECK_EQ_INT(cm.connects, 2);
+    dconn_release(a);
+    CHECK_EQ_INT(cm.disconnects, 0);
+    dconn_release(b);
+    CHECK_EQ_INT(cm.disconnects, 1);
+    dconn_release(c);
+    CHECK_EQ_INT(cm.disconnects, 2);
+    dconn_close(ctx);
+    tu_rmrf(CI_DIR);
+}
+
+/* A connection shared by two names must not follow one name's edit: the
+   other name's users asked for the old settings, and still do. */
+static void conn_shared_by_two_names_survives_one_edit(void) {
+    dconn_error err;
+    dconn_conn *a, *b, *a2;
+    dconn_ctx *ctx = cm_open(CI_DIR "/e/secrets.toml",
+        "[connections.first]\ntype = \"mock\"\nurl = \"mock://h/same\"\n"
+        "\n[connections.second]\ntype = \"mock\"\nurl = \"mock://h/same\"\n");
+    REQUIRE(ctx);
+    cm.probe[0] = "url";
+    a = dconn_connect(ctx, "first", NULL, NULL, &err);
+    b = dconn_connect(ctx, "second", NULL, NULL, &err);
+    REQUIRE(a && b);
+    CHECK(a == b);
+    /* only "first" changes (a longer file, so the change is seen at once) */
+    tu_write(CI_DIR "/e/secrets.toml",
+        "[connections.first]\ntype = \"mock\"\nurl = \"mock://h/first-moved\"\n"
+        "\n[connections.second]\ntype = \"mock\"\nurl = \"mock://h/same\"\n");
+    CHECK(cm_query_handle(b) > 0);
+    /* "second" asked for mock://h/same, and its section still says so */
+    CHECK_STR(dconn_conn_url(b), "mock://h/same");
+    CHECK_STR(cm.seen, "url=mock://h/same;");
+    /* "first", asked again, is a connection to its new url */
+    a2 = dconn_connect(ctx, "first", NULL, NULL, &err);
+    REQUIRE(a2);
+    CHECK(a2 != b);
+    CHECK_STR(dconn_conn_url(a2), "mock://h/first-moved");
+    CHECK_STR(cm.seen, "url=mock://h/first-moved;");
+    CHECK_STR(dconn_conn_url(b), "mock://h/same");
+    dconn_release(a2);
+    dconn_release(a);
+    dconn_release(b);
+    dconn_close(ctx);
+    CHECK_EQ_INT(cm.connects, cm.disconnects);
+    tu_rmrf(CI_DIR);
+}
+
+static void conn_close_with_references_left(void) {
+    dconn_error err;
+    dconn_conn *a, *b;
+    dconn_session *s;
+    dconn_result *r;
+    long base = talloc_live_blocks();
+    dconn_ctx *ctx = cm_open(CI_DIR "/c/secrets.toml",
+        "[connections.a]\ntype = \"mock\"\nurl = \"mock://a\"\n"
+        "\n[connections.b]\ntype = \"mock\"\nurl = \"mock://b\"\n");
+    REQUIRE(ctx);
+    a = dconn_connect(ctx, "a", NULL, NULL, &err);
+    b = dconn_connect(ctx, "b", NULL, NULL, &err);
+    REQUIRE(a && b);
+    CHECK(dconn_connect(ctx, "a", NULL, NULL, &err) == a);
+    /* a second handle for a, and a cached result that outlives the context */
+    s = dconn_begin(a, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(cm_query_handle(a), 3);     /* b has handle 2 */
+    dconn_session_end(s);
+    r = dconn_query(a, "SELECT handle", NULL, &err);
+    REQUIRE(r);
+    CHECK_EQ_INT(cm.connects, 3);
+    dconn_close(ctx);
+    CHECK_EQ_INT(cm.disconnects, 3);
+    CHECK_EQ_INT(dconn_result_rows(r), 1);
+    dconn_result_release(r);
+    CHECK_EQ_INT(talloc_live_blocks(), base);
+    tu_rmrf(CI_DIR);
+}
+
+/* Secrets edits move a connection onto its new settings. */
+static void conn_secrets_edit_reconnects(void) {
+    dconn_error err;
+    dconn_conn *c;
+    dconn_result *r1, *r2;
+    int queries;
+    dconn_ctx *ctx = cm_open(CI_DIR "/r/secrets.toml", "[connections.db]\ntype = \"mock\"\nurl = \"mock://v1\"\n");
+    REQUIRE(ctx);
+    cm.probe[0] = "url";
+    c = dconn_connect(ctx, "db", NULL, NULL, &err);
+    REQUIRE(c);
+    CHECK_EQ_INT(cm_query_handle(c), 1);
+    r1 = dconn_query(c, "SELECT cached", NULL, &err);
+    REQUIRE(r1);
+    queries = cm.queries;
+    tu_write(CI_DIR "/r/secrets.toml", "[connections.db]\ntype = \"mock\"\nurl = \"mock://v22\"\n");
+    CHECK_EQ_INT(cm_query_handle(c), 2);
+    CHECK_STR(cm.seen, "url=mock://v22;");
+    CHECK_EQ_INT(cm.disconnects, 1);
+    CHECK_STR(dconn_conn_url(c), "mock://v22");
+    CHECK_CONTAINS(tu_logbuf, "connection \"db\": settings changed in the secrets; reconnecting");
+    /* the old settings' cached results are gone */
+    r2 = dconn_query(c, "SELECT cached", NULL, &err);
+    REQUIRE(r2);
+    CHECK(r2 != r1);
+    CHECK_EQ_INT(cm.queries, queries + 2);
+    CHECK(dconn_connect(ctx, "db", NULL, NULL, &err) == c);
+    dconn_release(c);
+    /* the section disappears: the connection keeps its settings, and says so */
+    tu_write(CI_DIR "/r/secrets.toml", "[connections.other]\ntype = \"mock\"\n");
+    CHECK_EQ_INT(cm_query_handle(c), 2);
+    CHECK_CONTAINS(tu_logbuf, "after the secrets changed, connection \"db\" keeps its old settings: no connection named \"db\"");
+    CHECK_STR(dconn_conn_url(c), "mock://v22");
+    dconn_result_release(r1);
+    dconn_result_release(r2);
+    dconn_release(c);
+    CHECK_EQ_INT(cm.connects, cm.disconnects);
+    dconn_close(ctx);
+    tu_rmrf(CI_DIR);
+}
+
+/* An edit that changes the driver: the old handles are used and closed by
+   the driver that opened them, never by the new one. */
+static void conn_secrets_edit_switches_driver(void) {
+    static const char tag_a[] = "A", tag_b[] = "B";
+    dconn_error err;
+    dconn_conn *c;
+    dconn_session *s;
+    dconn_result *r;
+    dconn_ctx *ctx = cm_open(CI_DIR "/w/secrets.toml", "[connections.db]\nurl = \"mocka://x\"\n");
+    REQUIRE(ctx);
+    REQUIRE(cm_register_ud(ctx, "mocka", "mocka", 1, 0, (void *)tag_a) == DCONN_OK);
+    REQUIRE(cm_register_ud(ctx, "mockb", "mockb", 1, 0, (void *)tag_b) == DCONN_OK);
+    c = dconn_connect(ctx, "db", NULL, NULL, &err);
+    REQUIRE(c);
+    CHECK_STR(dconn_conn_type(c), "mocka");
+    s = dconn_begin(c, &err);                   /* handle 1: in use across the edit */
+    REQUIRE(s);
+    CHECK_EQ_INT(cm_query_handle(c), 2);        /* handle 2: idle at the edit */
+    tu_write(CI_DIR "/w/secrets.toml", "[connections.db]\nurl = \"mockb://xy\"\n");
+    CHECK_EQ_INT(cm_query_handle(c), 3);
+    CHECK_STR(dconn_conn_type(c), "mockb");
+    CHECK_EQ_INT(cm.disconnects, 1);
+    r = dconn_session_query(s, "SELECT handle", NULL, 0, &err);
+    CHECK(r != NULL);
+    dconn_result_release(r);
+    dconn_session_end(s);
+    CHECK_EQ_INT(cm.disconnects, 2);
+    dconn_release(c);
+    CHECK_EQ_INT(cm.connects, 3);
+    CHECK_EQ_INT(cm.disconnects, 3);
+    CHECK_EQ_INT(cm.foreign, 0);
+    dconn_close(ctx);
+    tu_rmrf(CI_DIR);
+}
+
+/* ---------------------------------------------------------------------------
+   6. Connection ttl and reset
+   -------------------------------------------------------------------------- */
+
+#define CL_DIR TU_DIR "/conn-ttl"
+
+/* Connect with the given ttl (options or section) and walk the fake
+   clock across it. */
+static void conn_ttl_walk(const char *name, const char *opt_ttl) {
+    dconn_error err;
+    dconn_conn *c;
+    dconn_connect_options co;
+    int64_t saved = tu_now;
+    dconn_ctx *ctx = cm_open(CL_DIR "/secrets.toml",
+        "[connections.plain]\ntype = \"mock\"\n"
+        "\n[connections.sectionttl]\ntype = \"mock\"\nttl = \"10m\"\n"
+        "\n[connections.secondsttl]\ntype = \"mock\"\nttl = 600\n");
+    REQUIRE(ctx);
+    memset(&co, 0, sizeof co);
+    co.ttl = opt_ttl;
+    c = dconn_connect(ctx, name, NULL, &co, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK_EQ_INT(cm.connects, 1);
+    CHECK_EQ_INT(cm_query_handle(c), 1);
+    tu_now += INT64_C(9) * 60 * 1000000000;
+    CHECK_EQ_INT(cm_query_handle(c), 1);
+    tu_now += INT64_C(59) * 1000000000;                /* 9m59s: still alive */
+    CHECK_EQ_INT(cm_query_handle(c), 1);
+    CHECK_EQ_INT(cm.connects, 1);
+    CHECK_EQ_INT(cm.disconnects, 0);
+    tu_now += INT64_C(2) * 1000000000;                 /* 10m01s: expired */
+    CHECK_EQ_INT(cm_query_handle(c), 2);
+    CHECK_EQ_INT(cm.connects, 2);
+    CHECK_EQ_INT(cm.disconnects, 1);
+    /* the new handle lives another ten minutes from its birth */
+    tu_now += INT64_C(5) * 60 * 1000000000;
+    CHECK_EQ_INT(cm_query_handle(c), 2);
+    tu_now += INT64_C(6) * 60 * 1000000000;
+    CHECK_EQ_INT(dconn_ping(c, &err), DCONN_OK);
+    CHECK_EQ_INT(cm.connects, 3);
+    CHECK_EQ_INT(cm.disconnects, 2);
+    dconn_release(c);
+    CHECK_EQ_INT(cm.disconnects, 3);
+    dconn_close(ctx);
+    tu_now = saved;
+    tu_rmrf(CL_DIR);
+}
+
+static void conn_ttl_from_options(void) { conn_ttl_walk("plain", "10m"); }
+static void conn_ttl_from_section(void) { conn_ttl_walk("sectionttl", NULL); }
+static void conn_ttl_from_section_seconds(void) { conn_ttl_walk("secondsttl", NULL); }
+
+static void conn_ttl_none_and_bad(void) {
+    dconn_error err;
+    dconn_conn *c;
+    dconn_connect_options co;
+    int64_t saved = tu_now;
+    dconn_ctx *ctx = cm_open(CL_DIR "/b/secrets.toml",
+        "[connections.plain]\ntype = \"mock\"\n"
+        "\n[connections.bad]\ntype = \"mock\"\nttl = \"3 fortnights\"\n"
+        "\n[connections.wrongtype]\ntype = \"mock\"\nttl = true\n");
+    REQUIRE(ctx);
+    /* no ttl: the handle lives forever */
+    c = dconn_connect(ctx, "plain", NULL, NULL, &err);
+    REQUIRE(c);
+    tu_now += INT64_C(365) * 86400 * 1000000000;
+    CHECK_EQ_INT(cm_query_handle(c), 1);
+    CHECK_EQ_INT(cm.connects, 1);
+    dconn_release(c);
+    memset(&co, 0, sizeof co);
+    co.ttl = "10 parsecs";
+    CHECK(dconn_connect(ctx, "plain", NULL, &co, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_CONTAINS(err.message, "invalid duration \"10 parsecs\": unknown unit \"parsecs\"");
+    CHECK(dconn_connect(ctx, "bad", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_CONTAINS(err.message, CL_DIR "/b/secrets.toml:6: invalid duration \"3 fortnights\"");
+    CHECK(dconn_connect(ctx, "wrongtype", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    {
+        char want[256];
+        snprintf(want, sizeof want, CL_DIR "/b/secrets.toml:10: a duration must be a string like \"10m\" or a number of seconds, not a %s",
+                 dconn_toml_type_name(DCONN_TOML_BOOL));
+        CHECK_STR(err.message, want);
+    }
+    CHECK_EQ_INT(cm.connects, cm.disconnects);
+    dconn_close(ctx);
+    tu_now = saved;
+    tu_rmrf(CL_DIR);
+}
+
+static void conn_reset_pooled(void) {
+    dconn_error err;
+    dconn_conn *c;
+    dconn_session *s;
+    dconn_result *r;
+    dconn_ctx *ctx = cm_open(CL_DIR "/r/secrets.toml", "[connections.db]\ntype = \"mock\"\n");
+    REQUIRE(ctx);
+    c = dconn_connect(ctx, "db", NULL, NULL, &err);
+    REQUIRE(c);
+    CHECK_EQ_INT(cm_query_handle(c), 1);
+    /* reset closes the idle handle at once; the next use opens a new one */
+    CHECK_EQ_INT(dconn_reset(c, &err), DCONN_OK);
+    CHECK_EQ_INT(cm.disconnects, 1);
+    CHECK_EQ_INT(cm.connects, 1);
+    CHECK_EQ_INT(cm_query_handle(c), 2);
+    CHECK_EQ_INT(cm.connects, 2);
+    /* a session holds handle 2 through a reset... */
+    s = dconn_begin(c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_reset(c, &err), DCONN_OK);
+    CHECK_EQ_INT(cm.disconnects, 1);
+    r = dconn_session_query(s, "SELECT handle", NULL, 0, &err);
+    REQUIRE(r);
+    CHECK_EQ_INT(dconn_result_type(r, 0, 0), DCONN_INT);
+    {
+        int64_t id = 0;
+        CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &id), DCONN_OK);
+        CHECK_EQ_INT(id, 2);
+    }
+    dconn_result_release(r);
+    /* ...while other queries get a new one */
+    CHECK_EQ_INT(cm_query_handle(c), 3);
+    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    CHECK_EQ_INT(cm.disconnects, 1);
+    /* the session's handle closes when the session ends */
+    dconn_session_end(s);
+    CHECK_EQ_INT(cm.disconnects, 2);
+    CHECK_EQ_INT(cm_query_handle(c), 3);
+    CHECK_EQ_INT(cm.connects, 3);
+    /* cached results survive a reset (it is about handles, not data) */
+    r = dconn_query(c, "SELECT handle", NULL, &err);
+    REQUIRE(r);
+    dconn_result_release(r);
+    CHECK_EQ_INT(dconn_reset(c, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_ping(c, &err), DCONN_OK);
+    CHECK_EQ_INT(cm.connects, 4);
+    dconn_release(c);
+    CHECK_EQ_INT(cm.disconnects, 4);
+    dconn_close(ctx);
+    tu_rmrf(CL_DIR);
+}
+
+static void conn_reset_shared_handles(void) {
+    dconn_error err;
+    dconn_conn *c;
+    dconn_session *s;
+    dconn_ctx *ctx = cm_open(CL_DIR "/s/secrets.toml", "[connections.db]\ntype = \"shared\"\n");
+    REQUIRE(ctx);
+    REQUIRE(cm_register(ctx, "shared", NULL, 0, 1) == DCONN_OK);
+    c = dconn_connect(ctx, "db", NULL, NULL, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK_EQ_INT(cm_query_handle(c), 1);
+    CHECK_EQ_INT(cm_query_handle(c), 1);
+    /* a session gets a private handle; queries keep the shared one */
+    s = dconn_begin(c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(cm.connects, 2);
+    CHECK_EQ_INT(cm_query_handle(c), 1);
+    CHECK_EQ_INT(dconn_reset(c, &err), DCONN_OK);
+    CHECK_EQ_INT(cm.disconnects, 1);              /* the idle shared handle */
+    CHECK_EQ_INT(cm_query_handle(c), 3);
+    dconn_session_end(s);
+    CHECK_EQ_INT(cm.disconnects, 2);
+    CHECK_EQ_INT(cm_query_handle(c), 3);
+    dconn_release(c);
+    CHECK_EQ_INT(cm.disconnects, 3);
+    CHECK_EQ_INT(cm.connects, 3);
+    dconn_close(ctx);
+    tu_rmrf(CL_DIR);
+}
+
+/* A transient failure retries on a fresh handle, not on the broken one. */
+static void conn_retry_gets_fresh_handle(void) {
+    int shared;
+    for (shared = 0; shared <= 1; shared++) {
+        dconn_error err;
+        dconn_conn *c;
+        dconn_ctx *ctx;
+        dconn_options o = tu_options(CL_DIR "/f/secrets.toml");
+        cm_reset();
+        tu_write(CL_DIR "/f/secrets.toml", "[connections.db]\ntype = \"m\"\n");
+        o.retry_attempts = 2;
+        ctx = dconn_open(&o, &err);
+        REQUIRE(ctx);
+        REQUIRE(cm_register(ctx, "m", NULL, 0, shared) == DCONN_OK);
+        c = dconn_connect(ctx, "db", NULL, NULL, &err);
+        REQUIRE(c);
+        cm.dead_id = 1;
+        CHECK_EQ_INT(cm_query_handle(c), 2);
+        CHECK_EQ_INT(cm.connects, 2);
+        CHECK_EQ_INT(cm.disconnects, 1);
+        if (cm.connects != 2) fprintf(stdout, "  (with shared_handles = %d)\n", shared);
+        dconn_release(c);
+        CHECK_EQ_INT(cm.connects, cm.disconnects);
+        dconn_close(ctx);
+    }
+    tu_rmrf(CL_DIR);
+}
+
+/* ---------------------------------------------------------------------------
+   7. Threads
+   -------------------------------------------------------------------------- */
+
+#define CH_DIR TU_DIR "/conn-threads"
+#define CH_THREADS 8
+#define CH_OPS 1000
+
+static pthread_mutex_t ch_log_lock = PTHREAD_MUTEX_INITIALIZER;
+static int ch_log_errors;
+static char ch_log_last[1024];
+static void ch_log(int level, const char *msg, void *ud) {
+    (void)ud;
+    pthread_mutex_lock(&ch_log_lock);
+    if (level <= DCONN_LOG_ERROR) ch_log_errors++;
+    snprintf(ch_log_last, sizeof ch_log_last, "%s", msg);
+    pthread_mutex_unlock(&ch_log_lock);
+}
+static void ch_nosleep(int64_t ns, void *ud) { (void)ns; (void)ud; }
+
+/* A context safe to share between threads: real clock, locked log. */
+static dconn_ctx *ch_open(const char *secrets_path) {
+    dconn_options o;
+    dconn_error err;
+    dconn_ctx *ctx;
+    memset(&o, 0, sizeof o);
+    o.secrets_path = secrets_path;
+    o.reload_interval = "never";
+    o.log = ch_log;
+    o.sleep = ch_nosleep;
+    ch_log_errors = 0;
+    ch_log_last[0] = '\0';
+    ctx = dconn_open(&o, &err);
+    if (!ctx) fprintf(stdout, "  ch_open: %s\n", err.message);
+    return ctx;
+}
+
+typedef struct ch_arg {
+    dconn_conn *c;
+    int thread, ops, errors, inserted;
+    int64_t expect;                 /* the count a query must return, -1: any */
+    char first[DCONN_ERROR_MESSAGE_SIZE + 64];
+    volatile int *stop;
+    pthread_mutex_t *stop_lock;
+} ch_arg;
+
+static void ch_error(ch_arg *a, const char *what, const char *msg) {
+    if (!a->errors++) snprintf(a->first, sizeof a->first, "thread %d: %s: %s", a->thread, what, msg);
+}
+
+static void *ch_mixed(void *p) {
+    ch_arg *a = (ch_arg *)p;
+    int i;
+    for (i = 0; i < CH_OPS; i++) {
+        dconn_error err;
+        dconn_value v[2];
+        dconn_query_options qo;
+        dconn_result *r;
+        int64_t n = -1, total = -1;
+        v[0] = dconn_int(a->thread);
+        v[1] = dconn_int(i);
+        memset(&qo, 0, sizeof qo);
+        qo.params = v;
+        qo.n_params = 1;
+        switch (i % 4) {
+            case 0: case 2:
+                if (dconn_exec(a->c, "INSERT INTO t(thread, i) VALUES (?, ?)", v, 2, NULL, &err)) ch_error(a, "insert", err.message);
+                else a->inserted++;
+                break;
+            case 1:
+                qo.ttl = "0";
+                r = dconn_query(a->c, "SELECT COUNT(*) FROM t WHERE thread = ?", &qo, &err);
+                if (!r) { ch_error(a, "count", err.message); break; }
+                if (dconn_result_get_int(r, 0, 0, &n) || n != a->inserted) {
+                    char m[128];
+                    snprintf(m, sizeof m, "uncached count %lld, inserted %d", (long long)n, a->inserted);
+                    ch_error(a, "count", m);
+                }
+                dconn_result_release(r);
+                break;
+            default:
+                r = dconn_query(a->c, "SELECT COUNT(*) FROM t WHERE thread = ? /* cached */", &qo, &err);
+                if (!r) { ch_error(a, "cached count", err.message); break; }
+                if (dconn_result_get_int(r, 0, 0, &n) || n != a->inserted) {
+                    char m[128];
+                    snprintf(m, sizeof m, "cached count %lld, inserted %d", (long long)n, a->inserted);
+                    ch_error(a, "cached count", m);
+                }
+                dconn_result_release(r);
+                r = dconn_query(a->c, "SELECT COUNT(*) FROM t", NULL, &err);
+                if (!r) { ch_error(a, "cached total", err.message); break; }
+                if (dconn_result_get_int(r, 0, 0, &total) || total < a->inserted || total > CH_THREADS * CH_OPS / 2) {
+                    char m[128];
+                    snprintf(m, sizeof m, "cached total %lld, inserted here %d", (long long)total, a->inserted);
+                    ch_error(a, "cached total", m);
+                }
+                dconn_result_release(r);
+                break;
+        }
+        a->ops++;
+    }
+    return NULL;
+}
+
+static void conn_threads_mixed_operations(void) {
+    dconn_error err;
+    dconn_conn *c;
+    dconn_ctx *ctx;
+    pthread_t th[CH_THREADS];
+    ch_arg args[CH_THREADS];
+    dconn_result *r;
+    int t, started = 0;
+    size_t row;
+    tu_rmrf(CH_DIR);
+    tu_write(CH_DIR "/secrets.toml",
+        "[connections.shared]\n"
+        "url = \"sqlite:///" CH_DIR "/t.db\"\n"
+        "[connections.shared.connect_args]\n"
+        "timeout = 10\n"
+        "pragmas = { journal_mode = \"wal\", synchronous = \"off\" }\n");
+    ctx = ch_open(CH_DIR "/secrets.toml");
+    REQUIRE(ctx);
+    c = dconn_connect(ctx, "shared", NULL, NULL, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_exec_script(c, "CREATE TABLE t(thread INTEGER NOT NULL, i INTEGER NOT NULL)", &err), DCONN_OK);
+    memset(args, 0, sizeof args);
+    for (t = 0; t < CH_THREADS; t++) {
+        args[t].c = c;
+        args[t].thread = t;
+        if (pthread_create(&th[t], NULL, ch_mixed, &args[t]) != 0) break;
+        started++;
+    }
+    CHECK_EQ_INT(started, CH_THREADS);
+    for (t = 0; t < started; t++) pthread_join(th[t], NULL);
+    for (t = 0; t < started; t++) {
+        CHECK_EQ_INT(args[t].ops, CH_OPS);
+        CHECK_EQ_INT(args[t].inserted, CH_OPS / 2);
+        CHECK_EQ_INT(args[t].errors, 0);
+        if (args[t].errors) fprintf(stdout, "  %s\n", args[t].first);
+    }
+    CHECK_EQ_INT(cs_int(c, "SELECT COUNT(*) FROM t"), CH_THREADS * CH_OPS / 2);
+    CHECK_EQ_INT(cs_int(c, "SELECT COUNT(*) FROM (SELECT DISTINCT thread, i FROM t)"), CH_THREADS * CH_OPS / 2);
+    CHECK_EQ_INT(cs_int(c, "SELECT COUNT(*) FROM t WHERE i % 2 = 1 OR i < 0 OR i >= 1000"), 0);
+    r = dconn_query(c, "SELECT thread, COUNT(*) FROM t GROUP BY thread ORDER BY thread", NULL, &err);
+    REQUIRE(r);
+    CHECK_EQ_INT(dconn_result_rows(r), CH_THREADS);
+    for (row = 0; row < dconn_result_rows(r); row++) {
+        int64_t th_id = -1, n = -1;
+        CHECK_EQ_INT(dconn_result_get_int(r, row, 0, &th_id), DCONN_OK);
+        CHECK_EQ_INT(dconn_result_get_int(r, row, 1, &n), DCONN_OK);
+        CHECK_EQ_INT(th_id, (int64_t)row);
+        CHECK_EQ_INT(n, CH_OPS / 2);
+    }
+    dconn_result_release(r);
+    CHECK_EQ_INT(ch_log_errors, 0);
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(CH_DIR);
+}
+
+static int ch_stopped(ch_arg *a) {
+    int v;
+    pthread_mutex_lock(a->stop_lock);
+    v = *a->stop;
+    pthread_mutex_unlock(a->stop_lock);
+    return v;
+}
+
+static void *ch_querier(void *p) {
+    ch_arg *a = (ch_arg *)p;
+    while (!ch_stopped(a) || a->ops < 20) {
+        dconn_error err;
+        dconn_query_options qo;
+        dconn_result *r;
+        int64_t n = -1;
+        memset(&qo, 0, sizeof qo);
+        qo.ttl = "0";
+        r = dconn_query(a->c, "SELECT COUNT(*) FROM t", &qo, &err);
+        if (!r) ch_error(a, "query", err.message);
+        else {
+            /* the table holds 3 rows; the mock answers one row, its handle id */
+            if (dconn_result_rows(r) != 1 || dconn_result_get_int(r, 0, 0, &n) || (a->expect >= 0 && n != a->expect))
+                ch_error(a, "query", "wrong answer");
+            dconn_result_release(r);
+        }
+        pthread_mutex_lock(a->stop_lock);
+        a->ops++;
+        pthread_mutex_unlock(a->stop_lock);
+    }
+    return NULL;
+}
+
+static void ch_reset_under_queries(const char *url, int mock_shared) {
+    dconn_error err;
+    dconn_conn *c;
+    dconn_ctx *ctx;
+    dconn_connect_options co;
+    pthread_t th[4];
+    ch_arg args[4];
+    pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
+    volatile int stop = 0;
+    int t, i, started = 0, resets_ok = 0;
+    tu_rmrf(CH_DIR);
+    tu_mkdirs_for(CH_DIR "/x");
+    cm_reset();
+    ctx = ch_open(CH_DIR "/none.toml");
+    REQUIRE(ctx);
+    memset(&co, 0, sizeof co);
+    co.url = url;
+    co.settings = "[connect_args]\ntimeout = 10";
+    if (mock_shared >= 0) REQUIRE(cm_register(ctx, "mock", "mock", 1, mock_shared) == DCONN_OK);
+    c = dconn_connect(ctx, "r", NULL, &co, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    if (mock_shared < 0)
+        CHECK_EQ_INT(dconn_exec_script(c, "CREATE TABLE t(a); INSERT INTO t VALUES (1), (2), (3);", &err), DCONN_OK);
+    memset(args, 0, sizeof args);
+    for (t = 0; t < 4; t++) {
+        args[t].c = c;
+        args[t].thread = t;
+        args[t].stop = &stop;
+        args[t].stop_lock = &stop_lock;
+        args[t].expect = mock_shared < 0 ? 3 : -1;
+        if (pthread_create(&th[t], NULL, ch_querier, &args[t]) != 0) break;
+        started++;
+    }
+    CHECK_EQ_INT(started, 4);
+    for (i = 0; i < 100; i++) {
+        if (dconn_reset(c, &err) == DCONN_OK) resets_ok++;
+        if (i % 10 == 0) cm_sleep_ms(1);
+    }
+    CHECK_EQ_INT(resets_ok, 100);
+    pthread_mutex_lock(&stop_lock);
+    stop = 1;
+    pthread_mutex_unlock(&stop_lock);
+    for (t = 0; t < started; t++) pthread_join(th[t], NULL);
+    for (t = 0; t < started; t++) {
+        CHECK(args[t].ops >= 20);
+        CHECK_EQ_INT(args[t].errors, 0);
+        if (args[t].errors) fprintf(stdout, "  %s\n", args[t].first);
+    }
+    dconn_release(c);
+    dconn_close(ctx);
+    if (mock_shared >= 0) {
+        CHECK_EQ_INT(cm.connects, cm.disconnects);
+        CHECK(cm.connects >= 2);
+    }
+    pthread_mutex_destroy(&stop_lock);
+    tu_rmrf(CH_DIR);
+}
+
+static void conn_threads_reset_under_queries(void) { ch_reset_under_queries("sqlite:///" CH_DIR "/r.db", -1); }
+/* the same with the mock, whose handles are counted: pooled, then shared */
+static void conn_threads_reset_under_queries_pooled_mock(void) { ch_reset_under_queries("mock://r", 0); }
+static void conn_threads_reset_under_queries_shared_mock(void) { ch_reset_under_queries("mock://r", 1); }
+
+/* Secrets edits while threads query: every query works, handles balance. */
+static void *ch_edit_querier(void *p) {
+    ch_arg *a = (ch_arg *)p;
+    while (!ch_stopped(a) || a->ops < 20) {
+        dconn_error err;
+        dconn_query_options qo;
+        dconn_result *r;
+        memset(&qo, 0, sizeof qo);
+        qo.ttl = (a->ops % 2) ? "0" : NULL;
+        r = dconn_query(a->c, "SELECT handle", &qo, &err);
+        if (!r) ch_error(a, "query", err.message);
+        else if (dconn_result_rows(r) != 1) ch_error(a, "query", "wrong answer");
+        dconn_result_release(r);
+        if (!dconn_conn_url(a->c) || strncmp(dconn_conn_url(a->c), "mock://", 7) != 0) ch_error(a, "url", dconn_conn_url(a->c));
+        pthread_mutex_lock(a->stop_lock);
+        a->ops++;
+        pthread_mutex_unlock(a->stop_lock);
+    }
+    return NULL;
+}
+
+static void conn_threads_secrets_edits_under_queries(void) {
+    dconn_error err;
+    dconn_conn *c;
+    dconn_ctx *ctx;
+    dconn_options o;
+    pthread_t th[4];
+    ch_arg args[4];
+    pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
+    volatile int stop = 0;
+    int t, i, started = 0;
+    tu_rmrf(CH_DIR);
+    cm_reset();
+    tu_write(CH_DIR "/e/secrets.toml", "[connections.db]\nurl = \"mock://a\"\nquery_ttl = \"1h\"\n");
+    memset(&o, 0, sizeof o);
+    o.secrets_path = CH_DIR "/e/secrets.toml";
+    o.reload_interval = "0";
+    o.log = ch_log;
+    o.sleep = ch_nosleep;
+    ctx = dconn_open(&o, &err);
+    REQUIRE(ctx);
+    REQUIRE(cm_register(ctx, "mock", "mock", 1, 0) == DCONN_OK);
+    c = dconn_connect(ctx, "db", NULL, NULL, &err);
+    REQUIRE(c);
+    memset(args, 0, sizeof args);
+    for (t = 0; t < 4; t++) {
+        args[t].c = c;
+        args[t].thread = t;
+        args[t].stop = &stop;
+        args[t].stop_lock = &stop_lock;
+        if (pthread_create(&th[t], NULL, ch_edit_querier, &args[t]) != 0) break;
+        started++;
+    }
+    CHECK_EQ_INT(started, 4);
+    for (i = 0; i < 20; i++) {
+        /* replaced whole (a new inode), so no reader sees half a file */
+        tu_write(CH_DIR "/e/next.toml", i % 2 ? "[connections.db]\nurl = \"mock://a\"\nquery_ttl = \"1h\"\n"
+                                              : "[connections.db]\nurl = \"mock://bb\"\nquery_ttl = \"0\"\n");
+        CHECK_EQ_INT(rename(CH_DIR "/e/next.toml", CH_DIR "/e/secrets.toml"), 0);
+        cm_sleep_ms(5);
+    }
+    pthread_mutex_lock(&stop_lock);
+    stop = 1;
+    pthread_mutex_unlock(&stop_lock);
+    for (t = 0; t < started; t++) pthread_join(th[t], NULL);
+    for (t = 0; t < started; t++) {
+        CHECK_EQ_INT(args[t].errors, 0);
+        if (args[t].errors) fprintf(stdout, "  %s\n", args[t].first);
+    }
+    dconn_release(c);
+    dconn_close(ctx);
+    CHECK_EQ_INT(cm.connects, cm.disconnects);
+    CHECK_EQ_INT(cm.foreign, 0);
+    pthread_mutex_destroy(&stop_lock);
+    tu_rmrf(CH_DIR);
+}
+
+typedef struct ch_connect_arg {
+    dconn_ctx *ctx;
+    dconn_conn *got;
+    pthread_mutex_t *lock;
+    pthread_cond_t *cv;
+    int *go;
+    char error[DCONN_ERROR_MESSAGE_SIZE];
+} ch_connect_arg;
+
+static void *ch_connector(void *p) {
+    ch_connect_arg *a = (ch_connect_arg *)p;
+    dconn_error err;
+    pthread_mutex_lock(a->lock);
+    while (!*a->go) pthread_cond_wait(a->cv, a->lock);
+    pthread_mutex_unlock(a->lock);
+    a->got = dconn_connect(a->ctx, "race", NULL, NULL, &err);
+    if (!a->got) snprintf(a->error, sizeof a->error, "%s", err.message);
+    return NULL;
+}
+
+static void conn_threads_connect_same_name(void) {
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+    int go = 0, t, started = 0, round;
+    for (round = 0; round < 5; round++) {
+        pthread_t th[2];
+        ch_connect_arg args[2];
+        dconn_ctx *ctx;
+        cm_reset();
+        tu_write(CH_DIR "/c/secrets.toml", "[connections.race]\ntype = \"mock\"\n");
+        ctx = ch_open(CH_DIR "/c/secrets.toml");
+        REQUIRE(ctx);
+        REQUIRE(cm_register(ctx, "mock", "mock", 1, 0) == DCONN_OK);
+        cm.connect_delay_ms = 20;
+        memset(args, 0, sizeof args);
+        go = 0;
+        started = 0;
+        for (t = 0; t < 2; t++) {
+            args[t].ctx = ctx;
+            args[t].lock = &lock;
+            args[t].cv = &cv;
+            args[t].go = &go;
+            if (pthread_create(&th[t], NULL, ch_connector, &args[t]) != 0) break;
+            started++;
+        }
+        pthread_mutex_lock(&lock);
+        go = 1;
+        pthread_cond_broadcast(&cv);
+        pthread_mutex_unlock(&lock);
+        for (t = 0; t < started; t++) pthread_join(th[t], NULL);
+        CHECK_EQ_INT(started, 2);
+        CHECK(args[0].got != NULL);
+        CHECK(args[0].got == args[1].got);
+        if (!args[0].got) fprintf(stdout, "  %s\n", args[0].error);
+        CHECK_EQ_INT(cm_get(&cm.connects), 1);
+        dconn_release(args[0].got);
+        CHECK_EQ_INT(cm_get(&cm.disconnects), 0);
+        dconn_release(args[1].got);
+        CHECK_EQ_INT(cm_get(&cm.disconnects), 1);
+        dconn_close(ctx);
+    }
+    pthread_mutex_destroy(&lock);
+    pthread_cond_destroy(&cv);
+    tu_rmrf(CH_DIR);
+}
+
+/* Every pooled handle fails at once: each retry must still find a handle. */
+typedef struct ch_retry_arg { dconn_conn *c; int ok; char error[DCONN_ERROR_MESSAGE_SIZE]; } ch_retry_arg;
+static pthread_mutex_t ch_done_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ch_done_cv = PTHREAD_COND_INITIALIZER;
+static int ch_done;
+
+static void *ch_retrier(void *p) {
+    ch_retry_arg *a = (ch_retry_arg *)p;
+    dconn_error err;
+    dconn_query_options qo;
+    dconn_result *r;
+    memset(&qo, 0, sizeof qo);
+    qo.ttl = "0";
+    r = dconn_query(a->c, "SELECT handle", &qo, &err);
+    a->ok = r != NULL;
+    if (!r) snprintf(a->error, sizeof a->error, "%s", err.message);
+    dconn_result_release(r);
+    pthread_mutex_lock(&ch_done_lock);
+    ch_done++;
+    pthread_cond_broadcast(&ch_done_cv);
+    pthread_mutex_unlock(&ch_done_lock);
+    return NULL;
+}
+
+static void conn_threads_all_handles_fail_at_once(void) {
+    dconn_error err;
+    dconn_conn *c;
+    dconn_ctx *ctx;
+    pthread_t th[CH_THREADS];
+    ch_retry_arg args[CH_THREADS];
+    struct timespec ts;
+    int t, started = 0, finished, stuck = 0;
+    cm_reset();
+    tu_write(CH_DIR "/f/secrets.toml", "[connections.pool]\ntype = \"mock\"\n");
+    ctx = ch_open(CH_DIR "/f/secrets.toml");
+    REQUIRE(ctx);
+    REQUIRE(cm_register(ctx, "mock", "mock", 1, 0) == DCONN_OK);
+    c = dconn_connect(ctx, "pool", NULL, NULL, &err);
+    REQUIRE(c);
+    /* the pool holds 8 handles: 8 queries that all fail once, together */
+    pthread_mutex_lock(&cm_lock);
+    cm.barrier = CH_THREADS;
+    cm.barrier_fails = 1;
+    pthread_mutex_unlock(&cm_lock);
+    ch_done = 0;
+    memset(args, 0, sizeof args);
+    for (t = 0; t < CH_THREADS; t++) {
+        args[t].c = c;
+        if (pthread_create(&th[t], NULL, ch_retrier, &args[t]) != 0) break;
+        started++;
+    }
+    CHECK_EQ_INT(started, CH_THREADS);
+    cm_abstime(&ts, 5000);
+    pthread_mutex_lock(&ch_done_lock);
+    while (ch_done < started) if (pthread_cond_timedwait(&ch_done_cv, &ch_done_lock, &ts) != 0) break;
+    finished = ch_done;
+    pthread_mutex_unlock(&ch_done_lock);
+    if (finished < started) {
+        char m[160];
+        snprintf(m, sizeof m, "deadlock: %d of %d queries still waiting for a handle after 5 s "
+                              "(each holds its broken handle while waiting for a new one)", started - finished, started);
+        dtest_report(__FILE__, __LINE__, m);
+        stuck = 1;
+        /* a reset frees the pool's slots and lets them go on */
+        dconn_reset(c, &err);
+    }
+    for (t = 0; t < started; t++) pthread_join(th[t], NULL);
+    for (t = 0; t < started; t++) {
+        CHECK(args[t].ok);
+        if (!args[t].ok) fprintf(stdout, "  %s\n", args[t].error);
+    }
+    if (!stuck) CHECK_EQ_INT(cm_get(&cm.disconnects), CH_THREADS);   /* the broken ones */
+    dconn_release(c);
+    dconn_close(ctx);
+    CHECK_EQ_INT(cm.connects, cm.disconnects);
+    tu_rmrf(CH_DIR);
+}
+
+/* ---------------------------------------------------------------------------
+   8. SQLite URL forms
+   -------------------------------------------------------------------------- */
+
+#define CS_DIR TU_DIR "/conn-sqlite"
+
+static dconn_conn *cs_connect(dconn_ctx *ctx, const char *name, const char *url, const char *settings, dconn_error *err) {
+    dconn_connect_options co;
+    memset(&co, 0, sizeof co);
+    co.url = url;
+    co.settings = settings;
+    return dconn_connect(ctx, name, NULL, &co, err);
+}
+
+static void conn_sqlite_relative_and_absolute(void) {
+    dconn_error err;
+    dconn_conn *c;
+    char cwd[900], url[1200];
+    dconn_ctx *ctx = tu_open(TU_DIR "/none/secrets.toml");
+    REQUIRE(ctx);
+    tu_rmrf(CS_DIR);
+    tu_mkdirs_for(CS_DIR "/rel/x");
+    c = cs_connect(ctx, "rel", "sqlite:///" CS_DIR "/rel/rel.db", NULL, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK_STR(dconn_conn_type(c), "sqlite");
+    CHECK_EQ_INT(dconn_exec_script(c, "CREATE TABLE t(a); INSERT INTO t VALUES (7);", &err), DCONN_OK);
+    CHECK(cs_exists(CS_DIR "/rel/rel.db"));
+    dconn_release(c);
+    /* sqlite:////absolute/path */
+    if (!getcwd(cwd, sizeof cwd)) {
+        fprintf(stdout, "  note: getcwd failed; sqlite://// not checked\n");
+    } else {
+        snprintf(url, sizeof url, "sqlite:///%s/" CS_DIR "/rel/rel.db", cwd);
+        CHECK(strncmp(url, "sqlite:////", 11) == 0);
+        c = cs_connect(ctx, "abs", url, NULL, &err);
+        if (!c) fprintf(stdout, "  %s\n", err.message);
+        REQUIRE(c);
+        CHECK_EQ_INT(cs_int(c, "SELECT a FROM t"), 7);
+        CHECK_STR(dconn_conn_url(c), url);
+        dconn_release(c);
+        snprintf(url, sizeof url, "sqlite:///%s/" CS_DIR "/rel/abs.db", cwd);
+        c = cs_connect(ctx, "abs", url, NULL, &err);
+        REQUIRE(c);
+        CHECK_EQ_INT(dconn_exec_script(c, "CREATE TABLE u(b)", &err), DCONN_OK);
+        CHECK(cs_exists(CS_DIR "/rel/abs.db"));
+        dconn_release(c);
+    }
+    /* dialect + database: a relative file too */
+    c = cs_connect(ctx, "parts", NULL, "dialect = 'sqlite'\ndatabase = '" CS_DIR "/rel/rel.db'", &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK_EQ_INT(cs_int(c, "SELECT a FROM t"), 7);
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(CS_DIR);
+}
+
+static void conn_sqlite_memory_shared_by_handles(void) {
+    static const char *const urls[] = {"sqlite://", "sqlite:///:memory:"};
+    size_t u;
+    dconn_ctx *ctx = tu_open(TU_DIR "/none/secrets.toml");
+    REQUIRE(ctx);
+    for (u = 0; u < 2; u++) {
+        dconn_error err;
+        dconn_conn *c;
+        dconn_session *s;
+        dconn_result *r;
+        c = cs_connect(ctx, "mem", urls[u], NULL, &err);
+        if (!c) fprintf(stdout, "  %s\n", err.message);
+        REQUIRE(c);
+        CHECK_EQ_INT(dconn_exec(c, "CREATE TABLE t(a)", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_exec(c, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(cs_int(c, "SELECT COUNT(*) FROM t"), 1);
+        /* a session takes the pool's handle: later queries use a second one */
+        s = dconn_begin(c, &err);
+        REQUIRE(s);
+        r = dconn_session_query(s, "SELECT COUNT(*) FROM t", NULL, 0, &err);
+        CHECK(r != NULL);
+        if (!r) fprintf(stdout, "  %s\n", err.message);
+        dconn_result_release(r);
+        CHECK_EQ_INT(cs_int(c, "SELECT COUNT(*) FROM t"), 1);
+        CHECK_EQ_INT(dconn_session_exec(s, "CREATE TABLE u(b)", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO u VALUES (5)", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+        CHECK_EQ_INT(cs_int(c, "SELECT b FROM u"), 5);
+        dconn_session_end(s);
+        CHECK_EQ_INT(cs_int(c, "SELECT b FROM u"), 5);
+        dconn_release(c);
+    }
+    /* two in-memory connections are two databases */
+    {
+        dconn_error err;
+        dconn_conn *a = cs_connect(ctx, "one", "sqlite://", NULL, &err);
+        dconn_conn *b = cs_connect(ctx, "two", "sqlite://", "x = 1", &err);
+        REQUIRE(a && b);
+        CHECK(a != b);
+        CHECK_EQ_INT(dconn_exec_script(a, "CREATE TABLE only_in_a(x)", &err), DCONN_OK);
+        CHECK_EQ_INT(cs_int(a, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'only_in_a'"), 1);
+        CHECK_EQ_INT(cs_int(b, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'only_in_a'"), 0);
+        dconn_release(a);
+        dconn_release(b);
+    }
+    dconn_close(ctx);
+}
+
+static void conn_sqlite_read_only(void) {
+    dconn_error err;
+    dconn_conn *c;
+    dconn_ctx *ctx = tu_open(TU_DIR "/none/secrets.toml");
+    REQUIRE(ctx);
+    tu_rmrf(CS_DIR);
+    tu_mkdirs_for(CS_DIR "/ro/x");
+    c = cs_connect(ctx, "rw", "sqlite:///" CS_DIR "/ro/ro.db", NULL, &err);
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_exec_script(c, "CREATE TABLE t(a); INSERT INTO t VALUES (1);", &err), DCONN_OK);
+    dconn_release(c);
+    c = cs_connect(ctx, "ro", "sqlite:///" CS_DIR "/ro/ro.db?mode=ro", NULL, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK_EQ_INT(cs_int(c, "SELECT COUNT(*) FROM t"), 1);
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO t VALUES (2)", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "connection \"ro\" (sqlite:///" CS_DIR "/ro/ro.db?mode=ro): write failed: attempt to write a readonly database");
+    CHECK_CONTAINS(err.message, "SQL: INSERT INTO t VALUES (2)");
+    dconn_release(c);
+    /* connect_args.mode = "ro" */
+    c = cs_connect(ctx, "ro2", "sqlite:///" CS_DIR "/ro/ro.db", "[connect_args]\nmode = 'ro'", &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_exec(c, "DELETE FROM t", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "attempt to write a readonly database");
+    CHECK_EQ_INT(cs_int(c, "SELECT COUNT(*) FROM t"), 1);
+    dconn_release(c);
+    /* read-only and missing: nothing to open */
+    CHECK(cs_connect(ctx, "ro3", "sqlite:///" CS_DIR "/ro/absent.db?mode=ro", NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, CS_DIR "/ro/absent.db");
+    CHECK(!cs_exists(CS_DIR "/ro/absent.db"));
+    /* a mode that does not exist */
+    CHECK(cs_connect(ctx, "ro4", "sqlite:///" CS_DIR "/ro/ro.db", "[connect_args]\nmode = 'rx'", &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_CONTAINS(err.message, "connect_args.mode must be \"ro\", \"rw\", \"rwc\" or \"memory\", not \"rx\"");
+    dconn_close(ctx);
+    tu_rmrf(CS_DIR);
+}
+
+static void conn_sqlite_timeout(void) {
+    dconn_error err;
+    dconn_conn *c;
+    dconn_session *s;
+    double t0, elapsed;
+    dconn_ctx *ctx = tu_open(TU_DIR "/none/secrets.toml");
+    REQUIRE(ctx);
+    tu_rmrf(CS_DIR);
+    tu_mkdirs_for(CS_DIR "/to/x");
+    c = cs_connect(ctx, "to", "sqlite:///" CS_DIR "/to/t.db", "[connect_args]\ntimeout = 0.2", &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_exec_script(c, "CREATE TABLE t(a)", &err), DCONN_OK);
+    /* a session holds the write lock; a write from another handle waits
+       timeout seconds per attempt, then gives up */
+    s = dconn_begin(c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+    t0 = cm_seconds();
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO t VALUES (2)", NULL, 0, NULL, &err), DCONN_ETRANSIENT);
+    elapsed = cm_seconds() - t0;
+    CHECK_CONTAINS(err.message, "write failed after 3 attempts: database is locked");
+    CHECK(elapsed >= 0.5);
+    if (elapsed < 0.5) fprintf(stdout, "  3 attempts with timeout 0.2 s took %.3f s\n", elapsed);
+    CHECK_EQ_INT(tu_sleeps, 2);
+    dconn_session_end(s);
+    CHECK_EQ_INT(cs_int(c, "SELECT COUNT(*) FROM t"), 0);
+    dconn_release(c);
+    /* a timeout that is not a number */
+    CHECK(cs_connect(ctx, "to2", "sqlite:///" CS_DIR "/to/t.db", "[connect_args]\ntimeout = 'long'", &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_CONTAINS(err.message, "(connect options):2: connect_args.timeout is a number of seconds, not a string");
+    dconn_close(ctx);
+    tu_rmrf(CS_DIR);
+}
+
+static void conn_sqlite_pragmas(void) {
+    dconn_error err;
+    dconn_conn *c;
+    dconn_ctx *ctx;
+    char text[64];
+    tu_rmrf(CS_DIR);
+    tu_write(CS_DIR "/pr/secrets.toml",
+        "[connections.p]\n"                                             /* 1 */
+        "url = \"sqlite:///" CS_DIR "/pr/p.db\"\n"                      /* 2 */
+        "[connections.p.connect_args]\n"                                /* 3 */
+        "pragmas = { foreign_keys = true, journal_mode = \"wal\" }\n"   /* 4 */
+        "\n[connections.badname]\n"                                     /* 6 */
+        "url = \"sqlite:///" CS_DIR "/pr/b.db\"\n"                      /* 7 */
+        "[connections.badname.connect_args.pragmas]\n"                  /* 8 */
+        "\"foo bar\" = 1\n"                                             /* 9 */
+        "\n[connections.badvalue]\n"                                    /* 11 */
+        "url = \"sqlite:///" CS_DIR "/pr/b.db\"\n"                      /* 12 */
+        "[connections.badvalue.connect_args.pragmas]\n"                 /* 13 */
+        "journal_mode = \"wal; DROP TABLE x\"\n"                        /* 14 */
+        "\n[connections.refused]\n"                                     /* 16 */
+        "url = \"sqlite:///" CS_DIR "/pr/b.db\"\n"                      /* 17 */
+        "[connections.refused.connect_args.pragmas]\n"                  /* 18 */
+        "encoding = \"klingon\"\n"                                      /* 19 */
+        "\n[connections.array]\n"                                       /* 21 */
+        "url = \"sqlite:///" CS_DIR "/pr/b.db\"\n"                      /* 22 */
+        "[connections.array.connect_args]\n"                            /* 23 */
+        "pragmas.cache_size = [1, 2]\n");                               /* 24 */
+    ctx = tu_open(CS_DIR "/pr/secrets.toml");
+    REQUIRE(ctx);
+    c = dconn_connect(ctx, "p", NULL, NULL, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK_EQ_INT(cs_int(c, "PRAGMA foreign_keys"), 1);
+    CHECK_STR(cs_text(c, "PRAGMA journal_mode", text, sizeof text), "wal");
+    CHECK_EQ_INT(dconn_exec_script(c, "CREATE TABLE parent(id INTEGER PRIMARY KEY); "
+                                      "CREATE TABLE child(p INTEGER REFERENCES parent(id));", &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO child VALUES (99)", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "FOREIGN KEY constraint failed");
+    dconn_release(c);
+    CHECK(dconn_connect(ctx, "badname", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_CONTAINS(err.message, CS_DIR "/pr/secrets.toml:9: connect_args.pragmas: \"foo bar\" is not a pragma name");
+    CHECK(dconn_connect(ctx, "badvalue", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_CONTAINS(err.message, CS_DIR "/pr/secrets.toml:14: connect_args.pragmas.journal_mode: the value must be a plain word such as \"wal\"");
+    CHECK(dconn_connect(ctx, "refused", NULL, NULL, &err) == NULL);
+    CHECK(err.code != DCONN_OK);
+    CHECK_CONTAINS(err.message, CS_DIR "/pr/secrets.toml:19: connect_args.pragmas.encoding failed: ");
+    CHECK(dconn_connect(ctx, "array", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_CONTAINS(err.message, CS_DIR "/pr/secrets.toml:24: connect_args.pragmas.cache_size must be a string, number or boolean");
+    dconn_close(ctx);
+    tu_rmrf(CS_DIR);
+}
+
+static void conn_sqlite_bad_urls(void) {
+    dconn_error err;
+    dconn_ctx *ctx = tu_open(TU_DIR "/none/secrets.toml");
+    REQUIRE(ctx);
+    tu_rmrf(CS_DIR);
+    CHECK(cs_connect(ctx, "h", "sqlite://host/x.db", NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_STR(err.message, "connection \"h\" (sqlite://host/x.db): cannot connect: SQLite URLs have no host or user: "
+                           "use sqlite:///relative.db (three slashes) or sqlite:////absolute/path.db (four)");
+    CHECK(cs_connect(ctx, "u", "sqlite://me:pw@/x.db", NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_CONTAINS(err.message, "SQLite URLs have no host or user");
+    CHECK_NOT_CONTAINS(err.message, ":pw@");
+    CHECK(cs_connect(ctx, "d", "sqlite:///" CS_DIR "/no/such/dir/x.db", NULL, &err) == NULL);
+    CHECK(err.code != DCONN_OK);
+    CHECK_CONTAINS(err.message, "cannot open ");
+    CHECK_CONTAINS(err.message, CS_DIR "/no/such/dir/x.db");
+    CHECK_CONTAINS(err.message, "does the directory exist");
+    CHECK(!cs_exists(CS_DIR "/no"));
+    dconn_close(ctx);
+}
+
+/* ---------------------------------------------------------------------------
+   9. Allocation failures
+   -------------------------------------------------------------------------- */
+
+#define CA_DIR TU_DIR "/conn-alloc"
+
+static void conn_every_allocation_fails_in_turn(void) {
+    dconn_options o;
+    long base, k, failures = 0;
+    int done = 0;
+    tu_write(CA_DIR "/secrets.toml",
+        "[connections.mem]\n"
+        "url = \"sqlite://\"\n"
+        "query_ttl = \"1h\"\n"
+        "[connections.mem.connect_args]\n"
+        "timeout = 3\n"
+        "pragmas = { foreign_keys = true }\n");
+    o = tu_options(CA_DIR "/secrets.toml");
+    base = talloc_live_blocks();
+    for (k = 0; k < 100000 && !done; k++) {
+        dconn_error err;
+        dconn_ctx *ctx;
+        dconn_conn *c = NULL;
+        dconn_result *r = NULL;
+        int injected;
+        memset(&err, 0, sizeof err);
+        talloc_fail_at(k);
+        ctx = dconn_open(&o, &err);
+        if (ctx) {
+            c = dconn_connect(ctx, "mem", NULL, NULL, &err);
+            if (c) {
+                r = dconn_query(c, "SELECT 40 + 2 AS answer", NULL, &err);
+                if (r) {
+                    int64_t v = 0;
+                    CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_OK);
+                    CHECK_EQ_INT(v, 42);
+                    dconn_result_release(r);
+                }
+                dconn_release(c);
+            }
+            dconn_close(ctx);
+        }
+        injected = talloc_was_injected();
+        talloc_fail_at(-1);
+        if (!ctx || !c || !r) {
+            failures++;
+            if (err.code != DCONN_ENOMEM) {
+                char m[DCONN_ERROR_MESSAGE_SIZE + 64];
+                snprintf(m, sizeof m, "allocation %ld: code %d: %s", k, (int)err.code, err.message);
+                dtest_report(__FILE__, __LINE__, m);
+            }
+            CHECK(injected);
+        }
+        if (talloc_live_blocks() != base) {
+            char m[128];
+            snprintf(m, sizeof m, "allocation %ld failing: %ld blocks leaked", k, talloc_live_blocks() - base);
+            dtest_report(__FILE__, __LINE__, m);
+            base = talloc_live_blocks();
+        }
+        if (!injected) {
+            done = 1;
+            CHECK(ctx && c && r);
+        }
+    }
+    CHECK(done);
+    CHECK(failures > 20);
+    tu_rmrf(CA_DIR);
+}
+
+/* An allocation failure is an answer for that call only: the next one works. */
+static void conn_enomem_is_not_sticky(void) {
+    dconn_options o;
+    long base, k;
+    int done = 0;
+    tu_write(CA_DIR "/s/secrets.toml",
+        "[connections.mem]\n"
+        "url = \"sqlite://\"\n"
+        "[connections.other]\n"
+        "url = \"sqlite:///:memory:\"\n");
+    o = tu_options(CA_DIR "/s/secrets.toml");
+    base = talloc_live_blocks();
+    for (k = 0; k < 100000 && !done; k++) {
+        dconn_error err;
+        dconn_conn *c;
+        int injected;
+        dconn_ctx *ctx = dconn_open(&o, &err);
+        REQUIRE(ctx);
+        talloc_fail_at(k);
+        c = dconn_connect(ctx, "mem", NULL, NULL, &err);
+        injected = talloc_was_injected();
+        talloc_fail_at(-1);
+        if (!c) {
+            CHECK_EQ_INT(err.code, DCONN_ENOMEM);
+            c = dconn_connect(ctx, "mem", NULL, NULL, &err);
+            if (!c) {
+                char m[DCONN_ERROR_MESSAGE_SIZE + 64];
+                snprintf(m, sizeof m, "allocation %ld failed once, and the next connect still fails: %s", k, err.message);
+                dtest_report(__FILE__, __LINE__, m);
+            }
+        }
+        if (c) {
+            CHECK_EQ_INT(cs_int(c, "SELECT 1"), 1);
+            dconn_release(c);
+        }
+        dconn_close(ctx);
+        if (talloc_live_blocks() != base) {
+            char m[128];
+            snprintf(m, sizeof m, "allocation %ld failing: %ld blocks leaked", k, talloc_live_blocks() - base);
+            dtest_report(__FILE__, __LINE__, m);
+            base = talloc_live_blocks();
+        }
+        if (!injected) done = 1;
+    }
+    CHECK(done);
+    tu_rmrf(CA_DIR);
 }
 
 static const dtest_case conn_tests[] = {
     {"conn_unknown_name_lists_files", conn_unknown_name_lists_files},
+    {"conn_unknown_name_lists_every_file_and_connection", conn_unknown_name_lists_every_file_and_connection},
+    {"conn_unknown_name_default_search_list", conn_unknown_name_default_search_list},
+    {"conn_bad_arguments", conn_bad_arguments},
+    {"conn_huge_name_is_a_clean_error", conn_huge_name_is_a_clean_error},
+    {"conn_env_name", conn_env_name},
+    {"conn_section_must_be_a_table", conn_section_must_be_a_table},
+    {"conn_type_resolution_order", conn_type_resolution_order},
+    {"conn_type_errors", conn_type_errors},
+    {"conn_mock_driver_found_by_type_and_scheme", conn_mock_driver_found_by_type_and_scheme},
+    {"conn_register_driver_rules", conn_register_driver_rules},
+    {"conn_settings_precedence", conn_settings_precedence},
+    {"conn_settings_url_beats_options_url", conn_settings_url_beats_options_url},
+    {"conn_connect_args_compat_merge", conn_connect_args_compat_merge},
+    {"conn_sql_parts_build_url", conn_sql_parts_build_url},
+    {"conn_sql_parts_missing_all_reported", conn_sql_parts_missing_all_reported},
+    {"conn_sql_parts_missing_under_enomem", conn_sql_parts_missing_under_enomem},
+    {"conn_password_never_in_errors", conn_password_never_in_errors},
+    {"conn_password_not_echoed_by_settings_errors", conn_password_not_echoed_by_settings_errors},
+    {"conn_identity_same_settings_same_conn", conn_identity_same_settings_same_conn},
+    {"conn_identity_different_settings", conn_identity_different_settings},
+    {"conn_identity_two_names_share", conn_identity_two_names_share},
+    {"conn_shared_by_two_names_survives_one_edit", conn_shared_by_two_names_survives_one_edit},
+    {"conn_close_with_references_left", conn_close_with_references_left},
+    {"conn_secrets_edit_reconnects", conn_secrets_edit_reconnects},
+    {"conn_secrets_edit_switches_driver", conn_secrets_edit_switches_driver},
+    {"conn_ttl_from_options", conn_ttl_from_options},
+    {"conn_ttl_from_section", conn_ttl_from_section},
+    {"conn_ttl_from_section_seconds", conn_ttl_from_section_seconds},
+    {"conn_ttl_none_and_bad", conn_ttl_none_and_bad},
+    {"conn_reset_pooled", conn_reset_pooled},
+    {"conn_reset_shared_handles", conn_reset_shared_handles},
+    {"conn_retry_gets_fresh_handle", conn_retry_gets_fresh_handle},
+    {"conn_threads_mixed_operations", conn_threads_mixed_operations},
+    {"conn_threads_reset_under_queries", conn_threads_reset_under_queries},
+    {"conn_threads_reset_under_queries_pooled_mock", conn_threads_reset_under_queries_pooled_mock},
+    {"conn_threads_reset_under_queries_shared_mock", conn_threads_reset_under_queries_shared_mock},
+    {"conn_threads_secrets_edits_under_queries", conn_threads_secrets_edits_under_queries},
+    {"conn_threads_connect_same_name", conn_threads_connect_same_name},
+    {"conn_threads_all_handles_fail_at_once", conn_threads_all_handles_fail_at_once},
+    {"conn_sqlite_relative_and_absolute", conn_sqlite_relative_and_absolute},
+    {"conn_sqlite_memory_shared_by_handles", conn_sqlite_memory_shared_by_handles},
+    {"conn_sqlite_read_only", conn_sqlite_read_only},
+    {"conn_sqlite_timeout", conn_sqlite_timeout},
+    {"conn_sqlite_pragmas", conn_sqlite_pragmas},
+    {"conn_sqlite_bad_urls", conn_sqlite_bad_urls},
+    {"conn_every_allocation_fails_in_turn", conn_every_allocation_fails_in_turn},
+    {"conn_enomem_is_not_sticky", conn_enomem_is_not_sticky},
 };

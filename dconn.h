@@ -324,6 +324,7 @@ typedef struct dconn_options {
     dconn_sleep_fn sleep;         /* default: a real sleep */
     void *sleep_user_data;
     const dconn_allocator *allocator;   /* default: DCONN_MALLOC/REALLOC/FREE */
+    const char *pool_timeout;     /* how long a call waits for a free handle before failing: NULL = "30s" */
 } dconn_options;
 
 /* Opens a context: registers the built-in drivers; secrets are read
@@ -658,6 +659,7 @@ DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dco
 #ifndef DCONN_TOML_MAX_DEPTH
 #define DCONN_TOML_MAX_DEPTH 256
 #endif
+
 
 #ifndef DCONN_NO_SQLITE
 #include <sqlite3.h>
@@ -2168,6 +2170,10 @@ DCONN_API const char *dconn_toml_file(const dconn_toml_value *v) { return v ? v-
 
 /* >>platform: threads, atomics, clock ---------------------------------------- */
 
+#include <time.h>
+#include <sys/time.h>
+#include <sys/stat.h>
+
 #ifndef DCONN_NO_THREADS
 #include <pthread.h>
 typedef pthread_mutex_t dconn__mutex;
@@ -2180,6 +2186,16 @@ static void dconn__cond_init(dconn__cond *c) { pthread_cond_init(c, NULL); }
 static void dconn__cond_destroy(dconn__cond *c) { pthread_cond_destroy(c); }
 static void dconn__cond_wait(dconn__cond *c, dconn__mutex *m) { pthread_cond_wait(c, m); }
 static void dconn__cond_broadcast(dconn__cond *c) { pthread_cond_broadcast(c); }
+/* Waits at most ~100 ms (the caller loops and measures the total). */
+static void dconn__cond_wait_a_while(dconn__cond *c, dconn__mutex *m) {
+    struct timeval tv;
+    struct timespec until;
+    gettimeofday(&tv, NULL);
+    until.tv_sec = tv.tv_sec;
+    until.tv_nsec = (long)tv.tv_usec * 1000 + 100000000L;
+    if (until.tv_nsec >= 1000000000L) { until.tv_sec++; until.tv_nsec -= 1000000000L; }
+    pthread_cond_timedwait(c, m, &until);
+}
 #else
 /* single-thread build: locks compile to nothing */
 typedef int dconn__mutex;
@@ -2192,6 +2208,7 @@ static void dconn__cond_init(dconn__cond *c) { *c = 0; }
 static void dconn__cond_destroy(dconn__cond *c) { (void)c; }
 static void dconn__cond_wait(dconn__cond *c, dconn__mutex *m) { (void)c; (void)m; }
 static void dconn__cond_broadcast(dconn__cond *c) { (void)c; }
+static void dconn__cond_wait_a_while(dconn__cond *c, dconn__mutex *m) { (void)c; (void)m; }
 #endif
 
 /* Reference counts: compiler atomics where there are some, C11 atomics
@@ -2221,9 +2238,6 @@ static int64_t dconn__atomic_load64(dconn__atomic64 *p) { int64_t r; pthread_mut
 static void dconn__atomic_store64(dconn__atomic64 *p, int64_t v) { pthread_mutex_lock(&dconn__atomic_lock); *p = v; pthread_mutex_unlock(&dconn__atomic_lock); }
 #endif
 
-#include <time.h>
-#include <sys/time.h>
-#include <sys/stat.h>
 
 /* Monotonic nanoseconds. Strict C99 hides clock_gettime unless the user
    asked for POSIX before the first include, so fall back to gettimeofday. */
@@ -2667,6 +2681,7 @@ struct dconn_ctx {
     int64_t reload_ns;            /* -1 never, 0 every call */
     int64_t default_ttl_ns;       /* -1 forever */
     int64_t retry_backoff_ns;
+    int64_t pool_wait_ns;
     int retry_attempts;
     int stale_on_error;
     int keep_cache_on_write;
@@ -3602,6 +3617,7 @@ static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handl
     unsigned gen;
     dconn_status st;
     int shared;
+    int64_t wait_from = 0, waited = 0;
     dconn__lock(&c->lock);
     if (c->ttl_ns > 0 && dconn__now(c->ctx) - c->born >= c->ttl_ns) to_close = dconn__conn_new_gen_locked(c);
     for (;;) {
@@ -3617,7 +3633,19 @@ static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handl
             return DCONN_OK;
         }
         if (shared ? !c->connecting : (exclusive && c->drv.shared_handles) || c->open < c->max_handles) break;
-        dconn__cond_wait(&c->cv, &c->lock);
+#ifdef DCONN_NO_THREADS
+        waited = c->ctx->pool_wait_ns;   /* nobody else can give a handle back */
+#endif
+        if (waited >= c->ctx->pool_wait_ns) {
+            dconn__unlock(&c->lock);
+            dconn__handles_close(c, to_close);
+            return dconn__err_set(err, DCONN_EDRIVER, "all %d handles of the connection are in use and none came back in time (pool_timeout): "
+                                  "are sessions left open (dconn_session_end)?", c->max_handles);
+        }
+        /* the real clock: an injected test clock may stand still */
+        if (!wait_from) wait_from = dconn__clock_default(NULL);
+        dconn__cond_wait_a_while(&c->cv, &c->lock);
+        waited = dconn__clock_default(NULL) - wait_from;
     }
     if (shared) c->connecting = 1;
     else if (!c->drv.shared_handles) c->open++;
@@ -3794,7 +3822,7 @@ DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char
                            name, name + 4, name + 4);
             return NULL;
         }
-        if (strlen(v) >= sizeof envname) { dconn__err_set(err, DCONN_ECONFIG, "connection name from %s is longer than 255 bytes", name + 4); return NULL; }
+        if (strlen(v) > 200) { dconn__err_set(err, DCONN_ECONFIG, "connection name from %s is longer than 200 bytes", name + 4); return NULL; }
         dconn__copy_str(envname, sizeof envname, v);
         name = envname;
     }
@@ -4405,7 +4433,7 @@ static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, 
             if (err) {
                 char msg[DCONN_ERROR_MESSAGE_SIZE];
                 dconn__copy_str(msg, sizeof msg, err->message);
-                dconn__err_set(err, st, "cannot open %s: %s (does the directory exist, and may this user write there?)", file, msg);
+                st = dconn__err_set(err, DCONN_EDRIVER, "cannot open %s: %s (does the directory exist, and may this user write there?)", file, msg);
             }
         }
         dconn__buf_free(&fn);
@@ -4965,7 +4993,10 @@ static dconn_status dconn__op_run(dconn_conn *c, dconn__handle *hd, dconn__op *o
         }
         op->wrote |= b.wrote;
         if (st) {
-            if (err && err->code == DCONN_OK) dconn__err_set(err, st, "%s", dconn_status_str(st));
+            if (err && err->code == DCONN_OK) {
+                if (err->message[0]) err->code = st;   /* the driver wrote why but not the code */
+                else dconn__err_set(err, st, "%s", dconn_status_str(st));
+            }
             dconn__builder_discard(&b);
             return st;
         }
@@ -5036,7 +5067,10 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
         if (h) dconn__handle_put(c, h, 0, transient);
         if (!transient || attempt >= ctx->retry_attempts) return dconn__err_op(c, op, transient ? attempt : 1, err);
         {
-            int64_t wait = ctx->retry_backoff_ns << (attempt - 1 < 20 ? attempt - 1 : 20);
+            int64_t wait = ctx->retry_backoff_ns;
+            int k;
+            for (k = 1; k < attempt && wait < INT64_C(30000000000); k++) wait *= 2;   /* doubles, up to 30 s */
+            if (wait > INT64_C(30000000000)) wait = INT64_C(30000000000);
             uint64_t r;
             dconn__lock(&ctx->lock);
             ctx->rng ^= ctx->rng << 13; ctx->rng ^= ctx->rng >> 7; ctx->rng ^= ctx->rng << 17;
@@ -5076,6 +5110,7 @@ static dconn_result *dconn__fetch(dconn_conn *c, char kind, const char *sql, con
     if (!c) { dconn__err_set(err, DCONN_EMISUSE, "%s: conn is NULL", kind == 'R' ? "dconn_read" : "dconn_query"); return NULL; }
     if (!sql) { dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": the %s is NULL", kind == 'R' ? "dconn_read" : "dconn_query", c->name, kind == 'R' ? "source" : "SQL"); return NULL; }
     if (n && !params) { dconn__err_set(err, DCONN_EMISUSE, "dconn_query: connection \"%s\": n_params is %zu but params is NULL", c->name, n); return NULL; }
+    if (n && kind == 'R') { dconn__err_set(err, DCONN_EMISUSE, "dconn_read: connection \"%s\": a read takes no parameters (put them in the source name)", c->name); return NULL; }
     ctx = c->ctx;
     memset(&op, 0, sizeof op);
     op.kind = kind;
@@ -5432,6 +5467,8 @@ DCONN_API dconn_ctx *dconn_open(const dconn_options *o, dconn_error *err) {
     if (!st) st = dconn_ttl_parse(o->default_ttl, &ctx->default_ttl_ns, err);
     if (!st) st = dconn_ttl_parse(o->retry_backoff ? o->retry_backoff : "50ms", &ctx->retry_backoff_ns, err);
     if (!st && ctx->retry_backoff_ns < 0) ctx->retry_backoff_ns = 50000000;
+    if (!st) st = dconn_ttl_parse(o->pool_timeout ? o->pool_timeout : "30s", &ctx->pool_wait_ns, err);
+    if (!st && ctx->pool_wait_ns < 0) ctx->pool_wait_ns = INT64_MAX;   /* "forever" */
     if (st) {
         char msg[DCONN_ERROR_MESSAGE_SIZE];
         dconn__copy_str(msg, sizeof msg, err ? err->message : "");

@@ -2323,7 +2323,62 @@ static void cache_nomem(void) {
     tu_now = t0;
 }
 
+/* dconn_read takes no parameters: the driver's read could not see them,
+   so they would only split the cache. */
+static void cache_read_rejects_params(void) {
+    dconn_options o = cmk_options();
+    dconn_ctx *ctx = cmk_open(&o);
+    dconn_conn *c;
+    dconn_error err;
+    dconn_value p = dconn_int(1);
+    dconn_query_options q;
+    REQUIRE(ctx);
+    c = cmk_conn(ctx, "m", NULL);
+    REQUIRE(c);
+    memset(&q, 0, sizeof q);
+    q.params = &p;
+    q.n_params = 1;
+    CHECK(dconn_read(c, "file.csv", &q, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "a read takes no parameters");
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+/* A driver that writes its message but forgets the code keeps its words. */
+static dconn_status cache_wordy_connect(void *ud, const dconn_settings *s, void **h, dconn_error *err) { (void)ud; (void)s; (void)err; *h = NULL; return DCONN_OK; }
+static void cache_wordy_disconnect(void *ud, void *h) { (void)ud; (void)h; }
+static dconn_status cache_wordy_query(void *ud, void *h, const char *sql, const dconn_value *p, size_t n, dconn_builder *b, dconn_error *err) {
+    (void)ud; (void)h; (void)sql; (void)p; (void)n; (void)b;
+    snprintf(err->message, sizeof err->message, "the wordy driver explains itself");
+    return DCONN_EQUERY;
+}
+static void cache_driver_message_kept_without_code(void) {
+    dconn_options o = cmk_options();
+    dconn_ctx *ctx = dconn_open(&o, NULL);
+    dconn_driver d;
+    dconn_conn *c;
+    dconn_error err;
+    REQUIRE(ctx);
+    memset(&d, 0, sizeof d);
+    d.version = DCONN_DRIVER_VERSION;
+    d.name = "wordy";
+    d.connect = cache_wordy_connect;
+    d.disconnect = cache_wordy_disconnect;
+    d.query = cache_wordy_query;
+    CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_OK);
+    c = dconn_connect(ctx, "w", "wordy", NULL, &err);
+    REQUIRE(c);
+    CHECK(dconn_query(c, "SELECT 1", NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "query failed: the wordy driver explains itself");
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static const dtest_case cache_tests[] = {
+    {"cache_read_rejects_params", cache_read_rejects_params},
+    {"cache_driver_message_kept_without_code", cache_driver_message_kept_without_code},
     {"cache_hit_returns_same_result", cache_hit_returns_same_result},
     {"cache_key_param_types", cache_key_param_types},
     {"cache_key_names_and_sql", cache_key_names_and_sql},

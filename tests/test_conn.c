@@ -349,7 +349,7 @@ static void conn_huge_name_is_a_clean_error(void) {
     CHECK_EQ_INT(setenv("DCONN_TEST_HUGE_NAME", name, 1), 0);
     CHECK(dconn_connect(ctx, "env:DCONN_TEST_HUGE_NAME", NULL, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_ECONFIG);
-    CHECK_STR(err.message, "connection name from DCONN_TEST_HUGE_NAME is longer than 255 bytes");
+    CHECK_STR(err.message, "connection name from DCONN_TEST_HUGE_NAME is longer than 200 bytes");
     unsetenv("DCONN_TEST_HUGE_NAME");
     /* a type of 1 MB */
     CHECK(dconn_connect(ctx, "x", name, NULL, &err) == NULL);
@@ -2332,7 +2332,51 @@ static void conn_enomem_is_not_sticky(void) {
     tu_rmrf(CA_DIR);
 }
 
+/* Eight sessions hold every handle: a ninth caller fails after
+   pool_timeout with a message that says why, instead of hanging. */
+static void conn_pool_exhausted_times_out(void) {
+    dconn_options o = tu_options("");
+    dconn_connect_options co;
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_session *s[8];
+    dconn_error err;
+    int i;
+    o.pool_timeout = "150ms";
+    ctx = dconn_open(&o, &err);
+    REQUIRE(ctx);
+    memset(&co, 0, sizeof co);
+    co.url = "sqlite://";
+    c = dconn_connect(ctx, "pool", "sql", &co, &err);
+    REQUIRE(c);
+    for (i = 0; i < 8; i++) { s[i] = dconn_begin(c, &err); CHECK(s[i] != NULL); }
+    CHECK(dconn_begin(c, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EDRIVER);
+    CHECK_CONTAINS(err.message, "all 8 handles of the connection are in use");
+    CHECK_CONTAINS(err.message, "dconn_session_end");
+    for (i = 0; i < 8; i++) dconn_session_end(s[i]);
+    {
+        dconn_result *r = dconn_query(c, "SELECT 1", NULL, &err);   /* the handles are back */
+        CHECK(r != NULL);
+        dconn_result_release(r);
+    }
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+/* A bad pool_timeout is refused when the context opens. */
+static void conn_bad_pool_timeout(void) {
+    dconn_options o = tu_options("");
+    dconn_error err;
+    o.pool_timeout = "soon";
+    CHECK(dconn_open(&o, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_CONTAINS(err.message, "dconn_open: invalid duration \"soon\"");
+}
+
 static const dtest_case conn_tests[] = {
+    {"conn_pool_exhausted_times_out", conn_pool_exhausted_times_out},
+    {"conn_bad_pool_timeout", conn_bad_pool_timeout},
     {"conn_unknown_name_lists_files", conn_unknown_name_lists_files},
     {"conn_unknown_name_lists_every_file_and_connection", conn_unknown_name_lists_every_file_and_connection},
     {"conn_unknown_name_default_search_list", conn_unknown_name_default_search_list},

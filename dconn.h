@@ -2410,6 +2410,14 @@ static void dconn__sql_excerpt(const char *sql, char *out, size_t cap) {
 
 /* >>config: durations ----------------------------------------------------------- */
 
+/* Does p hold the lowercase word w, in any case, followed only by blanks? */
+static int dconn__is_word(const char *p, const char *w) {
+    while (*w && dconn__lower((unsigned char)*p) == *w) { p++; w++; }
+    if (*w) return 0;
+    while (*p == ' ') p++;
+    return *p == '\0';
+}
+
 #define DCONN__TTL_GRAMMAR "a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w (also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""
 
 DCONN_API dconn_status dconn_ttl_parse(const char *text, int64_t *out, dconn_error *err) {
@@ -2429,7 +2437,7 @@ DCONN_API dconn_status dconn_ttl_parse(const char *text, int64_t *out, dconn_err
     if (!out) return dconn__err_set(err, DCONN_EMISUSE, "dconn_ttl_parse: out is NULL");
     if (!text) { *out = -1; return DCONN_OK; }
     while (*p == ' ') p++;
-    if (dconn__strieq(p, "forever") || dconn__strieq(p, "none") || dconn__strieq(p, "never")) { *out = -1; return DCONN_OK; }
+    if (dconn__is_word(p, "forever") || dconn__is_word(p, "none") || dconn__is_word(p, "never")) { *out = -1; return DCONN_OK; }
     while (*p) {
         double num = 0, scale = 1;
         int digits = 0;
@@ -2526,6 +2534,17 @@ static int dconn__url_split(const char *url, dconn__url *u) {
         /* the last '@' ends the user info (passwords may hold '@' unescaped) */
         at = NULL;
         for (s = auth; s < auth_end; s++) if (*s == '@') at = s;
+        if (!at) {
+            /* as SQLAlchemy reads it: user, ':', then a password running to an
+               '@' even across '/' or '?' written unescaped */
+            s = auth;
+            while (*s && *s != ':' && *s != '/' && *s != '?' && *s != '@') s++;
+            if (*s == ':' && strchr(s, '@')) {
+                at = strrchr(s, '@');
+                auth_end = at + 1;
+                while (*auth_end && *auth_end != '/' && *auth_end != '?') auth_end++;
+            }
+        }
         if (at) {
             const char *colon = (const char *)memchr(auth, ':', (size_t)(at - auth));
             u->user = auth;
@@ -2573,13 +2592,15 @@ static void dconn__pct_encode(dconn__buf *b, const char *s) {
 
 static int dconn__is_secret_key(const char *k, size_t n) {
     static const char *const words[] = {"password", "passwd", "pwd", "pass", "token", "secret", "apikey", "api_key", "credential", "private_key"};
-    char low[64];
-    size_t i;
-    if (n >= sizeof low) n = sizeof low - 1;
-    for (i = 0; i < n; i++) low[i] = (char)dconn__lower((unsigned char)k[i]);
-    low[n] = '\0';
-    for (i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strstr(low, words[i])) return 1;
+    size_t i, j, w;
+    /* case-insensitive search over the whole key, however long */
+    for (i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t wl = strlen(words[i]);
+        for (j = 0; j + wl <= n; j++) {
+            for (w = 0; w < wl && dconn__lower((unsigned char)k[j + w]) == words[i][w]; w++) {}
+            if (w == wl) return 1;
+        }
+    }
     return 0;
 }
 
@@ -2690,7 +2711,8 @@ struct dconn_ctx {
     int secrets_loaded;           /* a good version exists */
     int secrets_tried;
     dconn__atomic64 last_check;   /* read without the lock by every query */
-    dconn_error secrets_error;    /* why the first load failed, while no good version exists */
+    dconn_error secrets_error;    /* why the last load failed (code 0: it worked) */
+    int secrets_retry;            /* the last load ran out of memory: load again at the next call */
     dconn__gen *gens;
     const dconn_toml_value *secrets;
     dconn_driver *drivers;
@@ -2820,6 +2842,7 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, dcon
                 n = (size_t)(p - name);
                 if (!n || n >= sizeof var || (*name >= '0' && *name <= '9')) {
                     dconn__buf_free(&b);
+                    if (err) { dconn__copy_str(err->file, sizeof err->file, v->file); err->line = v->line; }
                     return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: invalid variable name after \"${\" (use ${NAME} with letters, digits and _; write $${ for a literal ${)", v->file, v->line);
                 }
                 if (p + 1 < end && p[0] == ':' && p[1] == '-') def = p + 2;
@@ -2827,6 +2850,7 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, dcon
                 while (close < end && *close != '}') close++;
                 if (close >= end || (!def && close != p)) {
                     dconn__buf_free(&b);
+                    if (err) { dconn__copy_str(err->file, sizeof err->file, v->file); err->line = v->line; }
                     return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: unterminated \"${%.*s\": expected '}' (write $${ for a literal ${)", v->file, v->line, (int)n, name);
                 }
                 memcpy(var, name, n);
@@ -2914,47 +2938,52 @@ static dconn_status dconn__secrets_load(dconn_ctx *ctx, dconn__gen **out, dconn_
 
 static void dconn__conns_secrets_changed(dconn_ctx *ctx);
 
+/* 1 when a file of the search list appeared, went away or changed
+   (mtime, size or inode) since it was last read. */
+static int dconn__secrets_changed(dconn_ctx *ctx) {
+    size_t i;
+    for (i = 0; i < ctx->nfiles; i++) {
+        struct stat sb;
+        int exists;
+        dconn__sfile *f = &ctx->files[i];
+        dconn__stat_file(f, &sb, &exists);
+        if (exists != f->exists || (exists && ((long long)sb.st_mtime != f->mtime || (long long)sb.st_size != f->size || (long long)sb.st_ino != f->ino)))
+            return 1;
+    }
+    return 0;
+}
+
 /* Re-checks the files (stat only) when the reload interval has passed and
    loads them again when one changed. Called with ctx->lock held. A bad
    edit keeps the last good secrets and is reported through the log. */
 static dconn_status dconn__secrets_refresh(dconn_ctx *ctx, int force, dconn_error *err) {
-    size_t i;
-    int changed = 0;
     dconn__gen *g = NULL;
     dconn_status st;
     dconn_error local;
-    /* a first load that ran out of memory is tried again: the heap changed, not the files */
-    if (ctx->secrets_tried && !force && (ctx->secrets_loaded || ctx->secrets_error.code != DCONN_ENOMEM)) {
-        int64_t now;
-        if (ctx->reload_ns < 0) goto done;
-        now = dconn__now(ctx);
-        if (ctx->reload_ns > 0 && now - dconn__atomic_load64(&ctx->last_check) < ctx->reload_ns) goto done;
-        dconn__atomic_store64(&ctx->last_check, now);
-        for (i = 0; i < ctx->nfiles; i++) {
-            struct stat sb;
-            int exists;
-            dconn__sfile *f = &ctx->files[i];
-            dconn__stat_file(f, &sb, &exists);
-            if (exists != f->exists || (exists && ((long long)sb.st_mtime != f->mtime || (long long)sb.st_size != f->size || (long long)sb.st_ino != f->ino))) {
-                changed = 1;
-                break;
-            }
+    /* a load that ran out of memory is tried again: the heap changed, not the files */
+    if (ctx->secrets_tried && !ctx->secrets_retry) {
+        /* dconn_secrets_check (force) looks now, whatever the interval, but
+           like every check it reads the files only when one changed */
+        if (!force) {
+            int64_t now;
+            if (ctx->reload_ns < 0) goto done;
+            now = dconn__now(ctx);
+            if (ctx->reload_ns > 0 && now - dconn__atomic_load64(&ctx->last_check) < ctx->reload_ns) goto done;
+            dconn__atomic_store64(&ctx->last_check, now);
         }
-        if (!changed) goto done;
+        if (!dconn__secrets_changed(ctx)) goto done;
     } else {
         dconn__atomic_store64(&ctx->last_check, dconn__now(ctx));
     }
     ctx->secrets_tried = 1;
     st = dconn__secrets_load(ctx, &g, &local);
+    ctx->secrets_retry = st == DCONN_ENOMEM;
     if (st) {
-        if (ctx->secrets_loaded) {
-            dconn__log(ctx, DCONN_LOG_ERROR, "%s (keeping the secrets loaded before)", local.message);
-            goto done;
-        }
         ctx->secrets_error = local;
-        if (err) *err = local;
-        return st;
+        if (ctx->secrets_loaded) dconn__log(ctx, DCONN_LOG_ERROR, "%s (keeping the secrets loaded before)", local.message);
+        goto done;
     }
+    ctx->secrets_error.code = DCONN_OK;
     g->next = ctx->gens;
     ctx->gens = g;
     ctx->secrets = g->merged->root;
@@ -2964,7 +2993,9 @@ static dconn_status dconn__secrets_refresh(dconn_ctx *ctx, int force, dconn_erro
     }
     ctx->secrets_loaded = 1;
 done:
-    if (!ctx->secrets_loaded) {
+    /* without good secrets every call reports why; with them, only
+       dconn_secrets_check says that the files are bad now */
+    if (ctx->secrets_error.code && (!ctx->secrets_loaded || force)) {
         if (err) *err = ctx->secrets_error;
         return ctx->secrets_error.code;
     }

@@ -2313,7 +2313,7 @@ static unsigned dconn__slot(void) {
    for the readers inside to leave. */
 typedef struct dconn__brlock {
     dconn__stripe readers[DCONN__STRIPES];
-    dconn__atomic writer;
+    dconn__stripe writer;         /* read by every reader: a line of its own */
 } dconn__brlock;
 
 static void dconn__spin(int *spins) {
@@ -2324,9 +2324,9 @@ static void dconn__rd_lock(dconn__brlock *l, unsigned slot) {
     for (;;) {
         int spins = 0;
         dconn__atomic_add(&l->readers[slot].n, 1);
-        if (!dconn__atomic_load(&l->writer)) return;
+        if (!dconn__atomic_load(&l->writer.n)) return;
         dconn__atomic_add(&l->readers[slot].n, -1);
-        while (dconn__atomic_load(&l->writer)) dconn__spin(&spins);
+        while (dconn__atomic_load(&l->writer.n)) dconn__spin(&spins);
     }
 }
 static void dconn__rd_unlock(dconn__brlock *l, unsigned slot) { dconn__atomic_add(&l->readers[slot].n, -1); }
@@ -2334,13 +2334,13 @@ static void dconn__rd_unlock(dconn__brlock *l, unsigned slot) { dconn__atomic_ad
 /* Called with the writers' mutex held. */
 static void dconn__wr_begin(dconn__brlock *l) {
     unsigned i;
-    dconn__atomic_store(&l->writer, 1);
+    dconn__atomic_store(&l->writer.n, 1);
     for (i = 0; i < DCONN__STRIPES; i++) {
         int spins = 0;
         while (dconn__atomic_load(&l->readers[i].n)) dconn__spin(&spins);
     }
 }
-static void dconn__wr_end(dconn__brlock *l) { dconn__atomic_store(&l->writer, 0); }
+static void dconn__wr_end(dconn__brlock *l) { dconn__atomic_store(&l->writer.n, 0); }
 
 /* >>strings: a growable buffer ------------------------------------------------ */
 
@@ -3193,6 +3193,8 @@ struct dconn_settings {
     char url[512];                /* redacted */
 };
 
+#define DCONN__NO_TTL INT64_MIN
+
 typedef struct dconn__handle {
     struct dconn__handle *next;
     void *h;
@@ -3216,8 +3218,8 @@ struct dconn_conn {
     dconn_settings *settings;
     char *identity;
     dconn__atomic uid;            /* the cache's key for this connection and settings */
-    int64_t ttl_ns, query_ttl_ns;
-    int has_query_ttl;
+    int64_t ttl_ns;
+    dconn__atomic64 query_ttl_ns; /* DCONN__NO_TTL when unset; read by every query without a lock */
     /* the handle pool */
     dconn__mutex lock;
     dconn__cond cv;
@@ -3747,8 +3749,7 @@ static void dconn__conn_adopt(dconn_conn *c, dconn__res *r) {
     dconn__free(c->ctx->al, c->identity);
     c->identity = r->identity;
     c->ttl_ns = r->ttl_ns;
-    c->query_ttl_ns = r->query_ttl_ns;
-    c->has_query_ttl = r->has_query_ttl;
+    dconn__atomic_store64(&c->query_ttl_ns, r->has_query_ttl ? r->query_ttl_ns : DCONN__NO_TTL);
     old = dconn__conn_new_gen_locked(c);
     dconn__unlock(&c->lock);
     dconn__atomic_add(&c->uid, (long)(++c->ctx->next_uid - old_uid));
@@ -3908,8 +3909,7 @@ DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char
     c->identity = r.identity;
     c->uid = (long)++ctx->next_uid;
     c->ttl_ns = r.ttl_ns;
-    c->query_ttl_ns = r.query_ttl_ns;
-    c->has_query_ttl = r.has_query_ttl;
+    dconn__atomic_store64(&c->query_ttl_ns, r.has_query_ttl ? r.query_ttl_ns : DCONN__NO_TTL);
     c->born = dconn__now(ctx);
     /* open the first handle now, so a bad path or host fails here */
     st = dconn__handle_get(c, 0, &h, err);
@@ -4324,6 +4324,7 @@ typedef struct dconn__sq_stmt {
     uint64_t hash;
     sqlite3_stmt *st;
     uint64_t used;
+    int anonymous;                /* 1 + parameter count when all are plain ?: binding needs no bookkeeping */
 } dconn__sq_stmt;
 
 /* One sqlite3 handle and its prepared statements, kept per SQL text
@@ -4333,6 +4334,7 @@ typedef struct dconn__sq {
     const dconn_allocator *al;
     dconn__sq_stmt stmts[DCONN__SQ_STMTS];
     int nstmts;
+    int last;                     /* the statement used last: tried first */
     uint64_t tick;
 } dconn__sq;
 
@@ -4531,17 +4533,30 @@ static int dconn__sq_tail_empty(const char *t) {
     }
 }
 
-static dconn_status dconn__sq_prepare(dconn__sq *h, const char *sql, sqlite3_stmt **out, dconn_error *err) {
-    size_t len = strlen(sql);
-    uint64_t hash = dconn__hash64(sql, len, 0);
+static dconn_status dconn__sq_prepare(dconn__sq *h, const char *sql, sqlite3_stmt **out, int *anonymous, dconn_error *err) {
+    size_t len;
+    uint64_t hash;
     int i, victim = 0, rc;
     const char *tail = NULL;
     sqlite3_stmt *st = NULL;
+    /* strncmp stops at either NUL: equal through the stored NUL means the same text */
+    if (h->nstmts && strncmp(h->stmts[h->last].sql, sql, h->stmts[h->last].len + 1) == 0) {
+        /* the same statement again (a loop of inserts): no hash needed */
+        dconn__sq_stmt *e = &h->stmts[h->last];
+        e->used = ++h->tick;
+        *out = e->st;
+        *anonymous = e->anonymous;
+        return DCONN_OK;
+    }
+    len = strlen(sql);
+    hash = dconn__hash64(sql, len, 0);
     for (i = 0; i < h->nstmts; i++) {
         dconn__sq_stmt *e = &h->stmts[i];
         if (e->hash == hash && e->len == len && memcmp(e->sql, sql, len) == 0) {
             e->used = ++h->tick;
+            h->last = i;
             *out = e->st;
+            *anonymous = e->anonymous;
             return DCONN_OK;
         }
     }
@@ -4569,6 +4584,7 @@ static dconn_status dconn__sq_prepare(dconn__sq *h, const char *sql, sqlite3_stm
         /* no room to keep it: finalize after use instead */
         h->nstmts--;
         if (victim != h->nstmts) h->stmts[victim] = h->stmts[h->nstmts];
+        h->last = 0;
         sqlite3_finalize(st);
         return dconn__err_nomem(err, "preparing SQL");
     }
@@ -4577,21 +4593,50 @@ static dconn_status dconn__sq_prepare(dconn__sq *h, const char *sql, sqlite3_stm
     h->stmts[victim].hash = hash;
     h->stmts[victim].st = st;
     h->stmts[victim].used = ++h->tick;
+    /* 1 + the number of parameters when every one is a plain ?, else 0 */
+    h->stmts[victim].anonymous = 1 + sqlite3_bind_parameter_count(st);
+    for (i = 1; i < h->stmts[victim].anonymous; i++)
+        if (sqlite3_bind_parameter_name(st, i)) { h->stmts[victim].anonymous = 0; break; }
+    h->last = victim;
     *out = st;
+    *anonymous = h->stmts[victim].anonymous;
     return DCONN_OK;
 }
 
+/* Reset for the next use. Bindings are not cleared: every call binds every
+   parameter again (one left unbound is an error), so an old value is never
+   read, and clearing would cost as much as a third of the wrapper's time. */
 static void dconn__sq_done(sqlite3_stmt *st) {
     sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
 }
 
-static dconn_status dconn__sq_bind(sqlite3_stmt *st, const dconn_value *params, size_t n, dconn_error *err) {
-    int count = sqlite3_bind_parameter_count(st), pos = 0, i;
+static dconn_status dconn__sq_bind_one(sqlite3_stmt *st, int idx, const dconn_value *v) {
+    switch (v->type) {
+        case DCONN_NULL: return sqlite3_bind_null(st, idx);
+        case DCONN_INT: return sqlite3_bind_int64(st, idx, (sqlite3_int64)v->i);
+        case DCONN_REAL: return sqlite3_bind_double(st, idx, v->d);
+        case DCONN_TEXT: return v->p || !v->n ? sqlite3_bind_text64(st, idx, v->p ? (const char *)v->p : "", (sqlite3_uint64)v->n, SQLITE_STATIC, SQLITE_UTF8) : SQLITE_MISUSE;
+        case DCONN_BLOB: return v->p || !v->n ? sqlite3_bind_blob64(st, idx, v->p ? v->p : "", (sqlite3_uint64)v->n, SQLITE_STATIC) : SQLITE_MISUSE;
+    }
+    return SQLITE_MISUSE;
+}
+
+static dconn_status dconn__sq_bind(sqlite3_stmt *st, int anonymous, const dconn_value *params, size_t n, dconn_error *err) {
+    int count, pos = 0, i;
     unsigned char seen_small[64], *seen = seen_small;
     size_t k;
     dconn_status status = DCONN_OK;
     if (n && !params) return dconn__err_set(err, DCONN_EMISUSE, "%zu parameters announced but the params pointer is NULL", n);
+    if (anonymous && (size_t)(anonymous - 1) == n) {
+        /* only ? parameters and as many positional values: bind straight through */
+        for (k = 0; k < n && !params[k].name; k++) {
+            int rc = dconn__sq_bind_one(st, (int)k + 1, &params[k]);
+            if (rc != SQLITE_OK) return dconn__err_set(err, DCONN_EMISUSE, "parameter %zu could not be bound: %s", k + 1, sqlite3_errstr(rc));
+        }
+        if (k == n) return DCONN_OK;
+        /* a named value for an anonymous parameter: the general path reports it */
+    }
+    count = sqlite3_bind_parameter_count(st);
     if (count > (int)sizeof seen_small) {
         seen = (unsigned char *)DCONN_MALLOC((size_t)count);
         if (!seen) return dconn__err_nomem(err, "binding parameters");
@@ -4621,14 +4666,7 @@ static dconn_status dconn__sq_bind(sqlite3_stmt *st, const dconn_value *params, 
             } while (idx <= count && pn && pn[0] != '?');
             if (idx > count) { status = dconn__err_set(err, DCONN_EQUERY, "the SQL takes %d parameter(s), but more were given", count); break; }
         }
-        switch (v->type) {
-            case DCONN_NULL: rc = sqlite3_bind_null(st, idx); break;
-            case DCONN_INT: rc = sqlite3_bind_int64(st, idx, (sqlite3_int64)v->i); break;
-            case DCONN_REAL: rc = sqlite3_bind_double(st, idx, v->d); break;
-            case DCONN_TEXT: rc = v->p || !v->n ? sqlite3_bind_text64(st, idx, v->p ? (const char *)v->p : "", (sqlite3_uint64)v->n, SQLITE_STATIC, SQLITE_UTF8) : SQLITE_MISUSE; break;
-            case DCONN_BLOB: rc = v->p || !v->n ? sqlite3_bind_blob64(st, idx, v->p ? v->p : "", (sqlite3_uint64)v->n, SQLITE_STATIC) : SQLITE_MISUSE; break;
-            default: rc = SQLITE_MISUSE; break;
-        }
+        rc = dconn__sq_bind_one(st, idx, v);
         if (rc != SQLITE_OK) { status = dconn__err_set(err, DCONN_EMISUSE, "parameter %zu could not be bound: %s", k + 1, sqlite3_errstr(rc)); break; }
         seen[idx - 1] = 1;
     }
@@ -4648,11 +4686,11 @@ static dconn_status dconn__sq_query(void *user_data, void *handle, const char *s
     dconn__sq *h = (dconn__sq *)handle;
     sqlite3_stmt *st;
     dconn_status status;
-    int rc, ncols, i;
+    int rc, ncols, i, anonymous = 0;
     (void)user_data;
-    status = dconn__sq_prepare(h, sql, &st, err);
+    status = dconn__sq_prepare(h, sql, &st, &anonymous, err);
     if (status) return status;
-    status = dconn__sq_bind(st, params, n, err);
+    status = dconn__sq_bind(st, anonymous, params, n, err);
     if (status) { dconn__sq_done(st); return status; }
     /* step first: a kept statement that SQLite re-prepares after a schema
        change only has its new columns once it has been stepped */
@@ -4690,21 +4728,24 @@ static dconn_status dconn__sq_exec(void *user_data, void *handle, const char *sq
     dconn__sq *h = (dconn__sq *)handle;
     sqlite3_stmt *st;
     dconn_status status;
-    int rc;
-    int64_t before;
+    int rc, anonymous = 0;
+    int64_t before = 0;
     (void)user_data;
-    status = dconn__sq_prepare(h, sql, &st, err);
+    status = dconn__sq_prepare(h, sql, &st, &anonymous, err);
     if (status) return status;
-    status = dconn__sq_bind(st, params, n, err);
+    status = dconn__sq_bind(st, anonymous, params, n, err);
     if (status) { dconn__sq_done(st); return status; }
+    if (info) {
+        /* bookkeeping only for callers who asked: it is a fifth of the wrapper's cost */
 #if SQLITE_VERSION_NUMBER >= 3037000
-    before = (int64_t)sqlite3_total_changes64(h->db);
+        before = (int64_t)sqlite3_total_changes64(h->db);
 #else
-    before = sqlite3_total_changes(h->db);
+        before = sqlite3_total_changes(h->db);
 #endif
 #if SQLITE_VERSION_NUMBER >= 3018000
-    sqlite3_set_last_insert_rowid(h->db, 0);   /* a pooled handle must not report another caller's insert */
+        sqlite3_set_last_insert_rowid(h->db, 0);   /* a pooled handle must not report another caller's insert */
 #endif
+    }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {}
     if (rc != SQLITE_DONE) status = dconn__sq_error(h->db, rc, err);
     else if (info) {
@@ -5151,9 +5192,8 @@ static dconn_result *dconn__fetch(dconn_conn *c, char kind, const char *sql, con
     if (o && o->ttl) {
         if (dconn_ttl_parse(o->ttl, &ttl, err)) return NULL;
     } else {
-        dconn__lock(&c->lock);
-        ttl = c->has_query_ttl ? c->query_ttl_ns : ctx->default_ttl_ns;
-        dconn__unlock(&c->lock);
+        ttl = dconn__atomic_load64(&c->query_ttl_ns);
+        if (ttl == DCONN__NO_TTL) ttl = ctx->default_ttl_ns;
     }
     now = dconn__now(ctx);
     if (ctx->reload_ns >= 0) dconn__maybe_reload(ctx, now);
@@ -5373,14 +5413,17 @@ DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, con
     if (!s || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_session_exec: session and sql must not be NULL");
     if (n && !params) return dconn__err_set(err, DCONN_EMISUSE, "dconn_session_exec: n_params is %zu but params is NULL", n);
     if ((st = dconn__session_begin_tx(s, err)) != DCONN_OK) return st;
-    memset(&op, 0, sizeof op);
-    op.kind = 'E';
-    op.sql = sql;
-    op.params = params;
-    op.n = n;
-    op.info = info;
-    st = dconn__op_run(s->conn, s->h, &op, err);
+    if (!s->h->drv.exec) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", s->h->drv.name);
+    /* straight to the driver: a loop of inserts in a session is the hot path */
+    st = s->h->drv.exec(s->h->drv.user_data, s->h->h, sql, params, n, info, err);
     if (st) {
+        memset(&op, 0, sizeof op);
+        op.kind = 'E';
+        op.sql = sql;
+        if (err && err->code == DCONN_OK) {
+            if (err->message[0]) err->code = st;
+            else dconn__err_set(err, st, "%s", dconn_status_str(st));
+        }
         if (s->h->drv.is_transient && err && s->h->drv.is_transient(s->h->drv.user_data, err)) s->broken = 1;
         return dconn__err_op(s->conn, &op, 1, err);
     }

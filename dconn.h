@@ -4610,7 +4610,7 @@ static void dconn__sq_done(sqlite3_stmt *st) {
     sqlite3_reset(st);
 }
 
-static dconn_status dconn__sq_bind_one(sqlite3_stmt *st, int idx, const dconn_value *v) {
+static int dconn__sq_bind_one(sqlite3_stmt *st, int idx, const dconn_value *v) {   /* an SQLite result code */
     switch (v->type) {
         case DCONN_NULL: return sqlite3_bind_null(st, idx);
         case DCONN_INT: return sqlite3_bind_int64(st, idx, (sqlite3_int64)v->i);

@@ -4221,8 +4221,10 @@ static void dconn__result_disown_locked(dconn_result *r) {
         long total = dconn__atomic_load(&r->refs);
         unsigned i;
         for (i = 0; i < DCONN__STRIPES; i++) total += dconn__atomic_load(&r->stripes[i].n);
-        dconn__atomic_store(&r->striped, 0);
+        /* refs first: a release that sees striped == 0 (it looks without the
+           lock) goes straight to refs, and must find the folded count there */
         dconn__atomic_store(&r->refs, total);
+        dconn__atomic_store(&r->striped, 0);
     }
     dconn_result_release(r);
 }

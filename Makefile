@@ -24,7 +24,7 @@ CFLAGS_TEST := $(CWARN) -g -O1 $(SQLITE_CFLAGS)
 LIBS    := $(SQLITE_LIBS) -pthread -lm
 
 HEADER  := dconn.h
-TEST_SRC := tests/test_main.c $(wildcard tests/test_*.c) tests/dtest.h tests/test_alloc.h
+TEST_SRC := tests/test_main.c $(wildcard tests/test_*.c) tests/dtest.h tests/test_alloc.h tests/test_util.h examples/drivers/dconn_csv.h
 
 .PHONY: test-postgres all test demo toml-test toml-decoder asan tsan valgrind bench install clean check-sqlite
 
@@ -110,6 +110,9 @@ $(B)/bench: tests/bench.c $(HEADER) | $(B)
 
 bench: check-sqlite $(B)/bench
 	@$(B)/bench
+
+# --- more checks, each in its own file under tests/ --------------------------------
+-include tests/fuzz/fuzz.mk tests/lint.mk tests/matrix.mk tests/stress.mk
 
 # --- install -------------------------------------------------------------------
 install:

@@ -1,0 +1,181 @@
+/* The CSV example driver (examples/drivers/dconn_csv.h) end to end:
+   parsing, type inference, errors, settings, and caching through dconn_read. */
+
+#define CSV_DIR TU_DIR "/csv"
+
+static dconn_ctx *csv_open(void) {
+    dconn_ctx *ctx = tu_open("");
+    dconn_error err;
+    if (ctx && dconn_csv_register(ctx, &err)) { fprintf(stdout, "  register: %s\n", err.message); dconn_close(ctx); return NULL; }
+    return ctx;
+}
+
+static dconn_conn *csv_conn(dconn_ctx *ctx, const char *settings) {
+    dconn_connect_options co;
+    dconn_error err;
+    dconn_conn *c;
+    memset(&co, 0, sizeof co);
+    co.settings = settings;
+    c = dconn_connect(ctx, "files", "csv", &co, &err);
+    if (!c) fprintf(stdout, "  connect: %s\n", err.message);
+    return c;
+}
+
+static dconn_result *csv_read(dconn_conn *c, const char *what, const char *ttl, dconn_error *err) {
+    dconn_query_options q;
+    memset(&q, 0, sizeof q);
+    q.ttl = ttl;
+    return dconn_read(c, what, &q, err);
+}
+
+static void csv_types_quotes_and_nulls(void) {
+    dconn_ctx *ctx = csv_open();
+    dconn_conn *c;
+    dconn_result *r;
+    dconn_error err;
+    int64_t i = 0;
+    double d = 0;
+    REQUIRE(ctx);
+    /* a BOM, CRLF, a quoted comma, doubled quotes, a newline inside quotes, empty fields */
+    tu_write(CSV_DIR "/pets.csv", "\xEF\xBB\xBFname,age,score,note\r\n"
+                                  "rex,3,4.5,\"good, dog\"\r\n"
+                                  "felix,,5,\"say \"\"hi\"\"\nthere\"\r\n"
+                                  "tom,12,-1e3,\r\n");
+    c = csv_conn(ctx, "base_dir = '" CSV_DIR "'");
+    REQUIRE(c);
+    r = csv_read(c, "pets.csv", "0", &err);
+    if (!r) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(r);
+    CHECK_EQ_INT(dconn_result_rows(r), 3);
+    CHECK_EQ_INT(dconn_result_cols(r), 4);
+    CHECK_STR(dconn_result_column_name(r, 0), "name");
+    CHECK_STR(dconn_result_column_decltype(r, 0), "TEXT");
+    CHECK_STR(dconn_result_column_decltype(r, 1), "INTEGER");
+    CHECK_STR(dconn_result_column_decltype(r, 2), "REAL");
+    CHECK_STR(dconn_result_text(r, 0, 3), "good, dog");
+    CHECK_STR(dconn_result_text(r, 1, 3), "say \"hi\"\nthere");
+    CHECK(dconn_result_is_null(r, 1, 1));                 /* an empty field is NULL */
+    CHECK(dconn_result_is_null(r, 2, 3));
+    CHECK_EQ_INT(dconn_result_get_int(r, 2, 1, &i), DCONN_OK);
+    CHECK_EQ_INT(i, 12);
+    CHECK_EQ_INT(dconn_result_type(r, 1, 2), DCONN_REAL);  /* "5" in a column of reals is a real */
+    CHECK_EQ_INT(dconn_result_get_real(r, 2, 2, &d), DCONN_OK);
+    CHECK_EQ_DBL(d, -1000.0);
+    dconn_result_release(r);
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(CSV_DIR);
+}
+
+static void csv_type_inference_edges(void) {
+    dconn_ctx *ctx = csv_open();
+    dconn_conn *c;
+    dconn_result *r;
+    dconn_error err;
+    REQUIRE(ctx);
+    tu_write(CSV_DIR "/t.csv", "a,b,c,d\n1,x,,12345678901234567890\n2,3,,1\n");
+    c = csv_conn(ctx, "base_dir = '" CSV_DIR "'");
+    REQUIRE(c);
+    r = csv_read(c, "t.csv", "0", &err);
+    REQUIRE(r);
+    CHECK_STR(dconn_result_column_decltype(r, 0), "INTEGER");
+    CHECK_STR(dconn_result_column_decltype(r, 1), "TEXT");    /* one non-number makes the column text */
+    CHECK_STR(dconn_result_text(r, 1, 1), "3");
+    CHECK_STR(dconn_result_column_decltype(r, 2), "TEXT");    /* only empty values */
+    CHECK_STR(dconn_result_column_decltype(r, 3), "REAL");    /* too big for 64 bits: a real */
+    dconn_result_release(r);
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(CSV_DIR);
+}
+
+static void csv_errors_name_file_and_line(void) {
+    dconn_ctx *ctx = csv_open();
+    dconn_conn *c;
+    dconn_error err;
+    REQUIRE(ctx);
+    tu_write(CSV_DIR "/short.csv", "a,b\n1,2\n3\n");
+    tu_write(CSV_DIR "/open.csv", "a,b\n\"never closed,2\n");
+    tu_write(CSV_DIR "/stray.csv", "a,b\nx\"y,2\n");
+    tu_write(CSV_DIR "/empty.csv", "");
+    c = csv_conn(ctx, "base_dir = '" CSV_DIR "'");
+    REQUIRE(c);
+    CHECK(csv_read(c, "short.csv", "0", &err) == NULL);
+    CHECK_CONTAINS(err.message, "csv: " CSV_DIR "/short.csv:3: this row has 1 field(s), the header has 2");
+    CHECK_CONTAINS(err.message, "connection \"files\": read failed");
+    CHECK(csv_read(c, "open.csv", "0", &err) == NULL);
+    CHECK_CONTAINS(err.message, "open.csv:2: a quoted field is not closed");
+    CHECK(csv_read(c, "stray.csv", "0", &err) == NULL);
+    CHECK_CONTAINS(err.message, "stray.csv:2: a quote inside an unquoted field");
+    CHECK(csv_read(c, "empty.csv", "0", &err) == NULL);
+    CHECK_CONTAINS(err.message, "empty.csv is empty: it needs a header row");
+    CHECK(csv_read(c, "missing.csv", "0", &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EIO);
+    CHECK_CONTAINS(err.message, "csv: cannot open " CSV_DIR "/missing.csv");
+    CHECK(dconn_query(c, "SELECT 1", NULL, &err) == NULL);   /* a read-only driver */
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "the csv driver cannot run queries");
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(CSV_DIR);
+}
+
+static void csv_delimiter_setting(void) {
+    dconn_ctx *ctx = csv_open();
+    dconn_conn *c;
+    dconn_result *r;
+    dconn_error err;
+    dconn_connect_options co;
+    REQUIRE(ctx);
+    tu_write(CSV_DIR "/semi.csv", "a;b\n1;x,y\n");
+    c = csv_conn(ctx, "base_dir = '" CSV_DIR "'\ndelimiter = ';'");
+    REQUIRE(c);
+    r = csv_read(c, "semi.csv", "0", &err);
+    REQUIRE(r);
+    CHECK_STR(dconn_result_text(r, 0, 1), "x,y");
+    dconn_result_release(r);
+    dconn_release(c);
+    memset(&co, 0, sizeof co);
+    co.settings = "delimiter = '\"'";
+    CHECK(dconn_connect(ctx, "bad", "csv", &co, &err) == NULL);
+    CHECK_CONTAINS(err.message, "delimiter must be one character other than a quote or a newline");
+    dconn_close(ctx);
+    tu_rmrf(CSV_DIR);
+}
+
+/* conn.read("pets.csv", ttl="1d"): parsed once per TTL, then served from the cache. */
+static void csv_read_is_cached_with_ttl(void) {
+    dconn_ctx *ctx = csv_open();
+    dconn_conn *c;
+    dconn_result *a, *b, *d;
+    dconn_error err;
+    REQUIRE(ctx);
+    tu_write(CSV_DIR "/n.csv", "n\n1\n");
+    c = csv_conn(ctx, "base_dir = '" CSV_DIR "'");
+    REQUIRE(c);
+    a = csv_read(c, "n.csv", "1d", &err);
+    tu_write(CSV_DIR "/n.csv", "n\n1\n2\n");          /* changed on disk */
+    b = csv_read(c, "n.csv", "1d", &err);
+    REQUIRE(a && b);
+    CHECK(a == b);                                      /* the cached result, not a re-read */
+    CHECK_EQ_INT(dconn_result_rows(b), 1);
+    tu_now += INT64_C(86400000000000) + 1;              /* a day later */
+    d = csv_read(c, "n.csv", "1d", &err);
+    REQUIRE(d);
+    CHECK(d != a);
+    CHECK_EQ_INT(dconn_result_rows(d), 2);
+    dconn_result_release(a);
+    dconn_result_release(b);
+    dconn_result_release(d);
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(CSV_DIR);
+}
+
+static const dtest_case csv_tests[] = {
+    {"csv_types_quotes_and_nulls", csv_types_quotes_and_nulls},
+    {"csv_type_inference_edges", csv_type_inference_edges},
+    {"csv_errors_name_file_and_line", csv_errors_name_file_and_line},
+    {"csv_delimiter_setting", csv_delimiter_setting},
+    {"csv_read_is_cached_with_ttl", csv_read_is_cached_with_ttl},
+};

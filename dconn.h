@@ -1201,14 +1201,18 @@ static int dconn__tp_buf_put(dconn__tp *tp, const char *s, size_t n) {
     return 1;
 }
 
+/* Writes the UTF-8 form of a code point (at most U+10FFFF) into b; returns its length. */
+static size_t dconn__utf8_encode(uint32_t cp, char b[4]) {
+    if (cp < 0x80) { b[0] = (char)cp; return 1; }
+    if (cp < 0x800) { b[0] = (char)(0xC0 | (cp >> 6)); b[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
+    if (cp < 0x10000) { b[0] = (char)(0xE0 | (cp >> 12)); b[1] = (char)(0x80 | ((cp >> 6) & 0x3F)); b[2] = (char)(0x80 | (cp & 0x3F)); return 3; }
+    b[0] = (char)(0xF0 | (cp >> 18)); b[1] = (char)(0x80 | ((cp >> 12) & 0x3F)); b[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); b[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
 static int dconn__tp_put_utf8(dconn__tp *tp, uint32_t cp) {
     char b[4];
-    size_t n;
-    if (cp < 0x80) { b[0] = (char)cp; n = 1; }
-    else if (cp < 0x800) { b[0] = (char)(0xC0 | (cp >> 6)); b[1] = (char)(0x80 | (cp & 0x3F)); n = 2; }
-    else if (cp < 0x10000) { b[0] = (char)(0xE0 | (cp >> 12)); b[1] = (char)(0x80 | ((cp >> 6) & 0x3F)); b[2] = (char)(0x80 | (cp & 0x3F)); n = 3; }
-    else { b[0] = (char)(0xF0 | (cp >> 18)); b[1] = (char)(0x80 | ((cp >> 12) & 0x3F)); b[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); b[3] = (char)(0x80 | (cp & 0x3F)); n = 4; }
-    return dconn__tp_buf_put(tp, b, n);
+    return dconn__tp_buf_put(tp, b, dconn__utf8_encode(cp, b));
 }
 
 static int dconn__hexval(char c) {
@@ -5671,12 +5675,7 @@ static int dconn__char_width(uint32_t c) {
 
 static void dconn__put_utf8(dconn__buf *b, uint32_t c) {
     char s[4];
-    size_t n;
-    if (c < 0x80) { s[0] = (char)c; n = 1; }
-    else if (c < 0x800) { s[0] = (char)(0xC0 | (c >> 6)); s[1] = (char)(0x80 | (c & 0x3F)); n = 2; }
-    else if (c < 0x10000) { s[0] = (char)(0xE0 | (c >> 12)); s[1] = (char)(0x80 | ((c >> 6) & 0x3F)); s[2] = (char)(0x80 | (c & 0x3F)); n = 3; }
-    else { s[0] = (char)(0xF0 | (c >> 18)); s[1] = (char)(0x80 | ((c >> 12) & 0x3F)); s[2] = (char)(0x80 | ((c >> 6) & 0x3F)); s[3] = (char)(0x80 | (c & 0x3F)); n = 4; }
-    dconn__buf_put(b, s, n);
+    dconn__buf_put(b, s, dconn__utf8_encode(c, s));
 }
 
 static void dconn__fmt_real(char *out, size_t cap, double d) {

@@ -69,16 +69,16 @@ $(B)/global_and_local: examples/global_and_local/main.c $(HEADER) | $(B)
 $(B)/test-asan: $(TEST_SRC) $(HEADER) | $(B)
 	$(CLANG) $(CWARN) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer $(SQLITE_CFLAGS) -o $@ tests/test_main.c $(LIBS)
 
-asan: check-sqlite $(B)/test-asan
+asan: check-sqlite $(B)/test-asan $(B)/dconn
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run_all.sh $(B)/test-asan
 
 $(B)/test-tsan: $(TEST_SRC) $(HEADER) | $(B)
 	$(CLANG) $(CWARN) -g -O1 -fsanitize=thread $(SQLITE_CFLAGS) -o $@ tests/test_main.c $(LIBS)
 
-tsan: check-sqlite $(B)/test-tsan
+tsan: check-sqlite $(B)/test-tsan $(B)/dconn
 	@TSAN_OPTIONS=halt_on_error=1 sh tests/run_all.sh $(B)/test-tsan
 
-valgrind: check-sqlite $(B)/test-gcc
+valgrind: check-sqlite $(B)/test-gcc $(B)/dconn
 	@sh tests/run_all.sh "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all $(B)/test-gcc"
 
 # --- PostgreSQL (starts its own throwaway server) ----------------------------

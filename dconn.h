@@ -1032,6 +1032,8 @@ typedef struct dconn__tp {          /* TOML parser state */
     struct { const char *k; size_t n; int line; const char *at; } *keys;   /* dotted key segments */
     size_t nkeys, keycap;
     int nest;                       /* open arrays and inline tables: bounds the recursion */
+    int stmt_line;                  /* line where the current key/value or [header] began */
+    const char *stmt_start;         /* and that line's first byte */
 } dconn__tp;
 
 /* Column of `at` in characters (UTF-8 code points), 1-based. */
@@ -1045,8 +1047,13 @@ static int dconn__tp_column(const dconn__tp *tp, const char *at) {
 }
 
 static int dconn__utf8_len(const unsigned char *p, const unsigned char *end);
+static int dconn__is_secret_key(const char *k, size_t n);
+static int dconn__line_may_hold_secret(const char *s, size_t n);
 
-/* Reports "file:line:col: message", the line's text and a caret. */
+/* Reports "file:line:col: message", the line's text and a caret. The line
+   is left out when it may hold a secret: it, or the line where its key/value
+   began (for the inside of a multi-line string or array), names a key like
+   a password or token, or holds a URL with a password. */
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((format(printf, 3, 4)))
 #endif
@@ -1055,7 +1062,7 @@ static int dconn__tp_fail(dconn__tp *tp, const char *at, const char *fmt, ...) {
     char text[160], caret[170];
     const char *s, *e;
     size_t tn = 0, cn = 0;
-    int col;
+    int col, hide;
     va_list ap;
     if (tp->failed) return 0;
     tp->failed = 1;
@@ -1071,6 +1078,13 @@ static int dconn__tp_fail(dconn__tp *tp, const char *at, const char *fmt, ...) {
         tp->line_start = ls;
     }
     col = dconn__tp_column(tp, at);
+    /* the line, and for the inside of a multi-line value the line where it began */
+    for (e = tp->line_start; e < tp->end && *e != '\n' && *e != '\r'; e++) {}
+    hide = dconn__line_may_hold_secret(tp->line_start, (size_t)(e - tp->line_start));
+    if (!hide && tp->stmt_start && tp->stmt_line < tp->line) {
+        for (e = tp->stmt_start; e < tp->end && *e != '\n' && *e != '\r'; e++) {}
+        hide = dconn__line_may_hold_secret(tp->stmt_start, (size_t)(e - tp->stmt_start));
+    }
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
@@ -1104,8 +1118,8 @@ static int dconn__tp_fail(dconn__tp *tp, const char *at, const char *fmt, ...) {
     tp->err->line = tp->line;
     tp->err->column = col;
     dconn__copy_str(tp->err->file, sizeof tp->err->file, tp->file);
-    snprintf(tp->err->message, sizeof tp->err->message, "%s:%d:%d: %s\n  %s\n  %s",
-             tp->file, tp->line, col, what, text, caret);
+    if (hide) snprintf(tp->err->message, sizeof tp->err->message, "%s:%d:%d: %s", tp->file, tp->line, col, what);
+    else snprintf(tp->err->message, sizeof tp->err->message, "%s:%d:%d: %s\n  %s\n  %s", tp->file, tp->line, col, what, text, caret);
     return 0;
 }
 
@@ -1952,6 +1966,8 @@ static int dconn__tp_document(dconn__tp *tp) {
     while (tp->p < tp->end) {
         if (!dconn__tp_skip_ws_nl(tp)) return 0;
         if (tp->p >= tp->end) break;
+        tp->stmt_line = tp->line;
+        tp->stmt_start = tp->line_start;
         if (*tp->p == '[') {
             if (!dconn__tp_header(tp)) return 0;
         } else {
@@ -1993,7 +2009,7 @@ static dconn_toml_doc *dconn__toml_parse(const dconn_allocator *al, const char *
         tp.begin = tp.line_start = tp.p;
         len -= 3;
     }
-    tp.line = 1;
+    tp.line = tp.stmt_line = 1;
     tp.file = dconn__arena_strndup(&doc->arena, filename ? filename : "<string>", strlen(filename ? filename : "<string>"));
     doc->file = tp.file;
     if (tp.file) {
@@ -2491,7 +2507,7 @@ static dconn_status dconn__ttl_from_value(const dconn_toml_value *v, int64_t *ou
     if (!v) { *out = -1; return DCONN_OK; }
     if (v->type == DCONN_TOML_INTEGER || v->type == DCONN_TOML_FLOAT) {
         double s = dconn_toml_float(v, 0);
-        if (s < 0 || s > 9.2e9) return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: invalid duration %g: must be zero or more seconds", v->file, v->line, s);
+        if (!(s >= 0 && s <= 9.2e9)) return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: invalid duration %g: must be zero or more seconds", v->file, v->line, s);
         *out = (int64_t)(s * 1e9);
         return DCONN_OK;
     }
@@ -2504,8 +2520,8 @@ static dconn_status dconn__ttl_from_value(const dconn_toml_value *v, int64_t *ou
         }
         return st;
     }
-    return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: a duration must be a string like \"10m\" or a number of seconds, not a %s",
-                          v->file, v->line, dconn_toml_type_name((dconn_toml_type)v->type));
+    return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: a duration must be a string like \"10m\" or a number of seconds, not %s %s",
+                          v->file, v->line, dconn__article(dconn_toml_type_name((dconn_toml_type)v->type)), dconn_toml_type_name((dconn_toml_type)v->type));
 }
 
 /* >>config: URLs ----------------------------------------------------------------- */
@@ -2614,6 +2630,17 @@ DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap) {
     size_t n;
     memset(&b, 0, sizeof b);
     if (!url) url = "";
+    if (url[0] == '/' && url[1] == '/') {
+        /* "//user:password@host/db", a URL without its scheme: masked like one */
+        dconn__buf_puts(&b, "x:");
+        dconn__buf_puts(&b, url);
+        n = b.failed ? 0 : dconn_url_redact(b.p, out, cap);
+        dconn__buf_free(&b);
+        if (n < 2) { if (cap) out[0] = '\0'; return 0; }
+        if (cap > 2) memmove(out, out + 2, strlen(out + 2) + 1);
+        else if (cap) out[0] = '\0';
+        return n - 2;
+    }
     if (!dconn__url_split(url, &u)) {
         /* not a URL: nothing to find, but never echo something that may be a secret whole */
         dconn__buf_puts(&b, url);
@@ -2660,6 +2687,29 @@ DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap) {
     }
     dconn__buf_free(&b);
     return n;
+}
+
+/* Could the line (of a TOML file, n bytes) hold a secret? It names a key
+   like a password or token, or a URL in it has a password or a secret
+   query parameter. */
+static int dconn__line_may_hold_secret(const char *s, size_t n) {
+    size_t i;
+    if (dconn__is_secret_key(s, n)) return 1;
+    for (i = 0; i + 3 <= n; i++) {
+        if (s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/') {
+            char url[160], shown[160];
+            size_t b = i, e = i, len;
+            while (b > 0 && (dconn__is_bare(s[b - 1]) || s[b - 1] == '+' || s[b - 1] == '.')) b--;
+            while (e < n && s[e] != '"' && s[e] != '\'' && s[e] != ' ' && s[e] != '\t') e++;
+            len = e - b;
+            if (len >= sizeof url) return 1;
+            memcpy(url, s + b, len);
+            url[len] = '\0';
+            dconn_url_redact(url, shown, sizeof shown);
+            if (strcmp(url, shown) != 0) return 1;
+        }
+    }
+    return 0;
 }
 
 /* >>secrets --------------------------------------------------------------------- */
@@ -3412,6 +3462,19 @@ static dconn_status dconn__url_from_parts(dconn_ctx *ctx, const char *name, dcon
     int is_sqlite = dialect && (strcmp(dialect, "sqlite") == 0 || strcmp(dialect, "sqlite3") == 0);
     dconn__buf b, missing;
     dconn_toml_value *v;
+    {
+        /* a part of the wrong type is an error (naming its type, never its value) */
+        static const char *const parts[] = {"dialect", "driver", "username", "password", "host", "database"};
+        size_t i;
+        for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+            const dconn_toml_value *pv = dconn_toml_get(root, parts[i]);
+            if (pv && pv->type != DCONN_TOML_STRING) {
+                const char *tn = dconn_toml_type_name((dconn_toml_type)pv->type);
+                return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: %s must be a string%s, not %s %s", pv->file, pv->line, parts[i],
+                                      i == 0 ? " such as \"sqlite\"" : "", dconn__article(tn), tn);
+            }
+        }
+    }
     memset(&b, 0, sizeof b);
     memset(&missing, 0, sizeof missing);
     b.al = missing.al = ctx->al;
@@ -3477,11 +3540,15 @@ static dconn_status dconn__resolve(dconn_ctx *ctx, const char *name, const char 
     memset(r, 0, sizeof *r);
     memset(&b, 0, sizeof b);
     b.al = ctx->al;
-    if (conns && conns->type == DCONN_TOML_TABLE) {
+    if (conns && conns->type != DCONN_TOML_TABLE)
+        return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connections must be a table ([connections.NAME] sections), not %s %s", conns->file,
+                              conns->line, dconn__article(dconn_toml_type_name((dconn_toml_type)conns->type)), dconn_toml_type_name((dconn_toml_type)conns->type));
+    if (conns) {
         section = dconn__tagg_find(&conns->u.agg, name, strlen(name), dconn__hash(name, strlen(name)));
         if (section && section->type != DCONN_TOML_TABLE)
-            return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connections.%s must be a table ([connections.%s]), not a %s",
-                                  section->file, section->line, name, name, dconn_toml_type_name((dconn_toml_type)section->type));
+            return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connections.%s must be a table ([connections.%s]), not %s %s",
+                                  section->file, section->line, name, name, dconn__article(dconn_toml_type_name((dconn_toml_type)section->type)),
+                                  dconn_toml_type_name((dconn_toml_type)section->type));
     }
     s = (dconn_settings *)dconn__malloc(ctx->al, sizeof *s);
     if (!s) return dconn__err_nomem(err, "connecting");
@@ -3507,6 +3574,23 @@ static dconn_status dconn__resolve(dconn_ctx *ctx, const char *name, const char 
         if (!ca || !dconn__merge(a, ca, tv)) goto nomem;
         if (plain && plain->type == DCONN_TOML_TABLE && !dconn__merge(a, ca, plain)) goto nomem;
         if (!dconn__table_set(a, root, "connect_args", 12, ca)) goto nomem;
+    }
+    /* settings of the wrong type are errors, not silently ignored */
+    {
+        static const struct { const char *key; int type; const char *want; } typed[] = {
+            {"type", DCONN_TOML_STRING, "a string such as \"sql\""},
+            {"connect_args", DCONN_TOML_TABLE, "a table such as { timeout = 30 }"},
+        };
+        size_t i;
+        for (i = 0; i < sizeof typed / sizeof typed[0]; i++) {
+            tv = dconn_toml_get(root, typed[i].key);
+            if (tv && tv->type != typed[i].type) {
+                const char *tn = dconn_toml_type_name((dconn_toml_type)tv->type);
+                st = dconn__err_set(err, DCONN_ECONFIG, "%s:%d: %s must be %s, not %s %s", tv->file, tv->line, typed[i].key, typed[i].want,
+                                    dconn__article(tn), tn);
+                goto fail;
+            }
+        }
     }
     /* the type: explicit > a name that is a type > the section's type > the url's scheme */
     if (type_req && *type_req) { type = type_req; type_from = "the type argument"; }
@@ -4390,8 +4474,11 @@ static dconn_status dconn__sq_filename(const char *url, const void *instance, dc
     dconn__url u;
     const char *path;
     size_t plen;
-    if (!dconn__url_split(url, &u))
-        return dconn__err_set(err, DCONN_ECONFIG, "\"%s\" is not an SQLite URL: use sqlite:///relative.db, sqlite:////absolute/path.db or sqlite:// (in memory)", url);
+    if (!dconn__url_split(url, &u)) {
+        char shown[300];
+        dconn_url_redact(url, shown, sizeof shown);
+        return dconn__err_set(err, DCONN_ECONFIG, "\"%s\" is not an SQLite URL: use sqlite:///relative.db, sqlite:////absolute/path.db or sqlite:// (in memory)", shown);
+    }
     if (u.scheme_len == 4 && strncmp(u.scheme, "file", 4) == 0) { dconn__buf_puts(fn, url); return DCONN_OK; }
     if (u.host_len || u.user)
         return dconn__err_set(err, DCONN_ECONFIG, "SQLite URLs have no host or user: use sqlite:///relative.db (three slashes) or sqlite:////absolute/path.db (four)");
@@ -4417,6 +4504,7 @@ static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, 
     const dconn_allocator *al = (const dconn_allocator *)user_data;
     const char *url = dconn_settings_string(s, "url", NULL);
     const char *mode = dconn_settings_string(s, "connect_args.mode", NULL);
+    const dconn_toml_value *modev = dconn_settings_get(s, "connect_args.mode");
     const dconn_toml_value *timeout = dconn_settings_get(s, "connect_args.timeout");
     const dconn_toml_value *pragmas = dconn_settings_get(s, "connect_args.pragmas");
     dconn__buf fn;
@@ -4426,6 +4514,12 @@ static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, 
     double secs = 5.0;
     memset(&fn, 0, sizeof fn);
     fn.al = al;
+    if (modev && !mode)
+        return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connect_args.mode must be \"ro\", \"rw\", \"rwc\" or \"memory\", not %s %s", modev->file, modev->line,
+                              dconn__article(dconn_toml_type_name((dconn_toml_type)modev->type)), dconn_toml_type_name((dconn_toml_type)modev->type));
+    if (pragmas && pragmas->type != DCONN_TOML_TABLE)
+        return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connect_args.pragmas must be a table such as { journal_mode = \"wal\" }, not %s %s", pragmas->file,
+                              pragmas->line, dconn__article(dconn_toml_type_name((dconn_toml_type)pragmas->type)), dconn_toml_type_name((dconn_toml_type)pragmas->type));
     if (!url) {
         const char *db = dconn_settings_string(s, "database", NULL);
         if (!db) return dconn__err_set(err, DCONN_ECONFIG, "no url: add url = \"sqlite:///file.db\" (or database = \"file.db\") to the connection's settings");
@@ -4456,6 +4550,10 @@ static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, 
                                   timeout->file, timeout->line, dconn_toml_type_name((dconn_toml_type)timeout->type));
         }
         secs = dconn_toml_float(timeout, 5.0);
+        if (secs != secs) {
+            dconn__buf_free(&fn);
+            return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connect_args.timeout is a number of seconds, not nan", timeout->file, timeout->line);
+        }
         if (secs < 0 || secs > 86400) secs = secs < 0 ? 0 : 86400;
     }
     h = (dconn__sq *)dconn__malloc(al, sizeof *h);
@@ -4467,7 +4565,7 @@ static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, 
         if (!h->db) st = dconn__err_nomem(err, "opening SQLite");
         else {
             char file[300];
-            dconn__copy_str(file, sizeof file, fn.p);
+            dconn_url_redact(fn.p, file, sizeof file);   /* the URI's query may hold a password */
             st = dconn__sq_error(h->db, rc, err);
             if (err) {
                 char msg[DCONN_ERROR_MESSAGE_SIZE];
@@ -4670,8 +4768,19 @@ static dconn_status dconn__sq_bind(sqlite3_stmt *st, int anonymous, const dconn_
                 idx = ++pos;
                 pn = idx <= count ? sqlite3_bind_parameter_name(st, idx) : NULL;
             } while (idx <= count && pn && pn[0] != '?');
-            if (idx > count) { status = dconn__err_set(err, DCONN_EQUERY, "the SQL takes %d parameter(s), but more were given", count); break; }
+            if (idx > count) {
+                /* no ? left: say whether a named parameter was meant, else how many came */
+                const char *named = NULL;
+                for (i = 1; i <= count && !named; i++) {
+                    const char *nm = sqlite3_bind_parameter_name(st, i);
+                    if (nm && nm[0] != '?') named = nm;
+                }
+                if (named) status = dconn__err_set(err, DCONN_EQUERY, "positional value %zu has no ? left to fill (%s is named: pass dconn_named(\"%s\", ...))", k + 1, named, named);
+                else status = dconn__err_set(err, DCONN_EQUERY, "the SQL takes %d parameter(s), but %zu were given", count, n);
+                break;
+            }
         }
+        if (v->name && seen[idx - 1]) { status = dconn__err_set(err, DCONN_EQUERY, "parameter \"%s\" is given twice", v->name); break; }
         rc = dconn__sq_bind_one(st, idx, v);
         if (rc != SQLITE_OK) { status = dconn__err_set(err, DCONN_EMISUSE, "parameter %zu could not be bound: %s", k + 1, sqlite3_errstr(rc)); break; }
         seen[idx - 1] = 1;
@@ -4966,6 +5075,8 @@ DCONN_API void dconn_cache_clear_query(dconn_conn *conn, const char *sql, const 
     size_t len;
     char kind;
     if (!conn || !sql || !conn->ctx->cache || (n && !params)) return;
+    for (len = 0; len < n; len++)
+        if ((params[len].type == DCONN_TEXT || params[len].type == DCONN_BLOB) && !params[len].p && params[len].n) return;   /* never cached */
     c = conn->ctx->cache;
     uid = (uint64_t)dconn__atomic_load(&conn->uid);
     len = strlen(sql);
@@ -5189,6 +5300,17 @@ static dconn_result *dconn__fetch(dconn_conn *c, char kind, const char *sql, con
     if (!sql) { dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": the %s is NULL", kind == 'R' ? "dconn_read" : "dconn_query", c->name, kind == 'R' ? "source" : "SQL"); return NULL; }
     if (n && !params) { dconn__err_set(err, DCONN_EMISUSE, "dconn_query: connection \"%s\": n_params is %zu but params is NULL", c->name, n); return NULL; }
     if (n && kind == 'R') { dconn__err_set(err, DCONN_EMISUSE, "dconn_read: connection \"%s\": a read takes no parameters (put them in the source name)", c->name); return NULL; }
+    {
+        /* the cache key hashes the values: a length without bytes is caught here */
+        size_t k;
+        for (k = 0; k < n; k++) {
+            if ((params[k].type == DCONN_TEXT || params[k].type == DCONN_BLOB) && !params[k].p && params[k].n) {
+                dconn__err_set(err, DCONN_EMISUSE, "dconn_query: connection \"%s\": parameter %zu has %zu bytes of %s at a NULL pointer", c->name, k + 1,
+                               params[k].n, params[k].type == DCONN_TEXT ? "text" : "blob");
+                return NULL;
+            }
+        }
+    }
     ctx = c->ctx;
     memset(&op, 0, sizeof op);
     op.kind = kind;
@@ -6004,9 +6126,11 @@ DCONN_API char *dconn_result_format(const dconn_result *r, dconn_format format, 
 DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dconn_format format, dconn_error *err) {
     char *s;
     size_t n;
+    dconn_error local;
     if (!file) { dconn__err_clear(err); return dconn__err_set(err, DCONN_EMISUSE, "dconn_result_print: file is NULL"); }
+    if (!err) err = &local;   /* the status comes from it */
     s = dconn_result_format(r, format, err);
-    if (!s) return err ? err->code : DCONN_ENOMEM;
+    if (!s) return err->code;
     n = strlen(s);
     if (fwrite(s, 1, n, (FILE *)file) != n) { DCONN_FREE(s); return dconn__err_set(err, DCONN_EIO, "dconn_result_print: write failed"); }
     DCONN_FREE(s);

@@ -438,9 +438,17 @@ typedef struct dconn_value {
     size_t n;           /* their length in bytes */
 } dconn_value;
 
+/* nullptr in C++11 and later, so C++ code built with
+   -Wzero-as-null-pointer-constant can include this header */
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#  define DCONN__NULLPTR nullptr
+#else
+#  define DCONN__NULLPTR NULL
+#endif
+
 static inline dconn_value dconn_null(void) {
     dconn_value v;
-    v.type = DCONN_NULL; v.name = 0; v.i = 0; v.d = 0; v.p = 0; v.n = 0;
+    v.type = DCONN_NULL; v.name = DCONN__NULLPTR; v.i = 0; v.d = 0; v.p = DCONN__NULLPTR; v.n = 0;
     return v;
 }
 static inline dconn_value dconn_int(int64_t i) { dconn_value v = dconn_null(); v.type = DCONN_INT; v.i = i; return v; }
@@ -2259,14 +2267,28 @@ static void dconn__atomic_store64(dconn__atomic64 *p, int64_t v) { pthread_mutex
 #endif
 
 
-/* Monotonic nanoseconds. Strict C99 hides clock_gettime unless the user
-   asked for POSIX before the first include, so fall back to gettimeofday. */
+/* Monotonic nanoseconds. Strict ISO C (-std=c99, -std=c11 and no feature
+   macro) hides clock_gettime and nanosleep. On 64-bit Linux the functions
+   are there all the same and their ABI is fixed (a timespec is two longs,
+   CLOCK_MONOTONIC is 1), so declare them; elsewhere fall back to
+   gettimeofday, which is not monotonic. */
+#if defined(_POSIX_C_SOURCE) && _POSIX_C_SOURCE >= 199309L && defined(CLOCK_MONOTONIC)
+typedef struct timespec dconn__timespec;
+#  define DCONN__CLOCK_ID CLOCK_MONOTONIC
+#elif defined(__linux__) && defined(__LP64__) && defined(__STRICT_ANSI__) && !defined(__cplusplus) && \
+      !defined(_POSIX_SOURCE) && !defined(_POSIX_C_SOURCE) && !defined(_XOPEN_SOURCE) && \
+      !defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE) && !defined(_BSD_SOURCE)
+typedef struct dconn__timespec_ { long tv_sec; long tv_nsec; } dconn__timespec;
+extern int clock_gettime(int clock_id, dconn__timespec *tp);
+extern int nanosleep(const dconn__timespec *req, dconn__timespec *rem);
+#  define DCONN__CLOCK_ID 1
+#endif
 static int64_t dconn__clock_default(void *user_data) {
     (void)user_data;
-#if defined(_POSIX_C_SOURCE) && _POSIX_C_SOURCE >= 199309L && defined(CLOCK_MONOTONIC)
+#ifdef DCONN__CLOCK_ID
     {
-        struct timespec ts;
-        if (clock_gettime(CLOCK_MONOTONIC, &ts) == 0) return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+        dconn__timespec ts;
+        if (clock_gettime(DCONN__CLOCK_ID, &ts) == 0) return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
     }
 #endif
     {
@@ -2294,6 +2316,13 @@ static void dconn__sleep_default(int64_t ns, void *user_data) {
         pthread_mutex_lock(&m);
         while (pthread_cond_timedwait(&c, &m, &until) == 0) {}
         pthread_mutex_unlock(&m);
+    }
+#elif defined(DCONN__CLOCK_ID)
+    {
+        dconn__timespec req;
+        req.tv_sec = (time_t)(ns / 1000000000);
+        req.tv_nsec = (long)(ns % 1000000000);
+        while (nanosleep(&req, &req) != 0 && errno == EINTR) {}
     }
 #else
     {
@@ -3689,8 +3718,6 @@ fail:
     r->settings = NULL;
     return st;
 }
-
-DCONN_API const char *dconn_conn_url(const dconn_conn *c);
 
 /* Prefixes err's message with the connection's name and redacted URL. */
 static dconn_status dconn__err_conn(dconn_conn *c, dconn_error *err, dconn_status code, const char *what) {

@@ -14,7 +14,7 @@
 static dconn_conn *db;
 
 static void *worker(void *arg) {
-    int t = (int)(size_t)arg, i;
+    int t = *(const int *)arg, i;
     for (i = 0; i < ROWS; i++) {
         dconn_error err;
         dconn_value p[2];
@@ -35,6 +35,7 @@ int main(void) {
     dconn_ctx *ctx;
     dconn_result *r;
     pthread_t th[THREADS];
+    int ids[THREADS];
     int i, failed = 0;
 
     memset(&o, 0, sizeof o);
@@ -50,7 +51,10 @@ int main(void) {
         dconn_close(ctx);
         return 1;
     }
-    for (i = 0; i < THREADS; i++) pthread_create(&th[i], NULL, worker, (void *)(size_t)i);
+    for (i = 0; i < THREADS; i++) {
+        ids[i] = i;
+        pthread_create(&th[i], NULL, worker, &ids[i]);
+    }
     for (i = 0; i < THREADS; i++) {
         void *res;
         pthread_join(th[i], &res);

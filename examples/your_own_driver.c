@@ -4,6 +4,7 @@
    Run: make test runs it; or build/your_own_driver. */
 #define DCONN_IMPLEMENTATION
 #include "../dconn.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +27,13 @@ static dconn_status sq_read(void *ud, void *handle, const char *what, dconn_buil
     squares *h = handle;
     long long n = h->limit, i;
     (void)ud;
-    if (what && *what && sscanf(what, "up to %lld", &n) != 1)
-        return dconn_error_set(err, DCONN_EQUERY, "squares: ask for \"up to N\"");
+    if (what && *what) {                                      /* "up to N" */
+        char *end = NULL;
+        errno = 0;
+        if (strncmp(what, "up to ", 6) == 0) n = strtoll(what + 6, &end, 10);
+        if (!end || end == what + 6 || errno)
+            return dconn_error_set(err, DCONN_EQUERY, "squares: ask for \"up to N\"");
+    }
     dconn_builder_column(out, "n", "INTEGER");
     dconn_builder_column(out, "square", "INTEGER");
     for (i = 1; i <= n; i++) {

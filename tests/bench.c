@@ -152,7 +152,7 @@ static void bench_scan(sqlite3 *db, dconn_conn *c) {
         res = dconn_query(c, "SELECT * FROM t", &q, &err);
         t2 = now_s();
         if (!res) die("dconn scan", err.message);
-        if (dconn_result_rows(res) != ROWS || rows.ncells != ROWS * 4) die("scan", "wrong row count");
+        if (dconn_result_rows(res) != ROWS || rows.ncells != (size_t)ROWS * 4) die("scan", "wrong row count");
         dconn_result_release(res);
         raw_free(&rows);
         if (r >= 0) { traw[r] = (t1 - t0) * 1e6; tdc[r] = (t2 - t1) * 1e6; }

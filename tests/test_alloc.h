@@ -8,6 +8,19 @@
 #include <stddef.h>
 #include <pthread.h>
 
+/* TEST_THREADS: 1 runs the tests that start threads; a DCONN_NO_THREADS
+   build of the library is for one thread only, so they are left out there
+   (the suite's own locks stay: pthread mutexes and condition variables are
+   in libc, so the suite links without -pthread). -DTEST_THREADS=0 or 1
+   overrides. */
+#ifndef TEST_THREADS
+#  ifdef DCONN_NO_THREADS
+#    define TEST_THREADS 0
+#  else
+#    define TEST_THREADS 1
+#  endif
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
 #define TALLOC_UNUSED __attribute__((unused))
 #else

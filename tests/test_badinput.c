@@ -1095,6 +1095,7 @@ static void badinput_big_inputs(void) {
     /* 1 MB of SQL that works: the cache keeps its whole text as the key */
     snprintf(sql, big + 64, "SELECT '%s'", bi_e.big);
     r = dconn_query(bi_e.conn, sql, NULL, &err);
+    if (!r) free(sql);
     REQUIRE(r);
     CHECK_EQ_INT(strlen(dconn_result_text(r, 0, 0)), big);
     dconn_result_release(r);

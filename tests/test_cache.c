@@ -137,8 +137,7 @@ static void cmk_describe(const dconn_value *p, size_t n, char *out, size_t cap) 
 /* One row: kind, sql, params, db, seq, handle (and pad when big). */
 static dconn_status cmk_build(dconn_builder *b, const char *kind, const char *sql, const char *params, const cmk_handle *h,
                               int seq, size_t big) {
-    dconn_status st = DCONN_OK;
-    if (!st) st = dconn_builder_column(b, "kind", "TEXT");
+    dconn_status st = dconn_builder_column(b, "kind", "TEXT");
     if (!st) st = dconn_builder_column(b, "sql", "TEXT");
     if (!st) st = dconn_builder_column(b, "params", "TEXT");
     if (!st) st = dconn_builder_column(b, "db", "TEXT");
@@ -362,6 +361,7 @@ static dconn_cache_stats cmk_stats(dconn_ctx *ctx) {
         CHECK_EQ_INT(cmk_s_.entries, (n)); CHECK_EQ_INT(cmk_s_.bytes, (b)); \
     } while (0)
 
+#if TEST_THREADS   /* helpers of the thread tests */
 /* A short real pause for the thread tests, which wait on library state
    they cannot be signalled about. Never used for TTLs or retries. */
 static void cmk_nap(void) { dconn__sleep_default(200000, NULL); }
@@ -434,6 +434,8 @@ static void cmk_job_join(cmk_job *j) {
     if (j->started) pthread_join(j->tid, NULL);
     j->started = 0;
 }
+
+#endif /* TEST_THREADS */
 
 /* ---- 1. keys ----------------------------------------------------------- */
 
@@ -877,7 +879,7 @@ static void cache_ttl_zero_and_forever(void) {
     CHECK_EQ_INT(cmk_stats(ctx).hits, 0);
     /* "forever" overrides the context's 1m */
     CHECK_EQ_INT(cmk_ran(c, "forever"), 1);
-    tu_now = t0 + 3650 * 24 * 60 * CMK_MIN;     /* ten years */
+    tu_now = t0 + INT64_C(3650) * 24 * 60 * CMK_MIN;     /* ten years */
     CHECK_EQ_INT(cmk_ran(c, "forever"), 0);
     CHECK_EQ_INT(cmk_ran(c, NULL), 0);          /* the same key, whatever its ttl */
     CHECK_EQ_INT(cmk_stats(ctx).expirations, 0);
@@ -901,7 +903,7 @@ static void cache_ttl_defaults(void) {
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
     CHECK_EQ_INT(cmk_ran(c, NULL), 1);
-    tu_now = t0 + 3650 * 24 * 60 * CMK_MIN;
+    tu_now = t0 + INT64_C(3650) * 24 * 60 * CMK_MIN;
     CHECK_EQ_INT(cmk_ran(c, NULL), 0);
     dconn_release(c);
     dconn_close(ctx);
@@ -1239,6 +1241,7 @@ static void cache_off(void) {
 
 /* ---- 5. single flight ---------------------------------------------------------- */
 
+#if TEST_THREADS   /* 5. single flight: every test here starts threads */
 /* 8 callers of one key while the query blocks: it runs once and all get
    the same result. */
 static void cache_single_flight(void) {
@@ -1525,6 +1528,8 @@ static void cache_single_flight_write_meanwhile(void) {
     dconn_release(c);
     dconn_close(ctx);
 }
+
+#endif /* TEST_THREADS */
 
 /* ---- 6. stale on error ---------------------------------------------------- */
 
@@ -2197,6 +2202,7 @@ static void cache_retry_shared_handle(void) {
     CHECK_EQ_INT(cmk.live, 0);
 }
 
+#if TEST_THREADS   /* starts 8 threads */
 /* 8 queries hold the pool's 8 handles when the server restarts: each one
    retries, and none may wait forever for a handle while keeping its
    broken one. BUG today: dconn__run closes the broken handle only after
@@ -2262,6 +2268,8 @@ static void cache_retry_concurrent(void) {
     dconn_close(ctx);
     CHECK_EQ_INT(cmk.live, 0);
 }
+
+#endif /* TEST_THREADS */
 
 /* ---- 9. out of memory ------------------------------------------------------- */
 
@@ -2397,12 +2405,14 @@ static const dtest_case cache_tests[] = {
     {"cache_lru_with_expiry", cache_lru_with_expiry},
     {"cache_lru_bytes", cache_lru_bytes},
     {"cache_off", cache_off},
+#if TEST_THREADS
     {"cache_single_flight", cache_single_flight},
     {"cache_single_flight_other_keys", cache_single_flight_other_keys},
     {"cache_threads_hits_and_clears", cache_threads_hits_and_clears},
     {"cache_single_flight_error", cache_single_flight_error},
     {"cache_single_flight_error_nomem", cache_single_flight_error_nomem},
     {"cache_single_flight_write_meanwhile", cache_single_flight_write_meanwhile},
+#endif
     {"cache_stale_on_error", cache_stale_on_error},
     {"cache_stale_on_error_repeated", cache_stale_on_error_repeated},
     {"cache_clear_all_conn_query", cache_clear_all_conn_query},
@@ -2419,6 +2429,8 @@ static const dtest_case cache_tests[] = {
     {"cache_retry_reconnect", cache_retry_reconnect},
     {"cache_retry_without_err", cache_retry_without_err},
     {"cache_retry_shared_handle", cache_retry_shared_handle},
+#if TEST_THREADS
     {"cache_retry_concurrent", cache_retry_concurrent},
+#endif
     {"cache_nomem", cache_nomem},
 };

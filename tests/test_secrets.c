@@ -1317,11 +1317,11 @@ static void secrets_ttl_parse_accepts(void) {
     sx_ttl_ok("1h30m", 5400 * SX_SEC, __LINE__);
     sx_ttl_ok("1h 30m", 5400 * SX_SEC, __LINE__);
     sx_ttl_ok("1.5h", 5400 * SX_SEC, __LINE__);
-    sx_ttl_ok("2 days", 2 * 86400 * SX_SEC, __LINE__);
+    sx_ttl_ok("2 days", 2 * (86400 * SX_SEC), __LINE__);
     sx_ttl_ok("1 day", 86400 * SX_SEC, __LINE__);
     sx_ttl_ok("500ms", 500000000, __LINE__);
     sx_ttl_ok("1w", 604800 * SX_SEC, __LINE__);
-    sx_ttl_ok("2 weeks", 2 * 604800 * SX_SEC, __LINE__);
+    sx_ttl_ok("2 weeks", 2 * (604800 * SX_SEC), __LINE__);
     sx_ttl_ok("90s", 90 * SX_SEC, __LINE__);
     sx_ttl_ok("5 min", 300 * SX_SEC, __LINE__);
     sx_ttl_ok("2 hours", 7200 * SX_SEC, __LINE__);

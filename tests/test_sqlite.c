@@ -1415,7 +1415,7 @@ static int tsq_python_json_ok(const char *json, long rows) {
     char dir[256], in[300], out[300], cmd[1024], got[64];
     FILE *f;
     size_t n;
-    if (system("python3 -c pass >/dev/null 2>&1") != 0) return 0;
+    if (system("python3 -c pass >/dev/null 2>&1") != 0) return 0;   /* NOLINT(cert-env33-c): the test runs Python's JSON parser */
     tsq_tmp_dir(dir, sizeof dir, "json");
     snprintf(in, sizeof in, "%s/in.json", dir);
     snprintf(out, sizeof out, "%s/out.txt", dir);
@@ -1424,7 +1424,7 @@ static int tsq_python_json_ok(const char *json, long rows) {
     snprintf(cmd, sizeof cmd,
              "python3 -c 'import json,sys; d=json.load(open(sys.argv[1], encoding=\"utf-8\")); "
              "open(sys.argv[2], \"w\").write(\"rows=%%d\" %% len(d))' %s %s 2>&1", in, out);
-    CHECK_EQ_INT(system(cmd), 0);
+    CHECK_EQ_INT(system(cmd), 0);   /* NOLINT(cert-env33-c): fixed command, paths of the test's own files */
     f = fopen(out, "rb");
     CHECK(f != NULL);
     if (!f) return 1;
@@ -1674,7 +1674,7 @@ static void sqlite_stmt_cache_many_statements(void) {
     for (round = 0; round < 3; round++) {
         for (k = 0; k < 40; k++) {
             int kk = round == 1 ? 39 - k : k;
-            dconn_value p = dconn_int(round * 1000);
+            dconn_value p = dconn_int((int64_t)round * 1000);
             dconn_result *r;
             int64_t v = -1;
             snprintf(sql, sizeof sql, "SELECT ? + %d", kk);

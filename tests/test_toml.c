@@ -1336,7 +1336,7 @@ static void toml_large_document(void) {
     char path[96];
     long i, n = 0, bad = 0;
     tb_str(&b, "# a secrets-like file of about 5 MB\n[settings]\ntimeout = 30\n");
-    while (b.n < 5u * 1000u * 1000u && !b.oom) {
+    while (b.n < (size_t)5 * 1000 * 1000 && !b.oom) {
         tb_fmt(&b,
                "\n[connections.db%ld]\n"
                "url = \"postgresql://user%ld:secret%ld@host%ld.example.com:5432/db%ld\"\n"
@@ -1383,7 +1383,7 @@ static void toml_large_document(void) {
 
 /* ---- syntax errors: exact position and message ------------------------------------ */
 
-#define TB(s) s, sizeof s - 1   /* a string literal and its length (it may hold NUL) */
+#define TB(s) (s), sizeof (s) - 1   /* a string literal and its length (it may hold NUL) */
 
 typedef struct toml_bad_case {
     const char *text;

@@ -1228,6 +1228,7 @@ static int dconn__tp_buf_put(dconn__tp *tp, const char *s, size_t n) {
     if (tp->buflen + n > tp->bufcap) {
         if (!dconn__grow(tp->doc->arena.al, (void **)&tp->buf, &tp->bufcap, tp->buflen + n, 1)) return dconn__tp_nomem(tp);
     }
+    if (!n) return 1;   /* tp->buf may still be NULL (an empty key): no pointer arithmetic on it */
     memcpy(tp->buf + tp->buflen, s, n);
     tp->buflen += n;
     return 1;

@@ -715,19 +715,6 @@ static void dconn__copy_str(char *dst, size_t cap, const char *src) {
     dst[n] = '\0';
 }
 
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static dconn_status dconn__err_set(dconn_error *err, dconn_status code, const char *fmt, ...) {
-    va_list ap;
-    if (!err) return code;
-    err->code = code;
-    va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
 DCONN_API dconn_status dconn_error_set(dconn_error *err, dconn_status code, const char *fmt, ...) {
     va_list ap;
     if (!err) return code;
@@ -738,13 +725,15 @@ DCONN_API dconn_status dconn_error_set(dconn_error *err, dconn_status code, cons
     return code;
 }
 
+/* The library's own errors go through the same function drivers use. */
+#define dconn__err_set dconn_error_set
+
 #ifdef __clang_analyzer__
 /* The static analyzer never looks inside a variadic function, so it cannot
-   see that these two return their `code`, and follows "failed, yet returned
+   see that it returns its `code`, and follows "failed, yet returned
    DCONN_OK" paths that cannot happen. This spells it out for the analysis
-   only: compiled code is unchanged. */
+   only (dconn__err_set is the same function): compiled code is unchanged. */
 static dconn_status dconn__err_code(dconn_status code, dconn_status same) { (void)same; return code; }
-#define dconn__err_set(err, code, ...) dconn__err_code((code), dconn__err_set((err), (code), __VA_ARGS__))
 #define dconn_error_set(err, code, ...) dconn__err_code((code), dconn_error_set((err), (code), __VA_ARGS__))
 #endif
 

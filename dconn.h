@@ -1041,6 +1041,7 @@ typedef struct dconn__tp {          /* TOML parser state */
     int nest;                       /* open arrays and inline tables: bounds the recursion */
     int stmt_line;                  /* line where the current key/value or [header] began */
     const char *stmt_start;         /* and that line's first byte */
+    char keyshown[256];             /* a key name quoted in a message, its URL password masked */
 } dconn__tp;
 
 /* Column of `at` in characters (UTF-8 code points), 1-based. */
@@ -1418,6 +1419,11 @@ static const char *dconn__tp_keyname(dconn__tp *tp, size_t upto) {
         if (!dconn__tp_buf_put(tp, tp->keys[i].k, strlen(tp->keys[i].k))) return "?";
     }
     if (!dconn__tp_buf_put(tp, "", 1)) return "?";
+    /* a URL pasted as a key (a line without "url = ") is quoted with its password masked */
+    if (strstr(tp->buf, "://")) {
+        dconn_url_redact(tp->buf, tp->keyshown, sizeof tp->keyshown);
+        return tp->keyshown;
+    }
     return tp->buf;
 }
 
@@ -2471,6 +2477,22 @@ static int dconn__is_word(const char *p, const char *w) {
 
 #define DCONN__TTL_GRAMMAR "a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w (also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""
 
+/* A TTL error: "invalid duration \"TEXT\": " and the reason. TEXT is cut
+   at 64 bytes (so the grammar at the end of the reason always fits the
+   message) and any URL password in it is masked (a url pasted as a ttl). */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static dconn_status dconn__ttl_fail(dconn_error *err, const char *text, const char *fmt, ...) {
+    char shown[68], why[DCONN_ERROR_MESSAGE_SIZE];
+    size_t n = dconn_url_redact(text, shown, sizeof shown);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    return dconn__err_set(err, DCONN_ECONFIG, "invalid duration \"%s%s\": %s", shown, n >= sizeof shown ? "..." : "", why);
+}
+
 DCONN_API dconn_status dconn_ttl_parse(const char *text, int64_t *out, dconn_error *err) {
     static const struct { const char *unit; int64_t ns; } units[] = {
         {"ms", 1000000}, {"msec", 1000000}, {"millisecond", 1000000}, {"milliseconds", 1000000},
@@ -2497,16 +2519,16 @@ DCONN_API dconn_status dconn_ttl_parse(const char *text, int64_t *out, dconn_err
         int64_t mult = 0;
         while (*p == ' ') p++;
         if (!*p) break;
-        if (*p == '-') return dconn__err_set(err, DCONN_ECONFIG, "invalid duration \"%s\": negative durations are not allowed; use %s", text, DCONN__TTL_GRAMMAR);
+        if (*p == '-') return dconn__ttl_fail(err, text, "negative durations are not allowed; use %s", DCONN__TTL_GRAMMAR);
         while (*p >= '0' && *p <= '9') { num = num * 10 + (*p - '0'); p++; digits++; }
         if (*p == '.') {
             p++;
             while (*p >= '0' && *p <= '9') { scale /= 10; num += (*p - '0') * scale; p++; digits++; }
         }
-        if (!digits) return dconn__err_set(err, DCONN_ECONFIG, "invalid duration \"%s\": expected a number; use %s", text, DCONN__TTL_GRAMMAR);
+        if (!digits) return dconn__ttl_fail(err, text, "expected a number; use %s", DCONN__TTL_GRAMMAR);
         while (*p == ' ') p++;
         while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
-            if (un + 1 >= sizeof unit) return dconn__err_set(err, DCONN_ECONFIG, "invalid duration \"%s\": unknown unit; use %s", text, DCONN__TTL_GRAMMAR);
+            if (un + 1 >= sizeof unit) return dconn__ttl_fail(err, text, "unknown unit; use %s", DCONN__TTL_GRAMMAR);
             unit[un++] = *p++;
         }
         unit[un] = '\0';
@@ -2518,16 +2540,16 @@ DCONN_API dconn_status dconn_ttl_parse(const char *text, int64_t *out, dconn_err
                 if (strcmp(unit, units[i].unit) == 0) { mult = units[i].ns; break; }
             if (!mult) {
                 if (strcmp(unit, "M") == 0 || strcmp(unit, "Y") == 0 || dconn__strieq(unit, "y") || dconn__strieq(unit, "month") || dconn__strieq(unit, "months") || dconn__strieq(unit, "year") || dconn__strieq(unit, "years"))
-                    return dconn__err_set(err, DCONN_ECONFIG, "invalid duration \"%s\": months and years are not supported (their length varies); use days or weeks: %s", text, DCONN__TTL_GRAMMAR);
-                return dconn__err_set(err, DCONN_ECONFIG, "invalid duration \"%s\": unknown unit \"%s\"; use %s", text, unit, DCONN__TTL_GRAMMAR);
+                    return dconn__ttl_fail(err, text, "months and years are not supported (their length varies); use days or weeks: %s", DCONN__TTL_GRAMMAR);
+                return dconn__ttl_fail(err, text, "unknown unit \"%s\"; use %s", unit, DCONN__TTL_GRAMMAR);
             }
         }
         total += num * (double)mult;
         parts++;
     }
-    if (!parts) return dconn__err_set(err, DCONN_ECONFIG, "invalid duration \"%s\": empty; use %s", text, DCONN__TTL_GRAMMAR);
-    if (bare && parts > 1) return dconn__err_set(err, DCONN_ECONFIG, "invalid duration \"%s\": every number after the first needs a unit; use %s", text, DCONN__TTL_GRAMMAR);
-    if (total >= 9.2e18) return dconn__err_set(err, DCONN_ECONFIG, "invalid duration \"%s\": too long (use \"forever\")", text);
+    if (!parts) return dconn__ttl_fail(err, text, "empty; use %s", DCONN__TTL_GRAMMAR);
+    if (bare && parts > 1) return dconn__ttl_fail(err, text, "every number after the first needs a unit; use %s", DCONN__TTL_GRAMMAR);
+    if (total >= 9.2e18) return dconn__ttl_fail(err, text, "too long (use \"forever\"); use %s", DCONN__TTL_GRAMMAR);
     *out = (int64_t)(total + 0.5);
     if (*out == 0 && total > 0) *out = 1;
     return DCONN_OK;
@@ -2655,44 +2677,48 @@ static int dconn__is_secret_key(const char *k, size_t n) {
     return 0;
 }
 
-DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap) {
+/* Appends url to b with its password masked ("postgresql://me:***@h/db"),
+   and password=..., token=... values in its query. */
+static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
     dconn__url u;
-    dconn__buf b;
-    size_t n;
-    memset(&b, 0, sizeof b);
-    if (!url) url = "";
     if (url[0] == '/' && url[1] == '/') {
         /* "//user:password@host/db", a URL without its scheme: masked like one */
-        dconn__buf_puts(&b, "x:");
-        dconn__buf_puts(&b, url);
-        n = b.failed ? 0 : dconn_url_redact(b.p, out, cap);
-        dconn__buf_free(&b);
-        if (n < 2) { if (cap) out[0] = '\0'; return 0; }
-        if (cap > 2) memmove(out, out + 2, strlen(out + 2) + 1);
-        else if (cap) out[0] = '\0';
-        return n - 2;
+        dconn__buf x;
+        size_t start = b->len;
+        memset(&x, 0, sizeof x);
+        x.al = b->al;
+        dconn__buf_puts(&x, "x:");
+        dconn__buf_puts(&x, url);
+        if (x.failed) b->failed = 1;
+        else dconn__url_redact_buf(b, x.p);
+        dconn__buf_free(&x);
+        if (b->failed) return;
+        /* drop the "x:" again */
+        memmove(b->p + start, b->p + start + 2, b->len - start - 2 + 1);
+        b->len -= 2;
+        return;
     }
     if (!dconn__url_split(url, &u)) {
         /* not a URL: nothing to find, but never echo something that may be a secret whole */
-        dconn__buf_puts(&b, url);
+        dconn__buf_puts(b, url);
     } else {
         const char *q, *qend;
         if (u.has_authority) {
             /* scheme://user:***@host:port */
-            dconn__buf_put(&b, url, (size_t)(u.user ? u.user - url : u.host - url));
+            dconn__buf_put(b, url, (size_t)(u.user ? u.user - url : u.host - url));
             if (u.user) {
-                dconn__buf_put(&b, u.user, u.user_len);
-                if (u.password) dconn__buf_puts(&b, ":***");
-                dconn__buf_put(&b, "@", 1);
+                dconn__buf_put(b, u.user, u.user_len);
+                if (u.password) dconn__buf_puts(b, ":***");
+                dconn__buf_put(b, "@", 1);
             }
-            dconn__buf_put(&b, u.host, (size_t)(u.path - u.host));
+            dconn__buf_put(b, u.host, (size_t)(u.path - u.host));
         } else {
-            dconn__buf_put(&b, url, (size_t)(u.path - url));
+            dconn__buf_put(b, url, (size_t)(u.path - url));
         }
-        dconn__buf_put(&b, u.path, u.path_len);
+        dconn__buf_put(b, u.path, u.path_len);
         if (u.query) {
             /* mask password=..., token=... in the query string */
-            dconn__buf_put(&b, "?", 1);
+            dconn__buf_put(b, "?", 1);
             q = u.query;
             qend = u.query + u.query_len;
             while (q < qend) {
@@ -2700,16 +2726,23 @@ DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap) {
                 while (amp < qend && *amp != '&') amp++;
                 eq = (const char *)memchr(q, '=', (size_t)(amp - q));
                 if (eq && dconn__is_secret_key(q, (size_t)(eq - q))) {
-                    dconn__buf_put(&b, q, (size_t)(eq - q) + 1);
-                    dconn__buf_puts(&b, "***");
+                    dconn__buf_put(b, q, (size_t)(eq - q) + 1);
+                    dconn__buf_puts(b, "***");
                 } else {
-                    dconn__buf_put(&b, q, (size_t)(amp - q));
+                    dconn__buf_put(b, q, (size_t)(amp - q));
                 }
-                if (amp < qend) dconn__buf_put(&b, "&", 1);
+                if (amp < qend) dconn__buf_put(b, "&", 1);
                 q = amp + 1;
             }
         }
     }
+}
+
+DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap) {
+    dconn__buf b;
+    size_t n;
+    memset(&b, 0, sizeof b);
+    dconn__url_redact_buf(&b, url ? url : "");
     n = b.failed ? 0 : b.len;
     if (cap) {
         size_t c = n < cap ? n : cap - 1;
@@ -2726,20 +2759,12 @@ DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap) {
 static int dconn__line_may_hold_secret(const char *s, size_t n) {
     size_t i;
     if (dconn__is_secret_key(s, n)) return 1;
-    for (i = 0; i + 3 <= n; i++) {
-        if (s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/') {
-            char url[160], shown[160];
-            size_t b = i, e = i, len;
-            while (b > 0 && (dconn__is_bare(s[b - 1]) || s[b - 1] == '+' || s[b - 1] == '.')) b--;
-            while (e < n && s[e] != '"' && s[e] != '\'' && s[e] != ' ' && s[e] != '\t') e++;
-            len = e - b;
-            if (len >= sizeof url) return 1;
-            memcpy(url, s + b, len);
-            url[len] = '\0';
-            dconn_url_redact(url, shown, sizeof shown);
-            if (strcmp(url, shown) != 0) return 1;
-        }
-    }
+    /* a URL with user info may hold a password, "scheme://user:password@host"
+       or "//user:password@host", and where the URL ends on a line that does
+       not parse is anyone's guess (passwords may hold blanks and quotes):
+       any '@' after a "//" hides the line */
+    for (i = 0; i + 2 <= n; i++)
+        if (s[i] == '/' && s[i + 1] == '/' && memchr(s + i + 2, '@', n - i - 2)) return 1;
     return 0;
 }
 
@@ -3137,10 +3162,15 @@ DCONN_API size_t dconn_secrets_files(dconn_ctx *ctx, const char **paths, int *ex
 }
 
 /* Writes a value as TOML, masking secrets: keys named like passwords,
-   tokens and secrets, and the password inside any URL. */
+   tokens and secrets, and the password inside any URL. Under a secret
+   key every value but a boolean is masked, dates and times included. */
 static void dconn__describe_value(dconn__buf *b, const dconn_toml_value *v, int mask) {
     uint32_t i;
     char num[64];
+    if (mask && v->type != DCONN_TOML_ARRAY && v->type != DCONN_TOML_TABLE && v->type != DCONN_TOML_BOOL) {
+        dconn__buf_puts(b, "\"***\"");
+        return;
+    }
     switch ((dconn_toml_type)v->type) {
         case DCONN_TOML_STRING:
             if (mask) { dconn__buf_puts(b, "\"***\""); break; }
@@ -3189,7 +3219,10 @@ static void dconn__describe_value(dconn__buf *b, const dconn_toml_value *v, int 
     }
 }
 
-static void dconn__describe_table(dconn__buf *b, const dconn_toml_value *t, const char *prefix) {
+/* `mask`: t sits under a secret key, so all of it is masked. A table
+   directly under [connections] is a connection's name, not a secret, even
+   when it reads like one ("passenger_db"). */
+static void dconn__describe_table(dconn__buf *b, const dconn_toml_value *t, const char *prefix, int mask) {
     uint32_t i;
     int any_header = 0;
     for (i = 0; i < t->u.agg.n; i++) {
@@ -3197,7 +3230,7 @@ static void dconn__describe_table(dconn__buf *b, const dconn_toml_value *t, cons
         if (e->val->type == DCONN_TOML_TABLE) continue;
         dconn__buf_put(b, e->key, e->keylen);
         dconn__buf_puts(b, " = ");
-        dconn__describe_value(b, e->val, dconn__is_secret_key(e->key, e->keylen));
+        dconn__describe_value(b, e->val, mask || dconn__is_secret_key(e->key, e->keylen));
         dconn__buf_printf(b, "    # %s:%d\n", e->val->file, e->val->line);
     }
     for (i = 0; i < t->u.agg.n; i++) {
@@ -3219,7 +3252,7 @@ static void dconn__describe_table(dconn__buf *b, const dconn_toml_value *t, cons
                 any_header = 1;
             }
         }
-        dconn__describe_table(b, e->val, sub.p);
+        dconn__describe_table(b, e->val, sub.p, mask || (strcmp(prefix, "connections") != 0 && dconn__is_secret_key(e->key, e->keylen)));
         dconn__buf_free(&sub);
     }
 }
@@ -3250,10 +3283,10 @@ DCONN_API dconn_status dconn_secrets_describe(dconn_ctx *ctx, const char *name, 
             char prefix[300];
             snprintf(prefix, sizeof prefix, "connections.%s", name);
             dconn__buf_printf(&b, "[%s]\n", prefix);
-            dconn__describe_table(&b, t, prefix);
+            dconn__describe_table(&b, t, prefix, 0);
         }
     } else {
-        dconn__describe_table(&b, ctx->secrets, "");
+        dconn__describe_table(&b, ctx->secrets, "", 0);
     }
     dconn__unlock(&ctx->lock);
     if (b.failed) { dconn__buf_free(&b); return dconn__err_nomem(err, "describing secrets"); }
@@ -3683,7 +3716,9 @@ static dconn_status dconn__resolve(dconn_ctx *ctx, const char *name, const char 
     } else {
         drv = dconn__driver_find(ctx, type, strlen(type), 0);
         if (!drv) {
-            dconn__buf_printf(&b, "connection \"%s\": unknown type \"%s\" (from %s). Registered types: ", name, type, type_from);
+            char shown[256];   /* a url written as the type must not show its password */
+            dconn_url_redact(type, shown, sizeof shown);
+            dconn__buf_printf(&b, "connection \"%s\": unknown type \"%s\" (from %s). Registered types: ", name, shown, type_from);
             dconn__driver_names_locked(ctx, &b);
             st = dconn__err_set(err, DCONN_EDRIVER, "%s", b.failed ? "unknown type" : b.p);
             goto fail;

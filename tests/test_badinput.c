@@ -240,7 +240,8 @@ static const struct { const char *name, *text, *conn, *type; dconn_status code; 
      BI_F "3: invalid duration \"soon\": expected a number; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
      "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""},
     {"ttl = \"99999999999h\"", "[connections.x]\nurl = \"sqlite://\"\nttl = \"99999999999h\"\n", "x", NULL, DCONN_ECONFIG, 0,
-     BI_F "3: invalid duration \"99999999999h\": too long (use \"forever\")"},
+     BI_F "3: invalid duration \"99999999999h\": too long (use \"forever\"); use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
+     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""},
     {"ttl = true", "[connections.x]\nurl = \"sqlite://\"\nttl = true\n", "x", NULL, DCONN_ECONFIG, 0,
      BI_F "3: a duration must be a string like \"10m\" or a number of seconds, not a bool"},
     {"ttl = 1e30", "[connections.x]\nurl = \"sqlite://\"\nttl = 1e30\n", "x", NULL, DCONN_ECONFIG, 0,

@@ -90,7 +90,18 @@ static int dconn_csv__kind(const char *s, size_t n) {
         } else return 0;
     }
     if (!digits) return 0;
-    if (!dot && !exp) return n < 19 || (n == 19 && s[0] != '-' && s[0] != '+') ? 1 : 2;   /* huge integers read as reals */
+    if (!dot && !exp) {
+        /* an integer that does not fit 64 bits reads as a real: from 19
+           characters on, ask strtoll */
+        char num[32], *end;
+        if (n < 19) return 1;
+        if (n >= sizeof num) return 2;
+        memcpy(num, s, n);
+        num[n] = '\0';
+        errno = 0;
+        (void)strtoll(num, &end, 10);
+        return errno == ERANGE ? 2 : 1;
+    }
     return 2;
 }
 
@@ -228,13 +239,14 @@ static dconn_status dconn_csv__read(void *ud, void *handle, const char *what, dc
     for (row = 1; !st && row * ncols < nfields; row++) {
         for (i = 0; i < ncols && !st; i++) {
             const dconn_csv__field *fl = &f[row * ncols + i];
-            char num[64];
             if (!fl->len) st = dconn_builder_null(out);
             else if (kind[i] == 1 || kind[i] == 2) {
-                size_t n = fl->len < sizeof num - 1 ? fl->len : sizeof num - 1;
-                memcpy(num, buf + fl->off, n);
-                num[n] = '\0';
+                /* the whole field, however long: NUL-terminated in place for a
+                   moment (buf has a byte to spare after the last field) */
+                char *num = buf + fl->off, save = num[fl->len];
+                num[fl->len] = '\0';
                 st = kind[i] == 1 ? dconn_builder_int(out, (int64_t)strtoll(num, NULL, 10)) : dconn_builder_real(out, strtod(num, NULL));
+                num[fl->len] = save;
             } else st = dconn_builder_text(out, buf + fl->off, fl->len);
         }
     }

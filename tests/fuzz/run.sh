@@ -62,7 +62,7 @@ for t in "$@"; do
     fi
     if [ $rc -ne 0 ]; then
         failed="$failed $t"
-        what=$(grep -m 1 -E "ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|fuzz invariant failed|SUMMARY:" "$log")
+        what=$(grep -a -m 1 -E "ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|fuzz invariant failed|SUMMARY:" "$log")
         input=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
         line="$line: FAILED (exit $rc): ${what:-see the log}; input: ${input:-none saved}; log: $log"
         echo "---- $log (last 60 lines) ----"

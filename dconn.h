@@ -4470,6 +4470,7 @@ DCONN_API size_t dconn_result_bytes(const dconn_result *r) { return r ? r->bytes
 #ifndef DCONN_NO_SQLITE
 
 #define DCONN__SQ_STMTS 16
+#define DCONN__SQ_DBMOVED (SQLITE_READONLY | (4 << 8))   /* SQLITE_READONLY_DBMOVED, named only from 3.8.3 */
 
 typedef struct dconn__sq_stmt {
     char *sql;
@@ -4485,6 +4486,8 @@ typedef struct dconn__sq_stmt {
 typedef struct dconn__sq {
     sqlite3 *db;
     const dconn_allocator *al;
+    int in_tx;                    /* a BEGIN of ours is open */
+    int tx_lost;                  /* ... and SQLite rolled it back after an error (FULL, IOERR, BUSY, NOMEM) */
     dconn__sq_stmt stmts[DCONN__SQ_STMTS];
     int nstmts;
     int last;                     /* the statement used last: tried first */
@@ -4500,16 +4503,45 @@ static dconn_status dconn__sq_error(sqlite3 *db, int rc, dconn_error *err) {
 #if SQLITE_VERSION_NUMBER >= 3038000
     if (db) err->sql_offset = sqlite3_error_offset(db);
 #endif
-    /* SQLite's own words ("database is locked") say enough; its generic
-       text for the code ("SQL logic error") adds nothing */
+    /* SQLite's own words ("database is locked") say enough, except where
+       they hide the cause; its generic text for the code adds nothing */
+    if (ext == DCONN__SQ_DBMOVED)
+        return dconn__err_set(err, DCONN_EQUERY, "the database file was deleted, renamed or replaced while open (%s)", msg);
+    if ((ext & 0xFF) == SQLITE_READONLY)
+        return dconn__err_set(err, DCONN_EQUERY, "%s (is the file or its directory read-only for this user, or the connection: mode=ro, PRAGMA query_only?)", msg);
+    if ((ext & 0xFF) == SQLITE_NOTADB)
+        return dconn__err_set(err, DCONN_EQUERY, "%s (is the URL's path another kind of file, an encrypted or a damaged database?)", msg);
+    if ((ext & 0xFF) == SQLITE_CORRUPT)
+        return dconn__err_set(err, DCONN_EQUERY, "%s (the file is damaged: PRAGMA integrity_check lists where; restore it from a backup)", msg);
     return dconn__err_set(err, DCONN_EQUERY, "%s", msg);
+}
+
+/* An error inside our transaction: SQLite may have rolled the whole
+   transaction back (FULL, IOERR, BUSY, NOMEM). Later statements would
+   then run on their own and commit at once, so they are refused until
+   the caller rolls back. */
+static dconn_status dconn__sq_fail(dconn__sq *h, int rc, dconn_error *err) {
+    dconn_status st = dconn__sq_error(h->db, rc, err);
+    if (h->in_tx && !h->tx_lost && sqlite3_get_autocommit(h->db)) {
+        h->tx_lost = 1;
+        if (err) {
+            char msg[DCONN_ERROR_MESSAGE_SIZE];
+            dconn__copy_str(msg, sizeof msg, err->message);
+            dconn__err_set(err, st, "%s; SQLite rolled the whole transaction back", msg);
+        }
+    }
+    return st;
+}
+
+static dconn_status dconn__sq_lost(dconn_error *err) {
+    return dconn__err_set(err, DCONN_EQUERY, "not run: an earlier error made SQLite roll this transaction back; roll back and start again");
 }
 
 static int dconn__sq_is_transient(void *user_data, const dconn_error *err) {
     int primary = err->native_code & 0xFF;
     (void)user_data;
     return primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN ||
-           primary == SQLITE_PROTOCOL || err->native_code == (SQLITE_READONLY | (4 << 8)) /* SQLITE_READONLY_DBMOVED */;
+           primary == SQLITE_PROTOCOL || err->native_code == DCONN__SQ_DBMOVED;
 }
 
 static void dconn__sq_disconnect(void *user_data, void *handle) {
@@ -4866,6 +4898,7 @@ static dconn_status dconn__sq_query(void *user_data, void *handle, const char *s
     dconn_status status;
     int rc, ncols, i, anonymous = 0;
     (void)user_data;
+    if (h->tx_lost) return dconn__sq_lost(err);
     status = dconn__sq_prepare(h, sql, &st, &anonymous, err);
     if (status) return status;
     status = dconn__sq_bind(st, anonymous, params, n, err);
@@ -4896,7 +4929,7 @@ static dconn_status dconn__sq_query(void *user_data, void *handle, const char *s
         }
     }
     if (status) { dconn__sq_done(st); return status == DCONN_ENOMEM ? dconn__err_nomem(err, "reading rows") : status; }
-    if (rc != SQLITE_DONE) status = dconn__sq_error(h->db, rc, err);
+    if (rc != SQLITE_DONE) status = dconn__sq_fail(h, rc, err);
     dconn__sq_done(st);
     return status;
 }
@@ -4909,6 +4942,7 @@ static dconn_status dconn__sq_exec(void *user_data, void *handle, const char *sq
     int rc, anonymous = 0;
     int64_t before = 0;
     (void)user_data;
+    if (h->tx_lost) return dconn__sq_lost(err);
     status = dconn__sq_prepare(h, sql, &st, &anonymous, err);
     if (status) return status;
     status = dconn__sq_bind(st, anonymous, params, n, err);
@@ -4925,7 +4959,7 @@ static dconn_status dconn__sq_exec(void *user_data, void *handle, const char *sq
 #endif
     }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {}
-    if (rc != SQLITE_DONE) status = dconn__sq_error(h->db, rc, err);
+    if (rc != SQLITE_DONE) status = dconn__sq_fail(h, rc, err);
     else if (info) {
         /* sqlite3_changes() keeps the count of the handle's last INSERT,
            UPDATE or DELETE: a statement that changed nothing (DDL, SELECT)
@@ -4946,11 +4980,28 @@ static dconn_status dconn__sq_run(dconn__sq *h, const char *sql, dconn_error *er
     return rc == SQLITE_OK ? DCONN_OK : dconn__sq_error(h->db, rc, err);
 }
 static dconn_status dconn__sq_script(void *ud, void *handle, const char *sql, dconn_error *err) { (void)ud; return dconn__sq_run((dconn__sq *)handle, sql, err); }
-static dconn_status dconn__sq_begin(void *ud, void *handle, dconn_error *err) { (void)ud; return dconn__sq_run((dconn__sq *)handle, "BEGIN", err); }
-static dconn_status dconn__sq_commit(void *ud, void *handle, dconn_error *err) { (void)ud; return dconn__sq_run((dconn__sq *)handle, "COMMIT", err); }
+static dconn_status dconn__sq_begin(void *ud, void *handle, dconn_error *err) {
+    dconn__sq *h = (dconn__sq *)handle;
+    dconn_status st = dconn__sq_run(h, "BEGIN", err);
+    (void)ud;
+    h->in_tx = st == DCONN_OK;
+    h->tx_lost = 0;
+    return st;
+}
+static dconn_status dconn__sq_commit(void *ud, void *handle, dconn_error *err) {
+    dconn__sq *h = (dconn__sq *)handle;
+    dconn_status st;
+    (void)ud;
+    if (h->tx_lost) return dconn__err_set(err, DCONN_EQUERY, "nothing was committed: SQLite had rolled the transaction back after an earlier error");
+    st = dconn__sq_run(h, "COMMIT", err);
+    if (!st) h->in_tx = 0;   /* a failed COMMIT (BUSY) leaves the transaction open */
+    return st;
+}
 static dconn_status dconn__sq_rollback(void *ud, void *handle, dconn_error *err) {
     dconn__sq *h = (dconn__sq *)handle;
     (void)ud;
+    h->in_tx = 0;
+    h->tx_lost = 0;
     if (sqlite3_get_autocommit(h->db)) return DCONN_OK;   /* nothing open (SQLite may have rolled back already) */
     return dconn__sq_run(h, "ROLLBACK", err);
 }
@@ -5300,6 +5351,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
     dconn_error local;
     int attempt;
     dconn_status st;
+    char first[200] = "";         /* the first transient error: the cause when a retry then fails otherwise */
     if (!err) { err = &local; dconn__err_clear(err); }   /* is_transient needs the error, even when the caller does not */
     for (attempt = 1;; attempt++) {
         int transient;
@@ -5319,7 +5371,13 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
         /* close a broken handle before anything else: kept while waiting for a new
            one it could hold the pool's last slot, and a shared one would come back */
         if (h) dconn__handle_put(c, h, 0, transient);
+        if (!transient && first[0]) {
+            char msg[DCONN_ERROR_MESSAGE_SIZE];
+            dconn__copy_str(msg, sizeof msg, err->message);
+            dconn__err_set(err, st, "%s (on a new connection, after: %s)", msg, first);
+        }
         if (!transient || attempt >= ctx->retry_attempts) return dconn__err_op(c, op, transient ? attempt : 1, err);
+        if (!first[0]) dconn__copy_str(first, sizeof first, err->message);
         {
             int64_t wait = ctx->retry_backoff_ns;
             int k;
@@ -5543,7 +5601,9 @@ DCONN_API dconn_status dconn_exec(dconn_conn *c, const char *sql, const dconn_va
     op.n = n;
     op.info = info;
     st = dconn__run(c, &op, err);
-    if (!c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
+    /* a statement the database refused changed nothing; after a lost
+       connection nobody knows, so the cache goes */
+    if (!c->ctx->keep_cache_on_write && st != DCONN_EQUERY && st != DCONN_EMISUSE) dconn_cache_clear_conn(c);
     return st;
 }
 
@@ -5556,7 +5616,9 @@ DCONN_API dconn_status dconn_exec_script(dconn_conn *c, const char *sql, dconn_e
     op.kind = 'S';
     op.sql = sql;
     st = dconn__run(c, &op, err);
-    if (!c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
+    /* a statement the database refused changed nothing; after a lost
+       connection nobody knows, so the cache goes */
+    if (!c->ctx->keep_cache_on_write && st != DCONN_EQUERY && st != DCONN_EMISUSE) dconn_cache_clear_conn(c);
     return st;
 }
 

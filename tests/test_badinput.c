@@ -215,7 +215,7 @@ static const struct { const char *name, *text, *conn, *type; dconn_status code; 
     {"pragmas = \"wal\"", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { pragmas = \"wal\" }\n", "x", NULL, DCONN_ECONFIG, 0,
      "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.pragmas must be a table such as { journal_mode = \"wal\" }, not a string"},
     {"pragma SQLite refuses", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { pragmas = { query_only = 1, journal_mode = \"wal\", user_version = 1 } }\n", "x", NULL,
-     DCONN_EQUERY, 0, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.pragmas.user_version failed: attempt to write a readonly database"},
+     DCONN_EQUERY, 0, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.pragmas.user_version failed: attempt to write a readonly database (is the file or its directory read-only for this user, or the connection: mode=ro, PRAGMA query_only?)"},
     /* durations */
     {"ttl = \"5 parsecs\"", "[connections.x]\nurl = \"sqlite://\"\nttl = \"5 parsecs\"\n", "x", NULL, DCONN_ECONFIG, 0,
      BI_F "3: invalid duration \"5 parsecs\": unknown unit \"parsecs\"; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "

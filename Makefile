@@ -13,9 +13,23 @@ PREFIX  ?= /usr/local
 B       := build
 TOML_TEST_DIR ?= ../shared/toml-test
 
+# SQLite: the system library through pkg-config, or an amalgamation given as
+#   make test SQLITE_AMALGAMATION=path/to/sqlite3.c   (sqlite3.h beside it)
+# which is compiled once and linked into everything, built in a folder of
+# its own under build/ so that two amalgamations never share objects.
+ifdef SQLITE_AMALGAMATION
+SQLITE_DIR := $(patsubst %/,%,$(dir $(abspath $(SQLITE_AMALGAMATION))))
+B := build/amalgamation/$(subst /,_,$(SQLITE_DIR))
+SQLITE_OK := $(shell test -f $(SQLITE_AMALGAMATION) && test -f $(SQLITE_DIR)/sqlite3.h && echo yes)
+SQLITE_CFLAGS := -isystem $(SQLITE_DIR)
+SQLITE_OBJ := $(B)/sqlite3.o
+SQLITE_LIBS := $(SQLITE_OBJ) -ldl
+else
 SQLITE_OK := $(shell pkg-config --exists sqlite3 2>/dev/null && echo yes)
 SQLITE_CFLAGS := $(shell pkg-config --cflags sqlite3 2>/dev/null)
 SQLITE_LIBS := $(shell pkg-config --libs sqlite3 2>/dev/null)
+SQLITE_OBJ :=
+endif
 
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Werror
 CWARN   := -std=c99 $(WARN) -Wstrict-prototypes -Wmissing-prototypes
@@ -34,45 +48,57 @@ all: check-sqlite $(EXAMPLES) $(B)/toml-decoder
 
 check-sqlite:
 ifneq ($(SQLITE_OK),yes)
+ifdef SQLITE_AMALGAMATION
+	@echo "SQLITE_AMALGAMATION=$(SQLITE_AMALGAMATION): need that sqlite3.c and a sqlite3.h beside it" >&2; exit 1
+else
 	@echo "dconn needs SQLite's development files, found through pkg-config: install libsqlite3-dev (Debian/Ubuntu), sqlite-devel (Fedora) or sqlite3 (Homebrew), and pkg-config." >&2; exit 1
+endif
+endif
+
+ifdef SQLITE_AMALGAMATION
+$(SQLITE_OBJ): $(SQLITE_AMALGAMATION) | $(B)
+	$(CC) -O1 -w -DHAVE_USLEEP=1 -c -o $@ $(SQLITE_AMALGAMATION)
 endif
 
 $(B):
 	@mkdir -p $(B)
 
+# everything that links SQLite is rebuilt when the SQLite it links changes
+ALL_DEPS := $(HEADER) $(SQLITE_OBJ)
+
 # --- tests -------------------------------------------------------------------
-$(B)/test-gcc: $(TEST_SRC) $(HEADER) | $(B)
+$(B)/test-gcc: $(TEST_SRC) $(ALL_DEPS) | $(B)
 	gcc $(CFLAGS_TEST) -o $@ tests/test_main.c $(LIBS)
 
-$(B)/test-clang: $(TEST_SRC) $(HEADER) | $(B)
+$(B)/test-clang: $(TEST_SRC) $(ALL_DEPS) | $(B)
 	$(CLANG) $(CFLAGS_TEST) -o $@ tests/test_main.c $(LIBS)
 
-$(B)/test-cpp11: tests/test_cpp.cc tests/dtest.h $(HEADER) | $(B)
+$(B)/test-cpp11: tests/test_cpp.cc tests/dtest.h $(ALL_DEPS) | $(B)
 	g++ -std=c++11 $(CXXWARN) -g $(SQLITE_CFLAGS) -o $@ tests/test_cpp.cc $(LIBS)
 
-$(B)/test-cpp20: tests/test_cpp.cc tests/dtest.h $(HEADER) | $(B)
+$(B)/test-cpp20: tests/test_cpp.cc tests/dtest.h $(ALL_DEPS) | $(B)
 	$(CLANGXX) -std=c++20 $(CXXWARN) -g $(SQLITE_CFLAGS) -o $@ tests/test_cpp.cc $(LIBS)
 
 TEST_BINS := $(B)/test-gcc $(B)/test-clang $(B)/test-cpp11 $(B)/test-cpp20
 
 test: check-sqlite $(TEST_BINS) $(EXAMPLES)
-	@sh tests/run_all.sh $(TEST_BINS) "sh tests/examples.sh"
+	@sh tests/run_all.sh $(TEST_BINS) "B=$(B) sh tests/examples.sh"
 
 # --- examples and the CLI ----------------------------------------------------
-$(B)/%: examples/%.c $(HEADER) | $(B)
+$(B)/%: examples/%.c $(ALL_DEPS) | $(B)
 	$(CC) $(CWARN) -g $(SQLITE_CFLAGS) -o $@ $< $(LIBS)
 
-$(B)/global_and_local: examples/global_and_local/main.c $(HEADER) | $(B)
+$(B)/global_and_local: examples/global_and_local/main.c $(ALL_DEPS) | $(B)
 	$(CC) $(CWARN) -g $(SQLITE_CFLAGS) -o $@ $< $(LIBS)
 
 # --- sanitizers ----------------------------------------------------------------
-$(B)/test-asan: $(TEST_SRC) $(HEADER) | $(B)
+$(B)/test-asan: $(TEST_SRC) $(ALL_DEPS) | $(B)
 	$(CLANG) $(CWARN) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer $(SQLITE_CFLAGS) -o $@ tests/test_main.c $(LIBS)
 
 asan: check-sqlite $(B)/test-asan $(B)/dconn
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run_all.sh $(B)/test-asan
 
-$(B)/test-tsan: $(TEST_SRC) $(HEADER) | $(B)
+$(B)/test-tsan: $(TEST_SRC) $(ALL_DEPS) | $(B)
 	$(CLANG) $(CWARN) -g -O1 -fsanitize=thread $(SQLITE_CFLAGS) -o $@ tests/test_main.c $(LIBS)
 
 tsan: check-sqlite $(B)/test-tsan $(B)/dconn
@@ -84,7 +110,7 @@ valgrind: check-sqlite $(B)/test-gcc $(B)/dconn
 # --- PostgreSQL (starts its own throwaway server) ----------------------------
 PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null)
 PQ_LIBS := $(shell pkg-config --libs libpq 2>/dev/null || echo -lpq)
-$(B)/test-postgres: tests/test_postgres.c examples/drivers/dconn_postgres.h tests/dtest.h tests/test_util.h $(HEADER) | $(B)
+$(B)/test-postgres: tests/test_postgres.c examples/drivers/dconn_postgres.h tests/dtest.h tests/test_util.h $(ALL_DEPS) | $(B)
 	$(CC) $(CFLAGS_TEST) $(PQ_CFLAGS) -o $@ tests/test_postgres.c $(PQ_LIBS) $(LIBS)
 
 test-postgres: check-sqlite $(B)/test-postgres
@@ -105,7 +131,7 @@ demo: check-sqlite $(B)/pets
 	@echo "== build/demo/.streamlit/secrets.toml:" && cat $(B)/demo/.streamlit/secrets.toml && echo "== build/pets (run in build/demo):"
 	@cd $(B)/demo && ../pets
 
-$(B)/bench: tests/bench.c $(HEADER) | $(B)
+$(B)/bench: tests/bench.c $(ALL_DEPS) | $(B)
 	$(CC) -std=c99 $(WARN) -O2 $(SQLITE_CFLAGS) -o $@ tests/bench.c $(LIBS)
 
 bench: check-sqlite $(B)/bench

@@ -85,6 +85,7 @@ static int tf_lock_start(tf_locker *L, const char *path, const char *lock_sql, i
         close(to_parent[0]);
         close(to_child[1]);
         rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+        if (rc == SQLITE_OK) sqlite3_busy_timeout(db, 10000);   /* its COMMIT may wait for a reader */
         if (rc == SQLITE_OK) rc = sqlite3_exec(db, lock_sql, NULL, NULL, NULL);
         if (rc != SQLITE_OK) { fprintf(stdout, "  locker: %s\n", sqlite3_errmsg(db)); fflush(stdout); _exit(2); }
         tf_signal(to_parent[1]);

@@ -23,37 +23,45 @@ refute() {
 }
 copy() { mkdir -p "$ex/$2"; cp -R "examples/$1/." "$ex/$2/"; find "$ex/$2" -name secrets.toml -exec chmod 600 {} +; }
 
-# pets: the guide's first example
-copy pets pets
-out=$(cd "$ex/pets" && "$root/$B/pets" 2>&1); rc=$?
-check pets 0 "│ person  │ pet   │" "│ jerry   │ fish  │" "│ barbara │ cat   │" "│ alex    │ puppy │" "(3 rows)"
-out=$(cd "$ex/pets" && "$root/$B/pets" 2>&1); rc=$?
-check pets_runs_twice 0 "(3 rows)"
+# Each example runs with its working directory under $ex, so whatever it
+# writes (SQLite files, including the "build/..." ones of 07 and 09) stays there.
 
-# env_switch: one program, two sections
-copy env_switch env
-out=$(cd "$ex/env" && DB_CONN=local "$root/$B/env_switch" 2>&1); rc=$?
-check env_switch_local 0 'connected to "local" at sqlite:///local.db: info.name = local'
-out=$(cd "$ex/env" && DB_CONN=staging "$root/$B/env_switch" 2>&1); rc=$?
-check env_switch_staging 0 'connected to "staging" at sqlite:///staging.db: info.name = staging'
-out=$(cd "$ex/env" && env -u DB_CONN "$root/$B/env_switch" 2>&1); rc=$?
-check env_switch_unset 1 'environment variable DB_CONN is not set'
+# 02_pets: the guide's first example
+copy 02_pets 02
+out=$(cd "$ex/02" && "$root/$B/02_pets" 2>&1); rc=$?
+check 02_pets 0 "│ person  │ pet   │" "│ jerry   │ fish  │" "│ barbara │ cat   │" "│ alex    │ puppy │" "(3 rows)"
+out=$(cd "$ex/02" && "$root/$B/02_pets" 2>&1); rc=$?
+check 02_pets_runs_twice 0 "(3 rows)"
 
-# global_and_local: merged key by key
-copy global_and_local gl
-out=$(cd "$ex/gl/project" && HOME=../home "$root/$B/global_and_local" 2>&1); rc=$?
-check global_and_local 0 'url = "sqlite:///dev-local.db"    # .streamlit/secrets.toml:3' \
+# 03_secrets_global_and_local: merged key by key
+copy 03_secrets_global_and_local 03
+out=$(cd "$ex/03/project" && HOME=../home "$root/$B/03_secrets_global_and_local" 2>&1); rc=$?
+check 03_secrets_global_and_local 0 'url = "sqlite:///dev-local.db"    # .streamlit/secrets.toml:3' \
   'timeout = 30    # ../home/.streamlit/secrets.toml:8' '[connections.prod]' 'dev timeout from the global file: 30 s'
 
-# connect_args and threads run from the repository root
-out=$("$B/connect_args" 2>&1); rc=$?
-check connect_args 0 "PRAGMA foreign_keys  = 1" "PRAGMA journal_mode  = wal" "PRAGMA busy_timeout  = 2500"
-out=$("$B/threads" 2>&1); rc=$?
-check threads 0 "│      0 │  250 │" "│      3 │  250 │" "(4 rows)"
+# 04_env_switch: one program, two sections
+copy 04_env_switch 04
+out=$(cd "$ex/04" && DB_CONN=local "$root/$B/04_env_switch" 2>&1); rc=$?
+check 04_env_switch_local 0 'connected to "local" at sqlite:///local.db: info.name = local'
+out=$(cd "$ex/04" && DB_CONN=staging "$root/$B/04_env_switch" 2>&1); rc=$?
+check 04_env_switch_staging 0 'connected to "staging" at sqlite:///staging.db: info.name = staging'
+out=$(cd "$ex/04" && env -u DB_CONN "$root/$B/04_env_switch" 2>&1); rc=$?
+check 04_env_switch_unset 1 'environment variable DB_CONN is not set'
 
-# your_own_driver: the README's driver
-out=$("$B/your_own_driver" 2>&1); rc=$?
-check your_own_driver 0 "│ 5 │     25 │" "same result: yes, cache hits: 1" 'read failed: squares: ask for "up to N"'
+# 07_threads: four threads, one connection (it writes build/07_threads.db)
+mkdir -p "$ex/07/build"
+out=$(cd "$ex/07" && "$root/$B/07_threads" 2>&1); rc=$?
+check 07_threads 0 "│      0 │  250 │" "│      3 │  250 │" "(4 rows)"
+
+# 08_your_own_driver: the README's driver
+mkdir -p "$ex/08"
+out=$(cd "$ex/08" && "$root/$B/08_your_own_driver" 2>&1); rc=$?
+check 08_your_own_driver 0 "│ 5 │     25 │" "same result: yes, cache hits: 1" 'read failed: squares: ask for "up to N"'
+
+# 09_connect_args: settings from code (it writes build/09_connect_args.db)
+mkdir -p "$ex/09/build"
+out=$(cd "$ex/09" && "$root/$B/09_connect_args" 2>&1); rc=$?
+check 09_connect_args 0 "PRAGMA foreign_keys  = 1" "PRAGMA journal_mode  = wal" "PRAGMA busy_timeout  = 2500"
 
 # the CLI
 mkdir -p "$ex/cli/.dconn"

@@ -1,7 +1,8 @@
-/* connect_args: driver options from code, merged over the secrets.
+/* 09_connect_args: driver options from code, merged over the secrets.
    Teaches: a TOML snippet in dconn_connect_options.settings for nested
    settings (busy timeout, pragmas), and reading them back.
-   Run: make test runs it; or build/connect_args from the repository root. */
+   Run: make build/09_connect_args && ./build/09_connect_args   (from the
+        repository root: it writes build/09_connect_args.db) */
 #define DCONN_IMPLEMENTATION
 #include "../dconn.h"
 #include <stdio.h>
@@ -20,7 +21,7 @@ int main(void) {
     ctx = dconn_open(&o, &err);
     if (!ctx) { fprintf(stderr, "%s\n", err.message); return 1; }
     memset(&co, 0, sizeof co);
-    co.url = "sqlite:///build/connect_args.db";
+    co.url = "sqlite:///build/09_connect_args.db";
     co.settings = "[connect_args]\n"
                   "timeout = 2.5\n"
                   "pragmas = { foreign_keys = true, journal_mode = \"wal\" }\n";

@@ -1,8 +1,9 @@
-/* threads: one connection shared by several threads.
+/* 07_threads: one connection shared by several threads.
    Teaches: a dconn_conn is thread-safe; each query takes its own pooled
    sqlite3 handle, so threads do not wait on one global lock; cached
    results are shared, immutable and refcounted.
-   Run: make test runs it; or build/threads from the repository root. */
+   Run: make build/07_threads && ./build/07_threads   (from the repository
+        root: it writes build/07_threads.db) */
 #define DCONN_IMPLEMENTATION
 #include "../dconn.h"
 #include <pthread.h>
@@ -43,7 +44,7 @@ int main(void) {
     ctx = dconn_open(&o, &err);
     if (!ctx) { fprintf(stderr, "%s\n", err.message); return 1; }
     memset(&co, 0, sizeof co);
-    co.url = "sqlite:///build/threads.db";
+    co.url = "sqlite:///build/07_threads.db";
     co.settings = "connect_args = { timeout = 30, pragmas = { journal_mode = 'wal' } }";
     db = dconn_connect(ctx, "shared", "sql", &co, &err);
     if (!db || dconn_exec_script(db, "DROP TABLE IF EXISTS hits; CREATE TABLE hits (thread INTEGER, n INTEGER);", &err)) {

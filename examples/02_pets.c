@@ -1,7 +1,8 @@
-/* pets: the "Connecting to data" guide's first example, line for line.
+/* 02_pets: the "Connecting to data" guide's first example, line for line.
    Teaches: a named connection from .streamlit/secrets.toml, writes in a
    session with named parameters, a cached query, printing a result.
-   Run: make demo   (it runs from examples/pets/, where the secrets are) */
+   Run: make demo   (copies examples/02_pets/.streamlit to build/demo and
+   runs build/02_pets there, so pets.db lands in build/demo) */
 #define DCONN_IMPLEMENTATION
 #include "../dconn.h"
 #include <stdio.h>

@@ -1,7 +1,7 @@
-/* your_own_driver: a complete driver in 60 lines (the one in README.md).
+/* 08_your_own_driver: a complete driver (the one in README.md).
    Teaches: the dconn_driver struct, reading settings, filling results
    with the builder, and getting the cache for free.
-   Run: make test runs it; or build/your_own_driver. */
+   Run: make build/08_your_own_driver && ./build/08_your_own_driver */
 #define DCONN_IMPLEMENTATION
 #include "../dconn.h"
 #include <errno.h>

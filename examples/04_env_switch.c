@@ -1,8 +1,9 @@
-/* env_switch: pick the connection at run time with "env:DB_CONN".
+/* 04_env_switch: pick the connection at run time with "env:DB_CONN".
    Teaches: a connection name read from the environment, so the same
    program talks to [connections.local] or [connections.staging].
-   Run: cd examples/env_switch && DB_CONN=local ../../build/env_switch
-        (then DB_CONN=staging); make test runs both. */
+   Run (from the repository root; it writes local.db or staging.db in
+   examples/04_env_switch, then try DB_CONN=staging):
+       make build/04_env_switch && cd examples/04_env_switch && DB_CONN=local ../../build/04_env_switch */
 #define DCONN_IMPLEMENTATION
 #include "../dconn.h"
 #include <stdio.h>

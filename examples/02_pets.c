@@ -40,8 +40,7 @@ int main(void) {
     /* pet_owners = conn.query("select * from pet_owners", ttl="10m") */
     q.ttl = "10m";
     pets = dconn_query(conn, "select * from pet_owners", &q, &err);
-    if (!pets) goto fail;
-    dconn_result_print(pets, stdout, DCONN_FORMAT_BOX, NULL);
+    if (!pets || dconn_result_print(pets, stdout, DCONN_FORMAT_BOX, &err)) { dconn_result_release(pets); goto fail; }
     dconn_result_release(pets);
     dconn_release(conn);
     dconn_close(ctx);

@@ -53,10 +53,19 @@ mkdir -p "$ex/07/build"
 out=$(cd "$ex/07" && "$root/$B/07_threads" 2>&1); rc=$?
 check 07_threads 0 "│      0 │  250 │" "│      3 │  250 │" "(4 rows)"
 
-# 08_your_own_driver: the README's driver
+# 08_your_own_driver: the README's driver (HOME without secrets files)
 mkdir -p "$ex/08"
-out=$(cd "$ex/08" && "$root/$B/08_your_own_driver" 2>&1); rc=$?
+out=$(cd "$ex/08" && HOME=/nonexistent "$root/$B/08_your_own_driver" 2>&1); rc=$?
 check 08_your_own_driver 0 "│ 5 │     25 │" "same result: yes, cache hits: 1" 'read failed: squares: ask for "up to N"'
+# README.md quotes this driver: the two copies must not drift apart
+driver_of() {
+  awk '/^typedef struct \{ int64_t limit; \} squares;/ { on = 1 } on { print } on && done && /^}$/ { exit }
+       /return dconn_register_driver\(ctx/ { done = 1 }' "$1" | sed 's/^static dconn_status/dconn_status/'
+}
+driver_of examples/08_your_own_driver.c > "$ex/08/driver.c"
+out=$(driver_of README.md | diff "$ex/08/driver.c" - 2>&1); rc=$?
+[ "$(wc -l < "$ex/08/driver.c")" -gt 30 ] || { rc=1; out="no driver found in examples/08_your_own_driver.c"; }
+check 08_your_own_driver_matches_readme 0
 
 # 09_connect_args: settings from code (it writes build/09_connect_args.db)
 mkdir -p "$ex/09/build"

@@ -26,6 +26,12 @@ copy() { mkdir -p "$ex/$2"; cp -R "examples/$1/." "$ex/$2/"; find "$ex/$2" -name
 # Each example runs with its working directory under $ex, so whatever it
 # writes (SQLite files, including the "build/..." ones of 07 and 09) stays there.
 
+# 01_hello_sqlite: a URL, a query, a printed result, an error message
+mkdir -p "$ex/01"
+out=$(cd "$ex/01" && "$root/$B/01_hello_sqlite" 2>&1); rc=$?
+check 01_hello_sqlite 0 "│ greeting │ answer │" "│ hello    │     42 │" "(1 row)" "row 0: greeting = hello, answer = 42" \
+  'a typo, as expected: connection "hello" (sqlite://): query failed: near "SELEC": syntax error' "SQL: SELEC 1"
+
 # 02_pets: the guide's first example
 copy 02_pets 02
 out=$(cd "$ex/02" && "$root/$B/02_pets" 2>&1); rc=$?

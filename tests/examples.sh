@@ -54,6 +54,17 @@ check 04_env_switch_staging 0 'connected to "staging" at sqlite:///staging.db: i
 out=$(cd "$ex/04" && env -u DB_CONN "$root/$B/04_env_switch" 2>&1); rc=$?
 check 04_env_switch_unset 1 'environment variable DB_CONN is not set'
 
+# 05_cache_and_ttl: hits, a TTL expiring on the fake clock, a write dropping the cache
+mkdir -p "$ex/05"
+out=$(cd "$ex/05" && "$root/$B/05_cache_and_ttl" 2>&1); rc=$?
+check 05_cache_and_ttl 0 \
+  "0 min: runs the query          visits = 1   cache: 0 hits, 1 misses, 0 expired" \
+  "0 min: the same, a hit         visits = 1   cache: 1 hits, 1 misses, 0 expired" \
+  "9 min: still fresh, a hit      visits = 1   cache: 2 hits, 1 misses, 0 expired" \
+  "11 min: expired, runs again    visits = 1   cache: 2 hits, 2 misses, 1 expired" \
+  "after an INSERT: runs again    visits = 2   cache: 2 hits, 3 misses, 1 expired" \
+  'a bad TTL:                     invalid duration "ten minutes"'
+
 # 07_threads: four threads, one connection (it writes build/07_threads.db)
 mkdir -p "$ex/07/build"
 out=$(cd "$ex/07" && "$root/$B/07_threads" 2>&1); rc=$?

@@ -65,6 +65,14 @@ check 05_cache_and_ttl 0 \
   "after an INSERT: runs again    visits = 2   cache: 2 hits, 3 misses, 1 expired" \
   'a bad TTL:                     invalid duration "ten minutes"'
 
+# 06_sessions: a committed session, and a failed one rolled back whole
+mkdir -p "$ex/06"
+out=$(cd "$ex/06" && "$root/$B/06_sessions" 2>&1); rc=$?
+check 06_sessions 0 "transfer failed: " "CHECK constraint failed: balance >= 0" \
+  "inside the session, before the rollback: alice has 600" \
+  "│ alice │     100 │" "│ bob   │     200 │" "│ carol │     300 │" "(3 rows)"
+refute 06_sessions_rolled_back "│     600 │"
+
 # 07_threads: four threads, one connection (it writes build/07_threads.db)
 mkdir -p "$ex/07/build"
 out=$(cd "$ex/07" && "$root/$B/07_threads" 2>&1); rc=$?

@@ -97,6 +97,16 @@ mkdir -p "$ex/09/build"
 out=$(cd "$ex/09" && "$root/$B/09_connect_args" 2>&1); rc=$?
 check 09_connect_args 0 "PRAGMA foreign_keys  = 1" "PRAGMA journal_mode  = wal" "PRAGMA busy_timeout  = 2500"
 
+# every numbered example is run above, and stays under 80 lines
+out=""
+for f in examples/[0-9][0-9]_*.c examples/[0-9][0-9]_*/main.c; do
+  n=${f#examples/}; n=${n%.c}; n=${n%/main}
+  grep -qF "/\$B/$n\"" "$0" || out="$out$n is not run by $0. "
+  [ "$(wc -l < "$f")" -lt 80 ] || out="$out$f has 80 lines or more. "
+done
+rc=0; [ -z "$out" ] || rc=1
+check examples_all_run_and_short 0
+
 # the CLI
 mkdir -p "$ex/cli/.dconn"
 cat > "$ex/cli/.dconn/secrets.toml" <<'TOML'

@@ -1,6 +1,6 @@
 # dconn - build, test and benchmark. Everything lands in build/.
 #   make            the examples, the CLI and the tools
-#   make demo       the pets demo
+#   make demo       the pets example (examples/02_pets.c)
 #   make test       every test; ends with "N passed, N failed"
 #   make toml-test  the TOML 1.0 compliance suite (../shared/toml-test)
 #   make asan | tsan | valgrind | bench | install PREFIX=/usr/local
@@ -42,7 +42,10 @@ TEST_SRC := tests/test_main.c $(wildcard tests/test_*.c) tests/dtest.h tests/tes
 
 .PHONY: test-postgres all test demo toml-test toml-decoder asan tsan valgrind bench install clean check-sqlite
 
-EXAMPLES := $(B)/pets $(B)/env_switch $(B)/connect_args $(B)/threads $(B)/global_and_local $(B)/your_own_driver $(B)/dconn
+# The numbered examples, in the order a newcomer reads them, and the CLI.
+EXAMPLES := $(B)/01_hello_sqlite $(B)/02_pets $(B)/03_secrets_global_and_local $(B)/04_env_switch \
+            $(B)/05_cache_and_ttl $(B)/06_sessions $(B)/07_threads $(B)/08_your_own_driver \
+            $(B)/09_connect_args $(B)/dconn
 
 all: check-sqlite $(EXAMPLES) $(B)/toml-decoder
 
@@ -88,7 +91,7 @@ test: check-sqlite $(TEST_BINS) $(EXAMPLES)
 $(B)/%: examples/%.c $(ALL_DEPS) | $(B)
 	$(CC) $(CWARN) -g $(SQLITE_CFLAGS) -o $@ $< $(LIBS)
 
-$(B)/global_and_local: examples/global_and_local/main.c $(ALL_DEPS) | $(B)
+$(B)/03_secrets_global_and_local: examples/03_secrets_global_and_local/main.c $(ALL_DEPS) | $(B)
 	$(CC) $(CWARN) -g $(SQLITE_CFLAGS) -o $@ $< $(LIBS)
 
 # --- sanitizers ----------------------------------------------------------------
@@ -126,10 +129,10 @@ toml-test: $(B)/toml-decoder
 	python3 $(TOML_TEST_DIR)/run.py --decoder $(B)/toml-decoder
 
 # --- demo and bench ------------------------------------------------------------
-demo: check-sqlite $(B)/pets
-	@rm -rf $(B)/demo && mkdir -p $(B)/demo && cp -R examples/pets/.streamlit $(B)/demo/ && chmod 600 $(B)/demo/.streamlit/secrets.toml
-	@echo "== build/demo/.streamlit/secrets.toml:" && cat $(B)/demo/.streamlit/secrets.toml && echo "== build/pets (run in build/demo):"
-	@cd $(B)/demo && ../pets
+demo: check-sqlite $(B)/02_pets
+	@rm -rf $(B)/demo && mkdir -p $(B)/demo && cp -R examples/02_pets/.streamlit $(B)/demo/ && chmod 600 $(B)/demo/.streamlit/secrets.toml
+	@echo "== build/demo/.streamlit/secrets.toml:" && cat $(B)/demo/.streamlit/secrets.toml && echo "== build/02_pets (run in build/demo):"
+	@cd $(B)/demo && ../02_pets
 
 $(B)/bench: tests/bench.c $(ALL_DEPS) | $(B)
 	$(CC) -std=c99 $(WARN) -O2 $(SQLITE_CFLAGS) -o $@ tests/bench.c $(LIBS)

@@ -29,7 +29,7 @@ LINT_JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 LINT_DIR   := $(B)/lint
 
 LINT_IMPL     := tests/lint.c
-LINT_PROGRAMS := $(sort $(wildcard examples/*.c)) examples/global_and_local/main.c \
+LINT_PROGRAMS := $(sort $(wildcard examples/*.c)) examples/03_secrets_global_and_local/main.c \
                  tests/test_main.c tests/test_postgres.c tests/toml_decoder.c tests/bench.c
 
 # Include paths of SQLite and libpq as system headers: their own code is not ours

@@ -1,7 +1,6 @@
-/* your_own_driver: a complete driver in 60 lines (the one in README.md).
-   Teaches: the dconn_driver struct, reading settings, filling results
-   with the builder, and getting the cache for free.
-   Run: make test runs it; or build/your_own_driver. */
+/* 08_your_own_driver: a complete driver, the one in README.md. Teaches: the dconn_driver
+   struct, reading settings, filling results with the builder, the cache for free.
+   Run: make build/08_your_own_driver && ./build/08_your_own_driver */
 #define DCONN_IMPLEMENTATION
 #include "../dconn.h"
 #include <errno.h>
@@ -34,18 +33,16 @@ static dconn_status sq_read(void *ud, void *handle, const char *what, dconn_buil
         if (!end || end == what + 6 || errno)
             return dconn_error_set(err, DCONN_EQUERY, "squares: ask for \"up to N\"");
     }
-    dconn_builder_column(out, "n", "INTEGER");
+    dconn_builder_column(out, "n", "INTEGER");                /* a builder error sticks: the library reports it */
     dconn_builder_column(out, "square", "INTEGER");
-    for (i = 1; i <= n; i++) {
+    for (i = 1; i <= n; i++)
         if (dconn_builder_int(out, i) || dconn_builder_int(out, i * i))
             return dconn_error_set(err, DCONN_ENOMEM, "squares: out of memory");
-    }
     return DCONN_OK;
 }
 
 static dconn_status squares_register(dconn_ctx *ctx, dconn_error *err) {
-    dconn_driver d;
-    memset(&d, 0, sizeof d);
+    dconn_driver d = {0};                /* fields left zero are optional */
     d.version = DCONN_DRIVER_VERSION;
     d.name = "squares";                  /* type = "squares" */
     d.shared_handles = 1;                /* a handle is read-only: threads may share it */
@@ -57,26 +54,26 @@ static dconn_status squares_register(dconn_ctx *ctx, dconn_error *err) {
 
 int main(void) {
     dconn_error err;
-    dconn_options o;
-    dconn_ctx *ctx;
-    dconn_conn *nums;
-    dconn_result *a, *b;
+    dconn_ctx *ctx = dconn_open(NULL, &err);             /* secrets files are optional */
+    dconn_conn *nums = NULL;
+    dconn_result *a = NULL, *b = NULL, *bad = NULL;
     dconn_cache_stats st;
-    memset(&o, 0, sizeof o);
-    o.secrets_path = "";
-    if (!(ctx = dconn_open(&o, &err)) || squares_register(ctx, &err)) { fprintf(stderr, "%s\n", err.message); return 1; }
-    nums = dconn_connect(ctx, "nums", "squares", NULL, &err);
-    if (!nums) { fprintf(stderr, "%s\n", err.message); dconn_close(ctx); return 1; }
-    a = dconn_read(nums, "up to 5", NULL, &err);
-    b = dconn_read(nums, "up to 5", NULL, &err);        /* served from the cache */
-    if (!a || !b) { fprintf(stderr, "%s\n", err.message); return 1; }
-    dconn_result_print(a, stdout, DCONN_FORMAT_BOX, NULL);
-    dconn_cache_stats_get(ctx, &st);
-    printf("same result: %s, cache hits: %llu\n", a == b ? "yes" : "no", (unsigned long long)st.hits);
-    if (!dconn_read(nums, "seven", NULL, &err)) printf("%s\n", err.message);
+    int failed = 1;
+    if (!ctx) { fprintf(stderr, "%s\n", err.message); return 1; }
+    if (squares_register(ctx, &err) || !(nums = dconn_connect(ctx, "nums", "squares", NULL, &err)) ||
+        !(a = dconn_read(nums, "up to 5", NULL, &err)) || !(b = dconn_read(nums, "up to 5", NULL, &err)) ||
+        dconn_result_print(a, stdout, DCONN_FORMAT_BOX, &err))
+        fprintf(stderr, "%s\n", err.message);
+    else {                                               /* b came from the cache */
+        dconn_cache_stats_get(ctx, &st);
+        printf("same result: %s, cache hits: %llu\n", a == b ? "yes" : "no", (unsigned long long)st.hits);
+        if (!(bad = dconn_read(nums, "seven", NULL, &err))) printf("%s\n", err.message);   /* the driver's words */
+        failed = bad != NULL;
+    }
     dconn_result_release(a);
     dconn_result_release(b);
+    dconn_result_release(bad);
     dconn_release(nums);
     dconn_close(ctx);
-    return 0;
+    return failed;
 }

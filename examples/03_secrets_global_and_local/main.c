@@ -1,8 +1,10 @@
-/* global_and_local: a global secrets file and a project file, merged.
+/* 03_secrets_global_and_local: a global secrets file and a project file, merged.
    Teaches: the project's [connections.dev] overrides the global url key
    by key, keeps the global connect_args, and does not hide the global
    [connections.prod] (Streamlit would hide it).
-   Run: cd examples/global_and_local/project && HOME=../home ../../../build/global_and_local */
+   Run (from the repository root; it only reads files):
+       make build/03_secrets_global_and_local && cd examples/03_secrets_global_and_local/project &&
+       HOME=../home ../../../build/03_secrets_global_and_local */
 #define DCONN_IMPLEMENTATION
 #include "../../dconn.h"
 #include <stdio.h>

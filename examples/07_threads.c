@@ -1,8 +1,9 @@
-/* threads: one connection shared by several threads.
+/* 07_threads: one connection shared by several threads.
    Teaches: a dconn_conn is thread-safe; each query takes its own pooled
    sqlite3 handle, so threads do not wait on one global lock; cached
    results are shared, immutable and refcounted.
-   Run: make test runs it; or build/threads from the repository root. */
+   Run: make build/07_threads && ./build/07_threads   (from the repository
+        root: it writes build/07_threads.db) */
 #define DCONN_IMPLEMENTATION
 #include "../dconn.h"
 #include <pthread.h>
@@ -36,14 +37,15 @@ int main(void) {
     dconn_result *r;
     pthread_t th[THREADS];
     int ids[THREADS];
-    int i, failed = 0;
+    int i, started, failed = 0;
 
     memset(&o, 0, sizeof o);
-    o.secrets_path = "";
+    o.secrets_path = "";                /* no secrets files: the URL comes from code */
     ctx = dconn_open(&o, &err);
     if (!ctx) { fprintf(stderr, "%s\n", err.message); return 1; }
     memset(&co, 0, sizeof co);
-    co.url = "sqlite:///build/threads.db";
+    co.url = "sqlite:///build/07_threads.db";
+    /* writers take turns: wait up to 30 s for the lock; WAL lets readers run meanwhile */
     co.settings = "connect_args = { timeout = 30, pragmas = { journal_mode = 'wal' } }";
     db = dconn_connect(ctx, "shared", "sql", &co, &err);
     if (!db || dconn_exec_script(db, "DROP TABLE IF EXISTS hits; CREATE TABLE hits (thread INTEGER, n INTEGER);", &err)) {
@@ -51,23 +53,25 @@ int main(void) {
         dconn_close(ctx);
         return 1;
     }
-    for (i = 0; i < THREADS; i++) {
-        ids[i] = i;
-        pthread_create(&th[i], NULL, worker, &ids[i]);
+    for (started = 0; started < THREADS; started++) {   /* every thread uses the same db */
+        ids[started] = started;
+        if (pthread_create(&th[started], NULL, worker, &ids[started]) != 0) {
+            fprintf(stderr, "cannot start thread %d\n", started);
+            failed = 1;
+            break;
+        }
     }
-    for (i = 0; i < THREADS; i++) {
+    for (i = 0; i < started; i++) {
         void *res;
         pthread_join(th[i], &res);
         failed |= res != NULL;
     }
     r = dconn_query(db, "SELECT thread, COUNT(*) AS rows FROM hits GROUP BY thread ORDER BY thread", NULL, &err);
-    if (r) {
-        dconn_result_print(r, stdout, DCONN_FORMAT_BOX, NULL);
-        dconn_result_release(r);
-    } else {
+    if (!r || dconn_result_print(r, stdout, DCONN_FORMAT_BOX, &err)) {
         fprintf(stderr, "%s\n", err.message);
         failed = 1;
     }
+    dconn_result_release(r);
     dconn_release(db);
     dconn_close(ctx);
     return failed;

@@ -1,7 +1,8 @@
-/* pets: the "Connecting to data" guide's first example, line for line.
+/* 02_pets: the "Connecting to data" guide's first example, line for line.
    Teaches: a named connection from .streamlit/secrets.toml, writes in a
    session with named parameters, a cached query, printing a result.
-   Run: make demo   (it runs from examples/pets/, where the secrets are) */
+   Run: make demo   (copies examples/02_pets/.streamlit to build/demo and
+   runs build/02_pets there, so pets.db lands in build/demo) */
 #define DCONN_IMPLEMENTATION
 #include "../dconn.h"
 #include <stdio.h>
@@ -39,8 +40,7 @@ int main(void) {
     /* pet_owners = conn.query("select * from pet_owners", ttl="10m") */
     q.ttl = "10m";
     pets = dconn_query(conn, "select * from pet_owners", &q, &err);
-    if (!pets) goto fail;
-    dconn_result_print(pets, stdout, DCONN_FORMAT_BOX, NULL);
+    if (!pets || dconn_result_print(pets, stdout, DCONN_FORMAT_BOX, &err)) { dconn_result_release(pets); goto fail; }
     dconn_result_release(pets);
     dconn_release(conn);
     dconn_close(ctx);

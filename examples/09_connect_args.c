@@ -1,7 +1,8 @@
-/* connect_args: driver options from code, merged over the secrets.
+/* 09_connect_args: driver options from code, merged over the secrets.
    Teaches: a TOML snippet in dconn_connect_options.settings for nested
    settings (busy timeout, pragmas), and reading them back.
-   Run: make test runs it; or build/connect_args from the repository root. */
+   Run: make build/09_connect_args && ./build/09_connect_args   (from the
+        repository root: it writes build/09_connect_args.db) */
 #define DCONN_IMPLEMENTATION
 #include "../dconn.h"
 #include <stdio.h>
@@ -14,15 +15,16 @@ int main(void) {
     dconn_conn *db;
     static const char *const checks[] = {"PRAGMA foreign_keys", "PRAGMA journal_mode", "PRAGMA busy_timeout"};
     size_t i;
+    int failed = 0;
 
     memset(&o, 0, sizeof o);
     o.secrets_path = "";                       /* no secrets files: everything comes from code */
     ctx = dconn_open(&o, &err);
     if (!ctx) { fprintf(stderr, "%s\n", err.message); return 1; }
     memset(&co, 0, sizeof co);
-    co.url = "sqlite:///build/connect_args.db";
+    co.url = "sqlite:///build/09_connect_args.db";
     co.settings = "[connect_args]\n"
-                  "timeout = 2.5\n"
+                  "timeout = 2.5\n"                   /* seconds: SQLite's busy_timeout becomes 2500 ms */
                   "pragmas = { foreign_keys = true, journal_mode = \"wal\" }\n";
     db = dconn_connect(ctx, "local", "sql", &co, &err);
     if (!db) { fprintf(stderr, "%s\n", err.message); dconn_close(ctx); return 1; }
@@ -30,18 +32,19 @@ int main(void) {
         dconn_query_options q;
         dconn_result *r;
         memset(&q, 0, sizeof q);
-        q.ttl = "0";
+        q.ttl = "0";                           /* ask SQLite each time, never the cache */
         r = dconn_query(db, checks[i], &q, &err);
-        if (!r) { fprintf(stderr, "%s\n", err.message); break; }
+        if (!r) { fprintf(stderr, "%s\n", err.message); failed = 1; break; }
+        /* a pragma answers with text (journal_mode) or an integer */
         if (dconn_result_type(r, 0, 0) == DCONN_TEXT) printf("%-20s = %s\n", checks[i], dconn_result_text(r, 0, 0));
         else {
             int64_t v = 0;
-            dconn_result_get_int(r, 0, 0, &v);
+            failed |= dconn_result_get_int(r, 0, 0, &v) != DCONN_OK;
             printf("%-20s = %lld\n", checks[i], (long long)v);
         }
         dconn_result_release(r);
     }
     dconn_release(db);
     dconn_close(ctx);
-    return 0;
+    return failed;
 }

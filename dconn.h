@@ -4581,8 +4581,14 @@ static dconn_status dconn__sq_filename(const char *url, const void *instance, dc
     plen = u.path_len;
     if (plen && *path == '/') { path++; plen--; }
     if (!plen || (plen == 8 && strncmp(path, ":memory:", 8) == 0)) {
-        /* one in-memory database shared by every handle of this connection */
+        /* one in-memory database shared by every handle of this connection:
+           the memdb VFS (3.36+) locks like a file; older SQLite shares it
+           through the shared cache, whose table locks report SQLITE_LOCKED */
+#if SQLITE_VERSION_NUMBER >= 3036000
         dconn__buf_printf(fn, "file:/dconn-mem-%p?vfs=memdb", instance);
+#else
+        dconn__buf_printf(fn, "file:dconn-mem-%p?mode=memory&cache=shared", instance);
+#endif
         if (u.query_len) { dconn__buf_puts(fn, "&"); dconn__buf_put(fn, u.query, u.query_len); }
         return DCONN_OK;
     }

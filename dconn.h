@@ -909,6 +909,8 @@ static char *dconn__read_file(const dconn_allocator *al, const char *path, size_
 
 /* >>toml (implementation) -------------------------------------------------- */
 
+static size_t dconn__url_redact_al(const dconn_allocator *al, const char *url, char *out, size_t cap);
+
 /* Table flags: what created a table decides what may extend it later. */
 enum {
     DCONN__T_HEADER = 1,     /* defined by [header] (or [[header]]) */
@@ -1421,7 +1423,7 @@ static const char *dconn__tp_keyname(dconn__tp *tp, size_t upto) {
     if (!dconn__tp_buf_put(tp, "", 1)) return "?";
     /* a URL pasted as a key (a line without "url = ") is quoted with its password masked */
     if (strstr(tp->buf, "://")) {
-        dconn_url_redact(tp->buf, tp->keyshown, sizeof tp->keyshown);
+        dconn__url_redact_al(tp->doc->arena.al, tp->buf, tp->keyshown, sizeof tp->keyshown);
         return tp->keyshown;
     }
     return tp->buf;
@@ -2738,10 +2740,12 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
     }
 }
 
-DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap) {
+/* dconn_url_redact with the caller's allocator (a context's). */
+static size_t dconn__url_redact_al(const dconn_allocator *al, const char *url, char *out, size_t cap) {
     dconn__buf b;
     size_t n;
     memset(&b, 0, sizeof b);
+    b.al = al;
     dconn__url_redact_buf(&b, url ? url : "");
     n = b.failed ? 0 : b.len;
     if (cap) {
@@ -2752,6 +2756,8 @@ DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap) {
     dconn__buf_free(&b);
     return n;
 }
+
+DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap) { return dconn__url_redact_al(NULL, url, out, cap); }
 
 /* Could the line (of a TOML file, n bytes) hold a secret? It names a key
    like a password or token, or a URL in it has a password or a secret
@@ -3176,7 +3182,7 @@ static void dconn__describe_value(dconn__buf *b, const dconn_toml_value *v, int 
             if (mask) { dconn__buf_puts(b, "\"***\""); break; }
             {
                 char small[512];
-                size_t n = dconn_url_redact(v->u.s.ptr, small, sizeof small);
+                size_t n = dconn__url_redact_al(b->al, v->u.s.ptr, small, sizeof small);
                 const char *s = n < sizeof small ? small : v->u.s.ptr;
                 if (n >= sizeof small && strstr(v->u.s.ptr, "://")) { dconn__buf_puts(b, "\"(a long URL)\""); break; }
                 dconn__buf_put(b, "\"", 1);
@@ -3717,7 +3723,7 @@ static dconn_status dconn__resolve(dconn_ctx *ctx, const char *name, const char 
         drv = dconn__driver_find(ctx, type, strlen(type), 0);
         if (!drv) {
             char shown[256];   /* a url written as the type must not show its password */
-            dconn_url_redact(type, shown, sizeof shown);
+            dconn__url_redact_al(ctx->al, type, shown, sizeof shown);
             dconn__buf_printf(&b, "connection \"%s\": unknown type \"%s\" (from %s). Registered types: ", name, shown, type_from);
             dconn__driver_names_locked(ctx, &b);
             st = dconn__err_set(err, DCONN_EDRIVER, "%s", b.failed ? "unknown type" : b.p);
@@ -3735,7 +3741,7 @@ static dconn_status dconn__resolve(dconn_ctx *ctx, const char *name, const char 
         else st = dconn__ttl_from_value(dconn_toml_get(root, "query_ttl"), &r->query_ttl_ns, err);
         if (st) goto fail;
     }
-    dconn_url_redact(dconn_toml_string(dconn_toml_get(root, "url"), ""), s->url, sizeof s->url);
+    dconn__url_redact_al(ctx->al, dconn_toml_string(dconn_toml_get(root, "url"), ""), s->url, sizeof s->url);
     /* identity: the driver and every merged setting (opaque pointers excluded) */
     dconn__buf_puts(&b, drv->name);
     dconn__buf_puts(&b, "\n");
@@ -4571,7 +4577,7 @@ static dconn_status dconn__sq_filename(const char *url, const void *instance, dc
     size_t plen;
     if (!dconn__url_split(url, &u)) {
         char shown[300];
-        dconn_url_redact(url, shown, sizeof shown);
+        dconn__url_redact_al(fn->al, url, shown, sizeof shown);
         return dconn__err_set(err, DCONN_ECONFIG, "\"%s\" is not an SQLite URL: use sqlite:///relative.db, sqlite:////absolute/path.db or sqlite:// (in memory)", shown);
     }
     if (u.scheme_len == 4 && strncmp(u.scheme, "file", 4) == 0) { dconn__buf_puts(fn, url); return DCONN_OK; }
@@ -4666,7 +4672,7 @@ static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, 
         if (!h->db) st = dconn__err_nomem(err, "opening SQLite");
         else {
             char file[300];
-            dconn_url_redact(fn.p, file, sizeof file);   /* the URI's query may hold a password */
+            dconn__url_redact_al(al, fn.p, file, sizeof file);   /* the URI's query may hold a password */
             st = dconn__sq_error(h->db, rc, err);
             if (err) {
                 char msg[DCONN_ERROR_MESSAGE_SIZE];

@@ -2378,7 +2378,127 @@ static void conn_bad_pool_timeout(void) {
     CHECK_CONTAINS(err.message, "dconn_open: invalid duration \"soon\"");
 }
 
+/* The same loop through a per-context allocator (dconn_options.allocator):
+   every allocation of the library's work goes through it (the macro
+   allocator is set to fail at its first use and must never be asked),
+   each failing in turn along secrets with ${VAR}, connect, a cached query,
+   a reset, a hit, a write, a session and close, gives DCONN_ENOMEM, leaks
+   nothing, and the next run works. */
+static long cal_live, cal_countdown = -1;
+static int cal_injected;
+static int cal_fail(void) {
+    if (cal_countdown == 0) { cal_injected = 1; return 1; }
+    if (cal_countdown > 0) cal_countdown--;
+    return 0;
+}
+static void *cal_alloc(size_t n, void *ud) {
+    void *p;
+    (*(long *)ud)++;
+    if (cal_fail()) return NULL;
+    p = malloc(n);
+    if (p) cal_live++;
+    return p;
+}
+static void *cal_realloc(void *old, size_t n, void *ud) {
+    void *p;
+    (*(long *)ud)++;
+    if (cal_fail()) return NULL;
+    p = realloc(old, n);
+    if (p && !old) cal_live++;
+    return p;
+}
+static void cal_free(void *p, void *ud) {
+    (void)ud;
+    if (p) { cal_live--; free(p); }
+}
+
+/* One run; 1 when every step worked. */
+static int cal_run(const dconn_options *o, dconn_error *err) {
+    dconn_ctx *ctx = dconn_open(o, err);
+    dconn_conn *c = NULL;
+    dconn_result *r = NULL;
+    dconn_session *s = NULL;
+    int ok = 0;
+    if (!ctx) return 0;
+    if ((c = dconn_connect(ctx, "mem", NULL, NULL, err)) == NULL) goto done;
+    if (dconn_reset(c, err)) goto done;   /* (later, it would drop the in-memory database) */
+    if (dconn_exec_script(c, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)", err)) goto done;
+    if ((r = dconn_query(c, "SELECT COUNT(*) AS n FROM t", NULL, err)) == NULL) goto done;
+    dconn_result_release(r);
+    if ((r = dconn_query(c, "SELECT COUNT(*) AS n FROM t", NULL, err)) == NULL) goto done;   /* a hit */
+    dconn_result_release(r);
+    r = NULL;
+    {
+        dconn_value v = dconn_text("x");
+        if (dconn_exec(c, "INSERT INTO t(v) VALUES (?)", &v, 1, NULL, err)) goto done;
+    }
+    if ((s = dconn_begin(c, err)) == NULL) goto done;
+    if (dconn_session_exec(s, "INSERT INTO t(v) VALUES ('y')", NULL, 0, NULL, err)) goto done;
+    if (dconn_commit(s, err)) goto done;
+    dconn_session_end(s);
+    s = NULL;
+    if ((r = dconn_query(c, "SELECT v FROM t ORDER BY id", NULL, err)) == NULL) goto done;
+    ok = dconn_result_rows(r) == 2 && strcmp(dconn_secret_string(ctx, "connections.mem.note", ""), "from the environment") == 0;
+done:
+    dconn_result_release(r);
+    dconn_session_end(s);
+    dconn_release(c);
+    dconn_close(ctx);
+    return ok;
+}
+
+static void conn_context_allocator_fails_in_turn(void) {
+    dconn_options o;
+    dconn_allocator al;
+    long k, failures = 0, calls = 0;
+    int done = 0;
+    setenv("CA_NOTE", "from the environment", 1);
+    tu_write(CA_DIR "/secrets.toml",
+        "[connections.mem]\n"
+        "url = \"sqlite://\"\n"
+        "note = \"${CA_NOTE}\"\n"
+        "query_ttl = \"1h\"\n"
+        "[connections.mem.connect_args]\n"
+        "pragmas = { foreign_keys = true }\n");
+    o = tu_options(CA_DIR "/secrets.toml");
+    memset(&al, 0, sizeof al);
+    al.alloc_fn = cal_alloc;
+    al.realloc_fn = cal_realloc;
+    al.free_fn = cal_free;
+    al.user_data = &calls;
+    o.allocator = &al;
+    for (k = 0; k < 100000 && !done; k++) {
+        dconn_error err;
+        int ok, injected, macro_used;
+        long live0 = talloc_live_blocks();
+        memset(&err, 0, sizeof err);
+        cal_live = 0;
+        cal_injected = 0;
+        cal_countdown = k;
+        talloc_fail_at(0);                     /* the macro allocator must not be asked */
+        ok = cal_run(&o, &err);
+        macro_used = talloc_was_injected();
+        talloc_fail_at(-1);
+        injected = cal_injected;
+        cal_countdown = -1;
+        if (macro_used) { dtest_reportf(__FILE__, __LINE__, "allocation %ld: the macro allocator was used", k); break; }
+        if (!ok) {
+            failures++;
+            if (err.code != DCONN_ENOMEM) dtest_reportf(__FILE__, __LINE__, "allocation %ld: code %d: %s", k, (int)err.code, err.message);
+            CHECK(injected);
+        }
+        if (cal_live != 0 || talloc_live_blocks() != live0) dtest_reportf(__FILE__, __LINE__, "allocation %ld failing: %ld blocks leaked", k, cal_live);
+        if (!injected) { done = 1; CHECK(ok); }
+    }
+    CHECK(done);
+    CHECK(failures > 40);
+    fprintf(stdout, "  conn_context_allocator_fails_in_turn: %ld allocations failed in turn through the context allocator\n", k - 1);
+    unsetenv("CA_NOTE");
+    tu_rmrf(CA_DIR);
+}
+
 static const dtest_case conn_tests[] = {
+    {"conn_context_allocator_fails_in_turn", conn_context_allocator_fails_in_turn},
     {"conn_pool_exhausted_times_out", conn_pool_exhausted_times_out},
     {"conn_bad_pool_timeout", conn_bad_pool_timeout},
     {"conn_unknown_name_lists_files", conn_unknown_name_lists_files},

@@ -137,8 +137,10 @@ demo: check-sqlite $(B)/02_pets
 $(B)/bench: tests/bench.c $(ALL_DEPS) | $(B)
 	$(CC) -std=c99 $(WARN) -O2 $(SQLITE_CFLAGS) -o $@ tests/bench.c $(LIBS)
 
+# the speed figures, then the footprint ones (object size, compile time, context memory)
 bench: check-sqlite $(B)/bench
 	@$(B)/bench
+	@sh tests/matrix/footprint.sh
 
 # --- more checks, each in its own file under tests/ --------------------------------
 -include tests/fuzz/fuzz.mk tests/lint.mk tests/matrix.mk tests/stress.mk

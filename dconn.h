@@ -29,6 +29,7 @@
        dconn_result_release(r);
        dconn_release(db);
        dconn_close(ctx);
+   More, one topic each: examples/01_hello_sqlite.c ... 09_connect_args.c.
 
    SECRETS FILES AND PRECEDENCE (lowest first; later files win key by key)
        ~/.streamlit/secrets.toml   ~/.dconn/secrets.toml
@@ -50,7 +51,9 @@
    (the connection, the SQL and the driver's words for queries).
    Passwords never appear in messages, logs or printed URLs. There is no
    global or thread-local "last error". Constructors return NULL on
-   failure; other calls return a dconn_status (DCONN_OK is 0).
+   failure; other calls return a dconn_status (DCONN_OK is 0). Calls that
+   cannot say more (result getters, builder) return a status and take no
+   `err`. Each declaration below says what a NULL argument does.
 
    THREADS
    A context, its connections and results may be used from any thread.
@@ -58,15 +61,18 @@
    threads do not wait on one lock; cache hits from many threads do not
    write to shared memory. Build with DCONN_NO_THREADS for one thread only
    (no <pthread.h>). Do not release results concurrently with dconn_close
-   of their context (after it returns is fine).
+   of their context (after it returns is fine). A session is used by one
+   thread at a time (it owns one handle and takes no lock).
 
    MEMORY
    Everything the library hands out is freed by the library:
    dconn_result_release, dconn_toml_free, dconn_free (strings), dconn_close.
    Results are immutable and refcounted; a cache hit is a new reference.
    Allocation goes through DCONN_MALLOC/DCONN_REALLOC/DCONN_FREE (define
-   all three or none) or a per-context dconn_allocator. SQLite's memory is
-   SQLite's (sqlite3_config).
+   all three or none) or, per context, dconn_options.allocator (all three
+   functions set; results keep a copy, so its user_data must outlive them).
+   Strings for dconn_free and documents from dconn_toml_parse always use
+   the macros. SQLite's memory is SQLite's (sqlite3_config).
 
    CONFIGURATION MACROS (define before the implementation include)
        DCONN_IMPLEMENTATION   compile the implementation in this file
@@ -170,18 +176,21 @@ typedef struct dconn_error {
 } dconn_error;
 
 /* Fills `err` (if not NULL) with a code and a printf-style message and
-   returns the code: for drivers and callers that report their own errors. */
+   returns the code: for drivers and callers that report their own errors.
+   NULL `err`: only returns the code. A NULL `fmt` leaves an empty
+   message. The other fields (file, line, ...) are left as they are. */
 DCONN_API dconn_status dconn_error_set(dconn_error *err, dconn_status code, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
 
-/* The one-line meaning of a status code ("out of memory"); never NULL. */
+/* The one-line meaning of a status code ("out of memory"); a static
+   string, never NULL ("unknown status" for a code not in the list). */
 DCONN_API const char *dconn_status_str(dconn_status code);
 
 /* The library's version as "MAJOR.MINOR.PATCH" (for checking the header
-   you compiled against the implementation you linked). */
+   you compiled against the implementation you linked). A static string. */
 DCONN_API const char *dconn_version(void);
 
 /* >>toml ------------------------------------------------------------------ */
@@ -217,35 +226,41 @@ typedef struct dconn_toml_value dconn_toml_value;   /* any value, table or array
    terminators). `filename` is only used in messages and may be NULL
    ("<string>"). Returns the document, owned by the caller and freed with
    dconn_toml_free(), or NULL with `err` filled: DCONN_ETOML with
-   file:line:column, or DCONN_ENOMEM. */
+   file:line:column, or DCONN_ENOMEM. NULL `text` with `len` 0 is an empty
+   document; with `len` > 0 it is DCONN_EMISUSE. */
 DCONN_API dconn_toml_doc *dconn_toml_parse(const char *text, size_t len, const char *filename, dconn_error *err);
 
-/* Reads and parses the file at `path`. DCONN_EIO if it cannot be read. */
+/* Reads and parses the file at `path`, as dconn_toml_parse (the caller
+   frees the document with dconn_toml_free). NULL with DCONN_EIO if it
+   cannot be read, DCONN_EMISUSE if `path` is NULL. */
 DCONN_API dconn_toml_doc *dconn_toml_parse_file(const char *path, dconn_error *err);
 
 /* Frees a document and every value in it. NULL is allowed. */
 DCONN_API void dconn_toml_free(dconn_toml_doc *doc);
 
-/* The document's root table; valid until the document is freed. */
+/* The document's root table; valid until the document is freed, not to
+   be freed itself. NULL when `doc` is NULL. */
 DCONN_API const dconn_toml_value *dconn_toml_root(const dconn_toml_doc *doc);
 
 /* Looks up a dotted path below a table ("a.b.c", with quoted segments for
    keys holding dots or spaces, and numeric segments as array indexes).
    Returns NULL when anything along the path is missing, when `table` or
    `path` is NULL, or when the path is malformed. Hashed: the cost does not
-   grow with the table's size. */
+   grow with the table's size. The value belongs to the document. */
 DCONN_API const dconn_toml_value *dconn_toml_get(const dconn_toml_value *table, const char *path);
 
 /* The value's type; DCONN_TOML_NONE for NULL. */
 DCONN_API dconn_toml_type dconn_toml_type_of(const dconn_toml_value *v);
 
-/* "string", "integer", ... as TOML names them ("none" for NONE). */
+/* "string", "integer", ... as TOML names them ("none" for NONE and for
+   an unknown type). A static string, never NULL. */
 DCONN_API const char *dconn_toml_type_name(dconn_toml_type type);
 
 /* Typed getters: the value when `v` has that type, else `def`. Strings
    are NUL-terminated and live as long as the document; a string may hold
-   NUL bytes (from \u0000), so dconn_toml_string_len gives its length.
-   dconn_toml_float also converts integers. */
+   NUL bytes (from \u0000), so dconn_toml_string_len gives its length
+   (0 when `v` is not a string). dconn_toml_float also converts integers.
+   A NULL `v` returns `def`, so lookups chain without checks. */
 DCONN_API const char *dconn_toml_string(const dconn_toml_value *v, const char *def);
 DCONN_API size_t dconn_toml_string_len(const dconn_toml_value *v);
 DCONN_API int64_t dconn_toml_int(const dconn_toml_value *v, int64_t def);
@@ -253,23 +268,28 @@ DCONN_API double dconn_toml_float(const dconn_toml_value *v, double def);
 DCONN_API int dconn_toml_bool(const dconn_toml_value *v, int def);
 
 /* Fills `out` and returns 1 when `v` is any of the four date/time types;
-   else returns 0 and leaves `out` untouched. */
+   else returns 0 and leaves `out` untouched. NULL `v` returns 0; NULL
+   `out` only tests the type. */
 DCONN_API int dconn_toml_datetime_get(const dconn_toml_value *v, dconn_toml_datetime *out);
 
-/* Number of keys of a table or elements of an array; 0 for anything else. */
+/* Number of keys of a table or elements of an array; 0 for anything else
+   and for NULL. */
 DCONN_API size_t dconn_toml_count(const dconn_toml_value *v);
 
 /* The i-th key of a table, in file order (NUL-terminated; see
-   dconn_toml_key_len for keys holding NUL), or NULL when out of range. */
+   dconn_toml_key_len for keys holding NUL), or NULL (length 0) when out of
+   range, not a table, or NULL. The key lives as long as the document. */
 DCONN_API const char *dconn_toml_key_at(const dconn_toml_value *table, size_t i);
 DCONN_API size_t dconn_toml_key_len(const dconn_toml_value *table, size_t i);
 
-/* The i-th value of a table (in file order) or array, or NULL. */
+/* The i-th value of a table (in file order) or array, or NULL when out of
+   range, neither, or NULL. The value belongs to the document. */
 DCONN_API const dconn_toml_value *dconn_toml_at(const dconn_toml_value *v, size_t i);
 
 /* Where the value was written: its 1-based line (for a table never
    written as a header, the line that created it; 0 for the root), and
-   its file name. */
+   its file name ("<string>" without one), which lives as long as the
+   document. For NULL: 0 and NULL. */
 DCONN_API int dconn_toml_line(const dconn_toml_value *v);
 DCONN_API const char *dconn_toml_file(const dconn_toml_value *v);
 
@@ -283,7 +303,8 @@ typedef struct dconn_session dconn_session;    /* a transaction holding one hand
 enum { DCONN_LOG_ERROR = 1, DCONN_LOG_WARN = 2, DCONN_LOG_INFO = 3, DCONN_LOG_DEBUG = 4 };
 
 /* Receives the library's log lines (never holding a password). Silent by
-   default; dconn_log_stderr prints "dconn: warning: ..." lines. */
+   default; dconn_log_stderr prints "dconn: warning: ..." lines (it
+   ignores `user_data`; the library never passes a NULL `message`). */
 typedef void (*dconn_log_fn)(int level, const char *message, void *user_data);
 DCONN_API void dconn_log_stderr(int level, const char *message, void *user_data);
 
@@ -291,7 +312,9 @@ DCONN_API void dconn_log_stderr(int level, const char *message, void *user_data)
 typedef int64_t (*dconn_clock_fn)(void *user_data);
 typedef void (*dconn_sleep_fn)(int64_t nanoseconds, void *user_data);
 
-/* An allocator for one context; NULL fields fall back to DCONN_MALLOC etc. */
+/* An allocator for one context (dconn_options.allocator). Set all three
+   functions: dconn_open refuses a partial one with DCONN_EMISUSE, since
+   memory from one allocator must not reach another's free. */
 typedef struct dconn_allocator {
     void *(*alloc_fn)(size_t size, void *user_data);
     void *(*realloc_fn)(void *ptr, size_t size, void *user_data);
@@ -329,51 +352,66 @@ typedef struct dconn_options {
 
 /* Opens a context: registers the built-in drivers; secrets are read
    lazily at the first call that needs them, so a missing file is never an
-   error here. Returns NULL with `err` filled (a bad option, no memory).
-   Close with dconn_close(). */
+   error here. NULL `options` means every default. Returns NULL with `err`
+   filled (a bad duration: DCONN_ECONFIG; a partial allocator:
+   DCONN_EMISUSE; no memory). The caller owns the context: close it with
+   dconn_close(). */
 DCONN_API dconn_ctx *dconn_open(const dconn_options *options, dconn_error *err);
 
 /* Closes every connection (whoever still holds it), frees the cache and
-   the secrets. Results still referenced stay valid until released. NULL ok. */
+   the secrets. Results still referenced stay valid until released. End
+   sessions first; the context's connections and strings are freed, so do
+   not dconn_release connections afterwards. NULL is a no-op. */
 DCONN_API void dconn_close(dconn_ctx *ctx);
 
 /* Secrets getters: a dotted path into the merged secrets
    ("connections.pets_db.url"), and a default returned when no file exists,
-   the key is missing or of another type. Never fail. The returned string
-   lives until dconn_close. */
+   the key is missing or of another type. Never fail: a NULL `ctx` or
+   `path` also returns `def`. The returned string belongs to the context
+   and lives until dconn_close (a reload keeps the older copy). */
 DCONN_API const char *dconn_secret_string(dconn_ctx *ctx, const char *path, const char *def);
 DCONN_API int64_t dconn_secret_int(dconn_ctx *ctx, const char *path, int64_t def);
 DCONN_API double dconn_secret_float(dconn_ctx *ctx, const char *path, double def);
 DCONN_API int dconn_secret_bool(dconn_ctx *ctx, const char *path, int def);
 
 /* Loads (or re-checks) the secrets files now and reports a bad file as an
-   error (the getters above only log it). */
+   error (the getters above only log it): DCONN_ETOML or DCONN_EIO with
+   file:line; DCONN_OK when all are good or none exists. DCONN_EMISUSE
+   for a NULL `ctx`. */
 DCONN_API dconn_status dconn_secrets_check(dconn_ctx *ctx, dconn_error *err);
 
 /* The files in the search list, highest precedence last, and whether each
-   exists: for "where did this come from" displays. Returns the count. */
+   exists: for "where did this come from" displays. Fills at most `max`
+   entries and returns the full count. `paths` or `exists` may be NULL
+   (count only); the paths belong to the context, valid until dconn_close.
+   A NULL `ctx` returns 0. */
 DCONN_API size_t dconn_secrets_files(dconn_ctx *ctx, const char **paths, int *exists, size_t max);
 
 /* Writes the merged [connections.NAME] section (or all secrets when name is
    NULL) as TOML-like lines "key = value  # file:line", with passwords,
-   tokens, secrets and URL passwords masked as "***". Returns the bytes
-   *out is a new string: free it with dconn_free(). */
+   tokens, secrets and URL passwords masked as "***". On DCONN_OK, *out is
+   a new string owned by the caller: free it with dconn_free(); on error
+   *out is NULL. DCONN_ENOTFOUND for an unknown name (the message lists
+   the files searched); DCONN_EMISUSE when `ctx` or `out` is NULL. */
 DCONN_API dconn_status dconn_secrets_describe(dconn_ctx *ctx, const char *name, char **out, dconn_error *err);
 
 /* Frees a string the library returned (dconn_secrets_describe,
    dconn_result_format). It was allocated with DCONN_MALLOC, never with
-   a context's allocator. NULL ok. */
+   a context's allocator. NULL is a no-op. */
 DCONN_API void dconn_free(void *p);
 
 /* >>config --------------------------------------------------------------------- */
 
 /* Masks the password of a URL: "postgresql://me:***@h/db". Writes at most
-   `cap` bytes including the NUL; returns the full length needed. */
+   `cap` bytes including the NUL into the caller's `out`; returns the full
+   length needed (0 when out of memory). A NULL `url` is "". A NULL `out`
+   (or `cap` 0) only asks for the length. */
 DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap);
 
 /* Parses a TTL/duration ("10m", "1h30m", "1.5h", "2 days", "500ms", "3600",
    "forever", "0"). Stores nanoseconds in *out (-1 for forever, 0 for
-   off). DCONN_ECONFIG with the grammar in the message on bad input. */
+   off). DCONN_ECONFIG with the grammar in the message on bad input. A
+   NULL `text` means forever; a NULL `out` is DCONN_EMISUSE. */
 DCONN_API dconn_status dconn_ttl_parse(const char *text, int64_t *out, dconn_error *err);
 
 /* >>registry ------------------------------------------------------------------- */
@@ -394,23 +432,29 @@ typedef struct dconn_connect_options {
    The same type and merged settings return the same connection with one
    more reference: release it with dconn_release(). NULL with `err` filled
    on failure: an unknown name lists the connections found and every file
-   searched; an unknown type lists the registered drivers. */
+   searched; an unknown type lists the registered drivers. `options` may
+   be NULL; a NULL `ctx` or a NULL or empty `name` is DCONN_EMISUSE. */
 DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char *type,
                                     const dconn_connect_options *options, dconn_error *err);
 
 /* Drops one reference. The connection closes when the last is gone (or
-   at dconn_close). NULL ok. */
+   at dconn_close, after which it must not be called); end its sessions
+   first. NULL is a no-op. */
 DCONN_API void dconn_release(dconn_conn *conn);
 
 /* Drops the connection's handles now: queries running keep theirs until
-   they finish, the next use opens new ones. */
+   they finish, the next use opens new ones. DCONN_OK, or DCONN_EMISUSE
+   for a NULL `conn`. */
 DCONN_API dconn_status dconn_reset(dconn_conn *conn, dconn_error *err);
 
-/* Opens a handle and runs the driver's health check. */
+/* Opens a handle and runs the driver's health check (if it has one):
+   DCONN_OK when the source answers, else the driver's error.
+   DCONN_EMISUSE for a NULL `conn`. */
 DCONN_API dconn_status dconn_ping(dconn_conn *conn, dconn_error *err);
 
 /* The connection's name, resolved type (driver name), and its URL with the
-   password masked ("" when it has none). Valid while the connection is. */
+   password masked ("" when it has none). The strings belong to the
+   connection and stay valid while it is open. NULL for a NULL `conn`. */
 DCONN_API const char *dconn_conn_name(const dconn_conn *conn);
 DCONN_API const char *dconn_conn_type(const dconn_conn *conn);
 DCONN_API const char *dconn_conn_url(const dconn_conn *conn);
@@ -466,7 +510,9 @@ static inline dconn_value dconn_named(const char *name, dconn_value v) { v.name 
 /* The settings a driver connects with: the merged result of options in
    code, then the [connections.NAME] secrets section, key by key. (The
    driver adds its own native configuration below these.) Paths are dotted
-   as in dconn_toml_get; getters return `def` when missing. */
+   as in dconn_toml_get; getters return `def` when missing. The library
+   owns the settings and the values and strings got from them: valid until
+   the connection closes. A NULL `s` or `path` gives NULL or `def`. */
 typedef struct dconn_settings dconn_settings;
 DCONN_API const dconn_toml_value *dconn_settings_get(const dconn_settings *s, const char *path);
 DCONN_API const char *dconn_settings_string(const dconn_settings *s, const char *path, const char *def);
@@ -477,7 +523,11 @@ DCONN_API const char *dconn_settings_name(const dconn_settings *s);   /* the con
 DCONN_API void *dconn_settings_opaque(const dconn_settings *s);       /* dconn_connect_options.opaque */
 
 /* The builder a driver fills a result with: columns first, then cells
-   row by row. Text and blobs are copied. */
+   row by row. Text and blobs are copied. The library owns the builder and
+   the result it becomes. Each call returns DCONN_OK, DCONN_ENOMEM, or
+   DCONN_EMISUSE (a NULL `b`, a column after cells, a cell before any
+   column, a NULL `s`/`p` with `n` > 0); after a failure the builder stays
+   failed and the query reports it. A NULL column name or decltype is "". */
 typedef struct dconn_builder dconn_builder;
 DCONN_API dconn_status dconn_builder_column(dconn_builder *b, const char *name, const char *decltype_);
 DCONN_API dconn_status dconn_builder_null(dconn_builder *b);
@@ -487,7 +537,7 @@ DCONN_API dconn_status dconn_builder_text(dconn_builder *b, const char *s, size_
 DCONN_API dconn_status dconn_builder_blob(dconn_builder *b, const void *p, size_t n);
 /* The statement changed data (INSERT ... RETURNING through dconn_query):
    its result is not cached, and the connection's cached results are
-   dropped, as after dconn_exec. */
+   dropped, as after dconn_exec. NULL is a no-op. */
 DCONN_API void dconn_builder_wrote(dconn_builder *b);
 
 /* What a write did. */
@@ -530,10 +580,14 @@ typedef struct dconn_driver {
 
 /* Registers a driver on the context (the struct is copied; the strings and
    user_data must outlive the context). A second driver with the same name
-   replaces the first for new connections. */
+   replaces the first for new connections. DCONN_EMISUSE when `ctx` or
+   `driver` is NULL, or the driver lacks a version, name or required
+   function. */
 DCONN_API dconn_status dconn_register_driver(dconn_ctx *ctx, const dconn_driver *driver, dconn_error *err);
 
-/* Writes the registered driver names, comma separated, into `out`. */
+/* Writes the registered driver names, comma separated ("sql" first when
+   an SQL driver exists), into the caller's `out` of `cap` bytes,
+   truncated to fit. NULL `out` or `cap` 0: nothing; NULL `ctx`: "". */
 DCONN_API void dconn_driver_names(dconn_ctx *ctx, char *out, size_t cap);
 
 /* >>query ------------------------------------------------------------------------ */
@@ -549,26 +603,39 @@ typedef struct dconn_query_options {
    result is the caller's reference: dconn_result_release() it. NULL with
    `err` filled on failure; the message holds the connection name, the SQL
    and the driver's message. Transient errors are retried with a fresh
-   handle; the others fail at once. */
+   handle; the others fail at once. `options` may be NULL (no parameters,
+   default TTL); a NULL `conn` or `sql`, or n_params > 0 with NULL params,
+   is DCONN_EMISUSE. */
 DCONN_API dconn_result *dconn_query(dconn_conn *conn, const char *sql, const dconn_query_options *options, dconn_error *err);
 
 /* Reads a non-SQL source through the driver's `read` ("data/pets.csv"),
-   cached like a query. */
+   cached like a query; the caller releases the result with
+   dconn_result_release(). Takes no parameters. NULL with DCONN_EMISUSE
+   for a NULL `conn` or `what`, parameters, or a driver without `read`. */
 DCONN_API dconn_result *dconn_read(dconn_conn *conn, const char *what, const dconn_query_options *options, dconn_error *err);
 
-/* Runs one write statement. `info` may be NULL. Drops the connection's
-   cached results unless keep_cache_on_write is set. */
+/* Runs one write statement. `info` may be NULL (else it is zeroed, then
+   filled). Drops the connection's cached results unless
+   keep_cache_on_write is set. A NULL `conn` or `sql`, or n_params > 0
+   with NULL params, is DCONN_EMISUSE. */
 DCONN_API dconn_status dconn_exec(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n_params,
                                   dconn_exec_info *info, dconn_error *err);
 
-/* Runs several ';'-separated statements without parameters (schema setup). */
+/* Runs several ';'-separated statements without parameters (schema
+   setup); drops cached results as dconn_exec does. DCONN_EMISUSE for a
+   NULL `conn` or `sql`. */
 DCONN_API dconn_status dconn_exec_script(dconn_conn *conn, const char *sql, dconn_error *err);
 
 /* Sessions: a transaction on one handle. dconn_begin starts it;
    dconn_commit commits (the session stays usable for a next transaction);
    dconn_rollback undoes; dconn_session_end rolls back anything not
    committed and frees the session (NULL ok). Session queries are never
-   cached (they see the session's own writes). */
+   cached (they see the session's own writes). The caller owns the session;
+   it holds a reference to its connection until dconn_session_end (end it
+   before dconn_close of the context); results of
+   dconn_session_query are the caller's: dconn_result_release() them.
+   A NULL session, conn or sql, or n_params > 0 with NULL params, is
+   DCONN_EMISUSE (dconn_begin and dconn_session_query return NULL). */
 DCONN_API dconn_session *dconn_begin(dconn_conn *conn, dconn_error *err);
 DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, const dconn_value *params, size_t n_params,
                                           dconn_exec_info *info, dconn_error *err);
@@ -585,10 +652,15 @@ typedef struct dconn_cache_stats {
     uint64_t entries, bytes;
 } dconn_cache_stats;
 
+/* Copies the context's cache counters (since dconn_open) into the
+   caller's `out`. All zero when `ctx` is NULL or the cache is off; NULL
+   `out` is a no-op. */
 DCONN_API void dconn_cache_stats_get(dconn_ctx *ctx, dconn_cache_stats *out);
 
-/* Drops cached results: all of them (conn NULL), one connection's, or one
-   (sql, params) of one connection's (sql non-NULL). */
+/* Drops cached results: all of the context's, one connection's, or one
+   (sql or read source, params) of one connection's. Results still held
+   stay valid. A NULL `ctx`, `conn` or `sql` (or n_params > 0 with NULL
+   params) is a no-op. */
 DCONN_API void dconn_cache_clear(dconn_ctx *ctx);
 DCONN_API void dconn_cache_clear_conn(dconn_conn *conn);
 DCONN_API void dconn_cache_clear_query(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n_params);
@@ -597,7 +669,11 @@ DCONN_API void dconn_cache_clear_query(dconn_conn *conn, const char *sql, const 
 
 /* Results are immutable and may be read from any thread. Strings and
    blobs returned below live as long as the result. Rows and columns
-   are 0-based. */
+   are 0-based. dconn_result_retain adds a reference (returns `r`), to be
+   dropped with dconn_result_release; the last release frees the result.
+   A NULL `r` is harmless everywhere: 0 rows and columns, NULL names
+   (also out of range), -1 for a column (also for a NULL `name`; exact
+   match first, then ASCII case-insensitive), DCONN_NULL, is_null 1. */
 DCONN_API dconn_result *dconn_result_retain(dconn_result *r);
 DCONN_API void dconn_result_release(dconn_result *r);      /* NULL ok */
 DCONN_API size_t dconn_result_rows(const dconn_result *r);
@@ -610,20 +686,25 @@ DCONN_API int dconn_result_is_null(const dconn_result *r, size_t row, size_t col
 
 /* Typed getters. get_int accepts INT, a REAL holding a whole number, and
    TEXT that is entirely a decimal integer; get_real accepts INT, REAL and
-   numeric TEXT. Anything else is DCONN_ETYPE (NULL included) and out of
-   range is DCONN_ERANGE; *out is untouched on failure. */
+   numeric TEXT. Anything else is DCONN_ETYPE (NULL included); a value or
+   a row/column out of range is DCONN_ERANGE; a NULL `r` or `out` is
+   DCONN_EMISUSE. *out is untouched on failure. */
 DCONN_API dconn_status dconn_result_get_int(const dconn_result *r, size_t row, size_t col, int64_t *out);
 DCONN_API dconn_status dconn_result_get_real(const dconn_result *r, size_t row, size_t col, double *out);
 
-/* TEXT cells (NUL-terminated), or NULL for any other type. */
+/* TEXT cells (NUL-terminated), or NULL for any other type, out of range,
+   or a NULL `r`. */
 DCONN_API const char *dconn_result_text(const dconn_result *r, size_t row, size_t col);
-/* TEXT or BLOB bytes and length, or NULL. */
+/* TEXT or BLOB bytes and length, or NULL (and *len 0) otherwise. `len`
+   may be NULL. */
 DCONN_API const void *dconn_result_blob(const dconn_result *r, size_t row, size_t col, size_t *len);
-/* By column name: dconn_result_text(r, row, dconn_result_column(r, name)). */
+/* By column name: dconn_result_text(r, row, dconn_result_column(r, name));
+   NULL when the column is missing or `r` or `name` is NULL. */
 DCONN_API const char *dconn_result_text_by_name(const dconn_result *r, size_t row, const char *name);
 
 /* 1 when the cache served this result after its TTL because refreshing
-   it failed (stale_on_error); the log callback says why. */
+   it failed (stale_on_error); the log callback says why. 0 for NULL.
+   dconn_result_bytes: the memory the cache counts for it; 0 for NULL. */
 DCONN_API int dconn_result_is_stale(const dconn_result *r);
 DCONN_API size_t dconn_result_bytes(const dconn_result *r);     /* accounted memory */
 
@@ -636,7 +717,8 @@ typedef enum dconn_format {
 
 /* Formats the result into a new NUL-terminated string (free with
    dconn_free()), or prints it to a FILE* (a `void *` so the header
-   needs no <stdio.h>). */
+   needs no <stdio.h>). A NULL `r` or `file`, or an unknown format, is
+   DCONN_EMISUSE (format returns NULL); a failed write is DCONN_EIO. */
 DCONN_API char *dconn_result_format(const dconn_result *r, dconn_format format, dconn_error *err);
 DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dconn_format format, dconn_error *err);
 
@@ -719,6 +801,7 @@ DCONN_API dconn_status dconn_error_set(dconn_error *err, dconn_status code, cons
     va_list ap;
     if (!err) return code;
     err->code = code;
+    if (!fmt) { err->message[0] = '\0'; return code; }
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
@@ -2748,7 +2831,7 @@ static size_t dconn__url_redact_al(const dconn_allocator *al, const char *url, c
     b.al = al;
     dconn__url_redact_buf(&b, url ? url : "");
     n = b.failed ? 0 : b.len;
-    if (cap) {
+    if (cap && out) {
         size_t c = n < cap ? n : cap - 1;
         if (c) memcpy(out, b.p, c);
         out[c] = '\0';
@@ -2857,7 +2940,7 @@ static void dconn__log(dconn_ctx *ctx, int level, const char *fmt, ...) {
 DCONN_API void dconn_log_stderr(int level, const char *message, void *user_data) {
     static const char *const names[] = {"", "error", "warning", "info", "debug"};
     (void)user_data;
-    fprintf(stderr, "dconn: %s: %s\n", level >= 1 && level <= 4 ? names[level] : "log", message);
+    fprintf(stderr, "dconn: %s: %s\n", level >= 1 && level <= 4 ? names[level] : "log", message ? message : "");
 }
 
 DCONN_API void dconn_free(void *p) { if (p) DCONN_FREE(p); }
@@ -5669,6 +5752,10 @@ DCONN_API dconn_session *dconn_begin(dconn_conn *c, dconn_error *err) {
         dconn__free(c->ctx->al, s);
         return NULL;
     }
+    /* the session holds the connection: a dconn_release meanwhile must not free it */
+    dconn__lock(&c->ctx->lock);
+    c->refs++;
+    dconn__unlock(&c->ctx->lock);
     return s;
 }
 
@@ -5749,10 +5836,13 @@ DCONN_API dconn_status dconn_rollback(dconn_session *s, dconn_error *err) {
 }
 
 DCONN_API void dconn_session_end(dconn_session *s) {
+    dconn_conn *c;
     if (!s) return;
+    c = s->conn;
     if (s->in_tx && dconn_rollback(s, NULL) != DCONN_OK) s->broken = 1;
-    dconn__handle_put(s->conn, s->h, 1, s->broken);
-    dconn__free(s->conn->ctx->al, s);
+    dconn__handle_put(c, s->h, 1, s->broken);
+    dconn__free(c->ctx->al, s);
+    dconn_release(c);
 }
 
 /* >>context ----------------------------------------------------------------------- */

@@ -794,6 +794,16 @@ static void badinput_calls_without_status(void) {
     CHECK_EQ_INT(dconn_url_redact(NULL, names, sizeof names), 0);
     CHECK_STR(names, "");
     CHECK_EQ_INT(dconn_url_redact("sqlite://", NULL, 0), 9);
+    CHECK_EQ_INT(dconn_url_redact("postgresql://me:pw@h/db", NULL, 64), 24);   /* no buffer: the length only */
+    {
+        dconn_error e2;
+        /* through a pointer: the compiler's format check would refuse the NULL */
+        dconn_status (*set)(dconn_error *, dconn_status, const char *, ...) = dconn_error_set;
+        memset(&e2, 'x', sizeof e2);
+        CHECK_EQ_INT(set(&e2, DCONN_EDRIVER, NULL), DCONN_EDRIVER);
+        CHECK_EQ_INT(e2.code, DCONN_EDRIVER);
+        CHECK_STR(e2.message, "");
+    }
     CHECK(dconn_toml_get(NULL, "a") == NULL);
     CHECK(dconn_toml_get(dconn_toml_root(NULL), NULL) == NULL);
     CHECK_STR(dconn_status_str((dconn_status)-99), "unknown status");

@@ -923,6 +923,30 @@ static void sqlite_session_failure_rolls_back(void) {
     tsq_close_env(&e);
 }
 
+/* A session holds its connection: the caller's last dconn_release while
+   the session is open does not free it; dconn_session_end does. */
+static void sqlite_session_outlives_release(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_session *s;
+    long live;
+    if (!tsq_open_file_env(&e, "filedb", "session-holds")) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY)"), DCONN_OK);
+    s = dconn_begin(e.c, &err);
+    REQUIRE(s);
+    dconn_release(e.c);
+    e.c = NULL;
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    CHECK_EQ_INT(tsq_session_int(s, "SELECT COUNT(*) FROM t"), 1);
+    live = talloc_live_blocks();
+    dconn_session_end(s);                         /* the connection goes with it */
+    CHECK(talloc_live_blocks() < live);
+    e.c = tsq_connect(e.ctx, "filedb", "sqlite:///" TU_DIR "/none.db");
+    REQUIRE(e.c);
+    tsq_close_env(&e);
+}
+
 /* A write made through dconn_session_query (INSERT ... RETURNING) is
    committed like any other: the commit must drop the cached results. */
 static void sqlite_session_returning_write_invalidates(void) {
@@ -2056,6 +2080,7 @@ static const dtest_case sqlite_tests[] = {
     {"sqlite_session_failure_rolls_back", sqlite_session_failure_rolls_back},
     {"sqlite_session_returning_write_invalidates", sqlite_session_returning_write_invalidates},
     {"sqlite_session_misuse", sqlite_session_misuse},
+    {"sqlite_session_outlives_release", sqlite_session_outlives_release},
     {"sqlite_result_columns", sqlite_result_columns},
     {"sqlite_result_get_int_real", sqlite_result_get_int_real},
     {"sqlite_result_get_real_strict_text", sqlite_result_get_real_strict_text},

@@ -762,6 +762,15 @@ DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dco
 #include <math.h>
 #include <errno.h>
 
+/* Helpers called from hundreds of places (allocation, strings, error
+   messages) stay out of line: inlined everywhere they made the object
+   larger and the compile slower, and none of them is on a hot path. */
+#if defined(__GNUC__) || defined(__clang__)
+#define DCONN__NOINLINE __attribute__((noinline))
+#else
+#define DCONN__NOINLINE
+#endif
+
 /* >>errors (implementation) ----------------------------------------------- */
 
 DCONN_API const char *dconn_status_str(dconn_status code) {
@@ -787,7 +796,7 @@ static void dconn__err_clear(dconn_error *err) {
     err->message[0] = '\0';
 }
 
-static void dconn__copy_str(char *dst, size_t cap, const char *src) {
+static DCONN__NOINLINE void dconn__copy_str(char *dst, size_t cap, const char *src) {
     size_t n;
     if (!cap) return;
     if (!src) src = "";
@@ -820,7 +829,7 @@ static dconn_status dconn__err_code(dconn_status code, dconn_status same) { (voi
 #define dconn_error_set(err, code, ...) dconn__err_code((code), dconn_error_set((err), (code), __VA_ARGS__))
 #endif
 
-static dconn_status dconn__err_nomem(dconn_error *err, const char *what) {
+static DCONN__NOINLINE dconn_status dconn__err_nomem(dconn_error *err, const char *what) {
     return dconn__err_set(err, DCONN_ENOMEM, "out of memory while %s", what);
 }
 
@@ -828,24 +837,24 @@ static dconn_status dconn__err_nomem(dconn_error *err, const char *what) {
 
 /* Every allocation goes through the context's allocator when it has one,
    else the DCONN_MALLOC family. NULL means the macros. */
-static void *dconn__malloc(const dconn_allocator *al, size_t n) {
+static DCONN__NOINLINE void *dconn__malloc(const dconn_allocator *al, size_t n) {
     if (!n) n = 1;
     if (al && al->alloc_fn) return al->alloc_fn(n, al->user_data);
     return DCONN_MALLOC(n);
 }
-static void *dconn__realloc(const dconn_allocator *al, void *p, size_t n) {
+static DCONN__NOINLINE void *dconn__realloc(const dconn_allocator *al, void *p, size_t n) {
     if (!n) n = 1;
     if (al && al->realloc_fn) return al->realloc_fn(p, n, al->user_data);
     return DCONN_REALLOC(p, n);
 }
-static void dconn__free(const dconn_allocator *al, void *p) {
+static DCONN__NOINLINE void dconn__free(const dconn_allocator *al, void *p) {
     if (!p) return;
     if (al && al->free_fn) al->free_fn(p, al->user_data);
     else DCONN_FREE(p);
 }
 
 /* Grows an array of `elem` sized items to hold at least `need`, doubling. */
-static int dconn__grow(const dconn_allocator *al, void **arr, size_t *cap, size_t need, size_t elem) {
+static DCONN__NOINLINE int dconn__grow(const dconn_allocator *al, void **arr, size_t *cap, size_t need, size_t elem) {
     size_t ncap;
     void *np;
     if (need <= *cap) return 1;
@@ -877,7 +886,7 @@ typedef struct dconn__arena {
 
 #define DCONN__CHUNK_DATA(c) ((char *)&(c)->align)
 
-static void *dconn__arena_alloc(dconn__arena *a, size_t n) {
+static DCONN__NOINLINE void *dconn__arena_alloc(dconn__arena *a, size_t n) {
     dconn__chunk *c = a->head;
     void *p;
     n = (n + 7u) & ~(size_t)7u;
@@ -1150,7 +1159,7 @@ static int dconn__line_may_hold_secret(const char *s, size_t n);
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static int dconn__tp_fail(dconn__tp *tp, const char *at, const char *fmt, ...) {
+static DCONN__NOINLINE int dconn__tp_fail(dconn__tp *tp, const char *at, const char *fmt, ...) {
     char what[400];
     char text[160], caret[170];
     const char *s, *e;
@@ -1216,7 +1225,7 @@ static int dconn__tp_fail(dconn__tp *tp, const char *at, const char *fmt, ...) {
     return 0;
 }
 
-static int dconn__tp_nomem(dconn__tp *tp) {
+static DCONN__NOINLINE int dconn__tp_nomem(dconn__tp *tp) {
     if (tp->failed) return 0;
     tp->failed = 1;
     dconn__err_nomem(tp->err, "parsing TOML");
@@ -1481,7 +1490,7 @@ static int dconn__tp_key(dconn__tp *tp) {
     }
 }
 
-static dconn_toml_value *dconn__tp_new(dconn__tp *tp, dconn_toml_type type) {
+static DCONN__NOINLINE dconn_toml_value *dconn__tp_new(dconn__tp *tp, dconn_toml_type type) {
     dconn_toml_value *v = (dconn_toml_value *)dconn__arena_alloc(&tp->doc->arena, sizeof *v);
     if (!v) { dconn__tp_nomem(tp); return NULL; }
     memset(v, 0, sizeof *v);
@@ -1491,11 +1500,11 @@ static dconn_toml_value *dconn__tp_new(dconn__tp *tp, dconn_toml_type type) {
     return v;
 }
 
-static const char *dconn__article(const char *noun) {
+static DCONN__NOINLINE const char *dconn__article(const char *noun) {
     return strchr("aeiou", noun[0]) ? "an" : "a";
 }
 
-static const char *dconn__tp_keyname(dconn__tp *tp, size_t upto) {
+static DCONN__NOINLINE const char *dconn__tp_keyname(dconn__tp *tp, size_t upto) {
     /* the dotted key up to segment `upto`, for messages (scratch buffer) */
     size_t i;
     tp->buflen = 0;
@@ -2493,18 +2502,18 @@ typedef struct dconn__buf {
     int failed;                   /* an allocation failed: the content is incomplete */
 } dconn__buf;
 
-static void dconn__buf_put(dconn__buf *b, const char *s, size_t n) {
+static DCONN__NOINLINE void dconn__buf_put(dconn__buf *b, const char *s, size_t n) {
     if (b->failed) return;
     if (!dconn__grow(b->al, (void **)&b->p, &b->cap, b->len + n + 1, 1)) { b->failed = 1; return; }
     if (n) memcpy(b->p + b->len, s, n);
     b->len += n;
     b->p[b->len] = '\0';
 }
-static void dconn__buf_puts(dconn__buf *b, const char *s) { dconn__buf_put(b, s, strlen(s)); }
+static DCONN__NOINLINE void dconn__buf_puts(dconn__buf *b, const char *s) { dconn__buf_put(b, s, strlen(s)); }
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static void dconn__buf_printf(dconn__buf *b, const char *fmt, ...) {
+static DCONN__NOINLINE void dconn__buf_printf(dconn__buf *b, const char *fmt, ...) {
     char small[256];
     int n;
     va_list ap;
@@ -2519,7 +2528,7 @@ static void dconn__buf_printf(dconn__buf *b, const char *fmt, ...) {
     va_end(ap);
     b->len += (size_t)n;
 }
-static void dconn__buf_free(dconn__buf *b) { dconn__free(b->al, b->p); b->p = NULL; b->len = b->cap = 0; }
+static DCONN__NOINLINE void dconn__buf_free(dconn__buf *b) { dconn__free(b->al, b->p); b->p = NULL; b->len = b->cap = 0; }
 
 static char *dconn__strdup_al(const dconn_allocator *al, const char *s) {
     size_t n;
@@ -2568,7 +2577,7 @@ static int dconn__is_word(const char *p, const char *w) {
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static dconn_status dconn__ttl_fail(dconn_error *err, const char *text, const char *fmt, ...) {
+static DCONN__NOINLINE dconn_status dconn__ttl_fail(dconn_error *err, const char *text, const char *fmt, ...) {
     char shown[68], why[DCONN_ERROR_MESSAGE_SIZE];
     size_t n = dconn_url_redact(text, shown, sizeof shown);
     va_list ap;
@@ -2824,7 +2833,7 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
 }
 
 /* dconn_url_redact with the caller's allocator (a context's). */
-static size_t dconn__url_redact_al(const dconn_allocator *al, const char *url, char *out, size_t cap) {
+static DCONN__NOINLINE size_t dconn__url_redact_al(const dconn_allocator *al, const char *url, char *out, size_t cap) {
     dconn__buf b;
     size_t n;
     memset(&b, 0, sizeof b);
@@ -2927,7 +2936,7 @@ static int64_t dconn__now(dconn_ctx *ctx) { return ctx->clock(ctx->clock_user_da
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static void dconn__log(dconn_ctx *ctx, int level, const char *fmt, ...) {
+static DCONN__NOINLINE void dconn__log(dconn_ctx *ctx, int level, const char *fmt, ...) {
     char msg[DCONN_ERROR_MESSAGE_SIZE];
     va_list ap;
     if (!ctx->log) return;
@@ -3591,7 +3600,7 @@ typedef struct dconn__res {
     int has_query_ttl;
 } dconn__res;
 
-static void dconn__settings_free(const dconn_allocator *al, dconn_settings *s) {
+static DCONN__NOINLINE void dconn__settings_free(const dconn_allocator *al, dconn_settings *s) {
     while (s) {
         dconn_settings *next = s->next;
         dconn_toml_free(s->doc);
@@ -3845,7 +3854,7 @@ fail:
 }
 
 /* Prefixes err's message with the connection's name and redacted URL. */
-static dconn_status dconn__err_conn(dconn_conn *c, dconn_error *err, dconn_status code, const char *what) {
+static DCONN__NOINLINE dconn_status dconn__err_conn(dconn_conn *c, dconn_error *err, dconn_status code, const char *what) {
     char msg[DCONN_ERROR_MESSAGE_SIZE];
     const char *url = dconn_conn_url(c);
     if (!err) return code;
@@ -3856,7 +3865,7 @@ static dconn_status dconn__err_conn(dconn_conn *c, dconn_error *err, dconn_statu
 }
 
 /* Closes a list of handles (outside every lock: a disconnect may block). */
-static void dconn__handles_close(dconn_conn *c, dconn__handle *h) {
+static DCONN__NOINLINE void dconn__handles_close(dconn_conn *c, dconn__handle *h) {
     while (h) {
         dconn__handle *next = h->next;
         h->drv.disconnect(h->drv.user_data, h->h);

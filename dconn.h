@@ -4998,7 +4998,7 @@ static dconn_status dconn__sq_bind(sqlite3_stmt *st, int anonymous, const dconn_
 static dconn_status dconn__sq_query(void *user_data, void *handle, const char *sql, const dconn_value *params, size_t n,
                                     dconn_builder *out, dconn_error *err) {
     dconn__sq *h = (dconn__sq *)handle;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     dconn_status status;
     int rc, ncols, i, anonymous = 0;
     (void)user_data;
@@ -5041,7 +5041,7 @@ static dconn_status dconn__sq_query(void *user_data, void *handle, const char *s
 static dconn_status dconn__sq_exec(void *user_data, void *handle, const char *sql, const dconn_value *params, size_t n,
                                    dconn_exec_info *info, dconn_error *err) {
     dconn__sq *h = (dconn__sq *)handle;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     dconn_status status;
     int rc, anonymous = 0;
     int64_t before = 0;

@@ -2573,17 +2573,22 @@ static int dconn__is_word(const char *p, const char *w) {
 
 /* A TTL error: "invalid duration \"TEXT\": " and the reason. TEXT is cut
    at 64 bytes (so the grammar at the end of the reason always fits the
-   message) and any URL password in it is masked (a url pasted as a ttl). */
+   message) and a URL password in it is masked (a url pasted as a ttl).
+   Masking knows one URL: text holding a second "//" and something like a
+   password is not quoted at all. */
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((format(printf, 3, 4)))
 #endif
 static DCONN__NOINLINE dconn_status dconn__ttl_fail(dconn_error *err, const char *text, const char *fmt, ...) {
     char shown[68], why[DCONN_ERROR_MESSAGE_SIZE];
     size_t n = dconn_url_redact(text, shown, sizeof shown);
+    const char *first = strstr(text, "//");
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
+    if (first && strstr(first + 2, "//") && dconn__line_may_hold_secret(text, strlen(text)))
+        return dconn__err_set(err, DCONN_ECONFIG, "invalid duration (not quoted: it holds URLs with passwords): %s", why);
     return dconn__err_set(err, DCONN_ECONFIG, "invalid duration \"%s%s\": %s", shown, n >= sizeof shown ? "..." : "", why);
 }
 

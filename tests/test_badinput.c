@@ -535,6 +535,7 @@ static dconn_status bi_toml_embedded_nul(dconn_error *err) {
     return st;
 }
 static dconn_status bi_ttl_null_out(dconn_error *err) { return dconn_ttl_parse("10m", NULL, err); }
+static dconn_status bi_ttl_two_urls(dconn_error *err) { int64_t ns; return dconn_ttl_parse("x://u:first@h 5m y://v:second@k", &ns, err); }
 static dconn_status bi_ttl_bad(dconn_error *err) { int64_t ns = 7; dconn_status st = dconn_ttl_parse("10 minutes 5", &ns, err); if (ns != 7) st = DCONN_OK; return st; }
 static dconn_status bi_format_null(dconn_error *err) { char *s = dconn_result_format(NULL, DCONN_FORMAT_CSV, err); dconn_status st = bi_ptr(s, err); dconn_free(s); return st; }
 static dconn_status bi_format_unknown(dconn_error *err) { char *s = dconn_result_format(bi_e.r, (dconn_format)99, err); dconn_status st = bi_ptr(s, err); dconn_free(s); return st; }
@@ -647,6 +648,9 @@ static const struct { const char *name; dconn_status (*call)(dconn_error *err); 
     {"dconn_ttl_parse NULL out", bi_ttl_null_out, DCONN_EMISUSE, "dconn_ttl_parse: out is NULL"},
     {"dconn_ttl_parse bad", bi_ttl_bad, DCONN_ECONFIG,
      "invalid duration \"10 minutes 5\": every number after the first needs a unit; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
+     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""},
+    {"dconn_ttl_parse two URLs", bi_ttl_two_urls, DCONN_ECONFIG,
+     "invalid duration (not quoted: it holds URLs with passwords): expected a number; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
      "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""},
     {"dconn_result_format NULL", bi_format_null, DCONN_EMISUSE, "dconn_result_format: result is NULL"},
     {"dconn_result_format 99", bi_format_unknown, DCONN_EMISUSE, "dconn_result_format: unknown format 99"},

@@ -2776,6 +2776,49 @@ static int dconn__is_secret_key(const char *k, size_t n) {
     return 0;
 }
 
+/* Appends text that is not a URL with what may be secrets masked: the
+   values of password-like keys ("password=x", "password = 'a b'", libpq
+   style) and, in a word with '@', everything after its first ':' up to
+   the last '@' ("me:***@host"). */
+static void dconn__redact_words(dconn__buf *b, const char *s) {
+    while (*s) {
+        const char *w = s, *e, *eq, *at = NULL, *colon = NULL;
+        if (*s == ' ' || *s == '\t' || *s == '&' || *s == ';' || *s == ',') { dconn__buf_put(b, s, 1); s++; continue; }
+        for (e = w; *e && *e != ' ' && *e != '\t' && *e != '&' && *e != ';' && *e != ','; e++) {
+            if (*e == '@') at = e;
+            if (*e == ':' && !colon) colon = e;
+        }
+        eq = (const char *)memchr(w, '=', (size_t)(e - w));
+        {
+            /* "key = value": the key is this word, the '=' may stand apart */
+            const char *k_end = eq ? eq : e, *v = eq ? eq + 1 : e;
+            if (!eq) { while (*v == ' ' || *v == '\t') v++; if (*v == '=') { eq = v; v++; } }
+            if (eq && dconn__is_secret_key(w, (size_t)(k_end - w))) {
+                char quote;
+                dconn__buf_put(b, w, (size_t)(eq - w) + 1);
+                dconn__buf_puts(b, "***");
+                while (*v == ' ' || *v == '\t') v++;
+                quote = (*v == '\'' || *v == '"') ? *v : 0;
+                if (quote) {
+                    for (v++; *v && *v != quote; v++) if (*v == '\\' && v[1]) v++;
+                    if (*v) v++;
+                }
+                while (*v && *v != ' ' && *v != '\t' && *v != '&' && *v != ';' && *v != ',') v++;
+                s = v;
+                continue;
+            }
+        }
+        if (at && colon && colon < at) {
+            dconn__buf_put(b, w, (size_t)(colon - w) + 1);
+            dconn__buf_puts(b, "***");
+            dconn__buf_put(b, at, (size_t)(e - at));
+        } else {
+            dconn__buf_put(b, w, (size_t)(e - w));
+        }
+        s = e;
+    }
+}
+
 /* Appends url to b with its password masked ("postgresql://me:***@h/db"),
    and password=..., token=... values in its query. */
 static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
@@ -2798,8 +2841,8 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
         return;
     }
     if (!dconn__url_split(url, &u)) {
-        /* not a URL: nothing to find, but never echo something that may be a secret whole */
-        dconn__buf_puts(b, url);
+        /* not a URL: maybe libpq's "host=db password='a b'" or "user:password@host" */
+        dconn__redact_words(b, url);
     } else {
         const char *q, *qend;
         if (u.has_authority) {
@@ -2811,10 +2854,15 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
                 dconn__buf_put(b, "@", 1);
             }
             dconn__buf_put(b, u.host, (size_t)(u.path - u.host));
+            dconn__buf_put(b, u.path, u.path_len);
         } else {
+            /* "me:password@host/db", a URL that lost its "//": all before the last '@' may be the password */
+            const char *at = u.path + u.path_len;
+            while (at > u.path && at[-1] != '@') at--;
             dconn__buf_put(b, url, (size_t)(u.path - url));
+            if (at > u.path) dconn__buf_puts(b, "***");
+            dconn__buf_put(b, at > u.path ? at - 1 : u.path, (size_t)(u.path + u.path_len - (at > u.path ? at - 1 : u.path)));
         }
-        dconn__buf_put(b, u.path, u.path_len);
         if (u.query) {
             /* mask password=..., token=... in the query string */
             dconn__buf_put(b, "?", 1);

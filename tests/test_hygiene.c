@@ -231,6 +231,18 @@ static const char hy_secrets_toml[] =
     "\n[connections.sq_noscheme]\n"
     "type = \"sqlite\"\n"
     "url = \"//me:" HY_PW "@h/db\"\n"
+    /* not URLs: libpq key=value strings, and a URL that lost its "//" */
+    "\n[connections.sq_conninfo]\n"
+    "type = \"sqlite\"\n"
+    "url = \"host=h password=" HY_PW " sslpassword='a " HY_TOKEN "' dbname=x\"\n"
+    "\n[connections.sq_conninfo_spaced]\n"
+    "type = \"sqlite\"\n"
+    "url = \"host=h password = '" HY_PW " x' api_token=${DCONN_TEST_SECRET}\"\n"
+    "\n[connections.sq_noslashes]\n"
+    "type = \"sqlite\"\n"
+    "url = \"me:" HY_PW "@" HY_DIR "/nosuch/x.db\"\n"
+    "\n[connections.pg_noslashes]\n"
+    "url = \"postgresql:me:" HY_PW "@h/db\"\n"
     /* SQLite with secrets in the query string and the section */
     "\n[connections.sq_query]\n"
     "url = \"sqlite:///" HY_DIR "/q.db?password=" HY_PW "&token=" HY_TOKEN "&secret=${DCONN_TEST_SECRET}\"\n"
@@ -270,6 +282,7 @@ static const struct { const char *name, *url; } hy_good[] = {
     {"sq_query", "sqlite:///" HY_DIR "/q.db?password=***&token=***&secret=***"},
     {"sq_args", "sqlite:///" HY_DIR "/a.db"},
     {"sq_mem", "sqlite://?token=***"},
+    {"pg_noslashes", "postgresql:***@h/db"},
 };
 
 /* Connections that fail, with a phrase their message must hold. */
@@ -281,6 +294,9 @@ static const struct { const char *name, *type, *phrase; } hy_bad[] = {
     {"my_nodriver", NULL, "no driver registered for \"mysql\""},
     {"noscheme", NULL, "is not a URL"},
     {"sq_noscheme", NULL, "connection \"sq_noscheme\""},
+    {"sq_conninfo", NULL, "connection \"sq_conninfo\" (host=h password=*** sslpassword=*** dbname=x): cannot connect: \"host=h password=*** sslpassword=*** dbname=x\" is not an SQLite URL"},
+    {"sq_conninfo_spaced", NULL, "connection \"sq_conninfo_spaced\" (host=h password =*** api_token=***): cannot connect"},
+    {"sq_noslashes", NULL, "connection \"sq_noslashes\" (me:***@" HY_DIR "/nosuch/x.db): cannot connect"},
     {"sq_bad_dir", NULL, "connection \"sq_bad_dir\" (sqlite:///" HY_DIR "/no/such/dir/x.db?password=***&token=***): cannot connect"},
     {"sq_ro_missing", NULL, "connection \"sq_ro_missing\" (sqlite:///" HY_DIR "/missing.db?secret=***): cannot connect"},
     {"sq_bad_pragma", NULL, "connect_args.pragmas.journal_mode: the value must be a plain word"},

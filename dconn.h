@@ -2913,9 +2913,12 @@ static int dconn__line_may_hold_secret(const char *s, size_t n) {
     /* a URL with user info may hold a password, "scheme://user:password@host"
        or "//user:password@host", and where the URL ends on a line that does
        not parse is anyone's guess (passwords may hold blanks and quotes):
-       any '@' after a "//" hides the line */
+       any '@' after a "//" hides the line, and so does any '@' after a ':'
+       ("me:password@host", a URL that lost its "//") */
     for (i = 0; i + 2 <= n; i++)
         if (s[i] == '/' && s[i + 1] == '/' && memchr(s + i + 2, '@', n - i - 2)) return 1;
+    for (i = 0; i + 1 < n; i++)
+        if (s[i] == ':' && memchr(s + i + 1, '@', n - i - 1)) return 1;
     return 0;
 }
 

@@ -615,6 +615,8 @@ static void hygiene_url_redact(void) {
    must not quote that one. Through the secrets loader (every call that
    reads the file), the log of a bad edit, and dconn_toml_parse itself. */
 static const char *const hy_broken[] = {
+    "[connections.x]\nurl = \"me:" HY_PW "@h/db\n",
+    "[connections.x]\nurl = \"host=h password='" HY_PW "\n",
     "[connections.x]\nurl = \"sqlite://\"\npassword = \"" HY_PW "\n",
     "[connections.x]\nurl = \"sqlite://\"\npassword = \"" HY_PW "\" trailing\n",
     "[connections.x]\nurl = \"sqlite://\"\npassword = " HY_PW "\n",

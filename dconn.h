@@ -2781,6 +2781,20 @@ static int dconn__is_secret_key(const char *k, size_t n) {
    style) and, in a word with '@', everything after its first ':' up to
    the last '@' ("me:***@host"). */
 static void dconn__redact_words(dconn__buf *b, const char *s) {
+    /* "... scheme://user:pass word@host ...": a URL inside other text, whose
+       password may hold blanks: all from its "//" to the last '@' goes */
+    const char *slashes = strstr(s, "//"), *last_at = strrchr(s, '@');
+    if (slashes && last_at && last_at > slashes) {
+        dconn__buf x;   /* the text before the "//", masked on its own */
+        memset(&x, 0, sizeof x);
+        x.al = b->al;
+        dconn__buf_put(&x, s, (size_t)(slashes - s));
+        if (x.failed) { b->failed = 1; return; }
+        dconn__redact_words(b, x.p);
+        dconn__buf_free(&x);
+        dconn__buf_puts(b, "//***");
+        s = last_at;
+    }
     while (*s) {
         const char *w = s, *e, *eq, *at = NULL, *colon = NULL;
         if (*s == ' ' || *s == '\t' || *s == '&' || *s == ';' || *s == ',') { dconn__buf_put(b, s, 1); s++; continue; }

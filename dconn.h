@@ -5790,9 +5790,8 @@ DCONN_API dconn_status dconn_exec_script(dconn_conn *c, const char *sql, dconn_e
     op.kind = 'S';
     op.sql = sql;
     st = dconn__run(c, &op, err);
-    /* a statement the database refused changed nothing; after a lost
-       connection nobody knows, so the cache goes */
-    if (!c->ctx->keep_cache_on_write && st != DCONN_EQUERY && st != DCONN_EMISUSE) dconn_cache_clear_conn(c);
+    /* even a failed script may have run its first statements */
+    if (!c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
     return st;
 }
 

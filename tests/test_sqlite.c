@@ -923,6 +923,26 @@ static void sqlite_session_failure_rolls_back(void) {
     tsq_close_env(&e);
 }
 
+/* A script that fails part way has run its first statements: the cache
+   goes even so. A single refused statement changed nothing: it stays. */
+static void sqlite_failed_writes_and_the_cache(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_cache_stats before, after;
+    const char *count = "SELECT COUNT(*) FROM t";
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY)"), DCONN_OK);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 0);   /* cached */
+    CHECK_EQ_INT(dconn_exec_script(e.c, "INSERT INTO t VALUES (1); INSERT INTO nosuch VALUES (2)", &err), DCONN_EQUERY);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 1);   /* the first INSERT is seen */
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_EQUERY);   /* a duplicate key */
+    dconn_cache_stats_get(e.ctx, &before);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 1);
+    dconn_cache_stats_get(e.ctx, &after);
+    CHECK_EQ_INT(after.hits, before.hits + 1);
+    tsq_close_env(&e);
+}
+
 /* A session holds its connection: the caller's last dconn_release while
    the session is open does not free it; dconn_session_end does. */
 static void sqlite_session_outlives_release(void) {
@@ -2081,6 +2101,7 @@ static const dtest_case sqlite_tests[] = {
     {"sqlite_session_returning_write_invalidates", sqlite_session_returning_write_invalidates},
     {"sqlite_session_misuse", sqlite_session_misuse},
     {"sqlite_session_outlives_release", sqlite_session_outlives_release},
+    {"sqlite_failed_writes_and_the_cache", sqlite_failed_writes_and_the_cache},
     {"sqlite_result_columns", sqlite_result_columns},
     {"sqlite_result_get_int_real", sqlite_result_get_int_real},
     {"sqlite_result_get_real_strict_text", sqlite_result_get_real_strict_text},

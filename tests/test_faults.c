@@ -100,7 +100,7 @@ static int tf_lock_start(tf_locker *L, const char *path, const char *lock_sql, i
             char verdict = rc == SQLITE_OK ? 'K' : 'F';
             if (write(to_parent[1], &verdict, 1) != 1) _exit(4);
         }
-        kill(getpid(), SIGKILL);
+        raise(SIGKILL);
         _exit(0);
     }
     close(to_parent[1]);

@@ -2542,6 +2542,12 @@ static char *dconn__strdup_al(const dconn_allocator *al, const char *s) {
 
 static int dconn__lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
+static int dconn__strnieq(const char *a, const char *b, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) if (dconn__lower((unsigned char)a[i]) != dconn__lower((unsigned char)b[i])) return 0;
+    return 1;
+}
+
 static int dconn__strieq(const char *a, const char *b) {
     while (*a && *b && dconn__lower((unsigned char)*a) == dconn__lower((unsigned char)*b)) { a++; b++; }
     return *a == '\0' && *b == '\0';
@@ -2776,13 +2782,30 @@ static int dconn__is_secret_key(const char *k, size_t n) {
     return 0;
 }
 
+static int dconn__blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* Part of a blank-free word, with all from its first ':' to its last '@'
+   masked when it has both in that order ("me:***@host"). */
+static void dconn__redact_colon_at(dconn__buf *b, const char *w, const char *e) {
+    const char *colon = (const char *)memchr(w, ':', (size_t)(e - w)), *at = e;
+    while (at > w && at[-1] != '@') at--;
+    if (colon && at > w && colon < at - 1) {
+        dconn__buf_put(b, w, (size_t)(colon - w) + 1);
+        dconn__buf_puts(b, "***");
+        dconn__buf_put(b, at - 1, (size_t)(e - at + 1));
+    } else {
+        dconn__buf_put(b, w, (size_t)(e - w));
+    }
+}
+
 /* Appends text that is not a URL with what may be secrets masked: the
-   values of password-like keys ("password=x", "password = 'a b'", libpq
-   style) and, in a word with '@', everything after its first ':' up to
-   the last '@' ("me:***@host"). */
+   value of a password-like key in any ';', '&', ',' or '?' separated part
+   of a word ("password=x", "Password=x;Encrypt=yes", "password = 'a b'"),
+   up to the next blank or its closing quote; in a word, all from its first
+   ':' to its last '@' ("me:***@host"); and all from a "//" to the last
+   '@' after it (a URL whose password may hold blanks). Masking too much
+   is harmless here; too little is not. */
 static void dconn__redact_words(dconn__buf *b, const char *s) {
-    /* "... scheme://user:pass word@host ...": a URL inside other text, whose
-       password may hold blanks: all from its "//" to the last '@' goes */
     const char *slashes = strstr(s, "//"), *last_at = strrchr(s, '@');
     if (slashes && last_at && last_at > slashes) {
         dconn__buf x;   /* the text before the "//", masked on its own */
@@ -2796,41 +2819,47 @@ static void dconn__redact_words(dconn__buf *b, const char *s) {
         s = last_at;
     }
     while (*s) {
-        const char *w = s, *e, *eq, *at = NULL, *colon = NULL;
-        if (*s == ' ' || *s == '\t' || *s == '&' || *s == ';' || *s == ',') { dconn__buf_put(b, s, 1); s++; continue; }
-        for (e = w; *e && *e != ' ' && *e != '\t' && *e != '&' && *e != ';' && *e != ','; e++) {
-            if (*e == '@') at = e;
-            if (*e == ':' && !colon) colon = e;
-        }
-        eq = (const char *)memchr(w, '=', (size_t)(e - w));
-        {
-            /* "key = value": the key is this word, the '=' may stand apart */
-            const char *k_end = eq ? eq : e, *v = eq ? eq + 1 : e;
-            if (!eq) { while (*v == ' ' || *v == '\t') v++; if (*v == '=') { eq = v; v++; } }
-            if (eq && dconn__is_secret_key(w, (size_t)(k_end - w))) {
-                char quote;
-                dconn__buf_put(b, w, (size_t)(eq - w) + 1);
-                dconn__buf_puts(b, "***");
-                while (*v == ' ' || *v == '\t') v++;
-                quote = (*v == '\'' || *v == '"') ? *v : 0;
-                if (quote) {
-                    for (v++; *v && *v != quote; v++) if (*v == '\\' && v[1]) v++;
-                    if (*v) v++;
-                }
-                while (*v && *v != ' ' && *v != '\t' && *v != '&' && *v != ';' && *v != ',') v++;
-                s = v;
-                continue;
+        const char *w = s, *e, *seg, *v, *eq = NULL;
+        if (dconn__blank(*s)) { dconn__buf_put(b, s, 1); s++; continue; }
+        for (e = w; *e && !dconn__blank(*e); e++) {}
+        for (seg = w; seg < e && !eq;) {
+            const char *se = seg, *k;
+            while (se < e && *se != ';' && *se != '&' && *se != ',' && *se != '?') se++;
+            k = (const char *)memchr(seg, '=', (size_t)(se - seg));
+            if (k && dconn__is_secret_key(seg, (size_t)(k - seg))) eq = k;
+            else if (!k && se == e) {
+                /* "password = value": the '=' stands apart */
+                for (v = e; *v == ' ' || *v == '\t'; v++) {}
+                if (*v == '=' && dconn__is_secret_key(seg, (size_t)(e - seg))) eq = v;
             }
+            seg = se < e ? se + 1 : e;
         }
-        if (at && colon && colon < at) {
-            dconn__buf_put(b, w, (size_t)(colon - w) + 1);
-            dconn__buf_puts(b, "***");
-            dconn__buf_put(b, at, (size_t)(e - at));
-        } else {
-            dconn__buf_put(b, w, (size_t)(e - w));
+        if (!eq) { dconn__redact_colon_at(b, w, e); s = e; continue; }
+        if (eq < e) dconn__redact_colon_at(b, w, eq + 1);
+        else { dconn__redact_colon_at(b, w, e); dconn__buf_put(b, e, (size_t)(eq + 1 - e)); }
+        dconn__buf_puts(b, "***");
+        for (v = eq + 1; *v == ' ' || *v == '\t'; v++) {}
+        if (*v == '\'' || *v == '"') {
+            char quote = *v;
+            for (v++; *v && *v != quote; v++) if (*v == '\\' && v[1]) v++;
+            if (*v) v++;
         }
-        s = e;
+        while (*v && !dconn__blank(*v)) v++;
+        s = v;
     }
+}
+
+/* Is the text a URL to mask as one: a scheme of letters, digits, '+', '-'
+   and '.', and no blanks? ("Server=tcp:db,1433;Password=x" is not.) */
+static int dconn__redact_as_url(const char *url, const dconn__url *u) {
+    size_t i;
+    if (!u->scheme_len || !((u->scheme[0] | 32) >= 'a' && (u->scheme[0] | 32) <= 'z')) return 0;
+    for (i = 1; i < u->scheme_len; i++) {
+        char c = u->scheme[i];
+        if (!(((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')) return 0;
+    }
+    for (; *url; url++) if (dconn__blank(*url)) return 0;
+    return 1;
 }
 
 /* Appends url to b with its password masked ("postgresql://me:***@h/db"),
@@ -2854,7 +2883,7 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
         b->len -= 2;
         return;
     }
-    if (!dconn__url_split(url, &u)) {
+    if (!dconn__url_split(url, &u) || !dconn__redact_as_url(url, &u)) {
         /* not a URL: maybe libpq's "host=db password='a b'" or "user:password@host" */
         dconn__redact_words(b, url);
     } else {
@@ -2870,12 +2899,16 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
             dconn__buf_put(b, u.host, (size_t)(u.path - u.host));
             dconn__buf_put(b, u.path, u.path_len);
         } else {
-            /* "me:password@host/db", a URL that lost its "//": all before the last '@' may be the password */
-            const char *at = u.path + u.path_len;
-            while (at > u.path && at[-1] != '@') at--;
+            /* "me:password@host/db", a URL that lost its "//": all from the
+               scheme to the last '@' may be the password (which may hold '?') */
+            const char *at = strrchr(u.path, '@');
             dconn__buf_put(b, url, (size_t)(u.path - url));
-            if (at > u.path) dconn__buf_puts(b, "***");
-            dconn__buf_put(b, at > u.path ? at - 1 : u.path, (size_t)(u.path + u.path_len - (at > u.path ? at - 1 : u.path)));
+            if (at) {
+                dconn__buf_puts(b, "***");
+                dconn__redact_words(b, at);
+                return;
+            }
+            dconn__buf_put(b, u.path, u.path_len);
         }
         if (u.query) {
             /* mask password=..., token=... in the query string */
@@ -2922,17 +2955,17 @@ DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap) { retu
    like a password or token, or a URL in it has a password or a secret
    query parameter. */
 static int dconn__line_may_hold_secret(const char *s, size_t n) {
-    size_t i;
+    size_t i, last_at = n;
     if (dconn__is_secret_key(s, n)) return 1;
     /* a URL with user info may hold a password, "scheme://user:password@host"
        or "//user:password@host", and where the URL ends on a line that does
        not parse is anyone's guess (passwords may hold blanks and quotes):
        any '@' after a "//" hides the line, and so does any '@' after a ':'
        ("me:password@host", a URL that lost its "//") */
-    for (i = 0; i + 2 <= n; i++)
-        if (s[i] == '/' && s[i + 1] == '/' && memchr(s + i + 2, '@', n - i - 2)) return 1;
-    for (i = 0; i + 1 < n; i++)
-        if (s[i] == ':' && memchr(s + i + 1, '@', n - i - 1)) return 1;
+    for (i = n; i > 0; i--) if (s[i - 1] == '@') { last_at = i - 1; break; }
+    if (last_at == n) return 0;
+    for (i = 0; i < last_at; i++)
+        if (s[i] == ':' || (s[i] == '/' && i + 1 < last_at && s[i + 1] == '/')) return 1;
     return 0;
 }
 
@@ -3345,8 +3378,8 @@ static void dconn__describe_value(dconn__buf *b, const dconn_toml_value *v, int 
             {
                 char small[512];
                 size_t n = dconn__url_redact_al(b->al, v->u.s.ptr, small, sizeof small);
-                const char *s = n < sizeof small ? small : v->u.s.ptr;
-                if (n >= sizeof small && strstr(v->u.s.ptr, "://")) { dconn__buf_puts(b, "\"(a long URL)\""); break; }
+                const char *s = small;
+                if (n >= sizeof small) { dconn__buf_puts(b, "\"(a long value)\""); break; }   /* never the raw text */
                 dconn__buf_put(b, "\"", 1);
                 for (; *s; s++) {
                     if (*s == '"' || *s == '\\') { dconn__buf_put(b, "\\", 1); dconn__buf_put(b, s, 1); }
@@ -4737,7 +4770,10 @@ static dconn_status dconn__sq_filename(const char *url, const void *instance, dc
     dconn__url u;
     const char *path;
     size_t plen;
-    if (!dconn__url_split(url, &u)) {
+    /* sqlite:, sqlite3:, sqlite+pysqlite: (SQLAlchemy's dialect+driver) or an SQLite URI file: */
+    if (!dconn__url_split(url, &u) || !((u.scheme_len >= 6 && dconn__strnieq(u.scheme, "sqlite", 6) &&
+                                          (u.scheme_len == 6 || u.scheme[6] == '3' || u.scheme[6] == '+')) ||
+                                         (u.scheme_len == 4 && dconn__strnieq(u.scheme, "file", 4)))) {
         char shown[300];
         dconn__url_redact_al(fn->al, url, shown, sizeof shown);
         return dconn__err_set(err, DCONN_ECONFIG, "\"%s\" is not an SQLite URL: use sqlite:///relative.db, sqlite:////absolute/path.db or sqlite:// (in memory)", shown);

@@ -158,6 +158,13 @@ static int hy_register_pg(dconn_ctx *ctx) {
    The secrets file: every connection below holds at least one secret.
    -------------------------------------------------------------------------- */
 
+#define HY_LONG_TAIL_50 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+#define HY_LONG_TAIL HY_LONG_TAIL_50 HY_LONG_TAIL_50 HY_LONG_TAIL_50 HY_LONG_TAIL_50 HY_LONG_TAIL_50 \
+                     HY_LONG_TAIL_50 HY_LONG_TAIL_50 HY_LONG_TAIL_50 HY_LONG_TAIL_50 HY_LONG_TAIL_50 HY_LONG_TAIL_50 HY_LONG_TAIL_50
+/* a value over 512 bytes that is not a URL, with a password inside (apart:
+   C99 compilers need only take string literals of 4095 bytes) */
+static const char hy_secrets_long_toml[] = "\n[notes]\nlong = \"host=db password=" HY_PW " " HY_LONG_TAIL "\"\n";
+
 static const char hy_secrets_toml[] =
     "# hygiene test: none of the secrets below may leave this file\n"
     "token = \"" HY_TOKEN "\"\n"
@@ -243,6 +250,15 @@ static const char hy_secrets_toml[] =
     "url = \"me:" HY_PW "@" HY_DIR "/nosuch/x.db\"\n"
     "\n[connections.pg_noslashes]\n"
     "url = \"postgresql:me:" HY_PW "@h/db\"\n"
+    "\n[connections.pg_noslashes_qmark]\n"
+    "url = \"postgresql:me:ab?" HY_PW "@h/db\"\n"
+    "\n[connections.sq_azure]\n"
+    "type = \"sqlite\"\n"
+    "url = \"Server=tcp:db.example.net,1433;Password=" HY_PW ";Encrypt=yes\"\n"
+    "\n[connections.sq_semicolon]\n"
+    "type = \"sqlite\"\n"
+    "url = \"host=db password=abc;" HY_PW "\"\n"
+
     /* SQLite with secrets in the query string and the section */
     "\n[connections.sq_query]\n"
     "url = \"sqlite:///" HY_DIR "/q.db?password=" HY_PW "&token=" HY_TOKEN "&secret=${DCONN_TEST_SECRET}\"\n"
@@ -283,6 +299,7 @@ static const struct { const char *name, *url; } hy_good[] = {
     {"sq_args", "sqlite:///" HY_DIR "/a.db"},
     {"sq_mem", "sqlite://?token=***"},
     {"pg_noslashes", "postgresql:***@h/db"},
+    {"pg_noslashes_qmark", "postgresql:***@h/db"},
 };
 
 /* Connections that fail, with a phrase their message must hold. */
@@ -296,6 +313,8 @@ static const struct { const char *name, *type, *phrase; } hy_bad[] = {
     {"sq_noscheme", NULL, "connection \"sq_noscheme\""},
     {"sq_conninfo", NULL, "connection \"sq_conninfo\" (host=h password=*** sslpassword=*** dbname=x): cannot connect: \"host=h password=*** sslpassword=*** dbname=x\" is not an SQLite URL"},
     {"sq_conninfo_spaced", NULL, "connection \"sq_conninfo_spaced\" (host=h password =*** api_token=***): cannot connect"},
+    {"sq_azure", NULL, "connection \"sq_azure\" (Server=tcp:db.example.net,1433;Password=***): cannot connect"},
+    {"sq_semicolon", NULL, "connection \"sq_semicolon\" (host=db password=***): cannot connect"},
     {"sq_noslashes", NULL, "connection \"sq_noslashes\" (me:***@" HY_DIR "/nosuch/x.db): cannot connect"},
     {"sq_bad_dir", NULL, "connection \"sq_bad_dir\" (sqlite:///" HY_DIR "/no/such/dir/x.db?password=***&token=***): cannot connect"},
     {"sq_ro_missing", NULL, "connection \"sq_ro_missing\" (sqlite:///" HY_DIR "/missing.db?secret=***): cannot connect"},
@@ -325,7 +344,11 @@ static int hy_started;
 static void hy_setup(void) {
     if (!hy_started) { tu_rmrf(HY_DIR); hy_nwritten = 0; hy_started = 1; }
     setenv("DCONN_TEST_SECRET", HY_ENV_VALUE, 1);
-    hy_write(HY_SECRETS, hy_secrets_toml, 0600);
+    {
+        static char all[sizeof hy_secrets_toml + sizeof hy_secrets_long_toml];
+        snprintf(all, sizeof all, "%s%s", hy_secrets_toml, hy_secrets_long_toml);
+        hy_write(HY_SECRETS, all, 0600);
+    }
 }
 
 /* Every format of a result, and its metadata. */

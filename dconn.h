@@ -4734,8 +4734,16 @@ static dconn_status dconn__sq_fail(dconn__sq *h, int rc, dconn_error *err) {
     return st;
 }
 
+/* Has our transaction ended without us (rolled back by SQLite, or a
+   COMMIT or ROLLBACK run as a statement)? Then nothing more may run in it. */
+static int dconn__sq_tx_gone(dconn__sq *h) {
+    if (h->in_tx && !h->tx_lost && sqlite3_get_autocommit(h->db)) h->tx_lost = 1;
+    return h->tx_lost;
+}
+
 static dconn_status dconn__sq_lost(dconn_error *err) {
-    return dconn__err_set(err, DCONN_EQUERY, "not run: an earlier error made SQLite roll this transaction back; roll back and start again");
+    return dconn__err_set(err, DCONN_EQUERY, "not run: the transaction has ended (an earlier error made SQLite roll it back, "
+                                             "or a COMMIT or ROLLBACK ran as a statement); roll back and start again");
 }
 
 static int dconn__sq_is_transient(void *user_data, const dconn_error *err) {
@@ -4846,6 +4854,12 @@ static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, 
             dconn__buf_puts(&fn, mode);
         }
     }
+#if SQLITE_VERSION_NUMBER < 3036000
+    /* an in-memory database's shared-cache name: its mode and cache come
+       last, so they win over the URL's and connect_args' (SQLite takes the
+       last); else each handle had its own database, or one on disk */
+    if (!st && fn.p && strncmp(fn.p, "file:dconn-mem-", 15) == 0) dconn__buf_puts(&fn, "&mode=memory&cache=shared");
+#endif
     if (!st && fn.failed) st = dconn__err_nomem(err, "opening SQLite");
     if (st) { dconn__buf_free(&fn); return st; }
     if (timeout) {
@@ -5108,7 +5122,7 @@ static dconn_status dconn__sq_query(void *user_data, void *handle, const char *s
     dconn_status status;
     int rc, ncols, i, anonymous = 0;
     (void)user_data;
-    if (h->tx_lost) return dconn__sq_lost(err);
+    if (h->in_tx && dconn__sq_tx_gone(h)) return dconn__sq_lost(err);
     status = dconn__sq_prepare(h, sql, &st, &anonymous, err);
     if (status) return status;
     status = dconn__sq_bind(st, anonymous, params, n, err);
@@ -5152,7 +5166,7 @@ static dconn_status dconn__sq_exec(void *user_data, void *handle, const char *sq
     int rc, anonymous = 0;
     int64_t before = 0;
     (void)user_data;
-    if (h->tx_lost) return dconn__sq_lost(err);
+    if (h->in_tx && dconn__sq_tx_gone(h)) return dconn__sq_lost(err);
     status = dconn__sq_prepare(h, sql, &st, &anonymous, err);
     if (status) return status;
     status = dconn__sq_bind(st, anonymous, params, n, err);
@@ -5202,7 +5216,9 @@ static dconn_status dconn__sq_commit(void *ud, void *handle, dconn_error *err) {
     dconn__sq *h = (dconn__sq *)handle;
     dconn_status st;
     (void)ud;
-    if (h->tx_lost) return dconn__err_set(err, DCONN_EQUERY, "nothing was committed: SQLite had rolled the transaction back after an earlier error");
+    if (dconn__sq_tx_gone(h))
+        return dconn__err_set(err, DCONN_EQUERY, "the transaction had already ended (an earlier error made SQLite roll it back, "
+                                                 "or a COMMIT or ROLLBACK ran as a statement)");
     st = dconn__sq_run(h, "COMMIT", err);
     if (!st) h->in_tx = 0;   /* a failed COMMIT (BUSY) leaves the transaction open */
     return st;
@@ -5811,9 +5827,10 @@ DCONN_API dconn_status dconn_exec(dconn_conn *c, const char *sql, const dconn_va
     op.n = n;
     op.info = info;
     st = dconn__run(c, &op, err);
-    /* a statement the database refused changed nothing; after a lost
-       connection nobody knows, so the cache goes */
-    if (!c->ctx->keep_cache_on_write && st != DCONN_EQUERY && st != DCONN_EMISUSE) dconn_cache_clear_conn(c);
+    /* even a failed write may have changed rows (INSERT OR FAIL keeps the
+       rows before the failing one; a lost connection may have committed):
+       only a call that never ran keeps the cache */
+    if (!c->ctx->keep_cache_on_write && st != DCONN_EMISUSE) dconn_cache_clear_conn(c);
     return st;
 }
 

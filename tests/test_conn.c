@@ -1,5 +1,6 @@
 /* Connections: names, types, settings precedence, identity, ttl, reset,
    the handle pool and threads. */
+#include <dirent.h>
 #include <pthread.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -2019,17 +2020,32 @@ static void conn_sqlite_relative_and_absolute(void) {
     tu_rmrf(CS_DIR);
 }
 
+/* 1 when the working directory holds a file named like an in-memory database. */
+static int cs_memory_db_on_disk(void) {
+    DIR *d = opendir(".");
+    struct dirent *de;
+    int found = 0;
+    if (!d) return 0;
+    while ((de = readdir(d)) != NULL) if (strncmp(de->d_name, "dconn-mem-", 10) == 0) found = 1;
+    closedir(d);
+    return found;
+}
+
+/* One in-memory database for every handle of a connection, whatever the
+   URL's and connect_args' mode and cache say (with SQLite before 3.36 the
+   name is a shared-cache one, where the last mode= and cache= win). */
 static void conn_sqlite_memory_shared_by_handles(void) {
-    static const char *const urls[] = {"sqlite://", "sqlite:///:memory:"};
+    static const char *const urls[] = {"sqlite://", "sqlite:///:memory:", "sqlite://?cache=private", "sqlite:///:memory:?mode=rwc", "sqlite://"};
+    static const char *const settings[] = {NULL, NULL, NULL, NULL, "[connect_args]\nmode = \"rwc\"\n"};
     size_t u;
     dconn_ctx *ctx = tu_open(TU_DIR "/none/secrets.toml");
     REQUIRE(ctx);
-    for (u = 0; u < 2; u++) {
+    for (u = 0; u < sizeof urls / sizeof urls[0]; u++) {
         dconn_error err;
         dconn_conn *c;
         dconn_session *s;
         dconn_result *r;
-        c = cs_connect(ctx, "mem", urls[u], NULL, &err);
+        c = cs_connect(ctx, "mem", urls[u], settings[u], &err);
         if (!c) fprintf(stdout, "  %s\n", err.message);
         REQUIRE(c);
         CHECK_EQ_INT(dconn_exec(c, "CREATE TABLE t(a)", NULL, 0, NULL, &err), DCONN_OK);
@@ -2050,6 +2066,7 @@ static void conn_sqlite_memory_shared_by_handles(void) {
         dconn_session_end(s);
         CHECK_EQ_INT(cs_int(c, "SELECT b FROM u"), 5);
         dconn_release(c);
+        CHECK(!cs_memory_db_on_disk());
     }
     /* two in-memory connections are two databases */
     {

@@ -2542,12 +2542,6 @@ static char *dconn__strdup_al(const dconn_allocator *al, const char *s) {
 
 static int dconn__lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
-static int dconn__strnieq(const char *a, const char *b, size_t n) {
-    size_t i;
-    for (i = 0; i < n; i++) if (dconn__lower((unsigned char)a[i]) != dconn__lower((unsigned char)b[i])) return 0;
-    return 1;
-}
-
 static int dconn__strieq(const char *a, const char *b) {
     while (*a && *b && dconn__lower((unsigned char)*a) == dconn__lower((unsigned char)*b)) { a++; b++; }
     return *a == '\0' && *b == '\0';
@@ -4769,6 +4763,12 @@ static void dconn__sq_disconnect(void *user_data, void *handle) {
 static int dconn__is_ident(const char *s) {
     if (!*s || (*s >= '0' && *s <= '9')) return 0;
     for (; *s; s++) if (!dconn__is_bare(*s) || *s == '-') return 0;
+    return 1;
+}
+
+static int dconn__strnieq(const char *a, const char *b, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) if (dconn__lower((unsigned char)a[i]) != dconn__lower((unsigned char)b[i])) return 0;
     return 1;
 }
 

@@ -2577,11 +2577,11 @@ static int dconn__is_word(const char *p, const char *w) {
    Masking knows one URL: text holding a second "//" and something like a
    password is not quoted at all. */
 #if defined(__GNUC__) || defined(__clang__)
-__attribute__((format(printf, 3, 4)))
+__attribute__((format(printf, 4, 5)))
 #endif
-static DCONN__NOINLINE dconn_status dconn__ttl_fail(dconn_error *err, const char *text, const char *fmt, ...) {
+static DCONN__NOINLINE dconn_status dconn__ttl_fail(const dconn_allocator *al, dconn_error *err, const char *text, const char *fmt, ...) {
     char shown[68], why[DCONN_ERROR_MESSAGE_SIZE];
-    size_t n = dconn_url_redact(text, shown, sizeof shown);
+    size_t n = dconn__url_redact_al(al, text, shown, sizeof shown);
     const char *first = strstr(text, "//");
     va_list ap;
     va_start(ap, fmt);
@@ -2592,7 +2592,8 @@ static DCONN__NOINLINE dconn_status dconn__ttl_fail(dconn_error *err, const char
     return dconn__err_set(err, DCONN_ECONFIG, "invalid duration \"%s%s\": %s", shown, n >= sizeof shown ? "..." : "", why);
 }
 
-DCONN_API dconn_status dconn_ttl_parse(const char *text, int64_t *out, dconn_error *err) {
+/* dconn_ttl_parse with the allocator its error message may use (a context's). */
+static dconn_status dconn__ttl_parse_al(const dconn_allocator *al, const char *text, int64_t *out, dconn_error *err) {
     static const struct { const char *unit; int64_t ns; } units[] = {
         {"ms", 1000000}, {"msec", 1000000}, {"millisecond", 1000000}, {"milliseconds", 1000000},
         {"s", 1000000000}, {"sec", 1000000000}, {"secs", 1000000000}, {"second", 1000000000}, {"seconds", 1000000000},
@@ -2618,16 +2619,16 @@ DCONN_API dconn_status dconn_ttl_parse(const char *text, int64_t *out, dconn_err
         int64_t mult = 0;
         while (*p == ' ') p++;
         if (!*p) break;
-        if (*p == '-') return dconn__ttl_fail(err, text, "negative durations are not allowed; use %s", DCONN__TTL_GRAMMAR);
+        if (*p == '-') return dconn__ttl_fail(al, err, text, "negative durations are not allowed; use %s", DCONN__TTL_GRAMMAR);
         while (*p >= '0' && *p <= '9') { num = num * 10 + (*p - '0'); p++; digits++; }
         if (*p == '.') {
             p++;
             while (*p >= '0' && *p <= '9') { scale /= 10; num += (*p - '0') * scale; p++; digits++; }
         }
-        if (!digits) return dconn__ttl_fail(err, text, "expected a number; use %s", DCONN__TTL_GRAMMAR);
+        if (!digits) return dconn__ttl_fail(al, err, text, "expected a number; use %s", DCONN__TTL_GRAMMAR);
         while (*p == ' ') p++;
         while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
-            if (un + 1 >= sizeof unit) return dconn__ttl_fail(err, text, "unknown unit; use %s", DCONN__TTL_GRAMMAR);
+            if (un + 1 >= sizeof unit) return dconn__ttl_fail(al, err, text, "unknown unit; use %s", DCONN__TTL_GRAMMAR);
             unit[un++] = *p++;
         }
         unit[un] = '\0';
@@ -2639,23 +2640,25 @@ DCONN_API dconn_status dconn_ttl_parse(const char *text, int64_t *out, dconn_err
                 if (strcmp(unit, units[i].unit) == 0) { mult = units[i].ns; break; }
             if (!mult) {
                 if (strcmp(unit, "M") == 0 || strcmp(unit, "Y") == 0 || dconn__strieq(unit, "y") || dconn__strieq(unit, "month") || dconn__strieq(unit, "months") || dconn__strieq(unit, "year") || dconn__strieq(unit, "years"))
-                    return dconn__ttl_fail(err, text, "months and years are not supported (their length varies); use days or weeks: %s", DCONN__TTL_GRAMMAR);
-                return dconn__ttl_fail(err, text, "unknown unit \"%s\"; use %s", unit, DCONN__TTL_GRAMMAR);
+                    return dconn__ttl_fail(al, err, text, "months and years are not supported (their length varies); use days or weeks: %s", DCONN__TTL_GRAMMAR);
+                return dconn__ttl_fail(al, err, text, "unknown unit \"%s\"; use %s", unit, DCONN__TTL_GRAMMAR);
             }
         }
         total += num * (double)mult;
         parts++;
     }
-    if (!parts) return dconn__ttl_fail(err, text, "empty; use %s", DCONN__TTL_GRAMMAR);
-    if (bare && parts > 1) return dconn__ttl_fail(err, text, "every number after the first needs a unit; use %s", DCONN__TTL_GRAMMAR);
-    if (total >= 9.2e18) return dconn__ttl_fail(err, text, "too long (use \"forever\"); use %s", DCONN__TTL_GRAMMAR);
+    if (!parts) return dconn__ttl_fail(al, err, text, "empty; use %s", DCONN__TTL_GRAMMAR);
+    if (bare && parts > 1) return dconn__ttl_fail(al, err, text, "every number after the first needs a unit; use %s", DCONN__TTL_GRAMMAR);
+    if (total >= 9.2e18) return dconn__ttl_fail(al, err, text, "too long (use \"forever\"); use %s", DCONN__TTL_GRAMMAR);
     *out = (int64_t)(total + 0.5);
     if (*out == 0 && total > 0) *out = 1;
     return DCONN_OK;
 }
 
+DCONN_API dconn_status dconn_ttl_parse(const char *text, int64_t *out, dconn_error *err) { return dconn__ttl_parse_al(NULL, text, out, err); }
+
 /* A duration setting that may be a TOML string or a number of seconds. */
-static dconn_status dconn__ttl_from_value(const dconn_toml_value *v, int64_t *out, dconn_error *err) {
+static dconn_status dconn__ttl_from_value(const dconn_allocator *al, const dconn_toml_value *v, int64_t *out, dconn_error *err) {
     if (!v) { *out = -1; return DCONN_OK; }
     if (v->type == DCONN_TOML_INTEGER || v->type == DCONN_TOML_FLOAT) {
         double s = dconn_toml_float(v, 0);
@@ -2664,7 +2667,7 @@ static dconn_status dconn__ttl_from_value(const dconn_toml_value *v, int64_t *ou
         return DCONN_OK;
     }
     if (v->type == DCONN_TOML_STRING) {
-        dconn_status st = dconn_ttl_parse(v->u.s.ptr, out, err);
+        dconn_status st = dconn__ttl_parse_al(al, v->u.s.ptr, out, err);
         if (st && err) {
             char msg[DCONN_ERROR_MESSAGE_SIZE];
             dconn__copy_str(msg, sizeof msg, err->message);
@@ -3921,13 +3924,13 @@ static dconn_status dconn__resolve(dconn_ctx *ctx, const char *name, const char 
     }
     r->drv = *drv;
     /* durations */
-    if (opt_ttl) st = dconn_ttl_parse(opt_ttl, &r->ttl_ns, err);
-    else st = dconn__ttl_from_value(dconn_toml_get(root, "ttl"), &r->ttl_ns, err);
+    if (opt_ttl) st = dconn__ttl_parse_al(ctx->al, opt_ttl, &r->ttl_ns, err);
+    else st = dconn__ttl_from_value(ctx->al, dconn_toml_get(root, "ttl"), &r->ttl_ns, err);
     if (st) goto fail;
     if (opt_query_ttl || dconn_toml_get(root, "query_ttl")) {
         r->has_query_ttl = 1;
-        if (opt_query_ttl) st = dconn_ttl_parse(opt_query_ttl, &r->query_ttl_ns, err);
-        else st = dconn__ttl_from_value(dconn_toml_get(root, "query_ttl"), &r->query_ttl_ns, err);
+        if (opt_query_ttl) st = dconn__ttl_parse_al(ctx->al, opt_query_ttl, &r->query_ttl_ns, err);
+        else st = dconn__ttl_from_value(ctx->al, dconn_toml_get(root, "query_ttl"), &r->query_ttl_ns, err);
         if (st) goto fail;
     }
     dconn__url_redact_al(ctx->al, dconn_toml_string(dconn_toml_get(root, "url"), ""), s->url, sizeof s->url);
@@ -5667,7 +5670,7 @@ static dconn_result *dconn__fetch(dconn_conn *c, char kind, const char *sql, con
     op.params = params;
     op.n = n;
     if (o && o->ttl) {
-        if (dconn_ttl_parse(o->ttl, &ttl, err)) return NULL;
+        if (dconn__ttl_parse_al(c->ctx->al, o->ttl, &ttl, err)) return NULL;
     } else {
         ttl = dconn__atomic_load64(&c->query_ttl_ns);
         if (ttl == DCONN__NO_TTL) ttl = ctx->default_ttl_ns;
@@ -6024,12 +6027,12 @@ DCONN_API dconn_ctx *dconn_open(const dconn_options *o, dconn_error *err) {
     ctx->keep_cache_on_write = o->keep_cache_on_write;
     ctx->rng = (uint64_t)ctx->clock(ctx->clock_user_data) ^ (uint64_t)(size_t)ctx ^ UINT64_C(0x2545F4914F6CDD1D);
     if (!ctx->rng) ctx->rng = 1;
-    if (o->reload_interval) st = dconn_ttl_parse(o->reload_interval, &ctx->reload_ns, err);
+    if (o->reload_interval) st = dconn__ttl_parse_al(ctx->al, o->reload_interval, &ctx->reload_ns, err);
     else ctx->reload_ns = 1000000000;
-    if (!st) st = dconn_ttl_parse(o->default_ttl, &ctx->default_ttl_ns, err);
-    if (!st) st = dconn_ttl_parse(o->retry_backoff ? o->retry_backoff : "50ms", &ctx->retry_backoff_ns, err);
+    if (!st) st = dconn__ttl_parse_al(ctx->al, o->default_ttl, &ctx->default_ttl_ns, err);
+    if (!st) st = dconn__ttl_parse_al(ctx->al, o->retry_backoff ? o->retry_backoff : "50ms", &ctx->retry_backoff_ns, err);
     if (!st && ctx->retry_backoff_ns < 0) ctx->retry_backoff_ns = 50000000;
-    if (!st) st = dconn_ttl_parse(o->pool_timeout ? o->pool_timeout : "30s", &ctx->pool_wait_ns, err);
+    if (!st) st = dconn__ttl_parse_al(ctx->al, o->pool_timeout ? o->pool_timeout : "30s", &ctx->pool_wait_ns, err);
     if (!st && ctx->pool_wait_ns < 0) ctx->pool_wait_ns = INT64_MAX;   /* "forever" */
     if (st) {
         char msg[DCONN_ERROR_MESSAGE_SIZE];

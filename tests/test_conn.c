@@ -2510,6 +2510,29 @@ static void conn_context_allocator_fails_in_turn(void) {
     CHECK(done);
     CHECK(failures > 40);
     fprintf(stdout, "  conn_context_allocator_fails_in_turn: %ld allocations failed in turn through the context allocator\n", k - 1);
+    {
+        /* error paths too: a bad TTL's message masks the URL it quotes with the context's allocator */
+        dconn_error err;
+        dconn_ctx *ctx;
+        dconn_conn *c;
+        dconn_query_options q;
+        cal_live = 0;
+        ctx = dconn_open(&o, &err);
+        REQUIRE(ctx);
+        c = dconn_connect(ctx, "mem", NULL, NULL, &err);
+        REQUIRE(c);
+        memset(&q, 0, sizeof q);
+        q.ttl = "postgresql://me:pw@h/db";
+        talloc_fail_at(0);
+        CHECK(dconn_query(c, "SELECT 1", &q, &err) == NULL);
+        CHECK(!talloc_was_injected());
+        talloc_fail_at(-1);
+        CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+        CHECK_CONTAINS(err.message, "invalid duration \"postgresql://me:***@h/db\"");
+        dconn_release(c);
+        dconn_close(ctx);
+        CHECK_EQ_INT(cal_live, 0);
+    }
     unsetenv("CA_NOTE");
     tu_rmrf(CA_DIR);
 }

@@ -14,34 +14,11 @@ long syscall(long number, ...);   /* unistd.h declares it only outside strict C9
 
 /* --- helpers -------------------------------------------------------------- */
 
-/* Opens a context and connects `name` to `url` with extra settings (a TOML
-   snippet: connect_args). */
+/* tsq_open_env_with, and `dir` (if any) removed by tsq_close_env. */
 static int tf_open(tsq_env *e, const char *dir, const char *name, const char *url, const char *settings) {
-    dconn_options o = tu_options(TU_DIR "/none/secrets.toml");
-    dconn_connect_options co;
-    dconn_error err;
-    memset(e, 0, sizeof *e);
-    e->live0 = talloc_live_blocks();
-    e->ctx = dconn_open(&o, &err);
-    if (!e->ctx) { fprintf(stdout, "  dconn_open: %s\n", err.message); return 0; }
-    tu_log_reset();
-    memset(&co, 0, sizeof co);
-    co.url = url;
-    co.settings = settings;
-    e->c = dconn_connect(e->ctx, name, "sql", &co, &err);
-    if (!e->c) fprintf(stdout, "  dconn_connect(%s): %s\n", url, err.message);
+    int ok = tsq_open_env_with(e, name, url, settings, 0);
     if (dir) snprintf(e->dir, sizeof e->dir, "%s", dir);
-    return e->c != NULL;
-}
-
-/* A fresh directory of this process's own, and the URL of <dir>/test.db. */
-static void tf_fresh(char *dir, size_t dcap, char *url, size_t ucap, const char *tag) {
-    char probe[400];
-    tsq_tmp_dir(dir, dcap, tag);
-    tu_rmrf(dir);
-    snprintf(probe, sizeof probe, "%s/x", dir);
-    tu_mkdirs_for(probe);
-    snprintf(url, ucap, "sqlite:///%s/test.db", dir);
+    return ok;
 }
 
 /* The rows of t as "1,2,3" (uncached); "error" when the query fails. */
@@ -138,7 +115,7 @@ static void fault_db_deleted(void) {
     char dir[256], url[400], path[400], ids[512];
     dconn_value v;
     struct stat sb;
-    tf_fresh(dir, sizeof dir, url, sizeof url, "deleted");
+    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "deleted");
     snprintf(path, sizeof path, "%s/test.db", dir);
     if (!tf_open(&e, dir, "pets", url, NULL)) { tsq_close_env(&e); REQUIRE(0); }
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1),(2),(3)"), DCONN_OK);
@@ -260,7 +237,7 @@ static void tf_readonly_body(void) {
 
 static void fault_db_read_only(void) {
     char dir[256], url[400];
-    tf_fresh(dir, sizeof dir, url, sizeof url, "readonly");
+    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "readonly");
     snprintf(tf_ro_dir, sizeof tf_ro_dir, "%s", dir);
     tf_run_unprivileged(tf_readonly_body);
     chmod(dir, 0700);
@@ -281,7 +258,7 @@ static void fault_db_locked(void) {
     char dir[256], url[400], path[400], ids[512];
     tf_locker L;
     dconn_result *r;
-    tf_fresh(dir, sizeof dir, url, sizeof url, "locked");
+    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "locked");
     snprintf(path, sizeof path, "%s/test.db", dir);
     if (!tf_open(&e, dir, "pets", url, "[connect_args]\ntimeout = 0\n")) { tsq_close_env(&e); REQUIRE(0); }
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1),(2)"), DCONN_OK);
@@ -335,7 +312,7 @@ static void fault_disk_full(void) {
     char dir[256], url[400], ids[512];
     int i;
     dconn_status st = DCONN_OK;
-    tf_fresh(dir, sizeof dir, url, sizeof url, "full");
+    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "full");
     if (!tf_open(&e, dir, "pets", url, "[connect_args]\npragmas = { max_page_count = 8 }\n")) { tsq_close_env(&e); REQUIRE(0); }
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY, pad BLOB); INSERT INTO t VALUES (1, 'a'),(2, 'b')"), DCONN_OK);
     /* a committed session */
@@ -439,7 +416,7 @@ static void fault_db_corrupt(void) {
     dconn_result *r;
     FILE *f;
     const char *text = "this is not a database, just text that someone saved under the wrong name\n";
-    tf_fresh(dir, sizeof dir, url, sizeof url, "corrupt");
+    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "corrupt");
     snprintf(path, sizeof path, "%s/test.db", dir);
     tu_write(path, text);
     if (!tf_open(&e, dir, "pets", url, NULL)) { tsq_close_env(&e); REQUIRE(0); }
@@ -517,7 +494,7 @@ static void fault_secrets_replaced_bad_then_fixed(void) {
     dconn_error err;
     dconn_options o;
     char dir[256], url[400], sec[400], tmp[400], text[1200], ids[512];
-    tf_fresh(dir, sizeof dir, url, sizeof url, "secrets");
+    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "secrets");
     snprintf(sec, sizeof sec, "%s/secrets.toml", dir);
     snprintf(tmp, sizeof tmp, "%s/secrets.toml.new", dir);
     snprintf(text, sizeof text, "[connections.pets]\nurl = \"sqlite:///%s/a.db\"\n", dir);

@@ -20,20 +20,25 @@ typedef struct tsq_env {
     char dir[256];                /* a file database's directory, removed at the end */
 } tsq_env;
 
-static dconn_conn *tsq_connect(dconn_ctx *ctx, const char *name, const char *url) {
+/* Connects `name` to `url` with extra settings (a TOML snippet, NULL: none). */
+static dconn_conn *tsq_connect_with(dconn_ctx *ctx, const char *name, const char *url, const char *settings) {
     dconn_error err;
     dconn_connect_options co;
     dconn_conn *c;
     memset(&co, 0, sizeof co);
     co.url = url;
+    co.settings = settings;
     c = dconn_connect(ctx, name, "sql", &co, &err);
     if (!c) fprintf(stdout, "  tsq_connect(%s): %s\n", url, err.message);
     return c;
 }
 
+static dconn_conn *tsq_connect(dconn_ctx *ctx, const char *name, const char *url) { return tsq_connect_with(ctx, name, url, NULL); }
+
 /* Opens a context (keep_cache_on_write as given) and connects `name` to
-   `url` (NULL: a private in-memory database). 0 on failure. */
-static int tsq_open_env(tsq_env *e, const char *name, const char *url, int keep_cache_on_write) {
+   `url` (NULL: a private in-memory database) with `settings` (NULL: none).
+   0 on failure. */
+static int tsq_open_env_with(tsq_env *e, const char *name, const char *url, const char *settings, int keep_cache_on_write) {
     dconn_options o = tu_options(TU_DIR "/none/secrets.toml");
     dconn_error err;
     memset(e, 0, sizeof *e);
@@ -42,8 +47,12 @@ static int tsq_open_env(tsq_env *e, const char *name, const char *url, int keep_
     e->ctx = dconn_open(&o, &err);
     if (!e->ctx) { fprintf(stdout, "  dconn_open: %s\n", err.message); return 0; }
     tu_log_reset();
-    e->c = tsq_connect(e->ctx, name, url ? url : "sqlite://");
+    e->c = tsq_connect_with(e->ctx, name, url ? url : "sqlite://", settings);
     return e->c != NULL;
+}
+
+static int tsq_open_env(tsq_env *e, const char *name, const char *url, int keep_cache_on_write) {
+    return tsq_open_env_with(e, name, url, NULL, keep_cache_on_write);
 }
 
 static int tsq_env_mem(tsq_env *e) { return tsq_open_env(e, "mem", NULL, 0); }
@@ -54,15 +63,21 @@ static void tsq_tmp_dir(char *buf, size_t cap, const char *tag) {
     snprintf(buf, cap, TU_DIR "/sqlite-%s-%ld", tag, (long)getpid());
 }
 
+/* A fresh, empty directory of this process's own, and the URL of
+   <dir>/test.db in it. */
+static void tsq_fresh_dir(char *dir, size_t dcap, char *url, size_t ucap, const char *tag) {
+    tsq_tmp_dir(dir, dcap, tag);
+    tu_rmrf(dir);
+    snprintf(url, ucap, "%s/test.db", dir);
+    tu_mkdirs_for(url);
+    snprintf(url, ucap, "sqlite:///%s/test.db", dir);
+}
+
 /* Like tsq_open_env on a fresh file database <dir>/test.db. */
 static int tsq_open_file_env(tsq_env *e, const char *name, const char *tag) {
     char dir[256], url[400];
     int ok;
-    tsq_tmp_dir(dir, sizeof dir, tag);
-    tu_rmrf(dir);
-    snprintf(url, sizeof url, "%s/test.db", dir);
-    tu_mkdirs_for(url);
-    snprintf(url, sizeof url, "sqlite:///%s/test.db", dir);
+    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, tag);
     ok = tsq_open_env(e, name, url, 0);
     snprintf(e->dir, sizeof e->dir, "%s", dir);
     return ok;

@@ -574,7 +574,9 @@ typedef struct dconn_driver {
     dconn_status (*ping)(void *user_data, void *handle, dconn_error *err);
     dconn_status (*read)(void *user_data, void *handle, const char *what, dconn_builder *out, dconn_error *err);
     /* 1 when the error may go away on retry with a fresh handle (lost
-       connection, busy, I/O); NULL = never. */
+       connection, busy, I/O) and running the statement again is safe:
+       not for a write whose outcome is unknown (a connection lost while
+       it ran), which would then be applied twice. NULL = never. */
     int (*is_transient)(void *user_data, const dconn_error *err);
 } dconn_driver;
 
@@ -614,8 +616,10 @@ DCONN_API dconn_result *dconn_query(dconn_conn *conn, const char *sql, const dco
    for a NULL `conn` or `what`, parameters, or a driver without `read`. */
 DCONN_API dconn_result *dconn_read(dconn_conn *conn, const char *what, const dconn_query_options *options, dconn_error *err);
 
-/* Runs one write statement. `info` may be NULL (else it is zeroed, then
-   filled). Drops the connection's cached results unless
+/* Runs one write statement, retried as queries are when the driver
+   says the error is transient (a write whose outcome is unknown is not).
+   `info` may be NULL (else it is zeroed, then filled). Drops the
+   connection's cached results unless
    keep_cache_on_write is set. A NULL `conn` or `sql`, or n_params > 0
    with NULL params, is DCONN_EMISUSE. */
 DCONN_API dconn_status dconn_exec(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n_params,

@@ -7,6 +7,9 @@
 #include "../examples/drivers/dconn_postgres.h"
 #include "dtest.h"
 #include "test_util.h"
+#include <pthread.h>
+#include <sys/socket.h>
+#include <time.h>
 
 static dconn_ctx *pg_open(const char *secrets) {
     dconn_ctx *ctx = tu_open(secrets);
@@ -248,6 +251,204 @@ static void pg_killed_backend_is_healed_by_retry(void) {
     dconn_close(ctx);
 }
 
+/* --- connections cut by the test, through a driver that remembers its
+   last handle. The server runs on its own, so the waits below are real
+   time (10 ms steps, at most 10 s). */
+static pthread_mutex_t pg_cut_lock = PTHREAD_MUTEX_INITIALIZER;
+static PGconn *pg_cut_handle;
+
+static void pg_cut_remember(void *handle) {
+    pthread_mutex_lock(&pg_cut_lock);
+    pg_cut_handle = (PGconn *)handle;
+    pthread_mutex_unlock(&pg_cut_lock);
+}
+
+/* Cuts the last handle's connection on our side, as a network failure would. */
+static void pg_cut_now(void) {
+    pthread_mutex_lock(&pg_cut_lock);
+    if (pg_cut_handle) shutdown(PQsocket(pg_cut_handle), SHUT_RDWR);
+    pthread_mutex_unlock(&pg_cut_lock);
+}
+
+static dconn_status pg_cut_query(void *ud, void *h, const char *sql, const dconn_value *p, size_t n, dconn_builder *out, dconn_error *err) {
+    pg_cut_remember(h);
+    return dconn_pg__query(ud, h, sql, p, n, out, err);
+}
+
+static dconn_status pg_cut_exec(void *ud, void *h, const char *sql, const dconn_value *p, size_t n, dconn_exec_info *info, dconn_error *err) {
+    pg_cut_remember(h);
+    return dconn_pg__exec(ud, h, sql, p, n, info, err);
+}
+
+/* A context with the PostgreSQL driver under the name "pgcut", and a connection of it. */
+static dconn_conn *pg_cut_connect(dconn_ctx **ctx_out) {
+    dconn_ctx *ctx = pg_open("");
+    dconn_driver d;
+    dconn_error err;
+    dconn_conn *c;
+    *ctx_out = ctx;
+    if (!ctx) return NULL;
+    dconn_pg__driver(&d);
+    d.name = "pgcut";
+    d.schemes = "pgcut";
+    d.query = pg_cut_query;
+    d.exec = pg_cut_exec;
+    if (dconn_register_driver(ctx, &d, &err)) { fprintf(stdout, "  register: %s\n", err.message); return NULL; }
+    c = dconn_connect(ctx, "cut", "pgcut", NULL, &err);
+    if (!c) fprintf(stdout, "  connect: %s\n", err.message);
+    return c;
+}
+
+/* A plain libpq connection (from the environment) that watches the server. */
+static long pg_admin_count(PGconn *admin, const char *sql) {
+    PGresult *r = PQexec(admin, sql);
+    long n = -1;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) n = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return n;
+}
+
+static int pg_admin_wait(PGconn *admin, const char *sql, long want) {
+    int i;
+    for (i = 0; i < 1000; i++) {
+        struct timespec ts = {0, 10000000};
+        if (pg_admin_count(admin, sql) == want) return 1;
+        nanosleep(&ts, NULL);
+    }
+    fprintf(stdout, "  waited 10 s for %ld from: %s\n", want, sql);
+    return 0;
+}
+
+#define PG_RUNNING(marker) "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND strpos(query, '" marker "') > 0 AND pid <> pg_backend_pid()"
+
+/* Cuts the connection once the statement holding `marker` runs on the server. */
+static void *pg_cutter(void *marker) {
+    char sql[300];
+    PGconn *admin = PQconnectdb("");
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND strpos(query, '%s') > 0 AND pid <> pg_backend_pid()",
+             (const char *)marker);
+    if (PQstatus(admin) == CONNECTION_OK && pg_admin_wait(admin, sql, 1)) pg_cut_now();
+    PQfinish(admin);
+    return NULL;
+}
+
+/* The connection is lost while an INSERT runs, with no word from the
+   server: PostgreSQL goes on and commits it. A retry would insert the row
+   twice, so the write fails with 08007 and is not retried; the dead handle
+   is then found before the next statement is sent, and replaced. */
+static void pg_write_lost_while_running_is_not_retried(void) {
+    dconn_ctx *ctx;
+    dconn_conn *c = pg_cut_connect(&ctx);
+    PGconn *admin = PQconnectdb("");
+    dconn_error err;
+    char state[6];
+    pthread_t cutter;
+    dconn_status st;
+    REQUIRE(c && PQstatus(admin) == CONNECTION_OK);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS lost; CREATE TABLE lost (n int)", &err), DCONN_OK);
+    tu_log_reset();
+    REQUIRE(pthread_create(&cutter, NULL, pg_cutter, (void *)"lost_write_marker") == 0);
+    st = dconn_exec(c, "INSERT INTO lost SELECT 1 FROM pg_sleep(0.5) /* lost_write_marker */", NULL, 0, NULL, &err);
+    pthread_join(cutter, NULL);
+    CHECK_EQ_INT(st, DCONN_EQUERY);
+    dconn_postgres_sqlstate(&err, state);
+    CHECK_STR(state, "08007");
+    CHECK_CONTAINS(err.message, "connection \"cut\"");
+    CHECK_CONTAINS(err.message, "[08007] the connection was lost while the statement ran, so PostgreSQL may or may not have applied it; it was not retried");
+    CHECK_CONTAINS(err.message, "SQL: INSERT INTO lost");
+    CHECK_EQ_INT(tu_sleeps, 0);
+    CHECK(strstr(tu_logbuf, "retrying") == NULL);
+    /* the server finished the INSERT on its own: the row is there once */
+    CHECK(pg_admin_wait(admin, PG_RUNNING("lost_write_marker"), 0));
+    CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM lost"), 1);
+    /* the next write finds the handle dead before sending, and retries */
+    tu_log_reset();
+    st = dconn_exec(c, "INSERT INTO lost VALUES (2)", NULL, 0, NULL, &err);
+    if (st) fprintf(stdout, "  %s\n", err.message);
+    CHECK_EQ_INT(st, DCONN_OK);
+    CHECK_EQ_INT(tu_sleeps, 1);
+    CHECK_CONTAINS(tu_logbuf, "the statement was not sent");
+    CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM lost"), 2);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE lost", NULL, 0, NULL, &err), DCONN_OK);
+    PQfinish(admin);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+/* A SELECT lost the same way is a read: it runs again on a new connection. */
+static void pg_read_lost_while_running_is_retried(void) {
+    dconn_ctx *ctx;
+    dconn_conn *c = pg_cut_connect(&ctx);
+    dconn_error err;
+    dconn_query_options q;
+    dconn_result *r;
+    pthread_t cutter;
+    int64_t v = 0;
+    REQUIRE(c);
+    memset(&q, 0, sizeof q);
+    q.ttl = "0";
+    tu_log_reset();
+    REQUIRE(pthread_create(&cutter, NULL, pg_cutter, (void *)"lost_read_marker") == 0);
+    r = dconn_query(c, " -- a comment first\n(SELECT 7 FROM pg_sleep(0.3)) /* lost_read_marker */", &q, &err);
+    pthread_join(cutter, NULL);
+    if (!r) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(r);
+    CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_OK);
+    CHECK_EQ_INT(v, 7);
+    CHECK_EQ_INT(tu_sleeps, 1);
+    CHECK_CONTAINS(tu_logbuf, "[08006]");
+    CHECK_CONTAINS(tu_logbuf, "retrying (attempt 2 of 3)");
+    dconn_result_release(r);
+    /* a statement that may write (WITH can hold an INSERT) is not read again */
+    CHECK(!dconn_pg__is_read("WITH x AS (INSERT INTO t VALUES (1) RETURNING *) SELECT * FROM x"));
+    CHECK(!dconn_pg__is_read("INSERT INTO t VALUES (1) RETURNING id"));
+    CHECK(!dconn_pg__is_read("EXPLAIN ANALYZE DELETE FROM t"));
+    CHECK(!dconn_pg__is_read("selector()"));
+    CHECK(!dconn_pg__is_read("/* unclosed SELECT"));
+    CHECK(dconn_pg__is_read("select 1"));
+    CHECK(dconn_pg__is_read("/* x */ VALUES (1)"));
+    CHECK(dconn_pg__is_read("SHOW server_version"));
+    CHECK(dconn_pg__is_read("TABLE t"));
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+/* A connection closed while idle (a restart, a firewall's idle timeout):
+   a write is known not to have been sent, so it is retried, and applied once. */
+static void pg_write_on_a_closed_idle_connection_is_retried(void) {
+    dconn_ctx *ctx;
+    dconn_conn *c = pg_cut_connect(&ctx);
+    PGconn *admin = PQconnectdb("");
+    dconn_error err;
+    dconn_status st;
+    REQUIRE(c && PQstatus(admin) == CONNECTION_OK);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS idle_cut; CREATE TABLE idle_cut (n int)", &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO idle_cut VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+    pg_cut_now();
+    tu_log_reset();
+    st = dconn_exec(c, "INSERT INTO idle_cut VALUES (2)", NULL, 0, NULL, &err);
+    if (st) fprintf(stdout, "  %s\n", err.message);
+    CHECK_EQ_INT(st, DCONN_OK);
+    CHECK_EQ_INT(tu_sleeps, 1);
+    CHECK_CONTAINS(tu_logbuf, "[08006] the server had closed the connection");
+    CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM idle_cut WHERE n = 2"), 1);
+    /* and a session's COMMIT lost the same way is refused before it is sent */
+    {
+        dconn_session *s = dconn_begin(c, &err);
+        REQUIRE(s);
+        CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO idle_cut VALUES (3)", NULL, 0, NULL, &err), DCONN_OK);
+        pg_cut_now();   /* the session's handle is the last one used */
+        CHECK_EQ_INT(dconn_commit(s, &err), DCONN_EQUERY);
+        CHECK_CONTAINS(err.message, "the statement was not sent");
+        dconn_session_end(s);
+    }
+    CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM idle_cut WHERE n = 3"), 0);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE idle_cut", NULL, 0, NULL, &err), DCONN_OK);
+    PQfinish(admin);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static void pg_bad_server_is_a_clear_error(void) {
     dconn_ctx *ctx = pg_open("");
     dconn_connect_options co;
@@ -268,6 +469,9 @@ static const dtest_case pg_tests[] = {
     {"pg_writes_sessions_and_cache", pg_writes_sessions_and_cache},
     {"pg_errors_fail_at_once", pg_errors_fail_at_once},
     {"pg_killed_backend_is_healed_by_retry", pg_killed_backend_is_healed_by_retry},
+    {"pg_write_lost_while_running_is_not_retried", pg_write_lost_while_running_is_not_retried},
+    {"pg_read_lost_while_running_is_retried", pg_read_lost_while_running_is_retried},
+    {"pg_write_on_a_closed_idle_connection_is_retried", pg_write_on_a_closed_idle_connection_is_retried},
     {"pg_bad_server_is_a_clear_error", pg_bad_server_is_a_clear_error},
 };
 

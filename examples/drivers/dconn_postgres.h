@@ -25,9 +25,15 @@
    json, ...) as TEXT in PostgreSQL's text form.
    Errors carry the SQLSTATE in the message ("[42P01] relation ... does not
    exist") and packed in err->native_code (dconn_postgres_sqlstate decodes
-   it). A lost connection, SQLSTATE class 08, 57P01-57P03 (the server
-   ended the session), 40001 and 40P01 are transient: dconn retries them
-   on a fresh connection. */
+   it). Transient, so dconn retries them on a fresh connection: a
+   connection found closed before the statement was sent, SQLSTATE
+   57P01-57P03 (the server ended the session and rolled the statement
+   back), 40001 and 40P01 (rolled back too), and the rest of class 08.
+   A connection lost while a statement ran, with no word from the server,
+   leaves its outcome unknown: a SELECT, VALUES, SHOW or TABLE statement
+   is retried, anything else fails with SQLSTATE 08007 ("may or may not
+   have been applied") and is not retried, so a write is never applied
+   twice. */
 #ifndef DCONN_POSTGRES_H_INCLUDED
 #define DCONN_POSTGRES_H_INCLUDED
 #include "../../dconn.h"
@@ -49,6 +55,7 @@ void dconn_postgres_sqlstate(const dconn_error *err, char out[6]);
 #ifndef DCONN_POSTGRES_IMPLEMENTATION_INCLUDED
 #define DCONN_POSTGRES_IMPLEMENTATION_INCLUDED
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,8 +79,70 @@ void dconn_postgres_sqlstate(const dconn_error *err, char out[6]) {
     out[5] = '\0';
 }
 
-/* Fills err from a failed result or a broken connection. */
-static dconn_status dconn_pg__error(PGconn *c, PGresult *res, const char *sql, dconn_error *err) {
+/* What a connection lost without a word from the server means for the
+   statement that was running: a read can run again, anything else may
+   or may not have been applied. */
+enum { DCONN_PG__READ, DCONN_PG__WRITE };
+
+static int dconn_pg__is_word_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Is the SQL a plain read: SELECT, VALUES, SHOW or TABLE first (after
+   blanks, comments and parentheses)? WITH is not: it may hold an INSERT. */
+static int dconn_pg__is_read(const char *sql) {
+    static const char *const reads[] = {"select", "values", "show", "table"};
+    const char *p = sql;
+    size_t i, n;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '(') p++;
+        if (p[0] == '-' && p[1] == '-') { while (*p && *p != '\n') p++; continue; }
+        if (p[0] == '/' && p[1] == '*') {
+            const char *e = strstr(p + 2, "*/");
+            if (!e) return 0;
+            p = e + 2;
+            continue;
+        }
+        break;
+    }
+    for (n = 0; dconn_pg__is_word_char(p[n]); n++) {}
+    for (i = 0; i < sizeof reads / sizeof reads[0]; i++) {
+        size_t k;
+        if (strlen(reads[i]) != n) continue;
+        for (k = 0; k < n && (p[k] | 0x20) == reads[i][k]; k++) {}
+        if (k == n) return 1;
+    }
+    return 0;
+}
+
+/* Before a statement is sent: a connection the server closed while idle
+   (a restart, an idle timeout, pg_terminate_backend) is readable now.
+   Reading it here tells a statement that was never sent, safe to retry,
+   from one lost while it ran. */
+static int dconn_pg__closed_before_send(PGconn *c) {
+    int i;
+    for (i = 0; i < 4 && PQstatus(c) == CONNECTION_OK; i++) {
+        struct pollfd p;
+        p.fd = PQsocket(c);
+        p.events = POLLIN;
+        p.revents = 0;
+        if (p.fd < 0 || poll(&p, 1, 0) <= 0) break;
+        if (!PQconsumeInput(c)) break;   /* end of stream: the connection is now marked bad */
+    }
+    return PQstatus(c) != CONNECTION_OK;
+}
+
+static dconn_status dconn_pg__not_sent(dconn_error *err) {
+    if (!err) return DCONN_EQUERY;
+    dconn_error_set(err, DCONN_EQUERY, "[08006] the server had closed the connection (a restart, an idle timeout or "
+                                       "pg_terminate_backend): the statement was not sent");
+    err->native_code = dconn_pg__pack("08006");
+    return DCONN_EQUERY;
+}
+
+/* Fills err from a failed result or a broken connection; `kind` says what
+   a connection lost with no word from the server means. */
+static dconn_status dconn_pg__error(PGconn *c, PGresult *res, const char *sql, int kind, dconn_error *err) {
     const char *msg = res ? PQresultErrorMessage(res) : NULL;
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     const char *pos = res ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION) : NULL;
@@ -84,6 +153,12 @@ static dconn_status dconn_pg__error(PGconn *c, PGresult *res, const char *sql, d
     n = strlen(text);
     while (n && (text[n - 1] == '\n' || text[n - 1] == ' ')) text[--n] = '\0';   /* libpq ends messages with a newline */
     if (!err) return DCONN_EQUERY;
+    if (!state && PQstatus(c) == CONNECTION_BAD && kind == DCONN_PG__WRITE) {
+        dconn_error_set(err, DCONN_EQUERY, "[08007] the connection was lost while the statement ran, so PostgreSQL may or may not "
+                                           "have applied it; it was not retried (check, or make the write idempotent): %s", text);
+        err->native_code = dconn_pg__pack("08007");
+        return DCONN_EQUERY;
+    }
     dconn_error_set(err, DCONN_EQUERY, "[%s] %s", state ? state : (PQstatus(c) == CONNECTION_BAD ? "08006" : "?????"), text);
     err->native_code = dconn_pg__pack(state ? state : (PQstatus(c) == CONNECTION_BAD ? "08006" : NULL));
     if (pos && sql) {
@@ -100,7 +175,7 @@ static int dconn_pg__is_transient(void *ud, const dconn_error *err) {
     char st[6];
     (void)ud;
     dconn_postgres_sqlstate(err, st);
-    return (st[0] == '0' && st[1] == '8') || !strcmp(st, "57P01") || !strcmp(st, "57P02") || !strcmp(st, "57P03") ||
+    return (st[0] == '0' && st[1] == '8' && strcmp(st, "08007") != 0) || !strcmp(st, "57P01") || !strcmp(st, "57P02") || !strcmp(st, "57P03") ||
            !strcmp(st, "40001") || !strcmp(st, "40P01");
 }
 
@@ -195,10 +270,6 @@ static void dconn_pg__bind_free(dconn_pg__bind *b) {
     memset(b, 0, sizeof *b);
 }
 
-static int dconn_pg__is_name_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
 static dconn_status dconn_pg__prepare(const char *sql, const dconn_value *params, size_t np, dconn_pg__bind *b, dconn_error *err) {
     size_t len = strlen(sql), o = 0, i, slots = 0, pos = 0;
     const char *p = sql;
@@ -223,7 +294,7 @@ static dconn_status dconn_pg__prepare(const char *sql, const dconn_value *params
         } else if (c == ':' && p[1] == ':') {                /* a cast */
             out[o++] = *p++;
             out[o++] = *p++;
-        } else if (c == '?' || ((c == ':' || c == '@') && dconn_pg__is_name_char(p[1]) && !(p[1] >= '0' && p[1] <= '9'))) {
+        } else if (c == '?' || ((c == ':' || c == '@') && dconn_pg__is_word_char(p[1]) && !(p[1] >= '0' && p[1] <= '9'))) {
             const dconn_value *v = NULL;
             if (c == '?') {
                 /* the next positional value */
@@ -235,7 +306,7 @@ static dconn_status dconn_pg__prepare(const char *sql, const dconn_value *params
             } else {
                 const char *name = p + 1, *e = name;
                 size_t k;
-                while (dconn_pg__is_name_char(*e)) e++;
+                while (dconn_pg__is_word_char(*e)) e++;
                 for (k = 0; k < np && !v; k++) {
                     const char *pn = params[k].name;
                     if (!pn) continue;
@@ -347,15 +418,16 @@ static dconn_status dconn_pg__fill(PGresult *res, dconn_builder *out, dconn_erro
     return DCONN_OK;
 }
 
-static PGresult *dconn_pg__run(PGconn *c, const char *sql, const dconn_value *params, size_t np, dconn_status *st, dconn_error *err) {
+static PGresult *dconn_pg__run(PGconn *c, const char *sql, const dconn_value *params, size_t np, int kind, dconn_status *st, dconn_error *err) {
     dconn_pg__bind b;
     PGresult *res;
     *st = dconn_pg__prepare(sql, params, np, &b, err);
     if (*st) return NULL;
+    if (dconn_pg__closed_before_send(c)) { dconn_pg__bind_free(&b); *st = dconn_pg__not_sent(err); return NULL; }
     res = PQexecParams(c, b.sql, b.n, b.types, b.values, b.lengths, b.formats, 0);
     dconn_pg__bind_free(&b);
     if (!res || (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK)) {
-        *st = dconn_pg__error(c, res, sql, err);
+        *st = dconn_pg__error(c, res, sql, kind, err);
         PQclear(res);
         return NULL;
     }
@@ -364,7 +436,7 @@ static PGresult *dconn_pg__run(PGconn *c, const char *sql, const dconn_value *pa
 
 static dconn_status dconn_pg__query(void *ud, void *handle, const char *sql, const dconn_value *params, size_t np, dconn_builder *out, dconn_error *err) {
     dconn_status st;
-    PGresult *res = dconn_pg__run((PGconn *)handle, sql, params, np, &st, err);
+    PGresult *res = dconn_pg__run((PGconn *)handle, sql, params, np, dconn_pg__is_read(sql) ? DCONN_PG__READ : DCONN_PG__WRITE, &st, err);
     (void)ud;
     if (!res) return st;
     st = dconn_pg__fill(res, out, err);
@@ -374,7 +446,7 @@ static dconn_status dconn_pg__query(void *ud, void *handle, const char *sql, con
 
 static dconn_status dconn_pg__exec(void *ud, void *handle, const char *sql, const dconn_value *params, size_t np, dconn_exec_info *info, dconn_error *err) {
     dconn_status st;
-    PGresult *res = dconn_pg__run((PGconn *)handle, sql, params, np, &st, err);
+    PGresult *res = dconn_pg__run((PGconn *)handle, sql, params, np, DCONN_PG__WRITE, &st, err);
     (void)ud;
     if (!res) return st;
     if (info) {
@@ -385,40 +457,46 @@ static dconn_status dconn_pg__exec(void *ud, void *handle, const char *sql, cons
     return DCONN_OK;
 }
 
-static dconn_status dconn_pg__simple(PGconn *c, const char *sql, dconn_error *err) {
-    PGresult *res = PQexec(c, sql);
+static dconn_status dconn_pg__simple(PGconn *c, const char *sql, int kind, dconn_error *err) {
+    PGresult *res;
     dconn_status st = DCONN_OK;
-    if (!res || (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)) st = dconn_pg__error(c, res, sql, err);
+    if (dconn_pg__closed_before_send(c)) return dconn_pg__not_sent(err);
+    res = PQexec(c, sql);
+    if (!res || (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)) st = dconn_pg__error(c, res, sql, kind, err);
     PQclear(res);
     return st;
 }
-static dconn_status dconn_pg__script(void *ud, void *h, const char *sql, dconn_error *err) { (void)ud; return dconn_pg__simple((PGconn *)h, sql, err); }
-static dconn_status dconn_pg__begin(void *ud, void *h, dconn_error *err) { (void)ud; return dconn_pg__simple((PGconn *)h, "BEGIN", err); }
-static dconn_status dconn_pg__commit(void *ud, void *h, dconn_error *err) { (void)ud; return dconn_pg__simple((PGconn *)h, "COMMIT", err); }
+static dconn_status dconn_pg__script(void *ud, void *h, const char *sql, dconn_error *err) { (void)ud; return dconn_pg__simple((PGconn *)h, sql, DCONN_PG__WRITE, err); }
+static dconn_status dconn_pg__begin(void *ud, void *h, dconn_error *err) { (void)ud; return dconn_pg__simple((PGconn *)h, "BEGIN", DCONN_PG__WRITE, err); }
+static dconn_status dconn_pg__commit(void *ud, void *h, dconn_error *err) { (void)ud; return dconn_pg__simple((PGconn *)h, "COMMIT", DCONN_PG__WRITE, err); }
 static dconn_status dconn_pg__rollback(void *ud, void *h, dconn_error *err) {
     (void)ud;
     if (PQtransactionStatus((PGconn *)h) == PQTRANS_IDLE) return DCONN_OK;
-    return dconn_pg__simple((PGconn *)h, "ROLLBACK", err);
+    return dconn_pg__simple((PGconn *)h, "ROLLBACK", DCONN_PG__WRITE, err);
 }
-static dconn_status dconn_pg__ping(void *ud, void *h, dconn_error *err) { (void)ud; return dconn_pg__simple((PGconn *)h, "SELECT 1", err); }
+static dconn_status dconn_pg__ping(void *ud, void *h, dconn_error *err) { (void)ud; return dconn_pg__simple((PGconn *)h, "SELECT 1", DCONN_PG__READ, err); }
+
+static void dconn_pg__driver(dconn_driver *d) {
+    memset(d, 0, sizeof *d);
+    d->version = DCONN_DRIVER_VERSION;
+    d->name = "postgresql";
+    d->schemes = "postgresql,postgres,pg";
+    d->sql = 1;
+    d->connect = dconn_pg__connect;
+    d->disconnect = dconn_pg__disconnect;
+    d->query = dconn_pg__query;
+    d->exec = dconn_pg__exec;
+    d->exec_script = dconn_pg__script;
+    d->begin = dconn_pg__begin;
+    d->commit = dconn_pg__commit;
+    d->rollback = dconn_pg__rollback;
+    d->ping = dconn_pg__ping;
+    d->is_transient = dconn_pg__is_transient;
+}
 
 dconn_status dconn_postgres_register(dconn_ctx *ctx, dconn_error *err) {
     dconn_driver d;
-    memset(&d, 0, sizeof d);
-    d.version = DCONN_DRIVER_VERSION;
-    d.name = "postgresql";
-    d.schemes = "postgresql,postgres,pg";
-    d.sql = 1;
-    d.connect = dconn_pg__connect;
-    d.disconnect = dconn_pg__disconnect;
-    d.query = dconn_pg__query;
-    d.exec = dconn_pg__exec;
-    d.exec_script = dconn_pg__script;
-    d.begin = dconn_pg__begin;
-    d.commit = dconn_pg__commit;
-    d.rollback = dconn_pg__rollback;
-    d.ping = dconn_pg__ping;
-    d.is_transient = dconn_pg__is_transient;
+    dconn_pg__driver(&d);
     return dconn_register_driver(ctx, &d, err);
 }
 

@@ -3005,6 +3005,7 @@ struct dconn_ctx {
     dconn_allocator alloc;
     const dconn_allocator *al;    /* &alloc when the user gave one, else NULL */
     dconn__mutex lock;            /* secrets, registry, drivers */
+    dconn__cond opened;           /* a connection's first handle was opened, or failed */
     dconn_log_fn log;
     void *log_user_data;
     dconn_clock_fn clock;
@@ -3526,6 +3527,7 @@ struct dconn_conn {
     dconn_ctx *ctx;
     dconn_conn *next;
     long refs;                    /* under ctx->lock */
+    int opening;                  /* its first handle is being opened (under ctx->lock) */
     char *name;
     char *type_req, *opt_url, *opt_ttl, *opt_query_ttl;
     char **aliases;               /* other names it was handed out under (same settings) */
@@ -4110,48 +4112,50 @@ static void dconn__conn_adopt(dconn_conn *c, dconn__res *r) {
     dconn__handles_close(c, old);
 }
 
-/* After a reload: every connection whose merged settings changed is
-   reset onto the new ones, and its cached results dropped. */
-static void dconn__conns_secrets_changed(dconn_ctx *ctx) {
-    dconn_conn *c;
-    for (c = ctx->conns; c; c = c->next) {
-        dconn__res r;
-        dconn_error e;
-        if (dconn__resolve(ctx, c->name, c->type_req, c->code_doc, c->opt_url, c->opt_ttl, c->opt_query_ttl, c->opaque, &r, &e)) {
-            dconn__log(ctx, DCONN_LOG_WARN, "after the secrets changed, connection \"%s\" keeps its old settings: %s", c->name, e.message);
-            continue;
-        }
-        if (strcmp(r.identity, c->identity) != 0 && c->naliases) {
-            /* shared by several names: it moves only while they all agree */
-            size_t i;
-            int agree = 1;
-            for (i = 0; i < c->naliases; i++) {
-                dconn__res ra;
-                if (dconn__resolve(ctx, c->aliases[i], c->type_req, c->code_doc, c->opt_url, c->opt_ttl, c->opt_query_ttl, c->opaque, &ra, &e)) {
-                    agree = 0;
-                    break;
-                }
-                agree = strcmp(ra.identity, r.identity) == 0;
-                dconn__free(ctx->al, ra.identity);
-                dconn__settings_free(ctx->al, ra.settings);
-                if (!agree) break;
+/* After a reload: a connection whose merged settings changed is reset
+   onto the new ones, and its cached results dropped (ctx->lock held). */
+static void dconn__conn_secrets_changed(dconn_ctx *ctx, dconn_conn *c) {
+    dconn__res r;
+    dconn_error e;
+    if (dconn__resolve(ctx, c->name, c->type_req, c->code_doc, c->opt_url, c->opt_ttl, c->opt_query_ttl, c->opaque, &r, &e)) {
+        dconn__log(ctx, DCONN_LOG_WARN, "after the secrets changed, connection \"%s\" keeps its old settings: %s", c->name, e.message);
+        return;
+    }
+    if (strcmp(r.identity, c->identity) != 0 && c->naliases) {
+        /* shared by several names: it moves only while they all agree */
+        size_t i;
+        int agree = 1;
+        for (i = 0; i < c->naliases; i++) {
+            dconn__res ra;
+            if (dconn__resolve(ctx, c->aliases[i], c->type_req, c->code_doc, c->opt_url, c->opt_ttl, c->opt_query_ttl, c->opaque, &ra, &e)) {
+                agree = 0;
+                break;
             }
-            if (!agree) {
-                dconn__log(ctx, DCONN_LOG_WARN, "connection \"%s\" is shared with \"%s\", whose settings now differ: it keeps its old "
-                           "settings (connect again by name for the new ones)", c->name, c->aliases[i]);
-                dconn__free(ctx->al, r.identity);
-                dconn__settings_free(ctx->al, r.settings);
-                continue;
-            }
+            agree = strcmp(ra.identity, r.identity) == 0;
+            dconn__free(ctx->al, ra.identity);
+            dconn__settings_free(ctx->al, ra.settings);
+            if (!agree) break;
         }
-        if (strcmp(r.identity, c->identity) == 0) {
+        if (!agree) {
+            dconn__log(ctx, DCONN_LOG_WARN, "connection \"%s\" is shared with \"%s\", whose settings now differ: it keeps its old "
+                       "settings (connect again by name for the new ones)", c->name, c->aliases[i]);
             dconn__free(ctx->al, r.identity);
             dconn__settings_free(ctx->al, r.settings);
-            continue;
+            return;
         }
-        dconn__log(ctx, DCONN_LOG_INFO, "connection \"%s\": settings changed in the secrets; reconnecting", c->name);
-        dconn__conn_adopt(c, &r);
     }
+    if (strcmp(r.identity, c->identity) == 0) {
+        dconn__free(ctx->al, r.identity);
+        dconn__settings_free(ctx->al, r.settings);
+        return;
+    }
+    dconn__log(ctx, DCONN_LOG_INFO, "connection \"%s\": settings changed in the secrets; reconnecting", c->name);
+    dconn__conn_adopt(c, &r);
+}
+
+static void dconn__conns_secrets_changed(dconn_ctx *ctx) {
+    dconn_conn *c;
+    for (c = ctx->conns; c; c = c->next) dconn__conn_secrets_changed(ctx, c);
 }
 
 /* Records another name the connection is handed out under (ctx->lock held). */
@@ -4165,6 +4169,33 @@ static int dconn__conn_add_alias(dconn_conn *c, const char *name) {
     if (!copy) return 0;
     c->aliases[c->naliases++] = copy;
     return 1;
+}
+
+/* The connection with these settings, if there is one, handed out under
+   one more name and reference (ctx->lock held). NULL with *nomem set when
+   recording the name ran out of memory, or with *waited set after waiting
+   for one whose first handle was being opened: the secrets may have
+   changed meanwhile, so the caller resolves again. */
+static dconn_conn *dconn__conn_share(dconn_ctx *ctx, const char *identity, void *opaque, const char *name, int *nomem, int *waited) {
+    dconn_conn *c;
+#ifdef DCONN_NO_THREADS
+    (void)waited;   /* one thread: nobody else can be opening */
+#endif
+    for (c = ctx->conns; c; c = c->next) {
+        if (strcmp(c->identity, identity) == 0 && c->opaque == opaque) {
+#ifndef DCONN_NO_THREADS
+            if (c->opening) {
+                dconn__cond_wait(&ctx->opened, &ctx->lock);
+                *waited = 1;
+                return NULL;
+            }
+#endif
+            if (!dconn__conn_add_alias(c, name)) { *nomem = 1; return NULL; }
+            c->refs++;
+            return c;
+        }
+    }
+    return NULL;
 }
 
 static void dconn__conn_free(dconn_conn *c) {
@@ -4194,6 +4225,7 @@ DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char
     dconn__res r;
     dconn_status st;
     dconn__handle *h;
+    int nomem = 0, waited;
     char envname[256];
     dconn__err_clear(err);
     if (!ctx) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: ctx is NULL (open one with dconn_open)"); return NULL; }
@@ -4217,21 +4249,23 @@ DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char
         if (!code_doc) { dconn__err_hide_secret_line(err); return NULL; }
     }
     dconn__lock(&ctx->lock);
-    st = dconn__secrets_refresh(ctx, 0, err);
-    if (!st) st = dconn__resolve(ctx, name, type, code_doc, options ? options->url : NULL, options ? options->ttl : NULL,
-                                 options ? options->query_ttl : NULL, options ? options->opaque : NULL, &r, err);
-    if (st) { dconn__unlock(&ctx->lock); dconn_toml_free(code_doc); return NULL; }
-    for (c = ctx->conns; c; c = c->next) {
-        if (strcmp(c->identity, r.identity) == 0 && c->opaque == (options ? options->opaque : NULL)) {
-            int ok = dconn__conn_add_alias(c, name);
-            if (ok) c->refs++;
-            dconn__unlock(&ctx->lock);
+    do {
+        waited = 0;
+        st = dconn__secrets_refresh(ctx, 0, err);
+        if (!st) st = dconn__resolve(ctx, name, type, code_doc, options ? options->url : NULL, options ? options->ttl : NULL,
+                                     options ? options->query_ttl : NULL, options ? options->opaque : NULL, &r, err);
+        if (st) { dconn__unlock(&ctx->lock); dconn_toml_free(code_doc); return NULL; }
+        c = dconn__conn_share(ctx, r.identity, options ? options->opaque : NULL, name, &nomem, &waited);
+        if (c || nomem || waited) {
             dconn__free(ctx->al, r.identity);
             dconn__settings_free(ctx->al, r.settings);
-            dconn_toml_free(code_doc);
-            if (!ok) { dconn__err_nomem(err, "connecting"); return NULL; }
-            return c;
         }
+    } while (waited);
+    if (c || nomem) {
+        dconn__unlock(&ctx->lock);
+        dconn_toml_free(code_doc);
+        if (nomem) dconn__err_nomem(err, "connecting");
+        return c;
     }
     c = (dconn_conn *)dconn__malloc(ctx->al, sizeof *c);
     if (!c) goto nomem;
@@ -4264,18 +4298,30 @@ DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char
     c->ttl_ns = r.ttl_ns;
     dconn__atomic_store64(&c->query_ttl_ns, r.has_query_ttl ? r.query_ttl_ns : DCONN__NO_TTL);
     c->born = dconn__now(ctx);
-    /* open the first handle now, so a bad path or host fails here */
-    st = dconn__handle_get(c, 0, &h, err);
-    if (st) {
-        dconn__err_conn(c, err, st, "cannot connect");
-        dconn__conn_free(c);
-        dconn__unlock(&ctx->lock);
-        return NULL;
-    }
-    dconn__handle_put(c, h, 0, 0);
+    /* listed while its first handle opens: a reload moves it like the others,
+       and a connect of the same settings waits for it instead of opening another */
+    c->opening = 1;
     c->next = ctx->conns;
     ctx->conns = c;
     dconn__unlock(&ctx->lock);
+    /* open the first handle now, so a bad path or host fails here; outside
+       the context's lock, so a slow server holds up no other connect or reload */
+    st = dconn__handle_get(c, 0, &h, err);
+    if (!st) dconn__handle_put(c, h, 0, 0);
+    dconn__lock(&ctx->lock);
+    c->opening = 0;
+    dconn__cond_broadcast(&ctx->opened);
+    if (st) {
+        dconn_conn **pp;
+        for (pp = &ctx->conns; *pp; pp = &(*pp)->next)
+            if (*pp == c) { *pp = c->next; break; }
+    }
+    dconn__unlock(&ctx->lock);
+    if (st) {
+        dconn__err_conn(c, err, st, "cannot connect");
+        dconn__conn_free(c);
+        return NULL;
+    }
     return c;
 nomem:
     dconn__free(ctx->al, r.identity);
@@ -6020,6 +6066,7 @@ DCONN_API dconn_ctx *dconn_open(const dconn_options *o, dconn_error *err) {
     memset(ctx, 0, sizeof *ctx);
     if (al) { ctx->alloc = *al; ctx->al = &ctx->alloc; }
     dconn__mutex_init(&ctx->lock);
+    dconn__cond_init(&ctx->opened);
     ctx->log = o->log;
     ctx->log_user_data = o->log_user_data;
     ctx->clock = o->clock ? o->clock : dconn__clock_default;
@@ -6133,6 +6180,7 @@ DCONN_API void dconn_close(dconn_ctx *ctx) {
     for (i = 0; i < ctx->nfiles; i++) dconn__free(al, ctx->files[i].path);
     dconn__free(al, ctx->files);
     dconn__free(al, ctx->drivers);
+    dconn__cond_destroy(&ctx->opened);
     dconn__mutex_destroy(&ctx->lock);
     dconn__free(al, ctx);
 }

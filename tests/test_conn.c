@@ -30,6 +30,8 @@ static struct {
     int barrier, inside;            /* queries wait until `barrier` are inside... */
     int barrier_fails;              /* ...and then fail (transient) */
     int connect_delay_ms;
+    int connect_calls;              /* connects tried, refused ones too */
+    int holding, released, hold_timed_out;   /* connects of settings with hold = true wait for `released` (5 s at most) */
     int foreign;                    /* handles given to a driver that did not open them */
     const char *probe[CM_MAX_PROBES];   /* settings paths recorded at each connect */
     char seen[2048];                /* "path=value;" per probe, at the last connect */
@@ -102,6 +104,17 @@ static dconn_status cm_connect(void *ud, const dconn_settings *s, void **handle,
     int i, delay;
     (void)ud;
     pthread_mutex_lock(&cm_lock);
+    cm.connect_calls++;
+    if (dconn_settings_bool(s, "hold", 0)) {
+        /* a slow server: the test says when it answers */
+        struct timespec ts;
+        cm_abstime(&ts, 5000);
+        cm.holding++;
+        pthread_cond_broadcast(&cm_cv);
+        while (!cm.released && !cm.hold_timed_out)
+            if (pthread_cond_timedwait(&cm_cv, &cm_lock, &ts) != 0) cm.hold_timed_out = 1;
+        cm.holding--;
+    }
     cm.seen[0] = '\0';
     for (i = 0; i < CM_MAX_PROBES && cm.probe[i]; i++) {
         char val[512];
@@ -1503,13 +1516,13 @@ static void ch_log(int level, const char *msg, void *ud) {
 static void ch_nosleep(int64_t ns, void *ud) { (void)ns; (void)ud; }
 
 /* A context safe to share between threads: real clock, locked log. */
-static dconn_ctx *ch_open(const char *secrets_path) {
+static dconn_ctx *ch_open_with(const char *secrets_path, const char *reload_interval) {
     dconn_options o;
     dconn_error err;
     dconn_ctx *ctx;
     memset(&o, 0, sizeof o);
     o.secrets_path = secrets_path;
-    o.reload_interval = "never";
+    o.reload_interval = reload_interval;
     o.log = ch_log;
     o.sleep = ch_nosleep;
     ch_log_errors = 0;
@@ -1518,6 +1531,8 @@ static dconn_ctx *ch_open(const char *secrets_path) {
     if (!ctx) fprintf(stdout, "  ch_open: %s\n", err.message);
     return ctx;
 }
+
+static dconn_ctx *ch_open(const char *secrets_path) { return ch_open_with(secrets_path, "never"); }
 
 typedef struct ch_arg {
     dconn_conn *c;
@@ -1764,7 +1779,6 @@ static void conn_threads_secrets_edits_under_queries(void) {
     dconn_error err;
     dconn_conn *c;
     dconn_ctx *ctx;
-    dconn_options o;
     pthread_t th[4];
     ch_arg args[4];
     pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -1773,12 +1787,7 @@ static void conn_threads_secrets_edits_under_queries(void) {
     tu_rmrf(CH_DIR);
     cm_reset();
     tu_write(CH_DIR "/e/secrets.toml", "[connections.db]\nurl = \"mock://a\"\nquery_ttl = \"1h\"\n");
-    memset(&o, 0, sizeof o);
-    o.secrets_path = CH_DIR "/e/secrets.toml";
-    o.reload_interval = "0";
-    o.log = ch_log;
-    o.sleep = ch_nosleep;
-    ctx = dconn_open(&o, &err);
+    ctx = ch_open_with(CH_DIR "/e/secrets.toml", "0");
     REQUIRE(ctx);
     REQUIRE(cm_register(ctx, "mock", "mock", 1, 0) == DCONN_OK);
     c = dconn_connect(ctx, "db", NULL, NULL, &err);
@@ -1955,6 +1964,120 @@ static void conn_threads_all_handles_fail_at_once(void) {
     }
     if (!stuck) CHECK_EQ_INT(cm_get(&cm.disconnects), CH_THREADS);   /* the broken ones */
     dconn_release(c);
+    dconn_close(ctx);
+    CHECK_EQ_INT(cm.connects, cm.disconnects);
+    tu_rmrf(CH_DIR);
+}
+
+/* Waits (5 s at most) until `n` connects are held. */
+static int ch_wait_holding(int n) {
+    struct timespec ts;
+    int ok;
+    cm_abstime(&ts, 5000);
+    pthread_mutex_lock(&cm_lock);
+    while (cm.holding < n) if (pthread_cond_timedwait(&cm_cv, &cm_lock, &ts) != 0) break;
+    ok = cm.holding >= n;
+    pthread_mutex_unlock(&cm_lock);
+    return ok;
+}
+
+static void ch_release_held(void) {
+    pthread_mutex_lock(&cm_lock);
+    cm.released = 1;
+    pthread_cond_broadcast(&cm_cv);
+    pthread_mutex_unlock(&cm_lock);
+}
+
+typedef struct ch_named_arg { dconn_ctx *ctx; const char *name; dconn_conn *got; char error[DCONN_ERROR_MESSAGE_SIZE]; } ch_named_arg;
+
+static void *ch_connect_named(void *p) {
+    ch_named_arg *a = (ch_named_arg *)p;
+    dconn_error err;
+    a->got = dconn_connect(a->ctx, a->name, NULL, NULL, &err);
+    if (!a->got) snprintf(a->error, sizeof a->error, "%s", err.message);
+    return NULL;
+}
+
+/* A connect to a slow server holds up no other thread: while it waits,
+   another name connects, queries run with secrets re-checked on every
+   call, and a secrets edit is applied. */
+static void conn_threads_slow_connect_holds_up_nobody(void) {
+    dconn_error err;
+    dconn_ctx *ctx;
+    dconn_conn *fast;
+    dconn_result *r;
+    pthread_t th;
+    ch_named_arg slow;
+    int held_throughout;
+    cm_reset();
+    tu_write(CH_DIR "/slow/secrets.toml", "[connections.slow]\ntype = \"mock\"\nhold = true\n[connections.fast]\ntype = \"mock\"\n");
+    ctx = ch_open_with(CH_DIR "/slow/secrets.toml", "0");
+    REQUIRE(ctx);
+    REQUIRE(cm_register(ctx, "mock", "mock", 1, 0) == DCONN_OK);
+    memset(&slow, 0, sizeof slow);
+    slow.ctx = ctx;
+    slow.name = "slow";
+    REQUIRE(pthread_create(&th, NULL, ch_connect_named, &slow) == 0);
+    CHECK(ch_wait_holding(1));
+    fast = dconn_connect(ctx, "fast", NULL, NULL, &err);
+    CHECK(fast != NULL);
+    r = fast ? dconn_query(fast, "SELECT 1", NULL, &err) : NULL;
+    CHECK(r != NULL);
+    dconn_result_release(r);
+    tu_write(CH_DIR "/slow/secrets.toml", "[connections.slow]\ntype = \"mock\"\nhold = true\n[connections.fast]\ntype = \"mock\"\nedited = 1\n");
+    r = fast ? dconn_query(fast, "SELECT 2", NULL, &err) : NULL;   /* re-checks the secrets: "fast" moves to the new settings */
+    CHECK(r != NULL);
+    dconn_result_release(r);
+    pthread_mutex_lock(&ch_log_lock);
+    CHECK_CONTAINS(ch_log_last, "connection \"fast\": settings changed in the secrets; reconnecting");
+    pthread_mutex_unlock(&ch_log_lock);
+    held_throughout = cm_get(&cm.holding) == 1;
+    CHECK(held_throughout);
+    ch_release_held();
+    pthread_join(th, NULL);
+    CHECK(slow.got != NULL);
+    if (!slow.got) fprintf(stdout, "  %s\n", slow.error);
+    CHECK(!cm_get(&cm.hold_timed_out));
+    dconn_release(slow.got);
+    dconn_release(fast);
+    dconn_close(ctx);
+    CHECK_EQ_INT(cm.connects, cm.disconnects);
+    tu_rmrf(CH_DIR);
+}
+
+/* Two threads connect the same name while its first handle is slow to
+   open, and that open fails: the second waited instead of opening another,
+   then tries on its own and succeeds; the failed connection is gone. */
+static void conn_threads_failed_open_lets_the_waiter_try(void) {
+    dconn_ctx *ctx;
+    pthread_t th[2];
+    ch_named_arg a[2];
+    int t, ok_count = 0;
+    cm_reset();
+    tu_write(CH_DIR "/slow/secrets.toml", "[connections.slow]\ntype = \"mock\"\nhold = true\n");
+    ctx = ch_open(CH_DIR "/slow/secrets.toml");
+    REQUIRE(ctx);
+    REQUIRE(cm_register(ctx, "mock", "mock", 1, 0) == DCONN_OK);
+    memset(a, 0, sizeof a);
+    for (t = 0; t < 2; t++) { a[t].ctx = ctx; a[t].name = "slow"; }
+    REQUIRE(pthread_create(&th[0], NULL, ch_connect_named, &a[0]) == 0);
+    CHECK(ch_wait_holding(1));
+    REQUIRE(pthread_create(&th[1], NULL, ch_connect_named, &a[1]) == 0);
+    cm_sleep_ms(50);   /* the second reaches its wait (were it to connect instead, two would be held) */
+    CHECK_EQ_INT(cm_get(&cm.holding), 1);
+    pthread_mutex_lock(&cm_lock);
+    cm.fail_connects = 1;   /* the held connect is refused */
+    pthread_mutex_unlock(&cm_lock);
+    ch_release_held();
+    for (t = 0; t < 2; t++) pthread_join(th[t], NULL);
+    for (t = 0; t < 2; t++) {
+        if (a[t].got) ok_count++;
+        else CHECK_CONTAINS(a[t].error, "connection \"slow\": cannot connect: mock refused the connection");
+    }
+    CHECK_EQ_INT(ok_count, 1);
+    CHECK_EQ_INT(cm_get(&cm.connect_calls), 2);
+    CHECK_EQ_INT(cm_get(&cm.connects), 1);
+    for (t = 0; t < 2; t++) dconn_release(a[t].got);
     dconn_close(ctx);
     CHECK_EQ_INT(cm.connects, cm.disconnects);
     tu_rmrf(CH_DIR);
@@ -2581,6 +2704,8 @@ static const dtest_case conn_tests[] = {
     {"conn_threads_reset_under_queries_shared_mock", conn_threads_reset_under_queries_shared_mock},
     {"conn_threads_secrets_edits_under_queries", conn_threads_secrets_edits_under_queries},
     {"conn_threads_connect_same_name", conn_threads_connect_same_name},
+    {"conn_threads_slow_connect_holds_up_nobody", conn_threads_slow_connect_holds_up_nobody},
+    {"conn_threads_failed_open_lets_the_waiter_try", conn_threads_failed_open_lets_the_waiter_try},
     {"conn_threads_all_handles_fail_at_once", conn_threads_all_handles_fail_at_once},
 #endif
     {"conn_sqlite_relative_and_absolute", conn_sqlite_relative_and_absolute},

@@ -4179,11 +4179,13 @@ static int dconn__conn_add_alias(dconn_conn *c, const char *name) {
 static dconn_conn *dconn__conn_share(dconn_ctx *ctx, const char *identity, void *opaque, const char *name, int *nomem, int *waited) {
     dconn_conn *c;
 #ifdef DCONN_NO_THREADS
-    (void)waited;   /* one thread: nobody else can be opening */
+    (void)waited;
 #endif
     for (c = ctx->conns; c; c = c->next) {
         if (strcmp(c->identity, identity) == 0 && c->opaque == opaque) {
-#ifndef DCONN_NO_THREADS
+#ifdef DCONN_NO_THREADS
+            if (c->opening) continue;   /* a driver's connect calling dconn_connect: its open may yet fail */
+#else
             if (c->opening) {
                 dconn__cond_wait(&ctx->opened, &ctx->lock);
                 *waited = 1;
@@ -4225,7 +4227,7 @@ DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char
     dconn__res r;
     dconn_status st;
     dconn__handle *h;
-    int nomem = 0, waited;
+    int nomem = 0, waited, moved;
     char envname[256];
     dconn__err_clear(err);
     if (!ctx) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: ctx is NULL (open one with dconn_open)"); return NULL; }
@@ -4303,12 +4305,23 @@ DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char
     c->opening = 1;
     c->next = ctx->conns;
     ctx->conns = c;
-    dconn__unlock(&ctx->lock);
-    /* open the first handle now, so a bad path or host fails here; outside
-       the context's lock, so a slow server holds up no other connect or reload */
-    st = dconn__handle_get(c, 0, &h, err);
-    if (!st) dconn__handle_put(c, h, 0, 0);
-    dconn__lock(&ctx->lock);
+    for (;;) {
+        const dconn_settings *tried;   /* replaced, never freed, by a reload: no ABA */
+        dconn__lock(&c->lock);
+        tried = c->settings;
+        dconn__unlock(&c->lock);
+        dconn__unlock(&ctx->lock);
+        /* open the first handle now, so a bad path or host fails here; outside
+           the context's lock, so a slow server holds up no other connect or reload */
+        st = dconn__handle_get(c, 0, &h, err);
+        if (!st) dconn__handle_put(c, h, 0, 0);
+        dconn__lock(&ctx->lock);
+        dconn__lock(&c->lock);
+        moved = c->settings != tried;
+        dconn__unlock(&c->lock);
+        /* a reload moved it to new settings meanwhile: what was tried is moot, try those */
+        if (!moved) break;
+    }
     c->opening = 0;
     dconn__cond_broadcast(&ctx->opened);
     if (st) {

@@ -1988,13 +1988,22 @@ static void ch_release_held(void) {
     pthread_mutex_unlock(&cm_lock);
 }
 
-typedef struct ch_named_arg { dconn_ctx *ctx; const char *name; dconn_conn *got; char error[DCONN_ERROR_MESSAGE_SIZE]; } ch_named_arg;
+typedef struct ch_named_arg {
+    dconn_ctx *ctx;
+    const char *name;
+    dconn_conn *got;
+    int done;                       /* under cm_lock */
+    char error[DCONN_ERROR_MESSAGE_SIZE];
+} ch_named_arg;
 
 static void *ch_connect_named(void *p) {
     ch_named_arg *a = (ch_named_arg *)p;
     dconn_error err;
     a->got = dconn_connect(a->ctx, a->name, NULL, NULL, &err);
     if (!a->got) snprintf(a->error, sizeof a->error, "%s", err.message);
+    pthread_mutex_lock(&cm_lock);
+    a->done = 1;
+    pthread_mutex_unlock(&cm_lock);
     return NULL;
 }
 
@@ -2063,8 +2072,9 @@ static void conn_threads_failed_open_lets_the_waiter_try(void) {
     REQUIRE(pthread_create(&th[0], NULL, ch_connect_named, &a[0]) == 0);
     CHECK(ch_wait_holding(1));
     REQUIRE(pthread_create(&th[1], NULL, ch_connect_named, &a[1]) == 0);
-    cm_sleep_ms(50);   /* the second reaches its wait (were it to connect instead, two would be held) */
+    cm_sleep_ms(50);   /* the second reaches its wait: it neither opens another nor returns the half-open one */
     CHECK_EQ_INT(cm_get(&cm.holding), 1);
+    CHECK_EQ_INT(cm_get(&a[1].done), 0);
     pthread_mutex_lock(&cm_lock);
     cm.fail_connects = 1;   /* the held connect is refused */
     pthread_mutex_unlock(&cm_lock);
@@ -2080,6 +2090,51 @@ static void conn_threads_failed_open_lets_the_waiter_try(void) {
     for (t = 0; t < 2; t++) dconn_release(a[t].got);
     dconn_close(ctx);
     CHECK_EQ_INT(cm.connects, cm.disconnects);
+    tu_rmrf(CH_DIR);
+}
+
+/* The secrets change while a connection's first handle opens: the
+   connection moves to the new settings, and dconn_connect answers for
+   them, not for the old ones (it opens again with the new settings). */
+static void conn_threads_reload_during_open_tries_the_new_settings(void) {
+    int round;
+    for (round = 0; round < 2; round++) {
+        int old_fails = round == 0;
+        dconn_ctx *ctx;
+        dconn_error err;
+        pthread_t th;
+        ch_named_arg a;
+        cm_reset();
+        cm.probe[0] = "url";
+        tu_write(CH_DIR "/rl/secrets.toml", "[connections.slow]\ntype = \"mock\"\nurl = \"mock://old\"\nhold = true\n");
+        ctx = ch_open_with(CH_DIR "/rl/secrets.toml", "0");
+        REQUIRE(ctx);
+        REQUIRE(cm_register(ctx, "mock", "mock", 1, 0) == DCONN_OK);
+        memset(&a, 0, sizeof a);
+        a.ctx = ctx;
+        a.name = "slow";
+        REQUIRE(pthread_create(&th, NULL, ch_connect_named, &a) == 0);
+        CHECK(ch_wait_holding(1));
+        tu_write(CH_DIR "/rl/secrets.toml", "[connections.slow]\ntype = \"mock\"\nurl = \"mock://new\"\n");
+        CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_OK);
+        pthread_mutex_lock(&cm_lock);
+        cm.fail_connects = old_fails;   /* the old settings fail, or work: either way moot */
+        pthread_mutex_unlock(&cm_lock);
+        ch_release_held();
+        pthread_join(th, NULL);
+        CHECK(a.got != NULL);
+        if (!a.got) fprintf(stdout, "  round %d: %s\n", round, a.error);
+        if (a.got) CHECK_STR(dconn_conn_url(a.got), "mock://new");
+        CHECK_EQ_INT(cm_get(&cm.connect_calls), 2);
+        CHECK_EQ_INT(cm_get(&cm.connects), old_fails ? 1 : 2);
+        CHECK_EQ_INT(cm_get(&cm.disconnects), old_fails ? 0 : 1);   /* the old settings' handle */
+        pthread_mutex_lock(&cm_lock);
+        CHECK_STR(cm.seen, "url=mock://new;");
+        pthread_mutex_unlock(&cm_lock);
+        dconn_release(a.got);
+        dconn_close(ctx);
+        CHECK_EQ_INT(cm.connects, cm.disconnects);
+    }
     tu_rmrf(CH_DIR);
 }
 
@@ -2706,6 +2761,7 @@ static const dtest_case conn_tests[] = {
     {"conn_threads_connect_same_name", conn_threads_connect_same_name},
     {"conn_threads_slow_connect_holds_up_nobody", conn_threads_slow_connect_holds_up_nobody},
     {"conn_threads_failed_open_lets_the_waiter_try", conn_threads_failed_open_lets_the_waiter_try},
+    {"conn_threads_reload_during_open_tries_the_new_settings", conn_threads_reload_during_open_tries_the_new_settings},
     {"conn_threads_all_handles_fail_at_once", conn_threads_all_handles_fail_at_once},
 #endif
     {"conn_sqlite_relative_and_absolute", conn_sqlite_relative_and_absolute},

@@ -626,8 +626,9 @@ DCONN_API dconn_status dconn_exec(dconn_conn *conn, const char *sql, const dconn
                                   dconn_exec_info *info, dconn_error *err);
 
 /* Runs several ';'-separated statements without parameters (schema
-   setup); drops cached results as dconn_exec does. DCONN_EMISUSE for a
-   NULL `conn` or `sql`. */
+   setup); drops cached results as dconn_exec does. Not retried once the
+   driver has it: its first statements may have committed. DCONN_EMISUSE
+   for a NULL `conn` or `sql`. */
 DCONN_API dconn_status dconn_exec_script(dconn_conn *conn, const char *sql, dconn_error *err);
 
 /* Sessions: a transaction on one handle. dconn_begin starts it;
@@ -4176,7 +4177,7 @@ static int dconn__conn_add_alias(dconn_conn *c, const char *name) {
    recording the name ran out of memory, or with *waited set after waiting
    for one whose first handle was being opened: the secrets may have
    changed meanwhile, so the caller resolves again. */
-static dconn_conn *dconn__conn_share(dconn_ctx *ctx, const char *identity, void *opaque, const char *name, int *nomem, int *waited) {
+static dconn_conn *dconn__conn_share(dconn_ctx *ctx, const char *identity, const void *opaque, const char *name, int *nomem, int *waited) {
     dconn_conn *c;
 #ifdef DCONN_NO_THREADS
     (void)waited;
@@ -5663,6 +5664,13 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
         /* close a broken handle before anything else: kept while waiting for a new
            one it could hold the pool's last slot, and a shared one would come back */
         if (h) dconn__handle_put(c, h, 0, transient);
+        if (transient && op->kind == 'S' && h) {
+            /* a script's first statements may have run and committed: running it again could apply them twice */
+            char msg[DCONN_ERROR_MESSAGE_SIZE];
+            dconn__copy_str(msg, sizeof msg, err->message);
+            dconn__err_set(err, st, "%s (a script is not retried: its first statements may have run)", msg);
+            transient = 0;
+        }
         if (!transient && first[0]) {
             char msg[DCONN_ERROR_MESSAGE_SIZE];
             dconn__copy_str(msg, sizeof msg, err->message);
@@ -6010,9 +6018,13 @@ DCONN_API dconn_status dconn_commit(dconn_session *s, dconn_error *err) {
     st = s->h->drv.commit ? s->h->drv.commit(s->h->drv.user_data, s->h->h, err) : DCONN_OK;
     s->in_tx = 0;
     if (st) {
-        /* a failed commit leaves nothing applied: roll back whatever is open */
-        if (s->h->drv.rollback) s->h->drv.rollback(s->h->drv.user_data, s->h->h, NULL);
-        return dconn__err_conn(c, err, st, "commit failed, the session's writes were rolled back");
+        /* roll back whatever is open; only if that works are the writes known to be gone
+           (a connection lost while the COMMIT ran leaves its outcome unknown) */
+        if (!s->h->drv.rollback || s->h->drv.rollback(s->h->drv.user_data, s->h->h, NULL) == DCONN_OK)
+            return dconn__err_conn(c, err, st, "commit failed, the session's writes were rolled back");
+        s->broken = 1;
+        return dconn__err_conn(c, err, st, "commit failed, and so did the rollback after it: whether the session's writes "
+                                           "were applied is unknown (check before running them again)");
     }
     if (s->wrote && !c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
     s->wrote = 0;

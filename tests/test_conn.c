@@ -194,25 +194,30 @@ static dconn_status cm_exec(void *ud, void *handle, const char *sql, const dconn
 static dconn_status cm_ok(void *ud, void *handle, dconn_error *err) { (void)ud; (void)handle; (void)err; return DCONN_OK; }
 static int cm_is_transient(void *ud, const dconn_error *err) { (void)ud; return err->native_code == CM_TRANSIENT; }
 
+/* The mock driver's functions, under `name`. */
+static void cm_driver(dconn_driver *d, const char *name) {
+    memset(d, 0, sizeof *d);
+    d->version = DCONN_DRIVER_VERSION;
+    d->name = name;
+    d->connect = cm_connect;
+    d->disconnect = cm_disconnect;
+    d->query = cm_query;
+    d->exec = cm_exec;
+    d->begin = cm_ok;
+    d->commit = cm_ok;
+    d->rollback = cm_ok;
+    d->ping = cm_ok;
+    d->is_transient = cm_is_transient;
+}
+
 static dconn_status cm_register_ud(dconn_ctx *ctx, const char *name, const char *schemes, int sql, int shared, void *ud) {
     dconn_driver d;
     dconn_error err;
     dconn_status st;
-    memset(&d, 0, sizeof d);
-    d.version = DCONN_DRIVER_VERSION;
-    d.name = name;
+    cm_driver(&d, name);
     d.schemes = schemes;
     d.sql = sql;
     d.shared_handles = shared;
-    d.connect = cm_connect;
-    d.disconnect = cm_disconnect;
-    d.query = cm_query;
-    d.exec = cm_exec;
-    d.begin = cm_ok;
-    d.commit = cm_ok;
-    d.rollback = cm_ok;
-    d.ping = cm_ok;
-    d.is_transient = cm_is_transient;
     d.user_data = ud;
     st = dconn_register_driver(ctx, &d, &err);
     if (st) fprintf(stdout, "  cm_register: %s\n", err.message);
@@ -1494,6 +1499,62 @@ static void conn_retry_gets_fresh_handle(void) {
     tu_rmrf(CL_DIR);
 }
 
+/* A driver whose scripts and commits lose the connection halfway. */
+static int fl_scripts, fl_rollback_works;
+static dconn_status fl_script(void *ud, void *h, const char *sql, dconn_error *err) {
+    (void)ud; (void)h; (void)sql;
+    fl_scripts++;
+    return cm_fail(err, DCONN_EQUERY, CM_TRANSIENT, "mock: connection lost after the first statement");
+}
+static dconn_status fl_commit(void *ud, void *h, dconn_error *err) {
+    (void)ud; (void)h;
+    return cm_fail(err, DCONN_EQUERY, 0, "mock: connection lost while the COMMIT ran");
+}
+static dconn_status fl_rollback(void *ud, void *h, dconn_error *err) {
+    (void)ud; (void)h;
+    return fl_rollback_works ? DCONN_OK : cm_fail(err, DCONN_EQUERY, 0, "mock: no connection");
+}
+
+/* A transient error in a script is not retried (its first statements may
+   have committed), and a failed commit says "rolled back" only when the
+   rollback after it worked; else that the outcome is unknown. */
+static void conn_script_not_retried_and_commit_outcome_told(void) {
+    dconn_ctx *ctx = cm_open(CL_DIR "/fl/secrets.toml", "[connections.f]\ntype = \"flaky\"\n");
+    dconn_driver d;
+    dconn_error err;
+    dconn_conn *c;
+    dconn_session *s;
+    REQUIRE(ctx);
+    cm_driver(&d, "flaky");
+    d.exec_script = fl_script;
+    d.commit = fl_commit;
+    d.rollback = fl_rollback;
+    REQUIRE(dconn_register_driver(ctx, &d, &err) == DCONN_OK);
+    c = dconn_connect(ctx, "f", NULL, NULL, &err);
+    REQUIRE(c);
+    fl_scripts = 0;
+    tu_log_reset();
+    CHECK_EQ_INT(dconn_exec_script(c, "CREATE TABLE a (x); INSERT INTO a VALUES (1)", &err), DCONN_EQUERY);
+    CHECK_EQ_INT(fl_scripts, 1);
+    CHECK_EQ_INT(tu_sleeps, 0);
+    CHECK_CONTAINS(err.message, "connection \"f\": script failed: mock: connection lost after the first statement "
+                                "(a script is not retried: its first statements may have run)");
+    CHECK_EQ_INT(cm.disconnects, 1);   /* the handle is broken: closed, not pooled */
+    for (fl_rollback_works = 1; fl_rollback_works >= 0; fl_rollback_works--) {
+        s = dconn_begin(c, &err);
+        REQUIRE(s);
+        CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO a VALUES (2)", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_commit(s, &err), DCONN_EQUERY);
+        if (fl_rollback_works) CHECK_CONTAINS(err.message, "commit failed, the session's writes were rolled back: mock: connection lost while the COMMIT ran");
+        else CHECK_CONTAINS(err.message, "commit failed, and so did the rollback after it: whether the session's writes were applied is unknown "
+                                         "(check before running them again): mock: connection lost while the COMMIT ran");
+        dconn_session_end(s);
+    }
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(CL_DIR "/fl");
+}
+
 #if TEST_THREADS   /* 7. Threads: every test here starts threads */
 /* ---------------------------------------------------------------------------
    7. Threads
@@ -2752,6 +2813,7 @@ static const dtest_case conn_tests[] = {
     {"conn_reset_pooled", conn_reset_pooled},
     {"conn_reset_shared_handles", conn_reset_shared_handles},
     {"conn_retry_gets_fresh_handle", conn_retry_gets_fresh_handle},
+    {"conn_script_not_retried_and_commit_outcome_told", conn_script_not_retried_and_commit_outcome_told},
 #if TEST_THREADS
     {"conn_threads_mixed_operations", conn_threads_mixed_operations},
     {"conn_threads_reset_under_queries", conn_threads_reset_under_queries},

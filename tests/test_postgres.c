@@ -187,9 +187,38 @@ static void pg_errors_fail_at_once(void) {
     dconn_close(ctx);
 }
 
+/* A plain libpq connection (from the environment) that watches the server. */
+static long pg_admin_count(PGconn *admin, const char *sql) {
+    PGresult *r = PQexec(admin, sql);
+    long n = -1;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) n = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return n;
+}
+
+static int pg_admin_wait(PGconn *admin, const char *sql, long want) {
+    int i;
+    for (i = 0; i < 1000; i++) {
+        struct timespec ts = {0, 10000000};
+        if (pg_admin_count(admin, sql) == want) return 1;
+        nanosleep(&ts, NULL);
+    }
+    fprintf(stdout, "  waited 10 s for %ld from: %s\n", want, sql);
+    return 0;
+}
+
+/* Waits (10 s at most) until the server's backend `pid` is gone. */
+static void pg_wait_gone(int64_t pid) {
+    PGconn *admin = PQconnectdb("");
+    char sql[120];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_stat_activity WHERE pid = %lld", (long long)pid);
+    pg_admin_wait(admin, sql, 0);
+    PQfinish(admin);
+}
+
 /* The server ends the handle's session (pg_terminate_backend, what an
-   admin or a failover does): the next query retries on a fresh
-   connection and succeeds. */
+   admin or a failover does) while it is idle: the next query finds out
+   before sending and reconnects, with no retry. */
 static void pg_killed_backend_is_healed_by_retry(void) {
     dconn_ctx *ctx = pg_open("");
     dconn_conn *c, *admin;
@@ -214,6 +243,7 @@ static void pg_killed_backend_is_healed_by_retry(void) {
     r = dconn_query(admin, "SELECT pg_terminate_backend(?::int)", &q, &err);
     REQUIRE(r);
     dconn_result_release(r);
+    pg_wait_gone(victim);
     q.params = NULL;
     q.n_params = 0;
     tu_log_reset();
@@ -222,8 +252,8 @@ static void pg_killed_backend_is_healed_by_retry(void) {
     REQUIRE(r);
     CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &after), DCONN_OK);
     CHECK(after != victim);
-    CHECK_EQ_INT(tu_sleeps, 1);
-    CHECK_CONTAINS(tu_logbuf, "transient error, retrying (attempt 2 of 3)");
+    CHECK_EQ_INT(tu_sleeps, 0);
+    CHECK(strstr(tu_logbuf, "retrying") == NULL);
     dconn_result_release(r);
     /* a session whose backend dies fails, and the connection heals after it */
     {
@@ -238,7 +268,9 @@ static void pg_killed_backend_is_healed_by_retry(void) {
         q.n_params = 1;
         r = dconn_query(admin, "SELECT pg_terminate_backend(?::int)", &q, &err);
         dconn_result_release(r);
+        pg_wait_gone(victim);
         CHECK_EQ_INT(dconn_session_exec(s, "SELECT 1", NULL, 0, NULL, &err), DCONN_EQUERY);
+        CHECK_CONTAINS(err.message, "[08003] the server had closed the connection while a transaction was open");
         dconn_session_end(s);
         q.params = NULL;
         q.n_params = 0;
@@ -251,23 +283,33 @@ static void pg_killed_backend_is_healed_by_retry(void) {
     dconn_close(ctx);
 }
 
-/* --- connections cut by the test, through a driver that remembers its
-   last handle. The server runs on its own, so the waits below are real
-   time (10 ms steps, at most 10 s). */
+/* --- connections cut or ended by the test, through a driver that
+   remembers its last handle. A statement under test waits on an advisory
+   lock that a helper thread holds, so the cut lands while it runs, with
+   no timing guesswork; the waits below poll the server (10 ms steps, at
+   most 10 s). */
 static pthread_mutex_t pg_cut_lock = PTHREAD_MUTEX_INITIALIZER;
-static PGconn *pg_cut_handle;
+static dconn_pg__conn *pg_cut_handle;
 
 static void pg_cut_remember(void *handle) {
     pthread_mutex_lock(&pg_cut_lock);
-    pg_cut_handle = (PGconn *)handle;
+    pg_cut_handle = (dconn_pg__conn *)handle;
     pthread_mutex_unlock(&pg_cut_lock);
 }
 
 /* Cuts the last handle's connection on our side, as a network failure would. */
 static void pg_cut_now(void) {
     pthread_mutex_lock(&pg_cut_lock);
-    if (pg_cut_handle) shutdown(PQsocket(pg_cut_handle), SHUT_RDWR);
+    if (pg_cut_handle) shutdown(PQsocket(pg_cut_handle->pg), SHUT_RDWR);
     pthread_mutex_unlock(&pg_cut_lock);
+}
+
+static int pg_cut_pid(void) {
+    int pid;
+    pthread_mutex_lock(&pg_cut_lock);
+    pid = pg_cut_handle ? PQbackendPID(pg_cut_handle->pg) : 0;
+    pthread_mutex_unlock(&pg_cut_lock);
+    return pid;
 }
 
 static dconn_status pg_cut_query(void *ud, void *h, const char *sql, const dconn_value *p, size_t n, dconn_builder *out, dconn_error *err) {
@@ -299,57 +341,75 @@ static dconn_conn *pg_cut_connect(dconn_ctx **ctx_out) {
     return c;
 }
 
-/* A plain libpq connection (from the environment) that watches the server. */
-static long pg_admin_count(PGconn *admin, const char *sql) {
-    PGresult *r = PQexec(admin, sql);
-    long n = -1;
-    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) n = strtol(PQgetvalue(r, 0, 0), NULL, 10);
-    PQclear(r);
-    return n;
-}
+/* What the helper thread does to a statement holding `marker`. */
+typedef struct pg_fault {
+    const char *marker;
+    int terminate;                  /* 1: pg_terminate_backend, 0: cut the connection */
+    int locked;                     /* the lock is held: start the statement (under pg_cut_lock) */
+    int victim;                     /* the backend that ran the statement */
+} pg_fault;
 
-static int pg_admin_wait(PGconn *admin, const char *sql, long want) {
-    int i;
-    for (i = 0; i < 1000; i++) {
-        struct timespec ts = {0, 10000000};
-        if (pg_admin_count(admin, sql) == want) return 1;
-        nanosleep(&ts, NULL);
-    }
-    fprintf(stdout, "  waited 10 s for %ld from: %s\n", want, sql);
-    return 0;
-}
+static pthread_cond_t pg_fault_cv = PTHREAD_COND_INITIALIZER;
 
-#define PG_RUNNING(marker) "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND strpos(query, '" marker "') > 0 AND pid <> pg_backend_pid()"
-
-/* Cuts the connection once the statement holding `marker` runs on the server. */
-static void *pg_cutter(void *marker) {
-    char sql[300];
+/* Holds advisory lock 4242, waits for the statement to wait on it, does
+   the fault, then lets go of the lock. */
+static void *pg_fault_thread(void *arg) {
+    pg_fault *f = (pg_fault *)arg;
+    char sql[400];
     PGconn *admin = PQconnectdb("");
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND strpos(query, '%s') > 0 AND pid <> pg_backend_pid()",
-             (const char *)marker);
-    if (PQstatus(admin) == CONNECTION_OK && pg_admin_wait(admin, sql, 1)) pg_cut_now();
+    PQclear(PQexec(admin, "SELECT pg_advisory_lock(4242)"));
+    pthread_mutex_lock(&pg_cut_lock);
+    f->locked = 1;
+    pthread_cond_broadcast(&pg_fault_cv);
+    pthread_mutex_unlock(&pg_cut_lock);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND strpos(query, '%s') > 0 "
+                              "AND pid <> pg_backend_pid()", f->marker);
+    if (pg_admin_wait(admin, sql, 1)) {
+        snprintf(sql, sizeof sql, "SELECT pid FROM pg_stat_activity WHERE strpos(query, '%s') > 0 AND pid <> pg_backend_pid()", f->marker);
+        f->victim = (int)pg_admin_count(admin, sql);
+        if (f->terminate) {
+            snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%d)::int", f->victim);
+            pg_admin_count(admin, sql);
+            snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_stat_activity WHERE pid = %d", f->victim);
+            pg_admin_wait(admin, sql, 0);
+        } else {
+            pg_cut_now();
+        }
+    }
+    PQclear(PQexec(admin, "SELECT pg_advisory_unlock(4242)"));
     PQfinish(admin);
     return NULL;
 }
 
+static void pg_fault_start(pthread_t *th, pg_fault *f) {
+    f->locked = 0;
+    if (pthread_create(th, NULL, pg_fault_thread, f) != 0) return;
+    pthread_mutex_lock(&pg_cut_lock);
+    while (!f->locked) pthread_cond_wait(&pg_fault_cv, &pg_cut_lock);
+    pthread_mutex_unlock(&pg_cut_lock);
+}
+
+#define PG_BUSY(marker) "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND strpos(query, '" marker "') > 0 AND pid <> pg_backend_pid()"
+
 /* The connection is lost while an INSERT runs, with no word from the
    server: PostgreSQL goes on and commits it. A retry would insert the row
-   twice, so the write fails with 08007 and is not retried; the dead handle
-   is then found before the next statement is sent, and replaced. */
+   twice, so the write fails with 08007 and is not retried; the next
+   statement finds the handle dead before sending and reconnects it. */
 static void pg_write_lost_while_running_is_not_retried(void) {
     dconn_ctx *ctx;
     dconn_conn *c = pg_cut_connect(&ctx);
     PGconn *admin = PQconnectdb("");
     dconn_error err;
     char state[6];
-    pthread_t cutter;
+    pthread_t th;
+    pg_fault f = {"lost_write_marker", 0, 0, 0};
     dconn_status st;
     REQUIRE(c && PQstatus(admin) == CONNECTION_OK);
     CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS lost; CREATE TABLE lost (n int)", &err), DCONN_OK);
     tu_log_reset();
-    REQUIRE(pthread_create(&cutter, NULL, pg_cutter, (void *)"lost_write_marker") == 0);
-    st = dconn_exec(c, "INSERT INTO lost SELECT 1 FROM pg_sleep(0.5) /* lost_write_marker */", NULL, 0, NULL, &err);
-    pthread_join(cutter, NULL);
+    pg_fault_start(&th, &f);
+    st = dconn_exec(c, "INSERT INTO lost SELECT 1 FROM pg_advisory_xact_lock(4242) /* lost_write_marker */", NULL, 0, NULL, &err);
+    pthread_join(th, NULL);
     CHECK_EQ_INT(st, DCONN_EQUERY);
     dconn_postgres_sqlstate(&err, state);
     CHECK_STR(state, "08007");
@@ -359,17 +419,46 @@ static void pg_write_lost_while_running_is_not_retried(void) {
     CHECK_EQ_INT(tu_sleeps, 0);
     CHECK(strstr(tu_logbuf, "retrying") == NULL);
     /* the server finished the INSERT on its own: the row is there once */
-    CHECK(pg_admin_wait(admin, PG_RUNNING("lost_write_marker"), 0));
+    CHECK(pg_admin_wait(admin, PG_BUSY("lost_write_marker"), 0));
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM lost"), 1);
-    /* the next write finds the handle dead before sending, and retries */
+    /* the next write finds the handle dead before sending: it reconnects, no retry needed */
     tu_log_reset();
     st = dconn_exec(c, "INSERT INTO lost VALUES (2)", NULL, 0, NULL, &err);
     if (st) fprintf(stdout, "  %s\n", err.message);
     CHECK_EQ_INT(st, DCONN_OK);
-    CHECK_EQ_INT(tu_sleeps, 1);
-    CHECK_CONTAINS(tu_logbuf, "the statement was not sent");
+    CHECK_EQ_INT(tu_sleeps, 0);
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM lost"), 2);
     CHECK_EQ_INT(dconn_exec(c, "DROP TABLE lost", NULL, 0, NULL, &err), DCONN_OK);
+    PQfinish(admin);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+/* The server ends the session while an INSERT runs (pg_terminate_backend):
+   it says so (57P01) and rolls the INSERT back, so the write is retried on
+   a new connection and applied once. */
+static void pg_write_killed_while_running_is_retried_once(void) {
+    dconn_ctx *ctx;
+    dconn_conn *c = pg_cut_connect(&ctx);
+    PGconn *admin = PQconnectdb("");
+    dconn_error err;
+    pthread_t th;
+    pg_fault f = {"killed_write_marker", 1, 0, 0};
+    dconn_status st;
+    REQUIRE(c && PQstatus(admin) == CONNECTION_OK);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS killed; CREATE TABLE killed (n int)", &err), DCONN_OK);
+    tu_log_reset();
+    pg_fault_start(&th, &f);
+    st = dconn_exec(c, "INSERT INTO killed SELECT 1 FROM pg_advisory_xact_lock(4242) /* killed_write_marker */", NULL, 0, NULL, &err);
+    pthread_join(th, NULL);
+    if (st) fprintf(stdout, "  %s\n", err.message);
+    CHECK_EQ_INT(st, DCONN_OK);
+    CHECK(f.victim > 0);
+    CHECK_EQ_INT(tu_sleeps, 1);
+    CHECK_CONTAINS(tu_logbuf, "[57P01]");
+    CHECK_CONTAINS(tu_logbuf, "retrying (attempt 2 of 3)");
+    CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM killed"), 1);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE killed", NULL, 0, NULL, &err), DCONN_OK);
     PQfinish(admin);
     dconn_release(c);
     dconn_close(ctx);
@@ -382,15 +471,16 @@ static void pg_read_lost_while_running_is_retried(void) {
     dconn_error err;
     dconn_query_options q;
     dconn_result *r;
-    pthread_t cutter;
+    pthread_t th;
+    pg_fault f = {"lost_read_marker", 0, 0, 0};
     int64_t v = 0;
     REQUIRE(c);
     memset(&q, 0, sizeof q);
     q.ttl = "0";
     tu_log_reset();
-    REQUIRE(pthread_create(&cutter, NULL, pg_cutter, (void *)"lost_read_marker") == 0);
-    r = dconn_query(c, " -- a comment first\n(SELECT 7 FROM pg_sleep(0.3)) /* lost_read_marker */", &q, &err);
-    pthread_join(cutter, NULL);
+    pg_fault_start(&th, &f);
+    r = dconn_query(c, " -- a comment first\n(SELECT 7 FROM pg_advisory_xact_lock(4242)) /* lost_read_marker */", &q, &err);
+    pthread_join(th, NULL);
     if (!r) fprintf(stdout, "  %s\n", err.message);
     REQUIRE(r);
     CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_OK);
@@ -399,51 +489,96 @@ static void pg_read_lost_while_running_is_retried(void) {
     CHECK_CONTAINS(tu_logbuf, "[08006]");
     CHECK_CONTAINS(tu_logbuf, "retrying (attempt 2 of 3)");
     dconn_result_release(r);
-    /* a statement that may write (WITH can hold an INSERT) is not read again */
+    /* what may write is not read again */
     CHECK(!dconn_pg__is_read("WITH x AS (INSERT INTO t VALUES (1) RETURNING *) SELECT * FROM x"));
     CHECK(!dconn_pg__is_read("INSERT INTO t VALUES (1) RETURNING id"));
     CHECK(!dconn_pg__is_read("EXPLAIN ANALYZE DELETE FROM t"));
+    CHECK(!dconn_pg__is_read("SELECT * INTO copy FROM t"));
+    CHECK(!dconn_pg__is_read("/* a /* nested */ SELECT 1 */ INSERT INTO t VALUES (1)"));
     CHECK(!dconn_pg__is_read("selector()"));
     CHECK(!dconn_pg__is_read("/* unclosed SELECT"));
+    CHECK(!dconn_pg__is_read("SELECT 'unclosed"));
     CHECK(dconn_pg__is_read("select 1"));
     CHECK(dconn_pg__is_read("/* x */ VALUES (1)"));
     CHECK(dconn_pg__is_read("SHOW server_version"));
     CHECK(dconn_pg__is_read("TABLE t"));
+    CHECK(dconn_pg__is_read("SELECT 'into', \"INTO\" FROM t -- into"));
     dconn_release(c);
     dconn_close(ctx);
 }
 
-/* A connection closed while idle (a restart, a firewall's idle timeout):
-   a write is known not to have been sent, so it is retried, and applied once. */
-static void pg_write_on_a_closed_idle_connection_is_retried(void) {
+/* A connection closed while idle (a restart, pg_terminate_backend, our
+   side cut): nothing was sent, so the handle reconnects before sending and
+   the write is applied once, with no retry. In a session the transaction is
+   gone with the connection: the commit fails and says it was rolled back. */
+static void pg_closed_idle_connection_reconnects(void) {
     dconn_ctx *ctx;
     dconn_conn *c = pg_cut_connect(&ctx);
     PGconn *admin = PQconnectdb("");
     dconn_error err;
     dconn_status st;
+    int round;
     REQUIRE(c && PQstatus(admin) == CONNECTION_OK);
     CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS idle_cut; CREATE TABLE idle_cut (n int)", &err), DCONN_OK);
-    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO idle_cut VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
-    pg_cut_now();
-    tu_log_reset();
-    st = dconn_exec(c, "INSERT INTO idle_cut VALUES (2)", NULL, 0, NULL, &err);
-    if (st) fprintf(stdout, "  %s\n", err.message);
-    CHECK_EQ_INT(st, DCONN_OK);
-    CHECK_EQ_INT(tu_sleeps, 1);
-    CHECK_CONTAINS(tu_logbuf, "[08006] the server had closed the connection");
-    CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM idle_cut WHERE n = 2"), 1);
-    /* and a session's COMMIT lost the same way is refused before it is sent */
+    for (round = 0; round < 2; round++) {
+        char sql[200];
+        CHECK_EQ_INT(dconn_exec(c, "INSERT INTO idle_cut VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+        if (round == 0) {
+            pg_cut_now();
+        } else {
+            /* the server ends it: FATAL 57P01, then the end of the stream */
+            int pid = pg_cut_pid();
+            snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%d)::int", pid);
+            CHECK_EQ_INT(pg_admin_count(admin, sql), 1);
+            snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_stat_activity WHERE pid = %d", pid);
+            CHECK(pg_admin_wait(admin, sql, 0));
+        }
+        tu_log_reset();
+        snprintf(sql, sizeof sql, "INSERT INTO idle_cut VALUES (%d)", 10 + round);
+        st = dconn_exec(c, sql, NULL, 0, NULL, &err);
+        if (st) fprintf(stdout, "  round %d: %s\n", round, err.message);
+        CHECK_EQ_INT(st, DCONN_OK);
+        CHECK_EQ_INT(tu_sleeps, 0);
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM idle_cut WHERE n = %d", 10 + round);
+        CHECK_EQ_INT(pg_admin_count(admin, sql), 1);
+    }
     {
         dconn_session *s = dconn_begin(c, &err);
         REQUIRE(s);
         CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO idle_cut VALUES (3)", NULL, 0, NULL, &err), DCONN_OK);
         pg_cut_now();   /* the session's handle is the last one used */
         CHECK_EQ_INT(dconn_commit(s, &err), DCONN_EQUERY);
-        CHECK_CONTAINS(err.message, "the statement was not sent");
+        CHECK_CONTAINS(err.message, "commit failed, the session's writes were rolled back: [08003] the server had closed the connection "
+                                    "while a transaction was open");
         dconn_session_end(s);
     }
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM idle_cut WHERE n = 3"), 0);
+    tu_log_reset();
     CHECK_EQ_INT(dconn_exec(c, "DROP TABLE idle_cut", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(tu_sleeps, 0);
+    PQfinish(admin);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+/* A script is never run twice: its first statements may have committed. */
+static void pg_script_is_not_retried(void) {
+    dconn_ctx *ctx = pg_open("");
+    dconn_conn *c;
+    dconn_error err;
+    PGconn *admin = PQconnectdb("");
+    REQUIRE(ctx && PQstatus(admin) == CONNECTION_OK);
+    c = pg_connect(ctx, NULL);
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS scripted; CREATE TABLE scripted (n int)", &err), DCONN_OK);
+    tu_log_reset();
+    CHECK_EQ_INT(dconn_exec_script(c, "BEGIN; INSERT INTO scripted VALUES (1); COMMIT; "
+                                      "DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END $$", &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "[40001]");
+    CHECK_CONTAINS(err.message, "(a script is not retried: its first statements may have run)");
+    CHECK_EQ_INT(tu_sleeps, 0);
+    CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM scripted"), 1);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE scripted", NULL, 0, NULL, &err), DCONN_OK);
     PQfinish(admin);
     dconn_release(c);
     dconn_close(ctx);
@@ -470,8 +605,10 @@ static const dtest_case pg_tests[] = {
     {"pg_errors_fail_at_once", pg_errors_fail_at_once},
     {"pg_killed_backend_is_healed_by_retry", pg_killed_backend_is_healed_by_retry},
     {"pg_write_lost_while_running_is_not_retried", pg_write_lost_while_running_is_not_retried},
+    {"pg_write_killed_while_running_is_retried_once", pg_write_killed_while_running_is_retried_once},
     {"pg_read_lost_while_running_is_retried", pg_read_lost_while_running_is_retried},
-    {"pg_write_on_a_closed_idle_connection_is_retried", pg_write_on_a_closed_idle_connection_is_retried},
+    {"pg_closed_idle_connection_reconnects", pg_closed_idle_connection_reconnects},
+    {"pg_script_is_not_retried", pg_script_is_not_retried},
     {"pg_bad_server_is_a_clear_error", pg_bad_server_is_a_clear_error},
 };
 

@@ -18,22 +18,28 @@
      - libpq's own configuration: PGHOST, PGUSER, PGPASSWORD, ...,
        ~/.pgpass and service files, applied by libpq itself.
    Parameters: positional ? and $1, named :name / @name are all sent as
-   $n with PQexecParams: values are bound, never pasted into the SQL
+   $n parameters (PQsendQueryParams): values are bound, never pasted into the SQL
    (a ':' after ':' is a cast, as in x::int, and is left alone).
    Results: int2/int4/int8 and oid as INT, float4/float8 as REAL, bool as
    INT 0/1, bytea as BLOB, NULL as NULL, everything else (numeric, dates,
    json, ...) as TEXT in PostgreSQL's text form.
    Errors carry the SQLSTATE in the message ("[42P01] relation ... does not
    exist") and packed in err->native_code (dconn_postgres_sqlstate decodes
-   it). Transient, so dconn retries them on a fresh connection: a
-   connection found closed before the statement was sent, SQLSTATE
-   57P01-57P03 (the server ended the session and rolled the statement
-   back), 40001 and 40P01 (rolled back too), and the rest of class 08.
-   A connection lost while a statement ran, with no word from the server,
-   leaves its outcome unknown: a SELECT, VALUES, SHOW or TABLE statement
-   is retried, anything else fails with SQLSTATE 08007 ("may or may not
-   have been applied") and is not retried, so a write is never applied
-   twice. */
+   it). A lost connection never makes dconn apply a write twice:
+     - a handle whose server ended the session while it sat idle (a
+       restart, pg_terminate_backend, an idle timeout) is found before the
+       next statement is sent, and reconnects at once; inside a
+       transaction that statement fails instead (08003: the server rolled
+       the transaction back);
+     - SQLSTATE 57P01-57P03 from the server (it ended the session and
+       rolled the statement back), 40001 and 40P01 (rolled back too), and
+       the rest of class 08 are transient: dconn retries them;
+     - a connection lost while a statement ran, with no word from the
+       server, leaves its outcome unknown: a SELECT, VALUES, SHOW or TABLE
+       statement (without INTO) is retried, anything else fails with
+       SQLSTATE 08007 ("may or may not have applied it") and is not.
+   dconn itself never retries a script, and says when a failed COMMIT's
+   outcome is unknown. */
 #ifndef DCONN_POSTGRES_H_INCLUDED
 #define DCONN_POSTGRES_H_INCLUDED
 #include "../../dconn.h"
@@ -88,56 +94,151 @@ static int dconn_pg__is_word_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-/* Is the SQL a plain read: SELECT, VALUES, SHOW or TABLE first (after
-   blanks, comments and parentheses)? WITH is not: it may hold an INSERT. */
-static int dconn_pg__is_read(const char *sql) {
-    static const char *const reads[] = {"select", "values", "show", "table"};
-    const char *p = sql;
-    size_t i, n;
-    for (;;) {
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '(') p++;
-        if (p[0] == '-' && p[1] == '-') { while (*p && *p != '\n') p++; continue; }
-        if (p[0] == '/' && p[1] == '*') {
-            const char *e = strstr(p + 2, "*/");
-            if (!e) return 0;
-            p = e + 2;
-            continue;
-        }
-        break;
-    }
-    for (n = 0; dconn_pg__is_word_char(p[n]); n++) {}
-    for (i = 0; i < sizeof reads / sizeof reads[0]; i++) {
-        size_t k;
-        if (strlen(reads[i]) != n) continue;
-        for (k = 0; k < n && (p[k] | 0x20) == reads[i][k]; k++) {}
-        if (k == n) return 1;
-    }
-    return 0;
+static int dconn_pg__word_is(const char *p, size_t n, const char *lower) {
+    size_t k;
+    if (strlen(lower) != n) return 0;
+    for (k = 0; k < n && (p[k] | 0x20) == lower[k]; k++) {}
+    return k == n;
 }
 
-/* Before a statement is sent: a connection the server closed while idle
-   (a restart, an idle timeout, pg_terminate_backend) is readable now.
-   Reading it here tells a statement that was never sent, safe to retry,
-   from one lost while it ran. */
-static int dconn_pg__closed_before_send(PGconn *c) {
+/* Skips a comment at p (PostgreSQL nests block comments); NULL when one
+   is never closed. Returns p when there is none. */
+static const char *dconn_pg__skip_comment(const char *p) {
+    if (p[0] == '-' && p[1] == '-') { while (*p && *p != '\n') p++; return p; }
+    if (p[0] == '/' && p[1] == '*') {
+        int depth = 0;
+        do {
+            if (!*p) return NULL;
+            if (p[0] == '/' && p[1] == '*') { depth++; p += 2; }
+            else if (p[0] == '*' && p[1] == '/') { depth--; p += 2; }
+            else p++;
+        } while (depth > 0);
+    }
+    return p;
+}
+
+/* Is the SQL a plain read: SELECT, VALUES, SHOW or TABLE first (after
+   blanks, comments and parentheses), and no INTO outside quotes (SELECT
+   ... INTO creates a table)? WITH is not: it may hold an INSERT. A
+   SELECT of a function that writes is the caller's to know. */
+static int dconn_pg__is_read(const char *sql) {
+    static const char *const reads[] = {"select", "values", "show", "table"};
+    const char *p = sql, *q;
+    size_t i, n;
+    int first = 1, read = 0;
+    while (*p) {
+        q = dconn_pg__skip_comment(p);
+        if (!q) return 0;
+        if (q != p) { p = q; continue; }
+        if (*p == '\'' || *p == '"') {
+            /* a string or a quoted name: doubled quotes stay inside (E'\'' only makes it end later: safe) */
+            char quote = *p++;
+            while (*p && !(*p == quote && p[1] != quote)) p += *p == quote ? 2 : 1;
+            if (!*p) return 0;
+            p++;
+            first = 0;
+            continue;
+        }
+        if (!dconn_pg__is_word_char(*p)) { p++; continue; }
+        for (n = 0; dconn_pg__is_word_char(p[n]); n++) {}
+        if (first) {
+            for (i = 0; i < sizeof reads / sizeof reads[0]; i++) read |= dconn_pg__word_is(p, n, reads[i]);
+            if (!read) return 0;
+            first = 0;
+        } else if (dconn_pg__word_is(p, n, "into")) {
+            return 0;
+        }
+        p += n;
+    }
+    return read;
+}
+
+/* A handle. A FATAL the server sends while the handle is idle reaches
+   only the notice receiver, which notes it here. */
+typedef struct dconn_pg__conn {
+    PGconn *pg;
+    int fatal;                    /* the server ended the session */
+    int in_tx;                    /* a transaction is open, as of the last statement */
+    int commit_unknown;           /* the connection was lost while a COMMIT ran */
+} dconn_pg__conn;
+
+/* libpq prints notices to stderr by default; a library must not print */
+static void dconn_pg__notice(void *arg, const PGresult *res) {
+    const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+    if (severity && (!strcmp(severity, "FATAL") || !strcmp(severity, "PANIC"))) ((dconn_pg__conn *)arg)->fatal = 1;
+}
+
+static dconn_status dconn_pg__fail(dconn_error *err, const char *state, const char *text) {
+    if (!err) return DCONN_EQUERY;
+    dconn_error_set(err, DCONN_EQUERY, "[%s] %s", state, text);
+    err->native_code = dconn_pg__pack(state);
+    return DCONN_EQUERY;
+}
+
+/* Before a statement is sent. A server that ended the session while the
+   handle sat idle (a restart, pg_terminate_backend, an idle timeout) has
+   sent FATAL and closed: read that now. Nothing was sent, so outside a
+   transaction the handle reconnects at once; inside one, the server has
+   rolled the transaction back, and the statement fails (not transient:
+   the rest of the transaction is gone). */
+static dconn_status dconn_pg__ready(dconn_pg__conn *h, dconn_error *err) {
     int i;
-    for (i = 0; i < 4 && PQstatus(c) == CONNECTION_OK; i++) {
+    for (i = 0; i < 4 && PQstatus(h->pg) == CONNECTION_OK && !h->fatal; i++) {
         struct pollfd p;
-        p.fd = PQsocket(c);
+        p.fd = PQsocket(h->pg);
         p.events = POLLIN;
         p.revents = 0;
         if (p.fd < 0 || poll(&p, 1, 0) <= 0) break;
-        if (!PQconsumeInput(c)) break;   /* end of stream: the connection is now marked bad */
+        if (!PQconsumeInput(h->pg)) break;   /* end of stream: the connection is now marked bad */
+        (void)PQisBusy(h->pg);               /* parses what came: a FATAL reaches dconn_pg__notice */
     }
-    return PQstatus(c) != CONNECTION_OK;
+    if (PQstatus(h->pg) == CONNECTION_OK && !h->fatal) return DCONN_OK;
+    if (h->in_tx)
+        return dconn_pg__fail(err, "08003", "the server had closed the connection while a transaction was open: "
+                                            "the server rolled the transaction back; the statement was not sent");
+    h->fatal = 0;
+    h->commit_unknown = 0;
+    PQreset(h->pg);
+    if (PQstatus(h->pg) == CONNECTION_OK) return DCONN_OK;
+    {
+        char text[700];
+        snprintf(text, sizeof text, "the server had closed the connection and reconnecting failed (the statement was not sent): %s",
+                 PQerrorMessage(h->pg));
+        i = (int)strlen(text);
+        while (i && (text[i - 1] == '\n' || text[i - 1] == ' ')) text[--i] = '\0';
+        return dconn_pg__fail(err, "08006", text);
+    }
 }
 
-static dconn_status dconn_pg__not_sent(dconn_error *err) {
-    if (!err) return DCONN_EQUERY;
-    dconn_error_set(err, DCONN_EQUERY, "[08006] the server had closed the connection (a restart, an idle timeout or "
-                                       "pg_terminate_backend): the statement was not sent");
-    err->native_code = dconn_pg__pack("08006");
-    return DCONN_EQUERY;
+/* Collects a sent statement's results. When the server ends the session
+   mid-statement, libpq 14 and later add a result for the lost connection
+   after the server's own error: the first error, with its SQLSTATE, is the
+   one that says what happened. Otherwise the last result counts. */
+static PGresult *dconn_pg__collect(PGconn *c) {
+    PGresult *keep = NULL, *res;
+    while ((res = PQgetResult(c)) != NULL) {
+        ExecStatusType rs = PQresultStatus(res);
+        int kept_error = keep && (PQresultStatus(keep) == PGRES_FATAL_ERROR || PQresultStatus(keep) == PGRES_BAD_RESPONSE);
+        if (rs == PGRES_COPY_IN) {
+            PQputCopyEnd(c, "COPY FROM STDIN is not supported by dconn");
+            PQclear(res);
+            continue;
+        }
+        if (rs == PGRES_COPY_OUT) {
+            char *row;
+            while (PQgetCopyData(c, &row, 0) > 0) PQfreemem(row);
+            PQclear(res);
+            continue;
+        }
+        if (kept_error && !(PQresultErrorField(keep, PG_DIAG_SQLSTATE) == NULL && PQresultErrorField(res, PG_DIAG_SQLSTATE) != NULL)) {
+            PQclear(res);
+        } else {
+            PQclear(keep);
+            keep = res;
+        }
+        if (rs == PGRES_COPY_BOTH) break;
+    }
+    return keep;
 }
 
 /* Fills err from a failed result or a broken connection; `kind` says what
@@ -175,12 +276,9 @@ static int dconn_pg__is_transient(void *ud, const dconn_error *err) {
     char st[6];
     (void)ud;
     dconn_postgres_sqlstate(err, st);
-    return (st[0] == '0' && st[1] == '8' && strcmp(st, "08007") != 0) || !strcmp(st, "57P01") || !strcmp(st, "57P02") || !strcmp(st, "57P03") ||
+    return (st[0] == '0' && st[1] == '8' && strcmp(st, "08007") != 0 && strcmp(st, "08003") != 0) || !strcmp(st, "57P01") || !strcmp(st, "57P02") || !strcmp(st, "57P03") ||
            !strcmp(st, "40001") || !strcmp(st, "40P01");
 }
-
-/* libpq prints NOTICEs to stderr by default; a library must not print */
-static void dconn_pg__quiet(void *arg, const char *message) { (void)arg; (void)message; }
 
 static dconn_status dconn_pg__connect(void *ud, const dconn_settings *s, void **handle, dconn_error *err) {
     const char *keys[64], *vals[64];
@@ -191,6 +289,7 @@ static dconn_status dconn_pg__connect(void *ud, const dconn_settings *s, void **
     int n = 0, expand = 0;
     size_t i;
     PGconn *c;
+    dconn_pg__conn *h;
     (void)ud;
     if (url) {
         /* postgresql+driver:// (SQLAlchemy style) is plain postgresql:// to libpq */
@@ -239,14 +338,20 @@ static dconn_status dconn_pg__connect(void *ud, const dconn_settings *s, void **
         err->native_code = dconn_pg__pack("08001");
         return DCONN_EDRIVER;
     }
-    PQsetNoticeProcessor(c, dconn_pg__quiet, NULL);
-    *handle = c;
+    h = (dconn_pg__conn *)calloc(1, sizeof *h);
+    if (!h) { PQfinish(c); return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory"); }
+    h->pg = c;
+    PQsetNoticeReceiver(c, dconn_pg__notice, h);   /* PQreset keeps it */
+    *handle = h;
     return DCONN_OK;
 }
 
 static void dconn_pg__disconnect(void *ud, void *handle) {
+    dconn_pg__conn *h = (dconn_pg__conn *)handle;
     (void)ud;
-    if (handle) PQfinish((PGconn *)handle);
+    if (!h) return;
+    PQfinish(h->pg);
+    free(h);
 }
 
 /* Rewrites ?, :name and @name to $1.. outside quotes and comments, and
@@ -418,25 +523,33 @@ static dconn_status dconn_pg__fill(PGresult *res, dconn_builder *out, dconn_erro
     return DCONN_OK;
 }
 
-static PGresult *dconn_pg__run(PGconn *c, const char *sql, const dconn_value *params, size_t np, int kind, dconn_status *st, dconn_error *err) {
-    dconn_pg__bind b;
-    PGresult *res;
-    *st = dconn_pg__prepare(sql, params, np, &b, err);
-    if (*st) return NULL;
-    if (dconn_pg__closed_before_send(c)) { dconn_pg__bind_free(&b); *st = dconn_pg__not_sent(err); return NULL; }
-    res = PQexecParams(c, b.sql, b.n, b.types, b.values, b.lengths, b.formats, 0);
-    dconn_pg__bind_free(&b);
+/* After a statement: the transaction state, and whether its result is a success. */
+static PGresult *dconn_pg__finish(dconn_pg__conn *h, PGresult *res, const char *sql, int kind, dconn_status *st, dconn_error *err) {
+    if (PQstatus(h->pg) == CONNECTION_OK) h->in_tx = PQtransactionStatus(h->pg) != PQTRANS_IDLE;
     if (!res || (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK)) {
-        *st = dconn_pg__error(c, res, sql, kind, err);
+        *st = dconn_pg__error(h->pg, res, sql, kind, err);
         PQclear(res);
         return NULL;
     }
+    *st = DCONN_OK;
     return res;
+}
+
+static PGresult *dconn_pg__run(dconn_pg__conn *h, const char *sql, const dconn_value *params, size_t np, int kind, dconn_status *st, dconn_error *err) {
+    dconn_pg__bind b;
+    int sent;
+    *st = dconn_pg__prepare(sql, params, np, &b, err);
+    if (*st) return NULL;
+    *st = dconn_pg__ready(h, err);
+    if (*st) { dconn_pg__bind_free(&b); return NULL; }
+    sent = PQsendQueryParams(h->pg, b.sql, b.n, b.types, b.values, b.lengths, b.formats, 0);
+    dconn_pg__bind_free(&b);
+    return dconn_pg__finish(h, sent ? dconn_pg__collect(h->pg) : NULL, sql, kind, st, err);
 }
 
 static dconn_status dconn_pg__query(void *ud, void *handle, const char *sql, const dconn_value *params, size_t np, dconn_builder *out, dconn_error *err) {
     dconn_status st;
-    PGresult *res = dconn_pg__run((PGconn *)handle, sql, params, np, dconn_pg__is_read(sql) ? DCONN_PG__READ : DCONN_PG__WRITE, &st, err);
+    PGresult *res = dconn_pg__run((dconn_pg__conn *)handle, sql, params, np, dconn_pg__is_read(sql) ? DCONN_PG__READ : DCONN_PG__WRITE, &st, err);
     (void)ud;
     if (!res) return st;
     st = dconn_pg__fill(res, out, err);
@@ -446,7 +559,7 @@ static dconn_status dconn_pg__query(void *ud, void *handle, const char *sql, con
 
 static dconn_status dconn_pg__exec(void *ud, void *handle, const char *sql, const dconn_value *params, size_t np, dconn_exec_info *info, dconn_error *err) {
     dconn_status st;
-    PGresult *res = dconn_pg__run((PGconn *)handle, sql, params, np, DCONN_PG__WRITE, &st, err);
+    PGresult *res = dconn_pg__run((dconn_pg__conn *)handle, sql, params, np, DCONN_PG__WRITE, &st, err);
     (void)ud;
     if (!res) return st;
     if (info) {
@@ -457,24 +570,37 @@ static dconn_status dconn_pg__exec(void *ud, void *handle, const char *sql, cons
     return DCONN_OK;
 }
 
-static dconn_status dconn_pg__simple(PGconn *c, const char *sql, int kind, dconn_error *err) {
-    PGresult *res;
-    dconn_status st = DCONN_OK;
-    if (dconn_pg__closed_before_send(c)) return dconn_pg__not_sent(err);
-    res = PQexec(c, sql);
-    if (!res || (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)) st = dconn_pg__error(c, res, sql, kind, err);
-    PQclear(res);
+static dconn_status dconn_pg__simple(dconn_pg__conn *h, const char *sql, int kind, dconn_error *err) {
+    dconn_status st = dconn_pg__ready(h, err);
+    if (!st) PQclear(dconn_pg__finish(h, PQsendQuery(h->pg, sql) ? dconn_pg__collect(h->pg) : NULL, sql, kind, &st, err));
     return st;
 }
-static dconn_status dconn_pg__script(void *ud, void *h, const char *sql, dconn_error *err) { (void)ud; return dconn_pg__simple((PGconn *)h, sql, DCONN_PG__WRITE, err); }
-static dconn_status dconn_pg__begin(void *ud, void *h, dconn_error *err) { (void)ud; return dconn_pg__simple((PGconn *)h, "BEGIN", DCONN_PG__WRITE, err); }
-static dconn_status dconn_pg__commit(void *ud, void *h, dconn_error *err) { (void)ud; return dconn_pg__simple((PGconn *)h, "COMMIT", DCONN_PG__WRITE, err); }
-static dconn_status dconn_pg__rollback(void *ud, void *h, dconn_error *err) {
+static dconn_status dconn_pg__script(void *ud, void *h, const char *sql, dconn_error *err) { (void)ud; return dconn_pg__simple((dconn_pg__conn *)h, sql, DCONN_PG__WRITE, err); }
+static dconn_status dconn_pg__begin(void *ud, void *h, dconn_error *err) { (void)ud; return dconn_pg__simple((dconn_pg__conn *)h, "BEGIN", DCONN_PG__WRITE, err); }
+static dconn_status dconn_pg__commit(void *ud, void *handle, dconn_error *err) {
+    dconn_pg__conn *h = (dconn_pg__conn *)handle;
+    dconn_status st = dconn_pg__simple(h, "COMMIT", DCONN_PG__WRITE, err);
+    char state[6];
     (void)ud;
-    if (PQtransactionStatus((PGconn *)h) == PQTRANS_IDLE) return DCONN_OK;
-    return dconn_pg__simple((PGconn *)h, "ROLLBACK", DCONN_PG__WRITE, err);
+    dconn_postgres_sqlstate(err, state);
+    h->commit_unknown = st && !strcmp(state, "08007");
+    return st;
 }
-static dconn_status dconn_pg__ping(void *ud, void *h, dconn_error *err) { (void)ud; return dconn_pg__simple((PGconn *)h, "SELECT 1", DCONN_PG__READ, err); }
+/* On a lost connection the server has rolled back an open transaction,
+   unless it was lost while the COMMIT ran: then nobody knows. */
+static dconn_status dconn_pg__rollback(void *ud, void *handle, dconn_error *err) {
+    dconn_pg__conn *h = (dconn_pg__conn *)handle;
+    (void)ud;
+    if (PQstatus(h->pg) != CONNECTION_OK || h->fatal) {
+        if (h->commit_unknown)
+            return dconn_pg__fail(err, "08007", "the connection was lost while the COMMIT ran: whether it committed is unknown");
+        h->in_tx = 0;
+        return DCONN_OK;
+    }
+    if (PQtransactionStatus(h->pg) == PQTRANS_IDLE) { h->in_tx = 0; return DCONN_OK; }
+    return dconn_pg__simple(h, "ROLLBACK", DCONN_PG__WRITE, err);
+}
+static dconn_status dconn_pg__ping(void *ud, void *h, dconn_error *err) { (void)ud; return dconn_pg__simple((dconn_pg__conn *)h, "SELECT 1", DCONN_PG__READ, err); }
 
 static void dconn_pg__driver(dconn_driver *d) {
     memset(d, 0, sizeof *d);

@@ -5636,6 +5636,25 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
     return code;
 }
 
+/* Logs a transient error and waits before attempt + 1: the backoff
+   doubles each time, up to 30 s, with jitter. */
+static void dconn__retry_wait(dconn_conn *c, int attempt, const dconn_error *err) {
+    dconn_ctx *ctx = c->ctx;
+    int64_t wait = ctx->retry_backoff_ns;
+    int k;
+    uint64_t r;
+    for (k = 1; k < attempt && wait < INT64_C(30000000000); k++) wait *= 2;
+    if (wait > INT64_C(30000000000)) wait = INT64_C(30000000000);
+    dconn__lock(&ctx->lock);
+    ctx->rng ^= ctx->rng << 13; ctx->rng ^= ctx->rng >> 7; ctx->rng ^= ctx->rng << 17;
+    r = ctx->rng;
+    dconn__unlock(&ctx->lock);
+    wait = wait / 2 + (int64_t)(r % (uint64_t)(wait > 0 ? wait : 1));   /* jitter: 0.5x to 1.5x */
+    dconn__log(ctx, DCONN_LOG_WARN, "connection \"%s\": transient error, retrying (attempt %d of %d): %s",
+               c->name, attempt + 1, ctx->retry_attempts, err->message);
+    ctx->sleep(wait, ctx->sleep_user_data);
+}
+
 /* Runs an operation; a transient failure discards the handle and tries
    again with a fresh one after a backoff, up to retry_attempts. */
 static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
@@ -5678,21 +5697,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
         }
         if (!transient || attempt >= ctx->retry_attempts) return dconn__err_op(c, op, transient ? attempt : 1, err);
         if (!first[0]) dconn__copy_str(first, sizeof first, err->message);
-        {
-            int64_t wait = ctx->retry_backoff_ns;
-            int k;
-            for (k = 1; k < attempt && wait < INT64_C(30000000000); k++) wait *= 2;   /* doubles, up to 30 s */
-            if (wait > INT64_C(30000000000)) wait = INT64_C(30000000000);
-            uint64_t r;
-            dconn__lock(&ctx->lock);
-            ctx->rng ^= ctx->rng << 13; ctx->rng ^= ctx->rng >> 7; ctx->rng ^= ctx->rng << 17;
-            r = ctx->rng;
-            dconn__unlock(&ctx->lock);
-            wait = wait / 2 + (int64_t)(r % (uint64_t)(wait > 0 ? wait : 1));   /* jitter: 0.5x to 1.5x */
-            dconn__log(ctx, DCONN_LOG_WARN, "connection \"%s\": transient error, retrying (attempt %d of %d): %s",
-                       c->name, attempt + 1, ctx->retry_attempts, err->message);
-            ctx->sleep(wait, ctx->sleep_user_data);
-        }
+        dconn__retry_wait(c, attempt, err);
     }
 }
 
@@ -5944,18 +5949,26 @@ static dconn_status dconn__session_begin_tx(dconn_session *s, dconn_error *err) 
 DCONN_API dconn_session *dconn_begin(dconn_conn *c, dconn_error *err) {
     dconn_session *s;
     dconn_status st;
+    dconn_error local;
+    int attempt;
     dconn__err_clear(err);
     if (!c) { dconn__err_set(err, DCONN_EMISUSE, "dconn_begin: conn is NULL"); return NULL; }
     s = (dconn_session *)dconn__malloc(c->ctx->al, sizeof *s);
     if (!s) { dconn__err_nomem(err, "starting a session"); return NULL; }
     memset(s, 0, sizeof *s);
     s->conn = c;
-    st = dconn__handle_get(c, 1, &s->h, err);
-    if (st) { dconn__err_conn(c, err, st, "cannot connect"); dconn__free(c->ctx->al, s); return NULL; }
-    if (dconn__session_begin_tx(s, err)) {
+    if (!err) { err = &local; dconn__err_clear(err); }   /* is_transient needs the error */
+    for (attempt = 1;; attempt++) {
+        int transient;
+        st = dconn__handle_get(c, 1, &s->h, err);
+        if (st) { dconn__err_conn(c, err, st, "cannot connect"); dconn__free(c->ctx->al, s); return NULL; }
+        if (!dconn__session_begin_tx(s, err)) break;
+        /* nothing ran yet: a BEGIN on a handle found dead may try a fresh one */
+        transient = err->code != DCONN_EMISUSE && err->code != DCONN_ENOMEM && s->h->drv.is_transient &&
+                    s->h->drv.is_transient(s->h->drv.user_data, err);
         dconn__handle_put(c, s->h, 1, 1);
-        dconn__free(c->ctx->al, s);
-        return NULL;
+        if (!transient || attempt >= c->ctx->retry_attempts) { dconn__free(c->ctx->al, s); return NULL; }
+        dconn__retry_wait(c, attempt, err);
     }
     /* the session holds the connection: a dconn_release meanwhile must not free it */
     dconn__lock(&c->ctx->lock);
@@ -6020,7 +6033,7 @@ DCONN_API dconn_status dconn_commit(dconn_session *s, dconn_error *err) {
     if (st) {
         /* roll back whatever is open; only if that works are the writes known to be gone
            (a connection lost while the COMMIT ran leaves its outcome unknown) */
-        if (!s->h->drv.rollback || s->h->drv.rollback(s->h->drv.user_data, s->h->h, NULL) == DCONN_OK)
+        if (s->h->drv.rollback && s->h->drv.rollback(s->h->drv.user_data, s->h->h, NULL) == DCONN_OK)
             return dconn__err_conn(c, err, st, "commit failed, the session's writes were rolled back");
         s->broken = 1;
         return dconn__err_conn(c, err, st, "commit failed, and so did the rollback after it: whether the session's writes "

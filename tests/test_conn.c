@@ -1500,7 +1500,12 @@ static void conn_retry_gets_fresh_handle(void) {
 }
 
 /* A driver whose scripts and commits lose the connection halfway. */
-static int fl_scripts, fl_rollback_works;
+static int fl_scripts, fl_rollback_works, fl_begin_fails;
+static dconn_status fl_begin(void *ud, void *h, dconn_error *err) {
+    (void)ud; (void)h;
+    if (fl_begin_fails > 0) { fl_begin_fails--; return cm_fail(err, DCONN_EQUERY, CM_TRANSIENT, "mock: the handle was dead before BEGIN was sent"); }
+    return DCONN_OK;
+}
 static dconn_status fl_script(void *ud, void *h, const char *sql, dconn_error *err) {
     (void)ud; (void)h; (void)sql;
     fl_scripts++;
@@ -1516,8 +1521,9 @@ static dconn_status fl_rollback(void *ud, void *h, dconn_error *err) {
 }
 
 /* A transient error in a script is not retried (its first statements may
-   have committed), and a failed commit says "rolled back" only when the
-   rollback after it worked; else that the outcome is unknown. */
+   have committed); a transient BEGIN is (nothing ran yet); and a failed
+   commit says "rolled back" only when the rollback after it worked, else
+   that the outcome is unknown. */
 static void conn_script_not_retried_and_commit_outcome_told(void) {
     dconn_ctx *ctx = cm_open(CL_DIR "/fl/secrets.toml", "[connections.f]\ntype = \"flaky\"\n");
     dconn_driver d;
@@ -1527,6 +1533,7 @@ static void conn_script_not_retried_and_commit_outcome_told(void) {
     REQUIRE(ctx);
     cm_driver(&d, "flaky");
     d.exec_script = fl_script;
+    d.begin = fl_begin;
     d.commit = fl_commit;
     d.rollback = fl_rollback;
     REQUIRE(dconn_register_driver(ctx, &d, &err) == DCONN_OK);
@@ -1540,6 +1547,18 @@ static void conn_script_not_retried_and_commit_outcome_told(void) {
     CHECK_CONTAINS(err.message, "connection \"f\": script failed: mock: connection lost after the first statement "
                                 "(a script is not retried: its first statements may have run)");
     CHECK_EQ_INT(cm.disconnects, 1);   /* the handle is broken: closed, not pooled */
+    fl_begin_fails = 1;
+    tu_log_reset();
+    s = dconn_begin(c, &err);
+    CHECK(s != NULL);
+    CHECK_EQ_INT(tu_sleeps, 1);
+    CHECK_CONTAINS(tu_logbuf, "retrying (attempt 2 of 3): connection \"f\": begin failed: mock: the handle was dead before BEGIN was sent");
+    CHECK_EQ_INT(cm.disconnects, 2);
+    dconn_session_end(s);
+    fl_begin_fails = 5;
+    CHECK(dconn_begin(c, &err) == NULL);
+    CHECK_CONTAINS(err.message, "begin failed: mock: the handle was dead");
+    fl_begin_fails = 0;
     for (fl_rollback_works = 1; fl_rollback_works >= 0; fl_rollback_works--) {
         s = dconn_begin(c, &err);
         REQUIRE(s);

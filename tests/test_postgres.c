@@ -561,6 +561,90 @@ static void pg_closed_idle_connection_reconnects(void) {
     dconn_close(ctx);
 }
 
+/* A COMMIT whose connection is lost while it runs: here the server goes
+   on and commits (a deferred trigger held it on the lock), so dconn must
+   not say "rolled back": it says the outcome is unknown. */
+static void pg_commit_lost_while_running_is_unknown(void) {
+    dconn_ctx *ctx;
+    dconn_conn *c = pg_cut_connect(&ctx);
+    PGconn *admin = PQconnectdb("");
+    dconn_error err;
+    dconn_session *s;
+    pthread_t th;
+    pg_fault f = {"COMMIT", 0, 0, 0};
+    REQUIRE(c && PQstatus(admin) == CONNECTION_OK);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS deferred; CREATE TABLE deferred (n int); "
+                                      "CREATE OR REPLACE FUNCTION dconn_wait_lock() RETURNS trigger LANGUAGE plpgsql AS "
+                                      "$$ BEGIN PERFORM pg_advisory_xact_lock(4242); RETURN NULL; END $$; "
+                                      "CREATE CONSTRAINT TRIGGER wait_at_commit AFTER INSERT ON deferred DEFERRABLE INITIALLY DEFERRED "
+                                      "FOR EACH ROW EXECUTE FUNCTION dconn_wait_lock()", &err), DCONN_OK);
+    s = dconn_begin(c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO deferred VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+    pg_fault_start(&th, &f);
+    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_EQUERY);
+    pthread_join(th, NULL);
+    CHECK_CONTAINS(err.message, "commit failed, and so did the rollback after it: whether the session's writes were applied is unknown");
+    CHECK_NOT_CONTAINS(err.message, "were rolled back");
+    dconn_session_end(s);
+    CHECK(pg_admin_wait(admin, PG_BUSY("COMMIT"), 0));
+    CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM deferred"), 1);   /* it did commit */
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE deferred; DROP FUNCTION dconn_wait_lock()", &err), DCONN_OK);
+    PQfinish(admin);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+/* A session keeps its server session: when the server ends it between two
+   transactions, the next BEGIN fails instead of reconnecting, which would
+   lose the session's SET and locks without a word. A new session, though,
+   gets a fresh handle. */
+static void pg_session_is_never_silently_reconnected(void) {
+    dconn_ctx *ctx;
+    dconn_conn *c = pg_cut_connect(&ctx);
+    PGconn *admin = PQconnectdb("");
+    dconn_error err;
+    dconn_session *s;
+    char sql[120];
+    int pid;
+    REQUIRE(c && PQstatus(admin) == CONNECTION_OK);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP SCHEMA IF EXISTS tenant CASCADE; CREATE SCHEMA tenant; CREATE TABLE tenant.t (n int); "
+                                      "CREATE TABLE IF NOT EXISTS public.t (n int); DELETE FROM public.t", &err), DCONN_OK);
+    s = dconn_begin(c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "SET search_path TO tenant", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    pid = pg_cut_pid();
+    snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%d)::int", pid);
+    CHECK_EQ_INT(pg_admin_count(admin, sql), 1);
+    pg_wait_gone(pid);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "begin failed: [08006] the server had closed the connection: the statement was not sent");
+    dconn_session_end(s);
+    CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM tenant.t"), 0);
+    CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM public.t"), 0);
+    /* a new session on a pooled handle whose backend is gone: BEGIN is retried on a fresh one */
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO public.t VALUES (2)", NULL, 0, NULL, &err), DCONN_OK);
+    pid = pg_cut_pid();
+    snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%d)::int", pid);
+    CHECK_EQ_INT(pg_admin_count(admin, sql), 1);
+    pg_wait_gone(pid);
+    tu_log_reset();
+    s = dconn_begin(c, &err);
+    if (!s) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(s);
+    CHECK_EQ_INT(tu_sleeps, 1);
+    CHECK_CONTAINS(tu_logbuf, "retrying (attempt 2 of 3)");
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO public.t VALUES (3)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM public.t"), 2);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP SCHEMA tenant CASCADE; DROP TABLE public.t", &err), DCONN_OK);
+    PQfinish(admin);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 /* A script is never run twice: its first statements may have committed. */
 static void pg_script_is_not_retried(void) {
     dconn_ctx *ctx = pg_open("");
@@ -609,6 +693,8 @@ static const dtest_case pg_tests[] = {
     {"pg_read_lost_while_running_is_retried", pg_read_lost_while_running_is_retried},
     {"pg_closed_idle_connection_reconnects", pg_closed_idle_connection_reconnects},
     {"pg_script_is_not_retried", pg_script_is_not_retried},
+    {"pg_commit_lost_while_running_is_unknown", pg_commit_lost_while_running_is_unknown},
+    {"pg_session_is_never_silently_reconnected", pg_session_is_never_silently_reconnected},
     {"pg_bad_server_is_a_clear_error", pg_bad_server_is_a_clear_error},
 };
 

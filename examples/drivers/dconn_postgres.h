@@ -30,7 +30,8 @@
        restart, pg_terminate_backend, an idle timeout) is found before the
        next statement is sent, and reconnects at once; inside a
        transaction that statement fails instead (08003: the server rolled
-       the transaction back);
+       the transaction back), and a session's BEGIN fails (08006) rather
+       than lose the session's SETs and locks;
      - SQLSTATE 57P01-57P03 from the server (it ended the session and
        rolled the statement back), 40001 and 40P01 (rolled back too), and
        the rest of class 08 are transient: dconn retries them;
@@ -38,8 +39,8 @@
        server, leaves its outcome unknown: a SELECT, VALUES, SHOW or TABLE
        statement (without INTO) is retried, anything else fails with
        SQLSTATE 08007 ("may or may not have applied it") and is not.
-   dconn itself never retries a script, and says when a failed COMMIT's
-   outcome is unknown. */
+   A COMMIT lost while it ran makes the rollback after it fail (08007), so
+   dconn says the outcome is unknown. dconn itself never retries a script. */
 #ifndef DCONN_POSTGRES_H_INCLUDED
 #define DCONN_POSTGRES_H_INCLUDED
 #include "../../dconn.h"
@@ -177,11 +178,14 @@ static dconn_status dconn_pg__fail(dconn_error *err, const char *state, const ch
 
 /* Before a statement is sent. A server that ended the session while the
    handle sat idle (a restart, pg_terminate_backend, an idle timeout) has
-   sent FATAL and closed: read that now. Nothing was sent, so outside a
-   transaction the handle reconnects at once; inside one, the server has
-   rolled the transaction back, and the statement fails (not transient:
-   the rest of the transaction is gone). */
-static dconn_status dconn_pg__ready(dconn_pg__conn *h, dconn_error *err) {
+   sent FATAL and closed: read that now. Nothing was sent. Inside a
+   transaction the server has rolled it back, and the statement fails (not
+   transient: the rest of the transaction is gone). Outside one, a
+   statement on a pooled handle reconnects at once (`may_reconnect`); a
+   session's BEGIN, COMMIT or ROLLBACK does not, since the session's state
+   (SET, locks, temporary tables) would be lost without a word: it fails
+   with a transient 08006, which dconn_begin retries on a fresh handle. */
+static dconn_status dconn_pg__ready(dconn_pg__conn *h, int may_reconnect, dconn_error *err) {
     int i;
     for (i = 0; i < 4 && PQstatus(h->pg) == CONNECTION_OK && !h->fatal; i++) {
         struct pollfd p;
@@ -196,6 +200,7 @@ static dconn_status dconn_pg__ready(dconn_pg__conn *h, dconn_error *err) {
     if (h->in_tx)
         return dconn_pg__fail(err, "08003", "the server had closed the connection while a transaction was open: "
                                             "the server rolled the transaction back; the statement was not sent");
+    if (!may_reconnect) return dconn_pg__fail(err, "08006", "the server had closed the connection: the statement was not sent");
     h->fatal = 0;
     h->commit_unknown = 0;
     PQreset(h->pg);
@@ -210,33 +215,39 @@ static dconn_status dconn_pg__ready(dconn_pg__conn *h, dconn_error *err) {
     }
 }
 
+static int dconn_pg__result_ok(const PGresult *res) {
+    return res && (PQresultStatus(res) == PGRES_TUPLES_OK || PQresultStatus(res) == PGRES_COMMAND_OK);
+}
+
 /* Collects a sent statement's results. When the server ends the session
    mid-statement, libpq 14 and later add a result for the lost connection
    after the server's own error: the first error, with its SQLSTATE, is the
-   one that says what happened. Otherwise the last result counts. */
-static PGresult *dconn_pg__collect(PGconn *c) {
+   one that says what happened. A single statement that succeeded stays a
+   success when the session ends right after (a COMMIT done, then FATAL).
+   Otherwise the last result counts. */
+static PGresult *dconn_pg__collect(dconn_pg__conn *h, int single) {
     PGresult *keep = NULL, *res;
-    while ((res = PQgetResult(c)) != NULL) {
+    while ((res = PQgetResult(h->pg)) != NULL) {
         ExecStatusType rs = PQresultStatus(res);
         int kept_error = keep && (PQresultStatus(keep) == PGRES_FATAL_ERROR || PQresultStatus(keep) == PGRES_BAD_RESPONSE);
-        if (rs == PGRES_COPY_IN) {
-            PQputCopyEnd(c, "COPY FROM STDIN is not supported by dconn");
-            PQclear(res);
-            continue;
-        }
-        if (rs == PGRES_COPY_OUT) {
+        if (rs == PGRES_COPY_IN || rs == PGRES_COPY_OUT || rs == PGRES_COPY_BOTH) {
             char *row;
-            while (PQgetCopyData(c, &row, 0) > 0) PQfreemem(row);
             PQclear(res);
-            continue;
+            if (rs == PGRES_COPY_OUT) {
+                while (PQgetCopyData(h->pg, &row, 0) > 0) PQfreemem(row);
+                continue;
+            }
+            if (rs == PGRES_COPY_IN && PQputCopyEnd(h->pg, "COPY FROM STDIN is not supported by dconn") == 1) continue;
+            h->fatal = 1;   /* stuck in a copy: the next statement reconnects */
+            break;
         }
-        if (kept_error && !(PQresultErrorField(keep, PG_DIAG_SQLSTATE) == NULL && PQresultErrorField(res, PG_DIAG_SQLSTATE) != NULL)) {
+        if ((single && dconn_pg__result_ok(keep)) ||
+            (kept_error && !(PQresultErrorField(keep, PG_DIAG_SQLSTATE) == NULL && PQresultErrorField(res, PG_DIAG_SQLSTATE) != NULL))) {
             PQclear(res);
         } else {
             PQclear(keep);
             keep = res;
         }
-        if (rs == PGRES_COPY_BOTH) break;
     }
     return keep;
 }
@@ -526,7 +537,7 @@ static dconn_status dconn_pg__fill(PGresult *res, dconn_builder *out, dconn_erro
 /* After a statement: the transaction state, and whether its result is a success. */
 static PGresult *dconn_pg__finish(dconn_pg__conn *h, PGresult *res, const char *sql, int kind, dconn_status *st, dconn_error *err) {
     if (PQstatus(h->pg) == CONNECTION_OK) h->in_tx = PQtransactionStatus(h->pg) != PQTRANS_IDLE;
-    if (!res || (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK)) {
+    if (!dconn_pg__result_ok(res)) {
         *st = dconn_pg__error(h->pg, res, sql, kind, err);
         PQclear(res);
         return NULL;
@@ -540,11 +551,11 @@ static PGresult *dconn_pg__run(dconn_pg__conn *h, const char *sql, const dconn_v
     int sent;
     *st = dconn_pg__prepare(sql, params, np, &b, err);
     if (*st) return NULL;
-    *st = dconn_pg__ready(h, err);
+    *st = dconn_pg__ready(h, 1, err);
     if (*st) { dconn_pg__bind_free(&b); return NULL; }
     sent = PQsendQueryParams(h->pg, b.sql, b.n, b.types, b.values, b.lengths, b.formats, 0);
     dconn_pg__bind_free(&b);
-    return dconn_pg__finish(h, sent ? dconn_pg__collect(h->pg) : NULL, sql, kind, st, err);
+    return dconn_pg__finish(h, sent ? dconn_pg__collect(h, 1) : NULL, sql, kind, st, err);
 }
 
 static dconn_status dconn_pg__query(void *ud, void *handle, const char *sql, const dconn_value *params, size_t np, dconn_builder *out, dconn_error *err) {
@@ -570,20 +581,36 @@ static dconn_status dconn_pg__exec(void *ud, void *handle, const char *sql, cons
     return DCONN_OK;
 }
 
-static dconn_status dconn_pg__simple(dconn_pg__conn *h, const char *sql, int kind, dconn_error *err) {
-    dconn_status st = dconn_pg__ready(h, err);
-    if (!st) PQclear(dconn_pg__finish(h, PQsendQuery(h->pg, sql) ? dconn_pg__collect(h->pg) : NULL, sql, kind, &st, err));
+/* Sends SQL without parameters, after dconn_pg__ready. `script`: several
+   statements (the last result counts); else one. */
+static dconn_status dconn_pg__send(dconn_pg__conn *h, const char *sql, int kind, int script, dconn_error *err) {
+    dconn_status st;
+    PQclear(dconn_pg__finish(h, PQsendQuery(h->pg, sql) ? dconn_pg__collect(h, !script) : NULL, sql, kind, &st, err));
     return st;
 }
-static dconn_status dconn_pg__script(void *ud, void *h, const char *sql, dconn_error *err) { (void)ud; return dconn_pg__simple((dconn_pg__conn *)h, sql, DCONN_PG__WRITE, err); }
-static dconn_status dconn_pg__begin(void *ud, void *h, dconn_error *err) { (void)ud; return dconn_pg__simple((dconn_pg__conn *)h, "BEGIN", DCONN_PG__WRITE, err); }
+
+static dconn_status dconn_pg__script(void *ud, void *handle, const char *sql, dconn_error *err) {
+    dconn_pg__conn *h = (dconn_pg__conn *)handle;
+    dconn_status st = dconn_pg__ready(h, 1, err);
+    (void)ud;
+    return st ? st : dconn_pg__send(h, sql, DCONN_PG__WRITE, 1, err);
+}
+static dconn_status dconn_pg__begin(void *ud, void *handle, dconn_error *err) {
+    dconn_pg__conn *h = (dconn_pg__conn *)handle;
+    dconn_status st = dconn_pg__ready(h, 0, err);
+    (void)ud;
+    return st ? st : dconn_pg__send(h, "BEGIN", DCONN_PG__WRITE, 0, err);
+}
+/* A COMMIT that was sent and then lost its connection may have committed:
+   the rollback after it must not claim otherwise. */
 static dconn_status dconn_pg__commit(void *ud, void *handle, dconn_error *err) {
     dconn_pg__conn *h = (dconn_pg__conn *)handle;
-    dconn_status st = dconn_pg__simple(h, "COMMIT", DCONN_PG__WRITE, err);
-    char state[6];
+    dconn_status st = dconn_pg__ready(h, 0, err);
     (void)ud;
-    dconn_postgres_sqlstate(err, state);
-    h->commit_unknown = st && !strcmp(state, "08007");
+    if (st) return st;   /* not sent: the server rolled the transaction back */
+    st = dconn_pg__send(h, "COMMIT", DCONN_PG__WRITE, 0, err);
+    if (!st) h->in_tx = 0;
+    h->commit_unknown = st && (PQstatus(h->pg) != CONNECTION_OK || h->fatal);
     return st;
 }
 /* On a lost connection the server has rolled back an open transaction,
@@ -591,16 +618,22 @@ static dconn_status dconn_pg__commit(void *ud, void *handle, dconn_error *err) {
 static dconn_status dconn_pg__rollback(void *ud, void *handle, dconn_error *err) {
     dconn_pg__conn *h = (dconn_pg__conn *)handle;
     (void)ud;
-    if (PQstatus(h->pg) != CONNECTION_OK || h->fatal) {
-        if (h->commit_unknown)
-            return dconn_pg__fail(err, "08007", "the connection was lost while the COMMIT ran: whether it committed is unknown");
-        h->in_tx = 0;
-        return DCONN_OK;
+    if (PQstatus(h->pg) == CONNECTION_OK && !h->fatal && PQtransactionStatus(h->pg) == PQTRANS_IDLE) { h->in_tx = 0; return DCONN_OK; }
+    if (dconn_pg__ready(h, 0, NULL) == DCONN_OK) {
+        dconn_status st = dconn_pg__send(h, "ROLLBACK", DCONN_PG__WRITE, 0, err);
+        if (!st || (PQstatus(h->pg) == CONNECTION_OK && !h->fatal)) return st;   /* the server's answer */
     }
-    if (PQtransactionStatus(h->pg) == PQTRANS_IDLE) { h->in_tx = 0; return DCONN_OK; }
-    return dconn_pg__simple(h, "ROLLBACK", DCONN_PG__WRITE, err);
+    if (h->commit_unknown)
+        return dconn_pg__fail(err, "08007", "the connection was lost while the COMMIT ran: whether it committed is unknown");
+    h->in_tx = 0;
+    return DCONN_OK;
 }
-static dconn_status dconn_pg__ping(void *ud, void *h, dconn_error *err) { (void)ud; return dconn_pg__simple((dconn_pg__conn *)h, "SELECT 1", DCONN_PG__READ, err); }
+static dconn_status dconn_pg__ping(void *ud, void *handle, dconn_error *err) {
+    dconn_pg__conn *h = (dconn_pg__conn *)handle;
+    dconn_status st = dconn_pg__ready(h, 1, err);
+    (void)ud;
+    return st ? st : dconn_pg__send(h, "SELECT 1", DCONN_PG__READ, 0, err);
+}
 
 static void dconn_pg__driver(dconn_driver *d) {
     memset(d, 0, sizeof *d);

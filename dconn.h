@@ -4201,6 +4201,13 @@ static dconn_conn *dconn__conn_share(dconn_ctx *ctx, const char *identity, const
     return NULL;
 }
 
+/* Takes the connection off the context's list (ctx->lock held). */
+static void dconn__conn_unlink(dconn_ctx *ctx, const dconn_conn *c) {
+    dconn_conn **pp;
+    for (pp = &ctx->conns; *pp; pp = &(*pp)->next)
+        if (*pp == c) { *pp = c->next; break; }
+}
+
 static void dconn__conn_free(dconn_conn *c) {
     const dconn_allocator *al = c->ctx->al;
     dconn__handle *h = c->idle;
@@ -4325,11 +4332,7 @@ DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char
     }
     c->opening = 0;
     dconn__cond_broadcast(&ctx->opened);
-    if (st) {
-        dconn_conn **pp;
-        for (pp = &ctx->conns; *pp; pp = &(*pp)->next)
-            if (*pp == c) { *pp = c->next; break; }
-    }
+    if (st) dconn__conn_unlink(ctx, c);
     dconn__unlock(&ctx->lock);
     if (st) {
         dconn__err_conn(c, err, st, "cannot connect");
@@ -4349,13 +4352,11 @@ nomem_unlocked_c:
 
 DCONN_API void dconn_release(dconn_conn *c) {
     dconn_ctx *ctx;
-    dconn_conn **pp;
     if (!c) return;
     ctx = c->ctx;
     dconn__lock(&ctx->lock);
     if (--c->refs > 0) { dconn__unlock(&ctx->lock); return; }
-    for (pp = &ctx->conns; *pp; pp = &(*pp)->next)
-        if (*pp == c) { *pp = c->next; break; }
+    dconn__conn_unlink(ctx, c);
     dconn__unlock(&ctx->lock);
     dconn__conn_free(c);
 }
@@ -5636,6 +5637,11 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
     return code;
 }
 
+/* Does the driver say a fresh handle may cure this error? */
+static int dconn__transient(const dconn_driver *d, dconn_status st, const dconn_error *err) {
+    return st != DCONN_EMISUSE && st != DCONN_ENOMEM && d->is_transient && d->is_transient(d->user_data, err);
+}
+
 /* Logs a transient error and waits before attempt + 1: the backoff
    doubles each time, up to 30 s, with jitter. */
 static void dconn__retry_wait(dconn_conn *c, int attempt, const dconn_error *err) {
@@ -5678,7 +5684,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
             dconn_driver d;
             if (h) d = h->drv;
             else { dconn__lock(&c->lock); d = c->drv; dconn__unlock(&c->lock); }
-            transient = st != DCONN_EMISUSE && st != DCONN_ENOMEM && d.is_transient && d.is_transient(d.user_data, err);
+            transient = dconn__transient(&d, st, err);
         }
         /* close a broken handle before anything else: kept while waiting for a new
            one it could hold the pool's last slot, and a shared one would come back */
@@ -5964,8 +5970,7 @@ DCONN_API dconn_session *dconn_begin(dconn_conn *c, dconn_error *err) {
         if (st) { dconn__err_conn(c, err, st, "cannot connect"); dconn__free(c->ctx->al, s); return NULL; }
         if (!dconn__session_begin_tx(s, err)) break;
         /* nothing ran yet: a BEGIN on a handle found dead may try a fresh one */
-        transient = err->code != DCONN_EMISUSE && err->code != DCONN_ENOMEM && s->h->drv.is_transient &&
-                    s->h->drv.is_transient(s->h->drv.user_data, err);
+        transient = dconn__transient(&s->h->drv, err->code, err);
         dconn__handle_put(c, s->h, 1, 1);
         if (!transient || attempt >= c->ctx->retry_attempts) { dconn__free(c->ctx->al, s); return NULL; }
         dconn__retry_wait(c, attempt, err);

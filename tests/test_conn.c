@@ -2087,6 +2087,20 @@ static void *ch_connect_named(void *p) {
     return NULL;
 }
 
+/* Writes `secrets` (a [connections.slow] with hold = true), opens a context
+   that re-checks them as `reload` says, registers the mock, and readies `a`
+   to connect "slow" from a thread. */
+static dconn_ctx *ch_open_slow(const char *path, const char *secrets, const char *reload, ch_named_arg *a) {
+    dconn_ctx *ctx;
+    tu_write(path, secrets);
+    ctx = ch_open_with(path, reload);
+    if (ctx && cm_register(ctx, "mock", "mock", 1, 0) != DCONN_OK) { dconn_close(ctx); ctx = NULL; }
+    memset(a, 0, sizeof *a);
+    a->ctx = ctx;
+    a->name = "slow";
+    return ctx;
+}
+
 /* A connect to a slow server holds up no other thread: while it waits,
    another name connects, queries run with secrets re-checked on every
    call, and a secrets edit is applied. */
@@ -2099,13 +2113,9 @@ static void conn_threads_slow_connect_holds_up_nobody(void) {
     ch_named_arg slow;
     int held_throughout;
     cm_reset();
-    tu_write(CH_DIR "/slow/secrets.toml", "[connections.slow]\ntype = \"mock\"\nhold = true\n[connections.fast]\ntype = \"mock\"\n");
-    ctx = ch_open_with(CH_DIR "/slow/secrets.toml", "0");
+    ctx = ch_open_slow(CH_DIR "/slow/secrets.toml", "[connections.slow]\ntype = \"mock\"\nhold = true\n[connections.fast]\ntype = \"mock\"\n",
+                       "0", &slow);
     REQUIRE(ctx);
-    REQUIRE(cm_register(ctx, "mock", "mock", 1, 0) == DCONN_OK);
-    memset(&slow, 0, sizeof slow);
-    slow.ctx = ctx;
-    slow.name = "slow";
     REQUIRE(pthread_create(&th, NULL, ch_connect_named, &slow) == 0);
     CHECK(ch_wait_holding(1));
     fast = dconn_connect(ctx, "fast", NULL, NULL, &err);
@@ -2143,12 +2153,9 @@ static void conn_threads_failed_open_lets_the_waiter_try(void) {
     ch_named_arg a[2];
     int t, ok_count = 0;
     cm_reset();
-    tu_write(CH_DIR "/slow/secrets.toml", "[connections.slow]\ntype = \"mock\"\nhold = true\n");
-    ctx = ch_open(CH_DIR "/slow/secrets.toml");
+    ctx = ch_open_slow(CH_DIR "/slow/secrets.toml", "[connections.slow]\ntype = \"mock\"\nhold = true\n", "never", &a[0]);
     REQUIRE(ctx);
-    REQUIRE(cm_register(ctx, "mock", "mock", 1, 0) == DCONN_OK);
-    memset(a, 0, sizeof a);
-    for (t = 0; t < 2; t++) { a[t].ctx = ctx; a[t].name = "slow"; }
+    a[1] = a[0];
     REQUIRE(pthread_create(&th[0], NULL, ch_connect_named, &a[0]) == 0);
     CHECK(ch_wait_holding(1));
     REQUIRE(pthread_create(&th[1], NULL, ch_connect_named, &a[1]) == 0);
@@ -2186,13 +2193,8 @@ static void conn_threads_reload_during_open_tries_the_new_settings(void) {
         ch_named_arg a;
         cm_reset();
         cm.probe[0] = "url";
-        tu_write(CH_DIR "/rl/secrets.toml", "[connections.slow]\ntype = \"mock\"\nurl = \"mock://old\"\nhold = true\n");
-        ctx = ch_open_with(CH_DIR "/rl/secrets.toml", "0");
+        ctx = ch_open_slow(CH_DIR "/rl/secrets.toml", "[connections.slow]\ntype = \"mock\"\nurl = \"mock://old\"\nhold = true\n", "0", &a);
         REQUIRE(ctx);
-        REQUIRE(cm_register(ctx, "mock", "mock", 1, 0) == DCONN_OK);
-        memset(&a, 0, sizeof a);
-        a.ctx = ctx;
-        a.name = "slow";
         REQUIRE(pthread_create(&th, NULL, ch_connect_named, &a) == 0);
         CHECK(ch_wait_holding(1));
         tu_write(CH_DIR "/rl/secrets.toml", "[connections.slow]\ntype = \"mock\"\nurl = \"mock://new\"\n");

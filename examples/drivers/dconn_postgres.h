@@ -169,6 +169,12 @@ static void dconn_pg__notice(void *arg, const PGresult *res) {
     if (severity && (!strcmp(severity, "FATAL") || !strcmp(severity, "PANIC"))) ((dconn_pg__conn *)arg)->fatal = 1;
 }
 
+/* libpq ends its messages with a newline. */
+static void dconn_pg__trim(char *text) {
+    size_t n = strlen(text);
+    while (n && (text[n - 1] == '\n' || text[n - 1] == ' ')) text[--n] = '\0';
+}
+
 static dconn_status dconn_pg__fail(dconn_error *err, const char *state, const char *text) {
     if (!err) return DCONN_EQUERY;
     dconn_error_set(err, DCONN_EQUERY, "[%s] %s", state, text);
@@ -209,8 +215,7 @@ static dconn_status dconn_pg__ready(dconn_pg__conn *h, int may_reconnect, dconn_
         char text[700];
         snprintf(text, sizeof text, "the server had closed the connection and reconnecting failed (the statement was not sent): %s",
                  PQerrorMessage(h->pg));
-        i = (int)strlen(text);
-        while (i && (text[i - 1] == '\n' || text[i - 1] == ' ')) text[--i] = '\0';
+        dconn_pg__trim(text);
         return dconn_pg__fail(err, "08006", text);
     }
 }
@@ -259,17 +264,15 @@ static dconn_status dconn_pg__error(PGconn *c, PGresult *res, const char *sql, i
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     const char *pos = res ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION) : NULL;
     char text[900];
-    size_t n;
     if (!msg || !*msg) msg = PQerrorMessage(c);
     snprintf(text, sizeof text, "%s", msg && *msg ? msg : "unknown error");
-    n = strlen(text);
-    while (n && (text[n - 1] == '\n' || text[n - 1] == ' ')) text[--n] = '\0';   /* libpq ends messages with a newline */
+    dconn_pg__trim(text);
     if (!err) return DCONN_EQUERY;
     if (!state && PQstatus(c) == CONNECTION_BAD && kind == DCONN_PG__WRITE) {
-        dconn_error_set(err, DCONN_EQUERY, "[08007] the connection was lost while the statement ran, so PostgreSQL may or may not "
-                                           "have applied it; it was not retried (check, or make the write idempotent): %s", text);
-        err->native_code = dconn_pg__pack("08007");
-        return DCONN_EQUERY;
+        char lost[1100];
+        snprintf(lost, sizeof lost, "the connection was lost while the statement ran, so PostgreSQL may or may not "
+                                    "have applied it; it was not retried (check, or make the write idempotent): %s", text);
+        return dconn_pg__fail(err, "08007", lost);
     }
     dconn_error_set(err, DCONN_EQUERY, "[%s] %s", state ? state : (PQstatus(c) == CONNECTION_BAD ? "08006" : "?????"), text);
     err->native_code = dconn_pg__pack(state ? state : (PQstatus(c) == CONNECTION_BAD ? "08006" : NULL));
@@ -339,10 +342,8 @@ static dconn_status dconn_pg__connect(void *ud, const dconn_settings *s, void **
     if (!c) return dconn_error_set(err, DCONN_ENOMEM, "libpq: out of memory");
     if (PQstatus(c) != CONNECTION_OK) {
         char text[700];
-        size_t len;
         snprintf(text, sizeof text, "%s", PQerrorMessage(c));
-        len = strlen(text);
-        while (len && (text[len - 1] == '\n' || text[len - 1] == ' ')) text[--len] = '\0';
+        dconn_pg__trim(text);
         PQfinish(c);
         /* libpq's messages name host and user, never the password */
         dconn_error_set(err, DCONN_EDRIVER, "%s", text);

@@ -135,7 +135,7 @@
 extern "C" {
 #endif
 
-/* >>errors ---------------------------------------------------------------- */
+/* >>api:errors ---------------------------------------------------------------- */
 
 /* Status codes and their one-line meanings, generated from one list so the
    two never drift apart. 0 is success; every error is negative. */
@@ -193,7 +193,7 @@ DCONN_API const char *dconn_status_str(dconn_status code);
    you compiled against the implementation you linked). A static string. */
 DCONN_API const char *dconn_version(void);
 
-/* >>toml ------------------------------------------------------------------ */
+/* >>api:toml ------------------------------------------------------------------ */
 
 typedef enum dconn_toml_type {
     DCONN_TOML_NONE = 0,        /* no value (a NULL pointer) */
@@ -293,7 +293,7 @@ DCONN_API const dconn_toml_value *dconn_toml_at(const dconn_toml_value *v, size_
 DCONN_API int dconn_toml_line(const dconn_toml_value *v);
 DCONN_API const char *dconn_toml_file(const dconn_toml_value *v);
 
-/* >>secrets and context ------------------------------------------------------ */
+/* >>api:secrets-context ------------------------------------------------------ */
 
 typedef struct dconn_ctx dconn_ctx;            /* everything lives here: no globals */
 typedef struct dconn_conn dconn_conn;          /* a named, shared connection */
@@ -400,7 +400,7 @@ DCONN_API dconn_status dconn_secrets_describe(dconn_ctx *ctx, const char *name, 
    a context's allocator. NULL is a no-op. */
 DCONN_API void dconn_free(void *p);
 
-/* >>config --------------------------------------------------------------------- */
+/* >>api:config --------------------------------------------------------------------- */
 
 /* Masks the password of a URL: "postgresql://me:***@h/db". Writes at most
    `cap` bytes including the NUL into the caller's `out`; returns the full
@@ -414,7 +414,7 @@ DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap);
    NULL `text` means forever; a NULL `out` is DCONN_EMISUSE. */
 DCONN_API dconn_status dconn_ttl_parse(const char *text, int64_t *out, dconn_error *err);
 
-/* >>registry ------------------------------------------------------------------- */
+/* >>api:registry ------------------------------------------------------------------- */
 
 /* Options for dconn_connect. All optional; zero = default. */
 typedef struct dconn_connect_options {
@@ -459,7 +459,7 @@ DCONN_API const char *dconn_conn_name(const dconn_conn *conn);
 DCONN_API const char *dconn_conn_type(const dconn_conn *conn);
 DCONN_API const char *dconn_conn_url(const dconn_conn *conn);
 
-/* >>driver ---------------------------------------------------------------------- */
+/* >>api:driver ---------------------------------------------------------------------- */
 
 /* Cell and parameter types, SQLite's five. */
 typedef enum dconn_type {
@@ -592,7 +592,7 @@ DCONN_API dconn_status dconn_register_driver(dconn_ctx *ctx, const dconn_driver 
    truncated to fit. NULL `out` or `cap` 0: nothing; NULL `ctx`: "". */
 DCONN_API void dconn_driver_names(dconn_ctx *ctx, char *out, size_t cap);
 
-/* >>query ------------------------------------------------------------------------ */
+/* >>api:query ------------------------------------------------------------------------ */
 
 typedef struct dconn_query_options {
     const dconn_value *params;    /* bound, never pasted into the SQL */
@@ -650,7 +650,7 @@ DCONN_API dconn_status dconn_commit(dconn_session *s, dconn_error *err);
 DCONN_API dconn_status dconn_rollback(dconn_session *s, dconn_error *err);
 DCONN_API void dconn_session_end(dconn_session *s);
 
-/* >>cache ------------------------------------------------------------------------ */
+/* >>api:cache ------------------------------------------------------------------------ */
 
 typedef struct dconn_cache_stats {
     uint64_t hits, misses, evictions, expirations;
@@ -670,7 +670,7 @@ DCONN_API void dconn_cache_clear(dconn_ctx *ctx);
 DCONN_API void dconn_cache_clear_conn(dconn_conn *conn);
 DCONN_API void dconn_cache_clear_query(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n_params);
 
-/* >>result ----------------------------------------------------------------------- */
+/* >>api:result ----------------------------------------------------------------------- */
 
 /* Results are immutable and may be read from any thread. Strings and
    blobs returned below live as long as the result. Rows and columns
@@ -740,6 +740,36 @@ DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dco
 #ifndef DCONN_IMPLEMENTATION_INCLUDED
 #define DCONN_IMPLEMENTATION_INCLUDED
 
+/* SECTION MAP. The implementation reads top to bottom in the order data
+   flows: from the platform up to a query's result, then the SQLite driver,
+   which is a driver like any other. Search for ">>name" to jump.
+       >>platform     threads, atomics, clocks, sleeping; THE LOCK RULES
+       >>memory       allocators, arenas, hashes
+       >>strings      a growable buffer, UTF-8, numbers in the C locale
+       >>urls         splitting URLs, percent-encoding
+       >>redaction    what may be a secret, and masking it
+       >>errors       filling dconn_error
+       >>toml         the TOML 1.0 parser, lookups, documents built in code
+       >>durations    the TTL grammar ("10m", "1h30m", "forever")
+       >>context      struct dconn_ctx, the logger, dconn_open, dconn_close
+       >>secrets      search list, load, merge, ${VAR}, reload, getters, describe
+       >>registry     drivers, the settings they are given, identities
+       >>sql-urls     Streamlit's SQL conventions: URLs from parts, url schemes
+       >>results      the builder drivers fill; results' reference counts
+       >>cache        the query cache: index, LRU, invalidation, statistics
+       >>pool         a connection's handles: take, give back, new generation
+       >>connections  name -> settings -> driver, sharing, reload, dconn_connect
+       >>retry        running an operation on a handle, retrying transient errors
+       >>query        dconn_query, dconn_read, dconn_exec, cache calls
+       >>sessions     transactions on one handle
+       >>reading      the result getters
+       >>formats      box, CSV, JSON and Markdown
+       >>sqlite       the built-in SQLite driver (public driver API)
+   The cache sits before the pool and the connections: a connection drops
+   its cached results when it moves, so with the cache first no forward
+   declaration is needed. The declarations above are in the order a user
+   meets them, under ">>api:" anchors. */
+
 #if defined(DCONN_MALLOC) || defined(DCONN_REALLOC) || defined(DCONN_FREE)
 #  if !defined(DCONN_MALLOC) || !defined(DCONN_REALLOC) || !defined(DCONN_FREE)
 #    error "dconn.h: define all three of DCONN_MALLOC, DCONN_REALLOC and DCONN_FREE, or none"
@@ -754,7 +784,6 @@ DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dco
 #ifndef DCONN_TOML_MAX_DEPTH
 #define DCONN_TOML_MAX_DEPTH 256
 #endif
-
 
 #ifndef DCONN_NO_SQLITE
 #include <sqlite3.h>
@@ -776,69 +805,226 @@ DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dco
 #define DCONN__NOINLINE
 #endif
 
-/* >>errors (implementation) ----------------------------------------------- */
+/* >>platform: threads, atomics, clocks, sleeping, striped counters ------------------ */
 
-DCONN_API const char *dconn_status_str(dconn_status code) {
-    switch (code) {
-#define DCONN__STATUS_CASE(name, value, text) case name: return text;
-        DCONN__STATUS_LIST(DCONN__STATUS_CASE)
-#undef DCONN__STATUS_CASE
-        default: break;
-    }
-    return "unknown status";
+/* THE LOCK RULES, for the whole file.
+   Locks, in the order they are taken (never the other way round):
+     1. ctx->lock      the secrets (files, versions, last error), the driver
+                       list, the connection list and each connection's refs,
+                       names, `opening` flag and settings swap; ctx->next_uid
+                       and ctx->rng. ctx->opened: a first handle finished
+                       opening.
+     2. conn->lock     that connection's handle pool (idle, shared, open,
+                       connecting, gen, born) and which settings and driver
+                       are current. conn->cv: a handle came back.
+     3. cache->lock    the cache's index, LRU list, counts and statistics, held
+        then cache->rw with the write side of cache->rw (dconn__cache_lock).
+                       A hit takes only the read side of cache->rw, which
+                       writes nothing shared. cache->cv: a pending entry
+                       was filled (single flight).
+   A result's striped reference counts are changed under cache->rw's read
+   side, and folded back under its write side. Leaves, held for a few
+   instructions and taking nothing else: the fallback atomics' lock.
+   Without a lock, by atomics: ctx->last_check (the reload interval),
+   conn->uid and conn->query_ttl_ns (read by every query), result counts.
+   Naming: a function that needs a lock held ends in _locked and says which
+   in its comment. No lock is held across a driver call (connect, query and
+   disconnect may block). The logger may be called with ctx->lock held (a
+   reload logs), so it must not call back into dconn. */
+
+#include <time.h>
+#include <sys/time.h>
+#include <sys/stat.h>
+
+#ifndef DCONN_NO_THREADS
+#include <pthread.h>
+typedef pthread_mutex_t dconn__mutex;
+typedef pthread_cond_t dconn__cond;
+static void dconn__mutex_init(dconn__mutex *m) { pthread_mutex_init(m, NULL); }
+static void dconn__mutex_destroy(dconn__mutex *m) { pthread_mutex_destroy(m); }
+static void dconn__lock(dconn__mutex *m) { pthread_mutex_lock(m); }
+static void dconn__unlock(dconn__mutex *m) { pthread_mutex_unlock(m); }
+static void dconn__cond_init(dconn__cond *c) { pthread_cond_init(c, NULL); }
+static void dconn__cond_destroy(dconn__cond *c) { pthread_cond_destroy(c); }
+static void dconn__cond_wait(dconn__cond *c, dconn__mutex *m) { pthread_cond_wait(c, m); }
+static void dconn__cond_broadcast(dconn__cond *c) { pthread_cond_broadcast(c); }
+/* Waits at most ~100 ms (the caller loops and measures the total). */
+static void dconn__cond_wait_a_while(dconn__cond *c, dconn__mutex *m) {
+    struct timeval tv;
+    struct timespec until;
+    gettimeofday(&tv, NULL);
+    until.tv_sec = tv.tv_sec;
+    until.tv_nsec = (long)tv.tv_usec * 1000 + 100000000L;
+    if (until.tv_nsec >= 1000000000L) { until.tv_sec++; until.tv_nsec -= 1000000000L; }
+    pthread_cond_timedwait(c, m, &until);
 }
-
-DCONN_API const char *dconn_version(void) { return DCONN_VERSION_STRING; }
-
-static void dconn__err_clear(dconn_error *err) {
-    if (!err) return;
-    err->code = DCONN_OK;
-    err->native_code = 0;
-    err->line = 0;
-    err->column = 0;
-    err->sql_offset = -1;
-    err->file[0] = '\0';
-    err->message[0] = '\0';
-}
-
-static DCONN__NOINLINE void dconn__copy_str(char *dst, size_t cap, const char *src) {
-    size_t n;
-    if (!cap) return;
-    if (!src) src = "";
-    n = strlen(src);
-    if (n >= cap) n = cap - 1;
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
-DCONN_API dconn_status dconn_error_set(dconn_error *err, dconn_status code, const char *fmt, ...) {
-    va_list ap;
-    if (!err) return code;
-    err->code = code;
-    if (!fmt) { err->message[0] = '\0'; return code; }
-    va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
-/* The library's own errors go through the same function drivers use. */
-#define dconn__err_set dconn_error_set
-
-#ifdef __clang_analyzer__
-/* The static analyzer never looks inside a variadic function, so it cannot
-   see that it returns its `code`, and follows "failed, yet returned
-   DCONN_OK" paths that cannot happen. This spells it out for the analysis
-   only (dconn__err_set is the same function): compiled code is unchanged. */
-static dconn_status dconn__err_code(dconn_status code, dconn_status same) { (void)same; return code; }
-#define dconn_error_set(err, code, ...) dconn__err_code((code), dconn_error_set((err), (code), __VA_ARGS__))
+#else
+/* single-thread build: locks compile to nothing */
+typedef int dconn__mutex;
+typedef int dconn__cond;
+static void dconn__mutex_init(dconn__mutex *m) { *m = 0; }
+static void dconn__mutex_destroy(dconn__mutex *m) { (void)m; }
+static void dconn__lock(dconn__mutex *m) { (void)m; }
+static void dconn__unlock(dconn__mutex *m) { (void)m; }
+static void dconn__cond_init(dconn__cond *c) { *c = 0; }
+static void dconn__cond_destroy(dconn__cond *c) { (void)c; }
+static void dconn__cond_wait(dconn__cond *c, dconn__mutex *m) { (void)c; (void)m; }
+static void dconn__cond_broadcast(dconn__cond *c) { (void)c; }
+static void dconn__cond_wait_a_while(dconn__cond *c, dconn__mutex *m) { (void)c; (void)m; }
 #endif
 
-static DCONN__NOINLINE dconn_status dconn__err_nomem(dconn_error *err, const char *what) {
-    return dconn__err_set(err, DCONN_ENOMEM, "out of memory while %s", what);
+/* Reference counts: compiler atomics where there are some, C11 atomics
+   next, and a lock as the portable last resort. */
+/* Sequentially consistent, because the reader-writer lock below is
+   Dekker-style (each side writes its flag, then reads the other's). */
+typedef long dconn__atomic;
+typedef int64_t dconn__atomic64;
+#if defined(DCONN_NO_THREADS)
+static long dconn__atomic_add(dconn__atomic *p, long v) { return *p += v; }
+static long dconn__atomic_load(const dconn__atomic *p) { return *p; }
+static void dconn__atomic_store(dconn__atomic *p, long v) { *p = v; }
+static int64_t dconn__atomic_load64(const dconn__atomic64 *p) { return *p; }
+static void dconn__atomic_store64(dconn__atomic64 *p, int64_t v) { *p = v; }
+#elif defined(__GNUC__) || defined(__clang__)
+static long dconn__atomic_add(dconn__atomic *p, long v) { return __atomic_add_fetch(p, v, __ATOMIC_SEQ_CST); }
+static long dconn__atomic_load(const dconn__atomic *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
+static void dconn__atomic_store(dconn__atomic *p, long v) { __atomic_store_n(p, v, __ATOMIC_SEQ_CST); }
+static int64_t dconn__atomic_load64(const dconn__atomic64 *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
+static void dconn__atomic_store64(dconn__atomic64 *p, int64_t v) { __atomic_store_n(p, v, __ATOMIC_SEQ_CST); }
+#else
+static pthread_mutex_t dconn__atomic_lock = PTHREAD_MUTEX_INITIALIZER;
+static long dconn__atomic_add(dconn__atomic *p, long v) { long r; pthread_mutex_lock(&dconn__atomic_lock); r = *p += v; pthread_mutex_unlock(&dconn__atomic_lock); return r; }
+static long dconn__atomic_load(const dconn__atomic *p) { long r; pthread_mutex_lock(&dconn__atomic_lock); r = *p; pthread_mutex_unlock(&dconn__atomic_lock); return r; }
+static void dconn__atomic_store(dconn__atomic *p, long v) { pthread_mutex_lock(&dconn__atomic_lock); *p = v; pthread_mutex_unlock(&dconn__atomic_lock); }
+static int64_t dconn__atomic_load64(const dconn__atomic64 *p) { int64_t r; pthread_mutex_lock(&dconn__atomic_lock); r = *p; pthread_mutex_unlock(&dconn__atomic_lock); return r; }
+static void dconn__atomic_store64(dconn__atomic64 *p, int64_t v) { pthread_mutex_lock(&dconn__atomic_lock); *p = v; pthread_mutex_unlock(&dconn__atomic_lock); }
+#endif
+
+/* Monotonic nanoseconds. Strict ISO C (-std=c99, -std=c11 and no feature
+   macro) hides clock_gettime and nanosleep. On 64-bit Linux the functions
+   are there all the same and their ABI is fixed (a timespec is two longs,
+   CLOCK_MONOTONIC is 1), so declare them; elsewhere fall back to
+   gettimeofday, which is not monotonic. */
+#if defined(_POSIX_C_SOURCE) && _POSIX_C_SOURCE >= 199309L && defined(CLOCK_MONOTONIC)
+typedef struct timespec dconn__timespec;
+#  define DCONN__CLOCK_ID CLOCK_MONOTONIC
+#elif defined(__linux__) && defined(__LP64__) && defined(__STRICT_ANSI__) && !defined(__cplusplus) && \
+      !defined(_POSIX_SOURCE) && !defined(_POSIX_C_SOURCE) && !defined(_XOPEN_SOURCE) && \
+      !defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE) && !defined(_BSD_SOURCE)
+typedef struct dconn__timespec_ { long tv_sec; long tv_nsec; } dconn__timespec;
+extern int clock_gettime(int clock_id, dconn__timespec *tp);
+extern int nanosleep(const dconn__timespec *req, dconn__timespec *rem);
+#  define DCONN__CLOCK_ID 1
+#endif
+static int64_t dconn__clock_default(void *user_data) {
+    (void)user_data;
+#ifdef DCONN__CLOCK_ID
+    {
+        dconn__timespec ts;
+        if (clock_gettime(DCONN__CLOCK_ID, &ts) == 0) return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    }
+#endif
+    {
+        struct timeval tv;
+        gettimeofday(&tv, NULL);
+        return (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000;
+    }
 }
 
-/* >>memory ----------------------------------------------------------------- */
+static void dconn__sleep_default(int64_t ns, void *user_data) {
+    (void)user_data;
+    if (ns <= 0) return;
+#ifndef DCONN_NO_THREADS
+    {
+        /* a timed wait on a private condition: declared under strict C99, unlike nanosleep */
+        pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+        pthread_cond_t c = PTHREAD_COND_INITIALIZER;
+        struct timeval tv;
+        struct timespec until;
+        int64_t t;
+        gettimeofday(&tv, NULL);
+        t = (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000 + ns;
+        until.tv_sec = (time_t)(t / 1000000000);
+        until.tv_nsec = (long)(t % 1000000000);
+        pthread_mutex_lock(&m);
+        while (pthread_cond_timedwait(&c, &m, &until) == 0) {}
+        pthread_mutex_unlock(&m);
+    }
+#elif defined(DCONN__CLOCK_ID)
+    {
+        dconn__timespec req;
+        req.tv_sec = (time_t)(ns / 1000000000);
+        req.tv_nsec = (long)(ns % 1000000000);
+        while (nanosleep(&req, &req) != 0 && errno == EINTR) {}
+    }
+#else
+    {
+        int64_t end = dconn__clock_default(NULL) + ns;
+        while (dconn__clock_default(NULL) < end) {}
+    }
+#endif
+}
+
+/* Stripes: counters on cache lines of their own, one per group of
+   threads, so threads that read the same cached result never write to a
+   shared line. A thread's stripe comes from its stack address: stacks
+   of different threads sit megabytes apart. */
+#ifndef DCONN_NO_THREADS
+#define DCONN__STRIPES 8
+#else
+#define DCONN__STRIPES 1
+#endif
+
+typedef struct dconn__stripe {
+    dconn__atomic n;
+    char pad[64 - sizeof(dconn__atomic)];
+} dconn__stripe;
+
+static unsigned dconn__slot(void) {
+#if DCONN__STRIPES > 1
+    char probe;
+    uintptr_t a = (uintptr_t)(void *)&probe;
+    return (unsigned)((a >> 23) ^ (a >> 29)) & (DCONN__STRIPES - 1);
+#else
+    return 0;
+#endif
+}
+
+/* A reader-writer lock whose readers only touch their own stripe. Writers
+   are rare (cache inserts and evictions), serialized by a mutex, and wait
+   for the readers inside to leave. */
+typedef struct dconn__brlock {
+    dconn__stripe readers[DCONN__STRIPES];
+    dconn__stripe writer;         /* read by every reader: a line of its own */
+} dconn__brlock;
+
+static void dconn__spin(int *spins) {
+    if (++*spins > 2000) { dconn__sleep_default(2000, NULL); *spins = 0; }
+}
+
+static void dconn__rd_lock(dconn__brlock *l, unsigned slot) {
+    for (;;) {
+        int spins = 0;
+        dconn__atomic_add(&l->readers[slot].n, 1);
+        if (!dconn__atomic_load(&l->writer.n)) return;
+        dconn__atomic_add(&l->readers[slot].n, -1);
+        while (dconn__atomic_load(&l->writer.n)) dconn__spin(&spins);
+    }
+}
+static void dconn__rd_unlock(dconn__brlock *l, unsigned slot) { dconn__atomic_add(&l->readers[slot].n, -1); }
+
+/* Called with the writers' mutex held. */
+static void dconn__wr_begin(dconn__brlock *l) {
+    unsigned i;
+    dconn__atomic_store(&l->writer.n, 1);
+    for (i = 0; i < DCONN__STRIPES; i++) {
+        int spins = 0;
+        while (dconn__atomic_load(&l->readers[i].n)) dconn__spin(&spins);
+    }
+}
+static void dconn__wr_end(dconn__brlock *l) { dconn__atomic_store(&l->writer.n, 0); }
+
+/* >>memory: allocators, arenas, hashes ---------------------------------------------- */
 
 /* Every allocation goes through the context's allocator when it has one,
    else the DCONN_MALLOC family. NULL means the macros. */
@@ -968,6 +1154,477 @@ static uint64_t dconn__hash64(const void *data, size_t n, uint64_t h) {
     return h;
 }
 
+/* >>strings: a growable buffer and text helpers ------------------------------------- */
+
+static DCONN__NOINLINE void dconn__copy_str(char *dst, size_t cap, const char *src) {
+    size_t n;
+    if (!cap) return;
+    if (!src) src = "";
+    n = strlen(src);
+    if (n >= cap) n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+/* Length of the valid UTF-8 sequence at p, or 0 when it is invalid
+   (overlong forms, surrogates and code points past U+10FFFF included). */
+static int dconn__utf8_len(const unsigned char *p, const unsigned char *end) {
+    unsigned c = p[0];
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        if (end - p < 2 || (p[1] & 0xC0) != 0x80) return 0;
+        return 2;
+    }
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (end - p < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return 0;
+        if (c == 0xE0 && p[1] < 0xA0) return 0;
+        if (c == 0xED && p[1] >= 0xA0) return 0;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (end - p < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80) return 0;
+        if (c == 0xF0 && p[1] < 0x90) return 0;
+        if (c == 0xF4 && p[1] >= 0x90) return 0;
+        return 4;
+    }
+    return 0;
+}
+
+static DCONN__NOINLINE const char *dconn__article(const char *noun) {
+    return strchr("aeiou", noun[0]) ? "an" : "a";
+}
+
+/* Converts a validated decimal float (underscores removed) with strtod,
+   using the C locale's '.' whatever the program's locale says. */
+static double dconn__strtod_c(char *s, char **end) {
+    const struct lconv *lc = localeconv();
+    char *dot;
+    if (lc && lc->decimal_point && lc->decimal_point[0] != '.' && lc->decimal_point[0] && !lc->decimal_point[1]) {
+        dot = strchr(s, '.');
+        if (dot) *dot = lc->decimal_point[0];
+    }
+    return strtod(s, end);
+}
+
+typedef struct dconn__buf {
+    char *p;
+    size_t len, cap;
+    const dconn_allocator *al;
+    int failed;                   /* an allocation failed: the content is incomplete */
+} dconn__buf;
+
+static DCONN__NOINLINE void dconn__buf_put(dconn__buf *b, const char *s, size_t n) {
+    if (b->failed) return;
+    if (!dconn__grow(b->al, (void **)&b->p, &b->cap, b->len + n + 1, 1)) { b->failed = 1; return; }
+    if (n) memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+static DCONN__NOINLINE void dconn__buf_puts(dconn__buf *b, const char *s) { dconn__buf_put(b, s, strlen(s)); }
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static DCONN__NOINLINE void dconn__buf_printf(dconn__buf *b, const char *fmt, ...) {
+    char small[256];
+    int n;
+    va_list ap;
+    va_start(ap, fmt);
+    n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n < sizeof small) { dconn__buf_put(b, small, (size_t)n); return; }
+    if (b->failed || !dconn__grow(b->al, (void **)&b->p, &b->cap, b->len + (size_t)n + 1, 1)) { b->failed = 1; return; }
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+static DCONN__NOINLINE void dconn__buf_free(dconn__buf *b) { dconn__free(b->al, b->p); b->p = NULL; b->len = b->cap = 0; }
+
+static char *dconn__strdup_al(const dconn_allocator *al, const char *s) {
+    size_t n;
+    char *d;
+    if (!s) return NULL;
+    n = strlen(s);
+    d = (char *)dconn__malloc(al, n + 1);
+    if (d) memcpy(d, s, n + 1);
+    return d;
+}
+
+static int dconn__lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+static int dconn__strieq(const char *a, const char *b) {
+    while (*a && *b && dconn__lower((unsigned char)*a) == dconn__lower((unsigned char)*b)) { a++; b++; }
+    return *a == '\0' && *b == '\0';
+}
+
+/* Shortens SQL for messages: the first 200 bytes, whole UTF-8 characters. */
+static void dconn__sql_excerpt(const char *sql, char *out, size_t cap) {
+    size_t n = 0, lim = cap > 4 ? cap - 4 : 0;
+    if (lim > 200) lim = 200;
+    while (n < lim && sql[n]) n++;
+    while (n > 0 && sql[n] && ((unsigned char)sql[n] & 0xC0) == 0x80) n--;
+    memcpy(out, sql, n);
+    if (sql[n]) { memcpy(out + n, "...", 3); n += 3; }
+    out[n] = '\0';
+    for (lim = 0; lim < n; lim++) if (out[lim] == '\n' || out[lim] == '\r' || out[lim] == '\t') out[lim] = ' ';
+}
+
+/* >>urls: splitting URLs and percent-encoding --------------------------------------- */
+
+/* Where the parts of scheme://user:password@host:port/path?query sit. */
+typedef struct dconn__url {
+    const char *scheme; size_t scheme_len;
+    const char *user; size_t user_len;
+    const char *password; size_t password_len;   /* password == NULL: none */
+    const char *host; size_t host_len;
+    const char *port; size_t port_len;
+    const char *path; size_t path_len;           /* after the authority, with its leading '/' */
+    const char *query; size_t query_len;         /* after '?' */
+    int has_authority;
+} dconn__url;
+
+static int dconn__url_split(const char *url, dconn__url *u) {
+    const char *p = url, *auth, *auth_end, *at, *s;
+    memset(u, 0, sizeof *u);
+    while (*p && *p != ':' && *p != '/' && *p != '?') p++;
+    if (*p != ':' || p == url) return 0;
+    u->scheme = url;
+    u->scheme_len = (size_t)(p - url);
+    p++;
+    if (p[0] == '/' && p[1] == '/') {
+        u->has_authority = 1;
+        auth = p + 2;
+        auth_end = auth;
+        while (*auth_end && *auth_end != '/' && *auth_end != '?') auth_end++;
+        /* the last '@' ends the user info (passwords may hold '@' unescaped) */
+        at = NULL;
+        for (s = auth; s < auth_end; s++) if (*s == '@') at = s;
+        if (!at) {
+            /* as SQLAlchemy reads it: user, ':', then a password running to an
+               '@' even across '/' or '?' written unescaped */
+            s = auth;
+            while (*s && *s != ':' && *s != '/' && *s != '?' && *s != '@') s++;
+            if (*s == ':' && strchr(s, '@')) {
+                at = strrchr(s, '@');
+                auth_end = at + 1;
+                while (*auth_end && *auth_end != '/' && *auth_end != '?') auth_end++;
+            }
+        }
+        if (at) {
+            const char *colon = (const char *)memchr(auth, ':', (size_t)(at - auth));
+            u->user = auth;
+            if (colon) {
+                u->user_len = (size_t)(colon - auth);
+                u->password = colon + 1;
+                u->password_len = (size_t)(at - colon - 1);
+            } else {
+                u->user_len = (size_t)(at - auth);
+            }
+            auth = at + 1;
+        }
+        u->host = auth;
+        if (*auth == '[') {
+            s = auth;
+            while (s < auth_end && *s != ']') s++;
+            if (s < auth_end) s++;
+        } else {
+            s = auth;
+            while (s < auth_end && *s != ':') s++;
+        }
+        u->host_len = (size_t)(s - auth);
+        if (s < auth_end && *s == ':') { u->port = s + 1; u->port_len = (size_t)(auth_end - s - 1); }
+        p = auth_end;
+    }
+    u->path = p;
+    while (*p && *p != '?') p++;
+    u->path_len = (size_t)(p - u->path);
+    if (*p == '?') { u->query = p + 1; u->query_len = strlen(p + 1); }
+    return 1;
+}
+
+static void dconn__pct_encode(dconn__buf *b, const char *s) {
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
+            dconn__buf_put(b, (const char *)&c, 1);
+        } else {
+            char hex[4];
+            snprintf(hex, sizeof hex, "%%%02X", c);
+            dconn__buf_put(b, hex, 3);
+        }
+    }
+}
+
+/* >>redaction: what may be a secret, and masking it --------------------------------- */
+
+static int dconn__is_secret_key(const char *k, size_t n) {
+    static const char *const words[] = {"password", "passwd", "pwd", "pass", "token", "secret", "apikey", "api_key", "credential", "private_key"};
+    size_t i, j, w;
+    /* case-insensitive search over the whole key, however long */
+    for (i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t wl = strlen(words[i]);
+        for (j = 0; j + wl <= n; j++) {
+            for (w = 0; w < wl && dconn__lower((unsigned char)k[j + w]) == words[i][w]; w++) {}
+            if (w == wl) return 1;
+        }
+    }
+    return 0;
+}
+
+static int dconn__blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* Part of a blank-free word, with all from its first ':' to its last '@'
+   masked when it has both in that order ("me:***@host"). */
+static void dconn__redact_colon_at(dconn__buf *b, const char *w, const char *e) {
+    const char *colon = (const char *)memchr(w, ':', (size_t)(e - w)), *at = e;
+    while (at > w && at[-1] != '@') at--;
+    if (colon && at > w && colon < at - 1) {
+        dconn__buf_put(b, w, (size_t)(colon - w) + 1);
+        dconn__buf_puts(b, "***");
+        dconn__buf_put(b, at - 1, (size_t)(e - at + 1));
+    } else {
+        dconn__buf_put(b, w, (size_t)(e - w));
+    }
+}
+
+/* Appends text that is not a URL with what may be secrets masked: the
+   value of a password-like key in any ';', '&', ',' or '?' separated part
+   of a word ("password=x", "Password=x;Encrypt=yes", "password = 'a b'"),
+   up to the next blank or its closing quote; in a word, all from its first
+   ':' to its last '@' ("me:***@host"); and all from a "//" to the last
+   '@' after it (a URL whose password may hold blanks). Masking too much
+   is harmless here; too little is not. */
+static void dconn__redact_words(dconn__buf *b, const char *s) {
+    const char *slashes = strstr(s, "//"), *last_at = strrchr(s, '@');
+    if (slashes && last_at && last_at > slashes) {
+        dconn__buf x;   /* the text before the "//", masked on its own */
+        memset(&x, 0, sizeof x);
+        x.al = b->al;
+        dconn__buf_put(&x, s, (size_t)(slashes - s));
+        if (x.failed) { b->failed = 1; return; }
+        dconn__redact_words(b, x.p);
+        dconn__buf_free(&x);
+        dconn__buf_puts(b, "//***");
+        s = last_at;
+    }
+    while (*s) {
+        const char *w = s, *e, *seg, *v, *eq = NULL;
+        if (dconn__blank(*s)) { dconn__buf_put(b, s, 1); s++; continue; }
+        for (e = w; *e && !dconn__blank(*e); e++) {}
+        for (seg = w; seg < e && !eq;) {
+            const char *se = seg, *k;
+            while (se < e && *se != ';' && *se != '&' && *se != ',' && *se != '?') se++;
+            k = (const char *)memchr(seg, '=', (size_t)(se - seg));
+            if (k && dconn__is_secret_key(seg, (size_t)(k - seg))) eq = k;
+            else if (!k && se == e) {
+                /* "password = value": the '=' stands apart */
+                for (v = e; *v == ' ' || *v == '\t'; v++) {}
+                if (*v == '=' && dconn__is_secret_key(seg, (size_t)(e - seg))) eq = v;
+            }
+            seg = se < e ? se + 1 : e;
+        }
+        if (!eq) { dconn__redact_colon_at(b, w, e); s = e; continue; }
+        if (eq < e) dconn__redact_colon_at(b, w, eq + 1);
+        else { dconn__redact_colon_at(b, w, e); dconn__buf_put(b, e, (size_t)(eq + 1 - e)); }
+        dconn__buf_puts(b, "***");
+        for (v = eq + 1; *v == ' ' || *v == '\t'; v++) {}
+        if (*v == '\'' || *v == '"') {
+            char quote = *v;
+            for (v++; *v && *v != quote; v++) if (*v == '\\' && v[1]) v++;
+            if (*v) v++;
+        }
+        while (*v && !dconn__blank(*v)) v++;
+        s = v;
+    }
+}
+
+/* Is the text a URL to mask as one: a scheme of letters, digits, '+', '-'
+   and '.', and no blanks? ("Server=tcp:db,1433;Password=x" is not.) */
+static int dconn__redact_as_url(const char *url, const dconn__url *u) {
+    size_t i;
+    if (!u->scheme_len || !((u->scheme[0] | 32) >= 'a' && (u->scheme[0] | 32) <= 'z')) return 0;
+    for (i = 1; i < u->scheme_len; i++) {
+        char c = u->scheme[i];
+        if (!(((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')) return 0;
+    }
+    for (; *url; url++) if (dconn__blank(*url)) return 0;
+    return 1;
+}
+
+/* Appends url to b with its password masked ("postgresql://me:***@h/db"),
+   and password=..., token=... values in its query. */
+static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
+    dconn__url u;
+    if (url[0] == '/' && url[1] == '/') {
+        /* "//user:password@host/db", a URL without its scheme: masked like one */
+        dconn__buf x;
+        size_t start = b->len;
+        memset(&x, 0, sizeof x);
+        x.al = b->al;
+        dconn__buf_puts(&x, "x:");
+        dconn__buf_puts(&x, url);
+        if (x.failed) b->failed = 1;
+        else dconn__url_redact_buf(b, x.p);
+        dconn__buf_free(&x);
+        if (b->failed) return;
+        /* drop the "x:" again */
+        memmove(b->p + start, b->p + start + 2, b->len - start - 2 + 1);
+        b->len -= 2;
+        return;
+    }
+    if (!dconn__url_split(url, &u) || !dconn__redact_as_url(url, &u)) {
+        /* not a URL: maybe libpq's "host=db password='a b'" or "user:password@host" */
+        dconn__redact_words(b, url);
+    } else {
+        const char *q, *qend;
+        if (u.has_authority) {
+            /* scheme://user:***@host:port */
+            dconn__buf_put(b, url, (size_t)(u.user ? u.user - url : u.host - url));
+            if (u.user) {
+                dconn__buf_put(b, u.user, u.user_len);
+                if (u.password) dconn__buf_puts(b, ":***");
+                dconn__buf_put(b, "@", 1);
+            }
+            dconn__buf_put(b, u.host, (size_t)(u.path - u.host));
+            dconn__buf_put(b, u.path, u.path_len);
+        } else {
+            /* "me:password@host/db", a URL that lost its "//": all from the
+               scheme to the last '@' may be the password (which may hold '?') */
+            const char *at = strrchr(u.path, '@');
+            dconn__buf_put(b, url, (size_t)(u.path - url));
+            if (at) {
+                dconn__buf_puts(b, "***");
+                dconn__redact_words(b, at);
+                return;
+            }
+            dconn__buf_put(b, u.path, u.path_len);
+        }
+        if (u.query) {
+            /* mask password=..., token=... in the query string */
+            dconn__buf_put(b, "?", 1);
+            q = u.query;
+            qend = u.query + u.query_len;
+            while (q < qend) {
+                const char *amp = q, *eq;
+                while (amp < qend && *amp != '&') amp++;
+                eq = (const char *)memchr(q, '=', (size_t)(amp - q));
+                if (eq && dconn__is_secret_key(q, (size_t)(eq - q))) {
+                    dconn__buf_put(b, q, (size_t)(eq - q) + 1);
+                    dconn__buf_puts(b, "***");
+                } else {
+                    dconn__buf_put(b, q, (size_t)(amp - q));
+                }
+                if (amp < qend) dconn__buf_put(b, "&", 1);
+                q = amp + 1;
+            }
+        }
+    }
+}
+
+/* dconn_url_redact with the caller's allocator (a context's). */
+static DCONN__NOINLINE size_t dconn__url_redact_al(const dconn_allocator *al, const char *url, char *out, size_t cap) {
+    dconn__buf b;
+    size_t n;
+    memset(&b, 0, sizeof b);
+    b.al = al;
+    dconn__url_redact_buf(&b, url ? url : "");
+    n = b.failed ? 0 : b.len;
+    if (cap && out) {
+        size_t c = n < cap ? n : cap - 1;
+        if (c) memcpy(out, b.p, c);
+        out[c] = '\0';
+    }
+    dconn__buf_free(&b);
+    return n;
+}
+
+DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap) { return dconn__url_redact_al(NULL, url, out, cap); }
+
+/* Could the line (of a TOML file, n bytes) hold a secret? It names a key
+   like a password or token, or a URL in it has a password or a secret
+   query parameter. */
+static int dconn__line_may_hold_secret(const char *s, size_t n) {
+    size_t i, last_at = n;
+    if (dconn__is_secret_key(s, n)) return 1;
+    /* a URL with user info may hold a password, "scheme://user:password@host"
+       or "//user:password@host", and where the URL ends on a line that does
+       not parse is anyone's guess (passwords may hold blanks and quotes):
+       any '@' after a "//" hides the line, and so does any '@' after a ':'
+       ("me:password@host", a URL that lost its "//") */
+    for (i = n; i > 0; i--) if (s[i - 1] == '@') { last_at = i - 1; break; }
+    if (last_at == n) return 0;
+    for (i = 0; i < last_at; i++)
+        if (s[i] == ':' || (s[i] == '/' && i + 1 < last_at && s[i + 1] == '/')) return 1;
+    return 0;
+}
+
+/* >>errors: filling dconn_error ----------------------------------------------------- */
+
+DCONN_API const char *dconn_status_str(dconn_status code) {
+    switch (code) {
+#define DCONN__STATUS_CASE(name, value, text) case name: return text;
+        DCONN__STATUS_LIST(DCONN__STATUS_CASE)
+#undef DCONN__STATUS_CASE
+        default: break;
+    }
+    return "unknown status";
+}
+
+DCONN_API const char *dconn_version(void) { return DCONN_VERSION_STRING; }
+
+static void dconn__err_clear(dconn_error *err) {
+    if (!err) return;
+    err->code = DCONN_OK;
+    err->native_code = 0;
+    err->line = 0;
+    err->column = 0;
+    err->sql_offset = -1;
+    err->file[0] = '\0';
+    err->message[0] = '\0';
+}
+
+DCONN_API dconn_status dconn_error_set(dconn_error *err, dconn_status code, const char *fmt, ...) {
+    va_list ap;
+    if (!err) return code;
+    err->code = code;
+    if (!fmt) { err->message[0] = '\0'; return code; }
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+/* The library's own errors go through the same function drivers use. */
+#define dconn__err_set dconn_error_set
+
+#ifdef __clang_analyzer__
+/* The static analyzer never looks inside a variadic function, so it cannot
+   see that it returns its `code`, and follows "failed, yet returned
+   DCONN_OK" paths that cannot happen. This spells it out for the analysis
+   only (dconn__err_set is the same function): compiled code is unchanged. */
+static dconn_status dconn__err_code(dconn_status code, dconn_status same) { (void)same; return code; }
+#define dconn_error_set(err, code, ...) dconn__err_code((code), dconn_error_set((err), (code), __VA_ARGS__))
+#endif
+
+static DCONN__NOINLINE dconn_status dconn__err_nomem(dconn_error *err, const char *what) {
+    return dconn__err_set(err, DCONN_ENOMEM, "out of memory while %s", what);
+}
+
+/* A TOML error quotes the offending line: not when the line may hold a secret. */
+static void dconn__err_hide_secret_line(dconn_error *err) {
+    char *nl, *line, *p;
+    size_t n;
+    if (!err || !(nl = strchr(err->message, '\n'))) return;
+    line = nl + 1;
+    p = strchr(line, '\n');
+    n = p ? (size_t)(p - line) : strlen(line);
+    for (p = line; p < line + n; p++)
+        if (dconn__is_secret_key(p, (size_t)(line + n - p))) { *nl = '\0'; return; }
+}
+
+/* >>toml: the TOML 1.0 parser and documents ----------------------------------------- */
+
 /* Reads a whole file into a NUL-terminated malloc'd buffer. */
 static char *dconn__read_file(const dconn_allocator *al, const char *path, size_t *len, dconn_error *err) {
     FILE *f;
@@ -1003,10 +1660,6 @@ static char *dconn__read_file(const dconn_allocator *al, const char *path, size_
     *len = n;
     return buf;
 }
-
-/* >>toml (implementation) -------------------------------------------------- */
-
-static size_t dconn__url_redact_al(const dconn_allocator *al, const char *url, char *out, size_t cap);
 
 /* Table flags: what created a table decides what may extend it later. */
 enum {
@@ -1153,10 +1806,6 @@ static int dconn__tp_column(const dconn__tp *tp, const char *at) {
     return col;
 }
 
-static int dconn__utf8_len(const unsigned char *p, const unsigned char *end);
-static int dconn__is_secret_key(const char *k, size_t n);
-static int dconn__line_may_hold_secret(const char *s, size_t n);
-
 /* Reports "file:line:col: message", the line's text and a caret. The line
    is left out when it may hold a secret: it, or the line where its key/value
    began (for the inside of a multi-line string or array), names a key like
@@ -1234,30 +1883,6 @@ static DCONN__NOINLINE int dconn__tp_nomem(dconn__tp *tp) {
     if (tp->failed) return 0;
     tp->failed = 1;
     dconn__err_nomem(tp->err, "parsing TOML");
-    return 0;
-}
-
-/* Length of the valid UTF-8 sequence at p, or 0 when it is invalid
-   (overlong forms, surrogates and code points past U+10FFFF included). */
-static int dconn__utf8_len(const unsigned char *p, const unsigned char *end) {
-    unsigned c = p[0];
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        if (end - p < 2 || (p[1] & 0xC0) != 0x80) return 0;
-        return 2;
-    }
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (end - p < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return 0;
-        if (c == 0xE0 && p[1] < 0xA0) return 0;
-        if (c == 0xED && p[1] >= 0xA0) return 0;
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (end - p < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80) return 0;
-        if (c == 0xF0 && p[1] < 0x90) return 0;
-        if (c == 0xF4 && p[1] >= 0x90) return 0;
-        return 4;
-    }
     return 0;
 }
 
@@ -1503,10 +2128,6 @@ static DCONN__NOINLINE dconn_toml_value *dconn__tp_new(dconn__tp *tp, dconn_toml
     v->line = tp->line;
     v->file = tp->file;
     return v;
-}
-
-static DCONN__NOINLINE const char *dconn__article(const char *noun) {
-    return strchr("aeiou", noun[0]) ? "an" : "a";
 }
 
 static DCONN__NOINLINE const char *dconn__tp_keyname(dconn__tp *tp, size_t upto) {
@@ -1786,18 +2407,6 @@ static dconn_toml_value *dconn__tp_datetime(dconn__tp *tp) {
     v->u.dt = dt;
     tp->p = p;
     return v;
-}
-
-/* Converts a validated decimal float (underscores removed) with strtod,
-   using the C locale's '.' whatever the program's locale says. */
-static double dconn__strtod_c(char *s, char **end) {
-    const struct lconv *lc = localeconv();
-    char *dot;
-    if (lc && lc->decimal_point && lc->decimal_point[0] != '.' && lc->decimal_point[0] && !lc->decimal_point[1]) {
-        dot = strchr(s, '.');
-        if (dot) *dot = lc->decimal_point[0];
-    }
-    return strtod(s, end);
 }
 
 static dconn_toml_value *dconn__tp_number(dconn__tp *tp) {
@@ -2303,268 +2912,81 @@ DCONN_API const dconn_toml_value *dconn_toml_at(const dconn_toml_value *v, size_
 DCONN_API int dconn_toml_line(const dconn_toml_value *v) { return v ? v->line : 0; }
 DCONN_API const char *dconn_toml_file(const dconn_toml_value *v) { return v ? v->file : NULL; }
 
-/* >>platform: threads, atomics, clock ---------------------------------------- */
-
-#include <time.h>
-#include <sys/time.h>
-#include <sys/stat.h>
-
-#ifndef DCONN_NO_THREADS
-#include <pthread.h>
-typedef pthread_mutex_t dconn__mutex;
-typedef pthread_cond_t dconn__cond;
-static void dconn__mutex_init(dconn__mutex *m) { pthread_mutex_init(m, NULL); }
-static void dconn__mutex_destroy(dconn__mutex *m) { pthread_mutex_destroy(m); }
-static void dconn__lock(dconn__mutex *m) { pthread_mutex_lock(m); }
-static void dconn__unlock(dconn__mutex *m) { pthread_mutex_unlock(m); }
-static void dconn__cond_init(dconn__cond *c) { pthread_cond_init(c, NULL); }
-static void dconn__cond_destroy(dconn__cond *c) { pthread_cond_destroy(c); }
-static void dconn__cond_wait(dconn__cond *c, dconn__mutex *m) { pthread_cond_wait(c, m); }
-static void dconn__cond_broadcast(dconn__cond *c) { pthread_cond_broadcast(c); }
-/* Waits at most ~100 ms (the caller loops and measures the total). */
-static void dconn__cond_wait_a_while(dconn__cond *c, dconn__mutex *m) {
-    struct timeval tv;
-    struct timespec until;
-    gettimeofday(&tv, NULL);
-    until.tv_sec = tv.tv_sec;
-    until.tv_nsec = (long)tv.tv_usec * 1000 + 100000000L;
-    if (until.tv_nsec >= 1000000000L) { until.tv_sec++; until.tv_nsec -= 1000000000L; }
-    pthread_cond_timedwait(c, m, &until);
+static dconn_toml_value *dconn__val_new(dconn__arena *a, dconn_toml_type type) {
+    dconn_toml_value *v = (dconn_toml_value *)dconn__arena_alloc(a, sizeof *v);
+    if (!v) return NULL;
+    memset(v, 0, sizeof *v);
+    v->type = (unsigned char)type;
+    v->file = "";
+    return v;
 }
-#else
-/* single-thread build: locks compile to nothing */
-typedef int dconn__mutex;
-typedef int dconn__cond;
-static void dconn__mutex_init(dconn__mutex *m) { *m = 0; }
-static void dconn__mutex_destroy(dconn__mutex *m) { (void)m; }
-static void dconn__lock(dconn__mutex *m) { (void)m; }
-static void dconn__unlock(dconn__mutex *m) { (void)m; }
-static void dconn__cond_init(dconn__cond *c) { *c = 0; }
-static void dconn__cond_destroy(dconn__cond *c) { (void)c; }
-static void dconn__cond_wait(dconn__cond *c, dconn__mutex *m) { (void)c; (void)m; }
-static void dconn__cond_broadcast(dconn__cond *c) { (void)c; }
-static void dconn__cond_wait_a_while(dconn__cond *c, dconn__mutex *m) { (void)c; (void)m; }
-#endif
 
-/* Reference counts: compiler atomics where there are some, C11 atomics
-   next, and a lock as the portable last resort. */
-/* Sequentially consistent, because the reader-writer lock below is
-   Dekker-style (each side writes its flag, then reads the other's). */
-typedef long dconn__atomic;
-typedef int64_t dconn__atomic64;
-#if defined(DCONN_NO_THREADS)
-static long dconn__atomic_add(dconn__atomic *p, long v) { return *p += v; }
-static long dconn__atomic_load(const dconn__atomic *p) { return *p; }
-static void dconn__atomic_store(dconn__atomic *p, long v) { *p = v; }
-static int64_t dconn__atomic_load64(const dconn__atomic64 *p) { return *p; }
-static void dconn__atomic_store64(dconn__atomic64 *p, int64_t v) { *p = v; }
-#elif defined(__GNUC__) || defined(__clang__)
-static long dconn__atomic_add(dconn__atomic *p, long v) { return __atomic_add_fetch(p, v, __ATOMIC_SEQ_CST); }
-static long dconn__atomic_load(const dconn__atomic *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
-static void dconn__atomic_store(dconn__atomic *p, long v) { __atomic_store_n(p, v, __ATOMIC_SEQ_CST); }
-static int64_t dconn__atomic_load64(const dconn__atomic64 *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
-static void dconn__atomic_store64(dconn__atomic64 *p, int64_t v) { __atomic_store_n(p, v, __ATOMIC_SEQ_CST); }
-#else
-static pthread_mutex_t dconn__atomic_lock = PTHREAD_MUTEX_INITIALIZER;
-static long dconn__atomic_add(dconn__atomic *p, long v) { long r; pthread_mutex_lock(&dconn__atomic_lock); r = *p += v; pthread_mutex_unlock(&dconn__atomic_lock); return r; }
-static long dconn__atomic_load(const dconn__atomic *p) { long r; pthread_mutex_lock(&dconn__atomic_lock); r = *p; pthread_mutex_unlock(&dconn__atomic_lock); return r; }
-static void dconn__atomic_store(dconn__atomic *p, long v) { pthread_mutex_lock(&dconn__atomic_lock); *p = v; pthread_mutex_unlock(&dconn__atomic_lock); }
-static int64_t dconn__atomic_load64(const dconn__atomic64 *p) { int64_t r; pthread_mutex_lock(&dconn__atomic_lock); r = *p; pthread_mutex_unlock(&dconn__atomic_lock); return r; }
-static void dconn__atomic_store64(dconn__atomic64 *p, int64_t v) { pthread_mutex_lock(&dconn__atomic_lock); *p = v; pthread_mutex_unlock(&dconn__atomic_lock); }
-#endif
+static dconn_toml_doc *dconn__doc_new(const dconn_allocator *al) {
+    dconn_toml_doc *doc = (dconn_toml_doc *)dconn__malloc(al, sizeof *doc);
+    if (!doc) return NULL;
+    memset(doc, 0, sizeof *doc);
+    doc->arena.al = al;
+    doc->file = "";
+    doc->root = dconn__val_new(&doc->arena, DCONN_TOML_TABLE);
+    if (!doc->root) { dconn__free(al, doc); return NULL; }
+    return doc;
+}
 
+static dconn__tentry *dconn__tagg_entry(dconn__tagg *t, const char *key, size_t len) {
+    uint32_t h = dconn__hash(key, len), i;
+    for (i = 0; i < t->n; i++)
+        if (t->ent[i].hash == h && t->ent[i].keylen == len && memcmp(t->ent[i].key, key, len) == 0) return &t->ent[i];
+    return NULL;
+}
 
-/* Monotonic nanoseconds. Strict ISO C (-std=c99, -std=c11 and no feature
-   macro) hides clock_gettime and nanosleep. On 64-bit Linux the functions
-   are there all the same and their ABI is fixed (a timespec is two longs,
-   CLOCK_MONOTONIC is 1), so declare them; elsewhere fall back to
-   gettimeofday, which is not monotonic. */
-#if defined(_POSIX_C_SOURCE) && _POSIX_C_SOURCE >= 199309L && defined(CLOCK_MONOTONIC)
-typedef struct timespec dconn__timespec;
-#  define DCONN__CLOCK_ID CLOCK_MONOTONIC
-#elif defined(__linux__) && defined(__LP64__) && defined(__STRICT_ANSI__) && !defined(__cplusplus) && \
-      !defined(_POSIX_SOURCE) && !defined(_POSIX_C_SOURCE) && !defined(_XOPEN_SOURCE) && \
-      !defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE) && !defined(_BSD_SOURCE)
-typedef struct dconn__timespec_ { long tv_sec; long tv_nsec; } dconn__timespec;
-extern int clock_gettime(int clock_id, dconn__timespec *tp);
-extern int nanosleep(const dconn__timespec *req, dconn__timespec *rem);
-#  define DCONN__CLOCK_ID 1
-#endif
-static int64_t dconn__clock_default(void *user_data) {
-    (void)user_data;
-#ifdef DCONN__CLOCK_ID
-    {
-        dconn__timespec ts;
-        if (clock_gettime(DCONN__CLOCK_ID, &ts) == 0) return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+/* Sets key = v in table t (replacing the value if the key exists). */
+static int dconn__table_set(dconn__arena *a, dconn_toml_value *t, const char *key, size_t len, dconn_toml_value *v) {
+    dconn__tentry *e = dconn__tagg_entry(&t->u.agg, key, len);
+    if (e) { e->val = v; return 1; }
+    return dconn__tagg_add(a, &t->u.agg, key, len, dconn__hash(key, len), v);
+}
+
+/* Deep merge of src into dst, key by key; src wins. Tables are copied
+   into dst's arena (so later merges never touch a source); other values
+   are shared. */
+static int dconn__merge(dconn__arena *a, dconn_toml_value *dst, const dconn_toml_value *src) {
+    uint32_t i;
+    for (i = 0; i < src->u.agg.n; i++) {
+        const dconn__tentry *se = &src->u.agg.ent[i];
+        dconn__tentry *de = dconn__tagg_entry(&dst->u.agg, se->key, se->keylen);
+        if (se->val->type == DCONN_TOML_TABLE) {
+            dconn_toml_value *t;
+            if (de && de->val->type == DCONN_TOML_TABLE) {
+                t = de->val;
+            } else {
+                t = dconn__val_new(a, DCONN_TOML_TABLE);
+                if (!t) return 0;
+                if (de) de->val = t;
+                else if (!dconn__tagg_add(a, &dst->u.agg, se->key, se->keylen, se->hash, t)) return 0;
+            }
+            t->line = se->val->line;
+            t->file = se->val->file;
+            if (!dconn__merge(a, t, se->val)) return 0;
+        } else if (de) {
+            de->val = se->val;
+        } else if (!dconn__tagg_add(a, &dst->u.agg, se->key, se->keylen, se->hash, se->val)) {
+            return 0;
+        }
     }
-#endif
-    {
-        struct timeval tv;
-        gettimeofday(&tv, NULL);
-        return (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000;
-    }
+    return 1;
 }
 
-static void dconn__sleep_default(int64_t ns, void *user_data) {
-    (void)user_data;
-    if (ns <= 0) return;
-#ifndef DCONN_NO_THREADS
-    {
-        /* a timed wait on a private condition: declared under strict C99, unlike nanosleep */
-        pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
-        pthread_cond_t c = PTHREAD_COND_INITIALIZER;
-        struct timeval tv;
-        struct timespec until;
-        int64_t t;
-        gettimeofday(&tv, NULL);
-        t = (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000 + ns;
-        until.tv_sec = (time_t)(t / 1000000000);
-        until.tv_nsec = (long)(t % 1000000000);
-        pthread_mutex_lock(&m);
-        while (pthread_cond_timedwait(&c, &m, &until) == 0) {}
-        pthread_mutex_unlock(&m);
-    }
-#elif defined(DCONN__CLOCK_ID)
-    {
-        dconn__timespec req;
-        req.tv_sec = (time_t)(ns / 1000000000);
-        req.tv_nsec = (long)(ns % 1000000000);
-        while (nanosleep(&req, &req) != 0 && errno == EINTR) {}
-    }
-#else
-    {
-        int64_t end = dconn__clock_default(NULL) + ns;
-        while (dconn__clock_default(NULL) < end) {}
-    }
-#endif
+static dconn_toml_value *dconn__new_string(dconn__arena *a, const char *s, size_t n, const char *file) {
+    dconn_toml_value *v = dconn__val_new(a, DCONN_TOML_STRING);
+    char *copy = v ? dconn__arena_strndup(a, s, n) : NULL;
+    if (!copy) return NULL;
+    v->u.s.ptr = copy;
+    v->u.s.len = n;
+    v->file = file;
+    return v;
 }
 
-/* Stripes: counters on cache lines of their own, one per group of
-   threads, so threads that read the same cached result never write to a
-   shared line. A thread's stripe comes from its stack address: stacks
-   of different threads sit megabytes apart. */
-#ifndef DCONN_NO_THREADS
-#define DCONN__STRIPES 8
-#else
-#define DCONN__STRIPES 1
-#endif
-
-typedef struct dconn__stripe {
-    dconn__atomic n;
-    char pad[64 - sizeof(dconn__atomic)];
-} dconn__stripe;
-
-static unsigned dconn__slot(void) {
-#if DCONN__STRIPES > 1
-    char probe;
-    uintptr_t a = (uintptr_t)(void *)&probe;
-    return (unsigned)((a >> 23) ^ (a >> 29)) & (DCONN__STRIPES - 1);
-#else
-    return 0;
-#endif
-}
-
-/* A reader-writer lock whose readers only touch their own stripe. Writers
-   are rare (cache inserts and evictions), serialized by a mutex, and wait
-   for the readers inside to leave. */
-typedef struct dconn__brlock {
-    dconn__stripe readers[DCONN__STRIPES];
-    dconn__stripe writer;         /* read by every reader: a line of its own */
-} dconn__brlock;
-
-static void dconn__spin(int *spins) {
-    if (++*spins > 2000) { dconn__sleep_default(2000, NULL); *spins = 0; }
-}
-
-static void dconn__rd_lock(dconn__brlock *l, unsigned slot) {
-    for (;;) {
-        int spins = 0;
-        dconn__atomic_add(&l->readers[slot].n, 1);
-        if (!dconn__atomic_load(&l->writer.n)) return;
-        dconn__atomic_add(&l->readers[slot].n, -1);
-        while (dconn__atomic_load(&l->writer.n)) dconn__spin(&spins);
-    }
-}
-static void dconn__rd_unlock(dconn__brlock *l, unsigned slot) { dconn__atomic_add(&l->readers[slot].n, -1); }
-
-/* Called with the writers' mutex held. */
-static void dconn__wr_begin(dconn__brlock *l) {
-    unsigned i;
-    dconn__atomic_store(&l->writer.n, 1);
-    for (i = 0; i < DCONN__STRIPES; i++) {
-        int spins = 0;
-        while (dconn__atomic_load(&l->readers[i].n)) dconn__spin(&spins);
-    }
-}
-static void dconn__wr_end(dconn__brlock *l) { dconn__atomic_store(&l->writer.n, 0); }
-
-/* >>strings: a growable buffer ------------------------------------------------ */
-
-typedef struct dconn__buf {
-    char *p;
-    size_t len, cap;
-    const dconn_allocator *al;
-    int failed;                   /* an allocation failed: the content is incomplete */
-} dconn__buf;
-
-static DCONN__NOINLINE void dconn__buf_put(dconn__buf *b, const char *s, size_t n) {
-    if (b->failed) return;
-    if (!dconn__grow(b->al, (void **)&b->p, &b->cap, b->len + n + 1, 1)) { b->failed = 1; return; }
-    if (n) memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-static DCONN__NOINLINE void dconn__buf_puts(dconn__buf *b, const char *s) { dconn__buf_put(b, s, strlen(s)); }
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static DCONN__NOINLINE void dconn__buf_printf(dconn__buf *b, const char *fmt, ...) {
-    char small[256];
-    int n;
-    va_list ap;
-    va_start(ap, fmt);
-    n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
-    if ((size_t)n < sizeof small) { dconn__buf_put(b, small, (size_t)n); return; }
-    if (b->failed || !dconn__grow(b->al, (void **)&b->p, &b->cap, b->len + (size_t)n + 1, 1)) { b->failed = 1; return; }
-    va_start(ap, fmt);
-    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-static DCONN__NOINLINE void dconn__buf_free(dconn__buf *b) { dconn__free(b->al, b->p); b->p = NULL; b->len = b->cap = 0; }
-
-static char *dconn__strdup_al(const dconn_allocator *al, const char *s) {
-    size_t n;
-    char *d;
-    if (!s) return NULL;
-    n = strlen(s);
-    d = (char *)dconn__malloc(al, n + 1);
-    if (d) memcpy(d, s, n + 1);
-    return d;
-}
-
-static int dconn__lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
-
-static int dconn__strieq(const char *a, const char *b) {
-    while (*a && *b && dconn__lower((unsigned char)*a) == dconn__lower((unsigned char)*b)) { a++; b++; }
-    return *a == '\0' && *b == '\0';
-}
-
-/* Shortens SQL for messages: the first 200 bytes, whole UTF-8 characters. */
-static void dconn__sql_excerpt(const char *sql, char *out, size_t cap) {
-    size_t n = 0, lim = cap > 4 ? cap - 4 : 0;
-    if (lim > 200) lim = 200;
-    while (n < lim && sql[n]) n++;
-    while (n > 0 && sql[n] && ((unsigned char)sql[n] & 0xC0) == 0x80) n--;
-    memcpy(out, sql, n);
-    if (sql[n]) { memcpy(out + n, "...", 3); n += 3; }
-    out[n] = '\0';
-    for (lim = 0; lim < n; lim++) if (out[lim] == '\n' || out[lim] == '\r' || out[lim] == '\t') out[lim] = ' ';
-}
-
-/* >>config: durations ----------------------------------------------------------- */
+/* >>durations: the TTL grammar ------------------------------------------------------ */
 
 /* Does p hold the lowercase word w, in any case, followed only by blanks? */
 static int dconn__is_word(const char *p, const char *w) {
@@ -2684,306 +3106,7 @@ static dconn_status dconn__ttl_from_value(const dconn_allocator *al, const dconn
                           v->file, v->line, dconn__article(dconn_toml_type_name((dconn_toml_type)v->type)), dconn_toml_type_name((dconn_toml_type)v->type));
 }
 
-/* >>config: URLs ----------------------------------------------------------------- */
-
-/* Where the parts of scheme://user:password@host:port/path?query sit. */
-typedef struct dconn__url {
-    const char *scheme; size_t scheme_len;
-    const char *user; size_t user_len;
-    const char *password; size_t password_len;   /* password == NULL: none */
-    const char *host; size_t host_len;
-    const char *port; size_t port_len;
-    const char *path; size_t path_len;           /* after the authority, with its leading '/' */
-    const char *query; size_t query_len;         /* after '?' */
-    int has_authority;
-} dconn__url;
-
-static int dconn__url_split(const char *url, dconn__url *u) {
-    const char *p = url, *auth, *auth_end, *at, *s;
-    memset(u, 0, sizeof *u);
-    while (*p && *p != ':' && *p != '/' && *p != '?') p++;
-    if (*p != ':' || p == url) return 0;
-    u->scheme = url;
-    u->scheme_len = (size_t)(p - url);
-    p++;
-    if (p[0] == '/' && p[1] == '/') {
-        u->has_authority = 1;
-        auth = p + 2;
-        auth_end = auth;
-        while (*auth_end && *auth_end != '/' && *auth_end != '?') auth_end++;
-        /* the last '@' ends the user info (passwords may hold '@' unescaped) */
-        at = NULL;
-        for (s = auth; s < auth_end; s++) if (*s == '@') at = s;
-        if (!at) {
-            /* as SQLAlchemy reads it: user, ':', then a password running to an
-               '@' even across '/' or '?' written unescaped */
-            s = auth;
-            while (*s && *s != ':' && *s != '/' && *s != '?' && *s != '@') s++;
-            if (*s == ':' && strchr(s, '@')) {
-                at = strrchr(s, '@');
-                auth_end = at + 1;
-                while (*auth_end && *auth_end != '/' && *auth_end != '?') auth_end++;
-            }
-        }
-        if (at) {
-            const char *colon = (const char *)memchr(auth, ':', (size_t)(at - auth));
-            u->user = auth;
-            if (colon) {
-                u->user_len = (size_t)(colon - auth);
-                u->password = colon + 1;
-                u->password_len = (size_t)(at - colon - 1);
-            } else {
-                u->user_len = (size_t)(at - auth);
-            }
-            auth = at + 1;
-        }
-        u->host = auth;
-        if (*auth == '[') {
-            s = auth;
-            while (s < auth_end && *s != ']') s++;
-            if (s < auth_end) s++;
-        } else {
-            s = auth;
-            while (s < auth_end && *s != ':') s++;
-        }
-        u->host_len = (size_t)(s - auth);
-        if (s < auth_end && *s == ':') { u->port = s + 1; u->port_len = (size_t)(auth_end - s - 1); }
-        p = auth_end;
-    }
-    u->path = p;
-    while (*p && *p != '?') p++;
-    u->path_len = (size_t)(p - u->path);
-    if (*p == '?') { u->query = p + 1; u->query_len = strlen(p + 1); }
-    return 1;
-}
-
-static void dconn__pct_encode(dconn__buf *b, const char *s) {
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
-            dconn__buf_put(b, (const char *)&c, 1);
-        } else {
-            char hex[4];
-            snprintf(hex, sizeof hex, "%%%02X", c);
-            dconn__buf_put(b, hex, 3);
-        }
-    }
-}
-
-static int dconn__is_secret_key(const char *k, size_t n) {
-    static const char *const words[] = {"password", "passwd", "pwd", "pass", "token", "secret", "apikey", "api_key", "credential", "private_key"};
-    size_t i, j, w;
-    /* case-insensitive search over the whole key, however long */
-    for (i = 0; i < sizeof words / sizeof words[0]; i++) {
-        size_t wl = strlen(words[i]);
-        for (j = 0; j + wl <= n; j++) {
-            for (w = 0; w < wl && dconn__lower((unsigned char)k[j + w]) == words[i][w]; w++) {}
-            if (w == wl) return 1;
-        }
-    }
-    return 0;
-}
-
-static int dconn__blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-/* Part of a blank-free word, with all from its first ':' to its last '@'
-   masked when it has both in that order ("me:***@host"). */
-static void dconn__redact_colon_at(dconn__buf *b, const char *w, const char *e) {
-    const char *colon = (const char *)memchr(w, ':', (size_t)(e - w)), *at = e;
-    while (at > w && at[-1] != '@') at--;
-    if (colon && at > w && colon < at - 1) {
-        dconn__buf_put(b, w, (size_t)(colon - w) + 1);
-        dconn__buf_puts(b, "***");
-        dconn__buf_put(b, at - 1, (size_t)(e - at + 1));
-    } else {
-        dconn__buf_put(b, w, (size_t)(e - w));
-    }
-}
-
-/* Appends text that is not a URL with what may be secrets masked: the
-   value of a password-like key in any ';', '&', ',' or '?' separated part
-   of a word ("password=x", "Password=x;Encrypt=yes", "password = 'a b'"),
-   up to the next blank or its closing quote; in a word, all from its first
-   ':' to its last '@' ("me:***@host"); and all from a "//" to the last
-   '@' after it (a URL whose password may hold blanks). Masking too much
-   is harmless here; too little is not. */
-static void dconn__redact_words(dconn__buf *b, const char *s) {
-    const char *slashes = strstr(s, "//"), *last_at = strrchr(s, '@');
-    if (slashes && last_at && last_at > slashes) {
-        dconn__buf x;   /* the text before the "//", masked on its own */
-        memset(&x, 0, sizeof x);
-        x.al = b->al;
-        dconn__buf_put(&x, s, (size_t)(slashes - s));
-        if (x.failed) { b->failed = 1; return; }
-        dconn__redact_words(b, x.p);
-        dconn__buf_free(&x);
-        dconn__buf_puts(b, "//***");
-        s = last_at;
-    }
-    while (*s) {
-        const char *w = s, *e, *seg, *v, *eq = NULL;
-        if (dconn__blank(*s)) { dconn__buf_put(b, s, 1); s++; continue; }
-        for (e = w; *e && !dconn__blank(*e); e++) {}
-        for (seg = w; seg < e && !eq;) {
-            const char *se = seg, *k;
-            while (se < e && *se != ';' && *se != '&' && *se != ',' && *se != '?') se++;
-            k = (const char *)memchr(seg, '=', (size_t)(se - seg));
-            if (k && dconn__is_secret_key(seg, (size_t)(k - seg))) eq = k;
-            else if (!k && se == e) {
-                /* "password = value": the '=' stands apart */
-                for (v = e; *v == ' ' || *v == '\t'; v++) {}
-                if (*v == '=' && dconn__is_secret_key(seg, (size_t)(e - seg))) eq = v;
-            }
-            seg = se < e ? se + 1 : e;
-        }
-        if (!eq) { dconn__redact_colon_at(b, w, e); s = e; continue; }
-        if (eq < e) dconn__redact_colon_at(b, w, eq + 1);
-        else { dconn__redact_colon_at(b, w, e); dconn__buf_put(b, e, (size_t)(eq + 1 - e)); }
-        dconn__buf_puts(b, "***");
-        for (v = eq + 1; *v == ' ' || *v == '\t'; v++) {}
-        if (*v == '\'' || *v == '"') {
-            char quote = *v;
-            for (v++; *v && *v != quote; v++) if (*v == '\\' && v[1]) v++;
-            if (*v) v++;
-        }
-        while (*v && !dconn__blank(*v)) v++;
-        s = v;
-    }
-}
-
-/* Is the text a URL to mask as one: a scheme of letters, digits, '+', '-'
-   and '.', and no blanks? ("Server=tcp:db,1433;Password=x" is not.) */
-static int dconn__redact_as_url(const char *url, const dconn__url *u) {
-    size_t i;
-    if (!u->scheme_len || !((u->scheme[0] | 32) >= 'a' && (u->scheme[0] | 32) <= 'z')) return 0;
-    for (i = 1; i < u->scheme_len; i++) {
-        char c = u->scheme[i];
-        if (!(((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')) return 0;
-    }
-    for (; *url; url++) if (dconn__blank(*url)) return 0;
-    return 1;
-}
-
-/* Appends url to b with its password masked ("postgresql://me:***@h/db"),
-   and password=..., token=... values in its query. */
-static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
-    dconn__url u;
-    if (url[0] == '/' && url[1] == '/') {
-        /* "//user:password@host/db", a URL without its scheme: masked like one */
-        dconn__buf x;
-        size_t start = b->len;
-        memset(&x, 0, sizeof x);
-        x.al = b->al;
-        dconn__buf_puts(&x, "x:");
-        dconn__buf_puts(&x, url);
-        if (x.failed) b->failed = 1;
-        else dconn__url_redact_buf(b, x.p);
-        dconn__buf_free(&x);
-        if (b->failed) return;
-        /* drop the "x:" again */
-        memmove(b->p + start, b->p + start + 2, b->len - start - 2 + 1);
-        b->len -= 2;
-        return;
-    }
-    if (!dconn__url_split(url, &u) || !dconn__redact_as_url(url, &u)) {
-        /* not a URL: maybe libpq's "host=db password='a b'" or "user:password@host" */
-        dconn__redact_words(b, url);
-    } else {
-        const char *q, *qend;
-        if (u.has_authority) {
-            /* scheme://user:***@host:port */
-            dconn__buf_put(b, url, (size_t)(u.user ? u.user - url : u.host - url));
-            if (u.user) {
-                dconn__buf_put(b, u.user, u.user_len);
-                if (u.password) dconn__buf_puts(b, ":***");
-                dconn__buf_put(b, "@", 1);
-            }
-            dconn__buf_put(b, u.host, (size_t)(u.path - u.host));
-            dconn__buf_put(b, u.path, u.path_len);
-        } else {
-            /* "me:password@host/db", a URL that lost its "//": all from the
-               scheme to the last '@' may be the password (which may hold '?') */
-            const char *at = strrchr(u.path, '@');
-            dconn__buf_put(b, url, (size_t)(u.path - url));
-            if (at) {
-                dconn__buf_puts(b, "***");
-                dconn__redact_words(b, at);
-                return;
-            }
-            dconn__buf_put(b, u.path, u.path_len);
-        }
-        if (u.query) {
-            /* mask password=..., token=... in the query string */
-            dconn__buf_put(b, "?", 1);
-            q = u.query;
-            qend = u.query + u.query_len;
-            while (q < qend) {
-                const char *amp = q, *eq;
-                while (amp < qend && *amp != '&') amp++;
-                eq = (const char *)memchr(q, '=', (size_t)(amp - q));
-                if (eq && dconn__is_secret_key(q, (size_t)(eq - q))) {
-                    dconn__buf_put(b, q, (size_t)(eq - q) + 1);
-                    dconn__buf_puts(b, "***");
-                } else {
-                    dconn__buf_put(b, q, (size_t)(amp - q));
-                }
-                if (amp < qend) dconn__buf_put(b, "&", 1);
-                q = amp + 1;
-            }
-        }
-    }
-}
-
-/* dconn_url_redact with the caller's allocator (a context's). */
-static DCONN__NOINLINE size_t dconn__url_redact_al(const dconn_allocator *al, const char *url, char *out, size_t cap) {
-    dconn__buf b;
-    size_t n;
-    memset(&b, 0, sizeof b);
-    b.al = al;
-    dconn__url_redact_buf(&b, url ? url : "");
-    n = b.failed ? 0 : b.len;
-    if (cap && out) {
-        size_t c = n < cap ? n : cap - 1;
-        if (c) memcpy(out, b.p, c);
-        out[c] = '\0';
-    }
-    dconn__buf_free(&b);
-    return n;
-}
-
-DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap) { return dconn__url_redact_al(NULL, url, out, cap); }
-
-/* Could the line (of a TOML file, n bytes) hold a secret? It names a key
-   like a password or token, or a URL in it has a password or a secret
-   query parameter. */
-static int dconn__line_may_hold_secret(const char *s, size_t n) {
-    size_t i, last_at = n;
-    if (dconn__is_secret_key(s, n)) return 1;
-    /* a URL with user info may hold a password, "scheme://user:password@host"
-       or "//user:password@host", and where the URL ends on a line that does
-       not parse is anyone's guess (passwords may hold blanks and quotes):
-       any '@' after a "//" hides the line, and so does any '@' after a ':'
-       ("me:password@host", a URL that lost its "//") */
-    for (i = n; i > 0; i--) if (s[i - 1] == '@') { last_at = i - 1; break; }
-    if (last_at == n) return 0;
-    for (i = 0; i < last_at; i++)
-        if (s[i] == ':' || (s[i] == '/' && i + 1 < last_at && s[i + 1] == '/')) return 1;
-    return 0;
-}
-
-/* >>secrets --------------------------------------------------------------------- */
-
-/* A TOML error quotes the offending line: not when the line may hold a secret. */
-static void dconn__err_hide_secret_line(dconn_error *err) {
-    char *nl, *line, *p;
-    size_t n;
-    if (!err || !(nl = strchr(err->message, '\n'))) return;
-    line = nl + 1;
-    p = strchr(line, '\n');
-    n = p ? (size_t)(p - line) : strlen(line);
-    for (p = line; p < line + n; p++)
-        if (dconn__is_secret_key(p, (size_t)(line + n - p))) { *nl = '\0'; return; }
-}
+/* >>context: struct dconn_ctx, dconn_open, dconn_close ------------------------------ */
 
 typedef struct dconn__sfile {
     char *path;
@@ -3060,69 +3183,147 @@ DCONN_API void dconn_log_stderr(int level, const char *message, void *user_data)
 
 DCONN_API void dconn_free(void *p) { if (p) DCONN_FREE(p); }
 
-static dconn_toml_value *dconn__val_new(dconn__arena *a, dconn_toml_type type) {
-    dconn_toml_value *v = (dconn_toml_value *)dconn__arena_alloc(a, sizeof *v);
-    if (!v) return NULL;
-    memset(v, 0, sizeof *v);
-    v->type = (unsigned char)type;
-    v->file = "";
-    return v;
+/* The context owns what the sections below build, and creates or frees
+   it through these. */
+static dconn__cache *dconn__cache_new(const dconn_allocator *al, int64_t max_entries, int64_t max_bytes);
+static void dconn__cache_free(dconn_ctx *ctx);
+static void dconn__gen_free(const dconn_allocator *al, dconn__gen *g);
+static void dconn__conn_close(dconn_conn *c);
+#ifndef DCONN_NO_SQLITE
+static dconn_status dconn__register_sqlite(dconn_ctx *ctx, dconn_error *err);
+#endif
+
+static dconn_status dconn__add_file(dconn_ctx *ctx, const char *dir, const char *rel, size_t cap_files, dconn_error *err) {
+    dconn__buf b;
+    (void)cap_files;
+    memset(&b, 0, sizeof b);
+    b.al = ctx->al;
+    if (dir && *dir) {
+        dconn__buf_puts(&b, dir);
+        if (dir[strlen(dir) - 1] != '/' && rel) dconn__buf_puts(&b, "/");
+    }
+    if (rel) dconn__buf_puts(&b, rel);
+    if (b.failed) { dconn__buf_free(&b); return dconn__err_nomem(err, "opening a context"); }
+    ctx->files[ctx->nfiles].path = b.p;
+    ctx->nfiles++;
+    return DCONN_OK;
 }
 
-static dconn_toml_doc *dconn__doc_new(const dconn_allocator *al) {
-    dconn_toml_doc *doc = (dconn_toml_doc *)dconn__malloc(al, sizeof *doc);
-    if (!doc) return NULL;
-    memset(doc, 0, sizeof *doc);
-    doc->arena.al = al;
-    doc->file = "";
-    doc->root = dconn__val_new(&doc->arena, DCONN_TOML_TABLE);
-    if (!doc->root) { dconn__free(al, doc); return NULL; }
-    return doc;
-}
-
-static dconn__tentry *dconn__tagg_entry(dconn__tagg *t, const char *key, size_t len) {
-    uint32_t h = dconn__hash(key, len), i;
-    for (i = 0; i < t->n; i++)
-        if (t->ent[i].hash == h && t->ent[i].keylen == len && memcmp(t->ent[i].key, key, len) == 0) return &t->ent[i];
+DCONN_API dconn_ctx *dconn_open(const dconn_options *o, dconn_error *err) {
+    dconn_options def;
+    dconn_ctx *ctx;
+    const dconn_allocator *al;
+    const char *list;
+    size_t nparts = 4;
+    dconn_status st = DCONN_OK;
+    dconn__err_clear(err);
+    if (!o) { memset(&def, 0, sizeof def); o = &def; }
+    al = o->allocator && o->allocator->alloc_fn ? o->allocator : NULL;
+    if (o->allocator && (!o->allocator->alloc_fn || !o->allocator->realloc_fn || !o->allocator->free_fn)) {
+        dconn__err_set(err, DCONN_EMISUSE, "dconn_open: an allocator needs all three of alloc_fn, realloc_fn and free_fn");
+        return NULL;
+    }
+    ctx = (dconn_ctx *)dconn__malloc(al, sizeof *ctx);
+    if (!ctx) { dconn__err_nomem(err, "opening a context"); return NULL; }
+    memset(ctx, 0, sizeof *ctx);
+    if (al) { ctx->alloc = *al; ctx->al = &ctx->alloc; }
+    dconn__mutex_init(&ctx->lock);
+    dconn__cond_init(&ctx->opened);
+    ctx->log = o->log;
+    ctx->log_user_data = o->log_user_data;
+    ctx->clock = o->clock ? o->clock : dconn__clock_default;
+    ctx->clock_user_data = o->clock_user_data;
+    ctx->sleep = o->sleep ? o->sleep : dconn__sleep_default;
+    ctx->sleep_user_data = o->sleep_user_data;
+    ctx->retry_attempts = o->retry_attempts > 0 ? o->retry_attempts : 3;
+    ctx->stale_on_error = o->stale_on_error;
+    ctx->keep_cache_on_write = o->keep_cache_on_write;
+    ctx->rng = (uint64_t)ctx->clock(ctx->clock_user_data) ^ (uint64_t)(size_t)ctx ^ UINT64_C(0x2545F4914F6CDD1D);
+    if (!ctx->rng) ctx->rng = 1;
+    if (o->reload_interval) st = dconn__ttl_parse_al(ctx->al, o->reload_interval, &ctx->reload_ns, err);
+    else ctx->reload_ns = 1000000000;
+    if (!st) st = dconn__ttl_parse_al(ctx->al, o->default_ttl, &ctx->default_ttl_ns, err);
+    if (!st) st = dconn__ttl_parse_al(ctx->al, o->retry_backoff ? o->retry_backoff : "50ms", &ctx->retry_backoff_ns, err);
+    if (!st && ctx->retry_backoff_ns < 0) ctx->retry_backoff_ns = 50000000;
+    if (!st) st = dconn__ttl_parse_al(ctx->al, o->pool_timeout ? o->pool_timeout : "30s", &ctx->pool_wait_ns, err);
+    if (!st && ctx->pool_wait_ns < 0) ctx->pool_wait_ns = INT64_MAX;   /* "forever" */
+    if (st) {
+        char msg[DCONN_ERROR_MESSAGE_SIZE];
+        dconn__copy_str(msg, sizeof msg, err ? err->message : "");
+        dconn__err_set(err, st, "dconn_open: %s", msg);
+        goto fail;
+    }
+    if (o->cache_max_entries >= 0 && !(ctx->cache = dconn__cache_new(al, o->cache_max_entries, o->cache_max_bytes))) goto nomem;
+    /* the secrets search list, lowest precedence first */
+    /* an option set to "" means no files at all; an empty variable means unset */
+    list = o->secrets_path ? o->secrets_path : getenv("DCONN_SECRETS");
+    if (list && !*list && !o->secrets_path) list = NULL;
+    if (list && *list) {
+        const char *p;
+        nparts = 1;
+        for (p = list; *p; p++) if (*p == ':') nparts++;
+    }
+    ctx->files = (dconn__sfile *)dconn__malloc(al, nparts * sizeof *ctx->files);
+    if (!ctx->files) goto nomem;
+    memset(ctx->files, 0, nparts * sizeof *ctx->files);
+    if (list && *list) {
+        const char *p = list;
+        while (*p && !st) {
+            const char *e = strchr(p, ':');
+            size_t n = e ? (size_t)(e - p) : strlen(p);
+            if (n) {
+                char *path = (char *)dconn__malloc(al, n + 1);
+                if (!path) goto nomem;
+                memcpy(path, p, n);
+                path[n] = '\0';
+                ctx->files[ctx->nfiles++].path = path;
+            }
+            p += n;
+            if (*p == ':') p++;
+        }
+    } else if (!list) {
+        const char *home = o->home_dir ? o->home_dir : getenv("HOME");
+        const char *proj = o->project_dir;
+        if (home && *home) {
+            st = dconn__add_file(ctx, home, ".streamlit/secrets.toml", nparts, err);
+            if (!st) st = dconn__add_file(ctx, home, ".dconn/secrets.toml", nparts, err);
+        }
+        if (!st) st = dconn__add_file(ctx, proj, ".streamlit/secrets.toml", nparts, err);
+        if (!st) st = dconn__add_file(ctx, proj, ".dconn/secrets.toml", nparts, err);
+        if (st) goto fail;
+    }
+#ifndef DCONN_NO_SQLITE
+    if (dconn__register_sqlite(ctx, err)) goto fail;
+#endif
+    return ctx;
+nomem:
+    dconn__err_nomem(err, "opening a context");
+fail:
+    dconn_close(ctx);
     return NULL;
 }
 
-/* Sets key = v in table t (replacing the value if the key exists). */
-static int dconn__table_set(dconn__arena *a, dconn_toml_value *t, const char *key, size_t len, dconn_toml_value *v) {
-    dconn__tentry *e = dconn__tagg_entry(&t->u.agg, key, len);
-    if (e) { e->val = v; return 1; }
-    return dconn__tagg_add(a, &t->u.agg, key, len, dconn__hash(key, len), v);
+DCONN_API void dconn_close(dconn_ctx *ctx) {
+    const dconn_allocator *al;
+    size_t i;
+    if (!ctx) return;
+    al = ctx->al;
+    while (ctx->conns) dconn__conn_close(ctx->conns);
+    dconn__cache_free(ctx);
+    while (ctx->gens) {
+        dconn__gen *g = ctx->gens;
+        ctx->gens = g->next;
+        dconn__gen_free(al, g);
+    }
+    for (i = 0; i < ctx->nfiles; i++) dconn__free(al, ctx->files[i].path);
+    dconn__free(al, ctx->files);
+    dconn__free(al, ctx->drivers);
+    dconn__cond_destroy(&ctx->opened);
+    dconn__mutex_destroy(&ctx->lock);
+    dconn__free(al, ctx);
 }
 
-/* Deep merge of src into dst, key by key; src wins. Tables are copied
-   into dst's arena (so later merges never touch a source); other values
-   are shared. */
-static int dconn__merge(dconn__arena *a, dconn_toml_value *dst, const dconn_toml_value *src) {
-    uint32_t i;
-    for (i = 0; i < src->u.agg.n; i++) {
-        const dconn__tentry *se = &src->u.agg.ent[i];
-        dconn__tentry *de = dconn__tagg_entry(&dst->u.agg, se->key, se->keylen);
-        if (se->val->type == DCONN_TOML_TABLE) {
-            dconn_toml_value *t;
-            if (de && de->val->type == DCONN_TOML_TABLE) {
-                t = de->val;
-            } else {
-                t = dconn__val_new(a, DCONN_TOML_TABLE);
-                if (!t) return 0;
-                if (de) de->val = t;
-                else if (!dconn__tagg_add(a, &dst->u.agg, se->key, se->keylen, se->hash, t)) return 0;
-            }
-            t->line = se->val->line;
-            t->file = se->val->file;
-            if (!dconn__merge(a, t, se->val)) return 0;
-        } else if (de) {
-            de->val = se->val;
-        } else if (!dconn__tagg_add(a, &dst->u.agg, se->key, se->keylen, se->hash, se->val)) {
-            return 0;
-        }
-    }
-    return 1;
-}
+/* >>secrets: loading, merging, ${VAR}, reloading, describing ------------------------ */
 
 /* Replaces ${VAR} and ${VAR:-default} in every string of a document ($${
    is a literal ${). An unset variable without default is an error naming
@@ -3210,7 +3411,7 @@ static void dconn__stat_file(dconn__sfile *f, struct stat *st, int *exists) {
 
 /* Reads every existing file of the search list, expands ${VAR}s and
    merges them. */
-static dconn_status dconn__secrets_load(dconn_ctx *ctx, dconn__gen **out, dconn_error *err) {
+static dconn_status dconn__secrets_load_locked(dconn_ctx *ctx, dconn__gen **out, dconn_error *err) {
     dconn__gen *g = (dconn__gen *)dconn__malloc(ctx->al, sizeof *g);
     size_t i;
     dconn_status st = DCONN_OK;
@@ -3249,11 +3450,11 @@ static dconn_status dconn__secrets_load(dconn_ctx *ctx, dconn__gen **out, dconn_
     return DCONN_OK;
 }
 
-static void dconn__conns_secrets_changed(dconn_ctx *ctx);
+static void dconn__conns_secrets_changed_locked(dconn_ctx *ctx);
 
 /* 1 when a file of the search list appeared, went away or changed
    (mtime, size or inode) since it was last read. */
-static int dconn__secrets_changed(dconn_ctx *ctx) {
+static int dconn__secrets_changed_locked(dconn_ctx *ctx) {
     size_t i;
     for (i = 0; i < ctx->nfiles; i++) {
         struct stat sb;
@@ -3269,7 +3470,7 @@ static int dconn__secrets_changed(dconn_ctx *ctx) {
 /* Re-checks the files (stat only) when the reload interval has passed and
    loads them again when one changed. Called with ctx->lock held. A bad
    edit keeps the last good secrets and is reported through the log. */
-static dconn_status dconn__secrets_refresh(dconn_ctx *ctx, int force, dconn_error *err) {
+static dconn_status dconn__secrets_refresh_locked(dconn_ctx *ctx, int force, dconn_error *err) {
     dconn__gen *g = NULL;
     dconn_status st;
     dconn_error local;
@@ -3284,12 +3485,12 @@ static dconn_status dconn__secrets_refresh(dconn_ctx *ctx, int force, dconn_erro
             if (ctx->reload_ns > 0 && now - dconn__atomic_load64(&ctx->last_check) < ctx->reload_ns) goto done;
             dconn__atomic_store64(&ctx->last_check, now);
         }
-        if (!dconn__secrets_changed(ctx)) goto done;
+        if (!dconn__secrets_changed_locked(ctx)) goto done;
     } else {
         dconn__atomic_store64(&ctx->last_check, dconn__now(ctx));
     }
     ctx->secrets_tried = 1;
-    st = dconn__secrets_load(ctx, &g, &local);
+    st = dconn__secrets_load_locked(ctx, &g, &local);
     ctx->secrets_retry = st == DCONN_ENOMEM;
     if (st) {
         ctx->secrets_error = local;
@@ -3302,7 +3503,7 @@ static dconn_status dconn__secrets_refresh(dconn_ctx *ctx, int force, dconn_erro
     ctx->secrets = g->merged->root;
     if (ctx->secrets_loaded) {
         dconn__log(ctx, DCONN_LOG_INFO, "secrets files changed: reloaded");
-        dconn__conns_secrets_changed(ctx);
+        dconn__conns_secrets_changed_locked(ctx);
     }
     ctx->secrets_loaded = 1;
 done:
@@ -3316,7 +3517,7 @@ done:
 }
 
 /* "~/.streamlit/secrets.toml (missing), .dconn/secrets.toml (found)" */
-static void dconn__files_searched(dconn_ctx *ctx, dconn__buf *b) {
+static void dconn__files_searched_locked(dconn_ctx *ctx, dconn__buf *b) {
     size_t i;
     if (!ctx->nfiles) { dconn__buf_puts(b, "(no files: the search list is empty)"); return; }
     for (i = 0; i < ctx->nfiles; i++) {
@@ -3329,7 +3530,7 @@ static const dconn_toml_value *dconn__secret_lookup(dconn_ctx *ctx, const char *
     const dconn_toml_value *v;
     if (!ctx || !path) return NULL;
     dconn__lock(&ctx->lock);
-    dconn__secrets_refresh(ctx, 0, NULL);
+    dconn__secrets_refresh_locked(ctx, 0, NULL);
     if (!ctx->secrets_loaded && ctx->secrets_error.code)
         dconn__log(ctx, DCONN_LOG_ERROR, "%s", ctx->secrets_error.message);
     v = dconn_toml_get(ctx->secrets, path);
@@ -3347,7 +3548,7 @@ DCONN_API dconn_status dconn_secrets_check(dconn_ctx *ctx, dconn_error *err) {
     dconn__err_clear(err);
     if (!ctx) return dconn__err_set(err, DCONN_EMISUSE, "dconn_secrets_check: ctx is NULL");
     dconn__lock(&ctx->lock);
-    st = dconn__secrets_refresh(ctx, 1, err);
+    st = dconn__secrets_refresh_locked(ctx, 1, err);
     dconn__unlock(&ctx->lock);
     return st;
 }
@@ -3356,7 +3557,7 @@ DCONN_API size_t dconn_secrets_files(dconn_ctx *ctx, const char **paths, int *ex
     size_t i;
     if (!ctx) return 0;
     dconn__lock(&ctx->lock);
-    dconn__secrets_refresh(ctx, 0, NULL);
+    dconn__secrets_refresh_locked(ctx, 0, NULL);
     for (i = 0; i < ctx->nfiles && i < max; i++) {
         if (paths) paths[i] = ctx->files[i].path;
         if (exists) exists[i] = ctx->files[i].exists;
@@ -3470,14 +3671,14 @@ DCONN_API dconn_status dconn_secrets_describe(dconn_ctx *ctx, const char *name, 
     *out = NULL;
     memset(&b, 0, sizeof b);
     dconn__lock(&ctx->lock);
-    st = dconn__secrets_refresh(ctx, 0, err);
+    st = dconn__secrets_refresh_locked(ctx, 0, err);
     if (st) { dconn__unlock(&ctx->lock); return st; }
     if (name) {
         const dconn_toml_value *conns = dconn_toml_get(ctx->secrets, "connections");
         t = conns && conns->type == DCONN_TOML_TABLE ? dconn__tagg_find(&conns->u.agg, name, strlen(name), dconn__hash(name, strlen(name))) : NULL;
         if (!t || t->type != DCONN_TOML_TABLE) {
             dconn__buf_printf(&b, "no [connections.%s] section; searched: ", name);
-            dconn__files_searched(ctx, &b);
+            dconn__files_searched_locked(ctx, &b);
             dconn__unlock(&ctx->lock);
             st = dconn__err_set(err, DCONN_ENOTFOUND, "%s", b.p ? b.p : "no such connection");
             dconn__buf_free(&b);
@@ -3503,7 +3704,7 @@ DCONN_API dconn_status dconn_secrets_describe(dconn_ctx *ctx, const char *name, 
     return DCONN_OK;
 }
 
-/* >>registry -------------------------------------------------------------------- */
+/* >>registry: drivers and the settings they are given ------------------------------- */
 
 struct dconn_settings {
     const dconn_toml_value *root;
@@ -3512,44 +3713,6 @@ struct dconn_settings {
     dconn_toml_doc *doc;          /* owns root's merged tables */
     struct dconn_settings *next;  /* older versions, kept until the connection closes */
     char url[512];                /* redacted */
-};
-
-#define DCONN__NO_TTL INT64_MIN
-
-typedef struct dconn__handle {
-    struct dconn__handle *next;
-    void *h;
-    unsigned gen;                 /* the connection generation it was opened for */
-    int users;                    /* shared-handle drivers: queries using it */
-    dconn_driver drv;             /* the driver that opened it (a secrets edit may switch drivers) */
-} dconn__handle;
-
-struct dconn_conn {
-    dconn_ctx *ctx;
-    dconn_conn *next;
-    long refs;                    /* under ctx->lock */
-    int opening;                  /* its first handle is being opened (under ctx->lock) */
-    char *name;
-    char *type_req, *opt_url, *opt_ttl, *opt_query_ttl;
-    char **aliases;               /* other names it was handed out under (same settings) */
-    size_t naliases, aliascap;
-    dconn_toml_doc *code_doc;     /* dconn_connect_options.settings, parsed */
-    void *opaque;
-    /* what the name resolves to; replaced when its secrets change (under ctx->lock) */
-    dconn_driver drv;
-    dconn_settings *settings;
-    char *identity;
-    dconn__atomic uid;            /* the cache's key for this connection and settings */
-    int64_t ttl_ns;
-    dconn__atomic64 query_ttl_ns; /* DCONN__NO_TTL when unset; read by every query without a lock */
-    /* the handle pool */
-    dconn__mutex lock;
-    dconn__cond cv;
-    dconn__handle *idle;
-    dconn__handle *shared;        /* shared-handle drivers: the one handle */
-    int open, max_handles, connecting;
-    unsigned gen;
-    int64_t born;
 };
 
 DCONN_API const dconn_toml_value *dconn_settings_get(const dconn_settings *s, const char *path) { return s ? dconn_toml_get(s->root, path) : NULL; }
@@ -3623,7 +3786,7 @@ static int dconn__list_has(const char *list, const char *w, size_t n) {
 }
 
 /* A driver by name, or by a scheme it handles (sql: only SQL drivers). */
-static const dconn_driver *dconn__driver_find(dconn_ctx *ctx, const char *t, size_t n, int want_sql) {
+static const dconn_driver *dconn__driver_find_locked(dconn_ctx *ctx, const char *t, size_t n, int want_sql) {
     size_t i;
     for (i = 0; i < ctx->ndrivers; i++)
         if ((!want_sql || ctx->drivers[i].sql) && strlen(ctx->drivers[i].name) == n && strncmp(ctx->drivers[i].name, t, n) == 0) return &ctx->drivers[i];
@@ -3632,7 +3795,7 @@ static const dconn_driver *dconn__driver_find(dconn_ctx *ctx, const char *t, siz
     return NULL;
 }
 
-static int dconn__is_type_name(dconn_ctx *ctx, const char *name) {
+static int dconn__is_type_name_locked(dconn_ctx *ctx, const char *name) {
     size_t i;
     if (strcmp(name, "sql") == 0) {
         for (i = 0; i < ctx->ndrivers; i++) if (ctx->drivers[i].sql) return 1;
@@ -3689,24 +3852,6 @@ static void dconn__canon(dconn__buf *b, const dconn_toml_value *v) {
     }
 }
 
-static dconn_toml_value *dconn__new_string(dconn__arena *a, const char *s, size_t n, const char *file) {
-    dconn_toml_value *v = dconn__val_new(a, DCONN_TOML_STRING);
-    char *copy = v ? dconn__arena_strndup(a, s, n) : NULL;
-    if (!copy) return NULL;
-    v->u.s.ptr = copy;
-    v->u.s.len = n;
-    v->file = file;
-    return v;
-}
-
-typedef struct dconn__res {
-    dconn_driver drv;
-    dconn_settings *settings;
-    char *identity;
-    int64_t ttl_ns, query_ttl_ns;
-    int has_query_ttl;
-} dconn__res;
-
 static DCONN__NOINLINE void dconn__settings_free(const dconn_allocator *al, dconn_settings *s) {
     while (s) {
         dconn_settings *next = s->next;
@@ -3716,9 +3861,11 @@ static DCONN__NOINLINE void dconn__settings_free(const dconn_allocator *al, dcon
     }
 }
 
+/* >>sql-urls: Streamlit's SQL connection conventions -------------------------------- */
+
 /* Builds the URL of an SQL connection from parts, reporting every
    missing part at once. */
-static dconn_status dconn__url_from_parts(dconn_ctx *ctx, const char *name, dconn_toml_value *root, dconn__arena *a, dconn_error *err) {
+static dconn_status dconn__url_from_parts_locked(dconn_ctx *ctx, const char *name, dconn_toml_value *root, dconn__arena *a, dconn_error *err) {
     const char *dialect = dconn_toml_string(dconn_toml_get(root, "dialect"), NULL);
     const char *driver = dconn_toml_string(dconn_toml_get(root, "driver"), NULL);
     const char *user = dconn_toml_string(dconn_toml_get(root, "username"), NULL);
@@ -3753,7 +3900,7 @@ static dconn_status dconn__url_from_parts(dconn_ctx *ctx, const char *name, dcon
         if (missing.failed) { dconn__buf_free(&missing); return dconn__err_nomem(err, "reporting missing connection settings"); }
         dconn__buf_printf(&b, "connection \"%s\": no url, and the parts to build one are missing: %s (SQLite needs dialect and database; other databases also need host). Searched: ",
                           name, missing.p);
-        dconn__files_searched(ctx, &b);
+        dconn__files_searched_locked(ctx, &b);
         dconn__err_set(err, DCONN_ECONFIG, "%s", b.failed ? "missing connection settings" : b.p);
         dconn__buf_free(&b);
         dconn__buf_free(&missing);
@@ -3792,615 +3939,7 @@ static dconn_status dconn__url_from_parts(dconn_ctx *ctx, const char *name, dcon
     return DCONN_OK;
 }
 
-/* Turns (name, type, options in code) into a driver, merged settings and
-   an identity, with the current secrets. Called with ctx->lock held. */
-static dconn_status dconn__resolve(dconn_ctx *ctx, const char *name, const char *type_req, const dconn_toml_doc *code_doc,
-                                   const char *opt_url, const char *opt_ttl, const char *opt_query_ttl, void *opaque,
-                                   dconn__res *r, dconn_error *err) {
-    const dconn_toml_value *conns = dconn_toml_get(ctx->secrets, "connections"), *section = NULL, *tv;
-    dconn_settings *s;
-    dconn_toml_value *root;
-    dconn__arena *a;
-    const char *type = NULL, *type_from = NULL, *url;
-    const dconn_driver *drv = NULL;
-    dconn__buf b;
-    dconn_status st;
-    memset(r, 0, sizeof *r);
-    memset(&b, 0, sizeof b);
-    b.al = ctx->al;
-    if (conns && conns->type != DCONN_TOML_TABLE)
-        return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connections must be a table ([connections.NAME] sections), not %s %s", conns->file,
-                              conns->line, dconn__article(dconn_toml_type_name((dconn_toml_type)conns->type)), dconn_toml_type_name((dconn_toml_type)conns->type));
-    if (conns) {
-        section = dconn__tagg_find(&conns->u.agg, name, strlen(name), dconn__hash(name, strlen(name)));
-        if (section && section->type != DCONN_TOML_TABLE)
-            return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connections.%s must be a table ([connections.%s]), not %s %s",
-                                  section->file, section->line, name, name, dconn__article(dconn_toml_type_name((dconn_toml_type)section->type)),
-                                  dconn_toml_type_name((dconn_toml_type)section->type));
-    }
-    s = (dconn_settings *)dconn__malloc(ctx->al, sizeof *s);
-    if (!s) return dconn__err_nomem(err, "connecting");
-    memset(s, 0, sizeof *s);
-    s->doc = dconn__doc_new(ctx->al);
-    if (!s->doc) { dconn__free(ctx->al, s); return dconn__err_nomem(err, "connecting"); }
-    s->opaque = opaque;
-    r->settings = s;
-    a = &s->doc->arena;
-    root = s->doc->root;
-    /* precedence, lowest first: the secrets section, options.url, options.settings */
-    if (section && !dconn__merge(a, root, section)) goto nomem;
-    if (opt_url) {
-        dconn_toml_value *v = dconn__new_string(a, opt_url, strlen(opt_url), "(code)");
-        if (!v || !dconn__table_set(a, root, "url", 3, v)) goto nomem;
-    }
-    if (code_doc && !dconn__merge(a, root, code_doc->root)) goto nomem;
-    /* compatibility: create_engine_kwargs.connect_args, below a plain connect_args */
-    tv = dconn_toml_get(root, "create_engine_kwargs.connect_args");
-    if (tv && tv->type == DCONN_TOML_TABLE) {
-        dconn_toml_value *ca = dconn__val_new(a, DCONN_TOML_TABLE);
-        const dconn_toml_value *plain = dconn_toml_get(root, "connect_args");
-        if (!ca || !dconn__merge(a, ca, tv)) goto nomem;
-        if (plain && plain->type == DCONN_TOML_TABLE && !dconn__merge(a, ca, plain)) goto nomem;
-        if (!dconn__table_set(a, root, "connect_args", 12, ca)) goto nomem;
-    }
-    /* settings of the wrong type are errors, not silently ignored */
-    {
-        static const struct { const char *key; int type; const char *want; } typed[] = {
-            {"type", DCONN_TOML_STRING, "a string such as \"sql\""},
-            {"connect_args", DCONN_TOML_TABLE, "a table such as { timeout = 30 }"},
-        };
-        size_t i;
-        for (i = 0; i < sizeof typed / sizeof typed[0]; i++) {
-            tv = dconn_toml_get(root, typed[i].key);
-            if (tv && tv->type != typed[i].type) {
-                const char *tn = dconn_toml_type_name((dconn_toml_type)tv->type);
-                st = dconn__err_set(err, DCONN_ECONFIG, "%s:%d: %s must be %s, not %s %s", tv->file, tv->line, typed[i].key, typed[i].want,
-                                    dconn__article(tn), tn);
-                goto fail;
-            }
-        }
-    }
-    /* the type: explicit > a name that is a type > the section's type > the url's scheme */
-    if (type_req && *type_req) { type = type_req; type_from = "the type argument"; }
-    else if (dconn__is_type_name(ctx, name)) { type = name; type_from = "the connection name"; }
-    else if ((type = dconn_toml_string(dconn_toml_get(root, "type"), NULL)) != NULL) type_from = "the type key";
-    else if (dconn_toml_get(root, "url") || dconn_toml_get(root, "dialect")) { type = "sql"; type_from = "the url"; }
-    if (!section && !code_doc && !opt_url) {
-        /* a driver named in code may need no settings at all (a CSV folder, libpq's
-           environment); a name that only the secrets could resolve needs its section */
-        const dconn_driver *d = type && strcmp(type, "sql") && type_from != NULL && strcmp(type_from, "the type key") ?
-                                dconn__driver_find(ctx, type, strlen(type), 0) : NULL;
-        if (!d) {
-            uint32_t i;
-            dconn__buf_printf(&b, "no connection named \"%s\": there is no [connections.%s] section in the secrets files. Searched: ", name, name);
-            dconn__files_searched(ctx, &b);
-            if (conns && conns->type == DCONN_TOML_TABLE && conns->u.agg.n) {
-                dconn__buf_puts(&b, ". Connections found: ");
-                for (i = 0; i < conns->u.agg.n; i++) {
-                    if (i) dconn__buf_puts(&b, ", ");
-                    dconn__buf_put(&b, conns->u.agg.ent[i].key, conns->u.agg.ent[i].keylen);
-                }
-            } else {
-                dconn__buf_puts(&b, ". No [connections.*] sections were found");
-            }
-            st = dconn__err_set(err, DCONN_ENOTFOUND, "%s", b.failed ? "no such connection" : b.p);
-            goto fail;
-        }
-    }
-    if (!type) {
-        dconn__buf_printf(&b, "connection \"%s\": cannot tell its type: pass a type to dconn_connect, or add type = \"...\" or a url to [connections.%s]. Registered types: ", name, name);
-        dconn__driver_names_locked(ctx, &b);
-        st = dconn__err_set(err, DCONN_ECONFIG, "%s", b.failed ? "unknown connection type" : b.p);
-        goto fail;
-    }
-    if (strcmp(type, "sql") == 0) {
-        dconn__url u;
-        const char *plus;
-        size_t n;
-        if (!dconn_toml_get(root, "url")) {
-            st = dconn__url_from_parts(ctx, name, root, a, err);
-            if (st) goto fail;
-        }
-        url = dconn_toml_string(dconn_toml_get(root, "url"), NULL);
-        if (!url || !dconn__url_split(url, &u)) {
-            const dconn_toml_value *uv = dconn_toml_get(root, "url");
-            st = dconn__err_set(err, DCONN_ECONFIG, "connection \"%s\": url (%s:%d) is not a URL: write it as dialect://user:password@host:port/database",
-                                name, uv ? uv->file : "?", uv ? uv->line : 0);
-            goto fail;
-        }
-        plus = (const char *)memchr(u.scheme, '+', u.scheme_len);
-        n = plus ? (size_t)(plus - u.scheme) : u.scheme_len;
-        drv = dconn__driver_find(ctx, u.scheme, n, 1);
-        if (!drv) {
-            dconn__buf_printf(&b, "connection \"%s\": no driver registered for \"%.*s\" (from its url). Registered types: ", name, (int)n, u.scheme);
-            dconn__driver_names_locked(ctx, &b);
-            dconn__buf_puts(&b, "; register one with dconn_register_driver");
-            st = dconn__err_set(err, DCONN_EDRIVER, "%s", b.failed ? "no driver" : b.p);
-            goto fail;
-        }
-    } else {
-        drv = dconn__driver_find(ctx, type, strlen(type), 0);
-        if (!drv) {
-            char shown[256];   /* a url written as the type must not show its password */
-            dconn__url_redact_al(ctx->al, type, shown, sizeof shown);
-            dconn__buf_printf(&b, "connection \"%s\": unknown type \"%s\" (from %s). Registered types: ", name, shown, type_from);
-            dconn__driver_names_locked(ctx, &b);
-            st = dconn__err_set(err, DCONN_EDRIVER, "%s", b.failed ? "unknown type" : b.p);
-            goto fail;
-        }
-    }
-    r->drv = *drv;
-    /* durations */
-    if (opt_ttl) st = dconn__ttl_parse_al(ctx->al, opt_ttl, &r->ttl_ns, err);
-    else st = dconn__ttl_from_value(ctx->al, dconn_toml_get(root, "ttl"), &r->ttl_ns, err);
-    if (st) goto fail;
-    if (opt_query_ttl || dconn_toml_get(root, "query_ttl")) {
-        r->has_query_ttl = 1;
-        if (opt_query_ttl) st = dconn__ttl_parse_al(ctx->al, opt_query_ttl, &r->query_ttl_ns, err);
-        else st = dconn__ttl_from_value(ctx->al, dconn_toml_get(root, "query_ttl"), &r->query_ttl_ns, err);
-        if (st) goto fail;
-    }
-    dconn__url_redact_al(ctx->al, dconn_toml_string(dconn_toml_get(root, "url"), ""), s->url, sizeof s->url);
-    /* identity: the driver and every merged setting (opaque pointers excluded) */
-    dconn__buf_puts(&b, drv->name);
-    dconn__buf_puts(&b, "\n");
-    dconn__canon(&b, root);
-    /* durations passed in code are not settings, yet they make a different connection */
-    dconn__buf_printf(&b, "\nttl=%lld query_ttl=%lld", (long long)r->ttl_ns, r->has_query_ttl ? (long long)r->query_ttl_ns : -2LL);
-    if (b.failed) goto nomem;
-    r->identity = b.p;
-    s->root = root;
-    return DCONN_OK;
-nomem:
-    st = dconn__err_nomem(err, "connecting");
-fail:
-    dconn__buf_free(&b);
-    dconn__settings_free(ctx->al, r->settings);
-    r->settings = NULL;
-    return st;
-}
-
-/* Prefixes err's message with the connection's name and redacted URL. */
-static DCONN__NOINLINE dconn_status dconn__err_conn(dconn_conn *c, dconn_error *err, dconn_status code, const char *what) {
-    char msg[DCONN_ERROR_MESSAGE_SIZE];
-    const char *url = dconn_conn_url(c);
-    if (!err) return code;
-    dconn__copy_str(msg, sizeof msg, err->message[0] ? err->message : dconn_status_str(code));
-    dconn__err_set(err, code, "connection \"%s\"%s%s%s: %s%s%s", c->name,
-             url[0] ? " (" : "", url, url[0] ? ")" : "", what ? what : "", what ? ": " : "", msg);
-    return code;
-}
-
-/* Closes a list of handles (outside every lock: a disconnect may block). */
-static DCONN__NOINLINE void dconn__handles_close(dconn_conn *c, dconn__handle *h) {
-    while (h) {
-        dconn__handle *next = h->next;
-        h->drv.disconnect(h->drv.user_data, h->h);
-        dconn__free(c->ctx->al, h);
-        h = next;
-    }
-}
-
-/* Starts a new generation: handles of the old one close once idle.
-   Called with c->lock held; returns the idle handles to close. */
-static dconn__handle *dconn__conn_new_gen_locked(dconn_conn *c) {
-    dconn__handle *old = c->idle;
-    c->idle = NULL;
-    c->gen++;
-    c->open = 0;
-    c->born = dconn__now(c->ctx);
-    if (c->shared) {
-        if (!c->shared->users) { c->shared->next = old; old = c->shared; }
-        c->shared = NULL;
-    }
-    dconn__cond_broadcast(&c->cv);
-    return old;
-}
-
-/* Takes a handle: an idle one, a new one, or waits for one. Exclusive
-   unless the driver shares handles between threads (and !exclusive). */
-static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handle **out, dconn_error *err) {
-    dconn__handle *to_close = NULL, *h;
-    dconn_settings *s;
-    dconn_driver drv;
-    unsigned gen;
-    dconn_status st;
-    int shared;
-    int64_t wait_from = 0, waited = 0;
-    dconn__lock(&c->lock);
-    if (c->ttl_ns > 0 && dconn__now(c->ctx) - c->born >= c->ttl_ns) to_close = dconn__conn_new_gen_locked(c);
-    for (;;) {
-        shared = c->drv.shared_handles && !exclusive;   /* read under the lock: a reload may switch drivers */
-        if (shared && c->shared) { c->shared->users++; *out = c->shared; dconn__unlock(&c->lock); dconn__handles_close(c, to_close); return DCONN_OK; }
-        if (!shared && c->idle) {
-            h = c->idle;
-            c->idle = h->next;
-            h->next = NULL;
-            dconn__unlock(&c->lock);
-            dconn__handles_close(c, to_close);
-            *out = h;
-            return DCONN_OK;
-        }
-        if (shared ? !c->connecting : (exclusive && c->drv.shared_handles) || c->open < c->max_handles) break;
-#ifdef DCONN_NO_THREADS
-        waited = c->ctx->pool_wait_ns;   /* nobody else can give a handle back */
-#endif
-        if (waited >= c->ctx->pool_wait_ns) {
-            dconn__unlock(&c->lock);
-            dconn__handles_close(c, to_close);
-            return dconn__err_set(err, DCONN_EDRIVER, "all %d handles of the connection are in use and none came back in time (pool_timeout): "
-                                  "are sessions left open (dconn_session_end)?", c->max_handles);
-        }
-        /* the real clock: an injected test clock may stand still */
-        if (!wait_from) wait_from = dconn__clock_default(NULL);
-        dconn__cond_wait_a_while(&c->cv, &c->lock);
-        waited = dconn__clock_default(NULL) - wait_from;
-    }
-    if (shared) c->connecting = 1;
-    else if (!c->drv.shared_handles) c->open++;
-    gen = c->gen;
-    s = c->settings;
-    drv = c->drv;
-    dconn__unlock(&c->lock);
-    dconn__handles_close(c, to_close);
-    h = (dconn__handle *)dconn__malloc(c->ctx->al, sizeof *h);
-    if (!h) st = dconn__err_nomem(err, "opening a handle");
-    else {
-        memset(h, 0, sizeof *h);
-        h->gen = gen;
-        h->drv = drv;
-        dconn__err_clear(err);
-        st = drv.connect(drv.user_data, s, &h->h, err);
-        if (st) { dconn__free(c->ctx->al, h); h = NULL; }
-    }
-    dconn__lock(&c->lock);
-    if (shared) {
-        c->connecting = 0;
-        if (h && gen == c->gen) { c->shared = h; h->users = 1; }
-        else if (h) h->users = 1;   /* the connection was reset meanwhile: this one closes after use */
-    } else if (!h && !drv.shared_handles && gen == c->gen) {
-        c->open--;
-    }
-    dconn__cond_broadcast(&c->cv);
-    dconn__unlock(&c->lock);
-    if (!h) return st ? st : DCONN_EDRIVER;
-    *out = h;
-    return DCONN_OK;
-}
-
-/* Returns a handle. `broken`: it failed in a way a new handle may not,
-   so close it. Handles of an older generation close too. */
-static void dconn__handle_put(dconn_conn *c, dconn__handle *h, int exclusive, int broken) {
-    int close_it = 0;
-    dconn__lock(&c->lock);
-    if (h->drv.shared_handles && !exclusive) {
-        h->users--;
-        if (broken && c->shared == h) c->shared = NULL;
-        if (!h->users && c->shared != h) close_it = 1;
-    } else if (h->drv.shared_handles) {
-        close_it = 1;   /* a session's private handle */
-    } else if (broken || h->gen != c->gen) {
-        if (h->gen == c->gen) c->open--;
-        close_it = 1;
-    } else {
-        h->next = c->idle;
-        c->idle = h;
-    }
-    dconn__cond_broadcast(&c->cv);
-    dconn__unlock(&c->lock);
-    if (close_it) { h->next = NULL; dconn__handles_close(c, h); }
-}
-
-static void dconn__cache_drop_uid(dconn_ctx *ctx, uint64_t uid);
-
-/* Moves a connection to new settings (ctx->lock held). */
-static void dconn__conn_adopt(dconn_conn *c, dconn__res *r) {
-    dconn__handle *old;
-    uint64_t old_uid = (uint64_t)dconn__atomic_load(&c->uid);
-    dconn__lock(&c->lock);
-    c->drv = r->drv;
-    r->settings->name = c->name;
-    r->settings->next = c->settings;
-    c->settings = r->settings;
-    dconn__free(c->ctx->al, c->identity);
-    c->identity = r->identity;
-    c->ttl_ns = r->ttl_ns;
-    dconn__atomic_store64(&c->query_ttl_ns, r->has_query_ttl ? r->query_ttl_ns : DCONN__NO_TTL);
-    old = dconn__conn_new_gen_locked(c);
-    dconn__unlock(&c->lock);
-    dconn__atomic_add(&c->uid, (long)(++c->ctx->next_uid - old_uid));
-    dconn__cache_drop_uid(c->ctx, old_uid);
-    dconn__handles_close(c, old);
-}
-
-/* After a reload: a connection whose merged settings changed is reset
-   onto the new ones, and its cached results dropped (ctx->lock held). */
-static void dconn__conn_secrets_changed(dconn_ctx *ctx, dconn_conn *c) {
-    dconn__res r;
-    dconn_error e;
-    if (dconn__resolve(ctx, c->name, c->type_req, c->code_doc, c->opt_url, c->opt_ttl, c->opt_query_ttl, c->opaque, &r, &e)) {
-        dconn__log(ctx, DCONN_LOG_WARN, "after the secrets changed, connection \"%s\" keeps its old settings: %s", c->name, e.message);
-        return;
-    }
-    if (strcmp(r.identity, c->identity) != 0 && c->naliases) {
-        /* shared by several names: it moves only while they all agree */
-        size_t i;
-        int agree = 1;
-        for (i = 0; i < c->naliases; i++) {
-            dconn__res ra;
-            if (dconn__resolve(ctx, c->aliases[i], c->type_req, c->code_doc, c->opt_url, c->opt_ttl, c->opt_query_ttl, c->opaque, &ra, &e)) {
-                agree = 0;
-                break;
-            }
-            agree = strcmp(ra.identity, r.identity) == 0;
-            dconn__free(ctx->al, ra.identity);
-            dconn__settings_free(ctx->al, ra.settings);
-            if (!agree) break;
-        }
-        if (!agree) {
-            dconn__log(ctx, DCONN_LOG_WARN, "connection \"%s\" is shared with \"%s\", whose settings now differ: it keeps its old "
-                       "settings (connect again by name for the new ones)", c->name, c->aliases[i]);
-            dconn__free(ctx->al, r.identity);
-            dconn__settings_free(ctx->al, r.settings);
-            return;
-        }
-    }
-    if (strcmp(r.identity, c->identity) == 0) {
-        dconn__free(ctx->al, r.identity);
-        dconn__settings_free(ctx->al, r.settings);
-        return;
-    }
-    dconn__log(ctx, DCONN_LOG_INFO, "connection \"%s\": settings changed in the secrets; reconnecting", c->name);
-    dconn__conn_adopt(c, &r);
-}
-
-static void dconn__conns_secrets_changed(dconn_ctx *ctx) {
-    dconn_conn *c;
-    for (c = ctx->conns; c; c = c->next) dconn__conn_secrets_changed(ctx, c);
-}
-
-/* Records another name the connection is handed out under (ctx->lock held). */
-static int dconn__conn_add_alias(dconn_conn *c, const char *name) {
-    size_t i;
-    char *copy;
-    if (strcmp(c->name, name) == 0) return 1;
-    for (i = 0; i < c->naliases; i++) if (strcmp(c->aliases[i], name) == 0) return 1;
-    if (!dconn__grow(c->ctx->al, (void **)&c->aliases, &c->aliascap, c->naliases + 1, sizeof *c->aliases)) return 0;
-    copy = dconn__strdup_al(c->ctx->al, name);
-    if (!copy) return 0;
-    c->aliases[c->naliases++] = copy;
-    return 1;
-}
-
-/* The connection with these settings, if there is one, handed out under
-   one more name and reference (ctx->lock held). NULL with *nomem set when
-   recording the name ran out of memory, or with *waited set after waiting
-   for one whose first handle was being opened: the secrets may have
-   changed meanwhile, so the caller resolves again. */
-static dconn_conn *dconn__conn_share(dconn_ctx *ctx, const char *identity, const void *opaque, const char *name, int *nomem, int *waited) {
-    dconn_conn *c;
-#ifdef DCONN_NO_THREADS
-    (void)waited;
-#endif
-    for (c = ctx->conns; c; c = c->next) {
-        if (strcmp(c->identity, identity) == 0 && c->opaque == opaque) {
-#ifdef DCONN_NO_THREADS
-            if (c->opening) continue;   /* a driver's connect calling dconn_connect: its open may yet fail */
-#else
-            if (c->opening) {
-                dconn__cond_wait(&ctx->opened, &ctx->lock);
-                *waited = 1;
-                return NULL;
-            }
-#endif
-            if (!dconn__conn_add_alias(c, name)) { *nomem = 1; return NULL; }
-            c->refs++;
-            return c;
-        }
-    }
-    return NULL;
-}
-
-/* Takes the connection off the context's list (ctx->lock held). */
-static void dconn__conn_unlink(dconn_ctx *ctx, const dconn_conn *c) {
-    dconn_conn **pp;
-    for (pp = &ctx->conns; *pp; pp = &(*pp)->next)
-        if (*pp == c) { *pp = c->next; break; }
-}
-
-static void dconn__conn_free(dconn_conn *c) {
-    const dconn_allocator *al = c->ctx->al;
-    dconn__handle *h = c->idle;
-    if (c->shared) { c->shared->next = h; h = c->shared; }
-    dconn__handles_close(c, h);
-    dconn__cache_drop_uid(c->ctx, (uint64_t)dconn__atomic_load(&c->uid));
-    dconn__settings_free(al, c->settings);
-    dconn_toml_free(c->code_doc);
-    dconn__free(al, c->identity);
-    dconn__free(al, c->name);
-    dconn__free(al, c->type_req);
-    dconn__free(al, c->opt_url);
-    dconn__free(al, c->opt_ttl);
-    dconn__free(al, c->opt_query_ttl);
-    while (c->naliases) dconn__free(al, c->aliases[--c->naliases]);
-    dconn__free(al, c->aliases);
-    dconn__mutex_destroy(&c->lock);
-    dconn__cond_destroy(&c->cv);
-    dconn__free(al, c);
-}
-
-DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char *type, const dconn_connect_options *options, dconn_error *err) {
-    dconn_toml_doc *code_doc = NULL;
-    dconn_conn *c;
-    dconn__res r;
-    dconn_status st;
-    dconn__handle *h;
-    int nomem = 0, waited, moved;
-    char envname[256];
-    dconn__err_clear(err);
-    if (!ctx) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: ctx is NULL (open one with dconn_open)"); return NULL; }
-    if (!name || !*name) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: the connection name is empty"); return NULL; }
-    if (strlen(name) > 200) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: the connection name is longer than 200 bytes"); return NULL; }
-    if (strncmp(name, "env:", 4) == 0) {
-        const char *v = getenv(name + 4);
-        if (!name[4]) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: \"env:\" needs a variable name, as in \"env:DB_CONN\""); return NULL; }
-        if (!v || !*v) {
-            dconn__err_set(err, DCONN_ECONFIG, "connection name \"%s\": environment variable %s is not set; set it to the name of a [connections.NAME] section, e.g. %s=local",
-                           name, name + 4, name + 4);
-            return NULL;
-        }
-        if (strlen(v) > 200) { dconn__err_set(err, DCONN_ECONFIG, "connection name from %s is longer than 200 bytes", name + 4); return NULL; }
-        dconn__copy_str(envname, sizeof envname, v);
-        name = envname;
-    }
-    if (options && options->settings) {
-        size_t n = strlen(options->settings);
-        code_doc = dconn__toml_parse(ctx->al, options->settings, n, "(connect options)", err);
-        if (!code_doc) { dconn__err_hide_secret_line(err); return NULL; }
-    }
-    dconn__lock(&ctx->lock);
-    do {
-        waited = 0;
-        st = dconn__secrets_refresh(ctx, 0, err);
-        if (!st) st = dconn__resolve(ctx, name, type, code_doc, options ? options->url : NULL, options ? options->ttl : NULL,
-                                     options ? options->query_ttl : NULL, options ? options->opaque : NULL, &r, err);
-        if (st) { dconn__unlock(&ctx->lock); dconn_toml_free(code_doc); return NULL; }
-        c = dconn__conn_share(ctx, r.identity, options ? options->opaque : NULL, name, &nomem, &waited);
-        if (c || nomem || waited) {
-            dconn__free(ctx->al, r.identity);
-            dconn__settings_free(ctx->al, r.settings);
-        }
-    } while (waited);
-    if (c || nomem) {
-        dconn__unlock(&ctx->lock);
-        dconn_toml_free(code_doc);
-        if (nomem) dconn__err_nomem(err, "connecting");
-        return c;
-    }
-    c = (dconn_conn *)dconn__malloc(ctx->al, sizeof *c);
-    if (!c) goto nomem;
-    memset(c, 0, sizeof *c);
-    c->ctx = ctx;
-    c->refs = 1;
-    c->max_handles = 8;
-    c->name = dconn__strdup_al(ctx->al, name);
-    c->type_req = type ? dconn__strdup_al(ctx->al, type) : NULL;
-    c->opt_url = options && options->url ? dconn__strdup_al(ctx->al, options->url) : NULL;
-    c->opt_ttl = options && options->ttl ? dconn__strdup_al(ctx->al, options->ttl) : NULL;
-    c->opt_query_ttl = options && options->query_ttl ? dconn__strdup_al(ctx->al, options->query_ttl) : NULL;
-    c->opaque = options ? options->opaque : NULL;
-    c->code_doc = code_doc;
-    code_doc = NULL;
-    dconn__mutex_init(&c->lock);
-    dconn__cond_init(&c->cv);
-    if (!c->name || (type && !c->type_req) || (options && ((options->url && !c->opt_url) || (options->ttl && !c->opt_ttl) ||
-        (options->query_ttl && !c->opt_query_ttl)))) {
-        dconn__free(ctx->al, r.identity);
-        dconn__settings_free(ctx->al, r.settings);
-        dconn__conn_free(c);
-        goto nomem_unlocked_c;
-    }
-    c->drv = r.drv;
-    r.settings->name = c->name;
-    c->settings = r.settings;
-    c->identity = r.identity;
-    c->uid = (long)++ctx->next_uid;
-    c->ttl_ns = r.ttl_ns;
-    dconn__atomic_store64(&c->query_ttl_ns, r.has_query_ttl ? r.query_ttl_ns : DCONN__NO_TTL);
-    c->born = dconn__now(ctx);
-    /* listed while its first handle opens: a reload moves it like the others,
-       and a connect of the same settings waits for it instead of opening another */
-    c->opening = 1;
-    c->next = ctx->conns;
-    ctx->conns = c;
-    for (;;) {
-        const dconn_settings *tried;   /* replaced, never freed, by a reload: no ABA */
-        dconn__lock(&c->lock);
-        tried = c->settings;
-        dconn__unlock(&c->lock);
-        dconn__unlock(&ctx->lock);
-        /* open the first handle now, so a bad path or host fails here; outside
-           the context's lock, so a slow server holds up no other connect or reload */
-        st = dconn__handle_get(c, 0, &h, err);
-        if (!st) dconn__handle_put(c, h, 0, 0);
-        dconn__lock(&ctx->lock);
-        dconn__lock(&c->lock);
-        moved = c->settings != tried;
-        dconn__unlock(&c->lock);
-        /* a reload moved it to new settings meanwhile: what was tried is moot, try those */
-        if (!moved) break;
-    }
-    c->opening = 0;
-    dconn__cond_broadcast(&ctx->opened);
-    if (st) dconn__conn_unlink(ctx, c);
-    dconn__unlock(&ctx->lock);
-    if (st) {
-        dconn__err_conn(c, err, st, "cannot connect");
-        dconn__conn_free(c);
-        return NULL;
-    }
-    return c;
-nomem:
-    dconn__free(ctx->al, r.identity);
-    dconn__settings_free(ctx->al, r.settings);
-nomem_unlocked_c:
-    dconn__unlock(&ctx->lock);
-    dconn_toml_free(code_doc);
-    dconn__err_nomem(err, "connecting");
-    return NULL;
-}
-
-DCONN_API void dconn_release(dconn_conn *c) {
-    dconn_ctx *ctx;
-    if (!c) return;
-    ctx = c->ctx;
-    dconn__lock(&ctx->lock);
-    if (--c->refs > 0) { dconn__unlock(&ctx->lock); return; }
-    dconn__conn_unlink(ctx, c);
-    dconn__unlock(&ctx->lock);
-    dconn__conn_free(c);
-}
-
-DCONN_API dconn_status dconn_reset(dconn_conn *c, dconn_error *err) {
-    dconn__handle *old;
-    dconn__err_clear(err);
-    if (!c) return dconn__err_set(err, DCONN_EMISUSE, "dconn_reset: conn is NULL");
-    dconn__lock(&c->lock);
-    old = dconn__conn_new_gen_locked(c);
-    dconn__unlock(&c->lock);
-    dconn__handles_close(c, old);
-    return DCONN_OK;
-}
-
-DCONN_API dconn_status dconn_ping(dconn_conn *c, dconn_error *err) {
-    dconn__handle *h;
-    dconn_status st;
-    dconn__err_clear(err);
-    if (!c) return dconn__err_set(err, DCONN_EMISUSE, "dconn_ping: conn is NULL");
-    st = dconn__handle_get(c, 0, &h, err);
-    if (st) return dconn__err_conn(c, err, st, "cannot connect");
-    if (h->drv.ping) {
-        st = h->drv.ping(h->drv.user_data, h->h, err);
-        if (st) dconn__err_conn(c, err, st, "health check failed");
-    }
-    dconn__handle_put(c, h, 0, st != DCONN_OK);
-    return st;
-}
-
-DCONN_API const char *dconn_conn_name(const dconn_conn *c) { return c ? c->name : NULL; }
-DCONN_API const char *dconn_conn_type(const dconn_conn *c) { return c ? c->drv.name : NULL; }
-/* The current settings' url: a reload swaps settings under c->lock; old ones live until close. */
-DCONN_API const char *dconn_conn_url(const dconn_conn *c) {
-    dconn_conn *m = (dconn_conn *)c;
-    const char *url;
-    if (!c) return NULL;
-    dconn__lock(&m->lock);
-    url = m->settings->url;
-    dconn__unlock(&m->lock);
-    return url;
-}
-
-/* >>result ------------------------------------------------------------------------ */
+/* >>results: the builder drivers fill, and reference counts ------------------------- */
 
 /* 8 bytes a cell plus one type byte: a result is a handful of contiguous
    blocks (cells, types, one string arena, column names), never a malloc
@@ -4643,6 +4182,1451 @@ static void dconn__result_disown_locked(dconn_result *r) {
     dconn_result_release(r);
 }
 
+/* >>cache: the query cache: index, LRU, invalidation -------------------------------- */
+
+typedef struct dconn__centry {
+    struct dconn__centry *hnext;
+    struct dconn__centry *prev, *next;   /* LRU, most recent first */
+    uint64_t hash, uid;
+    char kind;                    /* 'Q' query, 'R' read */
+    int pending, doomed, waiters;
+    int detached;                 /* out of the table; the last waiter frees it */
+    const char *sql;              /* copies, in the entry's own block */
+    size_t sqllen;
+    dconn_value *params;
+    size_t nparams;
+    dconn_result *result;
+    int64_t expires;              /* INT64_MAX: forever */
+    dconn_status status;          /* a failed fill: what the waiters get */
+    dconn_error *error;
+} dconn__centry;
+
+struct dconn__cache {
+    dconn__brlock rw;             /* hits read under it; everything else also holds `lock` */
+    dconn__stripe hits[DCONN__STRIPES];
+    dconn__mutex lock;
+    dconn__cond cv;
+    dconn__centry **buckets;
+    size_t nbuckets;
+    dconn__centry lru;            /* sentinel */
+    uint64_t entries, bytes;
+    int64_t max_entries, max_bytes;
+    dconn_cache_stats stats;
+    uint64_t hash_mask;           /* tests force collisions by narrowing it */
+};
+
+static uint64_t dconn__key_hash(uint64_t uid, char kind, const char *sql, size_t sqllen, const dconn_value *p, size_t n) {
+    uint64_t h = dconn__hash64(sql, sqllen, uid * 31 + (uint64_t)(unsigned char)kind);
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h = dconn__hash64(&p[i].type, sizeof p[i].type, h);
+        if (p[i].name) h = dconn__hash64(p[i].name, strlen(p[i].name), h ^ 1);
+        switch (p[i].type) {
+            case DCONN_INT: h = dconn__hash64(&p[i].i, sizeof p[i].i, h); break;
+            case DCONN_REAL: h = dconn__hash64(&p[i].d, sizeof p[i].d, h); break;
+            case DCONN_TEXT: case DCONN_BLOB: h = dconn__hash64(p[i].p, p[i].n, h); break;
+            default: break;
+        }
+    }
+    return h;
+}
+
+static int dconn__value_eq(const dconn_value *a, const dconn_value *b) {
+    if (a->type != b->type) return 0;
+    if ((a->name == NULL) != (b->name == NULL) || (a->name && strcmp(a->name, b->name) != 0)) return 0;
+    switch (a->type) {
+        case DCONN_INT: return a->i == b->i;
+        case DCONN_REAL: return memcmp(&a->d, &b->d, sizeof a->d) == 0;   /* bit-exact: 0.0 and -0.0 differ. NOLINT(bugprone-suspicious-memory-comparison) */
+        case DCONN_TEXT: case DCONN_BLOB: return a->n == b->n && (a->n == 0 || memcmp(a->p, b->p, a->n) == 0);
+        default: return 1;
+    }
+}
+
+static int dconn__key_eq(const dconn__centry *e, uint64_t h, uint64_t uid, char kind, const char *sql, size_t sqllen, const dconn_value *p, size_t n) {
+    size_t i;
+    if (e->hash != h || e->uid != uid || e->kind != kind || e->sqllen != sqllen || e->nparams != n) return 0;
+    if (memcmp(e->sql, sql, sqllen) != 0) return 0;
+    for (i = 0; i < n; i++) if (!dconn__value_eq(&e->params[i], &p[i])) return 0;
+    return 1;
+}
+
+/* Writers take the mutex, then the write side of the striped lock. */
+static void dconn__cache_lock(dconn__cache *c) { dconn__lock(&c->lock); dconn__wr_begin(&c->rw); }
+static void dconn__cache_unlock(dconn__cache *c) { dconn__wr_end(&c->rw); dconn__unlock(&c->lock); }
+static void dconn__cache_wait_locked(dconn__cache *c) {
+    dconn__wr_end(&c->rw);
+    dconn__cond_wait(&c->cv, &c->lock);
+    dconn__wr_begin(&c->rw);
+}
+
+static void dconn__lru_unlink_locked(dconn__centry *e) {
+    if (e->prev) { e->prev->next = e->next; e->next->prev = e->prev; e->prev = e->next = NULL; }
+}
+static void dconn__lru_front_locked(dconn__cache *c, dconn__centry *e) {
+    dconn__lru_unlink_locked(e);
+    e->next = c->lru.next;
+    e->prev = &c->lru;
+    c->lru.next->prev = e;
+    c->lru.next = e;
+}
+
+static void dconn__hash_unlink_locked(dconn__cache *c, dconn__centry *e) {
+    dconn__centry **pp = &c->buckets[e->hash & c->hash_mask & (c->nbuckets - 1)];
+    for (; *pp; pp = &(*pp)->hnext)
+        if (*pp == e) { *pp = e->hnext; e->hnext = NULL; return; }
+}
+
+/* Cache lock held. */
+static void dconn__centry_free_locked(const dconn_allocator *al, dconn__centry *e) {
+    if (e->result) dconn__result_disown_locked(e->result);
+    dconn__free(al, e->error);
+    dconn__free(al, e);
+}
+
+/* Removes a ready entry (cache lock held). */
+static void dconn__cache_remove_locked(dconn_ctx *ctx, dconn__centry *e) {
+    dconn__cache *c = ctx->cache;
+    dconn__hash_unlink_locked(c, e);
+    dconn__lru_unlink_locked(e);
+    c->entries--;
+    c->bytes -= dconn_result_bytes(e->result);
+    if (e->waiters) e->detached = 1;   /* a waiter still looks at it */
+    else dconn__centry_free_locked(ctx->al, e);
+}
+
+static void dconn__cache_evict_locked(dconn_ctx *ctx) {
+    dconn__cache *c = ctx->cache;
+    while ((c->entries > (uint64_t)c->max_entries || c->bytes > (uint64_t)c->max_bytes) && c->lru.prev != &c->lru) {
+        dconn__cache_remove_locked(ctx, c->lru.prev);
+        c->stats.evictions++;
+    }
+}
+
+/* Drops every entry that matches (uid 0: all). Pending ones are doomed:
+   their result is handed out but not kept. */
+static void dconn__cache_drop(dconn_ctx *ctx, uint64_t uid) {
+    dconn__cache *c = ctx->cache;
+    size_t i;
+    if (!c) return;
+    dconn__cache_lock(c);
+    for (i = 0; i < c->nbuckets; i++) {
+        dconn__centry *e = c->buckets[i], *next;
+        for (; e; e = next) {
+            next = e->hnext;
+            if (uid && e->uid != uid) continue;
+            if (e->pending) e->doomed = 1;
+            else dconn__cache_remove_locked(ctx, e);
+        }
+    }
+    dconn__cache_unlock(c);
+}
+
+static void dconn__cache_drop_uid(dconn_ctx *ctx, uint64_t uid) { if (uid) dconn__cache_drop(ctx, uid); }
+
+static dconn__cache *dconn__cache_new(const dconn_allocator *al, int64_t max_entries, int64_t max_bytes) {
+    dconn__cache *c = (dconn__cache *)dconn__malloc(al, sizeof *c);
+    if (!c) return NULL;
+    memset(c, 0, sizeof *c);
+    c->nbuckets = 1024;
+    c->buckets = (dconn__centry **)dconn__malloc(al, c->nbuckets * sizeof *c->buckets);
+    if (!c->buckets) { dconn__free(al, c); return NULL; }
+    memset(c->buckets, 0, c->nbuckets * sizeof *c->buckets);
+    c->lru.next = c->lru.prev = &c->lru;
+    c->max_entries = max_entries ? max_entries : 10000;
+    c->max_bytes = max_bytes > 0 ? max_bytes : (int64_t)256 << 20;
+    c->hash_mask = ~(uint64_t)0;
+    dconn__mutex_init(&c->lock);
+    dconn__cond_init(&c->cv);
+    return c;
+}
+
+/* At dconn_close, after the connections. */
+static void dconn__cache_free(dconn_ctx *ctx) {
+    dconn__cache *c = ctx->cache;
+    const dconn_allocator *al = ctx->al;
+    if (!c) return;
+    dconn__cache_drop(ctx, 0);
+    dconn__mutex_destroy(&c->lock);
+    dconn__cond_destroy(&c->cv);
+    dconn__free(al, c->buckets);
+    dconn__free(al, c);
+}
+
+static dconn__centry *dconn__cache_find_locked(dconn__cache *c, uint64_t h, uint64_t uid, char kind, const char *sql, size_t sqllen, const dconn_value *p, size_t n) {
+    dconn__centry *e = c->buckets[h & c->hash_mask & (c->nbuckets - 1)];
+    for (; e; e = e->hnext)
+        if (!e->doomed && dconn__key_eq(e, h, uid, kind, sql, sqllen, p, n)) return e;
+    return NULL;
+}
+
+DCONN_API void dconn_cache_stats_get(dconn_ctx *ctx, dconn_cache_stats *out) {
+    if (!out) return;
+    memset(out, 0, sizeof *out);
+    if (!ctx || !ctx->cache) return;
+    {
+        unsigned i;
+        dconn__cache_lock(ctx->cache);
+        *out = ctx->cache->stats;
+        for (i = 0; i < DCONN__STRIPES; i++) out->hits += (uint64_t)dconn__atomic_load(&ctx->cache->hits[i].n);
+        out->entries = ctx->cache->entries;
+        out->bytes = ctx->cache->bytes;
+        dconn__cache_unlock(ctx->cache);
+    }
+}
+
+/* A new pending entry holding copies of its key (one allocation). */
+static dconn__centry *dconn__centry_new(const dconn_allocator *al, uint64_t h, uint64_t uid, char kind, const char *sql, size_t sqllen,
+                                        const dconn_value *p, size_t n) {
+    size_t size = sizeof(dconn__centry) + n * sizeof(dconn_value) + sqllen + 1, i;
+    dconn__centry *e;
+    char *tail;
+    for (i = 0; i < n; i++) size += (p[i].name ? strlen(p[i].name) + 1 : 0) + (p[i].type == DCONN_TEXT || p[i].type == DCONN_BLOB ? p[i].n : 0);
+    e = (dconn__centry *)dconn__malloc(al, size);
+    if (!e) return NULL;
+    memset(e, 0, sizeof *e);
+    e->hash = h;
+    e->uid = uid;
+    e->kind = kind;
+    e->pending = 1;
+    e->nparams = n;
+    e->params = (dconn_value *)(void *)(e + 1);
+    tail = (char *)(e->params + n);
+    memcpy(tail, sql, sqllen);
+    tail[sqllen] = '\0';
+    e->sql = tail;
+    e->sqllen = sqllen;
+    tail += sqllen + 1;
+    for (i = 0; i < n; i++) {
+        e->params[i] = p[i];
+        if (p[i].name) {
+            size_t l = strlen(p[i].name) + 1;
+            memcpy(tail, p[i].name, l);
+            e->params[i].name = tail;
+            tail += l;
+        }
+        if ((p[i].type == DCONN_TEXT || p[i].type == DCONN_BLOB)) {
+            if (p[i].n) memcpy(tail, p[i].p, p[i].n);
+            e->params[i].p = tail;
+            tail += p[i].n;
+        }
+    }
+    return e;
+}
+
+/* >>pool: connections' handles ------------------------------------------------------ */
+
+#define DCONN__NO_TTL INT64_MIN
+
+typedef struct dconn__handle {
+    struct dconn__handle *next;
+    void *h;
+    unsigned gen;                 /* the connection generation it was opened for */
+    int users;                    /* shared-handle drivers: queries using it */
+    dconn_driver drv;             /* the driver that opened it (a secrets edit may switch drivers) */
+} dconn__handle;
+
+struct dconn_conn {
+    dconn_ctx *ctx;
+    dconn_conn *next;
+    long refs;                    /* under ctx->lock */
+    int opening;                  /* its first handle is being opened (under ctx->lock) */
+    char *name;
+    char *type_req, *opt_url, *opt_ttl, *opt_query_ttl;
+    char **aliases;               /* other names it was handed out under (same settings) */
+    size_t naliases, aliascap;
+    dconn_toml_doc *code_doc;     /* dconn_connect_options.settings, parsed */
+    void *opaque;
+    /* what the name resolves to; replaced when its secrets change (under ctx->lock) */
+    dconn_driver drv;
+    dconn_settings *settings;
+    char *identity;
+    dconn__atomic uid;            /* the cache's key for this connection and settings */
+    int64_t ttl_ns;
+    dconn__atomic64 query_ttl_ns; /* DCONN__NO_TTL when unset; read by every query without a lock */
+    /* the handle pool */
+    dconn__mutex lock;
+    dconn__cond cv;
+    dconn__handle *idle;
+    dconn__handle *shared;        /* shared-handle drivers: the one handle */
+    int open, max_handles, connecting;
+    unsigned gen;
+    int64_t born;
+};
+
+/* Prefixes err's message with the connection's name and redacted URL. */
+static DCONN__NOINLINE dconn_status dconn__err_conn(dconn_conn *c, dconn_error *err, dconn_status code, const char *what) {
+    char msg[DCONN_ERROR_MESSAGE_SIZE];
+    const char *url = dconn_conn_url(c);
+    if (!err) return code;
+    dconn__copy_str(msg, sizeof msg, err->message[0] ? err->message : dconn_status_str(code));
+    dconn__err_set(err, code, "connection \"%s\"%s%s%s: %s%s%s", c->name,
+             url[0] ? " (" : "", url, url[0] ? ")" : "", what ? what : "", what ? ": " : "", msg);
+    return code;
+}
+
+/* Closes a list of handles (outside every lock: a disconnect may block). */
+static DCONN__NOINLINE void dconn__handles_close(dconn_conn *c, dconn__handle *h) {
+    while (h) {
+        dconn__handle *next = h->next;
+        h->drv.disconnect(h->drv.user_data, h->h);
+        dconn__free(c->ctx->al, h);
+        h = next;
+    }
+}
+
+/* Starts a new generation: handles of the old one close once idle.
+   Called with c->lock held; returns the idle handles to close. */
+static dconn__handle *dconn__conn_new_gen_locked(dconn_conn *c) {
+    dconn__handle *old = c->idle;
+    c->idle = NULL;
+    c->gen++;
+    c->open = 0;
+    c->born = dconn__now(c->ctx);
+    if (c->shared) {
+        if (!c->shared->users) { c->shared->next = old; old = c->shared; }
+        c->shared = NULL;
+    }
+    dconn__cond_broadcast(&c->cv);
+    return old;
+}
+
+/* Takes a handle: an idle one, a new one, or waits for one. Exclusive
+   unless the driver shares handles between threads (and !exclusive). */
+static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handle **out, dconn_error *err) {
+    dconn__handle *to_close = NULL, *h;
+    dconn_settings *s;
+    dconn_driver drv;
+    unsigned gen;
+    dconn_status st;
+    int shared;
+    int64_t wait_from = 0, waited = 0;
+    dconn__lock(&c->lock);
+    if (c->ttl_ns > 0 && dconn__now(c->ctx) - c->born >= c->ttl_ns) to_close = dconn__conn_new_gen_locked(c);
+    for (;;) {
+        shared = c->drv.shared_handles && !exclusive;   /* read under the lock: a reload may switch drivers */
+        if (shared && c->shared) { c->shared->users++; *out = c->shared; dconn__unlock(&c->lock); dconn__handles_close(c, to_close); return DCONN_OK; }
+        if (!shared && c->idle) {
+            h = c->idle;
+            c->idle = h->next;
+            h->next = NULL;
+            dconn__unlock(&c->lock);
+            dconn__handles_close(c, to_close);
+            *out = h;
+            return DCONN_OK;
+        }
+        if (shared ? !c->connecting : (exclusive && c->drv.shared_handles) || c->open < c->max_handles) break;
+#ifdef DCONN_NO_THREADS
+        waited = c->ctx->pool_wait_ns;   /* nobody else can give a handle back */
+#endif
+        if (waited >= c->ctx->pool_wait_ns) {
+            dconn__unlock(&c->lock);
+            dconn__handles_close(c, to_close);
+            return dconn__err_set(err, DCONN_EDRIVER, "all %d handles of the connection are in use and none came back in time (pool_timeout): "
+                                  "are sessions left open (dconn_session_end)?", c->max_handles);
+        }
+        /* the real clock: an injected test clock may stand still */
+        if (!wait_from) wait_from = dconn__clock_default(NULL);
+        dconn__cond_wait_a_while(&c->cv, &c->lock);
+        waited = dconn__clock_default(NULL) - wait_from;
+    }
+    if (shared) c->connecting = 1;
+    else if (!c->drv.shared_handles) c->open++;
+    gen = c->gen;
+    s = c->settings;
+    drv = c->drv;
+    dconn__unlock(&c->lock);
+    dconn__handles_close(c, to_close);
+    h = (dconn__handle *)dconn__malloc(c->ctx->al, sizeof *h);
+    if (!h) st = dconn__err_nomem(err, "opening a handle");
+    else {
+        memset(h, 0, sizeof *h);
+        h->gen = gen;
+        h->drv = drv;
+        dconn__err_clear(err);
+        st = drv.connect(drv.user_data, s, &h->h, err);
+        if (st) { dconn__free(c->ctx->al, h); h = NULL; }
+    }
+    dconn__lock(&c->lock);
+    if (shared) {
+        c->connecting = 0;
+        if (h && gen == c->gen) { c->shared = h; h->users = 1; }
+        else if (h) h->users = 1;   /* the connection was reset meanwhile: this one closes after use */
+    } else if (!h && !drv.shared_handles && gen == c->gen) {
+        c->open--;
+    }
+    dconn__cond_broadcast(&c->cv);
+    dconn__unlock(&c->lock);
+    if (!h) return st ? st : DCONN_EDRIVER;
+    *out = h;
+    return DCONN_OK;
+}
+
+/* Returns a handle. `broken`: it failed in a way a new handle may not,
+   so close it. Handles of an older generation close too. */
+static void dconn__handle_put(dconn_conn *c, dconn__handle *h, int exclusive, int broken) {
+    int close_it = 0;
+    dconn__lock(&c->lock);
+    if (h->drv.shared_handles && !exclusive) {
+        h->users--;
+        if (broken && c->shared == h) c->shared = NULL;
+        if (!h->users && c->shared != h) close_it = 1;
+    } else if (h->drv.shared_handles) {
+        close_it = 1;   /* a session's private handle */
+    } else if (broken || h->gen != c->gen) {
+        if (h->gen == c->gen) c->open--;
+        close_it = 1;
+    } else {
+        h->next = c->idle;
+        c->idle = h;
+    }
+    dconn__cond_broadcast(&c->cv);
+    dconn__unlock(&c->lock);
+    if (close_it) { h->next = NULL; dconn__handles_close(c, h); }
+}
+
+/* >>connections: lookup by name, sharing, reload, dconn_connect --------------------- */
+
+typedef struct dconn__res {
+    dconn_driver drv;
+    dconn_settings *settings;
+    char *identity;
+    int64_t ttl_ns, query_ttl_ns;
+    int has_query_ttl;
+} dconn__res;
+
+/* Turns (name, type, options in code) into a driver, merged settings and
+   an identity, with the current secrets. Called with ctx->lock held. */
+static dconn_status dconn__resolve_locked(dconn_ctx *ctx, const char *name, const char *type_req, const dconn_toml_doc *code_doc,
+                                   const char *opt_url, const char *opt_ttl, const char *opt_query_ttl, void *opaque,
+                                   dconn__res *r, dconn_error *err) {
+    const dconn_toml_value *conns = dconn_toml_get(ctx->secrets, "connections"), *section = NULL, *tv;
+    dconn_settings *s;
+    dconn_toml_value *root;
+    dconn__arena *a;
+    const char *type = NULL, *type_from = NULL, *url;
+    const dconn_driver *drv = NULL;
+    dconn__buf b;
+    dconn_status st;
+    memset(r, 0, sizeof *r);
+    memset(&b, 0, sizeof b);
+    b.al = ctx->al;
+    if (conns && conns->type != DCONN_TOML_TABLE)
+        return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connections must be a table ([connections.NAME] sections), not %s %s", conns->file,
+                              conns->line, dconn__article(dconn_toml_type_name((dconn_toml_type)conns->type)), dconn_toml_type_name((dconn_toml_type)conns->type));
+    if (conns) {
+        section = dconn__tagg_find(&conns->u.agg, name, strlen(name), dconn__hash(name, strlen(name)));
+        if (section && section->type != DCONN_TOML_TABLE)
+            return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connections.%s must be a table ([connections.%s]), not %s %s",
+                                  section->file, section->line, name, name, dconn__article(dconn_toml_type_name((dconn_toml_type)section->type)),
+                                  dconn_toml_type_name((dconn_toml_type)section->type));
+    }
+    s = (dconn_settings *)dconn__malloc(ctx->al, sizeof *s);
+    if (!s) return dconn__err_nomem(err, "connecting");
+    memset(s, 0, sizeof *s);
+    s->doc = dconn__doc_new(ctx->al);
+    if (!s->doc) { dconn__free(ctx->al, s); return dconn__err_nomem(err, "connecting"); }
+    s->opaque = opaque;
+    r->settings = s;
+    a = &s->doc->arena;
+    root = s->doc->root;
+    /* precedence, lowest first: the secrets section, options.url, options.settings */
+    if (section && !dconn__merge(a, root, section)) goto nomem;
+    if (opt_url) {
+        dconn_toml_value *v = dconn__new_string(a, opt_url, strlen(opt_url), "(code)");
+        if (!v || !dconn__table_set(a, root, "url", 3, v)) goto nomem;
+    }
+    if (code_doc && !dconn__merge(a, root, code_doc->root)) goto nomem;
+    /* compatibility: create_engine_kwargs.connect_args, below a plain connect_args */
+    tv = dconn_toml_get(root, "create_engine_kwargs.connect_args");
+    if (tv && tv->type == DCONN_TOML_TABLE) {
+        dconn_toml_value *ca = dconn__val_new(a, DCONN_TOML_TABLE);
+        const dconn_toml_value *plain = dconn_toml_get(root, "connect_args");
+        if (!ca || !dconn__merge(a, ca, tv)) goto nomem;
+        if (plain && plain->type == DCONN_TOML_TABLE && !dconn__merge(a, ca, plain)) goto nomem;
+        if (!dconn__table_set(a, root, "connect_args", 12, ca)) goto nomem;
+    }
+    /* settings of the wrong type are errors, not silently ignored */
+    {
+        static const struct { const char *key; int type; const char *want; } typed[] = {
+            {"type", DCONN_TOML_STRING, "a string such as \"sql\""},
+            {"connect_args", DCONN_TOML_TABLE, "a table such as { timeout = 30 }"},
+        };
+        size_t i;
+        for (i = 0; i < sizeof typed / sizeof typed[0]; i++) {
+            tv = dconn_toml_get(root, typed[i].key);
+            if (tv && tv->type != typed[i].type) {
+                const char *tn = dconn_toml_type_name((dconn_toml_type)tv->type);
+                st = dconn__err_set(err, DCONN_ECONFIG, "%s:%d: %s must be %s, not %s %s", tv->file, tv->line, typed[i].key, typed[i].want,
+                                    dconn__article(tn), tn);
+                goto fail;
+            }
+        }
+    }
+    /* the type: explicit > a name that is a type > the section's type > the url's scheme */
+    if (type_req && *type_req) { type = type_req; type_from = "the type argument"; }
+    else if (dconn__is_type_name_locked(ctx, name)) { type = name; type_from = "the connection name"; }
+    else if ((type = dconn_toml_string(dconn_toml_get(root, "type"), NULL)) != NULL) type_from = "the type key";
+    else if (dconn_toml_get(root, "url") || dconn_toml_get(root, "dialect")) { type = "sql"; type_from = "the url"; }
+    if (!section && !code_doc && !opt_url) {
+        /* a driver named in code may need no settings at all (a CSV folder, libpq's
+           environment); a name that only the secrets could resolve needs its section */
+        const dconn_driver *d = type && strcmp(type, "sql") && type_from != NULL && strcmp(type_from, "the type key") ?
+                                dconn__driver_find_locked(ctx, type, strlen(type), 0) : NULL;
+        if (!d) {
+            uint32_t i;
+            dconn__buf_printf(&b, "no connection named \"%s\": there is no [connections.%s] section in the secrets files. Searched: ", name, name);
+            dconn__files_searched_locked(ctx, &b);
+            if (conns && conns->type == DCONN_TOML_TABLE && conns->u.agg.n) {
+                dconn__buf_puts(&b, ". Connections found: ");
+                for (i = 0; i < conns->u.agg.n; i++) {
+                    if (i) dconn__buf_puts(&b, ", ");
+                    dconn__buf_put(&b, conns->u.agg.ent[i].key, conns->u.agg.ent[i].keylen);
+                }
+            } else {
+                dconn__buf_puts(&b, ". No [connections.*] sections were found");
+            }
+            st = dconn__err_set(err, DCONN_ENOTFOUND, "%s", b.failed ? "no such connection" : b.p);
+            goto fail;
+        }
+    }
+    if (!type) {
+        dconn__buf_printf(&b, "connection \"%s\": cannot tell its type: pass a type to dconn_connect, or add type = \"...\" or a url to [connections.%s]. Registered types: ", name, name);
+        dconn__driver_names_locked(ctx, &b);
+        st = dconn__err_set(err, DCONN_ECONFIG, "%s", b.failed ? "unknown connection type" : b.p);
+        goto fail;
+    }
+    if (strcmp(type, "sql") == 0) {
+        dconn__url u;
+        const char *plus;
+        size_t n;
+        if (!dconn_toml_get(root, "url")) {
+            st = dconn__url_from_parts_locked(ctx, name, root, a, err);
+            if (st) goto fail;
+        }
+        url = dconn_toml_string(dconn_toml_get(root, "url"), NULL);
+        if (!url || !dconn__url_split(url, &u)) {
+            const dconn_toml_value *uv = dconn_toml_get(root, "url");
+            st = dconn__err_set(err, DCONN_ECONFIG, "connection \"%s\": url (%s:%d) is not a URL: write it as dialect://user:password@host:port/database",
+                                name, uv ? uv->file : "?", uv ? uv->line : 0);
+            goto fail;
+        }
+        plus = (const char *)memchr(u.scheme, '+', u.scheme_len);
+        n = plus ? (size_t)(plus - u.scheme) : u.scheme_len;
+        drv = dconn__driver_find_locked(ctx, u.scheme, n, 1);
+        if (!drv) {
+            dconn__buf_printf(&b, "connection \"%s\": no driver registered for \"%.*s\" (from its url). Registered types: ", name, (int)n, u.scheme);
+            dconn__driver_names_locked(ctx, &b);
+            dconn__buf_puts(&b, "; register one with dconn_register_driver");
+            st = dconn__err_set(err, DCONN_EDRIVER, "%s", b.failed ? "no driver" : b.p);
+            goto fail;
+        }
+    } else {
+        drv = dconn__driver_find_locked(ctx, type, strlen(type), 0);
+        if (!drv) {
+            char shown[256];   /* a url written as the type must not show its password */
+            dconn__url_redact_al(ctx->al, type, shown, sizeof shown);
+            dconn__buf_printf(&b, "connection \"%s\": unknown type \"%s\" (from %s). Registered types: ", name, shown, type_from);
+            dconn__driver_names_locked(ctx, &b);
+            st = dconn__err_set(err, DCONN_EDRIVER, "%s", b.failed ? "unknown type" : b.p);
+            goto fail;
+        }
+    }
+    r->drv = *drv;
+    /* durations */
+    if (opt_ttl) st = dconn__ttl_parse_al(ctx->al, opt_ttl, &r->ttl_ns, err);
+    else st = dconn__ttl_from_value(ctx->al, dconn_toml_get(root, "ttl"), &r->ttl_ns, err);
+    if (st) goto fail;
+    if (opt_query_ttl || dconn_toml_get(root, "query_ttl")) {
+        r->has_query_ttl = 1;
+        if (opt_query_ttl) st = dconn__ttl_parse_al(ctx->al, opt_query_ttl, &r->query_ttl_ns, err);
+        else st = dconn__ttl_from_value(ctx->al, dconn_toml_get(root, "query_ttl"), &r->query_ttl_ns, err);
+        if (st) goto fail;
+    }
+    dconn__url_redact_al(ctx->al, dconn_toml_string(dconn_toml_get(root, "url"), ""), s->url, sizeof s->url);
+    /* identity: the driver and every merged setting (opaque pointers excluded) */
+    dconn__buf_puts(&b, drv->name);
+    dconn__buf_puts(&b, "\n");
+    dconn__canon(&b, root);
+    /* durations passed in code are not settings, yet they make a different connection */
+    dconn__buf_printf(&b, "\nttl=%lld query_ttl=%lld", (long long)r->ttl_ns, r->has_query_ttl ? (long long)r->query_ttl_ns : -2LL);
+    if (b.failed) goto nomem;
+    r->identity = b.p;
+    s->root = root;
+    return DCONN_OK;
+nomem:
+    st = dconn__err_nomem(err, "connecting");
+fail:
+    dconn__buf_free(&b);
+    dconn__settings_free(ctx->al, r->settings);
+    r->settings = NULL;
+    return st;
+}
+
+/* Moves a connection to new settings (ctx->lock held). */
+static void dconn__conn_adopt_locked(dconn_conn *c, dconn__res *r) {
+    dconn__handle *old;
+    uint64_t old_uid = (uint64_t)dconn__atomic_load(&c->uid);
+    dconn__lock(&c->lock);
+    c->drv = r->drv;
+    r->settings->name = c->name;
+    r->settings->next = c->settings;
+    c->settings = r->settings;
+    dconn__free(c->ctx->al, c->identity);
+    c->identity = r->identity;
+    c->ttl_ns = r->ttl_ns;
+    dconn__atomic_store64(&c->query_ttl_ns, r->has_query_ttl ? r->query_ttl_ns : DCONN__NO_TTL);
+    old = dconn__conn_new_gen_locked(c);
+    dconn__unlock(&c->lock);
+    dconn__atomic_add(&c->uid, (long)(++c->ctx->next_uid - old_uid));
+    dconn__cache_drop_uid(c->ctx, old_uid);
+    dconn__handles_close(c, old);
+}
+
+/* After a reload: a connection whose merged settings changed is reset
+   onto the new ones, and its cached results dropped (ctx->lock held). */
+static void dconn__conn_secrets_changed_locked(dconn_ctx *ctx, dconn_conn *c) {
+    dconn__res r;
+    dconn_error e;
+    if (dconn__resolve_locked(ctx, c->name, c->type_req, c->code_doc, c->opt_url, c->opt_ttl, c->opt_query_ttl, c->opaque, &r, &e)) {
+        dconn__log(ctx, DCONN_LOG_WARN, "after the secrets changed, connection \"%s\" keeps its old settings: %s", c->name, e.message);
+        return;
+    }
+    if (strcmp(r.identity, c->identity) != 0 && c->naliases) {
+        /* shared by several names: it moves only while they all agree */
+        size_t i;
+        int agree = 1;
+        for (i = 0; i < c->naliases; i++) {
+            dconn__res ra;
+            if (dconn__resolve_locked(ctx, c->aliases[i], c->type_req, c->code_doc, c->opt_url, c->opt_ttl, c->opt_query_ttl, c->opaque, &ra, &e)) {
+                agree = 0;
+                break;
+            }
+            agree = strcmp(ra.identity, r.identity) == 0;
+            dconn__free(ctx->al, ra.identity);
+            dconn__settings_free(ctx->al, ra.settings);
+            if (!agree) break;
+        }
+        if (!agree) {
+            dconn__log(ctx, DCONN_LOG_WARN, "connection \"%s\" is shared with \"%s\", whose settings now differ: it keeps its old "
+                       "settings (connect again by name for the new ones)", c->name, c->aliases[i]);
+            dconn__free(ctx->al, r.identity);
+            dconn__settings_free(ctx->al, r.settings);
+            return;
+        }
+    }
+    if (strcmp(r.identity, c->identity) == 0) {
+        dconn__free(ctx->al, r.identity);
+        dconn__settings_free(ctx->al, r.settings);
+        return;
+    }
+    dconn__log(ctx, DCONN_LOG_INFO, "connection \"%s\": settings changed in the secrets; reconnecting", c->name);
+    dconn__conn_adopt_locked(c, &r);
+}
+
+static void dconn__conns_secrets_changed_locked(dconn_ctx *ctx) {
+    dconn_conn *c;
+    for (c = ctx->conns; c; c = c->next) dconn__conn_secrets_changed_locked(ctx, c);
+}
+
+/* Records another name the connection is handed out under (ctx->lock held). */
+static int dconn__conn_add_alias_locked(dconn_conn *c, const char *name) {
+    size_t i;
+    char *copy;
+    if (strcmp(c->name, name) == 0) return 1;
+    for (i = 0; i < c->naliases; i++) if (strcmp(c->aliases[i], name) == 0) return 1;
+    if (!dconn__grow(c->ctx->al, (void **)&c->aliases, &c->aliascap, c->naliases + 1, sizeof *c->aliases)) return 0;
+    copy = dconn__strdup_al(c->ctx->al, name);
+    if (!copy) return 0;
+    c->aliases[c->naliases++] = copy;
+    return 1;
+}
+
+/* The connection with these settings, if there is one, handed out under
+   one more name and reference (ctx->lock held). NULL with *nomem set when
+   recording the name ran out of memory, or with *waited set after waiting
+   for one whose first handle was being opened: the secrets may have
+   changed meanwhile, so the caller resolves again. */
+static dconn_conn *dconn__conn_share_locked(dconn_ctx *ctx, const char *identity, const void *opaque, const char *name, int *nomem, int *waited) {
+    dconn_conn *c;
+#ifdef DCONN_NO_THREADS
+    (void)waited;
+#endif
+    for (c = ctx->conns; c; c = c->next) {
+        if (strcmp(c->identity, identity) == 0 && c->opaque == opaque) {
+#ifdef DCONN_NO_THREADS
+            if (c->opening) continue;   /* a driver's connect calling dconn_connect: its open may yet fail */
+#else
+            if (c->opening) {
+                dconn__cond_wait(&ctx->opened, &ctx->lock);
+                *waited = 1;
+                return NULL;
+            }
+#endif
+            if (!dconn__conn_add_alias_locked(c, name)) { *nomem = 1; return NULL; }
+            c->refs++;
+            return c;
+        }
+    }
+    return NULL;
+}
+
+/* Takes the connection off the context's list (ctx->lock held). */
+static void dconn__conn_unlink_locked(dconn_ctx *ctx, const dconn_conn *c) {
+    dconn_conn **pp;
+    for (pp = &ctx->conns; *pp; pp = &(*pp)->next)
+        if (*pp == c) { *pp = c->next; break; }
+}
+
+static void dconn__conn_free(dconn_conn *c) {
+    const dconn_allocator *al = c->ctx->al;
+    dconn__handle *h = c->idle;
+    if (c->shared) { c->shared->next = h; h = c->shared; }
+    dconn__handles_close(c, h);
+    dconn__cache_drop_uid(c->ctx, (uint64_t)dconn__atomic_load(&c->uid));
+    dconn__settings_free(al, c->settings);
+    dconn_toml_free(c->code_doc);
+    dconn__free(al, c->identity);
+    dconn__free(al, c->name);
+    dconn__free(al, c->type_req);
+    dconn__free(al, c->opt_url);
+    dconn__free(al, c->opt_ttl);
+    dconn__free(al, c->opt_query_ttl);
+    while (c->naliases) dconn__free(al, c->aliases[--c->naliases]);
+    dconn__free(al, c->aliases);
+    dconn__mutex_destroy(&c->lock);
+    dconn__cond_destroy(&c->cv);
+    dconn__free(al, c);
+}
+
+/* At dconn_close: whoever still holds it. */
+static void dconn__conn_close(dconn_conn *c) {
+    dconn__conn_unlink_locked(c->ctx, c);
+    dconn__conn_free(c);
+}
+
+DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char *type, const dconn_connect_options *options, dconn_error *err) {
+    dconn_toml_doc *code_doc = NULL;
+    dconn_conn *c;
+    dconn__res r;
+    dconn_status st;
+    dconn__handle *h;
+    int nomem = 0, waited, moved;
+    char envname[256];
+    dconn__err_clear(err);
+    if (!ctx) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: ctx is NULL (open one with dconn_open)"); return NULL; }
+    if (!name || !*name) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: the connection name is empty"); return NULL; }
+    if (strlen(name) > 200) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: the connection name is longer than 200 bytes"); return NULL; }
+    if (strncmp(name, "env:", 4) == 0) {
+        const char *v = getenv(name + 4);
+        if (!name[4]) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: \"env:\" needs a variable name, as in \"env:DB_CONN\""); return NULL; }
+        if (!v || !*v) {
+            dconn__err_set(err, DCONN_ECONFIG, "connection name \"%s\": environment variable %s is not set; set it to the name of a [connections.NAME] section, e.g. %s=local",
+                           name, name + 4, name + 4);
+            return NULL;
+        }
+        if (strlen(v) > 200) { dconn__err_set(err, DCONN_ECONFIG, "connection name from %s is longer than 200 bytes", name + 4); return NULL; }
+        dconn__copy_str(envname, sizeof envname, v);
+        name = envname;
+    }
+    if (options && options->settings) {
+        size_t n = strlen(options->settings);
+        code_doc = dconn__toml_parse(ctx->al, options->settings, n, "(connect options)", err);
+        if (!code_doc) { dconn__err_hide_secret_line(err); return NULL; }
+    }
+    dconn__lock(&ctx->lock);
+    do {
+        waited = 0;
+        st = dconn__secrets_refresh_locked(ctx, 0, err);
+        if (!st) st = dconn__resolve_locked(ctx, name, type, code_doc, options ? options->url : NULL, options ? options->ttl : NULL,
+                                     options ? options->query_ttl : NULL, options ? options->opaque : NULL, &r, err);
+        if (st) { dconn__unlock(&ctx->lock); dconn_toml_free(code_doc); return NULL; }
+        c = dconn__conn_share_locked(ctx, r.identity, options ? options->opaque : NULL, name, &nomem, &waited);
+        if (c || nomem || waited) {
+            dconn__free(ctx->al, r.identity);
+            dconn__settings_free(ctx->al, r.settings);
+        }
+    } while (waited);
+    if (c || nomem) {
+        dconn__unlock(&ctx->lock);
+        dconn_toml_free(code_doc);
+        if (nomem) dconn__err_nomem(err, "connecting");
+        return c;
+    }
+    c = (dconn_conn *)dconn__malloc(ctx->al, sizeof *c);
+    if (!c) goto nomem;
+    memset(c, 0, sizeof *c);
+    c->ctx = ctx;
+    c->refs = 1;
+    c->max_handles = 8;
+    c->name = dconn__strdup_al(ctx->al, name);
+    c->type_req = type ? dconn__strdup_al(ctx->al, type) : NULL;
+    c->opt_url = options && options->url ? dconn__strdup_al(ctx->al, options->url) : NULL;
+    c->opt_ttl = options && options->ttl ? dconn__strdup_al(ctx->al, options->ttl) : NULL;
+    c->opt_query_ttl = options && options->query_ttl ? dconn__strdup_al(ctx->al, options->query_ttl) : NULL;
+    c->opaque = options ? options->opaque : NULL;
+    c->code_doc = code_doc;
+    code_doc = NULL;
+    dconn__mutex_init(&c->lock);
+    dconn__cond_init(&c->cv);
+    if (!c->name || (type && !c->type_req) || (options && ((options->url && !c->opt_url) || (options->ttl && !c->opt_ttl) ||
+        (options->query_ttl && !c->opt_query_ttl)))) {
+        dconn__free(ctx->al, r.identity);
+        dconn__settings_free(ctx->al, r.settings);
+        dconn__conn_free(c);
+        goto nomem_unlocked_c;
+    }
+    c->drv = r.drv;
+    r.settings->name = c->name;
+    c->settings = r.settings;
+    c->identity = r.identity;
+    c->uid = (long)++ctx->next_uid;
+    c->ttl_ns = r.ttl_ns;
+    dconn__atomic_store64(&c->query_ttl_ns, r.has_query_ttl ? r.query_ttl_ns : DCONN__NO_TTL);
+    c->born = dconn__now(ctx);
+    /* listed while its first handle opens: a reload moves it like the others,
+       and a connect of the same settings waits for it instead of opening another */
+    c->opening = 1;
+    c->next = ctx->conns;
+    ctx->conns = c;
+    for (;;) {
+        const dconn_settings *tried;   /* replaced, never freed, by a reload: no ABA */
+        dconn__lock(&c->lock);
+        tried = c->settings;
+        dconn__unlock(&c->lock);
+        dconn__unlock(&ctx->lock);
+        /* open the first handle now, so a bad path or host fails here; outside
+           the context's lock, so a slow server holds up no other connect or reload */
+        st = dconn__handle_get(c, 0, &h, err);
+        if (!st) dconn__handle_put(c, h, 0, 0);
+        dconn__lock(&ctx->lock);
+        dconn__lock(&c->lock);
+        moved = c->settings != tried;
+        dconn__unlock(&c->lock);
+        /* a reload moved it to new settings meanwhile: what was tried is moot, try those */
+        if (!moved) break;
+    }
+    c->opening = 0;
+    dconn__cond_broadcast(&ctx->opened);
+    if (st) dconn__conn_unlink_locked(ctx, c);
+    dconn__unlock(&ctx->lock);
+    if (st) {
+        dconn__err_conn(c, err, st, "cannot connect");
+        dconn__conn_free(c);
+        return NULL;
+    }
+    return c;
+nomem:
+    dconn__free(ctx->al, r.identity);
+    dconn__settings_free(ctx->al, r.settings);
+nomem_unlocked_c:
+    dconn__unlock(&ctx->lock);
+    dconn_toml_free(code_doc);
+    dconn__err_nomem(err, "connecting");
+    return NULL;
+}
+
+DCONN_API void dconn_release(dconn_conn *c) {
+    dconn_ctx *ctx;
+    if (!c) return;
+    ctx = c->ctx;
+    dconn__lock(&ctx->lock);
+    if (--c->refs > 0) { dconn__unlock(&ctx->lock); return; }
+    dconn__conn_unlink_locked(ctx, c);
+    dconn__unlock(&ctx->lock);
+    dconn__conn_free(c);
+}
+
+DCONN_API dconn_status dconn_reset(dconn_conn *c, dconn_error *err) {
+    dconn__handle *old;
+    dconn__err_clear(err);
+    if (!c) return dconn__err_set(err, DCONN_EMISUSE, "dconn_reset: conn is NULL");
+    dconn__lock(&c->lock);
+    old = dconn__conn_new_gen_locked(c);
+    dconn__unlock(&c->lock);
+    dconn__handles_close(c, old);
+    return DCONN_OK;
+}
+
+DCONN_API dconn_status dconn_ping(dconn_conn *c, dconn_error *err) {
+    dconn__handle *h;
+    dconn_status st;
+    dconn__err_clear(err);
+    if (!c) return dconn__err_set(err, DCONN_EMISUSE, "dconn_ping: conn is NULL");
+    st = dconn__handle_get(c, 0, &h, err);
+    if (st) return dconn__err_conn(c, err, st, "cannot connect");
+    if (h->drv.ping) {
+        st = h->drv.ping(h->drv.user_data, h->h, err);
+        if (st) dconn__err_conn(c, err, st, "health check failed");
+    }
+    dconn__handle_put(c, h, 0, st != DCONN_OK);
+    return st;
+}
+
+DCONN_API const char *dconn_conn_name(const dconn_conn *c) { return c ? c->name : NULL; }
+DCONN_API const char *dconn_conn_type(const dconn_conn *c) { return c ? c->drv.name : NULL; }
+/* The current settings' url: a reload swaps settings under c->lock; old ones live until close. */
+DCONN_API const char *dconn_conn_url(const dconn_conn *c) {
+    dconn_conn *m = (dconn_conn *)c;
+    const char *url;
+    if (!c) return NULL;
+    dconn__lock(&m->lock);
+    url = m->settings->url;
+    dconn__unlock(&m->lock);
+    return url;
+}
+
+/* >>retry: running an operation on a handle, and retrying it ------------------------ */
+
+/* Operations the retry loop runs on a handle. */
+typedef struct dconn__op {
+    char kind;                    /* 'Q' query, 'R' read, 'E' exec, 'S' script */
+    const char *sql;
+    const dconn_value *params;
+    size_t n;
+    dconn_exec_info *info;
+    dconn_result *result;
+    int wrote;                    /* the driver said the query changed data */
+} dconn__op;
+
+static dconn_status dconn__op_run(dconn_conn *c, dconn__handle *hd, dconn__op *op, dconn_error *err) {
+    const dconn_driver *d = &hd->drv;
+    void *handle = hd->h;
+    dconn_status st;
+    dconn__err_clear(err);
+    if (op->kind == 'E') {
+        if (!d->exec) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", d->name);
+        return d->exec(d->user_data, handle, op->sql, op->params, op->n, op->info, err);
+    }
+    if (op->kind == 'S') {
+        if (!d->exec_script) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run scripts (it has no exec_script)", d->name);
+        return d->exec_script(d->user_data, handle, op->sql, err);
+    }
+    {
+        dconn_result tmp;
+        dconn_builder b;
+        dconn__builder_init(&b, &tmp, c->ctx->al);
+        if (op->kind == 'R') {
+            if (!d->read) { dconn__builder_discard(&b); return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot read sources (it has no read); use dconn_query", d->name); }
+            st = d->read(d->user_data, handle, op->sql, &b, err);
+        } else {
+            if (!d->query) { dconn__builder_discard(&b); return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run queries (it has no query); use dconn_read", d->name); }
+            st = d->query(d->user_data, handle, op->sql, op->params, op->n, &b, err);
+        }
+        op->wrote |= b.wrote;
+        if (st) {
+            if (err && err->code == DCONN_OK) {
+                if (err->message[0]) err->code = st;   /* the driver wrote why but not the code */
+                else dconn__err_set(err, st, "%s", dconn_status_str(st));
+            }
+            dconn__builder_discard(&b);
+            return st;
+        }
+        op->result = dconn__builder_finish(&b, err);
+        return op->result ? DCONN_OK : (err ? err->code : DCONN_ENOMEM);
+    }
+}
+
+/* "connection "x" (url): query failed after 3 attempts: <driver message>
+     SQL: select ...
+               ^" */
+static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dconn_error *err) {
+    char msg[DCONN_ERROR_MESSAGE_SIZE], sqlx[256] = "", what[64];
+    dconn_status code;
+    const char *url = dconn_conn_url(c);
+    if (!err) return DCONN_EQUERY;
+    code = err->code ? err->code : DCONN_EQUERY;
+    dconn__copy_str(msg, sizeof msg, err->message);
+    snprintf(what, sizeof what, "%s failed%s", op->kind == 'R' ? "read" : op->kind == 'Q' ? "query" : op->kind == 'S' ? "script" : "write",
+             attempts > 1 ? " after" : "");
+    if (attempts > 1) {
+        snprintf(what + strlen(what), sizeof what - strlen(what), " %d attempts", attempts);
+        code = DCONN_ETRANSIENT;   /* only transient errors are retried */
+    }
+    dconn__sql_excerpt(op->sql, sqlx, sizeof sqlx);
+    if (op->kind != 'R' && err->sql_offset >= 0 && (size_t)err->sql_offset < strlen(sqlx) && strlen(sqlx) == strlen(op->sql)) {
+        char caret[220];
+        int i, col = 0;
+        for (i = 0; i < err->sql_offset; i++) if (((unsigned char)sqlx[i] & 0xC0) != 0x80) col++;
+        if (col > (int)sizeof caret - 2) col = (int)sizeof caret - 2;
+        memset(caret, ' ', (size_t)col);
+        caret[col] = '^';
+        caret[col + 1] = '\0';
+        dconn__err_set(err, code, "connection \"%s\"%s%s%s: %s: %s\n  SQL: %s\n       %s", c->name,
+                 url[0] ? " (" : "", url, url[0] ? ")" : "", what, msg, sqlx, caret);
+    } else {
+        dconn__err_set(err, code, "connection \"%s\"%s%s%s: %s: %s\n  %s: %s", c->name,
+                 url[0] ? " (" : "", url, url[0] ? ")" : "", what, msg, op->kind == 'R' ? "source" : "SQL", sqlx);
+    }
+    err->code = code;
+    return code;
+}
+
+/* Does the driver say a fresh handle may cure this error? */
+static int dconn__transient(const dconn_driver *d, dconn_status st, const dconn_error *err) {
+    return st != DCONN_EMISUSE && st != DCONN_ENOMEM && d->is_transient && d->is_transient(d->user_data, err);
+}
+
+/* Logs a transient error and waits before attempt + 1: the backoff
+   doubles each time, up to 30 s, with jitter. */
+static void dconn__retry_wait(dconn_conn *c, int attempt, const dconn_error *err) {
+    dconn_ctx *ctx = c->ctx;
+    int64_t wait = ctx->retry_backoff_ns;
+    int k;
+    uint64_t r;
+    for (k = 1; k < attempt && wait < INT64_C(30000000000); k++) wait *= 2;
+    if (wait > INT64_C(30000000000)) wait = INT64_C(30000000000);
+    dconn__lock(&ctx->lock);
+    ctx->rng ^= ctx->rng << 13; ctx->rng ^= ctx->rng >> 7; ctx->rng ^= ctx->rng << 17;
+    r = ctx->rng;
+    dconn__unlock(&ctx->lock);
+    wait = wait / 2 + (int64_t)(r % (uint64_t)(wait > 0 ? wait : 1));   /* jitter: 0.5x to 1.5x */
+    dconn__log(ctx, DCONN_LOG_WARN, "connection \"%s\": transient error, retrying (attempt %d of %d): %s",
+               c->name, attempt + 1, ctx->retry_attempts, err->message);
+    ctx->sleep(wait, ctx->sleep_user_data);
+}
+
+/* Runs an operation; a transient failure discards the handle and tries
+   again with a fresh one after a backoff, up to retry_attempts. */
+static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
+    dconn_ctx *ctx = c->ctx;
+    dconn__handle *h;
+    dconn_error local;
+    int attempt;
+    dconn_status st;
+    char first[200] = "";         /* the first transient error: the cause when a retry then fails otherwise */
+    if (!err) { err = &local; dconn__err_clear(err); }   /* is_transient needs the error, even when the caller does not */
+    for (attempt = 1;; attempt++) {
+        int transient;
+        h = NULL;
+        st = dconn__handle_get(c, 0, &h, err);
+        if (!st) {
+            st = dconn__op_run(c, h, op, err);
+            if (!st) { dconn__handle_put(c, h, 0, 0); return DCONN_OK; }
+        }
+        {
+            /* the driver that opened the handle judges its error */
+            dconn_driver d;
+            if (h) d = h->drv;
+            else { dconn__lock(&c->lock); d = c->drv; dconn__unlock(&c->lock); }
+            transient = dconn__transient(&d, st, err);
+        }
+        /* close a broken handle before anything else: kept while waiting for a new
+           one it could hold the pool's last slot, and a shared one would come back */
+        if (h) dconn__handle_put(c, h, 0, transient);
+        if (transient && op->kind == 'S' && h) {
+            /* a script's first statements may have run and committed: running it again could apply them twice */
+            char msg[DCONN_ERROR_MESSAGE_SIZE];
+            dconn__copy_str(msg, sizeof msg, err->message);
+            dconn__err_set(err, st, "%s (a script is not retried: its first statements may have run)", msg);
+            transient = 0;
+        }
+        if (!transient && first[0]) {
+            char msg[DCONN_ERROR_MESSAGE_SIZE];
+            dconn__copy_str(msg, sizeof msg, err->message);
+            dconn__err_set(err, st, "%s (on a new connection, after: %s)", msg, first);
+        }
+        if (!transient || attempt >= ctx->retry_attempts) return dconn__err_op(c, op, transient ? attempt : 1, err);
+        if (!first[0]) dconn__copy_str(first, sizeof first, err->message);
+        dconn__retry_wait(c, attempt, err);
+    }
+}
+
+/* >>query: dconn_query, dconn_read, dconn_exec and the cache calls ------------------ */
+
+DCONN_API void dconn_cache_clear(dconn_ctx *ctx) { if (ctx) dconn__cache_drop(ctx, 0); }
+DCONN_API void dconn_cache_clear_conn(dconn_conn *conn) {
+    if (conn) dconn__cache_drop_uid(conn->ctx, (uint64_t)dconn__atomic_load(&conn->uid));
+}
+
+DCONN_API void dconn_cache_clear_query(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n) {
+    dconn__cache *c;
+    uint64_t uid, h;
+    size_t len;
+    char kind;
+    if (!conn || !sql || !conn->ctx->cache || (n && !params)) return;
+    for (len = 0; len < n; len++)
+        if ((params[len].type == DCONN_TEXT || params[len].type == DCONN_BLOB) && !params[len].p && params[len].n) return;   /* never cached */
+    c = conn->ctx->cache;
+    uid = (uint64_t)dconn__atomic_load(&conn->uid);
+    len = strlen(sql);
+    for (kind = 'Q'; kind; kind = kind == 'Q' ? 'R' : 0) {
+        dconn__centry *e;
+        h = dconn__key_hash(uid, kind, sql, len, params, n);
+        dconn__cache_lock(c);
+        e = dconn__cache_find_locked(c, h, uid, kind, sql, len, params, n);
+        if (e && e->pending) e->doomed = 1;
+        else if (e) dconn__cache_remove_locked(conn->ctx, e);
+        dconn__cache_unlock(c);
+    }
+}
+
+/* Takes the context lock only when the reload interval has passed. */
+static void dconn__maybe_reload(dconn_ctx *ctx, int64_t now) {
+    if (ctx->reload_ns < 0) return;
+    if (ctx->reload_ns > 0 && now - dconn__atomic_load64(&ctx->last_check) < ctx->reload_ns) return;
+    dconn__lock(&ctx->lock);
+    dconn__secrets_refresh_locked(ctx, 0, NULL);
+    dconn__unlock(&ctx->lock);
+}
+
+/* The shared path of dconn_query and dconn_read: cache, single flight, retry. */
+static dconn_result *dconn__fetch(dconn_conn *c, char kind, const char *sql, const dconn_query_options *o, dconn_error *err) {
+    dconn_ctx *ctx;
+    dconn__cache *cache;
+    const dconn_value *params = o ? o->params : NULL;
+    size_t n = o ? o->n_params : 0, sqllen;
+    int64_t ttl, now;
+    uint64_t uid, h;
+    dconn__centry *e;
+    dconn_result *stale = NULL;
+    int served_stale = 0;
+    dconn__op op;
+    dconn_status st;
+    dconn__err_clear(err);
+    if (!c) { dconn__err_set(err, DCONN_EMISUSE, "%s: conn is NULL", kind == 'R' ? "dconn_read" : "dconn_query"); return NULL; }
+    if (!sql) { dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": the %s is NULL", kind == 'R' ? "dconn_read" : "dconn_query", c->name, kind == 'R' ? "source" : "SQL"); return NULL; }
+    if (n && !params) { dconn__err_set(err, DCONN_EMISUSE, "dconn_query: connection \"%s\": n_params is %zu but params is NULL", c->name, n); return NULL; }
+    if (n && kind == 'R') { dconn__err_set(err, DCONN_EMISUSE, "dconn_read: connection \"%s\": a read takes no parameters (put them in the source name)", c->name); return NULL; }
+    {
+        /* the cache key hashes the values: a length without bytes is caught here */
+        size_t k;
+        for (k = 0; k < n; k++) {
+            if ((params[k].type == DCONN_TEXT || params[k].type == DCONN_BLOB) && !params[k].p && params[k].n) {
+                dconn__err_set(err, DCONN_EMISUSE, "dconn_query: connection \"%s\": parameter %zu has %zu bytes of %s at a NULL pointer", c->name, k + 1,
+                               params[k].n, params[k].type == DCONN_TEXT ? "text" : "blob");
+                return NULL;
+            }
+        }
+    }
+    ctx = c->ctx;
+    memset(&op, 0, sizeof op);
+    op.kind = kind;
+    op.sql = sql;
+    op.params = params;
+    op.n = n;
+    if (o && o->ttl) {
+        if (dconn__ttl_parse_al(c->ctx->al, o->ttl, &ttl, err)) return NULL;
+    } else {
+        ttl = dconn__atomic_load64(&c->query_ttl_ns);
+        if (ttl == DCONN__NO_TTL) ttl = ctx->default_ttl_ns;
+    }
+    now = dconn__now(ctx);
+    if (ctx->reload_ns >= 0) dconn__maybe_reload(ctx, now);
+    cache = ctx->cache;
+    if (ttl == 0 || !cache) {
+        st = dconn__run(c, &op, err);
+        if (!st && op.wrote && !ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
+        return st ? NULL : op.result;
+    }
+    uid = (uint64_t)dconn__atomic_load(&c->uid);
+    sqllen = strlen(sql);
+    h = dconn__key_hash(uid, kind, sql, sqllen, params, n);
+    {
+        /* the hit path: the read side only, and no shared write when the
+           entry is already the most recently used one */
+        unsigned slot = dconn__slot();
+        dconn__rd_lock(&cache->rw, slot);
+        e = dconn__cache_find_locked(cache, h, uid, kind, sql, sqllen, params, n);
+        if (e && !e->pending && now < e->expires && cache->lru.next == e && e->result && e->result->stripes) {
+            dconn_result *r = e->result;
+            dconn__atomic_add(&r->stripes[slot].n, 1);
+            dconn__atomic_add(&cache->hits[slot].n, 1);
+            dconn__rd_unlock(&cache->rw, slot);
+            return r;
+        }
+        dconn__rd_unlock(&cache->rw, slot);
+    }
+    dconn__cache_lock(cache);
+    e = dconn__cache_find_locked(cache, h, uid, kind, sql, sqllen, params, n);
+    while (e && e->pending) {
+        /* single flight: someone runs this query now; wait for its result */
+        e->waiters++;
+        while (e->pending) dconn__cache_wait_locked(cache);
+        e->waiters--;
+        if (e->result) {
+            dconn_result *r = e->result;
+            dconn__result_hold_locked(r);
+            cache->stats.hits++;
+            if (!e->waiters && e->detached) dconn__centry_free_locked(ctx->al, e);
+            dconn__cache_unlock(cache);
+            return r;
+        }
+        /* the query failed: every waiter gets its error */
+        st = e->status;
+        if (err && e->error) *err = *e->error;
+        else if (err) dconn__err_set(err, st, "connection \"%s\": %s failed: %s", c->name, kind == 'R' ? "read" : "query", dconn_status_str(st));
+        if (!e->waiters) dconn__centry_free_locked(ctx->al, e);
+        dconn__cache_unlock(cache);
+        if (!err) return NULL;
+        err->code = st;
+        return NULL;
+    }
+    if (e && now < e->expires) {
+        dconn_result *r = e->result;
+        dconn__result_hold_locked(r);
+        dconn__lru_front_locked(cache, e);
+        cache->stats.hits++;
+        dconn__cache_unlock(cache);
+        return r;
+    }
+    if (e) {
+        cache->stats.expirations++;
+        if (ctx->stale_on_error) { stale = e->result; dconn__result_hold_locked(stale); }
+        dconn__cache_remove_locked(ctx, e);
+    }
+    cache->stats.misses++;
+    e = dconn__centry_new(ctx->al, h, uid, kind, sql, sqllen, params, n);
+    if (e) {
+        size_t b = h & cache->hash_mask & (cache->nbuckets - 1);
+        e->hnext = cache->buckets[b];
+        cache->buckets[b] = e;
+    }
+    dconn__cache_unlock(cache);
+    st = dconn__run(c, &op, err);
+    if (st && stale) {
+        dconn__log(ctx, DCONN_LOG_WARN, "serving an expired result because refreshing it failed: %s", err ? err->message : dconn_status_str(st));
+        dconn__atomic_add(&stale->stale, 1 - dconn__atomic_load(&stale->stale));
+        op.result = stale;
+        stale = NULL;
+        served_stale = 1;
+        st = DCONN_OK;
+        dconn__err_clear(err);
+    }
+    if (stale) dconn_result_release(stale);
+    if (!e) return st ? NULL : op.result;   /* no memory for an entry: served uncached */
+    dconn__cache_lock(cache);
+    e->pending = 0;
+    if (st) {
+        e->status = st;
+        if (e->waiters) {
+            e->error = (dconn_error *)dconn__malloc(ctx->al, sizeof *e->error);
+            if (e->error && err) *e->error = *err;
+            else if (e->error) { dconn__err_clear(e->error); dconn__err_set(e->error, st, "%s", dconn_status_str(st)); }
+        }
+        dconn__hash_unlink_locked(cache, e);
+        e->detached = 1;
+        if (!e->waiters) dconn__centry_free_locked(ctx->al, e);
+        dconn__cond_broadcast(&cache->cv);
+        dconn__cache_unlock(cache);
+        return NULL;
+    }
+    e->result = op.result;
+    if (op.wrote && !ctx->keep_cache_on_write) {
+        /* the query wrote: nothing cached for this connection is current any more */
+        uint64_t u = e->uid;
+        size_t i;
+        for (i = 0; i < cache->nbuckets; i++) {
+            dconn__centry *x = cache->buckets[i], *next;
+            for (; x; x = next) {
+                next = x->hnext;
+                if (x == e || x->uid != u) continue;
+                if (x->pending) x->doomed = 1;
+                else dconn__cache_remove_locked(ctx, x);
+            }
+        }
+    }
+    if (op.wrote || e->doomed || (int64_t)dconn_result_bytes(op.result) > cache->max_bytes) {
+        /* written meanwhile, or too big to keep: hand it out, do not keep it (a
+           result served stale is kept, already expired: see served_stale) */
+        e->doomed = 1;
+        dconn__hash_unlink_locked(cache, e);
+        e->detached = 1;
+        dconn__atomic_add(&op.result->refs, 1);   /* the entry's reference, for its waiters */
+        if (!e->waiters) dconn__centry_free_locked(ctx->al, e);
+    } else {
+        dconn__result_adopt_locked(op.result, &cache->rw);
+        /* a stale result stays, already expired: the next call tries to refresh
+           again and, while the source is down, still has it to fall back on */
+        e->expires = served_stale ? now : ttl < 0 ? INT64_MAX : now + ttl;
+        dconn__lru_front_locked(cache, e);
+        cache->entries++;
+        cache->bytes += dconn_result_bytes(op.result);
+        dconn__cache_evict_locked(ctx);
+    }
+    dconn__cond_broadcast(&cache->cv);
+    dconn__cache_unlock(cache);
+    return op.result;
+}
+
+DCONN_API dconn_result *dconn_query(dconn_conn *c, const char *sql, const dconn_query_options *o, dconn_error *err) { return dconn__fetch(c, 'Q', sql, o, err); }
+DCONN_API dconn_result *dconn_read(dconn_conn *c, const char *what, const dconn_query_options *o, dconn_error *err) { return dconn__fetch(c, 'R', what, o, err); }
+
+DCONN_API dconn_status dconn_exec(dconn_conn *c, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
+    dconn__op op;
+    dconn_status st;
+    dconn__err_clear(err);
+    if (info) { info->changes = 0; info->last_insert_id = 0; }
+    if (!c || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec: conn and sql must not be NULL");
+    if (n && !params) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec: connection \"%s\": n_params is %zu but params is NULL", c->name, n);
+    memset(&op, 0, sizeof op);
+    op.kind = 'E';
+    op.sql = sql;
+    op.params = params;
+    op.n = n;
+    op.info = info;
+    st = dconn__run(c, &op, err);
+    /* even a failed write may have changed rows (INSERT OR FAIL keeps the
+       rows before the failing one; a lost connection may have committed):
+       only a call that never ran keeps the cache */
+    if (!c->ctx->keep_cache_on_write && st != DCONN_EMISUSE) dconn_cache_clear_conn(c);
+    return st;
+}
+
+DCONN_API dconn_status dconn_exec_script(dconn_conn *c, const char *sql, dconn_error *err) {
+    dconn__op op;
+    dconn_status st;
+    dconn__err_clear(err);
+    if (!c || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec_script: conn and sql must not be NULL");
+    memset(&op, 0, sizeof op);
+    op.kind = 'S';
+    op.sql = sql;
+    st = dconn__run(c, &op, err);
+    /* even a failed script may have run its first statements */
+    if (!c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
+    return st;
+}
+
+/* >>sessions: transactions on one handle -------------------------------------------- */
+
+struct dconn_session {
+    dconn_conn *conn;
+    dconn__handle *h;
+    int in_tx, wrote, broken;
+};
+
+static dconn_status dconn__session_begin_tx(dconn_session *s, dconn_error *err) {
+    dconn_conn *c = s->conn;
+    dconn_status st;
+    if (s->in_tx) return DCONN_OK;
+    if (!s->h->drv.begin) return dconn__err_set(err, DCONN_EMISUSE, "connection \"%s\": the %s driver has no transactions (no begin)", c->name, s->h->drv.name);
+    st = s->h->drv.begin(s->h->drv.user_data, s->h->h, err);
+    if (st) return dconn__err_conn(c, err, st, "begin failed");
+    s->in_tx = 1;
+    return DCONN_OK;
+}
+
+DCONN_API dconn_session *dconn_begin(dconn_conn *c, dconn_error *err) {
+    dconn_session *s;
+    dconn_status st;
+    dconn_error local;
+    int attempt;
+    dconn__err_clear(err);
+    if (!c) { dconn__err_set(err, DCONN_EMISUSE, "dconn_begin: conn is NULL"); return NULL; }
+    s = (dconn_session *)dconn__malloc(c->ctx->al, sizeof *s);
+    if (!s) { dconn__err_nomem(err, "starting a session"); return NULL; }
+    memset(s, 0, sizeof *s);
+    s->conn = c;
+    if (!err) { err = &local; dconn__err_clear(err); }   /* is_transient needs the error */
+    for (attempt = 1;; attempt++) {
+        int transient;
+        st = dconn__handle_get(c, 1, &s->h, err);
+        if (st) { dconn__err_conn(c, err, st, "cannot connect"); dconn__free(c->ctx->al, s); return NULL; }
+        if (!dconn__session_begin_tx(s, err)) break;
+        /* nothing ran yet: a BEGIN on a handle found dead may try a fresh one */
+        transient = dconn__transient(&s->h->drv, err->code, err);
+        dconn__handle_put(c, s->h, 1, 1);
+        if (!transient || attempt >= c->ctx->retry_attempts) { dconn__free(c->ctx->al, s); return NULL; }
+        dconn__retry_wait(c, attempt, err);
+    }
+    /* the session holds the connection: a dconn_release meanwhile must not free it */
+    dconn__lock(&c->ctx->lock);
+    c->refs++;
+    dconn__unlock(&c->ctx->lock);
+    return s;
+}
+
+DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
+    dconn__op op;
+    dconn_status st;
+    dconn__err_clear(err);
+    if (info) { info->changes = 0; info->last_insert_id = 0; }
+    if (!s || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_session_exec: session and sql must not be NULL");
+    if (n && !params) return dconn__err_set(err, DCONN_EMISUSE, "dconn_session_exec: n_params is %zu but params is NULL", n);
+    if ((st = dconn__session_begin_tx(s, err)) != DCONN_OK) return st;
+    if (!s->h->drv.exec) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", s->h->drv.name);
+    /* straight to the driver: a loop of inserts in a session is the hot path */
+    st = s->h->drv.exec(s->h->drv.user_data, s->h->h, sql, params, n, info, err);
+    if (st) {
+        memset(&op, 0, sizeof op);
+        op.kind = 'E';
+        op.sql = sql;
+        if (err && err->code == DCONN_OK) {
+            if (err->message[0]) err->code = st;
+            else dconn__err_set(err, st, "%s", dconn_status_str(st));
+        }
+        if (s->h->drv.is_transient && err && s->h->drv.is_transient(s->h->drv.user_data, err)) s->broken = 1;
+        return dconn__err_op(s->conn, &op, 1, err);
+    }
+    s->wrote = 1;
+    return DCONN_OK;
+}
+
+DCONN_API dconn_result *dconn_session_query(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_error *err) {
+    dconn__op op;
+    dconn_status st;
+    dconn__err_clear(err);
+    if (!s || !sql) { dconn__err_set(err, DCONN_EMISUSE, "dconn_session_query: session and sql must not be NULL"); return NULL; }
+    if (n && !params) { dconn__err_set(err, DCONN_EMISUSE, "dconn_session_query: n_params is %zu but params is NULL", n); return NULL; }
+    if (dconn__session_begin_tx(s, err)) return NULL;
+    memset(&op, 0, sizeof op);
+    op.kind = 'Q';
+    op.sql = sql;
+    op.params = params;
+    op.n = n;
+    st = dconn__op_run(s->conn, s->h, &op, err);
+    if (st) { dconn__err_op(s->conn, &op, 1, err); return NULL; }
+    if (op.wrote) s->wrote = 1;   /* INSERT ... RETURNING: the commit drops the cached results */
+    return op.result;
+}
+
+DCONN_API dconn_status dconn_commit(dconn_session *s, dconn_error *err) {
+    dconn_conn *c;
+    dconn_status st;
+    dconn__err_clear(err);
+    if (!s) return dconn__err_set(err, DCONN_EMISUSE, "dconn_commit: session is NULL");
+    c = s->conn;
+    if (!s->in_tx) return DCONN_OK;
+    st = s->h->drv.commit ? s->h->drv.commit(s->h->drv.user_data, s->h->h, err) : DCONN_OK;
+    s->in_tx = 0;
+    if (st) {
+        /* roll back whatever is open; only if that works are the writes known to be gone
+           (a connection lost while the COMMIT ran leaves its outcome unknown) */
+        if (s->h->drv.rollback && s->h->drv.rollback(s->h->drv.user_data, s->h->h, NULL) == DCONN_OK)
+            return dconn__err_conn(c, err, st, "commit failed, the session's writes were rolled back");
+        s->broken = 1;
+        return dconn__err_conn(c, err, st, "commit failed, and so did the rollback after it: whether the session's writes "
+                                           "were applied is unknown (check before running them again)");
+    }
+    if (s->wrote && !c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
+    s->wrote = 0;
+    return DCONN_OK;
+}
+
+DCONN_API dconn_status dconn_rollback(dconn_session *s, dconn_error *err) {
+    dconn_conn *c;
+    dconn_status st = DCONN_OK;
+    dconn__err_clear(err);
+    if (!s) return dconn__err_set(err, DCONN_EMISUSE, "dconn_rollback: session is NULL");
+    c = s->conn;
+    if (s->in_tx && s->h->drv.rollback) st = s->h->drv.rollback(s->h->drv.user_data, s->h->h, err);
+    s->in_tx = 0;
+    s->wrote = 0;
+    if (st) { s->broken = 1; return dconn__err_conn(c, err, st, "rollback failed"); }
+    return DCONN_OK;
+}
+
+DCONN_API void dconn_session_end(dconn_session *s) {
+    dconn_conn *c;
+    if (!s) return;
+    c = s->conn;
+    if (s->in_tx && dconn_rollback(s, NULL) != DCONN_OK) s->broken = 1;
+    dconn__handle_put(c, s->h, 1, s->broken);
+    dconn__free(c->ctx->al, s);
+    dconn_release(c);
+}
+
+/* >>reading: the result getters ----------------------------------------------------- */
+
 DCONN_API size_t dconn_result_rows(const dconn_result *r) { return r ? r->rows : 0; }
 DCONN_API size_t dconn_result_cols(const dconn_result *r) { return r ? r->cols : 0; }
 DCONN_API const char *dconn_result_column_name(const dconn_result *r, size_t col) { return r && col < r->cols ? r->names[col] : NULL; }
@@ -4729,7 +5713,377 @@ DCONN_API const char *dconn_result_text_by_name(const dconn_result *r, size_t ro
 DCONN_API int dconn_result_is_stale(const dconn_result *r) { return r ? (int)dconn__atomic_load((dconn__atomic *)&r->stale) : 0; }
 DCONN_API size_t dconn_result_bytes(const dconn_result *r) { return r ? r->bytes : 0; }
 
-/* >>sqlite ------------------------------------------------------------------------ */
+/* >>formats: box, CSV, JSON and Markdown -------------------------------------------- */
+
+#define DCONN__MAX_CELL_WIDTH 40
+
+/* Decodes one UTF-8 character; invalid bytes decode as U+FFFD, length 1. */
+static uint32_t dconn__utf8_next(const unsigned char *p, const unsigned char *end, int *len) {
+    int n = dconn__utf8_len(p, end);
+    if (!n) { *len = 1; return 0xFFFD; }
+    *len = n;
+    if (n == 1) return p[0];
+    if (n == 2) return ((uint32_t)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+    if (n == 3) return ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+    return ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) | ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+}
+
+/* Terminal columns a character takes: 0 for combining marks, 2 for wide
+   East Asian characters and emoji, else 1. */
+static int dconn__char_width(uint32_t c) {
+    if ((c >= 0x0300 && c <= 0x036F) || (c >= 0x200B && c <= 0x200F) || c == 0xFE0F) return 0;
+    if ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+        (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
+        (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD)) return 2;
+    return 1;
+}
+
+static void dconn__put_utf8(dconn__buf *b, uint32_t c) {
+    char s[4];
+    size_t n = dconn__utf8_encode(c, s);
+    dconn__buf_put(b, s, n);
+}
+
+static void dconn__fmt_real(char *out, size_t cap, double d) {
+    char *end;
+    if (d != d) { snprintf(out, cap, "NaN"); return; }
+    if (isinf(d)) { snprintf(out, cap, d < 0 ? "-Infinity" : "Infinity"); return; }
+    snprintf(out, cap, "%.15g", d);
+    if (dconn__strtod_c(out, &end) != d) snprintf(out, cap, "%.17g", d);
+    {
+        /* a decimal point whatever the locale, and always one, so 3.0 reads as a real */
+        char *p;
+        const struct lconv *lc = localeconv();
+        if (lc && lc->decimal_point && lc->decimal_point[0] != '.')
+            for (p = out; *p; p++) if (*p == lc->decimal_point[0]) *p = '.';
+        if (!strpbrk(out, ".eEn")) { size_t n = strlen(out); if (n + 2 < cap) memcpy(out + n, ".0", 3); }
+    }
+}
+
+static const char dconn__b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void dconn__base64(dconn__buf *b, const unsigned char *p, size_t n) {
+    size_t i;
+    for (i = 0; i + 2 < n; i += 3) {
+        char q[4];
+        q[0] = dconn__b64[p[i] >> 2];
+        q[1] = dconn__b64[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
+        q[2] = dconn__b64[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)];
+        q[3] = dconn__b64[p[i + 2] & 63];
+        dconn__buf_put(b, q, 4);
+    }
+    if (i < n) {
+        char q[4];
+        q[0] = dconn__b64[p[i] >> 2];
+        q[1] = dconn__b64[((p[i] & 3) << 4) | (i + 1 < n ? p[i + 1] >> 4 : 0)];
+        q[2] = (char)(i + 1 < n ? dconn__b64[(p[i + 1] & 15) << 2] : '=');
+        q[3] = '=';
+        dconn__buf_put(b, q, 4);
+    }
+}
+
+/* The display text of a cell for box and markdown tables. */
+static void dconn__cell_text(const dconn_result *r, size_t row, size_t col, dconn__buf *b) {
+    const dconn__cell *c = &r->cells[row * r->cols + col];
+    char num[64];
+    b->len = 0;
+    if (b->p) b->p[0] = '\0';
+    switch ((dconn_type)r->types[row * r->cols + col]) {
+        case DCONN_NULL: dconn__buf_puts(b, "NULL"); break;
+        case DCONN_INT: snprintf(num, sizeof num, "%lld", (long long)c->i); dconn__buf_puts(b, num); break;
+        case DCONN_REAL: dconn__fmt_real(num, sizeof num, c->d); dconn__buf_puts(b, num); break;
+        case DCONN_TEXT: dconn__buf_put(b, r->strings + c->s.off, c->s.len); break;
+        case DCONN_BLOB: snprintf(num, sizeof num, "<blob %u bytes>", (unsigned)c->s.len); dconn__buf_puts(b, num); break;
+    }
+    if (!b->p) dconn__buf_put(b, "", 0);
+}
+
+/* Appends `s` cut to `width` columns ("…" marks a cut), control
+   characters as spaces, invalid UTF-8 as U+FFFD; returns columns used. */
+static int dconn__put_cut(dconn__buf *out, const char *s, size_t n, int width) {
+    const unsigned char *p = (const unsigned char *)s, *end = n ? p + n : p;   /* s is NULL when a cell buffer could not grow */
+    int used = 0, total = 0;
+    const unsigned char *q;
+    for (q = p; q < end;) {
+        int len;
+        uint32_t c = dconn__utf8_next(q, end, &len);
+        total += c < 0x20 || c == 0x7F ? 1 : dconn__char_width(c);
+        q += len;
+    }
+    while (p < end) {
+        int len, w;
+        uint32_t c = dconn__utf8_next(p, end, &len);
+        if (c < 0x20 || c == 0x7F) c = ' ';
+        w = dconn__char_width(c);
+        if (total > width && used + w > width - 1) { dconn__buf_puts(out, "\xE2\x80\xA6"); return used + 1; }
+        dconn__put_utf8(out, c);
+        used += w;
+        p += len;
+    }
+    return used;
+}
+
+static int dconn__text_width(const char *s, size_t n) {
+    const unsigned char *p = (const unsigned char *)s, *end = n ? p + n : p;   /* s is NULL when a cell buffer could not grow */
+    int w = 0;
+    while (p < end) {
+        int len;
+        uint32_t c = dconn__utf8_next(p, end, &len);
+        w += c < 0x20 || c == 0x7F ? 1 : dconn__char_width(c);
+        p += len;
+    }
+    return w;
+}
+
+static void dconn__pad(dconn__buf *b, int n) { while (n-- > 0) dconn__buf_put(b, " ", 1); }
+
+static void dconn__box_rule(dconn__buf *b, const int *w, size_t cols, const char *l, const char *m, const char *r) {
+    size_t i;
+    int k;
+    dconn__buf_puts(b, l);
+    for (i = 0; i < cols; i++) {
+        for (k = 0; k < w[i] + 2; k++) dconn__buf_puts(b, "\xE2\x94\x80");
+        dconn__buf_puts(b, i + 1 < cols ? m : r);
+    }
+    dconn__buf_puts(b, "\n");
+}
+
+static void dconn__format_box(const dconn_result *r, dconn__buf *b, dconn__buf *cell) {
+    int *w = (int *)dconn__malloc(b->al, (r->cols + 1) * sizeof *w);
+    size_t i, j;
+    if (!w) { b->failed = 1; return; }
+    for (j = 0; j < r->cols; j++) {
+        w[j] = dconn__text_width(r->names[j], strlen(r->names[j]));
+        if (w[j] > DCONN__MAX_CELL_WIDTH) w[j] = DCONN__MAX_CELL_WIDTH;
+    }
+    for (i = 0; i < r->rows; i++)
+        for (j = 0; j < r->cols; j++) {
+            int cw;
+            dconn__cell_text(r, i, j, cell);
+            cw = dconn__text_width(cell->p, cell->len);
+            if (cw > w[j]) w[j] = cw > DCONN__MAX_CELL_WIDTH ? DCONN__MAX_CELL_WIDTH : cw;
+        }
+    if (!r->cols) {
+        dconn__buf_puts(b, "(no columns)\n");
+        dconn__free(b->al, w);
+        return;
+    }
+    dconn__box_rule(b, w, r->cols, "\xE2\x94\x8C", "\xE2\x94\xAC", "\xE2\x94\x90");
+    dconn__buf_puts(b, "\xE2\x94\x82");
+    for (j = 0; j < r->cols; j++) {
+        int used;
+        dconn__buf_puts(b, " ");
+        used = dconn__put_cut(b, r->names[j], strlen(r->names[j]), w[j]);
+        dconn__pad(b, w[j] - used);
+        dconn__buf_puts(b, " \xE2\x94\x82");
+    }
+    dconn__buf_puts(b, "\n");
+    dconn__box_rule(b, w, r->cols, "\xE2\x94\x9C", "\xE2\x94\xBC", "\xE2\x94\xA4");
+    for (i = 0; i < r->rows; i++) {
+        dconn__buf_puts(b, "\xE2\x94\x82");
+        for (j = 0; j < r->cols; j++) {
+            dconn_type t = (dconn_type)r->types[i * r->cols + j];
+            int cw, numeric = t == DCONN_INT || t == DCONN_REAL;
+            dconn__cell_text(r, i, j, cell);
+            dconn__buf_puts(b, " ");
+            cw = dconn__text_width(cell->p, cell->len);
+            if (numeric && cw <= w[j]) {
+                dconn__pad(b, w[j] - cw);
+                dconn__put_cut(b, cell->p, cell->len, w[j]);
+            } else {
+                int used = dconn__put_cut(b, cell->p, cell->len, w[j]);
+                dconn__pad(b, w[j] - used);
+            }
+            dconn__buf_puts(b, " \xE2\x94\x82");
+        }
+        dconn__buf_puts(b, "\n");
+    }
+    dconn__box_rule(b, w, r->cols, "\xE2\x94\x94", "\xE2\x94\xB4", "\xE2\x94\x98");
+    dconn__buf_printf(b, "(%zu row%s)\n", r->rows, r->rows == 1 ? "" : "s");
+    dconn__free(b->al, w);
+}
+
+/* Appends bytes without their NUL bytes: one would end the output string
+   and lose every row after it. */
+static void dconn__buf_put_nonul(dconn__buf *b, const char *s, size_t n) {
+    while (n) {
+        const char *z = (const char *)memchr(s, '\0', n);
+        size_t k = z ? (size_t)(z - s) : n;
+        dconn__buf_put(b, s, k);
+        if (!z) break;
+        s += k + 1;
+        n -= k + 1;
+    }
+}
+
+static void dconn__csv_field(dconn__buf *b, const char *s, size_t n) {
+    size_t i;
+    int quote = n == 0 ? 0 : (s[0] == ' ' || s[n - 1] == ' ');
+    for (i = 0; i < n && !quote; i++) if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') quote = 1;
+    if (!quote) { dconn__buf_put_nonul(b, s, n); return; }
+    dconn__buf_put(b, "\"", 1);
+    for (i = 0; i < n; i++) {
+        if (s[i] == '"') dconn__buf_put(b, "\"\"", 2);
+        else if (s[i]) dconn__buf_put(b, s + i, 1);
+    }
+    dconn__buf_put(b, "\"", 1);
+}
+
+static void dconn__format_csv(const dconn_result *r, dconn__buf *b) {
+    size_t i, j;
+    char num[64];
+    for (j = 0; j < r->cols; j++) {
+        if (j) dconn__buf_put(b, ",", 1);
+        dconn__csv_field(b, r->names[j], strlen(r->names[j]));
+    }
+    dconn__buf_puts(b, "\r\n");
+    for (i = 0; i < r->rows; i++) {
+        for (j = 0; j < r->cols; j++) {
+            const dconn__cell *c = &r->cells[i * r->cols + j];
+            if (j) dconn__buf_put(b, ",", 1);
+            switch ((dconn_type)r->types[i * r->cols + j]) {
+                case DCONN_NULL: break;
+                case DCONN_INT: snprintf(num, sizeof num, "%lld", (long long)c->i); dconn__buf_puts(b, num); break;
+                case DCONN_REAL: dconn__fmt_real(num, sizeof num, c->d); dconn__buf_puts(b, num); break;
+                case DCONN_TEXT: dconn__csv_field(b, r->strings + c->s.off, c->s.len); break;
+                case DCONN_BLOB: dconn__base64(b, (const unsigned char *)r->strings + c->s.off, c->s.len); break;
+            }
+        }
+        dconn__buf_puts(b, "\r\n");
+    }
+}
+
+static void dconn__json_string(dconn__buf *b, const char *s, size_t n) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    dconn__buf_put(b, "\"", 1);
+    while (p < end) {
+        int len;
+        uint32_t c = dconn__utf8_next(p, end, &len);
+        if (c == '"') dconn__buf_puts(b, "\\\"");
+        else if (c == '\\') dconn__buf_puts(b, "\\\\");
+        else if (c == '\n') dconn__buf_puts(b, "\\n");
+        else if (c == '\r') dconn__buf_puts(b, "\\r");
+        else if (c == '\t') dconn__buf_puts(b, "\\t");
+        else if (c < 0x20 || c == 0x7F || c == 0x2028 || c == 0x2029) dconn__buf_printf(b, "\\u%04x", (unsigned)c);
+        else dconn__put_utf8(b, c);
+        p += len;
+    }
+    dconn__buf_put(b, "\"", 1);
+}
+
+static void dconn__format_json(const dconn_result *r, dconn__buf *b) {
+    size_t i, j;
+    char num[64];
+    dconn__buf_puts(b, "[");
+    for (i = 0; i < r->rows; i++) {
+        dconn__buf_puts(b, i ? ",\n  {" : "\n  {");
+        for (j = 0; j < r->cols; j++) {
+            const dconn__cell *c = &r->cells[i * r->cols + j];
+            if (j) dconn__buf_puts(b, ", ");
+            dconn__json_string(b, r->names[j], strlen(r->names[j]));
+            dconn__buf_puts(b, ": ");
+            switch ((dconn_type)r->types[i * r->cols + j]) {
+                case DCONN_NULL: dconn__buf_puts(b, "null"); break;
+                case DCONN_INT: snprintf(num, sizeof num, "%lld", (long long)c->i); dconn__buf_puts(b, num); break;
+                case DCONN_REAL:
+                    if (!isfinite(c->d)) dconn__buf_puts(b, "null");
+                    else { dconn__fmt_real(num, sizeof num, c->d); dconn__buf_puts(b, num); }
+                    break;
+                case DCONN_TEXT: dconn__json_string(b, r->strings + c->s.off, c->s.len); break;
+                case DCONN_BLOB:
+                    dconn__buf_put(b, "\"", 1);
+                    dconn__base64(b, (const unsigned char *)r->strings + c->s.off, c->s.len);
+                    dconn__buf_put(b, "\"", 1);
+                    break;
+            }
+        }
+        dconn__buf_puts(b, "}");
+    }
+    dconn__buf_puts(b, r->rows ? "\n]\n" : "]\n");
+}
+
+static void dconn__md_cell(dconn__buf *b, const char *s, size_t n) {
+    const unsigned char *p = (const unsigned char *)s, *end = n ? p + n : p;   /* s is NULL when a cell buffer could not grow */
+    while (p < end) {
+        int len;
+        uint32_t c = dconn__utf8_next(p, end, &len);
+        if (c == '|') dconn__buf_puts(b, "\\|");
+        else if (c == '\n') dconn__buf_puts(b, "<br>");
+        else if (c < 0x20 || c == 0x7F) dconn__buf_puts(b, " ");
+        else dconn__put_utf8(b, c);
+        p += len;
+    }
+}
+
+static void dconn__format_md(const dconn_result *r, dconn__buf *b, dconn__buf *cell) {
+    size_t i, j;
+    dconn__buf_puts(b, "|");
+    for (j = 0; j < r->cols; j++) { dconn__buf_puts(b, " "); dconn__md_cell(b, r->names[j], strlen(r->names[j])); dconn__buf_puts(b, " |"); }
+    dconn__buf_puts(b, "\n|");
+    for (j = 0; j < r->cols; j++) {
+        dconn_type t = DCONN_TEXT;
+        for (i = 0; i < r->rows; i++)
+            if ((t = (dconn_type)r->types[i * r->cols + j]) != DCONN_NULL) break;
+        dconn__buf_puts(b, t == DCONN_INT || t == DCONN_REAL ? " ---: |" : " --- |");
+    }
+    dconn__buf_puts(b, "\n");
+    for (i = 0; i < r->rows; i++) {
+        dconn__buf_puts(b, "|");
+        for (j = 0; j < r->cols; j++) {
+            dconn__cell_text(r, i, j, cell);
+            dconn__buf_puts(b, " ");
+            dconn__md_cell(b, cell->p, cell->len);
+            dconn__buf_puts(b, " |");
+        }
+        dconn__buf_puts(b, "\n");
+    }
+}
+
+DCONN_API char *dconn_result_format(const dconn_result *r, dconn_format format, dconn_error *err) {
+    dconn__buf b, cell;
+    char *out;
+    dconn__err_clear(err);
+    if (!r) { dconn__err_set(err, DCONN_EMISUSE, "dconn_result_format: result is NULL"); return NULL; }
+    memset(&b, 0, sizeof b);
+    memset(&cell, 0, sizeof cell);
+    switch (format) {
+        case DCONN_FORMAT_BOX: dconn__format_box(r, &b, &cell); break;
+        case DCONN_FORMAT_CSV: dconn__format_csv(r, &b); break;
+        case DCONN_FORMAT_JSON: dconn__format_json(r, &b); break;
+        case DCONN_FORMAT_MARKDOWN: dconn__format_md(r, &b, &cell); break;
+        default:
+            dconn__err_set(err, DCONN_EMISUSE, "dconn_result_format: unknown format %d", (int)format);
+            return NULL;
+    }
+    if (cell.failed) b.failed = 1;
+    dconn__buf_free(&cell);
+    if (b.failed) { dconn__buf_free(&b); dconn__err_nomem(err, "formatting a result"); return NULL; }
+    out = b.p;
+    if (!out) {
+        out = (char *)DCONN_MALLOC(1);
+        if (!out) { dconn__err_nomem(err, "formatting a result"); return NULL; }
+        out[0] = '\0';
+    }
+    return out;
+}
+
+DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dconn_format format, dconn_error *err) {
+    char *s;
+    size_t n;
+    dconn_error local;
+    if (!file) { dconn__err_clear(err); return dconn__err_set(err, DCONN_EMISUSE, "dconn_result_print: file is NULL"); }
+    if (!err) err = &local;   /* the status comes from it */
+    s = dconn_result_format(r, format, err);
+    if (!s) return err->code;
+    n = strlen(s);
+    if (fwrite(s, 1, n, (FILE *)file) != n) { DCONN_FREE(s); return dconn__err_set(err, DCONN_EIO, "dconn_result_print: write failed"); }
+    DCONN_FREE(s);
+    return DCONN_OK;
+}
+
+
+/* >>sqlite: the built-in SQLite driver ---------------------------------------------- */
+
 #ifndef DCONN_NO_SQLITE
 
 #define DCONN__SQ_STMTS 16
@@ -5323,1278 +6677,6 @@ static dconn_status dconn__register_sqlite(dconn_ctx *ctx, dconn_error *err) {
 }
 
 #endif /* DCONN_NO_SQLITE */
-
-/* >>query ------------------------------------------------------------------------- */
-
-typedef struct dconn__centry {
-    struct dconn__centry *hnext;
-    struct dconn__centry *prev, *next;   /* LRU, most recent first */
-    uint64_t hash, uid;
-    char kind;                    /* 'Q' query, 'R' read */
-    int pending, doomed, waiters;
-    int detached;                 /* out of the table; the last waiter frees it */
-    const char *sql;              /* copies, in the entry's own block */
-    size_t sqllen;
-    dconn_value *params;
-    size_t nparams;
-    dconn_result *result;
-    int64_t expires;              /* INT64_MAX: forever */
-    dconn_status status;          /* a failed fill: what the waiters get */
-    dconn_error *error;
-} dconn__centry;
-
-struct dconn__cache {
-    dconn__brlock rw;             /* hits read under it; everything else also holds `lock` */
-    dconn__stripe hits[DCONN__STRIPES];
-    dconn__mutex lock;
-    dconn__cond cv;
-    dconn__centry **buckets;
-    size_t nbuckets;
-    dconn__centry lru;            /* sentinel */
-    uint64_t entries, bytes;
-    int64_t max_entries, max_bytes;
-    dconn_cache_stats stats;
-    uint64_t hash_mask;           /* tests force collisions by narrowing it */
-};
-
-static uint64_t dconn__key_hash(uint64_t uid, char kind, const char *sql, size_t sqllen, const dconn_value *p, size_t n) {
-    uint64_t h = dconn__hash64(sql, sqllen, uid * 31 + (uint64_t)(unsigned char)kind);
-    size_t i;
-    for (i = 0; i < n; i++) {
-        h = dconn__hash64(&p[i].type, sizeof p[i].type, h);
-        if (p[i].name) h = dconn__hash64(p[i].name, strlen(p[i].name), h ^ 1);
-        switch (p[i].type) {
-            case DCONN_INT: h = dconn__hash64(&p[i].i, sizeof p[i].i, h); break;
-            case DCONN_REAL: h = dconn__hash64(&p[i].d, sizeof p[i].d, h); break;
-            case DCONN_TEXT: case DCONN_BLOB: h = dconn__hash64(p[i].p, p[i].n, h); break;
-            default: break;
-        }
-    }
-    return h;
-}
-
-static int dconn__value_eq(const dconn_value *a, const dconn_value *b) {
-    if (a->type != b->type) return 0;
-    if ((a->name == NULL) != (b->name == NULL) || (a->name && strcmp(a->name, b->name) != 0)) return 0;
-    switch (a->type) {
-        case DCONN_INT: return a->i == b->i;
-        case DCONN_REAL: return memcmp(&a->d, &b->d, sizeof a->d) == 0;   /* bit-exact: 0.0 and -0.0 differ. NOLINT(bugprone-suspicious-memory-comparison) */
-        case DCONN_TEXT: case DCONN_BLOB: return a->n == b->n && (a->n == 0 || memcmp(a->p, b->p, a->n) == 0);
-        default: return 1;
-    }
-}
-
-static int dconn__key_eq(const dconn__centry *e, uint64_t h, uint64_t uid, char kind, const char *sql, size_t sqllen, const dconn_value *p, size_t n) {
-    size_t i;
-    if (e->hash != h || e->uid != uid || e->kind != kind || e->sqllen != sqllen || e->nparams != n) return 0;
-    if (memcmp(e->sql, sql, sqllen) != 0) return 0;
-    for (i = 0; i < n; i++) if (!dconn__value_eq(&e->params[i], &p[i])) return 0;
-    return 1;
-}
-
-/* Writers take the mutex, then the write side of the striped lock. */
-static void dconn__cache_lock(dconn__cache *c) { dconn__lock(&c->lock); dconn__wr_begin(&c->rw); }
-static void dconn__cache_unlock(dconn__cache *c) { dconn__wr_end(&c->rw); dconn__unlock(&c->lock); }
-static void dconn__cache_wait(dconn__cache *c) {
-    dconn__wr_end(&c->rw);
-    dconn__cond_wait(&c->cv, &c->lock);
-    dconn__wr_begin(&c->rw);
-}
-
-static void dconn__lru_unlink(dconn__centry *e) {
-    if (e->prev) { e->prev->next = e->next; e->next->prev = e->prev; e->prev = e->next = NULL; }
-}
-static void dconn__lru_front(dconn__cache *c, dconn__centry *e) {
-    dconn__lru_unlink(e);
-    e->next = c->lru.next;
-    e->prev = &c->lru;
-    c->lru.next->prev = e;
-    c->lru.next = e;
-}
-
-static void dconn__hash_unlink(dconn__cache *c, dconn__centry *e) {
-    dconn__centry **pp = &c->buckets[e->hash & c->hash_mask & (c->nbuckets - 1)];
-    for (; *pp; pp = &(*pp)->hnext)
-        if (*pp == e) { *pp = e->hnext; e->hnext = NULL; return; }
-}
-
-/* Cache lock held. */
-static void dconn__centry_free(const dconn_allocator *al, dconn__centry *e) {
-    if (e->result) dconn__result_disown_locked(e->result);
-    dconn__free(al, e->error);
-    dconn__free(al, e);
-}
-
-/* Removes a ready entry (cache lock held). */
-static void dconn__cache_remove(dconn_ctx *ctx, dconn__centry *e) {
-    dconn__cache *c = ctx->cache;
-    dconn__hash_unlink(c, e);
-    dconn__lru_unlink(e);
-    c->entries--;
-    c->bytes -= dconn_result_bytes(e->result);
-    if (e->waiters) e->detached = 1;   /* a waiter still looks at it */
-    else dconn__centry_free(ctx->al, e);
-}
-
-static void dconn__cache_evict(dconn_ctx *ctx) {
-    dconn__cache *c = ctx->cache;
-    while ((c->entries > (uint64_t)c->max_entries || c->bytes > (uint64_t)c->max_bytes) && c->lru.prev != &c->lru) {
-        dconn__cache_remove(ctx, c->lru.prev);
-        c->stats.evictions++;
-    }
-}
-
-/* Drops every entry that matches (uid 0: all). Pending ones are doomed:
-   their result is handed out but not kept. */
-static void dconn__cache_drop(dconn_ctx *ctx, uint64_t uid) {
-    dconn__cache *c = ctx->cache;
-    size_t i;
-    if (!c) return;
-    dconn__cache_lock(c);
-    for (i = 0; i < c->nbuckets; i++) {
-        dconn__centry *e = c->buckets[i], *next;
-        for (; e; e = next) {
-            next = e->hnext;
-            if (uid && e->uid != uid) continue;
-            if (e->pending) e->doomed = 1;
-            else dconn__cache_remove(ctx, e);
-        }
-    }
-    dconn__cache_unlock(c);
-}
-
-static void dconn__cache_drop_uid(dconn_ctx *ctx, uint64_t uid) { if (uid) dconn__cache_drop(ctx, uid); }
-
-DCONN_API void dconn_cache_clear(dconn_ctx *ctx) { if (ctx) dconn__cache_drop(ctx, 0); }
-DCONN_API void dconn_cache_clear_conn(dconn_conn *conn) {
-    if (conn) dconn__cache_drop_uid(conn->ctx, (uint64_t)dconn__atomic_load(&conn->uid));
-}
-
-static dconn__centry *dconn__cache_find(dconn__cache *c, uint64_t h, uint64_t uid, char kind, const char *sql, size_t sqllen, const dconn_value *p, size_t n) {
-    dconn__centry *e = c->buckets[h & c->hash_mask & (c->nbuckets - 1)];
-    for (; e; e = e->hnext)
-        if (!e->doomed && dconn__key_eq(e, h, uid, kind, sql, sqllen, p, n)) return e;
-    return NULL;
-}
-
-DCONN_API void dconn_cache_clear_query(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n) {
-    dconn__cache *c;
-    uint64_t uid, h;
-    size_t len;
-    char kind;
-    if (!conn || !sql || !conn->ctx->cache || (n && !params)) return;
-    for (len = 0; len < n; len++)
-        if ((params[len].type == DCONN_TEXT || params[len].type == DCONN_BLOB) && !params[len].p && params[len].n) return;   /* never cached */
-    c = conn->ctx->cache;
-    uid = (uint64_t)dconn__atomic_load(&conn->uid);
-    len = strlen(sql);
-    for (kind = 'Q'; kind; kind = kind == 'Q' ? 'R' : 0) {
-        dconn__centry *e;
-        h = dconn__key_hash(uid, kind, sql, len, params, n);
-        dconn__cache_lock(c);
-        e = dconn__cache_find(c, h, uid, kind, sql, len, params, n);
-        if (e && e->pending) e->doomed = 1;
-        else if (e) dconn__cache_remove(conn->ctx, e);
-        dconn__cache_unlock(c);
-    }
-}
-
-DCONN_API void dconn_cache_stats_get(dconn_ctx *ctx, dconn_cache_stats *out) {
-    if (!out) return;
-    memset(out, 0, sizeof *out);
-    if (!ctx || !ctx->cache) return;
-    {
-        unsigned i;
-        dconn__cache_lock(ctx->cache);
-        *out = ctx->cache->stats;
-        for (i = 0; i < DCONN__STRIPES; i++) out->hits += (uint64_t)dconn__atomic_load(&ctx->cache->hits[i].n);
-        out->entries = ctx->cache->entries;
-        out->bytes = ctx->cache->bytes;
-        dconn__cache_unlock(ctx->cache);
-    }
-}
-
-/* A new pending entry holding copies of its key (one allocation). */
-static dconn__centry *dconn__centry_new(const dconn_allocator *al, uint64_t h, uint64_t uid, char kind, const char *sql, size_t sqllen,
-                                        const dconn_value *p, size_t n) {
-    size_t size = sizeof(dconn__centry) + n * sizeof(dconn_value) + sqllen + 1, i;
-    dconn__centry *e;
-    char *tail;
-    for (i = 0; i < n; i++) size += (p[i].name ? strlen(p[i].name) + 1 : 0) + (p[i].type == DCONN_TEXT || p[i].type == DCONN_BLOB ? p[i].n : 0);
-    e = (dconn__centry *)dconn__malloc(al, size);
-    if (!e) return NULL;
-    memset(e, 0, sizeof *e);
-    e->hash = h;
-    e->uid = uid;
-    e->kind = kind;
-    e->pending = 1;
-    e->nparams = n;
-    e->params = (dconn_value *)(void *)(e + 1);
-    tail = (char *)(e->params + n);
-    memcpy(tail, sql, sqllen);
-    tail[sqllen] = '\0';
-    e->sql = tail;
-    e->sqllen = sqllen;
-    tail += sqllen + 1;
-    for (i = 0; i < n; i++) {
-        e->params[i] = p[i];
-        if (p[i].name) {
-            size_t l = strlen(p[i].name) + 1;
-            memcpy(tail, p[i].name, l);
-            e->params[i].name = tail;
-            tail += l;
-        }
-        if ((p[i].type == DCONN_TEXT || p[i].type == DCONN_BLOB)) {
-            if (p[i].n) memcpy(tail, p[i].p, p[i].n);
-            e->params[i].p = tail;
-            tail += p[i].n;
-        }
-    }
-    return e;
-}
-
-/* Operations the retry loop runs on a handle. */
-typedef struct dconn__op {
-    char kind;                    /* 'Q' query, 'R' read, 'E' exec, 'S' script */
-    const char *sql;
-    const dconn_value *params;
-    size_t n;
-    dconn_exec_info *info;
-    dconn_result *result;
-    int wrote;                    /* the driver said the query changed data */
-} dconn__op;
-
-static dconn_status dconn__op_run(dconn_conn *c, dconn__handle *hd, dconn__op *op, dconn_error *err) {
-    const dconn_driver *d = &hd->drv;
-    void *handle = hd->h;
-    dconn_status st;
-    dconn__err_clear(err);
-    if (op->kind == 'E') {
-        if (!d->exec) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", d->name);
-        return d->exec(d->user_data, handle, op->sql, op->params, op->n, op->info, err);
-    }
-    if (op->kind == 'S') {
-        if (!d->exec_script) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run scripts (it has no exec_script)", d->name);
-        return d->exec_script(d->user_data, handle, op->sql, err);
-    }
-    {
-        dconn_result tmp;
-        dconn_builder b;
-        dconn__builder_init(&b, &tmp, c->ctx->al);
-        if (op->kind == 'R') {
-            if (!d->read) { dconn__builder_discard(&b); return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot read sources (it has no read); use dconn_query", d->name); }
-            st = d->read(d->user_data, handle, op->sql, &b, err);
-        } else {
-            if (!d->query) { dconn__builder_discard(&b); return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run queries (it has no query); use dconn_read", d->name); }
-            st = d->query(d->user_data, handle, op->sql, op->params, op->n, &b, err);
-        }
-        op->wrote |= b.wrote;
-        if (st) {
-            if (err && err->code == DCONN_OK) {
-                if (err->message[0]) err->code = st;   /* the driver wrote why but not the code */
-                else dconn__err_set(err, st, "%s", dconn_status_str(st));
-            }
-            dconn__builder_discard(&b);
-            return st;
-        }
-        op->result = dconn__builder_finish(&b, err);
-        return op->result ? DCONN_OK : (err ? err->code : DCONN_ENOMEM);
-    }
-}
-
-/* "connection "x" (url): query failed after 3 attempts: <driver message>
-     SQL: select ...
-               ^" */
-static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dconn_error *err) {
-    char msg[DCONN_ERROR_MESSAGE_SIZE], sqlx[256] = "", what[64];
-    dconn_status code;
-    const char *url = dconn_conn_url(c);
-    if (!err) return DCONN_EQUERY;
-    code = err->code ? err->code : DCONN_EQUERY;
-    dconn__copy_str(msg, sizeof msg, err->message);
-    snprintf(what, sizeof what, "%s failed%s", op->kind == 'R' ? "read" : op->kind == 'Q' ? "query" : op->kind == 'S' ? "script" : "write",
-             attempts > 1 ? " after" : "");
-    if (attempts > 1) {
-        snprintf(what + strlen(what), sizeof what - strlen(what), " %d attempts", attempts);
-        code = DCONN_ETRANSIENT;   /* only transient errors are retried */
-    }
-    dconn__sql_excerpt(op->sql, sqlx, sizeof sqlx);
-    if (op->kind != 'R' && err->sql_offset >= 0 && (size_t)err->sql_offset < strlen(sqlx) && strlen(sqlx) == strlen(op->sql)) {
-        char caret[220];
-        int i, col = 0;
-        for (i = 0; i < err->sql_offset; i++) if (((unsigned char)sqlx[i] & 0xC0) != 0x80) col++;
-        if (col > (int)sizeof caret - 2) col = (int)sizeof caret - 2;
-        memset(caret, ' ', (size_t)col);
-        caret[col] = '^';
-        caret[col + 1] = '\0';
-        dconn__err_set(err, code, "connection \"%s\"%s%s%s: %s: %s\n  SQL: %s\n       %s", c->name,
-                 url[0] ? " (" : "", url, url[0] ? ")" : "", what, msg, sqlx, caret);
-    } else {
-        dconn__err_set(err, code, "connection \"%s\"%s%s%s: %s: %s\n  %s: %s", c->name,
-                 url[0] ? " (" : "", url, url[0] ? ")" : "", what, msg, op->kind == 'R' ? "source" : "SQL", sqlx);
-    }
-    err->code = code;
-    return code;
-}
-
-/* Does the driver say a fresh handle may cure this error? */
-static int dconn__transient(const dconn_driver *d, dconn_status st, const dconn_error *err) {
-    return st != DCONN_EMISUSE && st != DCONN_ENOMEM && d->is_transient && d->is_transient(d->user_data, err);
-}
-
-/* Logs a transient error and waits before attempt + 1: the backoff
-   doubles each time, up to 30 s, with jitter. */
-static void dconn__retry_wait(dconn_conn *c, int attempt, const dconn_error *err) {
-    dconn_ctx *ctx = c->ctx;
-    int64_t wait = ctx->retry_backoff_ns;
-    int k;
-    uint64_t r;
-    for (k = 1; k < attempt && wait < INT64_C(30000000000); k++) wait *= 2;
-    if (wait > INT64_C(30000000000)) wait = INT64_C(30000000000);
-    dconn__lock(&ctx->lock);
-    ctx->rng ^= ctx->rng << 13; ctx->rng ^= ctx->rng >> 7; ctx->rng ^= ctx->rng << 17;
-    r = ctx->rng;
-    dconn__unlock(&ctx->lock);
-    wait = wait / 2 + (int64_t)(r % (uint64_t)(wait > 0 ? wait : 1));   /* jitter: 0.5x to 1.5x */
-    dconn__log(ctx, DCONN_LOG_WARN, "connection \"%s\": transient error, retrying (attempt %d of %d): %s",
-               c->name, attempt + 1, ctx->retry_attempts, err->message);
-    ctx->sleep(wait, ctx->sleep_user_data);
-}
-
-/* Runs an operation; a transient failure discards the handle and tries
-   again with a fresh one after a backoff, up to retry_attempts. */
-static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
-    dconn_ctx *ctx = c->ctx;
-    dconn__handle *h;
-    dconn_error local;
-    int attempt;
-    dconn_status st;
-    char first[200] = "";         /* the first transient error: the cause when a retry then fails otherwise */
-    if (!err) { err = &local; dconn__err_clear(err); }   /* is_transient needs the error, even when the caller does not */
-    for (attempt = 1;; attempt++) {
-        int transient;
-        h = NULL;
-        st = dconn__handle_get(c, 0, &h, err);
-        if (!st) {
-            st = dconn__op_run(c, h, op, err);
-            if (!st) { dconn__handle_put(c, h, 0, 0); return DCONN_OK; }
-        }
-        {
-            /* the driver that opened the handle judges its error */
-            dconn_driver d;
-            if (h) d = h->drv;
-            else { dconn__lock(&c->lock); d = c->drv; dconn__unlock(&c->lock); }
-            transient = dconn__transient(&d, st, err);
-        }
-        /* close a broken handle before anything else: kept while waiting for a new
-           one it could hold the pool's last slot, and a shared one would come back */
-        if (h) dconn__handle_put(c, h, 0, transient);
-        if (transient && op->kind == 'S' && h) {
-            /* a script's first statements may have run and committed: running it again could apply them twice */
-            char msg[DCONN_ERROR_MESSAGE_SIZE];
-            dconn__copy_str(msg, sizeof msg, err->message);
-            dconn__err_set(err, st, "%s (a script is not retried: its first statements may have run)", msg);
-            transient = 0;
-        }
-        if (!transient && first[0]) {
-            char msg[DCONN_ERROR_MESSAGE_SIZE];
-            dconn__copy_str(msg, sizeof msg, err->message);
-            dconn__err_set(err, st, "%s (on a new connection, after: %s)", msg, first);
-        }
-        if (!transient || attempt >= ctx->retry_attempts) return dconn__err_op(c, op, transient ? attempt : 1, err);
-        if (!first[0]) dconn__copy_str(first, sizeof first, err->message);
-        dconn__retry_wait(c, attempt, err);
-    }
-}
-
-/* Takes the context lock only when the reload interval has passed. */
-static void dconn__maybe_reload(dconn_ctx *ctx, int64_t now) {
-    if (ctx->reload_ns < 0) return;
-    if (ctx->reload_ns > 0 && now - dconn__atomic_load64(&ctx->last_check) < ctx->reload_ns) return;
-    dconn__lock(&ctx->lock);
-    dconn__secrets_refresh(ctx, 0, NULL);
-    dconn__unlock(&ctx->lock);
-}
-
-/* The shared path of dconn_query and dconn_read: cache, single flight, retry. */
-static dconn_result *dconn__fetch(dconn_conn *c, char kind, const char *sql, const dconn_query_options *o, dconn_error *err) {
-    dconn_ctx *ctx;
-    dconn__cache *cache;
-    const dconn_value *params = o ? o->params : NULL;
-    size_t n = o ? o->n_params : 0, sqllen;
-    int64_t ttl, now;
-    uint64_t uid, h;
-    dconn__centry *e;
-    dconn_result *stale = NULL;
-    int served_stale = 0;
-    dconn__op op;
-    dconn_status st;
-    dconn__err_clear(err);
-    if (!c) { dconn__err_set(err, DCONN_EMISUSE, "%s: conn is NULL", kind == 'R' ? "dconn_read" : "dconn_query"); return NULL; }
-    if (!sql) { dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": the %s is NULL", kind == 'R' ? "dconn_read" : "dconn_query", c->name, kind == 'R' ? "source" : "SQL"); return NULL; }
-    if (n && !params) { dconn__err_set(err, DCONN_EMISUSE, "dconn_query: connection \"%s\": n_params is %zu but params is NULL", c->name, n); return NULL; }
-    if (n && kind == 'R') { dconn__err_set(err, DCONN_EMISUSE, "dconn_read: connection \"%s\": a read takes no parameters (put them in the source name)", c->name); return NULL; }
-    {
-        /* the cache key hashes the values: a length without bytes is caught here */
-        size_t k;
-        for (k = 0; k < n; k++) {
-            if ((params[k].type == DCONN_TEXT || params[k].type == DCONN_BLOB) && !params[k].p && params[k].n) {
-                dconn__err_set(err, DCONN_EMISUSE, "dconn_query: connection \"%s\": parameter %zu has %zu bytes of %s at a NULL pointer", c->name, k + 1,
-                               params[k].n, params[k].type == DCONN_TEXT ? "text" : "blob");
-                return NULL;
-            }
-        }
-    }
-    ctx = c->ctx;
-    memset(&op, 0, sizeof op);
-    op.kind = kind;
-    op.sql = sql;
-    op.params = params;
-    op.n = n;
-    if (o && o->ttl) {
-        if (dconn__ttl_parse_al(c->ctx->al, o->ttl, &ttl, err)) return NULL;
-    } else {
-        ttl = dconn__atomic_load64(&c->query_ttl_ns);
-        if (ttl == DCONN__NO_TTL) ttl = ctx->default_ttl_ns;
-    }
-    now = dconn__now(ctx);
-    if (ctx->reload_ns >= 0) dconn__maybe_reload(ctx, now);
-    cache = ctx->cache;
-    if (ttl == 0 || !cache) {
-        st = dconn__run(c, &op, err);
-        if (!st && op.wrote && !ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
-        return st ? NULL : op.result;
-    }
-    uid = (uint64_t)dconn__atomic_load(&c->uid);
-    sqllen = strlen(sql);
-    h = dconn__key_hash(uid, kind, sql, sqllen, params, n);
-    {
-        /* the hit path: the read side only, and no shared write when the
-           entry is already the most recently used one */
-        unsigned slot = dconn__slot();
-        dconn__rd_lock(&cache->rw, slot);
-        e = dconn__cache_find(cache, h, uid, kind, sql, sqllen, params, n);
-        if (e && !e->pending && now < e->expires && cache->lru.next == e && e->result && e->result->stripes) {
-            dconn_result *r = e->result;
-            dconn__atomic_add(&r->stripes[slot].n, 1);
-            dconn__atomic_add(&cache->hits[slot].n, 1);
-            dconn__rd_unlock(&cache->rw, slot);
-            return r;
-        }
-        dconn__rd_unlock(&cache->rw, slot);
-    }
-    dconn__cache_lock(cache);
-    e = dconn__cache_find(cache, h, uid, kind, sql, sqllen, params, n);
-    while (e && e->pending) {
-        /* single flight: someone runs this query now; wait for its result */
-        e->waiters++;
-        while (e->pending) dconn__cache_wait(cache);
-        e->waiters--;
-        if (e->result) {
-            dconn_result *r = e->result;
-            dconn__result_hold_locked(r);
-            cache->stats.hits++;
-            if (!e->waiters && e->detached) dconn__centry_free(ctx->al, e);
-            dconn__cache_unlock(cache);
-            return r;
-        }
-        /* the query failed: every waiter gets its error */
-        st = e->status;
-        if (err && e->error) *err = *e->error;
-        else if (err) dconn__err_set(err, st, "connection \"%s\": %s failed: %s", c->name, kind == 'R' ? "read" : "query", dconn_status_str(st));
-        if (!e->waiters) dconn__centry_free(ctx->al, e);
-        dconn__cache_unlock(cache);
-        if (!err) return NULL;
-        err->code = st;
-        return NULL;
-    }
-    if (e && now < e->expires) {
-        dconn_result *r = e->result;
-        dconn__result_hold_locked(r);
-        dconn__lru_front(cache, e);
-        cache->stats.hits++;
-        dconn__cache_unlock(cache);
-        return r;
-    }
-    if (e) {
-        cache->stats.expirations++;
-        if (ctx->stale_on_error) { stale = e->result; dconn__result_hold_locked(stale); }
-        dconn__cache_remove(ctx, e);
-    }
-    cache->stats.misses++;
-    e = dconn__centry_new(ctx->al, h, uid, kind, sql, sqllen, params, n);
-    if (e) {
-        size_t b = h & cache->hash_mask & (cache->nbuckets - 1);
-        e->hnext = cache->buckets[b];
-        cache->buckets[b] = e;
-    }
-    dconn__cache_unlock(cache);
-    st = dconn__run(c, &op, err);
-    if (st && stale) {
-        dconn__log(ctx, DCONN_LOG_WARN, "serving an expired result because refreshing it failed: %s", err ? err->message : dconn_status_str(st));
-        dconn__atomic_add(&stale->stale, 1 - dconn__atomic_load(&stale->stale));
-        op.result = stale;
-        stale = NULL;
-        served_stale = 1;
-        st = DCONN_OK;
-        dconn__err_clear(err);
-    }
-    if (stale) dconn_result_release(stale);
-    if (!e) return st ? NULL : op.result;   /* no memory for an entry: served uncached */
-    dconn__cache_lock(cache);
-    e->pending = 0;
-    if (st) {
-        e->status = st;
-        if (e->waiters) {
-            e->error = (dconn_error *)dconn__malloc(ctx->al, sizeof *e->error);
-            if (e->error && err) *e->error = *err;
-            else if (e->error) { dconn__err_clear(e->error); dconn__err_set(e->error, st, "%s", dconn_status_str(st)); }
-        }
-        dconn__hash_unlink(cache, e);
-        e->detached = 1;
-        if (!e->waiters) dconn__centry_free(ctx->al, e);
-        dconn__cond_broadcast(&cache->cv);
-        dconn__cache_unlock(cache);
-        return NULL;
-    }
-    e->result = op.result;
-    if (op.wrote && !ctx->keep_cache_on_write) {
-        /* the query wrote: nothing cached for this connection is current any more */
-        uint64_t u = e->uid;
-        size_t i;
-        for (i = 0; i < cache->nbuckets; i++) {
-            dconn__centry *x = cache->buckets[i], *next;
-            for (; x; x = next) {
-                next = x->hnext;
-                if (x == e || x->uid != u) continue;
-                if (x->pending) x->doomed = 1;
-                else dconn__cache_remove(ctx, x);
-            }
-        }
-    }
-    if (op.wrote || e->doomed || (int64_t)dconn_result_bytes(op.result) > cache->max_bytes) {
-        /* written meanwhile, or too big to keep: hand it out, do not keep it (a
-           result served stale is kept, already expired: see served_stale) */
-        e->doomed = 1;
-        dconn__hash_unlink(cache, e);
-        e->detached = 1;
-        dconn__atomic_add(&op.result->refs, 1);   /* the entry's reference, for its waiters */
-        if (!e->waiters) dconn__centry_free(ctx->al, e);
-    } else {
-        dconn__result_adopt_locked(op.result, &cache->rw);
-        /* a stale result stays, already expired: the next call tries to refresh
-           again and, while the source is down, still has it to fall back on */
-        e->expires = served_stale ? now : ttl < 0 ? INT64_MAX : now + ttl;
-        dconn__lru_front(cache, e);
-        cache->entries++;
-        cache->bytes += dconn_result_bytes(op.result);
-        dconn__cache_evict(ctx);
-    }
-    dconn__cond_broadcast(&cache->cv);
-    dconn__cache_unlock(cache);
-    return op.result;
-}
-
-DCONN_API dconn_result *dconn_query(dconn_conn *c, const char *sql, const dconn_query_options *o, dconn_error *err) { return dconn__fetch(c, 'Q', sql, o, err); }
-DCONN_API dconn_result *dconn_read(dconn_conn *c, const char *what, const dconn_query_options *o, dconn_error *err) { return dconn__fetch(c, 'R', what, o, err); }
-
-DCONN_API dconn_status dconn_exec(dconn_conn *c, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
-    dconn__op op;
-    dconn_status st;
-    dconn__err_clear(err);
-    if (info) { info->changes = 0; info->last_insert_id = 0; }
-    if (!c || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec: conn and sql must not be NULL");
-    if (n && !params) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec: connection \"%s\": n_params is %zu but params is NULL", c->name, n);
-    memset(&op, 0, sizeof op);
-    op.kind = 'E';
-    op.sql = sql;
-    op.params = params;
-    op.n = n;
-    op.info = info;
-    st = dconn__run(c, &op, err);
-    /* even a failed write may have changed rows (INSERT OR FAIL keeps the
-       rows before the failing one; a lost connection may have committed):
-       only a call that never ran keeps the cache */
-    if (!c->ctx->keep_cache_on_write && st != DCONN_EMISUSE) dconn_cache_clear_conn(c);
-    return st;
-}
-
-DCONN_API dconn_status dconn_exec_script(dconn_conn *c, const char *sql, dconn_error *err) {
-    dconn__op op;
-    dconn_status st;
-    dconn__err_clear(err);
-    if (!c || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec_script: conn and sql must not be NULL");
-    memset(&op, 0, sizeof op);
-    op.kind = 'S';
-    op.sql = sql;
-    st = dconn__run(c, &op, err);
-    /* even a failed script may have run its first statements */
-    if (!c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
-    return st;
-}
-
-/* >>sessions ---------------------------------------------------------------------- */
-
-struct dconn_session {
-    dconn_conn *conn;
-    dconn__handle *h;
-    int in_tx, wrote, broken;
-};
-
-static dconn_status dconn__session_begin_tx(dconn_session *s, dconn_error *err) {
-    dconn_conn *c = s->conn;
-    dconn_status st;
-    if (s->in_tx) return DCONN_OK;
-    if (!s->h->drv.begin) return dconn__err_set(err, DCONN_EMISUSE, "connection \"%s\": the %s driver has no transactions (no begin)", c->name, s->h->drv.name);
-    st = s->h->drv.begin(s->h->drv.user_data, s->h->h, err);
-    if (st) return dconn__err_conn(c, err, st, "begin failed");
-    s->in_tx = 1;
-    return DCONN_OK;
-}
-
-DCONN_API dconn_session *dconn_begin(dconn_conn *c, dconn_error *err) {
-    dconn_session *s;
-    dconn_status st;
-    dconn_error local;
-    int attempt;
-    dconn__err_clear(err);
-    if (!c) { dconn__err_set(err, DCONN_EMISUSE, "dconn_begin: conn is NULL"); return NULL; }
-    s = (dconn_session *)dconn__malloc(c->ctx->al, sizeof *s);
-    if (!s) { dconn__err_nomem(err, "starting a session"); return NULL; }
-    memset(s, 0, sizeof *s);
-    s->conn = c;
-    if (!err) { err = &local; dconn__err_clear(err); }   /* is_transient needs the error */
-    for (attempt = 1;; attempt++) {
-        int transient;
-        st = dconn__handle_get(c, 1, &s->h, err);
-        if (st) { dconn__err_conn(c, err, st, "cannot connect"); dconn__free(c->ctx->al, s); return NULL; }
-        if (!dconn__session_begin_tx(s, err)) break;
-        /* nothing ran yet: a BEGIN on a handle found dead may try a fresh one */
-        transient = dconn__transient(&s->h->drv, err->code, err);
-        dconn__handle_put(c, s->h, 1, 1);
-        if (!transient || attempt >= c->ctx->retry_attempts) { dconn__free(c->ctx->al, s); return NULL; }
-        dconn__retry_wait(c, attempt, err);
-    }
-    /* the session holds the connection: a dconn_release meanwhile must not free it */
-    dconn__lock(&c->ctx->lock);
-    c->refs++;
-    dconn__unlock(&c->ctx->lock);
-    return s;
-}
-
-DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
-    dconn__op op;
-    dconn_status st;
-    dconn__err_clear(err);
-    if (info) { info->changes = 0; info->last_insert_id = 0; }
-    if (!s || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_session_exec: session and sql must not be NULL");
-    if (n && !params) return dconn__err_set(err, DCONN_EMISUSE, "dconn_session_exec: n_params is %zu but params is NULL", n);
-    if ((st = dconn__session_begin_tx(s, err)) != DCONN_OK) return st;
-    if (!s->h->drv.exec) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", s->h->drv.name);
-    /* straight to the driver: a loop of inserts in a session is the hot path */
-    st = s->h->drv.exec(s->h->drv.user_data, s->h->h, sql, params, n, info, err);
-    if (st) {
-        memset(&op, 0, sizeof op);
-        op.kind = 'E';
-        op.sql = sql;
-        if (err && err->code == DCONN_OK) {
-            if (err->message[0]) err->code = st;
-            else dconn__err_set(err, st, "%s", dconn_status_str(st));
-        }
-        if (s->h->drv.is_transient && err && s->h->drv.is_transient(s->h->drv.user_data, err)) s->broken = 1;
-        return dconn__err_op(s->conn, &op, 1, err);
-    }
-    s->wrote = 1;
-    return DCONN_OK;
-}
-
-DCONN_API dconn_result *dconn_session_query(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_error *err) {
-    dconn__op op;
-    dconn_status st;
-    dconn__err_clear(err);
-    if (!s || !sql) { dconn__err_set(err, DCONN_EMISUSE, "dconn_session_query: session and sql must not be NULL"); return NULL; }
-    if (n && !params) { dconn__err_set(err, DCONN_EMISUSE, "dconn_session_query: n_params is %zu but params is NULL", n); return NULL; }
-    if (dconn__session_begin_tx(s, err)) return NULL;
-    memset(&op, 0, sizeof op);
-    op.kind = 'Q';
-    op.sql = sql;
-    op.params = params;
-    op.n = n;
-    st = dconn__op_run(s->conn, s->h, &op, err);
-    if (st) { dconn__err_op(s->conn, &op, 1, err); return NULL; }
-    if (op.wrote) s->wrote = 1;   /* INSERT ... RETURNING: the commit drops the cached results */
-    return op.result;
-}
-
-DCONN_API dconn_status dconn_commit(dconn_session *s, dconn_error *err) {
-    dconn_conn *c;
-    dconn_status st;
-    dconn__err_clear(err);
-    if (!s) return dconn__err_set(err, DCONN_EMISUSE, "dconn_commit: session is NULL");
-    c = s->conn;
-    if (!s->in_tx) return DCONN_OK;
-    st = s->h->drv.commit ? s->h->drv.commit(s->h->drv.user_data, s->h->h, err) : DCONN_OK;
-    s->in_tx = 0;
-    if (st) {
-        /* roll back whatever is open; only if that works are the writes known to be gone
-           (a connection lost while the COMMIT ran leaves its outcome unknown) */
-        if (s->h->drv.rollback && s->h->drv.rollback(s->h->drv.user_data, s->h->h, NULL) == DCONN_OK)
-            return dconn__err_conn(c, err, st, "commit failed, the session's writes were rolled back");
-        s->broken = 1;
-        return dconn__err_conn(c, err, st, "commit failed, and so did the rollback after it: whether the session's writes "
-                                           "were applied is unknown (check before running them again)");
-    }
-    if (s->wrote && !c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
-    s->wrote = 0;
-    return DCONN_OK;
-}
-
-DCONN_API dconn_status dconn_rollback(dconn_session *s, dconn_error *err) {
-    dconn_conn *c;
-    dconn_status st = DCONN_OK;
-    dconn__err_clear(err);
-    if (!s) return dconn__err_set(err, DCONN_EMISUSE, "dconn_rollback: session is NULL");
-    c = s->conn;
-    if (s->in_tx && s->h->drv.rollback) st = s->h->drv.rollback(s->h->drv.user_data, s->h->h, err);
-    s->in_tx = 0;
-    s->wrote = 0;
-    if (st) { s->broken = 1; return dconn__err_conn(c, err, st, "rollback failed"); }
-    return DCONN_OK;
-}
-
-DCONN_API void dconn_session_end(dconn_session *s) {
-    dconn_conn *c;
-    if (!s) return;
-    c = s->conn;
-    if (s->in_tx && dconn_rollback(s, NULL) != DCONN_OK) s->broken = 1;
-    dconn__handle_put(c, s->h, 1, s->broken);
-    dconn__free(c->ctx->al, s);
-    dconn_release(c);
-}
-
-/* >>context ----------------------------------------------------------------------- */
-
-static dconn_status dconn__add_file(dconn_ctx *ctx, const char *dir, const char *rel, size_t cap_files, dconn_error *err) {
-    dconn__buf b;
-    (void)cap_files;
-    memset(&b, 0, sizeof b);
-    b.al = ctx->al;
-    if (dir && *dir) {
-        dconn__buf_puts(&b, dir);
-        if (dir[strlen(dir) - 1] != '/' && rel) dconn__buf_puts(&b, "/");
-    }
-    if (rel) dconn__buf_puts(&b, rel);
-    if (b.failed) { dconn__buf_free(&b); return dconn__err_nomem(err, "opening a context"); }
-    ctx->files[ctx->nfiles].path = b.p;
-    ctx->nfiles++;
-    return DCONN_OK;
-}
-
-DCONN_API dconn_ctx *dconn_open(const dconn_options *o, dconn_error *err) {
-    dconn_options def;
-    dconn_ctx *ctx;
-    const dconn_allocator *al;
-    const char *list;
-    size_t nparts = 4;
-    dconn_status st = DCONN_OK;
-    dconn__err_clear(err);
-    if (!o) { memset(&def, 0, sizeof def); o = &def; }
-    al = o->allocator && o->allocator->alloc_fn ? o->allocator : NULL;
-    if (o->allocator && (!o->allocator->alloc_fn || !o->allocator->realloc_fn || !o->allocator->free_fn)) {
-        dconn__err_set(err, DCONN_EMISUSE, "dconn_open: an allocator needs all three of alloc_fn, realloc_fn and free_fn");
-        return NULL;
-    }
-    ctx = (dconn_ctx *)dconn__malloc(al, sizeof *ctx);
-    if (!ctx) { dconn__err_nomem(err, "opening a context"); return NULL; }
-    memset(ctx, 0, sizeof *ctx);
-    if (al) { ctx->alloc = *al; ctx->al = &ctx->alloc; }
-    dconn__mutex_init(&ctx->lock);
-    dconn__cond_init(&ctx->opened);
-    ctx->log = o->log;
-    ctx->log_user_data = o->log_user_data;
-    ctx->clock = o->clock ? o->clock : dconn__clock_default;
-    ctx->clock_user_data = o->clock_user_data;
-    ctx->sleep = o->sleep ? o->sleep : dconn__sleep_default;
-    ctx->sleep_user_data = o->sleep_user_data;
-    ctx->retry_attempts = o->retry_attempts > 0 ? o->retry_attempts : 3;
-    ctx->stale_on_error = o->stale_on_error;
-    ctx->keep_cache_on_write = o->keep_cache_on_write;
-    ctx->rng = (uint64_t)ctx->clock(ctx->clock_user_data) ^ (uint64_t)(size_t)ctx ^ UINT64_C(0x2545F4914F6CDD1D);
-    if (!ctx->rng) ctx->rng = 1;
-    if (o->reload_interval) st = dconn__ttl_parse_al(ctx->al, o->reload_interval, &ctx->reload_ns, err);
-    else ctx->reload_ns = 1000000000;
-    if (!st) st = dconn__ttl_parse_al(ctx->al, o->default_ttl, &ctx->default_ttl_ns, err);
-    if (!st) st = dconn__ttl_parse_al(ctx->al, o->retry_backoff ? o->retry_backoff : "50ms", &ctx->retry_backoff_ns, err);
-    if (!st && ctx->retry_backoff_ns < 0) ctx->retry_backoff_ns = 50000000;
-    if (!st) st = dconn__ttl_parse_al(ctx->al, o->pool_timeout ? o->pool_timeout : "30s", &ctx->pool_wait_ns, err);
-    if (!st && ctx->pool_wait_ns < 0) ctx->pool_wait_ns = INT64_MAX;   /* "forever" */
-    if (st) {
-        char msg[DCONN_ERROR_MESSAGE_SIZE];
-        dconn__copy_str(msg, sizeof msg, err ? err->message : "");
-        dconn__err_set(err, st, "dconn_open: %s", msg);
-        goto fail;
-    }
-    if (o->cache_max_entries >= 0) {
-        ctx->cache = (dconn__cache *)dconn__malloc(al, sizeof *ctx->cache);
-        if (!ctx->cache) goto nomem;
-        memset(ctx->cache, 0, sizeof *ctx->cache);
-        ctx->cache->nbuckets = 1024;
-        ctx->cache->buckets = (dconn__centry **)dconn__malloc(al, ctx->cache->nbuckets * sizeof *ctx->cache->buckets);
-        if (!ctx->cache->buckets) { dconn__free(al, ctx->cache); ctx->cache = NULL; goto nomem; }
-        memset(ctx->cache->buckets, 0, ctx->cache->nbuckets * sizeof *ctx->cache->buckets);
-        ctx->cache->lru.next = ctx->cache->lru.prev = &ctx->cache->lru;
-        ctx->cache->max_entries = o->cache_max_entries ? o->cache_max_entries : 10000;
-        ctx->cache->max_bytes = o->cache_max_bytes > 0 ? o->cache_max_bytes : (int64_t)256 << 20;
-        ctx->cache->hash_mask = ~(uint64_t)0;
-        dconn__mutex_init(&ctx->cache->lock);
-        dconn__cond_init(&ctx->cache->cv);
-    }
-    /* the secrets search list, lowest precedence first */
-    /* an option set to "" means no files at all; an empty variable means unset */
-    list = o->secrets_path ? o->secrets_path : getenv("DCONN_SECRETS");
-    if (list && !*list && !o->secrets_path) list = NULL;
-    if (list && *list) {
-        const char *p;
-        nparts = 1;
-        for (p = list; *p; p++) if (*p == ':') nparts++;
-    }
-    ctx->files = (dconn__sfile *)dconn__malloc(al, nparts * sizeof *ctx->files);
-    if (!ctx->files) goto nomem;
-    memset(ctx->files, 0, nparts * sizeof *ctx->files);
-    if (list && *list) {
-        const char *p = list;
-        while (*p && !st) {
-            const char *e = strchr(p, ':');
-            size_t n = e ? (size_t)(e - p) : strlen(p);
-            if (n) {
-                char *path = (char *)dconn__malloc(al, n + 1);
-                if (!path) goto nomem;
-                memcpy(path, p, n);
-                path[n] = '\0';
-                ctx->files[ctx->nfiles++].path = path;
-            }
-            p += n;
-            if (*p == ':') p++;
-        }
-    } else if (!list) {
-        const char *home = o->home_dir ? o->home_dir : getenv("HOME");
-        const char *proj = o->project_dir;
-        if (home && *home) {
-            st = dconn__add_file(ctx, home, ".streamlit/secrets.toml", nparts, err);
-            if (!st) st = dconn__add_file(ctx, home, ".dconn/secrets.toml", nparts, err);
-        }
-        if (!st) st = dconn__add_file(ctx, proj, ".streamlit/secrets.toml", nparts, err);
-        if (!st) st = dconn__add_file(ctx, proj, ".dconn/secrets.toml", nparts, err);
-        if (st) goto fail;
-    }
-#ifndef DCONN_NO_SQLITE
-    if (dconn__register_sqlite(ctx, err)) goto fail;
-#endif
-    return ctx;
-nomem:
-    dconn__err_nomem(err, "opening a context");
-fail:
-    dconn_close(ctx);
-    return NULL;
-}
-
-DCONN_API void dconn_close(dconn_ctx *ctx) {
-    const dconn_allocator *al;
-    size_t i;
-    if (!ctx) return;
-    al = ctx->al;
-    while (ctx->conns) {
-        dconn_conn *c = ctx->conns;
-        ctx->conns = c->next;
-        dconn__conn_free(c);
-    }
-    if (ctx->cache) {
-        dconn__cache_drop(ctx, 0);
-        dconn__mutex_destroy(&ctx->cache->lock);
-        dconn__cond_destroy(&ctx->cache->cv);
-        dconn__free(al, ctx->cache->buckets);
-        dconn__free(al, ctx->cache);
-    }
-    while (ctx->gens) {
-        dconn__gen *g = ctx->gens;
-        ctx->gens = g->next;
-        dconn__gen_free(al, g);
-    }
-    for (i = 0; i < ctx->nfiles; i++) dconn__free(al, ctx->files[i].path);
-    dconn__free(al, ctx->files);
-    dconn__free(al, ctx->drivers);
-    dconn__cond_destroy(&ctx->opened);
-    dconn__mutex_destroy(&ctx->lock);
-    dconn__free(al, ctx);
-}
-
-/* >>result: formatting ---------------------------------------------------------- */
-
-#define DCONN__MAX_CELL_WIDTH 40
-
-/* Decodes one UTF-8 character; invalid bytes decode as U+FFFD, length 1. */
-static uint32_t dconn__utf8_next(const unsigned char *p, const unsigned char *end, int *len) {
-    int n = dconn__utf8_len(p, end);
-    if (!n) { *len = 1; return 0xFFFD; }
-    *len = n;
-    if (n == 1) return p[0];
-    if (n == 2) return ((uint32_t)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
-    if (n == 3) return ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
-    return ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) | ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
-}
-
-/* Terminal columns a character takes: 0 for combining marks, 2 for wide
-   East Asian characters and emoji, else 1. */
-static int dconn__char_width(uint32_t c) {
-    if ((c >= 0x0300 && c <= 0x036F) || (c >= 0x200B && c <= 0x200F) || c == 0xFE0F) return 0;
-    if ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
-        (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
-        (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD)) return 2;
-    return 1;
-}
-
-static void dconn__put_utf8(dconn__buf *b, uint32_t c) {
-    char s[4];
-    size_t n = dconn__utf8_encode(c, s);
-    dconn__buf_put(b, s, n);
-}
-
-static void dconn__fmt_real(char *out, size_t cap, double d) {
-    char *end;
-    if (d != d) { snprintf(out, cap, "NaN"); return; }
-    if (isinf(d)) { snprintf(out, cap, d < 0 ? "-Infinity" : "Infinity"); return; }
-    snprintf(out, cap, "%.15g", d);
-    if (dconn__strtod_c(out, &end) != d) snprintf(out, cap, "%.17g", d);
-    {
-        /* a decimal point whatever the locale, and always one, so 3.0 reads as a real */
-        char *p;
-        const struct lconv *lc = localeconv();
-        if (lc && lc->decimal_point && lc->decimal_point[0] != '.')
-            for (p = out; *p; p++) if (*p == lc->decimal_point[0]) *p = '.';
-        if (!strpbrk(out, ".eEn")) { size_t n = strlen(out); if (n + 2 < cap) memcpy(out + n, ".0", 3); }
-    }
-}
-
-static const char dconn__b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void dconn__base64(dconn__buf *b, const unsigned char *p, size_t n) {
-    size_t i;
-    for (i = 0; i + 2 < n; i += 3) {
-        char q[4];
-        q[0] = dconn__b64[p[i] >> 2];
-        q[1] = dconn__b64[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
-        q[2] = dconn__b64[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)];
-        q[3] = dconn__b64[p[i + 2] & 63];
-        dconn__buf_put(b, q, 4);
-    }
-    if (i < n) {
-        char q[4];
-        q[0] = dconn__b64[p[i] >> 2];
-        q[1] = dconn__b64[((p[i] & 3) << 4) | (i + 1 < n ? p[i + 1] >> 4 : 0)];
-        q[2] = (char)(i + 1 < n ? dconn__b64[(p[i + 1] & 15) << 2] : '=');
-        q[3] = '=';
-        dconn__buf_put(b, q, 4);
-    }
-}
-
-/* The display text of a cell for box and markdown tables. */
-static void dconn__cell_text(const dconn_result *r, size_t row, size_t col, dconn__buf *b) {
-    const dconn__cell *c = &r->cells[row * r->cols + col];
-    char num[64];
-    b->len = 0;
-    if (b->p) b->p[0] = '\0';
-    switch ((dconn_type)r->types[row * r->cols + col]) {
-        case DCONN_NULL: dconn__buf_puts(b, "NULL"); break;
-        case DCONN_INT: snprintf(num, sizeof num, "%lld", (long long)c->i); dconn__buf_puts(b, num); break;
-        case DCONN_REAL: dconn__fmt_real(num, sizeof num, c->d); dconn__buf_puts(b, num); break;
-        case DCONN_TEXT: dconn__buf_put(b, r->strings + c->s.off, c->s.len); break;
-        case DCONN_BLOB: snprintf(num, sizeof num, "<blob %u bytes>", (unsigned)c->s.len); dconn__buf_puts(b, num); break;
-    }
-    if (!b->p) dconn__buf_put(b, "", 0);
-}
-
-/* Appends `s` cut to `width` columns ("…" marks a cut), control
-   characters as spaces, invalid UTF-8 as U+FFFD; returns columns used. */
-static int dconn__put_cut(dconn__buf *out, const char *s, size_t n, int width) {
-    const unsigned char *p = (const unsigned char *)s, *end = n ? p + n : p;   /* s is NULL when a cell buffer could not grow */
-    int used = 0, total = 0;
-    const unsigned char *q;
-    for (q = p; q < end;) {
-        int len;
-        uint32_t c = dconn__utf8_next(q, end, &len);
-        total += c < 0x20 || c == 0x7F ? 1 : dconn__char_width(c);
-        q += len;
-    }
-    while (p < end) {
-        int len, w;
-        uint32_t c = dconn__utf8_next(p, end, &len);
-        if (c < 0x20 || c == 0x7F) c = ' ';
-        w = dconn__char_width(c);
-        if (total > width && used + w > width - 1) { dconn__buf_puts(out, "\xE2\x80\xA6"); return used + 1; }
-        dconn__put_utf8(out, c);
-        used += w;
-        p += len;
-    }
-    return used;
-}
-
-static int dconn__text_width(const char *s, size_t n) {
-    const unsigned char *p = (const unsigned char *)s, *end = n ? p + n : p;   /* s is NULL when a cell buffer could not grow */
-    int w = 0;
-    while (p < end) {
-        int len;
-        uint32_t c = dconn__utf8_next(p, end, &len);
-        w += c < 0x20 || c == 0x7F ? 1 : dconn__char_width(c);
-        p += len;
-    }
-    return w;
-}
-
-static void dconn__pad(dconn__buf *b, int n) { while (n-- > 0) dconn__buf_put(b, " ", 1); }
-
-static void dconn__box_rule(dconn__buf *b, const int *w, size_t cols, const char *l, const char *m, const char *r) {
-    size_t i;
-    int k;
-    dconn__buf_puts(b, l);
-    for (i = 0; i < cols; i++) {
-        for (k = 0; k < w[i] + 2; k++) dconn__buf_puts(b, "\xE2\x94\x80");
-        dconn__buf_puts(b, i + 1 < cols ? m : r);
-    }
-    dconn__buf_puts(b, "\n");
-}
-
-static void dconn__format_box(const dconn_result *r, dconn__buf *b, dconn__buf *cell) {
-    int *w = (int *)dconn__malloc(b->al, (r->cols + 1) * sizeof *w);
-    size_t i, j;
-    if (!w) { b->failed = 1; return; }
-    for (j = 0; j < r->cols; j++) {
-        w[j] = dconn__text_width(r->names[j], strlen(r->names[j]));
-        if (w[j] > DCONN__MAX_CELL_WIDTH) w[j] = DCONN__MAX_CELL_WIDTH;
-    }
-    for (i = 0; i < r->rows; i++)
-        for (j = 0; j < r->cols; j++) {
-            int cw;
-            dconn__cell_text(r, i, j, cell);
-            cw = dconn__text_width(cell->p, cell->len);
-            if (cw > w[j]) w[j] = cw > DCONN__MAX_CELL_WIDTH ? DCONN__MAX_CELL_WIDTH : cw;
-        }
-    if (!r->cols) {
-        dconn__buf_puts(b, "(no columns)\n");
-        dconn__free(b->al, w);
-        return;
-    }
-    dconn__box_rule(b, w, r->cols, "\xE2\x94\x8C", "\xE2\x94\xAC", "\xE2\x94\x90");
-    dconn__buf_puts(b, "\xE2\x94\x82");
-    for (j = 0; j < r->cols; j++) {
-        int used;
-        dconn__buf_puts(b, " ");
-        used = dconn__put_cut(b, r->names[j], strlen(r->names[j]), w[j]);
-        dconn__pad(b, w[j] - used);
-        dconn__buf_puts(b, " \xE2\x94\x82");
-    }
-    dconn__buf_puts(b, "\n");
-    dconn__box_rule(b, w, r->cols, "\xE2\x94\x9C", "\xE2\x94\xBC", "\xE2\x94\xA4");
-    for (i = 0; i < r->rows; i++) {
-        dconn__buf_puts(b, "\xE2\x94\x82");
-        for (j = 0; j < r->cols; j++) {
-            dconn_type t = (dconn_type)r->types[i * r->cols + j];
-            int cw, numeric = t == DCONN_INT || t == DCONN_REAL;
-            dconn__cell_text(r, i, j, cell);
-            dconn__buf_puts(b, " ");
-            cw = dconn__text_width(cell->p, cell->len);
-            if (numeric && cw <= w[j]) {
-                dconn__pad(b, w[j] - cw);
-                dconn__put_cut(b, cell->p, cell->len, w[j]);
-            } else {
-                int used = dconn__put_cut(b, cell->p, cell->len, w[j]);
-                dconn__pad(b, w[j] - used);
-            }
-            dconn__buf_puts(b, " \xE2\x94\x82");
-        }
-        dconn__buf_puts(b, "\n");
-    }
-    dconn__box_rule(b, w, r->cols, "\xE2\x94\x94", "\xE2\x94\xB4", "\xE2\x94\x98");
-    dconn__buf_printf(b, "(%zu row%s)\n", r->rows, r->rows == 1 ? "" : "s");
-    dconn__free(b->al, w);
-}
-
-/* Appends bytes without their NUL bytes: one would end the output string
-   and lose every row after it. */
-static void dconn__buf_put_nonul(dconn__buf *b, const char *s, size_t n) {
-    while (n) {
-        const char *z = (const char *)memchr(s, '\0', n);
-        size_t k = z ? (size_t)(z - s) : n;
-        dconn__buf_put(b, s, k);
-        if (!z) break;
-        s += k + 1;
-        n -= k + 1;
-    }
-}
-
-static void dconn__csv_field(dconn__buf *b, const char *s, size_t n) {
-    size_t i;
-    int quote = n == 0 ? 0 : (s[0] == ' ' || s[n - 1] == ' ');
-    for (i = 0; i < n && !quote; i++) if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') quote = 1;
-    if (!quote) { dconn__buf_put_nonul(b, s, n); return; }
-    dconn__buf_put(b, "\"", 1);
-    for (i = 0; i < n; i++) {
-        if (s[i] == '"') dconn__buf_put(b, "\"\"", 2);
-        else if (s[i]) dconn__buf_put(b, s + i, 1);
-    }
-    dconn__buf_put(b, "\"", 1);
-}
-
-static void dconn__format_csv(const dconn_result *r, dconn__buf *b) {
-    size_t i, j;
-    char num[64];
-    for (j = 0; j < r->cols; j++) {
-        if (j) dconn__buf_put(b, ",", 1);
-        dconn__csv_field(b, r->names[j], strlen(r->names[j]));
-    }
-    dconn__buf_puts(b, "\r\n");
-    for (i = 0; i < r->rows; i++) {
-        for (j = 0; j < r->cols; j++) {
-            const dconn__cell *c = &r->cells[i * r->cols + j];
-            if (j) dconn__buf_put(b, ",", 1);
-            switch ((dconn_type)r->types[i * r->cols + j]) {
-                case DCONN_NULL: break;
-                case DCONN_INT: snprintf(num, sizeof num, "%lld", (long long)c->i); dconn__buf_puts(b, num); break;
-                case DCONN_REAL: dconn__fmt_real(num, sizeof num, c->d); dconn__buf_puts(b, num); break;
-                case DCONN_TEXT: dconn__csv_field(b, r->strings + c->s.off, c->s.len); break;
-                case DCONN_BLOB: dconn__base64(b, (const unsigned char *)r->strings + c->s.off, c->s.len); break;
-            }
-        }
-        dconn__buf_puts(b, "\r\n");
-    }
-}
-
-static void dconn__json_string(dconn__buf *b, const char *s, size_t n) {
-    const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    dconn__buf_put(b, "\"", 1);
-    while (p < end) {
-        int len;
-        uint32_t c = dconn__utf8_next(p, end, &len);
-        if (c == '"') dconn__buf_puts(b, "\\\"");
-        else if (c == '\\') dconn__buf_puts(b, "\\\\");
-        else if (c == '\n') dconn__buf_puts(b, "\\n");
-        else if (c == '\r') dconn__buf_puts(b, "\\r");
-        else if (c == '\t') dconn__buf_puts(b, "\\t");
-        else if (c < 0x20 || c == 0x7F || c == 0x2028 || c == 0x2029) dconn__buf_printf(b, "\\u%04x", (unsigned)c);
-        else dconn__put_utf8(b, c);
-        p += len;
-    }
-    dconn__buf_put(b, "\"", 1);
-}
-
-static void dconn__format_json(const dconn_result *r, dconn__buf *b) {
-    size_t i, j;
-    char num[64];
-    dconn__buf_puts(b, "[");
-    for (i = 0; i < r->rows; i++) {
-        dconn__buf_puts(b, i ? ",\n  {" : "\n  {");
-        for (j = 0; j < r->cols; j++) {
-            const dconn__cell *c = &r->cells[i * r->cols + j];
-            if (j) dconn__buf_puts(b, ", ");
-            dconn__json_string(b, r->names[j], strlen(r->names[j]));
-            dconn__buf_puts(b, ": ");
-            switch ((dconn_type)r->types[i * r->cols + j]) {
-                case DCONN_NULL: dconn__buf_puts(b, "null"); break;
-                case DCONN_INT: snprintf(num, sizeof num, "%lld", (long long)c->i); dconn__buf_puts(b, num); break;
-                case DCONN_REAL:
-                    if (!isfinite(c->d)) dconn__buf_puts(b, "null");
-                    else { dconn__fmt_real(num, sizeof num, c->d); dconn__buf_puts(b, num); }
-                    break;
-                case DCONN_TEXT: dconn__json_string(b, r->strings + c->s.off, c->s.len); break;
-                case DCONN_BLOB:
-                    dconn__buf_put(b, "\"", 1);
-                    dconn__base64(b, (const unsigned char *)r->strings + c->s.off, c->s.len);
-                    dconn__buf_put(b, "\"", 1);
-                    break;
-            }
-        }
-        dconn__buf_puts(b, "}");
-    }
-    dconn__buf_puts(b, r->rows ? "\n]\n" : "]\n");
-}
-
-static void dconn__md_cell(dconn__buf *b, const char *s, size_t n) {
-    const unsigned char *p = (const unsigned char *)s, *end = n ? p + n : p;   /* s is NULL when a cell buffer could not grow */
-    while (p < end) {
-        int len;
-        uint32_t c = dconn__utf8_next(p, end, &len);
-        if (c == '|') dconn__buf_puts(b, "\\|");
-        else if (c == '\n') dconn__buf_puts(b, "<br>");
-        else if (c < 0x20 || c == 0x7F) dconn__buf_puts(b, " ");
-        else dconn__put_utf8(b, c);
-        p += len;
-    }
-}
-
-static void dconn__format_md(const dconn_result *r, dconn__buf *b, dconn__buf *cell) {
-    size_t i, j;
-    dconn__buf_puts(b, "|");
-    for (j = 0; j < r->cols; j++) { dconn__buf_puts(b, " "); dconn__md_cell(b, r->names[j], strlen(r->names[j])); dconn__buf_puts(b, " |"); }
-    dconn__buf_puts(b, "\n|");
-    for (j = 0; j < r->cols; j++) {
-        dconn_type t = DCONN_TEXT;
-        for (i = 0; i < r->rows; i++)
-            if ((t = (dconn_type)r->types[i * r->cols + j]) != DCONN_NULL) break;
-        dconn__buf_puts(b, t == DCONN_INT || t == DCONN_REAL ? " ---: |" : " --- |");
-    }
-    dconn__buf_puts(b, "\n");
-    for (i = 0; i < r->rows; i++) {
-        dconn__buf_puts(b, "|");
-        for (j = 0; j < r->cols; j++) {
-            dconn__cell_text(r, i, j, cell);
-            dconn__buf_puts(b, " ");
-            dconn__md_cell(b, cell->p, cell->len);
-            dconn__buf_puts(b, " |");
-        }
-        dconn__buf_puts(b, "\n");
-    }
-}
-
-DCONN_API char *dconn_result_format(const dconn_result *r, dconn_format format, dconn_error *err) {
-    dconn__buf b, cell;
-    char *out;
-    dconn__err_clear(err);
-    if (!r) { dconn__err_set(err, DCONN_EMISUSE, "dconn_result_format: result is NULL"); return NULL; }
-    memset(&b, 0, sizeof b);
-    memset(&cell, 0, sizeof cell);
-    switch (format) {
-        case DCONN_FORMAT_BOX: dconn__format_box(r, &b, &cell); break;
-        case DCONN_FORMAT_CSV: dconn__format_csv(r, &b); break;
-        case DCONN_FORMAT_JSON: dconn__format_json(r, &b); break;
-        case DCONN_FORMAT_MARKDOWN: dconn__format_md(r, &b, &cell); break;
-        default:
-            dconn__err_set(err, DCONN_EMISUSE, "dconn_result_format: unknown format %d", (int)format);
-            return NULL;
-    }
-    if (cell.failed) b.failed = 1;
-    dconn__buf_free(&cell);
-    if (b.failed) { dconn__buf_free(&b); dconn__err_nomem(err, "formatting a result"); return NULL; }
-    out = b.p;
-    if (!out) {
-        out = (char *)DCONN_MALLOC(1);
-        if (!out) { dconn__err_nomem(err, "formatting a result"); return NULL; }
-        out[0] = '\0';
-    }
-    return out;
-}
-
-DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dconn_format format, dconn_error *err) {
-    char *s;
-    size_t n;
-    dconn_error local;
-    if (!file) { dconn__err_clear(err); return dconn__err_set(err, DCONN_EMISUSE, "dconn_result_print: file is NULL"); }
-    if (!err) err = &local;   /* the status comes from it */
-    s = dconn_result_format(r, format, err);
-    if (!s) return err->code;
-    n = strlen(s);
-    if (fwrite(s, 1, n, (FILE *)file) != n) { DCONN_FREE(s); return dconn__err_set(err, DCONN_EIO, "dconn_result_print: write failed"); }
-    DCONN_FREE(s);
-    return DCONN_OK;
-}
 
 #endif /* DCONN_IMPLEMENTATION_INCLUDED */
 #endif /* DCONN_IMPLEMENTATION */

@@ -3939,6 +3939,49 @@ static dconn_status dconn__url_from_parts_locked(dconn_ctx *ctx, const char *nam
     return DCONN_OK;
 }
 
+/* type = "sql": the driver comes from the url's scheme ("postgresql+psycopg"
+   is postgresql), and the url from the parts when there is none. */
+static dconn_status dconn__sql_driver_locked(dconn_ctx *ctx, const char *name, dconn_toml_value *root, dconn__arena *a,
+                                             const dconn_driver **drv, dconn_error *err) {
+    dconn__url u;
+    const char *plus, *url;
+    dconn__buf b;
+    size_t n;
+    dconn_status st;
+    if (!dconn_toml_get(root, "url") && (st = dconn__url_from_parts_locked(ctx, name, root, a, err)) != DCONN_OK) return st;
+    url = dconn_toml_string(dconn_toml_get(root, "url"), NULL);
+    if (!url || !dconn__url_split(url, &u)) {
+        const dconn_toml_value *uv = dconn_toml_get(root, "url");
+        return dconn__err_set(err, DCONN_ECONFIG, "connection \"%s\": url (%s:%d) is not a URL: write it as dialect://user:password@host:port/database",
+                              name, uv ? uv->file : "?", uv ? uv->line : 0);
+    }
+    plus = (const char *)memchr(u.scheme, '+', u.scheme_len);
+    n = plus ? (size_t)(plus - u.scheme) : u.scheme_len;
+    *drv = dconn__driver_find_locked(ctx, u.scheme, n, 1);
+    if (*drv) return DCONN_OK;
+    memset(&b, 0, sizeof b);
+    b.al = ctx->al;
+    dconn__buf_printf(&b, "connection \"%s\": no driver registered for \"%.*s\" (from its url). Registered types: ", name, (int)n, u.scheme);
+    dconn__driver_names_locked(ctx, &b);
+    dconn__buf_puts(&b, "; register one with dconn_register_driver");
+    st = dconn__err_set(err, DCONN_EDRIVER, "%s", b.failed ? "no driver" : b.p);
+    dconn__buf_free(&b);
+    return st;
+}
+
+/* Streamlit's compatibility key: create_engine_kwargs.connect_args, below
+   a plain connect_args. */
+static int dconn__sql_connect_args(dconn__arena *a, dconn_toml_value *root) {
+    const dconn_toml_value *tv = dconn_toml_get(root, "create_engine_kwargs.connect_args");
+    const dconn_toml_value *plain = dconn_toml_get(root, "connect_args");
+    dconn_toml_value *ca;
+    if (!tv || tv->type != DCONN_TOML_TABLE) return 1;
+    ca = dconn__val_new(a, DCONN_TOML_TABLE);
+    if (!ca || !dconn__merge(a, ca, tv)) return 0;
+    if (plain && plain->type == DCONN_TOML_TABLE && !dconn__merge(a, ca, plain)) return 0;
+    return dconn__table_set(a, root, "connect_args", 12, ca);
+}
+
 /* >>results: the builder drivers fill, and reference counts ------------------------- */
 
 /* 8 bytes a cell plus one type byte: a result is a handful of contiguous
@@ -4184,17 +4227,33 @@ static void dconn__result_disown_locked(dconn_result *r) {
 
 /* >>cache: the query cache: index, LRU, invalidation -------------------------------- */
 
+/* What the library runs on a handle. Only queries and reads are cached. */
+typedef enum dconn__op_kind {
+    DCONN__OP_QUERY,              /* dconn_query, dconn_session_query */
+    DCONN__OP_READ,               /* dconn_read: a driver's non-SQL source */
+    DCONN__OP_EXEC,               /* one write statement */
+    DCONN__OP_SCRIPT              /* several statements, no parameters */
+} dconn__op_kind;
+
+/* What a cached result is found by: the connection's uid (its settings),
+   the kind of read, the SQL or source, and the typed parameters. */
+typedef struct dconn__key {
+    uint64_t hash, uid;
+    dconn__op_kind kind;
+    const char *sql;
+    size_t sqllen;
+    const dconn_value *params;
+    size_t nparams;
+} dconn__key;
+
 typedef struct dconn__centry {
     struct dconn__centry *hnext;
     struct dconn__centry *prev, *next;   /* LRU, most recent first */
-    uint64_t hash, uid;
-    char kind;                    /* 'Q' query, 'R' read */
-    int pending, doomed, waiters;
+    dconn__key key;               /* its sql and params are copies, in the entry's own block */
+    int pending;                  /* its query runs now: others wait for it (single flight) */
+    int doomed;                   /* a write came meanwhile: hand the result out, do not keep it */
+    int waiters;
     int detached;                 /* out of the table; the last waiter frees it */
-    const char *sql;              /* copies, in the entry's own block */
-    size_t sqllen;
-    dconn_value *params;
-    size_t nparams;
     dconn_result *result;
     int64_t expires;              /* INT64_MAX: forever */
     dconn_status status;          /* a failed fill: what the waiters get */
@@ -4215,9 +4274,16 @@ struct dconn__cache {
     uint64_t hash_mask;           /* tests force collisions by narrowing it */
 };
 
-static uint64_t dconn__key_hash(uint64_t uid, char kind, const char *sql, size_t sqllen, const dconn_value *p, size_t n) {
-    uint64_t h = dconn__hash64(sql, sqllen, uid * 31 + (uint64_t)(unsigned char)kind);
+static void dconn__key_make(dconn__key *k, uint64_t uid, dconn__op_kind kind, const char *sql, const dconn_value *p, size_t n) {
     size_t i;
+    uint64_t h;
+    k->uid = uid;
+    k->kind = kind;
+    k->sql = sql;
+    k->sqllen = strlen(sql);
+    k->params = p;
+    k->nparams = n;
+    h = dconn__hash64(sql, k->sqllen, uid * 31 + (uint64_t)kind);
     for (i = 0; i < n; i++) {
         h = dconn__hash64(&p[i].type, sizeof p[i].type, h);
         if (p[i].name) h = dconn__hash64(p[i].name, strlen(p[i].name), h ^ 1);
@@ -4228,7 +4294,7 @@ static uint64_t dconn__key_hash(uint64_t uid, char kind, const char *sql, size_t
             default: break;
         }
     }
-    return h;
+    k->hash = h;
 }
 
 static int dconn__value_eq(const dconn_value *a, const dconn_value *b) {
@@ -4242,11 +4308,11 @@ static int dconn__value_eq(const dconn_value *a, const dconn_value *b) {
     }
 }
 
-static int dconn__key_eq(const dconn__centry *e, uint64_t h, uint64_t uid, char kind, const char *sql, size_t sqllen, const dconn_value *p, size_t n) {
+static int dconn__key_eq(const dconn__key *a, const dconn__key *b) {
     size_t i;
-    if (e->hash != h || e->uid != uid || e->kind != kind || e->sqllen != sqllen || e->nparams != n) return 0;
-    if (memcmp(e->sql, sql, sqllen) != 0) return 0;
-    for (i = 0; i < n; i++) if (!dconn__value_eq(&e->params[i], &p[i])) return 0;
+    if (a->hash != b->hash || a->uid != b->uid || a->kind != b->kind || a->sqllen != b->sqllen || a->nparams != b->nparams) return 0;
+    if (memcmp(a->sql, b->sql, a->sqllen) != 0) return 0;
+    for (i = 0; i < a->nparams; i++) if (!dconn__value_eq(&a->params[i], &b->params[i])) return 0;
     return 1;
 }
 
@@ -4270,28 +4336,34 @@ static void dconn__lru_front_locked(dconn__cache *c, dconn__centry *e) {
     c->lru.next = e;
 }
 
+static dconn__centry **dconn__bucket(dconn__cache *c, uint64_t hash) { return &c->buckets[hash & c->hash_mask & (c->nbuckets - 1)]; }
+
 static void dconn__hash_unlink_locked(dconn__cache *c, dconn__centry *e) {
-    dconn__centry **pp = &c->buckets[e->hash & c->hash_mask & (c->nbuckets - 1)];
+    dconn__centry **pp = dconn__bucket(c, e->key.hash);
     for (; *pp; pp = &(*pp)->hnext)
         if (*pp == e) { *pp = e->hnext; e->hnext = NULL; return; }
 }
 
-/* Cache lock held. */
 static void dconn__centry_free_locked(const dconn_allocator *al, dconn__centry *e) {
     if (e->result) dconn__result_disown_locked(e->result);
     dconn__free(al, e->error);
     dconn__free(al, e);
 }
 
-/* Removes a ready entry (cache lock held). */
+/* Takes an entry out of the table; freed now, or by its last waiter. */
+static void dconn__centry_detach_locked(const dconn_allocator *al, dconn__cache *c, dconn__centry *e) {
+    dconn__hash_unlink_locked(c, e);
+    e->detached = 1;
+    if (!e->waiters) dconn__centry_free_locked(al, e);
+}
+
+/* Removes a ready entry. */
 static void dconn__cache_remove_locked(dconn_ctx *ctx, dconn__centry *e) {
     dconn__cache *c = ctx->cache;
-    dconn__hash_unlink_locked(c, e);
     dconn__lru_unlink_locked(e);
     c->entries--;
     c->bytes -= dconn_result_bytes(e->result);
-    if (e->waiters) e->detached = 1;   /* a waiter still looks at it */
-    else dconn__centry_free_locked(ctx->al, e);
+    dconn__centry_detach_locked(ctx->al, c, e);
 }
 
 static void dconn__cache_evict_locked(dconn_ctx *ctx) {
@@ -4302,23 +4374,27 @@ static void dconn__cache_evict_locked(dconn_ctx *ctx) {
     }
 }
 
-/* Drops every entry that matches (uid 0: all). Pending ones are doomed:
-   their result is handed out but not kept. */
-static void dconn__cache_drop(dconn_ctx *ctx, uint64_t uid) {
+/* Drops every entry of connection `uid` (0: of all), except `keep`.
+   Pending ones are doomed: their result is handed out but not kept. */
+static void dconn__cache_drop_locked(dconn_ctx *ctx, uint64_t uid, const dconn__centry *keep) {
     dconn__cache *c = ctx->cache;
     size_t i;
-    if (!c) return;
-    dconn__cache_lock(c);
     for (i = 0; i < c->nbuckets; i++) {
         dconn__centry *e = c->buckets[i], *next;
         for (; e; e = next) {
             next = e->hnext;
-            if (uid && e->uid != uid) continue;
+            if (e == keep || (uid && e->key.uid != uid)) continue;
             if (e->pending) e->doomed = 1;
             else dconn__cache_remove_locked(ctx, e);
         }
     }
-    dconn__cache_unlock(c);
+}
+
+static void dconn__cache_drop(dconn_ctx *ctx, uint64_t uid) {
+    if (!ctx->cache) return;
+    dconn__cache_lock(ctx->cache);
+    dconn__cache_drop_locked(ctx, uid, NULL);
+    dconn__cache_unlock(ctx->cache);
 }
 
 static void dconn__cache_drop_uid(dconn_ctx *ctx, uint64_t uid) { if (uid) dconn__cache_drop(ctx, uid); }
@@ -4352,10 +4428,11 @@ static void dconn__cache_free(dconn_ctx *ctx) {
     dconn__free(al, c);
 }
 
-static dconn__centry *dconn__cache_find_locked(dconn__cache *c, uint64_t h, uint64_t uid, char kind, const char *sql, size_t sqllen, const dconn_value *p, size_t n) {
-    dconn__centry *e = c->buckets[h & c->hash_mask & (c->nbuckets - 1)];
+/* Either side of cache->rw held. */
+static dconn__centry *dconn__cache_find_locked(dconn__cache *c, const dconn__key *k) {
+    dconn__centry *e = *dconn__bucket(c, k->hash);
     for (; e; e = e->hnext)
-        if (!e->doomed && dconn__key_eq(e, h, uid, kind, sql, sqllen, p, n)) return e;
+        if (!e->doomed && dconn__key_eq(&e->key, k)) return e;
     return NULL;
 }
 
@@ -4375,42 +4452,148 @@ DCONN_API void dconn_cache_stats_get(dconn_ctx *ctx, dconn_cache_stats *out) {
 }
 
 /* A new pending entry holding copies of its key (one allocation). */
-static dconn__centry *dconn__centry_new(const dconn_allocator *al, uint64_t h, uint64_t uid, char kind, const char *sql, size_t sqllen,
-                                        const dconn_value *p, size_t n) {
-    size_t size = sizeof(dconn__centry) + n * sizeof(dconn_value) + sqllen + 1, i;
+static dconn__centry *dconn__centry_new(const dconn_allocator *al, const dconn__key *k) {
+    size_t size = sizeof(dconn__centry) + k->nparams * sizeof(dconn_value) + k->sqllen + 1, i;
+    const dconn_value *p = k->params;
     dconn__centry *e;
+    dconn_value *params;
     char *tail;
-    for (i = 0; i < n; i++) size += (p[i].name ? strlen(p[i].name) + 1 : 0) + (p[i].type == DCONN_TEXT || p[i].type == DCONN_BLOB ? p[i].n : 0);
+    for (i = 0; i < k->nparams; i++) size += (p[i].name ? strlen(p[i].name) + 1 : 0) + (p[i].type == DCONN_TEXT || p[i].type == DCONN_BLOB ? p[i].n : 0);
     e = (dconn__centry *)dconn__malloc(al, size);
     if (!e) return NULL;
     memset(e, 0, sizeof *e);
-    e->hash = h;
-    e->uid = uid;
-    e->kind = kind;
+    e->key = *k;
     e->pending = 1;
-    e->nparams = n;
-    e->params = (dconn_value *)(void *)(e + 1);
-    tail = (char *)(e->params + n);
-    memcpy(tail, sql, sqllen);
-    tail[sqllen] = '\0';
-    e->sql = tail;
-    e->sqllen = sqllen;
-    tail += sqllen + 1;
-    for (i = 0; i < n; i++) {
-        e->params[i] = p[i];
+    params = (dconn_value *)(void *)(e + 1);
+    tail = (char *)(params + k->nparams);
+    memcpy(tail, k->sql, k->sqllen);
+    tail[k->sqllen] = '\0';
+    e->key.sql = tail;
+    e->key.params = params;
+    tail += k->sqllen + 1;
+    for (i = 0; i < k->nparams; i++) {
+        params[i] = p[i];
         if (p[i].name) {
             size_t l = strlen(p[i].name) + 1;
             memcpy(tail, p[i].name, l);
-            e->params[i].name = tail;
+            params[i].name = tail;
             tail += l;
         }
         if ((p[i].type == DCONN_TEXT || p[i].type == DCONN_BLOB)) {
             if (p[i].n) memcpy(tail, p[i].p, p[i].n);
-            e->params[i].p = tail;
+            params[i].p = tail;
             tail += p[i].n;
         }
     }
     return e;
+}
+
+/* The steps of a cached read, in the order dconn__fetch takes them. */
+
+/* A hit on the read side only, which writes nothing shared: the entry is
+   live and already the most recently used one. NULL: take the slow path. */
+static dconn_result *dconn__cache_hit_fast(dconn__cache *c, const dconn__key *k, int64_t now) {
+    unsigned slot = dconn__slot();
+    dconn__centry *e;
+    dconn_result *r = NULL;
+    dconn__rd_lock(&c->rw, slot);
+    e = dconn__cache_find_locked(c, k);
+    if (e && !e->pending && now < e->expires && c->lru.next == e && e->result && e->result->stripes) {
+        r = e->result;
+        dconn__atomic_add(&r->stripes[slot].n, 1);
+        dconn__atomic_add(&c->hits[slot].n, 1);
+    }
+    dconn__rd_unlock(&c->rw, slot);
+    return r;
+}
+
+/* Single flight: another caller runs this query now. Waits for its
+   result, or its error, and unlocks the cache. */
+static dconn_result *dconn__cache_join_locked(dconn_ctx *ctx, dconn__centry *e, const char *conn_name, dconn_error *err) {
+    dconn__cache *c = ctx->cache;
+    dconn_result *r = NULL;
+    dconn_status st;
+    e->waiters++;
+    while (e->pending) dconn__cache_wait_locked(c);
+    e->waiters--;
+    if (e->result) {
+        r = e->result;
+        dconn__result_hold_locked(r);
+        c->stats.hits++;
+        if (!e->waiters && e->detached) dconn__centry_free_locked(ctx->al, e);
+        dconn__cache_unlock(c);
+        return r;
+    }
+    /* the query failed: every waiter gets its error */
+    st = e->status;
+    if (err && e->error) *err = *e->error;
+    else if (err) dconn__err_set(err, st, "connection \"%s\": %s failed: %s", conn_name, e->key.kind == DCONN__OP_READ ? "read" : "query", dconn_status_str(st));
+    if (err) err->code = st;
+    if (!e->waiters) dconn__centry_free_locked(ctx->al, e);
+    dconn__cache_unlock(c);
+    return NULL;
+}
+
+/* A live entry found under the lock: one more reference, most recent now. */
+static dconn_result *dconn__cache_hit_locked(dconn__cache *c, dconn__centry *e) {
+    dconn__result_hold_locked(e->result);
+    dconn__lru_front_locked(c, e);
+    c->stats.hits++;
+    return e->result;
+}
+
+/* A miss: drops the expired entry (keeping its result as `*stale` when
+   stale_on_error may serve it) and lists a pending entry for this key, so
+   that callers asking meanwhile wait for it. NULL when there is no memory
+   for one: the query then runs uncached. */
+static dconn__centry *dconn__cache_claim_locked(dconn_ctx *ctx, dconn__centry *expired, const dconn__key *k, dconn_result **stale) {
+    dconn__cache *c = ctx->cache;
+    dconn__centry *e;
+    if (expired) {
+        c->stats.expirations++;
+        if (ctx->stale_on_error) { *stale = expired->result; dconn__result_hold_locked(*stale); }
+        dconn__cache_remove_locked(ctx, expired);
+    }
+    c->stats.misses++;
+    e = dconn__centry_new(ctx->al, k);
+    if (e) {
+        dconn__centry **b = dconn__bucket(c, k->hash);
+        e->hnext = *b;
+        *b = e;
+    }
+    return e;
+}
+
+/* A failed fill: waiters get the error, nothing is kept. */
+static void dconn__cache_fail_locked(dconn_ctx *ctx, dconn__centry *e, dconn_status st, const dconn_error *err) {
+    e->status = st;
+    if (e->waiters) {
+        e->error = (dconn_error *)dconn__malloc(ctx->al, sizeof *e->error);
+        if (e->error && err) *e->error = *err;
+        else if (e->error) { dconn__err_clear(e->error); dconn__err_set(e->error, st, "%s", dconn_status_str(st)); }
+    }
+    dconn__centry_detach_locked(ctx->al, ctx->cache, e);
+}
+
+/* A filled entry: kept until `expires`, or only handed out when a write
+   doomed it meanwhile, the query itself wrote, or it is too big. A query
+   that wrote drops the connection's other entries too. */
+static void dconn__cache_publish_locked(dconn_ctx *ctx, dconn__centry *e, dconn_result *r, int wrote, int64_t expires) {
+    dconn__cache *c = ctx->cache;
+    e->result = r;
+    if (wrote && !ctx->keep_cache_on_write) dconn__cache_drop_locked(ctx, e->key.uid, e);
+    if (wrote || e->doomed || (int64_t)dconn_result_bytes(r) > c->max_bytes) {
+        e->doomed = 1;
+        dconn__atomic_add(&r->refs, 1);   /* the entry's reference, for its waiters */
+        dconn__centry_detach_locked(ctx->al, c, e);
+        return;
+    }
+    dconn__result_adopt_locked(r, &c->rw);
+    e->expires = expires;
+    dconn__lru_front_locked(c, e);
+    c->entries++;
+    c->bytes += dconn_result_bytes(r);
+    dconn__cache_evict_locked(ctx);
 }
 
 /* >>pool: connections' handles ------------------------------------------------------ */
@@ -4425,17 +4608,24 @@ typedef struct dconn__handle {
     dconn_driver drv;             /* the driver that opened it (a secrets edit may switch drivers) */
 } dconn__handle;
 
+/* What dconn_connect was asked for, kept on the connection so that a
+   reload can resolve it again. Owns its strings. */
+typedef struct dconn__request {
+    char *type;                   /* NULL: the name, the section or the url decides */
+    char *url, *ttl, *query_ttl;  /* dconn_connect_options */
+    dconn_toml_doc *settings;     /* dconn_connect_options.settings, parsed */
+    void *opaque;                 /* handed to the driver; not part of the identity */
+} dconn__request;
+
 struct dconn_conn {
     dconn_ctx *ctx;
     dconn_conn *next;
     long refs;                    /* under ctx->lock */
     int opening;                  /* its first handle is being opened (under ctx->lock) */
     char *name;
-    char *type_req, *opt_url, *opt_ttl, *opt_query_ttl;
+    dconn__request req;           /* what dconn_connect was asked: resolved again after a reload */
     char **aliases;               /* other names it was handed out under (same settings) */
     size_t naliases, aliascap;
-    dconn_toml_doc *code_doc;     /* dconn_connect_options.settings, parsed */
-    void *opaque;
     /* what the name resolves to; replaced when its secrets change (under ctx->lock) */
     dconn_driver drv;
     dconn_settings *settings;
@@ -4586,184 +4776,213 @@ static void dconn__handle_put(dconn_conn *c, dconn__handle *h, int exclusive, in
 
 /* >>connections: lookup by name, sharing, reload, dconn_connect --------------------- */
 
-typedef struct dconn__res {
+/* What a request resolves to with the current secrets. */
+typedef struct dconn__resolved {
     dconn_driver drv;
     dconn_settings *settings;
     char *identity;
     int64_t ttl_ns, query_ttl_ns;
     int has_query_ttl;
-} dconn__res;
+} dconn__resolved;
 
-/* Turns (name, type, options in code) into a driver, merged settings and
-   an identity, with the current secrets. Called with ctx->lock held. */
-static dconn_status dconn__resolve_locked(dconn_ctx *ctx, const char *name, const char *type_req, const dconn_toml_doc *code_doc,
-                                   const char *opt_url, const char *opt_ttl, const char *opt_query_ttl, void *opaque,
-                                   dconn__res *r, dconn_error *err) {
-    const dconn_toml_value *conns = dconn_toml_get(ctx->secrets, "connections"), *section = NULL, *tv;
-    dconn_settings *s;
-    dconn_toml_value *root;
-    dconn__arena *a;
-    const char *type = NULL, *type_from = NULL, *url;
-    const dconn_driver *drv = NULL;
-    dconn__buf b;
-    dconn_status st;
-    memset(r, 0, sizeof *r);
-    memset(&b, 0, sizeof b);
-    b.al = ctx->al;
-    if (conns && conns->type != DCONN_TOML_TABLE)
-        return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connections must be a table ([connections.NAME] sections), not %s %s", conns->file,
-                              conns->line, dconn__article(dconn_toml_type_name((dconn_toml_type)conns->type)), dconn_toml_type_name((dconn_toml_type)conns->type));
-    if (conns) {
-        section = dconn__tagg_find(&conns->u.agg, name, strlen(name), dconn__hash(name, strlen(name)));
-        if (section && section->type != DCONN_TOML_TABLE)
-            return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connections.%s must be a table ([connections.%s]), not %s %s",
-                                  section->file, section->line, name, name, dconn__article(dconn_toml_type_name((dconn_toml_type)section->type)),
-                                  dconn_toml_type_name((dconn_toml_type)section->type));
+static void dconn__resolved_free(const dconn_allocator *al, dconn__resolved *r) {
+    dconn__free(al, r->identity);
+    dconn__settings_free(al, r->settings);
+    r->identity = NULL;
+    r->settings = NULL;
+}
+
+static void dconn__request_free(const dconn_allocator *al, dconn__request *q) {
+    dconn__free(al, q->type);
+    dconn__free(al, q->url);
+    dconn__free(al, q->ttl);
+    dconn__free(al, q->query_ttl);
+    dconn_toml_free(q->settings);
+    memset(q, 0, sizeof *q);
+}
+
+/* Copies what the caller asked for: the request outlives the call. */
+static dconn_status dconn__request_init(dconn_ctx *ctx, dconn__request *q, const char *type, const dconn_connect_options *o, dconn_error *err) {
+    const dconn_allocator *al = ctx->al;
+    memset(q, 0, sizeof *q);
+    if (o && o->settings) {
+        q->settings = dconn__toml_parse(al, o->settings, strlen(o->settings), "(connect options)", err);
+        if (!q->settings) { dconn__err_hide_secret_line(err); return err ? err->code : DCONN_ETOML; }
     }
-    s = (dconn_settings *)dconn__malloc(ctx->al, sizeof *s);
+    q->type = dconn__strdup_al(al, type);
+    q->url = o ? dconn__strdup_al(al, o->url) : NULL;
+    q->ttl = o ? dconn__strdup_al(al, o->ttl) : NULL;
+    q->query_ttl = o ? dconn__strdup_al(al, o->query_ttl) : NULL;
+    q->opaque = o ? o->opaque : NULL;
+    if ((type && !q->type) || (o && ((o->url && !q->url) || (o->ttl && !q->ttl) || (o->query_ttl && !q->query_ttl)))) {
+        dconn__request_free(al, q);
+        return dconn__err_nomem(err, "connecting");
+    }
+    return DCONN_OK;
+}
+
+static const char *dconn__type_of(const dconn_toml_value *v) { return dconn_toml_type_name((dconn_toml_type)v->type); }
+
+/* The [connections.NAME] section, or NULL when there is none. */
+static dconn_status dconn__section_find_locked(dconn_ctx *ctx, const char *name, const dconn_toml_value **section, dconn_error *err) {
+    const dconn_toml_value *conns = dconn_toml_get(ctx->secrets, "connections");
+    *section = NULL;
+    if (!conns) return DCONN_OK;
+    if (conns->type != DCONN_TOML_TABLE)
+        return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connections must be a table ([connections.NAME] sections), not %s %s", conns->file,
+                              conns->line, dconn__article(dconn__type_of(conns)), dconn__type_of(conns));
+    *section = dconn__tagg_find(&conns->u.agg, name, strlen(name), dconn__hash(name, strlen(name)));
+    if (*section && (*section)->type != DCONN_TOML_TABLE)
+        return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connections.%s must be a table ([connections.%s]), not %s %s", (*section)->file,
+                              (*section)->line, name, name, dconn__article(dconn__type_of(*section)), dconn__type_of(*section));
+    return DCONN_OK;
+}
+
+/* The settings, merged key by key, lowest precedence first: the secrets
+   section, the url in code, the settings in code. Settings of the wrong
+   type are errors, not silently ignored. */
+static dconn_status dconn__settings_merge(dconn_ctx *ctx, const dconn_toml_value *section, const dconn__request *req, dconn_settings **out, dconn_error *err) {
+    static const struct { const char *key; int type; const char *want; } typed[] = {
+        {"type", DCONN_TOML_STRING, "a string such as \"sql\""},
+        {"connect_args", DCONN_TOML_TABLE, "a table such as { timeout = 30 }"},
+    };
+    dconn_settings *s = (dconn_settings *)dconn__malloc(ctx->al, sizeof *s);
+    dconn__arena *a;
+    size_t i;
+    *out = NULL;
     if (!s) return dconn__err_nomem(err, "connecting");
     memset(s, 0, sizeof *s);
     s->doc = dconn__doc_new(ctx->al);
     if (!s->doc) { dconn__free(ctx->al, s); return dconn__err_nomem(err, "connecting"); }
-    s->opaque = opaque;
-    r->settings = s;
+    s->opaque = req->opaque;
+    s->root = s->doc->root;
+    *out = s;
     a = &s->doc->arena;
-    root = s->doc->root;
-    /* precedence, lowest first: the secrets section, options.url, options.settings */
-    if (section && !dconn__merge(a, root, section)) goto nomem;
-    if (opt_url) {
-        dconn_toml_value *v = dconn__new_string(a, opt_url, strlen(opt_url), "(code)");
-        if (!v || !dconn__table_set(a, root, "url", 3, v)) goto nomem;
+    if (section && !dconn__merge(a, s->doc->root, section)) return dconn__err_nomem(err, "connecting");
+    if (req->url) {
+        dconn_toml_value *v = dconn__new_string(a, req->url, strlen(req->url), "(code)");
+        if (!v || !dconn__table_set(a, s->doc->root, "url", 3, v)) return dconn__err_nomem(err, "connecting");
     }
-    if (code_doc && !dconn__merge(a, root, code_doc->root)) goto nomem;
-    /* compatibility: create_engine_kwargs.connect_args, below a plain connect_args */
-    tv = dconn_toml_get(root, "create_engine_kwargs.connect_args");
-    if (tv && tv->type == DCONN_TOML_TABLE) {
-        dconn_toml_value *ca = dconn__val_new(a, DCONN_TOML_TABLE);
-        const dconn_toml_value *plain = dconn_toml_get(root, "connect_args");
-        if (!ca || !dconn__merge(a, ca, tv)) goto nomem;
-        if (plain && plain->type == DCONN_TOML_TABLE && !dconn__merge(a, ca, plain)) goto nomem;
-        if (!dconn__table_set(a, root, "connect_args", 12, ca)) goto nomem;
+    if (req->settings && !dconn__merge(a, s->doc->root, req->settings->root)) return dconn__err_nomem(err, "connecting");
+    if (!dconn__sql_connect_args(a, s->doc->root)) return dconn__err_nomem(err, "connecting");
+    for (i = 0; i < sizeof typed / sizeof typed[0]; i++) {
+        const dconn_toml_value *tv = dconn_toml_get(s->root, typed[i].key);
+        if (tv && tv->type != typed[i].type)
+            return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: %s must be %s, not %s %s", tv->file, tv->line, typed[i].key, typed[i].want,
+                                  dconn__article(dconn__type_of(tv)), dconn__type_of(tv));
     }
-    /* settings of the wrong type are errors, not silently ignored */
-    {
-        static const struct { const char *key; int type; const char *want; } typed[] = {
-            {"type", DCONN_TOML_STRING, "a string such as \"sql\""},
-            {"connect_args", DCONN_TOML_TABLE, "a table such as { timeout = 30 }"},
-        };
-        size_t i;
-        for (i = 0; i < sizeof typed / sizeof typed[0]; i++) {
-            tv = dconn_toml_get(root, typed[i].key);
-            if (tv && tv->type != typed[i].type) {
-                const char *tn = dconn_toml_type_name((dconn_toml_type)tv->type);
-                st = dconn__err_set(err, DCONN_ECONFIG, "%s:%d: %s must be %s, not %s %s", tv->file, tv->line, typed[i].key, typed[i].want,
-                                    dconn__article(tn), tn);
-                goto fail;
-            }
+    return DCONN_OK;
+}
+
+/* "no connection named ...": every file searched and the names found. */
+static dconn_status dconn__err_no_section_locked(dconn_ctx *ctx, const char *name, dconn_error *err) {
+    const dconn_toml_value *conns = dconn_toml_get(ctx->secrets, "connections");
+    dconn__buf b;
+    dconn_status st;
+    uint32_t i;
+    memset(&b, 0, sizeof b);
+    b.al = ctx->al;
+    dconn__buf_printf(&b, "no connection named \"%s\": there is no [connections.%s] section in the secrets files. Searched: ", name, name);
+    dconn__files_searched_locked(ctx, &b);
+    if (conns && conns->type == DCONN_TOML_TABLE && conns->u.agg.n) {
+        dconn__buf_puts(&b, ". Connections found: ");
+        for (i = 0; i < conns->u.agg.n; i++) {
+            if (i) dconn__buf_puts(&b, ", ");
+            dconn__buf_put(&b, conns->u.agg.ent[i].key, conns->u.agg.ent[i].keylen);
         }
+    } else {
+        dconn__buf_puts(&b, ". No [connections.*] sections were found");
     }
-    /* the type: explicit > a name that is a type > the section's type > the url's scheme */
-    if (type_req && *type_req) { type = type_req; type_from = "the type argument"; }
+    st = dconn__err_set(err, DCONN_ENOTFOUND, "%s", b.failed ? "no such connection" : b.p);
+    dconn__buf_free(&b);
+    return st;
+}
+
+/* The driver. The type: explicit > a name that is a type > the section's
+   type key > "sql" for a url or dialect. A name that only the secrets
+   could resolve needs its section; a driver named in code may need no
+   settings at all (a CSV folder, libpq's environment). */
+static dconn_status dconn__driver_pick_locked(dconn_ctx *ctx, const char *name, const dconn__request *req, int has_section, dconn_settings *s,
+                                              const dconn_driver **drv, dconn_error *err) {
+    dconn_toml_value *root = s->doc->root;
+    const char *type = NULL, *type_from = NULL;
+    dconn__buf b;
+    dconn_status st;
+    if (req->type && *req->type) { type = req->type; type_from = "the type argument"; }
     else if (dconn__is_type_name_locked(ctx, name)) { type = name; type_from = "the connection name"; }
     else if ((type = dconn_toml_string(dconn_toml_get(root, "type"), NULL)) != NULL) type_from = "the type key";
     else if (dconn_toml_get(root, "url") || dconn_toml_get(root, "dialect")) { type = "sql"; type_from = "the url"; }
-    if (!section && !code_doc && !opt_url) {
-        /* a driver named in code may need no settings at all (a CSV folder, libpq's
-           environment); a name that only the secrets could resolve needs its section */
-        const dconn_driver *d = type && strcmp(type, "sql") && type_from != NULL && strcmp(type_from, "the type key") ?
-                                dconn__driver_find_locked(ctx, type, strlen(type), 0) : NULL;
-        if (!d) {
-            uint32_t i;
-            dconn__buf_printf(&b, "no connection named \"%s\": there is no [connections.%s] section in the secrets files. Searched: ", name, name);
-            dconn__files_searched_locked(ctx, &b);
-            if (conns && conns->type == DCONN_TOML_TABLE && conns->u.agg.n) {
-                dconn__buf_puts(&b, ". Connections found: ");
-                for (i = 0; i < conns->u.agg.n; i++) {
-                    if (i) dconn__buf_puts(&b, ", ");
-                    dconn__buf_put(&b, conns->u.agg.ent[i].key, conns->u.agg.ent[i].keylen);
-                }
-            } else {
-                dconn__buf_puts(&b, ". No [connections.*] sections were found");
-            }
-            st = dconn__err_set(err, DCONN_ENOTFOUND, "%s", b.failed ? "no such connection" : b.p);
-            goto fail;
-        }
-    }
+    if (!has_section && !req->settings && !req->url &&
+        !(type && strcmp(type, "sql") && strcmp(type_from, "the type key") && dconn__driver_find_locked(ctx, type, strlen(type), 0)))
+        return dconn__err_no_section_locked(ctx, name, err);
+    if (type && strcmp(type, "sql") == 0) return dconn__sql_driver_locked(ctx, name, root, &s->doc->arena, drv, err);
+    *drv = type ? dconn__driver_find_locked(ctx, type, strlen(type), 0) : NULL;
+    if (*drv) return DCONN_OK;
+    memset(&b, 0, sizeof b);
+    b.al = ctx->al;
     if (!type) {
         dconn__buf_printf(&b, "connection \"%s\": cannot tell its type: pass a type to dconn_connect, or add type = \"...\" or a url to [connections.%s]. Registered types: ", name, name);
-        dconn__driver_names_locked(ctx, &b);
-        st = dconn__err_set(err, DCONN_ECONFIG, "%s", b.failed ? "unknown connection type" : b.p);
-        goto fail;
-    }
-    if (strcmp(type, "sql") == 0) {
-        dconn__url u;
-        const char *plus;
-        size_t n;
-        if (!dconn_toml_get(root, "url")) {
-            st = dconn__url_from_parts_locked(ctx, name, root, a, err);
-            if (st) goto fail;
-        }
-        url = dconn_toml_string(dconn_toml_get(root, "url"), NULL);
-        if (!url || !dconn__url_split(url, &u)) {
-            const dconn_toml_value *uv = dconn_toml_get(root, "url");
-            st = dconn__err_set(err, DCONN_ECONFIG, "connection \"%s\": url (%s:%d) is not a URL: write it as dialect://user:password@host:port/database",
-                                name, uv ? uv->file : "?", uv ? uv->line : 0);
-            goto fail;
-        }
-        plus = (const char *)memchr(u.scheme, '+', u.scheme_len);
-        n = plus ? (size_t)(plus - u.scheme) : u.scheme_len;
-        drv = dconn__driver_find_locked(ctx, u.scheme, n, 1);
-        if (!drv) {
-            dconn__buf_printf(&b, "connection \"%s\": no driver registered for \"%.*s\" (from its url). Registered types: ", name, (int)n, u.scheme);
-            dconn__driver_names_locked(ctx, &b);
-            dconn__buf_puts(&b, "; register one with dconn_register_driver");
-            st = dconn__err_set(err, DCONN_EDRIVER, "%s", b.failed ? "no driver" : b.p);
-            goto fail;
-        }
     } else {
-        drv = dconn__driver_find_locked(ctx, type, strlen(type), 0);
-        if (!drv) {
-            char shown[256];   /* a url written as the type must not show its password */
-            dconn__url_redact_al(ctx->al, type, shown, sizeof shown);
-            dconn__buf_printf(&b, "connection \"%s\": unknown type \"%s\" (from %s). Registered types: ", name, shown, type_from);
-            dconn__driver_names_locked(ctx, &b);
-            st = dconn__err_set(err, DCONN_EDRIVER, "%s", b.failed ? "unknown type" : b.p);
-            goto fail;
-        }
+        char shown[256];   /* a url written as the type must not show its password */
+        dconn__url_redact_al(ctx->al, type, shown, sizeof shown);
+        dconn__buf_printf(&b, "connection \"%s\": unknown type \"%s\" (from %s). Registered types: ", name, shown, type_from);
     }
-    r->drv = *drv;
-    /* durations */
-    if (opt_ttl) st = dconn__ttl_parse_al(ctx->al, opt_ttl, &r->ttl_ns, err);
+    dconn__driver_names_locked(ctx, &b);
+    st = dconn__err_set(err, type ? DCONN_EDRIVER : DCONN_ECONFIG, "%s", b.failed ? "unknown connection type" : b.p);
+    dconn__buf_free(&b);
+    return st;
+}
+
+/* The connection's lifetime and its queries' default TTL: code > secrets. */
+static dconn_status dconn__durations_pick(dconn_ctx *ctx, const dconn__request *req, const dconn_toml_value *root, dconn__resolved *r, dconn_error *err) {
+    dconn_status st;
+    if (req->ttl) st = dconn__ttl_parse_al(ctx->al, req->ttl, &r->ttl_ns, err);
     else st = dconn__ttl_from_value(ctx->al, dconn_toml_get(root, "ttl"), &r->ttl_ns, err);
-    if (st) goto fail;
-    if (opt_query_ttl || dconn_toml_get(root, "query_ttl")) {
-        r->has_query_ttl = 1;
-        if (opt_query_ttl) st = dconn__ttl_parse_al(ctx->al, opt_query_ttl, &r->query_ttl_ns, err);
-        else st = dconn__ttl_from_value(ctx->al, dconn_toml_get(root, "query_ttl"), &r->query_ttl_ns, err);
-        if (st) goto fail;
-    }
-    dconn__url_redact_al(ctx->al, dconn_toml_string(dconn_toml_get(root, "url"), ""), s->url, sizeof s->url);
-    /* identity: the driver and every merged setting (opaque pointers excluded) */
+    if (st || (!req->query_ttl && !dconn_toml_get(root, "query_ttl"))) return st;
+    r->has_query_ttl = 1;
+    if (req->query_ttl) return dconn__ttl_parse_al(ctx->al, req->query_ttl, &r->query_ttl_ns, err);
+    return dconn__ttl_from_value(ctx->al, dconn_toml_get(root, "query_ttl"), &r->query_ttl_ns, err);
+}
+
+/* The identity: the driver and every merged setting (opaque pointers
+   excluded); durations passed in code are not settings, yet they make a
+   different connection. */
+static char *dconn__identity(const dconn_allocator *al, const dconn_driver *drv, const dconn_toml_value *root, const dconn__resolved *r) {
+    dconn__buf b;
+    memset(&b, 0, sizeof b);
+    b.al = al;
     dconn__buf_puts(&b, drv->name);
     dconn__buf_puts(&b, "\n");
     dconn__canon(&b, root);
-    /* durations passed in code are not settings, yet they make a different connection */
     dconn__buf_printf(&b, "\nttl=%lld query_ttl=%lld", (long long)r->ttl_ns, r->has_query_ttl ? (long long)r->query_ttl_ns : -2LL);
-    if (b.failed) goto nomem;
-    r->identity = b.p;
-    s->root = root;
-    return DCONN_OK;
-nomem:
-    st = dconn__err_nomem(err, "connecting");
-fail:
+    if (!b.failed) return b.p;
     dconn__buf_free(&b);
-    dconn__settings_free(ctx->al, r->settings);
-    r->settings = NULL;
+    return NULL;
+}
+
+/* Turns a request under a name into a driver, merged settings and an
+   identity, with the current secrets. */
+static dconn_status dconn__resolve_locked(dconn_ctx *ctx, const char *name, const dconn__request *req, dconn__resolved *r, dconn_error *err) {
+    const dconn_toml_value *section;
+    const dconn_driver *drv = NULL;
+    dconn_status st;
+    memset(r, 0, sizeof *r);
+    st = dconn__section_find_locked(ctx, name, &section, err);
+    if (!st) st = dconn__settings_merge(ctx, section, req, &r->settings, err);
+    if (!st) st = dconn__driver_pick_locked(ctx, name, req, section != NULL, r->settings, &drv, err);
+    if (!st) st = dconn__durations_pick(ctx, req, r->settings->root, r, err);
+    if (!st) {
+        r->drv = *drv;
+        dconn__url_redact_al(ctx->al, dconn_toml_string(dconn_toml_get(r->settings->root, "url"), ""), r->settings->url, sizeof r->settings->url);
+        r->identity = dconn__identity(ctx->al, drv, r->settings->root, r);
+        if (!r->identity) st = dconn__err_nomem(err, "connecting");
+    }
+    if (st) dconn__resolved_free(ctx->al, r);
     return st;
 }
 
 /* Moves a connection to new settings (ctx->lock held). */
-static void dconn__conn_adopt_locked(dconn_conn *c, dconn__res *r) {
+static void dconn__conn_adopt_locked(dconn_conn *c, dconn__resolved *r) {
     dconn__handle *old;
     uint64_t old_uid = (uint64_t)dconn__atomic_load(&c->uid);
     dconn__lock(&c->lock);
@@ -4782,43 +5001,29 @@ static void dconn__conn_adopt_locked(dconn_conn *c, dconn__res *r) {
     dconn__handles_close(c, old);
 }
 
-/* After a reload: a connection whose merged settings changed is reset
-   onto the new ones, and its cached results dropped (ctx->lock held). */
+/* A reload moved the settings: a connection whose merged settings changed
+   is reset onto the new ones and its cached results dropped. One shared
+   by several names moves only while they all agree. */
 static void dconn__conn_secrets_changed_locked(dconn_ctx *ctx, dconn_conn *c) {
-    dconn__res r;
+    dconn__resolved r;
     dconn_error e;
-    if (dconn__resolve_locked(ctx, c->name, c->type_req, c->code_doc, c->opt_url, c->opt_ttl, c->opt_query_ttl, c->opaque, &r, &e)) {
+    size_t i;
+    if (dconn__resolve_locked(ctx, c->name, &c->req, &r, &e)) {
         dconn__log(ctx, DCONN_LOG_WARN, "after the secrets changed, connection \"%s\" keeps its old settings: %s", c->name, e.message);
         return;
     }
-    if (strcmp(r.identity, c->identity) != 0 && c->naliases) {
-        /* shared by several names: it moves only while they all agree */
-        size_t i;
-        int agree = 1;
-        for (i = 0; i < c->naliases; i++) {
-            dconn__res ra;
-            if (dconn__resolve_locked(ctx, c->aliases[i], c->type_req, c->code_doc, c->opt_url, c->opt_ttl, c->opt_query_ttl, c->opaque, &ra, &e)) {
-                agree = 0;
-                break;
-            }
-            agree = strcmp(ra.identity, r.identity) == 0;
-            dconn__free(ctx->al, ra.identity);
-            dconn__settings_free(ctx->al, ra.settings);
-            if (!agree) break;
-        }
+    for (i = 0; strcmp(r.identity, c->identity) != 0 && i < c->naliases; i++) {
+        dconn__resolved ra;
+        int agree = dconn__resolve_locked(ctx, c->aliases[i], &c->req, &ra, &e) == DCONN_OK && strcmp(ra.identity, r.identity) == 0;
+        dconn__resolved_free(ctx->al, &ra);
         if (!agree) {
             dconn__log(ctx, DCONN_LOG_WARN, "connection \"%s\" is shared with \"%s\", whose settings now differ: it keeps its old "
                        "settings (connect again by name for the new ones)", c->name, c->aliases[i]);
-            dconn__free(ctx->al, r.identity);
-            dconn__settings_free(ctx->al, r.settings);
+            dconn__resolved_free(ctx->al, &r);
             return;
         }
     }
-    if (strcmp(r.identity, c->identity) == 0) {
-        dconn__free(ctx->al, r.identity);
-        dconn__settings_free(ctx->al, r.settings);
-        return;
-    }
+    if (strcmp(r.identity, c->identity) == 0) { dconn__resolved_free(ctx->al, &r); return; }
     dconn__log(ctx, DCONN_LOG_INFO, "connection \"%s\": settings changed in the secrets; reconnecting", c->name);
     dconn__conn_adopt_locked(c, &r);
 }
@@ -4852,7 +5057,7 @@ static dconn_conn *dconn__conn_share_locked(dconn_ctx *ctx, const char *identity
     (void)waited;
 #endif
     for (c = ctx->conns; c; c = c->next) {
-        if (strcmp(c->identity, identity) == 0 && c->opaque == opaque) {
+        if (strcmp(c->identity, identity) == 0 && c->req.opaque == opaque) {
 #ifdef DCONN_NO_THREADS
             if (c->opening) continue;   /* a driver's connect calling dconn_connect: its open may yet fail */
 #else
@@ -4884,13 +5089,9 @@ static void dconn__conn_free(dconn_conn *c) {
     dconn__handles_close(c, h);
     dconn__cache_drop_uid(c->ctx, (uint64_t)dconn__atomic_load(&c->uid));
     dconn__settings_free(al, c->settings);
-    dconn_toml_free(c->code_doc);
+    dconn__request_free(al, &c->req);
     dconn__free(al, c->identity);
     dconn__free(al, c->name);
-    dconn__free(al, c->type_req);
-    dconn__free(al, c->opt_url);
-    dconn__free(al, c->opt_ttl);
-    dconn__free(al, c->opt_query_ttl);
     while (c->naliases) dconn__free(al, c->aliases[--c->naliases]);
     dconn__free(al, c->aliases);
     dconn__mutex_destroy(&c->lock);
@@ -4904,125 +5105,127 @@ static void dconn__conn_close(dconn_conn *c) {
     dconn__conn_free(c);
 }
 
-DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char *type, const dconn_connect_options *options, dconn_error *err) {
-    dconn_toml_doc *code_doc = NULL;
-    dconn_conn *c;
-    dconn__res r;
-    dconn_status st;
-    dconn__handle *h;
-    int nomem = 0, waited, moved;
-    char envname[256];
-    dconn__err_clear(err);
-    if (!ctx) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: ctx is NULL (open one with dconn_open)"); return NULL; }
+/* The name to look up: "env:VAR" is read from $VAR (into `buf`). */
+static const char *dconn__connect_name(const char *name, char *buf, size_t cap, dconn_error *err) {
+    const char *v;
     if (!name || !*name) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: the connection name is empty"); return NULL; }
     if (strlen(name) > 200) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: the connection name is longer than 200 bytes"); return NULL; }
-    if (strncmp(name, "env:", 4) == 0) {
-        const char *v = getenv(name + 4);
-        if (!name[4]) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: \"env:\" needs a variable name, as in \"env:DB_CONN\""); return NULL; }
-        if (!v || !*v) {
-            dconn__err_set(err, DCONN_ECONFIG, "connection name \"%s\": environment variable %s is not set; set it to the name of a [connections.NAME] section, e.g. %s=local",
-                           name, name + 4, name + 4);
-            return NULL;
-        }
-        if (strlen(v) > 200) { dconn__err_set(err, DCONN_ECONFIG, "connection name from %s is longer than 200 bytes", name + 4); return NULL; }
-        dconn__copy_str(envname, sizeof envname, v);
-        name = envname;
+    if (strncmp(name, "env:", 4) != 0) return name;
+    if (!name[4]) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: \"env:\" needs a variable name, as in \"env:DB_CONN\""); return NULL; }
+    v = getenv(name + 4);
+    if (!v || !*v) {
+        dconn__err_set(err, DCONN_ECONFIG, "connection name \"%s\": environment variable %s is not set; set it to the name of a [connections.NAME] section, e.g. %s=local",
+                       name, name + 4, name + 4);
+        return NULL;
     }
-    if (options && options->settings) {
-        size_t n = strlen(options->settings);
-        code_doc = dconn__toml_parse(ctx->al, options->settings, n, "(connect options)", err);
-        if (!code_doc) { dconn__err_hide_secret_line(err); return NULL; }
-    }
-    dconn__lock(&ctx->lock);
+    if (strlen(v) > 200) { dconn__err_set(err, DCONN_ECONFIG, "connection name from %s is longer than 200 bytes", name + 4); return NULL; }
+    dconn__copy_str(buf, cap, v);
+    return buf;
+}
+
+/* Resolves the request with the current secrets; *found is the connection
+   with the same settings, shared under one more name and reference, or
+   NULL with *r to build a new one from. */
+static dconn_status dconn__connect_lookup_locked(dconn_ctx *ctx, const char *name, const dconn__request *q, dconn__resolved *r,
+                                                 dconn_conn **found, dconn_error *err) {
+    int nomem = 0, waited;
+    dconn_status st;
     do {
         waited = 0;
         st = dconn__secrets_refresh_locked(ctx, 0, err);
-        if (!st) st = dconn__resolve_locked(ctx, name, type, code_doc, options ? options->url : NULL, options ? options->ttl : NULL,
-                                     options ? options->query_ttl : NULL, options ? options->opaque : NULL, &r, err);
-        if (st) { dconn__unlock(&ctx->lock); dconn_toml_free(code_doc); return NULL; }
-        c = dconn__conn_share_locked(ctx, r.identity, options ? options->opaque : NULL, name, &nomem, &waited);
-        if (c || nomem || waited) {
-            dconn__free(ctx->al, r.identity);
-            dconn__settings_free(ctx->al, r.settings);
-        }
+        if (!st) st = dconn__resolve_locked(ctx, name, q, r, err);
+        if (st) return st;
+        *found = dconn__conn_share_locked(ctx, r->identity, q->opaque, name, &nomem, &waited);
+        if (*found || nomem || waited) dconn__resolved_free(ctx->al, r);
     } while (waited);
-    if (c || nomem) {
-        dconn__unlock(&ctx->lock);
-        dconn_toml_free(code_doc);
-        if (nomem) dconn__err_nomem(err, "connecting");
-        return c;
-    }
-    c = (dconn_conn *)dconn__malloc(ctx->al, sizeof *c);
-    if (!c) goto nomem;
+    return nomem ? dconn__err_nomem(err, "connecting") : DCONN_OK;
+}
+
+/* A new connection, listed as opening: a reload moves it like the others,
+   and a connect of the same settings waits for it instead of opening
+   another. Takes the request and the resolved settings (NULL: no memory,
+   both left to the caller). */
+static dconn_conn *dconn__conn_new_locked(dconn_ctx *ctx, const char *name, dconn__request *q, dconn__resolved *r) {
+    dconn_conn *c = (dconn_conn *)dconn__malloc(ctx->al, sizeof *c);
+    if (!c) return NULL;
     memset(c, 0, sizeof *c);
+    c->name = dconn__strdup_al(ctx->al, name);
+    if (!c->name) { dconn__free(ctx->al, c); return NULL; }
     c->ctx = ctx;
     c->refs = 1;
     c->max_handles = 8;
-    c->name = dconn__strdup_al(ctx->al, name);
-    c->type_req = type ? dconn__strdup_al(ctx->al, type) : NULL;
-    c->opt_url = options && options->url ? dconn__strdup_al(ctx->al, options->url) : NULL;
-    c->opt_ttl = options && options->ttl ? dconn__strdup_al(ctx->al, options->ttl) : NULL;
-    c->opt_query_ttl = options && options->query_ttl ? dconn__strdup_al(ctx->al, options->query_ttl) : NULL;
-    c->opaque = options ? options->opaque : NULL;
-    c->code_doc = code_doc;
-    code_doc = NULL;
+    c->req = *q;
+    memset(q, 0, sizeof *q);
     dconn__mutex_init(&c->lock);
     dconn__cond_init(&c->cv);
-    if (!c->name || (type && !c->type_req) || (options && ((options->url && !c->opt_url) || (options->ttl && !c->opt_ttl) ||
-        (options->query_ttl && !c->opt_query_ttl)))) {
-        dconn__free(ctx->al, r.identity);
-        dconn__settings_free(ctx->al, r.settings);
-        dconn__conn_free(c);
-        goto nomem_unlocked_c;
-    }
-    c->drv = r.drv;
-    r.settings->name = c->name;
-    c->settings = r.settings;
-    c->identity = r.identity;
+    c->drv = r->drv;
+    r->settings->name = c->name;
+    c->settings = r->settings;
+    c->identity = r->identity;
+    r->settings = NULL;
+    r->identity = NULL;
     c->uid = (long)++ctx->next_uid;
-    c->ttl_ns = r.ttl_ns;
-    dconn__atomic_store64(&c->query_ttl_ns, r.has_query_ttl ? r.query_ttl_ns : DCONN__NO_TTL);
+    c->ttl_ns = r->ttl_ns;
+    dconn__atomic_store64(&c->query_ttl_ns, r->has_query_ttl ? r->query_ttl_ns : DCONN__NO_TTL);
     c->born = dconn__now(ctx);
-    /* listed while its first handle opens: a reload moves it like the others,
-       and a connect of the same settings waits for it instead of opening another */
     c->opening = 1;
     c->next = ctx->conns;
     ctx->conns = c;
-    for (;;) {
+    return c;
+}
+
+/* Opens the first handle, so that a bad path or host fails in
+   dconn_connect; outside the context's lock, so that a slow server holds
+   up no other connect or reload. A reload that moved the connection
+   meanwhile makes what was tried moot: it tries the new settings. */
+static dconn_status dconn__conn_open_first_locked(dconn_ctx *ctx, dconn_conn *c, dconn_error *err) {
+    dconn__handle *h;
+    dconn_status st;
+    int moved;
+    do {
         const dconn_settings *tried;   /* replaced, never freed, by a reload: no ABA */
         dconn__lock(&c->lock);
         tried = c->settings;
         dconn__unlock(&c->lock);
         dconn__unlock(&ctx->lock);
-        /* open the first handle now, so a bad path or host fails here; outside
-           the context's lock, so a slow server holds up no other connect or reload */
         st = dconn__handle_get(c, 0, &h, err);
         if (!st) dconn__handle_put(c, h, 0, 0);
         dconn__lock(&ctx->lock);
         dconn__lock(&c->lock);
         moved = c->settings != tried;
         dconn__unlock(&c->lock);
-        /* a reload moved it to new settings meanwhile: what was tried is moot, try those */
-        if (!moved) break;
-    }
+    } while (moved);
     c->opening = 0;
     dconn__cond_broadcast(&ctx->opened);
-    if (st) dconn__conn_unlink_locked(ctx, c);
+    return st;
+}
+
+DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char *type, const dconn_connect_options *options, dconn_error *err) {
+    char envname[256];
+    dconn__request q;
+    dconn__resolved r;
+    dconn_conn *c = NULL;
+    dconn_status st;
+    int created = 0;
+    dconn__err_clear(err);
+    if (!ctx) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: ctx is NULL (open one with dconn_open)"); return NULL; }
+    if (!(name = dconn__connect_name(name, envname, sizeof envname, err))) return NULL;
+    if (dconn__request_init(ctx, &q, type, options, err)) return NULL;
+    dconn__lock(&ctx->lock);
+    st = dconn__connect_lookup_locked(ctx, name, &q, &r, &c, err);
+    if (!st && !c) {
+        c = dconn__conn_new_locked(ctx, name, &q, &r);
+        created = c != NULL;
+        if (!c) { dconn__resolved_free(ctx->al, &r); st = dconn__err_nomem(err, "connecting"); }
+        else if ((st = dconn__conn_open_first_locked(ctx, c, err)) != DCONN_OK) dconn__conn_unlink_locked(ctx, c);
+    }
     dconn__unlock(&ctx->lock);
-    if (st) {
+    dconn__request_free(ctx->al, &q);
+    if (st && created) {
         dconn__err_conn(c, err, st, "cannot connect");
         dconn__conn_free(c);
-        return NULL;
     }
-    return c;
-nomem:
-    dconn__free(ctx->al, r.identity);
-    dconn__settings_free(ctx->al, r.settings);
-nomem_unlocked_c:
-    dconn__unlock(&ctx->lock);
-    dconn_toml_free(code_doc);
-    dconn__err_nomem(err, "connecting");
-    return NULL;
+    return st ? NULL : c;
 }
 
 DCONN_API void dconn_release(dconn_conn *c) {
@@ -5079,7 +5282,7 @@ DCONN_API const char *dconn_conn_url(const dconn_conn *c) {
 
 /* Operations the retry loop runs on a handle. */
 typedef struct dconn__op {
-    char kind;                    /* 'Q' query, 'R' read, 'E' exec, 'S' script */
+    dconn__op_kind kind;
     const char *sql;
     const dconn_value *params;
     size_t n;
@@ -5093,11 +5296,11 @@ static dconn_status dconn__op_run(dconn_conn *c, dconn__handle *hd, dconn__op *o
     void *handle = hd->h;
     dconn_status st;
     dconn__err_clear(err);
-    if (op->kind == 'E') {
+    if (op->kind == DCONN__OP_EXEC) {
         if (!d->exec) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", d->name);
         return d->exec(d->user_data, handle, op->sql, op->params, op->n, op->info, err);
     }
-    if (op->kind == 'S') {
+    if (op->kind == DCONN__OP_SCRIPT) {
         if (!d->exec_script) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run scripts (it has no exec_script)", d->name);
         return d->exec_script(d->user_data, handle, op->sql, err);
     }
@@ -5105,7 +5308,7 @@ static dconn_status dconn__op_run(dconn_conn *c, dconn__handle *hd, dconn__op *o
         dconn_result tmp;
         dconn_builder b;
         dconn__builder_init(&b, &tmp, c->ctx->al);
-        if (op->kind == 'R') {
+        if (op->kind == DCONN__OP_READ) {
             if (!d->read) { dconn__builder_discard(&b); return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot read sources (it has no read); use dconn_query", d->name); }
             st = d->read(d->user_data, handle, op->sql, &b, err);
         } else {
@@ -5126,6 +5329,16 @@ static dconn_status dconn__op_run(dconn_conn *c, dconn__handle *hd, dconn__op *o
     }
 }
 
+static const char *dconn__op_name(dconn__op_kind kind) {
+    switch (kind) {
+        case DCONN__OP_QUERY: return "query";
+        case DCONN__OP_READ: return "read";
+        case DCONN__OP_EXEC: return "write";
+        case DCONN__OP_SCRIPT: return "script";
+    }
+    return "statement";
+}
+
 /* "connection "x" (url): query failed after 3 attempts: <driver message>
      SQL: select ...
                ^" */
@@ -5136,14 +5349,14 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
     if (!err) return DCONN_EQUERY;
     code = err->code ? err->code : DCONN_EQUERY;
     dconn__copy_str(msg, sizeof msg, err->message);
-    snprintf(what, sizeof what, "%s failed%s", op->kind == 'R' ? "read" : op->kind == 'Q' ? "query" : op->kind == 'S' ? "script" : "write",
+    snprintf(what, sizeof what, "%s failed%s", dconn__op_name(op->kind),
              attempts > 1 ? " after" : "");
     if (attempts > 1) {
         snprintf(what + strlen(what), sizeof what - strlen(what), " %d attempts", attempts);
         code = DCONN_ETRANSIENT;   /* only transient errors are retried */
     }
     dconn__sql_excerpt(op->sql, sqlx, sizeof sqlx);
-    if (op->kind != 'R' && err->sql_offset >= 0 && (size_t)err->sql_offset < strlen(sqlx) && strlen(sqlx) == strlen(op->sql)) {
+    if (op->kind != DCONN__OP_READ && err->sql_offset >= 0 && (size_t)err->sql_offset < strlen(sqlx) && strlen(sqlx) == strlen(op->sql)) {
         char caret[220];
         int i, col = 0;
         for (i = 0; i < err->sql_offset; i++) if (((unsigned char)sqlx[i] & 0xC0) != 0x80) col++;
@@ -5155,7 +5368,7 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
                  url[0] ? " (" : "", url, url[0] ? ")" : "", what, msg, sqlx, caret);
     } else {
         dconn__err_set(err, code, "connection \"%s\"%s%s%s: %s: %s\n  %s: %s", c->name,
-                 url[0] ? " (" : "", url, url[0] ? ")" : "", what, msg, op->kind == 'R' ? "source" : "SQL", sqlx);
+                 url[0] ? " (" : "", url, url[0] ? ")" : "", what, msg, op->kind == DCONN__OP_READ ? "source" : "SQL", sqlx);
     }
     err->code = code;
     return code;
@@ -5213,7 +5426,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
         /* close a broken handle before anything else: kept while waiting for a new
            one it could hold the pool's last slot, and a shared one would come back */
         if (h) dconn__handle_put(c, h, 0, transient);
-        if (transient && op->kind == 'S' && h) {
+        if (transient && op->kind == DCONN__OP_SCRIPT && h) {
             /* a script's first statements may have run and committed: running it again could apply them twice */
             char msg[DCONN_ERROR_MESSAGE_SIZE];
             dconn__copy_str(msg, sizeof msg, err->message);
@@ -5239,21 +5452,20 @@ DCONN_API void dconn_cache_clear_conn(dconn_conn *conn) {
 }
 
 DCONN_API void dconn_cache_clear_query(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n) {
-    dconn__cache *c;
-    uint64_t uid, h;
-    size_t len;
-    char kind;
+    dconn__op_kind kinds[2];
+    size_t k;
     if (!conn || !sql || !conn->ctx->cache || (n && !params)) return;
-    for (len = 0; len < n; len++)
-        if ((params[len].type == DCONN_TEXT || params[len].type == DCONN_BLOB) && !params[len].p && params[len].n) return;   /* never cached */
-    c = conn->ctx->cache;
-    uid = (uint64_t)dconn__atomic_load(&conn->uid);
-    len = strlen(sql);
-    for (kind = 'Q'; kind; kind = kind == 'Q' ? 'R' : 0) {
+    for (k = 0; k < n; k++)
+        if ((params[k].type == DCONN_TEXT || params[k].type == DCONN_BLOB) && !params[k].p && params[k].n) return;   /* never cached */
+    kinds[0] = DCONN__OP_QUERY;
+    kinds[1] = DCONN__OP_READ;
+    for (k = 0; k < 2; k++) {
+        dconn__cache *c = conn->ctx->cache;
+        dconn__key key;
         dconn__centry *e;
-        h = dconn__key_hash(uid, kind, sql, len, params, n);
+        dconn__key_make(&key, (uint64_t)dconn__atomic_load(&conn->uid), kinds[k], sql, params, n);
         dconn__cache_lock(c);
-        e = dconn__cache_find_locked(c, h, uid, kind, sql, len, params, n);
+        e = dconn__cache_find_locked(c, &key);
         if (e && e->pending) e->doomed = 1;
         else if (e) dconn__cache_remove_locked(conn->ctx, e);
         dconn__cache_unlock(c);
@@ -5269,187 +5481,113 @@ static void dconn__maybe_reload(dconn_ctx *ctx, int64_t now) {
     dconn__unlock(&ctx->lock);
 }
 
-/* The shared path of dconn_query and dconn_read: cache, single flight, retry. */
-static dconn_result *dconn__fetch(dconn_conn *c, char kind, const char *sql, const dconn_query_options *o, dconn_error *err) {
-    dconn_ctx *ctx;
-    dconn__cache *cache;
-    const dconn_value *params = o ? o->params : NULL;
-    size_t n = o ? o->n_params : 0, sqllen;
-    int64_t ttl, now;
-    uint64_t uid, h;
-    dconn__centry *e;
-    dconn_result *stale = NULL;
-    int served_stale = 0;
-    dconn__op op;
-    dconn_status st;
+/* A read's arguments, checked before anything runs. */
+static dconn_status dconn__fetch_check(dconn_conn *c, dconn__op_kind kind, const char *sql, const dconn_value *params, size_t n, dconn_error *err) {
+    const char *fn = kind == DCONN__OP_READ ? "dconn_read" : "dconn_query";
+    size_t k;
+    if (!c) return dconn__err_set(err, DCONN_EMISUSE, "%s: conn is NULL", fn);
+    if (!sql) return dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": the %s is NULL", fn, c->name, kind == DCONN__OP_READ ? "source" : "SQL");
+    if (n && !params) return dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": n_params is %zu but params is NULL", fn, c->name, n);
+    if (n && kind == DCONN__OP_READ)
+        return dconn__err_set(err, DCONN_EMISUSE, "dconn_read: connection \"%s\": a read takes no parameters (put them in the source name)", c->name);
+    /* the cache key hashes the values: a length without bytes is caught here */
+    for (k = 0; k < n; k++)
+        if ((params[k].type == DCONN_TEXT || params[k].type == DCONN_BLOB) && !params[k].p && params[k].n)
+            return dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": parameter %zu has %zu bytes of %s at a NULL pointer", fn, c->name, k + 1,
+                                  params[k].n, params[k].type == DCONN_TEXT ? "text" : "blob");
+    return DCONN_OK;
+}
+
+/* The TTL in force: the call's, else the connection's, else the context's. */
+static dconn_status dconn__fetch_ttl(dconn_conn *c, const char *ttl_text, int64_t *ttl, dconn_error *err) {
+    if (ttl_text) return dconn__ttl_parse_al(c->ctx->al, ttl_text, ttl, err);
+    *ttl = dconn__atomic_load64(&c->query_ttl_ns);
+    if (*ttl == DCONN__NO_TTL) *ttl = c->ctx->default_ttl_ns;
+    return DCONN_OK;
+}
+
+/* Not cached (TTL "0", or the cache is off): run it; a query that wrote
+   drops the connection's cached results. */
+static dconn_result *dconn__fetch_uncached(dconn_conn *c, dconn__op *op, dconn_error *err) {
+    dconn_status st = dconn__run(c, op, err);
+    if (!st && op->wrote && !c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
+    return st ? NULL : op->result;
+}
+
+/* stale_on_error: the refresh failed, so the expired result is served
+   (and kept, already expired, to fall back on again). */
+static dconn_status dconn__fetch_serve_stale(dconn_ctx *ctx, dconn_status st, dconn__op *op, dconn_result **stale, dconn_error *err) {
+    if (!st || !*stale) return st;
+    dconn__log(ctx, DCONN_LOG_WARN, "serving an expired result because refreshing it failed: %s", err ? err->message : dconn_status_str(st));
+    dconn__atomic_add(&(*stale)->stale, 1 - dconn__atomic_load(&(*stale)->stale));
+    op->result = *stale;
+    *stale = NULL;
     dconn__err_clear(err);
-    if (!c) { dconn__err_set(err, DCONN_EMISUSE, "%s: conn is NULL", kind == 'R' ? "dconn_read" : "dconn_query"); return NULL; }
-    if (!sql) { dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": the %s is NULL", kind == 'R' ? "dconn_read" : "dconn_query", c->name, kind == 'R' ? "source" : "SQL"); return NULL; }
-    if (n && !params) { dconn__err_set(err, DCONN_EMISUSE, "dconn_query: connection \"%s\": n_params is %zu but params is NULL", c->name, n); return NULL; }
-    if (n && kind == 'R') { dconn__err_set(err, DCONN_EMISUSE, "dconn_read: connection \"%s\": a read takes no parameters (put them in the source name)", c->name); return NULL; }
-    {
-        /* the cache key hashes the values: a length without bytes is caught here */
-        size_t k;
-        for (k = 0; k < n; k++) {
-            if ((params[k].type == DCONN_TEXT || params[k].type == DCONN_BLOB) && !params[k].p && params[k].n) {
-                dconn__err_set(err, DCONN_EMISUSE, "dconn_query: connection \"%s\": parameter %zu has %zu bytes of %s at a NULL pointer", c->name, k + 1,
-                               params[k].n, params[k].type == DCONN_TEXT ? "text" : "blob");
-                return NULL;
-            }
-        }
+    return DCONN_OK;
+}
+
+/* The slow path, under the cache's lock: a live entry, a query in flight
+   to wait for, or a miss that this caller runs and publishes. */
+static dconn_result *dconn__fetch_cached(dconn_conn *c, dconn__op *op, const dconn__key *key, int64_t ttl, int64_t now, dconn_error *err) {
+    dconn_ctx *ctx = c->ctx;
+    dconn__cache *cache = ctx->cache;
+    dconn__centry *e;
+    dconn_result *stale = NULL, *r;
+    int served_stale;
+    dconn_status st;
+    dconn__cache_lock(cache);
+    e = dconn__cache_find_locked(cache, key);
+    if (e && e->pending) return dconn__cache_join_locked(ctx, e, c->name, err);   /* unlocks */
+    if (e && now < e->expires) {
+        r = dconn__cache_hit_locked(cache, e);
+        dconn__cache_unlock(cache);
+        return r;
     }
-    ctx = c->ctx;
+    e = dconn__cache_claim_locked(ctx, e, key, &stale);
+    dconn__cache_unlock(cache);
+    st = dconn__run(c, op, err);
+    served_stale = st && stale;
+    st = dconn__fetch_serve_stale(ctx, st, op, &stale, err);
+    if (stale) dconn_result_release(stale);
+    if (!e) return st ? NULL : op->result;   /* no memory for an entry: served uncached */
+    dconn__cache_lock(cache);
+    e->pending = 0;
+    if (st) dconn__cache_fail_locked(ctx, e, st, err);
+    else dconn__cache_publish_locked(ctx, e, op->result, op->wrote, served_stale ? now : ttl < 0 ? INT64_MAX : now + ttl);
+    dconn__cond_broadcast(&cache->cv);
+    dconn__cache_unlock(cache);
+    return st ? NULL : op->result;
+}
+
+/* The shared path of dconn_query and dconn_read: validate, pick the TTL,
+   then an uncached run, a lock-free hit, or the locked path. */
+static dconn_result *dconn__fetch(dconn_conn *c, dconn__op_kind kind, const char *sql, const dconn_value *params, size_t n,
+                                  const char *ttl_text, dconn_error *err) {
+    dconn__op op;
+    dconn__key key;
+    dconn_result *r;
+    int64_t ttl = 0, now;
+    dconn__err_clear(err);
+    if (dconn__fetch_check(c, kind, sql, params, n, err) || dconn__fetch_ttl(c, ttl_text, &ttl, err)) return NULL;
     memset(&op, 0, sizeof op);
     op.kind = kind;
     op.sql = sql;
     op.params = params;
     op.n = n;
-    if (o && o->ttl) {
-        if (dconn__ttl_parse_al(c->ctx->al, o->ttl, &ttl, err)) return NULL;
-    } else {
-        ttl = dconn__atomic_load64(&c->query_ttl_ns);
-        if (ttl == DCONN__NO_TTL) ttl = ctx->default_ttl_ns;
-    }
-    now = dconn__now(ctx);
-    if (ctx->reload_ns >= 0) dconn__maybe_reload(ctx, now);
-    cache = ctx->cache;
-    if (ttl == 0 || !cache) {
-        st = dconn__run(c, &op, err);
-        if (!st && op.wrote && !ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
-        return st ? NULL : op.result;
-    }
-    uid = (uint64_t)dconn__atomic_load(&c->uid);
-    sqllen = strlen(sql);
-    h = dconn__key_hash(uid, kind, sql, sqllen, params, n);
-    {
-        /* the hit path: the read side only, and no shared write when the
-           entry is already the most recently used one */
-        unsigned slot = dconn__slot();
-        dconn__rd_lock(&cache->rw, slot);
-        e = dconn__cache_find_locked(cache, h, uid, kind, sql, sqllen, params, n);
-        if (e && !e->pending && now < e->expires && cache->lru.next == e && e->result && e->result->stripes) {
-            dconn_result *r = e->result;
-            dconn__atomic_add(&r->stripes[slot].n, 1);
-            dconn__atomic_add(&cache->hits[slot].n, 1);
-            dconn__rd_unlock(&cache->rw, slot);
-            return r;
-        }
-        dconn__rd_unlock(&cache->rw, slot);
-    }
-    dconn__cache_lock(cache);
-    e = dconn__cache_find_locked(cache, h, uid, kind, sql, sqllen, params, n);
-    while (e && e->pending) {
-        /* single flight: someone runs this query now; wait for its result */
-        e->waiters++;
-        while (e->pending) dconn__cache_wait_locked(cache);
-        e->waiters--;
-        if (e->result) {
-            dconn_result *r = e->result;
-            dconn__result_hold_locked(r);
-            cache->stats.hits++;
-            if (!e->waiters && e->detached) dconn__centry_free_locked(ctx->al, e);
-            dconn__cache_unlock(cache);
-            return r;
-        }
-        /* the query failed: every waiter gets its error */
-        st = e->status;
-        if (err && e->error) *err = *e->error;
-        else if (err) dconn__err_set(err, st, "connection \"%s\": %s failed: %s", c->name, kind == 'R' ? "read" : "query", dconn_status_str(st));
-        if (!e->waiters) dconn__centry_free_locked(ctx->al, e);
-        dconn__cache_unlock(cache);
-        if (!err) return NULL;
-        err->code = st;
-        return NULL;
-    }
-    if (e && now < e->expires) {
-        dconn_result *r = e->result;
-        dconn__result_hold_locked(r);
-        dconn__lru_front_locked(cache, e);
-        cache->stats.hits++;
-        dconn__cache_unlock(cache);
-        return r;
-    }
-    if (e) {
-        cache->stats.expirations++;
-        if (ctx->stale_on_error) { stale = e->result; dconn__result_hold_locked(stale); }
-        dconn__cache_remove_locked(ctx, e);
-    }
-    cache->stats.misses++;
-    e = dconn__centry_new(ctx->al, h, uid, kind, sql, sqllen, params, n);
-    if (e) {
-        size_t b = h & cache->hash_mask & (cache->nbuckets - 1);
-        e->hnext = cache->buckets[b];
-        cache->buckets[b] = e;
-    }
-    dconn__cache_unlock(cache);
-    st = dconn__run(c, &op, err);
-    if (st && stale) {
-        dconn__log(ctx, DCONN_LOG_WARN, "serving an expired result because refreshing it failed: %s", err ? err->message : dconn_status_str(st));
-        dconn__atomic_add(&stale->stale, 1 - dconn__atomic_load(&stale->stale));
-        op.result = stale;
-        stale = NULL;
-        served_stale = 1;
-        st = DCONN_OK;
-        dconn__err_clear(err);
-    }
-    if (stale) dconn_result_release(stale);
-    if (!e) return st ? NULL : op.result;   /* no memory for an entry: served uncached */
-    dconn__cache_lock(cache);
-    e->pending = 0;
-    if (st) {
-        e->status = st;
-        if (e->waiters) {
-            e->error = (dconn_error *)dconn__malloc(ctx->al, sizeof *e->error);
-            if (e->error && err) *e->error = *err;
-            else if (e->error) { dconn__err_clear(e->error); dconn__err_set(e->error, st, "%s", dconn_status_str(st)); }
-        }
-        dconn__hash_unlink_locked(cache, e);
-        e->detached = 1;
-        if (!e->waiters) dconn__centry_free_locked(ctx->al, e);
-        dconn__cond_broadcast(&cache->cv);
-        dconn__cache_unlock(cache);
-        return NULL;
-    }
-    e->result = op.result;
-    if (op.wrote && !ctx->keep_cache_on_write) {
-        /* the query wrote: nothing cached for this connection is current any more */
-        uint64_t u = e->uid;
-        size_t i;
-        for (i = 0; i < cache->nbuckets; i++) {
-            dconn__centry *x = cache->buckets[i], *next;
-            for (; x; x = next) {
-                next = x->hnext;
-                if (x == e || x->uid != u) continue;
-                if (x->pending) x->doomed = 1;
-                else dconn__cache_remove_locked(ctx, x);
-            }
-        }
-    }
-    if (op.wrote || e->doomed || (int64_t)dconn_result_bytes(op.result) > cache->max_bytes) {
-        /* written meanwhile, or too big to keep: hand it out, do not keep it (a
-           result served stale is kept, already expired: see served_stale) */
-        e->doomed = 1;
-        dconn__hash_unlink_locked(cache, e);
-        e->detached = 1;
-        dconn__atomic_add(&op.result->refs, 1);   /* the entry's reference, for its waiters */
-        if (!e->waiters) dconn__centry_free_locked(ctx->al, e);
-    } else {
-        dconn__result_adopt_locked(op.result, &cache->rw);
-        /* a stale result stays, already expired: the next call tries to refresh
-           again and, while the source is down, still has it to fall back on */
-        e->expires = served_stale ? now : ttl < 0 ? INT64_MAX : now + ttl;
-        dconn__lru_front_locked(cache, e);
-        cache->entries++;
-        cache->bytes += dconn_result_bytes(op.result);
-        dconn__cache_evict_locked(ctx);
-    }
-    dconn__cond_broadcast(&cache->cv);
-    dconn__cache_unlock(cache);
-    return op.result;
+    now = dconn__now(c->ctx);
+    if (c->ctx->reload_ns >= 0) dconn__maybe_reload(c->ctx, now);
+    if (ttl == 0 || !c->ctx->cache) return dconn__fetch_uncached(c, &op, err);
+    dconn__key_make(&key, (uint64_t)dconn__atomic_load(&c->uid), kind, sql, params, n);
+    r = dconn__cache_hit_fast(c->ctx->cache, &key, now);
+    return r ? r : dconn__fetch_cached(c, &op, &key, ttl, now, err);
 }
 
-DCONN_API dconn_result *dconn_query(dconn_conn *c, const char *sql, const dconn_query_options *o, dconn_error *err) { return dconn__fetch(c, 'Q', sql, o, err); }
-DCONN_API dconn_result *dconn_read(dconn_conn *c, const char *what, const dconn_query_options *o, dconn_error *err) { return dconn__fetch(c, 'R', what, o, err); }
+DCONN_API dconn_result *dconn_query(dconn_conn *c, const char *sql, const dconn_query_options *o, dconn_error *err) {
+    return dconn__fetch(c, DCONN__OP_QUERY, sql, o ? o->params : NULL, o ? o->n_params : 0, o ? o->ttl : NULL, err);
+}
+DCONN_API dconn_result *dconn_read(dconn_conn *c, const char *what, const dconn_query_options *o, dconn_error *err) {
+    return dconn__fetch(c, DCONN__OP_READ, what, o ? o->params : NULL, o ? o->n_params : 0, o ? o->ttl : NULL, err);
+}
 
 DCONN_API dconn_status dconn_exec(dconn_conn *c, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
     dconn__op op;
@@ -5459,7 +5597,7 @@ DCONN_API dconn_status dconn_exec(dconn_conn *c, const char *sql, const dconn_va
     if (!c || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec: conn and sql must not be NULL");
     if (n && !params) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec: connection \"%s\": n_params is %zu but params is NULL", c->name, n);
     memset(&op, 0, sizeof op);
-    op.kind = 'E';
+    op.kind = DCONN__OP_EXEC;
     op.sql = sql;
     op.params = params;
     op.n = n;
@@ -5478,7 +5616,7 @@ DCONN_API dconn_status dconn_exec_script(dconn_conn *c, const char *sql, dconn_e
     dconn__err_clear(err);
     if (!c || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec_script: conn and sql must not be NULL");
     memset(&op, 0, sizeof op);
-    op.kind = 'S';
+    op.kind = DCONN__OP_SCRIPT;
     op.sql = sql;
     st = dconn__run(c, &op, err);
     /* even a failed script may have run its first statements */
@@ -5548,7 +5686,7 @@ DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, con
     st = s->h->drv.exec(s->h->drv.user_data, s->h->h, sql, params, n, info, err);
     if (st) {
         memset(&op, 0, sizeof op);
-        op.kind = 'E';
+        op.kind = DCONN__OP_EXEC;
         op.sql = sql;
         if (err && err->code == DCONN_OK) {
             if (err->message[0]) err->code = st;
@@ -5569,7 +5707,7 @@ DCONN_API dconn_result *dconn_session_query(dconn_session *s, const char *sql, c
     if (n && !params) { dconn__err_set(err, DCONN_EMISUSE, "dconn_session_query: n_params is %zu but params is NULL", n); return NULL; }
     if (dconn__session_begin_tx(s, err)) return NULL;
     memset(&op, 0, sizeof op);
-    op.kind = 'Q';
+    op.kind = DCONN__OP_QUERY;
     op.sql = sql;
     op.params = params;
     op.n = n;

@@ -675,12 +675,13 @@ static void cache_key_collisions(void) {
         /* forge a full collision: the entry of key 3 takes the hash of a new key */
         dconn_value q = dconn_int(999);
         uint64_t uid = (uint64_t)dconn__atomic_load(&c->uid);
-        uint64_t h = dconn__key_hash(uid, 'Q', "SELECT 3, ?", 11, &q, 1);
+        dconn__key k;
         dconn__centry *e;
         int forged = 0;
+        dconn__key_make(&k, uid, DCONN__OP_QUERY, "SELECT 3, ?", &q, 1);
         dconn__cache_lock(ctx->cache);
         for (e = ctx->cache->buckets[0]; e; e = e->hnext)
-            if (e->nparams == 1 && e->params[0].type == DCONN_INT && e->params[0].i == 3) { e->hash = h; forged = 1; }
+            if (e->key.nparams == 1 && e->key.params[0].type == DCONN_INT && e->key.params[0].i == 3) { e->key.hash = k.hash; forged = 1; }
         dconn__cache_unlock(ctx->cache);
         CHECK(forged);
         r = cmk_q(c, "SELECT 3, ?", &q, 1, NULL, &err);

@@ -1024,6 +1024,41 @@ static void dconn__wr_begin(dconn__brlock *l) {
 }
 static void dconn__wr_end(dconn__brlock *l) { dconn__atomic_store(&l->writer.n, 0); }
 
+/* Files, the environment and the home directory: every call the library
+   makes to the system for them is here. */
+#define DCONN__PATH_LIST_SEP ':'      /* between the files of DCONN_SECRETS */
+
+typedef enum dconn__file_kind { DCONN__FILE_MISSING = 0, DCONN__FILE_REGULAR, DCONN__FILE_DIRECTORY, DCONN__FILE_OTHER } dconn__file_kind;
+
+/* What a reload compares to tell that a file changed. */
+typedef struct dconn__file_id {
+    dconn__file_kind kind;
+    long long mtime, size, ino;
+    unsigned mode;                /* the permission bits */
+} dconn__file_id;
+
+static void dconn__file_stat(const char *path, dconn__file_id *id) {
+    struct stat sb;
+    memset(id, 0, sizeof *id);
+    if (stat(path, &sb) != 0) return;
+    id->kind = S_ISREG(sb.st_mode) ? DCONN__FILE_REGULAR : S_ISDIR(sb.st_mode) ? DCONN__FILE_DIRECTORY : DCONN__FILE_OTHER;
+    id->mtime = (long long)sb.st_mtime;
+    id->size = (long long)sb.st_size;
+    id->ino = (long long)sb.st_ino;
+    id->mode = (unsigned)(sb.st_mode & 0777);
+}
+
+static int dconn__file_id_eq(const dconn__file_id *a, const dconn__file_id *b) {
+    return a->kind == b->kind && a->mtime == b->mtime && a->size == b->size && a->ino == b->ino;
+}
+
+/* Readable by group or others (the secrets file warning). */
+static int dconn__file_shared(const dconn__file_id *id) { return (id->mode & 077) != 0; }
+
+static const char *dconn__getenv(const char *name) { return getenv(name); }
+
+static const char *dconn__home_dir(void) { return dconn__getenv("HOME"); }
+
 /* >>memory: allocators, arenas, hashes ---------------------------------------------- */
 
 /* Every allocation goes through the context's allocator when it has one,
@@ -3110,8 +3145,8 @@ static dconn_status dconn__ttl_from_value(const dconn_allocator *al, const dconn
 
 typedef struct dconn__sfile {
     char *path;
-    int exists;
-    long long mtime, size, ino;
+    int exists;                   /* it was read at the last load */
+    dconn__file_id id;            /* as it was then */
 } dconn__sfile;
 
 /* One loaded version of the secrets. Old versions stay alive until
@@ -3193,9 +3228,9 @@ static void dconn__conn_close(dconn_conn *c);
 static dconn_status dconn__register_sqlite(dconn_ctx *ctx, dconn_error *err);
 #endif
 
-static dconn_status dconn__add_file(dconn_ctx *ctx, const char *dir, const char *rel, size_t cap_files, dconn_error *err) {
+/* Appends dir/rel to the search list. */
+static dconn_status dconn__search_add(dconn_ctx *ctx, const char *dir, const char *rel, dconn_error *err) {
     dconn__buf b;
-    (void)cap_files;
     memset(&b, 0, sizeof b);
     b.al = ctx->al;
     if (dir && *dir) {
@@ -3204,27 +3239,72 @@ static dconn_status dconn__add_file(dconn_ctx *ctx, const char *dir, const char 
     }
     if (rel) dconn__buf_puts(&b, rel);
     if (b.failed) { dconn__buf_free(&b); return dconn__err_nomem(err, "opening a context"); }
-    ctx->files[ctx->nfiles].path = b.p;
-    ctx->nfiles++;
+    ctx->files[ctx->nfiles++].path = b.p;
     return DCONN_OK;
 }
 
-DCONN_API dconn_ctx *dconn_open(const dconn_options *o, dconn_error *err) {
-    dconn_options def;
-    dconn_ctx *ctx;
-    const dconn_allocator *al;
-    const char *list;
+/* The secrets search list, lowest precedence first: the option, else
+   $DCONN_SECRETS ("a.toml:b.toml"), else the four defaults. An option set
+   to "" means no files at all; an empty variable means unset. */
+static dconn_status dconn__search_list(dconn_ctx *ctx, const dconn_options *o, dconn_error *err) {
+    const char *list = o->secrets_path ? o->secrets_path : dconn__getenv("DCONN_SECRETS"), *p;
     size_t nparts = 4;
     dconn_status st = DCONN_OK;
-    dconn__err_clear(err);
-    if (!o) { memset(&def, 0, sizeof def); o = &def; }
-    al = o->allocator && o->allocator->alloc_fn ? o->allocator : NULL;
-    if (o->allocator && (!o->allocator->alloc_fn || !o->allocator->realloc_fn || !o->allocator->free_fn)) {
-        dconn__err_set(err, DCONN_EMISUSE, "dconn_open: an allocator needs all three of alloc_fn, realloc_fn and free_fn");
-        return NULL;
+    if (list && !*list && !o->secrets_path) list = NULL;
+    if (list) for (nparts = 1, p = list; *p; p++) nparts += *p == DCONN__PATH_LIST_SEP;
+    ctx->files = (dconn__sfile *)dconn__malloc(ctx->al, nparts * sizeof *ctx->files);
+    if (!ctx->files) return dconn__err_nomem(err, "opening a context");
+    memset(ctx->files, 0, nparts * sizeof *ctx->files);
+    if (list) {
+        for (p = list; *p && !st;) {
+            const char *e = strchr(p, DCONN__PATH_LIST_SEP);
+            size_t n = e ? (size_t)(e - p) : strlen(p);
+            char *path = n ? (char *)dconn__malloc(ctx->al, n + 1) : NULL;
+            if (n && !path) return dconn__err_nomem(err, "opening a context");
+            if (path) {
+                memcpy(path, p, n);
+                path[n] = '\0';
+                ctx->files[ctx->nfiles++].path = path;
+            }
+            p += n + (e != NULL);
+        }
+        return DCONN_OK;
     }
-    ctx = (dconn_ctx *)dconn__malloc(al, sizeof *ctx);
-    if (!ctx) { dconn__err_nomem(err, "opening a context"); return NULL; }
+    {
+        const char *home = o->home_dir ? o->home_dir : dconn__home_dir();
+        if (home && *home) {
+            st = dconn__search_add(ctx, home, ".streamlit/secrets.toml", err);
+            if (!st) st = dconn__search_add(ctx, home, ".dconn/secrets.toml", err);
+        }
+        if (!st) st = dconn__search_add(ctx, o->project_dir, ".streamlit/secrets.toml", err);
+        if (!st) st = dconn__search_add(ctx, o->project_dir, ".dconn/secrets.toml", err);
+    }
+    return st;
+}
+
+/* The durations of dconn_options, in the TTL grammar. */
+static dconn_status dconn__ctx_durations(dconn_ctx *ctx, const dconn_options *o, dconn_error *err) {
+    dconn_status st = DCONN_OK;
+    if (o->reload_interval) st = dconn__ttl_parse_al(ctx->al, o->reload_interval, &ctx->reload_ns, err);
+    else ctx->reload_ns = 1000000000;
+    if (!st) st = dconn__ttl_parse_al(ctx->al, o->default_ttl, &ctx->default_ttl_ns, err);
+    if (!st) st = dconn__ttl_parse_al(ctx->al, o->retry_backoff ? o->retry_backoff : "50ms", &ctx->retry_backoff_ns, err);
+    if (!st && ctx->retry_backoff_ns < 0) ctx->retry_backoff_ns = 50000000;
+    if (!st) st = dconn__ttl_parse_al(ctx->al, o->pool_timeout ? o->pool_timeout : "30s", &ctx->pool_wait_ns, err);
+    if (!st && ctx->pool_wait_ns < 0) ctx->pool_wait_ns = INT64_MAX;   /* "forever" */
+    if (st) {
+        char msg[DCONN_ERROR_MESSAGE_SIZE];
+        dconn__copy_str(msg, sizeof msg, err ? err->message : "");
+        dconn__err_set(err, st, "dconn_open: %s", msg);
+    }
+    return st;
+}
+
+/* A context with its locks, callbacks and counters; nothing that can fail
+   but the allocation. */
+static dconn_ctx *dconn__ctx_new(const dconn_options *o, const dconn_allocator *al) {
+    dconn_ctx *ctx = (dconn_ctx *)dconn__malloc(al, sizeof *ctx);
+    if (!ctx) return NULL;
     memset(ctx, 0, sizeof *ctx);
     if (al) { ctx->alloc = *al; ctx->al = &ctx->alloc; }
     dconn__mutex_init(&ctx->lock);
@@ -3240,64 +3320,31 @@ DCONN_API dconn_ctx *dconn_open(const dconn_options *o, dconn_error *err) {
     ctx->keep_cache_on_write = o->keep_cache_on_write;
     ctx->rng = (uint64_t)ctx->clock(ctx->clock_user_data) ^ (uint64_t)(size_t)ctx ^ UINT64_C(0x2545F4914F6CDD1D);
     if (!ctx->rng) ctx->rng = 1;
-    if (o->reload_interval) st = dconn__ttl_parse_al(ctx->al, o->reload_interval, &ctx->reload_ns, err);
-    else ctx->reload_ns = 1000000000;
-    if (!st) st = dconn__ttl_parse_al(ctx->al, o->default_ttl, &ctx->default_ttl_ns, err);
-    if (!st) st = dconn__ttl_parse_al(ctx->al, o->retry_backoff ? o->retry_backoff : "50ms", &ctx->retry_backoff_ns, err);
-    if (!st && ctx->retry_backoff_ns < 0) ctx->retry_backoff_ns = 50000000;
-    if (!st) st = dconn__ttl_parse_al(ctx->al, o->pool_timeout ? o->pool_timeout : "30s", &ctx->pool_wait_ns, err);
-    if (!st && ctx->pool_wait_ns < 0) ctx->pool_wait_ns = INT64_MAX;   /* "forever" */
-    if (st) {
-        char msg[DCONN_ERROR_MESSAGE_SIZE];
-        dconn__copy_str(msg, sizeof msg, err ? err->message : "");
-        dconn__err_set(err, st, "dconn_open: %s", msg);
+    return ctx;
+}
+
+DCONN_API dconn_ctx *dconn_open(const dconn_options *o, dconn_error *err) {
+    dconn_options def;
+    dconn_ctx *ctx;
+    const dconn_allocator *al;
+    dconn__err_clear(err);
+    if (!o) { memset(&def, 0, sizeof def); o = &def; }
+    al = o->allocator && o->allocator->alloc_fn ? o->allocator : NULL;
+    if (o->allocator && (!o->allocator->alloc_fn || !o->allocator->realloc_fn || !o->allocator->free_fn)) {
+        dconn__err_set(err, DCONN_EMISUSE, "dconn_open: an allocator needs all three of alloc_fn, realloc_fn and free_fn");
+        return NULL;
+    }
+    if (!(ctx = dconn__ctx_new(o, al))) { dconn__err_nomem(err, "opening a context"); return NULL; }
+    if (dconn__ctx_durations(ctx, o, err)) goto fail;
+    if (o->cache_max_entries >= 0 && !(ctx->cache = dconn__cache_new(al, o->cache_max_entries, o->cache_max_bytes))) {
+        dconn__err_nomem(err, "opening a context");
         goto fail;
     }
-    if (o->cache_max_entries >= 0 && !(ctx->cache = dconn__cache_new(al, o->cache_max_entries, o->cache_max_bytes))) goto nomem;
-    /* the secrets search list, lowest precedence first */
-    /* an option set to "" means no files at all; an empty variable means unset */
-    list = o->secrets_path ? o->secrets_path : getenv("DCONN_SECRETS");
-    if (list && !*list && !o->secrets_path) list = NULL;
-    if (list && *list) {
-        const char *p;
-        nparts = 1;
-        for (p = list; *p; p++) if (*p == ':') nparts++;
-    }
-    ctx->files = (dconn__sfile *)dconn__malloc(al, nparts * sizeof *ctx->files);
-    if (!ctx->files) goto nomem;
-    memset(ctx->files, 0, nparts * sizeof *ctx->files);
-    if (list && *list) {
-        const char *p = list;
-        while (*p && !st) {
-            const char *e = strchr(p, ':');
-            size_t n = e ? (size_t)(e - p) : strlen(p);
-            if (n) {
-                char *path = (char *)dconn__malloc(al, n + 1);
-                if (!path) goto nomem;
-                memcpy(path, p, n);
-                path[n] = '\0';
-                ctx->files[ctx->nfiles++].path = path;
-            }
-            p += n;
-            if (*p == ':') p++;
-        }
-    } else if (!list) {
-        const char *home = o->home_dir ? o->home_dir : getenv("HOME");
-        const char *proj = o->project_dir;
-        if (home && *home) {
-            st = dconn__add_file(ctx, home, ".streamlit/secrets.toml", nparts, err);
-            if (!st) st = dconn__add_file(ctx, home, ".dconn/secrets.toml", nparts, err);
-        }
-        if (!st) st = dconn__add_file(ctx, proj, ".streamlit/secrets.toml", nparts, err);
-        if (!st) st = dconn__add_file(ctx, proj, ".dconn/secrets.toml", nparts, err);
-        if (st) goto fail;
-    }
+    if (dconn__search_list(ctx, o, err)) goto fail;
 #ifndef DCONN_NO_SQLITE
     if (dconn__register_sqlite(ctx, err)) goto fail;
 #endif
     return ctx;
-nomem:
-    dconn__err_nomem(err, "opening a context");
 fail:
     dconn_close(ctx);
     return NULL;
@@ -3370,7 +3417,7 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, dcon
                 }
                 memcpy(var, name, n);
                 var[n] = '\0';
-                val = getenv(var);
+                val = dconn__getenv(var);
                 if (val && (*val || !def)) dconn__buf_puts(&b, val);
                 else if (def) dconn__buf_put(&b, def, (size_t)(close - def));
                 else {
@@ -3405,9 +3452,6 @@ static void dconn__gen_free(const dconn_allocator *al, dconn__gen *g) {
     dconn__free(al, g);
 }
 
-static void dconn__stat_file(dconn__sfile *f, struct stat *st, int *exists) {
-    *exists = stat(f->path, st) == 0 && !S_ISDIR(st->st_mode);
-}
 
 /* Reads every existing file of the search list, expands ${VAR}s and
    merges them. */
@@ -3422,27 +3466,18 @@ static dconn_status dconn__secrets_load_locked(dconn_ctx *ctx, dconn__gen **out,
     if (!g->docs || !g->merged) { dconn__gen_free(ctx->al, g); return dconn__err_nomem(err, "loading secrets"); }
     for (i = 0; i < ctx->nfiles; i++) {
         dconn__sfile *f = &ctx->files[i];
-        struct stat sb;
-        int exists;
         dconn_toml_doc *doc;
-        dconn__stat_file(f, &sb, &exists);
-        f->exists = exists;
-        if (exists) {
-            f->mtime = (long long)sb.st_mtime;
-            f->size = (long long)sb.st_size;
-            f->ino = (long long)sb.st_ino;
-        } else {
-            f->mtime = f->size = f->ino = 0;
-            continue;
-        }
+        dconn__file_stat(f->path, &f->id);
+        f->exists = f->id.kind != DCONN__FILE_MISSING && f->id.kind != DCONN__FILE_DIRECTORY;
+        if (!f->exists) continue;
         doc = dconn__toml_parse_file(ctx->al, f->path, err);
         if (!doc) { dconn__err_hide_secret_line(err); st = err ? err->code : DCONN_ETOML; break; }
         g->docs[g->ndocs++] = doc;
         st = dconn__expand_env(&doc->arena, doc->root, err);
         if (st) break;
-        if (sb.st_mode & 077)
+        if (dconn__file_shared(&f->id))
             dconn__log(ctx, DCONN_LOG_WARN, "secrets file %s is readable by group or others (mode %03o): run chmod 600 %s",
-                       f->path, (unsigned)(sb.st_mode & 0777), f->path);
+                       f->path, f->id.mode, f->path);
         if (!dconn__merge(&g->merged->arena, g->merged->root, doc->root)) { st = dconn__err_nomem(err, "merging secrets"); break; }
     }
     if (st) { dconn__gen_free(ctx->al, g); return st; }
@@ -3457,12 +3492,9 @@ static void dconn__conns_secrets_changed_locked(dconn_ctx *ctx);
 static int dconn__secrets_changed_locked(dconn_ctx *ctx) {
     size_t i;
     for (i = 0; i < ctx->nfiles; i++) {
-        struct stat sb;
-        int exists;
-        dconn__sfile *f = &ctx->files[i];
-        dconn__stat_file(f, &sb, &exists);
-        if (exists != f->exists || (exists && ((long long)sb.st_mtime != f->mtime || (long long)sb.st_size != f->size || (long long)sb.st_ino != f->ino)))
-            return 1;
+        dconn__file_id now;
+        dconn__file_stat(ctx->files[i].path, &now);
+        if (!dconn__file_id_eq(&now, &ctx->files[i].id)) return 1;
     }
     return 0;
 }
@@ -5112,7 +5144,7 @@ static const char *dconn__connect_name(const char *name, char *buf, size_t cap, 
     if (strlen(name) > 200) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: the connection name is longer than 200 bytes"); return NULL; }
     if (strncmp(name, "env:", 4) != 0) return name;
     if (!name[4]) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: \"env:\" needs a variable name, as in \"env:DB_CONN\""); return NULL; }
-    v = getenv(name + 4);
+    v = dconn__getenv(name + 4);
     if (!v || !*v) {
         dconn__err_set(err, DCONN_ECONFIG, "connection name \"%s\": environment variable %s is not set; set it to the name of a [connections.NAME] section, e.g. %s=local",
                        name, name + 4, name + 4);

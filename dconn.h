@@ -160,6 +160,9 @@ typedef enum dconn_status {
     DCONN__STATUS_END = -12
 } dconn_status;
 
+typedef struct dconn_toml_doc dconn_toml_doc;       /* a parsed document */
+typedef struct dconn_toml_value dconn_toml_value;   /* any value, table or array in it */
+
 #define DCONN_ERROR_FILE_SIZE 256
 #define DCONN_ERROR_MESSAGE_SIZE 1024
 
@@ -180,6 +183,17 @@ typedef struct dconn_error {
    NULL `err`: only returns the code. A NULL `fmt` leaves an empty
    message. The other fields (file, line, ...) are left as they are. */
 DCONN_API dconn_status dconn_error_set(dconn_error *err, dconn_status code, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* A configuration error at the place a setting was written: DCONN_ECONFIG
+   with err->file and err->line taken from `where` (a value of the
+   secrets or of dconn_settings_get) and the message prefixed with
+   "file:line: ", so that the message and the fields always agree. A NULL
+   `where` gives a message without a place. Returns DCONN_ECONFIG. */
+DCONN_API dconn_status dconn_error_at(dconn_error *err, const dconn_toml_value *where, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
     __attribute__((format(printf, 3, 4)))
 #endif
@@ -219,8 +233,6 @@ typedef struct dconn_toml_datetime {
     int offset_minutes;
 } dconn_toml_datetime;
 
-typedef struct dconn_toml_doc dconn_toml_doc;       /* a parsed document */
-typedef struct dconn_toml_value dconn_toml_value;   /* any value, table or array in it */
 
 /* Parses `len` bytes of TOML from `text` (NUL bytes inside are errors, not
    terminators). `filename` is only used in messages and may be NULL
@@ -519,6 +531,11 @@ DCONN_API const char *dconn_settings_string(const dconn_settings *s, const char 
 DCONN_API int64_t dconn_settings_int(const dconn_settings *s, const char *path, int64_t def);
 DCONN_API double dconn_settings_float(const dconn_settings *s, const char *path, double def);
 DCONN_API int dconn_settings_bool(const dconn_settings *s, const char *path, int def);
+/* The merged settings as a table (iterate it with dconn_toml_count,
+   dconn_toml_key_at and dconn_toml_at, e.g. to refuse unknown keys). Its
+   file and line are those of the [connections.NAME] section, when there
+   is one: pass it to dconn_error_at for errors about what is missing. */
+DCONN_API const dconn_toml_value *dconn_settings_root(const dconn_settings *s);
 DCONN_API const char *dconn_settings_name(const dconn_settings *s);   /* the connection's name */
 DCONN_API void *dconn_settings_opaque(const dconn_settings *s);       /* dconn_connect_options.opaque */
 
@@ -1628,6 +1645,47 @@ DCONN_API dconn_status dconn_error_set(dconn_error *err, dconn_status code, cons
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
     return code;
+}
+
+/* A message about a place in a file: code, file, line, column and the
+   "file:line:" prefix set together. */
+static DCONN__NOINLINE dconn_status dconn__err_place_v(dconn_error *err, dconn_status code, const char *file, int line, int column, const char *fmt, va_list ap) {
+    char msg[DCONN_ERROR_MESSAGE_SIZE];
+    if (!err) return code;
+    vsnprintf(msg, sizeof msg, fmt ? fmt : "", ap);
+    err->code = code;
+    err->line = line;
+    err->column = column;
+    dconn__copy_str(err->file, sizeof err->file, file ? file : "");
+    err->message[0] = '\0';
+    if (file && *file && line > 0) snprintf(err->message, sizeof err->message, "%.900s:%d: ", file, line);
+    else if (file && *file) snprintf(err->message, sizeof err->message, "%.900s: ", file);
+    {
+        size_t at = strlen(err->message);
+        dconn__copy_str(err->message + at, sizeof err->message - at, msg);
+    }
+    return code;
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((format(printf, 5, 6)))
+#endif
+static DCONN__NOINLINE dconn_status dconn__err_place(dconn_error *err, dconn_status code, const char *file, int line, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    code = dconn__err_place_v(err, code, file, line, 0, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+DCONN_API dconn_status dconn_error_at(dconn_error *err, const dconn_toml_value *where, const char *fmt, ...) {
+    va_list ap;
+    dconn_status st;
+    va_start(ap, fmt);
+    /* values given in code have no line: no place to name */
+    st = dconn__err_place_v(err, DCONN_ECONFIG, where && dconn_toml_line(where) > 0 ? dconn_toml_file(where) : NULL, where ? dconn_toml_line(where) : 0, 0, fmt, ap);
+    va_end(ap);
+    return st;
 }
 
 /* The library's own errors go through the same function drivers use. */
@@ -3124,7 +3182,7 @@ static dconn_status dconn__ttl_from_value(const dconn_allocator *al, const dconn
     if (!v) { *out = -1; return DCONN_OK; }
     if (v->type == DCONN_TOML_INTEGER || v->type == DCONN_TOML_FLOAT) {
         double s = dconn_toml_float(v, 0);
-        if (!(s >= 0 && s <= 9.2e9)) return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: invalid duration %g: must be zero or more seconds", v->file, v->line, s);
+        if (!(s >= 0 && s <= 9.2e9)) return dconn_error_at(err, v, "invalid duration %g: must be zero or more seconds", s);
         *out = (int64_t)(s * 1e9);
         return DCONN_OK;
     }
@@ -3133,12 +3191,11 @@ static dconn_status dconn__ttl_from_value(const dconn_allocator *al, const dconn
         if (st && err) {
             char msg[DCONN_ERROR_MESSAGE_SIZE];
             dconn__copy_str(msg, sizeof msg, err->message);
-            dconn__err_set(err, st, "%s:%d: %s", v->file, v->line, msg);
+            dconn__err_place(err, st, v->file, v->line, "%s", msg);
         }
         return st;
     }
-    return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: a duration must be a string like \"10m\" or a number of seconds, not %s %s",
-                          v->file, v->line, dconn__article(dconn_toml_type_name((dconn_toml_type)v->type)), dconn_toml_type_name((dconn_toml_type)v->type));
+    return dconn_error_at(err, v, "a duration must be a string like \"10m\" or a number of seconds, not %s %s", dconn__article(dconn_toml_type_name((dconn_toml_type)v->type)), dconn_toml_type_name((dconn_toml_type)v->type));
 }
 
 /* >>context: struct dconn_ctx, dconn_open, dconn_close ------------------------------ */
@@ -3404,16 +3461,14 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, dcon
                 n = (size_t)(p - name);
                 if (!n || n >= sizeof var || (*name >= '0' && *name <= '9')) {
                     dconn__buf_free(&b);
-                    if (err) { dconn__copy_str(err->file, sizeof err->file, v->file); err->line = v->line; }
-                    return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: invalid variable name after \"${\" (use ${NAME} with letters, digits and _; write $${ for a literal ${)", v->file, v->line);
+                    return dconn_error_at(err, v, "invalid variable name after \"${\" (use ${NAME} with letters, digits and _; write $${ for a literal ${)");
                 }
                 if (p + 1 < end && p[0] == ':' && p[1] == '-') def = p + 2;
                 close = def ? def : p;
                 while (close < end && *close != '}') close++;
                 if (close >= end || (!def && close != p)) {
                     dconn__buf_free(&b);
-                    if (err) { dconn__copy_str(err->file, sizeof err->file, v->file); err->line = v->line; }
-                    return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: unterminated \"${%.*s\": expected '}' (write $${ for a literal ${)", v->file, v->line, (int)n, name);
+                    return dconn_error_at(err, v, "unterminated \"${%.*s\": expected '}' (write $${ for a literal ${)", (int)n, name);
                 }
                 memcpy(var, name, n);
                 var[n] = '\0';
@@ -3422,10 +3477,7 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, dcon
                 else if (def) dconn__buf_put(&b, def, (size_t)(close - def));
                 else {
                     dconn__buf_free(&b);
-                    if (err) dconn__copy_str(err->file, sizeof err->file, v->file);
-                    if (err) err->line = v->line;
-                    return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: environment variable %s is not set (used as ${%s}); set it, or give a default: ${%s:-value}",
-                                          v->file, v->line, var, var, var);
+                    return dconn_error_at(err, v, "environment variable %s is not set (used as ${%s}); set it, or give a default: ${%s:-value}", var, var, var);
                 }
                 s = close + 1;
             } else {
@@ -3752,6 +3804,7 @@ DCONN_API const char *dconn_settings_string(const dconn_settings *s, const char 
 DCONN_API int64_t dconn_settings_int(const dconn_settings *s, const char *path, int64_t def) { return dconn_toml_int(dconn_settings_get(s, path), def); }
 DCONN_API double dconn_settings_float(const dconn_settings *s, const char *path, double def) { return dconn_toml_float(dconn_settings_get(s, path), def); }
 DCONN_API int dconn_settings_bool(const dconn_settings *s, const char *path, int def) { return dconn_toml_bool(dconn_settings_get(s, path), def); }
+DCONN_API const dconn_toml_value *dconn_settings_root(const dconn_settings *s) { return s ? s->root : NULL; }
 DCONN_API const char *dconn_settings_name(const dconn_settings *s) { return s ? s->name : NULL; }
 DCONN_API void *dconn_settings_opaque(const dconn_settings *s) { return s ? s->opaque : NULL; }
 
@@ -3917,7 +3970,7 @@ static dconn_status dconn__url_from_parts_locked(dconn_ctx *ctx, const char *nam
             const dconn_toml_value *pv = dconn_toml_get(root, parts[i]);
             if (pv && pv->type != DCONN_TOML_STRING) {
                 const char *tn = dconn_toml_type_name((dconn_toml_type)pv->type);
-                return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: %s must be a string%s, not %s %s", pv->file, pv->line, parts[i],
+                return dconn_error_at(err, pv, "%s must be a string%s, not %s %s", parts[i],
                                       i == 0 ? " such as \"sqlite\"" : "", dconn__article(tn), tn);
             }
         }
@@ -3933,7 +3986,7 @@ static dconn_status dconn__url_from_parts_locked(dconn_ctx *ctx, const char *nam
         dconn__buf_printf(&b, "connection \"%s\": no url, and the parts to build one are missing: %s (SQLite needs dialect and database; other databases also need host). Searched: ",
                           name, missing.p);
         dconn__files_searched_locked(ctx, &b);
-        dconn__err_set(err, DCONN_ECONFIG, "%s", b.failed ? "missing connection settings" : b.p);
+        dconn_error_at(err, root->line ? root : NULL, "%s", b.failed ? "missing connection settings" : b.p);
         dconn__buf_free(&b);
         dconn__buf_free(&missing);
         return DCONN_ECONFIG;
@@ -3984,8 +4037,7 @@ static dconn_status dconn__sql_driver_locked(dconn_ctx *ctx, const char *name, d
     url = dconn_toml_string(dconn_toml_get(root, "url"), NULL);
     if (!url || !dconn__url_split(url, &u)) {
         const dconn_toml_value *uv = dconn_toml_get(root, "url");
-        return dconn__err_set(err, DCONN_ECONFIG, "connection \"%s\": url (%s:%d) is not a URL: write it as dialect://user:password@host:port/database",
-                              name, uv ? uv->file : "?", uv ? uv->line : 0);
+        return dconn_error_at(err, uv, "connection \"%s\": url is not a URL: write it as dialect://user:password@host:port/database", name);
     }
     plus = (const char *)memchr(u.scheme, '+', u.scheme_len);
     n = plus ? (size_t)(plus - u.scheme) : u.scheme_len;
@@ -3996,7 +4048,10 @@ static dconn_status dconn__sql_driver_locked(dconn_ctx *ctx, const char *name, d
     dconn__buf_printf(&b, "connection \"%s\": no driver registered for \"%.*s\" (from its url). Registered types: ", name, (int)n, u.scheme);
     dconn__driver_names_locked(ctx, &b);
     dconn__buf_puts(&b, "; register one with dconn_register_driver");
-    st = dconn__err_set(err, DCONN_EDRIVER, "%s", b.failed ? "no driver" : b.p);
+    {
+        const dconn_toml_value *uv = dconn_toml_get(root, "url");
+        st = dconn__err_place(err, DCONN_EDRIVER, uv->line > 0 ? uv->file : NULL, uv->line, "%s", b.failed ? "no driver" : b.p);
+    }
     dconn__buf_free(&b);
     return st;
 }
@@ -4861,12 +4916,10 @@ static dconn_status dconn__section_find_locked(dconn_ctx *ctx, const char *name,
     *section = NULL;
     if (!conns) return DCONN_OK;
     if (conns->type != DCONN_TOML_TABLE)
-        return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connections must be a table ([connections.NAME] sections), not %s %s", conns->file,
-                              conns->line, dconn__article(dconn__type_of(conns)), dconn__type_of(conns));
+        return dconn_error_at(err, conns, "connections must be a table ([connections.NAME] sections), not %s %s", dconn__article(dconn__type_of(conns)), dconn__type_of(conns));
     *section = dconn__tagg_find(&conns->u.agg, name, strlen(name), dconn__hash(name, strlen(name)));
     if (*section && (*section)->type != DCONN_TOML_TABLE)
-        return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connections.%s must be a table ([connections.%s]), not %s %s", (*section)->file,
-                              (*section)->line, name, name, dconn__article(dconn__type_of(*section)), dconn__type_of(*section));
+        return dconn_error_at(err, (*section), "connections.%s must be a table ([connections.%s]), not %s %s", name, name, dconn__article(dconn__type_of(*section)), dconn__type_of(*section));
     return DCONN_OK;
 }
 
@@ -4890,7 +4943,12 @@ static dconn_status dconn__settings_merge(dconn_ctx *ctx, const dconn_toml_value
     s->root = s->doc->root;
     *out = s;
     a = &s->doc->arena;
-    if (section && !dconn__merge(a, s->doc->root, section)) return dconn__err_nomem(err, "connecting");
+    if (section) {
+        /* the section's place: errors about what it lacks point there */
+        s->doc->root->file = section->file;
+        s->doc->root->line = section->line;
+        if (!dconn__merge(a, s->doc->root, section)) return dconn__err_nomem(err, "connecting");
+    }
     if (req->url) {
         dconn_toml_value *v = dconn__new_string(a, req->url, strlen(req->url), "(code)");
         if (!v || !dconn__table_set(a, s->doc->root, "url", 3, v)) return dconn__err_nomem(err, "connecting");
@@ -4900,7 +4958,7 @@ static dconn_status dconn__settings_merge(dconn_ctx *ctx, const dconn_toml_value
     for (i = 0; i < sizeof typed / sizeof typed[0]; i++) {
         const dconn_toml_value *tv = dconn_toml_get(s->root, typed[i].key);
         if (tv && tv->type != typed[i].type)
-            return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: %s must be %s, not %s %s", tv->file, tv->line, typed[i].key, typed[i].want,
+            return dconn_error_at(err, tv, "%s must be %s, not %s %s", typed[i].key, typed[i].want,
                                   dconn__article(dconn__type_of(tv)), dconn__type_of(tv));
     }
     return DCONN_OK;
@@ -4960,7 +5018,13 @@ static dconn_status dconn__driver_pick_locked(dconn_ctx *ctx, const char *name, 
         dconn__buf_printf(&b, "connection \"%s\": unknown type \"%s\" (from %s). Registered types: ", name, shown, type_from);
     }
     dconn__driver_names_locked(ctx, &b);
-    st = dconn__err_set(err, type ? DCONN_EDRIVER : DCONN_ECONFIG, "%s", b.failed ? "unknown connection type" : b.p);
+    {
+        /* the place: the type key when the type came from it, else the section */
+        const dconn_toml_value *where = !type_from ? root : strcmp(type_from, "the type key") == 0 ? dconn_toml_get(root, "type") :
+                                        strcmp(type_from, "the url") == 0 ? root : NULL;   /* none for a type given in code */
+        int line = where ? where->line : 0;
+        st = dconn__err_place(err, type ? DCONN_EDRIVER : DCONN_ECONFIG, line > 0 ? where->file : NULL, line, "%s", b.failed ? "unknown connection type" : b.p);
+    }
     dconn__buf_free(&b);
     return st;
 }
@@ -6366,7 +6430,7 @@ static int dconn__strnieq(const char *a, const char *b, size_t n) {
 
 /* sqlite:///rel.db, sqlite:////abs.db, sqlite://, sqlite:///:memory:,
    with ?options, become an SQLite URI filename. */
-static dconn_status dconn__sq_filename(const char *url, const void *instance, dconn__buf *fn, dconn_error *err) {
+static dconn_status dconn__sq_filename(const char *url, const dconn_toml_value *where, const void *instance, dconn__buf *fn, dconn_error *err) {
     dconn__url u;
     const char *path;
     size_t plen;
@@ -6376,11 +6440,11 @@ static dconn_status dconn__sq_filename(const char *url, const void *instance, dc
                                          (u.scheme_len == 4 && dconn__strnieq(u.scheme, "file", 4)))) {
         char shown[300];
         dconn__url_redact_al(fn->al, url, shown, sizeof shown);
-        return dconn__err_set(err, DCONN_ECONFIG, "\"%s\" is not an SQLite URL: use sqlite:///relative.db, sqlite:////absolute/path.db or sqlite:// (in memory)", shown);
+        return dconn_error_at(err, where, "\"%s\" is not an SQLite URL: use sqlite:///relative.db, sqlite:////absolute/path.db or sqlite:// (in memory)", shown);
     }
     if (u.scheme_len == 4 && strncmp(u.scheme, "file", 4) == 0) { dconn__buf_puts(fn, url); return DCONN_OK; }
     if (u.host_len || u.user)
-        return dconn__err_set(err, DCONN_ECONFIG, "SQLite URLs have no host or user: use sqlite:///relative.db (three slashes) or sqlite:////absolute/path.db (four)");
+        return dconn_error_at(err, where, "SQLite URLs have no host or user: use sqlite:///relative.db (three slashes) or sqlite:////absolute/path.db (four)");
     path = u.path;
     plen = u.path_len;
     if (plen && *path == '/') { path++; plen--; }
@@ -6420,27 +6484,26 @@ static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, 
     memset(&fn, 0, sizeof fn);
     fn.al = al;
     if (modev && !mode)
-        return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connect_args.mode must be \"ro\", \"rw\", \"rwc\" or \"memory\", not %s %s", modev->file, modev->line,
+        return dconn_error_at(err, modev, "connect_args.mode must be \"ro\", \"rw\", \"rwc\" or \"memory\", not %s %s",
                               dconn__article(dconn_toml_type_name((dconn_toml_type)modev->type)), dconn_toml_type_name((dconn_toml_type)modev->type));
     if (pragmas && pragmas->type != DCONN_TOML_TABLE)
-        return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connect_args.pragmas must be a table such as { journal_mode = \"wal\" }, not %s %s", pragmas->file,
-                              pragmas->line, dconn__article(dconn_toml_type_name((dconn_toml_type)pragmas->type)), dconn_toml_type_name((dconn_toml_type)pragmas->type));
+        return dconn_error_at(err, pragmas, "connect_args.pragmas must be a table such as { journal_mode = \"wal\" }, not %s %s", dconn__article(dconn_toml_type_name((dconn_toml_type)pragmas->type)), dconn_toml_type_name((dconn_toml_type)pragmas->type));
     if (!url) {
         const char *db = dconn_settings_string(s, "database", NULL);
-        if (!db) return dconn__err_set(err, DCONN_ECONFIG, "no url: add url = \"sqlite:///file.db\" (or database = \"file.db\") to the connection's settings");
+        if (!db) return dconn_error_at(err, dconn_settings_root(s), "no url: add url = \"sqlite:///file.db\" (or database = \"file.db\") to the connection's settings");
         dconn__buf_puts(&fn, "sqlite:///");
         dconn__buf_puts(&fn, db);
         url = fn.p;
         fn.p = NULL;
         fn.len = fn.cap = 0;
-        st = fn.failed ? dconn__err_nomem(err, "opening SQLite") : dconn__sq_filename(url, s, &fn, err);
+        st = fn.failed ? dconn__err_nomem(err, "opening SQLite") : dconn__sq_filename(url, dconn_settings_get(s, "database"), s, &fn, err);
         dconn__free(al, (void *)url);
     } else {
-        st = dconn__sq_filename(url, s, &fn, err);
+        st = dconn__sq_filename(url, dconn_settings_get(s, "url"), s, &fn, err);
     }
     if (!st && mode) {
         if (strcmp(mode, "ro") && strcmp(mode, "rw") && strcmp(mode, "rwc") && strcmp(mode, "memory")) {
-            st = dconn__err_set(err, DCONN_ECONFIG, "connect_args.mode must be \"ro\", \"rw\", \"rwc\" or \"memory\", not \"%s\"", mode);
+            st = dconn_error_at(err, modev, "connect_args.mode must be \"ro\", \"rw\", \"rwc\" or \"memory\", not \"%s\"", mode);
         } else {
             dconn__buf_puts(&fn, strchr(fn.p ? fn.p : "", '?') ? "&mode=" : "?mode=");
             dconn__buf_puts(&fn, mode);
@@ -6457,13 +6520,12 @@ static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, 
     if (timeout) {
         if (timeout->type != DCONN_TOML_INTEGER && timeout->type != DCONN_TOML_FLOAT) {
             dconn__buf_free(&fn);
-            return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connect_args.timeout is a number of seconds, not a %s",
-                                  timeout->file, timeout->line, dconn_toml_type_name((dconn_toml_type)timeout->type));
+            return dconn_error_at(err, timeout, "connect_args.timeout is a number of seconds, not a %s", dconn_toml_type_name((dconn_toml_type)timeout->type));
         }
         secs = dconn_toml_float(timeout, 5.0);
         if (secs != secs) {
             dconn__buf_free(&fn);
-            return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connect_args.timeout is a number of seconds, not nan", timeout->file, timeout->line);
+            return dconn_error_at(err, timeout, "connect_args.timeout is a number of seconds, not nan");
         }
         if (secs < 0 || secs > 86400) secs = secs < 0 ? 0 : 86400;
     }
@@ -6499,7 +6561,7 @@ static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, 
             char sql[512];
             if (!dconn__is_ident(key)) {
                 dconn__sq_disconnect(NULL, h);
-                return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connect_args.pragmas: \"%s\" is not a pragma name", v->file, v->line, key);
+                return dconn_error_at(err, v, "connect_args.pragmas: \"%s\" is not a pragma name", key);
             }
             switch (dconn_toml_type_of(v)) {
                 case DCONN_TOML_BOOL: snprintf(sql, sizeof sql, "PRAGMA %s = %s", key, v->u.b ? "ON" : "OFF"); break;
@@ -6508,13 +6570,13 @@ static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, 
                 case DCONN_TOML_STRING:
                     if (!dconn__is_ident(v->u.s.ptr) || v->u.s.len > 100) {
                         dconn__sq_disconnect(NULL, h);
-                        return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connect_args.pragmas.%s: the value must be a plain word such as \"wal\"", v->file, v->line, key);
+                        return dconn_error_at(err, v, "connect_args.pragmas.%s: the value must be a plain word such as \"wal\"", key);
                     }
                     snprintf(sql, sizeof sql, "PRAGMA %s = %s", key, v->u.s.ptr);
                     break;
                 default:
                     dconn__sq_disconnect(NULL, h);
-                    return dconn__err_set(err, DCONN_ECONFIG, "%s:%d: connect_args.pragmas.%s must be a string, number or boolean", v->file, v->line, key);
+                    return dconn_error_at(err, v, "connect_args.pragmas.%s must be a string, number or boolean", key);
             }
             rc = sqlite3_exec(h->db, sql, NULL, NULL, NULL);
             if (rc != SQLITE_OK) {
@@ -6522,7 +6584,7 @@ static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, 
                 st = dconn__sq_error(h->db, rc, err);
                 if (err) {
                     dconn__copy_str(msg, sizeof msg, err->message);
-                    dconn__err_set(err, st, "%s:%d: connect_args.pragmas.%s failed: %s", v->file, v->line, key, msg);
+                    dconn__err_place(err, st, dconn_toml_file(v), dconn_toml_line(v), "connect_args.pragmas.%s failed: %s", key, msg);
                 }
                 dconn__sq_disconnect(NULL, h);
                 return st;

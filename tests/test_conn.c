@@ -522,22 +522,22 @@ static void conn_type_errors(void) {
     REQUIRE(ctx);
     CHECK(dconn_connect(ctx, "untyped", NULL, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_ECONFIG);
-    CHECK_STR(err.message, "connection \"untyped\": cannot tell its type: pass a type to dconn_connect, or add type = \"...\" "
+    CHECK_STR(err.message, CT_DIR "/e/secrets.toml:1: connection \"untyped\": cannot tell its type: pass a type to dconn_connect, or add type = \"...\" "
                            "or a url to [connections.untyped]. Registered types: sql, sqlite, mock");
     CHECK(dconn_connect(ctx, "unknown", NULL, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EDRIVER);
-    CHECK_STR(err.message, "connection \"unknown\": unknown type \"nosuch\" (from the type key). Registered types: sql, sqlite, mock");
+    CHECK_STR(err.message, CT_DIR "/e/secrets.toml:5: connection \"unknown\": unknown type \"nosuch\" (from the type key). Registered types: sql, sqlite, mock");
     CHECK(dconn_connect(ctx, "untyped", "other", NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EDRIVER);
     CHECK_STR(err.message, "connection \"untyped\": unknown type \"other\" (from the type argument). Registered types: sql, sqlite, mock");
     CHECK(dconn_connect(ctx, "pg", NULL, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EDRIVER);
-    CHECK_STR(err.message, "connection \"pg\": no driver registered for \"postgresql\" (from its url). "
+    CHECK_STR(err.message, CT_DIR "/e/secrets.toml:8: connection \"pg\": no driver registered for \"postgresql\" (from its url). "
                            "Registered types: sql, sqlite, mock; register one with dconn_register_driver");
     CHECK_NOT_CONTAINS(err.message, "hunter2");
     CHECK(dconn_connect(ctx, "notaurl", NULL, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_ECONFIG);
-    CHECK_STR(err.message, "connection \"notaurl\": url (" CT_DIR "/e/secrets.toml:11) is not a URL: "
+    CHECK_STR(err.message, CT_DIR "/e/secrets.toml:11: connection \"notaurl\": url is not a URL: "
                            "write it as dialect://user:password@host:port/database");
     CHECK_EQ_INT(cm.connects, 0);
     dconn_close(ctx);
@@ -893,7 +893,7 @@ static void conn_sql_parts_missing_all_reported(void) {
     REQUIRE(ctx);
     CHECK(dconn_connect(ctx, "bare", NULL, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_ECONFIG);
-    CHECK_STR(err.message, "connection \"bare\": no url, and the parts to build one are missing: dialect, host, database "
+    CHECK_STR(err.message, CQ_DIR "/m/secrets.toml:1: connection \"bare\": no url, and the parts to build one are missing: dialect, host, database "
                            "(SQLite needs dialect and database; other databases also need host). Searched: "
                            CQ_DIR "/m/secrets.toml (read)");
     CHECK_NOT_CONTAINS(err.message, "hunter2");

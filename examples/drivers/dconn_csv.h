@@ -57,7 +57,7 @@ static dconn_status dconn_csv__connect(void *ud, const dconn_settings *s, void *
     size_t n = strlen(base);
     (void)ud;
     if (strlen(delim) != 1 || *delim == '"' || *delim == '\n' || *delim == '\r')
-        return dconn_error_set(err, DCONN_ECONFIG, "csv: delimiter must be one character other than a quote or a newline");
+        return dconn_error_at(err, dconn_settings_get(s, "delimiter"), "csv: delimiter must be one character other than a quote or a newline");
     h = (dconn_csv__h *)malloc(sizeof *h);
     if (h) h->base = (char *)malloc(n + 1);
     if (!h || !h->base) { free(h); return dconn_error_set(err, DCONN_ENOMEM, "csv: out of memory"); }

@@ -333,7 +333,7 @@ static dconn_status dconn_pg__connect(void *ud, const dconn_settings *s, void **
             case DCONN_TOML_INTEGER: snprintf(scratch[n], sizeof scratch[n], "%lld", (long long)dconn_toml_int(v, 0)); vals[n] = scratch[n]; n++; break;
             case DCONN_TOML_FLOAT: snprintf(scratch[n], sizeof scratch[n], "%g", dconn_toml_float(v, 0)); vals[n] = scratch[n]; n++; break;
             case DCONN_TOML_BOOL: vals[n++] = dconn_toml_bool(v, 0) ? "1" : "0"; break;
-            default: return dconn_error_set(err, DCONN_ECONFIG, "connect_args.%s must be a string, number or boolean for libpq", keys[n]);
+            default: return dconn_error_at(err, v, "connect_args.%s must be a string, number or boolean for libpq", keys[n]);
         }
     }
     keys[n] = NULL;

@@ -1263,6 +1263,9 @@ typedef struct dconn__buf {
     size_t len, cap;
     const dconn_allocator *al;
     int failed;                   /* an allocation failed: the content is incomplete */
+    /* redaction reports each span it masks here (the known secret values) */
+    void (*on_mask)(void *user_data, const char *s, size_t n);
+    void *on_mask_user_data;
 } dconn__buf;
 
 static DCONN__NOINLINE void dconn__buf_put(dconn__buf *b, const char *s, size_t n) {
@@ -1309,6 +1312,15 @@ static int dconn__strieq(const char *a, const char *b) {
     while (*a && *b && dconn__lower((unsigned char)*a) == dconn__lower((unsigned char)*b)) { a++; b++; }
     return *a == '\0' && *b == '\0';
 }
+
+/* The value of a hexadecimal digit, or -1. */
+static int dconn__hexval(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
 
 /* Shortens SQL for messages: the first 200 bytes, whole UTF-8 characters. */
 static void dconn__sql_excerpt(const char *sql, char *out, size_t cap) {
@@ -1426,6 +1438,21 @@ static int dconn__is_secret_key(const char *k, size_t n) {
 
 static int dconn__blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+/* Writes "***" in place of [s, s + n), and tells the collector. */
+static void dconn__buf_mask(dconn__buf *b, const char *s, size_t n) {
+    dconn__buf_puts(b, "***");
+    if (b->on_mask && n) b->on_mask(b->on_mask_user_data, s, n);
+}
+
+/* A masked "user:password" run: the password is what follows the first ':'. */
+static void dconn__buf_mask_userinfo(dconn__buf *b, const char *s, size_t n) {
+    const char *colon = (const char *)memchr(s, ':', n);
+    dconn__buf_puts(b, "***");
+    if (!b->on_mask) return;
+    if (colon) b->on_mask(b->on_mask_user_data, colon + 1, n - (size_t)(colon + 1 - s));
+    else b->on_mask(b->on_mask_user_data, s, n);
+}
+
 /* Part of a blank-free word, with all from its first ':' to its last '@'
    masked when it has both in that order ("me:***@host"). */
 static void dconn__redact_colon_at(dconn__buf *b, const char *w, const char *e) {
@@ -1433,7 +1460,7 @@ static void dconn__redact_colon_at(dconn__buf *b, const char *w, const char *e) 
     while (at > w && at[-1] != '@') at--;
     if (colon && at > w && colon < at - 1) {
         dconn__buf_put(b, w, (size_t)(colon - w) + 1);
-        dconn__buf_puts(b, "***");
+        dconn__buf_mask(b, colon + 1, (size_t)(at - 1 - (colon + 1)));
         dconn__buf_put(b, at - 1, (size_t)(e - at + 1));
     } else {
         dconn__buf_put(b, w, (size_t)(e - w));
@@ -1457,7 +1484,8 @@ static void dconn__redact_words(dconn__buf *b, const char *s) {
         if (x.failed) { b->failed = 1; return; }
         dconn__redact_words(b, x.p);
         dconn__buf_free(&x);
-        dconn__buf_puts(b, "//***");
+        dconn__buf_puts(b, "//");
+        dconn__buf_mask_userinfo(b, slashes + 2, (size_t)(last_at - slashes - 2));
         s = last_at;
     }
     while (*s) {
@@ -1479,14 +1507,17 @@ static void dconn__redact_words(dconn__buf *b, const char *s) {
         if (!eq) { dconn__redact_colon_at(b, w, e); s = e; continue; }
         if (eq < e) dconn__redact_colon_at(b, w, eq + 1);
         else { dconn__redact_colon_at(b, w, e); dconn__buf_put(b, e, (size_t)(eq + 1 - e)); }
-        dconn__buf_puts(b, "***");
         for (v = eq + 1; *v == ' ' || *v == '\t'; v++) {}
+        s = v;
         if (*v == '\'' || *v == '"') {
             char quote = *v;
             for (v++; *v && *v != quote; v++) if (*v == '\\' && v[1]) v++;
             if (*v) v++;
         }
         while (*v && !dconn__blank(*v)) v++;
+        /* the value without its quotes is what is known */
+        if (v - s >= 2 && (*s == '\'' || *s == '"') && v[-1] == *s) dconn__buf_mask(b, s + 1, (size_t)(v - s - 2));
+        else dconn__buf_mask(b, s, (size_t)(v - s));
         s = v;
     }
 }
@@ -1514,6 +1545,8 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
         size_t start = b->len;
         memset(&x, 0, sizeof x);
         x.al = b->al;
+        x.on_mask = b->on_mask;
+        x.on_mask_user_data = b->on_mask_user_data;
         dconn__buf_puts(&x, "x:");
         dconn__buf_puts(&x, url);
         if (x.failed) b->failed = 1;
@@ -1535,7 +1568,7 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
             dconn__buf_put(b, url, (size_t)(u.user ? u.user - url : u.host - url));
             if (u.user) {
                 dconn__buf_put(b, u.user, u.user_len);
-                if (u.password) dconn__buf_puts(b, ":***");
+                if (u.password) { dconn__buf_put(b, ":", 1); dconn__buf_mask(b, u.password, u.password_len); }
                 dconn__buf_put(b, "@", 1);
             }
             dconn__buf_put(b, u.host, (size_t)(u.path - u.host));
@@ -1546,7 +1579,7 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
             const char *at = strrchr(u.path, '@');
             dconn__buf_put(b, url, (size_t)(u.path - url));
             if (at) {
-                dconn__buf_puts(b, "***");
+                dconn__buf_mask_userinfo(b, u.path, (size_t)(at - u.path));
                 dconn__redact_words(b, at);
                 return;
             }
@@ -1563,7 +1596,7 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
                 eq = (const char *)memchr(q, '=', (size_t)(amp - q));
                 if (eq && dconn__is_secret_key(q, (size_t)(eq - q))) {
                     dconn__buf_put(b, q, (size_t)(eq - q) + 1);
-                    dconn__buf_puts(b, "***");
+                    dconn__buf_mask(b, eq + 1, (size_t)(amp - eq - 1));
                 } else {
                     dconn__buf_put(b, q, (size_t)(amp - q));
                 }
@@ -1592,6 +1625,178 @@ static DCONN__NOINLINE size_t dconn__url_redact_al(const dconn_allocator *al, co
 }
 
 DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap) { return dconn__url_redact_al(NULL, url, out, cap); }
+
+/* The values of the secrets themselves, masked wherever the library's own
+   text would show them (messages, logs, describe, printed URLs), as CI
+   systems mask registered secrets in their logs: every value under a
+   password-like key and every password inside a URL or a key=value
+   string, as written, percent-decoded and percent-encoded. Values shorter
+   than DCONN__KNOWN_MIN bytes are left to the shape rules above: a
+   password "root" must not mask the "root" of /root/.streamlit. */
+#define DCONN__KNOWN_MIN 6
+
+typedef struct dconn__known {
+    dconn__mutex lock;            /* a leaf: held for a lookup or a swap, taking nothing else */
+    char **vals;                  /* NUL-terminated copies */
+    size_t *lens;
+    size_t n, cap;
+    uint32_t *index;              /* open addressing on the first DCONN__KNOWN_MIN bytes: value index + 1 */
+    size_t index_cap;
+    const dconn_allocator *al;
+    int failed;                   /* out of memory while collecting: a value may be missing */
+} dconn__known;
+
+static uint32_t dconn__known_hash(const char *s) { return dconn__hash(s, DCONN__KNOWN_MIN); }
+
+static void dconn__known_clear(dconn__known *k) {
+    size_t i;
+    for (i = 0; i < k->n; i++) dconn__free(k->al, k->vals[i]);
+    dconn__free(k->al, k->vals);
+    dconn__free(k->al, k->lens);
+    dconn__free(k->al, k->index);
+    k->vals = NULL;
+    k->lens = NULL;
+    k->index = NULL;
+    k->n = k->cap = k->index_cap = 0;
+    k->failed = 0;
+}
+
+static int dconn__known_reindex(dconn__known *k) {
+    size_t cap = 64, i;
+    uint32_t *idx;
+    while (cap < k->n * 2 + 2) cap *= 2;
+    idx = (uint32_t *)dconn__malloc(k->al, cap * sizeof *idx);
+    if (!idx) return 0;
+    memset(idx, 0, cap * sizeof *idx);
+    for (i = 0; i < k->n; i++) {
+        size_t pos = dconn__known_hash(k->vals[i]) & (cap - 1);
+        while (idx[pos]) pos = (pos + 1) & (cap - 1);
+        idx[pos] = (uint32_t)i + 1;
+    }
+    dconn__free(k->al, k->index);
+    k->index = idx;
+    k->index_cap = cap;
+    return 1;
+}
+
+/* The longest known value that starts at p (n bytes left), or 0. */
+static size_t dconn__known_match(const dconn__known *k, const char *p, size_t n) {
+    size_t pos, best = 0;
+    if (!k->index || n < DCONN__KNOWN_MIN) return 0;
+    for (pos = dconn__known_hash(p) & (k->index_cap - 1); k->index[pos]; pos = (pos + 1) & (k->index_cap - 1)) {
+        size_t i = k->index[pos] - 1, len = k->lens[i];
+        if (len <= n && len > best && memcmp(k->vals[i], p, len) == 0) best = len;
+    }
+    return best;
+}
+
+static void dconn__known_add_raw(dconn__known *k, const char *s, size_t n) {
+    char *copy;
+    if (n < DCONN__KNOWN_MIN || memchr(s, '\0', n) || dconn__known_match(k, s, n) == n) return;
+    if (k->n == k->cap) {
+        size_t ncap = k->cap ? k->cap * 2 : 16;
+        char **nv = (char **)dconn__realloc(k->al, k->vals, ncap * sizeof *nv);
+        size_t *nl;
+        if (!nv) { k->failed = 1; return; }
+        k->vals = nv;
+        nl = (size_t *)dconn__realloc(k->al, k->lens, ncap * sizeof *nl);
+        if (!nl) { k->failed = 1; return; }
+        k->lens = nl;
+        k->cap = ncap;
+    }
+    copy = (char *)dconn__malloc(k->al, n + 1);
+    if (!copy) { k->failed = 1; return; }
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    k->vals[k->n] = copy;
+    k->lens[k->n++] = n;
+    if ((k->n * 2 + 2 > k->index_cap || !k->index) && !dconn__known_reindex(k)) { k->failed = 1; return; }
+    {
+        size_t pos = dconn__known_hash(copy) & (k->index_cap - 1);
+        while (k->index[pos] && k->index[pos] != k->n) pos = (pos + 1) & (k->index_cap - 1);
+        k->index[pos] = (uint32_t)k->n;
+    }
+}
+
+/* A secret value as written, percent-decoded and percent-encoded. */
+static void dconn__known_add(dconn__known *k, const char *s, size_t n) {
+    dconn__buf b;
+    size_t i;
+    if (n < DCONN__KNOWN_MIN) return;
+    dconn__known_add_raw(k, s, n);
+    memset(&b, 0, sizeof b);
+    b.al = k->al;
+    for (i = 0; i < n; i++) {
+        if (s[i] == '%' && i + 2 < n && dconn__hexval(s[i + 1]) >= 0 && dconn__hexval(s[i + 2]) >= 0) {
+            char c = (char)(dconn__hexval(s[i + 1]) * 16 + dconn__hexval(s[i + 2]));
+            dconn__buf_put(&b, &c, 1);
+            i += 2;
+        } else {
+            dconn__buf_put(&b, s + i, 1);
+        }
+    }
+    if (!b.failed && b.len != n) dconn__known_add_raw(k, b.p, b.len);
+    b.len = 0;
+    for (i = 0; i < n && !b.failed; i++) {
+        char one[2];
+        one[0] = s[i];
+        one[1] = '\0';
+        dconn__pct_encode(&b, one);
+    }
+    if (!b.failed && b.len != n) dconn__known_add_raw(k, b.p, b.len);
+    if (b.failed) k->failed = 1;
+    dconn__buf_free(&b);
+}
+
+static void dconn__known_on_mask(void *user_data, const char *s, size_t n) { dconn__known_add((dconn__known *)user_data, s, n); }
+
+/* Collects the secrets in a text: all of it when it sits under a secret
+   key (`whole`), else what the shape rules would mask in it. */
+static void dconn__known_add_text(dconn__known *k, const char *text, size_t n, int whole) {
+    dconn__buf b;
+    if (whole) dconn__known_add(k, text, n);
+    if (n < DCONN__KNOWN_MIN || memchr(text, '\0', n)) return;
+    memset(&b, 0, sizeof b);
+    b.al = k->al;
+    b.on_mask = dconn__known_on_mask;
+    b.on_mask_user_data = k;
+    dconn__url_redact_buf(&b, text);
+    if (b.failed) k->failed = 1;
+    dconn__buf_free(&b);
+}
+
+/* Replaces every known value in `text` by "***", in place (it only
+   shrinks). The caller holds k->lock. */
+static void dconn__known_mask_locked(const dconn__known *k, char *text) {
+    char *r = text, *w = text;
+    size_t left;
+    if (!k->n || !text) return;
+    left = strlen(text);
+    while (*r) {
+        size_t m = dconn__known_match(k, r, left);
+        if (m) {
+            memcpy(w, "***", 3);
+            w += 3;
+            r += m;
+            left -= m;
+        } else {
+            *w++ = *r++;
+            left--;
+        }
+    }
+    *w = '\0';
+}
+
+/* THE ONE WAY OUT for text the library writes: every error message, log
+   line, describe output and printed URL passes through here on its way to
+   the caller, and loses every known secret value. (Query results and
+   exports are the user's data and never pass through it.) */
+static void dconn__redact_out(dconn__known *k, char *text) {
+    if (!k || !text) return;
+    dconn__lock(&k->lock);
+    dconn__known_mask_locked(k, text);
+    dconn__unlock(&k->lock);
+}
 
 /* Could the line (of a TOML file, n bytes) hold a secret? It names a key
    like a password or token, or a URL in it has a password or a secret
@@ -1686,6 +1891,13 @@ DCONN_API dconn_status dconn_error_at(dconn_error *err, const dconn_toml_value *
     st = dconn__err_place_v(err, DCONN_ECONFIG, where && dconn_toml_line(where) > 0 ? dconn_toml_file(where) : NULL, where ? dconn_toml_line(where) : 0, 0, fmt, ap);
     va_end(ap);
     return st;
+}
+
+/* An error on its way to the caller: through the one way out. */
+static void dconn__err_out(dconn__known *k, dconn_error *err) {
+    if (!err || !err->code) return;
+    dconn__redact_out(k, err->message);
+    dconn__redact_out(k, err->file);
 }
 
 /* The library's own errors go through the same function drivers use. */
@@ -2054,13 +2266,6 @@ static int dconn__tp_put_utf8(dconn__tp *tp, uint32_t cp) {
     char b[4];
     size_t n = dconn__utf8_encode(cp, b);   /* first: cppcheck does not see b written in the argument list */
     return dconn__tp_buf_put(tp, b, n);
-}
-
-static int dconn__hexval(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
 }
 
 /* An escape sequence after a backslash in a basic string (p at the char
@@ -3250,6 +3455,7 @@ struct dconn_ctx {
     uint64_t next_uid;
     uint64_t rng;
     dconn__cache *cache;
+    dconn__known known;           /* the secrets' values, masked in everything the library writes */
 };
 
 static int64_t dconn__now(dconn_ctx *ctx) { return ctx->clock(ctx->clock_user_data); }
@@ -3264,6 +3470,7 @@ static DCONN__NOINLINE void dconn__log(dconn_ctx *ctx, int level, const char *fm
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    dconn__redact_out(&ctx->known, msg);
     ctx->log(level, msg, ctx->log_user_data);
 }
 
@@ -3366,6 +3573,8 @@ static dconn_ctx *dconn__ctx_new(const dconn_options *o, const dconn_allocator *
     if (al) { ctx->alloc = *al; ctx->al = &ctx->alloc; }
     dconn__mutex_init(&ctx->lock);
     dconn__cond_init(&ctx->opened);
+    dconn__mutex_init(&ctx->known.lock);
+    ctx->known.al = ctx->al;
     ctx->log = o->log;
     ctx->log_user_data = o->log_user_data;
     ctx->clock = o->clock ? o->clock : dconn__clock_default;
@@ -3422,6 +3631,8 @@ DCONN_API void dconn_close(dconn_ctx *ctx) {
     for (i = 0; i < ctx->nfiles; i++) dconn__free(al, ctx->files[i].path);
     dconn__free(al, ctx->files);
     dconn__free(al, ctx->drivers);
+    dconn__known_clear(&ctx->known);
+    dconn__mutex_destroy(&ctx->known.lock);
     dconn__cond_destroy(&ctx->opened);
     dconn__mutex_destroy(&ctx->lock);
     dconn__free(al, ctx);
@@ -3537,6 +3748,11 @@ static dconn_status dconn__secrets_load_locked(dconn_ctx *ctx, dconn__gen **out,
     return DCONN_OK;
 }
 
+/* A load is taken only once the known secret values include it (no
+   memory for them: the load fails and is tried again); then the
+   connections follow the new secrets. Both are defined with the
+   connections, below. */
+static dconn_status dconn__known_rebuild_locked(dconn_ctx *ctx, const dconn__gen *pending, dconn_error *err);
 static void dconn__conns_secrets_changed_locked(dconn_ctx *ctx);
 
 /* 1 when a file of the search list appeared, went away or changed
@@ -3575,6 +3791,7 @@ static dconn_status dconn__secrets_refresh_locked(dconn_ctx *ctx, int force, dco
     }
     ctx->secrets_tried = 1;
     st = dconn__secrets_load_locked(ctx, &g, &local);
+    if (!st && (st = dconn__known_rebuild_locked(ctx, g, &local)) != DCONN_OK) dconn__gen_free(ctx->al, g);
     ctx->secrets_retry = st == DCONN_ENOMEM;
     if (st) {
         ctx->secrets_error = local;
@@ -3598,6 +3815,28 @@ done:
         return ctx->secrets_error.code;
     }
     return DCONN_OK;
+}
+
+/* Collects the secret values of a TOML tree into k: strings under a
+   secret key (and numbers there, as written), passwords inside URLs and
+   key=value strings anywhere. */
+static void dconn__known_walk(dconn__known *k, const dconn_toml_value *v, int secret) {
+    uint32_t i;
+    char num[64];
+    switch ((dconn_toml_type)v->type) {
+        case DCONN_TOML_STRING: dconn__known_add_text(k, v->u.s.ptr, v->u.s.len, secret); break;
+        case DCONN_TOML_INTEGER:
+            if (secret) { snprintf(num, sizeof num, "%lld", (long long)v->u.i); dconn__known_add(k, num, strlen(num)); }
+            break;
+        case DCONN_TOML_TABLE:
+            for (i = 0; i < v->u.agg.n; i++)
+                dconn__known_walk(k, v->u.agg.ent[i].val, secret || dconn__is_secret_key(v->u.agg.ent[i].key, v->u.agg.ent[i].keylen));
+            break;
+        case DCONN_TOML_ARRAY:
+            for (i = 0; i < v->u.agg.n; i++) dconn__known_walk(k, v->u.agg.ent[i].val, secret);
+            break;
+        default: break;
+    }
 }
 
 /* "~/.streamlit/secrets.toml (missing), .dconn/secrets.toml (found)" */
@@ -3627,7 +3866,7 @@ DCONN_API int64_t dconn_secret_int(dconn_ctx *ctx, const char *path, int64_t def
 DCONN_API double dconn_secret_float(dconn_ctx *ctx, const char *path, double def) { return dconn_toml_float(dconn__secret_lookup(ctx, path), def); }
 DCONN_API int dconn_secret_bool(dconn_ctx *ctx, const char *path, int def) { return dconn_toml_bool(dconn__secret_lookup(ctx, path), def); }
 
-DCONN_API dconn_status dconn_secrets_check(dconn_ctx *ctx, dconn_error *err) {
+static dconn_status dconn__secrets_check(dconn_ctx *ctx, dconn_error *err) {
     dconn_status st;
     dconn__err_clear(err);
     if (!ctx) return dconn__err_set(err, DCONN_EMISUSE, "dconn_secrets_check: ctx is NULL");
@@ -3635,6 +3874,12 @@ DCONN_API dconn_status dconn_secrets_check(dconn_ctx *ctx, dconn_error *err) {
     st = dconn__secrets_refresh_locked(ctx, 1, err);
     dconn__unlock(&ctx->lock);
     return st;
+}
+
+DCONN_API dconn_status dconn_secrets_check(dconn_ctx *ctx, dconn_error *err) {
+    dconn_status r = dconn__secrets_check(ctx, err);
+    dconn__err_out(ctx ? &ctx->known : NULL, err);
+    return r;
 }
 
 DCONN_API size_t dconn_secrets_files(dconn_ctx *ctx, const char **paths, int *exists, size_t max) {
@@ -3746,7 +3991,7 @@ static void dconn__describe_table(dconn__buf *b, const dconn_toml_value *t, cons
     }
 }
 
-DCONN_API dconn_status dconn_secrets_describe(dconn_ctx *ctx, const char *name, char **out, dconn_error *err) {
+static dconn_status dconn__secrets_describe(dconn_ctx *ctx, const char *name, char **out, dconn_error *err) {
     dconn__buf b;
     dconn_status st;
     const dconn_toml_value *t;
@@ -3779,6 +4024,7 @@ DCONN_API dconn_status dconn_secrets_describe(dconn_ctx *ctx, const char *name, 
     }
     dconn__unlock(&ctx->lock);
     if (b.failed) { dconn__buf_free(&b); return dconn__err_nomem(err, "describing secrets"); }
+    if (b.p) { dconn__redact_out(&ctx->known, b.p); b.len = strlen(b.p); }
     /* handed to the caller: allocated with DCONN_MALLOC so dconn_free() frees it */
     *out = (char *)DCONN_MALLOC(b.len + 1);
     if (!*out) { dconn__buf_free(&b); return dconn__err_nomem(err, "describing secrets"); }
@@ -3786,6 +4032,12 @@ DCONN_API dconn_status dconn_secrets_describe(dconn_ctx *ctx, const char *name, 
     (*out)[b.len] = '\0';
     dconn__buf_free(&b);
     return DCONN_OK;
+}
+
+DCONN_API dconn_status dconn_secrets_describe(dconn_ctx *ctx, const char *name, char **out, dconn_error *err) {
+    dconn_status r = dconn__secrets_describe(ctx, name, out, err);
+    dconn__err_out(ctx ? &ctx->known : NULL, err);
+    return r;
 }
 
 /* >>registry: drivers and the settings they are given ------------------------------- */
@@ -5070,6 +5322,7 @@ static dconn_status dconn__resolve_locked(dconn_ctx *ctx, const char *name, cons
     if (!st) {
         r->drv = *drv;
         dconn__url_redact_al(ctx->al, dconn_toml_string(dconn_toml_get(r->settings->root, "url"), ""), r->settings->url, sizeof r->settings->url);
+        dconn__redact_out(&ctx->known, r->settings->url);
         r->identity = dconn__identity(ctx->al, drv, r->settings->root, r);
         if (!r->identity) st = dconn__err_nomem(err, "connecting");
     }
@@ -5122,6 +5375,39 @@ static void dconn__conn_secrets_changed_locked(dconn_ctx *ctx, dconn_conn *c) {
     if (strcmp(r.identity, c->identity) == 0) { dconn__resolved_free(ctx->al, &r); return; }
     dconn__log(ctx, DCONN_LOG_INFO, "connection \"%s\": settings changed in the secrets; reconnecting", c->name);
     dconn__conn_adopt_locked(c, &r);
+}
+
+/* Collects every secret value the context knows (every loaded version of
+   the secrets, and what connections were given in code) into a fresh set,
+   then swaps it in. */
+static dconn_status dconn__known_rebuild_locked(dconn_ctx *ctx, const dconn__gen *pending, dconn_error *err) {
+    dconn__known fresh, old;
+    const dconn__gen *g;
+    dconn_conn *c;
+    memset(&fresh, 0, sizeof fresh);
+    fresh.al = ctx->al;
+    if (pending) dconn__known_walk(&fresh, pending->merged->root, 0);
+    for (g = ctx->gens; g; g = g->next) dconn__known_walk(&fresh, g->merged->root, 0);
+    for (c = ctx->conns; c; c = c->next) {
+        if (c->req.settings) dconn__known_walk(&fresh, c->req.settings->root, 0);
+        if (c->req.url) dconn__known_add_text(&fresh, c->req.url, strlen(c->req.url), 0);
+    }
+    if (fresh.failed) {
+        dconn__known_clear(&fresh);
+        return dconn__err_nomem(err, "collecting the secret values to mask");
+    }
+    dconn__lock(&ctx->known.lock);
+    old = ctx->known;
+    ctx->known.vals = fresh.vals;
+    ctx->known.lens = fresh.lens;
+    ctx->known.n = fresh.n;
+    ctx->known.cap = fresh.cap;
+    ctx->known.index = fresh.index;
+    ctx->known.index_cap = fresh.index_cap;
+    ctx->known.failed = fresh.failed;
+    dconn__unlock(&ctx->known.lock);
+    dconn__known_clear(&old);
+    return DCONN_OK;
 }
 
 static void dconn__conns_secrets_changed_locked(dconn_ctx *ctx) {
@@ -5267,6 +5553,12 @@ static dconn_conn *dconn__conn_new_locked(dconn_ctx *ctx, const char *name, dcon
     c->opening = 1;
     c->next = ctx->conns;
     ctx->conns = c;
+    if (dconn__known_rebuild_locked(ctx, NULL, NULL)) {   /* what was given in code is a secret too */
+        dconn__conn_unlink_locked(ctx, c);
+        dconn__conn_free(c);
+        return NULL;
+    }
+    dconn__redact_out(&ctx->known, c->settings->url);
     return c;
 }
 
@@ -5296,7 +5588,7 @@ static dconn_status dconn__conn_open_first_locked(dconn_ctx *ctx, dconn_conn *c,
     return st;
 }
 
-DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char *type, const dconn_connect_options *options, dconn_error *err) {
+static dconn_conn *dconn__connect(dconn_ctx *ctx, const char *name, const char *type, const dconn_connect_options *options, dconn_error *err) {
     char envname[256];
     dconn__request q;
     dconn__resolved r;
@@ -5324,6 +5616,12 @@ DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char
     return st ? NULL : c;
 }
 
+DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char *type, const dconn_connect_options *options, dconn_error *err) {
+    dconn_conn *r = dconn__connect(ctx, name, type, options, err);
+    dconn__err_out(ctx ? &ctx->known : NULL, err);
+    return r;
+}
+
 DCONN_API void dconn_release(dconn_conn *c) {
     dconn_ctx *ctx;
     if (!c) return;
@@ -5335,7 +5633,7 @@ DCONN_API void dconn_release(dconn_conn *c) {
     dconn__conn_free(c);
 }
 
-DCONN_API dconn_status dconn_reset(dconn_conn *c, dconn_error *err) {
+static dconn_status dconn__reset(dconn_conn *c, dconn_error *err) {
     dconn__handle *old;
     dconn__err_clear(err);
     if (!c) return dconn__err_set(err, DCONN_EMISUSE, "dconn_reset: conn is NULL");
@@ -5346,7 +5644,13 @@ DCONN_API dconn_status dconn_reset(dconn_conn *c, dconn_error *err) {
     return DCONN_OK;
 }
 
-DCONN_API dconn_status dconn_ping(dconn_conn *c, dconn_error *err) {
+DCONN_API dconn_status dconn_reset(dconn_conn *c, dconn_error *err) {
+    dconn_status r = dconn__reset(c, err);
+    dconn__err_out(c ? &c->ctx->known : NULL, err);
+    return r;
+}
+
+static dconn_status dconn__ping(dconn_conn *c, dconn_error *err) {
     dconn__handle *h;
     dconn_status st;
     dconn__err_clear(err);
@@ -5359,6 +5663,12 @@ DCONN_API dconn_status dconn_ping(dconn_conn *c, dconn_error *err) {
     }
     dconn__handle_put(c, h, 0, st != DCONN_OK);
     return st;
+}
+
+DCONN_API dconn_status dconn_ping(dconn_conn *c, dconn_error *err) {
+    dconn_status r = dconn__ping(c, err);
+    dconn__err_out(c ? &c->ctx->known : NULL, err);
+    return r;
 }
 
 DCONN_API const char *dconn_conn_name(const dconn_conn *c) { return c ? c->name : NULL; }
@@ -5679,13 +5989,17 @@ static dconn_result *dconn__fetch(dconn_conn *c, dconn__op_kind kind, const char
 }
 
 DCONN_API dconn_result *dconn_query(dconn_conn *c, const char *sql, const dconn_query_options *o, dconn_error *err) {
-    return dconn__fetch(c, DCONN__OP_QUERY, sql, o ? o->params : NULL, o ? o->n_params : 0, o ? o->ttl : NULL, err);
+    dconn_result *r = dconn__fetch(c, DCONN__OP_QUERY, sql, o ? o->params : NULL, o ? o->n_params : 0, o ? o->ttl : NULL, err);
+    dconn__err_out(c ? &c->ctx->known : NULL, err);
+    return r;
 }
 DCONN_API dconn_result *dconn_read(dconn_conn *c, const char *what, const dconn_query_options *o, dconn_error *err) {
-    return dconn__fetch(c, DCONN__OP_READ, what, o ? o->params : NULL, o ? o->n_params : 0, o ? o->ttl : NULL, err);
+    dconn_result *r = dconn__fetch(c, DCONN__OP_READ, what, o ? o->params : NULL, o ? o->n_params : 0, o ? o->ttl : NULL, err);
+    dconn__err_out(c ? &c->ctx->known : NULL, err);
+    return r;
 }
 
-DCONN_API dconn_status dconn_exec(dconn_conn *c, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
+static dconn_status dconn__exec(dconn_conn *c, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
     dconn__op op;
     dconn_status st;
     dconn__err_clear(err);
@@ -5706,7 +6020,13 @@ DCONN_API dconn_status dconn_exec(dconn_conn *c, const char *sql, const dconn_va
     return st;
 }
 
-DCONN_API dconn_status dconn_exec_script(dconn_conn *c, const char *sql, dconn_error *err) {
+DCONN_API dconn_status dconn_exec(dconn_conn *c, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
+    dconn_status r = dconn__exec(c, sql, params, n, info, err);
+    dconn__err_out(c ? &c->ctx->known : NULL, err);
+    return r;
+}
+
+static dconn_status dconn__exec_script(dconn_conn *c, const char *sql, dconn_error *err) {
     dconn__op op;
     dconn_status st;
     dconn__err_clear(err);
@@ -5718,6 +6038,12 @@ DCONN_API dconn_status dconn_exec_script(dconn_conn *c, const char *sql, dconn_e
     /* even a failed script may have run its first statements */
     if (!c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
     return st;
+}
+
+DCONN_API dconn_status dconn_exec_script(dconn_conn *c, const char *sql, dconn_error *err) {
+    dconn_status r = dconn__exec_script(c, sql, err);
+    dconn__err_out(c ? &c->ctx->known : NULL, err);
+    return r;
 }
 
 /* >>sessions: transactions on one handle -------------------------------------------- */
@@ -5739,7 +6065,7 @@ static dconn_status dconn__session_begin_tx(dconn_session *s, dconn_error *err) 
     return DCONN_OK;
 }
 
-DCONN_API dconn_session *dconn_begin(dconn_conn *c, dconn_error *err) {
+static dconn_session *dconn__begin(dconn_conn *c, dconn_error *err) {
     dconn_session *s;
     dconn_status st;
     dconn_error local;
@@ -5769,7 +6095,13 @@ DCONN_API dconn_session *dconn_begin(dconn_conn *c, dconn_error *err) {
     return s;
 }
 
-DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
+DCONN_API dconn_session *dconn_begin(dconn_conn *c, dconn_error *err) {
+    dconn_session *r = dconn__begin(c, err);
+    dconn__err_out(c ? &c->ctx->known : NULL, err);
+    return r;
+}
+
+static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
     dconn__op op;
     dconn_status st;
     dconn__err_clear(err);
@@ -5795,7 +6127,13 @@ DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, con
     return DCONN_OK;
 }
 
-DCONN_API dconn_result *dconn_session_query(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_error *err) {
+DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
+    dconn_status r = dconn__session_exec(s, sql, params, n, info, err);
+    dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
+    return r;
+}
+
+static dconn_result *dconn__session_query(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_error *err) {
     dconn__op op;
     dconn_status st;
     dconn__err_clear(err);
@@ -5813,7 +6151,13 @@ DCONN_API dconn_result *dconn_session_query(dconn_session *s, const char *sql, c
     return op.result;
 }
 
-DCONN_API dconn_status dconn_commit(dconn_session *s, dconn_error *err) {
+DCONN_API dconn_result *dconn_session_query(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_error *err) {
+    dconn_result *r = dconn__session_query(s, sql, params, n, err);
+    dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
+    return r;
+}
+
+static dconn_status dconn__commit(dconn_session *s, dconn_error *err) {
     dconn_conn *c;
     dconn_status st;
     dconn__err_clear(err);
@@ -5836,7 +6180,13 @@ DCONN_API dconn_status dconn_commit(dconn_session *s, dconn_error *err) {
     return DCONN_OK;
 }
 
-DCONN_API dconn_status dconn_rollback(dconn_session *s, dconn_error *err) {
+DCONN_API dconn_status dconn_commit(dconn_session *s, dconn_error *err) {
+    dconn_status r = dconn__commit(s, err);
+    dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
+    return r;
+}
+
+static dconn_status dconn__rollback(dconn_session *s, dconn_error *err) {
     dconn_conn *c;
     dconn_status st = DCONN_OK;
     dconn__err_clear(err);
@@ -5847,6 +6197,12 @@ DCONN_API dconn_status dconn_rollback(dconn_session *s, dconn_error *err) {
     s->wrote = 0;
     if (st) { s->broken = 1; return dconn__err_conn(c, err, st, "rollback failed"); }
     return DCONN_OK;
+}
+
+DCONN_API dconn_status dconn_rollback(dconn_session *s, dconn_error *err) {
+    dconn_status r = dconn__rollback(s, err);
+    dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
+    return r;
 }
 
 DCONN_API void dconn_session_end(dconn_session *s) {

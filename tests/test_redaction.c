@@ -1,0 +1,197 @@
+/* test_redaction.c - the one way out for text the library writes.
+
+   Every secret value the context knows (under any password-like key, in a
+   URL or a key=value string, given in the secrets files, through ${VAR} or
+   in code) is planted again where the library will quote it: in a type
+   name, in SQL that fails, in a database path, in a non-secret key shown
+   by describe, on a TOML line that breaks. Every output (error messages
+   and their file field, log lines, describe, printed URLs) is collected
+   and searched for every planted value, as written and percent-encoded. */
+
+#define RD_DIR TU_DIR "/redaction"
+#define RD_SECRETS RD_DIR "/secrets.toml"
+
+/* Values of 6 bytes and more are masked wherever they appear. */
+static const char *const rd_planted[] = {
+    "Pl4nt-password", "Pl4nt-passwd", "Pl4nt-pwd-x", "Pl4nt-apikey", "Pl4nt-token", "Pl4nt-secret",
+    "Pl4nt-private", "Pl4nt-credential", "Pl4nt-db_password", "Pl4nt-nested", "Pl4nt-table", "Pl4nt-array",
+    "Pl4nt-urlpw", "Pl4nt:with@signs", "Pl4nt-query", "Pl4nt-conninfo", "Pl4nt-quoted pw", "Pl4nt-env",
+    "Pl4nt-code-url", "Pl4nt-code-set", "Pl4nt-userinfo", "Pl4nt-integer-like"
+};
+
+static const char rd_secrets_text[] =
+    "[connections.a]\nurl = \"sqlite://\"\npassword = \"Pl4nt-password\"\n"
+    "[connections.b]\nurl = \"sqlite://\"\npasswd = \"Pl4nt-passwd\"\npwd = \"Pl4nt-pwd-x\"\napi_key = \"Pl4nt-apikey\"\n"
+    "[connections.c]\nurl = \"sqlite://\"\nauth_token = \"Pl4nt-token\"\nclient_secret = \"Pl4nt-secret\"\nprivate_key = \"Pl4nt-private\"\n"
+    "credential = \"Pl4nt-credential\"\ndb_password = \"Pl4nt-db_password\"\n"
+    "[connections.d]\nurl = \"sqlite://\"\n[connections.d.connect_args]\npassword = \"Pl4nt-nested\"\n"
+    "[connections.e]\nurl = \"sqlite://\"\n[connections.e.secrets]\nanything = \"Pl4nt-table\"\nlist = [\"Pl4nt-array\"]\n"
+    "[connections.f]\nurl = \"postgresql://me:Pl4nt-urlpw@db.example/app\"\n"
+    "[connections.g]\nurl = \"postgresql://me:Pl4nt%3Awith%40signs@db.example/app\"\n"
+    "[connections.h]\nurl = \"postgresql://db.example/app?user=me&password=Pl4nt-query\"\n"
+    "[connections.i]\ndsn = \"host=db password=Pl4nt-conninfo dbname=app\"\nother = \"host=db password='Pl4nt-quoted pw'\"\n"
+    "[connections.j]\nurl = \"sqlite://\"\npassword = \"${DCONN_RD_PW}\"\n"
+    "[connections.k]\nlegacy = \"me:Pl4nt-userinfo@db.example\"\n"
+    "[connections.l]\nurl = \"sqlite://\"\ntoken = \"Pl4nt-integer-like\"\n"
+    /* the same values again where they are no secret: describe shows them */
+    "[notes]\nplain = \"Pl4nt-password and Pl4nt-passwd and Pl4nt-pwd-x and Pl4nt-apikey and Pl4nt-token and Pl4nt-secret and Pl4nt-private and Pl4nt-credential and Pl4nt-db_password and Pl4nt-nested and Pl4nt-table and Pl4nt-array and Pl4nt-urlpw and Pl4nt:with@signs and Pl4nt%3Awith%40signs and Pl4nt-query and Pl4nt-conninfo and Pl4nt-quoted pw and Pl4nt-env and Pl4nt-userinfo and Pl4nt-integer-like\"\n";
+
+static char rd_out[65536];
+
+static void rd_collect(const char *what, const char *text) {
+    size_t n = strlen(rd_out);
+    snprintf(rd_out + n, sizeof rd_out - n, "[%s] %s\n", what, text ? text : "(null)");
+}
+
+static void rd_collect_err(const char *what, const dconn_error *err) {
+    rd_collect(what, err->message);
+    rd_collect(what, err->file);
+}
+
+static void rd_check_clean(void) {
+    size_t i;
+    for (i = 0; i < sizeof rd_planted / sizeof rd_planted[0]; i++) {
+        char enc[128];
+        size_t j, n = 0;
+        if (strstr(rd_out, rd_planted[i])) dtest_reportf(__FILE__, __LINE__, "\"%s\" reached an output:\n%s", rd_planted[i], rd_out);
+        for (j = 0; rd_planted[i][j] && n + 4 < sizeof enc; j++) {
+            unsigned char c = (unsigned char)rd_planted[i][j];
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') enc[n++] = (char)c;
+            else n += (size_t)snprintf(enc + n, sizeof enc - n, "%%%02X", c);
+        }
+        enc[n] = '\0';
+        if (strcmp(enc, rd_planted[i]) != 0 && strstr(rd_out, enc)) dtest_reportf(__FILE__, __LINE__, "\"%s\" (encoded) reached an output", enc);
+    }
+}
+
+static void redaction_planted_values_never_leave(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    dconn_conn *c;
+    char *text = NULL;
+    size_t i;
+    static const char *const conns[] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"};
+    rd_out[0] = '\0';
+    tu_rmrf(RD_DIR);
+    setenv("DCONN_RD_PW", "Pl4nt-env", 1);
+    tu_write(RD_SECRETS, rd_secrets_text);
+    ctx = tu_open(RD_SECRETS);
+    REQUIRE(ctx);
+    /* describe: all, and each connection */
+    CHECK_EQ_INT(dconn_secrets_describe(ctx, NULL, &text, &err), DCONN_OK);
+    rd_collect("describe", text);
+    CHECK_CONTAINS(text, "plain = ");          /* the non-secret key is shown, its secrets masked */
+    dconn_free(text);
+    for (i = 0; i < sizeof conns / sizeof conns[0]; i++) {
+        text = NULL;
+        if (dconn_secrets_describe(ctx, conns[i], &text, &err) == DCONN_OK) rd_collect("describe one", text);
+        else rd_collect_err("describe one", &err);
+        dconn_free(text);
+    }
+    /* connecting: URLs printed, errors quoting the URLs and types */
+    for (i = 0; i < sizeof conns / sizeof conns[0]; i++) {
+        c = dconn_connect(ctx, conns[i], NULL, NULL, &err);
+        if (!c) { rd_collect_err("connect", &err); continue; }
+        rd_collect("url", dconn_conn_url(c));
+        dconn_release(c);
+    }
+    c = dconn_connect(ctx, "a", "Pl4nt-password", NULL, &err);   /* a secret written as the type */
+    CHECK(c == NULL);
+    rd_collect_err("type", &err);
+    {
+        /* given in code: a URL and settings */
+        dconn_connect_options o;
+        memset(&o, 0, sizeof o);
+        o.url = "sqlite:///" RD_DIR "/Pl4nt-code-url/x.db?password=Pl4nt-code-url";
+        o.settings = "password = 'Pl4nt-code-set'";
+        c = dconn_connect(ctx, "a", NULL, &o, &err);
+        CHECK(c == NULL);   /* the folder does not exist */
+        rd_collect_err("code url", &err);
+        o.url = NULL;
+        c = dconn_connect(ctx, "a", NULL, &o, &err);
+        REQUIRE(c != NULL);
+        rd_collect("code url ok", dconn_conn_url(c));
+        /* SQL that quotes the secrets: the error repeats it */
+        CHECK(dconn_query(c, "SELECT * FROM \"Pl4nt-code-set\" WHERE x = 'Pl4nt-password'", NULL, &err) == NULL);
+        rd_collect_err("query", &err);
+        CHECK(dconn_exec(c, "INSERT INTO \"Pl4nt-secret\" VALUES (1)", NULL, 0, NULL, &err) != DCONN_OK);
+        rd_collect_err("exec", &err);
+        CHECK(dconn_exec_script(c, "CREATE TABLE t(x); SELECT Pl4nt-token FROM nowhere;", &err) != DCONN_OK);
+        rd_collect_err("script", &err);
+        {
+            dconn_session *s = dconn_begin(c, &err);
+            REQUIRE(s != NULL);
+            CHECK(dconn_session_exec(s, "UPDATE \"Pl4nt-nested\" SET x = 1", NULL, 0, NULL, &err) != DCONN_OK);
+            rd_collect_err("session exec", &err);
+            CHECK(dconn_session_query(s, "SELECT \"Pl4nt-apikey\" FROM nowhere", NULL, 0, &err) == NULL);
+            rd_collect_err("session query", &err);
+            dconn_session_end(s);
+        }
+        dconn_release(c);
+    }
+    /* a broken edit quoting a secret under a key that is no secret: the
+       reload keeps the old secrets and logs the TOML error */
+    tu_write(RD_SECRETS, "[connections.a]\nurl = \"sqlite://\"\nnote = \"Pl4nt-password\" oops\n");
+    CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_ETOML);
+    rd_collect_err("toml", &err);
+    c = dconn_connect(ctx, "a", NULL, NULL, &err);   /* logs the bad file */
+    dconn_release(c);
+    rd_collect("log", tu_logbuf);
+    rd_check_clean();
+    /* the masking did not eat ordinary text */
+    CHECK_CONTAINS(rd_out, "[describe] [connections.a]");
+    CHECK_CONTAINS(rd_out, "no such table");
+    dconn_close(ctx);
+    unsetenv("DCONN_RD_PW");
+    tu_rmrf(RD_DIR);
+}
+
+/* A value shorter than 6 bytes is masked only where it sits in a secret
+   position: the password "root" leaves the "root" of a path alone. */
+static void redaction_short_values_only_in_place(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    dconn_conn *c;
+    char *text = NULL;
+    tu_rmrf(RD_DIR);
+    tu_write(RD_DIR "/root/secrets.toml", "[connections.a]\nurl = \"postgresql://root:root@db/app\"\npassword = \"root\"\n");
+    ctx = tu_open(RD_DIR "/root/secrets.toml");
+    REQUIRE(ctx);
+    c = dconn_connect(ctx, "nosuch", NULL, NULL, &err);
+    CHECK(c == NULL);
+    CHECK_CONTAINS(err.message, RD_DIR "/root/secrets.toml (read)");
+    CHECK_EQ_INT(dconn_secrets_describe(ctx, "a", &text, &err), DCONN_OK);
+    CHECK_CONTAINS(text, "password = \"***\"");
+    CHECK_CONTAINS(text, "postgresql://root:***@db/app");
+    dconn_free(text);
+    dconn_close(ctx);
+    tu_rmrf(RD_DIR);
+}
+
+/* After an edit the new password is masked too, and the old one stays
+   masked while results or connections may still quote it. */
+static void redaction_follows_reloads(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    dconn_conn *c;
+    tu_rmrf(RD_DIR);
+    tu_write(RD_SECRETS, "[connections.a]\nurl = \"sqlite://\"\npassword = \"Fir5t-secret\"\n");
+    ctx = tu_open(RD_SECRETS);
+    REQUIRE(ctx);
+    c = dconn_connect(ctx, "a", NULL, NULL, &err);
+    REQUIRE(c != NULL);
+    tu_write(RD_SECRETS, "[connections.a]\nurl = \"sqlite://\"\npassword = \"Sec0nd-secret\"\n\n");
+    CHECK(dconn_query(c, "SELECT 'Fir5t-secret' FROM \"Sec0nd-secret\"", NULL, &err) == NULL);
+    CHECK_NOT_CONTAINS(err.message, "Fir5t-secret");
+    CHECK_NOT_CONTAINS(err.message, "Sec0nd-secret");
+    CHECK_CONTAINS(err.message, "no such table: ***");
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(RD_DIR);
+}
+
+static const dtest_case redaction_tests[] = {
+    {"redaction_planted_values_never_leave", redaction_planted_values_never_leave},
+    {"redaction_short_values_only_in_place", redaction_short_values_only_in_place},
+    {"redaction_follows_reloads", redaction_follows_reloads},
+};

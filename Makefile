@@ -1,7 +1,7 @@
 # dconn - build, test and benchmark. Everything lands in build/.
 #   make            the examples, the CLI and the tools
 #   make demo       the pets example (examples/02_pets.c)
-#   make test       every test; ends with "N passed, N failed"
+#   make test       every test; ends with "N passed, N failed, N skipped"
 #   make toml-test  the TOML 1.0 compliance suite (../shared/toml-test)
 #   make asan | tsan | valgrind | bench | install PREFIX=/usr/local
 

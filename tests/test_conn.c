@@ -2253,7 +2253,7 @@ static void conn_sqlite_relative_and_absolute(void) {
     dconn_release(c);
     /* sqlite:////absolute/path */
     if (!getcwd(cwd, sizeof cwd)) {
-        fprintf(stdout, "  note: getcwd failed; sqlite://// not checked\n");
+        dtest_skip("getcwd failed, so absolute sqlite://// URLs were not checked");   /* the rest still runs */
     } else {
         snprintf(url, sizeof url, "sqlite:///%s/" CS_DIR "/rel/rel.db", cwd);
         CHECK(strncmp(url, "sqlite:////", 11) == 0);

@@ -1,7 +1,7 @@
 # dconn - build, test and benchmark. Everything lands in build/.
 #   make            the examples, the CLI and the tools
 #   make demo       the pets example (examples/02_pets.c)
-#   make test       every test; ends with "N passed, N failed"
+#   make test       every test; ends with "N passed, N failed, N skipped"
 #   make toml-test  the TOML 1.0 compliance suite (../shared/toml-test)
 #   make asan | tsan | valgrind | bench | install PREFIX=/usr/local
 
@@ -38,7 +38,7 @@ CFLAGS_TEST := $(CWARN) -g -O1 $(SQLITE_CFLAGS)
 LIBS    := $(SQLITE_LIBS) -pthread -lm
 
 HEADER  := dconn.h
-TEST_SRC := tests/test_main.c $(wildcard tests/test_*.c) tests/dtest.h tests/test_alloc.h tests/test_util.h examples/drivers/dconn_csv.h
+TEST_SRC := tests/test_main.c $(wildcard tests/test_*.c) tests/dtest.h tests/test_alloc.h tests/test_util.h tests/test_driver.h examples/drivers/dconn_csv.h
 
 .PHONY: test-postgres all test demo toml-test toml-decoder asan tsan valgrind bench install clean check-sqlite
 

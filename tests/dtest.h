@@ -1,7 +1,10 @@
 /* dtest.h - the project's small test harness (C99, also valid C++).
    A test is a `static void name(void)`; CHECK_* report and continue,
    REQUIRE returns from the test. Failures print file:line, the expression
-   and both values. The run ends with the line "N passed, N failed". */
+   and both values. SKIP("reason") returns from a test that cannot run
+   here: it is neither passed nor failed, and the run prints
+   "skip NAME: reason" for it. The run ends with the line
+   "N passed, N failed, N skipped". */
 #ifndef DTEST_H
 #define DTEST_H
 
@@ -14,6 +17,8 @@ typedef struct dtest_case { const char *name; void (*fn)(void); } dtest_case;
 
 static int dtest_failures;      /* failed checks in the current test */
 static const char *dtest_current;
+static int dtest_skipped;       /* the current test said it cannot run here */
+static char dtest_skip_reason[256];
 
 static void dtest_report(const char *file, int line, const char *what) {
     if (!dtest_failures) fprintf(stdout, "FAIL %s\n", dtest_current);
@@ -25,9 +30,20 @@ static void dtest_report(const char *file, int line, const char *what) {
 
 #if defined(__GNUC__) || defined(__clang__)
 #define DTEST_PRINTF __attribute__((format(printf, 3, 4), unused))
+#define DTEST_UNUSED __attribute__((unused))
 #else
 #define DTEST_PRINTF
+#define DTEST_UNUSED
 #endif
+
+/* Marks the current test skipped: what it checks cannot run here, for
+   `reason`. The checks made before still count: a failed one fails the
+   test. SKIP(reason) also returns from the test. */
+DTEST_UNUSED static void dtest_skip(const char *reason) {
+    if (dtest_skipped) return;   /* the first reason stands */
+    dtest_skipped = 1;
+    snprintf(dtest_skip_reason, sizeof dtest_skip_reason, "%s", reason ? reason : "(no reason given)");
+}
 
 /* Formats a failure message; a function (not snprintf in a macro), so the
    compiler does not warn about long values being cut. */
@@ -42,6 +58,7 @@ DTEST_PRINTF static void dtest_reportf(const char *file, int line, const char *f
 
 #define CHECK(cond) do { if (!(cond)) dtest_report(__FILE__, __LINE__, "CHECK(" #cond ")"); } while (0)
 #define REQUIRE(cond) do { if (!(cond)) { dtest_report(__FILE__, __LINE__, "REQUIRE(" #cond ")"); return; } } while (0)
+#define SKIP(reason) do { dtest_skip(reason); return; } while (0)
 #define CHECK_EQ_INT(a, b) do { long long dtest_a = (long long)(a), dtest_b = (long long)(b); \
     if (dtest_a != dtest_b) dtest_reportf(__FILE__, __LINE__, "%s == %s: %lld != %lld", #a, #b, dtest_a, dtest_b); } while (0)
 #define CHECK_EQ_DBL(a, b) do { double dtest_a = (double)(a), dtest_b = (double)(b); \
@@ -61,7 +78,7 @@ DTEST_PRINTF static void dtest_reportf(const char *file, int line, const char *f
 
 /* Runs the tests whose name contains argv[1] (all without an argument). */
 static int dtest_run(const dtest_case *const *groups, const size_t *counts, size_t ngroups, int argc, char **argv) {
-    int passed = 0, failed = 0;
+    int passed = 0, failed = 0, skipped = 0;
     size_t g, i;
     const char *filter = argc > 1 ? argv[1] : NULL;
     for (g = 0; g < ngroups; g++) {
@@ -70,13 +87,17 @@ static int dtest_run(const dtest_case *const *groups, const size_t *counts, size
             if (filter && !strstr(tc->name, filter)) continue;
             dtest_current = tc->name;
             dtest_failures = 0;
+            dtest_skipped = 0;
             tc->fn();
-            if (dtest_failures) failed++;
+            if (dtest_failures) {
+                failed++;
+                if (dtest_skipped) fprintf(stdout, "  (and then skipped: %s)\n", dtest_skip_reason);
+            } else if (dtest_skipped) { skipped++; fprintf(stdout, "skip %s: %s\n", tc->name, dtest_skip_reason); }
             else { passed++; fprintf(stdout, "ok %s\n", tc->name); }
             fflush(stdout);
         }
     }
-    fprintf(stdout, "%d passed, %d failed\n", passed, failed);
+    fprintf(stdout, "%d passed, %d failed, %d skipped\n", passed, failed, skipped);
     return failed ? 1 : 0;
 }
 

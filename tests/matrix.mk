@@ -11,9 +11,9 @@ compile-matrix: check-sqlite
 footprint: check-sqlite
 	@sh tests/matrix/footprint.sh
 
-# The test suite built with -DDCONN_NO_THREADS and without -pthread, each
-# test run alone; lists what fails (the thread tests, until they are guarded:
-# see tests/matrix/test-threads-guard.patch).
+# The test suite built with -DDCONN_NO_THREADS and without -pthread (the
+# tests that start threads left out: TEST_THREADS in tests/test_alloc.h),
+# run once. The hygiene tests run the CLI, build/dconn.
 .PHONY: nothreads-suite
-nothreads-suite: check-sqlite
+nothreads-suite: check-sqlite $(B)/dconn
 	@sh tests/matrix/nothreads_suite.sh

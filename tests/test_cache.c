@@ -1,14 +1,15 @@
-/* The query cache and retry, driven by a mock driver.
+/* The query cache and retry, driven by the test driver (td_*,
+   tests/test_driver.h).
 
-   The mock ("cmk_*") counts connects, disconnects, queries, reads, writes
-   and transactions; its results say which key they answer (kind, SQL,
-   typed params, the connection's `db` setting), which call produced them
+   The driver counts connects, disconnects, queries, reads, writes and
+   transactions; its results say which key they answer (kind, SQL, typed
+   params, the connection's `db` setting), which call produced them
    (`seq`) and on which handle (`handle`). It fails on demand, transiently
-   (native code CMK_TRANSIENT, which its is_transient recognizes) or
+   (native code TD_TRANSIENT, which its is_transient recognizes) or
    permanently, can break every open handle at once (a server restart:
    `epoch`), and can hold queries whose SQL starts with a prefix at a gate
    so that concurrent callers pile up. TTL tests move the fake clock
-   (tu_now); retry tests count sleeps (tu_sleep) and never really sleep.
+   (tu_now); retry tests count sleeps (td_fake_sleep) and never really sleep.
 
    Being in the implementation's translation unit, a few tests look at
    private state: cache->hash_mask (0 puts every key in one bucket),
@@ -18,248 +19,9 @@
 
 #include <pthread.h>
 
-#define CMK_TRANSIENT 1001
-#define CMK_PERMANENT 2002
 #define CMK_SECRETS TU_DIR "/cache/none/secrets.toml"
 #define CMK_MS INT64_C(1000000)
 #define CMK_MIN INT64_C(60000000000)
-
-typedef struct cmk_handle {
-    int id;                       /* 1, 2, ... in connect order */
-    int epoch;                    /* the mock's epoch when it connected */
-    char db[32];                  /* the connection's `db` setting */
-} cmk_handle;
-
-typedef struct cmk_state {
-    int connects, disconnects, live, connect_calls;
-    int queries, reads, execs, scripts, begins, commits, rollbacks;
-    int seq;                      /* numbers every query and read */
-    int epoch;                    /* raising it breaks every open handle (transient errors) */
-    int fail_next;                /* the next N queries and reads fail */
-    int fail_always;
-    int fail_native;              /* CMK_TRANSIENT or CMK_PERMANENT */
-    dconn_status fail_status;     /* what a failure returns (DCONN_EQUERY unless set) */
-    int fail_connect;             /* the next N connects fail transiently */
-    const char *block_prefix;     /* queries starting with it wait while the gate is closed */
-    int gate_closed;
-    int blocked;                  /* queries waiting at the gate now */
-    size_t big;                   /* > 0: results get a text column of this many bytes */
-    int last_handle;              /* the handle of the last query */
-    int sleeps;                   /* sleeps seen by cmk_sleep */
-    int64_t sleep_ns[64];         /* each of them */
-    int jobs_done;                /* threads that finished their call */
-} cmk_state;
-
-static pthread_mutex_t cmk_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cmk_cv = PTHREAD_COND_INITIALIZER;
-static cmk_state cmk;
-
-static void cmk_reset(void) {
-    pthread_mutex_lock(&cmk_lock);
-    memset(&cmk, 0, sizeof cmk);
-    cmk.fail_native = CMK_TRANSIENT;
-    cmk.fail_status = DCONN_EQUERY;
-    pthread_mutex_unlock(&cmk_lock);
-}
-
-/* Reads one counter under the lock (the thread tests run under TSan). */
-static int cmk_get(const int *field) {
-    int v;
-    pthread_mutex_lock(&cmk_lock);
-    v = *field;
-    pthread_mutex_unlock(&cmk_lock);
-    return v;
-}
-
-static dconn_status cmk_fail(dconn_error *err, dconn_status st, int native, const char *what, int call) {
-    if (err) {
-        err->code = st;
-        err->native_code = native;
-        snprintf(err->message, sizeof err->message, "%s (mock call %d)", what, call);
-    }
-    return st;
-}
-
-static dconn_status cmk_connect(void *ud, const dconn_settings *s, void **handle, dconn_error *err) {
-    cmk_state *m = (cmk_state *)ud;
-    cmk_handle *h;
-    int refuse, call;
-    pthread_mutex_lock(&cmk_lock);
-    call = ++m->connect_calls;
-    refuse = m->fail_connect > 0;
-    if (refuse) m->fail_connect--;
-    pthread_mutex_unlock(&cmk_lock);
-    if (refuse) return cmk_fail(err, DCONN_EDRIVER, CMK_TRANSIENT, "mock: connection refused", call);
-    h = (cmk_handle *)malloc(sizeof *h);
-    if (!h) return cmk_fail(err, DCONN_ENOMEM, 0, "mock: out of memory", call);
-    snprintf(h->db, sizeof h->db, "%s", dconn_settings_string(s, "db", "-"));
-    pthread_mutex_lock(&cmk_lock);
-    h->id = ++m->connects;
-    h->epoch = m->epoch;
-    m->live++;
-    pthread_cond_broadcast(&cmk_cv);
-    pthread_mutex_unlock(&cmk_lock);
-    *handle = h;
-    return DCONN_OK;
-}
-
-static void cmk_disconnect(void *ud, void *handle) {
-    cmk_state *m = (cmk_state *)ud;
-    pthread_mutex_lock(&cmk_lock);
-    m->disconnects++;
-    m->live--;
-    pthread_cond_broadcast(&cmk_cv);
-    pthread_mutex_unlock(&cmk_lock);
-    free(handle);
-}
-
-/* "i:1", "r:1", "t:1", ":a=i:1": which params a result answers. */
-static void cmk_describe(const dconn_value *p, size_t n, char *out, size_t cap) {
-    size_t i, len = 0;
-    out[0] = '\0';
-    for (i = 0; i < n && len + 1 < cap; i++) {
-        char one[160];
-        const char *sep = i ? "," : "";
-        const char *name = p[i].name ? p[i].name : "";
-        const char *eq = p[i].name ? "=" : "";
-        switch (p[i].type) {
-            case DCONN_INT: snprintf(one, sizeof one, "%s%s%si:%lld", sep, name, eq, (long long)p[i].i); break;
-            case DCONN_REAL: snprintf(one, sizeof one, "%s%s%sr:%g", sep, name, eq, p[i].d); break;
-            case DCONN_TEXT: snprintf(one, sizeof one, "%s%s%st:%.*s", sep, name, eq, (int)p[i].n, (const char *)p[i].p); break;
-            case DCONN_BLOB: snprintf(one, sizeof one, "%s%s%sb:%zu", sep, name, eq, p[i].n); break;
-            default: snprintf(one, sizeof one, "%s%s%sn", sep, name, eq); break;
-        }
-        snprintf(out + len, cap - len, "%s", one);
-        len += strlen(out + len);
-    }
-}
-
-/* One row: kind, sql, params, db, seq, handle (and pad when big). */
-static dconn_status cmk_build(dconn_builder *b, const char *kind, const char *sql, const char *params, const cmk_handle *h,
-                              int seq, size_t big) {
-    dconn_status st = dconn_builder_column(b, "kind", "TEXT");
-    if (!st) st = dconn_builder_column(b, "sql", "TEXT");
-    if (!st) st = dconn_builder_column(b, "params", "TEXT");
-    if (!st) st = dconn_builder_column(b, "db", "TEXT");
-    if (!st) st = dconn_builder_column(b, "seq", "INTEGER");
-    if (!st) st = dconn_builder_column(b, "handle", "INTEGER");
-    if (!st && big) st = dconn_builder_column(b, "pad", "TEXT");
-    if (!st) st = dconn_builder_text(b, kind, strlen(kind));
-    if (!st) st = dconn_builder_text(b, sql, strlen(sql));
-    if (!st) st = dconn_builder_text(b, params, strlen(params));
-    if (!st) st = dconn_builder_text(b, h->db, strlen(h->db));
-    if (!st) st = dconn_builder_int(b, seq);
-    if (!st) st = dconn_builder_int(b, h->id);
-    if (!st && big) {
-        char *pad = (char *)malloc(big);
-        if (!pad) return DCONN_ENOMEM;
-        memset(pad, 'x', big);
-        st = dconn_builder_text(b, pad, big);
-        free(pad);
-    }
-    return st;
-}
-
-/* The shared part of query and read: count, wait at the gate (queries
-   only), fail on demand. Returns the failure (err filled) or DCONN_OK with *seq set. */
-static dconn_status cmk_enter(cmk_state *m, cmk_handle *h, int *counter, const char *sql, int gated, int *seq, size_t *big,
-                              dconn_error *err) {
-    int call, fail = 0, native = 0, dead;
-    dconn_status fst = DCONN_OK;
-    pthread_mutex_lock(&cmk_lock);
-    call = ++*counter;
-    *seq = ++m->seq;
-    *big = m->big;
-    m->last_handle = h->id;
-    if (gated && m->block_prefix && strncmp(sql, m->block_prefix, strlen(m->block_prefix)) == 0) {
-        m->blocked++;
-        pthread_cond_broadcast(&cmk_cv);
-        while (m->gate_closed) pthread_cond_wait(&cmk_cv, &cmk_lock);
-        m->blocked--;
-    }
-    dead = h->epoch != m->epoch;
-    if (!dead && (m->fail_always || m->fail_next > 0)) {
-        if (m->fail_next > 0) m->fail_next--;
-        fail = 1;
-        native = m->fail_native;
-        fst = m->fail_status;
-    }
-    pthread_mutex_unlock(&cmk_lock);
-    if (dead) return cmk_fail(err, DCONN_EQUERY, CMK_TRANSIENT, "mock: server closed the connection", call);
-    if (fail) return cmk_fail(err, fst, native, native == CMK_TRANSIENT ? "mock: database is busy" : "mock: no such table: nope", call);
-    return DCONN_OK;
-}
-
-static dconn_status cmk_query(void *ud, void *handle, const char *sql, const dconn_value *p, size_t n, dconn_builder *b, dconn_error *err) {
-    cmk_state *m = (cmk_state *)ud;
-    cmk_handle *h = (cmk_handle *)handle;
-    char params[1024];
-    int seq;
-    size_t big;
-    dconn_status st = cmk_enter(m, h, &m->queries, sql, 1, &seq, &big, err);
-    if (st) return st;
-    cmk_describe(p, n, params, sizeof params);
-    return cmk_build(b, "Q", sql, params, h, seq, big);
-}
-
-static dconn_status cmk_read(void *ud, void *handle, const char *what, dconn_builder *b, dconn_error *err) {
-    cmk_state *m = (cmk_state *)ud;
-    cmk_handle *h = (cmk_handle *)handle;
-    int seq;
-    size_t big;
-    dconn_status st = cmk_enter(m, h, &m->reads, what, 0, &seq, &big, err);
-    if (st) return st;
-    return cmk_build(b, "R", what, "", h, seq, big);
-}
-
-static dconn_status cmk_exec(void *ud, void *handle, const char *sql, const dconn_value *p, size_t n, dconn_exec_info *info, dconn_error *err) {
-    (void)handle; (void)sql; (void)p; (void)n; (void)err;
-    pthread_mutex_lock(&cmk_lock);
-    ((cmk_state *)ud)->execs++;
-    pthread_mutex_unlock(&cmk_lock);
-    if (info) { info->changes = 1; info->last_insert_id = 7; }
-    return DCONN_OK;
-}
-
-static dconn_status cmk_exec_script(void *ud, void *handle, const char *sql, dconn_error *err) {
-    (void)handle; (void)sql; (void)err;
-    pthread_mutex_lock(&cmk_lock);
-    ((cmk_state *)ud)->scripts++;
-    pthread_mutex_unlock(&cmk_lock);
-    return DCONN_OK;
-}
-
-static dconn_status cmk_count(int *field) {
-    pthread_mutex_lock(&cmk_lock);
-    (*field)++;
-    pthread_mutex_unlock(&cmk_lock);
-    return DCONN_OK;
-}
-static dconn_status cmk_begin(void *ud, void *handle, dconn_error *err) { (void)handle; (void)err; return cmk_count(&((cmk_state *)ud)->begins); }
-static dconn_status cmk_commit(void *ud, void *handle, dconn_error *err) { (void)handle; (void)err; return cmk_count(&((cmk_state *)ud)->commits); }
-static dconn_status cmk_rollback(void *ud, void *handle, dconn_error *err) { (void)handle; (void)err; return cmk_count(&((cmk_state *)ud)->rollbacks); }
-
-static int cmk_is_transient(void *ud, const dconn_error *err) {
-    (void)ud;
-    return err->native_code == CMK_TRANSIENT;
-}
-
-/* A thread-safe counting sleep: tu_sleep, plus every wait on its own. */
-static void cmk_sleep(int64_t ns, void *ud) {
-    pthread_mutex_lock(&cmk_lock);
-    tu_sleep(ns, ud);
-    if (cmk.sleeps < 64) cmk.sleep_ns[cmk.sleeps] = ns;
-    cmk.sleeps++;
-    pthread_cond_broadcast(&cmk_cv);
-    pthread_mutex_unlock(&cmk_lock);
-}
-
-/* tu_log, serialized for the thread tests. */
-static void cmk_log(int level, const char *msg, void *ud) {
-    pthread_mutex_lock(&cmk_lock);
-    tu_log(level, msg, ud);
-    pthread_mutex_unlock(&cmk_lock);
-}
 
 /* The captured log, through a pointer the compiler cannot see through
    (else it warns that the checks' messages may truncate 64 KiB). */
@@ -268,32 +30,13 @@ static const char *cmk_logtext(void) { return cmk_logp; }
 
 static dconn_options cmk_options(void) {
     dconn_options o = tu_options(CMK_SECRETS);
-    o.sleep = cmk_sleep;
-    o.log = cmk_log;
+    o.sleep = td_fake_sleep;
+    o.log = td_log;
     return o;
 }
 
 static dconn_status cmk_register_as(dconn_ctx *ctx, const char *name, int shared_handles, int with_is_transient) {
-    dconn_driver d;
-    dconn_error err;
-    memset(&d, 0, sizeof d);
-    d.version = DCONN_DRIVER_VERSION;
-    d.name = name;
-    d.schemes = name;
-    d.sql = 1;
-    d.shared_handles = shared_handles;
-    d.user_data = &cmk;
-    d.connect = cmk_connect;
-    d.disconnect = cmk_disconnect;
-    d.query = cmk_query;
-    d.exec = cmk_exec;
-    d.exec_script = cmk_exec_script;
-    d.begin = cmk_begin;
-    d.commit = cmk_commit;
-    d.rollback = cmk_rollback;
-    d.read = cmk_read;
-    d.is_transient = with_is_transient ? cmk_is_transient : NULL;
-    return dconn_register_driver(ctx, &d, &err);
+    return td_register_with(ctx, name, name, 1, shared_handles, with_is_transient, NULL);
 }
 static dconn_status cmk_register(dconn_ctx *ctx, int shared_handles) { return cmk_register_as(ctx, "mock", shared_handles, 1); }
 
@@ -303,7 +46,7 @@ static dconn_ctx *cmk_open_shared(const dconn_options *o, int shared_handles) {
     dconn_ctx *ctx = dconn_open(o, &err);
     if (!ctx) { fprintf(stdout, "  cmk_open: %s\n", err.message); return NULL; }
     if (cmk_register(ctx, shared_handles) != DCONN_OK) { dconn_close(ctx); return NULL; }
-    cmk_reset();
+    td_reset();
     tu_log_reset();
     return ctx;
 }
@@ -379,28 +122,6 @@ static int cmk_cache_waiters(dconn_ctx *ctx) {
     return n;
 }
 
-/* Waits (on the mock's condition) until `*field >= n`; 0 after ~20 s. */
-static int cmk_wait_for(const int *field, int n) {
-    int ok;
-    struct timeval tv;
-    struct timespec until;
-    gettimeofday(&tv, NULL);
-    until.tv_sec = tv.tv_sec + 20;
-    until.tv_nsec = (long)tv.tv_usec * 1000;
-    pthread_mutex_lock(&cmk_lock);
-    while (*field < n) if (pthread_cond_timedwait(&cmk_cv, &cmk_lock, &until) != 0) break;
-    ok = *field >= n;
-    pthread_mutex_unlock(&cmk_lock);
-    return ok;
-}
-
-static void cmk_gate_open(void) {
-    pthread_mutex_lock(&cmk_lock);
-    cmk.gate_closed = 0;
-    pthread_cond_broadcast(&cmk_cv);
-    pthread_mutex_unlock(&cmk_lock);
-}
-
 /* A thread running one dconn_query. */
 typedef struct cmk_job {
     pthread_t tid;
@@ -414,10 +135,10 @@ typedef struct cmk_job {
 static void *cmk_job_main(void *arg) {
     cmk_job *j = (cmk_job *)arg;
     j->r = dconn_query(j->c, j->sql, NULL, &j->err);
-    pthread_mutex_lock(&cmk_lock);
-    cmk.jobs_done++;
-    pthread_cond_broadcast(&cmk_cv);
-    pthread_mutex_unlock(&cmk_lock);
+    pthread_mutex_lock(&td_lock);
+    td.jobs_done++;
+    pthread_cond_broadcast(&td_cv);
+    pthread_mutex_unlock(&td_lock);
     return NULL;
 }
 
@@ -486,7 +207,7 @@ static void cache_key_param_types(void) {
         /* i == 5: the same SQL without any parameter */
         first[i] = cmk_q(c, "SELECT ?", i == 5 ? NULL : &p[i], i == 5 ? 0 : 1, NULL, &err);
         CHECK(first[i] != NULL);
-        CHECK_EQ_INT(cmk_get(&cmk.queries), i + 1);
+        CHECK_EQ_INT(td_get(&td.queries), i + 1);
     }
     for (i = 0; i < 10; i++) {
         again = cmk_q(c, "SELECT ?", i == 5 ? NULL : &p[i], i == 5 ? 0 : 1, NULL, &err);
@@ -495,7 +216,7 @@ static void cache_key_param_types(void) {
         CHECK_EQ_INT(cmk_int(again, "seq"), i + 1);
         dconn_result_release(again);
     }
-    CHECK_EQ_INT(cmk_get(&cmk.queries), 10);
+    CHECK_EQ_INT(td_get(&td.queries), 10);
     CMK_CHECK_STATS(ctx, 10, 10, 0, 0, 10, cmk_stats(ctx).bytes);
     for (i = 0; i < 10; i++) dconn_result_release(first[i]);
     dconn_release(c);
@@ -543,7 +264,7 @@ static void cache_key_names_and_sql(void) {
             CHECK_STR(cmk_text(r, "sql"), sqls[i]);
             dconn_result_release(r);
         }
-        CHECK_EQ_INT(cmk_get(&cmk.queries), 10);   /* the second round is all hits */
+        CHECK_EQ_INT(td_get(&td.queries), 10);   /* the second round is all hits */
     }
     CMK_CHECK_STATS(ctx, 10, 10, 0, 0, 10, cmk_stats(ctx).bytes);
     dconn_release(c);
@@ -571,7 +292,7 @@ static void cache_key_connection_settings(void) {
     CHECK(ra != rb);
     CHECK_STR(cmk_text(ra, "db"), "a");
     CHECK_STR(cmk_text(rb, "db"), "b");
-    CHECK_EQ_INT(cmk_get(&cmk.queries), 2);
+    CHECK_EQ_INT(td_get(&td.queries), 2);
     r = dconn_query(b, "SELECT 1", NULL, &err);
     CHECK(r == rb);
     dconn_result_release(r);
@@ -579,7 +300,7 @@ static void cache_key_connection_settings(void) {
     CHECK(r == ra);
     CHECK_STR(cmk_text(r, "db"), "a");
     dconn_result_release(r);
-    CHECK_EQ_INT(cmk_get(&cmk.queries), 2);
+    CHECK_EQ_INT(td_get(&td.queries), 2);
     CMK_CHECK_STATS(ctx, 2, 2, 0, 0, 2, dconn_result_bytes(ra) + dconn_result_bytes(rb));
     dconn_result_release(ra);
     dconn_result_release(rb);
@@ -605,16 +326,16 @@ static void cache_key_read_vs_query(void) {
     CHECK(rr != rq);
     CHECK_STR(cmk_text(rr, "kind"), "R");
     CHECK_STR(cmk_text(rq, "kind"), "Q");
-    CHECK_EQ_INT(cmk_get(&cmk.reads), 1);
-    CHECK_EQ_INT(cmk_get(&cmk.queries), 1);
+    CHECK_EQ_INT(td_get(&td.reads), 1);
+    CHECK_EQ_INT(td_get(&td.queries), 1);
     r = dconn_read(c, "data/pets.csv", NULL, &err);
     CHECK(r == rr);
     dconn_result_release(r);
     r = dconn_query(c, "data/pets.csv", NULL, &err);
     CHECK(r == rq);
     dconn_result_release(r);
-    CHECK_EQ_INT(cmk_get(&cmk.reads), 1);
-    CHECK_EQ_INT(cmk_get(&cmk.queries), 1);
+    CHECK_EQ_INT(td_get(&td.reads), 1);
+    CHECK_EQ_INT(td_get(&td.queries), 1);
     CMK_CHECK_STATS(ctx, 2, 2, 0, 0, 2, dconn_result_bytes(rr) + dconn_result_bytes(rq));
     dconn_result_release(rr);
     dconn_result_release(rq);
@@ -659,7 +380,7 @@ static void cache_key_collisions(void) {
         CHECK_EQ_INT(cmk_int(r, "seq"), i + 1);
         dconn_result_release(r);
     }
-    CHECK_EQ_INT(cmk_get(&cmk.queries), 50);
+    CHECK_EQ_INT(td_get(&td.queries), 50);
     CHECK_EQ_INT(cmk_stats(ctx).hits, 50);
     CHECK_EQ_INT(cmk_stats(ctx).entries, 50);
     /* clear one key in the crowded bucket */
@@ -714,7 +435,7 @@ static void cache_hit_shares_one_result(void) {
     b = cmk_q(c, "SELECT ?", p, 1, NULL, &err);
     REQUIRE(a && b);
     CHECK(a == b);
-    CHECK_EQ_INT(cmk_get(&cmk.queries), 1);
+    CHECK_EQ_INT(td_get(&td.queries), 1);
     dconn_result_release(a);
     CHECK_STR(cmk_text(b, "params"), "t:hello");
     CHECK_EQ_INT(dconn_result_rows(b), 1);
@@ -729,7 +450,7 @@ static void cache_hit_shares_one_result(void) {
     CHECK_STR(cmk_text(d, "sql"), "SELECT ?");
     a = cmk_q(c, "SELECT ?", p, 1, NULL, &err);
     CHECK(a != NULL);
-    CHECK_EQ_INT(cmk_get(&cmk.queries), 2);
+    CHECK_EQ_INT(td_get(&td.queries), 2);
     dconn_release(c);
     dconn_close(ctx);
     /* results outlive their connection and context */
@@ -738,7 +459,7 @@ static void cache_hit_shares_one_result(void) {
     CHECK_EQ_INT(cmk_int(a, "seq"), 2);
     dconn_result_release(a);
     dconn_result_release(d);
-    CHECK_EQ_INT(cmk.live, 0);
+    CHECK_EQ_INT(td.live, 0);
 }
 
 /* A context allocator that never really frees while a test runs: a freed
@@ -828,11 +549,11 @@ static void cache_results_outlive_context_allocator(void) {
 /* Runs "SELECT t" at tu_now and says whether the mock ran it. */
 static int cmk_ran(dconn_conn *c, const char *ttl) {
     dconn_error err;
-    int before = cmk_get(&cmk.queries);
+    int before = td_get(&td.queries);
     dconn_result *r = cmk_q(c, "SELECT t", NULL, 0, ttl, &err);
     if (!r) { fprintf(stdout, "  query failed: %s\n", err.message); return -1; }
     dconn_result_release(r);
-    return cmk_get(&cmk.queries) - before;
+    return td_get(&td.queries) - before;
 }
 
 static void cache_ttl_query_expires(void) {
@@ -961,11 +682,11 @@ static void cache_ttl_defaults(void) {
 /* Runs `sql` at tu_now and says whether the mock ran it. */
 static int cmk_ran_sql(dconn_conn *c, const char *sql) {
     dconn_error err;
-    int before = cmk_get(&cmk.queries);
+    int before = td_get(&td.queries);
     dconn_result *r = dconn_query(c, sql, NULL, &err);
     if (!r) { fprintf(stdout, "  query failed: %s\n", err.message); return -1; }
     dconn_result_release(r);
-    return cmk_get(&cmk.queries) - before;
+    return td_get(&td.queries) - before;
 }
 
 /* Two connections that differ only in dconn_connect_options.query_ttl
@@ -1046,7 +767,7 @@ static void cache_ttl_bad_string(void) {
     CHECK_CONTAINS(err.message, "5 parsecs");
     CHECK_CONTAINS(err.message, "parsecs");
     CHECK_CONTAINS(err.message, DCONN__TTL_GRAMMAR);
-    CHECK_EQ_INT(cmk_get(&cmk.queries), 0);
+    CHECK_EQ_INT(td_get(&td.queries), 0);
     CMK_CHECK_STATS(ctx, 0, 0, 0, 0, 0, 0);
     /* also when the bad ttl is the connection's */
     memset(&co, 0, sizeof co);
@@ -1071,12 +792,12 @@ static size_t cmk_bytes_of(dconn_result *r) {
    result's bytes to *bytes when it ran. */
 static int cmk_run(dconn_conn *c, const char *sql, size_t *bytes) {
     dconn_error err;
-    int before = cmk_get(&cmk.queries);
+    int before = td_get(&td.queries);
     dconn_result *r = dconn_query(c, sql, NULL, &err);
     if (!r) { fprintf(stdout, "  query failed: %s\n", err.message); return -1; }
-    if (cmk_get(&cmk.queries) != before && bytes) *bytes = dconn_result_bytes(r);
+    if (td_get(&td.queries) != before && bytes) *bytes = dconn_result_bytes(r);
     dconn_result_release(r);
-    return cmk_get(&cmk.queries) - before;
+    return td_get(&td.queries) - before;
 }
 
 /* max_entries 3: the least recently USED entry goes. */
@@ -1110,7 +831,7 @@ static void cache_lru_entries(void) {
     CHECK_EQ_INT(cmk_run(c, "q1", NULL), 1);            /* evicts q3 */
     CMK_CHECK_STATS(ctx, 7, 6, 3, 0, 3, 3 * B);
     CHECK_EQ_INT(cmk_run(c, "q3", NULL), 1);
-    CHECK_EQ_INT(cmk_get(&cmk.queries), 7);
+    CHECK_EQ_INT(td_get(&td.queries), 7);
     CMK_CHECK_STATS(ctx, 7, 7, 4, 0, 3, 3 * B);
     dconn_release(c);
     CMK_CHECK_STATS(ctx, 7, 7, 4, 0, 0, 0);             /* a closed connection's entries go */
@@ -1176,9 +897,9 @@ static void cache_lru_bytes(void) {
     CMK_CHECK_STATS(ctx, 1, 4, 2, 0, 2, 2 * B);
     CHECK_EQ_INT(cmk_run(c, "b2", NULL), 0);
     /* too big to keep: returned whole, not kept, nothing evicted */
-    pthread_mutex_lock(&cmk_lock);
-    cmk.big = 3 * B;
-    pthread_mutex_unlock(&cmk_lock);
+    pthread_mutex_lock(&td_lock);
+    td.big = 3 * B;
+    pthread_mutex_unlock(&td_lock);
     for (i = 0; i < 2; i++) {
         r = dconn_query(c, "huge", NULL, &err);
         REQUIRE(r);
@@ -1229,8 +950,8 @@ static void cache_off(void) {
     CHECK(a && b && a != b);
     dconn_result_release(a);
     dconn_result_release(b);
-    CHECK_EQ_INT(cmk_get(&cmk.queries), 2);
-    CHECK_EQ_INT(cmk_get(&cmk.reads), 2);
+    CHECK_EQ_INT(td_get(&td.queries), 2);
+    CHECK_EQ_INT(td_get(&td.reads), 2);
     CMK_CHECK_STATS(ctx, 0, 0, 0, 0, 0, 0);
     dconn_cache_clear(ctx);
     dconn_cache_clear_conn(c);
@@ -1253,18 +974,18 @@ static void cache_single_flight(void) {
     int i, polls;
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
-    pthread_mutex_lock(&cmk_lock);
-    cmk.block_prefix = "slow";
-    cmk.gate_closed = 1;
-    pthread_mutex_unlock(&cmk_lock);
+    pthread_mutex_lock(&td_lock);
+    td.block_prefix = "slow";
+    td.gate_closed = 1;
+    pthread_mutex_unlock(&td_lock);
     for (i = 0; i < 8; i++) cmk_job_start(&jobs[i], c, "slow query");
-    CHECK(cmk_wait_for(&cmk.blocked, 1));
+    CHECK(td_wait_for(&td.blocked, 1));
     for (polls = 0; polls < 100000 && cmk_cache_waiters(ctx) < 7; polls++) cmk_nap();
     CHECK_EQ_INT(cmk_cache_waiters(ctx), 7);             /* the other 7 really overlapped */
-    CHECK_EQ_INT(cmk_get(&cmk.queries), 1);
-    cmk_gate_open();
+    CHECK_EQ_INT(td_get(&td.queries), 1);
+    td_gate_open();
     for (i = 0; i < 8; i++) cmk_job_join(&jobs[i]);
-    CHECK_EQ_INT(cmk.queries, 1);
+    CHECK_EQ_INT(td.queries, 1);
     for (i = 0; i < 8; i++) {
         CHECK(jobs[i].r != NULL);
         CHECK(jobs[i].r == jobs[0].r);
@@ -1293,7 +1014,7 @@ static void *cmk_hammer_main(void *arg) {
     cmk_hammer *hm = (cmk_hammer *)arg;
     int i;
     /* until told to stop (at least 100 calls, at most 2000) */
-    for (i = 0; i < 2000 && (i < 100 || !cmk_get(&cmk_stop)); i++) {
+    for (i = 0; i < 2000 && (i < 100 || !td_get(&cmk_stop)); i++) {
         dconn_value p[1];
         dconn_error err;
         dconn_result *r, *extra;
@@ -1324,9 +1045,9 @@ static void cache_threads_hits_and_clears(void) {
     o.cache_max_entries = 3;                             /* 6 keys: evictions all along */
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
-    pthread_mutex_lock(&cmk_lock);
+    pthread_mutex_lock(&td_lock);
     cmk_stop = 0;
-    pthread_mutex_unlock(&cmk_lock);
+    pthread_mutex_unlock(&td_lock);
     for (i = 0; i < 8; i++) {
         hm[i].c = c;
         hm[i].id = i;
@@ -1341,9 +1062,9 @@ static void cache_threads_hits_and_clears(void) {
         else dconn_cache_clear_query(c, "SELECT ?", p, 1);
         if (i % 10 == 0) cmk_nap();
     }
-    pthread_mutex_lock(&cmk_lock);
+    pthread_mutex_lock(&td_lock);
     cmk_stop = 1;
-    pthread_mutex_unlock(&cmk_lock);
+    pthread_mutex_unlock(&td_lock);
     for (i = 0; i < 8; i++) {
         if (hm[i].started) pthread_join(hm[i].tid, NULL);
         CHECK_EQ_INT(hm[i].wrong, 0);
@@ -1352,11 +1073,11 @@ static void cache_threads_hits_and_clears(void) {
     }
     st = cmk_stats(ctx);
     CHECK_EQ_INT(st.hits + st.misses, total);
-    CHECK_EQ_INT(cmk.queries, st.misses);
+    CHECK_EQ_INT(td.queries, st.misses);
     CHECK(st.entries <= 3);
     dconn_release(c);
     dconn_close(ctx);
-    CHECK_EQ_INT(cmk.live, 0);
+    CHECK_EQ_INT(td.live, 0);
     CHECK_EQ_INT(talloc_live_blocks(), base);            /* every result freed */
 }
 
@@ -1372,24 +1093,24 @@ static void cache_single_flight_other_keys(void) {
     int finished;
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
-    pthread_mutex_lock(&cmk_lock);
-    cmk.block_prefix = "slow";
-    cmk.gate_closed = 1;
-    pthread_mutex_unlock(&cmk_lock);
+    pthread_mutex_lock(&td_lock);
+    td.block_prefix = "slow";
+    td.gate_closed = 1;
+    pthread_mutex_unlock(&td_lock);
     cmk_job_start(&slow, c, "slow a");
-    CHECK(cmk_wait_for(&cmk.blocked, 1));
+    CHECK(td_wait_for(&td.blocked, 1));
     cmk_job_start(&fast, c, "fast b");
-    finished = cmk_wait_for(&cmk.jobs_done, 1);          /* a thread, so a bug cannot hang the suite */
+    finished = td_wait_for(&td.jobs_done, 1);          /* a thread, so a bug cannot hang the suite */
     CHECK(finished);
-    pthread_mutex_lock(&cmk_lock);
-    CHECK_EQ_INT(cmk.blocked, 1);                        /* the slow one still waits */
-    pthread_mutex_unlock(&cmk_lock);
+    pthread_mutex_lock(&td_lock);
+    CHECK_EQ_INT(td.blocked, 1);                        /* the slow one still waits */
+    pthread_mutex_unlock(&td_lock);
     if (finished) {
         r = dconn_read(c, "slow a", NULL, &err);          /* same text, kind 'R': no waiting */
         CHECK(r != NULL);
         dconn_result_release(r);
     }
-    cmk_gate_open();
+    td_gate_open();
     cmk_job_join(&slow);
     cmk_job_join(&fast);
     CHECK(slow.r != NULL && fast.r != NULL);
@@ -1416,23 +1137,23 @@ static void cache_single_flight_error(void) {
     int i, polls;
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
-    pthread_mutex_lock(&cmk_lock);
-    cmk.block_prefix = "slow";
-    cmk.gate_closed = 1;
-    cmk.fail_next = 1;
-    cmk.fail_native = CMK_PERMANENT;
-    pthread_mutex_unlock(&cmk_lock);
+    pthread_mutex_lock(&td_lock);
+    td.block_prefix = "slow";
+    td.gate_closed = 1;
+    td.fail_next = 1;
+    td.fail_native = TD_PERMANENT;
+    pthread_mutex_unlock(&td_lock);
     for (i = 0; i < 8; i++) cmk_job_start(&jobs[i], c, "slow broken");
-    CHECK(cmk_wait_for(&cmk.blocked, 1));
+    CHECK(td_wait_for(&td.blocked, 1));
     for (polls = 0; polls < 100000 && cmk_cache_waiters(ctx) < 7; polls++) cmk_nap();
     CHECK_EQ_INT(cmk_cache_waiters(ctx), 7);
-    cmk_gate_open();
+    td_gate_open();
     for (i = 0; i < 8; i++) cmk_job_join(&jobs[i]);
-    CHECK_EQ_INT(cmk.queries, 1);
+    CHECK_EQ_INT(td.queries, 1);
     for (i = 0; i < 8; i++) {
         CHECK(jobs[i].r == NULL);
         CHECK_EQ_INT(jobs[i].err.code, DCONN_EQUERY);
-        CHECK_EQ_INT(jobs[i].err.native_code, CMK_PERMANENT);
+        CHECK_EQ_INT(jobs[i].err.native_code, TD_PERMANENT);
         CHECK_CONTAINS(jobs[i].err.message, "connection \"m\"");
         CHECK_CONTAINS(jobs[i].err.message, "mock: no such table: nope (mock call 1)");
         CHECK_CONTAINS(jobs[i].err.message, "slow broken");
@@ -1442,7 +1163,7 @@ static void cache_single_flight_error(void) {
     CHECK_EQ_INT(tu_sleeps, 0);
     r = dconn_query(c, "slow broken", NULL, &err);       /* the gate is open: runs again, succeeds */
     CHECK(r != NULL);
-    CHECK_EQ_INT(cmk.queries, 2);
+    CHECK_EQ_INT(td.queries, 2);
     dconn_result_release(r);
     CMK_CHECK_STATS(ctx, 0, 2, 0, 0, 1, cmk_stats(ctx).bytes);
     dconn_release(c);
@@ -1462,17 +1183,17 @@ static void cache_single_flight_error_nomem(void) {
     long base = talloc_live_blocks();
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
-    pthread_mutex_lock(&cmk_lock);
-    cmk.block_prefix = "slow";
-    cmk.gate_closed = 1;
-    pthread_mutex_unlock(&cmk_lock);
+    pthread_mutex_lock(&td_lock);
+    td.block_prefix = "slow";
+    td.gate_closed = 1;
+    pthread_mutex_unlock(&td_lock);
     cmk_job_start(&filler, c, "slow oom");
-    CHECK(cmk_wait_for(&cmk.blocked, 1));
+    CHECK(td_wait_for(&td.blocked, 1));
     cmk_job_start(&waiter, c, "slow oom");
     for (polls = 0; polls < 100000 && cmk_cache_waiters(ctx) < 1; polls++) cmk_nap();
     CHECK_EQ_INT(cmk_cache_waiters(ctx), 1);
     talloc_fail_at(0);                                   /* every allocation fails from now on */
-    cmk_gate_open();
+    td_gate_open();
     cmk_job_join(&filler);
     cmk_job_join(&waiter);
     talloc_fail_at(-1);
@@ -1481,7 +1202,7 @@ static void cache_single_flight_error_nomem(void) {
     CHECK_EQ_INT(waiter.err.code, DCONN_ENOMEM);
     CHECK_CONTAINS(filler.err.message, "out of memory");
     CHECK_CONTAINS(waiter.err.message, "out of memory");
-    CHECK_EQ_INT(cmk.queries, 1);
+    CHECK_EQ_INT(td.queries, 1);
     CMK_CHECK_STATS(ctx, 0, 1, 0, 0, 0, 0);
     dconn_release(c);
     dconn_close(ctx);
@@ -1501,26 +1222,26 @@ static void cache_single_flight_write_meanwhile(void) {
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
     for (round = 0; round < 3; round++) {
-        int before = cmk_get(&cmk.queries);
-        pthread_mutex_lock(&cmk_lock);
-        cmk.block_prefix = "slow";
-        cmk.gate_closed = 1;
-        pthread_mutex_unlock(&cmk_lock);
+        int before = td_get(&td.queries);
+        pthread_mutex_lock(&td_lock);
+        td.block_prefix = "slow";
+        td.gate_closed = 1;
+        pthread_mutex_unlock(&td_lock);
         cmk_job_start(&job, c, "slow read");
-        CHECK(cmk_wait_for(&cmk.blocked, 1));
+        CHECK(td_wait_for(&td.blocked, 1));
         if (round == 0) CHECK_EQ_INT(dconn_exec(c, "UPDATE t SET a = 2", NULL, 0, NULL, &err), DCONN_OK);
         else if (round == 1) dconn_cache_clear_query(c, "slow read", NULL, 0);
         else dconn_cache_clear(ctx);
-        cmk_gate_open();
+        td_gate_open();
         cmk_job_join(&job);
         CHECK(job.r != NULL);
         CHECK_EQ_INT(cmk_stats(ctx).entries, 0);
-        pthread_mutex_lock(&cmk_lock);
-        cmk.block_prefix = NULL;
-        pthread_mutex_unlock(&cmk_lock);
+        pthread_mutex_lock(&td_lock);
+        td.block_prefix = NULL;
+        pthread_mutex_unlock(&td_lock);
         r = dconn_query(c, "slow read", NULL, &err);     /* not kept: runs again, and is kept */
         CHECK(r != NULL && r != job.r);
-        CHECK_EQ_INT(cmk_get(&cmk.queries), before + 2);
+        CHECK_EQ_INT(td_get(&td.queries), before + 2);
         CHECK_EQ_INT(cmk_stats(ctx).entries, 1);
         dconn_result_release(r);
         dconn_result_release(job.r);
@@ -1548,10 +1269,10 @@ static void cache_stale_on_error(void) {
     REQUIRE(fresh);
     CHECK_EQ_INT(dconn_result_is_stale(fresh), 0);
     /* within the TTL, failures do not matter: it is a hit */
-    pthread_mutex_lock(&cmk_lock);
-    cmk.fail_always = 1;
-    cmk.fail_native = CMK_PERMANENT;
-    pthread_mutex_unlock(&cmk_lock);
+    pthread_mutex_lock(&td_lock);
+    td.fail_always = 1;
+    td.fail_native = TD_PERMANENT;
+    pthread_mutex_unlock(&td_lock);
     r = cmk_q(c, "SELECT s", NULL, 0, "1m", &err);
     CHECK(r == fresh);
     CHECK_EQ_INT(dconn_result_is_stale(r), 0);
@@ -1563,16 +1284,16 @@ static void cache_stale_on_error(void) {
     CHECK_EQ_INT(err.code, DCONN_OK);
     CHECK_EQ_INT(dconn_result_is_stale(r), 1);
     CHECK_EQ_INT(cmk_int(r, "seq"), 1);
-    CHECK_EQ_INT(cmk_get(&cmk.queries), 2);
+    CHECK_EQ_INT(td_get(&td.queries), 2);
     CHECK_CONTAINS(cmk_logtext(), "serving an expired result");
     CHECK_CONTAINS(cmk_logtext(), "mock: no such table: nope");
     CHECK_EQ_INT(cmk_stats(ctx).expirations, 1);
     CHECK_EQ_INT(cmk_stats(ctx).misses, 2);
     dconn_result_release(r);
     /* the source is back: a fresh result replaces it */
-    pthread_mutex_lock(&cmk_lock);
-    cmk.fail_always = 0;
-    pthread_mutex_unlock(&cmk_lock);
+    pthread_mutex_lock(&td_lock);
+    td.fail_always = 0;
+    pthread_mutex_unlock(&td_lock);
     r = cmk_q(c, "SELECT s", NULL, 0, "1m", &err);
     REQUIRE(r);
     CHECK(r != fresh);
@@ -1594,10 +1315,10 @@ static void cache_stale_on_error(void) {
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
     r = cmk_q(c, "SELECT s", NULL, 0, "1m", &err);
     dconn_result_release(r);
-    pthread_mutex_lock(&cmk_lock);
-    cmk.fail_always = 1;
-    cmk.fail_native = CMK_PERMANENT;
-    pthread_mutex_unlock(&cmk_lock);
+    pthread_mutex_lock(&td_lock);
+    td.fail_always = 1;
+    td.fail_native = TD_PERMANENT;
+    pthread_mutex_unlock(&td_lock);
     tu_now = t0 + 2 * CMK_MIN;
     r = cmk_q(c, "SELECT s", NULL, 0, "1m", &err);
     CHECK(r == NULL);
@@ -1627,10 +1348,10 @@ static void cache_stale_on_error_repeated(void) {
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
     fresh = cmk_q(c, "SELECT s", NULL, 0, "1m", &err);
     REQUIRE(fresh);
-    pthread_mutex_lock(&cmk_lock);
-    cmk.fail_always = 1;
-    cmk.fail_native = CMK_PERMANENT;
-    pthread_mutex_unlock(&cmk_lock);
+    pthread_mutex_lock(&td_lock);
+    td.fail_always = 1;
+    td.fail_native = TD_PERMANENT;
+    pthread_mutex_unlock(&td_lock);
     for (i = 0; i < 3; i++) {
         tu_now = t0 + (2 + i) * CMK_MIN;
         r = cmk_q(c, "SELECT s", NULL, 0, "1m", &err);
@@ -1639,7 +1360,7 @@ static void cache_stale_on_error_repeated(void) {
         CHECK_EQ_INT(dconn_result_is_stale(r), 1);
         dconn_result_release(r);
     }
-    CHECK_EQ_INT(cmk_get(&cmk.queries), 4);              /* every call tried to refresh */
+    CHECK_EQ_INT(td_get(&td.queries), 4);              /* every call tried to refresh */
     dconn_result_release(fresh);
     dconn_release(c);
     dconn_close(ctx);
@@ -1652,13 +1373,13 @@ static void cache_stale_on_error_repeated(void) {
 static int cmk_ran_key(dconn_conn *c, int k) {
     dconn_error err;
     dconn_value p[1];
-    int before = cmk_get(&cmk.queries);
+    int before = td_get(&td.queries);
     dconn_result *r;
     p[0] = dconn_int(k);
     r = cmk_q(c, "SELECT ?", p, 1, NULL, &err);
     if (!r) { fprintf(stdout, "  query failed: %s\n", err.message); return -1; }
     dconn_result_release(r);
-    return cmk_get(&cmk.queries) - before;
+    return td_get(&td.queries) - before;
 }
 
 static void cache_clear_all_conn_query(void) {
@@ -1688,7 +1409,7 @@ static void cache_clear_all_conn_query(void) {
     CHECK_EQ_INT(cmk_stats(ctx).entries, 4);
     r = dconn_read(a, "SELECT ?", NULL, &err);
     dconn_result_release(r);
-    CHECK_EQ_INT(cmk_get(&cmk.reads), 2);
+    CHECK_EQ_INT(td_get(&td.reads), 2);
     /* one connection: the other keeps its entries */
     dconn_cache_clear_conn(a);
     CHECK_EQ_INT(cmk_stats(ctx).entries, 2);
@@ -1722,12 +1443,12 @@ static void cache_clear_on_write(void) {
         CHECK_EQ_INT(cmk_ran_key(a, 1) + cmk_ran_key(a, 2) + cmk_ran_key(b, 1), 3);
         CHECK_EQ_INT(dconn_exec(a, "UPDATE t SET x = 1", NULL, 0, &info, &err), DCONN_OK);
         CHECK_EQ_INT(info.changes, 1);
-        CHECK_EQ_INT(cmk_get(&cmk.execs), 1);
+        CHECK_EQ_INT(td_get(&td.execs), 1);
         CHECK_EQ_INT(cmk_stats(ctx).entries, keep ? 3 : 1);
         CHECK_EQ_INT(cmk_ran_key(a, 1), keep ? 0 : 1);
         CHECK_EQ_INT(cmk_ran_key(b, 1), 0);
         CHECK_EQ_INT(dconn_exec_script(a, "DELETE FROM t; DELETE FROM u", &err), DCONN_OK);
-        CHECK_EQ_INT(cmk_get(&cmk.scripts), 1);
+        CHECK_EQ_INT(td_get(&td.scripts), 1);
         CHECK_EQ_INT(cmk_ran_key(a, 2), keep ? 0 : 1);
         CHECK_EQ_INT(cmk_ran_key(b, 1), 0);
         dconn_release(a);
@@ -1779,9 +1500,9 @@ static void cache_clear_on_commit(void) {
         CHECK_EQ_INT(cmk_ran_key(a, 1), keep ? 0 : 1);
         CHECK_EQ_INT(cmk_ran_key(b, 1), 0);
         dconn_session_end(s);
-        CHECK_EQ_INT(cmk_get(&cmk.begins), 3);
-        CHECK_EQ_INT(cmk_get(&cmk.commits), 2);
-        CHECK_EQ_INT(cmk_get(&cmk.rollbacks), 1);
+        CHECK_EQ_INT(td_get(&td.begins), 3);
+        CHECK_EQ_INT(td_get(&td.commits), 2);
+        CHECK_EQ_INT(td_get(&td.rollbacks), 1);
         dconn_release(a);
         dconn_release(b);
         dconn_close(ctx);
@@ -1821,15 +1542,6 @@ static void cache_clear_on_secrets_change(void) {
 
 /* ---- 8. retry ---------------------------------------------------------------- */
 
-static void cmk_set_fail(int next, int always, int native, dconn_status st) {
-    pthread_mutex_lock(&cmk_lock);
-    cmk.fail_next = next;
-    cmk.fail_always = always;
-    cmk.fail_native = native;
-    cmk.fail_status = st;
-    pthread_mutex_unlock(&cmk_lock);
-}
-
 static int cmk_count_str(const char *hay, const char *needle) {
     int n = 0;
     const char *p = hay;
@@ -1847,23 +1559,23 @@ static void cache_retry_transient(void) {
     dconn_result *r, *again;
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
-    CHECK_EQ_INT(cmk.connects, 1);                       /* dconn_connect opened one */
+    CHECK_EQ_INT(td.connects, 1);                       /* dconn_connect opened one */
     tu_log_reset();
-    cmk_set_fail(2, 0, CMK_TRANSIENT, DCONN_EQUERY);
+    td_set_fail(2, 0, TD_TRANSIENT, DCONN_EQUERY);
     r = dconn_query(c, "SELECT r", NULL, &err);
     REQUIRE(r);
     CHECK_EQ_INT(err.code, DCONN_OK);
     CHECK_STR(cmk_text(r, "sql"), "SELECT r");
     CHECK_EQ_INT(cmk_int(r, "seq"), 3);
     CHECK_EQ_INT(cmk_int(r, "handle"), 3);               /* ran on the third handle */
-    CHECK_EQ_INT(cmk.queries, 3);
-    CHECK_EQ_INT(cmk.connects, 3);
-    CHECK_EQ_INT(cmk.disconnects, 2);                    /* both broken ones closed */
-    CHECK_EQ_INT(cmk.live, 1);
+    CHECK_EQ_INT(td.queries, 3);
+    CHECK_EQ_INT(td.connects, 3);
+    CHECK_EQ_INT(td.disconnects, 2);                    /* both broken ones closed */
+    CHECK_EQ_INT(td.live, 1);
     CHECK_EQ_INT(tu_sleeps, 2);
     CHECK(tu_slept_ns >= 75 * CMK_MS && tu_slept_ns <= 225 * CMK_MS);
-    CHECK(cmk.sleep_ns[0] >= 25 * CMK_MS && cmk.sleep_ns[0] <= 75 * CMK_MS);
-    CHECK(cmk.sleep_ns[1] >= 50 * CMK_MS && cmk.sleep_ns[1] <= 150 * CMK_MS);
+    CHECK(td.sleep_ns[0] >= 25 * CMK_MS && td.sleep_ns[0] <= 75 * CMK_MS);
+    CHECK(td.sleep_ns[1] >= 50 * CMK_MS && td.sleep_ns[1] <= 150 * CMK_MS);
     CHECK_EQ_INT(cmk_count_str(cmk_logtext(), "retrying"), 2);
     CHECK_CONTAINS(cmk_logtext(), "connection \"m\": transient error, retrying (attempt 2 of 3)");
     CHECK_CONTAINS(cmk_logtext(), "retrying (attempt 3 of 3)");
@@ -1876,13 +1588,13 @@ static void cache_retry_transient(void) {
     dconn_result_release(again);
     /* the good handle went back to the pool */
     dconn_result_release(dconn_query(c, "SELECT other", NULL, &err));
-    CHECK_EQ_INT(cmk.last_handle, 3);
-    CHECK_EQ_INT(cmk.connects, 3);
+    CHECK_EQ_INT(td.last_handle, 3);
+    CHECK_EQ_INT(td.connects, 3);
     dconn_result_release(r);
     dconn_release(c);
     dconn_close(ctx);
-    CHECK_EQ_INT(cmk.disconnects, 3);
-    CHECK_EQ_INT(cmk.live, 0);
+    CHECK_EQ_INT(td.disconnects, 3);
+    CHECK_EQ_INT(td.live, 0);
 }
 
 /* Over many retries the second wait is longer than the first on average,
@@ -1898,20 +1610,20 @@ static void cache_retry_backoff_grows(void) {
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
     for (i = 0; i < n; i++) {
         dconn_result *r;
-        pthread_mutex_lock(&cmk_lock);
-        cmk.sleeps = 0;
-        pthread_mutex_unlock(&cmk_lock);
-        cmk_set_fail(2, 0, CMK_TRANSIENT, DCONN_EQUERY);
+        pthread_mutex_lock(&td_lock);
+        td.sleeps = 0;
+        pthread_mutex_unlock(&td_lock);
+        td_set_fail(2, 0, TD_TRANSIENT, DCONN_EQUERY);
         r = cmk_q(c, "SELECT b", NULL, 0, "0", &err);
         CHECK(r != NULL);
         dconn_result_release(r);
-        CHECK_EQ_INT(cmk.sleeps, 2);
-        sum0 += cmk.sleep_ns[0];
-        sum1 += cmk.sleep_ns[1];
-        if (cmk.sleep_ns[0] < lo0) lo0 = cmk.sleep_ns[0];
-        if (cmk.sleep_ns[0] > hi0) hi0 = cmk.sleep_ns[0];
-        if (cmk.sleep_ns[1] < lo1) lo1 = cmk.sleep_ns[1];
-        if (cmk.sleep_ns[1] > hi1) hi1 = cmk.sleep_ns[1];
+        CHECK_EQ_INT(td.sleeps, 2);
+        sum0 += td.sleep_ns[0];
+        sum1 += td.sleep_ns[1];
+        if (td.sleep_ns[0] < lo0) lo0 = td.sleep_ns[0];
+        if (td.sleep_ns[0] > hi0) hi0 = td.sleep_ns[0];
+        if (td.sleep_ns[1] < lo1) lo1 = td.sleep_ns[1];
+        if (td.sleep_ns[1] > hi1) hi1 = td.sleep_ns[1];
     }
     CHECK(lo0 >= 25 * CMK_MS && hi0 <= 75 * CMK_MS);
     CHECK(lo1 >= 50 * CMK_MS && hi1 <= 150 * CMK_MS);
@@ -1921,7 +1633,7 @@ static void cache_retry_backoff_grows(void) {
     CHECK(sum1 / n > 80 * CMK_MS && sum1 / n < 120 * CMK_MS);
     CHECK(hi0 > lo0);                                    /* there is jitter at all */
     CHECK_EQ_INT(tu_sleeps, 2 * n);
-    CHECK_EQ_INT(cmk.queries, 3 * n);
+    CHECK_EQ_INT(td.queries, 3 * n);
     dconn_release(c);
     dconn_close(ctx);
 }
@@ -1937,38 +1649,38 @@ static void cache_retry_exhausted(void) {
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
     tu_log_reset();
-    cmk_set_fail(0, 1, CMK_TRANSIENT, DCONN_EQUERY);
+    td_set_fail(0, 1, TD_TRANSIENT, DCONN_EQUERY);
     r = dconn_query(c, "SELECT e", NULL, &err);
     CHECK(r == NULL);
     CHECK_EQ_INT(err.code, DCONN_ETRANSIENT);
-    CHECK_EQ_INT(err.native_code, CMK_TRANSIENT);
+    CHECK_EQ_INT(err.native_code, TD_TRANSIENT);
     CHECK_CONTAINS(err.message, "connection \"m\"");
     CHECK_CONTAINS(err.message, "mock://server/db");
     CHECK_CONTAINS(err.message, "after 3 attempts");
     CHECK_CONTAINS(err.message, "mock: database is busy (mock call 3)");
     CHECK_CONTAINS(err.message, "SELECT e");
-    CHECK_EQ_INT(cmk.queries, 3);
+    CHECK_EQ_INT(td.queries, 3);
     CHECK_EQ_INT(tu_sleeps, 2);
-    CHECK_EQ_INT(cmk.connects, 3);
-    CHECK_EQ_INT(cmk.disconnects, 3);                    /* every broken handle closed, the last too */
+    CHECK_EQ_INT(td.connects, 3);
+    CHECK_EQ_INT(td.disconnects, 3);                    /* every broken handle closed, the last too */
     CHECK_EQ_INT(cmk_count_str(cmk_logtext(), "retrying"), 2);
     CMK_CHECK_STATS(ctx, 0, 1, 0, 0, 0, 0);
     /* the source recovers: the next call works on a new handle */
-    cmk_set_fail(0, 0, CMK_TRANSIENT, DCONN_EQUERY);
+    td_set_fail(0, 0, TD_TRANSIENT, DCONN_EQUERY);
     r = dconn_query(c, "SELECT e", NULL, &err);
     CHECK(r != NULL);
     CHECK_EQ_INT(cmk_int(r, "handle"), 4);
     dconn_result_release(r);
     /* reads are retried the same way */
-    cmk_set_fail(0, 1, CMK_TRANSIENT, DCONN_EQUERY);
+    td_set_fail(0, 1, TD_TRANSIENT, DCONN_EQUERY);
     r = dconn_read(c, "pets.csv", NULL, &err);
     CHECK(r == NULL);
     CHECK_EQ_INT(err.code, DCONN_ETRANSIENT);
     CHECK_CONTAINS(err.message, "read failed after 3 attempts");
-    CHECK_EQ_INT(cmk.reads, 3);
+    CHECK_EQ_INT(td.reads, 3);
     dconn_release(c);
     dconn_close(ctx);
-    CHECK_EQ_INT(cmk.live, 0);
+    CHECK_EQ_INT(td.live, 0);
 }
 
 /* Retries exhausted is DCONN_ETRANSIENT whatever status the driver used
@@ -1985,13 +1697,13 @@ static void cache_retry_exhausted_any_status(void) {
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
     for (i = 0; i < sizeof sts / sizeof sts[0]; i++) {
-        cmk_set_fail(0, 1, CMK_TRANSIENT, sts[i]);
+        td_set_fail(0, 1, TD_TRANSIENT, sts[i]);
         r = cmk_q(c, "SELECT d", NULL, 0, "0", &err);
         CHECK(r == NULL);
         CHECK_EQ_INT(err.code, DCONN_ETRANSIENT);
         CHECK_CONTAINS(err.message, "after 3 attempts");
     }
-    CHECK_EQ_INT(cmk.queries, 6);
+    CHECK_EQ_INT(td.queries, 6);
     dconn_release(c);
     dconn_close(ctx);
 }
@@ -2007,25 +1719,25 @@ static void cache_retry_permanent(void) {
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
     tu_log_reset();
-    cmk_set_fail(1, 0, CMK_PERMANENT, DCONN_EQUERY);
+    td_set_fail(1, 0, TD_PERMANENT, DCONN_EQUERY);
     r = dconn_query(c, "SELECT nope", NULL, &err);
     CHECK(r == NULL);
     CHECK_EQ_INT(err.code, DCONN_EQUERY);
-    CHECK_EQ_INT(err.native_code, CMK_PERMANENT);
+    CHECK_EQ_INT(err.native_code, TD_PERMANENT);
     CHECK_CONTAINS(err.message, "connection \"m\"");
     CHECK_CONTAINS(err.message, "mock: no such table: nope (mock call 1)");
     CHECK_CONTAINS(err.message, "SELECT nope");
     CHECK_NOT_CONTAINS(err.message, "attempts");
-    CHECK_EQ_INT(cmk.queries, 1);
+    CHECK_EQ_INT(td.queries, 1);
     CHECK_EQ_INT(tu_sleeps, 0);
     CHECK_EQ_INT(tu_slept_ns, 0);
     CHECK_NOT_CONTAINS(cmk_logtext(), "retrying");
-    CHECK_EQ_INT(cmk.disconnects, 0);
+    CHECK_EQ_INT(td.disconnects, 0);
     CMK_CHECK_STATS(ctx, 0, 1, 0, 0, 0, 0);
     r = dconn_query(c, "SELECT nope", NULL, &err);       /* not cached: runs again, same handle */
     CHECK(r != NULL);
     CHECK_EQ_INT(cmk_int(r, "handle"), 1);
-    CHECK_EQ_INT(cmk.connects, 1);
+    CHECK_EQ_INT(td.connects, 1);
     dconn_result_release(r);
     dconn_release(c);
     dconn_close(ctx);
@@ -2044,11 +1756,11 @@ static void cache_retry_needs_is_transient(void) {
     memset(&co, 0, sizeof co);
     co.url = "plain://server/db";
     REQUIRE((c = dconn_connect(ctx, "p", "plain", &co, &err)) != NULL);
-    cmk_set_fail(1, 0, CMK_TRANSIENT, DCONN_EQUERY);
+    td_set_fail(1, 0, TD_TRANSIENT, DCONN_EQUERY);
     r = dconn_query(c, "SELECT p", NULL, &err);
     CHECK(r == NULL);
     CHECK_EQ_INT(err.code, DCONN_EQUERY);
-    CHECK_EQ_INT(cmk.queries, 1);
+    CHECK_EQ_INT(td.queries, 1);
     CHECK_EQ_INT(tu_sleeps, 0);
     dconn_release(c);
     dconn_close(ctx);
@@ -2066,16 +1778,16 @@ static void cache_retry_options(void) {
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
     tu_log_reset();
-    cmk_set_fail(1, 0, CMK_TRANSIENT, DCONN_EQUERY);
+    td_set_fail(1, 0, TD_TRANSIENT, DCONN_EQUERY);
     r = dconn_query(c, "SELECT o", NULL, &err);
     CHECK(r == NULL);
     CHECK(err.code != DCONN_OK);
     CHECK_CONTAINS(err.message, "mock: database is busy (mock call 1)");
     CHECK_NOT_CONTAINS(err.message, "attempts");
-    CHECK_EQ_INT(cmk.queries, 1);
+    CHECK_EQ_INT(td.queries, 1);
     CHECK_EQ_INT(tu_sleeps, 0);
     CHECK_NOT_CONTAINS(cmk_logtext(), "retrying");
-    CHECK_EQ_INT(cmk.disconnects, 1);
+    CHECK_EQ_INT(td.disconnects, 1);
     r = dconn_query(c, "SELECT o", NULL, &err);
     CHECK(r != NULL);
     CHECK_EQ_INT(cmk_int(r, "handle"), 2);
@@ -2088,16 +1800,16 @@ static void cache_retry_options(void) {
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
     tu_log_reset();
-    cmk_set_fail(4, 0, CMK_TRANSIENT, DCONN_EQUERY);
+    td_set_fail(4, 0, TD_TRANSIENT, DCONN_EQUERY);
     r = dconn_query(c, "SELECT o", NULL, &err);
     CHECK(r != NULL);
     dconn_result_release(r);
-    CHECK_EQ_INT(cmk.queries, 5);
+    CHECK_EQ_INT(td.queries, 5);
     CHECK_EQ_INT(tu_sleeps, 4);
-    CHECK(cmk.sleep_ns[0] >= 5 * CMK_MS && cmk.sleep_ns[0] <= 15 * CMK_MS);
-    CHECK(cmk.sleep_ns[1] >= 10 * CMK_MS && cmk.sleep_ns[1] <= 30 * CMK_MS);
-    CHECK(cmk.sleep_ns[2] >= 20 * CMK_MS && cmk.sleep_ns[2] <= 60 * CMK_MS);
-    CHECK(cmk.sleep_ns[3] >= 40 * CMK_MS && cmk.sleep_ns[3] <= 120 * CMK_MS);
+    CHECK(td.sleep_ns[0] >= 5 * CMK_MS && td.sleep_ns[0] <= 15 * CMK_MS);
+    CHECK(td.sleep_ns[1] >= 10 * CMK_MS && td.sleep_ns[1] <= 30 * CMK_MS);
+    CHECK(td.sleep_ns[2] >= 20 * CMK_MS && td.sleep_ns[2] <= 60 * CMK_MS);
+    CHECK(td.sleep_ns[3] >= 40 * CMK_MS && td.sleep_ns[3] <= 120 * CMK_MS);
     CHECK(tu_slept_ns >= 75 * CMK_MS && tu_slept_ns <= 225 * CMK_MS);   /* (10+20+40+80) x [0.5, 1.5] */
     CHECK_CONTAINS(cmk_logtext(), "retrying (attempt 5 of 5)");
     dconn_release(c);
@@ -2124,16 +1836,16 @@ static void cache_retry_reconnect(void) {
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
     tu_log_reset();
-    pthread_mutex_lock(&cmk_lock);
-    cmk.epoch++;
-    cmk.fail_connect = 1;
-    pthread_mutex_unlock(&cmk_lock);
+    pthread_mutex_lock(&td_lock);
+    td.epoch++;
+    td.transient_connects = 1;
+    pthread_mutex_unlock(&td_lock);
     r = dconn_query(c, "SELECT c", NULL, &err);
     REQUIRE(r);
-    CHECK_EQ_INT(cmk.queries, 2);
-    CHECK_EQ_INT(cmk.connect_calls, 3);
-    CHECK_EQ_INT(cmk.connects, 2);
-    CHECK_EQ_INT(cmk.disconnects, 1);
+    CHECK_EQ_INT(td.queries, 2);
+    CHECK_EQ_INT(td.connect_calls, 3);
+    CHECK_EQ_INT(td.connects, 2);
+    CHECK_EQ_INT(td.disconnects, 1);
     CHECK_EQ_INT(cmk_int(r, "handle"), 2);
     CHECK_EQ_INT(tu_sleeps, 2);
     CHECK_CONTAINS(cmk_logtext(), "server closed the connection");
@@ -2146,7 +1858,7 @@ static void cache_retry_reconnect(void) {
     dconn__unlock(&c->lock);
     dconn_release(c);
     dconn_close(ctx);
-    CHECK_EQ_INT(cmk.live, 0);
+    CHECK_EQ_INT(td.live, 0);
 }
 
 /* Retrying must not depend on the caller wanting error details. BUG
@@ -2158,13 +1870,13 @@ static void cache_retry_without_err(void) {
     dconn_result *r;
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
-    cmk_set_fail(1, 0, CMK_TRANSIENT, DCONN_EQUERY);
+    td_set_fail(1, 0, TD_TRANSIENT, DCONN_EQUERY);
     r = dconn_query(c, "SELECT n", NULL, NULL);
     CHECK(r != NULL);
-    CHECK_EQ_INT(cmk.queries, 2);
+    CHECK_EQ_INT(td.queries, 2);
     CHECK_EQ_INT(tu_sleeps, 1);
     dconn_result_release(r);
-    cmk_set_fail(1, 0, CMK_TRANSIENT, DCONN_EQUERY);
+    td_set_fail(1, 0, TD_TRANSIENT, DCONN_EQUERY);
     r = dconn_read(c, "n.csv", NULL, NULL);
     CHECK(r != NULL);
     dconn_result_release(r);
@@ -2187,20 +1899,20 @@ static void cache_retry_shared_handle(void) {
     r = dconn_query(c, "SELECT 1", NULL, &err);
     CHECK_EQ_INT(cmk_int(r, "handle"), 1);
     dconn_result_release(r);
-    pthread_mutex_lock(&cmk_lock);
-    cmk.epoch++;                                         /* the server restarted */
-    pthread_mutex_unlock(&cmk_lock);
+    pthread_mutex_lock(&td_lock);
+    td.epoch++;                                         /* the server restarted */
+    pthread_mutex_unlock(&td_lock);
     r = dconn_query(c, "SELECT 2", NULL, &err);
     REQUIRE(r);
     CHECK_EQ_INT(cmk_int(r, "handle"), 2);
-    CHECK_EQ_INT(cmk.queries, 3);                        /* the failed one and the retry */
+    CHECK_EQ_INT(td.queries, 3);                        /* the failed one and the retry */
     CHECK_EQ_INT(tu_sleeps, 1);
-    CHECK_EQ_INT(cmk.connects, 2);
-    CHECK_EQ_INT(cmk.disconnects, 1);
+    CHECK_EQ_INT(td.connects, 2);
+    CHECK_EQ_INT(td.disconnects, 1);
     dconn_result_release(r);
     dconn_release(c);
     dconn_close(ctx);
-    CHECK_EQ_INT(cmk.live, 0);
+    CHECK_EQ_INT(td.live, 0);
 }
 
 #if TEST_THREADS   /* starts 8 threads */
@@ -2219,26 +1931,26 @@ static void cache_retry_concurrent(void) {
     int i, polls, stuck = 0, done = 0;
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
-    pthread_mutex_lock(&cmk_lock);
-    cmk.block_prefix = "slow";
-    cmk.gate_closed = 1;
-    pthread_mutex_unlock(&cmk_lock);
+    pthread_mutex_lock(&td_lock);
+    td.block_prefix = "slow";
+    td.gate_closed = 1;
+    pthread_mutex_unlock(&td_lock);
     for (i = 0; i < 8; i++) cmk_job_start(&jobs[i], c, sqls[i]);
-    CHECK(cmk_wait_for(&cmk.blocked, 8));
-    CHECK_EQ_INT(cmk_get(&cmk.connects), 8);
-    pthread_mutex_lock(&cmk_lock);
-    cmk.epoch++;
-    cmk.gate_closed = 0;
-    pthread_cond_broadcast(&cmk_cv);
-    pthread_mutex_unlock(&cmk_lock);
+    CHECK(td_wait_for(&td.blocked, 8));
+    CHECK_EQ_INT(td_get(&td.connects), 8);
+    pthread_mutex_lock(&td_lock);
+    td.epoch++;
+    td.gate_closed = 0;
+    pthread_cond_broadcast(&td_cv);
+    pthread_mutex_unlock(&td_lock);
     /* done, or stuck: all 8 slept and hold all 8 handles, none reconnected */
     for (polls = 0; polls < 100000; polls++) {
         int sleeps, connects, open;
-        pthread_mutex_lock(&cmk_lock);
-        done = cmk.jobs_done;
-        sleeps = cmk.sleeps;
-        connects = cmk.connects;
-        pthread_mutex_unlock(&cmk_lock);
+        pthread_mutex_lock(&td_lock);
+        done = td.jobs_done;
+        sleeps = td.sleeps;
+        connects = td.connects;
+        pthread_mutex_unlock(&td_lock);
         dconn__lock(&c->lock);
         open = c->open;
         dconn__unlock(&c->lock);
@@ -2261,13 +1973,13 @@ static void cache_retry_concurrent(void) {
         if (jobs[i].r) CHECK_STR(cmk_text(jobs[i].r, "sql"), sqls[i]);
         dconn_result_release(jobs[i].r);
     }
-    CHECK_EQ_INT(cmk.queries, 16);                       /* each: one failure, one success */
-    CHECK_EQ_INT(cmk.sleeps, 8);
-    CHECK_EQ_INT(cmk.disconnects, 8);                    /* the 8 broken handles */
-    CHECK(cmk.connects > 8 && cmk.connects <= 16);       /* retries may reuse a finished one's new handle */
+    CHECK_EQ_INT(td.queries, 16);                       /* each: one failure, one success */
+    CHECK_EQ_INT(td.sleeps, 8);
+    CHECK_EQ_INT(td.disconnects, 8);                    /* the 8 broken handles */
+    CHECK(td.connects > 8 && td.connects <= 16);       /* retries may reuse a finished one's new handle */
     dconn_release(c);
     dconn_close(ctx);
-    CHECK_EQ_INT(cmk.live, 0);
+    CHECK_EQ_INT(td.live, 0);
 }
 
 #endif /* TEST_THREADS */
@@ -2323,7 +2035,7 @@ static void cache_nomem(void) {
         for (i = 0; i < 4; i++) dconn_result_release(r[i]);
         dconn_release(c);
         dconn_close(ctx);
-        CHECK_EQ_INT(cmk.live, 0);
+        CHECK_EQ_INT(td.live, 0);
         CHECK_EQ_INT(talloc_live_blocks(), base);
         if (talloc_live_blocks() != base) { fprintf(stdout, "  leak when allocation %ld failed (stale_on_error %d)\n", k, stale); break; }
     }

@@ -6,11 +6,6 @@
    test_sqlite.c (tsq_*). */
 #include <fcntl.h>
 #include <signal.h>
-#if defined(__linux__)
-#include <sys/syscall.h>
-#include <linux/capability.h>
-long syscall(long number, ...);   /* unistd.h declares it only outside strict C99 */
-#endif
 
 /* --- helpers -------------------------------------------------------------- */
 
@@ -141,50 +136,6 @@ static void fault_db_deleted(void) {
 
 /* --- a read-only database file or directory --------------------------------- */
 
-/* Root ignores file modes. A child that has dropped the capabilities to
-   do so (still uid 0, so every directory on the path stays reachable)
-   sees read-only files as any user would. 1 when it worked. */
-static int tf_drop_dac_override(void) {
-#if defined(__linux__) && defined(_LINUX_CAPABILITY_VERSION_3)
-    struct __user_cap_header_struct hdr;
-    struct __user_cap_data_struct data[2];
-    unsigned drop = (1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH);
-    memset(&hdr, 0, sizeof hdr);
-    memset(data, 0, sizeof data);
-    hdr.version = _LINUX_CAPABILITY_VERSION_3;
-    if (syscall(SYS_capget, &hdr, data) != 0) return 0;
-    data[0].effective &= ~drop;
-    data[0].permitted &= ~drop;
-    data[0].inheritable &= ~drop;
-    return syscall(SYS_capset, &hdr, data) == 0;
-#else
-    return 0;
-#endif
-}
-
-/* Runs `body` in a child process that honours file modes (as root: with
-   the override capabilities dropped) and folds the child's failed checks
-   into this test. */
-static void tf_run_unprivileged(void (*body)(void)) {
-    pid_t pid;
-    int status = 0;
-    fflush(stdout);
-    pid = fork();
-    if (pid < 0) { dtest_report(__FILE__, __LINE__, "fork failed"); return; }
-    if (pid == 0) {
-        /* cppcheck-suppress knownConditionTrueFalse ; it sees only the non-Linux branch */
-        if (geteuid() == 0 && !tf_drop_dac_override()) { fprintf(stdout, "  cannot drop CAP_DAC_OVERRIDE\n"); fflush(stdout); _exit(91); }
-        body();
-        fflush(stdout);
-        _exit(dtest_failures ? 1 : 0);
-    }
-    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        char what[80];
-        snprintf(what, sizeof what, "the unprivileged child failed (status %d)", status);
-        dtest_report(__FILE__, __LINE__, what);
-    }
-}
-
 static char tf_ro_dir[256];
 
 /* In the child: test.db is made read-only while a connection uses it. A
@@ -239,7 +190,7 @@ static void fault_db_read_only(void) {
     char dir[256], url[400];
     tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "readonly");
     snprintf(tf_ro_dir, sizeof tf_ro_dir, "%s", dir);
-    tf_run_unprivileged(tf_readonly_body);
+    if (!tu_run_unprivileged(tf_readonly_body)) dtest_report(__FILE__, __LINE__, "the unprivileged child could not drop CAP_DAC_OVERRIDE");
     chmod(dir, 0700);
     tu_rmrf(dir);
 }

@@ -9,6 +9,7 @@
 #include "../examples/drivers/dconn_csv.h"
 #include "dtest.h"
 #include "test_util.h"
+#include "test_driver.h"
 
 #include "test_toml.c"
 #include "test_secrets.c"

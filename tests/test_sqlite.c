@@ -1522,6 +1522,7 @@ static void sqlite_format_json(void) {
     dconn_error err;
     dconn_result *r;
     char *s;
+    int parsed;
     const char *want =
         "[\n"
         "  {\"id\": 1, \"s\": \"q\\\"b\\\\s/\", \"r\": 1.5, \"z\": null, \"b\": \"Zm9v\"},\n"
@@ -1540,10 +1541,11 @@ static void sqlite_format_json(void) {
     s = dconn_result_format(r, DCONN_FORMAT_JSON, &err);
     REQUIRE(s);
     CHECK_STR(s, want);
-    if (!tsq_python_json_ok(s, 4)) fprintf(stdout, "  (python3 missing: JSON checked by comparison only)\n");
+    parsed = tsq_python_json_ok(s, 4);
     dconn_free(s);
     dconn_result_release(r);
     tsq_close_env(&e);
+    if (!parsed) dtest_skip("python3 is not installed, so the JSON was compared with the expected text but not parsed as JSON");
 }
 
 /* A driver whose results hold reals SQLite cannot store (NaN). */
@@ -1573,6 +1575,7 @@ static void sqlite_format_nan_and_infinity(void) {
     dconn_conn *nc;
     dconn_result *r;
     char *s;
+    int parsed;
     if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
     memset(&d, 0, sizeof d);
     d.version = DCONN_DRIVER_VERSION;
@@ -1589,7 +1592,7 @@ static void sqlite_format_nan_and_infinity(void) {
     REQUIRE(r);
     s = dconn_result_format(r, DCONN_FORMAT_JSON, &err);
     CHECK_STR(s, "[\n  {\"x\": null},\n  {\"x\": null},\n  {\"x\": null},\n  {\"x\": 0.1}\n]\n");
-    if (s) tsq_python_json_ok(s, 4);
+    parsed = s ? tsq_python_json_ok(s, 4) : 1;
     dconn_free(s);
     TSQ_CHECK_FORMAT(r, DCONN_FORMAT_CSV, "x\r\nNaN\r\nInfinity\r\n-Infinity\r\n0.1\r\n");
     TSQ_CHECK_FORMAT(r, DCONN_FORMAT_MARKDOWN, "| x |\n| ---: |\n| NaN |\n| Infinity |\n| -Infinity |\n| 0.1 |\n");
@@ -1606,6 +1609,7 @@ static void sqlite_format_nan_and_infinity(void) {
     dconn_result_release(r);
     dconn_release(nc);
     tsq_close_env(&e);
+    if (!parsed) dtest_skip("python3 is not installed, so the JSON was compared with the expected text but not parsed as JSON");
 }
 
 static void sqlite_format_markdown(void) {

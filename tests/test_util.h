@@ -6,6 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#include <linux/capability.h>
+long syscall(long number, ...);   /* unistd.h declares it only outside strict C99 */
+#endif
 
 /* Everything tests write lives below here. */
 #define TU_DIR "build/tmp"
@@ -49,6 +57,58 @@ TU_UNUSED static void tu_rmrf(const char *path) {
     if (strncmp(path, "build/", 6) != 0 || strstr(path, "..")) return;
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
     if (system(cmd) != 0) fprintf(stdout, "  tu_rmrf: %s failed\n", cmd);   /* NOLINT(cert-env33-c): a test's own path under build/ */
+}
+
+/* Root ignores file modes. A child that has dropped the capabilities to
+   do so (still uid 0, so every directory on the path stays reachable)
+   sees read-only files as any user would. 1 when it worked. */
+TU_UNUSED static int tu_drop_dac_override(void) {
+#if defined(__linux__) && defined(_LINUX_CAPABILITY_VERSION_3)
+    struct __user_cap_header_struct hdr;
+    struct __user_cap_data_struct data[2];
+    unsigned drop = (1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH);
+    memset(&hdr, 0, sizeof hdr);
+    memset(data, 0, sizeof data);
+    hdr.version = _LINUX_CAPABILITY_VERSION_3;
+    if (syscall(SYS_capget, &hdr, data) != 0) return 0;
+    data[0].effective &= ~drop;
+    data[0].permitted &= ~drop;
+    data[0].inheritable &= ~drop;
+    return syscall(SYS_capset, &hdr, data) == 0;
+#else
+    return 0;
+#endif
+}
+
+/* The exit status of a tu_run_unprivileged child that could not drop them. */
+#define TU_CANNOT_DROP 91
+
+/* Runs `body` in a child process that honours file modes (as root: with
+   the override capabilities dropped) and folds the child's failed checks
+   into this test. 1 when the body ran; 0 when it could not run (root, and
+   the capabilities could not be dropped), with nothing reported: the
+   caller says whether that fails or skips the test. */
+TU_UNUSED static int tu_run_unprivileged(void (*body)(void)) {
+    pid_t pid;
+    int status = 0;
+    fflush(stdout);
+    pid = fork();
+    if (pid < 0) { dtest_report(__FILE__, __LINE__, "fork failed"); return 1; }
+    if (pid == 0) {
+        /* cppcheck-suppress knownConditionTrueFalse ; it sees only the non-Linux branch */
+        if (geteuid() == 0 && !tu_drop_dac_override()) { fprintf(stdout, "  cannot drop CAP_DAC_OVERRIDE\n"); fflush(stdout); _exit(TU_CANNOT_DROP); }
+        body();
+        fflush(stdout);
+        _exit(dtest_failures ? 1 : 0);
+    }
+    if (waitpid(pid, &status, 0) != pid) status = -1;
+    else if (WIFEXITED(status) && WEXITSTATUS(status) == TU_CANNOT_DROP) return 0;
+    if (status != 0) {
+        char what[80];
+        snprintf(what, sizeof what, "the unprivileged child failed (status %d)", status);
+        dtest_report(__FILE__, __LINE__, what);
+    }
+    return 1;
 }
 
 /* A fake monotonic clock and a sleep that only counts. */

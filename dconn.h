@@ -1,4 +1,4 @@
-/* dconn.h - v0.1.0 - 2026-11-25 - named data connections, secrets and a query cache for C
+/* dconn.h - v0.2.0 - 2026-12-04 - named data connections, secrets and a query cache for C
    Public domain or MIT licence, your choice: see the end of the file.
 
    Do this in *one* C or C++ file before including this header:
@@ -19,17 +19,42 @@
        dconn_ctx *ctx = dconn_open(NULL, &err);
        dconn_conn *db = dconn_connect(ctx, "pets_db", "sql", NULL, &err);
        if (!db) { fprintf(stderr, "%s\n", err.message); return 1; }
-       dconn_exec(db, "CREATE TABLE IF NOT EXISTS pets (name TEXT)", NULL, 0, NULL, &err);
+       dconn_exec(db, "CREATE TABLE IF NOT EXISTS pets (name TEXT)", NULL, 0, NULL, NULL, &err);
        dconn_value p = dconn_named(":name", dconn_text("rex"));
-       dconn_exec(db, "INSERT INTO pets VALUES (:name)", &p, 1, NULL, &err);
+       dconn_exec(db, "INSERT INTO pets VALUES (:name)", &p, 1, NULL, NULL, &err);
        dconn_query_options q = {0};
        q.ttl = "10m";                                   // cached for ten minutes
-       dconn_result *r = dconn_query(db, "SELECT * FROM pets", &q, &err);
+       dconn_result *r = dconn_query(db, "SELECT * FROM pets", NULL, 0, &q, &err);
        dconn_result_print(r, stdout, DCONN_FORMAT_BOX, &err);
        dconn_result_release(r);
        dconn_release(db);
        dconn_close(ctx);
    More, one topic each: examples/01_hello_sqlite.c ... 09_connect_args.c.
+
+   THE API IN ONE SCREEN  (in the order of the declarations below)
+       context   dconn_open(&options, &err)  dconn_close(ctx)
+       secrets   dconn_secret_string(ctx, "a.b", def, buf, size)  _int _float _bool(ctx, path, def)
+                 dconn_secrets_hold(ctx, &err) -> s: dconn_secrets_get(s, "connections")  dconn_secrets_release(s)
+                 dconn_secrets_check(ctx, &err)  dconn_secrets_files(...)  dconn_secrets_describe(ctx, name, &text, &err)
+       connect   dconn_connect(ctx, "name" | "env:VAR", type, &connect_options, &err)
+                 dconn_release(conn)  dconn_reset(conn, &err)  dconn_ping(conn, &err)  dconn_conn_url(conn)
+       values    dconn_null() dconn_int(i) dconn_uint(u) dconn_real(d) dconn_text(s) dconn_textn(s, n)
+                 dconn_blob(p, n) dconn_decimal("12.30") dconn_named(":x", value)
+       query     dconn_query(conn, sql, params, n, &query_options, &err)        cached, TTL
+                 dconn_read(conn, "data/pets.csv", &query_options, &err)        non-SQL drivers
+                 dconn_exec(conn, sql, params, n, &exec_options, &info, &err)   writes
+                 dconn_exec_script(conn, "CREATE ...; CREATE ...;", &err)
+       results   dconn_result_rows(r) _cols(r) _column_name(r, c) _column(r, "name") _type(r, row, c)
+                 dconn_result_get_int(r, row, c, &i) _get_uint _get_real  _text(r, row, c)  _blob(...)
+                 dconn_result_as_text(r, row, c, &buf)   any cell as text
+                 dconn_result_row(r, row, values, n)     a whole row as dconn_values
+                 dconn_result_print(r, stdout, DCONN_FORMAT_BOX, &err)  dconn_result_release(r)
+       sessions  dconn_session_begin(conn, &err) -> s: dconn_session_exec(s, ...)  dconn_session_query(s, ...)
+                 dconn_session_commit(s, &err)  dconn_session_rollback(s, &err)  dconn_session_end(s)
+       cache     dconn_cache_stats_get(ctx, &stats)  dconn_cache_clear(ctx)  _clear_conn(conn)  _clear_query(...)
+       drivers   dconn_register_driver(ctx, &driver, &err); a driver reads dconn_settings_* and fills
+                 a dconn_builder; dconn_url_parse(url, &err) splits URLs; dconn_error_at(err, where, ...)
+       TOML      dconn_toml_parse(text, len, "name", &err)  dconn_toml_get(root, "a.b")  dconn_toml_string(v, def)
 
    SECRETS FILES AND PRECEDENCE (lowest first; later files win key by key)
        ~/.streamlit/secrets.toml   ~/.dconn/secrets.toml
@@ -44,16 +69,39 @@
    Settings of a connection, highest first: dconn_connect_options, then its
    [connections.NAME] section, then the data source's own configuration.
 
+   CACHE
+   dconn_query and dconn_read results are memoized per connection, SQL and
+   typed parameters (1, 1.0 and '1' differ), for the call's ttl, else the
+   connection's query_ttl, else dconn_options.default_ttl (forever). TTLs
+   count from when the result was stored. Identical misses at the same
+   time run the query once. Errors are never cached. Results are shared by
+   reference: a hit hands out the same immutable result, never a copy.
+   Writes through a connection (dconn_exec, dconn_exec_script, a committed
+   session, a query that changed data) drop that connection's cached
+   results, unless keep_cache_on_write (or the call's keep_cache) is set.
+   With stale_on_error, an expired result whose refresh fails is served
+   again (dconn_result_is_stale says so) instead of the error.
+
+   SESSIONS
+   A session is a transaction on one handle of the pool, for one thread at
+   a time: dconn_session_begin, then dconn_session_exec and
+   dconn_session_query (never cached: they see the session's own writes),
+   then dconn_session_commit or dconn_session_rollback; dconn_session_end
+   rolls back what was not committed and gives the handle back. Outside a
+   session every statement commits on its own.
+
    ERRORS
    Every function that can fail takes a caller-owned `dconn_error *err`
    (NULL is allowed) and fills it: a status code, the file, line and
    column of configuration errors, and a message that says what to fix
    (the connection, the SQL and the driver's words for queries).
-   Passwords never appear in messages, logs or printed URLs. There is no
-   global or thread-local "last error". Constructors return NULL on
-   failure; other calls return a dconn_status (DCONN_OK is 0). Calls that
-   cannot say more (result getters, builder) return a status and take no
-   `err`. Each declaration below says what a NULL argument does.
+   Passwords never appear in messages, logs or printed URLs: everything
+   the library writes passes one function that masks every secret value
+   it knows. There is no global or thread-local "last error".
+   Constructors return NULL on failure; other calls return a dconn_status
+   (DCONN_OK is 0). Calls that cannot say more (result getters, builder)
+   return a status and take no `err`. Each declaration below says what a
+   NULL argument does.
 
    THREADS
    A context, its connections and results may be used from any thread.
@@ -66,13 +114,14 @@
 
    MEMORY
    Everything the library hands out is freed by the library:
-   dconn_result_release, dconn_toml_free, dconn_free (strings), dconn_close.
-   Results are immutable and refcounted; a cache hit is a new reference.
-   Allocation goes through DCONN_MALLOC/DCONN_REALLOC/DCONN_FREE (define
-   all three or none) or, per context, dconn_options.allocator (all three
-   functions set; results keep a copy, so its user_data must outlive them).
-   Strings for dconn_free and documents from dconn_toml_parse always use
-   the macros. SQLite's memory is SQLite's (sqlite3_config).
+   dconn_result_release, dconn_secrets_release, dconn_toml_free,
+   dconn_url_free, dconn_free (strings), dconn_close. Results are
+   immutable and refcounted; a cache hit is a new reference. Allocation
+   goes through DCONN_MALLOC/DCONN_REALLOC/DCONN_FREE (define all three or
+   none) or, per context, dconn_options.allocator (all three functions
+   set; results keep a copy, so its user_data must outlive them). Strings
+   for dconn_free and documents from dconn_toml_parse always use the
+   macros. SQLite's memory is SQLite's (sqlite3_config).
 
    CONFIGURATION MACROS (define before the implementation include)
        DCONN_IMPLEMENTATION   compile the implementation in this file
@@ -87,10 +136,11 @@
    DRIVERS
    A data source is a dconn_driver: a versioned struct of function pointers
    registered with dconn_register_driver. It connects with the merged
-   settings, fills results through a dconn_builder, and classifies its
-   errors as transient or not; the registry, cache, retry and pooling come
-   for free. The SQLite driver ("sql"/"sqlite", sqlite:/// URLs) is built
-   in; examples/drivers/ has CSV and PostgreSQL drivers.
+   settings, runs a dconn_stmt and fills results through a dconn_builder,
+   and classifies its errors as transient or not; the registry, cache,
+   retry and pooling come for free. The SQLite driver ("sql"/"sqlite",
+   sqlite:/// URLs) is built in and uses nothing a third-party driver
+   cannot; examples/drivers/ has CSV and PostgreSQL drivers.
 
    TOML
    dconn_toml_parse() reads TOML 1.0.0 (all of it; a leading UTF-8 BOM is
@@ -103,6 +153,19 @@
    "file:line:column: what is wrong", then the line and a caret.
 
    RECENT CHANGES
+       0.2.0 (2026-12-04)  A consistent API (breaking; the README has a table
+                           of every renamed call): parameters are passed the
+                           same way everywhere (after the SQL), sessions are
+                           dconn_session_*, callback pointers are user_data,
+                           the driver struct is version 2 (dconn_stmt, and
+                           hooks for transactions, streaming, bulk writes,
+                           cancelling and forks). New: dconn_secrets_hold
+                           for tables and arrays of the secrets,
+                           dconn_result_as_text, dconn_result_row,
+                           unsigned and decimal values, dconn_url_parse,
+                           dconn_error_at. Every configuration error
+                           carries its file and line; known secret values
+                           are masked in everything the library writes.
        0.1.0 (2026-11-25)  first release
 
    LICENCE: see the end of this file.
@@ -114,9 +177,9 @@
 #include <stdint.h>
 
 #define DCONN_VERSION_MAJOR 0
-#define DCONN_VERSION_MINOR 1
+#define DCONN_VERSION_MINOR 2
 #define DCONN_VERSION_PATCH 0
-#define DCONN_VERSION_STRING "0.1.0"
+#define DCONN_VERSION_STRING "0.2.0"
 #define DCONN_VERSION_NUMBER (DCONN_VERSION_MAJOR * 1000000 + DCONN_VERSION_MINOR * 1000 + DCONN_VERSION_PATCH)
 
 #ifndef DCONN_API
@@ -131,11 +194,17 @@
 #  endif
 #endif
 
+#if defined(__GNUC__) || defined(__clang__)
+#  define DCONN__PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#  define DCONN__PRINTF(fmt, args)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* >>api:errors ---------------------------------------------------------------- */
+/* >>api:errors ------------------------------------------------------------ */
 
 /* Status codes and their one-line meanings, generated from one list so the
    two never drift apart. 0 is success; every error is negative. */
@@ -160,9 +229,6 @@ typedef enum dconn_status {
     DCONN__STATUS_END = -12
 } dconn_status;
 
-typedef struct dconn_toml_doc dconn_toml_doc;       /* a parsed document */
-typedef struct dconn_toml_value dconn_toml_value;   /* any value, table or array in it */
-
 #define DCONN_ERROR_FILE_SIZE 256
 #define DCONN_ERROR_MESSAGE_SIZE 1024
 
@@ -178,26 +244,22 @@ typedef struct dconn_error {
     char message[DCONN_ERROR_MESSAGE_SIZE];    /* what went wrong and what to fix */
 } dconn_error;
 
+typedef struct dconn_toml_doc dconn_toml_doc;       /* a parsed TOML document (>>api:toml) */
+typedef struct dconn_toml_value dconn_toml_value;   /* any value, table or array in one */
+
 /* Fills `err` (if not NULL) with a code and a printf-style message and
    returns the code: for drivers and callers that report their own errors.
    NULL `err`: only returns the code. A NULL `fmt` leaves an empty
    message. The other fields (file, line, ...) are left as they are. */
-DCONN_API dconn_status dconn_error_set(dconn_error *err, dconn_status code, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+DCONN_API dconn_status dconn_error_set(dconn_error *err, dconn_status code, const char *fmt, ...) DCONN__PRINTF(3, 4);
 
 /* A configuration error at the place a setting was written: DCONN_ECONFIG
    with err->file and err->line taken from `where` (a value of the
    secrets or of dconn_settings_get) and the message prefixed with
    "file:line: ", so that the message and the fields always agree. A NULL
-   `where` gives a message without a place. Returns DCONN_ECONFIG. */
-DCONN_API dconn_status dconn_error_at(dconn_error *err, const dconn_toml_value *where, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+   `where`, or a value given in code (no line), gives a message without a
+   place. Returns DCONN_ECONFIG. */
+DCONN_API dconn_status dconn_error_at(dconn_error *err, const dconn_toml_value *where, const char *fmt, ...) DCONN__PRINTF(3, 4);
 
 /* The one-line meaning of a status code ("out of memory"); a static
    string, never NULL ("unknown status" for a code not in the list). */
@@ -207,7 +269,574 @@ DCONN_API const char *dconn_status_str(dconn_status code);
    you compiled against the implementation you linked). A static string. */
 DCONN_API const char *dconn_version(void);
 
-/* >>api:toml ------------------------------------------------------------------ */
+/* >>api:context ----------------------------------------------------------- */
+
+typedef struct dconn_ctx dconn_ctx;            /* everything lives here: no globals */
+typedef struct dconn_conn dconn_conn;          /* a named, shared connection */
+typedef struct dconn_result dconn_result;      /* an immutable, refcounted query result */
+typedef struct dconn_session dconn_session;    /* a transaction holding one handle */
+typedef struct dconn_secrets dconn_secrets;    /* one loaded version of the secrets, held */
+
+enum { DCONN_LOG_ERROR = 1, DCONN_LOG_WARN = 2, DCONN_LOG_INFO = 3, DCONN_LOG_DEBUG = 4 };
+
+/* Receives the library's log lines (never holding a password). Silent by
+   default; dconn_log_stderr prints "dconn: warning: ..." lines (it
+   ignores `user_data`; the library never passes a NULL `message`). It may
+   be called with the context's lock held: it must not call dconn. */
+typedef void (*dconn_log_fn)(int level, const char *message, void *user_data);
+DCONN_API void dconn_log_stderr(int level, const char *message, void *user_data);
+
+/* A monotonic clock in nanoseconds, and a sleep; tests inject both. */
+typedef int64_t (*dconn_clock_fn)(void *user_data);
+typedef void (*dconn_sleep_fn)(int64_t nanoseconds, void *user_data);
+
+/* An allocator for one context (dconn_options.allocator). Set all three
+   functions: dconn_open refuses a partial one with DCONN_EMISUSE, since
+   memory from one allocator must not reach another's free. */
+typedef struct dconn_allocator {
+    void *(*alloc_fn)(size_t size, void *user_data);
+    void *(*realloc_fn)(void *ptr, size_t size, void *user_data);
+    void (*free_fn)(void *ptr, void *user_data);
+    void *user_data;
+} dconn_allocator;
+
+#define DCONN_CACHE_OFF (-1)
+
+/* Context options. All zero (or a NULL pointer) means every default.
+   Durations are strings in the TTL grammar ("10m", "1h30m", "500ms", "0",
+   "forever"; a bare number is seconds). Fields are in the order people
+   set them, as C++20 designated initializers require. */
+typedef struct dconn_options {
+    const char *secrets_path;     /* "a.toml:b.toml" replaces the search list ("" = no files; NULL: $DCONN_SECRETS, else the four defaults) */
+    const char *home_dir;         /* for ~/.streamlit and ~/.dconn (default: $HOME) */
+    const char *project_dir;      /* for ./.streamlit and ./.dconn (default: the current directory) */
+    const char *reload_interval;  /* how often secrets files are re-checked: NULL = "1s", "0" = every call, "never" */
+    const char *default_ttl;      /* query results' TTL when neither query nor connection sets one: NULL = forever */
+    int64_t cache_max_entries;    /* 0 = 10000; DCONN_CACHE_OFF = no query cache */
+    int64_t cache_max_bytes;      /* 0 = 256 MiB of accounted result memory */
+    int retry_attempts;           /* attempts for transient errors: 0 = 3; 1 = never retry */
+    const char *retry_backoff;    /* first wait, doubled each retry, with jitter: NULL = "50ms" */
+    int stale_on_error;           /* 1: when refreshing an expired result fails, serve the old one */
+    int keep_cache_on_write;      /* 1: writes and commits do not drop the connection's cached results */
+    dconn_log_fn log;
+    void *log_user_data;
+    dconn_clock_fn clock;         /* default: the monotonic clock */
+    void *clock_user_data;
+    dconn_sleep_fn sleep;         /* default: a real sleep */
+    void *sleep_user_data;
+    const dconn_allocator *allocator;   /* default: DCONN_MALLOC/REALLOC/FREE */
+    const char *pool_timeout;     /* how long a call waits for a free handle before failing: NULL = "30s" */
+} dconn_options;
+
+/* Opens a context: registers the built-in drivers; secrets are read
+   lazily at the first call that needs them, so a missing file is never an
+   error here. NULL `options` means every default. Returns NULL with `err`
+   filled (a bad duration: DCONN_ECONFIG; a partial allocator:
+   DCONN_EMISUSE; no memory). The caller owns the context: close it with
+   dconn_close(). */
+DCONN_API dconn_ctx *dconn_open(const dconn_options *options, dconn_error *err);
+
+/* Closes every connection (whoever still holds it), frees the cache and
+   the secrets. Results still referenced stay valid until released. End
+   sessions and release held secrets first; the context's connections and
+   strings are freed, so do not dconn_release connections afterwards.
+   NULL is a no-op. */
+DCONN_API void dconn_close(dconn_ctx *ctx);
+
+/* >>api:secrets ----------------------------------------------------------- */
+
+/* Scalar secrets by dotted path into the merged secrets
+   ("connections.pets_db.port"), with a default returned when no file
+   exists, the key is missing or of another type. Never fail: a NULL `ctx`
+   or `path` also returns `def`. */
+DCONN_API int64_t dconn_secret_int(dconn_ctx *ctx, const char *path, int64_t def);
+DCONN_API double dconn_secret_float(dconn_ctx *ctx, const char *path, double def);
+DCONN_API int dconn_secret_bool(dconn_ctx *ctx, const char *path, int def);
+
+/* A string secret, copied into the caller's `out` of `cap` bytes (NUL-
+   terminated, cut to fit): the value at `path`, or `def` when it is
+   missing or not a string (a NULL `def` is ""). Returns the full length
+   of what was copied from, as snprintf does, so a result >= `cap` means
+   it was cut. Copied because secrets are reloaded while a program runs
+   and their old versions freed; to read tables, arrays or many values in
+   place, hold a version with dconn_secrets_hold. A NULL `out` (or `cap`
+   0) only measures; a NULL `ctx` or `path` gives `def`. */
+DCONN_API size_t dconn_secret_string(dconn_ctx *ctx, const char *path, const char *def, char *out, size_t cap);
+
+/* Holds the current version of the secrets (loading them first if
+   needed): everything got from it stays valid, whatever reloads happen,
+   until dconn_secrets_release. Like Python's st.secrets, it gives tables
+   and arrays: dconn_secrets_get(s, "connections") is a table whose keys
+   (dconn_toml_key_at) are the connection names. Never fails because no
+   file exists (an empty table); NULL with `err` filled when the files
+   are bad and no good version was ever loaded (DCONN_ETOML, DCONN_EIO
+   with file:line), out of memory, or for a NULL `ctx` (DCONN_EMISUSE). */
+DCONN_API dconn_secrets *dconn_secrets_hold(dconn_ctx *ctx, dconn_error *err);
+DCONN_API const dconn_toml_value *dconn_secrets_root(const dconn_secrets *s);          /* NULL for NULL */
+DCONN_API const dconn_toml_value *dconn_secrets_get(const dconn_secrets *s, const char *path);   /* dconn_toml_get on the root */
+DCONN_API void dconn_secrets_release(dconn_secrets *s);                                 /* NULL ok */
+
+/* Loads (or re-checks) the secrets files now and reports a bad file as an
+   error (the getters above only log it): DCONN_ETOML or DCONN_EIO with
+   file:line; DCONN_OK when all are good or none exists. DCONN_EMISUSE
+   for a NULL `ctx`. */
+DCONN_API dconn_status dconn_secrets_check(dconn_ctx *ctx, dconn_error *err);
+
+/* The files in the search list, highest precedence last, and whether each
+   exists: for "where did this come from" displays. Fills at most `max`
+   entries and returns the full count. `paths` or `exists` may be NULL
+   (count only); the paths belong to the context, valid until dconn_close.
+   A NULL `ctx` returns 0. */
+DCONN_API size_t dconn_secrets_files(dconn_ctx *ctx, const char **paths, int *exists, size_t max);
+
+/* Writes the merged [connections.NAME] section (or all secrets when name is
+   NULL) as TOML-like lines "key = value  # file:line", with passwords,
+   tokens, secrets, URL passwords and every known secret value masked as
+   "***". On DCONN_OK, *out is a new string owned by the caller: free it
+   with dconn_free(); on error *out is NULL. DCONN_ENOTFOUND for an unknown
+   name (the message lists the files searched); DCONN_EMISUSE when `ctx`
+   or `out` is NULL. */
+DCONN_API dconn_status dconn_secrets_describe(dconn_ctx *ctx, const char *name, char **out, dconn_error *err);
+
+/* Frees a string the library returned (dconn_secrets_describe,
+   dconn_result_format). It was allocated with DCONN_MALLOC, never with
+   a context's allocator. NULL is a no-op. */
+DCONN_API void dconn_free(void *p);
+
+/* >>api:connect ----------------------------------------------------------- */
+
+/* Options for dconn_connect. All optional; zero = default. */
+typedef struct dconn_connect_options {
+    const char *url;              /* overrides the secrets' url */
+    const char *settings;         /* TOML text, highest precedence key by key:
+                                     "database = 'x.db'\n[connect_args]\ntimeout = 5" */
+    const char *ttl;              /* connection lifetime: after it, the next use reconnects */
+    const char *query_ttl;        /* default TTL for this connection's queries */
+    void *user_data;              /* handed to the driver (dconn_settings_user_data); not part of the identity */
+} dconn_connect_options;
+
+/* Returns the connection called `name` (or "env:VAR": the name is read from
+   that environment variable). `type` may be NULL: then a name that is a
+   registered type, the section's `type` key, or the url's scheme decides.
+   The same type and merged settings return the same connection with one
+   more reference: release it with dconn_release(). NULL with `err` filled
+   on failure: an unknown name lists the connections found and every file
+   searched; an unknown type lists the registered drivers. `options` may
+   be NULL; a NULL `ctx` or a NULL or empty `name` is DCONN_EMISUSE. */
+DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char *type,
+                                    const dconn_connect_options *options, dconn_error *err);
+
+/* Drops one reference. The connection closes when the last is gone (or
+   at dconn_close, after which it must not be called); end its sessions
+   first. NULL is a no-op. */
+DCONN_API void dconn_release(dconn_conn *conn);
+
+/* Drops the connection's handles now: queries running keep theirs until
+   they finish, the next use opens new ones. DCONN_OK, or DCONN_EMISUSE
+   for a NULL `conn`. */
+DCONN_API dconn_status dconn_reset(dconn_conn *conn, dconn_error *err);
+
+/* Opens a handle and runs the driver's health check (if it has one):
+   DCONN_OK when the source answers, else the driver's error.
+   DCONN_EMISUSE for a NULL `conn`. */
+DCONN_API dconn_status dconn_ping(dconn_conn *conn, dconn_error *err);
+
+/* The connection's name, resolved type (driver name), and its URL with the
+   password masked ("" when it has none). The strings belong to the
+   connection and stay valid while it is open. NULL for a NULL `conn`. */
+DCONN_API const char *dconn_conn_name(const dconn_conn *conn);
+DCONN_API const char *dconn_conn_type(const dconn_conn *conn);
+DCONN_API const char *dconn_conn_url(const dconn_conn *conn);
+
+/* >>api:query ------------------------------------------------------------- */
+
+/* Cell and parameter types: SQLite's five, and what other databases add. */
+typedef enum dconn_type {
+    DCONN_NULL = 0,
+    DCONN_INT,                    /* int64_t */
+    DCONN_REAL,                   /* double */
+    DCONN_TEXT,                   /* UTF-8 bytes */
+    DCONN_BLOB,                   /* bytes */
+    DCONN_UINT,                   /* uint64_t: unsigned columns whose values may pass INT64_MAX */
+    DCONN_DECIMAL                 /* an exact decimal number, as text ("12.30", "-0.000001") */
+} dconn_type;
+
+/* A typed value: a query parameter (positional when `name` is NULL, else
+   named ":owner", "@owner" or "$owner"), and a whole row of a result
+   (dconn_result_row, where `name` is the column's name). Built with the
+   constructors below; text, blobs and decimals are borrowed, not copied,
+   until the call returns. */
+typedef struct dconn_value {
+    dconn_type type;
+    const char *name;
+    int64_t i;          /* DCONN_INT */
+    uint64_t u;         /* DCONN_UINT */
+    double d;           /* DCONN_REAL */
+    const void *p;      /* text (UTF-8), blob bytes or decimal digits */
+    size_t n;           /* their length in bytes */
+} dconn_value;
+
+/* nullptr in C++11 and later, so C++ code built with
+   -Wzero-as-null-pointer-constant can include this header */
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#  define DCONN__NULLPTR nullptr
+#else
+#  define DCONN__NULLPTR NULL
+#endif
+
+static inline dconn_value dconn_null(void) {
+    dconn_value v;
+    v.type = DCONN_NULL; v.name = DCONN__NULLPTR; v.i = 0; v.u = 0; v.d = 0; v.p = DCONN__NULLPTR; v.n = 0;
+    return v;
+}
+static inline dconn_value dconn_int(int64_t i) { dconn_value v = dconn_null(); v.type = DCONN_INT; v.i = i; return v; }
+static inline dconn_value dconn_uint(uint64_t u) { dconn_value v = dconn_null(); v.type = DCONN_UINT; v.u = u; return v; }
+static inline dconn_value dconn_real(double d) { dconn_value v = dconn_null(); v.type = DCONN_REAL; v.d = d; return v; }
+static inline dconn_value dconn_textn(const char *s, size_t n) { dconn_value v = dconn_null(); v.type = DCONN_TEXT; v.p = s; v.n = n; return v; }
+static inline size_t dconn__strlen(const char *s) { size_t n = 0; while (s[n]) n++; return n; }
+static inline dconn_value dconn_text(const char *s) { return s ? dconn_textn(s, dconn__strlen(s)) : dconn_null(); }
+static inline dconn_value dconn_blob(const void *p, size_t n) { dconn_value v = dconn_null(); v.type = DCONN_BLOB; v.p = p; v.n = n; return v; }
+/* An exact decimal, "-12.30": drivers bind it as the database's decimal
+   type (SQLite, which has none, stores it as text). */
+static inline dconn_value dconn_decimal(const char *digits) {
+    dconn_value v = dconn_text(digits);
+    if (digits) v.type = DCONN_DECIMAL;
+    return v;
+}
+static inline dconn_value dconn_named(const char *name, dconn_value v) { v.name = name; return v; }
+
+/* Options of one read. All zero = defaults. */
+typedef struct dconn_query_options {
+    const char *ttl;              /* NULL = the connection's default; "0" = do not cache; "forever" */
+} dconn_query_options;
+
+/* Options of one write. All zero = defaults. */
+typedef struct dconn_exec_options {
+    int keep_cache;               /* 1: this write does not drop the connection's cached results */
+} dconn_exec_options;
+
+/* What a write did. */
+typedef struct dconn_exec_info {
+    int64_t changes;              /* rows inserted, updated or deleted */
+    int64_t last_insert_id;       /* the rowid of the last insert, where the driver knows it */
+} dconn_exec_info;
+
+/* Parameters are passed the same way to every call that runs a
+   statement: `params` and `n_params` right after the SQL (a NULL
+   `params` with 0 is none; n_params > 0 with NULL params is
+   DCONN_EMISUSE). They are bound, never pasted into the SQL. */
+
+/* Runs a read query and returns its result, from the cache when a live
+   entry exists (key: connection identity + SQL + typed params). The
+   result is the caller's reference: dconn_result_release() it. NULL with
+   `err` filled on failure; the message holds the connection name, the SQL
+   and the driver's message. Transient errors are retried with a fresh
+   handle; the others fail at once. `options` may be NULL (default TTL); a
+   NULL `conn` or `sql` is DCONN_EMISUSE. */
+DCONN_API dconn_result *dconn_query(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n_params,
+                                    const dconn_query_options *options, dconn_error *err);
+
+/* Reads a non-SQL source through the driver's `read` ("data/pets.csv"),
+   cached like a query; the caller releases the result with
+   dconn_result_release(). NULL with DCONN_EMISUSE for a NULL `conn` or
+   `what`, or a driver without `read`. */
+DCONN_API dconn_result *dconn_read(dconn_conn *conn, const char *what, const dconn_query_options *options, dconn_error *err);
+
+/* Runs one write statement, retried as queries are when the driver
+   says the error is transient (a write whose outcome is unknown is not).
+   `info` may be NULL (else it is zeroed, then filled); `options` may be
+   NULL. Drops the connection's cached results unless keep_cache (here or
+   in dconn_options) is set. A NULL `conn` or `sql` is DCONN_EMISUSE. */
+DCONN_API dconn_status dconn_exec(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n_params,
+                                  const dconn_exec_options *options, dconn_exec_info *info, dconn_error *err);
+
+/* Runs several ';'-separated statements without parameters (schema
+   setup); drops cached results as dconn_exec does. Not retried once the
+   driver has it: its first statements may have committed. DCONN_EMISUSE
+   for a NULL `conn` or `sql`. */
+DCONN_API dconn_status dconn_exec_script(dconn_conn *conn, const char *sql, dconn_error *err);
+
+/* >>api:results ----------------------------------------------------------- */
+
+/* Results are immutable and may be read from any thread. Strings and
+   blobs returned below live as long as the result. Rows and columns
+   are 0-based. dconn_result_retain adds a reference (returns `r`), to be
+   dropped with dconn_result_release; the last release frees the result.
+   A NULL `r` is harmless everywhere: 0 rows and columns, NULL names
+   (also out of range), -1 for a column (also for a NULL `name`; exact
+   match first, then ASCII case-insensitive), DCONN_NULL, is_null 1. */
+DCONN_API dconn_result *dconn_result_retain(dconn_result *r);
+DCONN_API void dconn_result_release(dconn_result *r);      /* NULL ok */
+DCONN_API size_t dconn_result_rows(const dconn_result *r);
+DCONN_API size_t dconn_result_cols(const dconn_result *r);
+DCONN_API const char *dconn_result_column_name(const dconn_result *r, size_t col);
+DCONN_API const char *dconn_result_column_decltype(const dconn_result *r, size_t col);   /* "" when unknown */
+DCONN_API int dconn_result_column(const dconn_result *r, const char *name);               /* -1 when missing */
+DCONN_API dconn_type dconn_result_type(const dconn_result *r, size_t row, size_t col);   /* DCONN_NULL out of range */
+DCONN_API int dconn_result_is_null(const dconn_result *r, size_t row, size_t col);
+
+/* Typed getters. get_int accepts INT, UINT up to INT64_MAX, a REAL
+   holding a whole number, and TEXT or DECIMAL that is entirely a decimal
+   integer; get_uint accepts the same that are not negative, up to
+   UINT64_MAX; get_real accepts every number and numeric TEXT or DECIMAL
+   (a DECIMAL may lose digits as a double). Anything else is DCONN_ETYPE
+   (NULL included); a value or a row/column out of range is DCONN_ERANGE;
+   a NULL `r` or `out` is DCONN_EMISUSE. *out is untouched on failure. */
+DCONN_API dconn_status dconn_result_get_int(const dconn_result *r, size_t row, size_t col, int64_t *out);
+DCONN_API dconn_status dconn_result_get_uint(const dconn_result *r, size_t row, size_t col, uint64_t *out);
+DCONN_API dconn_status dconn_result_get_real(const dconn_result *r, size_t row, size_t col, double *out);
+
+/* TEXT and DECIMAL cells (NUL-terminated), or NULL for any other type,
+   out of range, or a NULL `r`. */
+DCONN_API const char *dconn_result_text(const dconn_result *r, size_t row, size_t col);
+/* TEXT, DECIMAL or BLOB bytes and length, or NULL (and *len 0) otherwise.
+   `len` may be NULL. */
+DCONN_API const void *dconn_result_blob(const dconn_result *r, size_t row, size_t col, size_t *len);
+/* By column name: dconn_result_text(r, row, dconn_result_column(r, name));
+   NULL when the column is missing or `r` or `name` is NULL. */
+DCONN_API const char *dconn_result_text_by_name(const dconn_result *r, size_t row, const char *name);
+
+/* Any cell as text, whatever its type, with no type switch: TEXT and
+   DECIMAL as stored; INT, UINT and REAL written into the caller's `buf`
+   (REAL with the fewest digits that read back the same, "inf", "-inf",
+   "nan"; always a '.' whatever the locale); BLOB as its bytes (NUL-
+   terminated by the library, but they may hold NULs: use dconn_result_blob
+   for binary data). NULL for SQL NULL, out of range, or a NULL `r` or
+   `buf`. The text lives as long as the result or `buf`. */
+typedef struct dconn_text_buf { char s[32]; } dconn_text_buf;
+DCONN_API const char *dconn_result_as_text(const dconn_result *r, size_t row, size_t col, dconn_text_buf *buf);
+
+/* A whole row at once: fills out[0 .. min(cols, cap)) with the cells as
+   values (name = the column's name; text, blobs and decimals point into
+   the result) and returns the number of columns. Faster than a getter a
+   cell. 0 for a row out of range or a NULL `r`; a NULL `out` only counts. */
+DCONN_API size_t dconn_result_row(const dconn_result *r, size_t row, dconn_value *out, size_t cap);
+
+/* 1 when the cache served this result after its TTL because refreshing
+   it failed (stale_on_error); the log callback says why. 0 for NULL.
+   dconn_result_bytes: the memory the cache counts for it; 0 for NULL. */
+DCONN_API int dconn_result_is_stale(const dconn_result *r);
+DCONN_API size_t dconn_result_bytes(const dconn_result *r);     /* accounted memory */
+
+typedef enum dconn_format {
+    DCONN_FORMAT_BOX = 0,         /* an aligned table with borders, UTF-8 aware, long cells cut with "…" */
+    DCONN_FORMAT_CSV,             /* RFC 4180 */
+    DCONN_FORMAT_JSON,            /* an array of objects; blobs as base64 strings */
+    DCONN_FORMAT_MARKDOWN
+} dconn_format;
+
+/* Formats the result into a new NUL-terminated string (free with
+   dconn_free()), or prints it to a FILE* (a `void *` so the header
+   needs no <stdio.h>). A NULL `r` or `file`, or an unknown format, is
+   DCONN_EMISUSE (format returns NULL); a failed write is DCONN_EIO. */
+DCONN_API char *dconn_result_format(const dconn_result *r, dconn_format format, dconn_error *err);
+DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dconn_format format, dconn_error *err);
+
+/* >>api:sessions ---------------------------------------------------------- */
+
+/* A transaction on one handle. dconn_session_begin starts it;
+   dconn_session_commit commits (the session stays usable for a next
+   transaction); dconn_session_rollback undoes; dconn_session_end rolls
+   back anything not committed and frees the session (NULL ok). Session
+   queries are never cached (they see the session's own writes). The
+   caller owns the session; it holds a reference to its connection until
+   dconn_session_end (end it before dconn_close of the context); results
+   of dconn_session_query are the caller's: dconn_result_release() them.
+   A NULL session, conn or sql, or n_params > 0 with NULL params, is
+   DCONN_EMISUSE (dconn_session_begin and dconn_session_query return NULL). */
+DCONN_API dconn_session *dconn_session_begin(dconn_conn *conn, dconn_error *err);
+DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, const dconn_value *params, size_t n_params,
+                                          dconn_exec_info *info, dconn_error *err);
+DCONN_API dconn_result *dconn_session_query(dconn_session *s, const char *sql, const dconn_value *params, size_t n_params,
+                                            dconn_error *err);
+DCONN_API dconn_status dconn_session_commit(dconn_session *s, dconn_error *err);
+DCONN_API dconn_status dconn_session_rollback(dconn_session *s, dconn_error *err);
+DCONN_API void dconn_session_end(dconn_session *s);
+
+/* >>api:cache ------------------------------------------------------------- */
+
+typedef struct dconn_cache_stats {
+    uint64_t hits, misses, evictions, expirations;
+    uint64_t entries, bytes;
+} dconn_cache_stats;
+
+/* Copies the context's cache counters (since dconn_open) into the
+   caller's `out`. All zero when `ctx` is NULL or the cache is off; NULL
+   `out` is a no-op. */
+DCONN_API void dconn_cache_stats_get(dconn_ctx *ctx, dconn_cache_stats *out);
+
+/* Drops cached results: all of the context's, one connection's, or one
+   (sql or read source, params) of one connection's. Results still held
+   stay valid. A NULL `ctx`, `conn` or `sql` (or n_params > 0 with NULL
+   params) is a no-op. */
+DCONN_API void dconn_cache_clear(dconn_ctx *ctx);
+DCONN_API void dconn_cache_clear_conn(dconn_conn *conn);
+DCONN_API void dconn_cache_clear_query(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n_params);
+
+/* >>api:drivers ----------------------------------------------------------- */
+
+/* The settings a driver connects with: the merged result of options in
+   code, then the [connections.NAME] secrets section, key by key. (The
+   driver adds its own native configuration below these.) Paths are dotted
+   as in dconn_toml_get; getters return `def` when missing. The library
+   owns the settings and the values and strings got from them: valid until
+   the connection closes. A NULL `s` or `path` gives NULL or `def`. */
+typedef struct dconn_settings dconn_settings;
+DCONN_API const dconn_toml_value *dconn_settings_get(const dconn_settings *s, const char *path);
+DCONN_API const char *dconn_settings_string(const dconn_settings *s, const char *path, const char *def);
+DCONN_API int64_t dconn_settings_int(const dconn_settings *s, const char *path, int64_t def);
+DCONN_API double dconn_settings_float(const dconn_settings *s, const char *path, double def);
+DCONN_API int dconn_settings_bool(const dconn_settings *s, const char *path, int def);
+/* The merged settings as a table (iterate it with dconn_toml_count,
+   dconn_toml_key_at and dconn_toml_at, e.g. to refuse unknown keys). Its
+   file and line are those of the [connections.NAME] section, when there
+   is one: pass it to dconn_error_at for errors about what is missing. */
+DCONN_API const dconn_toml_value *dconn_settings_root(const dconn_settings *s);
+DCONN_API const char *dconn_settings_name(const dconn_settings *s);       /* the connection's name */
+DCONN_API void *dconn_settings_user_data(const dconn_settings *s);        /* dconn_connect_options.user_data */
+
+/* The builder a driver fills a result with: columns first, then cells
+   row by row. Text, blobs and decimals are copied. The library owns the
+   builder and the result it becomes. Each call returns DCONN_OK,
+   DCONN_ENOMEM, or DCONN_EMISUSE (a NULL `b`, a column after cells, a cell
+   before any column, a NULL `s`/`p` with `n` > 0); after a failure the
+   builder stays failed and the query reports it. A NULL column name or
+   decltype is "". */
+typedef struct dconn_builder dconn_builder;
+DCONN_API dconn_status dconn_builder_column(dconn_builder *b, const char *name, const char *decltype_);
+DCONN_API dconn_status dconn_builder_null(dconn_builder *b);
+DCONN_API dconn_status dconn_builder_int(dconn_builder *b, int64_t v);
+DCONN_API dconn_status dconn_builder_uint(dconn_builder *b, uint64_t v);
+DCONN_API dconn_status dconn_builder_real(dconn_builder *b, double v);
+DCONN_API dconn_status dconn_builder_text(dconn_builder *b, const char *s, size_t n);
+DCONN_API dconn_status dconn_builder_blob(dconn_builder *b, const void *p, size_t n);
+DCONN_API dconn_status dconn_builder_decimal(dconn_builder *b, const char *digits, size_t n);
+/* The statement changed data (INSERT ... RETURNING through dconn_query):
+   its result is not cached, and the connection's cached results are
+   dropped, as after dconn_exec. NULL is a no-op. */
+DCONN_API void dconn_builder_changed_data(dconn_builder *b);
+
+/* One statement as a driver is given it. */
+typedef struct dconn_stmt {
+    const char *sql;
+    const dconn_value *params;    /* bound by the driver, never pasted */
+    size_t n_params;
+} dconn_stmt;
+
+#define DCONN_DRIVER_VERSION 2
+
+/* A data source, registered with dconn_register_driver(). Shaped like
+   sqlite3_vfs: later versions only add fields at the end, read when
+   `version` says they exist (version 1, of dconn 0.1, is refused: its
+   query and exec took the statement's parts one by one). Required: name,
+   connect, disconnect, and query or read; every other function may be
+   NULL, and the library does without it as each comment says. A driver
+   never sees the cache or the registry: it is given settings and a handle
+   and fills builders. Errors go in `err` (the library adds the
+   connection name and the SQL). */
+typedef struct dconn_driver {
+    int version;                  /* DCONN_DRIVER_VERSION */
+    const char *name;             /* the type name: "sqlite", "postgresql", "csv" */
+    const char *schemes;          /* URL schemes and dialects it handles, comma separated: "sqlite,sqlite3,file" */
+    int is_sql;                   /* 1: answers type = "sql" for its schemes */
+    int shared_handles;           /* 1: one handle may serve several threads at once; 0: the library pools handles */
+    void *user_data;
+    dconn_status (*connect)(void *user_data, const dconn_settings *settings, void **handle, dconn_error *err);
+    void (*disconnect)(void *user_data, void *handle);
+    dconn_status (*query)(void *user_data, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err);
+    dconn_status (*exec)(void *user_data, void *handle, const dconn_stmt *stmt, dconn_exec_info *info, dconn_error *err);
+    dconn_status (*exec_script)(void *user_data, void *handle, const char *sql, dconn_error *err);
+    dconn_status (*begin)(void *user_data, void *handle, dconn_error *err);
+    dconn_status (*commit)(void *user_data, void *handle, dconn_error *err);
+    dconn_status (*rollback)(void *user_data, void *handle, dconn_error *err);
+    dconn_status (*ping)(void *user_data, void *handle, dconn_error *err);
+    dconn_status (*read)(void *user_data, void *handle, const char *what, dconn_builder *out, dconn_error *err);
+    /* 1 when the error may go away on retry with a fresh handle (lost
+       connection, busy, I/O) and running the statement again is safe:
+       not for a write whose outcome is unknown (a connection lost while
+       it ran), which would then be applied twice. NULL = never. */
+    int (*is_transient)(void *user_data, const dconn_error *err);
+    /* 1 when the handle is inside a transaction (sqlite3_get_autocommit,
+       PQtransactionStatus): asked after each statement run outside a
+       session, so that a BEGIN run as a statement is refused and ended,
+       never left open on a pooled handle. NULL: not asked. */
+    int (*in_transaction)(void *user_data, void *handle);
+    /* Reading rows as they come, for results larger than memory: open
+       runs the statement and fills `columns` with the columns only; next
+       adds up to `max_rows` rows to `out` (the same columns, added again)
+       and sets *done at the end; close ends the cursor early or at the end.
+       NULL: a stream reads the whole result through `query`, then hands
+       it out in parts. */
+    dconn_status (*stream_open)(void *user_data, void *handle, const dconn_stmt *stmt, void **cursor, dconn_builder *columns, dconn_error *err);
+    dconn_status (*stream_next)(void *user_data, void *cursor, size_t max_rows, dconn_builder *out, int *done, dconn_error *err);
+    void (*stream_close)(void *user_data, void *cursor);
+    /* One statement for `n_rows` rows of parameters (stmt->params holds
+       n_rows * stmt->n_params values, row after row), in the caller's
+       transaction. NULL: exec once a row. */
+    dconn_status (*exec_many)(void *user_data, void *handle, const dconn_stmt *stmt, size_t n_rows, dconn_exec_info *info, dconn_error *err);
+    /* Asks the statement running on `handle` to stop; called from another
+       thread, so it must be safe while the handle is in use. NULL: a
+       running statement cannot be cancelled. */
+    void (*cancel)(void *user_data, void *handle);
+    /* Frees the handle without telling the server (after fork(), the child
+       must not close the parent's connection). NULL: such handles are
+       leaked in the child, never closed. */
+    void (*abandon)(void *user_data, void *handle);
+} dconn_driver;
+
+/* Registers a driver on the context (the struct is copied; the strings and
+   user_data must outlive the context). A second driver with the same name
+   replaces the first for new connections. DCONN_EMISUSE when `ctx` or
+   `driver` is NULL, or the driver lacks a version, name or required
+   function, or is of version 1. */
+DCONN_API dconn_status dconn_register_driver(dconn_ctx *ctx, const dconn_driver *driver, dconn_error *err);
+
+/* Writes the registered driver names, comma separated ("sql" first when
+   an SQL driver exists), into the caller's `out` of `cap` bytes,
+   truncated to fit. NULL `out` or `cap` 0: nothing; NULL `ctx`: "". */
+DCONN_API void dconn_driver_names(dconn_ctx *ctx, char *out, size_t cap);
+
+/* A URL split as SQLAlchemy reads one, for drivers that connect by URL:
+   "dialect+driver://user:password@host:port/database?key=value&...".
+   Every part is percent-decoded and NUL-terminated; a missing part is
+   NULL (port 0). The host loses the brackets of an IPv6 address; a
+   host that is a Unix socket directory is written "%2Frun%2Fpostgresql"
+   or given as ?host=/run/postgresql, and then `host` is that directory.
+   The query's keys and values come in order (a repeated key twice). */
+typedef struct dconn_url {
+    const char *scheme;           /* "postgresql+psycopg2", lower case */
+    const char *dialect;          /* "postgresql" */
+    const char *driver;           /* "psycopg2", or NULL */
+    const char *user, *password, *host;
+    int port;
+    const char *database;         /* the path without its first '/': "app", "/abs/path.db" */
+    size_t n_query;
+    const char *const *query_keys, *const *query_values;
+} dconn_url;
+
+/* Parses `text`; the caller frees the result with dconn_url_free().
+   NULL with DCONN_ECONFIG for text that is not such a URL (the message
+   shows it with its password masked), DCONN_ENOMEM, or DCONN_EMISUSE for a
+   NULL `text`. */
+DCONN_API dconn_url *dconn_url_parse(const char *text, dconn_error *err);
+DCONN_API void dconn_url_free(dconn_url *url);                   /* NULL ok */
+/* The value of a query key (the last when repeated), or NULL. */
+DCONN_API const char *dconn_url_query(const dconn_url *url, const char *key);
+
+/* Masks the password of a URL: "postgresql://me:***@h/db". Writes at most
+   `cap` bytes including the NUL into the caller's `out`; returns the full
+   length needed (0 when out of memory). A NULL `url` is "". A NULL `out`
+   (or `cap` 0) only asks for the length. Shape rules only: unlike the
+   library's own messages it knows no context's secret values. */
+DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap);
+
+/* Parses a TTL/duration ("10m", "1h30m", "1.5h", "2 days", "500ms", "3600",
+   "forever", "0"). Stores nanoseconds in *out (-1 for forever, 0 for
+   off). DCONN_ECONFIG with the grammar in the message on bad input. A
+   NULL `text` means forever; a NULL `out` is DCONN_EMISUSE. */
+DCONN_API dconn_status dconn_ttl_parse(const char *text, int64_t *out, dconn_error *err);
+
+/* >>api:toml -------------------------------------------------------------- */
 
 typedef enum dconn_toml_type {
     DCONN_TOML_NONE = 0,        /* no value (a NULL pointer) */
@@ -232,7 +861,6 @@ typedef struct dconn_toml_datetime {
     int nanosecond;             /* the fraction of a second, truncated to nanoseconds */
     int offset_minutes;
 } dconn_toml_datetime;
-
 
 /* Parses `len` bytes of TOML from `text` (NUL bytes inside are errors, not
    terminators). `filename` is only used in messages and may be NULL
@@ -304,445 +932,6 @@ DCONN_API const dconn_toml_value *dconn_toml_at(const dconn_toml_value *v, size_
    document. For NULL: 0 and NULL. */
 DCONN_API int dconn_toml_line(const dconn_toml_value *v);
 DCONN_API const char *dconn_toml_file(const dconn_toml_value *v);
-
-/* >>api:secrets-context ------------------------------------------------------ */
-
-typedef struct dconn_ctx dconn_ctx;            /* everything lives here: no globals */
-typedef struct dconn_conn dconn_conn;          /* a named, shared connection */
-typedef struct dconn_result dconn_result;      /* an immutable, refcounted query result */
-typedef struct dconn_session dconn_session;    /* a transaction holding one handle */
-
-enum { DCONN_LOG_ERROR = 1, DCONN_LOG_WARN = 2, DCONN_LOG_INFO = 3, DCONN_LOG_DEBUG = 4 };
-
-/* Receives the library's log lines (never holding a password). Silent by
-   default; dconn_log_stderr prints "dconn: warning: ..." lines (it
-   ignores `user_data`; the library never passes a NULL `message`). */
-typedef void (*dconn_log_fn)(int level, const char *message, void *user_data);
-DCONN_API void dconn_log_stderr(int level, const char *message, void *user_data);
-
-/* A monotonic clock in nanoseconds, and a sleep; tests inject both. */
-typedef int64_t (*dconn_clock_fn)(void *user_data);
-typedef void (*dconn_sleep_fn)(int64_t nanoseconds, void *user_data);
-
-/* An allocator for one context (dconn_options.allocator). Set all three
-   functions: dconn_open refuses a partial one with DCONN_EMISUSE, since
-   memory from one allocator must not reach another's free. */
-typedef struct dconn_allocator {
-    void *(*alloc_fn)(size_t size, void *user_data);
-    void *(*realloc_fn)(void *ptr, size_t size, void *user_data);
-    void (*free_fn)(void *ptr, void *user_data);
-    void *user_data;
-} dconn_allocator;
-
-#define DCONN_CACHE_OFF (-1)
-
-/* Context options. All zero (or a NULL pointer) means every default.
-   Durations are strings in the TTL grammar ("10m", "1h30m", "500ms", "0",
-   "forever"; a bare number is seconds). Fields are in the order people
-   set them, as C++20 designated initializers require. */
-typedef struct dconn_options {
-    const char *secrets_path;     /* "a.toml:b.toml" replaces the search list ("" = no files; NULL: $DCONN_SECRETS, else the four defaults) */
-    const char *home_dir;         /* for ~/.streamlit and ~/.dconn (default: $HOME) */
-    const char *project_dir;      /* for ./.streamlit and ./.dconn (default: the current directory) */
-    const char *reload_interval;  /* how often secrets files are re-checked: NULL = "1s", "0" = every call, "never" */
-    const char *default_ttl;      /* query results' TTL when neither query nor connection sets one: NULL = forever */
-    int64_t cache_max_entries;    /* 0 = 10000; DCONN_CACHE_OFF = no query cache */
-    int64_t cache_max_bytes;      /* 0 = 256 MiB of accounted result memory */
-    int retry_attempts;           /* attempts for transient errors: 0 = 3; 1 = never retry */
-    const char *retry_backoff;    /* first wait, doubled each retry, with jitter: NULL = "50ms" */
-    int stale_on_error;           /* 1: when refreshing an expired result fails, serve the old one */
-    int keep_cache_on_write;      /* 1: dconn_exec and commits do not drop the connection's cached results */
-    dconn_log_fn log;
-    void *log_user_data;
-    dconn_clock_fn clock;         /* default: the monotonic clock */
-    void *clock_user_data;
-    dconn_sleep_fn sleep;         /* default: a real sleep */
-    void *sleep_user_data;
-    const dconn_allocator *allocator;   /* default: DCONN_MALLOC/REALLOC/FREE */
-    const char *pool_timeout;     /* how long a call waits for a free handle before failing: NULL = "30s" */
-} dconn_options;
-
-/* Opens a context: registers the built-in drivers; secrets are read
-   lazily at the first call that needs them, so a missing file is never an
-   error here. NULL `options` means every default. Returns NULL with `err`
-   filled (a bad duration: DCONN_ECONFIG; a partial allocator:
-   DCONN_EMISUSE; no memory). The caller owns the context: close it with
-   dconn_close(). */
-DCONN_API dconn_ctx *dconn_open(const dconn_options *options, dconn_error *err);
-
-/* Closes every connection (whoever still holds it), frees the cache and
-   the secrets. Results still referenced stay valid until released. End
-   sessions first; the context's connections and strings are freed, so do
-   not dconn_release connections afterwards. NULL is a no-op. */
-DCONN_API void dconn_close(dconn_ctx *ctx);
-
-/* Secrets getters: a dotted path into the merged secrets
-   ("connections.pets_db.url"), and a default returned when no file exists,
-   the key is missing or of another type. Never fail: a NULL `ctx` or
-   `path` also returns `def`. The returned string belongs to the context
-   and lives until dconn_close (a reload keeps the older copy). */
-DCONN_API const char *dconn_secret_string(dconn_ctx *ctx, const char *path, const char *def);
-DCONN_API int64_t dconn_secret_int(dconn_ctx *ctx, const char *path, int64_t def);
-DCONN_API double dconn_secret_float(dconn_ctx *ctx, const char *path, double def);
-DCONN_API int dconn_secret_bool(dconn_ctx *ctx, const char *path, int def);
-
-/* Loads (or re-checks) the secrets files now and reports a bad file as an
-   error (the getters above only log it): DCONN_ETOML or DCONN_EIO with
-   file:line; DCONN_OK when all are good or none exists. DCONN_EMISUSE
-   for a NULL `ctx`. */
-DCONN_API dconn_status dconn_secrets_check(dconn_ctx *ctx, dconn_error *err);
-
-/* The files in the search list, highest precedence last, and whether each
-   exists: for "where did this come from" displays. Fills at most `max`
-   entries and returns the full count. `paths` or `exists` may be NULL
-   (count only); the paths belong to the context, valid until dconn_close.
-   A NULL `ctx` returns 0. */
-DCONN_API size_t dconn_secrets_files(dconn_ctx *ctx, const char **paths, int *exists, size_t max);
-
-/* Writes the merged [connections.NAME] section (or all secrets when name is
-   NULL) as TOML-like lines "key = value  # file:line", with passwords,
-   tokens, secrets and URL passwords masked as "***". On DCONN_OK, *out is
-   a new string owned by the caller: free it with dconn_free(); on error
-   *out is NULL. DCONN_ENOTFOUND for an unknown name (the message lists
-   the files searched); DCONN_EMISUSE when `ctx` or `out` is NULL. */
-DCONN_API dconn_status dconn_secrets_describe(dconn_ctx *ctx, const char *name, char **out, dconn_error *err);
-
-/* Frees a string the library returned (dconn_secrets_describe,
-   dconn_result_format). It was allocated with DCONN_MALLOC, never with
-   a context's allocator. NULL is a no-op. */
-DCONN_API void dconn_free(void *p);
-
-/* >>api:config --------------------------------------------------------------------- */
-
-/* Masks the password of a URL: "postgresql://me:***@h/db". Writes at most
-   `cap` bytes including the NUL into the caller's `out`; returns the full
-   length needed (0 when out of memory). A NULL `url` is "". A NULL `out`
-   (or `cap` 0) only asks for the length. */
-DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap);
-
-/* Parses a TTL/duration ("10m", "1h30m", "1.5h", "2 days", "500ms", "3600",
-   "forever", "0"). Stores nanoseconds in *out (-1 for forever, 0 for
-   off). DCONN_ECONFIG with the grammar in the message on bad input. A
-   NULL `text` means forever; a NULL `out` is DCONN_EMISUSE. */
-DCONN_API dconn_status dconn_ttl_parse(const char *text, int64_t *out, dconn_error *err);
-
-/* >>api:registry ------------------------------------------------------------------- */
-
-/* Options for dconn_connect. All optional; zero = default. */
-typedef struct dconn_connect_options {
-    const char *url;              /* overrides the secrets' url */
-    const char *settings;         /* TOML text, highest precedence key by key:
-                                     "database = 'x.db'\n[connect_args]\ntimeout = 5" */
-    const char *ttl;              /* connection lifetime: after it, the next use reconnects */
-    const char *query_ttl;        /* default TTL for this connection's queries */
-    void *opaque;                 /* handed to the driver; not part of the identity */
-} dconn_connect_options;
-
-/* Returns the connection called `name` (or "env:VAR": the name is read from
-   that environment variable). `type` may be NULL: then a name that is a
-   registered type, the section's `type` key, or the url's scheme decides.
-   The same type and merged settings return the same connection with one
-   more reference: release it with dconn_release(). NULL with `err` filled
-   on failure: an unknown name lists the connections found and every file
-   searched; an unknown type lists the registered drivers. `options` may
-   be NULL; a NULL `ctx` or a NULL or empty `name` is DCONN_EMISUSE. */
-DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char *type,
-                                    const dconn_connect_options *options, dconn_error *err);
-
-/* Drops one reference. The connection closes when the last is gone (or
-   at dconn_close, after which it must not be called); end its sessions
-   first. NULL is a no-op. */
-DCONN_API void dconn_release(dconn_conn *conn);
-
-/* Drops the connection's handles now: queries running keep theirs until
-   they finish, the next use opens new ones. DCONN_OK, or DCONN_EMISUSE
-   for a NULL `conn`. */
-DCONN_API dconn_status dconn_reset(dconn_conn *conn, dconn_error *err);
-
-/* Opens a handle and runs the driver's health check (if it has one):
-   DCONN_OK when the source answers, else the driver's error.
-   DCONN_EMISUSE for a NULL `conn`. */
-DCONN_API dconn_status dconn_ping(dconn_conn *conn, dconn_error *err);
-
-/* The connection's name, resolved type (driver name), and its URL with the
-   password masked ("" when it has none). The strings belong to the
-   connection and stay valid while it is open. NULL for a NULL `conn`. */
-DCONN_API const char *dconn_conn_name(const dconn_conn *conn);
-DCONN_API const char *dconn_conn_type(const dconn_conn *conn);
-DCONN_API const char *dconn_conn_url(const dconn_conn *conn);
-
-/* >>api:driver ---------------------------------------------------------------------- */
-
-/* Cell and parameter types, SQLite's five. */
-typedef enum dconn_type {
-    DCONN_NULL = 0,
-    DCONN_INT,
-    DCONN_REAL,
-    DCONN_TEXT,
-    DCONN_BLOB
-} dconn_type;
-
-/* A typed value: a query parameter (positional when `name` is NULL, else
-   named ":owner", "@owner" or "$owner"). Built with the constructors
-   below; text and blobs are borrowed, not copied, until the call returns. */
-typedef struct dconn_value {
-    dconn_type type;
-    const char *name;
-    int64_t i;
-    double d;
-    const void *p;      /* text (UTF-8) or blob bytes */
-    size_t n;           /* their length in bytes */
-} dconn_value;
-
-/* nullptr in C++11 and later, so C++ code built with
-   -Wzero-as-null-pointer-constant can include this header */
-#if defined(__cplusplus) && __cplusplus >= 201103L
-#  define DCONN__NULLPTR nullptr
-#else
-#  define DCONN__NULLPTR NULL
-#endif
-
-static inline dconn_value dconn_null(void) {
-    dconn_value v;
-    v.type = DCONN_NULL; v.name = DCONN__NULLPTR; v.i = 0; v.d = 0; v.p = DCONN__NULLPTR; v.n = 0;
-    return v;
-}
-static inline dconn_value dconn_int(int64_t i) { dconn_value v = dconn_null(); v.type = DCONN_INT; v.i = i; return v; }
-static inline dconn_value dconn_real(double d) { dconn_value v = dconn_null(); v.type = DCONN_REAL; v.d = d; return v; }
-static inline dconn_value dconn_textn(const char *s, size_t n) { dconn_value v = dconn_null(); v.type = DCONN_TEXT; v.p = s; v.n = n; return v; }
-static inline dconn_value dconn_text(const char *s) {
-    size_t n = 0;
-    if (!s) return dconn_null();
-    while (s[n]) n++;
-    return dconn_textn(s, n);
-}
-static inline dconn_value dconn_blob(const void *p, size_t n) { dconn_value v = dconn_null(); v.type = DCONN_BLOB; v.p = p; v.n = n; return v; }
-static inline dconn_value dconn_named(const char *name, dconn_value v) { v.name = name; return v; }
-
-/* The settings a driver connects with: the merged result of options in
-   code, then the [connections.NAME] secrets section, key by key. (The
-   driver adds its own native configuration below these.) Paths are dotted
-   as in dconn_toml_get; getters return `def` when missing. The library
-   owns the settings and the values and strings got from them: valid until
-   the connection closes. A NULL `s` or `path` gives NULL or `def`. */
-typedef struct dconn_settings dconn_settings;
-DCONN_API const dconn_toml_value *dconn_settings_get(const dconn_settings *s, const char *path);
-DCONN_API const char *dconn_settings_string(const dconn_settings *s, const char *path, const char *def);
-DCONN_API int64_t dconn_settings_int(const dconn_settings *s, const char *path, int64_t def);
-DCONN_API double dconn_settings_float(const dconn_settings *s, const char *path, double def);
-DCONN_API int dconn_settings_bool(const dconn_settings *s, const char *path, int def);
-/* The merged settings as a table (iterate it with dconn_toml_count,
-   dconn_toml_key_at and dconn_toml_at, e.g. to refuse unknown keys). Its
-   file and line are those of the [connections.NAME] section, when there
-   is one: pass it to dconn_error_at for errors about what is missing. */
-DCONN_API const dconn_toml_value *dconn_settings_root(const dconn_settings *s);
-DCONN_API const char *dconn_settings_name(const dconn_settings *s);   /* the connection's name */
-DCONN_API void *dconn_settings_opaque(const dconn_settings *s);       /* dconn_connect_options.opaque */
-
-/* The builder a driver fills a result with: columns first, then cells
-   row by row. Text and blobs are copied. The library owns the builder and
-   the result it becomes. Each call returns DCONN_OK, DCONN_ENOMEM, or
-   DCONN_EMISUSE (a NULL `b`, a column after cells, a cell before any
-   column, a NULL `s`/`p` with `n` > 0); after a failure the builder stays
-   failed and the query reports it. A NULL column name or decltype is "". */
-typedef struct dconn_builder dconn_builder;
-DCONN_API dconn_status dconn_builder_column(dconn_builder *b, const char *name, const char *decltype_);
-DCONN_API dconn_status dconn_builder_null(dconn_builder *b);
-DCONN_API dconn_status dconn_builder_int(dconn_builder *b, int64_t v);
-DCONN_API dconn_status dconn_builder_real(dconn_builder *b, double v);
-DCONN_API dconn_status dconn_builder_text(dconn_builder *b, const char *s, size_t n);
-DCONN_API dconn_status dconn_builder_blob(dconn_builder *b, const void *p, size_t n);
-/* The statement changed data (INSERT ... RETURNING through dconn_query):
-   its result is not cached, and the connection's cached results are
-   dropped, as after dconn_exec. NULL is a no-op. */
-DCONN_API void dconn_builder_wrote(dconn_builder *b);
-
-/* What a write did. */
-typedef struct dconn_exec_info {
-    int64_t changes;              /* rows inserted, updated or deleted */
-    int64_t last_insert_id;       /* the rowid of the last insert, where the driver knows it */
-} dconn_exec_info;
-
-#define DCONN_DRIVER_VERSION 1
-
-/* A data source, registered with dconn_register_driver(). Shaped like
-   sqlite3_vfs: later versions only add fields at the end, read when
-   `version` says they exist. Required: name, connect, disconnect, and
-   query or read. A driver never sees the cache or the registry: it is
-   given settings and a handle and fills builders. Errors go in `err`
-   (the library adds the connection name and the SQL). */
-typedef struct dconn_driver {
-    int version;                  /* DCONN_DRIVER_VERSION */
-    const char *name;             /* the type name: "sqlite", "postgresql", "csv" */
-    const char *schemes;          /* URL schemes and dialects it handles, comma separated: "sqlite,sqlite3,file" */
-    int sql;                      /* 1: answers type = "sql" for its schemes */
-    int shared_handles;           /* 1: one handle may serve several threads at once; 0: the library pools handles */
-    void *user_data;
-    dconn_status (*connect)(void *user_data, const dconn_settings *settings, void **handle, dconn_error *err);
-    void (*disconnect)(void *user_data, void *handle);
-    dconn_status (*query)(void *user_data, void *handle, const char *sql, const dconn_value *params,
-                          size_t n_params, dconn_builder *out, dconn_error *err);
-    dconn_status (*exec)(void *user_data, void *handle, const char *sql, const dconn_value *params,
-                         size_t n_params, dconn_exec_info *info, dconn_error *err);
-    dconn_status (*exec_script)(void *user_data, void *handle, const char *sql, dconn_error *err);
-    dconn_status (*begin)(void *user_data, void *handle, dconn_error *err);
-    dconn_status (*commit)(void *user_data, void *handle, dconn_error *err);
-    dconn_status (*rollback)(void *user_data, void *handle, dconn_error *err);
-    dconn_status (*ping)(void *user_data, void *handle, dconn_error *err);
-    dconn_status (*read)(void *user_data, void *handle, const char *what, dconn_builder *out, dconn_error *err);
-    /* 1 when the error may go away on retry with a fresh handle (lost
-       connection, busy, I/O) and running the statement again is safe:
-       not for a write whose outcome is unknown (a connection lost while
-       it ran), which would then be applied twice. NULL = never. */
-    int (*is_transient)(void *user_data, const dconn_error *err);
-} dconn_driver;
-
-/* Registers a driver on the context (the struct is copied; the strings and
-   user_data must outlive the context). A second driver with the same name
-   replaces the first for new connections. DCONN_EMISUSE when `ctx` or
-   `driver` is NULL, or the driver lacks a version, name or required
-   function. */
-DCONN_API dconn_status dconn_register_driver(dconn_ctx *ctx, const dconn_driver *driver, dconn_error *err);
-
-/* Writes the registered driver names, comma separated ("sql" first when
-   an SQL driver exists), into the caller's `out` of `cap` bytes,
-   truncated to fit. NULL `out` or `cap` 0: nothing; NULL `ctx`: "". */
-DCONN_API void dconn_driver_names(dconn_ctx *ctx, char *out, size_t cap);
-
-/* >>api:query ------------------------------------------------------------------------ */
-
-typedef struct dconn_query_options {
-    const dconn_value *params;    /* bound, never pasted into the SQL */
-    size_t n_params;
-    const char *ttl;              /* NULL = the connection's default; "0" = do not cache; "forever" */
-} dconn_query_options;
-
-/* Runs a read query and returns its result, from the cache when a live
-   entry exists (key: connection identity + SQL + typed params). The
-   result is the caller's reference: dconn_result_release() it. NULL with
-   `err` filled on failure; the message holds the connection name, the SQL
-   and the driver's message. Transient errors are retried with a fresh
-   handle; the others fail at once. `options` may be NULL (no parameters,
-   default TTL); a NULL `conn` or `sql`, or n_params > 0 with NULL params,
-   is DCONN_EMISUSE. */
-DCONN_API dconn_result *dconn_query(dconn_conn *conn, const char *sql, const dconn_query_options *options, dconn_error *err);
-
-/* Reads a non-SQL source through the driver's `read` ("data/pets.csv"),
-   cached like a query; the caller releases the result with
-   dconn_result_release(). Takes no parameters. NULL with DCONN_EMISUSE
-   for a NULL `conn` or `what`, parameters, or a driver without `read`. */
-DCONN_API dconn_result *dconn_read(dconn_conn *conn, const char *what, const dconn_query_options *options, dconn_error *err);
-
-/* Runs one write statement, retried as queries are when the driver
-   says the error is transient (a write whose outcome is unknown is not).
-   `info` may be NULL (else it is zeroed, then filled). Drops the
-   connection's cached results unless
-   keep_cache_on_write is set. A NULL `conn` or `sql`, or n_params > 0
-   with NULL params, is DCONN_EMISUSE. */
-DCONN_API dconn_status dconn_exec(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n_params,
-                                  dconn_exec_info *info, dconn_error *err);
-
-/* Runs several ';'-separated statements without parameters (schema
-   setup); drops cached results as dconn_exec does. Not retried once the
-   driver has it: its first statements may have committed. DCONN_EMISUSE
-   for a NULL `conn` or `sql`. */
-DCONN_API dconn_status dconn_exec_script(dconn_conn *conn, const char *sql, dconn_error *err);
-
-/* Sessions: a transaction on one handle. dconn_begin starts it;
-   dconn_commit commits (the session stays usable for a next transaction);
-   dconn_rollback undoes; dconn_session_end rolls back anything not
-   committed and frees the session (NULL ok). Session queries are never
-   cached (they see the session's own writes). The caller owns the session;
-   it holds a reference to its connection until dconn_session_end (end it
-   before dconn_close of the context); results of
-   dconn_session_query are the caller's: dconn_result_release() them.
-   A NULL session, conn or sql, or n_params > 0 with NULL params, is
-   DCONN_EMISUSE (dconn_begin and dconn_session_query return NULL). */
-DCONN_API dconn_session *dconn_begin(dconn_conn *conn, dconn_error *err);
-DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, const dconn_value *params, size_t n_params,
-                                          dconn_exec_info *info, dconn_error *err);
-DCONN_API dconn_result *dconn_session_query(dconn_session *s, const char *sql, const dconn_value *params, size_t n_params,
-                                            dconn_error *err);
-DCONN_API dconn_status dconn_commit(dconn_session *s, dconn_error *err);
-DCONN_API dconn_status dconn_rollback(dconn_session *s, dconn_error *err);
-DCONN_API void dconn_session_end(dconn_session *s);
-
-/* >>api:cache ------------------------------------------------------------------------ */
-
-typedef struct dconn_cache_stats {
-    uint64_t hits, misses, evictions, expirations;
-    uint64_t entries, bytes;
-} dconn_cache_stats;
-
-/* Copies the context's cache counters (since dconn_open) into the
-   caller's `out`. All zero when `ctx` is NULL or the cache is off; NULL
-   `out` is a no-op. */
-DCONN_API void dconn_cache_stats_get(dconn_ctx *ctx, dconn_cache_stats *out);
-
-/* Drops cached results: all of the context's, one connection's, or one
-   (sql or read source, params) of one connection's. Results still held
-   stay valid. A NULL `ctx`, `conn` or `sql` (or n_params > 0 with NULL
-   params) is a no-op. */
-DCONN_API void dconn_cache_clear(dconn_ctx *ctx);
-DCONN_API void dconn_cache_clear_conn(dconn_conn *conn);
-DCONN_API void dconn_cache_clear_query(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n_params);
-
-/* >>api:result ----------------------------------------------------------------------- */
-
-/* Results are immutable and may be read from any thread. Strings and
-   blobs returned below live as long as the result. Rows and columns
-   are 0-based. dconn_result_retain adds a reference (returns `r`), to be
-   dropped with dconn_result_release; the last release frees the result.
-   A NULL `r` is harmless everywhere: 0 rows and columns, NULL names
-   (also out of range), -1 for a column (also for a NULL `name`; exact
-   match first, then ASCII case-insensitive), DCONN_NULL, is_null 1. */
-DCONN_API dconn_result *dconn_result_retain(dconn_result *r);
-DCONN_API void dconn_result_release(dconn_result *r);      /* NULL ok */
-DCONN_API size_t dconn_result_rows(const dconn_result *r);
-DCONN_API size_t dconn_result_cols(const dconn_result *r);
-DCONN_API const char *dconn_result_column_name(const dconn_result *r, size_t col);
-DCONN_API const char *dconn_result_column_decltype(const dconn_result *r, size_t col);   /* "" when unknown */
-DCONN_API int dconn_result_column(const dconn_result *r, const char *name);               /* -1 when missing */
-DCONN_API dconn_type dconn_result_type(const dconn_result *r, size_t row, size_t col);   /* DCONN_NULL out of range */
-DCONN_API int dconn_result_is_null(const dconn_result *r, size_t row, size_t col);
-
-/* Typed getters. get_int accepts INT, a REAL holding a whole number, and
-   TEXT that is entirely a decimal integer; get_real accepts INT, REAL and
-   numeric TEXT. Anything else is DCONN_ETYPE (NULL included); a value or
-   a row/column out of range is DCONN_ERANGE; a NULL `r` or `out` is
-   DCONN_EMISUSE. *out is untouched on failure. */
-DCONN_API dconn_status dconn_result_get_int(const dconn_result *r, size_t row, size_t col, int64_t *out);
-DCONN_API dconn_status dconn_result_get_real(const dconn_result *r, size_t row, size_t col, double *out);
-
-/* TEXT cells (NUL-terminated), or NULL for any other type, out of range,
-   or a NULL `r`. */
-DCONN_API const char *dconn_result_text(const dconn_result *r, size_t row, size_t col);
-/* TEXT or BLOB bytes and length, or NULL (and *len 0) otherwise. `len`
-   may be NULL. */
-DCONN_API const void *dconn_result_blob(const dconn_result *r, size_t row, size_t col, size_t *len);
-/* By column name: dconn_result_text(r, row, dconn_result_column(r, name));
-   NULL when the column is missing or `r` or `name` is NULL. */
-DCONN_API const char *dconn_result_text_by_name(const dconn_result *r, size_t row, const char *name);
-
-/* 1 when the cache served this result after its TTL because refreshing
-   it failed (stale_on_error); the log callback says why. 0 for NULL.
-   dconn_result_bytes: the memory the cache counts for it; 0 for NULL. */
-DCONN_API int dconn_result_is_stale(const dconn_result *r);
-DCONN_API size_t dconn_result_bytes(const dconn_result *r);     /* accounted memory */
-
-typedef enum dconn_format {
-    DCONN_FORMAT_BOX = 0,         /* an aligned table with borders, UTF-8 aware, long cells cut with "…" */
-    DCONN_FORMAT_CSV,             /* RFC 4180 */
-    DCONN_FORMAT_JSON,            /* an array of objects; blobs as base64 strings */
-    DCONN_FORMAT_MARKDOWN
-} dconn_format;
-
-/* Formats the result into a new NUL-terminated string (free with
-   dconn_free()), or prints it to a FILE* (a `void *` so the header
-   needs no <stdio.h>). A NULL `r` or `file`, or an unknown format, is
-   DCONN_EMISUSE (format returns NULL); a failed write is DCONN_EIO. */
-DCONN_API char *dconn_result_format(const dconn_result *r, dconn_format format, dconn_error *err);
-DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dconn_format format, dconn_error *err);
 
 #ifdef __cplusplus
 }
@@ -1420,6 +1609,23 @@ static void dconn__pct_encode(dconn__buf *b, const char *s) {
     }
 }
 
+/* Percent-decodes n bytes of src into dst (room for n + 1 bytes; '+' as
+   a blank where `plus_blank`, as a query string means it) and
+   NUL-terminates; returns the length. */
+static size_t dconn__pct_decode(char *dst, const char *src, size_t n, int plus_blank) {
+    size_t i, o = 0;
+    for (i = 0; i < n; i++) {
+        if (src[i] == '%' && i + 2 < n && dconn__hexval(src[i + 1]) >= 0 && dconn__hexval(src[i + 2]) >= 0) {
+            dst[o++] = (char)(dconn__hexval(src[i + 1]) * 16 + dconn__hexval(src[i + 2]));
+            i += 2;
+        } else {
+            dst[o++] = plus_blank && src[i] == '+' ? ' ' : src[i];
+        }
+    }
+    dst[o] = '\0';
+    return o;
+}
+
 /* >>redaction: what may be a secret, and masking it --------------------------------- */
 
 static int dconn__is_secret_key(const char *k, size_t n) {
@@ -1726,16 +1932,11 @@ static void dconn__known_add(dconn__known *k, const char *s, size_t n) {
     dconn__known_add_raw(k, s, n);
     memset(&b, 0, sizeof b);
     b.al = k->al;
-    for (i = 0; i < n; i++) {
-        if (s[i] == '%' && i + 2 < n && dconn__hexval(s[i + 1]) >= 0 && dconn__hexval(s[i + 2]) >= 0) {
-            char c = (char)(dconn__hexval(s[i + 1]) * 16 + dconn__hexval(s[i + 2]));
-            dconn__buf_put(&b, &c, 1);
-            i += 2;
-        } else {
-            dconn__buf_put(&b, s + i, 1);
-        }
+    dconn__buf_put(&b, s, n);   /* room for the decoded form, which is never longer */
+    if (!b.failed) {
+        b.len = dconn__pct_decode(b.p, s, n, 0);
+        if (b.len != n) dconn__known_add_raw(k, b.p, b.len);
     }
-    if (!b.failed && b.len != n) dconn__known_add_raw(k, b.p, b.len);
     b.len = 0;
     for (i = 0; i < n && !b.failed; i++) {
         char one[2];
@@ -3418,6 +3619,7 @@ typedef struct dconn__gen {
     dconn_toml_doc **docs;
     size_t ndocs;
     dconn_toml_doc *merged;       /* tables merged key by key; leaves point into docs */
+    long holds;                   /* dconn_secrets_hold references (under ctx->lock) */
 } dconn__gen;
 
 typedef struct dconn__cache dconn__cache;
@@ -3849,22 +4051,106 @@ static void dconn__files_searched_locked(dconn_ctx *ctx, dconn__buf *b) {
     }
 }
 
-static const dconn_toml_value *dconn__secret_lookup(dconn_ctx *ctx, const char *path) {
-    const dconn_toml_value *v;
-    if (!ctx || !path) return NULL;
-    dconn__lock(&ctx->lock);
+/* Loads the secrets if due (ctx->lock held); without a good version yet,
+   logs why. */
+static void dconn__secrets_current_locked(dconn_ctx *ctx) {
     dconn__secrets_refresh_locked(ctx, 0, NULL);
     if (!ctx->secrets_loaded && ctx->secrets_error.code)
         dconn__log(ctx, DCONN_LOG_ERROR, "%s", ctx->secrets_error.message);
-    v = dconn_toml_get(ctx->secrets, path);
-    dconn__unlock(&ctx->lock);
-    return v;
 }
 
-DCONN_API const char *dconn_secret_string(dconn_ctx *ctx, const char *path, const char *def) { return dconn_toml_string(dconn__secret_lookup(ctx, path), def); }
-DCONN_API int64_t dconn_secret_int(dconn_ctx *ctx, const char *path, int64_t def) { return dconn_toml_int(dconn__secret_lookup(ctx, path), def); }
-DCONN_API double dconn_secret_float(dconn_ctx *ctx, const char *path, double def) { return dconn_toml_float(dconn__secret_lookup(ctx, path), def); }
-DCONN_API int dconn_secret_bool(dconn_ctx *ctx, const char *path, int def) { return dconn_toml_bool(dconn__secret_lookup(ctx, path), def); }
+/* A scalar secret, copied under the lock: reloads free old versions. */
+static dconn_toml_value dconn__secret_scalar(dconn_ctx *ctx, const char *path) {
+    dconn_toml_value copy;
+    const dconn_toml_value *v;
+    memset(&copy, 0, sizeof copy);
+    if (!ctx || !path) return copy;
+    dconn__lock(&ctx->lock);
+    dconn__secrets_current_locked(ctx);
+    v = dconn_toml_get(ctx->secrets, path);
+    if (v && v->type != DCONN_TOML_TABLE && v->type != DCONN_TOML_ARRAY && v->type != DCONN_TOML_STRING) copy = *v;
+    dconn__unlock(&ctx->lock);
+    return copy;
+}
+
+DCONN_API int64_t dconn_secret_int(dconn_ctx *ctx, const char *path, int64_t def) {
+    dconn_toml_value v = dconn__secret_scalar(ctx, path);
+    return dconn_toml_int(&v, def);
+}
+DCONN_API double dconn_secret_float(dconn_ctx *ctx, const char *path, double def) {
+    dconn_toml_value v = dconn__secret_scalar(ctx, path);
+    return dconn_toml_float(&v, def);
+}
+DCONN_API int dconn_secret_bool(dconn_ctx *ctx, const char *path, int def) {
+    dconn_toml_value v = dconn__secret_scalar(ctx, path);
+    return dconn_toml_bool(&v, def);
+}
+
+/* Copies what it returns the length of, as snprintf does. */
+static size_t dconn__copy_out(const char *s, size_t n, char *out, size_t cap) {
+    if (out && cap) {
+        size_t c = n < cap ? n : cap - 1;
+        if (c) memcpy(out, s, c);
+        out[c] = '\0';
+    }
+    return n;
+}
+
+DCONN_API size_t dconn_secret_string(dconn_ctx *ctx, const char *path, const char *def, char *out, size_t cap) {
+    const dconn_toml_value *v;
+    size_t n;
+    if (!def) def = "";
+    if (!ctx || !path) return dconn__copy_out(def, strlen(def), out, cap);
+    dconn__lock(&ctx->lock);
+    dconn__secrets_current_locked(ctx);
+    v = dconn_toml_get(ctx->secrets, path);
+    if (v && v->type == DCONN_TOML_STRING) n = dconn__copy_out(v->u.s.ptr, v->u.s.len, out, cap);
+    else n = dconn__copy_out(def, strlen(def), out, cap);
+    dconn__unlock(&ctx->lock);
+    return n;
+}
+
+struct dconn_secrets {
+    dconn_ctx *ctx;
+    dconn__gen *gen;              /* NULL: no file, an empty table */
+    dconn_toml_value empty;
+};
+
+static dconn_secrets *dconn__secrets_hold(dconn_ctx *ctx, dconn_error *err) {
+    dconn_secrets *s;
+    dconn_status st;
+    dconn__err_clear(err);
+    if (!ctx) { dconn__err_set(err, DCONN_EMISUSE, "dconn_secrets_hold: ctx is NULL"); return NULL; }
+    s = (dconn_secrets *)dconn__malloc(ctx->al, sizeof *s);
+    if (!s) { dconn__err_nomem(err, "holding the secrets"); return NULL; }
+    memset(s, 0, sizeof *s);
+    s->ctx = ctx;
+    s->empty.type = DCONN_TOML_TABLE;
+    s->empty.file = "";
+    dconn__lock(&ctx->lock);
+    st = dconn__secrets_refresh_locked(ctx, 0, err);
+    if (!st && (s->gen = ctx->gens) != NULL) s->gen->holds++;
+    dconn__unlock(&ctx->lock);
+    if (st) { dconn__free(ctx->al, s); return NULL; }
+    return s;
+}
+
+DCONN_API dconn_secrets *dconn_secrets_hold(dconn_ctx *ctx, dconn_error *err) {
+    dconn_secrets *s = dconn__secrets_hold(ctx, err);
+    dconn__err_out(ctx ? &ctx->known : NULL, err);
+    return s;
+}
+DCONN_API const dconn_toml_value *dconn_secrets_root(const dconn_secrets *s) { return !s ? NULL : s->gen ? s->gen->merged->root : &s->empty; }
+DCONN_API const dconn_toml_value *dconn_secrets_get(const dconn_secrets *s, const char *path) { return dconn_toml_get(dconn_secrets_root(s), path); }
+DCONN_API void dconn_secrets_release(dconn_secrets *s) {
+    dconn_ctx *ctx;
+    if (!s) return;
+    ctx = s->ctx;
+    dconn__lock(&ctx->lock);
+    if (s->gen) s->gen->holds--;
+    dconn__unlock(&ctx->lock);
+    dconn__free(ctx->al, s);
+}
 
 static dconn_status dconn__secrets_check(dconn_ctx *ctx, dconn_error *err) {
     dconn_status st;
@@ -4058,13 +4344,16 @@ DCONN_API double dconn_settings_float(const dconn_settings *s, const char *path,
 DCONN_API int dconn_settings_bool(const dconn_settings *s, const char *path, int def) { return dconn_toml_bool(dconn_settings_get(s, path), def); }
 DCONN_API const dconn_toml_value *dconn_settings_root(const dconn_settings *s) { return s ? s->root : NULL; }
 DCONN_API const char *dconn_settings_name(const dconn_settings *s) { return s ? s->name : NULL; }
-DCONN_API void *dconn_settings_opaque(const dconn_settings *s) { return s ? s->opaque : NULL; }
+DCONN_API void *dconn_settings_user_data(const dconn_settings *s) { return s ? s->opaque : NULL; }
 
 DCONN_API dconn_status dconn_register_driver(dconn_ctx *ctx, const dconn_driver *d, dconn_error *err) {
     size_t i;
     dconn__err_clear(err);
     if (!ctx || !d) return dconn__err_set(err, DCONN_EMISUSE, "dconn_register_driver: ctx and driver must not be NULL");
     if (d->version < 1) return dconn__err_set(err, DCONN_EMISUSE, "dconn_register_driver: set version = DCONN_DRIVER_VERSION");
+    if (d->version < 2)
+        return dconn__err_set(err, DCONN_EMISUSE, "dconn_register_driver: driver \"%s\" is of version %d (dconn 0.1): rebuild it for dconn_driver version %d, "
+                              "whose query and exec take a dconn_stmt", d->name ? d->name : "", d->version, DCONN_DRIVER_VERSION);
     if (!d->name || !*d->name) return dconn__err_set(err, DCONN_EMISUSE, "dconn_register_driver: the driver needs a name");
     if (!d->connect || !d->disconnect || (!d->query && !d->read))
         return dconn__err_set(err, DCONN_EMISUSE, "dconn_register_driver: driver \"%s\" needs connect, disconnect, and query or read", d->name);
@@ -4086,7 +4375,7 @@ DCONN_API dconn_status dconn_register_driver(dconn_ctx *ctx, const dconn_driver 
 static void dconn__driver_names_locked(dconn_ctx *ctx, dconn__buf *b) {
     size_t i;
     int sql = 0;
-    for (i = 0; i < ctx->ndrivers; i++) sql |= ctx->drivers[i].sql;
+    for (i = 0; i < ctx->ndrivers; i++) sql |= ctx->drivers[i].is_sql;
     if (sql) dconn__buf_puts(b, "sql");
     for (i = 0; i < ctx->ndrivers; i++) {
         if (b->len) dconn__buf_puts(b, ", ");
@@ -4126,16 +4415,16 @@ static int dconn__list_has(const char *list, const char *w, size_t n) {
 static const dconn_driver *dconn__driver_find_locked(dconn_ctx *ctx, const char *t, size_t n, int want_sql) {
     size_t i;
     for (i = 0; i < ctx->ndrivers; i++)
-        if ((!want_sql || ctx->drivers[i].sql) && strlen(ctx->drivers[i].name) == n && strncmp(ctx->drivers[i].name, t, n) == 0) return &ctx->drivers[i];
+        if ((!want_sql || ctx->drivers[i].is_sql) && strlen(ctx->drivers[i].name) == n && strncmp(ctx->drivers[i].name, t, n) == 0) return &ctx->drivers[i];
     for (i = 0; i < ctx->ndrivers; i++)
-        if ((!want_sql || ctx->drivers[i].sql) && dconn__list_has(ctx->drivers[i].schemes, t, n)) return &ctx->drivers[i];
+        if ((!want_sql || ctx->drivers[i].is_sql) && dconn__list_has(ctx->drivers[i].schemes, t, n)) return &ctx->drivers[i];
     return NULL;
 }
 
 static int dconn__is_type_name_locked(dconn_ctx *ctx, const char *name) {
     size_t i;
     if (strcmp(name, "sql") == 0) {
-        for (i = 0; i < ctx->ndrivers; i++) if (ctx->drivers[i].sql) return 1;
+        for (i = 0; i < ctx->ndrivers; i++) if (ctx->drivers[i].is_sql) return 1;
         return 0;
     }
     for (i = 0; i < ctx->ndrivers; i++) if (strcmp(ctx->drivers[i].name, name) == 0) return 1;
@@ -4276,6 +4565,95 @@ static dconn_status dconn__url_from_parts_locked(dconn_ctx *ctx, const char *nam
     return DCONN_OK;
 }
 
+/* The URL parser drivers use (dconn_url_parse): the parts of a
+   SQLAlchemy URL, decoded, in one allocation freed by dconn_url_free. */
+DCONN_API dconn_url *dconn_url_parse(const char *text, dconn_error *err) {
+    dconn__url u;
+    dconn_url *url;
+    size_t len, nq = 0, i, room;
+    char *w;
+    const char *q, *qend;
+    dconn__err_clear(err);
+    if (!text) { dconn__err_set(err, DCONN_EMISUSE, "dconn_url_parse: text is NULL"); return NULL; }
+    if (!dconn__url_split(text, &u) || !u.has_authority || !dconn__redact_as_url(text, &u)) {
+        char shown[256];
+        dconn__url_redact_al(NULL, text, shown, sizeof shown);
+        dconn__err_set(err, DCONN_ECONFIG, "\"%s\" is not a URL: write it as dialect+driver://user:password@host:port/database?key=value", shown);
+        return NULL;
+    }
+    len = strlen(text);
+    for (q = u.query, qend = u.query ? u.query + u.query_len : NULL; q && q < qend; q++) if (*q == '&') nq++;
+    if (u.query) nq++;
+    /* every part decodes to no more than it was, plus its NUL: 2 * len covers the copies */
+    room = sizeof *url + 2 * (nq + 1) * sizeof(char *) + 2 * len + 4 * (nq + 1) + 32;
+    url = (dconn_url *)DCONN_MALLOC(room);
+    if (!url) { dconn__err_nomem(err, "parsing a URL"); return NULL; }
+    memset(url, 0, sizeof *url);
+    {
+        const char **keys = (const char **)(void *)(url + 1), **values = keys + nq + 1;
+        w = (char *)(values + nq + 1);
+        url->query_keys = keys;
+        url->query_values = values;
+        /* scheme, lower case; dialect and driver around its '+' */
+        url->scheme = w;
+        for (i = 0; i < u.scheme_len; i++) w[i] = (char)dconn__lower((unsigned char)u.scheme[i]);
+        w[u.scheme_len] = '\0';
+        w += u.scheme_len + 1;
+        url->dialect = w;
+        for (i = 0; i < u.scheme_len && url->scheme[i] != '+'; i++) w[i] = url->scheme[i];
+        w[i] = '\0';
+        w += i + 1;
+        if (i < u.scheme_len) url->driver = url->scheme + i + 1;
+#define DCONN__URL_PART(field, src, n, plus) do { url->field = w; w += dconn__pct_decode(w, (src), (n), (plus)) + 1; } while (0)
+        if (u.user) DCONN__URL_PART(user, u.user, u.user_len, 0);
+        if (u.password) DCONN__URL_PART(password, u.password, u.password_len, 0);
+        if (u.host_len) {
+            const char *h = u.host;
+            size_t hn = u.host_len;
+            if (hn >= 2 && h[0] == '[' && h[hn - 1] == ']') { h++; hn -= 2; }   /* IPv6 */
+            DCONN__URL_PART(host, h, hn, 0);
+        }
+        if (u.path_len > 1) DCONN__URL_PART(database, u.path + 1, u.path_len - 1, 0);
+        for (q = u.query; q && q < qend;) {
+            const char *amp = q, *eq;
+            while (amp < qend && *amp != '&') amp++;
+            eq = (const char *)memchr(q, '=', (size_t)(amp - q));
+            keys[url->n_query] = w;
+            w += dconn__pct_decode(w, q, (size_t)((eq ? eq : amp) - q), 1) + 1;
+            values[url->n_query] = w;
+            w += (eq ? dconn__pct_decode(w, eq + 1, (size_t)(amp - eq - 1), 1) : dconn__pct_decode(w, "", 0, 1)) + 1;
+            url->n_query++;
+            q = amp + 1;
+        }
+#undef DCONN__URL_PART
+    }
+    if (u.port_len) {
+        long port = 0;
+        for (i = 0; i < u.port_len && port <= 65535; i++) port = dconn__isdigit(u.port[i]) ? port * 10 + (u.port[i] - '0') : 99999;
+        if (port < 1 || port > 65535) {
+            char shown[256];
+            dconn__url_redact_al(NULL, text, shown, sizeof shown);
+            DCONN_FREE(url);
+            dconn__err_set(err, DCONN_ECONFIG, "\"%s\": the port \"%.*s\" is not a number from 1 to 65535", shown, (int)(u.port_len < 20 ? u.port_len : 20), u.port);
+            return NULL;
+        }
+        url->port = (int)port;
+    }
+    /* libpq's form of a socket directory: no host, ?host=/run/postgresql */
+    if (!url->host) url->host = dconn_url_query(url, "host");
+    return url;
+}
+
+DCONN_API void dconn_url_free(dconn_url *url) { if (url) DCONN_FREE(url); }
+
+DCONN_API const char *dconn_url_query(const dconn_url *url, const char *key) {
+    size_t i;
+    const char *found = NULL;
+    if (!url || !key) return NULL;
+    for (i = 0; i < url->n_query; i++) if (strcmp(url->query_keys[i], key) == 0) found = url->query_values[i];
+    return found;
+}
+
 /* type = "sql": the driver comes from the url's scheme ("postgresql+psycopg"
    is postgresql), and the url from the parts when there is none. */
 static dconn_status dconn__sql_driver_locked(dconn_ctx *ctx, const char *name, dconn_toml_value *root, dconn__arena *a,
@@ -4323,11 +4701,15 @@ static int dconn__sql_connect_args(dconn__arena *a, dconn_toml_value *root) {
 
 /* >>results: the builder drivers fill, and reference counts ------------------------- */
 
+/* Text, blobs and decimals carry bytes (cells, keys, parameters). */
+static int dconn__type_has_bytes(dconn_type t) { return t == DCONN_TEXT || t == DCONN_BLOB || t == DCONN_DECIMAL; }
+
 /* 8 bytes a cell plus one type byte: a result is a handful of contiguous
    blocks (cells, types, one string arena, column names), never a malloc
    per cell. */
 typedef union dconn__cell {
     int64_t i;
+    uint64_t u;
     double d;
     struct { uint32_t off, len; } s;
 } dconn__cell;
@@ -4363,7 +4745,7 @@ struct dconn_builder {
     int wrote;                    /* dconn_builder_wrote was called */
 };
 
-DCONN_API void dconn_builder_wrote(dconn_builder *b) { if (b) b->wrote = 1; }
+DCONN_API void dconn_builder_changed_data(dconn_builder *b) { if (b) b->wrote = 1; }
 
 static void dconn__builder_init(dconn_builder *b, dconn_result *r, const dconn_allocator *al) {
     memset(b, 0, sizeof *b);
@@ -4425,6 +4807,12 @@ DCONN_API dconn_status dconn_builder_int(dconn_builder *b, int64_t v) {
     c->i = v;
     return DCONN_OK;
 }
+DCONN_API dconn_status dconn_builder_uint(dconn_builder *b, uint64_t v) {
+    dconn__cell *c = b ? dconn__builder_cell(b, DCONN_UINT) : NULL;
+    if (!c) return b ? (dconn_status)b->failed : DCONN_EMISUSE;
+    c->u = v;
+    return DCONN_OK;
+}
 DCONN_API dconn_status dconn_builder_real(dconn_builder *b, double v) {
     dconn__cell *c = b ? dconn__builder_cell(b, DCONN_REAL) : NULL;
     if (!c) return b ? (dconn_status)b->failed : DCONN_EMISUSE;
@@ -4451,6 +4839,7 @@ static dconn_status dconn__builder_bytes(dconn_builder *b, dconn_type t, const v
 }
 DCONN_API dconn_status dconn_builder_text(dconn_builder *b, const char *s, size_t n) { return dconn__builder_bytes(b, DCONN_TEXT, s, n); }
 DCONN_API dconn_status dconn_builder_blob(dconn_builder *b, const void *p, size_t n) { return dconn__builder_bytes(b, DCONN_BLOB, p, n); }
+DCONN_API dconn_status dconn_builder_decimal(dconn_builder *b, const char *s, size_t n) { return dconn__builder_bytes(b, DCONN_DECIMAL, s, n); }
 
 /* Turns a filled builder into a heap result with one reference, or NULL
    (err filled). The builder is consumed either way. */
@@ -4628,8 +5017,9 @@ static void dconn__key_make(dconn__key *k, uint64_t uid, dconn__op_kind kind, co
         if (p[i].name) h = dconn__hash64(p[i].name, strlen(p[i].name), h ^ 1);
         switch (p[i].type) {
             case DCONN_INT: h = dconn__hash64(&p[i].i, sizeof p[i].i, h); break;
+            case DCONN_UINT: h = dconn__hash64(&p[i].u, sizeof p[i].u, h); break;
             case DCONN_REAL: h = dconn__hash64(&p[i].d, sizeof p[i].d, h); break;
-            case DCONN_TEXT: case DCONN_BLOB: h = dconn__hash64(p[i].p, p[i].n, h); break;
+            case DCONN_TEXT: case DCONN_BLOB: case DCONN_DECIMAL: h = dconn__hash64(p[i].p, p[i].n, h); break;
             default: break;
         }
     }
@@ -4641,9 +5031,10 @@ static int dconn__value_eq(const dconn_value *a, const dconn_value *b) {
     if ((a->name == NULL) != (b->name == NULL) || (a->name && strcmp(a->name, b->name) != 0)) return 0;
     switch (a->type) {
         case DCONN_INT: return a->i == b->i;
+        case DCONN_UINT: return a->u == b->u;
         case DCONN_REAL: return memcmp(&a->d, &b->d, sizeof a->d) == 0;   /* bit-exact: 0.0 and -0.0 differ. NOLINT(bugprone-suspicious-memory-comparison) */
-        case DCONN_TEXT: case DCONN_BLOB: return a->n == b->n && (a->n == 0 || memcmp(a->p, b->p, a->n) == 0);
-        default: return 1;
+        case DCONN_TEXT: case DCONN_BLOB: case DCONN_DECIMAL: return a->n == b->n && (a->n == 0 || memcmp(a->p, b->p, a->n) == 0);
+        default: return 1;   /* NULL, or a type tag the driver refuses */
     }
 }
 
@@ -4797,7 +5188,7 @@ static dconn__centry *dconn__centry_new(const dconn_allocator *al, const dconn__
     dconn__centry *e;
     dconn_value *params;
     char *tail;
-    for (i = 0; i < k->nparams; i++) size += (p[i].name ? strlen(p[i].name) + 1 : 0) + (p[i].type == DCONN_TEXT || p[i].type == DCONN_BLOB ? p[i].n : 0);
+    for (i = 0; i < k->nparams; i++) size += (p[i].name ? strlen(p[i].name) + 1 : 0) + (dconn__type_has_bytes(p[i].type) ? p[i].n : 0);
     e = (dconn__centry *)dconn__malloc(al, size);
     if (!e) return NULL;
     memset(e, 0, sizeof *e);
@@ -4818,7 +5209,7 @@ static dconn__centry *dconn__centry_new(const dconn_allocator *al, const dconn__
             params[i].name = tail;
             tail += l;
         }
-        if ((p[i].type == DCONN_TEXT || p[i].type == DCONN_BLOB)) {
+        if (dconn__type_has_bytes(p[i].type)) {
             if (p[i].n) memcpy(tail, p[i].p, p[i].n);
             params[i].p = tail;
             tail += p[i].n;
@@ -5152,7 +5543,7 @@ static dconn_status dconn__request_init(dconn_ctx *ctx, dconn__request *q, const
     q->url = o ? dconn__strdup_al(al, o->url) : NULL;
     q->ttl = o ? dconn__strdup_al(al, o->ttl) : NULL;
     q->query_ttl = o ? dconn__strdup_al(al, o->query_ttl) : NULL;
-    q->opaque = o ? o->opaque : NULL;
+    q->opaque = o ? o->user_data : NULL;
     if ((type && !q->type) || (o && ((o->url && !q->url) || (o->ttl && !q->ttl) || (o->query_ttl && !q->query_ttl)))) {
         dconn__request_free(al, q);
         return dconn__err_nomem(err, "connecting");
@@ -5701,10 +6092,14 @@ static dconn_status dconn__op_run(dconn_conn *c, dconn__handle *hd, dconn__op *o
     const dconn_driver *d = &hd->drv;
     void *handle = hd->h;
     dconn_status st;
+    dconn_stmt stmt;
+    stmt.sql = op->sql;
+    stmt.params = op->params;
+    stmt.n_params = op->n;
     dconn__err_clear(err);
     if (op->kind == DCONN__OP_EXEC) {
         if (!d->exec) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", d->name);
-        return d->exec(d->user_data, handle, op->sql, op->params, op->n, op->info, err);
+        return d->exec(d->user_data, handle, &stmt, op->info, err);
     }
     if (op->kind == DCONN__OP_SCRIPT) {
         if (!d->exec_script) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run scripts (it has no exec_script)", d->name);
@@ -5719,7 +6114,7 @@ static dconn_status dconn__op_run(dconn_conn *c, dconn__handle *hd, dconn__op *o
             st = d->read(d->user_data, handle, op->sql, &b, err);
         } else {
             if (!d->query) { dconn__builder_discard(&b); return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run queries (it has no query); use dconn_read", d->name); }
-            st = d->query(d->user_data, handle, op->sql, op->params, op->n, &b, err);
+            st = d->query(d->user_data, handle, &stmt, &b, err);
         }
         op->wrote |= b.wrote;
         if (st) {
@@ -5785,6 +6180,26 @@ static int dconn__transient(const dconn_driver *d, dconn_status st, const dconn_
     return st != DCONN_EMISUSE && st != DCONN_ENOMEM && d->is_transient && d->is_transient(d->user_data, err);
 }
 
+/* A statement run outside a session that left a transaction open (BEGIN,
+   START TRANSACTION, SAVEPOINT, SET autocommit = 0): the handle must not
+   go back to the pool so, where later statements would join it and be
+   lost at close. The driver says whether one is open; it is rolled back
+   (or the handle closed) and the call fails, pointing to sessions. 1 when
+   that happened; the handle is given back either way then. */
+static int dconn__stray_transaction(dconn_conn *c, dconn__handle *h, dconn__op *op, dconn_error *err) {
+    const dconn_driver *d = &h->drv;
+    int closed;
+    if (!d->in_transaction || !d->in_transaction(d->user_data, h->h)) return 0;
+    closed = !d->rollback || d->rollback(d->user_data, h->h, NULL) != DCONN_OK || d->in_transaction(d->user_data, h->h);
+    dconn__handle_put(c, h, 0, closed);
+    dconn_result_release(op->result);
+    op->result = NULL;
+    dconn__err_set(err, DCONN_EMISUSE, "the statement began a transaction, which %s; outside a session every statement commits on its "
+                   "own: for a transaction use dconn_session_begin, then dconn_session_exec and dconn_session_commit",
+                   closed ? "could not be rolled back, so the handle was closed" : "was rolled back");
+    return 1;
+}
+
 /* Logs a transient error and waits before attempt + 1: the backoff
    doubles each time, up to 30 s, with jitter. */
 static void dconn__retry_wait(dconn_conn *c, int attempt, const dconn_error *err) {
@@ -5820,6 +6235,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
         st = dconn__handle_get(c, 0, &h, err);
         if (!st) {
             st = dconn__op_run(c, h, op, err);
+            if (!st && dconn__stray_transaction(c, h, op, err)) return dconn__err_op(c, op, 1, err);
             if (!st) { dconn__handle_put(c, h, 0, 0); return DCONN_OK; }
         }
         {
@@ -5862,7 +6278,7 @@ DCONN_API void dconn_cache_clear_query(dconn_conn *conn, const char *sql, const 
     size_t k;
     if (!conn || !sql || !conn->ctx->cache || (n && !params)) return;
     for (k = 0; k < n; k++)
-        if ((params[k].type == DCONN_TEXT || params[k].type == DCONN_BLOB) && !params[k].p && params[k].n) return;   /* never cached */
+        if (dconn__type_has_bytes(params[k].type) && !params[k].p && params[k].n) return;   /* never cached */
     kinds[0] = DCONN__OP_QUERY;
     kinds[1] = DCONN__OP_READ;
     for (k = 0; k < 2; k++) {
@@ -5898,9 +6314,9 @@ static dconn_status dconn__fetch_check(dconn_conn *c, dconn__op_kind kind, const
         return dconn__err_set(err, DCONN_EMISUSE, "dconn_read: connection \"%s\": a read takes no parameters (put them in the source name)", c->name);
     /* the cache key hashes the values: a length without bytes is caught here */
     for (k = 0; k < n; k++)
-        if ((params[k].type == DCONN_TEXT || params[k].type == DCONN_BLOB) && !params[k].p && params[k].n)
+        if (dconn__type_has_bytes(params[k].type) && !params[k].p && params[k].n)
             return dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": parameter %zu has %zu bytes of %s at a NULL pointer", fn, c->name, k + 1,
-                                  params[k].n, params[k].type == DCONN_TEXT ? "text" : "blob");
+                                  params[k].n, params[k].type == DCONN_BLOB ? "blob" : "text");
     return DCONN_OK;
 }
 
@@ -5988,18 +6404,20 @@ static dconn_result *dconn__fetch(dconn_conn *c, dconn__op_kind kind, const char
     return r ? r : dconn__fetch_cached(c, &op, &key, ttl, now, err);
 }
 
-DCONN_API dconn_result *dconn_query(dconn_conn *c, const char *sql, const dconn_query_options *o, dconn_error *err) {
-    dconn_result *r = dconn__fetch(c, DCONN__OP_QUERY, sql, o ? o->params : NULL, o ? o->n_params : 0, o ? o->ttl : NULL, err);
+DCONN_API dconn_result *dconn_query(dconn_conn *c, const char *sql, const dconn_value *params, size_t n_params,
+                                    const dconn_query_options *o, dconn_error *err) {
+    dconn_result *r = dconn__fetch(c, DCONN__OP_QUERY, sql, params, n_params, o ? o->ttl : NULL, err);
     dconn__err_out(c ? &c->ctx->known : NULL, err);
     return r;
 }
 DCONN_API dconn_result *dconn_read(dconn_conn *c, const char *what, const dconn_query_options *o, dconn_error *err) {
-    dconn_result *r = dconn__fetch(c, DCONN__OP_READ, what, o ? o->params : NULL, o ? o->n_params : 0, o ? o->ttl : NULL, err);
+    dconn_result *r = dconn__fetch(c, DCONN__OP_READ, what, NULL, 0, o ? o->ttl : NULL, err);
     dconn__err_out(c ? &c->ctx->known : NULL, err);
     return r;
 }
 
-static dconn_status dconn__exec(dconn_conn *c, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
+static dconn_status dconn__exec(dconn_conn *c, const char *sql, const dconn_value *params, size_t n, const dconn_exec_options *o,
+                                dconn_exec_info *info, dconn_error *err) {
     dconn__op op;
     dconn_status st;
     dconn__err_clear(err);
@@ -6016,12 +6434,13 @@ static dconn_status dconn__exec(dconn_conn *c, const char *sql, const dconn_valu
     /* even a failed write may have changed rows (INSERT OR FAIL keeps the
        rows before the failing one; a lost connection may have committed):
        only a call that never ran keeps the cache */
-    if (!c->ctx->keep_cache_on_write && st != DCONN_EMISUSE) dconn_cache_clear_conn(c);
+    if (!c->ctx->keep_cache_on_write && !(o && o->keep_cache) && st != DCONN_EMISUSE) dconn_cache_clear_conn(c);
     return st;
 }
 
-DCONN_API dconn_status dconn_exec(dconn_conn *c, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
-    dconn_status r = dconn__exec(c, sql, params, n, info, err);
+DCONN_API dconn_status dconn_exec(dconn_conn *c, const char *sql, const dconn_value *params, size_t n,
+                                  const dconn_exec_options *o, dconn_exec_info *info, dconn_error *err) {
+    dconn_status r = dconn__exec(c, sql, params, n, o, info, err);
     dconn__err_out(c ? &c->ctx->known : NULL, err);
     return r;
 }
@@ -6065,13 +6484,13 @@ static dconn_status dconn__session_begin_tx(dconn_session *s, dconn_error *err) 
     return DCONN_OK;
 }
 
-static dconn_session *dconn__begin(dconn_conn *c, dconn_error *err) {
+static dconn_session *dconn__session_begin(dconn_conn *c, dconn_error *err) {
     dconn_session *s;
     dconn_status st;
     dconn_error local;
     int attempt;
     dconn__err_clear(err);
-    if (!c) { dconn__err_set(err, DCONN_EMISUSE, "dconn_begin: conn is NULL"); return NULL; }
+    if (!c) { dconn__err_set(err, DCONN_EMISUSE, "dconn_session_begin: conn is NULL"); return NULL; }
     s = (dconn_session *)dconn__malloc(c->ctx->al, sizeof *s);
     if (!s) { dconn__err_nomem(err, "starting a session"); return NULL; }
     memset(s, 0, sizeof *s);
@@ -6095,8 +6514,8 @@ static dconn_session *dconn__begin(dconn_conn *c, dconn_error *err) {
     return s;
 }
 
-DCONN_API dconn_session *dconn_begin(dconn_conn *c, dconn_error *err) {
-    dconn_session *r = dconn__begin(c, err);
+DCONN_API dconn_session *dconn_session_begin(dconn_conn *c, dconn_error *err) {
+    dconn_session *r = dconn__session_begin(c, err);
     dconn__err_out(c ? &c->ctx->known : NULL, err);
     return r;
 }
@@ -6111,7 +6530,13 @@ static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const
     if ((st = dconn__session_begin_tx(s, err)) != DCONN_OK) return st;
     if (!s->h->drv.exec) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", s->h->drv.name);
     /* straight to the driver: a loop of inserts in a session is the hot path */
-    st = s->h->drv.exec(s->h->drv.user_data, s->h->h, sql, params, n, info, err);
+    {
+        dconn_stmt stmt;
+        stmt.sql = sql;
+        stmt.params = params;
+        stmt.n_params = n;
+        st = s->h->drv.exec(s->h->drv.user_data, s->h->h, &stmt, info, err);
+    }
     if (st) {
         memset(&op, 0, sizeof op);
         op.kind = DCONN__OP_EXEC;
@@ -6157,11 +6582,11 @@ DCONN_API dconn_result *dconn_session_query(dconn_session *s, const char *sql, c
     return r;
 }
 
-static dconn_status dconn__commit(dconn_session *s, dconn_error *err) {
+static dconn_status dconn__session_commit(dconn_session *s, dconn_error *err) {
     dconn_conn *c;
     dconn_status st;
     dconn__err_clear(err);
-    if (!s) return dconn__err_set(err, DCONN_EMISUSE, "dconn_commit: session is NULL");
+    if (!s) return dconn__err_set(err, DCONN_EMISUSE, "dconn_session_commit: session is NULL");
     c = s->conn;
     if (!s->in_tx) return DCONN_OK;
     st = s->h->drv.commit ? s->h->drv.commit(s->h->drv.user_data, s->h->h, err) : DCONN_OK;
@@ -6180,17 +6605,17 @@ static dconn_status dconn__commit(dconn_session *s, dconn_error *err) {
     return DCONN_OK;
 }
 
-DCONN_API dconn_status dconn_commit(dconn_session *s, dconn_error *err) {
-    dconn_status r = dconn__commit(s, err);
+DCONN_API dconn_status dconn_session_commit(dconn_session *s, dconn_error *err) {
+    dconn_status r = dconn__session_commit(s, err);
     dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
     return r;
 }
 
-static dconn_status dconn__rollback(dconn_session *s, dconn_error *err) {
+static dconn_status dconn__session_rollback(dconn_session *s, dconn_error *err) {
     dconn_conn *c;
     dconn_status st = DCONN_OK;
     dconn__err_clear(err);
-    if (!s) return dconn__err_set(err, DCONN_EMISUSE, "dconn_rollback: session is NULL");
+    if (!s) return dconn__err_set(err, DCONN_EMISUSE, "dconn_session_rollback: session is NULL");
     c = s->conn;
     if (s->in_tx && s->h->drv.rollback) st = s->h->drv.rollback(s->h->drv.user_data, s->h->h, err);
     s->in_tx = 0;
@@ -6199,8 +6624,8 @@ static dconn_status dconn__rollback(dconn_session *s, dconn_error *err) {
     return DCONN_OK;
 }
 
-DCONN_API dconn_status dconn_rollback(dconn_session *s, dconn_error *err) {
-    dconn_status r = dconn__rollback(s, err);
+DCONN_API dconn_status dconn_session_rollback(dconn_session *s, dconn_error *err) {
+    dconn_status r = dconn__session_rollback(s, err);
     dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
     return r;
 }
@@ -6209,13 +6634,40 @@ DCONN_API void dconn_session_end(dconn_session *s) {
     dconn_conn *c;
     if (!s) return;
     c = s->conn;
-    if (s->in_tx && dconn_rollback(s, NULL) != DCONN_OK) s->broken = 1;
+    if (s->in_tx && dconn_session_rollback(s, NULL) != DCONN_OK) s->broken = 1;
     dconn__handle_put(c, s->h, 1, s->broken);
     dconn__free(c->ctx->al, s);
     dconn_release(c);
 }
 
 /* >>reading: the result getters ----------------------------------------------------- */
+
+static void dconn__fmt_real(char *out, size_t cap, double d) {
+    char *end;
+    if (d != d) { snprintf(out, cap, "NaN"); return; }
+    if (isinf(d)) { snprintf(out, cap, d < 0 ? "-Infinity" : "Infinity"); return; }
+    snprintf(out, cap, "%.15g", d);
+    if (dconn__strtod_c(out, &end) != d) snprintf(out, cap, "%.17g", d);
+    {
+        /* a decimal point whatever the locale, and always one, so 3.0 reads as a real */
+        char *p;
+        const struct lconv *lc = localeconv();
+        if (lc && lc->decimal_point && lc->decimal_point[0] != '.')
+            for (p = out; *p; p++) if (*p == lc->decimal_point[0]) *p = '.';
+        if (!strpbrk(out, ".eEn")) { size_t n = strlen(out); if (n + 2 < cap) memcpy(out + n, ".0", 3); }
+    }
+}
+
+/* INT, UINT and REAL cells as text; 0 for other types. */
+static int dconn__cell_number(const dconn_result *r, size_t idx, char *num, size_t cap) {
+    const dconn__cell *c = &r->cells[idx];
+    switch ((dconn_type)r->types[idx]) {
+        case DCONN_INT: snprintf(num, cap, "%lld", (long long)c->i); return 1;
+        case DCONN_UINT: snprintf(num, cap, "%llu", (unsigned long long)c->u); return 1;
+        case DCONN_REAL: dconn__fmt_real(num, cap, c->d); return 1;
+        default: return 0;
+    }
+}
 
 DCONN_API size_t dconn_result_rows(const dconn_result *r) { return r ? r->rows : 0; }
 DCONN_API size_t dconn_result_cols(const dconn_result *r) { return r ? r->cols : 0; }
@@ -6234,32 +6686,76 @@ DCONN_API dconn_type dconn_result_type(const dconn_result *r, size_t row, size_t
 }
 DCONN_API int dconn_result_is_null(const dconn_result *r, size_t row, size_t col) { return dconn_result_type(r, row, col) == DCONN_NULL; }
 
-DCONN_API dconn_status dconn_result_get_int(const dconn_result *r, size_t row, size_t col, int64_t *out) {
+/* TEXT or DECIMAL that is wholly a decimal integer, as a sign and magnitude. */
+static dconn_status dconn__text_integer(const char *s, size_t n, int *negative, uint64_t *mag) {
+    size_t k = 0;
+    uint64_t m = 0;
+    *negative = 0;
+    if (n && (s[0] == '-' || s[0] == '+')) { *negative = s[0] == '-'; k = 1; }
+    if (k == n) return DCONN_ETYPE;
+    for (; k < n; k++) {
+        if (s[k] < '0' || s[k] > '9') return DCONN_ETYPE;   /* all of it, up to an embedded NUL too */
+        if (m > (UINT64_MAX - (uint64_t)(s[k] - '0')) / 10) return DCONN_ERANGE;
+        m = m * 10 + (uint64_t)(s[k] - '0');
+    }
+    *mag = m;
+    return DCONN_OK;
+}
+
+/* Any integer-like cell as a sign and magnitude: INT, UINT, a whole REAL,
+   integer TEXT or DECIMAL. */
+static dconn_status dconn__cell_integer(const dconn_result *r, size_t row, size_t col, int *negative, uint64_t *mag) {
     const dconn__cell *c;
-    if (!r || !out) return DCONN_EMISUSE;
     if (row >= r->rows || col >= r->cols) return DCONN_ERANGE;
     c = &r->cells[row * r->cols + col];
     switch ((dconn_type)r->types[row * r->cols + col]) {
-        case DCONN_INT: *out = c->i; return DCONN_OK;
+        case DCONN_INT:
+            *negative = c->i < 0;
+            *mag = c->i < 0 ? (uint64_t)0 - (uint64_t)c->i : (uint64_t)c->i;
+            return DCONN_OK;
+        case DCONN_UINT: *negative = 0; *mag = c->u; return DCONN_OK;
         case DCONN_REAL:
-            if (c->d != c->d || c->d < -9223372036854775808.0 || c->d >= 9223372036854775808.0) return DCONN_ERANGE;
-            if ((double)(int64_t)c->d != c->d) return DCONN_ETYPE;
-            *out = (int64_t)c->d;
+            /* whole numbers from -2^63 to 2^64 - 1; each cast below is in its type's range */
+            if (c->d != c->d || c->d < -9223372036854775808.0 || c->d >= 18446744073709551616.0) return DCONN_ERANGE;
+            if (c->d < 0) {
+                if ((double)(int64_t)c->d != c->d) return DCONN_ETYPE;
+                *negative = 1;
+                *mag = (uint64_t)0 - (uint64_t)(int64_t)c->d;
+            } else {
+                if ((double)(uint64_t)c->d != c->d) return DCONN_ETYPE;
+                *negative = 0;
+                *mag = (uint64_t)c->d;
+            }
             return DCONN_OK;
-        case DCONN_TEXT: {
-            const char *s = r->strings + c->s.off;
-            char *end;
-            long long v;
-            if (!c->s.len) return DCONN_ETYPE;
-            errno = 0;
-            v = strtoll(s, &end, 10);
-            if (end == s || end != s + c->s.len) return DCONN_ETYPE;   /* all of it, up to an embedded NUL too */
-            if (errno == ERANGE) return DCONN_ERANGE;
-            *out = (int64_t)v;
-            return DCONN_OK;
-        }
+        case DCONN_TEXT: case DCONN_DECIMAL: return dconn__text_integer(r->strings + c->s.off, c->s.len, negative, mag);
         default: return DCONN_ETYPE;
     }
+}
+
+DCONN_API dconn_status dconn_result_get_int(const dconn_result *r, size_t row, size_t col, int64_t *out) {
+    int negative;
+    uint64_t mag;
+    dconn_status st;
+    if (!r || !out) return DCONN_EMISUSE;
+    if (row < r->rows && col < r->cols && r->types[row * r->cols + col] == DCONN_INT) {   /* the common case first */
+        *out = r->cells[row * r->cols + col].i;
+        return DCONN_OK;
+    }
+    if ((st = dconn__cell_integer(r, row, col, &negative, &mag)) != DCONN_OK) return st;
+    if (negative ? mag > (uint64_t)INT64_MAX + 1 : mag > (uint64_t)INT64_MAX) return DCONN_ERANGE;
+    *out = negative ? (mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag) : (int64_t)mag;
+    return DCONN_OK;
+}
+
+DCONN_API dconn_status dconn_result_get_uint(const dconn_result *r, size_t row, size_t col, uint64_t *out) {
+    int negative;
+    uint64_t mag;
+    dconn_status st;
+    if (!r || !out) return DCONN_EMISUSE;
+    if ((st = dconn__cell_integer(r, row, col, &negative, &mag)) != DCONN_OK) return st;
+    if (negative && mag) return DCONN_ERANGE;
+    *out = mag;
+    return DCONN_OK;
 }
 
 DCONN_API dconn_status dconn_result_get_real(const dconn_result *r, size_t row, size_t col, double *out) {
@@ -6269,8 +6765,9 @@ DCONN_API dconn_status dconn_result_get_real(const dconn_result *r, size_t row, 
     c = &r->cells[row * r->cols + col];
     switch ((dconn_type)r->types[row * r->cols + col]) {
         case DCONN_INT: *out = (double)c->i; return DCONN_OK;
+        case DCONN_UINT: *out = (double)c->u; return DCONN_OK;
         case DCONN_REAL: *out = c->d; return DCONN_OK;
-        case DCONN_TEXT: {
+        case DCONN_TEXT: case DCONN_DECIMAL: {
             char buf[64], *end;
             double v;
             if (!c->s.len || c->s.len >= sizeof buf) return DCONN_ETYPE;
@@ -6287,14 +6784,42 @@ DCONN_API dconn_status dconn_result_get_real(const dconn_result *r, size_t row, 
 }
 
 DCONN_API const char *dconn_result_text(const dconn_result *r, size_t row, size_t col) {
-    if (dconn_result_type(r, row, col) != DCONN_TEXT) return NULL;
+    dconn_type t = dconn_result_type(r, row, col);
+    if (t != DCONN_TEXT && t != DCONN_DECIMAL) return NULL;
     return r->strings + r->cells[row * r->cols + col].s.off;
 }
 DCONN_API const void *dconn_result_blob(const dconn_result *r, size_t row, size_t col, size_t *len) {
-    dconn_type t = dconn_result_type(r, row, col);
-    if (t != DCONN_TEXT && t != DCONN_BLOB) { if (len) *len = 0; return NULL; }
+    if (!dconn__type_has_bytes(dconn_result_type(r, row, col))) { if (len) *len = 0; return NULL; }
     if (len) *len = r->cells[row * r->cols + col].s.len;
     return r->strings + r->cells[row * r->cols + col].s.off;
+}
+DCONN_API const char *dconn_result_as_text(const dconn_result *r, size_t row, size_t col, dconn_text_buf *buf) {
+    dconn_type t = dconn_result_type(r, row, col);
+    if (!buf || t == DCONN_NULL) return NULL;
+    if (dconn__type_has_bytes(t)) return r->strings + r->cells[row * r->cols + col].s.off;
+    dconn__cell_number(r, row * r->cols + col, buf->s, sizeof buf->s);
+    return buf->s;
+}
+DCONN_API size_t dconn_result_row(const dconn_result *r, size_t row, dconn_value *out, size_t cap) {
+    size_t j, n;
+    const dconn__cell *c;
+    const unsigned char *t;
+    if (!r || row >= r->rows) return 0;
+    if (!out) return r->cols;
+    n = r->cols < cap ? r->cols : cap;
+    c = &r->cells[row * r->cols];
+    t = &r->types[row * r->cols];
+    for (j = 0; j < n; j++) {
+        dconn_value *v = &out[j];
+        v->type = (dconn_type)t[j];
+        v->name = r->names[j];
+        v->i = t[j] == DCONN_INT ? c[j].i : 0;
+        v->u = t[j] == DCONN_UINT ? c[j].u : 0;
+        v->d = t[j] == DCONN_REAL ? c[j].d : 0;
+        if (dconn__type_has_bytes((dconn_type)t[j])) { v->p = r->strings + c[j].s.off; v->n = c[j].s.len; }
+        else { v->p = NULL; v->n = 0; }
+    }
+    return r->cols;
 }
 DCONN_API const char *dconn_result_text_by_name(const dconn_result *r, size_t row, const char *name) {
     int col = dconn_result_column(r, name);
@@ -6334,21 +6859,6 @@ static void dconn__put_utf8(dconn__buf *b, uint32_t c) {
     dconn__buf_put(b, s, n);
 }
 
-static void dconn__fmt_real(char *out, size_t cap, double d) {
-    char *end;
-    if (d != d) { snprintf(out, cap, "NaN"); return; }
-    if (isinf(d)) { snprintf(out, cap, d < 0 ? "-Infinity" : "Infinity"); return; }
-    snprintf(out, cap, "%.15g", d);
-    if (dconn__strtod_c(out, &end) != d) snprintf(out, cap, "%.17g", d);
-    {
-        /* a decimal point whatever the locale, and always one, so 3.0 reads as a real */
-        char *p;
-        const struct lconv *lc = localeconv();
-        if (lc && lc->decimal_point && lc->decimal_point[0] != '.')
-            for (p = out; *p; p++) if (*p == lc->decimal_point[0]) *p = '.';
-        if (!strpbrk(out, ".eEn")) { size_t n = strlen(out); if (n + 2 < cap) memcpy(out + n, ".0", 3); }
-    }
-}
 
 static const char dconn__b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -6380,9 +6890,8 @@ static void dconn__cell_text(const dconn_result *r, size_t row, size_t col, dcon
     if (b->p) b->p[0] = '\0';
     switch ((dconn_type)r->types[row * r->cols + col]) {
         case DCONN_NULL: dconn__buf_puts(b, "NULL"); break;
-        case DCONN_INT: snprintf(num, sizeof num, "%lld", (long long)c->i); dconn__buf_puts(b, num); break;
-        case DCONN_REAL: dconn__fmt_real(num, sizeof num, c->d); dconn__buf_puts(b, num); break;
-        case DCONN_TEXT: dconn__buf_put(b, r->strings + c->s.off, c->s.len); break;
+        case DCONN_INT: case DCONN_UINT: case DCONN_REAL: dconn__cell_number(r, row * r->cols + col, num, sizeof num); dconn__buf_puts(b, num); break;
+        case DCONN_TEXT: case DCONN_DECIMAL: dconn__buf_put(b, r->strings + c->s.off, c->s.len); break;
         case DCONN_BLOB: snprintf(num, sizeof num, "<blob %u bytes>", (unsigned)c->s.len); dconn__buf_puts(b, num); break;
     }
     if (!b->p) dconn__buf_put(b, "", 0);
@@ -6533,8 +7042,8 @@ static void dconn__format_csv(const dconn_result *r, dconn__buf *b) {
             if (j) dconn__buf_put(b, ",", 1);
             switch ((dconn_type)r->types[i * r->cols + j]) {
                 case DCONN_NULL: break;
-                case DCONN_INT: snprintf(num, sizeof num, "%lld", (long long)c->i); dconn__buf_puts(b, num); break;
-                case DCONN_REAL: dconn__fmt_real(num, sizeof num, c->d); dconn__buf_puts(b, num); break;
+                case DCONN_INT: case DCONN_UINT: case DCONN_REAL: dconn__cell_number(r, i * r->cols + j, num, sizeof num); dconn__buf_puts(b, num); break;
+                case DCONN_DECIMAL: dconn__buf_put(b, r->strings + c->s.off, c->s.len); break;
                 case DCONN_TEXT: dconn__csv_field(b, r->strings + c->s.off, c->s.len); break;
                 case DCONN_BLOB: dconn__base64(b, (const unsigned char *)r->strings + c->s.off, c->s.len); break;
             }
@@ -6574,11 +7083,12 @@ static void dconn__format_json(const dconn_result *r, dconn__buf *b) {
             dconn__buf_puts(b, ": ");
             switch ((dconn_type)r->types[i * r->cols + j]) {
                 case DCONN_NULL: dconn__buf_puts(b, "null"); break;
-                case DCONN_INT: snprintf(num, sizeof num, "%lld", (long long)c->i); dconn__buf_puts(b, num); break;
+                case DCONN_INT: case DCONN_UINT: dconn__cell_number(r, i * r->cols + j, num, sizeof num); dconn__buf_puts(b, num); break;
                 case DCONN_REAL:
                     if (!isfinite(c->d)) dconn__buf_puts(b, "null");
                     else { dconn__fmt_real(num, sizeof num, c->d); dconn__buf_puts(b, num); }
                     break;
+                case DCONN_DECIMAL: dconn__buf_put(b, r->strings + c->s.off, c->s.len); break;   /* a JSON number, every digit kept */
                 case DCONN_TEXT: dconn__json_string(b, r->strings + c->s.off, c->s.len); break;
                 case DCONN_BLOB:
                     dconn__buf_put(b, "\"", 1);
@@ -7048,7 +7558,9 @@ static int dconn__sq_bind_one(sqlite3_stmt *st, int idx, const dconn_value *v) {
         case DCONN_NULL: return sqlite3_bind_null(st, idx);
         case DCONN_INT: return sqlite3_bind_int64(st, idx, (sqlite3_int64)v->i);
         case DCONN_REAL: return sqlite3_bind_double(st, idx, v->d);
-        case DCONN_TEXT: return v->p || !v->n ? sqlite3_bind_text64(st, idx, v->p ? (const char *)v->p : "", (sqlite3_uint64)v->n, SQLITE_STATIC, SQLITE_UTF8) : SQLITE_MISUSE;
+        case DCONN_UINT: return v->u <= (uint64_t)INT64_MAX ? sqlite3_bind_int64(st, idx, (sqlite3_int64)v->u) : SQLITE_RANGE;
+        case DCONN_TEXT: case DCONN_DECIMAL:   /* SQLite has no decimal type: the exact digits, as text */
+            return v->p || !v->n ? sqlite3_bind_text64(st, idx, v->p ? (const char *)v->p : "", (sqlite3_uint64)v->n, SQLITE_STATIC, SQLITE_UTF8) : SQLITE_MISUSE;
         case DCONN_BLOB: return v->p || !v->n ? sqlite3_bind_blob64(st, idx, v->p ? v->p : "", (sqlite3_uint64)v->n, SQLITE_STATIC) : SQLITE_MISUSE;
     }
     return SQLITE_MISUSE;
@@ -7125,9 +7637,9 @@ static dconn_status dconn__sq_bind(sqlite3_stmt *st, int anonymous, const dconn_
     return status;
 }
 
-static dconn_status dconn__sq_query(void *user_data, void *handle, const char *sql, const dconn_value *params, size_t n,
-                                    dconn_builder *out, dconn_error *err) {
+static dconn_status dconn__sq_query(void *user_data, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
     dconn__sq *h = (dconn__sq *)handle;
+    const char *sql = stmt->sql;
     sqlite3_stmt *st = NULL;
     dconn_status status;
     int rc, ncols, i, anonymous = 0;
@@ -7135,13 +7647,13 @@ static dconn_status dconn__sq_query(void *user_data, void *handle, const char *s
     if (h->in_tx && dconn__sq_tx_gone(h)) return dconn__sq_lost(err);
     status = dconn__sq_prepare(h, sql, &st, &anonymous, err);
     if (status) return status;
-    status = dconn__sq_bind(st, anonymous, params, n, err);
+    status = dconn__sq_bind(st, anonymous, stmt->params, stmt->n_params, err);
     if (status) { dconn__sq_done(st); return status; }
     /* step first: a kept statement that SQLite re-prepares after a schema
        change only has its new columns once it has been stepped */
     rc = sqlite3_step(st);
     ncols = sqlite3_column_count(st);
-    if (!sqlite3_stmt_readonly(st)) dconn_builder_wrote(out);
+    if (!sqlite3_stmt_readonly(st)) dconn_builder_changed_data(out);
     for (i = 0; i < ncols && !status; i++) status = dconn_builder_column(out, sqlite3_column_name(st, i), sqlite3_column_decltype(st, i));
     for (; !status && rc == SQLITE_ROW; rc = status ? rc : sqlite3_step(st)) {
         for (i = 0; i < ncols && !status; i++) {
@@ -7168,9 +7680,9 @@ static dconn_status dconn__sq_query(void *user_data, void *handle, const char *s
     return status;
 }
 
-static dconn_status dconn__sq_exec(void *user_data, void *handle, const char *sql, const dconn_value *params, size_t n,
-                                   dconn_exec_info *info, dconn_error *err) {
+static dconn_status dconn__sq_exec(void *user_data, void *handle, const dconn_stmt *stmt, dconn_exec_info *info, dconn_error *err) {
     dconn__sq *h = (dconn__sq *)handle;
+    const char *sql = stmt->sql;
     sqlite3_stmt *st = NULL;
     dconn_status status;
     int rc, anonymous = 0;
@@ -7179,7 +7691,7 @@ static dconn_status dconn__sq_exec(void *user_data, void *handle, const char *sq
     if (h->in_tx && dconn__sq_tx_gone(h)) return dconn__sq_lost(err);
     status = dconn__sq_prepare(h, sql, &st, &anonymous, err);
     if (status) return status;
-    status = dconn__sq_bind(st, anonymous, params, n, err);
+    status = dconn__sq_bind(st, anonymous, stmt->params, stmt->n_params, err);
     if (status) { dconn__sq_done(st); return status; }
     if (info) {
         /* bookkeeping only for callers who asked: it is a fifth of the wrapper's cost */
@@ -7242,6 +7754,7 @@ static dconn_status dconn__sq_rollback(void *ud, void *handle, dconn_error *err)
     return dconn__sq_run(h, "ROLLBACK", err);
 }
 static dconn_status dconn__sq_ping(void *ud, void *handle, dconn_error *err) { (void)ud; return dconn__sq_run((dconn__sq *)handle, "SELECT 1", err); }
+static int dconn__sq_in_transaction(void *ud, void *handle) { (void)ud; return !sqlite3_get_autocommit(((dconn__sq *)handle)->db); }
 
 static dconn_status dconn__register_sqlite(dconn_ctx *ctx, dconn_error *err) {
     dconn_driver d;
@@ -7249,7 +7762,7 @@ static dconn_status dconn__register_sqlite(dconn_ctx *ctx, dconn_error *err) {
     d.version = DCONN_DRIVER_VERSION;
     d.name = "sqlite";
     d.schemes = "sqlite,sqlite3,file";
-    d.sql = 1;
+    d.is_sql = 1;
     d.user_data = (void *)ctx->al;
     d.connect = dconn__sq_connect;
     d.disconnect = dconn__sq_disconnect;
@@ -7261,6 +7774,7 @@ static dconn_status dconn__register_sqlite(dconn_ctx *ctx, dconn_error *err) {
     d.rollback = dconn__sq_rollback;
     d.ping = dconn__sq_ping;
     d.is_transient = dconn__sq_is_transient;
+    d.in_transaction = dconn__sq_in_transaction;
     return dconn_register_driver(ctx, &d, err);
 }
 

@@ -27,7 +27,7 @@ int main(void) {
     db = dconn_connect(ctx, "hello", "sql", &co, &err);
     if (!db) { fprintf(stderr, "%s\n", err.message); dconn_close(ctx); return 1; }
 
-    r = dconn_query(db, "SELECT 'hello' AS greeting, 6 * 7 AS answer", NULL, &err);
+    r = dconn_query(db, "SELECT 'hello' AS greeting, 6 * 7 AS answer", NULL, 0, NULL, &err);
     if (!r || dconn_result_print(r, stdout, DCONN_FORMAT_BOX, &err)) {
         fprintf(stderr, "%s\n", err.message);
         dconn_result_release(r); dconn_release(db); dconn_close(ctx);   /* each accepts NULL */
@@ -39,7 +39,7 @@ int main(void) {
     dconn_result_release(r);        /* results are refcounted: release each one you get */
 
     /* A failing call returns NULL (or a nonzero dconn_status) and says why. */
-    r = dconn_query(db, "SELEC 1", NULL, &err);
+    r = dconn_query(db, "SELEC 1", NULL, 0, NULL, &err);
     if (!r) printf("a typo, as expected: %s\n", err.message);
     dconn_result_release(r);        /* NULL is fine */
 

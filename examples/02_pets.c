@@ -23,7 +23,7 @@ int main(void) {
     if (!conn) { fprintf(stderr, "%s\n", err.message); dconn_close(ctx); return 1; }
 
     /* with conn.session as s: ... s.commit() */
-    s = dconn_begin(conn, &err);
+    s = dconn_session_begin(conn, &err);
     if (!s) goto fail;
     if (dconn_session_exec(s, "CREATE TABLE IF NOT EXISTS pet_owners (person TEXT, pet TEXT);", NULL, 0, NULL, &err) ||
         dconn_session_exec(s, "DELETE FROM pet_owners;", NULL, 0, NULL, &err))
@@ -34,12 +34,12 @@ int main(void) {
         p[1] = dconn_named(":pet", dconn_text(owners[i][1]));
         if (dconn_session_exec(s, "INSERT INTO pet_owners (person, pet) VALUES (:owner, :pet);", p, 2, NULL, &err)) goto fail_session;
     }
-    if (dconn_commit(s, &err)) goto fail_session;
+    if (dconn_session_commit(s, &err)) goto fail_session;
     dconn_session_end(s);
 
     /* pet_owners = conn.query("select * from pet_owners", ttl="10m") */
     q.ttl = "10m";
-    pets = dconn_query(conn, "select * from pet_owners", &q, &err);
+    pets = dconn_query(conn, "select * from pet_owners", NULL, 0, &q, &err);
     if (!pets || dconn_result_print(pets, stdout, DCONN_FORMAT_BOX, &err)) { dconn_result_release(pets); goto fail; }
     dconn_result_release(pets);
     dconn_release(conn);

@@ -21,8 +21,8 @@ int main(void) {
     /* each database records which one it is */
     name = dconn_text(dconn_conn_name(db));
     if (dconn_exec_script(db, "CREATE TABLE IF NOT EXISTS info (name TEXT); DELETE FROM info;", &err) ||
-        dconn_exec(db, "INSERT INTO info VALUES (?)", &name, 1, NULL, &err) ||
-        !(r = dconn_query(db, "SELECT name FROM info", NULL, &err))) {
+        dconn_exec(db, "INSERT INTO info VALUES (?)", &name, 1, NULL, NULL, &err) ||
+        !(r = dconn_query(db, "SELECT name FROM info", NULL, 0, NULL, &err))) {
         fprintf(stderr, "%s\n", err.message);
         dconn_release(db);
         dconn_close(ctx);

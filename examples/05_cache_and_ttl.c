@@ -25,7 +25,7 @@ static int ask(dconn_ctx *ctx, dconn_conn *db, const char *ttl, const char *when
     int64_t n = -1;
     memset(&q, 0, sizeof q);
     q.ttl = ttl;
-    r = dconn_query(db, "SELECT COUNT(*) FROM visits", &q, &err);
+    r = dconn_query(db, "SELECT COUNT(*) FROM visits", NULL, 0, &q, &err);
     if (!r) { printf("%-30s %s\n", when, err.message); return 1; }
     (void)dconn_result_get_int(r, 0, 0, &n);          /* COUNT(*) is always an integer */
     dconn_result_release(r);
@@ -66,7 +66,7 @@ int main(void) {
     now += 2 * MINUTE;                  /* past the ten minutes */
     failed |= ask(ctx, db, "10m", "11 min: expired, runs again");
     /* our own write drops the connection's cached results at once */
-    if (dconn_exec(db, "INSERT INTO visits VALUES ('about')", NULL, 0, NULL, &err)) {
+    if (dconn_exec(db, "INSERT INTO visits VALUES ('about')", NULL, 0, NULL, NULL, &err)) {
         fprintf(stderr, "%s\n", err.message);
         failed = 1;
     }

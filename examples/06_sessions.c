@@ -40,16 +40,16 @@ int main(void) {
         goto fail;
 
     /* 1. Three inserts, one commit. "?" binds by position. */
-    if (!(s = dconn_begin(db, &err))) goto fail;
+    if (!(s = dconn_session_begin(db, &err))) goto fail;
     for (i = 0; i < 3; i++) {
         dconn_value p[2] = {dconn_text(names[i]), dconn_int(100 * (i + 1))};
         if (dconn_session_exec(s, "INSERT INTO accounts VALUES (?, ?)", p, 2, NULL, &err)) goto fail;
     }
-    if (dconn_commit(s, &err)) goto fail;
+    if (dconn_session_commit(s, &err)) goto fail;
     dconn_session_end(s);
 
     /* 2. bob cannot pay 500: alice's +500 runs, then bob's -500 breaks the CHECK. */
-    if (!(s = dconn_begin(db, &err))) goto fail;
+    if (!(s = dconn_session_begin(db, &err))) goto fail;
     if (transfer(s, "bob", "alice", 500, &err) == DCONN_OK) { printf("the transfer should have failed\n"); goto fail; }
     printf("transfer failed: %s\n", err.message);
     /* a session sees its own writes: alice already has the 500 here */
@@ -59,12 +59,12 @@ int main(void) {
     printf("inside the session, before the rollback: alice has %lld\n", (long long)balance);
     dconn_result_release(r);
     r = NULL;
-    if (dconn_rollback(s, &err)) goto fail;       /* undoes alice's +500 too */
+    if (dconn_session_rollback(s, &err)) goto fail;       /* undoes alice's +500 too */
     dconn_session_end(s);
     s = NULL;
 
     /* 3. Outside the session: the committed rows, and no trace of the +500. */
-    if (!(r = dconn_query(db, "SELECT name, balance FROM accounts ORDER BY name", NULL, &err)) ||
+    if (!(r = dconn_query(db, "SELECT name, balance FROM accounts ORDER BY name", NULL, 0, NULL, &err)) ||
         dconn_result_print(r, stdout, DCONN_FORMAT_BOX, &err))
         goto fail;
     failed = 0;                         /* success: fall through to the same cleanup */

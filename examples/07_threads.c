@@ -21,7 +21,7 @@ static void *worker(void *arg) {
         dconn_value p[2];
         p[0] = dconn_int(t);
         p[1] = dconn_int(i);
-        if (dconn_exec(db, "INSERT INTO hits (thread, n) VALUES (?, ?)", p, 2, NULL, &err)) {
+        if (dconn_exec(db, "INSERT INTO hits (thread, n) VALUES (?, ?)", p, 2, NULL, NULL, &err)) {
             fprintf(stderr, "%s\n", err.message);
             return (void *)1;
         }
@@ -66,7 +66,7 @@ int main(void) {
         pthread_join(th[i], &res);
         failed |= res != NULL;
     }
-    r = dconn_query(db, "SELECT thread, COUNT(*) AS rows FROM hits GROUP BY thread ORDER BY thread", NULL, &err);
+    r = dconn_query(db, "SELECT thread, COUNT(*) AS rows FROM hits GROUP BY thread ORDER BY thread", NULL, 0, NULL, &err);
     if (!r || dconn_result_print(r, stdout, DCONN_FORMAT_BOX, &err)) {
         fprintf(stderr, "%s\n", err.message);
         failed = 1;

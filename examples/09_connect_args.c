@@ -33,7 +33,7 @@ int main(void) {
         dconn_result *r;
         memset(&q, 0, sizeof q);
         q.ttl = "0";                           /* ask SQLite each time, never the cache */
-        r = dconn_query(db, checks[i], &q, &err);
+        r = dconn_query(db, checks[i], NULL, 0, &q, &err);
         if (!r) { fprintf(stderr, "%s\n", err.message); failed = 1; break; }
         /* a pragma answers with text (journal_mode) or an integer */
         if (dconn_result_type(r, 0, 0) == DCONN_TEXT) printf("%-20s = %s\n", checks[i], dconn_result_text(r, 0, 0));

@@ -135,10 +135,8 @@ int main(int argc, char **argv) {
         dconn_query_options q;
         dconn_result *r;
         memset(&q, 0, sizeof q);
-        q.params = params;
-        q.n_params = nparams;
         q.ttl = ttl;
-        r = dconn_query(conn, sql, &q, &err);
+        r = dconn_query(conn, sql, params, nparams, &q, &err);
         if (!r) rc = fail(&err);
         else {
             if (dconn_result_print(r, stdout, format, &err)) rc = fail(&err);
@@ -153,7 +151,7 @@ int main(int argc, char **argv) {
         }
     } else if (strcmp(cmd, "exec") == 0) {
         dconn_exec_info info;
-        if (dconn_exec(conn, sql, params, nparams, &info, &err)) rc = fail(&err);
+        if (dconn_exec(conn, sql, params, nparams, NULL, &info, &err)) rc = fail(&err);
         else printf("%lld row(s) changed, last insert id %lld\n", (long long)info.changes, (long long)info.last_insert_id);
     } else {
         if (dconn_ping(conn, &err)) rc = fail(&err);

@@ -149,7 +149,7 @@ static void bench_scan(sqlite3 *db, dconn_conn *c) {
         t0 = now_s();
         raw_query(db, "SELECT * FROM t", 0, 0, &rows);
         t1 = now_s();
-        res = dconn_query(c, "SELECT * FROM t", &q, &err);
+        res = dconn_query(c, "SELECT * FROM t", NULL, 0, &q, &err);
         t2 = now_s();
         if (!res) die("dconn scan", err.message);
         if (dconn_result_rows(res) != ROWS || rows.ncells != (size_t)ROWS * 4) die("scan", "wrong row count");
@@ -173,8 +173,6 @@ static void bench_point(sqlite3 *db, dconn_conn *c) {
     dconn_value p;
     memset(&q, 0, sizeof q);
     q.ttl = "0";
-    q.params = &p;
-    q.n_params = 1;
     for (r = -3; r < REPS; r++) {
         double t0, t1, t2;
         raw_rows rows;
@@ -190,7 +188,7 @@ static void bench_point(sqlite3 *db, dconn_conn *c) {
             dconn_error err;
             dconn_result *res;
             p = dconn_int(1 + (i * 7919) % ROWS);
-            res = dconn_query(c, "SELECT * FROM t WHERE id = ?", &q, &err);
+            res = dconn_query(c, "SELECT * FROM t WHERE id = ?", &p, 1, &q, &err);
             if (!res || dconn_result_rows(res) != 1) die("dconn point", res ? "no row" : err.message);
             dconn_result_release(res);
         }
@@ -210,7 +208,7 @@ static double hit_loop(dconn_conn *c, const char *sql, long n) {
     long i;
     double t0 = now_s();
     for (i = 0; i < n; i++) {
-        dconn_result *res = dconn_query(c, sql, NULL, NULL);
+        dconn_result *res = dconn_query(c, sql, NULL, 0, NULL, NULL);
         dconn_result_release(res);
     }
     return now_s() - t0;
@@ -227,8 +225,8 @@ static void bench_hits(dconn_conn *c) {
     enum { N = 200000 };
     double t1[REPS], t10k[REPS];
     int r;
-    dconn_result *warm1 = dconn_query(c, "SELECT * FROM t WHERE id = 42", NULL, NULL);
-    dconn_result *warm2 = dconn_query(c, "SELECT * FROM t", NULL, NULL);
+    dconn_result *warm1 = dconn_query(c, "SELECT * FROM t WHERE id = 42", NULL, 0, NULL, NULL);
+    dconn_result *warm2 = dconn_query(c, "SELECT * FROM t", NULL, 0, NULL, NULL);
     if (!warm1 || !warm2) die("hits", "warm-up query failed");
     for (r = -2; r < REPS; r++) {
         double a = hit_loop(c, "SELECT * FROM t WHERE id = 42", N);
@@ -293,10 +291,10 @@ static void bench_insert(sqlite3 *db, dconn_conn *c) {
         t1 = now_s();
         /* not part of either figure; through dconn's own connection, so that
            its page cache is as warm as the raw connection's was */
-        if (dconn_exec(c, "DELETE FROM u", NULL, 0, NULL, &err)) die("dconn delete", err.message);
+        if (dconn_exec(c, "DELETE FROM u", NULL, 0, NULL, NULL, &err)) die("dconn delete", err.message);
         {
             double t1b = now_s();
-            s = dconn_begin(c, &err);
+            s = dconn_session_begin(c, &err);
             if (!s) die("dconn begin", err.message);
             for (i = 0; i < N; i++) {
                 char b[32];
@@ -307,7 +305,7 @@ static void bench_insert(sqlite3 *db, dconn_conn *c) {
                 p[2] = dconn_real(i * 0.5);
                 if (dconn_session_exec(s, "INSERT INTO u (a, b, c) VALUES (?, ?, ?)", p, 3, NULL, &err)) die("dconn insert", err.message);
             }
-            if (dconn_commit(s, &err)) die("dconn commit", err.message);
+            if (dconn_session_commit(s, &err)) die("dconn commit", err.message);
             dconn_session_end(s);
             t2 = now_s();
             if (r >= 0) { traw[r] = (t1 - t0) * 1e6; tdc[r] = (t2 - t1b) * 1e6; }
@@ -328,7 +326,7 @@ static void bench_result_bytes(dconn_conn *c) {
     size_t row, raw = 0;
     memset(&q, 0, sizeof q);
     q.ttl = "0";
-    res = dconn_query(c, "SELECT * FROM t", &q, &err);
+    res = dconn_query(c, "SELECT * FROM t", NULL, 0, &q, &err);
     if (!res) die("result bytes", err.message);
     for (row = 0; row < dconn_result_rows(res); row++) {
         raw += 8 + 8;   /* id, score */

@@ -205,10 +205,8 @@ static void st_check_own(st_thread *th, const char *ttl, const char *how) {
     dconn_result *r;
     int64_t n = -1, mx = -1;
     memset(&qo, 0, sizeof qo);
-    qo.params = &p;
-    qo.n_params = 1;
     qo.ttl = ttl;
-    r = dconn_query(st_work, "SELECT count(*), coalesce(max(seq), 0) FROM items WHERE thread = ?", &qo, &err);
+    r = dconn_query(st_work, "SELECT count(*), coalesce(max(seq), 0) FROM items WHERE thread = ?", &p, 1, &qo, &err);
     if (!r) { st_fail(th->t, how, err.message); return; }
     if (dconn_result_get_int(r, 0, 0, &n) || dconn_result_get_int(r, 0, 1, &mx)) st_fail(th->t, how, "not two integers");
     else if (n != th->committed || mx != th->last_seq) {
@@ -230,10 +228,8 @@ static void st_check_other(st_thread *th) {
     dconn_result *r;
     int64_t n = -1;
     memset(&qo, 0, sizeof qo);
-    qo.params = &p;
-    qo.n_params = 1;
     qo.ttl = st_pick_ttl(th);
-    r = dconn_query(st_work, "SELECT count(*) FROM items WHERE thread = ?", &qo, &err);
+    r = dconn_query(st_work, "SELECT count(*) FROM items WHERE thread = ?", &p, 1, &qo, &err);
     after = st_load(&st_attempted[u]);
     if (!r) { st_fail(th->t, "other's rows", err.message); return; }
     if (dconn_result_get_int(r, 0, 0, &n) || n < before || n > after) {
@@ -254,7 +250,7 @@ static void st_insert(st_thread *th) {
     p[1] = dconn_int(seq);
     p[2] = dconn_text("payload");
     st_add(&st_attempted[th->t], 1);
-    if (dconn_exec(st_work, "INSERT INTO items(thread, seq, payload) VALUES (?, ?, ?)", p, 3, &info, &err)) {
+    if (dconn_exec(st_work, "INSERT INTO items(thread, seq, payload) VALUES (?, ?, ?)", p, 3, NULL, &info, &err)) {
         st_fail(th->t, "insert", err.message);
         return;
     }
@@ -269,7 +265,7 @@ static void st_insert(st_thread *th) {
    one time in 8, rollback). */
 static void st_session(st_thread *th) {
     dconn_error err;
-    dconn_session *s = dconn_begin(st_work, &err);
+    dconn_session *s = dconn_session_begin(st_work, &err);
     long k, rows = 1 + (long)(st_rand(&th->rng) % 3), first = th->next_seq + 1;
     int rollback = st_rand(&th->rng) % 8 == 0;
     dconn_result *r;
@@ -298,9 +294,9 @@ static void st_session(st_thread *th) {
         dconn_result_release(r);
     }
     if (rollback) {
-        if (dconn_rollback(s, &err)) st_fail(th->t, "rollback", err.message);
+        if (dconn_session_rollback(s, &err)) st_fail(th->t, "rollback", err.message);
         st_add(&st_rollbacks, 1);
-    } else if (dconn_commit(s, &err)) {
+    } else if (dconn_session_commit(s, &err)) {
         st_fail(th->t, "commit", err.message);
     } else {
         th->committed += rows;
@@ -325,10 +321,8 @@ static char st_switch_row(st_thread *th, dconn_conn *c, const char *ttl, const c
     int64_t v = -1;
     char marker = 0;
     memset(&qo, 0, sizeof qo);
-    qo.params = &p;
-    qo.n_params = 1;
     qo.ttl = ttl;
-    r = dconn_query(c, "SELECT m.db, v.v FROM marker m, vals v WHERE v.k = ?", &qo, &err);
+    r = dconn_query(c, "SELECT m.db, v.v FROM marker m, vals v WHERE v.k = ?", &p, 1, &qo, &err);
     if (!r) { st_fail(th->t, how, err.message); return 0; }
     m = dconn_result_text(r, 0, 0);
     if (dconn_result_rows(r) != 1 || !m || dconn_result_get_int(r, 0, 1, &v) || (strcmp(m, "A") != 0 && strcmp(m, "B") != 0) ||
@@ -389,11 +383,9 @@ static void st_mem_compute(st_thread *th) {
     memset(&qo, 0, sizeof qo);
     p[0] = dconn_int(a);
     p[1] = dconn_int(b);
-    qo.params = p;
-    qo.n_params = recursive ? 1 : 2;
     qo.ttl = st_pick_ttl(th);
     r = dconn_query(st_mem, recursive ? "WITH RECURSIVE c(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM c WHERE x < ?1) SELECT sum(x) FROM c"
-                                      : "SELECT ?1 * 3 + ?2", &qo, &err);
+                                      : "SELECT ?1 * 3 + ?2", p, recursive ? 1 : 2, &qo, &err);
     if (!r) { st_fail(th->t, "in-memory arithmetic", err.message); return; }
     if (dconn_result_get_int(r, 0, 0, &v) || v != (recursive ? a * (a + 1) / 2 : 3 * a + b)) {
         char d[120];
@@ -409,9 +401,9 @@ static void st_mem_session(st_thread *th) {
     dconn_value p[2];
     dconn_result *r;
     int64_t n = -1;
-    if (st_rand(&th->rng) % 4 == 0 && dconn_exec(st_mem, "CREATE TABLE IF NOT EXISTS m(t INTEGER, s INTEGER)", NULL, 0, NULL, &err))
+    if (st_rand(&th->rng) % 4 == 0 && dconn_exec(st_mem, "CREATE TABLE IF NOT EXISTS m(t INTEGER, s INTEGER)", NULL, 0, NULL, NULL, &err))
         st_fail(th->t, "in-memory create", err.message);
-    s = dconn_begin(st_mem, &err);
+    s = dconn_session_begin(st_mem, &err);
     if (!s) { st_fail(th->t, "in-memory begin", err.message); return; }
     p[0] = dconn_int(th->t);
     p[1] = dconn_int(++th->mem_seq);
@@ -426,8 +418,8 @@ static void st_mem_session(st_thread *th) {
         if (dconn_result_get_int(r, 0, 0, &n) || n != 1) st_fail(th->t, "in-memory session query", "its own insert is not there");
         dconn_result_release(r);
     }
-    if (st_rand(&th->rng) % 5 == 0) { if (dconn_rollback(s, &err)) st_fail(th->t, "in-memory rollback", err.message); }
-    else if (dconn_commit(s, &err)) st_fail(th->t, "in-memory commit", err.message);
+    if (st_rand(&th->rng) % 5 == 0) { if (dconn_session_rollback(s, &err)) st_fail(th->t, "in-memory rollback", err.message); }
+    else if (dconn_session_commit(s, &err)) st_fail(th->t, "in-memory commit", err.message);
     dconn_session_end(s);
 }
 

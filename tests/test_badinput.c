@@ -155,7 +155,7 @@ static void badinput_toml_syntax(void) {
         CHECK(dconn_connect(ctx, "x", NULL, NULL, &err) == NULL);
         CHECK_EQ_INT(err.code, DCONN_ETOML);
         CHECK(strncmp(err.message, want, strlen(want)) == 0);
-        CHECK_STR(dconn_secret_string(ctx, "connections.x.url", "def"), "def");
+        CHECK_STR(tu_secret(ctx, "connections.x.url", "def"), "def");
         dconn_close(ctx);
     }
     tu_rmrf(BI_DIR);
@@ -427,42 +427,33 @@ static dconn_status bi_connect_bad_url(dconn_error *err) {
     co.url = "";
     return bi_conn_ptr(dconn_connect(bi_e.ctx, "m", NULL, &co, err), err);
 }
-static dconn_status bi_query_null_conn(dconn_error *err) { return bi_res_ptr(dconn_query(NULL, "SELECT 1", NULL, err), err); }
-static dconn_status bi_query_null_sql(dconn_error *err) { return bi_res_ptr(dconn_query(bi_e.conn, NULL, NULL, err), err); }
+static dconn_status bi_query_null_conn(dconn_error *err) { return bi_res_ptr(dconn_query(NULL, "SELECT 1", NULL, 0, NULL, err), err); }
+static dconn_status bi_query_null_sql(dconn_error *err) { return bi_res_ptr(dconn_query(bi_e.conn, NULL, NULL, 0, NULL, err), err); }
 static dconn_status bi_query_null_params(dconn_error *err) {
     dconn_query_options qo;
     memset(&qo, 0, sizeof qo);
-    qo.n_params = 2;
-    return bi_res_ptr(dconn_query(bi_e.conn, "SELECT ?, ?", &qo, err), err);
+    return bi_res_ptr(dconn_query(bi_e.conn, "SELECT ?, ?", NULL, 2, &qo, err), err);
 }
 static dconn_status bi_query_bad_ttl(dconn_error *err) {
     dconn_query_options qo;
     memset(&qo, 0, sizeof qo);
     qo.ttl = "1 month";
-    return bi_res_ptr(dconn_query(bi_e.conn, "SELECT 1", &qo, err), err);
+    return bi_res_ptr(dconn_query(bi_e.conn, "SELECT 1", NULL, 0, &qo, err), err);
 }
-static dconn_status bi_query_empty_sql(dconn_error *err) { return bi_res_ptr(dconn_query(bi_e.conn, "", NULL, err), err); }
-static dconn_status bi_query_blank_sql(dconn_error *err) { return bi_res_ptr(dconn_query(bi_e.conn, "  -- nothing\n", NULL, err), err); }
-static dconn_status bi_query_two_statements(dconn_error *err) { return bi_res_ptr(dconn_query(bi_e.conn, "SELECT 1; DROP TABLE t", NULL, err), err); }
+static dconn_status bi_query_empty_sql(dconn_error *err) { return bi_res_ptr(dconn_query(bi_e.conn, "", NULL, 0, NULL, err), err); }
+static dconn_status bi_query_blank_sql(dconn_error *err) { return bi_res_ptr(dconn_query(bi_e.conn, "  -- nothing\n", NULL, 0, NULL, err), err); }
+static dconn_status bi_query_two_statements(dconn_error *err) { return bi_res_ptr(dconn_query(bi_e.conn, "SELECT 1; DROP TABLE t", NULL, 0, NULL, err), err); }
 static dconn_status bi_read_null_conn(dconn_error *err) { return bi_res_ptr(dconn_read(NULL, "x.csv", NULL, err), err); }
 static dconn_status bi_read_null_source(dconn_error *err) { return bi_res_ptr(dconn_read(bi_e.conn, NULL, NULL, err), err); }
-static dconn_status bi_read_params(dconn_error *err) {
-    dconn_query_options qo;
-    dconn_value v = dconn_int(1);
-    memset(&qo, 0, sizeof qo);
-    qo.params = &v;
-    qo.n_params = 1;
-    return bi_res_ptr(dconn_read(bi_e.conn, "x.csv", &qo, err), err);
-}
 static dconn_status bi_read_sqlite(dconn_error *err) { return bi_res_ptr(dconn_read(bi_e.conn, "x.csv", NULL, err), err); }
-static dconn_status bi_exec_null_conn(dconn_error *err) { return dconn_exec(NULL, "DELETE FROM t", NULL, 0, NULL, err); }
-static dconn_status bi_exec_null_sql(dconn_error *err) { return dconn_exec(bi_e.conn, NULL, NULL, 0, NULL, err); }
-static dconn_status bi_exec_null_params(dconn_error *err) { return dconn_exec(bi_e.conn, "DELETE FROM t WHERE x = ?", NULL, 1, NULL, err); }
-static dconn_status bi_exec_two_statements(dconn_error *err) { return dconn_exec(bi_e.conn, "DELETE FROM t WHERE 0; DROP TABLE t", NULL, 0, NULL, err); }
+static dconn_status bi_exec_null_conn(dconn_error *err) { return dconn_exec(NULL, "DELETE FROM t", NULL, 0, NULL, NULL, err); }
+static dconn_status bi_exec_null_sql(dconn_error *err) { return dconn_exec(bi_e.conn, NULL, NULL, 0, NULL, NULL, err); }
+static dconn_status bi_exec_null_params(dconn_error *err) { return dconn_exec(bi_e.conn, "DELETE FROM t WHERE x = ?", NULL, 1, NULL, NULL, err); }
+static dconn_status bi_exec_two_statements(dconn_error *err) { return dconn_exec(bi_e.conn, "DELETE FROM t WHERE 0; DROP TABLE t", NULL, 0, NULL, NULL, err); }
 static dconn_status bi_script_null_conn(dconn_error *err) { return dconn_exec_script(NULL, "SELECT 1", err); }
 static dconn_status bi_script_null_sql(dconn_error *err) { return dconn_exec_script(bi_e.conn, NULL, err); }
 static dconn_status bi_begin_null(dconn_error *err) {
-    dconn_session *s = dconn_begin(NULL, err);
+    dconn_session *s = dconn_session_begin(NULL, err);
     dconn_session_end(s);
     return bi_ptr(s, err);
 }
@@ -472,8 +463,8 @@ static dconn_status bi_session_exec_null_params(dconn_error *err) { return dconn
 static dconn_status bi_session_query_null_session(dconn_error *err) { return bi_res_ptr(dconn_session_query(NULL, "SELECT 1", NULL, 0, err), err); }
 static dconn_status bi_session_query_null_sql(dconn_error *err) { return bi_res_ptr(dconn_session_query(bi_e.s, NULL, NULL, 0, err), err); }
 static dconn_status bi_session_query_null_params(dconn_error *err) { return bi_res_ptr(dconn_session_query(bi_e.s, "SELECT ?", NULL, 3, err), err); }
-static dconn_status bi_commit_null(dconn_error *err) { return dconn_commit(NULL, err); }
-static dconn_status bi_rollback_null(dconn_error *err) { return dconn_rollback(NULL, err); }
+static dconn_status bi_commit_null(dconn_error *err) { return dconn_session_commit(NULL, err); }
+static dconn_status bi_rollback_null(dconn_error *err) { return dconn_session_rollback(NULL, err); }
 static dconn_status bi_ping_null(dconn_error *err) { return dconn_ping(NULL, err); }
 static dconn_status bi_reset_null(dconn_error *err) { return dconn_reset(NULL, err); }
 static dconn_status bi_secrets_check_null(dconn_error *err) { return dconn_secrets_check(NULL, err); }
@@ -483,7 +474,11 @@ static dconn_status bi_describe_empty_name(dconn_error *err) { char *out = NULL;
 static dconn_status bi_register(const dconn_driver *d, dconn_error *err) { return dconn_register_driver(bi_e.ctx, d, err); }
 static dconn_status bi_register_null_ctx(dconn_error *err) { dconn_driver d; memset(&d, 0, sizeof d); return dconn_register_driver(NULL, &d, err); }
 static dconn_status bi_register_null_driver(dconn_error *err) { return bi_register(NULL, err); }
-static dconn_status bi_dummy_query(void *ud, void *h, const char *sql, const dconn_value *p, size_t n, dconn_builder *b, dconn_error *err) {
+static dconn_status bi_dummy_query(void *ud, void *h, const dconn_stmt *stmt, dconn_builder *b, dconn_error *err) {
+    const char *sql = stmt->sql;
+    const dconn_value *p = stmt->params;
+    size_t n = stmt->n_params;
+    (void)sql; (void)p; (void)n;
     (void)ud; (void)h; (void)sql; (void)p; (void)n; (void)b; (void)err;
     return DCONN_OK;
 }
@@ -608,7 +603,6 @@ static const struct { const char *name; dconn_status (*call)(dconn_error *err); 
      "  SQL: SELECT 1; DROP TABLE t\n                ^"},
     {"dconn_read NULL conn", bi_read_null_conn, DCONN_EMISUSE, "dconn_read: conn is NULL"},
     {"dconn_read NULL source", bi_read_null_source, DCONN_EMISUSE, "dconn_read: connection \"m\": the source is NULL"},
-    {"dconn_read with params", bi_read_params, DCONN_EMISUSE, "dconn_read: connection \"m\": a read takes no parameters (put them in the source name)"},
     {"dconn_read on SQLite", bi_read_sqlite, DCONN_EMISUSE,
      BI_CONN ": read failed: the sqlite driver cannot read sources (it has no read); use dconn_query\n  source: x.csv"},
     {"dconn_exec NULL conn", bi_exec_null_conn, DCONN_EMISUSE, "dconn_exec: conn and sql must not be NULL"},
@@ -619,15 +613,15 @@ static const struct { const char *name; dconn_status (*call)(dconn_error *err); 
      "  SQL: DELETE FROM t WHERE 0; DROP TABLE t\n                             ^"},
     {"dconn_exec_script NULL conn", bi_script_null_conn, DCONN_EMISUSE, "dconn_exec_script: conn and sql must not be NULL"},
     {"dconn_exec_script NULL sql", bi_script_null_sql, DCONN_EMISUSE, "dconn_exec_script: conn and sql must not be NULL"},
-    {"dconn_begin NULL", bi_begin_null, DCONN_EMISUSE, "dconn_begin: conn is NULL"},
+    {"dconn_session_begin NULL", bi_begin_null, DCONN_EMISUSE, "dconn_session_begin: conn is NULL"},
     {"dconn_session_exec NULL session", bi_session_exec_null_session, DCONN_EMISUSE, "dconn_session_exec: session and sql must not be NULL"},
     {"dconn_session_exec NULL sql", bi_session_exec_null_sql, DCONN_EMISUSE, "dconn_session_exec: session and sql must not be NULL"},
     {"dconn_session_exec NULL params", bi_session_exec_null_params, DCONN_EMISUSE, "dconn_session_exec: n_params is 1 but params is NULL"},
     {"dconn_session_query NULL session", bi_session_query_null_session, DCONN_EMISUSE, "dconn_session_query: session and sql must not be NULL"},
     {"dconn_session_query NULL sql", bi_session_query_null_sql, DCONN_EMISUSE, "dconn_session_query: session and sql must not be NULL"},
     {"dconn_session_query NULL params", bi_session_query_null_params, DCONN_EMISUSE, "dconn_session_query: n_params is 3 but params is NULL"},
-    {"dconn_commit NULL", bi_commit_null, DCONN_EMISUSE, "dconn_commit: session is NULL"},
-    {"dconn_rollback NULL", bi_rollback_null, DCONN_EMISUSE, "dconn_rollback: session is NULL"},
+    {"dconn_session_commit NULL", bi_commit_null, DCONN_EMISUSE, "dconn_session_commit: session is NULL"},
+    {"dconn_session_rollback NULL", bi_rollback_null, DCONN_EMISUSE, "dconn_session_rollback: session is NULL"},
     {"dconn_ping NULL", bi_ping_null, DCONN_EMISUSE, "dconn_ping: conn is NULL"},
     {"dconn_reset NULL", bi_reset_null, DCONN_EMISUSE, "dconn_reset: conn is NULL"},
     {"dconn_secrets_check NULL", bi_secrets_check_null, DCONN_EMISUSE, "dconn_secrets_check: ctx is NULL"},
@@ -692,8 +686,8 @@ static int bi_env_open(void) {
         fprintf(stdout, "  bi_env_open: %s\n", err.message);
         return 0;
     }
-    bi_e.s = dconn_begin(bi_e.conn, &err);
-    bi_e.r = dconn_query(bi_e.conn, "SELECT 1 AS a, 'x' AS b", NULL, &err);
+    bi_e.s = dconn_session_begin(bi_e.conn, &err);
+    bi_e.r = dconn_query(bi_e.conn, "SELECT 1 AS a, 'x' AS b", NULL, 0, NULL, &err);
     return bi_e.s && bi_e.r;
 }
 
@@ -733,7 +727,7 @@ static void badinput_calls(void) {
         dconn_query_options qo;
         memset(&qo, 0, sizeof qo);
         qo.ttl = "0";
-        r = dconn_query(bi_e.conn, "SELECT count(*) FROM t", &qo, &err);
+        r = dconn_query(bi_e.conn, "SELECT count(*) FROM t", NULL, 0, &qo, &err);
         REQUIRE(r);
         CHECK_STR(dconn_result_column_name(r, 0), "count(*)");
         CHECK_EQ_INT(dconn_result_type(r, 0, 0), DCONN_INT);
@@ -744,7 +738,7 @@ static void badinput_calls(void) {
         }
         dconn_result_release(r);
         CHECK_EQ_INT(dconn_session_exec(bi_e.s, "INSERT INTO t VALUES (4)", NULL, 0, NULL, &err), DCONN_OK);
-        CHECK_EQ_INT(dconn_rollback(bi_e.s, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_rollback(bi_e.s, &err), DCONN_OK);
     }
     bi_env_close();
     unsetenv("DCONN_BI_BIG");
@@ -784,10 +778,10 @@ static void badinput_calls_without_status(void) {
     CHECK_STR(names, "sql");
     CHECK_EQ_INT(dconn_secrets_files(NULL, paths, exists, 2), 0);
     CHECK_EQ_INT(dconn_secrets_files(bi_e.ctx, NULL, NULL, 0), 0);
-    CHECK_STR(dconn_secret_string(NULL, "a.b", "def"), "def");
-    CHECK_STR(dconn_secret_string(bi_e.ctx, NULL, "def"), "def");
-    CHECK_STR(dconn_secret_string(bi_e.ctx, "", "def"), "def");
-    CHECK_STR(dconn_secret_string(bi_e.ctx, bi_e.big, "def"), "def");
+    CHECK_STR(tu_secret(NULL, "a.b", "def"), "def");
+    CHECK_STR(tu_secret(bi_e.ctx, NULL, "def"), "def");
+    CHECK_STR(tu_secret(bi_e.ctx, "", "def"), "def");
+    CHECK_STR(tu_secret(bi_e.ctx, bi_e.big, "def"), "def");
     CHECK_EQ_INT(dconn_secret_int(NULL, "a", 7), 7);
     CHECK_EQ_DBL(dconn_secret_float(bi_e.ctx, "..", 1.5), 1.5);
     CHECK_EQ_INT(dconn_secret_bool(bi_e.ctx, "a.", 1), 1);
@@ -826,37 +820,37 @@ static const char bi_nul_text[] = "a\0b";
 /* qmsg: what dconn_query says when it differs from the driver's binder
    (it hashes the values for the cache key before the driver sees them) */
 static const struct { const char *name, *sql; dconn_value p[3]; size_t n; dconn_status code; const char *msg, *qmsg; } bi_params[] = {
-    {"one too many", "SELECT ?", {{DCONN_INT, NULL, 1, 0, NULL, 0}, {DCONN_INT, NULL, 2, 0, NULL, 0}}, 2, DCONN_EQUERY,
+    {"one too many", "SELECT ?", {{DCONN_INT, NULL, 1, 0, 0, NULL, 0}, {DCONN_INT, NULL, 2, 0, 0, NULL, 0}}, 2, DCONN_EQUERY,
      BI_CONN ": query failed: the SQL takes 1 parameter(s), but 2 were given\n  SQL: SELECT ?", NULL},
-    {"one too few", "SELECT ?, ?", {{DCONN_INT, NULL, 1, 0, NULL, 0}}, 1, DCONN_EQUERY,
+    {"one too few", "SELECT ?, ?", {{DCONN_INT, NULL, 1, 0, 0, NULL, 0}}, 1, DCONN_EQUERY,
      BI_CONN ": query failed: the SQL takes 2 parameter(s), but 1 were given\n  SQL: SELECT ?, ?", NULL},
-    {"none given", "SELECT ?", {{DCONN_NULL, NULL, 0, 0, NULL, 0}}, 0, DCONN_EQUERY,
+    {"none given", "SELECT ?", {{DCONN_NULL, NULL, 0, 0, 0, NULL, 0}}, 0, DCONN_EQUERY,
      BI_CONN ": query failed: the SQL takes 1 parameter(s), but 0 were given\n  SQL: SELECT ?", NULL},
-    {"none taken", "SELECT 1", {{DCONN_INT, NULL, 1, 0, NULL, 0}}, 1, DCONN_EQUERY,
+    {"none taken", "SELECT 1", {{DCONN_INT, NULL, 1, 0, 0, NULL, 0}}, 1, DCONN_EQUERY,
      BI_CONN ": query failed: the SQL takes 0 parameter(s), but 1 were given\n  SQL: SELECT 1", NULL},
-    {"wrong name", "SELECT :a", {{DCONN_INT, ":b", 1, 0, NULL, 0}}, 1, DCONN_EQUERY,
+    {"wrong name", "SELECT :a", {{DCONN_INT, ":b", 1, 0, 0, NULL, 0}}, 1, DCONN_EQUERY,
      BI_CONN ": query failed: parameter \":b\" does not appear in the SQL\n  SQL: SELECT :a", NULL},
-    {"wrong bare name", "SELECT :a", {{DCONN_INT, "b", 1, 0, NULL, 0}}, 1, DCONN_EQUERY,
+    {"wrong bare name", "SELECT :a", {{DCONN_INT, "b", 1, 0, 0, NULL, 0}}, 1, DCONN_EQUERY,
      BI_CONN ": query failed: parameter \"b\" does not appear in the SQL\n  SQL: SELECT :a", NULL},
-    {"empty name", "SELECT :a", {{DCONN_INT, "", 1, 0, NULL, 0}}, 1, DCONN_EQUERY,
+    {"empty name", "SELECT :a", {{DCONN_INT, "", 1, 0, 0, NULL, 0}}, 1, DCONN_EQUERY,
      BI_CONN ": query failed: parameter \"\" does not appear in the SQL\n  SQL: SELECT :a", NULL},
-    {"named value for a ?", "SELECT ?", {{DCONN_INT, ":a", 1, 0, NULL, 0}}, 1, DCONN_EQUERY,
+    {"named value for a ?", "SELECT ?", {{DCONN_INT, ":a", 1, 0, 0, NULL, 0}}, 1, DCONN_EQUERY,
      BI_CONN ": query failed: parameter \":a\" does not appear in the SQL\n  SQL: SELECT ?", NULL},
-    {"a name without its value", "SELECT :a, :b", {{DCONN_INT, ":a", 1, 0, NULL, 0}}, 1, DCONN_EQUERY,
+    {"a name without its value", "SELECT :a, :b", {{DCONN_INT, ":a", 1, 0, 0, NULL, 0}}, 1, DCONN_EQUERY,
      BI_CONN ": query failed: parameter :b has no value (pass dconn_named(\":b\", ...))\n  SQL: SELECT :a, :b", NULL},
-    {"positional for a name", "SELECT :a", {{DCONN_INT, NULL, 1, 0, NULL, 0}}, 1, DCONN_EQUERY,
+    {"positional for a name", "SELECT :a", {{DCONN_INT, NULL, 1, 0, 0, NULL, 0}}, 1, DCONN_EQUERY,
      BI_CONN ": query failed: positional value 1 has no ? left to fill (:a is named: pass dconn_named(\":a\", ...))\n  SQL: SELECT :a", NULL},
-    {"text pointer NULL", "SELECT ?", {{DCONN_TEXT, NULL, 0, 0, NULL, 5}}, 1, DCONN_EMISUSE,
+    {"text pointer NULL", "SELECT ?", {{DCONN_TEXT, NULL, 0, 0, 0, NULL, 5}}, 1, DCONN_EMISUSE,
      BI_CONN ": query failed: parameter 1 could not be bound: bad parameter or other API misuse\n  SQL: SELECT ?",
      "dconn_query: connection \"m\": parameter 1 has 5 bytes of text at a NULL pointer"},
-    {"blob pointer NULL", "SELECT :a, ?", {{DCONN_INT, ":a", 1, 0, NULL, 0}, {DCONN_BLOB, NULL, 0, 0, NULL, 5}}, 2, DCONN_EMISUSE,
+    {"blob pointer NULL", "SELECT :a, ?", {{DCONN_INT, ":a", 1, 0, 0, NULL, 0}, {DCONN_BLOB, NULL, 0, 0, 0, NULL, 5}}, 2, DCONN_EMISUSE,
      BI_CONN ": query failed: parameter 2 could not be bound: bad parameter or other API misuse\n  SQL: SELECT :a, ?",
      "dconn_query: connection \"m\": parameter 2 has 5 bytes of blob at a NULL pointer"},
-    {"type 42", "SELECT ?", {{(dconn_type)42, NULL, 0, 0, NULL, 0}}, 1, DCONN_EMISUSE,
+    {"type 42", "SELECT ?", {{(dconn_type)42, NULL, 0, 0, 0, NULL, 0}}, 1, DCONN_EMISUSE,
      BI_CONN ": query failed: parameter 1 could not be bound: bad parameter or other API misuse\n  SQL: SELECT ?", NULL},
-    {"named type 42", "SELECT :a", {{(dconn_type)42, ":a", 0, 0, NULL, 0}}, 1, DCONN_EMISUSE,
+    {"named type 42", "SELECT :a", {{(dconn_type)42, ":a", 0, 0, 0, NULL, 0}}, 1, DCONN_EMISUSE,
      BI_CONN ": query failed: parameter 1 could not be bound: bad parameter or other API misuse\n  SQL: SELECT :a", NULL},
-    {"a name twice", "SELECT :a", {{DCONN_INT, ":a", 1, 0, NULL, 0}, {DCONN_INT, ":a", 2, 0, NULL, 0}}, 2, DCONN_EQUERY,
+    {"a name twice", "SELECT :a", {{DCONN_INT, ":a", 1, 0, 0, NULL, 0}, {DCONN_INT, ":a", 2, 0, 0, NULL, 0}}, 2, DCONN_EQUERY,
      BI_CONN ": query failed: parameter \":a\" is given twice\n  SQL: SELECT :a", NULL},
 };
 
@@ -870,16 +864,14 @@ static dconn_status bi_param_call(const void *arg, dconn_error *err) {
     dconn_result *r = NULL;
     dconn_status st;
     memset(&qo, 0, sizeof qo);
-    qo.params = bi_params[i].p;
-    qo.n_params = bi_params[i].n;
-    if (kind == 'e') return dconn_exec(bi_e.conn, bi_params[i].sql, bi_params[i].p, bi_params[i].n, NULL, err);
+    if (kind == 'e') return dconn_exec(bi_e.conn, bi_params[i].sql, bi_params[i].p, bi_params[i].n, NULL, NULL, err);
     if (kind == 'c') {
         dconn_cache_clear_query(bi_e.conn, bi_params[i].sql, bi_params[i].p, bi_params[i].n);
         return dconn_error_set(err, DCONN_EMISUSE, "cleared");
     }
     if (kind == 'u') qo.ttl = "0";
     if (kind == 's') r = dconn_session_query(bi_e.s, bi_params[i].sql, bi_params[i].p, bi_params[i].n, err);
-    else r = dconn_query(bi_e.conn, bi_params[i].sql, &qo, err);
+    else r = dconn_query(bi_e.conn, bi_params[i].sql, bi_params[i].p, bi_params[i].n, &qo, err);
     st = r ? DCONN_OK : err->code;
     dconn_result_release(r);
     return st;
@@ -921,11 +913,9 @@ static void badinput_params(void) {
         size_t len = 0;
         const void *p;
         memset(&qo, 0, sizeof qo);
-        qo.params = &v;
-        qo.n_params = 1;
-        r = dconn_query(bi_e.conn, "SELECT ?, length(CAST(? AS BLOB))", &qo, &err);
+        r = dconn_query(bi_e.conn, "SELECT ?, length(CAST(? AS BLOB))", &v, 1, &qo, &err);
         CHECK(r == NULL);
-        r = dconn_query(bi_e.conn, "SELECT ?1, length(CAST(?1 AS BLOB))", &qo, &err);
+        r = dconn_query(bi_e.conn, "SELECT ?1, length(CAST(?1 AS BLOB))", &v, 1, &qo, &err);
         REQUIRE(r);
         p = dconn_result_blob(r, 0, 0, &len);
         CHECK_EQ_INT(len, 3);
@@ -959,21 +949,21 @@ static void badinput_sql_with_nul(void) {
     long live = talloc_live_blocks();
     if (!bi_env_open()) { bi_env_close(); REQUIRE(0); }
     bi_rows += 6;
-    r = dconn_query(bi_e.conn, "SELECT 1\0; DROP TABLE t", NULL, &err);
+    r = dconn_query(bi_e.conn, "SELECT 1\0; DROP TABLE t", NULL, 0, NULL, &err);
     REQUIRE(r);
     CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &n), DCONN_OK);
     CHECK_EQ_INT(n, 1);
     CHECK_STR(dconn_result_column_name(r, 0), "1");
     dconn_result_release(r);
-    r = dconn_query(bi_e.conn, q, NULL, &err);
+    r = dconn_query(bi_e.conn, q, NULL, 0, NULL, &err);
     REQUIRE(r);
     CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &n), DCONN_OK);
     CHECK_EQ_INT(n, 3);
     dconn_result_release(r);
-    CHECK_EQ_INT(dconn_exec(bi_e.conn, w, NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(bi_e.conn, w, NULL, 0, NULL, &info, &err), DCONN_OK);
     CHECK_EQ_INT(info.changes, 1);
     CHECK_EQ_INT(dconn_exec_script(bi_e.conn, s, &err), DCONN_OK);
-    sess = dconn_begin(bi_e.conn, &err);
+    sess = dconn_session_begin(bi_e.conn, &err);
     REQUIRE(sess);
     CHECK_EQ_INT(dconn_session_exec(sess, "INSERT INTO t VALUES (30)\0; DROP TABLE t", NULL, 0, NULL, &err), DCONN_OK);
     r = dconn_session_query(sess, "SELECT count(*) FROM t\0; DROP TABLE t", NULL, 0, &err);
@@ -981,7 +971,7 @@ static void badinput_sql_with_nul(void) {
     CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &n), DCONN_OK);
     CHECK_EQ_INT(n, 6);
     dconn_result_release(r);
-    CHECK_EQ_INT(dconn_commit(sess, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(sess, &err), DCONN_OK);
     dconn_session_end(sess);
     dconn_cache_clear_query(bi_e.conn, "SELECT 1\0; DROP TABLE t", NULL, 0);
     /* the table is still there, with its 6 rows */
@@ -989,7 +979,7 @@ static void badinput_sql_with_nul(void) {
         dconn_query_options qo;
         memset(&qo, 0, sizeof qo);
         qo.ttl = "0";
-        r = dconn_query(bi_e.conn, "SELECT count(*), sum(x) FROM t", &qo, &err);
+        r = dconn_query(bi_e.conn, "SELECT count(*), sum(x) FROM t", NULL, 0, &qo, &err);
         REQUIRE(r);
         CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &n), DCONN_OK);
         CHECK_EQ_INT(n, 6);
@@ -1016,7 +1006,7 @@ static void badinput_result_out_of_range(void) {
     long live = talloc_live_blocks();
     if (!bi_env_open()) { bi_env_close(); REQUIRE(0); }
     r = bi_e.r;
-    empty = dconn_query(bi_e.conn, "SELECT x FROM t WHERE 0", NULL, &err);
+    empty = dconn_query(bi_e.conn, "SELECT x FROM t WHERE 0", NULL, 0, NULL, &err);
     REQUIRE(empty);
     for (i = 0; i < sizeof out / sizeof out[0]; i++) {
         char row[64];
@@ -1093,29 +1083,27 @@ static void badinput_big_inputs(void) {
     /* a parameter named with 1 MB */
     memset(&qo, 0, sizeof qo);
     v = dconn_named(bi_e.big, dconn_int(1));
-    qo.params = &v;
-    qo.n_params = 1;
-    r = dconn_query(bi_e.conn, "SELECT :a", &qo, &err);
+    r = dconn_query(bi_e.conn, "SELECT :a", &v, 1, &qo, &err);
     CHECK(r == NULL);
     dconn_result_release(r);
     BI_PREFIX("1 MB parameter name", err.code, DCONN_EQUERY, err.message, BI_CONN ": query failed: parameter \"nnnnnnnnnn");
     /* 1 MB of SQL: an unknown column of that name */
     snprintf(sql, big + 64, "SELECT %s FROM t", bi_e.big);
-    r = dconn_query(bi_e.conn, sql, NULL, &err);
+    r = dconn_query(bi_e.conn, sql, NULL, 0, NULL, &err);
     CHECK(r == NULL);
     dconn_result_release(r);
     BI_PREFIX("1 MB of SQL", err.code, DCONN_EQUERY, err.message, BI_CONN ": query failed: no such column: nnnnnnnnnn");
-    CHECK_EQ_INT(dconn_exec(bi_e.conn, sql, NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_exec(bi_e.conn, sql, NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
     BI_PREFIX("1 MB of SQL (exec)", err.code, DCONN_EQUERY, err.message, BI_CONN ": write failed: no such column: nnnnnnnnnn");
     /* 1 MB of SQL that works: the cache keeps its whole text as the key */
     snprintf(sql, big + 64, "SELECT '%s'", bi_e.big);
-    r = dconn_query(bi_e.conn, sql, NULL, &err);
+    r = dconn_query(bi_e.conn, sql, NULL, 0, NULL, &err);
     if (!r) free(sql);
     REQUIRE(r);
     CHECK_EQ_INT(strlen(dconn_result_text(r, 0, 0)), big);
     dconn_result_release(r);
     sql[big + 8] = '\0';   /* one byte shorter ("'" gone): another key, a syntax error */
-    r = dconn_query(bi_e.conn, sql, NULL, &err);
+    r = dconn_query(bi_e.conn, sql, NULL, 0, NULL, &err);
     CHECK(r == NULL);
     BI_PREFIX("1 MB of SQL, unterminated", err.code, DCONN_EQUERY, err.message, BI_CONN ": query failed: unrecognized token: \"'nnnnnnnnnn");
     /* a describe name of 1 MB */

@@ -65,19 +65,12 @@ static dconn_conn *cmk_conn(dconn_ctx *ctx, const char *name, const char *settin
     return c;
 }
 
-static dconn_query_options cmk_qo(const dconn_value *p, size_t n, const char *ttl) {
-    dconn_query_options qo;
-    memset(&qo, 0, sizeof qo);
-    qo.params = p;
-    qo.n_params = n;
-    qo.ttl = ttl;
-    return qo;
-}
-
 /* dconn_query with params and a ttl (either may be NULL). */
 static dconn_result *cmk_q(dconn_conn *c, const char *sql, const dconn_value *p, size_t n, const char *ttl, dconn_error *err) {
-    dconn_query_options qo = cmk_qo(p, n, ttl);
-    return dconn_query(c, sql, &qo, err);
+    dconn_query_options qo;
+    memset(&qo, 0, sizeof qo);
+    qo.ttl = ttl;
+    return dconn_query(c, sql, p, n, &qo, err);
 }
 
 static int64_t cmk_int(const dconn_result *r, const char *col) {
@@ -134,7 +127,7 @@ typedef struct cmk_job {
 
 static void *cmk_job_main(void *arg) {
     cmk_job *j = (cmk_job *)arg;
-    j->r = dconn_query(j->c, j->sql, NULL, &j->err);
+    j->r = dconn_query(j->c, j->sql, NULL, 0, NULL, &j->err);
     pthread_mutex_lock(&td_lock);
     td.jobs_done++;
     pthread_cond_broadcast(&td_cv);
@@ -171,8 +164,8 @@ static void cache_hit_returns_same_result(void) {
     co.url = "sqlite://";
     c = dconn_connect(ctx, "mem", "sql", &co, &err);
     REQUIRE(c);
-    a = dconn_query(c, "SELECT 1", NULL, &err);
-    b = dconn_query(c, "SELECT 1", NULL, &err);
+    a = dconn_query(c, "SELECT 1", NULL, 0, NULL, &err);
+    b = dconn_query(c, "SELECT 1", NULL, 0, NULL, &err);
     CHECK(a != NULL && a == b);
     dconn_result_release(a);
     dconn_result_release(b);
@@ -260,7 +253,7 @@ static void cache_key_names_and_sql(void) {
         CHECK_STR(cmk_text(r, "params"), ":b=i:2,:a=i:1");
         dconn_result_release(r);
         for (i = 0; i < 5; i++) {
-            r = dconn_query(c, sqls[i], NULL, &err);
+            r = dconn_query(c, sqls[i], NULL, 0, NULL, &err);
             CHECK_STR(cmk_text(r, "sql"), sqls[i]);
             dconn_result_release(r);
         }
@@ -286,17 +279,17 @@ static void cache_key_connection_settings(void) {
     REQUIRE(a && b && a2);
     CHECK(a != b);
     CHECK(a == a2);
-    ra = dconn_query(a, "SELECT 1", NULL, &err);
-    rb = dconn_query(b, "SELECT 1", NULL, &err);
+    ra = dconn_query(a, "SELECT 1", NULL, 0, NULL, &err);
+    rb = dconn_query(b, "SELECT 1", NULL, 0, NULL, &err);
     REQUIRE(ra && rb);
     CHECK(ra != rb);
     CHECK_STR(cmk_text(ra, "db"), "a");
     CHECK_STR(cmk_text(rb, "db"), "b");
     CHECK_EQ_INT(td_get(&td.queries), 2);
-    r = dconn_query(b, "SELECT 1", NULL, &err);
+    r = dconn_query(b, "SELECT 1", NULL, 0, NULL, &err);
     CHECK(r == rb);
     dconn_result_release(r);
-    r = dconn_query(a2, "SELECT 1", NULL, &err);
+    r = dconn_query(a2, "SELECT 1", NULL, 0, NULL, &err);
     CHECK(r == ra);
     CHECK_STR(cmk_text(r, "db"), "a");
     dconn_result_release(r);
@@ -321,7 +314,7 @@ static void cache_key_read_vs_query(void) {
     c = cmk_conn(ctx, "m", NULL);
     REQUIRE(c);
     rr = dconn_read(c, "data/pets.csv", NULL, &err);
-    rq = dconn_query(c, "data/pets.csv", NULL, &err);
+    rq = dconn_query(c, "data/pets.csv", NULL, 0, NULL, &err);
     REQUIRE(rr && rq);
     CHECK(rr != rq);
     CHECK_STR(cmk_text(rr, "kind"), "R");
@@ -331,7 +324,7 @@ static void cache_key_read_vs_query(void) {
     r = dconn_read(c, "data/pets.csv", NULL, &err);
     CHECK(r == rr);
     dconn_result_release(r);
-    r = dconn_query(c, "data/pets.csv", NULL, &err);
+    r = dconn_query(c, "data/pets.csv", NULL, 0, NULL, &err);
     CHECK(r == rq);
     dconn_result_release(r);
     CHECK_EQ_INT(td_get(&td.reads), 1);
@@ -530,8 +523,8 @@ static void cache_results_outlive_context_allocator(void) {
     REQUIRE(ctx);
     c = cmk_conn(ctx, "m", NULL);
     REQUIRE(c);
-    a = dconn_query(c, "SELECT kept", NULL, &err);
-    b = dconn_query(c, "SELECT kept", NULL, &err);
+    a = dconn_query(c, "SELECT kept", NULL, 0, NULL, &err);
+    b = dconn_query(c, "SELECT kept", NULL, 0, NULL, &err);
     REQUIRE(a && a == b);
     dconn_result_release(b);
     dconn_release(c);
@@ -683,7 +676,7 @@ static void cache_ttl_defaults(void) {
 static int cmk_ran_sql(dconn_conn *c, const char *sql) {
     dconn_error err;
     int before = td_get(&td.queries);
-    dconn_result *r = dconn_query(c, sql, NULL, &err);
+    dconn_result *r = dconn_query(c, sql, NULL, 0, NULL, &err);
     if (!r) { fprintf(stdout, "  query failed: %s\n", err.message); return -1; }
     dconn_result_release(r);
     return td_get(&td.queries) - before;
@@ -793,7 +786,7 @@ static size_t cmk_bytes_of(dconn_result *r) {
 static int cmk_run(dconn_conn *c, const char *sql, size_t *bytes) {
     dconn_error err;
     int before = td_get(&td.queries);
-    dconn_result *r = dconn_query(c, sql, NULL, &err);
+    dconn_result *r = dconn_query(c, sql, NULL, 0, NULL, &err);
     if (!r) { fprintf(stdout, "  query failed: %s\n", err.message); return -1; }
     if (td_get(&td.queries) != before && bytes) *bytes = dconn_result_bytes(r);
     dconn_result_release(r);
@@ -857,7 +850,7 @@ static void cache_lru_with_expiry(void) {
     tu_now = t0 + 2 * CMK_MIN;
     CHECK_EQ_INT(cmk_run(c, "e1", NULL), 1);            /* expired: replaced in place */
     CMK_CHECK_STATS(ctx, 0, 3, 0, 1, 2, 2 * B);
-    r = dconn_query(c, "e3", NULL, &err);               /* evicts e2 (expired or not, it is the LRU) */
+    r = dconn_query(c, "e3", NULL, 0, NULL, &err);               /* evicts e2 (expired or not, it is the LRU) */
     dconn_result_release(r);
     CMK_CHECK_STATS(ctx, 0, 4, 1, 1, 2, 2 * B);
     dconn_release(c);
@@ -879,7 +872,7 @@ static void cache_lru_bytes(void) {
     /* measure one result */
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
-    B = cmk_bytes_of(dconn_query(c, "b1", NULL, &err));
+    B = cmk_bytes_of(dconn_query(c, "b1", NULL, 0, NULL, &err));
     dconn_release(c);
     dconn_close(ctx);
     REQUIRE(B > 0);
@@ -901,7 +894,7 @@ static void cache_lru_bytes(void) {
     td.big = 3 * B;
     pthread_mutex_unlock(&td_lock);
     for (i = 0; i < 2; i++) {
-        r = dconn_query(c, "huge", NULL, &err);
+        r = dconn_query(c, "huge", NULL, 0, NULL, &err);
         REQUIRE(r);
         CHECK(dconn_result_bytes(r) > 3 * B);
         CHECK_EQ_INT(strlen(cmk_text(r, "pad")), 3 * B);
@@ -937,7 +930,7 @@ static void cache_off(void) {
     o.cache_max_entries = DCONN_CACHE_OFF;
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
-    a = dconn_query(c, "SELECT 1", NULL, &err);
+    a = dconn_query(c, "SELECT 1", NULL, 0, NULL, &err);
     b = cmk_q(c, "SELECT 1", NULL, 0, "forever", &err);
     REQUIRE(a && b);
     CHECK(a != b);
@@ -956,7 +949,7 @@ static void cache_off(void) {
     dconn_cache_clear(ctx);
     dconn_cache_clear_conn(c);
     dconn_cache_clear_query(c, "SELECT 1", NULL, 0);
-    CHECK_EQ_INT(dconn_exec(c, "UPDATE t SET a = 1", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(c, "UPDATE t SET a = 1", NULL, 0, NULL, NULL, &err), DCONN_OK);
     dconn_release(c);
     dconn_close(ctx);
 }
@@ -1161,7 +1154,7 @@ static void cache_single_flight_error(void) {
     }
     CMK_CHECK_STATS(ctx, 0, 1, 0, 0, 0, 0);
     CHECK_EQ_INT(tu_sleeps, 0);
-    r = dconn_query(c, "slow broken", NULL, &err);       /* the gate is open: runs again, succeeds */
+    r = dconn_query(c, "slow broken", NULL, 0, NULL, &err);       /* the gate is open: runs again, succeeds */
     CHECK(r != NULL);
     CHECK_EQ_INT(td.queries, 2);
     dconn_result_release(r);
@@ -1229,7 +1222,7 @@ static void cache_single_flight_write_meanwhile(void) {
         pthread_mutex_unlock(&td_lock);
         cmk_job_start(&job, c, "slow read");
         CHECK(td_wait_for(&td.blocked, 1));
-        if (round == 0) CHECK_EQ_INT(dconn_exec(c, "UPDATE t SET a = 2", NULL, 0, NULL, &err), DCONN_OK);
+        if (round == 0) CHECK_EQ_INT(dconn_exec(c, "UPDATE t SET a = 2", NULL, 0, NULL, NULL, &err), DCONN_OK);
         else if (round == 1) dconn_cache_clear_query(c, "slow read", NULL, 0);
         else dconn_cache_clear(ctx);
         td_gate_open();
@@ -1239,7 +1232,7 @@ static void cache_single_flight_write_meanwhile(void) {
         pthread_mutex_lock(&td_lock);
         td.block_prefix = NULL;
         pthread_mutex_unlock(&td_lock);
-        r = dconn_query(c, "slow read", NULL, &err);     /* not kept: runs again, and is kept */
+        r = dconn_query(c, "slow read", NULL, 0, NULL, &err);     /* not kept: runs again, and is kept */
         CHECK(r != NULL && r != job.r);
         CHECK_EQ_INT(td_get(&td.queries), before + 2);
         CHECK_EQ_INT(cmk_stats(ctx).entries, 1);
@@ -1441,7 +1434,7 @@ static void cache_clear_on_write(void) {
         REQUIRE((a = cmk_conn(ctx, "m", "db = 'a'")) != NULL);
         REQUIRE((b = cmk_conn(ctx, "m", "db = 'b'")) != NULL);
         CHECK_EQ_INT(cmk_ran_key(a, 1) + cmk_ran_key(a, 2) + cmk_ran_key(b, 1), 3);
-        CHECK_EQ_INT(dconn_exec(a, "UPDATE t SET x = 1", NULL, 0, &info, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_exec(a, "UPDATE t SET x = 1", NULL, 0, NULL, &info, &err), DCONN_OK);
         CHECK_EQ_INT(info.changes, 1);
         CHECK_EQ_INT(td_get(&td.execs), 1);
         CHECK_EQ_INT(cmk_stats(ctx).entries, keep ? 3 : 1);
@@ -1474,28 +1467,28 @@ static void cache_clear_on_commit(void) {
         REQUIRE((b = cmk_conn(ctx, "m", "db = 'b'")) != NULL);
         CHECK_EQ_INT(cmk_ran_key(a, 1) + cmk_ran_key(b, 1), 2);
         /* rolled back: kept */
-        s = dconn_begin(a, &err);
+        s = dconn_session_begin(a, &err);
         REQUIRE(s);
         CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
         CHECK_EQ_INT(cmk_ran_key(a, 1), 0);               /* not committed yet */
-        CHECK_EQ_INT(dconn_rollback(s, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
         dconn_session_end(s);
         CHECK_EQ_INT(cmk_ran_key(a, 1), 0);
         /* committed without writing: kept; session queries are never cached */
-        s = dconn_begin(a, &err);
+        s = dconn_session_begin(a, &err);
         REQUIRE(s);
         r = dconn_session_query(s, "SELECT ?", NULL, 0, &err);
         CHECK(r != NULL);
         dconn_result_release(r);
-        CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
         dconn_session_end(s);
         CHECK_EQ_INT(cmk_stats(ctx).entries, 2);
         CHECK_EQ_INT(cmk_ran_key(a, 1), 0);
         /* committed a write: dropped (this connection only) */
-        s = dconn_begin(a, &err);
+        s = dconn_session_begin(a, &err);
         REQUIRE(s);
         CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (2)", NULL, 0, NULL, &err), DCONN_OK);
-        CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
         CHECK_EQ_INT(cmk_stats(ctx).entries, keep ? 2 : 1);
         CHECK_EQ_INT(cmk_ran_key(a, 1), keep ? 0 : 1);
         CHECK_EQ_INT(cmk_ran_key(b, 1), 0);
@@ -1527,7 +1520,7 @@ static void cache_clear_on_secrets_change(void) {
     CHECK_EQ_INT(cmk_ran_sql(c, "SELECT 1") + cmk_ran_sql(c, "SELECT 2"), 2);
     CHECK_EQ_INT(cmk_ran_sql(c, "SELECT 1"), 0);
     tu_write(path, "[connections.pets]\ntype = \"mock\"\nurl = \"mock://h/pets\"\ndb = \"bbb\"\n");
-    r = dconn_query(c, "SELECT 1", NULL, &err);
+    r = dconn_query(c, "SELECT 1", NULL, 0, NULL, &err);
     REQUIRE(r);
     CHECK_STR(cmk_text(r, "db"), "bbb");
     CHECK_EQ_INT(cmk_int(r, "seq"), 3);
@@ -1562,7 +1555,7 @@ static void cache_retry_transient(void) {
     CHECK_EQ_INT(td.connects, 1);                       /* dconn_connect opened one */
     tu_log_reset();
     td_set_fail(2, 0, TD_TRANSIENT, DCONN_EQUERY);
-    r = dconn_query(c, "SELECT r", NULL, &err);
+    r = dconn_query(c, "SELECT r", NULL, 0, NULL, &err);
     REQUIRE(r);
     CHECK_EQ_INT(err.code, DCONN_OK);
     CHECK_STR(cmk_text(r, "sql"), "SELECT r");
@@ -1582,12 +1575,12 @@ static void cache_retry_transient(void) {
     CHECK_CONTAINS(cmk_logtext(), "mock: database is busy (mock call 1)");
     CHECK_CONTAINS(cmk_logtext(), "mock: database is busy (mock call 2)");
     /* the result is cached like any other */
-    again = dconn_query(c, "SELECT r", NULL, &err);
+    again = dconn_query(c, "SELECT r", NULL, 0, NULL, &err);
     CHECK(again == r);
     CMK_CHECK_STATS(ctx, 1, 1, 0, 0, 1, dconn_result_bytes(r));
     dconn_result_release(again);
     /* the good handle went back to the pool */
-    dconn_result_release(dconn_query(c, "SELECT other", NULL, &err));
+    dconn_result_release(dconn_query(c, "SELECT other", NULL, 0, NULL, &err));
     CHECK_EQ_INT(td.last_handle, 3);
     CHECK_EQ_INT(td.connects, 3);
     dconn_result_release(r);
@@ -1650,7 +1643,7 @@ static void cache_retry_exhausted(void) {
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
     tu_log_reset();
     td_set_fail(0, 1, TD_TRANSIENT, DCONN_EQUERY);
-    r = dconn_query(c, "SELECT e", NULL, &err);
+    r = dconn_query(c, "SELECT e", NULL, 0, NULL, &err);
     CHECK(r == NULL);
     CHECK_EQ_INT(err.code, DCONN_ETRANSIENT);
     CHECK_EQ_INT(err.native_code, TD_TRANSIENT);
@@ -1667,7 +1660,7 @@ static void cache_retry_exhausted(void) {
     CMK_CHECK_STATS(ctx, 0, 1, 0, 0, 0, 0);
     /* the source recovers: the next call works on a new handle */
     td_set_fail(0, 0, TD_TRANSIENT, DCONN_EQUERY);
-    r = dconn_query(c, "SELECT e", NULL, &err);
+    r = dconn_query(c, "SELECT e", NULL, 0, NULL, &err);
     CHECK(r != NULL);
     CHECK_EQ_INT(cmk_int(r, "handle"), 4);
     dconn_result_release(r);
@@ -1720,7 +1713,7 @@ static void cache_retry_permanent(void) {
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
     tu_log_reset();
     td_set_fail(1, 0, TD_PERMANENT, DCONN_EQUERY);
-    r = dconn_query(c, "SELECT nope", NULL, &err);
+    r = dconn_query(c, "SELECT nope", NULL, 0, NULL, &err);
     CHECK(r == NULL);
     CHECK_EQ_INT(err.code, DCONN_EQUERY);
     CHECK_EQ_INT(err.native_code, TD_PERMANENT);
@@ -1734,7 +1727,7 @@ static void cache_retry_permanent(void) {
     CHECK_NOT_CONTAINS(cmk_logtext(), "retrying");
     CHECK_EQ_INT(td.disconnects, 0);
     CMK_CHECK_STATS(ctx, 0, 1, 0, 0, 0, 0);
-    r = dconn_query(c, "SELECT nope", NULL, &err);       /* not cached: runs again, same handle */
+    r = dconn_query(c, "SELECT nope", NULL, 0, NULL, &err);       /* not cached: runs again, same handle */
     CHECK(r != NULL);
     CHECK_EQ_INT(cmk_int(r, "handle"), 1);
     CHECK_EQ_INT(td.connects, 1);
@@ -1757,7 +1750,7 @@ static void cache_retry_needs_is_transient(void) {
     co.url = "plain://server/db";
     REQUIRE((c = dconn_connect(ctx, "p", "plain", &co, &err)) != NULL);
     td_set_fail(1, 0, TD_TRANSIENT, DCONN_EQUERY);
-    r = dconn_query(c, "SELECT p", NULL, &err);
+    r = dconn_query(c, "SELECT p", NULL, 0, NULL, &err);
     CHECK(r == NULL);
     CHECK_EQ_INT(err.code, DCONN_EQUERY);
     CHECK_EQ_INT(td.queries, 1);
@@ -1779,7 +1772,7 @@ static void cache_retry_options(void) {
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
     tu_log_reset();
     td_set_fail(1, 0, TD_TRANSIENT, DCONN_EQUERY);
-    r = dconn_query(c, "SELECT o", NULL, &err);
+    r = dconn_query(c, "SELECT o", NULL, 0, NULL, &err);
     CHECK(r == NULL);
     CHECK(err.code != DCONN_OK);
     CHECK_CONTAINS(err.message, "mock: database is busy (mock call 1)");
@@ -1788,7 +1781,7 @@ static void cache_retry_options(void) {
     CHECK_EQ_INT(tu_sleeps, 0);
     CHECK_NOT_CONTAINS(cmk_logtext(), "retrying");
     CHECK_EQ_INT(td.disconnects, 1);
-    r = dconn_query(c, "SELECT o", NULL, &err);
+    r = dconn_query(c, "SELECT o", NULL, 0, NULL, &err);
     CHECK(r != NULL);
     CHECK_EQ_INT(cmk_int(r, "handle"), 2);
     dconn_result_release(r);
@@ -1801,7 +1794,7 @@ static void cache_retry_options(void) {
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
     tu_log_reset();
     td_set_fail(4, 0, TD_TRANSIENT, DCONN_EQUERY);
-    r = dconn_query(c, "SELECT o", NULL, &err);
+    r = dconn_query(c, "SELECT o", NULL, 0, NULL, &err);
     CHECK(r != NULL);
     dconn_result_release(r);
     CHECK_EQ_INT(td.queries, 5);
@@ -1840,7 +1833,7 @@ static void cache_retry_reconnect(void) {
     td.epoch++;
     td.transient_connects = 1;
     pthread_mutex_unlock(&td_lock);
-    r = dconn_query(c, "SELECT c", NULL, &err);
+    r = dconn_query(c, "SELECT c", NULL, 0, NULL, &err);
     REQUIRE(r);
     CHECK_EQ_INT(td.queries, 2);
     CHECK_EQ_INT(td.connect_calls, 3);
@@ -1871,7 +1864,7 @@ static void cache_retry_without_err(void) {
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
     td_set_fail(1, 0, TD_TRANSIENT, DCONN_EQUERY);
-    r = dconn_query(c, "SELECT n", NULL, NULL);
+    r = dconn_query(c, "SELECT n", NULL, 0, NULL, NULL);
     CHECK(r != NULL);
     CHECK_EQ_INT(td.queries, 2);
     CHECK_EQ_INT(tu_sleeps, 1);
@@ -1896,13 +1889,13 @@ static void cache_retry_shared_handle(void) {
     dconn_result *r;
     REQUIRE((ctx = cmk_open_shared(&o, 1)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
-    r = dconn_query(c, "SELECT 1", NULL, &err);
+    r = dconn_query(c, "SELECT 1", NULL, 0, NULL, &err);
     CHECK_EQ_INT(cmk_int(r, "handle"), 1);
     dconn_result_release(r);
     pthread_mutex_lock(&td_lock);
     td.epoch++;                                         /* the server restarted */
     pthread_mutex_unlock(&td_lock);
-    r = dconn_query(c, "SELECT 2", NULL, &err);
+    r = dconn_query(c, "SELECT 2", NULL, 0, NULL, &err);
     REQUIRE(r);
     CHECK_EQ_INT(cmk_int(r, "handle"), 2);
     CHECK_EQ_INT(td.queries, 3);                        /* the failed one and the retry */
@@ -2044,32 +2037,14 @@ static void cache_nomem(void) {
     tu_now = t0;
 }
 
-/* dconn_read takes no parameters: the driver's read could not see them,
-   so they would only split the cache. */
-static void cache_read_rejects_params(void) {
-    dconn_options o = cmk_options();
-    dconn_ctx *ctx = cmk_open(&o);
-    dconn_conn *c;
-    dconn_error err;
-    dconn_value p = dconn_int(1);
-    dconn_query_options q;
-    REQUIRE(ctx);
-    c = cmk_conn(ctx, "m", NULL);
-    REQUIRE(c);
-    memset(&q, 0, sizeof q);
-    q.params = &p;
-    q.n_params = 1;
-    CHECK(dconn_read(c, "file.csv", &q, &err) == NULL);
-    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
-    CHECK_CONTAINS(err.message, "a read takes no parameters");
-    dconn_release(c);
-    dconn_close(ctx);
-}
-
 /* A driver that writes its message but forgets the code keeps its words. */
 static dconn_status cache_wordy_connect(void *ud, const dconn_settings *s, void **h, dconn_error *err) { (void)ud; (void)s; (void)err; *h = NULL; return DCONN_OK; }
 static void cache_wordy_disconnect(void *ud, void *h) { (void)ud; (void)h; }
-static dconn_status cache_wordy_query(void *ud, void *h, const char *sql, const dconn_value *p, size_t n, dconn_builder *b, dconn_error *err) {
+static dconn_status cache_wordy_query(void *ud, void *h, const dconn_stmt *stmt, dconn_builder *b, dconn_error *err) {
+    const char *sql = stmt->sql;
+    const dconn_value *p = stmt->params;
+    size_t n = stmt->n_params;
+    (void)sql; (void)p; (void)n;
     (void)ud; (void)h; (void)sql; (void)p; (void)n; (void)b;
     snprintf(err->message, sizeof err->message, "the wordy driver explains itself");
     return DCONN_EQUERY;
@@ -2090,7 +2065,7 @@ static void cache_driver_message_kept_without_code(void) {
     CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_OK);
     c = dconn_connect(ctx, "w", "wordy", NULL, &err);
     REQUIRE(c);
-    CHECK(dconn_query(c, "SELECT 1", NULL, &err) == NULL);
+    CHECK(dconn_query(c, "SELECT 1", NULL, 0, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "query failed: the wordy driver explains itself");
     dconn_release(c);
@@ -2098,7 +2073,6 @@ static void cache_driver_message_kept_without_code(void) {
 }
 
 static const dtest_case cache_tests[] = {
-    {"cache_read_rejects_params", cache_read_rejects_params},
     {"cache_driver_message_kept_without_code", cache_driver_message_kept_without_code},
     {"cache_hit_returns_same_result", cache_hit_returns_same_result},
     {"cache_key_param_types", cache_key_param_types},

@@ -19,7 +19,7 @@ static int64_t cs_int(dconn_conn *c, const char *sql) {
     int64_t v = -1;
     memset(&qo, 0, sizeof qo);
     qo.ttl = "0";
-    r = dconn_query(c, sql, &qo, &err);
+    r = dconn_query(c, sql, NULL, 0, &qo, &err);
     if (!r) { fprintf(stdout, "  query %s failed: %s\n", sql, err.message); return -1; }
     if (dconn_result_rows(r) != 1 || dconn_result_get_int(r, 0, 0, &v)) v = -1;
     dconn_result_release(r);
@@ -34,7 +34,7 @@ static const char *cs_text(dconn_conn *c, const char *sql, char *out, size_t cap
     memset(&qo, 0, sizeof qo);
     qo.ttl = "0";
     snprintf(out, cap, "(failed)");
-    r = dconn_query(c, sql, &qo, &err);
+    r = dconn_query(c, sql, NULL, 0, &qo, &err);
     if (!r) { fprintf(stdout, "  query %s failed: %s\n", sql, err.message); return out; }
     if (dconn_result_rows(r) == 1 && dconn_result_text(r, 0, 0)) snprintf(out, cap, "%s", dconn_result_text(r, 0, 0));
     dconn_result_release(r);
@@ -382,8 +382,11 @@ static void conn_unknown_name_default_search_list(void) {
     tu_rmrf(CN_DIR);
 }
 
-static dconn_status ct_query_other(void *ud, void *handle, const char *sql, const dconn_value *params, size_t n,
-                                   dconn_builder *out, dconn_error *err) {
+static dconn_status ct_query_other(void *ud, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
+    const char *sql = stmt->sql;
+    const dconn_value *params = stmt->params;
+    size_t n = stmt->n_params;
+    (void)sql; (void)params; (void)n;
     dconn_status st;
     (void)ud; (void)handle; (void)sql; (void)params; (void)n; (void)err;
     st = dconn_builder_column(out, "other", NULL);
@@ -490,7 +493,7 @@ static void conn_settings_precedence(void) {
     memset(&co, 0, sizeof co);
     co.url = "mock://code-url";
     co.settings = "database = 'code-db'\nport = 2222\nextra = true\n[connect_args]\nb = 'code-b'\nc = 3\n";
-    co.opaque = &token;
+    co.user_data = &token;
     c = dconn_connect(ctx, "prec", NULL, &co, &err);
     if (!c) fprintf(stdout, "  %s\n", err.message);
     REQUIRE(c);
@@ -769,7 +772,7 @@ static void conn_password_never_in_errors(void) {
         dconn_query_options qo;
         memset(&qo, 0, sizeof qo);
         qo.ttl = "0";
-        CHECK(dconn_query(c, "SELECT 1", &qo, &err) == NULL);
+        CHECK(dconn_query(c, "SELECT 1", NULL, 0, &qo, &err) == NULL);
         CHECK_EQ_INT(err.code, DCONN_ETRANSIENT);
         CHECK_CONTAINS(err.message, "connection \"parts\" (mock://me:***@h/db): query failed after 3 attempts: mock: connection lost");
         CHECK_NOT_CONTAINS(err.message, "hunter2");
@@ -871,9 +874,9 @@ static void conn_identity_different_settings(void) {
     CHECK(d != a);
     /* the opaque pointer is not a setting, but two pointers are two connections */
     memset(&co, 0, sizeof co);
-    co.opaque = &tok1;
+    co.user_data = &tok1;
     e = dconn_connect(ctx, "db", NULL, &co, &err);
-    co.opaque = &tok2;
+    co.user_data = &tok2;
     f = dconn_connect(ctx, "db", NULL, &co, &err);
     REQUIRE(e && f);
     CHECK(e != f);
@@ -963,11 +966,11 @@ static void conn_close_with_references_left(void) {
     REQUIRE(a && b);
     CHECK(dconn_connect(ctx, "a", NULL, NULL, &err) == a);
     /* a second handle for a, and a cached result that outlives the context */
-    s = dconn_begin(a, &err);
+    s = dconn_session_begin(a, &err);
     REQUIRE(s);
     CHECK_EQ_INT(td_query_handle(a), 3);     /* b has handle 2 */
     dconn_session_end(s);
-    r = dconn_query(a, "SELECT handle", NULL, &err);
+    r = dconn_query(a, "SELECT handle", NULL, 0, NULL, &err);
     REQUIRE(r);
     CHECK_EQ_INT(td.connects, 3);
     dconn_close(ctx);
@@ -990,7 +993,7 @@ static void conn_secrets_edit_reconnects(void) {
     c = dconn_connect(ctx, "db", NULL, NULL, &err);
     REQUIRE(c);
     CHECK_EQ_INT(td_query_handle(c), 1);
-    r1 = dconn_query(c, "SELECT cached", NULL, &err);
+    r1 = dconn_query(c, "SELECT cached", NULL, 0, NULL, &err);
     REQUIRE(r1);
     queries = td.queries;
     tu_write(CI_DIR "/r/secrets.toml", "[connections.db]\ntype = \"mock\"\nurl = \"mock://v22\"\n");
@@ -1000,7 +1003,7 @@ static void conn_secrets_edit_reconnects(void) {
     CHECK_STR(dconn_conn_url(c), "mock://v22");
     CHECK_CONTAINS(tu_logbuf, "connection \"db\": settings changed in the secrets; reconnecting");
     /* the old settings' cached results are gone */
-    r2 = dconn_query(c, "SELECT cached", NULL, &err);
+    r2 = dconn_query(c, "SELECT cached", NULL, 0, NULL, &err);
     REQUIRE(r2);
     CHECK(r2 != r1);
     CHECK_EQ_INT(td.queries, queries + 2);
@@ -1034,7 +1037,7 @@ static void conn_secrets_edit_switches_driver(void) {
     c = dconn_connect(ctx, "db", NULL, NULL, &err);
     REQUIRE(c);
     CHECK_STR(dconn_conn_type(c), "mocka");
-    s = dconn_begin(c, &err);                   /* handle 1: in use across the edit */
+    s = dconn_session_begin(c, &err);                   /* handle 1: in use across the edit */
     REQUIRE(s);
     CHECK_EQ_INT(td_query_handle(c), 2);        /* handle 2: idle at the edit */
     tu_write(CI_DIR "/w/secrets.toml", "[connections.db]\nurl = \"mockb://xy\"\n");
@@ -1163,7 +1166,7 @@ static void conn_reset_pooled(void) {
     CHECK_EQ_INT(td_query_handle(c), 2);
     CHECK_EQ_INT(td.connects, 2);
     /* a session holds handle 2 through a reset... */
-    s = dconn_begin(c, &err);
+    s = dconn_session_begin(c, &err);
     REQUIRE(s);
     CHECK_EQ_INT(dconn_reset(c, &err), DCONN_OK);
     CHECK_EQ_INT(td.disconnects, 1);
@@ -1178,7 +1181,7 @@ static void conn_reset_pooled(void) {
     dconn_result_release(r);
     /* ...while other queries get a new one */
     CHECK_EQ_INT(td_query_handle(c), 3);
-    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
     CHECK_EQ_INT(td.disconnects, 1);
     /* the session's handle closes when the session ends */
     dconn_session_end(s);
@@ -1186,7 +1189,7 @@ static void conn_reset_pooled(void) {
     CHECK_EQ_INT(td_query_handle(c), 3);
     CHECK_EQ_INT(td.connects, 3);
     /* cached results survive a reset (it is about handles, not data) */
-    r = dconn_query(c, "SELECT handle", NULL, &err);
+    r = dconn_query(c, "SELECT handle", NULL, 0, NULL, &err);
     REQUIRE(r);
     dconn_result_release(r);
     CHECK_EQ_INT(dconn_reset(c, &err), DCONN_OK);
@@ -1211,7 +1214,7 @@ static void conn_reset_shared_handles(void) {
     CHECK_EQ_INT(td_query_handle(c), 1);
     CHECK_EQ_INT(td_query_handle(c), 1);
     /* a session gets a private handle; queries keep the shared one */
-    s = dconn_begin(c, &err);
+    s = dconn_session_begin(c, &err);
     REQUIRE(s);
     CHECK_EQ_INT(td.connects, 2);
     CHECK_EQ_INT(td_query_handle(c), 1);
@@ -1306,21 +1309,21 @@ static void conn_script_not_retried_and_commit_outcome_told(void) {
     CHECK_EQ_INT(td.disconnects, 1);   /* the handle is broken: closed, not pooled */
     fl_begin_fails = 1;
     tu_log_reset();
-    s = dconn_begin(c, &err);
+    s = dconn_session_begin(c, &err);
     CHECK(s != NULL);
     CHECK_EQ_INT(tu_sleeps, 1);
     CHECK_CONTAINS(tu_logbuf, "retrying (attempt 2 of 3): connection \"f\": begin failed: mock: the handle was dead before BEGIN was sent");
     CHECK_EQ_INT(td.disconnects, 2);
     dconn_session_end(s);
     fl_begin_fails = 5;
-    CHECK(dconn_begin(c, &err) == NULL);
+    CHECK(dconn_session_begin(c, &err) == NULL);
     CHECK_CONTAINS(err.message, "begin failed: mock: the handle was dead");
     fl_begin_fails = 0;
     for (fl_rollback_works = 1; fl_rollback_works >= 0; fl_rollback_works--) {
-        s = dconn_begin(c, &err);
+        s = dconn_session_begin(c, &err);
         REQUIRE(s);
         CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO a VALUES (2)", NULL, 0, NULL, &err), DCONN_OK);
-        CHECK_EQ_INT(dconn_commit(s, &err), DCONN_EQUERY);
+        CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_EQUERY);
         if (fl_rollback_works) CHECK_CONTAINS(err.message, "commit failed, the session's writes were rolled back: mock: connection lost while the COMMIT ran");
         else CHECK_CONTAINS(err.message, "commit failed, and so did the rollback after it: whether the session's writes were applied is unknown "
                                          "(check before running them again): mock: connection lost while the COMMIT ran");
@@ -1396,16 +1399,14 @@ static void *ch_mixed(void *p) {
         v[0] = dconn_int(a->thread);
         v[1] = dconn_int(i);
         memset(&qo, 0, sizeof qo);
-        qo.params = v;
-        qo.n_params = 1;
         switch (i % 4) {
             case 0: case 2:
-                if (dconn_exec(a->c, "INSERT INTO t(thread, i) VALUES (?, ?)", v, 2, NULL, &err)) ch_error(a, "insert", err.message);
+                if (dconn_exec(a->c, "INSERT INTO t(thread, i) VALUES (?, ?)", v, 2, NULL, NULL, &err)) ch_error(a, "insert", err.message);
                 else a->inserted++;
                 break;
             case 1:
                 qo.ttl = "0";
-                r = dconn_query(a->c, "SELECT COUNT(*) FROM t WHERE thread = ?", &qo, &err);
+                r = dconn_query(a->c, "SELECT COUNT(*) FROM t WHERE thread = ?", v, 1, &qo, &err);
                 if (!r) { ch_error(a, "count", err.message); break; }
                 if (dconn_result_get_int(r, 0, 0, &n) || n != a->inserted) {
                     char m[128];
@@ -1415,7 +1416,7 @@ static void *ch_mixed(void *p) {
                 dconn_result_release(r);
                 break;
             default:
-                r = dconn_query(a->c, "SELECT COUNT(*) FROM t WHERE thread = ? /* cached */", &qo, &err);
+                r = dconn_query(a->c, "SELECT COUNT(*) FROM t WHERE thread = ? /* cached */", v, 1, &qo, &err);
                 if (!r) { ch_error(a, "cached count", err.message); break; }
                 if (dconn_result_get_int(r, 0, 0, &n) || n != a->inserted) {
                     char m[128];
@@ -1423,7 +1424,7 @@ static void *ch_mixed(void *p) {
                     ch_error(a, "cached count", m);
                 }
                 dconn_result_release(r);
-                r = dconn_query(a->c, "SELECT COUNT(*) FROM t", NULL, &err);
+                r = dconn_query(a->c, "SELECT COUNT(*) FROM t", NULL, 0, NULL, &err);
                 if (!r) { ch_error(a, "cached total", err.message); break; }
                 if (dconn_result_get_int(r, 0, 0, &total) || total < a->inserted || total > CH_THREADS * CH_OPS / 2) {
                     char m[128];
@@ -1478,7 +1479,7 @@ static void conn_threads_mixed_operations(void) {
     CHECK_EQ_INT(cs_int(c, "SELECT COUNT(*) FROM t"), CH_THREADS * CH_OPS / 2);
     CHECK_EQ_INT(cs_int(c, "SELECT COUNT(*) FROM (SELECT DISTINCT thread, i FROM t)"), CH_THREADS * CH_OPS / 2);
     CHECK_EQ_INT(cs_int(c, "SELECT COUNT(*) FROM t WHERE i % 2 = 1 OR i < 0 OR i >= 1000"), 0);
-    r = dconn_query(c, "SELECT thread, COUNT(*) FROM t GROUP BY thread ORDER BY thread", NULL, &err);
+    r = dconn_query(c, "SELECT thread, COUNT(*) FROM t GROUP BY thread ORDER BY thread", NULL, 0, NULL, &err);
     REQUIRE(r);
     CHECK_EQ_INT(dconn_result_rows(r), CH_THREADS);
     for (row = 0; row < dconn_result_rows(r); row++) {
@@ -1512,7 +1513,7 @@ static void *ch_querier(void *p) {
         int64_t n = -1;
         memset(&qo, 0, sizeof qo);
         qo.ttl = "0";
-        r = dconn_query(a->c, "SELECT COUNT(*) FROM t", &qo, &err);
+        r = dconn_query(a->c, "SELECT COUNT(*) FROM t", NULL, 0, &qo, &err);
         if (!r) ch_error(a, "query", err.message);
         else {
             /* the table holds 3 rows; the mock answers one row, its handle id */
@@ -1600,7 +1601,7 @@ static void *ch_edit_querier(void *p) {
         dconn_result *r;
         memset(&qo, 0, sizeof qo);
         qo.ttl = (a->ops % 2) ? "0" : NULL;
-        r = dconn_query(a->c, "SELECT handle", &qo, &err);
+        r = dconn_query(a->c, "SELECT handle", NULL, 0, &qo, &err);
         if (!r) ch_error(a, "query", err.message);
         else if (dconn_result_rows(r) != 1) ch_error(a, "query", "wrong answer");
         dconn_result_release(r);
@@ -1741,7 +1742,7 @@ static void *ch_retrier(void *p) {
     dconn_result *r;
     memset(&qo, 0, sizeof qo);
     qo.ttl = "0";
-    r = dconn_query(a->c, "SELECT handle", &qo, &err);
+    r = dconn_query(a->c, "SELECT handle", NULL, 0, &qo, &err);
     a->ok = r != NULL;
     if (!r) snprintf(a->error, sizeof a->error, "%s", err.message);
     dconn_result_release(r);
@@ -1870,11 +1871,11 @@ static void conn_threads_slow_connect_holds_up_nobody(void) {
     CHECK(ch_wait_holding(1));
     fast = dconn_connect(ctx, "fast", NULL, NULL, &err);
     CHECK(fast != NULL);
-    r = fast ? dconn_query(fast, "SELECT 1", NULL, &err) : NULL;
+    r = fast ? dconn_query(fast, "SELECT 1", NULL, 0, NULL, &err) : NULL;
     CHECK(r != NULL);
     dconn_result_release(r);
     tu_write(CH_DIR "/slow/secrets.toml", "[connections.slow]\ntype = \"mock\"\nhold = true\n[connections.fast]\ntype = \"mock\"\nedited = 1\n");
-    r = fast ? dconn_query(fast, "SELECT 2", NULL, &err) : NULL;   /* re-checks the secrets: "fast" moves to the new settings */
+    r = fast ? dconn_query(fast, "SELECT 2", NULL, 0, NULL, &err) : NULL;   /* re-checks the secrets: "fast" moves to the new settings */
     CHECK(r != NULL);
     dconn_result_release(r);
     pthread_mutex_lock(&ch_log_lock);
@@ -2058,11 +2059,11 @@ static void conn_sqlite_memory_shared_by_handles(void) {
         c = cs_connect(ctx, "mem", urls[u], settings[u], &err);
         if (!c) fprintf(stdout, "  %s\n", err.message);
         REQUIRE(c);
-        CHECK_EQ_INT(dconn_exec(c, "CREATE TABLE t(a)", NULL, 0, NULL, &err), DCONN_OK);
-        CHECK_EQ_INT(dconn_exec(c, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_exec(c, "CREATE TABLE t(a)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_exec(c, "INSERT INTO t VALUES (1)", NULL, 0, NULL, NULL, &err), DCONN_OK);
         CHECK_EQ_INT(cs_int(c, "SELECT COUNT(*) FROM t"), 1);
         /* a session takes the pool's handle: later queries use a second one */
-        s = dconn_begin(c, &err);
+        s = dconn_session_begin(c, &err);
         REQUIRE(s);
         r = dconn_session_query(s, "SELECT COUNT(*) FROM t", NULL, 0, &err);
         CHECK(r != NULL);
@@ -2071,7 +2072,7 @@ static void conn_sqlite_memory_shared_by_handles(void) {
         CHECK_EQ_INT(cs_int(c, "SELECT COUNT(*) FROM t"), 1);
         CHECK_EQ_INT(dconn_session_exec(s, "CREATE TABLE u(b)", NULL, 0, NULL, &err), DCONN_OK);
         CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO u VALUES (5)", NULL, 0, NULL, &err), DCONN_OK);
-        CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
         CHECK_EQ_INT(cs_int(c, "SELECT b FROM u"), 5);
         dconn_session_end(s);
         CHECK_EQ_INT(cs_int(c, "SELECT b FROM u"), 5);
@@ -2109,7 +2110,7 @@ static void conn_sqlite_read_only(void) {
     if (!c) fprintf(stdout, "  %s\n", err.message);
     REQUIRE(c);
     CHECK_EQ_INT(cs_int(c, "SELECT COUNT(*) FROM t"), 1);
-    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO t VALUES (2)", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO t VALUES (2)", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "connection \"ro\" (sqlite:///" CS_DIR "/ro/ro.db?mode=ro): write failed: attempt to write a readonly database");
     CHECK_CONTAINS(err.message, "SQL: INSERT INTO t VALUES (2)");
     dconn_release(c);
@@ -2117,7 +2118,7 @@ static void conn_sqlite_read_only(void) {
     c = cs_connect(ctx, "ro2", "sqlite:///" CS_DIR "/ro/ro.db", "[connect_args]\nmode = 'ro'", &err);
     if (!c) fprintf(stdout, "  %s\n", err.message);
     REQUIRE(c);
-    CHECK_EQ_INT(dconn_exec(c, "DELETE FROM t", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_exec(c, "DELETE FROM t", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "attempt to write a readonly database");
     CHECK_EQ_INT(cs_int(c, "SELECT COUNT(*) FROM t"), 1);
     dconn_release(c);
@@ -2148,11 +2149,11 @@ static void conn_sqlite_timeout(void) {
     CHECK_EQ_INT(dconn_exec_script(c, "CREATE TABLE t(a)", &err), DCONN_OK);
     /* a session holds the write lock; a write from another handle waits
        timeout seconds per attempt, then gives up */
-    s = dconn_begin(c, &err);
+    s = dconn_session_begin(c, &err);
     REQUIRE(s);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
     t0 = td_seconds();
-    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO t VALUES (2)", NULL, 0, NULL, &err), DCONN_ETRANSIENT);
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO t VALUES (2)", NULL, 0, NULL, NULL, &err), DCONN_ETRANSIENT);
     elapsed = td_seconds() - t0;
     CHECK_CONTAINS(err.message, "write failed after 3 attempts: database is locked");
     CHECK(elapsed >= 0.5);
@@ -2205,7 +2206,7 @@ static void conn_sqlite_pragmas(void) {
     CHECK_STR(cs_text(c, "PRAGMA journal_mode", text, sizeof text), "wal");
     CHECK_EQ_INT(dconn_exec_script(c, "CREATE TABLE parent(id INTEGER PRIMARY KEY); "
                                       "CREATE TABLE child(p INTEGER REFERENCES parent(id));", &err), DCONN_OK);
-    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO child VALUES (99)", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO child VALUES (99)", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "FOREIGN KEY constraint failed");
     dconn_release(c);
     CHECK(dconn_connect(ctx, "badname", NULL, NULL, &err) == NULL);
@@ -2277,7 +2278,7 @@ static void conn_every_allocation_fails_in_turn(void) {
         if (ctx) {
             c = dconn_connect(ctx, "mem", NULL, NULL, &err);
             if (c) {
-                r = dconn_query(c, "SELECT 40 + 2 AS answer", NULL, &err);
+                r = dconn_query(c, "SELECT 40 + 2 AS answer", NULL, 0, NULL, &err);
                 if (r) {
                     int64_t v = 0;
                     CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_OK);
@@ -2380,14 +2381,14 @@ static void conn_pool_exhausted_times_out(void) {
     co.url = "sqlite://";
     c = dconn_connect(ctx, "pool", "sql", &co, &err);
     REQUIRE(c);
-    for (i = 0; i < 8; i++) { s[i] = dconn_begin(c, &err); CHECK(s[i] != NULL); }
-    CHECK(dconn_begin(c, &err) == NULL);
+    for (i = 0; i < 8; i++) { s[i] = dconn_session_begin(c, &err); CHECK(s[i] != NULL); }
+    CHECK(dconn_session_begin(c, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EDRIVER);
     CHECK_CONTAINS(err.message, "all 8 handles of the connection are in use");
     CHECK_CONTAINS(err.message, "dconn_session_end");
     for (i = 0; i < 8; i++) dconn_session_end(s[i]);
     {
-        dconn_result *r = dconn_query(c, "SELECT 1", NULL, &err);   /* the handles are back */
+        dconn_result *r = dconn_query(c, "SELECT 1", NULL, 0, NULL, &err);   /* the handles are back */
         CHECK(r != NULL);
         dconn_result_release(r);
     }
@@ -2450,22 +2451,22 @@ static int cal_run(const dconn_options *o, dconn_error *err) {
     if ((c = dconn_connect(ctx, "mem", NULL, NULL, err)) == NULL) goto done;
     if (dconn_reset(c, err)) goto done;   /* (later, it would drop the in-memory database) */
     if (dconn_exec_script(c, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)", err)) goto done;
-    if ((r = dconn_query(c, "SELECT COUNT(*) AS n FROM t", NULL, err)) == NULL) goto done;
+    if ((r = dconn_query(c, "SELECT COUNT(*) AS n FROM t", NULL, 0, NULL, err)) == NULL) goto done;
     dconn_result_release(r);
-    if ((r = dconn_query(c, "SELECT COUNT(*) AS n FROM t", NULL, err)) == NULL) goto done;   /* a hit */
+    if ((r = dconn_query(c, "SELECT COUNT(*) AS n FROM t", NULL, 0, NULL, err)) == NULL) goto done;   /* a hit */
     dconn_result_release(r);
     r = NULL;
     {
         dconn_value v = dconn_text("x");
-        if (dconn_exec(c, "INSERT INTO t(v) VALUES (?)", &v, 1, NULL, err)) goto done;
+        if (dconn_exec(c, "INSERT INTO t(v) VALUES (?)", &v, 1, NULL, NULL, err)) goto done;
     }
-    if ((s = dconn_begin(c, err)) == NULL) goto done;
+    if ((s = dconn_session_begin(c, err)) == NULL) goto done;
     if (dconn_session_exec(s, "INSERT INTO t(v) VALUES ('y')", NULL, 0, NULL, err)) goto done;
-    if (dconn_commit(s, err)) goto done;
+    if (dconn_session_commit(s, err)) goto done;
     dconn_session_end(s);
     s = NULL;
-    if ((r = dconn_query(c, "SELECT v FROM t ORDER BY id", NULL, err)) == NULL) goto done;
-    ok = dconn_result_rows(r) == 2 && strcmp(dconn_secret_string(ctx, "connections.mem.note", ""), "from the environment") == 0;
+    if ((r = dconn_query(c, "SELECT v FROM t ORDER BY id", NULL, 0, NULL, err)) == NULL) goto done;
+    ok = dconn_result_rows(r) == 2 && strcmp(tu_secret(ctx, "connections.mem.note", ""), "from the environment") == 0;
 done:
     dconn_result_release(r);
     dconn_session_end(s);
@@ -2534,7 +2535,7 @@ static void conn_context_allocator_fails_in_turn(void) {
         memset(&q, 0, sizeof q);
         q.ttl = "postgresql://me:pw@h/db";
         talloc_fail_at(0);
-        CHECK(dconn_query(c, "SELECT 1", &q, &err) == NULL);
+        CHECK(dconn_query(c, "SELECT 1", NULL, 0, &q, &err) == NULL);
         CHECK(!talloc_was_injected());
         talloc_fail_at(-1);
         CHECK_EQ_INT(err.code, DCONN_ECONFIG);

@@ -112,7 +112,7 @@ static void csv_errors_name_file_and_line(void) {
     CHECK(csv_read(c, "missing.csv", "0", &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EIO);
     CHECK_CONTAINS(err.message, "csv: cannot open " CSV_DIR "/missing.csv");
-    CHECK(dconn_query(c, "SELECT 1", NULL, &err) == NULL);   /* a read-only driver */
+    CHECK(dconn_query(c, "SELECT 1", NULL, 0, NULL, &err) == NULL);   /* a read-only driver */
     CHECK_EQ_INT(err.code, DCONN_EMISUSE);
     CHECK_CONTAINS(err.message, "the csv driver cannot run queries");
     dconn_release(c);

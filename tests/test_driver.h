@@ -285,7 +285,7 @@ static dconn_status td_connect(void *ud, const dconn_settings *s, void **handle,
         snprintf(td.seen + n, sizeof td.seen - n, "%s=%s;", td.probe[i], val);
     }
     snprintf(td.seen_name, sizeof td.seen_name, "%s", dconn_settings_name(s) ? dconn_settings_name(s) : "(null)");
-    td.seen_opaque = dconn_settings_opaque(s);
+    td.seen_opaque = dconn_settings_user_data(s);
     delay = td.connect_delay_ms;
     if (td.refuse_connects > 0) {
         td.refuse_connects--;
@@ -393,7 +393,11 @@ static dconn_status td_enter(const void *ud, const td_handle *h, int *counter, c
 }
 
 /* cppcheck-suppress constParameter ; the signature is dconn_driver's */
-static dconn_status td_query(void *ud, void *handle, const char *sql, const dconn_value *p, size_t n, dconn_builder *b, dconn_error *err) {
+static dconn_status td_query(void *ud, void *handle, const dconn_stmt *stmt, dconn_builder *b, dconn_error *err) {
+    const char *sql = stmt->sql;
+    const dconn_value *p = stmt->params;
+    size_t n = stmt->n_params;
+    (void)sql; (void)p; (void)n;
     const td_handle *h = (const td_handle *)handle;
     char params[1024];
     int seq;
@@ -421,7 +425,11 @@ static dconn_status td_count(int *field) {
     return DCONN_OK;
 }
 
-static dconn_status td_exec(void *ud, void *handle, const char *sql, const dconn_value *p, size_t n, dconn_exec_info *info, dconn_error *err) {
+static dconn_status td_exec(void *ud, void *handle, const dconn_stmt *stmt, dconn_exec_info *info, dconn_error *err) {
+    const char *sql = stmt->sql;
+    const dconn_value *p = stmt->params;
+    size_t n = stmt->n_params;
+    (void)sql; (void)p; (void)n;
     (void)ud; (void)handle; (void)sql; (void)p; (void)n; (void)err;
     if (info) { info->changes = 1; info->last_insert_id = 7; }
     return td_count(&td.execs);
@@ -465,7 +473,7 @@ TU_UNUSED static dconn_status td_register_with(dconn_ctx *ctx, const char *name,
     dconn_status st;
     td_driver(&d, name);
     d.schemes = schemes;
-    d.sql = sql;
+    d.is_sql = sql;
     d.shared_handles = shared;
     d.user_data = ud;
     if (!with_is_transient) d.is_transient = NULL;
@@ -503,7 +511,7 @@ TU_UNUSED static int64_t td_query_handle(dconn_conn *c) {
     int64_t id = -1;
     memset(&qo, 0, sizeof qo);
     qo.ttl = "0";
-    r = dconn_query(c, "SELECT handle", &qo, &err);
+    r = dconn_query(c, "SELECT handle", NULL, 0, &qo, &err);
     if (!r) { fprintf(stdout, "  query failed: %s\n", err.message); return -1; }
     if (dconn_result_get_int(r, 0, 0, &id)) id = -1;
     dconn_result_release(r);

@@ -121,7 +121,7 @@ static void fault_db_deleted(void) {
     CHECK_STR(ids, "1,2,3");
     v = dconn_int(4);
     tu_log_reset();
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (?)", &v, 1, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (?)", &v, 1, NULL, NULL, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "connection \"pets\"");
     CHECK_CONTAINS(err.message, "write failed: no such table: t (on a new connection, after: the database file was deleted, renamed or replaced while open (attempt to write a readonly database))");
     CHECK_CONTAINS(err.message, "SQL: INSERT INTO t VALUES (?)");
@@ -154,31 +154,31 @@ static void tf_readonly_body(void) {
     if (!tf_open(&e, NULL, "pets", url, NULL)) { tsq_close_env(&e); REQUIRE(0); }
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1),(2)"), DCONN_OK);
     CHECK_EQ_INT(chmod(path, 0444), 0);
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (3)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (3)", NULL, 0, NULL, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_reset(e.c, &err), DCONN_OK);
     tu_log_reset();
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (4)", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (4)", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
     CHECK_EQ_INT(err.native_code, SQLITE_READONLY);
     CHECK_CONTAINS(err.message, "connection \"pets\"");
     CHECK_CONTAINS(err.message, "write failed: attempt to write a readonly database (is the file or its directory read-only for this user, or the connection: mode=ro, PRAGMA query_only?)\n  SQL: INSERT INTO t VALUES (4)");
     CHECK_EQ_INT(tu_sleeps, 0);
     tf_ids(e.c, ids, sizeof ids);
     CHECK_STR(ids, "1,2,3");
-    s = dconn_begin(e.c, &err);
+    s = dconn_session_begin(e.c, &err);
     REQUIRE(s);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (5)", NULL, 0, NULL, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "attempt to write a readonly database");
-    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);   /* nothing was written, nothing to commit */
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);   /* nothing was written, nothing to commit */
     dconn_session_end(s);
     tf_ids(e.c, ids, sizeof ids);
     CHECK_STR(ids, "1,2,3");
     /* writable again: the next handle writes */
     CHECK_EQ_INT(chmod(path, 0644), 0);
     CHECK_EQ_INT(dconn_reset(e.c, &err), DCONN_OK);
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (4)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (4)", NULL, 0, NULL, NULL, &err), DCONN_OK);
     /* a read-only directory: the rollback journal cannot be created */
     CHECK_EQ_INT(chmod(tf_ro_dir, 0555), 0);
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (5)", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (5)", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "write failed: attempt to write a readonly database (is the file or its directory read-only");
     CHECK_EQ_INT(chmod(tf_ro_dir, 0700), 0);
     tf_ids(e.c, ids, sizeof ids);
@@ -217,7 +217,7 @@ static void fault_db_locked(void) {
     REQUIRE(tf_lock_start(&L, path, "BEGIN EXCLUSIVE; INSERT INTO t VALUES (100)", 0, 0));
     CHECK_EQ_INT(tsq_int_ttl(e.c, "SELECT COUNT(*) FROM t", NULL), 2);   /* the cache needs no lock */
     tu_log_reset();
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (3)", NULL, 0, NULL, &err), DCONN_ETRANSIENT);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (3)", NULL, 0, NULL, NULL, &err), DCONN_ETRANSIENT);
     CHECK_EQ_INT(err.native_code & 0xFF, SQLITE_BUSY);
     CHECK_CONTAINS(err.message, "connection \"pets\"");
     CHECK_CONTAINS(err.message, "write failed after 3 attempts: database is locked\n  SQL: INSERT INTO t VALUES (3)");
@@ -231,7 +231,7 @@ static void fault_db_locked(void) {
     CHECK(tf_lock_end(&L));
     tf_ids(e.c, ids, sizeof ids);
     CHECK_STR(ids, "1,2");
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (3)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (3)", NULL, 0, NULL, NULL, &err), DCONN_OK);
     dconn_release(e.c);
     dconn_close(e.ctx);
 
@@ -239,7 +239,7 @@ static void fault_db_locked(void) {
     if (!tf_open(&e, dir, "pets", url, "[connect_args]\ntimeout = 5\n")) { tsq_close_env(&e); REQUIRE(0); }
     REQUIRE(tf_lock_start(&L, path, "BEGIN IMMEDIATE; INSERT INTO t VALUES (100)", 1, 150));
     tu_log_reset();
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (4)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (4)", NULL, 0, NULL, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(tu_sleeps, 0);
     CHECK_EQ_INT(tu_log_lines, 0);
     CHECK(tf_lock_end(&L));
@@ -267,15 +267,15 @@ static void fault_disk_full(void) {
     if (!tf_open(&e, dir, "pets", url, "[connect_args]\npragmas = { max_page_count = 8 }\n")) { tsq_close_env(&e); REQUIRE(0); }
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY, pad BLOB); INSERT INTO t VALUES (1, 'a'),(2, 'b')"), DCONN_OK);
     /* a committed session */
-    s = dconn_begin(e.c, &err);
+    s = dconn_session_begin(e.c, &err);
     REQUIRE(s);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (10, 'x'), (11, 'y')", NULL, 0, NULL, &err), DCONN_OK);
-    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
     dconn_session_end(s);
     /* one statement too big */
     CHECK_EQ_INT(tsq_int_ttl(e.c, "SELECT COUNT(*) FROM t", NULL), 4);   /* cached */
     tu_log_reset();
-    st = dconn_exec(e.c, "INSERT INTO t(pad) SELECT zeroblob(1000) FROM (WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 100) SELECT x FROM n)", NULL, 0, NULL, &err);
+    st = dconn_exec(e.c, "INSERT INTO t(pad) SELECT zeroblob(1000) FROM (WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 100) SELECT x FROM n)", NULL, 0, NULL, NULL, &err);
     CHECK_EQ_INT(st, DCONN_EQUERY);
     CHECK_EQ_INT(err.native_code, SQLITE_FULL);
     CHECK_CONTAINS(err.message, "connection \"pets\"");
@@ -293,7 +293,7 @@ static void fault_disk_full(void) {
     tf_ids(e.c, ids, sizeof ids);
     CHECK_STR(ids, "1,2,10,11");
     /* a session that fills the disk row by row */
-    s = dconn_begin(e.c, &err);
+    s = dconn_session_begin(e.c, &err);
     REQUIRE(s);
     for (i = 0; i < 100; i++) {
         st = dconn_session_exec(s, "INSERT INTO t(pad) VALUES (zeroblob(1000))", NULL, 0, NULL, &err);
@@ -307,34 +307,34 @@ static void fault_disk_full(void) {
                                 "or a COMMIT or ROLLBACK ran as a statement); roll back and start again\n  SQL: INSERT INTO t VALUES (50, 'late')");
     CHECK(dconn_session_query(s, "SELECT COUNT(*) FROM t", NULL, 0, &err) == NULL);
     CHECK_CONTAINS(err.message, "query failed: not run: the transaction has ended");
-    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "commit failed, the session's writes were rolled back: the transaction had already ended (an earlier error made SQLite roll it back");
     /* after the failed commit the session starts afresh */
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (12, 'z')", NULL, 0, NULL, &err), DCONN_OK);
-    CHECK_EQ_INT(dconn_rollback(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
     dconn_session_end(s);
     tf_ids(e.c, ids, sizeof ids);
     CHECK_STR(ids, "1,2,10,11");
     /* an explicit rollback after the error also clears the state */
-    s = dconn_begin(e.c, &err);
+    s = dconn_session_begin(e.c, &err);
     REQUIRE(s);
     st = DCONN_OK;
     for (i = 0; i < 100 && !st; i++) st = dconn_session_exec(s, "INSERT INTO t(pad) VALUES (zeroblob(1000))", NULL, 0, NULL, &err);
     CHECK_EQ_INT(st, DCONN_EQUERY);
-    CHECK_EQ_INT(dconn_rollback(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (12, 'z')", NULL, 0, NULL, &err), DCONN_OK);
-    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
     dconn_session_end(s);
     tf_ids(e.c, ids, sizeof ids);
     CHECK_STR(ids, "1,2,10,11,12");
     /* a COMMIT run as a statement ends the transaction too: what follows is refused, not committed alone */
-    s = dconn_begin(e.c, &err);
+    s = dconn_session_begin(e.c, &err);
     REQUIRE(s);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (13, 'a')", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_exec(s, "COMMIT", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (14, 'b')", NULL, 0, NULL, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "not run: the transaction has ended");
-    CHECK_EQ_INT(dconn_rollback(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
     dconn_session_end(s);
     tf_ids(e.c, ids, sizeof ids);
     CHECK_STR(ids, "1,2,10,11,12,13");
@@ -378,7 +378,7 @@ static void fault_db_corrupt(void) {
     CHECK_EQ_INT(err.native_code, SQLITE_NOTADB);
     CHECK_CONTAINS(err.message, "connection \"pets\"");
     CHECK_CONTAINS(err.message, "query failed: file is not a database (is the URL's path another kind of file, an encrypted or a damaged database?)\n  SQL: SELECT COUNT(*) FROM t");
-    CHECK_EQ_INT(dconn_exec(e.c, "CREATE TABLE t(id)", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_exec(e.c, "CREATE TABLE t(id)", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
     CHECK_EQ_INT(err.native_code, SQLITE_NOTADB);
     CHECK_EQ_INT(tu_sleeps, 0);
     na = tf_slurp(path, after, sizeof after);

@@ -103,7 +103,11 @@ static dconn_status hy_pg_fail(const char *sql, dconn_error *err) {
     }
     return DCONN_OK;
 }
-static dconn_status hy_pg_query(void *ud, void *h, const char *sql, const dconn_value *p, size_t n, dconn_builder *out, dconn_error *err) {
+static dconn_status hy_pg_query(void *ud, void *h, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
+    const char *sql = stmt->sql;
+    const dconn_value *p = stmt->params;
+    size_t n = stmt->n_params;
+    (void)sql; (void)p; (void)n;
     dconn_status st = hy_pg_fail(sql, err);
     (void)ud; (void)h; (void)p; (void)n;
     if (st) return st;
@@ -111,7 +115,11 @@ static dconn_status hy_pg_query(void *ud, void *h, const char *sql, const dconn_
     if (!st) st = dconn_builder_int(out, 1);
     return st;
 }
-static dconn_status hy_pg_exec(void *ud, void *h, const char *sql, const dconn_value *p, size_t n, dconn_exec_info *info, dconn_error *err) {
+static dconn_status hy_pg_exec(void *ud, void *h, const dconn_stmt *stmt, dconn_exec_info *info, dconn_error *err) {
+    const char *sql = stmt->sql;
+    const dconn_value *p = stmt->params;
+    size_t n = stmt->n_params;
+    (void)sql; (void)p; (void)n;
     (void)ud; (void)h; (void)p; (void)n;
     if (info) { info->changes = 1; info->last_insert_id = 0; }
     return hy_pg_fail(sql, err);
@@ -139,7 +147,7 @@ static int hy_register_pg(dconn_ctx *ctx) {
     d.version = DCONN_DRIVER_VERSION;
     d.name = "hypg";
     d.schemes = "postgresql,postgres";
-    d.sql = 1;
+    d.is_sql = 1;
     d.connect = hy_pg_connect;
     d.disconnect = hy_pg_disconnect;
     d.query = hy_pg_query;
@@ -391,34 +399,30 @@ static void hy_exercise(dconn_ctx *ctx, dconn_conn *c, const char *name, int is_
     HY_SCAN(HY_W("dconn_conn_name"), dconn_conn_name(c));
     HY_SCAN(HY_W("dconn_conn_type"), dconn_conn_type(c));
     /* a good query, cached, then from the cache */
-    r = dconn_query(c, "SELECT 1 AS n", NULL, &err);
+    r = dconn_query(c, "SELECT 1 AS n", NULL, 0, NULL, &err);
     CHECK(r != NULL);
     HY_SCAN(HY_W("dconn_query ok"), err.message);
     if (r) { hy_scan_result(HY_W("result"), r); dconn_result_release(r); }
-    r = dconn_query(c, "SELECT 1 AS n", NULL, &err);
+    r = dconn_query(c, "SELECT 1 AS n", NULL, 0, NULL, &err);
     dconn_result_release(r);
     /* a failing query, with the secrets as bound parameters: values are never pasted */
     pv[0] = dconn_text(HY_PW);
     pv[1] = dconn_named(":tok", dconn_text(HY_TOKEN));
-    qo.params = pv;
-    qo.n_params = 2;
-    CHECK(dconn_query(c, bad_sql, &qo, &err) == NULL);
+    CHECK(dconn_query(c, bad_sql, pv, 2, &qo, &err) == NULL);
     CHECK(err.message[0] != '\0');
     CHECK_CONTAINS(err.message, "connection \"");
     HY_SCAN(HY_W("dconn_query failing"), err.message);
-    qo.params = NULL;
-    qo.n_params = 0;
     qo.ttl = "0";
-    CHECK(dconn_query(c, bad_sql, &qo, &err) == NULL);
+    CHECK(dconn_query(c, bad_sql, NULL, 0, &qo, &err) == NULL);
     HY_SCAN(HY_W("dconn_query uncached failing"), err.message);
     qo.ttl = "s3cret ttl";
-    CHECK(dconn_query(c, "SELECT 1", &qo, &err) == NULL);
+    CHECK(dconn_query(c, "SELECT 1", NULL, 0, &qo, &err) == NULL);
     HY_SCAN(HY_W("dconn_query bad ttl"), err.message);
     qo.ttl = NULL;
     /* parameters that do not fit */
-    CHECK(dconn_exec(c, "SELECT ?", pv, 2, NULL, &err) != DCONN_OK || is_pg);
+    CHECK(dconn_exec(c, "SELECT ?", pv, 2, NULL, NULL, &err) != DCONN_OK || is_pg);
     HY_SCAN(HY_W("dconn_exec too many parameters"), err.message);
-    CHECK(dconn_exec(c, bad_write, pv, 1, &info, &err) != DCONN_OK);
+    CHECK(dconn_exec(c, bad_write, pv, 1, NULL, &info, &err) != DCONN_OK);
     CHECK_CONTAINS(err.message, "connection \"");
     HY_SCAN(HY_W("dconn_exec failing"), err.message);
     CHECK(dconn_exec_script(c, is_pg ? "fail" : "CREATE TABLE; fail", &err) != DCONN_OK);
@@ -427,16 +431,16 @@ static void hy_exercise(dconn_ctx *ctx, dconn_conn *c, const char *name, int is_
     HY_SCAN(HY_W("dconn_read"), err.message);
     if (is_pg) {
         /* transient: retried, logged, then reported */
-        CHECK(dconn_query(c, "SELECT transient", NULL, &err) == NULL);
+        CHECK(dconn_query(c, "SELECT transient", NULL, 0, NULL, &err) == NULL);
         CHECK_EQ_INT(err.code, DCONN_ETRANSIENT);
         HY_SCAN(HY_W("dconn_query transient"), err.message);
-        CHECK(dconn_exec(c, "UPDATE transient SET x = 1", NULL, 0, NULL, &err) != DCONN_OK);
+        CHECK(dconn_exec(c, "UPDATE transient SET x = 1", NULL, 0, NULL, NULL, &err) != DCONN_OK);
         HY_SCAN(HY_W("dconn_exec transient"), err.message);
         CHECK(tu_log_lines > 0);
     }
     HY_SCAN_LOG(HY_W("queries"));
     /* sessions */
-    s = dconn_begin(c, &err);
+    s = dconn_session_begin(c, &err);
     CHECK(s != NULL);
     HY_SCAN(HY_W("dconn_begin"), err.message);
     if (s) {
@@ -454,17 +458,17 @@ static void hy_exercise(dconn_ctx *ctx, dconn_conn *c, const char *name, int is_
         if (r) { hy_scan_result(HY_W("session result"), r); dconn_result_release(r); }
         hy_pg_fail_commit = is_pg;
         if (is_pg) CHECK(dconn_session_exec(s, "UPDATE t SET x = 1", NULL, 0, NULL, &err) == DCONN_OK);
-        dconn_commit(s, &err);
+        dconn_session_commit(s, &err);
         if (is_pg) CHECK_CONTAINS(err.message, "commit failed");
         HY_SCAN(HY_W("dconn_commit"), err.message);
         hy_pg_fail_commit = 0;
-        dconn_rollback(s, &err);
+        dconn_session_rollback(s, &err);
         HY_SCAN(HY_W("dconn_rollback"), err.message);
         dconn_session_end(s);
     }
     if (is_pg) {
         hy_pg_fail_begin = 1;
-        CHECK(dconn_begin(c, &err) == NULL);
+        CHECK(dconn_session_begin(c, &err) == NULL);
         CHECK_CONTAINS(err.message, "begin failed");
         HY_SCAN(HY_W("dconn_begin failing"), err.message);
         hy_pg_fail_begin = 0;
@@ -688,7 +692,7 @@ static void hygiene_toml_errors(void) {
         HY_SCAN(w, err.message);
         CHECK(dconn_secrets_describe(ctx, NULL, &desc, &err) != DCONN_OK);
         HY_SCAN(w, err.message);
-        CHECK_STR(dconn_secret_string(ctx, "connections.x.password", "none"), "none");
+        CHECK_STR(tu_secret(ctx, "connections.x.password", "none"), "none");
         CHECK(tu_log_lines > 0);   /* getters log why the file is not used */
         HY_SCAN_LOG(w);
         dconn_close(ctx);
@@ -700,14 +704,14 @@ static void hygiene_toml_errors(void) {
         CHECK(c != NULL);
         hy_write(path, hy_broken[i], 0600);   /* longer than the good text: seen as changed */
         {
-            dconn_result *r = dconn_query(c, "SELECT 1", NULL, &err);
+            dconn_result *r = dconn_query(c, "SELECT 1", NULL, 0, NULL, &err);
             HY_SCAN(w, err.message);
             dconn_result_release(r);
         }
         CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_ETOML);
         HY_SCAN(w, err.message);
         CHECK_CONTAINS(tu_logbuf, "keeping the secrets loaded before");
-        CHECK_STR(dconn_secret_string(ctx, "connections.x.url", "none"), "sqlite://");
+        CHECK_STR(tu_secret(ctx, "connections.x.url", "none"), "sqlite://");
         HY_SCAN_LOG(w);
         dconn_release(c);
         dconn_close(ctx);
@@ -942,8 +946,8 @@ static void hygiene_no_secret_written(void) {
     for (i = 0; i < sizeof hy_good / sizeof hy_good[0]; i++) {
         dconn_conn *c = dconn_connect(ctx, hy_good[i].name, NULL, NULL, &err);
         if (!c) continue;
-        dconn_exec(c, "CREATE TABLE IF NOT EXISTS t (x)", NULL, 0, NULL, &err);
-        dconn_exec(c, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err);
+        dconn_exec(c, "CREATE TABLE IF NOT EXISTS t (x)", NULL, 0, NULL, NULL, &err);
+        dconn_exec(c, "INSERT INTO t VALUES (1)", NULL, 0, NULL, NULL, &err);
         dconn_release(c);
     }
     for (i = 0; i < sizeof hy_bad / sizeof hy_bad[0]; i++) dconn_release(dconn_connect(ctx, hy_bad[i].name, NULL, NULL, &err));

@@ -41,7 +41,7 @@ static void pg_connect_from_environment(void) {
     CHECK_EQ_INT(dconn_ping(c, &err), DCONN_OK);
     CHECK_STR(dconn_conn_type(c), "postgresql");
     {
-        dconn_result *r = dconn_query(c, "SELECT current_setting('application_name')", NULL, &err);
+        dconn_result *r = dconn_query(c, "SELECT current_setting('application_name')", NULL, 0, NULL, &err);
         REQUIRE(r);
         CHECK_STR(dconn_result_text(r, 0, 0), "dconn-test");
         dconn_result_release(r);
@@ -95,10 +95,8 @@ static void pg_types_and_params(void) {
     p[4] = dconn_null();
     p[5] = dconn_named(":flag", dconn_int(1));
     memset(&q, 0, sizeof q);
-    q.params = p;
-    q.n_params = 6;
     q.ttl = "0";
-    r = dconn_query(c, "SELECT ?::int8 AS i, ?::float8 AS d, ?::text AS t, ?::bytea AS b, ?::text AS n, (:flag = 1) AS yes, 1.5::numeric AS num", &q, &err);
+    r = dconn_query(c, "SELECT ?::int8 AS i, ?::float8 AS d, ?::text AS t, ?::bytea AS b, ?::text AS n, (:flag = 1) AS yes, 1.5::numeric AS num", p, 6, &q, &err);
     if (!r) fprintf(stdout, "  %s\n", err.message);
     REQUIRE(r);
     CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &i), DCONN_OK);
@@ -134,30 +132,30 @@ static void pg_writes_sessions_and_cache(void) {
     c = pg_connect(ctx, NULL);
     REQUIRE(c);
     CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS pets; CREATE TABLE pets (owner text, pet text);", &err), DCONN_OK);
-    s = dconn_begin(c, &err);
+    s = dconn_session_begin(c, &err);
     REQUIRE(s);
     p[0] = dconn_named(":owner", dconn_text("jerry"));
     p[1] = dconn_named(":pet", dconn_text("fish"));
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO pets VALUES (:owner, :pet)", p, 2, &info, &err), DCONN_OK);
     CHECK_EQ_INT(info.changes, 1);
-    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
     p[0] = dconn_named(":owner", dconn_text("tom"));
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO pets VALUES (:owner, :pet)", p, 2, NULL, &err), DCONN_OK);
     dconn_session_end(s);   /* not committed: rolled back */
-    r = dconn_query(c, "SELECT count(*) FROM pets", NULL, &err);
+    r = dconn_query(c, "SELECT count(*) FROM pets", NULL, 0, NULL, &err);
     REQUIRE(r);
     CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &n), DCONN_OK);
     CHECK_EQ_INT(n, 1);
     dconn_result_release(r);
     /* cached until a write through the connection */
-    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO pets VALUES ('ann', 'cat'), ('bob', 'dog')", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO pets VALUES ('ann', 'cat'), ('bob', 'dog')", NULL, 0, NULL, &info, &err), DCONN_OK);
     CHECK_EQ_INT(info.changes, 2);
-    r = dconn_query(c, "SELECT count(*) FROM pets", NULL, &err);
+    r = dconn_query(c, "SELECT count(*) FROM pets", NULL, 0, NULL, &err);
     REQUIRE(r);
     CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &n), DCONN_OK);
     CHECK_EQ_INT(n, 3);
     dconn_result_release(r);
-    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE pets", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE pets", NULL, 0, NULL, NULL, &err), DCONN_OK);
     dconn_release(c);
     dconn_close(ctx);
 }
@@ -170,7 +168,7 @@ static void pg_errors_fail_at_once(void) {
     REQUIRE(ctx);
     c = pg_connect(ctx, NULL);
     REQUIRE(c);
-    CHECK(dconn_query(c, "SELECT * FROM no_such_table", NULL, &err) == NULL);
+    CHECK(dconn_query(c, "SELECT * FROM no_such_table", NULL, 0, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EQUERY);
     dconn_postgres_sqlstate(&err, state);
     CHECK_STR(state, "42P01");
@@ -179,7 +177,7 @@ static void pg_errors_fail_at_once(void) {
     CHECK_CONTAINS(err.message, "SQL: SELECT * FROM no_such_table");
     CHECK_EQ_INT(err.sql_offset, 14);
     CHECK_EQ_INT(tu_sleeps, 0);
-    CHECK(dconn_query(c, "SELEC 1", NULL, &err) == NULL);
+    CHECK(dconn_query(c, "SELEC 1", NULL, 0, NULL, &err) == NULL);
     dconn_postgres_sqlstate(&err, state);
     CHECK_STR(state, "42601");
     CHECK(strstr(tu_logbuf, "retrying") == NULL);
@@ -233,21 +231,17 @@ static void pg_killed_backend_is_healed_by_retry(void) {
     REQUIRE(c && admin);
     memset(&q, 0, sizeof q);
     q.ttl = "0";
-    r = dconn_query(c, "SELECT pg_backend_pid()", &q, &err);
+    r = dconn_query(c, "SELECT pg_backend_pid()", NULL, 0, &q, &err);
     REQUIRE(r);
     CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &victim), DCONN_OK);
     dconn_result_release(r);
     pid = dconn_int(victim);
-    q.params = &pid;
-    q.n_params = 1;
-    r = dconn_query(admin, "SELECT pg_terminate_backend(?::int)", &q, &err);
+    r = dconn_query(admin, "SELECT pg_terminate_backend(?::int)", &pid, 1, &q, &err);
     REQUIRE(r);
     dconn_result_release(r);
     pg_wait_gone(victim);
-    q.params = NULL;
-    q.n_params = 0;
     tu_log_reset();
-    r = dconn_query(c, "SELECT pg_backend_pid()", &q, &err);
+    r = dconn_query(c, "SELECT pg_backend_pid()", NULL, 0, &q, &err);
     if (!r) fprintf(stdout, "  %s\n", err.message);
     REQUIRE(r);
     CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &after), DCONN_OK);
@@ -257,24 +251,20 @@ static void pg_killed_backend_is_healed_by_retry(void) {
     dconn_result_release(r);
     /* a session whose backend dies fails, and the connection heals after it */
     {
-        dconn_session *s = dconn_begin(c, &err);
+        dconn_session *s = dconn_session_begin(c, &err);
         REQUIRE(s);
         r = dconn_session_query(s, "SELECT pg_backend_pid()", NULL, 0, &err);
         REQUIRE(r);
         CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &victim), DCONN_OK);
         dconn_result_release(r);
         pid = dconn_int(victim);
-        q.params = &pid;
-        q.n_params = 1;
-        r = dconn_query(admin, "SELECT pg_terminate_backend(?::int)", &q, &err);
+        r = dconn_query(admin, "SELECT pg_terminate_backend(?::int)", &pid, 1, &q, &err);
         dconn_result_release(r);
         pg_wait_gone(victim);
         CHECK_EQ_INT(dconn_session_exec(s, "SELECT 1", NULL, 0, NULL, &err), DCONN_EQUERY);
         CHECK_CONTAINS(err.message, "[08003] the server had closed the connection while a transaction was open");
         dconn_session_end(s);
-        q.params = NULL;
-        q.n_params = 0;
-        r = dconn_query(c, "SELECT 1", &q, &err);
+        r = dconn_query(c, "SELECT 1", NULL, 0, &q, &err);
         CHECK(r != NULL);
         dconn_result_release(r);
     }
@@ -312,14 +302,14 @@ static int pg_cut_pid(void) {
     return pid;
 }
 
-static dconn_status pg_cut_query(void *ud, void *h, const char *sql, const dconn_value *p, size_t n, dconn_builder *out, dconn_error *err) {
+static dconn_status pg_cut_query(void *ud, void *h, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
     pg_cut_remember(h);
-    return dconn_pg__query(ud, h, sql, p, n, out, err);
+    return dconn_pg__query(ud, h, stmt, out, err);
 }
 
-static dconn_status pg_cut_exec(void *ud, void *h, const char *sql, const dconn_value *p, size_t n, dconn_exec_info *info, dconn_error *err) {
+static dconn_status pg_cut_exec(void *ud, void *h, const dconn_stmt *stmt, dconn_exec_info *info, dconn_error *err) {
     pg_cut_remember(h);
-    return dconn_pg__exec(ud, h, sql, p, n, info, err);
+    return dconn_pg__exec(ud, h, stmt, info, err);
 }
 
 /* A context with the PostgreSQL driver under the name "pgcut", and a connection of it. */
@@ -408,7 +398,7 @@ static void pg_write_lost_while_running_is_not_retried(void) {
     CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS lost; CREATE TABLE lost (n int)", &err), DCONN_OK);
     tu_log_reset();
     pg_fault_start(&th, &f);
-    st = dconn_exec(c, "INSERT INTO lost SELECT 1 FROM pg_advisory_xact_lock(4242) /* lost_write_marker */", NULL, 0, NULL, &err);
+    st = dconn_exec(c, "INSERT INTO lost SELECT 1 FROM pg_advisory_xact_lock(4242) /* lost_write_marker */", NULL, 0, NULL, NULL, &err);
     pthread_join(th, NULL);
     CHECK_EQ_INT(st, DCONN_EQUERY);
     dconn_postgres_sqlstate(&err, state);
@@ -423,12 +413,12 @@ static void pg_write_lost_while_running_is_not_retried(void) {
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM lost"), 1);
     /* the next write finds the handle dead before sending: it reconnects, no retry needed */
     tu_log_reset();
-    st = dconn_exec(c, "INSERT INTO lost VALUES (2)", NULL, 0, NULL, &err);
+    st = dconn_exec(c, "INSERT INTO lost VALUES (2)", NULL, 0, NULL, NULL, &err);
     if (st) fprintf(stdout, "  %s\n", err.message);
     CHECK_EQ_INT(st, DCONN_OK);
     CHECK_EQ_INT(tu_sleeps, 0);
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM lost"), 2);
-    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE lost", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE lost", NULL, 0, NULL, NULL, &err), DCONN_OK);
     PQfinish(admin);
     dconn_release(c);
     dconn_close(ctx);
@@ -449,7 +439,7 @@ static void pg_write_killed_while_running_is_retried_once(void) {
     CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS killed; CREATE TABLE killed (n int)", &err), DCONN_OK);
     tu_log_reset();
     pg_fault_start(&th, &f);
-    st = dconn_exec(c, "INSERT INTO killed SELECT 1 FROM pg_advisory_xact_lock(4242) /* killed_write_marker */", NULL, 0, NULL, &err);
+    st = dconn_exec(c, "INSERT INTO killed SELECT 1 FROM pg_advisory_xact_lock(4242) /* killed_write_marker */", NULL, 0, NULL, NULL, &err);
     pthread_join(th, NULL);
     if (st) fprintf(stdout, "  %s\n", err.message);
     CHECK_EQ_INT(st, DCONN_OK);
@@ -458,7 +448,7 @@ static void pg_write_killed_while_running_is_retried_once(void) {
     CHECK_CONTAINS(tu_logbuf, "[57P01]");
     CHECK_CONTAINS(tu_logbuf, "retrying (attempt 2 of 3)");
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM killed"), 1);
-    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE killed", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE killed", NULL, 0, NULL, NULL, &err), DCONN_OK);
     PQfinish(admin);
     dconn_release(c);
     dconn_close(ctx);
@@ -479,7 +469,7 @@ static void pg_read_lost_while_running_is_retried(void) {
     q.ttl = "0";
     tu_log_reset();
     pg_fault_start(&th, &f);
-    r = dconn_query(c, " -- a comment first\n(SELECT 7 FROM pg_advisory_xact_lock(4242)) /* lost_read_marker */", &q, &err);
+    r = dconn_query(c, " -- a comment first\n(SELECT 7 FROM pg_advisory_xact_lock(4242)) /* lost_read_marker */", NULL, 0, &q, &err);
     pthread_join(th, NULL);
     if (!r) fprintf(stdout, "  %s\n", err.message);
     REQUIRE(r);
@@ -522,7 +512,7 @@ static void pg_closed_idle_connection_reconnects(void) {
     CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS idle_cut; CREATE TABLE idle_cut (n int)", &err), DCONN_OK);
     for (round = 0; round < 2; round++) {
         char sql[200];
-        CHECK_EQ_INT(dconn_exec(c, "INSERT INTO idle_cut VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_exec(c, "INSERT INTO idle_cut VALUES (1)", NULL, 0, NULL, NULL, &err), DCONN_OK);
         if (round == 0) {
             pg_cut_now();
         } else {
@@ -535,7 +525,7 @@ static void pg_closed_idle_connection_reconnects(void) {
         }
         tu_log_reset();
         snprintf(sql, sizeof sql, "INSERT INTO idle_cut VALUES (%d)", 10 + round);
-        st = dconn_exec(c, sql, NULL, 0, NULL, &err);
+        st = dconn_exec(c, sql, NULL, 0, NULL, NULL, &err);
         if (st) fprintf(stdout, "  round %d: %s\n", round, err.message);
         CHECK_EQ_INT(st, DCONN_OK);
         CHECK_EQ_INT(tu_sleeps, 0);
@@ -543,18 +533,18 @@ static void pg_closed_idle_connection_reconnects(void) {
         CHECK_EQ_INT(pg_admin_count(admin, sql), 1);
     }
     {
-        dconn_session *s = dconn_begin(c, &err);
+        dconn_session *s = dconn_session_begin(c, &err);
         REQUIRE(s);
         CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO idle_cut VALUES (3)", NULL, 0, NULL, &err), DCONN_OK);
         pg_cut_now();   /* the session's handle is the last one used */
-        CHECK_EQ_INT(dconn_commit(s, &err), DCONN_EQUERY);
+        CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_EQUERY);
         CHECK_CONTAINS(err.message, "commit failed, the session's writes were rolled back: [08003] the server had closed the connection "
                                     "while a transaction was open");
         dconn_session_end(s);
     }
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM idle_cut WHERE n = 3"), 0);
     tu_log_reset();
-    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE idle_cut", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE idle_cut", NULL, 0, NULL, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(tu_sleeps, 0);
     PQfinish(admin);
     dconn_release(c);
@@ -578,11 +568,11 @@ static void pg_commit_lost_while_running_is_unknown(void) {
                                       "$$ BEGIN PERFORM pg_advisory_xact_lock(4242); RETURN NULL; END $$; "
                                       "CREATE CONSTRAINT TRIGGER wait_at_commit AFTER INSERT ON deferred DEFERRABLE INITIALLY DEFERRED "
                                       "FOR EACH ROW EXECUTE FUNCTION dconn_wait_lock()", &err), DCONN_OK);
-    s = dconn_begin(c, &err);
+    s = dconn_session_begin(c, &err);
     REQUIRE(s);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO deferred VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
     pg_fault_start(&th, &f);
-    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_EQUERY);
     pthread_join(th, NULL);
     CHECK_CONTAINS(err.message, "commit failed, and so did the rollback after it: whether the session's writes were applied is unknown");
     CHECK_NOT_CONTAINS(err.message, "were rolled back");
@@ -610,10 +600,10 @@ static void pg_session_is_never_silently_reconnected(void) {
     REQUIRE(c && PQstatus(admin) == CONNECTION_OK);
     CHECK_EQ_INT(dconn_exec_script(c, "DROP SCHEMA IF EXISTS tenant CASCADE; CREATE SCHEMA tenant; CREATE TABLE tenant.t (n int); "
                                       "CREATE TABLE IF NOT EXISTS public.t (n int); DELETE FROM public.t", &err), DCONN_OK);
-    s = dconn_begin(c, &err);
+    s = dconn_session_begin(c, &err);
     REQUIRE(s);
     CHECK_EQ_INT(dconn_session_exec(s, "SET search_path TO tenant", NULL, 0, NULL, &err), DCONN_OK);
-    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
     pid = pg_cut_pid();
     snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%d)::int", pid);
     CHECK_EQ_INT(pg_admin_count(admin, sql), 1);
@@ -624,19 +614,19 @@ static void pg_session_is_never_silently_reconnected(void) {
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM tenant.t"), 0);
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM public.t"), 0);
     /* a new session on a pooled handle whose backend is gone: BEGIN is retried on a fresh one */
-    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO public.t VALUES (2)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO public.t VALUES (2)", NULL, 0, NULL, NULL, &err), DCONN_OK);
     pid = pg_cut_pid();
     snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%d)::int", pid);
     CHECK_EQ_INT(pg_admin_count(admin, sql), 1);
     pg_wait_gone(pid);
     tu_log_reset();
-    s = dconn_begin(c, &err);
+    s = dconn_session_begin(c, &err);
     if (!s) fprintf(stdout, "  %s\n", err.message);
     REQUIRE(s);
     CHECK_EQ_INT(tu_sleeps, 1);
     CHECK_CONTAINS(tu_logbuf, "retrying (attempt 2 of 3)");
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO public.t VALUES (3)", NULL, 0, NULL, &err), DCONN_OK);
-    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
     dconn_session_end(s);
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM public.t"), 2);
     CHECK_EQ_INT(dconn_exec_script(c, "DROP SCHEMA tenant CASCADE; DROP TABLE public.t", &err), DCONN_OK);
@@ -662,7 +652,7 @@ static void pg_script_is_not_retried(void) {
     CHECK_CONTAINS(err.message, "(a script is not retried: its first statements may have run)");
     CHECK_EQ_INT(tu_sleeps, 0);
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM scripted"), 1);
-    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE scripted", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE scripted", NULL, 0, NULL, NULL, &err), DCONN_OK);
     PQfinish(admin);
     dconn_release(c);
     dconn_close(ctx);

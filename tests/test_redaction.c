@@ -112,14 +112,14 @@ static void redaction_planted_values_never_leave(void) {
         REQUIRE(c != NULL);
         rd_collect("code url ok", dconn_conn_url(c));
         /* SQL that quotes the secrets: the error repeats it */
-        CHECK(dconn_query(c, "SELECT * FROM \"Pl4nt-code-set\" WHERE x = 'Pl4nt-password'", NULL, &err) == NULL);
+        CHECK(dconn_query(c, "SELECT * FROM \"Pl4nt-code-set\" WHERE x = 'Pl4nt-password'", NULL, 0, NULL, &err) == NULL);
         rd_collect_err("query", &err);
-        CHECK(dconn_exec(c, "INSERT INTO \"Pl4nt-secret\" VALUES (1)", NULL, 0, NULL, &err) != DCONN_OK);
+        CHECK(dconn_exec(c, "INSERT INTO \"Pl4nt-secret\" VALUES (1)", NULL, 0, NULL, NULL, &err) != DCONN_OK);
         rd_collect_err("exec", &err);
         CHECK(dconn_exec_script(c, "CREATE TABLE t(x); SELECT Pl4nt-token FROM nowhere;", &err) != DCONN_OK);
         rd_collect_err("script", &err);
         {
-            dconn_session *s = dconn_begin(c, &err);
+            dconn_session *s = dconn_session_begin(c, &err);
             REQUIRE(s != NULL);
             CHECK(dconn_session_exec(s, "UPDATE \"Pl4nt-nested\" SET x = 1", NULL, 0, NULL, &err) != DCONN_OK);
             rd_collect_err("session exec", &err);
@@ -181,7 +181,7 @@ static void redaction_follows_reloads(void) {
     c = dconn_connect(ctx, "a", NULL, NULL, &err);
     REQUIRE(c != NULL);
     tu_write(RD_SECRETS, "[connections.a]\nurl = \"sqlite://\"\npassword = \"Sec0nd-secret\"\n\n");
-    CHECK(dconn_query(c, "SELECT 'Fir5t-secret' FROM \"Sec0nd-secret\"", NULL, &err) == NULL);
+    CHECK(dconn_query(c, "SELECT 'Fir5t-secret' FROM \"Sec0nd-secret\"", NULL, 0, NULL, &err) == NULL);
     CHECK_NOT_CONTAINS(err.message, "Fir5t-secret");
     CHECK_NOT_CONTAINS(err.message, "Sec0nd-secret");
     CHECK_CONTAINS(err.message, "no such table: ***");

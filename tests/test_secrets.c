@@ -71,8 +71,11 @@ static dconn_status sx_probe_connect(void *ud, const dconn_settings *s, void **h
     return DCONN_OK;
 }
 static void sx_probe_disconnect(void *ud, void *h) { (void)ud; (void)h; }
-static dconn_status sx_probe_query(void *ud, void *h, const char *sql, const dconn_value *p, size_t n,
-                                   dconn_builder *out, dconn_error *err) {
+static dconn_status sx_probe_query(void *ud, void *h, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
+    const char *sql = stmt->sql;
+    const dconn_value *p = stmt->params;
+    size_t n = stmt->n_params;
+    (void)sql; (void)p; (void)n;
     dconn_status st;
     (void)ud; (void)h; (void)sql; (void)p; (void)n; (void)err;
     st = dconn_builder_column(out, "connects", "INTEGER");
@@ -112,7 +115,7 @@ static int sx_make_db(const char *path, const char *v, const char *extra) {
 /* The first cell of a query as text ("" when the query fails). */
 static char sx_cell[256];
 static const char *sx_query_text(dconn_conn *c, const char *sql, dconn_error *err) {
-    dconn_result *r = dconn_query(c, sql, NULL, err);
+    dconn_result *r = dconn_query(c, sql, NULL, 0, NULL, err);
     const char *t;
     sx_cell[0] = '\0';
     if (!r) return sx_cell;
@@ -138,7 +141,7 @@ static void sx_replace(const char *path, const char *text) {
 static void secrets_getter_without_files(void) {
     dconn_ctx *ctx = tu_open(TU_DIR "/none/secrets.toml");
     REQUIRE(ctx);
-    CHECK_STR(dconn_secret_string(ctx, "connections.x.url", "dflt"), "dflt");
+    CHECK_STR(tu_secret(ctx, "connections.x.url", "dflt"), "dflt");
     CHECK_EQ_INT(dconn_secret_int(ctx, "a.b", 7), 7);
     dconn_close(ctx);
 }
@@ -202,8 +205,8 @@ static void secrets_search_list_missing_files_skipped(void) {
     CHECK_EQ_INT(exists[1], 1);
     CHECK_EQ_INT(exists[2], 1);
     CHECK_EQ_INT(exists[3], 0);
-    CHECK_STR(dconn_secret_string(ctx, "v.home", ""), "h");
-    CHECK_STR(dconn_secret_string(ctx, "v.both", ""), "p");
+    CHECK_STR(tu_secret(ctx, "v.home", ""), "h");
+    CHECK_STR(tu_secret(ctx, "v.both", ""), "p");
     CHECK_EQ_INT(tu_log_lines, 0);
     dconn_close(ctx);
 
@@ -211,7 +214,7 @@ static void secrets_search_list_missing_files_skipped(void) {
     ctx = sx_open(NULL, SX_ORD "/nohome", SX_ORD "/noproj", NULL);
     REQUIRE(ctx);
     CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_OK);
-    CHECK_STR(dconn_secret_string(ctx, "v.home", "dflt"), "dflt");
+    CHECK_STR(tu_secret(ctx, "v.home", "dflt"), "dflt");
     CHECK_EQ_INT(dconn_secrets_files(ctx, NULL, exists, 4), 4);
     CHECK(!exists[0] && !exists[1] && !exists[2] && !exists[3]);
     CHECK_EQ_INT(tu_log_lines, 0);
@@ -397,16 +400,16 @@ static void secrets_merge_deep_key_by_key(void) {
     ctx = sx_open(NULL, SX_MRG "/h", SX_MRG "/p", NULL);
     REQUIRE(ctx);
     CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_OK);
-    CHECK_STR(dconn_secret_string(ctx, "connections.prod.host", ""), "prod.example.com");
-    CHECK_STR(dconn_secret_string(ctx, "connections.dev.host", ""), "localhost");
+    CHECK_STR(tu_secret(ctx, "connections.prod.host", ""), "prod.example.com");
+    CHECK_STR(tu_secret(ctx, "connections.dev.host", ""), "localhost");
     CHECK_EQ_INT(dconn_secret_int(ctx, "connections.dev.port", 0), 5432);
-    CHECK_STR(dconn_secret_string(ctx, "connections.dev.user", ""), "gu");
+    CHECK_STR(tu_secret(ctx, "connections.dev.user", ""), "gu");
     CHECK_EQ_INT(dconn_secret_int(ctx, "connections.dev.connect_args.timeout", 0), 9);
-    CHECK_STR(dconn_secret_string(ctx, "connections.dev.connect_args.sslmode", ""), "require");
+    CHECK_STR(tu_secret(ctx, "connections.dev.connect_args.sslmode", ""), "require");
     CHECK_EQ_INT(dconn_secret_int(ctx, "connections.dev.connect_args.retries", 0), 2);
     /* the type mismatch gives the default, not a conversion */
     CHECK_EQ_INT(dconn_secret_int(ctx, "connections.dev.host", -3), -3);
-    CHECK_STR(dconn_secret_string(ctx, "connections.dev.port", "d"), "d");
+    CHECK_STR(tu_secret(ctx, "connections.dev.port", "d"), "d");
     CHECK_EQ_DBL(dconn_secret_float(ctx, "connections.dev.port", 0), 5432.0);
     CHECK_EQ_INT(dconn_secret_bool(ctx, "connections.dev.port", 1), 1);
 
@@ -474,7 +477,7 @@ static void secrets_merge_table_and_value_replace_each_other(void) {
     tu_write(SX_MRG "/b.toml", "[x]\nt = \"now a string\"\n[x.v]\nb = 2\n");
     ctx = sx_open(SX_MRG "/a.toml:" SX_MRG "/b.toml", NULL, NULL, NULL);
     REQUIRE(ctx);
-    CHECK_STR(dconn_secret_string(ctx, "x.t", ""), "now a string");
+    CHECK_STR(tu_secret(ctx, "x.t", ""), "now a string");
     CHECK_EQ_INT(dconn_secret_int(ctx, "x.t.a", -1), -1);
     CHECK_EQ_INT(dconn_secret_int(ctx, "x.v.b", -1), 2);
     CHECK_EQ_INT(dconn_secret_int(ctx, "x.deep.k", -1), 1);
@@ -521,7 +524,7 @@ static void secrets_parse_error_everywhere(void) {
     /* getters: the default (even for keys of the good file), and the error logged */
     tu_log_reset();
     CHECK_EQ_INT(dconn_secret_int(ctx, "v.k", 42), 42);
-    CHECK_STR(dconn_secret_string(ctx, "connections.x.url", "dflt"), "dflt");
+    CHECK_STR(tu_secret(ctx, "connections.x.url", "dflt"), "dflt");
     CHECK_EQ_INT(tu_log_lines, 2);
     CHECK(strncmp(SX_LOG, "1 " SX_BAD "/bad.toml:3:5: ", strlen("1 " SX_BAD "/bad.toml:3:5: ")) == 0);
 
@@ -609,26 +612,26 @@ static void secrets_env_expansion_forms(void) {
     ctx = sx_open(SX_ENV "/s.toml", NULL, NULL, NULL);
     REQUIRE(ctx);
     CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_OK);
-    CHECK_STR(dconn_secret_string(ctx, "e.plain", ""), "db.internal");
-    CHECK_STR(dconn_secret_string(ctx, "e.mixed", ""), "postgresql://db.internal:5432/app");
-    CHECK_STR(dconn_secret_string(ctx, "e.twice", ""), "db.internal/db.internal");
-    CHECK_STR(dconn_secret_string(ctx, "e.unset_default", ""), "fallback");
-    CHECK_STR(dconn_secret_string(ctx, "e.set_default", ""), "db.internal");
-    CHECK_STR(dconn_secret_string(ctx, "e.empty_default", ""), "[]");
-    CHECK_STR(dconn_secret_string(ctx, "e.empty_var_default", ""), "used");
-    CHECK_STR(dconn_secret_string(ctx, "e.empty_var", ""), "[]");
-    CHECK_STR(dconn_secret_string(ctx, "e.literal", ""), "${SX_HOST}");
-    CHECK_STR(dconn_secret_string(ctx, "e.lone", ""), "cost: $5 and $ and a$b $");
-    CHECK_STR(dconn_secret_string(ctx, "e.dollar_brace_end", ""), "x$");
-    CHECK_STR(dconn_secret_string(ctx, "e.not_recursive", ""), "${SX_HOST}");
-    CHECK_STR(dconn_secret_string(ctx, "e.default_with_colon", ""), "a:b-c");
-    CHECK_STR(dconn_secret_string(ctx, "e.in_array.0", ""), "db.internal");
-    CHECK_STR(dconn_secret_string(ctx, "e.in_array.1", ""), "d");
-    CHECK_STR(dconn_secret_string(ctx, "e.sub.deep", ""), "db.internal");
+    CHECK_STR(tu_secret(ctx, "e.plain", ""), "db.internal");
+    CHECK_STR(tu_secret(ctx, "e.mixed", ""), "postgresql://db.internal:5432/app");
+    CHECK_STR(tu_secret(ctx, "e.twice", ""), "db.internal/db.internal");
+    CHECK_STR(tu_secret(ctx, "e.unset_default", ""), "fallback");
+    CHECK_STR(tu_secret(ctx, "e.set_default", ""), "db.internal");
+    CHECK_STR(tu_secret(ctx, "e.empty_default", ""), "[]");
+    CHECK_STR(tu_secret(ctx, "e.empty_var_default", ""), "used");
+    CHECK_STR(tu_secret(ctx, "e.empty_var", ""), "[]");
+    CHECK_STR(tu_secret(ctx, "e.literal", ""), "${SX_HOST}");
+    CHECK_STR(tu_secret(ctx, "e.lone", ""), "cost: $5 and $ and a$b $");
+    CHECK_STR(tu_secret(ctx, "e.dollar_brace_end", ""), "x$");
+    CHECK_STR(tu_secret(ctx, "e.not_recursive", ""), "${SX_HOST}");
+    CHECK_STR(tu_secret(ctx, "e.default_with_colon", ""), "a:b-c");
+    CHECK_STR(tu_secret(ctx, "e.in_array.0", ""), "db.internal");
+    CHECK_STR(tu_secret(ctx, "e.in_array.1", ""), "d");
+    CHECK_STR(tu_secret(ctx, "e.sub.deep", ""), "db.internal");
     CHECK_EQ_INT(dconn_secret_int(ctx, "e.number", 0), 5);
     /* the value is read when the file is loaded, not at each lookup */
     setenv("SX_HOST", "changed", 1);
-    CHECK_STR(dconn_secret_string(ctx, "e.plain", ""), "db.internal");
+    CHECK_STR(tu_secret(ctx, "e.plain", ""), "db.internal");
     CHECK_EQ_INT(tu_log_lines, 0);
     dconn_close(ctx);
     unsetenv("SX_HOST");
@@ -651,7 +654,7 @@ static void sx_expect_env_error(const char *text, int line, const char *want) {
     CHECK_EQ_INT(err.line, line);
     /* getters: default, and the same message logged */
     tu_log_reset();
-    CHECK_STR(dconn_secret_string(ctx, "a.ok", "dflt"), "dflt");
+    CHECK_STR(tu_secret(ctx, "a.ok", "dflt"), "dflt");
     CHECK_CONTAINS(SX_LOG, want);
     dconn_close(ctx);
 }
@@ -735,7 +738,7 @@ static void secrets_env_values_never_shown(void) {
     CHECK_NOT_CONTAINS(SX_DESC, "tok-123-abc");
     CHECK_CONTAINS(SX_DESC, "[connections.notaurl]\n");
     /* but the getters return the real values: they are the application's */
-    CHECK_STR(dconn_secret_string(ctx, "connections.pg.password", ""), "hunter2pw");
+    CHECK_STR(tu_secret(ctx, "connections.pg.password", ""), "hunter2pw");
 
     /* errors that involve such a value never include it */
     c = dconn_connect(ctx, "lite", NULL, NULL, &err);
@@ -899,12 +902,12 @@ static void secrets_reload_bad_edit_keeps_last_good(void) {
     tu_write(SX_REL "/s.toml", "[v]\nk = 1\ns = \"one\"\n");
     ctx = sx_open(SX_REL "/s.toml", NULL, NULL, "1s");
     REQUIRE(ctx);
-    held = dconn_secret_string(ctx, "v.s", "");
+    held = tu_secret(ctx, "v.s", "");
     CHECK_STR(held, "one");
     tu_write(SX_REL "/s.toml", "[v]\nk = 2\ns = \"two\"\nbroken =\n");
     tu_now += SX_SEC;
     CHECK_EQ_INT(dconn_secret_int(ctx, "v.k", 0), 1);
-    CHECK_STR(dconn_secret_string(ctx, "v.s", ""), "one");
+    CHECK_STR(tu_secret(ctx, "v.s", ""), "one");
     CHECK(strncmp(SX_LOG, "1 " SX_REL "/s.toml:4:", strlen("1 " SX_REL "/s.toml:4:")) == 0);
     CHECK_CONTAINS(SX_LOG, "(keeping the secrets loaded before)\n");
     CHECK_EQ_INT(tu_log_lines, 1);
@@ -924,7 +927,7 @@ static void secrets_reload_bad_edit_keeps_last_good(void) {
     tu_write(SX_REL "/s.toml", "[v]\nk = 4444\ns = \"four\"\n");
     tu_now += SX_SEC;
     CHECK_EQ_INT(dconn_secret_int(ctx, "v.k", 0), 4444);
-    CHECK_STR(dconn_secret_string(ctx, "v.s", ""), "four");
+    CHECK_STR(tu_secret(ctx, "v.s", ""), "four");
     CHECK_STR(SX_LOG, "3 secrets files changed: reloaded\n");
     /* strings handed out before stay valid until dconn_close */
     CHECK_STR(held, "one");
@@ -1003,7 +1006,7 @@ static void secrets_reload_resets_changed_connection(void) {
     dconn_cache_stats_get(ctx, &cs);
     CHECK_EQ_INT(cs.hits, 1);
     CHECK_EQ_INT(cs.misses, 2);
-    r = dconn_query(mv, "SELECT * FROM only_b", NULL, &err);
+    r = dconn_query(mv, "SELECT * FROM only_b", NULL, 0, NULL, &err);
     CHECK(r == NULL);
     dconn_result_release(r);
 
@@ -1016,7 +1019,7 @@ static void secrets_reload_resets_changed_connection(void) {
     CHECK_STR(sx_query_text(mv, "SELECT v FROM t", &err), "from-b");
     CHECK_CONTAINS(SX_LOG, "3 connection \"move\": settings changed in the secrets; reconnecting\n");
     CHECK_NOT_CONTAINS(SX_LOG, "connection \"keep\"");
-    r = dconn_query(mv, "SELECT x FROM only_b", NULL, &err);
+    r = dconn_query(mv, "SELECT x FROM only_b", NULL, 0, NULL, &err);
     if (!r) fprintf(stdout, "  %s\n", err.message);
     CHECK(r != NULL);
     if (r) {
@@ -1432,18 +1435,18 @@ static void secrets_enomem_every_allocation(void) {
             failures++;
             /* a later check, with memory, loads them */
             CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_OK);
-            CHECK_STR(dconn_secret_string(ctx, "connections.dev.user", ""), "memuser");
+            CHECK_STR(tu_secret(ctx, "connections.dev.user", ""), "memuser");
         } else {
             CHECK(!injected);
             successes++;
         }
         if (ctx) {
-            CHECK_STR(dconn_secret_string(ctx, "connections.dev.host", ""), "l");
+            CHECK_STR(tu_secret(ctx, "connections.dev.host", ""), "l");
             CHECK_EQ_INT(dconn_secret_int(ctx, "connections.dev.port", 0), 1);
             CHECK_EQ_INT(dconn_secret_int(ctx, "connections.dev.connect_args.timeout", 0), 9);
-            CHECK_STR(dconn_secret_string(ctx, "connections.dev.connect_args.sslmode", ""), "require");
-            CHECK_STR(dconn_secret_string(ctx, "connections.prod.url", ""), "postgresql://u:pw@h/db");
-            CHECK_STR(dconn_secret_string(ctx, "servers.1.name", ""), "b");
+            CHECK_STR(tu_secret(ctx, "connections.dev.connect_args.sslmode", ""), "require");
+            CHECK_STR(tu_secret(ctx, "connections.prod.url", ""), "postgresql://u:pw@h/db");
+            CHECK_STR(tu_secret(ctx, "servers.1.name", ""), "b");
         }
         dconn_close(ctx);
         if (talloc_live_blocks() != start) {
@@ -1475,12 +1478,12 @@ static void secrets_enomem_in_getter_recovers(void) {
         int injected;
         if (!ctx) break;
         talloc_fail_at(k);
-        got = dconn_secret_string(ctx, "v.s", "dflt");
+        got = tu_secret(ctx, "v.s", "dflt");
         injected = talloc_was_injected();
         talloc_fail_at(-1);
         if (injected) CHECK_STR(got, "dflt");
         else CHECK_STR(got, "b");
-        CHECK_STR(dconn_secret_string(ctx, "v.s", "dflt"), "b");
+        CHECK_STR(tu_secret(ctx, "v.s", "dflt"), "b");
         dconn_close(ctx);
         CHECK_EQ_INT(talloc_live_blocks(), start);
         if (!injected) break;
@@ -1492,14 +1495,14 @@ static void secrets_enomem_in_getter_recovers(void) {
         int injected;
         if (!ctx) break;
         tu_write(SX_MEM "/b.toml", "[v]\ns = \"b\"\n");
-        CHECK_STR(dconn_secret_string(ctx, "v.s", "dflt"), "b");
+        CHECK_STR(tu_secret(ctx, "v.s", "dflt"), "b");
         tu_write(SX_MEM "/b.toml", "[v]\ns = \"b2\"\n");
         talloc_fail_at(k);
-        got = dconn_secret_string(ctx, "v.s", "dflt");
+        got = tu_secret(ctx, "v.s", "dflt");
         injected = talloc_was_injected();
         talloc_fail_at(-1);
         CHECK_STR(got, injected ? "b" : "b2");
-        CHECK_STR(dconn_secret_string(ctx, "v.s", "dflt"), "b2");
+        CHECK_STR(tu_secret(ctx, "v.s", "dflt"), "b2");
         dconn_close(ctx);
         CHECK_EQ_INT(talloc_live_blocks(), start);
         if (!injected) break;

@@ -99,10 +99,8 @@ static void tsq_close_env(tsq_env *e) {
 static dconn_result *tsq_query(dconn_conn *c, const char *sql, const dconn_value *p, size_t n, const char *ttl, dconn_error *err) {
     dconn_query_options o;
     memset(&o, 0, sizeof o);
-    o.params = p;
-    o.n_params = n;
     o.ttl = ttl;
-    return dconn_query(c, sql, &o, err);
+    return dconn_query(c, sql, p, n, &o, err);
 }
 
 /* The integer in row 0, column 0 of a query with the given TTL (NULL:
@@ -162,7 +160,7 @@ static void sqlite_memory_roundtrip(void) {
     c = dconn_connect(ctx, "mem", "sql", &co, &err);
     REQUIRE(c);
     CHECK_EQ_INT(dconn_exec_script(c, "CREATE TABLE t(a INTEGER); INSERT INTO t VALUES (42);", &err), DCONN_OK);
-    r = dconn_query(c, "SELECT a FROM t", NULL, &err);
+    r = dconn_query(c, "SELECT a FROM t", NULL, 0, NULL, &err);
     REQUIRE(r);
     CHECK_EQ_INT(dconn_result_rows(r), 1);
     dconn_result_release(r);
@@ -217,7 +215,7 @@ static void sqlite_params_positional(void) {
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(a, b)"), DCONN_OK);
     p[0] = dconn_int(7);
     p[1] = dconn_text("seven");
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(b, a) VALUES (?2, ?1)", p, 2, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(b, a) VALUES (?2, ?1)", p, 2, NULL, NULL, &err), DCONN_OK);
     r = tsq_query(e.c, "SELECT a, b FROM t", NULL, 0, "0", &err);
     CHECK(r != NULL);
     if (r) {
@@ -285,7 +283,7 @@ static void sqlite_params_named(void) {
     /* named parameters in writes */
     p[0] = dconn_named("n", dconn_text("max"));
     p[1] = dconn_named("o", dconn_text("cid"));
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO pets(owner, name) VALUES (:o, :n)", p, 2, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO pets(owner, name) VALUES (:o, :n)", p, 2, NULL, NULL, &err), DCONN_OK);
     p[0] = dconn_named(":o", dconn_text("cid"));
     r = tsq_query(e.c, "SELECT name FROM pets WHERE owner = :o", p, 1, "0", &err);
     CHECK(r != NULL);
@@ -327,7 +325,7 @@ static void sqlite_params_types_roundtrip(void) {
         dconn_value two[2];
         two[0] = dconn_int((int64_t)i);
         two[1] = vals[i];
-        CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO v(n, x) VALUES (?, ?)", two, 2, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO v(n, x) VALUES (?, ?)", two, 2, NULL, NULL, &err), DCONN_OK);
     }
     for (k = 0; k < 2; k++) {
         for (i = 0; i < nv; i++) {
@@ -419,7 +417,7 @@ static void sqlite_params_errors(void) {
     CHECK(tsq_query(e.c, "SELECT 1", p, 1, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "takes 0 parameter(s)");
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(a) VALUES (?)", p, 2, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(a) VALUES (?)", p, 2, NULL, NULL, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "takes 1 parameter(s)");
     CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM t"), 0);
 
@@ -445,18 +443,17 @@ static void sqlite_params_errors(void) {
     CHECK(tsq_query(e.c, "SELECT ?, ?", p, 1, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "takes 2 parameter(s), but 1 were given");
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(a, b) VALUES (:a, :b)", p, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(a, b) VALUES (:a, :b)", p, 0, NULL, NULL, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "parameter :a has no value");
     CHECK_CONTAINS(err.message, "write failed");
     CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM t"), 0);
 
     /* n_params > 0 with NULL params */
     memset(&o, 0, sizeof o);
-    o.n_params = 2;
-    CHECK(dconn_query(e.c, "SELECT ?, ?", &o, &err) == NULL);
+    CHECK(dconn_query(e.c, "SELECT ?, ?", NULL, 2, &o, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EMISUSE);
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (?, ?)", NULL, 2, NULL, &err), DCONN_EMISUSE);
-    s = dconn_begin(e.c, &err);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (?, ?)", NULL, 2, NULL, NULL, &err), DCONN_EMISUSE);
+    s = dconn_session_begin(e.c, &err);
     CHECK(s != NULL);
     if (s) {
         CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (?, ?)", NULL, 2, NULL, &err), DCONN_EMISUSE);
@@ -469,7 +466,7 @@ static void sqlite_params_errors(void) {
         dconn_session_end(s);
     }
     /* a NULL params pointer with n_params 0 is fine */
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1, 2)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1, 2)", NULL, 0, NULL, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM t"), 1);
     tsq_close_env(&e);
 }
@@ -483,7 +480,7 @@ static void sqlite_params_never_pasted(void) {
     if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(name TEXT)"), DCONN_OK);
     p[0] = dconn_text(evil);
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(name) VALUES (?)", p, 1, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(name) VALUES (?)", p, 1, NULL, NULL, &err), DCONN_OK);
     r = tsq_query(e.c, "SELECT name FROM t", NULL, 0, "0", &err);
     CHECK(r != NULL);
     if (r) { CHECK_EQ_INT(dconn_result_rows(r), 1); CHECK_STR(dconn_result_text(r, 0, 0), evil); }
@@ -511,7 +508,7 @@ static void sqlite_error_syntax(void) {
     tsq_env e;
     dconn_error err;
     if (!tsq_open_env(&e, "pets_db", NULL, 0)) { tsq_close_env(&e); REQUIRE(0); }
-    CHECK(dconn_query(e.c, "SELECT * FROM t WHERE a = 1 selec", NULL, &err) == NULL);
+    CHECK(dconn_query(e.c, "SELECT * FROM t WHERE a = 1 selec", NULL, 0, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EQUERY);
     CHECK_EQ_INT(err.native_code, SQLITE_ERROR);
     CHECK_CONTAINS(err.message, "pets_db");
@@ -534,7 +531,7 @@ static void sqlite_error_syntax(void) {
               "                                   ^");
 
     /* the caret counts characters, not bytes, and newlines print as spaces */
-    CHECK(dconn_query(e.c, "SELECT 'h\xC3\xA9llo',\n  (2 selec)", NULL, &err) == NULL);
+    CHECK(dconn_query(e.c, "SELECT 'h\xC3\xA9llo',\n  (2 selec)", NULL, 0, NULL, &err) == NULL);
     CHECK_EQ_INT(err.sql_offset, 22);
     CHECK_STR(err.message,
               "connection \"pets_db\" (sqlite://): query failed: near \"selec\": syntax error\n"
@@ -542,7 +539,7 @@ static void sqlite_error_syntax(void) {
               "                            ^");
 
     /* writes say "write failed" */
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1) selec", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1) selec", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
     CHECK_EQ_INT(err.native_code, SQLITE_ERROR);
     CHECK_STR(err.message,
               "connection \"pets_db\" (sqlite://): write failed: near \"selec\": syntax error\n"
@@ -555,14 +552,14 @@ static void sqlite_error_missing_table(void) {
     tsq_env e;
     dconn_error err;
     if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
-    CHECK(dconn_query(e.c, "SELECT * FROM nosuch", NULL, &err) == NULL);
+    CHECK(dconn_query(e.c, "SELECT * FROM nosuch", NULL, 0, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EQUERY);
     CHECK_EQ_INT(err.native_code, SQLITE_ERROR);
     CHECK_CONTAINS(err.message, "connection \"mem\" (sqlite://): query failed: no such table: nosuch");
     CHECK_CONTAINS(err.message, "SQL: SELECT * FROM nosuch");
     /* a missing column too */
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(a)"), DCONN_OK);
-    CHECK(dconn_query(e.c, "SELECT b FROM t", NULL, &err) == NULL);
+    CHECK(dconn_query(e.c, "SELECT b FROM t", NULL, 0, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "no such column: b");
     /* failures are not cached: once the table exists the query works */
@@ -579,11 +576,11 @@ static void sqlite_error_constraint_no_retry(void) {
     if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE u(k TEXT UNIQUE)"), DCONN_OK);
     p[0] = dconn_text("a");
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO u(k) VALUES (?)", p, 1, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO u(k) VALUES (?)", p, 1, NULL, NULL, &err), DCONN_OK);
     tu_log_reset();
     info.changes = 99;
     info.last_insert_id = 99;
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO u(k) VALUES (?)", p, 1, &info, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO u(k) VALUES (?)", p, 1, NULL, &info, &err), DCONN_EQUERY);
     CHECK_EQ_INT(err.code, DCONN_EQUERY);
     CHECK_EQ_INT(err.native_code, 2067);
     CHECK_EQ_INT(err.native_code, SQLITE_CONSTRAINT_UNIQUE);
@@ -596,9 +593,9 @@ static void sqlite_error_constraint_no_retry(void) {
     CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM u"), 1);
     /* NOT NULL and CHECK constraints also fail at once */
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE n(a NOT NULL CHECK (a > 0))"), DCONN_OK);
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO n VALUES (NULL)", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO n VALUES (NULL)", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
     CHECK_EQ_INT(err.native_code, SQLITE_CONSTRAINT_NOTNULL);
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO n VALUES (-1)", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO n VALUES (-1)", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
     CHECK_EQ_INT(err.native_code, SQLITE_CONSTRAINT_CHECK);
     CHECK_NOT_CONTAINS(tu_logbuf, "retrying");
     CHECK_EQ_INT(tu_sleeps, 0);
@@ -610,13 +607,13 @@ static void sqlite_error_multi_statement(void) {
     dconn_error err;
     if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(a)"), DCONN_OK);
-    CHECK(dconn_query(e.c, "SELECT 1; SELECT 2", NULL, &err) == NULL);
+    CHECK(dconn_query(e.c, "SELECT 1; SELECT 2", NULL, 0, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EQUERY);
     CHECK_EQ_INT(err.sql_offset, 9);
     CHECK_CONTAINS(err.message, "more than one statement");
     CHECK_CONTAINS(err.message, "dconn_exec_script");
     /* nothing of either statement runs */
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "more than one statement");
     CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM t"), 0);
     /* trailing semicolons, white space and comments are not a second statement */
@@ -631,21 +628,21 @@ static void sqlite_error_empty_sql(void) {
     tsq_env e;
     dconn_error err;
     if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
-    CHECK(dconn_query(e.c, "", NULL, &err) == NULL);
+    CHECK(dconn_query(e.c, "", NULL, 0, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "empty");
-    CHECK(dconn_query(e.c, "  \n ", NULL, &err) == NULL);
+    CHECK(dconn_query(e.c, "  \n ", NULL, 0, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EQUERY);
-    CHECK(dconn_query(e.c, "-- only a comment", NULL, &err) == NULL);
+    CHECK(dconn_query(e.c, "-- only a comment", NULL, 0, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EQUERY);
-    CHECK_EQ_INT(dconn_exec(e.c, "", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_exec(e.c, "", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "empty");
     /* NULL SQL is misuse */
-    CHECK(dconn_query(e.c, NULL, NULL, &err) == NULL);
+    CHECK(dconn_query(e.c, NULL, NULL, 0, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EMISUSE);
-    CHECK_EQ_INT(dconn_exec(e.c, NULL, NULL, 0, NULL, &err), DCONN_EMISUSE);
+    CHECK_EQ_INT(dconn_exec(e.c, NULL, NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
     CHECK_EQ_INT(dconn_exec_script(e.c, NULL, &err), DCONN_EMISUSE);
-    CHECK(dconn_query(NULL, "SELECT 1", NULL, &err) == NULL);
+    CHECK(dconn_query(NULL, "SELECT 1", NULL, 0, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EMISUSE);
     /* the connection is fine afterwards */
     CHECK_EQ_INT(tsq_int(e.c, "SELECT 6"), 6);
@@ -664,7 +661,7 @@ static void sqlite_error_long_sql_shortened(void) {
     snprintf(sql + n, cap - n, "' FROM nosuch");
     if (!tsq_env_mem(&e)) { free(sql); tsq_close_env(&e); REQUIRE(0); }
     CHECK(strlen(sql) > 10000);
-    CHECK(dconn_query(e.c, sql, NULL, &err) == NULL);
+    CHECK(dconn_query(e.c, sql, NULL, 0, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EQUERY);
     snprintf(want, sizeof want, "connection \"mem\" (sqlite://): query failed: no such table: nosuch\n  SQL: %.200s...", sql);
     CHECK_STR(err.message, want);
@@ -683,31 +680,31 @@ static void sqlite_exec_changes_and_rowid(void) {
     if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)"), DCONN_OK);
     p[0] = dconn_text("a");
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(v) VALUES (?)", p, 1, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(v) VALUES (?)", p, 1, NULL, &info, &err), DCONN_OK);
     CHECK_EQ_INT(info.changes, 1);
     CHECK_EQ_INT(info.last_insert_id, 1);
     p[0] = dconn_int(100);
     p[1] = dconn_text("b");
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(id, v) VALUES (?, ?)", p, 2, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(id, v) VALUES (?, ?)", p, 2, NULL, &info, &err), DCONN_OK);
     CHECK_EQ_INT(info.changes, 1);
     CHECK_EQ_INT(info.last_insert_id, 100);
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(v) VALUES ('c'), ('d'), ('e')", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(v) VALUES ('c'), ('d'), ('e')", NULL, 0, NULL, &info, &err), DCONN_OK);
     CHECK_EQ_INT(info.changes, 3);
     CHECK_EQ_INT(info.last_insert_id, 103);
-    CHECK_EQ_INT(dconn_exec(e.c, "UPDATE t SET v = v || '!' WHERE id >= 100", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "UPDATE t SET v = v || '!' WHERE id >= 100", NULL, 0, NULL, &info, &err), DCONN_OK);
     CHECK_EQ_INT(info.changes, 4);
-    CHECK_EQ_INT(dconn_exec(e.c, "UPDATE t SET v = 'x' WHERE 0", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "UPDATE t SET v = 'x' WHERE 0", NULL, 0, NULL, &info, &err), DCONN_OK);
     CHECK_EQ_INT(info.changes, 0);
-    CHECK_EQ_INT(dconn_exec(e.c, "DELETE FROM t WHERE id = 1", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "DELETE FROM t WHERE id = 1", NULL, 0, NULL, &info, &err), DCONN_OK);
     CHECK_EQ_INT(info.changes, 1);
-    CHECK_EQ_INT(dconn_exec(e.c, "DELETE FROM t", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "DELETE FROM t", NULL, 0, NULL, &info, &err), DCONN_OK);
     CHECK_EQ_INT(info.changes, 4);
     /* info may be NULL */
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(v) VALUES ('z')", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(v) VALUES ('z')", NULL, 0, NULL, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM t"), 1);
     /* a failed write reports nothing changed */
     info.changes = info.last_insert_id = 77;
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO nosuch VALUES (1)", NULL, 0, &info, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO nosuch VALUES (1)", NULL, 0, NULL, &info, &err), DCONN_EQUERY);
     CHECK_EQ_INT(info.changes, 0);
     CHECK_EQ_INT(info.last_insert_id, 0);
     tsq_close_env(&e);
@@ -721,13 +718,13 @@ static void sqlite_exec_ddl_reports_no_changes(void) {
     dconn_exec_info info;
     if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(a)"), DCONN_OK);
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1), (2), (3)", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1), (2), (3)", NULL, 0, NULL, &info, &err), DCONN_OK);
     CHECK_EQ_INT(info.changes, 3);
-    CHECK_EQ_INT(dconn_exec(e.c, "CREATE TABLE t2(b)", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "CREATE TABLE t2(b)", NULL, 0, NULL, &info, &err), DCONN_OK);
     CHECK_EQ_INT(info.changes, 0);
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (4), (5)", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (4), (5)", NULL, 0, NULL, &info, &err), DCONN_OK);
     CHECK_EQ_INT(info.changes, 2);
-    CHECK_EQ_INT(dconn_exec(e.c, "SELECT * FROM t", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "SELECT * FROM t", NULL, 0, NULL, &info, &err), DCONN_OK);
     CHECK_EQ_INT(info.changes, 0);
     tsq_close_env(&e);
 }
@@ -771,14 +768,14 @@ static void sqlite_exec_invalidates_cache(void) {
     const char *count = "SELECT COUNT(*) FROM t";
     if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(a)"), DCONN_OK);
-    a = dconn_query(e.c, count, NULL, &err);
-    b = dconn_query(e.c, count, NULL, &err);
+    a = dconn_query(e.c, count, NULL, 0, NULL, &err);
+    b = dconn_query(e.c, count, NULL, 0, NULL, &err);
     CHECK(a != NULL && a == b);            /* cached */
     dconn_result_release(b);
     CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 0);
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1)", NULL, 0, NULL, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 1);
-    b = dconn_query(e.c, count, NULL, &err);
+    b = dconn_query(e.c, count, NULL, 0, NULL, &err);
     CHECK(b != NULL && b != a);
     dconn_result_release(b);
     /* the old result stays readable for its holder */
@@ -802,16 +799,16 @@ static void sqlite_keep_cache_on_write(void) {
     if (!tsq_open_env(&e, "mem", NULL, 1)) { tsq_close_env(&e); REQUIRE(0); }
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(a)"), DCONN_OK);
     CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 0);
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1)", NULL, 0, NULL, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 0);   /* stale, as asked */
     CHECK_EQ_INT(tsq_int(e.c, count), 1);             /* the database has it */
     CHECK_EQ_INT(tsq_script(e.c, "INSERT INTO t VALUES (2)"), DCONN_OK);
     CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 0);
-    s = dconn_begin(e.c, &err);
+    s = dconn_session_begin(e.c, &err);
     CHECK(s != NULL);
     if (s) {
         CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (3)", NULL, 0, NULL, &err), DCONN_OK);
-        CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
         dconn_session_end(s);
     }
     CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 0);
@@ -831,7 +828,7 @@ static void sqlite_session_isolation_and_commit(void) {
     if (!tsq_open_file_env(&e, "filedb", "session-commit")) { tsq_close_env(&e); REQUIRE(0); }
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)"), DCONN_OK);
     CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 0);    /* cached now */
-    s = dconn_begin(e.c, &err);
+    s = dconn_session_begin(e.c, &err);
     REQUIRE(s);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t(v) VALUES ('a')", NULL, 0, &info, &err), DCONN_OK);
     CHECK_EQ_INT(info.changes, 1);
@@ -845,7 +842,7 @@ static void sqlite_session_isolation_and_commit(void) {
     /* session queries are never cached */
     CHECK_EQ_INT(dconn_session_exec(s, "DELETE FROM t WHERE v = 'b'", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(tsq_session_int(s, count), 1);
-    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
     /* committed: visible, and the cached count was dropped */
     CHECK_EQ_INT(tsq_int(e.c, count), 1);
     CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 1);
@@ -853,10 +850,10 @@ static void sqlite_session_isolation_and_commit(void) {
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t(v) VALUES ('c')", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(tsq_session_int(s, count), 2);
     CHECK_EQ_INT(tsq_int(e.c, count), 1);
-    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
     CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 2);
     /* a commit with nothing open is fine */
-    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
     dconn_session_end(s);
     CHECK_EQ_INT(tsq_int(e.c, count), 2);
     tsq_close_env(&e);
@@ -869,19 +866,19 @@ static void sqlite_session_rollback(void) {
     const char *count = "SELECT COUNT(*) FROM t";
     if (!tsq_open_file_env(&e, "filedb", "session-rollback")) { tsq_close_env(&e); REQUIRE(0); }
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(v); INSERT INTO t VALUES ('keep')"), DCONN_OK);
-    s = dconn_begin(e.c, &err);
+    s = dconn_session_begin(e.c, &err);
     REQUIRE(s);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES ('x')", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_exec(s, "DELETE FROM t WHERE v = 'keep'", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(tsq_session_int(s, "SELECT COUNT(*) FROM t WHERE v = 'keep'"), 0);
-    CHECK_EQ_INT(dconn_rollback(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
     CHECK_EQ_INT(tsq_session_int(s, count), 1);
     CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t WHERE v = 'keep'"), 1);
     /* a rollback with nothing open is fine, and the session goes on */
-    CHECK_EQ_INT(dconn_rollback(s, &err), DCONN_OK);
-    CHECK_EQ_INT(dconn_rollback(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES ('y')", NULL, 0, NULL, &err), DCONN_OK);
-    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
     dconn_session_end(s);
     CHECK_EQ_INT(tsq_int(e.c, count), 2);
     tsq_close_env(&e);
@@ -894,21 +891,21 @@ static void sqlite_session_end_rolls_back(void) {
     const char *count = "SELECT COUNT(*) FROM t";
     if (!tsq_open_file_env(&e, "filedb", "session-end")) { tsq_close_env(&e); REQUIRE(0); }
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(v)"), DCONN_OK);
-    s = dconn_begin(e.c, &err);
+    s = dconn_session_begin(e.c, &err);
     REQUIRE(s);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
     dconn_session_end(s);
     CHECK_EQ_INT(tsq_int(e.c, count), 0);
     /* committed work survives the end; only the open part is undone */
-    s = dconn_begin(e.c, &err);
+    s = dconn_session_begin(e.c, &err);
     REQUIRE(s);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
-    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (2)", NULL, 0, NULL, &err), DCONN_OK);
     dconn_session_end(s);
     CHECK_EQ_INT(tsq_int(e.c, count), 1);
     /* the database is not left locked: a plain write works */
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (3)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (3)", NULL, 0, NULL, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(tsq_int(e.c, count), 2);
     tsq_close_env(&e);
 }
@@ -919,7 +916,7 @@ static void sqlite_session_failure_rolls_back(void) {
     dconn_session *s;
     if (!tsq_open_file_env(&e, "filedb", "session-fail")) { tsq_close_env(&e); REQUIRE(0); }
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(k TEXT UNIQUE); INSERT INTO t VALUES ('dup')"), DCONN_OK);
-    s = dconn_begin(e.c, &err);
+    s = dconn_session_begin(e.c, &err);
     REQUIRE(s);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES ('one')", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES ('two')", NULL, 0, NULL, &err), DCONN_OK);
@@ -951,7 +948,7 @@ static void sqlite_failed_writes_and_the_cache(void) {
     CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 0);   /* cached */
     CHECK_EQ_INT(dconn_exec_script(e.c, "INSERT INTO t VALUES (1); INSERT INTO nosuch VALUES (2)", &err), DCONN_EQUERY);
     CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 1);   /* the first INSERT is seen */
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT OR FAIL INTO t VALUES (2), (1)", NULL, 0, NULL, &err), DCONN_EQUERY);   /* 2 stays */
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT OR FAIL INTO t VALUES (2), (1)", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);   /* 2 stays */
     CHECK_CONTAINS(err.message, "UNIQUE constraint failed: t.id");
     dconn_cache_stats_get(e.ctx, &before);
     CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 2);
@@ -969,12 +966,12 @@ static void sqlite_session_outlives_release(void) {
     long live;
     if (!tsq_open_file_env(&e, "filedb", "session-holds")) { tsq_close_env(&e); REQUIRE(0); }
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY)"), DCONN_OK);
-    s = dconn_begin(e.c, &err);
+    s = dconn_session_begin(e.c, &err);
     REQUIRE(s);
     dconn_release(e.c);
     e.c = NULL;
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
-    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
     CHECK_EQ_INT(tsq_session_int(s, "SELECT COUNT(*) FROM t"), 1);
     live = talloc_live_blocks();
     dconn_session_end(s);                         /* the connection goes with it */
@@ -995,7 +992,7 @@ static void sqlite_session_returning_write_invalidates(void) {
     if (!tsq_open_file_env(&e, "filedb", "session-returning")) { tsq_close_env(&e); REQUIRE(0); }
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)"), DCONN_OK);
     CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 0);    /* cached */
-    s = dconn_begin(e.c, &err);
+    s = dconn_session_begin(e.c, &err);
     REQUIRE(s);
 #if TSQ_HAS_RETURNING
     r = dconn_session_query(s, "INSERT INTO t(v) VALUES ('a') RETURNING id", NULL, 0, &err);
@@ -1007,7 +1004,7 @@ static void sqlite_session_returning_write_invalidates(void) {
 #endif
     if (!r) fprintf(stdout, "  %s\n", err.message);
     dconn_result_release(r);
-    CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
     dconn_session_end(s);
     CHECK_EQ_INT(tsq_int(e.c, count), 1);
     CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 1);
@@ -1019,17 +1016,17 @@ static void sqlite_session_misuse(void) {
     dconn_error err;
     dconn_session *s;
     if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
-    CHECK(dconn_begin(NULL, &err) == NULL);
+    CHECK(dconn_session_begin(NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EMISUSE);
     CHECK_EQ_INT(dconn_session_exec(NULL, "SELECT 1", NULL, 0, NULL, &err), DCONN_EMISUSE);
     CHECK(dconn_session_query(NULL, "SELECT 1", NULL, 0, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EMISUSE);
-    CHECK_EQ_INT(dconn_commit(NULL, &err), DCONN_EMISUSE);
-    CHECK_EQ_INT(dconn_rollback(NULL, &err), DCONN_EMISUSE);
+    CHECK_EQ_INT(dconn_session_commit(NULL, &err), DCONN_EMISUSE);
+    CHECK_EQ_INT(dconn_session_rollback(NULL, &err), DCONN_EMISUSE);
     dconn_session_end(NULL);
     /* NULL error pointers are allowed */
-    CHECK_EQ_INT(dconn_commit(NULL, NULL), DCONN_EMISUSE);
-    s = dconn_begin(e.c, &err);
+    CHECK_EQ_INT(dconn_session_commit(NULL, NULL), DCONN_EMISUSE);
+    s = dconn_session_begin(e.c, &err);
     REQUIRE(s);
     CHECK_EQ_INT(dconn_session_exec(s, NULL, NULL, 0, NULL, &err), DCONN_EMISUSE);
     CHECK(dconn_session_query(s, NULL, NULL, 0, &err) == NULL);
@@ -1038,7 +1035,7 @@ static void sqlite_session_misuse(void) {
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO nosuch VALUES (1)", NULL, 0, NULL, NULL), DCONN_EQUERY);
     CHECK(dconn_session_query(s, "SELECT * FROM nosuch", NULL, 0, NULL) == NULL);
     CHECK_EQ_INT(tsq_session_int(s, "SELECT COUNT(*) FROM t"), 0);
-    CHECK_EQ_INT(dconn_commit(s, NULL), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, NULL), DCONN_OK);
     dconn_session_end(s);
     CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t"), 0);
     tsq_close_env(&e);
@@ -1449,7 +1446,7 @@ static void sqlite_format_csv(void) {
         "INSERT INTO t VALUES (3, '', NULL, -0.25, x'666f');"
         "INSERT INTO t VALUES (NULL, NULL, NULL, NULL, x'');"), DCONN_OK);
     big = dconn_real(1e300);   /* bound, not parsed by SQLite (see sqlite_result_get_int_real) */
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (4, 'cr' || char(13) || 'x', 'h\xC3\xA9llo', ?, x'666f6f626172')", &big, 1, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (4, 'cr' || char(13) || 'x', 'h\xC3\xA9llo', ?, x'666f6f626172')", &big, 1, NULL, NULL, &err), DCONN_OK);
     r = tsq_query(e.c, "SELECT * FROM t ORDER BY id IS NULL, id", NULL, 0, NULL, &err);
     REQUIRE(r);
     TSQ_CHECK_FORMAT(r, DCONN_FORMAT_CSV,
@@ -1556,8 +1553,11 @@ static dconn_status tsq_nan_connect(void *ud, const dconn_settings *s, void **ha
     return DCONN_OK;
 }
 static void tsq_nan_disconnect(void *ud, void *handle) { (void)ud; (void)handle; }
-static dconn_status tsq_nan_query(void *ud, void *handle, const char *sql, const dconn_value *params, size_t n,
-                                  dconn_builder *out, dconn_error *err) {
+static dconn_status tsq_nan_query(void *ud, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
+    const char *sql = stmt->sql;
+    const dconn_value *params = stmt->params;
+    size_t n = stmt->n_params;
+    (void)sql; (void)params; (void)n;
     dconn_status st;
     (void)ud; (void)handle; (void)sql; (void)params; (void)n; (void)err;
     st = dconn_builder_column(out, "x", "REAL");
@@ -1588,7 +1588,7 @@ static void sqlite_format_nan_and_infinity(void) {
     nc = dconn_connect(e.ctx, "nan", "nanmock", NULL, &err);
     if (!nc) fprintf(stdout, "  %s\n", err.message);
     REQUIRE(nc);
-    r = dconn_query(nc, "values", NULL, &err);
+    r = dconn_query(nc, "values", NULL, 0, NULL, &err);
     REQUIRE(r);
     s = dconn_result_format(r, DCONN_FORMAT_JSON, &err);
     CHECK_STR(s, "[\n  {\"x\": null},\n  {\"x\": null},\n  {\"x\": null},\n  {\"x\": 0.1}\n]\n");
@@ -1724,7 +1724,7 @@ static void sqlite_stmt_cache_rebinds(void) {
     for (i = 0; i < 100; i++) {
         p[0] = dconn_int(i);
         p[1] = i % 3 == 0 ? dconn_null() : i % 3 == 1 ? dconn_int(i * 10) : dconn_text("t");
-        CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(k, v) VALUES (?, ?)", p, 2, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(k, v) VALUES (?, ?)", p, 2, NULL, NULL, &err), DCONN_OK);
         r = tsq_query(e.c, "SELECT ? * 2, typeof(?2)", p, 2, "0", &err);
         CHECK(r != NULL);
         if (!r) continue;
@@ -1789,10 +1789,10 @@ static void sqlite_stmt_cache_failure_does_not_poison(void) {
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE u(k TEXT UNIQUE)"), DCONN_OK);
     /* a constraint failure, then the same statement succeeds */
     p[0] = dconn_text("a");
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO u(k) VALUES (?)", p, 1, NULL, &err), DCONN_OK);
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO u(k) VALUES (?)", p, 1, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO u(k) VALUES (?)", p, 1, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO u(k) VALUES (?)", p, 1, NULL, NULL, &err), DCONN_EQUERY);
     p[0] = dconn_text("b");
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO u(k) VALUES (?)", p, 1, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO u(k) VALUES (?)", p, 1, NULL, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM u"), 2);
     /* a runtime error while stepping, then a good run */
     p[0] = dconn_int(INT64_MIN);
@@ -1816,14 +1816,14 @@ static void sqlite_stmt_cache_failure_does_not_poison(void) {
     dconn_result_release(r);
     /* a failing write inside a session, then the same text outside */
     {
-        dconn_session *s = dconn_begin(e.c, &err);
+        dconn_session *s = dconn_session_begin(e.c, &err);
         CHECK(s != NULL);
         if (s) {
             p[0] = dconn_text("a");
             CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO u(k) VALUES (?)", p, 1, NULL, &err), DCONN_EQUERY);
             p[0] = dconn_text("c");
             CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO u(k) VALUES (?)", p, 1, NULL, &err), DCONN_OK);
-            CHECK_EQ_INT(dconn_commit(s, &err), DCONN_OK);
+            CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
             dconn_session_end(s);
         }
     }
@@ -1896,7 +1896,7 @@ static int tsq_oom_run(dconn_status *st, char **outs) {
                                "INSERT INTO t VALUES (1, 'rex', 1.5, x'0102'), (2, 'h\xC3\xA9llo, \"you\"', NULL, NULL), (3, NULL, -2.0, x'');", &err);
     if (*st) goto out;
     step = 4;
-    r = dconn_query(c, TSQ_OOM_ROWS, NULL, &err);
+    r = dconn_query(c, TSQ_OOM_ROWS, NULL, 0, NULL, &err);
     if (!r) { *st = err.code; goto out; }
     if (dconn_result_rows(r) != 3 || dconn_result_cols(r) != 4) { *st = DCONN_EDRIVER; goto out; }
     for (f = 0; f < 4; f++) {
@@ -1905,13 +1905,13 @@ static int tsq_oom_run(dconn_status *st, char **outs) {
         if (!outs[f]) { *st = err.code; goto out; }
     }
     step = 9;
-    s = dconn_begin(c, &err);
+    s = dconn_session_begin(c, &err);
     if (!s) { *st = err.code; goto out; }
     step = 10;
     *st = dconn_session_exec(s, "INSERT INTO t(name) VALUES ('new')", NULL, 0, NULL, &err);
     if (*st) goto out;
     step = 11;
-    *st = dconn_commit(s, &err);
+    *st = dconn_session_commit(s, &err);
     if (*st) goto out;
     dconn_session_end(s);
     s = NULL;
@@ -2020,12 +2020,12 @@ static void sqlite_query_write_not_cached(void) {
     for (k = 1; k <= 2; k++) {
         int64_t id = 0;
 #if TSQ_HAS_RETURNING
-        r = dconn_query(e.c, "INSERT INTO w(v) VALUES (7) RETURNING id", NULL, &err);
+        r = dconn_query(e.c, "INSERT INTO w(v) VALUES (7) RETURNING id", NULL, 0, NULL, &err);
         REQUIRE(r);
         CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &id), DCONN_OK);
         CHECK_EQ_INT(id, k);
 #else
-        r = dconn_query(e.c, "INSERT INTO w(v) VALUES (7)", NULL, &err);   /* a write with no rows */
+        r = dconn_query(e.c, "INSERT INTO w(v) VALUES (7)", NULL, 0, NULL, &err);   /* a write with no rows */
         REQUIRE(r);
         CHECK_EQ_INT(dconn_result_rows(r), 0);
         (void)id;
@@ -2068,9 +2068,9 @@ static void sqlite_exec_last_insert_id_is_this_statements(void) {
     dconn_exec_info info;
     if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY, v INTEGER)"), DCONN_OK);
-    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(v) VALUES (1)", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t(v) VALUES (1)", NULL, 0, NULL, &info, &err), DCONN_OK);
     CHECK_EQ_INT(info.last_insert_id, 1);
-    CHECK_EQ_INT(dconn_exec(e.c, "UPDATE t SET v = 2", NULL, 0, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "UPDATE t SET v = 2", NULL, 0, NULL, &info, &err), DCONN_OK);
     CHECK_EQ_INT(info.changes, 1);
     CHECK_EQ_INT(info.last_insert_id, 0);
     tsq_close_env(&e);

@@ -142,6 +142,18 @@ TU_UNUSED static dconn_options tu_options(const char *secrets_path) {
     return o;
 }
 
+/* dconn_secret_string as tests read it: the value, or `def` itself when
+   the value is missing or not a string (NULL stays NULL). Eight rotating
+   buffers, so that one check may compare two values. */
+TU_UNUSED static const char *tu_secret(dconn_ctx *ctx, const char *path, const char *def) {
+    static char bufs[8][8192];
+    static unsigned next;
+    static const char missing[] = "\001tu_secret: missing\001";
+    char *b = bufs[next++ % 8];
+    dconn_secret_string(ctx, path, missing, b, sizeof bufs[0]);
+    return strcmp(b, missing) == 0 ? def : b;
+}
+
 TU_UNUSED static dconn_ctx *tu_open(const char *secrets_path) {
     dconn_options o = tu_options(secrets_path);
     dconn_error err;

@@ -374,6 +374,7 @@ typedef struct dconn_pg__bind {
     int *lengths, *formats;
     Oid *types;
     char *numbers;           /* text of int and real values, 32 bytes each */
+    char *decimals;          /* NUL-terminated copies of decimal values, one after another */
     int n;
 } dconn_pg__bind;
 
@@ -384,11 +385,12 @@ static void dconn_pg__bind_free(dconn_pg__bind *b) {
     free(b->formats);
     free(b->types);
     free(b->numbers);
+    free(b->decimals);
     memset(b, 0, sizeof *b);
 }
 
 static dconn_status dconn_pg__prepare(const char *sql, const dconn_value *params, size_t np, dconn_pg__bind *b, dconn_error *err) {
-    size_t len = strlen(sql), o = 0, i, slots = 0, pos = 0;
+    size_t len = strlen(sql), o = 0, i, slots = 0, pos = 0, dec_used = 0;
     const char *p = sql;
     const dconn_value **order;
     char *out;
@@ -465,7 +467,12 @@ static dconn_status dconn_pg__prepare(const char *sql, const dconn_value *params
     b->formats = (int *)calloc(slots + 1, sizeof *b->formats);
     b->types = (Oid *)calloc(slots + 1, sizeof *b->types);
     b->numbers = (char *)calloc(slots + 1, 32);
-    if (!b->values || !b->lengths || !b->formats || !b->types || !b->numbers) {
+    {
+        size_t dec = 1;
+        for (i = 0; i < slots; i++) if (order[i]->type == DCONN_DECIMAL) dec += order[i]->n + 1;
+        b->decimals = (char *)malloc(dec);
+    }
+    if (!b->values || !b->lengths || !b->formats || !b->types || !b->numbers || !b->decimals) {
         free((void *)order);
         dconn_pg__bind_free(b);
         return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory");
@@ -476,6 +483,15 @@ static dconn_status dconn_pg__prepare(const char *sql, const dconn_value *params
             case DCONN_NULL: b->values[i] = NULL; break;
             case DCONN_INT: snprintf(b->numbers + 32 * i, 32, "%lld", (long long)v->i); b->values[i] = b->numbers + 32 * i; b->types[i] = 20; break;
             case DCONN_REAL: snprintf(b->numbers + 32 * i, 32, "%.17g", v->d); b->values[i] = b->numbers + 32 * i; b->types[i] = 701; break;
+            case DCONN_UINT: snprintf(b->numbers + 32 * i, 32, "%llu", (unsigned long long)v->u); b->values[i] = b->numbers + 32 * i; b->types[i] = 1700; break;
+            case DCONN_DECIMAL:
+                /* numeric, sent as its text (NUL-terminated here): every digit kept */
+                if (v->n) memcpy(b->decimals + dec_used, v->p, v->n);
+                b->decimals[dec_used + v->n] = '\0';
+                b->values[i] = b->decimals + dec_used;
+                dec_used += v->n + 1;
+                b->types[i] = 1700;
+                break;
             case DCONN_TEXT:
             case DCONN_BLOB:
                 /* binary format: the bytes as they are, no NUL needed */
@@ -559,7 +575,11 @@ static PGresult *dconn_pg__run(dconn_pg__conn *h, const char *sql, const dconn_v
     return dconn_pg__finish(h, sent ? dconn_pg__collect(h, 1) : NULL, sql, kind, st, err);
 }
 
-static dconn_status dconn_pg__query(void *ud, void *handle, const char *sql, const dconn_value *params, size_t np, dconn_builder *out, dconn_error *err) {
+static dconn_status dconn_pg__query(void *ud, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
+    const char *sql = stmt->sql;
+    const dconn_value *params = stmt->params;
+    size_t np = stmt->n_params;
+    (void)sql; (void)params; (void)np;
     dconn_status st;
     PGresult *res = dconn_pg__run((dconn_pg__conn *)handle, sql, params, np, dconn_pg__is_read(sql) ? DCONN_PG__READ : DCONN_PG__WRITE, &st, err);
     (void)ud;
@@ -569,7 +589,11 @@ static dconn_status dconn_pg__query(void *ud, void *handle, const char *sql, con
     return st;
 }
 
-static dconn_status dconn_pg__exec(void *ud, void *handle, const char *sql, const dconn_value *params, size_t np, dconn_exec_info *info, dconn_error *err) {
+static dconn_status dconn_pg__exec(void *ud, void *handle, const dconn_stmt *stmt, dconn_exec_info *info, dconn_error *err) {
+    const char *sql = stmt->sql;
+    const dconn_value *params = stmt->params;
+    size_t np = stmt->n_params;
+    (void)sql; (void)params; (void)np;
     dconn_status st;
     PGresult *res = dconn_pg__run((dconn_pg__conn *)handle, sql, params, np, DCONN_PG__WRITE, &st, err);
     (void)ud;
@@ -636,12 +660,20 @@ static dconn_status dconn_pg__ping(void *ud, void *handle, dconn_error *err) {
     return st ? st : dconn_pg__send(h, "SELECT 1", DCONN_PG__READ, 0, err);
 }
 
+/* Is the handle inside a transaction the library did not begin (a BEGIN
+   run as a statement)? Then it is ended before the handle is pooled. */
+static int dconn_pg__in_transaction(void *ud, void *handle) {
+    PGTransactionStatusType t = PQtransactionStatus(((dconn_pg__conn *)handle)->pg);
+    (void)ud;
+    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
+}
+
 static void dconn_pg__driver(dconn_driver *d) {
     memset(d, 0, sizeof *d);
     d->version = DCONN_DRIVER_VERSION;
     d->name = "postgresql";
     d->schemes = "postgresql,postgres,pg";
-    d->sql = 1;
+    d->is_sql = 1;
     d->connect = dconn_pg__connect;
     d->disconnect = dconn_pg__disconnect;
     d->query = dconn_pg__query;
@@ -650,6 +682,7 @@ static void dconn_pg__driver(dconn_driver *d) {
     d->begin = dconn_pg__begin;
     d->commit = dconn_pg__commit;
     d->rollback = dconn_pg__rollback;
+    d->in_transaction = dconn_pg__in_transaction;
     d->ping = dconn_pg__ping;
     d->is_transient = dconn_pg__is_transient;
 }

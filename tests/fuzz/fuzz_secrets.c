@@ -364,7 +364,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         check_err("dconn_secrets_describe's error", &err);
     }
 
-    (void)dconn_secret_string(ctx, "connections", "d");
+    (void)tu_secret(ctx, "connections", "d");
     (void)dconn_secret_int(ctx, "port", 1);
     (void)dconn_secret_float(ctx, "a.b", 1.5);
     (void)dconn_secret_bool(ctx, "a.0", 1);
@@ -379,7 +379,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             tried++;
             if (strlen(name) < 200) {
                 snprintf(path, sizeof path, "connections.\"%s\".url", name);
-                (void)dconn_secret_string(ctx, path, NULL);
+                (void)tu_secret(ctx, path, NULL);
                 snprintf(path, sizeof path, "connections.\"%s\".port", name);
                 (void)dconn_secret_int(ctx, path, 0);
                 (void)dconn_secret_float(ctx, path, 0);

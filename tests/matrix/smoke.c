@@ -89,8 +89,10 @@ static dconn_status mem_connect(void *ud, const dconn_settings *s, void **handle
     return DCONN_OK;
 }
 static void mem_disconnect(void *ud, void *handle) { (void)ud; (void)handle; }
-static dconn_status mem_query(void *ud, void *handle, const char *sql, const dconn_value *params,
-                              size_t n_params, dconn_builder *out, dconn_error *err) {
+static dconn_status mem_query(void *ud, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
+    const char *sql = stmt->sql;
+    const dconn_value *params = stmt->params;
+    size_t n_params = stmt->n_params;
     (void)ud; (void)handle;
     mem_queries++;
     if (strcmp(sql, "SELECT answer") != 0)
@@ -121,9 +123,9 @@ static void smoke_mem_driver(dconn_ctx *ctx) {
     c = dconn_connect(ctx, "answers", "mem", NULL, &err);
     SMOKE_CHECK(c != NULL, &err);
     if (!c) return;
-    r1 = dconn_query(c, "SELECT answer", NULL, &err);
+    r1 = dconn_query(c, "SELECT answer", NULL, 0, NULL, &err);
     SMOKE_CHECK(r1 != NULL, &err);
-    r2 = dconn_query(c, "SELECT answer", NULL, &err);   /* served by the cache */
+    r2 = dconn_query(c, "SELECT answer", NULL, 0, NULL, &err);   /* served by the cache */
     SMOKE_CHECK(r2 != NULL, &err);
     SMOKE_CHECK(r1 == r2, &err);                        /* a hit is a new reference to the same result */
     SMOKE_CHECK(mem_queries == 1, (dconn_error *)NULL);
@@ -134,7 +136,7 @@ static void smoke_mem_driver(dconn_ctx *ctx) {
     }
     dconn_cache_stats_get(ctx, &st);
     SMOKE_CHECK(st.hits - st0.hits == 1 && st.misses - st0.misses == 1 && st.entries - st0.entries == 1, (dconn_error *)NULL);
-    SMOKE_CHECK(dconn_query(c, "SELECT nonsense", NULL, &err) == NULL && err.code == DCONN_EQUERY, &err);
+    SMOKE_CHECK(dconn_query(c, "SELECT nonsense", NULL, 0, NULL, &err) == NULL && err.code == DCONN_EQUERY, &err);
     dconn_result_release(r1);
     dconn_result_release(r2);
     dconn_release(c);
@@ -151,15 +153,13 @@ static void smoke_sqlite(dconn_ctx *ctx) {
 #if !defined(__cplusplus) || __cplusplus >= 202002L
     /* designated initializers, in declaration order (C99 and C++20) */
     dconn_connect_options co = { .url = "sqlite://", .settings = NULL, .ttl = NULL };
-    dconn_query_options q = { .params = p, .n_params = 1, .ttl = "10m" };
+    dconn_query_options q = { .ttl = "10m" };
 #else
     dconn_connect_options co;
     dconn_query_options q;
     memset(&co, 0, sizeof co);
     memset(&q, 0, sizeof q);
     co.url = "sqlite://";
-    q.params = p;
-    q.n_params = 1;
     q.ttl = "10m";
 #endif
     db = dconn_connect(ctx, "smoke", "sql", &co, &err);
@@ -169,11 +169,11 @@ static void smoke_sqlite(dconn_ctx *ctx) {
     SMOKE_CHECK(dconn_exec_script(db, "CREATE TABLE pets (owner TEXT, pet TEXT, legs INTEGER);", &err) == DCONN_OK, &err);
     p[0] = dconn_named(":owner", dconn_text("jerry"));
     p[1] = dconn_named(":legs", dconn_int(0));
-    SMOKE_CHECK(dconn_exec(db, "INSERT INTO pets VALUES (:owner, 'fish', :legs)", p, 2, &info, &err) == DCONN_OK, &err);
+    SMOKE_CHECK(dconn_exec(db, "INSERT INTO pets VALUES (:owner, 'fish', :legs)", p, 2, NULL, &info, &err) == DCONN_OK, &err);
     SMOKE_CHECK(info.changes == 1, &err);
-    SMOKE_CHECK(dconn_exec(db, "INSERT INTO pets VALUES ('tom', 'cat', 4)", NULL, 0, NULL, &err) == DCONN_OK, &err);
+    SMOKE_CHECK(dconn_exec(db, "INSERT INTO pets VALUES ('tom', 'cat', 4)", NULL, 0, NULL, NULL, &err) == DCONN_OK, &err);
     p[0] = dconn_text("tom");
-    r = dconn_query(db, "SELECT pet, legs FROM pets WHERE owner = ?", &q, &err);
+    r = dconn_query(db, "SELECT pet, legs FROM pets WHERE owner = ?", p, 1, &q, &err);
     SMOKE_CHECK(r != NULL, &err);
     if (r) {
         SMOKE_CHECK(dconn_result_rows(r) == 1, (dconn_error *)NULL);
@@ -181,7 +181,7 @@ static void smoke_sqlite(dconn_ctx *ctx) {
         SMOKE_CHECK(dconn_result_get_int(r, 0, dconn_result_column(r, "legs") < 0 ? 99 : (size_t)dconn_result_column(r, "legs"), &n) == DCONN_OK && n == 4, &err);
         dconn_result_release(r);
     }
-    r = dconn_query(db, "SELECT pet, legs FROM pets WHERE owner = ?", &q, &err);   /* a hit */
+    r = dconn_query(db, "SELECT pet, legs FROM pets WHERE owner = ?", p, 1, &q, &err);   /* a hit */
     SMOKE_CHECK(r != NULL, &err);
     dconn_result_release(r);
     dconn_release(db);

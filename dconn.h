@@ -693,6 +693,10 @@ DCONN_API int dconn_settings_bool(const dconn_settings *s, const char *path, int
    is one: pass it to dconn_error_at for errors about what is missing. */
 DCONN_API const dconn_toml_value *dconn_settings_root(const dconn_settings *s);
 DCONN_API const char *dconn_settings_name(const dconn_settings *s);       /* the connection's name */
+/* The url setting split into its parts (see dconn_url below), parsed once
+   for the connection: NULL when there is no url or it is not a URL. */
+typedef struct dconn_url dconn_url;
+DCONN_API const dconn_url *dconn_settings_url(const dconn_settings *s);
 DCONN_API void *dconn_settings_user_data(const dconn_settings *s);        /* dconn_connect_options.user_data */
 
 /* The builder a driver fills a result with: columns first, then cells
@@ -803,7 +807,7 @@ DCONN_API void dconn_driver_names(dconn_ctx *ctx, char *out, size_t cap);
    host that is a Unix socket directory is written "%2Frun%2Fpostgresql"
    or given as ?host=/run/postgresql, and then `host` is that directory.
    The query's keys and values come in order (a repeated key twice). */
-typedef struct dconn_url {
+struct dconn_url {
     const char *scheme;           /* "postgresql+psycopg2", lower case */
     const char *dialect;          /* "postgresql" */
     const char *driver;           /* "psycopg2", or NULL */
@@ -812,7 +816,7 @@ typedef struct dconn_url {
     const char *database;         /* the path without its first '/': "app", "/abs/path.db" */
     size_t n_query;
     const char *const *query_keys, *const *query_values;
-} dconn_url;
+};
 
 /* Parses `text`; the caller frees the result with dconn_url_free().
    NULL with DCONN_ECONFIG for text that is not such a URL (the message
@@ -3691,7 +3695,7 @@ static void dconn__cache_free(dconn_ctx *ctx);
 static void dconn__gen_free(const dconn_allocator *al, dconn__gen *g);
 static void dconn__conn_close(dconn_conn *c);
 #ifndef DCONN_NO_SQLITE
-static dconn_status dconn__register_sqlite(dconn_ctx *ctx, dconn_error *err);
+static dconn_status dconn__register_sqlite(dconn_ctx *ctx, const dconn_allocator *al, dconn_error *err);
 #endif
 
 /* Appends dir/rel to the search list. */
@@ -3810,7 +3814,7 @@ DCONN_API dconn_ctx *dconn_open(const dconn_options *o, dconn_error *err) {
     }
     if (dconn__search_list(ctx, o, err)) goto fail;
 #ifndef DCONN_NO_SQLITE
-    if (dconn__register_sqlite(ctx, err)) goto fail;
+    if (dconn__register_sqlite(ctx, ctx->al, err)) goto fail;
 #endif
     return ctx;
 fail:
@@ -4333,6 +4337,7 @@ struct dconn_settings {
     const char *name;
     void *opaque;
     dconn_toml_doc *doc;          /* owns root's merged tables */
+    dconn_url *parsed_url;        /* the url, split (NULL: none, or not a URL) */
     struct dconn_settings *next;  /* older versions, kept until the connection closes */
     char url[512];                /* redacted */
 };
@@ -4344,6 +4349,7 @@ DCONN_API double dconn_settings_float(const dconn_settings *s, const char *path,
 DCONN_API int dconn_settings_bool(const dconn_settings *s, const char *path, int def) { return dconn_toml_bool(dconn_settings_get(s, path), def); }
 DCONN_API const dconn_toml_value *dconn_settings_root(const dconn_settings *s) { return s ? s->root : NULL; }
 DCONN_API const char *dconn_settings_name(const dconn_settings *s) { return s ? s->name : NULL; }
+DCONN_API const dconn_url *dconn_settings_url(const dconn_settings *s) { return s ? s->parsed_url : NULL; }
 DCONN_API void *dconn_settings_user_data(const dconn_settings *s) { return s ? s->opaque : NULL; }
 
 DCONN_API dconn_status dconn_register_driver(dconn_ctx *ctx, const dconn_driver *d, dconn_error *err) {
@@ -4481,6 +4487,7 @@ static void dconn__canon(dconn__buf *b, const dconn_toml_value *v) {
 static DCONN__NOINLINE void dconn__settings_free(const dconn_allocator *al, dconn_settings *s) {
     while (s) {
         dconn_settings *next = s->next;
+        dconn__free(al, s->parsed_url);
         dconn_toml_free(s->doc);
         dconn__free(al, s);
         s = next;
@@ -4567,7 +4574,7 @@ static dconn_status dconn__url_from_parts_locked(dconn_ctx *ctx, const char *nam
 
 /* The URL parser drivers use (dconn_url_parse): the parts of a
    SQLAlchemy URL, decoded, in one allocation freed by dconn_url_free. */
-DCONN_API dconn_url *dconn_url_parse(const char *text, dconn_error *err) {
+static dconn_url *dconn__url_parse_al(const dconn_allocator *al, const char *text, dconn_error *err) {
     dconn__url u;
     dconn_url *url;
     size_t len, nq = 0, i, room;
@@ -4577,7 +4584,7 @@ DCONN_API dconn_url *dconn_url_parse(const char *text, dconn_error *err) {
     if (!text) { dconn__err_set(err, DCONN_EMISUSE, "dconn_url_parse: text is NULL"); return NULL; }
     if (!dconn__url_split(text, &u) || !u.has_authority || !dconn__redact_as_url(text, &u)) {
         char shown[256];
-        dconn__url_redact_al(NULL, text, shown, sizeof shown);
+        dconn__url_redact_al(al, text, shown, sizeof shown);
         dconn__err_set(err, DCONN_ECONFIG, "\"%s\" is not a URL: write it as dialect+driver://user:password@host:port/database?key=value", shown);
         return NULL;
     }
@@ -4586,7 +4593,7 @@ DCONN_API dconn_url *dconn_url_parse(const char *text, dconn_error *err) {
     if (u.query) nq++;
     /* every part decodes to no more than it was, plus its NUL: 2 * len covers the copies */
     room = sizeof *url + 2 * (nq + 1) * sizeof(char *) + 2 * len + 4 * (nq + 1) + 32;
-    url = (dconn_url *)DCONN_MALLOC(room);
+    url = (dconn_url *)dconn__malloc(al, room);
     if (!url) { dconn__err_nomem(err, "parsing a URL"); return NULL; }
     memset(url, 0, sizeof *url);
     {
@@ -4632,8 +4639,8 @@ DCONN_API dconn_url *dconn_url_parse(const char *text, dconn_error *err) {
         for (i = 0; i < u.port_len && port <= 65535; i++) port = dconn__isdigit(u.port[i]) ? port * 10 + (u.port[i] - '0') : 99999;
         if (port < 1 || port > 65535) {
             char shown[256];
-            dconn__url_redact_al(NULL, text, shown, sizeof shown);
-            DCONN_FREE(url);
+            dconn__url_redact_al(al, text, shown, sizeof shown);
+            dconn__free(al, url);
             dconn__err_set(err, DCONN_ECONFIG, "\"%s\": the port \"%.*s\" is not a number from 1 to 65535", shown, (int)(u.port_len < 20 ? u.port_len : 20), u.port);
             return NULL;
         }
@@ -4644,6 +4651,7 @@ DCONN_API dconn_url *dconn_url_parse(const char *text, dconn_error *err) {
     return url;
 }
 
+DCONN_API dconn_url *dconn_url_parse(const char *text, dconn_error *err) { return dconn__url_parse_al(NULL, text, err); }
 DCONN_API void dconn_url_free(dconn_url *url) { if (url) DCONN_FREE(url); }
 
 DCONN_API const char *dconn_url_query(const dconn_url *url, const char *key) {
@@ -5699,6 +5707,17 @@ static char *dconn__identity(const dconn_allocator *al, const dconn_driver *drv,
     return NULL;
 }
 
+/* Splits the url for the driver (dconn_settings_url); text that is no
+   URL is left to the driver to judge. */
+static dconn_status dconn__settings_parse_url(dconn_ctx *ctx, dconn_settings *s, dconn_error *err) {
+    const char *url = dconn_toml_string(dconn_toml_get(s->root, "url"), NULL);
+    dconn__url u;
+    dconn_error local;
+    if (!url || !dconn__url_split(url, &u) || !u.has_authority || !dconn__redact_as_url(url, &u)) return DCONN_OK;
+    s->parsed_url = dconn__url_parse_al(ctx->al, url, &local);
+    return s->parsed_url || local.code != DCONN_ENOMEM ? DCONN_OK : dconn__err_nomem(err, "connecting");
+}
+
 /* Turns a request under a name into a driver, merged settings and an
    identity, with the current secrets. */
 static dconn_status dconn__resolve_locked(dconn_ctx *ctx, const char *name, const dconn__request *req, dconn__resolved *r, dconn_error *err) {
@@ -5714,9 +5733,9 @@ static dconn_status dconn__resolve_locked(dconn_ctx *ctx, const char *name, cons
         r->drv = *drv;
         dconn__url_redact_al(ctx->al, dconn_toml_string(dconn_toml_get(r->settings->root, "url"), ""), r->settings->url, sizeof r->settings->url);
         dconn__redact_out(&ctx->known, r->settings->url);
-        r->identity = dconn__identity(ctx->al, drv, r->settings->root, r);
-        if (!r->identity) st = dconn__err_nomem(err, "connecting");
+        st = dconn__settings_parse_url(ctx, r->settings, err);
     }
+    if (!st && !(r->identity = dconn__identity(ctx->al, drv, r->settings->root, r))) st = dconn__err_nomem(err, "connecting");
     if (st) dconn__resolved_free(ctx->al, r);
     return st;
 }
@@ -7184,6 +7203,9 @@ DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dco
 
 /* >>sqlite: the built-in SQLite driver ---------------------------------------------- */
 
+/* A driver like any other: it uses the public API alone (tests/check_sqlite_public.sh
+   compiles this section against the declarations only), so the driver API
+   is proven to be enough. Its user_data is the context's allocator. */
 #ifndef DCONN_NO_SQLITE
 
 #define DCONN__SQ_STMTS 16
@@ -7211,6 +7233,47 @@ typedef struct dconn__sq {
     uint64_t tick;
 } dconn__sq;
 
+/* Memory through the context's allocator, else the DCONN_MALLOC family. */
+static void *dconn__sq_alloc(const dconn_allocator *al, size_t n) {
+    if (!n) n = 1;
+    return al ? al->alloc_fn(n, al->user_data) : DCONN_MALLOC(n);
+}
+static void dconn__sq_dealloc(const dconn_allocator *al, void *p) {
+    if (!p) return;
+    if (al) al->free_fn(p, al->user_data);
+    else DCONN_FREE(p);
+}
+
+static dconn_status dconn__sq_nomem(dconn_error *err, const char *what) { return dconn_error_set(err, DCONN_ENOMEM, "out of memory while %s", what); }
+
+/* The message in err, with text before and after it. */
+static dconn_status dconn__sq_reword(dconn_error *err, dconn_status code, const char *before, const char *after) {
+    char msg[DCONN_ERROR_MESSAGE_SIZE];
+    size_t n;
+    if (!err) return code;
+    n = strlen(err->message);
+    memcpy(msg, err->message, n + 1);
+    return dconn_error_set(err, code, "%s%s%s", before, msg, after);
+}
+
+static const char *dconn__sq_type_of(const dconn_toml_value *v) { return dconn_toml_type_name(dconn_toml_type_of(v)); }
+static const char *dconn__sq_article(const char *noun) { return strchr("aeiou", noun[0]) ? "an" : "a"; }
+
+/* A pragma name or word value: letters, digits and '_', not first a digit. */
+static int dconn__sq_is_word(const char *s) {
+    if (!*s || (*s >= '0' && *s <= '9')) return 0;
+    for (; *s; s++) if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_')) return 0;
+    return 1;
+}
+
+/* FNV-1a over the SQL: the statement cache's key. */
+static uint64_t dconn__sq_hash(const char *s, size_t n) {
+    uint64_t h = UINT64_C(14695981039346656037);
+    size_t i;
+    for (i = 0; i < n; i++) { h ^= (unsigned char)s[i]; h *= UINT64_C(1099511628211); }
+    return h;
+}
+
 static dconn_status dconn__sq_error(sqlite3 *db, int rc, dconn_error *err) {
     const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     int ext = db ? sqlite3_extended_errcode(db) : rc;
@@ -7223,14 +7286,14 @@ static dconn_status dconn__sq_error(sqlite3 *db, int rc, dconn_error *err) {
     /* SQLite's own words ("database is locked") say enough, except where
        they hide the cause; its generic text for the code adds nothing */
     if (ext == DCONN__SQ_DBMOVED)
-        return dconn__err_set(err, DCONN_EQUERY, "the database file was deleted, renamed or replaced while open (%s)", msg);
+        return dconn_error_set(err, DCONN_EQUERY, "the database file was deleted, renamed or replaced while open (%s)", msg);
     if ((ext & 0xFF) == SQLITE_READONLY)
-        return dconn__err_set(err, DCONN_EQUERY, "%s (is the file or its directory read-only for this user, or the connection: mode=ro, PRAGMA query_only?)", msg);
+        return dconn_error_set(err, DCONN_EQUERY, "%s (is the file or its directory read-only for this user, or the connection: mode=ro, PRAGMA query_only?)", msg);
     if ((ext & 0xFF) == SQLITE_NOTADB)
-        return dconn__err_set(err, DCONN_EQUERY, "%s (is the URL's path another kind of file, an encrypted or a damaged database?)", msg);
+        return dconn_error_set(err, DCONN_EQUERY, "%s (is the URL's path another kind of file, an encrypted or a damaged database?)", msg);
     if ((ext & 0xFF) == SQLITE_CORRUPT)
-        return dconn__err_set(err, DCONN_EQUERY, "%s (the file is damaged: PRAGMA integrity_check lists where; restore it from a backup)", msg);
-    return dconn__err_set(err, DCONN_EQUERY, "%s", msg);
+        return dconn_error_set(err, DCONN_EQUERY, "%s (the file is damaged: PRAGMA integrity_check lists where; restore it from a backup)", msg);
+    return dconn_error_set(err, DCONN_EQUERY, "%s", msg);
 }
 
 /* An error inside our transaction: SQLite may have rolled the whole
@@ -7241,11 +7304,7 @@ static dconn_status dconn__sq_fail(dconn__sq *h, int rc, dconn_error *err) {
     dconn_status st = dconn__sq_error(h->db, rc, err);
     if (h->in_tx && !h->tx_lost && sqlite3_get_autocommit(h->db)) {
         h->tx_lost = 1;
-        if (err) {
-            char msg[DCONN_ERROR_MESSAGE_SIZE];
-            dconn__copy_str(msg, sizeof msg, err->message);
-            dconn__err_set(err, st, "%s; SQLite rolled the whole transaction back", msg);
-        }
+        dconn__sq_reword(err, st, "", "; SQLite rolled the whole transaction back");
     }
     return st;
 }
@@ -7258,7 +7317,7 @@ static int dconn__sq_tx_gone(dconn__sq *h) {
 }
 
 static dconn_status dconn__sq_lost(dconn_error *err) {
-    return dconn__err_set(err, DCONN_EQUERY, "not run: the transaction has ended (an earlier error made SQLite roll it back, "
+    return dconn_error_set(err, DCONN_EQUERY, "not run: the transaction has ended (an earlier error made SQLite roll it back, "
                                              "or a COMMIT or ROLLBACK ran as a statement); roll back and start again");
 }
 
@@ -7276,187 +7335,174 @@ static void dconn__sq_disconnect(void *user_data, void *handle) {
     if (!h) return;
     for (i = 0; i < h->nstmts; i++) {
         sqlite3_finalize(h->stmts[i].st);
-        dconn__free(h->al, h->stmts[i].sql);
+        dconn__sq_dealloc(h->al, h->stmts[i].sql);
     }
     sqlite3_close(h->db);
-    dconn__free(h->al, h);
+    dconn__sq_dealloc(h->al, h);
 }
 
-static int dconn__is_ident(const char *s) {
-    if (!*s || (*s >= '0' && *s <= '9')) return 0;
-    for (; *s; s++) if (!dconn__is_bare(*s) || *s == '-') return 0;
-    return 1;
-}
+/* What connect_args say, checked before anything opens. */
+typedef struct dconn__sq_args {
+    const char *mode;             /* NULL, "ro", "rw", "rwc" or "memory" */
+    double timeout;               /* the busy timeout, seconds */
+    const dconn_toml_value *pragmas;
+} dconn__sq_args;
 
-static int dconn__strnieq(const char *a, const char *b, size_t n) {
-    size_t i;
-    for (i = 0; i < n; i++) if (dconn__lower((unsigned char)a[i]) != dconn__lower((unsigned char)b[i])) return 0;
-    return 1;
-}
-
-/* sqlite:///rel.db, sqlite:////abs.db, sqlite://, sqlite:///:memory:,
-   with ?options, become an SQLite URI filename. */
-static dconn_status dconn__sq_filename(const char *url, const dconn_toml_value *where, const void *instance, dconn__buf *fn, dconn_error *err) {
-    dconn__url u;
-    const char *path;
-    size_t plen;
-    /* sqlite:, sqlite3:, sqlite+pysqlite: (SQLAlchemy's dialect+driver) or an SQLite URI file: */
-    if (!dconn__url_split(url, &u) || !((u.scheme_len >= 6 && dconn__strnieq(u.scheme, "sqlite", 6) &&
-                                          (u.scheme_len == 6 || u.scheme[6] == '3' || u.scheme[6] == '+')) ||
-                                         (u.scheme_len == 4 && dconn__strnieq(u.scheme, "file", 4)))) {
-        char shown[300];
-        dconn__url_redact_al(fn->al, url, shown, sizeof shown);
-        return dconn_error_at(err, where, "\"%s\" is not an SQLite URL: use sqlite:///relative.db, sqlite:////absolute/path.db or sqlite:// (in memory)", shown);
+static dconn_status dconn__sq_read_args(const dconn_settings *s, dconn__sq_args *a, dconn_error *err) {
+    const dconn_toml_value *modev = dconn_settings_get(s, "connect_args.mode");
+    const dconn_toml_value *timeout = dconn_settings_get(s, "connect_args.timeout");
+    a->mode = dconn_toml_string(modev, NULL);
+    a->timeout = 5.0;
+    a->pragmas = dconn_settings_get(s, "connect_args.pragmas");
+    if (modev && (!a->mode || (strcmp(a->mode, "ro") && strcmp(a->mode, "rw") && strcmp(a->mode, "rwc") && strcmp(a->mode, "memory")))) {
+        if (a->mode) return dconn_error_at(err, modev, "connect_args.mode must be \"ro\", \"rw\", \"rwc\" or \"memory\", not \"%s\"", a->mode);
+        return dconn_error_at(err, modev, "connect_args.mode must be \"ro\", \"rw\", \"rwc\" or \"memory\", not %s %s",
+                              dconn__sq_article(dconn__sq_type_of(modev)), dconn__sq_type_of(modev));
     }
-    if (u.scheme_len == 4 && strncmp(u.scheme, "file", 4) == 0) { dconn__buf_puts(fn, url); return DCONN_OK; }
-    if (u.host_len || u.user)
-        return dconn_error_at(err, where, "SQLite URLs have no host or user: use sqlite:///relative.db (three slashes) or sqlite:////absolute/path.db (four)");
-    path = u.path;
-    plen = u.path_len;
-    if (plen && *path == '/') { path++; plen--; }
-    if (!plen || (plen == 8 && strncmp(path, ":memory:", 8) == 0)) {
-        /* one in-memory database shared by every handle of this connection:
-           the memdb VFS (3.36+) locks like a file; older SQLite shares it
-           through the shared cache, whose table locks report SQLITE_LOCKED */
-#if SQLITE_VERSION_NUMBER >= 3036000
-        dconn__buf_printf(fn, "file:/dconn-mem-%p?vfs=memdb", instance);
-#else
-        dconn__buf_printf(fn, "file:dconn-mem-%p?mode=memory&cache=shared", instance);
-#endif
-        if (u.query_len) { dconn__buf_puts(fn, "&"); dconn__buf_put(fn, u.query, u.query_len); }
+    if (a->pragmas && dconn_toml_type_of(a->pragmas) != DCONN_TOML_TABLE)
+        return dconn_error_at(err, a->pragmas, "connect_args.pragmas must be a table such as { journal_mode = \"wal\" }, not %s %s",
+                              dconn__sq_article(dconn__sq_type_of(a->pragmas)), dconn__sq_type_of(a->pragmas));
+    if (timeout) {
+        if (dconn_toml_type_of(timeout) != DCONN_TOML_INTEGER && dconn_toml_type_of(timeout) != DCONN_TOML_FLOAT)
+            return dconn_error_at(err, timeout, "connect_args.timeout is a number of seconds, not a %s", dconn__sq_type_of(timeout));
+        a->timeout = dconn_toml_float(timeout, 5.0);
+        if (a->timeout != a->timeout) return dconn_error_at(err, timeout, "connect_args.timeout is a number of seconds, not nan");
+        if (a->timeout < 0 || a->timeout > 86400) a->timeout = a->timeout < 0 ? 0 : 86400;
+    }
+    return DCONN_OK;
+}
+
+/* Appends n bytes of s to the URI being built, %-escaping `special`. */
+static size_t dconn__sq_uri_put(char *out, size_t at, const char *s, size_t n, const char *special) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (strchr(special, s[i])) at += (size_t)sprintf(out + at, "%%%02X", (unsigned)(unsigned char)s[i]);
+        else out[at++] = s[i];
+    }
+    out[at] = '\0';
+    return at;
+}
+
+/* SQLite URI filename ("file:...") of the settings: an SQLite URI as
+   given, or sqlite:///rel.db, sqlite:////abs.db, sqlite:// and
+   sqlite:///:memory: (one in-memory database shared by the connection's
+   handles), or a `database` path; the url's query and connect_args.mode
+   become URI parameters. `instance` names the in-memory database. */
+static dconn_status dconn__sq_filename(const dconn_settings *s, const dconn_allocator *al, const char *mode, const void *instance,
+                                       char **out, dconn_error *err) {
+    const char *url = dconn_settings_string(s, "url", NULL);
+    const dconn_url *u = dconn_settings_url(s);
+    const dconn_toml_value *where = dconn_settings_get(s, url ? "url" : "database");
+    const char *path = url ? NULL : dconn_settings_string(s, "database", NULL);
+    size_t cap = 96 + (url ? strlen(url) : path ? strlen(path) : 0) * 3 + (mode ? strlen(mode) : 0), at, i;
+    char *fn;
+    int memory;
+    if (url && strncmp(url, "file:", 5) == 0) {   /* an SQLite URI filename, as it is */
+        if (!(*out = (char *)dconn__sq_alloc(al, strlen(url) + 1))) return dconn__sq_nomem(err, "opening SQLite");
+        memcpy(*out, url, strlen(url) + 1);
         return DCONN_OK;
     }
-    dconn__buf_puts(fn, "file:");
-    for (; plen; path++, plen--) {
-        if (*path == '?' || *path == '#') dconn__buf_printf(fn, "%%%02X", (unsigned)(unsigned char)*path);
-        else dconn__buf_put(fn, path, 1);
+    if (url && (!u || (strcmp(u->dialect, "sqlite") && strcmp(u->dialect, "sqlite3"))))
+        return dconn_error_at(err, where, "the url is not an SQLite URL: use sqlite:///relative.db, sqlite:////absolute/path.db or sqlite:// (in memory)");
+    if (u && (u->host || u->user))
+        return dconn_error_at(err, where, "SQLite URLs have no host or user: use sqlite:///relative.db (three slashes) or sqlite:////absolute/path.db (four)");
+    if (!url && !path)
+        return dconn_error_at(err, dconn_settings_root(s), "no url: add url = \"sqlite:///file.db\" (or database = \"file.db\") to the connection's settings");
+    if (u) path = u->database;
+    memory = !path || !*path || strcmp(path, ":memory:") == 0;
+    if (!(fn = (char *)dconn__sq_alloc(al, cap))) return dconn__sq_nomem(err, "opening SQLite");
+#if SQLITE_VERSION_NUMBER >= 3036000
+    /* the memdb VFS (3.36+) locks like a file; older SQLite shares the
+       database through the shared cache, whose table locks report SQLITE_LOCKED */
+    if (memory) at = (size_t)sprintf(fn, "file:/dconn-mem-%p?vfs=memdb", instance);
+#else
+    if (memory) at = (size_t)sprintf(fn, "file:dconn-mem-%p?mode=memory&cache=shared", instance);
+#endif
+    else at = dconn__sq_uri_put(fn, (size_t)sprintf(fn, "file:"), path, strlen(path), "?#%");
+    for (i = 0; u && i < u->n_query; i++) {
+        fn[at++] = strchr(fn, '?') ? '&' : '?';
+        at = dconn__sq_uri_put(fn, at, u->query_keys[i], strlen(u->query_keys[i]), "&=#%");
+        fn[at++] = '=';
+        at = dconn__sq_uri_put(fn, at, u->query_values[i], strlen(u->query_values[i]), "&#%");
     }
-    if (u.query_len) { dconn__buf_puts(fn, "?"); dconn__buf_put(fn, u.query, u.query_len); }
+    if (mode) at += (size_t)sprintf(fn + at, "%cmode=%s", strchr(fn, '?') ? '&' : '?', mode);
+#if SQLITE_VERSION_NUMBER < 3036000
+    /* its mode and cache come last, so they win over the URL's and
+       connect_args' (SQLite takes the last): else each handle had its own
+       database, or one on disk */
+    if (memory) at += (size_t)sprintf(fn + at, "&mode=memory&cache=shared");
+#endif
+    (void)at;
+    *out = fn;
+    return DCONN_OK;
+}
+
+/* Opens the file; a failure says what to check. */
+static dconn_status dconn__sq_open(dconn__sq *h, const char *filename, double timeout, dconn_error *err) {
+    int rc = sqlite3_open_v2(filename, &h->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        if (!h->db) return dconn__sq_nomem(err, "opening SQLite");
+        char shown[300];   /* the URI without its query, which may hold keys */
+        size_t n = strcspn(filename, "?");
+        snprintf(shown, sizeof shown, "cannot open %.*s: ", (int)(n < 280 ? n : 280), filename);
+        dconn__sq_error(h->db, rc, err);
+        return dconn__sq_reword(err, DCONN_EDRIVER, shown, " (does the directory exist, and may this user write there?)");
+    }
+    sqlite3_extended_result_codes(h->db, 1);
+    sqlite3_busy_timeout(h->db, (int)(timeout * 1000));
+    return DCONN_OK;
+}
+
+/* connect_args.pragmas, in file order: PRAGMA name = value. */
+static dconn_status dconn__sq_pragmas(dconn__sq *h, const dconn_toml_value *pragmas, dconn_error *err) {
+    size_t i;
+    for (i = 0; i < dconn_toml_count(pragmas); i++) {
+        const char *key = dconn_toml_key_at(pragmas, i);
+        const dconn_toml_value *v = dconn_toml_at(pragmas, i);
+        char sql[512];
+        int rc;
+        if (!dconn__sq_is_word(key)) return dconn_error_at(err, v, "connect_args.pragmas: \"%s\" is not a pragma name", key);
+        switch (dconn_toml_type_of(v)) {
+            case DCONN_TOML_BOOL: snprintf(sql, sizeof sql, "PRAGMA %s = %s", key, dconn_toml_bool(v, 0) ? "ON" : "OFF"); break;
+            case DCONN_TOML_INTEGER: snprintf(sql, sizeof sql, "PRAGMA %s = %lld", key, (long long)dconn_toml_int(v, 0)); break;
+            case DCONN_TOML_FLOAT: snprintf(sql, sizeof sql, "PRAGMA %s = %.17g", key, dconn_toml_float(v, 0)); break;
+            case DCONN_TOML_STRING:
+                if (!dconn__sq_is_word(dconn_toml_string(v, "")) || dconn_toml_string_len(v) > 100)
+                    return dconn_error_at(err, v, "connect_args.pragmas.%s: the value must be a plain word such as \"wal\"", key);
+                snprintf(sql, sizeof sql, "PRAGMA %s = %s", key, dconn_toml_string(v, ""));
+                break;
+            default: return dconn_error_at(err, v, "connect_args.pragmas.%s must be a string, number or boolean", key);
+        }
+        rc = sqlite3_exec(h->db, sql, NULL, NULL, NULL);
+        if (rc != SQLITE_OK) {
+            dconn_status st = dconn__sq_error(h->db, rc, err);
+            char msg[DCONN_ERROR_MESSAGE_SIZE];
+            if (!err) return st;
+            memcpy(msg, err->message, strlen(err->message) + 1);
+            dconn_error_at(err, v, "connect_args.pragmas.%s failed: %s", key, msg);
+            err->code = st;   /* SQLite refused it: its code, at the place it was written */
+            return st;
+        }
+    }
     return DCONN_OK;
 }
 
 static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, void **handle, dconn_error *err) {
     const dconn_allocator *al = (const dconn_allocator *)user_data;
-    const char *url = dconn_settings_string(s, "url", NULL);
-    const char *mode = dconn_settings_string(s, "connect_args.mode", NULL);
-    const dconn_toml_value *modev = dconn_settings_get(s, "connect_args.mode");
-    const dconn_toml_value *timeout = dconn_settings_get(s, "connect_args.timeout");
-    const dconn_toml_value *pragmas = dconn_settings_get(s, "connect_args.pragmas");
-    dconn__buf fn;
+    dconn__sq_args args;
     dconn__sq *h;
-    dconn_status st;
-    int rc;
-    double secs = 5.0;
-    memset(&fn, 0, sizeof fn);
-    fn.al = al;
-    if (modev && !mode)
-        return dconn_error_at(err, modev, "connect_args.mode must be \"ro\", \"rw\", \"rwc\" or \"memory\", not %s %s",
-                              dconn__article(dconn_toml_type_name((dconn_toml_type)modev->type)), dconn_toml_type_name((dconn_toml_type)modev->type));
-    if (pragmas && pragmas->type != DCONN_TOML_TABLE)
-        return dconn_error_at(err, pragmas, "connect_args.pragmas must be a table such as { journal_mode = \"wal\" }, not %s %s", dconn__article(dconn_toml_type_name((dconn_toml_type)pragmas->type)), dconn_toml_type_name((dconn_toml_type)pragmas->type));
-    if (!url) {
-        const char *db = dconn_settings_string(s, "database", NULL);
-        if (!db) return dconn_error_at(err, dconn_settings_root(s), "no url: add url = \"sqlite:///file.db\" (or database = \"file.db\") to the connection's settings");
-        dconn__buf_puts(&fn, "sqlite:///");
-        dconn__buf_puts(&fn, db);
-        url = fn.p;
-        fn.p = NULL;
-        fn.len = fn.cap = 0;
-        st = fn.failed ? dconn__err_nomem(err, "opening SQLite") : dconn__sq_filename(url, dconn_settings_get(s, "database"), s, &fn, err);
-        dconn__free(al, (void *)url);
-    } else {
-        st = dconn__sq_filename(url, dconn_settings_get(s, "url"), s, &fn, err);
-    }
-    if (!st && mode) {
-        if (strcmp(mode, "ro") && strcmp(mode, "rw") && strcmp(mode, "rwc") && strcmp(mode, "memory")) {
-            st = dconn_error_at(err, modev, "connect_args.mode must be \"ro\", \"rw\", \"rwc\" or \"memory\", not \"%s\"", mode);
-        } else {
-            dconn__buf_puts(&fn, strchr(fn.p ? fn.p : "", '?') ? "&mode=" : "?mode=");
-            dconn__buf_puts(&fn, mode);
-        }
-    }
-#if SQLITE_VERSION_NUMBER < 3036000
-    /* an in-memory database's shared-cache name: its mode and cache come
-       last, so they win over the URL's and connect_args' (SQLite takes the
-       last); else each handle had its own database, or one on disk */
-    if (!st && fn.p && strncmp(fn.p, "file:dconn-mem-", 15) == 0) dconn__buf_puts(&fn, "&mode=memory&cache=shared");
-#endif
-    if (!st && fn.failed) st = dconn__err_nomem(err, "opening SQLite");
-    if (st) { dconn__buf_free(&fn); return st; }
-    if (timeout) {
-        if (timeout->type != DCONN_TOML_INTEGER && timeout->type != DCONN_TOML_FLOAT) {
-            dconn__buf_free(&fn);
-            return dconn_error_at(err, timeout, "connect_args.timeout is a number of seconds, not a %s", dconn_toml_type_name((dconn_toml_type)timeout->type));
-        }
-        secs = dconn_toml_float(timeout, 5.0);
-        if (secs != secs) {
-            dconn__buf_free(&fn);
-            return dconn_error_at(err, timeout, "connect_args.timeout is a number of seconds, not nan");
-        }
-        if (secs < 0 || secs > 86400) secs = secs < 0 ? 0 : 86400;
-    }
-    h = (dconn__sq *)dconn__malloc(al, sizeof *h);
-    if (!h) { dconn__buf_free(&fn); return dconn__err_nomem(err, "opening SQLite"); }
+    char *filename = NULL;
+    dconn_status st = dconn__sq_read_args(s, &args, err);
+    if (!st) st = dconn__sq_filename(s, al, args.mode, s, &filename, err);
+    if (st) return st;
+    h = (dconn__sq *)dconn__sq_alloc(al, sizeof *h);
+    if (!h) { dconn__sq_dealloc(al, filename); return dconn__sq_nomem(err, "opening SQLite"); }
     memset(h, 0, sizeof *h);
     h->al = al;
-    rc = sqlite3_open_v2(fn.p, &h->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc != SQLITE_OK) {
-        if (!h->db) st = dconn__err_nomem(err, "opening SQLite");
-        else {
-            char file[300];
-            dconn__url_redact_al(al, fn.p, file, sizeof file);   /* the URI's query may hold a password */
-            st = dconn__sq_error(h->db, rc, err);
-            if (err) {
-                char msg[DCONN_ERROR_MESSAGE_SIZE];
-                dconn__copy_str(msg, sizeof msg, err->message);
-                st = dconn__err_set(err, DCONN_EDRIVER, "cannot open %s: %s (does the directory exist, and may this user write there?)", file, msg);
-            }
-        }
-        dconn__buf_free(&fn);
-        dconn__sq_disconnect(NULL, h);
-        return st;
-    }
-    dconn__buf_free(&fn);
-    sqlite3_extended_result_codes(h->db, 1);
-    sqlite3_busy_timeout(h->db, (int)(secs * 1000));
-    if (pragmas && pragmas->type == DCONN_TOML_TABLE) {
-        size_t i;
-        for (i = 0; i < dconn_toml_count(pragmas); i++) {
-            const char *key = dconn_toml_key_at(pragmas, i);
-            const dconn_toml_value *v = dconn_toml_at(pragmas, i);
-            char sql[512];
-            if (!dconn__is_ident(key)) {
-                dconn__sq_disconnect(NULL, h);
-                return dconn_error_at(err, v, "connect_args.pragmas: \"%s\" is not a pragma name", key);
-            }
-            switch (dconn_toml_type_of(v)) {
-                case DCONN_TOML_BOOL: snprintf(sql, sizeof sql, "PRAGMA %s = %s", key, v->u.b ? "ON" : "OFF"); break;
-                case DCONN_TOML_INTEGER: snprintf(sql, sizeof sql, "PRAGMA %s = %lld", key, (long long)v->u.i); break;
-                case DCONN_TOML_FLOAT: snprintf(sql, sizeof sql, "PRAGMA %s = %.17g", key, v->u.f); break;
-                case DCONN_TOML_STRING:
-                    if (!dconn__is_ident(v->u.s.ptr) || v->u.s.len > 100) {
-                        dconn__sq_disconnect(NULL, h);
-                        return dconn_error_at(err, v, "connect_args.pragmas.%s: the value must be a plain word such as \"wal\"", key);
-                    }
-                    snprintf(sql, sizeof sql, "PRAGMA %s = %s", key, v->u.s.ptr);
-                    break;
-                default:
-                    dconn__sq_disconnect(NULL, h);
-                    return dconn_error_at(err, v, "connect_args.pragmas.%s must be a string, number or boolean", key);
-            }
-            rc = sqlite3_exec(h->db, sql, NULL, NULL, NULL);
-            if (rc != SQLITE_OK) {
-                char msg[DCONN_ERROR_MESSAGE_SIZE];
-                st = dconn__sq_error(h->db, rc, err);
-                if (err) {
-                    dconn__copy_str(msg, sizeof msg, err->message);
-                    dconn__err_place(err, st, dconn_toml_file(v), dconn_toml_line(v), "connect_args.pragmas.%s failed: %s", key, msg);
-                }
-                dconn__sq_disconnect(NULL, h);
-                return st;
-            }
-        }
-    }
+    st = dconn__sq_open(h, filename, args.timeout, err);
+    dconn__sq_dealloc(al, filename);
+    if (!st) st = dconn__sq_pragmas(h, args.pragmas, err);
+    if (st) { dconn__sq_disconnect(NULL, h); return st; }
     *handle = h;
     return DCONN_OK;
 }
@@ -7492,7 +7538,7 @@ static dconn_status dconn__sq_prepare(dconn__sq *h, const char *sql, sqlite3_stm
         return DCONN_OK;
     }
     len = strlen(sql);
-    hash = dconn__hash64(sql, len, 0);
+    hash = dconn__sq_hash(sql, len);
     for (i = 0; i < h->nstmts; i++) {
         dconn__sq_stmt *e = &h->stmts[i];
         if (e->hash == hash && e->len == len && memcmp(e->sql, sql, len) == 0) {
@@ -7509,27 +7555,27 @@ static dconn_status dconn__sq_prepare(dconn__sq *h, const char *sql, sqlite3_stm
     rc = sqlite3_prepare_v2(h->db, sql, (int)(len < 0x7FFFFFFF ? len : 0x7FFFFFFF), &st, &tail);
 #endif
     if (rc != SQLITE_OK) return dconn__sq_error(h->db, rc, err);
-    if (!st) return dconn__err_set(err, DCONN_EQUERY, "the SQL is empty");
+    if (!st) return dconn_error_set(err, DCONN_EQUERY, "the SQL is empty");
     if (tail && !dconn__sq_tail_empty(tail)) {
         sqlite3_finalize(st);
         if (err) err->sql_offset = (int)(tail - sql);
-        return dconn__err_set(err, DCONN_EQUERY, "more than one statement: queries and dconn_exec run one (use dconn_exec_script for several)");
+        return dconn_error_set(err, DCONN_EQUERY, "more than one statement: queries and dconn_exec run one (use dconn_exec_script for several)");
     }
     if (h->nstmts < DCONN__SQ_STMTS) {
         victim = h->nstmts++;
     } else {
         for (i = 1; i < h->nstmts; i++) if (h->stmts[i].used < h->stmts[victim].used) victim = i;
         sqlite3_finalize(h->stmts[victim].st);
-        dconn__free(h->al, h->stmts[victim].sql);
+        dconn__sq_dealloc(h->al, h->stmts[victim].sql);
     }
-    h->stmts[victim].sql = (char *)dconn__malloc(h->al, len + 1);
+    h->stmts[victim].sql = (char *)dconn__sq_alloc(h->al, len + 1);
     if (!h->stmts[victim].sql) {
         /* no room to keep it: finalize after use instead */
         h->nstmts--;
         if (victim != h->nstmts) h->stmts[victim] = h->stmts[h->nstmts];
         h->last = 0;
         sqlite3_finalize(st);
-        return dconn__err_nomem(err, "preparing SQL");
+        return dconn__sq_nomem(err, "preparing SQL");
     }
     memcpy(h->stmts[victim].sql, sql, len + 1);
     h->stmts[victim].len = len;
@@ -7566,25 +7612,25 @@ static int dconn__sq_bind_one(sqlite3_stmt *st, int idx, const dconn_value *v) {
     return SQLITE_MISUSE;
 }
 
-static dconn_status dconn__sq_bind(sqlite3_stmt *st, int anonymous, const dconn_value *params, size_t n, dconn_error *err) {
+static dconn_status dconn__sq_bind(const dconn_allocator *al, sqlite3_stmt *st, int anonymous, const dconn_value *params, size_t n, dconn_error *err) {
     int count, pos = 0, i;
     unsigned char seen_small[64], *seen = seen_small;
     size_t k;
     dconn_status status = DCONN_OK;
-    if (n && !params) return dconn__err_set(err, DCONN_EMISUSE, "%zu parameters announced but the params pointer is NULL", n);
+    if (n && !params) return dconn_error_set(err, DCONN_EMISUSE, "%zu parameters announced but the params pointer is NULL", n);
     if (anonymous && (size_t)(anonymous - 1) == n) {
         /* only ? parameters and as many positional values: bind straight through */
         for (k = 0; k < n && !params[k].name; k++) {
             int rc = dconn__sq_bind_one(st, (int)k + 1, &params[k]);
-            if (rc != SQLITE_OK) return dconn__err_set(err, DCONN_EMISUSE, "parameter %zu could not be bound: %s", k + 1, sqlite3_errstr(rc));
+            if (rc != SQLITE_OK) return dconn_error_set(err, DCONN_EMISUSE, "parameter %zu could not be bound: %s", k + 1, sqlite3_errstr(rc));
         }
         if (k == n) return DCONN_OK;
         /* a named value for an anonymous parameter: the general path reports it */
     }
     count = sqlite3_bind_parameter_count(st);
     if (count > (int)sizeof seen_small) {
-        seen = (unsigned char *)DCONN_MALLOC((size_t)count);
-        if (!seen) return dconn__err_nomem(err, "binding parameters");
+        seen = (unsigned char *)dconn__sq_alloc(al, (size_t)count);
+        if (!seen) return dconn__sq_nomem(err, "binding parameters");
     }
     memset(seen, 0, (size_t)(count < (int)sizeof seen_small ? (int)sizeof seen_small : count));
     for (k = 0; k < n && !status; k++) {
@@ -7601,7 +7647,7 @@ static dconn_status dconn__sq_bind(sqlite3_stmt *st, int anonymous, const dconn_
                     idx = sqlite3_bind_parameter_index(st, buf);
                 }
             }
-            if (!idx) { status = dconn__err_set(err, DCONN_EQUERY, "parameter \"%s\" does not appear in the SQL", v->name); break; }
+            if (!idx) { status = dconn_error_set(err, DCONN_EQUERY, "parameter \"%s\" does not appear in the SQL", v->name); break; }
         } else {
             /* positional values fill the ? and ?NNN parameters in order, skipping :named ones */
             const char *pn;
@@ -7616,24 +7662,24 @@ static dconn_status dconn__sq_bind(sqlite3_stmt *st, int anonymous, const dconn_
                     const char *nm = sqlite3_bind_parameter_name(st, i);
                     if (nm && nm[0] != '?') named = nm;
                 }
-                if (named) status = dconn__err_set(err, DCONN_EQUERY, "positional value %zu has no ? left to fill (%s is named: pass dconn_named(\"%s\", ...))", k + 1, named, named);
-                else status = dconn__err_set(err, DCONN_EQUERY, "the SQL takes %d parameter(s), but %zu were given", count, n);
+                if (named) status = dconn_error_set(err, DCONN_EQUERY, "positional value %zu has no ? left to fill (%s is named: pass dconn_named(\"%s\", ...))", k + 1, named, named);
+                else status = dconn_error_set(err, DCONN_EQUERY, "the SQL takes %d parameter(s), but %zu were given", count, n);
                 break;
             }
         }
-        if (v->name && seen[idx - 1]) { status = dconn__err_set(err, DCONN_EQUERY, "parameter \"%s\" is given twice", v->name); break; }
+        if (v->name && seen[idx - 1]) { status = dconn_error_set(err, DCONN_EQUERY, "parameter \"%s\" is given twice", v->name); break; }
         rc = dconn__sq_bind_one(st, idx, v);
-        if (rc != SQLITE_OK) { status = dconn__err_set(err, DCONN_EMISUSE, "parameter %zu could not be bound: %s", k + 1, sqlite3_errstr(rc)); break; }
+        if (rc != SQLITE_OK) { status = dconn_error_set(err, DCONN_EMISUSE, "parameter %zu could not be bound: %s", k + 1, sqlite3_errstr(rc)); break; }
         seen[idx - 1] = 1;
     }
     for (i = 0; i < count && !status; i++) {
         if (!seen[i]) {
             const char *pname = sqlite3_bind_parameter_name(st, i + 1);
-            if (pname) status = dconn__err_set(err, DCONN_EQUERY, "parameter %s has no value (pass dconn_named(\"%s\", ...))", pname, pname);
-            else status = dconn__err_set(err, DCONN_EQUERY, "the SQL takes %d parameter(s), but %d were given", count, pos);
+            if (pname) status = dconn_error_set(err, DCONN_EQUERY, "parameter %s has no value (pass dconn_named(\"%s\", ...))", pname, pname);
+            else status = dconn_error_set(err, DCONN_EQUERY, "the SQL takes %d parameter(s), but %d were given", count, pos);
         }
     }
-    if (seen != seen_small) DCONN_FREE(seen);
+    if (seen != seen_small) dconn__sq_dealloc(al, seen);
     return status;
 }
 
@@ -7647,7 +7693,7 @@ static dconn_status dconn__sq_query(void *user_data, void *handle, const dconn_s
     if (h->in_tx && dconn__sq_tx_gone(h)) return dconn__sq_lost(err);
     status = dconn__sq_prepare(h, sql, &st, &anonymous, err);
     if (status) return status;
-    status = dconn__sq_bind(st, anonymous, stmt->params, stmt->n_params, err);
+    status = dconn__sq_bind(h->al, st, anonymous, stmt->params, stmt->n_params, err);
     if (status) { dconn__sq_done(st); return status; }
     /* step first: a kept statement that SQLite re-prepares after a schema
        change only has its new columns once it has been stepped */
@@ -7674,7 +7720,7 @@ static dconn_status dconn__sq_query(void *user_data, void *handle, const dconn_s
             }
         }
     }
-    if (status) { dconn__sq_done(st); return status == DCONN_ENOMEM ? dconn__err_nomem(err, "reading rows") : status; }
+    if (status) { dconn__sq_done(st); return status == DCONN_ENOMEM ? dconn__sq_nomem(err, "reading rows") : status; }
     if (rc != SQLITE_DONE) status = dconn__sq_fail(h, rc, err);
     dconn__sq_done(st);
     return status;
@@ -7691,7 +7737,7 @@ static dconn_status dconn__sq_exec(void *user_data, void *handle, const dconn_st
     if (h->in_tx && dconn__sq_tx_gone(h)) return dconn__sq_lost(err);
     status = dconn__sq_prepare(h, sql, &st, &anonymous, err);
     if (status) return status;
-    status = dconn__sq_bind(st, anonymous, stmt->params, stmt->n_params, err);
+    status = dconn__sq_bind(h->al, st, anonymous, stmt->params, stmt->n_params, err);
     if (status) { dconn__sq_done(st); return status; }
     if (info) {
         /* bookkeeping only for callers who asked: it is a fifth of the wrapper's cost */
@@ -7739,7 +7785,7 @@ static dconn_status dconn__sq_commit(void *ud, void *handle, dconn_error *err) {
     dconn_status st;
     (void)ud;
     if (dconn__sq_tx_gone(h))
-        return dconn__err_set(err, DCONN_EQUERY, "the transaction had already ended (an earlier error made SQLite roll it back, "
+        return dconn_error_set(err, DCONN_EQUERY, "the transaction had already ended (an earlier error made SQLite roll it back, "
                                                  "or a COMMIT or ROLLBACK ran as a statement)");
     st = dconn__sq_run(h, "COMMIT", err);
     if (!st) h->in_tx = 0;   /* a failed COMMIT (BUSY) leaves the transaction open */
@@ -7756,14 +7802,14 @@ static dconn_status dconn__sq_rollback(void *ud, void *handle, dconn_error *err)
 static dconn_status dconn__sq_ping(void *ud, void *handle, dconn_error *err) { (void)ud; return dconn__sq_run((dconn__sq *)handle, "SELECT 1", err); }
 static int dconn__sq_in_transaction(void *ud, void *handle) { (void)ud; return !sqlite3_get_autocommit(((dconn__sq *)handle)->db); }
 
-static dconn_status dconn__register_sqlite(dconn_ctx *ctx, dconn_error *err) {
+static dconn_status dconn__register_sqlite(dconn_ctx *ctx, const dconn_allocator *al, dconn_error *err) {
     dconn_driver d;
     memset(&d, 0, sizeof d);
     d.version = DCONN_DRIVER_VERSION;
     d.name = "sqlite";
     d.schemes = "sqlite,sqlite3,file";
     d.is_sql = 1;
-    d.user_data = (void *)ctx->al;
+    d.user_data = (void *)al;
     d.connect = dconn__sq_connect;
     d.disconnect = dconn__sq_disconnect;
     d.query = dconn__sq_query;

@@ -319,7 +319,7 @@ static const struct { const char *name, *type, *phrase; } hy_bad[] = {
     {"my_nodriver", NULL, "no driver registered for \"mysql\""},
     {"noscheme", NULL, "is not a URL"},
     {"sq_noscheme", NULL, "connection \"sq_noscheme\""},
-    {"sq_conninfo", NULL, "connection \"sq_conninfo\" (host=h password=*** sslpassword=*** dbname=x): cannot connect: " HY_SECRETS ":91: \"host=h password=*** sslpassword=*** dbname=x\" is not an SQLite URL"},
+    {"sq_conninfo", NULL, "connection \"sq_conninfo\" (host=h password=*** sslpassword=*** dbname=x): cannot connect: " HY_SECRETS ":91: the url is not an SQLite URL"},
     {"sq_conninfo_spaced", NULL, "connection \"sq_conninfo_spaced\" (host=h password =*** api_token=***): cannot connect"},
     {"sq_azure", NULL, "connection \"sq_azure\" (Server=tcp:db.example.net,1433;Password=***): cannot connect"},
     {"sq_semicolon", NULL, "connection \"sq_semicolon\" (host=db password=***): cannot connect"},

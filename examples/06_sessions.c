@@ -1,7 +1,7 @@
 /* 06_sessions: transactions, all or nothing.
-   Teaches: a session (dconn_begin) runs several statements on one handle and
-   dconn_commit makes them visible together; when a statement fails,
-   dconn_rollback undoes the ones before it, so nothing is half written.
+   Teaches: a session (dconn_session_begin) runs several statements on one handle and
+   dconn_session_commit makes them visible together; when a statement fails,
+   dconn_session_rollback undoes the ones before it, so nothing is half written.
    Parameters are bound, never pasted into the SQL: "?" by position, ":name"
    by name. Run: make build/06_sessions && ./build/06_sessions */
 #define DCONN_IMPLEMENTATION

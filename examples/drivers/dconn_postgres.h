@@ -190,7 +190,7 @@ static dconn_status dconn_pg__fail(dconn_error *err, const char *state, const ch
    statement on a pooled handle reconnects at once (`may_reconnect`); a
    session's BEGIN, COMMIT or ROLLBACK does not, since the session's state
    (SET, locks, temporary tables) would be lost without a word: it fails
-   with a transient 08006, which dconn_begin retries on a fresh handle. */
+   with a transient 08006, which dconn_session_begin retries on a fresh handle. */
 static dconn_status dconn_pg__ready(dconn_pg__conn *h, int may_reconnect, dconn_error *err) {
     int i;
     for (i = 0; i < 4 && PQstatus(h->pg) == CONNECTION_OK && !h->fatal; i++) {

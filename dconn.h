@@ -1083,31 +1083,25 @@ static void dconn__cond_broadcast(dconn__cond *c) { (void)c; }
 static void dconn__cond_wait_a_while(dconn__cond *c, dconn__mutex *m) { (void)c; (void)m; }
 #endif
 
-/* Reference counts: compiler atomics where there are some, C11 atomics
-   next, and a lock as the portable last resort. */
-/* Sequentially consistent, because the reader-writer lock below is
-   Dekker-style (each side writes its flag, then reads the other's). */
-typedef long dconn__atomic;
-typedef int64_t dconn__atomic64;
+/* Atomics for reference counts and counters: compiler atomics where there
+   are some, and a lock as the portable last resort. 64 bits on every
+   target, so that no counter wraps where long is 32 bits (Windows, 32-bit
+   systems). Sequentially consistent, because the reader-writer lock below
+   is Dekker-style (each side writes its flag, then reads the other's). */
+typedef int64_t dconn__atomic;
 #if defined(DCONN_NO_THREADS)
-static long dconn__atomic_add(dconn__atomic *p, long v) { return *p += v; }
-static long dconn__atomic_load(const dconn__atomic *p) { return *p; }
-static void dconn__atomic_store(dconn__atomic *p, long v) { *p = v; }
-static int64_t dconn__atomic_load64(const dconn__atomic64 *p) { return *p; }
-static void dconn__atomic_store64(dconn__atomic64 *p, int64_t v) { *p = v; }
+static int64_t dconn__atomic_add(dconn__atomic *p, int64_t v) { return *p += v; }
+static int64_t dconn__atomic_load(const dconn__atomic *p) { return *p; }
+static void dconn__atomic_store(dconn__atomic *p, int64_t v) { *p = v; }
 #elif defined(__GNUC__) || defined(__clang__)
-static long dconn__atomic_add(dconn__atomic *p, long v) { return __atomic_add_fetch(p, v, __ATOMIC_SEQ_CST); }
-static long dconn__atomic_load(const dconn__atomic *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
-static void dconn__atomic_store(dconn__atomic *p, long v) { __atomic_store_n(p, v, __ATOMIC_SEQ_CST); }
-static int64_t dconn__atomic_load64(const dconn__atomic64 *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
-static void dconn__atomic_store64(dconn__atomic64 *p, int64_t v) { __atomic_store_n(p, v, __ATOMIC_SEQ_CST); }
+static int64_t dconn__atomic_add(dconn__atomic *p, int64_t v) { return __atomic_add_fetch(p, v, __ATOMIC_SEQ_CST); }
+static int64_t dconn__atomic_load(const dconn__atomic *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
+static void dconn__atomic_store(dconn__atomic *p, int64_t v) { __atomic_store_n(p, v, __ATOMIC_SEQ_CST); }
 #else
 static pthread_mutex_t dconn__atomic_lock = PTHREAD_MUTEX_INITIALIZER;
-static long dconn__atomic_add(dconn__atomic *p, long v) { long r; pthread_mutex_lock(&dconn__atomic_lock); r = *p += v; pthread_mutex_unlock(&dconn__atomic_lock); return r; }
-static long dconn__atomic_load(const dconn__atomic *p) { long r; pthread_mutex_lock(&dconn__atomic_lock); r = *p; pthread_mutex_unlock(&dconn__atomic_lock); return r; }
-static void dconn__atomic_store(dconn__atomic *p, long v) { pthread_mutex_lock(&dconn__atomic_lock); *p = v; pthread_mutex_unlock(&dconn__atomic_lock); }
-static int64_t dconn__atomic_load64(const dconn__atomic64 *p) { int64_t r; pthread_mutex_lock(&dconn__atomic_lock); r = *p; pthread_mutex_unlock(&dconn__atomic_lock); return r; }
-static void dconn__atomic_store64(dconn__atomic64 *p, int64_t v) { pthread_mutex_lock(&dconn__atomic_lock); *p = v; pthread_mutex_unlock(&dconn__atomic_lock); }
+static int64_t dconn__atomic_add(dconn__atomic *p, int64_t v) { int64_t r; pthread_mutex_lock(&dconn__atomic_lock); r = *p += v; pthread_mutex_unlock(&dconn__atomic_lock); return r; }
+static int64_t dconn__atomic_load(const dconn__atomic *p) { int64_t r; pthread_mutex_lock(&dconn__atomic_lock); r = *p; pthread_mutex_unlock(&dconn__atomic_lock); return r; }
+static void dconn__atomic_store(dconn__atomic *p, int64_t v) { pthread_mutex_lock(&dconn__atomic_lock); *p = v; pthread_mutex_unlock(&dconn__atomic_lock); }
 #endif
 
 /* Monotonic nanoseconds. Strict ISO C (-std=c99, -std=c11 and no feature
@@ -3650,7 +3644,7 @@ struct dconn_ctx {
     size_t nfiles;
     int secrets_loaded;           /* a good version exists */
     int secrets_tried;
-    dconn__atomic64 last_check;   /* read without the lock by every query */
+    dconn__atomic last_check;   /* read without the lock by every query */
     dconn_error secrets_error;    /* why the last load failed (code 0: it worked) */
     int secrets_retry;            /* the last load ran out of memory: load again at the next call */
     dconn__gen *gens;
@@ -3988,12 +3982,12 @@ static dconn_status dconn__secrets_refresh_locked(dconn_ctx *ctx, int force, dco
             int64_t now;
             if (ctx->reload_ns < 0) goto done;
             now = dconn__now(ctx);
-            if (ctx->reload_ns > 0 && now - dconn__atomic_load64(&ctx->last_check) < ctx->reload_ns) goto done;
-            dconn__atomic_store64(&ctx->last_check, now);
+            if (ctx->reload_ns > 0 && now - dconn__atomic_load(&ctx->last_check) < ctx->reload_ns) goto done;
+            dconn__atomic_store(&ctx->last_check, now);
         }
         if (!dconn__secrets_changed_locked(ctx)) goto done;
     } else {
-        dconn__atomic_store64(&ctx->last_check, dconn__now(ctx));
+        dconn__atomic_store(&ctx->last_check, dconn__now(ctx));
     }
     ctx->secrets_tried = 1;
     st = dconn__secrets_load_locked(ctx, &g, &local);
@@ -4896,7 +4890,7 @@ static dconn_result *dconn__builder_finish(dconn_builder *b, dconn_error *err) {
 }
 
 /* Adds `delta` to a striped result's count; 0 if it is not striped (any more). */
-static int dconn__result_stripe_add(dconn_result *r, long delta) {
+static int dconn__result_stripe_add(dconn_result *r, int64_t delta) {
     unsigned slot;
     if (!dconn__atomic_load(&r->striped)) return 0;
     slot = dconn__slot();
@@ -4950,7 +4944,7 @@ static void dconn__result_adopt_locked(dconn_result *r, dconn__brlock *lock) {
    fold back into refs. Frees the result when nobody else holds it. */
 static void dconn__result_disown_locked(dconn_result *r) {
     if (dconn__atomic_load(&r->striped)) {
-        long total = dconn__atomic_load(&r->refs);
+        int64_t total = dconn__atomic_load(&r->refs);
         unsigned i;
         for (i = 0; i < DCONN__STRIPES; i++) total += dconn__atomic_load(&r->stripes[i].n);
         /* refs first: a release that sees striped == 0 (it looks without the
@@ -5370,7 +5364,7 @@ struct dconn_conn {
     char *identity;
     dconn__atomic uid;            /* the cache's key for this connection and settings */
     int64_t ttl_ns;
-    dconn__atomic64 query_ttl_ns; /* DCONN__NO_TTL when unset; read by every query without a lock */
+    dconn__atomic query_ttl_ns; /* DCONN__NO_TTL when unset; read by every query without a lock */
     /* the handle pool */
     dconn__mutex lock;
     dconn__cond cv;
@@ -5752,10 +5746,10 @@ static void dconn__conn_adopt_locked(dconn_conn *c, dconn__resolved *r) {
     dconn__free(c->ctx->al, c->identity);
     c->identity = r->identity;
     c->ttl_ns = r->ttl_ns;
-    dconn__atomic_store64(&c->query_ttl_ns, r->has_query_ttl ? r->query_ttl_ns : DCONN__NO_TTL);
+    dconn__atomic_store(&c->query_ttl_ns, r->has_query_ttl ? r->query_ttl_ns : DCONN__NO_TTL);
     old = dconn__conn_new_gen_locked(c);
     dconn__unlock(&c->lock);
-    dconn__atomic_add(&c->uid, (long)(++c->ctx->next_uid - old_uid));
+    dconn__atomic_add(&c->uid, (int64_t)(++c->ctx->next_uid - old_uid));
     dconn__cache_drop_uid(c->ctx, old_uid);
     dconn__handles_close(c, old);
 }
@@ -5956,9 +5950,9 @@ static dconn_conn *dconn__conn_new_locked(dconn_ctx *ctx, const char *name, dcon
     c->identity = r->identity;
     r->settings = NULL;
     r->identity = NULL;
-    c->uid = (long)++ctx->next_uid;
+    c->uid = (int64_t)++ctx->next_uid;
     c->ttl_ns = r->ttl_ns;
-    dconn__atomic_store64(&c->query_ttl_ns, r->has_query_ttl ? r->query_ttl_ns : DCONN__NO_TTL);
+    dconn__atomic_store(&c->query_ttl_ns, r->has_query_ttl ? r->query_ttl_ns : DCONN__NO_TTL);
     c->born = dconn__now(ctx);
     c->opening = 1;
     c->next = ctx->conns;
@@ -6316,7 +6310,7 @@ DCONN_API void dconn_cache_clear_query(dconn_conn *conn, const char *sql, const 
 /* Takes the context lock only when the reload interval has passed. */
 static void dconn__maybe_reload(dconn_ctx *ctx, int64_t now) {
     if (ctx->reload_ns < 0) return;
-    if (ctx->reload_ns > 0 && now - dconn__atomic_load64(&ctx->last_check) < ctx->reload_ns) return;
+    if (ctx->reload_ns > 0 && now - dconn__atomic_load(&ctx->last_check) < ctx->reload_ns) return;
     dconn__lock(&ctx->lock);
     dconn__secrets_refresh_locked(ctx, 0, NULL);
     dconn__unlock(&ctx->lock);
@@ -6342,7 +6336,7 @@ static dconn_status dconn__fetch_check(dconn_conn *c, dconn__op_kind kind, const
 /* The TTL in force: the call's, else the connection's, else the context's. */
 static dconn_status dconn__fetch_ttl(dconn_conn *c, const char *ttl_text, int64_t *ttl, dconn_error *err) {
     if (ttl_text) return dconn__ttl_parse_al(c->ctx->al, ttl_text, ttl, err);
-    *ttl = dconn__atomic_load64(&c->query_ttl_ns);
+    *ttl = dconn__atomic_load(&c->query_ttl_ns);
     if (*ttl == DCONN__NO_TTL) *ttl = c->ctx->default_ttl_ns;
     return DCONN_OK;
 }

@@ -2092,6 +2092,34 @@ DCONN_API dconn_status dconn_error_at(dconn_error *err, const dconn_toml_value *
     return st;
 }
 
+/* Formatted text before err's message, for the layers that add what they
+   know (the connection, the operation, the file and line). */
+DCONN__PRINTF(3, 4)
+static DCONN__NOINLINE dconn_status dconn__err_prefix(dconn_error *err, dconn_status code, const char *fmt, ...) {
+    char msg[DCONN_ERROR_MESSAGE_SIZE];
+    size_t at;
+    va_list ap;
+    if (!err) return code;
+    memcpy(msg, err->message, strlen(err->message) + 1);
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    at = strlen(err->message);
+    dconn__copy_str(err->message + at, sizeof err->message - at, msg);
+    err->code = code;
+    return code;
+}
+
+/* Text after err's message. */
+static DCONN__NOINLINE dconn_status dconn__err_suffix(dconn_error *err, dconn_status code, const char *after) {
+    size_t at;
+    if (!err) return code;
+    at = strlen(err->message);
+    dconn__copy_str(err->message + at, sizeof err->message - at, after);
+    err->code = code;
+    return code;
+}
+
 /* An error on its way to the caller: through the one way out. */
 static void dconn__err_out(dconn__known *k, dconn_error *err) {
     if (!err || !err->code) return;
@@ -3372,6 +3400,24 @@ DCONN_API const char *dconn_toml_type_name(dconn_toml_type type) {
     return "none";
 }
 
+/* "a string", "an integer", ...: what a message says a value is. */
+static const char *dconn__a_type_of(const dconn_toml_value *v) {
+    switch ((dconn_toml_type)v->type) {
+        case DCONN_TOML_STRING: return "a string";
+        case DCONN_TOML_INTEGER: return "an integer";
+        case DCONN_TOML_FLOAT: return "a float";
+        case DCONN_TOML_BOOL: return "a bool";
+        case DCONN_TOML_DATETIME: return "a datetime";
+        case DCONN_TOML_DATETIME_LOCAL: return "a datetime-local";
+        case DCONN_TOML_DATE_LOCAL: return "a date-local";
+        case DCONN_TOML_TIME_LOCAL: return "a time-local";
+        case DCONN_TOML_ARRAY: return "an array";
+        case DCONN_TOML_TABLE: return "a table";
+        case DCONN_TOML_NONE: break;
+    }
+    return "nothing";
+}
+
 DCONN_API const char *dconn_toml_string(const dconn_toml_value *v, const char *def) {
     return v && v->type == DCONN_TOML_STRING ? v->u.s.ptr : def;
 }
@@ -3593,13 +3639,13 @@ static dconn_status dconn__ttl_from_value(const dconn_allocator *al, const dconn
     if (v->type == DCONN_TOML_STRING) {
         dconn_status st = dconn__ttl_parse_al(al, v->u.s.ptr, out, err);
         if (st && err) {
-            char msg[DCONN_ERROR_MESSAGE_SIZE];
-            dconn__copy_str(msg, sizeof msg, err->message);
-            dconn__err_place(err, st, v->file, v->line, "%s", msg);
+            dconn__err_prefix(err, st, "%s:%d: ", v->file, v->line);
+            dconn__copy_str(err->file, sizeof err->file, v->file);
+            err->line = v->line;
         }
         return st;
     }
-    return dconn_error_at(err, v, "a duration must be a string like \"10m\" or a number of seconds, not %s %s", dconn__article(dconn_toml_type_name((dconn_toml_type)v->type)), dconn_toml_type_name((dconn_toml_type)v->type));
+    return dconn_error_at(err, v, "a duration must be a string like \"10m\" or a number of seconds, not %s", dconn__a_type_of(v));
 }
 
 /* >>context: struct dconn_ctx, dconn_open, dconn_close ------------------------------ */
@@ -3756,11 +3802,7 @@ static dconn_status dconn__ctx_durations(dconn_ctx *ctx, const dconn_options *o,
     if (!st && ctx->retry_backoff_ns < 0) ctx->retry_backoff_ns = 50000000;
     if (!st) st = dconn__ttl_parse_al(ctx->al, o->pool_timeout ? o->pool_timeout : "30s", &ctx->pool_wait_ns, err);
     if (!st && ctx->pool_wait_ns < 0) ctx->pool_wait_ns = INT64_MAX;   /* "forever" */
-    if (st) {
-        char msg[DCONN_ERROR_MESSAGE_SIZE];
-        dconn__copy_str(msg, sizeof msg, err ? err->message : "");
-        dconn__err_set(err, st, "dconn_open: %s", msg);
-    }
+    if (st) dconn__err_prefix(err, st, "dconn_open: ");
     return st;
 }
 
@@ -4511,9 +4553,7 @@ static dconn_status dconn__url_from_parts_locked(dconn_ctx *ctx, const char *nam
         for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
             const dconn_toml_value *pv = dconn_toml_get(root, parts[i]);
             if (pv && pv->type != DCONN_TOML_STRING) {
-                const char *tn = dconn_toml_type_name((dconn_toml_type)pv->type);
-                return dconn_error_at(err, pv, "%s must be a string%s, not %s %s", parts[i],
-                                      i == 0 ? " such as \"sqlite\"" : "", dconn__article(tn), tn);
+                return dconn_error_at(err, pv, "%s must be a string%s, not %s", parts[i], i == 0 ? " such as \"sqlite\"" : "", dconn__a_type_of(pv));
             }
         }
     }
@@ -5377,13 +5417,11 @@ struct dconn_conn {
 
 /* Prefixes err's message with the connection's name and redacted URL. */
 static DCONN__NOINLINE dconn_status dconn__err_conn(dconn_conn *c, dconn_error *err, dconn_status code, const char *what) {
-    char msg[DCONN_ERROR_MESSAGE_SIZE];
     const char *url = dconn_conn_url(c);
     if (!err) return code;
-    dconn__copy_str(msg, sizeof msg, err->message[0] ? err->message : dconn_status_str(code));
-    dconn__err_set(err, code, "connection \"%s\"%s%s%s: %s%s%s", c->name,
-             url[0] ? " (" : "", url, url[0] ? ")" : "", what ? what : "", what ? ": " : "", msg);
-    return code;
+    if (!err->message[0]) dconn__copy_str(err->message, sizeof err->message, dconn_status_str(code));
+    return dconn__err_prefix(err, code, "connection \"%s\"%s%s%s: %s%s", c->name, url[0] ? " (" : "", url, url[0] ? ")" : "",
+                             what ? what : "", what ? ": " : "");
 }
 
 /* Closes a list of handles (outside every lock: a disconnect may block). */
@@ -5553,7 +5591,6 @@ static dconn_status dconn__request_init(dconn_ctx *ctx, dconn__request *q, const
     return DCONN_OK;
 }
 
-static const char *dconn__type_of(const dconn_toml_value *v) { return dconn_toml_type_name((dconn_toml_type)v->type); }
 
 /* The [connections.NAME] section, or NULL when there is none. */
 static dconn_status dconn__section_find_locked(dconn_ctx *ctx, const char *name, const dconn_toml_value **section, dconn_error *err) {
@@ -5561,10 +5598,10 @@ static dconn_status dconn__section_find_locked(dconn_ctx *ctx, const char *name,
     *section = NULL;
     if (!conns) return DCONN_OK;
     if (conns->type != DCONN_TOML_TABLE)
-        return dconn_error_at(err, conns, "connections must be a table ([connections.NAME] sections), not %s %s", dconn__article(dconn__type_of(conns)), dconn__type_of(conns));
+        return dconn_error_at(err, conns, "connections must be a table ([connections.NAME] sections), not %s", dconn__a_type_of(conns));
     *section = dconn__tagg_find(&conns->u.agg, name, strlen(name), dconn__hash(name, strlen(name)));
     if (*section && (*section)->type != DCONN_TOML_TABLE)
-        return dconn_error_at(err, (*section), "connections.%s must be a table ([connections.%s]), not %s %s", name, name, dconn__article(dconn__type_of(*section)), dconn__type_of(*section));
+        return dconn_error_at(err, (*section), "connections.%s must be a table ([connections.%s]), not %s", name, name, dconn__a_type_of(*section));
     return DCONN_OK;
 }
 
@@ -5603,8 +5640,7 @@ static dconn_status dconn__settings_merge(dconn_ctx *ctx, const dconn_toml_value
     for (i = 0; i < sizeof typed / sizeof typed[0]; i++) {
         const dconn_toml_value *tv = dconn_toml_get(s->root, typed[i].key);
         if (tv && tv->type != typed[i].type)
-            return dconn_error_at(err, tv, "%s must be %s, not %s %s", typed[i].key, typed[i].want,
-                                  dconn__article(dconn__type_of(tv)), dconn__type_of(tv));
+            return dconn_error_at(err, tv, "%s must be %s, not %s", typed[i].key, typed[i].want, dconn__a_type_of(tv));
     }
     return DCONN_OK;
 }
@@ -6157,12 +6193,11 @@ static const char *dconn__op_name(dconn__op_kind kind) {
      SQL: select ...
                ^" */
 static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dconn_error *err) {
-    char msg[DCONN_ERROR_MESSAGE_SIZE], sqlx[256] = "", what[64];
+    char sqlx[256] = "", what[64], tail[512];
     dconn_status code;
     const char *url = dconn_conn_url(c);
     if (!err) return DCONN_EQUERY;
     code = err->code ? err->code : DCONN_EQUERY;
-    dconn__copy_str(msg, sizeof msg, err->message);
     snprintf(what, sizeof what, "%s failed%s", dconn__op_name(op->kind),
              attempts > 1 ? " after" : "");
     if (attempts > 1) {
@@ -6178,14 +6213,12 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
         memset(caret, ' ', (size_t)col);
         caret[col] = '^';
         caret[col + 1] = '\0';
-        dconn__err_set(err, code, "connection \"%s\"%s%s%s: %s: %s\n  SQL: %s\n       %s", c->name,
-                 url[0] ? " (" : "", url, url[0] ? ")" : "", what, msg, sqlx, caret);
+        snprintf(tail, sizeof tail, "\n  SQL: %s\n       %s", sqlx, caret);
     } else {
-        dconn__err_set(err, code, "connection \"%s\"%s%s%s: %s: %s\n  %s: %s", c->name,
-                 url[0] ? " (" : "", url, url[0] ? ")" : "", what, msg, op->kind == DCONN__OP_READ ? "source" : "SQL", sqlx);
+        snprintf(tail, sizeof tail, "\n  %s: %s", op->kind == DCONN__OP_READ ? "source" : "SQL", sqlx);
     }
-    err->code = code;
-    return code;
+    dconn__err_prefix(err, code, "connection \"%s\"%s%s%s: %s: ", c->name, url[0] ? " (" : "", url, url[0] ? ")" : "", what);
+    return dconn__err_suffix(err, code, tail);
 }
 
 /* Does the driver say a fresh handle may cure this error? */
@@ -6263,15 +6296,13 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
         if (h) dconn__handle_put(c, h, 0, transient);
         if (transient && op->kind == DCONN__OP_SCRIPT && h) {
             /* a script's first statements may have run and committed: running it again could apply them twice */
-            char msg[DCONN_ERROR_MESSAGE_SIZE];
-            dconn__copy_str(msg, sizeof msg, err->message);
-            dconn__err_set(err, st, "%s (a script is not retried: its first statements may have run)", msg);
+            dconn__err_suffix(err, st, " (a script is not retried: its first statements may have run)");
             transient = 0;
         }
         if (!transient && first[0]) {
-            char msg[DCONN_ERROR_MESSAGE_SIZE];
-            dconn__copy_str(msg, sizeof msg, err->message);
-            dconn__err_set(err, st, "%s (on a new connection, after: %s)", msg, first);
+            char after[sizeof first + 32];
+            snprintf(after, sizeof after, " (on a new connection, after: %s)", first);
+            dconn__err_suffix(err, st, after);
         }
         if (!transient || attempt >= ctx->retry_attempts) return dconn__err_op(c, op, transient ? attempt : 1, err);
         if (!first[0]) dconn__copy_str(first, sizeof first, err->message);

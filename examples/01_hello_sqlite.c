@@ -6,24 +6,20 @@
 #define DCONN_IMPLEMENTATION        /* in exactly one .c file: the implementation */
 #include "../dconn.h"
 #include <stdio.h>
-#include <string.h>
 
 int main(void) {
     dconn_error err;                /* yours; every call that can fail fills it */
-    dconn_options o;
-    dconn_connect_options co;
+    dconn_options o = { .secrets_path = "" };   /* "" = read no secrets files: the URL comes from code;
+                                                   every field left out is zero, its default */
+    dconn_connect_options co = { .url = "sqlite://" };   /* in memory; "sqlite:///hello.db" would be a file here */
     dconn_ctx *ctx;
     dconn_conn *db;
     dconn_result *r;
     int64_t answer = 0;
 
-    memset(&o, 0, sizeof o);        /* all zero means every default */
-    o.secrets_path = "";            /* "" = read no secrets files: the URL comes from code */
     ctx = dconn_open(&o, &err);
     if (!ctx) { fprintf(stderr, "%s\n", err.message); return 1; }
 
-    memset(&co, 0, sizeof co);
-    co.url = "sqlite://";           /* in memory; "sqlite:///hello.db" would be a file here */
     db = dconn_connect(ctx, "hello", "sql", &co, &err);
     if (!db) { fprintf(stderr, "%s\n", err.message); dconn_close(ctx); return 1; }
 

@@ -14,7 +14,7 @@ int main(void) {
     dconn_session *s;
     dconn_result *pets;
     static const char *const owners[][2] = {{"jerry", "fish"}, {"barbara", "cat"}, {"alex", "puppy"}};
-    dconn_query_options q = {0};
+    dconn_query_options q = { .ttl = "10m" };
     size_t i;
 
     if (!ctx) { fprintf(stderr, "%s\n", err.message); return 1; }
@@ -38,7 +38,6 @@ int main(void) {
     dconn_session_end(s);
 
     /* pet_owners = conn.query("select * from pet_owners", ttl="10m") */
-    q.ttl = "10m";
     pets = dconn_query(conn, "select * from pet_owners", NULL, 0, &q, &err);
     if (!pets || dconn_result_print(pets, stdout, DCONN_FORMAT_BOX, &err)) { dconn_result_release(pets); goto fail; }
     dconn_result_release(pets);

@@ -9,7 +9,6 @@
 #define DCONN_IMPLEMENTATION
 #include "../dconn.h"
 #include <stdio.h>
-#include <string.h>
 
 #define MINUTE INT64_C(60000000000)     /* the clock counts nanoseconds */
 
@@ -18,13 +17,11 @@ static int64_t fake_clock(void *user_data) { return *(const int64_t *)user_data;
 
 /* Counts the visits with a query cached for `ttl`, then shows the counters. */
 static int ask(dconn_ctx *ctx, dconn_conn *db, const char *ttl, const char *when) {
-    dconn_query_options q;
+    dconn_query_options q = { .ttl = ttl };   /* conn.query(sql, ttl=...) */
     dconn_cache_stats st;
     dconn_error err;
     dconn_result *r;
     int64_t n = -1;
-    memset(&q, 0, sizeof q);
-    q.ttl = ttl;
     r = dconn_query(db, "SELECT COUNT(*) FROM visits", NULL, 0, &q, &err);
     if (!r) { printf("%-30s %s\n", when, err.message); return 1; }
     (void)dconn_result_get_int(r, 0, 0, &n);          /* COUNT(*) is always an integer */
@@ -38,20 +35,14 @@ static int ask(dconn_ctx *ctx, dconn_conn *db, const char *ttl, const char *when
 int main(void) {
     int64_t now = 0;                    /* the fake clock's time */
     dconn_error err;
-    dconn_options o;
-    dconn_connect_options co;
+    dconn_options o = { .secrets_path = "", .clock = fake_clock, .clock_user_data = &now };   /* no secrets files; a fake clock */
+    dconn_connect_options co = { .url = "sqlite://" };
     dconn_ctx *ctx;
     dconn_conn *db;
     int failed;
 
-    memset(&o, 0, sizeof o);
-    o.secrets_path = "";                /* no secrets files: the URL comes from code */
-    o.clock = fake_clock;
-    o.clock_user_data = &now;
     ctx = dconn_open(&o, &err);
     if (!ctx) { fprintf(stderr, "%s\n", err.message); return 1; }
-    memset(&co, 0, sizeof co);
-    co.url = "sqlite://";
     db = dconn_connect(ctx, "site", "sql", &co, &err);
     if (!db || dconn_exec_script(db, "CREATE TABLE visits (page TEXT); INSERT INTO visits VALUES ('home');", &err)) {
         fprintf(stderr, "%s\n", err.message);

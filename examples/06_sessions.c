@@ -7,7 +7,6 @@
 #define DCONN_IMPLEMENTATION
 #include "../dconn.h"
 #include <stdio.h>
-#include <string.h>
 
 /* Moves `amount` between two accounts: two UPDATEs that must both happen. */
 static dconn_status transfer(dconn_session *s, const char *from, const char *to, int64_t amount, dconn_error *err) {
@@ -21,8 +20,8 @@ static dconn_status transfer(dconn_session *s, const char *from, const char *to,
 int main(void) {
     static const char *const names[] = {"alice", "bob", "carol"};
     dconn_error err;
-    dconn_options o;
-    dconn_connect_options co;
+    dconn_options o = { .secrets_path = "" };   /* no secrets files: the URL comes from code */
+    dconn_connect_options co = { .url = "sqlite://" };
     dconn_ctx *ctx;
     dconn_conn *db = NULL;
     dconn_session *s = NULL;
@@ -30,11 +29,7 @@ int main(void) {
     int64_t i, balance = 0;
     int failed = 1;
 
-    memset(&o, 0, sizeof o);
-    o.secrets_path = "";                /* no secrets files: the URL comes from code */
     if (!(ctx = dconn_open(&o, &err))) { fprintf(stderr, "%s\n", err.message); return 1; }
-    memset(&co, 0, sizeof co);
-    co.url = "sqlite://";
     if (!(db = dconn_connect(ctx, "bank", "sql", &co, &err)) ||
         dconn_exec_script(db, "CREATE TABLE accounts (name TEXT PRIMARY KEY, balance INTEGER CHECK (balance >= 0))", &err))
         goto fail;

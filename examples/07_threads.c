@@ -31,22 +31,20 @@ static void *worker(void *arg) {
 
 int main(void) {
     dconn_error err;
-    dconn_options o;
-    dconn_connect_options co;
+    dconn_options o = { .secrets_path = "" };   /* no secrets files: the URL comes from code */
+    dconn_connect_options co = {
+        .url = "sqlite:///build/07_threads.db",
+        /* writers take turns: wait up to 30 s for the lock; WAL lets readers run meanwhile */
+        .settings = "connect_args = { timeout = 30, pragmas = { journal_mode = 'wal' } }",
+    };
     dconn_ctx *ctx;
     dconn_result *r;
     pthread_t th[THREADS];
     int ids[THREADS];
     int i, started, failed = 0;
 
-    memset(&o, 0, sizeof o);
-    o.secrets_path = "";                /* no secrets files: the URL comes from code */
     ctx = dconn_open(&o, &err);
     if (!ctx) { fprintf(stderr, "%s\n", err.message); return 1; }
-    memset(&co, 0, sizeof co);
-    co.url = "sqlite:///build/07_threads.db";
-    /* writers take turns: wait up to 30 s for the lock; WAL lets readers run meanwhile */
-    co.settings = "connect_args = { timeout = 30, pragmas = { journal_mode = 'wal' } }";
     db = dconn_connect(ctx, "shared", "sql", &co, &err);
     if (!db || dconn_exec_script(db, "DROP TABLE IF EXISTS hits; CREATE TABLE hits (thread INTEGER, n INTEGER);", &err)) {
         fprintf(stderr, "%s\n", err.message);

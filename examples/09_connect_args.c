@@ -9,30 +9,26 @@
 
 int main(void) {
     dconn_error err;
-    dconn_options o;
-    dconn_connect_options co;
+    dconn_options o = { .secrets_path = "" };   /* no secrets files: everything comes from code */
+    dconn_connect_options co = {
+        .url = "sqlite:///build/09_connect_args.db",
+        .settings = "[connect_args]\n"
+                    "timeout = 2.5\n"                 /* seconds: SQLite's busy_timeout becomes 2500 ms */
+                    "pragmas = { foreign_keys = true, journal_mode = \"wal\" }\n",
+    };
     dconn_ctx *ctx;
     dconn_conn *db;
     static const char *const checks[] = {"PRAGMA foreign_keys", "PRAGMA journal_mode", "PRAGMA busy_timeout"};
     size_t i;
     int failed = 0;
 
-    memset(&o, 0, sizeof o);
-    o.secrets_path = "";                       /* no secrets files: everything comes from code */
     ctx = dconn_open(&o, &err);
     if (!ctx) { fprintf(stderr, "%s\n", err.message); return 1; }
-    memset(&co, 0, sizeof co);
-    co.url = "sqlite:///build/09_connect_args.db";
-    co.settings = "[connect_args]\n"
-                  "timeout = 2.5\n"                   /* seconds: SQLite's busy_timeout becomes 2500 ms */
-                  "pragmas = { foreign_keys = true, journal_mode = \"wal\" }\n";
     db = dconn_connect(ctx, "local", "sql", &co, &err);
     if (!db) { fprintf(stderr, "%s\n", err.message); dconn_close(ctx); return 1; }
     for (i = 0; i < 3; i++) {
-        dconn_query_options q;
+        dconn_query_options q = { .ttl = "0" };   /* ask SQLite each time, never the cache */
         dconn_result *r;
-        memset(&q, 0, sizeof q);
-        q.ttl = "0";                           /* ask SQLite each time, never the cache */
         r = dconn_query(db, checks[i], NULL, 0, &q, &err);
         if (!r) { fprintf(stderr, "%s\n", err.message); failed = 1; break; }
         /* a pragma answers with text (journal_mode) or an integer */

@@ -1259,6 +1259,9 @@ static int dconn__file_id_eq(const dconn__file_id *a, const dconn__file_id *b) {
 /* Readable by group or others (the secrets file warning). */
 static int dconn__file_shared(const dconn__file_id *id) { return (id->mode & 077) != 0; }
 
+/* Opens a file for reading, its name in UTF-8. */
+static FILE *dconn__fopen_read(const char *path) { return fopen(path, "rb"); }
+
 static const char *dconn__getenv(const char *name) { return getenv(name); }
 
 static const char *dconn__home_dir(void) { return dconn__getenv("HOME"); }
@@ -2162,10 +2165,9 @@ static char *dconn__read_file(const dconn_allocator *al, const char *path, size_
     FILE *f;
     char *buf = NULL;
     size_t cap = 0, n = 0;
-    f = fopen(path, "rb");
+    f = dconn__fopen_read(path);
     if (!f) {
-        dconn__err_set(err, DCONN_EIO, "%s: cannot open: %s", path, strerror(errno));
-        if (err) dconn__copy_str(err->file, sizeof err->file, path);
+        dconn__err_place(err, DCONN_EIO, path, 0, "cannot open: %s", strerror(errno));
         return NULL;
     }
     for (;;) {
@@ -2181,8 +2183,7 @@ static char *dconn__read_file(const dconn_allocator *al, const char *path, size_
         if (got == 0) break;
     }
     if (ferror(f)) {
-        dconn__err_set(err, DCONN_EIO, "%s: read error", path);
-        if (err) dconn__copy_str(err->file, sizeof err->file, path);
+        dconn__err_place(err, DCONN_EIO, path, 0, "read error");
         dconn__free(al, buf);
         fclose(f);
         return NULL;

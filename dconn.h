@@ -1617,7 +1617,8 @@ static size_t dconn__pct_decode(char *dst, const char *src, size_t n, int plus_b
     size_t i, o = 0;
     for (i = 0; i < n; i++) {
         if (src[i] == '%' && i + 2 < n && dconn__hexval(src[i + 1]) >= 0 && dconn__hexval(src[i + 2]) >= 0) {
-            dst[o++] = (char)(dconn__hexval(src[i + 1]) * 16 + dconn__hexval(src[i + 2]));
+            unsigned char byte = (unsigned char)(dconn__hexval(src[i + 1]) * 16 + dconn__hexval(src[i + 2]));
+            memcpy(&dst[o++], &byte, 1);   /* the byte as it is, whatever char's signedness */
             i += 2;
         } else {
             dst[o++] = plus_blank && src[i] == '+' ? ' ' : src[i];
@@ -2140,6 +2141,9 @@ static void dconn__err_out(dconn__known *k, dconn_error *err) {
    only (dconn__err_set is the same function): compiled code is unchanged. */
 static dconn_status dconn__err_code(dconn_status code, dconn_status same) { (void)same; return code; }
 #define dconn_error_set(err, code, ...) dconn__err_code((code), dconn_error_set((err), (code), __VA_ARGS__))
+#define dconn_error_at(err, where, ...) dconn__err_code(DCONN_ECONFIG, dconn_error_at((err), (where), __VA_ARGS__))
+#define dconn__err_place(err, code, file, line, ...) dconn__err_code((code), dconn__err_place((err), (code), (file), (line), __VA_ARGS__))
+#define dconn__err_prefix(err, code, ...) dconn__err_code((code), dconn__err_prefix((err), (code), __VA_ARGS__))
 #endif
 
 static DCONN__NOINLINE dconn_status dconn__err_nomem(dconn_error *err, const char *what) {
@@ -4355,7 +4359,7 @@ static dconn_status dconn__secrets_describe(dconn_ctx *ctx, const char *name, ch
     /* handed to the caller: allocated with DCONN_MALLOC so dconn_free() frees it */
     *out = (char *)DCONN_MALLOC(b.len + 1);
     if (!*out) { dconn__buf_free(&b); return dconn__err_nomem(err, "describing secrets"); }
-    if (b.len) memcpy(*out, b.p, b.len);
+    if (b.p && b.len) memcpy(*out, b.p, b.len);
     (*out)[b.len] = '\0';
     dconn__buf_free(&b);
     return DCONN_OK;
@@ -5760,6 +5764,7 @@ static dconn_status dconn__resolve_locked(dconn_ctx *ctx, const char *name, cons
     if (!st) st = dconn__settings_merge(ctx, section, req, &r->settings, err);
     if (!st) st = dconn__driver_pick_locked(ctx, name, req, section != NULL, r->settings, &drv, err);
     if (!st) st = dconn__durations_pick(ctx, req, r->settings->root, r, err);
+    if (!st && !drv) st = dconn__err_set(err, DCONN_EDRIVER, "connection \"%s\": no driver", name);   /* cannot happen: picking one says why it failed */
     if (!st) {
         r->drv = *drv;
         dconn__url_redact_al(ctx->al, dconn_toml_string(dconn_toml_get(r->settings->root, "url"), ""), r->settings->url, sizeof r->settings->url);

@@ -93,8 +93,8 @@ static void check_result(const dconn_result *r) {
                     FZ_CHECK(text != NULL && blob != NULL, "a TEXT cell without text");
                     FZ_CHECK(text[blen] == '\0' && blen > 0, "TEXT cell of %zu bytes", blen);
                     break;
-                case DCONN_BLOB:
-                    FZ_CHECK(0, "the csv driver made a BLOB cell");
+                case DCONN_BLOB: case DCONN_UINT: case DCONN_DECIMAL:
+                    FZ_CHECK(0, "the csv driver made a cell of type %d", (int)t);
                     break;
             }
         }

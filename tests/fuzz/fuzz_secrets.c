@@ -364,7 +364,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         check_err("dconn_secrets_describe's error", &err);
     }
 
-    (void)tu_secret(ctx, "connections", "d");
+    {
+        /* the copy getter, measuring and cutting, and a held version */
+        char small[8];
+        dconn_secrets *held = dconn_secrets_hold(ctx, NULL);
+        size_t n = dconn_secret_string(ctx, "connections", "d", small, sizeof small);
+        FZ_CHECK(strlen(small) < sizeof small && (n >= sizeof small || strlen(small) == n), "dconn_secret_string cut badly");
+        (void)dconn_secrets_get(held, "connections");
+        dconn_secrets_release(held);
+    }
     (void)dconn_secret_int(ctx, "port", 1);
     (void)dconn_secret_float(ctx, "a.b", 1.5);
     (void)dconn_secret_bool(ctx, "a.0", 1);
@@ -379,7 +387,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             tried++;
             if (strlen(name) < 200) {
                 snprintf(path, sizeof path, "connections.\"%s\".url", name);
-                (void)tu_secret(ctx, path, NULL);
+                char value[64];
+                (void)dconn_secret_string(ctx, path, NULL, value, sizeof value);
                 snprintf(path, sizeof path, "connections.\"%s\".port", name);
                 (void)dconn_secret_int(ctx, path, 0);
                 (void)dconn_secret_float(ctx, path, 0);

@@ -227,6 +227,449 @@ static dconn_result *ta_q(dconn_conn *c, const char *sql, const dconn_value *p, 
     return r;
 }
 
+/* --- 1. dconn_secret_string and the scalar getters ----------------------- */
+
+#define TA_SECRETS TA_DIR "/secrets/secrets.toml"
+
+static const char ta_secrets_text[] =
+    "[db]\n"
+    "password = \"hunter2-long\"\n"   /* 12 bytes */
+    "port = 5432\n"
+    "ratio = 0.5\n"
+    "flag = true\n"
+    "off = false\n"
+    "empty = \"\"\n"
+    "list = [1, 2]\n";
+
+static void api_secret_string_copies(void) {
+    dconn_ctx *ctx;
+    char buf[64];
+    ta_mark();
+    tu_rmrf(TA_DIR "/secrets");
+    tu_write(TA_SECRETS, ta_secrets_text);
+    ctx = tu_open(TA_SECRETS);
+    REQUIRE(ctx);
+
+    memset(buf, 'Z', sizeof buf);
+    CHECK_EQ_INT(dconn_secret_string(ctx, "db.password", "def", buf, sizeof buf), 12);
+    CHECK_STR(buf, "hunter2-long");
+
+    /* exactly room for the value and its NUL: not cut */
+    memset(buf, 'Z', sizeof buf);
+    CHECK_EQ_INT(dconn_secret_string(ctx, "db.password", "def", buf, 13), 12);
+    CHECK_STR(buf, "hunter2-long");
+
+    /* an empty string value is a value, not the default */
+    memset(buf, 'Z', sizeof buf);
+    CHECK_EQ_INT(dconn_secret_string(ctx, "db.empty", "def", buf, sizeof buf), 0);
+    CHECK_STR(buf, "");
+
+    dconn_close(ctx);
+    TA_CHECK_NO_LEAKS();
+}
+
+static void api_secret_string_cut(void) {
+    dconn_ctx *ctx;
+    char buf[64];
+    size_t n;
+    ta_mark();
+    tu_rmrf(TA_DIR "/secrets");
+    tu_write(TA_SECRETS, ta_secrets_text);
+    ctx = tu_open(TA_SECRETS);
+    REQUIRE(ctx);
+
+    /* one byte short: cut, NUL-terminated, the full length returned */
+    memset(buf, 'Z', sizeof buf);
+    n = dconn_secret_string(ctx, "db.password", "def", buf, 12);
+    CHECK_EQ_INT(n, 12);
+    CHECK(n >= 12);
+    CHECK_STR(buf, "hunter2-lon");
+    CHECK(buf[12] == 'Z');
+
+    memset(buf, 'Z', sizeof buf);
+    CHECK_EQ_INT(dconn_secret_string(ctx, "db.password", "def", buf, 5), 12);
+    CHECK_STR(buf, "hunt");
+    CHECK(buf[4] == '\0');
+    CHECK(buf[5] == 'Z');
+
+    memset(buf, 'Z', sizeof buf);
+    CHECK_EQ_INT(dconn_secret_string(ctx, "db.password", "def", buf, 1), 12);
+    CHECK(buf[0] == '\0');
+    CHECK(buf[1] == 'Z');
+
+    /* the default is cut the same way */
+    memset(buf, 'Z', sizeof buf);
+    CHECK_EQ_INT(dconn_secret_string(ctx, "db.missing", "fallback", buf, 4), 8);
+    CHECK_STR(buf, "fal");
+    CHECK(buf[4] == 'Z');
+
+    dconn_close(ctx);
+    TA_CHECK_NO_LEAKS();
+}
+
+static void api_secret_string_defaults(void) {
+    dconn_ctx *ctx;
+    char buf[64];
+    ta_mark();
+    tu_rmrf(TA_DIR "/secrets");
+    tu_write(TA_SECRETS, ta_secrets_text);
+    ctx = tu_open(TA_SECRETS);
+    REQUIRE(ctx);
+
+    /* missing key, a table and an array on the way */
+    memset(buf, 'Z', sizeof buf);
+    CHECK_EQ_INT(dconn_secret_string(ctx, "db.nope", "fallback", buf, sizeof buf), 8);
+    CHECK_STR(buf, "fallback");
+    memset(buf, 'Z', sizeof buf);
+    CHECK_EQ_INT(dconn_secret_string(ctx, "nope.deeper.still", "fallback", buf, sizeof buf), 8);
+    CHECK_STR(buf, "fallback");
+    /* not a string: integer, float, bool, array, table */
+    memset(buf, 'Z', sizeof buf);
+    CHECK_EQ_INT(dconn_secret_string(ctx, "db.port", "fallback", buf, sizeof buf), 8);
+    CHECK_STR(buf, "fallback");
+    CHECK_EQ_INT(dconn_secret_string(ctx, "db.ratio", "d1", buf, sizeof buf), 2);
+    CHECK_STR(buf, "d1");
+    CHECK_EQ_INT(dconn_secret_string(ctx, "db.flag", "d2", buf, sizeof buf), 2);
+    CHECK_STR(buf, "d2");
+    CHECK_EQ_INT(dconn_secret_string(ctx, "db.list", "d3", buf, sizeof buf), 2);
+    CHECK_STR(buf, "d3");
+    CHECK_EQ_INT(dconn_secret_string(ctx, "db", "d4", buf, sizeof buf), 2);
+    CHECK_STR(buf, "d4");
+    /* a NULL default is "" */
+    memset(buf, 'Z', sizeof buf);
+    CHECK_EQ_INT(dconn_secret_string(ctx, "db.nope", NULL, buf, sizeof buf), 0);
+    CHECK_STR(buf, "");
+    memset(buf, 'Z', sizeof buf);
+    CHECK_EQ_INT(dconn_secret_string(ctx, "db.port", NULL, buf, sizeof buf), 0);
+    CHECK_STR(buf, "");
+
+    /* NULL out, or cap 0: only measures */
+    CHECK_EQ_INT(dconn_secret_string(ctx, "db.password", "def", NULL, 0), 12);
+    CHECK_EQ_INT(dconn_secret_string(ctx, "db.password", "def", NULL, sizeof buf), 12);
+    CHECK_EQ_INT(dconn_secret_string(ctx, "db.nope", "fallback", NULL, 0), 8);
+    memset(buf, 'Z', sizeof buf);
+    CHECK_EQ_INT(dconn_secret_string(ctx, "db.password", "def", buf, 0), 12);
+    CHECK(buf[0] == 'Z');
+
+    /* NULL ctx or path: the default */
+    memset(buf, 'Z', sizeof buf);
+    CHECK_EQ_INT(dconn_secret_string(NULL, "db.password", "fallback", buf, sizeof buf), 8);
+    CHECK_STR(buf, "fallback");
+    memset(buf, 'Z', sizeof buf);
+    CHECK_EQ_INT(dconn_secret_string(ctx, NULL, "fallback", buf, sizeof buf), 8);
+    CHECK_STR(buf, "fallback");
+    memset(buf, 'Z', sizeof buf);
+    CHECK_EQ_INT(dconn_secret_string(NULL, NULL, NULL, buf, sizeof buf), 0);
+    CHECK_STR(buf, "");
+    CHECK_EQ_INT(dconn_secret_string(NULL, NULL, "abc", NULL, 0), 3);
+
+    dconn_close(ctx);
+    TA_CHECK_NO_LEAKS();
+}
+
+static void api_secret_string_no_file(void) {
+    dconn_ctx *ctx;
+    char buf[16];
+    ta_mark();
+    tu_rmrf(TA_DIR "/secrets");
+    ctx = tu_open(TA_SECRETS);
+    REQUIRE(ctx);
+    memset(buf, 'Z', sizeof buf);
+    CHECK_EQ_INT(dconn_secret_string(ctx, "db.password", "fallback", buf, sizeof buf), 8);
+    CHECK_STR(buf, "fallback");
+    CHECK_EQ_INT(dconn_secret_int(ctx, "db.port", 7), 7);
+    CHECK_EQ_DBL(dconn_secret_float(ctx, "db.ratio", 1.25), 1.25);
+    CHECK_EQ_INT(dconn_secret_bool(ctx, "db.flag", 0), 0);
+    dconn_close(ctx);
+    TA_CHECK_NO_LEAKS();
+}
+
+static void api_secret_scalars(void) {
+    dconn_ctx *ctx;
+    ta_mark();
+    tu_rmrf(TA_DIR "/secrets");
+    tu_write(TA_SECRETS, ta_secrets_text);
+    ctx = tu_open(TA_SECRETS);
+    REQUIRE(ctx);
+
+    CHECK_EQ_INT(dconn_secret_int(ctx, "db.port", -1), 5432);
+    CHECK_EQ_INT(dconn_secret_int(ctx, "db.list.1", -1), 2);
+    CHECK_EQ_INT(dconn_secret_int(ctx, "db.nope", -1), -1);
+    CHECK_EQ_INT(dconn_secret_int(ctx, "db.password", -1), -1);     /* a string */
+    CHECK_EQ_INT(dconn_secret_int(ctx, "db.flag", -1), -1);         /* a bool */
+    CHECK_EQ_INT(dconn_secret_int(ctx, "db", -1), -1);              /* a table */
+    CHECK_EQ_INT(dconn_secret_int(NULL, "db.port", -3), -3);
+    CHECK_EQ_INT(dconn_secret_int(ctx, NULL, -4), -4);
+    CHECK_EQ_INT(dconn_secret_int(ctx, "db.port", INT64_MIN), 5432);
+
+    CHECK_EQ_DBL(dconn_secret_float(ctx, "db.ratio", -1), 0.5);
+    CHECK_EQ_DBL(dconn_secret_float(ctx, "db.nope", -1.5), -1.5);
+    CHECK_EQ_DBL(dconn_secret_float(ctx, "db.password", -1.5), -1.5);
+    CHECK_EQ_DBL(dconn_secret_float(ctx, "db.flag", -1.5), -1.5);
+    CHECK_EQ_DBL(dconn_secret_float(NULL, "db.ratio", 2.5), 2.5);
+    CHECK_EQ_DBL(dconn_secret_float(ctx, NULL, 3.5), 3.5);
+
+    CHECK_EQ_INT(dconn_secret_bool(ctx, "db.flag", 0), 1);
+    CHECK_EQ_INT(dconn_secret_bool(ctx, "db.off", 1), 0);
+    CHECK_EQ_INT(dconn_secret_bool(ctx, "db.nope", 1), 1);
+    CHECK_EQ_INT(dconn_secret_bool(ctx, "db.nope", 0), 0);
+    CHECK_EQ_INT(dconn_secret_bool(ctx, "db.port", 0), 0);          /* an integer is not a bool */
+    CHECK_EQ_INT(dconn_secret_bool(ctx, "db.password", 1), 1);
+    CHECK_EQ_INT(dconn_secret_bool(NULL, "db.flag", 0), 0);
+    CHECK_EQ_INT(dconn_secret_bool(ctx, NULL, 1), 1);
+
+    dconn_close(ctx);
+    TA_CHECK_NO_LEAKS();
+}
+
+/* --- 2. held versions of the secrets ------------------------------------- */
+
+#define TA_HOLD TA_DIR "/hold"
+#define TA_GLOBAL TA_HOLD "/global.toml"
+#define TA_LOCAL TA_HOLD "/local.toml"
+
+static void api_secrets_hold_tables_and_arrays(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    dconn_secrets *s;
+    const dconn_toml_value *conns, *alpha, *list;
+    ta_mark();
+    tu_rmrf(TA_HOLD);
+    tu_write(TA_GLOBAL,
+             "[connections.alpha]\n"
+             "url = \"sqlite:///alpha.db\"\n"
+             "ttl = \"1h\"\n"
+             "[connections.gamma]\n"
+             "url = \"sqlite:///gamma.db\"\n"
+             "[app]\n"
+             "list = [10, 20, 30]\n"
+             "servers = [{ host = \"a\" }, { host = \"b\" }]\n");
+    tu_write(TA_LOCAL,
+             "[connections.beta]\n"
+             "url = \"sqlite:///beta.db\"\n"
+             "[connections.alpha]\n"
+             "url = \"sqlite:///alpha-local.db\"\n");
+    ctx = tu_open(TA_GLOBAL ":" TA_LOCAL);
+    REQUIRE(ctx);
+    ta_dirty(&err);
+    s = dconn_secrets_hold(ctx, &err);
+    CHECK_EQ_INT(err.code, DCONN_OK);
+    if (!s) fprintf(stdout, "  hold: %s\n", err.message);
+    REQUIRE(s);
+
+    CHECK_EQ_INT(dconn_toml_type_of(dconn_secrets_root(s)), DCONN_TOML_TABLE);
+    CHECK_EQ_INT(dconn_toml_count(dconn_secrets_root(s)), 2);   /* connections, app */
+
+    /* the connection names, merged, in file order: global's, then local's new ones */
+    conns = dconn_secrets_get(s, "connections");
+    CHECK_EQ_INT(dconn_toml_type_of(conns), DCONN_TOML_TABLE);
+    CHECK_EQ_INT(dconn_toml_count(conns), 3);
+    CHECK_STR(dconn_toml_key_at(conns, 0), "alpha");
+    CHECK_STR(dconn_toml_key_at(conns, 1), "gamma");
+    CHECK_STR(dconn_toml_key_at(conns, 2), "beta");
+    CHECK(dconn_toml_key_at(conns, 3) == NULL);
+
+    /* a table read through it: merged key by key, the local file winning */
+    alpha = dconn_secrets_get(s, "connections.alpha");
+    CHECK_EQ_INT(dconn_toml_type_of(alpha), DCONN_TOML_TABLE);
+    CHECK_EQ_INT(dconn_toml_count(alpha), 2);
+    CHECK_STR(dconn_toml_string(dconn_toml_get(alpha, "url"), NULL), "sqlite:///alpha-local.db");
+    CHECK_STR(dconn_toml_string(dconn_toml_get(alpha, "ttl"), NULL), "1h");
+    CHECK_STR(dconn_toml_file(dconn_toml_get(alpha, "url")), TA_LOCAL);
+    CHECK_EQ_INT(dconn_toml_line(dconn_toml_get(alpha, "url")), 4);
+    CHECK_STR(dconn_toml_file(dconn_toml_get(alpha, "ttl")), TA_GLOBAL);
+    CHECK_EQ_INT(dconn_toml_line(dconn_toml_get(alpha, "ttl")), 3);
+    CHECK_STR(dconn_toml_string(dconn_secrets_get(s, "connections.beta.url"), NULL), "sqlite:///beta.db");
+
+    /* an array read through it */
+    list = dconn_secrets_get(s, "app.list");
+    CHECK_EQ_INT(dconn_toml_type_of(list), DCONN_TOML_ARRAY);
+    CHECK_EQ_INT(dconn_toml_count(list), 3);
+    CHECK_EQ_INT(dconn_toml_int(dconn_toml_at(list, 0), -1), 10);
+    CHECK_EQ_INT(dconn_toml_int(dconn_toml_at(list, 2), -1), 30);
+    CHECK(dconn_toml_at(list, 3) == NULL);
+    CHECK_EQ_INT(dconn_toml_int(dconn_secrets_get(s, "app.list.1"), -1), 20);
+    CHECK_STR(dconn_toml_string(dconn_secrets_get(s, "app.servers.1.host"), NULL), "b");
+    CHECK_EQ_INT(dconn_toml_count(dconn_secrets_get(s, "app.servers")), 2);
+
+    /* misses and NULLs */
+    CHECK(dconn_secrets_get(s, "connections.delta") == NULL);
+    CHECK(dconn_secrets_get(s, NULL) == NULL);
+    CHECK(dconn_secrets_get(NULL, "connections") == NULL);
+    CHECK(dconn_secrets_root(NULL) == NULL);
+
+    dconn_secrets_release(s);
+    dconn_secrets_release(NULL);
+    dconn_close(ctx);
+    TA_CHECK_NO_LEAKS();
+}
+
+/* Two holds at once are independent; a hold outlives nothing but its own
+   release (released in the other order than taken). */
+static void api_secrets_hold_twice(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    dconn_secrets *a, *b;
+    ta_mark();
+    tu_rmrf(TA_HOLD);
+    tu_write(TA_GLOBAL, "[app]\nname = \"one\"\n");
+    ctx = tu_open(TA_GLOBAL);
+    REQUIRE(ctx);
+    a = dconn_secrets_hold(ctx, &err);
+    b = dconn_secrets_hold(ctx, &err);
+    CHECK(a != NULL);
+    CHECK(b != NULL);
+    CHECK_STR(dconn_toml_string(dconn_secrets_get(a, "app.name"), NULL), "one");
+    dconn_secrets_release(a);
+    CHECK_STR(dconn_toml_string(dconn_secrets_get(b, "app.name"), NULL), "one");
+    dconn_secrets_release(b);
+    dconn_close(ctx);
+    TA_CHECK_NO_LEAKS();
+}
+
+static void api_secrets_hold_no_file(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    dconn_secrets *s;
+    const char *const lists[] = { TA_HOLD "/missing.toml", TA_HOLD "/missing.toml:" TA_HOLD "/also-missing.toml", "" };
+    size_t k;
+    ta_mark();
+    tu_rmrf(TA_HOLD);
+    for (k = 0; k < sizeof lists / sizeof lists[0]; k++) {
+        ctx = tu_open(lists[k]);
+        REQUIRE(ctx);
+        ta_dirty(&err);
+        s = dconn_secrets_hold(ctx, &err);
+        CHECK(s != NULL);
+        CHECK_EQ_INT(err.code, DCONN_OK);
+        CHECK(dconn_secrets_root(s) != NULL);
+        CHECK_EQ_INT(dconn_toml_type_of(dconn_secrets_root(s)), DCONN_TOML_TABLE);
+        CHECK_EQ_INT(dconn_toml_count(dconn_secrets_root(s)), 0);
+        CHECK(dconn_toml_key_at(dconn_secrets_root(s), 0) == NULL);
+        CHECK(dconn_secrets_get(s, "connections") == NULL);
+        CHECK_EQ_INT(dconn_toml_count(dconn_secrets_get(s, "connections")), 0);
+        dconn_secrets_release(s);
+        dconn_close(ctx);
+    }
+    TA_CHECK_NO_LEAKS();
+}
+
+static void api_secrets_hold_errors(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    dconn_secrets *s;
+    const char *prefix = TA_GLOBAL ":3:";
+    ta_mark();
+    tu_rmrf(TA_HOLD);
+    tu_write(TA_GLOBAL, "[app]\nok = 1\nname = \n");
+    ctx = tu_open(TA_GLOBAL);
+    REQUIRE(ctx);
+    ta_dirty(&err);
+    s = dconn_secrets_hold(ctx, &err);
+    CHECK(s == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ETOML);
+    CHECK_STR(err.file, TA_GLOBAL);
+    CHECK_EQ_INT(err.line, 3);
+    CHECK(strncmp(err.message, prefix, strlen(prefix)) == 0);
+    if (strncmp(err.message, prefix, strlen(prefix)) != 0) fprintf(stdout, "  message: %s\n", err.message);
+    dconn_secrets_release(s);
+    dconn_close(ctx);
+
+    ta_dirty(&err);
+    CHECK(dconn_secrets_hold(NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK(err.message[0] != '\0');
+    CHECK(dconn_secrets_hold(NULL, NULL) == NULL);
+    dconn_secrets_release(NULL);
+    TA_CHECK_NO_LEAKS();
+}
+
+/* A held version is not touched by a reload; a new hold sees the new one. */
+static void api_secrets_hold_survives_reload(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    dconn_secrets *old, *cur;
+    const dconn_toml_value *name, *conns;
+    const char *name_text;
+    char buf[64];
+    ta_mark();
+    tu_rmrf(TA_HOLD);
+    tu_write(TA_GLOBAL, "[app]\nname = \"first\"\n[connections.one]\nurl = \"sqlite://\"\n");
+    ctx = tu_open(TA_GLOBAL);   /* reload_interval "0": every call re-checks */
+    REQUIRE(ctx);
+    old = dconn_secrets_hold(ctx, &err);
+    REQUIRE(old);
+    name = dconn_secrets_get(old, "app.name");
+    name_text = dconn_toml_string(name, NULL);
+    conns = dconn_secrets_get(old, "connections");
+    CHECK_STR(name_text, "first");
+
+    /* another content, another size */
+    tu_write(TA_GLOBAL, "[app]\nname = \"second, and longer\"\nextra = 1\n[connections.two]\nurl = \"sqlite://\"\n"
+                        "[connections.three]\nurl = \"sqlite://\"\n");
+    CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_OK);
+    CHECK_STR(tu_secret(ctx, "app.name", NULL), "second, and longer");   /* the context did reload */
+    CHECK_EQ_INT(dconn_secret_int(ctx, "app.extra", -1), 1);
+
+    /* the old version: the same pointers, the same values */
+    CHECK_STR(dconn_toml_string(name, NULL), "first");
+    CHECK_STR(name_text, "first");
+    CHECK_EQ_INT(dconn_toml_count(conns), 1);
+    CHECK_STR(dconn_toml_key_at(conns, 0), "one");
+    CHECK(dconn_secrets_get(old, "app.name") == name);
+    CHECK(dconn_secrets_get(old, "app.extra") == NULL);
+    CHECK(dconn_secrets_get(old, "connections.two") == NULL);
+
+    /* a new hold sees the new version */
+    cur = dconn_secrets_hold(ctx, &err);
+    REQUIRE(cur);
+    CHECK_STR(dconn_toml_string(dconn_secrets_get(cur, "app.name"), NULL), "second, and longer");
+    CHECK_EQ_INT(dconn_toml_int(dconn_secrets_get(cur, "app.extra"), -1), 1);
+    CHECK_EQ_INT(dconn_toml_count(dconn_secrets_get(cur, "connections")), 2);
+    CHECK_STR(dconn_toml_key_at(dconn_secrets_get(cur, "connections"), 0), "two");
+    CHECK_STR(dconn_toml_key_at(dconn_secrets_get(cur, "connections"), 1), "three");
+
+    /* a third version while both are held; then the old one is read once more */
+    tu_write(TA_GLOBAL, "[app]\nname = \"third\"\n");
+    CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_OK);
+    memset(buf, 0, sizeof buf);
+    dconn_secret_string(ctx, "app.name", NULL, buf, sizeof buf);
+    CHECK_STR(buf, "third");
+    CHECK_STR(dconn_toml_string(name, NULL), "first");
+    CHECK_STR(dconn_toml_string(dconn_secrets_get(cur, "app.name"), NULL), "second, and longer");
+
+    dconn_secrets_release(old);
+    CHECK_STR(dconn_toml_string(dconn_secrets_get(cur, "app.name"), NULL), "second, and longer");
+    dconn_secrets_release(cur);
+    dconn_close(ctx);
+    TA_CHECK_NO_LEAKS();
+}
+
+/* A bad edit keeps the last good version: a hold after it gets that one. */
+static void api_secrets_hold_after_bad_edit(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    dconn_secrets *s;
+    ta_mark();
+    tu_rmrf(TA_HOLD);
+    tu_write(TA_GLOBAL, "[app]\nname = \"good\"\n");
+    ctx = tu_open(TA_GLOBAL);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_OK);
+    tu_write(TA_GLOBAL, "[app]\nname = = \"bad, and longer\"\n");
+    CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_ETOML);
+    CHECK_STR(err.file, TA_GLOBAL);
+    CHECK_EQ_INT(err.line, 2);
+    ta_dirty(&err);
+    s = dconn_secrets_hold(ctx, &err);
+    CHECK(s != NULL);
+    CHECK_EQ_INT(err.code, DCONN_OK);
+    CHECK_STR(dconn_toml_string(dconn_secrets_get(s, "app.name"), NULL), "good");
+    dconn_secrets_release(s);
+    dconn_close(ctx);
+    TA_CHECK_NO_LEAKS();
+}
+
 /* --- 3. unsigned and decimal values through a driver --------------------- */
 
 static void api_uint_decimal_result_types(void) {
@@ -856,6 +1299,17 @@ static void api_result_row_sqlite(void) {
 }
 
 static const dtest_case api_tests[] = {
+    {"api_secret_string_copies", api_secret_string_copies},
+    {"api_secret_string_cut", api_secret_string_cut},
+    {"api_secret_string_defaults", api_secret_string_defaults},
+    {"api_secret_string_no_file", api_secret_string_no_file},
+    {"api_secret_scalars", api_secret_scalars},
+    {"api_secrets_hold_tables_and_arrays", api_secrets_hold_tables_and_arrays},
+    {"api_secrets_hold_twice", api_secrets_hold_twice},
+    {"api_secrets_hold_no_file", api_secrets_hold_no_file},
+    {"api_secrets_hold_errors", api_secrets_hold_errors},
+    {"api_secrets_hold_survives_reload", api_secrets_hold_survives_reload},
+    {"api_secrets_hold_after_bad_edit", api_secrets_hold_after_bad_edit},
     {"api_uint_decimal_result_types", api_uint_decimal_result_types},
     {"api_uint_decimal_getters", api_uint_decimal_getters},
     {"api_decimal_get_real_long", api_decimal_get_real_long},

@@ -1298,6 +1298,188 @@ static void api_result_row_sqlite(void) {
     tsq_close_env(&e);
 }
 
+/* --- 6. dconn_url_parse ---------------------------------------------------- */
+
+static dconn_url *ta_url(const char *text) {
+    dconn_error err;
+    dconn_url *u;
+    ta_dirty(&err);
+    u = dconn_url_parse(text, &err);
+    if (!u) fprintf(stdout, "  dconn_url_parse(%s): %s\n", text, err.message);
+    else CHECK_EQ_INT(err.code, DCONN_OK);
+    return u;
+}
+
+static void api_url_full(void) {
+    dconn_url *u;
+    ta_mark();
+    u = ta_url("postgresql+psycopg2://me:p%40ss@db.example:5433/app?sslmode=require&application_name=a+b");
+    REQUIRE(u);
+    CHECK_STR(u->scheme, "postgresql+psycopg2");
+    CHECK_STR(u->dialect, "postgresql");
+    CHECK_STR(u->driver, "psycopg2");
+    CHECK_STR(u->user, "me");
+    CHECK_STR(u->password, "p@ss");
+    CHECK_STR(u->host, "db.example");
+    CHECK_EQ_INT(u->port, 5433);
+    CHECK_STR(u->database, "app");
+    CHECK_EQ_INT(u->n_query, 2);
+    if (u->n_query == 2) {
+        CHECK_STR(u->query_keys[0], "sslmode");
+        CHECK_STR(u->query_values[0], "require");
+        CHECK_STR(u->query_keys[1], "application_name");
+        CHECK_STR(u->query_values[1], "a b");
+    }
+    CHECK_STR(dconn_url_query(u, "sslmode"), "require");
+    CHECK_STR(dconn_url_query(u, "application_name"), "a b");
+    CHECK(dconn_url_query(u, "host") == NULL);
+    CHECK(dconn_url_query(u, "SSLMODE") == NULL);
+    CHECK(dconn_url_query(u, NULL) == NULL);
+    CHECK(dconn_url_query(NULL, "sslmode") == NULL);
+    dconn_url_free(u);
+
+    /* the scheme in lower case; a '+' outside the query is a '+'; no driver */
+    u = ta_url("PostgreSQL://Me:a+b%2Bc@Host.Example/My+DB?k=%41%2b");
+    REQUIRE(u);
+    CHECK_STR(u->scheme, "postgresql");
+    CHECK_STR(u->dialect, "postgresql");
+    CHECK(u->driver == NULL);
+    CHECK_STR(u->user, "Me");
+    CHECK_STR(u->password, "a+b+c");
+    CHECK_STR(u->host, "Host.Example");
+    CHECK_EQ_INT(u->port, 0);
+    CHECK_STR(u->database, "My+DB");
+    CHECK_STR(dconn_url_query(u, "k"), "A+");
+    dconn_url_free(u);
+    TA_CHECK_NO_LEAKS();
+}
+
+static void api_url_hosts(void) {
+    dconn_url *u;
+    ta_mark();
+    u = ta_url("postgresql://u@[::1]:5432/db");
+    REQUIRE(u);
+    CHECK_STR(u->host, "::1");
+    CHECK_EQ_INT(u->port, 5432);
+    CHECK_STR(u->user, "u");
+    CHECK(u->password == NULL);
+    CHECK_STR(u->database, "db");
+    CHECK_EQ_INT(u->n_query, 0);
+    dconn_url_free(u);
+
+    u = ta_url("postgresql://u@%2Frun%2Fpostgresql/db");
+    REQUIRE(u);
+    CHECK_STR(u->host, "/run/postgresql");
+    CHECK_STR(u->database, "db");
+    CHECK_EQ_INT(u->port, 0);
+    dconn_url_free(u);
+
+    u = ta_url("postgresql:///db?host=/run/postgresql");
+    REQUIRE(u);
+    CHECK_STR(u->host, "/run/postgresql");
+    CHECK_STR(u->database, "db");
+    CHECK(u->user == NULL);
+    CHECK_STR(dconn_url_query(u, "host"), "/run/postgresql");
+    dconn_url_free(u);
+    TA_CHECK_NO_LEAKS();
+}
+
+static void api_url_sqlite(void) {
+    dconn_url *u;
+    ta_mark();
+    u = ta_url("sqlite:///rel.db");
+    REQUIRE(u);
+    CHECK_STR(u->scheme, "sqlite");
+    CHECK_STR(u->dialect, "sqlite");
+    CHECK(u->driver == NULL);
+    CHECK_STR(u->database, "rel.db");
+    CHECK(u->host == NULL);
+    CHECK(u->user == NULL);
+    CHECK(u->password == NULL);
+    CHECK_EQ_INT(u->port, 0);
+    dconn_url_free(u);
+
+    u = ta_url("sqlite:////abs/x.db");
+    REQUIRE(u);
+    CHECK_STR(u->database, "/abs/x.db");
+    CHECK(u->host == NULL);
+    dconn_url_free(u);
+
+    u = ta_url("sqlite://");
+    REQUIRE(u);
+    CHECK_STR(u->scheme, "sqlite");
+    CHECK(u->database == NULL);
+    CHECK(u->host == NULL);
+    CHECK_EQ_INT(u->n_query, 0);
+    CHECK(dconn_url_query(u, "x") == NULL);
+    dconn_url_free(u);
+    TA_CHECK_NO_LEAKS();
+}
+
+static void api_url_repeated_key(void) {
+    dconn_url *u;
+    ta_mark();
+    u = ta_url("postgresql://h/db?opt=1&other=x&opt=2");
+    REQUIRE(u);
+    CHECK_EQ_INT(u->n_query, 3);
+    if (u->n_query == 3) {
+        CHECK_STR(u->query_keys[0], "opt");
+        CHECK_STR(u->query_values[0], "1");
+        CHECK_STR(u->query_keys[1], "other");
+        CHECK_STR(u->query_keys[2], "opt");
+        CHECK_STR(u->query_values[2], "2");
+    }
+    CHECK_STR(dconn_url_query(u, "opt"), "2");
+    CHECK_STR(dconn_url_query(u, "other"), "x");
+    dconn_url_free(u);
+    TA_CHECK_NO_LEAKS();
+}
+
+static void api_url_errors(void) {
+    static const char *const bad_port[] = {
+        "postgresql://me:hunter2pw@h:99999/db", "postgresql://me:hunter2pw@h:abc/db", "postgresql://me:hunter2pw@h:65536/db",
+    };
+    static const char *const not_url[] = { "just text", "host=db password=x", "host=db password=hunter2pw" };
+    dconn_error err;
+    size_t k;
+    ta_mark();
+    for (k = 0; k < sizeof bad_port / sizeof bad_port[0]; k++) {
+        ta_dirty(&err);
+        CHECK(dconn_url_parse(bad_port[k], &err) == NULL);
+        CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+        CHECK_CONTAINS(err.message, "port");
+        CHECK_NOT_CONTAINS(err.message, "hunter2pw");
+    }
+    for (k = 0; k < sizeof not_url / sizeof not_url[0]; k++) {
+        ta_dirty(&err);
+        CHECK(dconn_url_parse(not_url[k], &err) == NULL);
+        CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+        CHECK(err.message[0] != '\0');
+        CHECK_NOT_CONTAINS(err.message, "password=x");
+        CHECK_NOT_CONTAINS(err.message, "hunter2pw");
+    }
+    CHECK(dconn_url_parse("just text", NULL) == NULL);
+    ta_dirty(&err);
+    CHECK(dconn_url_parse(NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    dconn_url_free(NULL);
+    TA_CHECK_NO_LEAKS();
+}
+
+/* "[::1" opens an IPv6 address it never closes: not such a URL. */
+static void api_url_unclosed_ipv6(void) {
+    dconn_error err;
+    dconn_url *u;
+    ta_mark();
+    ta_dirty(&err);
+    u = dconn_url_parse("postgresql://u@[::1/db", &err);
+    if (u) fprintf(stdout, "  parsed, host \"%s\", database \"%s\"\n", u->host ? u->host : "(null)", u->database ? u->database : "(null)");
+    CHECK(u == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    dconn_url_free(u);
+    TA_CHECK_NO_LEAKS();
+}
+
 static const dtest_case api_tests[] = {
     {"api_secret_string_copies", api_secret_string_copies},
     {"api_secret_string_cut", api_secret_string_cut},
@@ -1325,4 +1507,10 @@ static const dtest_case api_tests[] = {
     {"api_as_text_real_locale", api_as_text_real_locale},
     {"api_result_row", api_result_row},
     {"api_result_row_sqlite", api_result_row_sqlite},
+    {"api_url_full", api_url_full},
+    {"api_url_hosts", api_url_hosts},
+    {"api_url_sqlite", api_url_sqlite},
+    {"api_url_repeated_key", api_url_repeated_key},
+    {"api_url_errors", api_url_errors},
+    {"api_url_unclosed_ipv6", api_url_unclosed_ipv6},
 };

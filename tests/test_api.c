@@ -1480,6 +1480,173 @@ static void api_url_unclosed_ipv6(void) {
     TA_CHECK_NO_LEAKS();
 }
 
+/* --- 7. dconn_exec_options.keep_cache ------------------------------------- */
+
+static void api_exec_keep_cache(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_exec_options xo;
+    dconn_cache_stats s0, s;
+    const char *count = "SELECT count(*) FROM t";
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(dconn_exec_script(e.c, "CREATE TABLE t(a)", &err), DCONN_OK);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 0);        /* cached now */
+
+    /* keep_cache = 1: the cached count is still served (a hit, and stale) */
+    memset(&xo, 0, sizeof xo);
+    xo.keep_cache = 1;
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1)", NULL, 0, &xo, NULL, &err), DCONN_OK);
+    dconn_cache_stats_get(e.ctx, &s0);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 0);
+    dconn_cache_stats_get(e.ctx, &s);
+    TA_CHECK_U64(s.hits - s0.hits, 1);
+    TA_CHECK_U64(s.misses - s0.misses, 0);
+    CHECK_EQ_INT(tsq_int(e.c, count), 1);                  /* the database has the row */
+
+    /* keep_cache = 0 (options given): dropped, the next read is a miss */
+    xo.keep_cache = 0;
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (2)", NULL, 0, &xo, NULL, &err), DCONN_OK);
+    dconn_cache_stats_get(e.ctx, &s0);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 2);
+    dconn_cache_stats_get(e.ctx, &s);
+    TA_CHECK_U64(s.misses - s0.misses, 1);
+    TA_CHECK_U64(s.hits - s0.hits, 0);
+
+    /* no options at all: dropped as well */
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (3)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 3);
+
+    /* kept again, then a plain write drops it */
+    xo.keep_cache = 1;
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (4)", NULL, 0, &xo, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 3);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (5)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 5);
+    tsq_close_env(&e);
+}
+
+/* --- 9. statements that begin a transaction outside a session ------------- */
+
+/* count(*) of `sql` through a connection of SQLite's own; -1 on failure. */
+static int64_t ta_raw_count(const char *path, const char *sql) {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int64_t n = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        fprintf(stdout, "  sqlite3_open_v2(%s): %s\n", path, db ? sqlite3_errmsg(db) : "no memory");
+        sqlite3_close(db);
+        return -1;
+    }
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+    else fprintf(stdout, "  raw %s: %s\n", sql, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/* Runs a write through a connection of SQLite's own, with no busy wait:
+   SQLITE_BUSY when a dconn handle still holds a write lock. */
+static int ta_raw_exec(const char *path, const char *sql) {
+    sqlite3 *db = NULL;
+    int rc;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) { sqlite3_close(db); return -1; }
+    sqlite3_busy_timeout(db, 0);
+    rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK) fprintf(stdout, "  raw %s: %s\n", sql, sqlite3_errmsg(db));
+    sqlite3_close(db);
+    return rc;
+}
+
+static void ta_check_refused(dconn_status st, const dconn_error *err, const char *what) {
+    if (st != DCONN_EMISUSE) fprintf(stdout, "  %s: status %d, \"%s\"\n", what, (int)st, err->message);
+    CHECK_EQ_INT(st, DCONN_EMISUSE);
+    CHECK_EQ_INT(err->code, DCONN_EMISUSE);
+    CHECK_CONTAINS(err->message, "dconn_session_begin");
+}
+
+static void api_begin_outside_session_refused(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    char path[320];
+    const char *count = "SELECT count(*) FROM t";
+    if (!tsq_open_file_env(&e, "beginfile", "api-begin")) { tsq_close_env(&e); REQUIRE(0); }
+    snprintf(path, sizeof path, "%s/test.db", e.dir);
+    CHECK_EQ_INT(dconn_exec(e.c, "CREATE TABLE t(a)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+
+    ta_dirty(&err);
+    ta_check_refused(dconn_exec(e.c, "BEGIN", NULL, 0, NULL, NULL, &err), &err, "BEGIN");
+    /* the next statement commits on its own: another connection sees it at once */
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(ta_raw_count(path, count), 1);
+
+    ta_dirty(&err);
+    ta_check_refused(dconn_exec(e.c, "BEGIN IMMEDIATE", NULL, 0, NULL, NULL, &err), &err, "BEGIN IMMEDIATE");
+    CHECK_EQ_INT(ta_raw_exec(path, "INSERT INTO t VALUES (100)"), SQLITE_OK);   /* no write lock was left */
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (2)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(ta_raw_count(path, count), 3);
+
+    ta_dirty(&err);
+    ta_check_refused(dconn_exec(e.c, "SAVEPOINT x", NULL, 0, NULL, NULL, &err), &err, "SAVEPOINT x");
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (3)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(ta_raw_count(path, count), 4);
+
+    ta_dirty(&err);
+    r = dconn_query(e.c, "BEGIN", NULL, 0, NULL, &err);
+    CHECK(r == NULL);
+    ta_check_refused(err.code, &err, "dconn_query BEGIN");
+    dconn_result_release(r);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (4)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(ta_raw_count(path, count), 5);
+    CHECK_EQ_INT(ta_raw_exec(path, "INSERT INTO t VALUES (101)"), SQLITE_OK);
+    CHECK_EQ_INT(tsq_int(e.c, count), 6);
+
+    /* a script that leaves one open: refused and rolled back; one that commits its own is run */
+    ta_dirty(&err);
+    ta_check_refused(dconn_exec_script(e.c, "BEGIN; INSERT INTO t VALUES (50);", &err), &err, "script BEGIN");
+    CHECK_EQ_INT(ta_raw_count(path, "SELECT count(*) FROM t WHERE a = 50"), 0);
+    CHECK_EQ_INT(ta_raw_exec(path, "INSERT INTO t VALUES (102)"), SQLITE_OK);
+    CHECK_EQ_INT(dconn_exec_script(e.c, "BEGIN; INSERT INTO t VALUES (51); COMMIT;", &err), DCONN_OK);
+    CHECK_EQ_INT(ta_raw_count(path, "SELECT count(*) FROM t WHERE a = 51"), 1);
+    CHECK_EQ_INT(ta_raw_count(path, count), 8);
+    tsq_close_env(&e);
+}
+
+static void api_begin_inside_session_allowed(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_session *s;
+    dconn_result *r;
+    char path[320];
+    const char *count = "SELECT count(*) FROM t";
+    if (!tsq_open_file_env(&e, "sessfile", "api-session")) { tsq_close_env(&e); REQUIRE(0); }
+    snprintf(path, sizeof path, "%s/test.db", e.dir);
+    CHECK_EQ_INT(dconn_exec(e.c, "CREATE TABLE t(a)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    s = dconn_session_begin(e.c, &err);
+    if (!s) fprintf(stdout, "  session: %s\n", err.message);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "SAVEPOINT x", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "RELEASE x", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "SAVEPOINT y", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (2)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "ROLLBACK TO y", NULL, 0, NULL, &err), DCONN_OK);
+    r = dconn_session_query(s, count, NULL, 0, &err);
+    CHECK(r != NULL);
+    if (r) {
+        int64_t n = -1;
+        CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &n), DCONN_OK);
+        CHECK_EQ_INT(n, 1);
+    }
+    dconn_result_release(r);
+    CHECK_EQ_INT(ta_raw_count(path, count), 0);    /* not committed yet */
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(ta_raw_count(path, count), 1);
+    CHECK_EQ_INT(tsq_int(e.c, count), 1);
+    tsq_close_env(&e);
+}
+
 static const dtest_case api_tests[] = {
     {"api_secret_string_copies", api_secret_string_copies},
     {"api_secret_string_cut", api_secret_string_cut},
@@ -1513,4 +1680,7 @@ static const dtest_case api_tests[] = {
     {"api_url_repeated_key", api_url_repeated_key},
     {"api_url_errors", api_url_errors},
     {"api_url_unclosed_ipv6", api_url_unclosed_ipv6},
+    {"api_exec_keep_cache", api_exec_keep_cache},
+    {"api_begin_outside_session_refused", api_begin_outside_session_refused},
+    {"api_begin_inside_session_allowed", api_begin_inside_session_allowed},
 };

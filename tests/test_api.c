@@ -36,6 +36,9 @@ static void ta_dirty(dconn_error *err) {
     snprintf(err->message, sizeof err->message, "stale message");
 }
 
+/* Hides a buffer from gcc's -Wformat-truncation in the check messages. */
+static const char *volatile ta_laundered;
+static const char *ta_str(const char *p) { ta_laundered = p; return ta_laundered; }
 
 /* --- the api driver -------------------------------------------------------
    "apimock": its query answers by SQL:
@@ -1525,6 +1528,43 @@ static void api_exec_keep_cache(void) {
     tsq_close_env(&e);
 }
 
+/* --- 8. version-1 drivers are refused -------------------------------------- */
+
+static void api_register_driver_version_1(void) {
+    dconn_ctx *ctx;
+    dconn_driver d;
+    dconn_error err;
+    char names[256];
+    ta_mark();
+    ctx = tu_open(TA_DIR "/none/secrets.toml");
+    REQUIRE(ctx);
+    ta_driver(&d);
+    d.name = "oldie";
+    d.version = 1;
+    ta_dirty(&err);
+    CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_EMISUSE);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "oldie");
+    CHECK_CONTAINS(err.message, "version");
+    dconn_driver_names(ctx, names, sizeof names);
+    CHECK_NOT_CONTAINS(names, "oldie");
+
+    d.version = 0;
+    ta_dirty(&err);
+    CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "version");
+
+    /* the same driver as version 2 is taken */
+    d.version = DCONN_DRIVER_VERSION;
+    ta_dirty(&err);
+    CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_OK);
+    CHECK_EQ_INT(err.code, DCONN_OK);
+    dconn_driver_names(ctx, names, sizeof names);
+    CHECK_CONTAINS(names, "oldie");
+    dconn_close(ctx);
+    TA_CHECK_NO_LEAKS();
+}
+
 /* --- 9. statements that begin a transaction outside a session ------------- */
 
 /* count(*) of `sql` through a connection of SQLite's own; -1 on failure. */
@@ -1647,6 +1687,78 @@ static void api_begin_inside_session_allowed(void) {
     tsq_close_env(&e);
 }
 
+/* --- 10. dconn_error_at ----------------------------------------------------- */
+
+static void api_error_at(void) {
+    static const char text[] = "# settings\n[db]\nport = \"x\"\n";
+    dconn_toml_doc *doc;
+    const dconn_toml_value *port;
+    dconn_error err;
+    ta_mark();
+    doc = dconn_toml_parse(text, strlen(text), "conf.toml", &err);
+    REQUIRE(doc);
+    port = dconn_toml_get(dconn_toml_root(doc), "db.port");
+    REQUIRE(port);
+
+    ta_dirty(&err);
+    CHECK_EQ_INT(dconn_error_at(&err, port, "port must be a number, not \"%s\" (%d)", "x", 5), DCONN_ECONFIG);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_STR(err.file, "conf.toml");
+    CHECK_EQ_INT(err.line, 3);
+    CHECK_STR(err.message, "conf.toml:3: port must be a number, not \"x\" (5)");
+
+    /* a table's place: its header */
+    ta_dirty(&err);
+    CHECK_EQ_INT(dconn_error_at(&err, dconn_toml_get(dconn_toml_root(doc), "db"), "no host"), DCONN_ECONFIG);
+    CHECK_STR(err.file, "conf.toml");
+    CHECK_EQ_INT(err.line, 2);
+    CHECK_STR(err.message, "conf.toml:2: no host");
+
+    /* NULL where: no place */
+    ta_dirty(&err);
+    CHECK_EQ_INT(dconn_error_at(&err, NULL, "plain %s", "words"), DCONN_ECONFIG);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_STR(err.message, "plain words");
+    CHECK_STR(err.file, "");
+    CHECK_EQ_INT(err.line, 0);
+
+    /* the root (line 0) has no place either */
+    ta_dirty(&err);
+    CHECK_EQ_INT(dconn_error_at(&err, dconn_toml_root(doc), "about the root"), DCONN_ECONFIG);
+    CHECK_STR(err.message, "about the root");
+    CHECK_STR(err.file, "");
+    CHECK_EQ_INT(err.line, 0);
+
+    /* NULL err: only the code */
+    CHECK_EQ_INT(dconn_error_at(NULL, port, "nobody reads this"), DCONN_ECONFIG);
+    dconn_toml_free(doc);
+    TA_CHECK_NO_LEAKS();
+}
+
+/* A value of the held secrets names its file and line too. */
+static void api_error_at_secrets_value(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    dconn_secrets *s;
+    char want[256];
+    ta_mark();
+    tu_rmrf(TA_HOLD);
+    tu_write(TA_GLOBAL, "[connections.db]\n\nport = \"x\"\n");
+    ctx = tu_open(TA_GLOBAL);
+    REQUIRE(ctx);
+    s = dconn_secrets_hold(ctx, &err);
+    REQUIRE(s);
+    ta_dirty(&err);
+    CHECK_EQ_INT(dconn_error_at(&err, dconn_secrets_get(s, "connections.db.port"), "bad port"), DCONN_ECONFIG);
+    CHECK_STR(err.file, TA_GLOBAL);
+    CHECK_EQ_INT(err.line, 3);
+    snprintf(want, sizeof want, "%s:3: bad port", TA_GLOBAL);
+    CHECK_STR(ta_str(err.message), want);
+    dconn_secrets_release(s);
+    dconn_close(ctx);
+    TA_CHECK_NO_LEAKS();
+}
+
 static const dtest_case api_tests[] = {
     {"api_secret_string_copies", api_secret_string_copies},
     {"api_secret_string_cut", api_secret_string_cut},
@@ -1681,6 +1793,9 @@ static const dtest_case api_tests[] = {
     {"api_url_errors", api_url_errors},
     {"api_url_unclosed_ipv6", api_url_unclosed_ipv6},
     {"api_exec_keep_cache", api_exec_keep_cache},
+    {"api_register_driver_version_1", api_register_driver_version_1},
     {"api_begin_outside_session_refused", api_begin_outside_session_refused},
     {"api_begin_inside_session_allowed", api_begin_inside_session_allowed},
+    {"api_error_at", api_error_at},
+    {"api_error_at_secrets_value", api_error_at_secrets_value},
 };

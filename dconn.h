@@ -598,8 +598,9 @@ DCONN_API const char *dconn_result_text_by_name(const dconn_result *r, size_t ro
 
 /* Any cell as text, whatever its type, with no type switch: TEXT and
    DECIMAL as stored; INT, UINT and REAL written into the caller's `buf`
-   (REAL with the fewest digits that read back the same, "inf", "-inf",
-   "nan"; always a '.' whatever the locale); BLOB as its bytes (NUL-
+   (REAL with the fewest digits that read back the same, always with a
+   '.' whatever the locale; "NaN", "Infinity", "-Infinity" as the formats
+   write them); BLOB as its bytes (NUL-
    terminated by the library, but they may hold NULs: use dconn_result_blob
    for binary data). NULL for SQL NULL, out of range, or a NULL `r` or
    `buf`. The text lives as long as the result or `buf`. */
@@ -4229,7 +4230,7 @@ DCONN_API size_t dconn_secrets_files(dconn_ctx *ctx, const char **paths, int *ex
 /* Writes a value as TOML, masking secrets: keys named like passwords,
    tokens and secrets, and the password inside any URL. Under a secret
    key every value but a boolean is masked, dates and times included. */
-static void dconn__describe_value(dconn__buf *b, const dconn_toml_value *v, int mask) {
+static void dconn__describe_value(dconn__known *k, dconn__buf *b, const dconn_toml_value *v, int mask) {
     uint32_t i;
     char num[64];
     if (mask && v->type != DCONN_TOML_ARRAY && v->type != DCONN_TOML_TABLE && v->type != DCONN_TOML_BOOL) {
@@ -4242,6 +4243,7 @@ static void dconn__describe_value(dconn__buf *b, const dconn_toml_value *v, int 
             {
                 char small[512];
                 size_t n = dconn__url_redact_al(b->al, v->u.s.ptr, small, sizeof small);
+                dconn__redact_out(k, small);   /* before escaping, which would hide a value from the mask */
                 const char *s = small;
                 if (n >= sizeof small) { dconn__buf_puts(b, "\"(a long value)\""); break; }   /* never the raw text */
                 dconn__buf_put(b, "\"", 1);
@@ -4260,7 +4262,7 @@ static void dconn__describe_value(dconn__buf *b, const dconn_toml_value *v, int 
             dconn__buf_puts(b, "[");
             for (i = 0; i < v->u.agg.n; i++) {
                 if (i) dconn__buf_puts(b, ", ");
-                dconn__describe_value(b, v->u.agg.ent[i].val, mask);
+                dconn__describe_value(k, b, v->u.agg.ent[i].val, mask);
             }
             dconn__buf_puts(b, "]");
             break;
@@ -4270,7 +4272,7 @@ static void dconn__describe_value(dconn__buf *b, const dconn_toml_value *v, int 
                 if (i) dconn__buf_puts(b, ", ");
                 dconn__buf_put(b, v->u.agg.ent[i].key, v->u.agg.ent[i].keylen);
                 dconn__buf_puts(b, " = ");
-                dconn__describe_value(b, v->u.agg.ent[i].val, mask || dconn__is_secret_key(v->u.agg.ent[i].key, v->u.agg.ent[i].keylen));
+                dconn__describe_value(k, b, v->u.agg.ent[i].val, mask || dconn__is_secret_key(v->u.agg.ent[i].key, v->u.agg.ent[i].keylen));
             }
             dconn__buf_puts(b, " }");
             break;
@@ -4287,7 +4289,7 @@ static void dconn__describe_value(dconn__buf *b, const dconn_toml_value *v, int 
 /* `mask`: t sits under a secret key, so all of it is masked. A table
    directly under [connections] is a connection's name, not a secret, even
    when it reads like one ("passenger_db"). */
-static void dconn__describe_table(dconn__buf *b, const dconn_toml_value *t, const char *prefix, int mask) {
+static void dconn__describe_table(dconn__known *k, dconn__buf *b, const dconn_toml_value *t, const char *prefix, int mask) {
     uint32_t i;
     int any_header = 0;
     for (i = 0; i < t->u.agg.n; i++) {
@@ -4295,7 +4297,7 @@ static void dconn__describe_table(dconn__buf *b, const dconn_toml_value *t, cons
         if (e->val->type == DCONN_TOML_TABLE) continue;
         dconn__buf_put(b, e->key, e->keylen);
         dconn__buf_puts(b, " = ");
-        dconn__describe_value(b, e->val, mask || dconn__is_secret_key(e->key, e->keylen));
+        dconn__describe_value(k, b, e->val, mask || dconn__is_secret_key(e->key, e->keylen));
         dconn__buf_printf(b, "    # %s:%d\n", e->val->file, e->val->line);
     }
     for (i = 0; i < t->u.agg.n; i++) {
@@ -4309,15 +4311,15 @@ static void dconn__describe_table(dconn__buf *b, const dconn_toml_value *t, cons
         if (sub.failed) { b->failed = 1; dconn__buf_free(&sub); return; }
         {
             /* a header only for tables that hold values themselves (or nothing at all) */
-            uint32_t k;
+            uint32_t j;
             int values = !e->val->u.agg.n;
-            for (k = 0; k < e->val->u.agg.n; k++) if (e->val->u.agg.ent[k].val->type != DCONN_TOML_TABLE) values = 1;
+            for (j = 0; j < e->val->u.agg.n; j++) if (e->val->u.agg.ent[j].val->type != DCONN_TOML_TABLE) values = 1;
             if (values) {
                 dconn__buf_printf(b, "%s[%s]\n", any_header || b->len ? "\n" : "", sub.p);
                 any_header = 1;
             }
         }
-        dconn__describe_table(b, e->val, sub.p, mask || (strcmp(prefix, "connections") != 0 && dconn__is_secret_key(e->key, e->keylen)));
+        dconn__describe_table(k, b, e->val, sub.p, mask || (strcmp(prefix, "connections") != 0 && dconn__is_secret_key(e->key, e->keylen)));
         dconn__buf_free(&sub);
     }
 }
@@ -4348,10 +4350,10 @@ static dconn_status dconn__secrets_describe(dconn_ctx *ctx, const char *name, ch
             char prefix[300];
             snprintf(prefix, sizeof prefix, "connections.%s", name);
             dconn__buf_printf(&b, "[%s]\n", prefix);
-            dconn__describe_table(&b, t, prefix, 0);
+            dconn__describe_table(&ctx->known, &b, t, prefix, 0);
         }
     } else {
-        dconn__describe_table(&b, ctx->secrets, "", 0);
+        dconn__describe_table(&ctx->known, &b, ctx->secrets, "", 0);
     }
     dconn__unlock(&ctx->lock);
     if (b.failed) { dconn__buf_free(&b); return dconn__err_nomem(err, "describing secrets"); }
@@ -4656,7 +4658,14 @@ static dconn_url *dconn__url_parse_al(const dconn_allocator *al, const char *tex
         if (u.host_len) {
             const char *h = u.host;
             size_t hn = u.host_len;
-            if (hn >= 2 && h[0] == '[' && h[hn - 1] == ']') { h++; hn -= 2; }   /* IPv6 */
+            if (h[0] == '[' && (hn < 2 || h[hn - 1] != ']')) {
+                char shown[256];
+                dconn__url_redact_al(al, text, shown, sizeof shown);
+                dconn__free(al, url);
+                dconn__err_set(err, DCONN_ECONFIG, "\"%s\": an IPv6 host needs its closing ']'", shown);
+                return NULL;
+            }
+            if (h[0] == '[') { h++; hn -= 2; }   /* IPv6 */
             DCONN__URL_PART(host, h, hn, 0);
         }
         if (u.path_len > 1) DCONN__URL_PART(database, u.path + 1, u.path_len - 1, 0);
@@ -4972,12 +4981,28 @@ static void dconn__result_hold_locked(dconn_result *r) {
     else dconn__atomic_add(&r->refs, 1);
 }
 
+/* Under the cache's write lock (no reader inside): references counted in
+   stripes fold back into refs, and further ones go to refs. */
+static void dconn__result_unstripe_locked(dconn_result *r) {
+    int64_t total;
+    unsigned i;
+    if (!dconn__atomic_load(&r->striped)) return;
+    total = dconn__atomic_load(&r->refs);
+    for (i = 0; i < DCONN__STRIPES; i++) total += dconn__atomic_load(&r->stripes[i].n);
+    /* refs first: a release that sees striped == 0 (it looks without the
+       lock) goes straight to refs, and must find the folded count there */
+    dconn__atomic_store(&r->refs, total);
+    dconn__atomic_store(&r->striped, 0);
+}
+
 /* Under the cache's write lock: the cache starts to own `r` (one reference
    of its own) and counts further references in stripes. Without memory
-   for the stripes it simply stays unstriped. */
+   for the stripes it simply stays unstriped. A result kept a second time
+   (served stale while an entry that left the table still holds it) is
+   folded first, so no count is lost. */
 static void dconn__result_adopt_locked(dconn_result *r, dconn__brlock *lock) {
+    dconn__result_unstripe_locked(r);
     dconn__atomic_add(&r->refs, 1);
-    /* a result kept a second time (served stale) still has its stripes, folded */
     if (!r->stripes) r->stripes = (dconn__stripe *)dconn__malloc(r->al, DCONN__STRIPES * sizeof *r->stripes);
     if (!r->stripes) return;
     memset(r->stripes, 0, DCONN__STRIPES * sizeof *r->stripes);
@@ -4988,15 +5013,7 @@ static void dconn__result_adopt_locked(dconn_result *r, dconn__brlock *lock) {
 /* Under the cache's write lock: the cache drops its reference; the stripes
    fold back into refs. Frees the result when nobody else holds it. */
 static void dconn__result_disown_locked(dconn_result *r) {
-    if (dconn__atomic_load(&r->striped)) {
-        int64_t total = dconn__atomic_load(&r->refs);
-        unsigned i;
-        for (i = 0; i < DCONN__STRIPES; i++) total += dconn__atomic_load(&r->stripes[i].n);
-        /* refs first: a release that sees striped == 0 (it looks without the
-           lock) goes straight to refs, and must find the folded count there */
-        dconn__atomic_store(&r->refs, total);
-        dconn__atomic_store(&r->striped, 0);
-    }
+    dconn__result_unstripe_locked(r);
     dconn_result_release(r);
 }
 
@@ -5134,9 +5151,12 @@ static void dconn__centry_detach_locked(const dconn_allocator *al, dconn__cache 
     if (!e->waiters) dconn__centry_free_locked(al, e);
 }
 
-/* Removes a ready entry. */
+/* Removes a ready entry. Its result leaves the striped count at once: a
+   waiter may still hold the entry, and the result may be kept again
+   elsewhere (served stale) meanwhile. */
 static void dconn__cache_remove_locked(dconn_ctx *ctx, dconn__centry *e) {
     dconn__cache *c = ctx->cache;
+    if (e->result) dconn__result_unstripe_locked(e->result);
     dconn__lru_unlink_locked(e);
     c->entries--;
     c->bytes -= dconn_result_bytes(e->result);
@@ -5275,7 +5295,7 @@ static dconn_result *dconn__cache_hit_fast(dconn__cache *c, const dconn__key *k,
     dconn_result *r = NULL;
     dconn__rd_lock(&c->rw, slot);
     e = dconn__cache_find_locked(c, k);
-    if (e && !e->pending && now < e->expires && c->lru.next == e && e->result && e->result->stripes) {
+    if (e && !e->pending && now < e->expires && c->lru.next == e && e->result && dconn__atomic_load(&e->result->striped)) {
         r = e->result;
         dconn__atomic_add(&r->stripes[slot].n, 1);
         dconn__atomic_add(&c->hits[slot].n, 1);
@@ -6697,6 +6717,7 @@ static void dconn__fmt_real(char *out, size_t cap, double d) {
     if (d != d) { snprintf(out, cap, "NaN"); return; }
     if (isinf(d)) { snprintf(out, cap, d < 0 ? "-Infinity" : "Infinity"); return; }
     snprintf(out, cap, "%.15g", d);
+    if (dconn__strtod_c(out, &end) != d) snprintf(out, cap, "%.16g", d);
     if (dconn__strtod_c(out, &end) != d) snprintf(out, cap, "%.17g", d);
     {
         /* a decimal point whatever the locale, and always one, so 3.0 reads as a real */
@@ -6818,14 +6839,16 @@ DCONN_API dconn_status dconn_result_get_real(const dconn_result *r, size_t row, 
         case DCONN_UINT: *out = (double)c->u; return DCONN_OK;
         case DCONN_REAL: *out = c->d; return DCONN_OK;
         case DCONN_TEXT: case DCONN_DECIMAL: {
-            char buf[64], *end;
+            char buf[512], *end;   /* a DECIMAL(65, 30) needs 67 */
             double v;
             if (!c->s.len || c->s.len >= sizeof buf) return DCONN_ETYPE;
             memcpy(buf, r->strings + c->s.off, c->s.len + 1);
             /* decimal numbers only: not "nan", "inf" or hexadecimal, nor text with a NUL inside */
             if (strlen(buf) != c->s.len || buf[strspn(buf, " \t0123456789+-.eE")] != '\0') return DCONN_ETYPE;
+            errno = 0;
             v = dconn__strtod_c(buf, &end);
             if (end == buf || *end) return DCONN_ETYPE;
+            if (errno == ERANGE && (v > 1 || v < -1)) return DCONN_ERANGE;   /* "1e999"; an underflow to 0 is fine */
             *out = v;
             return DCONN_OK;
         }

@@ -1132,9 +1132,9 @@ static void api_as_text_nan_and_infinity(void) {
     if (!ta_open_driver(&ctx, &c)) { ta_close_driver(ctx, c); REQUIRE(0); }
     r = ta_q(c, "types", NULL, 0, "0");
     if (!r) { ta_close_driver(ctx, c); REQUIRE(0); }
-    CHECK_STR(dconn_result_as_text(r, 0, 4, &buf), "nan");
-    CHECK_STR(dconn_result_as_text(r, 0, 5, &buf), "inf");
-    CHECK_STR(dconn_result_as_text(r, 0, 6, &buf), "-inf");
+    CHECK_STR(dconn_result_as_text(r, 0, 4, &buf), "NaN");
+    CHECK_STR(dconn_result_as_text(r, 0, 5, &buf), "Infinity");
+    CHECK_STR(dconn_result_as_text(r, 0, 6, &buf), "-Infinity");
     dconn_result_release(r);
     ta_close_driver(ctx, c);
     TA_CHECK_NO_LEAKS();

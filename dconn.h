@@ -4067,8 +4067,11 @@ done:
 
 /* Collects the secret values of a TOML tree into k: strings under a
    secret key (and numbers there, as written), passwords inside URLs and
-   key=value strings anywhere. */
-static void dconn__known_walk(dconn__known *k, const dconn_toml_value *v, int secret) {
+   key=value strings anywhere. The keys of [connections] are names, not
+   secrets, even when they read like one ("passenger_db", "token_svc"):
+   `names` is 1 for that table, -1 for the root of the secrets (whose
+   "connections" is it) and 0 elsewhere. */
+static void dconn__known_walk(dconn__known *k, const dconn_toml_value *v, int secret, int names) {
     uint32_t i;
     char num[64];
     switch ((dconn_toml_type)v->type) {
@@ -4077,11 +4080,14 @@ static void dconn__known_walk(dconn__known *k, const dconn_toml_value *v, int se
             if (secret) { snprintf(num, sizeof num, "%lld", (long long)v->u.i); dconn__known_add(k, num, strlen(num)); }
             break;
         case DCONN_TOML_TABLE:
-            for (i = 0; i < v->u.agg.n; i++)
-                dconn__known_walk(k, v->u.agg.ent[i].val, secret || dconn__is_secret_key(v->u.agg.ent[i].key, v->u.agg.ent[i].keylen));
+            for (i = 0; i < v->u.agg.n; i++) {
+                const dconn__tentry *e = &v->u.agg.ent[i];
+                int connections = names < 0 && e->keylen == 11 && memcmp(e->key, "connections", 11) == 0;
+                dconn__known_walk(k, e->val, secret || (names != 1 && dconn__is_secret_key(e->key, e->keylen)), connections);
+            }
             break;
         case DCONN_TOML_ARRAY:
-            for (i = 0; i < v->u.agg.n; i++) dconn__known_walk(k, v->u.agg.ent[i].val, secret);
+            for (i = 0; i < v->u.agg.n; i++) dconn__known_walk(k, v->u.agg.ent[i].val, secret, 0);
             break;
         default: break;
     }
@@ -5852,10 +5858,10 @@ static dconn_status dconn__known_rebuild_locked(dconn_ctx *ctx, const dconn__gen
     dconn_conn *c;
     memset(&fresh, 0, sizeof fresh);
     fresh.al = ctx->al;
-    if (pending) dconn__known_walk(&fresh, pending->merged->root, 0);
-    for (g = ctx->gens; g; g = g->next) dconn__known_walk(&fresh, g->merged->root, 0);
+    if (pending) dconn__known_walk(&fresh, pending->merged->root, 0, -1);
+    for (g = ctx->gens; g; g = g->next) dconn__known_walk(&fresh, g->merged->root, 0, -1);
     for (c = ctx->conns; c; c = c->next) {
-        if (c->req.settings) dconn__known_walk(&fresh, c->req.settings->root, 0);
+        if (c->req.settings) dconn__known_walk(&fresh, c->req.settings->root, 0, 0);
         if (c->req.url) dconn__known_add_text(&fresh, c->req.url, strlen(c->req.url), 0);
     }
     if (fresh.failed) {
@@ -6071,14 +6077,17 @@ static dconn_conn *dconn__connect(dconn_ctx *ctx, const char *name, const char *
         c = dconn__conn_new_locked(ctx, name, &q, &r);
         created = c != NULL;
         if (!c) { dconn__resolved_free(ctx->al, &r); st = dconn__err_nomem(err, "connecting"); }
-        else if ((st = dconn__conn_open_first_locked(ctx, c, err)) != DCONN_OK) dconn__conn_unlink_locked(ctx, c);
+        else if ((st = dconn__conn_open_first_locked(ctx, c, err)) != DCONN_OK) {
+            /* masked while the values it was given are still known: once
+               unlinked, a rebuild on another thread forgets them */
+            dconn__err_conn(c, err, st, "cannot connect");
+            dconn__err_out(&ctx->known, err);
+            dconn__conn_unlink_locked(ctx, c);
+        }
     }
     dconn__unlock(&ctx->lock);
     dconn__request_free(ctx->al, &q);
-    if (st && created) {
-        dconn__err_conn(c, err, st, "cannot connect");
-        dconn__conn_free(c);
-    }
+    if (st && created) dconn__conn_free(c);
     return st ? NULL : c;
 }
 
@@ -6255,10 +6264,12 @@ static int dconn__transient(const dconn_driver *d, dconn_status st, const dconn_
 /* A statement run outside a session that left a transaction open (BEGIN,
    START TRANSACTION, SAVEPOINT, SET autocommit = 0): the handle must not
    go back to the pool so, where later statements would join it and be
-   lost at close. The driver says whether one is open; it is rolled back
-   (or the handle closed) and the call fails, pointing to sessions. 1 when
-   that happened; the handle is given back either way then. */
-static int dconn__stray_transaction(dconn_conn *c, dconn__handle *h, dconn__op *op, dconn_error *err) {
+   lost at close. The driver says whether one is open, after a statement
+   that failed as well (a script's BEGIN, then an error). It is rolled back
+   (or the handle closed) and the call fails: pointing to sessions, or
+   with the statement's own error and what became of the transaction. 1
+   when that happened; the handle is given back then. */
+static int dconn__stray_transaction(dconn_conn *c, dconn__handle *h, dconn__op *op, dconn_status st, dconn_error *err) {
     const dconn_driver *d = &h->drv;
     int closed;
     if (!d->in_transaction || !d->in_transaction(d->user_data, h->h)) return 0;
@@ -6266,6 +6277,11 @@ static int dconn__stray_transaction(dconn_conn *c, dconn__handle *h, dconn__op *
     dconn__handle_put(c, h, 0, closed);
     dconn_result_release(op->result);
     op->result = NULL;
+    if (st) {
+        dconn__err_suffix(err, st, closed ? " (it left a transaction open, which could not be rolled back: the handle was closed)"
+                                          : " (it left a transaction open, which was rolled back)");
+        return 1;
+    }
     dconn__err_set(err, DCONN_EMISUSE, "the statement began a transaction, which %s; outside a session every statement commits on its "
                    "own: for a transaction use dconn_session_begin, then dconn_session_exec and dconn_session_commit",
                    closed ? "could not be rolled back, so the handle was closed" : "was rolled back");
@@ -6307,7 +6323,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
         st = dconn__handle_get(c, 0, &h, err);
         if (!st) {
             st = dconn__op_run(c, h, op, err);
-            if (!st && dconn__stray_transaction(c, h, op, err)) return dconn__err_op(c, op, 1, err);
+            if (dconn__stray_transaction(c, h, op, st, err)) return dconn__err_op(c, op, 1, err);
             if (!st) { dconn__handle_put(c, h, 0, 0); return DCONN_OK; }
         }
         {

@@ -1022,9 +1022,10 @@ DCONN_API const char *dconn_toml_file(const dconn_toml_value *v);
    Locks, in the order they are taken (never the other way round):
      1. ctx->lock      the secrets (files, versions, last error), the driver
                        list, the connection list and each connection's refs,
-                       names, `opening` flag and settings swap; ctx->next_uid
-                       and ctx->rng. ctx->opened: a first handle finished
-                       opening.
+                       names, `opening` flag and settings swap; ctx->next_uid,
+                       ctx->rng, and ctx->closing (handles a reload let go,
+                       closed by dconn__ctx_unlock once the lock is free).
+                       ctx->opened: a first handle finished opening.
      2. conn->lock     that connection's handle pool (idle, shared, open,
                        connecting, gen, born) and which settings and driver
                        are current. conn->cv: a handle came back.
@@ -1513,18 +1514,6 @@ static int dconn__hexval(char c) {
 }
 
 
-/* Shortens SQL for messages: the first 200 bytes, whole UTF-8 characters. */
-static void dconn__sql_excerpt(const char *sql, char *out, size_t cap) {
-    size_t n = 0, lim = cap > 4 ? cap - 4 : 0;
-    if (lim > 200) lim = 200;
-    while (n < lim && sql[n]) n++;
-    while (n > 0 && sql[n] && ((unsigned char)sql[n] & 0xC0) == 0x80) n--;
-    memcpy(out, sql, n);
-    if (sql[n]) { memcpy(out + n, "...", 3); n += 3; }
-    out[n] = '\0';
-    for (lim = 0; lim < n; lim++) if (out[lim] == '\n' || out[lim] == '\r' || out[lim] == '\t') out[lim] = ' ';
-}
-
 /* >>urls: splitting URLs and percent-encoding --------------------------------------- */
 
 /* Where the parts of scheme://user:password@host:port/path?query sit. */
@@ -1622,7 +1611,8 @@ static size_t dconn__pct_decode(char *dst, const char *src, size_t n, int plus_b
             memcpy(&dst[o++], &byte, 1);   /* the byte as it is, whatever char's signedness */
             i += 2;
         } else {
-            dst[o++] = plus_blank && src[i] == '+' ? ' ' : src[i];
+            if (plus_blank && src[i] == '+') dst[o++] = ' ';
+            else dst[o++] = src[i];
         }
     }
     dst[o] = '\0';
@@ -1989,6 +1979,32 @@ static void dconn__known_mask_locked(const dconn__known *k, char *text) {
         }
     }
     *w = '\0';
+}
+
+/* SQL shortened for messages: the first 200 bytes, whole UTF-8
+   characters, blanks for line breaks. Known secret values are masked
+   before it is cut, so that no part of one shows at the cut. */
+static void dconn__sql_excerpt(dconn__known *k, const char *sql, char *out, size_t cap) {
+    size_t n = 0, lim = cap > 4 ? cap - 4 : 0, left = strlen(sql);
+    const char *p = sql;
+    if (lim > 200) lim = 200;
+    if (k) dconn__lock(&k->lock);
+    while (*p && n < lim) {
+        size_t m = k ? dconn__known_match(k, p, left) : 0;
+        if (m && n + 3 > lim) break;
+        if (m) { memcpy(out + n, "***", 3); n += 3; p += m; left -= m; continue; }
+        if (((unsigned char)*p & 0xC0) != 0x80) {
+            int len = dconn__utf8_len((const unsigned char *)p, (const unsigned char *)p + left);
+            if (len > 1 && n + (size_t)len > lim) break;   /* whole characters only */
+        }
+        if (*p == '\n' || *p == '\r' || *p == '\t') out[n++] = ' ';
+        else out[n++] = *p;
+        p++;
+        left--;
+    }
+    if (k) dconn__unlock(&k->lock);
+    if (*p) { memcpy(out + n, "...", 3); n += 3; }
+    out[n] = '\0';
 }
 
 /* THE ONE WAY OUT for text the library writes: every error message, log
@@ -3708,6 +3724,7 @@ struct dconn_ctx {
     uint64_t rng;
     dconn__cache *cache;
     dconn__known known;           /* the secrets' values, masked in everything the library writes */
+    struct dconn__handle *closing;   /* handles a reload let go: closed by dconn__ctx_unlock, outside the lock */
 };
 
 static int64_t dconn__now(dconn_ctx *ctx) { return ctx->clock(ctx->clock_user_data); }
@@ -3740,6 +3757,7 @@ static dconn__cache *dconn__cache_new(const dconn_allocator *al, int64_t max_ent
 static void dconn__cache_free(dconn_ctx *ctx);
 static void dconn__gen_free(const dconn_allocator *al, dconn__gen *g);
 static void dconn__conn_close(dconn_conn *c);
+static void dconn__ctx_unlock(dconn_ctx *ctx);
 #ifndef DCONN_NO_SQLITE
 static dconn_status dconn__register_sqlite(dconn_ctx *ctx, const dconn_allocator *al, dconn_error *err);
 #endif
@@ -3869,6 +3887,8 @@ DCONN_API void dconn_close(dconn_ctx *ctx) {
     size_t i;
     if (!ctx) return;
     al = ctx->al;
+    dconn__lock(&ctx->lock);
+    dconn__ctx_unlock(ctx);   /* handles a reload let go */
     while (ctx->conns) dconn__conn_close(ctx->conns);
     dconn__cache_free(ctx);
     while (ctx->gens) {
@@ -4121,7 +4141,7 @@ static dconn_toml_value dconn__secret_scalar(dconn_ctx *ctx, const char *path) {
     dconn__secrets_current_locked(ctx);
     v = dconn_toml_get(ctx->secrets, path);
     if (v && v->type != DCONN_TOML_TABLE && v->type != DCONN_TOML_ARRAY && v->type != DCONN_TOML_STRING) copy = *v;
-    dconn__unlock(&ctx->lock);
+    dconn__ctx_unlock(ctx);
     return copy;
 }
 
@@ -4158,7 +4178,7 @@ DCONN_API size_t dconn_secret_string(dconn_ctx *ctx, const char *path, const cha
     v = dconn_toml_get(ctx->secrets, path);
     if (v && v->type == DCONN_TOML_STRING) n = dconn__copy_out(v->u.s.ptr, v->u.s.len, out, cap);
     else n = dconn__copy_out(def, strlen(def), out, cap);
-    dconn__unlock(&ctx->lock);
+    dconn__ctx_unlock(ctx);
     return n;
 }
 
@@ -4182,7 +4202,7 @@ static dconn_secrets *dconn__secrets_hold(dconn_ctx *ctx, dconn_error *err) {
     dconn__lock(&ctx->lock);
     st = dconn__secrets_refresh_locked(ctx, 0, err);
     if (!st && (s->gen = ctx->gens) != NULL) s->gen->holds++;
-    dconn__unlock(&ctx->lock);
+    dconn__ctx_unlock(ctx);
     if (st) { dconn__free(ctx->al, s); return NULL; }
     return s;
 }
@@ -4200,7 +4220,7 @@ DCONN_API void dconn_secrets_release(dconn_secrets *s) {
     ctx = s->ctx;
     dconn__lock(&ctx->lock);
     if (s->gen) s->gen->holds--;
-    dconn__unlock(&ctx->lock);
+    dconn__ctx_unlock(ctx);
     dconn__free(ctx->al, s);
 }
 
@@ -4210,7 +4230,7 @@ static dconn_status dconn__secrets_check(dconn_ctx *ctx, dconn_error *err) {
     if (!ctx) return dconn__err_set(err, DCONN_EMISUSE, "dconn_secrets_check: ctx is NULL");
     dconn__lock(&ctx->lock);
     st = dconn__secrets_refresh_locked(ctx, 1, err);
-    dconn__unlock(&ctx->lock);
+    dconn__ctx_unlock(ctx);
     return st;
 }
 
@@ -4229,7 +4249,7 @@ DCONN_API size_t dconn_secrets_files(dconn_ctx *ctx, const char **paths, int *ex
         if (paths) paths[i] = ctx->files[i].path;
         if (exists) exists[i] = ctx->files[i].exists;
     }
-    dconn__unlock(&ctx->lock);
+    dconn__ctx_unlock(ctx);
     return ctx->nfiles;
 }
 
@@ -4340,14 +4360,14 @@ static dconn_status dconn__secrets_describe(dconn_ctx *ctx, const char *name, ch
     memset(&b, 0, sizeof b);
     dconn__lock(&ctx->lock);
     st = dconn__secrets_refresh_locked(ctx, 0, err);
-    if (st) { dconn__unlock(&ctx->lock); return st; }
+    if (st) { dconn__ctx_unlock(ctx); return st; }
     if (name) {
         const dconn_toml_value *conns = dconn_toml_get(ctx->secrets, "connections");
         t = conns && conns->type == DCONN_TOML_TABLE ? dconn__tagg_find(&conns->u.agg, name, strlen(name), dconn__hash(name, strlen(name))) : NULL;
         if (!t || t->type != DCONN_TOML_TABLE) {
             dconn__buf_printf(&b, "no [connections.%s] section; searched: ", name);
             dconn__files_searched_locked(ctx, &b);
-            dconn__unlock(&ctx->lock);
+            dconn__ctx_unlock(ctx);
             st = dconn__err_set(err, DCONN_ENOTFOUND, "%s", b.p ? b.p : "no such connection");
             dconn__buf_free(&b);
             return st;
@@ -4361,7 +4381,7 @@ static dconn_status dconn__secrets_describe(dconn_ctx *ctx, const char *name, ch
     } else {
         dconn__describe_table(&ctx->known, &b, ctx->secrets, "", 0);
     }
-    dconn__unlock(&ctx->lock);
+    dconn__ctx_unlock(ctx);
     if (b.failed) { dconn__buf_free(&b); return dconn__err_nomem(err, "describing secrets"); }
     if (b.p) { dconn__redact_out(&ctx->known, b.p); b.len = strlen(b.p); }
     /* handed to the caller: allocated with DCONN_MALLOC so dconn_free() frees it */
@@ -4416,14 +4436,14 @@ DCONN_API dconn_status dconn_register_driver(dconn_ctx *ctx, const dconn_driver 
     for (i = 0; i < ctx->ndrivers; i++)
         if (strcmp(ctx->drivers[i].name, d->name) == 0) break;
     if (i == ctx->ndrivers && !dconn__grow(ctx->al, (void **)&ctx->drivers, &ctx->drivercap, ctx->ndrivers + 1, sizeof *ctx->drivers)) {
-        dconn__unlock(&ctx->lock);
+        dconn__ctx_unlock(ctx);
         return dconn__err_nomem(err, "registering a driver");
     }
     memset(&ctx->drivers[i], 0, sizeof ctx->drivers[i]);
     /* read only the fields this version of the struct has */
     memcpy(&ctx->drivers[i], d, sizeof *d);
     if (i == ctx->ndrivers) ctx->ndrivers++;
-    dconn__unlock(&ctx->lock);
+    dconn__ctx_unlock(ctx);
     return DCONN_OK;
 }
 
@@ -4447,7 +4467,7 @@ DCONN_API void dconn_driver_names(dconn_ctx *ctx, char *out, size_t cap) {
     memset(&b, 0, sizeof b);
     dconn__lock(&ctx->lock);
     dconn__driver_names_locked(ctx, &b);
-    dconn__unlock(&ctx->lock);
+    dconn__ctx_unlock(ctx);
     if (!b.failed) dconn__copy_str(out, cap, b.p);
     dconn__buf_free(&b);
 }
@@ -5456,13 +5476,22 @@ static DCONN__NOINLINE dconn_status dconn__err_conn(dconn_conn *c, dconn_error *
 }
 
 /* Closes a list of handles (outside every lock: a disconnect may block). */
-static DCONN__NOINLINE void dconn__handles_close(dconn_conn *c, dconn__handle *h) {
+static DCONN__NOINLINE void dconn__handles_close(dconn_ctx *ctx, dconn__handle *h) {
     while (h) {
         dconn__handle *next = h->next;
         h->drv.disconnect(h->drv.user_data, h->h);
-        dconn__free(c->ctx->al, h);
+        dconn__free(ctx->al, h);
         h = next;
     }
+}
+
+/* Unlocks the context, then closes the handles a reload let go meanwhile:
+   no lock is held across a driver call. */
+static void dconn__ctx_unlock(dconn_ctx *ctx) {
+    dconn__handle *h = ctx->closing;
+    ctx->closing = NULL;
+    dconn__unlock(&ctx->lock);
+    dconn__handles_close(ctx, h);
 }
 
 /* Starts a new generation: handles of the old one close once idle.
@@ -5495,13 +5524,13 @@ static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handl
     if (c->ttl_ns > 0 && dconn__now(c->ctx) - c->born >= c->ttl_ns) to_close = dconn__conn_new_gen_locked(c);
     for (;;) {
         shared = c->drv.shared_handles && !exclusive;   /* read under the lock: a reload may switch drivers */
-        if (shared && c->shared) { c->shared->users++; *out = c->shared; dconn__unlock(&c->lock); dconn__handles_close(c, to_close); return DCONN_OK; }
+        if (shared && c->shared) { c->shared->users++; *out = c->shared; dconn__unlock(&c->lock); dconn__handles_close(c->ctx, to_close); return DCONN_OK; }
         if (!shared && c->idle) {
             h = c->idle;
             c->idle = h->next;
             h->next = NULL;
             dconn__unlock(&c->lock);
-            dconn__handles_close(c, to_close);
+            dconn__handles_close(c->ctx, to_close);
             *out = h;
             return DCONN_OK;
         }
@@ -5511,7 +5540,7 @@ static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handl
 #endif
         if (waited >= c->ctx->pool_wait_ns) {
             dconn__unlock(&c->lock);
-            dconn__handles_close(c, to_close);
+            dconn__handles_close(c->ctx, to_close);
             return dconn__err_set(err, DCONN_EDRIVER, "all %d handles of the connection are in use and none came back in time (pool_timeout): "
                                   "are sessions left open (dconn_session_end)?", c->max_handles);
         }
@@ -5526,7 +5555,7 @@ static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handl
     s = c->settings;
     drv = c->drv;
     dconn__unlock(&c->lock);
-    dconn__handles_close(c, to_close);
+    dconn__handles_close(c->ctx, to_close);
     h = (dconn__handle *)dconn__malloc(c->ctx->al, sizeof *h);
     if (!h) st = dconn__err_nomem(err, "opening a handle");
     else {
@@ -5572,7 +5601,7 @@ static void dconn__handle_put(dconn_conn *c, dconn__handle *h, int exclusive, in
     }
     dconn__cond_broadcast(&c->cv);
     dconn__unlock(&c->lock);
-    if (close_it) { h->next = NULL; dconn__handles_close(c, h); }
+    if (close_it) { h->next = NULL; dconn__handles_close(c->ctx, h); }
 }
 
 /* >>connections: lookup by name, sharing, reload, dconn_connect --------------------- */
@@ -5819,7 +5848,13 @@ static void dconn__conn_adopt_locked(dconn_conn *c, dconn__resolved *r) {
     dconn__unlock(&c->lock);
     dconn__atomic_add(&c->uid, (int64_t)(++c->ctx->next_uid - old_uid));
     dconn__cache_drop_uid(c->ctx, old_uid);
-    dconn__handles_close(c, old);
+    /* ctx->lock is held (a reload): they close when it is let go */
+    while (old) {
+        dconn__handle *next = old->next;
+        old->next = c->ctx->closing;
+        c->ctx->closing = old;
+        old = next;
+    }
 }
 
 /* A reload moved the settings: a connection whose merged settings changed
@@ -5940,7 +5975,7 @@ static void dconn__conn_free(dconn_conn *c) {
     const dconn_allocator *al = c->ctx->al;
     dconn__handle *h = c->idle;
     if (c->shared) { c->shared->next = h; h = c->shared; }
-    dconn__handles_close(c, h);
+    dconn__handles_close(c->ctx, h);
     dconn__cache_drop_uid(c->ctx, (uint64_t)dconn__atomic_load(&c->uid));
     dconn__settings_free(al, c->settings);
     dconn__request_free(al, &c->req);
@@ -6047,7 +6082,7 @@ static dconn_status dconn__conn_open_first_locked(dconn_ctx *ctx, dconn_conn *c,
         dconn__lock(&c->lock);
         tried = c->settings;
         dconn__unlock(&c->lock);
-        dconn__unlock(&ctx->lock);
+        dconn__ctx_unlock(ctx);
         st = dconn__handle_get(c, 0, &h, err);
         if (!st) dconn__handle_put(c, h, 0, 0);
         dconn__lock(&ctx->lock);
@@ -6085,7 +6120,7 @@ static dconn_conn *dconn__connect(dconn_ctx *ctx, const char *name, const char *
             dconn__conn_unlink_locked(ctx, c);
         }
     }
-    dconn__unlock(&ctx->lock);
+    dconn__ctx_unlock(ctx);
     dconn__request_free(ctx->al, &q);
     if (st && created) dconn__conn_free(c);
     return st ? NULL : c;
@@ -6102,9 +6137,9 @@ DCONN_API void dconn_release(dconn_conn *c) {
     if (!c) return;
     ctx = c->ctx;
     dconn__lock(&ctx->lock);
-    if (--c->refs > 0) { dconn__unlock(&ctx->lock); return; }
+    if (--c->refs > 0) { dconn__ctx_unlock(ctx); return; }
     dconn__conn_unlink_locked(ctx, c);
-    dconn__unlock(&ctx->lock);
+    dconn__ctx_unlock(ctx);
     dconn__conn_free(c);
 }
 
@@ -6115,7 +6150,7 @@ static dconn_status dconn__reset(dconn_conn *c, dconn_error *err) {
     dconn__lock(&c->lock);
     old = dconn__conn_new_gen_locked(c);
     dconn__unlock(&c->lock);
-    dconn__handles_close(c, old);
+    dconn__handles_close(c->ctx, old);
     return DCONN_OK;
 }
 
@@ -6239,7 +6274,7 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
         snprintf(what + strlen(what), sizeof what - strlen(what), " %d attempts", attempts);
         code = DCONN_ETRANSIENT;   /* only transient errors are retried */
     }
-    dconn__sql_excerpt(op->sql, sqlx, sizeof sqlx);
+    dconn__sql_excerpt(&c->ctx->known, op->sql, sqlx, sizeof sqlx);
     if (op->kind != DCONN__OP_READ && err->sql_offset >= 0 && (size_t)err->sql_offset < strlen(sqlx) && strlen(sqlx) == strlen(op->sql)) {
         char caret[220];
         int i, col = 0;
@@ -6300,7 +6335,7 @@ static void dconn__retry_wait(dconn_conn *c, int attempt, const dconn_error *err
     dconn__lock(&ctx->lock);
     ctx->rng ^= ctx->rng << 13; ctx->rng ^= ctx->rng >> 7; ctx->rng ^= ctx->rng << 17;
     r = ctx->rng;
-    dconn__unlock(&ctx->lock);
+    dconn__ctx_unlock(ctx);
     wait = wait / 2 + (int64_t)(r % (uint64_t)(wait > 0 ? wait : 1));   /* jitter: 0.5x to 1.5x */
     dconn__log(ctx, DCONN_LOG_WARN, "connection \"%s\": transient error, retrying (attempt %d of %d): %s",
                c->name, attempt + 1, ctx->retry_attempts, err->message);
@@ -6386,7 +6421,7 @@ static void dconn__maybe_reload(dconn_ctx *ctx, int64_t now) {
     if (ctx->reload_ns > 0 && now - dconn__atomic_load(&ctx->last_check) < ctx->reload_ns) return;
     dconn__lock(&ctx->lock);
     dconn__secrets_refresh_locked(ctx, 0, NULL);
-    dconn__unlock(&ctx->lock);
+    dconn__ctx_unlock(ctx);
 }
 
 /* A read's arguments, checked before anything runs. */
@@ -6596,7 +6631,7 @@ static dconn_session *dconn__session_begin(dconn_conn *c, dconn_error *err) {
     /* the session holds the connection: a dconn_release meanwhile must not free it */
     dconn__lock(&c->ctx->lock);
     c->refs++;
-    dconn__unlock(&c->ctx->lock);
+    dconn__ctx_unlock(c->ctx);
     return s;
 }
 

@@ -2348,6 +2348,7 @@ typedef struct dconn__tp {          /* TOML parser state */
     int stmt_line;                  /* line where the current key/value or [header] began */
     const char *stmt_start;         /* and that line's first byte */
     char keyshown[256];             /* a key name quoted in a message, its URL password masked */
+    int hide_values;                /* secrets and connect settings: an excerpt never shows a value */
 } dconn__tp;
 
 /* Column of `at` in characters (UTF-8 code points), 1-based. */
@@ -2358,6 +2359,19 @@ static int dconn__tp_column(const dconn__tp *tp, const char *at) {
     for (; s < at; s++)
         if (((unsigned char)*s & 0xC0) != 0x80) col++;
     return col;
+}
+
+/* Where the value of a key/value line begins: just past its '=' (outside
+   quoted keys), or NULL when the line has none. */
+static const char *dconn__tp_value_start(const char *s, const char *e) {
+    char quote = 0;
+    for (; s < e; s++) {
+        if (quote) { if (*s == quote) quote = 0; else if (*s == '\\' && quote == '"' && s + 1 < e) s++; }
+        else if (*s == '"' || *s == '\'') quote = *s;
+        else if (*s == '=') return s + 1;
+        else if (*s == '#') return NULL;
+    }
+    return NULL;
 }
 
 /* Reports "file:line:col: message", the line's text and a caret. The line
@@ -2393,7 +2407,7 @@ static DCONN__NOINLINE int dconn__tp_fail(dconn__tp *tp, const char *at, const c
     hide = dconn__line_may_hold_secret(tp->line_start, (size_t)(e - tp->line_start));
     if (!hide && tp->stmt_start && tp->stmt_line < tp->line) {
         for (e = tp->stmt_start; e < tp->end && *e != '\n' && *e != '\r'; e++) {}
-        hide = dconn__line_may_hold_secret(tp->stmt_start, (size_t)(e - tp->stmt_start));
+        hide = tp->hide_values || dconn__line_may_hold_secret(tp->stmt_start, (size_t)(e - tp->stmt_start));
     }
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
@@ -2410,6 +2424,12 @@ static DCONN__NOINLINE int dconn__tp_fail(dconn__tp *tp, const char *at, const c
     /* the offending line: control characters as spaces, invalid UTF-8 as '?',
        cut at a whole character */
     for (s = tp->line_start, e = s; e < tp->end && *e != '\n' && *e != '\r'; e++) {}
+    if (tp->hide_values) {
+        /* a secrets excerpt ends at the '=' of its key/value: the value, whatever
+           its key, is never shown (the column and the caret say where) */
+        const char *eq = dconn__tp_value_start(s, e);
+        if (eq) e = eq;
+    }
     while (s < e) {
         unsigned char c = (unsigned char)*s;
         int n = c < 0x80 ? 1 : dconn__utf8_len((const unsigned char *)s, (const unsigned char *)e);
@@ -2421,6 +2441,11 @@ static DCONN__NOINLINE int dconn__tp_fail(dconn__tp *tp, const char *at, const c
         s += n;
     }
     if (s < e) { text[tn++] = '.'; text[tn++] = '.'; text[tn++] = '.'; }
+    else if (tp->hide_values && e < tp->end && *e != '\n' && *e != '\r') {
+        static const char gone[] = " (value not shown)";
+        if (tn + sizeof gone < sizeof text) { memcpy(text + tn, gone, sizeof gone - 1); tn += sizeof gone - 1; }
+        while (cn < tn - (sizeof gone - 2) && cn < sizeof caret - 2 && at > e) caret[cn++] = ' ';
+    }
     text[tn] = '\0';
     caret[cn++] = '^';
     caret[cn] = '\0';
@@ -3255,7 +3280,7 @@ static int dconn__tp_document(dconn__tp *tp) {
     return 1;
 }
 
-static dconn_toml_doc *dconn__toml_parse(const dconn_allocator *al, const char *text, size_t len, const char *filename, dconn_error *err) {
+static dconn_toml_doc *dconn__toml_parse(const dconn_allocator *al, const char *text, size_t len, const char *filename, int hide_values, dconn_error *err) {
     dconn__tp tp;
     dconn_toml_doc *doc;
     dconn__err_clear(err);
@@ -3272,6 +3297,7 @@ static dconn_toml_doc *dconn__toml_parse(const dconn_allocator *al, const char *
     doc->arena.next_size = len < 2048 ? 4096 : (len * 2 < (1u << 20) ? len * 2 : (1u << 20));
     tp.doc = doc;
     tp.err = err;
+    tp.hide_values = hide_values;
     tp.begin = tp.p = tp.line_start = text ? text : "";
     tp.end = tp.p + len;
     /* a UTF-8 byte order mark at the start is accepted (and is not column 1) */
@@ -3312,16 +3338,16 @@ static dconn_toml_doc *dconn__toml_parse(const dconn_allocator *al, const char *
 }
 
 DCONN_API dconn_toml_doc *dconn_toml_parse(const char *text, size_t len, const char *filename, dconn_error *err) {
-    return dconn__toml_parse(NULL, text, len, filename, err);
+    return dconn__toml_parse(NULL, text, len, filename, 0, err);
 }
 
-static dconn_toml_doc *dconn__toml_parse_file(const dconn_allocator *al, const char *path, dconn_error *err) {
+static dconn_toml_doc *dconn__toml_parse_file(const dconn_allocator *al, const char *path, int hide_values, dconn_error *err) {
     size_t len = 0;
     char *text;
     dconn_toml_doc *doc;
     text = dconn__read_file(al, path, &len, err);
     if (!text) return NULL;
-    doc = dconn__toml_parse(al, text, len, path, err);
+    doc = dconn__toml_parse(al, text, len, path, hide_values, err);
     dconn__free(al, text);
     return doc;
 }
@@ -3332,7 +3358,7 @@ DCONN_API dconn_toml_doc *dconn_toml_parse_file(const char *path, dconn_error *e
         dconn__err_set(err, DCONN_EMISUSE, "dconn_toml_parse_file: path is NULL");
         return NULL;
     }
-    return dconn__toml_parse_file(NULL, path, err);
+    return dconn__toml_parse_file(NULL, path, 0, err);
 }
 
 DCONN_API void dconn_toml_free(dconn_toml_doc *doc) {
@@ -4001,7 +4027,7 @@ static dconn_status dconn__secrets_load_locked(dconn_ctx *ctx, dconn__gen **out,
         dconn__file_stat(f->path, &f->id);
         f->exists = f->id.kind != DCONN__FILE_MISSING && f->id.kind != DCONN__FILE_DIRECTORY;
         if (!f->exists) continue;
-        doc = dconn__toml_parse_file(ctx->al, f->path, err);
+        doc = dconn__toml_parse_file(ctx->al, f->path, 1, err);
         if (!doc) { dconn__err_hide_secret_line(err); st = err ? err->code : DCONN_ETOML; break; }
         g->docs[g->ndocs++] = doc;
         st = dconn__expand_env(&doc->arena, doc->root, err);
@@ -5636,7 +5662,7 @@ static dconn_status dconn__request_init(dconn_ctx *ctx, dconn__request *q, const
     const dconn_allocator *al = ctx->al;
     memset(q, 0, sizeof *q);
     if (o && o->settings) {
-        q->settings = dconn__toml_parse(al, o->settings, strlen(o->settings), "(connect options)", err);
+        q->settings = dconn__toml_parse(al, o->settings, strlen(o->settings), "(connect options)", 1, err);
         if (!q->settings) { dconn__err_hide_secret_line(err); return err ? err->code : DCONN_ETOML; }
     }
     q->type = dconn__strdup_al(al, type);

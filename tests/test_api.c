@@ -1767,7 +1767,39 @@ static void api_error_at_secrets_value(void) {
     TA_CHECK_NO_LEAKS();
 }
 
+/* A script that began a transaction and then failed leaves none open: the
+   next write through the pool commits, and another connection can write. */
+static void api_failed_script_leaves_no_transaction(void) {
+    dconn_options o = tu_options("");
+    dconn_connect_options co;
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_error err;
+    dconn_value v = dconn_int(2);
+    const char *path = TA_DIR "/failed_script.db";
+    tu_rmrf(TA_DIR);
+    tu_mkdirs_for(path);
+    ctx = dconn_open(&o, &err);
+    REQUIRE(ctx);
+    memset(&co, 0, sizeof co);
+    co.url = "sqlite:///" TA_DIR "/failed_script.db";
+    c = dconn_connect(ctx, "f", "sql", &co, &err);
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_exec(c, "CREATE TABLE t(x)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec_script(c, "BEGIN; INSERT INTO t VALUES (1); INSERT INTO nosuch VALUES (1);", &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "no such table: nosuch");
+    CHECK_CONTAINS(err.message, "it left a transaction open, which was rolled back");
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO t VALUES (?)", &v, 1, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(ta_raw_count(path, "SELECT count(*) FROM t WHERE x = 2"), 1);   /* committed: another connection sees it */
+    CHECK_EQ_INT(ta_raw_count(path, "SELECT count(*) FROM t WHERE x = 1"), 0);   /* the failed script's first insert was rolled back */
+    CHECK_EQ_INT(ta_raw_exec(path, "INSERT INTO t VALUES (3)"), SQLITE_OK);       /* and no lock is left behind */
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(TA_DIR);
+}
+
 static const dtest_case api_tests[] = {
+    {"api_failed_script_leaves_no_transaction", api_failed_script_leaves_no_transaction},
     {"api_secret_string_copies", api_secret_string_copies},
     {"api_secret_string_cut", api_secret_string_cut},
     {"api_secret_string_defaults", api_secret_string_defaults},

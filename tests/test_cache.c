@@ -2072,7 +2072,76 @@ static void cache_driver_message_kept_without_code(void) {
     dconn_close(ctx);
 }
 
+/* A result served stale and kept a second time, while the entry it came
+   from has left the table but a waiter still holds it: each holder's
+   reference is counted once (the entry's striped count folds when it
+   leaves, adopting folds first). Driven step by step through the cache's
+   own functions, the interleaving two threads and a failed refresh make. */
+static dconn_result *cache_one_row(dconn_ctx *ctx) {
+    dconn_result tmp;
+    dconn_builder b;
+    dconn__builder_init(&b, &tmp, ctx->al);
+    dconn_builder_column(&b, "x", "");
+    dconn_builder_int(&b, 7);
+    return dconn__builder_finish(&b, NULL);
+}
+static int64_t cache_refs(dconn_result *r) {
+    int64_t n = dconn__atomic_load(&r->refs);
+    unsigned i;
+    if (dconn__atomic_load(&r->striped)) for (i = 0; i < DCONN__STRIPES; i++) n += dconn__atomic_load(&r->stripes[i].n);
+    return n;
+}
+static void cache_stale_result_kept_twice(void) {
+    dconn_options o = tu_options("");
+    dconn_ctx *ctx;
+    dconn__key k;
+    dconn__centry *e, *e2;
+    dconn_result *r, *stale = NULL;
+    o.stale_on_error = 1;
+    ctx = dconn_open(&o, NULL);
+    REQUIRE(ctx);
+    dconn__key_make(&k, 1, DCONN__OP_QUERY, "SELECT x", NULL, 0);
+    r = cache_one_row(ctx);                         /* the caller's reference */
+    REQUIRE(r);
+    dconn__cache_lock(ctx->cache);
+    e = dconn__cache_claim_locked(ctx, NULL, &k, &stale);
+    REQUIRE(e);
+    e->pending = 0;
+    dconn__cache_publish_locked(ctx, e, r, 0, 100);   /* the cache's reference, striped */
+    e->waiters = 1;                                  /* a waiter that has not woken yet */
+    dconn__cache_unlock(ctx->cache);
+    CHECK_EQ_INT(cache_refs(r), 2);
+    /* the entry expires; another caller claims it: the expired result is its fallback */
+    dconn__cache_lock(ctx->cache);
+    e2 = dconn__cache_claim_locked(ctx, e, &k, &stale);
+    REQUIRE(e2);
+    CHECK(stale == r);
+    CHECK(e->detached);
+    dconn__cache_unlock(ctx->cache);
+    CHECK_EQ_INT(cache_refs(r), 3);
+    /* its refresh fails: the stale result is served and kept in the new entry */
+    dconn__cache_lock(ctx->cache);
+    e2->pending = 0;
+    dconn__cache_publish_locked(ctx, e2, stale, 0, 200);
+    dconn__cache_unlock(ctx->cache);
+    CHECK_EQ_INT(cache_refs(r), 4);
+    /* the waiter wakes, takes a reference and lets the old entry go */
+    dconn__cache_lock(ctx->cache);
+    dconn__result_hold_locked(r);
+    e->waiters = 0;
+    dconn__centry_free_locked(ctx->al, e);
+    dconn__cache_unlock(ctx->cache);
+    CHECK_EQ_INT(cache_refs(r), 4);
+    dconn_result_release(r);                         /* the waiter's */
+    dconn_result_release(r);                         /* the first caller's */
+    dconn_result_release(r);                         /* the second caller's (served stale) */
+    CHECK_EQ_INT(cache_refs(r), 1);                  /* the new entry's, still cached */
+    CHECK_EQ_INT(dconn_result_rows(r), 1);
+    dconn_close(ctx);                                /* frees it, once */
+}
+
 static const dtest_case cache_tests[] = {
+    {"cache_stale_result_kept_twice", cache_stale_result_kept_twice},
     {"cache_driver_message_kept_without_code", cache_driver_message_kept_without_code},
     {"cache_hit_returns_same_result", cache_hit_returns_same_result},
     {"cache_key_param_types", cache_key_param_types},

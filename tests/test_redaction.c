@@ -190,7 +190,47 @@ static void redaction_follows_reloads(void) {
     tu_rmrf(RD_DIR);
 }
 
+/* A TOML error in a secrets file shows the key, never the value, whatever
+   the key or the table it sits in. */
+static void redaction_toml_excerpt_hides_values(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    tu_rmrf(RD_DIR);
+    tu_write(RD_SECRETS, "[api_tokens]\ngithub = \"ghp_R3alT0kenValue\n");
+    ctx = tu_open(RD_SECRETS);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_ETOML);
+    CHECK_CONTAINS(err.message, RD_SECRETS ":2:");
+    CHECK_NOT_CONTAINS(err.message, "ghp_R3al");
+    CHECK_NOT_CONTAINS(tu_logbuf, "ghp_R3al");
+    tu_write(RD_SECRETS, "[connections.a]\nurl = \"sqlite://\"\nnote = \"plain words\" oops\n");
+    CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_ETOML);
+    CHECK_CONTAINS(err.message, "note = (value not shown)");
+    CHECK_NOT_CONTAINS(err.message, "plain words");
+    dconn_close(ctx);
+    tu_rmrf(RD_DIR);
+}
+
+/* A connection named like a secret key is a name: its URL is shown. */
+static void redaction_connection_names_are_names(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    dconn_conn *c;
+    tu_rmrf(RD_DIR);
+    tu_write(RD_SECRETS, "[connections.passenger_db]\nurl = \"sqlite:///" RD_DIR "/passenger.db\"\n");
+    ctx = tu_open(RD_SECRETS);
+    REQUIRE(ctx);
+    c = dconn_connect(ctx, "passenger_db", NULL, NULL, &err);
+    REQUIRE(c != NULL);
+    CHECK_STR(dconn_conn_url(c), "sqlite:///" RD_DIR "/passenger.db");
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(RD_DIR);
+}
+
 static const dtest_case redaction_tests[] = {
+    {"redaction_toml_excerpt_hides_values", redaction_toml_excerpt_hides_values},
+    {"redaction_connection_names_are_names", redaction_connection_names_are_names},
     {"redaction_planted_values_never_leave", redaction_planted_values_never_leave},
     {"redaction_short_values_only_in_place", redaction_short_values_only_in_place},
     {"redaction_follows_reloads", redaction_follows_reloads},

@@ -506,7 +506,9 @@ static void secrets_parse_error_everywhere(void) {
     CHECK_EQ_INT(err.line, 3);
     CHECK_EQ_INT(err.column, 5);
     CHECK(strncmp(err.message, SX_BAD "/bad.toml:3:5: ", strlen(SX_BAD "/bad.toml:3:5: ")) == 0);
-    CHECK_CONTAINS(err.message, "k = = 2");
+    /* the key is shown, its value never is (secrets excerpts end at the '=') */
+    CHECK_CONTAINS(err.message, "\n  k = (value not shown)\n      ^");
+    CHECK_NOT_CONTAINS(err.message, "= 2");
 
     memset(&err, 0, sizeof err);
     c = dconn_connect(ctx, "x", NULL, NULL, &err);

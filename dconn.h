@@ -497,7 +497,8 @@ static inline size_t dconn__strlen(const char *s) { size_t n = 0; while (s[n]) n
 static inline dconn_value dconn_text(const char *s) { return s ? dconn_textn(s, dconn__strlen(s)) : dconn_null(); }
 static inline dconn_value dconn_blob(const void *p, size_t n) { dconn_value v = dconn_null(); v.type = DCONN_BLOB; v.p = p; v.n = n; return v; }
 /* An exact decimal, "-12.30": drivers bind it as the database's decimal
-   type (SQLite, which has none, stores it as text). */
+   type. SQLite has none: it gets the digits as text, which a column of
+   NUMERIC or REAL affinity converts to a number, as SQLite does. */
 static inline dconn_value dconn_decimal(const char *digits) {
     dconn_value v = dconn_text(digits);
     if (digits) v.type = DCONN_DECIMAL;
@@ -614,7 +615,8 @@ DCONN_API const char *dconn_result_as_text(const dconn_result *r, size_t row, si
 DCONN_API size_t dconn_result_row(const dconn_result *r, size_t row, dconn_value *out, size_t cap);
 
 /* 1 when the cache served this result after its TTL because refreshing
-   it failed (stale_on_error); the log callback says why. 0 for NULL.
+   it failed (stale_on_error); the log callback says why. The mark is on
+   the shared result, so every holder of it sees it from then on. 0 for NULL.
    dconn_result_bytes: the memory the cache counts for it; 0 for NULL. */
 DCONN_API int dconn_result_is_stale(const dconn_result *r);
 DCONN_API size_t dconn_result_bytes(const dconn_result *r);     /* accounted memory */
@@ -4809,6 +4811,9 @@ static int dconn__sql_connect_args(dconn__arena *a, dconn_toml_value *root) {
 
 /* >>results: the builder drivers fill, and reference counts ------------------------- */
 
+/* Numbers, right-aligned in tables. */
+static int dconn__type_is_number(dconn_type t) { return t == DCONN_INT || t == DCONN_UINT || t == DCONN_REAL || t == DCONN_DECIMAL; }
+
 /* Text, blobs and decimals carry bytes (cells, keys, parameters). */
 static int dconn__type_has_bytes(dconn_type t) { return t == DCONN_TEXT || t == DCONN_BLOB || t == DCONN_DECIMAL; }
 
@@ -6921,7 +6926,7 @@ DCONN_API dconn_status dconn_result_get_real(const dconn_result *r, size_t row, 
             if (!c->s.len || c->s.len >= sizeof buf) return DCONN_ETYPE;
             memcpy(buf, r->strings + c->s.off, c->s.len + 1);
             /* decimal numbers only: not "nan", "inf" or hexadecimal, nor text with a NUL inside */
-            if (strlen(buf) != c->s.len || buf[strspn(buf, " \t0123456789+-.eE")] != '\0') return DCONN_ETYPE;
+            if (strlen(buf) != c->s.len || buf[strspn(buf, "0123456789+-.eE")] != '\0') return DCONN_ETYPE;   /* as get_int: no blanks */
             errno = 0;
             v = dconn__strtod_c(buf, &end);
             if (end == buf || *end) return DCONN_ETYPE;
@@ -7132,7 +7137,7 @@ static void dconn__format_box(const dconn_result *r, dconn__buf *b, dconn__buf *
         dconn__buf_puts(b, "\xE2\x94\x82");
         for (j = 0; j < r->cols; j++) {
             dconn_type t = (dconn_type)r->types[i * r->cols + j];
-            int cw, numeric = t == DCONN_INT || t == DCONN_REAL;
+            int cw, numeric = dconn__type_is_number(t);
             dconn__cell_text(r, i, j, cell);
             dconn__buf_puts(b, " ");
             cw = dconn__text_width(cell->p, cell->len);
@@ -7274,7 +7279,7 @@ static void dconn__format_md(const dconn_result *r, dconn__buf *b, dconn__buf *c
         dconn_type t = DCONN_TEXT;
         for (i = 0; i < r->rows; i++)
             if ((t = (dconn_type)r->types[i * r->cols + j]) != DCONN_NULL) break;
-        dconn__buf_puts(b, t == DCONN_INT || t == DCONN_REAL ? " ---: |" : " --- |");
+        dconn__buf_puts(b, dconn__type_is_number(t) ? " ---: |" : " --- |");
     }
     dconn__buf_puts(b, "\n");
     for (i = 0; i < r->rows; i++) {

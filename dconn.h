@@ -1548,9 +1548,11 @@ static int dconn__url_split(const char *url, dconn__url *u) {
         for (s = auth; s < auth_end; s++) if (*s == '@') at = s;
         if (!at) {
             /* as SQLAlchemy reads it: user, ':', then a password running to an
-               '@' even across '/' or '?' written unescaped */
+               '@' even across '/' or '?' written unescaped; and a user name
+               holding a '/' ("svc/reporting:pw@host", from ${DB_USER}) is
+               read as user info too, so that its password is found */
             s = auth;
-            while (*s && *s != ':' && *s != '/' && *s != '?' && *s != '@') s++;
+            while (*s && *s != ':' && *s != '?' && *s != '@') s++;
             if (*s == ':' && strchr(s, '@')) {
                 at = strrchr(s, '@');
                 auth_end = at + 1;

@@ -228,7 +228,32 @@ static void redaction_connection_names_are_names(void) {
     tu_rmrf(RD_DIR);
 }
 
+/* A user name holding a '/' (from ${DB_USER}) does not hide where the
+   password starts. */
+static void redaction_user_name_with_slash(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    char *text = NULL, out[256];
+    tu_rmrf(RD_DIR);
+    setenv("DCONN_RD_USER", "svc/reporting", 1);
+    tu_write(RD_SECRETS, "[connections.pg]\nurl = \"postgresql://${DCONN_RD_USER}:Sl4shPassw0rd@db.example/app\"\n");
+    ctx = tu_open(RD_SECRETS);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(dconn_secrets_describe(ctx, "pg", &text, &err), DCONN_OK);
+    CHECK_NOT_CONTAINS(text, "Sl4shPassw0rd");
+    CHECK_CONTAINS(text, "postgresql://svc/reporting:***@db.example/app");
+    dconn_free(text);
+    dconn_url_redact("postgresql://svc/reporting:Sl4shPassw0rd@db.example/app", out, sizeof out);
+    CHECK_STR(out, "postgresql://svc/reporting:***@db.example/app");
+    dconn_url_redact("sqlite:///path/with@sign.db", out, sizeof out);   /* no password: unchanged */
+    CHECK_STR(out, "sqlite:///path/with@sign.db");
+    dconn_close(ctx);
+    unsetenv("DCONN_RD_USER");
+    tu_rmrf(RD_DIR);
+}
+
 static const dtest_case redaction_tests[] = {
+    {"redaction_user_name_with_slash", redaction_user_name_with_slash},
     {"redaction_toml_excerpt_hides_values", redaction_toml_excerpt_hides_values},
     {"redaction_connection_names_are_names", redaction_connection_names_are_names},
     {"redaction_planted_values_never_leave", redaction_planted_values_never_leave},

@@ -85,7 +85,7 @@ $(B)/test-cpp20: tests/test_cpp.cc tests/dtest.h $(ALL_DEPS) | $(B)
 TEST_BINS := $(B)/test-gcc $(B)/test-clang $(B)/test-cpp11 $(B)/test-cpp20
 
 test: check-sqlite $(TEST_BINS) $(EXAMPLES)
-	@sh tests/run_all.sh $(TEST_BINS) "B=$(B) sh tests/examples.sh" "sh tests/check_choke_point.sh" "B=$(B) sh tests/check_sqlite_public.sh"
+	@sh tests/run_all.sh $(TEST_BINS) "B=$(B) sh tests/examples.sh" "sh tests/check_choke_point.sh" "B=$(B) SQLITE_CFLAGS='$(SQLITE_CFLAGS)' sh tests/check_sqlite_public.sh"
 
 # --- examples and the CLI ----------------------------------------------------
 $(B)/%: examples/%.c $(ALL_DEPS) | $(B)

@@ -8,19 +8,20 @@
 h=${1:-dconn.h}
 out=${B:-build}/check_sqlite_public
 mkdir -p "$out"
+hdr=$(cd "$(dirname "$h")" && pwd)/$(basename "$h")
 {
   echo '#include <stdio.h>'
   echo '#include <stdlib.h>'
   echo '#include <string.h>'
   echo '#include <sqlite3.h>'
-  echo '#include "../../dconn.h"'
+  echo "#include \"$hdr\""
   echo '#define DCONN_MALLOC(sz) malloc(sz)'
   echo '#define DCONN_FREE(p) free(p)'
   sed -n '/^\/\* >>sqlite:/,/^#endif \/\* DCONN_NO_SQLITE \*\//p' "$h"
   echo 'dconn_status (*dconn_check_register)(dconn_ctx *, const dconn_allocator *, dconn_error *) = dconn__register_sqlite;'
 } > "$out/sqlite_driver.c"
 if ${CC:-cc} -std=c99 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Werror -Werror=implicit-function-declaration \
-     $(pkg-config --cflags sqlite3 2>/dev/null) -I"$(dirname "$h")" -c "$out/sqlite_driver.c" -o "$out/sqlite_driver.o" 2> "$out/log"; then
+     ${SQLITE_CFLAGS:-$(pkg-config --cflags sqlite3 2>/dev/null)} -c "$out/sqlite_driver.c" -o "$out/sqlite_driver.o" 2> "$out/log"; then
   echo "ok the SQLite driver section compiles against the public API alone"
   echo "1 passed, 0 failed"
 else

@@ -37,7 +37,7 @@
                  dconn_secrets_hold(ctx, &err) -> s: dconn_secrets_get(s, "connections")  dconn_secrets_release(s)
                  dconn_secrets_check(ctx, &err)  dconn_secrets_files(...)  dconn_secrets_describe(ctx, name, &text, &err)
        connect   dconn_connect(ctx, "name" | "env:VAR", type, &connect_options, &err)
-                 dconn_release(conn)  dconn_reset(conn, &err)  dconn_ping(conn, &err)  dconn_conn_url(conn)
+                 dconn_release(conn)  dconn_reset(conn, &err)  dconn_ping(conn, &err)  dconn_conn_url(conn, buf, size)
        values    dconn_null() dconn_int(i) dconn_uint(u) dconn_real(d) dconn_text(s) dconn_textn(s, n)
                  dconn_blob(p, n) dconn_decimal("12.30") dconn_named(":x", value)
        query     dconn_query(conn, sql, params, n, &query_options, &err)        cached, TTL
@@ -441,12 +441,16 @@ DCONN_API dconn_status dconn_reset(dconn_conn *conn, dconn_error *err);
    DCONN_EMISUSE for a NULL `conn`. */
 DCONN_API dconn_status dconn_ping(dconn_conn *conn, dconn_error *err);
 
-/* The connection's name, resolved type (driver name), and its URL with the
-   password masked ("" when it has none). The strings belong to the
-   connection and stay valid while it is open. NULL for a NULL `conn`. */
+/* The connection's name and resolved type (driver name): they belong to
+   the connection and stay valid while it is open. NULL for a NULL `conn`. */
 DCONN_API const char *dconn_conn_name(const dconn_conn *conn);
 DCONN_API const char *dconn_conn_type(const dconn_conn *conn);
-DCONN_API const char *dconn_conn_url(const dconn_conn *conn);
+/* Its URL with the password and every known secret masked ("" when it has
+   none), copied into the caller's `out` of `cap` bytes (NUL-terminated,
+   cut to fit); returns the full length, as snprintf does. Copied because
+   a reload may move the connection to new settings and free the old. A
+   NULL `out` (or `cap` 0) only measures; a NULL `conn` gives "". */
+DCONN_API size_t dconn_conn_url(const dconn_conn *conn, char *out, size_t cap);
 
 /* >>api:query ------------------------------------------------------------- */
 
@@ -4431,6 +4435,8 @@ DCONN_API dconn_status dconn_secrets_describe(dconn_ctx *ctx, const char *name, 
 
 /* >>registry: drivers and the settings they are given ------------------------------- */
 
+#define DCONN__URL_SHOWN 512            /* a connection's URL in messages */
+
 struct dconn_settings {
     const dconn_toml_value *root;
     const char *name;
@@ -4438,7 +4444,7 @@ struct dconn_settings {
     dconn_toml_doc *doc;          /* owns root's merged tables */
     dconn_url *parsed_url;        /* the url, split (NULL: none, or not a URL) */
     struct dconn_settings *next;  /* older versions, kept until the connection closes */
-    char url[512];                /* redacted */
+    char url[DCONN__URL_SHOWN];   /* redacted */
 };
 
 DCONN_API const dconn_toml_value *dconn_settings_get(const dconn_settings *s, const char *path) { return s ? dconn_toml_get(s->root, path) : NULL; }
@@ -5501,8 +5507,9 @@ struct dconn_conn {
 
 /* Prefixes err's message with the connection's name and redacted URL. */
 static DCONN__NOINLINE dconn_status dconn__err_conn(dconn_conn *c, dconn_error *err, dconn_status code, const char *what) {
-    const char *url = dconn_conn_url(c);
+    char url[DCONN__URL_SHOWN];
     if (!err) return code;
+    dconn_conn_url(c, url, sizeof url);
     if (!err->message[0]) dconn__copy_str(err->message, sizeof err->message, dconn_status_str(code));
     return dconn__err_prefix(err, code, "connection \"%s\"%s%s%s: %s%s", c->name, url[0] ? " (" : "", url, url[0] ? ")" : "",
                              what ? what : "", what ? ": " : "");
@@ -6216,15 +6223,15 @@ DCONN_API dconn_status dconn_ping(dconn_conn *c, dconn_error *err) {
 
 DCONN_API const char *dconn_conn_name(const dconn_conn *c) { return c ? c->name : NULL; }
 DCONN_API const char *dconn_conn_type(const dconn_conn *c) { return c ? c->drv.name : NULL; }
-/* The current settings' url: a reload swaps settings under c->lock; old ones live until close. */
-DCONN_API const char *dconn_conn_url(const dconn_conn *c) {
+/* The current settings' url, copied: a reload swaps settings under c->lock. */
+DCONN_API size_t dconn_conn_url(const dconn_conn *c, char *out, size_t cap) {
     dconn_conn *m = (dconn_conn *)c;
-    const char *url;
-    if (!c) return NULL;
+    size_t n;
+    if (!c) return dconn__copy_out("", 0, out, cap);
     dconn__lock(&m->lock);
-    url = m->settings->url;
+    n = dconn__copy_out(m->settings->url, strlen(m->settings->url), out, cap);
     dconn__unlock(&m->lock);
-    return url;
+    return n;
 }
 
 /* >>retry: running an operation on a handle, and retrying it ------------------------ */
@@ -6296,10 +6303,10 @@ static const char *dconn__op_name(dconn__op_kind kind) {
      SQL: select ...
                ^" */
 static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dconn_error *err) {
-    char sqlx[256] = "", what[64], tail[512];
+    char sqlx[256] = "", what[64], tail[512], url[DCONN__URL_SHOWN];
     dconn_status code;
-    const char *url = dconn_conn_url(c);
     if (!err) return DCONN_EQUERY;
+    dconn_conn_url(c, url, sizeof url);
     code = err->code ? err->code : DCONN_EQUERY;
     snprintf(what, sizeof what, "%s failed%s", dconn__op_name(op->kind),
              attempts > 1 ? " after" : "");

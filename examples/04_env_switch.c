@@ -28,7 +28,9 @@ int main(void) {
         dconn_close(ctx);
         return 1;
     }
-    printf("connected to \"%s\" at %s: info.name = %s\n", dconn_conn_name(db), dconn_conn_url(db), dconn_result_text(r, 0, 0));
+    char url[256];
+    dconn_conn_url(db, url, sizeof url);   /* the password masked */
+    printf("connected to \"%s\" at %s: info.name = %s\n", dconn_conn_name(db), url, dconn_result_text(r, 0, 0));
     dconn_result_release(r);
     dconn_release(db);
     dconn_close(ctx);

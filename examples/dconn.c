@@ -154,8 +154,10 @@ int main(int argc, char **argv) {
         if (dconn_exec(conn, sql, params, nparams, NULL, &info, &err)) rc = fail(&err);
         else printf("%lld row(s) changed, last insert id %lld\n", (long long)info.changes, (long long)info.last_insert_id);
     } else {
+        char url[512];
+        dconn_conn_url(conn, url, sizeof url);
         if (dconn_ping(conn, &err)) rc = fail(&err);
-        else printf("ok: connection \"%s\" (driver %s) %s\n", dconn_conn_name(conn), dconn_conn_type(conn), dconn_conn_url(conn));
+        else printf("ok: connection \"%s\" (driver %s) %s\n", dconn_conn_name(conn), dconn_conn_type(conn), url);
     }
     dconn_release(conn);
     dconn_close(ctx);

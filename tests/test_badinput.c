@@ -785,7 +785,8 @@ static void badinput_calls_without_status(void) {
     CHECK_EQ_INT(dconn_secret_int(NULL, "a", 7), 7);
     CHECK_EQ_DBL(dconn_secret_float(bi_e.ctx, "..", 1.5), 1.5);
     CHECK_EQ_INT(dconn_secret_bool(bi_e.ctx, "a.", 1), 1);
-    CHECK(dconn_conn_url(NULL) == NULL);
+    CHECK_STR(tu_conn_url(NULL), "");
+    CHECK_EQ_INT(dconn_conn_url(NULL, NULL, 0), 0);
     CHECK(dconn_conn_name(NULL) == NULL);
     CHECK(dconn_conn_type(NULL) == NULL);
     CHECK(dconn_result_retain(NULL) == NULL);
@@ -1126,7 +1127,7 @@ static void badinput_big_inputs(void) {
         CHECK(c == NULL);
         dconn_release(c);
         BI_PREFIX("1 MB URL", err.code, DCONN_EDRIVER, err.message, "connection \"long\" (sqlite:///nnnnnnnnnn");
-        CHECK(strlen(dconn_conn_url(bi_e.conn)) < 512);
+        CHECK(strlen(tu_conn_url(bi_e.conn)) < 512);
     }
     /* a driver named with 1 MB: allowed, and listed cut to the buffer */
     {

@@ -105,7 +105,8 @@ static void conn_bad_arguments(void) {
     CHECK_EQ_INT(dconn_reset(NULL, &err), DCONN_EMISUSE);
     CHECK(dconn_conn_name(NULL) == NULL);
     CHECK(dconn_conn_type(NULL) == NULL);
-    CHECK(dconn_conn_url(NULL) == NULL);
+    CHECK_STR(tu_conn_url(NULL), "");
+    CHECK_EQ_INT(dconn_conn_url(NULL, NULL, 0), 0);
     dconn_close(ctx);
     dconn_close(NULL);
 }
@@ -239,12 +240,12 @@ static void conn_type_resolution_order(void) {
     c = dconn_connect(ctx, "by_scheme", NULL, NULL, &err);
     REQUIRE(c);
     CHECK_STR(dconn_conn_type(c), "mock");
-    CHECK_STR(dconn_conn_url(c), "mockdb://host/db");
+    CHECK_STR(tu_conn_url(c), "mockdb://host/db");
     dconn_release(c);
     c = dconn_connect(ctx, "by_dialect", NULL, NULL, &err);
     REQUIRE(c);
     CHECK_STR(dconn_conn_type(c), "mock");
-    CHECK_STR(dconn_conn_url(c), "mock://h/d");
+    CHECK_STR(tu_conn_url(c), "mock://h/d");
     dconn_release(c);
     c = dconn_connect(ctx, "sqlite_url", NULL, NULL, &err);
     REQUIRE(c);
@@ -315,7 +316,7 @@ static void conn_mock_driver_found_by_type_and_scheme(void) {
     c = dconn_connect(ctx, "m1", NULL, NULL, &err);
     REQUIRE(c);
     CHECK_STR(dconn_conn_type(c), "mock");
-    CHECK_STR(dconn_conn_url(c), "");
+    CHECK_STR(tu_conn_url(c), "");
     CHECK_EQ_INT(td_query_handle(c), 1);
     dconn_release(c);
     c = dconn_connect(ctx, "m2", NULL, NULL, &err);
@@ -330,7 +331,7 @@ static void conn_mock_driver_found_by_type_and_scheme(void) {
     if (!c) fprintf(stdout, "  %s\n", err.message);
     REQUIRE(c);
     CHECK_STR(dconn_conn_type(c), "pgmock");
-    CHECK_STR(dconn_conn_url(c), "postgresql://me:***@h/db");
+    CHECK_STR(tu_conn_url(c), "postgresql://me:***@h/db");
     dconn_release(c);
     /* a driver that is not an SQL driver needs no section at all */
     REQUIRE(td_register(ctx, "folder", "folder", 0, 0) == DCONN_OK);
@@ -501,7 +502,7 @@ static void conn_settings_precedence(void) {
                        "connect_args.b=code-b;connect_args.c=3;extra=true;");
     CHECK(td.seen_opaque == &token);
     CHECK_STR(td.seen_name, "prec");
-    CHECK_STR(dconn_conn_url(c), "mock://code-url");
+    CHECK_STR(tu_conn_url(c), "mock://code-url");
     dconn_release(c);
     /* no section at all: options in code are enough */
     memset(&co, 0, sizeof co);
@@ -537,7 +538,7 @@ static void conn_settings_url_beats_options_url(void) {
     c = dconn_connect(ctx, "prec", NULL, &co, &err);
     REQUIRE(c);
     CHECK_STR(td.seen, "url=mock://settings-url;");
-    CHECK_STR(dconn_conn_url(c), "mock://settings-url");
+    CHECK_STR(tu_conn_url(c), "mock://settings-url");
     dconn_release(c);
     dconn_close(ctx);
     tu_rmrf(CP_DIR);
@@ -618,7 +619,7 @@ static void conn_sql_parts_build_url(void) {
     if (!c) fprintf(stdout, "  %s\n", err.message);
     REQUIRE(c);
     CHECK_STR(td.seen, "url=mock://me:p%40ss@h:5432/db?sslmode=require;");
-    CHECK_STR(dconn_conn_url(c), "mock://me:***@h:5432/db?sslmode=require");
+    CHECK_STR(tu_conn_url(c), "mock://me:***@h:5432/db?sslmode=require");
     CHECK_STR(dconn_conn_type(c), "mock");
     dconn_release(c);
     c = dconn_connect(ctx, "withdriver", NULL, NULL, &err);
@@ -631,7 +632,7 @@ static void conn_sql_parts_build_url(void) {
     if (!c) fprintf(stdout, "  %s\n", err.message);
     REQUIRE(c);
     CHECK_STR(dconn_conn_type(c), "sqlite");
-    CHECK_STR(dconn_conn_url(c), "sqlite:///:memory:");
+    CHECK_STR(tu_conn_url(c), "sqlite:///:memory:");
     CHECK_EQ_INT(cs_int(c, "SELECT 6 * 7"), 42);
     dconn_release(c);
     dconn_close(ctx);
@@ -766,7 +767,7 @@ static void conn_password_never_in_errors(void) {
     CHECK_NOT_CONTAINS(err.message, "hunter2");
     c = dconn_connect(ctx, "parts", NULL, NULL, &err);
     REQUIRE(c);
-    CHECK_STR(dconn_conn_url(c), "mock://me:***@h/db");
+    CHECK_STR(tu_conn_url(c), "mock://me:***@h/db");
     td.transient_queries = 100;
     {
         dconn_query_options qo;
@@ -783,7 +784,7 @@ static void conn_password_never_in_errors(void) {
     /* secrets in the query string are masked too */
     c = dconn_connect(ctx, "qs", NULL, NULL, &err);
     REQUIRE(c);
-    CHECK_STR(dconn_conn_url(c), "mock://h/db?user=me&password=***&sslmode=require");
+    CHECK_STR(tu_conn_url(c), "mock://h/db?user=me&password=***&sslmode=require");
     dconn_release(c);
     CHECK_NOT_CONTAINS(tu_logbuf, "hunter2");
     dconn_close(ctx);
@@ -934,15 +935,15 @@ static void conn_shared_by_two_names_survives_one_edit(void) {
         "\n[connections.second]\ntype = \"mock\"\nurl = \"mock://h/same\"\n");
     CHECK(td_query_handle(b) > 0);
     /* "second" asked for mock://h/same, and its section still says so */
-    CHECK_STR(dconn_conn_url(b), "mock://h/same");
+    CHECK_STR(tu_conn_url(b), "mock://h/same");
     CHECK_STR(td.seen, "url=mock://h/same;");
     /* "first", asked again, is a connection to its new url */
     a2 = dconn_connect(ctx, "first", NULL, NULL, &err);
     REQUIRE(a2);
     CHECK(a2 != b);
-    CHECK_STR(dconn_conn_url(a2), "mock://h/first-moved");
+    CHECK_STR(tu_conn_url(a2), "mock://h/first-moved");
     CHECK_STR(td.seen, "url=mock://h/first-moved;");
-    CHECK_STR(dconn_conn_url(b), "mock://h/same");
+    CHECK_STR(tu_conn_url(b), "mock://h/same");
     dconn_release(a2);
     dconn_release(a);
     dconn_release(b);
@@ -1000,7 +1001,7 @@ static void conn_secrets_edit_reconnects(void) {
     CHECK_EQ_INT(td_query_handle(c), 2);
     CHECK_STR(td.seen, "url=mock://v22;");
     CHECK_EQ_INT(td.disconnects, 1);
-    CHECK_STR(dconn_conn_url(c), "mock://v22");
+    CHECK_STR(tu_conn_url(c), "mock://v22");
     CHECK_CONTAINS(tu_logbuf, "connection \"db\": settings changed in the secrets; reconnecting");
     /* the old settings' cached results are gone */
     r2 = dconn_query(c, "SELECT cached", NULL, 0, NULL, &err);
@@ -1013,7 +1014,7 @@ static void conn_secrets_edit_reconnects(void) {
     tu_write(CI_DIR "/r/secrets.toml", "[connections.other]\ntype = \"mock\"\n");
     CHECK_EQ_INT(td_query_handle(c), 2);
     CHECK_CONTAINS(tu_logbuf, "after the secrets changed, connection \"db\" keeps its old settings: no connection named \"db\"");
-    CHECK_STR(dconn_conn_url(c), "mock://v22");
+    CHECK_STR(tu_conn_url(c), "mock://v22");
     dconn_result_release(r1);
     dconn_result_release(r2);
     dconn_release(c);
@@ -1605,7 +1606,7 @@ static void *ch_edit_querier(void *p) {
         if (!r) ch_error(a, "query", err.message);
         else if (dconn_result_rows(r) != 1) ch_error(a, "query", "wrong answer");
         dconn_result_release(r);
-        if (!dconn_conn_url(a->c) || strncmp(dconn_conn_url(a->c), "mock://", 7) != 0) ch_error(a, "url", dconn_conn_url(a->c));
+        if (!tu_conn_url(a->c) || strncmp(tu_conn_url(a->c), "mock://", 7) != 0) ch_error(a, "url", tu_conn_url(a->c));
         pthread_mutex_lock(a->stop_lock);
         a->ops++;
         pthread_mutex_unlock(a->stop_lock);
@@ -1957,7 +1958,7 @@ static void conn_threads_reload_during_open_tries_the_new_settings(void) {
         pthread_join(th, NULL);
         CHECK(a.got != NULL);
         if (!a.got) fprintf(stdout, "  round %d: %s\n", round, a.error);
-        if (a.got) CHECK_STR(dconn_conn_url(a.got), "mock://new");
+        if (a.got) CHECK_STR(tu_conn_url(a.got), "mock://new");
         CHECK_EQ_INT(td_get(&td.connect_calls), 2);
         CHECK_EQ_INT(td_get(&td.connects), old_fails ? 1 : 2);
         CHECK_EQ_INT(td_get(&td.disconnects), old_fails ? 0 : 1);   /* the old settings' handle */
@@ -2012,7 +2013,7 @@ static void conn_sqlite_relative_and_absolute(void) {
         if (!c) fprintf(stdout, "  %s\n", err.message);
         REQUIRE(c);
         CHECK_EQ_INT(cs_int(c, "SELECT a FROM t"), 7);
-        CHECK_STR(dconn_conn_url(c), url);
+        CHECK_STR(tu_conn_url(c), url);
         dconn_release(c);
         snprintf(url, sizeof url, "sqlite:///%s/" CS_DIR "/rel/abs.db", cwd);
         c = cs_connect(ctx, "abs", url, NULL, &err);

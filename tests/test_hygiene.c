@@ -395,7 +395,7 @@ static void hy_exercise(dconn_ctx *ctx, dconn_conn *c, const char *name, int is_
     const char *bad_write = is_pg ? "INSERT INTO fail VALUES (1)" : "INSERT INTO nope_fail VALUES (1)";
 #define HY_W(what) (snprintf(w, sizeof w, "%s: %s", name, what), w)
     memset(&qo, 0, sizeof qo);
-    HY_SCAN(HY_W("dconn_conn_url"), dconn_conn_url(c));
+    HY_SCAN(HY_W("dconn_conn_url"), tu_conn_url(c));
     HY_SCAN(HY_W("dconn_conn_name"), dconn_conn_name(c));
     HY_SCAN(HY_W("dconn_conn_type"), dconn_conn_type(c));
     /* a good query, cached, then from the cache */
@@ -522,7 +522,7 @@ static void hygiene_messages_never_hold_secrets(void) {
         dconn_conn *c = dconn_connect(ctx, hy_good[i].name, NULL, NULL, &err);
         HY_SCAN(hy_good[i].name, err.message);
         if (!c) { dtest_reportf(__FILE__, __LINE__, "connect %s: %s", hy_good[i].name, err.message); continue; }
-        CHECK_STR(dconn_conn_url(c), hy_good[i].url);
+        CHECK_STR(tu_conn_url(c), hy_good[i].url);
         hy_exercise(ctx, c, hy_good[i].name, strncmp(hy_good[i].name, "pg_", 3) == 0);
         dconn_release(c);
     }
@@ -531,7 +531,7 @@ static void hygiene_messages_never_hold_secrets(void) {
         char w[256];
         snprintf(w, sizeof w, "dconn_connect(%s)", hy_bad[i].name);
         CHECK(c == NULL);
-        if (c) { HY_SCAN(w, dconn_conn_url(c)); dconn_release(c); continue; }
+        if (c) { HY_SCAN(w, tu_conn_url(c)); dconn_release(c); continue; }
         CHECK(err.code != DCONN_OK);
         if (!strstr(err.message, hy_bad[i].phrase))
             dtest_reportf(__FILE__, __LINE__, "%s: message lacks \"%s\":\n    %s", w, hy_bad[i].phrase, err.message);
@@ -581,8 +581,8 @@ static void hygiene_code_options(void) {
             c = dconn_connect(ctx, "code", NULL, &co, &err);
             HY_SCAN(w, err.message);
             if (c) {
-                HY_SCAN(w, dconn_conn_url(c));
-                CHECK_CONTAINS(dconn_conn_url(c), "***");
+                HY_SCAN(w, tu_conn_url(c));
+                CHECK_CONTAINS(tu_conn_url(c), "***");
                 hy_exercise(ctx, c, "code", strncmp(urls[i], "postgresql", 10) == 0);
                 dconn_release(c);
             } else {

@@ -66,8 +66,8 @@ static void pg_url_from_secrets(void) {
     if (!c) fprintf(stdout, "  %s\n", err.message);
     REQUIRE(c);
     CHECK_STR(dconn_conn_type(c), "postgresql");
-    CHECK_CONTAINS(dconn_conn_url(c), "postgresql://postgres:***@/postgres");
-    CHECK_NOT_CONTAINS(dconn_conn_url(c), "pw%40x");
+    CHECK_CONTAINS(tu_conn_url(c), "postgresql://postgres:***@/postgres");
+    CHECK_NOT_CONTAINS(tu_conn_url(c), "pw%40x");
     dconn_release(c);
     dconn_close(ctx);
     tu_rmrf(TU_DIR "/pg");

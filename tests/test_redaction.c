@@ -92,7 +92,7 @@ static void redaction_planted_values_never_leave(void) {
     for (i = 0; i < sizeof conns / sizeof conns[0]; i++) {
         c = dconn_connect(ctx, conns[i], NULL, NULL, &err);
         if (!c) { rd_collect_err("connect", &err); continue; }
-        rd_collect("url", dconn_conn_url(c));
+        rd_collect("url", tu_conn_url(c));
         dconn_release(c);
     }
     c = dconn_connect(ctx, "a", "Pl4nt-password", NULL, &err);   /* a secret written as the type */
@@ -110,7 +110,7 @@ static void redaction_planted_values_never_leave(void) {
         o.url = NULL;
         c = dconn_connect(ctx, "a", NULL, &o, &err);
         REQUIRE(c != NULL);
-        rd_collect("code url ok", dconn_conn_url(c));
+        rd_collect("code url ok", tu_conn_url(c));
         /* SQL that quotes the secrets: the error repeats it */
         CHECK(dconn_query(c, "SELECT * FROM \"Pl4nt-code-set\" WHERE x = 'Pl4nt-password'", NULL, 0, NULL, &err) == NULL);
         rd_collect_err("query", &err);
@@ -222,7 +222,7 @@ static void redaction_connection_names_are_names(void) {
     REQUIRE(ctx);
     c = dconn_connect(ctx, "passenger_db", NULL, NULL, &err);
     REQUIRE(c != NULL);
-    CHECK_STR(dconn_conn_url(c), "sqlite:///" RD_DIR "/passenger.db");
+    CHECK_STR(tu_conn_url(c), "sqlite:///" RD_DIR "/passenger.db");
     dconn_release(c);
     dconn_close(ctx);
     tu_rmrf(RD_DIR);

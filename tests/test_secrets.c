@@ -1030,7 +1030,7 @@ static void secrets_reload_resets_changed_connection(void) {
         CHECK_EQ_INT(x, 7);
     }
     dconn_result_release(r);
-    CHECK(strstr(dconn_conn_url(mv), "b.db") != NULL);
+    CHECK(strstr(tu_conn_url(mv), "b.db") != NULL);
     /* the unchanged connection still works and its entry is still cached */
     dconn_cache_stats_get(ctx, &cs);
     {

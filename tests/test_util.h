@@ -154,6 +154,15 @@ TU_UNUSED static const char *tu_secret(dconn_ctx *ctx, const char *path, const c
     return strcmp(b, missing) == 0 ? def : b;
 }
 
+/* dconn_conn_url as tests read it: the text, from rotating buffers. */
+TU_UNUSED static const char *tu_conn_url(const dconn_conn *c) {
+    static char bufs[8][1024];
+    static unsigned next;
+    char *b = bufs[next++ % 8];
+    dconn_conn_url(c, b, sizeof bufs[0]);
+    return b;
+}
+
 TU_UNUSED static dconn_ctx *tu_open(const char *secrets_path) {
     dconn_options o = tu_options(secrets_path);
     dconn_error err;

@@ -294,7 +294,11 @@ static void try_conn(dconn_ctx *ctx, const char *name, const char *type) {
         check_err("dconn_connect's error", &err);
         return;
     }
-    check_no_secret("dconn_conn_url", dconn_conn_url(c));
+    {
+        char url[1024];
+        dconn_conn_url(c, url, sizeof url);
+        check_no_secret("dconn_conn_url", url);
+    }
     (void)strlen(dconn_conn_name(c));
     (void)strlen(dconn_conn_type(c));
     if (dconn_ping(c, &err)) check_err("dconn_ping's error", &err);

@@ -686,8 +686,10 @@ DCONN_API void dconn_cache_clear_query(dconn_conn *conn, const char *sql, const 
    code, then the [connections.NAME] secrets section, key by key. (The
    driver adds its own native configuration below these.) Paths are dotted
    as in dconn_toml_get; getters return `def` when missing. The library
-   owns the settings and the values and strings got from them: valid until
-   the connection closes. A NULL `s` or `path` gives NULL or `def`. */
+   owns the settings and the values and strings got from them: valid while
+   a handle opened with them is open (a reload moves the connection to new
+   settings and frees the old ones once their last handle closes). A NULL
+   `s` or `path` gives NULL or `def`. */
 typedef struct dconn_settings dconn_settings;
 DCONN_API const dconn_toml_value *dconn_settings_get(const dconn_settings *s, const char *path);
 DCONN_API const char *dconn_settings_string(const dconn_settings *s, const char *path, const char *def);
@@ -3548,31 +3550,93 @@ static int dconn__table_set(dconn__arena *a, dconn_toml_value *t, const char *ke
 /* Deep merge of src into dst, key by key; src wins. Tables are copied
    into dst's arena (so later merges never touch a source); other values
    are shared. */
-static int dconn__merge(dconn__arena *a, dconn_toml_value *dst, const dconn_toml_value *src) {
+/* Merging and copying documents. A deep copy outlives the document it came
+   from (a connection's settings outlive the version of the secrets they
+   were read from): keys, values and the file names they remember are
+   copied; the last file name copied is reused. */
+typedef struct dconn__copier {
+    dconn__arena *a;
+    int deep;
+    const char *file_from, *file_to;
+} dconn__copier;
+
+static const char *dconn__copy_file_name(dconn__copier *cp, const char *file) {
+    if (!cp->deep) return file;
+    if (file != cp->file_from) {
+        cp->file_to = dconn__arena_strndup(cp->a, file, strlen(file));
+        cp->file_from = cp->file_to ? file : NULL;
+    }
+    return cp->file_to;
+}
+
+static int dconn__merge_into(dconn__copier *cp, dconn_toml_value *dst, const dconn_toml_value *src);
+
+static dconn_toml_value *dconn__value_copy(dconn__copier *cp, const dconn_toml_value *v) {
+    dconn_toml_value *c = dconn__val_new(cp->a, (dconn_toml_type)v->type);
+    uint32_t i;
+    if (!c) return NULL;
+    c->flags = v->flags;
+    c->depth = v->depth;
+    c->line = v->line;
+    if (!(c->file = dconn__copy_file_name(cp, v->file))) return NULL;
+    switch ((dconn_toml_type)v->type) {
+        case DCONN_TOML_STRING:
+            if (!(c->u.s.ptr = dconn__arena_strndup(cp->a, v->u.s.ptr, v->u.s.len))) return NULL;
+            c->u.s.len = v->u.s.len;
+            return c;
+        case DCONN_TOML_TABLE: return dconn__merge_into(cp, c, v) ? c : NULL;
+        case DCONN_TOML_ARRAY:
+            for (i = 0; i < v->u.agg.n; i++) {
+                dconn_toml_value *e = dconn__value_copy(cp, v->u.agg.ent[i].val);
+                if (!e || !dconn__tagg_add(cp->a, &c->u.agg, NULL, 0, 0, e)) return NULL;
+            }
+            return c;
+        default:
+            c->u = v->u;   /* numbers, booleans, dates: nothing to point to */
+            return c;
+    }
+}
+
+/* Merges src into dst, key by key; src wins. Tables are made anew in dst's
+   arena (so later merges never touch a source); the rest is copied when
+   the copier is deep, else shared with src (the files of one version of
+   the secrets, merged into it). */
+static int dconn__merge_into(dconn__copier *cp, dconn_toml_value *dst, const dconn_toml_value *src) {
     uint32_t i;
     for (i = 0; i < src->u.agg.n; i++) {
         const dconn__tentry *se = &src->u.agg.ent[i];
         dconn__tentry *de = dconn__tagg_entry(&dst->u.agg, se->key, se->keylen);
+        dconn_toml_value *v;
+        const char *key = se->key;
         if (se->val->type == DCONN_TOML_TABLE) {
-            dconn_toml_value *t;
-            if (de && de->val->type == DCONN_TOML_TABLE) {
-                t = de->val;
-            } else {
-                t = dconn__val_new(a, DCONN_TOML_TABLE);
-                if (!t) return 0;
-                if (de) de->val = t;
-                else if (!dconn__tagg_add(a, &dst->u.agg, se->key, se->keylen, se->hash, t)) return 0;
-            }
-            t->line = se->val->line;
-            t->file = se->val->file;
-            if (!dconn__merge(a, t, se->val)) return 0;
-        } else if (de) {
-            de->val = se->val;
-        } else if (!dconn__tagg_add(a, &dst->u.agg, se->key, se->keylen, se->hash, se->val)) {
-            return 0;
+            v = de && de->val->type == DCONN_TOML_TABLE ? de->val : dconn__val_new(cp->a, DCONN_TOML_TABLE);
+            if (!v) return 0;
+            v->line = se->val->line;
+            if (!(v->file = dconn__copy_file_name(cp, se->val->file)) || !dconn__merge_into(cp, v, se->val)) return 0;
+        } else {
+            v = cp->deep ? dconn__value_copy(cp, se->val) : (dconn_toml_value *)se->val;
+            if (!v) return 0;
         }
+        if (de) { de->val = v; continue; }
+        if (cp->deep && !(key = dconn__arena_strndup(cp->a, se->key, se->keylen))) return 0;
+        if (!dconn__tagg_add(cp->a, &dst->u.agg, key, se->keylen, se->hash, v)) return 0;
     }
     return 1;
+}
+
+static int dconn__merge(dconn__arena *a, dconn_toml_value *dst, const dconn_toml_value *src) {
+    dconn__copier cp;
+    memset(&cp, 0, sizeof cp);
+    cp.a = a;
+    return dconn__merge_into(&cp, dst, src);
+}
+
+static int dconn__merge_copy(dconn__arena *a, dconn_toml_value *dst, const dconn_toml_value *src) {
+    dconn__copier cp;
+    memset(&cp, 0, sizeof cp);
+    cp.a = a;
+    cp.deep = 1;
+    return dconn__merge_into(&cp, dst, src);
 }
 
 static dconn_toml_value *dconn__new_string(dconn__arena *a, const char *s, size_t n, const char *file) {
@@ -3712,8 +3776,8 @@ typedef struct dconn__sfile {
     dconn__file_id id;            /* as it was then */
 } dconn__sfile;
 
-/* One loaded version of the secrets. Old versions stay alive until
-   dconn_close, so strings handed out and settings in use never dangle. */
+/* One loaded version of the secrets. An old version is freed as soon as
+   nothing holds it (dconn__gens_reclaim_locked). */
 typedef struct dconn__gen {
     struct dconn__gen *next;
     dconn_toml_doc **docs;
@@ -4017,6 +4081,20 @@ static void dconn__gen_free(const dconn_allocator *al, dconn__gen *g) {
     dconn__free(al, g);
 }
 
+/* Frees the versions of the secrets nothing refers to any more: not the
+   current one, and none held by dconn_secrets_hold. Connections copy what
+   they use, and the getters copy what they hand out, so a program that
+   rotates its credentials stays flat. */
+static void dconn__gens_reclaim_locked(dconn_ctx *ctx) {
+    dconn__gen **pp = ctx->gens ? &ctx->gens->next : NULL;
+    while (pp && *pp) {
+        dconn__gen *g = *pp;
+        if (g->holds) { pp = &g->next; continue; }
+        *pp = g->next;
+        dconn__gen_free(ctx->al, g);
+    }
+}
+
 
 /* Reads every existing file of the search list, expands ${VAR}s and
    merges them. */
@@ -4109,6 +4187,7 @@ static dconn_status dconn__secrets_refresh_locked(dconn_ctx *ctx, int force, dco
         dconn__conns_secrets_changed_locked(ctx);
     }
     ctx->secrets_loaded = 1;
+    dconn__gens_reclaim_locked(ctx);
 done:
     /* without good secrets every call reports why; with them, only
        dconn_secrets_check says that the files are bad now */
@@ -4253,7 +4332,7 @@ DCONN_API void dconn_secrets_release(dconn_secrets *s) {
     if (!s) return;
     ctx = s->ctx;
     dconn__lock(&ctx->lock);
-    if (s->gen) s->gen->holds--;
+    if (s->gen && !--s->gen->holds) dconn__gens_reclaim_locked(ctx);
     dconn__ctx_unlock(ctx);
     dconn__free(ctx->al, s);
 }
@@ -4443,7 +4522,8 @@ struct dconn_settings {
     void *opaque;
     dconn_toml_doc *doc;          /* owns root's merged tables */
     dconn_url *parsed_url;        /* the url, split (NULL: none, or not a URL) */
-    struct dconn_settings *next;  /* older versions, kept until the connection closes */
+    struct dconn_settings *next;  /* older versions, freed once no handle uses them */
+    dconn__atomic handles;        /* handles opened (or opening) with them */
     char url[DCONN__URL_SHOWN];   /* redacted */
 };
 
@@ -5468,6 +5548,7 @@ typedef struct dconn__handle {
     unsigned gen;                 /* the connection generation it was opened for */
     int users;                    /* shared-handle drivers: queries using it */
     dconn_driver drv;             /* the driver that opened it (a secrets edit may switch drivers) */
+    dconn_settings *settings;     /* what it was opened with: kept while it is open */
 } dconn__handle;
 
 /* What dconn_connect was asked for, kept on the connection so that a
@@ -5520,6 +5601,7 @@ static DCONN__NOINLINE void dconn__handles_close(dconn_ctx *ctx, dconn__handle *
     while (h) {
         dconn__handle *next = h->next;
         h->drv.disconnect(h->drv.user_data, h->h);
+        dconn__atomic_add(&h->settings->handles, -1);   /* its settings may be freed now */
         dconn__free(ctx->al, h);
         h = next;
     }
@@ -5593,6 +5675,7 @@ static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handl
     else if (!c->drv.shared_handles) c->open++;
     gen = c->gen;
     s = c->settings;
+    dconn__atomic_add(&s->handles, 1);   /* kept while the handle opens, and while it is open */
     drv = c->drv;
     dconn__unlock(&c->lock);
     dconn__handles_close(c->ctx, to_close);
@@ -5602,11 +5685,13 @@ static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handl
         memset(h, 0, sizeof *h);
         h->gen = gen;
         h->drv = drv;
+        h->settings = s;
         dconn__err_clear(err);
         st = drv.connect(drv.user_data, s, &h->h, err);
         if (st) { dconn__free(c->ctx->al, h); h = NULL; }
     }
     dconn__lock(&c->lock);
+    if (!h) dconn__atomic_add(&s->handles, -1);
     if (shared) {
         c->connecting = 0;
         if (h && gen == c->gen) { c->shared = h; h->users = 1; }
@@ -5619,6 +5704,19 @@ static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handl
     if (!h) return st ? st : DCONN_EDRIVER;
     *out = h;
     return DCONN_OK;
+}
+
+/* Frees the older versions of the connection's settings that no handle
+   uses any more (c->lock held; the list changes only under it). */
+static void dconn__settings_reclaim_locked(dconn_conn *c) {
+    dconn_settings **pp = &c->settings->next;
+    while (*pp) {
+        dconn_settings *v = *pp;
+        if (dconn__atomic_load(&v->handles)) { pp = &v->next; continue; }
+        *pp = v->next;
+        v->next = NULL;
+        dconn__settings_free(c->ctx->al, v);
+    }
 }
 
 /* Returns a handle. `broken`: it failed in a way a new handle may not,
@@ -5641,7 +5739,12 @@ static void dconn__handle_put(dconn_conn *c, dconn__handle *h, int exclusive, in
     }
     dconn__cond_broadcast(&c->cv);
     dconn__unlock(&c->lock);
-    if (close_it) { h->next = NULL; dconn__handles_close(c->ctx, h); }
+    if (!close_it) return;
+    h->next = NULL;
+    dconn__handles_close(c->ctx, h);
+    dconn__lock(&c->lock);
+    dconn__settings_reclaim_locked(c);   /* it may have been the last to use older settings */
+    dconn__unlock(&c->lock);
 }
 
 /* >>connections: lookup by name, sharing, reload, dconn_connect --------------------- */
@@ -5727,15 +5830,16 @@ static dconn_status dconn__settings_merge(dconn_ctx *ctx, const dconn_toml_value
     a = &s->doc->arena;
     if (section) {
         /* the section's place: errors about what it lacks point there */
-        s->doc->root->file = section->file;
+        s->doc->root->file = dconn__arena_strndup(a, section->file, strlen(section->file));
         s->doc->root->line = section->line;
-        if (!dconn__merge(a, s->doc->root, section)) return dconn__err_nomem(err, "connecting");
+        if (!s->doc->root->file) return dconn__err_nomem(err, "connecting");
+        if (!dconn__merge_copy(a, s->doc->root, section)) return dconn__err_nomem(err, "connecting");
     }
     if (req->url) {
         dconn_toml_value *v = dconn__new_string(a, req->url, strlen(req->url), "(code)");
         if (!v || !dconn__table_set(a, s->doc->root, "url", 3, v)) return dconn__err_nomem(err, "connecting");
     }
-    if (req->settings && !dconn__merge(a, s->doc->root, req->settings->root)) return dconn__err_nomem(err, "connecting");
+    if (req->settings && !dconn__merge_copy(a, s->doc->root, req->settings->root)) return dconn__err_nomem(err, "connecting");
     if (!dconn__sql_connect_args(a, s->doc->root)) return dconn__err_nomem(err, "connecting");
     for (i = 0; i < sizeof typed / sizeof typed[0]; i++) {
         const dconn_toml_value *tv = dconn_toml_get(s->root, typed[i].key);
@@ -5876,6 +5980,7 @@ static void dconn__conn_adopt_locked(dconn_conn *c, dconn__resolved *r) {
     dconn__handle *old;
     uint64_t old_uid = (uint64_t)dconn__atomic_load(&c->uid);
     dconn__lock(&c->lock);
+    dconn__settings_reclaim_locked(c);
     c->drv = r->drv;
     r->settings->name = c->name;
     r->settings->next = c->settings;
@@ -5936,8 +6041,22 @@ static dconn_status dconn__known_rebuild_locked(dconn_ctx *ctx, const dconn__gen
     if (pending) dconn__known_walk(&fresh, pending->merged->root, 0, -1);
     for (g = ctx->gens; g; g = g->next) dconn__known_walk(&fresh, g->merged->root, 0, -1);
     for (c = ctx->conns; c; c = c->next) {
+        const dconn_settings *v;
         if (c->req.settings) dconn__known_walk(&fresh, c->req.settings->root, 0, 0);
         if (c->req.url) dconn__known_add_text(&fresh, c->req.url, strlen(c->req.url), 0);
+        dconn__lock(&c->lock);
+        for (v = c->settings; v; v = v->next) dconn__known_walk(&fresh, v->root, 0, 0);   /* what handles still use */
+        dconn__unlock(&c->lock);
+    }
+    {
+        /* values that went out of use stay masked a while: up to 64 of them */
+        size_t i, carried = 0;
+        for (i = 0; i < ctx->known.n && carried < 64; i++) {
+            size_t before = fresh.n;
+            if (dconn__known_match(&fresh, ctx->known.vals[i], ctx->known.lens[i]) == ctx->known.lens[i]) continue;
+            dconn__known_add_raw(&fresh, ctx->known.vals[i], ctx->known.lens[i]);
+            carried += fresh.n > before;
+        }
     }
     if (fresh.failed) {
         dconn__known_clear(&fresh);
@@ -6118,9 +6237,10 @@ static dconn_status dconn__conn_open_first_locked(dconn_ctx *ctx, dconn_conn *c,
     dconn_status st;
     int moved;
     do {
-        const dconn_settings *tried;   /* replaced, never freed, by a reload: no ABA */
+        dconn_settings *tried;   /* held (handles + 1) while compared, so never freed and reused meanwhile */
         dconn__lock(&c->lock);
         tried = c->settings;
+        dconn__atomic_add(&tried->handles, 1);
         dconn__unlock(&c->lock);
         dconn__ctx_unlock(ctx);
         st = dconn__handle_get(c, 0, &h, err);
@@ -6128,6 +6248,7 @@ static dconn_status dconn__conn_open_first_locked(dconn_ctx *ctx, dconn_conn *c,
         dconn__lock(&ctx->lock);
         dconn__lock(&c->lock);
         moved = c->settings != tried;
+        dconn__atomic_add(&tried->handles, -1);
         dconn__unlock(&c->lock);
     } while (moved);
     c->opening = 0;

@@ -826,6 +826,17 @@ static void hygiene_cli(void) {
         {"query pg_query 'select 1'", 1, "no driver registered"},
         {"exec sq_args 'insert into nope values (?)' --param " HY_PW, 1, "no such table: nope"},
         {"exec sq_query 'create table if not exists t (x)'", 0, "row(s) changed"},
+        /* the command's own errors name a bad parameter but never quote its value */
+        {"query sq_args 'select :p' --param p=int:" HY_PW, 2, "parameter \"p\": the int: value is not a decimal integer"},
+        {"query sq_args 'select ?' --param real:" HY_TOKEN, 2, "positional parameter 1: the real: value is not a decimal number"},
+        {"query sq_args 'select ?' --param blob:" HY_PW "0", 2, "positional parameter 1: the blob: value holds a character that is not a hex digit"},
+        {"query sq_args 'select ?' --param blob:" HY_PW, 2, "positional parameter 1: the blob: value has an odd number of hex digits"},
+        {"exec sq_args 'insert into t values (:p)' --param p=null:" HY_TOKEN, 2, "parameter \"p\": null: takes no value"},
+        {"query sq_args 'select 1' " HY_PW, 2, "too many arguments: query takes NAME and SQL"},
+        {"check sq_args " HY_TOKEN, 2, "too many arguments: check takes at most NAME"},
+        /* typed values bind as their type; the result holds no secret */
+        {"query sq_args 'select typeof(:n) as t, :n + 1 as m' --param n=int:41 --format csv", 0, "integer,42"},
+        {"--help", 0, "--param int:42"},
     };
     char out[16384];
     size_t i;

@@ -88,9 +88,72 @@ static int has_space(const char *s) {
     return 0;
 }
 
+/* The library's messages sometimes speak in API terms (a function name in
+   front, a hint to call dconn_named): the command says it in its own.
+   Only the first line is reworded; the SQL quoted below it stays as is.
+   tests/examples.sh and tests/test_hygiene.c fail when "dconn_" shows. */
+static const struct { const char *from, *to; } cli_wording[] = {
+    {"queries and dconn_exec run one (use dconn_exec_script for several)", "query and exec run one statement at a time"},
+    {"outside a session every statement commits on its own: for a transaction use dconn_session_begin, then "
+     "dconn_session_exec and dconn_session_commit",
+     "every statement commits on its own: the command runs no transaction across statements"},
+    {"pass a type to dconn_connect, or add", "pass --type, or add"},
+    {"; register one with dconn_register_driver", " (the drivers built into the command)"},
+    {"(from the type argument)", "(from --type)"},
+};
+
+static void cli_message(const char *in, char *out, size_t cap) {
+    size_t o = 0, k;
+    const char *p = in, *first_end = strchr(in, '\n');
+    if (!first_end) first_end = in + strlen(in);
+    while (*p && o + 1 < cap) {
+        const char *q, *to = NULL;
+        if (p < first_end && (p == in || p[-1] == ' ') && starts_with(p, "dconn_")) {
+            /* "dconn_connect: ..." -> "..." */
+            q = p + 6;
+            while ((*q >= 'a' && *q <= 'z') || *q == '_') q++;
+            if (q[0] == ':' && q[1] == ' ') { p = q + 2; continue; }
+        }
+        if (p < first_end && starts_with(p, "pass dconn_named(\"")) {
+            /* pass dconn_named(":a", ...) -> pass --param a=VALUE */
+            const char *nm = p + 18, *end = strchr(nm, '"');
+            if (end && end < first_end && starts_with(end, "\", ...)")) {
+                if (*nm == ':' || *nm == '@' || *nm == '$') nm++;
+                o += (size_t)snprintf(out + o, cap - o, "pass --param %.*s=VALUE", (int)(end - nm), nm);
+                if (o >= cap) o = cap - 1;
+                p = end + 7;
+                continue;
+            }
+        }
+        for (k = 0; p < first_end && k < sizeof cli_wording / sizeof cli_wording[0]; k++) {
+            if (starts_with(p, cli_wording[k].from)) {
+                to = cli_wording[k].to;
+                p += strlen(cli_wording[k].from);
+                break;
+            }
+        }
+        if (to) {
+            o += (size_t)snprintf(out + o, cap - o, "%s", to);
+            if (o >= cap) o = cap - 1;
+            continue;
+        }
+        out[o++] = *p++;
+    }
+    out[o] = '\0';
+}
+
 static int fail(const dconn_error *err) {
-    fprintf(stderr, "dconn: %s\n", err->message);
+    char msg[DCONN_ERROR_MESSAGE_SIZE + 64];
+    cli_message(err->message, msg, sizeof msg);
+    fprintf(stderr, "dconn: %s\n", msg);
     return EXIT_FAILED;
+}
+
+/* the library's log lines, reworded as its errors are */
+static void cli_log(int level, const char *message, void *user_data) {
+    char msg[DCONN_ERROR_MESSAGE_SIZE + 64];
+    cli_message(message ? message : "", msg, sizeof msg);
+    dconn_log_stderr(level, msg, user_data);
 }
 
 /* --- parameters -------------------------------------------------------------- */
@@ -325,7 +388,11 @@ static int check_args(const cli_args *a) {
     if (a->ttl) {
         dconn_error err;
         int64_t ns;
-        if (dconn_ttl_parse(a->ttl, &ns, &err)) return usage_error("--ttl: %s", err.message);
+        char msg[DCONN_ERROR_MESSAGE_SIZE + 64];
+        if (dconn_ttl_parse(a->ttl, &ns, &err)) {
+            cli_message(err.message, msg, sizeof msg);
+            return usage_error("--ttl: %s", msg);
+        }
     }
     return 0;
 }
@@ -339,7 +406,7 @@ static int run(const cli_args *a, const cli_params *ps) {
     int rc = 0;
 
     memset(&o, 0, sizeof o);
-    o.log = dconn_log_stderr;
+    o.log = cli_log;
     ctx = dconn_open(&o, &err);
     if (!ctx) return fail(&err);
 

@@ -116,6 +116,8 @@ url = "sqlite:///cli.db"
 url = "postgresql://me:s3cret@db.example.com/app"
 password = "s3cret"
 api_token = "tok-123"
+[connections.notype]
+timeout = 5
 TOML
 chmod 600 "$ex/cli/.dconn/secrets.toml"
 cli() { (cd "$ex/cli" && HOME=/nonexistent "$root/$B/dconn" "$@" 2>&1); }
@@ -154,7 +156,7 @@ cli2() {
   out=$(cat "$exa/cli.out"); err=$(cat "$exa/cli.err")
 }
 # expect NAME EXIT STDOUT STDERR: after cli2, the exit status, and each stream
-# holds the text given ("" = the stream is empty)
+# holds the text given ("" = the stream is empty); neither names an API function
 expect() {
   name=$1; ok=1
   [ "$rc" = "$2" ] || { ok=0; echo "FAIL $name: exit $rc, expected $2"; }
@@ -162,6 +164,7 @@ expect() {
   else case "$out" in *"$3"*) ;; *) ok=0; echo "FAIL $name: stdout lacks: $3";; esac; fi
   if [ -z "$4" ]; then [ -z "$err" ] || { ok=0; echo "FAIL $name: stderr is not empty"; }
   else case "$err" in *"$4"*) ;; *) ok=0; echo "FAIL $name: stderr lacks: $4";; esac; fi
+  case "$out$err" in *dconn_*) ok=0; echo "FAIL $name: the output names an API function (dconn_...)";; esac
   if [ $ok = 1 ]; then passed=$((passed + 1)); echo "ok $name"
   else failed=$((failed + 1)); printf '%s\n' "$out" | sed 's/^/    stdout| /'; printf '%s\n' "$err" | sed 's/^/    stderr| /'; fi
 }
@@ -257,11 +260,25 @@ expect cli_sql_comment_only 1 "" "query failed"
 cli2 check --type sqlite -- -db
 expect cli_double_dash 1 "" 'dconn: connection "-db"'
 
-# the connection name is checked before anything runs
+# messages in the command's terms, not the library's function names
 cli2 query "" "SELECT 1"
 expect cli_empty_name 2 "" "dconn: the connection name is empty"
 cli2 check ""
 expect cli_empty_name_check 2 "" "dconn: the connection name is empty"
+cli2 query db "SELECT :a"
+expect cli_named_hint 1 "" "parameter :a has no value (pass --param a=VALUE)"
+cli2 query db "SELECT :a" --param 1
+expect cli_positional_for_named 1 "" "(:a is named: pass --param a=VALUE)"
+cli2 exec db "SELECT 1; SELECT 2"
+expect cli_one_statement 1 "" "more than one statement: query and exec run one statement at a time"
+cli2 check db --type nope
+expect cli_unknown_type 1 "" 'unknown type "nope" (from --type)'
+cli2 check pg
+expect cli_no_driver_wording 1 "" 'no driver registered for "postgresql" (from its url). Registered types: sql, sqlite (the drivers built into the command)'
+cli2 check notype
+expect cli_no_type_wording 1 "" 'cannot tell its type: pass --type, or add type = "..."'
+cli2 exec db "BEGIN"
+expect cli_no_transaction_wording 1 "" "every statement commits on its own: the command runs no transaction across statements"
 
 # results on stdout, messages and statistics on stderr; every format
 cli2 query db "SELECT 1 AS n, 'x' AS s" --format json --stats

@@ -836,6 +836,7 @@ static void hygiene_cli(void) {
         {"check sq_args " HY_TOKEN, 2, "too many arguments: check takes at most NAME"},
         /* typed values bind as their type; the result holds no secret */
         {"query sq_args 'select typeof(:n) as t, :n + 1 as m' --param n=int:41 --format csv", 0, "integer,42"},
+        {"query sq_args 'select :a, ?' --param " HY_TOKEN, 1, "(pass --param a=VALUE)"},
         {"--help", 0, "--param int:42"},
     };
     char out[16384];
@@ -851,6 +852,8 @@ static void hygiene_cli(void) {
         if (rc != runs[i].rc || !strstr(out, runs[i].phrase))
             dtest_reportf(__FILE__, __LINE__, "dconn %s: exit %d (want %d), output lacks \"%s\":\n%s", runs[i].args, rc, runs[i].rc,
                           runs[i].phrase, out);
+        /* the command speaks in its own terms, never in the library's function names */
+        if (strstr(out, "dconn_")) dtest_reportf(__FILE__, __LINE__, "dconn %s: the output names an API function:\n%s", runs[i].args, out);
         HY_SCAN(runs[i].args, out);
     }
     /* the default search list (no DCONN_SECRETS), with a wide file at home: warned on stderr */

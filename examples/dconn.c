@@ -1,37 +1,173 @@
 /* dconn: the command-line face of dconn.h.
-     dconn query NAME "SQL" [--type T] [--ttl T] [--param [name=]value]... [--format box|csv|json|markdown] [--stats]
-     dconn exec NAME "SQL" [--type T] [--param [name=]value]...
+     dconn query NAME SQL [--param P]... [--type T] [--ttl T] [--format F] [--stats]
+     dconn exec NAME SQL [--param P]... [--type T]
      dconn secrets [NAME]
      dconn check NAME [--type T]
+     dconn --help
    Secrets are found exactly as the library finds them: ~/.streamlit,
    ~/.dconn, ./.streamlit and ./.dconn secrets.toml, or $DCONN_SECRETS.
-   A parameter value that reads as an integer or a real binds as one,
-   "null" binds NULL, anything else binds as text; prefix the value with
-   "text:" to force text. Exit 0 on success, 1 with the message on stderr. */
+   A parameter is text unless a prefix names its type (int:, real:, null:,
+   blob:, text:); "name=" in front binds :name. `dconn --help` says it all.
+   Exit 0 on success, 1 when the command failed, 2 on a usage error; the
+   messages go to stderr, the results to stdout. */
 #define DCONN_IMPLEMENTATION
 #include "../dconn.h"
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_PARAMS 64
+enum { EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
-static int usage(void) {
-    fputs("usage:\n"
-          "  dconn query NAME \"SQL\" [--type T] [--ttl T] [--param [name=]value]... [--format box|csv|json|markdown] [--stats]\n"
-          "  dconn exec NAME \"SQL\" [--type T] [--param [name=]value]...\n"
-          "  dconn secrets [NAME]\n"
-          "  dconn check NAME [--type T]\n", stderr);
-    return 1;
+static const char synopsis[] =
+    "usage:\n"
+    "  dconn query NAME SQL [--param P]... [--type T] [--ttl T] [--format F] [--stats]\n"
+    "  dconn exec NAME SQL [--param P]... [--type T]\n"
+    "  dconn secrets [NAME]\n"
+    "  dconn check NAME [--type T]\n"
+    "  dconn --help\n";
+
+static const char help_text[] =
+    "\n"
+    "commands:\n"
+    "  query     runs SQL that returns rows and prints them (results are cached)\n"
+    "  exec      runs one statement that changes data; prints the rows changed\n"
+    "  secrets   prints the merged settings, secrets masked, with the file:line of each\n"
+    "  check     connects, runs a health check, prints the driver and the redacted URL\n"
+    "\n"
+    "options (anywhere after the command; --opt=value works too):\n"
+    "  --param P    binds one parameter: P fills the next ?, name=P fills :name (@name, $name)\n"
+    "  --type T     the driver type, when the connection's settings do not say it\n"
+    "  --ttl T      how long the query's result is cached: 10m, 1h30m, 0 (not cached), forever\n"
+    "  --format F   box (default), csv, json or markdown (md)\n"
+    "  --stats      after the query, prints the cache's counters on stderr\n"
+    "  -h, --help   prints this help on stdout\n"
+    "  --           ends the options: what follows is NAME or SQL, even if it starts with -\n"
+    "\n"
+    "parameters: a value is text unless a prefix gives its type; dconn never guesses\n"
+    "  --param 02134           text '02134' (so are 1e5, 0x1A, nan and null)\n"
+    "  --param int:42          a 64-bit integer: decimal digits, an optional sign\n"
+    "  --param real:1.5        a real: digits, an optional fraction and exponent (no nan, no inf)\n"
+    "  --param null:           NULL (nothing may follow the colon)\n"
+    "  --param blob:cafe01     bytes, as pairs of hex digits\n"
+    "  --param text:int:42     text 'int:42': text: passes the rest as it is\n"
+    "  --param owner=jerry     :owner gets text 'jerry'\n"
+    "  --param legs=int:4      :legs gets the integer 4: the name, '=', then the value as above\n"
+    "  A value that starts with a name and '=' is named: write text:a=b for the text 'a=b'.\n"
+    "\n"
+    "SQL that starts with a -- comment is SQL when it holds a space or a line break\n"
+    "(an option never does), or when it comes after --.\n"
+    "\n"
+    "Secrets files: ~/.streamlit/secrets.toml, ~/.dconn/secrets.toml, ./.streamlit/secrets.toml,\n"
+    "./.dconn/secrets.toml, merged key by key, or the list in $DCONN_SECRETS (a.toml:b.toml).\n"
+    "\n"
+    "Exit status: 0 success; 1 the command failed (the message on stderr); 2 a usage error.\n";
+
+/* A usage error: the message, the synopsis and where to read more, on
+   stderr; exit status 2. */
+static int usage_error(const char *fmt, ...) {
+    va_list ap;
+    fputs("dconn: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\n", stderr);
+    fputs(synopsis, stderr);
+    fputs("Run \"dconn --help\" for the options and the parameter syntax.\n", stderr);
+    return EXIT_USAGE;
+}
+
+static int starts_with(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
+
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+
+static int has_space(const char *s) {
+    for (; *s; s++) if (is_space(*s)) return 1;
+    return 0;
+}
+
+/* The library's messages sometimes speak in API terms (a function name in
+   front, a hint to call dconn_named): the command says it in its own.
+   Only the first line is reworded; the SQL quoted below it stays as is.
+   tests/examples.sh and tests/test_hygiene.c fail when "dconn_" shows. */
+static const struct { const char *from, *to; } cli_wording[] = {
+    {"queries and dconn_exec run one (use dconn_exec_script for several)", "query and exec run one statement at a time"},
+    {"outside a session every statement commits on its own: for a transaction use dconn_session_begin, then "
+     "dconn_session_exec and dconn_session_commit",
+     "every statement commits on its own: the command runs no transaction across statements"},
+    {"pass a type to dconn_connect, or add", "pass --type, or add"},
+    {"; register one with dconn_register_driver", " (the drivers built into the command)"},
+    {"(from the type argument)", "(from --type)"},
+};
+
+static void cli_message(const char *in, char *out, size_t cap) {
+    size_t o = 0, k;
+    const char *p = in, *first_end = strchr(in, '\n');
+    if (!first_end) first_end = in + strlen(in);
+    while (*p && o + 1 < cap) {
+        const char *q, *to = NULL;
+        if (p < first_end && (p == in || p[-1] == ' ') && starts_with(p, "dconn_")) {
+            /* "dconn_connect: ..." -> "..." */
+            q = p + 6;
+            while ((*q >= 'a' && *q <= 'z') || *q == '_') q++;
+            if (q[0] == ':' && q[1] == ' ') { p = q + 2; continue; }
+        }
+        if (p < first_end && starts_with(p, "pass dconn_named(\"")) {
+            /* pass dconn_named(":a", ...) -> pass --param a=VALUE */
+            const char *nm = p + 18, *end = strchr(nm, '"');
+            if (end && end < first_end && starts_with(end, "\", ...)")) {
+                if (*nm == ':' || *nm == '@' || *nm == '$') nm++;
+                o += (size_t)snprintf(out + o, cap - o, "pass --param %.*s=VALUE", (int)(end - nm), nm);
+                if (o >= cap) o = cap - 1;
+                p = end + 7;
+                continue;
+            }
+        }
+        for (k = 0; p < first_end && k < sizeof cli_wording / sizeof cli_wording[0]; k++) {
+            if (starts_with(p, cli_wording[k].from)) {
+                to = cli_wording[k].to;
+                p += strlen(cli_wording[k].from);
+                break;
+            }
+        }
+        if (to) {
+            o += (size_t)snprintf(out + o, cap - o, "%s", to);
+            if (o >= cap) o = cap - 1;
+            continue;
+        }
+        out[o++] = *p++;
+    }
+    out[o] = '\0';
 }
 
 static int fail(const dconn_error *err) {
-    fprintf(stderr, "dconn: %s\n", err->message);
-    return 1;
+    char msg[DCONN_ERROR_MESSAGE_SIZE + 64];
+    cli_message(err->message, msg, sizeof msg);
+    fprintf(stderr, "dconn: %s\n", msg);
+    return EXIT_FAILED;
 }
 
-static int is_ident(const char *s, size_t n) {
+/* the library's log lines, reworded as its errors are */
+static void cli_log(int level, const char *message, void *user_data) {
+    char msg[DCONN_ERROR_MESSAGE_SIZE + 64];
+    cli_message(message ? message : "", msg, sizeof msg);
+    dconn_log_stderr(level, msg, user_data);
+}
+
+/* --- parameters -------------------------------------------------------------- */
+
+typedef struct cli_params {
+    dconn_value *v;
+    void **owned;           /* names and blobs, freed at the end */
+    size_t n, npositional, nowned;
+} cli_params;
+
+/* [:@$]letters, digits and _, not starting with a digit */
+static int is_param_name(const char *s, size_t n) {
     size_t i;
+    if (n && (s[0] == ':' || s[0] == '@' || s[0] == '$')) { s++; n--; }
     if (!n || (s[0] >= '0' && s[0] <= '9')) return 0;
     for (i = 0; i < n; i++) {
         char c = s[i];
@@ -40,71 +176,237 @@ static int is_ident(const char *s, size_t n) {
     return 1;
 }
 
-/* "name=value" binds :name; a bare value binds the next '?'. */
-static dconn_value parse_param(const char *arg) {
-    const char *eq = strchr(arg, '=');
-    const char *val = arg;
-    const char *name = NULL;
-    static char names[MAX_PARAMS][64];
-    static int next;
-    dconn_value v;
-    char *end;
-    if (eq && is_ident(arg, (size_t)(eq - arg)) && eq - arg < 63) {
-        char *n = names[next++ % MAX_PARAMS];
-        memcpy(n, arg, (size_t)(eq - arg));
-        n[eq - arg] = '\0';
-        name = n;
-        val = eq + 1;
+/* A decimal integer: an optional sign, then the digits 0-9 only.
+   0 when it is one, -1 when it is not, -2 out of range. */
+static int parse_int(const char *s, int64_t *out) {
+    int neg = 0;
+    uint64_t v = 0, lim;
+    if (*s == '+' || *s == '-') neg = *s++ == '-';
+    if (!*s) return -1;
+    lim = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
+    for (; *s; s++) {
+        uint64_t d;
+        if (*s < '0' || *s > '9') return -1;
+        d = (uint64_t)(*s - '0');
+        if (v > (lim - d) / 10u) return -2;
+        v = v * 10u + d;
     }
-    if (strncmp(val, "text:", 5) == 0) v = dconn_text(val + 5);
-    else if (strcmp(val, "null") == 0) v = dconn_null();
-    else {
-        long long i = strtoll(val, &end, 10);
-        if (*val && !*end) v = dconn_int(i);
-        else {
-            double d = strtod(val, &end);
-            v = *val && !*end ? dconn_real(d) : dconn_text(val);
-        }
-    }
-    return name ? dconn_named(name, v) : v;
+    *out = neg ? (v == (uint64_t)INT64_MAX + 1u ? INT64_MIN : -(int64_t)v) : (int64_t)v;
+    return 0;
 }
 
-int main(int argc, char **argv) {
+/* A finite real in decimal notation: [+-] digits [. digits] [e [+-] digits],
+   or [+-] . digits [...]. 0, -1 not one, -2 out of range. */
+static int parse_real(const char *s, double *out) {
+    const char *p = s;
+    char *end;
+    size_t digits = 0;
+    double d;
+    if (*p == '+' || *p == '-') p++;
+    while (*p >= '0' && *p <= '9') { p++; digits++; }
+    if (*p == '.') { p++; while (*p >= '0' && *p <= '9') { p++; digits++; } }
+    if (!digits) return -1;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-') p++;
+        if (!(*p >= '0' && *p <= '9')) return -1;
+        while (*p >= '0' && *p <= '9') p++;
+    }
+    if (*p) return -1;
+    d = strtod(s, &end);
+    if (*end) return -1;
+    if (isinf(d) || isnan(d)) return -2;
+    *out = d;
+    return 0;
+}
+
+static int hex_digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Adds one --param argument. On a bad value, returns EXIT_USAGE with the
+   message printed; the message names the parameter but never quotes the
+   value (it may be a secret). */
+static int add_param(cli_params *ps, const char *arg) {
+    const char *eq = strchr(arg, '=');
+    const char *val = arg;
+    char *name = NULL;
+    char label[96];
+    dconn_value v;
+    if (eq && is_param_name(arg, (size_t)(eq - arg))) {
+        size_t n = (size_t)(eq - arg);
+        name = (char *)malloc(n + 1);
+        if (!name) { fputs("dconn: out of memory\n", stderr); return EXIT_FAILED; }
+        memcpy(name, arg, n);
+        name[n] = '\0';
+        ps->owned[ps->nowned++] = name;
+        val = eq + 1;
+        snprintf(label, sizeof label, "parameter \"%.64s\"", name);
+    } else {
+        snprintf(label, sizeof label, "positional parameter %zu", ps->npositional + 1);
+    }
+    if (starts_with(val, "text:")) v = dconn_text(val + 5);
+    else if (starts_with(val, "int:")) {
+        int64_t i = 0;
+        int rc = parse_int(val + 4, &i);
+        if (rc == -1) return usage_error("%s: the int: value is not a decimal integer (digits 0-9 with an optional sign)", label);
+        if (rc == -2) return usage_error("%s: the int: value is out of range (a 64-bit integer: -9223372036854775808 to 9223372036854775807)", label);
+        v = dconn_int(i);
+    } else if (starts_with(val, "real:")) {
+        double d = 0;
+        int rc = parse_real(val + 5, &d);
+        if (rc == -1) return usage_error("%s: the real: value is not a decimal number such as 1.5, -2 or 6.02e23 (nan and inf are refused: use null: for no value)", label);
+        if (rc == -2) return usage_error("%s: the real: value is out of range (beyond a double's largest, about 1.8e308)", label);
+        v = dconn_real(d);
+    } else if (starts_with(val, "null:")) {
+        if (val[5]) return usage_error("%s: null: takes no value (write null: alone, or text:null for the text 'null')", label);
+        v = dconn_null();
+    } else if (starts_with(val, "blob:")) {
+        const char *h = val + 5;
+        size_t n = strlen(h), k;
+        unsigned char *b;
+        if (n % 2) return usage_error("%s: the blob: value has an odd number of hex digits (two per byte)", label);
+        b = (unsigned char *)malloc(n / 2 + 1);
+        if (!b) { fputs("dconn: out of memory\n", stderr); return EXIT_FAILED; }
+        ps->owned[ps->nowned++] = b;
+        for (k = 0; k < n; k += 2) {
+            int hi = hex_digit(h[k]), lo = hex_digit(h[k + 1]);
+            if (hi < 0 || lo < 0) return usage_error("%s: the blob: value holds a character that is not a hex digit (0-9, a-f)", label);
+            b[k / 2] = (unsigned char)(hi * 16 + lo);
+        }
+        v = dconn_blob(b, n / 2);
+    } else v = dconn_text(val);
+    if (name) v = dconn_named(name, v);
+    else ps->npositional++;
+    ps->v[ps->n++] = v;
+    return 0;
+}
+
+/* --- the command line ----------------------------------------------------------- */
+
+typedef struct cli_args {
+    const char *pos[3];     /* command, NAME, SQL */
+    size_t npos;
+    const char *type, *ttl;
+    const char *seen_query_only, *seen_param, *seen_type;   /* the first such option, to name it in errors */
+    dconn_format format;
+    int stats;
+} cli_args;
+
+/* The value of option `opt` (its "--opt=value" tail, else the next
+   argument); NULL after printing the usage error when it has none. */
+static const char *option_value(const char *opt, const char *inline_value, int argc, char **argv, int *i, int any) {
+    if (inline_value) {
+        if (!*inline_value && !any) { usage_error("%s needs a value", opt); return NULL; }
+        return inline_value;
+    }
+    /* --param takes the next argument whatever it is; the others never start with - */
+    if (*i + 1 >= argc || (!any && (argv[*i + 1][0] == '-' || !argv[*i + 1][0]))) {
+        usage_error("%s needs a value", opt);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+/* 0, or the exit status of a usage error already printed */
+static int parse_args(int argc, char **argv, cli_args *a, cli_params *ps, int *help) {
+    int i, options = 1;
+    for (i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (options && strcmp(arg, "--") == 0) { options = 0; continue; }
+        if (options && arg[0] == '-' && !has_space(arg)) {
+            char opt[32];
+            const char *eq = strchr(arg, '='), *val;
+            size_t n = eq ? (size_t)(eq - arg) : strlen(arg), shown = n;
+            if (n >= sizeof opt) n = sizeof opt - 1;
+            memcpy(opt, arg, n);
+            opt[n] = '\0';
+            if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
+                if (eq) return usage_error("%s takes no value", opt);
+                *help = 1;
+                return 0;
+            }
+            if (strcmp(opt, "--stats") == 0) {
+                if (eq) return usage_error("--stats takes no value");
+                a->stats = 1;
+                if (!a->seen_query_only) a->seen_query_only = "--stats";
+            } else if (strcmp(opt, "--type") == 0) {
+                if (!(val = option_value("--type", eq ? eq + 1 : NULL, argc, argv, &i, 0))) return EXIT_USAGE;
+                a->type = val;
+                a->seen_type = "--type";
+            } else if (strcmp(opt, "--ttl") == 0) {
+                if (!(val = option_value("--ttl", eq ? eq + 1 : NULL, argc, argv, &i, 0))) return EXIT_USAGE;
+                a->ttl = val;
+                if (!a->seen_query_only) a->seen_query_only = "--ttl";
+            } else if (strcmp(opt, "--format") == 0) {
+                if (!(val = option_value("--format", eq ? eq + 1 : NULL, argc, argv, &i, 0))) return EXIT_USAGE;
+                if (strcmp(val, "box") == 0) a->format = DCONN_FORMAT_BOX;
+                else if (strcmp(val, "csv") == 0) a->format = DCONN_FORMAT_CSV;
+                else if (strcmp(val, "json") == 0) a->format = DCONN_FORMAT_JSON;
+                else if (strcmp(val, "markdown") == 0 || strcmp(val, "md") == 0) a->format = DCONN_FORMAT_MARKDOWN;
+                else return usage_error("unknown format \"%.32s\" (box, csv, json or markdown)", val);
+                if (!a->seen_query_only) a->seen_query_only = "--format";
+            } else if (strcmp(opt, "--param") == 0) {
+                int rc;
+                if (!(val = option_value("--param", eq ? eq + 1 : NULL, argc, argv, &i, 1))) return EXIT_USAGE;
+                if ((rc = add_param(ps, val)) != 0) return rc;
+                a->seen_param = "--param";
+            } else {
+                return usage_error("unknown option %.*s%s", shown > 40 ? 40 : (int)shown, arg, shown > 40 ? "..." : "");
+            }
+            continue;
+        }
+        if (a->npos == 1 && strcmp(a->pos[0], "query") && strcmp(a->pos[0], "exec") && strcmp(a->pos[0], "secrets") &&
+            strcmp(a->pos[0], "check"))
+            return usage_error("unknown command \"%.32s\" (query, exec, secrets or check)", a->pos[0]);
+        if (a->npos == 3) {
+            return usage_error("too many arguments: %s takes %s (quote the SQL as one argument; values go in --param)",
+                               a->pos[0], strcmp(a->pos[0], "query") == 0 || strcmp(a->pos[0], "exec") == 0 ? "NAME and SQL" : "at most NAME");
+        }
+        a->pos[a->npos++] = arg;
+    }
+    return 0;
+}
+
+/* Checks the command's arguments and options; 0, or a usage error printed. */
+static int check_args(const cli_args *a) {
+    const char *cmd = a->pos[0];
+    int is_query = strcmp(cmd, "query") == 0, is_exec = strcmp(cmd, "exec") == 0;
+    int is_secrets = strcmp(cmd, "secrets") == 0, is_check = strcmp(cmd, "check") == 0;
+    if (!is_query && !is_exec && !is_secrets && !is_check)
+        return usage_error("unknown command \"%.32s\" (query, exec, secrets or check)", cmd);
+    if ((is_query || is_exec || is_check) && a->npos < 2) return usage_error("%s needs a connection name", cmd);
+    if ((is_query || is_exec) && a->npos < 3) return usage_error("%s needs the SQL after the connection name", cmd);
+    if ((is_secrets || is_check) && a->npos > 2) return usage_error("too many arguments: %s takes at most NAME", cmd);
+    if (a->npos >= 2 && !a->pos[1][0]) return usage_error("the connection name is empty");
+    if (!is_query && a->seen_query_only) return usage_error("%s is for the query command", a->seen_query_only);
+    if (!is_query && !is_exec && a->seen_param) return usage_error("--param is for the query and exec commands");
+    if (is_secrets && a->seen_type) return usage_error("--type is for the query, exec and check commands");
+    if (a->ttl) {
+        dconn_error err;
+        int64_t ns;
+        char msg[DCONN_ERROR_MESSAGE_SIZE + 64];
+        if (dconn_ttl_parse(a->ttl, &ns, &err)) {
+            cli_message(err.message, msg, sizeof msg);
+            return usage_error("--ttl: %s", msg);
+        }
+    }
+    return 0;
+}
+
+static int run(const cli_args *a, const cli_params *ps) {
     dconn_error err;
     dconn_options o;
     dconn_ctx *ctx;
     dconn_conn *conn;
-    dconn_value params[MAX_PARAMS];
-    size_t nparams = 0;
-    const char *cmd, *name = NULL, *sql = NULL, *type = NULL, *ttl = NULL;
-    dconn_format format = DCONN_FORMAT_BOX;
-    int stats = 0, i, rc = 0;
-
-    if (argc < 2) return usage();
-    cmd = argv[1];
-    for (i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--type") == 0 && i + 1 < argc) type = argv[++i];
-        else if (strcmp(a, "--ttl") == 0 && i + 1 < argc) ttl = argv[++i];
-        else if (strcmp(a, "--param") == 0 && i + 1 < argc) {
-            if (nparams == MAX_PARAMS) { fprintf(stderr, "dconn: at most %d parameters\n", MAX_PARAMS); return 1; }
-            params[nparams++] = parse_param(argv[++i]);
-        } else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
-            const char *f = argv[++i];
-            if (strcmp(f, "box") == 0) format = DCONN_FORMAT_BOX;
-            else if (strcmp(f, "csv") == 0) format = DCONN_FORMAT_CSV;
-            else if (strcmp(f, "json") == 0) format = DCONN_FORMAT_JSON;
-            else if (strcmp(f, "markdown") == 0 || strcmp(f, "md") == 0) format = DCONN_FORMAT_MARKDOWN;
-            else { fprintf(stderr, "dconn: unknown format \"%s\" (box, csv, json or markdown)\n", f); return 1; }
-        } else if (strcmp(a, "--stats") == 0) stats = 1;
-        else if (a[0] == '-' && a[1] == '-') { fprintf(stderr, "dconn: unknown option %s\n", a); return usage(); }
-        else if (!name) name = a;
-        else if (!sql) sql = a;
-        else return usage();
-    }
+    const char *cmd = a->pos[0], *name = a->npos >= 2 ? a->pos[1] : NULL, *sql = a->npos >= 3 ? a->pos[2] : NULL;
+    int rc = 0;
 
     memset(&o, 0, sizeof o);
-    o.log = dconn_log_stderr;
+    o.log = cli_log;
     ctx = dconn_open(&o, &err);
     if (!ctx) return fail(&err);
 
@@ -123,26 +425,21 @@ int main(int argc, char **argv) {
         dconn_close(ctx);
         return rc;
     }
-    if (!name || ((strcmp(cmd, "query") == 0 || strcmp(cmd, "exec") == 0) && !sql) ||
-        (strcmp(cmd, "query") && strcmp(cmd, "exec") && strcmp(cmd, "check"))) {
-        dconn_close(ctx);
-        return usage();
-    }
-    conn = dconn_connect(ctx, name, type, NULL, &err);
+    conn = dconn_connect(ctx, name, a->type, NULL, &err);
     if (!conn) { rc = fail(&err); dconn_close(ctx); return rc; }
 
     if (strcmp(cmd, "query") == 0) {
         dconn_query_options q;
         dconn_result *r;
         memset(&q, 0, sizeof q);
-        q.ttl = ttl;
-        r = dconn_query(conn, sql, params, nparams, &q, &err);
+        q.ttl = a->ttl;
+        r = dconn_query(conn, sql, ps->v, ps->n, &q, &err);
         if (!r) rc = fail(&err);
         else {
-            if (dconn_result_print(r, stdout, format, &err)) rc = fail(&err);
+            if (dconn_result_print(r, stdout, a->format, &err)) rc = fail(&err);
             dconn_result_release(r);
         }
-        if (stats) {
+        if (a->stats) {
             dconn_cache_stats s;
             dconn_cache_stats_get(ctx, &s);
             fprintf(stderr, "cache: %llu hits, %llu misses, %llu evictions, %llu expirations, %llu entries, %llu bytes\n",
@@ -151,7 +448,7 @@ int main(int argc, char **argv) {
         }
     } else if (strcmp(cmd, "exec") == 0) {
         dconn_exec_info info;
-        if (dconn_exec(conn, sql, params, nparams, NULL, &info, &err)) rc = fail(&err);
+        if (dconn_exec(conn, sql, ps->v, ps->n, NULL, &info, &err)) rc = fail(&err);
         else printf("%lld row(s) changed, last insert id %lld\n", (long long)info.changes, (long long)info.last_insert_id);
     } else {
         char url[512];
@@ -161,5 +458,40 @@ int main(int argc, char **argv) {
     }
     dconn_release(conn);
     dconn_close(ctx);
+    if (fflush(stdout) != 0 && !rc) { fprintf(stderr, "dconn: cannot write the output: %s\n", strerror(errno)); rc = EXIT_FAILED; }
+    return rc;
+}
+
+int main(int argc, char **argv) {
+    cli_args a;
+    cli_params ps;
+    int rc, help = 0;
+    size_t k, cap = argc > 0 ? (size_t)argc : 1;
+
+    memset(&a, 0, sizeof a);
+    memset(&ps, 0, sizeof ps);
+    a.format = DCONN_FORMAT_BOX;
+    /* at most one value, and two owned blocks, per argument */
+    ps.v = (dconn_value *)malloc(cap * sizeof *ps.v);
+    ps.owned = (void **)malloc(2 * cap * sizeof *ps.owned);
+    if (!ps.v || !ps.owned) {
+        free(ps.v);
+        free(ps.owned);
+        fputs("dconn: out of memory\n", stderr);
+        return EXIT_FAILED;
+    }
+
+    rc = parse_args(argc, argv, &a, &ps, &help);
+    if (!rc && help) {
+        fputs(synopsis, stdout);
+        fputs(help_text, stdout);
+        rc = fflush(stdout) == 0 ? 0 : EXIT_FAILED;
+    } else if (!rc && a.npos == 0) rc = usage_error("no command given");
+    else if (!rc) rc = check_args(&a);
+    if (!rc && !help) rc = run(&a, &ps);
+
+    for (k = 0; k < ps.nowned; k++) free(ps.owned[k]);
+    free(ps.owned);
+    free(ps.v);
     return rc;
 }

@@ -116,6 +116,8 @@ url = "sqlite:///cli.db"
 url = "postgresql://me:s3cret@db.example.com/app"
 password = "s3cret"
 api_token = "tok-123"
+[connections.notype]
+timeout = 5
 TOML
 chmod 600 "$ex/cli/.dconn/secrets.toml"
 cli() { (cd "$ex/cli" && HOME=/nonexistent "$root/$B/dconn" "$@" 2>&1); }
@@ -145,7 +147,165 @@ check cli_secrets_masked 0 'url = "postgresql://me:***@db.example.com/app"' 'pas
 refute cli_secrets_no_password "s3cret"
 refute cli_secrets_no_token "tok-123"
 out=$(cli query db "SELECT 1" --format xml); rc=$?
-check cli_bad_format 1 'unknown format "xml"'
+check cli_bad_format 2 'unknown format "xml"'
+
+# cli2 ARGS...: runs the CLI with stdout in $out, stderr in $err, the exit in $rc
+case $ex in /*) exa=$ex ;; *) exa=$root/$ex ;; esac
+cli2() {
+  (cd "$ex/cli" && HOME=/nonexistent "$root/$B/dconn" "$@" > "$exa/cli.out" 2> "$exa/cli.err"); rc=$?
+  out=$(cat "$exa/cli.out"); err=$(cat "$exa/cli.err")
+}
+# expect NAME EXIT STDOUT STDERR: after cli2, the exit status, and each stream
+# holds the text given ("" = the stream is empty); neither names an API function
+expect() {
+  name=$1; ok=1
+  [ "$rc" = "$2" ] || { ok=0; echo "FAIL $name: exit $rc, expected $2"; }
+  if [ -z "$3" ]; then [ -z "$out" ] || { ok=0; echo "FAIL $name: stdout is not empty"; }
+  else case "$out" in *"$3"*) ;; *) ok=0; echo "FAIL $name: stdout lacks: $3";; esac; fi
+  if [ -z "$4" ]; then [ -z "$err" ] || { ok=0; echo "FAIL $name: stderr is not empty"; }
+  else case "$err" in *"$4"*) ;; *) ok=0; echo "FAIL $name: stderr lacks: $4";; esac; fi
+  case "$out$err" in *dconn_*) ok=0; echo "FAIL $name: the output names an API function (dconn_...)";; esac
+  if [ $ok = 1 ]; then passed=$((passed + 1)); echo "ok $name"
+  else failed=$((failed + 1)); printf '%s\n' "$out" | sed 's/^/    stdout| /'; printf '%s\n' "$err" | sed 's/^/    stderr| /'; fi
+}
+
+# parameters are text unless a prefix says otherwise: nothing is guessed
+cli2 exec db "CREATE TABLE g (v)"
+expect cli_types_table 0 "0 row(s) changed" ""
+cli2 exec db "INSERT INTO g VALUES (?), (?), (?), (?), (?), (?), (?), (?), (?)" \
+  --param 02134 --param nan --param 007 --param 0x1A --param 1e5 --param inf --param " 42" --param null --param ""
+expect cli_types_untyped_insert 0 "9 row(s) changed" ""
+cli2 query db "SELECT group_concat(typeof(v) || ' ' || quote(v), '; ') AS t FROM (SELECT v FROM g ORDER BY rowid)" --format csv
+expect cli_types_never_guessed 0 "text '02134'; text 'nan'; text '007'; text '0x1A'; text '1e5'; text 'inf'; text ' 42'; text 'null'; text ''" ""
+cli2 exec db "DELETE FROM g"
+cli2 exec db "INSERT INTO g VALUES (?), (?), (?), (?), (?), (?), (?), (?), (?)" --param int:42 --param int:-007 \
+  --param real:1.5 --param real:-2e3 --param null: --param blob:CAFE01 --param blob: --param text:int:5 --param=int:+9223372036854775807
+expect cli_types_typed_insert 0 "9 row(s) changed" ""
+cli2 query db "SELECT group_concat(typeof(v) || ' ' || quote(v), '; ') AS t FROM (SELECT v FROM g ORDER BY rowid)" --format csv
+expect cli_types_typed 0 "integer 42; integer -7; real 1.5; real -2000.0; null NULL; blob X'CAFE01'; blob X''; text 'int:5'; integer 9223372036854775807" ""
+cli2 query db "SELECT typeof(:legs) AS t, :legs + 1 AS n, :owner AS o, @at AS a, ? AS p" \
+  --param legs=int:4 --param owner=text:a=b --param '@at=real:0.5' --param text:k=v --format csv
+expect cli_types_named_and_typed 0 "integer,5,a=b,0.5,k=v" ""
+# a typed value that does not parse is a usage error naming the parameter, never quoting the value
+for bad in "legs=int:4x|parameter \"legs\": the int: value is not a decimal integer" \
+           "int:0x1A|positional parameter 1: the int: value is not a decimal integer" \
+           "int: 42|positional parameter 1: the int: value is not a decimal integer" \
+           "int:|positional parameter 1: the int: value is not a decimal integer" \
+           "int:9223372036854775808|positional parameter 1: the int: value is out of range" \
+           "int:-9223372036854775809|positional parameter 1: the int: value is out of range" \
+           "real:nan|positional parameter 1: the real: value is not a decimal number" \
+           "real:inf|positional parameter 1: the real: value is not a decimal number" \
+           "real:-Infinity|positional parameter 1: the real: value is not a decimal number" \
+           "real:0x1p3|positional parameter 1: the real: value is not a decimal number" \
+           "real:1.5e|positional parameter 1: the real: value is not a decimal number" \
+           "real:|positional parameter 1: the real: value is not a decimal number" \
+           "real:1e999|positional parameter 1: the real: value is out of range" \
+           "blob:abc|positional parameter 1: the blob: value has an odd number of hex digits" \
+           "blob:zz|positional parameter 1: the blob: value holds a character that is not a hex digit" \
+           "x=null:none|parameter \"x\": null: takes no value"; do
+  cli2 query db "SELECT ?" --param "${bad%%|*}"
+  expect "cli_types_refused ${bad%%|*}" 2 "" "dconn: ${bad#*|}"
+done
+cli2 query db "SELECT ?, ?" --param text:a --param int:1x
+expect cli_types_refused_second 2 "" "dconn: positional parameter 2: the int: value is not a decimal integer"
+
+# --help and -h: the usage on stdout, exit 0; usage errors: on stderr, exit 2
+cli2 --help
+expect cli_help 0 "dconn query NAME SQL" ""
+case "$out" in *"--param int:42"*"--param legs=int:4"*"Exit status"*) passed=$((passed + 1)); echo "ok cli_help_params" ;;
+  *) failed=$((failed + 1)); echo "FAIL cli_help_params: --help does not show the typed parameters" ;; esac
+cli2 -h
+expect cli_help_short 0 "--param int:42" ""
+cli2 query db "SELECT 1" --help
+expect cli_help_after_command 0 "dconn query NAME SQL" ""
+cli2
+expect cli_no_arguments 2 "" "usage:"
+cli2 frobnicate db
+expect cli_unknown_command 2 "" 'unknown command "frobnicate"'
+for opt in --type --format --ttl --param; do
+  cli2 query db "SELECT 1" $opt
+  expect "cli_missing_value $opt" 2 "" "dconn: $opt needs a value"
+done
+cli2 query db "SELECT 1" --type --stats
+expect cli_missing_value_before_option 2 "" "dconn: --type needs a value"
+cli2 query db "SELECT 1" --format=
+expect cli_missing_value_inline 2 "" "dconn: --format needs a value"
+cli2 query db "SELECT 1" --bogus
+expect cli_unknown_option 2 "" "dconn: unknown option --bogus"
+cli2 query db "SELECT 1" -x
+expect cli_unknown_short_option 2 "" "dconn: unknown option -x"
+cli2 query db "SELECT 1" extra
+expect cli_extra_argument 2 "" "dconn: too many arguments: query takes NAME and SQL"
+cli2 check db extra
+expect cli_extra_argument_check 2 "" "dconn: too many arguments: check takes at most NAME"
+cli2 query db "SELECT 1" --format yaml
+expect cli_unknown_format 2 "" 'dconn: unknown format "yaml" (box, csv, json or markdown)'
+cli2 query db
+expect cli_missing_sql 2 "" "dconn: query needs the SQL after the connection name"
+cli2 exec db "DELETE FROM g" --format json
+expect cli_option_for_query_only 2 "" "dconn: --format is for the query command"
+cli2 secrets db --param x
+expect cli_param_for_sql_only 2 "" "dconn: --param is for the query and exec commands"
+cli2 query db "SELECT 1" --ttl "ten minutes"
+expect cli_bad_ttl 2 "" 'dconn: --ttl: invalid duration "ten minutes"'
+cli2 query db "SELECT 1 AS n" --ttl=10m --format=csv
+expect cli_inline_values 0 "1" ""
+
+# SQL that starts with a -- comment is SQL; -- ends the options
+cli2 query db "-- how many
+SELECT count(*) AS n FROM g" --format csv
+expect cli_sql_comment 0 "9" ""
+cli2 query db "-- no line break -- SELECT 1" --format csv
+expect cli_sql_comment_only 1 "" "query failed"
+cli2 check --type sqlite -- -db
+expect cli_double_dash 1 "" 'dconn: connection "-db"'
+
+# messages in the command's terms, not the library's function names
+cli2 query "" "SELECT 1"
+expect cli_empty_name 2 "" "dconn: the connection name is empty"
+cli2 check ""
+expect cli_empty_name_check 2 "" "dconn: the connection name is empty"
+cli2 query db "SELECT :a"
+expect cli_named_hint 1 "" "parameter :a has no value (pass --param a=VALUE)"
+cli2 query db "SELECT :a" --param 1
+expect cli_positional_for_named 1 "" "(:a is named: pass --param a=VALUE)"
+cli2 exec db "SELECT 1; SELECT 2"
+expect cli_one_statement 1 "" "more than one statement: query and exec run one statement at a time"
+cli2 check db --type nope
+expect cli_unknown_type 1 "" 'unknown type "nope" (from --type)'
+cli2 check pg
+expect cli_no_driver_wording 1 "" 'no driver registered for "postgresql" (from its url). Registered types: sql, sqlite (the drivers built into the command)'
+cli2 check notype
+expect cli_no_type_wording 1 "" 'cannot tell its type: pass --type, or add type = "..."'
+cli2 exec db "BEGIN"
+expect cli_no_transaction_wording 1 "" "every statement commits on its own: the command runs no transaction across statements"
+
+# results on stdout, messages and statistics on stderr; every format
+cli2 query db "SELECT 1 AS n, 'x' AS s" --format json --stats
+expect cli_json_stdout_stats_stderr 0 '[
+  {"n": 1, "s": "x"}
+]' "cache: 0 hits, 1 misses"
+case "$out" in *cache:*) failed=$((failed + 1)); echo "FAIL cli_stats_not_on_stdout" ;; *) passed=$((passed + 1)); echo "ok cli_stats_not_on_stdout" ;; esac
+cli2 query db "SELECT 1 AS n, 'x' AS s" --format csv
+expect cli_format_csv 0 "1,x" ""
+cli2 query db "SELECT 1 AS n, 'x' AS s" --format markdown
+expect cli_format_markdown 0 "| n | s |" ""
+cli2 query db "SELECT 1 AS n, 'x' AS s" --format md
+expect cli_format_md 0 "| 1 | x |" ""
+cli2 query db "SELECT 1 AS n, 'x' AS s" --format box
+expect cli_format_box 0 "│ n │ s │" ""
+cli2 query db "SELECT 1 AS n, 'x' AS s"
+expect cli_format_default_box 0 "(1 row)" ""
+cli2 query db "SELEC 1"
+expect cli_error_on_stderr 1 "" 'query failed: near "SELEC": syntax error'
+cli2 query nope "SELECT 1"
+expect cli_unknown_connection_on_stderr 1 "" 'no connection named "nope"'
+cli2 exec db "DELETE FROM g WHERE v = :v" --param v=int:42
+expect cli_exec_stdout 0 "1 row(s) changed" ""
+cli2 check db
+expect cli_check_stdout 0 'ok: connection "db" (driver sqlite)' ""
+cli2 secrets db
+expect cli_secrets_stdout 0 'url = "sqlite:///cli.db"' ""
 
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]

@@ -826,6 +826,18 @@ static void hygiene_cli(void) {
         {"query pg_query 'select 1'", 1, "no driver registered"},
         {"exec sq_args 'insert into nope values (?)' --param " HY_PW, 1, "no such table: nope"},
         {"exec sq_query 'create table if not exists t (x)'", 0, "row(s) changed"},
+        /* the command's own errors name a bad parameter but never quote its value */
+        {"query sq_args 'select :p' --param p=int:" HY_PW, 2, "parameter \"p\": the int: value is not a decimal integer"},
+        {"query sq_args 'select ?' --param real:" HY_TOKEN, 2, "positional parameter 1: the real: value is not a decimal number"},
+        {"query sq_args 'select ?' --param blob:" HY_PW "0", 2, "positional parameter 1: the blob: value holds a character that is not a hex digit"},
+        {"query sq_args 'select ?' --param blob:" HY_PW, 2, "positional parameter 1: the blob: value has an odd number of hex digits"},
+        {"exec sq_args 'insert into t values (:p)' --param p=null:" HY_TOKEN, 2, "parameter \"p\": null: takes no value"},
+        {"query sq_args 'select 1' " HY_PW, 2, "too many arguments: query takes NAME and SQL"},
+        {"check sq_args " HY_TOKEN, 2, "too many arguments: check takes at most NAME"},
+        /* typed values bind as their type; the result holds no secret */
+        {"query sq_args 'select typeof(:n) as t, :n + 1 as m' --param n=int:41 --format csv", 0, "integer,42"},
+        {"query sq_args 'select :a, ?' --param " HY_TOKEN, 1, "(pass --param a=VALUE)"},
+        {"--help", 0, "--param int:42"},
     };
     char out[16384];
     size_t i;
@@ -840,6 +852,8 @@ static void hygiene_cli(void) {
         if (rc != runs[i].rc || !strstr(out, runs[i].phrase))
             dtest_reportf(__FILE__, __LINE__, "dconn %s: exit %d (want %d), output lacks \"%s\":\n%s", runs[i].args, rc, runs[i].rc,
                           runs[i].phrase, out);
+        /* the command speaks in its own terms, never in the library's function names */
+        if (strstr(out, "dconn_")) dtest_reportf(__FILE__, __LINE__, "dconn %s: the output names an API function:\n%s", runs[i].args, out);
         HY_SCAN(runs[i].args, out);
     }
     /* the default search list (no DCONN_SECRETS), with a wide file at home: warned on stderr */

@@ -1458,6 +1458,27 @@ static double dconn__strtod_c(char *s, char **end) {
     return strtod(s, end);
 }
 
+/* A double as text that reads back the same, with the fewest digits, and
+   always a '.' (whatever the locale) and a decimal part: "3.0", "0.1",
+   "1e+300"; "NaN", "Infinity", "-Infinity". The same text under every
+   locale, so that TOML, SQL and identities never see "1,5". */
+static void dconn__fmt_real(char *out, size_t cap, double d) {
+    char *end;
+    if (d != d) { snprintf(out, cap, "NaN"); return; }
+    if (isinf(d)) { snprintf(out, cap, d < 0 ? "-Infinity" : "Infinity"); return; }
+    snprintf(out, cap, "%.15g", d);
+    if (dconn__strtod_c(out, &end) != d) snprintf(out, cap, "%.16g", d);
+    if (dconn__strtod_c(out, &end) != d) snprintf(out, cap, "%.17g", d);
+    {
+        /* a decimal point whatever the locale, and always one, so 3.0 reads as a real */
+        char *p;
+        const struct lconv *lc = localeconv();
+        if (lc && lc->decimal_point && lc->decimal_point[0] != '.')
+            for (p = out; *p; p++) if (*p == lc->decimal_point[0]) *p = '.';
+        if (!strpbrk(out, ".eEn")) { size_t n = strlen(out); if (n + 2 < cap) memcpy(out + n, ".0", 3); }
+    }
+}
+
 typedef struct dconn__buf {
     char *p;
     size_t len, cap;
@@ -4395,7 +4416,11 @@ static void dconn__describe_value(dconn__known *k, dconn__buf *b, const dconn_to
             }
             break;
         case DCONN_TOML_INTEGER: snprintf(num, sizeof num, "%lld", (long long)v->u.i); dconn__buf_puts(b, mask ? "\"***\"" : num); break;
-        case DCONN_TOML_FLOAT: snprintf(num, sizeof num, "%.17g", v->u.f); dconn__buf_puts(b, mask ? "\"***\"" : num); break;
+        case DCONN_TOML_FLOAT:
+            dconn__fmt_real(num, sizeof num, v->u.f);
+            /* TOML spells the special values its own way */
+            dconn__buf_puts(b, mask ? "\"***\"" : v->u.f != v->u.f ? "nan" : isinf(v->u.f) ? (v->u.f < 0 ? "-inf" : "inf") : num);
+            break;
         case DCONN_TOML_BOOL: dconn__buf_puts(b, v->u.b ? "true" : "false"); break;
         case DCONN_TOML_ARRAY:
             dconn__buf_puts(b, "[");
@@ -4638,7 +4663,12 @@ static void dconn__canon(dconn__buf *b, const dconn_toml_value *v) {
             dconn__buf_put(b, v->u.s.ptr, v->u.s.len);
             break;
         case DCONN_TOML_INTEGER: dconn__buf_printf(b, "i%lld", (long long)v->u.i); break;
-        case DCONN_TOML_FLOAT: dconn__buf_printf(b, "f%.17g", v->u.f); break;
+        case DCONN_TOML_FLOAT: {
+            char num[64];
+            dconn__fmt_real(num, sizeof num, v->u.f);
+            dconn__buf_printf(b, "f%s", num);
+            break;
+        }
         case DCONN_TOML_BOOL: dconn__buf_puts(b, v->u.b ? "T" : "F"); break;
         case DCONN_TOML_ARRAY:
             dconn__buf_puts(b, "[");
@@ -6924,22 +6954,6 @@ DCONN_API void dconn_session_end(dconn_session *s) {
 
 /* >>reading: the result getters ----------------------------------------------------- */
 
-static void dconn__fmt_real(char *out, size_t cap, double d) {
-    char *end;
-    if (d != d) { snprintf(out, cap, "NaN"); return; }
-    if (isinf(d)) { snprintf(out, cap, d < 0 ? "-Infinity" : "Infinity"); return; }
-    snprintf(out, cap, "%.15g", d);
-    if (dconn__strtod_c(out, &end) != d) snprintf(out, cap, "%.16g", d);
-    if (dconn__strtod_c(out, &end) != d) snprintf(out, cap, "%.17g", d);
-    {
-        /* a decimal point whatever the locale, and always one, so 3.0 reads as a real */
-        char *p;
-        const struct lconv *lc = localeconv();
-        if (lc && lc->decimal_point && lc->decimal_point[0] != '.')
-            for (p = out; *p; p++) if (*p == lc->decimal_point[0]) *p = '.';
-        if (!strpbrk(out, ".eEn")) { size_t n = strlen(out); if (n + 2 < cap) memcpy(out + n, ".0", 3); }
-    }
-}
 
 /* INT, UINT and REAL cells as text; 0 for other types. */
 static int dconn__cell_number(const dconn_result *r, size_t idx, char *num, size_t cap) {
@@ -7731,7 +7745,13 @@ static dconn_status dconn__sq_pragmas(dconn__sq *h, const dconn_toml_value *prag
         switch (dconn_toml_type_of(v)) {
             case DCONN_TOML_BOOL: snprintf(sql, sizeof sql, "PRAGMA %s = %s", key, dconn_toml_bool(v, 0) ? "ON" : "OFF"); break;
             case DCONN_TOML_INTEGER: snprintf(sql, sizeof sql, "PRAGMA %s = %lld", key, (long long)dconn_toml_int(v, 0)); break;
-            case DCONN_TOML_FLOAT: snprintf(sql, sizeof sql, "PRAGMA %s = %.17g", key, dconn_toml_float(v, 0)); break;
+            case DCONN_TOML_FLOAT: {
+                char *comma;
+                snprintf(sql, sizeof sql, "PRAGMA %s = %.17g", key, dconn_toml_float(v, 0));
+                /* a comma-decimal locale writes "1,5", which SQL reads as two things */
+                if ((comma = strchr(sql + strlen(key) + 10, ',')) != NULL) *comma = '.';
+                break;
+            }
             case DCONN_TOML_STRING:
                 if (!dconn__sq_is_word(dconn_toml_string(v, "")) || dconn_toml_string_len(v) > 100)
                     return dconn_error_at(err, v, "connect_args.pragmas.%s: the value must be a plain word such as \"wal\"", key);

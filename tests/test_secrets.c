@@ -1548,7 +1548,43 @@ static void secrets_edits_stay_flat(void) {
     tu_rmrf(SX_MEM);
 }
 
+/* Numbers are written and read the same under every locale: a comma-decimal
+   locale changes neither describe's output (TOML) nor a float pragma (SQL). */
+static void secrets_numbers_under_comma_locale(void) {
+    static const char *const locales[] = { "de_DE.UTF-8", "de_DE.utf8", "de_DE" };
+    const char *got = NULL;
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_error err;
+    dconn_result *r;
+    char *text = NULL;
+    size_t i;
+    int64_t n = 0;
+    for (i = 0; i < sizeof locales / sizeof locales[0] && !got; i++) got = setlocale(LC_NUMERIC, locales[i]);
+    if (!got) SKIP("no de_DE locale installed (Debian: add de_DE.UTF-8 to /etc/locale.gen and run locale-gen)");
+    tu_rmrf(SX_MEM);
+    tu_write(SX_MEM "/locale.toml", "[connections.db]\nurl = \"sqlite://\"\nratio = 1.5\n[connections.db.connect_args.pragmas]\ncache_size = 2000.0\n");
+    ctx = tu_open(SX_MEM "/locale.toml");
+    if (ctx) {
+        CHECK_EQ_INT(dconn_secrets_describe(ctx, "db", &text, &err), DCONN_OK);
+        CHECK_CONTAINS(text, "ratio = 1.5 ");
+        CHECK_CONTAINS(text, "cache_size = 2000.0 ");
+        dconn_free(text);
+        c = dconn_connect(ctx, "db", NULL, NULL, &err);
+        CHECK(c != NULL);
+        if (!c) fprintf(stdout, "  %s\n", err.message);
+        r = dconn_query(c, "PRAGMA cache_size", NULL, 0, NULL, &err);
+        CHECK(r != NULL && dconn_result_get_int(r, 0, 0, &n) == DCONN_OK && n == 2000);
+        dconn_result_release(r);
+        dconn_release(c);
+        dconn_close(ctx);
+    }
+    CHECK(setlocale(LC_NUMERIC, "C") != NULL);
+    tu_rmrf(SX_MEM);
+}
+
 static const dtest_case secrets_tests[] = {
+    {"secrets_numbers_under_comma_locale", secrets_numbers_under_comma_locale},
     {"secrets_edits_stay_flat", secrets_edits_stay_flat},
     {"secrets_getter_without_files", secrets_getter_without_files},
     {"secrets_search_list_default_order", secrets_search_list_default_order},

@@ -4132,7 +4132,10 @@ static dconn_status dconn__secrets_load_locked(dconn_ctx *ctx, dconn__gen **out,
         dconn__sfile *f = &ctx->files[i];
         dconn_toml_doc *doc;
         dconn__file_stat(f->path, &f->id);
-        f->exists = f->id.kind != DCONN__FILE_MISSING && f->id.kind != DCONN__FILE_DIRECTORY;
+        f->exists = f->id.kind == DCONN__FILE_REGULAR;   /* a FIFO would block the read; a directory has no text */
+        if (f->id.kind == DCONN__FILE_DIRECTORY || f->id.kind == DCONN__FILE_OTHER)
+            dconn__log(ctx, DCONN_LOG_WARN, "secrets path %s is %s, not a file: it is skipped", f->path,
+                       f->id.kind == DCONN__FILE_DIRECTORY ? "a directory" : "a FIFO, socket or device");
         if (!f->exists) continue;
         doc = dconn__toml_parse_file(ctx->al, f->path, 1, err);
         if (!doc) { dconn__err_hide_secret_line(err); st = err ? err->code : DCONN_ETOML; break; }
@@ -4253,7 +4256,9 @@ static void dconn__files_searched_locked(dconn_ctx *ctx, dconn__buf *b) {
     if (!ctx->nfiles) { dconn__buf_puts(b, "(no files: the search list is empty)"); return; }
     for (i = 0; i < ctx->nfiles; i++) {
         if (i) dconn__buf_puts(b, ", ");
-        dconn__buf_printf(b, "%s (%s)", ctx->files[i].path, ctx->files[i].exists ? "read" : "missing");
+        const dconn__sfile *f = &ctx->files[i];
+        dconn__buf_printf(b, "%s (%s)", f->path, f->exists ? "read" : f->id.kind == DCONN__FILE_DIRECTORY ? "a directory, not a file" :
+                          f->id.kind == DCONN__FILE_OTHER ? "not a regular file" : "missing");
     }
 }
 

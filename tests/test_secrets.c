@@ -192,7 +192,7 @@ static void secrets_search_list_missing_files_skipped(void) {
     unsetenv("DCONN_SECRETS");
     tu_write(SX_ORD "/h/.dconn/secrets.toml", "[v]\nhome = \"h\"\nboth = \"h\"\n");
     tu_write(SX_ORD "/p/.streamlit/secrets.toml", "[v]\nboth = \"p\"\n");
-    /* a directory where a file is expected is "missing" too */
+    /* a directory where a file is expected is skipped, and said to be one */
     tu_mkdirs_for(SX_ORD "/p/.dconn/secrets.toml/x");
     ctx = sx_open(NULL, SX_ORD "/h/", SX_ORD "/p", NULL);   /* a trailing slash adds no second one */
     REQUIRE(ctx);
@@ -207,7 +207,15 @@ static void secrets_search_list_missing_files_skipped(void) {
     CHECK_EQ_INT(exists[3], 0);
     CHECK_STR(tu_secret(ctx, "v.home", ""), "h");
     CHECK_STR(tu_secret(ctx, "v.both", ""), "p");
-    CHECK_EQ_INT(tu_log_lines, 0);
+    /* the directory is skipped with one warning that says what it is; missing files say nothing */
+    CHECK_EQ_INT(tu_log_lines, 1);
+    CHECK_CONTAINS(tu_logbuf, "secrets path " SX_ORD "/p/.dconn/secrets.toml is a directory, not a file: it is skipped");
+    {
+        dconn_conn *c = dconn_connect(ctx, "nosuch", NULL, NULL, &err);
+        CHECK(c == NULL);
+        CHECK_CONTAINS(err.message, SX_ORD "/p/.dconn/secrets.toml (a directory, not a file)");
+        CHECK_CONTAINS(err.message, SX_ORD "/h/.streamlit/secrets.toml (missing)");
+    }
     dconn_close(ctx);
 
     /* nothing at all: still no error, getters give defaults */

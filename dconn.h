@@ -1272,6 +1272,9 @@ static int dconn__file_shared(const dconn__file_id *id) { return (id->mode & 077
 /* Opens a file for reading, its name in UTF-8. */
 static FILE *dconn__fopen_read(const char *path) { return fopen(path, "rb"); }
 
+/* Seconds on the wall clock, the scale of file modification times. */
+static long long dconn__wall_seconds(void) { return (long long)time(NULL); }
+
 static const char *dconn__getenv(const char *name) { return getenv(name); }
 
 static const char *dconn__home_dir(void) { return dconn__getenv("HOME"); }
@@ -3372,12 +3375,13 @@ DCONN_API dconn_toml_doc *dconn_toml_parse(const char *text, size_t len, const c
     return dconn__toml_parse(NULL, text, len, filename, 0, err);
 }
 
-static dconn_toml_doc *dconn__toml_parse_file(const dconn_allocator *al, const char *path, int hide_values, dconn_error *err) {
+static dconn_toml_doc *dconn__toml_parse_file(const dconn_allocator *al, const char *path, int hide_values, uint64_t *hash, dconn_error *err) {
     size_t len = 0;
     char *text;
     dconn_toml_doc *doc;
     text = dconn__read_file(al, path, &len, err);
     if (!text) return NULL;
+    if (hash) *hash = dconn__hash64(text, len, 0);
     doc = dconn__toml_parse(al, text, len, path, hide_values, err);
     dconn__free(al, text);
     return doc;
@@ -3389,7 +3393,7 @@ DCONN_API dconn_toml_doc *dconn_toml_parse_file(const char *path, dconn_error *e
         dconn__err_set(err, DCONN_EMISUSE, "dconn_toml_parse_file: path is NULL");
         return NULL;
     }
-    return dconn__toml_parse_file(NULL, path, 0, err);
+    return dconn__toml_parse_file(NULL, path, 0, NULL, err);
 }
 
 DCONN_API void dconn_toml_free(dconn_toml_doc *doc) {
@@ -3795,6 +3799,8 @@ typedef struct dconn__sfile {
     char *path;
     int exists;                   /* it was read at the last load */
     dconn__file_id id;            /* as it was then */
+    uint64_t hash;                /* its content then */
+    long long checked_at;         /* wall second its content was last known: an edit in the same second hides from stat */
 } dconn__sfile;
 
 /* One loaded version of the secrets. An old version is freed as soon as
@@ -4137,7 +4143,8 @@ static dconn_status dconn__secrets_load_locked(dconn_ctx *ctx, dconn__gen **out,
             dconn__log(ctx, DCONN_LOG_WARN, "secrets path %s is %s, not a file: it is skipped", f->path,
                        f->id.kind == DCONN__FILE_DIRECTORY ? "a directory" : "a FIFO, socket or device");
         if (!f->exists) continue;
-        doc = dconn__toml_parse_file(ctx->al, f->path, 1, err);
+        f->checked_at = dconn__wall_seconds();
+        doc = dconn__toml_parse_file(ctx->al, f->path, 1, &f->hash, err);
         if (!doc) { dconn__err_hide_secret_line(err); st = err ? err->code : DCONN_ETOML; break; }
         g->docs[g->ndocs++] = doc;
         st = dconn__expand_env(&doc->arena, doc->root, err);
@@ -4161,12 +4168,31 @@ static void dconn__conns_secrets_changed_locked(dconn_ctx *ctx);
 
 /* 1 when a file of the search list appeared, went away or changed
    (mtime, size or inode) since it was last read. */
+/* Same size, inode and modification second as when it was read: an edit
+   within that second shows in none of them, so while the file's time is
+   that close to when its content was last known, the content is compared
+   (secrets files are small). Once it is older, stat alone decides again. */
+static int dconn__secrets_content_changed(const dconn_ctx *ctx, dconn__sfile *f) {
+    long long now = dconn__wall_seconds();
+    size_t len = 0;
+    char *text;
+    uint64_t h;
+    if (!f->exists || f->id.mtime + 2 < f->checked_at) return 0;
+    text = dconn__read_file(ctx->al, f->path, &len, NULL);
+    if (!text) return 1;   /* it changed enough not to read: load again and say why */
+    h = dconn__hash64(text, len, 0);
+    dconn__free(ctx->al, text);
+    if (h != f->hash) return 1;
+    f->checked_at = now;
+    return 0;
+}
+
 static int dconn__secrets_changed_locked(dconn_ctx *ctx) {
     size_t i;
     for (i = 0; i < ctx->nfiles; i++) {
         dconn__file_id now;
         dconn__file_stat(ctx->files[i].path, &now);
-        if (!dconn__file_id_eq(&now, &ctx->files[i].id)) return 1;
+        if (!dconn__file_id_eq(&now, &ctx->files[i].id) || dconn__secrets_content_changed(ctx, &ctx->files[i])) return 1;
     }
     return 0;
 }

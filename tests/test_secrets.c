@@ -1591,7 +1591,29 @@ static void secrets_numbers_under_comma_locale(void) {
     tu_rmrf(SX_MEM);
 }
 
+/* An edit in the same second, to the same size, in the same file: stat
+   sees nothing, the content does. 20 rotations in a row, each seen. */
+static void secrets_same_second_edit_seen(void) {
+    dconn_ctx *ctx;
+    int i;
+    tu_rmrf(SX_MEM);
+    tu_write(SX_MEM "/racy.toml", "key = \"value-00\"\n");
+    ctx = tu_open(SX_MEM "/racy.toml");
+    REQUIRE(ctx);
+    CHECK_STR(tu_secret(ctx, "key", ""), "value-00");
+    for (i = 1; i <= 20; i++) {
+        char text[64], want[16];
+        snprintf(text, sizeof text, "key = \"value-%02d\"\n", i);
+        snprintf(want, sizeof want, "value-%02d", i);
+        tu_write(SX_MEM "/racy.toml", text);   /* same size, same inode, most likely the same second */
+        CHECK_STR(tu_secret(ctx, "key", ""), want);
+    }
+    dconn_close(ctx);
+    tu_rmrf(SX_MEM);
+}
+
 static const dtest_case secrets_tests[] = {
+    {"secrets_same_second_edit_seen", secrets_same_second_edit_seen},
     {"secrets_numbers_under_comma_locale", secrets_numbers_under_comma_locale},
     {"secrets_edits_stay_flat", secrets_edits_stay_flat},
     {"secrets_getter_without_files", secrets_getter_without_files},

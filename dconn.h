@@ -7157,38 +7157,76 @@ static void dconn__format_box(const dconn_result *r, dconn__buf *b, dconn__buf *
     dconn__free(b->al, w);
 }
 
-/* Appends bytes without their NUL bytes: one would end the output string
-   and lose every row after it. */
-static void dconn__buf_put_nonul(dconn__buf *b, const char *s, size_t n) {
-    while (n) {
-        const char *z = (const char *)memchr(s, '\0', n);
-        size_t k = z ? (size_t)(z - s) : n;
-        dconn__buf_put(b, s, k);
-        if (!z) break;
-        s += k + 1;
-        n -= k + 1;
-    }
-}
+/* CSV: RFC 4180 (CRLF line ends) with a header row of the column names
+   (quoted when needed), and these rules, so that no value is lost and a
+   reader tells NULL, empty text, blobs and text apart:
+     NULL             an empty field, never quoted:                  1,,x
+     empty text ''    a quoted empty field:                          1,"",x
+     TEXT, DECIMAL    as stored; quoted ("" for a quote inside) when they
+                      hold , " CR or LF, begin or end with a space, or are empty
+     BLOB             \x and two lowercase hex digits a byte:        \x00ff
+                      (PostgreSQL's bytea form; an empty blob is \x)
+     TEXT beginning with a backslash or holding a NUL byte
+                      \e, then the text with each backslash doubled
+                      and each NUL byte as \0:                       \ea\0b
+     INT, UINT        every digit; REAL: the fewest digits that read back
+                      the same, always with a '.' or an exponent; NaN,
+                      Infinity, -Infinity
+   So a field (after unquoting) that begins with a backslash is always an
+   encoded one: \x a blob, \e escaped text. A row whose only column is NULL
+   is an empty line. CSV has no types: the text 1 and the number 1 look
+   alike. */
 
-static void dconn__csv_field(dconn__buf *b, const char *s, size_t n) {
-    size_t i;
-    int quote = n == 0 ? 0 : (s[0] == ' ' || s[n - 1] == ' ');
+/* A field as is, quoted when it must be (see above). */
+static void dconn__csv_quoted(dconn__buf *b, const char *s, size_t n) {
+    size_t i, k = 0;
+    int quote = n == 0 || s[0] == ' ' || s[n - 1] == ' ';
     for (i = 0; i < n && !quote; i++) if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') quote = 1;
-    if (!quote) { dconn__buf_put_nonul(b, s, n); return; }
+    if (!quote) { dconn__buf_put(b, s, n); return; }
     dconn__buf_put(b, "\"", 1);
-    for (i = 0; i < n; i++) {
-        if (s[i] == '"') dconn__buf_put(b, "\"\"", 2);
-        else if (s[i]) dconn__buf_put(b, s + i, 1);
-    }
+    for (i = 0; i < n; i++)
+        if (s[i] == '"') { dconn__buf_put(b, s + k, i + 1 - k); dconn__buf_put(b, "\"", 1); k = i + 1; }
+    dconn__buf_put(b, s + k, n - k);
     dconn__buf_put(b, "\"", 1);
 }
 
-static void dconn__format_csv(const dconn_result *r, dconn__buf *b) {
+/* A TEXT or DECIMAL field: \e-escaped when it begins with a backslash or
+   holds a NUL byte (which would end the output string), then quoted when
+   it must be. `tmp` is scratch space. */
+static void dconn__csv_text(dconn__buf *b, dconn__buf *tmp, const char *s, size_t n) {
+    size_t i;
+    if (!(n && (s[0] == '\\' || memchr(s, '\0', n)))) { dconn__csv_quoted(b, s, n); return; }
+    tmp->len = 0;
+    dconn__buf_put(tmp, "\\e", 2);
+    for (i = 0; i < n; i++) {
+        if (s[i] == '\\') dconn__buf_put(tmp, "\\\\", 2);
+        else if (s[i] == '\0') dconn__buf_put(tmp, "\\0", 2);
+        else dconn__buf_put(tmp, s + i, 1);
+    }
+    if (tmp->failed) { b->failed = 1; return; }
+    dconn__csv_quoted(b, tmp->p, tmp->len);
+}
+
+/* A BLOB field: \x and lowercase hex. */
+static void dconn__csv_blob(dconn__buf *b, const unsigned char *p, size_t n) {
+    static const char hex[] = "0123456789abcdef";
+    char q[64];
+    size_t i, k = 0;
+    dconn__buf_put(b, "\\x", 2);
+    for (i = 0; i < n; i++) {
+        q[k++] = hex[p[i] >> 4];
+        q[k++] = hex[p[i] & 15];
+        if (k == sizeof q) { dconn__buf_put(b, q, k); k = 0; }
+    }
+    dconn__buf_put(b, q, k);
+}
+
+static void dconn__format_csv(const dconn_result *r, dconn__buf *b, dconn__buf *tmp) {
     size_t i, j;
     char num[64];
     for (j = 0; j < r->cols; j++) {
         if (j) dconn__buf_put(b, ",", 1);
-        dconn__csv_field(b, r->names[j], strlen(r->names[j]));
+        dconn__csv_quoted(b, r->names[j], strlen(r->names[j]));
     }
     dconn__buf_puts(b, "\r\n");
     for (i = 0; i < r->rows; i++) {
@@ -7198,9 +7236,8 @@ static void dconn__format_csv(const dconn_result *r, dconn__buf *b) {
             switch ((dconn_type)r->types[i * r->cols + j]) {
                 case DCONN_NULL: break;
                 case DCONN_INT: case DCONN_UINT: case DCONN_REAL: dconn__cell_number(r, i * r->cols + j, num, sizeof num); dconn__buf_puts(b, num); break;
-                case DCONN_DECIMAL: dconn__buf_put(b, r->strings + c->s.off, c->s.len); break;
-                case DCONN_TEXT: dconn__csv_field(b, r->strings + c->s.off, c->s.len); break;
-                case DCONN_BLOB: dconn__base64(b, (const unsigned char *)r->strings + c->s.off, c->s.len); break;
+                case DCONN_TEXT: case DCONN_DECIMAL: dconn__csv_text(b, tmp, r->strings + c->s.off, c->s.len); break;
+                case DCONN_BLOB: dconn__csv_blob(b, (const unsigned char *)r->strings + c->s.off, c->s.len); break;
             }
         }
         dconn__buf_puts(b, "\r\n");
@@ -7303,7 +7340,7 @@ DCONN_API char *dconn_result_format(const dconn_result *r, dconn_format format, 
     memset(&cell, 0, sizeof cell);
     switch (format) {
         case DCONN_FORMAT_BOX: dconn__format_box(r, &b, &cell); break;
-        case DCONN_FORMAT_CSV: dconn__format_csv(r, &b); break;
+        case DCONN_FORMAT_CSV: dconn__format_csv(r, &b, &cell); break;
         case DCONN_FORMAT_JSON: dconn__format_json(r, &b); break;
         case DCONN_FORMAT_MARKDOWN: dconn__format_md(r, &b, &cell); break;
         default:

@@ -7244,6 +7244,25 @@ static void dconn__format_csv(const dconn_result *r, dconn__buf *b, dconn__buf *
     }
 }
 
+/* JSON: an array of one object a row, its keys in column order:
+     NULL             null
+     INT, UINT        numbers with every digit: -9223372036854775808, 18446744073709551615
+     REAL             the fewest digits that read back the same: 1.5, 3.0, 1e+300;
+                      NaN and the infinities, which no JSON number can be, as
+                      the strings "NaN", "Infinity" and "-Infinity"
+     DECIMAL          a number with every digit as stored: 12.30; a form JSON
+                      does not allow is rewritten to the same digits (+1 is 1,
+                      .5 is 0.5, 1. is 1, 007 is 7); one that is no number at
+                      all (PostgreSQL's NaN, Infinity) is a string
+     TEXT             a string; bytes that are not UTF-8 become U+FFFD
+     BLOB             an object, {"$base64": "AAEC"} (standard base64, padded):
+                      text is always a string, so a blob is never taken for it
+   Keys are the column names made unique (JSON readers keep only the last of
+   a repeated key): the first column of a name keeps it; a later one is
+   name_2, name_3, ...: the first that is neither a column's name nor an
+   earlier key. SELECT 1 AS a, 2 AS a, 3 AS a_2 gives "a", "a_3", "a_2".
+   Names compare as written (bytes that are not UTF-8 already U+FFFD). */
+
 static void dconn__json_string(dconn__buf *b, const char *s, size_t n) {
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
     dconn__buf_put(b, "\"", 1);
@@ -7262,36 +7281,170 @@ static void dconn__json_string(dconn__buf *b, const char *s, size_t n) {
     dconn__buf_put(b, "\"", 1);
 }
 
+/* A DECIMAL cell (see above). */
+static void dconn__json_decimal(dconn__buf *b, const char *s, size_t n) {
+    size_t i = 0, ib, ie, fb, fe, eb, k;
+    int neg = 0;
+    if (i < n && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
+    ib = i;
+    while (i < n && dconn__isdigit(s[i])) i++;
+    ie = fb = fe = i;
+    if (i < n && s[i] == '.') {
+        fb = ++i;
+        while (i < n && dconn__isdigit(s[i])) i++;
+        fe = i;
+    }
+    eb = i;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+        k = i;
+        while (i < n && dconn__isdigit(s[i])) i++;
+        if (i == k) i = n + 1;   /* no digits in the exponent */
+    }
+    if (i != n || (ie == ib && fe == fb)) { dconn__json_string(b, s, n); return; }
+    if (neg) dconn__buf_put(b, "-", 1);
+    while (ib + 1 < ie && s[ib] == '0') ib++;
+    if (ib == ie) dconn__buf_put(b, "0", 1);
+    else dconn__buf_put(b, s + ib, ie - ib);
+    if (fe > fb) { dconn__buf_put(b, ".", 1); dconn__buf_put(b, s + fb, fe - fb); }
+    dconn__buf_put(b, s + eb, n - eb);
+}
+
+/* `s` with each byte that is not UTF-8 as U+FFFD: `s` itself when it is
+   all UTF-8, else a copy to free; NULL when out of memory. */
+static char *dconn__utf8_clean(const dconn_allocator *al, char *s) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+    dconn__buf out;
+    while (p < end && dconn__utf8_len(p, end)) p += dconn__utf8_len(p, end);
+    if (p == end) return s;
+    memset(&out, 0, sizeof out);
+    out.al = al;
+    for (p = (const unsigned char *)s; p < end;) {
+        int len;
+        dconn__put_utf8(&out, dconn__utf8_next(p, end, &len));
+        p += len;
+    }
+    if (out.failed) { dconn__buf_free(&out); return NULL; }
+    return out.p;
+}
+
+/* A slot of the set of names and keys dconn__json_keys uses. */
+typedef struct dconn__key_slot {
+    const char *s;                /* NULL: empty */
+    size_t n;
+    size_t next;                  /* a name's next suffix to try */
+    unsigned char is_name, is_key;
+} dconn__key_slot;
+
+/* The slot of `s`, or the empty one where it goes. */
+static dconn__key_slot *dconn__key_find(dconn__key_slot *t, size_t mask, const char *s, size_t n) {
+    size_t i = (size_t)dconn__hash64(s, n, 0) & mask;
+    while (t[i].s && (t[i].n != n || memcmp(t[i].s, s, n) != 0)) i = (i + 1) & mask;
+    return &t[i];
+}
+
+/* Frees what dconn__json_keys allocated. */
+static void dconn__json_keys_free(const dconn_result *r, const dconn_allocator *al, char **keys, char **base) {
+    size_t j;
+    for (j = 0; j < r->cols; j++) {
+        if (keys[j] && keys[j] != base[j]) dconn__free(al, keys[j]);
+        if (base[j] && base[j] != r->names[j]) dconn__free(al, base[j]);
+    }
+}
+
+/* Fills keys[0 .. cols) with the JSON keys of the columns and base[0 ..
+   cols) with their names as written (see above). Entries that are not
+   r->names[j] are allocated (dconn__json_keys_free frees them, also after
+   a failure). 0 when out of memory, with b->failed set. */
+static int dconn__json_keys(const dconn_result *r, dconn__buf *b, char **keys, char **base) {
+    size_t j, cap = 4, mask;
+    dconn__key_slot *t;
+    dconn__buf cand;
+    for (j = 0; j < r->cols; j++) {
+        base[j] = dconn__utf8_clean(b->al, r->names[j]);
+        keys[j] = base[j];
+        if (!base[j]) { b->failed = 1; return 0; }
+    }
+    while (cap < r->cols * 4) {
+        if (cap > ((size_t)-1) / 2 / sizeof *t) { b->failed = 1; return 0; }
+        cap *= 2;
+    }
+    mask = cap - 1;
+    t = (dconn__key_slot *)dconn__malloc(b->al, cap * sizeof *t);
+    if (!t) { b->failed = 1; return 0; }
+    memset(t, 0, cap * sizeof *t);
+    for (j = 0; j < r->cols; j++) {
+        size_t n = strlen(base[j]);
+        dconn__key_slot *e = dconn__key_find(t, mask, base[j], n);
+        if (!e->s) { e->s = base[j]; e->n = n; e->next = 2; }
+        e->is_name = 1;
+    }
+    memset(&cand, 0, sizeof cand);
+    cand.al = b->al;
+    for (j = 0; j < r->cols; j++) {
+        size_t n = strlen(base[j]);
+        dconn__key_slot *name = dconn__key_find(t, mask, base[j], n), *e = NULL;
+        if (!name->is_key) { name->is_key = 1; continue; }
+        for (;;) {
+            cand.len = 0;
+            dconn__buf_put(&cand, base[j], n);
+            dconn__buf_printf(&cand, "_%zu", name->next++);
+            if (cand.failed) break;
+            e = dconn__key_find(t, mask, cand.p, cand.len);
+            if (!e->s) break;
+        }
+        if (cand.failed || !e || !(keys[j] = dconn__strdup_al(b->al, cand.p))) { b->failed = 1; break; }
+        e->s = keys[j];
+        e->n = cand.len;
+        e->is_key = 1;
+    }
+    dconn__buf_free(&cand);
+    dconn__free(b->al, t);
+    return !b->failed;
+}
+
 static void dconn__format_json(const dconn_result *r, dconn__buf *b) {
     size_t i, j;
     char num[64];
-    dconn__buf_puts(b, "[");
-    for (i = 0; i < r->rows; i++) {
-        dconn__buf_puts(b, i ? ",\n  {" : "\n  {");
-        for (j = 0; j < r->cols; j++) {
-            const dconn__cell *c = &r->cells[i * r->cols + j];
-            if (j) dconn__buf_puts(b, ", ");
-            dconn__json_string(b, r->names[j], strlen(r->names[j]));
-            dconn__buf_puts(b, ": ");
-            switch ((dconn_type)r->types[i * r->cols + j]) {
-                case DCONN_NULL: dconn__buf_puts(b, "null"); break;
-                case DCONN_INT: case DCONN_UINT: dconn__cell_number(r, i * r->cols + j, num, sizeof num); dconn__buf_puts(b, num); break;
-                case DCONN_REAL:
-                    if (!isfinite(c->d)) dconn__buf_puts(b, "null");
-                    else { dconn__fmt_real(num, sizeof num, c->d); dconn__buf_puts(b, num); }
-                    break;
-                case DCONN_DECIMAL: dconn__buf_put(b, r->strings + c->s.off, c->s.len); break;   /* a JSON number, every digit kept */
-                case DCONN_TEXT: dconn__json_string(b, r->strings + c->s.off, c->s.len); break;
-                case DCONN_BLOB:
-                    dconn__buf_put(b, "\"", 1);
-                    dconn__base64(b, (const unsigned char *)r->strings + c->s.off, c->s.len);
-                    dconn__buf_put(b, "\"", 1);
-                    break;
+    char **keys, **base;
+    if (r->cols > ((size_t)-1) / 4 / sizeof(dconn__key_slot)) { b->failed = 1; return; }
+    keys = (char **)dconn__malloc(b->al, (2 * r->cols + 1) * sizeof *keys);
+    if (!keys) { b->failed = 1; return; }
+    memset(keys, 0, (2 * r->cols + 1) * sizeof *keys);
+    base = keys + r->cols;
+    if (dconn__json_keys(r, b, keys, base)) {
+        dconn__buf_puts(b, "[");
+        for (i = 0; i < r->rows; i++) {
+            dconn__buf_puts(b, i ? ",\n  {" : "\n  {");
+            for (j = 0; j < r->cols; j++) {
+                const dconn__cell *c = &r->cells[i * r->cols + j];
+                if (j) dconn__buf_puts(b, ", ");
+                dconn__json_string(b, keys[j], strlen(keys[j]));
+                dconn__buf_puts(b, ": ");
+                switch ((dconn_type)r->types[i * r->cols + j]) {
+                    case DCONN_NULL: dconn__buf_puts(b, "null"); break;
+                    case DCONN_INT: case DCONN_UINT: dconn__cell_number(r, i * r->cols + j, num, sizeof num); dconn__buf_puts(b, num); break;
+                    case DCONN_REAL:
+                        dconn__fmt_real(num, sizeof num, c->d);
+                        if (isfinite(c->d)) dconn__buf_puts(b, num);
+                        else dconn__json_string(b, num, strlen(num));   /* "NaN", "Infinity", "-Infinity" */
+                        break;
+                    case DCONN_DECIMAL: dconn__json_decimal(b, r->strings + c->s.off, c->s.len); break;
+                    case DCONN_TEXT: dconn__json_string(b, r->strings + c->s.off, c->s.len); break;
+                    case DCONN_BLOB:
+                        dconn__buf_puts(b, "{\"$base64\": \"");
+                        dconn__base64(b, (const unsigned char *)r->strings + c->s.off, c->s.len);
+                        dconn__buf_puts(b, "\"}");
+                        break;
+                }
             }
+            dconn__buf_puts(b, "}");
         }
-        dconn__buf_puts(b, "}");
+        dconn__buf_puts(b, r->rows ? "\n]\n" : "]\n");
     }
-    dconn__buf_puts(b, r->rows ? "\n]\n" : "]\n");
+    dconn__json_keys_free(r, b->al, keys, base);
+    dconn__free(b->al, keys);
 }
 
 static void dconn__md_cell(dconn__buf *b, const char *s, size_t n) {

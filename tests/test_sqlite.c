@@ -1521,10 +1521,10 @@ static void sqlite_format_json(void) {
     int parsed;
     const char *want =
         "[\n"
-        "  {\"id\": 1, \"s\": \"q\\\"b\\\\s/\", \"r\": 1.5, \"z\": null, \"b\": \"Zm9v\"},\n"
-        "  {\"id\": -9223372036854775808, \"s\": \"a\\nb\\tc\\rd\\u0001e\\u001f\\u007f\", \"r\": 3.0, \"z\": null, \"b\": \"\"},\n"
-        "  {\"id\": 3, \"s\": \"h\xC3\xA9llo \xE4\xB8\xAD \xEF\xBF\xBD!\", \"r\": null, \"z\": null, \"b\": \"AAEC/f7/\"},\n"
-        "  {\"id\": 4, \"s\": \"\", \"r\": -0.0, \"z\": null, \"b\": \"+/8=\"}\n"
+        "  {\"id\": 1, \"s\": \"q\\\"b\\\\s/\", \"r\": 1.5, \"z\": null, \"b\": {\"$base64\": \"Zm9v\"}},\n"
+        "  {\"id\": -9223372036854775808, \"s\": \"a\\nb\\tc\\rd\\u0001e\\u001f\\u007f\", \"r\": 3.0, \"z\": null, \"b\": {\"$base64\": \"\"}},\n"
+        "  {\"id\": 3, \"s\": \"h\xC3\xA9llo \xE4\xB8\xAD \xEF\xBF\xBD!\", \"r\": \"Infinity\", \"z\": null, \"b\": {\"$base64\": \"AAEC/f7/\"}},\n"
+        "  {\"id\": 4, \"s\": \"\", \"r\": -0.0, \"z\": null, \"b\": {\"$base64\": \"+/8=\"}}\n"
         "]\n";
     if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
     r = tsq_query(e.c,
@@ -1590,7 +1590,7 @@ static void sqlite_format_nan_and_infinity(void) {
     r = dconn_query(nc, "values", NULL, 0, NULL, &err);
     REQUIRE(r);
     s = dconn_result_format(r, DCONN_FORMAT_JSON, &err);
-    CHECK_STR(s, "[\n  {\"x\": null},\n  {\"x\": null},\n  {\"x\": null},\n  {\"x\": 0.1}\n]\n");
+    CHECK_STR(s, "[\n  {\"x\": \"NaN\"},\n  {\"x\": \"Infinity\"},\n  {\"x\": \"-Infinity\"},\n  {\"x\": 0.1}\n]\n");
     parsed = s ? tsq_python_json_ok(s, 4) : 1;
     dconn_free(s);
     TSQ_CHECK_FORMAT(r, DCONN_FORMAT_CSV, "x\r\nNaN\r\nInfinity\r\n-Infinity\r\n0.1\r\n");

@@ -7447,6 +7447,11 @@ static void dconn__format_json(const dconn_result *r, dconn__buf *b) {
     dconn__free(b->al, keys);
 }
 
+/* Markdown (GitHub's tables): a cell's '|' is written \| and a line break
+   (LF, CR LF or CR) <br>, so no text breaks the table; other control
+   characters are spaces. Cells are otherwise text as is: Markdown in them
+   (emphasis, HTML) renders. NULL shows as NULL and a blob as <blob N
+   bytes>, as in the box; the alignment row right-aligns numeric columns. */
 static void dconn__md_cell(dconn__buf *b, const char *s, size_t n) {
     const unsigned char *p = (const unsigned char *)s, *end = n ? p + n : p;   /* s is NULL when a cell buffer could not grow */
     while (p < end) {
@@ -7454,6 +7459,7 @@ static void dconn__md_cell(dconn__buf *b, const char *s, size_t n) {
         uint32_t c = dconn__utf8_next(p, end, &len);
         if (c == '|') dconn__buf_puts(b, "\\|");
         else if (c == '\n') dconn__buf_puts(b, "<br>");
+        else if (c == '\r') { dconn__buf_puts(b, "<br>"); if (p + 1 < end && p[1] == '\n') p++; }
         else if (c < 0x20 || c == 0x7F) dconn__buf_puts(b, " ");
         else dconn__put_utf8(b, c);
         p += len;

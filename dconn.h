@@ -621,11 +621,33 @@ DCONN_API size_t dconn_result_row(const dconn_result *r, size_t row, dconn_value
 DCONN_API int dconn_result_is_stale(const dconn_result *r);
 DCONN_API size_t dconn_result_bytes(const dconn_result *r);     /* accounted memory */
 
+/* What dconn_result_format writes. CSV and JSON drop or cut no value
+   (JSON strings hold only UTF-8) and tell NULL, empty text, blobs and
+   text apart (the formats section of the implementation, ">>formats",
+   has the full rules):
+     CSV   RFC 4180, CRLF line ends, a header row. NULL is an empty field
+           and '' a quoted one (""). A blob is \x and lowercase hex
+           (\x00ff, as PostgreSQL writes bytea). Text that begins with a
+           backslash or holds a NUL byte is \e and the text with each
+           backslash doubled and each NUL as \0 (\ea\0b); a field that
+           begins with a backslash is always one of these two. Reals:
+           NaN, Infinity, -Infinity.
+     JSON  an array of one object a row, keys in column order. A repeated
+           column name gets _2, _3, ... (the first key that is no column's
+           name and no earlier key): SELECT 1 AS a, 2 AS a gives "a" and
+           "a_2". Integers, unsigned and decimal values are numbers with
+           every digit (a decimal that is no number, as PostgreSQL's
+           'NaN', is a string); real NaN and infinities the strings "NaN",
+           "Infinity", "-Infinity"; a blob {"$base64": "AAEC"}; text a
+           string (bytes that are not UTF-8 as U+FFFD).
+   The box and Markdown tables are for reading: NULL shows as NULL, a blob
+   as <blob N bytes>, control characters as spaces; Markdown writes '|' as
+   \| and line breaks as <br>, so no cell breaks a table. */
 typedef enum dconn_format {
     DCONN_FORMAT_BOX = 0,         /* an aligned table with borders, UTF-8 aware, long cells cut with "…" */
-    DCONN_FORMAT_CSV,             /* RFC 4180 */
-    DCONN_FORMAT_JSON,            /* an array of objects; blobs as base64 strings */
-    DCONN_FORMAT_MARKDOWN
+    DCONN_FORMAT_CSV,             /* RFC 4180; NULL an empty field, '' "", blobs \x hex, \e escapes */
+    DCONN_FORMAT_JSON,            /* an array of objects; unique keys; blobs {"$base64": ...} */
+    DCONN_FORMAT_MARKDOWN         /* a GitHub table */
 } dconn_format;
 
 /* Formats the result into a new NUL-terminated string (free with

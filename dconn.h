@@ -625,11 +625,33 @@ DCONN_API size_t dconn_result_row(const dconn_result *r, size_t row, dconn_value
 DCONN_API int dconn_result_is_stale(const dconn_result *r);
 DCONN_API size_t dconn_result_bytes(const dconn_result *r);     /* accounted memory */
 
+/* What dconn_result_format writes. CSV and JSON drop or cut no value
+   (JSON strings hold only UTF-8) and tell NULL, empty text, blobs and
+   text apart (the formats section of the implementation, ">>formats",
+   has the full rules):
+     CSV   RFC 4180, CRLF line ends, a header row. NULL is an empty field
+           and '' a quoted one (""). A blob is \x and lowercase hex
+           (\x00ff, as PostgreSQL writes bytea). Text that begins with a
+           backslash or holds a NUL byte is \e and the text with each
+           backslash doubled and each NUL as \0 (\ea\0b); a field that
+           begins with a backslash is always one of these two. Reals:
+           NaN, Infinity, -Infinity.
+     JSON  an array of one object a row, keys in column order. A repeated
+           column name gets _2, _3, ... (the first key that is no column's
+           name and no earlier key): SELECT 1 AS a, 2 AS a gives "a" and
+           "a_2". Integers, unsigned and decimal values are numbers with
+           every digit (a decimal that is no number, as PostgreSQL's
+           'NaN', is a string); real NaN and infinities the strings "NaN",
+           "Infinity", "-Infinity"; a blob {"$base64": "AAEC"}; text a
+           string (bytes that are not UTF-8 as U+FFFD).
+   The box and Markdown tables are for reading: NULL shows as NULL, a blob
+   as <blob N bytes>, control characters as spaces; Markdown writes '|' as
+   \| and line breaks as <br>, so no cell breaks a table. */
 typedef enum dconn_format {
     DCONN_FORMAT_BOX = 0,         /* an aligned table with borders, UTF-8 aware, long cells cut with "…" */
-    DCONN_FORMAT_CSV,             /* RFC 4180 */
-    DCONN_FORMAT_JSON,            /* an array of objects; blobs as base64 strings */
-    DCONN_FORMAT_MARKDOWN
+    DCONN_FORMAT_CSV,             /* RFC 4180; NULL an empty field, '' "", blobs \x hex, \e escapes */
+    DCONN_FORMAT_JSON,            /* an array of objects; unique keys; blobs {"$base64": ...} */
+    DCONN_FORMAT_MARKDOWN         /* a GitHub table */
 } dconn_format;
 
 /* Formats the result into a new NUL-terminated string (free with
@@ -7332,38 +7354,76 @@ static void dconn__format_box(const dconn_result *r, dconn__buf *b, dconn__buf *
     dconn__free(b->al, w);
 }
 
-/* Appends bytes without their NUL bytes: one would end the output string
-   and lose every row after it. */
-static void dconn__buf_put_nonul(dconn__buf *b, const char *s, size_t n) {
-    while (n) {
-        const char *z = (const char *)memchr(s, '\0', n);
-        size_t k = z ? (size_t)(z - s) : n;
-        dconn__buf_put(b, s, k);
-        if (!z) break;
-        s += k + 1;
-        n -= k + 1;
-    }
-}
+/* CSV: RFC 4180 (CRLF line ends) with a header row of the column names
+   (quoted when needed), and these rules, so that no value is lost and a
+   reader tells NULL, empty text, blobs and text apart:
+     NULL             an empty field, never quoted:                  1,,x
+     empty text ''    a quoted empty field:                          1,"",x
+     TEXT, DECIMAL    as stored; quoted ("" for a quote inside) when they
+                      hold , " CR or LF, begin or end with a space, or are empty
+     BLOB             \x and two lowercase hex digits a byte:        \x00ff
+                      (PostgreSQL's bytea form; an empty blob is \x)
+     TEXT beginning with a backslash or holding a NUL byte
+                      \e, then the text with each backslash doubled
+                      and each NUL byte as \0:                       \ea\0b
+     INT, UINT        every digit; REAL: the fewest digits that read back
+                      the same, always with a '.' or an exponent; NaN,
+                      Infinity, -Infinity
+   So a field (after unquoting) that begins with a backslash is always an
+   encoded one: \x a blob, \e escaped text. A row whose only column is NULL
+   is an empty line. CSV has no types: the text 1 and the number 1 look
+   alike. */
 
-static void dconn__csv_field(dconn__buf *b, const char *s, size_t n) {
-    size_t i;
-    int quote = n == 0 ? 0 : (s[0] == ' ' || s[n - 1] == ' ');
+/* A field as is, quoted when it must be (see above). */
+static void dconn__csv_quoted(dconn__buf *b, const char *s, size_t n) {
+    size_t i, k = 0;
+    int quote = n == 0 || s[0] == ' ' || s[n - 1] == ' ';
     for (i = 0; i < n && !quote; i++) if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') quote = 1;
-    if (!quote) { dconn__buf_put_nonul(b, s, n); return; }
+    if (!quote) { dconn__buf_put(b, s, n); return; }
     dconn__buf_put(b, "\"", 1);
-    for (i = 0; i < n; i++) {
-        if (s[i] == '"') dconn__buf_put(b, "\"\"", 2);
-        else if (s[i]) dconn__buf_put(b, s + i, 1);
-    }
+    for (i = 0; i < n; i++)
+        if (s[i] == '"') { dconn__buf_put(b, s + k, i + 1 - k); dconn__buf_put(b, "\"", 1); k = i + 1; }
+    dconn__buf_put(b, s + k, n - k);
     dconn__buf_put(b, "\"", 1);
 }
 
-static void dconn__format_csv(const dconn_result *r, dconn__buf *b) {
+/* A TEXT or DECIMAL field: \e-escaped when it begins with a backslash or
+   holds a NUL byte (which would end the output string), then quoted when
+   it must be. `tmp` is scratch space. */
+static void dconn__csv_text(dconn__buf *b, dconn__buf *tmp, const char *s, size_t n) {
+    size_t i;
+    if (!(n && (s[0] == '\\' || memchr(s, '\0', n)))) { dconn__csv_quoted(b, s, n); return; }
+    tmp->len = 0;
+    dconn__buf_put(tmp, "\\e", 2);
+    for (i = 0; i < n; i++) {
+        if (s[i] == '\\') dconn__buf_put(tmp, "\\\\", 2);
+        else if (s[i] == '\0') dconn__buf_put(tmp, "\\0", 2);
+        else dconn__buf_put(tmp, s + i, 1);
+    }
+    if (tmp->failed) { b->failed = 1; return; }
+    dconn__csv_quoted(b, tmp->p, tmp->len);
+}
+
+/* A BLOB field: \x and lowercase hex. */
+static void dconn__csv_blob(dconn__buf *b, const unsigned char *p, size_t n) {
+    static const char hex[] = "0123456789abcdef";
+    char q[64];
+    size_t i, k = 0;
+    dconn__buf_put(b, "\\x", 2);
+    for (i = 0; i < n; i++) {
+        q[k++] = hex[p[i] >> 4];
+        q[k++] = hex[p[i] & 15];
+        if (k == sizeof q) { dconn__buf_put(b, q, k); k = 0; }
+    }
+    dconn__buf_put(b, q, k);
+}
+
+static void dconn__format_csv(const dconn_result *r, dconn__buf *b, dconn__buf *tmp) {
     size_t i, j;
     char num[64];
     for (j = 0; j < r->cols; j++) {
         if (j) dconn__buf_put(b, ",", 1);
-        dconn__csv_field(b, r->names[j], strlen(r->names[j]));
+        dconn__csv_quoted(b, r->names[j], strlen(r->names[j]));
     }
     dconn__buf_puts(b, "\r\n");
     for (i = 0; i < r->rows; i++) {
@@ -7373,14 +7433,32 @@ static void dconn__format_csv(const dconn_result *r, dconn__buf *b) {
             switch ((dconn_type)r->types[i * r->cols + j]) {
                 case DCONN_NULL: break;
                 case DCONN_INT: case DCONN_UINT: case DCONN_REAL: dconn__cell_number(r, i * r->cols + j, num, sizeof num); dconn__buf_puts(b, num); break;
-                case DCONN_DECIMAL: dconn__buf_put(b, r->strings + c->s.off, c->s.len); break;
-                case DCONN_TEXT: dconn__csv_field(b, r->strings + c->s.off, c->s.len); break;
-                case DCONN_BLOB: dconn__base64(b, (const unsigned char *)r->strings + c->s.off, c->s.len); break;
+                case DCONN_TEXT: case DCONN_DECIMAL: dconn__csv_text(b, tmp, r->strings + c->s.off, c->s.len); break;
+                case DCONN_BLOB: dconn__csv_blob(b, (const unsigned char *)r->strings + c->s.off, c->s.len); break;
             }
         }
         dconn__buf_puts(b, "\r\n");
     }
 }
+
+/* JSON: an array of one object a row, its keys in column order:
+     NULL             null
+     INT, UINT        numbers with every digit: -9223372036854775808, 18446744073709551615
+     REAL             the fewest digits that read back the same: 1.5, 3.0, 1e+300;
+                      NaN and the infinities, which no JSON number can be, as
+                      the strings "NaN", "Infinity" and "-Infinity"
+     DECIMAL          a number with every digit as stored: 12.30; a form JSON
+                      does not allow is rewritten to the same digits (+1 is 1,
+                      .5 is 0.5, 1. is 1, 007 is 7); one that is no number at
+                      all (PostgreSQL's NaN, Infinity) is a string
+     TEXT             a string; bytes that are not UTF-8 become U+FFFD
+     BLOB             an object, {"$base64": "AAEC"} (standard base64, padded):
+                      text is always a string, so a blob is never taken for it
+   Keys are the column names made unique (JSON readers keep only the last of
+   a repeated key): the first column of a name keeps it; a later one is
+   name_2, name_3, ...: the first that is neither a column's name nor an
+   earlier key. SELECT 1 AS a, 2 AS a, 3 AS a_2 gives "a", "a_3", "a_2".
+   Names compare as written (bytes that are not UTF-8 already U+FFFD). */
 
 static void dconn__json_string(dconn__buf *b, const char *s, size_t n) {
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
@@ -7400,38 +7478,177 @@ static void dconn__json_string(dconn__buf *b, const char *s, size_t n) {
     dconn__buf_put(b, "\"", 1);
 }
 
+/* A DECIMAL cell (see above). */
+static void dconn__json_decimal(dconn__buf *b, const char *s, size_t n) {
+    size_t i = 0, ib, ie, fb, fe, eb, k;
+    int neg = 0;
+    if (i < n && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
+    ib = i;
+    while (i < n && dconn__isdigit(s[i])) i++;
+    ie = fb = fe = i;
+    if (i < n && s[i] == '.') {
+        fb = ++i;
+        while (i < n && dconn__isdigit(s[i])) i++;
+        fe = i;
+    }
+    eb = i;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+        k = i;
+        while (i < n && dconn__isdigit(s[i])) i++;
+        if (i == k) i = n + 1;   /* no digits in the exponent */
+    }
+    if (i != n || (ie == ib && fe == fb)) { dconn__json_string(b, s, n); return; }
+    if (neg) dconn__buf_put(b, "-", 1);
+    while (ib + 1 < ie && s[ib] == '0') ib++;
+    if (ib == ie) dconn__buf_put(b, "0", 1);
+    else dconn__buf_put(b, s + ib, ie - ib);
+    if (fe > fb) { dconn__buf_put(b, ".", 1); dconn__buf_put(b, s + fb, fe - fb); }
+    dconn__buf_put(b, s + eb, n - eb);
+}
+
+/* `s` with each byte that is not UTF-8 as U+FFFD: `s` itself when it is
+   all UTF-8, else a copy to free; NULL when out of memory. */
+static char *dconn__utf8_clean(const dconn_allocator *al, char *s) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+    dconn__buf out;
+    while (p < end && dconn__utf8_len(p, end)) p += dconn__utf8_len(p, end);
+    if (p == end) return s;
+    memset(&out, 0, sizeof out);
+    out.al = al;
+    for (p = (const unsigned char *)s; p < end;) {
+        int len;
+        dconn__put_utf8(&out, dconn__utf8_next(p, end, &len));
+        p += len;
+    }
+    if (out.failed) { dconn__buf_free(&out); return NULL; }
+    return out.p;
+}
+
+/* A slot of the set of names and keys dconn__json_keys uses. */
+typedef struct dconn__key_slot {
+    const char *s;                /* NULL: empty */
+    size_t n;
+    size_t next;                  /* a name's next suffix to try */
+    unsigned char is_name, is_key;
+} dconn__key_slot;
+
+/* The slot of `s`, or the empty one where it goes. */
+static dconn__key_slot *dconn__key_find(dconn__key_slot *t, size_t mask, const char *s, size_t n) {
+    size_t i = (size_t)dconn__hash64(s, n, 0) & mask;
+    while (t[i].s && (t[i].n != n || memcmp(t[i].s, s, n) != 0)) i = (i + 1) & mask;
+    return &t[i];
+}
+
+/* Frees what dconn__json_keys allocated. */
+static void dconn__json_keys_free(const dconn_result *r, const dconn_allocator *al, char **keys, char **base) {
+    size_t j;
+    for (j = 0; j < r->cols; j++) {
+        if (keys[j] && keys[j] != base[j]) dconn__free(al, keys[j]);
+        if (base[j] && base[j] != r->names[j]) dconn__free(al, base[j]);
+    }
+}
+
+/* Fills keys[0 .. cols) with the JSON keys of the columns and base[0 ..
+   cols) with their names as written (see above). Entries that are not
+   r->names[j] are allocated (dconn__json_keys_free frees them, also after
+   a failure). 0 when out of memory, with b->failed set. */
+static int dconn__json_keys(const dconn_result *r, dconn__buf *b, char **keys, char **base) {
+    size_t j, cap = 4, mask;
+    dconn__key_slot *t;
+    dconn__buf cand;
+    for (j = 0; j < r->cols; j++) {
+        base[j] = dconn__utf8_clean(b->al, r->names[j]);
+        keys[j] = base[j];
+        if (!base[j]) { b->failed = 1; return 0; }
+    }
+    while (cap < r->cols * 4) {
+        if (cap > ((size_t)-1) / 2 / sizeof *t) { b->failed = 1; return 0; }
+        cap *= 2;
+    }
+    mask = cap - 1;
+    t = (dconn__key_slot *)dconn__malloc(b->al, cap * sizeof *t);
+    if (!t) { b->failed = 1; return 0; }
+    memset(t, 0, cap * sizeof *t);
+    for (j = 0; j < r->cols; j++) {
+        size_t n = strlen(base[j]);
+        dconn__key_slot *e = dconn__key_find(t, mask, base[j], n);
+        if (!e->s) { e->s = base[j]; e->n = n; e->next = 2; }
+        e->is_name = 1;
+    }
+    memset(&cand, 0, sizeof cand);
+    cand.al = b->al;
+    for (j = 0; j < r->cols; j++) {
+        size_t n = strlen(base[j]);
+        dconn__key_slot *name = dconn__key_find(t, mask, base[j], n), *e = NULL;
+        if (!name->is_key) { name->is_key = 1; continue; }
+        for (;;) {
+            cand.len = 0;
+            dconn__buf_put(&cand, base[j], n);
+            dconn__buf_printf(&cand, "_%zu", name->next++);
+            if (cand.failed) break;
+            e = dconn__key_find(t, mask, cand.p, cand.len);
+            if (!e->s) break;
+        }
+        if (cand.failed || !e || !(keys[j] = dconn__strdup_al(b->al, cand.p))) { b->failed = 1; break; }
+        e->s = keys[j];
+        e->n = cand.len;
+        e->is_key = 1;
+    }
+    dconn__buf_free(&cand);
+    dconn__free(b->al, t);
+    return !b->failed;
+}
+
 static void dconn__format_json(const dconn_result *r, dconn__buf *b) {
     size_t i, j;
     char num[64];
-    dconn__buf_puts(b, "[");
-    for (i = 0; i < r->rows; i++) {
-        dconn__buf_puts(b, i ? ",\n  {" : "\n  {");
-        for (j = 0; j < r->cols; j++) {
-            const dconn__cell *c = &r->cells[i * r->cols + j];
-            if (j) dconn__buf_puts(b, ", ");
-            dconn__json_string(b, r->names[j], strlen(r->names[j]));
-            dconn__buf_puts(b, ": ");
-            switch ((dconn_type)r->types[i * r->cols + j]) {
-                case DCONN_NULL: dconn__buf_puts(b, "null"); break;
-                case DCONN_INT: case DCONN_UINT: dconn__cell_number(r, i * r->cols + j, num, sizeof num); dconn__buf_puts(b, num); break;
-                case DCONN_REAL:
-                    if (!isfinite(c->d)) dconn__buf_puts(b, "null");
-                    else { dconn__fmt_real(num, sizeof num, c->d); dconn__buf_puts(b, num); }
-                    break;
-                case DCONN_DECIMAL: dconn__buf_put(b, r->strings + c->s.off, c->s.len); break;   /* a JSON number, every digit kept */
-                case DCONN_TEXT: dconn__json_string(b, r->strings + c->s.off, c->s.len); break;
-                case DCONN_BLOB:
-                    dconn__buf_put(b, "\"", 1);
-                    dconn__base64(b, (const unsigned char *)r->strings + c->s.off, c->s.len);
-                    dconn__buf_put(b, "\"", 1);
-                    break;
+    char **keys, **base;
+    if (r->cols > ((size_t)-1) / 4 / sizeof(dconn__key_slot)) { b->failed = 1; return; }
+    keys = (char **)dconn__malloc(b->al, (2 * r->cols + 1) * sizeof *keys);
+    if (!keys) { b->failed = 1; return; }
+    memset(keys, 0, (2 * r->cols + 1) * sizeof *keys);
+    base = keys + r->cols;
+    if (dconn__json_keys(r, b, keys, base)) {
+        dconn__buf_puts(b, "[");
+        for (i = 0; i < r->rows; i++) {
+            dconn__buf_puts(b, i ? ",\n  {" : "\n  {");
+            for (j = 0; j < r->cols; j++) {
+                const dconn__cell *c = &r->cells[i * r->cols + j];
+                if (j) dconn__buf_puts(b, ", ");
+                dconn__json_string(b, keys[j], strlen(keys[j]));
+                dconn__buf_puts(b, ": ");
+                switch ((dconn_type)r->types[i * r->cols + j]) {
+                    case DCONN_NULL: dconn__buf_puts(b, "null"); break;
+                    case DCONN_INT: case DCONN_UINT: dconn__cell_number(r, i * r->cols + j, num, sizeof num); dconn__buf_puts(b, num); break;
+                    case DCONN_REAL:
+                        dconn__fmt_real(num, sizeof num, c->d);
+                        if (isfinite(c->d)) dconn__buf_puts(b, num);
+                        else dconn__json_string(b, num, strlen(num));   /* "NaN", "Infinity", "-Infinity" */
+                        break;
+                    case DCONN_DECIMAL: dconn__json_decimal(b, r->strings + c->s.off, c->s.len); break;
+                    case DCONN_TEXT: dconn__json_string(b, r->strings + c->s.off, c->s.len); break;
+                    case DCONN_BLOB:
+                        dconn__buf_puts(b, "{\"$base64\": \"");
+                        dconn__base64(b, (const unsigned char *)r->strings + c->s.off, c->s.len);
+                        dconn__buf_puts(b, "\"}");
+                        break;
+                }
             }
+            dconn__buf_puts(b, "}");
         }
-        dconn__buf_puts(b, "}");
+        dconn__buf_puts(b, r->rows ? "\n]\n" : "]\n");
     }
-    dconn__buf_puts(b, r->rows ? "\n]\n" : "]\n");
+    dconn__json_keys_free(r, b->al, keys, base);
+    dconn__free(b->al, keys);
 }
 
+/* Markdown (GitHub's tables): a cell's '|' is written \| and a line break
+   (LF, CR LF or CR) <br>, so no text breaks the table; other control
+   characters are spaces. Cells are otherwise text as is: Markdown in them
+   (emphasis, HTML) renders. NULL shows as NULL and a blob as <blob N
+   bytes>, as in the box; the alignment row right-aligns numeric columns. */
 static void dconn__md_cell(dconn__buf *b, const char *s, size_t n) {
     const unsigned char *p = (const unsigned char *)s, *end = n ? p + n : p;   /* s is NULL when a cell buffer could not grow */
     while (p < end) {
@@ -7439,6 +7656,7 @@ static void dconn__md_cell(dconn__buf *b, const char *s, size_t n) {
         uint32_t c = dconn__utf8_next(p, end, &len);
         if (c == '|') dconn__buf_puts(b, "\\|");
         else if (c == '\n') dconn__buf_puts(b, "<br>");
+        else if (c == '\r') { dconn__buf_puts(b, "<br>"); if (p + 1 < end && p[1] == '\n') p++; }
         else if (c < 0x20 || c == 0x7F) dconn__buf_puts(b, " ");
         else dconn__put_utf8(b, c);
         p += len;
@@ -7478,7 +7696,7 @@ DCONN_API char *dconn_result_format(const dconn_result *r, dconn_format format, 
     memset(&cell, 0, sizeof cell);
     switch (format) {
         case DCONN_FORMAT_BOX: dconn__format_box(r, &b, &cell); break;
-        case DCONN_FORMAT_CSV: dconn__format_csv(r, &b); break;
+        case DCONN_FORMAT_CSV: dconn__format_csv(r, &b, &cell); break;
         case DCONN_FORMAT_JSON: dconn__format_json(r, &b); break;
         case DCONN_FORMAT_MARKDOWN: dconn__format_md(r, &b, &cell); break;
         default:

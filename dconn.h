@@ -61,9 +61,12 @@
        ./.streamlit/secrets.toml   ./.dconn/secrets.toml
    DCONN_SECRETS=a.toml:b.toml or dconn_options.secrets_path replaces the
    list. Missing files are skipped. Tables merge key by key: a local
-   [connections.dev] never hides a global [connections.prod]. "${VAR}" and
+   [connections.dev] never hides a global [connections.prod]. In dconn's
+   own files (.dconn/secrets.toml, and those of DCONN_SECRETS) "${VAR}" and
    "${VAR:-default}" in strings come from the environment ("$${" is a
-   literal "${"). A connection name "env:VAR" is read from $VAR. Files are
+   literal "${"); files in a .streamlit directory are Streamlit's and read
+   exactly as Streamlit reads them, "${" and all. A connection name
+   "env:VAR" is read from $VAR. Files are
    re-checked at most once per reload_interval (default 1 s); a bad edit
    keeps the last good secrets. Files readable by others are warned about.
    Settings of a connection, highest first: dconn_connect_options, then its
@@ -4058,6 +4061,16 @@ DCONN_API void dconn_close(dconn_ctx *ctx) {
 /* Replaces ${VAR} and ${VAR:-default} in every string of a document ($${
    is a literal ${). An unset variable without default is an error naming
    the file, the line and the variable, never a value. */
+/* A file in a .streamlit directory: Streamlit's, read exactly as Streamlit
+   reads it (a password "Ab${HOME}cd" stays as written). ${VAR} is
+   dconn's, in its own files (.dconn/secrets.toml, DCONN_SECRETS lists). */
+static int dconn__is_streamlit_file(const char *path) {
+    const char *slash = strrchr(path, '/'), *dir;
+    if (!slash) return 0;
+    for (dir = slash; dir > path && dir[-1] != '/'; dir--) {}
+    return (size_t)(slash - dir) == 10 && memcmp(dir, ".streamlit", 10) == 0;
+}
+
 static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, dconn_error *err) {
     uint32_t i;
     if (v->type == DCONN_TOML_TABLE || v->type == DCONN_TOML_ARRAY) {
@@ -4169,7 +4182,8 @@ static dconn_status dconn__secrets_load_locked(dconn_ctx *ctx, dconn__gen **out,
         doc = dconn__toml_parse_file(ctx->al, f->path, 1, &f->hash, err);
         if (!doc) { dconn__err_hide_secret_line(err); st = err ? err->code : DCONN_ETOML; break; }
         g->docs[g->ndocs++] = doc;
-        st = dconn__expand_env(&doc->arena, doc->root, err);
+        /* Streamlit's own files are read as Streamlit reads them: no ${VAR} */
+        st = dconn__is_streamlit_file(f->path) ? DCONN_OK : dconn__expand_env(&doc->arena, doc->root, err);
         if (st) break;
         if (dconn__file_shared(&f->id))
             dconn__log(ctx, DCONN_LOG_WARN, "secrets file %s is readable by group or others (mode %03o): run chmod 600 %s",

@@ -1414,7 +1414,7 @@ static void secrets_enomem_every_allocation(void) {
     tu_rmrf(SX_MEM);
     unsetenv("DCONN_SECRETS");
     setenv("SX_MEM_USER", "memuser", 1);
-    tu_write(SX_MEM "/h/.streamlit/secrets.toml",
+    tu_write(SX_MEM "/h/.dconn/secrets.toml",
              "[connections.prod]\nurl = \"postgresql://u:${SX_MEM_PW:-pw}@h/db\"\n"
              "[connections.dev]\nhost = \"g\"\nport = 1\n[connections.dev.connect_args]\ntimeout = 5\nsslmode = \"require\"\n"
              "[[servers]]\nname = \"a\"\n[[servers]]\nname = \"b\"\n");
@@ -1612,7 +1612,29 @@ static void secrets_same_second_edit_seen(void) {
     tu_rmrf(SX_MEM);
 }
 
+/* Streamlit's files (in a .streamlit directory) read exactly as Streamlit
+   reads them: "${...}" is text there, even when broken; dconn's own files
+   expand it. */
+static void secrets_streamlit_files_read_verbatim(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    tu_rmrf(SX_MEM);
+    setenv("DCONN_SX_VERBATIM", "expanded", 1);
+    tu_write(SX_MEM "/p/.streamlit/secrets.toml", "[connections.db]\npassword = \"Ab${DCONN_SX_VERBATIM}cd\"\nbroken = \"x${y\"\n");
+    tu_write(SX_MEM "/p/.dconn/secrets.toml", "[ours]\nvalue = \"Ab${DCONN_SX_VERBATIM}cd\"\n");
+    ctx = sx_open(NULL, SX_MEM "/nohome", SX_MEM "/p", NULL);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_OK);
+    CHECK_STR(tu_secret(ctx, "connections.db.password", ""), "Ab${DCONN_SX_VERBATIM}cd");
+    CHECK_STR(tu_secret(ctx, "connections.db.broken", ""), "x${y");
+    CHECK_STR(tu_secret(ctx, "ours.value", ""), "Abexpandedcd");
+    dconn_close(ctx);
+    unsetenv("DCONN_SX_VERBATIM");
+    tu_rmrf(SX_MEM);
+}
+
 static const dtest_case secrets_tests[] = {
+    {"secrets_streamlit_files_read_verbatim", secrets_streamlit_files_read_verbatim},
     {"secrets_same_second_edit_seen", secrets_same_second_edit_seen},
     {"secrets_numbers_under_comma_locale", secrets_numbers_under_comma_locale},
     {"secrets_edits_stay_flat", secrets_edits_stay_flat},

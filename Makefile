@@ -99,7 +99,7 @@ TEST_BINS := $(B)/test-gcc $(B)/test-clang $(B)/test-cpp11 $(B)/test-cpp20
 
 test: check-tools check-sqlite $(TEST_BINS) $(EXAMPLES)
 	@sh tests/run_all.sh $(TEST_BINS) "B=$(B) sh tests/examples.sh" "sh tests/check_choke_point.sh" "B=$(B) sh tests/check_sqlite_public.sh" \
-	  "B=$(B) sh tests/check_missing_tools.sh"
+	  "B=$(B) sh tests/check_missing_tools.sh" "B=$(B) CC='$(CC)' sh tests/install_check.sh"
 
 # --- examples and the CLI ----------------------------------------------------
 $(B)/%: examples/%.c $(ALL_DEPS) | $(B)
@@ -160,10 +160,14 @@ bench: check-sqlite $(B)/bench
 -include tests/fuzz/fuzz.mk tests/lint.mk tests/matrix.mk tests/stress.mk
 
 # --- install -------------------------------------------------------------------
+# dconn.pc: the implementation is compiled into the user's program, so a
+# program links what it calls (SQLite, libm, threads) with a plain
+# `cc app.c $(pkg-config --cflags --libs dconn)`: sqlite3 is in Requires,
+# not Requires.private, which only a static link reads.
 install:
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 644 dconn.h $(DESTDIR)$(PREFIX)/include/dconn.h
-	printf 'prefix=%s\nincludedir=$${prefix}/include\n\nName: dconn\nDescription: named data connections, secrets and a query cache (header-only)\nVersion: %s\nRequires.private: sqlite3\nCflags: -I$${includedir}\nLibs: -pthread\n' \
+	printf 'prefix=%s\nincludedir=$${prefix}/include\n\nName: dconn\nDescription: named data connections, secrets and a query cache (header-only)\nVersion: %s\nRequires: sqlite3\nCflags: -I$${includedir}\nLibs: -pthread -lm\n' \
 	  "$(PREFIX)" "$$(sed -n 's/^#define DCONN_VERSION_STRING "\(.*\)"/\1/p' dconn.h)" > $(DESTDIR)$(PREFIX)/lib/pkgconfig/dconn.pc
 
 clean:

@@ -99,7 +99,7 @@ TEST_BINS := $(B)/test-gcc $(B)/test-clang $(B)/test-cpp11 $(B)/test-cpp20
 
 test: check-tools check-sqlite $(TEST_BINS) $(EXAMPLES)
 	@sh tests/run_all.sh $(TEST_BINS) "B=$(B) sh tests/examples.sh" "sh tests/check_choke_point.sh" "B=$(B) sh tests/check_sqlite_public.sh" \
-	  "B=$(B) sh tests/check_missing_tools.sh" "B=$(B) CC='$(CC)' sh tests/install_check.sh"
+	  "B=$(B) sh tests/check_missing_tools.sh" "B=$(B) CC='$(CC)' sh tests/install_check.sh" "B=$(B) sh tests/check_apt_sources.sh"
 
 # --- examples and the CLI ----------------------------------------------------
 $(B)/%: examples/%.c $(ALL_DEPS) | $(B)

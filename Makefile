@@ -40,14 +40,27 @@ LIBS    := $(SQLITE_LIBS) -pthread -lm
 HEADER  := dconn.h
 TEST_SRC := tests/test_main.c $(wildcard tests/test_*.c) tests/dtest.h tests/test_alloc.h tests/test_util.h tests/test_driver.h examples/drivers/dconn_csv.h
 
-.PHONY: test-postgres all test demo toml-test toml-decoder asan tsan valgrind bench install clean check-sqlite
+.PHONY: test-postgres all test demo toml-test toml-decoder asan tsan valgrind bench install clean check-sqlite check-tools check-tools-demo
 
 # The numbered examples, in the order a newcomer reads them, and the CLI.
 EXAMPLES := $(B)/01_hello_sqlite $(B)/02_pets $(B)/03_secrets_global_and_local $(B)/04_env_switch \
             $(B)/05_cache_and_ttl $(B)/06_sessions $(B)/07_threads $(B)/08_your_own_driver \
             $(B)/09_connect_args $(B)/dconn
 
-all: check-sqlite $(EXAMPLES) $(B)/toml-decoder
+all: check-tools-demo check-sqlite $(EXAMPLES) $(B)/toml-decoder
+
+# The programs `make demo` and `make test` run, each with the Debian/Ubuntu
+# package that has it: a missing one is named with its package before
+# anything is built (tests/need_tools.sh).
+# (CLANG=clang-15 is in package clang-15, CLANGXX=clang++-15 too.)
+clang_pkg = $(firstword $(patsubst clang++%,clang%,$(filter clang%,$(notdir $(firstword $(1))))) clang)
+TOOLS_DEMO := $(firstword $(CC))=build-essential pkg-config=pkg-config
+TOOLS_TEST := $(TOOLS_DEMO) gcc=build-essential g++=build-essential \
+              $(firstword $(CLANG))=$(call clang_pkg,$(CLANG)) $(firstword $(CLANGXX))=$(call clang_pkg,$(CLANGXX))
+check-tools-demo:
+	@sh tests/need_tools.sh "make demo" $(TOOLS_DEMO)
+check-tools:
+	@sh tests/need_tools.sh "make test" $(TOOLS_TEST)
 
 check-sqlite:
 ifneq ($(SQLITE_OK),yes)
@@ -84,8 +97,9 @@ $(B)/test-cpp20: tests/test_cpp.cc tests/dtest.h $(ALL_DEPS) | $(B)
 
 TEST_BINS := $(B)/test-gcc $(B)/test-clang $(B)/test-cpp11 $(B)/test-cpp20
 
-test: check-sqlite $(TEST_BINS) $(EXAMPLES)
-	@sh tests/run_all.sh $(TEST_BINS) "B=$(B) sh tests/examples.sh" "sh tests/check_choke_point.sh" "B=$(B) SQLITE_CFLAGS='$(SQLITE_CFLAGS)' sh tests/check_sqlite_public.sh"
+test: check-tools check-sqlite $(TEST_BINS) $(EXAMPLES)
+	@sh tests/run_all.sh $(TEST_BINS) "B=$(B) sh tests/examples.sh" "sh tests/check_choke_point.sh" "B=$(B) SQLITE_CFLAGS='$(SQLITE_CFLAGS)' sh tests/check_sqlite_public.sh" \
+	  "B=$(B) sh tests/check_missing_tools.sh" "B=$(B) CC='$(CC)' sh tests/install_check.sh" "B=$(B) sh tests/check_apt_sources.sh"
 
 # --- examples and the CLI ----------------------------------------------------
 $(B)/%: examples/%.c $(ALL_DEPS) | $(B)
@@ -129,7 +143,7 @@ toml-test: $(B)/toml-decoder
 	python3 $(TOML_TEST_DIR)/run.py --decoder $(B)/toml-decoder
 
 # --- demo and bench ------------------------------------------------------------
-demo: check-sqlite $(B)/02_pets
+demo: check-tools-demo check-sqlite $(B)/02_pets
 	@rm -rf $(B)/demo && mkdir -p $(B)/demo && cp -R examples/02_pets/.streamlit $(B)/demo/ && chmod 600 $(B)/demo/.streamlit/secrets.toml
 	@echo "== build/demo/.streamlit/secrets.toml:" && cat $(B)/demo/.streamlit/secrets.toml && echo "== build/02_pets (run in build/demo):"
 	@cd $(B)/demo && ../02_pets
@@ -146,10 +160,14 @@ bench: check-sqlite $(B)/bench
 -include tests/fuzz/fuzz.mk tests/lint.mk tests/matrix.mk tests/stress.mk
 
 # --- install -------------------------------------------------------------------
+# dconn.pc: the implementation is compiled into the user's program, so a
+# program links what it calls (SQLite, libm, threads) with a plain
+# `cc app.c $(pkg-config --cflags --libs dconn)`: sqlite3 is in Requires,
+# not Requires.private, which only a static link reads.
 install:
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 644 dconn.h $(DESTDIR)$(PREFIX)/include/dconn.h
-	printf 'prefix=%s\nincludedir=$${prefix}/include\n\nName: dconn\nDescription: named data connections, secrets and a query cache (header-only)\nVersion: %s\nRequires.private: sqlite3\nCflags: -I$${includedir}\nLibs: -pthread\n' \
+	printf 'prefix=%s\nincludedir=$${prefix}/include\n\nName: dconn\nDescription: named data connections, secrets and a query cache (header-only)\nVersion: %s\nRequires: sqlite3\nCflags: -I$${includedir}\nLibs: -pthread -lm\n' \
 	  "$(PREFIX)" "$$(sed -n 's/^#define DCONN_VERSION_STRING "\(.*\)"/\1/p' dconn.h)" > $(DESTDIR)$(PREFIX)/lib/pkgconfig/dconn.pc
 
 clean:

@@ -868,10 +868,28 @@ DCONN_API const char *dconn_url_query(const dconn_url *url, const char *key);
    library's own messages it knows no context's secret values. */
 DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap);
 
-/* Parses a TTL/duration ("10m", "1h30m", "1.5h", "2 days", "500ms", "3600",
-   "forever", "0"). Stores nanoseconds in *out (-1 for forever, 0 for
-   off). DCONN_ECONFIG with the grammar in the message on bad input. A
-   NULL `text` means forever; a NULL `out` is DCONN_EMISUSE. */
+/* Parses a TTL/duration. Stores nanoseconds in *out (-1 for forever, 0 for
+   off). Accepts the strings Streamlit's ttl accepts (it reads them with
+   pandas.Timedelta) but negative ones, with two differences on purpose: a
+   bare number is seconds (pandas: nanoseconds) and "P1M" is refused as
+   months (pandas: one minute).
+     "3600", "0.5"              seconds ("0" = off: do not cache)
+     "10m", "1h30m", "1.5h", "2 days", "500ms", "1 day, 2h"
+                                units ns, us, ms, s, m, h, d, w and their words
+                                (sec, min, hour(s), day(s), week(s), milli(s),
+                                micro(s), nano(s), ...) in any case: "1H",
+                                "10MIN"; pandas 2's T (min), L (ms), U (us) and
+                                N (ns) too. "M" alone is months: refused.
+     "00:10:00", "1 days 02:00:00", "00:00:01.5"   hh:mm:ss, last
+     "PT10M", "P1DT2H", "P2W"   ISO 8601 PnWnDTnHnMnS (years and months
+                                are refused unless zero: their length varies)
+     "forever" (or "never", "none")                 -1
+   The result is rounded to the nearest nanosecond, but a positive
+   duration never becomes 0 (off): "0.0001ns" is 1 ns. DCONN_ECONFIG with
+   the reason and the accepted forms in the message on bad input
+   (negative, months or years, unknown units, too long for int64
+   nanoseconds). A NULL `text` means forever; a NULL `out` is
+   DCONN_EMISUSE. */
 DCONN_API dconn_status dconn_ttl_parse(const char *text, int64_t *out, dconn_error *err);
 
 /* >>api:toml -------------------------------------------------------------- */
@@ -3709,7 +3727,7 @@ static int dconn__is_word(const char *p, const char *w) {
     return *p == '\0';
 }
 
-#define DCONN__TTL_GRAMMAR "a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w (also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""
+#define DCONN__TTL_GRAMMAR "a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w (also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"; also us, ns, units in any case (\"1H\", \"10MIN\"), hh:mm:ss (\"00:10:00\", \"1 days 02:00:00\") and ISO 8601 (\"PT10M\", \"P1DT2H\")"
 
 /* A TTL error: "invalid duration \"TEXT\": " and the reason. TEXT is cut
    at 64 bytes (so the grammar at the end of the reason always fits the
@@ -3732,64 +3750,191 @@ static DCONN__NOINLINE dconn_status dconn__ttl_fail(const dconn_allocator *al, d
     return dconn__err_set(err, DCONN_ECONFIG, "invalid duration \"%s%s\": %s", shown, n >= sizeof shown ? "..." : "", why);
 }
 
+#define DCONN__NS_S INT64_C(1000000000)
+#define DCONN__NS_M INT64_C(60000000000)
+#define DCONN__NS_H INT64_C(3600000000000)
+#define DCONN__NS_D INT64_C(86400000000000)
+#define DCONN__NS_W INT64_C(604800000000000)
+
+/* Reads digits with an optional fraction at *p ('.', and ',' when `comma`:
+   ISO 8601 allows both) and moves *p past them. Returns the number of
+   digits (0: no number); *dot says whether a fraction mark was read. */
+static int dconn__ttl_number(const char **p, int comma, double *num, int *dot) {
+    const char *s = *p;
+    double scale = 1;
+    int digits = 0;
+    *num = 0;
+    *dot = 0;
+    while (*s >= '0' && *s <= '9') { *num = *num * 10 + (*s - '0'); s++; digits++; }
+    if (*s == '.' || (comma && *s == ',')) {
+        s++;
+        *dot = 1;
+        while (*s >= '0' && *s <= '9') { scale /= 10; *num += (*s - '0') * scale; s++; digits++; }
+    }
+    *p = s;
+    return digits;
+}
+
+/* The nanoseconds of a unit word, in any case: dconn's words and pandas'
+   (so Streamlit's) aliases, with pandas 2's one-letter T (minutes), L (ms),
+   U (us) and N (ns). 0 for an unknown unit; -1 for months and years,
+   whose length varies ("M" alone is months; "m" is minutes). */
+static int64_t dconn__ttl_unit(const char *unit) {
+    static const struct { const char *unit; int64_t ns; } units[] = {
+        {"ns", 1}, {"n", 1}, {"nano", 1}, {"nanos", 1}, {"nanosecond", 1}, {"nanoseconds", 1},
+        {"us", 1000}, {"u", 1000}, {"\xC2\xB5s", 1000}, {"micro", 1000}, {"micros", 1000}, {"microsecond", 1000}, {"microseconds", 1000},
+        {"ms", 1000000}, {"l", 1000000}, {"msec", 1000000}, {"msecs", 1000000}, {"milli", 1000000}, {"millis", 1000000},
+        {"millisecond", 1000000}, {"milliseconds", 1000000},
+        {"s", DCONN__NS_S}, {"sec", DCONN__NS_S}, {"secs", DCONN__NS_S}, {"second", DCONN__NS_S}, {"seconds", DCONN__NS_S},
+        {"m", DCONN__NS_M}, {"t", DCONN__NS_M}, {"min", DCONN__NS_M}, {"mins", DCONN__NS_M}, {"minute", DCONN__NS_M}, {"minutes", DCONN__NS_M},
+        {"h", DCONN__NS_H}, {"hr", DCONN__NS_H}, {"hrs", DCONN__NS_H}, {"hour", DCONN__NS_H}, {"hours", DCONN__NS_H},
+        {"d", DCONN__NS_D}, {"day", DCONN__NS_D}, {"days", DCONN__NS_D},
+        {"w", DCONN__NS_W}, {"week", DCONN__NS_W}, {"weeks", DCONN__NS_W}
+    };
+    static const char *const vague[] = {"y", "yr", "yrs", "year", "years", "mo", "mon", "mons", "month", "months"};
+    size_t i;
+    if (strcmp(unit, "M") == 0) return -1;
+    for (i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (dconn__strieq(unit, units[i].unit)) return units[i].ns;
+    for (i = 0; i < sizeof vague / sizeof vague[0]; i++)
+        if (dconn__strieq(unit, vague[i])) return -1;
+    return 0;
+}
+
+#define DCONN__TTL_VAGUE "months and years are not supported (their length varies); use days or weeks: %s"
+
+/* An ISO 8601 duration after its 'P': [nW][nD][T[nH][nM][nS]], in that
+   order, any part with a fraction. Years and months are refused unless
+   they are zero. Adds the nanoseconds to *total. */
+static dconn_status dconn__ttl_iso(const dconn_allocator *al, const char *text, const char *p, double *total, dconn_error *err) {
+    int rank = 0, parts = 0, in_time = 0, time_parts = 0;
+    for (;;) {
+        double num;
+        int dot, r = 0;
+        int64_t mult = 0;
+        char c;
+        if (*p == 'T' || *p == 't') {
+            if (in_time) return dconn__ttl_fail(al, err, text, "an ISO 8601 duration has one T; use %s", DCONN__TTL_GRAMMAR);
+            in_time = 1;
+            p++;
+            continue;
+        }
+        if (*p == '\0' || *p == ' ') break;
+        if (*p == '-') return dconn__ttl_fail(al, err, text, "negative durations are not allowed; use %s", DCONN__TTL_GRAMMAR);
+        if (!dconn__ttl_number(&p, 1, &num, &dot))
+            return dconn__ttl_fail(al, err, text, "expected a number in the ISO 8601 duration (PnWnDTnHnMnS); use %s", DCONN__TTL_GRAMMAR);
+        c = (char)dconn__lower((unsigned char)*p);
+        if (!in_time) {
+            if (c == 'y') r = 1;
+            else if (c == 'm') r = 2;
+            else if (c == 'w') { r = 3; mult = DCONN__NS_W; }
+            else if (c == 'd') { r = 4; mult = DCONN__NS_D; }
+            else if (c == 'h' || c == 's') return dconn__ttl_fail(al, err, text, "hours, minutes and seconds come after the T of an ISO 8601 duration (\"PT10M\", \"P1DT2H\"); use %s", DCONN__TTL_GRAMMAR);
+        } else {
+            if (c == 'h') { r = 5; mult = DCONN__NS_H; }
+            else if (c == 'm') { r = 6; mult = DCONN__NS_M; }
+            else if (c == 's') { r = 7; mult = DCONN__NS_S; }
+            else if (c == 'y' || c == 'w' || c == 'd') return dconn__ttl_fail(al, err, text, "years, weeks and days come before the T of an ISO 8601 duration (\"P1DT2H\"); use %s", DCONN__TTL_GRAMMAR);
+        }
+        if (!r) return dconn__ttl_fail(al, err, text, "expected one of the letters W, D, T, H, M, S after a number in the ISO 8601 duration; use %s", DCONN__TTL_GRAMMAR);
+        if (r <= rank) return dconn__ttl_fail(al, err, text, "the parts of an ISO 8601 duration go in the order PnWnDTnHnMnS, each once; use %s", DCONN__TTL_GRAMMAR);
+        if (!mult && num != 0) return dconn__ttl_fail(al, err, text, DCONN__TTL_VAGUE, DCONN__TTL_GRAMMAR);
+        p++;
+        rank = r;
+        parts++;
+        time_parts += in_time;
+        *total += num * (double)mult;
+    }
+    while (*p == ' ') p++;
+    if (*p) return dconn__ttl_fail(al, err, text, "unexpected text after the ISO 8601 duration; use %s", DCONN__TTL_GRAMMAR);
+    if (!parts || (in_time && !time_parts))
+        return dconn__ttl_fail(al, err, text, "expected a number in the ISO 8601 duration (PnWnDTnHnMnS); use %s", DCONN__TTL_GRAMMAR);
+    return DCONN_OK;
+}
+
+/* hh:mm:ss[.fff] after the hours at *p (on the ':'), as pandas reads it:
+   the duration's last part. Adds the nanoseconds to *total. */
+static dconn_status dconn__ttl_hms(const dconn_allocator *al, const char *text, const char *p, double hours, double *total, dconn_error *err) {
+    double mm, ss;
+    int mdot, sdot;
+    p++;
+    if (!dconn__ttl_number(&p, 0, &mm, &mdot) || mdot || *p != ':')
+        return dconn__ttl_fail(al, err, text, "write hh:mm:ss in full (\"00:10:00\" is ten minutes); use %s", DCONN__TTL_GRAMMAR);
+    p++;
+    if (!dconn__ttl_number(&p, 0, &ss, &sdot))
+        return dconn__ttl_fail(al, err, text, "write hh:mm:ss in full (\"00:10:00\" is ten minutes); use %s", DCONN__TTL_GRAMMAR);
+    while (*p == ' ') p++;
+    if (*p == ':') return dconn__ttl_fail(al, err, text, "hh:mm:ss has three parts; use %s", DCONN__TTL_GRAMMAR);
+    if (*p) return dconn__ttl_fail(al, err, text, "hh:mm:ss comes last (\"1 days 02:00:00\"); use %s", DCONN__TTL_GRAMMAR);
+    *total += hours * (double)DCONN__NS_H + mm * (double)DCONN__NS_M + ss * (double)DCONN__NS_S;
+    return DCONN_OK;
+}
+
+/* Numbers with units ("1h 30m", "2 DAYS", "1 day, 2:00:00"), a bare number
+   of seconds, or hh:mm:ss. Adds the nanoseconds to *total. */
+static dconn_status dconn__ttl_units(const dconn_allocator *al, const char *text, const char *p, double *total, dconn_error *err) {
+    int parts = 0, bare = 0;
+    for (;;) {
+        double num;
+        char unit[16];
+        size_t un = 0;
+        int64_t mult;
+        int dot;
+        while (*p == ' ' || *p == ',' || *p == '+') p++;   /* pandas skips these between parts */
+        if (!*p) break;
+        if (*p == '-') return dconn__ttl_fail(al, err, text, "negative durations are not allowed; use %s", DCONN__TTL_GRAMMAR);
+        if (!dconn__ttl_number(&p, 0, &num, &dot)) return dconn__ttl_fail(al, err, text, "expected a number; use %s", DCONN__TTL_GRAMMAR);
+        if (*p == ':') {
+            dconn_status st;
+            if (dot) return dconn__ttl_fail(al, err, text, "write hh:mm:ss in full (\"00:10:00\" is ten minutes); use %s", DCONN__TTL_GRAMMAR);
+            st = dconn__ttl_hms(al, text, p, num, total, err);
+            if (st) return st;
+            parts++;
+            break;
+        }
+        while (*p == ' ') p++;
+        while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xB5)) {
+            size_t len = (unsigned char)*p == 0xC2 ? 2 : 1;   /* the 'µ' of "µs" is two bytes */
+            if (un + len >= sizeof unit) return dconn__ttl_fail(al, err, text, "unknown unit; use %s", DCONN__TTL_GRAMMAR);
+            memcpy(unit + un, p, len);
+            un += len;
+            p += len;
+        }
+        unit[un] = '\0';
+        if (!un) {
+            bare = 1;
+            mult = DCONN__NS_S;
+        } else {
+            mult = dconn__ttl_unit(unit);
+            if (mult < 0) return dconn__ttl_fail(al, err, text, DCONN__TTL_VAGUE, DCONN__TTL_GRAMMAR);
+            if (!mult) return dconn__ttl_fail(al, err, text, "unknown unit \"%s\"; use %s", unit, DCONN__TTL_GRAMMAR);
+        }
+        *total += num * (double)mult;
+        parts++;
+    }
+    if (!parts) return dconn__ttl_fail(al, err, text, "empty; use %s", DCONN__TTL_GRAMMAR);
+    if (bare && parts > 1) return dconn__ttl_fail(al, err, text, "every number after the first needs a unit; use %s", DCONN__TTL_GRAMMAR);
+    return DCONN_OK;
+}
+
 /* dconn_ttl_parse with the allocator its error message may use (a context's). */
 static dconn_status dconn__ttl_parse_al(const dconn_allocator *al, const char *text, int64_t *out, dconn_error *err) {
-    static const struct { const char *unit; int64_t ns; } units[] = {
-        {"ms", 1000000}, {"msec", 1000000}, {"millisecond", 1000000}, {"milliseconds", 1000000},
-        {"s", 1000000000}, {"sec", 1000000000}, {"secs", 1000000000}, {"second", 1000000000}, {"seconds", 1000000000},
-        {"m", INT64_C(60000000000)}, {"min", INT64_C(60000000000)}, {"mins", INT64_C(60000000000)},
-        {"minute", INT64_C(60000000000)}, {"minutes", INT64_C(60000000000)},
-        {"h", INT64_C(3600000000000)}, {"hr", INT64_C(3600000000000)}, {"hour", INT64_C(3600000000000)}, {"hours", INT64_C(3600000000000)},
-        {"d", INT64_C(86400000000000)}, {"day", INT64_C(86400000000000)}, {"days", INT64_C(86400000000000)},
-        {"w", INT64_C(604800000000000)}, {"week", INT64_C(604800000000000)}, {"weeks", INT64_C(604800000000000)}
-    };
     const char *p = text;
     double total = 0;
-    int parts = 0, bare = 0;
+    dconn_status st;
     dconn__err_clear(err);
     if (!out) return dconn__err_set(err, DCONN_EMISUSE, "dconn_ttl_parse: out is NULL");
     if (!text) { *out = -1; return DCONN_OK; }
     while (*p == ' ') p++;
     if (dconn__is_word(p, "forever") || dconn__is_word(p, "none") || dconn__is_word(p, "never")) { *out = -1; return DCONN_OK; }
-    while (*p) {
-        double num = 0, scale = 1;
-        int digits = 0;
-        char unit[16];
-        size_t un = 0, i;
-        int64_t mult = 0;
-        while (*p == ' ') p++;
-        if (!*p) break;
-        if (*p == '-') return dconn__ttl_fail(al, err, text, "negative durations are not allowed; use %s", DCONN__TTL_GRAMMAR);
-        while (*p >= '0' && *p <= '9') { num = num * 10 + (*p - '0'); p++; digits++; }
-        if (*p == '.') {
-            p++;
-            while (*p >= '0' && *p <= '9') { scale /= 10; num += (*p - '0') * scale; p++; digits++; }
-        }
-        if (!digits) return dconn__ttl_fail(al, err, text, "expected a number; use %s", DCONN__TTL_GRAMMAR);
-        while (*p == ' ') p++;
-        while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
-            if (un + 1 >= sizeof unit) return dconn__ttl_fail(al, err, text, "unknown unit; use %s", DCONN__TTL_GRAMMAR);
-            unit[un++] = *p++;
-        }
-        unit[un] = '\0';
-        if (!un) {
-            bare = 1;
-            mult = 1000000000;
-        } else {
-            for (i = 0; i < sizeof units / sizeof units[0]; i++)
-                if (strcmp(unit, units[i].unit) == 0) { mult = units[i].ns; break; }
-            if (!mult) {
-                if (strcmp(unit, "M") == 0 || strcmp(unit, "Y") == 0 || dconn__strieq(unit, "y") || dconn__strieq(unit, "month") || dconn__strieq(unit, "months") || dconn__strieq(unit, "year") || dconn__strieq(unit, "years"))
-                    return dconn__ttl_fail(al, err, text, "months and years are not supported (their length varies); use days or weeks: %s", DCONN__TTL_GRAMMAR);
-                return dconn__ttl_fail(al, err, text, "unknown unit \"%s\"; use %s", unit, DCONN__TTL_GRAMMAR);
-            }
-        }
-        total += num * (double)mult;
-        parts++;
-    }
-    if (!parts) return dconn__ttl_fail(al, err, text, "empty; use %s", DCONN__TTL_GRAMMAR);
-    if (bare && parts > 1) return dconn__ttl_fail(al, err, text, "every number after the first needs a unit; use %s", DCONN__TTL_GRAMMAR);
+    if ((*p == 'P' || *p == 'p') && ((p[1] >= '0' && p[1] <= '9') || p[1] == 'T' || p[1] == 't' || p[1] == '-'))
+        st = dconn__ttl_iso(al, text, p + 1, &total, err);
+    else
+        st = dconn__ttl_units(al, text, p, &total, err);
+    if (st) return st;
     if (total >= 9.2e18) return dconn__ttl_fail(al, err, text, "too long (use \"forever\"); use %s", DCONN__TTL_GRAMMAR);
+    /* to the nearest nanosecond, but a positive duration stays positive
+       (1 ns at least): rounded to 0 it would mean "do not cache" */
     *out = (int64_t)(total + 0.5);
     if (*out == 0 && total > 0) *out = 1;
     return DCONN_OK;
@@ -3797,13 +3942,16 @@ static dconn_status dconn__ttl_parse_al(const dconn_allocator *al, const char *t
 
 DCONN_API dconn_status dconn_ttl_parse(const char *text, int64_t *out, dconn_error *err) { return dconn__ttl_parse_al(NULL, text, out, err); }
 
-/* A duration setting that may be a TOML string or a number of seconds. */
+/* A duration setting that may be a TOML string or a number of seconds
+   (rounded like the strings: a positive number stays at least 1 ns). */
 static dconn_status dconn__ttl_from_value(const dconn_allocator *al, const dconn_toml_value *v, int64_t *out, dconn_error *err) {
     if (!v) { *out = -1; return DCONN_OK; }
     if (v->type == DCONN_TOML_INTEGER || v->type == DCONN_TOML_FLOAT) {
-        double s = dconn_toml_float(v, 0);
+        double s = dconn_toml_float(v, 0), ns;
         if (!(s >= 0 && s <= 9.2e9)) return dconn_error_at(err, v, "invalid duration %g: must be zero or more seconds", s);
-        *out = (int64_t)(s * 1e9);
+        ns = s * 1e9;
+        *out = (int64_t)(ns + 0.5);
+        if (*out == 0 && ns > 0) *out = 1;
         return DCONN_OK;
     }
     if (v->type == DCONN_TOML_STRING) {

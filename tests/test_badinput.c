@@ -168,6 +168,8 @@ static void badinput_toml_syntax(void) {
    -------------------------------------------------------------------------- */
 
 #define BI_F BI_FILE ":"
+/* the end of every duration error: the forms beyond the short ones */
+#define BI_TTL_ALSO "; also us, ns, units in any case (\"1H\", \"10MIN\"), hh:mm:ss (\"00:10:00\", \"1 days 02:00:00\") and ISO 8601 (\"PT10M\", \"P1DT2H\")"
 static const struct { const char *name, *text, *conn, *type; dconn_status code; int line; const char *msg; } bi_conf[] = {
     /* wrong types */
     {"url = 5", "[connections.x]\nurl = 5\n", "x", NULL, DCONN_ECONFIG, 2,
@@ -219,29 +221,29 @@ static const struct { const char *name, *text, *conn, *type; dconn_status code; 
     /* durations */
     {"ttl = \"5 parsecs\"", "[connections.x]\nurl = \"sqlite://\"\nttl = \"5 parsecs\"\n", "x", NULL, DCONN_ECONFIG, 3,
      BI_F "3: invalid duration \"5 parsecs\": unknown unit \"parsecs\"; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
-     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""},
+     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
     {"ttl = -1", "[connections.x]\nurl = \"sqlite://\"\nttl = -1\n", "x", NULL, DCONN_ECONFIG, 3,
      BI_F "3: invalid duration -1: must be zero or more seconds"},
     {"ttl = -0.5", "[connections.x]\nurl = \"sqlite://\"\nttl = -0.5\n", "x", NULL, DCONN_ECONFIG, 3,
      BI_F "3: invalid duration -0.5: must be zero or more seconds"},
     {"ttl = \"-5m\"", "[connections.x]\nurl = \"sqlite://\"\nttl = \"-5m\"\n", "x", NULL, DCONN_ECONFIG, 3,
      BI_F "3: invalid duration \"-5m\": negative durations are not allowed; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
-     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""},
+     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
     {"ttl = \"\"", "[connections.x]\nurl = \"sqlite://\"\nttl = \"\"\n", "x", NULL, DCONN_ECONFIG, 3,
      BI_F "3: invalid duration \"\": empty; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
-     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""},
+     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
     {"ttl = \"10m 5\"", "[connections.x]\nurl = \"sqlite://\"\nttl = \"10m 5\"\n", "x", NULL, DCONN_ECONFIG, 3,
      BI_F "3: invalid duration \"10m 5\": every number after the first needs a unit; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
-     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""},
+     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
     {"ttl = \"1 month\"", "[connections.x]\nurl = \"sqlite://\"\nttl = \"1 month\"\n", "x", NULL, DCONN_ECONFIG, 3,
      BI_F "3: invalid duration \"1 month\": months and years are not supported (their length varies); use days or weeks: a number of seconds (\"3600\"), "
-     "or numbers with units ms, s, m, h, d, w (also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""},
+     "or numbers with units ms, s, m, h, d, w (also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
     {"ttl = \"soon\"", "[connections.x]\nurl = \"sqlite://\"\nttl = \"soon\"\n", "x", NULL, DCONN_ECONFIG, 3,
      BI_F "3: invalid duration \"soon\": expected a number; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
-     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""},
+     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
     {"ttl = \"99999999999h\"", "[connections.x]\nurl = \"sqlite://\"\nttl = \"99999999999h\"\n", "x", NULL, DCONN_ECONFIG, 3,
      BI_F "3: invalid duration \"99999999999h\": too long (use \"forever\"); use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
-     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""},
+     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
     {"ttl = true", "[connections.x]\nurl = \"sqlite://\"\nttl = true\n", "x", NULL, DCONN_ECONFIG, 3,
      BI_F "3: a duration must be a string like \"10m\" or a number of seconds, not a bool"},
     {"ttl = 1e30", "[connections.x]\nurl = \"sqlite://\"\nttl = 1e30\n", "x", NULL, DCONN_ECONFIG, 3,
@@ -250,7 +252,7 @@ static const struct { const char *name, *text, *conn, *type; dconn_status code; 
      BI_F "3: a duration must be a string like \"10m\" or a number of seconds, not an array"},
     {"query_ttl = \"1 fortnight\"", "[connections.x]\nurl = \"sqlite://\"\nquery_ttl = \"1 fortnight\"\n", "x", NULL, DCONN_ECONFIG, 3,
      BI_F "3: invalid duration \"1 fortnight\": unknown unit \"fortnight\"; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
-     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""},
+     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
     /* types, URLs and parts */
     {"type = 5", "[connections.x]\nurl = \"sqlite://\"\ntype = 5\n", "x", NULL, DCONN_ECONFIG, 3,
      BI_F "3: type must be a string such as \"sql\", not an integer"},
@@ -567,7 +569,7 @@ static dconn_status bi_open_bad_option(const char *which, const char *value, dco
 }
 static dconn_status bi_open_bad_reload(dconn_error *err) { return bi_open_bad_option("reload", "often", err); }
 static dconn_status bi_open_bad_default_ttl(dconn_error *err) { return bi_open_bad_option("ttl", "-1h", err); }
-static dconn_status bi_open_bad_backoff(dconn_error *err) { return bi_open_bad_option("backoff", "50 ns", err); }
+static dconn_status bi_open_bad_backoff(dconn_error *err) { return bi_open_bad_option("backoff", "50 ps", err); }
 static dconn_status bi_open_bad_pool(dconn_error *err) { return bi_open_bad_option("pool", "", err); }
 
 #define BI_CONN "connection \"m\" (sqlite://)"
@@ -584,10 +586,10 @@ static const struct { const char *name; dconn_status (*call)(dconn_error *err); 
      "(connect options):2:28: expected a value, found '}'\n  connect_args = (value not shown)\n                 ^"},
     {"dconn_connect bad ttl", bi_connect_bad_ttl, DCONN_ECONFIG,
      "invalid duration \"5 parsecs\": unknown unit \"parsecs\"; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
-     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""},
+     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
     {"dconn_connect bad query_ttl", bi_connect_bad_query_ttl, DCONN_ECONFIG,
      "invalid duration \"-1\": negative durations are not allowed; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
-     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""},
+     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
     {"dconn_connect empty url", bi_connect_bad_url, DCONN_ECONFIG,
      "connection \"m\": url is not a URL: write it as dialect://user:password@host:port/database"},
     {"dconn_query NULL conn", bi_query_null_conn, DCONN_EMISUSE, "dconn_query: conn is NULL"},
@@ -595,7 +597,7 @@ static const struct { const char *name; dconn_status (*call)(dconn_error *err); 
     {"dconn_query NULL params", bi_query_null_params, DCONN_EMISUSE, "dconn_query: connection \"m\": n_params is 2 but params is NULL"},
     {"dconn_query bad ttl", bi_query_bad_ttl, DCONN_ECONFIG,
      "invalid duration \"1 month\": months and years are not supported (their length varies); use days or weeks: a number of seconds (\"3600\"), "
-     "or numbers with units ms, s, m, h, d, w (also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""},
+     "or numbers with units ms, s, m, h, d, w (also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
     {"dconn_query empty SQL", bi_query_empty_sql, DCONN_EQUERY, BI_CONN ": query failed: the SQL is empty\n  SQL: "},
     {"dconn_query blank SQL", bi_query_blank_sql, DCONN_EQUERY, BI_CONN ": query failed: the SQL is empty\n  SQL:   -- nothing "},
     {"dconn_query two statements", bi_query_two_statements, DCONN_EQUERY,
@@ -642,10 +644,10 @@ static const struct { const char *name; dconn_status (*call)(dconn_error *err); 
     {"dconn_ttl_parse NULL out", bi_ttl_null_out, DCONN_EMISUSE, "dconn_ttl_parse: out is NULL"},
     {"dconn_ttl_parse bad", bi_ttl_bad, DCONN_ECONFIG,
      "invalid duration \"10 minutes 5\": every number after the first needs a unit; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
-     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""},
+     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
     {"dconn_ttl_parse two URLs", bi_ttl_two_urls, DCONN_ECONFIG,
      "invalid duration (not quoted: it holds URLs with passwords): expected a number; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
-     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""},
+     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
     {"dconn_result_format NULL", bi_format_null, DCONN_EMISUSE, "dconn_result_format: result is NULL"},
     {"dconn_result_format 99", bi_format_unknown, DCONN_EMISUSE, "dconn_result_format: unknown format 99"},
     {"dconn_result_format -1", bi_format_negative, DCONN_EMISUSE, "dconn_result_format: unknown format -1"},
@@ -655,16 +657,16 @@ static const struct { const char *name; dconn_status (*call)(dconn_error *err); 
     {"dconn_open half an allocator", bi_open_half_allocator, DCONN_EMISUSE, "dconn_open: an allocator needs all three of alloc_fn, realloc_fn and free_fn"},
     {"dconn_open bad reload_interval", bi_open_bad_reload, DCONN_ECONFIG,
      "dconn_open: invalid duration \"often\": expected a number; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
-     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""},
+     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
     {"dconn_open bad default_ttl", bi_open_bad_default_ttl, DCONN_ECONFIG,
      "dconn_open: invalid duration \"-1h\": negative durations are not allowed; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
-     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""},
+     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
     {"dconn_open bad retry_backoff", bi_open_bad_backoff, DCONN_ECONFIG,
-     "dconn_open: invalid duration \"50 ns\": unknown unit \"ns\"; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
-     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""},
+     "dconn_open: invalid duration \"50 ps\": unknown unit \"ps\"; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
+     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
     {"dconn_open empty pool_timeout", bi_open_bad_pool, DCONN_ECONFIG,
      "dconn_open: invalid duration \"\": empty; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
-     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\""},
+     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
 };
 
 /* The context, connection, session and result the rows use. */

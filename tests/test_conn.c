@@ -1598,6 +1598,7 @@ static void *ch_edit_querier(void *p) {
     ch_arg *a = (ch_arg *)p;
     while (!ch_stopped(a) || a->ops < 20) {
         dconn_error err;
+        char url[256];
         dconn_query_options qo;
         dconn_result *r;
         memset(&qo, 0, sizeof qo);
@@ -1606,7 +1607,8 @@ static void *ch_edit_querier(void *p) {
         if (!r) ch_error(a, "query", err.message);
         else if (dconn_result_rows(r) != 1) ch_error(a, "query", "wrong answer");
         dconn_result_release(r);
-        if (!tu_conn_url(a->c) || strncmp(tu_conn_url(a->c), "mock://", 7) != 0) ch_error(a, "url", tu_conn_url(a->c));
+        /* own buffer: tu_conn_url's rotating buffers are not shared across threads */
+        if (dconn_conn_url(a->c, url, sizeof url) == 0 || strncmp(url, "mock://", 7) != 0) ch_error(a, "url", url);
         pthread_mutex_lock(a->stop_lock);
         a->ops++;
         pthread_mutex_unlock(a->stop_lock);

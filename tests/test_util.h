@@ -154,7 +154,7 @@ TU_UNUSED static const char *tu_secret(dconn_ctx *ctx, const char *path, const c
     return strcmp(b, missing) == 0 ? def : b;
 }
 
-/* dconn_conn_url as tests read it: the text, from rotating buffers. */
+/* dconn_conn_url as tests read it: the text, from rotating buffers (one thread only). */
 TU_UNUSED static const char *tu_conn_url(const dconn_conn *c) {
     static char bufs[8][1024];
     static unsigned next;

@@ -7047,6 +7047,17 @@ DCONN_API dconn_session *dconn_session_begin(dconn_conn *c, dconn_error *err) {
     return r;
 }
 
+/* A COMMIT run as a statement ended the transaction: what it wrote is visible now, so
+   the cached results go now, not at the session's commit. The session stays in its
+   transaction as far as the driver is told: statements after it are refused until
+   the caller rolls back, rather than running one by one outside any transaction. */
+static void dconn__session_check_ended(dconn_session *s) {
+    const dconn_driver *d = &s->h->drv;
+    if (!s->wrote || !s->in_tx || !d->in_transaction || d->in_transaction(d->user_data, s->h->h)) return;
+    if (!s->conn->ctx->keep_cache_on_write) dconn_cache_clear_conn(s->conn);
+    s->wrote = 0;
+}
+
 static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
     dconn__op op;
     dconn_status st;
@@ -7076,6 +7087,7 @@ static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const
         return dconn__err_op(s->conn, &op, 1, err);
     }
     s->wrote = 1;
+    dconn__session_check_ended(s);
     return DCONN_OK;
 }
 
@@ -7100,6 +7112,7 @@ static dconn_result *dconn__session_query(dconn_session *s, const char *sql, con
     st = dconn__op_run(s->conn, s->h, &op, err);
     if (st) { dconn__err_op(s->conn, &op, 1, err); return NULL; }
     if (op.wrote) s->wrote = 1;   /* INSERT ... RETURNING: the commit drops the cached results */
+    dconn__session_check_ended(s);
     return op.result;
 }
 

@@ -1011,6 +1011,31 @@ static void sqlite_session_returning_write_invalidates(void) {
     tsq_close_env(&e);
 }
 
+/* COMMIT run as a statement in a session: its writes are visible at once, so the cached
+   results go at once; what follows is refused until the session rolls back. */
+static void sqlite_session_commit_statement_drops_cache(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_session *s;
+    const char *count = "SELECT COUNT(*) FROM t";
+    if (!tsq_open_file_env(&e, "filedb", "session-commit-statement")) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)"), DCONN_OK);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 0);    /* cached */
+    s = dconn_session_begin(e.c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t(v) VALUES ('a')", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "COMMIT", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 1);    /* not the cached 0 */
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t(v) VALUES ('b')", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
+    /* a new transaction after the rollback; ended without commit, so 'c' never lands */
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t(v) VALUES ('c')", NULL, 0, NULL, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(tsq_int(e.c, count), 1);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 1);
+    tsq_close_env(&e);
+}
+
 static void sqlite_session_misuse(void) {
     tsq_env e;
     dconn_error err;
@@ -2119,6 +2144,7 @@ static const dtest_case sqlite_tests[] = {
     {"sqlite_session_end_rolls_back", sqlite_session_end_rolls_back},
     {"sqlite_session_failure_rolls_back", sqlite_session_failure_rolls_back},
     {"sqlite_session_returning_write_invalidates", sqlite_session_returning_write_invalidates},
+    {"sqlite_session_commit_statement_drops_cache", sqlite_session_commit_statement_drops_cache},
     {"sqlite_session_misuse", sqlite_session_misuse},
     {"sqlite_session_outlives_release", sqlite_session_outlives_release},
     {"sqlite_failed_writes_and_the_cache", sqlite_failed_writes_and_the_cache},

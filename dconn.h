@@ -4763,7 +4763,7 @@ struct dconn_settings {
     dconn_toml_doc *doc;          /* owns root's merged tables */
     dconn_url *parsed_url;        /* the url, split (NULL: none, or not a URL) */
     struct dconn_settings *next;  /* older versions, freed once no handle uses them */
-    dconn__atomic handles;        /* handles opened (or opening) with them */
+    dconn__atomic handles;        /* handles opened (or opening) with them, +1 while on the list */
     char url[DCONN__URL_SHOWN];   /* redacted */
 };
 
@@ -4920,6 +4920,17 @@ static DCONN__NOINLINE void dconn__settings_free(const dconn_allocator *al, dcon
         dconn__free(al, s->parsed_url);
         dconn_toml_free(s->doc);
         dconn__free(al, s);
+        s = next;
+    }
+}
+
+/* Drops the connection's hold on each version: a version a handle still uses (one
+   waiting to close after a reload) is freed by the last of them, in handles_close. */
+static void dconn__settings_let_go(const dconn_allocator *al, dconn_settings *s) {
+    while (s) {
+        dconn_settings *next = s->next;
+        s->next = NULL;
+        if (dconn__atomic_add(&s->handles, -1) == 0) dconn__settings_free(al, s);
         s = next;
     }
 }
@@ -5846,7 +5857,9 @@ static DCONN__NOINLINE void dconn__handles_close(dconn_ctx *ctx, dconn__handle *
     while (h) {
         dconn__handle *next = h->next;
         h->drv.disconnect(h->drv.user_data, h->h);
-        dconn__atomic_add(&h->settings->handles, -1);   /* its settings may be freed now */
+        /* the last holder of a version its connection let go frees it (the connection
+           may be freed while a reload's handles wait here to close) */
+        if (dconn__atomic_add(&h->settings->handles, -1) == 0) dconn__settings_free(ctx->al, h->settings);
         dconn__free(ctx->al, h);
         h = next;
     }
@@ -5957,7 +5970,7 @@ static void dconn__settings_reclaim_locked(dconn_conn *c) {
     dconn_settings **pp = &c->settings->next;
     while (*pp) {
         dconn_settings *v = *pp;
-        if (dconn__atomic_load(&v->handles)) { pp = &v->next; continue; }
+        if (dconn__atomic_load(&v->handles) > 1) { pp = &v->next; continue; }   /* more than the list's own */
         *pp = v->next;
         v->next = NULL;
         dconn__settings_free(c->ctx->al, v);
@@ -6067,6 +6080,7 @@ static dconn_status dconn__settings_merge(dconn_ctx *ctx, const dconn_toml_value
     *out = NULL;
     if (!s) return dconn__err_nomem(err, "connecting");
     memset(s, 0, sizeof *s);
+    s->handles = 1;   /* the connection's list of versions holds one */
     s->doc = dconn__doc_new(ctx->al);
     if (!s->doc) { dconn__free(ctx->al, s); return dconn__err_nomem(err, "connecting"); }
     s->opaque = req->opaque;
@@ -6381,7 +6395,7 @@ static void dconn__conn_free(dconn_conn *c) {
     if (c->shared) { c->shared->next = h; h = c->shared; }
     dconn__handles_close(c->ctx, h);
     dconn__cache_drop_uid(c->ctx, (uint64_t)dconn__atomic_load(&c->uid));
-    dconn__settings_free(al, c->settings);
+    dconn__settings_let_go(al, c->settings);
     dconn__request_free(al, &c->req);
     dconn__free(al, c->identity);
     dconn__free(al, c->name);

@@ -1937,6 +1937,48 @@ static void conn_threads_failed_open_lets_the_waiter_try(void) {
 /* The secrets change while a connection's first handle opens: the
    connection moves to the new settings, and dconn_connect answers for
    them, not for the old ones (it opens again with the new settings). */
+/* A reload closes the old handles after it unlocks the context; the connection they
+   belonged to may be released meanwhile, and its settings must outlive them. */
+static void *ch_check_secrets(void *p) {
+    dconn_error err;
+    if (dconn_secrets_check((dconn_ctx *)p, &err) != DCONN_OK) fprintf(stdout, "  ch_check_secrets: %s\n", err.message);
+    return NULL;
+}
+
+static void conn_threads_release_while_reload_closes_handles(void) {
+    dconn_error err;
+    dconn_ctx *ctx;
+    dconn_conn *y;
+    pthread_t th;
+    int waited = 0;
+    tu_rmrf(CH_DIR);
+    td_reset();
+    tu_write(CH_DIR "/rc/secrets.toml", "[connections.y]\ntype = \"mock\"\nurl = \"mock://y1\"\n");
+    ctx = ch_open(CH_DIR "/rc/secrets.toml");
+    REQUIRE(ctx);
+    REQUIRE(td_register(ctx, "mock", "mock", 1, 0) == DCONN_OK);
+    y = dconn_connect(ctx, "y", NULL, NULL, &err);
+    REQUIRE(y);
+    CHECK_EQ_INT(td_get(&td.connects), 1);
+    tu_write(CH_DIR "/rc/secrets.toml", "[connections.y]\ntype = \"mock\"\nurl = \"mock://y2\"\nquery_ttl = \"5m\"\n");
+    pthread_mutex_lock(&td_lock);
+    td.disconnect_gate_closed = 1;
+    pthread_mutex_unlock(&td_lock);
+    REQUIRE(pthread_create(&th, NULL, ch_check_secrets, ctx) == 0);
+    while (td_get(&td.disconnecting) == 0 && waited++ < 5000) td_sleep_ms(1);
+    CHECK_EQ_INT(td_get(&td.disconnecting), 1);   /* the reload closes y's old handle, unlocked */
+    dconn_release(y);                               /* the last reference: y is freed now */
+    pthread_mutex_lock(&td_lock);
+    td.disconnect_gate_closed = 0;
+    pthread_cond_broadcast(&td_cv);
+    pthread_mutex_unlock(&td_lock);
+    pthread_join(th, NULL);
+    CHECK_EQ_INT(td_get(&td.disconnects), 1);
+    dconn_close(ctx);
+    CHECK_EQ_INT(td.connects, td.disconnects);
+    tu_rmrf(CH_DIR);
+}
+
 static void conn_threads_reload_during_open_tries_the_new_settings(void) {
     int round;
     for (round = 0; round < 2; round++) {
@@ -2599,6 +2641,7 @@ static const dtest_case conn_tests[] = {
     {"conn_threads_slow_connect_holds_up_nobody", conn_threads_slow_connect_holds_up_nobody},
     {"conn_threads_failed_open_lets_the_waiter_try", conn_threads_failed_open_lets_the_waiter_try},
     {"conn_threads_reload_during_open_tries_the_new_settings", conn_threads_reload_during_open_tries_the_new_settings},
+    {"conn_threads_release_while_reload_closes_handles", conn_threads_release_while_reload_closes_handles},
     {"conn_threads_all_handles_fail_at_once", conn_threads_all_handles_fail_at_once},
 #endif
     {"conn_sqlite_relative_and_absolute", conn_sqlite_relative_and_absolute},

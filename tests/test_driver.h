@@ -85,6 +85,8 @@ typedef struct td_state {
     int barrier_fails;              /* ...and then fail (transient) */
     const char *block_prefix;       /* queries starting with it wait while the gate is closed */
     int gate_closed;
+    int disconnect_gate_closed;     /* disconnects wait while it is set... */
+    int disconnecting;              /* ...and count themselves here meanwhile */
     int blocked;                    /* queries waiting at the gate now */
     int epoch;                      /* raising it breaks every open handle (transient errors) */
     int fail_next;                  /* the next N queries and reads fail */
@@ -316,6 +318,10 @@ static dconn_status td_connect(void *ud, const dconn_settings *s, void **handle,
 /* cppcheck-suppress constParameter ; the signature is dconn_driver's */
 static void td_disconnect(void *ud, void *handle) {
     pthread_mutex_lock(&td_lock);
+    td.disconnecting++;
+    pthread_cond_broadcast(&td_cv);
+    while (td.disconnect_gate_closed) pthread_cond_wait(&td_cv, &td_lock);
+    td.disconnecting--;
     if (((td_handle *)handle)->owner != ud) td.foreign++;
     td.disconnects++;
     td.live--;

@@ -4986,7 +4986,14 @@ static dconn_status dconn__url_from_parts_locked(dconn_ctx *ctx, const char *nam
         if (pass) { dconn__buf_puts(&b, ":"); dconn__pct_encode(&b, pass); }
         dconn__buf_puts(&b, "@");
     }
-    if (host) dconn__buf_puts(&b, host);
+    if (host) {
+        /* an IPv6 address gets its brackets; a socket directory ("/run/postgresql")
+           is percent-encoded, as libpq reads it; a "host:port" stays as written */
+        const char *colon = strchr(host, ':');
+        if (colon && strchr(colon + 1, ':') && host[0] != '[') dconn__buf_printf(&b, "[%s]", host);
+        else if (colon || host[0] == '[') dconn__buf_puts(&b, host);
+        else dconn__pct_encode(&b, host);
+    }
     if (port && port->type == DCONN_TOML_INTEGER) dconn__buf_printf(&b, ":%lld", (long long)port->u.i);
     else if (port && port->type == DCONN_TOML_STRING) dconn__buf_printf(&b, ":%s", port->u.s.ptr);
     dconn__buf_puts(&b, "/");

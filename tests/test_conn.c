@@ -198,6 +198,48 @@ static void conn_section_must_be_a_table(void) {
 
 #define CT_DIR TU_DIR "/conn-types"
 
+/* Parts whose host is a socket directory or an IPv6 address build a URL that
+   reads back to the same host. */
+static void conn_url_from_parts_hosts(void) {
+    static const struct { const char *host, *url; } cases[] = {
+        {"/var/run/postgresql", "mock://u@%2Fvar%2Frun%2Fpostgresql:5432/d"},
+        {"::1", "mock://u@[::1]:5432/d"},
+        {"[fe80::1]", "mock://u@[fe80::1]:5432/d"},
+        {"db.example.org", "mock://u@db.example.org:5432/d"},
+    };
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char toml[512], url[256];
+        dconn_error err;
+        dconn_conn *c;
+        dconn_ctx *ctx;
+        snprintf(toml, sizeof toml, "[connections.p]\ndialect = \"mock\"\nusername = \"u\"\nhost = \"%s\"\nport = 5432\ndatabase = \"d\"\n",
+                 cases[i].host);
+        ctx = td_open(CT_DIR "/hosts/secrets.toml", toml);
+        REQUIRE(ctx);
+        c = dconn_connect(ctx, "p", NULL, NULL, &err);
+        CHECK(c != NULL);
+        if (!c) fprintf(stdout, "  %s: %s\n", cases[i].host, err.message);
+        if (c) {
+            dconn_url *u;
+            CHECK(dconn_conn_url(c, url, sizeof url) > 0);
+            CHECK_STR(url, cases[i].url);
+            u = dconn_url_parse(url, &err);
+            CHECK(u != NULL);
+            if (u) {
+                const char *want = cases[i].host[0] == '[' ? "fe80::1" : cases[i].host;
+                CHECK_STR(u->host, want);
+                CHECK_EQ_INT(u->port, 5432);
+                CHECK_STR(u->database, "d");
+            }
+            dconn_url_free(u);
+            dconn_release(c);
+        }
+        dconn_close(ctx);
+    }
+    tu_rmrf(CT_DIR);
+}
+
 static void conn_type_resolution_order(void) {
     dconn_error err;
     dconn_conn *c;
@@ -2605,6 +2647,7 @@ static const dtest_case conn_tests[] = {
     {"conn_env_name", conn_env_name},
     {"conn_section_must_be_a_table", conn_section_must_be_a_table},
     {"conn_type_resolution_order", conn_type_resolution_order},
+    {"conn_url_from_parts_hosts", conn_url_from_parts_hosts},
     {"conn_type_errors", conn_type_errors},
     {"conn_mock_driver_found_by_type_and_scheme", conn_mock_driver_found_by_type_and_scheme},
     {"conn_register_driver_rules", conn_register_driver_rules},

@@ -8073,9 +8073,31 @@ typedef struct dconn__sq_args {
     const dconn_toml_value *pragmas;
 } dconn__sq_args;
 
+/* A key the driver does not know is an error, not ignored: "timout = 30" or
+   "pragma = {...}" would otherwise change nothing without a word. Python's
+   sqlite3.connect arguments that Streamlit's examples pass are accepted and need
+   nothing here: check_same_thread (each handle serves one caller at a time), uri
+   (URIs are always read), detect_types and cached_statements (types come from the
+   declared column types; statements are always cached). */
+static dconn_status dconn__sq_check_arg_names(const dconn_settings *s, dconn_error *err) {
+    static const char *const known[] = {"mode", "timeout", "pragmas", "check_same_thread", "uri", "detect_types", "cached_statements"};
+    const dconn_toml_value *ca = dconn_settings_get(s, "connect_args");
+    size_t i, k;
+    for (i = 0; i < dconn_toml_count(ca); i++) {
+        const char *key = dconn_toml_key_at(ca, i);
+        for (k = 0; k < sizeof known / sizeof known[0] && strcmp(key, known[k]) != 0; k++) {}
+        if (k == sizeof known / sizeof known[0])
+            return dconn_error_at(err, dconn_toml_at(ca, i), "connect_args.%s is not a setting of the SQLite driver: it takes mode, timeout and "
+                                  "pragmas (and accepts check_same_thread, uri, detect_types and cached_statements, which it needs not)", key);
+    }
+    return DCONN_OK;
+}
+
 static dconn_status dconn__sq_read_args(const dconn_settings *s, dconn__sq_args *a, dconn_error *err) {
     const dconn_toml_value *modev = dconn_settings_get(s, "connect_args.mode");
     const dconn_toml_value *timeout = dconn_settings_get(s, "connect_args.timeout");
+    dconn_status st = dconn__sq_check_arg_names(s, err);
+    if (st) return st;
     a->mode = dconn_toml_string(modev, NULL);
     a->timeout = 5.0;
     a->pragmas = dconn_settings_get(s, "connect_args.pragmas");
@@ -8178,6 +8200,19 @@ static dconn_status dconn__sq_open(dconn__sq *h, const char *filename, double ti
     return DCONN_OK;
 }
 
+/* Does SQLite know the pragma? It ignores an unknown one without a word, so a
+   misspelt "journal_mod" would leave the journal as it was. 1 yes, 0 no, -1 cannot
+   tell (a build without pragma_list): then it runs as written. */
+static int dconn__sq_pragma_known(sqlite3 *db, const char *name) {
+    sqlite3_stmt *st = NULL;
+    int known = -1;
+    if (sqlite3_prepare_v2(db, "SELECT COUNT(*), COUNT(CASE WHEN name = ?1 COLLATE NOCASE THEN 1 END) FROM pragma_pragma_list", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0)
+        known = sqlite3_column_int(st, 1) > 0;
+    sqlite3_finalize(st);
+    return known;
+}
+
 /* connect_args.pragmas, in file order: PRAGMA name = value. */
 static dconn_status dconn__sq_pragmas(dconn__sq *h, const dconn_toml_value *pragmas, dconn_error *err) {
     size_t i;
@@ -8187,6 +8222,8 @@ static dconn_status dconn__sq_pragmas(dconn__sq *h, const dconn_toml_value *prag
         char sql[512];
         int rc;
         if (!dconn__sq_is_word(key)) return dconn_error_at(err, v, "connect_args.pragmas: \"%s\" is not a pragma name", key);
+        if (dconn__sq_pragma_known(h->db, key) == 0)
+            return dconn_error_at(err, v, "connect_args.pragmas.%s: SQLite has no such pragma (it would ignore it without a word)", key);
         switch (dconn_toml_type_of(v)) {
             case DCONN_TOML_BOOL: snprintf(sql, sizeof sql, "PRAGMA %s = %s", key, dconn_toml_bool(v, 0) ? "ON" : "OFF"); break;
             case DCONN_TOML_INTEGER: snprintf(sql, sizeof sql, "PRAGMA %s = %lld", key, (long long)dconn_toml_int(v, 0)); break;

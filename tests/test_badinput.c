@@ -198,6 +198,12 @@ static const struct { const char *name, *text, *conn, *type; dconn_status code; 
      "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.mode must be \"ro\", \"rw\", \"rwc\" or \"memory\", not \"rwx\""},
     {"mode = 5", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { mode = 5 }\n", "x", NULL, DCONN_ECONFIG, 3,
      "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.mode must be \"ro\", \"rw\", \"rwc\" or \"memory\", not an integer"},
+    /* connect_args the SQLite driver does not know, and pragmas SQLite does not know */
+    {"connect_args key misspelt", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { timout = 30 }\n", "x", NULL,
+     DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.timout is not a setting of the SQLite driver: it takes mode, timeout and pragmas "
+     "(and accepts check_same_thread, uri, detect_types and cached_statements, which it needs not)"},
+    {"pragma misspelt", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { pragmas = { journal_mod = \"wal\" } }\n", "x", NULL,
+     DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.pragmas.journal_mod: SQLite has no such pragma (it would ignore it without a word)"},
     /* pragmas */
     {"pragma value not a word", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { pragmas = { journal_mode = \"not a word\" } }\n", "x", NULL,
      DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.pragmas.journal_mode: the value must be a plain word such as \"wal\""},

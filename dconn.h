@@ -7999,6 +7999,13 @@ static uint64_t dconn__sq_hash(const char *s, size_t n) {
     return h;
 }
 
+/* The driver's in-memory databases: memdb's "/dconn-mem-..." or, before SQLite
+   3.36, a shared-cache memory database, whose file name is empty. */
+static int dconn__sq_in_memory(sqlite3 *db) {
+    const char *fn = sqlite3_db_filename(db, "main");
+    return !fn || !*fn || strncmp(fn, "/dconn-mem-", 11) == 0;
+}
+
 static dconn_status dconn__sq_error(sqlite3 *db, int rc, dconn_error *err) {
     const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     int ext = db ? sqlite3_extended_errcode(db) : rc;
@@ -8012,6 +8019,10 @@ static dconn_status dconn__sq_error(sqlite3 *db, int rc, dconn_error *err) {
        they hide the cause; its generic text for the code adds nothing */
     if (ext == DCONN__SQ_DBMOVED)
         return dconn_error_set(err, DCONN_EQUERY, "the database file was deleted, renamed or replaced while open (%s)", msg);
+    if (((ext & 0xFF) == SQLITE_BUSY || (ext & 0xFF) == SQLITE_LOCKED) && db && dconn__sq_in_memory(db))
+        return dconn_error_set(err, DCONN_EQUERY, "%s (an in-memory database has no WAL: while a session of this connection writes, "
+                                                  "the other handles wait for its commit; read inside the session, commit first, "
+                                                  "or use a database file with journal_mode = wal)", msg);
     if ((ext & 0xFF) == SQLITE_READONLY)
         return dconn_error_set(err, DCONN_EQUERY, "%s (is the file or its directory read-only for this user, or the connection: mode=ro, PRAGMA query_only?)", msg);
     if ((ext & 0xFF) == SQLITE_NOTADB)
@@ -8134,9 +8145,10 @@ static size_t dconn__sq_uri_put(char *out, size_t at, const char *s, size_t n, c
    given, or sqlite:///rel.db, sqlite:////abs.db, sqlite:// and
    sqlite:///:memory: (one in-memory database shared by the connection's
    handles), or a `database` path; the url's query and connect_args.mode
-   become URI parameters. `instance` names the in-memory database. */
+   become URI parameters. `instance` names the in-memory database, and
+   *in_memory says whether it is one. */
 static dconn_status dconn__sq_filename(const dconn_settings *s, const dconn_allocator *al, const char *mode, const void *instance,
-                                       char **out, dconn_error *err) {
+                                       char **out, int *in_memory, dconn_error *err) {
     const char *url = dconn_settings_string(s, "url", NULL);
     const dconn_url *u = dconn_settings_url(s);
     const dconn_toml_value *where = dconn_settings_get(s, url ? "url" : "database");
@@ -8157,6 +8169,7 @@ static dconn_status dconn__sq_filename(const dconn_settings *s, const dconn_allo
         return dconn_error_at(err, dconn_settings_root(s), "no url: add url = \"sqlite:///file.db\" (or database = \"file.db\") to the connection's settings");
     if (u) path = u->database;
     memory = !path || !*path || strcmp(path, ":memory:") == 0;
+    *in_memory = memory;
     if (!(fn = (char *)dconn__sq_alloc(al, cap))) return dconn__sq_nomem(err, "opening SQLite");
 #if SQLITE_VERSION_NUMBER >= 3036000
     /* the memdb VFS (3.36+) locks like a file; older SQLite shares the
@@ -8260,9 +8273,13 @@ static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, 
     dconn__sq_args args;
     dconn__sq *h;
     char *filename = NULL;
+    int in_memory = 0;
     dconn_status st = dconn__sq_read_args(s, &args, err);
-    if (!st) st = dconn__sq_filename(s, al, args.mode, s, &filename, err);
+    if (!st) st = dconn__sq_filename(s, al, args.mode, s, &filename, &in_memory, err);
     if (st) return st;
+    /* only this connection's handles can lock an in-memory database: a wait longer
+       than its quick writes is a session holding it, which a wait will not end */
+    if (in_memory && !dconn_settings_get(s, "connect_args.timeout")) args.timeout = 0.25;
     h = (dconn__sq *)dconn__sq_alloc(al, sizeof *h);
     if (!h) { dconn__sq_dealloc(al, filename); return dconn__sq_nomem(err, "opening SQLite"); }
     memset(h, 0, sizeof *h);

@@ -1036,6 +1036,35 @@ static void sqlite_session_commit_statement_drops_cache(void) {
     tsq_close_env(&e);
 }
 
+/* An in-memory database has no WAL: a session that writes locks out the other
+   handles until it commits. A reader fails soon, saying so, rather than waiting
+   out three busy timeouts (15 s by default); after the commit it reads. */
+static void sqlite_memory_reader_during_session_fails_soon(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_session *s;
+    dconn_query_options qo;
+    dconn_result *r;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(x)"), DCONN_OK);
+    s = dconn_session_begin(e.c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+    memset(&qo, 0, sizeof qo);
+    qo.ttl = "0";
+    r = dconn_query(e.c, "SELECT COUNT(*) FROM t", NULL, 0, &qo, &err);
+    CHECK(r == NULL);
+    if (!r) CHECK_CONTAINS(err.message, "database is locked (an in-memory database has no WAL: while a session of this connection writes");
+    dconn_result_release(r);
+    r = dconn_session_query(s, "SELECT COUNT(*) FROM t", NULL, 0, &err);   /* inside the session it reads */
+    CHECK(r != NULL);
+    dconn_result_release(r);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t"), 1);
+    tsq_close_env(&e);
+}
+
 static void sqlite_session_misuse(void) {
     tsq_env e;
     dconn_error err;
@@ -2145,6 +2174,7 @@ static const dtest_case sqlite_tests[] = {
     {"sqlite_session_failure_rolls_back", sqlite_session_failure_rolls_back},
     {"sqlite_session_returning_write_invalidates", sqlite_session_returning_write_invalidates},
     {"sqlite_session_commit_statement_drops_cache", sqlite_session_commit_statement_drops_cache},
+    {"sqlite_memory_reader_during_session_fails_soon", sqlite_memory_reader_during_session_fails_soon},
     {"sqlite_session_misuse", sqlite_session_misuse},
     {"sqlite_session_outlives_release", sqlite_session_outlives_release},
     {"sqlite_failed_writes_and_the_cache", sqlite_failed_writes_and_the_cache},

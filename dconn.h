@@ -2835,6 +2835,11 @@ static dconn_toml_value *dconn__tp_descend_dotted(dconn__tp *tp, dconn_toml_valu
             dconn__tp_fail(tp, tp->keys[i].at, "cannot add keys to inline table \"%s\" (line %d): inline tables are complete when closed",
                            dconn__tp_keyname(tp, i), child->line);
             return NULL;
+        } else if (child->flags & DCONN__T_IMPLICIT) {
+            /* made as the parent of a deeper header such as [[a.b.c]] */
+            dconn__tp_fail(tp, tp->keys[i].at, "cannot add keys to table \"%s\" with a dotted key: the header on line %d "
+                           "made it a table, as a parent of the table that header names", dconn__tp_keyname(tp, i), child->line);
+            return NULL;
         } else if (!(child->flags & DCONN__T_DOTTED)) {
             dconn__tp_fail(tp, tp->keys[i].at, "cannot add keys to table \"%s\" with a dotted key: it was defined by a [header] (line %d)",
                            dconn__tp_keyname(tp, i), child->line);
@@ -2866,6 +2871,9 @@ static int dconn__tp_keyval(dconn__tp *tp, dconn_toml_value *t) {
     last = tp->nkeys - 1;
     if (dconn__tp_find(tp, parent, last)) {
         dconn_toml_value *old = dconn__tp_find(tp, parent, last);
+        if (old->type == DCONN_TOML_TABLE && (old->flags & DCONN__T_IMPLICIT))
+            return dconn__tp_fail(tp, tp->keys[last].at, "duplicate key \"%s\": the header on line %d already made it a table, "
+                                  "as a parent of the table that header names", dconn__tp_keyname(tp, last), old->line);
         return dconn__tp_fail(tp, tp->keys[last].at, "duplicate key \"%s\" (first defined on line %d)",
                               dconn__tp_keyname(tp, last), old->line);
     }

@@ -1428,6 +1428,9 @@ static const toml_bad_case toml_bad_cases[] = {
     { TB("a = 1\na.b = 2\n"), 2, 1, "key \"a\" is already a", "a.b = 2" },
     { TB("a = 1\n[a.b]\n"), 2, 2, "key \"a\" is already a", "[a.b]" },
     { TB("[a.b]\nx = 1\n[a]\nb.y = 2\n"), 4, 1, "with a dotted key: it was defined by a [header] (line 1)", "b.y = 2" },
+    /* tables a deeper header made as its parents: the message names that header */
+    { TB("x = 1\n[[a.b.c]]\n[a]\nb.y = 2\n"), 4, 1, "cannot add keys to table \"b\" with a dotted key: the header on line 2 made it a table, as a parent of the table that header names", "b.y = 2" },
+    { TB("[[a.b.c]]\n[a]\nb = 1\n"), 3, 1, "duplicate key \"b\": the header on line 1 already made it a table, as a parent of the table that header names", "b = 1" },
     /* headers */
     { TB("[a\nb = 1\n"), 1, 3, "expected ']' to close the table header", "[a" },
     { TB("[[a]\n"), 1, 4, "expected ']]' to close the array-of-tables header", "[[a]" },

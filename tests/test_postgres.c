@@ -10,6 +10,8 @@
 #include <pthread.h>
 #include <sys/socket.h>
 #include <time.h>
+extern int setenv(const char *name, const char *value, int overwrite);
+extern int unsetenv(const char *name);
 
 static dconn_ctx *pg_open(const char *secrets) {
     dconn_ctx *ctx = tu_open(secrets);
@@ -71,6 +73,38 @@ static void pg_url_from_secrets(void) {
     dconn_release(c);
     dconn_close(ctx);
     tu_rmrf(TU_DIR "/pg");
+}
+
+/* Parts whose host is a socket directory, as libpq and SQLAlchemy take it: the URL
+   built from them must reach that server. PGHOST is cleared meanwhile, so that
+   libpq's default cannot stand in for a host the URL lost. */
+static void pg_parts_socket_directory(void) {
+    char text[1024], host[512];
+    const char *env = getenv("PGHOST");
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_error err;
+    REQUIRE(env && env[0] == '/' && strlen(env) < sizeof host);
+    snprintf(host, sizeof host, "%s", env);
+    snprintf(text, sizeof text, "[connections.bysocket]\ndialect = \"postgresql\"\nusername = \"postgres\"\nhost = \"%s\"\ndatabase = \"postgres\"\n", host);
+    tu_write(TU_DIR "/pgs/secrets.toml", text);
+    ctx = pg_open(TU_DIR "/pgs/secrets.toml");
+    REQUIRE(ctx);
+    unsetenv("PGHOST");
+    c = dconn_connect(ctx, "bysocket", "sql", NULL, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    CHECK(c != NULL);
+    if (c) {
+        dconn_result *r = dconn_query(c, "SELECT current_setting('unix_socket_directories')", NULL, 0, NULL, &err);
+        CHECK(r != NULL);
+        if (r) CHECK_STR(dconn_result_text(r, 0, 0), host);
+        if (!r) fprintf(stdout, "  %s\n", err.message);
+        dconn_result_release(r);
+        dconn_release(c);
+    }
+    setenv("PGHOST", host, 1);
+    dconn_close(ctx);
+    tu_rmrf(TU_DIR "/pgs");
 }
 
 static void pg_types_and_params(void) {
@@ -674,6 +708,7 @@ static void pg_bad_server_is_a_clear_error(void) {
 static const dtest_case pg_tests[] = {
     {"pg_connect_from_environment", pg_connect_from_environment},
     {"pg_url_from_secrets", pg_url_from_secrets},
+    {"pg_parts_socket_directory", pg_parts_socket_directory},
     {"pg_types_and_params", pg_types_and_params},
     {"pg_writes_sessions_and_cache", pg_writes_sessions_and_cache},
     {"pg_errors_fail_at_once", pg_errors_fail_at_once},

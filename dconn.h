@@ -169,6 +169,8 @@
                            dconn_error_at. Every configuration error
                            carries its file and line; known secret values
                            are masked in everything the library writes.
+                           Warnings go to stderr unless a log callback is
+                           set (dconn_log_quiet silences them).
        0.1.0 (2026-11-25)  first release
 
    LICENCE: see the end of this file.
@@ -282,12 +284,15 @@ typedef struct dconn_secrets dconn_secrets;    /* one loaded version of the secr
 
 enum { DCONN_LOG_ERROR = 1, DCONN_LOG_WARN = 2, DCONN_LOG_INFO = 3, DCONN_LOG_DEBUG = 4 };
 
-/* Receives the library's log lines (never holding a password). Silent by
-   default; dconn_log_stderr prints "dconn: warning: ..." lines (it
-   ignores `user_data`; the library never passes a NULL `message`). It may
-   be called with the context's lock held: it must not call dconn. */
+/* Receives the library's log lines (never holding a password). By default
+   (log = NULL) warnings and errors go to stderr, as "dconn: warning: ..."
+   lines from dconn_log_stderr, so that a secrets file others can read is never
+   passed over in silence; dconn_log_quiet drops every line. Both ignore
+   `user_data`; the library never passes a NULL `message`. It may be called
+   with the context's lock held: it must not call dconn. */
 typedef void (*dconn_log_fn)(int level, const char *message, void *user_data);
 DCONN_API void dconn_log_stderr(int level, const char *message, void *user_data);
+DCONN_API void dconn_log_quiet(int level, const char *message, void *user_data);
 
 /* A monotonic clock in nanoseconds, and a sleep; tests inject both. */
 typedef int64_t (*dconn_clock_fn)(void *user_data);
@@ -4041,12 +4046,19 @@ __attribute__((format(printf, 3, 4)))
 static DCONN__NOINLINE void dconn__log(dconn_ctx *ctx, int level, const char *fmt, ...) {
     char msg[DCONN_ERROR_MESSAGE_SIZE];
     va_list ap;
-    if (!ctx->log) return;
+    if (!ctx->log && level > DCONN_LOG_WARN) return;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     dconn__redact_out(&ctx->known, msg);
-    ctx->log(level, msg, ctx->log_user_data);
+    if (ctx->log) ctx->log(level, msg, ctx->log_user_data);
+    else dconn_log_stderr(level, msg, NULL);
+}
+
+DCONN_API void dconn_log_quiet(int level, const char *message, void *user_data) {
+    (void)level;
+    (void)message;
+    (void)user_data;
 }
 
 DCONN_API void dconn_log_stderr(int level, const char *message, void *user_data) {

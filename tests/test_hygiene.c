@@ -768,6 +768,51 @@ static void hygiene_permissions_warning(void) {
     }
 }
 
+/* With no log callback, warnings reach stderr (and nothing lower does);
+   dconn_log_quiet silences them. stderr is sent to a file meanwhile. */
+static void hygiene_warnings_reach_stderr_by_default(void) {
+    int round;
+    hy_setup();
+    for (round = 0; round < 2; round++) {
+        dconn_options o = tu_options(HY_SECRETS);
+        dconn_error err;
+        dconn_ctx *ctx;
+        char text[4096];
+        size_t n = 0;
+        FILE *f;
+        int saved, fd;
+        hy_write(HY_SECRETS, hy_secrets_toml, 0644);
+        o.log = round == 0 ? NULL : dconn_log_quiet;
+        fflush(stderr);
+        saved = dup(2);
+        f = fopen(HY_DIR "/stderr.txt", "wb");
+        REQUIRE(saved >= 0 && f);
+        fd = fileno(f);
+        dup2(fd, 2);
+        fclose(f);
+        ctx = dconn_open(&o, &err);
+        if (ctx) CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_OK);
+        dconn_close(ctx);
+        fflush(stderr);
+        dup2(saved, 2);
+        close(saved);
+        CHECK(ctx != NULL);
+        f = fopen(HY_DIR "/stderr.txt", "rb");
+        REQUIRE(f);
+        n = fread(text, 1, sizeof text - 1, f);
+        text[n] = '\0';
+        fclose(f);
+        if (round == 0) {
+            CHECK_CONTAINS(text, "dconn: warning: secrets file " HY_SECRETS " is readable by group or others (mode 644): run chmod 600");
+            CHECK_NOT_CONTAINS(text, HY_PW);
+            CHECK_NOT_CONTAINS(text, "info:");
+        } else {
+            CHECK_STR(text, "");
+        }
+    }
+    chmod(HY_SECRETS, 0600);
+}
+
 /* ---------------------------------------------------------------------------
    The dconn command
    -------------------------------------------------------------------------- */
@@ -997,6 +1042,7 @@ static const dtest_case hygiene_tests[] = {
     {"hygiene_url_redact", hygiene_url_redact},
     {"hygiene_toml_errors", hygiene_toml_errors},
     {"hygiene_permissions_warning", hygiene_permissions_warning},
+    {"hygiene_warnings_reach_stderr_by_default", hygiene_warnings_reach_stderr_by_default},
     {"hygiene_cli", hygiene_cli},
     {"hygiene_no_secret_written", hygiene_no_secret_written},
 };

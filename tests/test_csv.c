@@ -139,6 +139,10 @@ static void csv_delimiter_setting(void) {
     co.settings = "delimiter = '\"'";
     CHECK(dconn_connect(ctx, "bad", "csv", &co, &err) == NULL);
     CHECK_CONTAINS(err.message, "delimiter must be one character other than a quote or a newline");
+    /* connect_args mean nothing to it: refused, not ignored */
+    co.settings = "[connect_args]\ndelimiter = ';'";
+    CHECK(dconn_connect(ctx, "args", "csv", &co, &err) == NULL);
+    CHECK_CONTAINS(err.message, "csv: connect_args.delimiter: the CSV driver takes no connect_args (its settings, in the connection's section, are base_dir and delimiter)");
     dconn_close(ctx);
     tu_rmrf(CSV_DIR);
 }

@@ -49,6 +49,15 @@ static void pg_connect_from_environment(void) {
         dconn_result_release(r);
     }
     dconn_release(c);
+    /* a misspelt keyword is refused with libpq's own list, not passed on */
+    {
+        dconn_connect_options co;
+        memset(&co, 0, sizeof co);
+        co.settings = "connect_args = { connect_timout = 5 }";
+        CHECK(dconn_connect(ctx, "typo", "postgresql", &co, &err) == NULL);
+        CHECK_CONTAINS(err.message, "connect_args.connect_timout is not a libpq connection keyword; libpq takes ");
+        CHECK_CONTAINS(err.message, "connect_timeout");
+    }
     dconn_close(ctx);
 }
 

@@ -55,7 +55,12 @@ static dconn_status dconn_csv__connect(void *ud, const dconn_settings *s, void *
     const char *base = dconn_settings_string(s, "base_dir", ".");
     const char *delim = dconn_settings_string(s, "delimiter", ",");
     size_t n = strlen(base);
+    const dconn_toml_value *ca = dconn_settings_get(s, "connect_args");
     (void)ud;
+    /* nothing to pass on: a key there would change nothing without a word */
+    if (dconn_toml_count(ca) > 0)
+        return dconn_error_at(err, dconn_toml_at(ca, 0), "csv: connect_args.%s: the CSV driver takes no connect_args (its settings, "
+                              "in the connection's section, are base_dir and delimiter)", dconn_toml_key_at(ca, 0));
     if (strlen(delim) != 1 || *delim == '"' || *delim == '\n' || *delim == '\r')
         return dconn_error_at(err, dconn_settings_get(s, "delimiter"), "csv: delimiter must be one character other than a quote or a newline");
     h = (dconn_csv__h *)malloc(sizeof *h);

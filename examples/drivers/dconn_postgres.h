@@ -294,6 +294,30 @@ static int dconn_pg__is_transient(void *ud, const dconn_error *err) {
            !strcmp(st, "40001") || !strcmp(st, "40P01");
 }
 
+/* A connect_args key libpq does not know is named with the ones it does,
+   at its place in the secrets, before anything connects. */
+static int dconn_pg__check_keywords(const dconn_toml_value *ca, dconn_error *err) {
+    PQconninfoOption *opts;
+    size_t i;
+    if (dconn_toml_count(ca) == 0 || (opts = PQconndefaults()) == NULL) return 0;
+    for (i = 0; i < dconn_toml_count(ca); i++) {
+        const char *key = dconn_toml_key_at(ca, i);
+        const PQconninfoOption *o;
+        char known[700];
+        size_t at = 0;
+        for (o = opts; o->keyword && strcmp(o->keyword, key) != 0; o++) {}
+        if (o->keyword) continue;
+        known[0] = '\0';
+        for (o = opts; o->keyword && at + strlen(o->keyword) + 3 < sizeof known; o++)
+            at += (size_t)snprintf(known + at, sizeof known - at, "%s%s", at ? ", " : "", o->keyword);
+        PQconninfoFree(opts);
+        dconn_error_at(err, dconn_toml_at(ca, i), "connect_args.%s is not a libpq connection keyword; libpq takes %s", key, known);
+        return 1;
+    }
+    PQconninfoFree(opts);
+    return 0;
+}
+
 static dconn_status dconn_pg__connect(void *ud, const dconn_settings *s, void **handle, dconn_error *err) {
     const char *keys[64], *vals[64];
     char urlbuf[2048], portbuf[32];
@@ -338,6 +362,7 @@ static dconn_status dconn_pg__connect(void *ud, const dconn_settings *s, void **
     }
     keys[n] = NULL;
     vals[n] = NULL;
+    if (dconn_pg__check_keywords(ca, err)) return DCONN_ECONFIG;
     c = PQconnectdbParams(keys, vals, expand);
     if (!c) return dconn_error_set(err, DCONN_ENOMEM, "libpq: out of memory");
     if (PQstatus(c) != CONNECTION_OK) {

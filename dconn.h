@@ -6897,10 +6897,11 @@ static dconn_status dconn__fetch_ttl(dconn_conn *c, const char *ttl_text, int64_
 }
 
 /* Not cached (TTL "0", or the cache is off): run it; a query that wrote
-   drops the connection's cached results. */
+   drops the connection's cached results, even when it then failed (INSERT OR
+   FAIL ... RETURNING keeps the rows before the failing one). */
 static dconn_result *dconn__fetch_uncached(dconn_conn *c, dconn__op *op, dconn_error *err) {
     dconn_status st = dconn__run(c, op, err);
-    if (!st && op->wrote && !c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
+    if (op->wrote && !c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
     return st ? NULL : op->result;
 }
 
@@ -6939,13 +6940,16 @@ static dconn_result *dconn__fetch_cached(dconn_conn *c, dconn__op *op, const dco
     served_stale = st && stale;
     st = dconn__fetch_serve_stale(ctx, st, op, &stale, err);
     if (stale) dconn_result_release(stale);
-    if (!e) return st ? NULL : op->result;   /* no memory for an entry: served uncached */
-    dconn__cache_lock(cache);
-    e->pending = 0;
-    if (st) dconn__cache_fail_locked(ctx, e, st, err);
-    else dconn__cache_publish_locked(ctx, e, op->result, op->wrote, served_stale ? now : ttl < 0 ? INT64_MAX : now + ttl);
-    dconn__cond_broadcast(&cache->cv);
-    dconn__cache_unlock(cache);
+    if (e) {   /* else no memory for an entry: served uncached */
+        dconn__cache_lock(cache);
+        e->pending = 0;
+        if (st) dconn__cache_fail_locked(ctx, e, st, err);
+        else dconn__cache_publish_locked(ctx, e, op->result, op->wrote, served_stale ? now : ttl < 0 ? INT64_MAX : now + ttl);
+        dconn__cond_broadcast(&cache->cv);
+        dconn__cache_unlock(cache);
+    }
+    /* a query that wrote, then failed, may have kept part of its writes */
+    if (st && op->wrote && !ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
     return st ? NULL : op->result;
 }
 
@@ -7125,6 +7129,7 @@ static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const
             else dconn__err_set(err, st, "%s", dconn_status_str(st));
         }
         if (s->h->drv.is_transient && err && s->h->drv.is_transient(s->h->drv.user_data, err)) s->broken = 1;
+        s->wrote = 1;   /* INSERT OR FAIL keeps the rows before the failing one: a commit drops the cache */
         return dconn__err_op(s->conn, &op, 1, err);
     }
     s->wrote = 1;
@@ -7151,8 +7156,8 @@ static dconn_result *dconn__session_query(dconn_session *s, const char *sql, con
     op.params = params;
     op.n = n;
     st = dconn__op_run(s->conn, s->h, &op, err);
+    if (op.wrote) s->wrote = 1;   /* INSERT ... RETURNING, even failed part-way: the commit drops the cached results */
     if (st) { dconn__err_op(s->conn, &op, 1, err); return NULL; }
-    if (op.wrote) s->wrote = 1;   /* INSERT ... RETURNING: the commit drops the cached results */
     dconn__session_check_ended(s);
     return op.result;
 }

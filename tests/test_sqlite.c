@@ -1065,6 +1065,66 @@ static void sqlite_memory_reader_during_session_fails_soon(void) {
     tsq_close_env(&e);
 }
 
+/* A write that fails part-way (INSERT OR FAIL keeps the rows before the failing
+   one) drops the cached results, whichever call ran it: dconn_query cached or
+   not, a session's exec or query, then committed. Checked against the file. */
+static void sqlite_partial_write_failure_drops_cache(void) {
+    static const char *const ttls[] = {NULL, "0"};
+    const char *all = "SELECT group_concat(x) FROM (SELECT x FROM t ORDER BY x)";
+    int round;
+    for (round = 0; round < 4; round++) {
+        tsq_env e;
+        dconn_error err;
+        dconn_result *r;
+        char want[64];
+        if (!tsq_open_file_env(&e, "filedb", "partial-write")) { tsq_close_env(&e); REQUIRE(0); }
+        CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(x INTEGER UNIQUE); INSERT INTO t VALUES (1)"), DCONN_OK);
+        r = dconn_query(e.c, all, NULL, 0, NULL, &err);   /* "1", cached */
+        REQUIRE(r);
+        CHECK_STR(dconn_result_text(r, 0, 0), "1");
+        dconn_result_release(r);
+        if (round < 2) {
+            dconn_query_options qo;
+            memset(&qo, 0, sizeof qo);
+            qo.ttl = ttls[round];
+            r = dconn_query(e.c, "INSERT OR FAIL INTO t VALUES (10), (11), (1)", NULL, 0, &qo, &err);
+            CHECK(r == NULL);
+            CHECK_CONTAINS(err.message, "UNIQUE constraint failed");
+        } else {
+            dconn_session *s = dconn_session_begin(e.c, &err);
+            REQUIRE(s);
+            if (round == 2) {
+                CHECK_EQ_INT(dconn_session_exec(s, "INSERT OR FAIL INTO t VALUES (10), (11), (1)", NULL, 0, NULL, &err), DCONN_EQUERY);
+            } else {
+                r = dconn_session_query(s, "INSERT OR FAIL INTO t VALUES (10), (11), (1)", NULL, 0, &err);
+                CHECK(r == NULL);
+            }
+            CHECK_CONTAINS(err.message, "UNIQUE constraint failed");
+            CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+            dconn_session_end(s);
+        }
+        snprintf(want, sizeof want, "1,10,11");
+        r = dconn_query(e.c, all, NULL, 0, NULL, &err);
+        CHECK(r != NULL);
+        if (r) CHECK_STR(dconn_result_text(r, 0, 0), want);   /* not the cached "1" */
+        if (!r || strcmp(dconn_result_text(r, 0, 0), want) != 0) fprintf(stdout, "  round %d\n", round);
+        dconn_result_release(r);
+        {   /* the file, read by raw sqlite3 */
+            char path[400];
+            sqlite3 *db = NULL;
+            sqlite3_stmt *st = NULL;
+            snprintf(path, sizeof path, "%s/test.db", e.dir);
+            CHECK_EQ_INT(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+            CHECK_EQ_INT(sqlite3_prepare_v2(db, all, -1, &st, NULL), SQLITE_OK);
+            CHECK_EQ_INT(sqlite3_step(st), SQLITE_ROW);
+            CHECK_STR((const char *)sqlite3_column_text(st, 0), want);
+            sqlite3_finalize(st);
+            sqlite3_close(db);
+        }
+        tsq_close_env(&e);
+    }
+}
+
 static void sqlite_session_misuse(void) {
     tsq_env e;
     dconn_error err;
@@ -2174,6 +2234,7 @@ static const dtest_case sqlite_tests[] = {
     {"sqlite_session_failure_rolls_back", sqlite_session_failure_rolls_back},
     {"sqlite_session_returning_write_invalidates", sqlite_session_returning_write_invalidates},
     {"sqlite_session_commit_statement_drops_cache", sqlite_session_commit_statement_drops_cache},
+    {"sqlite_partial_write_failure_drops_cache", sqlite_partial_write_failure_drops_cache},
     {"sqlite_memory_reader_during_session_fails_soon", sqlite_memory_reader_during_session_fails_soon},
     {"sqlite_session_misuse", sqlite_session_misuse},
     {"sqlite_session_outlives_release", sqlite_session_outlives_release},

@@ -1704,8 +1704,13 @@ static size_t dconn__pct_decode(char *dst, const char *src, size_t n, int plus_b
 /* >>redaction: what may be a secret, and masking it --------------------------------- */
 
 static int dconn__is_secret_key(const char *k, size_t n) {
-    static const char *const words[] = {"password", "passwd", "pwd", "pass", "token", "secret", "apikey", "api_key", "credential", "private_key"};
+    static const char *const words[] = {"password", "passwd", "pwd", "pass", "token", "secret", "apikey", "api_key", "credential", "private_key",
+                                        "auth", "access_key", "accesskey", "signature"};
     size_t i, j, w;
+    /* a key named "key", or ending in "_key" / "-key" (SQLCipher's PRAGMA key, ssh_key) */
+    if (n >= 3 && dconn__lower((unsigned char)k[n - 3]) == 'k' && dconn__lower((unsigned char)k[n - 2]) == 'e' &&
+        dconn__lower((unsigned char)k[n - 1]) == 'y' && (n == 3 || k[n - 4] == '_' || k[n - 4] == '-' || k[n - 4] == '.'))
+        return 1;
     /* case-insensitive search over the whole key, however long */
     for (i = 0; i < sizeof words / sizeof words[0]; i++) {
         size_t wl = strlen(words[i]);

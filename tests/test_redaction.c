@@ -168,6 +168,31 @@ static void redaction_short_values_only_in_place(void) {
     tu_rmrf(RD_DIR);
 }
 
+/* Keys that name a secret without the usual words: auth, Authorization,
+   access_key, a key named "key" (SQLCipher's PRAGMA key) or ending in _key. */
+static void redaction_more_secret_key_names(void) {
+    static const char *const values[] = {"HunterAuth99xx", "Bearer HunterBearer77", "HunterAccess55", "HunterCipherKey88", "HunterSsh33"};
+    dconn_ctx *ctx;
+    dconn_error err;
+    char *text = NULL;
+    size_t i;
+    tu_rmrf(RD_DIR);
+    tu_write(RD_DIR "/k/secrets.toml", "[connections.a]\nurl = \"sqlite://\"\nauth = \"HunterAuth99xx\"\n"
+                                        "headers = { Authorization = \"Bearer HunterBearer77\" }\naccess_key = \"HunterAccess55\"\n"
+                                        "connect_args = { pragmas = { key = \"HunterCipherKey88\" } }\nssh_key = \"HunterSsh33\"\n"
+                                        "monkey_name = \"visible-value\"\n");
+    ctx = tu_open(RD_DIR "/k/secrets.toml");
+    REQUIRE(ctx);
+    CHECK_EQ_INT(dconn_secrets_describe(ctx, "a", &text, &err), DCONN_OK);
+    REQUIRE(text);
+    for (i = 0; i < sizeof values / sizeof values[0]; i++) CHECK_NOT_CONTAINS(text, values[i]);
+    CHECK_CONTAINS(text, "auth = \"***\"");
+    CHECK_CONTAINS(text, "visible-value");
+    dconn_free(text);
+    dconn_close(ctx);
+    tu_rmrf(RD_DIR);
+}
+
 /* After an edit the new password is masked too, and the old one stays
    masked while results or connections may still quote it. */
 static void redaction_follows_reloads(void) {
@@ -254,6 +279,7 @@ static void redaction_user_name_with_slash(void) {
 
 static const dtest_case redaction_tests[] = {
     {"redaction_user_name_with_slash", redaction_user_name_with_slash},
+    {"redaction_more_secret_key_names", redaction_more_secret_key_names},
     {"redaction_toml_excerpt_hides_values", redaction_toml_excerpt_hides_values},
     {"redaction_connection_names_are_names", redaction_connection_names_are_names},
     {"redaction_planted_values_never_leave", redaction_planted_values_never_leave},

@@ -5852,6 +5852,7 @@ struct dconn_conn {
     dconn_ctx *ctx;
     dconn_conn *next;
     long refs;                    /* under ctx->lock */
+    dconn__atomic sessions;       /* sessions open on it: a lock wait may be theirs */
     int opening;                  /* its first handle is being opened (under ctx->lock) */
     char *name;
     dconn__request req;           /* what dconn_connect was asked: resolved again after a reload */
@@ -6789,7 +6790,7 @@ static void dconn__retry_wait(dconn_conn *c, int attempt, const dconn_error *err
     r = ctx->rng;
     dconn__ctx_unlock(ctx);
     wait = wait / 2 + (int64_t)(r % (uint64_t)(wait > 0 ? wait : 1));   /* jitter: 0.5x to 1.5x */
-    dconn__log(ctx, DCONN_LOG_WARN, "connection \"%s\": transient error, retrying (attempt %d of %d): %s",
+    dconn__log(ctx, DCONN_LOG_INFO, "connection \"%s\": transient error, retrying (attempt %d of %d): %s",
                c->name, attempt + 1, ctx->retry_attempts, err->message);
     ctx->sleep(wait, ctx->sleep_user_data);
 }
@@ -6833,6 +6834,8 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
             snprintf(after, sizeof after, " (on a new connection, after: %s)", first);
             dconn__err_suffix(err, st, after);
         }
+        if (transient && attempt >= ctx->retry_attempts && dconn__atomic_load(&c->sessions) > 0)
+            dconn__err_suffix(err, st, " (a session of this connection is open: it may hold the database's lock until it commits or ends)");
         if (!transient || attempt >= ctx->retry_attempts) return dconn__err_op(c, op, transient ? attempt : 1, err);
         if (!first[0]) dconn__copy_str(first, sizeof first, err->message);
         dconn__retry_wait(c, attempt, err);
@@ -7088,6 +7091,7 @@ static dconn_session *dconn__session_begin(dconn_conn *c, dconn_error *err) {
     dconn__lock(&c->ctx->lock);
     c->refs++;
     dconn__ctx_unlock(c->ctx);
+    dconn__atomic_add(&c->sessions, 1);
     return s;
 }
 
@@ -7228,6 +7232,7 @@ DCONN_API void dconn_session_end(dconn_session *s) {
     if (s->in_tx && dconn_session_rollback(s, NULL) != DCONN_OK) s->broken = 1;
     dconn__handle_put(c, s->h, 1, s->broken);
     dconn__free(c->ctx->al, s);
+    dconn__atomic_add(&c->sessions, -1);
     dconn_release(c);
 }
 

@@ -1125,6 +1125,27 @@ static void sqlite_partial_write_failure_drops_cache(void) {
     }
 }
 
+/* A file database locked by this connection's own open session: the error
+   after the retries says that a session is open and may hold the lock. */
+static void sqlite_lock_wait_names_open_session(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_session *s;
+    char dir[256], url[400];
+    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "session-lock");
+    if (!tsq_open_env_with(&e, "filedb", url, "connect_args = { timeout = 0 }", 0)) { tsq_close_env(&e); REQUIRE(0); }
+    snprintf(e.dir, sizeof e.dir, "%s", dir);
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(x)"), DCONN_OK);
+    s = dconn_session_begin(e.c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (2)", NULL, 0, NULL, NULL, &err), DCONN_ETRANSIENT);
+    CHECK_CONTAINS(err.message, "database is locked (a session of this connection is open: it may hold the database's lock until it commits or ends)");
+    dconn_session_end(s);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (2)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    tsq_close_env(&e);
+}
+
 static void sqlite_session_misuse(void) {
     tsq_env e;
     dconn_error err;
@@ -2235,6 +2256,7 @@ static const dtest_case sqlite_tests[] = {
     {"sqlite_session_returning_write_invalidates", sqlite_session_returning_write_invalidates},
     {"sqlite_session_commit_statement_drops_cache", sqlite_session_commit_statement_drops_cache},
     {"sqlite_partial_write_failure_drops_cache", sqlite_partial_write_failure_drops_cache},
+    {"sqlite_lock_wait_names_open_session", sqlite_lock_wait_names_open_session},
     {"sqlite_memory_reader_during_session_fails_soon", sqlite_memory_reader_during_session_fails_soon},
     {"sqlite_session_misuse", sqlite_session_misuse},
     {"sqlite_session_outlives_release", sqlite_session_outlives_release},

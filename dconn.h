@@ -1034,7 +1034,8 @@ DCONN_API const char *dconn_toml_file(const dconn_toml_value *v);
        >>sqlite       the built-in SQLite driver (public driver API)
    The cache sits before the pool and the connections: a connection drops
    its cached results when it moves, so with the cache first no forward
-   declaration is needed. The declarations above are in the order a user
+   declaration is needed; for the same reason redaction comes before the
+   errors, which pass every message through it. The declarations above are in the order a user
    meets them, under ">>api:" anchors. */
 
 #if defined(DCONN_MALLOC) || defined(DCONN_REALLOC) || defined(DCONN_FREE)

@@ -14,6 +14,7 @@ extern int setenv(const char *name, const char *value, int overwrite);
 extern int unsetenv(const char *name);
 extern FILE *popen(const char *command, const char *type);
 extern int pclose(FILE *stream);
+extern int fileno(FILE *stream);
 extern char **environ;
 
 #define HY_DIR TU_DIR "/hyg"

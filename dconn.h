@@ -732,6 +732,13 @@ DCONN_API int dconn_settings_bool(const dconn_settings *s, const char *path, int
    is one: pass it to dconn_error_at for errors about what is missing. */
 DCONN_API const dconn_toml_value *dconn_settings_root(const dconn_settings *s);
 DCONN_API const char *dconn_settings_name(const dconn_settings *s);       /* the connection's name */
+/* Refuses a key of the connection's section that neither the driver (its
+   `n_known` names in `known`) nor dconn itself (type, ttl, query_ttl,
+   connect_args, create_engine_kwargs) reads, so that a typo such as
+   "tll" or "delimeter" is an error naming it, the known keys and the
+   nearest one, not a setting that silently changes nothing. `driver`
+   names the driver in the message. */
+DCONN_API dconn_status dconn_settings_check_keys(const dconn_settings *s, const char *driver, const char *const *known, size_t n_known, dconn_error *err);
 /* The url setting split into its parts (see dconn_url below), parsed once
    for the connection: NULL when there is no url or it is not a URL. */
 typedef struct dconn_url dconn_url;
@@ -4798,6 +4805,54 @@ DCONN_API const char *dconn_settings_string(const dconn_settings *s, const char 
 DCONN_API int64_t dconn_settings_int(const dconn_settings *s, const char *path, int64_t def) { return dconn_toml_int(dconn_settings_get(s, path), def); }
 DCONN_API double dconn_settings_float(const dconn_settings *s, const char *path, double def) { return dconn_toml_float(dconn_settings_get(s, path), def); }
 DCONN_API int dconn_settings_bool(const dconn_settings *s, const char *path, int def) { return dconn_toml_bool(dconn_settings_get(s, path), def); }
+
+/* Edit distance with adjacent swaps, capped: enough to say "did you mean"
+   for a typed key (keys are short; longer ones are never near). */
+static size_t dconn__key_distance(const char *a, const char *b) {
+    size_t d[3][33], la = strlen(a), lb = strlen(b), i, j;
+    if (la > 32 || lb > 32) return 99;
+    for (j = 0; j <= lb; j++) d[0][j] = j;
+    for (i = 1; i <= la; i++) {
+        size_t *row = d[i % 3], *up = d[(i - 1) % 3], *up2 = d[(i + 1) % 3];
+        row[0] = i;
+        for (j = 1; j <= lb; j++) {
+            size_t best = up[j - 1] + (a[i - 1] != b[j - 1]);
+            if (up[j] + 1 < best) best = up[j] + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && up2[j - 2] + 1 < best) best = up2[j - 2] + 1;
+            row[j] = best;
+        }
+    }
+    return d[la % 3][lb];
+}
+
+DCONN_API dconn_status dconn_settings_check_keys(const dconn_settings *s, const char *driver, const char *const *known, size_t n_known, dconn_error *err) {
+    static const char *const common[] = {"type", "ttl", "query_ttl", "connect_args", "create_engine_kwargs"};
+    const size_t n_common = sizeof common / sizeof common[0];
+    const dconn_toml_value *root = s ? s->root : NULL;
+    size_t i, k;
+    for (i = 0; i < dconn_toml_count(root); i++) {
+        const char *key = dconn_toml_key_at(root, i), *nearest = NULL;
+        size_t best = 3;   /* at most two edits away */
+        char list[512];
+        size_t used = 0;
+        for (k = 0; k < n_known + n_common; k++) {
+            const char *name = k < n_known ? known[k] : common[k - n_known];
+            size_t dist = name ? dconn__key_distance(key, name) : 99;
+            if (dist == 0) break;
+            if (dist < best) { best = dist; nearest = name; }
+        }
+        if (k < n_known + n_common) continue;
+        list[0] = '\0';
+        for (k = 0; k < n_known; k++)
+            if (known[k] && used + strlen(known[k]) + 3 < sizeof list) used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", known[k]);
+        return dconn_error_at(err, dconn_toml_at(root, i), "%s is not a setting of the %s driver%s%s%s; its settings are %s%s"
+                              "type, ttl, query_ttl, connect_args and create_engine_kwargs",
+                              key, driver ? driver : "connection's", nearest ? " (did you mean " : "",
+                              nearest ? nearest : "", nearest ? "?)" : "", list, used ? ", and every connection's: " : "");
+    }
+    return DCONN_OK;
+}
 DCONN_API const dconn_toml_value *dconn_settings_root(const dconn_settings *s) { return s ? s->root : NULL; }
 DCONN_API const char *dconn_settings_name(const dconn_settings *s) { return s ? s->name : NULL; }
 DCONN_API const dconn_url *dconn_settings_url(const dconn_settings *s) { return s ? s->parsed_url : NULL; }
@@ -8128,8 +8183,11 @@ typedef struct dconn__sq_args {
    declared column types; statements are always cached). */
 static dconn_status dconn__sq_check_arg_names(const dconn_settings *s, dconn_error *err) {
     static const char *const known[] = {"mode", "timeout", "pragmas", "check_same_thread", "uri", "detect_types", "cached_statements"};
+    static const char *const section[] = {"url", "dialect", "driver", "username", "password", "host", "port", "database", "query"};
     const dconn_toml_value *ca = dconn_settings_get(s, "connect_args");
     size_t i, k;
+    dconn_status st = dconn_settings_check_keys(s, "SQLite", section, sizeof section / sizeof section[0], err);
+    if (st) return st;
     for (i = 0; i < dconn_toml_count(ca); i++) {
         const char *key = dconn_toml_key_at(ca, i);
         for (k = 0; k < sizeof known / sizeof known[0] && strcmp(key, known[k]) != 0; k++) {}

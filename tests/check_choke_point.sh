@@ -12,12 +12,12 @@ ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 
 # context-free, or no secret can be in what they write:
-#   dconn_error_set, dconn_error_at   fill errors for drivers; the library's wrappers pass them out
+#   dconn_error_set, dconn_error_at, dconn_settings_check_keys   fill errors for drivers; the library's wrappers pass them out
 #   dconn_toml_parse(_file), dconn_ttl_parse, dconn_url_parse   no context, no secrets known (shape rules apply)
 #   dconn_open                         no secrets loaded yet
 #   dconn_register_driver              messages hold the driver's name only
 #   dconn_result_format, dconn_result_print   results are the user's data
-allowed=" dconn_error_set dconn_error_at dconn_toml_parse dconn_toml_parse_file dconn_ttl_parse dconn_url_parse dconn_open dconn_register_driver dconn_result_format dconn_result_print "
+allowed=" dconn_error_set dconn_error_at dconn_settings_check_keys dconn_toml_parse dconn_toml_parse_file dconn_ttl_parse dconn_url_parse dconn_open dconn_register_driver dconn_result_format dconn_result_print "
 
 impl=$(awk '/define DCONN_IMPLEMENTATION_INCLUDED/{f=1} f' "$h")
 for fn in $(printf '%s\n' "$impl" | sed -n 's/^DCONN_API [^(]*[ *]\(dconn_[a-z_0-9]*\)(.*dconn_error \*err.*{$/\1/p'); do

@@ -2170,7 +2170,7 @@ static void conn_sqlite_memory_shared_by_handles(void) {
     {
         dconn_error err;
         dconn_conn *a = cs_connect(ctx, "one", "sqlite://", NULL, &err);
-        dconn_conn *b = cs_connect(ctx, "two", "sqlite://", "x = 1", &err);
+        dconn_conn *b = cs_connect(ctx, "two", "sqlite://", "query_ttl = '1h'", &err);
         REQUIRE(a && b);
         CHECK(a != b);
         CHECK_EQ_INT(dconn_exec_script(a, "CREATE TABLE only_in_a(x)", &err), DCONN_OK);
@@ -2180,6 +2180,36 @@ static void conn_sqlite_memory_shared_by_handles(void) {
         dconn_release(b);
     }
     dconn_close(ctx);
+}
+
+/* A section key the driver does not read is an error naming it (and the
+   key meant, when one is near), from the file or from code alike. */
+static void conn_sqlite_unknown_section_keys(void) {
+    dconn_error err;
+    dconn_ctx *ctx;
+    tu_write(CS_DIR "/keys/secrets.toml", "[connections.typo]\nurl = \"sqlite://\"\ntll = \"1h\"\n"
+                                          "[connections.far]\nurl = \"sqlite://\"\ncolour = \"blue\"\n"
+                                          "[connections.fine]\nurl = \"sqlite://\"\nttl = \"1h\"\nquery_ttl = \"1m\"\n"
+                                          "create_engine_kwargs = { echo = true }\n");
+    ctx = tu_open(CS_DIR "/keys/secrets.toml");
+    REQUIRE(ctx);
+    CHECK(dconn_connect(ctx, "typo", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_CONTAINS(err.message, CS_DIR "/keys/secrets.toml:3: tll is not a setting of the SQLite driver (did you mean ttl?); its settings are url, dialect");
+    CHECK(dconn_connect(ctx, "far", NULL, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "colour is not a setting of the SQLite driver; its settings are");
+    CHECK(strstr(err.message, "did you mean") == NULL);
+    CHECK(strstr(err.message, "blue") == NULL);
+    {
+        dconn_conn *c = dconn_connect(ctx, "fine", NULL, NULL, &err);
+        CHECK(c != NULL);
+        if (!c) fprintf(stdout, "  %s\n", err.message);
+        dconn_release(c);
+    }
+    CHECK(cs_connect(ctx, "code", "sqlite://", "datbase = 'x.db'", &err) == NULL);
+    CHECK_CONTAINS(err.message, "datbase is not a setting of the SQLite driver (did you mean database?)");
+    dconn_close(ctx);
+    tu_rmrf(CS_DIR "/keys");
 }
 
 static void conn_sqlite_read_only(void) {
@@ -2553,7 +2583,7 @@ static int cal_run(const dconn_options *o, dconn_error *err) {
     dconn_session_end(s);
     s = NULL;
     if ((r = dconn_query(c, "SELECT v FROM t ORDER BY id", NULL, 0, NULL, err)) == NULL) goto done;
-    ok = dconn_result_rows(r) == 2 && strcmp(tu_secret(ctx, "connections.mem.note", ""), "from the environment") == 0;
+    ok = dconn_result_rows(r) == 2 && strcmp(tu_secret(ctx, "app.note", ""), "from the environment") == 0;
 done:
     dconn_result_release(r);
     dconn_session_end(s);
@@ -2571,10 +2601,11 @@ static void conn_context_allocator_fails_in_turn(void) {
     tu_write(CA_DIR "/secrets.toml",
         "[connections.mem]\n"
         "url = \"sqlite://\"\n"
-        "note = \"${CA_NOTE}\"\n"
         "query_ttl = \"1h\"\n"
         "[connections.mem.connect_args]\n"
-        "pragmas = { foreign_keys = true }\n");
+        "pragmas = { foreign_keys = true }\n"
+        "[app]\n"
+        "note = \"${CA_NOTE}\"\n");
     o = tu_options(CA_DIR "/secrets.toml");
     memset(&al, 0, sizeof al);
     al.alloc_fn = cal_alloc;
@@ -2689,6 +2720,7 @@ static const dtest_case conn_tests[] = {
 #endif
     {"conn_sqlite_relative_and_absolute", conn_sqlite_relative_and_absolute},
     {"conn_sqlite_memory_shared_by_handles", conn_sqlite_memory_shared_by_handles},
+    {"conn_sqlite_unknown_section_keys", conn_sqlite_unknown_section_keys},
     {"conn_sqlite_read_only", conn_sqlite_read_only},
     {"conn_sqlite_timeout", conn_sqlite_timeout},
     {"conn_sqlite_pragmas", conn_sqlite_pragmas},

@@ -143,6 +143,11 @@ static void csv_delimiter_setting(void) {
     co.settings = "[connect_args]\ndelimiter = ';'";
     CHECK(dconn_connect(ctx, "args", "csv", &co, &err) == NULL);
     CHECK_CONTAINS(err.message, "csv: connect_args.delimiter: the CSV driver takes no connect_args (its settings, in the connection's section, are base_dir and delimiter)");
+    /* a misspelt setting is named, with the one meant */
+    co.settings = "delimeter = ';'";
+    CHECK(dconn_connect(ctx, "typo", "csv", &co, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_CONTAINS(err.message, "delimeter is not a setting of the CSV driver (did you mean delimiter?); its settings are base_dir, delimiter, and every connection's: type, ttl");
     dconn_close(ctx);
     tu_rmrf(CSV_DIR);
 }

@@ -274,9 +274,12 @@ static const char hy_secrets_toml[] =
     "\n[connections.sq_args]\n"
     "url = \"sqlite:///" HY_DIR "/a.db\"\n"
     "password = \"" HY_PW "\"\n"
-    "api_token = \"" HY_TOKEN "\"\n"
-    "passphrase = \"${DCONN_TEST_SECRET}\"\n"
     "connect_args = { timeout = 5, check_same_thread = false }\n"
+    /* keys the driver does not read are refused, by name and never by value */
+    "\n[connections.sq_extra]\n"
+    "url = \"sqlite:///" HY_DIR "/a.db\"\n"
+    "passphrase = \"${DCONN_TEST_SECRET}\"\n"
+    "api_token = \"" HY_TOKEN "\"\n"
     "\n[connections.sq_mem]\n"
     "url = \"sqlite://?token=" HY_TOKEN "\"\n"
     "\n[connections.sq_bad_dir]\n"
@@ -330,6 +333,7 @@ static const struct { const char *name, *type, *phrase; } hy_bad[] = {
     {"sq_ro_missing", NULL, "connection \"sq_ro_missing\" (sqlite:///" HY_DIR "/missing.db?secret=***): cannot connect"},
     {"sq_bad_pragma", NULL, "connect_args.pragmas.journal_mode: the value must be a plain word"},
     {"sq_bad_ttl", NULL, "unknown unit \"parsecs\""},
+    {"sq_extra", NULL, "passphrase is not a setting of the SQLite driver; its settings are url,"},
     {"pg_url", "nosuchtype", "unknown type \"nosuchtype\""},
     {"no_such_connection", NULL, "no connection named \"no_such_connection\""},
 };

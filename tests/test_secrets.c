@@ -1571,12 +1571,15 @@ static void secrets_numbers_under_comma_locale(void) {
     for (i = 0; i < sizeof locales / sizeof locales[0] && !got; i++) got = setlocale(LC_NUMERIC, locales[i]);
     if (!got) SKIP("no de_DE locale installed (Debian: add de_DE.UTF-8 to /etc/locale.gen and run locale-gen)");
     tu_rmrf(SX_MEM);
-    tu_write(SX_MEM "/locale.toml", "[connections.db]\nurl = \"sqlite://\"\nratio = 1.5\n[connections.db.connect_args.pragmas]\ncache_size = 2000.0\n");
+    tu_write(SX_MEM "/locale.toml", "[connections.db]\nurl = \"sqlite://\"\n[connections.db.connect_args.pragmas]\ncache_size = 2000.0\n"
+                                  "[connections.other]\nratio = 1.5\n");
     ctx = tu_open(SX_MEM "/locale.toml");
     if (ctx) {
         CHECK_EQ_INT(dconn_secrets_describe(ctx, "db", &text, &err), DCONN_OK);
-        CHECK_CONTAINS(text, "ratio = 1.5 ");
         CHECK_CONTAINS(text, "cache_size = 2000.0 ");
+        dconn_free(text);
+        CHECK_EQ_INT(dconn_secrets_describe(ctx, "other", &text, &err), DCONN_OK);
+        CHECK_CONTAINS(text, "ratio = 1.5 ");
         dconn_free(text);
         c = dconn_connect(ctx, "db", NULL, NULL, &err);
         CHECK(c != NULL);

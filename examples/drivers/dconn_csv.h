@@ -56,7 +56,10 @@ static dconn_status dconn_csv__connect(void *ud, const dconn_settings *s, void *
     const char *delim = dconn_settings_string(s, "delimiter", ",");
     size_t n = strlen(base);
     const dconn_toml_value *ca = dconn_settings_get(s, "connect_args");
+    static const char *const section[] = {"base_dir", "delimiter"};
+    dconn_status st = dconn_settings_check_keys(s, "CSV", section, 2, err);
     (void)ud;
+    if (st) return st;
     /* nothing to pass on: a key there would change nothing without a word */
     if (dconn_toml_count(ca) > 0)
         return dconn_error_at(err, dconn_toml_at(ca, 0), "csv: connect_args.%s: the CSV driver takes no connect_args (its settings, "

@@ -328,7 +328,10 @@ static dconn_status dconn_pg__connect(void *ud, const dconn_settings *s, void **
     size_t i;
     PGconn *c;
     dconn_pg__conn *h;
+    static const char *const section[] = {"url", "dialect", "driver", "username", "password", "host", "port", "database", "query"};
+    dconn_status st = dconn_settings_check_keys(s, "PostgreSQL", section, sizeof section / sizeof section[0], err);
     (void)ud;
+    if (st) return st;
     if (url) {
         /* postgresql+driver:// (SQLAlchemy style) is plain postgresql:// to libpq */
         const char *plus = strchr(url, '+'), *sep = strstr(url, "://");

@@ -40,7 +40,7 @@ LIBS    := $(SQLITE_LIBS) -pthread -lm
 HEADER  := dconn.h
 TEST_SRC := tests/test_main.c $(wildcard tests/test_*.c) tests/dtest.h tests/test_alloc.h tests/test_util.h tests/test_driver.h examples/drivers/dconn_csv.h
 
-.PHONY: test-postgres all test demo toml-test toml-decoder asan tsan valgrind bench install clean check-sqlite check-tools check-tools-demo
+.PHONY: test-postgres all test demo toml-test toml-diff toml-decoder asan tsan valgrind bench install clean check-sqlite check-tools check-tools-demo
 
 # The numbered examples, in the order a newcomer reads them, and the CLI.
 EXAMPLES := $(B)/01_hello_sqlite $(B)/02_pets $(B)/03_secrets_global_and_local $(B)/04_env_switch \
@@ -141,6 +141,11 @@ $(B)/toml-decoder: tests/toml_decoder.c $(HEADER) | $(B)
 toml-test: $(B)/toml-decoder
 	@test -f $(TOML_TEST_DIR)/run.py || { echo "toml-test suite not found at $(TOML_TEST_DIR) (set TOML_TEST_DIR)" >&2; exit 1; }
 	python3 $(TOML_TEST_DIR)/run.py --decoder $(B)/toml-decoder
+
+# dconn's parser against Python's tomllib on generated and mutated documents
+TOML_DIFF_COUNT ?= 100000
+toml-diff: $(B)/toml-decoder
+	python3 tests/toml_diff.py $(B)/toml-decoder $(TOML_DIFF_COUNT) 1
 
 # --- demo and bench ------------------------------------------------------------
 demo: check-tools-demo check-sqlite $(B)/02_pets

@@ -113,11 +113,39 @@ static void put_value(const dconn_toml_value *v) {
     }
 }
 
-int main(void) {
+/* --batch: records "LENGTH\nBYTES" on stdin, one line out for each: the
+   tagged JSON, or "ERROR message" (the differential test runs thousands of
+   documents through one process). */
+static int batch(void) {
+    char head[32];
+    while (fgets(head, sizeof head, stdin)) {
+        size_t n = (size_t)strtoul(head, NULL, 10);
+        char *doc_text = (char *)malloc(n + 1);
+        dconn_error err;
+        dconn_toml_doc *doc;
+        if (!doc_text || fread(doc_text, 1, n, stdin) != n) { free(doc_text); fputs("toml-decoder: short record\n", stderr); return 2; }
+        doc = dconn_toml_parse(doc_text, n, "<batch>", &err);
+        free(doc_text);
+        if (!doc) {
+            char *nl;
+            while ((nl = strchr(err.message, '\n')) != NULL) *nl = ' ';
+            printf("ERROR %s\n", err.message);
+        } else {
+            put_value(dconn_toml_root(doc));
+            putchar('\n');
+            dconn_toml_free(doc);
+        }
+        fflush(stdout);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
     char *buf = NULL;
     size_t len = 0, cap = 0;
     dconn_error err;
     dconn_toml_doc *doc;
+    if (argc > 1 && strcmp(argv[1], "--batch") == 0) return batch();
     for (;;) {
         size_t got;
         if (cap - len < 65536) {

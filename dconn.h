@@ -5527,10 +5527,16 @@ typedef struct dconn__key {
     size_t nparams;
 } dconn__key;
 
+typedef struct dconn__cgroup dconn__cgroup;
+
 typedef struct dconn__centry {
     struct dconn__centry *hnext;
     struct dconn__centry *prev, *next;   /* LRU, most recent first */
+    struct dconn__centry *gprev, *gnext; /* its connection's entries, pending ones too */
+    dconn__cgroup *group;
     dconn__key key;               /* its sql and params are copies, in the entry's own block */
+    size_t size;                  /* its own block */
+    size_t cost;                  /* what it adds to the cache's bytes while kept */
     int pending;                  /* its query runs now: others wait for it (single flight) */
     int doomed;                   /* a write came meanwhile: hand the result out, do not keep it */
     int waiters;
@@ -5541,13 +5547,39 @@ typedef struct dconn__centry {
     dconn_error *error;
 } dconn__centry;
 
+/* One connection's entries (by uid): a write drops these and no others,
+   so its cost does not grow with what other connections keep. */
+struct dconn__cgroup {
+    uint64_t uid;
+    dconn__centry *first;
+    size_t count;
+    struct dconn__cgroup *next;
+};
+
+#define DCONN__GROUP_BUCKETS 64
+#define DCONN__HITLOG 64
+
+/* Hits take the read lock only, so they cannot move their entry in the
+   LRU list; each notes it in its thread slot's log instead, and the next
+   writer (who holds the write lock, so no hit runs and no entry noted can
+   have gone) replays the log into the list. Exact LRU while the log
+   keeps up; beyond DCONN__HITLOG hits between two writes the oldest notes
+   are lost and those entries age as if not hit. */
+typedef struct dconn__hitlog {
+    dconn__atomic n;              /* hits in this slot, ever (the statistics read it) */
+    dconn__atomic recent[DCONN__HITLOG];   /* the entries hit, by n modulo the size */
+    int64_t replayed;             /* n at the last replay: under the write lock */
+    char pad[64 - 2 * sizeof(int64_t) % 64];
+} dconn__hitlog;
+
 struct dconn__cache {
     dconn__brlock rw;             /* hits read under it; everything else also holds `lock` */
-    dconn__stripe hits[DCONN__STRIPES];
+    dconn__hitlog hits[DCONN__STRIPES];
     dconn__mutex lock;
     dconn__cond cv;
-    dconn__centry **buckets;
-    size_t nbuckets;
+    dconn__centry **buckets;      /* doubles when it holds as many entries as buckets */
+    size_t nbuckets, listed;      /* listed: entries in the table, pending ones too */
+    dconn__cgroup *groups[DCONN__GROUP_BUCKETS];
     dconn__centry lru;            /* sentinel */
     uint64_t entries, bytes;
     int64_t max_entries, max_bytes;
@@ -5599,8 +5631,21 @@ static int dconn__key_eq(const dconn__key *a, const dconn__key *b) {
     return 1;
 }
 
-/* Writers take the mutex, then the write side of the striped lock. */
-static void dconn__cache_lock(dconn__cache *c) { dconn__lock(&c->lock); dconn__wr_begin(&c->rw); }
+static void dconn__lru_front_locked(dconn__cache *c, struct dconn__centry *e);
+
+/* Writers take the mutex, then the write side of the striped lock, and
+   bring the LRU list up to date with the hits made meanwhile. */
+static void dconn__cache_lock(dconn__cache *c) {
+    unsigned i;
+    dconn__lock(&c->lock);
+    dconn__wr_begin(&c->rw);
+    for (i = 0; i < DCONN__STRIPES; i++) {
+        dconn__hitlog *l = &c->hits[i];
+        int64_t n = dconn__atomic_load(&l->n), k = n - l->replayed > DCONN__HITLOG ? n - DCONN__HITLOG : l->replayed;
+        for (; k < n; k++) dconn__lru_front_locked(c, (dconn__centry *)(uintptr_t)dconn__atomic_load(&l->recent[k % DCONN__HITLOG]));
+        l->replayed = n;
+    }
+}
 static void dconn__cache_unlock(dconn__cache *c) { dconn__wr_end(&c->rw); dconn__unlock(&c->lock); }
 static void dconn__cache_wait_locked(dconn__cache *c) {
     dconn__wr_end(&c->rw);
@@ -5612,6 +5657,7 @@ static void dconn__lru_unlink_locked(dconn__centry *e) {
     if (e->prev) { e->prev->next = e->next; e->next->prev = e->prev; e->prev = e->next = NULL; }
 }
 static void dconn__lru_front_locked(dconn__cache *c, dconn__centry *e) {
+    if (c->lru.next == e) return;
     dconn__lru_unlink_locked(e);
     e->next = c->lru.next;
     e->prev = &c->lru;
@@ -5621,10 +5667,76 @@ static void dconn__lru_front_locked(dconn__cache *c, dconn__centry *e) {
 
 static dconn__centry **dconn__bucket(dconn__cache *c, uint64_t hash) { return &c->buckets[hash & c->hash_mask & (c->nbuckets - 1)]; }
 
-static void dconn__hash_unlink_locked(dconn__cache *c, dconn__centry *e) {
+static dconn__cgroup **dconn__group_slot(dconn__cache *c, uint64_t uid) {
+    dconn__cgroup **pp = &c->groups[(uid * UINT64_C(0x9E3779B97F4A7C15)) >> 58];
+    while (*pp && (*pp)->uid != uid) pp = &(*pp)->next;
+    return pp;
+}
+
+/* Lists an entry in the table and under its connection; 0 when there is
+   no memory for the connection's group (the query then runs uncached). */
+static int dconn__index_add_locked(const dconn_allocator *al, dconn__cache *c, dconn__centry *e) {
+    dconn__cgroup **gp = dconn__group_slot(c, e->key.uid), *g = *gp;
+    dconn__centry **b;
+    if (!g) {
+        g = (dconn__cgroup *)dconn__malloc(al, sizeof *g);
+        if (!g) return 0;
+        memset(g, 0, sizeof *g);
+        g->uid = e->key.uid;
+        *gp = g;
+    }
+    e->group = g;
+    e->gprev = NULL;
+    e->gnext = g->first;
+    if (g->first) g->first->gprev = e;
+    g->first = e;
+    g->count++;
+    b = dconn__bucket(c, e->key.hash);
+    e->hnext = *b;
+    *b = e;
+    c->listed++;
+    return 1;
+}
+
+static void dconn__index_remove_locked(const dconn_allocator *al, dconn__cache *c, dconn__centry *e) {
     dconn__centry **pp = dconn__bucket(c, e->key.hash);
+    dconn__cgroup *g = e->group;
     for (; *pp; pp = &(*pp)->hnext)
-        if (*pp == e) { *pp = e->hnext; e->hnext = NULL; return; }
+        if (*pp == e) { *pp = e->hnext; e->hnext = NULL; c->listed--; break; }
+    if (!g) return;
+    if (e->gprev) e->gprev->gnext = e->gnext;
+    else g->first = e->gnext;
+    if (e->gnext) e->gnext->gprev = e->gprev;
+    e->gprev = e->gnext = NULL;
+    e->group = NULL;
+    if (--g->count == 0) {
+        dconn__cgroup **gp = dconn__group_slot(c, g->uid);
+        *gp = g->next;
+        dconn__free(al, g);
+    }
+}
+
+/* Doubles the buckets once they hold as many entries, so that a lookup
+   stays O(1) at any size; without memory the table stays as it is. */
+static void dconn__index_grow_locked(const dconn_allocator *al, dconn__cache *c) {
+    size_t n = c->nbuckets * 2, i;
+    dconn__centry **nb;
+    if (c->listed < c->nbuckets || n > ((size_t)-1) / sizeof *nb) return;
+    nb = (dconn__centry **)dconn__malloc(al, n * sizeof *nb);
+    if (!nb) return;
+    memset(nb, 0, n * sizeof *nb);
+    for (i = 0; i < c->nbuckets; i++) {
+        dconn__centry *e = c->buckets[i], *next;
+        for (; e; e = next) {
+            dconn__centry **b = &nb[e->key.hash & c->hash_mask & (n - 1)];
+            next = e->hnext;
+            e->hnext = *b;
+            *b = e;
+        }
+    }
+    dconn__free(al, c->buckets);
+    c->buckets = nb;
+    c->nbuckets = n;
 }
 
 static void dconn__centry_free_locked(const dconn_allocator *al, dconn__centry *e) {
@@ -5635,7 +5747,7 @@ static void dconn__centry_free_locked(const dconn_allocator *al, dconn__centry *
 
 /* Takes an entry out of the table; freed now, or by its last waiter. */
 static void dconn__centry_detach_locked(const dconn_allocator *al, dconn__cache *c, dconn__centry *e) {
-    dconn__hash_unlink_locked(c, e);
+    dconn__index_remove_locked(al, c, e);
     e->detached = 1;
     if (!e->waiters) dconn__centry_free_locked(al, e);
 }
@@ -5648,10 +5760,11 @@ static void dconn__cache_remove_locked(dconn_ctx *ctx, dconn__centry *e) {
     if (e->result) dconn__result_unstripe_locked(e->result);
     dconn__lru_unlink_locked(e);
     c->entries--;
-    c->bytes -= dconn_result_bytes(e->result);
+    c->bytes -= e->cost;
     dconn__centry_detach_locked(ctx->al, c, e);
 }
 
+/* The least recently used entries go first: O(1) each. */
 static void dconn__cache_evict_locked(dconn_ctx *ctx) {
     dconn__cache *c = ctx->cache;
     while ((c->entries > (uint64_t)c->max_entries || c->bytes > (uint64_t)c->max_bytes) && c->lru.prev != &c->lru) {
@@ -5660,18 +5773,28 @@ static void dconn__cache_evict_locked(dconn_ctx *ctx) {
     }
 }
 
+static void dconn__cache_drop_entry_locked(dconn_ctx *ctx, dconn__centry *e) {
+    if (e->pending) e->doomed = 1;
+    else dconn__cache_remove_locked(ctx, e);
+}
+
 /* Drops every entry of connection `uid` (0: of all), except `keep`.
-   Pending ones are doomed: their result is handed out but not kept. */
+   Pending ones are doomed: their result is handed out but not kept. It
+   walks that connection's entries alone. */
 static void dconn__cache_drop_locked(dconn_ctx *ctx, uint64_t uid, const dconn__centry *keep) {
     dconn__cache *c = ctx->cache;
     size_t i;
-    for (i = 0; i < c->nbuckets; i++) {
-        dconn__centry *e = c->buckets[i], *next;
-        for (; e; e = next) {
-            next = e->hnext;
-            if (e == keep || (uid && e->key.uid != uid)) continue;
-            if (e->pending) e->doomed = 1;
-            else dconn__cache_remove_locked(ctx, e);
+    for (i = 0; i < DCONN__GROUP_BUCKETS; i++) {
+        dconn__cgroup *g = c->groups[i], *gnext;
+        for (; g; g = gnext) {
+            dconn__centry *e = g->first, *next;
+            gnext = g->next;   /* g is freed with its last entry */
+            if (uid && g->uid != uid) continue;
+            for (; e; e = next) {
+                next = e->gnext;
+                if (e != keep) dconn__cache_drop_entry_locked(ctx, e);
+            }
+            if (uid) return;
         }
     }
 }
@@ -5689,7 +5812,7 @@ static dconn__cache *dconn__cache_new(const dconn_allocator *al, int64_t max_ent
     dconn__cache *c = (dconn__cache *)dconn__malloc(al, sizeof *c);
     if (!c) return NULL;
     memset(c, 0, sizeof *c);
-    c->nbuckets = 1024;
+    c->nbuckets = 256;
     c->buckets = (dconn__centry **)dconn__malloc(al, c->nbuckets * sizeof *c->buckets);
     if (!c->buckets) { dconn__free(al, c); return NULL; }
     memset(c->buckets, 0, c->nbuckets * sizeof *c->buckets);
@@ -5748,6 +5871,7 @@ static dconn__centry *dconn__centry_new(const dconn_allocator *al, const dconn__
     e = (dconn__centry *)dconn__malloc(al, size);
     if (!e) return NULL;
     memset(e, 0, sizeof *e);
+    e->size = size;
     e->key = *k;
     e->pending = 1;
     params = (dconn_value *)(void *)(e + 1);
@@ -5776,18 +5900,19 @@ static dconn__centry *dconn__centry_new(const dconn_allocator *al, const dconn__
 
 /* The steps of a cached read, in the order dconn__fetch takes them. */
 
-/* A hit on the read side only, which writes nothing shared: the entry is
-   live and already the most recently used one. NULL: take the slow path. */
+/* A hit on the read side only: it writes its thread slot's counters and
+   hit log, never the table, the entries or the LRU list. NULL: take the
+   slow path (a pending or expired entry, or none). */
 static dconn_result *dconn__cache_hit_fast(dconn__cache *c, const dconn__key *k, int64_t now) {
     unsigned slot = dconn__slot();
     dconn__centry *e;
     dconn_result *r = NULL;
     dconn__rd_lock(&c->rw, slot);
     e = dconn__cache_find_locked(c, k);
-    if (e && !e->pending && now < e->expires && c->lru.next == e && e->result && dconn__atomic_load(&e->result->striped)) {
+    if (e && !e->pending && now < e->expires && e->result && dconn__atomic_load(&e->result->striped)) {
         r = e->result;
         dconn__atomic_add(&r->stripes[slot].n, 1);
-        dconn__atomic_add(&c->hits[slot].n, 1);
+        dconn__atomic_store(&c->hits[slot].recent[(dconn__atomic_add(&c->hits[slot].n, 1) - 1) % DCONN__HITLOG], (int64_t)(uintptr_t)e);
     }
     dconn__rd_unlock(&c->rw, slot);
     return r;
@@ -5842,11 +5967,8 @@ static dconn__centry *dconn__cache_claim_locked(dconn_ctx *ctx, dconn__centry *e
     }
     c->stats.misses++;
     e = dconn__centry_new(ctx->al, k);
-    if (e) {
-        dconn__centry **b = dconn__bucket(c, k->hash);
-        e->hnext = *b;
-        *b = e;
-    }
+    if (e && !dconn__index_add_locked(ctx->al, c, e)) { dconn__free(ctx->al, e); return NULL; }
+    if (e) dconn__index_grow_locked(ctx->al, c);
     return e;
 }
 
@@ -5877,8 +5999,10 @@ static void dconn__cache_publish_locked(dconn_ctx *ctx, dconn__centry *e, dconn_
     dconn__result_adopt_locked(r, &c->rw);
     e->expires = expires;
     dconn__lru_front_locked(c, e);
+    /* what keeping it costs: the result, its reference stripes, the entry */
+    e->cost = dconn_result_bytes(r) + (r->stripes ? DCONN__STRIPES * sizeof *r->stripes : 0) + e->size;
     c->entries++;
-    c->bytes += dconn_result_bytes(r);
+    c->bytes += e->cost;
     dconn__cache_evict_locked(ctx);
 }
 

@@ -84,6 +84,18 @@ static const char *cmk_text(const dconn_result *r, const char *col) {
     return s ? s : "(none)";
 }
 
+/* What the cache counts for the entry holding `r` (its result, reference
+   stripes and own block); 0 when no entry holds it. */
+static size_t cmk_cost(dconn_ctx *ctx, const dconn_result *r) {
+    dconn__centry *e;
+    size_t n = 0;
+    dconn__lock(&ctx->cache->lock);
+    for (e = ctx->cache->lru.next; e != &ctx->cache->lru; e = e->next)
+        if (e->result == r) n = e->cost;
+    dconn__unlock(&ctx->cache->lock);
+    return n;
+}
+
 static dconn_cache_stats cmk_stats(dconn_ctx *ctx) {
     dconn_cache_stats s;
     dconn_cache_stats_get(ctx, &s);
@@ -294,7 +306,7 @@ static void cache_key_connection_settings(void) {
     CHECK_STR(cmk_text(r, "db"), "a");
     dconn_result_release(r);
     CHECK_EQ_INT(td_get(&td.queries), 2);
-    CMK_CHECK_STATS(ctx, 2, 2, 0, 0, 2, dconn_result_bytes(ra) + dconn_result_bytes(rb));
+    CMK_CHECK_STATS(ctx, 2, 2, 0, 0, 2, cmk_cost(ctx, ra) + cmk_cost(ctx, rb));
     dconn_result_release(ra);
     dconn_result_release(rb);
     dconn_release(a);
@@ -329,7 +341,7 @@ static void cache_key_read_vs_query(void) {
     dconn_result_release(r);
     CHECK_EQ_INT(td_get(&td.reads), 1);
     CHECK_EQ_INT(td_get(&td.queries), 1);
-    CMK_CHECK_STATS(ctx, 2, 2, 0, 0, 2, dconn_result_bytes(rr) + dconn_result_bytes(rq));
+    CMK_CHECK_STATS(ctx, 2, 2, 0, 0, 2, cmk_cost(ctx, rr) + cmk_cost(ctx, rq));
     dconn_result_release(rr);
     dconn_result_release(rq);
     dconn_release(c);
@@ -775,11 +787,6 @@ static void cache_ttl_bad_string(void) {
 
 /* ---- 4. bounds and statistics ---------------------------------------------- */
 
-static size_t cmk_bytes_of(dconn_result *r) {
-    size_t n = dconn_result_bytes(r);
-    dconn_result_release(r);
-    return n;
-}
 
 /* Queries `sql` and returns 1 when the mock ran it (0: a hit); adds the
    result's bytes to *bytes when it ran. */
@@ -788,7 +795,7 @@ static int cmk_run(dconn_conn *c, const char *sql, size_t *bytes) {
     int before = td_get(&td.queries);
     dconn_result *r = dconn_query(c, sql, NULL, 0, NULL, &err);
     if (!r) { fprintf(stdout, "  query failed: %s\n", err.message); return -1; }
-    if (td_get(&td.queries) != before && bytes) *bytes = dconn_result_bytes(r);
+    if (td_get(&td.queries) != before && bytes) *bytes = cmk_cost(c->ctx, r);
     dconn_result_release(r);
     return td_get(&td.queries) - before;
 }
@@ -872,7 +879,9 @@ static void cache_lru_bytes(void) {
     /* measure one result */
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
-    B = cmk_bytes_of(dconn_query(c, "b1", NULL, 0, NULL, &err));
+    r = dconn_query(c, "b1", NULL, 0, NULL, &err);
+    B = cmk_cost(ctx, r);
+    dconn_result_release(r);
     dconn_release(c);
     dconn_close(ctx);
     REQUIRE(B > 0);
@@ -985,7 +994,7 @@ static void cache_single_flight(void) {
         CHECK_EQ_INT(jobs[i].err.code, DCONN_OK);
     }
     CHECK_STR(cmk_text(jobs[0].r, "sql"), "slow query");
-    CMK_CHECK_STATS(ctx, 7, 1, 0, 0, 1, dconn_result_bytes(jobs[0].r));
+    CMK_CHECK_STATS(ctx, 7, 1, 0, 0, 1, cmk_cost(ctx, jobs[0].r));
     CHECK_EQ_INT(cmk_cache_waiters(ctx), 0);
     for (i = 0; i < 8; i++) dconn_result_release(jobs[i].r);
     dconn_release(c);
@@ -1577,7 +1586,7 @@ static void cache_retry_transient(void) {
     /* the result is cached like any other */
     again = dconn_query(c, "SELECT r", NULL, 0, NULL, &err);
     CHECK(again == r);
-    CMK_CHECK_STATS(ctx, 1, 1, 0, 0, 1, dconn_result_bytes(r));
+    CMK_CHECK_STATS(ctx, 1, 1, 0, 0, 1, cmk_cost(ctx, r));
     dconn_result_release(again);
     /* the good handle went back to the pool */
     dconn_result_release(dconn_query(c, "SELECT other", NULL, 0, NULL, &err));
@@ -2023,7 +2032,7 @@ static void cache_nomem(void) {
         if (r[3]) CHECK_STR(cmk_text(r[3], "kind"), "R");
         if (done) {
             CHECK(r[0] && r[0] == r[1] && r[2] && r[2] != r[0] && r[3]);
-            CMK_CHECK_STATS(ctx, 1, 3, 0, 1, 2, dconn_result_bytes(r[2]) + dconn_result_bytes(r[3]));
+            CMK_CHECK_STATS(ctx, 1, 3, 0, 1, 2, cmk_cost(ctx, r[2]) + cmk_cost(ctx, r[3]));
         }
         for (i = 0; i < 4; i++) dconn_result_release(r[i]);
         dconn_release(c);

@@ -7227,10 +7227,14 @@ DCONN_API dconn_status dconn_exec_script(dconn_conn *c, const char *sql, dconn_e
 
 /* >>sessions: transactions on one handle -------------------------------------------- */
 
+/* How the session's transaction ended behind its back. */
+enum { DCONN__TX_OPEN = 0, DCONN__TX_ENDED_BY_STATEMENT, DCONN__TX_ENDED_BY_ERROR };
+
 struct dconn_session {
     dconn_conn *conn;
     dconn__handle *h;
     int in_tx, wrote, broken;
+    int ended;                    /* DCONN__TX_*: then nothing more runs until commit or rollback */
 };
 
 static dconn_status dconn__session_begin_tx(dconn_session *s, dconn_error *err) {
@@ -7281,15 +7285,29 @@ DCONN_API dconn_session *dconn_session_begin(dconn_conn *c, dconn_error *err) {
     return r;
 }
 
-/* A COMMIT run as a statement ended the transaction: what it wrote is visible now, so
-   the cached results go now, not at the session's commit. The session stays in its
-   transaction as far as the driver is told: statements after it are refused until
-   the caller rolls back, rather than running one by one outside any transaction. */
-static void dconn__session_check_ended(dconn_session *s) {
+/* Did the statement just run end the transaction (a COMMIT or ROLLBACK run
+   as a statement, or an error that made the database roll back)? The driver
+   says, for every driver. What a COMMIT wrote is visible now, so the cached
+   results go now, not at the session's commit. Statements after it are
+   refused until the caller commits or rolls back, rather than running one by
+   one outside any transaction where a rollback could not undo them. */
+static void dconn__session_check_ended(dconn_session *s, int failed) {
     const dconn_driver *d = &s->h->drv;
-    if (!s->wrote || !s->in_tx || !d->in_transaction || d->in_transaction(d->user_data, s->h->h)) return;
-    if (!s->conn->ctx->keep_cache_on_write) dconn_cache_clear_conn(s->conn);
+    if (!s->in_tx || s->ended || !d->in_transaction || d->in_transaction(d->user_data, s->h->h)) return;
+    s->ended = failed ? DCONN__TX_ENDED_BY_ERROR : DCONN__TX_ENDED_BY_STATEMENT;
+    if (s->wrote && !s->conn->ctx->keep_cache_on_write) dconn_cache_clear_conn(s->conn);
     s->wrote = 0;
+}
+
+static dconn_status dconn__session_refuse_ended(dconn_session *s, dconn__op_kind kind, const char *sql, dconn_error *err) {
+    dconn__op op;
+    memset(&op, 0, sizeof op);
+    op.kind = kind;
+    op.sql = sql;
+    dconn__err_set(err, DCONN_EQUERY, "not run: the transaction has ended (%s); roll back and start again",
+                   s->ended == DCONN__TX_ENDED_BY_ERROR ? "an earlier error made the database roll it back"
+                                                        : "a COMMIT or ROLLBACK ran as a statement");
+    return dconn__err_op(s->conn, &op, 1, err);
 }
 
 static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
@@ -7299,6 +7317,7 @@ static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const
     if (info) { info->changes = 0; info->last_insert_id = 0; }
     if (!s || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_session_exec: session and sql must not be NULL");
     if (n && !params) return dconn__err_set(err, DCONN_EMISUSE, "dconn_session_exec: n_params is %zu but params is NULL", n);
+    if (s->ended) return dconn__session_refuse_ended(s, DCONN__OP_EXEC, sql, err);
     if ((st = dconn__session_begin_tx(s, err)) != DCONN_OK) return st;
     if (!s->h->drv.exec) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", s->h->drv.name);
     /* straight to the driver: a loop of inserts in a session is the hot path */
@@ -7319,10 +7338,11 @@ static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const
         }
         if (s->h->drv.is_transient && err && s->h->drv.is_transient(s->h->drv.user_data, err)) s->broken = 1;
         s->wrote = 1;   /* INSERT OR FAIL keeps the rows before the failing one: a commit drops the cache */
+        dconn__session_check_ended(s, 1);
         return dconn__err_op(s->conn, &op, 1, err);
     }
     s->wrote = 1;
-    dconn__session_check_ended(s);
+    dconn__session_check_ended(s, 0);
     return DCONN_OK;
 }
 
@@ -7338,6 +7358,7 @@ static dconn_result *dconn__session_query(dconn_session *s, const char *sql, con
     dconn__err_clear(err);
     if (!s || !sql) { dconn__err_set(err, DCONN_EMISUSE, "dconn_session_query: session and sql must not be NULL"); return NULL; }
     if (n && !params) { dconn__err_set(err, DCONN_EMISUSE, "dconn_session_query: n_params is %zu but params is NULL", n); return NULL; }
+    if (s->ended) { dconn__session_refuse_ended(s, DCONN__OP_QUERY, sql, err); return NULL; }
     if (dconn__session_begin_tx(s, err)) return NULL;
     memset(&op, 0, sizeof op);
     op.kind = DCONN__OP_QUERY;
@@ -7346,8 +7367,8 @@ static dconn_result *dconn__session_query(dconn_session *s, const char *sql, con
     op.n = n;
     st = dconn__op_run(s->conn, s->h, &op, err);
     if (op.wrote) s->wrote = 1;   /* INSERT ... RETURNING, even failed part-way: the commit drops the cached results */
+    dconn__session_check_ended(s, st != DCONN_OK);
     if (st) { dconn__err_op(s->conn, &op, 1, err); return NULL; }
-    dconn__session_check_ended(s);
     return op.result;
 }
 
@@ -7364,6 +7385,18 @@ static dconn_status dconn__session_commit(dconn_session *s, dconn_error *err) {
     if (!s) return dconn__err_set(err, DCONN_EMISUSE, "dconn_session_commit: session is NULL");
     c = s->conn;
     if (!s->in_tx) return DCONN_OK;
+    if (s->ended) {
+        /* nothing is open to commit: say what became of the writes, and start afresh */
+        int by_error = s->ended == DCONN__TX_ENDED_BY_ERROR;
+        if (s->h->drv.rollback) (void)s->h->drv.rollback(s->h->drv.user_data, s->h->h, NULL);
+        s->in_tx = 0;
+        s->ended = DCONN__TX_OPEN;
+        s->wrote = 0;
+        dconn__err_set(err, DCONN_EQUERY, by_error ? "the transaction had already ended (an earlier error made the database roll it back)"
+                                                   : "the transaction had already ended: a COMMIT or ROLLBACK ran as a statement, and "
+                                                     "what it committed stays committed; nothing after it ran");
+        return dconn__err_conn(c, err, DCONN_EQUERY, by_error ? "commit failed, the session's writes were rolled back" : "commit refused");
+    }
     st = s->h->drv.commit ? s->h->drv.commit(s->h->drv.user_data, s->h->h, err) : DCONN_OK;
     s->in_tx = 0;
     if (st) {
@@ -7395,6 +7428,7 @@ static dconn_status dconn__session_rollback(dconn_session *s, dconn_error *err) 
     if (s->in_tx && s->h->drv.rollback) st = s->h->drv.rollback(s->h->drv.user_data, s->h->h, err);
     s->in_tx = 0;
     s->wrote = 0;
+    s->ended = DCONN__TX_OPEN;
     if (st) { s->broken = 1; return dconn__err_conn(c, err, st, "rollback failed"); }
     return DCONN_OK;
 }
@@ -8359,12 +8393,35 @@ static size_t dconn__sq_uri_put(char *out, size_t at, const char *s, size_t n, c
     return at;
 }
 
+/* Does an SQLite URI filename open an in-memory database of the handle's
+   own? Each pooled handle would then have a different one: a write through
+   one is not seen by the next query. Shared are those with cache=shared,
+   and memdb names that start with '/'. */
+static int dconn__sq_uri_private_memory(const char *uri) {
+    const char *q = uri + 5, *path_end = q + strcspn(q, "?#");
+    size_t path_len = (size_t)(path_end - q);
+    int memory = path_len == 0 || (path_len == 8 && memcmp(q, ":memory:", 8) == 0), memdb = 0, shared = 0;
+    q = *path_end == '?' ? path_end + 1 : "";
+    while (*q && *q != '#') {
+        size_t n = strcspn(q, "&#");
+        if (n == 11 && memcmp(q, "mode=memory", 11) == 0) memory = 1;
+        if (n == 9 && memcmp(q, "vfs=memdb", 9) == 0) memdb = 1;
+        if (n == 12 && memcmp(q, "cache=shared", 12) == 0) shared = 1;
+        q += n + (q[n] == '&');
+    }
+    return memdb ? uri[5] != '/' : memory && !shared;
+}
+
 /* SQLite URI filename ("file:...") of the settings: an SQLite URI as
    given, or sqlite:///rel.db, sqlite:////abs.db, sqlite:// and
    sqlite:///:memory: (one in-memory database shared by the connection's
    handles), or a `database` path; the url's query and connect_args.mode
    become URI parameters. `instance` names the in-memory database, and
    *in_memory says whether it is one. */
+static int dconn__sq_memory_param(const char *key, const char *value) {
+    return (strcmp(key, "mode") == 0 && strcmp(value, "memory") == 0) || (strcmp(key, "vfs") == 0 && strcmp(value, "memdb") == 0);
+}
+
 static dconn_status dconn__sq_filename(const dconn_settings *s, const dconn_allocator *al, const char *mode, const void *instance,
                                        char **out, int *in_memory, dconn_error *err) {
     const char *url = dconn_settings_string(s, "url", NULL);
@@ -8375,6 +8432,10 @@ static dconn_status dconn__sq_filename(const dconn_settings *s, const dconn_allo
     char *fn;
     int memory;
     if (url && strncmp(url, "file:", 5) == 0) {   /* an SQLite URI filename, as it is */
+        if (dconn__sq_uri_private_memory(url) || (mode && strcmp(mode, "memory") == 0))
+            return dconn_error_at(err, where, "this file: URI opens an in-memory database of each handle's own, so a write through one "
+                                  "would not be seen by the next query: use sqlite:// (one in-memory database shared by the connection's "
+                                  "handles), or add cache=shared");
         if (!(*out = (char *)dconn__sq_alloc(al, strlen(url) + 1))) return dconn__sq_nomem(err, "opening SQLite");
         memcpy(*out, url, strlen(url) + 1);
         return DCONN_OK;
@@ -8386,7 +8447,11 @@ static dconn_status dconn__sq_filename(const dconn_settings *s, const dconn_allo
     if (!url && !path)
         return dconn_error_at(err, dconn_settings_root(s), "no url: add url = \"sqlite:///file.db\" (or database = \"file.db\") to the connection's settings");
     if (u) path = u->database;
-    memory = !path || !*path || strcmp(path, ":memory:") == 0;
+    /* mode=memory (in the url or connect_args) and vfs=memdb ask for memory:
+       the connection's one shared in-memory database, not one per handle */
+    memory = (mode && strcmp(mode, "memory") == 0) || !path || !*path || strcmp(path, ":memory:") == 0;
+    for (i = 0; u && i < u->n_query; i++)
+        if (dconn__sq_memory_param(u->query_keys[i], u->query_values[i])) memory = 1;
     *in_memory = memory;
     if (!(fn = (char *)dconn__sq_alloc(al, cap))) return dconn__sq_nomem(err, "opening SQLite");
 #if SQLITE_VERSION_NUMBER >= 3036000
@@ -8398,12 +8463,13 @@ static dconn_status dconn__sq_filename(const dconn_settings *s, const dconn_allo
 #endif
     else at = dconn__sq_uri_put(fn, (size_t)sprintf(fn, "file:"), path, strlen(path), "?#%");
     for (i = 0; u && i < u->n_query; i++) {
+        if (memory && (dconn__sq_memory_param(u->query_keys[i], u->query_values[i]) || strcmp(u->query_keys[i], "cache") == 0)) continue;
         fn[at++] = strchr(fn, '?') ? '&' : '?';
         at = dconn__sq_uri_put(fn, at, u->query_keys[i], strlen(u->query_keys[i]), "&=#%");
         fn[at++] = '=';
         at = dconn__sq_uri_put(fn, at, u->query_values[i], strlen(u->query_values[i]), "&#%");
     }
-    if (mode) at += (size_t)sprintf(fn + at, "%cmode=%s", strchr(fn, '?') ? '&' : '?', mode);
+    if (mode && !memory) at += (size_t)sprintf(fn + at, "%cmode=%s", strchr(fn, '?') ? '&' : '?', mode);
 #if SQLITE_VERSION_NUMBER < 3036000
     /* its mode and cache come last, so they win over the URL's and
        connect_args' (SQLite takes the last): else each handle had its own

@@ -2182,6 +2182,51 @@ static void conn_sqlite_memory_shared_by_handles(void) {
     dconn_close(ctx);
 }
 
+/* Every way of asking SQLite for memory gives the connection one database
+   that all its handles share (a handle of its own each would lose a write
+   made through one from the next query's view), or is refused. */
+static void conn_sqlite_memory_forms_shared_or_refused(void) {
+    static const struct { const char *url, *settings; } shared[] = {
+        {"sqlite:///" CS_DIR "/mem/s8.db", "[connect_args]\nmode = 'memory'"},
+        {"sqlite:///" CS_DIR "/mem/x.db?mode=memory", NULL},
+        {"sqlite:///?mode=memory", NULL},
+        {"sqlite:///" CS_DIR "/mem/y.db?vfs=memdb", NULL},
+        {"file:" CS_DIR "/mem/z.db?mode=memory&cache=shared", NULL},
+    };
+    static const char *const refused[] = {"file::memory:", "file:" CS_DIR "/mem/w.db?mode=memory", "file:w2?vfs=memdb"};
+    dconn_ctx *ctx = tu_open(TU_DIR "/none/secrets.toml");
+    dconn_error err;
+    size_t i;
+    char name[32];
+    REQUIRE(ctx);
+    tu_rmrf(CS_DIR "/mem");
+    tu_mkdirs_for(CS_DIR "/mem/x");
+    for (i = 0; i < sizeof shared / sizeof shared[0]; i++) {
+        dconn_conn *c;
+        dconn_session *s;
+        snprintf(name, sizeof name, "shared%u", (unsigned)i);
+        c = cs_connect(ctx, name, shared[i].url, shared[i].settings, &err);
+        if (!c) fprintf(stdout, "  %s: %s\n", shared[i].url, err.message);
+        REQUIRE(c);
+        CHECK_EQ_INT(dconn_exec_script(c, "CREATE TABLE t(a); INSERT INTO t VALUES (1);", &err), DCONN_OK);
+        s = dconn_session_begin(c, &err);   /* holds the handle that wrote: the next query takes another */
+        REQUIRE(s);
+        if (cs_int(c, "SELECT COUNT(*) FROM t") != 1) fprintf(stdout, "  %s: a second handle does not see the write\n", shared[i].url);
+        CHECK_EQ_INT(cs_int(c, "SELECT COUNT(*) FROM t"), 1);
+        dconn_session_end(s);
+        dconn_release(c);
+    }
+    CHECK(!cs_exists(CS_DIR "/mem/s8.db") && !cs_exists(CS_DIR "/mem/x.db") && !cs_exists(CS_DIR "/mem/y.db") && !cs_exists(CS_DIR "/mem/z.db"));
+    for (i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        snprintf(name, sizeof name, "refused%u", (unsigned)i);
+        CHECK(cs_connect(ctx, name, refused[i], NULL, &err) == NULL);
+        CHECK_CONTAINS(err.message, "opens an in-memory database of each handle's own");
+        CHECK_CONTAINS(err.message, "use sqlite://");
+    }
+    dconn_close(ctx);
+    tu_rmrf(CS_DIR "/mem");
+}
+
 /* A section key the driver does not read is an error naming it (and the
    key meant, when one is near), from the file or from code alike. */
 static void conn_sqlite_unknown_section_keys(void) {
@@ -2721,6 +2766,7 @@ static const dtest_case conn_tests[] = {
     {"conn_sqlite_relative_and_absolute", conn_sqlite_relative_and_absolute},
     {"conn_sqlite_memory_shared_by_handles", conn_sqlite_memory_shared_by_handles},
     {"conn_sqlite_unknown_section_keys", conn_sqlite_unknown_section_keys},
+    {"conn_sqlite_memory_forms_shared_or_refused", conn_sqlite_memory_forms_shared_or_refused},
     {"conn_sqlite_read_only", conn_sqlite_read_only},
     {"conn_sqlite_timeout", conn_sqlite_timeout},
     {"conn_sqlite_pragmas", conn_sqlite_pragmas},

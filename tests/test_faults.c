@@ -303,12 +303,12 @@ static void fault_disk_full(void) {
     CHECK_EQ_INT(st, DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "write failed: database or disk is full; SQLite rolled the whole transaction back\n");
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (50, 'late')", NULL, 0, NULL, &err), DCONN_EQUERY);
-    CHECK_CONTAINS(err.message, "write failed: not run: the transaction has ended (an earlier error made SQLite roll it back, "
-                                "or a COMMIT or ROLLBACK ran as a statement); roll back and start again\n  SQL: INSERT INTO t VALUES (50, 'late')");
+    CHECK_CONTAINS(err.message, "write failed: not run: the transaction has ended (an earlier error made the database roll it back); "
+                                "roll back and start again\n  SQL: INSERT INTO t VALUES (50, 'late')");
     CHECK(dconn_session_query(s, "SELECT COUNT(*) FROM t", NULL, 0, &err) == NULL);
     CHECK_CONTAINS(err.message, "query failed: not run: the transaction has ended");
     CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_EQUERY);
-    CHECK_CONTAINS(err.message, "commit failed, the session's writes were rolled back: the transaction had already ended (an earlier error made SQLite roll it back");
+    CHECK_CONTAINS(err.message, "commit failed, the session's writes were rolled back: the transaction had already ended (an earlier error made the database roll it back)");
     /* after the failed commit the session starts afresh */
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (12, 'z')", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
@@ -333,11 +333,24 @@ static void fault_disk_full(void) {
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (13, 'a')", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_exec(s, "COMMIT", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (14, 'b')", NULL, 0, NULL, &err), DCONN_EQUERY);
-    CHECK_CONTAINS(err.message, "not run: the transaction has ended");
+    CHECK_CONTAINS(err.message, "not run: the transaction has ended (a COMMIT or ROLLBACK ran as a statement)");
     CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
     dconn_session_end(s);
     tf_ids(e.c, ids, sizeof ids);
     CHECK_STR(ids, "1,2,10,11,12,13");
+    /* a commit after it does not claim the writes were rolled back: the COMMIT kept them */
+    s = dconn_session_begin(e.c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (15, 'c')", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "COMMIT", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "commit refused: the transaction had already ended: a COMMIT or ROLLBACK ran as a statement, and what it committed stays committed");
+    CHECK(strstr(err.message, "rolled back") == NULL);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (16, 'd')", NULL, 0, NULL, &err), DCONN_OK);   /* afresh */
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    tf_ids(e.c, ids, sizeof ids);
+    CHECK_STR(ids, "1,2,10,11,12,13,15,16");
     tsq_close_env(&e);
 }
 

@@ -203,6 +203,65 @@ static void pg_writes_sessions_and_cache(void) {
     dconn_close(ctx);
 }
 
+static int64_t pg_count(dconn_conn *c, const char *sql) {
+    dconn_query_options qo;
+    dconn_error err;
+    dconn_result *r;
+    int64_t n = -1;
+    memset(&qo, 0, sizeof qo);
+    qo.ttl = "0";
+    r = dconn_query(c, sql, NULL, 0, &qo, &err);
+    if (!r) fprintf(stdout, "  %s: %s\n", sql, err.message);
+    if (r && dconn_result_get_int(r, 0, 0, &n) != DCONN_OK) n = -1;
+    dconn_result_release(r);
+    return n;
+}
+
+/* A session whose transaction an error aborted, or a COMMIT run as a
+   statement ended, never reports a commit that did not happen, and never
+   runs later statements outside a transaction. */
+static void pg_session_transaction_ended_is_told(void) {
+    dconn_ctx *ctx = pg_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_session *s;
+    REQUIRE(ctx);
+    c = pg_connect(ctx, NULL);
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS t2; CREATE TABLE t2 (x int primary key); INSERT INTO t2 VALUES (1);", &err), DCONN_OK);
+    /* a failed statement aborts the transaction: the commit says so, nothing lands */
+    s = dconn_session_begin(c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t2 VALUES (2)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK(dconn_session_exec(s, "INSERT INTO t2 VALUES (1)", NULL, 0, NULL, &err) != DCONN_OK);
+    CHECK_CONTAINS(err.message, "23505");
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "commit failed, the session's writes were rolled back");
+    CHECK_CONTAINS(err.message, "aborted the transaction");
+    dconn_session_end(s);
+    CHECK_EQ_INT(pg_count(c, "SELECT count(*) FROM t2"), 1);
+    /* COMMIT as a statement: what follows is refused, not committed alone */
+    s = dconn_session_begin(c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t2 VALUES (4)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "COMMIT", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t2 VALUES (5)", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "not run: the transaction has ended (a COMMIT or ROLLBACK ran as a statement)");
+    CHECK(dconn_session_query(s, "SELECT 1", NULL, 0, &err) == NULL);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "commit refused: the transaction had already ended");
+    CHECK(strstr(err.message, "rolled back") == NULL);
+    /* the session starts afresh: this one is rolled back at its end */
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t2 VALUES (6)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(pg_count(c, "SELECT count(*) FROM t2 WHERE x = 4"), 1);
+    CHECK_EQ_INT(pg_count(c, "SELECT count(*) FROM t2 WHERE x IN (2, 5, 6)"), 0);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE t2", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static void pg_errors_fail_at_once(void) {
     dconn_ctx *ctx = pg_open("");
     dconn_conn *c;
@@ -720,6 +779,7 @@ static const dtest_case pg_tests[] = {
     {"pg_parts_socket_directory", pg_parts_socket_directory},
     {"pg_types_and_params", pg_types_and_params},
     {"pg_writes_sessions_and_cache", pg_writes_sessions_and_cache},
+    {"pg_session_transaction_ended_is_told", pg_session_transaction_ended_is_told},
     {"pg_errors_fail_at_once", pg_errors_fail_at_once},
     {"pg_killed_backend_is_healed_by_retry", pg_killed_backend_is_healed_by_retry},
     {"pg_write_lost_while_running_is_not_retried", pg_write_lost_while_running_is_not_retried},

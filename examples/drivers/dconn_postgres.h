@@ -661,6 +661,11 @@ static dconn_status dconn_pg__commit(void *ud, void *handle, dconn_error *err) {
     dconn_status st = dconn_pg__ready(h, 0, err);
     (void)ud;
     if (st) return st;   /* not sent: the server rolled the transaction back */
+    /* PostgreSQL answers COMMIT on a transaction an error aborted with
+       ROLLBACK, and no error: that is no commit */
+    if (PQtransactionStatus(h->pg) == PQTRANS_INERROR)
+        return dconn_pg__fail(err, "25P02", "an earlier statement failed, which aborted the transaction: PostgreSQL rolls it back "
+                                            "instead of committing");
     st = dconn_pg__send(h, "COMMIT", DCONN_PG__WRITE, 0, err);
     if (!st) h->in_tx = 0;
     h->commit_unknown = st && (PQstatus(h->pg) != CONNECTION_OK || h->fatal);

@@ -832,6 +832,13 @@ typedef struct dconn_driver {
        must not close the parent's connection). NULL: such handles are
        leaked in the child, never closed. */
     void (*abandon)(void *user_data, void *handle);
+    /* 1 when the handle holds state of its own that a later caller, given
+       the handle by the pool, could trip over (SQLite: a TEMP table, index,
+       view or trigger, an attached database). Asked after each statement
+       run outside a session (such a statement is refused and undone by
+       closing the handle) and when a session ends (its handle is then
+       closed rather than pooled). NULL: not asked. */
+    int (*keeps_state)(void *user_data, void *handle);
 } dconn_driver;
 
 /* Registers a driver on the context (the struct is copied; the strings and
@@ -6937,6 +6944,22 @@ static int dconn__transient(const dconn_driver *d, dconn_status st, const dconn_
    (or the handle closed) and the call fails: pointing to sessions, or
    with the statement's own error and what became of the transaction. 1
    when that happened; the handle is given back then. */
+/* A statement run outside a session that left state on its handle (a TEMP
+   table, which hides the real one of its name from later statements on
+   that handle alone; an attached database): the handle is closed, which
+   undoes it, and the call fails pointing to sessions. 1 when that happened. */
+static int dconn__stray_state(dconn_conn *c, dconn__handle *h, dconn__op *op, dconn_error *err) {
+    const dconn_driver *d = &h->drv;
+    if (!d->keeps_state || !d->keeps_state(d->user_data, h->h)) return 0;
+    dconn__handle_put(c, h, 0, 1);
+    dconn_result_release(op->result);
+    op->result = NULL;
+    dconn__err_set(err, DCONN_EMISUSE, "the statement left state on one of the connection's pooled handles (a TEMP table, index, view "
+                   "or trigger, or an attached database), which later statements might or might not see: it was undone (the handle "
+                   "was closed). Run it in a session (dconn_session_begin), where it lasts until the session ends");
+    return 1;
+}
+
 static int dconn__stray_transaction(dconn_conn *c, dconn__handle *h, dconn__op *op, dconn_status st, dconn_error *err) {
     const dconn_driver *d = &h->drv;
     int closed;
@@ -6992,6 +7015,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
         if (!st) {
             st = dconn__op_run(c, h, op, err);
             if (dconn__stray_transaction(c, h, op, st, err)) return dconn__err_op(c, op, 1, err);
+            if (!st && dconn__stray_state(c, h, op, err)) return dconn__err_op(c, op, 1, err);
             if (!st) { dconn__handle_put(c, h, 0, 0); return DCONN_OK; }
         }
         {
@@ -7444,6 +7468,8 @@ DCONN_API void dconn_session_end(dconn_session *s) {
     if (!s) return;
     c = s->conn;
     if (s->in_tx && dconn_session_rollback(s, NULL) != DCONN_OK) s->broken = 1;
+    /* TEMP tables and attachments are the session's: they end with it */
+    if (s->h->drv.keeps_state && s->h->drv.keeps_state(s->h->drv.user_data, s->h->h)) s->broken = 1;
     dconn__handle_put(c, s->h, 1, s->broken);
     dconn__free(c->ctx->al, s);
     dconn__atomic_add(&c->sessions, -1);
@@ -8201,6 +8227,7 @@ typedef struct dconn__sq {
     const dconn_allocator *al;
     int in_tx;                    /* a BEGIN of ours is open */
     int tx_lost;                  /* ... and SQLite rolled it back after an error (FULL, IOERR, BUSY, NOMEM) */
+    int state_touched;            /* a statement prepared here creates TEMP objects or attaches: see keeps_state */
     dconn__sq_stmt stmts[DCONN__SQ_STMTS];
     int nstmts;
     int last;                     /* the statement used last: tried first */
@@ -8481,6 +8508,35 @@ static dconn_status dconn__sq_filename(const dconn_settings *s, const dconn_allo
     return DCONN_OK;
 }
 
+/* Notes, at prepare time and for free, the statements that leave state on
+   the handle; it never refuses anything. */
+static int dconn__sq_authorize(void *user_data, int action, const char *a, const char *b, const char *db, const char *trigger) {
+    (void)a; (void)b; (void)trigger;
+    int create_in_temp = (action == SQLITE_CREATE_TABLE || action == SQLITE_CREATE_INDEX || action == SQLITE_CREATE_VIEW ||
+                          action == SQLITE_CREATE_TRIGGER) && db && strcmp(db, "temp") == 0;   /* CREATE TABLE temp.t */
+    if (create_in_temp || action == SQLITE_CREATE_TEMP_TABLE || action == SQLITE_CREATE_TEMP_INDEX || action == SQLITE_CREATE_TEMP_VIEW ||
+        action == SQLITE_CREATE_TEMP_TRIGGER || action == SQLITE_ATTACH)
+        ((dconn__sq *)user_data)->state_touched = 1;
+    return SQLITE_OK;
+}
+
+/* Does the handle hold TEMP objects or attached databases? Asked only once
+   a statement that makes them was prepared on it, so free otherwise. */
+static int dconn__sq_keeps_state(void *ud, void *handle) {
+    dconn__sq *h = (dconn__sq *)handle;
+    sqlite3_stmt *st = NULL;
+    int left = 1;
+    (void)ud;
+    if (!h->state_touched) return 0;
+    if (sqlite3_prepare_v2(h->db, "SELECT (SELECT COUNT(*) FROM temp.sqlite_master) + "
+                                  "(SELECT COUNT(*) FROM pragma_database_list WHERE name NOT IN ('main', 'temp'))", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        left = sqlite3_column_int(st, 0) != 0;
+    sqlite3_finalize(st);
+    if (!left) h->state_touched = 0;
+    return left;
+}
+
 /* Opens the file; a failure says what to check. */
 static dconn_status dconn__sq_open(dconn__sq *h, const char *filename, double timeout, dconn_error *err) {
     int rc = sqlite3_open_v2(filename, &h->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
@@ -8494,6 +8550,7 @@ static dconn_status dconn__sq_open(dconn__sq *h, const char *filename, double ti
     }
     sqlite3_extended_result_codes(h->db, 1);
     sqlite3_busy_timeout(h->db, (int)(timeout * 1000));
+    sqlite3_set_authorizer(h->db, dconn__sq_authorize, h);
     return DCONN_OK;
 }
 
@@ -8890,6 +8947,7 @@ static dconn_status dconn__register_sqlite(dconn_ctx *ctx, const dconn_allocator
     d.ping = dconn__sq_ping;
     d.is_transient = dconn__sq_is_transient;
     d.in_transaction = dconn__sq_in_transaction;
+    d.keeps_state = dconn__sq_keeps_state;
     return dconn_register_driver(ctx, &d, err);
 }
 

@@ -1036,6 +1036,64 @@ static void sqlite_session_commit_statement_drops_cache(void) {
     tsq_close_env(&e);
 }
 
+/* A count read from the file by raw sqlite3: what is durable. */
+static int64_t tsq_raw_count(const tsq_env *e, const char *sql) {
+    char path[400];
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int64_t n = -1;
+    snprintf(path, sizeof path, "%s/test.db", e->dir);
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/* A TEMP table made outside a session would stay on one pooled handle and
+   hide the real table of its name there: later inserts would go into it and
+   vanish. Such statements (and ATTACH) are refused and undone; in a session
+   they last until the session ends, and never outlive it. */
+static void sqlite_handle_state_outside_sessions_refused(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_session *s;
+    static const char *const stray[] = {"CREATE TEMP TABLE t(x)", "CREATE TABLE temp.t(x)", "CREATE TEMP VIEW v AS SELECT 1",
+                                         "ATTACH DATABASE ':memory:' AS other"};
+    size_t i;
+    if (!tsq_open_file_env(&e, "filedb", "handle-state")) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(x)"), DCONN_OK);
+    for (i = 0; i < sizeof stray / sizeof stray[0]; i++) {
+        if (dconn_exec(e.c, stray[i], NULL, 0, NULL, NULL, &err) != DCONN_EMISUSE) fprintf(stdout, "  accepted: %s\n", stray[i]);
+        CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+        CHECK_CONTAINS(err.message, "left state on one of the connection's pooled handles");
+        CHECK_CONTAINS(err.message, "dconn_session_begin");
+        CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (11)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    }
+    CHECK_EQ_INT(dconn_exec_script(e.c, "CREATE TEMP TABLE t(x); SELECT 1;", &err), DCONN_EMISUSE);
+    CHECK_EQ_INT(tsq_raw_count(&e, "SELECT COUNT(*) FROM t"), 4);   /* every insert reached the file */
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t"), 4);
+    /* in a session: a staging table, kept across its commits, gone with it */
+    s = dconn_session_begin(e.c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "CREATE TEMP TABLE staging(x)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO staging VALUES (1), (2)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO main.t SELECT x FROM staging", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(tsq_raw_count(&e, "SELECT COUNT(*) FROM t"), 6);
+    /* whichever handle the pool gives, none has the session's table */
+    s = dconn_session_begin(e.c, &err);
+    REQUIRE(s);
+    CHECK(dconn_session_query(s, "SELECT COUNT(*) FROM staging", NULL, 0, &err) == NULL);
+    CHECK_CONTAINS(err.message, "no such table: staging");
+    dconn_session_end(s);
+    CHECK(dconn_query(e.c, "SELECT COUNT(*) FROM staging", NULL, 0, NULL, &err) == NULL);
+    tsq_close_env(&e);
+}
+
 /* An in-memory database has no WAL: a session that writes locks out the other
    handles until it commits. A reader fails soon, saying so, rather than waiting
    out three busy timeouts (15 s by default); after the commit it reads. */
@@ -2259,6 +2317,7 @@ static const dtest_case sqlite_tests[] = {
     {"sqlite_session_failure_rolls_back", sqlite_session_failure_rolls_back},
     {"sqlite_session_returning_write_invalidates", sqlite_session_returning_write_invalidates},
     {"sqlite_session_commit_statement_drops_cache", sqlite_session_commit_statement_drops_cache},
+    {"sqlite_handle_state_outside_sessions_refused", sqlite_handle_state_outside_sessions_refused},
     {"sqlite_partial_write_failure_drops_cache", sqlite_partial_write_failure_drops_cache},
     {"sqlite_lock_wait_names_open_session", sqlite_lock_wait_names_open_session},
     {"sqlite_memory_reader_during_session_fails_soon", sqlite_memory_reader_during_session_fails_soon},

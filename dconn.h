@@ -1595,6 +1595,12 @@ static char *dconn__strdup_al(const dconn_allocator *al, const char *s) {
 
 static int dconn__lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
+static int dconn__strnieq(const char *a, const char *b, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) if (dconn__lower((unsigned char)a[i]) != dconn__lower((unsigned char)b[i]) || !b[i]) return 0;
+    return 1;
+}
+
 static int dconn__strieq(const char *a, const char *b) {
     while (*a && *b && dconn__lower((unsigned char)*a) == dconn__lower((unsigned char)*b)) { a++; b++; }
     return *a == '\0' && *b == '\0';
@@ -1721,11 +1727,17 @@ static size_t dconn__pct_decode(char *dst, const char *src, size_t n, int plus_b
 static int dconn__is_secret_key(const char *k, size_t n) {
     static const char *const words[] = {"password", "passwd", "pwd", "pass", "token", "secret", "apikey", "api_key", "credential", "private_key",
                                         "auth", "access_key", "accesskey", "signature"};
+    static const char *const whole[] = {"pw", "sig", "sas"};
     size_t i, j, w;
-    /* a key named "key", or ending in "_key" / "-key" (SQLCipher's PRAGMA key, ssh_key) */
+    /* a key named "key" or ending in it (SQLCipher's PRAGMA key, ssh_key, privateKey, AccountKey) */
     if (n >= 3 && dconn__lower((unsigned char)k[n - 3]) == 'k' && dconn__lower((unsigned char)k[n - 2]) == 'e' &&
-        dconn__lower((unsigned char)k[n - 1]) == 'y' && (n == 3 || k[n - 4] == '_' || k[n - 4] == '-' || k[n - 4] == '.'))
+        dconn__lower((unsigned char)k[n - 1]) == 'y')
         return 1;
+    for (i = 0; i < sizeof whole / sizeof whole[0]; i++) {
+        size_t wl = strlen(whole[i]);
+        for (w = 0; w < wl && w < n && dconn__lower((unsigned char)k[w]) == whole[i][w]; w++) {}
+        if (w == wl && n == wl) return 1;
+    }
     /* case-insensitive search over the whole key, however long */
     for (i = 0; i < sizeof words / sizeof words[0]; i++) {
         size_t wl = strlen(words[i]);
@@ -1766,6 +1778,14 @@ static void dconn__redact_colon_at(dconn__buf *b, const char *w, const char *e) 
     } else {
         dconn__buf_put(b, w, (size_t)(e - w));
     }
+}
+
+/* Does a "key=" (or the end of the word) start at s? */
+static int dconn__next_is_pair(const char *s) {
+    const char *k = s;
+    while ((*k | 32) >= 'a' && (*k | 32) <= 'z') k++;
+    while (((*k | 32) >= 'a' && (*k | 32) <= 'z') || (*k >= '0' && *k <= '9') || *k == '_' || *k == ' ' || *k == '-') k++;
+    return *s == '\0' || dconn__blank(*s) || (k > s && *k == '=');
 }
 
 /* Appends text that is not a URL with what may be secrets masked: the
@@ -1814,13 +1834,53 @@ static void dconn__redact_words(dconn__buf *b, const char *s) {
             char quote = *v;
             for (v++; *v && *v != quote; v++) if (*v == '\\' && v[1]) v++;
             if (*v) v++;
+        } else if (*v == '{') {   /* ODBC's braced value: PWD={a;b} */
+            while (*v && *v != '}') v++;
+            if (*v) v++;
         }
-        while (*v && !dconn__blank(*v)) v++;
+        /* to the next blank, or to a ';' that starts the next key=value
+           ("Password=x;Encrypt=yes"): a ';' inside a password stays in it */
+        while (*v && !dconn__blank(*v) && !(*v == ';' && dconn__next_is_pair(v + 1))) v++;
         /* the value without its quotes is what is known */
         if (v - s >= 2 && (*s == '\'' || *s == '"') && v[-1] == *s) dconn__buf_mask(b, s + 1, (size_t)(v - s - 2));
         else dconn__buf_mask(b, s, (size_t)(v - s));
         s = v;
     }
+}
+
+/* A user name that is more likely a token: long, of letters and digits
+   both (ghp_..., an API key), or any user of an http(s) URL without a
+   password, where the user part is how tokens are passed. */
+static int dconn__looks_like_token(const char *s, size_t n) {
+    size_t i, letters = 0, digits = 0;
+    for (i = 0; i < n; i++) {
+        if ((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z') letters++;
+        else if (s[i] >= '0' && s[i] <= '9') digits++;
+    }
+    return n >= 16 && letters && digits;
+}
+
+/* Does a query value hold a connection string with a secret in it
+   (odbc_connect=DRIVER=...;PWD=..., options=-c password=...), as written
+   or percent-encoded? Its secrets are reported to the collector. */
+static int dconn__value_holds_secret(dconn__buf *b, const char *v, size_t n) {
+    dconn__buf dec, red;
+    int masked;
+    if (!memchr(v, '=', n) && !memchr(v, '%', n)) return 0;
+    memset(&dec, 0, sizeof dec);
+    memset(&red, 0, sizeof red);
+    dec.al = red.al = b->al;
+    red.on_mask = b->on_mask;
+    red.on_mask_user_data = b->on_mask_user_data;
+    dconn__buf_put(&dec, v, n);
+    if (dec.failed) { dconn__buf_free(&dec); return 1; }   /* no memory to look: mask it */
+    dec.len = dconn__pct_decode(dec.p, v, n, 1);
+    dec.p[dec.len] = '\0';
+    dconn__redact_words(&red, dec.p);
+    masked = red.failed || (red.p && strstr(red.p, "***") != NULL && strstr(dec.p, "***") == NULL);
+    dconn__buf_free(&dec);
+    dconn__buf_free(&red);
+    return masked;
 }
 
 /* Is the text a URL to mask as one: a scheme of letters, digits, '+', '-'
@@ -1868,7 +1928,10 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
             /* scheme://user:***@host:port */
             dconn__buf_put(b, url, (size_t)(u.user ? u.user - url : u.host - url));
             if (u.user) {
-                dconn__buf_put(b, u.user, u.user_len);
+                /* a user name alone may be a token (https://TOKEN@host) */
+                int http = (u.scheme_len == 4 || (u.scheme_len == 5 && (u.scheme[4] | 32) == 's')) && dconn__strnieq(u.scheme, "http", 4);
+                if (!u.password && (http || dconn__looks_like_token(u.user, u.user_len))) dconn__buf_mask(b, u.user, u.user_len);
+                else dconn__buf_put(b, u.user, u.user_len);
                 if (u.password) { dconn__buf_put(b, ":", 1); dconn__buf_mask(b, u.password, u.password_len); }
                 dconn__buf_put(b, "@", 1);
             }
@@ -1895,7 +1958,7 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
                 const char *amp = q, *eq;
                 while (amp < qend && *amp != '&') amp++;
                 eq = (const char *)memchr(q, '=', (size_t)(amp - q));
-                if (eq && dconn__is_secret_key(q, (size_t)(eq - q))) {
+                if (eq && (dconn__is_secret_key(q, (size_t)(eq - q)) || dconn__value_holds_secret(b, eq + 1, (size_t)(amp - eq - 1)))) {
                     dconn__buf_put(b, q, (size_t)(eq - q) + 1);
                     dconn__buf_mask(b, eq + 1, (size_t)(amp - eq - 1));
                 } else {
@@ -2040,6 +2103,19 @@ static void dconn__known_add(dconn__known *k, const char *s, size_t n) {
         dconn__pct_encode(&b, one);
     }
     if (!b.failed && b.len != n) dconn__known_add_raw(k, b.p, b.len);
+    /* as SQL quotes it ('it''s') and as a form encodes a blank ('+') */
+    if (memchr(s, '\'', n) || memchr(s, ' ', n)) {
+        int form;
+        for (form = 0; form < 2 && !b.failed; form++) {
+            b.len = 0;
+            for (i = 0; i < n; i++) {
+                if (!form && s[i] == '\'') dconn__buf_put(&b, "''", 2);
+                else if (form && s[i] == ' ') dconn__buf_put(&b, "+", 1);
+                else dconn__buf_put(&b, s + i, 1);
+            }
+            if (!b.failed && (b.len != n || memcmp(b.p, s, n) != 0)) dconn__known_add_raw(k, b.p, b.len);
+        }
+    }
     if (b.failed) k->failed = 1;
     dconn__buf_free(&b);
 }
@@ -2476,6 +2552,31 @@ static const char *dconn__tp_value_start(const char *s, const char *e) {
     return NULL;
 }
 
+/* In a secrets file's message, input that may be part of a secret is
+   named by its kind, not quoted: "found 'T'" in "password = 12T..." is a
+   piece of the password, and a token pasted on a line of its own reads
+   as a key ("expected '=' after key ..."). Punctuation stays quoted. */
+static void dconn__tp_unquote_secret_text(char *what, size_t cap) {
+    char out[400];
+    size_t o = 0;
+    const char *w = what;
+    while (*w && o + 16 < sizeof out) {
+        if (w[0] == '\'' && w[1] && w[2] == '\'' && ((w[1] | 32) >= 'a' && (w[1] | 32) <= 'z')) { o += (size_t)sprintf(out + o, "a letter"); w += 3; continue; }
+        if (w[0] == '\'' && w[1] >= '0' && w[1] <= '9' && w[2] == '\'') { o += (size_t)sprintf(out + o, "a digit"); w += 3; continue; }
+        if (w[0] == '\'' && (unsigned char)w[1] >= 0x80) {
+            const char *q = strchr(w + 1, '\'');
+            if (q && q - w <= 5) { o += (size_t)sprintf(out + o, "a non-ASCII character"); w = q + 1; continue; }
+        }
+        if (strncmp(w, "after key \"", 11) == 0) {   /* a key without '=': maybe a pasted secret */
+            const char *q = strchr(w + 11, '"');
+            if (q) { o += (size_t)sprintf(out + o, "after the key"); w = q + 1; continue; }
+        }
+        out[o++] = *w++;
+    }
+    out[o] = '\0';
+    dconn__copy_str(what, cap, out);
+}
+
 /* Reports "file:line:col: message", the line's text and a caret. The line
    is left out when it may hold a secret: it, or the line where its key/value
    began (for the inside of a multi-line string or array), names a key like
@@ -2514,6 +2615,7 @@ static DCONN__NOINLINE int dconn__tp_fail(dconn__tp *tp, const char *at, const c
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
+    if (tp->hide_values) dconn__tp_unquote_secret_text(what, sizeof what);
     {
         /* messages quote input bytes: keep them printable, valid UTF-8 */
         unsigned char *w = (unsigned char *)what, *wend = w + strlen(what);
@@ -2529,8 +2631,10 @@ static DCONN__NOINLINE int dconn__tp_fail(dconn__tp *tp, const char *at, const c
     if (tp->hide_values) {
         /* a secrets excerpt ends at the '=' of its key/value: the value, whatever
            its key, is never shown (the column and the caret say where) */
-        const char *eq = dconn__tp_value_start(s, e);
+        const char *eq = dconn__tp_value_start(s, e), *first = s;
+        while (first < e && (*first == ' ' || *first == '\t')) first++;
         if (eq) e = eq;
+        else if (first < e && *first != '[') hide = 1;   /* no '=': the whole line may be a value, or a pasted secret */
     }
     while (s < e) {
         unsigned char c = (unsigned char)*s;

@@ -101,12 +101,12 @@ static int bi_in_child(bi_call_fn call, const void *arg, dconn_status *st, dconn
 
 static const struct { const char *name, *text; int line, col; const char *what; } bi_syntax[] = {
     {"unclosed header", "[connections.x\nurl = \"sqlite://\"\n", 1, 15, "expected ']' to close the table header"},
-    {"missing =", "[connections.x]\nurl \"sqlite://\"\n", 2, 5, "expected '=' after key \"url\""},
+    {"missing =", "[connections.x]\nurl \"sqlite://\"\n", 2, 5, "expected '=' after the key"},
     {"missing value", "[connections.x]\nurl =\n", 2, 6, "expected a value after '='"},
     {"unterminated string", "[connections.x]\nurl = \"sqlite://\n", 2, 17, "newline inside a single-line string (close it with \", or use \"\"\")"},
     {"unterminated literal", "[connections.x]\nurl = 'sqlite://\n", 2, 17, "newline inside a single-line string (close it with ', or use ''')"},
     {"bad escape", "[connections.x]\nurl = \"a\\qb\"\n", 2, 9, "invalid escape sequence \\q (use \\\\ for a backslash)"},
-    {"trailing text", "[connections.x]\nurl = \"sqlite://\" junk\n", 2, 19, "expected a newline or end of file, found 'j'"},
+    {"trailing text", "[connections.x]\nurl = \"sqlite://\" junk\n", 2, 19, "expected a newline or end of file, found a letter"},
     {"table twice", "[connections.x]\nurl = \"sqlite://\"\n[connections.x]\n", 3, 1, "table [connections.x] is defined twice (first on line 1)"},
     {"key twice", "[connections.x]\nurl = \"a\"\nurl = \"b\"\n", 3, 1, "duplicate key \"url\" (first defined on line 2)"},
     {"double underscore", "[connections.x]\nport = 54__32\n", 2, 11, "an underscore must sit between two digits"},
@@ -117,7 +117,7 @@ static const struct { const char *name, *text; int line, col; const char *what; 
     {"misspelled bool", "[connections.x]\nreadonly = tru\n", 2, 12, "invalid value (booleans are lower-case true or false)"},
     {"month 13", "[connections.x]\nsince = 2024-13-01\n", 2, 14, "month 13 is out of range (01-12)"},
     {"empty key", "[connections.x]\n= 5\n", 2, 1, "expected a key before '='"},
-    {"space in bare key", "[connections.x]\nconnect args = 5\n", 2, 9, "expected '=' after key \"connect\""},
+    {"space in bare key", "[connections.x]\nconnect args = 5\n", 2, 9, "expected '=' after the key"},
     {"unterminated multi-line", "[connections.x]\nurl = \"\"\"sqlite://\n", 2, 7, "unterminated string"},
     {"control character", "[connections.x]\nurl = \"sqlite:\x01//\"\n", 2, 15, "control character U+0001 is not allowed in a string (escape it)"},
     {"value then table", "[connections]\nx = 1\n[connections.x]\nurl = \"sqlite://\"\n", 3, 1, "cannot define [connections.x] as a table: it is already an integer (line 2)"},

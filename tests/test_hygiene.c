@@ -326,7 +326,7 @@ static const struct { const char *name, *type, *phrase; } hy_bad[] = {
     {"sq_noscheme", NULL, "connection \"sq_noscheme\""},
     {"sq_conninfo", NULL, "connection \"sq_conninfo\" (host=h password=*** sslpassword=*** dbname=x): cannot connect: " HY_SECRETS ":91: the url is not an SQLite URL"},
     {"sq_conninfo_spaced", NULL, "connection \"sq_conninfo_spaced\" (host=h password =*** api_token=***): cannot connect"},
-    {"sq_azure", NULL, "connection \"sq_azure\" (Server=tcp:db.example.net,1433;Password=***): cannot connect"},
+    {"sq_azure", NULL, "connection \"sq_azure\" (Server=tcp:db.example.net,1433;Password=***;Encrypt=yes): cannot connect"},
     {"sq_semicolon", NULL, "connection \"sq_semicolon\" (host=db password=***): cannot connect"},
     {"sq_noslashes", NULL, "connection \"sq_noslashes\" (me:***@" HY_DIR "/nosuch/x.db): cannot connect"},
     {"sq_bad_dir", NULL, "connection \"sq_bad_dir\" (sqlite:///" HY_DIR "/no/such/dir/x.db?password=***&token=***): cannot connect"},

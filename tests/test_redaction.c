@@ -236,6 +236,75 @@ static void redaction_toml_excerpt_hides_values(void) {
     tu_rmrf(RD_DIR);
 }
 
+/* Forms a review found: connection strings inside URL queries (raw and
+   percent-encoded), a password ending at the ';' of the next setting, key
+   names in camelCase, a token as a URL's user, SQL's quoting of a known
+   value, and TOML errors that quoted a character of a value or a pasted
+   token. */
+static void redaction_review_forms(void) {
+    static const struct { const char *url, *secret, *shown; } urls[] = {
+        {"mssql+pyodbc:///?odbc_connect=DRIVER%3D%7BODBC%7D%3BUID%3Du%3BPWD%3DOdbcPw9876%3B", "OdbcPw9876", "odbc_connect=***"},
+        {"mssql+pyodbc:///?odbc_connect=DRIVER={ODBC};UID=u;PWD=OdbcPw9876;", "OdbcPw9876", "odbc_connect=***"},
+        {"postgresql://h/db?options=-c%20password%3DOptPw12345&sslmode=require", "OptPw12345", "sslmode=require"},
+        {"postgresql://tokenonlyABCDEF123@host/app", "tokenonlyABCDEF123", "postgresql://***@host/app"},
+        {"https://ghp_abc@github.com/x/y.git", "ghp_abc", "https://***@github.com"},
+        {"postgresql://me@host/app", "(none)", "postgresql://me@host/app"},
+        {"Server=x;Password=ConnStrPw1234;Encrypt=yes", "ConnStrPw1234", "Password=***;Encrypt=yes"},
+        {"Driver={ODBC};PWD={Br4ced;Pw};Server=x", "Br4ced", "Server=x"},
+        {"DefaultEndpointsProtocol=https;AccountName=a;AccountKey=AzKey123456==;EndpointSuffix=x", "AzKey123456", "AccountName=a"},
+        {"https://h/x?sig=Sig1234567&se=2030", "Sig1234567", "se=2030"},
+    };
+    static const char *const values[] = {"PrivK3yValue", "Priv2KeyValue", "SigningK3yValue", "PwValue12345", "ApiK3yValue", "ConnStrPw1234",
+                                         "it's-S3cr@t Pw!"};
+    char out[512];
+    size_t i;
+    dconn_ctx *ctx;
+    dconn_error err;
+    dconn_conn *c;
+    char *text = NULL;
+    for (i = 0; i < sizeof urls / sizeof urls[0]; i++) {
+        dconn_url_redact(urls[i].url, out, sizeof out);
+        if (strstr(out, urls[i].secret) || !strstr(out, urls[i].shown)) fprintf(stdout, "  %s -> %s\n", urls[i].url, out);
+        CHECK_NOT_CONTAINS(out, urls[i].secret);
+        CHECK_CONTAINS(out, urls[i].shown);
+    }
+    tu_rmrf(RD_DIR);
+    tu_write(RD_SECRETS, "[connections.a]\nurl = \"sqlite://\"\npassword = \"it's-S3cr@t Pw!\"\n"
+                         "[connections.b]\nprivateKey = \"PrivK3yValue\"\nprivatekey = \"Priv2KeyValue\"\n"
+                         "signingKey = \"SigningK3yValue\"\npw = \"PwValue12345\"\napiKey = \"ApiK3yValue\"\n"
+                         "conn_string = \"Server=x;Password=ConnStrPw1234;\"\npassword = \"it's-S3cr@t Pw!\"\n");
+    ctx = tu_open(RD_SECRETS);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(dconn_secrets_describe(ctx, "b", &text, &err), DCONN_OK);
+    REQUIRE(text);
+    for (i = 0; i < sizeof values / sizeof values[0]; i++) CHECK_NOT_CONTAINS(text, values[i]);
+    dconn_free(text);
+    c = dconn_connect(ctx, "a", NULL, NULL, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK(dconn_query(c, "SELECT 'ConnStrPw1234', 'it''s-S3cr@t Pw!', \"it's-S3cr@t+Pw!\" FROM nosuch", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "no such table: nosuch");
+    CHECK_NOT_CONTAINS(err.message, "ConnStrPw1234");
+    CHECK_NOT_CONTAINS(err.message, "S3cr@t");
+    dconn_release(c);
+    /* TOML errors: a character of a value, a pasted token, a line without '=' */
+    tu_write(RD_SECRETS, "[connections.a]\npassword = 12TomlNumPw\n");
+    CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_ETOML);
+    CHECK_NOT_CONTAINS(err.message, "'T'");
+    CHECK_NOT_CONTAINS(err.message, "TomlNumPw");
+    tu_write(RD_SECRETS, "[connections.a]\nurl = \"sqlite://\"\nSuperSecretToken123\n");
+    CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_ETOML);
+    CHECK_CONTAINS(err.message, RD_SECRETS ":3:");
+    CHECK_NOT_CONTAINS(err.message, "SuperSecretToken123");
+    tu_write(RD_SECRETS, "[connections.a]\nurl = \"sqlite://\"\nnote \"S3cretNoEquals\"\n");
+    CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_ETOML);
+    CHECK_NOT_CONTAINS(err.message, "S3cretNoEquals");
+    CHECK_NOT_CONTAINS(tu_logbuf, "S3cretNoEquals");
+    CHECK_NOT_CONTAINS(tu_logbuf, "SuperSecretToken123");
+    dconn_close(ctx);
+    tu_rmrf(RD_DIR);
+}
+
 /* A connection named like a secret key is a name: its URL is shown. */
 static void redaction_connection_names_are_names(void) {
     dconn_ctx *ctx;
@@ -279,6 +348,7 @@ static void redaction_user_name_with_slash(void) {
 
 static const dtest_case redaction_tests[] = {
     {"redaction_user_name_with_slash", redaction_user_name_with_slash},
+    {"redaction_review_forms", redaction_review_forms},
     {"redaction_more_secret_key_names", redaction_more_secret_key_names},
     {"redaction_toml_excerpt_hides_values", redaction_toml_excerpt_hides_values},
     {"redaction_connection_names_are_names", redaction_connection_names_are_names},

@@ -24,6 +24,17 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     return 0;
 }
 
+/* A query value that is itself a connection string with a secret in it
+   (odbc_connect=...;PWD=...) is masked whole. */
+static int fz_value_holds_secret(const char *v, size_t n) {
+    dconn__buf b;
+    int r;
+    memset(&b, 0, sizeof b);
+    r = dconn__value_holds_secret(&b, v, n);
+    dconn__buf_free(&b);
+    return r;
+}
+
 /* The query of the input [q, qend) against the output's [o, oend): the same
    '&'-separated parts, where a part whose key looks secret has its value
    replaced by "***". */
@@ -33,7 +44,7 @@ static void check_query(const char *q, const char *qend, const char *o, const ch
         while (amp < qend && *amp != '&') amp++;
         while (oamp < oend && *oamp != '&') oamp++;
         eq = (const char *)memchr(q, '=', (size_t)(amp - q));
-        if (eq && dconn__is_secret_key(q, (size_t)(eq - q))) {
+        if (eq && (dconn__is_secret_key(q, (size_t)(eq - q)) || fz_value_holds_secret(eq + 1, (size_t)(amp - eq - 1)))) {
             size_t k = (size_t)(eq - q) + 1;
             FZ_CHECK((size_t)(oamp - o) == k + 3 && memcmp(o, q, k) == 0 && memcmp(o + k, "***", 3) == 0,
                      "query part \"%.*s\" of \"%s\" is not masked as key=***: \"%.*s\"", (int)(amp - q), q, url, (int)(oamp - o), o);
@@ -95,7 +106,17 @@ static void check_structure(const char *url, const char *full, size_t full_n) {
                      (int)u.password_len, u.password, url, full);
         }
     } else if (u.has_authority) {
-        /* no password: only secret query values change */
+        /* no password: only a user that may be a token (an http(s) URL's, or a
+           long one of letters and digits) and secret query values change */
+        int http = (u.scheme_len == 4 || (u.scheme_len == 5 && (u.scheme[4] | 32) == 's')) && dconn__strnieq(u.scheme, "http", 4);
+        if (u.user && (http || dconn__looks_like_token(u.user, u.user_len))) {
+            size_t pre = (size_t)(u.user - url);
+            FZ_CHECK(full_n >= pre + 3 && memcmp(full, url, pre) == 0 && memcmp(full + pre, "***", 3) == 0,
+                     "the user of \"%s\" is not masked: \"%s\"", url, full);
+            url += pre + u.user_len;          /* compare what follows the user */
+            full += pre + 3;
+            full_n -= pre + 3;
+        }
         if (u.query) {
             size_t head = (size_t)(u.query - url);
             FZ_CHECK(full_n >= head && memcmp(full, url, head) == 0, "the part before the query of \"%s\" changed: \"%s\"", url, full);

@@ -8507,8 +8507,9 @@ static dconn_status dconn__sq_read_args(const dconn_settings *s, dconn__sq_args 
         if (dconn_toml_type_of(timeout) != DCONN_TOML_INTEGER && dconn_toml_type_of(timeout) != DCONN_TOML_FLOAT)
             return dconn_error_at(err, timeout, "connect_args.timeout is a number of seconds, not a %s", dconn__sq_type_of(timeout));
         a->timeout = dconn_toml_float(timeout, 5.0);
-        if (a->timeout != a->timeout) return dconn_error_at(err, timeout, "connect_args.timeout is a number of seconds, not nan");
-        if (a->timeout < 0 || a->timeout > 86400) a->timeout = a->timeout < 0 ? 0 : 86400;
+        /* a busy timeout out of range would be clamped without a word: refused */
+        if (!(a->timeout >= 0 && a->timeout <= 86400))
+            return dconn_error_at(err, timeout, "connect_args.timeout is a number of seconds from 0 to 86400 (a day), not %.17g", a->timeout);
     }
     return DCONN_OK;
 }
@@ -8672,6 +8673,37 @@ static int dconn__sq_pragma_known(sqlite3 *db, const char *name) {
 }
 
 /* connect_args.pragmas, in file order: PRAGMA name = value. */
+/* Did a word or boolean pragma take? SQLite ignores a value it does not
+   know ("wall") or maps it to a default (synchronous = "bogus" is NORMAL),
+   so the value is read back and compared, words as SQLite reports them
+   (a number for the enumerations). 1 when it took or cannot be told. */
+static int dconn__sq_pragma_took(sqlite3 *db, const char *key, const dconn_toml_value *v, char *kept, size_t cap) {
+    static const struct { const char *word; int n; } words[] = {
+        {"off", 0}, {"no", 0}, {"false", 0}, {"none", 0}, {"default", 0}, {"on", 1}, {"yes", 1}, {"true", 1}, {"normal", 1},
+        {"file", 1}, {"full", 2}, {"memory", 2}, {"incremental", 2}, {"fast", 2}, {"extra", 3}};
+    static const char *const modes[] = {"delete", "truncate", "persist", "memory", "wal", "off"};
+    char sql[160];
+    sqlite3_stmt *st = NULL;
+    int took = 1, t = dconn_toml_type_of(v);
+    if (t != DCONN_TOML_STRING && t != DCONN_TOML_BOOL) return 1;
+    snprintf(sql, sizeof sql, "PRAGMA %s", key);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_column_count(st) == 1 && sqlite3_step(st) == SQLITE_ROW) {
+        const char *got = (const char *)sqlite3_column_text(st, 0), *want = t == DCONN_TOML_BOOL ? (dconn_toml_bool(v, 0) ? "1" : "0") : dconn_toml_string(v, "");
+        size_t i;
+        if (got) {
+            snprintf(kept, cap, "%s", got);
+            took = sqlite3_stricmp(got, want) == 0;
+            for (i = 0; !took && i < sizeof words / sizeof words[0]; i++)
+                if (sqlite3_stricmp(want, words[i].word) == 0 && sqlite3_column_type(st, 0) == SQLITE_INTEGER && sqlite3_column_int(st, 0) == words[i].n) took = 1;
+            /* an in-memory database keeps its journal in memory whatever is asked */
+            if (!took && strcmp(key, "journal_mode") == 0 && sqlite3_stricmp(got, "memory") == 0)
+                for (i = 0; i < sizeof modes / sizeof modes[0] && !took; i++) took = sqlite3_stricmp(want, modes[i]) == 0;
+        }
+    }
+    sqlite3_finalize(st);
+    return took;
+}
+
 static dconn_status dconn__sq_pragmas(dconn__sq *h, const dconn_toml_value *pragmas, dconn_error *err) {
     size_t i;
     for (i = 0; i < dconn_toml_count(pragmas); i++) {
@@ -8708,6 +8740,12 @@ static dconn_status dconn__sq_pragmas(dconn__sq *h, const dconn_toml_value *prag
             dconn_error_at(err, v, "connect_args.pragmas.%s failed: %s", key, msg);
             err->code = st;   /* SQLite refused it: its code, at the place it was written */
             return st;
+        }
+        {
+            char kept[64] = "";
+            if (!dconn__sq_pragma_took(h->db, key, v, kept, sizeof kept))
+                return dconn_error_at(err, v, "connect_args.pragmas.%s: SQLite did not take the value, and kept %s (it ignores a value it does "
+                                      "not know, or one that cannot apply now)", key, kept);
         }
     }
     return DCONN_OK;

@@ -194,6 +194,10 @@ static const struct { const char *name, *text, *conn, *type; dconn_status code; 
      "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.timeout is a number of seconds, not a string"},
     {"timeout = true", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { timeout = true }\n", "x", NULL, DCONN_ECONFIG, 3,
      "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.timeout is a number of seconds, not a bool"},
+    {"timeout = -1", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { timeout = -1 }\n", "x", NULL, DCONN_ECONFIG, 3,
+     "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.timeout is a number of seconds from 0 to 86400 (a day), not -1"},
+    {"timeout = inf", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { timeout = inf }\n", "x", NULL, DCONN_ECONFIG, 3,
+     "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.timeout is a number of seconds from 0 to 86400 (a day), not inf"},
     {"mode = \"rwx\"", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { mode = \"rwx\" }\n", "x", NULL, DCONN_ECONFIG, 3,
      "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.mode must be \"ro\", \"rw\", \"rwc\" or \"memory\", not \"rwx\""},
     {"mode = 5", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { mode = 5 }\n", "x", NULL, DCONN_ECONFIG, 3,
@@ -204,6 +208,13 @@ static const struct { const char *name, *text, *conn, *type; dconn_status code; 
      "(and accepts check_same_thread, uri, detect_types and cached_statements, which it needs not)"},
     {"pragma misspelt", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { pragmas = { journal_mod = \"wal\" } }\n", "x", NULL,
      DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.pragmas.journal_mod: SQLite has no such pragma (it would ignore it without a word)"},
+    /* a value SQLite ignores (journal_mode) or maps to a default (synchronous) is read back */
+    {"pragma value ignored", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { pragmas = { synchronous = \"bogus\" } }\n", "x", NULL,
+     DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.pragmas.synchronous: SQLite did not take the value, and kept 1 (it ignores a value it does not know, or one that cannot apply now)"},
+    {"pragma value misspelt", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { pragmas = { temp_store = \"memroy\" } }\n", "x", NULL,
+     DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.pragmas.temp_store: SQLite did not take the value, and kept 0 (it ignores a value it does not know, or one that cannot apply now)"},
+    {"journal mode misspelt", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { pragmas = { journal_mode = \"wall\" } }\n", "x", NULL,
+     DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.pragmas.journal_mode: SQLite did not take the value, and kept memory (it ignores a value it does not know, or one that cannot apply now)"},
     /* pragmas */
     {"pragma value not a word", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { pragmas = { journal_mode = \"not a word\" } }\n", "x", NULL,
      DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.pragmas.journal_mode: the value must be a plain word such as \"wal\""},
@@ -319,7 +330,7 @@ static const struct { const char *name, *text; dconn_status code; const char *ms
     {"ttl = nan", "[connections.x]\nurl = \"sqlite://\"\nttl = nan\n", DCONN_ECONFIG, BI_F "3: invalid duration nan: must be zero or more seconds"},
     {"query_ttl = -nan", "[connections.x]\nurl = \"sqlite://\"\nquery_ttl = -nan\n", DCONN_ECONFIG, BI_F "3: invalid duration -nan: must be zero or more seconds"},
     {"timeout = nan", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { timeout = nan }\n", DCONN_ECONFIG,
-     "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.timeout is a number of seconds, not nan"},
+     "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.timeout is a number of seconds from 0 to 86400 (a day), not nan"},
 };
 
 static dconn_status bi_connect_file(const void *arg, dconn_error *err) {

@@ -8684,7 +8684,8 @@ static int dconn__sq_pragma_took(sqlite3 *db, const char *key, const dconn_toml_
     static const char *const modes[] = {"delete", "truncate", "persist", "memory", "wal", "off"};
     char sql[160];
     sqlite3_stmt *st = NULL;
-    int took = 1, t = dconn_toml_type_of(v);
+    dconn_toml_type t = dconn_toml_type_of(v);
+    int took = 1;
     if (t != DCONN_TOML_STRING && t != DCONN_TOML_BOOL) return 1;
     snprintf(sql, sizeof sql, "PRAGMA %s", key);
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_column_count(st) == 1 && sqlite3_step(st) == SQLITE_ROW) {

@@ -8510,6 +8510,17 @@ static dconn_status dconn__sq_read_args(const dconn_settings *s, dconn__sq_args 
         /* a busy timeout out of range would be clamped without a word: refused */
         if (!(a->timeout >= 0 && a->timeout <= 86400))
             return dconn_error_at(err, timeout, "connect_args.timeout is a number of seconds from 0 to 86400 (a day), not %.17g", a->timeout);
+    } else {
+        /* sqlite:///app.db?timeout=30, as SQLAlchemy passes it to sqlite3.connect */
+        const dconn_url *u = dconn_settings_url(s);
+        size_t i;
+        for (i = 0; u && i < u->n_query; i++) {
+            char *end;
+            if (strcmp(u->query_keys[i], "timeout") != 0) continue;
+            a->timeout = strtod(u->query_values[i], &end);
+            if (end == u->query_values[i] || *end || !(a->timeout >= 0 && a->timeout <= 86400))
+                return dconn_error_at(err, dconn_settings_get(s, "url"), "the url's ?timeout is a number of seconds from 0 to 86400 (a day)");
+        }
     }
     return DCONN_OK;
 }
@@ -8550,6 +8561,36 @@ static int dconn__sq_uri_private_memory(const char *uri) {
    handles), or a `database` path; the url's query and connect_args.mode
    become URI parameters. `instance` names the in-memory database, and
    *in_memory says whether it is one. */
+/* The query of an sqlite:/// URL: SQLite's URI parameters go to SQLite;
+   those of Python's sqlite3.connect that SQLAlchemy URLs carry are read
+   here (timeout) or need nothing (uri, check_same_thread, ...). Any other
+   key is refused: SQLite ignores a URI parameter it does not know, so
+   "?mdoe=ro" would open the file read-write without a word. 1: SQLite's. */
+static const char *const dconn__sq_uri_keys[] = {"vfs", "mode", "cache", "psow", "nolock", "immutable", "modeof"};
+static const char *const dconn__sq_python_keys[] = {"timeout", "uri", "check_same_thread", "detect_types", "isolation_level", "cached_statements", "factory"};
+
+static int dconn__sq_in_list(const char *key, const char *const *list, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) if (strcmp(key, list[i]) == 0) return 1;
+    return 0;
+}
+
+static dconn_status dconn__sq_check_url_query(const dconn_settings *s, const dconn_url *u, dconn_error *err) {
+    size_t i;
+    for (i = 0; u && i < u->n_query; i++) {
+        const char *key = u->query_keys[i];
+        if (dconn__sq_in_list(key, dconn__sq_uri_keys, sizeof dconn__sq_uri_keys / sizeof dconn__sq_uri_keys[0]) ||
+            dconn__sq_in_list(key, dconn__sq_python_keys, sizeof dconn__sq_python_keys / sizeof dconn__sq_python_keys[0]))
+            continue;
+        /* an encrypting build (SQLCipher, SEE) reads its key from the URI */
+        if ((strcmp(key, "key") == 0 || strcmp(key, "hexkey") == 0 || strcmp(key, "textkey") == 0) && sqlite3_compileoption_used("HAS_CODEC")) continue;
+        return dconn_error_at(err, dconn_settings_get(s, "url"), "the url's ?%s is not an SQLite URI parameter (SQLite would ignore it): "
+                              "SQLite takes vfs, mode, cache, psow, nolock, immutable and modeof; timeout, uri, check_same_thread, "
+                              "detect_types, isolation_level, cached_statements and factory are accepted as Python's sqlite3 takes them", key);
+    }
+    return DCONN_OK;
+}
+
 static int dconn__sq_memory_param(const char *key, const char *value) {
     return (strcmp(key, "mode") == 0 && strcmp(value, "memory") == 0) || (strcmp(key, "vfs") == 0 && strcmp(value, "memdb") == 0);
 }
@@ -8579,6 +8620,10 @@ static dconn_status dconn__sq_filename(const dconn_settings *s, const dconn_allo
     if (!url && !path)
         return dconn_error_at(err, dconn_settings_root(s), "no url: add url = \"sqlite:///file.db\" (or database = \"file.db\") to the connection's settings");
     if (u) path = u->database;
+    {
+        dconn_status qst = dconn__sq_check_url_query(s, u, err);
+        if (qst) return qst;
+    }
     /* mode=memory (in the url or connect_args) and vfs=memdb ask for memory:
        the connection's one shared in-memory database, not one per handle */
     memory = (mode && strcmp(mode, "memory") == 0) || !path || !*path || strcmp(path, ":memory:") == 0;
@@ -8596,6 +8641,7 @@ static dconn_status dconn__sq_filename(const dconn_settings *s, const dconn_allo
     else at = dconn__sq_uri_put(fn, (size_t)sprintf(fn, "file:"), path, strlen(path), "?#%");
     for (i = 0; u && i < u->n_query; i++) {
         if (memory && (dconn__sq_memory_param(u->query_keys[i], u->query_values[i]) || strcmp(u->query_keys[i], "cache") == 0)) continue;
+        if (dconn__sq_in_list(u->query_keys[i], dconn__sq_python_keys, sizeof dconn__sq_python_keys / sizeof dconn__sq_python_keys[0])) continue;
         fn[at++] = strchr(fn, '?') ? '&' : '?';
         at = dconn__sq_uri_put(fn, at, u->query_keys[i], strlen(u->query_keys[i]), "&=#%");
         fn[at++] = '=';

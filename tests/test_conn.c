@@ -2232,6 +2232,7 @@ static void conn_sqlite_memory_forms_shared_or_refused(void) {
 static void conn_sqlite_unknown_section_keys(void) {
     dconn_error err;
     dconn_ctx *ctx;
+    tu_rmrf(CS_DIR "/keys");
     tu_write(CS_DIR "/keys/secrets.toml", "[connections.typo]\nurl = \"sqlite://\"\ntll = \"1h\"\n"
                                           "[connections.far]\nurl = \"sqlite://\"\ncolour = \"blue\"\n"
                                           "[connections.fine]\nurl = \"sqlite://\"\nttl = \"1h\"\nquery_ttl = \"1m\"\n"
@@ -2253,6 +2254,19 @@ static void conn_sqlite_unknown_section_keys(void) {
     }
     CHECK(cs_connect(ctx, "code", "sqlite://", "datbase = 'x.db'", &err) == NULL);
     CHECK_CONTAINS(err.message, "datbase is not a setting of the SQLite driver (did you mean database?)");
+    /* SQLite ignores a URI parameter it does not know: "?mdoe=ro" would open read-write */
+    CHECK(cs_connect(ctx, "uri_typo", "sqlite:///" CS_DIR "/keys/x.db?mdoe=ro", NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "the url's ?mdoe is not an SQLite URI parameter (SQLite would ignore it)");
+    CHECK(!cs_exists(CS_DIR "/keys/x.db"));
+    CHECK(cs_connect(ctx, "uri_timeout", "sqlite:///" CS_DIR "/keys/x.db?timeout=soon", NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "the url's ?timeout is a number of seconds");
+    {   /* Python's sqlite3 arguments as SQLAlchemy URLs carry them */
+        dconn_conn *c = cs_connect(ctx, "uri_python", "sqlite:///" CS_DIR "/keys/y.db?timeout=2&check_same_thread=false&mode=rwc", NULL, &err);
+        CHECK(c != NULL);
+        if (!c) fprintf(stdout, "  %s\n", err.message);
+        if (c) CHECK_EQ_INT(cs_int(c, "PRAGMA busy_timeout"), 2000);
+        dconn_release(c);
+    }
     dconn_close(ctx);
     tu_rmrf(CS_DIR "/keys");
 }

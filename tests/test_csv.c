@@ -73,7 +73,7 @@ static void csv_type_inference_edges(void) {
     dconn_result *r;
     dconn_error err;
     REQUIRE(ctx);
-    tu_write(CSV_DIR "/t.csv", "a,b,c,d\n1,x,,12345678901234567890\n2,3,,1\n");
+    tu_write(CSV_DIR "/t.csv", "a,b,c,d,zip,id\n1,x,,12345678901234567890,02134,-0\n2,3,,1,10001,7\n");
     c = csv_conn(ctx, "base_dir = '" CSV_DIR "'");
     REQUIRE(c);
     r = csv_read(c, "t.csv", "0", &err);
@@ -82,7 +82,11 @@ static void csv_type_inference_edges(void) {
     CHECK_STR(dconn_result_column_decltype(r, 1), "TEXT");    /* one non-number makes the column text */
     CHECK_STR(dconn_result_text(r, 1, 1), "3");
     CHECK_STR(dconn_result_column_decltype(r, 2), "TEXT");    /* only empty values */
-    CHECK_STR(dconn_result_column_decltype(r, 3), "REAL");    /* too big for 64 bits: a real */
+    CHECK_STR(dconn_result_column_decltype(r, 3), "TEXT");    /* too big for 64 bits: text, every digit kept */
+    CHECK_STR(dconn_result_text(r, 0, 3), "12345678901234567890");
+    CHECK_STR(dconn_result_column_decltype(r, 4), "TEXT");    /* a leading zero is kept: text */
+    CHECK_STR(dconn_result_text(r, 0, 4), "02134");
+    CHECK_STR(dconn_result_column_decltype(r, 5), "INTEGER"); /* "-0" is a number */
     dconn_result_release(r);
     dconn_release(c);
     dconn_close(ctx);
@@ -111,7 +115,21 @@ static void csv_errors_name_file_and_line(void) {
     CHECK_CONTAINS(err.message, "empty.csv is empty: it needs a header row");
     CHECK(csv_read(c, "missing.csv", "0", &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EIO);
-    CHECK_CONTAINS(err.message, "csv: cannot open " CSV_DIR "/missing.csv");
+    CHECK_CONTAINS(err.message, "csv: cannot open " CSV_DIR "/missing.csv (base_dir \"" CSV_DIR "\")");
+    /* a directory is no empty file; paths never leave base_dir */
+    tu_write(CSV_DIR "/sub/x.csv", "a\n1\n");
+    CHECK(csv_read(c, "sub", "0", &err) == NULL);
+    CHECK_CONTAINS(err.message, "csv: cannot read " CSV_DIR "/sub: Is a directory");
+    CHECK(csv_read(c, "/etc/passwd", "0", &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "csv: \"/etc/passwd\" is outside base_dir");
+    CHECK(csv_read(c, "sub/../../x.csv", "0", &err) == NULL);
+    CHECK_CONTAINS(err.message, "is outside base_dir");
+    {
+        dconn_result *ok = csv_read(c, "sub/x.csv", "0", &err);
+        CHECK(ok != NULL);
+        dconn_result_release(ok);
+    }
     CHECK(dconn_query(c, "SELECT 1", NULL, 0, NULL, &err) == NULL);   /* a read-only driver */
     CHECK_EQ_INT(err.code, DCONN_EMISUSE);
     CHECK_CONTAINS(err.message, "the csv driver cannot run queries");
@@ -144,6 +162,9 @@ static void csv_delimiter_setting(void) {
     CHECK(dconn_connect(ctx, "args", "csv", &co, &err) == NULL);
     CHECK_CONTAINS(err.message, "csv: connect_args.delimiter: the CSV driver takes no connect_args (its settings, in the connection's section, are base_dir and delimiter)");
     /* a misspelt setting is named, with the one meant */
+    co.settings = "base_dir = 5";
+    CHECK(dconn_connect(ctx, "num", "csv", &co, &err) == NULL);
+    CHECK_CONTAINS(err.message, "csv: base_dir must be a string");
     co.settings = "delimeter = ';'";
     CHECK(dconn_connect(ctx, "typo", "csv", &co, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_ECONFIG);

@@ -60,6 +60,10 @@ static dconn_status dconn_csv__connect(void *ud, const dconn_settings *s, void *
     dconn_status st = dconn_settings_check_keys(s, "CSV", section, 2, err);
     (void)ud;
     if (st) return st;
+    if (dconn_settings_get(s, "base_dir") && dconn_toml_type_of(dconn_settings_get(s, "base_dir")) != DCONN_TOML_STRING)
+        return dconn_error_at(err, dconn_settings_get(s, "base_dir"), "csv: base_dir must be a string (a directory)");
+    if (dconn_settings_get(s, "delimiter") && dconn_toml_type_of(dconn_settings_get(s, "delimiter")) != DCONN_TOML_STRING)
+        return dconn_error_at(err, dconn_settings_get(s, "delimiter"), "csv: delimiter must be a string of one character");
     /* nothing to pass on: a key there would change nothing without a word */
     if (dconn_toml_count(ca) > 0)
         return dconn_error_at(err, dconn_toml_at(ca, 0), "csv: connect_args.%s: the CSV driver takes no connect_args (its settings, "
@@ -82,6 +86,19 @@ static void dconn_csv__disconnect(void *ud, void *handle) {
     free(h);
 }
 
+/* Does a path leave base_dir: absolute, or with a ".." part? */
+static int dconn_csv__escapes(const char *what) {
+    const char *p = what;
+    if (what[0] == '/' || what[0] == '\\' || (what[0] && what[1] == ':')) return 1;
+    while (*p) {
+        size_t n = strcspn(p, "/\\");
+        if (n == 2 && p[0] == '.' && p[1] == '.') return 1;
+        p += n;
+        if (*p) p++;
+    }
+    return 0;
+}
+
 /* 0 text, 1 integer, 2 real */
 static int dconn_csv__kind(const char *s, size_t n) {
     size_t i = 0;
@@ -98,17 +115,23 @@ static int dconn_csv__kind(const char *s, size_t n) {
         } else return 0;
     }
     if (!digits) return 0;
+    /* a leading zero (a ZIP code "02134", an id "007") is text: as a number it would lose it */
+    {
+        size_t d = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+        if (d + 1 < n && s[d] == '0' && s[d + 1] >= '0' && s[d + 1] <= '9') return 0;
+    }
     if (!dot && !exp) {
-        /* an integer that does not fit 64 bits reads as a real: from 19
-           characters on, ask strtoll */
+        /* an integer that does not fit 64 bits stays text, every digit kept
+           (as a real it would lose the last ones): from 19 characters on,
+           ask strtoll */
         char num[32], *end;
         if (n < 19) return 1;
-        if (n >= sizeof num) return 2;
+        if (n >= sizeof num) return 0;
         memcpy(num, s, n);
         num[n] = '\0';
         errno = 0;
         (void)strtoll(num, &end, 10);
-        return errno == ERANGE ? 2 : 1;
+        return errno == ERANGE ? 0 : 1;
     }
     return 2;
 }
@@ -124,13 +147,21 @@ static dconn_status dconn_csv__read(void *ud, void *handle, const char *what, dc
     dconn_status st = DCONN_OK;
     (void)ud;
     if (!what || !*what) return dconn_error_set(err, DCONN_EMISUSE, "csv: give a file name to read");
+    /* files are read under base_dir: an absolute path or a ".." would reach any file the process may read */
+    if (dconn_csv__escapes(what))
+        return dconn_error_set(err, DCONN_EMISUSE, "csv: \"%s\" is outside base_dir (\"%s\"): give a path under it, or set base_dir "
+                               "to the directory to read", what, h->base);
     plen = strlen(h->base) + strlen(what) + 2;
     path = (char *)malloc(plen);
     if (!path) return dconn_error_set(err, DCONN_ENOMEM, "csv: out of memory");
-    if (what[0] == '/' || !strcmp(h->base, ".")) snprintf(path, plen, "%s", what);
+    if (!strcmp(h->base, ".")) snprintf(path, plen, "%s", what);
     else snprintf(path, plen, "%s/%s", h->base, what);
     fp = fopen(path, "rb");
-    if (!fp) { st = dconn_error_set(err, DCONN_EIO, "csv: cannot open %s: %s", path, strerror(errno)); free(path); return st; }
+    if (!fp) {
+        st = dconn_error_set(err, DCONN_EIO, "csv: cannot open %s (base_dir \"%s\"): %s", path, h->base, strerror(errno));
+        free(path);
+        return st;
+    }
     for (;;) {
         size_t got;
         if (cap - len < 65536) {
@@ -143,6 +174,8 @@ static dconn_status dconn_csv__read(void *ud, void *handle, const char *what, dc
         len += got;
         if (!got) break;
     }
+    /* a directory opens, then fails to read (EISDIR): not "empty" */
+    if (!st && ferror(fp)) st = dconn_error_set(err, DCONN_EIO, "csv: cannot read %s: %s", path, strerror(errno));
     fclose(fp);
     if (st) goto done;
     /* decoded fields go to buf (never longer than the text) */
@@ -240,6 +273,7 @@ static dconn_status dconn_csv__read(void *ud, void *handle, const char *what, dc
     for (i = 0; i < ncols && !st; i++) {
         char name[256];
         size_t n = f[i].len < sizeof name - 1 ? f[i].len : sizeof name - 1;
+        if (memchr(buf + f[i].off, '\0', f[i].len)) { st = dconn_error_set(err, DCONN_EQUERY, "csv: %s:1: column %zu's name holds a NUL byte", path, i + 1); break; }
         memcpy(name, buf + f[i].off, n);
         name[n] = '\0';
         st = dconn_builder_column(out, name, kind[i] == 1 ? "INTEGER" : kind[i] == 2 ? "REAL" : "TEXT");

@@ -8697,7 +8697,9 @@ static dconn_status dconn__sq_open(dconn__sq *h, const char *filename, double ti
         size_t n = strcspn(filename, "?");
         snprintf(shown, sizeof shown, "cannot open %.*s: ", (int)(n < 280 ? n : 280), filename);
         dconn__sq_error(h->db, rc, err);
-        return dconn__sq_reword(err, DCONN_EDRIVER, shown, " (does the directory exist, and may this user write there?)");
+        /* the hint fits a file that cannot be opened, not a bad URI parameter ("no such vfs") */
+        return dconn__sq_reword(err, DCONN_EDRIVER, shown, (rc & 0xFF) == SQLITE_CANTOPEN ? " (does the directory exist, may this user write "
+                                                                                           "there, and is the path a file, not a directory?)" : "");
     }
     sqlite3_extended_result_codes(h->db, 1);
     sqlite3_busy_timeout(h->db, (int)(timeout * 1000));
@@ -8927,6 +8929,13 @@ static int dconn__sq_bind_one(sqlite3_stmt *st, int idx, const dconn_value *v) {
     return SQLITE_MISUSE;
 }
 
+static dconn_status dconn__sq_bind_failed(dconn_error *err, size_t k, const dconn_value *v, int rc) {
+    if (v->type == DCONN_UINT && v->u > (uint64_t)INT64_MAX)
+        return dconn_error_set(err, DCONN_EMISUSE, "parameter %zu: %llu is above SQLite's largest integer (9223372036854775807): "
+                               "pass it as text (dconn_text or dconn_decimal) or as a real", k + 1, (unsigned long long)v->u);
+    return dconn_error_set(err, DCONN_EMISUSE, "parameter %zu could not be bound: %s", k + 1, sqlite3_errstr(rc));
+}
+
 static dconn_status dconn__sq_bind(const dconn_allocator *al, sqlite3_stmt *st, int anonymous, const dconn_value *params, size_t n, dconn_error *err) {
     int count, pos = 0, i;
     unsigned char seen_small[64], *seen = seen_small;
@@ -8937,7 +8946,7 @@ static dconn_status dconn__sq_bind(const dconn_allocator *al, sqlite3_stmt *st, 
         /* only ? parameters and as many positional values: bind straight through */
         for (k = 0; k < n && !params[k].name; k++) {
             int rc = dconn__sq_bind_one(st, (int)k + 1, &params[k]);
-            if (rc != SQLITE_OK) return dconn_error_set(err, DCONN_EMISUSE, "parameter %zu could not be bound: %s", k + 1, sqlite3_errstr(rc));
+            if (rc != SQLITE_OK) return dconn__sq_bind_failed(err, k, &params[k], rc);
         }
         if (k == n) return DCONN_OK;
         /* a named value for an anonymous parameter: the general path reports it */
@@ -8984,7 +8993,7 @@ static dconn_status dconn__sq_bind(const dconn_allocator *al, sqlite3_stmt *st, 
         }
         if (v->name && seen[idx - 1]) { status = dconn_error_set(err, DCONN_EQUERY, "parameter \"%s\" is given twice", v->name); break; }
         rc = dconn__sq_bind_one(st, idx, v);
-        if (rc != SQLITE_OK) { status = dconn_error_set(err, DCONN_EMISUSE, "parameter %zu could not be bound: %s", k + 1, sqlite3_errstr(rc)); break; }
+        if (rc != SQLITE_OK) { status = dconn__sq_bind_failed(err, k, v, rc); break; }
         seen[idx - 1] = 1;
     }
     for (i = 0; i < count && !status; i++) {

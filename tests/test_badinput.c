@@ -287,7 +287,7 @@ static const struct { const char *name, *text, *conn, *type; dconn_status code; 
      "connection \"x\" (sqlite://host/x.db): cannot connect: " BI_F "2: SQLite URLs have no host or user: use sqlite:///relative.db (three slashes) or sqlite:////absolute/path.db (four)"},
     {"SQLite file in a missing folder", "[connections.x]\nurl = \"sqlite:///" BI_DIR "/no/such/dir/x.db\"\n", "x", NULL, DCONN_EDRIVER, 0,
      "connection \"x\" (sqlite:///" BI_DIR "/no/such/dir/x.db): cannot connect: cannot open file:" BI_DIR "/no/such/dir/x.db: unable to open database file "
-     "(does the directory exist, and may this user write there?)"},
+     "(does the directory exist, may this user write there, and is the path a file, not a directory?)"},
     {"parts without dialect", "[connections.x]\ndatabase = \"x.db\"\nhost = \"h\"\ntype = \"sql\"\n", "x", NULL, DCONN_ECONFIG, 1,
      BI_F "1: connection \"x\": no url, and the parts to build one are missing: dialect (SQLite needs dialect and database; other databases also need host). "
      "Searched: " BI_FILE " (read)"},

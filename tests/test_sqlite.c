@@ -407,6 +407,14 @@ static void sqlite_params_errors(void) {
     if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(a, b)"), DCONN_OK);
 
+    /* an unsigned value SQLite's integers cannot hold: said so, positional or named */
+    p[0] = dconn_uint(UINT64_MAX);
+    CHECK(tsq_query(e.c, "SELECT ?", p, 1, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "parameter 1: 18446744073709551615 is above SQLite's largest integer (9223372036854775807)");
+    p[0] = dconn_named(":v", dconn_uint(UINT64_MAX));
+    CHECK(tsq_query(e.c, "SELECT :v", p, 1, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "is above SQLite's largest integer");
+
     /* too many */
     p[0] = dconn_int(1);
     p[1] = dconn_int(2);

@@ -4812,13 +4812,29 @@ static void dconn__describe_value(dconn__known *k, dconn__buf *b, const dconn_to
 /* `mask`: t sits under a secret key, so all of it is masked. A table
    directly under [connections] is a connection's name, not a secret, even
    when it reads like one ("passenger_db"). */
+/* A key as TOML writes it: bare when it can be, else quoted ("a.b"), so
+   that what is shown reads back as the same key. */
+static void dconn__buf_put_key(dconn__buf *b, const char *key, size_t n) {
+    size_t i;
+    for (i = 0; i < n && dconn__is_bare(key[i]); i++) {}
+    if (n && i == n) { dconn__buf_put(b, key, n); return; }
+    dconn__buf_puts(b, "\"");
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)key[i];
+        if (c == '"' || c == '\\') { dconn__buf_puts(b, "\\"); dconn__buf_put(b, key + i, 1); }
+        else if (c < 0x20 || c == 0x7F) dconn__buf_printf(b, "\\u%04X", c);
+        else dconn__buf_put(b, key + i, 1);
+    }
+    dconn__buf_puts(b, "\"");
+}
+
 static void dconn__describe_table(dconn__known *k, dconn__buf *b, const dconn_toml_value *t, const char *prefix, int mask) {
     uint32_t i;
     int any_header = 0;
     for (i = 0; i < t->u.agg.n; i++) {
         const dconn__tentry *e = &t->u.agg.ent[i];
         if (e->val->type == DCONN_TOML_TABLE) continue;
-        dconn__buf_put(b, e->key, e->keylen);
+        dconn__buf_put_key(b, e->key, e->keylen);
         dconn__buf_puts(b, " = ");
         dconn__describe_value(k, b, e->val, mask || dconn__is_secret_key(e->key, e->keylen));
         dconn__buf_printf(b, "    # %s:%d\n", e->val->file, e->val->line);
@@ -4830,7 +4846,7 @@ static void dconn__describe_table(dconn__known *k, dconn__buf *b, const dconn_to
         memset(&sub, 0, sizeof sub);
         sub.al = b->al;
         if (*prefix) { dconn__buf_puts(&sub, prefix); dconn__buf_puts(&sub, "."); }
-        dconn__buf_put(&sub, e->key, e->keylen);
+        dconn__buf_put_key(&sub, e->key, e->keylen);
         if (sub.failed) { b->failed = 1; dconn__buf_free(&sub); return; }
         {
             /* a header only for tables that hold values themselves (or nothing at all) */
@@ -6440,13 +6456,19 @@ static dconn_status dconn__err_no_section_locked(dconn_ctx *ctx, const char *nam
     uint32_t i;
     memset(&b, 0, sizeof b);
     b.al = ctx->al;
-    dconn__buf_printf(&b, "no connection named \"%s\": there is no [connections.%s] section in the secrets files. Searched: ", name, name);
+    dconn__buf_printf(&b, "no connection named \"%s\": there is no [connections.", name);
+    dconn__buf_put_key(&b, name, strlen(name));
+    dconn__buf_puts(&b, "] section in the secrets files");
+    if (strchr(name, '.'))
+        dconn__buf_printf(&b, " (a dot in a header separates tables: [connections.%s] is a table inside connection \"%.*s\")", name,
+                          (int)strcspn(name, "."), name);
+    dconn__buf_puts(&b, ". Searched: ");
     dconn__files_searched_locked(ctx, &b);
     if (conns && conns->type == DCONN_TOML_TABLE && conns->u.agg.n) {
         dconn__buf_puts(&b, ". Connections found: ");
         for (i = 0; i < conns->u.agg.n; i++) {
             if (i) dconn__buf_puts(&b, ", ");
-            dconn__buf_put(&b, conns->u.agg.ent[i].key, conns->u.agg.ent[i].keylen);
+            dconn__buf_put_key(&b, conns->u.agg.ent[i].key, conns->u.agg.ent[i].keylen);
         }
     } else {
         dconn__buf_puts(&b, ". No [connections.*] sections were found");

@@ -298,6 +298,9 @@ static const struct { const char *name, *text, *conn, *type; dconn_status code; 
      BI_F "2: dialect must be a string such as \"sqlite\", not an integer"},
     {"no such connection", "[connections.y]\nurl = \"sqlite://\"\n", "x", NULL, DCONN_ENOTFOUND, 0,
      "no connection named \"x\": there is no [connections.x] section in the secrets files. Searched: " BI_FILE " (read). Connections found: y"},
+    {"a dot in the name", "[connections.a.b]\nurl = \"sqlite://\"\n[connections.\"prod eu\"]\nurl = \"sqlite://\"\n", "a.b", NULL, DCONN_ENOTFOUND, 0,
+     "no connection named \"a.b\": there is no [connections.\"a.b\"] section in the secrets files (a dot in a header separates tables: "
+     "[connections.a.b] is a table inside connection \"a\"). Searched: " BI_FILE " (read). Connections found: a, \"prod eu\""},
     /* ${VAR} */
     {"${} empty", "[connections.x]\nurl = \"sqlite://\"\npassword = \"${}\"\n", "x", NULL, DCONN_ECONFIG, 3,
      BI_F "3: invalid variable name after \"${\" (use ${NAME} with letters, digits and _; write $${ for a literal ${)"},

@@ -5334,6 +5334,9 @@ static dconn_status dconn__sql_driver_locked(dconn_ctx *ctx, const char *name, d
     dconn_status st;
     if (!dconn_toml_get(root, "url") && (st = dconn__url_from_parts_locked(ctx, name, root, a, err)) != DCONN_OK) return st;
     url = dconn_toml_string(dconn_toml_get(root, "url"), NULL);
+    if (!url && dconn_toml_get(root, "url"))
+        return dconn_error_at(err, dconn_toml_get(root, "url"), "connection \"%s\": url must be a string such as \"sqlite:///app.db\", not %s",
+                              name, dconn__a_type_of(dconn_toml_get(root, "url")));
     if (!url || !dconn__url_split(url, &u)) {
         const dconn_toml_value *uv = dconn_toml_get(root, "url");
         return dconn_error_at(err, uv, "connection \"%s\": url is not a URL: write it as dialect://user:password@host:port/database", name);

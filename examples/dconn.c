@@ -303,8 +303,10 @@ static const char *option_value(const char *opt, const char *inline_value, int a
         if (!*inline_value && !any) { usage_error("%s needs a value", opt); return NULL; }
         return inline_value;
     }
-    /* --param takes the next argument whatever it is; the others never start with - */
-    if (*i + 1 >= argc || (!any && (argv[*i + 1][0] == '-' || !argv[*i + 1][0]))) {
+    /* --param takes the next argument whatever it is; the others never start
+       with - (an option), except a negative number, which --ttl then refuses
+       for what it is */
+    if (*i + 1 >= argc || (!any && ((argv[*i + 1][0] == '-' && !(argv[*i + 1][1] >= '0' && argv[*i + 1][1] <= '9')) || !argv[*i + 1][0]))) {
         usage_error("%s needs a value", opt);
         return NULL;
     }

@@ -226,6 +226,8 @@ for opt in --type --format --ttl --param; do
   cli2 query db "SELECT 1" $opt
   expect "cli_missing_value $opt" 2 "" "dconn: $opt needs a value"
 done
+cli2 query db "SELECT 1" --ttl -5
+expect cli_negative_ttl 2 "" "negative durations are not allowed"
 cli2 query db "SELECT 1" --type --stats
 expect cli_missing_value_before_option 2 "" "dconn: --type needs a value"
 cli2 query db "SELECT 1" --format=

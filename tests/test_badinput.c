@@ -173,9 +173,9 @@ static void badinput_toml_syntax(void) {
 static const struct { const char *name, *text, *conn, *type; dconn_status code; int line; const char *msg; } bi_conf[] = {
     /* wrong types */
     {"url = 5", "[connections.x]\nurl = 5\n", "x", NULL, DCONN_ECONFIG, 2,
-     BI_F "2: connection \"x\": url is not a URL: write it as dialect://user:password@host:port/database"},
+     BI_F "2: connection \"x\": url must be a string such as \"sqlite:///app.db\", not an integer"},
     {"url = [1, 2]", "[connections.x]\nurl = [1, 2]\n", "x", NULL, DCONN_ECONFIG, 2,
-     BI_F "2: connection \"x\": url is not a URL: write it as dialect://user:password@host:port/database"},
+     BI_F "2: connection \"x\": url must be a string such as \"sqlite:///app.db\", not an array"},
     {"url = true", "[connections.x]\nurl = true\n", "x", NULL, DCONN_ECONFIG, 2,
      BI_F "2: connection \"x\": url is not a URL: write it as dialect://user:password@host:port/database"},
     {"url is a table", "[connections.x.url]\nhost = \"h\"\n", "x", NULL, DCONN_ECONFIG, 1,

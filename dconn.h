@@ -7083,8 +7083,8 @@ static int dconn__stray_state(dconn_conn *c, dconn__handle *h, dconn__op *op, dc
     dconn__handle_put(c, h, 0, 1);
     dconn_result_release(op->result);
     op->result = NULL;
-    dconn__err_set(err, DCONN_EMISUSE, "the statement left state on one of the connection's pooled handles (a TEMP table, index, view "
-                   "or trigger, or an attached database), which later statements might or might not see: it was undone (the handle "
+    dconn__err_set(err, DCONN_EMISUSE, "the statement left state on one of the connection's pooled handles (such as a TEMP table, "
+                   "an attached database or a SET), which later statements might or might not see: it was undone (the handle "
                    "was closed). Run it in a session (dconn_session_begin), where it lasts until the session ends");
     return 1;
 }

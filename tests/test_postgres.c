@@ -262,6 +262,47 @@ static void pg_session_transaction_ended_is_told(void) {
     dconn_close(ctx);
 }
 
+/* SET, TEMP tables and PREPARE outside a session would stay on one pooled
+   handle: refused and undone; a session's SET ends with the session. */
+static void pg_handle_state_outside_sessions_refused(void) {
+    static const char *const stray[] = {"SET search_path = nowhere", "CREATE TEMP TABLE tt (x int)", "PREPARE p1 AS SELECT 1", "LISTEN chan"};
+    dconn_ctx *ctx = pg_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_session *s;
+    dconn_result *r;
+    size_t i;
+    REQUIRE(ctx);
+    c = pg_connect(ctx, NULL);
+    REQUIRE(c);
+    for (i = 0; i < sizeof stray / sizeof stray[0]; i++) {
+        if (dconn_exec(c, stray[i], NULL, 0, NULL, NULL, &err) != DCONN_EMISUSE) fprintf(stdout, "  accepted: %s\n", stray[i]);
+        CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+        CHECK_CONTAINS(err.message, "left state on one of the connection's pooled handles");
+    }
+    /* a plain table is no state of the handle */
+    CHECK_EQ_INT(dconn_exec(c, "CREATE TABLE IF NOT EXISTS plain_t (x int)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE plain_t", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    s = dconn_session_begin(c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "SET search_path = nowhere", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "CREATE TEMP TABLE staging (x int)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    for (i = 0; i < 3; i++) {   /* whichever handle comes next */
+        dconn_query_options qo;
+        memset(&qo, 0, sizeof qo);
+        qo.ttl = "0";
+        r = dconn_query(c, "SHOW search_path", NULL, 0, &qo, &err);
+        REQUIRE(r);
+        CHECK(strstr(dconn_result_text(r, 0, 0), "nowhere") == NULL);
+        dconn_result_release(r);
+        CHECK(dconn_query(c, "SELECT * FROM staging", NULL, 0, &qo, &err) == NULL);
+    }
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static void pg_errors_fail_at_once(void) {
     dconn_ctx *ctx = pg_open("");
     dconn_conn *c;
@@ -780,6 +821,7 @@ static const dtest_case pg_tests[] = {
     {"pg_types_and_params", pg_types_and_params},
     {"pg_writes_sessions_and_cache", pg_writes_sessions_and_cache},
     {"pg_session_transaction_ended_is_told", pg_session_transaction_ended_is_told},
+    {"pg_handle_state_outside_sessions_refused", pg_handle_state_outside_sessions_refused},
     {"pg_errors_fail_at_once", pg_errors_fail_at_once},
     {"pg_killed_backend_is_healed_by_retry", pg_killed_backend_is_healed_by_retry},
     {"pg_write_lost_while_running_is_not_retried", pg_write_lost_while_running_is_not_retried},

@@ -161,6 +161,8 @@ typedef struct dconn_pg__conn {
     int fatal;                    /* the server ended the session */
     int in_tx;                    /* a transaction is open, as of the last statement */
     int commit_unknown;           /* the connection was lost while a COMMIT ran */
+    int state_set;                /* a SET, PREPARE or LISTEN ran: the session's state differs from a fresh one */
+    int maybe_temp;               /* a CREATE TABLE, VIEW or SEQUENCE ran: it may have been TEMP */
 } dconn_pg__conn;
 
 /* libpq prints notices to stderr by default; a library must not print */
@@ -588,6 +590,12 @@ static PGresult *dconn_pg__finish(dconn_pg__conn *h, PGresult *res, const char *
         return NULL;
     }
     *st = DCONN_OK;
+    {
+        /* what the statement may have left on this session, from its command tag (free) */
+        const char *tag = PQcmdStatus(res);
+        if (!strcmp(tag, "SET") || !strcmp(tag, "PREPARE") || !strcmp(tag, "LISTEN")) h->state_set = 1;
+        else if (!strcmp(tag, "CREATE TABLE") || !strcmp(tag, "CREATE VIEW") || !strcmp(tag, "CREATE SEQUENCE")) h->maybe_temp = 1;
+    }
     return res;
 }
 
@@ -701,6 +709,23 @@ static int dconn_pg__in_transaction(void *ud, void *handle) {
     return t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
 }
 
+/* Does the session hold state a later caller could trip over (a SET, a
+   prepared statement, a LISTEN, a TEMP table)? Only after a statement
+   whose command tag says it may: a CREATE then costs one query. */
+static int dconn_pg__keeps_state(void *ud, void *handle) {
+    dconn_pg__conn *h = (dconn_pg__conn *)handle;
+    (void)ud;
+    if (h->state_set) return 1;
+    if (h->maybe_temp && PQstatus(h->pg) == CONNECTION_OK && PQtransactionStatus(h->pg) == PQTRANS_IDLE) {
+        PGresult *r = PQexec(h->pg, "SELECT EXISTS (SELECT 1 FROM pg_class WHERE relnamespace = pg_my_temp_schema())");
+        int temp = PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 || strcmp(PQgetvalue(r, 0, 0), "f") != 0;
+        PQclear(r);
+        if (!temp) h->maybe_temp = 0;
+        return temp;
+    }
+    return h->maybe_temp;
+}
+
 static void dconn_pg__driver(dconn_driver *d) {
     memset(d, 0, sizeof *d);
     d->version = DCONN_DRIVER_VERSION;
@@ -716,6 +741,7 @@ static void dconn_pg__driver(dconn_driver *d) {
     d->commit = dconn_pg__commit;
     d->rollback = dconn_pg__rollback;
     d->in_transaction = dconn_pg__in_transaction;
+    d->keeps_state = dconn_pg__keeps_state;
     d->ping = dconn_pg__ping;
     d->is_transient = dconn_pg__is_transient;
 }

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <utime.h>
 
 #define DB_PATH "build/bench.db"
 #define ROWS 10000
@@ -38,31 +40,36 @@ static void die(const char *what, const char *msg) {
 
 /* ---- the raw sqlite3 twin: what a careful C programmer writes ---------- */
 
-/* Values copied into memory the caller owns: one cell array and one
-   string buffer, grown by doubling (no malloc per value). */
+/* Values copied into memory the caller owns, in the layout dconn's
+   results use (an 8-byte cell and a type byte per value, one string
+   arena), grown by doubling: no malloc per value. */
+typedef union raw_cell { int64_t i; double d; struct { uint32_t off, len; } s; } raw_cell;
 typedef struct raw_rows {
-    struct { int type; int64_t i; double d; size_t off, len; } *cells;
+    raw_cell *cells;
+    unsigned char *types;
     size_t ncells, cellcap;
     char *text;
     size_t textlen, textcap;
 } raw_rows;
 
-static void raw_free(raw_rows *r) { free(r->cells); free(r->text); memset(r, 0, sizeof *r); }
+static void raw_free(raw_rows *r) { free(r->cells); free(r->types); free(r->text); memset(r, 0, sizeof *r); }
 
 static void raw_read_row(sqlite3_stmt *st, raw_rows *r) {
     int c, n = sqlite3_column_count(st);
     for (c = 0; c < n; c++) {
+        int type = sqlite3_column_type(st, c);
         if (r->ncells == r->cellcap) {
             r->cellcap = r->cellcap ? r->cellcap * 2 : 64;
             r->cells = realloc(r->cells, r->cellcap * sizeof *r->cells);
-            if (!r->cells) die("raw", "out of memory");
+            r->types = realloc(r->types, r->cellcap);
+            if (!r->cells || !r->types) die("raw", "out of memory");
         }
-        r->cells[r->ncells].type = sqlite3_column_type(st, c);
-        switch (r->cells[r->ncells].type) {
+        r->types[r->ncells] = (unsigned char)type;
+        switch (type) {
             case SQLITE_INTEGER: r->cells[r->ncells].i = sqlite3_column_int64(st, c); break;
             case SQLITE_FLOAT: r->cells[r->ncells].d = sqlite3_column_double(st, c); break;
             case SQLITE_TEXT: case SQLITE_BLOB: {
-                const void *p = sqlite3_column_type(st, c) == SQLITE_TEXT ? (const void *)sqlite3_column_text(st, c) : sqlite3_column_blob(st, c);
+                const void *p = type == SQLITE_TEXT ? (const void *)sqlite3_column_text(st, c) : sqlite3_column_blob(st, c);
                 size_t len = (size_t)sqlite3_column_bytes(st, c);
                 if (r->textlen + len + 1 > r->textcap) {
                     while (r->textlen + len + 1 > r->textcap) r->textcap = r->textcap ? r->textcap * 2 : 4096;
@@ -71,8 +78,8 @@ static void raw_read_row(sqlite3_stmt *st, raw_rows *r) {
                 }
                 memcpy(r->text + r->textlen, p, len);
                 r->text[r->textlen + len] = '\0';
-                r->cells[r->ncells].off = r->textlen;
-                r->cells[r->ncells].len = len;
+                r->cells[r->ncells].s.off = (uint32_t)r->textlen;
+                r->cells[r->ncells].s.len = (uint32_t)len;
                 r->textlen += len + 1;
                 break;
             }
@@ -82,14 +89,27 @@ static void raw_read_row(sqlite3_stmt *st, raw_rows *r) {
     }
 }
 
-static void raw_query(sqlite3 *db, const char *sql, int has_param, int64_t param, raw_rows *out) {
-    sqlite3_stmt *st;
+/* A kept statement, run and reset: what dconn's statement cache does. */
+static void raw_query(sqlite3 *db, sqlite3_stmt *st, raw_rows *out) {
     int rc;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) die("raw prepare", sqlite3_errmsg(db));
-    if (has_param) sqlite3_bind_int64(st, 1, param);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) raw_read_row(st, out);
     if (rc != SQLITE_DONE) die("raw step", sqlite3_errmsg(db));
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
+}
+
+static sqlite3_stmt *raw_prepare(sqlite3 *db, const char *sql) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) die("raw prepare", sqlite3_errmsg(db));
+    return st;
+}
+
+/* One row of t, as a program keeps it. */
+typedef struct point_row { int64_t id; double score; char name[64], note[64]; } point_row;
+
+static void copy_text(char *dst, size_t cap, const char *src, size_t n) {
+    if (n >= cap) n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
 }
 
 static void make_db(void) {
@@ -137,17 +157,20 @@ static void bench_scan(sqlite3 *db, dconn_conn *c) {
     double traw[REPS], tdc[REPS];
     int r;
     dconn_query_options q;
+    sqlite3_stmt *kept = raw_prepare(db, "SELECT * FROM t");
     memset(&q, 0, sizeof q);
     q.ttl = "0";
+    /* raw: a kept statement, every value copied into dconn's own layout
+       (8-byte cells, a type byte each, one string arena); dconn: an
+       uncached dconn_query, which does the same */
     for (r = -3; r < REPS; r++) {
         raw_rows rows;
         dconn_error err;
         dconn_result *res;
         double t0, t1, t2;
         memset(&rows, 0, sizeof rows);
-        /* alternate the order so neither side always runs on a warm cache */
         t0 = now_s();
-        raw_query(db, "SELECT * FROM t", 0, 0, &rows);
+        raw_query(db, kept, &rows);
         t1 = now_s();
         res = dconn_query(c, "SELECT * FROM t", NULL, 0, &q, &err);
         t2 = now_s();
@@ -163,37 +186,55 @@ static void bench_scan(sqlite3 *db, dconn_conn *c) {
         print_fig("scan_dconn_us", b, "us");
         print_fig("scan_ratio", b / a, "x");
     }
+    sqlite3_finalize(kept);
 }
 
+/* Raw: a statement prepared once, bound, stepped, its 4 columns read into
+   a point_row (text copied), reset. dconn: an uncached dconn_query and
+   the same 4 columns read into a point_row through the getters. */
 static void bench_point(sqlite3 *db, dconn_conn *c) {
     enum { N = 2000 };
     double traw[REPS], tdc[REPS];
     int r, i;
     dconn_query_options q;
     dconn_value p;
+    sqlite3_stmt *kept = raw_prepare(db, "SELECT * FROM t WHERE id = ?");
+    volatile double sink = 0;
     memset(&q, 0, sizeof q);
     q.ttl = "0";
     for (r = -3; r < REPS; r++) {
         double t0, t1, t2;
-        raw_rows rows;
-        memset(&rows, 0, sizeof rows);
+        point_row row;
         t0 = now_s();
         for (i = 0; i < N; i++) {
-            rows.ncells = 0;
-            rows.textlen = 0;
-            raw_query(db, "SELECT * FROM t WHERE id = ?", 1, 1 + (i * 7919) % ROWS, &rows);
+            sqlite3_bind_int64(kept, 1, 1 + (i * 7919) % ROWS);
+            if (sqlite3_step(kept) != SQLITE_ROW) die("raw point", sqlite3_errmsg(db));
+            row.id = sqlite3_column_int64(kept, 0);
+            copy_text(row.name, sizeof row.name, (const char *)sqlite3_column_text(kept, 1), (size_t)sqlite3_column_bytes(kept, 1));
+            row.score = sqlite3_column_double(kept, 2);
+            copy_text(row.note, sizeof row.note, (const char *)sqlite3_column_text(kept, 3), (size_t)sqlite3_column_bytes(kept, 3));
+            sqlite3_reset(kept);
+            sink += row.score + (double)row.id + row.name[0] + row.note[0];
         }
         t1 = now_s();
         for (i = 0; i < N; i++) {
             dconn_error err;
             dconn_result *res;
+            size_t n;
+            const char *t;
             p = dconn_int(1 + (i * 7919) % ROWS);
             res = dconn_query(c, "SELECT * FROM t WHERE id = ?", &p, 1, &q, &err);
             if (!res || dconn_result_rows(res) != 1) die("dconn point", res ? "no row" : err.message);
+            dconn_result_get_int(res, 0, 0, &row.id);
+            t = (const char *)dconn_result_blob(res, 0, 1, &n);
+            copy_text(row.name, sizeof row.name, t, n);
+            dconn_result_get_real(res, 0, 2, &row.score);
+            t = (const char *)dconn_result_blob(res, 0, 3, &n);
+            copy_text(row.note, sizeof row.note, t, n);
             dconn_result_release(res);
+            sink += row.score + (double)row.id + row.name[0] + row.note[0];
         }
         t2 = now_s();
-        raw_free(&rows);
         if (r >= 0) { traw[r] = (t1 - t0) * 1e6 / N; tdc[r] = (t2 - t1) * 1e6 / N; }
     }
     {
@@ -202,66 +243,342 @@ static void bench_point(sqlite3 *db, dconn_conn *c) {
         print_fig("point_dconn_us", b, "us");
         print_fig("point_ratio", b / a, "x");
     }
+    sqlite3_finalize(kept);
+    (void)sink;
 }
 
-static double hit_loop(dconn_conn *c, const char *sql, long n) {
+/* ---- the cache at scale -------------------------------------------------
+   Keys are "SELECT v FROM k WHERE id = ?" with id bound: one entry each.
+   A hit figure is the time of dconn_query + dconn_result_release on a key
+   already cached, keys taken in a random order fixed in advance. */
+
+#define SCALE_BIG 100000
+#define SCALE_HOT 1000
+#define SCALE_SQL "SELECT v FROM k WHERE id = ?"
+
+static dconn_ctx *scale_open(int64_t max_entries, int64_t max_bytes, const dconn_allocator *al, const char *secrets, const char *reload) {
+    dconn_options o;
+    dconn_error err;
+    dconn_ctx *ctx;
+    memset(&o, 0, sizeof o);
+    o.secrets_path = secrets ? secrets : "";
+    o.reload_interval = reload ? reload : "never";
+    o.cache_max_entries = max_entries;
+    o.cache_max_bytes = max_bytes;
+    o.allocator = al;
+    ctx = dconn_open(&o, &err);
+    if (!ctx) die("dconn_open", err.message);
+    return ctx;
+}
+
+/* A connection to an in-memory database of its own, with k(id, v) filled. */
+static dconn_conn *scale_conn(dconn_ctx *ctx, const char *name) {
+    dconn_error err;
+    dconn_connect_options co;
+    dconn_conn *c;
+    memset(&co, 0, sizeof co);
+    co.url = "sqlite://";
+    /* the same settings would be the same connection, whatever its name */
+    co.settings = strcmp(name, "b") == 0 ? "query_ttl = 'forever'" : NULL;
+    c = dconn_connect(ctx, name, "sql", &co, &err);
+    if (!c) die("dconn_connect", err.message);
+    if (dconn_exec_script(c, "CREATE TABLE k (id INTEGER PRIMARY KEY, v INTEGER);"
+                             "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 199999) INSERT INTO k SELECT i, i * 3 FROM n;"
+                             "CREATE TABLE w (id INTEGER PRIMARY KEY, v INTEGER); INSERT INTO w VALUES (1, 0);", &err))
+        die("scale table", err.message);
+    return c;
+}
+
+static void scale_fill(dconn_conn *c, long from, long to) {
+    long i;
+    for (i = from; i < to; i++) {
+        dconn_error err;
+        dconn_value p = dconn_int(i);
+        dconn_result *r = dconn_query(c, SCALE_SQL, &p, 1, NULL, &err);
+        if (!r) die("scale fill", err.message);
+        dconn_result_release(r);
+    }
+}
+
+/* ns per hit over keys[0..n); read: the value read out too. */
+static double scale_hits(dconn_conn *c, const long *keys, long n, int read) {
+    long i;
+    int64_t sum = 0;
+    double t0 = now_s();
+    for (i = 0; i < n; i++) {
+        dconn_value p = dconn_int(keys[i]);
+        dconn_result *r = dconn_query(c, SCALE_SQL, &p, 1, NULL, NULL);
+        if (read) {
+            int64_t v = 0;
+            if (dconn_result_get_int(r, 0, 0, &v) != DCONN_OK) die("scale hit", "no value");
+            sum += v;
+        }
+        dconn_result_release(r);
+    }
+    if (read && sum < 0) die("scale hit", "impossible sum");
+    return (now_s() - t0) * 1e9 / (double)n;
+}
+
+static long *scale_keys(long n, long range, unsigned seed) {
+    long *k = (long *)malloc((size_t)n * sizeof *k), i;
+    if (!k) die("keys", "out of memory");
+    for (i = 0; i < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        k[i] = (long)((seed >> 8) % (unsigned)range);
+    }
+    return k;
+}
+
+/* ns per miss that evicts one entry, with `full` entries cached (the
+   query itself included: the same on both sides). */
+static double scale_evicting_misses(long full, long n) {
+    dconn_ctx *ctx = scale_open(full, 0, NULL, NULL, NULL);
+    dconn_conn *c = scale_conn(ctx, "evict");
+    dconn_cache_stats st;
+    double t0, t;
+    scale_fill(c, 0, full);
+    t0 = now_s();
+    scale_fill(c, full, full + n);
+    t = (now_s() - t0) * 1e9 / (double)n;
+    dconn_cache_stats_get(ctx, &st);
+    if (st.evictions != (uint64_t)n) die("evict", "the misses did not each evict one entry");
+    dconn_release(c);
+    dconn_close(ctx);
+    return t;
+}
+
+/* ns per dconn_exec on connection b, whose writes drop b's entries. */
+static double scale_writes(dconn_conn *b, long n) {
     long i;
     double t0 = now_s();
     for (i = 0; i < n; i++) {
-        dconn_result *res = dconn_query(c, sql, NULL, 0, NULL, NULL);
-        dconn_result_release(res);
+        dconn_error err;
+        if (dconn_exec(b, "UPDATE w SET v = v + 1 WHERE id = 1", NULL, 0, NULL, NULL, &err)) die("scale write", err.message);
     }
-    return now_s() - t0;
+    return (now_s() - t0) * 1e9 / (double)n;
 }
 
-typedef struct hit_arg { dconn_conn *c; long n; double secs; } hit_arg;
-static void *hit_thread(void *p) {
-    hit_arg *a = (hit_arg *)p;
-    a->secs = hit_loop(a->c, "SELECT * FROM t WHERE id = 42", a->n);
-    return NULL;
+/* ns the cache's write lock is held to drop connection b's entries (what
+   a write does): hits of other connections wait that long at most. */
+static double scale_lock_hold(dconn_ctx *ctx, dconn_conn *b, long n) {
+    long i;
+    uint64_t uid = (uint64_t)dconn__atomic_load(&b->uid);
+    double t0 = now_s();
+    for (i = 0; i < n; i++) dconn__cache_drop(ctx, uid);
+    return (now_s() - t0) * 1e9 / (double)n;
 }
 
-static void bench_hits(dconn_conn *c) {
-    enum { N = 200000 };
-    double t1[REPS], t10k[REPS];
+static void bench_cache_scale(void) {
+    enum { HITS = 200000, ROUNDS = 7 };
+    dconn_ctx *small = scale_open(200000, (int64_t)1 << 30, NULL, NULL, NULL), *big = scale_open(200000, (int64_t)1 << 30, NULL, NULL, NULL);
+    dconn_ctx *empty = scale_open(200000, (int64_t)1 << 30, NULL, NULL, NULL);
+    dconn_conn *cs = scale_conn(small, "a"), *cb = scale_conn(big, "a"), *wb = scale_conn(big, "b"), *we = scale_conn(empty, "b");
+    long *hot = scale_keys(HITS, SCALE_HOT, 7), *spread = scale_keys(HITS, SCALE_BIG, 11);
+    double h_small[ROUNDS], h_big[ROUNDS], h_read[ROUNDS], h_spread[ROUNDS], w_big[ROUNDS], w_empty[ROUNDS], l_big[ROUNDS], l_empty[ROUNDS];
     int r;
-    dconn_result *warm1 = dconn_query(c, "SELECT * FROM t WHERE id = 42", NULL, 0, NULL, NULL);
-    dconn_result *warm2 = dconn_query(c, "SELECT * FROM t", NULL, 0, NULL, NULL);
-    if (!warm1 || !warm2) die("hits", "warm-up query failed");
-    for (r = -2; r < REPS; r++) {
-        double a = hit_loop(c, "SELECT * FROM t WHERE id = 42", N);
-        double b = hit_loop(c, "SELECT * FROM t", N);
-        if (r >= 0) { t1[r] = a * 1e9 / N; t10k[r] = b * 1e9 / N; }
+    scale_fill(cs, 0, SCALE_HOT);
+    scale_fill(cb, 0, SCALE_BIG);
+    for (r = -1; r < ROUNDS; r++) {   /* interleaved rounds, the first a warm-up */
+        double a = scale_hits(cs, hot, HITS, 0), b = scale_hits(cb, hot, HITS, 0);
+        double c = scale_hits(cb, hot, HITS, 1), d = scale_hits(cb, spread, HITS, 0);
+        double e = scale_writes(wb, 2000), f = scale_writes(we, 2000);
+        double g = scale_lock_hold(big, wb, 20000), h = scale_lock_hold(empty, we, 20000);
+        if (r < 0) continue;
+        h_small[r] = a; h_big[r] = b; h_read[r] = c; h_spread[r] = d; w_big[r] = e; w_empty[r] = f; l_big[r] = g; l_empty[r] = h;
     }
-    print_fig("hit_1row_ns", median(t1, REPS), "ns");
-    print_fig("hit_10k_ns", median(t10k, REPS), "ns");
     {
-        /* throughput of two threads on one key, against one thread; both
-           measured on threads created for it, long enough (~0.1 s) to be stable */
-        enum { M = 1000000 };
-        double one[7], two[7];
-        int k;
-        for (k = 0; k < 7; k++) {
-            pthread_t th[2];
-            hit_arg args[2];
-            double t0;
-            args[0].c = args[1].c = c;
-            args[0].n = args[1].n = M;
-            t0 = now_s();
-            pthread_create(&th[0], NULL, hit_thread, &args[0]);
-            pthread_join(th[0], NULL);
-            one[k] = (double)M / (now_s() - t0);
-            t0 = now_s();
-            pthread_create(&th[0], NULL, hit_thread, &args[0]);
-            pthread_create(&th[1], NULL, hit_thread, &args[1]);
-            pthread_join(th[0], NULL);
-            pthread_join(th[1], NULL);
-            two[k] = 2.0 * M / (now_s() - t0);
-        }
-        print_fig("hit_2thread_scaling", median(two, 7) / median(one, 7), "x");
+        double a = median(h_small, ROUNDS), b = median(h_big, ROUNDS);
+        print_fig("cache_hit_hot_1k_cached_ns", a, "ns");
+        print_fig("cache_hit_hot_100k_cached_ns", b, "ns");
+        print_fig("cache_hit_scale_ratio", b / a, "x");
+        print_fig("cache_hit_read_100k_cached_ns", median(h_read, ROUNDS), "ns");
+        print_fig("cache_hit_spread_100k_ns", median(h_spread, ROUNDS), "ns");
+        a = median(w_empty, ROUNDS);
+        b = median(w_big, ROUNDS);
+        print_fig("write_other_conn_empty_cache_ns", a, "ns");
+        print_fig("write_other_conn_100k_cached_ns", b, "ns");
+        print_fig("write_other_conn_ratio", b / a, "x");
+        print_fig("write_lock_hold_empty_ns", median(l_empty, ROUNDS), "ns");
+        print_fig("write_lock_hold_100k_cached_ns", median(l_big, ROUNDS), "ns");
     }
-    dconn_result_release(warm1);
-    dconn_result_release(warm2);
+    {
+        double e10[3], e100[3];
+        for (r = 0; r < 3; r++) { e10[r] = scale_evicting_misses(10000, 20000); e100[r] = scale_evicting_misses(SCALE_BIG, 20000); }
+        print_fig("evicting_miss_10k_ns", median(e10, 3), "ns");
+        print_fig("evicting_miss_100k_ns", median(e100, 3), "ns");
+        print_fig("evicting_miss_ratio", median(e100, 3) / median(e10, 3), "x");
+    }
+    free(hot);
+    free(spread);
+    dconn_release(cs); dconn_release(cb); dconn_release(wb); dconn_release(we);
+    dconn_close(small); dconn_close(big); dconn_close(empty);
+}
+
+/* Bytes the cache counts against bytes allocated for it (through the
+   context's allocator), cache_max_bytes = 64 MiB filled past its limit
+   with results of several sizes. */
+typedef struct counted { size_t live; } counted;
+static void *cnt_alloc(size_t n, void *ud) {
+    size_t *p = (size_t *)malloc(n + 16);
+    if (!p) return NULL;
+    *p = n;
+    ((counted *)ud)->live += n;
+    return (char *)p + 16;
+}
+static void cnt_free(void *ptr, void *ud) {
+    if (!ptr) return;
+    ((counted *)ud)->live -= *(size_t *)(void *)((char *)ptr - 16);
+    free((char *)ptr - 16);
+}
+static void *cnt_realloc(void *ptr, size_t n, void *ud) {
+    void *q;
+    size_t old;
+    if (!ptr) return cnt_alloc(n, ud);
+    if (!(q = cnt_alloc(n, ud))) return NULL;
+    old = *(size_t *)(void *)((char *)ptr - 16);
+    memcpy(q, ptr, old < n ? old : n);
+    cnt_free(ptr, ud);
+    return q;
+}
+
+static void bench_cache_bytes(void) {
+    counted cnt;
+    dconn_allocator al;
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_cache_stats st;
+    size_t base;
+    long i;
+    char pad[600];
+    memset(&cnt, 0, sizeof cnt);
+    memset(pad, 'p', sizeof pad);
+    al.alloc_fn = cnt_alloc;
+    al.realloc_fn = cnt_realloc;
+    al.free_fn = cnt_free;
+    al.user_data = &cnt;
+    ctx = scale_open(10000000, (int64_t)64 << 20, &al, NULL, NULL);
+    c = scale_conn(ctx, "bytes");
+    scale_fill(c, 0, 1);
+    dconn_cache_clear(ctx);
+    base = cnt.live;
+    for (i = 0; ; i++) {
+        dconn_error err;
+        dconn_value p[2];
+        dconn_result *r;
+        p[0] = dconn_blob(pad, (size_t)(i % 13) * 45);
+        p[1] = dconn_int(i % 200000);
+        r = dconn_query(c, "SELECT ?, v FROM k WHERE id = ?", p, 2, NULL, &err);
+        if (!r) die("bytes", err.message);
+        dconn_result_release(r);
+        dconn_cache_stats_get(ctx, &st);
+        if (st.evictions > 1000) break;
+    }
+    print_fig("cache_bytes_counted_mib", (double)st.bytes / 1048576.0, "MiB");
+    print_fig("cache_bytes_allocated_mib", (double)(cnt.live - base) / 1048576.0, "MiB");
+    print_fig("cache_bytes_counted_ratio", (double)st.bytes / (double)(cnt.live - base), "x");
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+/* The reload check's cost per query: hits with the default interval and
+   with "0" (a stat of each file on every call) against "never". */
+static void bench_reload_check(void) {
+    enum { HITS = 200000, ROUNDS = 7 };
+    const char *path = "build/bench-secrets.toml";
+    FILE *f = fopen(path, "w");
+    dconn_ctx *never, *dflt, *zero;
+    dconn_conn *cn, *cd, *cz;
+    long *keys = scale_keys(HITS, 100, 3);
+    double tn[ROUNDS], td[ROUNDS], tz[ROUNDS];
+    int r;
+    if (!f) die("reload", "cannot write the secrets file");
+    fputs("[connections.x]\nurl = \"sqlite://\"\n", f);
+    fclose(f);
+    chmod(path, 0600);
+    {   /* written an hour ago: a file edited within the last seconds is also read back, by design */
+        struct utimbuf old;
+        old.actime = old.modtime = time(NULL) - 3600;
+        utime(path, &old);
+    }
+    never = scale_open(1000, 0, NULL, path, "never");
+    dflt = scale_open(1000, 0, NULL, path, NULL);
+    zero = scale_open(1000, 0, NULL, path, "0");
+    cn = scale_conn(never, "a"); cd = scale_conn(dflt, "a"); cz = scale_conn(zero, "a");
+    scale_fill(cn, 0, 100); scale_fill(cd, 0, 100); scale_fill(cz, 0, 100);
+    for (r = -1; r < ROUNDS; r++) {
+        double a = scale_hits(cn, keys, HITS, 0), b = scale_hits(cd, keys, HITS, 0), c = scale_hits(cz, keys, HITS / 10, 0);
+        if (r >= 0) { tn[r] = a; td[r] = b; tz[r] = c; }
+    }
+    print_fig("reload_check_default_ns", median(td, ROUNDS) - median(tn, ROUNDS), "ns");
+    print_fig("reload_check_every_call_ns", median(tz, ROUNDS) - median(tn, ROUNDS), "ns");
+    {   /* the stat call itself, which "0" makes on every query */
+        struct stat sb;
+        double t[ROUNDS];
+        long i;
+        for (r = 0; r < ROUNDS; r++) {
+            double t0 = now_s();
+            for (i = 0; i < 20000; i++) if (stat(path, &sb) != 0) die("stat", path);
+            t[r] = (now_s() - t0) * 1e9 / 20000.0;
+        }
+        print_fig("reload_check_stat_alone_ns", median(t, ROUNDS), "ns");
+    }
+    free(keys);
+    dconn_release(cn); dconn_release(cd); dconn_release(cz);
+    dconn_close(never); dconn_close(dflt); dconn_close(zero);
+}
+
+/* Every value of the 10k x 4 result read through the public getters,
+   against the same values read from a plain array of point_row. */
+static void bench_value_access(dconn_conn *c) {
+    enum { ROUNDS = 15 };
+    dconn_query_options q;
+    dconn_error err;
+    dconn_result *res;
+    point_row *rows;
+    size_t i, n;
+    double ta[ROUNDS], tp[ROUNDS];
+    int r;
+    memset(&q, 0, sizeof q);
+    q.ttl = "0";
+    res = dconn_query(c, "SELECT * FROM t", NULL, 0, &q, &err);
+    if (!res) die("value access", err.message);
+    n = dconn_result_rows(res);
+    rows = (point_row *)calloc(n, sizeof *rows);
+    if (!rows) die("value access", "out of memory");
+    for (i = 0; i < n; i++) {
+        size_t len;
+        const char *t;
+        dconn_result_get_int(res, i, 0, &rows[i].id);
+        t = (const char *)dconn_result_blob(res, i, 1, &len);
+        copy_text(rows[i].name, sizeof rows[i].name, t, len);
+        dconn_result_get_real(res, i, 2, &rows[i].score);
+        t = (const char *)dconn_result_blob(res, i, 3, &len);
+        copy_text(rows[i].note, sizeof rows[i].note, t, len);
+    }
+    for (r = -2; r < ROUNDS; r++) {
+        volatile double sink = 0;
+        double s1 = 0, s2 = 0, t0, t1, t2;
+        t0 = now_s();
+        for (i = 0; i < n; i++) {
+            int64_t id = 0;
+            double score = 0;
+            const char *name = dconn_result_text(res, i, 1), *note = dconn_result_text(res, i, 3);
+            dconn_result_get_int(res, i, 0, &id);
+            dconn_result_get_real(res, i, 2, &score);
+            s1 += (double)id + score + name[0] + note[0];
+        }
+        t1 = now_s();
+        for (i = 0; i < n; i++) s2 += (double)rows[i].id + rows[i].score + rows[i].name[0] + rows[i].note[0];
+        t2 = now_s();
+        sink = s1 + s2;
+        (void)sink;
+        if (r >= 0) { ta[r] = (t1 - t0) * 1e9 / (double)n; tp[r] = (t2 - t1) * 1e9 / (double)n; }
+    }
+    print_fig("value_access_api_ns_per_row", median(ta, ROUNDS), "ns");
+    print_fig("value_access_array_ns_per_row", median(tp, ROUNDS), "ns");
+    print_fig("value_access_ratio", median(ta, ROUNDS) / median(tp, ROUNDS), "x");
+    free(rows);
+    dconn_result_release(res);
 }
 
 static void bench_insert(sqlite3 *db, dconn_conn *c) {
@@ -404,7 +721,10 @@ int main(void) {
     if (!c) die("dconn_connect", err.message);
     bench_scan(db, c);
     bench_point(db, c);
-    bench_hits(c);
+    bench_cache_scale();
+    bench_cache_bytes();
+    bench_reload_check();
+    bench_value_access(c);
     bench_insert(db, c);
     bench_result_bytes(c);
     bench_toml();

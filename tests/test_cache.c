@@ -800,6 +800,128 @@ static int cmk_run(dconn_conn *c, const char *sql, size_t *bytes) {
     return td_get(&td.queries) - before;
 }
 
+/* A write drops exactly its own connection's entries: those of another
+   connection (another database, or other settings) stay and hit. */
+static void cache_write_drops_only_its_connection(void) {
+    dconn_options o = cmk_options();
+    dconn_ctx *ctx;
+    dconn_conn *a, *b;
+    dconn_error err;
+    char sql[32];
+    int i;
+    REQUIRE((ctx = cmk_open(&o)) != NULL);
+    a = cmk_conn(ctx, "m", "db = 'a'");
+    b = cmk_conn(ctx, "m", "db = 'b'");
+    REQUIRE(a && b);
+    for (i = 0; i < 50; i++) {
+        snprintf(sql, sizeof sql, "q%d", i);
+        CHECK_EQ_INT(cmk_run(a, sql, NULL), 1);
+        CHECK_EQ_INT(cmk_run(b, sql, NULL), 1);
+    }
+    CHECK_EQ_INT(cmk_stats(ctx).entries, 100);
+    CHECK_EQ_INT(dconn_exec(a, "INSERT 1", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(cmk_stats(ctx).entries, 50);
+    for (i = 0; i < 50; i++) {
+        snprintf(sql, sizeof sql, "q%d", i);
+        CHECK_EQ_INT(cmk_run(b, sql, NULL), 0);   /* still cached */
+    }
+    for (i = 0; i < 50; i++) {
+        snprintf(sql, sizeof sql, "q%d", i);
+        CHECK_EQ_INT(cmk_run(a, sql, NULL), 1);   /* dropped: runs again */
+    }
+    /* a session's commit, and dconn_cache_clear_conn, the same */
+    {
+        dconn_session *s = dconn_session_begin(b, &err);
+        REQUIRE(s);
+        CHECK_EQ_INT(dconn_session_exec(s, "INSERT 2", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+        dconn_session_end(s);
+    }
+    CHECK_EQ_INT(cmk_stats(ctx).entries, 50);
+    CHECK_EQ_INT(cmk_run(a, "q7", NULL), 0);
+    dconn_cache_clear_conn(a);
+    CHECK_EQ_INT(cmk_stats(ctx).entries, 0);
+    dconn_release(a);
+    dconn_release(b);
+    dconn_close(ctx);
+}
+
+/* The bytes the cache counts are the bytes its entries take: counted
+   through the context's allocator, filled past cache_max_bytes with
+   results of many sizes, within 10%. */
+typedef struct cmk_counted { size_t live; } cmk_counted;
+static void *cmk_count_alloc(size_t n, void *ud) {
+    size_t *p = (size_t *)malloc(n + 16);
+    if (!p) return NULL;
+    *p = n;
+    ((cmk_counted *)ud)->live += n;
+    return (char *)p + 16;
+}
+static void cmk_count_free(void *ptr, void *ud) {
+    if (!ptr) return;
+    ((cmk_counted *)ud)->live -= *(size_t *)(void *)((char *)ptr - 16);
+    free((char *)ptr - 16);
+}
+static void *cmk_count_realloc(void *ptr, size_t n, void *ud) {
+    void *q;
+    if (!ptr) return cmk_count_alloc(n, ud);
+    q = cmk_count_alloc(n, ud);
+    if (!q) return NULL;
+    {
+        size_t old = *(size_t *)(void *)((char *)ptr - 16);
+        memcpy(q, ptr, old < n ? old : n);
+    }
+    cmk_count_free(ptr, ud);
+    return q;
+}
+
+static void cache_bytes_match_allocations(void) {
+    dconn_options o = cmk_options();
+    dconn_allocator al;
+    cmk_counted counted;
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_error err;
+    dconn_result *r;
+    dconn_cache_stats st;
+    size_t base;
+    char sql[64];
+    int i;
+    memset(&counted, 0, sizeof counted);
+    al.alloc_fn = cmk_count_alloc;
+    al.realloc_fn = cmk_count_realloc;
+    al.free_fn = cmk_count_free;
+    al.user_data = &counted;
+    o.allocator = &al;
+    o.cache_max_bytes = 256 * 1024;
+    o.cache_max_entries = 1000000;
+    REQUIRE((ctx = cmk_open(&o)) != NULL);
+    REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
+    r = cmk_q(c, "warm", NULL, 0, "0", &err);   /* the handle, and what a query needs besides the cache */
+    dconn_result_release(r);
+    base = counted.live;
+    for (i = 0; i < 3000; i++) {
+        td.big = (size_t)(i % 7) * 97;   /* rows of several sizes */
+        snprintf(sql, sizeof sql, "SELECT %d FROM somewhere", i);
+        r = cmk_q(c, sql, NULL, 0, NULL, &err);
+        if (!r) { fprintf(stdout, "  %s\n", err.message); break; }
+        dconn_result_release(r);
+    }
+    td.big = 0;
+    st = cmk_stats(ctx);
+    CHECK(st.evictions > 0);
+    CHECK(st.bytes <= (uint64_t)o.cache_max_bytes);
+    {
+        double got = (double)(counted.live - base), counted_bytes = (double)st.bytes;
+        fprintf(stdout, "  cache_bytes_match_allocations: %llu entries, the cache counts %.0f bytes, %.0f were allocated (%.1f%%)\n",
+                (unsigned long long)st.entries, counted_bytes, got, 100.0 * (counted_bytes - got) / got);
+        CHECK(counted_bytes >= got * 0.9 && counted_bytes <= got * 1.1);
+    }
+    dconn_release(c);
+    dconn_close(ctx);
+    CHECK_EQ_INT(counted.live, 0);
+}
+
 /* max_entries 3: the least recently USED entry goes. */
 static void cache_lru_entries(void) {
     dconn_options o = cmk_options();
@@ -2169,6 +2291,8 @@ static const dtest_case cache_tests[] = {
     {"cache_lru_entries", cache_lru_entries},
     {"cache_lru_with_expiry", cache_lru_with_expiry},
     {"cache_lru_bytes", cache_lru_bytes},
+    {"cache_write_drops_only_its_connection", cache_write_drops_only_its_connection},
+    {"cache_bytes_match_allocations", cache_bytes_match_allocations},
     {"cache_off", cache_off},
 #if TEST_THREADS
     {"cache_single_flight", cache_single_flight},

@@ -2004,13 +2004,18 @@ typedef struct dconn__known {
     char **vals;                  /* NUL-terminated copies */
     size_t *lens;
     size_t n, cap;
-    uint32_t *index;              /* open addressing on the first DCONN__KNOWN_MIN bytes: value index + 1 */
+    uint32_t *index;              /* open addressing on the first bytes (see dconn__known_hash): value index + 1 */
+    uint32_t *exact;              /* the same on the whole value: is it known already? */
     size_t index_cap;
     const dconn_allocator *al;
     int failed;                   /* out of memory while collecting: a value may be missing */
 } dconn__known;
 
-static uint32_t dconn__known_hash(const char *s) { return dconn__hash(s, DCONN__KNOWN_MIN); }
+/* Values are found by a hash of their first bytes: 6 for a short value, 16
+   for a long one, so that thousands of tokens sharing a prefix ("sk_live_")
+   do not all land in one chain. */
+#define DCONN__KNOWN_LONG 16
+static uint32_t dconn__known_hash(const char *s, size_t len) { return dconn__hash(s, len >= DCONN__KNOWN_LONG ? DCONN__KNOWN_LONG : DCONN__KNOWN_MIN); }
 
 static void dconn__known_clear(dconn__known *k) {
     size_t i;
@@ -2018,45 +2023,74 @@ static void dconn__known_clear(dconn__known *k) {
     dconn__free(k->al, k->vals);
     dconn__free(k->al, k->lens);
     dconn__free(k->al, k->index);
+    dconn__free(k->al, k->exact);
     k->vals = NULL;
     k->lens = NULL;
     k->index = NULL;
+    k->exact = NULL;
     k->n = k->cap = k->index_cap = 0;
     k->failed = 0;
 }
 
+static void dconn__known_place(uint32_t *idx, size_t cap, uint32_t h, uint32_t value) {
+    size_t pos = h & (cap - 1);
+    while (idx[pos]) pos = (pos + 1) & (cap - 1);
+    idx[pos] = value;
+}
+
 static int dconn__known_reindex(dconn__known *k) {
     size_t cap = 64, i;
-    uint32_t *idx;
+    uint32_t *idx, *exact;
     while (cap < k->n * 2 + 2) cap *= 2;
     idx = (uint32_t *)dconn__malloc(k->al, cap * sizeof *idx);
-    if (!idx) return 0;
+    exact = (uint32_t *)dconn__malloc(k->al, cap * sizeof *exact);
+    if (!idx || !exact) { dconn__free(k->al, idx); dconn__free(k->al, exact); return 0; }
     memset(idx, 0, cap * sizeof *idx);
+    memset(exact, 0, cap * sizeof *exact);
     for (i = 0; i < k->n; i++) {
-        size_t pos = dconn__known_hash(k->vals[i]) & (cap - 1);
-        while (idx[pos]) pos = (pos + 1) & (cap - 1);
-        idx[pos] = (uint32_t)i + 1;
+        dconn__known_place(idx, cap, dconn__known_hash(k->vals[i], k->lens[i]), (uint32_t)i + 1);
+        dconn__known_place(exact, cap, dconn__hash(k->vals[i], k->lens[i]), (uint32_t)i + 1);
     }
     dconn__free(k->al, k->index);
+    dconn__free(k->al, k->exact);
     k->index = idx;
+    k->exact = exact;
     k->index_cap = cap;
     return 1;
 }
 
-/* The longest known value that starts at p (n bytes left), or 0. */
-static size_t dconn__known_match(const dconn__known *k, const char *p, size_t n) {
+/* Is exactly this value known already? */
+static int dconn__known_has(const dconn__known *k, const char *s, size_t n) {
+    size_t pos;
+    if (!k->exact) return 0;
+    for (pos = dconn__hash(s, n) & (k->index_cap - 1); k->exact[pos]; pos = (pos + 1) & (k->index_cap - 1)) {
+        size_t i = k->exact[pos] - 1;
+        if (k->lens[i] == n && memcmp(k->vals[i], s, n) == 0) return 1;
+    }
+    return 0;
+}
+
+/* The longest known value of one length class that starts at p. */
+static size_t dconn__known_match_class(const dconn__known *k, const char *p, size_t n, int long_class) {
     size_t pos, best = 0;
-    if (!k->index || n < DCONN__KNOWN_MIN) return 0;
-    for (pos = dconn__known_hash(p) & (k->index_cap - 1); k->index[pos]; pos = (pos + 1) & (k->index_cap - 1)) {
+    for (pos = dconn__known_hash(p, long_class ? DCONN__KNOWN_LONG : DCONN__KNOWN_MIN) & (k->index_cap - 1); k->index[pos]; pos = (pos + 1) & (k->index_cap - 1)) {
         size_t i = k->index[pos] - 1, len = k->lens[i];
-        if (len <= n && len > best && memcmp(k->vals[i], p, len) == 0) best = len;
+        if ((len >= DCONN__KNOWN_LONG) == long_class && len <= n && len > best && memcmp(k->vals[i], p, len) == 0) best = len;
     }
     return best;
 }
 
+/* The longest known value that starts at p (n bytes left), or 0. */
+static size_t dconn__known_match(const dconn__known *k, const char *p, size_t n) {
+    size_t best;
+    if (!k->index || n < DCONN__KNOWN_MIN) return 0;
+    best = n >= DCONN__KNOWN_LONG ? dconn__known_match_class(k, p, n, 1) : 0;
+    return best ? best : dconn__known_match_class(k, p, n, 0);
+}
+
 static void dconn__known_add_raw(dconn__known *k, const char *s, size_t n) {
     char *copy;
-    if (n < DCONN__KNOWN_MIN || memchr(s, '\0', n) || dconn__known_match(k, s, n) == n) return;
+    if (n < DCONN__KNOWN_MIN || memchr(s, '\0', n) || dconn__known_has(k, s, n)) return;
     if (k->n == k->cap) {
         size_t ncap = k->cap ? k->cap * 2 : 16;
         char **nv = (char **)dconn__realloc(k->al, k->vals, ncap * sizeof *nv);
@@ -2074,12 +2108,12 @@ static void dconn__known_add_raw(dconn__known *k, const char *s, size_t n) {
     copy[n] = '\0';
     k->vals[k->n] = copy;
     k->lens[k->n++] = n;
-    if ((k->n * 2 + 2 > k->index_cap || !k->index) && !dconn__known_reindex(k)) { k->failed = 1; return; }
-    {
-        size_t pos = dconn__known_hash(copy) & (k->index_cap - 1);
-        while (k->index[pos] && k->index[pos] != k->n) pos = (pos + 1) & (k->index_cap - 1);
-        k->index[pos] = (uint32_t)k->n;
+    if (k->n * 2 + 2 > k->index_cap || !k->index) {   /* a new index places every value, this one too */
+        if (!dconn__known_reindex(k)) k->failed = 1;
+        return;
     }
+    dconn__known_place(k->index, k->index_cap, dconn__known_hash(copy, n), (uint32_t)k->n);
+    dconn__known_place(k->exact, k->index_cap, dconn__hash(copy, n), (uint32_t)k->n);
 }
 
 /* A secret value as written, percent-decoded and percent-encoded. */
@@ -3738,12 +3772,27 @@ static dconn_toml_doc *dconn__doc_new(const dconn_allocator *al) {
     return doc;
 }
 
-static dconn__tentry *dconn__tagg_entry(dconn__tagg *t, const char *key, size_t len) {
-    uint32_t h = dconn__hash(key, len), i;
+/* The entry of a key, through the table's hash index when it has one:
+   merging 10,000 connections stays linear. */
+static dconn__tentry *dconn__tagg_entry_h(dconn__tagg *t, const char *key, size_t len, uint32_t h) {
+    uint32_t i;
+    if (t->index) {
+        uint32_t mask = t->index_cap - 1, pos = h & mask;
+        for (;;) {
+            uint32_t slot = t->index[pos];
+            dconn__tentry *e;
+            if (!slot) return NULL;
+            e = &t->ent[slot - 1];
+            if (e->hash == h && e->keylen == len && memcmp(e->key, key, len) == 0) return e;
+            pos = (pos + 1) & mask;
+        }
+    }
     for (i = 0; i < t->n; i++)
         if (t->ent[i].hash == h && t->ent[i].keylen == len && memcmp(t->ent[i].key, key, len) == 0) return &t->ent[i];
     return NULL;
 }
+
+static dconn__tentry *dconn__tagg_entry(dconn__tagg *t, const char *key, size_t len) { return dconn__tagg_entry_h(t, key, len, dconn__hash(key, len)); }
 
 /* Sets key = v in table t (replacing the value if the key exists). */
 static int dconn__table_set(dconn__arena *a, dconn_toml_value *t, const char *key, size_t len, dconn_toml_value *v) {
@@ -3810,7 +3859,7 @@ static int dconn__merge_into(dconn__copier *cp, dconn_toml_value *dst, const dco
     uint32_t i;
     for (i = 0; i < src->u.agg.n; i++) {
         const dconn__tentry *se = &src->u.agg.ent[i];
-        dconn__tentry *de = dconn__tagg_entry(&dst->u.agg, se->key, se->keylen);
+        dconn__tentry *de = dconn__tagg_entry_h(&dst->u.agg, se->key, se->keylen, se->hash);
         dconn_toml_value *v;
         const char *key = se->key;
         if (se->val->type == DCONN_TOML_TABLE) {
@@ -6677,11 +6726,28 @@ static dconn_status dconn__known_rebuild_locked(dconn_ctx *ctx, const dconn__gen
     ctx->known.n = fresh.n;
     ctx->known.cap = fresh.cap;
     ctx->known.index = fresh.index;
+    ctx->known.exact = fresh.exact;
     ctx->known.index_cap = fresh.index_cap;
     ctx->known.failed = fresh.failed;
     dconn__unlock(&ctx->known.lock);
     dconn__known_clear(&old);
     return DCONN_OK;
+}
+
+/* A new connection's settings given in code are secrets to mask too: added
+   to the known values, without walking all the secrets again (the files'
+   values are known since they loaded), so that connecting stays cheap
+   however many connections the files hold. */
+static dconn_status dconn__known_add_conn(dconn_ctx *ctx, const dconn_conn *c) {
+    int failed;
+    if (!c->req.settings && !c->req.url) return DCONN_OK;
+    dconn__lock(&ctx->known.lock);
+    ctx->known.failed = 0;   /* this walk's own failure, not an earlier one */
+    if (c->req.settings) dconn__known_walk(&ctx->known, c->req.settings->root, 0, 0);
+    if (c->req.url) dconn__known_add_text(&ctx->known, c->req.url, strlen(c->req.url), 0);
+    failed = ctx->known.failed;
+    dconn__unlock(&ctx->known.lock);
+    return failed ? DCONN_ENOMEM : DCONN_OK;
 }
 
 static void dconn__conns_secrets_changed_locked(dconn_ctx *ctx) {
@@ -6827,7 +6893,7 @@ static dconn_conn *dconn__conn_new_locked(dconn_ctx *ctx, const char *name, dcon
     c->opening = 1;
     c->next = ctx->conns;
     ctx->conns = c;
-    if (dconn__known_rebuild_locked(ctx, NULL, NULL)) {   /* what was given in code is a secret too */
+    if (dconn__known_add_conn(ctx, c)) {   /* what was given in code is a secret too */
         dconn__conn_unlink_locked(ctx, c);
         dconn__conn_free(c);
         return NULL;

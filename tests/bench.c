@@ -697,6 +697,45 @@ static void bench_toml(void) {
     free(text);
 }
 
+/* dconn_open + one dconn_connect with a secrets file of `n` connections
+   (each with a url, a password and connect_args): ms. */
+static double secrets_open_connect_ms(int n) {
+    const char *path = "build/bench-many.toml";
+    FILE *f = fopen(path, "w");
+    double t[5];
+    int i, r;
+    if (!f) die("secrets", "cannot write");
+    for (i = 0; i < n; i++)
+        fprintf(f, "[connections.db_%d]\nurl = \"sqlite://\"\npassword = \"pw-%d-secret\"\nquery_ttl = \"%dm\"\n"
+                   "connect_args = { timeout = %d }\n\n", i, i, i % 60 + 1, i % 30 + 1);
+    fclose(f);
+    chmod(path, 0600);
+    for (r = 0; r < 5; r++) {
+        dconn_options o;
+        dconn_error err;
+        dconn_ctx *ctx;
+        dconn_conn *c;
+        double t0 = now_s();
+        memset(&o, 0, sizeof o);
+        o.secrets_path = path;
+        ctx = dconn_open(&o, &err);
+        if (!ctx) die("secrets open", err.message);
+        c = dconn_connect(ctx, "db_1", NULL, NULL, &err);
+        if (!c) die("secrets connect", err.message);
+        t[r] = (now_s() - t0) * 1e3;
+        dconn_release(c);
+        dconn_close(ctx);
+    }
+    return median(t, 5);
+}
+
+static void bench_secrets_scale(void) {
+    double a = secrets_open_connect_ms(2000), b = secrets_open_connect_ms(20000);
+    print_fig("secrets_2k_conns_ms", a, "ms");
+    print_fig("secrets_20k_conns_ms", b, "ms");
+    print_fig("secrets_20k_vs_2k_ratio", b / a, "x");
+}
+
 int main(void) {
     sqlite3 *db;
     dconn_error err;
@@ -728,6 +767,7 @@ int main(void) {
     bench_insert(db, c);
     bench_result_bytes(c);
     bench_toml();
+    bench_secrets_scale();
     dconn_release(c);
     dconn_close(ctx);
     sqlite3_close(db);

@@ -5458,7 +5458,17 @@ struct dconn_result {
     char **names, **decltypes;    /* point into `meta` */
     char *meta;
     size_t bytes;
+    int packed;                   /* one block with the struct: cells, types, strings and meta inside it */
 };
+
+/* The buffers a builder fills, kept on a handle between queries so that a
+   query allocates once: its packed result (see dconn__builder_finish). */
+typedef struct dconn__scratch {
+    dconn__cell *cells;
+    unsigned char *types;
+    char *strings, *meta;
+    size_t cellcap, strcap, metacap;
+} dconn__scratch;
 
 struct dconn_builder {
     dconn_result *r;
@@ -5467,23 +5477,56 @@ struct dconn_builder {
     size_t ncols;
     int failed;                   /* DCONN_ENOMEM or DCONN_EMISUSE */
     int wrote;                    /* dconn_builder_wrote was called */
+    dconn__scratch *scratch;      /* where the buffers came from (a handle's), or NULL */
 };
 
 DCONN_API void dconn_builder_changed_data(dconn_builder *b) { if (b) b->wrote = 1; }
 
-static void dconn__builder_init(dconn_builder *b, dconn_result *r, const dconn_allocator *al) {
+/* `scratch`: buffers to fill (taken over, handed back by finish or
+   discard), or NULL for fresh ones. */
+static void dconn__builder_init(dconn_builder *b, dconn_result *r, const dconn_allocator *al, dconn__scratch *scratch) {
     memset(b, 0, sizeof *b);
     memset(r, 0, sizeof *r);
     r->al = al;
     b->r = r;
     b->meta.al = al;
+    b->scratch = scratch;
+    if (scratch) {
+        r->cells = scratch->cells;
+        r->types = scratch->types;
+        r->strings = scratch->strings;
+        b->cellcap = scratch->cellcap;
+        b->strcap = scratch->strcap;
+        b->meta.p = scratch->meta;
+        b->meta.cap = scratch->metacap;
+        memset(scratch, 0, sizeof *scratch);
+    }
 }
 
+/* The buffers go back to the scratch they came from, else are freed. */
 static void dconn__builder_discard(dconn_builder *b) {
+    if (b->scratch) {
+        b->scratch->cells = b->r->cells;
+        b->scratch->types = b->r->types;
+        b->scratch->strings = b->r->strings;
+        b->scratch->meta = b->meta.p;
+        b->scratch->cellcap = b->cellcap;
+        b->scratch->strcap = b->strcap;
+        b->scratch->metacap = b->meta.cap;
+        return;
+    }
     dconn__free(b->r->al, b->r->types);
     dconn__free(b->r->al, b->r->cells);
     dconn__free(b->r->al, b->r->strings);
     dconn__buf_free(&b->meta);
+}
+
+static void dconn__scratch_free(const dconn_allocator *al, dconn__scratch *s) {
+    dconn__free(al, s->cells);
+    dconn__free(al, s->types);
+    dconn__free(al, s->strings);
+    dconn__free(al, s->meta);
+    memset(s, 0, sizeof *s);
 }
 
 DCONN_API dconn_status dconn_builder_column(dconn_builder *b, const char *name, const char *decltype_) {
@@ -5565,12 +5608,57 @@ DCONN_API dconn_status dconn_builder_text(dconn_builder *b, const char *s, size_
 DCONN_API dconn_status dconn_builder_blob(dconn_builder *b, const void *p, size_t n) { return dconn__builder_bytes(b, DCONN_BLOB, p, n); }
 DCONN_API dconn_status dconn_builder_decimal(dconn_builder *b, const char *s, size_t n) { return dconn__builder_bytes(b, DCONN_DECIMAL, s, n); }
 
+/* Results up to this size (cells, types, strings, names) are one block:
+   one allocation, one free, and the builder's buffers are used again. */
+#define DCONN__PACK_MAX 16384
+
+static void dconn__result_index_meta(dconn_result *r) {
+    size_t i;
+    char *p = r->meta;
+    for (i = 0; i < r->cols; i++) {
+        r->names[i] = p;
+        p += strlen(p) + 1;
+        r->decltypes[i] = p;
+        p += strlen(p) + 1;
+    }
+}
+
+static dconn_result *dconn__builder_pack(dconn_builder *b, dconn_error *err) {
+    const dconn_result *t = b->r;
+    const dconn_allocator *al = t->al;
+    size_t head = (sizeof *t + 7) & ~(size_t)7, names = 2 * (b->ncols + 1) * sizeof(char *);
+    size_t cells = b->ncells * sizeof(dconn__cell), size = head + cells + names + b->ncells + t->strings_len + b->meta.len;
+    char *block = (char *)dconn__malloc(al, size);
+    dconn_result *r = (dconn_result *)(void *)block;
+    if (!r) { dconn__err_nomem(err, "building a result"); dconn__builder_discard(b); return NULL; }
+    memset(r, 0, sizeof *r);
+    r->al = al;
+    if (al) { r->alloc = *al; r->al = &r->alloc; }
+    r->refs = 1;
+    r->packed = 1;
+    r->cols = b->ncols;
+    r->rows = b->ncols ? b->ncells / b->ncols : 0;
+    r->cells = (dconn__cell *)(void *)(block + head);   /* 8-aligned: the block is */
+    r->names = (char **)(void *)(block + head + cells);
+    r->decltypes = r->names + b->ncols + 1;
+    r->types = (unsigned char *)(block + head + cells + names);
+    r->strings = (char *)r->types + b->ncells;
+    r->meta = r->strings + t->strings_len;
+    if (cells) memcpy(r->cells, t->cells, cells);
+    if (b->ncells) memcpy(r->types, t->types, b->ncells);
+    if (t->strings_len) memcpy(r->strings, t->strings, t->strings_len);
+    if (b->meta.len) memcpy(r->meta, b->meta.p, b->meta.len);
+    r->strings_len = t->strings_len;
+    r->bytes = size;
+    dconn__result_index_meta(r);
+    dconn__builder_discard(b);   /* the buffers, to the handle or freed */
+    return r;
+}
+
 /* Turns a filled builder into a heap result with one reference, or NULL
    (err filled). The builder is consumed either way. */
 static dconn_result *dconn__builder_finish(dconn_builder *b, dconn_error *err) {
     dconn_result *r;
-    size_t i;
-    char *p;
     const dconn_allocator *al = b->r->al;
     if (b->failed || (b->ncols && b->ncells % b->ncols)) {
         if (b->failed == DCONN_ENOMEM) dconn__err_nomem(err, "building a result");
@@ -5578,8 +5666,10 @@ static dconn_result *dconn__builder_finish(dconn_builder *b, dconn_error *err) {
         dconn__builder_discard(b);
         return NULL;
     }
+    if (b->ncells * (sizeof(dconn__cell) + 1) + b->r->strings_len + b->meta.len <= DCONN__PACK_MAX) return dconn__builder_pack(b, err);
     r = (dconn_result *)dconn__malloc(al, sizeof *r + 2 * (b->ncols + 1) * sizeof(char *));
     if (!r) { dconn__err_nomem(err, "building a result"); dconn__builder_discard(b); return NULL; }
+    if (b->scratch) memset(b->scratch, 0, sizeof *b->scratch);   /* the buffers become the result's */
     *r = *b->r;
     if (al) { r->alloc = *al; r->al = &r->alloc; }
     r->refs = 1;
@@ -5600,13 +5690,7 @@ static dconn_result *dconn__builder_finish(dconn_builder *b, dconn_error *err) {
     r->names = (char **)(void *)(r + 1);
     r->decltypes = r->names + b->ncols + 1;
     r->meta = b->meta.p;
-    p = r->meta;
-    for (i = 0; i < b->ncols; i++) {
-        r->names[i] = p;
-        p += strlen(p) + 1;
-        r->decltypes[i] = p;
-        p += strlen(p) + 1;
-    }
+    dconn__result_index_meta(r);
     r->bytes = sizeof *r + 2 * (b->ncols + 1) * sizeof(char *) + b->ncells * (sizeof(dconn__cell) + 1) + r->strings_len + b->meta.len;
     return r;
 }
@@ -5631,6 +5715,7 @@ DCONN_API dconn_result *dconn_result_retain(dconn_result *r) {
 static void dconn__result_free(dconn_result *r) {
     const dconn_allocator *al = r->al;
     dconn__free(al, r->stripes);
+    if (r->packed) { dconn__free(al, r); return; }
     dconn__free(al, r->types);
     dconn__free(al, r->cells);
     dconn__free(al, r->strings);
@@ -6196,6 +6281,7 @@ typedef struct dconn__handle {
     int users;                    /* shared-handle drivers: queries using it */
     dconn_driver drv;             /* the driver that opened it (a secrets edit may switch drivers) */
     dconn_settings *settings;     /* what it was opened with: kept while it is open */
+    dconn__scratch scratch;       /* a result's buffers, used again by the next query (one user at a time) */
 } dconn__handle;
 
 /* What dconn_connect was asked for, kept on the connection so that a
@@ -6252,6 +6338,7 @@ static DCONN__NOINLINE void dconn__handles_close(dconn_ctx *ctx, dconn__handle *
         /* the last holder of a version its connection let go frees it (the connection
            may be freed while a reload's handles wait here to close) */
         if (dconn__atomic_add(&h->settings->handles, -1) == 0) dconn__settings_free(ctx->al, h->settings);
+        dconn__scratch_free(ctx->al, &h->scratch);
         dconn__free(ctx->al, h);
         h = next;
     }
@@ -7062,7 +7149,8 @@ static dconn_status dconn__op_run(dconn_conn *c, dconn__handle *hd, dconn__op *o
     {
         dconn_result tmp;
         dconn_builder b;
-        dconn__builder_init(&b, &tmp, c->ctx->al);
+        /* a handle that serves one caller at a time lends its buffers */
+        dconn__builder_init(&b, &tmp, c->ctx->al, d->shared_handles ? NULL : &hd->scratch);
         if (op->kind == DCONN__OP_READ) {
             if (!d->read) { dconn__builder_discard(&b); return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot read sources (it has no read); use dconn_query", d->name); }
             st = d->read(d->user_data, handle, op->sql, &b, err);

@@ -2211,7 +2211,7 @@ static void cache_driver_message_kept_without_code(void) {
 static dconn_result *cache_one_row(dconn_ctx *ctx) {
     dconn_result tmp;
     dconn_builder b;
-    dconn__builder_init(&b, &tmp, ctx->al);
+    dconn__builder_init(&b, &tmp, ctx->al, NULL);
     dconn_builder_column(&b, "x", "");
     dconn_builder_int(&b, 7);
     return dconn__builder_finish(&b, NULL);

@@ -40,7 +40,7 @@ LIBS    := $(SQLITE_LIBS) -pthread -lm
 HEADER  := dconn.h
 TEST_SRC := tests/test_main.c $(wildcard tests/test_*.c) tests/dtest.h tests/test_alloc.h tests/test_util.h tests/test_driver.h examples/drivers/dconn_csv.h
 
-.PHONY: test-postgres all test demo toml-test toml-diff toml-decoder asan tsan valgrind bench install clean check-sqlite check-tools check-tools-demo
+.PHONY: test-postgres all test demo toml-test toml-diff toml-decoder bench-ir asan tsan valgrind bench install clean check-sqlite check-tools check-tools-demo
 
 # The numbered examples, in the order a newcomer reads them, and the CLI.
 EXAMPLES := $(B)/01_hello_sqlite $(B)/02_pets $(B)/03_secrets_global_and_local $(B)/04_env_switch \
@@ -160,6 +160,14 @@ $(B)/bench: tests/bench.c $(ALL_DEPS) | $(B)
 bench: check-sqlite $(B)/bench
 	@$(B)/bench
 	@sh tests/matrix/footprint.sh
+
+# the same figures in instructions, under callgrind (slow; not in CI)
+bench-ir: check-sqlite
+	@test -f /usr/include/valgrind/callgrind.h || { echo "make bench-ir needs valgrind (Debian: apt-get install valgrind)" >&2; exit 1; }
+	$(CC) -std=c99 $(WARN) -O2 -DBENCH_IR $(SQLITE_CFLAGS) -o $(B)/bench-ir tests/bench.c $(LIBS)
+	@rm -rf $(B)/callgrind && mkdir -p $(B)/callgrind
+	valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file=$(B)/callgrind/callgrind.out $(B)/bench-ir > /dev/null 2> $(B)/callgrind/valgrind.log
+	@python3 tests/bench_ir.py $(B)/callgrind
 
 # --- more checks, each in its own file under tests/ --------------------------------
 -include tests/fuzz/fuzz.mk tests/lint.mk tests/matrix.mk tests/stress.mk

@@ -14,6 +14,10 @@
 #include <sys/stat.h>
 #include <utime.h>
 
+#ifdef BENCH_IR
+#include <valgrind/callgrind.h>
+#endif
+
 #define DB_PATH "build/bench.db"
 #define ROWS 10000
 
@@ -147,6 +151,26 @@ static void make_db(void) {
 
 #define REPS 21
 
+/* make bench-ir runs this under callgrind, collecting only inside the
+   measured segments: each segment's instructions are dumped under its
+   name and operation count, for ratios free of the machine's noise. It
+   then runs one round of each figure, with fewer operations. */
+static int ir_mode;
+static int reps = REPS, warm = 3;
+#ifdef BENCH_IR
+static void ir_begin(void) { if (ir_mode) CALLGRIND_TOGGLE_COLLECT; }
+static void ir_end(const char *name, long ops) {
+    char label[96];
+    if (!ir_mode) return;
+    CALLGRIND_TOGGLE_COLLECT;
+    snprintf(label, sizeof label, "%s %ld", name, ops);
+    CALLGRIND_DUMP_STATS_AT(label);
+}
+#else
+static void ir_begin(void) {}
+static void ir_end(const char *name, long ops) { (void)name; (void)ops; }
+#endif
+
 static void print_fig(const char *name, double v, const char *unit) {
     if (v >= 100) printf("bench: %s %.0f %s\n", name, v, unit);
     else printf("bench: %s %.3g %s\n", name, v, unit);
@@ -163,16 +187,20 @@ static void bench_scan(sqlite3 *db, dconn_conn *c) {
     /* raw: a kept statement, every value copied into dconn's own layout
        (8-byte cells, a type byte each, one string arena); dconn: an
        uncached dconn_query, which does the same */
-    for (r = -3; r < REPS; r++) {
+    for (r = -warm; r < reps; r++) {
         raw_rows rows;
         dconn_error err;
         dconn_result *res;
         double t0, t1, t2;
         memset(&rows, 0, sizeof rows);
         t0 = now_s();
+        ir_begin();
         raw_query(db, kept, &rows);
+        ir_end("scan_raw", 1);
         t1 = now_s();
+        ir_begin();
         res = dconn_query(c, "SELECT * FROM t", NULL, 0, &q, &err);
+        ir_end("scan_dconn", 1);
         t2 = now_s();
         if (!res) die("dconn scan", err.message);
         if (dconn_result_rows(res) != ROWS || rows.ncells != (size_t)ROWS * 4) die("scan", "wrong row count");
@@ -181,7 +209,7 @@ static void bench_scan(sqlite3 *db, dconn_conn *c) {
         if (r >= 0) { traw[r] = (t1 - t0) * 1e6; tdc[r] = (t2 - t1) * 1e6; }
     }
     {
-        double a = median(traw, REPS), b = median(tdc, REPS);
+        double a = median(traw, reps), b = median(tdc, reps);
         print_fig("scan_raw_us", a, "us");
         print_fig("scan_dconn_us", b, "us");
         print_fig("scan_ratio", b / a, "x");
@@ -202,10 +230,11 @@ static void bench_point(sqlite3 *db, dconn_conn *c) {
     volatile double sink = 0;
     memset(&q, 0, sizeof q);
     q.ttl = "0";
-    for (r = -3; r < REPS; r++) {
+    for (r = -warm; r < reps; r++) {
         double t0, t1, t2;
         point_row row;
         t0 = now_s();
+        ir_begin();
         for (i = 0; i < N; i++) {
             sqlite3_bind_int64(kept, 1, 1 + (i * 7919) % ROWS);
             if (sqlite3_step(kept) != SQLITE_ROW) die("raw point", sqlite3_errmsg(db));
@@ -216,7 +245,9 @@ static void bench_point(sqlite3 *db, dconn_conn *c) {
             sqlite3_reset(kept);
             sink += row.score + (double)row.id + row.name[0] + row.note[0];
         }
+        ir_end("point_raw", N);
         t1 = now_s();
+        ir_begin();
         for (i = 0; i < N; i++) {
             dconn_error err;
             dconn_result *res;
@@ -234,11 +265,12 @@ static void bench_point(sqlite3 *db, dconn_conn *c) {
             dconn_result_release(res);
             sink += row.score + (double)row.id + row.name[0] + row.note[0];
         }
+        ir_end("point_dconn", N);
         t2 = now_s();
         if (r >= 0) { traw[r] = (t1 - t0) * 1e6 / N; tdc[r] = (t2 - t1) * 1e6 / N; }
     }
     {
-        double a = median(traw, REPS), b = median(tdc, REPS);
+        double a = median(traw, reps), b = median(tdc, reps);
         print_fig("point_raw_us", a, "us");
         print_fig("point_dconn_us", b, "us");
         print_fig("point_ratio", b / a, "x");
@@ -301,10 +333,11 @@ static void scale_fill(dconn_conn *c, long from, long to) {
 }
 
 /* ns per hit over keys[0..n); read: the value read out too. */
-static double scale_hits(dconn_conn *c, const long *keys, long n, int read) {
+static double scale_hits(dconn_conn *c, const long *keys, long n, int read, const char *ir_name) {
     long i;
     int64_t sum = 0;
-    double t0 = now_s();
+    double t0 = now_s(), t;
+    ir_begin();
     for (i = 0; i < n; i++) {
         dconn_value p = dconn_int(keys[i]);
         dconn_result *r = dconn_query(c, SCALE_SQL, &p, 1, NULL, NULL);
@@ -315,8 +348,10 @@ static double scale_hits(dconn_conn *c, const long *keys, long n, int read) {
         }
         dconn_result_release(r);
     }
+    ir_end(ir_name, n);
+    t = (now_s() - t0) * 1e9 / (double)n;
     if (read && sum < 0) die("scale hit", "impossible sum");
-    return (now_s() - t0) * 1e9 / (double)n;
+    return t;
 }
 
 static long *scale_keys(long n, long range, unsigned seed) {
@@ -348,14 +383,17 @@ static double scale_evicting_misses(long full, long n) {
 }
 
 /* ns per dconn_exec on connection b, whose writes drop b's entries. */
-static double scale_writes(dconn_conn *b, long n) {
+static double scale_writes(dconn_conn *b, long n, const char *ir_name) {
     long i;
-    double t0 = now_s();
+    double t0 = now_s(), t;
+    ir_begin();
     for (i = 0; i < n; i++) {
         dconn_error err;
         if (dconn_exec(b, "UPDATE w SET v = v + 1 WHERE id = 1", NULL, 0, NULL, NULL, &err)) die("scale write", err.message);
     }
-    return (now_s() - t0) * 1e9 / (double)n;
+    ir_end(ir_name, n);
+    t = (now_s() - t0) * 1e9 / (double)n;
+    return t;
 }
 
 /* ns the cache's write lock is held to drop connection b's entries (what
@@ -370,6 +408,8 @@ static double scale_lock_hold(dconn_ctx *ctx, dconn_conn *b, long n) {
 
 static void bench_cache_scale(void) {
     enum { HITS = 200000, ROUNDS = 7 };
+    long hits = ir_mode ? 20000 : HITS;
+    int rounds = ir_mode ? 1 : ROUNDS;
     dconn_ctx *small = scale_open(200000, (int64_t)1 << 30, NULL, NULL, NULL), *big = scale_open(200000, (int64_t)1 << 30, NULL, NULL, NULL);
     dconn_ctx *empty = scale_open(200000, (int64_t)1 << 30, NULL, NULL, NULL);
     dconn_conn *cs = scale_conn(small, "a"), *cb = scale_conn(big, "a"), *wb = scale_conn(big, "b"), *we = scale_conn(empty, "b");
@@ -378,30 +418,30 @@ static void bench_cache_scale(void) {
     int r;
     scale_fill(cs, 0, SCALE_HOT);
     scale_fill(cb, 0, SCALE_BIG);
-    for (r = -1; r < ROUNDS; r++) {   /* interleaved rounds, the first a warm-up */
-        double a = scale_hits(cs, hot, HITS, 0), b = scale_hits(cb, hot, HITS, 0);
-        double c = scale_hits(cb, hot, HITS, 1), d = scale_hits(cb, spread, HITS, 0);
-        double e = scale_writes(wb, 2000), f = scale_writes(we, 2000);
+    for (r = -1; r < rounds; r++) {   /* interleaved rounds, the first a warm-up */
+        double a = scale_hits(cs, hot, hits, 0, "hit_hot_1k_cached"), b = scale_hits(cb, hot, hits, 0, "hit_hot_100k_cached");
+        double c = scale_hits(cb, hot, hits, 1, "hit_read_100k_cached"), d = scale_hits(cb, spread, hits, 0, "hit_spread_100k");
+        double e = scale_writes(wb, 2000, "write_other_100k_cached"), f = scale_writes(we, 2000, "write_other_empty");
         double g = scale_lock_hold(big, wb, 20000), h = scale_lock_hold(empty, we, 20000);
         if (r < 0) continue;
         h_small[r] = a; h_big[r] = b; h_read[r] = c; h_spread[r] = d; w_big[r] = e; w_empty[r] = f; l_big[r] = g; l_empty[r] = h;
     }
     {
-        double a = median(h_small, ROUNDS), b = median(h_big, ROUNDS);
+        double a = median(h_small, rounds), b = median(h_big, rounds);
         print_fig("cache_hit_hot_1k_cached_ns", a, "ns");
         print_fig("cache_hit_hot_100k_cached_ns", b, "ns");
         print_fig("cache_hit_scale_ratio", b / a, "x");
-        print_fig("cache_hit_read_100k_cached_ns", median(h_read, ROUNDS), "ns");
-        print_fig("cache_hit_spread_100k_ns", median(h_spread, ROUNDS), "ns");
-        a = median(w_empty, ROUNDS);
-        b = median(w_big, ROUNDS);
+        print_fig("cache_hit_read_100k_cached_ns", median(h_read, rounds), "ns");
+        print_fig("cache_hit_spread_100k_ns", median(h_spread, rounds), "ns");
+        a = median(w_empty, rounds);
+        b = median(w_big, rounds);
         print_fig("write_other_conn_empty_cache_ns", a, "ns");
         print_fig("write_other_conn_100k_cached_ns", b, "ns");
         print_fig("write_other_conn_ratio", b / a, "x");
-        print_fig("write_lock_hold_empty_ns", median(l_empty, ROUNDS), "ns");
-        print_fig("write_lock_hold_100k_cached_ns", median(l_big, ROUNDS), "ns");
+        print_fig("write_lock_hold_empty_ns", median(l_empty, rounds), "ns");
+        print_fig("write_lock_hold_100k_cached_ns", median(l_big, rounds), "ns");
     }
-    {
+    if (!ir_mode) {
         double e10[3], e100[3];
         for (r = 0; r < 3; r++) { e10[r] = scale_evicting_misses(10000, 20000); e100[r] = scale_evicting_misses(SCALE_BIG, 20000); }
         print_fig("evicting_miss_10k_ns", median(e10, 3), "ns");
@@ -506,7 +546,7 @@ static void bench_reload_check(void) {
     cn = scale_conn(never, "a"); cd = scale_conn(dflt, "a"); cz = scale_conn(zero, "a");
     scale_fill(cn, 0, 100); scale_fill(cd, 0, 100); scale_fill(cz, 0, 100);
     for (r = -1; r < ROUNDS; r++) {
-        double a = scale_hits(cn, keys, HITS, 0), b = scale_hits(cd, keys, HITS, 0), c = scale_hits(cz, keys, HITS / 10, 0);
+        double a = scale_hits(cn, keys, HITS, 0, "reload_never"), b = scale_hits(cd, keys, HITS, 0, "reload_default"), c = scale_hits(cz, keys, HITS / 10, 0, "reload_every_call");
         if (r >= 0) { tn[r] = a; td[r] = b; tz[r] = c; }
     }
     print_fig("reload_check_default_ns", median(td, ROUNDS) - median(tn, ROUNDS), "ns");
@@ -585,13 +625,14 @@ static void bench_insert(sqlite3 *db, dconn_conn *c) {
     enum { N = 1000 };
     double traw[REPS], tdc[REPS];
     int r, i;
-    for (r = -3; r < REPS; r++) {
+    for (r = -warm; r < reps; r++) {
         double t0, t1, t2;
         sqlite3_stmt *st;
         dconn_error err;
         dconn_session *s;
         sqlite3_exec(db, "DELETE FROM u", NULL, NULL, NULL);
         t0 = now_s();
+        ir_begin();
         sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
         if (sqlite3_prepare_v2(db, "INSERT INTO u (a, b, c) VALUES (?, ?, ?)", -1, &st, NULL) != SQLITE_OK) die("raw insert", sqlite3_errmsg(db));
         for (i = 0; i < N; i++) {
@@ -605,12 +646,14 @@ static void bench_insert(sqlite3 *db, dconn_conn *c) {
         }
         sqlite3_finalize(st);
         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+        ir_end("insert_raw", N);
         t1 = now_s();
         /* not part of either figure; through dconn's own connection, so that
            its page cache is as warm as the raw connection's was */
         if (dconn_exec(c, "DELETE FROM u", NULL, 0, NULL, NULL, &err)) die("dconn delete", err.message);
         {
             double t1b = now_s();
+            ir_begin();
             s = dconn_session_begin(c, &err);
             if (!s) die("dconn begin", err.message);
             for (i = 0; i < N; i++) {
@@ -624,12 +667,13 @@ static void bench_insert(sqlite3 *db, dconn_conn *c) {
             }
             if (dconn_session_commit(s, &err)) die("dconn commit", err.message);
             dconn_session_end(s);
+            ir_end("insert_dconn", N);
             t2 = now_s();
             if (r >= 0) { traw[r] = (t1 - t0) * 1e6; tdc[r] = (t2 - t1b) * 1e6; }
         }
     }
     {
-        double a = median(traw, REPS), b = median(tdc, REPS);
+        double a = median(traw, reps), b = median(tdc, reps);
         print_fig("insert_raw_us", a, "us");
         print_fig("insert_dconn_us", b, "us");
         print_fig("insert_ratio", b / a, "x");
@@ -743,6 +787,10 @@ int main(void) {
     dconn_connect_options co;
     dconn_ctx *ctx;
     dconn_conn *c;
+#ifdef BENCH_IR
+    ir_mode = RUNNING_ON_VALGRIND != 0;
+#endif
+    if (ir_mode) { reps = 1; warm = 1; }
     make_db();
     if (sqlite3_open_v2(DB_PATH, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) die("open", "raw");
     /* both connections skip the fsync at commit (WAL + synchronous=NORMAL):
@@ -761,13 +809,17 @@ int main(void) {
     bench_scan(db, c);
     bench_point(db, c);
     bench_cache_scale();
-    bench_cache_bytes();
-    bench_reload_check();
-    bench_value_access(c);
+    if (!ir_mode) {
+        bench_cache_bytes();
+        bench_reload_check();
+        bench_value_access(c);
+    }
     bench_insert(db, c);
-    bench_result_bytes(c);
-    bench_toml();
-    bench_secrets_scale();
+    if (!ir_mode) {
+        bench_result_bytes(c);
+        bench_toml();
+        bench_secrets_scale();
+    }
     dconn_release(c);
     dconn_close(ctx);
     sqlite3_close(db);

@@ -1100,11 +1100,14 @@ DCONN_API const char *dconn_toml_file(const dconn_toml_value *v);
      2. conn->lock     that connection's handle pool (idle, shared, open,
                        connecting, gen, born) and which settings and driver
                        are current. conn->cv: a handle came back.
-     3. cache->lock    the cache's index, LRU list, counts and statistics, held
-        then cache->rw with the write side of cache->rw (dconn__cache_lock).
-                       A hit takes only the read side of cache->rw, which
-                       writes nothing shared. cache->cv: a pending entry
-                       was filled (single flight).
+     3. cache->lock    the cache's index, LRU list, per-connection entry
+        then cache->rw lists, counts and statistics, held with the write
+                       side of cache->rw (dconn__cache_lock, which first
+                       replays the hits logged meanwhile into the LRU list).
+                       A hit takes only the read side of cache->rw and
+                       writes its thread slot's counters and hit log, never
+                       the index. cache->cv: a pending entry was filled
+                       (single flight).
    A result's striped reference counts are changed under cache->rw's read
    side, and folded back under its write side. Leaves, held for a few
    instructions and taking nothing else: the fallback atomics' lock.
@@ -5910,10 +5913,8 @@ static void dconn__lru_front_locked(dconn__cache *c, struct dconn__centry *e);
 
 /* Writers take the mutex, then the write side of the striped lock, and
    bring the LRU list up to date with the hits made meanwhile. */
-static void dconn__cache_lock(dconn__cache *c) {
+static void dconn__cache_replay_locked(dconn__cache *c) {
     unsigned i;
-    dconn__lock(&c->lock);
-    dconn__wr_begin(&c->rw);
     for (i = 0; i < DCONN__STRIPES; i++) {
         dconn__hitlog *l = &c->hits[i];
         int64_t n = dconn__atomic_load(&l->n), k = n - l->replayed > DCONN__HITLOG ? n - DCONN__HITLOG : l->replayed;
@@ -5921,11 +5922,19 @@ static void dconn__cache_lock(dconn__cache *c) {
         l->replayed = n;
     }
 }
+/* Every taking of the write side replays the log first: an entry is freed
+   only under it, so no note can outlive its entry. */
+static void dconn__cache_lock(dconn__cache *c) {
+    dconn__lock(&c->lock);
+    dconn__wr_begin(&c->rw);
+    dconn__cache_replay_locked(c);
+}
 static void dconn__cache_unlock(dconn__cache *c) { dconn__wr_end(&c->rw); dconn__unlock(&c->lock); }
 static void dconn__cache_wait_locked(dconn__cache *c) {
     dconn__wr_end(&c->rw);
     dconn__cond_wait(&c->cv, &c->lock);
     dconn__wr_begin(&c->rw);
+    dconn__cache_replay_locked(c);
 }
 
 static void dconn__lru_unlink_locked(dconn__centry *e) {

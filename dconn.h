@@ -7301,6 +7301,9 @@ static void dconn__retry_wait(dconn_conn *c, int attempt, const dconn_error *err
     ctx->sleep(wait, ctx->sleep_user_data);
 }
 
+/* An attempt that failed after this long waited for something (a lock). */
+#define DCONN__WAITED_NS INT64_C(100000000)
+
 /* Runs an operation; a transient failure discards the handle and tries
    again with a fresh one after a backoff, up to retry_attempts. */
 static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
@@ -7313,6 +7316,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
     if (!err) { err = &local; dconn__err_clear(err); }   /* is_transient needs the error, even when the caller does not */
     for (attempt = 1;; attempt++) {
         int transient;
+        int64_t started = dconn__now(ctx);
         h = NULL;
         st = dconn__handle_get(c, 0, &h, err);
         if (!st) {
@@ -7341,8 +7345,13 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
             snprintf(after, sizeof after, " (on a new connection, after: %s)", first);
             dconn__err_suffix(err, st, after);
         }
-        if (transient && attempt >= ctx->retry_attempts && dconn__atomic_load(&c->sessions) > 0)
+        /* an attempt that waited (a busy timeout ran out) while a session of this
+           connection is open is not tried again: the session may hold the lock,
+           and if this thread holds the session a retry only waits as long again */
+        if (transient && dconn__atomic_load(&c->sessions) > 0 && (attempt >= ctx->retry_attempts || dconn__now(ctx) - started >= DCONN__WAITED_NS)) {
             dconn__err_suffix(err, st, " (a session of this connection is open: it may hold the database's lock until it commits or ends)");
+            if (attempt < ctx->retry_attempts) { transient = 0; dconn__err_suffix(err, st, "; not retried"); }
+        }
         if (!transient || attempt >= ctx->retry_attempts) return dconn__err_op(c, op, transient ? attempt : 1, err);
         if (!first[0]) dconn__copy_str(first, sizeof first, err->message);
         dconn__retry_wait(c, attempt, err);

@@ -1216,6 +1216,36 @@ static void sqlite_lock_wait_names_open_session(void) {
     tsq_close_env(&e);
 }
 
+/* The same with a busy timeout that is waited out: the wait is not repeated
+   (this thread holds the session: a retry could only wait as long again). */
+static void sqlite_lock_wait_with_open_session_not_retried(void) {
+    dconn_options o = tu_options(TU_DIR "/none/secrets.toml");
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_error err;
+    dconn_session *s;
+    char dir[256], url[400];
+    o.clock = NULL;   /* the busy timeout is SQLite's own, in real time */
+    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "session-lock-wait");
+    ctx = dconn_open(&o, &err);
+    REQUIRE(ctx);
+    c = tsq_connect_with(ctx, "filedb", url, "connect_args = { timeout = 0.15 }");
+    REQUIRE(c);
+    CHECK_EQ_INT(tsq_script(c, "CREATE TABLE t(x)"), DCONN_OK);
+    s = dconn_session_begin(c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+    tu_log_reset();
+    CHECK(dconn_exec(c, "INSERT INTO t VALUES (2)", NULL, 0, NULL, NULL, &err) != DCONN_OK);
+    CHECK_CONTAINS(err.message, "(a session of this connection is open: it may hold the database's lock until it commits or ends); not retried");
+    CHECK(strstr(tu_logbuf, "retrying") == NULL);
+    dconn_session_end(s);
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO t VALUES (2)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(dir);
+}
+
 static void sqlite_session_misuse(void) {
     tsq_env e;
     dconn_error err;
@@ -2328,6 +2358,7 @@ static const dtest_case sqlite_tests[] = {
     {"sqlite_handle_state_outside_sessions_refused", sqlite_handle_state_outside_sessions_refused},
     {"sqlite_partial_write_failure_drops_cache", sqlite_partial_write_failure_drops_cache},
     {"sqlite_lock_wait_names_open_session", sqlite_lock_wait_names_open_session},
+    {"sqlite_lock_wait_with_open_session_not_retried", sqlite_lock_wait_with_open_session_not_retried},
     {"sqlite_memory_reader_during_session_fails_soon", sqlite_memory_reader_during_session_fails_soon},
     {"sqlite_session_misuse", sqlite_session_misuse},
     {"sqlite_session_outlives_release", sqlite_session_outlives_release},

@@ -293,6 +293,7 @@ typedef struct cli_args {
     const char *type, *ttl;
     const char *seen_query_only, *seen_param, *seen_type;   /* the first such option, to name it in errors */
     dconn_format format;
+    int format_given;
     int stats;
 } cli_args;
 
@@ -336,14 +337,17 @@ static int parse_args(int argc, char **argv, cli_args *a, cli_params *ps, int *h
                 a->stats = 1;
                 if (!a->seen_query_only) a->seen_query_only = "--stats";
             } else if (strcmp(opt, "--type") == 0) {
+                if (a->type) return usage_error("--type is given twice");
                 if (!(val = option_value("--type", eq ? eq + 1 : NULL, argc, argv, &i, 0))) return EXIT_USAGE;
                 a->type = val;
                 a->seen_type = "--type";
             } else if (strcmp(opt, "--ttl") == 0) {
+                if (a->ttl) return usage_error("--ttl is given twice");
                 if (!(val = option_value("--ttl", eq ? eq + 1 : NULL, argc, argv, &i, 0))) return EXIT_USAGE;
                 a->ttl = val;
                 if (!a->seen_query_only) a->seen_query_only = "--ttl";
             } else if (strcmp(opt, "--format") == 0) {
+                if (a->format_given++) return usage_error("--format is given twice");
                 if (!(val = option_value("--format", eq ? eq + 1 : NULL, argc, argv, &i, 0))) return EXIT_USAGE;
                 if (strcmp(val, "box") == 0) a->format = DCONN_FORMAT_BOX;
                 else if (strcmp(val, "csv") == 0) a->format = DCONN_FORMAT_CSV;

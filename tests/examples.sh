@@ -226,6 +226,8 @@ for opt in --type --format --ttl --param; do
   cli2 query db "SELECT 1" $opt
   expect "cli_missing_value $opt" 2 "" "dconn: $opt needs a value"
 done
+cli2 query db "SELECT 1" --format csv --format json
+expect cli_option_twice 2 "" "dconn: --format is given twice"
 cli2 query db "SELECT 1" --ttl -5
 expect cli_negative_ttl 2 "" "negative durations are not allowed"
 cli2 query db "SELECT 1" --type --stats

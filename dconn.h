@@ -5464,6 +5464,10 @@ struct dconn_result {
     int packed;                   /* one block with the struct: cells, types, strings and meta inside it */
 };
 
+/* Results up to this size (cells, types, strings, names) are one block:
+   one allocation, one free, and the builder's buffers are used again. */
+#define DCONN__PACK_MAX 16384
+
 /* The buffers a builder fills, kept on a handle between queries so that a
    query allocates once: its packed result (see dconn__builder_finish). */
 typedef struct dconn__scratch {
@@ -5508,7 +5512,9 @@ static void dconn__builder_init(dconn_builder *b, dconn_result *r, const dconn_a
 
 /* The buffers go back to the scratch they came from, else are freed. */
 static void dconn__builder_discard(dconn_builder *b) {
-    if (b->scratch) {
+    /* only buffers of a packed result's size go back to the handle: a large
+       failed query must not leave its memory on an idle handle */
+    if (b->scratch && b->cellcap <= DCONN__PACK_MAX && b->strcap <= 2 * DCONN__PACK_MAX && b->meta.cap <= 2 * DCONN__PACK_MAX) {
         b->scratch->cells = b->r->cells;
         b->scratch->types = b->r->types;
         b->scratch->strings = b->r->strings;
@@ -5622,9 +5628,18 @@ DCONN_API dconn_status dconn_builder_text(dconn_builder *b, const char *s, size_
 DCONN_API dconn_status dconn_builder_blob(dconn_builder *b, const void *p, size_t n) { return dconn__builder_bytes(b, DCONN_BLOB, p, n); }
 DCONN_API dconn_status dconn_builder_decimal(dconn_builder *b, const char *s, size_t n) { return dconn__builder_bytes(b, DCONN_DECIMAL, s, n); }
 
-/* Results up to this size (cells, types, strings, names) are one block:
-   one allocation, one free, and the builder's buffers are used again. */
-#define DCONN__PACK_MAX 16384
+/* A buffer cut to `used` elements of `size` bytes (freed when empty); a
+   failed cut keeps it, and *cap says what it holds then. */
+static void *dconn__shrink(const dconn_allocator *al, void *p, size_t *cap, size_t used, size_t size) {
+    void *np;
+    if (!p || *cap <= used) return p;
+    if (!used) { dconn__free(al, p); *cap = 0; return NULL; }
+    np = dconn__realloc(al, p, used * size);
+    if (!np) return p;
+    *cap = used;
+    return np;
+}
+
 
 static void dconn__result_index_meta(dconn_result *r) {
     size_t i;
@@ -5690,22 +5705,20 @@ static dconn_result *dconn__builder_finish(dconn_builder *b, dconn_error *err) {
     r->stale = 0;
     r->cols = b->ncols;
     r->rows = b->ncols ? b->ncells / b->ncols : 0;
-    /* give back the growth slack: results may live long in the cache */
-    if (b->cellcap > b->ncells && b->ncells) {
-        dconn__cell *nc = (dconn__cell *)dconn__realloc(al, r->cells, b->ncells * sizeof *nc);
-        unsigned char *nt = (unsigned char *)dconn__realloc(al, r->types, b->ncells);
-        if (nc) r->cells = nc;
-        if (nt) r->types = nt;
+    /* give back the growth slack, and free what holds nothing (buffers a
+       handle lent may be large): results may live long in the cache, which
+       counts what they hold */
+    {
+        size_t ccap = b->cellcap, tcap = b->cellcap, scap = b->strcap, mcap = b->meta.cap;
+        r->cells = (dconn__cell *)dconn__shrink(al, r->cells, &ccap, b->ncells, sizeof *r->cells);
+        r->types = (unsigned char *)dconn__shrink(al, r->types, &tcap, b->ncells, 1);
+        r->strings = (char *)dconn__shrink(al, r->strings, &scap, r->strings_len, 1);
+        r->meta = (char *)dconn__shrink(al, b->meta.p, &mcap, b->meta.len, 1);
+        r->names = (char **)(void *)(r + 1);
+        r->decltypes = r->names + b->ncols + 1;
+        dconn__result_index_meta(r);
+        r->bytes = sizeof *r + 2 * (b->ncols + 1) * sizeof(char *) + ccap * sizeof(dconn__cell) + tcap + scap + mcap;
     }
-    if (b->strcap > r->strings_len && r->strings_len) {
-        char *ns = (char *)dconn__realloc(al, r->strings, r->strings_len);
-        if (ns) r->strings = ns;
-    }
-    r->names = (char **)(void *)(r + 1);
-    r->decltypes = r->names + b->ncols + 1;
-    r->meta = b->meta.p;
-    dconn__result_index_meta(r);
-    r->bytes = sizeof *r + 2 * (b->ncols + 1) * sizeof(char *) + b->ncells * (sizeof(dconn__cell) + 1) + r->strings_len + b->meta.len;
     return r;
 }
 
@@ -6274,7 +6287,9 @@ static void dconn__cache_publish_locked(dconn_ctx *ctx, dconn__centry *e, dconn_
     dconn__cache *c = ctx->cache;
     e->result = r;
     if (wrote && !ctx->keep_cache_on_write) dconn__cache_drop_locked(ctx, e->key.uid, e);
-    if (wrote || e->doomed || (int64_t)dconn_result_bytes(r) > c->max_bytes) {
+    /* what keeping it costs: the result, its reference stripes, the entry */
+    e->cost = dconn_result_bytes(r) + DCONN__STRIPES * sizeof(dconn__stripe) + e->size;
+    if (wrote || e->doomed || (int64_t)e->cost > c->max_bytes) {
         e->doomed = 1;
         dconn__atomic_add(&r->refs, 1);   /* the entry's reference, for its waiters */
         dconn__centry_detach_locked(ctx->al, c, e);
@@ -6283,8 +6298,6 @@ static void dconn__cache_publish_locked(dconn_ctx *ctx, dconn__centry *e, dconn_
     dconn__result_adopt_locked(r, &c->rw);
     e->expires = expires;
     dconn__lru_front_locked(c, e);
-    /* what keeping it costs: the result, its reference stripes, the entry */
-    e->cost = dconn_result_bytes(r) + (r->stripes ? DCONN__STRIPES * sizeof *r->stripes : 0) + e->size;
     c->entries++;
     c->bytes += e->cost;
     dconn__cache_evict_locked(ctx);

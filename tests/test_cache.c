@@ -846,6 +846,33 @@ static void cache_write_drops_only_its_connection(void) {
     dconn_close(ctx);
 }
 
+/* A result that fits cache_max_bytes while its entry does not is not kept,
+   and does not empty the cache on its way out. */
+static void cache_result_near_max_bytes_not_kept(void) {
+    dconn_options o = cmk_options();
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_error err;
+    dconn_result *r;
+    size_t small;
+    o.cache_max_bytes = 20000;
+    REQUIRE((ctx = cmk_open(&o)) != NULL);
+    REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
+    CHECK_EQ_INT(cmk_run(c, "s1", &small), 1);
+    CHECK_EQ_INT(cmk_run(c, "s2", NULL), 1);
+    td.big = 19500;   /* the result itself is under 20,000 bytes, its entry over */
+    r = cmk_q(c, "big", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    CHECK(dconn_result_bytes(r) < 20000);
+    dconn_result_release(r);
+    td.big = 0;
+    CHECK_EQ_INT(cmk_stats(ctx).entries, 2);
+    CHECK_EQ_INT(cmk_stats(ctx).evictions, 0);
+    CHECK_EQ_INT(cmk_run(c, "s1", NULL), 0);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 /* The bytes the cache counts are the bytes its entries take: counted
    through the context's allocator, filled past cache_max_bytes with
    results of many sizes, within 10%. */
@@ -2293,6 +2320,7 @@ static const dtest_case cache_tests[] = {
     {"cache_lru_bytes", cache_lru_bytes},
     {"cache_write_drops_only_its_connection", cache_write_drops_only_its_connection},
     {"cache_bytes_match_allocations", cache_bytes_match_allocations},
+    {"cache_result_near_max_bytes_not_kept", cache_result_near_max_bytes_not_kept},
     {"cache_off", cache_off},
 #if TEST_THREADS
     {"cache_single_flight", cache_single_flight},

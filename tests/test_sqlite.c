@@ -1044,6 +1044,31 @@ static void sqlite_session_commit_statement_drops_cache(void) {
     tsq_close_env(&e);
 }
 
+/* A query that fails after many rows leaves no large buffers on its idle
+   handle, and a large result holds no more than it counts. */
+static void sqlite_large_buffers_not_kept(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    const dconn__handle *h;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    r = tsq_query(e.c, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+                       "SELECT zeroblob(1000), CASE WHEN i = 3000 THEN abs(-9223372036854775807 - 1) END FROM n", NULL, 0, "0", &err);
+    CHECK(r == NULL);
+    CHECK_CONTAINS(err.message, "integer overflow");
+    for (h = e.c->idle; h; h = h->next)
+        CHECK(h->scratch.strcap <= 2 * DCONN__PACK_MAX && h->scratch.cellcap <= DCONN__PACK_MAX && h->scratch.metacap <= 2 * DCONN__PACK_MAX);
+    /* a large result without text after a query that grew the text buffer */
+    r = tsq_query(e.c, "SELECT zeroblob(15000)", NULL, 0, "0", &err);
+    dconn_result_release(r);
+    r = tsq_query(e.c, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) SELECT i FROM n", NULL, 0, "0", &err);
+    REQUIRE(r);
+    CHECK(r->strings == NULL);   /* no text: nothing kept for it */
+    CHECK_EQ_INT(dconn_result_bytes(r), sizeof *r + 2 * 2 * sizeof(char *) + 3000 * (sizeof(dconn__cell) + 1) + strlen(r->meta) + 2);
+    dconn_result_release(r);
+    tsq_close_env(&e);
+}
+
 /* A count read from the file by raw sqlite3: what is durable. */
 static int64_t tsq_raw_count(const tsq_env *e, const char *sql) {
     char path[400];
@@ -2356,6 +2381,7 @@ static const dtest_case sqlite_tests[] = {
     {"sqlite_session_returning_write_invalidates", sqlite_session_returning_write_invalidates},
     {"sqlite_session_commit_statement_drops_cache", sqlite_session_commit_statement_drops_cache},
     {"sqlite_handle_state_outside_sessions_refused", sqlite_handle_state_outside_sessions_refused},
+    {"sqlite_large_buffers_not_kept", sqlite_large_buffers_not_kept},
     {"sqlite_partial_write_failure_drops_cache", sqlite_partial_write_failure_drops_cache},
     {"sqlite_lock_wait_names_open_session", sqlite_lock_wait_names_open_session},
     {"sqlite_lock_wait_with_open_session_not_retried", sqlite_lock_wait_with_open_session_not_retried},

@@ -113,7 +113,8 @@ static void check_result(const dconn_result *r) {
    RFC 4180 as the driver documents it: a BOM is skipped, blank lines are
    skipped, fields are split at ',' and rows at LF, CRLF or CR, quoted fields
    may hold anything with "" for a quote. Returns 0 on input the driver must
-   reject (an unclosed quote, a stray quote, rows of different lengths). */
+   reject (an unclosed quote, a stray quote, rows of different lengths, a
+   NUL byte in a column name). */
 typedef struct { const char *p; size_t n; } ref_field;
 static ref_field *ref_f;
 static size_t ref_nf, ref_cap, ref_cols;
@@ -173,6 +174,10 @@ static int ref_read(const char *t, size_t len) {
         else if (row_fields != ref_cols) return 0;
         row_fields = 0;
         at_row_start = 1;
+    }
+    {   /* a column name holding a NUL byte is refused (a C string would cut it) */
+        size_t k;
+        for (k = 0; k < ref_cols && k < ref_nf; k++) if (memchr(ref_f[k].p, '\0', ref_f[k].n)) return 0;
     }
     return ref_cols > 0;
 }

@@ -626,6 +626,24 @@ DCONN_API const char *dconn_result_as_text(const dconn_result *r, size_t row, si
    cell. 0 for a row out of range or a NULL `r`; a NULL `out` only counts. */
 DCONN_API size_t dconn_result_row(const dconn_result *r, size_t row, dconn_value *out, size_t cap);
 
+/* A whole column at array speed, for loops over many rows: the value of row
+   i is element i * stride of the arrays below, which point into the result
+   (valid while it is held). Read the array that types[i * stride] names:
+   ints (DCONN_INT), uints (DCONN_UINT), reals (DCONN_REAL), or for TEXT,
+   BLOB and DECIMAL the bytes at text + spans[2 * i * stride], of length
+   spans[2 * i * stride + 1] (text is NUL-terminated there). DCONN_ERANGE
+   for a column out of range, DCONN_EMISUSE for a NULL `r` or `out`. */
+typedef struct dconn_column {
+    size_t rows, stride;
+    const unsigned char *types;   /* each cell's dconn_type */
+    const int64_t *ints;
+    const uint64_t *uints;
+    const double *reals;
+    const uint32_t *spans;        /* offset, length: two per cell */
+    const char *text;
+} dconn_column;
+DCONN_API dconn_status dconn_result_column_get(const dconn_result *r, size_t col, dconn_column *out);
+
 /* 1 when the cache served this result after its TTL because refreshing
    it failed (stale_on_error); the log callback says why. The mark is on
    the shared result, so every holder of it sees it from then on. 0 for NULL.
@@ -5440,6 +5458,9 @@ typedef union dconn__cell {
     double d;
     struct { uint32_t off, len; } s;
 } dconn__cell;
+/* dconn_result_column_get's views step whole cells as int64_t, double and
+   pairs of uint32_t: a cell must be exactly 8 bytes */
+typedef char dconn__cell_is_8_bytes[sizeof(dconn__cell) == 8 ? 1 : -1];
 
 struct dconn_result {
     /* References: `refs`, plus, while the cache owns the result (striped
@@ -7949,6 +7970,23 @@ DCONN_API const char *dconn_result_as_text(const dconn_result *r, size_t row, si
     dconn__cell_number(r, row * r->cols + col, buf->s, sizeof buf->s);
     return buf->s;
 }
+DCONN_API dconn_status dconn_result_column_get(const dconn_result *r, size_t col, dconn_column *out) {
+    if (!r || !out) return DCONN_EMISUSE;
+    memset(out, 0, sizeof *out);
+    if (col >= r->cols) return DCONN_ERANGE;
+    out->rows = r->rows;
+    out->stride = r->cols;
+    if (!r->rows) return DCONN_OK;
+    /* the cells are 8-byte unions, row after row: each view steps a whole row */
+    out->types = r->types + col;
+    out->ints = &r->cells[col].i;
+    out->uints = &r->cells[col].u;
+    out->reals = &r->cells[col].d;
+    out->spans = &r->cells[col].s.off;
+    out->text = r->strings;
+    return DCONN_OK;
+}
+
 DCONN_API size_t dconn_result_row(const dconn_result *r, size_t row, dconn_value *out, size_t cap) {
     size_t j, n;
     const dconn__cell *c;

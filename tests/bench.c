@@ -588,7 +588,7 @@ static void bench_value_access(dconn_conn *c) {
     dconn_result *res;
     point_row *rows;
     size_t i, n;
-    double ta[ROUNDS], tp[ROUNDS];
+    double ta[ROUNDS], tp[ROUNDS], tc[ROUNDS];
     int r;
     memset(&q, 0, sizeof q);
     q.ttl = "0";
@@ -609,7 +609,8 @@ static void bench_value_access(dconn_conn *c) {
     }
     for (r = -2; r < ROUNDS; r++) {
         volatile double sink = 0;
-        double s1 = 0, s2 = 0, t0, t1, t2;
+        double s1 = 0, s2 = 0, s3 = 0, t0, t1, t2, t3;
+        dconn_column cid, cname, cscore, cnote;
         t0 = now_s();
         for (i = 0; i < n; i++) {
             int64_t id = 0;
@@ -622,13 +623,25 @@ static void bench_value_access(dconn_conn *c) {
         t1 = now_s();
         for (i = 0; i < n; i++) s2 += (double)rows[i].id + rows[i].score + rows[i].name[0] + rows[i].note[0];
         t2 = now_s();
-        sink = s1 + s2;
+        /* the same through column views: one call a column, then array reads */
+        dconn_result_column_get(res, 0, &cid);
+        dconn_result_column_get(res, 1, &cname);
+        dconn_result_column_get(res, 2, &cscore);
+        dconn_result_column_get(res, 3, &cnote);
+        for (i = 0; i < n; i++) {
+            size_t at = i * cid.stride;
+            s3 += (double)cid.ints[at] + cscore.reals[at] + cname.text[cname.spans[2 * at]] + cnote.text[cnote.spans[2 * at]];
+        }
+        t3 = now_s();
+        sink = s1 + s2 + s3;
         (void)sink;
-        if (r >= 0) { ta[r] = (t1 - t0) * 1e9 / (double)n; tp[r] = (t2 - t1) * 1e9 / (double)n; }
+        if (r >= 0) { ta[r] = (t1 - t0) * 1e9 / (double)n; tp[r] = (t2 - t1) * 1e9 / (double)n; tc[r] = (t3 - t2) * 1e9 / (double)n; }
     }
     print_fig("value_access_api_ns_per_row", median(ta, ROUNDS), "ns");
     print_fig("value_access_array_ns_per_row", median(tp, ROUNDS), "ns");
     print_fig("value_access_ratio", median(ta, ROUNDS) / median(tp, ROUNDS), "x");
+    print_fig("value_access_column_ns_per_row", median(tc, ROUNDS), "ns");
+    print_fig("value_access_column_ratio", median(tc, ROUNDS) / median(tp, ROUNDS), "x");
     free(rows);
     dconn_result_release(res);
 }

@@ -1284,6 +1284,42 @@ static void api_result_row(void) {
 }
 
 /* dconn_result_row over an SQLite result: the values a query returned. */
+/* A column view gives every cell as the getters do, for every type. */
+static void api_result_column_view(void) {
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_result *r;
+    dconn_column col;
+    size_t j, i;
+    ta_mark();
+    if (!ta_open_driver(&ctx, &c)) { ta_close_driver(ctx, c); REQUIRE(0); }
+    r = ta_q(c, "rows", NULL, 0, "0");
+    if (!r) { ta_close_driver(ctx, c); REQUIRE(0); }
+    for (j = 0; j < dconn_result_cols(r); j++) {
+        CHECK_EQ_INT(dconn_result_column_get(r, j, &col), DCONN_OK);
+        CHECK_EQ_INT(col.rows, dconn_result_rows(r));
+        for (i = 0; i < col.rows; i++) {
+            size_t at = i * col.stride, len = 0;
+            dconn_type t = (dconn_type)col.types[at];
+            CHECK_EQ_INT(t, dconn_result_type(r, i, j));
+            if (t == DCONN_INT) { int64_t v = 0; CHECK_EQ_INT(dconn_result_get_int(r, i, j, &v), DCONN_OK); CHECK(col.ints[at] == v); }
+            else if (t == DCONN_UINT) { uint64_t v = 0; CHECK_EQ_INT(dconn_result_get_uint(r, i, j, &v), DCONN_OK); CHECK(col.uints[at] == v); }
+            else if (t == DCONN_REAL) { double v = 0; CHECK_EQ_INT(dconn_result_get_real(r, i, j, &v), DCONN_OK); CHECK(memcmp(&col.reals[at], &v, sizeof v) == 0); }
+            else if (t == DCONN_TEXT || t == DCONN_BLOB || t == DCONN_DECIMAL) {
+                const void *p = dconn_result_blob(r, i, j, &len);
+                CHECK_EQ_INT(col.spans[2 * at + 1], len);
+                CHECK(len == 0 || memcmp(col.text + col.spans[2 * at], p, len) == 0);
+                CHECK(col.text[col.spans[2 * at] + len] == '\0');
+            }
+        }
+    }
+    CHECK_EQ_INT(dconn_result_column_get(r, dconn_result_cols(r), &col), DCONN_ERANGE);
+    CHECK_EQ_INT(dconn_result_column_get(NULL, 0, &col), DCONN_EMISUSE);
+    CHECK_EQ_INT(dconn_result_column_get(r, 0, NULL), DCONN_EMISUSE);
+    dconn_result_release(r);
+    ta_close_driver(ctx, c);
+}
+
 static void api_result_row_sqlite(void) {
     tsq_env e;
     dconn_error err;
@@ -1825,6 +1861,7 @@ static const dtest_case api_tests[] = {
     {"api_as_text_real_shortest", api_as_text_real_shortest},
     {"api_as_text_real_locale", api_as_text_real_locale},
     {"api_result_row", api_result_row},
+    {"api_result_column_view", api_result_column_view},
     {"api_result_row_sqlite", api_result_row_sqlite},
     {"api_url_full", api_url_full},
     {"api_url_hosts", api_url_hosts},

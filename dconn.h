@@ -1350,6 +1350,15 @@ static int dconn__file_id_eq(const dconn__file_id *a, const dconn__file_id *b) {
     return a->kind == b->kind && a->mtime == b->mtime && a->size == b->size && a->ino == b->ino;
 }
 
+/* What dconn__file_id_eq compares, as one nonzero number. */
+static int64_t dconn__file_sig(const dconn__file_id *id) {
+    uint64_t h = (uint64_t)id->kind * UINT64_C(0x9E3779B97F4A7C15);
+    h = (h ^ (uint64_t)id->mtime) * UINT64_C(0xBF58476D1CE4E5B9);
+    h = (h ^ (uint64_t)id->size) * UINT64_C(0x94D049BB133111EB);
+    h = (h ^ (uint64_t)id->ino) * UINT64_C(0x9E3779B97F4A7C15);
+    return (int64_t)((h >> 2) | 1);
+}
+
 /* Readable by group or others (the secrets file warning). */
 static int dconn__file_shared(const dconn__file_id *id) { return (id->mode & 077) != 0; }
 
@@ -4181,6 +4190,10 @@ typedef struct dconn__sfile {
     dconn__file_id id;            /* as it was then */
     uint64_t hash;                /* its content then */
     long long checked_at;         /* wall second its content was last known: an edit in the same second hides from stat */
+    /* for the check without the lock (reload_interval "0"): the signature of
+       `id` when the secrets are settled (0: take the lock), and the wall
+       second until which an edit could hide from stat */
+    dconn__atomic sig, recent_until;
 } dconn__sfile;
 
 /* One loaded version of the secrets. An old version is freed as soon as
@@ -4637,6 +4650,16 @@ static dconn_status dconn__secrets_refresh_locked(dconn_ctx *ctx, int force, dco
     ctx->secrets_loaded = 1;
     dconn__gens_reclaim_locked(ctx);
 done:
+    {
+        /* what the check without the lock compares against: nothing while a
+           load failed or must be tried again */
+        size_t i;
+        int settled = ctx->secrets_tried && !ctx->secrets_retry && !ctx->secrets_error.code;
+        for (i = 0; i < ctx->nfiles; i++) {
+            dconn__atomic_store(&ctx->files[i].sig, settled ? dconn__file_sig(&ctx->files[i].id) : 0);
+            dconn__atomic_store(&ctx->files[i].recent_until, ctx->files[i].id.mtime + 2);
+        }
+    }
     /* without good secrets every call reports why; with them, only
        dconn_secrets_check says that the files are bad now */
     if (ctx->secrets_error.code && (!ctx->secrets_loaded || force)) {
@@ -7420,10 +7443,31 @@ DCONN_API void dconn_cache_clear_query(dconn_conn *conn, const char *sql, const 
     }
 }
 
-/* Takes the context lock only when the reload interval has passed. */
+/* reload_interval "0": are the files as they were at the last check? A
+   stat of each, and no lock. 0 when unsure: the locked check decides. */
+static int dconn__secrets_unchanged_fast(const dconn_ctx *ctx) {
+    size_t i;
+    long long wall = -1;
+    for (i = 0; i < ctx->nfiles; i++) {
+        dconn__file_id now;
+        int64_t sig = dconn__atomic_load(&ctx->files[i].sig);
+        if (!sig) return 0;
+        dconn__file_stat(ctx->files[i].path, &now);
+        if (dconn__file_sig(&now) != sig) return 0;
+        if (now.kind == DCONN__FILE_REGULAR) {
+            if (wall < 0) wall = dconn__wall_seconds();
+            if (wall <= dconn__atomic_load(&ctx->files[i].recent_until)) return 0;   /* an edit may hide from stat: read it */
+        }
+    }
+    return 1;
+}
+
+/* Takes the context lock only when the reload interval has passed, and
+   with "0" only when a file looks changed. */
 static void dconn__maybe_reload(dconn_ctx *ctx, int64_t now) {
     if (ctx->reload_ns < 0) return;
     if (ctx->reload_ns > 0 && now - dconn__atomic_load(&ctx->last_check) < ctx->reload_ns) return;
+    if (ctx->reload_ns == 0 && dconn__secrets_unchanged_fast(ctx)) return;
     dconn__lock(&ctx->lock);
     dconn__secrets_refresh_locked(ctx, 0, NULL);
     dconn__ctx_unlock(ctx);

@@ -4281,7 +4281,7 @@ DCONN_API void dconn_free(void *p) { if (p) DCONN_FREE(p); }
 static dconn__cache *dconn__cache_new(const dconn_allocator *al, int64_t max_entries, int64_t max_bytes);
 static void dconn__cache_free(dconn_ctx *ctx);
 static void dconn__gen_free(const dconn_allocator *al, dconn__gen *g);
-static void dconn__conn_close(dconn_conn *c);
+static void dconn__conn_close_first(dconn_ctx *ctx);
 static void dconn__ctx_unlock(dconn_ctx *ctx);
 #ifndef DCONN_NO_SQLITE
 static dconn_status dconn__register_sqlite(dconn_ctx *ctx, const dconn_allocator *al, dconn_error *err);
@@ -4414,7 +4414,7 @@ DCONN_API void dconn_close(dconn_ctx *ctx) {
     al = ctx->al;
     dconn__lock(&ctx->lock);
     dconn__ctx_unlock(ctx);   /* handles a reload let go */
-    while (ctx->conns) dconn__conn_close(ctx->conns);
+    while (ctx->conns) dconn__conn_close_first(ctx);
     dconn__cache_free(ctx);
     while (ctx->gens) {
         dconn__gen *g = ctx->gens;
@@ -5412,7 +5412,7 @@ DCONN_API const char *dconn_url_query(const dconn_url *url, const char *key) {
     size_t i;
     const char *found = NULL;
     if (!url || !key) return NULL;
-    for (i = 0; i < url->n_query; i++) if (strcmp(url->query_keys[i], key) == 0) found = url->query_values[i];
+    for (i = 0; i < url->n_query; i++) if (url->query_keys[i] && strcmp(url->query_keys[i], key) == 0) found = url->query_values[i];
     return found;
 }
 
@@ -5510,7 +5510,7 @@ struct dconn_result {
 
 /* Results up to this size (cells, types, strings, names) are one block:
    one allocation, one free, and the builder's buffers are used again. */
-#define DCONN__PACK_MAX 16384
+#define DCONN__PACK_MAX ((size_t)16384)
 
 /* The buffers a builder fills, kept on a handle between queries so that a
    query allocates once: its packed result (see dconn__builder_finish). */
@@ -5753,8 +5753,9 @@ static dconn_result *dconn__builder_finish(dconn_builder *b, dconn_error *err) {
        handle lent may be large): results may live long in the cache, which
        counts what they hold */
     {
-        size_t ccap = b->cellcap, tcap = b->cellcap, scap = b->strcap, mcap = b->meta.cap;
+        size_t ccap = b->cellcap, scap = b->strcap, mcap = b->meta.cap, tcap;
         r->cells = (dconn__cell *)dconn__shrink(al, r->cells, &ccap, b->ncells, sizeof *r->cells);
+        tcap = b->cellcap;   /* a type byte for each cell */
         r->types = (unsigned char *)dconn__shrink(al, r->types, &tcap, b->ncells, 1);
         r->strings = (char *)dconn__shrink(al, r->strings, &scap, r->strings_len, 1);
         r->meta = (char *)dconn__shrink(al, b->meta.p, &mcap, b->meta.len, 1);
@@ -5975,7 +5976,8 @@ static void dconn__cache_replay_locked(dconn__cache *c) {
     for (i = 0; i < DCONN__STRIPES; i++) {
         dconn__hitlog *l = &c->hits[i];
         int64_t n = dconn__atomic_load(&l->n), k = n - l->replayed > DCONN__HITLOG ? n - DCONN__HITLOG : l->replayed;
-        for (; k < n; k++) dconn__lru_front_locked(c, (dconn__centry *)(uintptr_t)dconn__atomic_load(&l->recent[k % DCONN__HITLOG]));
+        for (; k < n; k++)   /* the notes are pointers kept in 64-bit atomics */
+            dconn__lru_front_locked(c, (dconn__centry *)(uintptr_t)dconn__atomic_load(&l->recent[k % DCONN__HITLOG]));   /* NOLINT(performance-no-int-to-ptr) */
         l->replayed = n;
     }
 }
@@ -6968,6 +6970,16 @@ static void dconn__conn_unlink_locked(dconn_ctx *ctx, const dconn_conn *c) {
         if (*pp == c) { *pp = c->next; break; }
 }
 
+static void dconn__conn_free(dconn_conn *c);
+
+/* At dconn_close: the first connection, whoever still holds it, taken off
+   the list before it is freed. */
+static void dconn__conn_close_first(dconn_ctx *ctx) {
+    dconn_conn *c = ctx->conns;
+    ctx->conns = c->next;
+    dconn__conn_free(c);
+}
+
 static void dconn__conn_free(dconn_conn *c) {
     const dconn_allocator *al = c->ctx->al;
     dconn__handle *h = c->idle;
@@ -6985,11 +6997,6 @@ static void dconn__conn_free(dconn_conn *c) {
     dconn__free(al, c);
 }
 
-/* At dconn_close: whoever still holds it. */
-static void dconn__conn_close(dconn_conn *c) {
-    dconn__conn_unlink_locked(c->ctx, c);
-    dconn__conn_free(c);
-}
 
 /* The name to look up: "env:VAR" is read from $VAR (into `buf`). */
 static const char *dconn__connect_name(const char *name, char *buf, size_t cap, dconn_error *err) {

@@ -24,7 +24,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
-#include <utime.h>
+#include <fcntl.h>
 
 #ifdef BENCH_IR
 #include <valgrind/callgrind.h>
@@ -190,7 +190,7 @@ static void print_fig(const char *name, double v, const char *unit) {
 }
 
 static void bench_scan(sqlite3 *db, dconn_conn *c) {
-    double traw[REPS], tdc[REPS];
+    double traw[REPS] = {0}, tdc[REPS] = {0};
     int r;
     dconn_query_options q;
     sqlite3_stmt *kept = raw_prepare(db, "SELECT * FROM t");
@@ -234,7 +234,7 @@ static void bench_scan(sqlite3 *db, dconn_conn *c) {
    the same 4 columns read into a point_row through the getters. */
 static void bench_point(sqlite3 *db, dconn_conn *c) {
     enum { N = 2000 };
-    double traw[REPS], tdc[REPS];
+    double traw[REPS] = {0}, tdc[REPS] = {0};
     int r, i;
     dconn_query_options q;
     dconn_value p;
@@ -426,7 +426,8 @@ static void bench_cache_scale(void) {
     dconn_ctx *empty = scale_open(200000, (int64_t)1 << 30, NULL, NULL, NULL);
     dconn_conn *cs = scale_conn(small, "a"), *cb = scale_conn(big, "a"), *wb = scale_conn(big, "b"), *we = scale_conn(empty, "b");
     long *hot = scale_keys(HITS, SCALE_HOT, 7), *spread = scale_keys(HITS, SCALE_BIG, 11);
-    double h_small[ROUNDS], h_big[ROUNDS], h_read[ROUNDS], h_spread[ROUNDS], w_big[ROUNDS], w_empty[ROUNDS], l_big[ROUNDS], l_empty[ROUNDS];
+    double h_small[ROUNDS] = {0}, h_big[ROUNDS] = {0}, h_read[ROUNDS] = {0}, h_spread[ROUNDS] = {0}, w_big[ROUNDS] = {0}, w_empty[ROUNDS] = {0},
+           l_big[ROUNDS] = {0}, l_empty[ROUNDS] = {0};
     int r;
     scale_fill(cs, 0, SCALE_HOT);
     scale_fill(cb, 0, SCALE_BIG);
@@ -541,16 +542,17 @@ static void bench_reload_check(void) {
     dconn_ctx *never, *dflt, *zero;
     dconn_conn *cn, *cd, *cz;
     long *keys = scale_keys(HITS, 100, 3);
-    double tn[ROUNDS], td[ROUNDS], tz[ROUNDS];
+    double tn[ROUNDS] = {0}, td[ROUNDS] = {0}, tz[ROUNDS] = {0};
     int r;
     if (!f) die("reload", "cannot write the secrets file");
     fputs("[connections.x]\nurl = \"sqlite://\"\n", f);
     fclose(f);
     chmod(path, 0600);
     {   /* written an hour ago: a file edited within the last seconds is also read back, by design */
-        struct utimbuf old;
-        old.actime = old.modtime = time(NULL) - 3600;
-        utime(path, &old);
+        struct timespec old[2];
+        old[0].tv_sec = old[1].tv_sec = time(NULL) - 3600;
+        old[0].tv_nsec = old[1].tv_nsec = 0;
+        utimensat(AT_FDCWD, path, old, 0);
     }
     never = scale_open(1000, 0, NULL, path, "never");
     dflt = scale_open(1000, 0, NULL, path, NULL);
@@ -588,7 +590,7 @@ static void bench_value_access(dconn_conn *c) {
     dconn_result *res;
     point_row *rows;
     size_t i, n;
-    double ta[ROUNDS], tp[ROUNDS], tc[ROUNDS];
+    double ta[ROUNDS] = {0}, tp[ROUNDS] = {0}, tc[ROUNDS] = {0};
     int r;
     memset(&q, 0, sizeof q);
     q.ttl = "0";
@@ -648,7 +650,7 @@ static void bench_value_access(dconn_conn *c) {
 
 static void bench_insert(sqlite3 *db, dconn_conn *c) {
     enum { N = 1000 };
-    double traw[REPS], tdc[REPS];
+    double traw[REPS] = {0}, tdc[REPS] = {0};
     int r, i;
     for (r = -warm; r < reps; r++) {
         double t0, t1, t2;

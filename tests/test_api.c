@@ -1304,7 +1304,7 @@ static void api_result_column_view(void) {
             CHECK_EQ_INT(t, dconn_result_type(r, i, j));
             if (t == DCONN_INT) { int64_t v = 0; CHECK_EQ_INT(dconn_result_get_int(r, i, j, &v), DCONN_OK); CHECK(col.ints[at] == v); }
             else if (t == DCONN_UINT) { uint64_t v = 0; CHECK_EQ_INT(dconn_result_get_uint(r, i, j, &v), DCONN_OK); CHECK(col.uints[at] == v); }
-            else if (t == DCONN_REAL) { double v = 0; CHECK_EQ_INT(dconn_result_get_real(r, i, j, &v), DCONN_OK); CHECK(memcmp(&col.reals[at], &v, sizeof v) == 0); }
+            else if (t == DCONN_REAL) { double v = 0; CHECK_EQ_INT(dconn_result_get_real(r, i, j, &v), DCONN_OK); CHECK(col.reals[at] == v || (v != v && col.reals[at] != col.reals[at])); }
             else if (t == DCONN_TEXT || t == DCONN_BLOB || t == DCONN_DECIMAL) {
                 const void *p = dconn_result_blob(r, i, j, &len);
                 CHECK_EQ_INT(col.spans[2 * at + 1], len);

@@ -920,7 +920,7 @@ static void cache_bytes_match_allocations(void) {
     al.free_fn = cmk_count_free;
     al.user_data = &counted;
     o.allocator = &al;
-    o.cache_max_bytes = 256 * 1024;
+    o.cache_max_bytes = (int64_t)256 * 1024;
     o.cache_max_entries = 1000000;
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);

@@ -321,7 +321,7 @@ typedef struct dconn_options {
     const char *reload_interval;  /* how often secrets files are re-checked: NULL = "1s", "0" = every call, "never" */
     const char *default_ttl;      /* query results' TTL when neither query nor connection sets one: NULL = forever */
     int64_t cache_max_entries;    /* 0 = 10000; DCONN_CACHE_OFF = no query cache */
-    int64_t cache_max_bytes;      /* 0 = 256 MiB of accounted result memory */
+    int64_t cache_max_bytes;      /* 0 = 256 MiB of cache memory: results, keys, entries */
     int retry_attempts;           /* attempts for transient errors: 0 = 3; 1 = never retry */
     const char *retry_backoff;    /* first wait, doubled each retry, with jitter: NULL = "50ms" */
     int stale_on_error;           /* 1: when refreshing an expired result fails, serve the old one */
@@ -647,7 +647,8 @@ DCONN_API dconn_status dconn_result_column_get(const dconn_result *r, size_t col
 /* 1 when the cache served this result after its TTL because refreshing
    it failed (stale_on_error); the log callback says why. The mark is on
    the shared result, so every holder of it sees it from then on. 0 for NULL.
-   dconn_result_bytes: the memory the cache counts for it; 0 for NULL. */
+   dconn_result_bytes: the memory the result holds (the cache counts it, with
+   the entry's key and bookkeeping, in dconn_cache_stats.bytes); 0 for NULL. */
 DCONN_API int dconn_result_is_stale(const dconn_result *r);
 DCONN_API size_t dconn_result_bytes(const dconn_result *r);     /* accounted memory */
 

@@ -2505,24 +2505,31 @@ struct dconn_toml_doc {
 
 #define DCONN__TOML_INDEX_FROM 8u
 
-static const dconn_toml_value *dconn__tagg_find(const dconn__tagg *t, const char *key, size_t len, uint32_t h) {
+/* The entry of a key, through the table's hash index when it has one (so
+   that merging 10,000 connections stays linear), else by a scan. */
+static dconn__tentry *dconn__tagg_lookup(const dconn__tagg *t, const char *key, size_t len, uint32_t h) {
     uint32_t i;
     if (t->index) {
         uint32_t mask = t->index_cap - 1, pos = h & mask;
         for (;;) {
             uint32_t slot = t->index[pos];
-            const dconn__tentry *e;
+            dconn__tentry *e;
             if (!slot) return NULL;
             e = &t->ent[slot - 1];
-            if (e->hash == h && e->keylen == len && memcmp(e->key, key, len) == 0) return e->val;
+            if (e->hash == h && e->keylen == len && memcmp(e->key, key, len) == 0) return e;
             pos = (pos + 1) & mask;
         }
     }
     for (i = 0; i < t->n; i++) {
-        const dconn__tentry *e = &t->ent[i];
-        if (e->hash == h && e->keylen == len && memcmp(e->key, key, len) == 0) return e->val;
+        dconn__tentry *e = &t->ent[i];
+        if (e->hash == h && e->keylen == len && memcmp(e->key, key, len) == 0) return e;
     }
     return NULL;
+}
+
+static const dconn_toml_value *dconn__tagg_find(const dconn__tagg *t, const char *key, size_t len, uint32_t h) {
+    const dconn__tentry *e = dconn__tagg_lookup(t, key, len, h);
+    return e ? e->val : NULL;
 }
 
 static int dconn__tagg_reindex(dconn__arena *a, dconn__tagg *t) {
@@ -3803,27 +3810,7 @@ static dconn_toml_doc *dconn__doc_new(const dconn_allocator *al) {
     return doc;
 }
 
-/* The entry of a key, through the table's hash index when it has one:
-   merging 10,000 connections stays linear. */
-static dconn__tentry *dconn__tagg_entry_h(dconn__tagg *t, const char *key, size_t len, uint32_t h) {
-    uint32_t i;
-    if (t->index) {
-        uint32_t mask = t->index_cap - 1, pos = h & mask;
-        for (;;) {
-            uint32_t slot = t->index[pos];
-            dconn__tentry *e;
-            if (!slot) return NULL;
-            e = &t->ent[slot - 1];
-            if (e->hash == h && e->keylen == len && memcmp(e->key, key, len) == 0) return e;
-            pos = (pos + 1) & mask;
-        }
-    }
-    for (i = 0; i < t->n; i++)
-        if (t->ent[i].hash == h && t->ent[i].keylen == len && memcmp(t->ent[i].key, key, len) == 0) return &t->ent[i];
-    return NULL;
-}
-
-static dconn__tentry *dconn__tagg_entry(dconn__tagg *t, const char *key, size_t len) { return dconn__tagg_entry_h(t, key, len, dconn__hash(key, len)); }
+static dconn__tentry *dconn__tagg_entry(dconn__tagg *t, const char *key, size_t len) { return dconn__tagg_lookup(t, key, len, dconn__hash(key, len)); }
 
 /* Sets key = v in table t (replacing the value if the key exists). */
 static int dconn__table_set(dconn__arena *a, dconn_toml_value *t, const char *key, size_t len, dconn_toml_value *v) {
@@ -3890,7 +3877,7 @@ static int dconn__merge_into(dconn__copier *cp, dconn_toml_value *dst, const dco
     uint32_t i;
     for (i = 0; i < src->u.agg.n; i++) {
         const dconn__tentry *se = &src->u.agg.ent[i];
-        dconn__tentry *de = dconn__tagg_entry_h(&dst->u.agg, se->key, se->keylen, se->hash);
+        dconn__tentry *de = dconn__tagg_lookup(&dst->u.agg, se->key, se->keylen, se->hash);
         dconn_toml_value *v;
         const char *key = se->key;
         if (se->val->type == DCONN_TOML_TABLE) {
@@ -8782,17 +8769,22 @@ typedef struct dconn__sq_args {
    nothing here: check_same_thread (each handle serves one caller at a time), uri
    (URIs are always read), detect_types and cached_statements (types come from the
    declared column types; statements are always cached). */
+static int dconn__sq_in_list(const char *key, const char *const *list, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) if (strcmp(key, list[i]) == 0) return 1;
+    return 0;
+}
+
 static dconn_status dconn__sq_check_arg_names(const dconn_settings *s, dconn_error *err) {
     static const char *const known[] = {"mode", "timeout", "pragmas", "check_same_thread", "uri", "detect_types", "cached_statements"};
     static const char *const section[] = {"url", "dialect", "driver", "username", "password", "host", "port", "database", "query"};
     const dconn_toml_value *ca = dconn_settings_get(s, "connect_args");
-    size_t i, k;
+    size_t i;
     dconn_status st = dconn_settings_check_keys(s, "SQLite", section, sizeof section / sizeof section[0], err);
     if (st) return st;
     for (i = 0; i < dconn_toml_count(ca); i++) {
         const char *key = dconn_toml_key_at(ca, i);
-        for (k = 0; k < sizeof known / sizeof known[0] && strcmp(key, known[k]) != 0; k++) {}
-        if (k == sizeof known / sizeof known[0])
+        if (!dconn__sq_in_list(key, known, sizeof known / sizeof known[0]))
             return dconn_error_at(err, dconn_toml_at(ca, i), "connect_args.%s is not a setting of the SQLite driver: it takes mode, timeout and "
                                   "pragmas (and accepts check_same_thread, uri, detect_types and cached_statements, which it needs not)", key);
     }
@@ -8880,12 +8872,6 @@ static int dconn__sq_uri_private_memory(const char *uri) {
    "?mdoe=ro" would open the file read-write without a word. 1: SQLite's. */
 static const char *const dconn__sq_uri_keys[] = {"vfs", "mode", "cache", "psow", "nolock", "immutable", "modeof"};
 static const char *const dconn__sq_python_keys[] = {"timeout", "uri", "check_same_thread", "detect_types", "isolation_level", "cached_statements", "factory"};
-
-static int dconn__sq_in_list(const char *key, const char *const *list, size_t n) {
-    size_t i;
-    for (i = 0; i < n; i++) if (strcmp(key, list[i]) == 0) return 1;
-    return 0;
-}
 
 static dconn_status dconn__sq_check_url_query(const dconn_settings *s, const dconn_url *u, dconn_error *err) {
     size_t i;

@@ -51,6 +51,8 @@
                  dconn_result_print(r, stdout, DCONN_FORMAT_BOX, &err)  dconn_result_release(r)
        sessions  dconn_session_begin(conn, &err) -> s: dconn_session_exec(s, ...)  dconn_session_query(s, ...)
                  dconn_session_commit(s, &err)  dconn_session_rollback(s, &err)  dconn_session_end(s)
+       streams   dconn_stream_query(conn, sql, params, n, &stream_options, &err) -> s   dconn_stream_read(...)
+                 dconn_stream_next(s, &err) -> a chunk (a small result), NULL at the end  dconn_stream_close(s)
        cache     dconn_cache_stats_get(ctx, &stats)  dconn_cache_clear(ctx)  _clear_conn(conn)  _clear_query(...)
        drivers   dconn_register_driver(ctx, &driver, &err); a driver reads dconn_settings_* and fills
                  a dconn_builder; dconn_url_parse(url, &err) splits URLs; dconn_error_at(err, where, ...)
@@ -709,6 +711,48 @@ DCONN_API dconn_status dconn_session_commit(dconn_session *s, dconn_error *err);
 DCONN_API dconn_status dconn_session_rollback(dconn_session *s, dconn_error *err);
 DCONN_API void dconn_session_end(dconn_session *s);
 
+/* >>api:streams ----------------------------------------------------------- */
+
+/* Reading a result larger than memory, in chunks: each chunk is a small
+   dconn_result of up to `chunk_rows` rows, so every getter and printer
+   works on it, and memory stays that of one chunk whatever the result's
+   size. Streams are never cached and run outside sessions, on a handle of
+   their own held until the stream ends (SQLite: one read transaction,
+   which a rollback-journal database's writers wait for; WAL's do not).
+
+       dconn_stream *s = dconn_stream_query(db, "SELECT * FROM big", NULL, 0, NULL, &err);
+       dconn_result *chunk;
+       while ((chunk = dconn_stream_next(s, &err)) != NULL)
+           for (size_t i = 0; i < dconn_result_rows(chunk); i++) ...;
+       if (dconn_stream_close(s) != DCONN_OK) ... err says why and after how many rows
+
+   dconn_stream_next returns the next chunk, borrowed: valid until the
+   next call or the close (dconn_result_retain keeps it longer), or NULL
+   at the end or on error (err->code tells which; DCONN_OK at the end).
+   A transient error is retried with a fresh handle only before the first
+   row reaches the caller; after that it ends the stream, saying how many
+   rows were delivered. dconn_stream_close frees everything at any point
+   (early stop included) and returns DCONN_OK for a stream that ended or
+   was stopped, else the error that ended it (NULL ok). The stream holds
+   its connection: dconn_release it meanwhile freely. dconn_close of the
+   context closes streams left open (do not close them afterwards).
+   dconn_stream_columns is a result of 0 rows with the columns, for a
+   header even when no row comes. A driver without stream hooks is read
+   whole, then handed out in chunks. dconn_stream_read streams a non-SQL
+   source (dconn_read) of a driver whose hooks read sources. NULL for a
+   NULL `conn` or `sql`/`what`, with err filled. */
+typedef struct dconn_stream dconn_stream;
+typedef struct dconn_stream_options {
+    size_t chunk_rows;            /* rows per chunk; 0 = 256 */
+} dconn_stream_options;
+DCONN_API dconn_stream *dconn_stream_query(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n_params,
+                                           const dconn_stream_options *options, dconn_error *err);
+DCONN_API dconn_stream *dconn_stream_read(dconn_conn *conn, const char *what, const dconn_stream_options *options, dconn_error *err);
+DCONN_API dconn_result *dconn_stream_next(dconn_stream *s, dconn_error *err);
+DCONN_API const dconn_result *dconn_stream_columns(const dconn_stream *s);
+DCONN_API uint64_t dconn_stream_rows(const dconn_stream *s);   /* rows handed out so far */
+DCONN_API dconn_status dconn_stream_close(dconn_stream *s);
+
 /* >>api:cache ------------------------------------------------------------- */
 
 typedef struct dconn_cache_stats {
@@ -834,8 +878,11 @@ typedef struct dconn_driver {
        runs the statement and fills `columns` with the columns only; next
        adds up to `max_rows` rows to `out` (the same columns, added again)
        and sets *done at the end; close ends the cursor early or at the end.
-       NULL: a stream reads the whole result through `query`, then hands
-       it out in parts. */
+       The statement's parameters stay valid until close. A driver with
+       `query` streams queries; one with `read` and no `query` streams
+       sources (stmt->sql is the source, without parameters). After an
+       error from next, only close is called. NULL: a stream reads the
+       whole result through `query` or `read`, then hands it out in parts. */
     dconn_status (*stream_open)(void *user_data, void *handle, const dconn_stmt *stmt, void **cursor, dconn_builder *columns, dconn_error *err);
     dconn_status (*stream_next)(void *user_data, void *cursor, size_t max_rows, dconn_builder *out, int *done, dconn_error *err);
     void (*stream_close)(void *user_data, void *cursor);
@@ -4231,6 +4278,7 @@ struct dconn_ctx {
     dconn__cache *cache;
     dconn__known known;           /* the secrets' values, masked in everything the library writes */
     struct dconn__handle *closing;   /* handles a reload let go: closed by dconn__ctx_unlock, outside the lock */
+    dconn_stream *streams;        /* open streams: dconn_close ends them */
 };
 
 static int64_t dconn__now(dconn_ctx *ctx) { return ctx->clock(ctx->clock_user_data); }
@@ -4270,6 +4318,7 @@ static dconn__cache *dconn__cache_new(const dconn_allocator *al, int64_t max_ent
 static void dconn__cache_free(dconn_ctx *ctx);
 static void dconn__gen_free(const dconn_allocator *al, dconn__gen *g);
 static void dconn__conn_close_first(dconn_ctx *ctx);
+static void dconn__streams_close_all(dconn_ctx *ctx);
 static void dconn__ctx_unlock(dconn_ctx *ctx);
 #ifndef DCONN_NO_SQLITE
 static dconn_status dconn__register_sqlite(dconn_ctx *ctx, const dconn_allocator *al, dconn_error *err);
@@ -4402,6 +4451,7 @@ DCONN_API void dconn_close(dconn_ctx *ctx) {
     al = ctx->al;
     dconn__lock(&ctx->lock);
     dconn__ctx_unlock(ctx);   /* handles a reload let go */
+    dconn__streams_close_all(ctx);
     while (ctx->conns) dconn__conn_close_first(ctx);
     dconn__cache_free(ctx);
     while (ctx->gens) {
@@ -7469,14 +7519,14 @@ static void dconn__maybe_reload(dconn_ctx *ctx, int64_t now) {
 }
 
 /* A read's arguments, checked before anything runs. */
-static dconn_status dconn__fetch_check(dconn_conn *c, dconn__op_kind kind, const char *sql, const dconn_value *params, size_t n, dconn_error *err) {
-    const char *fn = kind == DCONN__OP_READ ? "dconn_read" : "dconn_query";
+static dconn_status dconn__fetch_check(dconn_conn *c, const char *fn, dconn__op_kind kind, const char *sql, const dconn_value *params, size_t n,
+                                      dconn_error *err) {
     size_t k;
     if (!c) return dconn__err_set(err, DCONN_EMISUSE, "%s: conn is NULL", fn);
     if (!sql) return dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": the %s is NULL", fn, c->name, kind == DCONN__OP_READ ? "source" : "SQL");
     if (n && !params) return dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": n_params is %zu but params is NULL", fn, c->name, n);
     if (n && kind == DCONN__OP_READ)
-        return dconn__err_set(err, DCONN_EMISUSE, "dconn_read: connection \"%s\": a read takes no parameters (put them in the source name)", c->name);
+        return dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": a read takes no parameters (put them in the source name)", fn, c->name);
     /* the cache key hashes the values: a length without bytes is caught here */
     for (k = 0; k < n; k++)
         if (dconn__type_has_bytes(params[k].type) && !params[k].p && params[k].n)
@@ -7560,7 +7610,8 @@ static dconn_result *dconn__fetch(dconn_conn *c, dconn__op_kind kind, const char
     dconn_result *r;
     int64_t ttl = 0, now;
     dconn__err_clear(err);
-    if (dconn__fetch_check(c, kind, sql, params, n, err) || dconn__fetch_ttl(c, ttl_text, &ttl, err)) return NULL;
+    if (dconn__fetch_check(c, kind == DCONN__OP_READ ? "dconn_read" : "dconn_query", kind, sql, params, n, err) || dconn__fetch_ttl(c, ttl_text, &ttl, err))
+        return NULL;
     memset(&op, 0, sizeof op);
     op.kind = kind;
     op.sql = sql;
@@ -7860,6 +7911,320 @@ DCONN_API void dconn_session_end(dconn_session *s) {
     dconn__free(c->ctx->al, s);
     dconn__atomic_add(&c->sessions, -1);
     dconn_release(c);
+}
+
+/* >>streams: reading rows as they come ---------------------------------------------- */
+
+#define DCONN__CHUNK_ROWS 256
+
+struct dconn_stream {
+    dconn_conn *conn;
+    dconn_stream *next;           /* the context's open streams (under ctx->lock) */
+    dconn__op op;                 /* kind, and the stream's own copies of the SQL and parameters */
+    dconn__handle *h;             /* NULL once ended */
+    void *cursor;                 /* the driver's; NULL with `whole` (no stream hooks) */
+    dconn_result *whole;          /* a driver without stream hooks: the result, handed out in chunks */
+    dconn_result *columns;        /* 0 rows: the columns */
+    dconn_result *chunk;          /* the one handed out last (ours until the caller retains it) */
+    dconn__scratch scratch;       /* a chunk's buffers, used again by the next */
+    void *copies;                 /* the block holding op's SQL and parameters */
+    size_t chunk_rows;
+    uint64_t rows;                /* handed out */
+    int done;
+    dconn_status status;          /* what ended it: DCONN_OK at the end or when stopped */
+    int broken;                   /* the handle failed: close it rather than pool it */
+};
+
+/* A result's columns alone, as a result of 0 rows. */
+static dconn_status dconn__result_columns_only(const dconn_result *r, const dconn_allocator *al, dconn_result **out, dconn_error *err) {
+    dconn_result tmp;
+    dconn_builder b;
+    size_t i;
+    dconn__builder_init(&b, &tmp, al, NULL);
+    for (i = 0; i < r->cols; i++) dconn_builder_column(&b, r->names[i], r->decltypes[i]);
+    *out = dconn__builder_finish(&b, err);
+    return *out ? DCONN_OK : dconn__err_nomem(err, "opening a stream");
+}
+
+/* Rows [from, from + n) of a whole result, as a chunk. */
+static dconn_status dconn__result_slice(const dconn_result *r, size_t from, size_t n, dconn_builder *b) {
+    size_t i, k;
+    for (i = 0; i < r->cols; i++) dconn_builder_column(b, r->names[i], r->decltypes[i]);
+    for (k = from * r->cols; k < (from + n) * r->cols; k++) {
+        const dconn__cell *c = &r->cells[k];
+        switch ((dconn_type)r->types[k]) {
+            case DCONN_NULL: dconn_builder_null(b); break;
+            case DCONN_INT: dconn_builder_int(b, c->i); break;
+            case DCONN_UINT: dconn_builder_uint(b, c->u); break;
+            case DCONN_REAL: dconn_builder_real(b, c->d); break;
+            case DCONN_TEXT: case DCONN_BLOB: case DCONN_DECIMAL:
+                dconn__builder_bytes(b, (dconn_type)r->types[k], r->strings + c->s.off, c->s.len);
+                break;
+        }
+    }
+    return (dconn_status)b->failed;
+}
+
+/* The caller's SQL and parameters, copied into one block: the stream
+   outlives the call, and a driver may bind straight from them. */
+static dconn_status dconn__stream_copy_op(dconn_stream *s, const dconn_allocator *al, const char *sql, const dconn_value *params, size_t n,
+                                          dconn_error *err) {
+    size_t k, bytes = strlen(sql) + 1;
+    char *at;
+    dconn_value *vals;
+    for (k = 0; k < n; k++) {
+        if (params[k].name) bytes += strlen(params[k].name) + 1;
+        if (dconn__type_has_bytes(params[k].type) && params[k].p) bytes += params[k].n + 1;
+    }
+    vals = (dconn_value *)dconn__malloc(al, n * sizeof *vals + bytes);
+    if (!vals) return dconn__err_nomem(err, "opening a stream");
+    at = (char *)(vals + n);
+    for (k = 0; k < n; k++) {
+        vals[k] = params[k];
+        if (params[k].name) { size_t l = strlen(params[k].name) + 1; memcpy(at, params[k].name, l); vals[k].name = at; at += l; }
+        if (dconn__type_has_bytes(params[k].type) && params[k].p) {
+            if (params[k].n) memcpy(at, params[k].p, params[k].n);
+            at[params[k].n] = '\0';
+            vals[k].p = at;
+            at += params[k].n + 1;
+        }
+    }
+    memcpy(at, sql, strlen(sql) + 1);
+    s->op.sql = at;
+    s->op.params = n ? vals : NULL;
+    s->op.n = n;
+    s->copies = vals;
+    return DCONN_OK;
+}
+
+/* Ends the driver's side: the cursor, the handle back to the pool. */
+static void dconn__stream_end(dconn_stream *s) {
+    dconn__handle *h = s->h;
+    if (!h) return;
+    s->h = NULL;
+    if (s->cursor) h->drv.stream_close(h->drv.user_data, s->cursor);
+    s->cursor = NULL;
+    /* a stream's statement that left a transaction or state open: the handle is closed, which undoes it */
+    if (!s->broken && h->drv.in_transaction && h->drv.in_transaction(h->drv.user_data, h->h)) s->broken = 1;
+    if (!s->broken && h->drv.keeps_state && h->drv.keeps_state(h->drv.user_data, h->h)) s->broken = 1;
+    dconn__handle_put(s->conn, h, 1, s->broken);
+    if (s->op.wrote && !s->conn->ctx->keep_cache_on_write) dconn_cache_clear_conn(s->conn);
+}
+
+/* A driver's builder turned into a result (the stream's buffers lent). */
+static dconn_result *dconn__stream_build(dconn_stream *s, dconn_builder *b, dconn_status st, dconn_error *err) {
+    s->op.wrote |= b->wrote;
+    if (st) {
+        if (err && err->code == DCONN_OK) {
+            if (err->message[0]) err->code = st;
+            else dconn__err_set(err, st, "%s", dconn_status_str(st));
+        }
+        dconn__builder_discard(b);
+        return NULL;
+    }
+    return dconn__builder_finish(b, err);
+}
+
+/* Opens the driver's cursor (or reads the whole result) on a fresh
+   handle, retried as a query is while nothing has reached the caller. */
+static dconn_status dconn__stream_start(dconn_stream *s, dconn_error *err) {
+    dconn_conn *c = s->conn;
+    dconn_ctx *ctx = c->ctx;
+    int attempt;
+    for (attempt = 1;; attempt++) {
+        dconn_status st;
+        int transient;
+        dconn__handle *h = NULL;
+        dconn_driver d;
+        st = dconn__handle_get(c, 1, &h, err);
+        if (!st) {
+            d = h->drv;
+            s->h = h;
+            s->broken = 0;
+            if (d.stream_open && d.stream_next && d.stream_close && (s->op.kind == DCONN__OP_QUERY ? d.query != NULL : d.query == NULL)) {
+                dconn_result tmp;
+                dconn_builder b;
+                dconn_stmt stmt;
+                stmt.sql = s->op.sql;
+                stmt.params = s->op.params;
+                stmt.n_params = s->op.n;
+                dconn__err_clear(err);
+                dconn__builder_init(&b, &tmp, ctx->al, NULL);
+                st = d.stream_open(d.user_data, h->h, &stmt, &s->cursor, &b, err);
+                if (st) s->cursor = NULL;
+                s->columns = dconn__stream_build(s, &b, st, err);
+                if (!st && !s->columns) st = err ? err->code : DCONN_ENOMEM;
+                if (!st && s->columns->rows) st = dconn__err_set(err, DCONN_EMISUSE, "the %s driver's stream_open gave rows: it gives columns only", d.name);
+            } else {
+                st = dconn__op_run(c, h, &s->op, err);
+                s->whole = s->op.result;
+                s->op.result = NULL;
+                if (!st) st = dconn__result_columns_only(s->whole, ctx->al, &s->columns, err);
+            }
+            if (!st) return DCONN_OK;
+            transient = dconn__transient(&d, st, err);
+            s->broken = transient;
+            dconn__stream_end(s);
+            dconn_result_release(s->columns);
+            dconn_result_release(s->whole);
+            s->columns = s->whole = NULL;
+        } else {
+            dconn__lock(&c->lock);
+            d = c->drv;
+            dconn__unlock(&c->lock);
+            transient = dconn__transient(&d, st, err);
+        }
+        if (!transient || attempt >= ctx->retry_attempts) return dconn__err_op(c, &s->op, transient ? attempt : 1, err);
+        dconn__retry_wait(c, attempt, err);
+    }
+}
+
+static dconn_stream *dconn__stream_open(dconn_conn *c, dconn__op_kind kind, const char *sql, const dconn_value *params, size_t n,
+                                        const dconn_stream_options *o, dconn_error *err) {
+    dconn_ctx *ctx;
+    dconn_stream *s;
+    dconn_error local;
+    dconn__err_clear(err);
+    if (dconn__fetch_check(c, kind == DCONN__OP_READ ? "dconn_stream_read" : "dconn_stream_query", kind, sql, params, n, err)) return NULL;
+    ctx = c->ctx;
+    if (ctx->reload_ns >= 0) dconn__maybe_reload(ctx, dconn__now(ctx));
+    s = (dconn_stream *)dconn__malloc(ctx->al, sizeof *s);
+    if (!s) { dconn__err_nomem(err, "opening a stream"); return NULL; }
+    memset(s, 0, sizeof *s);
+    s->conn = c;
+    s->op.kind = kind;
+    s->chunk_rows = o && o->chunk_rows ? o->chunk_rows : DCONN__CHUNK_ROWS;
+    if (!err) { err = &local; dconn__err_clear(err); }   /* is_transient needs the error */
+    if (dconn__stream_copy_op(s, ctx->al, sql, params, n, err) || dconn__stream_start(s, err)) {
+        dconn__free(ctx->al, s->copies);
+        dconn__free(ctx->al, s);
+        return NULL;
+    }
+    /* the stream holds the connection, and the context knows it (dconn_close ends it) */
+    dconn__lock(&ctx->lock);
+    c->refs++;
+    s->next = ctx->streams;
+    ctx->streams = s;
+    dconn__ctx_unlock(ctx);
+    return s;
+}
+
+/* "... after 1200 rows had been delivered" */
+static dconn_status dconn__stream_fail(dconn_stream *s, dconn_status st, dconn_error *err) {
+    char after[96];
+    if (!err) return st;
+    if (!err->code) dconn__err_set(err, st, "%s", dconn_status_str(st));
+    dconn__err_op(s->conn, &s->op, 1, err);
+    snprintf(after, sizeof after, "\n  the stream ended after %llu row%s had been delivered", (unsigned long long)s->rows, s->rows == 1 ? "" : "s");
+    return dconn__err_suffix(err, err->code, after);
+}
+
+static dconn_result *dconn__stream_next(dconn_stream *s, dconn_error *err) {
+    dconn_ctx *ctx;
+    dconn_result tmp;
+    dconn_builder b;
+    dconn_status st;
+    dconn_result *r;
+    int done = 0;
+    dconn__err_clear(err);
+    if (!s) { dconn__err_set(err, DCONN_EMISUSE, "dconn_stream_next: stream is NULL"); return NULL; }
+    ctx = s->conn->ctx;
+    /* the last chunk: ours to reuse unless the caller kept it */
+    dconn_result_release(s->chunk);
+    s->chunk = NULL;
+    if (s->status) { dconn__err_set(err, s->status, "dconn_stream_next: the stream has already failed (see the error that ended it)"); return NULL; }
+    if (s->done) return NULL;
+    dconn__builder_init(&b, &tmp, ctx->al, &s->scratch);
+    if (s->whole) {
+        size_t n = s->whole->rows - (size_t)s->rows;
+        if (n > s->chunk_rows) n = s->chunk_rows;
+        st = dconn__result_slice(s->whole, (size_t)s->rows, n, &b);
+        done = (size_t)s->rows + n == s->whole->rows;
+        if (st) dconn__err_nomem(err, "reading rows");
+    } else {
+        st = s->h->drv.stream_next(s->h->drv.user_data, s->cursor, s->chunk_rows, &b, &done, err);
+    }
+    r = dconn__stream_build(s, &b, st, err);
+    if (!r) st = err ? err->code : DCONN_ENOMEM;
+    else if (r->cols != s->columns->cols || r->rows > s->chunk_rows) {
+        dconn_result_release(r);
+        r = NULL;
+        st = dconn__err_set(err, DCONN_EMISUSE, "the %s driver's stream_next gave other columns or more rows than asked", s->h ? s->h->drv.name : "");
+    }
+    if (st) {
+        s->broken = s->h && dconn__transient(&s->h->drv, st, err);
+        s->status = dconn__stream_fail(s, st, err);
+        dconn__stream_end(s);
+        return NULL;
+    }
+    if (done) { s->done = 1; dconn__stream_end(s); }
+    if (!r->rows) { dconn_result_release(r); return NULL; }
+    s->rows += r->rows;
+    s->chunk = r;
+    return r;
+}
+
+DCONN_API dconn_stream *dconn_stream_query(dconn_conn *c, const char *sql, const dconn_value *params, size_t n_params,
+                                           const dconn_stream_options *o, dconn_error *err) {
+    dconn_stream *s = dconn__stream_open(c, DCONN__OP_QUERY, sql, params, n_params, o, err);
+    dconn__err_out(c ? &c->ctx->known : NULL, err);
+    return s;
+}
+DCONN_API dconn_stream *dconn_stream_read(dconn_conn *c, const char *what, const dconn_stream_options *o, dconn_error *err) {
+    dconn_stream *s = dconn__stream_open(c, DCONN__OP_READ, what, NULL, 0, o, err);
+    dconn__err_out(c ? &c->ctx->known : NULL, err);
+    return s;
+}
+DCONN_API dconn_result *dconn_stream_next(dconn_stream *s, dconn_error *err) {
+    dconn_result *r = dconn__stream_next(s, err);
+    dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
+    return r;
+}
+DCONN_API const dconn_result *dconn_stream_columns(const dconn_stream *s) { return s ? s->columns : NULL; }
+DCONN_API uint64_t dconn_stream_rows(const dconn_stream *s) { return s ? s->rows : 0; }
+
+/* Frees the stream; `unlink`: take it off the context's list first. */
+static void dconn__stream_free(dconn_stream *s, int unlink) {
+    dconn_conn *c = s->conn;
+    dconn_ctx *ctx = c->ctx;
+    dconn__stream_end(s);
+    if (unlink) {
+        dconn_stream **pp;
+        dconn__lock(&ctx->lock);
+        for (pp = &ctx->streams; *pp; pp = &(*pp)->next)
+            if (*pp == s) { *pp = s->next; break; }
+        dconn__ctx_unlock(ctx);
+    }
+    dconn_result_release(s->chunk);
+    dconn_result_release(s->columns);
+    dconn_result_release(s->whole);
+    dconn__scratch_free(ctx->al, &s->scratch);
+    dconn__free(ctx->al, s->copies);
+    dconn__free(ctx->al, s);
+}
+
+DCONN_API dconn_status dconn_stream_close(dconn_stream *s) {
+    dconn_status st;
+    dconn_conn *c;
+    if (!s) return DCONN_OK;
+    st = s->status;
+    c = s->conn;
+    dconn__stream_free(s, 1);
+    dconn_release(c);
+    return st;
+}
+
+/* dconn_close: streams left open end here (their connections close after). */
+static void dconn__streams_close_all(dconn_ctx *ctx) {
+    for (;;) {
+        dconn_stream *s;
+        dconn__lock(&ctx->lock);
+        s = ctx->streams;
+        if (s) ctx->streams = s->next;
+        dconn__ctx_unlock(ctx);
+        if (!s) return;
+        dconn__stream_free(s, 0);
+    }
 }
 
 /* >>reading: the result getters ----------------------------------------------------- */
@@ -9305,47 +9670,129 @@ static dconn_status dconn__sq_bind(const dconn_allocator *al, sqlite3_stmt *st, 
     return status;
 }
 
-static dconn_status dconn__sq_query(void *user_data, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
-    dconn__sq *h = (dconn__sq *)handle;
-    const char *sql = stmt->sql;
+/* The statement's columns, into a builder. */
+static dconn_status dconn__sq_columns(sqlite3_stmt *st, int ncols, dconn_builder *out) {
+    dconn_status status = DCONN_OK;
+    int i;
+    for (i = 0; i < ncols && !status; i++) status = dconn_builder_column(out, sqlite3_column_name(st, i), sqlite3_column_decltype(st, i));
+    return status;
+}
+
+/* The row the statement stands on, into a builder. */
+static dconn_status dconn__sq_row(sqlite3_stmt *st, int ncols, dconn_builder *out) {
+    dconn_status status = DCONN_OK;
+    int i;
+    for (i = 0; i < ncols && !status; i++) {
+        switch (sqlite3_column_type(st, i)) {
+            case SQLITE_INTEGER: status = dconn_builder_int(out, sqlite3_column_int64(st, i)); break;
+            case SQLITE_FLOAT: status = dconn_builder_real(out, sqlite3_column_double(st, i)); break;
+            case SQLITE_TEXT: {
+                const unsigned char *t = sqlite3_column_text(st, i);
+                status = dconn_builder_text(out, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
+                break;
+            }
+            case SQLITE_BLOB: {
+                const void *b = sqlite3_column_blob(st, i);
+                status = dconn_builder_blob(out, b, (size_t)sqlite3_column_bytes(st, i));
+                break;
+            }
+            default: status = dconn_builder_null(out); break;
+        }
+    }
+    return status;
+}
+
+/* Prepares (or finds kept), binds and takes the first step: *rc is its
+   SQLite code. A kept statement that SQLite re-prepares after a schema
+   change only has its new columns once it has been stepped. */
+static dconn_status dconn__sq_start(dconn__sq *h, const dconn_stmt *stmt, dconn_builder *columns, sqlite3_stmt **out, int *rc, dconn_error *err) {
     sqlite3_stmt *st = NULL;
     dconn_status status;
-    int rc, ncols, i, anonymous = 0;
-    (void)user_data;
+    int anonymous = 0;
     if (h->in_tx && dconn__sq_tx_gone(h)) return dconn__sq_lost(err);
-    status = dconn__sq_prepare(h, sql, &st, &anonymous, err);
+    status = dconn__sq_prepare(h, stmt->sql, &st, &anonymous, err);
     if (status) return status;
     status = dconn__sq_bind(h->al, st, anonymous, stmt->params, stmt->n_params, err);
     if (status) { dconn__sq_done(st); return status; }
-    /* step first: a kept statement that SQLite re-prepares after a schema
-       change only has its new columns once it has been stepped */
-    rc = sqlite3_step(st);
+    *rc = sqlite3_step(st);
+    if (!sqlite3_stmt_readonly(st)) dconn_builder_changed_data(columns);
+    status = dconn__sq_columns(st, sqlite3_column_count(st), columns);
+    if (status) { dconn__sq_done(st); return dconn__sq_nomem(err, "reading columns"); }
+    if (*rc != SQLITE_ROW && *rc != SQLITE_DONE) { status = dconn__sq_fail(h, *rc, err); dconn__sq_done(st); return status; }
+    *out = st;
+    return DCONN_OK;
+}
+
+static dconn_status dconn__sq_query(void *user_data, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
+    dconn__sq *h = (dconn__sq *)handle;
+    sqlite3_stmt *st = NULL;
+    dconn_status status;
+    int rc = SQLITE_DONE, ncols;
+    (void)user_data;
+    status = dconn__sq_start(h, stmt, out, &st, &rc, err);
+    if (status) return status;
     ncols = sqlite3_column_count(st);
-    if (!sqlite3_stmt_readonly(st)) dconn_builder_changed_data(out);
-    for (i = 0; i < ncols && !status; i++) status = dconn_builder_column(out, sqlite3_column_name(st, i), sqlite3_column_decltype(st, i));
-    for (; !status && rc == SQLITE_ROW; rc = status ? rc : sqlite3_step(st)) {
-        for (i = 0; i < ncols && !status; i++) {
-            switch (sqlite3_column_type(st, i)) {
-                case SQLITE_INTEGER: status = dconn_builder_int(out, sqlite3_column_int64(st, i)); break;
-                case SQLITE_FLOAT: status = dconn_builder_real(out, sqlite3_column_double(st, i)); break;
-                case SQLITE_TEXT: {
-                    const unsigned char *t = sqlite3_column_text(st, i);
-                    status = dconn_builder_text(out, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
-                    break;
-                }
-                case SQLITE_BLOB: {
-                    const void *b = sqlite3_column_blob(st, i);
-                    status = dconn_builder_blob(out, b, (size_t)sqlite3_column_bytes(st, i));
-                    break;
-                }
-                default: status = dconn_builder_null(out); break;
-            }
-        }
-    }
-    if (status) { dconn__sq_done(st); return status == DCONN_ENOMEM ? dconn__sq_nomem(err, "reading rows") : status; }
+    for (; !status && rc == SQLITE_ROW; rc = status ? rc : sqlite3_step(st)) status = dconn__sq_row(st, ncols, out);
+    if (status) { dconn__sq_done(st); return dconn__sq_nomem(err, "reading rows"); }
     if (rc != SQLITE_DONE) status = dconn__sq_fail(h, rc, err);
     dconn__sq_done(st);
     return status;
+}
+
+/* A stream: the statement stepped as the caller reads. The handle is the
+   stream's alone until stream_close, so its kept statement is not reset
+   meanwhile; the parameters stay valid as long (the library's copy). */
+typedef struct dconn__sq_cursor {
+    dconn__sq *h;
+    sqlite3_stmt *st;
+    int rc;                       /* the last step's code: SQLITE_ROW stands on a row not yet handed out */
+    int ncols;
+} dconn__sq_cursor;
+
+static dconn_status dconn__sq_stream_open(void *user_data, void *handle, const dconn_stmt *stmt, void **cursor, dconn_builder *columns, dconn_error *err) {
+    dconn__sq *h = (dconn__sq *)handle;
+    dconn__sq_cursor *cur;
+    sqlite3_stmt *st = NULL;
+    int rc = SQLITE_DONE;
+    dconn_status status;
+    (void)user_data;
+    cur = (dconn__sq_cursor *)dconn__sq_alloc(h->al, sizeof *cur);
+    if (!cur) return dconn__sq_nomem(err, "opening a stream");
+    status = dconn__sq_start(h, stmt, columns, &st, &rc, err);
+    if (status) { dconn__sq_dealloc(h->al, cur); return status; }
+    cur->h = h;
+    cur->st = st;
+    cur->rc = rc;
+    cur->ncols = sqlite3_column_count(st);
+    *cursor = cur;
+    return DCONN_OK;
+}
+
+static dconn_status dconn__sq_stream_next(void *user_data, void *cursor, size_t max_rows, dconn_builder *out, int *done, dconn_error *err) {
+    dconn__sq_cursor *cur = (dconn__sq_cursor *)cursor;
+    dconn_status status;
+    size_t n = 0;
+    (void)user_data;
+    status = dconn__sq_columns(cur->st, cur->ncols, out);
+    for (; !status && cur->rc == SQLITE_ROW && n < max_rows; n++) {
+        status = dconn__sq_row(cur->st, cur->ncols, out);
+        if (!status) cur->rc = sqlite3_step(cur->st);
+    }
+    if (status) return dconn__sq_nomem(err, "reading rows");
+    if (cur->rc != SQLITE_ROW && cur->rc != SQLITE_DONE) {
+        status = dconn__sq_fail(cur->h, cur->rc, err);
+        cur->rc = SQLITE_DONE;   /* stepping on after an error would start the statement again */
+        return status;
+    }
+    *done = cur->rc == SQLITE_DONE;
+    return DCONN_OK;
+}
+
+static void dconn__sq_stream_close(void *user_data, void *cursor) {
+    dconn__sq_cursor *cur = (dconn__sq_cursor *)cursor;
+    (void)user_data;
+    dconn__sq_done(cur->st);
+    dconn__sq_dealloc(cur->h->al, cur);
 }
 
 static dconn_status dconn__sq_exec(void *user_data, void *handle, const dconn_stmt *stmt, dconn_exec_info *info, dconn_error *err) {
@@ -9444,6 +9891,9 @@ static dconn_status dconn__register_sqlite(dconn_ctx *ctx, const dconn_allocator
     d.is_transient = dconn__sq_is_transient;
     d.in_transaction = dconn__sq_in_transaction;
     d.keeps_state = dconn__sq_keeps_state;
+    d.stream_open = dconn__sq_stream_open;
+    d.stream_next = dconn__sq_stream_next;
+    d.stream_close = dconn__sq_stream_close;
     return dconn_register_driver(ctx, &d, err);
 }
 

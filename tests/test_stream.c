@@ -1,0 +1,364 @@
+/* Streams (dconn_stream_*): rows in chunks, checked against the whole
+   result of dconn_query; early stop, errors midway, retries before the
+   first row, the fallback for drivers without stream hooks, allocation
+   failures, and what is left open when the context closes. */
+
+#define TST_ROWS 1000
+
+/* t(id, i, r, s, b, n): every SQLite type, NULLs, a long text now and then. */
+static int tst_fill(dconn_conn *c) {
+    return tsq_script(c, "CREATE TABLE t(id INTEGER PRIMARY KEY, i INTEGER, r REAL, s TEXT, b BLOB, n);"
+                         "INSERT INTO t SELECT x, x * 7 - 3000, x / 4.0, CASE WHEN x % 50 = 0 THEN hex(zeroblob(3000)) ELSE 'row ' || x END,"
+                         " CASE WHEN x % 3 = 0 THEN NULL ELSE zeroblob(x % 17) END, CASE WHEN x % 2 = 0 THEN NULL ELSE x END"
+                         " FROM (WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000) SELECT x FROM n);") == DCONN_OK;
+}
+
+/* 1 when cell (row, col) of `a` and (arow, col) of `whole` hold the same typed value. */
+static int tst_same_cell(const dconn_result *a, size_t row, const dconn_result *whole, size_t wrow, size_t col) {
+    dconn_type t = dconn_result_type(a, row, col);
+    size_t n1 = 0, n2 = 0;
+    const void *p1, *p2;
+    if (t != dconn_result_type(whole, wrow, col)) return 0;
+    switch (t) {
+        case DCONN_NULL: return 1;
+        case DCONN_INT: { int64_t x = 0, y = 1; dconn_result_get_int(a, row, col, &x); dconn_result_get_int(whole, wrow, col, &y); return x == y; }
+        case DCONN_REAL: { double x = 0, y = 1; dconn_result_get_real(a, row, col, &x); dconn_result_get_real(whole, wrow, col, &y); return x <= y && x >= y; }
+        default:
+            p1 = dconn_result_blob(a, row, col, &n1);
+            p2 = dconn_result_blob(whole, wrow, col, &n2);
+            return n1 == n2 && (n1 == 0 || memcmp(p1, p2, n1) == 0);
+    }
+}
+
+static dconn_stream *tst_open(dconn_conn *c, const char *sql, const dconn_value *p, size_t n, size_t chunk, dconn_error *err) {
+    dconn_stream_options so;
+    memset(&so, 0, sizeof so);
+    so.chunk_rows = chunk;
+    return dconn_stream_query(c, sql, p, n, &so, err);
+}
+
+static void stream_rows_match_the_whole_result(void) {
+    static const size_t chunks[] = { 1, 7, 256, 5000 };
+    tsq_env e;
+    dconn_error err;
+    dconn_result *whole;
+    size_t k;
+    REQUIRE(tsq_env_mem(&e));
+    REQUIRE(tst_fill(e.c));
+    whole = tsq_query(e.c, "SELECT * FROM t ORDER BY id", NULL, 0, "0", &err);
+    REQUIRE(whole && dconn_result_rows(whole) == TST_ROWS);
+    for (k = 0; k < sizeof chunks / sizeof chunks[0]; k++) {
+        dconn_stream *s = tst_open(e.c, "SELECT * FROM t ORDER BY id", NULL, 0, chunks[k], &err);
+        const dconn_result *cols;
+        dconn_result *chunk;
+        size_t seen = 0, nchunks = 0, bad = 0, col;
+        REQUIRE(s);
+        cols = dconn_stream_columns(s);
+        CHECK_EQ_INT(dconn_result_rows(cols), 0);
+        CHECK_EQ_INT(dconn_result_cols(cols), 6);
+        for (col = 0; col < 6; col++) CHECK_STR(dconn_result_column_name(cols, col), dconn_result_column_name(whole, col));
+        CHECK_STR(dconn_result_column_decltype(cols, 3), "TEXT");
+        while ((chunk = dconn_stream_next(s, &err)) != NULL) {
+            size_t row;
+            nchunks++;
+            CHECK(dconn_result_rows(chunk) >= 1 && dconn_result_rows(chunk) <= chunks[k]);
+            CHECK_STR(dconn_result_column_name(chunk, 5), "n");
+            for (row = 0; row < dconn_result_rows(chunk); row++, seen++)
+                for (col = 0; col < 6; col++) bad += !tst_same_cell(chunk, row, whole, seen, col);
+            CHECK_EQ_INT(dconn_stream_rows(s), seen + 0);
+        }
+        CHECK_EQ_INT(err.code, DCONN_OK);
+        CHECK_EQ_INT(seen, TST_ROWS);
+        CHECK_EQ_INT(bad, 0);
+        CHECK_EQ_INT(nchunks, (TST_ROWS + chunks[k] - 1) / chunks[k]);
+        CHECK(dconn_stream_next(s, &err) == NULL);   /* the end stays the end */
+        CHECK_EQ_INT(err.code, DCONN_OK);
+        CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    }
+    dconn_result_release(whole);
+    tsq_close_env(&e);
+}
+
+static void stream_empty_result_still_has_columns(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_stream *s;
+    REQUIRE(tsq_env_mem(&e));
+    REQUIRE(tst_fill(e.c));
+    s = tst_open(e.c, "SELECT id, s AS label FROM t WHERE id < 0", NULL, 0, 0, &err);
+    REQUIRE(s);
+    CHECK_STR(dconn_result_column_name(dconn_stream_columns(s), 1), "label");
+    CHECK(dconn_stream_next(s, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_OK);
+    CHECK_EQ_INT(dconn_stream_rows(s), 0);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    tsq_close_env(&e);
+}
+
+/* The caller's parameters may change or go once the stream is open. */
+static void stream_parameters_are_copied(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_stream *s;
+    dconn_result *chunk;
+    dconn_value p[2];
+    char word[16] = "kept";
+    size_t rows = 0, wrong = 0;
+    REQUIRE(tsq_env_mem(&e));
+    REQUIRE(tst_fill(e.c));
+    p[0] = dconn_text(word);
+    p[1] = dconn_named(":max", dconn_int(600));
+    s = tst_open(e.c, "SELECT ?, id FROM t WHERE id <= :max", p, 2, 64, &err);
+    REQUIRE(s);
+    memcpy(word, "GONE", 5);
+    memset(p, 0, sizeof p);
+    while ((chunk = dconn_stream_next(s, &err)) != NULL) {
+        size_t row;
+        for (row = 0; row < dconn_result_rows(chunk); row++, rows++) {
+            const char *t = dconn_result_text(chunk, row, 0);
+            wrong += !t || strcmp(t, "kept") != 0;
+        }
+    }
+    CHECK_EQ_INT(err.code, DCONN_OK);
+    CHECK_EQ_INT(rows, 600);
+    CHECK_EQ_INT(wrong, 0);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    tsq_close_env(&e);
+}
+
+/* A chunk the caller keeps outlives the next one and the stream. */
+static void stream_kept_chunk_stays_valid(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_stream *s;
+    dconn_result *first, *second;
+    int64_t v = 0;
+    REQUIRE(tsq_env_mem(&e));
+    REQUIRE(tst_fill(e.c));
+    s = tst_open(e.c, "SELECT id, s FROM t ORDER BY id", NULL, 0, 10, &err);
+    REQUIRE(s);
+    first = dconn_result_retain(dconn_stream_next(s, &err));
+    REQUIRE(first);
+    second = dconn_stream_next(s, &err);
+    REQUIRE(second);
+    CHECK(dconn_result_get_int(second, 0, 0, &v) == DCONN_OK && v == 11);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);   /* early stop: 980 rows never read */
+    CHECK(dconn_result_get_int(first, 9, 0, &v) == DCONN_OK && v == 10);
+    CHECK_STR(dconn_result_text(first, 0, 1), "row 1");
+    dconn_result_release(first);
+    tsq_close_env(&e);
+}
+
+/* Stopping early gives the handle back, and a write goes through after. */
+static void stream_early_stop_frees_the_handle(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_stream *s;
+    REQUIRE(tsq_open_file_env(&e, "f", "stream-stop"));
+    REQUIRE(tst_fill(e.c));
+    s = tst_open(e.c, "SELECT * FROM t", NULL, 0, 10, &err);
+    REQUIRE(s);
+    REQUIRE(dconn_stream_next(s, &err) != NULL);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(e.c, "DELETE FROM t WHERE id > 10", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM t"), 10);
+    tsq_close_env(&e);
+}
+
+/* The stream holds its connection; dconn_close ends what is left open. */
+static void stream_outlives_release_and_closes_with_context(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_stream *s1, *s2;
+    dconn_result *chunk;
+    size_t rows = 0;
+    REQUIRE(tsq_env_mem(&e));
+    REQUIRE(tst_fill(e.c));
+    s1 = tst_open(e.c, "SELECT id FROM t", NULL, 0, 100, &err);
+    s2 = tst_open(e.c, "SELECT id FROM t", NULL, 0, 100, &err);
+    REQUIRE(s1 && s2);
+    dconn_release(e.c);   /* the streams still hold it */
+    e.c = NULL;
+    while ((chunk = dconn_stream_next(s1, &err)) != NULL) rows += dconn_result_rows(chunk);
+    CHECK_EQ_INT(rows, TST_ROWS);
+    CHECK_EQ_INT(dconn_stream_close(s1), DCONN_OK);
+    CHECK(dconn_stream_next(s2, &err) != NULL);
+    tsq_close_env(&e);   /* closes s2 and everything it holds: no leak */
+}
+
+/* A damaged page midway: the rows before it arrive, then an error that
+   says how many were delivered; never a silently short result. */
+static void stream_error_midway_is_never_a_short_result(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_stream *s;
+    dconn_result *chunk;
+    char dir[256], url[400], path[400];
+    FILE *f;
+    size_t rows = 0;
+    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "stream-corrupt");
+    snprintf(path, sizeof path, "%s/test.db", dir);
+    REQUIRE(tf_open(&e, dir, "pets", url, NULL));
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY, pad TEXT); "
+                                "INSERT INTO t(pad) SELECT hex(zeroblob(200)) FROM (WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 2000) SELECT x FROM n)"),
+                 DCONN_OK);
+    CHECK_EQ_INT(dconn_reset(e.c, &err), DCONN_OK);
+    f = fopen(path, "r+b");
+    REQUIRE(f);
+    {
+        char junk[4096];
+        memset(junk, 0x5A, sizeof junk);
+        CHECK_EQ_INT(fseek(f, 4096L * 60, SEEK_SET), 0);   /* a leaf well after the first */
+        CHECK_EQ_INT(fwrite(junk, 1, sizeof junk, f), sizeof junk);
+        fclose(f);
+    }
+    s = tst_open(e.c, "SELECT id, pad FROM t", NULL, 0, 10, &err);
+    REQUIRE(s);
+    while ((chunk = dconn_stream_next(s, &err)) != NULL) rows += dconn_result_rows(chunk);
+    CHECK(rows > 0 && rows < 2000);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK_EQ_INT(err.native_code & 0xFF, SQLITE_CORRUPT);
+    CHECK_CONTAINS(err.message, "connection \"pets\"");
+    CHECK_CONTAINS(err.message, "SQL: SELECT id, pad FROM t");
+    {
+        char said[80];
+        snprintf(said, sizeof said, "the stream ended after %zu rows had been delivered", rows);
+        CHECK_CONTAINS(err.message, said);
+    }
+    CHECK_EQ_INT((uint64_t)rows, dconn_stream_rows(s));
+    CHECK(dconn_stream_next(s, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "already failed");
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_EQUERY);
+    tsq_close_env(&e);
+}
+
+static void stream_misuse_is_named(void) {
+    tsq_env e;
+    dconn_error err;
+    REQUIRE(tsq_env_mem(&e));
+    CHECK(dconn_stream_query(NULL, "SELECT 1", NULL, 0, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "dconn_stream_query: conn is NULL");
+    CHECK(dconn_stream_query(e.c, NULL, NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "dconn_stream_query: connection \"mem\": the SQL is NULL");
+    CHECK(dconn_stream_query(e.c, "SELECT ?", NULL, 1, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "n_params is 1 but params is NULL");
+    CHECK(dconn_stream_query(e.c, "SELECT ?", NULL, 0, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK(dconn_stream_query(e.c, "SELECT 1; SELECT 2", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "more than one statement");
+    CHECK(dconn_stream_read(e.c, "pets.csv", NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "has no read");
+    CHECK(dconn_stream_next(NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_EQ_INT(dconn_stream_close(NULL), DCONN_OK);
+    CHECK(dconn_stream_columns(NULL) == NULL);
+    CHECK_EQ_INT(dconn_stream_rows(NULL), 0);
+    tsq_close_env(&e);
+}
+
+/* A statement that writes, streamed, drops the connection's cached results. */
+static void stream_write_drops_cached_results(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_stream *s;
+    REQUIRE(tsq_env_mem(&e));
+    REQUIRE(tst_fill(e.c));
+    CHECK_EQ_INT(tsq_int_ttl(e.c, "SELECT count(*) FROM t", "1h"), TST_ROWS);
+    s = tst_open(e.c, "DELETE FROM t WHERE id > 500", NULL, 0, 0, &err);
+    REQUIRE(s);
+    CHECK(dconn_stream_next(s, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_OK);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    CHECK_EQ_INT(tsq_int_ttl(e.c, "SELECT count(*) FROM t", "1h"), 500);
+    tsq_close_env(&e);
+}
+
+/* A driver without stream hooks (the mock): read whole, handed out in
+   chunks; a transient failure before the first row is retried. */
+static void stream_driver_without_hooks_falls_back(void) {
+    dconn_ctx *ctx = td_open(TU_DIR "/stream/secrets.toml", "[connections.m]\ntype = \"mock\"\n");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_stream *s;
+    dconn_result *chunk;
+    long live0 = talloc_live_blocks();
+    REQUIRE(ctx);
+    c = dconn_connect(ctx, "m", NULL, NULL, &err);
+    REQUIRE(c);
+    td.transient_queries = 1;
+    s = tst_open(c, "SELECT 1", NULL, 0, 1, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(td.queries, 2);
+    CHECK_EQ_INT(tu_sleeps, 1);
+    chunk = dconn_stream_next(s, &err);
+    REQUIRE(chunk);
+    CHECK_EQ_INT(dconn_result_rows(chunk), 1);
+    CHECK_STR(dconn_result_text(chunk, 0, dconn_result_column(chunk, "sql") < 0 ? 0 : (size_t)dconn_result_column(chunk, "sql")), "SELECT 1");
+    CHECK(dconn_stream_next(s, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_OK);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    s = dconn_stream_read(c, "pets.csv", NULL, &err);
+    REQUIRE(s);
+    chunk = dconn_stream_next(s, &err);
+    CHECK(chunk && strcmp(dconn_result_text(chunk, 0, (size_t)dconn_result_column(chunk, "kind")), "R") == 0);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    (void)live0;
+    dconn_release(c);
+    dconn_close(ctx);
+    CHECK_EQ_INT(td.live, 0);
+}
+
+/* Every allocation failing in turn, over open, next and close: a clean
+   ENOMEM each time, nothing leaked, and the rows right when it works. */
+static void stream_allocation_failures(void) {
+    long k, live0 = talloc_live_blocks();
+    int done = 0;
+    for (k = 0; !done && k < 2000; k++) {
+        tsq_env e;
+        dconn_error err;
+        dconn_stream *s;
+        dconn_result *chunk;
+        size_t rows = 0;
+        int64_t sum = 0;
+        if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+        if (tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY, s TEXT); INSERT INTO t(s) VALUES ('a'), ('bb'), (NULL), ('dddd'), ('e');")) {
+            tsq_close_env(&e);
+            REQUIRE(0);
+        }
+        talloc_fail_at(k);
+        s = tst_open(e.c, "SELECT id, s FROM t ORDER BY id", NULL, 0, 2, &err);
+        if (!s) CHECK_EQ_INT(err.code, DCONN_ENOMEM);
+        while (s && (chunk = dconn_stream_next(s, &err)) != NULL) {
+            size_t i;
+            for (i = 0; i < dconn_result_rows(chunk); i++, rows++) {
+                int64_t v = 0;
+                dconn_result_get_int(chunk, i, 0, &v);
+                sum += v;
+            }
+        }
+        if (s && err.code) CHECK_EQ_INT(err.code, DCONN_ENOMEM);
+        if (s && !err.code) { CHECK_EQ_INT(rows, 5); CHECK_EQ_INT(sum, 15); }
+        done = !talloc_was_injected();
+        CHECK_EQ_INT(dconn_stream_close(s), s && err.code ? DCONN_ENOMEM : DCONN_OK);
+        talloc_fail_at(-1);
+        tsq_close_env(&e);
+    }
+    CHECK(done);
+    CHECK_EQ_INT(talloc_live_blocks(), live0);
+}
+
+static const dtest_case stream_tests[] = {
+    { "stream_rows_match_the_whole_result", stream_rows_match_the_whole_result },
+    { "stream_empty_result_still_has_columns", stream_empty_result_still_has_columns },
+    { "stream_parameters_are_copied", stream_parameters_are_copied },
+    { "stream_kept_chunk_stays_valid", stream_kept_chunk_stays_valid },
+    { "stream_early_stop_frees_the_handle", stream_early_stop_frees_the_handle },
+    { "stream_outlives_release_and_closes_with_context", stream_outlives_release_and_closes_with_context },
+    { "stream_error_midway_is_never_a_short_result", stream_error_midway_is_never_a_short_result },
+    { "stream_misuse_is_named", stream_misuse_is_named },
+    { "stream_write_drops_cached_results", stream_write_drops_cached_results },
+    { "stream_driver_without_hooks_falls_back", stream_driver_without_hooks_falls_back },
+    { "stream_allocation_failures", stream_allocation_failures },
+};

@@ -677,7 +677,7 @@ DCONN_API size_t dconn_result_bytes(const dconn_result *r);     /* accounted mem
    as <blob N bytes>, control characters as spaces; Markdown writes '|' as
    \| and line breaks as <br>, so no cell breaks a table. */
 typedef enum dconn_format {
-    DCONN_FORMAT_BOX = 0,         /* an aligned table with borders, UTF-8 aware, long cells cut with "…" */
+    DCONN_FORMAT_BOX = 0,         /* an aligned table with borders, UTF-8 aware, long text cut with "…" */
     DCONN_FORMAT_CSV,             /* RFC 4180; NULL an empty field, '' "", blobs \x hex, \e escapes */
     DCONN_FORMAT_JSON,            /* an array of objects; unique keys; blobs {"$base64": ...} */
     DCONN_FORMAT_MARKDOWN         /* a GitHub table */
@@ -752,6 +752,14 @@ DCONN_API dconn_result *dconn_stream_next(dconn_stream *s, dconn_error *err);
 DCONN_API const dconn_result *dconn_stream_columns(const dconn_stream *s);
 DCONN_API uint64_t dconn_stream_rows(const dconn_stream *s);   /* rows handed out so far */
 DCONN_API dconn_status dconn_stream_close(dconn_stream *s);
+/* Prints the rows not read yet as they come (`file` is a FILE *), in
+   constant memory: a box takes its column widths from the first chunk
+   (longer text after it is cut with "…"; a number is never cut, it
+   pushes the border), Markdown its alignments. On
+   an error midway the output stops where it is, without its end (no
+   closing rule or row count, no closing ] of JSON), and the error is
+   returned; the stream stays the caller's to close. */
+DCONN_API dconn_status dconn_stream_print(dconn_stream *s, void *file, dconn_format format, dconn_error *err);
 
 /* >>api:cache ------------------------------------------------------------- */
 
@@ -8538,26 +8546,38 @@ static void dconn__box_rule(dconn__buf *b, const int *w, size_t cols, const char
     dconn__buf_puts(b, "\n");
 }
 
-static void dconn__format_box(const dconn_result *r, dconn__buf *b, dconn__buf *cell) {
-    int *w = (int *)dconn__malloc(b->al, (r->cols + 1) * sizeof *w);
+/* A table is written in three parts, so that a stream prints chunk by
+   chunk: the head (from the columns and a first sample of rows: a box's
+   widths, a Markdown column's alignment, JSON's keys), the rows of each
+   result in turn, and the tail. */
+typedef struct dconn__printer {
+    dconn_format format;
+    const dconn_result *head;     /* the columns (names) */
+    dconn__buf out, cell;
+    int *w;                       /* box: each column's width */
+    char **keys, **base;          /* JSON: the keys (see dconn__json_keys) */
+    uint64_t rows;                /* written so far */
+} dconn__printer;
+
+/* Box widths: the names' and the sample's cells', up to DCONN__MAX_CELL_WIDTH. */
+static void dconn__box_head(dconn__printer *pr, const dconn_result *sample) {
+    const dconn_result *r = pr->head;
+    dconn__buf *b = &pr->out, *cell = &pr->cell;
     size_t i, j;
+    int *w = pr->w = (int *)dconn__malloc(b->al, (r->cols + 1) * sizeof *w);
     if (!w) { b->failed = 1; return; }
     for (j = 0; j < r->cols; j++) {
         w[j] = dconn__text_width(r->names[j], strlen(r->names[j]));
         if (w[j] > DCONN__MAX_CELL_WIDTH) w[j] = DCONN__MAX_CELL_WIDTH;
     }
-    for (i = 0; i < r->rows; i++)
-        for (j = 0; j < r->cols; j++) {
+    for (i = 0; i < sample->rows; i++)
+        for (j = 0; j < sample->cols && j < r->cols; j++) {
             int cw;
-            dconn__cell_text(r, i, j, cell);
+            dconn__cell_text(sample, i, j, cell);
             cw = dconn__text_width(cell->p, cell->len);
             if (cw > w[j]) w[j] = cw > DCONN__MAX_CELL_WIDTH ? DCONN__MAX_CELL_WIDTH : cw;
         }
-    if (!r->cols) {
-        dconn__buf_puts(b, "(no columns)\n");
-        dconn__free(b->al, w);
-        return;
-    }
+    if (!r->cols) return;
     dconn__box_rule(b, w, r->cols, "\xE2\x94\x8C", "\xE2\x94\xAC", "\xE2\x94\x90");
     dconn__buf_puts(b, "\xE2\x94\x82");
     for (j = 0; j < r->cols; j++) {
@@ -8569,6 +8589,12 @@ static void dconn__format_box(const dconn_result *r, dconn__buf *b, dconn__buf *
     }
     dconn__buf_puts(b, "\n");
     dconn__box_rule(b, w, r->cols, "\xE2\x94\x9C", "\xE2\x94\xBC", "\xE2\x94\xA4");
+}
+
+static void dconn__box_rows(dconn__printer *pr, const dconn_result *r) {
+    dconn__buf *b = &pr->out, *cell = &pr->cell;
+    const int *w = pr->w;
+    size_t i, j;
     for (i = 0; i < r->rows; i++) {
         dconn__buf_puts(b, "\xE2\x94\x82");
         for (j = 0; j < r->cols; j++) {
@@ -8577,9 +8603,10 @@ static void dconn__format_box(const dconn_result *r, dconn__buf *b, dconn__buf *
             dconn__cell_text(r, i, j, cell);
             dconn__buf_puts(b, " ");
             cw = dconn__text_width(cell->p, cell->len);
-            if (numeric && cw <= w[j]) {
+            if (numeric) {
+                /* never cut: a number wider than a stream's first chunk made its column pushes the border instead */
                 dconn__pad(b, w[j] - cw);
-                dconn__put_cut(b, cell->p, cell->len, w[j]);
+                dconn__put_cut(b, cell->p, cell->len, cw > w[j] ? cw : w[j]);
             } else {
                 int used = dconn__put_cut(b, cell->p, cell->len, w[j]);
                 dconn__pad(b, w[j] - used);
@@ -8588,9 +8615,13 @@ static void dconn__format_box(const dconn_result *r, dconn__buf *b, dconn__buf *
         }
         dconn__buf_puts(b, "\n");
     }
-    dconn__box_rule(b, w, r->cols, "\xE2\x94\x94", "\xE2\x94\xB4", "\xE2\x94\x98");
-    dconn__buf_printf(b, "(%zu row%s)\n", r->rows, r->rows == 1 ? "" : "s");
-    dconn__free(b->al, w);
+}
+
+static void dconn__box_tail(dconn__printer *pr) {
+    dconn__buf *b = &pr->out;
+    if (!pr->head->cols) { dconn__buf_puts(b, "(no columns)\n"); return; }
+    dconn__box_rule(b, pr->w, pr->head->cols, "\xE2\x94\x94", "\xE2\x94\xB4", "\xE2\x94\x98");
+    dconn__buf_printf(b, "(%llu row%s)\n", (unsigned long long)pr->rows, pr->rows == 1 ? "" : "s");
 }
 
 /* CSV: RFC 4180 (CRLF line ends) with a header row of the column names
@@ -8657,14 +8688,20 @@ static void dconn__csv_blob(dconn__buf *b, const unsigned char *p, size_t n) {
     dconn__buf_put(b, q, k);
 }
 
-static void dconn__format_csv(const dconn_result *r, dconn__buf *b, dconn__buf *tmp) {
+static void dconn__csv_head(dconn__printer *pr) {
+    const dconn_result *r = pr->head;
+    size_t j;
+    for (j = 0; j < r->cols; j++) {
+        if (j) dconn__buf_put(&pr->out, ",", 1);
+        dconn__csv_quoted(&pr->out, r->names[j], strlen(r->names[j]));
+    }
+    dconn__buf_puts(&pr->out, "\r\n");
+}
+
+static void dconn__csv_rows(dconn__printer *pr, const dconn_result *r) {
+    dconn__buf *b = &pr->out, *tmp = &pr->cell;
     size_t i, j;
     char num[64];
-    for (j = 0; j < r->cols; j++) {
-        if (j) dconn__buf_put(b, ",", 1);
-        dconn__csv_quoted(b, r->names[j], strlen(r->names[j]));
-    }
-    dconn__buf_puts(b, "\r\n");
     for (i = 0; i < r->rows; i++) {
         for (j = 0; j < r->cols; j++) {
             const dconn__cell *c = &r->cells[i * r->cols + j];
@@ -8840,47 +8877,48 @@ static int dconn__json_keys(const dconn_result *r, dconn__buf *b, char **keys, c
     return !b->failed;
 }
 
-static void dconn__format_json(const dconn_result *r, dconn__buf *b) {
+static void dconn__json_head(dconn__printer *pr) {
+    const dconn_result *r = pr->head;
+    dconn__buf *b = &pr->out;
+    if (r->cols > ((size_t)-1) / 4 / sizeof(dconn__key_slot)) { b->failed = 1; return; }
+    pr->keys = (char **)dconn__malloc(b->al, (2 * r->cols + 1) * sizeof *pr->keys);
+    if (!pr->keys) { b->failed = 1; return; }
+    memset(pr->keys, 0, (2 * r->cols + 1) * sizeof *pr->keys);
+    pr->base = pr->keys + r->cols;
+    if (dconn__json_keys(r, b, pr->keys, pr->base)) dconn__buf_puts(b, "[");
+}
+
+static void dconn__json_rows(dconn__printer *pr, const dconn_result *r) {
+    dconn__buf *b = &pr->out;
+    char *const *keys = pr->keys;
     size_t i, j;
     char num[64];
-    char **keys, **base;
-    if (r->cols > ((size_t)-1) / 4 / sizeof(dconn__key_slot)) { b->failed = 1; return; }
-    keys = (char **)dconn__malloc(b->al, (2 * r->cols + 1) * sizeof *keys);
-    if (!keys) { b->failed = 1; return; }
-    memset(keys, 0, (2 * r->cols + 1) * sizeof *keys);
-    base = keys + r->cols;
-    if (dconn__json_keys(r, b, keys, base)) {
-        dconn__buf_puts(b, "[");
-        for (i = 0; i < r->rows; i++) {
-            dconn__buf_puts(b, i ? ",\n  {" : "\n  {");
-            for (j = 0; j < r->cols; j++) {
-                const dconn__cell *c = &r->cells[i * r->cols + j];
-                if (j) dconn__buf_puts(b, ", ");
-                dconn__json_string(b, keys[j], strlen(keys[j]));
-                dconn__buf_puts(b, ": ");
-                switch ((dconn_type)r->types[i * r->cols + j]) {
-                    case DCONN_NULL: dconn__buf_puts(b, "null"); break;
-                    case DCONN_INT: case DCONN_UINT: dconn__cell_number(r, i * r->cols + j, num, sizeof num); dconn__buf_puts(b, num); break;
-                    case DCONN_REAL:
-                        dconn__fmt_real(num, sizeof num, c->d);
-                        if (isfinite(c->d)) dconn__buf_puts(b, num);
-                        else dconn__json_string(b, num, strlen(num));   /* "NaN", "Infinity", "-Infinity" */
-                        break;
-                    case DCONN_DECIMAL: dconn__json_decimal(b, r->strings + c->s.off, c->s.len); break;
-                    case DCONN_TEXT: dconn__json_string(b, r->strings + c->s.off, c->s.len); break;
-                    case DCONN_BLOB:
-                        dconn__buf_puts(b, "{\"$base64\": \"");
-                        dconn__base64(b, (const unsigned char *)r->strings + c->s.off, c->s.len);
-                        dconn__buf_puts(b, "\"}");
-                        break;
-                }
+    for (i = 0; i < r->rows; i++) {
+        dconn__buf_puts(b, i || pr->rows ? ",\n  {" : "\n  {");
+        for (j = 0; j < r->cols; j++) {
+            const dconn__cell *c = &r->cells[i * r->cols + j];
+            if (j) dconn__buf_puts(b, ", ");
+            dconn__json_string(b, keys[j], strlen(keys[j]));
+            dconn__buf_puts(b, ": ");
+            switch ((dconn_type)r->types[i * r->cols + j]) {
+                case DCONN_NULL: dconn__buf_puts(b, "null"); break;
+                case DCONN_INT: case DCONN_UINT: dconn__cell_number(r, i * r->cols + j, num, sizeof num); dconn__buf_puts(b, num); break;
+                case DCONN_REAL:
+                    dconn__fmt_real(num, sizeof num, c->d);
+                    if (isfinite(c->d)) dconn__buf_puts(b, num);
+                    else dconn__json_string(b, num, strlen(num));   /* "NaN", "Infinity", "-Infinity" */
+                    break;
+                case DCONN_DECIMAL: dconn__json_decimal(b, r->strings + c->s.off, c->s.len); break;
+                case DCONN_TEXT: dconn__json_string(b, r->strings + c->s.off, c->s.len); break;
+                case DCONN_BLOB:
+                    dconn__buf_puts(b, "{\"$base64\": \"");
+                    dconn__base64(b, (const unsigned char *)r->strings + c->s.off, c->s.len);
+                    dconn__buf_puts(b, "\"}");
+                    break;
             }
-            dconn__buf_puts(b, "}");
         }
-        dconn__buf_puts(b, r->rows ? "\n]\n" : "]\n");
+        dconn__buf_puts(b, "}");
     }
-    dconn__json_keys_free(r, b->al, keys, base);
-    dconn__free(b->al, keys);
 }
 
 /* Markdown (GitHub's tables): a cell's '|' is written \| and a line break
@@ -8902,18 +8940,26 @@ static void dconn__md_cell(dconn__buf *b, const char *s, size_t n) {
     }
 }
 
-static void dconn__format_md(const dconn_result *r, dconn__buf *b, dconn__buf *cell) {
+/* The alignment row follows each column's first non-NULL value in the sample. */
+static void dconn__md_head(dconn__printer *pr, const dconn_result *sample) {
+    const dconn_result *r = pr->head;
+    dconn__buf *b = &pr->out;
     size_t i, j;
     dconn__buf_puts(b, "|");
     for (j = 0; j < r->cols; j++) { dconn__buf_puts(b, " "); dconn__md_cell(b, r->names[j], strlen(r->names[j])); dconn__buf_puts(b, " |"); }
     dconn__buf_puts(b, "\n|");
     for (j = 0; j < r->cols; j++) {
         dconn_type t = DCONN_TEXT;
-        for (i = 0; i < r->rows; i++)
-            if ((t = (dconn_type)r->types[i * r->cols + j]) != DCONN_NULL) break;
+        for (i = 0; i < sample->rows && j < sample->cols; i++)
+            if ((t = (dconn_type)sample->types[i * sample->cols + j]) != DCONN_NULL) break;
         dconn__buf_puts(b, dconn__type_is_number(t) ? " ---: |" : " --- |");
     }
     dconn__buf_puts(b, "\n");
+}
+
+static void dconn__md_rows(dconn__printer *pr, const dconn_result *r) {
+    dconn__buf *b = &pr->out, *cell = &pr->cell;
+    size_t i, j;
     for (i = 0; i < r->rows; i++) {
         dconn__buf_puts(b, "|");
         for (j = 0; j < r->cols; j++) {
@@ -8926,26 +8972,68 @@ static void dconn__format_md(const dconn_result *r, dconn__buf *b, dconn__buf *c
     }
 }
 
+/* The head: `head` gives the names, `sample` (rows of the same columns)
+   the widths and alignments. DCONN_EMISUSE for an unknown format. */
+static dconn_status dconn__print_begin(dconn__printer *pr, dconn_format format, const dconn_result *head, const dconn_result *sample,
+                                       const dconn_allocator *al) {
+    memset(pr, 0, sizeof *pr);
+    pr->format = format;
+    pr->head = head;
+    pr->out.al = pr->cell.al = al;
+    switch (format) {
+        case DCONN_FORMAT_BOX: dconn__box_head(pr, sample); break;
+        case DCONN_FORMAT_CSV: dconn__csv_head(pr); break;
+        case DCONN_FORMAT_JSON: dconn__json_head(pr); break;
+        case DCONN_FORMAT_MARKDOWN: dconn__md_head(pr, sample); break;
+        default: return DCONN_EMISUSE;
+    }
+    return DCONN_OK;
+}
+
+static void dconn__print_rows(dconn__printer *pr, const dconn_result *r) {
+    if (pr->out.failed) return;
+    switch (pr->format) {
+        case DCONN_FORMAT_BOX: dconn__box_rows(pr, r); break;
+        case DCONN_FORMAT_CSV: dconn__csv_rows(pr, r); break;
+        case DCONN_FORMAT_JSON: dconn__json_rows(pr, r); break;
+        case DCONN_FORMAT_MARKDOWN: dconn__md_rows(pr, r); break;
+    }
+    pr->rows += r->rows;
+}
+
+static void dconn__print_tail(dconn__printer *pr) {
+    if (pr->out.failed) return;
+    if (pr->format == DCONN_FORMAT_BOX) dconn__box_tail(pr);
+    if (pr->format == DCONN_FORMAT_JSON) dconn__buf_puts(&pr->out, pr->rows ? "\n]\n" : "]\n");
+}
+
+/* 1 when the printer ran out of memory. */
+static int dconn__print_failed(const dconn__printer *pr) { return pr->out.failed || pr->cell.failed; }
+
+static void dconn__print_free(dconn__printer *pr) {
+    const dconn_allocator *al = pr->out.al;
+    if (pr->keys) { dconn__json_keys_free(pr->head, al, pr->keys, pr->base); dconn__free(al, pr->keys); }
+    dconn__free(al, pr->w);
+    dconn__buf_free(&pr->out);
+    dconn__buf_free(&pr->cell);
+}
+
 DCONN_API char *dconn_result_format(const dconn_result *r, dconn_format format, dconn_error *err) {
-    dconn__buf b, cell;
+    dconn__printer pr;
     char *out;
     dconn__err_clear(err);
     if (!r) { dconn__err_set(err, DCONN_EMISUSE, "dconn_result_format: result is NULL"); return NULL; }
-    memset(&b, 0, sizeof b);
-    memset(&cell, 0, sizeof cell);
-    switch (format) {
-        case DCONN_FORMAT_BOX: dconn__format_box(r, &b, &cell); break;
-        case DCONN_FORMAT_CSV: dconn__format_csv(r, &b, &cell); break;
-        case DCONN_FORMAT_JSON: dconn__format_json(r, &b); break;
-        case DCONN_FORMAT_MARKDOWN: dconn__format_md(r, &b, &cell); break;
-        default:
-            dconn__err_set(err, DCONN_EMISUSE, "dconn_result_format: unknown format %d", (int)format);
-            return NULL;
+    if (dconn__print_begin(&pr, format, r, r, NULL)) {
+        dconn__print_free(&pr);
+        dconn__err_set(err, DCONN_EMISUSE, "dconn_result_format: unknown format %d", (int)format);
+        return NULL;
     }
-    if (cell.failed) b.failed = 1;
-    dconn__buf_free(&cell);
-    if (b.failed) { dconn__buf_free(&b); dconn__err_nomem(err, "formatting a result"); return NULL; }
-    out = b.p;
+    dconn__print_rows(&pr, r);
+    dconn__print_tail(&pr);
+    if (dconn__print_failed(&pr)) { dconn__print_free(&pr); dconn__err_nomem(err, "formatting a result"); return NULL; }
+    out = pr.out.p;
+    pr.out.p = NULL;
+    dconn__print_free(&pr);
     if (!out) {
         out = (char *)DCONN_MALLOC(1);
         if (!out) { dconn__err_nomem(err, "formatting a result"); return NULL; }
@@ -8968,6 +9056,51 @@ DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dco
     return DCONN_OK;
 }
 
+
+/* Writes what the printer holds; DCONN_OK, or why not. */
+static dconn_status dconn__print_flush(dconn__printer *pr, FILE *f, dconn_error *err) {
+    if (dconn__print_failed(pr)) return dconn__err_nomem(err, "printing a stream");
+    if (pr->out.len && fwrite(pr->out.p, 1, pr->out.len, f) != pr->out.len) return dconn__err_set(err, DCONN_EIO, "dconn_stream_print: write failed");
+    pr->out.len = 0;
+    return DCONN_OK;
+}
+
+static dconn_status dconn__stream_print(dconn_stream *s, void *file, dconn_format format, dconn_error *err) {
+    dconn__printer pr;
+    dconn_result *chunk;
+    dconn_status st;
+    dconn__err_clear(err);
+    if (!s || !file) return dconn__err_set(err, DCONN_EMISUSE, "dconn_stream_print: stream and file must not be NULL");
+    chunk = dconn_stream_next(s, err);
+    if (!chunk && err->code) return err->code;
+    /* the first chunk sets a box's widths and Markdown's alignments */
+    if (dconn__print_begin(&pr, format, s->columns, chunk ? chunk : s->columns, s->conn->ctx->al)) {
+        dconn__print_free(&pr);
+        return dconn__err_set(err, DCONN_EMISUSE, "dconn_stream_print: unknown format %d", (int)format);
+    }
+    st = DCONN_OK;
+    while (chunk && !st) {
+        dconn__print_rows(&pr, chunk);
+        st = dconn__print_flush(&pr, (FILE *)file, err);
+        if (!st) chunk = dconn_stream_next(s, err);
+        if (!st && !chunk) st = err->code;
+    }
+    if (!st) {
+        dconn__print_tail(&pr);   /* never after a failure: a cut table or JSON array stays visibly unfinished */
+        st = dconn__print_flush(&pr, (FILE *)file, err);
+    }
+    dconn__print_free(&pr);
+    return st;
+}
+
+DCONN_API dconn_status dconn_stream_print(dconn_stream *s, void *file, dconn_format format, dconn_error *err) {
+    dconn_error local;
+    dconn_status st;
+    if (!err) err = &local;   /* the status comes from it */
+    st = dconn__stream_print(s, file, format, err);
+    dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
+    return st;
+}
 
 /* >>sqlite: the built-in SQLite driver ---------------------------------------------- */
 

@@ -32,7 +32,9 @@ static const char synopsis[] =
 static const char help_text[] =
     "\n"
     "commands:\n"
-    "  query     runs SQL that returns rows and prints them (results are cached)\n"
+    "  query     runs SQL that returns rows and prints them; csv, json and markdown stream\n"
+    "            in constant memory, a box reads every row first to fit its columns\n"
+    "            (--ttl or --stats read through the cache, whatever the format)\n"
     "  exec      runs one statement that changes data; prints the rows changed\n"
     "  secrets   prints the merged settings, secrets masked, with the file:line of each\n"
     "  check     connects, runs a health check, prints the driver and the redacted URL\n"
@@ -435,15 +437,24 @@ static int run(const cli_args *a, const cli_params *ps) {
     if (!conn) { rc = fail(&err); dconn_close(ctx); return rc; }
 
     if (strcmp(cmd, "query") == 0) {
-        dconn_query_options q;
-        dconn_result *r;
-        memset(&q, 0, sizeof q);
-        q.ttl = a->ttl;
-        r = dconn_query(conn, sql, ps->v, ps->n, &q, &err);
-        if (!r) rc = fail(&err);
-        else {
-            if (dconn_result_print(r, stdout, a->format, &err)) rc = fail(&err);
-            dconn_result_release(r);
+        if (!a->ttl && !a->stats && a->format != DCONN_FORMAT_BOX) {
+            /* one process, one query: nothing to cache, so the rows stream
+               to stdout as they come, in constant memory (a box reads them
+               all first, to fit its columns to every row) */
+            dconn_stream *s = dconn_stream_query(conn, sql, ps->v, ps->n, NULL, &err);
+            if (!s || dconn_stream_print(s, stdout, a->format, &err)) rc = fail(&err);
+            dconn_stream_close(s);
+        } else {
+            dconn_query_options q;
+            dconn_result *r;
+            memset(&q, 0, sizeof q);
+            q.ttl = a->ttl;
+            r = dconn_query(conn, sql, ps->v, ps->n, &q, &err);
+            if (!r) rc = fail(&err);
+            else {
+                if (dconn_result_print(r, stdout, a->format, &err)) rc = fail(&err);
+                dconn_result_release(r);
+            }
         }
         if (a->stats) {
             dconn_cache_stats s;

@@ -133,6 +133,17 @@ out=$(cli query db "SELECT * FROM t WHERE a = :a" --param a=2 --format json --st
 check cli_query_json_stats 0 '"a": 2, "b": "2"' "cache: 0 hits, 1 misses"
 out=$(cli query db "SELECT * FROM t ORDER BY a" --format markdown); rc=$?
 check cli_query_markdown 0 "| a | b |" "| 1 | one |"
+# without --ttl or --stats csv, json and markdown stream: the same text as through the cache
+out=$(cli exec db "CREATE TABLE big AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000) SELECT x AS id, 'row ' || x AS label, x / 8.0 AS r FROM n"); rc=$?
+check cli_big_table 0 "row(s) changed"
+for f in csv json markdown; do
+  streamed=$(cli query db "SELECT * FROM big ORDER BY id" --format $f); rc=$?
+  cached=$(cli query db "SELECT * FROM big ORDER BY id" --format $f --ttl 1m)
+  if [ "$rc" = 0 ] && [ "$streamed" = "$cached" ] && [ ${#streamed} -gt 30000 ]; then passed=$((passed + 1)); echo "ok cli_stream_$f"
+  else failed=$((failed + 1)); echo "FAIL cli_stream_$f: exit $rc, ${#streamed} bytes streamed, ${#cached} cached"; fi
+done
+out=$(cli query db "SELECT * FROM big ORDER BY id"); rc=$?
+check cli_box_fits_every_row 0 "│  256 │ row 256  │    32.0 │" "│ 3000 │ row 3000 │   375.0 │" "(3000 rows)"
 out=$(cli query db "SELEC 1"); rc=$?
 check cli_query_error 1 'connection "db" (sqlite:///cli.db): query failed: near "SELEC": syntax error' "SQL: SELEC 1"
 out=$(cli query nope "SELECT 1"); rc=$?

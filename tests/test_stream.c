@@ -186,6 +186,25 @@ static void stream_outlives_release_and_closes_with_context(void) {
     tsq_close_env(&e);   /* closes s2 and everything it holds: no leak */
 }
 
+/* A file database whose table t (2000 rows) has a page overwritten midway:
+   reading it fails after the rows before the damage. 0 on failure. */
+static int tst_open_damaged(tsq_env *e, const char *tag) {
+    dconn_error err;
+    char dir[256], url[400], path[400], junk[4096];
+    FILE *f;
+    int ok;
+    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, tag);
+    snprintf(path, sizeof path, "%s/test.db", dir);
+    if (!tf_open(e, dir, "pets", url, NULL)) return 0;
+    if (tsq_script(e->c, "CREATE TABLE t(id INTEGER PRIMARY KEY, pad TEXT); "
+                         "INSERT INTO t(pad) SELECT hex(zeroblob(200)) FROM (WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 2000) SELECT x FROM n)")
+        || dconn_reset(e->c, &err) || !(f = fopen(path, "r+b")))
+        return 0;
+    memset(junk, 0x5A, sizeof junk);
+    ok = fseek(f, 4096L * 60, SEEK_SET) == 0 && fwrite(junk, 1, sizeof junk, f) == sizeof junk;   /* a leaf well after the first */
+    return fclose(f) == 0 && ok;
+}
+
 /* A damaged page midway: the rows before it arrive, then an error that
    says how many were delivered; never a silently short result. */
 static void stream_error_midway_is_never_a_short_result(void) {
@@ -193,25 +212,8 @@ static void stream_error_midway_is_never_a_short_result(void) {
     dconn_error err;
     dconn_stream *s;
     dconn_result *chunk;
-    char dir[256], url[400], path[400];
-    FILE *f;
     size_t rows = 0;
-    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "stream-corrupt");
-    snprintf(path, sizeof path, "%s/test.db", dir);
-    REQUIRE(tf_open(&e, dir, "pets", url, NULL));
-    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY, pad TEXT); "
-                                "INSERT INTO t(pad) SELECT hex(zeroblob(200)) FROM (WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 2000) SELECT x FROM n)"),
-                 DCONN_OK);
-    CHECK_EQ_INT(dconn_reset(e.c, &err), DCONN_OK);
-    f = fopen(path, "r+b");
-    REQUIRE(f);
-    {
-        char junk[4096];
-        memset(junk, 0x5A, sizeof junk);
-        CHECK_EQ_INT(fseek(f, 4096L * 60, SEEK_SET), 0);   /* a leaf well after the first */
-        CHECK_EQ_INT(fwrite(junk, 1, sizeof junk, f), sizeof junk);
-        fclose(f);
-    }
+    if (!tst_open_damaged(&e, "stream-corrupt")) { tsq_close_env(&e); REQUIRE(0); }
     s = tst_open(e.c, "SELECT id, pad FROM t", NULL, 0, 10, &err);
     REQUIRE(s);
     while ((chunk = dconn_stream_next(s, &err)) != NULL) rows += dconn_result_rows(chunk);
@@ -349,6 +351,94 @@ static void stream_allocation_failures(void) {
     CHECK_EQ_INT(talloc_live_blocks(), live0);
 }
 
+/* What dconn_stream_print wrote to a temporary file, or NULL (printed why). */
+static char *tst_print(dconn_conn *c, const char *sql, size_t chunk, dconn_format f, dconn_status *st, dconn_error *err) {
+    dconn_stream *s = tst_open(c, sql, NULL, 0, chunk, err);
+    FILE *tmp;
+    long n;
+    char *out;
+    *st = DCONN_EDRIVER;
+    if (!s) { fprintf(stdout, "  stream: %s\n", err->message); return NULL; }
+    tmp = tmpfile();
+    if (!tmp) { dconn_stream_close(s); return NULL; }
+    *st = dconn_stream_print(s, tmp, f, err);
+    CHECK_EQ_INT(dconn_stream_close(s), *st);
+    n = ftell(tmp);
+    out = (char *)malloc((size_t)n + 1);
+    rewind(tmp);
+    if (out && fread(out, 1, (size_t)n, tmp) != (size_t)n) { free(out); out = NULL; }
+    if (out) out[n] = '\0';
+    fclose(tmp);
+    return out;
+}
+
+/* Printed chunk by chunk, every format reads as the whole result printed
+   at once (a box: when the first chunk holds the widest cells). */
+static void stream_print_matches_result_print(void) {
+    static const char *const sql[] = { "SELECT id, i, r, s, b, n FROM t WHERE id % 50 <> 0 ORDER BY id", "SELECT 1 AS a, 'x' AS b WHERE 0" };
+    tsq_env e;
+    dconn_error err;
+    size_t q;
+    int f;
+    REQUIRE(tsq_env_mem(&e));
+    REQUIRE(tst_fill(e.c));
+    for (q = 0; q < 2; q++) {
+        dconn_result *whole = tsq_query(e.c, sql[q], NULL, 0, "0", &err);
+        REQUIRE(whole);
+        for (f = 0; f < 4; f++) {
+            dconn_status st;
+            char *want = dconn_result_format(whole, (dconn_format)f, &err);
+            char *got = tst_print(e.c, sql[q], f == DCONN_FORMAT_BOX ? 5000 : 7, (dconn_format)f, &st, &err);
+            CHECK_EQ_INT(st, DCONN_OK);
+            CHECK(want && got);
+            if (want && got) CHECK_STR(got, want);
+            dconn_free(want);
+            free(got);
+        }
+        dconn_result_release(whole);
+    }
+    tsq_close_env(&e);
+}
+
+/* A box takes its widths from the first chunk: a longer cell after it is cut. */
+static void stream_print_box_cuts_later_cells(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_status st;
+    char *got;
+    REQUIRE(tsq_env_mem(&e));
+    REQUIRE(tsq_script(e.c, "CREATE TABLE w(s TEXT); INSERT INTO w VALUES ('short'), ('a much longer cell');") == DCONN_OK);
+    got = tst_print(e.c, "SELECT s FROM w ORDER BY rowid", 1, DCONN_FORMAT_BOX, &st, &err);
+    REQUIRE(got);
+    CHECK_EQ_INT(st, DCONN_OK);
+    CHECK_CONTAINS(got, "\xE2\x94\x82 short \xE2\x94\x82\n");
+    CHECK_CONTAINS(got, "\xE2\x94\x82 a mu\xE2\x80\xA6 \xE2\x94\x82\n");
+    CHECK_CONTAINS(got, "(2 rows)\n");
+    free(got);
+    tsq_close_env(&e);
+}
+
+/* A stream that fails midway never prints as complete: JSON keeps its
+   array open, a box has no bottom rule or count, and the error says so. */
+static void stream_print_failure_leaves_output_unfinished(void) {
+    tsq_env e;
+    dconn_error err;
+    int fmt;
+    if (!tst_open_damaged(&e, "stream-print-corrupt")) { tsq_close_env(&e); REQUIRE(0); }
+    for (fmt = 0; fmt < 4; fmt++) {
+        dconn_status st;
+        char *got = tst_print(e.c, "SELECT id FROM t", 16, (dconn_format)fmt, &st, &err);
+        CHECK_EQ_INT(st, DCONN_EQUERY);
+        CHECK_CONTAINS(err.message, "the stream ended after ");
+        REQUIRE(got);
+        CHECK(strlen(got) > 100);   /* the rows before the damage */
+        if (fmt == DCONN_FORMAT_JSON) CHECK(strstr(got, "]") == NULL);
+        if (fmt == DCONN_FORMAT_BOX) { CHECK(strstr(got, "rows)") == NULL); CHECK(strstr(got, "\xE2\x94\x94") == NULL); }
+        free(got);
+    }
+    tsq_close_env(&e);
+}
+
 static const dtest_case stream_tests[] = {
     { "stream_rows_match_the_whole_result", stream_rows_match_the_whole_result },
     { "stream_empty_result_still_has_columns", stream_empty_result_still_has_columns },
@@ -361,4 +451,7 @@ static const dtest_case stream_tests[] = {
     { "stream_write_drops_cached_results", stream_write_drops_cached_results },
     { "stream_driver_without_hooks_falls_back", stream_driver_without_hooks_falls_back },
     { "stream_allocation_failures", stream_allocation_failures },
+    { "stream_print_matches_result_print", stream_print_matches_result_print },
+    { "stream_print_box_cuts_later_cells", stream_print_box_cuts_later_cells },
+    { "stream_print_failure_leaves_output_unfinished", stream_print_failure_leaves_output_unfinished },
 };

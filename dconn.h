@@ -5775,8 +5775,10 @@ static dconn_result *dconn__builder_pack(dconn_builder *b, dconn_error *err) {
 }
 
 /* Turns a filled builder into a heap result with one reference, or NULL
-   (err filled). The builder is consumed either way. */
-static dconn_result *dconn__builder_finish(dconn_builder *b, dconn_error *err) {
+   (err filled). The builder is consumed either way. `keep_capacity`: the
+   buffers become the result's as they are (a stream's chunk, whose
+   buffers the next chunk fills again), neither packed nor cut. */
+static dconn_result *dconn__builder_finish_as(dconn_builder *b, int keep_capacity, dconn_error *err) {
     dconn_result *r;
     const dconn_allocator *al = b->r->al;
     if (b->failed || (b->ncols && b->ncells % b->ncols)) {
@@ -5785,7 +5787,7 @@ static dconn_result *dconn__builder_finish(dconn_builder *b, dconn_error *err) {
         dconn__builder_discard(b);
         return NULL;
     }
-    if (b->ncells * (sizeof(dconn__cell) + 1) + b->r->strings_len + b->meta.len <= DCONN__PACK_MAX) return dconn__builder_pack(b, err);
+    if (!keep_capacity && b->ncells * (sizeof(dconn__cell) + 1) + b->r->strings_len + b->meta.len <= DCONN__PACK_MAX) return dconn__builder_pack(b, err);
     r = (dconn_result *)dconn__malloc(al, sizeof *r + 2 * (b->ncols + 1) * sizeof(char *));
     if (!r) { dconn__err_nomem(err, "building a result"); dconn__builder_discard(b); return NULL; }
     if (b->scratch) memset(b->scratch, 0, sizeof *b->scratch);   /* the buffers become the result's */
@@ -5799,12 +5801,14 @@ static dconn_result *dconn__builder_finish(dconn_builder *b, dconn_error *err) {
        handle lent may be large): results may live long in the cache, which
        counts what they hold */
     {
-        size_t ccap = b->cellcap, scap = b->strcap, mcap = b->meta.cap, tcap;
-        r->cells = (dconn__cell *)dconn__shrink(al, r->cells, &ccap, b->ncells, sizeof *r->cells);
-        tcap = b->cellcap;   /* a type byte for each cell */
-        r->types = (unsigned char *)dconn__shrink(al, r->types, &tcap, b->ncells, 1);
-        r->strings = (char *)dconn__shrink(al, r->strings, &scap, r->strings_len, 1);
-        r->meta = (char *)dconn__shrink(al, b->meta.p, &mcap, b->meta.len, 1);
+        size_t ccap = b->cellcap, scap = b->strcap, mcap = b->meta.cap, tcap = b->cellcap;   /* a type byte for each cell */
+        r->meta = b->meta.p;
+        if (!keep_capacity) {
+            r->cells = (dconn__cell *)dconn__shrink(al, r->cells, &ccap, b->ncells, sizeof *r->cells);
+            r->types = (unsigned char *)dconn__shrink(al, r->types, &tcap, b->ncells, 1);
+            r->strings = (char *)dconn__shrink(al, r->strings, &scap, r->strings_len, 1);
+            r->meta = (char *)dconn__shrink(al, b->meta.p, &mcap, b->meta.len, 1);
+        }
         r->names = (char **)(void *)(r + 1);
         r->decltypes = r->names + b->ncols + 1;
         dconn__result_index_meta(r);
@@ -5812,6 +5816,8 @@ static dconn_result *dconn__builder_finish(dconn_builder *b, dconn_error *err) {
     }
     return r;
 }
+
+static dconn_result *dconn__builder_finish(dconn_builder *b, dconn_error *err) { return dconn__builder_finish_as(b, 0, err); }
 
 /* Adds `delta` to a striped result's count; 0 if it is not striped (any more). */
 static int dconn__result_stripe_add(dconn_result *r, int64_t delta) {
@@ -7935,6 +7941,7 @@ struct dconn_stream {
     dconn_result *columns;        /* 0 rows: the columns */
     dconn_result *chunk;          /* the one handed out last (ours until the caller retains it) */
     dconn__scratch scratch;       /* a chunk's buffers, used again by the next */
+    size_t chunk_cellcap, chunk_strcap, chunk_metacap;   /* the last chunk's buffer sizes */
     void *copies;                 /* the block holding op's SQL and parameters */
     size_t chunk_rows;
     uint64_t rows;                /* handed out */
@@ -8019,8 +8026,9 @@ static void dconn__stream_end(dconn_stream *s) {
     if (s->op.wrote && !s->conn->ctx->keep_cache_on_write) dconn_cache_clear_conn(s->conn);
 }
 
-/* A driver's builder turned into a result (the stream's buffers lent). */
-static dconn_result *dconn__stream_build(dconn_stream *s, dconn_builder *b, dconn_status st, dconn_error *err) {
+/* A driver's builder turned into a result: a chunk keeps the stream's
+   buffers at full size (see dconn__stream_recycle). */
+static dconn_result *dconn__stream_build(dconn_stream *s, dconn_builder *b, dconn_status st, int chunk, dconn_error *err) {
     s->op.wrote |= b->wrote;
     if (st) {
         if (err && err->code == DCONN_OK) {
@@ -8030,7 +8038,31 @@ static dconn_result *dconn__stream_build(dconn_stream *s, dconn_builder *b, dcon
         dconn__builder_discard(b);
         return NULL;
     }
-    return dconn__builder_finish(b, err);
+    if (!chunk) return dconn__builder_finish(b, err);
+    s->chunk_cellcap = b->cellcap;
+    s->chunk_strcap = b->strcap;
+    s->chunk_metacap = b->meta.cap;
+    return dconn__builder_finish_as(b, 1, err);
+}
+
+/* The last chunk handed out: when the caller did not keep it, its buffers
+   go back to the stream for the next (one allocation a chunk), else it is
+   the caller's. */
+static void dconn__stream_recycle(dconn_stream *s) {
+    dconn_result *r = s->chunk;
+    const dconn_allocator *al = s->conn->ctx->al;
+    s->chunk = NULL;
+    if (!r) return;
+    if (dconn__atomic_load(&r->refs) != 1) { dconn_result_release(r); return; }
+    dconn__scratch_free(al, &s->scratch);
+    s->scratch.cells = r->cells;
+    s->scratch.types = r->types;
+    s->scratch.strings = r->strings;
+    s->scratch.meta = r->meta;
+    s->scratch.cellcap = s->chunk_cellcap;
+    s->scratch.strcap = s->chunk_strcap;
+    s->scratch.metacap = s->chunk_metacap;
+    dconn__free(al, r);   /* the struct and its name pointers: one block */
 }
 
 /* Opens the driver's cursor (or reads the whole result) on a fresh
@@ -8060,7 +8092,7 @@ static dconn_status dconn__stream_start(dconn_stream *s, dconn_error *err) {
                 dconn__builder_init(&b, &tmp, ctx->al, NULL);
                 st = d.stream_open(d.user_data, h->h, &stmt, &s->cursor, &b, err);
                 if (st) s->cursor = NULL;
-                s->columns = dconn__stream_build(s, &b, st, err);
+                s->columns = dconn__stream_build(s, &b, st, 0, err);
                 if (!st && !s->columns) st = err ? err->code : DCONN_ENOMEM;
                 if (!st && s->columns->rows) st = dconn__err_set(err, DCONN_EMISUSE, "the %s driver's stream_open gave rows: it gives columns only", d.name);
             } else {
@@ -8137,9 +8169,7 @@ static dconn_result *dconn__stream_next(dconn_stream *s, dconn_error *err) {
     dconn__err_clear(err);
     if (!s) { dconn__err_set(err, DCONN_EMISUSE, "dconn_stream_next: stream is NULL"); return NULL; }
     ctx = s->conn->ctx;
-    /* the last chunk: ours to reuse unless the caller kept it */
-    dconn_result_release(s->chunk);
-    s->chunk = NULL;
+    dconn__stream_recycle(s);
     if (s->status) { dconn__err_set(err, s->status, "dconn_stream_next: the stream has already failed (see the error that ended it)"); return NULL; }
     if (s->done) return NULL;
     dconn__builder_init(&b, &tmp, ctx->al, &s->scratch);
@@ -8152,7 +8182,7 @@ static dconn_result *dconn__stream_next(dconn_stream *s, dconn_error *err) {
     } else {
         st = s->h->drv.stream_next(s->h->drv.user_data, s->cursor, s->chunk_rows, &b, &done, err);
     }
-    r = dconn__stream_build(s, &b, st, err);
+    r = dconn__stream_build(s, &b, st, 1, err);
     if (!r) st = err ? err->code : DCONN_ENOMEM;
     else if (r->cols != s->columns->cols || r->rows > s->chunk_rows) {
         dconn_result_release(r);
@@ -9816,17 +9846,21 @@ static dconn_status dconn__sq_row(sqlite3_stmt *st, int ncols, dconn_builder *ou
     dconn_status status = DCONN_OK;
     int i;
     for (i = 0; i < ncols && !status; i++) {
-        switch (sqlite3_column_type(st, i)) {
-            case SQLITE_INTEGER: status = dconn_builder_int(out, sqlite3_column_int64(st, i)); break;
-            case SQLITE_FLOAT: status = dconn_builder_real(out, sqlite3_column_double(st, i)); break;
+        /* the column's value once, then read without the handle's checks:
+           the handle is this caller's alone (it is not thread-safe else) */
+        sqlite3_value *v = sqlite3_column_value(st, i);
+        switch (sqlite3_value_type(v)) {
+            case SQLITE_INTEGER: status = dconn_builder_int(out, sqlite3_value_int64(v)); break;
+            case SQLITE_FLOAT: status = dconn_builder_real(out, sqlite3_value_double(v)); break;
             case SQLITE_TEXT: {
-                const unsigned char *t = sqlite3_column_text(st, i);
-                status = dconn_builder_text(out, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
+                const unsigned char *t = sqlite3_value_text(v);   /* NULL: no memory to convert a UTF-16 database's text */
+                status = t ? dconn_builder_text(out, (const char *)t, (size_t)sqlite3_value_bytes(v)) : DCONN_ENOMEM;
                 break;
             }
             case SQLITE_BLOB: {
-                const void *b = sqlite3_column_blob(st, i);
-                status = dconn_builder_blob(out, b, (size_t)sqlite3_column_bytes(st, i));
+                const void *b = sqlite3_value_blob(v);
+                size_t n = (size_t)sqlite3_value_bytes(v);
+                status = b || !n ? dconn_builder_blob(out, b, n) : DCONN_ENOMEM;
                 break;
             }
             default: status = dconn_builder_null(out); break;

@@ -105,6 +105,10 @@ test: check-tools check-sqlite $(TEST_BINS) $(EXAMPLES)
 $(B)/%: examples/%.c $(ALL_DEPS) | $(B)
 	$(CC) $(CWARN) -g $(SQLITE_CFLAGS) -o $@ $< $(LIBS)
 
+# the CLI is a tool people export tables with: optimized
+$(B)/dconn: examples/dconn.c $(ALL_DEPS) | $(B)
+	$(CC) $(CWARN) -O2 -g $(SQLITE_CFLAGS) -o $@ $< $(LIBS)
+
 $(B)/03_secrets_global_and_local: examples/03_secrets_global_and_local/main.c $(ALL_DEPS) | $(B)
 	$(CC) $(CWARN) -g $(SQLITE_CFLAGS) -o $@ $< $(LIBS)
 
@@ -157,8 +161,9 @@ $(B)/bench: tests/bench.c $(ALL_DEPS) | $(B)
 	$(CC) -std=c99 $(WARN) -O2 $(SQLITE_CFLAGS) -o $@ tests/bench.c $(LIBS)
 
 # the speed figures, then the footprint ones (object size, compile time, context memory)
-bench: check-sqlite $(B)/bench
+bench: check-sqlite $(B)/bench $(B)/dconn
 	@$(B)/bench
+	@python3 tests/bench_cli.py $(B)
 	@sh tests/matrix/footprint.sh
 
 # the same figures in instructions, under callgrind (slow; not in CI)

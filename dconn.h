@@ -1614,10 +1614,62 @@ static double dconn__strtod_c(char *s, char **end) {
    always a '.' (whatever the locale) and a decimal part: "3.0", "0.1",
    "1e+300"; "NaN", "Infinity", "-Infinity". The same text under every
    locale, so that TOML, SQL and identities never see "1,5". */
+/* Decimal digits of v, NUL-terminated, into out (at least 21 bytes); returns the length. */
+static size_t dconn__fmt_u64(char *out, uint64_t v) {
+    char tmp[24];
+    size_t n = 0, i;
+    do { tmp[n++] = (char)('0' + v % 10); v /= 10; } while (v);
+    for (i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
+    out[n] = '\0';
+    return n;
+}
+
+static void dconn__fmt_i64(char *out, int64_t v) {
+    if (v < 0) { *out++ = '-'; dconn__fmt_u64(out, (uint64_t)0 - (uint64_t)v); }
+    else dconn__fmt_u64(out, (uint64_t)v);
+}
+
+/* The common real, 1e-4 <= |d| < 1e15 with at most 15 significant digits,
+   without printf or strtod: the fewest decimals k with round(d * 10^k) /
+   10^k == d. Both operations are exact or correctly rounded, so that
+   equality is the round trip, and the digits are those "%.15g" prints. 0
+   when d is not such a number (the slow path decides). */
+static int dconn__fmt_real_fast(char *out, size_t cap, double d) {
+    static const double p10[16] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+    double a = d < 0 ? -d : d;
+    char digits[24];
+    size_t k, n, at = 0;
+    if (!(a >= 1e-4 && a < 1e15) || cap < 24) return 0;   /* at most a sign, 15 digits, "0." and the NUL */
+    for (k = 0; k < 16 && a * p10[k] < 1e15; k++) {
+        double m = floor(a * p10[k] + 0.5);
+        if (m / p10[k] != a) continue;
+        n = dconn__fmt_u64(digits, (uint64_t)m);
+        if (d < 0) out[at++] = '-';
+        if (n <= k) {   /* 0.000ddd */
+            out[at++] = '0';
+            out[at++] = '.';
+            memset(out + at, '0', k - n);
+            at += k - n;
+            memcpy(out + at, digits, n);
+            at += n;
+        } else {
+            memcpy(out + at, digits, n - k);
+            at += n - k;
+            out[at++] = '.';
+            if (k) { memcpy(out + at, digits + n - k, k); at += k; }
+            else out[at++] = '0';   /* always a point: 3.0 reads as a real */
+        }
+        out[at] = '\0';
+        return 1;
+    }
+    return 0;
+}
+
 static void dconn__fmt_real(char *out, size_t cap, double d) {
     char *end;
     if (d != d) { snprintf(out, cap, "NaN"); return; }
     if (isinf(d)) { snprintf(out, cap, d < 0 ? "-Infinity" : "Infinity"); return; }
+    if (dconn__fmt_real_fast(out, cap, d)) return;
     snprintf(out, cap, "%.15g", d);
     if (dconn__strtod_c(out, &end) != d) snprintf(out, cap, "%.16g", d);
     if (dconn__strtod_c(out, &end) != d) snprintf(out, cap, "%.17g", d);
@@ -8272,8 +8324,8 @@ static void dconn__streams_close_all(dconn_ctx *ctx) {
 static int dconn__cell_number(const dconn_result *r, size_t idx, char *num, size_t cap) {
     const dconn__cell *c = &r->cells[idx];
     switch ((dconn_type)r->types[idx]) {
-        case DCONN_INT: snprintf(num, cap, "%lld", (long long)c->i); return 1;
-        case DCONN_UINT: snprintf(num, cap, "%llu", (unsigned long long)c->u); return 1;
+        case DCONN_INT: if (cap < 21) return 0; dconn__fmt_i64(num, c->i); return 1;
+        case DCONN_UINT: if (cap < 21) return 0; dconn__fmt_u64(num, c->u); return 1;
         case DCONN_REAL: dconn__fmt_real(num, cap, c->d); return 1;
         default: return 0;
     }

@@ -24,7 +24,9 @@
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <fcntl.h>
+#include <unistd.h>
 
 #ifdef BENCH_IR
 #include <valgrind/callgrind.h>
@@ -364,6 +366,88 @@ static void bench_stream(sqlite3 *db, dconn_conn *c) {
         print_fig("stream_1m_dconn_ms", b, "ms");
         print_fig("stream_1m_ratio", b / a, "x");
     }
+}
+
+/* A line of /proc/self/status in KiB ("VmHWM:"), or -1. */
+static long proc_kib(const char *key) {
+    char line[256];
+    long v = -1;
+    size_t n = strlen(key);
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f) return -1;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, key, n) == 0) { v = atol(line + n); break; }
+    fclose(f);
+    return v;
+}
+
+/* Peak memory of a stream, in a child process of its own: the peak is
+   reset once the context and connection are open, the whole stream read
+   (every value touched), and the new peak's growth over that baseline
+   reported in KiB; -1 when the machine cannot say. */
+static long stream_peak_kib(const char *sql, long rows) {
+    int fds[2];
+    long out = -1;
+    pid_t pid;
+    if (pipe(fds) != 0) return -1;
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        dconn_options o;
+        dconn_connect_options co;
+        dconn_error err;
+        dconn_ctx *ctx;
+        dconn_conn *c;
+        dconn_stream *s;
+        dconn_result *chunk;
+        dconn_value p = dconn_int(rows);
+        long base, peak, got = 0;
+        int fd;
+        memset(&o, 0, sizeof o);
+        o.secrets_path = "";
+        o.reload_interval = "never";
+        memset(&co, 0, sizeof co);
+        co.url = "sqlite:///" DB_PATH;
+        ctx = dconn_open(&o, &err);
+        c = ctx ? dconn_connect(ctx, "rss", "sql", &co, &err) : NULL;
+        fd = open("/proc/self/clear_refs", O_WRONLY);
+        if (!c || fd < 0 || write(fd, "5", 1) != 1) _exit(1);   /* "5": the peak starts again from here */
+        close(fd);
+        base = proc_kib("VmHWM:");
+        s = dconn_stream_query(c, sql, strchr(sql, '?') ? &p : NULL, strchr(sql, '?') ? 1 : 0, NULL, &err);
+        if (!s) _exit(1);
+        while ((chunk = dconn_stream_next(s, &err)) != NULL) {
+            dconn_column col;
+            size_t i;
+            dconn_result_column_get(chunk, 1, &col);
+            for (i = 0; i < dconn_result_rows(chunk); i++) got += col.text[col.spans[2 * i * col.stride]] != 0;
+        }
+        if (dconn_stream_close(s) != DCONN_OK || got != rows) _exit(1);
+        peak = proc_kib("VmHWM:");
+        out = peak >= 0 && base >= 0 ? peak - base : -1;
+        if (write(fds[1], &out, sizeof out) != (ssize_t)sizeof out) _exit(1);
+        _exit(0);
+    }
+    close(fds[1]);
+    if (pid < 0 || read(fds[0], &out, sizeof out) != (ssize_t)sizeof out) out = -1;
+    close(fds[0]);
+    if (pid > 0) waitpid(pid, NULL, 0);
+    return out;
+}
+
+/* Peak memory while streaming: 1M rows of the table, and a generated
+   series of 10k, 1M and 10M rows (no table: the same 4 columns), so that
+   only the stream's own memory can grow with the row count. */
+static void bench_stream_memory(void) {
+    static const char gen[] = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ?)"
+                              " SELECT x AS id, 'name-' || x AS name, x * 0.5 AS score, substr('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 1, 5 + x % 36) AS note FROM n";
+    long big = stream_peak_kib("SELECT * FROM big", atol(STREAM_ROWS_TEXT));
+    long g10k = stream_peak_kib(gen, 10000), g1m = stream_peak_kib(gen, 1000000), g10m = stream_peak_kib(gen, 10000000);
+    if (big < 0 || g10k < 0 || g1m < 0 || g10m < 0) { printf("bench: stream peak memory not measured (no /proc/self/clear_refs)\n"); return; }
+    print_fig("stream_1m_peak_mib", (double)big / 1024.0, "MiB");
+    print_fig("stream_generated_10k_peak_mib", (double)g10k / 1024.0, "MiB");
+    print_fig("stream_generated_1m_peak_mib", (double)g1m / 1024.0, "MiB");
+    print_fig("stream_generated_10m_peak_mib", (double)g10m / 1024.0, "MiB");
 }
 
 /* ---- the cache at scale -------------------------------------------------
@@ -910,6 +994,7 @@ int main(void) {
     if (!c) die("dconn_connect", err.message);
     bench_scan(db, c);
     bench_stream(db, c);
+    if (!ir_mode) bench_stream_memory();
     bench_point(db, c);
     bench_cache_scale();
     if (!ir_mode) {

@@ -587,7 +587,43 @@ static void formats_sqlite_results(void) {
 #undef TFM_H5
 #undef TFM_V
 
+/* Reals print with the fewest digits that read back the same. The common
+   ones take a path without printf or strtod: it must print exactly what
+   the printf path prints, for random bits and for money-like values. */
+static void formats_real_fast_path_matches_printf(void) {
+    static const double fixed[] = { 0.1, 0.5, 1.0, 3.0, -2.25, 0.0001, 0.00012345, 1e-4, 9.999e-5, 123456789012345.0, 999999999999999.0, 1e15,
+                                    0.30000000000000004, 1.0 / 3.0, 2.0 / 3.0, 100.0, 1e14, 12.3456789012345, -0.0, 5e-324, 1.7976931348623157e308 };
+    uint64_t x = UINT64_C(88172645463325252);
+    long i, fast = 0, bad = 0;
+    for (i = 0; i < 400000 + (long)(sizeof fixed / sizeof fixed[0]); i++) {
+        char got[64], want[64], *end;
+        double d;
+        if (i < (long)(sizeof fixed / sizeof fixed[0])) d = fixed[i];
+        else {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            switch (i % 4) {
+                case 0: memcpy(&d, &x, sizeof d); break;
+                case 1: d = (double)(x % 100000000) / 1000.0; break;
+                case 2: d = (double)(int64_t)(x % UINT64_C(2000000000000000)) / 7.0; break;
+                default: d = (double)(x % 1000000) / (double)(x % 977 + 1); break;
+            }
+            if (i & 1) d = -d;
+        }
+        if (d != d || isinf(d)) continue;
+        fast += dconn__fmt_real_fast(got, sizeof got, d);
+        dconn__fmt_real(got, sizeof got, d);
+        snprintf(want, sizeof want, "%.15g", d);
+        if (dconn__strtod_c(want, &end) != d) snprintf(want, sizeof want, "%.16g", d);
+        if (dconn__strtod_c(want, &end) != d) snprintf(want, sizeof want, "%.17g", d);
+        if (!strpbrk(want, ".eEn")) strcat(want, ".0");
+        if (strcmp(got, want) != 0 && bad++ < 5) fprintf(stdout, "  %.17g: printed %s, printf says %s\n", d, got, want);
+    }
+    CHECK_EQ_INT(bad, 0);
+    CHECK(fast > 100000);   /* the fast path did run */
+}
+
 static const dtest_case formats_tests[] = {
+    {"formats_real_fast_path_matches_printf", formats_real_fast_path_matches_printf},
     {"formats_csv_null_and_empty", formats_csv_null_and_empty},
     {"formats_csv_text_escapes", formats_csv_text_escapes},
     {"formats_csv_blobs", formats_csv_blobs},

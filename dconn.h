@@ -727,11 +727,14 @@ DCONN_API void dconn_session_end(dconn_session *s);
        if (dconn_stream_close(s) != DCONN_OK) ... err says why and after how many rows
 
    dconn_stream_next returns the next chunk, borrowed: valid until the
-   next call or the close (dconn_result_retain keeps it longer), or NULL
-   at the end or on error (err->code tells which; DCONN_OK at the end).
-   A transient error is retried with a fresh handle only before the first
+   next call or the close, and not to be released (dconn_result_retain
+   keeps it longer, and then dconn_result_release it), or NULL at the end
+   or on error (err->code tells which; DCONN_OK at the end). The rows read
+   before an error come first; the error comes with the next call. A
+   transient error is retried with a fresh handle only before the first
    row reaches the caller; after that it ends the stream, saying how many
-   rows were delivered. dconn_stream_close frees everything at any point
+   rows were delivered. Statements that dconn_query refuses outside a
+   session (BEGIN, CREATE TEMP TABLE, ATTACH) are refused here too. dconn_stream_close frees everything at any point
    (early stop included) and returns DCONN_OK for a stream that ended or
    was stopped, else the error that ended it (NULL ok). The stream holds
    its connection: dconn_release it meanwhile freely. dconn_close of the
@@ -757,8 +760,9 @@ DCONN_API dconn_status dconn_stream_close(dconn_stream *s);
    (longer text after it is cut with "…"; a number is never cut, it
    pushes the border), Markdown its alignments. On
    an error midway the output stops where it is, without its end (no
-   closing rule or row count, no closing ] of JSON), and the error is
-   returned; the stream stays the caller's to close. */
+   closing rule or row count, no closing ] of JSON; CSV and Markdown have
+   no end to leave out: the returned error is the only sign), and the
+   error is returned; the stream stays the caller's to close. */
 DCONN_API dconn_status dconn_stream_print(dconn_stream *s, void *file, dconn_format format, dconn_error *err);
 
 /* >>api:cache ------------------------------------------------------------- */
@@ -909,9 +913,12 @@ typedef struct dconn_driver {
     /* 1 when the handle holds state of its own that a later caller, given
        the handle by the pool, could trip over (SQLite: a TEMP table, index,
        view or trigger, an attached database). Asked after each statement
-       run outside a session (such a statement is refused and undone by
-       closing the handle) and when a session ends (its handle is then
-       closed rather than pooled). NULL: not asked. */
+       run outside a session (such a statement is refused and undone) and
+       when a session ends (its state ends with it). To undo, the library calls
+       `rollback` with no session transaction open and asks again: a
+       driver whose rollback then clears the state (SQLite drops TEMP
+       objects and detaches) keeps its handle; else the handle is closed.
+       NULL: not asked. */
     int (*keeps_state)(void *user_data, void *handle);
 } dconn_driver;
 
@@ -6480,7 +6487,7 @@ struct dconn_conn {
     dconn_ctx *ctx;
     dconn_conn *next;
     long refs;                    /* under ctx->lock */
-    dconn__atomic sessions;       /* sessions open on it: a lock wait may be theirs */
+    dconn__atomic sessions;       /* sessions and streams open on it: a lock wait may be theirs */
     int opening;                  /* its first handle is being opened (under ctx->lock) */
     char *name;
     dconn__request req;           /* what dconn_connect was asked: resolved again after a reload */
@@ -6584,7 +6591,7 @@ static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handl
             dconn__unlock(&c->lock);
             dconn__handles_close(c->ctx, to_close);
             return dconn__err_set(err, DCONN_EDRIVER, "all %d handles of the connection are in use and none came back in time (pool_timeout): "
-                                  "are sessions left open (dconn_session_end)?", c->max_handles);
+                                  "are sessions or streams left open (dconn_session_end, dconn_stream_close)?", c->max_handles);
         }
         /* the real clock: an injected test clock may stand still */
         if (!wait_from) wait_from = dconn__clock_default(NULL);
@@ -7417,17 +7424,29 @@ static int dconn__transient(const dconn_driver *d, dconn_status st, const dconn_
    when that happened; the handle is given back then. */
 /* A statement run outside a session that left state on its handle (a TEMP
    table, which hides the real one of its name from later statements on
-   that handle alone; an attached database): the handle is closed, which
-   undoes it, and the call fails pointing to sessions. 1 when that happened. */
+   that handle alone; an attached database): it is undone, by the driver's
+   rollback where that clears it, else by closing the handle (which would
+   lose an in-memory database whose last handle it is: SQLite's rollback
+   clears it), and the call fails pointing to sessions. 1 when that happened. */
+/* 1 when the handle holds no state of its own, after the driver's rollback
+   cleared what it could (SQLite drops TEMP objects and detaches). */
+static int dconn__handle_clean(const dconn__handle *h) {
+    const dconn_driver *d = &h->drv;
+    if (!d->keeps_state || !d->keeps_state(d->user_data, h->h)) return 1;
+    return d->rollback && d->rollback(d->user_data, h->h, NULL) == DCONN_OK && !d->keeps_state(d->user_data, h->h);
+}
+
 static int dconn__stray_state(dconn_conn *c, dconn__handle *h, dconn__op *op, dconn_error *err) {
     const dconn_driver *d = &h->drv;
+    int closed;
     if (!d->keeps_state || !d->keeps_state(d->user_data, h->h)) return 0;
-    dconn__handle_put(c, h, 0, 1);
+    closed = !dconn__handle_clean(h);
+    dconn__handle_put(c, h, 0, closed);
     dconn_result_release(op->result);
     op->result = NULL;
     dconn__err_set(err, DCONN_EMISUSE, "the statement left state on one of the connection's pooled handles (such as a TEMP table, "
-                   "an attached database or a SET), which later statements might or might not see: it was undone (the handle "
-                   "was closed). Run it in a session (dconn_session_begin), where it lasts until the session ends");
+                   "an attached database or a SET), which later statements might or might not see: it was undone%s. Run it in a "
+                   "session (dconn_session_begin), where it lasts until the session ends", closed ? " (the handle was closed)" : "");
     return 1;
 }
 
@@ -7513,11 +7532,12 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
             snprintf(after, sizeof after, " (on a new connection, after: %s)", first);
             dconn__err_suffix(err, st, after);
         }
-        /* an attempt that waited (a busy timeout ran out) while a session of this
-           connection is open is not tried again: the session may hold the lock,
-           and if this thread holds the session a retry only waits as long again */
+        /* an attempt that waited (a busy timeout ran out) while a session or a
+           stream of this connection is open is not tried again: it may hold the
+           lock, and if this thread holds it a retry only waits as long again */
         if (transient && dconn__atomic_load(&c->sessions) > 0 && (attempt >= ctx->retry_attempts || dconn__now(ctx) - started >= DCONN__WAITED_NS)) {
-            dconn__err_suffix(err, st, " (a session of this connection is open: it may hold the database's lock until it commits or ends)");
+            dconn__err_suffix(err, st, " (a session or stream of this connection is open: it may hold the database's lock until it commits, "
+                                       "ends or is closed)");
             if (attempt < ctx->retry_attempts) { transient = 0; dconn__err_suffix(err, st, "; not retried"); }
         }
         if (!transient || attempt >= ctx->retry_attempts) return dconn__err_op(c, op, transient ? attempt : 1, err);
@@ -7971,8 +7991,9 @@ DCONN_API void dconn_session_end(dconn_session *s) {
     if (!s) return;
     c = s->conn;
     if (s->in_tx && dconn_session_rollback(s, NULL) != DCONN_OK) s->broken = 1;
-    /* TEMP tables and attachments are the session's: they end with it */
-    if (s->h->drv.keeps_state && s->h->drv.keeps_state(s->h->drv.user_data, s->h->h)) s->broken = 1;
+    /* TEMP tables and attachments are the session's: they end with it (the
+       handle is closed when the driver cannot clear them) */
+    if (!s->broken && !dconn__handle_clean(s->h)) s->broken = 1;
     dconn__handle_put(c, s->h, 1, s->broken);
     dconn__free(c->ctx->al, s);
     dconn__atomic_add(&c->sessions, -1);
@@ -7997,6 +8018,7 @@ struct dconn_stream {
     void *copies;                 /* the block holding op's SQL and parameters */
     size_t chunk_rows;
     uint64_t rows;                /* handed out */
+    int attempts;                 /* starts again before the first row (transient errors) */
     int done;
     dconn_status status;          /* what ended it: DCONN_OK at the end or when stopped */
     int broken;                   /* the handle failed: close it rather than pool it */
@@ -8071,9 +8093,10 @@ static void dconn__stream_end(dconn_stream *s) {
     s->h = NULL;
     if (s->cursor) h->drv.stream_close(h->drv.user_data, s->cursor);
     s->cursor = NULL;
-    /* a stream's statement that left a transaction or state open: the handle is closed, which undoes it */
-    if (!s->broken && h->drv.in_transaction && h->drv.in_transaction(h->drv.user_data, h->h)) s->broken = 1;
-    if (!s->broken && h->drv.keeps_state && h->drv.keeps_state(h->drv.user_data, h->h)) s->broken = 1;
+    /* a stream's statement that left a transaction or state open: undone, by closing the handle if need be */
+    if (!s->broken && h->drv.in_transaction && h->drv.in_transaction(h->drv.user_data, h->h) &&
+        (!h->drv.rollback || h->drv.rollback(h->drv.user_data, h->h, NULL) != DCONN_OK)) s->broken = 1;
+    if (!s->broken && !dconn__handle_clean(h)) s->broken = 1;
     dconn__handle_put(s->conn, h, 1, s->broken);
     if (s->op.wrote && !s->conn->ctx->keep_cache_on_write) dconn_cache_clear_conn(s->conn);
 }
@@ -8117,6 +8140,22 @@ static void dconn__stream_recycle(dconn_stream *s) {
     dconn__free(al, r);   /* the struct and its name pointers: one block */
 }
 
+/* A statement that left a transaction or state on the stream's handle
+   (BEGIN, CREATE TEMP TABLE, ATTACH) is refused and undone as dconn_query
+   refuses it (see dconn__stray_transaction); 1 when it was. */
+static int dconn__stream_stray(dconn_stream *s, dconn_error *err) {
+    dconn__handle *h = s->h;
+    const dconn_driver *d = &h->drv;
+    int tx = d->in_transaction && d->in_transaction(d->user_data, h->h);
+    if (!tx && !(d->keeps_state && d->keeps_state(d->user_data, h->h))) return 0;
+    if (s->cursor) d->stream_close(d->user_data, s->cursor);
+    s->cursor = NULL;
+    s->h = NULL;   /* the calls below give the handle back, or close it */
+    if (tx) dconn__stray_transaction(s->conn, h, &s->op, DCONN_OK, err);
+    else dconn__stray_state(s->conn, h, &s->op, err);
+    return 1;
+}
+
 /* Opens the driver's cursor (or reads the whole result) on a fresh
    handle, retried as a query is while nothing has reached the caller. */
 static dconn_status dconn__stream_start(dconn_stream *s, dconn_error *err) {
@@ -8147,11 +8186,21 @@ static dconn_status dconn__stream_start(dconn_stream *s, dconn_error *err) {
                 s->columns = dconn__stream_build(s, &b, st, 0, err);
                 if (!st && !s->columns) st = err ? err->code : DCONN_ENOMEM;
                 if (!st && s->columns->rows) st = dconn__err_set(err, DCONN_EMISUSE, "the %s driver's stream_open gave rows: it gives columns only", d.name);
+            } else if (s->op.kind == DCONN__OP_QUERY && !d.query) {
+                st = dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run queries (it has no query); use dconn_stream_read", d.name);
+            } else if (s->op.kind == DCONN__OP_READ && !d.read) {
+                st = dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot read sources (it has no read); use dconn_stream_query", d.name);
             } else {
                 st = dconn__op_run(c, h, &s->op, err);
                 s->whole = s->op.result;
                 s->op.result = NULL;
                 if (!st) st = dconn__result_columns_only(s->whole, ctx->al, &s->columns, err);
+            }
+            if (!st && dconn__stream_stray(s, err)) {
+                dconn_result_release(s->columns);
+                dconn_result_release(s->whole);
+                s->columns = s->whole = NULL;
+                return dconn__err_op(c, &s->op, 1, err);
             }
             if (!st) return DCONN_OK;
             transient = dconn__transient(&d, st, err);
@@ -8198,6 +8247,7 @@ static dconn_stream *dconn__stream_open(dconn_conn *c, dconn__op_kind kind, cons
     s->next = ctx->streams;
     ctx->streams = s;
     dconn__ctx_unlock(ctx);
+    dconn__atomic_add(&c->sessions, 1);
     return s;
 }
 
@@ -8217,29 +8267,47 @@ static dconn_result *dconn__stream_next(dconn_stream *s, dconn_error *err) {
     dconn_builder b;
     dconn_status st;
     dconn_result *r;
+    dconn_error local;
     int done = 0;
+    if (!err) err = &local;   /* the status, and is_transient, need the error */
     dconn__err_clear(err);
     if (!s) { dconn__err_set(err, DCONN_EMISUSE, "dconn_stream_next: stream is NULL"); return NULL; }
     ctx = s->conn->ctx;
     dconn__stream_recycle(s);
     if (s->status) { dconn__err_set(err, s->status, "dconn_stream_next: the stream has already failed (see the error that ended it)"); return NULL; }
     if (s->done) return NULL;
-    dconn__builder_init(&b, &tmp, ctx->al, &s->scratch);
-    if (s->whole) {
-        size_t n = s->whole->rows - (size_t)s->rows;
-        if (n > s->chunk_rows) n = s->chunk_rows;
-        st = dconn__result_slice(s->whole, (size_t)s->rows, n, &b);
-        done = (size_t)s->rows + n == s->whole->rows;
-        if (st) dconn__err_nomem(err, "reading rows");
-    } else {
-        st = s->h->drv.stream_next(s->h->drv.user_data, s->cursor, s->chunk_rows, &b, &done, err);
-    }
-    r = dconn__stream_build(s, &b, st, 1, err);
-    if (!r) st = err ? err->code : DCONN_ENOMEM;
-    else if (r->cols != s->columns->cols || r->rows > s->chunk_rows) {
-        dconn_result_release(r);
-        r = NULL;
-        st = dconn__err_set(err, DCONN_EMISUSE, "the %s driver's stream_next gave other columns or more rows than asked", s->h ? s->h->drv.name : "");
+    for (;;) {
+        dconn__builder_init(&b, &tmp, ctx->al, &s->scratch);
+        if (s->whole) {
+            size_t n = s->whole->rows - (size_t)s->rows;
+            if (n > s->chunk_rows) n = s->chunk_rows;
+            st = dconn__result_slice(s->whole, (size_t)s->rows, n, &b);
+            done = (size_t)s->rows + n == s->whole->rows;
+            if (st) dconn__err_nomem(err, "reading rows");
+        } else {
+            st = s->h->drv.stream_next(s->h->drv.user_data, s->cursor, s->chunk_rows, &b, &done, err);
+        }
+        r = dconn__stream_build(s, &b, st, 1, err);
+        if (!r) st = err->code ? err->code : DCONN_ENOMEM;
+        else if (r->cols != s->columns->cols || r->rows > s->chunk_rows) {
+            dconn_result_release(r);
+            r = NULL;
+            st = dconn__err_set(err, DCONN_EMISUSE, "the %s driver's stream_next gave other columns or more rows than asked", s->h ? s->h->drv.name : "");
+        }
+        /* nothing has reached the caller yet: a transient error starts it again on a fresh handle */
+        if (st && !s->rows && s->h && ++s->attempts < ctx->retry_attempts && dconn__transient(&s->h->drv, st, err)) {
+            s->broken = 1;
+            dconn__stream_end(s);
+            dconn_result_release(s->columns);
+            s->columns = NULL;
+            dconn__retry_wait(s->conn, s->attempts, err);
+            dconn__err_clear(err);
+            st = dconn__stream_start(s, err);
+            if (!st) continue;
+            s->status = st;   /* dconn__stream_start said why, with the SQL */
+            return NULL;
+        }
+        break;
     }
     if (st) {
         s->broken = s->h && dconn__transient(&s->h->drv, st, err);
@@ -8300,6 +8368,7 @@ DCONN_API dconn_status dconn_stream_close(dconn_stream *s) {
     st = s->status;
     c = s->conn;
     dconn__stream_free(s, 1);
+    dconn__atomic_add(&c->sessions, -1);
     dconn_release(c);
     return st;
 }
@@ -9133,7 +9202,7 @@ DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dco
     s = dconn_result_format(r, format, err);
     if (!s) return err->code;
     n = strlen(s);
-    if (fwrite(s, 1, n, (FILE *)file) != n) { DCONN_FREE(s); return dconn__err_set(err, DCONN_EIO, "dconn_result_print: write failed"); }
+    if (fwrite(s, 1, n, (FILE *)file) != n) { DCONN_FREE(s); return dconn__err_set(err, DCONN_EIO, "dconn_result_print: write failed: %s", strerror(errno)); }
     DCONN_FREE(s);
     return DCONN_OK;
 }
@@ -9142,7 +9211,8 @@ DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dco
 /* Writes what the printer holds; DCONN_OK, or why not. */
 static dconn_status dconn__print_flush(dconn__printer *pr, FILE *f, dconn_error *err) {
     if (dconn__print_failed(pr)) return dconn__err_nomem(err, "printing a stream");
-    if (pr->out.len && fwrite(pr->out.p, 1, pr->out.len, f) != pr->out.len) return dconn__err_set(err, DCONN_EIO, "dconn_stream_print: write failed");
+    if (pr->out.len && fwrite(pr->out.p, 1, pr->out.len, f) != pr->out.len)
+        return dconn__err_set(err, DCONN_EIO, "dconn_stream_print: write failed: %s", strerror(errno));
     pr->out.len = 0;
     return DCONN_OK;
 }
@@ -9153,6 +9223,7 @@ static dconn_status dconn__stream_print(dconn_stream *s, void *file, dconn_forma
     dconn_status st;
     dconn__err_clear(err);
     if (!s || !file) return dconn__err_set(err, DCONN_EMISUSE, "dconn_stream_print: stream and file must not be NULL");
+    if ((unsigned)format > DCONN_FORMAT_MARKDOWN) return dconn__err_set(err, DCONN_EMISUSE, "dconn_stream_print: unknown format %d", (int)format);
     chunk = dconn_stream_next(s, err);
     if (!chunk && err->code) return err->code;
     /* the first chunk sets a box's widths and Markdown's alignments */
@@ -9280,8 +9351,9 @@ static dconn_status dconn__sq_error(sqlite3 *db, int rc, dconn_error *err) {
         return dconn_error_set(err, DCONN_EQUERY, "the database file was deleted, renamed or replaced while open (%s)", msg);
     if (((ext & 0xFF) == SQLITE_BUSY || (ext & 0xFF) == SQLITE_LOCKED) && db && dconn__sq_in_memory(db))
         return dconn_error_set(err, DCONN_EQUERY, "%s (an in-memory database has no WAL: while a session of this connection writes, "
-                                                  "the other handles wait for its commit; read inside the session, commit first, "
-                                                  "or use a database file with journal_mode = wal)", msg);
+                                                  "the other handles wait for its commit, and while a stream reads, writers wait for "
+                                                  "its close; read inside the session, commit first, or use a database file with "
+                                                  "journal_mode = wal)", msg);
     if ((ext & 0xFF) == SQLITE_READONLY)
         return dconn_error_set(err, DCONN_EQUERY, "%s (is the file or its directory read-only for this user, or the connection: mode=ro, PRAGMA query_only?)", msg);
     if ((ext & 0xFF) == SQLITE_NOTADB)
@@ -9966,6 +10038,7 @@ typedef struct dconn__sq_cursor {
     sqlite3_stmt *st;
     int rc;                       /* the last step's code: SQLITE_ROW stands on a row not yet handed out */
     int ncols;
+    dconn_error failed;           /* a step's error, told after the rows before it (code 0: none) */
 } dconn__sq_cursor;
 
 static dconn_status dconn__sq_stream_open(void *user_data, void *handle, const dconn_stmt *stmt, void **cursor, dconn_builder *columns, dconn_error *err) {
@@ -9979,6 +10052,7 @@ static dconn_status dconn__sq_stream_open(void *user_data, void *handle, const d
     if (!cur) return dconn__sq_nomem(err, "opening a stream");
     status = dconn__sq_start(h, stmt, columns, &st, &rc, err);
     if (status) { dconn__sq_dealloc(h->al, cur); return status; }
+    memset(cur, 0, sizeof *cur);
     cur->h = h;
     cur->st = st;
     cur->rc = rc;
@@ -9992,6 +10066,10 @@ static dconn_status dconn__sq_stream_next(void *user_data, void *cursor, size_t 
     dconn_status status;
     size_t n = 0;
     (void)user_data;
+    if (cur->failed.code) {
+        if (err) *err = cur->failed;
+        return cur->failed.code;
+    }
     status = dconn__sq_columns(cur->st, cur->ncols, out);
     for (; !status && cur->rc == SQLITE_ROW && n < max_rows; n++) {
         status = dconn__sq_row(cur->st, cur->ncols, out);
@@ -9999,8 +10077,11 @@ static dconn_status dconn__sq_stream_next(void *user_data, void *cursor, size_t 
     }
     if (status) return dconn__sq_nomem(err, "reading rows");
     if (cur->rc != SQLITE_ROW && cur->rc != SQLITE_DONE) {
-        status = dconn__sq_fail(cur->h, cur->rc, err);
+        /* the rows read before the error go out first; the error comes with the next call */
+        status = dconn__sq_fail(cur->h, cur->rc, &cur->failed);
         cur->rc = SQLITE_DONE;   /* stepping on after an error would start the statement again */
+        if (n) { *done = 0; return DCONN_OK; }
+        if (err) *err = cur->failed;
         return status;
     }
     *done = cur->rc == SQLITE_DONE;
@@ -10079,13 +10160,43 @@ static dconn_status dconn__sq_commit(void *ud, void *handle, dconn_error *err) {
     if (!st) h->in_tx = 0;   /* a failed COMMIT (BUSY) leaves the transaction open */
     return st;
 }
+/* Drops the handle's TEMP objects and detaches what was attached, one
+   at a time (a TEMP table takes its indexes and triggers with it). */
+static void dconn__sq_undo_state(dconn__sq *h) {
+    int k;
+    for (k = 0; k < 1000; k++) {
+        sqlite3_stmt *st = NULL;
+        char *undo = NULL;
+        int rc = sqlite3_prepare_v2(h->db, "SELECT 'DROP ' || type || ' IF EXISTS temp.\"' || replace(name, '\"', '\"\"') || '\"'"
+                                           " FROM temp.sqlite_master WHERE type IN ('table', 'view', 'trigger')"
+                                           " UNION ALL SELECT 'DETACH \"' || replace(name, '\"', '\"\"') || '\"'"
+                                           " FROM pragma_database_list WHERE name NOT IN ('main', 'temp') LIMIT 1", -1, &st, NULL);
+        if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+            size_t n = (size_t)sqlite3_column_bytes(st, 0);
+            undo = (char *)dconn__sq_alloc(h->al, n + 1);
+            if (undo) memcpy(undo, sqlite3_column_text(st, 0), n + 1);
+        }
+        sqlite3_finalize(st);
+        rc = undo ? sqlite3_exec(h->db, undo, NULL, NULL, NULL) : SQLITE_DONE;
+        dconn__sq_dealloc(h->al, undo);
+        if (rc != SQLITE_OK) return;   /* nothing left, or it cannot be undone: keeps_state then says so */
+    }
+}
+
+/* A session's rollback keeps its TEMP tables (they last until the session
+   ends); called with no session's transaction open, it also clears the
+   handle's state, so that the pool need not close it (which would lose an
+   in-memory database whose last handle it is). */
 static dconn_status dconn__sq_rollback(void *ud, void *handle, dconn_error *err) {
     dconn__sq *h = (dconn__sq *)handle;
+    int sessions = h->in_tx;
+    dconn_status st = DCONN_OK;
     (void)ud;
     h->in_tx = 0;
     h->tx_lost = 0;
-    if (sqlite3_get_autocommit(h->db)) return DCONN_OK;   /* nothing open (SQLite may have rolled back already) */
-    return dconn__sq_run(h, "ROLLBACK", err);
+    if (!sqlite3_get_autocommit(h->db)) st = dconn__sq_run(h, "ROLLBACK", err);   /* nothing open: SQLite may have rolled back already */
+    if (!st && !sessions && h->state_touched) dconn__sq_undo_state(h);
+    return st;
 }
 static dconn_status dconn__sq_ping(void *ud, void *handle, dconn_error *err) { (void)ud; return dconn__sq_run((dconn__sq *)handle, "SELECT 1", err); }
 static int dconn__sq_in_transaction(void *ud, void *handle) { (void)ud; return !sqlite3_get_autocommit(((dconn__sq *)handle)->db); }

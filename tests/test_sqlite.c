@@ -1235,7 +1235,7 @@ static void sqlite_lock_wait_names_open_session(void) {
     REQUIRE(s);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (2)", NULL, 0, NULL, NULL, &err), DCONN_ETRANSIENT);
-    CHECK_CONTAINS(err.message, "database is locked (a session of this connection is open: it may hold the database's lock until it commits or ends)");
+    CHECK_CONTAINS(err.message, "database is locked (a session or stream of this connection is open: it may hold the database's lock until it commits, ends or is closed)");
     dconn_session_end(s);
     CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (2)", NULL, 0, NULL, NULL, &err), DCONN_OK);
     tsq_close_env(&e);
@@ -1262,7 +1262,7 @@ static void sqlite_lock_wait_with_open_session_not_retried(void) {
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
     tu_log_reset();
     CHECK(dconn_exec(c, "INSERT INTO t VALUES (2)", NULL, 0, NULL, NULL, &err) != DCONN_OK);
-    CHECK_CONTAINS(err.message, "(a session of this connection is open: it may hold the database's lock until it commits or ends); not retried");
+    CHECK_CONTAINS(err.message, "(a session or stream of this connection is open: it may hold the database's lock until it commits, ends or is closed); not retried");
     CHECK(strstr(tu_logbuf, "retrying") == NULL);
     dconn_session_end(s);
     CHECK_EQ_INT(dconn_exec(c, "INSERT INTO t VALUES (2)", NULL, 0, NULL, NULL, &err), DCONN_OK);

@@ -439,6 +439,191 @@ static void stream_print_failure_leaves_output_unfinished(void) {
     tsq_close_env(&e);
 }
 
+/* BEGIN, TEMP tables and ATTACH are refused as dconn_query refuses them,
+   and a refused BEGIN on an in-memory database loses nothing. */
+static void stream_refuses_what_query_refuses(void) {
+    static const char *const sql[] = { "BEGIN", "SAVEPOINT x", "CREATE TEMP TABLE z(a)", "ATTACH ':memory:' AS aux" };
+    tsq_env e;
+    dconn_error err, qerr;
+    size_t k;
+    REQUIRE(tsq_env_mem(&e));
+    REQUIRE(tst_fill(e.c));
+    for (k = 0; k < sizeof sql / sizeof sql[0]; k++) {
+        dconn_stream *s = tst_open(e.c, sql[k], NULL, 0, 0, &err);
+        dconn_result *r = tsq_query(e.c, sql[k], NULL, 0, "0", &qerr);
+        CHECK(s == NULL && r == NULL);
+        dconn_stream_close(s);
+        dconn_result_release(r);
+        CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+        CHECK_EQ_INT(err.code, qerr.code);
+        CHECK_CONTAINS(err.message, "session");
+        /* undone without closing the in-memory database's one handle: nothing lost */
+        CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM t"), TST_ROWS);
+    }
+    {
+        /* a session's TEMP table ends with the session, and the database stays */
+        dconn_session *ss = dconn_session_begin(e.c, &err);
+        REQUIRE(ss);
+        CHECK_EQ_INT(dconn_session_exec(ss, "CREATE TEMP TABLE mine(a)", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_commit(ss, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_exec(ss, "INSERT INTO mine VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_rollback(ss, &err), DCONN_OK);
+        CHECK_EQ_INT(tsq_session_int(ss, "SELECT count(*) FROM temp.sqlite_master WHERE name = 'mine'"), 1);   /* a rollback keeps it */
+        dconn_session_end(ss);
+        CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM t"), TST_ROWS);
+        CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM temp.sqlite_master"), 0);
+    }
+    tsq_close_env(&e);
+}
+
+/* An error after some rows: those rows arrive first (none of the chunk is
+   lost), then the error, also for a caller who passes no dconn_error. */
+static void stream_rows_before_an_error_arrive(void) {
+    static const char sql[] = "SELECT id, CASE WHEN id = 300 THEN abs(-9223372036854775807 - 1) ELSE s END FROM t ORDER BY id";
+    tsq_env e;
+    dconn_error err;
+    dconn_stream *s;
+    dconn_result *chunk;
+    size_t rows = 0;
+    REQUIRE(tsq_env_mem(&e));
+    REQUIRE(tst_fill(e.c));
+    s = tst_open(e.c, sql, NULL, 0, 256, &err);
+    REQUIRE(s);
+    while ((chunk = dconn_stream_next(s, &err)) != NULL) rows += dconn_result_rows(chunk);
+    CHECK_EQ_INT(rows, 299);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "integer overflow");
+    CHECK_CONTAINS(err.message, "the stream ended after 299 rows had been delivered");
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_EQUERY);
+    s = tst_open(e.c, sql, NULL, 0, 256, NULL);
+    REQUIRE(s);
+    while (dconn_stream_next(s, NULL) != NULL) {}
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_EQUERY);
+    tsq_close_env(&e);
+}
+
+/* An unknown format is refused before any row is read. */
+static void stream_print_checks_the_format_first(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_stream *s;
+    REQUIRE(tsq_env_mem(&e));
+    REQUIRE(tst_fill(e.c));
+    s = tst_open(e.c, "SELECT id FROM t", NULL, 0, 0, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_stream_print(s, stdout, (dconn_format)9, &err), DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "unknown format 9");
+    CHECK_EQ_INT(dconn_stream_rows(s), 0);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    tsq_close_env(&e);
+}
+
+/* A driver whose first stream_next fails transiently: nothing was
+   delivered, so the stream starts again on a fresh handle. */
+static int tst_flaky_opens, tst_flaky_fail_next;
+static dconn_status tst_flaky_connect(void *ud, const dconn_settings *st, void **handle, dconn_error *err) {
+    (void)ud; (void)st; (void)err;
+    *handle = &tst_flaky_opens;
+    return DCONN_OK;
+}
+static void tst_flaky_disconnect(void *ud, void *handle) { (void)ud; (void)handle; }
+static dconn_status tst_flaky_query(void *ud, void *handle, const dconn_stmt *stmt, dconn_builder *b, dconn_error *err) {
+    (void)ud; (void)handle; (void)stmt; (void)err;
+    return dconn_builder_column(b, "n", "");
+}
+static dconn_status tst_flaky_open(void *ud, void *handle, const dconn_stmt *stmt, void **cursor, dconn_builder *columns, dconn_error *err) {
+    static int next_row;
+    (void)ud; (void)handle; (void)stmt; (void)err;
+    tst_flaky_opens++;
+    next_row = 0;
+    *cursor = &next_row;
+    return dconn_builder_column(columns, "n", "");
+}
+static dconn_status tst_flaky_next(void *ud, void *cursor, size_t max_rows, dconn_builder *out, int *done, dconn_error *err) {
+    int *row = (int *)cursor;
+    size_t k;
+    (void)ud;
+    if (tst_flaky_fail_next > 0) {
+        tst_flaky_fail_next--;
+        dconn_error_set(err, DCONN_EDRIVER, "flaky: connection lost");
+        err->native_code = 7;
+        return DCONN_EDRIVER;
+    }
+    dconn_builder_column(out, "n", "");
+    for (k = 0; k < max_rows && *row < 3; k++) dconn_builder_int(out, ++*row);
+    *done = *row == 3;
+    return DCONN_OK;
+}
+static void tst_flaky_close(void *ud, void *cursor) { (void)ud; (void)cursor; }
+static int tst_flaky_transient(void *ud, const dconn_error *err) { (void)ud; return err->native_code == 7; }
+
+static void stream_retried_before_the_first_row(void) {
+    dconn_options o = tu_options(TU_DIR "/none/secrets.toml");
+    dconn_connect_options co;
+    dconn_driver d;
+    dconn_error err;
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_stream *s;
+    dconn_result *chunk;
+    long live0 = talloc_live_blocks();
+    int64_t sum = 0;
+    memset(&d, 0, sizeof d);
+    d.version = DCONN_DRIVER_VERSION;
+    d.name = "flaky";
+    d.connect = tst_flaky_connect;
+    d.disconnect = tst_flaky_disconnect;
+    d.query = tst_flaky_query;
+    d.stream_open = tst_flaky_open;
+    d.stream_next = tst_flaky_next;
+    d.stream_close = tst_flaky_close;
+    d.is_transient = tst_flaky_transient;
+    ctx = dconn_open(&o, &err);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_OK);
+    memset(&co, 0, sizeof co);
+    co.settings = "x = 1";
+    c = dconn_connect(ctx, "f", "flaky", &co, &err);
+    REQUIRE(c);
+    tst_flaky_opens = 0;
+    tst_flaky_fail_next = 1;
+    tu_log_reset();
+    s = tst_open(c, "SELECT n", NULL, 0, 2, &err);
+    REQUIRE(s);
+    while ((chunk = dconn_stream_next(s, &err)) != NULL) {
+        size_t i;
+        for (i = 0; i < dconn_result_rows(chunk); i++) { int64_t v = 0; dconn_result_get_int(chunk, i, 0, &v); sum += v; }
+    }
+    CHECK_EQ_INT(err.code, DCONN_OK);
+    CHECK_EQ_INT(sum, 6);
+    CHECK_EQ_INT(tst_flaky_opens, 2);
+    CHECK_EQ_INT(tu_sleeps, 1);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    /* after a row has been delivered, a transient error ends the stream */
+    tst_flaky_opens = 0;
+    s = tst_open(c, "SELECT n", NULL, 0, 2, &err);
+    REQUIRE(s);
+    CHECK(dconn_stream_next(s, &err) != NULL);
+    tst_flaky_fail_next = 1;
+    CHECK(dconn_stream_next(s, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EDRIVER);
+    CHECK_CONTAINS(err.message, "flaky: connection lost");
+    CHECK_CONTAINS(err.message, "the stream ended after 2 rows had been delivered");
+    CHECK_EQ_INT(tst_flaky_opens, 1);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_EDRIVER);
+    /* every attempt failing: the error says so */
+    tst_flaky_fail_next = 100;
+    s = tst_open(c, "SELECT n", NULL, 0, 2, &err);
+    REQUIRE(s);
+    CHECK(dconn_stream_next(s, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EDRIVER);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_EDRIVER);
+    tst_flaky_fail_next = 0;
+    dconn_release(c);
+    dconn_close(ctx);
+    CHECK_EQ_INT(talloc_live_blocks(), live0);
+}
+
 static const dtest_case stream_tests[] = {
     { "stream_rows_match_the_whole_result", stream_rows_match_the_whole_result },
     { "stream_empty_result_still_has_columns", stream_empty_result_still_has_columns },
@@ -454,4 +639,8 @@ static const dtest_case stream_tests[] = {
     { "stream_print_matches_result_print", stream_print_matches_result_print },
     { "stream_print_box_cuts_later_cells", stream_print_box_cuts_later_cells },
     { "stream_print_failure_leaves_output_unfinished", stream_print_failure_leaves_output_unfinished },
+    { "stream_refuses_what_query_refuses", stream_refuses_what_query_refuses },
+    { "stream_rows_before_an_error_arrive", stream_rows_before_an_error_arrive },
+    { "stream_print_checks_the_format_first", stream_print_checks_the_format_first },
+    { "stream_retried_before_the_first_row", stream_retried_before_the_first_row },
 };

@@ -202,7 +202,64 @@ static void csv_read_is_cached_with_ttl(void) {
     tu_rmrf(CSV_DIR);
 }
 
+/* dconn_stream_read hands a file out in chunks: the same cells as
+   dconn_read, types from the whole file (a text value in the last row
+   makes the column TEXT from the first chunk on), errors before any row. */
+static void csv_stream_matches_read(void) {
+    dconn_ctx *ctx = csv_open();
+    dconn_conn *c;
+    dconn_error err;
+    dconn_result *whole, *chunk;
+    dconn_stream *s;
+    dconn_stream_options so;
+    FILE *f;
+    size_t seen = 0, bad = 0, i, col;
+    REQUIRE(ctx);
+    tu_mkdirs_for(CSV_DIR "/big.csv");
+    f = fopen(CSV_DIR "/big.csv", "wb");
+    REQUIRE(f);
+    fputs("\xEF\xBB\xBFid,name,score,code\r\n", f);
+    for (i = 1; i <= 3000; i++) fprintf(f, "%zu,\"name %zu, \"\"q\"\"\",%zu.5,%s\n", i, i, i % 7, i == 3000 ? "x1" : i % 3 ? "12" : "");
+    fputs("\n", f);
+    fclose(f);
+    c = csv_conn(ctx, "base_dir = '" CSV_DIR "'");
+    REQUIRE(c);
+    whole = csv_read(c, "big.csv", "0", &err);
+    REQUIRE(whole);
+    CHECK_EQ_INT(dconn_result_rows(whole), 3000);
+    CHECK_STR(dconn_result_column_decltype(whole, 3), "TEXT");
+    memset(&so, 0, sizeof so);
+    so.chunk_rows = 7;
+    s = dconn_stream_read(c, "big.csv", &so, &err);
+    REQUIRE(s);
+    CHECK_STR(dconn_result_column_decltype(dconn_stream_columns(s), 3), "TEXT");
+    while ((chunk = dconn_stream_next(s, &err)) != NULL) {
+        for (i = 0; i < dconn_result_rows(chunk); i++, seen++)
+            for (col = 0; col < 4; col++) {
+                dconn_text_buf a, b;
+                const char *x = dconn_result_as_text(chunk, i, col, &a), *y = dconn_result_as_text(whole, seen, col, &b);
+                bad += dconn_result_type(chunk, i, col) != dconn_result_type(whole, seen, col) || (x && y ? strcmp(x, y) != 0 : x != y);
+            }
+    }
+    CHECK_EQ_INT(err.code, DCONN_OK);
+    CHECK_EQ_INT(seen, 3000);
+    CHECK_EQ_INT(bad, 0);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    dconn_result_release(whole);
+    /* a short row is found before any row is handed out */
+    tu_write(CSV_DIR "/short.csv", "a,b\n1,2\n3,4\n5\n");
+    s = dconn_stream_read(c, "short.csv", &so, &err);
+    CHECK(s == NULL);
+    CHECK_CONTAINS(err.message, "short.csv:4: this row has 1 field(s), the header has 2");
+    s = dconn_stream_read(c, "missing.csv", &so, &err);
+    CHECK(s == NULL);
+    CHECK_CONTAINS(err.message, "cannot open");
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static const dtest_case csv_tests[] = {
+    {"csv_stream_matches_read", csv_stream_matches_read},
     {"csv_types_quotes_and_nulls", csv_types_quotes_and_nulls},
     {"csv_type_inference_edges", csv_type_inference_edges},
     {"csv_errors_name_file_and_line", csv_errors_name_file_and_line},

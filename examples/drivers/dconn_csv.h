@@ -20,7 +20,10 @@
        delimiter = ";"       one character (default ",")
    Results are cached like query results (dconn_read's ttl), so a file is
    parsed once per TTL. A row with a different number of fields than the
-   header is an error naming the file and the line. */
+   header is an error naming the file and the line. The file is read twice,
+   in constant memory: once for the types and field counts, once for the
+   values; dconn_stream_read hands its rows out as the second pass reads
+   them, so a file larger than memory streams. */
 #ifndef DCONN_CSV_H_INCLUDED
 #define DCONN_CSV_H_INCLUDED
 #include "../../dconn.h"
@@ -136,172 +139,301 @@ static int dconn_csv__kind(const char *s, size_t n) {
     return 2;
 }
 
-static dconn_status dconn_csv__read(void *ud, void *handle, const char *what, dconn_builder *out, dconn_error *err) {
-    dconn_csv__h *h = (dconn_csv__h *)handle;
-    char *path, *text = NULL, *buf = NULL;
-    size_t plen, len = 0, cap = 0, bufn = 0, i, nfields = 0, fcap = 0, ncols = 0, row;
-    dconn_csv__field *f = NULL;
-    int *kind = NULL, line = 1, row_line = 1;
-    size_t *row_lines = NULL, nrows_cap = 0;
+/* Reads a file row by row, in constant memory: a 64 KiB window of the
+   file, and the current row's fields decoded into `row`. */
+typedef struct dconn_csv__rd {
     FILE *fp;
-    dconn_status st = DCONN_OK;
-    (void)ud;
+    char *path;
+    char delim;
+    char io[65536];
+    size_t io_len, io_pos;
+    int eof, io_failed;
+    char *row;                    /* the row's decoded fields, each NUL-terminated */
+    size_t row_len, row_cap;
+    dconn_csv__field *f;
+    size_t nf, f_cap;
+    int line, row_line;           /* where the reader is, and where the row began */
+} dconn_csv__rd;
+
+/* The next byte, or -1 at the end of the file (or a read error). */
+static int dconn_csv__peek(dconn_csv__rd *rd) {
+    if (rd->io_pos == rd->io_len) {
+        if (rd->eof) return -1;
+        rd->io_len = fread(rd->io, 1, sizeof rd->io, rd->fp);
+        rd->io_pos = 0;
+        if (rd->io_len < sizeof rd->io) { rd->eof = 1; rd->io_failed = ferror(rd->fp) != 0; }
+        if (!rd->io_len) return -1;
+    }
+    return (unsigned char)rd->io[rd->io_pos];
+}
+static void dconn_csv__skip(dconn_csv__rd *rd) { rd->io_pos++; }
+
+static int dconn_csv__put(dconn_csv__rd *rd, char c) {
+    if (rd->row_len + 1 >= rd->row_cap) {
+        size_t ncap = rd->row_cap ? rd->row_cap * 2 : 256;
+        char *nr = (char *)realloc(rd->row, ncap);
+        if (!nr) return 0;
+        rd->row = nr;
+        rd->row_cap = ncap;
+    }
+    rd->row[rd->row_len++] = c;
+    return 1;
+}
+
+static dconn_status dconn_csv__nomem(dconn_error *err) { return dconn_error_set(err, DCONN_ENOMEM, "csv: out of memory"); }
+
+/* Reads the next row: 1 with rd->f[0 .. nf) set, 0 at the end of the
+   file, -1 with err filled. Blank lines are skipped. */
+static int dconn_csv__next_row(dconn_csv__rd *rd, dconn_error *err) {
+    int c;
+    rd->row_len = 0;
+    rd->nf = 0;
+    while ((c = dconn_csv__peek(rd)) == '\n' || c == '\r') {   /* blank lines */
+        dconn_csv__skip(rd);
+        if (c == '\r' && dconn_csv__peek(rd) == '\n') dconn_csv__skip(rd);
+        rd->line++;
+    }
+    if (c < 0) {
+        if (rd->io_failed) { dconn_error_set(err, DCONN_EIO, "csv: cannot read %s: %s", rd->path, strerror(errno)); return -1; }
+        return 0;
+    }
+    rd->row_line = rd->line;
+    for (;;) {
+        size_t start = rd->row_len;
+        c = dconn_csv__peek(rd);
+        if (c == '"') {
+            dconn_csv__skip(rd);
+            for (;;) {
+                c = dconn_csv__peek(rd);
+                if (c < 0) { dconn_error_set(err, DCONN_EQUERY, "csv: %s:%d: a quoted field is not closed", rd->path, rd->row_line); return -1; }
+                dconn_csv__skip(rd);
+                if (c == '"') {
+                    if (dconn_csv__peek(rd) != '"') break;
+                    dconn_csv__skip(rd);
+                }
+                if (c == '\n') rd->line++;
+                if (!dconn_csv__put(rd, (char)c)) { dconn_csv__nomem(err); return -1; }
+            }
+            c = dconn_csv__peek(rd);
+            if (c >= 0 && c != rd->delim && c != '\n' && c != '\r') {
+                dconn_error_set(err, DCONN_EQUERY, "csv: %s:%d: unexpected character after a closing quote", rd->path, rd->line);
+                return -1;
+            }
+        } else {
+            while ((c = dconn_csv__peek(rd)) >= 0 && c != rd->delim && c != '\n' && c != '\r') {
+                if (c == '"') {
+                    dconn_error_set(err, DCONN_EQUERY, "csv: %s:%d: a quote inside an unquoted field (quote the whole field)", rd->path, rd->line);
+                    return -1;
+                }
+                dconn_csv__skip(rd);
+                if (!dconn_csv__put(rd, (char)c)) { dconn_csv__nomem(err); return -1; }
+            }
+        }
+        if (!dconn_csv__put(rd, '\0')) { dconn_csv__nomem(err); return -1; }   /* numbers are parsed in place */
+        if (rd->nf == rd->f_cap) {
+            size_t ncap = rd->f_cap ? rd->f_cap * 2 : 16;
+            dconn_csv__field *nf = (dconn_csv__field *)realloc(rd->f, ncap * sizeof *nf);
+            if (!nf) { dconn_csv__nomem(err); return -1; }
+            rd->f = nf;
+            rd->f_cap = ncap;
+        }
+        rd->f[rd->nf].off = start;
+        rd->f[rd->nf].len = rd->row_len - 1 - start;
+        rd->nf++;
+        c = dconn_csv__peek(rd);
+        if (c == rd->delim) { dconn_csv__skip(rd); continue; }
+        if (c == '\r') { dconn_csv__skip(rd); c = dconn_csv__peek(rd); }
+        if (c == '\n') dconn_csv__skip(rd);
+        rd->line++;
+        if (rd->io_failed) { dconn_error_set(err, DCONN_EIO, "csv: cannot read %s: %s", rd->path, strerror(errno)); return -1; }
+        return 1;
+    }
+}
+
+/* Opens what (under base_dir) at its start, after a UTF-8 BOM. */
+static dconn_status dconn_csv__open(const dconn_csv__h *h, const char *what, dconn_csv__rd *rd, dconn_error *err) {
+    size_t plen;
+    memset(rd, 0, sizeof *rd);
+    rd->delim = h->delim;
+    rd->line = 1;
     if (!what || !*what) return dconn_error_set(err, DCONN_EMISUSE, "csv: give a file name to read");
     /* files are read under base_dir: an absolute path or a ".." would reach any file the process may read */
     if (dconn_csv__escapes(what))
         return dconn_error_set(err, DCONN_EMISUSE, "csv: \"%s\" is outside base_dir (\"%s\"): give a path under it, or set base_dir "
                                "to the directory to read", what, h->base);
     plen = strlen(h->base) + strlen(what) + 2;
-    path = (char *)malloc(plen);
-    if (!path) return dconn_error_set(err, DCONN_ENOMEM, "csv: out of memory");
-    if (!strcmp(h->base, ".")) snprintf(path, plen, "%s", what);
-    else snprintf(path, plen, "%s/%s", h->base, what);
-    fp = fopen(path, "rb");
-    if (!fp) {
-        st = dconn_error_set(err, DCONN_EIO, "csv: cannot open %s (base_dir \"%s\"): %s", path, h->base, strerror(errno));
-        free(path);
-        return st;
-    }
-    for (;;) {
-        size_t got;
-        if (cap - len < 65536) {
-            char *nt = (char *)realloc(text, cap + 65536 + 1);
-            if (!nt) { st = dconn_error_set(err, DCONN_ENOMEM, "csv: out of memory"); break; }
-            text = nt;
-            cap += 65536;
-        }
-        got = fread(text + len, 1, cap - len, fp);
-        len += got;
-        if (!got) break;
-    }
-    /* a directory opens, then fails to read (EISDIR): not "empty" */
-    if (!st && ferror(fp)) st = dconn_error_set(err, DCONN_EIO, "csv: cannot read %s: %s", path, strerror(errno));
-    fclose(fp);
-    if (st) goto done;
-    /* decoded fields go to buf (never longer than the text) */
-    buf = (char *)malloc(len + 1);
-    if (!buf) { st = dconn_error_set(err, DCONN_ENOMEM, "csv: out of memory"); goto done; }
-    i = len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB && (unsigned char)text[2] == 0xBF ? 3 : 0;
-    {
-        size_t row_fields = 0;
-        int at_row_start = 1;
-        while (i < len || (!at_row_start)) {
-            size_t start = bufn;
-            int end_row = 0;
-            if (at_row_start && i < len && (text[i] == '\n' || text[i] == '\r')) {   /* blank line */
-                if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n') i++;
-                i++;
-                line++;
-                continue;
-            }
-            if (at_row_start) row_line = line;
-            at_row_start = 0;
-            if (i < len && text[i] == '"') {
-                i++;
-                for (;;) {
-                    if (i >= len) { st = dconn_error_set(err, DCONN_EQUERY, "csv: %s:%d: a quoted field is not closed", path, row_line); goto done; }
-                    if (text[i] == '"') {
-                        if (i + 1 < len && text[i + 1] == '"') { buf[bufn++] = '"'; i += 2; continue; }
-                        i++;
-                        break;
-                    }
-                    if (text[i] == '\n') line++;
-                    buf[bufn++] = text[i++];
-                }
-                if (i < len && text[i] != h->delim && text[i] != '\n' && text[i] != '\r') {
-                    st = dconn_error_set(err, DCONN_EQUERY, "csv: %s:%d: unexpected character after a closing quote", path, line);
-                    goto done;
-                }
-            } else {
-                while (i < len && text[i] != h->delim && text[i] != '\n' && text[i] != '\r') {
-                    if (text[i] == '"') { st = dconn_error_set(err, DCONN_EQUERY, "csv: %s:%d: a quote inside an unquoted field (quote the whole field)", path, line); goto done; }
-                    buf[bufn++] = text[i++];
-                }
-            }
-            if (nfields == fcap) {
-                size_t ncap = fcap ? fcap * 2 : 64;
-                dconn_csv__field *nf = (dconn_csv__field *)realloc(f, ncap * sizeof *f);
-                if (!nf) { st = dconn_error_set(err, DCONN_ENOMEM, "csv: out of memory"); goto done; }
-                f = nf;
-                fcap = ncap;
-            }
-            f[nfields].off = start;
-            f[nfields].len = bufn - start;
-            nfields++;
-            row_fields++;
-            if (i < len && text[i] == h->delim) i++;
-            else {
-                if (i < len && text[i] == '\r') i++;
-                if (i < len && text[i] == '\n') i++;
-                end_row = 1;
-                line++;
-            }
-            if (end_row) {
-                size_t rows_so_far = ncols ? (nfields - row_fields) / ncols : 0;
-                if (!ncols) ncols = row_fields;
-                else if (row_fields != ncols) {
-                    st = dconn_error_set(err, DCONN_EQUERY, "csv: %s:%d: this row has %zu field(s), the header has %zu", path, row_line, row_fields, ncols);
-                    goto done;
-                }
-                if (rows_so_far + 1 > nrows_cap) {
-                    size_t ncap = nrows_cap ? nrows_cap * 2 : 64;
-                    size_t *nl = (size_t *)realloc(row_lines, ncap * sizeof *nl);
-                    if (!nl) { st = dconn_error_set(err, DCONN_ENOMEM, "csv: out of memory"); goto done; }
-                    row_lines = nl;
-                    nrows_cap = ncap;
-                }
-                row_lines[rows_so_far] = (size_t)row_line;
-                row_fields = 0;
-                at_row_start = 1;
-            }
-        }
-    }
-    if (!ncols) { st = dconn_error_set(err, DCONN_EQUERY, "csv: %s is empty: it needs a header row", path); goto done; }
-    /* infer each column's type from all its values */
-    kind = (int *)calloc(ncols, sizeof *kind);
-    if (!kind) { st = dconn_error_set(err, DCONN_ENOMEM, "csv: out of memory"); goto done; }
-    for (i = 0; i < ncols; i++) kind[i] = -1;   /* -1: only empty values so far */
-    for (i = ncols; i < nfields; i++) {
-        size_t c = i % ncols;
-        int k;
-        if (!f[i].len || kind[c] == 0) continue;
-        k = dconn_csv__kind(buf + f[i].off, f[i].len);
-        if (kind[c] == -1) kind[c] = k;
-        else if (k == 0) kind[c] = 0;
-        else if (k == 2) kind[c] = kind[c] ? 2 : 0;
-    }
-    for (i = 0; i < ncols && !st; i++) {
-        char name[256];
-        size_t n = f[i].len < sizeof name - 1 ? f[i].len : sizeof name - 1;
-        if (memchr(buf + f[i].off, '\0', f[i].len)) { st = dconn_error_set(err, DCONN_EQUERY, "csv: %s:1: column %zu's name holds a NUL byte", path, i + 1); break; }
-        memcpy(name, buf + f[i].off, n);
-        name[n] = '\0';
-        st = dconn_builder_column(out, name, kind[i] == 1 ? "INTEGER" : kind[i] == 2 ? "REAL" : "TEXT");
-    }
-    for (row = 1; !st && row * ncols < nfields; row++) {
-        for (i = 0; i < ncols && !st; i++) {
-            const dconn_csv__field *fl = &f[row * ncols + i];
-            if (!fl->len) st = dconn_builder_null(out);
-            else if (kind[i] == 1 || kind[i] == 2) {
-                /* the whole field, however long: NUL-terminated in place for a
-                   moment (buf has a byte to spare after the last field) */
-                char *num = buf + fl->off, save = num[fl->len];
-                num[fl->len] = '\0';
-                st = kind[i] == 1 ? dconn_builder_int(out, (int64_t)strtoll(num, NULL, 10)) : dconn_builder_real(out, strtod(num, NULL));
-                num[fl->len] = save;
-            } else st = dconn_builder_text(out, buf + fl->off, fl->len);
-        }
-    }
-    if (st == DCONN_ENOMEM) dconn_error_set(err, st, "csv: out of memory");
-    else if (st) dconn_error_set(err, st, "csv: building the result failed");
-done:
-    free(path);
-    free(text);
-    free(buf);
-    free(f);
-    free(kind);
-    free(row_lines);
+    rd->path = (char *)malloc(plen);
+    if (!rd->path) return dconn_csv__nomem(err);
+    if (!strcmp(h->base, ".")) snprintf(rd->path, plen, "%s", what);
+    else snprintf(rd->path, plen, "%s/%s", h->base, what);
+    rd->fp = fopen(rd->path, "rb");
+    if (!rd->fp) return dconn_error_set(err, DCONN_EIO, "csv: cannot open %s (base_dir \"%s\"): %s", rd->path, h->base, strerror(errno));
+    return DCONN_OK;
+}
+
+/* Back to the first row after the header (the second pass). */
+static dconn_status dconn_csv__rewind(dconn_csv__rd *rd, dconn_error *err) {
+    rewind(rd->fp);
+    rd->io_len = rd->io_pos = 0;
+    rd->eof = rd->io_failed = 0;
+    rd->line = 1;
+    if (dconn_csv__peek(rd) == 0xEF && rd->io_len >= 3 && (unsigned char)rd->io[1] == 0xBB && (unsigned char)rd->io[2] == 0xBF) rd->io_pos = 3;
+    return dconn_csv__next_row(rd, err) == 1 ? DCONN_OK : (err && err->code ? err->code : DCONN_EIO);
+}
+
+static void dconn_csv__close(dconn_csv__rd *rd) {
+    if (rd->fp) fclose(rd->fp);
+    free(rd->path);
+    free(rd->row);
+    free(rd->f);
+    memset(rd, 0, sizeof *rd);
+}
+
+/* A read in progress: the reader after the header, and each column's type. */
+typedef struct dconn_csv__cursor {
+    dconn_csv__rd rd;
+    size_t ncols;
+    int *kind;                    /* 0 text, 1 integer, 2 real; -1 only empty values */
+    char **names;
+} dconn_csv__cursor;
+
+static void dconn_csv__cursor_free(dconn_csv__cursor *cur) {
+    size_t i;
+    if (!cur) return;
+    for (i = 0; cur->names && i < cur->ncols; i++) free(cur->names[i]);
+    free(cur->names);
+    free(cur->kind);
+    dconn_csv__close(&cur->rd);
+    free(cur);
+}
+
+static dconn_status dconn_csv__columns(const dconn_csv__cursor *cur, dconn_builder *out) {
+    dconn_status st = DCONN_OK;
+    size_t i;
+    for (i = 0; i < cur->ncols && !st; i++)
+        st = dconn_builder_column(out, cur->names[i], cur->kind[i] == 1 ? "INTEGER" : cur->kind[i] == 2 ? "REAL" : "TEXT");
     return st;
+}
+
+/* Opens the file and reads it once: the header, every row's field count,
+   and each column's type from all its values (the first pass, constant
+   memory); then stands before the first row for the second. */
+static dconn_status dconn_csv__start(const dconn_csv__h *h, const char *what, dconn_csv__cursor **out, dconn_error *err) {
+    dconn_csv__cursor *cur = (dconn_csv__cursor *)calloc(1, sizeof *cur);
+    dconn_status st;
+    size_t i;
+    int got;
+    if (!cur) return dconn_csv__nomem(err);
+    st = dconn_csv__open(h, what, &cur->rd, err);
+    if (!st && dconn_csv__peek(&cur->rd) == 0xEF && cur->rd.io_len >= 3 && (unsigned char)cur->rd.io[1] == 0xBB && (unsigned char)cur->rd.io[2] == 0xBF)
+        cur->rd.io_pos = 3;
+    if (!st) {
+        got = dconn_csv__next_row(&cur->rd, err);
+        if (got == 0) st = dconn_error_set(err, DCONN_EQUERY, "csv: %s is empty: it needs a header row", cur->rd.path);
+        else if (got < 0) st = err && err->code ? err->code : DCONN_EQUERY;
+    }
+    if (!st) {
+        cur->ncols = cur->rd.nf;
+        cur->kind = (int *)malloc(cur->ncols * sizeof *cur->kind);
+        cur->names = (char **)calloc(cur->ncols, sizeof *cur->names);
+        if (!cur->kind || !cur->names) st = dconn_csv__nomem(err);
+    }
+    for (i = 0; !st && i < cur->ncols; i++) {
+        const dconn_csv__field *fl = &cur->rd.f[i];
+        size_t n = fl->len < 255 ? fl->len : 255;
+        cur->kind[i] = -1;
+        if (memchr(cur->rd.row + fl->off, '\0', fl->len)) { st = dconn_error_set(err, DCONN_EQUERY, "csv: %s:1: column %zu's name holds a NUL byte", cur->rd.path, i + 1); break; }
+        cur->names[i] = (char *)malloc(n + 1);
+        if (!cur->names[i]) { st = dconn_csv__nomem(err); break; }
+        memcpy(cur->names[i], cur->rd.row + fl->off, n);
+        cur->names[i][n] = '\0';
+    }
+    while (!st && (got = dconn_csv__next_row(&cur->rd, err)) != 0) {
+        if (got < 0) { st = err && err->code ? err->code : DCONN_EQUERY; break; }
+        if (cur->rd.nf != cur->ncols) {
+            st = dconn_error_set(err, DCONN_EQUERY, "csv: %s:%d: this row has %zu field(s), the header has %zu", cur->rd.path, cur->rd.row_line,
+                                 cur->rd.nf, cur->ncols);
+            break;
+        }
+        for (i = 0; i < cur->ncols; i++) {
+            const dconn_csv__field *fl = &cur->rd.f[i];
+            int k;
+            if (!fl->len || cur->kind[i] == 0) continue;
+            k = dconn_csv__kind(cur->rd.row + fl->off, fl->len);
+            if (cur->kind[i] == -1) cur->kind[i] = k;
+            else if (k == 0) cur->kind[i] = 0;
+            else if (k == 2) cur->kind[i] = cur->kind[i] ? 2 : 0;
+        }
+    }
+    if (!st) st = dconn_csv__rewind(&cur->rd, err);
+    if (st) { dconn_csv__cursor_free(cur); return st; }
+    *out = cur;
+    return DCONN_OK;
+}
+
+/* Up to max_rows rows into out (the columns first); *done at the end. A
+   file that changed since the first pass is an error, never wrong values. */
+static dconn_status dconn_csv__rows(dconn_csv__cursor *cur, size_t max_rows, dconn_builder *out, int *done, dconn_error *err) {
+    dconn_status st = dconn_csv__columns(cur, out);
+    size_t n, i;
+    *done = 0;
+    for (n = 0; !st && n < max_rows; n++) {
+        int got = dconn_csv__next_row(&cur->rd, err);
+        if (got == 0) { *done = 1; break; }
+        if (got < 0) return err && err->code ? err->code : DCONN_EQUERY;
+        if (cur->rd.nf != cur->ncols)
+            return dconn_error_set(err, DCONN_EQUERY, "csv: %s:%d: the file changed while it was read (this row has %zu field(s))", cur->rd.path,
+                                   cur->rd.row_line, cur->rd.nf);
+        for (i = 0; i < cur->ncols && !st; i++) {
+            const dconn_csv__field *fl = &cur->rd.f[i];
+            char *v = cur->rd.row + fl->off;   /* NUL-terminated */
+            int k = cur->kind[i];
+            if (!fl->len) st = dconn_builder_null(out);
+            else if (k == 1 || k == 2) {
+                if (!dconn_csv__kind(v, fl->len) || (k == 1 && dconn_csv__kind(v, fl->len) != 1))
+                    return dconn_error_set(err, DCONN_EQUERY, "csv: %s:%d: the file changed while it was read (a %s column holds text)", cur->rd.path,
+                                           cur->rd.row_line, k == 1 ? "INTEGER" : "REAL");
+                st = k == 1 ? dconn_builder_int(out, (int64_t)strtoll(v, NULL, 10)) : dconn_builder_real(out, strtod(v, NULL));
+            } else st = dconn_builder_text(out, v, fl->len);
+        }
+    }
+    if (st == DCONN_ENOMEM) return dconn_csv__nomem(err);
+    if (st) return dconn_error_set(err, st, "csv: building the result failed");
+    if (!*done && dconn_csv__peek(&cur->rd) < 0 && !cur->rd.io_failed) *done = 1;   /* nothing but the end left */
+    return DCONN_OK;
+}
+
+static dconn_status dconn_csv__read(void *ud, void *handle, const char *what, dconn_builder *out, dconn_error *err) {
+    dconn_csv__cursor *cur = NULL;
+    dconn_status st = dconn_csv__start((const dconn_csv__h *)handle, what, &cur, err);
+    int done = 0;
+    (void)ud;
+    if (st) return st;
+    st = dconn_csv__rows(cur, (size_t)-1, out, &done, err);
+    dconn_csv__cursor_free(cur);
+    return st;
+}
+
+/* Streaming: the first pass at open (types, field counts: its errors come
+   before any row), then rows as the caller reads. */
+static dconn_status dconn_csv__stream_open(void *ud, void *handle, const dconn_stmt *stmt, void **cursor, dconn_builder *columns, dconn_error *err) {
+    dconn_csv__cursor *cur = NULL;
+    dconn_status st;
+    (void)ud;
+    if (stmt->n_params) return dconn_error_set(err, DCONN_EMISUSE, "csv: a read takes no parameters");
+    st = dconn_csv__start((const dconn_csv__h *)handle, stmt->sql, &cur, err);
+    if (!st) st = dconn_csv__columns(cur, columns);
+    if (st) { dconn_csv__cursor_free(cur); return st == DCONN_ENOMEM ? dconn_csv__nomem(err) : st; }
+    *cursor = cur;
+    return DCONN_OK;
+}
+static dconn_status dconn_csv__stream_next(void *ud, void *cursor, size_t max_rows, dconn_builder *out, int *done, dconn_error *err) {
+    (void)ud;
+    return dconn_csv__rows((dconn_csv__cursor *)cursor, max_rows, out, done, err);
+}
+static void dconn_csv__stream_close(void *ud, void *cursor) {
+    (void)ud;
+    dconn_csv__cursor_free((dconn_csv__cursor *)cursor);
 }
 
 dconn_status dconn_csv_register(dconn_ctx *ctx, dconn_error *err) {
@@ -314,6 +446,9 @@ dconn_status dconn_csv_register(dconn_ctx *ctx, dconn_error *err) {
     d.connect = dconn_csv__connect;
     d.disconnect = dconn_csv__disconnect;
     d.read = dconn_csv__read;
+    d.stream_open = dconn_csv__stream_open;
+    d.stream_next = dconn_csv__stream_next;
+    d.stream_close = dconn_csv__stream_close;
     return dconn_register_driver(ctx, &d, err);
 }
 

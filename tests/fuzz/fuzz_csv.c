@@ -4,7 +4,8 @@
    (base_dir = the scratch directory, ttl "0"; one context for the whole
    run). On success every one of rows x cols cells is read through every
    getter, types agree with the columns' decltypes, and the result is
-   formatted in the four formats. */
+   formatted in the four formats; the file streamed in small chunks gives
+   the same cells. */
 #define _XOPEN_SOURCE 700
 #define DCONN_IMPLEMENTATION
 #include "../../dconn.h"
@@ -234,6 +235,42 @@ static void check_against_reference(const dconn_result *r) {
     }
 }
 
+/* The same file streamed in chunks of 1 to 5 rows (the size from the
+   input): the same columns and cells as the whole read, or the same
+   failure before any row. */
+static void check_stream(const dconn_result *whole, size_t size) {
+    dconn_stream_options so;
+    dconn_error err;
+    dconn_stream *s;
+    dconn_result *chunk;
+    size_t seen = 0, i, col;
+    memset(&so, 0, sizeof so);
+    so.chunk_rows = 1 + size % 5;
+    s = dconn_stream_read(conn, "in.csv", &so, &err);
+    if (!whole) {
+        FZ_CHECK(s == NULL, "a stream opened a file the whole read refused");
+        return;
+    }
+    FZ_CHECK(s != NULL, "a stream refused a file the whole read took: %s", err.message);
+    FZ_CHECK(dconn_result_cols(dconn_stream_columns(s)) == dconn_result_cols(whole), "the stream has other columns");
+    while ((chunk = dconn_stream_next(s, &err)) != NULL) {
+        FZ_CHECK(dconn_result_rows(chunk) <= so.chunk_rows, "a chunk of %zu rows", dconn_result_rows(chunk));
+        for (i = 0; i < dconn_result_rows(chunk); i++, seen++)
+            for (col = 0; col < dconn_result_cols(whole); col++) {
+                dconn_text_buf a, b;
+                const char *x = dconn_result_as_text(chunk, i, col, &a), *y = dconn_result_as_text(whole, seen, col, &b);
+                size_t nx = 0, ny = 0;
+                if (dconn_result_type(whole, seen, col) == DCONN_TEXT) { x = (const char *)dconn_result_blob(chunk, i, col, &nx); y = (const char *)dconn_result_blob(whole, seen, col, &ny); }
+                else { nx = x ? strlen(x) : 0; ny = y ? strlen(y) : 0; }
+                FZ_CHECK(dconn_result_type(chunk, i, col) == dconn_result_type(whole, seen, col) && nx == ny && (!nx || !memcmp(x, y, nx)),
+                         "row %zu col %zu streams otherwise", seen, col);
+            }
+    }
+    FZ_CHECK(err.code == DCONN_OK, "the stream failed: %s", err.message);
+    FZ_CHECK(seen == dconn_result_rows(whole), "the stream gave %zu rows of %zu", seen, dconn_result_rows(whole));
+    FZ_CHECK(dconn_stream_close(s) == DCONN_OK, "close reports an error");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     dconn_query_options q;
     dconn_error err;
@@ -245,6 +282,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     q.ttl = "0";
     r = dconn_read(conn, "in.csv", &q, &err);
     ok = ref_read((const char *)data, size);
+    check_stream(r, size);
     if (r) {
         check_result(r);
         FZ_CHECK(ok, "the driver read input the reference rejects");

@@ -814,6 +814,117 @@ static void pg_bad_server_is_a_clear_error(void) {
     dconn_close(ctx);
 }
 
+/* Streams read the server's rows as they come (single-row mode): the
+   same cells as the whole query for every type, an early close stops the
+   statement and leaves the handle usable, and no-row statements stream
+   nothing. */
+static void pg_stream_matches_query(void) {
+    static const char sql[] = "SELECT g AS i, g * 0.5::float8 AS d, 'row ' || g AS t, CASE WHEN g % 3 = 0 THEN NULL ELSE decode(lpad(to_hex(g), 4, '0'), 'hex') END AS b,"
+                              " g % 2 = 0 AS even, (g / 7.0)::numeric(10, 3) AS num FROM generate_series(1, 2000) g";
+    dconn_ctx *ctx = pg_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_result *whole, *chunk;
+    dconn_stream *s;
+    dconn_stream_options so;
+    dconn_query_options q;
+    size_t seen = 0, bad = 0, i, col;
+    REQUIRE(ctx);
+    c = pg_connect(ctx, NULL);
+    REQUIRE(c);
+    memset(&q, 0, sizeof q);
+    q.ttl = "0";
+    whole = dconn_query(c, sql, NULL, 0, &q, &err);
+    REQUIRE(whole);
+    memset(&so, 0, sizeof so);
+    so.chunk_rows = 33;
+    s = dconn_stream_query(c, sql, NULL, 0, &so, &err);
+    if (!s) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(s);
+    CHECK_STR(dconn_result_column_decltype(dconn_stream_columns(s), 5), "numeric");
+    while ((chunk = dconn_stream_next(s, &err)) != NULL) {
+        CHECK(dconn_result_rows(chunk) <= 33);
+        for (i = 0; i < dconn_result_rows(chunk); i++, seen++)
+            for (col = 0; col < 6; col++) {
+                size_t n1 = 0, n2 = 0;
+                dconn_text_buf a, b;
+                const char *x = dconn_result_as_text(chunk, i, col, &a), *y = dconn_result_as_text(whole, seen, col, &b);
+                if (dconn_result_type(whole, seen, col) == DCONN_BLOB) { x = (const char *)dconn_result_blob(chunk, i, col, &n1); y = (const char *)dconn_result_blob(whole, seen, col, &n2); }
+                else { n1 = x ? strlen(x) : 0; n2 = y ? strlen(y) : 0; }
+                bad += dconn_result_type(chunk, i, col) != dconn_result_type(whole, seen, col) || n1 != n2 || (n1 && memcmp(x, y, n1) != 0);
+            }
+    }
+    CHECK_EQ_INT(err.code, DCONN_OK);
+    CHECK_EQ_INT(seen, 2000);
+    CHECK_EQ_INT(bad, 0);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    dconn_result_release(whole);
+    /* an early close of a long statement: cancelled, and the handle answers at once after */
+    s = dconn_stream_query(c, "SELECT g FROM generate_series(1, 100000000) g", NULL, 0, &so, &err);
+    REQUIRE(s);
+    CHECK(dconn_stream_next(s, &err) != NULL);
+    {
+        double t0 = (double)clock();
+        CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+        CHECK((double)clock() - t0 < 2.0 * CLOCKS_PER_SEC);
+    }
+    CHECK_EQ_INT(pg_count(c, "SELECT 41 + 1"), 42);
+    /* a statement without rows */
+    s = dconn_stream_query(c, "CREATE TABLE IF NOT EXISTS stream_none (a int)", NULL, 0, &so, &err);
+    REQUIRE(s);
+    CHECK(dconn_stream_next(s, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_OK);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    /* an error at once: nothing delivered, the query's message */
+    s = dconn_stream_query(c, "SELECT * FROM no_such_table", NULL, 0, &so, &err);
+    CHECK(s == NULL);
+    CHECK_CONTAINS(err.message, "[42P01]");
+    CHECK_EQ_INT(pg_count(c, "SELECT 1"), 1);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+/* The backend killed mid-stream: the rows before arrive, then an error
+   that says how many were delivered; never a silently short result. */
+static void pg_stream_backend_killed_midway(void) {
+    dconn_ctx *ctx = pg_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_result *chunk;
+    dconn_stream *s;
+    uint64_t rows = 0;
+    int64_t pid = 0;
+    REQUIRE(ctx);
+    c = pg_connect(ctx, NULL);
+    REQUIRE(c);
+    s = dconn_stream_query(c, "SELECT pg_backend_pid() AS pid, g FROM generate_series(1, 50000000) g", NULL, 0, NULL, &err);
+    REQUIRE(s);
+    chunk = dconn_stream_next(s, &err);
+    REQUIRE(chunk);
+    CHECK_EQ_INT(dconn_result_get_int(chunk, 0, 0, &pid), DCONN_OK);
+    {
+        PGconn *admin = PQconnectdb("");
+        char sql[120];
+        snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld)", (long long)pid);
+        PQclear(PQexec(admin, sql));
+        PQfinish(admin);
+    }
+    rows = dconn_result_rows(chunk);
+    while ((chunk = dconn_stream_next(s, &err)) != NULL) rows += dconn_result_rows(chunk);
+    CHECK(rows < 50000000);
+    CHECK(err.code != DCONN_OK);
+    CHECK(strstr(err.message, "[57P01]") || strstr(err.message, "[08006]"));   /* the server's FATAL, or libpq's lost connection */
+    {
+        char said[96];
+        snprintf(said, sizeof said, "the stream ended after %llu rows had been delivered", (unsigned long long)rows);
+        CHECK_CONTAINS(err.message, said);
+    }
+    CHECK(dconn_stream_close(s) != DCONN_OK);
+    CHECK_EQ_INT(pg_count(c, "SELECT 7"), 7);   /* a fresh handle */
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static const dtest_case pg_tests[] = {
     {"pg_connect_from_environment", pg_connect_from_environment},
     {"pg_url_from_secrets", pg_url_from_secrets},
@@ -832,6 +943,8 @@ static const dtest_case pg_tests[] = {
     {"pg_commit_lost_while_running_is_unknown", pg_commit_lost_while_running_is_unknown},
     {"pg_session_is_never_silently_reconnected", pg_session_is_never_silently_reconnected},
     {"pg_bad_server_is_a_clear_error", pg_bad_server_is_a_clear_error},
+    {"pg_stream_matches_query", pg_stream_matches_query},
+    {"pg_stream_backend_killed_midway", pg_stream_backend_killed_midway},
 };
 
 int main(int argc, char **argv) {

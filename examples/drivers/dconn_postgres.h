@@ -540,8 +540,9 @@ static int dconn_pg__hexval(char c) {
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
-static dconn_status dconn_pg__fill(PGresult *res, dconn_builder *out, dconn_error *err) {
-    int rows = PQntuples(res), cols = PQnfields(res), r, c;
+/* The result's columns, with the type names dconn reports as decltypes. */
+static dconn_status dconn_pg__columns(const PGresult *res, dconn_builder *out) {
+    int cols = PQnfields(res), c;
     dconn_status st = DCONN_OK;
     for (c = 0; c < cols && !st; c++) {
         static const struct { Oid oid; const char *name; } names[] = {
@@ -554,6 +555,13 @@ static dconn_status dconn_pg__fill(PGresult *res, dconn_builder *out, dconn_erro
         for (k = 0; k < sizeof names / sizeof names[0]; k++) if (names[k].oid == t) tn = names[k].name;
         st = dconn_builder_column(out, PQfname(res, c), tn);
     }
+    return st;
+}
+
+/* The result's rows, typed by column. */
+static dconn_status dconn_pg__rows(const PGresult *res, dconn_builder *out) {
+    int rows = PQntuples(res), cols = PQnfields(res), r, c;
+    dconn_status st = DCONN_OK;
     for (r = 0; r < rows && !st; r++) {
         for (c = 0; c < cols && !st; c++) {
             const char *v = PQgetvalue(res, r, c);
@@ -577,6 +585,12 @@ static dconn_status dconn_pg__fill(PGresult *res, dconn_builder *out, dconn_erro
             }
         }
     }
+    return st;
+}
+
+static dconn_status dconn_pg__fill(const PGresult *res, dconn_builder *out, dconn_error *err) {
+    dconn_status st = dconn_pg__columns(res, out);
+    if (!st) st = dconn_pg__rows(res, out);
     if (st) return dconn_error_set(err, st, "postgresql: %s while reading rows", st == DCONN_ENOMEM ? "out of memory" : "builder error");
     return DCONN_OK;
 }
@@ -640,6 +654,124 @@ static dconn_status dconn_pg__exec(void *ud, void *handle, const dconn_stmt *stm
     }
     PQclear(res);
     return DCONN_OK;
+}
+
+/* A stream: libpq's single-row mode, so the server's rows are read as the
+   caller asks for them and never held all at once. `pending` is the next
+   result: a row (PGRES_SINGLE_TUPLE), or the end (PGRES_TUPLES_OK). */
+typedef struct dconn_pg__cursor {
+    dconn_pg__conn *h;
+    PGresult *pending;
+    char *sql;                    /* for error positions */
+    int kind;
+} dconn_pg__cursor;
+
+/* Reads every result left of the statement (after an error, or a cancel). */
+static void dconn_pg__drain(dconn_pg__conn *h) {
+    PGresult *res;
+    while ((res = PQgetResult(h->pg)) != NULL) PQclear(res);
+}
+
+static void dconn_pg__cursor_free(dconn_pg__cursor *cur) {
+    PQclear(cur->pending);
+    free(cur->sql);
+    free(cur);
+}
+
+/* The statement's end or its error: the transaction state and the command tag, as for a query. */
+static dconn_status dconn_pg__stream_end(dconn_pg__cursor *cur, dconn_error *err) {
+    dconn_status st;
+    PGresult *res = cur->pending;
+    cur->pending = NULL;
+    if (res && PQresultStatus(res) == PGRES_TUPLES_OK) {
+        PGresult *more = dconn_pg__collect(cur->h, 1);   /* normally none: a lost connection's shows here */
+        if (more && !dconn_pg__result_ok(more)) { PQclear(res); res = more; }
+        else PQclear(more);
+    } else {
+        dconn_pg__drain(cur->h);
+    }
+    PQclear(dconn_pg__finish(cur->h, res, cur->sql, cur->kind, &st, err));
+    return st;
+}
+
+static dconn_status dconn_pg__stream_open(void *ud, void *handle, const dconn_stmt *stmt, void **cursor, dconn_builder *columns, dconn_error *err) {
+    dconn_pg__conn *h = (dconn_pg__conn *)handle;
+    dconn_pg__cursor *cur;
+    dconn_pg__bind b;
+    dconn_status st;
+    (void)ud;
+    cur = (dconn_pg__cursor *)calloc(1, sizeof *cur);
+    if (!cur || !(cur->sql = (char *)malloc(strlen(stmt->sql) + 1))) { free(cur); return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory"); }
+    memcpy(cur->sql, stmt->sql, strlen(stmt->sql) + 1);
+    cur->h = h;
+    cur->kind = dconn_pg__is_read(stmt->sql) ? DCONN_PG__READ : DCONN_PG__WRITE;
+    st = dconn_pg__prepare(stmt->sql, stmt->params, stmt->n_params, &b, err);
+    if (!st) {
+        st = dconn_pg__ready(h, 1, err);
+        if (!st && !PQsendQueryParams(h->pg, b.sql, b.n, b.types, b.values, b.lengths, b.formats, 0))
+            st = dconn_pg__error(h->pg, NULL, stmt->sql, cur->kind, err);
+        else if (!st) (void)PQsetSingleRowMode(h->pg);   /* right after the send, as libpq requires */
+        dconn_pg__bind_free(&b);
+    }
+    if (!st) {
+        cur->pending = PQgetResult(h->pg);
+        if (cur->pending && (PQresultStatus(cur->pending) == PGRES_SINGLE_TUPLE || PQresultStatus(cur->pending) == PGRES_TUPLES_OK)) {
+            if (dconn_pg__columns(cur->pending, columns)) {
+                st = dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory while reading columns");
+                PQclear(cur->pending);
+                cur->pending = NULL;
+                dconn_pg__drain(h);
+            }
+        } else {
+            st = dconn_pg__stream_end(cur, err);   /* an error, or a statement without rows (COMMAND_OK): no columns, no rows */
+        }
+    }
+    if (st) { dconn_pg__cursor_free(cur); return st; }
+    *cursor = cur;
+    return DCONN_OK;
+}
+
+static dconn_status dconn_pg__stream_next(void *ud, void *cursor, size_t max_rows, dconn_builder *out, int *done, dconn_error *err) {
+    dconn_pg__cursor *cur = (dconn_pg__cursor *)cursor;
+    dconn_status st;
+    size_t n = 0;
+    (void)ud;
+    *done = 0;
+    if (!cur->pending) { *done = 1; return DCONN_OK; }   /* a statement without rows */
+    st = dconn_pg__columns(cur->pending, out);
+    while (!st && n < max_rows && PQresultStatus(cur->pending) == PGRES_SINGLE_TUPLE) {
+        st = dconn_pg__rows(cur->pending, out);
+        n++;
+        PQclear(cur->pending);
+        cur->pending = PQgetResult(cur->h->pg);
+        if (!cur->pending) break;
+    }
+    if (st) return dconn_error_set(err, st, "postgresql: out of memory while reading rows");
+    if (cur->pending && PQresultStatus(cur->pending) == PGRES_SINGLE_TUPLE) return DCONN_OK;
+    /* the end, or an error: the rows before it go out first */
+    if (n && cur->pending && !dconn_pg__result_ok(cur->pending)) return DCONN_OK;
+    *done = 1;
+    return dconn_pg__stream_end(cur, err);
+}
+
+/* Stops the statement when rows are left: the server is asked to cancel,
+   and what it still sends is read, so that the handle can be used again. */
+static void dconn_pg__stream_close(void *ud, void *cursor) {
+    dconn_pg__cursor *cur = (dconn_pg__cursor *)cursor;
+    (void)ud;
+    if (cur->pending) {
+        if (PQresultStatus(cur->pending) == PGRES_SINGLE_TUPLE) {
+            PGcancel *cancel = PQgetCancel(cur->h->pg);
+            char why[256];
+            if (!cancel || !PQcancel(cancel, why, (int)sizeof why)) cur->h->fatal = 1;   /* cannot stop it: the next use reconnects */
+            PQfreeCancel(cancel);
+        }
+        PQclear(cur->pending);
+        cur->pending = NULL;
+        dconn_pg__drain(cur->h);
+        if (PQstatus(cur->h->pg) == CONNECTION_OK) cur->h->in_tx = PQtransactionStatus(cur->h->pg) != PQTRANS_IDLE;
+    }
+    dconn_pg__cursor_free(cur);
 }
 
 /* Sends SQL without parameters, after dconn_pg__ready. `script`: several
@@ -736,6 +868,9 @@ static void dconn_pg__driver(dconn_driver *d) {
     d->disconnect = dconn_pg__disconnect;
     d->query = dconn_pg__query;
     d->exec = dconn_pg__exec;
+    d->stream_open = dconn_pg__stream_open;
+    d->stream_next = dconn_pg__stream_next;
+    d->stream_close = dconn_pg__stream_close;
     d->exec_script = dconn_pg__script;
     d->begin = dconn_pg__begin;
     d->commit = dconn_pg__commit;

@@ -40,7 +40,7 @@ LIBS    := $(SQLITE_LIBS) -pthread -lm
 HEADER  := dconn.h
 TEST_SRC := tests/test_main.c $(wildcard tests/test_*.c) tests/dtest.h tests/test_alloc.h tests/test_util.h tests/test_driver.h examples/drivers/dconn_csv.h
 
-.PHONY: test-postgres all test demo toml-test toml-diff toml-decoder bench-ir asan tsan valgrind bench install clean check-sqlite check-tools check-tools-demo
+.PHONY: test-postgres bench-postgres all test demo toml-test toml-diff toml-decoder bench-ir asan tsan valgrind bench install clean check-sqlite check-tools check-tools-demo
 
 # The numbered examples, in the order a newcomer reads them, and the CLI.
 EXAMPLES := $(B)/01_hello_sqlite $(B)/02_pets $(B)/03_secrets_global_and_local $(B)/04_env_switch \
@@ -136,6 +136,13 @@ $(B)/test-postgres: tests/test_postgres.c examples/drivers/dconn_postgres.h test
 
 test-postgres: check-sqlite $(B)/test-postgres
 	@sh tests/run_all.sh "sh tests/postgres.sh $(B)/test-postgres"
+
+# the PostgreSQL figures, against the same kind of throwaway server
+$(B)/bench-postgres: tests/bench_postgres.c examples/drivers/dconn_postgres.h $(ALL_DEPS) | $(B)
+	$(CC) -std=c99 $(WARN) -O2 $(PQ_CFLAGS) -o $@ tests/bench_postgres.c $(PQ_LIBS) $(LIBS)
+
+bench-postgres: check-sqlite $(B)/bench-postgres
+	@sh tests/postgres.sh $(B)/bench-postgres
 
 # --- TOML compliance -------------------------------------------------------
 toml-decoder: $(B)/toml-decoder

@@ -45,7 +45,7 @@ TEST_SRC := tests/test_main.c $(wildcard tests/test_*.c) tests/dtest.h tests/tes
 # The numbered examples, in the order a newcomer reads them, and the CLI.
 EXAMPLES := $(B)/01_hello_sqlite $(B)/02_pets $(B)/03_secrets_global_and_local $(B)/04_env_switch \
             $(B)/05_cache_and_ttl $(B)/06_sessions $(B)/07_threads $(B)/08_your_own_driver \
-            $(B)/09_connect_args $(B)/dconn
+            $(B)/09_connect_args $(B)/10_paging $(B)/dconn
 
 all: check-tools-demo check-sqlite $(EXAMPLES) $(B)/toml-decoder
 

@@ -29,7 +29,7 @@
        dconn_result_release(r);
        dconn_release(db);
        dconn_close(ctx);
-   More, one topic each: examples/01_hello_sqlite.c ... 09_connect_args.c.
+   More, one topic each: examples/01_hello_sqlite.c ... 10_paging.c.
 
    THE API IN ONE SCREEN  (in the order of the declarations below)
        context   dconn_open(&options, &err)  dconn_close(ctx)

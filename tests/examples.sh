@@ -54,6 +54,12 @@ check 04_env_switch_staging 0 'connected to "staging" at sqlite:///staging.db: i
 out=$(cd "$ex/04" && env -u DB_CONN "$root/$B/04_env_switch" 2>&1); rc=$?
 check 04_env_switch_unset 1 'environment variable DB_CONN is not set'
 
+# 10_paging: keyset pages through the cache; going back is a hit
+mkdir -p "$ex/10"
+out=$(cd "$ex/10" && "$root/$B/10_paging" 2>&1); rc=$?
+check 10_paging 0 "page after id 0: ada bo cy dot" "page after id 4: eli fay gus hal" "page after id 8: ivy" "page after id 9:" \
+  "cache: 1 hits, 4 misses, 4 entries"
+
 # 05_cache_and_ttl: hits, a TTL expiring on the fake clock, a write dropping the cache
 mkdir -p "$ex/05"
 out=$(cd "$ex/05" && "$root/$B/05_cache_and_ttl" 2>&1); rc=$?

@@ -9272,6 +9272,11 @@ typedef struct dconn__sq_stmt {
     sqlite3_stmt *st;
     uint64_t used;
     int anonymous;                /* 1 + parameter count when all are plain ?: binding needs no bookkeeping */
+    /* its column names, then decltypes, as SQLite gave them: valid until a
+       re-prepare, which the counter tells (asking SQLite each query costs a
+       tenth of a point query) */
+    const char **cols;
+    int ncols, reprepares;        /* ncols -1: not taken */
 } dconn__sq_stmt;
 
 /* One sqlite3 handle and its prepared statements, kept per SQL text
@@ -9403,6 +9408,7 @@ static void dconn__sq_disconnect(void *user_data, void *handle) {
     for (i = 0; i < h->nstmts; i++) {
         sqlite3_finalize(h->stmts[i].st);
         dconn__sq_dealloc(h->al, h->stmts[i].sql);
+        dconn__sq_dealloc(h->al, (void *)h->stmts[i].cols);
     }
     sqlite3_close(h->db);
     dconn__sq_dealloc(h->al, h);
@@ -9789,7 +9795,9 @@ static int dconn__sq_tail_empty(const char *t) {
     }
 }
 
-static dconn_status dconn__sq_prepare(dconn__sq *h, const char *sql, sqlite3_stmt **out, int *anonymous, dconn_error *err) {
+/* The kept statement for sql (prepared now when new): *kept is its entry,
+   NULL when there was no room to keep it. */
+static dconn_status dconn__sq_prepare(dconn__sq *h, const char *sql, sqlite3_stmt **out, dconn__sq_stmt **kept, int *anonymous, dconn_error *err) {
     size_t len;
     uint64_t hash;
     int i, victim = 0, rc;
@@ -9801,6 +9809,7 @@ static dconn_status dconn__sq_prepare(dconn__sq *h, const char *sql, sqlite3_stm
         dconn__sq_stmt *e = &h->stmts[h->last];
         e->used = ++h->tick;
         *out = e->st;
+        *kept = e;
         *anonymous = e->anonymous;
         return DCONN_OK;
     }
@@ -9812,6 +9821,7 @@ static dconn_status dconn__sq_prepare(dconn__sq *h, const char *sql, sqlite3_stm
             e->used = ++h->tick;
             h->last = i;
             *out = e->st;
+            *kept = e;
             *anonymous = e->anonymous;
             return DCONN_OK;
         }
@@ -9834,6 +9844,7 @@ static dconn_status dconn__sq_prepare(dconn__sq *h, const char *sql, sqlite3_stm
         for (i = 1; i < h->nstmts; i++) if (h->stmts[i].used < h->stmts[victim].used) victim = i;
         sqlite3_finalize(h->stmts[victim].st);
         dconn__sq_dealloc(h->al, h->stmts[victim].sql);
+        dconn__sq_dealloc(h->al, (void *)h->stmts[victim].cols);
     }
     h->stmts[victim].sql = (char *)dconn__sq_alloc(h->al, len + 1);
     if (!h->stmts[victim].sql) {
@@ -9849,12 +9860,15 @@ static dconn_status dconn__sq_prepare(dconn__sq *h, const char *sql, sqlite3_stm
     h->stmts[victim].hash = hash;
     h->stmts[victim].st = st;
     h->stmts[victim].used = ++h->tick;
+    h->stmts[victim].cols = NULL;
+    h->stmts[victim].ncols = -1;
     /* 1 + the number of parameters when every one is a plain ?, else 0 */
     h->stmts[victim].anonymous = 1 + sqlite3_bind_parameter_count(st);
     for (i = 1; i < h->stmts[victim].anonymous; i++)
         if (sqlite3_bind_parameter_name(st, i)) { h->stmts[victim].anonymous = 0; break; }
     h->last = victim;
     *out = st;
+    *kept = &h->stmts[victim];
     *anonymous = h->stmts[victim].anonymous;
     return DCONN_OK;
 }
@@ -9957,10 +9971,34 @@ static dconn_status dconn__sq_bind(const dconn_allocator *al, sqlite3_stmt *st, 
     return status;
 }
 
-/* The statement's columns, into a builder. */
-static dconn_status dconn__sq_columns(sqlite3_stmt *st, int ncols, dconn_builder *out) {
+/* The statement's columns, into a builder: from the kept statement's copy
+   of SQLite's pointers while it has not been re-prepared. */
+static dconn_status dconn__sq_columns(const dconn__sq *h, dconn__sq_stmt *kept, sqlite3_stmt *st, int ncols, dconn_builder *out) {
     dconn_status status = DCONN_OK;
     int i;
+#if SQLITE_VERSION_NUMBER >= 3020000
+    if (kept && ncols > 0) {
+        int reprepares = sqlite3_stmt_status(st, SQLITE_STMTSTATUS_REPREPARE, 0);
+        if (kept->ncols != ncols || kept->reprepares != reprepares) {
+            const char **cols = (const char **)dconn__sq_alloc(h->al, 2 * (size_t)ncols * sizeof *cols);
+            dconn__sq_dealloc(h->al, (void *)kept->cols);
+            kept->cols = cols;
+            kept->ncols = -1;
+            if (cols) {
+                for (i = 0; i < ncols; i++) { cols[i] = sqlite3_column_name(st, i); cols[ncols + i] = sqlite3_column_decltype(st, i); }
+                kept->ncols = ncols;
+                kept->reprepares = reprepares;
+            }
+        }
+        if (kept->ncols == ncols) {
+            for (i = 0; i < ncols && !status; i++) status = dconn_builder_column(out, kept->cols[i], kept->cols[ncols + i]);
+            return status;
+        }
+    }
+#else
+    (void)h;
+    (void)kept;
+#endif
     for (i = 0; i < ncols && !status; i++) status = dconn_builder_column(out, sqlite3_column_name(st, i), sqlite3_column_decltype(st, i));
     return status;
 }
@@ -9996,18 +10034,19 @@ static dconn_status dconn__sq_row(sqlite3_stmt *st, int ncols, dconn_builder *ou
 /* Prepares (or finds kept), binds and takes the first step: *rc is its
    SQLite code. A kept statement that SQLite re-prepares after a schema
    change only has its new columns once it has been stepped. */
-static dconn_status dconn__sq_start(dconn__sq *h, const dconn_stmt *stmt, dconn_builder *columns, sqlite3_stmt **out, int *rc, dconn_error *err) {
+static dconn_status dconn__sq_start(dconn__sq *h, const dconn_stmt *stmt, dconn_builder *columns, sqlite3_stmt **out, dconn__sq_stmt **kept, int *rc,
+                                    dconn_error *err) {
     sqlite3_stmt *st = NULL;
     dconn_status status;
     int anonymous = 0;
     if (h->in_tx && dconn__sq_tx_gone(h)) return dconn__sq_lost(err);
-    status = dconn__sq_prepare(h, stmt->sql, &st, &anonymous, err);
+    status = dconn__sq_prepare(h, stmt->sql, &st, kept, &anonymous, err);
     if (status) return status;
     status = dconn__sq_bind(h->al, st, anonymous, stmt->params, stmt->n_params, err);
     if (status) { dconn__sq_done(st); return status; }
     *rc = sqlite3_step(st);
     if (!sqlite3_stmt_readonly(st)) dconn_builder_changed_data(columns);
-    status = dconn__sq_columns(st, sqlite3_column_count(st), columns);
+    status = dconn__sq_columns(h, *kept, st, sqlite3_column_count(st), columns);
     if (status) { dconn__sq_done(st); return dconn__sq_nomem(err, "reading columns"); }
     if (*rc != SQLITE_ROW && *rc != SQLITE_DONE) { status = dconn__sq_fail(h, *rc, err); dconn__sq_done(st); return status; }
     *out = st;
@@ -10017,10 +10056,11 @@ static dconn_status dconn__sq_start(dconn__sq *h, const dconn_stmt *stmt, dconn_
 static dconn_status dconn__sq_query(void *user_data, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
     dconn__sq *h = (dconn__sq *)handle;
     sqlite3_stmt *st = NULL;
+    dconn__sq_stmt *kept = NULL;
     dconn_status status;
     int rc = SQLITE_DONE, ncols;
     (void)user_data;
-    status = dconn__sq_start(h, stmt, out, &st, &rc, err);
+    status = dconn__sq_start(h, stmt, out, &st, &kept, &rc, err);
     if (status) return status;
     ncols = sqlite3_column_count(st);
     for (; !status && rc == SQLITE_ROW; rc = status ? rc : sqlite3_step(st)) status = dconn__sq_row(st, ncols, out);
@@ -10036,6 +10076,7 @@ static dconn_status dconn__sq_query(void *user_data, void *handle, const dconn_s
 typedef struct dconn__sq_cursor {
     dconn__sq *h;
     sqlite3_stmt *st;
+    dconn__sq_stmt *kept;
     int rc;                       /* the last step's code: SQLITE_ROW stands on a row not yet handed out */
     int ncols;
     dconn_error failed;           /* a step's error, told after the rows before it (code 0: none) */
@@ -10045,16 +10086,18 @@ static dconn_status dconn__sq_stream_open(void *user_data, void *handle, const d
     dconn__sq *h = (dconn__sq *)handle;
     dconn__sq_cursor *cur;
     sqlite3_stmt *st = NULL;
+    dconn__sq_stmt *kept = NULL;
     int rc = SQLITE_DONE;
     dconn_status status;
     (void)user_data;
     cur = (dconn__sq_cursor *)dconn__sq_alloc(h->al, sizeof *cur);
     if (!cur) return dconn__sq_nomem(err, "opening a stream");
-    status = dconn__sq_start(h, stmt, columns, &st, &rc, err);
+    status = dconn__sq_start(h, stmt, columns, &st, &kept, &rc, err);
     if (status) { dconn__sq_dealloc(h->al, cur); return status; }
     memset(cur, 0, sizeof *cur);
     cur->h = h;
     cur->st = st;
+    cur->kept = kept;
     cur->rc = rc;
     cur->ncols = sqlite3_column_count(st);
     *cursor = cur;
@@ -10070,7 +10113,7 @@ static dconn_status dconn__sq_stream_next(void *user_data, void *cursor, size_t 
         if (err) *err = cur->failed;
         return cur->failed.code;
     }
-    status = dconn__sq_columns(cur->st, cur->ncols, out);
+    status = dconn__sq_columns(cur->h, cur->kept, cur->st, cur->ncols, out);
     for (; !status && cur->rc == SQLITE_ROW && n < max_rows; n++) {
         status = dconn__sq_row(cur->st, cur->ncols, out);
         if (!status) cur->rc = sqlite3_step(cur->st);
@@ -10099,12 +10142,13 @@ static dconn_status dconn__sq_exec(void *user_data, void *handle, const dconn_st
     dconn__sq *h = (dconn__sq *)handle;
     const char *sql = stmt->sql;
     sqlite3_stmt *st = NULL;
+    dconn__sq_stmt *kept = NULL;
     dconn_status status;
     int rc, anonymous = 0;
     int64_t before = 0;
     (void)user_data;
     if (h->in_tx && dconn__sq_tx_gone(h)) return dconn__sq_lost(err);
-    status = dconn__sq_prepare(h, sql, &st, &anonymous, err);
+    status = dconn__sq_prepare(h, sql, &st, &kept, &anonymous, err);
     if (status) return status;
     status = dconn__sq_bind(h->al, st, anonymous, stmt->params, stmt->n_params, err);
     if (status) { dconn__sq_done(st); return status; }

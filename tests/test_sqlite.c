@@ -2120,6 +2120,12 @@ static void sqlite_stmt_cache_schema_change(void) {
     CHECK_STR(dconn_result_column_name(r, 1), "c");
     CHECK_STR(dconn_result_text(r, 0, 1), "new");
     dconn_result_release(r);
+    /* the same number of columns, renamed: the kept names are SQLite's new ones */
+    CHECK_EQ_INT(tsq_script(e.c, "ALTER TABLE s RENAME COLUMN c TO d"), DCONN_OK);
+    r = tsq_query(e.c, "SELECT * FROM s", NULL, 0, "0", &err);
+    REQUIRE(r);
+    CHECK_STR(dconn_result_column_name(r, 1), "d");
+    dconn_result_release(r);
     tsq_close_env(&e);
 }
 

@@ -8184,7 +8184,7 @@ static dconn_status dconn__stream_start(dconn_stream *s, dconn_error *err) {
                 st = d.stream_open(d.user_data, h->h, &stmt, &s->cursor, &b, err);
                 if (st) s->cursor = NULL;
                 s->columns = dconn__stream_build(s, &b, st, 0, err);
-                if (!st && !s->columns) st = err ? err->code : DCONN_ENOMEM;
+                if (!st && !s->columns) st = err->code ? err->code : DCONN_ENOMEM;
                 if (!st && s->columns->rows) st = dconn__err_set(err, DCONN_EMISUSE, "the %s driver's stream_open gave rows: it gives columns only", d.name);
             } else if (s->op.kind == DCONN__OP_QUERY && !d.query) {
                 st = dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run queries (it has no query); use dconn_stream_read", d.name);

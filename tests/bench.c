@@ -310,7 +310,7 @@ static void bench_stream(sqlite3 *db, dconn_conn *c) {
     enum { SREPS = 5 };
     double traw[SREPS] = {0}, tdc[SREPS] = {0};
     const char *sql = ir_mode ? "SELECT * FROM big LIMIT 100000" : "SELECT * FROM big";
-    long want = ir_mode ? 100000 : atol(STREAM_ROWS_TEXT);
+    long want = ir_mode ? 100000 : strtol(STREAM_ROWS_TEXT, NULL, 10);
     sqlite3_stmt *kept = raw_prepare(db, sql);
     int r, sreps = ir_mode ? 1 : SREPS;
     for (r = ir_mode ? 0 : -1; r < sreps; r++) {
@@ -376,7 +376,7 @@ static long proc_kib(const char *key) {
     FILE *f = fopen("/proc/self/status", "r");
     if (!f) return -1;
     while (fgets(line, sizeof line, f))
-        if (strncmp(line, key, n) == 0) { v = atol(line + n); break; }
+        if (strncmp(line, key, n) == 0) { v = strtol(line + n, NULL, 10); break; }
     fclose(f);
     return v;
 }
@@ -441,7 +441,7 @@ static long stream_peak_kib(const char *sql, long rows) {
 static void bench_stream_memory(void) {
     static const char gen[] = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ?)"
                               " SELECT x AS id, 'name-' || x AS name, x * 0.5 AS score, substr('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 1, 5 + x % 36) AS note FROM n";
-    long big = stream_peak_kib("SELECT * FROM big", atol(STREAM_ROWS_TEXT));
+    long big = stream_peak_kib("SELECT * FROM big", strtol(STREAM_ROWS_TEXT, NULL, 10));
     long g10k = stream_peak_kib(gen, 10000), g1m = stream_peak_kib(gen, 1000000), g10m = stream_peak_kib(gen, 10000000);
     if (big < 0 || g10k < 0 || g1m < 0 || g10m < 0) { printf("bench: stream peak memory not measured (no /proc/self/clear_refs)\n"); return; }
     print_fig("stream_1m_peak_mib", (double)big / 1024.0, "MiB");

@@ -2341,7 +2341,7 @@ static int cmk_page_lock(const void *q) {
     size_t len;
     if (!q) return 1;
     memcpy(&len, (const char *)q - 16, sizeof len);
-    return mprotect((char *)(uintptr_t)q - 16, len, PROT_READ) == 0;
+    return mprotect((char *)q - 16, len, PROT_READ) == 0;
 }
 
 static void cache_hits_write_nothing_of_the_index(void) {

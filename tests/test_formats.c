@@ -615,7 +615,7 @@ static void formats_real_fast_path_matches_printf(void) {
         snprintf(want, sizeof want, "%.15g", d);
         if (dconn__strtod_c(want, &end) != d) snprintf(want, sizeof want, "%.16g", d);
         if (dconn__strtod_c(want, &end) != d) snprintf(want, sizeof want, "%.17g", d);
-        if (!strpbrk(want, ".eEn")) strcat(want, ".0");
+        if (!strpbrk(want, ".eEn")) memcpy(want + strlen(want), ".0", 3);
         if (strcmp(got, want) != 0 && bad++ < 5) fprintf(stdout, "  %.17g: printed %s, printf says %s\n", d, got, want);
     }
     CHECK_EQ_INT(bad, 0);

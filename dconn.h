@@ -5152,7 +5152,8 @@ static size_t dconn__key_distance(const char *a, const char *b) {
 }
 
 DCONN_API dconn_status dconn_settings_check_keys(const dconn_settings *s, const char *driver, const char *const *known, size_t n_known, dconn_error *err) {
-    static const char *const common[] = {"type", "ttl", "query_ttl", "connect_args", "create_engine_kwargs"};
+    static const char *const common[] = {"type", "ttl", "query_ttl", "connect_args", "create_engine_kwargs", "pool_size", "max_overflow",
+                                         "pool_timeout", "pool_recycle", "pool_pre_ping"};
     const size_t n_common = sizeof common / sizeof common[0];
     const dconn_toml_value *root = s ? s->root : NULL;
     size_t i, k;
@@ -5172,7 +5173,8 @@ DCONN_API dconn_status dconn_settings_check_keys(const dconn_settings *s, const 
         for (k = 0; k < n_known; k++)
             if (known[k] && used + strlen(known[k]) + 3 < sizeof list) used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", known[k]);
         return dconn_error_at(err, dconn_toml_at(root, i), "%s is not a setting of the %s driver%s%s%s; its settings are %s%s"
-                              "type, ttl, query_ttl, connect_args and create_engine_kwargs",
+                              "type, ttl, query_ttl, connect_args, create_engine_kwargs and the pool's (pool_size, max_overflow, "
+                              "pool_timeout, pool_recycle, pool_pre_ping)",
                               key, driver ? driver : "connection's", nearest ? " (did you mean " : "",
                               nearest ? nearest : "", nearest ? "?)" : "", list, used ? ", and every connection's: " : "");
     }
@@ -6464,10 +6466,20 @@ static void dconn__cache_publish_locked(dconn_ctx *ctx, dconn__centry *e, dconn_
 
 #define DCONN__NO_TTL INT64_MIN
 
+/* The handle pool's settings, by SQLAlchemy's names. */
+typedef struct dconn__pool {
+    int size;                     /* idle handles kept: pool_size (8) */
+    int max_open;                 /* pool_size + max_overflow (0; -1: no limit) */
+    int64_t wait_ns;              /* pool_timeout; -1: the context's */
+    int64_t recycle_ns;           /* pool_recycle: a handle older is replaced; -1: never */
+    int pre_ping;                 /* pool_pre_ping: an idle handle is pinged before use */
+} dconn__pool;
+
 typedef struct dconn__handle {
     struct dconn__handle *next;
     void *h;
     unsigned gen;                 /* the connection generation it was opened for */
+    int64_t born;                 /* when it was opened (pool_recycle) */
     int users;                    /* shared-handle drivers: queries using it */
     dconn_driver drv;             /* the driver that opened it (a secrets edit may switch drivers) */
     dconn_settings *settings;     /* what it was opened with: kept while it is open */
@@ -6506,6 +6518,8 @@ struct dconn_conn {
     dconn__handle *idle;
     dconn__handle *shared;        /* shared-handle drivers: the one handle */
     int open, max_handles, connecting;
+    int idle_count;               /* handles in `idle` */
+    dconn__pool pool;             /* its settings (max_handles is pool.max_open) */
     unsigned gen;
     int64_t born;
 };
@@ -6548,6 +6562,7 @@ static void dconn__ctx_unlock(dconn_ctx *ctx) {
 static dconn__handle *dconn__conn_new_gen_locked(dconn_conn *c) {
     dconn__handle *old = c->idle;
     c->idle = NULL;
+    c->idle_count = 0;
     c->gen++;
     c->open = 0;
     c->born = dconn__now(c->ctx);
@@ -6561,15 +6576,17 @@ static dconn__handle *dconn__conn_new_gen_locked(dconn_conn *c) {
 
 /* Takes a handle: an idle one, a new one, or waits for one. Exclusive
    unless the driver shares handles between threads (and !exclusive). */
-static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handle **out, dconn_error *err) {
+static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, dconn__handle **out, int *reused, dconn_error *err) {
     dconn__handle *to_close = NULL, *h;
     dconn_settings *s;
     dconn_driver drv;
     unsigned gen;
     dconn_status st;
     int shared;
-    int64_t wait_from = 0, waited = 0;
+    int64_t wait_from = 0, waited = 0, wait_limit;
+    *reused = 0;
     dconn__lock(&c->lock);
+    wait_limit = c->pool.wait_ns >= 0 ? c->pool.wait_ns : c->ctx->pool_wait_ns;
     if (c->ttl_ns > 0 && dconn__now(c->ctx) - c->born >= c->ttl_ns) to_close = dconn__conn_new_gen_locked(c);
     for (;;) {
         shared = c->drv.shared_handles && !exclusive;   /* read under the lock: a reload may switch drivers */
@@ -6577,17 +6594,19 @@ static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handl
         if (!shared && c->idle) {
             h = c->idle;
             c->idle = h->next;
+            c->idle_count--;
             h->next = NULL;
             dconn__unlock(&c->lock);
             dconn__handles_close(c->ctx, to_close);
             *out = h;
+            *reused = 1;
             return DCONN_OK;
         }
         if (shared ? !c->connecting : (exclusive && c->drv.shared_handles) || c->open < c->max_handles) break;
 #ifdef DCONN_NO_THREADS
-        waited = c->ctx->pool_wait_ns;   /* nobody else can give a handle back */
+        waited = wait_limit;   /* nobody else can give a handle back */
 #endif
-        if (waited >= c->ctx->pool_wait_ns) {
+        if (waited >= wait_limit) {
             dconn__unlock(&c->lock);
             dconn__handles_close(c->ctx, to_close);
             return dconn__err_set(err, DCONN_EDRIVER, "all %d handles of the connection are in use and none came back in time (pool_timeout): "
@@ -6611,6 +6630,7 @@ static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handl
     else {
         memset(h, 0, sizeof *h);
         h->gen = gen;
+        h->born = dconn__now(c->ctx);
         h->drv = drv;
         h->settings = s;
         dconn__err_clear(err);
@@ -6632,6 +6652,7 @@ static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handl
     *out = h;
     return DCONN_OK;
 }
+
 
 /* Frees the older versions of the connection's settings that no handle
    uses any more (c->lock held; the list changes only under it). */
@@ -6657,12 +6678,13 @@ static void dconn__handle_put(dconn_conn *c, dconn__handle *h, int exclusive, in
         if (!h->users && c->shared != h) close_it = 1;
     } else if (h->drv.shared_handles) {
         close_it = 1;   /* a session's private handle */
-    } else if (broken || h->gen != c->gen) {
+    } else if (broken || h->gen != c->gen || c->idle_count >= c->pool.size) {
         if (h->gen == c->gen) c->open--;
-        close_it = 1;
+        close_it = 1;   /* broken, of an older generation, or an overflow handle (pool_size are kept) */
     } else {
         h->next = c->idle;
         c->idle = h;
+        c->idle_count++;
     }
     dconn__cond_broadcast(&c->cv);
     dconn__unlock(&c->lock);
@@ -6674,6 +6696,28 @@ static void dconn__handle_put(dconn_conn *c, dconn__handle *h, int exclusive, in
     dconn__unlock(&c->lock);
 }
 
+/* A handle, as dconn__handle_get_once gives it, after the pool's checks of
+   one that sat idle: replaced when older than pool_recycle, or when
+   pool_pre_ping's ping fails (a server restarted meanwhile), so that the
+   caller's statement never meets a dead handle it could not retry. */
+static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handle **out, dconn_error *err) {
+    for (;;) {
+        int reused, stale;
+        dconn_status st = dconn__handle_get_once(c, exclusive, out, &reused, err);
+        dconn__handle *h = *out;
+        if (st || !reused) return st;
+        stale = c->pool.recycle_ns > 0 && dconn__now(c->ctx) - h->born >= c->pool.recycle_ns;
+        if (!stale && c->pool.pre_ping && h->drv.ping) {
+            dconn_error ping;
+            dconn__err_clear(&ping);
+            stale = h->drv.ping(h->drv.user_data, h->h, &ping) != DCONN_OK;
+            if (stale) dconn__log(c->ctx, DCONN_LOG_INFO, "connection \"%s\": pool_pre_ping: an idle handle failed its ping, replaced: %s", c->name, ping.message);
+        }
+        if (!stale) return DCONN_OK;
+        dconn__handle_put(c, h, exclusive, 1);
+    }
+}
+
 /* >>connections: lookup by name, sharing, reload, dconn_connect --------------------- */
 
 /* What a request resolves to with the current secrets. */
@@ -6683,6 +6727,7 @@ typedef struct dconn__resolved {
     char *identity;
     int64_t ttl_ns, query_ttl_ns;
     int has_query_ttl;
+    dconn__pool pool;
 } dconn__resolved;
 
 static void dconn__resolved_free(const dconn_allocator *al, dconn__resolved *r) {
@@ -6859,6 +6904,62 @@ static dconn_status dconn__durations_pick(dconn_ctx *ctx, const dconn__request *
     return dconn__ttl_from_value(ctx->al, dconn_toml_get(root, "query_ttl"), &r->query_ttl_ns, err);
 }
 
+/* A pool setting: the section's own key, else create_engine_kwargs' (Streamlit's place for them). */
+static const dconn_toml_value *dconn__pool_value(const dconn_toml_value *root, const char *key) {
+    const dconn_toml_value *v = dconn_toml_get(root, key);
+    const dconn_toml_value *kw = dconn_toml_get(root, "create_engine_kwargs");
+    return v ? v : kw && kw->type == DCONN_TOML_TABLE ? dconn_toml_get(kw, key) : NULL;
+}
+
+static dconn_status dconn__pool_count(const dconn_toml_value *v, const char *key, int64_t lowest, int64_t def, int64_t *out, dconn_error *err) {
+    if (!v) { *out = def; return DCONN_OK; }
+    if (v->type != DCONN_TOML_INTEGER || dconn_toml_int(v, 0) < lowest || dconn_toml_int(v, 0) > 100000)
+        return dconn_error_at(err, v, "%s must be a whole number from %lld to 100000, not %s", key, (long long)lowest, dconn__a_type_of(v));
+    *out = dconn_toml_int(v, 0);
+    return DCONN_OK;
+}
+
+/* pool_size, max_overflow, pool_timeout, pool_recycle and pool_pre_ping,
+   checked; a key of create_engine_kwargs that looks like a pool setting
+   but is none is an error naming the nearest. */
+static dconn_status dconn__pool_pick(const dconn_ctx *ctx, const dconn_toml_value *root, dconn__pool *p, dconn_error *err) {
+    static const char *const keys[] = {"pool_size", "max_overflow", "pool_timeout", "pool_recycle", "pool_pre_ping", "connect_args"};
+    const dconn_toml_value *kw = dconn_toml_get(root, "create_engine_kwargs"), *v;
+    int64_t size = 8, overflow = 0;
+    dconn_status st;
+    size_t i, k;
+    for (i = 0; kw && kw->type == DCONN_TOML_TABLE && i < dconn_toml_count(kw); i++) {
+        const char *key = dconn_toml_key_at(kw, i);
+        const char *nearest = NULL;
+        size_t best = 3;
+        for (k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            size_t d = dconn__key_distance(key, keys[k]);
+            if (d < best) { best = d; nearest = keys[k]; }
+        }
+        if (best && (nearest || strncmp(key, "pool", 4) == 0))
+            return dconn_error_at(err, dconn_toml_at(kw, i), "create_engine_kwargs.%s is not a pool setting%s%s%s; they are pool_size, max_overflow, "
+                                  "pool_timeout, pool_recycle and pool_pre_ping", key, nearest ? " (did you mean " : "", nearest ? nearest : "", nearest ? "?)" : "");
+    }
+    if ((st = dconn__pool_count(dconn__pool_value(root, "pool_size"), "pool_size", 1, 8, &size, err)) != DCONN_OK) return st;
+    if ((st = dconn__pool_count(dconn__pool_value(root, "max_overflow"), "max_overflow", -1, 0, &overflow, err)) != DCONN_OK) return st;
+    p->size = (int)size;
+    p->max_open = overflow < 0 ? 0x7FFFFFFF : (int)(size + overflow);
+    p->wait_ns = -1;
+    p->recycle_ns = -1;
+    if ((v = dconn__pool_value(root, "pool_timeout")) != NULL) {
+        if ((st = dconn__ttl_from_value(ctx->al, v, &p->wait_ns, err)) != DCONN_OK) return st;
+        if (p->wait_ns < 0) p->wait_ns = INT64_MAX;   /* "forever" */
+    }
+    if ((v = dconn__pool_value(root, "pool_recycle")) != NULL && !(v->type == DCONN_TOML_INTEGER && dconn_toml_int(v, 0) == -1)) {
+        if ((st = dconn__ttl_from_value(ctx->al, v, &p->recycle_ns, err)) != DCONN_OK) return st;
+        if (p->recycle_ns == 0) return dconn_error_at(err, v, "pool_recycle must be more than 0 (-1: never)");
+    }
+    v = dconn__pool_value(root, "pool_pre_ping");
+    if (v && v->type != DCONN_TOML_BOOL) return dconn_error_at(err, v, "pool_pre_ping must be true or false, not %s", dconn__a_type_of(v));
+    p->pre_ping = dconn_toml_bool(v, 0);
+    return DCONN_OK;
+}
+
 /* The identity: the driver and every merged setting (opaque pointers
    excluded); durations passed in code are not settings, yet they make a
    different connection. */
@@ -6897,6 +6998,7 @@ static dconn_status dconn__resolve_locked(dconn_ctx *ctx, const char *name, cons
     if (!st) st = dconn__settings_merge(ctx, section, req, &r->settings, err);
     if (!st) st = dconn__driver_pick_locked(ctx, name, req, section != NULL, r->settings, &drv, err);
     if (!st) st = dconn__durations_pick(ctx, req, r->settings->root, r, err);
+    if (!st) st = dconn__pool_pick(ctx, r->settings->root, &r->pool, err);
     if (!st && !drv) st = dconn__err_set(err, DCONN_EDRIVER, "connection \"%s\": no driver", name);   /* cannot happen: picking one says why it failed */
     if (!st) {
         r->drv = *drv;
@@ -6923,6 +7025,8 @@ static void dconn__conn_adopt_locked(dconn_conn *c, dconn__resolved *r) {
     c->identity = r->identity;
     c->ttl_ns = r->ttl_ns;
     dconn__atomic_store(&c->query_ttl_ns, r->has_query_ttl ? r->query_ttl_ns : DCONN__NO_TTL);
+    c->pool = r->pool;
+    c->max_handles = r->pool.max_open;
     old = dconn__conn_new_gen_locked(c);
     dconn__unlock(&c->lock);
     dconn__atomic_add(&c->uid, (int64_t)(++c->ctx->next_uid - old_uid));
@@ -7157,7 +7261,8 @@ static dconn_conn *dconn__conn_new_locked(dconn_ctx *ctx, const char *name, dcon
     if (!c->name) { dconn__free(ctx->al, c); return NULL; }
     c->ctx = ctx;
     c->refs = 1;
-    c->max_handles = 8;
+    c->pool = r->pool;
+    c->max_handles = r->pool.max_open;
     c->req = *q;
     memset(q, 0, sizeof *q);
     dconn__mutex_init(&c->lock);

@@ -447,7 +447,15 @@ static dconn_status td_exec_script(void *ud, void *handle, const char *sql, dcon
 static dconn_status td_begin(void *ud, void *handle, dconn_error *err) { (void)ud; (void)handle; (void)err; return td_count(&td.begins); }
 static dconn_status td_commit(void *ud, void *handle, dconn_error *err) { (void)ud; (void)handle; (void)err; return td_count(&td.commits); }
 static dconn_status td_rollback(void *ud, void *handle, dconn_error *err) { (void)ud; (void)handle; (void)err; return td_count(&td.rollbacks); }
-static dconn_status td_ping(void *ud, void *handle, dconn_error *err) { (void)ud; (void)handle; (void)err; return td_count(&td.pings); }
+static dconn_status td_ping(void *ud, void *handle, dconn_error *err) {
+    int dead;
+    (void)ud;
+    pthread_mutex_lock(&td_lock);
+    td.pings++;
+    dead = ((const td_handle *)handle)->epoch != td.epoch;   /* a handle the "server restart" broke */
+    pthread_mutex_unlock(&td_lock);
+    return dead ? td_fail(err, DCONN_EQUERY, TD_TRANSIENT, "mock: server closed the connection") : DCONN_OK;
+}
 static int td_is_transient(void *ud, const dconn_error *err) { (void)ud; return err->native_code == TD_TRANSIENT; }
 
 /* The driver's functions, all of them, under `name` (no schemes, not SQL,

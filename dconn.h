@@ -1677,9 +1677,19 @@ static void dconn__fmt_real(char *out, size_t cap, double d) {
     if (d != d) { snprintf(out, cap, "NaN"); return; }
     if (isinf(d)) { snprintf(out, cap, d < 0 ? "-Infinity" : "Infinity"); return; }
     if (dconn__fmt_real_fast(out, cap, d)) return;
-    snprintf(out, cap, "%.15g", d);
-    if (dconn__strtod_c(out, &end) != d) snprintf(out, cap, "%.16g", d);
-    if (dconn__strtod_c(out, &end) != d) snprintf(out, cap, "%.17g", d);
+    if (d > -2.2250738585072014e-308 && d < 2.2250738585072014e-308 && d != 0) {
+        /* a subnormal holds fewer digits: the fewest that read back may be far under 15 */
+        int p;
+        for (p = 1; p < 17; p++) {
+            snprintf(out, cap, "%.*g", p, d);
+            if (dconn__strtod_c(out, &end) == d) break;
+        }
+        if (p == 17) snprintf(out, cap, "%.17g", d);
+    } else {
+        snprintf(out, cap, "%.15g", d);
+        if (dconn__strtod_c(out, &end) != d) snprintf(out, cap, "%.16g", d);
+        if (dconn__strtod_c(out, &end) != d) snprintf(out, cap, "%.17g", d);
+    }
     {
         /* a decimal point whatever the locale, and always one, so 3.0 reads as a real */
         char *p;
@@ -7607,7 +7617,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
     char first[200] = "";         /* the first transient error: the cause when a retry then fails otherwise */
     if (!err) { err = &local; dconn__err_clear(err); }   /* is_transient needs the error, even when the caller does not */
     for (attempt = 1;; attempt++) {
-        int transient;
+        int transient, dirty = 0;
         int64_t started = dconn__now(ctx);
         h = NULL;
         st = dconn__handle_get(c, 0, &h, err);
@@ -7616,6 +7626,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
             if (dconn__stray_transaction(c, h, op, st, err)) return dconn__err_op(c, op, 1, err);
             if (!st && dconn__stray_state(c, h, op, err)) return dconn__err_op(c, op, 1, err);
             if (!st) { dconn__handle_put(c, h, 0, 0); return DCONN_OK; }
+            dirty = !dconn__handle_clean(h);   /* a failed script's TEMP objects: undone, else the handle closes */
         }
         {
             /* the driver that opened the handle judges its error */
@@ -7626,7 +7637,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
         }
         /* close a broken handle before anything else: kept while waiting for a new
            one it could hold the pool's last slot, and a shared one would come back */
-        if (h) dconn__handle_put(c, h, 0, transient);
+        if (h) dconn__handle_put(c, h, 0, transient || dirty);
         if (transient && op->kind == DCONN__OP_SCRIPT && h) {
             /* a script's first statements may have run and committed: running it again could apply them twice */
             dconn__err_suffix(err, st, " (a script is not retried: its first statements may have run)");
@@ -9725,7 +9736,7 @@ static dconn_status dconn__sq_filename(const dconn_settings *s, const dconn_allo
 static int dconn__sq_authorize(void *user_data, int action, const char *a, const char *b, const char *db, const char *trigger) {
     (void)a; (void)b; (void)trigger;
     int create_in_temp = (action == SQLITE_CREATE_TABLE || action == SQLITE_CREATE_INDEX || action == SQLITE_CREATE_VIEW ||
-                          action == SQLITE_CREATE_TRIGGER) && db && strcmp(db, "temp") == 0;   /* CREATE TABLE temp.t */
+                          action == SQLITE_CREATE_TRIGGER || action == SQLITE_CREATE_VTABLE) && db && strcmp(db, "temp") == 0;   /* CREATE TABLE temp.t */
     if (create_in_temp || action == SQLITE_CREATE_TEMP_TABLE || action == SQLITE_CREATE_TEMP_INDEX || action == SQLITE_CREATE_TEMP_VIEW ||
         action == SQLITE_CREATE_TEMP_TRIGGER || action == SQLITE_ATTACH)
         ((dconn__sq *)user_data)->state_touched = 1;
@@ -9740,7 +9751,7 @@ static int dconn__sq_keeps_state(void *ud, void *handle) {
     int left = 1;
     (void)ud;
     if (!h->state_touched) return 0;
-    if (sqlite3_prepare_v2(h->db, "SELECT (SELECT COUNT(*) FROM temp.sqlite_master) + "
+    if (sqlite3_prepare_v2(h->db, "SELECT (SELECT COUNT(*) FROM temp.sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\') + "
                                   "(SELECT COUNT(*) FROM pragma_database_list WHERE name NOT IN ('main', 'temp'))", -1, &st, NULL) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW)
         left = sqlite3_column_int(st, 0) != 0;
@@ -10317,7 +10328,7 @@ static void dconn__sq_undo_state(dconn__sq *h) {
         sqlite3_stmt *st = NULL;
         char *undo = NULL;
         int rc = sqlite3_prepare_v2(h->db, "SELECT 'DROP ' || type || ' IF EXISTS temp.\"' || replace(name, '\"', '\"\"') || '\"'"
-                                           " FROM temp.sqlite_master WHERE type IN ('table', 'view', 'trigger')"
+                                           " FROM temp.sqlite_master WHERE type IN ('table', 'view', 'trigger') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
                                            " UNION ALL SELECT 'DETACH \"' || replace(name, '\"', '\"\"') || '\"'"
                                            " FROM pragma_database_list WHERE name NOT IN ('main', 'temp') LIMIT 1", -1, &st, NULL);
         if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {

@@ -1,8 +1,10 @@
 /* 10_paging: a long list shown a page at a time, each page cached.
    Teaches: keyset paging (WHERE id > the last id seen, ORDER BY id, LIMIT)
    through the cached dconn_query: each page is its own cache entry, keyed
-   by its parameters, so going back to a page is a cache hit, and a page
-   stays the same while others are inserted. OFFSET paging works too but
+   by its parameters, so going back to a page is a cache hit (a write
+   through the connection drops them all, so you never page through your
+   own stale data; another process's writes show when a page expires).
+   OFFSET paging works too but
    makes the database skip every earlier row on each page; a stream
    (dconn_stream_query) is for reading everything once, never cached.
    Run: make build/10_paging && ./build/10_paging */

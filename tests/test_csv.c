@@ -258,7 +258,68 @@ static void csv_stream_matches_read(void) {
     dconn_close(ctx);
 }
 
+/* What the stream review found: a file changed under a stream is an error,
+   never wrong rows; "" is empty text (dconn's own CSV round-trips); a
+   number a double cannot hold stays text; base_dir "" is the current
+   directory, never "/". */
+static void csv_change_quotes_and_ranges(void) {
+    dconn_ctx *ctx = csv_open();
+    dconn_conn *c;
+    dconn_error err;
+    dconn_result *r, *chunk;
+    dconn_stream *s;
+    dconn_stream_options so;
+    FILE *f;
+    size_t i, rows = 0;
+    REQUIRE(ctx);
+    tu_mkdirs_for(CSV_DIR "/grow.csv");
+    f = fopen(CSV_DIR "/grow.csv", "wb");
+    REQUIRE(f);
+    fputs("id,name\n", f);
+    for (i = 1; i <= 5000; i++) fprintf(f, "%zu,name%zu\n", i, i);
+    fclose(f);
+    c = csv_conn(ctx, "base_dir = '" CSV_DIR "'");
+    REQUIRE(c);
+    memset(&so, 0, sizeof so);
+    so.chunk_rows = 100;
+    s = dconn_stream_read(c, "grow.csv", &so, &err);
+    REQUIRE(s);
+    chunk = dconn_stream_next(s, &err);
+    REQUIRE(chunk);
+    rows += dconn_result_rows(chunk);
+    f = fopen(CSV_DIR "/grow.csv", "ab");
+    REQUIRE(f);
+    fputs("5001,late\n", f);
+    fclose(f);
+    while ((chunk = dconn_stream_next(s, &err)) != NULL) rows += dconn_result_rows(chunk);
+    CHECK(rows < 5000);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "grow.csv changed while it was read");
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_EQUERY);
+    tu_write(CSV_DIR "/q.csv", "a,b,c,d\n\"\",,1e400,9007199254740993\nx,\"\",2,1.5\n");
+    r = csv_read(c, "q.csv", "0", &err);
+    REQUIRE(r);
+    CHECK_EQ_INT(dconn_result_type(r, 0, 0), DCONN_TEXT);
+    CHECK_STR(dconn_result_text(r, 0, 0), "");
+    CHECK_EQ_INT(dconn_result_type(r, 0, 1), DCONN_NULL);
+    CHECK_EQ_INT(dconn_result_type(r, 1, 1), DCONN_TEXT);
+    CHECK_STR(dconn_result_column_decltype(r, 2), "TEXT");
+    CHECK_STR(dconn_result_text(r, 0, 2), "1e400");
+    CHECK_STR(dconn_result_column_decltype(r, 3), "TEXT");
+    CHECK_STR(dconn_result_text(r, 0, 3), "9007199254740993");
+    dconn_result_release(r);
+    dconn_release(c);
+    c = csv_conn(ctx, "base_dir = ''");
+    REQUIRE(c);
+    r = csv_read(c, "etc/passwd", "0", &err);
+    CHECK(r == NULL);
+    CHECK_CONTAINS(err.message, "cannot open etc/passwd");
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static const dtest_case csv_tests[] = {
+    {"csv_change_quotes_and_ranges", csv_change_quotes_and_ranges},
     {"csv_stream_matches_read", csv_stream_matches_read},
     {"csv_types_quotes_and_nulls", csv_types_quotes_and_nulls},
     {"csv_type_inference_edges", csv_type_inference_edges},

@@ -612,14 +612,29 @@ static void formats_real_fast_path_matches_printf(void) {
         if (d != d || isinf(d)) continue;
         fast += dconn__fmt_real_fast(got, sizeof got, d);
         dconn__fmt_real(got, sizeof got, d);
-        snprintf(want, sizeof want, "%.15g", d);
-        if (dconn__strtod_c(want, &end) != d) snprintf(want, sizeof want, "%.16g", d);
-        if (dconn__strtod_c(want, &end) != d) snprintf(want, sizeof want, "%.17g", d);
+        if (d != 0 && d > -2.2250738585072014e-308 && d < 2.2250738585072014e-308) {
+            int p;   /* a subnormal: the fewest digits that read back */
+            for (p = 1; p <= 17; p++) {
+                snprintf(want, sizeof want, "%.*g", p, d);
+                if (dconn__strtod_c(want, &end) == d) break;
+            }
+        } else {
+            snprintf(want, sizeof want, "%.15g", d);
+            if (dconn__strtod_c(want, &end) != d) snprintf(want, sizeof want, "%.16g", d);
+            if (dconn__strtod_c(want, &end) != d) snprintf(want, sizeof want, "%.17g", d);
+        }
         if (!strpbrk(want, ".eEn")) memcpy(want + strlen(want), ".0", 3);
         if (strcmp(got, want) != 0 && bad++ < 5) fprintf(stdout, "  %.17g: printed %s, printf says %s\n", d, got, want);
     }
     CHECK_EQ_INT(bad, 0);
     CHECK(fast > 100000);   /* the fast path did run */
+    {
+        char out[64];
+        dconn__fmt_real(out, sizeof out, 5e-324);
+        CHECK_STR(out, "5e-324");
+        dconn__fmt_real(out, sizeof out, 1e-320);
+        CHECK_STR(out, "1e-320");
+    }
 }
 
 static const dtest_case formats_tests[] = {

@@ -925,6 +925,44 @@ static void pg_stream_backend_killed_midway(void) {
     dconn_close(ctx);
 }
 
+/* What the stream review found for PostgreSQL: a COPY through a stream
+   ends as through a query (no hang); INSERT ... RETURNING through a query
+   is never cached; a TEMP table made in a DO block and a WITH HOLD cursor
+   are state, refused like SET. */
+static void pg_stream_review_cases(void) {
+    dconn_ctx *ctx = pg_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_stream *s;
+    dconn_result *r;
+    REQUIRE(ctx);
+    c = pg_connect(ctx, NULL);
+    REQUIRE(c);
+    s = dconn_stream_query(c, "COPY (SELECT 1) TO STDOUT", NULL, 0, NULL, &err);
+    if (s) { while (dconn_stream_next(s, &err) != NULL) {} dconn_stream_close(s); }
+    CHECK_EQ_INT(pg_count(c, "SELECT 5"), 5);   /* the handle answers after */
+    CHECK_EQ_INT(dconn_exec(c, "CREATE TABLE IF NOT EXISTS ret (id serial PRIMARY KEY, a int)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(c, "DELETE FROM ret", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(pg_count(c, "SELECT count(*) FROM ret"), 0);
+    r = dconn_query(c, "INSERT INTO ret (a) VALUES (1) RETURNING id", NULL, 0, NULL, &err);
+    CHECK(r != NULL);
+    dconn_result_release(r);
+    r = dconn_query(c, "INSERT INTO ret (a) VALUES (1) RETURNING id", NULL, 0, NULL, &err);   /* runs again: not a cache hit */
+    CHECK(r != NULL);
+    dconn_result_release(r);
+    r = dconn_query(c, "WITH x AS (INSERT INTO ret (a) VALUES (2) RETURNING id) SELECT id FROM x", NULL, 0, NULL, &err);
+    CHECK(r != NULL);
+    dconn_result_release(r);
+    CHECK_EQ_INT(pg_count(c, "SELECT count(*) FROM ret"), 3);
+    CHECK_EQ_INT(dconn_exec(c, "DO $$BEGIN CREATE TEMP TABLE hid (a int); END$$", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "session");
+    CHECK_EQ_INT(dconn_exec(c, "DECLARE cur CURSOR WITH HOLD FOR SELECT 1", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
+    CHECK_EQ_INT(dconn_exec(c, "DECLARE cur CURSOR WITH HOLD FOR SELECT 1", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);   /* not "already exists" */
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE ret", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static const dtest_case pg_tests[] = {
     {"pg_connect_from_environment", pg_connect_from_environment},
     {"pg_url_from_secrets", pg_url_from_secrets},
@@ -945,6 +983,7 @@ static const dtest_case pg_tests[] = {
     {"pg_bad_server_is_a_clear_error", pg_bad_server_is_a_clear_error},
     {"pg_stream_matches_query", pg_stream_matches_query},
     {"pg_stream_backend_killed_midway", pg_stream_backend_killed_midway},
+    {"pg_stream_review_cases", pg_stream_review_cases},
 };
 
 int main(int argc, char **argv) {

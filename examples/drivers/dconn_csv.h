@@ -14,8 +14,10 @@
    quoted ("a, b" and "say ""hi"""), and quoted fields may hold newlines;
    LF or CRLF line ends; a UTF-8 BOM is skipped. A column's type is
    inferred from all its values: INT when every non-empty value is an
-   integer, REAL when every one is a number, else TEXT; empty fields are
-   NULL. Settings ([connections.NAME] or dconn_connect_options.settings):
+   integer, REAL when every one is a number (and none is an integer a
+   double would round, or out of a double's range), else TEXT; an empty
+   field is NULL, a quoted empty one ("") is empty text, as dconn's own
+   CSV output writes them. Settings ([connections.NAME] or dconn_connect_options.settings):
        base_dir  = "data"    relative paths are read from here (default ".")
        delimiter = ";"       one character (default ",")
    Results are cached like query results (dconn_read's ttl), so a file is
@@ -45,13 +47,14 @@ dconn_status dconn_csv_register(dconn_ctx *ctx, dconn_error *err);
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <sys/stat.h>
 
 typedef struct dconn_csv__h {
     char *base;
     char delim;
 } dconn_csv__h;
 
-typedef struct dconn_csv__field { size_t off, len; } dconn_csv__field;
+typedef struct dconn_csv__field { size_t off, len; int quoted; } dconn_csv__field;
 
 static dconn_status dconn_csv__connect(void *ud, const dconn_settings *s, void **handle, dconn_error *err) {
     dconn_csv__h *h;
@@ -123,7 +126,13 @@ static int dconn_csv__kind(const char *s, size_t n) {
         size_t d = (s[0] == '-' || s[0] == '+') ? 1 : 0;
         if (d + 1 < n && s[d] == '0' && s[d + 1] >= '0' && s[d + 1] <= '9') return 0;
     }
-    if (!dot && !exp) {
+    if (dot || exp) {
+        /* a real beyond a double's range (1e400, 1e-400) stays text: as a number it would be inf or 0 (s ends at n) */
+        errno = 0;
+        (void)strtod(s, NULL);
+        return errno == ERANGE ? 0 : 2;
+    }
+    {
         /* an integer that does not fit 64 bits stays text, every digit kept
            (as a real it would lose the last ones): from 19 characters on,
            ask strtoll */
@@ -136,7 +145,6 @@ static int dconn_csv__kind(const char *s, size_t n) {
         (void)strtoll(num, &end, 10);
         return errno == ERANGE ? 0 : 1;
     }
-    return 2;
 }
 
 /* Reads a file row by row, in constant memory: a 64 KiB window of the
@@ -200,8 +208,10 @@ static int dconn_csv__next_row(dconn_csv__rd *rd, dconn_error *err) {
     rd->row_line = rd->line;
     for (;;) {
         size_t start = rd->row_len;
+        int quoted = 0;
         c = dconn_csv__peek(rd);
         if (c == '"') {
+            quoted = 1;
             dconn_csv__skip(rd);
             for (;;) {
                 c = dconn_csv__peek(rd);
@@ -239,6 +249,7 @@ static int dconn_csv__next_row(dconn_csv__rd *rd, dconn_error *err) {
         }
         rd->f[rd->nf].off = start;
         rd->f[rd->nf].len = rd->row_len - 1 - start;
+        rd->f[rd->nf].quoted = quoted;
         rd->nf++;
         c = dconn_csv__peek(rd);
         if (c == rd->delim) { dconn_csv__skip(rd); continue; }
@@ -264,7 +275,7 @@ static dconn_status dconn_csv__open(const dconn_csv__h *h, const char *what, dco
     plen = strlen(h->base) + strlen(what) + 2;
     rd->path = (char *)malloc(plen);
     if (!rd->path) return dconn_csv__nomem(err);
-    if (!strcmp(h->base, ".")) snprintf(rd->path, plen, "%s", what);
+    if (!strcmp(h->base, ".") || !h->base[0]) snprintf(rd->path, plen, "%s", what);   /* "" is the current directory too, never "/" */
     else snprintf(rd->path, plen, "%s/%s", h->base, what);
     rd->fp = fopen(rd->path, "rb");
     if (!rd->fp) return dconn_error_set(err, DCONN_EIO, "csv: cannot open %s (base_dir \"%s\"): %s", rd->path, h->base, strerror(errno));
@@ -294,8 +305,17 @@ typedef struct dconn_csv__cursor {
     dconn_csv__rd rd;
     size_t ncols;
     int *kind;                    /* 0 text, 1 integer, 2 real; -1 only empty values */
+    int *wide;                    /* an integer of the column does not fit a double's 53 bits */
     char **names;
+    struct stat id;               /* the file as the first pass read it */
+    dconn_error failed;           /* an error, told after the rows before it (code 0: none) */
 } dconn_csv__cursor;
+
+/* Has the file changed since the first pass (size, time, or another file)? */
+static int dconn_csv__changed(const dconn_csv__cursor *cur) {
+    struct stat now;
+    return stat(cur->rd.path, &now) != 0 || now.st_size != cur->id.st_size || now.st_mtime != cur->id.st_mtime || now.st_ino != cur->id.st_ino;
+}
 
 static void dconn_csv__cursor_free(dconn_csv__cursor *cur) {
     size_t i;
@@ -303,6 +323,7 @@ static void dconn_csv__cursor_free(dconn_csv__cursor *cur) {
     for (i = 0; cur->names && i < cur->ncols; i++) free(cur->names[i]);
     free(cur->names);
     free(cur->kind);
+    free(cur->wide);
     dconn_csv__close(&cur->rd);
     free(cur);
 }
@@ -335,8 +356,10 @@ static dconn_status dconn_csv__start(const dconn_csv__h *h, const char *what, dc
     if (!st) {
         cur->ncols = cur->rd.nf;
         cur->kind = (int *)malloc(cur->ncols * sizeof *cur->kind);
+        cur->wide = (int *)calloc(cur->ncols, sizeof *cur->wide);
         cur->names = (char **)calloc(cur->ncols, sizeof *cur->names);
-        if (!cur->kind || !cur->names) st = dconn_csv__nomem(err);
+        if (!cur->kind || !cur->wide || !cur->names) st = dconn_csv__nomem(err);
+        else if (stat(cur->rd.path, &cur->id) != 0) st = dconn_error_set(err, DCONN_EIO, "csv: cannot read %s: %s", cur->rd.path, strerror(errno));
     }
     for (i = 0; !st && i < cur->ncols; i++) {
         const dconn_csv__field *fl = &cur->rd.f[i];
@@ -357,14 +380,18 @@ static dconn_status dconn_csv__start(const dconn_csv__h *h, const char *what, dc
         }
         for (i = 0; i < cur->ncols; i++) {
             const dconn_csv__field *fl = &cur->rd.f[i];
+            const char *v = cur->rd.row + fl->off;
             int k;
-            if (!fl->len || cur->kind[i] == 0) continue;
-            k = dconn_csv__kind(cur->rd.row + fl->off, fl->len);
+            if ((!fl->len && !fl->quoted) || cur->kind[i] == 0) continue;   /* NULL, or already text */
+            k = fl->len ? dconn_csv__kind(v, fl->len) : 0;                 /* "" is empty text */
+            if (k == 1 && (strtoll(v, NULL, 10) > (INT64_C(1) << 53) || strtoll(v, NULL, 10) < -(INT64_C(1) << 53))) cur->wide[i] = 1;
             if (cur->kind[i] == -1) cur->kind[i] = k;
             else if (k == 0) cur->kind[i] = 0;
             else if (k == 2) cur->kind[i] = cur->kind[i] ? 2 : 0;
         }
     }
+    /* a REAL column would round an integer beyond 2^53: such a column stays text, every digit kept */
+    for (i = 0; !st && i < cur->ncols; i++) if (cur->kind[i] == 2 && cur->wide[i]) cur->kind[i] = 0;
     if (!st) st = dconn_csv__rewind(&cur->rd, err);
     if (st) { dconn_csv__cursor_free(cur); return st; }
     *out = cur;
@@ -373,32 +400,65 @@ static dconn_status dconn_csv__start(const dconn_csv__h *h, const char *what, dc
 
 /* Up to max_rows rows into out (the columns first); *done at the end. A
    file that changed since the first pass is an error, never wrong values. */
-static dconn_status dconn_csv__rows(dconn_csv__cursor *cur, size_t max_rows, dconn_builder *out, int *done, dconn_error *err) {
-    dconn_status st = dconn_csv__columns(cur, out);
-    size_t n, i;
-    *done = 0;
-    for (n = 0; !st && n < max_rows; n++) {
-        int got = dconn_csv__next_row(&cur->rd, err);
-        if (got == 0) { *done = 1; break; }
-        if (got < 0) return err && err->code ? err->code : DCONN_EQUERY;
-        if (cur->rd.nf != cur->ncols)
-            return dconn_error_set(err, DCONN_EQUERY, "csv: %s:%d: the file changed while it was read (this row has %zu field(s))", cur->rd.path,
-                                   cur->rd.row_line, cur->rd.nf);
-        for (i = 0; i < cur->ncols && !st; i++) {
-            const dconn_csv__field *fl = &cur->rd.f[i];
-            char *v = cur->rd.row + fl->off;   /* NUL-terminated */
-            int k = cur->kind[i];
-            if (!fl->len) st = dconn_builder_null(out);
-            else if (k == 1 || k == 2) {
-                if (!dconn_csv__kind(v, fl->len) || (k == 1 && dconn_csv__kind(v, fl->len) != 1))
-                    return dconn_error_set(err, DCONN_EQUERY, "csv: %s:%d: the file changed while it was read (a %s column holds text)", cur->rd.path,
-                                           cur->rd.row_line, k == 1 ? "INTEGER" : "REAL");
-                st = k == 1 ? dconn_builder_int(out, (int64_t)strtoll(v, NULL, 10)) : dconn_builder_real(out, strtod(v, NULL));
-            } else st = dconn_builder_text(out, v, fl->len);
+/* One row of the second pass into out: 1, 0 at the end, -1 with err filled. */
+static int dconn_csv__emit_row(dconn_csv__cursor *cur, dconn_builder *out, dconn_error *err) {
+    dconn_status st = DCONN_OK;
+    size_t i;
+    int got = dconn_csv__next_row(&cur->rd, err);
+    if (got <= 0) return got;
+    if (cur->rd.nf != cur->ncols) {
+        dconn_error_set(err, DCONN_EQUERY, "csv: %s:%d: the file changed while it was read (this row has %zu field(s))", cur->rd.path, cur->rd.row_line, cur->rd.nf);
+        return -1;
+    }
+    for (i = 0; i < cur->ncols; i++) {   /* the whole row is checked before any of it is added */
+        const dconn_csv__field *fl = &cur->rd.f[i];
+        int k = cur->kind[i], seen;
+        if ((!fl->len && !fl->quoted) || (k != 1 && k != 2)) continue;
+        seen = fl->len ? dconn_csv__kind(cur->rd.row + fl->off, fl->len) : 0;
+        if (!seen || (k == 1 && seen != 1)) {
+            dconn_error_set(err, DCONN_EQUERY, "csv: %s:%d: the file changed while it was read (an %s column holds text)", cur->rd.path,
+                            cur->rd.row_line, k == 1 ? "INTEGER" : "REAL");
+            return -1;
         }
     }
-    if (st == DCONN_ENOMEM) return dconn_csv__nomem(err);
-    if (st) return dconn_error_set(err, st, "csv: building the result failed");
+    for (i = 0; i < cur->ncols && !st; i++) {
+        const dconn_csv__field *fl = &cur->rd.f[i];
+        const char *v = cur->rd.row + fl->off;   /* NUL-terminated */
+        int k = cur->kind[i];
+        if (!fl->len && !fl->quoted) st = dconn_builder_null(out);
+        else if (k == 1) st = dconn_builder_int(out, (int64_t)strtoll(v, NULL, 10));
+        else if (k == 2) st = dconn_builder_real(out, strtod(v, NULL));
+        else st = dconn_builder_text(out, v, fl->len);
+    }
+    if (st) { dconn_error_set(err, st, st == DCONN_ENOMEM ? "csv: out of memory" : "csv: building the result failed"); return -1; }
+    return 1;
+}
+
+/* Up to max_rows rows into out (the columns first); *done at the end. A
+   file that changed since the first pass (its size, time or identity) is
+   an error, never wrong values; the rows read before an error go out
+   first, the error with the next call. */
+static dconn_status dconn_csv__rows(dconn_csv__cursor *cur, size_t max_rows, dconn_builder *out, int *done, dconn_error *err) {
+    dconn_status st;
+    size_t n;
+    *done = 0;
+    if (cur->failed.code) {
+        if (err) *err = cur->failed;
+        return cur->failed.code;
+    }
+    if ((st = dconn_csv__columns(cur, out)) != DCONN_OK) return dconn_csv__nomem(err);
+    if (dconn_csv__changed(cur))
+        return dconn_error_set(err, DCONN_EQUERY, "csv: %s changed while it was read (its size, time or identity): read it again", cur->rd.path);
+    for (n = 0; n < max_rows; n++) {
+        int got = dconn_csv__emit_row(cur, out, &cur->failed);
+        if (got == 0) { *done = 1; break; }
+        if (got < 0) {
+            if (!cur->failed.code) dconn_error_set(&cur->failed, DCONN_EQUERY, "csv: %s: the row could not be read", cur->rd.path);
+            if (n && cur->failed.code != DCONN_ENOMEM) return DCONN_OK;   /* the rows before it first */
+            if (err) *err = cur->failed;
+            return cur->failed.code;
+        }
+    }
     if (!*done && dconn_csv__peek(&cur->rd) < 0 && !cur->rd.io_failed) *done = 1;   /* nothing but the end left */
     return DCONN_OK;
 }

@@ -123,10 +123,10 @@ static const char *dconn_pg__skip_comment(const char *p) {
    ... INTO creates a table)? WITH is not: it may hold an INSERT. A
    SELECT of a function that writes is the caller's to know. */
 static int dconn_pg__is_read(const char *sql) {
-    static const char *const reads[] = {"select", "values", "show", "table"};
+    static const char *const reads[] = {"select", "values", "show", "table", "with"};
     const char *p = sql, *q;
     size_t i, n;
-    int first = 1, read = 0;
+    int first = 1, read = 0, with = 0;
     while (*p) {
         q = dconn_pg__skip_comment(p);
         if (!q) return 0;
@@ -145,9 +145,13 @@ static int dconn_pg__is_read(const char *sql) {
         if (first) {
             for (i = 0; i < sizeof reads / sizeof reads[0]; i++) read |= dconn_pg__word_is(p, n, reads[i]);
             if (!read) return 0;
+            with = dconn_pg__word_is(p, n, "with");
             first = 0;
         } else if (dconn_pg__word_is(p, n, "into")) {
             return 0;
+        } else if (with && (dconn_pg__word_is(p, n, "insert") || dconn_pg__word_is(p, n, "update") || dconn_pg__word_is(p, n, "delete") ||
+                            dconn_pg__word_is(p, n, "merge"))) {
+            return 0;   /* WITH x AS (INSERT ... RETURNING ...) SELECT ...: a write */
         }
         p += n;
     }
@@ -607,8 +611,9 @@ static PGresult *dconn_pg__finish(dconn_pg__conn *h, PGresult *res, const char *
     {
         /* what the statement may have left on this session, from its command tag (free) */
         const char *tag = PQcmdStatus(res);
-        if (!strcmp(tag, "SET") || !strcmp(tag, "PREPARE") || !strcmp(tag, "LISTEN")) h->state_set = 1;
-        else if (!strcmp(tag, "CREATE TABLE") || !strcmp(tag, "CREATE VIEW") || !strcmp(tag, "CREATE SEQUENCE")) h->maybe_temp = 1;
+        /* a cursor declared outside a transaction block is WITH HOLD: it outlives the statement */
+        if (!strcmp(tag, "SET") || !strcmp(tag, "PREPARE") || !strcmp(tag, "LISTEN") || (!strcmp(tag, "DECLARE CURSOR") && !h->in_tx)) h->state_set = 1;
+        else if (!strcmp(tag, "CREATE TABLE") || !strcmp(tag, "CREATE VIEW") || !strcmp(tag, "CREATE SEQUENCE") || !strcmp(tag, "DO")) h->maybe_temp = 1;
     }
     return res;
 }
@@ -631,8 +636,11 @@ static dconn_status dconn_pg__query(void *ud, void *handle, const dconn_stmt *st
     size_t np = stmt->n_params;
     (void)sql; (void)params; (void)np;
     dconn_status st;
-    PGresult *res = dconn_pg__run((dconn_pg__conn *)handle, sql, params, np, dconn_pg__is_read(sql) ? DCONN_PG__READ : DCONN_PG__WRITE, &st, err);
+    int read = dconn_pg__is_read(sql);
+    PGresult *res = dconn_pg__run((dconn_pg__conn *)handle, sql, params, np, read ? DCONN_PG__READ : DCONN_PG__WRITE, &st, err);
     (void)ud;
+    /* INSERT ... RETURNING through a query: never cached, and the connection's cached results go */
+    if (!read) dconn_builder_changed_data(out);
     if (!res) return st;
     st = dconn_pg__fill(res, out, err);
     PQclear(res);
@@ -667,10 +675,7 @@ typedef struct dconn_pg__cursor {
 } dconn_pg__cursor;
 
 /* Reads every result left of the statement (after an error, or a cancel). */
-static void dconn_pg__drain(dconn_pg__conn *h) {
-    PGresult *res;
-    while ((res = PQgetResult(h->pg)) != NULL) PQclear(res);
-}
+static void dconn_pg__drain(dconn_pg__conn *h) { PQclear(dconn_pg__collect(h, 0)); }   /* it ends a COPY too */
 
 static void dconn_pg__cursor_free(dconn_pg__cursor *cur) {
     PQclear(cur->pending);
@@ -687,6 +692,9 @@ static dconn_status dconn_pg__stream_end(dconn_pg__cursor *cur, dconn_error *err
         PGresult *more = dconn_pg__collect(cur->h, 1);   /* normally none: a lost connection's shows here */
         if (more && !dconn_pg__result_ok(more)) { PQclear(res); res = more; }
         else PQclear(more);
+    } else if (res && (PQresultStatus(res) == PGRES_COPY_OUT || PQresultStatus(res) == PGRES_COPY_IN || PQresultStatus(res) == PGRES_COPY_BOTH)) {
+        PQclear(res);
+        res = dconn_pg__collect(cur->h, 1);   /* a COPY ends as dconn_query ends it */
     } else {
         dconn_pg__drain(cur->h);
     }
@@ -705,6 +713,7 @@ static dconn_status dconn_pg__stream_open(void *ud, void *handle, const dconn_st
     memcpy(cur->sql, stmt->sql, strlen(stmt->sql) + 1);
     cur->h = h;
     cur->kind = dconn_pg__is_read(stmt->sql) ? DCONN_PG__READ : DCONN_PG__WRITE;
+    if (cur->kind == DCONN_PG__WRITE) dconn_builder_changed_data(columns);
     st = dconn_pg__prepare(stmt->sql, stmt->params, stmt->n_params, &b, err);
     if (!st) {
         st = dconn_pg__ready(h, 1, err);

@@ -73,6 +73,9 @@
    keeps the last good secrets. Files readable by others are warned about.
    Settings of a connection, highest first: dconn_connect_options, then its
    [connections.NAME] section, then the data source's own configuration.
+   The handle pool takes SQLAlchemy's pool_size (8), max_overflow (0),
+   pool_timeout, pool_recycle and pool_pre_ping, in the section or in its
+   create_engine_kwargs.
 
    CACHE
    dconn_query and dconn_read results are memoized per connection, SQL and

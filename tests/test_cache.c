@@ -2408,7 +2408,72 @@ static void cache_hits_write_nothing_of_the_index(void) {
     dconn_close(ctx);
 }
 
+/* Pool settings by SQLAlchemy's names, in the section or its
+   create_engine_kwargs: pool_size handles are kept, max_overflow more may
+   open and close when given back, pool_timeout bounds the wait,
+   pool_recycle replaces old handles, pool_pre_ping replaces a dead idle
+   one before the statement meets it (no retry); bad values name the key. */
+static void cache_pool_settings_by_sqlalchemy_names(void) {
+    static const struct { const char *settings, *says; } bad[] = {
+        {"pool_size = 0", "pool_size must be a whole number from 1 to 100000"},
+        {"create_engine_kwargs = { pool_sizee = 3 }", "create_engine_kwargs.pool_sizee is not a pool setting (did you mean pool_size?)"},
+        {"pool_pre_ping = 'yes'", "pool_pre_ping must be true or false"},
+        {"pool_recycle = 0", "pool_recycle must be more than 0"},
+        {"max_overflow = -2", "max_overflow must be a whole number from -1"},
+        {"pool_timeout = 'soon'", "soon"},
+    };
+    dconn_options o = cmk_options();
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_session *s[4];
+    dconn_error err;
+    int64_t first;
+    size_t k;
+    int i;
+    ctx = cmk_open(&o);
+    REQUIRE(ctx);
+    c = cmk_conn(ctx, "p", "pool_size = 2\ncreate_engine_kwargs = { max_overflow = 1, pool_timeout = 0.05 }");
+    REQUIRE(c);
+    for (i = 0; i < 3; i++) { s[i] = dconn_session_begin(c, &err); CHECK(s[i] != NULL); }
+    s[3] = dconn_session_begin(c, &err);
+    CHECK(s[3] == NULL);
+    CHECK_CONTAINS(err.message, "all 3 handles of the connection are in use");
+    for (i = 0; i < 3; i++) dconn_session_end(s[i]);
+    CHECK_EQ_INT(td.disconnects, 1);   /* the overflow handle closed when given back; 2 kept */
+    dconn_release(c);
+    /* pool_recycle: a handle older than it is replaced when taken */
+    c = cmk_conn(ctx, "r", "pool_recycle = 60");
+    REQUIRE(c);
+    first = td_query_handle(c);
+    CHECK_EQ_INT(td_query_handle(c), first);
+    tu_now += 61 * CMK_MIN / 60;
+    CHECK(td_query_handle(c) != first);
+    dconn_release(c);
+    /* pool_pre_ping: a handle the server dropped while idle is replaced before use */
+    c = cmk_conn(ctx, "pp", "create_engine_kwargs = { pool_pre_ping = true }");
+    REQUIRE(c);
+    first = td_query_handle(c);
+    td.epoch++;
+    tu_log_reset();
+    CHECK(td_query_handle(c) > first);
+    CHECK_EQ_INT(tu_sleeps, 0);   /* no retry was needed */
+    CHECK(td.pings >= 2);
+    dconn_release(c);
+    for (k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        dconn_connect_options co;
+        memset(&co, 0, sizeof co);
+        co.url = "mock://server/db";
+        co.settings = bad[k].settings;
+        c = dconn_connect(ctx, "bad", "mock", &co, &err);
+        CHECK(c == NULL);
+        dconn_release(c);
+        CHECK_CONTAINS(err.message, bad[k].says);
+    }
+    dconn_close(ctx);
+}
+
 static const dtest_case cache_tests[] = {
+    {"cache_pool_settings_by_sqlalchemy_names", cache_pool_settings_by_sqlalchemy_names},
     {"cache_hits_write_nothing_of_the_index", cache_hits_write_nothing_of_the_index},
     {"cache_stale_result_kept_twice", cache_stale_result_kept_twice},
     {"cache_driver_message_kept_without_code", cache_driver_message_kept_without_code},

@@ -7442,6 +7442,16 @@ typedef struct dconn__op {
     int wrote;                    /* the driver said the query changed data */
 } dconn__op;
 
+/* A driver's call failed: err gets the code when the driver wrote why
+   but not the code, and a message when it wrote neither. */
+static dconn_status dconn__driver_failed(dconn_error *err, dconn_status st) {
+    if (err && err->code == DCONN_OK) {
+        if (err->message[0]) err->code = st;
+        else dconn__err_set(err, st, "%s", dconn_status_str(st));
+    }
+    return st;
+}
+
 static dconn_status dconn__op_run(dconn_conn *c, dconn__handle *hd, dconn__op *op, dconn_error *err) {
     const dconn_driver *d = &hd->drv;
     void *handle = hd->h;
@@ -7473,12 +7483,8 @@ static dconn_status dconn__op_run(dconn_conn *c, dconn__handle *hd, dconn__op *o
         }
         op->wrote |= b.wrote;
         if (st) {
-            if (err && err->code == DCONN_OK) {
-                if (err->message[0]) err->code = st;   /* the driver wrote why but not the code */
-                else dconn__err_set(err, st, "%s", dconn_status_str(st));
-            }
             dconn__builder_discard(&b);
-            return st;
+            return dconn__driver_failed(err, st);
         }
         op->result = dconn__builder_finish(&b, err);
         return op->result ? DCONN_OK : (err ? err->code : DCONN_ENOMEM);
@@ -8225,10 +8231,7 @@ static void dconn__stream_end(dconn_stream *s) {
 static dconn_result *dconn__stream_build(dconn_stream *s, dconn_builder *b, dconn_status st, int chunk, dconn_error *err) {
     s->op.wrote |= b->wrote;
     if (st) {
-        if (err && err->code == DCONN_OK) {
-            if (err->message[0]) err->code = st;
-            else dconn__err_set(err, st, "%s", dconn_status_str(st));
-        }
+        dconn__driver_failed(err, st);
         dconn__builder_discard(b);
         return NULL;
     }

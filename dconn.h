@@ -6589,7 +6589,7 @@ static dconn__handle *dconn__conn_new_gen_locked(dconn_conn *c) {
 
 /* Takes a handle: an idle one, a new one, or waits for one. Exclusive
    unless the driver shares handles between threads (and !exclusive). */
-static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, dconn__handle **out, int *reused, dconn_error *err) {
+static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, dconn__handle **out, int *reused, dconn__pool *pool, dconn_error *err) {
     dconn__handle *to_close = NULL, *h;
     dconn_settings *s;
     dconn_driver drv;
@@ -6599,6 +6599,7 @@ static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, dconn__
     int64_t wait_from = 0, waited = 0, wait_limit;
     *reused = 0;
     dconn__lock(&c->lock);
+    *pool = c->pool;   /* read under the lock: a reload may change it */
     wait_limit = c->pool.wait_ns >= 0 ? c->pool.wait_ns : c->ctx->pool_wait_ns;
     if (c->ttl_ns > 0 && dconn__now(c->ctx) - c->born >= c->ttl_ns) to_close = dconn__conn_new_gen_locked(c);
     for (;;) {
@@ -6716,11 +6717,12 @@ static void dconn__handle_put(dconn_conn *c, dconn__handle *h, int exclusive, in
 static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handle **out, dconn_error *err) {
     for (;;) {
         int reused, stale;
-        dconn_status st = dconn__handle_get_once(c, exclusive, out, &reused, err);
+        dconn__pool pool;
+        dconn_status st = dconn__handle_get_once(c, exclusive, out, &reused, &pool, err);
         dconn__handle *h = *out;
         if (st || !reused) return st;
-        stale = c->pool.recycle_ns > 0 && dconn__now(c->ctx) - h->born >= c->pool.recycle_ns;
-        if (!stale && c->pool.pre_ping && h->drv.ping) {
+        stale = pool.recycle_ns > 0 && dconn__now(c->ctx) - h->born >= pool.recycle_ns;
+        if (!stale && pool.pre_ping && h->drv.ping) {
             dconn_error ping;
             dconn__err_clear(&ping);
             stale = h->drv.ping(h->drv.user_data, h->h, &ping) != DCONN_OK;

@@ -118,10 +118,11 @@ static const char *dconn_pg__skip_comment(const char *p) {
     return p;
 }
 
-/* Is the SQL a plain read: SELECT, VALUES, SHOW or TABLE first (after
-   blanks, comments and parentheses), and no INTO outside quotes (SELECT
-   ... INTO creates a table)? WITH is not: it may hold an INSERT. A
-   SELECT of a function that writes is the caller's to know. */
+/* Is the SQL a plain read: SELECT, VALUES, SHOW, TABLE or WITH first
+   (after blanks, comments and parentheses), no INTO outside quotes
+   (SELECT ... INTO creates a table), and for WITH no INSERT, UPDATE,
+   DELETE or MERGE (a data-modifying CTE)? A SELECT of a function that
+   writes is the caller's to know. */
 static int dconn_pg__is_read(const char *sql) {
     static const char *const reads[] = {"select", "values", "show", "table", "with"};
     const char *p = sql, *q;

@@ -439,14 +439,13 @@ static int dconn_csv__emit_row(dconn_csv__cursor *cur, dconn_builder *out, dconn
    an error, never wrong values; the rows read before an error go out
    first, the error with the next call. */
 static dconn_status dconn_csv__rows(dconn_csv__cursor *cur, size_t max_rows, dconn_builder *out, int *done, dconn_error *err) {
-    dconn_status st;
     size_t n;
     *done = 0;
     if (cur->failed.code) {
         if (err) *err = cur->failed;
         return cur->failed.code;
     }
-    if ((st = dconn_csv__columns(cur, out)) != DCONN_OK) return dconn_csv__nomem(err);
+    if (dconn_csv__columns(cur, out) != DCONN_OK) return dconn_csv__nomem(err);
     if (dconn_csv__changed(cur))
         return dconn_error_set(err, DCONN_EQUERY, "csv: %s changed while it was read (its size, time or identity): read it again", cur->rd.path);
     for (n = 0; n < max_rows; n++) {

@@ -148,11 +148,11 @@ static int dconn_pg__is_read(const char *sql) {
             if (!read) return 0;
             with = dconn_pg__word_is(p, n, "with");
             first = 0;
-        } else if (dconn_pg__word_is(p, n, "into")) {
+        } else if (dconn_pg__word_is(p, n, "into") ||
+                   /* WITH x AS (INSERT ... RETURNING ...) SELECT ...: a write */
+                   (with && (dconn_pg__word_is(p, n, "insert") || dconn_pg__word_is(p, n, "update") || dconn_pg__word_is(p, n, "delete") ||
+                             dconn_pg__word_is(p, n, "merge")))) {
             return 0;
-        } else if (with && (dconn_pg__word_is(p, n, "insert") || dconn_pg__word_is(p, n, "update") || dconn_pg__word_is(p, n, "delete") ||
-                            dconn_pg__word_is(p, n, "merge"))) {
-            return 0;   /* WITH x AS (INSERT ... RETURNING ...) SELECT ...: a write */
         }
         p += n;
     }

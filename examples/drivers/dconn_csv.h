@@ -282,13 +282,18 @@ static dconn_status dconn_csv__open(const dconn_csv__h *h, const char *what, dco
     return DCONN_OK;
 }
 
+/* Steps over a UTF-8 BOM at the reader's start. */
+static void dconn_csv__skip_bom(dconn_csv__rd *rd) {
+    if (dconn_csv__peek(rd) == 0xEF && rd->io_len >= 3 && (unsigned char)rd->io[1] == 0xBB && (unsigned char)rd->io[2] == 0xBF) rd->io_pos = 3;
+}
+
 /* Back to the first row after the header (the second pass). */
 static dconn_status dconn_csv__rewind(dconn_csv__rd *rd, dconn_error *err) {
     rewind(rd->fp);
     rd->io_len = rd->io_pos = 0;
     rd->eof = rd->io_failed = 0;
     rd->line = 1;
-    if (dconn_csv__peek(rd) == 0xEF && rd->io_len >= 3 && (unsigned char)rd->io[1] == 0xBB && (unsigned char)rd->io[2] == 0xBF) rd->io_pos = 3;
+    dconn_csv__skip_bom(rd);
     return dconn_csv__next_row(rd, err) == 1 ? DCONN_OK : (err && err->code ? err->code : DCONN_EIO);
 }
 
@@ -346,8 +351,7 @@ static dconn_status dconn_csv__start(const dconn_csv__h *h, const char *what, dc
     int got;
     if (!cur) return dconn_csv__nomem(err);
     st = dconn_csv__open(h, what, &cur->rd, err);
-    if (!st && dconn_csv__peek(&cur->rd) == 0xEF && cur->rd.io_len >= 3 && (unsigned char)cur->rd.io[1] == 0xBB && (unsigned char)cur->rd.io[2] == 0xBF)
-        cur->rd.io_pos = 3;
+    if (!st) dconn_csv__skip_bom(&cur->rd);
     if (!st) {
         got = dconn_csv__next_row(&cur->rd, err);
         if (got == 0) st = dconn_error_set(err, DCONN_EQUERY, "csv: %s is empty: it needs a header row", cur->rd.path);

@@ -351,8 +351,8 @@ static dconn_status dconn_csv__start(const dconn_csv__h *h, const char *what, dc
     int got;
     if (!cur) return dconn_csv__nomem(err);
     st = dconn_csv__open(h, what, &cur->rd, err);
-    if (!st) dconn_csv__skip_bom(&cur->rd);
     if (!st) {
+        dconn_csv__skip_bom(&cur->rd);
         got = dconn_csv__next_row(&cur->rd, err);
         if (got == 0) st = dconn_error_set(err, DCONN_EQUERY, "csv: %s is empty: it needs a header row", cur->rd.path);
         else if (got < 0) st = err && err->code ? err->code : DCONN_EQUERY;

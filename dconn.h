@@ -839,6 +839,11 @@ DCONN_API dconn_status dconn_builder_real(dconn_builder *b, double v);
 DCONN_API dconn_status dconn_builder_text(dconn_builder *b, const char *s, size_t n);
 DCONN_API dconn_status dconn_builder_blob(dconn_builder *b, const void *p, size_t n);
 DCONN_API dconn_status dconn_builder_decimal(dconn_builder *b, const char *digits, size_t n);
+/* A driver that knows the size of what comes (libpq's PQntuples) makes
+   room for `cells` more cells and `text_bytes` more bytes of text, blobs
+   and decimals at once, instead of growing as they come. A hint: the
+   builder still grows past it. */
+DCONN_API dconn_status dconn_builder_reserve(dconn_builder *b, size_t cells, size_t text_bytes);
 /* The statement changed data (INSERT ... RETURNING through dconn_query):
    its result is not cached, and the connection's cached results are
    dropped, as after dconn_exec. NULL is a no-op. */
@@ -5725,25 +5730,50 @@ DCONN_API dconn_status dconn_builder_column(dconn_builder *b, const char *name, 
     return DCONN_OK;
 }
 
+/* Room for `ncap` cells and their type bytes; 0 (and failed) if none. */
+static int dconn__builder_cell_room(dconn_builder *b, size_t ncap) {
+    dconn_result *r = b->r;
+    dconn__cell *nc;
+    unsigned char *nt;
+    if (ncap > ((size_t)-1) / sizeof *nc) { b->failed = DCONN_ENOMEM; return 0; }
+    nc = (dconn__cell *)dconn__realloc(r->al, r->cells, ncap * sizeof *nc);
+    if (!nc) { b->failed = DCONN_ENOMEM; return 0; }
+    r->cells = nc;
+    nt = (unsigned char *)dconn__realloc(r->al, r->types, ncap);
+    if (!nt) { b->failed = DCONN_ENOMEM; return 0; }
+    r->types = nt;
+    b->cellcap = ncap;
+    return 1;
+}
+
 static dconn__cell *dconn__builder_cell(dconn_builder *b, dconn_type t) {
     dconn_result *r = b->r;
     if (b->failed) return NULL;
     if (!b->ncols) { b->failed = DCONN_EMISUSE; return NULL; }
-    if (b->ncells == b->cellcap) {
-        size_t ncap = b->cellcap ? b->cellcap * 2 : 64;
-        dconn__cell *nc;
-        unsigned char *nt;
-        if (ncap > ((size_t)-1) / sizeof *nc) { b->failed = DCONN_ENOMEM; return NULL; }
-        nc = (dconn__cell *)dconn__realloc(r->al, r->cells, ncap * sizeof *nc);
-        if (!nc) { b->failed = DCONN_ENOMEM; return NULL; }
-        r->cells = nc;
-        nt = (unsigned char *)dconn__realloc(r->al, r->types, ncap);
-        if (!nt) { b->failed = DCONN_ENOMEM; return NULL; }
-        r->types = nt;
-        b->cellcap = ncap;
-    }
+    if (b->ncells == b->cellcap && !dconn__builder_cell_room(b, b->cellcap ? b->cellcap * 2 : 64)) return NULL;
     r->types[b->ncells] = (unsigned char)t;
     return &r->cells[b->ncells++];
+}
+
+DCONN_API dconn_status dconn_builder_reserve(dconn_builder *b, size_t cells, size_t text_bytes) {
+    dconn_result *r;
+    size_t need;
+    if (!b) return DCONN_EMISUSE;
+    if (b->failed) return (dconn_status)b->failed;
+    r = b->r;
+    if (cells > ((size_t)-1) / sizeof(dconn__cell) - b->ncells || text_bytes > 0xFFFFFFFFu - r->strings_len) {
+        b->failed = DCONN_ENOMEM;
+        return DCONN_ENOMEM;
+    }
+    if (b->ncells + cells > b->cellcap && !dconn__builder_cell_room(b, b->ncells + cells)) return DCONN_ENOMEM;
+    need = r->strings_len + text_bytes;
+    if (need > b->strcap) {
+        char *ns = (char *)dconn__realloc(r->al, r->strings, need);
+        if (!ns) { b->failed = DCONN_ENOMEM; return DCONN_ENOMEM; }
+        r->strings = ns;
+        b->strcap = need;
+    }
+    return DCONN_OK;
 }
 
 DCONN_API dconn_status dconn_builder_null(dconn_builder *b) {

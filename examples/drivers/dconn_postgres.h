@@ -67,6 +67,10 @@ void dconn_postgres_sqlstate(const dconn_error *err, char out[6]);
 #include <stdlib.h>
 #include <string.h>
 
+/* Named prepared statements kept per handle: the setting, and its default. */
+#define DCONN_PG__CACHE_SIZE "prepared_statement_cache_size"
+#define DCONN_PG__CACHE_DEFAULT 100
+
 /* SQLSTATE packed 6 bits a character, with bit 30 set so that 0 means none. */
 static int dconn_pg__pack(const char *state) {
     int v = 1 << 30, i;
@@ -159,16 +163,43 @@ static int dconn_pg__is_read(const char *sql) {
     return read;
 }
 
+/* A statement the handle has run: seen once, or kept on the server as a
+   named prepared statement (from its second run, so that a statement run
+   once costs no more round trips than PQexecParams). The key is the $n
+   SQL, a NUL, and the parameters' type oids: a prepared statement's
+   parameter types are fixed. */
+typedef struct dconn_pg__kept {
+    char *key;
+    size_t len;
+    unsigned long hash;
+    unsigned long name;           /* the server's statement is "dconn_<name>" */
+    unsigned long long used;      /* when last run, for least-recently-used eviction */
+    int prepared;                 /* the server has it */
+    int stale;                    /* a table changed its result type: prepare it anew */
+    int binary;                   /* its results come in binary: 1; as text: -1; not known yet: 0 */
+} dconn_pg__kept;
+
 /* A handle. A FATAL the server sends while the handle is idle reaches
    only the notice receiver, which notes it here. */
 typedef struct dconn_pg__conn {
     PGconn *pg;
+    dconn_pg__kept *kept;         /* max_kept slots, n_kept used; max_kept 0: no named statements */
+    int n_kept, max_kept;
+    unsigned long next_name;
+    unsigned long long tick;
     int fatal;                    /* the server ended the session */
     int in_tx;                    /* a transaction is open, as of the last statement */
     int commit_unknown;           /* the connection was lost while a COMMIT ran */
     int state_set;                /* a SET, PREPARE or LISTEN ran: the session's state differs from a fresh one */
     int maybe_temp;               /* a CREATE TABLE, VIEW or SEQUENCE ran: it may have been TEMP */
 } dconn_pg__conn;
+
+/* The server no longer has the handle's statements (a new session, or a
+   DISCARD ALL / DEALLOCATE ALL): each is prepared again at its next run. */
+static void dconn_pg__forget_prepared(dconn_pg__conn *h) {
+    int i;
+    for (i = 0; i < h->n_kept; i++) h->kept[i].prepared = h->kept[i].stale = h->kept[i].binary = 0;
+}
 
 /* libpq prints notices to stderr by default; a library must not print */
 static void dconn_pg__notice(void *arg, const PGresult *res) {
@@ -216,6 +247,7 @@ static dconn_status dconn_pg__ready(dconn_pg__conn *h, int may_reconnect, dconn_
     if (!may_reconnect) return dconn_pg__fail(err, "08006", "the server had closed the connection: the statement was not sent");
     h->fatal = 0;
     h->commit_unknown = 0;
+    dconn_pg__forget_prepared(h);
     PQreset(h->pg);
     if (PQstatus(h->pg) == CONNECTION_OK) return DCONN_OK;
     {
@@ -312,6 +344,7 @@ static int dconn_pg__check_keywords(const dconn_toml_value *ca, dconn_error *err
         const PQconninfoOption *o;
         char known[700];
         size_t at = 0;
+        if (!strcmp(key, DCONN_PG__CACHE_SIZE)) continue;
         for (o = opts; o->keyword && strcmp(o->keyword, key) != 0; o++) {}
         if (o->keyword) continue;
         known[0] = '\0';
@@ -335,10 +368,22 @@ static dconn_status dconn_pg__connect(void *ud, const dconn_settings *s, void **
     size_t i;
     PGconn *c;
     dconn_pg__conn *h;
-    static const char *const section[] = {"url", "dialect", "driver", "username", "password", "host", "port", "database", "query"};
+    static const char *const section[] = {"url", "dialect", "driver", "username", "password", "host", "port", "database", "query",
+                                          DCONN_PG__CACHE_SIZE};
     dconn_status st = dconn_settings_check_keys(s, "PostgreSQL", section, sizeof section / sizeof section[0], err);
+    int64_t max_kept = DCONN_PG__CACHE_DEFAULT;
     (void)ud;
     if (st) return st;
+    {
+        /* in the section, or in connect_args as SQLAlchemy's asyncpg dialect takes it */
+        const dconn_toml_value *v = dconn_toml_get(ca, DCONN_PG__CACHE_SIZE);
+        if (!v) v = dconn_settings_get(s, DCONN_PG__CACHE_SIZE);
+        if (v) {
+            max_kept = dconn_toml_int(v, -1);
+            if (dconn_toml_type_of(v) != DCONN_TOML_INTEGER || max_kept < 0 || max_kept > 10000)
+                return dconn_error_at(err, v, DCONN_PG__CACHE_SIZE " must be a whole number from 0 (no named prepared statements) to 10000");
+        }
+    }
     if (url) {
         /* postgresql+driver:// (SQLAlchemy style) is plain postgresql:// to libpq */
         const char *plus = strchr(url, '+'), *sep = strstr(url, "://");
@@ -362,6 +407,7 @@ static dconn_status dconn_pg__connect(void *ud, const dconn_settings *s, void **
     for (i = 0; i < dconn_toml_count(ca) && n < 62; i++) {
         const dconn_toml_value *v = dconn_toml_at(ca, i);
         keys[n] = dconn_toml_key_at(ca, i);
+        if (!strcmp(keys[n], DCONN_PG__CACHE_SIZE)) continue;   /* dconn's, not libpq's */
         switch (dconn_toml_type_of(v)) {
             case DCONN_TOML_STRING: vals[n++] = dconn_toml_string(v, ""); break;
             case DCONN_TOML_INTEGER: snprintf(scratch[n], sizeof scratch[n], "%lld", (long long)dconn_toml_int(v, 0)); vals[n] = scratch[n]; n++; break;
@@ -386,8 +432,10 @@ static dconn_status dconn_pg__connect(void *ud, const dconn_settings *s, void **
         return DCONN_EDRIVER;
     }
     h = (dconn_pg__conn *)calloc(1, sizeof *h);
+    if (h && max_kept && !(h->kept = (dconn_pg__kept *)calloc((size_t)max_kept, sizeof *h->kept))) { free(h); h = NULL; }
     if (!h) { PQfinish(c); return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory"); }
     h->pg = c;
+    h->max_kept = (int)max_kept;
     PQsetNoticeReceiver(c, dconn_pg__notice, h);   /* PQreset keeps it */
     *handle = h;
     return DCONN_OK;
@@ -398,6 +446,8 @@ static void dconn_pg__disconnect(void *ud, void *handle) {
     (void)ud;
     if (!h) return;
     PQfinish(h->pg);
+    while (h->n_kept) free(h->kept[--h->n_kept].key);
+    free(h->kept);
     free(h);
 }
 
@@ -563,20 +613,89 @@ static dconn_status dconn_pg__columns(const PGresult *res, dconn_builder *out) {
     return st;
 }
 
+/* How a column's values are read: its type, and whether they came as
+   text or binary (binary only for the types below, see dconn_pg__binary_ok). */
+enum { DCONN_PG__TEXT, DCONN_PG__INT_TEXT, DCONN_PG__REAL_TEXT, DCONN_PG__BOOL_TEXT, DCONN_PG__BYTEA_TEXT,
+       DCONN_PG__BYTES, DCONN_PG__BLOB_BIN, DCONN_PG__INT2, DCONN_PG__INT4, DCONN_PG__INT8, DCONN_PG__OID, DCONN_PG__FLOAT4,
+       DCONN_PG__FLOAT8, DCONN_PG__BOOL_BIN };
+
+/* the sizes of the binary numbers, from DCONN_PG__INT2 on */
+static const int dconn_pg__binary_size[] = {2, 4, 8, 4, 4, 8, 1};
+
+static unsigned char dconn_pg__decoder(const PGresult *res, int c) {
+    Oid t = PQftype(res, c);
+    if (PQfformat(res, c) == 1) {
+        switch (t) {
+            case 16: return DCONN_PG__BOOL_BIN;
+            case 17: return DCONN_PG__BLOB_BIN;
+            case 20: return DCONN_PG__INT8;
+            case 21: return DCONN_PG__INT2;
+            case 23: return DCONN_PG__INT4;
+            case 26: return DCONN_PG__OID;
+            case 700: return DCONN_PG__FLOAT4;
+            case 701: return DCONN_PG__FLOAT8;
+            default: return DCONN_PG__BYTES;   /* text, varchar, bpchar, name, "char", json: their bytes */
+        }
+    }
+    switch (t) {
+        case 20: case 21: case 23: case 26: return DCONN_PG__INT_TEXT;
+        case 700: case 701: return DCONN_PG__REAL_TEXT;
+        case 16: return DCONN_PG__BOOL_TEXT;
+        case 17: return DCONN_PG__BYTEA_TEXT;
+        default: return DCONN_PG__TEXT;
+    }
+}
+
+/* Can a result of these column types come in binary, which spares
+   parsing numbers from text? Only types whose binary form dconn reads
+   (the text ones are the same bytes either way); anything else
+   (numeric, dates, json b, arrays, ...) keeps the whole result as text. */
+static int dconn_pg__binary_ok(const PGresult *res) {
+    int c;
+    for (c = 0; c < PQnfields(res); c++) {
+        switch (PQftype(res, c)) {
+            case 16: case 17: case 18: case 19: case 20: case 21: case 23: case 25: case 26:
+            case 114: case 700: case 701: case 1042: case 1043: break;
+            default: return 0;
+        }
+    }
+    return PQnfields(res) > 0;
+}
+
+static uint64_t dconn_pg__be(const char *v, int n) {
+    uint64_t x = 0;
+    int i;
+    for (i = 0; i < n; i++) x = (x << 8) | (unsigned char)v[i];
+    return x;
+}
+
 /* The result's rows, typed by column. */
-static dconn_status dconn_pg__rows(const PGresult *res, dconn_builder *out) {
+static dconn_status dconn_pg__rows(const PGresult *res, int reserve, dconn_builder *out) {
     int rows = PQntuples(res), cols = PQnfields(res), r, c;
+    unsigned char local[64], *dec = cols <= 64 ? local : (unsigned char *)malloc((size_t)cols);
     dconn_status st = DCONN_OK;
+    if (!dec) return DCONN_ENOMEM;
+    {
+        /* room for every cell and every byte at once: the sizes are known */
+        size_t bytes = 0;
+        for (c = 0; c < cols; c++) {
+            dec[c] = dconn_pg__decoder(res, c);
+            if (dec[c] == DCONN_PG__TEXT || dec[c] == DCONN_PG__BYTES || dec[c] == DCONN_PG__BLOB_BIN || dec[c] == DCONN_PG__BYTEA_TEXT)
+                for (r = 0; r < rows; r++) bytes += (size_t)PQgetlength(res, r, c) + 1;
+        }
+        if (reserve) st = dconn_builder_reserve(out, (size_t)rows * (size_t)cols, bytes);
+    }
     for (r = 0; r < rows && !st; r++) {
         for (c = 0; c < cols && !st; c++) {
             const char *v = PQgetvalue(res, r, c);
             int n = PQgetlength(res, r, c);
             if (PQgetisnull(res, r, c)) { st = dconn_builder_null(out); continue; }
-            switch (PQftype(res, c)) {
-                case 20: case 21: case 23: case 26: st = dconn_builder_int(out, (int64_t)strtoll(v, NULL, 10)); break;
-                case 700: case 701: st = dconn_builder_real(out, strtod(v, NULL)); break;
-                case 16: st = dconn_builder_int(out, v[0] == 't'); break;
-                case 17:
+            if (dec[c] >= DCONN_PG__INT2 && n != dconn_pg__binary_size[dec[c] - DCONN_PG__INT2]) { st = dconn_builder_blob(out, v, (size_t)n); continue; }
+            switch (dec[c]) {
+                case DCONN_PG__INT_TEXT: st = dconn_builder_int(out, (int64_t)strtoll(v, NULL, 10)); break;
+                case DCONN_PG__REAL_TEXT: st = dconn_builder_real(out, strtod(v, NULL)); break;
+                case DCONN_PG__BOOL_TEXT: st = dconn_builder_int(out, v[0] == 't'); break;
+                case DCONN_PG__BYTEA_TEXT:
                     if (n >= 2 && v[0] == '\\' && v[1] == 'x') {
                         size_t len = (size_t)(n - 2) / 2, i;
                         unsigned char *bytes = (unsigned char *)malloc(len + 1);
@@ -586,16 +705,37 @@ static dconn_status dconn_pg__rows(const PGresult *res, dconn_builder *out) {
                         free(bytes);
                     } else st = dconn_builder_blob(out, v, (size_t)n);
                     break;
+                case DCONN_PG__BLOB_BIN: st = dconn_builder_blob(out, v, (size_t)n); break;
+                case DCONN_PG__INT2: st = dconn_builder_int(out, (int16_t)(uint16_t)dconn_pg__be(v, 2)); break;
+                case DCONN_PG__INT4: st = dconn_builder_int(out, (int32_t)(uint32_t)dconn_pg__be(v, 4)); break;
+                case DCONN_PG__INT8: st = dconn_builder_int(out, (int64_t)dconn_pg__be(v, 8)); break;
+                case DCONN_PG__OID: st = dconn_builder_int(out, (int64_t)dconn_pg__be(v, 4)); break;
+                case DCONN_PG__FLOAT4: {
+                    uint32_t bits = (uint32_t)dconn_pg__be(v, 4);
+                    float f;
+                    memcpy(&f, &bits, 4);
+                    st = dconn_builder_real(out, (double)f);
+                    break;
+                }
+                case DCONN_PG__FLOAT8: {
+                    uint64_t bits = dconn_pg__be(v, 8);
+                    double d;
+                    memcpy(&d, &bits, 8);
+                    st = dconn_builder_real(out, d);
+                    break;
+                }
+                case DCONN_PG__BOOL_BIN: st = dconn_builder_int(out, v[0] != 0); break;
                 default: st = dconn_builder_text(out, v, (size_t)n); break;
             }
         }
     }
+    if (dec != local) free(dec);
     return st;
 }
 
 static dconn_status dconn_pg__fill(const PGresult *res, dconn_builder *out, dconn_error *err) {
     dconn_status st = dconn_pg__columns(res, out);
-    if (!st) st = dconn_pg__rows(res, out);
+    if (!st) st = dconn_pg__rows(res, 1, out);
     if (st) return dconn_error_set(err, st, "postgresql: %s while reading rows", st == DCONN_ENOMEM ? "out of memory" : "builder error");
     return DCONN_OK;
 }
@@ -615,20 +755,145 @@ static PGresult *dconn_pg__finish(dconn_pg__conn *h, PGresult *res, const char *
         /* a cursor declared outside a transaction block is WITH HOLD: it outlives the statement */
         if (!strcmp(tag, "SET") || !strcmp(tag, "PREPARE") || !strcmp(tag, "LISTEN") || (!strcmp(tag, "DECLARE CURSOR") && !h->in_tx)) h->state_set = 1;
         else if (!strcmp(tag, "CREATE TABLE") || !strcmp(tag, "CREATE VIEW") || !strcmp(tag, "CREATE SEQUENCE") || !strcmp(tag, "DO")) h->maybe_temp = 1;
+        else if (!strcmp(tag, "DISCARD ALL") || !strcmp(tag, "DEALLOCATE ALL")) dconn_pg__forget_prepared(h);
     }
     return res;
 }
 
+static unsigned long dconn_pg__hash(const char *key, size_t len) {
+    unsigned long h = 2166136261u;
+    size_t i;
+    for (i = 0; i < len; i++) h = (h ^ (unsigned char)key[i]) * 16777619u;
+    return h;
+}
+
+/* Finds the statement's entry, or makes one (*fresh: seen for the first
+   time, not prepared), evicting the least recently used; NULL when no
+   entry can be had. Runs while the connection is idle: an evicted
+   prepared statement is DEALLOCATEd first (prepared statements are not
+   transactional, so this holds inside a transaction too). */
+static dconn_pg__kept *dconn_pg__find_kept(dconn_pg__conn *h, const dconn_pg__bind *b, int *fresh) {
+    size_t sql_len = strlen(b->sql), len = sql_len + 1 + (size_t)b->n * sizeof(Oid);
+    unsigned long hash = dconn_pg__hash(b->sql, sql_len) ^ dconn_pg__hash((const char *)b->types, (size_t)b->n * sizeof(Oid));
+    dconn_pg__kept *k;
+    char *key;
+    int i;
+    *fresh = 0;
+    for (i = 0; i < h->n_kept; i++) {
+        k = &h->kept[i];
+        if (k->hash == hash && k->len == len && !memcmp(k->key, b->sql, sql_len + 1) &&
+            (!b->n || !memcmp(k->key + sql_len + 1, b->types, (size_t)b->n * sizeof(Oid)))) {
+            k->used = ++h->tick;
+            return k;
+        }
+    }
+    if (!(key = (char *)malloc(len))) return NULL;
+    memcpy(key, b->sql, sql_len + 1);
+    if (b->n) memcpy(key + sql_len + 1, b->types, (size_t)b->n * sizeof(Oid));
+    if (h->n_kept < h->max_kept) {
+        k = &h->kept[h->n_kept++];
+    } else {
+        k = &h->kept[0];
+        for (i = 1; i < h->n_kept; i++) if (h->kept[i].used < k->used) k = &h->kept[i];
+        if (k->prepared) {
+            char sql[48];
+            snprintf(sql, sizeof sql, "DEALLOCATE dconn_%lu", k->name);
+            PQclear(PQexec(h->pg, sql));   /* a failure (it was gone already) changes nothing */
+        }
+        free(k->key);
+    }
+    memset(k, 0, sizeof *k);
+    k->key = key;
+    k->len = len;
+    k->hash = hash;
+    k->name = ++h->next_name;   /* never reused on this handle: no name can clash with one the server still has */
+    k->used = ++h->tick;
+    *fresh = 1;
+    return k;
+}
+
+/* Sends the bound statement: as the handle's named prepared statement
+   when it ran before, else unnamed (PQsendQueryParams). Returns 1 when
+   sent; 0 with *failed set when preparing it failed (nothing ran), or
+   with *failed NULL when libpq could not send. *used: the named statement
+   sent, if any. */
+static int dconn_pg__send_bound(dconn_pg__conn *h, const dconn_pg__bind *b, dconn_pg__kept **used, PGresult **failed) {
+    dconn_pg__kept *k = NULL;
+    char name[48];
+    int fresh = 1;
+    *used = NULL;
+    *failed = NULL;
+    /* an aborted transaction refuses everything: the statement says so itself */
+    if (h->max_kept > 0 && PQtransactionStatus(h->pg) != PQTRANS_INERROR) k = dconn_pg__find_kept(h, b, &fresh);
+    if (!k || fresh) return PQsendQueryParams(h->pg, b->sql, b->n, b->types, b->values, b->lengths, b->formats, 0);
+    if (k->stale) {
+        snprintf(name, sizeof name, "DEALLOCATE dconn_%lu", k->name);
+        PQclear(PQexec(h->pg, name));
+        k->prepared = k->stale = k->binary = 0;
+    }
+    snprintf(name, sizeof name, "dconn_%lu", k->name);
+    if (!k->prepared) {
+        PGresult *res = PQprepare(h->pg, name, b->sql, b->n, b->types);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) { *failed = res; return 0; }
+        PQclear(res);
+        k->prepared = 1;
+    }
+    *used = k;
+    return PQsendQueryPrepared(h->pg, name, b->n, b->values, b->lengths, b->formats, k->binary == 1);
+}
+
+/* A named statement failed before it ran because the server no longer
+   has it as it was: 0A000 (a table it reads changed its result type) or
+   26000 (a DEALLOCATE or DISCARD ALL removed it). Its entry is marked to
+   be prepared anew. Returns 1 when it may be sent again at once: no
+   transaction was open (inside one, the server has aborted it). */
+static int dconn_pg__heal(dconn_pg__conn *h, dconn_pg__kept *k, const PGresult *res) {
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    if (!k || !state) return 0;
+    if (!strcmp(state, "0A000") && strstr(PQresultErrorMessage(res), "cached plan")) k->stale = 1;
+    else if (!strcmp(state, "26000")) k->prepared = 0;
+    else return 0;
+    return PQstatus(h->pg) == CONNECTION_OK && PQtransactionStatus(h->pg) == PQTRANS_IDLE;
+}
+
+/* Sends the statement and collects its result; a named statement the
+   server lost or must re-plan is sent once more (nothing ran the first
+   time). `single_row`: a stream's single-row mode, whose first result is returned. */
+static PGresult *dconn_pg__start(dconn_pg__conn *h, const dconn_pg__bind *b, int single_row, int *kind) {
+    int attempt;
+    for (attempt = 0;; attempt++) {
+        dconn_pg__kept *k;
+        PGresult *failed, *res;
+        if (!dconn_pg__send_bound(h, b, &k, &failed)) {
+            if (failed) *kind = DCONN_PG__READ;   /* only the PREPARE failed: nothing ran, a lost connection may retry */
+            return failed;
+        }
+        if (single_row) {
+            (void)PQsetSingleRowMode(h->pg);   /* right after the send, as libpq requires */
+            res = PQgetResult(h->pg);
+            /* an error ends the statement: read the rest, so that the transaction state is known */
+            if (!res || PQresultStatus(res) == PGRES_FATAL_ERROR) PQclear(dconn_pg__collect(h, 0));
+        } else {
+            res = dconn_pg__collect(h, 1);
+        }
+        /* a prepared statement's result types are fixed (else 0A000): learnt from its first run, they say
+           whether its results can come in binary from the next run on */
+        if (k && !k->binary && res) k->binary = dconn_pg__binary_ok(res) ? 1 : -1;
+        if (attempt > 0 || !dconn_pg__heal(h, k, res)) return res;
+        PQclear(res);
+    }
+}
+
 static PGresult *dconn_pg__run(dconn_pg__conn *h, const char *sql, const dconn_value *params, size_t np, int kind, dconn_status *st, dconn_error *err) {
     dconn_pg__bind b;
-    int sent;
+    PGresult *res;
     *st = dconn_pg__prepare(sql, params, np, &b, err);
     if (*st) return NULL;
     *st = dconn_pg__ready(h, 1, err);
     if (*st) { dconn_pg__bind_free(&b); return NULL; }
-    sent = PQsendQueryParams(h->pg, b.sql, b.n, b.types, b.values, b.lengths, b.formats, 0);
+    res = dconn_pg__start(h, &b, 0, &kind);
     dconn_pg__bind_free(&b);
-    return dconn_pg__finish(h, sent ? dconn_pg__collect(h, 1) : NULL, sql, kind, st, err);
+    return dconn_pg__finish(h, res, sql, kind, st, err);
 }
 
 static dconn_status dconn_pg__query(void *ud, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
@@ -718,13 +983,10 @@ static dconn_status dconn_pg__stream_open(void *ud, void *handle, const dconn_st
     st = dconn_pg__prepare(stmt->sql, stmt->params, stmt->n_params, &b, err);
     if (!st) {
         st = dconn_pg__ready(h, 1, err);
-        if (!st && !PQsendQueryParams(h->pg, b.sql, b.n, b.types, b.values, b.lengths, b.formats, 0))
-            st = dconn_pg__error(h->pg, NULL, stmt->sql, cur->kind, err);
-        else if (!st) (void)PQsetSingleRowMode(h->pg);   /* right after the send, as libpq requires */
+        if (!st) cur->pending = dconn_pg__start(h, &b, 1, &cur->kind);
         dconn_pg__bind_free(&b);
     }
     if (!st) {
-        cur->pending = PQgetResult(h->pg);
         if (cur->pending && (PQresultStatus(cur->pending) == PGRES_SINGLE_TUPLE || PQresultStatus(cur->pending) == PGRES_TUPLES_OK)) {
             if (dconn_pg__columns(cur->pending, columns)) {
                 st = dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory while reading columns");
@@ -750,7 +1012,7 @@ static dconn_status dconn_pg__stream_next(void *ud, void *cursor, size_t max_row
     if (!cur->pending) { *done = 1; return DCONN_OK; }   /* a statement without rows */
     st = dconn_pg__columns(cur->pending, out);
     while (!st && n < max_rows && PQresultStatus(cur->pending) == PGRES_SINGLE_TUPLE) {
-        st = dconn_pg__rows(cur->pending, out);
+        st = dconn_pg__rows(cur->pending, 0, out);
         n++;
         PQclear(cur->pending);
         cur->pending = PQgetResult(cur->h->pg);

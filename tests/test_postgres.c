@@ -357,6 +357,16 @@ static void pg_wait_gone(int64_t pid) {
     PQfinish(admin);
 }
 
+/* The handle sits idle long enough for the driver to ask the socket
+   before its next statement (it does not for a handle used under
+   DCONN_PG__FRESH seconds ago). */
+static void pg_idle(void) {
+    struct timespec t;
+    t.tv_sec = 0;
+    t.tv_nsec = (long)((DCONN_PG__FRESH + 0.02) * 1e9);
+    nanosleep(&t, NULL);
+}
+
 /* The server ends the handle's session (pg_terminate_backend, what an
    admin or a failover does) while it is idle: the next query finds out
    before sending and reconnects, with no retry. */
@@ -383,6 +393,7 @@ static void pg_killed_backend_is_healed_by_retry(void) {
     REQUIRE(r);
     dconn_result_release(r);
     pg_wait_gone(victim);
+    pg_idle();
     tu_log_reset();
     r = dconn_query(c, "SELECT pg_backend_pid()", NULL, 0, &q, &err);
     if (!r) fprintf(stdout, "  %s\n", err.message);
@@ -404,6 +415,7 @@ static void pg_killed_backend_is_healed_by_retry(void) {
         r = dconn_query(admin, "SELECT pg_terminate_backend(?::int)", &pid, 1, &q, &err);
         dconn_result_release(r);
         pg_wait_gone(victim);
+        pg_idle();
         CHECK_EQ_INT(dconn_session_exec(s, "SELECT 1", NULL, 0, NULL, &err), DCONN_EQUERY);
         CHECK_CONTAINS(err.message, "[08003] the server had closed the connection while a transaction was open");
         dconn_session_end(s);
@@ -666,6 +678,7 @@ static void pg_closed_idle_connection_reconnects(void) {
             snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_stat_activity WHERE pid = %d", pid);
             CHECK(pg_admin_wait(admin, sql, 0));
         }
+        pg_idle();
         tu_log_reset();
         snprintf(sql, sizeof sql, "INSERT INTO idle_cut VALUES (%d)", 10 + round);
         st = dconn_exec(c, sql, NULL, 0, NULL, NULL, &err);
@@ -963,6 +976,288 @@ static void pg_stream_review_cases(void) {
     dconn_close(ctx);
 }
 
+/* --- named prepared statements kept per handle (prepared_statement_cache_size) */
+
+/* dconn's prepared statements on the handle `c` uses (its pool has one),
+   leaving out the statement that counts them */
+static int64_t pg_kept(dconn_conn *c) {
+    return pg_count(c, "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'dconn\\_%' AND statement NOT LIKE '%pg_prepared_statements%'");
+}
+
+/* One query's result as CSV text, for comparing runs. */
+static char *pg_csv(dconn_conn *c, const char *sql) {
+    dconn_query_options qo;
+    dconn_error err;
+    dconn_result *r;
+    char *text;
+    memset(&qo, 0, sizeof qo);
+    qo.ttl = "0";
+    r = dconn_query(c, sql, NULL, 0, &qo, &err);
+    if (!r) { fprintf(stdout, "  %s: %s\n", sql, err.message); return NULL; }
+    text = dconn_result_format(r, DCONN_FORMAT_CSV, &err);
+    dconn_result_release(r);
+    return text;
+}
+
+/* A statement is prepared on its second run (the first costs what
+   PQexecParams costs), kept, and bounded: the least recently used goes
+   with a DEALLOCATE. */
+static void pg_statement_cache_prepares_and_evicts(void) {
+    dconn_ctx *ctx = pg_open("");
+    dconn_conn *c;
+    int i, run;
+    REQUIRE(ctx);
+    c = pg_connect(ctx, "pool_size = 1\nprepared_statement_cache_size = 4");
+    REQUIRE(c);
+    CHECK_EQ_INT(pg_kept(c), 0);
+    CHECK_EQ_INT(pg_count(c, "SELECT 41 + 1"), 42);
+    CHECK_EQ_INT(pg_kept(c), 0);
+    CHECK_EQ_INT(pg_count(c, "SELECT 41 + 1"), 42);
+    CHECK_EQ_INT(pg_kept(c), 1);
+    CHECK_EQ_INT(pg_count(c, "SELECT 41 + 1"), 42);
+    CHECK_EQ_INT(pg_kept(c), 1);
+    /* twelve statements run twice each: never more than four kept on the server */
+    for (i = 0; i < 12; i++) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "SELECT %d", i);
+        for (run = 0; run < 2; run++) CHECK_EQ_INT(pg_count(c, sql), i);
+        CHECK(pg_kept(c) <= 4);
+    }
+    CHECK(pg_kept(c) >= 1);
+    /* the same SQL with other parameter types is another statement, and right */
+    {
+        dconn_query_options qo;
+        dconn_error err;
+        dconn_value v[2];
+        memset(&qo, 0, sizeof qo);
+        qo.ttl = "0";
+        for (run = 0; run < 3; run++) {
+            dconn_result *r;
+            v[0] = run == 1 ? dconn_text("7") : dconn_int(7);
+            r = dconn_query(c, "SELECT ?::text", v, 1, &qo, &err);
+            REQUIRE(r);
+            CHECK_STR(dconn_result_text(r, 0, 0), "7");
+            dconn_result_release(r);
+        }
+        v[0] = dconn_null();
+        for (run = 0; run < 3; run++) {
+            dconn_result *r = dconn_query(c, "SELECT ?::text", v, 1, &qo, &err);
+            REQUIRE(r);
+            CHECK(dconn_result_type(r, 0, 0) == DCONN_NULL);
+            dconn_result_release(r);
+        }
+    }
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+/* Results come as text on a statement's first two runs and in binary
+   from the third when every column's type allows: the values must not
+   change between the two. */
+static void pg_binary_results_match_text(void) {
+    static const char *const sqls[] = {
+        "SELECT (-32768)::int2 AS a, 32767::int2, (-2147483648)::int4, 2147483647::int4, (-9223372036854775808)::int8, "
+        "9223372036854775807::int8, 0::int8, 4294967295::oid",
+        "SELECT 1.5::float4, (-0.0)::float8, 1e308::float8, 'NaN'::float8, 'Infinity'::float8, '-Infinity'::float4, "
+        "2.2250738585072014e-308::float8, 0.1::float8",
+        "SELECT true, false, NULL::bool, NULL::int4, NULL::text, ''::text, ''::bytea, '\\x00ff10'::bytea",
+        "SELECT 'héllo'::text, 'v'::varchar(5), 'ab'::char(4), 'x'::\"char\", 'nm'::name, '{\"a\": [1, 2]}'::json",
+        "SELECT g AS id, 'name-' || g AS name, g * 0.25 AS score FROM generate_series(1, 300) g",
+        /* a type kept as text: the whole result stays text */
+        "SELECT 1.50::numeric, 7::int4, now()::date - now()::date",
+    };
+    dconn_ctx *ctx = pg_open("");
+    dconn_conn *c;
+    size_t i;
+    int run;
+    REQUIRE(ctx);
+    c = pg_connect(ctx, "pool_size = 1");
+    REQUIRE(c);
+    for (i = 0; i < sizeof sqls / sizeof sqls[0]; i++) {
+        char *first = pg_csv(c, sqls[i]);
+        REQUIRE(first);
+        for (run = 1; run < 4; run++) {
+            char *again = pg_csv(c, sqls[i]);
+            REQUIRE(again);
+            if (strcmp(first, again) != 0) fprintf(stdout, "  run %d of %s:\n%s\nfirst:\n%s\n", run, sqls[i], again, first);
+            CHECK(strcmp(first, again) == 0);
+            dconn_free(again);
+        }
+        dconn_free(first);
+    }
+    {
+        /* the typed getters agree too: binary int8 and float8 */
+        dconn_query_options qo;
+        dconn_error err;
+        int64_t n;
+        double d;
+        memset(&qo, 0, sizeof qo);
+        qo.ttl = "0";
+        for (run = 0; run < 4; run++) {
+            dconn_result *r = dconn_query(c, "SELECT (-9223372036854775808)::int8, 0.1::float8, 1::int2", NULL, 0, &qo, &err);
+            REQUIRE(r);
+            CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &n), DCONN_OK);
+            CHECK(n == INT64_MIN);
+            CHECK_EQ_INT(dconn_result_get_real(r, 0, 1, &d), DCONN_OK);
+            CHECK(d == 0.1);
+            CHECK_STR(dconn_result_column_decltype(r, 2), "int2");
+            dconn_result_release(r);
+        }
+    }
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+/* The server loses the handle's statements (a new session after
+   pg_terminate_backend, DISCARD ALL, DEALLOCATE ALL, a DEALLOCATE of one
+   of dconn's names): no "prepared statement does not exist" reaches the
+   caller. */
+static void pg_statement_cache_survives_lost_statements(void) {
+    dconn_ctx *ctx = pg_open("");
+    dconn_conn *c, *admin;
+    dconn_error err;
+    int run, k;
+    REQUIRE(ctx);
+    c = pg_connect(ctx, "pool_size = 1");
+    admin = pg_connect(ctx, "pool_size = 1\nconnect_args = { application_name = 'admin' }");
+    REQUIRE(c && admin);
+    for (k = 0; k < 4; k++) {
+        for (run = 0; run < 3; run++) CHECK_EQ_INT(pg_count(c, "SELECT 7"), 7);
+        CHECK_EQ_INT(pg_kept(c), 1);
+        if (k == 0) {
+            char sql[120];
+            int64_t pid = pg_count(c, "SELECT pg_backend_pid()");
+            snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld)::int", (long long)pid);
+            CHECK_EQ_INT(pg_count(admin, sql), 1);
+            pg_wait_gone(pid);
+            pg_idle();
+        } else if (k == 1) {
+            CHECK_EQ_INT(dconn_exec(c, "DISCARD ALL", NULL, 0, NULL, NULL, &err), DCONN_OK);
+        } else if (k == 2) {
+            CHECK_EQ_INT(dconn_exec(c, "DEALLOCATE ALL", NULL, 0, NULL, NULL, &err), DCONN_OK);
+        } else {
+            /* one name removed behind dconn's back: found when it fails, prepared again, run once more */
+            dconn_result *r = dconn_query(c, "SELECT name FROM pg_prepared_statements WHERE statement = 'SELECT 7'", NULL, 0, NULL, &err);
+            char sql[80];
+            REQUIRE(r && dconn_result_rows(r) == 1);
+            snprintf(sql, sizeof sql, "DEALLOCATE %s", dconn_result_text(r, 0, 0));
+            dconn_result_release(r);
+            CHECK_EQ_INT(dconn_exec(c, sql, NULL, 0, NULL, NULL, &err), DCONN_OK);
+        }
+        tu_log_reset();
+        CHECK_EQ_INT(pg_count(c, "SELECT 7"), 7);
+        CHECK_EQ_INT(tu_sleeps, 0);
+        CHECK_EQ_INT(pg_kept(c), 1);
+    }
+    dconn_release(admin);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+/* ALTER TABLE between two runs of SELECT *: PostgreSQL refuses the kept
+   plan (0A000, "cached plan must not change result type"). Outside a
+   transaction the statement is prepared again and run once more, with
+   the new columns; inside a session the server has aborted the
+   transaction, so the statement fails and says why. */
+static void pg_statement_cache_after_alter_table(void) {
+    dconn_ctx *ctx = pg_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_session *s;
+    dconn_result *r;
+    char *text;
+    int run;
+    REQUIRE(ctx);
+    c = pg_connect(ctx, "pool_size = 1");
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS alt; CREATE TABLE alt (a int); INSERT INTO alt VALUES (1)", &err), DCONN_OK);
+    for (run = 0; run < 3; run++) {
+        text = pg_csv(c, "SELECT * FROM alt");
+        CHECK_STR(text, "a\r\n1\r\n");
+        dconn_free(text);
+    }
+    CHECK_EQ_INT(dconn_exec(c, "ALTER TABLE alt ADD COLUMN b text DEFAULT 'x'", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    text = pg_csv(c, "SELECT * FROM alt");
+    CHECK_STR(text, "a,b\r\n1,x\r\n");
+    dconn_free(text);
+    text = pg_csv(c, "SELECT * FROM alt");
+    CHECK_STR(text, "a,b\r\n1,x\r\n");
+    dconn_free(text);
+    /* inside a session */
+    CHECK_EQ_INT(dconn_exec(c, "ALTER TABLE alt ALTER COLUMN a TYPE int8", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    s = dconn_session_begin(c, &err);
+    REQUIRE(s);
+    r = dconn_session_query(s, "SELECT * FROM alt", NULL, 0, &err);
+    CHECK(r == NULL);
+    CHECK_CONTAINS(err.message, "[0A000]");
+    CHECK_CONTAINS(err.message, "cached plan must not change result type");
+    CHECK_CONTAINS(err.message, "the transaction");
+    dconn_result_release(r);
+    dconn_session_end(s);
+    text = pg_csv(c, "SELECT * FROM alt");
+    CHECK_STR(text, "a,b\r\n1,x\r\n");
+    dconn_free(text);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE alt", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+/* prepared_statement_cache_size = 0 (for servers behind a pooler in
+   transaction mode) keeps no named statement; the setting is checked. */
+static void pg_statement_cache_off_switch(void) {
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_error err;
+    int run, k;
+    tu_mkdirs_for(TU_DIR "/pgoff/secrets.toml");
+    tu_write(TU_DIR "/pgoff/secrets.toml", "[connections.bad]\ntype = \"postgresql\"\nprepared_statement_cache_size = -1\n"
+                                           "[connections.worse]\ntype = \"postgresql\"\nconnect_args = { prepared_statement_cache_size = \"8\" }\n");
+    ctx = pg_open(TU_DIR "/pgoff/secrets.toml");
+    REQUIRE(ctx);
+    for (k = 0; k < 2; k++) {
+        c = pg_connect(ctx, k ? "pool_size = 1\nconnect_args = { prepared_statement_cache_size = 0 }" : "pool_size = 1\nprepared_statement_cache_size = 0");
+        REQUIRE(c);
+        for (run = 0; run < 4; run++) CHECK_EQ_INT(pg_count(c, "SELECT 7"), 7);
+        CHECK_EQ_INT(pg_count(c, "SELECT count(*) FROM pg_prepared_statements"), 0);
+        dconn_release(c);
+    }
+    CHECK(dconn_connect(ctx, "bad", NULL, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "secrets.toml:3:");
+    CHECK_CONTAINS(err.message, "prepared_statement_cache_size must be a whole number from 0");
+    CHECK(dconn_connect(ctx, "worse", NULL, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "prepared_statement_cache_size must be a whole number from 0");
+    dconn_close(ctx);
+}
+
+/* The server ends a pooled handle's session right after a statement (no
+   idle check yet): its FATAL reaches the next statement, which is retried
+   on a fresh handle, a read and a write alike; the write is applied once. */
+static void pg_session_ended_right_after_use(void) {
+    dconn_ctx *ctx = pg_open("");
+    dconn_conn *c, *admin;
+    dconn_error err;
+    int k;
+    REQUIRE(ctx);
+    c = pg_connect(ctx, "pool_size = 1");
+    admin = pg_connect(ctx, "pool_size = 1\nconnect_args = { application_name = 'admin' }");
+    REQUIRE(c && admin);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS fresh_cut; CREATE TABLE fresh_cut (n int)", &err), DCONN_OK);
+    for (k = 0; k < 2; k++) {
+        char sql[120];
+        int64_t pid = pg_count(c, "SELECT pg_backend_pid()");
+        snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld)::int", (long long)pid);
+        CHECK_EQ_INT(pg_count(admin, sql), 1);
+        pg_wait_gone(pid);
+        if (k == 0) CHECK_EQ_INT(pg_count(c, "SELECT 5"), 5);
+        else CHECK_EQ_INT(dconn_exec(c, "INSERT INTO fresh_cut VALUES (1)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    }
+    CHECK_EQ_INT(pg_count(admin, "SELECT count(*) FROM fresh_cut"), 1);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE fresh_cut", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    dconn_release(admin);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static const dtest_case pg_tests[] = {
     {"pg_connect_from_environment", pg_connect_from_environment},
     {"pg_url_from_secrets", pg_url_from_secrets},
@@ -984,6 +1279,12 @@ static const dtest_case pg_tests[] = {
     {"pg_stream_matches_query", pg_stream_matches_query},
     {"pg_stream_backend_killed_midway", pg_stream_backend_killed_midway},
     {"pg_stream_review_cases", pg_stream_review_cases},
+    {"pg_statement_cache_prepares_and_evicts", pg_statement_cache_prepares_and_evicts},
+    {"pg_binary_results_match_text", pg_binary_results_match_text},
+    {"pg_statement_cache_survives_lost_statements", pg_statement_cache_survives_lost_statements},
+    {"pg_statement_cache_after_alter_table", pg_statement_cache_after_alter_table},
+    {"pg_statement_cache_off_switch", pg_statement_cache_off_switch},
+    {"pg_session_ended_right_after_use", pg_session_ended_right_after_use},
 };
 
 int main(int argc, char **argv) {

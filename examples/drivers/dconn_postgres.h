@@ -66,6 +66,7 @@ void dconn_postgres_sqlstate(const dconn_error *err, char out[6]);
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Named prepared statements kept per handle: the setting, and its default. */
 #define DCONN_PG__CACHE_SIZE "prepared_statement_cache_size"
@@ -101,9 +102,8 @@ static int dconn_pg__is_word_char(char c) {
 
 static int dconn_pg__word_is(const char *p, size_t n, const char *lower) {
     size_t k;
-    if (strlen(lower) != n) return 0;
-    for (k = 0; k < n && (p[k] | 0x20) == lower[k]; k++) {}
-    return k == n;
+    for (k = 0; k < n; k++) if (!lower[k] || (p[k] | 0x20) != lower[k]) return 0;
+    return !lower[n];
 }
 
 /* Skips a comment at p (PostgreSQL nests block comments); NULL when one
@@ -177,6 +177,7 @@ typedef struct dconn_pg__kept {
     int prepared;                 /* the server has it */
     int stale;                    /* a table changed its result type: prepare it anew */
     int binary;                   /* its results come in binary: 1; as text: -1; not known yet: 0 */
+    int kind;                     /* DCONN_PG__READ or DCONN_PG__WRITE, plus 1 (0: not worked out yet) */
 } dconn_pg__kept;
 
 /* A handle. A FATAL the server sends while the handle is idle reaches
@@ -192,6 +193,7 @@ typedef struct dconn_pg__conn {
     int commit_unknown;           /* the connection was lost while a COMMIT ran */
     int state_set;                /* a SET, PREPARE or LISTEN ran: the session's state differs from a fresh one */
     int maybe_temp;               /* a CREATE TABLE, VIEW or SEQUENCE ran: it may have been TEMP */
+    double last_done;             /* when the last statement ended (monotonic seconds), see dconn_pg__ready */
 } dconn_pg__conn;
 
 /* The server no longer has the handle's statements (a new session, or a
@@ -199,6 +201,14 @@ typedef struct dconn_pg__conn {
 static void dconn_pg__forget_prepared(dconn_pg__conn *h) {
     int i;
     for (i = 0; i < h->n_kept; i++) h->kept[i].prepared = h->kept[i].stale = h->kept[i].binary = 0;
+}
+
+#define DCONN_PG__FRESH 0.05
+
+static double dconn_pg__now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
 /* libpq prints notices to stderr by default; a library must not print */
@@ -231,6 +241,16 @@ static dconn_status dconn_pg__fail(dconn_error *err, const char *state, const ch
    with a transient 08006, which dconn_session_begin retries on a fresh handle. */
 static dconn_status dconn_pg__ready(dconn_pg__conn *h, int may_reconnect, dconn_error *err) {
     int i;
+    /* A handle whose last statement ended under DCONN_PG__FRESH seconds
+       ago is not asked before a statement: the check costs a system call,
+       a tenth of a point query's client time, and servers end sessions
+       after idle minutes. A session the server ended inside that window
+       shows as a connection lost while the statement ran: its FATAL
+       (57P01, ...) makes it a retry outside a transaction; without a word,
+       a write fails as "may or may not have applied" and a read is
+       retried. BEGIN, COMMIT and ROLLBACK always ask: a COMMIT must know
+       that it was not sent. */
+    if (may_reconnect && PQstatus(h->pg) == CONNECTION_OK && !h->fatal && dconn_pg__now() - h->last_done < DCONN_PG__FRESH) return DCONN_OK;
     for (i = 0; i < 4 && PQstatus(h->pg) == CONNECTION_OK && !h->fatal; i++) {
         struct pollfd p;
         p.fd = PQsocket(h->pg);
@@ -306,6 +326,13 @@ static dconn_status dconn_pg__error(PGconn *c, PGresult *res, const char *sql, i
     if (!msg || !*msg) msg = PQerrorMessage(c);
     snprintf(text, sizeof text, "%s", msg && *msg ? msg : "unknown error");
     dconn_pg__trim(text);
+    if (state && ((!strcmp(state, "0A000") && strstr(text, "cached plan")) || (!strcmp(state, "26000") && strstr(text, "\"dconn_")))) {
+        /* dconn's kept statement, which dconn_pg__heal mends outside transactions */
+        size_t n = strlen(text);
+        snprintf(text + n, sizeof text - n, " (%s since dconn prepared this statement on the connection, and the server has aborted the "
+                                            "transaction; dconn prepares it anew at its next run: run the transaction again)",
+                 state[0] == '0' ? "a table it reads changed" : "its prepared statement was removed");
+    }
     if (!err) return DCONN_EQUERY;
     if (!state && PQstatus(c) == CONNECTION_BAD && kind == DCONN_PG__WRITE) {
         char lost[1100];
@@ -452,38 +479,60 @@ static void dconn_pg__disconnect(void *ud, void *handle) {
 }
 
 /* Rewrites ?, :name and @name to $1.. outside quotes and comments, and
-   orders the values to match. `sql_out` gets the new text. */
+   orders the values to match: `sql` is the new text, and values, lengths,
+   formats and types are libpq's parameter arrays. Everything lives in one
+   block: `local` when it fits (most statements), else one allocation. */
 typedef struct dconn_pg__bind {
     char *sql;
     const char **values;
     int *lengths, *formats;
     Oid *types;
-    char *numbers;           /* text of int and real values, 32 bytes each */
-    char *decimals;          /* NUL-terminated copies of decimal values, one after another */
     int n;
+    void *heap;
+    union { double align; char bytes[1024]; } local;
 } dconn_pg__bind;
 
 static void dconn_pg__bind_free(dconn_pg__bind *b) {
-    free(b->sql);
-    free((void *)b->values);
-    free(b->lengths);
-    free(b->formats);
-    free(b->types);
-    free(b->numbers);
-    free(b->decimals);
-    memset(b, 0, sizeof *b);
+    free(b->heap);
+    b->heap = NULL;
 }
 
-static dconn_status dconn_pg__prepare(const char *sql, const dconn_value *params, size_t np, dconn_pg__bind *b, dconn_error *err) {
-    size_t len = strlen(sql), o = 0, i, slots = 0, pos = 0, dec_used = 0;
-    const char *p = sql;
+/* Decimal digits of v at out, NUL-terminated; the length. */
+static size_t dconn_pg__utoa(unsigned long long v, char *out) {
+    char tmp[24];
+    size_t n = 0, i;
+    do { tmp[n++] = (char)('0' + v % 10); v /= 10; } while (v);
+    for (i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
+    out[n] = '\0';
+    return n;
+}
+
+static dconn_status dconn_pg__bind_params(const char *sql, const dconn_value *params, size_t np, dconn_pg__bind *b, dconn_error *err) {
+    size_t len = strlen(sql), o = 0, i, slots = 0, pos = 0, markers = 0, digits = 1, sql_cap, dec_bytes = 0, need;
+    const char *p;
     const dconn_value **order;
-    char *out;
-    memset(b, 0, sizeof *b);
-    out = (char *)malloc(len * 4 + 16);
-    order = (const dconn_value **)calloc(np + len + 1, sizeof *order);
-    if (!out || !order) { free(out); free((void *)order); return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory"); }
-    while (*p) {
+    char *out, *numbers, *decimals, *at;
+    const char *fail = NULL;
+    b->heap = NULL;
+    /* the $n text's size: each marker becomes "$" and at most `digits` digits */
+    for (p = sql; *p; p++) markers += *p == '?' || *p == ':' || *p == '@';
+    for (i = markers; i >= 10; i /= 10) digits++;
+    sql_cap = len + markers * (1 + digits) + 1;
+    for (i = 0; i < np; i++) if (params[i].type == DCONN_DECIMAL) dec_bytes += params[i].n + 1;
+    /* order, values, types, lengths, formats, numbers (32 bytes each), the $n text, decimals */
+    need = (np + markers + 1) * sizeof(void *) + (markers + 1) * (sizeof(char *) + sizeof(Oid) + 2 * sizeof(int) + 32) + sql_cap + dec_bytes + 16;
+    at = need <= sizeof b->local.bytes ? b->local.bytes : (char *)(b->heap = malloc(need));
+    if (!at) return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory");
+    order = (const dconn_value **)(void *)at;
+    b->values = (const char **)(void *)(order + np + markers + 1);
+    b->types = (Oid *)(void *)(b->values + markers + 1);
+    b->lengths = (int *)(void *)(b->types + markers + 1);
+    b->formats = b->lengths + markers + 1;
+    numbers = (char *)(b->formats + markers + 1);
+    out = numbers + 32 * (markers + 1);
+    decimals = out + sql_cap;
+    p = sql;
+    while (*p && !fail) {
         char c = *p;
         if (c == '\'' || c == '"') {                         /* quoted: copy through */
             char q = c;
@@ -506,7 +555,7 @@ static dconn_status dconn_pg__prepare(const char *sql, const dconn_value *params
                 for (k = 0; k < np; k++) if (!params[k].name && seen++ == pos) { v = &params[k]; break; }
                 pos++;
                 p++;
-                if (!v) { free(out); free((void *)order); return dconn_error_set(err, DCONN_EQUERY, "the SQL has more ? parameters than values were given"); }
+                if (!v) { fail = "more"; break; }
             } else {
                 const char *name = p + 1, *e = name;
                 size_t k;
@@ -519,62 +568,64 @@ static dconn_status dconn_pg__prepare(const char *sql, const dconn_value *params
                 }
                 if (!v) {
                     dconn_error_set(err, DCONN_EQUERY, "parameter %c%.*s has no value (pass dconn_named(\"%.*s\", ...))", c, (int)(e - name), name, (int)(e - name), name);
-                    free(out); free((void *)order);
-                    return DCONN_EQUERY;
+                    fail = "";
+                    break;
                 }
                 p = e;
             }
             /* reuse the slot of a value already placed (a name used twice) */
             for (i = 0; i < slots && order[i] != v; i++) {}
             if (i == slots) order[slots++] = v;
-            o += (size_t)sprintf(out + o, "$%zu", i + 1);
+            out[o++] = '$';
+            o += dconn_pg__utoa(i + 1, out + o);
         } else {
             out[o++] = *p++;
         }
     }
-    out[o] = '\0';
-    {
+    if (!fail) {
         size_t positional = 0;
         for (i = 0; i < np; i++) positional += !params[i].name;
-        if (pos < positional) { free(out); free((void *)order); return dconn_error_set(err, DCONN_EQUERY, "%zu positional values were given but the SQL has %zu ? parameters", positional, pos); }
-        for (i = 0; i < np; i++) {
+        if (pos < positional) {
+            dconn_error_set(err, DCONN_EQUERY, "%zu positional values were given but the SQL has %zu ? parameters", positional, pos);
+            fail = "";
+        }
+        for (i = 0; i < np && !fail; i++) {
             size_t k;
             int used = 0;
             if (!params[i].name) continue;
             for (k = 0; k < slots; k++) used |= order[k] == &params[i];
-            if (!used) { dconn_error_set(err, DCONN_EQUERY, "parameter \"%s\" does not appear in the SQL", params[i].name); free(out); free((void *)order); return DCONN_EQUERY; }
+            if (!used) { dconn_error_set(err, DCONN_EQUERY, "parameter \"%s\" does not appear in the SQL", params[i].name); fail = ""; }
         }
     }
+    if (fail) {
+        if (*fail) dconn_error_set(err, DCONN_EQUERY, "the SQL has more ? parameters than values were given");
+        dconn_pg__bind_free(b);
+        return DCONN_EQUERY;
+    }
+    out[o] = '\0';
     b->sql = out;
     b->n = (int)slots;
-    b->values = (const char **)calloc(slots + 1, sizeof *b->values);
-    b->lengths = (int *)calloc(slots + 1, sizeof *b->lengths);
-    b->formats = (int *)calloc(slots + 1, sizeof *b->formats);
-    b->types = (Oid *)calloc(slots + 1, sizeof *b->types);
-    b->numbers = (char *)calloc(slots + 1, 32);
-    {
-        size_t dec = 1;
-        for (i = 0; i < slots; i++) if (order[i]->type == DCONN_DECIMAL) dec += order[i]->n + 1;
-        b->decimals = (char *)malloc(dec);
-    }
-    if (!b->values || !b->lengths || !b->formats || !b->types || !b->numbers || !b->decimals) {
-        free((void *)order);
-        dconn_pg__bind_free(b);
-        return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory");
-    }
     for (i = 0; i < slots; i++) {
         const dconn_value *v = order[i];
+        char *num = numbers + 32 * i;
+        b->values[i] = num;
+        b->lengths[i] = 0;
+        b->formats[i] = 0;
         switch (v->type) {
-            case DCONN_NULL: b->values[i] = NULL; break;
-            case DCONN_INT: snprintf(b->numbers + 32 * i, 32, "%lld", (long long)v->i); b->values[i] = b->numbers + 32 * i; b->types[i] = 20; break;
-            case DCONN_REAL: snprintf(b->numbers + 32 * i, 32, "%.17g", v->d); b->values[i] = b->numbers + 32 * i; b->types[i] = 701; break;
-            case DCONN_UINT: snprintf(b->numbers + 32 * i, 32, "%llu", (unsigned long long)v->u); b->values[i] = b->numbers + 32 * i; b->types[i] = 1700; break;
+            case DCONN_NULL: b->values[i] = NULL; b->types[i] = 0; break;
+            case DCONN_INT:
+                if (v->i < 0) { num[0] = '-'; dconn_pg__utoa(0 - (unsigned long long)v->i, num + 1); }
+                else dconn_pg__utoa((unsigned long long)v->i, num);
+                b->types[i] = 20;
+                break;
+            case DCONN_REAL: snprintf(num, 32, "%.17g", v->d); b->types[i] = 701; break;
+            case DCONN_UINT: dconn_pg__utoa((unsigned long long)v->u, num); b->types[i] = 1700; break;
             case DCONN_DECIMAL:
                 /* numeric, sent as its text (NUL-terminated here): every digit kept */
-                if (v->n) memcpy(b->decimals + dec_used, v->p, v->n);
-                b->decimals[dec_used + v->n] = '\0';
-                b->values[i] = b->decimals + dec_used;
-                dec_used += v->n + 1;
+                if (v->n) memcpy(decimals, v->p, v->n);
+                decimals[v->n] = '\0';
+                b->values[i] = decimals;
+                decimals += v->n + 1;
                 b->types[i] = 1700;
                 break;
             case DCONN_TEXT:
@@ -587,7 +638,6 @@ static dconn_status dconn_pg__prepare(const char *sql, const dconn_value *params
                 break;
         }
     }
-    free((void *)order);
     return DCONN_OK;
 }
 
@@ -600,14 +650,27 @@ static dconn_status dconn_pg__columns(const PGresult *res, dconn_builder *out) {
     int cols = PQnfields(res), c;
     dconn_status st = DCONN_OK;
     for (c = 0; c < cols && !st; c++) {
-        static const struct { Oid oid; const char *name; } names[] = {
-            {16, "bool"}, {17, "bytea"}, {20, "int8"}, {21, "int2"}, {23, "int4"}, {25, "text"}, {26, "oid"}, {700, "float4"},
-            {701, "float8"}, {1043, "varchar"}, {1082, "date"}, {1114, "timestamp"}, {1184, "timestamptz"}, {1700, "numeric"},
-            {114, "json"}, {3802, "jsonb"}, {2950, "uuid"}};
-        Oid t = PQftype(res, c);
-        const char *tn = "";
-        size_t k;
-        for (k = 0; k < sizeof names / sizeof names[0]; k++) if (names[k].oid == t) tn = names[k].name;
+        const char *tn;
+        switch (PQftype(res, c)) {
+            case 16: tn = "bool"; break;
+            case 17: tn = "bytea"; break;
+            case 20: tn = "int8"; break;
+            case 21: tn = "int2"; break;
+            case 23: tn = "int4"; break;
+            case 25: tn = "text"; break;
+            case 26: tn = "oid"; break;
+            case 114: tn = "json"; break;
+            case 700: tn = "float4"; break;
+            case 701: tn = "float8"; break;
+            case 1043: tn = "varchar"; break;
+            case 1082: tn = "date"; break;
+            case 1114: tn = "timestamp"; break;
+            case 1184: tn = "timestamptz"; break;
+            case 1700: tn = "numeric"; break;
+            case 2950: tn = "uuid"; break;
+            case 3802: tn = "jsonb"; break;
+            default: tn = ""; break;
+        }
         st = dconn_builder_column(out, PQfname(res, c), tn);
     }
     return st;
@@ -675,21 +738,21 @@ static dconn_status dconn_pg__rows(const PGresult *res, int reserve, dconn_build
     unsigned char local[64], *dec = cols <= 64 ? local : (unsigned char *)malloc((size_t)cols);
     dconn_status st = DCONN_OK;
     if (!dec) return DCONN_ENOMEM;
-    {
-        /* room for every cell and every byte at once: the sizes are known */
+    for (c = 0; c < cols; c++) dec[c] = dconn_pg__decoder(res, c);
+    /* room for every cell and every byte at once: growing as they come costs more than measuring first */
+    if (reserve) {
         size_t bytes = 0;
-        for (c = 0; c < cols; c++) {
-            dec[c] = dconn_pg__decoder(res, c);
+        for (c = 0; c < cols; c++)
             if (dec[c] == DCONN_PG__TEXT || dec[c] == DCONN_PG__BYTES || dec[c] == DCONN_PG__BLOB_BIN || dec[c] == DCONN_PG__BYTEA_TEXT)
                 for (r = 0; r < rows; r++) bytes += (size_t)PQgetlength(res, r, c) + 1;
-        }
-        if (reserve) st = dconn_builder_reserve(out, (size_t)rows * (size_t)cols, bytes);
+        st = dconn_builder_reserve(out, (size_t)rows * (size_t)cols, bytes);
     }
     for (r = 0; r < rows && !st; r++) {
         for (c = 0; c < cols && !st; c++) {
-            const char *v = PQgetvalue(res, r, c);
             int n = PQgetlength(res, r, c);
-            if (PQgetisnull(res, r, c)) { st = dconn_builder_null(out); continue; }
+            const char *v;
+            if (!n && PQgetisnull(res, r, c)) { st = dconn_builder_null(out); continue; }   /* only an empty value can be NULL */
+            v = PQgetvalue(res, r, c);
             if (dec[c] >= DCONN_PG__INT2 && n != dconn_pg__binary_size[dec[c] - DCONN_PG__INT2]) { st = dconn_builder_blob(out, v, (size_t)n); continue; }
             switch (dec[c]) {
                 case DCONN_PG__INT_TEXT: st = dconn_builder_int(out, (int64_t)strtoll(v, NULL, 10)); break;
@@ -742,6 +805,7 @@ static dconn_status dconn_pg__fill(const PGresult *res, dconn_builder *out, dcon
 
 /* After a statement: the transaction state, and whether its result is a success. */
 static PGresult *dconn_pg__finish(dconn_pg__conn *h, PGresult *res, const char *sql, int kind, dconn_status *st, dconn_error *err) {
+    h->last_done = dconn_pg__now();
     if (PQstatus(h->pg) == CONNECTION_OK) h->in_tx = PQtransactionStatus(h->pg) != PQTRANS_IDLE;
     if (!dconn_pg__result_ok(res)) {
         *st = dconn_pg__error(h->pg, res, sql, kind, err);
@@ -817,7 +881,7 @@ static dconn_pg__kept *dconn_pg__find_kept(dconn_pg__conn *h, const dconn_pg__bi
    sent; 0 with *failed set when preparing it failed (nothing ran), or
    with *failed NULL when libpq could not send. *used: the named statement
    sent, if any. */
-static int dconn_pg__send_bound(dconn_pg__conn *h, const dconn_pg__bind *b, dconn_pg__kept **used, PGresult **failed) {
+static int dconn_pg__send_bound(dconn_pg__conn *h, const dconn_pg__bind *b, dconn_pg__kept **entry, dconn_pg__kept **used, PGresult **failed) {
     dconn_pg__kept *k = NULL;
     char name[48];
     int fresh = 1;
@@ -825,13 +889,15 @@ static int dconn_pg__send_bound(dconn_pg__conn *h, const dconn_pg__bind *b, dcon
     *failed = NULL;
     /* an aborted transaction refuses everything: the statement says so itself */
     if (h->max_kept > 0 && PQtransactionStatus(h->pg) != PQTRANS_INERROR) k = dconn_pg__find_kept(h, b, &fresh);
+    *entry = k;
     if (!k || fresh) return PQsendQueryParams(h->pg, b->sql, b->n, b->types, b->values, b->lengths, b->formats, 0);
     if (k->stale) {
         snprintf(name, sizeof name, "DEALLOCATE dconn_%lu", k->name);
         PQclear(PQexec(h->pg, name));
         k->prepared = k->stale = k->binary = 0;
     }
-    snprintf(name, sizeof name, "dconn_%lu", k->name);
+    memcpy(name, "dconn_", 6);
+    dconn_pg__utoa(k->name, name + 6);
     if (!k->prepared) {
         PGresult *res = PQprepare(h->pg, name, b->sql, b->n, b->types);
         if (PQresultStatus(res) != PGRES_COMMAND_OK) { *failed = res; return 0; }
@@ -858,13 +924,24 @@ static int dconn_pg__heal(dconn_pg__conn *h, dconn_pg__kept *k, const PGresult *
 
 /* Sends the statement and collects its result; a named statement the
    server lost or must re-plan is sent once more (nothing ran the first
-   time). `single_row`: a stream's single-row mode, whose first result is returned. */
+   time). `single_row`: a stream's single-row mode, whose first result is
+   returned. *kind: what a lost connection means for the statement; -1 on
+   entry: work it out from the SQL (once per kept statement). */
 static PGresult *dconn_pg__start(dconn_pg__conn *h, const dconn_pg__bind *b, int single_row, int *kind) {
     int attempt;
     for (attempt = 0;; attempt++) {
-        dconn_pg__kept *k;
+        dconn_pg__kept *k, *entry;
         PGresult *failed, *res;
-        if (!dconn_pg__send_bound(h, b, &k, &failed)) {
+        int sent = dconn_pg__send_bound(h, b, &entry, &k, &failed);
+        if (*kind < 0) {
+            if (!entry || !entry->kind) {
+                *kind = dconn_pg__is_read(b->sql) ? DCONN_PG__READ : DCONN_PG__WRITE;   /* $n for ? changes no word */
+                if (entry) entry->kind = *kind + 1;
+            } else {
+                *kind = entry->kind - 1;
+            }
+        }
+        if (!sent) {
             if (failed) *kind = DCONN_PG__READ;   /* only the PREPARE failed: nothing ran, a lost connection may retry */
             return failed;
         }
@@ -884,16 +961,16 @@ static PGresult *dconn_pg__start(dconn_pg__conn *h, const dconn_pg__bind *b, int
     }
 }
 
-static PGresult *dconn_pg__run(dconn_pg__conn *h, const char *sql, const dconn_value *params, size_t np, int kind, dconn_status *st, dconn_error *err) {
+static PGresult *dconn_pg__run(dconn_pg__conn *h, const char *sql, const dconn_value *params, size_t np, int *kind, dconn_status *st, dconn_error *err) {
     dconn_pg__bind b;
     PGresult *res;
-    *st = dconn_pg__prepare(sql, params, np, &b, err);
+    *st = dconn_pg__bind_params(sql, params, np, &b, err);
     if (*st) return NULL;
     *st = dconn_pg__ready(h, 1, err);
     if (*st) { dconn_pg__bind_free(&b); return NULL; }
-    res = dconn_pg__start(h, &b, 0, &kind);
+    res = dconn_pg__start(h, &b, 0, kind);
     dconn_pg__bind_free(&b);
-    return dconn_pg__finish(h, res, sql, kind, st, err);
+    return dconn_pg__finish(h, res, sql, *kind, st, err);
 }
 
 static dconn_status dconn_pg__query(void *ud, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
@@ -902,11 +979,11 @@ static dconn_status dconn_pg__query(void *ud, void *handle, const dconn_stmt *st
     size_t np = stmt->n_params;
     (void)sql; (void)params; (void)np;
     dconn_status st;
-    int read = dconn_pg__is_read(sql);
-    PGresult *res = dconn_pg__run((dconn_pg__conn *)handle, sql, params, np, read ? DCONN_PG__READ : DCONN_PG__WRITE, &st, err);
+    int kind = -1;
+    PGresult *res = dconn_pg__run((dconn_pg__conn *)handle, sql, params, np, &kind, &st, err);
     (void)ud;
     /* INSERT ... RETURNING through a query: never cached, and the connection's cached results go */
-    if (!read) dconn_builder_changed_data(out);
+    if (kind == DCONN_PG__WRITE) dconn_builder_changed_data(out);
     if (!res) return st;
     st = dconn_pg__fill(res, out, err);
     PQclear(res);
@@ -919,7 +996,8 @@ static dconn_status dconn_pg__exec(void *ud, void *handle, const dconn_stmt *stm
     size_t np = stmt->n_params;
     (void)sql; (void)params; (void)np;
     dconn_status st;
-    PGresult *res = dconn_pg__run((dconn_pg__conn *)handle, sql, params, np, DCONN_PG__WRITE, &st, err);
+    int kind = DCONN_PG__WRITE;
+    PGresult *res = dconn_pg__run((dconn_pg__conn *)handle, sql, params, np, &kind, &st, err);
     (void)ud;
     if (!res) return st;
     if (info) {
@@ -978,14 +1056,14 @@ static dconn_status dconn_pg__stream_open(void *ud, void *handle, const dconn_st
     if (!cur || !(cur->sql = (char *)malloc(strlen(stmt->sql) + 1))) { free(cur); return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory"); }
     memcpy(cur->sql, stmt->sql, strlen(stmt->sql) + 1);
     cur->h = h;
-    cur->kind = dconn_pg__is_read(stmt->sql) ? DCONN_PG__READ : DCONN_PG__WRITE;
-    if (cur->kind == DCONN_PG__WRITE) dconn_builder_changed_data(columns);
-    st = dconn_pg__prepare(stmt->sql, stmt->params, stmt->n_params, &b, err);
+    cur->kind = -1;
+    st = dconn_pg__bind_params(stmt->sql, stmt->params, stmt->n_params, &b, err);
     if (!st) {
         st = dconn_pg__ready(h, 1, err);
         if (!st) cur->pending = dconn_pg__start(h, &b, 1, &cur->kind);
         dconn_pg__bind_free(&b);
     }
+    if (cur->kind == DCONN_PG__WRITE) dconn_builder_changed_data(columns);
     if (!st) {
         if (cur->pending && (PQresultStatus(cur->pending) == PGRES_SINGLE_TUPLE || PQresultStatus(cur->pending) == PGRES_TUPLES_OK)) {
             if (dconn_pg__columns(cur->pending, columns)) {

@@ -18,8 +18,15 @@
      - libpq's own configuration: PGHOST, PGUSER, PGPASSWORD, ...,
        ~/.pgpass and service files, applied by libpq itself.
    Parameters: positional ? and $1, named :name / @name are all sent as
-   $n parameters (PQsendQueryParams): values are bound, never pasted into the SQL
-   (a ':' after ':' is a cast, as in x::int, and is left alone).
+   $n parameters: values are bound, never pasted into the SQL (a ':'
+   after ':' is a cast, as in x::int, and is left alone).
+   Prepared statements: each handle keeps up to prepared_statement_cache_size
+   (default 100; 0 = none, for PgBouncer before 1.21 in transaction mode)
+   named statements, in the section or in connect_args. A statement runs
+   unnamed the first time on a handle, is prepared on its second run
+   (PQprepare) and then run by name (PQsendQueryPrepared); the least
+   recently used is DEALLOCATEd. From its third run its results come in
+   binary when every column's type allows (dconn_pg__binary_ok).
    Results: int2/int4/int8 and oid as INT, float4/float8 as REAL, bool as
    INT 0/1, bytea as BLOB, NULL as NULL, everything else (numeric, dates,
    json, ...) as TEXT in PostgreSQL's text form.
@@ -497,6 +504,14 @@ static void dconn_pg__bind_free(dconn_pg__bind *b) {
     b->heap = NULL;
 }
 
+/* Can the byte start a quote, a comment, a cast or a parameter? */
+static int dconn_pg__special(char c) {
+    switch (c) {
+        case '\'': case '"': case '-': case '/': case ':': case '?': case '@': return 1;
+        default: return 0;
+    }
+}
+
 /* Decimal digits of v at out, NUL-terminated; the length. */
 static size_t dconn_pg__utoa(unsigned long long v, char *out) {
     char tmp[24];
@@ -508,33 +523,36 @@ static size_t dconn_pg__utoa(unsigned long long v, char *out) {
 }
 
 static dconn_status dconn_pg__bind_params(const char *sql, const dconn_value *params, size_t np, dconn_pg__bind *b, dconn_error *err) {
-    size_t len = strlen(sql), o = 0, i, slots = 0, pos = 0, markers = 0, digits = 1, sql_cap, dec_bytes = 0, need;
+    size_t len = strlen(sql), o = 0, i, slots = 0, pos = 0, digits = 1, sql_cap, dec_bytes = 0, need;
     const char *p;
     const dconn_value **order;
     char *out, *numbers, *decimals, *at;
     const char *fail = NULL;
     b->heap = NULL;
-    /* the $n text's size: each marker becomes "$" and at most `digits` digits */
-    for (p = sql; *p; p++) markers += *p == '?' || *p == ':' || *p == '@';
-    for (i = markers; i >= 10; i /= 10) digits++;
-    sql_cap = len + markers * (1 + digits) + 1;
+    /* Each value takes one slot at most (slots <= np). The $n text's size:
+       a ? becomes "$" and at most `digits` digits (at most np of them are
+       written), a :name of 2 or more bytes grows by at most digits - 1. */
+    for (i = np; i >= 10; i /= 10) digits++;
+    sql_cap = len + (len / 2 + np) * digits + 1;
     for (i = 0; i < np; i++) if (params[i].type == DCONN_DECIMAL) dec_bytes += params[i].n + 1;
     /* order, values, types, lengths, formats, numbers (32 bytes each), the $n text, decimals */
-    need = (np + markers + 1) * sizeof(void *) + (markers + 1) * (sizeof(char *) + sizeof(Oid) + 2 * sizeof(int) + 32) + sql_cap + dec_bytes + 16;
+    need = (np + 1) * (2 * sizeof(void *) + sizeof(Oid) + 2 * sizeof(int) + 32) + sql_cap + dec_bytes + 16;
     at = need <= sizeof b->local.bytes ? b->local.bytes : (char *)(b->heap = malloc(need));
     if (!at) return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory");
     order = (const dconn_value **)(void *)at;
-    b->values = (const char **)(void *)(order + np + markers + 1);
-    b->types = (Oid *)(void *)(b->values + markers + 1);
-    b->lengths = (int *)(void *)(b->types + markers + 1);
-    b->formats = b->lengths + markers + 1;
-    numbers = (char *)(b->formats + markers + 1);
-    out = numbers + 32 * (markers + 1);
+    b->values = (const char **)(void *)(order + np + 1);
+    b->types = (Oid *)(void *)(b->values + np + 1);
+    b->lengths = (int *)(void *)(b->types + np + 1);
+    b->formats = b->lengths + np + 1;
+    numbers = (char *)(b->formats + np + 1);
+    out = numbers + 32 * (np + 1);
     decimals = out + sql_cap;
     p = sql;
     while (*p && !fail) {
         char c = *p;
-        if (c == '\'' || c == '"') {                         /* quoted: copy through */
+        if (!dconn_pg__special(c)) {
+            out[o++] = *p++;
+        } else if (c == '\'' || c == '"') {                  /* quoted: copy through */
             char q = c;
             out[o++] = *p++;
             while (*p && !(*p == q && p[1] != q)) { if (*p == q) out[o++] = *p++; out[o++] = *p++; }

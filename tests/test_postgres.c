@@ -1108,6 +1108,72 @@ static void pg_binary_results_match_text(void) {
     dconn_close(ctx);
 }
 
+/* Integers and reals travel in binary: every value comes back exact,
+   into int8, int4, float8, numeric and text targets alike. */
+static void pg_binary_params_round_trip(void) {
+    static const int64_t ints[] = {0, 1, -1, 2147483647, -2147483647 - 1, INT64_MAX, INT64_MIN};
+    static const double reals[] = {0.0, -0.0, 0.1, -2.5e-310, 1e308, -1.7976931348623157e308};
+    dconn_ctx *ctx = pg_open("");
+    dconn_conn *c;
+    dconn_query_options qo;
+    dconn_error err;
+    size_t i;
+    int run;
+    REQUIRE(ctx);
+    c = pg_connect(ctx, "pool_size = 1");
+    REQUIRE(c);
+    memset(&qo, 0, sizeof qo);
+    qo.ttl = "0";
+    for (run = 0; run < 3; run++) {
+        for (i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+            dconn_value v = dconn_int(ints[i]);
+            dconn_result *r = dconn_query(c, "SELECT ?, ?::numeric::text, ?::text", (dconn_value[]){v, v, v}, 3, &qo, &err);
+            int64_t got = 0;
+            char want[32];
+            REQUIRE(r);
+            CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &got), DCONN_OK);
+            CHECK(got == ints[i]);
+            snprintf(want, sizeof want, "%lld", (long long)ints[i]);
+            CHECK_STR(dconn_result_text(r, 0, 1), want);
+            CHECK_STR(dconn_result_text(r, 0, 2), want);
+            dconn_result_release(r);
+        }
+        for (i = 0; i < sizeof reals / sizeof reals[0]; i++) {
+            dconn_value v = dconn_real(reals[i]);
+            dconn_result *r = dconn_query(c, "SELECT ?, ? = ?::float8::text::float8", (dconn_value[]){v, v, v}, 3, &qo, &err);
+            double got = 1;
+            int64_t same = 0;
+            REQUIRE(r);
+            CHECK_EQ_INT(dconn_result_get_real(r, 0, 0, &got), DCONN_OK);
+            CHECK(memcmp(&got, &reals[i], sizeof got) == 0);   /* -0.0 stays -0.0 */
+            CHECK_EQ_INT(dconn_result_get_int(r, 0, 1, &same), DCONN_OK);
+            CHECK_EQ_INT(same, 1);
+            dconn_result_release(r);
+        }
+        {
+            /* an int4 column compared with and given an int8 parameter */
+            dconn_value v = dconn_int(7);
+            CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS bp; CREATE TABLE bp (a int4, b float4, c numeric)", &err), DCONN_OK);
+            CHECK_EQ_INT(dconn_exec(c, "INSERT INTO bp VALUES (?, ?, ?)", (dconn_value[]){v, dconn_real(0.5), dconn_real(2.25)}, 3, NULL, NULL, &err), DCONN_OK);
+            CHECK_EQ_INT(pg_count(c, "SELECT count(*) FROM bp WHERE a = 7 AND b = 0.5 AND c = 2.25"), 1);
+            {
+                dconn_result *r = dconn_query(c, "SELECT count(*) FROM bp WHERE a = ?", &v, 1, &qo, &err);
+                int64_t n = 0;
+                REQUIRE(r);
+                CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &n), DCONN_OK);
+                CHECK_EQ_INT(n, 1);
+                dconn_result_release(r);
+            }
+            v = dconn_int(INT64_MAX);
+            CHECK_EQ_INT(dconn_exec(c, "INSERT INTO bp (a) VALUES (?)", &v, 1, NULL, NULL, &err), DCONN_EQUERY);
+            CHECK_CONTAINS(err.message, "out of range");
+        }
+    }
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE bp", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 /* The server loses the handle's statements (a new session after
    pg_terminate_backend, DISCARD ALL, DEALLOCATE ALL, a DEALLOCATE of one
    of dconn's names): no "prepared statement does not exist" reaches the
@@ -1281,6 +1347,7 @@ static const dtest_case pg_tests[] = {
     {"pg_stream_review_cases", pg_stream_review_cases},
     {"pg_statement_cache_prepares_and_evicts", pg_statement_cache_prepares_and_evicts},
     {"pg_binary_results_match_text", pg_binary_results_match_text},
+    {"pg_binary_params_round_trip", pg_binary_params_round_trip},
     {"pg_statement_cache_survives_lost_statements", pg_statement_cache_survives_lost_statements},
     {"pg_statement_cache_after_alter_table", pg_statement_cache_after_alter_table},
     {"pg_statement_cache_off_switch", pg_statement_cache_off_switch},

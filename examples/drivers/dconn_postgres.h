@@ -632,11 +632,18 @@ static dconn_status dconn_pg__bind_params(const char *sql, const dconn_value *pa
         switch (v->type) {
             case DCONN_NULL: b->values[i] = NULL; b->types[i] = 0; break;
             case DCONN_INT:
-                if (v->i < 0) { num[0] = '-'; dconn_pg__utoa(0 - (unsigned long long)v->i, num + 1); }
-                else dconn_pg__utoa((unsigned long long)v->i, num);
-                b->types[i] = 20;
+            case DCONN_REAL: {
+                /* int8 and float8 in binary: exact, and no text to format or parse */
+                uint64_t bits;
+                int k;
+                if (v->type == DCONN_INT) bits = (uint64_t)v->i;
+                else memcpy(&bits, &v->d, 8);
+                for (k = 7; k >= 0; k--) { num[k] = (char)(bits & 0xFF); bits >>= 8; }
+                b->lengths[i] = 8;
+                b->formats[i] = 1;
+                b->types[i] = v->type == DCONN_INT ? 20 : 701;
                 break;
-            case DCONN_REAL: snprintf(num, 32, "%.17g", v->d); b->types[i] = 701; break;
+            }
             case DCONN_UINT: dconn_pg__utoa((unsigned long long)v->u, num); b->types[i] = 1700; break;
             case DCONN_DECIMAL:
                 /* numeric, sent as its text (NUL-terminated here): every digit kept */
@@ -743,12 +750,12 @@ static int dconn_pg__binary_ok(const PGresult *res) {
     return PQnfields(res) > 0;
 }
 
-static uint64_t dconn_pg__be(const char *v, int n) {
-    uint64_t x = 0;
-    int i;
-    for (i = 0; i < n; i++) x = (x << 8) | (unsigned char)v[i];
-    return x;
+static uint32_t dconn_pg__be32(const char *v) {
+    const unsigned char *u = (const unsigned char *)v;
+    return (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3];
 }
+
+static uint64_t dconn_pg__be64(const char *v) { return (uint64_t)dconn_pg__be32(v) << 32 | dconn_pg__be32(v + 4); }
 
 /* The result's rows, typed by column. */
 static dconn_status dconn_pg__rows(const PGresult *res, int reserve, dconn_builder *out) {
@@ -787,19 +794,19 @@ static dconn_status dconn_pg__rows(const PGresult *res, int reserve, dconn_build
                     } else st = dconn_builder_blob(out, v, (size_t)n);
                     break;
                 case DCONN_PG__BLOB_BIN: st = dconn_builder_blob(out, v, (size_t)n); break;
-                case DCONN_PG__INT2: st = dconn_builder_int(out, (int16_t)(uint16_t)dconn_pg__be(v, 2)); break;
-                case DCONN_PG__INT4: st = dconn_builder_int(out, (int32_t)(uint32_t)dconn_pg__be(v, 4)); break;
-                case DCONN_PG__INT8: st = dconn_builder_int(out, (int64_t)dconn_pg__be(v, 8)); break;
-                case DCONN_PG__OID: st = dconn_builder_int(out, (int64_t)dconn_pg__be(v, 4)); break;
+                case DCONN_PG__INT2: st = dconn_builder_int(out, (int16_t)(uint16_t)((unsigned char)v[0] << 8 | (unsigned char)v[1])); break;
+                case DCONN_PG__INT4: st = dconn_builder_int(out, (int32_t)dconn_pg__be32(v)); break;
+                case DCONN_PG__INT8: st = dconn_builder_int(out, (int64_t)dconn_pg__be64(v)); break;
+                case DCONN_PG__OID: st = dconn_builder_int(out, (int64_t)dconn_pg__be32(v)); break;
                 case DCONN_PG__FLOAT4: {
-                    uint32_t bits = (uint32_t)dconn_pg__be(v, 4);
+                    uint32_t bits = dconn_pg__be32(v);
                     float f;
                     memcpy(&f, &bits, 4);
                     st = dconn_builder_real(out, (double)f);
                     break;
                 }
                 case DCONN_PG__FLOAT8: {
-                    uint64_t bits = dconn_pg__be(v, 8);
+                    uint64_t bits = dconn_pg__be64(v);
                     double d;
                     memcpy(&d, &bits, 8);
                     st = dconn_builder_real(out, d);
@@ -835,18 +842,32 @@ static PGresult *dconn_pg__finish(dconn_pg__conn *h, PGresult *res, const char *
         /* what the statement may have left on this session, from its command tag (free) */
         const char *tag = PQcmdStatus(res);
         /* a cursor declared outside a transaction block is WITH HOLD: it outlives the statement */
-        if (!strcmp(tag, "SET") || !strcmp(tag, "PREPARE") || !strcmp(tag, "LISTEN") || (!strcmp(tag, "DECLARE CURSOR") && !h->in_tx)) h->state_set = 1;
+        if (tag[0] == 'S' && tag[1] == 'E' && tag[2] == 'L') {}   /* SELECT n, the usual one: nothing to note */
+        else if (!strcmp(tag, "SET") || !strcmp(tag, "PREPARE") || !strcmp(tag, "LISTEN") || (!strcmp(tag, "DECLARE CURSOR") && !h->in_tx)) h->state_set = 1;
         else if (!strcmp(tag, "CREATE TABLE") || !strcmp(tag, "CREATE VIEW") || !strcmp(tag, "CREATE SEQUENCE") || !strcmp(tag, "DO")) h->maybe_temp = 1;
         else if (!strcmp(tag, "DISCARD ALL") || !strcmp(tag, "DEALLOCATE ALL")) dconn_pg__forget_prepared(h);
     }
     return res;
 }
 
+/* A hash of `len` bytes, eight at a time. */
 static unsigned long dconn_pg__hash(const char *key, size_t len) {
-    unsigned long h = 2166136261u;
-    size_t i;
-    for (i = 0; i < len; i++) h = (h ^ (unsigned char)key[i]) * 16777619u;
-    return h;
+    unsigned long long h = 0x9E3779B97F4A7C15ull ^ len;
+    while (len >= 8) {
+        unsigned long long w;
+        memcpy(&w, key, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 32;
+        key += 8;
+        len -= 8;
+    }
+    if (len) {
+        unsigned long long w = 0;
+        memcpy(&w, key, len);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 32;
+    }
+    return (unsigned long)h;
 }
 
 /* Finds the statement's entry, or makes one (*fresh: seen for the first

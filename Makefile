@@ -40,7 +40,7 @@ LIBS    := $(SQLITE_LIBS) -pthread -lm
 HEADER  := dconn.h
 TEST_SRC := tests/test_main.c $(wildcard tests/test_*.c) tests/dtest.h tests/test_alloc.h tests/test_util.h tests/test_driver.h examples/drivers/dconn_csv.h
 
-.PHONY: test-postgres bench-postgres all test demo toml-test toml-diff toml-decoder bench-ir asan tsan valgrind bench install clean check-sqlite check-tools check-tools-demo
+.PHONY: test-postgres bench-postgres test-mysql all test demo toml-test toml-diff toml-decoder bench-ir asan tsan valgrind bench install clean check-sqlite check-tools check-tools-demo
 
 # The numbered examples, in the order a newcomer reads them, and the CLI.
 EXAMPLES := $(B)/01_hello_sqlite $(B)/02_pets $(B)/03_secrets_global_and_local $(B)/04_env_switch \
@@ -143,6 +143,15 @@ $(B)/bench-postgres: tests/bench_postgres.c examples/drivers/dconn_postgres.h $(
 
 bench-postgres: check-sqlite $(B)/bench-postgres
 	@sh tests/postgres.sh $(B)/bench-postgres
+
+# --- MySQL / MariaDB: the driver against a throwaway MariaDB server ----------
+MY_CFLAGS := $(shell pkg-config --cflags libmariadb 2>/dev/null || mariadb_config --cflags 2>/dev/null)
+MY_LIBS := $(shell pkg-config --libs libmariadb 2>/dev/null || mariadb_config --libs 2>/dev/null || echo -lmariadb)
+$(B)/test-mysql: tests/test_mysql.c examples/drivers/dconn_mysql.h tests/dtest.h tests/test_util.h $(ALL_DEPS) | $(B)
+	$(CC) $(CFLAGS_TEST) $(MY_CFLAGS) -o $@ tests/test_mysql.c $(MY_LIBS) $(LIBS)
+
+test-mysql: check-sqlite $(B)/test-mysql
+	@sh tests/run_all.sh "sh tests/mysql.sh $(B)/test-mysql"
 
 # --- TOML compliance -------------------------------------------------------
 toml-decoder: $(B)/toml-decoder

@@ -7,6 +7,7 @@
 #include "../examples/drivers/dconn_postgres.h"
 #include "dtest.h"
 #include "test_util.h"
+#include <math.h>
 #include <pthread.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -1145,7 +1146,7 @@ static void pg_binary_params_round_trip(void) {
             int64_t same = 0;
             REQUIRE(r);
             CHECK_EQ_INT(dconn_result_get_real(r, 0, 0, &got), DCONN_OK);
-            CHECK(memcmp(&got, &reals[i], sizeof got) == 0);   /* -0.0 stays -0.0 */
+            CHECK(got == reals[i] && !signbit(got) == !signbit(reals[i]));   /* -0.0 stays -0.0 */
             CHECK_EQ_INT(dconn_result_get_int(r, 0, 1, &same), DCONN_OK);
             CHECK_EQ_INT(same, 1);
             dconn_result_release(r);

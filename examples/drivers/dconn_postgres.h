@@ -212,11 +212,20 @@ static void dconn_pg__forget_prepared(dconn_pg__conn *h) {
 
 #define DCONN_PG__FRESH 0.05
 
+/* Did the handle's last statement end under DCONN_PG__FRESH seconds ago?
+   Never, where <time.h> declares no monotonic clock (strict ISO C without
+   _POSIX_C_SOURCE): then every statement checks. */
+#ifdef CLOCK_MONOTONIC
 static double dconn_pg__now(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
+static int dconn_pg__fresh(const dconn_pg__conn *h) { return dconn_pg__now() - h->last_done < DCONN_PG__FRESH; }
+#else
+static double dconn_pg__now(void) { return 0; }
+static int dconn_pg__fresh(const dconn_pg__conn *h) { return h->last_done < 0; }   /* never: last_done is 0 */
+#endif
 
 /* libpq prints notices to stderr by default; a library must not print */
 static void dconn_pg__notice(void *arg, const PGresult *res) {
@@ -257,7 +266,7 @@ static dconn_status dconn_pg__ready(dconn_pg__conn *h, int may_reconnect, dconn_
        a write fails as "may or may not have applied" and a read is
        retried. BEGIN, COMMIT and ROLLBACK always ask: a COMMIT must know
        that it was not sent. */
-    if (may_reconnect && PQstatus(h->pg) == CONNECTION_OK && !h->fatal && dconn_pg__now() - h->last_done < DCONN_PG__FRESH) return DCONN_OK;
+    if (may_reconnect && PQstatus(h->pg) == CONNECTION_OK && !h->fatal && dconn_pg__fresh(h)) return DCONN_OK;
     for (i = 0; i < 4 && PQstatus(h->pg) == CONNECTION_OK && !h->fatal; i++) {
         struct pollfd p;
         p.fd = PQsocket(h->pg);
@@ -548,11 +557,11 @@ static dconn_status dconn_pg__bind_params(const char *sql, const dconn_value *pa
     out = numbers + 32 * (np + 1);
     decimals = out + sql_cap;
     p = sql;
-    while (*p && !fail) {
-        char c = *p;
-        if (!dconn_pg__special(c)) {
-            out[o++] = *p++;
-        } else if (c == '\'' || c == '"') {                  /* quoted: copy through */
+    while (!fail) {
+        char c;
+        while (*p && !dconn_pg__special(*p)) out[o++] = *p++;
+        if (!(c = *p)) break;
+        if (c == '\'' || c == '"') {                         /* quoted: copy through */
             char q = c;
             out[o++] = *p++;
             while (*p && !(*p == q && p[1] != q)) { if (*p == q) out[o++] = *p++; out[o++] = *p++; }

@@ -1,0 +1,1188 @@
+/* dconn_mysql.h - a MySQL and MariaDB driver for dconn.h, on MariaDB
+   Connector/C (libmariadb), which speaks to both servers.
+   Public domain or MIT, like dconn.h. Build with the flags of
+   `pkg-config --cflags --libs libmariadb` (or `mariadb_config --cflags --libs`).
+
+   Do this in *one* C file, after dconn.h's implementation:
+       #define DCONN_MYSQL_IMPLEMENTATION
+       #include "drivers/dconn_mysql.h"
+   then register it, and connections with a mysql:// or mariadb:// url
+   (mysql+pymysql://, mysql+mysqldb://, mysql+mysqlconnector://,
+   mariadb+mariadbconnector:// alike), dialect = "mysql" parts, or
+   type = "mysql", use it:
+       dconn_mysql_register(ctx, &err);
+       dconn_conn *db = dconn_connect(ctx, "local", "sql", NULL, &err);
+
+   Settings, highest precedence first:
+     - connect_args: the names mysqlclient and PyMySQL take (charset,
+       connect_timeout, read_timeout, write_timeout, unix_socket,
+       init_command, read_default_file, read_default_group, ssl = { ca,
+       cert, key, check_hostname }, ssl_mode, local_infile, compress, and
+       host, port, user, passwd/password, db/database), over
+     - url = "mysql://user:password@host:3306/db?charset=utf8mb4" (query
+       keys: unix_socket, charset, ssl_ca, ssl_cert, ssl_key, ssl_mode,
+       ssl_verify_cert), or the parts host, port, username, password,
+       database, query = { ... } when there is no url, over
+     - the client's own configuration: option files (the [client] group
+       of /etc/mysql/my.cnf and ~/.my.cnf, or the file and group named in
+       connect_args) and MYSQL_PWD, MYSQL_HOST, MYSQL_TCP_PORT,
+       MYSQL_UNIX_PORT where the connector reads them.
+   The host "localhost" means the default Unix socket, and then the port
+   is ignored: the connector has always done so, and option files rely on
+   it; write 127.0.0.1 for TCP. A host that begins with '/' is a socket:
+   a directory holds mysqld.sock.
+   Parameters: ? and :name, bound through the binary protocol's prepared
+   statements, never pasted into the SQL (@name is a MySQL user variable,
+   left alone; := is assignment). Each handle keeps its 32 most recently
+   used prepared statements.
+   Results: integers as INT (BIGINT UNSIGNED above 2^63-1 as UINT), FLOAT
+   and DOUBLE as REAL, DECIMAL as DECIMAL (every digit, as text), BIT as
+   INT, binary strings and blobs as BLOB, other strings (JSON, ENUM, SET
+   too) as TEXT, dates and times as ISO text ("2024-05-01",
+   "2024-05-01 12:30:00.250", "-838:59:59"); a zero date comes back as the
+   server writes it, "0000-00-00" (MariaDB accepts it unless sql_mode has
+   NO_ZERO_DATE). NULL as NULL.
+   dconn_exec's changes are rows matched, as SQLAlchemy counts them
+   (CLIENT_FOUND_ROWS); last_insert_id is the AUTO_INCREMENT value.
+   Errors read "ERROR 1146 (42S02): Table 'app.x' doesn't exist", with the
+   server's error number in err->native_code. A lost connection never
+   makes dconn apply a write twice:
+     - a handle whose server ended the session while it sat idle
+       (wait_timeout, a restart, KILL CONNECTION) is found before the next
+       statement is sent and reconnects at once (a handle used under 50 ms
+       ago is not asked); inside a transaction that statement fails instead;
+     - deadlocks (1213) and lock wait timeouts (1205) outside a session,
+       too many connections (1040), a server shutting down (1053) or
+       killing the connection (1927) are transient: dconn retries them;
+     - a read that loses its connection (2006, 2013) or is interrupted by
+       KILL QUERY (1317) is retried; a write that loses its connection
+       fails with "may or may not have applied it" and native_code -2013,
+       and one interrupted by KILL QUERY fails (InnoDB rolled it back;
+       someone stopped it on purpose).
+   Inside a session a deadlock fails the session: InnoDB has rolled the
+   whole transaction back, and the message says so. */
+#ifndef DCONN_MYSQL_H_INCLUDED
+#define DCONN_MYSQL_H_INCLUDED
+#include "../../dconn.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* Registers the "mysql" driver (schemes mysql, mariadb). */
+dconn_status dconn_mysql_register(dconn_ctx *ctx, dconn_error *err);
+/* err->native_code of a write whose connection was lost while it ran. */
+#define DCONN_MYSQL_OUTCOME_UNKNOWN (-2013)
+#ifdef __cplusplus
+}
+#endif
+#endif
+
+#ifdef DCONN_MYSQL_IMPLEMENTATION
+#ifndef DCONN_MYSQL_IMPLEMENTATION_INCLUDED
+#define DCONN_MYSQL_IMPLEMENTATION_INCLUDED
+#include <mysql.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define DCONN_MY__KEEP 32          /* prepared statements kept per handle */
+#define DCONN_MY__FRESH 0.05       /* seconds: a handle used this recently is not asked whether the server closed it */
+
+enum { DCONN_MY__READ, DCONN_MY__WRITE };
+
+/* --- what to connect with: kept for reconnecting ---------------------------- */
+
+typedef struct dconn_my__spec {
+    char *host, *user, *password, *database, *socket;
+    unsigned int port;
+    char *charset, *init_command, *default_file, *default_group;
+    char *ssl_ca, *ssl_cert, *ssl_key;
+    int ssl_enforce, ssl_verify;  /* -1: not set */
+    unsigned int connect_timeout, read_timeout, write_timeout;   /* 0: not set */
+    int local_infile, compress;   /* -1: not set */
+} dconn_my__spec;
+
+static void dconn_my__spec_free(dconn_my__spec *s) {
+    char **strings[] = {&s->host, &s->user, &s->password, &s->database, &s->socket, &s->charset, &s->init_command,
+                        &s->default_file, &s->default_group, &s->ssl_ca, &s->ssl_cert, &s->ssl_key};
+    size_t i;
+    for (i = 0; i < sizeof strings / sizeof strings[0]; i++) {
+        if (*strings[i]) memset(*strings[i], 0, strlen(*strings[i]));   /* a password does not outlive its handle in memory */
+        free(*strings[i]);
+        *strings[i] = NULL;
+    }
+}
+
+/* Sets *dst to a copy of src (NULL src: leaves *dst). 0 when out of memory. */
+static int dconn_my__set(char **dst, const char *src) {
+    char *copy;
+    if (!src) return 1;
+    copy = (char *)malloc(strlen(src) + 1);
+    if (!copy) return 0;
+    memcpy(copy, src, strlen(src) + 1);
+    free(*dst);
+    *dst = copy;
+    return 1;
+}
+
+static int dconn_my__is_word_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static int dconn_my__word_is(const char *p, size_t n, const char *lower) {
+    size_t k;
+    for (k = 0; k < n; k++) if (!lower[k] || (p[k] | 0x20) != lower[k]) return 0;
+    return !lower[n];
+}
+
+/* ssl_mode as MySQL's clients spell it. */
+static int dconn_my__ssl_mode(dconn_my__spec *s, const char *mode) {
+    static const char *const modes[] = {"disabled", "preferred", "required", "verify_ca", "verify_identity"};
+    size_t i;
+    for (i = 0; i < 5; i++) if (dconn_my__word_is(mode, strlen(mode), modes[i])) break;
+    if (i == 5) return 0;
+    s->ssl_enforce = i >= 2;
+    s->ssl_verify = i >= 3;   /* Connector/C checks the certificate and the host name together */
+    if (i == 0) s->ssl_enforce = s->ssl_verify = 0;
+    return 1;
+}
+
+static int dconn_my__truthy(const char *v) {
+    return v && (!strcmp(v, "1") || dconn_my__word_is(v, strlen(v), "true") || dconn_my__word_is(v, strlen(v), "yes") || dconn_my__word_is(v, strlen(v), "on"));
+}
+
+/* One url query key or parts "query" key; 1 known, 0 unknown, -1 bad value. */
+static int dconn_my__query_key(dconn_my__spec *s, const char *key, const char *value) {
+    if (!strcmp(key, "unix_socket")) return dconn_my__set(&s->socket, value) ? 1 : -2;
+    if (!strcmp(key, "charset")) return dconn_my__set(&s->charset, value) ? 1 : -2;
+    if (!strcmp(key, "ssl_ca")) return dconn_my__set(&s->ssl_ca, value) ? 1 : -2;
+    if (!strcmp(key, "ssl_cert")) return dconn_my__set(&s->ssl_cert, value) ? 1 : -2;
+    if (!strcmp(key, "ssl_key")) return dconn_my__set(&s->ssl_key, value) ? 1 : -2;
+    if (!strcmp(key, "ssl_mode")) return dconn_my__ssl_mode(s, value) ? 1 : -1;
+    if (!strcmp(key, "ssl_verify_cert")) { s->ssl_verify = dconn_my__truthy(value); if (s->ssl_verify) s->ssl_enforce = 1; return 1; }
+    if (!strcmp(key, "ssl_verify_identity")) { s->ssl_verify = dconn_my__truthy(value); if (s->ssl_verify) s->ssl_enforce = 1; return 1; }
+    return 0;
+}
+
+static const char dconn_my__query_keys[] = "unix_socket, charset, ssl_ca, ssl_cert, ssl_key, ssl_mode, ssl_verify_cert, ssl_verify_identity";
+static const char dconn_my__connect_args[] =
+    "charset, connect_timeout, read_timeout, write_timeout, unix_socket, init_command, read_default_file, read_default_group, ssl, "
+    "ssl_ca, ssl_cert, ssl_key, ssl_mode, ssl_verify_cert, local_infile, compress, host, port, user, passwd, password, db, database";
+
+/* A TOML value as text for the connector (strings as they are, numbers in decimal). */
+static const char *dconn_my__text(const dconn_toml_value *v, char *buf, size_t cap) {
+    switch (dconn_toml_type_of(v)) {
+        case DCONN_TOML_STRING: return dconn_toml_string(v, "");
+        case DCONN_TOML_INTEGER: snprintf(buf, cap, "%lld", (long long)dconn_toml_int(v, 0)); return buf;
+        case DCONN_TOML_BOOL: return dconn_toml_bool(v, 0) ? "1" : "0";
+        default: return NULL;
+    }
+}
+
+/* connect_args, named as mysqlclient and PyMySQL name them. */
+static dconn_status dconn_my__connect_args_apply(dconn_my__spec *s, const dconn_toml_value *ca, dconn_error *err) {
+    size_t i;
+    for (i = 0; i < dconn_toml_count(ca); i++) {
+        const char *key = dconn_toml_key_at(ca, i);
+        const dconn_toml_value *v = dconn_toml_at(ca, i);
+        char buf[32];
+        const char *t = dconn_my__text(v, buf, sizeof buf);
+        int ok = 1;
+        if (!strcmp(key, "ssl")) {
+            /* mysqlclient's ssl = { ca = ..., cert = ..., key = ..., check_hostname = true } */
+            size_t k;
+            if (dconn_toml_type_of(v) != DCONN_TOML_TABLE) return dconn_error_at(err, v, "connect_args.ssl must be a table: ssl = { ca = \"ca.pem\" }");
+            s->ssl_enforce = 1;
+            for (k = 0; k < dconn_toml_count(v); k++) {
+                const char *sk = dconn_toml_key_at(v, k);
+                const dconn_toml_value *sv = dconn_toml_at(v, k);
+                const char *st = dconn_my__text(sv, buf, sizeof buf);
+                if (!strcmp(sk, "ca")) ok = dconn_my__set(&s->ssl_ca, st);
+                else if (!strcmp(sk, "cert")) ok = dconn_my__set(&s->ssl_cert, st);
+                else if (!strcmp(sk, "key")) ok = dconn_my__set(&s->ssl_key, st);
+                else if (!strcmp(sk, "check_hostname") || !strcmp(sk, "verify_cert") || !strcmp(sk, "verify_identity")) s->ssl_verify = dconn_toml_bool(sv, 1);
+                else if (strcmp(sk, "capath") != 0 && strcmp(sk, "cipher") != 0)
+                    return dconn_error_at(err, sv, "connect_args.ssl.%s is not an ssl setting; the MySQL driver takes ca, cert, key, check_hostname", sk);
+            }
+        } else if (!t) {
+            return dconn_error_at(err, v, "connect_args.%s must be a string, number or boolean", key);
+        } else if (!strcmp(key, "connect_timeout") || !strcmp(key, "read_timeout") || !strcmp(key, "write_timeout")) {
+            unsigned int *slot = key[0] == 'c' ? &s->connect_timeout : key[0] == 'r' ? &s->read_timeout : &s->write_timeout;
+            char *end;
+            long n = strtol(t, &end, 10);
+            if (*end || n < 0 || n > 31536000) return dconn_error_at(err, v, "connect_args.%s must be a whole number of seconds", key);
+            *slot = (unsigned int)n;
+        } else if (!strcmp(key, "charset")) ok = dconn_my__set(&s->charset, t);
+        else if (!strcmp(key, "unix_socket")) ok = dconn_my__set(&s->socket, t);
+        else if (!strcmp(key, "init_command")) ok = dconn_my__set(&s->init_command, t);
+        else if (!strcmp(key, "read_default_file")) ok = dconn_my__set(&s->default_file, t);
+        else if (!strcmp(key, "read_default_group")) ok = dconn_my__set(&s->default_group, t);
+        else if (!strcmp(key, "local_infile")) s->local_infile = dconn_my__truthy(t);
+        else if (!strcmp(key, "compress")) s->compress = dconn_my__truthy(t);
+        else if (!strcmp(key, "host")) ok = dconn_my__set(&s->host, t);
+        else if (!strcmp(key, "user")) ok = dconn_my__set(&s->user, t);
+        else if (!strcmp(key, "passwd") || !strcmp(key, "password")) ok = dconn_my__set(&s->password, t);
+        else if (!strcmp(key, "db") || !strcmp(key, "database")) ok = dconn_my__set(&s->database, t);
+        else if (!strcmp(key, "port")) {
+            char *end;
+            long n = strtol(t, &end, 10);
+            if (*end || n <= 0 || n > 65535) return dconn_error_at(err, v, "connect_args.port must be a port number (1-65535)");
+            s->port = (unsigned int)n;
+        } else {
+            int r = dconn_my__query_key(s, key, t);
+            if (r == -1) return dconn_error_at(err, v, "connect_args.%s: \"%s\" is not one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY", key, t);
+            if (r == 0) return dconn_error_at(err, v, "connect_args.%s is not a MySQL connection setting; the MySQL driver takes %s", key, dconn_my__connect_args);
+            ok = r > 0;
+        }
+        if (!ok) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
+    }
+    return DCONN_OK;
+}
+
+/* The settings, in precedence order: url or parts, then connect_args. */
+static dconn_status dconn_my__spec_build(const dconn_settings *st, dconn_my__spec *s, dconn_error *err) {
+    const dconn_url *u = dconn_settings_url(st);
+    const dconn_toml_value *ca = dconn_settings_get(st, "connect_args");
+    dconn_status rc;
+    size_t i;
+    memset(s, 0, sizeof *s);
+    s->ssl_enforce = s->ssl_verify = s->local_infile = s->compress = -1;
+    if (dconn_settings_string(st, "url", NULL) && !u)
+        return dconn_error_at(err, dconn_settings_get(st, "url"), "url is not a URL: write mysql://user:password@host:3306/database");
+    if (u) {
+        if (!dconn_my__set(&s->host, u->host) || !dconn_my__set(&s->user, u->user) || !dconn_my__set(&s->password, u->password) ||
+            !dconn_my__set(&s->database, u->database))
+            return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
+        if (u->port) s->port = (unsigned int)u->port;
+        for (i = 0; i < u->n_query; i++) {
+            int r = dconn_my__query_key(s, u->query_keys[i], u->query_values[i]);
+            if (r == -2) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
+            if (r == -1) return dconn_error_at(err, dconn_settings_get(st, "url"), "the url's ssl_mode \"%s\" is not one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY", u->query_values[i]);
+            if (r == 0) return dconn_error_at(err, dconn_settings_get(st, "url"), "the url's ?%s= is not a MySQL setting; the MySQL driver takes %s (others go in connect_args)", u->query_keys[i], dconn_my__query_keys);
+        }
+    } else {
+        const dconn_toml_value *port = dconn_settings_get(st, "port"), *q = dconn_settings_get(st, "query");
+        if (!dconn_my__set(&s->host, dconn_settings_string(st, "host", NULL)) || !dconn_my__set(&s->user, dconn_settings_string(st, "username", NULL)) ||
+            !dconn_my__set(&s->password, dconn_settings_string(st, "password", NULL)) || !dconn_my__set(&s->database, dconn_settings_string(st, "database", NULL)))
+            return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
+        if (port) {
+            char buf[32];
+            const char *t = dconn_my__text(port, buf, sizeof buf);
+            char *end;
+            long n = t ? strtol(t, &end, 10) : 0;
+            if (!t || *end || n <= 0 || n > 65535) return dconn_error_at(err, port, "port must be a port number (1-65535)");
+            s->port = (unsigned int)n;
+        }
+        for (i = 0; i < dconn_toml_count(q); i++) {
+            char buf[32];
+            const char *t = dconn_my__text(dconn_toml_at(q, i), buf, sizeof buf);
+            int r = t ? dconn_my__query_key(s, dconn_toml_key_at(q, i), t) : -1;
+            if (r == -2) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
+            if (r <= 0) return dconn_error_at(err, dconn_toml_at(q, i), "query.%s is not a MySQL setting (or its value is wrong); the MySQL driver takes %s", dconn_toml_key_at(q, i), dconn_my__query_keys);
+        }
+    }
+    rc = dconn_my__connect_args_apply(s, ca, err);
+    if (rc) return rc;
+    if (s->host && s->host[0] == '/') {
+        /* a socket: the file, or the directory that holds mysqld.sock */
+        struct stat sb;
+        if (!s->socket) {
+            if (stat(s->host, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+                char *path = (char *)malloc(strlen(s->host) + 13);
+                if (!path) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
+                snprintf(path, strlen(s->host) + 13, "%s/mysqld.sock", s->host);
+                free(s->socket);
+                s->socket = path;
+            } else if (!dconn_my__set(&s->socket, s->host)) {
+                return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
+            }
+        }
+        free(s->host);
+        s->host = NULL;
+        if (!dconn_my__set(&s->host, "localhost")) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
+    }
+    if (s->database && !*s->database) { free(s->database); s->database = NULL; }
+    return DCONN_OK;
+}
+
+/* --- handles ------------------------------------------------------------- */
+
+/* A prepared statement the handle keeps. */
+typedef struct dconn_my__kept {
+    char *sql;                    /* the SQL with every parameter a ? */
+    size_t len;
+    MYSQL_STMT *st;
+    unsigned long long used;
+    int kind;                     /* DCONN_MY__READ or _WRITE, plus 1 */
+} dconn_my__kept;
+
+typedef struct dconn_my__conn {
+    MYSQL *my;
+    dconn_my__spec spec;
+    dconn_my__kept kept[DCONN_MY__KEEP];
+    int n_kept;
+    unsigned long long tick;
+    int dead;                     /* the connection is known lost: reconnect before the next statement */
+    int commit_unknown;           /* lost while a COMMIT ran */
+    int state_set;                /* SET, USE, LOCK TABLES, PREPARE, CREATE TEMPORARY: differs from a fresh session */
+    int streaming;                /* a stream's rows are being read: the connection is busy */
+    double last_done;
+} dconn_my__conn;
+
+#ifdef CLOCK_MONOTONIC
+static double dconn_my__now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+static int dconn_my__fresh(const dconn_my__conn *h) { return dconn_my__now() - h->last_done < DCONN_MY__FRESH; }
+#else
+static double dconn_my__now(void) { return 0; }
+static int dconn_my__fresh(const dconn_my__conn *h) { return h->last_done < 0; }   /* never: without a clock every statement asks */
+#endif
+
+static int dconn_my__in_tx(const dconn_my__conn *h) { return h->my && !h->dead && (h->my->server_status & SERVER_STATUS_IN_TRANS) != 0; }
+
+static dconn_status dconn_my__fail(dconn_error *err, dconn_status code, int native, const char *fmt, const char *text) {
+    if (!err) return code;
+    dconn_error_set(err, code, fmt, text);
+    err->native_code = native;
+    return code;
+}
+
+/* Opens the connection the spec says; the message names host and user, never the password. */
+static dconn_status dconn_my__open(const dconn_my__spec *s, MYSQL **out, dconn_error *err) {
+    MYSQL *m = mysql_init(NULL);
+    my_bool off = 0, on = 1;
+    unsigned long flags = CLIENT_FOUND_ROWS | CLIENT_MULTI_STATEMENTS | CLIENT_MULTI_RESULTS;
+    *out = NULL;
+    if (!m) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
+    /* the client's option files first: the settings below are the caller's, and win */
+    mysql_optionsv(m, MYSQL_READ_DEFAULT_GROUP, s->default_group ? s->default_group : "client");
+    if (s->default_file) mysql_optionsv(m, MYSQL_READ_DEFAULT_FILE, s->default_file);
+    mysql_optionsv(m, MYSQL_OPT_RECONNECT, &off);   /* a silent reconnect would lose a session's state: dconn decides */
+    mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, s->charset ? s->charset : "utf8mb4");
+    if (s->connect_timeout) mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &s->connect_timeout);
+    if (s->read_timeout) mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &s->read_timeout);
+    if (s->write_timeout) mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &s->write_timeout);
+    if (s->init_command) mysql_optionsv(m, MYSQL_INIT_COMMAND, s->init_command);
+    if (s->local_infile >= 0) { unsigned int li = (unsigned int)s->local_infile; mysql_optionsv(m, MYSQL_OPT_LOCAL_INFILE, &li); }
+    if (s->compress == 1) mysql_optionsv(m, MYSQL_OPT_COMPRESS, NULL);
+    if (s->ssl_ca || s->ssl_cert || s->ssl_key) mysql_ssl_set(m, s->ssl_key, s->ssl_cert, s->ssl_ca, NULL, NULL);
+    if (s->ssl_enforce >= 0) mysql_optionsv(m, MYSQL_OPT_SSL_ENFORCE, s->ssl_enforce ? &on : &off);
+    if (s->ssl_verify >= 0) mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, s->ssl_verify ? &on : &off);
+    if (!mysql_real_connect(m, s->host, s->user, s->password, s->database, s->port, s->socket, flags)) {
+        char text[700];
+        unsigned int no = mysql_errno(m);
+        snprintf(text, sizeof text, "ERROR %u (%s): %s", no, mysql_sqlstate(m), mysql_error(m));
+        mysql_close(m);
+        return dconn_my__fail(err, DCONN_EDRIVER, (int)no, "%s", text);
+    }
+    *out = m;
+    return DCONN_OK;
+}
+
+static void dconn_my__forget_statements(dconn_my__conn *h) {
+    while (h->n_kept) {
+        dconn_my__kept *k = &h->kept[--h->n_kept];
+        if (k->st) mysql_stmt_close(k->st);
+        free(k->sql);
+        memset(k, 0, sizeof *k);
+    }
+}
+
+static dconn_status dconn_my__connect(void *ud, const dconn_settings *settings, void **handle, dconn_error *err) {
+    static const char *const section[] = {"url", "dialect", "driver", "username", "password", "host", "port", "database", "query"};
+    dconn_my__conn *h;
+    dconn_status st = dconn_settings_check_keys(settings, "MySQL", section, sizeof section / sizeof section[0], err);
+    (void)ud;
+    if (st) return st;
+    h = (dconn_my__conn *)calloc(1, sizeof *h);
+    if (!h) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
+    st = dconn_my__spec_build(settings, &h->spec, err);
+    if (!st) st = dconn_my__open(&h->spec, &h->my, err);
+    if (st) { dconn_my__spec_free(&h->spec); free(h); return st; }
+    *handle = h;
+    return DCONN_OK;
+}
+
+static void dconn_my__disconnect(void *ud, void *handle) {
+    dconn_my__conn *h = (dconn_my__conn *)handle;
+    (void)ud;
+    if (!h) return;
+    dconn_my__forget_statements(h);
+    if (h->my) mysql_close(h->my);
+    dconn_my__spec_free(&h->spec);
+    free(h);
+}
+
+/* Before a statement is sent. A server that ended the session while the
+   handle sat idle (wait_timeout, a restart, KILL CONNECTION) has closed
+   the socket, perhaps after an error packet: read that now, nothing was
+   sent. Outside a transaction the handle reconnects (`may_reconnect`);
+   inside one the statement fails, since the server rolled it back; a
+   session's START TRANSACTION, COMMIT and ROLLBACK do not reconnect (a
+   session's SET and locks would be lost without a word): a transient
+   error lets dconn_session_begin try a fresh handle. */
+static dconn_status dconn_my__ready(dconn_my__conn *h, int may_reconnect, dconn_error *err) {
+    int in_tx = h->my && (h->my->server_status & SERVER_STATUS_IN_TRANS) != 0;
+    if (!h->dead && may_reconnect && dconn_my__fresh(h)) return DCONN_OK;
+    if (!h->dead && h->my) {
+        struct pollfd p;
+        p.fd = (int)mysql_get_socket(h->my);
+        p.events = POLLIN;
+        p.revents = 0;
+        if (p.fd >= 0 && poll(&p, 1, 0) == 0) return DCONN_OK;   /* nothing waiting: alive */
+        h->dead = 1;                                                /* an idle session has nothing to read but its end */
+    }
+    if (in_tx)
+        return dconn_my__fail(err, DCONN_EQUERY, 2006, "%s", "the server had closed the connection while a transaction was open: "
+                                                            "the server rolled the transaction back; the statement was not sent");
+    if (!may_reconnect) return dconn_my__fail(err, DCONN_EQUERY, 2006, "%s", "the server had closed the connection: the statement was not sent");
+    dconn_my__forget_statements(h);
+    if (h->my) mysql_close(h->my);
+    h->my = NULL;
+    h->commit_unknown = h->state_set = 0;
+    {
+        dconn_error local;
+        dconn_status st = dconn_my__open(&h->spec, &h->my, &local);
+        char text[1200];
+        if (!st) { h->dead = 0; return DCONN_OK; }
+        snprintf(text, sizeof text, "the server had closed the connection and reconnecting failed (the statement was not sent): %s", local.message);
+        return dconn_my__fail(err, DCONN_EQUERY, 2006, "%s", text);
+    }
+}
+
+/* --- statements ------------------------------------------------------------ */
+
+/* Is the SQL a plain read: SELECT, VALUES, SHOW, TABLE, WITH, DESCRIBE,
+   EXPLAIN first, no INTO outside quotes, no FOR UPDATE (it takes locks
+   in the caller's transaction: harmless to retry, but say it is a read
+   only when nothing changes)? Also notes statements that change the
+   session's state. */
+static int dconn_my__classify(const char *sql, int *state) {
+    static const char *const reads[] = {"select", "values", "show", "table", "with", "describe", "desc", "explain"};
+    static const char *const states[] = {"set", "use", "lock", "prepare", "handler", "unlock"};
+    const char *p = sql;
+    int first = 1, read = 0, read_so_far = 1, prev_create = 0;
+    size_t i, n;
+    *state = 0;
+    while (*p) {
+        if ((p[0] == '-' && p[1] == '-' && (p[2] == ' ' || p[2] == '\t' || p[2] == '\n')) || p[0] == '#') { while (*p && *p != '\n') p++; continue; }
+        if (p[0] == '/' && p[1] == '*') { p += 2; while (*p && !(p[0] == '*' && p[1] == '/')) p++; if (*p) p += 2; continue; }
+        if (*p == '\'' || *p == '"' || *p == '`') {
+            char q = *p++;
+            while (*p && *p != q) p += (*p == '\\' && q != '`' && p[1]) ? 2 : 1;
+            if (*p) p++;
+            first = 0;
+            continue;
+        }
+        if (*p == ';') { first = 1; p++; continue; }   /* a script: the next statement's first word counts too */
+        if (!dconn_my__is_word_char(*p)) { p++; continue; }
+        for (n = 0; dconn_my__is_word_char(p[n]); n++) {}
+        if (first) {
+            int this_read = 0;
+            for (i = 0; i < sizeof reads / sizeof reads[0]; i++) this_read |= dconn_my__word_is(p, n, reads[i]);
+            read = read_so_far && this_read;
+            read_so_far = read;
+            for (i = 0; i < sizeof states / sizeof states[0]; i++) *state |= dconn_my__word_is(p, n, states[i]);
+            prev_create = dconn_my__word_is(p, n, "create");
+            first = 0;
+        } else {
+            if (prev_create && dconn_my__word_is(p, n, "temporary")) *state = 1;
+            prev_create = 0;
+            if (dconn_my__word_is(p, n, "into")) read = 0;
+        }
+        p += n;
+    }
+    return read;
+}
+
+/* Rewrites :name to ? outside quotes and comments, and orders the values
+   to match (? takes them in turn). */
+typedef struct dconn_my__bind {
+    char *sql;
+    const dconn_value **order;
+    size_t n;
+    void *heap;
+    char local[512];
+} dconn_my__bind;
+
+static void dconn_my__bind_free(dconn_my__bind *b) {
+    free(b->heap);
+    b->heap = NULL;
+}
+
+static dconn_status dconn_my__bind_params(const char *sql, const dconn_value *params, size_t np, dconn_my__bind *b, dconn_error *err) {
+    size_t len = strlen(sql), o = 0, pos = 0, i, markers = 0, need;
+    const char *p = sql, *fail = NULL;
+    char *at;
+    b->heap = NULL;
+    b->n = 0;
+    /* a ? or a :name takes one slot (a name used twice, two: MySQL's ? are positional) */
+    for (p = sql; *p; p++) markers += *p == '?' || *p == ':';
+    need = (markers + 1) * sizeof(void *) + len + 1;
+    at = need <= sizeof b->local ? b->local : (char *)(b->heap = malloc(need));
+    if (!at) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
+    b->order = (const dconn_value **)(void *)at;
+    b->sql = at + (markers + 1) * sizeof(void *);
+    p = sql;
+    while (*p && !fail) {
+        char c = *p;
+        if (c == '\'' || c == '"' || c == '`') {
+            char q = c;
+            b->sql[o++] = *p++;
+            while (*p && *p != q) {
+                if (*p == '\\' && q != '`' && p[1]) b->sql[o++] = *p++;
+                b->sql[o++] = *p++;
+            }
+            if (*p) b->sql[o++] = *p++;
+        } else if ((c == '-' && p[1] == '-' && (p[2] == ' ' || p[2] == '\t' || p[2] == '\n')) || c == '#') {
+            while (*p && *p != '\n') b->sql[o++] = *p++;
+        } else if (c == '/' && p[1] == '*') {
+            while (*p && !(p[0] == '*' && p[1] == '/')) b->sql[o++] = *p++;
+            if (*p) { b->sql[o++] = *p++; b->sql[o++] = *p++; }
+        } else if (c == '?' || (c == ':' && dconn_my__is_word_char(p[1]) && !(p[1] >= '0' && p[1] <= '9'))) {
+            const dconn_value *v = NULL;
+            if (c == '?') {
+                size_t k, seen = 0;
+                for (k = 0; k < np; k++) if (!params[k].name && seen++ == pos) { v = &params[k]; break; }
+                pos++;
+                p++;
+                if (!v) { fail = "more"; break; }
+            } else {
+                const char *name = p + 1, *e = name;
+                size_t k;
+                while (dconn_my__is_word_char(*e)) e++;
+                for (k = 0; k < np && !v; k++) {
+                    const char *pn = params[k].name;
+                    if (!pn) continue;
+                    if (*pn == ':' || *pn == '$') pn++;
+                    if (strlen(pn) == (size_t)(e - name) && !strncmp(pn, name, (size_t)(e - name))) v = &params[k];
+                }
+                if (!v) {
+                    dconn_error_set(err, DCONN_EQUERY, "parameter :%.*s has no value (pass dconn_named(\"%.*s\", ...))", (int)(e - name), name, (int)(e - name), name);
+                    fail = "";
+                    break;
+                }
+                p = e;
+            }
+            b->order[b->n++] = v;
+            b->sql[o++] = '?';
+        } else {
+            b->sql[o++] = *p++;
+        }
+    }
+    if (!fail) {
+        size_t positional = 0;
+        for (i = 0; i < np; i++) positional += !params[i].name;
+        if (pos < positional) {
+            dconn_error_set(err, DCONN_EQUERY, "%zu positional values were given but the SQL has %zu ? parameters", positional, pos);
+            fail = "";
+        }
+        for (i = 0; i < np && !fail; i++) {
+            size_t k;
+            int used = 0;
+            if (!params[i].name) continue;
+            for (k = 0; k < b->n; k++) used |= b->order[k] == &params[i];
+            if (!used) { dconn_error_set(err, DCONN_EQUERY, "parameter \"%s\" does not appear in the SQL", params[i].name); fail = ""; }
+        }
+    }
+    if (fail) {
+        if (*fail) dconn_error_set(err, DCONN_EQUERY, "the SQL has more ? parameters than values were given");
+        dconn_my__bind_free(b);
+        return DCONN_EQUERY;
+    }
+    b->sql[o] = '\0';
+    return DCONN_OK;
+}
+
+/* --- errors ------------------------------------------------------------------ */
+
+/* Errors that end the session: the handle must reconnect. */
+static int dconn_my__ends_session(unsigned int no) { return no == 2006 || no == 2013 || no == 2055 || no == 1927 || no == 4031 || no == 1053; }
+
+/* Fills err from a failed statement. `kind`: what a connection lost with
+   no word from the server means for it; `was_in_tx`: a transaction was
+   open when it began. */
+static dconn_status dconn_my__error(dconn_my__conn *h, unsigned int no, const char *state, const char *msg, int kind, int was_in_tx, dconn_error *err) {
+    char text[1200];
+    int native = (int)no;
+    if (dconn_my__ends_session(no)) h->dead = 1;
+    snprintf(text, sizeof text, "ERROR %u (%s): %s", no, state && *state ? state : "HY000", msg && *msg ? msg : "unknown error");
+    if ((no == 2006 || no == 2013 || no == 2055) && kind == DCONN_MY__WRITE) {
+        char lost[1400];
+        snprintf(lost, sizeof lost, "the connection was lost while the statement ran, so the server may or may not have applied it; "
+                                    "it was not retried (check, or make the write idempotent): %s", text);
+        return dconn_my__fail(err, DCONN_EQUERY, DCONN_MYSQL_OUTCOME_UNKNOWN, "%s", lost);
+    }
+    if (no == 1317 && kind == DCONN_MY__WRITE) {
+        size_t n = strlen(text);
+        snprintf(text + n, sizeof text - n, " (someone stopped it with KILL QUERY; InnoDB rolled the statement back; it was not retried)");
+        native = -1317;
+    } else if (no == 1213 && was_in_tx) {
+        size_t n = strlen(text);
+        snprintf(text + n, sizeof text - n, " (InnoDB rolled the whole transaction back: the session's earlier statements are undone; run it again)");
+        native = -1213;
+    } else if (no == 1205 && was_in_tx) {
+        native = -1205;   /* only the statement was rolled back: the session goes on, and decides */
+    }
+    return dconn_my__fail(err, DCONN_EQUERY, native, "%s", text);
+}
+
+static int dconn_my__is_transient(void *ud, const dconn_error *err) {
+    static const int codes[] = {1213, 1205, 1040, 1053, 1927, 4031, 2006, 2013, 2055, 1317, 2002, 2003};
+    size_t i;
+    (void)ud;
+    for (i = 0; i < sizeof codes / sizeof codes[0]; i++) if (err->native_code == codes[i]) return 1;
+    return 0;
+}
+
+static dconn_status dconn_my__stmt_error(dconn_my__conn *h, MYSQL_STMT *st, int kind, int was_in_tx, dconn_error *err) {
+    return dconn_my__error(h, mysql_stmt_errno(st), mysql_stmt_sqlstate(st), mysql_stmt_error(st), kind, was_in_tx, err);
+}
+
+static dconn_status dconn_my__conn_error(dconn_my__conn *h, int kind, int was_in_tx, dconn_error *err) {
+    return dconn_my__error(h, mysql_errno(h->my), mysql_sqlstate(h->my), mysql_error(h->my), kind, was_in_tx, err);
+}
+
+/* --- the statement cache ---------------------------------------------------- */
+
+/* The kept prepared statement for the ? SQL, prepared now when new (the
+   least recently used is closed to make room). *kind: read or write. */
+static MYSQL_STMT *dconn_my__prepare(dconn_my__conn *h, const char *sql, int *kind, dconn_error *err) {
+    size_t len = strlen(sql);
+    dconn_my__kept *k = NULL;
+    my_bool on = 1;
+    int i;
+    for (i = 0; i < h->n_kept; i++) {
+        if (h->kept[i].len == len && !memcmp(h->kept[i].sql, sql, len)) {
+            k = &h->kept[i];
+            k->used = ++h->tick;
+            *kind = k->kind - 1;
+            return k->st;
+        }
+    }
+    if (h->n_kept < DCONN_MY__KEEP) {
+        k = &h->kept[h->n_kept++];
+    } else {
+        k = &h->kept[0];
+        for (i = 1; i < h->n_kept; i++) if (h->kept[i].used < k->used) k = &h->kept[i];
+        mysql_stmt_close(k->st);
+        free(k->sql);
+    }
+    memset(k, 0, sizeof *k);
+    {
+        int state;
+        *kind = dconn_my__classify(sql, &state) ? DCONN_MY__READ : DCONN_MY__WRITE;
+        k->kind = *kind + 1;
+    }
+    k->st = mysql_stmt_init(h->my);
+    k->sql = (char *)malloc(len + 1);
+    if (!k->st || !k->sql) {
+        if (k->st) mysql_stmt_close(k->st);
+        free(k->sql);
+        *k = h->kept[--h->n_kept];
+        dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
+        return NULL;
+    }
+    memcpy(k->sql, sql, len + 1);
+    k->len = len;
+    k->used = ++h->tick;
+    if (mysql_stmt_prepare(k->st, sql, (unsigned long)len) != 0) {
+        /* nothing ran: a lost connection here may be retried */
+        dconn_my__stmt_error(h, k->st, DCONN_MY__READ, dconn_my__in_tx(h), err);
+        mysql_stmt_close(k->st);
+        free(k->sql);
+        *k = h->kept[--h->n_kept];
+        return NULL;
+    }
+    mysql_stmt_attr_set(k->st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);   /* store_result then measures the strings: one buffer each */
+    return k->st;
+}
+
+/* A kept statement the connection lost: it cannot run again. */
+static void dconn_my__drop(dconn_my__conn *h, MYSQL_STMT *st) {
+    int i;
+    for (i = 0; i < h->n_kept; i++) {
+        if (h->kept[i].st != st) continue;
+        mysql_stmt_close(st);
+        free(h->kept[i].sql);
+        h->kept[i] = h->kept[--h->n_kept];
+        return;
+    }
+}
+
+/* --- running a statement -------------------------------------------------------- */
+
+/* The values, bound in the binary protocol's types. */
+static dconn_status dconn_my__bind_values(MYSQL_STMT *st, const dconn_my__bind *b, MYSQL_BIND *pb, unsigned long *lens, dconn_error *err) {
+    size_t i;
+    if (mysql_stmt_param_count(st) != b->n)
+        return dconn_error_set(err, DCONN_EQUERY, "the server counts %lu parameters in the statement, dconn counted %zu", mysql_stmt_param_count(st), b->n);
+    memset(pb, 0, b->n * sizeof *pb);
+    for (i = 0; i < b->n; i++) {
+        const dconn_value *v = b->order[i];
+        switch (v->type) {
+            case DCONN_NULL: pb[i].buffer_type = MYSQL_TYPE_NULL; break;
+            case DCONN_INT: pb[i].buffer_type = MYSQL_TYPE_LONGLONG; pb[i].buffer = (void *)&v->i; break;
+            case DCONN_UINT: pb[i].buffer_type = MYSQL_TYPE_LONGLONG; pb[i].buffer = (void *)&v->u; pb[i].is_unsigned = 1; break;
+            case DCONN_REAL: pb[i].buffer_type = MYSQL_TYPE_DOUBLE; pb[i].buffer = (void *)&v->d; break;
+            case DCONN_TEXT:
+            case DCONN_BLOB:
+            case DCONN_DECIMAL:
+                pb[i].buffer_type = v->type == DCONN_TEXT ? MYSQL_TYPE_STRING : v->type == DCONN_BLOB ? MYSQL_TYPE_BLOB : MYSQL_TYPE_NEWDECIMAL;
+                pb[i].buffer = (void *)(v->p ? v->p : "");
+                lens[i] = (unsigned long)v->n;
+                pb[i].buffer_length = lens[i];
+                pb[i].length = &lens[i];
+                break;
+        }
+    }
+    if (b->n && mysql_stmt_bind_param(st, pb)) return dconn_error_set(err, DCONN_EQUERY, "mysql: %s", mysql_stmt_error(st));
+    return DCONN_OK;
+}
+
+/* Binds the values and executes: the statement, and *kind, for the caller
+   to read; NULL with err filled on failure. */
+static MYSQL_STMT *dconn_my__execute(dconn_my__conn *h, const dconn_stmt *stmt, int *kind, int *was_in_tx, dconn_error *err) {
+    dconn_my__bind b;
+    MYSQL_BIND local_pb[16], *pb = local_pb;
+    unsigned long local_lens[16], *lens = local_lens;
+    MYSQL_STMT *st = NULL;
+    dconn_status rc = dconn_my__bind_params(stmt->sql, stmt->params, stmt->n_params, &b, err);
+    if (rc) return NULL;
+    rc = dconn_my__ready(h, 1, err);
+    *was_in_tx = dconn_my__in_tx(h);
+    if (!rc) st = dconn_my__prepare(h, b.sql, kind, err);
+    if (st && b.n > 16) {
+        pb = (MYSQL_BIND *)malloc(b.n * sizeof *pb);
+        lens = (unsigned long *)malloc(b.n * sizeof *lens);
+        if (!pb || !lens) { dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory"); st = NULL; }
+    }
+    if (st && dconn_my__bind_values(st, &b, pb, lens, err)) st = NULL;
+    if (st && mysql_stmt_execute(st) != 0) {
+        dconn_my__stmt_error(h, st, *kind, *was_in_tx, err);
+        if (h->dead) dconn_my__drop(h, st);
+        st = NULL;
+    }
+    if (pb != local_pb) free(pb);
+    if (lens != local_lens) free(lens);
+    dconn_my__bind_free(&b);
+    return st;
+}
+
+/* How a result column is read. */
+typedef struct dconn_my__col {
+    enum enum_field_types type;
+    int blob, is_unsigned, decimal, time, bit, decimals;
+    unsigned long length;
+    my_bool is_null, error;
+    union { long long i; double d; MYSQL_TIME t; } num;
+    char *buf;
+    unsigned long cap;
+} dconn_my__col;
+
+typedef struct dconn_my__reader {
+    MYSQL_STMT *st;
+    MYSQL_RES *meta;
+    unsigned int nf;
+    dconn_my__col *cols;
+    MYSQL_BIND *binds;
+} dconn_my__reader;
+
+static void dconn_my__reader_free(dconn_my__reader *r) {
+    unsigned int i;
+    for (i = 0; r->cols && i < r->nf; i++) free(r->cols[i].buf);
+    free(r->cols);
+    free(r->binds);
+    if (r->meta) mysql_free_result(r->meta);
+    memset(r, 0, sizeof *r);
+}
+
+static const char *dconn_my__decltype(const MYSQL_FIELD *f) {
+    int bin = f->charsetnr == 63;
+    switch (f->type) {
+        case MYSQL_TYPE_TINY: return "tinyint";
+        case MYSQL_TYPE_SHORT: return "smallint";
+        case MYSQL_TYPE_INT24: return "mediumint";
+        case MYSQL_TYPE_LONG: return "int";
+        case MYSQL_TYPE_LONGLONG: return "bigint";
+        case MYSQL_TYPE_FLOAT: return "float";
+        case MYSQL_TYPE_DOUBLE: return "double";
+        case MYSQL_TYPE_DECIMAL: case MYSQL_TYPE_NEWDECIMAL: return "decimal";
+        case MYSQL_TYPE_DATE: case MYSQL_TYPE_NEWDATE: return "date";
+        case MYSQL_TYPE_TIME: return "time";
+        case MYSQL_TYPE_DATETIME: return "datetime";
+        case MYSQL_TYPE_TIMESTAMP: return "timestamp";
+        case MYSQL_TYPE_YEAR: return "year";
+        case MYSQL_TYPE_BIT: return "bit";
+        case MYSQL_TYPE_JSON: return "json";
+        case MYSQL_TYPE_ENUM: return "enum";
+        case MYSQL_TYPE_SET: return "set";
+        case MYSQL_TYPE_GEOMETRY: return "geometry";
+        case MYSQL_TYPE_NULL: return "null";
+        case MYSQL_TYPE_VARCHAR: case MYSQL_TYPE_VAR_STRING: return bin ? "varbinary" : "varchar";
+        case MYSQL_TYPE_STRING: return (f->flags & ENUM_FLAG) ? "enum" : (f->flags & SET_FLAG) ? "set" : bin ? "binary" : "char";
+        default: return bin ? "blob" : "text";
+    }
+}
+
+/* Sets up the result's columns and their buffers; `stored`: the rows were
+   read (store_result), so each string's longest length is known. */
+static dconn_status dconn_my__reader_open(dconn_my__reader *r, MYSQL_STMT *st, int stored, dconn_builder *columns, dconn_error *err) {
+    MYSQL_FIELD *f;
+    unsigned int i;
+    memset(r, 0, sizeof *r);
+    r->st = st;
+    r->meta = mysql_stmt_result_metadata(st);
+    if (!r->meta) return DCONN_OK;   /* no result set: a write */
+    r->nf = mysql_num_fields(r->meta);
+    f = mysql_fetch_fields(r->meta);
+    r->cols = (dconn_my__col *)calloc(r->nf ? r->nf : 1, sizeof *r->cols);
+    r->binds = (MYSQL_BIND *)calloc(r->nf ? r->nf : 1, sizeof *r->binds);
+    if (!r->cols || !r->binds) { dconn_my__reader_free(r); return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory"); }
+    for (i = 0; i < r->nf; i++) {
+        dconn_my__col *c = &r->cols[i];
+        MYSQL_BIND *b = &r->binds[i];
+        if (columns && dconn_builder_column(columns, f[i].name, dconn_my__decltype(&f[i]))) {
+            dconn_my__reader_free(r);
+            return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory while reading columns");
+        }
+        c->type = f[i].type;
+        c->is_unsigned = (f[i].flags & UNSIGNED_FLAG) != 0;
+        c->decimals = (int)f[i].decimals;
+        b->is_null = &c->is_null;
+        b->error = &c->error;
+        b->length = &c->length;
+        switch (f[i].type) {
+            case MYSQL_TYPE_TINY: case MYSQL_TYPE_SHORT: case MYSQL_TYPE_INT24: case MYSQL_TYPE_LONG: case MYSQL_TYPE_LONGLONG: case MYSQL_TYPE_YEAR:
+                b->buffer_type = MYSQL_TYPE_LONGLONG;
+                b->buffer = &c->num.i;
+                b->is_unsigned = (my_bool)c->is_unsigned;
+                continue;
+            case MYSQL_TYPE_FLOAT: case MYSQL_TYPE_DOUBLE:
+                b->buffer_type = MYSQL_TYPE_DOUBLE;
+                b->buffer = &c->num.d;
+                continue;
+            case MYSQL_TYPE_DATE: case MYSQL_TYPE_NEWDATE: case MYSQL_TYPE_TIME: case MYSQL_TYPE_DATETIME: case MYSQL_TYPE_TIMESTAMP:
+                b->buffer_type = f[i].type == MYSQL_TYPE_NEWDATE ? MYSQL_TYPE_DATE : f[i].type;
+                b->buffer = &c->num.t;
+                c->time = 1;
+                continue;
+            default:
+                break;
+        }
+        /* strings, decimals, bits, blobs: bytes, in a buffer as long as the longest when known */
+        c->decimal = f[i].type == MYSQL_TYPE_DECIMAL || f[i].type == MYSQL_TYPE_NEWDECIMAL;
+        c->bit = f[i].type == MYSQL_TYPE_BIT;
+        c->blob = !c->decimal && !c->bit && f[i].charsetnr == 63 && f[i].type != MYSQL_TYPE_JSON;
+        c->cap = stored ? f[i].max_length + 1 : (f[i].length < 256 ? f[i].length + 1 : 256);
+        c->buf = (char *)malloc(c->cap);
+        if (!c->buf) { dconn_my__reader_free(r); return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory"); }
+        b->buffer_type = MYSQL_TYPE_BLOB;
+        b->buffer = c->buf;
+        b->buffer_length = c->cap;
+    }
+    if (mysql_stmt_bind_result(st, r->binds)) {
+        dconn_error_set(err, DCONN_EQUERY, "mysql: %s", mysql_stmt_error(st));
+        dconn_my__reader_free(r);
+        return DCONN_EQUERY;
+    }
+    return DCONN_OK;
+}
+
+/* A MYSQL_TIME as ISO text: "2024-05-01", "2024-05-01 12:30:00.250", "-838:59:59". */
+static size_t dconn_my__iso(const dconn_my__col *c, char *out, size_t cap) {
+    const MYSQL_TIME *t = &c->num.t;
+    size_t n;
+    if (c->type == MYSQL_TYPE_DATE || c->type == MYSQL_TYPE_NEWDATE)
+        return (size_t)snprintf(out, cap, "%04u-%02u-%02u", t->year, t->month, t->day);
+    if (c->type == MYSQL_TYPE_TIME)
+        n = (size_t)snprintf(out, cap, "%s%02u:%02u:%02u", t->neg ? "-" : "", t->day * 24 + t->hour, t->minute, t->second);
+    else
+        n = (size_t)snprintf(out, cap, "%04u-%02u-%02u %02u:%02u:%02u", t->year, t->month, t->day, t->hour, t->minute, t->second);
+    if (c->decimals > 0 && c->decimals <= 6 && n < cap) {
+        unsigned long frac = t->second_part;
+        int d;
+        for (d = 6; d > c->decimals; d--) frac /= 10;
+        n += (size_t)snprintf(out + n, cap - n, ".%0*lu", c->decimals, frac);
+    }
+    return n;
+}
+
+/* Reads the fetched row into the builder. `rc`: what mysql_stmt_fetch said. */
+static dconn_status dconn_my__reader_row(dconn_my__reader *r, int rc, dconn_builder *out) {
+    unsigned int i;
+    dconn_status st = DCONN_OK;
+    for (i = 0; i < r->nf && !st; i++) {
+        dconn_my__col *c = &r->cols[i];
+        if (c->is_null) { st = dconn_builder_null(out); continue; }
+        if (c->buf && rc == MYSQL_DATA_TRUNCATED && c->length >= c->cap) {
+            /* longer than its buffer (a stream, whose lengths are not known first): grow and read the rest */
+            char *grown = (char *)realloc(c->buf, c->length + 1);
+            MYSQL_BIND again;
+            if (!grown) return DCONN_ENOMEM;
+            c->buf = grown;
+            c->cap = c->length + 1;
+            r->binds[i].buffer = c->buf;
+            r->binds[i].buffer_length = c->cap;
+            again = r->binds[i];
+            if (mysql_stmt_fetch_column(r->st, &again, i, 0)) return DCONN_EQUERY;
+            /* the statement keeps its own copy of the binds: give it the new buffer for the rows to come */
+            if (mysql_stmt_bind_result(r->st, r->binds)) return DCONN_EQUERY;
+        }
+        if (c->time) {
+            char text[64];
+            size_t n = dconn_my__iso(c, text, sizeof text);
+            st = dconn_builder_text(out, text, n < sizeof text ? n : sizeof text - 1);
+        } else if (!c->buf) {
+            if (c->type == MYSQL_TYPE_FLOAT || c->type == MYSQL_TYPE_DOUBLE) st = dconn_builder_real(out, c->num.d);
+            else if (c->is_unsigned && (unsigned long long)c->num.i > 9223372036854775807ull) st = dconn_builder_uint(out, (uint64_t)c->num.i);
+            else st = dconn_builder_int(out, (int64_t)c->num.i);
+        } else if (c->bit) {
+            uint64_t v = 0;
+            unsigned long k;
+            for (k = 0; k < c->length && k < 8; k++) v = (v << 8) | (unsigned char)c->buf[k];
+            st = v > 9223372036854775807ull ? dconn_builder_uint(out, v) : dconn_builder_int(out, (int64_t)v);
+        } else if (c->decimal) {
+            st = dconn_builder_decimal(out, c->buf, c->length);
+        } else if (c->blob) {
+            st = dconn_builder_blob(out, c->buf, c->length);
+        } else {
+            st = dconn_builder_text(out, c->buf, c->length);
+        }
+    }
+    return st;
+}
+
+/* After a statement: drains what else it returned (a CALL's results), and
+   notes when the statement ended. */
+static void dconn_my__finish(dconn_my__conn *h, MYSQL_STMT *st) {
+    mysql_stmt_free_result(st);
+    while (mysql_stmt_more_results(st) && mysql_stmt_next_result(st) == 0) mysql_stmt_free_result(st);
+    h->last_done = dconn_my__now();
+}
+
+static dconn_status dconn_my__query(void *ud, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
+    dconn_my__conn *h = (dconn_my__conn *)handle;
+    dconn_my__reader r;
+    dconn_status st;
+    int kind = DCONN_MY__WRITE, was_in_tx = 0, rc;
+    MYSQL_STMT *ms = dconn_my__execute(h, stmt, &kind, &was_in_tx, err);
+    (void)ud;
+    if (kind == DCONN_MY__WRITE) dconn_builder_changed_data(out);   /* INSERT ... RETURNING (MariaDB): never cached */
+    if (!ms) return err ? err->code : DCONN_EQUERY;
+    if (mysql_stmt_field_count(ms) > 0 && mysql_stmt_store_result(ms) != 0) {
+        st = dconn_my__stmt_error(h, ms, kind, was_in_tx, err);
+        if (h->dead) dconn_my__drop(h, ms); else dconn_my__finish(h, ms);
+        return st;
+    }
+    st = dconn_my__reader_open(&r, ms, 1, out, err);
+    if (!st && r.nf) {
+        st = dconn_builder_reserve(out, (size_t)mysql_stmt_num_rows(ms) * r.nf, 0);
+        while (!st && ((rc = mysql_stmt_fetch(ms)) == 0 || rc == MYSQL_DATA_TRUNCATED)) st = dconn_my__reader_row(&r, rc, out);
+        if (st) st = dconn_error_set(err, st, "mysql: %s while reading rows", st == DCONN_ENOMEM ? "out of memory" : mysql_stmt_error(ms));
+    }
+    dconn_my__reader_free(&r);
+    dconn_my__finish(h, ms);
+    return st;
+}
+
+static dconn_status dconn_my__exec(void *ud, void *handle, const dconn_stmt *stmt, dconn_exec_info *info, dconn_error *err) {
+    dconn_my__conn *h = (dconn_my__conn *)handle;
+    int kind = DCONN_MY__WRITE, was_in_tx = 0, state = 0;
+    MYSQL_STMT *ms;
+    (void)ud;
+    (void)dconn_my__classify(stmt->sql, &state);
+    ms = dconn_my__execute(h, stmt, &kind, &was_in_tx, err);
+    if (!ms) return err ? err->code : DCONN_EQUERY;
+    kind = DCONN_MY__WRITE;
+    if (state) h->state_set = 1;
+    if (info) {
+        my_ulonglong n = mysql_stmt_affected_rows(ms);
+        info->changes = n == (my_ulonglong)-1 ? 0 : (int64_t)n;
+        info->last_insert_id = (int64_t)mysql_stmt_insert_id(ms);
+    }
+    if (mysql_stmt_field_count(ms) > 0) mysql_stmt_store_result(ms);   /* a SELECT through exec: its rows are dropped */
+    dconn_my__finish(h, ms);
+    return DCONN_OK;
+}
+
+/* Runs SQL text without parameters (scripts, START TRANSACTION, COMMIT, ROLLBACK); every result is read. */
+static dconn_status dconn_my__run_text(dconn_my__conn *h, const char *sql, int kind, dconn_error *err) {
+    int was_in_tx = dconn_my__in_tx(h), status;
+    if (mysql_real_query(h->my, sql, (unsigned long)strlen(sql)) != 0) return dconn_my__conn_error(h, kind, was_in_tx, err);
+    do {
+        MYSQL_RES *res = mysql_store_result(h->my);
+        if (res) mysql_free_result(res);
+        else if (mysql_field_count(h->my) != 0) return dconn_my__conn_error(h, kind, was_in_tx, err);
+        status = mysql_next_result(h->my);
+        if (status > 0) return dconn_my__conn_error(h, kind, was_in_tx, err);
+    } while (status == 0);
+    h->last_done = dconn_my__now();
+    return DCONN_OK;
+}
+
+static dconn_status dconn_my__script(void *ud, void *handle, const char *sql, dconn_error *err) {
+    dconn_my__conn *h = (dconn_my__conn *)handle;
+    dconn_status st = dconn_my__ready(h, 1, err);
+    int state = 0;
+    (void)ud;
+    (void)dconn_my__classify(sql, &state);
+    if (!st) st = dconn_my__run_text(h, sql, DCONN_MY__WRITE, err);
+    if (state) h->state_set = 1;
+    return st;
+}
+
+static dconn_status dconn_my__begin(void *ud, void *handle, dconn_error *err) {
+    dconn_my__conn *h = (dconn_my__conn *)handle;
+    dconn_status st = dconn_my__ready(h, 0, err);
+    (void)ud;
+    return st ? st : dconn_my__run_text(h, "START TRANSACTION", DCONN_MY__WRITE, err);
+}
+
+static dconn_status dconn_my__commit(void *ud, void *handle, dconn_error *err) {
+    dconn_my__conn *h = (dconn_my__conn *)handle;
+    dconn_status st = dconn_my__ready(h, 0, err);
+    (void)ud;
+    if (st) return st;   /* not sent: the server rolled the transaction back */
+    st = dconn_my__run_text(h, "COMMIT", DCONN_MY__WRITE, err);
+    h->commit_unknown = st && h->dead;
+    return st;
+}
+
+static dconn_status dconn_my__rollback(void *ud, void *handle, dconn_error *err) {
+    dconn_my__conn *h = (dconn_my__conn *)handle;
+    (void)ud;
+    if (!h->dead && !dconn_my__in_tx(h)) return DCONN_OK;
+    if (!h->dead && dconn_my__ready(h, 0, NULL) == DCONN_OK) {
+        dconn_status st = dconn_my__run_text(h, "ROLLBACK", DCONN_MY__WRITE, err);
+        if (!st || !h->dead) return st;
+    }
+    if (h->commit_unknown)
+        return dconn_my__fail(err, DCONN_EQUERY, DCONN_MYSQL_OUTCOME_UNKNOWN, "%s", "the connection was lost while the COMMIT ran: whether it committed is unknown");
+    return DCONN_OK;   /* a lost connection: the server rolled the transaction back */
+}
+
+static dconn_status dconn_my__ping(void *ud, void *handle, dconn_error *err) {
+    dconn_my__conn *h = (dconn_my__conn *)handle;
+    dconn_status st = dconn_my__ready(h, 1, err);
+    (void)ud;
+    if (st) return st;
+    if (mysql_ping(h->my) != 0) return dconn_my__conn_error(h, DCONN_MY__READ, 0, err);
+    h->last_done = dconn_my__now();
+    return DCONN_OK;
+}
+
+static int dconn_my__in_transaction(void *ud, void *handle) {
+    (void)ud;
+    return dconn_my__in_tx((dconn_my__conn *)handle);
+}
+
+static int dconn_my__keeps_state(void *ud, void *handle) {
+    (void)ud;
+    return ((dconn_my__conn *)handle)->state_set;
+}
+
+/* --- streams: unbuffered fetches, rows read as the caller asks ------------------------ */
+
+typedef struct dconn_my__cursor {
+    dconn_my__conn *h;
+    dconn_my__reader r;
+    MYSQL_STMT *st;
+    int kind, was_in_tx, done;
+} dconn_my__cursor;
+
+static dconn_status dconn_my__stream_open(void *ud, void *handle, const dconn_stmt *stmt, void **cursor, dconn_builder *columns, dconn_error *err) {
+    dconn_my__conn *h = (dconn_my__conn *)handle;
+    dconn_my__cursor *cur = (dconn_my__cursor *)calloc(1, sizeof *cur);
+    dconn_status st;
+    (void)ud;
+    if (!cur) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
+    cur->h = h;
+    cur->kind = DCONN_MY__WRITE;
+    cur->st = dconn_my__execute(h, stmt, &cur->kind, &cur->was_in_tx, err);
+    if (cur->kind == DCONN_MY__WRITE) dconn_builder_changed_data(columns);
+    if (!cur->st) { free(cur); return err ? err->code : DCONN_EQUERY; }
+    st = dconn_my__reader_open(&cur->r, cur->st, 0, columns, err);
+    if (st) { dconn_my__finish(h, cur->st); free(cur); return st; }
+    h->streaming = 1;
+    *cursor = cur;
+    return DCONN_OK;
+}
+
+static dconn_status dconn_my__stream_next(void *ud, void *cursor, size_t max_rows, dconn_builder *out, int *done, dconn_error *err) {
+    dconn_my__cursor *cur = (dconn_my__cursor *)cursor;
+    dconn_status st = DCONN_OK;
+    size_t n = 0;
+    int rc = 0;
+    unsigned int i;
+    (void)ud;
+    *done = 0;
+    if (cur->done || !cur->r.nf) { *done = 1; return DCONN_OK; }
+    {
+        MYSQL_FIELD *f = mysql_fetch_fields(cur->r.meta);
+        for (i = 0; i < cur->r.nf && !st; i++) st = dconn_builder_column(out, f[i].name, dconn_my__decltype(&f[i]));
+    }
+    while (!st && n < max_rows && ((rc = mysql_stmt_fetch(cur->st)) == 0 || rc == MYSQL_DATA_TRUNCATED)) {
+        st = dconn_my__reader_row(&cur->r, rc, out);
+        n++;
+    }
+    if (st) return dconn_error_set(err, st, "mysql: %s while reading rows", st == DCONN_ENOMEM ? "out of memory" : mysql_stmt_error(cur->st));
+    if (n == max_rows) return DCONN_OK;
+    cur->done = 1;
+    if (rc == 1) {
+        st = dconn_my__stmt_error(cur->h, cur->st, cur->kind, cur->was_in_tx, err);
+        if (n) { cur->done = 0; return DCONN_OK; }   /* the rows before the error go out first; the error comes next */
+        *done = 1;
+        return st;
+    }
+    *done = 1;
+    return DCONN_OK;
+}
+
+static void dconn_my__stream_close(void *ud, void *cursor) {
+    dconn_my__cursor *cur = (dconn_my__cursor *)cursor;
+    (void)ud;
+    dconn_my__reader_free(&cur->r);
+    if (cur->h->dead) dconn_my__drop(cur->h, cur->st);
+    else dconn_my__finish(cur->h, cur->st);   /* reads what is left of the rows: the connection is free again */
+    cur->h->streaming = 0;
+    free(cur);
+}
+
+static void dconn_my__driver(dconn_driver *d) {
+    memset(d, 0, sizeof *d);
+    d->version = DCONN_DRIVER_VERSION;
+    d->name = "mysql";
+    d->schemes = "mysql,mariadb";
+    d->is_sql = 1;
+    d->connect = dconn_my__connect;
+    d->disconnect = dconn_my__disconnect;
+    d->query = dconn_my__query;
+    d->exec = dconn_my__exec;
+    d->exec_script = dconn_my__script;
+    d->begin = dconn_my__begin;
+    d->commit = dconn_my__commit;
+    d->rollback = dconn_my__rollback;
+    d->ping = dconn_my__ping;
+    d->is_transient = dconn_my__is_transient;
+    d->in_transaction = dconn_my__in_transaction;
+    d->keeps_state = dconn_my__keeps_state;
+    d->stream_open = dconn_my__stream_open;
+    d->stream_next = dconn_my__stream_next;
+    d->stream_close = dconn_my__stream_close;
+}
+
+dconn_status dconn_mysql_register(dconn_ctx *ctx, dconn_error *err) {
+    dconn_driver d;
+    dconn_my__driver(&d);
+    return dconn_register_driver(ctx, &d, err);
+}
+
+#endif
+#endif

@@ -1,0 +1,512 @@
+/* The MySQL/MariaDB driver against a real server (make test-mysql starts
+   one and sets DCONN_TEST_MYSQL_SOCKET, _PORT and _DIR). */
+#include "test_alloc.h"
+#define DCONN_IMPLEMENTATION
+#include "../dconn.h"
+#define DCONN_MYSQL_IMPLEMENTATION
+#include "../examples/drivers/dconn_mysql.h"
+#include "dtest.h"
+#include "test_util.h"
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
+extern int setenv(const char *name, const char *value, int overwrite);
+extern int unsetenv(const char *name);
+extern int symlink(const char *target, const char *linkpath);
+
+static const char *my_sock(void) { return getenv("DCONN_TEST_MYSQL_SOCKET"); }
+static int my_port(void) { return atoi(getenv("DCONN_TEST_MYSQL_PORT") ? getenv("DCONN_TEST_MYSQL_PORT") : "0"); }
+
+static dconn_ctx *my_open(const char *secrets_path) {
+    dconn_ctx *ctx = tu_open(secrets_path);
+    dconn_error err;
+    if (ctx && dconn_mysql_register(ctx, &err)) { fprintf(stdout, "  register: %s\n", err.message); dconn_close(ctx); return NULL; }
+    return ctx;
+}
+
+/* A connection through code settings; `extra` is more TOML. */
+static dconn_conn *my_connect(dconn_ctx *ctx, const char *name, const char *extra) {
+    dconn_error err;
+    dconn_connect_options co;
+    dconn_conn *c;
+    char settings[2048];
+    snprintf(settings, sizeof settings, "%s", extra ? extra : "");
+    memset(&co, 0, sizeof co);
+    co.settings = settings;
+    c = dconn_connect(ctx, name, "mysql", &co, &err);
+    if (!c) fprintf(stdout, "  connect %s: %s\n", name, err.message);
+    return c;
+}
+
+/* root through the test server's socket */
+static dconn_conn *my_root(dconn_ctx *ctx) {
+    char extra[1024];
+    snprintf(extra, sizeof extra, "username = \"root\"\nquery = { unix_socket = \"%s\" }\n", my_sock());
+    return my_connect(ctx, "root", extra);
+}
+
+static int64_t my_count(dconn_conn *c, const char *sql) {
+    dconn_query_options qo;
+    dconn_error err;
+    dconn_result *r;
+    int64_t n = -1;
+    memset(&qo, 0, sizeof qo);
+    qo.ttl = "0";
+    r = dconn_query(c, sql, NULL, 0, &qo, &err);
+    if (!r) fprintf(stdout, "  %s: %s\n", sql, err.message);
+    if (r && dconn_result_get_int(r, 0, 0, &n) != DCONN_OK) n = -1;
+    dconn_result_release(r);
+    return n;
+}
+
+static char *my_text(dconn_conn *c, const char *sql) {
+    dconn_query_options qo;
+    dconn_error err;
+    dconn_result *r;
+    char *text;
+    memset(&qo, 0, sizeof qo);
+    qo.ttl = "0";
+    r = dconn_query(c, sql, NULL, 0, &qo, &err);
+    if (!r) { fprintf(stdout, "  %s: %s\n", sql, err.message); return NULL; }
+    text = dconn_result_format(r, DCONN_FORMAT_CSV, &err);
+    dconn_result_release(r);
+    return text;
+}
+
+/* The guide's two databases and users, made once. */
+static void my_setup(void) {
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *root;
+    dconn_error err;
+    if (!ctx) return;
+    root = my_root(ctx);
+    if (root && dconn_exec_script(root,
+                                  "CREATE DATABASE IF NOT EXISTS local_db; CREATE DATABASE IF NOT EXISTS staging_db; "
+                                  "CREATE USER IF NOT EXISTS 'me'@'%' IDENTIFIED BY 'me-secret-1'; "
+                                  "CREATE USER IF NOT EXISTS 'jdoe'@'%' IDENTIFIED BY 'jd:o@e/pw#2'; "
+                                  "GRANT ALL ON local_db.* TO 'me'@'%'; GRANT ALL ON staging_db.* TO 'jdoe'@'%'; "
+                                  "GRANT PROCESS, CONNECTION ADMIN ON *.* TO 'me'@'%'; "
+                                  "CREATE TABLE IF NOT EXISTS local_db.mytable (id int PRIMARY KEY, name varchar(40)); "
+                                  "CREATE TABLE IF NOT EXISTS staging_db.mytable (id int PRIMARY KEY, name varchar(40)); "
+                                  "REPLACE INTO local_db.mytable VALUES (1, 'local row'); REPLACE INTO staging_db.mytable VALUES (1, 'staging row')",
+                                  &err))
+        fprintf(stdout, "  setup: %s\n", err.message);
+    dconn_release(root);
+    dconn_close(ctx);
+}
+
+/* Every URL form SQLAlchemy users write reaches the server. */
+static void my_url_forms(void) {
+    static const char *const schemes[] = {"mysql", "mysql+pymysql", "mysql+mysqldb", "mysql+mysqlconnector", "mariadb", "mariadb+mariadbconnector"};
+    char secrets[4096], path[256];
+    size_t i, at = 0;
+    dconn_ctx *ctx;
+    snprintf(path, sizeof path, "%s/urls/secrets.toml", TU_DIR);
+    for (i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
+        at += (size_t)snprintf(secrets + at, sizeof secrets - at, "[connections.c%zu]\nurl = \"%s://me:me-secret-1@127.0.0.1:%d/local_db\"\n", i, schemes[i], my_port());
+    /* a password with URL characters, percent-encoded as in the guide */
+    at += (size_t)snprintf(secrets + at, sizeof secrets - at, "[connections.enc]\nurl = \"mysql://jdoe:jd%%3Ao%%40e%%2Fpw%%232@127.0.0.1:%d/staging_db?charset=utf8mb4\"\n", my_port());
+    /* parts, and a socket given as ?unix_socket= and as a socket-directory host */
+    at += (size_t)snprintf(secrets + at, sizeof secrets - at,
+                           "[connections.parts]\ndialect = \"mysql\"\nhost = \"127.0.0.1\"\nport = %d\nusername = \"me\"\npassword = \"me-secret-1\"\ndatabase = \"local_db\"\n"
+                           "[connections.sock]\nurl = \"mysql://me:me-secret-1@localhost/local_db?unix_socket=%s\"\n"
+                           "[connections.sockdir]\ndialect = \"mysql\"\nhost = \"%s\"\nusername = \"me\"\npassword = \"me-secret-1\"\ndatabase = \"local_db\"\n",
+                           my_port(), my_sock(), getenv("DCONN_TEST_MYSQL_DIR"));
+    tu_write(path, secrets);
+    {
+        /* the directory holds mysqld.sock: the test server's socket is mysql.sock, so link it */
+        char link_path[512];
+        snprintf(link_path, sizeof link_path, "%s/mysqld.sock", getenv("DCONN_TEST_MYSQL_DIR"));
+        if (access(link_path, F_OK) != 0) CHECK(symlink(my_sock(), link_path) == 0);
+    }
+    ctx = my_open(path);
+    REQUIRE(ctx);
+    for (i = 0; i < sizeof schemes / sizeof schemes[0] + 4; i++) {
+        char name[16];
+        dconn_error err;
+        dconn_conn *c;
+        char *who;
+        if (i < sizeof schemes / sizeof schemes[0]) snprintf(name, sizeof name, "c%zu", i);
+        else snprintf(name, sizeof name, "%s", (const char *[]){"enc", "parts", "sock", "sockdir"}[i - sizeof schemes / sizeof schemes[0]]);
+        c = dconn_connect(ctx, name, "sql", NULL, &err);
+        if (!c) { fprintf(stdout, "  %s: %s\n", name, err.message); CHECK(c != NULL); continue; }
+        CHECK_STR(dconn_conn_type(c), "mysql");
+        who = my_text(c, "SELECT CURRENT_USER() AS u, DATABASE() AS d");
+        CHECK(who != NULL);
+        if (who) CHECK_STR(who, strcmp(name, "enc") ? "u,d\r\nme@%,local_db\r\n" : "u,d\r\njdoe@%,staging_db\r\n");
+        dconn_free(who);
+        dconn_release(c);
+    }
+    dconn_close(ctx);
+}
+
+/* Bad settings are refused before connecting, at their place, with what to write. */
+static void my_bad_settings(void) {
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_connect_options co;
+    char url[256];
+    REQUIRE(ctx);
+    memset(&co, 0, sizeof co);
+    co.settings = "url = \"mysql://me:me-secret-1@127.0.0.1/local_db\"\nconnect_args = { conect_timeout = 5 }";
+    CHECK(dconn_connect(ctx, "typo", "mysql", &co, &err) == NULL);
+    CHECK_CONTAINS(err.message, "connect_args.conect_timeout is not a MySQL connection setting; the MySQL driver takes charset, connect_timeout");
+    co.settings = "url = \"mysql://me:me-secret-1@127.0.0.1/local_db?sslmode=require\"";
+    CHECK(dconn_connect(ctx, "typo2", "mysql", &co, &err) == NULL);
+    CHECK_CONTAINS(err.message, "?sslmode= is not a MySQL setting");
+    co.settings = "url = \"mysql://me:me-secret-1@127.0.0.1/local_db?ssl_mode=sometimes\"";
+    CHECK(dconn_connect(ctx, "typo3", "mysql", &co, &err) == NULL);
+    CHECK_CONTAINS(err.message, "is not one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY");
+    CHECK(strstr(err.message, "me-secret-1") == NULL);
+    /* a wrong password: the server's words, never the password */
+    snprintf(url, sizeof url, "url = \"mysql://me:not-the-pw-77@127.0.0.1:%d/local_db\"", my_port());
+    co.settings = url;
+    c = dconn_connect(ctx, "wrongpw", "mysql", &co, &err);
+    if (c) {
+        CHECK_EQ_INT(dconn_ping(c, &err), DCONN_EDRIVER);
+        dconn_release(c);
+    }
+    CHECK_CONTAINS(err.message, "Access denied for user 'me'");
+    CHECK(strstr(err.message, "not-the-pw-77") == NULL);
+    dconn_close(ctx);
+}
+
+/* Option files are the lowest layer: they fill what the secrets leave out,
+   and the secrets win where both say something. */
+static void my_option_file_precedence(void) {
+    char cnf[600], path[256], extra[1024];
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *c;
+    char *who;
+    REQUIRE(ctx);
+    snprintf(path, sizeof path, "%s/my/client.cnf", TU_DIR);
+    snprintf(cnf, sizeof cnf, "[client]\nuser=me\npassword=me-secret-1\nhost=127.0.0.1\nport=%d\ndatabase=local_db\n[other]\nuser=jdoe\npassword=jd:o@e/pw#2\n", my_port());
+    tu_write(path, cnf);
+    /* everything from the file */
+    snprintf(extra, sizeof extra, "connect_args = { read_default_file = \"%s\" }", path);
+    c = my_connect(ctx, "fromfile", extra);
+    REQUIRE(c);
+    who = my_text(c, "SELECT CURRENT_USER() AS u, DATABASE() AS d");
+    CHECK_STR(who, "u,d\r\nme@%,local_db\r\n");
+    dconn_free(who);
+    dconn_release(c);
+    /* the secrets' user, password and database win over the file's */
+    snprintf(extra, sizeof extra, "username = \"jdoe\"\npassword = \"jd:o@e/pw#2\"\ndatabase = \"staging_db\"\nconnect_args = { read_default_file = \"%s\" }", path);
+    c = my_connect(ctx, "secretswin", extra);
+    REQUIRE(c);
+    who = my_text(c, "SELECT CURRENT_USER() AS u, DATABASE() AS d");
+    CHECK_STR(who, "u,d\r\njdoe@%,staging_db\r\n");
+    dconn_free(who);
+    dconn_release(c);
+    /* code (connect_args) over secrets: the group named there */
+    snprintf(extra, sizeof extra, "connect_args = { read_default_file = \"%s\", read_default_group = \"other\", database = \"staging_db\" }", path);
+    c = my_connect(ctx, "group", extra);
+    REQUIRE(c);
+    who = my_text(c, "SELECT CURRENT_USER() AS u, DATABASE() AS d");
+    CHECK_STR(who, "u,d\r\njdoe@%,staging_db\r\n");
+    dconn_free(who);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+static dconn_conn *my_me(dconn_ctx *ctx, const char *name) {
+    char extra[512];
+    snprintf(extra, sizeof extra, "url = \"mysql://me:me-secret-1@127.0.0.1:%d/local_db\"\npool_size = 1", my_port());
+    return my_connect(ctx, name, extra);
+}
+
+/* Every type, both ways. */
+static void my_types_round_trip(void) {
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_result *r;
+    char *text;
+    REQUIRE(ctx);
+    c = my_me(ctx, "types");
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS ty; CREATE TABLE ty (i8 tinyint, u64 bigint unsigned, i64 bigint, d decimal(30,10), "
+                                      "f float, db double, b bit(12), dt date, tm time(3), dtm datetime(3), ts timestamp NULL, y year, "
+                                      "j json, t text, bl blob, vb varbinary(10), e enum('a','b'), s set('x','y'), n int)", &err), DCONN_OK);
+    {
+        dconn_value v[13];
+        v[0] = dconn_int(-128);
+        v[1] = dconn_uint(UINT64_MAX);
+        v[2] = dconn_int(INT64_MIN);
+        v[3] = dconn_decimal("12345678901234567890.0123456789");
+        v[4] = dconn_real(1.5);
+        v[5] = dconn_real(0.1);
+        v[6] = dconn_text("2024-02-29");
+        v[7] = dconn_text("-838:59:59.5");
+        v[8] = dconn_text("2024-05-01 12:30:00.25");
+        v[9] = dconn_text("{\"a\": [1, \"é\"]}");
+        v[10] = dconn_text("héllo 😀");
+        v[11] = dconn_blob("\0\1\xff", 3);
+        v[12] = dconn_null();
+        CHECK_EQ_INT(dconn_exec(c, "INSERT INTO ty (i8, u64, i64, d, f, db, b, dt, tm, dtm, ts, y, j, t, bl, vb, e, s, n) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, b'101000000001', ?, ?, ?, '2024-05-01 00:00:01', 2024, ?, ?, ?, x'00ff', 'b', 'x,y', ?)",
+                                v, 13, NULL, NULL, &err), DCONN_OK);
+        if (err.code) fprintf(stdout, "  %s\n", err.message);
+    }
+    r = dconn_query(c, "SELECT * FROM ty", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    {
+        int64_t i;
+        uint64_t u;
+        double d;
+        size_t n;
+        const void *p;
+        CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &i), DCONN_OK);
+        CHECK(i == -128);
+        CHECK(dconn_result_type(r, 0, 1) == DCONN_UINT);
+        CHECK_EQ_INT(dconn_result_get_uint(r, 0, 1, &u), DCONN_OK);
+        CHECK(u == UINT64_MAX);
+        CHECK_EQ_INT(dconn_result_get_int(r, 0, 2, &i), DCONN_OK);
+        CHECK(i == INT64_MIN);
+        CHECK(dconn_result_type(r, 0, 3) == DCONN_DECIMAL);
+        CHECK_STR(dconn_result_text(r, 0, 3), "12345678901234567890.0123456789");
+        CHECK_EQ_INT(dconn_result_get_real(r, 0, 4, &d), DCONN_OK);
+        CHECK(d == 1.5);
+        CHECK_EQ_INT(dconn_result_get_real(r, 0, 5, &d), DCONN_OK);
+        CHECK(d == 0.1);
+        CHECK_EQ_INT(dconn_result_get_int(r, 0, 6, &i), DCONN_OK);
+        CHECK_EQ_INT(i, 0xA01);
+        CHECK_STR(dconn_result_text(r, 0, 7), "2024-02-29");
+        CHECK_STR(dconn_result_text(r, 0, 8), "-838:59:59.500");   /* a TIME is a duration: hours past 24, a sign */
+        CHECK_STR(dconn_result_text(r, 0, 9), "2024-05-01 12:30:00.250");
+        CHECK_STR(dconn_result_text(r, 0, 10), "2024-05-01 00:00:01");
+        CHECK_EQ_INT(dconn_result_get_int(r, 0, 11, &i), DCONN_OK);
+        CHECK_EQ_INT(i, 2024);
+        CHECK(dconn_result_type(r, 0, 12) == DCONN_TEXT);
+        CHECK_CONTAINS(dconn_result_text(r, 0, 12), "\"é\"");
+        CHECK_STR(dconn_result_text(r, 0, 13), "héllo 😀");
+        CHECK(dconn_result_type(r, 0, 14) == DCONN_BLOB);
+        p = dconn_result_blob(r, 0, 14, &n);
+        CHECK(n == 3 && p && memcmp(p, "\0\1\xff", 3) == 0);
+        CHECK(dconn_result_type(r, 0, 15) == DCONN_BLOB);
+        CHECK_STR(dconn_result_text(r, 0, 16), "b");
+        CHECK_STR(dconn_result_text(r, 0, 17), "x,y");
+        CHECK(dconn_result_type(r, 0, 18) == DCONN_NULL);
+        CHECK_STR(dconn_result_column_decltype(r, 1), "bigint");
+        CHECK_STR(dconn_result_column_decltype(r, 3), "decimal");
+        CHECK_STR(dconn_result_column_decltype(r, 9), "datetime");
+    }
+    dconn_result_release(r);
+    /* a zero date comes back as the server writes it */
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS zd; CREATE TABLE zd (d date, t datetime)", &err), DCONN_OK);
+    {
+        /* a SET lasts as long as its session: outside one it is refused */
+        dconn_session *s = dconn_session_begin(c, &err);
+        REQUIRE(s);
+        CHECK_EQ_INT(dconn_session_exec(s, "SET SESSION sql_mode = ''", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO zd VALUES ('0000-00-00', '0000-00-00 00:00:00')", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+        dconn_session_end(s);
+    }
+    CHECK_EQ_INT(dconn_exec(c, "SET SESSION sql_mode = ''", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "session");
+    text = my_text(c, "SELECT d, t FROM zd");
+    CHECK_STR(text, "d,t\r\n0000-00-00,0000-00-00 00:00:00\r\n");
+    dconn_free(text);
+    /* named parameters, one used twice; values of every type through :name */
+    {
+        dconn_value v[3];
+        v[0] = dconn_named(":a", dconn_int(20));
+        v[1] = dconn_named("b", dconn_text("x"));
+        v[2] = dconn_int(1);
+        r = dconn_query(c, "SELECT :a + :a AS s, CONCAT(:b, '?', ':c') AS t, ? AS p, @nothing AS u", v, 3, NULL, &err);
+        if (!r) fprintf(stdout, "  %s\n", err.message);
+        REQUIRE(r);
+        CHECK_STR(dconn_result_text(r, 0, 1), "x?:c");
+        {
+            int64_t s = 0;
+            CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &s), DCONN_OK);
+            CHECK_EQ_INT(s, 40);
+        }
+        dconn_result_release(r);
+    }
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE ty; DROP TABLE zd", &err), DCONN_OK);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+/* dconn_exec's changes are rows matched (CLIENT_FOUND_ROWS, as SQLAlchemy),
+   last_insert_id the AUTO_INCREMENT value; sessions commit and roll back. */
+static void my_writes_and_sessions(void) {
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_exec_info info;
+    dconn_session *s;
+    REQUIRE(ctx);
+    c = my_me(ctx, "writes");
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS w; CREATE TABLE w (id int AUTO_INCREMENT PRIMARY KEY, n int)", &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO w (n) VALUES (1), (1)", NULL, 0, NULL, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 2);
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO w (n) VALUES (5)", NULL, 0, NULL, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.last_insert_id, 3);
+    CHECK_EQ_INT(dconn_exec(c, "UPDATE w SET n = 1 WHERE n = 1", NULL, 0, NULL, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 2);   /* matched, though none changed */
+    s = dconn_session_begin(c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO w (n) VALUES (7)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(my_count(c, "SELECT count(*) FROM w WHERE n = 7"), 0);
+    s = dconn_session_begin(c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO w (n) VALUES (8)", NULL, 0, NULL, &err), DCONN_OK);
+    {
+        dconn_result *r = dconn_session_query(s, "SELECT count(*) FROM w WHERE n = 8", NULL, 0, &err);
+        int64_t n = 0;
+        REQUIRE(r);
+        CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &n), DCONN_OK);
+        CHECK_EQ_INT(n, 1);
+        dconn_result_release(r);
+    }
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(my_count(c, "SELECT count(*) FROM w WHERE n = 8"), 1);
+    /* a cached read, dropped by a write */
+    CHECK_EQ_INT(my_count(c, "SELECT count(*) FROM w"), 4);
+    /* errors say what the server said, with the SQL */
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO nowhere VALUES (1)", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "ERROR 1146 (42S02): Table 'local_db.nowhere' doesn't exist");
+    CHECK_CONTAINS(err.message, "INSERT INTO nowhere");
+    CHECK_EQ_INT(err.native_code, 1146);
+    CHECK_EQ_INT(dconn_exec(c, "SELEC 1", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "ERROR 1064 (42000)");
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE w", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+/* A stream reads rows as they come, on an unbuffered statement. */
+static void my_stream(void) {
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_stream *s;
+    dconn_result *chunk;
+    long rows = 0;
+    int64_t sum = 0;
+    REQUIRE(ctx);
+    c = my_me(ctx, "stream");
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS g; CREATE TABLE g (n int PRIMARY KEY); "
+                                      "INSERT INTO g SELECT a.d + 10 * b.d + 100 * c.d + 1000 * e.d + 1 FROM "
+                                      "(SELECT 0 d UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) a, "
+                                      "(SELECT 0 d UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) b, "
+                                      "(SELECT 0 d UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) c, "
+                                      "(SELECT 0 d UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4) e", &err), DCONN_OK);
+    s = dconn_stream_query(c, "SELECT n, REPEAT('x', n % 700) AS pad FROM g ORDER BY n", NULL, 0, NULL, &err);
+    REQUIRE(s);
+    while ((chunk = dconn_stream_next(s, &err)) != NULL) {
+        size_t i;
+        for (i = 0; i < dconn_result_rows(chunk); i++) {
+            int64_t n = 0;
+            size_t len = 0;
+            dconn_result_get_int(chunk, i, 0, &n);
+            (void)dconn_result_blob(chunk, i, 1, &len);
+            CHECK_EQ_INT((int64_t)len, n % 700);
+            sum += n;
+            rows++;
+        }
+    }
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    CHECK_EQ_INT(rows, 5000);
+    CHECK(sum == 5000 * 5001 / 2);
+    /* closed early: the connection is usable at once */
+    s = dconn_stream_query(c, "SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3", NULL, 0, NULL, &err);
+    REQUIRE(s);
+    CHECK(dconn_stream_next(s, &err) != NULL);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    CHECK_EQ_INT(my_count(c, "SELECT 42"), 42);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+/* The guide's example word for word: one global secrets file, two
+   connections, env:DB_CONN picks one at run time. */
+static void my_env_db_conn(void) {
+    char secrets[1024], path[256];
+    int round;
+    snprintf(path, sizeof path, "%s/guide/secrets.toml", TU_DIR);
+    snprintf(secrets, sizeof secrets,
+             "[connections.local]\nurl = \"mysql://me:me-secret-1@127.0.0.1:%d/local_db\"\n\n"
+             "[connections.staging]\nurl = \"mysql://jdoe:jd%%3Ao%%40e%%2Fpw%%232@127.0.0.1:%d/staging_db\"\n", my_port(), my_port());
+    tu_write(path, secrets);
+    for (round = 0; round < 2; round++) {
+        dconn_ctx *ctx;
+        dconn_conn *c;
+        dconn_error err;
+        char *text;
+        setenv("DB_CONN", round ? "staging" : "local", 1);
+        ctx = my_open(path);
+        REQUIRE(ctx);
+        c = dconn_connect(ctx, "env:DB_CONN", "sql", NULL, &err);
+        if (!c) fprintf(stdout, "  %s\n", err.message);
+        REQUIRE(c);
+        text = my_text(c, "select * from mytable");
+        CHECK_STR(text, round ? "id,name\r\n1,staging row\r\n" : "id,name\r\n1,local row\r\n");
+        dconn_free(text);
+        dconn_release(c);
+        dconn_close(ctx);
+    }
+    unsetenv("DB_CONN");
+}
+
+/* The server ends the session while the handle sits idle (KILL, a
+   restart): the next statement finds out before sending and reconnects,
+   with no error and no retry. */
+static void my_idle_session_ended(void) {
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *c, *root;
+    dconn_error err;
+    struct timespec pause;
+    char sql[80];
+    int64_t id;
+    REQUIRE(ctx);
+    c = my_me(ctx, "idle");
+    root = my_root(ctx);
+    REQUIRE(c && root);
+    id = my_count(c, "SELECT CONNECTION_ID()");
+    snprintf(sql, sizeof sql, "KILL CONNECTION %lld", (long long)id);
+    CHECK_EQ_INT(dconn_exec(root, sql, NULL, 0, NULL, NULL, &err), DCONN_OK);
+    pause.tv_sec = 0;
+    pause.tv_nsec = (long)((DCONN_MY__FRESH + 0.05) * 1e9);
+    nanosleep(&pause, NULL);
+    tu_log_reset();
+    CHECK(my_count(c, "SELECT CONNECTION_ID()") != id);
+    CHECK_EQ_INT(tu_sleeps, 0);
+    dconn_release(root);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+static const dtest_case my_tests[] = {
+    {"my_url_forms", my_url_forms},
+    {"my_bad_settings", my_bad_settings},
+    {"my_option_file_precedence", my_option_file_precedence},
+    {"my_types_round_trip", my_types_round_trip},
+    {"my_writes_and_sessions", my_writes_and_sessions},
+    {"my_stream", my_stream},
+    {"my_env_db_conn", my_env_db_conn},
+    {"my_idle_session_ended", my_idle_session_ended},
+};
+
+int main(int argc, char **argv) {
+    static const dtest_case *const groups[] = { my_tests };
+    static const size_t counts[] = { sizeof my_tests / sizeof my_tests[0] };
+    long before;
+    int rc;
+    if (!my_sock() || !my_port()) { fprintf(stdout, "test-mysql: run through tests/mysql.sh (make test-mysql), which starts the server\n"); return 1; }
+    tu_mkdirs_for(TU_DIR "/x");
+    my_setup();
+    before = talloc_live_blocks();
+    rc = dtest_run(groups, counts, 1, argc, argv);
+    if (talloc_live_blocks() != before) { fprintf(stdout, "leak: %ld blocks\n", talloc_live_blocks() - before); rc = 1; }
+    return rc;
+}

@@ -842,7 +842,8 @@ DCONN_API dconn_status dconn_builder_decimal(dconn_builder *b, const char *digit
 /* A driver that knows the size of what comes (libpq's PQntuples) makes
    room for `cells` more cells and `text_bytes` more bytes of text, blobs
    and decimals at once, instead of growing as they come. A hint: the
-   builder still grows past it. */
+   builder still grows past it, and DCONN_ENOMEM (no room now) leaves the
+   builder usable. */
 DCONN_API dconn_status dconn_builder_reserve(dconn_builder *b, size_t cells, size_t text_bytes);
 /* The statement changed data (INSERT ... RETURNING through dconn_query):
    its result is not cached, and the connection's cached results are
@@ -5761,15 +5762,16 @@ DCONN_API dconn_status dconn_builder_reserve(dconn_builder *b, size_t cells, siz
     if (!b) return DCONN_EMISUSE;
     if (b->failed) return (dconn_status)b->failed;
     r = b->r;
-    if (cells > ((size_t)-1) / sizeof(dconn__cell) - b->ncells || text_bytes > 0xFFFFFFFFu - r->strings_len) {
-        b->failed = DCONN_ENOMEM;
+    /* a hint: room that cannot be had now leaves the builder as it was, to grow as values come */
+    if (cells > ((size_t)-1) / sizeof(dconn__cell) - b->ncells || text_bytes > 0xFFFFFFFFu - r->strings_len) return DCONN_ENOMEM;
+    if (b->ncells + cells > b->cellcap && !dconn__builder_cell_room(b, b->ncells + cells)) {
+        b->failed = 0;
         return DCONN_ENOMEM;
     }
-    if (b->ncells + cells > b->cellcap && !dconn__builder_cell_room(b, b->ncells + cells)) return DCONN_ENOMEM;
     need = r->strings_len + text_bytes;
     if (need > b->strcap) {
         char *ns = (char *)dconn__realloc(r->al, r->strings, need);
-        if (!ns) { b->failed = DCONN_ENOMEM; return DCONN_ENOMEM; }
+        if (!ns) return DCONN_ENOMEM;
         r->strings = ns;
         b->strcap = need;
     }

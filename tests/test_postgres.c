@@ -32,6 +32,15 @@ static dconn_conn *pg_connect(dconn_ctx *ctx, const char *settings) {
     return c;
 }
 
+/* A connection the settings make impossible: refused before connecting, with `needle` in the message. */
+static void pg_refused(dconn_ctx *ctx, const char *settings, const char *needle, dconn_error *err) {
+    dconn_connect_options co;
+    memset(&co, 0, sizeof co);
+    co.settings = settings;
+    CHECK(dconn_connect(ctx, "refused", "postgresql", &co, err) == NULL);
+    CHECK_CONTAINS(err->message, needle);
+}
+
 /* libpq's environment (PGHOST, PGUSER, PGDATABASE) is the lowest layer:
    no url and no parts still connects. */
 static void pg_connect_from_environment(void) {
@@ -52,11 +61,7 @@ static void pg_connect_from_environment(void) {
     dconn_release(c);
     /* a misspelt keyword is refused with libpq's own list, not passed on */
     {
-        dconn_connect_options co;
-        memset(&co, 0, sizeof co);
-        co.settings = "connect_args = { connect_timout = 5 }";
-        CHECK(dconn_connect(ctx, "typo", "postgresql", &co, &err) == NULL);
-        CHECK_CONTAINS(err.message, "connect_args.connect_timout is not a libpq connection keyword; libpq takes ");
+        pg_refused(ctx, "connect_args = { connect_timout = 5 }", "connect_args.connect_timout is not a libpq connection keyword; libpq takes ", &err);
         CHECK_CONTAINS(err.message, "connect_timeout");
     }
     dconn_close(ctx);
@@ -1063,6 +1068,7 @@ static void pg_binary_results_match_text(void) {
         "2.2250738585072014e-308::float8, 0.1::float8",
         "SELECT true, false, NULL::bool, NULL::int4, NULL::text, ''::text, ''::bytea, '\\x00ff10'::bytea",
         "SELECT 'héllo'::text, 'v'::varchar(5), 'ab'::char(4), 'x'::\"char\", 'nm'::name, '{\"a\": [1, 2]}'::json",
+        "SELECT 0.1::float4, ''::\"char\", 'é'::\"char\", 7::int4",
         "SELECT g AS id, 'name-' || g AS name, g * 0.25 AS score FROM generate_series(1, 300) g",
         /* a type kept as text: the whole result stays text */
         "SELECT 1.50::numeric, 7::int4, now()::date - now()::date",
@@ -1172,6 +1178,113 @@ static void pg_binary_params_round_trip(void) {
     }
     CHECK_EQ_INT(dconn_exec(c, "DROP TABLE bp", NULL, 0, NULL, NULL, &err), DCONN_OK);
     dconn_release(c);
+    dconn_close(ctx);
+}
+
+/* What the review of the kept statements found: names that differ between
+   handles, a user's PREPARE of a name like dconn's, room made inside a
+   transaction, DDL inside a session, and SQL whose quotes hide markers. */
+static void pg_statement_cache_review_cases(void) {
+    dconn_ctx *ctx = pg_open("");
+    dconn_conn *c, *d;
+    dconn_error err;
+    dconn_session *s;
+    dconn_result *r;
+    char *text;
+    int run;
+    REQUIRE(ctx);
+    c = pg_connect(ctx, "pool_size = 1\nprepared_statement_cache_size = 2");
+    d = pg_connect(ctx, "pool_size = 1\nconnect_args = { application_name = 'other' }");
+    REQUIRE(c && d);
+    /* two handles never share a name */
+    for (run = 0; run < 2; run++) { CHECK_EQ_INT(pg_count(c, "SELECT 11"), 11); CHECK_EQ_INT(pg_count(d, "SELECT 11"), 11); }
+    {
+        dconn_result *a = dconn_query(c, "SELECT name FROM pg_prepared_statements WHERE statement = 'SELECT 11'", NULL, 0, NULL, &err);
+        dconn_result *b = dconn_query(d, "SELECT name FROM pg_prepared_statements WHERE statement = 'SELECT 11'", NULL, 0, NULL, &err);
+        REQUIRE(a && b && dconn_result_rows(a) == 1 && dconn_result_rows(b) == 1);
+        CHECK(strcmp(dconn_result_text(a, 0, 0), dconn_result_text(b, 0, 0)) != 0);
+        CHECK(strncmp(dconn_result_text(a, 0, 0), "dconn_", 6) == 0);
+        dconn_result_release(a);
+        dconn_result_release(b);
+    }
+    /* inside a session: a user's PREPARE of dconn_1, and a DEALLOCATE of a kept statement, abort nothing */
+    s = dconn_session_begin(c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "PREPARE dconn_1 AS SELECT 1", NULL, 0, NULL, &err), DCONN_OK);
+    for (run = 0; run < 2; run++) {
+        r = dconn_session_query(s, "SELECT 2 AS b", NULL, 0, &err);
+        CHECK(r != NULL);
+        dconn_result_release(r);
+    }
+    r = dconn_session_query(s, "SELECT name FROM pg_prepared_statements WHERE statement = 'SELECT 2 AS b'", NULL, 0, &err);
+    REQUIRE(r && dconn_result_rows(r) == 1);
+    {
+        char sql[96];
+        snprintf(sql, sizeof sql, "DEALLOCATE %s", dconn_result_text(r, 0, 0));
+        dconn_result_release(r);
+        CHECK_EQ_INT(dconn_session_exec(s, sql, NULL, 0, NULL, &err), DCONN_OK);
+    }
+    for (run = 0; run < 3; run++) {
+        char sql[40];
+        snprintf(sql, sizeof sql, "SELECT %d AS c", 3 + run);
+        r = dconn_session_query(s, sql, NULL, 0, &err);
+        if (!r) fprintf(stdout, "  %s\n", err.message);
+        CHECK(r != NULL);
+        dconn_result_release(r);
+        r = dconn_session_query(s, sql, NULL, 0, &err);
+        CHECK(r != NULL);
+        dconn_result_release(r);
+    }
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    /* a DDL inside a session, then a kept statement of the table it changed */
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS t10; CREATE TABLE t10 (a int); INSERT INTO t10 VALUES (1)", &err), DCONN_OK);
+    for (run = 0; run < 2; run++) { text = pg_csv(c, "SELECT * FROM t10"); CHECK_STR(text, "a\r\n1\r\n"); dconn_free(text); }
+    s = dconn_session_begin(c, &err);
+    REQUIRE(s);
+    r = dconn_session_query(s, "SELECT * FROM t10", NULL, 0, &err);
+    CHECK(r != NULL);
+    dconn_result_release(r);
+    CHECK_EQ_INT(dconn_session_exec(s, "ALTER TABLE t10 ADD COLUMN extra int4", NULL, 0, NULL, &err), DCONN_OK);
+    r = dconn_session_query(s, "SELECT * FROM t10", NULL, 0, &err);
+    if (!r) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(r);
+    CHECK_EQ_INT((int64_t)dconn_result_cols(r), 2);
+    dconn_result_release(r);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    text = pg_csv(c, "SELECT * FROM t10");
+    CHECK_STR(text, "a,extra\r\n1,\r\n");
+    dconn_free(text);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE t10", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    /* markers hidden in dollar quotes, E'' strings and nested comments are not markers */
+    {
+        dconn_value v = dconn_int(5);
+        r = dconn_query(c, "SELECT $$ it's ? $$ AS a, $tag$ :x $tag$ AS b, E'it\\'s ?' AS c, /* /* ? */ ? */ ? AS d", &v, 1, NULL, &err);
+        if (!r) fprintf(stdout, "  %s\n", err.message);
+        REQUIRE(r);
+        CHECK_STR(dconn_result_text(r, 0, 0), " it's ? ");
+        CHECK_STR(dconn_result_text(r, 0, 1), " :x ");
+        CHECK_STR(dconn_result_text(r, 0, 2), "it's ?");
+        dconn_result_release(r);
+    }
+    dconn_release(d);
+    dconn_release(c);
+    /* bytea in escape form reads as its bytes */
+    c = pg_connect(ctx, "pool_size = 1\nconnect_args = { options = '-c bytea_output=escape' }");
+    REQUIRE(c);
+    r = dconn_query(c, "SELECT '\\x00ff5c41'::bytea", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    {
+        size_t n = 0;
+        const void *p = dconn_result_blob(r, 0, 0, &n);
+        CHECK(n == 4 && p && memcmp(p, "\0\xff\\A", 4) == 0);
+    }
+    dconn_result_release(r);
+    dconn_release(c);
+    /* the setting in a url, which libpq would refuse with no hint */
+    pg_refused(ctx, "url = \"postgresql:///postgres?prepared_statement_cache_size=0\"",
+               "write prepared_statement_cache_size = N in the connection's section, or in connect_args", &err);
     dconn_close(ctx);
 }
 
@@ -1349,6 +1462,7 @@ static const dtest_case pg_tests[] = {
     {"pg_statement_cache_prepares_and_evicts", pg_statement_cache_prepares_and_evicts},
     {"pg_binary_results_match_text", pg_binary_results_match_text},
     {"pg_binary_params_round_trip", pg_binary_params_round_trip},
+    {"pg_statement_cache_review_cases", pg_statement_cache_review_cases},
     {"pg_statement_cache_survives_lost_statements", pg_statement_cache_survives_lost_statements},
     {"pg_statement_cache_after_alter_table", pg_statement_cache_after_alter_table},
     {"pg_statement_cache_off_switch", pg_statement_cache_off_switch},

@@ -74,6 +74,7 @@ void dconn_postgres_sqlstate(const dconn_error *err, char out[6]);
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Named prepared statements kept per handle: the setting, and its default. */
 #define DCONN_PG__CACHE_SIZE "prepared_statement_cache_size"
@@ -195,6 +196,9 @@ typedef struct dconn_pg__conn {
     int n_kept, max_kept;
     unsigned long next_name;
     unsigned long long tick;
+    char prefix[32];              /* "dconn_<nonce>_": see dconn_pg__name */
+    size_t prefix_len;
+    int unnamed_in_tx;            /* a DDL or SET ran in the open transaction: no kept statements until it ends */
     int fatal;                    /* the server ended the session */
     int in_tx;                    /* a transaction is open, as of the last statement */
     int commit_unknown;           /* the connection was lost while a COMMIT ran */
@@ -342,12 +346,14 @@ static dconn_status dconn_pg__error(PGconn *c, PGresult *res, const char *sql, i
     if (!msg || !*msg) msg = PQerrorMessage(c);
     snprintf(text, sizeof text, "%s", msg && *msg ? msg : "unknown error");
     dconn_pg__trim(text);
-    if (state && ((!strcmp(state, "0A000") && strstr(text, "cached plan")) || (!strcmp(state, "26000") && strstr(text, "\"dconn_")))) {
+    if (state && PQtransactionStatus(c) == PQTRANS_INERROR &&
+        ((!strcmp(state, "0A000") && strstr(text, "cached plan")) || (!strcmp(state, "26000") && strstr(text, "\"dconn_")))) {
         /* dconn's kept statement, which dconn_pg__heal mends outside transactions */
         size_t n = strlen(text);
         snprintf(text + n, sizeof text - n, " (%s since dconn prepared this statement on the connection, and the server has aborted the "
-                                            "transaction; dconn prepares it anew at its next run: run the transaction again)",
-                 state[0] == '0' ? "a table it reads changed" : "its prepared statement was removed");
+                                            "transaction; dconn prepares it anew at its next run: run the transaction again; "
+                                            "prepared_statement_cache_size = 0 turns kept statements off)",
+                 state[0] == '0' ? "what it reads (a table's columns, or search_path) changed" : "its prepared statement was removed");
     }
     if (!err) return DCONN_EQUERY;
     if (!state && PQstatus(c) == CONNECTION_BAD && kind == DCONN_PG__WRITE) {
@@ -427,6 +433,9 @@ static dconn_status dconn_pg__connect(void *ud, const dconn_settings *s, void **
                 return dconn_error_at(err, v, DCONN_PG__CACHE_SIZE " must be a whole number from 0 (no named prepared statements) to 10000");
         }
     }
+    if (url && dconn_settings_url(s) && dconn_url_query(dconn_settings_url(s), DCONN_PG__CACHE_SIZE))
+        return dconn_error_at(err, dconn_settings_get(s, "url"), "libpq takes no ?" DCONN_PG__CACHE_SIZE "= in a url: write " DCONN_PG__CACHE_SIZE
+                                                                 " = N in the connection's section, or in connect_args");
     if (url) {
         /* postgresql+driver:// (SQLAlchemy style) is plain postgresql:// to libpq */
         const char *plus = strchr(url, '+'), *sep = strstr(url, "://");
@@ -479,6 +488,14 @@ static dconn_status dconn_pg__connect(void *ud, const dconn_settings *s, void **
     if (!h) { PQfinish(c); return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory"); }
     h->pg = c;
     h->max_kept = (int)max_kept;
+    {
+        /* the nonce of this handle's statement names: the process, the handle, the time and the server session mixed */
+        unsigned long long nonce = (unsigned long long)(size_t)h ^ ((unsigned long long)time(NULL) << 20) ^ ((unsigned long long)getpid() << 40) ^
+                                   (unsigned long long)PQbackendPID(c) * 0x9E3779B97F4A7C15ull ^ (unsigned long long)clock();
+        nonce *= 0xFF51AFD7ED558CCDull;
+        nonce ^= nonce >> 29;
+        h->prefix_len = (size_t)snprintf(h->prefix, sizeof h->prefix, "dconn_%016llx_", nonce);
+    }
     PQsetNoticeReceiver(c, dconn_pg__notice, h);   /* PQreset keeps it */
     *handle = h;
     return DCONN_OK;
@@ -516,9 +533,37 @@ static void dconn_pg__bind_free(dconn_pg__bind *b) {
 /* Can the byte start a quote, a comment, a cast or a parameter? */
 static int dconn_pg__special(char c) {
     switch (c) {
-        case '\'': case '"': case '-': case '/': case ':': case '?': case '@': return 1;
+        case '\'': case '"': case '$': case '-': case '/': case ':': case '?': case '@': return 1;
         default: return 0;
     }
+}
+
+/* The end of the string, quoted name, dollar-quoted string or comment
+   that starts at p (`sql`: the whole text, to see an E'...' string's E),
+   or p when none starts there. One left open ends with the text. */
+static const char *dconn_pg__skip_literal(const char *sql, const char *p) {
+    if (*p == '\'' || *p == '"') {
+        char q = *p;
+        int escapes = q == '\'' && p > sql && (p[-1] | 0x20) == 'e' && (p - 1 == sql || !dconn_pg__is_word_char(p[-2]));
+        for (p++; *p; p++) {
+            if (escapes && *p == '\\' && p[1]) p++;
+            else if (*p == q && p[1] == q) p++;   /* a doubled quote stays inside */
+            else if (*p == q) return p + 1;
+        }
+        return p;
+    }
+    if (*p == '$' && !(p > sql && dconn_pg__is_word_char(p[-1])) && !(p[1] >= '0' && p[1] <= '9')) {
+        const char *t = p + 1, *end;
+        size_t n;
+        while (dconn_pg__is_word_char(*t)) t++;
+        if (*t != '$') return p;
+        n = (size_t)(t - p) + 1;   /* "$tag$" */
+        for (end = t + 1; *end; end++) if (*end == '$' && !strncmp(end, p, n)) return end + n;
+        return end;
+    }
+    if (p[0] == '-' && p[1] == '-') { while (*p && *p != '\n') p++; return p; }
+    if (p[0] == '/' && p[1] == '*') { const char *e = dconn_pg__skip_comment(p); return e ? e : p + strlen(p); }
+    return p;
 }
 
 /* Decimal digits of v at out, NUL-terminated; the length. */
@@ -558,24 +603,24 @@ static dconn_status dconn_pg__bind_params(const char *sql, const dconn_value *pa
     decimals = out + sql_cap;
     p = sql;
     while (!fail) {
+        const char *lit;
         char c;
         while (*p && !dconn_pg__special(*p)) out[o++] = *p++;
         if (!(c = *p)) break;
-        if (c == '\'' || c == '"') {                         /* quoted: copy through */
-            char q = c;
-            out[o++] = *p++;
-            while (*p && !(*p == q && p[1] != q)) { if (*p == q) out[o++] = *p++; out[o++] = *p++; }
-            if (*p) out[o++] = *p++;
-        } else if (c == '-' && p[1] == '-') {
-            while (*p && *p != '\n') out[o++] = *p++;
-        } else if (c == '/' && p[1] == '*') {
-            while (*p && !(p[0] == '*' && p[1] == '/')) out[o++] = *p++;
-            if (*p) { out[o++] = *p++; out[o++] = *p++; }
+        if ((lit = dconn_pg__skip_literal(sql, p)) != p) {   /* quoted, or a comment: copied through */
+            memcpy(out + o, p, (size_t)(lit - p));
+            o += (size_t)(lit - p);
+            p = lit;
         } else if (c == ':' && p[1] == ':') {                /* a cast */
             out[o++] = *p++;
             out[o++] = *p++;
         } else if (c == '?' || ((c == ':' || c == '@') && dconn_pg__is_word_char(p[1]) && !(p[1] >= '0' && p[1] <= '9'))) {
             const dconn_value *v = NULL;
+            if (slots == 65535) {
+                dconn_error_set(err, DCONN_EQUERY, "PostgreSQL takes at most 65535 parameters in one statement: split it, or pass an array (= ANY(?))");
+                fail = "";
+                break;
+            }
             if (c == '?') {
                 /* the next positional value */
                 size_t k, seen = 0;
@@ -751,8 +796,10 @@ static int dconn_pg__binary_ok(const PGresult *res) {
     int c;
     for (c = 0; c < PQnfields(res); c++) {
         switch (PQftype(res, c)) {
-            case 16: case 17: case 18: case 19: case 20: case 21: case 23: case 25: case 26:
-            case 114: case 700: case 701: case 1042: case 1043: break;
+            /* not float4 (its text is the shortest decimal, which as a double differs from the float's
+               binary value) nor "char" (its text escapes non-ASCII bytes) */
+            case 16: case 17: case 19: case 20: case 21: case 23: case 25: case 26:
+            case 114: case 701: case 1042: case 1043: break;
             default: return 0;
         }
     }
@@ -765,6 +812,29 @@ static uint32_t dconn_pg__be32(const char *v) {
 }
 
 static uint64_t dconn_pg__be64(const char *v) { return (uint64_t)dconn_pg__be32(v) << 32 | dconn_pg__be32(v + 4); }
+
+/* A bytea in text form as its bytes: hex ("\\x00ff", the default) or
+   escape (bytea_output = escape: "\\000\\377A", a backslash doubled). */
+static dconn_status dconn_pg__bytea(const char *v, size_t n, dconn_builder *out) {
+    unsigned char *bytes = (unsigned char *)malloc(n + 1);
+    size_t len = 0, i = 0;
+    dconn_status st;
+    if (!bytes) return DCONN_ENOMEM;
+    if (n >= 2 && v[0] == '\\' && v[1] == 'x') {
+        for (i = 2; i + 1 < n; i += 2) bytes[len++] = (unsigned char)(dconn_pg__hexval(v[i]) * 16 + dconn_pg__hexval(v[i + 1]));
+    } else {
+        while (i < n) {
+            if (v[i] == '\\' && i + 1 < n && v[i + 1] == '\\') { bytes[len++] = '\\'; i += 2; }
+            else if (v[i] == '\\' && i + 3 < n && v[i + 1] >= '0' && v[i + 1] <= '3') {
+                bytes[len++] = (unsigned char)((v[i + 1] - '0') * 64 + (v[i + 2] - '0') * 8 + (v[i + 3] - '0'));
+                i += 4;
+            } else bytes[len++] = (unsigned char)v[i++];
+        }
+    }
+    st = dconn_builder_blob(out, bytes, len);
+    free(bytes);
+    return st;
+}
 
 /* The result's rows, typed by column. */
 static dconn_status dconn_pg__rows(const PGresult *res, int reserve, dconn_builder *out) {
@@ -792,16 +862,7 @@ static dconn_status dconn_pg__rows(const PGresult *res, int reserve, dconn_build
                 case DCONN_PG__INT_TEXT: st = dconn_builder_int(out, (int64_t)strtoll(v, NULL, 10)); break;
                 case DCONN_PG__REAL_TEXT: st = dconn_builder_real(out, strtod(v, NULL)); break;
                 case DCONN_PG__BOOL_TEXT: st = dconn_builder_int(out, v[0] == 't'); break;
-                case DCONN_PG__BYTEA_TEXT:
-                    if (n >= 2 && v[0] == '\\' && v[1] == 'x') {
-                        size_t len = (size_t)(n - 2) / 2, i;
-                        unsigned char *bytes = (unsigned char *)malloc(len + 1);
-                        if (!bytes) { st = DCONN_ENOMEM; break; }
-                        for (i = 0; i < len; i++) bytes[i] = (unsigned char)(dconn_pg__hexval(v[2 + 2 * i]) * 16 + dconn_pg__hexval(v[3 + 2 * i]));
-                        st = dconn_builder_blob(out, bytes, len);
-                        free(bytes);
-                    } else st = dconn_builder_blob(out, v, (size_t)n);
-                    break;
+                case DCONN_PG__BYTEA_TEXT: st = dconn_pg__bytea(v, (size_t)n, out); break;
                 case DCONN_PG__BLOB_BIN: st = dconn_builder_blob(out, v, (size_t)n); break;
                 case DCONN_PG__INT2: st = dconn_builder_int(out, (int16_t)(uint16_t)((unsigned char)v[0] << 8 | (unsigned char)v[1])); break;
                 case DCONN_PG__INT4: st = dconn_builder_int(out, (int32_t)dconn_pg__be32(v)); break;
@@ -851,6 +912,10 @@ static PGresult *dconn_pg__finish(dconn_pg__conn *h, PGresult *res, const char *
         /* what the statement may have left on this session, from its command tag (free) */
         const char *tag = PQcmdStatus(res);
         /* a cursor declared outside a transaction block is WITH HOLD: it outlives the statement */
+        if (!h->in_tx) h->unnamed_in_tx = 0;
+        else if (!strncmp(tag, "ALTER", 5) || !strncmp(tag, "CREATE", 6) || !strncmp(tag, "DROP", 4) || !strcmp(tag, "SET") || !strcmp(tag, "RESET") ||
+                 !strcmp(tag, "DO") || !strcmp(tag, "CALL"))
+            h->unnamed_in_tx = 1;
         if (tag[0] == 'S' && tag[1] == 'E' && tag[2] == 'L') {}   /* SELECT n, the usual one: nothing to note */
         else if (!strcmp(tag, "SET") || !strcmp(tag, "PREPARE") || !strcmp(tag, "LISTEN") || (!strcmp(tag, "DECLARE CURSOR") && !h->in_tx)) h->state_set = 1;
         else if (!strcmp(tag, "CREATE TABLE") || !strcmp(tag, "CREATE VIEW") || !strcmp(tag, "CREATE SEQUENCE") || !strcmp(tag, "DO")) h->maybe_temp = 1;
@@ -879,15 +944,41 @@ static unsigned long dconn_pg__hash(const char *key, size_t len) {
     return (unsigned long)h;
 }
 
+/* The server's name of a kept statement: "dconn_" and the handle's nonce
+   in hex, "_" and its number. The nonce keeps two handles' names apart
+   where they meet on one server session (a pooler in transaction mode):
+   a mix-up then fails with "does not exist", never runs another's SQL. */
+static void dconn_pg__name(const dconn_pg__conn *h, const dconn_pg__kept *k, char *out) {
+    memcpy(out, h->prefix, h->prefix_len);
+    dconn_pg__utoa(k->name, out + h->prefix_len);
+}
+
+/* DEALLOCATEs a kept statement, outside a transaction only (inside one a
+   failure would abort the caller's transaction). 0 when the connection
+   was lost doing so: then nothing of the caller's was sent. */
+static int dconn_pg__deallocate(dconn_pg__conn *h, dconn_pg__kept *k) {
+    char sql[96];
+    memcpy(sql, "DEALLOCATE ", 11);
+    dconn_pg__name(h, k, sql + 11);
+    PQclear(PQexec(h->pg, sql));   /* a failure (it was gone already) changes nothing here */
+    k->prepared = k->stale = k->binary = 0;
+    return PQstatus(h->pg) == CONNECTION_OK;
+}
+
+/* Statements longer than this are never kept: generated one-offs would
+   hold their text on every pooled handle. */
+#define DCONN_PG__KEEP_MAX_SQL 16384
+
 /* Finds the statement's entry, or makes one (*fresh: seen for the first
-   time, not prepared), evicting the least recently used; NULL when no
-   entry can be had. Runs while the connection is idle: an evicted
-   prepared statement is DEALLOCATEd first (prepared statements are not
-   transactional, so this holds inside a transaction too). */
-static dconn_pg__kept *dconn_pg__find_kept(dconn_pg__conn *h, const dconn_pg__bind *b, int *fresh) {
+   time, not prepared); NULL when none is to be had (then it runs
+   unnamed). Room is made from the least recently used of the entries
+   seen but never prepared, which cost nothing to drop; only when all are
+   prepared is one DEALLOCATEd, and only outside a transaction. *lost: the
+   connection was lost doing so. */
+static dconn_pg__kept *dconn_pg__find_kept(dconn_pg__conn *h, const dconn_pg__bind *b, int *fresh, int *lost) {
     size_t sql_len = strlen(b->sql), len = sql_len + 1 + (size_t)b->n * sizeof(Oid);
     unsigned long hash = dconn_pg__hash(b->sql, sql_len) ^ dconn_pg__hash((const char *)b->types, (size_t)b->n * sizeof(Oid));
-    dconn_pg__kept *k;
+    dconn_pg__kept *k, *victim = NULL;
     char *key;
     int i;
     *fresh = 0;
@@ -899,26 +990,30 @@ static dconn_pg__kept *dconn_pg__find_kept(dconn_pg__conn *h, const dconn_pg__bi
             return k;
         }
     }
+    if (sql_len > DCONN_PG__KEEP_MAX_SQL) return NULL;
+    if (h->n_kept < h->max_kept) {
+        victim = &h->kept[h->n_kept];
+    } else {
+        for (i = 0; i < h->n_kept; i++)
+            if (!h->kept[i].prepared && (!victim || h->kept[i].used < victim->used)) victim = &h->kept[i];
+        if (!victim) {
+            if (PQtransactionStatus(h->pg) != PQTRANS_IDLE) return NULL;
+            victim = &h->kept[0];
+            for (i = 1; i < h->n_kept; i++) if (h->kept[i].used < victim->used) victim = &h->kept[i];
+            if (!dconn_pg__deallocate(h, victim)) { *lost = 1; return NULL; }
+        }
+    }
     if (!(key = (char *)malloc(len))) return NULL;
     memcpy(key, b->sql, sql_len + 1);
     if (b->n) memcpy(key + sql_len + 1, b->types, (size_t)b->n * sizeof(Oid));
-    if (h->n_kept < h->max_kept) {
-        k = &h->kept[h->n_kept++];
-    } else {
-        k = &h->kept[0];
-        for (i = 1; i < h->n_kept; i++) if (h->kept[i].used < k->used) k = &h->kept[i];
-        if (k->prepared) {
-            char sql[48];
-            snprintf(sql, sizeof sql, "DEALLOCATE dconn_%lu", k->name);
-            PQclear(PQexec(h->pg, sql));   /* a failure (it was gone already) changes nothing */
-        }
-        free(k->key);
-    }
+    if (victim == &h->kept[h->n_kept]) h->n_kept++;
+    else free(victim->key);
+    k = victim;
     memset(k, 0, sizeof *k);
     k->key = key;
     k->len = len;
     k->hash = hash;
-    k->name = ++h->next_name;   /* never reused on this handle: no name can clash with one the server still has */
+    k->name = ++h->next_name;   /* never reused on this handle */
     k->used = ++h->tick;
     *fresh = 1;
     return k;
@@ -926,29 +1021,30 @@ static dconn_pg__kept *dconn_pg__find_kept(dconn_pg__conn *h, const dconn_pg__bi
 
 /* Sends the bound statement: as the handle's named prepared statement
    when it ran before, else unnamed (PQsendQueryParams). Returns 1 when
-   sent; 0 with *failed set when preparing it failed (nothing ran), or
-   with *failed NULL when libpq could not send. *used: the named statement
-   sent, if any. */
-static int dconn_pg__send_bound(dconn_pg__conn *h, const dconn_pg__bind *b, dconn_pg__kept **entry, dconn_pg__kept **used, PGresult **failed) {
+   sent; 0 with *failed set when preparing it failed, or with *failed
+   NULL when libpq could not send; *nothing_ran: the statement itself was
+   not sent (a failed PREPARE, or the connection lost while making room).
+   *entry: the statement's entry; *used: the named statement sent, if any. */
+static int dconn_pg__send_bound(dconn_pg__conn *h, const dconn_pg__bind *b, dconn_pg__kept **entry, dconn_pg__kept **used, PGresult **failed,
+                                int *nothing_ran) {
     dconn_pg__kept *k = NULL;
-    char name[48];
-    int fresh = 1;
+    char name[64];
+    int fresh = 1, lost = 0;
+    PGTransactionStatusType tx = PQtransactionStatus(h->pg);
     *used = NULL;
     *failed = NULL;
-    /* an aborted transaction refuses everything: the statement says so itself */
-    if (h->max_kept > 0 && PQtransactionStatus(h->pg) != PQTRANS_INERROR) k = dconn_pg__find_kept(h, b, &fresh);
+    *nothing_ran = 0;
+    /* an aborted transaction refuses everything (the statement says so itself); after a DDL or a SET
+       inside a transaction, kept plans may no longer fit until it ends: run unnamed till then */
+    if (h->max_kept > 0 && tx != PQTRANS_INERROR && !(h->unnamed_in_tx && tx == PQTRANS_INTRANS)) k = dconn_pg__find_kept(h, b, &fresh, &lost);
     *entry = k;
-    if (!k || fresh) return PQsendQueryParams(h->pg, b->sql, b->n, b->types, b->values, b->lengths, b->formats, 0);
-    if (k->stale) {
-        snprintf(name, sizeof name, "DEALLOCATE dconn_%lu", k->name);
-        PQclear(PQexec(h->pg, name));
-        k->prepared = k->stale = k->binary = 0;
-    }
-    memcpy(name, "dconn_", 6);
-    dconn_pg__utoa(k->name, name + 6);
+    if (lost) { *nothing_ran = 1; return 0; }
+    if (!k || fresh || (k->stale && tx != PQTRANS_IDLE)) return PQsendQueryParams(h->pg, b->sql, b->n, b->types, b->values, b->lengths, b->formats, 0);
+    if (k->stale && !dconn_pg__deallocate(h, k)) { *nothing_ran = 1; return 0; }
+    dconn_pg__name(h, k, name);
     if (!k->prepared) {
         PGresult *res = PQprepare(h->pg, name, b->sql, b->n, b->types);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) { *failed = res; return 0; }
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) { *failed = res; *nothing_ran = 1; return 0; }
         PQclear(res);
         k->prepared = 1;
     }
@@ -980,7 +1076,7 @@ static PGresult *dconn_pg__start(dconn_pg__conn *h, const dconn_pg__bind *b, int
     for (attempt = 0;; attempt++) {
         dconn_pg__kept *k, *entry;
         PGresult *failed, *res;
-        int sent = dconn_pg__send_bound(h, b, &entry, &k, &failed);
+        int nothing_ran, sent = dconn_pg__send_bound(h, b, &entry, &k, &failed, &nothing_ran);
         if (*kind < 0) {
             if (!entry || !entry->kind) {
                 *kind = dconn_pg__is_read(b->sql) ? DCONN_PG__READ : DCONN_PG__WRITE;   /* $n for ? changes no word */
@@ -990,7 +1086,7 @@ static PGresult *dconn_pg__start(dconn_pg__conn *h, const dconn_pg__bind *b, int
             }
         }
         if (!sent) {
-            if (failed) *kind = DCONN_PG__READ;   /* only the PREPARE failed: nothing ran, a lost connection may retry */
+            if (nothing_ran) *kind = DCONN_PG__READ;   /* only the PREPARE or a DEALLOCATE failed: a lost connection may retry */
             return failed;
         }
         if (single_row) {

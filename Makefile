@@ -105,9 +105,16 @@ test: check-tools check-sqlite $(TEST_BINS) $(EXAMPLES)
 $(B)/%: examples/%.c $(ALL_DEPS) | $(B)
 	$(CC) $(CWARN) -g $(SQLITE_CFLAGS) -o $@ $< $(LIBS)
 
-# the CLI is a tool people export tables with: optimized
-$(B)/dconn: examples/dconn.c $(ALL_DEPS) | $(B)
-	$(CC) $(CWARN) -O2 -g $(SQLITE_CFLAGS) -o $@ $< $(LIBS)
+# the CLI is a tool people export tables with: optimized. It carries every
+# shipped driver whose client library is installed, and says which it left out.
+CLI_PQ := $(shell pkg-config --exists libpq 2>/dev/null && echo yes)
+CLI_MY := $(shell pkg-config --exists libmariadb 2>/dev/null && echo yes)
+CLI_FLAGS := $(if $(CLI_PQ),-DDCONN_CLI_POSTGRES $(shell pkg-config --cflags libpq)) $(if $(CLI_MY),-DDCONN_CLI_MYSQL $(shell pkg-config --cflags libmariadb))
+CLI_LIBS := $(if $(CLI_PQ),$(shell pkg-config --libs libpq)) $(if $(CLI_MY),$(shell pkg-config --libs libmariadb))
+$(B)/dconn: examples/dconn.c examples/drivers/dconn_csv.h examples/drivers/dconn_postgres.h examples/drivers/dconn_mysql.h $(ALL_DEPS) | $(B)
+	@$(if $(CLI_PQ),,echo "dconn CLI: built without PostgreSQL (libpq's headers not found: apt-get install libpq-dev)";) \
+	 $(if $(CLI_MY),,echo "dconn CLI: built without MySQL/MariaDB (Connector/C not found: apt-get install libmariadb-dev)";) true
+	$(CC) $(CWARN) -O2 -g $(SQLITE_CFLAGS) $(CLI_FLAGS) -o $@ $< $(CLI_LIBS) $(LIBS)
 
 $(B)/03_secrets_global_and_local: examples/03_secrets_global_and_local/main.c $(ALL_DEPS) | $(B)
 	$(CC) $(CWARN) -g $(SQLITE_CFLAGS) -o $@ $< $(LIBS)
@@ -150,8 +157,12 @@ MY_LIBS := $(shell pkg-config --libs libmariadb 2>/dev/null || mariadb_config --
 $(B)/test-mysql: tests/test_mysql.c examples/drivers/dconn_mysql.h tests/dtest.h tests/test_util.h $(ALL_DEPS) | $(B)
 	$(CC) $(CFLAGS_TEST) $(MY_CFLAGS) -o $@ tests/test_mysql.c $(MY_LIBS) $(LIBS)
 
-test-mysql: check-sqlite $(B)/test-mysql
-	@sh tests/run_all.sh "sh tests/mysql.sh $(B)/test-mysql"
+$(B)/11_mysql_env_switch: examples/11_mysql_env_switch.c examples/drivers/dconn_mysql.h $(ALL_DEPS) | $(B)
+	$(CC) $(CWARN) -g $(SQLITE_CFLAGS) $(MY_CFLAGS) -o $@ $< $(MY_LIBS) $(LIBS)
+
+# the tests, then the guide's local/staging example both ways, against one throwaway server
+test-mysql: check-sqlite $(B)/test-mysql $(B)/11_mysql_env_switch
+	@sh tests/run_all.sh "B=$(B) sh tests/mysql.sh sh tests/mysql_suite.sh"
 
 # --- TOML compliance -------------------------------------------------------
 toml-decoder: $(B)/toml-decoder

@@ -12,6 +12,18 @@
    messages go to stderr, the results to stdout. */
 #define DCONN_IMPLEMENTATION
 #include "../dconn.h"
+/* The shipped drivers: CSV always; PostgreSQL and MySQL when the Makefile
+   found their client libraries (it says which it left out, and why). */
+#define DCONN_CSV_IMPLEMENTATION
+#include "drivers/dconn_csv.h"
+#ifdef DCONN_CLI_POSTGRES
+#define DCONN_POSTGRES_IMPLEMENTATION
+#include "drivers/dconn_postgres.h"
+#endif
+#ifdef DCONN_CLI_MYSQL
+#define DCONN_MYSQL_IMPLEMENTATION
+#include "drivers/dconn_mysql.h"
+#endif
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -419,6 +431,13 @@ static int run(const cli_args *a, const cli_params *ps) {
     o.log = cli_log;
     ctx = dconn_open(&o, &err);
     if (!ctx) return fail(&err);
+    if (dconn_csv_register(ctx, &err)) { rc = fail(&err); dconn_close(ctx); return rc; }
+#ifdef DCONN_CLI_POSTGRES
+    if (dconn_postgres_register(ctx, &err)) { rc = fail(&err); dconn_close(ctx); return rc; }
+#endif
+#ifdef DCONN_CLI_MYSQL
+    if (dconn_mysql_register(ctx, &err)) { rc = fail(&err); dconn_close(ctx); return rc; }
+#endif
 
     if (strcmp(cmd, "secrets") == 0) {
         char *text;

@@ -2,7 +2,7 @@
 # tests/compile_matrix.sh - builds and runs tests/matrix/smoke.c in every
 # supported configuration: {gcc, clang} x {c99 (stdio/stdlib first),
 # c99-posix (the same with -D_POSIX_C_SOURCE=200809L), c11, c++11, c++20}
-# x {default, no-threads, no-sqlite, static, malloc, decl-only}, with
+# x {default, no-threads, no-sqlite, static, malloc, decl-only, drivers}, with
 # -Werror. Prints "ok COMPILER MODE KNOB" or "FAIL ..." with the first
 # error lines, then "N passed, N failed"; exits 1 on any failure.
 # Outputs go to build/matrix/. Run from the repository root (make compile-matrix).
@@ -18,6 +18,12 @@ CXXWARN="-Wall -Wextra -pedantic -Wshadow -Wconversion -Werror"
 OPT=${MATRIX_OPT:--O1}
 SQLITE_CFLAGS=$(pkg-config --cflags sqlite3 2>/dev/null)
 SQLITE_LIBS=$(pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
+# the drivers row: CSV always, PostgreSQL and MySQL when their client libraries are installed
+DRIVER_CFLAGS="" DRIVER_LIBS=""
+if pkg-config --exists libpq 2>/dev/null; then
+  DRIVER_CFLAGS="$DRIVER_CFLAGS -DMATRIX_HAVE_PQ $(pkg-config --cflags libpq)"; DRIVER_LIBS="$DRIVER_LIBS $(pkg-config --libs libpq)"; fi
+if pkg-config --exists libmariadb 2>/dev/null; then
+  DRIVER_CFLAGS="$DRIVER_CFLAGS -DMATRIX_HAVE_MYSQL $(pkg-config --cflags libmariadb)"; DRIVER_LIBS="$DRIVER_LIBS $(pkg-config --libs libmariadb)"; fi
 
 # ---- one variant: tests/compile_matrix.sh --one "COMPILER MODE KNOB" --------
 if [ "${1:-}" = "--one" ]; then
@@ -56,6 +62,16 @@ if [ "${1:-}" = "--one" ]; then
     printf 'FAIL %s %s %s: %s\n%s\n' "$comp" "$mode" "$knob" "$1" "$(printf '%s\n' "$first" | sed 's/^/    /')" > "$dir/result"
     exit 1
   }
+  if [ "$knob" = drivers ]; then
+    # the shipped drivers' implementations with dconn.h's, built, linked and started
+    # shellcheck disable=SC2086
+    run $drv $lang $std $flags $OPT $defs $SQLITE_CFLAGS $DRIVER_CFLAGS -c tests/matrix/drivers.c -o "$dir/drivers.o" || fail "compile"
+    # shellcheck disable=SC2086
+    run $drv -o "$dir/drivers" "$dir/drivers.o" $DRIVER_LIBS $libs || fail "link"
+    (cd "$dir" && HOME="$PWD" ./drivers) >> "$log" 2>&1 || fail "run"
+    printf 'ok %s %s %s%s\n' "$comp" "$mode" "$knob" "$(printf '%s' "$DRIVER_CFLAGS" | grep -o 'MATRIX_HAVE_[A-Z]*' | sed 's/MATRIX_HAVE_/ +/' | tr -d '\n')" > "$dir/result"
+    exit 0
+  fi
   # shellcheck disable=SC2086
   run $drv $lang $std $flags $OPT $defs $SQLITE_CFLAGS -c tests/matrix/smoke.c -o "$dir/smoke.o" || fail "compile"
   objs="$dir/smoke.o"
@@ -95,7 +111,7 @@ list="$OUT/variants.txt"
 : > "$list"
 for comp in gcc clang; do
   for mode in c99 c99-posix c11 c++11 c++20; do
-    for knob in default no-threads no-sqlite static malloc decl-only; do
+    for knob in default no-threads no-sqlite static malloc decl-only drivers; do
       line="$comp $mode $knob"
       case "$line" in *"${MATRIX_FILTER:-}"*) echo "$line" >> "$list" ;; esac
     done

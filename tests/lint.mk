@@ -21,7 +21,7 @@
 #
 # Needs cppcheck (2.10 or later), clang-tidy (14 or later), and the headers the
 # code includes: on Debian 12,
-#   apt-get install cppcheck clang-tidy libsqlite3-dev libpq-dev
+#   apt-get install cppcheck clang-tidy libsqlite3-dev libpq-dev libmariadb-dev
 
 CPPCHECK   ?= cppcheck
 CLANG_TIDY ?= clang-tidy
@@ -30,11 +30,11 @@ LINT_DIR   := $(B)/lint
 
 LINT_IMPL     := tests/lint.c
 LINT_PROGRAMS := $(sort $(wildcard examples/*.c)) examples/03_secrets_global_and_local/main.c \
-                 tests/test_main.c tests/test_postgres.c tests/toml_decoder.c tests/bench.c
+                 tests/test_main.c tests/test_postgres.c tests/test_mysql.c tests/toml_decoder.c tests/bench.c
 
 # Include paths of SQLite and libpq as system headers: their own code is not ours
 # to lint (cppcheck gets none: its --library files describe those APIs instead).
-LINT_SYS_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags sqlite3 libpq 2>/dev/null))
+LINT_SYS_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags sqlite3 libpq libmariadb 2>/dev/null))
 
 # --- clang-tidy ----------------------------------------------------------------
 LINT_TIDY_FLAGS := --quiet --warnings-as-errors='*'
@@ -53,8 +53,8 @@ LINT_CPPCHECK_FLAGS := --enable=warning,style,performance,portability --inline-s
     --std=c99 --language=c --library=posix --library=sqlite3 --quiet \
     --suppressions-list=tests/cppcheck.supp \
     --template='{file}:{line}:{column}: {severity}: {message} [{id}]' \
-    -DDCONN_IMPLEMENTATION -DDCONN_CSV_IMPLEMENTATION -DDCONN_POSTGRES_IMPLEMENTATION
-LINT_CPPCHECK_OWN := --suppress='*:*dconn.h' --suppress='*:*dconn_csv.h' --suppress='*:*dconn_postgres.h'
+    -DDCONN_IMPLEMENTATION -DDCONN_CSV_IMPLEMENTATION -DDCONN_POSTGRES_IMPLEMENTATION -DDCONN_MYSQL_IMPLEMENTATION
+LINT_CPPCHECK_OWN := --suppress='*:*dconn.h' --suppress='*:*dconn_csv.h' --suppress='*:*dconn_postgres.h' --suppress='*:*dconn_mysql.h'
 
 # One output file per job; the slowest (the full analysis of tests/lint.c) first.
 LINT_OUT := $(LINT_DIR)/tests/lint.c.tidy \
@@ -75,8 +75,8 @@ lint: lint-tools
 lint-tools:
 	@for t in $(CPPCHECK) $(CLANG_TIDY); do command -v $$t >/dev/null || { \
 	  echo "make lint needs $$t: apt-get install cppcheck clang-tidy (Debian/Ubuntu)" >&2; exit 1; }; done
-	@pkg-config --exists sqlite3 libpq || { \
-	  echo "make lint needs SQLite's and libpq's headers: apt-get install libsqlite3-dev libpq-dev" >&2; exit 1; }
+	@pkg-config --exists sqlite3 libpq libmariadb || { \
+	  echo "make lint needs SQLite's, libpq's and MariaDB Connector/C's headers: apt-get install libsqlite3-dev libpq-dev libmariadb-dev" >&2; exit 1; }
 
 lint-run: $(LINT_OUT)
 

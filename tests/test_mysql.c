@@ -15,7 +15,10 @@ extern int unsetenv(const char *name);
 extern int symlink(const char *target, const char *linkpath);
 
 static const char *my_sock(void) { return getenv("DCONN_TEST_MYSQL_SOCKET"); }
-static int my_port(void) { return atoi(getenv("DCONN_TEST_MYSQL_PORT") ? getenv("DCONN_TEST_MYSQL_PORT") : "0"); }
+static int my_port(void) {
+    const char *p = getenv("DCONN_TEST_MYSQL_PORT");
+    return p ? (int)strtol(p, NULL, 10) : 0;
+}
 
 static dconn_ctx *my_open(const char *secrets_path) {
     dconn_ctx *ctx = tu_open(secrets_path);
@@ -107,7 +110,7 @@ static void my_url_forms(void) {
     /* a password with URL characters, percent-encoded as in the guide */
     at += (size_t)snprintf(secrets + at, sizeof secrets - at, "[connections.enc]\nurl = \"mysql://jdoe:jd%%3Ao%%40e%%2Fpw%%232@127.0.0.1:%d/staging_db?charset=utf8mb4\"\n", my_port());
     /* parts, and a socket given as ?unix_socket= and as a socket-directory host */
-    at += (size_t)snprintf(secrets + at, sizeof secrets - at,
+    (void)snprintf(secrets + at, sizeof secrets - at,
                            "[connections.parts]\ndialect = \"mysql\"\nhost = \"127.0.0.1\"\nport = %d\nusername = \"me\"\npassword = \"me-secret-1\"\ndatabase = \"local_db\"\n"
                            "[connections.sock]\nurl = \"mysql://me:me-secret-1@localhost/local_db?unix_socket=%s\"\n"
                            "[connections.sockdir]\ndialect = \"mysql\"\nhost = \"%s\"\nusername = \"me\"\npassword = \"me-secret-1\"\ndatabase = \"local_db\"\n",

@@ -106,13 +106,14 @@ typedef struct dconn_my__spec {
 } dconn_my__spec;
 
 static void dconn_my__spec_free(dconn_my__spec *s) {
-    char **strings[] = {&s->host, &s->user, &s->password, &s->database, &s->socket, &s->charset, &s->init_command,
+    char **owned[] = {&s->host, &s->user, &s->password, &s->database, &s->socket, &s->charset, &s->init_command,
                         &s->default_file, &s->default_group, &s->ssl_ca, &s->ssl_cert, &s->ssl_key};
     size_t i;
-    for (i = 0; i < sizeof strings / sizeof strings[0]; i++) {
-        if (*strings[i]) memset(*strings[i], 0, strlen(*strings[i]));   /* a password does not outlive its handle in memory */
-        free(*strings[i]);
-        *strings[i] = NULL;
+    for (i = 0; i < sizeof owned / sizeof owned[0]; i++) {
+        char *text = *owned[i];
+        if (text) memset(text, 0, strlen(text));   /* a password does not outlive its handle in memory */
+        free(text);
+        *owned[i] = NULL;
     }
 }
 
@@ -518,7 +519,7 @@ static void dconn_my__bind_free(dconn_my__bind *b) {
 
 static dconn_status dconn_my__bind_params(const char *sql, const dconn_value *params, size_t np, dconn_my__bind *b, dconn_error *err) {
     size_t len = strlen(sql), o = 0, pos = 0, i, markers = 0, need;
-    const char *p = sql, *fail = NULL;
+    const char *p, *fail = NULL;
     char *at;
     b->heap = NULL;
     b->n = 0;

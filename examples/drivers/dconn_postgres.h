@@ -546,8 +546,8 @@ static const char *dconn_pg__skip_literal(const char *sql, const char *p) {
         char q = *p;
         int escapes = q == '\'' && p > sql && (p[-1] | 0x20) == 'e' && (p - 1 == sql || !dconn_pg__is_word_char(p[-2]));
         for (p++; *p; p++) {
-            if (escapes && *p == '\\' && p[1]) p++;
-            else if (*p == q && p[1] == q) p++;   /* a doubled quote stays inside */
+            /* a backslash escape (in E'') and a doubled quote both keep the next byte inside */
+            if ((escapes && *p == '\\' && p[1]) || (*p == q && p[1] == q)) p++;
             else if (*p == q) return p + 1;
         }
         return p;
@@ -957,8 +957,7 @@ static void dconn_pg__name(const dconn_pg__conn *h, const dconn_pg__kept *k, cha
    failure would abort the caller's transaction). 0 when the connection
    was lost doing so: then nothing of the caller's was sent. */
 static int dconn_pg__deallocate(dconn_pg__conn *h, dconn_pg__kept *k) {
-    char sql[96];
-    memcpy(sql, "DEALLOCATE ", 11);
+    char sql[96] = "DEALLOCATE ";
     dconn_pg__name(h, k, sql + 11);
     PQclear(PQexec(h->pg, sql));   /* a failure (it was gone already) changes nothing here */
     k->prepared = k->stale = k->binary = 0;

@@ -13,6 +13,7 @@
 extern int setenv(const char *name, const char *value, int overwrite);
 extern int unsetenv(const char *name);
 extern int symlink(const char *target, const char *linkpath);
+extern int kill(pid_t pid, int sig);
 
 static const char *my_sock(void) { return getenv("DCONN_TEST_MYSQL_SOCKET"); }
 static int my_port(void) {
@@ -213,9 +214,11 @@ static void my_option_file_precedence(void) {
     dconn_close(ctx);
 }
 
+/* A connection of its own (connections with the same settings share their handles: the name goes in them). */
 static dconn_conn *my_me(dconn_ctx *ctx, const char *name) {
     char extra[512];
-    snprintf(extra, sizeof extra, "url = \"mysql://me:me-secret-1@127.0.0.1:%d/local_db\"\npool_size = 1", my_port());
+    snprintf(extra, sizeof extra, "url = \"mysql://me:me-secret-1@127.0.0.1:%d/local_db\"\npool_size = 1\n"
+                                  "connect_args = { init_command = \"SET @dconn_test = '%s'\" }", my_port(), name);
     return my_connect(ctx, name, extra);
 }
 
@@ -489,6 +492,259 @@ static void my_idle_session_ended(void) {
     dconn_close(ctx);
 }
 
+/* --- faults: a helper thread holds a row lock in a session of its own, so
+   the statement under test waits on it, with no timing guesswork; the
+   waits poll the server (10 ms steps, at most 10 s). */
+
+static void my_pause_ms(long ms) {
+    struct timespec t;
+    t.tv_sec = ms / 1000;
+    t.tv_nsec = (ms % 1000) * 1000000L;
+    nanosleep(&t, NULL);
+}
+
+/* The connection id of the statement whose text holds `marker`, once it runs (0 if none shows). */
+static int64_t my_wait_running(dconn_conn *root, const char *marker) {
+    char sql[300];
+    int i;
+    snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(ID), 0) FROM information_schema.PROCESSLIST WHERE INFO LIKE '%%%s%%' AND ID <> CONNECTION_ID()", marker);
+    for (i = 0; i < 1000; i++) {
+        int64_t id = my_count(root, sql);
+        if (id > 0) return id;
+        my_pause_ms(10);
+    }
+    return 0;
+}
+
+typedef struct my_fault {
+    dconn_conn *locker, *root;
+    const char *marker, *kill;      /* "KILL QUERY" or "KILL CONNECTION" */
+    int locked;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} my_fault;
+
+static void *my_fault_thread(void *arg) {
+    my_fault *f = (my_fault *)arg;
+    dconn_error err;
+    dconn_session *s = dconn_session_begin(f->locker, &err);
+    int64_t id;
+    char sql[80];
+    if (!s) fprintf(stdout, "  locker: %s\n", err.message);
+    if (s && dconn_session_exec(s, "SELECT n FROM k WHERE id = 1 FOR UPDATE", NULL, 0, NULL, &err)) fprintf(stdout, "  locker: %s\n", err.message);
+    pthread_mutex_lock(&f->mu);
+    f->locked = s ? 1 : -1;
+    pthread_cond_signal(&f->cv);
+    pthread_mutex_unlock(&f->mu);
+    if (!s) return NULL;
+    id = my_wait_running(f->root, f->marker);
+    snprintf(sql, sizeof sql, "%s %lld", f->kill, (long long)id);
+    if (id) dconn_exec(f->root, sql, NULL, 0, NULL, NULL, &err);
+    my_pause_ms(100);   /* the killed statement's retry, if any, waits on the lock again */
+    dconn_session_commit(s, &err);
+    dconn_session_end(s);
+    return NULL;
+}
+
+/* KILL QUERY and KILL CONNECTION while a statement waits on a row lock:
+   a read is retried and succeeds; a write is never applied twice, and
+   the message says what happened. */
+static void my_killed_while_running(void) {
+    static const char *const kills[] = {"KILL QUERY", "KILL CONNECTION"};
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *c, *root, *locker;
+    dconn_error err;
+    size_t k;
+    REQUIRE(ctx);
+    c = my_me(ctx, "victim");
+    root = my_root(ctx);
+    locker = my_me(ctx, "locker");
+    REQUIRE(c && root && locker);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS k; CREATE TABLE k (id int PRIMARY KEY, n int); INSERT INTO k VALUES (1, 0)", &err), DCONN_OK);
+    for (k = 0; k < 2; k++) {
+        int write;
+        for (write = 0; write < 2; write++) {
+            my_fault f;
+            pthread_t th;
+            char sql[160], marker[40];
+            int64_t before = my_count(root, "SELECT n FROM local_db.k WHERE id = 1"), after;
+            dconn_status st;
+            memset(&f, 0, sizeof f);
+            snprintf(marker, sizeof marker, "fault_%zu_%d", k, write);
+            f.locker = locker;
+            f.root = root;
+            f.marker = marker;
+            f.kill = kills[k];
+            pthread_mutex_init(&f.mu, NULL);
+            pthread_cond_init(&f.cv, NULL);
+            REQUIRE(pthread_create(&th, NULL, my_fault_thread, &f) == 0);
+            pthread_mutex_lock(&f.mu);
+            while (!f.locked) pthread_cond_wait(&f.cv, &f.mu);
+            pthread_mutex_unlock(&f.mu);
+            tu_log_reset();
+            if (write) {
+                snprintf(sql, sizeof sql, "UPDATE k SET n = n + 1 WHERE id = 1 /* %s */", marker);
+                st = dconn_exec(c, sql, NULL, 0, NULL, NULL, &err);
+            } else {
+                dconn_query_options qo;
+                dconn_result *r;
+                memset(&qo, 0, sizeof qo);
+                qo.ttl = "0";
+                snprintf(sql, sizeof sql, "SELECT n FROM k WHERE id = 1 FOR UPDATE /* %s */", marker);
+                r = dconn_query(c, sql, NULL, 0, &qo, &err);
+                st = r ? DCONN_OK : err.code;
+                dconn_result_release(r);
+            }
+            pthread_join(th, NULL);
+            after = my_count(root, "SELECT n FROM local_db.k WHERE id = 1");
+            if (!write) {
+                if (st) fprintf(stdout, "  %s, read: %s\n", kills[k], err.message);
+                CHECK_EQ_INT(st, DCONN_OK);   /* retried */
+                CHECK(tu_sleeps >= 1);
+            } else if (k == 0) {
+                /* KILL QUERY: InnoDB rolled the statement back; someone stopped it on purpose: not retried */
+                CHECK_EQ_INT(st, DCONN_EQUERY);
+                CHECK_CONTAINS(err.message, "ERROR 1317");
+                CHECK_CONTAINS(err.message, "KILL QUERY");
+                CHECK(after == before);
+            } else {
+                /* KILL CONNECTION: retried when the server said so (the statement was rolled back), else "may or may not" */
+                if (st) CHECK_CONTAINS(err.message, "may or may not have applied it");
+                CHECK(after == before + (st == DCONN_OK));
+            }
+            pthread_mutex_destroy(&f.mu);
+            pthread_cond_destroy(&f.cv);
+        }
+    }
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE k", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    dconn_release(locker);
+    dconn_release(root);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+/* A deadlock between a session and a plain statement: the plain
+   statement, InnoDB's victim (the session wrote more), is retried and
+   succeeds; a session that is the victim fails, and says that InnoDB
+   rolled its whole transaction back. */
+typedef struct my_dead {
+    dconn_conn *c;
+    const char *sql;
+    int in_session;
+    dconn_status st;
+    dconn_error err;
+} my_dead;
+
+static void *my_dead_thread(void *arg) {
+    my_dead *d = (my_dead *)arg;
+    if (!d->in_session) {
+        d->st = dconn_exec(d->c, d->sql, NULL, 0, NULL, NULL, &d->err);
+    } else {
+        dconn_session *s = dconn_session_begin(d->c, &d->err);
+        d->st = s ? dconn_session_exec(s, "UPDATE d SET n = n + 1 WHERE id = 2", NULL, 0, NULL, &d->err) : DCONN_EQUERY;
+        if (!d->st) d->st = dconn_session_exec(s, d->sql, NULL, 0, NULL, &d->err);
+        if (!d->st) d->st = dconn_session_commit(s, &d->err);
+        dconn_session_end(s);
+    }
+    return NULL;
+}
+
+static void my_deadlock(void) {
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *a, *b, *root;
+    dconn_error err;
+    int in_session;
+    REQUIRE(ctx);
+    a = my_me(ctx, "heavy");
+    b = my_me(ctx, "light");
+    root = my_root(ctx);
+    REQUIRE(a && b && root);
+    for (in_session = 0; in_session < 2; in_session++) {
+        dconn_session *s;
+        my_dead d;
+        pthread_t th;
+        int64_t n1, n2;
+        CHECK_EQ_INT(dconn_exec_script(a, "DROP TABLE IF EXISTS d; CREATE TABLE d (id int PRIMARY KEY, n int); INSERT INTO d VALUES (1, 0), (2, 0); "
+                                          "DROP TABLE IF EXISTS ballast; CREATE TABLE ballast (x int)", &err), DCONN_OK);
+        s = dconn_session_begin(a, &err);
+        REQUIRE(s);
+        /* the session writes more than the other side, so InnoDB picks the other side */
+        CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO ballast SELECT seq FROM (SELECT 1 seq UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5) x", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_exec(s, "UPDATE d SET n = n + 1 WHERE id = 1", NULL, 0, NULL, &err), DCONN_OK);
+        memset(&d, 0, sizeof d);
+        d.c = b;
+        d.in_session = in_session;
+        d.sql = in_session ? "UPDATE d SET n = n + 10 WHERE id = 1 /* dead_b */" : "UPDATE d SET n = n + 10 ORDER BY id DESC LIMIT 2 /* dead_b */";
+        tu_log_reset();
+        REQUIRE(pthread_create(&th, NULL, my_dead_thread, &d) == 0);
+        CHECK(my_wait_running(root, "dead_b") > 0);
+        my_pause_ms(50);
+        /* closes the cycle: b holds 2 and waits for 1; a holds 1 and now wants 2 */
+        CHECK_EQ_INT(dconn_session_exec(s, "UPDATE d SET n = n + 1 WHERE id = 2", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+        dconn_session_end(s);
+        pthread_join(th, NULL);
+        n1 = my_count(root, "SELECT n FROM local_db.d WHERE id = 1");
+        n2 = my_count(root, "SELECT n FROM local_db.d WHERE id = 2");
+        if (!in_session) {
+            if (d.st) fprintf(stdout, "  plain: %s\n", d.err.message);
+            CHECK_EQ_INT(d.st, DCONN_OK);
+            CHECK(tu_sleeps >= 1);   /* retried */
+            CHECK_EQ_INT(n1, 11);
+            CHECK_EQ_INT(n2, 11);
+        } else {
+            CHECK_EQ_INT(d.st, DCONN_EQUERY);
+            CHECK_CONTAINS(d.err.message, "ERROR 1213");
+            CHECK_CONTAINS(d.err.message, "InnoDB rolled the whole transaction back");
+            CHECK_EQ_INT(n1, 1);
+            CHECK_EQ_INT(n2, 1);
+        }
+    }
+    CHECK_EQ_INT(dconn_exec_script(a, "DROP TABLE d; DROP TABLE ballast", &err), DCONN_OK);
+    dconn_release(root);
+    dconn_release(b);
+    dconn_release(a);
+    dconn_close(ctx);
+}
+
+/* The server restarts between two queries: the next query finds the
+   connection closed before sending, and reconnects, with no error. */
+static void my_server_restart(void) {
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *c;
+    char path[512], cmd[1200];
+    FILE *f;
+    long pid = 0;
+    int i;
+    REQUIRE(ctx);
+    c = my_me(ctx, "restart");
+    REQUIRE(c);
+    CHECK_EQ_INT(my_count(c, "SELECT 1"), 1);
+    snprintf(path, sizeof path, "%s/mariadbd.pid", getenv("DCONN_TEST_MYSQL_DIR"));
+    f = fopen(path, "r");
+    REQUIRE(f);
+    if (fscanf(f, "%ld", &pid) != 1) pid = 0;
+    fclose(f);
+    REQUIRE(pid > 0);
+    kill((pid_t)pid, SIGTERM);
+    for (i = 0; i < 600 && kill((pid_t)pid, 0) == 0; i++) my_pause_ms(50);
+    snprintf(path, sizeof path, "%s/server.cmd", getenv("DCONN_TEST_MYSQL_DIR"));
+    f = fopen(path, "r");
+    REQUIRE(f);
+    if (!fgets(cmd, (int)sizeof cmd - 40, f)) cmd[0] = '\0';
+    fclose(f);
+    cmd[strcspn(cmd, "\n")] = '\0';
+    strcat(cmd, " >/dev/null 2>&1 &");
+    REQUIRE(system(cmd) == 0);   /* NOLINT(cert-env33-c): the test server's own command line */
+    snprintf(cmd, sizeof cmd, "i=0; until mariadb-admin --no-defaults -S '%s' -uroot ping >/dev/null 2>&1; do i=$((i+1)); [ $i -gt 300 ] && exit 1; sleep 0.1; done", my_sock());
+    REQUIRE(system(cmd) == 0);   /* NOLINT(cert-env33-c) */
+    tu_log_reset();
+    CHECK_EQ_INT(my_count(c, "SELECT 2"), 2);
+    CHECK_EQ_INT(tu_sleeps, 0);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static const dtest_case my_tests[] = {
     {"my_url_forms", my_url_forms},
     {"my_bad_settings", my_bad_settings},
@@ -498,6 +754,9 @@ static const dtest_case my_tests[] = {
     {"my_stream", my_stream},
     {"my_env_db_conn", my_env_db_conn},
     {"my_idle_session_ended", my_idle_session_ended},
+    {"my_killed_while_running", my_killed_while_running},
+    {"my_deadlock", my_deadlock},
+    {"my_server_restart", my_server_restart},
 };
 
 int main(int argc, char **argv) {

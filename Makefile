@@ -40,7 +40,7 @@ LIBS    := $(SQLITE_LIBS) -pthread -lm
 HEADER  := dconn.h
 TEST_SRC := tests/test_main.c $(wildcard tests/test_*.c) tests/dtest.h tests/test_alloc.h tests/test_util.h tests/test_driver.h examples/drivers/dconn_csv.h
 
-.PHONY: test-postgres bench-postgres test-mysql all test demo toml-test toml-diff toml-decoder bench-ir asan tsan valgrind bench install clean check-sqlite check-tools check-tools-demo
+.PHONY: test-postgres bench-postgres test-mysql bench-mysql all test demo toml-test toml-diff toml-decoder bench-ir asan tsan valgrind bench install clean check-sqlite check-tools check-tools-demo
 
 # The numbered examples, in the order a newcomer reads them, and the CLI.
 EXAMPLES := $(B)/01_hello_sqlite $(B)/02_pets $(B)/03_secrets_global_and_local $(B)/04_env_switch \
@@ -145,7 +145,7 @@ test-postgres: check-sqlite $(B)/test-postgres
 	@sh tests/run_all.sh "sh tests/postgres.sh $(B)/test-postgres"
 
 # the PostgreSQL figures, against the same kind of throwaway server
-$(B)/bench-postgres: tests/bench_postgres.c examples/drivers/dconn_postgres.h $(ALL_DEPS) | $(B)
+$(B)/bench-postgres: tests/bench_postgres.c tests/bench_client.h examples/drivers/dconn_postgres.h $(ALL_DEPS) | $(B)
 	$(CC) -std=c99 $(WARN) -O2 $(PQ_CFLAGS) -o $@ tests/bench_postgres.c $(PQ_LIBS) $(LIBS)
 
 bench-postgres: check-sqlite $(B)/bench-postgres
@@ -159,6 +159,13 @@ $(B)/test-mysql: tests/test_mysql.c examples/drivers/dconn_mysql.h tests/dtest.h
 
 $(B)/11_mysql_env_switch: examples/11_mysql_env_switch.c examples/drivers/dconn_mysql.h $(ALL_DEPS) | $(B)
 	$(CC) $(CWARN) -g $(SQLITE_CFLAGS) $(MY_CFLAGS) -o $@ $< $(MY_LIBS) $(LIBS)
+
+# the MySQL figures, against the same kind of throwaway server
+$(B)/bench-mysql: tests/bench_mysql.c tests/bench_client.h examples/drivers/dconn_mysql.h $(ALL_DEPS) | $(B)
+	$(CC) -std=c99 $(WARN) -O2 $(MY_CFLAGS) -o $@ tests/bench_mysql.c $(MY_LIBS) $(LIBS)
+
+bench-mysql: check-sqlite $(B)/bench-mysql
+	@sh tests/mysql.sh $(B)/bench-mysql
 
 # the tests, then the guide's local/staging example both ways, against one throwaway server
 test-mysql: check-sqlite $(B)/test-mysql $(B)/11_mysql_env_switch

@@ -31,18 +31,8 @@
 #include "../dconn.h"
 #define DCONN_POSTGRES_IMPLEMENTATION
 #include "../examples/drivers/dconn_postgres.h"
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sched.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
+#include "bench_client.h"
 
-#define ROUNDS 7
-#define TABLE_ROWS 10000
 #define STREAM_ROWS 1000000
 static const char stream_sql[] = "SELECT g AS id, 'name-' || g AS name, (g * 0.5)::float8 AS score, repeat('x', 5 + g % 36) AS note FROM generate_series(1, 1000000) g";
 static const char point_sql[] = "SELECT id, name, score, note FROM t WHERE id = $1";
@@ -51,62 +41,18 @@ static const char scan_sql[] = "SELECT id, name, score, note FROM t";
 static const char insert_sql[] = "INSERT INTO u (id, name, score, note) VALUES ($1, $2, $3, $4)";
 static const char insert_sql_dconn[] = "INSERT INTO u (id, name, score, note) VALUES (?, ?, ?, ?)";
 
-/* libpq sends each request with one send() (a flush): counting calls counts round trips */
-static long sends;
-ssize_t send(int fd, const void *buf, size_t len, int flags) {
-    sends++;
-    return (ssize_t)syscall(SYS_sendto, fd, buf, len, flags, NULL, 0);
-}
-
-static double cpu_s(void) {
-    struct rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    return (double)u.ru_utime.tv_sec + (double)u.ru_utime.tv_usec * 1e-6 + (double)u.ru_stime.tv_sec + (double)u.ru_stime.tv_usec * 1e-6;
-}
-
-static double wall_s(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n) {
-    qsort(v, (size_t)n, sizeof v[0], cmp_double);
-    return v[n / 2];
-}
-
-static void die(const char *what, const char *msg) {
-    fprintf(stderr, "bench-postgres: failed: %s: %s\n", what, msg);
-    exit(1);
-}
-
-typedef struct bench {
+struct bench {
     PGconn *pg;
     dconn_conn *c;
     double sum;                   /* what was read, so that neither side can skip it */
     long rows;
-} bench;
-
-typedef struct point_row { int64_t id; double score; char name[64], note[64]; } point_row;
-
-static void copy_text(char *dst, size_t cap, const char *src, size_t n) {
-    if (n >= cap) n = cap - 1;
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
+};
 
 static PGresult *raw_exec(PGconn *pg, const char *name, int n, const char *const *values, ExecStatusType want) {
     PGresult *res = PQexecPrepared(pg, name, n, values, NULL, NULL, 0);
     if (PQresultStatus(res) != want) die(name, PQerrorMessage(pg));
     return res;
 }
-
-static int64_t point_id(int i) { return 1 + (int64_t)(i * 7919) % TABLE_ROWS; }
 
 enum { POINTS = 2000, SCANS = 20, INSERTS = 1000 };
 
@@ -130,31 +76,8 @@ static void raw_point(bench *b, int from, int to) {
     }
 }
 
-static void dconn_point_ttl(bench *b, int from, int to, const char *ttl) {
-    dconn_query_options q;
-    int i;
-    memset(&q, 0, sizeof q);
-    q.ttl = ttl;
-    for (i = from; i < to; i++) {
-        dconn_error err;
-        dconn_value p = dconn_int(point_id(i));
-        point_row row;
-        size_t n;
-        const char *t;
-        dconn_result *res = dconn_query(b->c, point_sql_dconn, &p, 1, &q, &err);
-        if (!res || dconn_result_rows(res) != 1) die("dconn point", res ? "no row" : err.message);
-        dconn_result_get_int(res, 0, 0, &row.id);
-        t = (const char *)dconn_result_blob(res, 0, 1, &n);
-        copy_text(row.name, sizeof row.name, t, n);
-        dconn_result_get_real(res, 0, 2, &row.score);
-        t = (const char *)dconn_result_blob(res, 0, 3, &n);
-        copy_text(row.note, sizeof row.note, t, n);
-        dconn_result_release(res);
-        b->sum += row.score + (double)row.id + row.name[0] + row.note[0];
-    }
-}
-static void dconn_point(bench *b, int from, int to) { dconn_point_ttl(b, from, to, "0"); }
-static void dconn_hit(bench *b, int from, int to) { dconn_point_ttl(b, from, to, "forever"); }
+static void dconn_point(bench *b, int from, int to) { dconn_points(b->c, point_sql_dconn, "0", from, to, &b->sum); }
+static void dconn_hit(bench *b, int from, int to) { dconn_points(b->c, point_sql_dconn, "forever", from, to, &b->sum); }
 
 /* the scan reads each value where it lies: numbers parsed, texts by pointer, length and first byte */
 static void raw_scan(bench *b, int from, int to) {
@@ -172,35 +95,7 @@ static void raw_scan(bench *b, int from, int to) {
     }
 }
 
-/* the values of one chunk or result, read through column views */
-static void read_columns(bench *b, const dconn_result *r) {
-    dconn_column id, name, score, note;
-    size_t i, n = dconn_result_rows(r);
-    dconn_result_column_get(r, 0, &id);
-    dconn_result_column_get(r, 1, &name);
-    dconn_result_column_get(r, 2, &score);
-    dconn_result_column_get(r, 3, &note);
-    for (i = 0; i < n; i++) {
-        size_t at = i * id.stride;
-        b->sum += (double)id.ints[at] + score.reals[at] + name.text[name.spans[2 * at]] + note.text[note.spans[2 * at]] + name.spans[2 * at + 1] +
-                  note.spans[2 * at + 1];
-    }
-    b->rows += (long)n;
-}
-
-static void dconn_scan(bench *b, int from, int to) {
-    dconn_query_options q;
-    int k;
-    memset(&q, 0, sizeof q);
-    q.ttl = "0";
-    for (k = from; k < to; k++) {
-        dconn_error err;
-        dconn_result *res = dconn_query(b->c, scan_sql, NULL, 0, &q, &err);
-        if (!res) die("dconn scan", err.message);
-        read_columns(b, res);
-        dconn_result_release(res);
-    }
-}
+static void dconn_scan(bench *b, int from, int to) { dconn_scans(b->c, scan_sql, to - from, &b->sum, &b->rows); }
 
 static void insert_row(int i, char text[4][64]) {
     snprintf(text[0], 64, "%d", i);
@@ -264,65 +159,8 @@ static void dconn_stream_all(bench *b, int from, int to) {
     dconn_result *chunk;
     (void)from; (void)to;
     if (!s) die("dconn stream", err.message);
-    while ((chunk = dconn_stream_next(s, &err)) != NULL) read_columns(b, chunk);
+    while ((chunk = dconn_stream_next(s, &err)) != NULL) read_columns(chunk, &b->sum, &b->rows);
     if (dconn_stream_close(s) != DCONN_OK) die("dconn stream", err.message);
-}
-
-/* Runs the two sides `rounds` times (plus one warm-up) and prints the
-   medians: per operation, and the ratio dconn / raw. A round's `ops`
-   operations run in slices of `slice`, the sides taking turns (which
-   goes first alternates), so that both meet the same machine: the
-   client and the server share its CPUs. `reset` (if any) runs untimed
-   before each slice. */
-typedef void (*side_fn)(bench *, int from, int to);
-static void compare(const char *name, bench *b, side_fn raw, side_fn dc, side_fn reset, int rounds, int ops, int slice, double unit,
-                    const char *unit_name) {
-    double cpu[2][ROUNDS], wall[2][ROUNDS], ratio_cpu[ROUNDS], ratio_wall[ROUNDS];
-    long trips[2] = {0, 0};
-    int r, k, from;
-    for (r = -1; r < rounds; r++) {
-        double c[2] = {0, 0}, w[2] = {0, 0};
-        long t[2] = {0, 0};
-        for (from = 0; from < ops; from += slice) {
-            int to = from + slice < ops ? from + slice : ops;
-            for (k = 0; k < 2; k++) {
-                int which = ((from / slice) & 1) ? 1 - k : k;
-                double c0, w0;
-                long s0;
-                if (reset) reset(b, 0, 0);
-                c0 = cpu_s();
-                w0 = wall_s();
-                s0 = sends;
-                (which ? dc : raw)(b, from, to);
-                c[which] += cpu_s() - c0;
-                w[which] += wall_s() - w0;
-                t[which] += sends - s0;
-            }
-        }
-        if (r < 0) continue;
-        for (k = 0; k < 2; k++) {
-            cpu[k][r] = c[k] / ops;
-            wall[k][r] = w[k] / ops;
-            trips[k] = t[k];
-        }
-        ratio_cpu[r] = cpu[1][r] / cpu[0][r];
-        ratio_wall[r] = wall[1][r] / wall[0][r];
-    }
-    {
-        double raw_cpu = median(cpu[0], rounds), dc_cpu = median(cpu[1], rounds);
-        double raw_wall = median(wall[0], rounds), dc_wall = median(wall[1], rounds);
-        double rc = median(ratio_cpu, rounds), rw = median(ratio_wall, rounds);   /* sorts them too */
-        printf("bench: %s_raw_cpu_%s %.3g %s\n", name, unit_name, raw_cpu * unit, unit_name);
-        printf("bench: %s_dconn_cpu_%s %.3g %s\n", name, unit_name, dc_cpu * unit, unit_name);
-        printf("bench: %s_cpu_ratio %.3f x (rounds %.3f-%.3f)\n", name, rc, ratio_cpu[0], ratio_cpu[rounds - 1]);
-        printf("bench: %s_raw_wall_%s %.3g %s\n", name, unit_name, raw_wall * unit, unit_name);
-        printf("bench: %s_dconn_wall_%s %.3g %s\n", name, unit_name, dc_wall * unit, unit_name);
-        printf("bench: %s_wall_ratio %.3f x (rounds %.3f-%.3f)\n", name, rw, ratio_wall[0], ratio_wall[rounds - 1]);
-        if (trips[0] > 0)
-            printf("bench: %s_round_trips raw %ld dconn %ld (for %d operations)\n", name, trips[0], trips[1], ops);
-        else
-            printf("bench: %s_round_trips not counted (libpq did not call send)\n", name);
-    }
 }
 
 static void truncate_u(bench *b, int from, int to) {
@@ -340,28 +178,15 @@ static void raw_prepare(PGconn *pg, const char *name, const char *sql) {
     PQclear(res);
 }
 
-/* `bench-postgres NAME...` runs only the named figures (for a profiler) */
-static int wanted(int argc, char **argv, const char *name) {
-    int i;
-    for (i = 1; i < argc && strcmp(argv[i], name) != 0; i++) {}
-    return argc == 1 || i < argc;
-}
-
-/* This process and the server processes that serve it all on CPU 0.
-   Otherwise each connection's server process lands near this process or
-   across the machine by chance, and a round's figures move by 3x with
-   the placement, not with the code. */
-static void pin_to_one_cpu(bench *b) {
-    cpu_set_t one;
+/* the server processes serving this database's clients: dconn's handle is open by now */
+static void pin_server(bench *b) {
     PGresult *res = PQexec(b->pg, "SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = current_database()");
-    int i, pinned = 0, n;
-    CPU_ZERO(&one);
-    CPU_SET(0, &one);
-    if (sched_setaffinity(0, sizeof one, &one) != 0) { PQclear(res); printf("bench: (not pinned to one CPU: figures vary with placement)\n"); return; }
-    n = PQresultStatus(res) == PGRES_TUPLES_OK ? PQntuples(res) : 0;
-    for (i = 0; i < n; i++) pinned += sched_setaffinity((pid_t)strtol(PQgetvalue(res, i, 0), NULL, 10), sizeof one, &one) == 0;
+    long pids[64];
+    int i, n = PQresultStatus(res) == PGRES_TUPLES_OK ? PQntuples(res) : 0;
+    if (n > 64) n = 64;
+    for (i = 0; i < n; i++) pids[i] = strtol(PQgetvalue(res, i, 0), NULL, 10);
     PQclear(res);
-    printf("bench: this process and %d of %d server processes pinned to CPU 0\n", pinned, n);
+    pin_to_one_cpu(pids, n);
 }
 
 int main(int argc, char **argv) {
@@ -395,7 +220,7 @@ int main(int argc, char **argv) {
     b.c = dconn_connect(ctx, "bench", "postgresql", &co, &err);
     if (!b.c) die("dconn_connect", err.message);
     dconn_point(&b, 0, 1);   /* dconn's handle is open: its server process is there to pin */
-    pin_to_one_cpu(&b);
+    pin_server(&b);
 
     if (wanted(argc, argv, "point")) compare("point", &b, raw_point, dconn_point, NULL, ROUNDS, POINTS, 50, 1e6, "us");
     if (wanted(argc, argv, "scan")) compare("scan_10k", &b, raw_scan, dconn_scan, NULL, ROUNDS, SCANS, 1, 1e3, "ms");

@@ -318,6 +318,7 @@ typedef struct dconn_my__kept {
     MYSQL_STMT *st;
     unsigned long long used;
     int kind;                     /* DCONN_MY__READ or _WRITE, plus 1 */
+    size_t last_rows, last_bytes; /* its last result's size: room made for the next one at once */
 } dconn_my__kept;
 
 typedef struct dconn_my__conn {
@@ -705,6 +706,13 @@ static MYSQL_STMT *dconn_my__prepare(dconn_my__conn *h, const char *sql, int *ki
     return k->st;
 }
 
+/* The kept entry of a prepared statement. */
+static dconn_my__kept *dconn_my__entry(dconn_my__conn *h, MYSQL_STMT *st) {
+    int i;
+    for (i = 0; i < h->n_kept; i++) if (h->kept[i].st == st) return &h->kept[i];
+    return NULL;
+}
+
 /* A kept statement the connection lost: it cannot run again. */
 static void dconn_my__drop(dconn_my__conn *h, MYSQL_STMT *st) {
     int i;
@@ -791,6 +799,7 @@ typedef struct dconn_my__reader {
     MYSQL_STMT *st;
     MYSQL_RES *meta;
     unsigned int nf;
+    size_t rows, bytes;           /* read so far: rows, and bytes of text, blobs and decimals (each with its NUL) */
     dconn_my__col *cols;
     MYSQL_BIND *binds;
 } dconn_my__reader;
@@ -949,14 +958,14 @@ static dconn_status dconn_my__reader_row(dconn_my__reader *r, int rc, dconn_buil
             unsigned long k;
             for (k = 0; k < c->length && k < 8; k++) v = (v << 8) | (unsigned char)c->buf[k];
             st = v > 9223372036854775807ull ? dconn_builder_uint(out, v) : dconn_builder_int(out, (int64_t)v);
-        } else if (c->decimal) {
-            st = dconn_builder_decimal(out, c->buf, c->length);
-        } else if (c->blob) {
-            st = dconn_builder_blob(out, c->buf, c->length);
         } else {
-            st = dconn_builder_text(out, c->buf, c->length);
+            r->bytes += c->length + 1;
+            if (c->decimal) st = dconn_builder_decimal(out, c->buf, c->length);
+            else if (c->blob) st = dconn_builder_blob(out, c->buf, c->length);
+            else st = dconn_builder_text(out, c->buf, c->length);
         }
     }
+    r->rows++;
     return st;
 }
 
@@ -977,17 +986,17 @@ static dconn_status dconn_my__query(void *ud, void *handle, const dconn_stmt *st
     (void)ud;
     if (kind == DCONN_MY__WRITE) dconn_builder_changed_data(out);   /* INSERT ... RETURNING (MariaDB): never cached */
     if (!ms) return err ? err->code : DCONN_EQUERY;
-    if (mysql_stmt_field_count(ms) > 0 && mysql_stmt_store_result(ms) != 0) {
-        st = dconn_my__stmt_error(h, ms, kind, was_in_tx, err);
-        if (h->dead) dconn_my__drop(h, ms); else dconn_my__finish(h, ms);
-        return st;
-    }
-    st = dconn_my__reader_open(&r, ms, 1, out, err);
+    /* rows fetched as they come (no store_result): the client holds no copy of its own, and dconn's result is the only one */
+    st = dconn_my__reader_open(&r, ms, 0, out, err);
     if (!st && r.nf) {
-        st = dconn_builder_reserve(out, (size_t)mysql_stmt_num_rows(ms) * r.nf, 0);
+        dconn_my__kept *k = dconn_my__entry(h, ms);
+        if (k && k->last_rows) (void)dconn_builder_reserve(out, k->last_rows * r.nf, k->last_bytes);   /* as large as last time */
         while (!st && ((rc = mysql_stmt_fetch(ms)) == 0 || rc == MYSQL_DATA_TRUNCATED)) st = dconn_my__reader_row(&r, rc, out);
+        if (k && !st) { k->last_rows = r.rows; k->last_bytes = r.bytes; }
         if (st) st = dconn_error_set(err, st, "mysql: %s while reading rows", st == DCONN_ENOMEM ? "out of memory" : mysql_stmt_error(ms));
+        else if (rc == 1) st = dconn_my__stmt_error(h, ms, kind, was_in_tx, err);   /* lost mid-way: no partial result */
     }
+    if (st && h->dead) { dconn_my__reader_free(&r); dconn_my__drop(h, ms); return st; }
     dconn_my__reader_free(&r);
     dconn_my__finish(h, ms);
     return st;

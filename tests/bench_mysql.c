@@ -1,0 +1,166 @@
+/* bench-mysql: `make bench-mysql` (starts a throwaway MariaDB server, as
+   make test-mysql does). Prints "bench: NAME VALUE UNIT" lines. Both
+   sides run in this process against the same server over its Unix
+   socket, in slices that take turns, pinned with the server's threads to
+   one CPU (see bench_client.h); the figures are medians of 7 rounds.
+
+   Table t(id int primary key, name varchar(40), score double, note
+   varchar(60)), 10,000 rows. The raw side is Connector/C as a careful C
+   programmer writes it: statements prepared once (mysql_stmt_prepare),
+   parameters and results bound once, executed and fetched row by row, every
+   value read from the bound buffers (texts copied into a row struct for the
+   point query, read in place for the scan). dconn's side reads the same
+   values through its getters or column views.
+
+   point      SELECT id, name, score, note FROM t WHERE id = ?, 2,000 ids,
+              dconn_query with ttl "0" (never cached).
+   scan       the whole table, 10k rows, 20 times a round.
+   cache_hit  the point query answered from dconn's cache, against the raw
+              point query. */
+#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE       /* syscall(), sched_setaffinity() */
+#define DCONN_IMPLEMENTATION
+#include "../dconn.h"
+#define DCONN_MYSQL_IMPLEMENTATION
+#include "../examples/drivers/dconn_mysql.h"
+#include "bench_client.h"
+
+enum { POINTS = 2000, SCANS = 20 };
+static const char point_sql[] = "SELECT id, name, score, note FROM t WHERE id = ?";
+static const char scan_sql[] = "SELECT id, name, score, note FROM t";
+
+/* one statement's bound result row */
+typedef struct raw_row {
+    long long id;
+    double score;
+    char name[64], note[64];
+    unsigned long name_len, note_len;
+    my_bool nulls[4];
+    MYSQL_BIND out[4];
+} raw_row;
+
+struct bench {
+    MYSQL *my;
+    MYSQL_STMT *point, *scan;
+    long long param;
+    MYSQL_BIND in;
+    raw_row prow, srow;
+    dconn_conn *c;
+    double sum;                   /* what was read, so that neither side can skip it */
+    long rows;
+};
+
+static void bind_row(raw_row *r, MYSQL_STMT *st) {
+    memset(r->out, 0, sizeof r->out);
+    r->out[0].buffer_type = MYSQL_TYPE_LONGLONG; r->out[0].buffer = &r->id;
+    r->out[1].buffer_type = MYSQL_TYPE_STRING; r->out[1].buffer = r->name; r->out[1].buffer_length = sizeof r->name; r->out[1].length = &r->name_len;
+    r->out[2].buffer_type = MYSQL_TYPE_DOUBLE; r->out[2].buffer = &r->score;
+    r->out[3].buffer_type = MYSQL_TYPE_STRING; r->out[3].buffer = r->note; r->out[3].buffer_length = sizeof r->note; r->out[3].length = &r->note_len;
+    r->out[0].is_null = &r->nulls[0]; r->out[1].is_null = &r->nulls[1]; r->out[2].is_null = &r->nulls[2]; r->out[3].is_null = &r->nulls[3];
+    if (mysql_stmt_bind_result(st, r->out)) die("bind_result", mysql_stmt_error(st));
+}
+
+static MYSQL_STMT *raw_prepare(MYSQL *my, const char *sql) {
+    MYSQL_STMT *st = mysql_stmt_init(my);
+    if (!st || mysql_stmt_prepare(st, sql, (unsigned long)strlen(sql))) die("prepare", mysql_error(my));
+    return st;
+}
+
+static void raw_point(bench *b, int from, int to) {
+    int i;
+    for (i = from; i < to; i++) {
+        point_row row;
+        b->param = point_id(i);
+        if (mysql_stmt_execute(b->point)) die("raw point", mysql_stmt_error(b->point));
+        if (mysql_stmt_fetch(b->point) != 0) die("raw point", "no row");
+        row.id = b->prow.id;
+        copy_text(row.name, sizeof row.name, b->prow.name, b->prow.name_len);
+        row.score = b->prow.score;
+        copy_text(row.note, sizeof row.note, b->prow.note, b->prow.note_len);
+        if (mysql_stmt_fetch(b->point) != MYSQL_NO_DATA) die("raw point", "more than one row");
+        b->sum += row.score + (double)row.id + row.name[0] + row.note[0];
+    }
+}
+
+static void dconn_point(bench *b, int from, int to) { dconn_points(b->c, point_sql, "0", from, to, &b->sum); }
+static void dconn_hit(bench *b, int from, int to) { dconn_points(b->c, point_sql, "forever", from, to, &b->sum); }
+
+/* the scan reads each value where it lies: numbers as bound, texts by pointer, length and first byte */
+static void raw_scan(bench *b, int from, int to) {
+    int k, rc;
+    for (k = from; k < to; k++) {
+        if (mysql_stmt_execute(b->scan)) die("raw scan", mysql_stmt_error(b->scan));
+        while ((rc = mysql_stmt_fetch(b->scan)) == 0) {
+            b->sum += (double)b->srow.id + b->srow.score + b->srow.name[0] + b->srow.note[0] + (double)b->srow.name_len + (double)b->srow.note_len;
+            b->rows++;
+        }
+        if (rc != MYSQL_NO_DATA) die("raw scan", mysql_stmt_error(b->scan));
+    }
+}
+
+static void dconn_scan(bench *b, int from, int to) { dconn_scans(b->c, scan_sql, to - from, &b->sum, &b->rows); }
+
+static void raw_sql(MYSQL *my, const char *sql) {
+    if (mysql_query(my, sql)) die(sql, mysql_error(my));
+}
+
+int main(int argc, char **argv) {
+    const char *sock = getenv("DCONN_TEST_MYSQL_SOCKET"), *dir = getenv("DCONN_TEST_MYSQL_DIR");
+    dconn_options o;
+    dconn_connect_options co;
+    dconn_error err;
+    dconn_ctx *ctx;
+    bench b;
+    char settings[512], path[512];
+    long pid = 0;
+    FILE *f;
+    if (!sock || !dir) die("setup", "run through tests/mysql.sh (make bench-mysql), which starts the server");
+    memset(&b, 0, sizeof b);
+    b.my = mysql_init(NULL);
+    if (!mysql_real_connect(b.my, "localhost", "root", NULL, NULL, 0, sock, 0)) die("connect", mysql_error(b.my));
+    raw_sql(b.my, "CREATE DATABASE IF NOT EXISTS bench");
+    raw_sql(b.my, "USE bench");
+    raw_sql(b.my, "DROP TABLE IF EXISTS t");
+    raw_sql(b.my, "CREATE TABLE t (id int PRIMARY KEY, name varchar(40), score double, note varchar(60))");
+    raw_sql(b.my, "INSERT INTO t SELECT seq, CONCAT('name-', seq), seq * 0.5, REPEAT('n', 10 + seq % 40) FROM seq_1_to_10000");
+    b.point = raw_prepare(b.my, point_sql);
+    b.scan = raw_prepare(b.my, scan_sql);
+    b.in.buffer_type = MYSQL_TYPE_LONGLONG;
+    b.in.buffer = &b.param;
+    if (mysql_stmt_bind_param(b.point, &b.in)) die("bind_param", mysql_stmt_error(b.point));
+    bind_row(&b.prow, b.point);
+    bind_row(&b.srow, b.scan);
+
+    memset(&o, 0, sizeof o);
+    o.secrets_path = "";
+    o.reload_interval = "never";
+    ctx = dconn_open(&o, &err);
+    if (!ctx || dconn_mysql_register(ctx, &err)) die("dconn_open", err.message);
+    memset(&co, 0, sizeof co);
+    snprintf(settings, sizeof settings, "username = \"root\"\nhost = \"localhost\"\ndatabase = \"bench\"\nquery = { unix_socket = \"%s\" }", sock);
+    co.settings = settings;
+    b.c = dconn_connect(ctx, "bench", "mysql", &co, &err);
+    if (!b.c) die("dconn_connect", err.message);
+    dconn_point(&b, 0, 1);
+    snprintf(path, sizeof path, "%s/mariadbd.pid", dir);
+    if ((f = fopen(path, "r")) != NULL) {
+        if (fscanf(f, "%ld", &pid) != 1) pid = 0;
+        fclose(f);
+    }
+    pin_to_one_cpu(&pid, pid > 0);
+
+    if (wanted(argc, argv, "point")) compare("point", &b, raw_point, dconn_point, NULL, ROUNDS, POINTS, 50, 1e6, "us");
+    if (wanted(argc, argv, "scan")) compare("scan_10k", &b, raw_scan, dconn_scan, NULL, ROUNDS, SCANS, 1, 1e3, "ms");
+    if (wanted(argc, argv, "cache_hit")) {
+        dconn_hit(&b, 0, POINTS);   /* fills the cache */
+        compare("cache_hit", &b, raw_point, dconn_hit, NULL, ROUNDS, POINTS, 50, 1e6, "us");
+    }
+    if (argc == 1 && b.rows != (long)(ROUNDS + 1) * 2 * SCANS * TABLE_ROWS) die("rows", "the two sides read different rows");
+    raw_sql(b.my, "DROP DATABASE bench");
+    mysql_stmt_close(b.point);
+    mysql_stmt_close(b.scan);
+    mysql_close(b.my);
+    dconn_release(b.c);
+    dconn_close(ctx);
+    return 0;
+}

@@ -5,7 +5,8 @@
 # stops it, leaving nothing running. As root the server runs as the
 # "mysql" user (Debian's mariadb-server package creates it).
 # The program gets DCONN_TEST_MYSQL_SOCKET, DCONN_TEST_MYSQL_PORT and
-# DCONN_TEST_MYSQL_DIR (where it may write, e.g. TLS certificates).
+# DCONN_TEST_MYSQL_DIR (the server's folder; tls/ holds its CA, ca.pem,
+# and another CA, other-ca.pem, when openssl made them).
 set -u
 if ! command -v mariadbd >/dev/null 2>&1 && [ ! -x /usr/sbin/mariadbd ]; then
   echo "test-mysql: MariaDB's server is not installed (Debian: apt-get install mariadb-server libmariadb-dev)" >&2
@@ -52,6 +53,18 @@ innodb_flush_log_at_trx_commit=2
 innodb_lock_wait_timeout=5
 max_connections=60
 EOF
+# TLS with a certificate made now (a CA of its own, the server's name and 127.0.0.1 in it), when openssl is here
+if command -v openssl >/dev/null 2>&1; then
+  mkdir -p "$dir/tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=dconn test CA" -keyout "$dir/tls/ca-key.pem" -out "$dir/tls/ca.pem" >/dev/null 2>&1 &&
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$dir/tls/server-key.pem" -out "$dir/tls/server.csr" >/dev/null 2>&1 &&
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > "$dir/tls/san.ext" &&
+  openssl x509 -req -in "$dir/tls/server.csr" -CA "$dir/tls/ca.pem" -CAkey "$dir/tls/ca-key.pem" -CAcreateserial -days 2 \
+    -extfile "$dir/tls/san.ext" -out "$dir/tls/server.pem" >/dev/null 2>&1 &&
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=another CA" -keyout "$dir/tls/other-key.pem" -out "$dir/tls/other-ca.pem" >/dev/null 2>&1 &&
+  chmod 644 "$dir/tls/"*.pem &&
+  printf 'ssl-ca=%s\nssl-cert=%s\nssl-key=%s\n' "$dir/tls/ca.pem" "$dir/tls/server.pem" "$dir/tls/server-key.pem" >> "$dir/my.cnf"
+fi
 mariadb-install-db --defaults-file="$dir/my.cnf" $user_opt --auth-root-authentication-method=normal --skip-test-db \
   >"$dir/install.log" 2>&1 || { cat "$dir/install.log"; exit 1; }
 start() {

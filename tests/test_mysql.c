@@ -745,6 +745,57 @@ static void my_server_restart(void) {
     dconn_close(ctx);
 }
 
+/* TLS, with the certificates tests/mysql.sh made for the server: off
+   unless asked for; REQUIRED encrypts; VERIFY_IDENTITY with the right CA
+   connects to 127.0.0.1 (in the certificate), with another CA it fails
+   and says why. */
+static void my_tls(void) {
+    static const struct { const char *query, *want; int ok; } cases[] = {
+        {"", "", 1},
+        {"?ssl_mode=REQUIRED", "TLS", 1},
+        {"?ssl_mode=VERIFY_IDENTITY&ssl_ca=%s/tls/ca.pem", "TLS", 1},
+        {"?ssl_mode=VERIFY_CA&ssl_ca=%s/tls/other-ca.pem", NULL, 0},
+    };
+    char ca[600];
+    dconn_ctx *ctx;
+    size_t i;
+    snprintf(ca, sizeof ca, "%s/tls/ca.pem", getenv("DCONN_TEST_MYSQL_DIR"));
+    if (access(ca, R_OK) != 0) SKIP("no TLS certificates: tests/mysql.sh makes them with openssl (apt-get install openssl)");
+    ctx = my_open("");
+    REQUIRE(ctx);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char query[700], extra[1200], name[16];
+        dconn_connect_options co;
+        dconn_error err;
+        dconn_conn *c;
+        snprintf(query, sizeof query, cases[i].query, getenv("DCONN_TEST_MYSQL_DIR"));
+        snprintf(extra, sizeof extra, "url = \"mysql://me:me-secret-1@127.0.0.1:%d/local_db%s\"", my_port(), query);
+        snprintf(name, sizeof name, "tls%zu", i);
+        memset(&co, 0, sizeof co);
+        co.settings = extra;
+        c = dconn_connect(ctx, name, "mysql", &co, &err);
+        if (c && cases[i].ok) {
+            char *text = my_text(c, "SELECT VARIABLE_VALUE AS v FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'Ssl_version'");
+            REQUIRE(text);
+            if (*cases[i].want) CHECK_CONTAINS(text, cases[i].want);
+            else CHECK_STR(text, "v\r\n\"\"\r\n");   /* empty: no TLS */
+            dconn_free(text);
+        } else if (c) {
+            CHECK_EQ_INT(dconn_ping(c, &err), DCONN_EDRIVER);
+        }
+        if (!cases[i].ok) {
+            CHECK(c == NULL || err.code != DCONN_OK);
+            CHECK_CONTAINS(err.message, "certificate");
+            CHECK(strstr(err.message, "me-secret-1") == NULL);
+        } else if (!c) {
+            fprintf(stdout, "  %s: %s\n", name, err.message);
+            CHECK(c != NULL);
+        }
+        dconn_release(c);
+    }
+    dconn_close(ctx);
+}
+
 static const dtest_case my_tests[] = {
     {"my_url_forms", my_url_forms},
     {"my_bad_settings", my_bad_settings},
@@ -757,6 +808,7 @@ static const dtest_case my_tests[] = {
     {"my_killed_while_running", my_killed_while_running},
     {"my_deadlock", my_deadlock},
     {"my_server_restart", my_server_restart},
+    {"my_tls", my_tls},
 };
 
 int main(int argc, char **argv) {

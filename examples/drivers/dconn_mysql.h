@@ -143,7 +143,11 @@ static int dconn_my__word_is(const char *p, size_t n, const char *lower) {
 static int dconn_my__ssl_mode(dconn_my__spec *s, const char *mode) {
     static const char *const modes[] = {"disabled", "preferred", "required", "verify_ca", "verify_identity"};
     size_t i;
-    for (i = 0; i < 5; i++) if (dconn_my__word_is(mode, strlen(mode), modes[i])) break;
+    for (i = 0; i < 5; i++) {
+        size_t k;
+        for (k = 0; mode[k] && modes[i][k] && (mode[k] >= 'A' && mode[k] <= 'Z' ? mode[k] + 32 : mode[k]) == modes[i][k]; k++) {}
+        if (!mode[k] && !modes[i][k]) break;   /* the same, whatever the case */
+    }
     if (i == 5) return 0;
     s->ssl_enforce = i >= 2;
     s->ssl_verify = i >= 3;   /* Connector/C checks the certificate and the host name together */

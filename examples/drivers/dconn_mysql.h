@@ -325,6 +325,17 @@ typedef struct dconn_my__kept {
     size_t last_rows, last_bytes; /* its last result's size: room made for the next one at once */
 } dconn_my__kept;
 
+/* How a result column is read. */
+typedef struct dconn_my__col {
+    enum enum_field_types type;
+    int bytes, blob, is_unsigned, decimal, time, bit, decimals;   /* bytes: read through buf */
+    unsigned long length;
+    my_bool is_null, error;
+    union { long long i; double d; MYSQL_TIME t; } num;
+    char *buf;
+    unsigned long cap;
+} dconn_my__col;
+
 typedef struct dconn_my__conn {
     MYSQL *my;
     dconn_my__spec spec;
@@ -336,6 +347,9 @@ typedef struct dconn_my__conn {
     int state_set;                /* SET, USE, LOCK TABLES, PREPARE, CREATE TEMPORARY: differs from a fresh session */
     int streaming;                /* a stream's rows are being read: the connection is busy */
     double last_done;
+    dconn_my__col *cols;          /* the result reader's scratch: ncols columns, their binds and buffers */
+    MYSQL_BIND *binds;
+    unsigned int ncols;
 } dconn_my__conn;
 
 #ifdef CLOCK_MONOTONIC
@@ -422,6 +436,9 @@ static void dconn_my__disconnect(void *ud, void *handle) {
     dconn_my__forget_statements(h);
     if (h->my) mysql_close(h->my);
     dconn_my__spec_free(&h->spec);
+    while (h->ncols) free(h->cols[--h->ncols].buf);
+    free(h->cols);
+    free(h->binds);
     free(h);
 }
 
@@ -788,34 +805,17 @@ static MYSQL_STMT *dconn_my__execute(dconn_my__conn *h, const dconn_stmt *stmt, 
     return st;
 }
 
-/* How a result column is read. */
-typedef struct dconn_my__col {
-    enum enum_field_types type;
-    int blob, is_unsigned, decimal, time, bit, decimals;
-    unsigned long length;
-    my_bool is_null, error;
-    union { long long i; double d; MYSQL_TIME t; } num;
-    char *buf;
-    unsigned long cap;
-} dconn_my__col;
 
+/* A result being read: its columns and their bound buffers, which are
+   the handle's and kept from one statement to the next (a point query
+   then allocates nothing here). */
 typedef struct dconn_my__reader {
     MYSQL_STMT *st;
-    MYSQL_RES *meta;
     unsigned int nf;
     size_t rows, bytes;           /* read so far: rows, and bytes of text, blobs and decimals (each with its NUL) */
     dconn_my__col *cols;
     MYSQL_BIND *binds;
 } dconn_my__reader;
-
-static void dconn_my__reader_free(dconn_my__reader *r) {
-    unsigned int i;
-    for (i = 0; r->cols && i < r->nf; i++) free(r->cols[i].buf);
-    free(r->cols);
-    free(r->binds);
-    if (r->meta) mysql_free_result(r->meta);
-    memset(r, 0, sizeof *r);
-}
 
 static const char *dconn_my__decltype(const MYSQL_FIELD *f) {
     int bin = f->charsetnr == 63;
@@ -845,27 +845,42 @@ static const char *dconn_my__decltype(const MYSQL_FIELD *f) {
     }
 }
 
-/* Sets up the result's columns and their buffers; `stored`: the rows were
-   read (store_result), so each string's longest length is known. */
-static dconn_status dconn_my__reader_open(dconn_my__reader *r, MYSQL_STMT *st, int stored, dconn_builder *columns, dconn_error *err) {
-    MYSQL_FIELD *f;
+/* Sets up the result's columns and their buffers, from the statement's
+   columns as the server described them for this run, in the handle's
+   scratch (freed with the handle). Strings get a buffer of up to 256
+   bytes to start with, grown when a value is longer (and given back
+   at the next statement when over 64 KiB). */
+static dconn_status dconn_my__reader_open(dconn_my__reader *r, dconn_my__conn *h, MYSQL_STMT *st, dconn_builder *columns, dconn_error *err) {
+    MYSQL_FIELD *f = st->fields;
     unsigned int i;
     memset(r, 0, sizeof *r);
     r->st = st;
-    r->meta = mysql_stmt_result_metadata(st);
-    if (!r->meta) return DCONN_OK;   /* no result set: a write */
-    r->nf = mysql_num_fields(r->meta);
-    f = mysql_fetch_fields(r->meta);
-    r->cols = (dconn_my__col *)calloc(r->nf ? r->nf : 1, sizeof *r->cols);
-    r->binds = (MYSQL_BIND *)calloc(r->nf ? r->nf : 1, sizeof *r->binds);
-    if (!r->cols || !r->binds) { dconn_my__reader_free(r); return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory"); }
+    r->nf = mysql_stmt_field_count(st);
+    if (!r->nf || !f) { r->nf = 0; return DCONN_OK; }   /* no result set: a write */
+    if (r->nf > h->ncols) {
+        dconn_my__col *cols = (dconn_my__col *)realloc(h->cols, r->nf * sizeof *cols);
+        MYSQL_BIND *binds;
+        if (!cols) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
+        h->cols = cols;
+        memset(cols + h->ncols, 0, (r->nf - h->ncols) * sizeof *cols);
+        binds = (MYSQL_BIND *)realloc(h->binds, r->nf * sizeof *binds);
+        if (!binds) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
+        h->binds = binds;
+        h->ncols = r->nf;
+    }
+    r->cols = h->cols;
+    r->binds = h->binds;
+    memset(r->binds, 0, r->nf * sizeof *r->binds);
     for (i = 0; i < r->nf; i++) {
         dconn_my__col *c = &r->cols[i];
         MYSQL_BIND *b = &r->binds[i];
-        if (columns && dconn_builder_column(columns, f[i].name, dconn_my__decltype(&f[i]))) {
-            dconn_my__reader_free(r);
+        char *buf = c->buf;
+        unsigned long cap = c->cap;
+        if (columns && dconn_builder_column(columns, f[i].name, dconn_my__decltype(&f[i])))
             return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory while reading columns");
-        }
+        memset(c, 0, sizeof *c);
+        c->buf = buf;   /* the buffer stays with the handle; bound only to string columns */
+        c->cap = cap;
         c->type = f[i].type;
         c->is_unsigned = (f[i].flags & UNSIGNED_FLAG) != 0;
         c->decimals = (int)f[i].decimals;
@@ -890,22 +905,21 @@ static dconn_status dconn_my__reader_open(dconn_my__reader *r, MYSQL_STMT *st, i
             default:
                 break;
         }
-        /* strings, decimals, bits, blobs: bytes, in a buffer as long as the longest when known */
+        /* strings, decimals, bits, blobs: bytes */
+        c->bytes = 1;
         c->decimal = f[i].type == MYSQL_TYPE_DECIMAL || f[i].type == MYSQL_TYPE_NEWDECIMAL;
         c->bit = f[i].type == MYSQL_TYPE_BIT;
         c->blob = !c->decimal && !c->bit && f[i].charsetnr == 63 && f[i].type != MYSQL_TYPE_JSON;
-        c->cap = stored ? f[i].max_length + 1 : (f[i].length < 256 ? f[i].length + 1 : 256);
-        c->buf = (char *)malloc(c->cap);
-        if (!c->buf) { dconn_my__reader_free(r); return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory"); }
+        if (c->cap > 65536) { free(c->buf); c->buf = NULL; }   /* one long value does not keep its buffer on an idle handle */
+        if (!c->buf) {
+            c->cap = f[i].length < 256 ? f[i].length + 1 : 256;
+            if (!(c->buf = (char *)malloc(c->cap))) { c->cap = 0; return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory"); }
+        }
         b->buffer_type = MYSQL_TYPE_BLOB;
         b->buffer = c->buf;
         b->buffer_length = c->cap;
     }
-    if (mysql_stmt_bind_result(st, r->binds)) {
-        dconn_error_set(err, DCONN_EQUERY, "mysql: %s", mysql_stmt_error(st));
-        dconn_my__reader_free(r);
-        return DCONN_EQUERY;
-    }
+    if (mysql_stmt_bind_result(st, r->binds)) return dconn_error_set(err, DCONN_EQUERY, "mysql: %s", mysql_stmt_error(st));
     return DCONN_OK;
 }
 
@@ -935,7 +949,7 @@ static dconn_status dconn_my__reader_row(dconn_my__reader *r, int rc, dconn_buil
     for (i = 0; i < r->nf && !st; i++) {
         dconn_my__col *c = &r->cols[i];
         if (c->is_null) { st = dconn_builder_null(out); continue; }
-        if (c->buf && rc == MYSQL_DATA_TRUNCATED && c->length >= c->cap) {
+        if (c->bytes && rc == MYSQL_DATA_TRUNCATED && c->length >= c->cap) {
             /* longer than its buffer (a stream, whose lengths are not known first): grow and read the rest */
             char *grown = (char *)realloc(c->buf, c->length + 1);
             MYSQL_BIND again;
@@ -953,7 +967,7 @@ static dconn_status dconn_my__reader_row(dconn_my__reader *r, int rc, dconn_buil
             char text[64];
             size_t n = dconn_my__iso(c, text, sizeof text);
             st = dconn_builder_text(out, text, n < sizeof text ? n : sizeof text - 1);
-        } else if (!c->buf) {
+        } else if (!c->bytes) {
             if (c->type == MYSQL_TYPE_FLOAT || c->type == MYSQL_TYPE_DOUBLE) st = dconn_builder_real(out, c->num.d);
             else if (c->is_unsigned && (unsigned long long)c->num.i > 9223372036854775807ull) st = dconn_builder_uint(out, (uint64_t)c->num.i);
             else st = dconn_builder_int(out, (int64_t)c->num.i);
@@ -991,7 +1005,7 @@ static dconn_status dconn_my__query(void *ud, void *handle, const dconn_stmt *st
     if (kind == DCONN_MY__WRITE) dconn_builder_changed_data(out);   /* INSERT ... RETURNING (MariaDB): never cached */
     if (!ms) return err ? err->code : DCONN_EQUERY;
     /* rows fetched as they come (no store_result): the client holds no copy of its own, and dconn's result is the only one */
-    st = dconn_my__reader_open(&r, ms, 0, out, err);
+    st = dconn_my__reader_open(&r, h, ms, out, err);
     if (!st && r.nf) {
         dconn_my__kept *k = dconn_my__entry(h, ms);
         if (k && k->last_rows) (void)dconn_builder_reserve(out, k->last_rows * r.nf, k->last_bytes);   /* as large as last time */
@@ -1000,8 +1014,7 @@ static dconn_status dconn_my__query(void *ud, void *handle, const dconn_stmt *st
         if (st) st = dconn_error_set(err, st, "mysql: %s while reading rows", st == DCONN_ENOMEM ? "out of memory" : mysql_stmt_error(ms));
         else if (rc == 1) st = dconn_my__stmt_error(h, ms, kind, was_in_tx, err);   /* lost mid-way: no partial result */
     }
-    if (st && h->dead) { dconn_my__reader_free(&r); dconn_my__drop(h, ms); return st; }
-    dconn_my__reader_free(&r);
+    if (st && h->dead) { dconn_my__drop(h, ms); return st; }
     dconn_my__finish(h, ms);
     return st;
 }
@@ -1122,7 +1135,7 @@ static dconn_status dconn_my__stream_open(void *ud, void *handle, const dconn_st
     cur->st = dconn_my__execute(h, stmt, &cur->kind, &cur->was_in_tx, err);
     if (cur->kind == DCONN_MY__WRITE) dconn_builder_changed_data(columns);
     if (!cur->st) { free(cur); return err ? err->code : DCONN_EQUERY; }
-    st = dconn_my__reader_open(&cur->r, cur->st, 0, columns, err);
+    st = dconn_my__reader_open(&cur->r, h, cur->st, columns, err);
     if (st) { dconn_my__finish(h, cur->st); free(cur); return st; }
     h->streaming = 1;
     *cursor = cur;
@@ -1139,7 +1152,7 @@ static dconn_status dconn_my__stream_next(void *ud, void *cursor, size_t max_row
     *done = 0;
     if (cur->done || !cur->r.nf) { *done = 1; return DCONN_OK; }
     {
-        MYSQL_FIELD *f = mysql_fetch_fields(cur->r.meta);
+        MYSQL_FIELD *f = cur->st->fields;
         for (i = 0; i < cur->r.nf && !st; i++) st = dconn_builder_column(out, f[i].name, dconn_my__decltype(&f[i]));
     }
     while (!st && n < max_rows && ((rc = mysql_stmt_fetch(cur->st)) == 0 || rc == MYSQL_DATA_TRUNCATED)) {
@@ -1162,7 +1175,6 @@ static dconn_status dconn_my__stream_next(void *ud, void *cursor, size_t max_row
 static void dconn_my__stream_close(void *ud, void *cursor) {
     dconn_my__cursor *cur = (dconn_my__cursor *)cursor;
     (void)ud;
-    dconn_my__reader_free(&cur->r);
     if (cur->h->dead) dconn_my__drop(cur->h, cur->st);
     else dconn_my__finish(cur->h, cur->st);   /* reads what is left of the rows: the connection is free again */
     cur->h->streaming = 0;

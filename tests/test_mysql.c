@@ -631,7 +631,7 @@ typedef struct my_dead {
     dconn_conn *c;
     const char *sql;
     int in_session;
-    dconn_status st;
+    dconn_status st, after;
     dconn_error err;
 } my_dead;
 
@@ -644,6 +644,11 @@ static void *my_dead_thread(void *arg) {
         d->st = s ? dconn_session_exec(s, "UPDATE d SET n = n + 1 WHERE id = 2", NULL, 0, NULL, &d->err) : DCONN_EQUERY;
         if (!d->st) d->st = dconn_session_exec(s, d->sql, NULL, 0, NULL, &d->err);
         if (!d->st) d->st = dconn_session_commit(s, &d->err);
+        else {
+            /* InnoDB rolled the transaction back: the session runs nothing more, and never autocommits */
+            dconn_error again;
+            d->after = dconn_session_exec(s, "UPDATE d SET n = n + 100 WHERE id = 2", NULL, 0, NULL, &again);
+        }
         dconn_session_end(s);
     }
     return NULL;
@@ -696,6 +701,7 @@ static void my_deadlock(void) {
             CHECK_EQ_INT(d.st, DCONN_EQUERY);
             CHECK_CONTAINS(d.err.message, "ERROR 1213");
             CHECK_CONTAINS(d.err.message, "InnoDB rolled the whole transaction back");
+            CHECK(d.after != DCONN_OK);
             CHECK_EQ_INT(n1, 1);
             CHECK_EQ_INT(n2, 1);
         }
@@ -796,6 +802,102 @@ static void my_tls(void) {
     dconn_close(ctx);
 }
 
+/* What a review without the tests found: long values side by side, a
+   stream that fails midway, a CALL whose later statement fails, state
+   through a query or an executable comment, LOAD DATA LOCAL, option
+   files against the caller's charset, a stream closed early. */
+static void my_review_cases(void) {
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *c, *c2;
+    dconn_error err;
+    dconn_result *r;
+    dconn_stream *s;
+    dconn_result *chunk;
+    long rows = 0;
+    int k;
+    REQUIRE(ctx);
+    c = my_me(ctx, "review");
+    REQUIRE(c);
+    /* two values longer than the first buffers in one row, by query and by stream */
+    for (k = 0; k < 2; k++) {
+        const char *sql = "SELECT REPEAT('x', 1000) AS a, REPEAT('y', 3000) AS b, 7 AS n";
+        size_t na = 0, nb = 0, i;
+        const char *a, *b;
+        int ok = 1;
+        if (k == 0) r = dconn_query(c, sql, NULL, 0, NULL, &err);
+        else {
+            s = dconn_stream_query(c, sql, NULL, 0, NULL, &err);
+            REQUIRE(s);
+            r = dconn_result_retain(dconn_stream_next(s, &err));
+            CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+        }
+        REQUIRE(r);
+        a = (const char *)dconn_result_blob(r, 0, 0, &na);
+        b = (const char *)dconn_result_blob(r, 0, 1, &nb);
+        CHECK(na == 1000 && nb == 3000);
+        for (i = 0; a && i < na; i++) ok &= a[i] == 'x';
+        for (i = 0; b && i < nb; i++) ok &= b[i] == 'y';
+        CHECK(ok);
+        dconn_result_release(r);
+    }
+    /* a stream whose statement fails after rows came: the close says so */
+    s = dconn_stream_query(c, "SELECT IF(seq = 3000, 18446744073709551615 + seq, seq) AS v FROM seq_1_to_5000", NULL, 0, NULL, &err);
+    REQUIRE(s);
+    while ((chunk = dconn_stream_next(s, &err)) != NULL) rows += (long)dconn_result_rows(chunk);
+    CHECK(rows < 5000);
+    CHECK(dconn_stream_close(s) != DCONN_OK);
+    CHECK_CONTAINS(err.message, "ERROR 1690");
+    /* the same error in a query is the query's, with its number */
+    CHECK(dconn_query(c, "SELECT 18446744073709551615 + 1", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "ERROR 1690");
+    CHECK_EQ_INT(dconn_exec(c, "SELECT 18446744073709551615 + 1", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
+    /* a CALL whose second statement fails */
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS uq; CREATE TABLE uq (n int PRIMARY KEY); DROP PROCEDURE IF EXISTS p2; "
+                                      "CREATE PROCEDURE p2() BEGIN SELECT 1; INSERT INTO uq VALUES (1); INSERT INTO uq VALUES (1); END", &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(c, "CALL p2()", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "ERROR 1062");
+    /* state through a query, or hidden in an executable comment, is refused outside a session */
+    CHECK(dconn_query(c, "SET @x = 1", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "session");
+    CHECK_EQ_INT(dconn_exec(c, "/*!40101 SET sql_mode = 'NO_BACKSLASH_ESCAPES' */", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
+    CHECK_EQ_INT(dconn_exec(c, "SELECT GET_LOCK('dconn', 1)", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
+    /* LOAD DATA LOCAL reads the client's files: off unless asked for */
+    CHECK_EQ_INT(dconn_exec(c, "LOAD DATA LOCAL INFILE '/etc/hostname' INTO TABLE uq", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
+    /* a stream closed early with a long rest: the connection is dropped, not read to the end */
+    {
+        int64_t before = my_count(c, "SELECT CONNECTION_ID()");
+        s = dconn_stream_query(c, "SELECT seq FROM seq_1_to_5000000", NULL, 0, NULL, &err);
+        REQUIRE(s);
+        CHECK(dconn_stream_next(s, &err) != NULL);
+        CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+        CHECK(my_count(c, "SELECT CONNECTION_ID()") != before);
+        CHECK_EQ_INT(my_count(c, "SELECT 3"), 3);
+    }
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP PROCEDURE p2; DROP TABLE uq", &err), DCONN_OK);
+    /* an option file's default charset beats dconn's default, and loses to the caller's */
+    {
+        char cnf[128], path[256], extra[1024];
+        char *text;
+        snprintf(path, sizeof path, "%s/my/latin1.cnf", TU_DIR);
+        snprintf(cnf, sizeof cnf, "[client]\ndefault-character-set=latin1\n");
+        tu_write(path, cnf);
+        for (k = 0; k < 2; k++) {
+            snprintf(extra, sizeof extra, "url = \"mysql://me:me-secret-1@127.0.0.1:%d/local_db%s\"\nconnect_args = { read_default_file = \"%s\" }",
+                     my_port(), k ? "?charset=utf8mb4" : "", path);
+            c2 = my_connect(ctx, k ? "cs1" : "cs0", extra);
+            REQUIRE(c2);
+            text = my_text(c2, "SELECT @@character_set_client AS cs");
+            CHECK_STR(text, k ? "cs\r\nutf8mb4\r\n" : "cs\r\nlatin1\r\n");
+            dconn_free(text);
+            dconn_release(c2);
+        }
+        snprintf(extra, sizeof extra, "url = \"mysql://me:me-secret-1@127.0.0.1:%d/local_db\"\nconnect_args = { read_default_file = \"/nonexistent.cnf\" }", my_port());
+        CHECK(my_connect(ctx, "nofile", extra) == NULL);
+    }
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static const dtest_case my_tests[] = {
     {"my_url_forms", my_url_forms},
     {"my_bad_settings", my_bad_settings},
@@ -809,6 +911,7 @@ static const dtest_case my_tests[] = {
     {"my_deadlock", my_deadlock},
     {"my_server_restart", my_server_restart},
     {"my_tls", my_tls},
+    {"my_review_cases", my_review_cases},
 };
 
 int main(int argc, char **argv) {

@@ -133,9 +133,13 @@ static int dconn_my__is_word_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
+/* Is the word p[0..n) `lower`, whatever its letters' case? */
 static int dconn_my__word_is(const char *p, size_t n, const char *lower) {
     size_t k;
-    for (k = 0; k < n; k++) if (!lower[k] || (p[k] | 0x20) != lower[k]) return 0;
+    for (k = 0; k < n; k++) {
+        char c = p[k] >= 'A' && p[k] <= 'Z' ? (char)(p[k] + 32) : p[k];
+        if (!lower[k] || c != lower[k]) return 0;
+    }
     return !lower[n];
 }
 
@@ -143,16 +147,16 @@ static int dconn_my__word_is(const char *p, size_t n, const char *lower) {
 static int dconn_my__ssl_mode(dconn_my__spec *s, const char *mode) {
     static const char *const modes[] = {"disabled", "preferred", "required", "verify_ca", "verify_identity"};
     size_t i;
-    for (i = 0; i < 5; i++) {
-        size_t k;
-        for (k = 0; mode[k] && modes[i][k] && (mode[k] >= 'A' && mode[k] <= 'Z' ? mode[k] + 32 : mode[k]) == modes[i][k]; k++) {}
-        if (!mode[k] && !modes[i][k]) break;   /* the same, whatever the case */
-    }
+    for (i = 0; i < 5 && !dconn_my__word_is(mode, strlen(mode), modes[i]); i++) {}
     if (i == 5) return 0;
     s->ssl_enforce = i >= 2;
     s->ssl_verify = i >= 3;   /* Connector/C checks the certificate and the host name together */
     if (i == 0) s->ssl_enforce = s->ssl_verify = 0;
     return 1;
+}
+
+static int dconn_my__falsy(const char *v) {
+    return v && (!strcmp(v, "0") || dconn_my__word_is(v, strlen(v), "false") || dconn_my__word_is(v, strlen(v), "no") || dconn_my__word_is(v, strlen(v), "off"));
 }
 
 static int dconn_my__truthy(const char *v) {
@@ -225,8 +229,11 @@ static dconn_status dconn_my__connect_args_apply(dconn_my__spec *s, const dconn_
         else if (!strcmp(key, "init_command")) ok = dconn_my__set(&s->init_command, t);
         else if (!strcmp(key, "read_default_file")) ok = dconn_my__set(&s->default_file, t);
         else if (!strcmp(key, "read_default_group")) ok = dconn_my__set(&s->default_group, t);
-        else if (!strcmp(key, "local_infile")) s->local_infile = dconn_my__truthy(t);
-        else if (!strcmp(key, "compress")) s->compress = dconn_my__truthy(t);
+        else if (!strcmp(key, "local_infile") || !strcmp(key, "compress")) {
+            int *flag = key[0] == 'l' ? &s->local_infile : &s->compress;
+            *flag = dconn_my__truthy(t);
+            if (!*flag && !dconn_my__falsy(t)) return dconn_error_at(err, v, "connect_args.%s must be true or false", key);
+        }
         else if (!strcmp(key, "host")) ok = dconn_my__set(&s->host, t);
         else if (!strcmp(key, "user")) ok = dconn_my__set(&s->user, t);
         else if (!strcmp(key, "passwd") || !strcmp(key, "password")) ok = dconn_my__set(&s->password, t);
@@ -291,6 +298,11 @@ static dconn_status dconn_my__spec_build(const dconn_settings *st, dconn_my__spe
     }
     rc = dconn_my__connect_args_apply(s, ca, err);
     if (rc) return rc;
+    if (s->default_file) {
+        FILE *f = fopen(s->default_file, "r");
+        if (!f) return dconn_error_at(err, dconn_toml_get(ca, "read_default_file"), "connect_args.read_default_file: cannot read %s", s->default_file);
+        fclose(f);
+    }
     if (s->host && s->host[0] == '/') {
         /* a socket: the file, or the directory that holds mysqld.sock */
         struct stat sb;
@@ -323,6 +335,7 @@ typedef struct dconn_my__kept {
     unsigned long long used;
     int kind;                     /* DCONN_MY__READ or _WRITE, plus 1 */
     size_t last_rows, last_bytes; /* its last result's size: room made for the next one at once */
+    int state;                    /* it changes the session's state (SET, USE, ...): see dconn_my__classify */
 } dconn_my__kept;
 
 /* How a result column is read. */
@@ -331,7 +344,7 @@ typedef struct dconn_my__col {
     int bytes, blob, is_unsigned, decimal, time, bit, decimals;   /* bytes: read through buf */
     unsigned long length;
     my_bool is_null, error;
-    union { long long i; double d; MYSQL_TIME t; } num;
+    union { long long i; double d; float f; MYSQL_TIME t; } num;
     char *buf;
     unsigned long cap;
 } dconn_my__col;
@@ -346,6 +359,7 @@ typedef struct dconn_my__conn {
     int commit_unknown;           /* lost while a COMMIT ran */
     int state_set;                /* SET, USE, LOCK TABLES, PREPARE, CREATE TEMPORARY: differs from a fresh session */
     int streaming;                /* a stream's rows are being read: the connection is busy */
+    int no_tx;                    /* asked after an error: no transaction is open, whatever the last status said */
     double last_done;
     dconn_my__col *cols;          /* the result reader's scratch: ncols columns, their binds and buffers */
     MYSQL_BIND *binds;
@@ -364,7 +378,7 @@ static double dconn_my__now(void) { return 0; }
 static int dconn_my__fresh(const dconn_my__conn *h) { return h->last_done < 0; }   /* never: without a clock every statement asks */
 #endif
 
-static int dconn_my__in_tx(const dconn_my__conn *h) { return h->my && !h->dead && (h->my->server_status & SERVER_STATUS_IN_TRANS) != 0; }
+static int dconn_my__in_tx(const dconn_my__conn *h) { return h->my && !h->dead && !h->no_tx && (h->my->server_status & SERVER_STATUS_IN_TRANS) != 0; }
 
 static dconn_status dconn_my__fail(dconn_error *err, dconn_status code, int native, const char *fmt, const char *text) {
     if (!err) return code;
@@ -384,12 +398,15 @@ static dconn_status dconn_my__open(const dconn_my__spec *s, MYSQL **out, dconn_e
     mysql_optionsv(m, MYSQL_READ_DEFAULT_GROUP, s->default_group ? s->default_group : "client");
     if (s->default_file) mysql_optionsv(m, MYSQL_READ_DEFAULT_FILE, s->default_file);
     mysql_optionsv(m, MYSQL_OPT_RECONNECT, &off);   /* a silent reconnect would lose a session's state: dconn decides */
-    mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, s->charset ? s->charset : "utf8mb4");
+    mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, s->charset ? s->charset : "utf8mb4");   /* an option file's default-character-set beats this default */
     if (s->connect_timeout) mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &s->connect_timeout);
     if (s->read_timeout) mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &s->read_timeout);
     if (s->write_timeout) mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &s->write_timeout);
-    if (s->init_command) mysql_optionsv(m, MYSQL_INIT_COMMAND, s->init_command);
-    if (s->local_infile >= 0) { unsigned int li = (unsigned int)s->local_infile; mysql_optionsv(m, MYSQL_OPT_LOCAL_INFILE, &li); }
+    {
+        /* LOAD DATA LOCAL reads the client's files: off unless asked for, as in mysqlclient and PyMySQL */
+        unsigned int li = s->local_infile == 1;
+        mysql_optionsv(m, MYSQL_OPT_LOCAL_INFILE, &li);
+    }
     if (s->compress == 1) mysql_optionsv(m, MYSQL_OPT_COMPRESS, NULL);
     if (s->ssl_ca || s->ssl_cert || s->ssl_key) mysql_ssl_set(m, s->ssl_key, s->ssl_cert, s->ssl_ca, NULL, NULL);
     if (s->ssl_enforce >= 0) mysql_optionsv(m, MYSQL_OPT_SSL_ENFORCE, s->ssl_enforce ? &on : &off);
@@ -400,6 +417,35 @@ static dconn_status dconn_my__open(const dconn_my__spec *s, MYSQL **out, dconn_e
         snprintf(text, sizeof text, "ERROR %u (%s): %s", no, mysql_sqlstate(m), mysql_error(m));
         mysql_close(m);
         return dconn_my__fail(err, DCONN_EDRIVER, (int)no, "%s", text);
+    }
+    /* TLS asked for and not had: Connector/C connects in clear when it verifies no certificate */
+    if (s->ssl_enforce == 1 && !mysql_get_ssl_cipher(m)) {
+        mysql_close(m);
+        return dconn_my__fail(err, DCONN_EDRIVER, 2026, "%s", "the connection is not encrypted, but TLS was asked for (ssl_mode or ssl): "
+                                                             "the server offers no TLS; configure it, or drop the ssl settings");
+    }
+    /* the option files were read inside mysql_real_connect, over the options set before: the caller's
+       charset and init_command are applied now, so that they win */
+    {
+        const char *step = NULL;
+        if (s->charset && mysql_set_character_set(m, s->charset) != 0) step = "charset";
+        else if (s->init_command && mysql_real_query(m, s->init_command, (unsigned long)strlen(s->init_command)) != 0) step = "init_command";
+        if (step) {
+            char text[900];
+            unsigned int no = mysql_errno(m);
+            snprintf(text, sizeof text, "ERROR %u (%s): %s (from %s)", no, mysql_sqlstate(m), mysql_error(m), step);
+            mysql_close(m);
+            return dconn_my__fail(err, DCONN_EDRIVER, (int)no, "%s", text);
+        }
+    }
+    if (s->init_command) {
+        /* its results, if any, are read and dropped */
+        int more;
+        do {
+            MYSQL_RES *res = mysql_store_result(m);
+            if (res) mysql_free_result(res);
+            more = mysql_next_result(m);
+        } while (more == 0);
     }
     *out = m;
     return DCONN_OK;
@@ -451,7 +497,7 @@ static void dconn_my__disconnect(void *ud, void *handle) {
    session's SET and locks would be lost without a word): a transient
    error lets dconn_session_begin try a fresh handle. */
 static dconn_status dconn_my__ready(dconn_my__conn *h, int may_reconnect, dconn_error *err) {
-    int in_tx = h->my && (h->my->server_status & SERVER_STATUS_IN_TRANS) != 0;
+    int in_tx = h->my && !h->no_tx && (h->my->server_status & SERVER_STATUS_IN_TRANS) != 0;
     if (!h->dead && may_reconnect && dconn_my__fresh(h)) return DCONN_OK;
     if (!h->dead && h->my) {
         struct pollfd p;
@@ -481,20 +527,33 @@ static dconn_status dconn_my__ready(dconn_my__conn *h, int may_reconnect, dconn_
 
 /* --- statements ------------------------------------------------------------ */
 
+/* MySQL runs what is inside an executable comment, slash-star-bang with an
+   optional version number: it is SQL, not a comment. The length of the
+   opening to skip (0: an ordinary comment or none). */
+static size_t dconn_my__exec_comment(const char *p) {
+    size_t n = 3;
+    if (!(p[0] == '/' && p[1] == '*' && p[2] == '!')) return 0;
+    while (p[n] >= '0' && p[n] <= '9') n++;
+    return n;
+}
+
 /* Is the SQL a plain read: SELECT, VALUES, SHOW, TABLE, WITH, DESCRIBE,
-   EXPLAIN first, no INTO outside quotes, no FOR UPDATE (it takes locks
-   in the caller's transaction: harmless to retry, but say it is a read
-   only when nothing changes)? Also notes statements that change the
-   session's state. */
+   EXPLAIN first, and no INTO? Also notes (*state) a statement that
+   leaves state on the session, which outside a session would stay on a
+   pooled handle: SET, USE, LOCK, UNLOCK, PREPARE, HANDLER, FLUSH,
+   CREATE TEMPORARY, a user variable assigned (:= or INTO @v), and the
+   named locks (GET_LOCK). Executable comments count as SQL. */
 static int dconn_my__classify(const char *sql, int *state) {
     static const char *const reads[] = {"select", "values", "show", "table", "with", "describe", "desc", "explain"};
-    static const char *const states[] = {"set", "use", "lock", "prepare", "handler", "unlock"};
+    static const char *const states[] = {"set", "use", "lock", "unlock", "prepare", "handler", "flush"};
     const char *p = sql;
-    int first = 1, read = 0, read_so_far = 1, prev_create = 0;
+    int first = 1, read = 0, read_so_far = 1, prev_create = 0, prev_into = 0;
     size_t i, n;
     *state = 0;
     while (*p) {
         if ((p[0] == '-' && p[1] == '-' && (p[2] == ' ' || p[2] == '\t' || p[2] == '\n')) || p[0] == '#') { while (*p && *p != '\n') p++; continue; }
+        if ((n = dconn_my__exec_comment(p)) != 0) { p += n; continue; }
+        if (p[0] == '*' && p[1] == '/') { p += 2; continue; }   /* the end of an executable comment */
         if (p[0] == '/' && p[1] == '*') { p += 2; while (*p && !(p[0] == '*' && p[1] == '/')) p++; if (*p) p += 2; continue; }
         if (*p == '\'' || *p == '"' || *p == '`') {
             char q = *p++;
@@ -504,7 +563,9 @@ static int dconn_my__classify(const char *sql, int *state) {
             continue;
         }
         if (*p == ';') { first = 1; p++; continue; }   /* a script: the next statement's first word counts too */
-        if (!dconn_my__is_word_char(*p)) { p++; continue; }
+        if (p[0] == ':' && p[1] == '=') *state = 1;   /* @v := ... */
+        if (*p == '@' && prev_into) *state = 1;        /* INTO @v */
+        if (!dconn_my__is_word_char(*p)) { if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') prev_into = 0; p++; continue; }
         for (n = 0; dconn_my__is_word_char(p[n]); n++) {}
         if (first) {
             int this_read = 0;
@@ -516,9 +577,11 @@ static int dconn_my__classify(const char *sql, int *state) {
             first = 0;
         } else {
             if (prev_create && dconn_my__word_is(p, n, "temporary")) *state = 1;
+            if (dconn_my__word_is(p, n, "get_lock")) *state = 1;
             prev_create = 0;
-            if (dconn_my__word_is(p, n, "into")) read = 0;
         }
+        prev_into = dconn_my__word_is(p, n, "into");
+        if (prev_into) read = 0;
         p += n;
     }
     return read;
@@ -565,7 +628,7 @@ static dconn_status dconn_my__bind_params(const char *sql, const dconn_value *pa
             if (*p) b->sql[o++] = *p++;
         } else if ((c == '-' && p[1] == '-' && (p[2] == ' ' || p[2] == '\t' || p[2] == '\n')) || c == '#') {
             while (*p && *p != '\n') b->sql[o++] = *p++;
-        } else if (c == '/' && p[1] == '*') {
+        } else if (c == '/' && p[1] == '*' && !dconn_my__exec_comment(p)) {   /* an executable comment (slash-star-bang) is SQL */
             while (*p && !(p[0] == '*' && p[1] == '/')) b->sql[o++] = *p++;
             if (*p) { b->sql[o++] = *p++; b->sql[o++] = *p++; }
         } else if (c == '?' || (c == ':' && dconn_my__is_word_char(p[1]) && !(p[1] >= '0' && p[1] <= '9'))) {
@@ -635,7 +698,19 @@ static dconn_status dconn_my__error(dconn_my__conn *h, unsigned int no, const ch
     char text[1200];
     int native = (int)no;
     if (dconn_my__ends_session(no)) h->dead = 1;
+
     snprintf(text, sizeof text, "ERROR %u (%s): %s", no, state && *state ? state : "HY000", msg && *msg ? msg : "unknown error");
+    /* msg and state may live in h->my: read above, before asking */
+    if (was_in_tx && !h->dead && h->my) {
+        /* an error packet carries no status: ask whether the transaction is still open (a deadlock rolled it back) */
+        MYSQL_RES *res;
+        MYSQL_ROW row;
+        if (mysql_query(h->my, "SELECT @@in_transaction") == 0 && (res = mysql_store_result(h->my)) != NULL) {
+            row = mysql_fetch_row(res);
+            h->no_tx = row && row[0] && row[0][0] == '0';
+            mysql_free_result(res);
+        }
+    }
     if ((no == 2006 || no == 2013 || no == 2055) && kind == DCONN_MY__WRITE) {
         char lost[1400];
         snprintf(lost, sizeof lost, "the connection was lost while the statement ran, so the server may or may not have applied it; "
@@ -664,7 +739,11 @@ static int dconn_my__is_transient(void *ud, const dconn_error *err) {
     return 0;
 }
 
+static dconn_status dconn_my__conn_error(dconn_my__conn *h, int kind, int was_in_tx, dconn_error *err);
+
+/* A statement's error; one that came while its rows were read is the connection's (libmariadb puts it there). */
 static dconn_status dconn_my__stmt_error(dconn_my__conn *h, MYSQL_STMT *st, int kind, int was_in_tx, dconn_error *err) {
+    if (!mysql_stmt_errno(st) && mysql_errno(h->my)) return dconn_my__conn_error(h, kind, was_in_tx, err);
     return dconn_my__error(h, mysql_stmt_errno(st), mysql_stmt_sqlstate(st), mysql_stmt_error(st), kind, was_in_tx, err);
 }
 
@@ -702,6 +781,7 @@ static MYSQL_STMT *dconn_my__prepare(dconn_my__conn *h, const char *sql, int *ki
         int state;
         *kind = dconn_my__classify(sql, &state) ? DCONN_MY__READ : DCONN_MY__WRITE;
         k->kind = *kind + 1;
+        k->state = state;
     }
     k->st = mysql_stmt_init(h->my);
     k->sql = (char *)malloc(len + 1);
@@ -894,8 +974,8 @@ static dconn_status dconn_my__reader_open(dconn_my__reader *r, dconn_my__conn *h
                 b->is_unsigned = (my_bool)c->is_unsigned;
                 continue;
             case MYSQL_TYPE_FLOAT: case MYSQL_TYPE_DOUBLE:
-                b->buffer_type = MYSQL_TYPE_DOUBLE;
-                b->buffer = &c->num.d;
+                b->buffer_type = f[i].type;
+                b->buffer = f[i].type == MYSQL_TYPE_FLOAT ? (void *)&c->num.f : (void *)&c->num.d;
                 continue;
             case MYSQL_TYPE_DATE: case MYSQL_TYPE_NEWDATE: case MYSQL_TYPE_TIME: case MYSQL_TYPE_DATETIME: case MYSQL_TYPE_TIMESTAMP:
                 b->buffer_type = f[i].type == MYSQL_TYPE_NEWDATE ? MYSQL_TYPE_DATE : f[i].type;
@@ -923,6 +1003,19 @@ static dconn_status dconn_my__reader_open(dconn_my__reader *r, dconn_my__conn *h
     return DCONN_OK;
 }
 
+/* A FLOAT as the double of its shortest decimal form, as the server and
+   the mysql client show it (0.1, not 0.10000000149011612). */
+static double dconn_my__float(float f) {
+    char text[32];
+    int digits;
+    for (digits = 6; digits < 9; digits++) {
+        snprintf(text, sizeof text, "%.*g", digits, (double)f);
+        if (strtof(text, NULL) == f) break;
+    }
+    if (digits == 9) snprintf(text, sizeof text, "%.9g", (double)f);
+    return strtod(text, NULL);
+}
+
 /* A MYSQL_TIME as ISO text: "2024-05-01", "2024-05-01 12:30:00.250", "-838:59:59". */
 static size_t dconn_my__iso(const dconn_my__col *c, char *out, size_t cap) {
     const MYSQL_TIME *t = &c->num.t;
@@ -933,7 +1026,13 @@ static size_t dconn_my__iso(const dconn_my__col *c, char *out, size_t cap) {
         n = (size_t)snprintf(out, cap, "%s%02u:%02u:%02u", t->neg ? "-" : "", t->day * 24 + t->hour, t->minute, t->second);
     else
         n = (size_t)snprintf(out, cap, "%04u-%02u-%02u %02u:%02u:%02u", t->year, t->month, t->day, t->hour, t->minute, t->second);
-    if (c->decimals > 0 && c->decimals <= 6 && n < cap) {
+    if (c->decimals > 6 && t->second_part && n < cap) {
+        /* a scale the server did not fix (a function's result): the microseconds, without trailing zeros */
+        unsigned long frac = t->second_part;
+        int d = 6;
+        while (frac % 10 == 0) { frac /= 10; d--; }
+        n += (size_t)snprintf(out + n, cap - n, ".%0*lu", d, frac);
+    } else if (c->decimals > 0 && c->decimals <= 6 && n < cap) {
         unsigned long frac = t->second_part;
         int d;
         for (d = 6; d > c->decimals; d--) frac /= 10;
@@ -945,12 +1044,13 @@ static size_t dconn_my__iso(const dconn_my__col *c, char *out, size_t cap) {
 /* Reads the fetched row into the builder. `rc`: what mysql_stmt_fetch said. */
 static dconn_status dconn_my__reader_row(dconn_my__reader *r, int rc, dconn_builder *out) {
     unsigned int i;
+    int grew = 0;
     dconn_status st = DCONN_OK;
     for (i = 0; i < r->nf && !st; i++) {
         dconn_my__col *c = &r->cols[i];
         if (c->is_null) { st = dconn_builder_null(out); continue; }
         if (c->bytes && rc == MYSQL_DATA_TRUNCATED && c->length >= c->cap) {
-            /* longer than its buffer (a stream, whose lengths are not known first): grow and read the rest */
+            /* longer than its buffer (lengths are not known first): grow it and read the value again */
             char *grown = (char *)realloc(c->buf, c->length + 1);
             MYSQL_BIND again;
             if (!grown) return DCONN_ENOMEM;
@@ -960,15 +1060,15 @@ static dconn_status dconn_my__reader_row(dconn_my__reader *r, int rc, dconn_buil
             r->binds[i].buffer_length = c->cap;
             again = r->binds[i];
             if (mysql_stmt_fetch_column(r->st, &again, i, 0)) return DCONN_EQUERY;
-            /* the statement keeps its own copy of the binds: give it the new buffer for the rows to come */
-            if (mysql_stmt_bind_result(r->st, r->binds)) return DCONN_EQUERY;
+            grew = 1;
         }
         if (c->time) {
             char text[64];
             size_t n = dconn_my__iso(c, text, sizeof text);
             st = dconn_builder_text(out, text, n < sizeof text ? n : sizeof text - 1);
         } else if (!c->bytes) {
-            if (c->type == MYSQL_TYPE_FLOAT || c->type == MYSQL_TYPE_DOUBLE) st = dconn_builder_real(out, c->num.d);
+            if (c->type == MYSQL_TYPE_FLOAT) st = dconn_builder_real(out, dconn_my__float(c->num.f));
+            else if (c->type == MYSQL_TYPE_DOUBLE) st = dconn_builder_real(out, c->num.d);
             else if (c->is_unsigned && (unsigned long long)c->num.i > 9223372036854775807ull) st = dconn_builder_uint(out, (uint64_t)c->num.i);
             else st = dconn_builder_int(out, (int64_t)c->num.i);
         } else if (c->bit) {
@@ -984,15 +1084,30 @@ static dconn_status dconn_my__reader_row(dconn_my__reader *r, int rc, dconn_buil
         }
     }
     r->rows++;
+    /* the statement keeps its own copy of the binds: the grown buffers for the rows to come, once the row is read
+       (binding again resets the row, so the row's later long values could no longer be fetched) */
+    if (grew && !st && mysql_stmt_bind_result(r->st, r->binds)) return DCONN_EQUERY;
     return st;
 }
 
 /* After a statement: drains what else it returned (a CALL's results), and
    notes when the statement ended. */
-static void dconn_my__finish(dconn_my__conn *h, MYSQL_STMT *st) {
+static dconn_status dconn_my__finish(dconn_my__conn *h, MYSQL_STMT *st, int kind, int was_in_tx, dconn_error *err) {
+    int more;
     mysql_stmt_free_result(st);
-    while (mysql_stmt_more_results(st) && mysql_stmt_next_result(st) == 0) mysql_stmt_free_result(st);
+    while (mysql_stmt_more_results(st)) {
+        if ((more = mysql_stmt_next_result(st)) > 0) {
+            /* a CALL whose later statement failed: the error is the call's */
+            dconn_status rc = dconn_my__stmt_error(h, st, kind, was_in_tx, err);
+            if (h->dead) dconn_my__drop(h, st);
+            return rc;
+        }
+        if (more < 0) break;
+        mysql_stmt_free_result(st);
+    }
     h->last_done = dconn_my__now();
+    h->no_tx = 0;   /* the server's status in the OK packet is current again */
+    return DCONN_OK;
 }
 
 static dconn_status dconn_my__query(void *ud, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
@@ -1015,28 +1130,36 @@ static dconn_status dconn_my__query(void *ud, void *handle, const dconn_stmt *st
         else if (rc == 1) st = dconn_my__stmt_error(h, ms, kind, was_in_tx, err);   /* lost mid-way: no partial result */
     }
     if (st && h->dead) { dconn_my__drop(h, ms); return st; }
-    dconn_my__finish(h, ms);
-    return st;
+    {
+        dconn_my__kept *k = dconn_my__entry(h, ms);
+        if (k && k->state) h->state_set = 1;   /* SET, USE, ... through a query: the core refuses it outside sessions */
+    }
+    if (st) { (void)dconn_my__finish(h, ms, kind, was_in_tx, NULL); return st; }
+    return dconn_my__finish(h, ms, kind, was_in_tx, err);
 }
 
 static dconn_status dconn_my__exec(void *ud, void *handle, const dconn_stmt *stmt, dconn_exec_info *info, dconn_error *err) {
     dconn_my__conn *h = (dconn_my__conn *)handle;
-    int kind = DCONN_MY__WRITE, was_in_tx = 0, state = 0;
+    int kind = DCONN_MY__WRITE, was_in_tx = 0;
     MYSQL_STMT *ms;
+    dconn_my__kept *k;
     (void)ud;
-    (void)dconn_my__classify(stmt->sql, &state);
     ms = dconn_my__execute(h, stmt, &kind, &was_in_tx, err);
     if (!ms) return err ? err->code : DCONN_EQUERY;
     kind = DCONN_MY__WRITE;
-    if (state) h->state_set = 1;
+    if ((k = dconn_my__entry(h, ms)) != NULL && k->state) h->state_set = 1;
     if (info) {
         my_ulonglong n = mysql_stmt_affected_rows(ms);
         info->changes = n == (my_ulonglong)-1 ? 0 : (int64_t)n;
         info->last_insert_id = (int64_t)mysql_stmt_insert_id(ms);
     }
-    if (mysql_stmt_field_count(ms) > 0) mysql_stmt_store_result(ms);   /* a SELECT through exec: its rows are dropped */
-    dconn_my__finish(h, ms);
-    return DCONN_OK;
+    /* a SELECT through exec: its rows are dropped, but an error while they come is the statement's */
+    if (mysql_stmt_field_count(ms) > 0 && mysql_stmt_store_result(ms) != 0) {
+        dconn_status rc = dconn_my__stmt_error(h, ms, kind, was_in_tx, err);
+        if (h->dead) dconn_my__drop(h, ms); else (void)dconn_my__finish(h, ms, kind, was_in_tx, NULL);
+        return rc;
+    }
+    return dconn_my__finish(h, ms, kind, was_in_tx, err);
 }
 
 /* Runs SQL text without parameters (scripts, START TRANSACTION, COMMIT, ROLLBACK); every result is read. */
@@ -1051,6 +1174,7 @@ static dconn_status dconn_my__run_text(dconn_my__conn *h, const char *sql, int k
         if (status > 0) return dconn_my__conn_error(h, kind, was_in_tx, err);
     } while (status == 0);
     h->last_done = dconn_my__now();
+    h->no_tx = 0;
     return DCONN_OK;
 }
 
@@ -1090,6 +1214,7 @@ static dconn_status dconn_my__rollback(void *ud, void *handle, dconn_error *err)
         dconn_status st = dconn_my__run_text(h, "ROLLBACK", DCONN_MY__WRITE, err);
         if (!st || !h->dead) return st;
     }
+    h->no_tx = 1;   /* whatever the last status said: the lost session's transaction is gone */
     if (h->commit_unknown)
         return dconn_my__fail(err, DCONN_EQUERY, DCONN_MYSQL_OUTCOME_UNKNOWN, "%s", "the connection was lost while the COMMIT ran: whether it committed is unknown");
     return DCONN_OK;   /* a lost connection: the server rolled the transaction back */
@@ -1122,6 +1247,8 @@ typedef struct dconn_my__cursor {
     dconn_my__reader r;
     MYSQL_STMT *st;
     int kind, was_in_tx, done;
+    dconn_status failed;          /* an error that came after rows: reported by the next call */
+    dconn_error failure;
 } dconn_my__cursor;
 
 static dconn_status dconn_my__stream_open(void *ud, void *handle, const dconn_stmt *stmt, void **cursor, dconn_builder *columns, dconn_error *err) {
@@ -1136,7 +1263,7 @@ static dconn_status dconn_my__stream_open(void *ud, void *handle, const dconn_st
     if (cur->kind == DCONN_MY__WRITE) dconn_builder_changed_data(columns);
     if (!cur->st) { free(cur); return err ? err->code : DCONN_EQUERY; }
     st = dconn_my__reader_open(&cur->r, h, cur->st, columns, err);
-    if (st) { dconn_my__finish(h, cur->st); free(cur); return st; }
+    if (st) { (void)dconn_my__finish(h, cur->st, cur->kind, cur->was_in_tx, NULL); free(cur); return st; }
     h->streaming = 1;
     *cursor = cur;
     return DCONN_OK;
@@ -1150,6 +1277,11 @@ static dconn_status dconn_my__stream_next(void *ud, void *cursor, size_t max_row
     unsigned int i;
     (void)ud;
     *done = 0;
+    if (cur->failed) {
+        *done = 1;
+        if (err) *err = cur->failure;
+        return cur->failed;
+    }
     if (cur->done || !cur->r.nf) { *done = 1; return DCONN_OK; }
     {
         MYSQL_FIELD *f = cur->st->fields;
@@ -1163,9 +1295,10 @@ static dconn_status dconn_my__stream_next(void *ud, void *cursor, size_t max_row
     if (n == max_rows) return DCONN_OK;
     cur->done = 1;
     if (rc == 1) {
-        st = dconn_my__stmt_error(cur->h, cur->st, cur->kind, cur->was_in_tx, err);
-        if (n) { cur->done = 0; return DCONN_OK; }   /* the rows before the error go out first; the error comes next */
+        st = dconn_my__stmt_error(cur->h, cur->st, cur->kind, cur->was_in_tx, &cur->failure);
+        if (n) { cur->failed = st; return DCONN_OK; }   /* the rows before the error go out first; the error comes next */
         *done = 1;
+        if (err) *err = cur->failure;
         return st;
     }
     *done = 1;
@@ -1175,8 +1308,22 @@ static dconn_status dconn_my__stream_next(void *ud, void *cursor, size_t max_row
 static void dconn_my__stream_close(void *ud, void *cursor) {
     dconn_my__cursor *cur = (dconn_my__cursor *)cursor;
     (void)ud;
-    if (cur->h->dead) dconn_my__drop(cur->h, cur->st);
-    else dconn_my__finish(cur->h, cur->st);   /* reads what is left of the rows: the connection is free again */
+    if (!cur->h->dead && !cur->done && !cur->failed) {
+        /* closed early: the rest of the rows must be read before the connection serves anything else; a few are,
+           but for a long rest the connection is dropped instead (the server stops the statement when it finds it
+           gone), and the next use reconnects */
+        int k, rc = 0;
+        for (k = 0; k < 1024 && ((rc = mysql_stmt_fetch(cur->st)) == 0 || rc == MYSQL_DATA_TRUNCATED); k++) {}
+        if (rc == 0 || rc == MYSQL_DATA_TRUNCATED) {
+            /* closing the connection first detaches its statements: closing one now would read the rest */
+            mysql_close(cur->h->my);
+            cur->h->my = NULL;
+            cur->h->dead = 1;
+        }
+    }
+    if (!cur->h->my) {}   /* its statements are freed when the handle reconnects or closes */
+    else if (cur->h->dead) dconn_my__drop(cur->h, cur->st);
+    else (void)dconn_my__finish(cur->h, cur->st, cur->kind, cur->was_in_tx, NULL);   /* the connection is free again */
     cur->h->streaming = 0;
     free(cur);
 }

@@ -1822,6 +1822,17 @@ static int dconn__url_split(const char *url, dconn__url *u) {
                 while (*auth_end && *auth_end != '/' && *auth_end != '?') auth_end++;
             }
         }
+        if (at && memchr(auth, ':', (size_t)(at - auth))) {
+            /* a password holding '@' and '/' unescaped ("bob:p@ss:w/rd@host"): the user info runs to the last
+               '@' before the query, so that no part of the password is read as the host or the path */
+            const char *query = strchr(auth_end, '?'), *last = NULL;
+            for (s = auth_end; *s && (!query || s < query); s++) if (*s == '@') last = s;
+            if (last) {
+                at = last;
+                auth_end = at + 1;
+                while (*auth_end && *auth_end != '/' && *auth_end != '?') auth_end++;
+            }
+        }
         if (at) {
             const char *colon = (const char *)memchr(auth, ':', (size_t)(at - auth));
             u->user = auth;

@@ -249,6 +249,7 @@ static void redaction_review_forms(void) {
         {"postgresql://tokenonlyABCDEF123@host/app", "tokenonlyABCDEF123", "postgresql://***@host/app"},
         {"https://ghp_abc@github.com/x/y.git", "ghp_abc", "https://***@github.com"},
         {"postgresql://me@host/app", "(none)", "postgresql://me@host/app"},
+        {"mysql://bob:p@ss:w/rd%Sec#1@127.0.0.1:3306/t", "ss:w/rd%Sec", "mysql://bob:***@127.0.0.1:3306/t"},
         {"Server=x;Password=ConnStrPw1234;Encrypt=yes", "ConnStrPw1234", "Password=***;Encrypt=yes"},
         {"Driver={ODBC};PWD={Br4ced;Pw};Server=x", "Br4ced", "Server=x"},
         {"DefaultEndpointsProtocol=https;AccountName=a;AccountKey=AzKey123456==;EndpointSuffix=x", "AzKey123456", "AccountName=a"},

@@ -49,33 +49,7 @@ static dconn_conn *my_root(dconn_ctx *ctx) {
     return my_connect(ctx, "root", extra);
 }
 
-static int64_t my_count(dconn_conn *c, const char *sql) {
-    dconn_query_options qo;
-    dconn_error err;
-    dconn_result *r;
-    int64_t n = -1;
-    memset(&qo, 0, sizeof qo);
-    qo.ttl = "0";
-    r = dconn_query(c, sql, NULL, 0, &qo, &err);
-    if (!r) fprintf(stdout, "  %s: %s\n", sql, err.message);
-    if (r && dconn_result_get_int(r, 0, 0, &n) != DCONN_OK) n = -1;
-    dconn_result_release(r);
-    return n;
-}
 
-static char *my_text(dconn_conn *c, const char *sql) {
-    dconn_query_options qo;
-    dconn_error err;
-    dconn_result *r;
-    char *text;
-    memset(&qo, 0, sizeof qo);
-    qo.ttl = "0";
-    r = dconn_query(c, sql, NULL, 0, &qo, &err);
-    if (!r) { fprintf(stdout, "  %s: %s\n", sql, err.message); return NULL; }
-    text = dconn_result_format(r, DCONN_FORMAT_CSV, &err);
-    dconn_result_release(r);
-    return text;
-}
 
 /* The guide's two databases and users, made once. */
 static void my_setup(void) {
@@ -135,7 +109,7 @@ static void my_url_forms(void) {
         c = dconn_connect(ctx, name, "sql", NULL, &err);
         if (!c) { fprintf(stdout, "  %s: %s\n", name, err.message); CHECK(c != NULL); continue; }
         CHECK_STR(dconn_conn_type(c), "mysql");
-        who = my_text(c, "SELECT CURRENT_USER() AS u, DATABASE() AS d");
+        who = tu_query_csv(c, "SELECT CURRENT_USER() AS u, DATABASE() AS d");
         CHECK(who != NULL);
         if (who) CHECK_STR(who, strcmp(name, "enc") ? "u,d\r\nme@%,local_db\r\n" : "u,d\r\njdoe@%,staging_db\r\n");
         dconn_free(who);
@@ -191,7 +165,7 @@ static void my_option_file_precedence(void) {
     snprintf(extra, sizeof extra, "connect_args = { read_default_file = \"%s\" }", path);
     c = my_connect(ctx, "fromfile", extra);
     REQUIRE(c);
-    who = my_text(c, "SELECT CURRENT_USER() AS u, DATABASE() AS d");
+    who = tu_query_csv(c, "SELECT CURRENT_USER() AS u, DATABASE() AS d");
     CHECK_STR(who, "u,d\r\nme@%,local_db\r\n");
     dconn_free(who);
     dconn_release(c);
@@ -199,7 +173,7 @@ static void my_option_file_precedence(void) {
     snprintf(extra, sizeof extra, "username = \"jdoe\"\npassword = \"jd:o@e/pw#2\"\ndatabase = \"staging_db\"\nconnect_args = { read_default_file = \"%s\" }", path);
     c = my_connect(ctx, "secretswin", extra);
     REQUIRE(c);
-    who = my_text(c, "SELECT CURRENT_USER() AS u, DATABASE() AS d");
+    who = tu_query_csv(c, "SELECT CURRENT_USER() AS u, DATABASE() AS d");
     CHECK_STR(who, "u,d\r\njdoe@%,staging_db\r\n");
     dconn_free(who);
     dconn_release(c);
@@ -207,7 +181,7 @@ static void my_option_file_precedence(void) {
     snprintf(extra, sizeof extra, "connect_args = { read_default_file = \"%s\", read_default_group = \"other\", database = \"staging_db\" }", path);
     c = my_connect(ctx, "group", extra);
     REQUIRE(c);
-    who = my_text(c, "SELECT CURRENT_USER() AS u, DATABASE() AS d");
+    who = tu_query_csv(c, "SELECT CURRENT_USER() AS u, DATABASE() AS d");
     CHECK_STR(who, "u,d\r\njdoe@%,staging_db\r\n");
     dconn_free(who);
     dconn_release(c);
@@ -312,7 +286,7 @@ static void my_types_round_trip(void) {
     }
     CHECK_EQ_INT(dconn_exec(c, "SET SESSION sql_mode = ''", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
     CHECK_CONTAINS(err.message, "session");
-    text = my_text(c, "SELECT d, t FROM zd");
+    text = tu_query_csv(c, "SELECT d, t FROM zd");
     CHECK_STR(text, "d,t\r\n0000-00-00,0000-00-00 00:00:00\r\n");
     dconn_free(text);
     /* named parameters, one used twice; values of every type through :name */
@@ -360,7 +334,7 @@ static void my_writes_and_sessions(void) {
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO w (n) VALUES (7)", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
     dconn_session_end(s);
-    CHECK_EQ_INT(my_count(c, "SELECT count(*) FROM w WHERE n = 7"), 0);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM w WHERE n = 7"), 0);
     s = dconn_session_begin(c, &err);
     REQUIRE(s);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO w (n) VALUES (8)", NULL, 0, NULL, &err), DCONN_OK);
@@ -374,9 +348,9 @@ static void my_writes_and_sessions(void) {
     }
     CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
     dconn_session_end(s);
-    CHECK_EQ_INT(my_count(c, "SELECT count(*) FROM w WHERE n = 8"), 1);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM w WHERE n = 8"), 1);
     /* a cached read, dropped by a write */
-    CHECK_EQ_INT(my_count(c, "SELECT count(*) FROM w"), 4);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM w"), 4);
     /* errors say what the server said, with the SQL */
     CHECK_EQ_INT(dconn_exec(c, "INSERT INTO nowhere VALUES (1)", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "ERROR 1146 (42S02): Table 'local_db.nowhere' doesn't exist");
@@ -429,7 +403,7 @@ static void my_stream(void) {
     REQUIRE(s);
     CHECK(dconn_stream_next(s, &err) != NULL);
     CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
-    CHECK_EQ_INT(my_count(c, "SELECT 42"), 42);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT 42"), 42);
     dconn_release(c);
     dconn_close(ctx);
 }
@@ -455,7 +429,7 @@ static void my_env_db_conn(void) {
         c = dconn_connect(ctx, "env:DB_CONN", "sql", NULL, &err);
         if (!c) fprintf(stdout, "  %s\n", err.message);
         REQUIRE(c);
-        text = my_text(c, "select * from mytable");
+        text = tu_query_csv(c, "select * from mytable");
         CHECK_STR(text, round ? "id,name\r\n1,staging row\r\n" : "id,name\r\n1,local row\r\n");
         dconn_free(text);
         dconn_release(c);
@@ -478,14 +452,14 @@ static void my_idle_session_ended(void) {
     c = my_me(ctx, "idle");
     root = my_root(ctx);
     REQUIRE(c && root);
-    id = my_count(c, "SELECT CONNECTION_ID()");
+    id = tu_query_int(c, "SELECT CONNECTION_ID()");
     snprintf(sql, sizeof sql, "KILL CONNECTION %lld", (long long)id);
     CHECK_EQ_INT(dconn_exec(root, sql, NULL, 0, NULL, NULL, &err), DCONN_OK);
     pause.tv_sec = 0;
     pause.tv_nsec = (long)((DCONN_MY__FRESH + 0.05) * 1e9);
     nanosleep(&pause, NULL);
     tu_log_reset();
-    CHECK(my_count(c, "SELECT CONNECTION_ID()") != id);
+    CHECK(tu_query_int(c, "SELECT CONNECTION_ID()") != id);
     CHECK_EQ_INT(tu_sleeps, 0);
     dconn_release(root);
     dconn_release(c);
@@ -509,7 +483,7 @@ static int64_t my_wait_running(dconn_conn *root, const char *marker) {
     int i;
     snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(ID), 0) FROM information_schema.PROCESSLIST WHERE INFO LIKE '%%%s%%' AND ID <> CONNECTION_ID()", marker);
     for (i = 0; i < 1000; i++) {
-        int64_t id = my_count(root, sql);
+        int64_t id = tu_query_int(root, sql);
         if (id > 0) return id;
         my_pause_ms(10);
     }
@@ -567,7 +541,7 @@ static void my_killed_while_running(void) {
             my_fault f;
             pthread_t th;
             char sql[160], marker[40];
-            int64_t before = my_count(root, "SELECT n FROM local_db.k WHERE id = 1"), after;
+            int64_t before = tu_query_int(root, "SELECT n FROM local_db.k WHERE id = 1"), after;
             dconn_status st;
             memset(&f, 0, sizeof f);
             snprintf(marker, sizeof marker, "fault_%zu_%d", k, write);
@@ -596,7 +570,7 @@ static void my_killed_while_running(void) {
                 dconn_result_release(r);
             }
             pthread_join(th, NULL);
-            after = my_count(root, "SELECT n FROM local_db.k WHERE id = 1");
+            after = tu_query_int(root, "SELECT n FROM local_db.k WHERE id = 1");
             if (!write) {
                 if (st) fprintf(stdout, "  %s, read: %s\n", kills[k], err.message);
                 CHECK_EQ_INT(st, DCONN_OK);   /* retried */
@@ -689,8 +663,8 @@ static void my_deadlock(void) {
         CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
         dconn_session_end(s);
         pthread_join(th, NULL);
-        n1 = my_count(root, "SELECT n FROM local_db.d WHERE id = 1");
-        n2 = my_count(root, "SELECT n FROM local_db.d WHERE id = 2");
+        n1 = tu_query_int(root, "SELECT n FROM local_db.d WHERE id = 1");
+        n2 = tu_query_int(root, "SELECT n FROM local_db.d WHERE id = 2");
         if (!in_session) {
             if (d.st) fprintf(stdout, "  plain: %s\n", d.err.message);
             CHECK_EQ_INT(d.st, DCONN_OK);
@@ -725,7 +699,7 @@ static void my_server_restart(void) {
     REQUIRE(ctx);
     c = my_me(ctx, "restart");
     REQUIRE(c);
-    CHECK_EQ_INT(my_count(c, "SELECT 1"), 1);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT 1"), 1);
     snprintf(path, sizeof path, "%s/mariadbd.pid", getenv("DCONN_TEST_MYSQL_DIR"));
     f = fopen(path, "r");
     REQUIRE(f);
@@ -745,7 +719,7 @@ static void my_server_restart(void) {
     snprintf(cmd, sizeof cmd, "i=0; until mariadb-admin --no-defaults -S '%s' -uroot ping >/dev/null 2>&1; do i=$((i+1)); [ $i -gt 300 ] && exit 1; sleep 0.1; done", my_sock());
     REQUIRE(system(cmd) == 0);   /* NOLINT(cert-env33-c) */
     tu_log_reset();
-    CHECK_EQ_INT(my_count(c, "SELECT 2"), 2);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT 2"), 2);
     CHECK_EQ_INT(tu_sleeps, 0);
     dconn_release(c);
     dconn_close(ctx);
@@ -781,7 +755,7 @@ static void my_tls(void) {
         co.settings = extra;
         c = dconn_connect(ctx, name, "mysql", &co, &err);
         if (c && cases[i].ok) {
-            char *text = my_text(c, "SELECT VARIABLE_VALUE AS v FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'Ssl_version'");
+            char *text = tu_query_csv(c, "SELECT VARIABLE_VALUE AS v FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'Ssl_version'");
             REQUIRE(text);
             if (*cases[i].want) CHECK_CONTAINS(text, cases[i].want);
             else CHECK_STR(text, "v\r\n\"\"\r\n");   /* empty: no TLS */
@@ -865,13 +839,13 @@ static void my_review_cases(void) {
     CHECK_EQ_INT(dconn_exec(c, "LOAD DATA LOCAL INFILE '/etc/hostname' INTO TABLE uq", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
     /* a stream closed early with a long rest: the connection is dropped, not read to the end */
     {
-        int64_t before = my_count(c, "SELECT CONNECTION_ID()");
+        int64_t before = tu_query_int(c, "SELECT CONNECTION_ID()");
         s = dconn_stream_query(c, "SELECT seq FROM seq_1_to_5000000", NULL, 0, NULL, &err);
         REQUIRE(s);
         CHECK(dconn_stream_next(s, &err) != NULL);
         CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
-        CHECK(my_count(c, "SELECT CONNECTION_ID()") != before);
-        CHECK_EQ_INT(my_count(c, "SELECT 3"), 3);
+        CHECK(tu_query_int(c, "SELECT CONNECTION_ID()") != before);
+        CHECK_EQ_INT(tu_query_int(c, "SELECT 3"), 3);
     }
     CHECK_EQ_INT(dconn_exec_script(c, "DROP PROCEDURE p2; DROP TABLE uq", &err), DCONN_OK);
     /* an option file's default charset beats dconn's default, and loses to the caller's */
@@ -886,7 +860,7 @@ static void my_review_cases(void) {
                      my_port(), k ? "?charset=utf8mb4" : "", path);
             c2 = my_connect(ctx, k ? "cs1" : "cs0", extra);
             REQUIRE(c2);
-            text = my_text(c2, "SELECT @@character_set_client AS cs");
+            text = tu_query_csv(c2, "SELECT @@character_set_client AS cs");
             CHECK_STR(text, k ? "cs\r\nutf8mb4\r\n" : "cs\r\nlatin1\r\n");
             dconn_free(text);
             dconn_release(c2);

@@ -209,19 +209,6 @@ static void pg_writes_sessions_and_cache(void) {
     dconn_close(ctx);
 }
 
-static int64_t pg_count(dconn_conn *c, const char *sql) {
-    dconn_query_options qo;
-    dconn_error err;
-    dconn_result *r;
-    int64_t n = -1;
-    memset(&qo, 0, sizeof qo);
-    qo.ttl = "0";
-    r = dconn_query(c, sql, NULL, 0, &qo, &err);
-    if (!r) fprintf(stdout, "  %s: %s\n", sql, err.message);
-    if (r && dconn_result_get_int(r, 0, 0, &n) != DCONN_OK) n = -1;
-    dconn_result_release(r);
-    return n;
-}
 
 /* A session whose transaction an error aborted, or a COMMIT run as a
    statement ended, never reports a commit that did not happen, and never
@@ -245,7 +232,7 @@ static void pg_session_transaction_ended_is_told(void) {
     CHECK_CONTAINS(err.message, "commit failed, the session's writes were rolled back");
     CHECK_CONTAINS(err.message, "aborted the transaction");
     dconn_session_end(s);
-    CHECK_EQ_INT(pg_count(c, "SELECT count(*) FROM t2"), 1);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM t2"), 1);
     /* COMMIT as a statement: what follows is refused, not committed alone */
     s = dconn_session_begin(c, &err);
     REQUIRE(s);
@@ -261,8 +248,8 @@ static void pg_session_transaction_ended_is_told(void) {
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t2 VALUES (6)", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
     dconn_session_end(s);
-    CHECK_EQ_INT(pg_count(c, "SELECT count(*) FROM t2 WHERE x = 4"), 1);
-    CHECK_EQ_INT(pg_count(c, "SELECT count(*) FROM t2 WHERE x IN (2, 5, 6)"), 0);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM t2 WHERE x = 4"), 1);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM t2 WHERE x IN (2, 5, 6)"), 0);
     CHECK_EQ_INT(dconn_exec(c, "DROP TABLE t2", NULL, 0, NULL, NULL, &err), DCONN_OK);
     dconn_release(c);
     dconn_close(ctx);
@@ -887,7 +874,7 @@ static void pg_stream_matches_query(void) {
         CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
         CHECK((double)clock() - t0 < 2.0 * CLOCKS_PER_SEC);
     }
-    CHECK_EQ_INT(pg_count(c, "SELECT 41 + 1"), 42);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT 41 + 1"), 42);
     /* a statement without rows */
     s = dconn_stream_query(c, "CREATE TABLE IF NOT EXISTS stream_none (a int)", NULL, 0, &so, &err);
     REQUIRE(s);
@@ -898,7 +885,7 @@ static void pg_stream_matches_query(void) {
     s = dconn_stream_query(c, "SELECT * FROM no_such_table", NULL, 0, &so, &err);
     CHECK(s == NULL);
     CHECK_CONTAINS(err.message, "[42P01]");
-    CHECK_EQ_INT(pg_count(c, "SELECT 1"), 1);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT 1"), 1);
     dconn_release(c);
     dconn_close(ctx);
 }
@@ -939,7 +926,7 @@ static void pg_stream_backend_killed_midway(void) {
         CHECK_CONTAINS(err.message, said);
     }
     CHECK(dconn_stream_close(s) != DCONN_OK);
-    CHECK_EQ_INT(pg_count(c, "SELECT 7"), 7);   /* a fresh handle */
+    CHECK_EQ_INT(tu_query_int(c, "SELECT 7"), 7);   /* a fresh handle */
     dconn_release(c);
     dconn_close(ctx);
 }
@@ -959,10 +946,10 @@ static void pg_stream_review_cases(void) {
     REQUIRE(c);
     s = dconn_stream_query(c, "COPY (SELECT 1) TO STDOUT", NULL, 0, NULL, &err);
     if (s) { while (dconn_stream_next(s, &err) != NULL) {} dconn_stream_close(s); }
-    CHECK_EQ_INT(pg_count(c, "SELECT 5"), 5);   /* the handle answers after */
+    CHECK_EQ_INT(tu_query_int(c, "SELECT 5"), 5);   /* the handle answers after */
     CHECK_EQ_INT(dconn_exec(c, "CREATE TABLE IF NOT EXISTS ret (id serial PRIMARY KEY, a int)", NULL, 0, NULL, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_exec(c, "DELETE FROM ret", NULL, 0, NULL, NULL, &err), DCONN_OK);
-    CHECK_EQ_INT(pg_count(c, "SELECT count(*) FROM ret"), 0);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM ret"), 0);
     r = dconn_query(c, "INSERT INTO ret (a) VALUES (1) RETURNING id", NULL, 0, NULL, &err);
     CHECK(r != NULL);
     dconn_result_release(r);
@@ -972,7 +959,7 @@ static void pg_stream_review_cases(void) {
     r = dconn_query(c, "WITH x AS (INSERT INTO ret (a) VALUES (2) RETURNING id) SELECT id FROM x", NULL, 0, NULL, &err);
     CHECK(r != NULL);
     dconn_result_release(r);
-    CHECK_EQ_INT(pg_count(c, "SELECT count(*) FROM ret"), 3);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM ret"), 3);
     CHECK_EQ_INT(dconn_exec(c, "DO $$BEGIN CREATE TEMP TABLE hid (a int); END$$", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
     CHECK_CONTAINS(err.message, "session");
     CHECK_EQ_INT(dconn_exec(c, "DECLARE cur CURSOR WITH HOLD FOR SELECT 1", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
@@ -987,22 +974,7 @@ static void pg_stream_review_cases(void) {
 /* dconn's prepared statements on the handle `c` uses (its pool has one),
    leaving out the statement that counts them */
 static int64_t pg_kept(dconn_conn *c) {
-    return pg_count(c, "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'dconn\\_%' AND statement NOT LIKE '%pg_prepared_statements%'");
-}
-
-/* One query's result as CSV text, for comparing runs. */
-static char *pg_csv(dconn_conn *c, const char *sql) {
-    dconn_query_options qo;
-    dconn_error err;
-    dconn_result *r;
-    char *text;
-    memset(&qo, 0, sizeof qo);
-    qo.ttl = "0";
-    r = dconn_query(c, sql, NULL, 0, &qo, &err);
-    if (!r) { fprintf(stdout, "  %s: %s\n", sql, err.message); return NULL; }
-    text = dconn_result_format(r, DCONN_FORMAT_CSV, &err);
-    dconn_result_release(r);
-    return text;
+    return tu_query_int(c, "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'dconn\\_%' AND statement NOT LIKE '%pg_prepared_statements%'");
 }
 
 /* A statement is prepared on its second run (the first costs what
@@ -1016,17 +988,17 @@ static void pg_statement_cache_prepares_and_evicts(void) {
     c = pg_connect(ctx, "pool_size = 1\nprepared_statement_cache_size = 4");
     REQUIRE(c);
     CHECK_EQ_INT(pg_kept(c), 0);
-    CHECK_EQ_INT(pg_count(c, "SELECT 41 + 1"), 42);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT 41 + 1"), 42);
     CHECK_EQ_INT(pg_kept(c), 0);
-    CHECK_EQ_INT(pg_count(c, "SELECT 41 + 1"), 42);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT 41 + 1"), 42);
     CHECK_EQ_INT(pg_kept(c), 1);
-    CHECK_EQ_INT(pg_count(c, "SELECT 41 + 1"), 42);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT 41 + 1"), 42);
     CHECK_EQ_INT(pg_kept(c), 1);
     /* twelve statements run twice each: never more than four kept on the server */
     for (i = 0; i < 12; i++) {
         char sql[64];
         snprintf(sql, sizeof sql, "SELECT %d", i);
-        for (run = 0; run < 2; run++) CHECK_EQ_INT(pg_count(c, sql), i);
+        for (run = 0; run < 2; run++) CHECK_EQ_INT(tu_query_int(c, sql), i);
         CHECK(pg_kept(c) <= 4);
     }
     CHECK(pg_kept(c) >= 1);
@@ -1081,10 +1053,10 @@ static void pg_binary_results_match_text(void) {
     c = pg_connect(ctx, "pool_size = 1");
     REQUIRE(c);
     for (i = 0; i < sizeof sqls / sizeof sqls[0]; i++) {
-        char *first = pg_csv(c, sqls[i]);
+        char *first = tu_query_csv(c, sqls[i]);
         REQUIRE(first);
         for (run = 1; run < 4; run++) {
-            char *again = pg_csv(c, sqls[i]);
+            char *again = tu_query_csv(c, sqls[i]);
             REQUIRE(again);
             if (strcmp(first, again) != 0) fprintf(stdout, "  run %d of %s:\n%s\nfirst:\n%s\n", run, sqls[i], again, first);
             CHECK(strcmp(first, again) == 0);
@@ -1162,7 +1134,7 @@ static void pg_binary_params_round_trip(void) {
             dconn_value v = dconn_int(7);
             CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS bp; CREATE TABLE bp (a int4, b float4, c numeric)", &err), DCONN_OK);
             CHECK_EQ_INT(dconn_exec(c, "INSERT INTO bp VALUES (?, ?, ?)", (dconn_value[]){v, dconn_real(0.5), dconn_real(2.25)}, 3, NULL, NULL, &err), DCONN_OK);
-            CHECK_EQ_INT(pg_count(c, "SELECT count(*) FROM bp WHERE a = 7 AND b = 0.5 AND c = 2.25"), 1);
+            CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM bp WHERE a = 7 AND b = 0.5 AND c = 2.25"), 1);
             {
                 dconn_result *r = dconn_query(c, "SELECT count(*) FROM bp WHERE a = ?", &v, 1, &qo, &err);
                 int64_t n = 0;
@@ -1197,7 +1169,7 @@ static void pg_statement_cache_review_cases(void) {
     d = pg_connect(ctx, "pool_size = 1\nconnect_args = { application_name = 'other' }");
     REQUIRE(c && d);
     /* two handles never share a name */
-    for (run = 0; run < 2; run++) { CHECK_EQ_INT(pg_count(c, "SELECT 11"), 11); CHECK_EQ_INT(pg_count(d, "SELECT 11"), 11); }
+    for (run = 0; run < 2; run++) { CHECK_EQ_INT(tu_query_int(c, "SELECT 11"), 11); CHECK_EQ_INT(tu_query_int(d, "SELECT 11"), 11); }
     {
         dconn_result *a = dconn_query(c, "SELECT name FROM pg_prepared_statements WHERE statement = 'SELECT 11'", NULL, 0, NULL, &err);
         dconn_result *b = dconn_query(d, "SELECT name FROM pg_prepared_statements WHERE statement = 'SELECT 11'", NULL, 0, NULL, &err);
@@ -1239,7 +1211,7 @@ static void pg_statement_cache_review_cases(void) {
     dconn_session_end(s);
     /* a DDL inside a session, then a kept statement of the table it changed */
     CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS t10; CREATE TABLE t10 (a int); INSERT INTO t10 VALUES (1)", &err), DCONN_OK);
-    for (run = 0; run < 2; run++) { text = pg_csv(c, "SELECT * FROM t10"); CHECK_STR(text, "a\r\n1\r\n"); dconn_free(text); }
+    for (run = 0; run < 2; run++) { text = tu_query_csv(c, "SELECT * FROM t10"); CHECK_STR(text, "a\r\n1\r\n"); dconn_free(text); }
     s = dconn_session_begin(c, &err);
     REQUIRE(s);
     r = dconn_session_query(s, "SELECT * FROM t10", NULL, 0, &err);
@@ -1253,7 +1225,7 @@ static void pg_statement_cache_review_cases(void) {
     dconn_result_release(r);
     CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
     dconn_session_end(s);
-    text = pg_csv(c, "SELECT * FROM t10");
+    text = tu_query_csv(c, "SELECT * FROM t10");
     CHECK_STR(text, "a,extra\r\n1,\r\n");
     dconn_free(text);
     CHECK_EQ_INT(dconn_exec(c, "DROP TABLE t10", NULL, 0, NULL, NULL, &err), DCONN_OK);
@@ -1302,13 +1274,13 @@ static void pg_statement_cache_survives_lost_statements(void) {
     admin = pg_connect(ctx, "pool_size = 1\nconnect_args = { application_name = 'admin' }");
     REQUIRE(c && admin);
     for (k = 0; k < 4; k++) {
-        for (run = 0; run < 3; run++) CHECK_EQ_INT(pg_count(c, "SELECT 7"), 7);
+        for (run = 0; run < 3; run++) CHECK_EQ_INT(tu_query_int(c, "SELECT 7"), 7);
         CHECK_EQ_INT(pg_kept(c), 1);
         if (k == 0) {
             char sql[120];
-            int64_t pid = pg_count(c, "SELECT pg_backend_pid()");
+            int64_t pid = tu_query_int(c, "SELECT pg_backend_pid()");
             snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld)::int", (long long)pid);
-            CHECK_EQ_INT(pg_count(admin, sql), 1);
+            CHECK_EQ_INT(tu_query_int(admin, sql), 1);
             pg_wait_gone(pid);
             pg_idle();
         } else if (k == 1) {
@@ -1325,7 +1297,7 @@ static void pg_statement_cache_survives_lost_statements(void) {
             CHECK_EQ_INT(dconn_exec(c, sql, NULL, 0, NULL, NULL, &err), DCONN_OK);
         }
         tu_log_reset();
-        CHECK_EQ_INT(pg_count(c, "SELECT 7"), 7);
+        CHECK_EQ_INT(tu_query_int(c, "SELECT 7"), 7);
         CHECK_EQ_INT(tu_sleeps, 0);
         CHECK_EQ_INT(pg_kept(c), 1);
     }
@@ -1352,15 +1324,15 @@ static void pg_statement_cache_after_alter_table(void) {
     REQUIRE(c);
     CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS alt; CREATE TABLE alt (a int); INSERT INTO alt VALUES (1)", &err), DCONN_OK);
     for (run = 0; run < 3; run++) {
-        text = pg_csv(c, "SELECT * FROM alt");
+        text = tu_query_csv(c, "SELECT * FROM alt");
         CHECK_STR(text, "a\r\n1\r\n");
         dconn_free(text);
     }
     CHECK_EQ_INT(dconn_exec(c, "ALTER TABLE alt ADD COLUMN b text DEFAULT 'x'", NULL, 0, NULL, NULL, &err), DCONN_OK);
-    text = pg_csv(c, "SELECT * FROM alt");
+    text = tu_query_csv(c, "SELECT * FROM alt");
     CHECK_STR(text, "a,b\r\n1,x\r\n");
     dconn_free(text);
-    text = pg_csv(c, "SELECT * FROM alt");
+    text = tu_query_csv(c, "SELECT * FROM alt");
     CHECK_STR(text, "a,b\r\n1,x\r\n");
     dconn_free(text);
     /* inside a session */
@@ -1374,7 +1346,7 @@ static void pg_statement_cache_after_alter_table(void) {
     CHECK_CONTAINS(err.message, "the transaction");
     dconn_result_release(r);
     dconn_session_end(s);
-    text = pg_csv(c, "SELECT * FROM alt");
+    text = tu_query_csv(c, "SELECT * FROM alt");
     CHECK_STR(text, "a,b\r\n1,x\r\n");
     dconn_free(text);
     CHECK_EQ_INT(dconn_exec(c, "DROP TABLE alt", NULL, 0, NULL, NULL, &err), DCONN_OK);
@@ -1397,8 +1369,8 @@ static void pg_statement_cache_off_switch(void) {
     for (k = 0; k < 2; k++) {
         c = pg_connect(ctx, k ? "pool_size = 1\nconnect_args = { prepared_statement_cache_size = 0 }" : "pool_size = 1\nprepared_statement_cache_size = 0");
         REQUIRE(c);
-        for (run = 0; run < 4; run++) CHECK_EQ_INT(pg_count(c, "SELECT 7"), 7);
-        CHECK_EQ_INT(pg_count(c, "SELECT count(*) FROM pg_prepared_statements"), 0);
+        for (run = 0; run < 4; run++) CHECK_EQ_INT(tu_query_int(c, "SELECT 7"), 7);
+        CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM pg_prepared_statements"), 0);
         dconn_release(c);
     }
     CHECK(dconn_connect(ctx, "bad", NULL, NULL, &err) == NULL);
@@ -1424,14 +1396,14 @@ static void pg_session_ended_right_after_use(void) {
     CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS fresh_cut; CREATE TABLE fresh_cut (n int)", &err), DCONN_OK);
     for (k = 0; k < 2; k++) {
         char sql[120];
-        int64_t pid = pg_count(c, "SELECT pg_backend_pid()");
+        int64_t pid = tu_query_int(c, "SELECT pg_backend_pid()");
         snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld)::int", (long long)pid);
-        CHECK_EQ_INT(pg_count(admin, sql), 1);
+        CHECK_EQ_INT(tu_query_int(admin, sql), 1);
         pg_wait_gone(pid);
-        if (k == 0) CHECK_EQ_INT(pg_count(c, "SELECT 5"), 5);
+        if (k == 0) CHECK_EQ_INT(tu_query_int(c, "SELECT 5"), 5);
         else CHECK_EQ_INT(dconn_exec(c, "INSERT INTO fresh_cut VALUES (1)", NULL, 0, NULL, NULL, &err), DCONN_OK);
     }
-    CHECK_EQ_INT(pg_count(admin, "SELECT count(*) FROM fresh_cut"), 1);
+    CHECK_EQ_INT(tu_query_int(admin, "SELECT count(*) FROM fresh_cut"), 1);
     CHECK_EQ_INT(dconn_exec(c, "DROP TABLE fresh_cut", NULL, 0, NULL, NULL, &err), DCONN_OK);
     dconn_release(admin);
     dconn_release(c);

@@ -172,4 +172,35 @@ TU_UNUSED static dconn_ctx *tu_open(const char *secrets_path) {
     return ctx;
 }
 
+/* For the server drivers' tests: an uncached query's first value as an
+   integer (-1, with the error printed, on failure), and an uncached
+   query's result as CSV text (NULL on failure; dconn_free it). */
+TU_UNUSED static int64_t tu_query_int(dconn_conn *c, const char *sql) {
+    dconn_query_options qo;
+    dconn_error err;
+    dconn_result *r;
+    int64_t n = -1;
+    memset(&qo, 0, sizeof qo);
+    qo.ttl = "0";
+    r = dconn_query(c, sql, NULL, 0, &qo, &err);
+    if (!r) fprintf(stdout, "  %s: %s\n", sql, err.message);
+    if (r && dconn_result_get_int(r, 0, 0, &n) != DCONN_OK) n = -1;
+    dconn_result_release(r);
+    return n;
+}
+
+TU_UNUSED static char *tu_query_csv(dconn_conn *c, const char *sql) {
+    dconn_query_options qo;
+    dconn_error err;
+    dconn_result *r;
+    char *text;
+    memset(&qo, 0, sizeof qo);
+    qo.ttl = "0";
+    r = dconn_query(c, sql, NULL, 0, &qo, &err);
+    if (!r) { fprintf(stdout, "  %s: %s\n", sql, err.message); return NULL; }
+    text = dconn_result_format(r, DCONN_FORMAT_CSV, &err);
+    dconn_result_release(r);
+    return text;
+}
+
 #endif

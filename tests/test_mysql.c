@@ -703,7 +703,7 @@ static void my_server_restart(void) {
     snprintf(path, sizeof path, "%s/mariadbd.pid", getenv("DCONN_TEST_MYSQL_DIR"));
     f = fopen(path, "r");
     REQUIRE(f);
-    if (fscanf(f, "%ld", &pid) != 1) pid = 0;
+    if (fgets(cmd, (int)sizeof cmd, f)) pid = strtol(cmd, NULL, 10);
     fclose(f);
     REQUIRE(pid > 0);
     kill((pid_t)pid, SIGTERM);
@@ -711,10 +711,13 @@ static void my_server_restart(void) {
     snprintf(path, sizeof path, "%s/server.cmd", getenv("DCONN_TEST_MYSQL_DIR"));
     f = fopen(path, "r");
     REQUIRE(f);
-    if (!fgets(cmd, (int)sizeof cmd - 40, f)) cmd[0] = '\0';
+    {
+        char line[1100];
+        if (!fgets(line, (int)sizeof line, f)) line[0] = '\0';
+        line[strcspn(line, "\n")] = '\0';
+        snprintf(cmd, sizeof cmd, "%s >/dev/null 2>&1 &", line);
+    }
     fclose(f);
-    cmd[strcspn(cmd, "\n")] = '\0';
-    strcat(cmd, " >/dev/null 2>&1 &");
     REQUIRE(system(cmd) == 0);   /* NOLINT(cert-env33-c): the test server's own command line */
     snprintf(cmd, sizeof cmd, "i=0; until mariadb-admin --no-defaults -S '%s' -uroot ping >/dev/null 2>&1; do i=$((i+1)); [ $i -gt 300 ] && exit 1; sleep 0.1; done", my_sock());
     REQUIRE(system(cmd) == 0);   /* NOLINT(cert-env33-c) */

@@ -137,8 +137,9 @@ static int dconn_my__is_word_char(char c) {
 static int dconn_my__word_is(const char *p, size_t n, const char *lower) {
     size_t k;
     for (k = 0; k < n; k++) {
-        char c = p[k] >= 'A' && p[k] <= 'Z' ? (char)(p[k] + 32) : p[k];
-        if (!lower[k] || c != lower[k]) return 0;
+        unsigned char c = (unsigned char)p[k];
+        if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
+        if (!lower[k] || c != (unsigned char)lower[k]) return 0;
     }
     return !lower[n];
 }
@@ -808,7 +809,7 @@ static MYSQL_STMT *dconn_my__prepare(dconn_my__conn *h, const char *sql, int *ki
 }
 
 /* The kept entry of a prepared statement. */
-static dconn_my__kept *dconn_my__entry(dconn_my__conn *h, MYSQL_STMT *st) {
+static dconn_my__kept *dconn_my__entry(dconn_my__conn *h, const MYSQL_STMT *st) {
     int i;
     for (i = 0; i < h->n_kept; i++) if (h->kept[i].st == st) return &h->kept[i];
     return NULL;

@@ -851,6 +851,20 @@ static void my_review_cases(void) {
         CHECK_EQ_INT(tu_query_int(c, "SELECT 3"), 3);
     }
     CHECK_EQ_INT(dconn_exec_script(c, "DROP PROCEDURE p2; DROP TABLE uq", &err), DCONN_OK);
+    /* DDL runs prepared but is not kept: the kept statements are the repeated ones */
+    {
+        const char *count = "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'PREPARED_STMT_COUNT'";
+        int64_t before = tu_query_int(c, count), after;
+        for (k = 0; k < 10; k++) {
+            char sql[80];
+            snprintf(sql, sizeof sql, "CREATE TABLE IF NOT EXISTS ddl%d (a int)", k);
+            CHECK_EQ_INT(dconn_exec(c, sql, NULL, 0, NULL, NULL, &err), DCONN_OK);
+            snprintf(sql, sizeof sql, "DROP TABLE ddl%d", k);
+            CHECK_EQ_INT(dconn_exec(c, sql, NULL, 0, NULL, NULL, &err), DCONN_OK);
+        }
+        after = tu_query_int(c, count);
+        CHECK(after >= 0 && after <= before);
+    }
     /* an option file's default charset beats dconn's default, and loses to the caller's */
     {
         char cnf[128], path[256], extra[1024];

@@ -337,6 +337,7 @@ typedef struct dconn_my__kept {
     int kind;                     /* DCONN_MY__READ or _WRITE, plus 1 */
     size_t last_rows, last_bytes; /* its last result's size: room made for the next one at once */
     int state;                    /* it changes the session's state (SET, USE, ...): see dconn_my__classify */
+    int one_off;                  /* DDL and the like: closed after it runs, so that the kept ones are the repeated ones */
 } dconn_my__kept;
 
 /* How a result column is read. */
@@ -728,6 +729,10 @@ static dconn_status dconn_my__error(dconn_my__conn *h, unsigned int no, const ch
         native = -1213;
     } else if (no == 1205 && was_in_tx) {
         native = -1205;   /* only the statement was rolled back: the session goes on, and decides */
+    } else if (no == 1461) {
+        size_t n = strlen(text);
+        snprintf(text + n, sizeof text - n, " (each statement runs prepared, and each pooled handle keeps up to %d: raise the server's "
+                                            "max_prepared_stmt_count, or lower pool_size)", DCONN_MY__KEEP);
     }
     return dconn_my__fail(err, DCONN_EQUERY, native, "%s", text);
 }
@@ -753,6 +758,28 @@ static dconn_status dconn_my__conn_error(dconn_my__conn *h, int kind, int was_in
 }
 
 /* --- the statement cache ---------------------------------------------------- */
+
+/* Is the statement one that programs run again and again (a read, an
+   INSERT, UPDATE, DELETE, REPLACE or CALL), worth keeping prepared? */
+static int dconn_my__repeats(const char *sql) {
+    static const char *const kinds[] = {"select", "with", "values", "table", "insert", "update", "delete", "replace", "call"};
+    const char *p = sql;
+    size_t n, i;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '(') p++;
+        if (p[0] == '/' && p[1] == '*' && !dconn_my__exec_comment(p)) {
+            while (*p && !(p[0] == '*' && p[1] == '/')) p++;
+            if (*p) p += 2;
+        } else if ((p[0] == '-' && p[1] == '-') || p[0] == '#') {
+            while (*p && *p != '\n') p++;
+        } else {
+            break;
+        }
+    }
+    for (n = 0; dconn_my__is_word_char(p[n]); n++) {}
+    for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) if (dconn_my__word_is(p, n, kinds[i])) return 1;
+    return 0;
+}
 
 /* The kept prepared statement for the ? SQL, prepared now when new (the
    least recently used is closed to make room). *kind: read or write. */
@@ -783,6 +810,7 @@ static MYSQL_STMT *dconn_my__prepare(dconn_my__conn *h, const char *sql, int *ki
         *kind = dconn_my__classify(sql, &state) ? DCONN_MY__READ : DCONN_MY__WRITE;
         k->kind = *kind + 1;
         k->state = state;
+        k->one_off = !dconn_my__repeats(sql);
     }
     k->st = mysql_stmt_init(h->my);
     k->sql = (char *)malloc(len + 1);
@@ -1108,6 +1136,10 @@ static dconn_status dconn_my__finish(dconn_my__conn *h, MYSQL_STMT *st, int kind
     }
     h->last_done = dconn_my__now();
     h->no_tx = 0;   /* the server's status in the OK packet is current again */
+    {
+        dconn_my__kept *k = dconn_my__entry(h, st);
+        if (k && k->one_off) dconn_my__drop(h, st);
+    }
     return DCONN_OK;
 }
 

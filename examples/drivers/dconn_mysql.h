@@ -34,7 +34,12 @@
    Parameters: ? and :name, bound through the binary protocol's prepared
    statements, never pasted into the SQL (@name is a MySQL user variable,
    left alone; := is assignment). Each handle keeps its 32 most recently
-   used prepared statements.
+   used reads, INSERTs, UPDATEs, DELETEs, REPLACEs and CALLs prepared;
+   other statements (DDL, ...) are closed after they run.
+   Statements that leave state on the session (SET, USE, LOCK, FLUSH,
+   PREPARE, CREATE TEMPORARY, user variables, GET_LOCK) are refused
+   outside sessions: see dconn_my__classify. LOAD DATA LOCAL is off unless
+   connect_args.local_infile = true. TLS asked for and not had is an error.
    Results: integers as INT (BIGINT UNSIGNED above 2^63-1 as UINT), FLOAT
    and DOUBLE as REAL, DECIMAL as DECIMAL (every digit, as text), BIT as
    INT, binary strings and blobs as BLOB, other strings (JSON, ENUM, SET

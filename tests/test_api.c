@@ -1834,7 +1834,61 @@ static void api_failed_script_leaves_no_transaction(void) {
     tu_rmrf(TA_DIR);
 }
 
+
+/* --- 9. dconn_builder_reserve is a hint ----------------------------------------- */
+
+/* A query whose SQL says what to reserve: "ok" (room for its rows), "huge" (more than can be had) */
+static dconn_status ta_reserve_query(void *ud, void *h, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
+    dconn_status st, hint;
+    int i;
+    (void)ud; (void)h; (void)err;
+    st = dconn_builder_column(out, "n", "INTEGER");
+    if (!st) st = dconn_builder_column(out, "t", "TEXT");
+    hint = dconn_builder_reserve(out, strcmp(stmt->sql, "huge") == 0 ? (size_t)-1 / 2 : 200, strcmp(stmt->sql, "huge") == 0 ? (size_t)-1 / 2 : 2000);
+    if (strcmp(stmt->sql, "huge") == 0 ? hint != DCONN_ENOMEM : hint != DCONN_OK) return dconn_error_set(err, DCONN_EDRIVER, "reserve said %d", (int)hint);
+    for (i = 0; i < 100 && !st; i++) {
+        char text[16];
+        snprintf(text, sizeof text, "row %d", i);
+        st = dconn_builder_int(out, i);
+        if (!st) st = dconn_builder_text(out, text, strlen(text));
+    }
+    return st;
+}
+
+static void api_builder_reserve_is_a_hint(void) {
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_driver d;
+    dconn_error err;
+    dconn_connect_options co;
+    const char *const sqls[] = {"ok", "huge"};
+    size_t k;
+    ta_mark();
+    ctx = tu_open(TA_DIR "/none/secrets.toml");
+    REQUIRE(ctx);
+    ta_driver(&d);
+    d.name = d.schemes = "reserving";
+    d.query = ta_reserve_query;
+    REQUIRE(dconn_register_driver(ctx, &d, &err) == DCONN_OK);
+    memset(&co, 0, sizeof co);
+    co.url = "reserving://server/db";
+    c = dconn_connect(ctx, "res", "reserving", &co, &err);
+    REQUIRE(c);
+    for (k = 0; k < 2; k++) {
+        dconn_result *r = dconn_query(c, sqls[k], NULL, 0, NULL, &err);
+        if (!r) fprintf(stdout, "  %s: %s\n", sqls[k], err.message);
+        REQUIRE(r);
+        CHECK_EQ_INT((int64_t)dconn_result_rows(r), 100);
+        CHECK_STR(dconn_result_text(r, 99, 1), "row 99");
+        dconn_result_release(r);
+    }
+    CHECK_EQ_INT(dconn_builder_reserve(NULL, 1, 1), DCONN_EMISUSE);
+    dconn_release(c);
+    dconn_close(ctx);
+    TA_CHECK_NO_LEAKS();
+}
 static const dtest_case api_tests[] = {
+    {"api_builder_reserve_is_a_hint", api_builder_reserve_is_a_hint},
     {"api_failed_script_leaves_no_transaction", api_failed_script_leaves_no_transaction},
     {"api_secret_string_copies", api_secret_string_copies},
     {"api_secret_string_cut", api_secret_string_cut},

@@ -177,6 +177,16 @@ static void my_option_file_precedence(void) {
     CHECK_STR(who, "u,d\r\njdoe@%,staging_db\r\n");
     dconn_free(who);
     dconn_release(c);
+    /* the client's MYSQL_PWD, when nothing else gives a password */
+    setenv("MYSQL_PWD", "me-secret-1", 1);
+    snprintf(extra, sizeof extra, "url = \"mysql://me@127.0.0.1:%d/local_db\"", my_port());
+    c = my_connect(ctx, "pwenv", extra);
+    unsetenv("MYSQL_PWD");
+    REQUIRE(c);
+    who = tu_query_csv(c, "SELECT CURRENT_USER() AS u");
+    CHECK_STR(who, "u\r\nme@%\r\n");
+    dconn_free(who);
+    dconn_release(c);
     /* code (connect_args) over secrets: the group named there */
     snprintf(extra, sizeof extra, "connect_args = { read_default_file = \"%s\", read_default_group = \"other\", database = \"staging_db\" }", path);
     c = my_connect(ctx, "group", extra);

@@ -145,7 +145,7 @@ test-postgres: check-sqlite $(B)/test-postgres
 	@sh tests/run_all.sh "sh tests/postgres.sh $(B)/test-postgres"
 
 # the PostgreSQL figures, against the same kind of throwaway server
-$(B)/bench-postgres: tests/bench_postgres.c tests/bench_client.h examples/drivers/dconn_postgres.h $(ALL_DEPS) | $(B)
+$(B)/bench-postgres: tests/bench_postgres.c tests/bench_client.h tests/bench_common.h examples/drivers/dconn_postgres.h $(ALL_DEPS) | $(B)
 	$(CC) -std=c99 $(WARN) -O2 $(PQ_CFLAGS) -o $@ tests/bench_postgres.c $(PQ_LIBS) $(LIBS)
 
 bench-postgres: check-sqlite $(B)/bench-postgres
@@ -161,7 +161,7 @@ $(B)/11_mysql_env_switch: examples/11_mysql_env_switch.c examples/drivers/dconn_
 	$(CC) $(CWARN) -g $(SQLITE_CFLAGS) $(MY_CFLAGS) -o $@ $< $(MY_LIBS) $(LIBS)
 
 # the MySQL figures, against the same kind of throwaway server
-$(B)/bench-mysql: tests/bench_mysql.c tests/bench_client.h examples/drivers/dconn_mysql.h $(ALL_DEPS) | $(B)
+$(B)/bench-mysql: tests/bench_mysql.c tests/bench_client.h tests/bench_common.h examples/drivers/dconn_mysql.h $(ALL_DEPS) | $(B)
 	$(CC) -std=c99 $(WARN) -O2 $(MY_CFLAGS) -o $@ tests/bench_mysql.c $(MY_LIBS) $(LIBS)
 
 bench-mysql: check-sqlite $(B)/bench-mysql
@@ -191,7 +191,7 @@ demo: check-tools-demo check-sqlite $(B)/02_pets
 	@echo "== build/demo/.streamlit/secrets.toml:" && cat $(B)/demo/.streamlit/secrets.toml && echo "== build/02_pets (run in build/demo):"
 	@cd $(B)/demo && ../02_pets
 
-$(B)/bench: tests/bench.c $(ALL_DEPS) | $(B)
+$(B)/bench: tests/bench.c tests/bench_common.h $(ALL_DEPS) | $(B)
 	$(CC) -std=c99 $(WARN) -O2 $(SQLITE_CFLAGS) -o $@ tests/bench.c $(LIBS)
 
 # the speed figures, then the footprint ones (object size, compile time, context memory)

@@ -17,6 +17,7 @@
 #define _POSIX_C_SOURCE 200809L
 #define DCONN_IMPLEMENTATION
 #include "../dconn.h"
+#include "bench_common.h"
 #include <sqlite3.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -41,21 +42,6 @@ static double now_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n) {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return v[n / 2];
-}
-
-static void die(const char *what, const char *msg) {
-    fprintf(stderr, "bench: failed: %s: %s\n", what, msg);
-    exit(1);
 }
 
 /* ---- the raw sqlite3 twin: what a careful C programmer writes ---------- */
@@ -194,24 +180,6 @@ static void ir_begin(void) {}
 static void ir_end(const char *name, long ops) { (void)name; (void)ops; }
 #endif
 
-/* The values of a t-shaped result (id, name, score, note) read through
-   column views, summed so that no read is optimised away; `lengths` adds
-   the texts' lengths too. */
-static double view_sum(const dconn_result *r, int lengths) {
-    dconn_column cid, cname, cscore, cnote;
-    size_t i, rows = dconn_result_rows(r);
-    double sum = 0;
-    dconn_result_column_get(r, 0, &cid);
-    dconn_result_column_get(r, 1, &cname);
-    dconn_result_column_get(r, 2, &cscore);
-    dconn_result_column_get(r, 3, &cnote);
-    for (i = 0; i < rows; i++) {
-        size_t at = i * cid.stride;
-        sum += (double)cid.ints[at] + cscore.reals[at] + cname.text[cname.spans[2 * at]] + cnote.text[cnote.spans[2 * at]];
-        if (lengths) sum += cname.spans[2 * at + 1] + cnote.spans[2 * at + 1];
-    }
-    return sum;
-}
 
 static void print_fig(const char *name, double v, const char *unit) {
     if (v >= 100) printf("bench: %s %.0f %s\n", name, v, unit);

@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include "bench_common.h"
 
 #define ROUNDS 7
 
@@ -37,21 +38,6 @@ static double wall_s(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n) {
-    qsort(v, (size_t)n, sizeof v[0], cmp_double);
-    return v[n / 2];
-}
-
-static void die(const char *what, const char *msg) {
-    fprintf(stderr, "bench: failed: %s: %s\n", what, msg);
-    exit(1);
 }
 
 typedef struct point_row { int64_t id; double score; char name[64], note[64]; } point_row;
@@ -93,21 +79,10 @@ static void dconn_points(dconn_conn *c, const char *sql, const char *ttl, int fr
     }
 }
 
-/* The values of one result or chunk of (id, name, score, note), read
-   through column views: numbers, and each text's first byte and length. */
+/* The values of one result or chunk, read through column views (view_sum). */
 static void read_columns(const dconn_result *r, double *sum, long *rows) {
-    dconn_column id, name, score, note;
-    size_t i, n = dconn_result_rows(r);
-    dconn_result_column_get(r, 0, &id);
-    dconn_result_column_get(r, 1, &name);
-    dconn_result_column_get(r, 2, &score);
-    dconn_result_column_get(r, 3, &note);
-    for (i = 0; i < n; i++) {
-        size_t at = i * id.stride;
-        *sum += (double)id.ints[at] + score.reals[at] + name.text[name.spans[2 * at]] + note.text[note.spans[2 * at]] + name.spans[2 * at + 1] +
-                note.spans[2 * at + 1];
-    }
-    *rows += (long)n;
+    *sum += view_sum(r, 1);
+    *rows += (long)dconn_result_rows(r);
 }
 
 /* dconn's side of the scan: `scans` uncached runs of `sql`, every value read. */

@@ -150,51 +150,40 @@ static void my_bad_settings(void) {
     dconn_close(ctx);
 }
 
+/* Connects `name` with `extra` settings and checks who and where it is ("u,d" CSV). */
+static void my_who(dconn_ctx *ctx, const char *name, const char *extra, const char *want) {
+    dconn_conn *c = my_connect(ctx, name, extra);
+    char *who;
+    REQUIRE(c);
+    who = tu_query_csv(c, "SELECT CURRENT_USER() AS u, DATABASE() AS d");
+    CHECK_STR(who, want);
+    dconn_free(who);
+    dconn_release(c);
+}
+
 /* Option files are the lowest layer: they fill what the secrets leave out,
    and the secrets win where both say something. */
 static void my_option_file_precedence(void) {
     char cnf[600], path[256], extra[1024];
     dconn_ctx *ctx = my_open("");
-    dconn_conn *c;
-    char *who;
     REQUIRE(ctx);
     snprintf(path, sizeof path, "%s/my/client.cnf", TU_DIR);
     snprintf(cnf, sizeof cnf, "[client]\nuser=me\npassword=me-secret-1\nhost=127.0.0.1\nport=%d\ndatabase=local_db\n[other]\nuser=jdoe\npassword=jd:o@e/pw#2\n", my_port());
     tu_write(path, cnf);
     /* everything from the file */
     snprintf(extra, sizeof extra, "connect_args = { read_default_file = \"%s\" }", path);
-    c = my_connect(ctx, "fromfile", extra);
-    REQUIRE(c);
-    who = tu_query_csv(c, "SELECT CURRENT_USER() AS u, DATABASE() AS d");
-    CHECK_STR(who, "u,d\r\nme@%,local_db\r\n");
-    dconn_free(who);
-    dconn_release(c);
+    my_who(ctx, "fromfile", extra, "u,d\r\nme@%,local_db\r\n");
     /* the secrets' user, password and database win over the file's */
     snprintf(extra, sizeof extra, "username = \"jdoe\"\npassword = \"jd:o@e/pw#2\"\ndatabase = \"staging_db\"\nconnect_args = { read_default_file = \"%s\" }", path);
-    c = my_connect(ctx, "secretswin", extra);
-    REQUIRE(c);
-    who = tu_query_csv(c, "SELECT CURRENT_USER() AS u, DATABASE() AS d");
-    CHECK_STR(who, "u,d\r\njdoe@%,staging_db\r\n");
-    dconn_free(who);
-    dconn_release(c);
+    my_who(ctx, "secretswin", extra, "u,d\r\njdoe@%,staging_db\r\n");
     /* the client's MYSQL_PWD, when nothing else gives a password */
     setenv("MYSQL_PWD", "me-secret-1", 1);
     snprintf(extra, sizeof extra, "url = \"mysql://me@127.0.0.1:%d/local_db\"", my_port());
-    c = my_connect(ctx, "pwenv", extra);
+    my_who(ctx, "pwenv", extra, "u,d\r\nme@%,local_db\r\n");
     unsetenv("MYSQL_PWD");
-    REQUIRE(c);
-    who = tu_query_csv(c, "SELECT CURRENT_USER() AS u");
-    CHECK_STR(who, "u\r\nme@%\r\n");
-    dconn_free(who);
-    dconn_release(c);
     /* code (connect_args) over secrets: the group named there */
     snprintf(extra, sizeof extra, "connect_args = { read_default_file = \"%s\", read_default_group = \"other\", database = \"staging_db\" }", path);
-    c = my_connect(ctx, "group", extra);
-    REQUIRE(c);
-    who = tu_query_csv(c, "SELECT CURRENT_USER() AS u, DATABASE() AS d");
-    CHECK_STR(who, "u,d\r\njdoe@%,staging_db\r\n");
-    dconn_free(who);
-    dconn_release(c);
+    my_who(ctx, "group", extra, "u,d\r\njdoe@%,staging_db\r\n");
     dconn_close(ctx);
 }
 

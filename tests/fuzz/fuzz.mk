@@ -2,6 +2,7 @@
 #   make fuzz                    build, then run every target FUZZ_SECONDS (60) seconds, one at a time
 #   make fuzz FUZZ_SECONDS=10    shorter
 #   make fuzz FUZZ_TARGETS=toml  only some targets
+#   make fuzz FUZZ_SEED=1         the same inputs in the same order each run (CI); unset: a new seed each run
 #   make fuzz-regressions        run every target once over tests/fuzz/regressions/ and the seed corpus (no fuzzing)
 # Needs clang with the fuzzer runtime (Debian: libclang-rt-14-dev).
 # A crash, a leak, a timeout or an out-of-memory makes the command fail;
@@ -39,7 +40,7 @@ $(FUZZ_B)/fuzz_csv $(FUZZ_B)/fuzz_secrets: $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(SQLITE_CFLAGS) -o $@ $< $(LIBS)
 
 fuzz: $(addprefix $(FUZZ_B)/fuzz_,$(FUZZ_TARGETS))
-	@sh tests/fuzz/run.sh fuzz "$(FUZZ_B)" "$(FUZZ_SECONDS)" $(FUZZ_TARGETS)
+	@FUZZ_SEED="$(FUZZ_SEED)" sh tests/fuzz/run.sh fuzz "$(FUZZ_B)" "$(FUZZ_SECONDS)" $(FUZZ_TARGETS)
 
 fuzz-regressions: $(FUZZ_BINS)
 	@sh tests/fuzz/run.sh regressions "$(FUZZ_B)" 0 $(FUZZ_ALL)

@@ -40,6 +40,8 @@ for t in "$@"; do
         # the slow targets (a context and files per input) would take most of
         # a run to grow their inputs step by step: allow 4 KiB from the start
         case $t in csv|secrets) set -- "$@" -len_control=0 -max_len=4096 ;; esac
+        # FUZZ_SEED set: the same inputs in the same order on every run (CI)
+        [ -n "$FUZZ_SEED" ] && set -- "$@" -seed="$FUZZ_SEED"
         set -- "$@" -max_total_time="$secs" "$corpus"
         echo "fuzz: $t: fuzzing for $secs s (log: $log)"
     else

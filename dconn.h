@@ -230,13 +230,15 @@ extern "C" {
     X(DCONN_EQUERY,     -8,  "query failed") \
     X(DCONN_ETRANSIENT, -9,  "transient failure, retries exhausted") \
     X(DCONN_ETYPE,      -10, "value has another type") \
-    X(DCONN_ERANGE,     -11, "value out of range")
+    X(DCONN_ERANGE,     -11, "value out of range") \
+    X(DCONN_ETIMEOUT,   -12, "timed out") \
+    X(DCONN_ECANCELED,  -13, "cancelled")
 
 typedef enum dconn_status {
 #define DCONN__STATUS_ENUM(name, value, text) name = (value),
     DCONN__STATUS_LIST(DCONN__STATUS_ENUM)
 #undef DCONN__STATUS_ENUM
-    DCONN__STATUS_END = -12
+    DCONN__STATUS_END = -14
 } dconn_status;
 
 #define DCONN_ERROR_FILE_SIZE 256
@@ -425,6 +427,7 @@ typedef struct dconn_connect_options {
                                      "database = 'x.db'\n[connect_args]\ntimeout = 5" */
     const char *ttl;              /* connection lifetime: after it, the next use reconnects */
     const char *query_ttl;        /* default TTL for this connection's queries */
+    const char *query_timeout;    /* default timeout of its statements (see dconn_query_options) */
     void *user_data;              /* handed to the driver (dconn_settings_user_data); not part of the identity */
 } dconn_connect_options;
 
@@ -523,14 +526,44 @@ static inline dconn_value dconn_decimal(const char *digits) {
 }
 static inline dconn_value dconn_named(const char *name, dconn_value v) { v.name = name; return v; }
 
-/* Options of one read. All zero = defaults. */
+/* Stopping a statement from another thread. dconn_cancel_new makes a
+   token; give it to calls in their options; dconn_cancel_fire, from any
+   thread, stops the statements running with it (the driver's cancel:
+   sqlite3_interrupt, PQcancel, KILL QUERY) and makes later calls given it
+   fail at once. Such calls fail with DCONN_ECANCELED and are never retried.
+   A token stays fired; free it with dconn_cancel_free once no call uses it
+   (before dconn_close). NULL `ctx`: NULL, DCONN_EMISUSE; fire and free take
+   NULL. Needs threads (not with DCONN_NO_THREADS). */
+typedef struct dconn_cancel dconn_cancel;
+DCONN_API dconn_cancel *dconn_cancel_new(dconn_ctx *ctx, dconn_error *err);
+DCONN_API void dconn_cancel_fire(dconn_cancel *cancel);
+DCONN_API int dconn_cancel_fired(const dconn_cancel *cancel);   /* 1 once fired; 0 for NULL */
+DCONN_API void dconn_cancel_free(dconn_cancel *cancel);
+
+/* Options of one read. All zero = defaults.
+   timeout: how long the call may take, its retries included, in the TTL
+   grammar ("2s", "500ms"); NULL = the connection's query_timeout (in its
+   section or dconn_connect_options), else none; "0" = none. When it runs
+   out the statement is stopped as a cancel stops it, and the call fails
+   with DCONN_ETIMEOUT saying how long it ran; it is never retried. A cache
+   hit is never timed; a call that waits for the same query already running
+   (single flight) waits for that one, whose own timeout applies. The
+   driver must be able to cancel (all shipped ones but CSV can); else a
+   timeout is DCONN_ECONFIG. Timeouts count on the real monotonic clock, not on
+   dconn_options.clock. */
 typedef struct dconn_query_options {
     const char *ttl;              /* NULL = the connection's default; "0" = do not cache; "forever" */
+    const char *timeout;          /* NULL = the connection's query_timeout; "0" = none */
+    dconn_cancel *cancel;         /* NULL = none */
 } dconn_query_options;
 
-/* Options of one write. All zero = defaults. */
+/* Options of one write. All zero = defaults. timeout and cancel as for
+   reads: a write stopped midway is rolled back by the database (outside a
+   session, where every statement commits on its own). */
 typedef struct dconn_exec_options {
     int keep_cache;               /* 1: this write does not drop the connection's cached results */
+    const char *timeout;          /* NULL = the connection's query_timeout; "0" = none */
+    dconn_cancel *cancel;         /* NULL = none */
 } dconn_exec_options;
 
 /* What a write did. */
@@ -750,6 +783,7 @@ DCONN_API void dconn_session_end(dconn_session *s);
 typedef struct dconn_stream dconn_stream;
 typedef struct dconn_stream_options {
     size_t chunk_rows;            /* rows per chunk; 0 = 256 */
+    dconn_cancel *cancel;         /* fired: the stream's running statement stops and it ends with DCONN_ECANCELED */
 } dconn_stream_options;
 DCONN_API dconn_stream *dconn_stream_query(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n_params,
                                            const dconn_stream_options *options, dconn_error *err);
@@ -1224,16 +1258,26 @@ static void dconn__cond_init(dconn__cond *c) { pthread_cond_init(c, NULL); }
 static void dconn__cond_destroy(dconn__cond *c) { pthread_cond_destroy(c); }
 static void dconn__cond_wait(dconn__cond *c, dconn__mutex *m) { pthread_cond_wait(c, m); }
 static void dconn__cond_broadcast(dconn__cond *c) { pthread_cond_broadcast(c); }
-/* Waits at most ~100 ms (the caller loops and measures the total). */
-static void dconn__cond_wait_a_while(dconn__cond *c, dconn__mutex *m) {
+/* A thread of the library's own (the timeout watcher). */
+typedef pthread_t dconn__thread;
+static int dconn__thread_start(dconn__thread *t, void *(*fn)(void *), void *arg) { return pthread_create(t, NULL, fn, arg) == 0; }
+static void dconn__thread_join(dconn__thread t) { pthread_join(t, NULL); }
+/* Waits at most `ns` (a wakeup may come sooner; the caller re-checks). The
+   condition's clock is the wall clock: a jump only shortens or lengthens
+   one wait, which the caller measures on the monotonic clock. */
+static void dconn__cond_wait_ns(dconn__cond *c, dconn__mutex *m, int64_t ns) {
     struct timeval tv;
     struct timespec until;
+    int64_t t;
     gettimeofday(&tv, NULL);
-    until.tv_sec = tv.tv_sec;
-    until.tv_nsec = (long)tv.tv_usec * 1000 + 100000000L;
-    if (until.tv_nsec >= 1000000000L) { until.tv_sec++; until.tv_nsec -= 1000000000L; }
+    if (ns > INT64_C(86400000000000)) ns = INT64_C(86400000000000);
+    t = (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000 + ns;
+    until.tv_sec = (time_t)(t / 1000000000);
+    until.tv_nsec = (long)(t % 1000000000);
     pthread_cond_timedwait(c, m, &until);
 }
+/* Waits at most ~100 ms (the caller loops and measures the total). */
+static void dconn__cond_wait_a_while(dconn__cond *c, dconn__mutex *m) { dconn__cond_wait_ns(c, m, 100000000); }
 #else
 /* single-thread build: locks compile to nothing */
 typedef int dconn__mutex;
@@ -4376,6 +4420,7 @@ struct dconn_ctx {
     dconn__known known;           /* the secrets' values, masked in everything the library writes */
     struct dconn__handle *closing;   /* handles a reload let go: closed by dconn__ctx_unlock, outside the lock */
     dconn_stream *streams;        /* open streams: dconn_close ends them */
+    struct dconn__watcher *watcher;   /* timeouts and cancels: started by the first timed call */
 };
 
 static int64_t dconn__now(dconn_ctx *ctx) { return ctx->clock(ctx->clock_user_data); }
@@ -4541,6 +4586,8 @@ fail:
     return NULL;
 }
 
+static void dconn__watcher_stop(dconn_ctx *ctx);
+
 DCONN_API void dconn_close(dconn_ctx *ctx) {
     const dconn_allocator *al;
     size_t i;
@@ -4550,6 +4597,7 @@ DCONN_API void dconn_close(dconn_ctx *ctx) {
     dconn__ctx_unlock(ctx);   /* handles a reload let go */
     dconn__streams_close_all(ctx);
     while (ctx->conns) dconn__conn_close_first(ctx);
+    dconn__watcher_stop(ctx);
     dconn__cache_free(ctx);
     while (ctx->gens) {
         dconn__gen *g = ctx->gens;
@@ -5182,8 +5230,8 @@ static size_t dconn__key_distance(const char *a, const char *b) {
 }
 
 DCONN_API dconn_status dconn_settings_check_keys(const dconn_settings *s, const char *driver, const char *const *known, size_t n_known, dconn_error *err) {
-    static const char *const common[] = {"type", "ttl", "query_ttl", "connect_args", "create_engine_kwargs", "pool_size", "max_overflow",
-                                         "pool_timeout", "pool_recycle", "pool_pre_ping"};
+    static const char *const common[] = {"type", "ttl", "query_ttl", "query_timeout", "connect_args", "create_engine_kwargs", "pool_size",
+                                         "max_overflow", "pool_timeout", "pool_recycle", "pool_pre_ping"};
     const size_t n_common = sizeof common / sizeof common[0];
     const dconn_toml_value *root = s ? s->root : NULL;
     size_t i, k;
@@ -5203,7 +5251,7 @@ DCONN_API dconn_status dconn_settings_check_keys(const dconn_settings *s, const 
         for (k = 0; k < n_known; k++)
             if (known[k] && used + strlen(known[k]) + 3 < sizeof list) used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", known[k]);
         return dconn_error_at(err, dconn_toml_at(root, i), "%s is not a setting of the %s driver%s%s%s; its settings are %s%s"
-                              "type, ttl, query_ttl, connect_args, create_engine_kwargs and the pool's (pool_size, max_overflow, "
+                              "type, ttl, query_ttl, query_timeout, connect_args, create_engine_kwargs and the pool's (pool_size, max_overflow, "
                               "pool_timeout, pool_recycle, pool_pre_ping)",
                               key, driver ? driver : "connection's", nearest ? " (did you mean " : "",
                               nearest ? nearest : "", nearest ? "?)" : "", list, used ? ", and every connection's: " : "");
@@ -6546,7 +6594,7 @@ typedef struct dconn__handle {
    reload can resolve it again. Owns its strings. */
 typedef struct dconn__request {
     char *type;                   /* NULL: the name, the section or the url decides */
-    char *url, *ttl, *query_ttl;  /* dconn_connect_options */
+    char *url, *ttl, *query_ttl, *query_timeout;   /* dconn_connect_options */
     dconn_toml_doc *settings;     /* dconn_connect_options.settings, parsed */
     void *opaque;                 /* handed to the driver; not part of the identity */
 } dconn__request;
@@ -6568,6 +6616,7 @@ struct dconn_conn {
     dconn__atomic uid;            /* the cache's key for this connection and settings */
     int64_t ttl_ns;
     dconn__atomic query_ttl_ns; /* DCONN__NO_TTL when unset; read by every query without a lock */
+    dconn__atomic query_timeout_ns;   /* query_timeout; 0: none; read without a lock */
     /* the handle pool */
     dconn__mutex lock;
     dconn__cond cv;
@@ -6783,7 +6832,7 @@ typedef struct dconn__resolved {
     dconn_driver drv;
     dconn_settings *settings;
     char *identity;
-    int64_t ttl_ns, query_ttl_ns;
+    int64_t ttl_ns, query_ttl_ns, query_timeout_ns;   /* query_timeout_ns 0: none */
     int has_query_ttl;
     dconn__pool pool;
 } dconn__resolved;
@@ -6800,6 +6849,7 @@ static void dconn__request_free(const dconn_allocator *al, dconn__request *q) {
     dconn__free(al, q->url);
     dconn__free(al, q->ttl);
     dconn__free(al, q->query_ttl);
+    dconn__free(al, q->query_timeout);
     dconn_toml_free(q->settings);
     memset(q, 0, sizeof *q);
 }
@@ -6816,8 +6866,10 @@ static dconn_status dconn__request_init(dconn_ctx *ctx, dconn__request *q, const
     q->url = o ? dconn__strdup_al(al, o->url) : NULL;
     q->ttl = o ? dconn__strdup_al(al, o->ttl) : NULL;
     q->query_ttl = o ? dconn__strdup_al(al, o->query_ttl) : NULL;
+    q->query_timeout = o ? dconn__strdup_al(al, o->query_timeout) : NULL;
     q->opaque = o ? o->user_data : NULL;
-    if ((type && !q->type) || (o && ((o->url && !q->url) || (o->ttl && !q->ttl) || (o->query_ttl && !q->query_ttl)))) {
+    if ((type && !q->type) ||
+        (o && ((o->url && !q->url) || (o->ttl && !q->ttl) || (o->query_ttl && !q->query_ttl) || (o->query_timeout && !q->query_timeout)))) {
         dconn__request_free(al, q);
         return dconn__err_nomem(err, "connecting");
     }
@@ -6951,11 +7003,28 @@ static dconn_status dconn__driver_pick_locked(dconn_ctx *ctx, const char *name, 
     return st;
 }
 
-/* The connection's lifetime and its queries' default TTL: code > secrets. */
+/* Can statements of this driver be stopped at a timeout? `where` is the
+   setting's place in the secrets (NULL when given in code). */
+static dconn_status dconn__timeout_supported(const dconn_driver *d, const char *what, const dconn_toml_value *where, dconn_error *err) {
+#ifdef DCONN_NO_THREADS
+    (void)d;
+    return dconn_error_at(err, where, "%s: a timeout needs threads, and this build has DCONN_NO_THREADS: remove it", what);
+#else
+    if (d->cancel) return DCONN_OK;
+    return dconn_error_at(err, where, "%s: the %s driver cannot stop a running statement (it has no cancel), so it takes no timeout: remove it",
+                          what, d->name);
+#endif
+}
+
+/* The connection's lifetime, its statements' default timeout and its
+   queries' default TTL: code > secrets. */
 static dconn_status dconn__durations_pick(dconn_ctx *ctx, const dconn__request *req, const dconn_toml_value *root, dconn__resolved *r, dconn_error *err) {
     dconn_status st;
     if (req->ttl) st = dconn__ttl_parse_al(ctx->al, req->ttl, &r->ttl_ns, err);
     else st = dconn__ttl_from_value(ctx->al, dconn_toml_get(root, "ttl"), &r->ttl_ns, err);
+    if (!st && req->query_timeout) st = dconn__ttl_parse_al(ctx->al, req->query_timeout, &r->query_timeout_ns, err);
+    else if (!st) st = dconn__ttl_from_value(ctx->al, dconn_toml_get(root, "query_timeout"), &r->query_timeout_ns, err);
+    if (r->query_timeout_ns < 0) r->query_timeout_ns = 0;   /* "forever", or not set: none */
     if (st || (!req->query_ttl && !dconn_toml_get(root, "query_ttl"))) return st;
     r->has_query_ttl = 1;
     if (req->query_ttl) return dconn__ttl_parse_al(ctx->al, req->query_ttl, &r->query_ttl_ns, err);
@@ -7028,7 +7097,8 @@ static char *dconn__identity(const dconn_allocator *al, const dconn_driver *drv,
     dconn__buf_puts(&b, drv->name);
     dconn__buf_puts(&b, "\n");
     dconn__canon(&b, root);
-    dconn__buf_printf(&b, "\nttl=%lld query_ttl=%lld", (long long)r->ttl_ns, r->has_query_ttl ? (long long)r->query_ttl_ns : -2LL);
+    dconn__buf_printf(&b, "\nttl=%lld query_ttl=%lld query_timeout=%lld", (long long)r->ttl_ns, r->has_query_ttl ? (long long)r->query_ttl_ns : -2LL,
+                      (long long)r->query_timeout_ns);
     if (!b.failed) return b.p;
     dconn__buf_free(&b);
     return NULL;
@@ -7056,6 +7126,7 @@ static dconn_status dconn__resolve_locked(dconn_ctx *ctx, const char *name, cons
     if (!st) st = dconn__settings_merge(ctx, section, req, &r->settings, err);
     if (!st) st = dconn__driver_pick_locked(ctx, name, req, section != NULL, r->settings, &drv, err);
     if (!st) st = dconn__durations_pick(ctx, req, r->settings->root, r, err);
+    if (!st && r->query_timeout_ns && drv) st = dconn__timeout_supported(drv, "query_timeout", dconn_toml_get(r->settings->root, "query_timeout"), err);
     if (!st) st = dconn__pool_pick(ctx, r->settings->root, &r->pool, err);
     if (!st && !drv) st = dconn__err_set(err, DCONN_EDRIVER, "connection \"%s\": no driver", name);   /* cannot happen: picking one says why it failed */
     if (!st) {
@@ -7083,6 +7154,7 @@ static void dconn__conn_adopt_locked(dconn_conn *c, dconn__resolved *r) {
     c->identity = r->identity;
     c->ttl_ns = r->ttl_ns;
     dconn__atomic_store(&c->query_ttl_ns, r->has_query_ttl ? r->query_ttl_ns : DCONN__NO_TTL);
+    dconn__atomic_store(&c->query_timeout_ns, r->query_timeout_ns);
     c->pool = r->pool;
     c->max_handles = r->pool.max_open;
     old = dconn__conn_new_gen_locked(c);
@@ -7334,6 +7406,7 @@ static dconn_conn *dconn__conn_new_locked(dconn_ctx *ctx, const char *name, dcon
     c->uid = (int64_t)++ctx->next_uid;
     c->ttl_ns = r->ttl_ns;
     dconn__atomic_store(&c->query_ttl_ns, r->has_query_ttl ? r->query_ttl_ns : DCONN__NO_TTL);
+    dconn__atomic_store(&c->query_timeout_ns, r->query_timeout_ns);
     c->born = dconn__now(ctx);
     c->opening = 1;
     c->next = ctx->conns;
@@ -7474,6 +7547,200 @@ DCONN_API size_t dconn_conn_url(const dconn_conn *c, char *out, size_t cap) {
     return n;
 }
 
+/* >>watch: timeouts and cancels ----------------------------------------------------- */
+
+/* A statement that may have to be stopped: registered while the driver
+   runs it. Lives on the caller's stack. */
+typedef struct dconn__watch {
+    struct dconn__watch *next;
+    const dconn_driver *drv;      /* its cancel stops the statement running on `handle` */
+    void *handle;
+    int64_t deadline;             /* on the real monotonic clock; INT64_MAX: none */
+    dconn_cancel *token;          /* NULL: none */
+    dconn_status fired;           /* DCONN_ETIMEOUT or DCONN_ECANCELED once it is to stop */
+    int64_t next_fire;            /* when to tell the driver (again) */
+} dconn__watch;
+
+/* One per context, made by the first call that needs it, with a thread
+   that tells drivers to stop statements: at their deadline, or when their
+   token fires. It tells them again every 200 ms until they end, since a
+   cancel that comes just before the statement starts is lost (SQLite
+   clears an interrupt when a statement starts; a server ignores a cancel
+   for an idle connection). The driver's cancel is called with `lock`
+   held, so that a statement whose watch has ended is never cancelled: its
+   handle may be running the next caller's statement by then. */
+typedef struct dconn__watcher {
+    dconn__mutex lock;
+    dconn__cond cv;
+    dconn__watch *running;
+    int thread_state;             /* 0: none, 1: running, 2: told to stop */
+#ifndef DCONN_NO_THREADS
+    dconn__thread thread;
+#endif
+} dconn__watcher;
+
+struct dconn_cancel {
+    dconn_ctx *ctx;
+    dconn__atomic fired;
+};
+
+static int64_t dconn__real_now(void) { return dconn__clock_default(NULL); }
+
+#define DCONN__REFIRE_NS INT64_C(200000000)
+
+#ifndef DCONN_NO_THREADS
+/* Sleeps until the nearest deadline and stops what passed it or whose
+   token fired. */
+static void *dconn__watcher_main(void *arg) {
+    dconn__watcher *wr = (dconn__watcher *)arg;
+    dconn__lock(&wr->lock);
+    while (wr->thread_state == 1) {
+        int64_t now = dconn__real_now(), nearest = INT64_MAX;
+        dconn__watch *w;
+        for (w = wr->running; w; w = w->next) {
+            if (!w->fired) {
+                if (w->token && dconn__atomic_load(&w->token->fired)) w->fired = DCONN_ECANCELED;
+                else if (w->deadline <= now) w->fired = DCONN_ETIMEOUT;
+                else { if (w->deadline < nearest) nearest = w->deadline; continue; }
+                w->next_fire = now;
+            }
+            if (w->next_fire <= now) {
+                if (w->drv->cancel) w->drv->cancel(w->drv->user_data, w->handle);
+                w->next_fire = now + DCONN__REFIRE_NS;
+            }
+            if (w->next_fire < nearest) nearest = w->next_fire;
+        }
+        if (nearest == INT64_MAX) dconn__cond_wait(&wr->cv, &wr->lock);
+        else dconn__cond_wait_ns(&wr->cv, &wr->lock, nearest - now);
+    }
+    dconn__unlock(&wr->lock);
+    return NULL;
+}
+
+/* Starts the thread if it is not running (wr->lock held). */
+static int dconn__watcher_run_locked(dconn__watcher *wr) {
+    if (wr->thread_state == 0) {
+        if (!dconn__thread_start(&wr->thread, dconn__watcher_main, wr)) return 0;
+        wr->thread_state = 1;
+    }
+    return 1;
+}
+#endif
+
+/* The context's watcher, made on first use (under ctx->lock). */
+static dconn__watcher *dconn__watcher_get(dconn_ctx *ctx) {
+    dconn__watcher *wr;
+    dconn__lock(&ctx->lock);
+    wr = ctx->watcher;
+    if (!wr && (wr = (dconn__watcher *)dconn__malloc(ctx->al, sizeof *wr)) != NULL) {
+        memset(wr, 0, sizeof *wr);
+        dconn__mutex_init(&wr->lock);
+        dconn__cond_init(&wr->cv);
+        ctx->watcher = wr;
+    }
+    dconn__unlock(&ctx->lock);
+    return wr;
+}
+
+static void dconn__watcher_stop(dconn_ctx *ctx) {
+    dconn__watcher *wr = ctx->watcher;
+    if (!wr) return;
+#ifndef DCONN_NO_THREADS
+    dconn__lock(&wr->lock);
+    if (wr->thread_state == 1) {
+        wr->thread_state = 2;
+        dconn__cond_broadcast(&wr->cv);
+        dconn__unlock(&wr->lock);
+        dconn__thread_join(wr->thread);
+    } else {
+        dconn__unlock(&wr->lock);
+    }
+#endif
+    dconn__cond_destroy(&wr->cv);
+    dconn__mutex_destroy(&wr->lock);
+    dconn__free(ctx->al, wr);
+    ctx->watcher = NULL;
+}
+
+/* Registers a statement about to run. DCONN_ECANCELED when its token has
+   fired already; DCONN_ENOMEM when the watcher or its thread cannot be made. */
+static dconn_status dconn__watch_begin(dconn_ctx *ctx, dconn__watch *w, dconn_error *err) {
+    dconn__watcher *wr = dconn__watcher_get(ctx);
+    if (!wr) return dconn__err_nomem(err, "watching a statement's timeout");
+    dconn__lock(&wr->lock);
+    if (w->token && dconn__atomic_load(&w->token->fired)) {
+        dconn__unlock(&wr->lock);
+        return dconn__err_set(err, DCONN_ECANCELED, "cancelled before it ran");
+    }
+#ifndef DCONN_NO_THREADS
+    if (!dconn__watcher_run_locked(wr)) {
+        dconn__unlock(&wr->lock);
+        return dconn__err_set(err, DCONN_ENOMEM, "cannot start the thread that stops statements at their timeout");
+    }
+#endif
+    w->fired = DCONN_OK;
+    w->next_fire = INT64_MAX;
+    w->next = wr->running;
+    wr->running = w;
+    if (w->deadline != INT64_MAX) dconn__cond_broadcast(&wr->cv);
+    dconn__unlock(&wr->lock);
+    return DCONN_OK;
+}
+
+/* Unregisters it: from here on nothing stops it. Returns why it was told
+   to stop, or DCONN_OK. */
+static dconn_status dconn__watch_end(dconn_ctx *ctx, dconn__watch *w) {
+    dconn__watcher *wr = ctx->watcher;
+    dconn__watch **p;
+    dconn__lock(&wr->lock);
+    for (p = &wr->running; *p; p = &(*p)->next)
+        if (*p == w) { *p = w->next; break; }
+    dconn__unlock(&wr->lock);
+    return w->fired;
+}
+
+DCONN_API dconn_cancel *dconn_cancel_new(dconn_ctx *ctx, dconn_error *err) {
+    dconn__err_clear(err);
+    if (!ctx) { dconn__err_set(err, DCONN_EMISUSE, "dconn_cancel_new: ctx is NULL"); return NULL; }
+#ifdef DCONN_NO_THREADS
+    dconn__err_set(err, DCONN_EMISUSE, "dconn_cancel_new: cancelling needs threads, and this build has DCONN_NO_THREADS");
+    return NULL;
+#else
+    dconn_cancel *c;
+    if (!dconn__watcher_get(ctx) || !(c = (dconn_cancel *)dconn__malloc(ctx->al, sizeof *c))) { dconn__err_nomem(err, "making a cancel token"); return NULL; }
+    c->ctx = ctx;
+    c->fired = 0;
+    return c;
+#endif
+}
+
+/* The watcher's thread tells the drivers (it is running: every watch
+   started it). */
+DCONN_API void dconn_cancel_fire(dconn_cancel *c) {
+    dconn__watcher *wr;
+    if (!c) return;
+    wr = c->ctx->watcher;
+    dconn__lock(&wr->lock);
+    dconn__atomic_store(&c->fired, 1);
+    dconn__cond_broadcast(&wr->cv);
+    dconn__unlock(&wr->lock);
+}
+
+DCONN_API int dconn_cancel_fired(const dconn_cancel *c) { return c && dconn__atomic_load(&c->fired) != 0; }
+
+DCONN_API void dconn_cancel_free(dconn_cancel *c) {
+    if (c) dconn__free(c->ctx->al, c);
+}
+
+/* "timed out after 0.051 s (its timeout is 0.050 s): " or "cancelled after
+   0.2 s: " before what the driver said. */
+static dconn_status dconn__err_stopped(dconn_error *err, dconn_status why, int64_t started, int64_t timeout_ns) {
+    double ran = (double)(dconn__real_now() - started) / 1e9;
+    const char *sep = err && err->message[0] ? ": " : "";
+    if (why == DCONN_ETIMEOUT) return dconn__err_prefix(err, why, "timed out after %.3f s (its timeout is %.3f s)%s", ran, (double)timeout_ns / 1e9, sep);
+    return dconn__err_prefix(err, why, "cancelled after %.3f s%s", ran, sep);
+}
+
 /* >>retry: running an operation on a handle, and retrying it ------------------------ */
 
 /* Operations the retry loop runs on a handle. */
@@ -7485,6 +7752,9 @@ typedef struct dconn__op {
     dconn_exec_info *info;
     dconn_result *result;
     int wrote;                    /* the driver said the query changed data */
+    int64_t timeout_ns;           /* 0: none */
+    int64_t started;              /* on the real clock, when timed or cancellable */
+    dconn_cancel *cancel;
 } dconn__op;
 
 /* A driver's call failed: err gets the code when the driver wrote why
@@ -7536,6 +7806,48 @@ static dconn_status dconn__op_run(dconn_conn *c, dconn__handle *hd, dconn__op *o
     }
 }
 
+static void dconn__watch_init(dconn__watch *w, dconn__handle *hd, const dconn__op *op) {
+    memset(w, 0, sizeof *w);
+    w->drv = &hd->drv;
+    w->handle = hd->h;
+    w->token = op->cancel;
+    w->deadline = op->timeout_ns ? op->started + op->timeout_ns : INT64_MAX;
+}
+
+static void dconn__op_init(dconn__op *op, dconn__op_kind kind, const char *sql, const dconn_value *params, size_t n) {
+    memset(op, 0, sizeof *op);
+    op->kind = kind;
+    op->sql = sql;
+    op->params = params;
+    op->n = n;
+}
+
+/* Runs it with its timeout or token watched. A driver without cancel takes
+   no timeout; a token then only stops what has not started. */
+static dconn_status dconn__op_run_watched(dconn_conn *c, dconn__handle *hd, dconn__op *op, dconn_error *err) {
+    dconn__watch w;
+    dconn_status st, why;
+    if (op->timeout_ns && (st = dconn__timeout_supported(&hd->drv, "timeout", NULL, err)) != DCONN_OK) return st;
+    dconn__watch_init(&w, hd, op);
+    if (w.deadline != INT64_MAX && dconn__real_now() >= w.deadline) {
+        dconn__err_set(err, DCONN_ETIMEOUT, "before it ran (waiting for a handle and retries took that long)");
+        return dconn__err_stopped(err, DCONN_ETIMEOUT, op->started, op->timeout_ns);
+    }
+    if ((st = dconn__watch_begin(c->ctx, &w, err)) != DCONN_OK) return st;
+    st = dconn__op_run(c, hd, op, err);
+    why = dconn__watch_end(c->ctx, &w);
+    return st && why ? dconn__err_stopped(err, why, op->started, op->timeout_ns) : st;
+}
+
+/* The call's timeout (else the connection's) and cancel token. */
+static dconn_status dconn__op_limits(dconn_conn *c, dconn__op *op, const char *timeout, dconn_cancel *cancel, dconn_error *err) {
+    op->cancel = cancel;
+    if (!timeout) { op->timeout_ns = dconn__atomic_load(&c->query_timeout_ns); return DCONN_OK; }
+    if (dconn__ttl_parse_al(c->ctx->al, timeout, &op->timeout_ns, err)) return dconn__err_prefix(err, DCONN_ECONFIG, "timeout: ");
+    if (op->timeout_ns < 0) op->timeout_ns = 0;   /* "forever": none */
+    return DCONN_OK;
+}
+
 static const char *dconn__op_name(dconn__op_kind kind) {
     switch (kind) {
         case DCONN__OP_QUERY: return "query";
@@ -7580,7 +7892,8 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
 
 /* Does the driver say a fresh handle may cure this error? */
 static int dconn__transient(const dconn_driver *d, dconn_status st, const dconn_error *err) {
-    return st != DCONN_EMISUSE && st != DCONN_ENOMEM && d->is_transient && d->is_transient(d->user_data, err);
+    return st != DCONN_EMISUSE && st != DCONN_ENOMEM && st != DCONN_ETIMEOUT && st != DCONN_ECANCELED && d->is_transient &&
+           d->is_transient(d->user_data, err);
 }
 
 /* A statement run outside a session that left a transaction open (BEGIN,
@@ -7674,9 +7987,10 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
         int transient, dirty = 0;
         int64_t started = dconn__now(ctx);
         h = NULL;
+        if ((op->timeout_ns || op->cancel) && !op->started) op->started = dconn__real_now();
         st = dconn__handle_get(c, 0, &h, err);
         if (!st) {
-            st = dconn__op_run(c, h, op, err);
+            st = op->timeout_ns || op->cancel ? dconn__op_run_watched(c, h, op, err) : dconn__op_run(c, h, op, err);
             if (dconn__stray_transaction(c, h, op, st, err)) return dconn__err_op(c, op, 1, err);
             if (!st && dconn__stray_state(c, h, op, err)) return dconn__err_op(c, op, 1, err);
             if (!st) { dconn__handle_put(c, h, 0, 0); return DCONN_OK; }
@@ -7860,19 +8174,16 @@ static dconn_result *dconn__fetch_cached(dconn_conn *c, dconn__op *op, const dco
 /* The shared path of dconn_query and dconn_read: validate, pick the TTL,
    then an uncached run, a lock-free hit, or the locked path. */
 static dconn_result *dconn__fetch(dconn_conn *c, dconn__op_kind kind, const char *sql, const dconn_value *params, size_t n,
-                                  const char *ttl_text, dconn_error *err) {
+                                  const dconn_query_options *o, dconn_error *err) {
     dconn__op op;
     dconn__key key;
     dconn_result *r;
     int64_t ttl = 0, now;
     dconn__err_clear(err);
-    if (dconn__fetch_check(c, kind == DCONN__OP_READ ? "dconn_read" : "dconn_query", kind, sql, params, n, err) || dconn__fetch_ttl(c, ttl_text, &ttl, err))
+    dconn__op_init(&op, kind, sql, params, n);
+    if (dconn__fetch_check(c, kind == DCONN__OP_READ ? "dconn_read" : "dconn_query", kind, sql, params, n, err) ||
+        dconn__fetch_ttl(c, o ? o->ttl : NULL, &ttl, err) || dconn__op_limits(c, &op, o ? o->timeout : NULL, o ? o->cancel : NULL, err))
         return NULL;
-    memset(&op, 0, sizeof op);
-    op.kind = kind;
-    op.sql = sql;
-    op.params = params;
-    op.n = n;
     now = dconn__now(c->ctx);
     if (c->ctx->reload_ns >= 0) dconn__maybe_reload(c->ctx, now);
     if (ttl == 0 || !c->ctx->cache) return dconn__fetch_uncached(c, &op, err);
@@ -7883,12 +8194,12 @@ static dconn_result *dconn__fetch(dconn_conn *c, dconn__op_kind kind, const char
 
 DCONN_API dconn_result *dconn_query(dconn_conn *c, const char *sql, const dconn_value *params, size_t n_params,
                                     const dconn_query_options *o, dconn_error *err) {
-    dconn_result *r = dconn__fetch(c, DCONN__OP_QUERY, sql, params, n_params, o ? o->ttl : NULL, err);
+    dconn_result *r = dconn__fetch(c, DCONN__OP_QUERY, sql, params, n_params, o, err);
     dconn__err_out(c ? &c->ctx->known : NULL, err);
     return r;
 }
 DCONN_API dconn_result *dconn_read(dconn_conn *c, const char *what, const dconn_query_options *o, dconn_error *err) {
-    dconn_result *r = dconn__fetch(c, DCONN__OP_READ, what, NULL, 0, o ? o->ttl : NULL, err);
+    dconn_result *r = dconn__fetch(c, DCONN__OP_READ, what, NULL, 0, o, err);
     dconn__err_out(c ? &c->ctx->known : NULL, err);
     return r;
 }
@@ -7901,11 +8212,8 @@ static dconn_status dconn__exec(dconn_conn *c, const char *sql, const dconn_valu
     if (info) { info->changes = 0; info->last_insert_id = 0; }
     if (!c || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec: conn and sql must not be NULL");
     if (n && !params) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec: connection \"%s\": n_params is %zu but params is NULL", c->name, n);
-    memset(&op, 0, sizeof op);
-    op.kind = DCONN__OP_EXEC;
-    op.sql = sql;
-    op.params = params;
-    op.n = n;
+    dconn__op_init(&op, DCONN__OP_EXEC, sql, params, n);
+    if ((st = dconn__op_limits(c, &op, o ? o->timeout : NULL, o ? o->cancel : NULL, err)) != DCONN_OK) return st;
     op.info = info;
     st = dconn__run(c, &op, err);
     /* even a failed write may have changed rows (INSERT OR FAIL keeps the
@@ -7927,9 +8235,8 @@ static dconn_status dconn__exec_script(dconn_conn *c, const char *sql, dconn_err
     dconn_status st;
     dconn__err_clear(err);
     if (!c || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec_script: conn and sql must not be NULL");
-    memset(&op, 0, sizeof op);
-    op.kind = DCONN__OP_SCRIPT;
-    op.sql = sql;
+    dconn__op_init(&op, DCONN__OP_SCRIPT, sql, NULL, 0);
+    if ((st = dconn__op_limits(c, &op, NULL, NULL, err)) != DCONN_OK) return st;
     st = dconn__run(c, &op, err);
     /* even a failed script may have run its first statements */
     if (!c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
@@ -7945,7 +8252,7 @@ DCONN_API dconn_status dconn_exec_script(dconn_conn *c, const char *sql, dconn_e
 /* >>sessions: transactions on one handle -------------------------------------------- */
 
 /* How the session's transaction ended behind its back. */
-enum { DCONN__TX_OPEN = 0, DCONN__TX_ENDED_BY_STATEMENT, DCONN__TX_ENDED_BY_ERROR };
+enum { DCONN__TX_OPEN = 0, DCONN__TX_ENDED_BY_STATEMENT, DCONN__TX_ENDED_BY_ERROR, DCONN__TX_ENDED_BY_STOP };
 
 struct dconn_session {
     dconn_conn *conn;
@@ -8016,14 +8323,29 @@ static void dconn__session_check_ended(dconn_session *s, int failed) {
     s->wrote = 0;
 }
 
+/* A session's statement, on its handle, watched when the connection has a
+   query_timeout. */
+static dconn_status dconn__session_run(dconn_session *s, dconn__op *op, dconn_error *err) {
+    if ((op->timeout_ns = dconn__atomic_load(&s->conn->query_timeout_ns)) == 0) return dconn__op_run(s->conn, s->h, op, err);
+    op->started = dconn__real_now();
+    return dconn__op_run_watched(s->conn, s->h, op, err);
+}
+
+/* A statement stopped by its timeout leaves the transaction in a state that
+   differs between databases (SQLite may have rolled it back, PostgreSQL
+   aborted it, MySQL undid the statement alone): the same for all, it may
+   only be rolled back. */
+static void dconn__session_check_stopped(dconn_session *s, dconn_status st) {
+    if ((st == DCONN_ETIMEOUT || st == DCONN_ECANCELED) && s->in_tx) s->ended = DCONN__TX_ENDED_BY_STOP;
+}
+
 static dconn_status dconn__session_refuse_ended(dconn_session *s, dconn__op_kind kind, const char *sql, dconn_error *err) {
     dconn__op op;
-    memset(&op, 0, sizeof op);
-    op.kind = kind;
-    op.sql = sql;
+    dconn__op_init(&op, kind, sql, NULL, 0);
     dconn__err_set(err, DCONN_EQUERY, "not run: the transaction has ended (%s); roll back and start again",
-                   s->ended == DCONN__TX_ENDED_BY_ERROR ? "an earlier error made the database roll it back"
-                                                        : "a COMMIT or ROLLBACK ran as a statement");
+                   s->ended == DCONN__TX_ENDED_BY_ERROR  ? "an earlier error made the database roll it back" :
+                   s->ended == DCONN__TX_ENDED_BY_STOP   ? "an earlier statement timed out or was cancelled" :
+                                                           "a COMMIT or ROLLBACK ran as a statement");
     return dconn__err_op(s->conn, &op, 1, err);
 }
 
@@ -8037,25 +8359,15 @@ static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const
     if (s->ended) return dconn__session_refuse_ended(s, DCONN__OP_EXEC, sql, err);
     if ((st = dconn__session_begin_tx(s, err)) != DCONN_OK) return st;
     if (!s->h->drv.exec) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", s->h->drv.name);
-    /* straight to the driver: a loop of inserts in a session is the hot path */
-    {
-        dconn_stmt stmt;
-        stmt.sql = sql;
-        stmt.params = params;
-        stmt.n_params = n;
-        st = s->h->drv.exec(s->h->drv.user_data, s->h->h, &stmt, info, err);
-    }
+    dconn__op_init(&op, DCONN__OP_EXEC, sql, params, n);
+    op.info = info;
+    st = dconn__session_run(s, &op, err);
     if (st) {
-        memset(&op, 0, sizeof op);
-        op.kind = DCONN__OP_EXEC;
-        op.sql = sql;
-        if (err && err->code == DCONN_OK) {
-            if (err->message[0]) err->code = st;
-            else dconn__err_set(err, st, "%s", dconn_status_str(st));
-        }
-        if (s->h->drv.is_transient && err && s->h->drv.is_transient(s->h->drv.user_data, err)) s->broken = 1;
+        dconn__driver_failed(err, st);
+        if (err && dconn__transient(&s->h->drv, st, err)) s->broken = 1;
         s->wrote = 1;   /* INSERT OR FAIL keeps the rows before the failing one: a commit drops the cache */
         dconn__session_check_ended(s, 1);
+        dconn__session_check_stopped(s, st);
         return dconn__err_op(s->conn, &op, 1, err);
     }
     s->wrote = 1;
@@ -8077,14 +8389,11 @@ static dconn_result *dconn__session_query(dconn_session *s, const char *sql, con
     if (n && !params) { dconn__err_set(err, DCONN_EMISUSE, "dconn_session_query: n_params is %zu but params is NULL", n); return NULL; }
     if (s->ended) { dconn__session_refuse_ended(s, DCONN__OP_QUERY, sql, err); return NULL; }
     if (dconn__session_begin_tx(s, err)) return NULL;
-    memset(&op, 0, sizeof op);
-    op.kind = DCONN__OP_QUERY;
-    op.sql = sql;
-    op.params = params;
-    op.n = n;
-    st = dconn__op_run(s->conn, s->h, &op, err);
+    dconn__op_init(&op, DCONN__OP_QUERY, sql, params, n);
+    st = dconn__session_run(s, &op, err);
     if (op.wrote) s->wrote = 1;   /* INSERT ... RETURNING, even failed part-way: the commit drops the cached results */
     dconn__session_check_ended(s, st != DCONN_OK);
+    dconn__session_check_stopped(s, st);
     if (st) { dconn__err_op(s->conn, &op, 1, err); return NULL; }
     return op.result;
 }
@@ -8104,14 +8413,15 @@ static dconn_status dconn__session_commit(dconn_session *s, dconn_error *err) {
     if (!s->in_tx) return DCONN_OK;
     if (s->ended) {
         /* nothing is open to commit: say what became of the writes, and start afresh */
-        int by_error = s->ended == DCONN__TX_ENDED_BY_ERROR;
+        int by_error = s->ended != DCONN__TX_ENDED_BY_STATEMENT;
+        dconn__err_set(err, DCONN_EQUERY, s->ended == DCONN__TX_ENDED_BY_ERROR ? "the transaction had already ended (an earlier error made the database roll it back)" :
+                                          s->ended == DCONN__TX_ENDED_BY_STOP  ? "a statement of the transaction timed out or was cancelled" :
+                                          "the transaction had already ended: a COMMIT or ROLLBACK ran as a statement, and "
+                                          "what it committed stays committed; nothing after it ran");
         if (s->h->drv.rollback) (void)s->h->drv.rollback(s->h->drv.user_data, s->h->h, NULL);
         s->in_tx = 0;
         s->ended = DCONN__TX_OPEN;
         s->wrote = 0;
-        dconn__err_set(err, DCONN_EQUERY, by_error ? "the transaction had already ended (an earlier error made the database roll it back)"
-                                                   : "the transaction had already ended: a COMMIT or ROLLBACK ran as a statement, and "
-                                                     "what it committed stays committed; nothing after it ran");
         return dconn__err_conn(c, err, DCONN_EQUERY, by_error ? "commit failed, the session's writes were rolled back" : "commit refused");
     }
     st = s->h->drv.commit ? s->h->drv.commit(s->h->drv.user_data, s->h->h, err) : DCONN_OK;
@@ -8348,7 +8658,16 @@ static dconn_status dconn__stream_start(dconn_stream *s, dconn_error *err) {
                 stmt.n_params = s->op.n;
                 dconn__err_clear(err);
                 dconn__builder_init(&b, &tmp, ctx->al, NULL);
-                st = d.stream_open(d.user_data, h->h, &stmt, &s->cursor, &b, err);
+                if (s->op.cancel) {
+                    dconn__watch w;
+                    dconn__watch_init(&w, h, &s->op);
+                    if ((st = dconn__watch_begin(ctx, &w, err)) == DCONN_OK) {
+                        st = d.stream_open(d.user_data, h->h, &stmt, &s->cursor, &b, err);
+                        if (dconn__watch_end(ctx, &w) && st) dconn__err_stopped(err, st = DCONN_ECANCELED, s->op.started, 0);
+                    }
+                } else {
+                    st = d.stream_open(d.user_data, h->h, &stmt, &s->cursor, &b, err);
+                }
                 if (st) s->cursor = NULL;
                 s->columns = dconn__stream_build(s, &b, st, 0, err);
                 if (!st && !s->columns) st = err->code ? err->code : DCONN_ENOMEM;
@@ -8358,7 +8677,7 @@ static dconn_status dconn__stream_start(dconn_stream *s, dconn_error *err) {
             } else if (s->op.kind == DCONN__OP_READ && !d.read) {
                 st = dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot read sources (it has no read); use dconn_stream_query", d.name);
             } else {
-                st = dconn__op_run(c, h, &s->op, err);
+                st = s->op.cancel ? dconn__op_run_watched(c, h, &s->op, err) : dconn__op_run(c, h, &s->op, err);
                 s->whole = s->op.result;
                 s->op.result = NULL;
                 if (!st) st = dconn__result_columns_only(s->whole, ctx->al, &s->columns, err);
@@ -8402,6 +8721,8 @@ static dconn_stream *dconn__stream_open(dconn_conn *c, dconn__op_kind kind, cons
     s->conn = c;
     s->op.kind = kind;
     s->chunk_rows = o && o->chunk_rows ? o->chunk_rows : DCONN__CHUNK_ROWS;
+    s->op.cancel = o ? o->cancel : NULL;
+    if (s->op.cancel) s->op.started = dconn__real_now();
     if (!err) { err = &local; dconn__err_clear(err); }   /* is_transient needs the error */
     if (dconn__stream_copy_op(s, ctx->al, sql, params, n, err) || dconn__stream_start(s, err)) {
         dconn__free(ctx->al, s->copies);
@@ -8451,6 +8772,16 @@ static dconn_result *dconn__stream_next(dconn_stream *s, dconn_error *err) {
             st = dconn__result_slice(s->whole, (size_t)s->rows, n, &b);
             done = (size_t)s->rows + n == s->whole->rows;
             if (st) dconn__err_nomem(err, "reading rows");
+        } else if (s->op.cancel) {
+            dconn__watch w;
+            dconn__watch_init(&w, s->h, &s->op);
+            if ((st = dconn__watch_begin(ctx, &w, err)) == DCONN_OK) {
+                st = s->h->drv.stream_next(s->h->drv.user_data, s->cursor, s->chunk_rows, &b, &done, err);
+                if (dconn__watch_end(ctx, &w) && st) dconn__err_stopped(err, st = DCONN_ECANCELED, s->op.started, 0);
+            } else if (st == DCONN_ECANCELED) {
+                dconn__err_clear(err);   /* fired between chunks: not "before it ran" */
+                dconn__err_stopped(err, st, s->op.started, 0);
+            }
         } else {
             st = s->h->drv.stream_next(s->h->drv.user_data, s->cursor, s->chunk_rows, &b, &done, err);
         }
@@ -9458,6 +9789,9 @@ typedef struct dconn__sq {
     int nstmts;
     int last;                     /* the statement used last: tried first */
     uint64_t tick;
+    sqlite3_mutex *stop_lock;     /* guards `stops`, which cancel counts from another thread */
+    unsigned stops, stops_seen;   /* stops_seen: `stops` when the current wait for a lock began */
+    int busy_ms, busy_slept;      /* connect_args' timeout, and how long this wait has slept */
 } dconn__sq;
 
 /* Memory through the context's allocator, else the DCONN_MALLOC family. */
@@ -9578,6 +9912,7 @@ static void dconn__sq_disconnect(void *user_data, void *handle) {
         dconn__sq_dealloc(h->al, (void *)h->stmts[i].cols);
     }
     sqlite3_close(h->db);
+    sqlite3_mutex_free(h->stop_lock);
     dconn__sq_dealloc(h->al, h);
 }
 
@@ -9812,6 +10147,36 @@ static int dconn__sq_keeps_state(void *ud, void *handle) {
 }
 
 /* Opens the file; a failure says what to check. */
+static unsigned dconn__sq_stops(dconn__sq *h) {
+    unsigned n;
+    sqlite3_mutex_enter(h->stop_lock);
+    n = h->stops;
+    sqlite3_mutex_leave(h->stop_lock);
+    return n;
+}
+
+/* connect_args' timeout: the wait for another connection's lock, slept in
+   short steps so that a cancel ends it (sqlite3_interrupt does not end
+   sqlite3_busy_timeout's wait). A cancel from before this wait began is
+   not this wait's. */
+static int dconn__sq_busy(void *arg, int count) {
+    static const int steps[] = {1, 2, 5, 10, 15, 20};
+    dconn__sq *h = (dconn__sq *)arg;
+    int ms;
+    if (count == 0) {
+        h->busy_slept = 0;
+        h->stops_seen = dconn__sq_stops(h);
+    } else if (dconn__sq_stops(h) != h->stops_seen) {
+        return 0;
+    }
+    if (h->busy_slept >= h->busy_ms) return 0;
+    ms = count < 6 ? steps[count] : 25;
+    if (ms > h->busy_ms - h->busy_slept) ms = h->busy_ms - h->busy_slept;
+    sqlite3_sleep(ms);
+    h->busy_slept += ms;
+    return dconn__sq_stops(h) == h->stops_seen;
+}
+
 static dconn_status dconn__sq_open(dconn__sq *h, const char *filename, double timeout, dconn_error *err) {
     int rc = sqlite3_open_v2(filename, &h->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
@@ -9825,7 +10190,9 @@ static dconn_status dconn__sq_open(dconn__sq *h, const char *filename, double ti
                                                                                            "there, and is the path a file, not a directory?)" : "");
     }
     sqlite3_extended_result_codes(h->db, 1);
-    sqlite3_busy_timeout(h->db, (int)(timeout * 1000));
+    h->busy_ms = (int)(timeout * 1000);
+    h->stop_lock = sqlite3_mutex_alloc(SQLITE_MUTEX_FAST);   /* NULL in a single-thread SQLite: then none is needed */
+    sqlite3_busy_handler(h->db, dconn__sq_busy, h);
     sqlite3_set_authorizer(h->db, dconn__sq_authorize, h);
     return DCONN_OK;
 }
@@ -10412,6 +10779,17 @@ static dconn_status dconn__sq_rollback(void *ud, void *handle, dconn_error *err)
 static dconn_status dconn__sq_ping(void *ud, void *handle, dconn_error *err) { (void)ud; return dconn__sq_run((dconn__sq *)handle, "SELECT 1", err); }
 static int dconn__sq_in_transaction(void *ud, void *handle) { (void)ud; return !sqlite3_get_autocommit(((dconn__sq *)handle)->db); }
 
+/* From another thread while a statement runs (the library keeps the
+   handle open meanwhile): the statement fails with SQLITE_INTERRUPT. */
+static void dconn__sq_cancel(void *ud, void *handle) {
+    dconn__sq *h = (dconn__sq *)handle;
+    (void)ud;
+    sqlite3_mutex_enter(h->stop_lock);
+    h->stops++;
+    sqlite3_mutex_leave(h->stop_lock);
+    sqlite3_interrupt(h->db);
+}
+
 static dconn_status dconn__register_sqlite(dconn_ctx *ctx, const dconn_allocator *al, dconn_error *err) {
     dconn_driver d;
     memset(&d, 0, sizeof d);
@@ -10435,6 +10813,7 @@ static dconn_status dconn__register_sqlite(dconn_ctx *ctx, const dconn_allocator
     d.stream_open = dconn__sq_stream_open;
     d.stream_next = dconn__sq_stream_next;
     d.stream_close = dconn__sq_stream_close;
+    d.cancel = dconn__sq_cancel;
     return dconn_register_driver(ctx, &d, err);
 }
 

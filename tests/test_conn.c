@@ -2261,10 +2261,23 @@ static void conn_sqlite_unknown_section_keys(void) {
     CHECK(cs_connect(ctx, "uri_timeout", "sqlite:///" CS_DIR "/keys/x.db?timeout=soon", NULL, &err) == NULL);
     CHECK_CONTAINS(err.message, "the url's ?timeout is a number of seconds");
     {   /* Python's sqlite3 arguments as SQLAlchemy URLs carry them */
-        dconn_conn *c = cs_connect(ctx, "uri_python", "sqlite:///" CS_DIR "/keys/y.db?timeout=2&check_same_thread=false&mode=rwc", NULL, &err);
+        dconn_conn *c = cs_connect(ctx, "uri_python", "sqlite:///" CS_DIR "/keys/y.db?timeout=0.1&check_same_thread=false&mode=rwc", NULL, &err);
         CHECK(c != NULL);
         if (!c) fprintf(stdout, "  %s\n", err.message);
-        if (c) CHECK_EQ_INT(cs_int(c, "PRAGMA busy_timeout"), 2000);
+        if (c) {
+            /* the timeout is the wait for another connection's lock: 3 attempts of 0.1 s */
+            sqlite3 *other = NULL;
+            double t0, elapsed;
+            CHECK_EQ_INT(dconn_exec(c, "CREATE TABLE t(a)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+            CHECK_EQ_INT(sqlite3_open(CS_DIR "/keys/y.db", &other), SQLITE_OK);
+            CHECK_EQ_INT(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+            t0 = td_seconds();
+            CHECK_EQ_INT(dconn_exec(c, "INSERT INTO t VALUES (1)", NULL, 0, NULL, NULL, &err), DCONN_ETRANSIENT);
+            elapsed = td_seconds() - t0;
+            CHECK(elapsed >= 0.29 && elapsed < 5);
+            if (elapsed < 0.29 || elapsed >= 5) fprintf(stdout, "  3 attempts with ?timeout=0.1 took %.3f s\n", elapsed);
+            sqlite3_close(other);
+        }
         dconn_release(c);
     }
     dconn_close(ctx);

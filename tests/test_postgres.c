@@ -1410,6 +1410,112 @@ static void pg_session_ended_right_after_use(void) {
     dconn_close(ctx);
 }
 
+/* Timeouts and cancels: the server stops the statement (57014), the call
+   fails saying so, is never retried, and the handle goes on, kept
+   statements included. */
+static dconn_result *pg_timed_query(dconn_conn *c, const char *sql, const dconn_value *p, size_t n, const char *timeout, dconn_cancel *cancel,
+                                    dconn_error *err) {
+    dconn_query_options qo;
+    memset(&qo, 0, sizeof qo);
+    qo.ttl = "0";
+    qo.timeout = timeout;
+    qo.cancel = cancel;
+    return dconn_query(c, sql, p, n, &qo, err);
+}
+
+static void pg_timeout_stops_the_statement(void) {
+    dconn_ctx *ctx = pg_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_value p = dconn_real(0);
+    dconn_exec_options eo;
+    double t0, took;
+    int k;
+    REQUIRE(ctx);
+    c = pg_connect(ctx, "pool_size = 1\nconnect_args = { application_name = 'timeouts' }");
+    REQUIRE(c);
+    tu_log_reset();
+    t0 = tu_seconds();
+    CHECK(pg_timed_query(c, "SELECT pg_sleep(30)", NULL, 0, "200ms", NULL, &err) == NULL);
+    took = tu_seconds() - t0;
+    CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
+    CHECK_CONTAINS(err.message, "query failed: timed out after 0.");
+    CHECK_CONTAINS(err.message, "(its timeout is 0.200 s): [57014] ERROR:  canceling statement due to user request");
+    CHECK(took >= 0.199 && took < 10);
+    CHECK_EQ_INT(tu_sleeps, 0);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT 42"), 42);
+    /* a kept statement (prepared from its second run, binary from its third) stops the same way, and stays usable */
+    for (k = 0; k < 3; k++) {
+        dconn_result *r = pg_timed_query(c, "SELECT pg_sleep(?)::text, 7", &p, 1, "10s", NULL, &err);
+        CHECK(r != NULL);
+        if (!r) fprintf(stdout, "  %s\n", err.message);
+        dconn_result_release(r);
+    }
+    p = dconn_real(30);
+    CHECK(pg_timed_query(c, "SELECT pg_sleep(?)::text, 7", &p, 1, "150ms", NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
+    p = dconn_real(0);
+    {
+        dconn_result *r = pg_timed_query(c, "SELECT pg_sleep(?)::text, 7", &p, 1, "10s", NULL, &err);
+        int64_t v = 0;
+        CHECK(r != NULL);
+        if (r) CHECK_EQ_INT(dconn_result_get_int(r, 0, 1, &v), DCONN_OK);
+        CHECK_EQ_INT(v, 7);
+        dconn_result_release(r);
+    }
+    /* a write stopped midway leaves nothing */
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS tto; CREATE TABLE tto (n int)", &err), DCONN_OK);
+    memset(&eo, 0, sizeof eo);
+    eo.timeout = "150ms";
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO tto SELECT 1 FROM pg_sleep(30)", NULL, 0, &eo, NULL, &err), DCONN_ETIMEOUT);
+    CHECK_CONTAINS(err.message, "write failed: timed out after");
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM tto"), 0);
+    /* no statement of ours is left running on the server */
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'timeouts' AND state = 'active' "
+                                 "AND pid <> pg_backend_pid()"), 0);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE tto", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+static void pg_cancel_and_session_timeout(void) {
+    dconn_ctx *ctx = pg_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_cancel *token;
+    dconn_session *s;
+    tu_firer f;
+    REQUIRE(ctx);
+    c = pg_connect(ctx, "query_timeout = '300ms'\nconnect_args = { application_name = 'tto-session' }");
+    REQUIRE(c);
+    token = dconn_cancel_new(ctx, &err);
+    REQUIRE(token);
+    tu_fire_later(&f, token, 100);
+    CHECK(pg_timed_query(c, "SELECT pg_sleep(30)", NULL, 0, "0", token, &err) == NULL);
+    tu_fire_join(&f);
+    CHECK_EQ_INT(err.code, DCONN_ECANCELED);
+    CHECK_CONTAINS(err.message, "query failed: cancelled after 0.");
+    CHECK_CONTAINS(err.message, "[57014]");
+    dconn_cancel_free(token);
+    /* the connection's query_timeout reaches session statements; the session may then only roll back */
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS tto_s; CREATE TABLE tto_s (n int)", &err), DCONN_OK);
+    s = dconn_session_begin(c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO tto_s VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK(dconn_session_query(s, "SELECT pg_sleep(30)", NULL, 0, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO tto_s VALUES (2)", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "an earlier statement timed out or was cancelled");
+    CHECK(dconn_session_commit(s, &err) != DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO tto_s VALUES (3)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT sum(n) FROM tto_s"), 3);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE tto_s", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static const dtest_case pg_tests[] = {
     {"pg_connect_from_environment", pg_connect_from_environment},
     {"pg_url_from_secrets", pg_url_from_secrets},
@@ -1439,6 +1545,8 @@ static const dtest_case pg_tests[] = {
     {"pg_statement_cache_after_alter_table", pg_statement_cache_after_alter_table},
     {"pg_statement_cache_off_switch", pg_statement_cache_off_switch},
     {"pg_session_ended_right_after_use", pg_session_ended_right_after_use},
+    {"pg_timeout_stops_the_statement", pg_timeout_stops_the_statement},
+    {"pg_cancel_and_session_timeout", pg_cancel_and_session_timeout},
 };
 
 int main(int argc, char **argv) {

@@ -203,4 +203,42 @@ TU_UNUSED static char *tu_query_csv(dconn_conn *c, const char *sql) {
     return text;
 }
 
+
+/* Fires a cancel token `delay_ms` after tu_fire_later, from a thread of
+   its own (the timeout and cancel tests of every driver); join it with
+   tu_fire_join. Not in a single-thread build. */
+#if TEST_THREADS
+#include <pthread.h>
+#include <time.h>
+typedef struct tu_firer {
+    dconn_cancel *token;
+    int delay_ms;
+    pthread_t thread;
+} tu_firer;
+
+static void *tu_fire_main(void *arg) {
+    tu_firer *f = (tu_firer *)arg;
+    struct timespec ts;
+    ts.tv_sec = f->delay_ms / 1000;
+    ts.tv_nsec = (long)(f->delay_ms % 1000) * 1000000L;
+    nanosleep(&ts, NULL);
+    dconn_cancel_fire(f->token);
+    return NULL;
+}
+
+TU_UNUSED static void tu_fire_later(tu_firer *f, dconn_cancel *token, int delay_ms) {
+    f->token = token;
+    f->delay_ms = delay_ms;
+    pthread_create(&f->thread, NULL, tu_fire_main, f);
+}
+
+TU_UNUSED static void tu_fire_join(tu_firer *f) { pthread_join(f->thread, NULL); }
+
+/* Monotonic seconds, for how long a stopped call took. */
+TU_UNUSED static double tu_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+#endif
 #endif

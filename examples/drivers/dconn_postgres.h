@@ -70,6 +70,7 @@ void dconn_postgres_sqlstate(const dconn_error *err, char out[6]);
 #define DCONN_POSTGRES_IMPLEMENTATION_INCLUDED
 #include <libpq-fe.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,7 +206,31 @@ typedef struct dconn_pg__conn {
     int state_set;                /* a SET, PREPARE or LISTEN ran: the session's state differs from a fresh one */
     int maybe_temp;               /* a CREATE TABLE, VIEW or SEQUENCE ran: it may have been TEMP */
     double last_done;             /* when the last statement ended (monotonic seconds), see dconn_pg__ready */
+    pthread_mutex_t cancel_lock;  /* guards `cancel`: the library cancels from another thread */
+    PGcancel *cancel;             /* this session's key, renewed when the handle reconnects */
 } dconn_pg__conn;
+
+/* After a (re)connect, in the thread that runs the handle. */
+static void dconn_pg__cancel_renew(dconn_pg__conn *h) {
+    PGcancel *fresh = PQgetCancel(h->pg), *old;
+    pthread_mutex_lock(&h->cancel_lock);
+    old = h->cancel;
+    h->cancel = fresh;
+    pthread_mutex_unlock(&h->cancel_lock);
+    if (old) PQfreeCancel(old);
+}
+
+/* From another thread while a statement runs (a timeout, dconn_cancel_fire):
+   asks the server to stop it; it then fails with 57014. PQcancel waits until
+   the server has taken the request. */
+static void dconn_pg__cancel(void *ud, void *handle) {
+    dconn_pg__conn *h = (dconn_pg__conn *)handle;
+    char why[256];
+    (void)ud;
+    pthread_mutex_lock(&h->cancel_lock);
+    if (h->cancel) (void)PQcancel(h->cancel, why, (int)sizeof why);
+    pthread_mutex_unlock(&h->cancel_lock);
+}
 
 /* The server no longer has the handle's statements (a new session, or a
    DISCARD ALL / DEALLOCATE ALL): each is prepared again at its next run. */
@@ -289,6 +314,7 @@ static dconn_status dconn_pg__ready(dconn_pg__conn *h, int may_reconnect, dconn_
     h->commit_unknown = 0;
     dconn_pg__forget_prepared(h);
     PQreset(h->pg);
+    dconn_pg__cancel_renew(h);
     if (PQstatus(h->pg) == CONNECTION_OK) return DCONN_OK;
     {
         char text[700];
@@ -497,6 +523,8 @@ static dconn_status dconn_pg__connect(void *ud, const dconn_settings *s, void **
         h->prefix_len = (size_t)snprintf(h->prefix, sizeof h->prefix, "dconn_%016llx_", nonce);
     }
     PQsetNoticeReceiver(c, dconn_pg__notice, h);   /* PQreset keeps it */
+    pthread_mutex_init(&h->cancel_lock, NULL);
+    dconn_pg__cancel_renew(h);
     *handle = h;
     return DCONN_OK;
 }
@@ -506,6 +534,8 @@ static void dconn_pg__disconnect(void *ud, void *handle) {
     (void)ud;
     if (!h) return;
     PQfinish(h->pg);
+    if (h->cancel) PQfreeCancel(h->cancel);
+    pthread_mutex_destroy(&h->cancel_lock);
     while (h->n_kept) free(h->kept[--h->n_kept].key);
     free(h->kept);
     free(h);
@@ -1364,6 +1394,7 @@ static void dconn_pg__driver(dconn_driver *d) {
     d->stream_open = dconn_pg__stream_open;
     d->stream_next = dconn_pg__stream_next;
     d->stream_close = dconn_pg__stream_close;
+    d->cancel = dconn_pg__cancel;
     d->exec_script = dconn_pg__script;
     d->begin = dconn_pg__begin;
     d->commit = dconn_pg__commit;

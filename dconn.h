@@ -44,6 +44,7 @@
                  dconn_read(conn, "data/pets.csv", &query_options, &err)        non-SQL drivers
                  dconn_exec(conn, sql, params, n, &exec_options, &info, &err)   writes
                  dconn_exec_script(conn, "CREATE ...; CREATE ...;", &err)
+                 options' timeout ("2s") and cancel: dconn_cancel_new(ctx, &err), dconn_cancel_fire(c) from any thread
        results   dconn_result_rows(r) _cols(r) _column_name(r, c) _column(r, "name") _type(r, row, c)
                  dconn_result_get_int(r, row, c, &i) _get_uint _get_real  _text(r, row, c)  _blob(...)
                  dconn_result_as_text(r, row, c, &buf)   any cell as text
@@ -161,6 +162,11 @@
    "file:line:column: what is wrong", then the line and a caret.
 
    RECENT CHANGES
+       next                Timeouts and cancels: `timeout` and `cancel` in the
+                           query, exec and stream options, query_timeout per
+                           connection, dconn_cancel_new/fire/fired/free,
+                           DCONN_ETIMEOUT and DCONN_ECANCELED; drivers' `cancel`
+                           hook in use (SQLite, PostgreSQL, MySQL).
        0.2.0 (2026-12-04)  A consistent API (breaking; the README has a table
                            of every renamed call): parameters are passed the
                            same way everywhere (after the SQL), sessions are

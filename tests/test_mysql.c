@@ -888,6 +888,88 @@ static void my_review_cases(void) {
     dconn_close(ctx);
 }
 
+/* Timeouts and cancels: KILL QUERY from a second connection stops the
+   statement (1317), the call fails saying so, is never retried, and the
+   handle goes on with its kept statements. */
+#define MY_RUNAWAY "SELECT max(seq % 1000003) FROM seq_1_to_1000000000000"   /* MariaDB's Sequence engine: rows for hours */
+
+static void my_timeouts_and_cancels(void) {
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_exec_options eo;
+    dconn_cancel *token;
+    dconn_session *s;
+    tu_firer f;
+    double t0, took;
+    int k;
+    REQUIRE(ctx);
+    c = my_me(ctx, "timeouts");
+    REQUIRE(c);
+    tu_log_reset();
+    t0 = tu_seconds();
+    CHECK(tu_timed_query(c, MY_RUNAWAY, NULL, 0, "200ms", NULL, &err) == NULL);
+    took = tu_seconds() - t0;
+    CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
+    CHECK_CONTAINS(err.message, "query failed: timed out after 0.");
+    CHECK_CONTAINS(err.message, "(its timeout is 0.200 s): ERROR 1317 (70100)");
+    CHECK(took >= 0.199 && took < 10);
+    CHECK_EQ_INT(tu_sleeps, 0);
+    /* the same connection goes on, its kept statements too */
+    for (k = 0; k < 3; k++) CHECK_EQ_INT(tu_query_int(c, "SELECT 40 + 2"), 42);
+    CHECK(tu_timed_query(c, MY_RUNAWAY, NULL, 0, "100ms", NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT 40 + 2"), 42);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT @dconn_test = 'timeouts'"), 1);
+    /* SLEEP fails when stopped; BENCHMARK ends early without an error: the read fails all the same */
+    CHECK(tu_timed_query(c, "SELECT SLEEP(30)", NULL, 0, "150ms", NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
+    CHECK_CONTAINS(err.message, "ERROR 1317 (70100): Query execution was interrupted");
+    CHECK(tu_timed_query(c, "SELECT BENCHMARK(100000000000, SHA2('dconn', 512))", NULL, 0, "150ms", NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
+    CHECK_CONTAINS(err.message, "ERROR 1317 (70100): Query execution was interrupted (it ended early without an error");
+    /* a write stopped midway leaves nothing */
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS tto; CREATE TABLE tto (n bigint)", &err), DCONN_OK);
+    memset(&eo, 0, sizeof eo);
+    eo.timeout = "150ms";
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO tto SELECT seq FROM seq_1_to_1000000000000", NULL, 0, &eo, NULL, &err), DCONN_ETIMEOUT);
+    CHECK_CONTAINS(err.message, "write failed: timed out after");
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM tto"), 0);
+    /* a token fired from another thread */
+    token = dconn_cancel_new(ctx, &err);
+    REQUIRE(token);
+    tu_fire_later(&f, token, 100);
+    CHECK(tu_timed_query(c, MY_RUNAWAY, NULL, 0, NULL, token, &err) == NULL);
+    tu_fire_join(&f);
+    CHECK_EQ_INT(err.code, DCONN_ECANCELED);
+    CHECK_CONTAINS(err.message, "query failed: cancelled after 0.");
+    dconn_cancel_free(token);
+    dconn_release(c);
+    /* query_timeout reaches session statements; the session may then only roll back */
+    {
+        char extra[512];
+        snprintf(extra, sizeof extra, "url = \"mysql://me:me-secret-1@127.0.0.1:%d/local_db\"\npool_size = 1\nquery_timeout = \"300ms\"\n"
+                                      "connect_args = { init_command = \"SET @dconn_test = 'session-timeouts'\" }", my_port());
+        c = my_connect(ctx, "session-timeouts", extra);
+    }
+    REQUIRE(c);
+    s = dconn_session_begin(c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO tto VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK(dconn_session_query(s, MY_RUNAWAY, NULL, 0, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO tto VALUES (2)", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "an earlier statement timed out or was cancelled");
+    CHECK(dconn_session_commit(s, &err) != DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO tto VALUES (3)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT sum(n) FROM tto"), 3);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE tto", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static const dtest_case my_tests[] = {
     {"my_url_forms", my_url_forms},
     {"my_bad_settings", my_bad_settings},
@@ -902,6 +984,7 @@ static const dtest_case my_tests[] = {
     {"my_server_restart", my_server_restart},
     {"my_tls", my_tls},
     {"my_review_cases", my_review_cases},
+    {"my_timeouts_and_cancels", my_timeouts_and_cancels},
 };
 
 int main(int argc, char **argv) {

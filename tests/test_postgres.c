@@ -1413,16 +1413,6 @@ static void pg_session_ended_right_after_use(void) {
 /* Timeouts and cancels: the server stops the statement (57014), the call
    fails saying so, is never retried, and the handle goes on, kept
    statements included. */
-static dconn_result *pg_timed_query(dconn_conn *c, const char *sql, const dconn_value *p, size_t n, const char *timeout, dconn_cancel *cancel,
-                                    dconn_error *err) {
-    dconn_query_options qo;
-    memset(&qo, 0, sizeof qo);
-    qo.ttl = "0";
-    qo.timeout = timeout;
-    qo.cancel = cancel;
-    return dconn_query(c, sql, p, n, &qo, err);
-}
-
 static void pg_timeout_stops_the_statement(void) {
     dconn_ctx *ctx = pg_open("");
     dconn_conn *c;
@@ -1436,7 +1426,7 @@ static void pg_timeout_stops_the_statement(void) {
     REQUIRE(c);
     tu_log_reset();
     t0 = tu_seconds();
-    CHECK(pg_timed_query(c, "SELECT pg_sleep(30)", NULL, 0, "200ms", NULL, &err) == NULL);
+    CHECK(tu_timed_query(c, "SELECT pg_sleep(30)", NULL, 0, "200ms", NULL, &err) == NULL);
     took = tu_seconds() - t0;
     CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
     CHECK_CONTAINS(err.message, "query failed: timed out after 0.");
@@ -1446,17 +1436,17 @@ static void pg_timeout_stops_the_statement(void) {
     CHECK_EQ_INT(tu_query_int(c, "SELECT 42"), 42);
     /* a kept statement (prepared from its second run, binary from its third) stops the same way, and stays usable */
     for (k = 0; k < 3; k++) {
-        dconn_result *r = pg_timed_query(c, "SELECT pg_sleep(?)::text, 7", &p, 1, "10s", NULL, &err);
+        dconn_result *r = tu_timed_query(c, "SELECT pg_sleep(?)::text, 7", &p, 1, "10s", NULL, &err);
         CHECK(r != NULL);
         if (!r) fprintf(stdout, "  %s\n", err.message);
         dconn_result_release(r);
     }
     p = dconn_real(30);
-    CHECK(pg_timed_query(c, "SELECT pg_sleep(?)::text, 7", &p, 1, "150ms", NULL, &err) == NULL);
+    CHECK(tu_timed_query(c, "SELECT pg_sleep(?)::text, 7", &p, 1, "150ms", NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
     p = dconn_real(0);
     {
-        dconn_result *r = pg_timed_query(c, "SELECT pg_sleep(?)::text, 7", &p, 1, "10s", NULL, &err);
+        dconn_result *r = tu_timed_query(c, "SELECT pg_sleep(?)::text, 7", &p, 1, "10s", NULL, &err);
         int64_t v = 0;
         CHECK(r != NULL);
         if (r) CHECK_EQ_INT(dconn_result_get_int(r, 0, 1, &v), DCONN_OK);
@@ -1491,7 +1481,7 @@ static void pg_cancel_and_session_timeout(void) {
     token = dconn_cancel_new(ctx, &err);
     REQUIRE(token);
     tu_fire_later(&f, token, 100);
-    CHECK(pg_timed_query(c, "SELECT pg_sleep(30)", NULL, 0, "0", token, &err) == NULL);
+    CHECK(tu_timed_query(c, "SELECT pg_sleep(30)", NULL, 0, "0", token, &err) == NULL);
     tu_fire_join(&f);
     CHECK_EQ_INT(err.code, DCONN_ECANCELED);
     CHECK_CONTAINS(err.message, "query failed: cancelled after 0.");

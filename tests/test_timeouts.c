@@ -12,15 +12,6 @@
 /* Ends, after some milliseconds of work. */
 #define TTO_BOUNDED "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000) SELECT count(*) FROM c"
 
-static dconn_result *tto_query(dconn_conn *c, const char *sql, const char *timeout, dconn_cancel *cancel, dconn_error *err) {
-    dconn_query_options qo;
-    memset(&qo, 0, sizeof qo);
-    qo.ttl = "0";
-    qo.timeout = timeout;
-    qo.cancel = cancel;
-    return dconn_query(c, sql, NULL, 0, &qo, err);
-}
-
 static dconn_status tto_exec(dconn_conn *c, const char *sql, const char *timeout, dconn_cancel *cancel, dconn_error *err) {
     dconn_exec_options eo;
     memset(&eo, 0, sizeof eo);
@@ -39,7 +30,7 @@ static void timeout_stops_a_runaway_query(void) {
     REQUIRE(tsq_env_mem(&e));
     tu_log_reset();
     t0 = td_seconds();
-    r = tto_query(e.c, TTO_RUNAWAY, "100ms", NULL, &err);
+    r = tu_timed_query(e.c, TTO_RUNAWAY, NULL, 0, "100ms", NULL, &err);
     took = td_seconds() - t0;
     CHECK(r == NULL);
     CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
@@ -57,7 +48,7 @@ static void timeout_stops_a_runaway_query(void) {
     r = dconn_query(e.c, "SELECT 7", NULL, 0, NULL, &err);
     CHECK(r != NULL);
     dconn_result_release(r);
-    r = tto_query(e.c, TTO_BOUNDED, "1h", NULL, &err);
+    r = tu_timed_query(e.c, TTO_BOUNDED, NULL, 0, "1h", NULL, &err);
     CHECK(r != NULL);
     if (!r) fprintf(stdout, "  %s\n", err.message);
     dconn_result_release(r);
@@ -72,15 +63,15 @@ static void timeout_connection_default_and_override(void) {
     dconn_result *r;
     dconn_session *s;
     REQUIRE(tsq_open_env_with(&e, "slow", NULL, "query_timeout = \"1ms\"", 0));
-    r = tto_query(e.c, TTO_BOUNDED, NULL, NULL, &err);
+    r = tu_timed_query(e.c, TTO_BOUNDED, NULL, 0, NULL, NULL, &err);
     CHECK(r == NULL);
     CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
     CHECK_CONTAINS(err.message, "(its timeout is 0.001 s)");
-    r = tto_query(e.c, TTO_BOUNDED, "0", NULL, &err);
+    r = tu_timed_query(e.c, TTO_BOUNDED, NULL, 0, "0", NULL, &err);
     CHECK(r != NULL);
     if (!r) fprintf(stdout, "  %s\n", err.message);
     dconn_result_release(r);
-    r = tto_query(e.c, TTO_BOUNDED, "forever", NULL, &err);
+    r = tu_timed_query(e.c, TTO_BOUNDED, NULL, 0, "forever", NULL, &err);
     CHECK(r != NULL);
     dconn_result_release(r);
     /* writes and scripts too */
@@ -108,7 +99,7 @@ static void timeout_connection_default_and_override(void) {
         co.query_timeout = "1ms";
         c = dconn_connect(ctx, "code", "sql", &co, &err);
         REQUIRE(c);
-        r = tto_query(c, TTO_BOUNDED, NULL, NULL, &err);
+        r = tu_timed_query(c, TTO_BOUNDED, NULL, 0, NULL, NULL, &err);
         CHECK(r == NULL);
         CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
         dconn_release(c);
@@ -175,7 +166,7 @@ static void cancel_from_another_thread(void) {
     tu_log_reset();
     t0 = td_seconds();
     tu_fire_later(&f, token, 100);
-    r = tto_query(e.c, TTO_RUNAWAY, NULL, token, &err);
+    r = tu_timed_query(e.c, TTO_RUNAWAY, NULL, 0, NULL, token, &err);
     took = td_seconds() - t0;
     tu_fire_join(&f);
     CHECK(r == NULL);
@@ -190,7 +181,7 @@ static void cancel_from_another_thread(void) {
     CHECK_CONTAINS(err.message, "write failed: cancelled before it ran");
     CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM sqlite_master"), 0);
     /* another token is not concerned, nor is a cache hit of a call given the fired one */
-    r = tto_query(e.c, "SELECT 5", NULL, unused, &err);
+    r = tu_timed_query(e.c, "SELECT 5", NULL, 0, NULL, unused, &err);
     CHECK(r != NULL);
     dconn_result_release(r);
     {
@@ -291,7 +282,7 @@ static void timeout_allocation_failures(void) {
         if (token) {
             dconn_result *r;
             talloc_fail_at(k);
-            r = tto_query(c, "SELECT 1", "10s", token, &err);
+            r = tu_timed_query(c, "SELECT 1", NULL, 0, "10s", token, &err);
             finished = !talloc_was_injected();
             talloc_fail_at(-1);
             CHECK(r != NULL || err.code == DCONN_ENOMEM);
@@ -312,7 +303,7 @@ static void timeout_refused_where_it_cannot_work(void) {
     tsq_env e;
     dconn_error err;
     REQUIRE(tsq_env_mem(&e));
-    CHECK(tto_query(e.c, "SELECT 1", "soon", NULL, &err) == NULL);
+    CHECK(tu_timed_query(e.c, "SELECT 1", NULL, 0, "soon", NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_ECONFIG);
     CHECK_CONTAINS(err.message, "timeout: invalid duration \"soon\"");
     CHECK_EQ_INT(tto_exec(e.c, "SELECT 1", "-1s", NULL, &err), DCONN_ECONFIG);
@@ -349,7 +340,7 @@ static void timeout_refused_where_it_cannot_work(void) {
 #else
     {   /* a single-thread build has no thread to stop statements with */
         dconn_error err2;
-        CHECK(tto_query(e.c, "SELECT 1", "1s", NULL, &err2) == NULL);
+        CHECK(tu_timed_query(e.c, "SELECT 1", NULL, 0, "1s", NULL, &err2) == NULL);
         CHECK_CONTAINS(err2.message, "a timeout needs threads, and this build has DCONN_NO_THREADS");
         CHECK(dconn_cancel_new(e.ctx, &err2) == NULL);
         CHECK_EQ_INT(err2.code, DCONN_EMISUSE);

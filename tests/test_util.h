@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -204,6 +205,17 @@ TU_UNUSED static char *tu_query_csv(dconn_conn *c, const char *sql) {
 }
 
 
+/* An uncached query with a timeout and a cancel token (either may be NULL). */
+TU_UNUSED static dconn_result *tu_timed_query(dconn_conn *c, const char *sql, const dconn_value *p, size_t n, const char *timeout,
+                                              dconn_cancel *cancel, dconn_error *err) {
+    dconn_query_options qo;
+    memset(&qo, 0, sizeof qo);
+    qo.ttl = "0";
+    qo.timeout = timeout;
+    qo.cancel = cancel;
+    return dconn_query(c, sql, p, n, &qo, err);
+}
+
 /* Fires a cancel token `delay_ms` after tu_fire_later, from a thread of
    its own (the timeout and cancel tests of every driver); join it with
    tu_fire_join. Not in a single-thread build. */
@@ -234,11 +246,11 @@ TU_UNUSED static void tu_fire_later(tu_firer *f, dconn_cancel *token, int delay_
 
 TU_UNUSED static void tu_fire_join(tu_firer *f) { pthread_join(f->thread, NULL); }
 
-/* Monotonic seconds, for how long a stopped call took. */
+/* Wall-clock seconds, for how long a stopped call took. */
 TU_UNUSED static double tu_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 #endif
 #endif

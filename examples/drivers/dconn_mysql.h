@@ -87,6 +87,7 @@ dconn_status dconn_mysql_register(dconn_ctx *ctx, dconn_error *err);
 #define DCONN_MYSQL_IMPLEMENTATION_INCLUDED
 #include <mysql.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,7 +372,17 @@ typedef struct dconn_my__conn {
     dconn_my__col *cols;          /* the result reader's scratch: ncols columns, their binds and buffers */
     MYSQL_BIND *binds;
     unsigned int ncols;
+    pthread_mutex_t id_lock;      /* guards `thread_id` and `killed`: the library cancels from another thread */
+    unsigned long thread_id;      /* the server's id of this session, for KILL QUERY */
+    int killed;                   /* a KILL QUERY was sent since the statement began */
 } dconn_my__conn;
+
+/* After a (re)connect, in the thread that runs the handle. */
+static void dconn_my__note_thread_id(dconn_my__conn *h) {
+    pthread_mutex_lock(&h->id_lock);
+    h->thread_id = h->my ? mysql_thread_id(h->my) : 0;
+    pthread_mutex_unlock(&h->id_lock);
+}
 
 #ifdef CLOCK_MONOTONIC
 static double dconn_my__now(void) {
@@ -478,6 +489,8 @@ static dconn_status dconn_my__connect(void *ud, const dconn_settings *settings, 
     st = dconn_my__spec_build(settings, &h->spec, err);
     if (!st) st = dconn_my__open(&h->spec, &h->my, err);
     if (st) { dconn_my__spec_free(&h->spec); free(h); return st; }
+    pthread_mutex_init(&h->id_lock, NULL);
+    dconn_my__note_thread_id(h);
     *handle = h;
     return DCONN_OK;
 }
@@ -492,7 +505,55 @@ static void dconn_my__disconnect(void *ud, void *handle) {
     while (h->ncols) free(h->cols[--h->ncols].buf);
     free(h->cols);
     free(h->binds);
+    pthread_mutex_destroy(&h->id_lock);
     free(h);
+}
+
+/* From another thread while a statement runs (a timeout, dconn_cancel_fire):
+   KILL QUERY from a second connection of the same settings (without the
+   init_command, which is not this connection's to run twice), as the mysql
+   client's Ctrl-C does. The statement fails with 1317 (or 3024); the
+   session and its transaction stay. A KILL QUERY that comes after the
+   statement ended is dropped by the server at the session's next statement. */
+/* Was a KILL QUERY sent since the last call? (And forget it.) */
+static int dconn_my__was_killed(dconn_my__conn *h) {
+    int k;
+    pthread_mutex_lock(&h->id_lock);
+    k = h->killed;
+    h->killed = 0;
+    pthread_mutex_unlock(&h->id_lock);
+    return k;
+}
+
+/* A read that KILL QUERY stopped inside an expression (SLEEP, BENCHMARK)
+   ends without an error, its value cut short: it fails as a stopped one does. */
+static dconn_status dconn_my__killed_read(dconn_error *err) {
+    return dconn_my__fail(err, DCONN_EQUERY, 1317, "%s", "ERROR 1317 (70100): Query execution was interrupted (it ended early without an "
+                                                        "error, so its values may be cut short)");
+}
+
+static void dconn_my__cancel(void *ud, void *handle) {
+    dconn_my__conn *h = (dconn_my__conn *)handle;
+    dconn_my__spec killer = h->spec;   /* read only, and it lives as long as the handle */
+    unsigned long id;
+    MYSQL *m = NULL;
+    dconn_error ignored;
+    (void)ud;
+    pthread_mutex_lock(&h->id_lock);
+    id = h->thread_id;
+    pthread_mutex_unlock(&h->id_lock);
+    if (!id) return;
+    pthread_mutex_lock(&h->id_lock);
+    h->killed = 1;
+    pthread_mutex_unlock(&h->id_lock);
+    killer.init_command = NULL;
+    if (!killer.connect_timeout || killer.connect_timeout > 5) killer.connect_timeout = 5;
+    if (dconn_my__open(&killer, &m, &ignored) == DCONN_OK) {
+        char sql[48];
+        snprintf(sql, sizeof sql, "KILL QUERY %lu", id);
+        (void)mysql_real_query(m, sql, (unsigned long)strlen(sql));
+        mysql_close(m);
+    }
 }
 
 /* Before a statement is sent. A server that ended the session while the
@@ -526,6 +587,7 @@ static dconn_status dconn_my__ready(dconn_my__conn *h, int may_reconnect, dconn_
         dconn_error local;
         dconn_status st = dconn_my__open(&h->spec, &h->my, &local);
         char text[1200];
+        dconn_my__note_thread_id(h);
         if (!st) { h->dead = 0; return DCONN_OK; }
         snprintf(text, sizeof text, "the server had closed the connection and reconnecting failed (the statement was not sent): %s", local.message);
         return dconn_my__fail(err, DCONN_EQUERY, 2006, "%s", text);
@@ -1153,8 +1215,10 @@ static dconn_status dconn_my__query(void *ud, void *handle, const dconn_stmt *st
     dconn_my__reader r;
     dconn_status st;
     int kind = DCONN_MY__WRITE, was_in_tx = 0, rc;
-    MYSQL_STMT *ms = dconn_my__execute(h, stmt, &kind, &was_in_tx, err);
+    MYSQL_STMT *ms;
     (void)ud;
+    (void)dconn_my__was_killed(h);
+    ms = dconn_my__execute(h, stmt, &kind, &was_in_tx, err);
     if (kind == DCONN_MY__WRITE) dconn_builder_changed_data(out);   /* INSERT ... RETURNING (MariaDB): never cached */
     if (!ms) return err ? err->code : DCONN_EQUERY;
     /* rows fetched as they come (no store_result): the client holds no copy of its own, and dconn's result is the only one */
@@ -1173,7 +1237,9 @@ static dconn_status dconn_my__query(void *ud, void *handle, const dconn_stmt *st
         if (k && k->state) h->state_set = 1;   /* SET, USE, ... through a query: the core refuses it outside sessions */
     }
     if (st) { (void)dconn_my__finish(h, ms, kind, was_in_tx, NULL); return st; }
-    return dconn_my__finish(h, ms, kind, was_in_tx, err);
+    st = dconn_my__finish(h, ms, kind, was_in_tx, err);
+    if (!st && kind == DCONN_MY__READ && dconn_my__was_killed(h)) st = dconn_my__killed_read(err);
+    return st;
 }
 
 static dconn_status dconn_my__exec(void *ud, void *handle, const dconn_stmt *stmt, dconn_exec_info *info, dconn_error *err) {
@@ -1297,6 +1363,7 @@ static dconn_status dconn_my__stream_open(void *ud, void *handle, const dconn_st
     if (!cur) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
     cur->h = h;
     cur->kind = DCONN_MY__WRITE;
+    (void)dconn_my__was_killed(h);
     cur->st = dconn_my__execute(h, stmt, &cur->kind, &cur->was_in_tx, err);
     if (cur->kind == DCONN_MY__WRITE) dconn_builder_changed_data(columns);
     if (!cur->st) { free(cur); return err ? err->code : DCONN_EQUERY; }
@@ -1340,6 +1407,7 @@ static dconn_status dconn_my__stream_next(void *ud, void *cursor, size_t max_row
         return st;
     }
     *done = 1;
+    if (cur->kind == DCONN_MY__READ && dconn_my__was_killed(cur->h)) return dconn_my__killed_read(err);
     return DCONN_OK;
 }
 
@@ -1387,6 +1455,7 @@ static void dconn_my__driver(dconn_driver *d) {
     d->stream_open = dconn_my__stream_open;
     d->stream_next = dconn_my__stream_next;
     d->stream_close = dconn_my__stream_close;
+    d->cancel = dconn_my__cancel;
 }
 
 dconn_status dconn_mysql_register(dconn_ctx *ctx, dconn_error *err) {

@@ -55,6 +55,7 @@
        streams   dconn_stream_query(conn, sql, params, n, &stream_options, &err) -> s   dconn_stream_read(...)
                  dconn_stream_next(s, &err) -> a chunk (a small result), NULL at the end  dconn_stream_close(s)
        cache     dconn_cache_stats_get(ctx, &stats)  dconn_cache_clear(ctx)  _clear_conn(conn)  _clear_query(...)
+       hook      dconn_options.on_query(&event, user_data) after every statement: timing, rows, cache part, status
        drivers   dconn_register_driver(ctx, &driver, &err); a driver reads dconn_settings_* and fills
                  a dconn_builder; dconn_url_parse(url, &err) splits URLs; dconn_error_at(err, where, ...)
        TOML      dconn_toml_parse(text, len, "name", &err)  dconn_toml_get(root, "a.b")  dconn_toml_string(v, def)
@@ -166,7 +167,8 @@
                            query, exec and stream options, query_timeout per
                            connection, dconn_cancel_new/fire/fired/free,
                            DCONN_ETIMEOUT and DCONN_ECANCELED; drivers' `cancel`
-                           hook in use (SQLite, PostgreSQL, MySQL).
+                           hook in use (SQLite, PostgreSQL, MySQL). A query
+                           hook (dconn_options.on_query, dconn_query_event).
        0.2.0 (2026-12-04)  A consistent API (breaking; the README has a table
                            of every renamed call): parameters are passed the
                            same way everywhere (after the SQL), sessions are
@@ -323,6 +325,35 @@ typedef struct dconn_allocator {
 
 #define DCONN_CACHE_OFF (-1)
 
+/* What dconn_options.on_query sees after each statement a caller ran:
+   dconn_query, dconn_read, dconn_exec, dconn_exec_script, dconn_session_exec,
+   dconn_session_query, and a stream when it is closed. For logs, metrics
+   and slow-query reports (the CLI's --timing prints it). The strings live
+   until the hook returns. */
+typedef enum dconn_cache_use {
+    DCONN_CACHE_NOT_USED = 0,     /* a write, a session's statement, a stream, a TTL of "0", the cache off, or a call that failed its checks */
+    DCONN_CACHE_HIT,              /* served from the cache */
+    DCONN_CACHE_MISS,             /* run (and stored when it worked) */
+    DCONN_CACHE_STALE,            /* its refresh failed and the expired result was served (stale_on_error) */
+    DCONN_CACHE_WAITED            /* the same query was running: this call waited for its result (single flight) */
+} dconn_cache_use;
+typedef struct dconn_query_event {
+    const char *conn;             /* the connection's name ("" for a NULL connection) */
+    const char *what;             /* "query", "read", "write", "script", "session query", "session write", "stream" */
+    const char *sql;              /* the SQL or source: one line, known secret values masked, cut at 200 bytes with "..." */
+    size_t n_params;
+    int64_t duration_ns;          /* from the call to its return (a stream: from its opening to its close) */
+    int64_t rows;                 /* rows returned (a stream: handed out), or changed by a write; -1 when failed */
+    dconn_cache_use cache;
+    int retries;                  /* attempts after the first (transient errors) */
+    dconn_status status;          /* DCONN_OK, or the error's code */
+    const char *error;            /* the error message as the caller gets it; "" on success */
+} dconn_query_event;
+/* Runs in the calling thread, with no lock of the library held, after
+   the call's work and before it returns; it must not run statements
+   through the same context (they would call it again). */
+typedef void (*dconn_query_hook)(const dconn_query_event *event, void *user_data);
+
 /* Context options. All zero (or a NULL pointer) means every default.
    Durations are strings in the TTL grammar ("10m", "1h30m", "500ms", "0",
    "forever"; a bare number is seconds). Fields are in the order people
@@ -347,6 +378,8 @@ typedef struct dconn_options {
     void *sleep_user_data;
     const dconn_allocator *allocator;   /* default: DCONN_MALLOC/REALLOC/FREE */
     const char *pool_timeout;     /* how long a call waits for a free handle before failing: NULL = "30s" */
+    dconn_query_hook on_query;    /* NULL: none (and no cost) */
+    void *on_query_user_data;
 } dconn_options;
 
 /* Opens a context: registers the built-in drivers; secrets are read
@@ -789,6 +822,7 @@ DCONN_API void dconn_session_end(dconn_session *s);
 typedef struct dconn_stream dconn_stream;
 typedef struct dconn_stream_options {
     size_t chunk_rows;            /* rows per chunk; 0 = 256 */
+    const char *timeout;          /* from the opening: then the statement is stopped, DCONN_ETIMEOUT (NULL: none; not query_timeout) */
     dconn_cancel *cancel;         /* fired: the stream's running statement stops and it ends with DCONN_ECANCELED */
 } dconn_stream_options;
 DCONN_API dconn_stream *dconn_stream_query(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n_params,
@@ -4427,6 +4461,8 @@ struct dconn_ctx {
     struct dconn__handle *closing;   /* handles a reload let go: closed by dconn__ctx_unlock, outside the lock */
     dconn_stream *streams;        /* open streams: dconn_close ends them */
     struct dconn__watcher *watcher;   /* timeouts and cancels: started by the first timed call */
+    dconn_query_hook on_query;
+    void *on_query_user_data;
 };
 
 static int64_t dconn__now(dconn_ctx *ctx) { return ctx->clock(ctx->clock_user_data); }
@@ -4560,6 +4596,8 @@ static dconn_ctx *dconn__ctx_new(const dconn_options *o, const dconn_allocator *
     ctx->retry_attempts = o->retry_attempts > 0 ? o->retry_attempts : 3;
     ctx->stale_on_error = o->stale_on_error;
     ctx->keep_cache_on_write = o->keep_cache_on_write;
+    ctx->on_query = o->on_query;
+    ctx->on_query_user_data = o->on_query_user_data;
     ctx->rng = (uint64_t)ctx->clock(ctx->clock_user_data) ^ (uint64_t)(size_t)ctx ^ UINT64_C(0x2545F4914F6CDD1D);
     if (!ctx->rng) ctx->rng = 1;
     return ctx;
@@ -7749,6 +7787,22 @@ static dconn_status dconn__err_stopped(dconn_error *err, dconn_status why, int64
 
 /* >>retry: running an operation on a handle, and retrying it ------------------------ */
 
+/* What a call's on_query event reports, filled in as the call goes: only
+   when the context has a hook (else the call has none, and pays nothing). */
+typedef struct dconn__trace {
+    int64_t started;              /* on the real clock */
+    dconn_cache_use cache;
+    int attempts;
+} dconn__trace;
+
+static dconn__trace *dconn__trace_start(dconn_ctx *ctx, dconn__trace *tr) {
+    if (!ctx->on_query) return NULL;
+    tr->started = dconn__real_now();
+    tr->cache = DCONN_CACHE_NOT_USED;
+    tr->attempts = 1;
+    return tr;
+}
+
 /* Operations the retry loop runs on a handle. */
 typedef struct dconn__op {
     dconn__op_kind kind;
@@ -7761,6 +7815,7 @@ typedef struct dconn__op {
     int64_t timeout_ns;           /* 0: none */
     int64_t started;              /* on the real clock, when timed or cancellable */
     dconn_cancel *cancel;
+    dconn__trace *trace;          /* NULL: no hook */
 } dconn__op;
 
 /* A driver's call failed: err gets the code when the driver wrote why
@@ -7993,6 +8048,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
         int transient, dirty = 0;
         int64_t started = dconn__now(ctx);
         h = NULL;
+        if (op->trace) op->trace->attempts = attempt;
         if ((op->timeout_ns || op->cancel) && !op->started) op->started = dconn__real_now();
         st = dconn__handle_get(c, 0, &h, err);
         if (!st) {
@@ -8152,6 +8208,7 @@ static dconn_result *dconn__fetch_cached(dconn_conn *c, dconn__op *op, const dco
     dconn_status st;
     dconn__cache_lock(cache);
     e = dconn__cache_find_locked(cache, key);
+    if (op->trace) op->trace->cache = !e ? DCONN_CACHE_MISS : e->pending ? DCONN_CACHE_WAITED : now < e->expires ? DCONN_CACHE_HIT : DCONN_CACHE_MISS;
     if (e && e->pending) return dconn__cache_join_locked(ctx, e, c->name, err);   /* unlocks */
     if (e && now < e->expires) {
         r = dconn__cache_hit_locked(cache, e);
@@ -8162,6 +8219,7 @@ static dconn_result *dconn__fetch_cached(dconn_conn *c, dconn__op *op, const dco
     dconn__cache_unlock(cache);
     st = dconn__run(c, op, err);
     served_stale = st && stale;
+    if (served_stale && op->trace) op->trace->cache = DCONN_CACHE_STALE;
     st = dconn__fetch_serve_stale(ctx, st, op, &stale, err);
     if (stale) dconn_result_release(stale);
     if (e) {   /* else no memory for an entry: served uncached */
@@ -8180,13 +8238,14 @@ static dconn_result *dconn__fetch_cached(dconn_conn *c, dconn__op *op, const dco
 /* The shared path of dconn_query and dconn_read: validate, pick the TTL,
    then an uncached run, a lock-free hit, or the locked path. */
 static dconn_result *dconn__fetch(dconn_conn *c, dconn__op_kind kind, const char *sql, const dconn_value *params, size_t n,
-                                  const dconn_query_options *o, dconn_error *err) {
+                                  const dconn_query_options *o, dconn__trace *tr, dconn_error *err) {
     dconn__op op;
     dconn__key key;
     dconn_result *r;
     int64_t ttl = 0, now;
     dconn__err_clear(err);
     dconn__op_init(&op, kind, sql, params, n);
+    op.trace = tr;
     if (dconn__fetch_check(c, kind == DCONN__OP_READ ? "dconn_read" : "dconn_query", kind, sql, params, n, err) ||
         dconn__fetch_ttl(c, o ? o->ttl : NULL, &ttl, err) || dconn__op_limits(c, &op, o ? o->timeout : NULL, o ? o->cancel : NULL, err))
         return NULL;
@@ -8195,23 +8254,53 @@ static dconn_result *dconn__fetch(dconn_conn *c, dconn__op_kind kind, const char
     if (ttl == 0 || !c->ctx->cache) return dconn__fetch_uncached(c, &op, err);
     dconn__key_make(&key, (uint64_t)dconn__atomic_load(&c->uid), kind, sql, params, n);
     r = dconn__cache_hit_fast(c->ctx->cache, &key, now);
+    if (r && tr) tr->cache = DCONN_CACHE_HIT;
     return r ? r : dconn__fetch_cached(c, &op, &key, ttl, now, err);
+}
+
+/* Tells the context's hook about a call that ended (err already through
+   dconn__err_out, so the caller's message is the hook's). */
+static DCONN__NOINLINE void dconn__emit(dconn_ctx *ctx, const char *conn, const char *what, const char *sql, size_t n, const dconn__trace *tr,
+                                        int64_t rows, dconn_status st, const dconn_error *err) {
+    dconn_query_event ev;
+    char sqlx[208];
+    dconn__sql_excerpt(&ctx->known, sql ? sql : "", sqlx, sizeof sqlx);
+    ev.conn = conn ? conn : "";
+    ev.what = what;
+    ev.sql = sqlx;
+    ev.n_params = n;
+    ev.duration_ns = dconn__real_now() - tr->started;
+    ev.rows = st ? -1 : rows;
+    ev.cache = tr->cache;
+    ev.retries = tr->attempts > 1 ? tr->attempts - 1 : 0;
+    ev.status = st;
+    ev.error = st && err ? err->message : "";
+    ctx->on_query(&ev, ctx->on_query_user_data);
+}
+
+/* dconn_query and dconn_read: the fetch, then the way out, then the hook. */
+static dconn_result *dconn__fetch_out(dconn_conn *c, dconn__op_kind kind, const char *sql, const dconn_value *params, size_t n,
+                                      const dconn_query_options *o, dconn_error *err) {
+    dconn__trace trace, *tr = c ? dconn__trace_start(c->ctx, &trace) : NULL;
+    dconn_error local;
+    dconn_result *r;
+    if (tr && !err) err = &local;   /* the hook is told the message */
+    r = dconn__fetch(c, kind, sql, params, n, o, tr, err);
+    dconn__err_out(c ? &c->ctx->known : NULL, err);
+    if (tr) dconn__emit(c->ctx, c->name, kind == DCONN__OP_READ ? "read" : "query", sql, n, tr, (int64_t)dconn_result_rows(r), r ? DCONN_OK : err->code, err);
+    return r;
 }
 
 DCONN_API dconn_result *dconn_query(dconn_conn *c, const char *sql, const dconn_value *params, size_t n_params,
                                     const dconn_query_options *o, dconn_error *err) {
-    dconn_result *r = dconn__fetch(c, DCONN__OP_QUERY, sql, params, n_params, o, err);
-    dconn__err_out(c ? &c->ctx->known : NULL, err);
-    return r;
+    return dconn__fetch_out(c, DCONN__OP_QUERY, sql, params, n_params, o, err);
 }
 DCONN_API dconn_result *dconn_read(dconn_conn *c, const char *what, const dconn_query_options *o, dconn_error *err) {
-    dconn_result *r = dconn__fetch(c, DCONN__OP_READ, what, NULL, 0, o, err);
-    dconn__err_out(c ? &c->ctx->known : NULL, err);
-    return r;
+    return dconn__fetch_out(c, DCONN__OP_READ, what, NULL, 0, o, err);
 }
 
 static dconn_status dconn__exec(dconn_conn *c, const char *sql, const dconn_value *params, size_t n, const dconn_exec_options *o,
-                                dconn_exec_info *info, dconn_error *err) {
+                                dconn_exec_info *info, dconn__trace *tr, dconn_error *err) {
     dconn__op op;
     dconn_status st;
     dconn__err_clear(err);
@@ -8221,6 +8310,7 @@ static dconn_status dconn__exec(dconn_conn *c, const char *sql, const dconn_valu
     dconn__op_init(&op, DCONN__OP_EXEC, sql, params, n);
     if ((st = dconn__op_limits(c, &op, o ? o->timeout : NULL, o ? o->cancel : NULL, err)) != DCONN_OK) return st;
     op.info = info;
+    op.trace = tr;
     st = dconn__run(c, &op, err);
     /* even a failed write may have changed rows (INSERT OR FAIL keeps the
        rows before the failing one; a lost connection may have committed):
@@ -8231,18 +8321,26 @@ static dconn_status dconn__exec(dconn_conn *c, const char *sql, const dconn_valu
 
 DCONN_API dconn_status dconn_exec(dconn_conn *c, const char *sql, const dconn_value *params, size_t n,
                                   const dconn_exec_options *o, dconn_exec_info *info, dconn_error *err) {
-    dconn_status r = dconn__exec(c, sql, params, n, o, info, err);
+    dconn__trace trace, *tr = c ? dconn__trace_start(c->ctx, &trace) : NULL;
+    dconn_exec_info local_info;
+    dconn_error local;
+    dconn_status r;
+    if (tr && !err) err = &local;
+    if (tr && !info) info = &local_info;   /* the hook is told the rows changed */
+    r = dconn__exec(c, sql, params, n, o, info, tr, err);
     dconn__err_out(c ? &c->ctx->known : NULL, err);
+    if (tr) dconn__emit(c->ctx, c->name, "write", sql, n, tr, info->changes, r, err);
     return r;
 }
 
-static dconn_status dconn__exec_script(dconn_conn *c, const char *sql, dconn_error *err) {
+static dconn_status dconn__exec_script(dconn_conn *c, const char *sql, dconn__trace *tr, dconn_error *err) {
     dconn__op op;
     dconn_status st;
     dconn__err_clear(err);
     if (!c || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec_script: conn and sql must not be NULL");
     dconn__op_init(&op, DCONN__OP_SCRIPT, sql, NULL, 0);
     if ((st = dconn__op_limits(c, &op, NULL, NULL, err)) != DCONN_OK) return st;
+    op.trace = tr;
     st = dconn__run(c, &op, err);
     /* even a failed script may have run its first statements */
     if (!c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
@@ -8250,8 +8348,13 @@ static dconn_status dconn__exec_script(dconn_conn *c, const char *sql, dconn_err
 }
 
 DCONN_API dconn_status dconn_exec_script(dconn_conn *c, const char *sql, dconn_error *err) {
-    dconn_status r = dconn__exec_script(c, sql, err);
+    dconn__trace trace, *tr = c ? dconn__trace_start(c->ctx, &trace) : NULL;
+    dconn_error local;
+    dconn_status r;
+    if (tr && !err) err = &local;
+    r = dconn__exec_script(c, sql, tr, err);
     dconn__err_out(c ? &c->ctx->known : NULL, err);
+    if (tr) dconn__emit(c->ctx, c->name, "script", sql, 0, tr, 0, r, err);
     return r;
 }
 
@@ -8382,8 +8485,15 @@ static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const
 }
 
 DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
-    dconn_status r = dconn__session_exec(s, sql, params, n, info, err);
+    dconn__trace trace, *tr = s ? dconn__trace_start(s->conn->ctx, &trace) : NULL;
+    dconn_exec_info local_info;
+    dconn_error local;
+    dconn_status r;
+    if (tr && !err) err = &local;
+    if (tr && !info) info = &local_info;
+    r = dconn__session_exec(s, sql, params, n, info, err);
     dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
+    if (tr) dconn__emit(s->conn->ctx, s->conn->name, "session write", sql, n, tr, info->changes, r, err);
     return r;
 }
 
@@ -8405,8 +8515,13 @@ static dconn_result *dconn__session_query(dconn_session *s, const char *sql, con
 }
 
 DCONN_API dconn_result *dconn_session_query(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_error *err) {
-    dconn_result *r = dconn__session_query(s, sql, params, n, err);
+    dconn__trace trace, *tr = s ? dconn__trace_start(s->conn->ctx, &trace) : NULL;
+    dconn_error local;
+    dconn_result *r;
+    if (tr && !err) err = &local;
+    r = dconn__session_query(s, sql, params, n, err);
     dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
+    if (tr) dconn__emit(s->conn->ctx, s->conn->name, "session query", sql, n, tr, (int64_t)dconn_result_rows(r), r ? DCONN_OK : err->code, err);
     return r;
 }
 
@@ -8508,6 +8623,7 @@ struct dconn_stream {
     int done;
     dconn_status status;          /* what ended it: DCONN_OK at the end or when stopped */
     int broken;                   /* the handle failed: close it rather than pool it */
+    dconn__trace trace;           /* for the hook, when the context has one (op.trace points here) */
 };
 
 /* A result's columns alone, as a result of 0 rows. */
@@ -8641,6 +8757,33 @@ static int dconn__stream_stray(dconn_stream *s, dconn_error *err) {
 
 /* Opens the driver's cursor (or reads the whole result) on a fresh
    handle, retried as a query is while nothing has reached the caller. */
+/* Watching a stream's driver call when the stream has a timeout (counted
+   from its opening) or a token: the call runs only when begin returns
+   DCONN_OK; end turns a stopped call's error into DCONN_ETIMEOUT or
+   DCONN_ECANCELED. */
+static dconn_status dconn__stream_watch_begin(dconn_stream *s, dconn__handle *h, dconn__watch *w, dconn_error *err) {
+    dconn_status st;
+    w->drv = NULL;
+    if (!s->op.cancel && !s->op.timeout_ns) return DCONN_OK;
+    if (s->op.timeout_ns && (st = dconn__timeout_supported(&h->drv, "timeout", NULL, err)) != DCONN_OK) return st;
+    dconn__watch_init(w, h, &s->op);
+    if (w->deadline != INT64_MAX && dconn__real_now() >= w->deadline) st = DCONN_ETIMEOUT;
+    else st = dconn__watch_begin(s->conn->ctx, w, err);
+    if (st == DCONN_ETIMEOUT || st == DCONN_ECANCELED) {
+        dconn__err_clear(err);   /* between chunks: not "before it ran" */
+        dconn__err_stopped(err, st, s->op.started, s->op.timeout_ns);
+    }
+    if (st) w->drv = NULL;
+    return st;
+}
+
+static dconn_status dconn__stream_watch_end(dconn_stream *s, dconn__watch *w, dconn_status st, dconn_error *err) {
+    dconn_status why;
+    if (!w->drv) return st;
+    why = dconn__watch_end(s->conn->ctx, w);
+    return st && why ? dconn__err_stopped(err, why, s->op.started, s->op.timeout_ns) : st;
+}
+
 static dconn_status dconn__stream_start(dconn_stream *s, dconn_error *err) {
     dconn_conn *c = s->conn;
     dconn_ctx *ctx = c->ctx;
@@ -8650,6 +8793,7 @@ static dconn_status dconn__stream_start(dconn_stream *s, dconn_error *err) {
         int transient;
         dconn__handle *h = NULL;
         dconn_driver d;
+        if (s->op.trace) s->op.trace->attempts = attempt + s->attempts;
         st = dconn__handle_get(c, 1, &h, err);
         if (!st) {
             d = h->drv;
@@ -8664,15 +8808,10 @@ static dconn_status dconn__stream_start(dconn_stream *s, dconn_error *err) {
                 stmt.n_params = s->op.n;
                 dconn__err_clear(err);
                 dconn__builder_init(&b, &tmp, ctx->al, NULL);
-                if (s->op.cancel) {
+                {
                     dconn__watch w;
-                    dconn__watch_init(&w, h, &s->op);
-                    if ((st = dconn__watch_begin(ctx, &w, err)) == DCONN_OK) {
-                        st = d.stream_open(d.user_data, h->h, &stmt, &s->cursor, &b, err);
-                        if (dconn__watch_end(ctx, &w) && st) dconn__err_stopped(err, st = DCONN_ECANCELED, s->op.started, 0);
-                    }
-                } else {
-                    st = d.stream_open(d.user_data, h->h, &stmt, &s->cursor, &b, err);
+                    if ((st = dconn__stream_watch_begin(s, h, &w, err)) == DCONN_OK)
+                        st = dconn__stream_watch_end(s, &w, d.stream_open(d.user_data, h->h, &stmt, &s->cursor, &b, err), err);
                 }
                 if (st) s->cursor = NULL;
                 s->columns = dconn__stream_build(s, &b, st, 0, err);
@@ -8683,7 +8822,7 @@ static dconn_status dconn__stream_start(dconn_stream *s, dconn_error *err) {
             } else if (s->op.kind == DCONN__OP_READ && !d.read) {
                 st = dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot read sources (it has no read); use dconn_stream_query", d.name);
             } else {
-                st = s->op.cancel ? dconn__op_run_watched(c, h, &s->op, err) : dconn__op_run(c, h, &s->op, err);
+                st = s->op.cancel || s->op.timeout_ns ? dconn__op_run_watched(c, h, &s->op, err) : dconn__op_run(c, h, &s->op, err);
                 s->whole = s->op.result;
                 s->op.result = NULL;
                 if (!st) st = dconn__result_columns_only(s->whole, ctx->al, &s->columns, err);
@@ -8713,7 +8852,7 @@ static dconn_status dconn__stream_start(dconn_stream *s, dconn_error *err) {
 }
 
 static dconn_stream *dconn__stream_open(dconn_conn *c, dconn__op_kind kind, const char *sql, const dconn_value *params, size_t n,
-                                        const dconn_stream_options *o, dconn_error *err) {
+                                        const dconn_stream_options *o, dconn__trace *tr, dconn_error *err) {
     dconn_ctx *ctx;
     dconn_stream *s;
     dconn_error local;
@@ -8728,9 +8867,12 @@ static dconn_stream *dconn__stream_open(dconn_conn *c, dconn__op_kind kind, cons
     s->op.kind = kind;
     s->chunk_rows = o && o->chunk_rows ? o->chunk_rows : DCONN__CHUNK_ROWS;
     s->op.cancel = o ? o->cancel : NULL;
-    if (s->op.cancel) s->op.started = dconn__real_now();
+    if (o && o->timeout && dconn__op_limits(c, &s->op, o->timeout, s->op.cancel, err)) { dconn__free(ctx->al, s); return NULL; }
+    if (s->op.cancel || s->op.timeout_ns) s->op.started = dconn__real_now();
+    if (tr) { s->trace = *tr; s->op.trace = &s->trace; }
     if (!err) { err = &local; dconn__err_clear(err); }   /* is_transient needs the error */
     if (dconn__stream_copy_op(s, ctx->al, sql, params, n, err) || dconn__stream_start(s, err)) {
+        if (tr) *tr = s->trace;   /* its attempts */
         dconn__free(ctx->al, s->copies);
         dconn__free(ctx->al, s);
         return NULL;
@@ -8778,18 +8920,10 @@ static dconn_result *dconn__stream_next(dconn_stream *s, dconn_error *err) {
             st = dconn__result_slice(s->whole, (size_t)s->rows, n, &b);
             done = (size_t)s->rows + n == s->whole->rows;
             if (st) dconn__err_nomem(err, "reading rows");
-        } else if (s->op.cancel) {
-            dconn__watch w;
-            dconn__watch_init(&w, s->h, &s->op);
-            if ((st = dconn__watch_begin(ctx, &w, err)) == DCONN_OK) {
-                st = s->h->drv.stream_next(s->h->drv.user_data, s->cursor, s->chunk_rows, &b, &done, err);
-                if (dconn__watch_end(ctx, &w) && st) dconn__err_stopped(err, st = DCONN_ECANCELED, s->op.started, 0);
-            } else if (st == DCONN_ECANCELED) {
-                dconn__err_clear(err);   /* fired between chunks: not "before it ran" */
-                dconn__err_stopped(err, st, s->op.started, 0);
-            }
         } else {
-            st = s->h->drv.stream_next(s->h->drv.user_data, s->cursor, s->chunk_rows, &b, &done, err);
+            dconn__watch w;
+            if ((st = dconn__stream_watch_begin(s, s->h, &w, err)) == DCONN_OK)
+                st = dconn__stream_watch_end(s, &w, s->h->drv.stream_next(s->h->drv.user_data, s->cursor, s->chunk_rows, &b, &done, err), err);
         }
         r = dconn__stream_build(s, &b, st, 1, err);
         if (!r) st = err->code ? err->code : DCONN_ENOMEM;
@@ -8826,16 +8960,26 @@ static dconn_result *dconn__stream_next(dconn_stream *s, dconn_error *err) {
     return r;
 }
 
-DCONN_API dconn_stream *dconn_stream_query(dconn_conn *c, const char *sql, const dconn_value *params, size_t n_params,
-                                           const dconn_stream_options *o, dconn_error *err) {
-    dconn_stream *s = dconn__stream_open(c, DCONN__OP_QUERY, sql, params, n_params, o, err);
+/* Opens it; the hook hears of a stream that failed to open now, and of
+   one that opened when it is closed. */
+static dconn_stream *dconn__stream_open_out(dconn_conn *c, dconn__op_kind kind, const char *sql, const dconn_value *params, size_t n,
+                                            const dconn_stream_options *o, dconn_error *err) {
+    dconn__trace trace, *tr = c ? dconn__trace_start(c->ctx, &trace) : NULL;
+    dconn_error local;
+    dconn_stream *s;
+    if (tr && !err) err = &local;
+    s = dconn__stream_open(c, kind, sql, params, n, o, tr, err);
     dconn__err_out(c ? &c->ctx->known : NULL, err);
+    if (tr && !s) dconn__emit(c->ctx, c->name, "stream", sql, n, tr, 0, err->code, err);
     return s;
 }
+
+DCONN_API dconn_stream *dconn_stream_query(dconn_conn *c, const char *sql, const dconn_value *params, size_t n_params,
+                                           const dconn_stream_options *o, dconn_error *err) {
+    return dconn__stream_open_out(c, DCONN__OP_QUERY, sql, params, n_params, o, err);
+}
 DCONN_API dconn_stream *dconn_stream_read(dconn_conn *c, const char *what, const dconn_stream_options *o, dconn_error *err) {
-    dconn_stream *s = dconn__stream_open(c, DCONN__OP_READ, what, NULL, 0, o, err);
-    dconn__err_out(c ? &c->ctx->known : NULL, err);
-    return s;
+    return dconn__stream_open_out(c, DCONN__OP_READ, what, NULL, 0, o, err);
 }
 DCONN_API dconn_result *dconn_stream_next(dconn_stream *s, dconn_error *err) {
     dconn_result *r = dconn__stream_next(s, err);
@@ -8871,6 +9015,11 @@ DCONN_API dconn_status dconn_stream_close(dconn_stream *s) {
     if (!s) return DCONN_OK;
     st = s->status;
     c = s->conn;
+    if (s->op.trace) {
+        dconn_error said;   /* the stream's own message went to dconn_stream_next's caller */
+        dconn__err_set(&said, st, "%s", st ? dconn_status_str(st) : "");
+        dconn__emit(c->ctx, c->name, "stream", s->op.sql, s->op.n, s->op.trace, (int64_t)s->rows, st, &said);
+    }
     dconn__stream_free(s, 1);
     dconn__atomic_add(&c->sessions, -1);
     dconn_release(c);

@@ -1,6 +1,6 @@
 /* dconn: the command-line face of dconn.h.
-     dconn query NAME SQL [--param P]... [--type T] [--ttl T] [--format F] [--stats]
-     dconn exec NAME SQL [--param P]... [--type T]
+     dconn query NAME SQL [--param P]... [--type T] [--ttl T] [--format F] [--stats] [--timeout T] [--timing]
+     dconn exec NAME SQL [--param P]... [--type T] [--timeout T] [--timing]
      dconn secrets [NAME]
      dconn check NAME [--type T]
      dconn --help
@@ -35,8 +35,8 @@ enum { EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
 static const char synopsis[] =
     "usage:\n"
-    "  dconn query NAME SQL [--param P]... [--type T] [--ttl T] [--format F] [--stats]\n"
-    "  dconn exec NAME SQL [--param P]... [--type T]\n"
+    "  dconn query NAME SQL [--param P]... [--type T] [--ttl T] [--format F] [--stats] [--timeout T] [--timing]\n"
+    "  dconn exec NAME SQL [--param P]... [--type T] [--timeout T] [--timing]\n"
     "  dconn secrets [NAME]\n"
     "  dconn check NAME [--type T]\n"
     "  dconn --help\n";
@@ -57,6 +57,8 @@ static const char help_text[] =
     "  --ttl T      how long the query's result is cached: 10m, 1h30m, 0 (not cached), forever\n"
     "  --format F   box (default), csv, json or markdown (md)\n"
     "  --stats      after the query, prints the cache's counters on stderr\n"
+    "  --timeout T  stops the statement after T (2s, 500ms, 10m): exit 1, \"timed out after ...\"\n"
+    "  --timing     prints on stderr how long the statement took, its rows and the cache's part\n"
     "  -h, --help   prints this help on stdout\n"
     "  --           ends the options: what follows is NAME or SQL, even if it starts with -\n"
     "\n"
@@ -306,11 +308,11 @@ static int add_param(cli_params *ps, const char *arg) {
 typedef struct cli_args {
     const char *pos[3];     /* command, NAME, SQL */
     size_t npos;
-    const char *type, *ttl;
-    const char *seen_query_only, *seen_param, *seen_type;   /* the first such option, to name it in errors */
+    const char *type, *ttl, *timeout;
+    const char *seen_query_only, *seen_param, *seen_type, *seen_statement_only;   /* the first such option, to name it in errors */
     dconn_format format;
     int format_given;
-    int stats;
+    int stats, timing;
 } cli_args;
 
 /* The value of option `opt` (its "--opt=value" tail, else the next
@@ -352,6 +354,15 @@ static int parse_args(int argc, char **argv, cli_args *a, cli_params *ps, int *h
                 if (eq) return usage_error("--stats takes no value");
                 a->stats = 1;
                 if (!a->seen_query_only) a->seen_query_only = "--stats";
+            } else if (strcmp(opt, "--timing") == 0) {
+                if (eq) return usage_error("--timing takes no value");
+                a->timing = 1;
+                if (!a->seen_statement_only) a->seen_statement_only = "--timing";
+            } else if (strcmp(opt, "--timeout") == 0) {
+                if (a->timeout) return usage_error("--timeout is given twice");
+                if (!(val = option_value("--timeout", eq ? eq + 1 : NULL, argc, argv, &i, 0))) return EXIT_USAGE;
+                a->timeout = val;
+                if (!a->seen_statement_only) a->seen_statement_only = "--timeout";
             } else if (strcmp(opt, "--type") == 0) {
                 if (a->type) return usage_error("--type is given twice");
                 if (!(val = option_value("--type", eq ? eq + 1 : NULL, argc, argv, &i, 0))) return EXIT_USAGE;
@@ -393,6 +404,28 @@ static int parse_args(int argc, char **argv, cli_args *a, cli_params *ps, int *h
     return 0;
 }
 
+/* A duration option's value: 0, or a usage error printed. */
+static int check_duration(const char *opt, const char *text) {
+    dconn_error err;
+    int64_t ns;
+    char msg[DCONN_ERROR_MESSAGE_SIZE + 64];
+    if (!dconn_ttl_parse(text, &ns, &err)) return 0;
+    cli_message(err.message, msg, sizeof msg);
+    return usage_error("%s: %s", opt, msg);
+}
+
+/* --timing: one line on stderr per statement, from the library's query hook. */
+static void print_timing(const dconn_query_event *ev, void *ud) {
+    static const char *const cache[] = {"not cached", "cache hit", "cache miss", "stale result served", "waited for the same query"};
+    (void)ud;
+    fprintf(stderr, "timing: %s \"%s\": %.3f ms, ", ev->what, ev->conn, (double)ev->duration_ns / 1e6);
+    if (ev->status) fprintf(stderr, "failed (%s)", dconn_status_str(ev->status));
+    else fprintf(stderr, "%lld row%s", (long long)ev->rows, ev->rows == 1 ? "" : "s");
+    fprintf(stderr, ", %s", (unsigned)ev->cache < sizeof cache / sizeof cache[0] ? cache[ev->cache] : "?");
+    if (ev->retries) fprintf(stderr, ", %d retr%s", ev->retries, ev->retries == 1 ? "y" : "ies");
+    fprintf(stderr, ": %s\n", ev->sql);
+}
+
 /* Checks the command's arguments and options; 0, or a usage error printed. */
 static int check_args(const cli_args *a) {
     const char *cmd = a->pos[0];
@@ -406,16 +439,10 @@ static int check_args(const cli_args *a) {
     if (a->npos >= 2 && !a->pos[1][0]) return usage_error("the connection name is empty");
     if (!is_query && a->seen_query_only) return usage_error("%s is for the query command", a->seen_query_only);
     if (!is_query && !is_exec && a->seen_param) return usage_error("--param is for the query and exec commands");
+    if (!is_query && !is_exec && a->seen_statement_only) return usage_error("%s is for the query and exec commands", a->seen_statement_only);
     if (is_secrets && a->seen_type) return usage_error("--type is for the query, exec and check commands");
-    if (a->ttl) {
-        dconn_error err;
-        int64_t ns;
-        char msg[DCONN_ERROR_MESSAGE_SIZE + 64];
-        if (dconn_ttl_parse(a->ttl, &ns, &err)) {
-            cli_message(err.message, msg, sizeof msg);
-            return usage_error("--ttl: %s", msg);
-        }
-    }
+    if (a->ttl && check_duration("--ttl", a->ttl)) return EXIT_USAGE;
+    if (a->timeout && check_duration("--timeout", a->timeout)) return EXIT_USAGE;
     return 0;
 }
 
@@ -429,6 +456,7 @@ static int run(const cli_args *a, const cli_params *ps) {
 
     memset(&o, 0, sizeof o);
     o.log = cli_log;
+    if (a->timing) o.on_query = print_timing;
     ctx = dconn_open(&o, &err);
     if (!ctx) return fail(&err);
     if (dconn_csv_register(ctx, &err)) { rc = fail(&err); dconn_close(ctx); return rc; }
@@ -462,7 +490,11 @@ static int run(const cli_args *a, const cli_params *ps) {
             /* one process, one query: nothing to cache, so the rows stream
                to stdout as they come, in constant memory (a box reads them
                all first, to fit its columns to every row) */
-            dconn_stream *s = dconn_stream_query(conn, sql, ps->v, ps->n, NULL, &err);
+            dconn_stream_options so;
+            dconn_stream *s;
+            memset(&so, 0, sizeof so);
+            so.timeout = a->timeout;
+            s = dconn_stream_query(conn, sql, ps->v, ps->n, &so, &err);
             if (!s || dconn_stream_print(s, stdout, a->format, &err)) rc = fail(&err);
             dconn_stream_close(s);
         } else {
@@ -470,6 +502,7 @@ static int run(const cli_args *a, const cli_params *ps) {
             dconn_result *r;
             memset(&q, 0, sizeof q);
             q.ttl = a->ttl;
+            q.timeout = a->timeout;
             r = dconn_query(conn, sql, ps->v, ps->n, &q, &err);
             if (!r) rc = fail(&err);
             else {
@@ -486,7 +519,10 @@ static int run(const cli_args *a, const cli_params *ps) {
         }
     } else if (strcmp(cmd, "exec") == 0) {
         dconn_exec_info info;
-        if (dconn_exec(conn, sql, ps->v, ps->n, NULL, &info, &err)) rc = fail(&err);
+        dconn_exec_options eo;
+        memset(&eo, 0, sizeof eo);
+        eo.timeout = a->timeout;
+        if (dconn_exec(conn, sql, ps->v, ps->n, &eo, &info, &err)) rc = fail(&err);
         else printf("%lld row(s) changed, last insert id %lld\n", (long long)info.changes, (long long)info.last_insert_id);
     } else {
         char url[512];

@@ -13,6 +13,9 @@
                           entries cached against an empty cache
      bytes                what a counting dconn_options.allocator saw
      reload check         the same hits with reload_interval "never"
+     query hook           the same hits with no hook (dconn_options.on_query
+                          unset: a pointer tested) and with a hook that
+                          counts the events
      value access         the same values from a plain array of structs */
 #define _POSIX_C_SOURCE 200809L
 #define DCONN_IMPLEMENTATION
@@ -718,6 +721,44 @@ static void bench_reload_check(void) {
     dconn_close(never); dconn_close(dflt); dconn_close(zero);
 }
 
+static long hook_events;
+static void hook_count(const dconn_query_event *ev, void *ud) { (void)ud; hook_events += ev->rows; }
+
+/* What the query hook costs a cache hit: unset, and set to a hook that
+   only counts. */
+static void bench_query_hook(void) {
+    enum { HITS = 200000, ROUNDS = 7 };
+    dconn_options o;
+    dconn_error err;
+    dconn_ctx *plain = scale_open(1000, 0, NULL, NULL, NULL), *hooked;
+    dconn_conn *cp, *ch;
+    long *keys = scale_keys(HITS, 100, 5);
+    double tp[ROUNDS] = {0}, th[ROUNDS] = {0};
+    int r;
+    memset(&o, 0, sizeof o);
+    o.secrets_path = "";
+    o.reload_interval = "never";
+    o.cache_max_entries = 1000;
+    o.on_query = hook_count;
+    hooked = dconn_open(&o, &err);
+    if (!hooked) die("dconn_open", err.message);
+    cp = scale_conn(plain, "a");
+    ch = scale_conn(hooked, "a");
+    scale_fill(cp, 0, 100);
+    scale_fill(ch, 0, 100);
+    for (r = -1; r < ROUNDS; r++) {
+        double a = scale_hits(cp, keys, HITS, 0, "hook_unset"), b = scale_hits(ch, keys, HITS, 0, "hook_set");
+        if (r >= 0) { tp[r] = a; th[r] = b; }
+    }
+    if (hook_events <= 0) die("hook", "the hook saw nothing");
+    print_fig("cache_hit_hook_unset_ns", median(tp, ROUNDS), "ns");
+    print_fig("cache_hit_hook_set_ns", median(th, ROUNDS), "ns");
+    print_fig("query_hook_cost_per_hit_ns", median(th, ROUNDS) - median(tp, ROUNDS), "ns");
+    free(keys);
+    dconn_release(cp); dconn_release(ch);
+    dconn_close(plain); dconn_close(hooked);
+}
+
 /* Every value of the 10k x 4 result read through the public getters,
    against the same values read from a plain array of point_row. */
 static void bench_value_access(dconn_conn *c) {
@@ -970,6 +1011,7 @@ int main(void) {
     if (!ir_mode) {
         bench_cache_bytes();
         bench_reload_check();
+        bench_query_hook();
         bench_value_access(c);
     }
     bench_insert(db, c);

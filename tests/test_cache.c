@@ -1127,10 +1127,7 @@ static void cache_single_flight(void) {
     int i, polls;
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
-    pthread_mutex_lock(&td_lock);
-    td.block_prefix = "slow";
-    td.gate_closed = 1;
-    pthread_mutex_unlock(&td_lock);
+    td_gate_close("slow");
     for (i = 0; i < 8; i++) cmk_job_start(&jobs[i], c, "slow query");
     CHECK(td_wait_for(&td.blocked, 1));
     for (polls = 0; polls < 100000 && cmk_cache_waiters(ctx) < 7; polls++) cmk_nap();
@@ -1246,10 +1243,7 @@ static void cache_single_flight_other_keys(void) {
     int finished;
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
-    pthread_mutex_lock(&td_lock);
-    td.block_prefix = "slow";
-    td.gate_closed = 1;
-    pthread_mutex_unlock(&td_lock);
+    td_gate_close("slow");
     cmk_job_start(&slow, c, "slow a");
     CHECK(td_wait_for(&td.blocked, 1));
     cmk_job_start(&fast, c, "fast b");
@@ -1336,10 +1330,7 @@ static void cache_single_flight_error_nomem(void) {
     long base = talloc_live_blocks();
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
-    pthread_mutex_lock(&td_lock);
-    td.block_prefix = "slow";
-    td.gate_closed = 1;
-    pthread_mutex_unlock(&td_lock);
+    td_gate_close("slow");
     cmk_job_start(&filler, c, "slow oom");
     CHECK(td_wait_for(&td.blocked, 1));
     cmk_job_start(&waiter, c, "slow oom");
@@ -2084,10 +2075,7 @@ static void cache_retry_concurrent(void) {
     int i, polls, stuck = 0, done = 0;
     REQUIRE((ctx = cmk_open(&o)) != NULL);
     REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
-    pthread_mutex_lock(&td_lock);
-    td.block_prefix = "slow";
-    td.gate_closed = 1;
-    pthread_mutex_unlock(&td_lock);
+    td_gate_close("slow");
     for (i = 0; i < 8; i++) cmk_job_start(&jobs[i], c, sqls[i]);
     CHECK(td_wait_for(&td.blocked, 8));
     CHECK_EQ_INT(td_get(&td.connects), 8);

@@ -131,6 +131,14 @@ TU_UNUSED static void td_set_fail(int next, int always, int native, dconn_status
     pthread_mutex_unlock(&td_lock);
 }
 
+/* Closes a gate: queries whose SQL starts with `prefix` wait at it. */
+TU_UNUSED static void td_gate_close(const char *prefix) {
+    pthread_mutex_lock(&td_lock);
+    td.block_prefix = prefix;
+    td.gate_closed = 1;
+    pthread_mutex_unlock(&td_lock);
+}
+
 /* Opens the gate of td.block_prefix: the queries waiting there go on. */
 TU_UNUSED static void td_gate_open(void) {
     pthread_mutex_lock(&td_lock);

@@ -890,6 +890,19 @@ static void hygiene_cli(void) {
         {"query sq_args 'select typeof(:n) as t, :n + 1 as m' --param n=int:41 --format csv", 0, "integer,42"},
         {"query sq_args 'select :a, ?' --param " HY_TOKEN, 1, "(pass --param a=VALUE)"},
         {"--help", 0, "--param int:42"},
+        /* --timing's line masks secrets in the SQL as the error does; --timeout stops the statement */
+        {"query sq_args 'select " HY_PW "' --timing", 1, "timing: query \"sq_args\": "},
+        {"query sq_args 'select " HY_PW "' --timing --format csv", 1, "failed (query failed), not cached: select ***"},
+        {"exec sq_args 'create table if not exists t (x)' --timing", 0, "timing: write \"sq_args\": "},
+        {"query sq_args 'select 1 as n' --timing --ttl 1m", 0, "1 row, cache miss: select 1 as n"},
+        {"query sq_args 'with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c' --timeout 100ms", 1,
+         "timed out after 0."},
+        {"query sq_args 'with recursive c(x) as (select 1 union all select x + 1 from c) select x from c where x < 0' --timeout 100ms --format csv", 1,
+         "(its timeout is 0.100 s): interrupted"},
+        {"exec sq_args 'insert into t with recursive c(x) as (select 1 union all select x + 1 from c) select x from c' --timeout 100ms", 1,
+         "write failed: timed out after"},
+        {"query sq_args 'select 1' --timeout soon", 2, "--timeout: invalid duration \"soon\""},
+        {"check sq_args --timing", 2, "--timing is for the query and exec commands"},
     };
     char out[16384];
     size_t i;

@@ -259,6 +259,25 @@ static void cancel_stops_a_stream(void) {
         CHECK_EQ_INT(err.code, DCONN_ECANCELED);   /* the driver ran to the end of the result in stream_open */
     }
     tu_fire_join(&f);
+    /* a stream's own timeout counts from its opening */
+    {
+        dconn_stream_options to;
+        dconn_result *chunk;
+        memset(&to, 0, sizeof to);
+        to.timeout = "100ms";
+        s = dconn_stream_query(e.c, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c WHERE x < 3 OR x > 1e15", NULL, 0,
+                               &to, &err);
+        REQUIRE(s);
+        chunk = dconn_stream_next(s, &err);
+        if (chunk) chunk = dconn_stream_next(s, &err);
+        CHECK(chunk == NULL);
+        CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
+        CHECK_CONTAINS(err.message, "(its timeout is 0.100 s)");
+        CHECK_EQ_INT(dconn_stream_close(s), DCONN_ETIMEOUT);
+        to.timeout = "soon";
+        CHECK(dconn_stream_query(e.c, "SELECT 1", NULL, 0, &to, &err) == NULL);
+        CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    }
     /* a stream given a fired token does not start */
     CHECK(dconn_stream_query(e.c, "SELECT 1", NULL, 0, &so, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_ECANCELED);

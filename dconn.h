@@ -32,7 +32,7 @@
    More, one topic each: examples/01_hello_sqlite.c ... 10_paging.c.
 
    THE API IN ONE SCREEN  (in the order of the declarations below)
-       context   dconn_open(&options, &err)  dconn_close(ctx)
+       context   dconn_open(&options, &err)  dconn_close(ctx)  dconn_after_fork(ctx)
        secrets   dconn_secret_string(ctx, "a.b", def, buf, size)  _int _float _bool(ctx, path, def)
                  dconn_secrets_hold(ctx, &err) -> s: dconn_secrets_get(s, "connections")  dconn_secrets_release(s)
                  dconn_secrets_check(ctx, &err)  dconn_secrets_files(...)  dconn_secrets_describe(ctx, name, &text, &err)
@@ -120,7 +120,11 @@
    write to shared memory. Build with DCONN_NO_THREADS for one thread only
    (no <pthread.h>). Do not release results concurrently with dconn_close
    of their context (after it returns is fine). A session is used by one
-   thread at a time (it owns one handle and takes no lock).
+   thread at a time (it owns one handle and takes no lock). The library
+   starts one thread per context, for timeouts and cancels, at the first
+   call that has one. After fork() the child gets fresh handles and leaves
+   the parent's alone (dconn_after_fork). State lives in the context, but
+   for one process-wide count of forks (fork happens to the whole process).
 
    MEMORY
    Everything the library hands out is freed by the library:
@@ -169,6 +173,8 @@
                            DCONN_ETIMEOUT and DCONN_ECANCELED; drivers' `cancel`
                            hook in use (SQLite, PostgreSQL, MySQL). A query
                            hook (dconn_options.on_query, dconn_query_event).
+                           fork() safety (the `abandon` hook in use;
+                           dconn_after_fork).
        0.2.0 (2026-12-04)  A consistent API (breaking; the README has a table
                            of every renamed call): parameters are passed the
                            same way everywhere (after the SQL), sessions are
@@ -396,6 +402,18 @@ DCONN_API dconn_ctx *dconn_open(const dconn_options *options, dconn_error *err);
    strings are freed, so do not dconn_release connections afterwards.
    NULL is a no-op. */
 DCONN_API void dconn_close(dconn_ctx *ctx);
+
+/* After fork(), the child gets fresh handles on first use and never uses
+   or closes the parent's (closing a PostgreSQL or MySQL connection would
+   end the parent's session; touching an SQLite handle across fork is
+   forbidden): they are freed without a word to the server, or left alone.
+   Cached results stay valid; sessions and streams open at the fork are
+   the parent's (the child may only end or close them). This happens by
+   itself (a pthread_atfork handler counts forks); call dconn_after_fork in
+   the child where it cannot: a build with DCONN_NO_THREADS, or a child made
+   without fork() (clone, vfork-like calls). Fork when no other thread is
+   inside dconn, as with most C libraries. NULL is a no-op. */
+DCONN_API void dconn_after_fork(dconn_ctx *ctx);
 
 /* >>api:secrets ----------------------------------------------------------- */
 
@@ -1352,6 +1370,23 @@ static pthread_mutex_t dconn__atomic_lock = PTHREAD_MUTEX_INITIALIZER;
 static int64_t dconn__atomic_add(dconn__atomic *p, int64_t v) { int64_t r; pthread_mutex_lock(&dconn__atomic_lock); r = *p += v; pthread_mutex_unlock(&dconn__atomic_lock); return r; }
 static int64_t dconn__atomic_load(const dconn__atomic *p) { int64_t r; pthread_mutex_lock(&dconn__atomic_lock); r = *p; pthread_mutex_unlock(&dconn__atomic_lock); return r; }
 static void dconn__atomic_store(dconn__atomic *p, int64_t v) { pthread_mutex_lock(&dconn__atomic_lock); *p = v; pthread_mutex_unlock(&dconn__atomic_lock); }
+#endif
+
+/* Forks, counted by a pthread_atfork child handler: the library's one
+   process-wide variable, since a fork happens to the whole process and no
+   context could see it otherwise (a getpid() per statement costs a system
+   call). Handles opened before the count changed belong to the parent: the
+   child never uses or closes them (see dconn__handles_close). */
+#ifndef DCONN_NO_THREADS
+static dconn__atomic dconn__forks;
+static pthread_once_t dconn__forks_once = PTHREAD_ONCE_INIT;
+static void dconn__fork_child(void) { dconn__atomic_add(&dconn__forks, 1); }
+static void dconn__forks_watch(void) { (void)pthread_atfork(NULL, NULL, dconn__fork_child); }
+static void dconn__forks_start(void) { (void)pthread_once(&dconn__forks_once, dconn__forks_watch); }
+static int64_t dconn__forks_seen(void) { return dconn__atomic_load(&dconn__forks); }
+#else
+static void dconn__forks_start(void) {}
+static int64_t dconn__forks_seen(void) { return 0; }
 #endif
 
 /* Monotonic nanoseconds. Strict ISO C (-std=c99, -std=c11 and no feature
@@ -4463,7 +4498,12 @@ struct dconn_ctx {
     struct dconn__watcher *watcher;   /* timeouts and cancels: started by the first timed call */
     dconn_query_hook on_query;
     void *on_query_user_data;
+    dconn__atomic after_fork_calls;   /* dconn_after_fork: forks the atfork handler did not see */
 };
+
+/* Which side of every fork so far this context is on: a handle opened
+   under another value is the parent's. */
+static int64_t dconn__forks_now(dconn_ctx *ctx) { return dconn__forks_seen() + dconn__atomic_load(&ctx->after_fork_calls); }
 
 static int64_t dconn__now(dconn_ctx *ctx) { return ctx->clock(ctx->clock_user_data); }
 
@@ -4615,6 +4655,7 @@ DCONN_API dconn_ctx *dconn_open(const dconn_options *o, dconn_error *err) {
         return NULL;
     }
     if (!(ctx = dconn__ctx_new(o, al))) { dconn__err_nomem(err, "opening a context"); return NULL; }
+    dconn__forks_start();
     if (dconn__ctx_durations(ctx, o, err)) goto fail;
     if (o->cache_max_entries >= 0 && !(ctx->cache = dconn__cache_new(al, o->cache_max_entries, o->cache_max_bytes))) {
         dconn__err_nomem(err, "opening a context");
@@ -4631,6 +4672,10 @@ fail:
 }
 
 static void dconn__watcher_stop(dconn_ctx *ctx);
+
+DCONN_API void dconn_after_fork(dconn_ctx *ctx) {
+    if (ctx) dconn__atomic_add(&ctx->after_fork_calls, 1);
+}
 
 DCONN_API void dconn_close(dconn_ctx *ctx) {
     const dconn_allocator *al;
@@ -6632,6 +6677,7 @@ typedef struct dconn__handle {
     dconn_driver drv;             /* the driver that opened it (a secrets edit may switch drivers) */
     dconn_settings *settings;     /* what it was opened with: kept while it is open */
     dconn__scratch scratch;       /* a result's buffers, used again by the next query (one user at a time) */
+    int64_t forks;                /* dconn__forks_now when it was opened: another value, and it is the parent's */
 } dconn__handle;
 
 /* What dconn_connect was asked for, kept on the connection so that a
@@ -6661,6 +6707,7 @@ struct dconn_conn {
     int64_t ttl_ns;
     dconn__atomic query_ttl_ns; /* DCONN__NO_TTL when unset; read by every query without a lock */
     dconn__atomic query_timeout_ns;   /* query_timeout; 0: none; read without a lock */
+    int64_t forks;                /* dconn__forks_now when its handles were last known to be this process's (under lock) */
     /* the handle pool */
     dconn__mutex lock;
     dconn__cond cv;
@@ -6685,9 +6732,14 @@ static DCONN__NOINLINE dconn_status dconn__err_conn(dconn_conn *c, dconn_error *
 
 /* Closes a list of handles (outside every lock: a disconnect may block). */
 static DCONN__NOINLINE void dconn__handles_close(dconn_ctx *ctx, dconn__handle *h) {
+    int64_t forks = h ? dconn__forks_now(ctx) : 0;
     while (h) {
         dconn__handle *next = h->next;
-        h->drv.disconnect(h->drv.user_data, h->h);
+        /* the parent's (opened before a fork): freed without a word to the
+           server, or left as it is when the driver cannot (SQLite's must not
+           be touched in a child at all) */
+        if (h->forks == forks) h->drv.disconnect(h->drv.user_data, h->h);
+        else if (h->drv.abandon) h->drv.abandon(h->drv.user_data, h->h);
         /* the last holder of a version its connection let go frees it (the connection
            may be freed while a reload's handles wait here to close) */
         if (dconn__atomic_add(&h->settings->handles, -1) == 0) dconn__settings_free(ctx->al, h->settings);
@@ -6735,9 +6787,19 @@ static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, dconn__
     int64_t wait_from = 0, waited = 0, wait_limit;
     *reused = 0;
     dconn__lock(&c->lock);
+    if (c->forks != dconn__forks_now(c->ctx)) {
+        /* in a child: every handle is the parent's, the idle ones and those its
+           other threads were using (they never come back here) */
+        c->forks = dconn__forks_now(c->ctx);
+        to_close = dconn__conn_new_gen_locked(c);
+    }
     *pool = c->pool;   /* read under the lock: a reload may change it */
     wait_limit = c->pool.wait_ns >= 0 ? c->pool.wait_ns : c->ctx->pool_wait_ns;
-    if (c->ttl_ns > 0 && dconn__now(c->ctx) - c->born >= c->ttl_ns) to_close = dconn__conn_new_gen_locked(c);
+    if (c->ttl_ns > 0 && dconn__now(c->ctx) - c->born >= c->ttl_ns) {
+        dconn__handle *old = dconn__conn_new_gen_locked(c), *last = old;
+        while (last && last->next) last = last->next;
+        if (last) { last->next = to_close; to_close = old; }
+    }
     for (;;) {
         shared = c->drv.shared_handles && !exclusive;   /* read under the lock: a reload may switch drivers */
         if (shared && c->shared) { c->shared->users++; *out = c->shared; dconn__unlock(&c->lock); dconn__handles_close(c->ctx, to_close); return DCONN_OK; }
@@ -6780,6 +6842,7 @@ static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, dconn__
     else {
         memset(h, 0, sizeof *h);
         h->gen = gen;
+        h->forks = dconn__forks_now(c->ctx);
         h->born = dconn__now(c->ctx);
         h->drv = drv;
         h->settings = s;
@@ -7448,6 +7511,7 @@ static dconn_conn *dconn__conn_new_locked(dconn_ctx *ctx, const char *name, dcon
     r->settings = NULL;
     r->identity = NULL;
     c->uid = (int64_t)++ctx->next_uid;
+    c->forks = dconn__forks_now(ctx);
     c->ttl_ns = r->ttl_ns;
     dconn__atomic_store(&c->query_ttl_ns, r->has_query_ttl ? r->query_ttl_ns : DCONN__NO_TTL);
     dconn__atomic_store(&c->query_timeout_ns, r->query_timeout_ns);
@@ -7618,6 +7682,7 @@ typedef struct dconn__watcher {
     dconn__cond cv;
     dconn__watch *running;
     int thread_state;             /* 0: none, 1: running, 2: told to stop */
+    int64_t forks;                /* dconn__forks_now when made: in a child, its thread is the parent's */
 #ifndef DCONN_NO_THREADS
     dconn__thread thread;
 #endif
@@ -7676,10 +7741,19 @@ static dconn__watcher *dconn__watcher_get(dconn_ctx *ctx) {
     dconn__watcher *wr;
     dconn__lock(&ctx->lock);
     wr = ctx->watcher;
+    if (wr && wr->forks != dconn__forks_now(ctx)) {
+        /* a child: the thread stayed in the parent, and so did the statements it watched */
+        dconn__mutex_init(&wr->lock);
+        dconn__cond_init(&wr->cv);
+        wr->running = NULL;
+        wr->thread_state = 0;
+        wr->forks = dconn__forks_now(ctx);
+    }
     if (!wr && (wr = (dconn__watcher *)dconn__malloc(ctx->al, sizeof *wr)) != NULL) {
         memset(wr, 0, sizeof *wr);
         dconn__mutex_init(&wr->lock);
         dconn__cond_init(&wr->cv);
+        wr->forks = dconn__forks_now(ctx);
         ctx->watcher = wr;
     }
     dconn__unlock(&ctx->lock);
@@ -7690,6 +7764,7 @@ static void dconn__watcher_stop(dconn_ctx *ctx) {
     dconn__watcher *wr = ctx->watcher;
     if (!wr) return;
 #ifndef DCONN_NO_THREADS
+    if (wr->forks != dconn__forks_now(ctx)) wr->thread_state = 0;   /* a child: no thread to stop */
     dconn__lock(&wr->lock);
     if (wr->thread_state == 1) {
         wr->thread_state = 2;
@@ -8432,6 +8507,15 @@ static void dconn__session_check_ended(dconn_session *s, int failed) {
     s->wrote = 0;
 }
 
+/* A session open when the process forked is the parent's: the child may
+   only end it (which then leaves the parent's transaction alone). */
+static int dconn__session_forked(dconn_session *s) { return s->h->forks != dconn__forks_now(s->conn->ctx); }
+
+static dconn_status dconn__session_refuse_forked(dconn_session *s, const char *fn, dconn_error *err) {
+    return dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": the session was open when this process forked: it is the parent's "
+                          "transaction; end it (dconn_session_end) and begin a new one", fn, s->conn->name);
+}
+
 /* A session's statement, on its handle, watched when the connection has a
    query_timeout. */
 static dconn_status dconn__session_run(dconn_session *s, dconn__op *op, dconn_error *err) {
@@ -8465,6 +8549,7 @@ static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const
     if (info) { info->changes = 0; info->last_insert_id = 0; }
     if (!s || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_session_exec: session and sql must not be NULL");
     if (n && !params) return dconn__err_set(err, DCONN_EMISUSE, "dconn_session_exec: n_params is %zu but params is NULL", n);
+    if (dconn__session_forked(s)) return dconn__session_refuse_forked(s, "dconn_session_exec", err);
     if (s->ended) return dconn__session_refuse_ended(s, DCONN__OP_EXEC, sql, err);
     if ((st = dconn__session_begin_tx(s, err)) != DCONN_OK) return st;
     if (!s->h->drv.exec) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", s->h->drv.name);
@@ -8503,6 +8588,7 @@ static dconn_result *dconn__session_query(dconn_session *s, const char *sql, con
     dconn__err_clear(err);
     if (!s || !sql) { dconn__err_set(err, DCONN_EMISUSE, "dconn_session_query: session and sql must not be NULL"); return NULL; }
     if (n && !params) { dconn__err_set(err, DCONN_EMISUSE, "dconn_session_query: n_params is %zu but params is NULL", n); return NULL; }
+    if (dconn__session_forked(s)) { dconn__session_refuse_forked(s, "dconn_session_query", err); return NULL; }
     if (s->ended) { dconn__session_refuse_ended(s, DCONN__OP_QUERY, sql, err); return NULL; }
     if (dconn__session_begin_tx(s, err)) return NULL;
     dconn__op_init(&op, DCONN__OP_QUERY, sql, params, n);
@@ -8531,6 +8617,7 @@ static dconn_status dconn__session_commit(dconn_session *s, dconn_error *err) {
     dconn__err_clear(err);
     if (!s) return dconn__err_set(err, DCONN_EMISUSE, "dconn_session_commit: session is NULL");
     c = s->conn;
+    if (dconn__session_forked(s)) return dconn__session_refuse_forked(s, "dconn_session_commit", err);
     if (!s->in_tx) return DCONN_OK;
     if (s->ended) {
         /* nothing is open to commit: say what became of the writes, and start afresh */
@@ -8573,6 +8660,7 @@ static dconn_status dconn__session_rollback(dconn_session *s, dconn_error *err) 
     dconn__err_clear(err);
     if (!s) return dconn__err_set(err, DCONN_EMISUSE, "dconn_session_rollback: session is NULL");
     c = s->conn;
+    if (dconn__session_forked(s)) return dconn__session_refuse_forked(s, "dconn_session_rollback", err);
     if (s->in_tx && s->h->drv.rollback) st = s->h->drv.rollback(s->h->drv.user_data, s->h->h, err);
     s->in_tx = 0;
     s->wrote = 0;
@@ -8591,7 +8679,8 @@ DCONN_API void dconn_session_end(dconn_session *s) {
     dconn_conn *c;
     if (!s) return;
     c = s->conn;
-    if (s->in_tx && dconn_session_rollback(s, NULL) != DCONN_OK) s->broken = 1;
+    if (dconn__session_forked(s)) s->broken = 1;   /* the parent's handle: not rolled back, not touched (see dconn__handles_close) */
+    if (!s->broken && s->in_tx && dconn_session_rollback(s, NULL) != DCONN_OK) s->broken = 1;
     /* TEMP tables and attachments are the session's: they end with it (the
        handle is closed when the driver cannot clear them) */
     if (!s->broken && !dconn__handle_clean(s->h)) s->broken = 1;
@@ -8693,6 +8782,13 @@ static void dconn__stream_end(dconn_stream *s) {
     dconn__handle *h = s->h;
     if (!h) return;
     s->h = NULL;
+    if (h->forks != dconn__forks_now(s->conn->ctx)) {
+        /* opened before this process forked: the cursor reads the parent's
+           connection, so it is left as it is, and the handle too */
+        s->cursor = NULL;
+        dconn__handle_put(s->conn, h, 1, 1);
+        return;
+    }
     if (s->cursor) h->drv.stream_close(h->drv.user_data, s->cursor);
     s->cursor = NULL;
     /* a stream's statement that left a transaction or state open: undone, by closing the handle if need be */
@@ -8911,6 +9007,11 @@ static dconn_result *dconn__stream_next(dconn_stream *s, dconn_error *err) {
     ctx = s->conn->ctx;
     dconn__stream_recycle(s);
     if (s->status) { dconn__err_set(err, s->status, "dconn_stream_next: the stream has already failed (see the error that ended it)"); return NULL; }
+    if (s->h && s->h->forks != dconn__forks_now(ctx)) {
+        s->status = dconn__err_set(err, DCONN_EMISUSE, "dconn_stream_next: connection \"%s\": the stream was open when this process forked: "
+                                   "it reads the parent's connection; close it and open a new one", s->conn->name);
+        return NULL;
+    }
     if (s->done) return NULL;
     for (;;) {
         dconn__builder_init(&b, &tmp, ctx->al, &s->scratch);

@@ -893,8 +893,15 @@ static dconn_status bi_param_call(const void *arg, dconn_error *err) {
         return dconn_error_set(err, DCONN_EMISUSE, "cleared");
     }
     if (kind == 'u') qo.ttl = "0";
-    if (kind == 's') r = dconn_session_query(bi_e.s, bi_params[i].sql, bi_params[i].p, bi_params[i].n, err);
-    else r = dconn_query(bi_e.conn, bi_params[i].sql, bi_params[i].p, bi_params[i].n, &qo, err);
+    if (kind == 's') {
+        /* it runs in a forked child, where the parent's session is refused: a session of its own */
+        dconn_session *own = dconn_session_begin(bi_e.conn, err);
+        if (!own) return err->code;
+        r = dconn_session_query(own, bi_params[i].sql, bi_params[i].p, bi_params[i].n, err);
+        dconn_session_end(own);
+    } else {
+        r = dconn_query(bi_e.conn, bi_params[i].sql, bi_params[i].p, bi_params[i].n, &qo, err);
+    }
     st = r ? DCONN_OK : err->code;
     dconn_result_release(r);
     return st;

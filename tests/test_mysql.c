@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <time.h>
+#include <sys/wait.h>
 extern int setenv(const char *name, const char *value, int overwrite);
 extern int unsetenv(const char *name);
 extern int symlink(const char *target, const char *linkpath);
@@ -970,6 +971,33 @@ static void my_timeouts_and_cancels(void) {
     dconn_close(ctx);
 }
 
+/* fork(): the child opens its own sessions and never closes the parent's
+   (mysql_close would send COM_QUIT on the parent's socket). */
+static void my_fork_leaves_the_parent_alone(void) {
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_session *s;
+    int64_t id;
+    REQUIRE(ctx);
+    c = my_me(ctx, "fork");
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS fk; CREATE TABLE fk (n int)", &err), DCONN_OK);
+    id = tu_query_int(c, "SELECT CONNECTION_ID()");
+    s = dconn_session_begin(c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO fk VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK(tu_fork_child_checks(ctx, c, s, "SELECT CONNECTION_ID()", id));
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO fk VALUES (2)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT CONNECTION_ID()"), id);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT sum(n) FROM fk"), 3);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE fk", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static const dtest_case my_tests[] = {
     {"my_url_forms", my_url_forms},
     {"my_bad_settings", my_bad_settings},
@@ -985,6 +1013,7 @@ static const dtest_case my_tests[] = {
     {"my_tls", my_tls},
     {"my_review_cases", my_review_cases},
     {"my_timeouts_and_cancels", my_timeouts_and_cancels},
+    {"my_fork_leaves_the_parent_alone", my_fork_leaves_the_parent_alone},
 };
 
 int main(int argc, char **argv) {

@@ -253,4 +253,29 @@ TU_UNUSED static double tu_seconds(void) {
     return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 #endif
+
+/* fork() with a session open on `c`: the child must get a server session
+   of its own (`id_sql` gives a number other than `parent_id`), have the
+   parent's session refused, and close everything; 1 when it did. */
+TU_UNUSED static int tu_fork_child_checks(dconn_ctx *ctx, dconn_conn *c, dconn_session *s, const char *id_sql, int64_t parent_id) {
+    pid_t child;
+    int st = 0;
+    fflush(stdout);
+    child = fork();
+    if (child < 0) return 0;
+    if (child == 0) {
+        dconn_error err;
+        int bad = 0;
+        int64_t id = tu_query_int(c, id_sql);
+        if (id <= 0 || id == parent_id) { fprintf(stdout, "  child: %s gave %lld (the parent's: %lld)\n", id_sql, (long long)id, (long long)parent_id); bad++; }
+        if (dconn_session_exec(s, "SELECT 1", NULL, 0, NULL, &err) != DCONN_EMISUSE) { fprintf(stdout, "  child: the parent's session ran\n"); bad++; }
+        dconn_session_end(s);
+        dconn_release(c);
+        dconn_close(ctx);
+        fflush(stdout);
+        _exit(bad ? 1 : 0);
+    }
+    return waitpid(child, &st, 0) == child && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
 #endif

@@ -85,6 +85,7 @@ dconn_status dconn_mysql_register(dconn_ctx *ctx, dconn_error *err);
 #ifdef DCONN_MYSQL_IMPLEMENTATION
 #ifndef DCONN_MYSQL_IMPLEMENTATION_INCLUDED
 #define DCONN_MYSQL_IMPLEMENTATION_INCLUDED
+#include <fcntl.h>
 #include <mysql.h>
 #include <poll.h>
 #include <pthread.h>
@@ -93,6 +94,7 @@ dconn_status dconn_mysql_register(dconn_ctx *ctx, dconn_error *err);
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DCONN_MY__KEEP 32          /* prepared statements kept per handle */
 #define DCONN_MY__FRESH 0.05       /* seconds: a handle used this recently is not asked whether the server closed it */
@@ -515,6 +517,19 @@ static void dconn_my__disconnect(void *ud, void *handle) {
    client's Ctrl-C does. The statement fails with 1317 (or 3024); the
    session and its transaction stay. A KILL QUERY that comes after the
    statement ended is dropped by the server at the session's next statement. */
+/* In a child after fork(): the socket is the parent's session too. It is
+   pointed at /dev/null first, so that mysql_close's COM_QUIT (and TLS's
+   goodbye) reaches nobody and the parent's session goes on. */
+static void dconn_my__abandon(void *ud, void *handle) {
+    dconn_my__conn *h = (dconn_my__conn *)handle;
+    int fd = h->my ? (int)mysql_get_socket(h->my) : -1, null_fd;
+    if (fd >= 0 && (null_fd = open("/dev/null", O_RDWR)) >= 0) {
+        (void)dup2(null_fd, fd);
+        close(null_fd);
+    }
+    dconn_my__disconnect(ud, handle);
+}
+
 /* Was a KILL QUERY sent since the last call? (And forget it.) */
 static int dconn_my__was_killed(dconn_my__conn *h) {
     int k;
@@ -1456,6 +1471,7 @@ static void dconn_my__driver(dconn_driver *d) {
     d->stream_next = dconn_my__stream_next;
     d->stream_close = dconn_my__stream_close;
     d->cancel = dconn_my__cancel;
+    d->abandon = dconn_my__abandon;
 }
 
 dconn_status dconn_mysql_register(dconn_ctx *ctx, dconn_error *err) {

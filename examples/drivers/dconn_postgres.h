@@ -68,6 +68,7 @@ void dconn_postgres_sqlstate(const dconn_error *err, char out[6]);
 #ifdef DCONN_POSTGRES_IMPLEMENTATION
 #ifndef DCONN_POSTGRES_IMPLEMENTATION_INCLUDED
 #define DCONN_POSTGRES_IMPLEMENTATION_INCLUDED
+#include <fcntl.h>
 #include <libpq-fe.h>
 #include <poll.h>
 #include <pthread.h>
@@ -539,6 +540,19 @@ static void dconn_pg__disconnect(void *ud, void *handle) {
     while (h->n_kept) free(h->kept[--h->n_kept].key);
     free(h->kept);
     free(h);
+}
+
+/* In a child after fork(): the socket is the parent's session too. It is
+   pointed at /dev/null first, so that PQfinish's goodbye (and TLS's)
+   reaches nobody and the parent's session goes on. */
+static void dconn_pg__abandon(void *ud, void *handle) {
+    dconn_pg__conn *h = (dconn_pg__conn *)handle;
+    int fd = PQsocket(h->pg), null_fd;
+    if (fd >= 0 && (null_fd = open("/dev/null", O_RDWR)) >= 0) {
+        (void)dup2(null_fd, fd);
+        close(null_fd);
+    }
+    dconn_pg__disconnect(ud, handle);
 }
 
 /* Rewrites ?, :name and @name to $1.. outside quotes and comments, and
@@ -1395,6 +1409,7 @@ static void dconn_pg__driver(dconn_driver *d) {
     d->stream_next = dconn_pg__stream_next;
     d->stream_close = dconn_pg__stream_close;
     d->cancel = dconn_pg__cancel;
+    d->abandon = dconn_pg__abandon;
     d->exec_script = dconn_pg__script;
     d->begin = dconn_pg__begin;
     d->commit = dconn_pg__commit;

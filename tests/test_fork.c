@@ -1,0 +1,100 @@
+/* fork(): the child gets fresh handles, keeps the cached results, may
+   only end the parent's session, and leaves the parent's handles alone,
+   so the parent's open transaction commits after the child has closed
+   everything. The server drivers' versions are in test_postgres.c and
+   test_mysql.c (where closing the parent's socket would end its session). */
+
+#include <sys/wait.h>
+
+/* Runs `child` in a forked process; the child's failures are counted in
+   its exit status (and its messages printed). 1 when it exited 0. */
+static int tfk_run_child(int (*child)(void *), void *arg) {
+    pid_t pid;
+    int st = 0;
+    fflush(stdout);
+    pid = fork();
+    if (pid < 0) return 0;
+    if (pid == 0) {
+        int bad = child(arg);
+        fflush(stdout);
+        _exit(bad ? 1 : 0);
+    }
+    if (waitpid(pid, &st, 0) != pid) return 0;
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+#define TFK_CHECK(cond, bad)                                                      \
+    do {                                                                          \
+        if (!(cond)) { fprintf(stdout, "  child: %s:%d: %s\n", __FILE__, __LINE__, #cond); (bad)++; } \
+    } while (0)
+
+typedef struct tfk_state {
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_session *s;
+    int manual;                   /* call dconn_after_fork (the single-thread build's way) */
+} tfk_state;
+
+static int tfk_child(void *arg) {
+    tfk_state *t = (tfk_state *)arg;
+    dconn_error err;
+    dconn_cache_stats before, after;
+    dconn_result *r;
+    int bad = 0;
+    if (t->manual) dconn_after_fork(t->ctx);
+    /* the parent's session is not the child's: refused, then ended without a rollback */
+    TFK_CHECK(dconn_session_exec(t->s, "INSERT INTO t VALUES (99)", NULL, 0, NULL, &err) == DCONN_EMISUSE, bad);
+    TFK_CHECK(strstr(err.message, "the session was open when this process forked") != NULL, bad);
+    TFK_CHECK(dconn_session_commit(t->s, &err) == DCONN_EMISUSE, bad);
+    dconn_session_end(t->s);
+    /* a cached result is still a hit */
+    dconn_cache_stats_get(t->ctx, &before);
+    r = dconn_query(t->c, "SELECT count(*) FROM t", NULL, 0, NULL, &err);
+    TFK_CHECK(r != NULL, bad);
+    dconn_result_release(r);
+    dconn_cache_stats_get(t->ctx, &after);
+    TFK_CHECK(after.hits == before.hits + 1, bad);
+    /* a fresh handle: it sees what was committed, not the parent's open transaction */
+    TFK_CHECK(tsq_int(t->c, "SELECT count(*) FROM t") == 1, bad);
+    dconn_release(t->c);
+    dconn_close(t->ctx);
+    return bad;
+}
+
+static void tfk_case(int manual) {
+    tsq_env e;
+    dconn_error err;
+    tfk_state t;
+    dconn_result *r;
+    REQUIRE(tsq_open_file_env(&e, "forked", manual ? "fork_manual" : "fork"));
+    REQUIRE(tsq_script(e.c, "PRAGMA journal_mode = wal; CREATE TABLE t(x); INSERT INTO t VALUES (1);") == DCONN_OK);
+    r = dconn_query(e.c, "SELECT count(*) FROM t", NULL, 0, NULL, &err);   /* cached */
+    REQUIRE(r);
+    dconn_result_release(r);
+    memset(&t, 0, sizeof t);
+    t.ctx = e.ctx;
+    t.c = e.c;
+    t.manual = manual;
+    t.s = dconn_session_begin(e.c, &err);
+    REQUIRE(t.s);
+    CHECK_EQ_INT(dconn_session_exec(t.s, "INSERT INTO t VALUES (2)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK(tfk_run_child(tfk_child, &t));
+    /* the parent's transaction and handles were left alone */
+    CHECK_EQ_INT(dconn_session_exec(t.s, "INSERT INTO t VALUES (3)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(t.s, &err), DCONN_OK);
+    dconn_session_end(t.s);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT sum(x) FROM t"), 6);
+    tsq_close_env(&e);
+}
+
+#if TEST_THREADS
+static void fork_child_leaves_the_parents_handles_alone(void) { tfk_case(0); }
+#endif
+static void fork_after_fork_by_hand(void) { tfk_case(1); }
+
+static const dtest_case fork_tests[] = {
+#if TEST_THREADS
+    { "fork_child_leaves_the_parents_handles_alone", fork_child_leaves_the_parents_handles_alone },
+#endif
+    { "fork_after_fork_by_hand", fork_after_fork_by_hand },
+};

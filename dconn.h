@@ -90,7 +90,10 @@
    session, a query that changed data) drop that connection's cached
    results, unless keep_cache_on_write (or the call's keep_cache) is set.
    With stale_on_error, an expired result whose refresh fails is served
-   again (dconn_result_is_stale says so) instead of the error.
+   again (dconn_result_is_stale says so) instead of the error. Writes by
+   other processes to an SQLite file are noticed at most once per
+   data_check_interval (default 1 s) by the file's inode, size and mtime,
+   and drop that connection's cached results.
 
    SESSIONS
    A session is a transaction on one handle of the pool, for one thread at
@@ -174,7 +177,9 @@
                            hook in use (SQLite, PostgreSQL, MySQL). A query
                            hook (dconn_options.on_query, dconn_query_event).
                            fork() safety (the `abandon` hook in use;
-                           dconn_after_fork).
+                           dconn_after_fork). Other processes' writes to an
+                           SQLite file drop its cached results
+                           (data_check_interval).
        0.2.0 (2026-12-04)  A consistent API (breaking; the README has a table
                            of every renamed call): parameters are passed the
                            same way everywhere (after the SQL), sessions are
@@ -386,6 +391,7 @@ typedef struct dconn_options {
     const char *pool_timeout;     /* how long a call waits for a free handle before failing: NULL = "30s" */
     dconn_query_hook on_query;    /* NULL: none (and no cost) */
     void *on_query_user_data;
+    const char *data_check_interval;   /* how often an SQLite file is checked for other processes' writes: NULL = "1s", "never" = off */
 } dconn_options;
 
 /* Opens a context: registers the built-in drivers; secrets are read
@@ -4499,6 +4505,7 @@ struct dconn_ctx {
     dconn_query_hook on_query;
     void *on_query_user_data;
     dconn__atomic after_fork_calls;   /* dconn_after_fork: forks the atfork handler did not see */
+    int64_t data_check_ns;        /* data_check_interval; -1: never */
 };
 
 /* Which side of every fork so far this context is on: a handle opened
@@ -4612,6 +4619,7 @@ static dconn_status dconn__ctx_durations(dconn_ctx *ctx, const dconn_options *o,
     if (!st && ctx->retry_backoff_ns < 0) ctx->retry_backoff_ns = 50000000;
     if (!st) st = dconn__ttl_parse_al(ctx->al, o->pool_timeout ? o->pool_timeout : "30s", &ctx->pool_wait_ns, err);
     if (!st && ctx->pool_wait_ns < 0) ctx->pool_wait_ns = INT64_MAX;   /* "forever" */
+    if (!st) st = dconn__ttl_parse_al(ctx->al, o->data_check_interval ? o->data_check_interval : "1s", &ctx->data_check_ns, err);
     if (st) dconn__err_prefix(err, st, "dconn_open: ");
     return st;
 }
@@ -6708,6 +6716,10 @@ struct dconn_conn {
     dconn__atomic query_ttl_ns; /* DCONN__NO_TTL when unset; read by every query without a lock */
     dconn__atomic query_timeout_ns;   /* query_timeout; 0: none; read without a lock */
     int64_t forks;                /* dconn__forks_now when its handles were last known to be this process's (under lock) */
+    dconn__atomic watching;       /* 1: its SQLite file is checked for other processes' writes (watch_path set) */
+    dconn__atomic watch_next;     /* when the next check is due (ctx clock) */
+    char *watch_path, *watch_wal; /* the database file and its -wal (under lock; set once a handle says it) */
+    int64_t watch_sig;            /* the file and its -wal as last seen (under lock) */
     /* the handle pool */
     dconn__mutex lock;
     dconn__cond cv;
@@ -6773,6 +6785,84 @@ static dconn__handle *dconn__conn_new_gen_locked(dconn_conn *c) {
     }
     dconn__cond_broadcast(&c->cv);
     return old;
+}
+
+/* ---- other processes' writes to an SQLite file ----
+   A result cached from a database file stays right only while nobody else
+   writes the file. At most once per data_check_interval (never on every
+   hit) the file and its -wal are looked at (inode, size, mtime); when they
+   changed, the connection's cached results are dropped. A file changed
+   within the last second or two counts as changed (mtime has whole
+   seconds here, and a write may keep the size), so a write is seen by the
+   next check or the one after. */
+
+#ifndef DCONN_NO_SQLITE
+static const char *dconn__sq_file(const dconn_driver *d, void *handle);
+#endif
+
+/* The file and its -wal as one number; *recent: one changed just now. */
+static int64_t dconn__data_sig(const char *path, const char *wal, int *recent) {
+    dconn__file_id a, b;
+    long long wall = dconn__wall_seconds();
+    dconn__file_stat(path, &a);
+    dconn__file_stat(wal, &b);
+    *recent = (a.kind && a.mtime >= wall - 1) || (b.kind && b.mtime >= wall - 1);
+    return dconn__file_sig(&a) * 31 + dconn__file_sig(&b);
+}
+
+/* A handle of the built-in SQLite driver says which file it opened: the
+   connection starts checking it. */
+static void dconn__data_learn(dconn_conn *c, const dconn__handle *h) {
+#ifndef DCONN_NO_SQLITE
+    const char *file = dconn__sq_file(&h->drv, h->h);
+    char *path, *wal;
+    size_t n;
+    int recent;
+    if (!file) return;
+    n = strlen(file);
+    path = dconn__strdup_al(c->ctx->al, file);
+    wal = (char *)dconn__malloc(c->ctx->al, n + 5);
+    if (!path || !wal) { dconn__free(c->ctx->al, path); dconn__free(c->ctx->al, wal); return; }   /* not checked: as with "never" */
+    memcpy(wal, file, n);
+    memcpy(wal + n, "-wal", 5);
+    dconn__lock(&c->lock);
+    if (!c->watch_path) {
+        c->watch_path = path;
+        c->watch_wal = wal;
+        path = wal = NULL;
+        c->watch_sig = dconn__data_sig(c->watch_path, c->watch_wal, &recent);
+        dconn__atomic_store(&c->watch_next, dconn__now(c->ctx) + c->ctx->data_check_ns);
+        dconn__atomic_store(&c->watching, 1);
+    }
+    dconn__unlock(&c->lock);
+    dconn__free(c->ctx->al, path);
+    dconn__free(c->ctx->al, wal);
+#else
+    (void)c;
+    (void)h;
+#endif
+}
+
+/* The check itself, due at `now`: drops the cached results when the file changed. */
+static DCONN__NOINLINE void dconn__data_check(dconn_conn *c, int64_t now) {
+    int changed = 0, recent = 0;
+    dconn__lock(&c->lock);
+    if (c->watch_path && now >= dconn__atomic_load(&c->watch_next)) {
+        int64_t sig = dconn__data_sig(c->watch_path, c->watch_wal, &recent);
+        changed = sig != c->watch_sig || recent;
+        c->watch_sig = sig;
+        dconn__atomic_store(&c->watch_next, now + c->ctx->data_check_ns);
+    }
+    dconn__unlock(&c->lock);
+    if (changed) dconn_cache_clear_conn(c);
+}
+
+/* Forgets the file (new settings may name another; under c->lock). */
+static void dconn__data_forget_locked(dconn_conn *c) {
+    dconn__atomic_store(&c->watching, 0);
+    dconn__free(c->ctx->al, c->watch_path);
+    dconn__free(c->ctx->al, c->watch_wal);
+    c->watch_path = c->watch_wal = NULL;
 }
 
 /* Takes a handle: an idle one, a new one, or waits for one. Exclusive
@@ -6849,6 +6939,7 @@ static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, dconn__
         dconn__err_clear(err);
         st = drv.connect(drv.user_data, s, &h->h, err);
         if (st) { dconn__free(c->ctx->al, h); h = NULL; }
+        else if (c->ctx->data_check_ns >= 0 && !dconn__atomic_load(&c->watching)) dconn__data_learn(c, h);
     }
     dconn__lock(&c->lock);
     if (!h) dconn__atomic_add(&s->handles, -1);
@@ -7253,6 +7344,7 @@ static void dconn__conn_adopt_locked(dconn_conn *c, dconn__resolved *r) {
     uint64_t old_uid = (uint64_t)dconn__atomic_load(&c->uid);
     dconn__lock(&c->lock);
     dconn__settings_reclaim_locked(c);
+    dconn__data_forget_locked(c);
     c->drv = r->drv;
     r->settings->name = c->name;
     r->settings->next = c->settings;
@@ -7438,6 +7530,7 @@ static void dconn__conn_free(dconn_conn *c) {
     if (c->shared) { c->shared->next = h; h = c->shared; }
     dconn__handles_close(c->ctx, h);
     dconn__cache_drop_uid(c->ctx, (uint64_t)dconn__atomic_load(&c->uid));
+    dconn__data_forget_locked(c);   /* no other holder is left */
     dconn__settings_let_go(al, c->settings);
     dconn__request_free(al, &c->req);
     dconn__free(al, c->identity);
@@ -8327,6 +8420,7 @@ static dconn_result *dconn__fetch(dconn_conn *c, dconn__op_kind kind, const char
     now = dconn__now(c->ctx);
     if (c->ctx->reload_ns >= 0) dconn__maybe_reload(c->ctx, now);
     if (ttl == 0 || !c->ctx->cache) return dconn__fetch_uncached(c, &op, err);
+    if (dconn__atomic_load(&c->watching) && now >= dconn__atomic_load(&c->watch_next)) dconn__data_check(c, now);
     dconn__key_make(&key, (uint64_t)dconn__atomic_load(&c->uid), kind, sql, params, n);
     r = dconn__cache_hit_fast(c->ctx->cache, &key, now);
     if (r && tr) tr->cache = DCONN_CACHE_HIT;
@@ -11034,6 +11128,16 @@ static dconn_status dconn__sq_rollback(void *ud, void *handle, dconn_error *err)
 }
 static dconn_status dconn__sq_ping(void *ud, void *handle, dconn_error *err) { (void)ud; return dconn__sq_run((dconn__sq *)handle, "SELECT 1", err); }
 static int dconn__sq_in_transaction(void *ud, void *handle) { (void)ud; return !sqlite3_get_autocommit(((dconn__sq *)handle)->db); }
+
+/* The database file a handle of this driver opened (for the library's
+   check of other processes' writes); NULL for another driver's handle or
+   an in-memory or temporary database. */
+static const char *dconn__sq_file(const dconn_driver *d, void *handle) {
+    const char *f;
+    if (d->connect != dconn__sq_connect) return NULL;
+    f = sqlite3_db_filename(((dconn__sq *)handle)->db, "main");
+    return f && *f ? f : NULL;
+}
 
 /* From another thread while a statement runs (the library keeps the
    handle open meanwhile): the statement fails with SQLITE_INTERRUPT. */

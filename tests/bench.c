@@ -13,6 +13,8 @@
                           entries cached against an empty cache
      bytes                what a counting dconn_options.allocator saw
      reload check         the same hits with reload_interval "never"
+     data check           the same hits on an SQLite file with
+                          data_check_interval "never"
      query hook           the same hits with no hook (dconn_options.on_query
                           unset: a pointer tested) and with a hook that
                           counts the events
@@ -721,6 +723,63 @@ static void bench_reload_check(void) {
     dconn_close(never); dconn_close(dflt); dconn_close(zero);
 }
 
+/* What checking an SQLite file for other processes' writes costs a hit
+   (the default, once a second) against not checking ("never"). */
+static void bench_data_check(void) {
+    enum { HITS = 200000, ROUNDS = 7 };
+    const char *path = "build/bench-watch.db";
+    dconn_ctx *on, *off;
+    dconn_conn *con, *coff;
+    dconn_connect_options co;
+    dconn_options o;
+    dconn_error err;
+    long *keys = scale_keys(HITS, 100, 7);
+    double ton[ROUNDS] = {0}, toff[ROUNDS] = {0};
+    int r;
+    remove(path);
+    memset(&o, 0, sizeof o);
+    o.secrets_path = "";
+    o.reload_interval = "never";
+    on = dconn_open(&o, &err);
+    o.data_check_interval = "never";
+    off = dconn_open(&o, &err);
+    if (!on || !off) die("dconn_open", err.message);
+    memset(&co, 0, sizeof co);
+    co.url = "sqlite:///build/bench-watch.db";
+    con = dconn_connect(on, "f", "sql", &co, &err);
+    coff = con ? dconn_connect(off, "f", "sql", &co, &err) : NULL;
+    if (!con || !coff) die("dconn_connect", err.message);
+    if (dconn_exec_script(con, "CREATE TABLE k (id INTEGER PRIMARY KEY, v INTEGER);"
+                               "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999) INSERT INTO k SELECT i, i * 3 FROM n;", &err))
+        die("watch table", err.message);
+    scale_fill(con, 0, 100);
+    scale_fill(coff, 0, 100);
+    for (r = -1; r < ROUNDS; r++) {
+        double a = scale_hits(coff, keys, HITS, 0, "data_check_never"), b = scale_hits(con, keys, HITS, 0, "data_check_default");
+        if (r >= 0) { toff[r] = a; ton[r] = b; }
+    }
+    print_fig("cache_hit_file_unchecked_ns", median(toff, ROUNDS), "ns");
+    print_fig("cache_hit_file_checked_ns", median(ton, ROUNDS), "ns");
+    print_fig("data_check_cost_per_hit_ns", median(ton, ROUNDS) - median(toff, ROUNDS), "ns");
+    {   /* one check (two stat calls), made at most once per interval whatever the hit rate */
+        double t[ROUNDS];
+        long i;
+        int recent;
+        int64_t sink = 0;
+        for (r = 0; r < ROUNDS; r++) {
+            double t0 = now_s();
+            for (i = 0; i < 20000; i++) sink += dconn__data_sig(path, "build/bench-watch.db-wal", &recent);
+            t[r] = (now_s() - t0) * 1e9 / 20000.0;
+        }
+        if (sink == 42) printf("(sink)\n");
+        print_fig("data_check_each_ns", median(t, ROUNDS), "ns");
+    }
+    free(keys);
+    dconn_release(con); dconn_release(coff);
+    dconn_close(on); dconn_close(off);
+    remove(path);
+}
+
 static long hook_events;
 static void hook_count(const dconn_query_event *ev, void *ud) { (void)ud; hook_events += ev->rows; }
 
@@ -1012,6 +1071,7 @@ int main(void) {
         bench_cache_bytes();
         bench_reload_check();
         bench_query_hook();
+        bench_data_check();
         bench_value_access(c);
     }
     bench_insert(db, c);

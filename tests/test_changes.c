@@ -1,0 +1,117 @@
+/* Other processes' writes to an SQLite file (data_check_interval): a
+   result cached "forever" is dropped once another connection writes the
+   file, at the next check (the test clock decides when that is); with
+   "never" it stays; rollback-journal and WAL files alike; in-memory
+   databases are not checked. The other process is a raw sqlite3
+   connection of this one: SQLite cannot tell them apart. */
+
+/* A context on the test clock with the given interval (NULL: default),
+   and a connection to a fresh file database in WAL mode or not. */
+static dconn_ctx *tch_open(const char *interval, int wal, const char *tag, char *path, size_t cap, dconn_conn **c) {
+    dconn_options o = tu_options(TU_DIR "/none/secrets.toml");
+    dconn_error err;
+    dconn_ctx *ctx;
+    char dir[256], url[400];
+    o.data_check_interval = interval;
+    ctx = dconn_open(&o, &err);
+    if (!ctx) { fprintf(stdout, "  %s\n", err.message); return NULL; }
+    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, tag);
+    snprintf(path, cap, "%s/test.db", dir);
+    *c = tsq_connect(ctx, "files", url);
+    if (!*c || tsq_script(*c, wal ? "PRAGMA journal_mode = wal; CREATE TABLE t(x); INSERT INTO t VALUES (1);"
+                                   : "CREATE TABLE t(x); INSERT INTO t VALUES (1);") != DCONN_OK) {
+        dconn_release(*c);
+        dconn_close(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+/* Another writer, as another process would be. */
+static void tch_other_writes(const char *path, const char *sql) {
+    sqlite3 *db = NULL;
+    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static void tch_case(int wal) {
+    char path[300];
+    dconn_conn *c;
+    dconn_ctx *ctx = tch_open(NULL, wal, wal ? "changes_wal" : "changes", path, sizeof path, &c);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(tsq_int_ttl(c, "SELECT sum(x) FROM t", "forever"), 1);
+    tch_other_writes(path, "INSERT INTO t VALUES (10)");
+    /* before the check is due the cached result is served */
+    CHECK_EQ_INT(tsq_int_ttl(c, "SELECT sum(x) FROM t", "forever"), 1);
+    tu_now += INT64_C(1100000000);
+    CHECK_EQ_INT(tsq_int_ttl(c, "SELECT sum(x) FROM t", "forever"), 11);
+    /* a write of the same size, in the same second, is still seen */
+    tu_now += INT64_C(1100000000);
+    CHECK_EQ_INT(tsq_int_ttl(c, "SELECT sum(x) FROM t", "forever"), 11);
+    tch_other_writes(path, "UPDATE t SET x = 20 WHERE x = 10");
+    tu_now += INT64_C(1100000000);
+    CHECK_EQ_INT(tsq_int_ttl(c, "SELECT sum(x) FROM t", "forever"), 21);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+static void changes_by_others_drop_cached_results(void) { tch_case(0); }
+static void changes_by_others_drop_cached_results_wal(void) { tch_case(1); }
+
+static void changes_check_never(void) {
+    char path[300];
+    dconn_conn *c;
+    dconn_ctx *ctx = tch_open("never", 0, "changes_never", path, sizeof path, &c);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(tsq_int_ttl(c, "SELECT sum(x) FROM t", "forever"), 1);
+    tch_other_writes(path, "INSERT INTO t VALUES (10)");
+    tu_now += INT64_C(3600000000000);
+    CHECK_EQ_INT(tsq_int_ttl(c, "SELECT sum(x) FROM t", "forever"), 1);   /* as asked: cached forever */
+    dconn_release(c);
+    dconn_close(ctx);
+    {   /* a bad interval is refused at dconn_open */
+        dconn_options o = tu_options(TU_DIR "/none/secrets.toml");
+        dconn_error err;
+        o.data_check_interval = "often";
+        CHECK(dconn_open(&o, &err) == NULL);
+        CHECK_CONTAINS(err.message, "dconn_open: invalid duration \"often\"");
+    }
+}
+
+/* Nothing unchanged is dropped: the check runs once per interval and a
+   file nobody wrote keeps its results (the hits are counted). */
+static void changes_unchanged_file_keeps_results(void) {
+    char path[300];
+    dconn_conn *c;
+    dconn_cache_stats st;
+    dconn_ctx *ctx = tch_open(NULL, 1, "changes_still", path, sizeof path, &c);
+    int k;
+    REQUIRE(ctx);
+    tu_now += INT64_C(5000000000);   /* past the window in which the set-up's own writes count */
+    CHECK_EQ_INT(tsq_int_ttl(c, "SELECT sum(x) FROM t", "forever"), 1);
+    {   /* the files' mtime must be in the past for the check to trust them */
+        struct timeval old[2];
+        char wal[320];
+        old[0].tv_sec = old[1].tv_sec = time(NULL) - 10;
+        old[0].tv_usec = old[1].tv_usec = 0;
+        CHECK_EQ_INT(utimes(path, old), 0);
+        snprintf(wal, sizeof wal, "%s-wal", path);
+        CHECK_EQ_INT(utimes(wal, old), 0);
+    }
+    for (k = 0; k < 5; k++) {
+        tu_now += INT64_C(1100000000);
+        CHECK_EQ_INT(tsq_int_ttl(c, "SELECT sum(x) FROM t", "forever"), 1);
+    }
+    dconn_cache_stats_get(ctx, &st);
+    CHECK(st.hits >= 4);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+static const dtest_case changes_tests[] = {
+    { "changes_by_others_drop_cached_results", changes_by_others_drop_cached_results },
+    { "changes_by_others_drop_cached_results_wal", changes_by_others_drop_cached_results_wal },
+    { "changes_check_never", changes_check_never },
+    { "changes_unchanged_file_keeps_results", changes_unchanged_file_keeps_results },
+};

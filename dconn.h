@@ -43,6 +43,7 @@
        query     dconn_query(conn, sql, params, n, &query_options, &err)        cached, TTL
                  dconn_read(conn, "data/pets.csv", &query_options, &err)        non-SQL drivers
                  dconn_exec(conn, sql, params, n, &exec_options, &info, &err)   writes
+                 dconn_exec_many(conn, sql, params, n, n_rows, &exec_options, &info, &err)   many rows, one transaction
                  dconn_exec_script(conn, "CREATE ...; CREATE ...;", &err)
                  options' timeout ("2s") and cancel: dconn_cancel_new(ctx, &err), dconn_cancel_fire(c) from any thread
        results   dconn_result_rows(r) _cols(r) _column_name(r, c) _column(r, "name") _type(r, row, c)
@@ -179,7 +180,8 @@
                            fork() safety (the `abandon` hook in use;
                            dconn_after_fork). Other processes' writes to an
                            SQLite file drop its cached results
-                           (data_check_interval).
+                           (data_check_interval). dconn_exec_many and
+                           dconn_session_exec_many (the `exec_many` hook in use).
        0.2.0 (2026-12-04)  A consistent API (breaking; the README has a table
                            of every renamed call): parameters are passed the
                            same way everywhere (after the SQL), sessions are
@@ -337,8 +339,8 @@ typedef struct dconn_allocator {
 #define DCONN_CACHE_OFF (-1)
 
 /* What dconn_options.on_query sees after each statement a caller ran:
-   dconn_query, dconn_read, dconn_exec, dconn_exec_script, dconn_session_exec,
-   dconn_session_query, and a stream when it is closed. For logs, metrics
+   dconn_query, dconn_read, dconn_exec, dconn_exec_many, dconn_exec_script,
+   dconn_session_exec(_many), dconn_session_query, and a stream when it is closed. For logs, metrics
    and slow-query reports (the CLI's --timing prints it). The strings live
    until the hook returns. */
 typedef enum dconn_cache_use {
@@ -350,7 +352,8 @@ typedef enum dconn_cache_use {
 } dconn_cache_use;
 typedef struct dconn_query_event {
     const char *conn;             /* the connection's name ("" for a NULL connection) */
-    const char *what;             /* "query", "read", "write", "script", "session query", "session write", "stream" */
+    const char *what;             /* "query", "read", "write", "batch write", "script", "session query", "session write",
+                                     "session batch write", "stream" */
     const char *sql;              /* the SQL or source: one line, known secret values masked, cut at 200 bytes with "..." */
     size_t n_params;
     int64_t duration_ns;          /* from the call to its return (a stream: from its opening to its close) */
@@ -664,6 +667,18 @@ DCONN_API dconn_result *dconn_read(dconn_conn *conn, const char *what, const dco
 DCONN_API dconn_status dconn_exec(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n_params,
                                   const dconn_exec_options *options, dconn_exec_info *info, dconn_error *err);
 
+/* One write for many rows of parameters (SQLAlchemy's executemany):
+   `params` holds n_rows * n_params values, row after row. The statement is
+   prepared once; outside a session all rows run in one transaction, so a
+   failure applies nothing of the batch, and the error names the row ("row
+   3 of 1000: ..."). `info` gets the changes of every row and the last
+   row's insert id. Drivers run it their fastest way (SQLite: one kept
+   statement; PostgreSQL: one pipeline; MySQL: one kept statement); a
+   driver without exec_many runs exec once a row. n_rows 0 runs nothing.
+   Retried, from the start, only as a whole (its transaction rolled back). */
+DCONN_API dconn_status dconn_exec_many(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n_params, size_t n_rows,
+                                       const dconn_exec_options *options, dconn_exec_info *info, dconn_error *err);
+
 /* Runs several ';'-separated statements without parameters (schema
    setup); drops cached results as dconn_exec does. Not retried once the
    driver has it: its first statements may have committed. DCONN_EMISUSE
@@ -802,6 +817,10 @@ DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dco
    A NULL session, conn or sql, or n_params > 0 with NULL params, is
    DCONN_EMISUSE (dconn_session_begin and dconn_session_query return NULL). */
 DCONN_API dconn_session *dconn_session_begin(dconn_conn *conn, dconn_error *err);
+/* dconn_exec_many inside the session's transaction: a failure names the
+   row and leaves the transaction as a failed dconn_session_exec would. */
+DCONN_API dconn_status dconn_session_exec_many(dconn_session *s, const char *sql, const dconn_value *params, size_t n_params, size_t n_rows,
+                                               dconn_exec_info *info, dconn_error *err);
 DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, const dconn_value *params, size_t n_params,
                                           dconn_exec_info *info, dconn_error *err);
 DCONN_API dconn_result *dconn_session_query(dconn_session *s, const char *sql, const dconn_value *params, size_t n_params,
@@ -6163,7 +6182,8 @@ typedef enum dconn__op_kind {
     DCONN__OP_QUERY,              /* dconn_query, dconn_session_query */
     DCONN__OP_READ,               /* dconn_read: a driver's non-SQL source */
     DCONN__OP_EXEC,               /* one write statement */
-    DCONN__OP_SCRIPT              /* several statements, no parameters */
+    DCONN__OP_SCRIPT,             /* several statements, no parameters */
+    DCONN__OP_EXEC_MANY           /* one write statement for many rows of parameters */
 } dconn__op_kind;
 
 /* What a cached result is found by: the connection's uid (its settings),
@@ -7984,6 +8004,8 @@ typedef struct dconn__op {
     int64_t started;              /* on the real clock, when timed or cancellable */
     dconn_cancel *cancel;
     dconn__trace *trace;          /* NULL: no hook */
+    size_t n_rows;                /* DCONN__OP_EXEC_MANY: rows of n parameters each */
+    int in_session;               /* DCONN__OP_EXEC_MANY: the session's transaction holds it */
 } dconn__op;
 
 /* A driver's call failed: err gets the code when the driver wrote why
@@ -7994,6 +8016,54 @@ static dconn_status dconn__driver_failed(dconn_error *err, dconn_status st) {
         else dconn__err_set(err, st, "%s", dconn_status_str(st));
     }
     return st;
+}
+
+/* The rows of an exec_many: the driver's own way, else exec once a row. */
+static dconn_status dconn__exec_rows(const dconn_driver *d, void *handle, const dconn_stmt *stmt, size_t n_rows, dconn_exec_info *info,
+                                     dconn_error *err) {
+    dconn_exec_info one;
+    dconn_stmt row;
+    size_t i;
+    if (d->exec_many) return dconn__driver_failed(err, d->exec_many(d->user_data, handle, stmt, n_rows, info, err));
+    if (!d->exec) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", d->name);
+    row = *stmt;
+    for (i = 0; i < n_rows; i++) {
+        dconn_status st;
+        row.params = stmt->params + i * stmt->n_params;
+        one.changes = one.last_insert_id = 0;
+        if ((st = d->exec(d->user_data, handle, &row, &one, err)) != DCONN_OK) {
+            dconn__driver_failed(err, st);
+            return dconn__err_prefix(err, st, "row %zu of %zu: ", i + 1, n_rows);
+        }
+        if (info) { info->changes += one.changes; info->last_insert_id = one.last_insert_id; }
+    }
+    return DCONN_OK;
+}
+
+/* exec_many outside a session: in a transaction of its own, so that a
+   failure applies nothing; in a session, in the session's. */
+static dconn_status dconn__op_run_many(const dconn_driver *d, void *handle, const dconn_stmt *stmt, dconn__op *op, dconn_error *err) {
+    int own_tx = !op->in_session && d->begin && d->commit;
+    dconn_status st;
+    if (op->info) op->info->changes = op->info->last_insert_id = 0;
+    if (!op->n_rows) return DCONN_OK;
+    if (own_tx && (st = d->begin(d->user_data, handle, err)) != DCONN_OK) return dconn__driver_failed(err, st);
+    st = dconn__exec_rows(d, handle, stmt, op->n_rows, op->info, err);
+    if (!own_tx) {
+        if (st && !op->in_session) dconn__err_suffix(err, st, " (the driver has no transactions: the rows before it were applied)");
+        return st;
+    }
+    if (st) {
+        if (d->rollback) (void)d->rollback(d->user_data, handle, NULL);
+        if (op->info) op->info->changes = op->info->last_insert_id = 0;
+        return dconn__err_suffix(err, st, " (no row of the batch was applied)");
+    }
+    if ((st = d->commit(d->user_data, handle, err)) != DCONN_OK) {
+        if (d->rollback) (void)d->rollback(d->user_data, handle, NULL);
+        if (op->info) op->info->changes = op->info->last_insert_id = 0;
+        return dconn__driver_failed(err, st);
+    }
+    return DCONN_OK;
 }
 
 static dconn_status dconn__op_run(dconn_conn *c, dconn__handle *hd, dconn__op *op, dconn_error *err) {
@@ -8009,6 +8079,7 @@ static dconn_status dconn__op_run(dconn_conn *c, dconn__handle *hd, dconn__op *o
         if (!d->exec) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", d->name);
         return d->exec(d->user_data, handle, &stmt, op->info, err);
     }
+    if (op->kind == DCONN__OP_EXEC_MANY) return dconn__op_run_many(d, handle, &stmt, op, err);
     if (op->kind == DCONN__OP_SCRIPT) {
         if (!d->exec_script) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run scripts (it has no exec_script)", d->name);
         return d->exec_script(d->user_data, handle, op->sql, err);
@@ -8083,6 +8154,7 @@ static const char *dconn__op_name(dconn__op_kind kind) {
         case DCONN__OP_READ: return "read";
         case DCONN__OP_EXEC: return "write";
         case DCONN__OP_SCRIPT: return "script";
+        case DCONN__OP_EXEC_MANY: return "batch write";
     }
     return "statement";
 }
@@ -8468,16 +8540,21 @@ DCONN_API dconn_result *dconn_read(dconn_conn *c, const char *what, const dconn_
     return dconn__fetch_out(c, DCONN__OP_READ, what, NULL, 0, o, err);
 }
 
-static dconn_status dconn__exec(dconn_conn *c, const char *sql, const dconn_value *params, size_t n, const dconn_exec_options *o,
-                                dconn_exec_info *info, dconn__trace *tr, dconn_error *err) {
+/* dconn_exec (many 0) and dconn_exec_many (many 1, n_rows rows). */
+static dconn_status dconn__exec(dconn_conn *c, const char *sql, const dconn_value *params, size_t n, int many, size_t n_rows,
+                                const dconn_exec_options *o, dconn_exec_info *info, dconn__trace *tr, dconn_error *err) {
+    const char *fn = many ? "dconn_exec_many" : "dconn_exec";
     dconn__op op;
     dconn_status st;
     dconn__err_clear(err);
     if (info) { info->changes = 0; info->last_insert_id = 0; }
-    if (!c || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec: conn and sql must not be NULL");
-    if (n && !params) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec: connection \"%s\": n_params is %zu but params is NULL", c->name, n);
-    dconn__op_init(&op, DCONN__OP_EXEC, sql, params, n);
+    if (!c || !sql) return dconn__err_set(err, DCONN_EMISUSE, "%s: conn and sql must not be NULL", fn);
+    if (n && n_rows && !params) return dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": n_params is %zu but params is NULL", fn, c->name, n);
+    if (n && n_rows > SIZE_MAX / n) return dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": %zu rows of %zu parameters is too many", fn, c->name, n_rows, n);
+    if (!n_rows) return DCONN_OK;
+    dconn__op_init(&op, many ? DCONN__OP_EXEC_MANY : DCONN__OP_EXEC, sql, params, n);
     if ((st = dconn__op_limits(c, &op, o ? o->timeout : NULL, o ? o->cancel : NULL, err)) != DCONN_OK) return st;
+    op.n_rows = n_rows;
     op.info = info;
     op.trace = tr;
     st = dconn__run(c, &op, err);
@@ -8488,18 +8565,29 @@ static dconn_status dconn__exec(dconn_conn *c, const char *sql, const dconn_valu
     return st;
 }
 
-DCONN_API dconn_status dconn_exec(dconn_conn *c, const char *sql, const dconn_value *params, size_t n,
-                                  const dconn_exec_options *o, dconn_exec_info *info, dconn_error *err) {
+/* The way out of both, and the hook. */
+static dconn_status dconn__exec_out(dconn_conn *c, const char *sql, const dconn_value *params, size_t n, int many, size_t n_rows,
+                                    const dconn_exec_options *o, dconn_exec_info *info, dconn_error *err) {
     dconn__trace trace, *tr = c ? dconn__trace_start(c->ctx, &trace) : NULL;
     dconn_exec_info local_info;
     dconn_error local;
     dconn_status r;
     if (tr && !err) err = &local;
     if (tr && !info) info = &local_info;   /* the hook is told the rows changed */
-    r = dconn__exec(c, sql, params, n, o, info, tr, err);
+    r = dconn__exec(c, sql, params, n, many, n_rows, o, info, tr, err);
     dconn__err_out(c ? &c->ctx->known : NULL, err);
-    if (tr) dconn__emit(c->ctx, c->name, "write", sql, n, tr, info->changes, r, err);
+    if (tr) dconn__emit(c->ctx, c->name, many ? "batch write" : "write", sql, n, tr, info->changes, r, err);
     return r;
+}
+
+DCONN_API dconn_status dconn_exec(dconn_conn *c, const char *sql, const dconn_value *params, size_t n,
+                                  const dconn_exec_options *o, dconn_exec_info *info, dconn_error *err) {
+    return dconn__exec_out(c, sql, params, n, 0, 1, o, info, err);
+}
+
+DCONN_API dconn_status dconn_exec_many(dconn_conn *c, const char *sql, const dconn_value *params, size_t n, size_t n_rows,
+                                       const dconn_exec_options *o, dconn_exec_info *info, dconn_error *err) {
+    return dconn__exec_out(c, sql, params, n, 1, n_rows, o, info, err);
 }
 
 static dconn_status dconn__exec_script(dconn_conn *c, const char *sql, dconn__trace *tr, dconn_error *err) {
@@ -8636,20 +8724,37 @@ static dconn_status dconn__session_refuse_ended(dconn_session *s, dconn__op_kind
     return dconn__err_op(s->conn, &op, 1, err);
 }
 
-static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
+/* dconn_session_exec (many 0) and dconn_session_exec_many (many 1). */
+static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const dconn_value *params, size_t n, int many, size_t n_rows,
+                                        dconn_exec_info *info, dconn_error *err) {
+    const char *fn = many ? "dconn_session_exec_many" : "dconn_session_exec";
     dconn__op op;
     dconn_status st;
     dconn__err_clear(err);
     if (info) { info->changes = 0; info->last_insert_id = 0; }
-    if (!s || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_session_exec: session and sql must not be NULL");
-    if (n && !params) return dconn__err_set(err, DCONN_EMISUSE, "dconn_session_exec: n_params is %zu but params is NULL", n);
-    if (dconn__session_forked(s)) return dconn__session_refuse_forked(s, "dconn_session_exec", err);
+    if (!s || !sql) return dconn__err_set(err, DCONN_EMISUSE, "%s: session and sql must not be NULL", fn);
+    if (n && (!many || n_rows) && !params) return dconn__err_set(err, DCONN_EMISUSE, "%s: n_params is %zu but params is NULL", fn, n);
+    if (many && n && n_rows > SIZE_MAX / n) return dconn__err_set(err, DCONN_EMISUSE, "%s: %zu rows of %zu parameters is too many", fn, n_rows, n);
+    if (dconn__session_forked(s)) return dconn__session_refuse_forked(s, fn, err);
     if (s->ended) return dconn__session_refuse_ended(s, DCONN__OP_EXEC, sql, err);
+    if (many && !n_rows) return DCONN_OK;
     if ((st = dconn__session_begin_tx(s, err)) != DCONN_OK) return st;
-    if (!s->h->drv.exec) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", s->h->drv.name);
-    dconn__op_init(&op, DCONN__OP_EXEC, sql, params, n);
-    op.info = info;
-    st = dconn__session_run(s, &op, err);
+    if (!s->h->drv.exec && !(many && s->h->drv.exec_many)) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", s->h->drv.name);
+    if (!many && !dconn__atomic_load(&s->conn->query_timeout_ns)) {
+        /* straight to the driver: a loop of inserts in a session is the hot path */
+        dconn_stmt stmt;
+        stmt.sql = sql;
+        stmt.params = params;
+        stmt.n_params = n;
+        st = s->h->drv.exec(s->h->drv.user_data, s->h->h, &stmt, info, err);
+        if (st) dconn__op_init(&op, DCONN__OP_EXEC, sql, params, n);   /* for the message */
+    } else {
+        dconn__op_init(&op, many ? DCONN__OP_EXEC_MANY : DCONN__OP_EXEC, sql, params, n);
+        op.n_rows = n_rows;
+        op.in_session = 1;
+        op.info = info;
+        st = dconn__session_run(s, &op, err);
+    }
     if (st) {
         dconn__driver_failed(err, st);
         if (err && dconn__transient(&s->h->drv, st, err)) s->broken = 1;
@@ -8663,17 +8768,27 @@ static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const
     return DCONN_OK;
 }
 
-DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
+static dconn_status dconn__session_exec_out(dconn_session *s, const char *sql, const dconn_value *params, size_t n, int many, size_t n_rows,
+                                            dconn_exec_info *info, dconn_error *err) {
     dconn__trace trace, *tr = s ? dconn__trace_start(s->conn->ctx, &trace) : NULL;
     dconn_exec_info local_info;
     dconn_error local;
     dconn_status r;
     if (tr && !err) err = &local;
     if (tr && !info) info = &local_info;
-    r = dconn__session_exec(s, sql, params, n, info, err);
+    r = dconn__session_exec(s, sql, params, n, many, n_rows, info, err);
     dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
-    if (tr) dconn__emit(s->conn->ctx, s->conn->name, "session write", sql, n, tr, info->changes, r, err);
+    if (tr) dconn__emit(s->conn->ctx, s->conn->name, many ? "session batch write" : "session write", sql, n, tr, info->changes, r, err);
     return r;
+}
+
+DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
+    return dconn__session_exec_out(s, sql, params, n, 0, 0, info, err);
+}
+
+DCONN_API dconn_status dconn_session_exec_many(dconn_session *s, const char *sql, const dconn_value *params, size_t n, size_t n_rows,
+                                               dconn_exec_info *info, dconn_error *err) {
+    return dconn__session_exec_out(s, sql, params, n, 1, n_rows, info, err);
 }
 
 static dconn_result *dconn__session_query(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_error *err) {
@@ -11064,6 +11179,56 @@ static dconn_status dconn__sq_exec(void *user_data, void *handle, const dconn_st
     return status;
 }
 
+/* One kept statement for every row: bind, step, reset. The changes are
+   summed as dconn__sq_exec counts them (the statement's own rows). */
+static dconn_status dconn__sq_exec_many(void *user_data, void *handle, const dconn_stmt *stmt, size_t n_rows, dconn_exec_info *info,
+                                        dconn_error *err) {
+    dconn__sq *h = (dconn__sq *)handle;
+    sqlite3_stmt *st = NULL;
+    dconn__sq_stmt *kept = NULL;
+    dconn_status status = DCONN_OK;
+    int rc, anonymous = 0;
+    size_t row;
+    int64_t changes = 0;
+    (void)user_data;
+    if (h->in_tx && dconn__sq_tx_gone(h)) return dconn__sq_lost(err);
+    status = dconn__sq_prepare(h, stmt->sql, &st, &kept, &anonymous, err);
+    if (status) return status;
+#if SQLITE_VERSION_NUMBER >= 3018000
+    sqlite3_set_last_insert_rowid(h->db, 0);
+#endif
+    for (row = 0; row < n_rows && !status; row++) {
+#if SQLITE_VERSION_NUMBER >= 3037000
+        int64_t before = (int64_t)sqlite3_total_changes64(h->db);
+#else
+        int64_t before = sqlite3_total_changes(h->db);
+#endif
+        status = dconn__sq_bind(h->al, st, anonymous, stmt->params + row * stmt->n_params, stmt->n_params, err);
+        if (!status) {
+            while ((rc = sqlite3_step(st)) == SQLITE_ROW) {}
+            if (rc != SQLITE_DONE) status = dconn__sq_fail(h, rc, err);
+        }
+        if (status) {
+            char where[64];
+            snprintf(where, sizeof where, "row %llu of %llu: ", (unsigned long long)row + 1, (unsigned long long)n_rows);
+            dconn__sq_reword(err, status, where, "");
+            break;
+        }
+#if SQLITE_VERSION_NUMBER >= 3037000
+        if ((int64_t)sqlite3_total_changes64(h->db) != before) changes += (int64_t)sqlite3_changes64(h->db);
+#else
+        if (sqlite3_total_changes(h->db) != before) changes += sqlite3_changes(h->db);
+#endif
+        sqlite3_reset(st);
+    }
+    if (info && !status) {
+        info->changes = changes;
+        info->last_insert_id = (int64_t)sqlite3_last_insert_rowid(h->db);
+    }
+    dconn__sq_done(st);
+    return status;
+}
+
 static dconn_status dconn__sq_run(dconn__sq *h, const char *sql, dconn_error *err) {
     int rc = sqlite3_exec(h->db, sql, NULL, NULL, NULL);
     return rc == SQLITE_OK ? DCONN_OK : dconn__sq_error(h->db, rc, err);
@@ -11174,6 +11339,7 @@ static dconn_status dconn__register_sqlite(dconn_ctx *ctx, const dconn_allocator
     d.stream_next = dconn__sq_stream_next;
     d.stream_close = dconn__sq_stream_close;
     d.cancel = dconn__sq_cancel;
+    d.exec_many = dconn__sq_exec_many;
     return dconn_register_driver(ctx, &d, err);
 }
 

@@ -4,6 +4,10 @@
    else it prints starts with "bench:".
 
    The baselines (what each side does is said at each figure):
+     bulk insert          100,000 rows: raw sqlite3 with one statement
+                          prepared, bound from an array of structs, in one
+                          transaction; dconn_exec_many from the same array
+                          (filling its dconn_value array is timed too)
      scan, point, insert  raw sqlite3 as a careful C programmer writes it:
                           statements prepared once and kept, values copied
                           into dconn's own layout (or a struct), the same
@@ -877,6 +881,68 @@ static void bench_value_access(dconn_conn *c) {
     dconn_result_release(res);
 }
 
+/* 100,000 inserts from an array of structs: raw sqlite3 against dconn_exec_many. */
+typedef struct bulk_row { int a; char b[16]; double c; } bulk_row;
+
+static void bench_insert_many(sqlite3 *db, dconn_conn *c) {
+    enum { N = 100000 };
+    bulk_row *rows = (bulk_row *)malloc(N * sizeof *rows);
+    dconn_value *p = (dconn_value *)malloc(3 * N * sizeof *p);
+    double traw[REPS] = {0}, tdc[REPS] = {0};
+    int r, i;
+    if (!rows || !p) die("bulk", "out of memory");
+    for (i = 0; i < N; i++) {
+        rows[i].a = i;
+        snprintf(rows[i].b, sizeof rows[i].b, "value-%d", i);
+        rows[i].c = i * 0.5;
+    }
+    for (r = -warm; r < reps; r++) {
+        double t0, t1, t2;
+        sqlite3_stmt *st;
+        dconn_error err;
+        dconn_exec_info info;
+        sqlite3_exec(db, "DELETE FROM u", NULL, NULL, NULL);
+        t0 = now_s();
+        ir_begin();
+        sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+        if (sqlite3_prepare_v2(db, "INSERT INTO u (a, b, c) VALUES (?, ?, ?)", -1, &st, NULL) != SQLITE_OK) die("raw bulk", sqlite3_errmsg(db));
+        for (i = 0; i < N; i++) {
+            sqlite3_bind_int(st, 1, rows[i].a);
+            sqlite3_bind_text(st, 2, rows[i].b, -1, SQLITE_STATIC);
+            sqlite3_bind_double(st, 3, rows[i].c);
+            if (sqlite3_step(st) != SQLITE_DONE) die("raw bulk", sqlite3_errmsg(db));
+            sqlite3_reset(st);
+        }
+        sqlite3_finalize(st);
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+        ir_end("bulk_raw", N);
+        t1 = now_s();
+        if (dconn_exec(c, "DELETE FROM u", NULL, 0, NULL, NULL, &err)) die("dconn delete", err.message);
+        {
+            double t1b = now_s();
+            ir_begin();
+            for (i = 0; i < N; i++) {
+                p[3 * i] = dconn_int(rows[i].a);
+                p[3 * i + 1] = dconn_text(rows[i].b);
+                p[3 * i + 2] = dconn_real(rows[i].c);
+            }
+            if (dconn_exec_many(c, "INSERT INTO u (a, b, c) VALUES (?, ?, ?)", p, 3, N, NULL, &info, &err)) die("dconn bulk", err.message);
+            ir_end("bulk_dconn", N);
+            t2 = now_s();
+            if (info.changes != N) die("dconn bulk", "wrong count");
+            if (r >= 0) { traw[r] = (t1 - t0) * 1e3; tdc[r] = (t2 - t1b) * 1e3; }
+        }
+    }
+    {
+        double a = median(traw, reps), b = median(tdc, reps);
+        print_fig("bulk_insert_100k_raw_ms", a, "ms");
+        print_fig("bulk_insert_100k_dconn_ms", b, "ms");
+        print_fig("bulk_insert_ratio", b / a, "x");
+    }
+    free(rows);
+    free(p);
+}
+
 static void bench_insert(sqlite3 *db, dconn_conn *c) {
     enum { N = 1000 };
     double traw[REPS] = {0}, tdc[REPS] = {0};
@@ -1075,6 +1141,7 @@ int main(void) {
         bench_value_access(c);
     }
     bench_insert(db, c);
+    bench_insert_many(db, c);
     if (!ir_mode) {
         bench_result_bytes(c);
         bench_toml();

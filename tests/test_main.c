@@ -29,11 +29,12 @@
 #include "test_hook.c"
 #include "test_fork.c"
 #include "test_changes.c"
+#include "test_many.c"
 
 
 
 int main(int argc, char **argv) {
-    static const dtest_case *const groups[] = { toml_tests, secrets_tests, conn_tests, sqlite_tests, cache_tests, csv_tests, hygiene_tests, badinput_tests, faults_tests, redaction_tests, api_tests, formats_tests, durations_tests, stream_tests, timeouts_tests, hook_tests, fork_tests, changes_tests };
+    static const dtest_case *const groups[] = { toml_tests, secrets_tests, conn_tests, sqlite_tests, cache_tests, csv_tests, hygiene_tests, badinput_tests, faults_tests, redaction_tests, api_tests, formats_tests, durations_tests, stream_tests, timeouts_tests, hook_tests, fork_tests, changes_tests, many_tests };
     static const size_t counts[] = {
         sizeof toml_tests / sizeof toml_tests[0], sizeof secrets_tests / sizeof secrets_tests[0],
         sizeof conn_tests / sizeof conn_tests[0], sizeof sqlite_tests / sizeof sqlite_tests[0],
@@ -43,7 +44,7 @@ int main(int argc, char **argv) {
         sizeof api_tests / sizeof api_tests[0], sizeof formats_tests / sizeof formats_tests[0], sizeof durations_tests / sizeof durations_tests[0],
         sizeof stream_tests / sizeof stream_tests[0], sizeof timeouts_tests / sizeof timeouts_tests[0],
         sizeof hook_tests / sizeof hook_tests[0], sizeof fork_tests / sizeof fork_tests[0],
-        sizeof changes_tests / sizeof changes_tests[0] };
+        sizeof changes_tests / sizeof changes_tests[0], sizeof many_tests / sizeof many_tests[0] };
     int rc;
     tu_mkdirs_for(TU_DIR "/x");
     rc = dtest_run(groups, counts, sizeof counts / sizeof counts[0], argc, argv);

@@ -1548,36 +1548,14 @@ static void pg_fork_leaves_the_parent_alone(void) {
     dconn_close(ctx);
 }
 
-/* dconn_exec_many: one transaction, a failure names its row and applies nothing. */
+/* dconn_exec_many (the checks are tu_exec_many_checks'). */
 static void pg_exec_many(void) {
     dconn_ctx *ctx = pg_open("");
     dconn_conn *c;
-    dconn_error err;
-    dconn_exec_info info;
-    dconn_value p[2 * 200];
-    dconn_session *s;
-    int i;
     REQUIRE(ctx);
     c = pg_connect(ctx, "connect_args = { application_name = 'exec-many' }");
     REQUIRE(c);
-    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS em; CREATE TABLE em (id int PRIMARY KEY, v int)", &err), DCONN_OK);
-    for (i = 0; i < 200; i++) { p[2 * i] = dconn_int(i); p[2 * i + 1] = dconn_int(i * 10); }
-    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO em VALUES (?, ?)", p, 2, 200, NULL, &info, &err), DCONN_OK);
-    CHECK_EQ_INT(info.changes, 200);
-    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM em"), 200);
-    for (i = 0; i < 200; i++) p[2 * i] = dconn_int(1000 + i);
-    p[2 * 150] = dconn_int(1000);   /* row 151 repeats the first id */
-    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO em VALUES (?, ?)", p, 2, 200, NULL, &info, &err), DCONN_EQUERY);
-    CHECK_CONTAINS(err.message, "batch write failed: row 151 of 200: ");
-    CHECK_CONTAINS(err.message, "(no row of the batch was applied)");
-    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM em"), 200);
-    s = dconn_session_begin(c, &err);
-    REQUIRE(s);
-    CHECK_EQ_INT(dconn_session_exec_many(s, "UPDATE em SET v = v + ? WHERE id < ?", p + 2 * 190, 2, 2, &info, &err), DCONN_OK);
-    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
-    dconn_session_end(s);
-    CHECK_EQ_INT(tu_query_int(c, "SELECT sum(v) FROM em"), 199000);
-    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE em", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    tu_exec_many_checks(c);
     dconn_release(c);
     dconn_close(ctx);
 }

@@ -6827,7 +6827,7 @@ static int64_t dconn__data_sig(const char *path, const char *wal, int *recent) {
     dconn__file_stat(path, &a);
     dconn__file_stat(wal, &b);
     *recent = (a.kind && a.mtime >= wall - 1) || (b.kind && b.mtime >= wall - 1);
-    return dconn__file_sig(&a) * 31 + dconn__file_sig(&b);
+    return (int64_t)(((uint64_t)dconn__file_sig(&a) * 31u + (uint64_t)dconn__file_sig(&b)) >> 1);
 }
 
 /* A handle of the built-in SQLite driver says which file it opened: the

@@ -7855,12 +7855,10 @@ static dconn__watcher *dconn__watcher_get(dconn_ctx *ctx) {
     dconn__lock(&ctx->lock);
     wr = ctx->watcher;
     if (wr && wr->forks != dconn__forks_now(ctx)) {
-        /* a child: the thread stayed in the parent, and so did the statements it watched */
-        dconn__mutex_init(&wr->lock);
-        dconn__cond_init(&wr->cv);
-        wr->running = NULL;
-        wr->thread_state = 0;
-        wr->forks = dconn__forks_now(ctx);
+        /* a child: the thread stayed in the parent, and so did the statements it
+           watched; its lock and condition are left as they are (see dconn__watcher_stop) */
+        dconn__free(ctx->al, wr);
+        ctx->watcher = wr = NULL;
     }
     if (!wr && (wr = (dconn__watcher *)dconn__malloc(ctx->al, sizeof *wr)) != NULL) {
         memset(wr, 0, sizeof *wr);
@@ -7876,8 +7874,14 @@ static dconn__watcher *dconn__watcher_get(dconn_ctx *ctx) {
 static void dconn__watcher_stop(dconn_ctx *ctx) {
     dconn__watcher *wr = ctx->watcher;
     if (!wr) return;
+    if (wr->forks != dconn__forks_now(ctx)) {
+        /* a child: the thread, and the waits its lock and condition count,
+           are the parent's; destroying them could wait for that thread forever */
+        dconn__free(ctx->al, wr);
+        ctx->watcher = NULL;
+        return;
+    }
 #ifndef DCONN_NO_THREADS
-    if (wr->forks != dconn__forks_now(ctx)) wr->thread_state = 0;   /* a child: no thread to stop */
     dconn__lock(&wr->lock);
     if (wr->thread_state == 1) {
         wr->thread_state = 2;
@@ -7946,12 +7950,11 @@ DCONN_API dconn_cancel *dconn_cancel_new(dconn_ctx *ctx, dconn_error *err) {
 #endif
 }
 
-/* The watcher's thread tells the drivers (it is running: every watch
-   started it). */
+/* The watcher's thread tells the drivers (it is running if anything is
+   watched: every watch started it). */
 DCONN_API void dconn_cancel_fire(dconn_cancel *c) {
     dconn__watcher *wr;
-    if (!c) return;
-    wr = c->ctx->watcher;
+    if (!c || !(wr = dconn__watcher_get(c->ctx))) return;   /* made anew in a child after fork() */
     dconn__lock(&wr->lock);
     dconn__atomic_store(&c->fired, 1);
     dconn__cond_broadcast(&wr->cv);
@@ -8018,17 +8021,23 @@ static dconn_status dconn__driver_failed(dconn_error *err, dconn_status st) {
     return st;
 }
 
-/* The rows of an exec_many: the driver's own way, else exec once a row. */
-static dconn_status dconn__exec_rows(const dconn_driver *d, void *handle, const dconn_stmt *stmt, size_t n_rows, dconn_exec_info *info,
-                                     dconn_error *err) {
-    dconn_exec_info one;
+/* The rows of an exec_many: the driver's own way, else exec once a row,
+   looking between rows for the call's timeout and token (a cancel that
+   comes between two statements reaches neither). */
+static dconn_status dconn__exec_rows(const dconn_driver *d, void *handle, const dconn_stmt *stmt, const dconn__op *op, dconn_error *err) {
+    dconn_exec_info one, *info = op->info;
     dconn_stmt row;
-    size_t i;
+    size_t i, n_rows = op->n_rows;
     if (d->exec_many) return dconn__driver_failed(err, d->exec_many(d->user_data, handle, stmt, n_rows, info, err));
     if (!d->exec) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", d->name);
     row = *stmt;
     for (i = 0; i < n_rows; i++) {
         dconn_status st;
+        if (i && ((op->cancel && dconn__atomic_load(&op->cancel->fired)) || (op->timeout_ns && dconn__real_now() - op->started >= op->timeout_ns))) {
+            st = dconn__err_set(err, op->timeout_ns && !(op->cancel && dconn__atomic_load(&op->cancel->fired)) ? DCONN_ETIMEOUT : DCONN_ECANCELED,
+                                "stopped before it ran");
+            return dconn__err_prefix(err, st, "row %zu of %zu: ", i + 1, n_rows);
+        }
         row.params = stmt->params + i * stmt->n_params;
         one.changes = one.last_insert_id = 0;
         if ((st = d->exec(d->user_data, handle, &row, &one, err)) != DCONN_OK) {
@@ -8048,7 +8057,7 @@ static dconn_status dconn__op_run_many(const dconn_driver *d, void *handle, cons
     if (op->info) op->info->changes = op->info->last_insert_id = 0;
     if (!op->n_rows) return DCONN_OK;
     if (own_tx && (st = d->begin(d->user_data, handle, err)) != DCONN_OK) return dconn__driver_failed(err, st);
-    st = dconn__exec_rows(d, handle, stmt, op->n_rows, op->info, err);
+    st = dconn__exec_rows(d, handle, stmt, op, err);
     if (!own_tx) {
         if (st && !op->in_session) dconn__err_suffix(err, st, " (the driver has no transactions: the rows before it were applied)");
         return st;
@@ -8130,12 +8139,13 @@ static dconn_status dconn__op_run_watched(dconn_conn *c, dconn__handle *hd, dcon
     if (op->timeout_ns && (st = dconn__timeout_supported(&hd->drv, "timeout", NULL, err)) != DCONN_OK) return st;
     dconn__watch_init(&w, hd, op);
     if (w.deadline != INT64_MAX && dconn__real_now() >= w.deadline) {
-        dconn__err_set(err, DCONN_ETIMEOUT, "before it ran (waiting for a handle and retries took that long)");
+        dconn__err_set(err, DCONN_ETIMEOUT, "before it ran");
         return dconn__err_stopped(err, DCONN_ETIMEOUT, op->started, op->timeout_ns);
     }
     if ((st = dconn__watch_begin(c->ctx, &w, err)) != DCONN_OK) return st;
     st = dconn__op_run(c, hd, op, err);
     why = dconn__watch_end(c->ctx, &w);
+    if (!why && (st == DCONN_ETIMEOUT || st == DCONN_ECANCELED)) why = st;   /* seen between a batch's rows before the watcher */
     return st && why ? dconn__err_stopped(err, why, op->started, op->timeout_ns) : st;
 }
 
@@ -11190,6 +11200,7 @@ static dconn_status dconn__sq_exec_many(void *user_data, void *handle, const dco
     int rc, anonymous = 0;
     size_t row;
     int64_t changes = 0;
+    unsigned stops = dconn__sq_stops(h);
     (void)user_data;
     if (h->in_tx && dconn__sq_tx_gone(h)) return dconn__sq_lost(err);
     status = dconn__sq_prepare(h, stmt->sql, &st, &kept, &anonymous, err);
@@ -11198,12 +11209,18 @@ static dconn_status dconn__sq_exec_many(void *user_data, void *handle, const dco
     sqlite3_set_last_insert_rowid(h->db, 0);
 #endif
     for (row = 0; row < n_rows && !status; row++) {
+        /* sqlite3_interrupt reaches a statement that runs; between two rows it
+           is cleared by the next step: a cancel is looked for every 256 rows */
+        if ((row & 255) == 255 && dconn__sq_stops(h) != stops) {
+            status = dconn_error_set(err, DCONN_EQUERY, "interrupted");
+            if (err) err->native_code = SQLITE_INTERRUPT;
+        }
 #if SQLITE_VERSION_NUMBER >= 3037000
         int64_t before = (int64_t)sqlite3_total_changes64(h->db);
 #else
         int64_t before = sqlite3_total_changes(h->db);
 #endif
-        status = dconn__sq_bind(h->al, st, anonymous, stmt->params + row * stmt->n_params, stmt->n_params, err);
+        if (!status) status = dconn__sq_bind(h->al, st, anonymous, stmt->params + row * stmt->n_params, stmt->n_params, err);
         if (!status) {
             while ((rc = sqlite3_step(st)) == SQLITE_ROW) {}
             if (rc != SQLITE_DONE) status = dconn__sq_fail(h, rc, err);

@@ -66,6 +66,7 @@ typedef struct td_state {
     /* counters */
     int connects, disconnects, live, connect_calls;   /* connect_calls: refused ones too */
     int queries, reads, execs, scripts, begins, commits, rollbacks, pings;
+    int abandons;                   /* handles freed in a child after fork() */
     int seq;                        /* numbers every query and read */
     int last_handle;                /* the handle of the last query or read */
     int foreign;                    /* handles given to a driver that did not open them */
@@ -338,6 +339,16 @@ static void td_disconnect(void *ud, void *handle) {
     free(handle);
 }
 
+/* In a child after fork(): a mock handle holds no server session, so it is
+   only freed (counted apart from disconnects). */
+static void td_abandon(void *ud, void *handle) {
+    (void)ud;
+    pthread_mutex_lock(&td_lock);
+    td.abandons++;
+    pthread_mutex_unlock(&td_lock);
+    free(handle);
+}
+
 /* One row: handle, kind, sql, params, db, seq (and pad when big). */
 static dconn_status td_build(dconn_builder *b, const char *kind, const char *sql, const char *params, const td_handle *h,
                              int seq, size_t big) {
@@ -474,6 +485,7 @@ TU_UNUSED static void td_driver(dconn_driver *d, const char *name) {
     d->name = name;
     d->connect = td_connect;
     d->disconnect = td_disconnect;
+    d->abandon = td_abandon;
     d->query = td_query;
     d->read = td_read;
     d->exec = td_exec;

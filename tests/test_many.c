@@ -144,7 +144,63 @@ static void many_allocation_failures(void) {
     free(p);
 }
 
+#if TEST_THREADS
+/* A batch stops at its timeout or token, between rows as within one, and
+   nothing of it is applied. */
+static void many_stops_at_its_timeout(void) {
+    enum { ROWS = 300000 };
+    tsq_env e;
+    dconn_error err;
+    dconn_exec_options eo;
+    dconn_value *p = (dconn_value *)malloc(ROWS * sizeof *p);
+    size_t i;
+    double t0;
+    REQUIRE(p);
+    for (i = 0; i < ROWS; i++) p[i] = dconn_int((int64_t)i);
+    REQUIRE(tsq_open_file_env(&e, "many", "many_timeout"));
+    REQUIRE(tsq_script(e.c, "CREATE TABLE t(id INTEGER);") == DCONN_OK);
+    memset(&eo, 0, sizeof eo);
+    eo.timeout = "10ms";
+    t0 = td_seconds();
+    CHECK_EQ_INT(dconn_exec_many(e.c, "INSERT INTO t VALUES (?)", p, 1, ROWS, &eo, NULL, &err), DCONN_ETIMEOUT);
+    CHECK(td_seconds() - t0 < 5);
+    CHECK_CONTAINS(err.message, "batch write failed: timed out after");
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM t"), 0);
+    {
+        tu_firer f;
+        dconn_cancel *token = dconn_cancel_new(e.ctx, &err);
+        REQUIRE(token);
+        memset(&eo, 0, sizeof eo);
+        eo.cancel = token;
+        tu_fire_later(&f, token, 20);
+        CHECK_EQ_INT(dconn_exec_many(e.c, "INSERT INTO t VALUES (?)", p, 1, ROWS, &eo, NULL, &err), DCONN_ECANCELED);
+        tu_fire_join(&f);
+        CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM t"), 0);
+        dconn_cancel_free(token);
+    }
+    {   /* a driver without exec_many: looked for between rows */
+        dconn_ctx *ctx = td_open(TU_DIR "/none/secrets.toml", NULL);
+        dconn_conn *c = ctx ? dconn_connect(ctx, "m", "mock", NULL, &err) : NULL;
+        dconn_cancel *token = ctx ? dconn_cancel_new(ctx, &err) : NULL;
+        REQUIRE(c && token);
+        dconn_cancel_fire(token);
+        memset(&eo, 0, sizeof eo);
+        eo.cancel = token;
+        CHECK_EQ_INT(dconn_exec_many(c, "INSERT x", p, 1, 3, &eo, NULL, &err), DCONN_ECANCELED);
+        CHECK_EQ_INT(td_get(&td.execs), 0);
+        dconn_cancel_free(token);
+        dconn_release(c);
+        dconn_close(ctx);
+    }
+    free(p);
+    tsq_close_env(&e);
+}
+#endif
+
 static const dtest_case many_tests[] = {
+#if TEST_THREADS
+    { "many_stops_at_its_timeout", many_stops_at_its_timeout },
+#endif
     { "many_rows_in_one_transaction", many_rows_in_one_transaction },
     { "many_in_a_session", many_in_a_session },
     { "many_falls_back_to_exec", many_falls_back_to_exec },

@@ -394,7 +394,7 @@ typedef struct dconn_options {
     const char *pool_timeout;     /* how long a call waits for a free handle before failing: NULL = "30s" */
     dconn_query_hook on_query;    /* NULL: none (and no cost) */
     void *on_query_user_data;
-    const char *data_check_interval;   /* how often an SQLite file is checked for other processes' writes: NULL = "1s", "never" = off */
+    const char *data_check_interval;   /* how often an SQLite file is checked for other processes' writes: NULL = "1s", "never" = off, "0" = every query */
 } dconn_options;
 
 /* Opens a context: registers the built-in drivers; secrets are read
@@ -4629,17 +4629,20 @@ static dconn_status dconn__search_list(dconn_ctx *ctx, const dconn_options *o, d
 }
 
 /* The durations of dconn_options, in the TTL grammar. */
+/* One duration of dconn_options: `text`, else `def`; a bad one names its field. */
+static dconn_status dconn__ctx_duration(dconn_ctx *ctx, const char *field, const char *text, const char *def, int64_t *out, dconn_error *err) {
+    dconn_status st = dconn__ttl_parse_al(ctx->al, text ? text : def, out, err);
+    return st ? dconn__err_prefix(err, st, "dconn_open: %s: ", field) : DCONN_OK;
+}
+
 static dconn_status dconn__ctx_durations(dconn_ctx *ctx, const dconn_options *o, dconn_error *err) {
-    dconn_status st = DCONN_OK;
-    if (o->reload_interval) st = dconn__ttl_parse_al(ctx->al, o->reload_interval, &ctx->reload_ns, err);
-    else ctx->reload_ns = 1000000000;
-    if (!st) st = dconn__ttl_parse_al(ctx->al, o->default_ttl, &ctx->default_ttl_ns, err);
-    if (!st) st = dconn__ttl_parse_al(ctx->al, o->retry_backoff ? o->retry_backoff : "50ms", &ctx->retry_backoff_ns, err);
+    dconn_status st = dconn__ctx_duration(ctx, "reload_interval", o->reload_interval, "1s", &ctx->reload_ns, err);
+    if (!st) st = dconn__ctx_duration(ctx, "default_ttl", o->default_ttl, "forever", &ctx->default_ttl_ns, err);
+    if (!st) st = dconn__ctx_duration(ctx, "retry_backoff", o->retry_backoff, "50ms", &ctx->retry_backoff_ns, err);
     if (!st && ctx->retry_backoff_ns < 0) ctx->retry_backoff_ns = 50000000;
-    if (!st) st = dconn__ttl_parse_al(ctx->al, o->pool_timeout ? o->pool_timeout : "30s", &ctx->pool_wait_ns, err);
+    if (!st) st = dconn__ctx_duration(ctx, "pool_timeout", o->pool_timeout, "30s", &ctx->pool_wait_ns, err);
     if (!st && ctx->pool_wait_ns < 0) ctx->pool_wait_ns = INT64_MAX;   /* "forever" */
-    if (!st) st = dconn__ttl_parse_al(ctx->al, o->data_check_interval ? o->data_check_interval : "1s", &ctx->data_check_ns, err);
-    if (st) dconn__err_prefix(err, st, "dconn_open: ");
+    if (!st) st = dconn__ctx_duration(ctx, "data_check_interval", o->data_check_interval, "1s", &ctx->data_check_ns, err);
     return st;
 }
 
@@ -6740,6 +6743,7 @@ struct dconn_conn {
     dconn__atomic watch_next;     /* when the next check is due (ctx clock) */
     char *watch_path, *watch_wal; /* the database file and its -wal (under lock; set once a handle says it) */
     int64_t watch_sig;            /* the file and its -wal as last seen (under lock) */
+    long long watch_ino;          /* the file's inode then: another, and the handles have the old file open */
     /* the handle pool */
     dconn__mutex lock;
     dconn__cond cv;
@@ -6820,13 +6824,15 @@ static dconn__handle *dconn__conn_new_gen_locked(dconn_conn *c) {
 static const char *dconn__sq_file(const dconn_driver *d, void *handle);
 #endif
 
-/* The file and its -wal as one number; *recent: one changed just now. */
-static int64_t dconn__data_sig(const char *path, const char *wal, int *recent) {
+/* The file and its -wal as one number; *recent: one changed just now;
+   *ino: the file's inode (0: gone). */
+static int64_t dconn__data_sig(const char *path, const char *wal, int *recent, long long *ino) {
     dconn__file_id a, b;
     long long wall = dconn__wall_seconds();
     dconn__file_stat(path, &a);
     dconn__file_stat(wal, &b);
     *recent = (a.kind && a.mtime >= wall - 1) || (b.kind && b.mtime >= wall - 1);
+    *ino = a.kind ? a.ino : 0;
     return (int64_t)(((uint64_t)dconn__file_sig(&a) * 31u + (uint64_t)dconn__file_sig(&b)) >> 1);
 }
 
@@ -6850,7 +6856,7 @@ static void dconn__data_learn(dconn_conn *c, const dconn__handle *h) {
         c->watch_path = path;
         c->watch_wal = wal;
         path = wal = NULL;
-        c->watch_sig = dconn__data_sig(c->watch_path, c->watch_wal, &recent);
+        c->watch_sig = dconn__data_sig(c->watch_path, c->watch_wal, &recent, &c->watch_ino);
         dconn__atomic_store(&c->watch_next, dconn__now(c->ctx) + c->ctx->data_check_ns);
         dconn__atomic_store(&c->watching, 1);
     }
@@ -6863,17 +6869,24 @@ static void dconn__data_learn(dconn_conn *c, const dconn__handle *h) {
 #endif
 }
 
-/* The check itself, due at `now`: drops the cached results when the file changed. */
+/* The check itself, due at `now`: drops the cached results when the file
+   changed, and when it was replaced or deleted the pooled handles too (they
+   have the old file open: cached again, its rows would come back). */
 static DCONN__NOINLINE void dconn__data_check(dconn_conn *c, int64_t now) {
     int changed = 0, recent = 0;
+    dconn__handle *to_close = NULL;
     dconn__lock(&c->lock);
     if (c->watch_path && now >= dconn__atomic_load(&c->watch_next)) {
-        int64_t sig = dconn__data_sig(c->watch_path, c->watch_wal, &recent);
+        long long ino = 0;
+        int64_t sig = dconn__data_sig(c->watch_path, c->watch_wal, &recent, &ino);
         changed = sig != c->watch_sig || recent;
+        if (ino != c->watch_ino) to_close = dconn__conn_new_gen_locked(c);
         c->watch_sig = sig;
+        c->watch_ino = ino;
         dconn__atomic_store(&c->watch_next, now + c->ctx->data_check_ns);
     }
     dconn__unlock(&c->lock);
+    dconn__handles_close(c->ctx, to_close);
     if (changed) dconn_cache_clear_conn(c);
 }
 

@@ -676,16 +676,16 @@ static const struct { const char *name; dconn_status (*call)(dconn_error *err); 
     {"dconn_result_print format 4", bi_print_unknown, DCONN_EMISUSE, "dconn_result_format: unknown format 4"},
     {"dconn_open half an allocator", bi_open_half_allocator, DCONN_EMISUSE, "dconn_open: an allocator needs all three of alloc_fn, realloc_fn and free_fn"},
     {"dconn_open bad reload_interval", bi_open_bad_reload, DCONN_ECONFIG,
-     "dconn_open: invalid duration \"often\": expected a number; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
+     "dconn_open: reload_interval: invalid duration \"often\": expected a number; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
      "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
     {"dconn_open bad default_ttl", bi_open_bad_default_ttl, DCONN_ECONFIG,
-     "dconn_open: invalid duration \"-1h\": negative durations are not allowed; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
+     "dconn_open: default_ttl: invalid duration \"-1h\": negative durations are not allowed; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
      "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
     {"dconn_open bad retry_backoff", bi_open_bad_backoff, DCONN_ECONFIG,
-     "dconn_open: invalid duration \"50 ps\": unknown unit \"ps\"; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
+     "dconn_open: retry_backoff: invalid duration \"50 ps\": unknown unit \"ps\"; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
      "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
     {"dconn_open empty pool_timeout", bi_open_bad_pool, DCONN_ECONFIG,
-     "dconn_open: invalid duration \"\": empty; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
+     "dconn_open: pool_timeout: invalid duration \"\": empty; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
      "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
 };
 

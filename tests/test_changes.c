@@ -56,6 +56,28 @@ static void tch_case(int wal) {
     dconn_close(ctx);
 }
 
+/* A file replaced (mv) or deleted and made again: the handles that have
+   the old one open are replaced too. */
+static void changes_file_replaced(void) {
+    char path[300], other[320];
+    dconn_conn *c;
+    dconn_ctx *ctx = tch_open(NULL, 0, "changes_mv", path, sizeof path, &c);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(tsq_int_ttl(c, "SELECT sum(x) FROM t", "forever"), 1);
+    snprintf(other, sizeof other, "%s.new", path);
+    tch_other_writes(other, "CREATE TABLE t(x); INSERT INTO t VALUES (7)");
+    CHECK_EQ_INT(rename(other, path), 0);
+    tu_now += INT64_C(1100000000);
+    CHECK_EQ_INT(tsq_int_ttl(c, "SELECT sum(x) FROM t", "forever"), 7);
+    CHECK_EQ_INT(tsq_int_ttl(c, "SELECT sum(x) FROM t", "forever"), 7);
+    CHECK_EQ_INT(remove(path), 0);
+    tch_other_writes(path, "CREATE TABLE t(x); INSERT INTO t VALUES (8)");
+    tu_now += INT64_C(1100000000);
+    CHECK_EQ_INT(tsq_int_ttl(c, "SELECT sum(x) FROM t", "forever"), 8);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static void changes_by_others_drop_cached_results(void) { tch_case(0); }
 static void changes_by_others_drop_cached_results_wal(void) { tch_case(1); }
 
@@ -75,7 +97,7 @@ static void changes_check_never(void) {
         dconn_error err;
         o.data_check_interval = "often";
         CHECK(dconn_open(&o, &err) == NULL);
-        CHECK_CONTAINS(err.message, "dconn_open: invalid duration \"often\"");
+        CHECK_CONTAINS(err.message, "dconn_open: data_check_interval: invalid duration \"often\"");
     }
 }
 
@@ -113,5 +135,6 @@ static const dtest_case changes_tests[] = {
     { "changes_by_others_drop_cached_results", changes_by_others_drop_cached_results },
     { "changes_by_others_drop_cached_results_wal", changes_by_others_drop_cached_results_wal },
     { "changes_check_never", changes_check_never },
+    { "changes_file_replaced", changes_file_replaced },
     { "changes_unchanged_file_keeps_results", changes_unchanged_file_keeps_results },
 };

@@ -2592,7 +2592,7 @@ static void conn_bad_pool_timeout(void) {
     o.pool_timeout = "soon";
     CHECK(dconn_open(&o, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_ECONFIG);
-    CHECK_CONTAINS(err.message, "dconn_open: invalid duration \"soon\"");
+    CHECK_CONTAINS(err.message, "dconn_open: pool_timeout: invalid duration \"soon\"");
 }
 
 /* The same loop through a per-context allocator (dconn_options.allocator):

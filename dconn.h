@@ -8945,6 +8945,7 @@ struct dconn_stream {
     dconn_status status;          /* what ended it: DCONN_OK at the end or when stopped */
     int broken;                   /* the handle failed: close it rather than pool it */
     dconn__trace trace;           /* for the hook, when the context has one (op.trace points here) */
+    char *failure;                /* for the hook: the message the caller got when the stream failed */
 };
 
 /* A result's columns alone, as a result of 0 rows. */
@@ -9314,9 +9315,26 @@ DCONN_API dconn_stream *dconn_stream_query(dconn_conn *c, const char *sql, const
 DCONN_API dconn_stream *dconn_stream_read(dconn_conn *c, const char *what, const dconn_stream_options *o, dconn_error *err) {
     return dconn__stream_open_out(c, DCONN__OP_READ, what, NULL, 0, o, err);
 }
+/* The message of a stream's failure, as its caller got it, kept for the
+   hook's event at the close. */
+static void dconn__stream_note_failure(dconn_stream *s, const dconn_error *err) {
+    if (s && s->op.trace && s->status && !s->failure && err->message[0]) s->failure = dconn__strdup_al(s->conn->ctx->al, err->message);
+}
+
+/* The hook's event for a stream that ends (closed, or by dconn_close). */
+static void dconn__stream_emit(dconn_stream *s) {
+    dconn_error said;
+    dconn__err_set(&said, s->status, "%s", s->failure ? s->failure : s->status ? dconn_status_str(s->status) : "");
+    dconn__emit(s->conn->ctx, s->conn->name, "stream", s->op.sql, s->op.n, s->op.trace, (int64_t)s->rows, s->status, &said);
+}
+
 DCONN_API dconn_result *dconn_stream_next(dconn_stream *s, dconn_error *err) {
-    dconn_result *r = dconn__stream_next(s, err);
+    dconn_error local;
+    dconn_result *r;
+    if (!err && s && s->op.trace) err = &local;   /* the hook is told the message */
+    r = dconn__stream_next(s, err);
     dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
+    if (err) dconn__stream_note_failure(s, err);
     return r;
 }
 DCONN_API const dconn_result *dconn_stream_columns(const dconn_stream *s) { return s ? s->columns : NULL; }
@@ -9339,6 +9357,7 @@ static void dconn__stream_free(dconn_stream *s, int unlink) {
     dconn_result_release(s->whole);
     dconn__scratch_free(ctx->al, &s->scratch);
     dconn__free(ctx->al, s->copies);
+    dconn__free(ctx->al, s->failure);
     dconn__free(ctx->al, s);
 }
 
@@ -9348,11 +9367,7 @@ DCONN_API dconn_status dconn_stream_close(dconn_stream *s) {
     if (!s) return DCONN_OK;
     st = s->status;
     c = s->conn;
-    if (s->op.trace) {
-        dconn_error said;   /* the stream's own message went to dconn_stream_next's caller */
-        dconn__err_set(&said, st, "%s", st ? dconn_status_str(st) : "");
-        dconn__emit(c->ctx, c->name, "stream", s->op.sql, s->op.n, s->op.trace, (int64_t)s->rows, st, &said);
-    }
+    if (s->op.trace) dconn__stream_emit(s);
     dconn__stream_free(s, 1);
     dconn__atomic_add(&c->sessions, -1);
     dconn_release(c);
@@ -9368,6 +9383,7 @@ static void dconn__streams_close_all(dconn_ctx *ctx) {
         if (s) ctx->streams = s->next;
         dconn__ctx_unlock(ctx);
         if (!s) return;
+        if (s->op.trace) dconn__stream_emit(s);
         dconn__stream_free(s, 0);
     }
 }
@@ -10238,6 +10254,7 @@ DCONN_API dconn_status dconn_stream_print(dconn_stream *s, void *file, dconn_for
     if (!err) err = &local;   /* the status comes from it */
     st = dconn__stream_print(s, file, format, err);
     dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
+    dconn__stream_note_failure(s, err);
     return st;
 }
 

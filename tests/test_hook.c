@@ -132,11 +132,34 @@ static void hook_sees_every_kind_of_call(void) {
     CHECK(dconn_stream_query(c, "SELEC 1", NULL, 0, NULL, &err) == NULL);
     CHECK_STR(thk_last()->what, "stream");
     CHECK_STR(thk_last()->error, err.message);
+    /* a stream that fails after its first rows: the caller's message, at the close */
+    {
+        dconn_stream_options so;
+        dconn_result *chunk;
+        memset(&so, 0, sizeof so);
+        so.chunk_rows = 1;
+        st = dconn_stream_query(c, "SELECT CASE WHEN x <> 7 THEN x ELSE abs(-9223372036854775807 - 1) END FROM t", NULL, 0, &so, &err);
+        REQUIRE(st);
+        while ((chunk = dconn_stream_next(st, &err)) != NULL) {}
+        CHECK_EQ_INT(err.code, DCONN_EQUERY);
+        CHECK_EQ_INT(dconn_stream_close(st), DCONN_EQUERY);
+        CHECK_STR(thk_last()->what, "stream");
+        CHECK_STR(thk_last()->error, err.message);
+        CHECK_CONTAINS(thk_last()->error, "integer overflow");
+    }
     /* argument errors are told too */
     CHECK(dconn_query(c, NULL, NULL, 0, NULL, &err) == NULL);
     CHECK_EQ_INT(thk_last()->status, DCONN_EMISUSE);
-    dconn_release(c);
-    dconn_close(ctx);
+    /* a stream left open is told when dconn_close closes it */
+    st = dconn_stream_query(c, "SELECT x FROM t", NULL, 0, NULL, &err);
+    REQUIRE(st);
+    {
+        int before = thk_count;
+        dconn_release(c);
+        dconn_close(ctx);
+        CHECK_EQ_INT(thk_count, before + 1);
+        CHECK_STR(thk_last()->what, "stream");
+    }
 }
 
 /* Secret values are masked in the SQL the hook sees, as in every message. */

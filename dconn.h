@@ -672,9 +672,10 @@ DCONN_API dconn_status dconn_exec(dconn_conn *conn, const char *sql, const dconn
    prepared once; outside a session all rows run in one transaction, so a
    failure applies nothing of the batch, and the error names the row ("row
    3 of 1000: ..."). `info` gets the changes of every row and the last
-   row's insert id. Drivers run it their fastest way (SQLite: one kept
-   statement; PostgreSQL: one pipeline; MySQL: one kept statement); a
-   driver without exec_many runs exec once a row. n_rows 0 runs nothing.
+   row's insert id. A driver with exec_many runs it its own way (SQLite:
+   one kept statement); one without (the PostgreSQL and MySQL drivers, for
+   now) runs exec once a row. n_rows 0 runs nothing. Its timeout and token
+   are looked at between rows too.
    Retried, from the start, only as a whole (its transaction rolled back). */
 DCONN_API dconn_status dconn_exec_many(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n_params, size_t n_rows,
                                        const dconn_exec_options *options, dconn_exec_info *info, dconn_error *err);
@@ -1444,6 +1445,9 @@ static int64_t dconn__clock_default(void *user_data) {
         return (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000;
     }
 }
+
+/* The real monotonic clock, whatever clock the context was given (timeouts). */
+static int64_t dconn__real_now(void) { return dconn__clock_default(NULL); }
 
 static void dconn__sleep_default(int64_t ns, void *user_data) {
     (void)user_data;
@@ -6178,6 +6182,27 @@ static void dconn__result_disown_locked(dconn_result *r) {
     dconn_result_release(r);
 }
 
+/* What may end a wait (for a free handle, for the same query run by
+   another caller) besides its own bound: the call's timeout and token. */
+typedef struct dconn__limits {
+    int64_t started, timeout_ns;  /* timeout_ns 0: none */
+    const dconn_cancel *cancel;
+} dconn__limits;
+
+/* The call's limit ran out while it waited for `what` (or before):
+   DCONN_ETIMEOUT or DCONN_ECANCELED with the message, else DCONN_OK. */
+static dconn_status dconn__limits_hit(const dconn__limits *lim, const char *what, dconn_error *err) {
+    int64_t ran;
+    if (!lim) return DCONN_OK;
+    ran = dconn__real_now() - lim->started;
+    if (lim->cancel && dconn_cancel_fired(lim->cancel))
+        return dconn__err_set(err, DCONN_ECANCELED, "cancelled after %.3f s, while it waited for %s", (double)ran / 1e9, what);
+    if (lim->timeout_ns && ran >= lim->timeout_ns)
+        return dconn__err_set(err, DCONN_ETIMEOUT, "timed out after %.3f s (its timeout is %.3f s), while it waited for %s", (double)ran / 1e9,
+                              (double)lim->timeout_ns / 1e9, what);
+    return DCONN_OK;
+}
+
 /* >>cache: the query cache: index, LRU, invalidation -------------------------------- */
 
 /* What the library runs on a handle. Only queries and reads are cached. */
@@ -6326,9 +6351,10 @@ static void dconn__cache_lock(dconn__cache *c) {
     dconn__cache_replay_locked(c);
 }
 static void dconn__cache_unlock(dconn__cache *c) { dconn__wr_end(&c->rw); dconn__unlock(&c->lock); }
-static void dconn__cache_wait_locked(dconn__cache *c) {
+static void dconn__cache_wait_locked(dconn__cache *c, int a_while) {
     dconn__wr_end(&c->rw);
-    dconn__cond_wait(&c->cv, &c->lock);
+    if (a_while) dconn__cond_wait_a_while(&c->cv, &c->lock);
+    else dconn__cond_wait(&c->cv, &c->lock);
     dconn__wr_begin(&c->rw);
     dconn__cache_replay_locked(c);
 }
@@ -6600,12 +6626,25 @@ static dconn_result *dconn__cache_hit_fast(dconn__cache *c, const dconn__key *k,
 
 /* Single flight: another caller runs this query now. Waits for its
    result, or its error, and unlocks the cache. */
-static dconn_result *dconn__cache_join_locked(dconn_ctx *ctx, dconn__centry *e, const char *conn_name, dconn_error *err) {
+/* Waits for the same query run by another caller (single flight), within
+   this caller's own timeout and token (`lim`, NULL: none). *again: that
+   caller's query was stopped by its own timeout or token, which are not
+   this caller's: run it anew. */
+static dconn_result *dconn__cache_join_locked(dconn_ctx *ctx, dconn__centry *e, const char *conn_name, const dconn__limits *lim, int *again,
+                                              dconn_error *err) {
     dconn__cache *c = ctx->cache;
     dconn_result *r = NULL;
     dconn_status st;
+    *again = 0;
     e->waiters++;
-    while (e->pending) dconn__cache_wait_locked(c);
+    while (e->pending) {
+        dconn__cache_wait_locked(c, lim != NULL);
+        if (e->pending && dconn__limits_hit(lim, "the same query, run by another caller", err) != DCONN_OK) {
+            e->waiters--;
+            dconn__cache_unlock(c);
+            return NULL;
+        }
+    }
     e->waiters--;
     if (e->result) {
         r = e->result;
@@ -6615,8 +6654,15 @@ static dconn_result *dconn__cache_join_locked(dconn_ctx *ctx, dconn__centry *e, 
         dconn__cache_unlock(c);
         return r;
     }
-    /* the query failed: every waiter gets its error */
+    /* the query failed: every waiter gets its error, but for a stop that was
+       its caller's alone */
     st = e->status;
+    if (st == DCONN_ETIMEOUT || st == DCONN_ECANCELED) {
+        *again = 1;
+        if (!e->waiters) dconn__centry_free_locked(ctx->al, e);
+        dconn__cache_unlock(c);
+        return NULL;
+    }
     if (err && e->error) *err = *e->error;
     else if (err) dconn__err_set(err, st, "connection \"%s\": %s failed: %s", conn_name, e->key.kind == DCONN__OP_READ ? "read" : "query", dconn_status_str(st));
     if (err) err->code = st;
@@ -6900,7 +6946,8 @@ static void dconn__data_forget_locked(dconn_conn *c) {
 
 /* Takes a handle: an idle one, a new one, or waits for one. Exclusive
    unless the driver shares handles between threads (and !exclusive). */
-static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, dconn__handle **out, int *reused, dconn__pool *pool, dconn_error *err) {
+static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, const dconn__limits *lim, dconn__handle **out, int *reused, dconn__pool *pool,
+                                           dconn_error *err) {
     dconn__handle *to_close = NULL, *h;
     dconn_settings *s;
     dconn_driver drv;
@@ -6941,6 +6988,16 @@ static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, dconn__
 #ifdef DCONN_NO_THREADS
         waited = wait_limit;   /* nobody else can give a handle back */
 #endif
+        if (lim) {
+            char what[96];
+            snprintf(what, sizeof what, "a free handle (all %d of the connection's were in use)", c->max_handles);
+            st = dconn__limits_hit(lim, what, err);
+        }
+        if (lim && st) {
+            dconn__unlock(&c->lock);
+            dconn__handles_close(c->ctx, to_close);
+            return st;
+        }
         if (waited >= wait_limit) {
             dconn__unlock(&c->lock);
             dconn__handles_close(c->ctx, to_close);
@@ -7037,11 +7094,11 @@ static void dconn__handle_put(dconn_conn *c, dconn__handle *h, int exclusive, in
    one that sat idle: replaced when older than pool_recycle, or when
    pool_pre_ping's ping fails (a server restarted meanwhile), so that the
    caller's statement never meets a dead handle it could not retry. */
-static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, dconn__handle **out, dconn_error *err) {
+static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, const dconn__limits *lim, dconn__handle **out, dconn_error *err) {
     for (;;) {
         int reused, stale;
         dconn__pool pool;
-        dconn_status st = dconn__handle_get_once(c, exclusive, out, &reused, &pool, err);
+        dconn_status st = dconn__handle_get_once(c, exclusive, lim, out, &reused, &pool, err);
         dconn__handle *h = *out;
         if (st || !reused) return st;
         stale = pool.recycle_ns > 0 && dconn__now(c->ctx) - h->born >= pool.recycle_ns;
@@ -7669,7 +7726,7 @@ static dconn_status dconn__conn_open_first_locked(dconn_ctx *ctx, dconn_conn *c,
         dconn__atomic_add(&tried->handles, 1);
         dconn__unlock(&c->lock);
         dconn__ctx_unlock(ctx);
-        st = dconn__handle_get(c, 0, &h, err);
+        st = dconn__handle_get(c, 0, NULL, &h, err);
         if (!st) dconn__handle_put(c, h, 0, 0);
         dconn__lock(&ctx->lock);
         dconn__lock(&c->lock);
@@ -7752,7 +7809,7 @@ static dconn_status dconn__ping(dconn_conn *c, dconn_error *err) {
     dconn_status st;
     dconn__err_clear(err);
     if (!c) return dconn__err_set(err, DCONN_EMISUSE, "dconn_ping: conn is NULL");
-    st = dconn__handle_get(c, 0, &h, err);
+    st = dconn__handle_get(c, 0, NULL, &h, err);
     if (st) return dconn__err_conn(c, err, st, "cannot connect");
     if (h->drv.ping) {
         st = h->drv.ping(h->drv.user_data, h->h, err);
@@ -7819,7 +7876,6 @@ struct dconn_cancel {
     dconn__atomic fired;
 };
 
-static int64_t dconn__real_now(void) { return dconn__clock_default(NULL); }
 
 #define DCONN__REFIRE_NS INT64_C(200000000)
 
@@ -8313,7 +8369,13 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
         h = NULL;
         if (op->trace) op->trace->attempts = attempt;
         if ((op->timeout_ns || op->cancel) && !op->started) op->started = dconn__real_now();
-        st = dconn__handle_get(c, 0, &h, err);
+        {
+            dconn__limits lim;
+            lim.started = op->started;
+            lim.timeout_ns = op->timeout_ns;
+            lim.cancel = op->cancel;
+            st = dconn__handle_get(c, 0, op->timeout_ns || op->cancel ? &lim : NULL, &h, err);
+        }
         if (!st) {
             st = op->timeout_ns || op->cancel ? dconn__op_run_watched(c, h, op, err) : dconn__op_run(c, h, op, err);
             if (dconn__stray_transaction(c, h, op, st, err)) return dconn__err_op(c, op, 1, err);
@@ -8469,10 +8531,22 @@ static dconn_result *dconn__fetch_cached(dconn_conn *c, dconn__op *op, const dco
     dconn_result *stale = NULL, *r;
     int served_stale;
     dconn_status st;
-    dconn__cache_lock(cache);
-    e = dconn__cache_find_locked(cache, key);
-    if (op->trace) op->trace->cache = !e ? DCONN_CACHE_MISS : e->pending ? DCONN_CACHE_WAITED : now < e->expires ? DCONN_CACHE_HIT : DCONN_CACHE_MISS;
-    if (e && e->pending) return dconn__cache_join_locked(ctx, e, c->name, err);   /* unlocks */
+    if ((op->timeout_ns || op->cancel) && !op->started) op->started = dconn__real_now();
+    for (;;) {
+        dconn__limits lim;
+        int again;
+        dconn__cache_lock(cache);
+        e = dconn__cache_find_locked(cache, key);
+        if (op->trace) op->trace->cache = !e ? DCONN_CACHE_MISS : e->pending ? DCONN_CACHE_WAITED : now < e->expires ? DCONN_CACHE_HIT : DCONN_CACHE_MISS;
+        if (!e || !e->pending) break;
+        lim.started = op->started;
+        lim.timeout_ns = op->timeout_ns;
+        lim.cancel = op->cancel;
+        r = dconn__cache_join_locked(ctx, e, c->name, op->timeout_ns || op->cancel ? &lim : NULL, &again, err);   /* unlocks */
+        if (again) continue;   /* the other caller's timeout or token stopped it: not this caller's */
+        if (!r && err && (err->code == DCONN_ETIMEOUT || err->code == DCONN_ECANCELED)) dconn__err_op(c, op, 1, err);   /* this caller's own */
+        return r;
+    }
     if (e && now < e->expires) {
         r = dconn__cache_hit_locked(cache, e);
         dconn__cache_unlock(cache);
@@ -8675,7 +8749,7 @@ static dconn_session *dconn__session_begin(dconn_conn *c, dconn_error *err) {
     if (!err) { err = &local; dconn__err_clear(err); }   /* is_transient needs the error */
     for (attempt = 1;; attempt++) {
         int transient;
-        st = dconn__handle_get(c, 1, &s->h, err);
+        st = dconn__handle_get(c, 1, NULL, &s->h, err);
         if (st) { dconn__err_conn(c, err, st, "cannot connect"); dconn__free(c->ctx->al, s); return NULL; }
         if (!dconn__session_begin_tx(s, err)) break;
         /* nothing ran yet: a BEGIN on a handle found dead may try a fresh one */
@@ -9123,7 +9197,13 @@ static dconn_status dconn__stream_start(dconn_stream *s, dconn_error *err) {
         dconn__handle *h = NULL;
         dconn_driver d;
         if (s->op.trace) s->op.trace->attempts = attempt + s->attempts;
-        st = dconn__handle_get(c, 1, &h, err);
+        {
+            dconn__limits lim;
+            lim.started = s->op.started;
+            lim.timeout_ns = s->op.timeout_ns;
+            lim.cancel = s->op.cancel;
+            st = dconn__handle_get(c, 1, s->op.timeout_ns || s->op.cancel ? &lim : NULL, &h, err);
+        }
         if (!st) {
             d = h->drv;
             s->h = h;

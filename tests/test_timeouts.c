@@ -107,6 +107,110 @@ static void timeout_connection_default_and_override(void) {
     }
 }
 
+/* Single flight: a caller waiting for the same query run by another gets
+   neither that caller's timeout nor its token, and keeps its own. */
+typedef struct tto_job {
+    dconn_conn *c;
+    const char *timeout;
+    dconn_cancel *cancel;
+    dconn_error err;
+    dconn_result *r;
+    pthread_t thread;
+} tto_job;
+
+static void *tto_job_main(void *arg) {
+    tto_job *j = (tto_job *)arg;
+    dconn_query_options qo;
+    memset(&qo, 0, sizeof qo);
+    qo.timeout = j->timeout;
+    qo.cancel = j->cancel;
+    j->r = dconn_query(j->c, TTO_RUNAWAY, NULL, 0, &qo, &j->err);   /* cached: callers share it */
+    return NULL;
+}
+
+static void timeout_single_flight_keeps_each_callers_own(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_cancel *ka, *kb;
+    tto_job a, b;
+    double t0;
+    REQUIRE(tsq_env_mem(&e));
+    ka = dconn_cancel_new(e.ctx, &err);
+    kb = dconn_cancel_new(e.ctx, &err);
+    REQUIRE(ka && kb);
+    /* A runs it with a token; B waits for it with a timeout; A's token fires:
+       B runs it itself, and stops at its own timeout */
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    a.c = b.c = e.c;
+    a.cancel = ka;
+    b.timeout = "400ms";
+    pthread_create(&a.thread, NULL, tto_job_main, &a);
+    td_sleep_ms(200);
+    pthread_create(&b.thread, NULL, tto_job_main, &b);
+    td_sleep_ms(100);
+    dconn_cancel_fire(ka);
+    pthread_join(a.thread, NULL);
+    pthread_join(b.thread, NULL);
+    CHECK(a.r == NULL && b.r == NULL);
+    CHECK_EQ_INT(a.err.code, DCONN_ECANCELED);
+    CHECK_EQ_INT(b.err.code, DCONN_ETIMEOUT);
+    CHECK_CONTAINS(b.err.message, "(its timeout is 0.400 s)");
+    /* B's own token ends its wait at once; A goes on to its own timeout */
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    a.c = b.c = e.c;
+    a.timeout = "1500ms";
+    b.cancel = kb;
+    t0 = td_seconds();
+    pthread_create(&a.thread, NULL, tto_job_main, &a);
+    td_sleep_ms(200);   /* A is the one that runs it */
+    pthread_create(&b.thread, NULL, tto_job_main, &b);
+    td_sleep_ms(100);
+    dconn_cancel_fire(kb);
+    pthread_join(b.thread, NULL);
+    CHECK(td_seconds() - t0 < 1.2);
+    CHECK_EQ_INT(b.err.code, DCONN_ECANCELED);
+    CHECK_CONTAINS(b.err.message, "while it waited for the same query, run by another caller");
+    CHECK_CONTAINS(b.err.message, "connection \"mem\"");
+    pthread_join(a.thread, NULL);
+    CHECK_EQ_INT(a.err.code, DCONN_ETIMEOUT);
+    dconn_cancel_free(ka);
+    dconn_cancel_free(kb);
+    tsq_close_env(&e);
+}
+
+/* The wait for a free handle ends at the timeout or the token too. */
+static void timeout_ends_a_wait_for_a_handle(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_session *s;
+    dconn_cancel *token;
+    tu_firer f;
+    double t0;
+    char dir[256], url[400];
+    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "tto_pool");
+    REQUIRE(tsq_open_env_with(&e, "one", url, "pool_size = 1", 0));
+    s = dconn_session_begin(e.c, &err);   /* holds the one handle */
+    REQUIRE(s);
+    t0 = td_seconds();
+    CHECK(tu_timed_query(e.c, "SELECT 1", NULL, 0, "100ms", NULL, &err) == NULL);
+    CHECK(td_seconds() - t0 < 5);
+    CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
+    CHECK_CONTAINS(err.message, "(its timeout is 0.100 s), while it waited for a free handle (all 1 of the connection's were in use)");
+    token = dconn_cancel_new(e.ctx, &err);
+    REQUIRE(token);
+    tu_fire_later(&f, token, 100);
+    CHECK(tu_timed_query(e.c, "SELECT 1", NULL, 0, NULL, token, &err) == NULL);
+    tu_fire_join(&f);
+    CHECK_EQ_INT(err.code, DCONN_ECANCELED);
+    CHECK_CONTAINS(err.message, "while it waited for a free handle");
+    dconn_cancel_free(token);
+    dconn_session_end(s);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT 2"), 2);
+    tsq_close_env(&e);
+}
+
 /* A write stopped midway leaves nothing behind. */
 static void timeout_stopped_write_is_rolled_back(void) {
     tsq_env e;
@@ -373,6 +477,8 @@ static const dtest_case timeouts_tests[] = {
     { "timeout_stops_a_runaway_query", timeout_stops_a_runaway_query },
     { "timeout_connection_default_and_override", timeout_connection_default_and_override },
     { "timeout_stopped_write_is_rolled_back", timeout_stopped_write_is_rolled_back },
+    { "timeout_ends_a_wait_for_a_handle", timeout_ends_a_wait_for_a_handle },
+    { "timeout_single_flight_keeps_each_callers_own", timeout_single_flight_keeps_each_callers_own },
     { "timeout_ends_a_wait_for_a_lock", timeout_ends_a_wait_for_a_lock },
     { "cancel_from_another_thread", cancel_from_another_thread },
     { "timeout_in_a_session_ends_its_transaction", timeout_in_a_session_ends_its_transaction },

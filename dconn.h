@@ -10347,6 +10347,14 @@ DCONN_API dconn_status dconn_stream_print(dconn_stream *s, void *file, dconn_for
 
 #define DCONN__SQ_STMTS 16
 #define DCONN__SQ_DBMOVED (SQLITE_READONLY | (4 << 8))   /* SQLITE_READONLY_DBMOVED, named only from 3.8.3 */
+/* rows changed, 64 bits where SQLite has them */
+#if SQLITE_VERSION_NUMBER >= 3037000
+#  define DCONN__SQ_TOTAL(db) ((int64_t)sqlite3_total_changes64(db))
+#  define DCONN__SQ_CHANGES(db) ((int64_t)sqlite3_changes64(db))
+#else
+#  define DCONN__SQ_TOTAL(db) ((int64_t)sqlite3_total_changes(db))
+#  define DCONN__SQ_CHANGES(db) ((int64_t)sqlite3_changes(db))
+#endif
 
 typedef struct dconn__sq_stmt {
     char *sql;
@@ -11309,7 +11317,7 @@ static dconn_status dconn__sq_exec_many(void *user_data, void *handle, const dco
     dconn_status status = DCONN_OK;
     int rc, anonymous = 0;
     size_t row;
-    int64_t changes = 0;
+    int64_t changes = 0, before;
     unsigned stops = dconn__sq_stops(h);
     (void)user_data;
     if (h->in_tx && dconn__sq_tx_gone(h)) return dconn__sq_lost(err);
@@ -11318,18 +11326,15 @@ static dconn_status dconn__sq_exec_many(void *user_data, void *handle, const dco
 #if SQLITE_VERSION_NUMBER >= 3018000
     sqlite3_set_last_insert_rowid(h->db, 0);
 #endif
+    before = DCONN__SQ_TOTAL(h->db);
     for (row = 0; row < n_rows && !status; row++) {
+        int64_t after;
         /* sqlite3_interrupt reaches a statement that runs; between two rows it
            is cleared by the next step: a cancel is looked for every 256 rows */
         if ((row & 255) == 255 && dconn__sq_stops(h) != stops) {
             status = dconn_error_set(err, DCONN_EQUERY, "interrupted");
             if (err) err->native_code = SQLITE_INTERRUPT;
         }
-#if SQLITE_VERSION_NUMBER >= 3037000
-        int64_t before = (int64_t)sqlite3_total_changes64(h->db);
-#else
-        int64_t before = sqlite3_total_changes(h->db);
-#endif
         if (!status) status = dconn__sq_bind(h->al, st, anonymous, stmt->params + row * stmt->n_params, stmt->n_params, err);
         if (!status) {
             while ((rc = sqlite3_step(st)) == SQLITE_ROW) {}
@@ -11341,11 +11346,10 @@ static dconn_status dconn__sq_exec_many(void *user_data, void *handle, const dco
             dconn__sq_reword(err, status, where, "");
             break;
         }
-#if SQLITE_VERSION_NUMBER >= 3037000
-        if ((int64_t)sqlite3_total_changes64(h->db) != before) changes += (int64_t)sqlite3_changes64(h->db);
-#else
-        if (sqlite3_total_changes(h->db) != before) changes += sqlite3_changes(h->db);
-#endif
+        /* the statement's own rows, as dconn__sq_exec counts them (a statement
+           that changed nothing would report the last one's) */
+        if ((after = DCONN__SQ_TOTAL(h->db)) != before) changes += DCONN__SQ_CHANGES(h->db);
+        before = after;
         sqlite3_reset(st);
     }
     if (info && !status) {

@@ -912,7 +912,7 @@ static void my_timeouts_and_cancels(void) {
     CHECK(tu_timed_query(c, MY_RUNAWAY, NULL, 0, "200ms", NULL, &err) == NULL);
     took = tu_seconds() - t0;
     CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
-    CHECK_CONTAINS(err.message, "query failed: timed out after 0.");
+    CHECK_CONTAINS(err.message, "query failed: timed out after ");
     CHECK_CONTAINS(err.message, "(its timeout is 0.200 s): ERROR 1317 (70100)");
     CHECK(took >= 0.199 && took < 10);
     CHECK_EQ_INT(tu_sleeps, 0);
@@ -943,7 +943,7 @@ static void my_timeouts_and_cancels(void) {
     CHECK(tu_timed_query(c, MY_RUNAWAY, NULL, 0, NULL, token, &err) == NULL);
     tu_fire_join(&f);
     CHECK_EQ_INT(err.code, DCONN_ECANCELED);
-    CHECK_CONTAINS(err.message, "query failed: cancelled after 0.");
+    CHECK_CONTAINS(err.message, "query failed: cancelled after ");
     dconn_cancel_free(token);
     dconn_release(c);
     /* query_timeout reaches session statements; the session may then only roll back */

@@ -1430,7 +1430,7 @@ static void pg_timeout_stops_the_statement(void) {
     CHECK(tu_timed_query(c, "SELECT pg_sleep(30)", NULL, 0, "200ms", NULL, &err) == NULL);
     took = tu_seconds() - t0;
     CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
-    CHECK_CONTAINS(err.message, "query failed: timed out after 0.");
+    CHECK_CONTAINS(err.message, "query failed: timed out after ");
     CHECK_CONTAINS(err.message, "(its timeout is 0.200 s): [57014] ERROR:  canceling statement due to user request");
     CHECK(took >= 0.199 && took < 10);
     CHECK_EQ_INT(tu_sleeps, 0);
@@ -1485,7 +1485,7 @@ static void pg_cancel_and_session_timeout(void) {
     CHECK(tu_timed_query(c, "SELECT pg_sleep(30)", NULL, 0, "0", token, &err) == NULL);
     tu_fire_join(&f);
     CHECK_EQ_INT(err.code, DCONN_ECANCELED);
-    CHECK_CONTAINS(err.message, "query failed: cancelled after 0.");
+    CHECK_CONTAINS(err.message, "query failed: cancelled after ");
     CHECK_CONTAINS(err.message, "[57014]");
     dconn_cancel_free(token);
     /* the connection's query_timeout reaches session statements; the session may then only roll back */

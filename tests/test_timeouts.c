@@ -35,11 +35,11 @@ static void timeout_stops_a_runaway_query(void) {
     CHECK(r == NULL);
     CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
     CHECK_CONTAINS(err.message, "connection \"mem\"");
-    CHECK_CONTAINS(err.message, "query failed: timed out after 0.");
+    CHECK_CONTAINS(err.message, "query failed: timed out after ");
     CHECK_CONTAINS(err.message, "(its timeout is 0.100 s): interrupted");
     CHECK_CONTAINS(err.message, "SQL: WITH RECURSIVE c(x)");
     CHECK_STR(dconn_status_str(DCONN_ETIMEOUT), "timed out");
-    CHECK(took >= 0.099 && took < 10);
+    CHECK(took >= 0.099 && took < 60);   /* valgrind schedules the watcher late: a bound, not a speed */
     CHECK_EQ_INT(tu_sleeps, 0);   /* never retried */
     /* the handle is usable at once, and nothing was cached */
     CHECK_EQ_INT(tsq_int(e.c, "SELECT 41 + 1"), 42);
@@ -63,7 +63,7 @@ static void timeout_connection_default_and_override(void) {
     dconn_result *r;
     dconn_session *s;
     REQUIRE(tsq_open_env_with(&e, "slow", NULL, "query_timeout = \"1ms\"", 0));
-    r = tu_timed_query(e.c, TTO_BOUNDED, NULL, 0, NULL, NULL, &err);
+    r = tu_timed_query(e.c, TTO_RUNAWAY, NULL, 0, NULL, NULL, &err);
     CHECK(r == NULL);
     CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
     CHECK_CONTAINS(err.message, "(its timeout is 0.001 s)");
@@ -75,15 +75,15 @@ static void timeout_connection_default_and_override(void) {
     CHECK(r != NULL);
     dconn_result_release(r);
     /* writes and scripts too */
-    CHECK_EQ_INT(tto_exec(e.c, "CREATE TABLE z AS " TTO_BOUNDED, NULL, NULL, &err), DCONN_ETIMEOUT);
+    CHECK_EQ_INT(tto_exec(e.c, "CREATE TABLE z AS " TTO_RUNAWAY, NULL, NULL, &err), DCONN_ETIMEOUT);
     CHECK_CONTAINS(err.message, "write failed: timed out after");
-    CHECK_EQ_INT(dconn_exec_script(e.c, "CREATE TABLE z2 AS " TTO_BOUNDED ";", &err), DCONN_ETIMEOUT);
+    CHECK_EQ_INT(dconn_exec_script(e.c, "CREATE TABLE z2 AS " TTO_RUNAWAY ";", &err), DCONN_ETIMEOUT);
     CHECK_CONTAINS(err.message, "script failed: timed out after");
     CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'z%'"), 0);
     /* and session statements */
     s = dconn_session_begin(e.c, &err);
     REQUIRE(s);
-    r = dconn_session_query(s, TTO_BOUNDED, NULL, 0, &err);
+    r = dconn_session_query(s, TTO_RUNAWAY, NULL, 0, &err);
     CHECK(r == NULL);
     CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
     dconn_session_end(s);
@@ -99,7 +99,7 @@ static void timeout_connection_default_and_override(void) {
         co.query_timeout = "1ms";
         c = dconn_connect(ctx, "code", "sql", &co, &err);
         REQUIRE(c);
-        r = tu_timed_query(c, TTO_BOUNDED, NULL, 0, NULL, NULL, &err);
+        r = tu_timed_query(c, TTO_RUNAWAY, NULL, 0, NULL, NULL, &err);
         CHECK(r == NULL);
         CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
         dconn_release(c);
@@ -133,6 +133,7 @@ static void timeout_single_flight_keeps_each_callers_own(void) {
     dconn_error err;
     dconn_cancel *ka, *kb;
     tto_job a, b;
+    tu_firer f;
     double t0;
     REQUIRE(tsq_env_mem(&e));
     ka = dconn_cancel_new(e.ctx, &err);
@@ -156,25 +157,40 @@ static void timeout_single_flight_keeps_each_callers_own(void) {
     CHECK_EQ_INT(a.err.code, DCONN_ECANCELED);
     CHECK_EQ_INT(b.err.code, DCONN_ETIMEOUT);
     CHECK_CONTAINS(b.err.message, "(its timeout is 0.400 s)");
-    /* B's own token ends its wait at once; A goes on to its own timeout */
-    memset(&a, 0, sizeof a);
-    memset(&b, 0, sizeof b);
-    a.c = b.c = e.c;
-    a.timeout = "1500ms";
-    b.cancel = kb;
-    t0 = td_seconds();
-    pthread_create(&a.thread, NULL, tto_job_main, &a);
-    td_sleep_ms(200);   /* A is the one that runs it */
-    pthread_create(&b.thread, NULL, tto_job_main, &b);
-    td_sleep_ms(100);
-    dconn_cancel_fire(kb);
-    pthread_join(b.thread, NULL);
-    CHECK(td_seconds() - t0 < 1.2);
-    CHECK_EQ_INT(b.err.code, DCONN_ECANCELED);
-    CHECK_CONTAINS(b.err.message, "while it waited for the same query, run by another caller");
-    CHECK_CONTAINS(b.err.message, "connection \"mem\"");
-    pthread_join(a.thread, NULL);
-    CHECK_EQ_INT(a.err.code, DCONN_ETIMEOUT);
+    /* B's own token ends its wait at once (A, on the mock driver, waits at a gate) */
+    {
+        dconn_ctx *ctx = td_open(TU_DIR "/none/secrets.toml", NULL);
+        dconn_conn *m = ctx ? dconn_connect(ctx, "m", "mock", NULL, &err) : NULL;
+        dconn_cancel *kw = ctx ? dconn_cancel_new(ctx, &err) : NULL;
+        cmk_job ja;
+        dconn_query_options qo;
+        int polls;
+        REQUIRE(m && kw);
+        td_gate_close("slow");
+        cmk_job_start(&ja, m, "slow query");
+        CHECK(td_wait_for(&td.blocked, 1));
+        memset(&b, 0, sizeof b);
+        memset(&qo, 0, sizeof qo);
+        qo.cancel = kw;
+        tu_fire_later(&f, kw, 100);
+        t0 = td_seconds();
+        b.r = dconn_query(m, "slow query", NULL, 0, &qo, &b.err);
+        tu_fire_join(&f);
+        CHECK(td_seconds() - t0 < 60);
+        CHECK(b.r == NULL);
+        CHECK_EQ_INT(b.err.code, DCONN_ECANCELED);
+        CHECK_CONTAINS(b.err.message, "while it waited for the same query, run by another caller");
+        CHECK_CONTAINS(b.err.message, "connection \"m\"");
+        for (polls = 0; polls < 100 && td_get(&td.queries) != 1; polls++) cmk_nap();
+        td_gate_open();
+        cmk_job_join(&ja);
+        CHECK(ja.r != NULL);
+        CHECK_EQ_INT(td_get(&td.queries), 1);
+        dconn_result_release(ja.r);
+        dconn_cancel_free(kw);
+        dconn_release(m);
+        dconn_close(ctx);
+    }
     dconn_cancel_free(ka);
     dconn_cancel_free(kb);
     tsq_close_env(&e);
@@ -245,7 +261,7 @@ static void timeout_ends_a_wait_for_a_lock(void) {
     CHECK_EQ_INT(tto_exec(e.c, "INSERT INTO t VALUES (2)", "150ms", NULL, &err), DCONN_ETIMEOUT);
     took = td_seconds() - t0;
     CHECK_CONTAINS(err.message, "(its timeout is 0.150 s): database is locked");
-    CHECK(took >= 0.149 && took < 10);
+    CHECK(took >= 0.149 && took < 60);
     CHECK_EQ_INT(tu_sleeps, 0);
     sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(other);
@@ -275,9 +291,9 @@ static void cancel_from_another_thread(void) {
     tu_fire_join(&f);
     CHECK(r == NULL);
     CHECK_EQ_INT(err.code, DCONN_ECANCELED);
-    CHECK_CONTAINS(err.message, "query failed: cancelled after 0.");
+    CHECK_CONTAINS(err.message, "query failed: cancelled after ");
     CHECK_CONTAINS(err.message, ": interrupted");
-    CHECK(took < 10);
+    CHECK(took < 60);
     CHECK_EQ_INT(tu_sleeps, 0);
     CHECK_EQ_INT(dconn_cancel_fired(token), 1);
     /* fired stays fired: the next call given it does not run */

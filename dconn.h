@@ -9320,11 +9320,6 @@ static dconn_result *dconn__stream_next(dconn_stream *s, dconn_error *err) {
     ctx = s->conn->ctx;
     dconn__stream_recycle(s);
     if (s->status) { dconn__err_set(err, s->status, "dconn_stream_next: the stream has already failed (see the error that ended it)"); return NULL; }
-    if (s->h && s->h->forks != dconn__forks_now(ctx)) {
-        s->status = dconn__err_set(err, DCONN_EMISUSE, "dconn_stream_next: connection \"%s\": the stream was open when this process forked: "
-                                   "it reads the parent's connection; close it and open a new one", s->conn->name);
-        return NULL;
-    }
     if (s->done) return NULL;
     for (;;) {
         dconn__builder_init(&b, &tmp, ctx->al, &s->scratch);
@@ -9334,6 +9329,11 @@ static dconn_result *dconn__stream_next(dconn_stream *s, dconn_error *err) {
             st = dconn__result_slice(s->whole, (size_t)s->rows, n, &b);
             done = (size_t)s->rows + n == s->whole->rows;
             if (st) dconn__err_nomem(err, "reading rows");
+        } else if (s->h->forks != dconn__forks_now(ctx)) {
+            dconn__builder_discard(&b);
+            s->status = dconn__err_set(err, DCONN_EMISUSE, "dconn_stream_next: connection \"%s\": the stream was open when this process forked: "
+                                       "it reads the parent's connection; close it and open a new one", s->conn->name);
+            return NULL;
         } else {
             dconn__watch w;
             if ((st = dconn__stream_watch_begin(s, s->h, &w, err)) == DCONN_OK)

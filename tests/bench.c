@@ -888,7 +888,7 @@ typedef struct bulk_row { int a; char b[16]; double c; } bulk_row;
 static void bench_insert_many(sqlite3 *db, dconn_conn *c) {
     enum { N = 100000 };
     bulk_row *rows = (bulk_row *)malloc(N * sizeof *rows);
-    dconn_value *p = (dconn_value *)malloc(3 * N * sizeof *p);
+    dconn_value *p = (dconn_value *)malloc((size_t)3 * N * sizeof *p);
     double traw[REPS] = {0}, tdc[REPS] = {0};
     int r, i;
     if (!rows || !p) die("bulk", "out of memory");
@@ -923,9 +923,10 @@ static void bench_insert_many(sqlite3 *db, dconn_conn *c) {
             double t1b = now_s();
             ir_begin();
             for (i = 0; i < N; i++) {
-                p[3 * i] = dconn_int(rows[i].a);
-                p[3 * i + 1] = dconn_text(rows[i].b);
-                p[3 * i + 2] = dconn_real(rows[i].c);
+                dconn_value *row = p + (size_t)3 * (size_t)i;
+                row[0] = dconn_int(rows[i].a);
+                row[1] = dconn_text(rows[i].b);
+                row[2] = dconn_real(rows[i].c);
             }
             if (dconn_exec_many(c, "INSERT INTO u (a, b, c) VALUES (?, ?, ?)", p, 3, N, NULL, &info, &err)) die("dconn bulk", err.message);
             ir_end("bulk_dconn", N);

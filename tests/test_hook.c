@@ -6,12 +6,12 @@
 #define THK_MAX 32
 
 typedef struct thk_event {
-    char conn[64], what[32], sql[256], error[1100];
     size_t n_params;
     int64_t duration_ns, rows;
     dconn_cache_use cache;
     int retries;
     dconn_status status;
+    char conn[64], what[32], sql[256], error[1100];
 } thk_event;
 
 static thk_event thk_events[THK_MAX];
@@ -38,7 +38,7 @@ static void thk_hook(const dconn_query_event *ev, void *ud) {
 }
 
 static const thk_event *thk_last(void) {
-    static const thk_event none = {"", "none", "", "", 0, 0, 0, DCONN_CACHE_NOT_USED, 0, DCONN_OK};
+    static const thk_event none = {0, 0, 0, DCONN_CACHE_NOT_USED, 0, DCONN_OK, "", "none", "", ""};
     return thk_count ? &thk_events[thk_count - 1] : &none;
 }
 
@@ -140,7 +140,8 @@ static void hook_sees_every_kind_of_call(void) {
         so.chunk_rows = 1;
         st = dconn_stream_query(c, "SELECT CASE WHEN x <> 7 THEN x ELSE abs(-9223372036854775807 - 1) END FROM t", NULL, 0, &so, &err);
         REQUIRE(st);
-        while ((chunk = dconn_stream_next(st, &err)) != NULL) {}
+        do chunk = dconn_stream_next(st, &err);
+        while (chunk);
         CHECK_EQ_INT(err.code, DCONN_EQUERY);
         CHECK_EQ_INT(dconn_stream_close(st), DCONN_EQUERY);
         CHECK_STR(thk_last()->what, "stream");

@@ -287,21 +287,21 @@ TU_UNUSED static void tu_exec_many_checks(dconn_conn *c) {
     dconn_exec_info info;
     dconn_value p[2 * 200];
     dconn_session *s;
-    int i;
+    size_t i;
     CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS em; CREATE TABLE em (id int PRIMARY KEY, v int)", &err), DCONN_OK);
-    for (i = 0; i < 200; i++) { p[2 * i] = dconn_int(i); p[2 * i + 1] = dconn_int(i * 10); }
+    for (i = 0; i < 200; i++) { p[2 * i] = dconn_int((int64_t)i); p[2 * i + 1] = dconn_int((int64_t)i * 10); }
     CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO em VALUES (?, ?)", p, 2, 200, NULL, &info, &err), DCONN_OK);
     CHECK_EQ_INT(info.changes, 200);
     CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM em"), 200);
-    for (i = 0; i < 200; i++) p[2 * i] = dconn_int(1000 + i);
-    p[2 * 150] = dconn_int(1000);   /* row 151 repeats the first id */
+    for (i = 0; i < 200; i++) p[2 * i] = dconn_int(1000 + (int64_t)i);
+    p[(size_t)2 * 150] = dconn_int(1000);   /* row 151 repeats the first id */
     CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO em VALUES (?, ?)", p, 2, 200, NULL, &info, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "batch write failed: row 151 of 200: ");
     CHECK_CONTAINS(err.message, "(no row of the batch was applied)");
     CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM em"), 200);
     s = dconn_session_begin(c, &err);
     REQUIRE(s);
-    CHECK_EQ_INT(dconn_session_exec_many(s, "UPDATE em SET v = v + ? WHERE id < ?", p + 2 * 190, 2, 2, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec_many(s, "UPDATE em SET v = v + ? WHERE id < ?", p + (size_t)2 * 190, 2, 2, &info, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
     dconn_session_end(s);
     CHECK_EQ_INT(tu_query_int(c, "SELECT sum(v) FROM em"), 199000);

@@ -8012,7 +8012,11 @@ DCONN_API dconn_cancel *dconn_cancel_new(dconn_ctx *ctx, dconn_error *err) {
     return NULL;
 #else
     dconn_cancel *c;
-    if (!dconn__watcher_get(ctx) || !(c = (dconn_cancel *)dconn__malloc(ctx->al, sizeof *c))) { dconn__err_nomem(err, "making a cancel token"); return NULL; }
+    if (!dconn__watcher_get(ctx) || !(c = (dconn_cancel *)dconn__malloc(ctx->al, sizeof *c))) {
+        dconn__err_nomem(err, "making a cancel token");
+        dconn__err_out(&ctx->known, err);
+        return NULL;
+    }
     c->ctx = ctx;
     c->fired = 0;
     return c;
@@ -11428,6 +11432,9 @@ static int dconn__sq_in_transaction(void *ud, void *handle) { (void)ud; return !
 /* The database file a handle of this driver opened (for the library's
    check of other processes' writes); NULL for another driver's handle or
    an in-memory or temporary database. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((unused))   /* the library calls it; the section compiled alone (check_sqlite_public.sh) does not */
+#endif
 static const char *dconn__sq_file(const dconn_driver *d, void *handle) {
     const char *f;
     if (d->connect != dconn__sq_connect) return NULL;

@@ -13,12 +13,13 @@ int main(void) {
     dconn_connect_options co = {
         .url = "sqlite:///build/09_connect_args.db",
         .settings = "[connect_args]\n"
-                    "timeout = 2.5\n"                 /* seconds: SQLite's busy_timeout becomes 2500 ms */
+                    "timeout = 2.5\n"                 /* seconds to wait for another connection's lock (dconn waits in
+                                                          short steps a query timeout can end, so PRAGMA busy_timeout reads 0) */
                     "pragmas = { foreign_keys = true, journal_mode = \"wal\" }\n",
     };
     dconn_ctx *ctx;
     dconn_conn *db;
-    static const char *const checks[] = {"PRAGMA foreign_keys", "PRAGMA journal_mode", "PRAGMA busy_timeout"};
+    static const char *const checks[] = {"PRAGMA foreign_keys", "PRAGMA journal_mode"};
     size_t i;
     int failed = 0;
 
@@ -26,7 +27,7 @@ int main(void) {
     if (!ctx) { fprintf(stderr, "%s\n", err.message); return 1; }
     db = dconn_connect(ctx, "local", "sql", &co, &err);
     if (!db) { fprintf(stderr, "%s\n", err.message); dconn_close(ctx); return 1; }
-    for (i = 0; i < 3; i++) {
+    for (i = 0; i < sizeof checks / sizeof checks[0]; i++) {
         dconn_query_options q = { .ttl = "0" };   /* ask SQLite each time, never the cache */
         dconn_result *r;
         r = dconn_query(db, checks[i], NULL, 0, &q, &err);

@@ -20,10 +20,20 @@ bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 allowed=" dconn_error_set dconn_error_at dconn_settings_check_keys dconn_toml_parse dconn_toml_parse_file dconn_ttl_parse dconn_url_parse dconn_open dconn_register_driver dconn_result_format dconn_result_print "
 
 impl=$(awk '/define DCONN_IMPLEMENTATION_INCLUDED/{f=1} f' "$h")
+
+# the "_out" helpers public functions end through (dconn__fetch_out, ...):
+# each must pass err out itself (the masking and a copy of masked text aside)
+helpers=""
+for fn in $(printf '%s\n' "$impl" | sed -n 's/^static [^(]*[ *]\(dconn__[a-z_0-9]*_out\)(.*/\1/p'); do
+  case $fn in dconn__err_out|dconn__redact_out|dconn__copy_out) continue;; esac
+  body=$(printf '%s\n' "$impl" | awk -v fn="$fn" '$0 ~ "^static .*[ *]" fn "\\(" {f=1} f {print} f && /^}/ {exit}')
+  if printf '%s\n' "$body" | grep -q 'dconn__err_out('; then ok; helpers="$helpers\\|$fn("; else bad "$fn (a way out) does not call dconn__err_out"; fi
+done
+
 for fn in $(printf '%s\n' "$impl" | sed -n 's/^DCONN_API [^(]*[ *]\(dconn_[a-z_0-9]*\)(.*dconn_error \*err.*{$/\1/p'); do
   case "$allowed" in *" $fn "*) ok; continue;; esac
   body=$(printf '%s\n' "$impl" | awk -v fn="$fn" '$0 ~ "^DCONN_API .*[ *]" fn "\\(" {f=1} f {print} f && /^}/ {exit}')
-  if printf '%s\n' "$body" | grep -q 'dconn__err_out('; then ok; else bad "$fn fills err without dconn__err_out"; fi
+  if printf '%s\n' "$body" | grep -q "dconn__err_out($helpers"; then ok; else bad "$fn fills err without dconn__err_out"; fi
 done
 
 n=$(printf '%s\n' "$impl" | grep -c -- '->log(')

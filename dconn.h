@@ -596,7 +596,8 @@ static inline dconn_value dconn_named(const char *name, dconn_value v) { v.name 
    token; give it to calls in their options; dconn_cancel_fire, from any
    thread, stops the statements running with it (the driver's cancel:
    sqlite3_interrupt, PQcancel, KILL QUERY) and makes later calls given it
-   fail at once. Such calls fail with DCONN_ECANCELED and are never retried.
+   fail at once (a cache hit is served all the same). Such calls fail with
+   DCONN_ECANCELED and are never retried.
    A token stays fired; free it with dconn_cancel_free once no call uses it
    (before dconn_close). NULL `ctx`: NULL, DCONN_EMISUSE; fire and free take
    NULL. Needs threads (not with DCONN_NO_THREADS). */
@@ -612,8 +613,9 @@ DCONN_API void dconn_cancel_free(dconn_cancel *cancel);
    section or dconn_connect_options), else none; "0" = none. When it runs
    out the statement is stopped as a cancel stops it, and the call fails
    with DCONN_ETIMEOUT saying how long it ran; it is never retried. A cache
-   hit is never timed; a call that waits for the same query already running
-   (single flight) waits for that one, whose own timeout applies. The
+   hit is never timed. A call that waits for a free handle, or for the same
+   query run by another caller (single flight), waits within its own
+   timeout and token; when the other caller's stopped it, it runs it. The
    driver must be able to cancel (all shipped ones but CSV can); else a
    timeout is DCONN_ECONFIG. Timeouts count on the real monotonic clock, not on
    dconn_options.clock. */

@@ -2399,7 +2399,7 @@ static void cache_hits_write_nothing_of_the_index(void) {
         if (cmk_index_protect(ctx->cache, PROT_READ | PROT_WRITE) != KEYS) _exit(6);
         dconn_release(c);
         dconn_close(ctx);
-        _exit(hits_only ? 0 : 5);
+        tu_child_end(hits_only ? 0 : 5);
     }
     REQUIRE(pid > 0);
     CHECK(waitpid(pid, &status, 0) == pid);

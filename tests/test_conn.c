@@ -746,7 +746,7 @@ static void conn_sql_parts_missing_under_enomem(void) {
             dconn_close(ctx);
         }
         close(fds[1]);
-        _exit(bad ? 1 : 0);
+        tu_child_end(bad ? 1 : 0);
     }
     close(fds[1]);
     {

@@ -976,24 +976,10 @@ static void my_timeouts_and_cancels(void) {
 static void my_fork_leaves_the_parent_alone(void) {
     dconn_ctx *ctx = my_open("");
     dconn_conn *c;
-    dconn_error err;
-    dconn_session *s;
-    int64_t id;
     REQUIRE(ctx);
     c = my_me(ctx, "fork");
     REQUIRE(c);
-    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS fk; CREATE TABLE fk (n int)", &err), DCONN_OK);
-    id = tu_query_int(c, "SELECT CONNECTION_ID()");
-    s = dconn_session_begin(c, &err);
-    REQUIRE(s);
-    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO fk VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
-    CHECK(tu_fork_child_checks(ctx, c, s, "SELECT CONNECTION_ID()", id));
-    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO fk VALUES (2)", NULL, 0, NULL, &err), DCONN_OK);
-    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
-    dconn_session_end(s);
-    CHECK_EQ_INT(tu_query_int(c, "SELECT CONNECTION_ID()"), id);
-    CHECK_EQ_INT(tu_query_int(c, "SELECT sum(n) FROM fk"), 3);
-    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE fk", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    tu_fork_leaves_the_parent_alone(ctx, c, "SELECT CONNECTION_ID()");
     dconn_release(c);
     dconn_close(ctx);
 }

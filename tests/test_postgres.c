@@ -1512,38 +1512,10 @@ static void pg_cancel_and_session_timeout(void) {
 static void pg_fork_leaves_the_parent_alone(void) {
     dconn_ctx *ctx = pg_open("");
     dconn_conn *c;
-    dconn_error err;
-    dconn_session *s;
-    int64_t pid, spid;
     REQUIRE(ctx);
     c = pg_connect(ctx, "pool_size = 1\nconnect_args = { application_name = 'fork' }");
     REQUIRE(c);
-    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS fk; CREATE TABLE fk (n int)", &err), DCONN_OK);
-    pid = tu_query_int(c, "SELECT pg_backend_pid()");
-    s = dconn_session_begin(c, &err);
-    REQUIRE(s);
-    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO fk VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
-    {
-        dconn_result *r = dconn_session_query(s, "SELECT pg_backend_pid()", NULL, 0, &err);
-        spid = 0;
-        if (r) (void)dconn_result_get_int(r, 0, 0, &spid);
-        dconn_result_release(r);
-    }
-    CHECK(tu_fork_child_checks(ctx, c, s, "SELECT pg_backend_pid()", pid));
-    /* the parent's session and pooled handle are the same backends, alive */
-    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO fk VALUES (2)", NULL, 0, NULL, &err), DCONN_OK);
-    {
-        dconn_result *r = dconn_session_query(s, "SELECT pg_backend_pid()", NULL, 0, &err);
-        int64_t again = 0;
-        if (r) (void)dconn_result_get_int(r, 0, 0, &again);
-        dconn_result_release(r);
-        CHECK_EQ_INT(again, spid);
-    }
-    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
-    dconn_session_end(s);
-    CHECK_EQ_INT(tu_query_int(c, "SELECT pg_backend_pid()"), pid);
-    CHECK_EQ_INT(tu_query_int(c, "SELECT sum(n) FROM fk"), 3);
-    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE fk", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    tu_fork_leaves_the_parent_alone(ctx, c, "SELECT pg_backend_pid()");
     dconn_release(c);
     dconn_close(ctx);
 }

@@ -173,17 +173,24 @@ TU_UNUSED static dconn_ctx *tu_open(const char *secrets_path) {
     return ctx;
 }
 
+/* An uncached query with a timeout and a cancel token (either may be NULL). */
+TU_UNUSED static dconn_result *tu_timed_query(dconn_conn *c, const char *sql, const dconn_value *p, size_t n, const char *timeout,
+                                              dconn_cancel *cancel, dconn_error *err) {
+    dconn_query_options qo;
+    memset(&qo, 0, sizeof qo);
+    qo.ttl = "0";
+    qo.timeout = timeout;
+    qo.cancel = cancel;
+    return dconn_query(c, sql, p, n, &qo, err);
+}
+
 /* For the server drivers' tests: an uncached query's first value as an
    integer (-1, with the error printed, on failure), and an uncached
    query's result as CSV text (NULL on failure; dconn_free it). */
 TU_UNUSED static int64_t tu_query_int(dconn_conn *c, const char *sql) {
-    dconn_query_options qo;
     dconn_error err;
-    dconn_result *r;
     int64_t n = -1;
-    memset(&qo, 0, sizeof qo);
-    qo.ttl = "0";
-    r = dconn_query(c, sql, NULL, 0, &qo, &err);
+    dconn_result *r = tu_timed_query(c, sql, NULL, 0, NULL, NULL, &err);
     if (!r) fprintf(stdout, "  %s: %s\n", sql, err.message);
     if (r && dconn_result_get_int(r, 0, 0, &n) != DCONN_OK) n = -1;
     dconn_result_release(r);
@@ -205,16 +212,6 @@ TU_UNUSED static char *tu_query_csv(dconn_conn *c, const char *sql) {
 }
 
 
-/* An uncached query with a timeout and a cancel token (either may be NULL). */
-TU_UNUSED static dconn_result *tu_timed_query(dconn_conn *c, const char *sql, const dconn_value *p, size_t n, const char *timeout,
-                                              dconn_cancel *cancel, dconn_error *err) {
-    dconn_query_options qo;
-    memset(&qo, 0, sizeof qo);
-    qo.ttl = "0";
-    qo.timeout = timeout;
-    qo.cancel = cancel;
-    return dconn_query(c, sql, p, n, &qo, err);
-}
 
 /* Fires a cancel token `delay_ms` after tu_fire_later, from a thread of
    its own (the timeout and cancel tests of every driver); join it with
@@ -269,7 +266,7 @@ TU_UNUSED static void tu_child_end(int code) {
 /* fork() with a session open on `c`: the child must get a server session
    of its own (`id_sql` gives a number other than `parent_id`), have the
    parent's session refused, and close everything; 1 when it did. */
-TU_UNUSED static int tu_fork_child_checks(dconn_ctx *ctx, dconn_conn *c, dconn_session *s, const char *id_sql, int64_t parent_id) {
+static int tu_fork_child_checks(dconn_ctx *ctx, dconn_conn *c, dconn_session *s, const char *id_sql, int64_t parent_id) {
     pid_t child;
     int st = 0;
     fflush(stdout);
@@ -287,6 +284,40 @@ TU_UNUSED static int tu_fork_child_checks(dconn_ctx *ctx, dconn_conn *c, dconn_s
         tu_child_end(bad ? 1 : 0);
     }
     return waitpid(child, &st, 0) == child && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* The session's value of `id_sql` (0 on failure). */
+static int64_t tu_session_int(dconn_session *s, const char *id_sql) {
+    dconn_error err;
+    int64_t v = 0;
+    dconn_result *r = dconn_session_query(s, id_sql, NULL, 0, &err);
+    if (r) (void)dconn_result_get_int(r, 0, 0, &v);
+    dconn_result_release(r);
+    return v;
+}
+
+/* fork() against a server (`c` has pool_size 1; `id_sql` names the server
+   session): the child opens its own sessions and never closes the
+   parent's, so the parent's transaction goes on, on the same server
+   sessions, and commits. Uses a table "fk" of its own. */
+TU_UNUSED static void tu_fork_leaves_the_parent_alone(dconn_ctx *ctx, dconn_conn *c, const char *id_sql) {
+    dconn_error err;
+    dconn_session *s;
+    int64_t id, sid;
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS fk; CREATE TABLE fk (n int)", &err), DCONN_OK);
+    id = tu_query_int(c, id_sql);
+    s = dconn_session_begin(c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO fk VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+    sid = tu_session_int(s, id_sql);
+    CHECK(tu_fork_child_checks(ctx, c, s, id_sql, id));
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO fk VALUES (2)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(tu_session_int(s, id_sql), sid);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(tu_query_int(c, id_sql), id);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT sum(n) FROM fk"), 3);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE fk", NULL, 0, NULL, NULL, &err), DCONN_OK);
 }
 
 

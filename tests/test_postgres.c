@@ -1532,6 +1532,125 @@ static void pg_exec_many(void) {
     dconn_close(ctx);
 }
 
+/* exec_many's pipeline: every type, a NULL before its slot's type is
+   known, rows whose types differ (then one statement a row), named values,
+   a batch large enough to fill the socket's buffers both ways, a failing
+   PREPARE, a failure in a session (PostgreSQL then aborts the session's
+   transaction) and a timeout part way; the handle works after each. */
+static void pg_exec_many_pipeline(void) {
+    static const char *const expected =
+        "id,r,t,b,d,u\r\n1,,a,\\x00ff,1.50,18446744073709551615\r\n2,2.5,,,12345678901234567890.123,\r\n3,0.25,xyz,\\x,-0.001,7\r\n";
+    dconn_ctx *ctx = pg_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_exec_info info;
+    dconn_exec_options eo;
+    dconn_session *s;
+    dconn_value v[3 * 6], *big;
+    char *csv, *text;
+    size_t i;
+    double t0;
+    REQUIRE(ctx);
+    c = pg_connect(ctx, "pool_size = 1\nconnect_args = { application_name = 'exec-many-pipeline' }");
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS emp; CREATE TABLE emp (id int8 PRIMARY KEY, r float8, t text, b bytea, d numeric, u numeric)", &err),
+                 DCONN_OK);
+    v[0] = dconn_int(1); v[1] = dconn_null(); v[2] = dconn_text("a"); v[3] = dconn_blob("\x00\xff", 2); v[4] = dconn_decimal("1.50");
+    v[5] = dconn_uint(UINT64_MAX);
+    v[6] = dconn_int(2); v[7] = dconn_real(2.5); v[8] = dconn_null(); v[9] = dconn_null(); v[10] = dconn_decimal("12345678901234567890.123");
+    v[11] = dconn_null();
+    v[12] = dconn_int(3); v[13] = dconn_real(0.25); v[14] = dconn_text("xyz"); v[15] = dconn_blob("", 0); v[16] = dconn_decimal("-0.001");
+    v[17] = dconn_uint(7);
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emp VALUES (?, ?, ?, ?, ?, ?)", v, 6, 3, NULL, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 3);
+    csv = tu_query_csv(c, "SELECT * FROM emp ORDER BY id");
+    CHECK_STR(csv, expected);
+    dconn_free(csv);
+
+    /* an INT, then a REAL in one slot; named values; names out of the first row's order */
+    v[0] = dconn_int(10); v[1] = dconn_int(1); v[2] = dconn_int(11); v[3] = dconn_real(1.5);
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emp (id, r) VALUES (?, ?)", v, 2, 2, NULL, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 2);
+    v[0] = dconn_named(":id", dconn_int(20)); v[1] = dconn_named(":t", dconn_text("x"));
+    v[2] = dconn_named(":t", dconn_text("y")); v[3] = dconn_named(":id", dconn_int(21));
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emp (id, t) VALUES (:id, :t)", v, 2, 2, NULL, &info, &err), DCONN_OK);
+    {
+        /* types that change from row to row (each prepared anew), then a failure: its row is named right */
+        dconn_value w[2 * 10];
+        for (i = 0; i < 10; i++) { w[2 * i] = dconn_int(50 + (int64_t)i); w[2 * i + 1] = (i & 1) ? dconn_real(0.5) : i == 2 ? dconn_null() : dconn_int(1); }
+        w[2 * 7] = dconn_int(50);
+        CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emp (id, r) VALUES (?, ?)", w, 2, 10, NULL, &info, &err), DCONN_EQUERY);
+        CHECK_CONTAINS(err.message, "row 8 of 10: [23505]");
+        w[2 * 7] = dconn_int(57);
+        CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emp (id, r) VALUES (?, ?)", w, 2, 10, NULL, &info, &err), DCONN_OK);
+        CHECK_EQ_INT(info.changes, 10);
+        CHECK_EQ_INT(tu_query_int(c, "SELECT (sum(r) * 10)::int8 FROM emp WHERE id BETWEEN 50 AND 59"), 65);
+        CHECK_EQ_INT(dconn_exec(c, "DELETE FROM emp WHERE id BETWEEN 50 AND 59", NULL, 0, NULL, NULL, &err), DCONN_OK);
+        /* a row without one of the names */
+        w[0] = dconn_named(":id", dconn_int(60)); w[1] = dconn_named(":t", dconn_text("x"));
+        w[2] = dconn_named(":id", dconn_int(61)); w[3] = dconn_named(":tt", dconn_text("y"));
+        CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emp (id, t) VALUES (:id, :t)", w, 2, 2, NULL, &info, &err), DCONN_EQUERY);
+        CHECK_CONTAINS(err.message, "row 2 of 2: parameter :t has no value");
+        CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM emp WHERE id >= 60 AND id < 100"), 0);
+    }
+    csv = tu_query_csv(c, "SELECT id, r, t FROM emp WHERE id >= 10 ORDER BY id");
+    CHECK_STR(csv, "id,r,t\r\n10,1.0,\r\n11,1.5,\r\n20,,x\r\n21,,y\r\n");
+    dconn_free(csv);
+
+    /* 30,000 rows of 300 bytes: 9 MB out, and 30,000 results back, while both flow */
+    big = (dconn_value *)malloc(30000 * 2 * sizeof *big);
+    text = (char *)malloc(301);
+    REQUIRE(big && text);
+    memset(text, 'z', 300);
+    text[300] = '\0';
+    for (i = 0; i < 30000; i++) { big[2 * i] = dconn_int(100000 + (int64_t)i); big[2 * i + 1] = dconn_text(text); }
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emp (id, t) VALUES (?, ?)", big, 2, 30000, NULL, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 30000);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM emp WHERE length(t) = 300"), 30000);
+    /* the last row fails: nothing of the 30,000 */
+    CHECK_EQ_INT(dconn_exec(c, "DELETE FROM emp WHERE id >= 100000", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    big[2 * 29999] = dconn_int(100000);
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emp (id, t) VALUES (?, ?)", big, 2, 30000, NULL, &info, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "row 30000 of 30000: [23505]");
+    CHECK_EQ_INT(info.changes, 0);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM emp WHERE id >= 100000"), 0);
+    free(big);
+    free(text);
+
+    /* the PREPARE fails: no row named */
+    v[0] = dconn_int(1); v[1] = dconn_int(2);
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO no_such_table VALUES (?)", v, 1, 2, NULL, NULL, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "no_such_table");
+    CHECK_NOT_CONTAINS(err.message, "row 1 of");
+    CHECK_EQ_INT(tu_query_int(c, "SELECT 1"), 1);
+
+    /* in a session: the failure aborts the session's transaction, as any failed statement does */
+    s = dconn_session_begin(c, &err);
+    REQUIRE(s);
+    v[0] = dconn_int(30); v[1] = dconn_int(31); v[2] = dconn_int(30);
+    CHECK_EQ_INT(dconn_session_exec_many(s, "INSERT INTO emp (id) VALUES (?)", v, 1, 3, &info, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "row 3 of 3: [23505]");
+    CHECK(dconn_session_exec(s, "INSERT INTO emp (id) VALUES (40)", NULL, 0, NULL, &err) != DCONN_OK);
+    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM emp WHERE id IN (1, 30, 40)"), 1);
+
+    /* a timeout part way: 50 rows of 20 ms against 0.2 s */
+    memset(&eo, 0, sizeof eo);
+    eo.timeout = "0.2";
+    big = (dconn_value *)malloc(50 * sizeof *big);
+    REQUIRE(big);
+    for (i = 0; i < 50; i++) big[i] = dconn_real(0.02);
+    t0 = tu_seconds();
+    CHECK_EQ_INT(dconn_exec_many(c, "SELECT pg_sleep(?)", big, 1, 50, &eo, NULL, &err), DCONN_ETIMEOUT);
+    CHECK(tu_seconds() - t0 < 0.9);
+    free(big);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT 2"), 2);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE emp", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static const dtest_case pg_tests[] = {
     {"pg_connect_from_environment", pg_connect_from_environment},
     {"pg_url_from_secrets", pg_url_from_secrets},
@@ -1565,6 +1684,7 @@ static const dtest_case pg_tests[] = {
     {"pg_cancel_and_session_timeout", pg_cancel_and_session_timeout},
     {"pg_fork_leaves_the_parent_alone", pg_fork_leaves_the_parent_alone},
     {"pg_exec_many", pg_exec_many},
+    {"pg_exec_many_pipeline", pg_exec_many_pipeline},
 };
 
 int main(int argc, char **argv) {

@@ -68,6 +68,7 @@ void dconn_postgres_sqlstate(const dconn_error *err, char out[6]);
 #ifdef DCONN_POSTGRES_IMPLEMENTATION
 #ifndef DCONN_POSTGRES_IMPLEMENTATION_INCLUDED
 #define DCONN_POSTGRES_IMPLEMENTATION_INCLUDED
+#include <errno.h>
 #include <fcntl.h>
 #include <libpq-fe.h>
 #include <poll.h>
@@ -565,6 +566,8 @@ typedef struct dconn_pg__bind {
     int *lengths, *formats;
     Oid *types;
     int n;
+    const dconn_value **order;    /* slot i's value (a name used twice takes one slot) */
+    char *numbers;                /* 32 bytes a slot: an int's or real's binary, a UINT's text */
     void *heap;
     union { double align; char bytes[1024]; } local;
 } dconn_pg__bind;
@@ -618,6 +621,65 @@ static size_t dconn_pg__utoa(unsigned long long v, char *out) {
     for (i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
     out[n] = '\0';
     return n;
+}
+
+/* The parameter type a value is sent as. */
+static Oid dconn_pg__oid(dconn_type t) {
+    switch (t) {
+        case DCONN_INT: return 20;        /* int8 */
+        case DCONN_REAL: return 701;      /* float8 */
+        case DCONN_TEXT: return 25;       /* text */
+        case DCONN_BLOB: return 17;       /* bytea */
+        case DCONN_UINT:
+        case DCONN_DECIMAL: return 1700;  /* numeric */
+        default: return 0;                /* NULL: the server works the type out */
+    }
+}
+
+/* v's 8 bytes, most significant first (network order) */
+static void dconn_pg__put64(char *out, uint64_t v) {
+    out[0] = (char)(v >> 56); out[1] = (char)(v >> 48); out[2] = (char)(v >> 40); out[3] = (char)(v >> 32);
+    out[4] = (char)(v >> 24); out[5] = (char)(v >> 16); out[6] = (char)(v >> 8); out[7] = (char)v;
+}
+
+/* Slot i's value (its type is set apart): ints and reals in binary
+   (exact, and no text to format or parse), texts and blobs as their
+   bytes, decimals as their text (NUL ended at *decimals, which moves on). */
+static void dconn_pg__encode(dconn_pg__bind *b, int i, const dconn_value *v, char **decimals) {
+    char *num = b->numbers + 32 * i;
+    uint64_t bits;
+    switch (v->type) {
+        case DCONN_INT:
+        case DCONN_REAL:
+            if (v->type == DCONN_INT) bits = (uint64_t)v->i;
+            else memcpy(&bits, &v->d, 8);
+            dconn_pg__put64(num, bits);
+            b->values[i] = num;
+            b->lengths[i] = 8;
+            b->formats[i] = 1;
+            return;
+        case DCONN_TEXT:
+        case DCONN_BLOB:
+            b->values[i] = v->p ? (const char *)v->p : "";
+            b->lengths[i] = (int)v->n;
+            b->formats[i] = 1;
+            return;
+        case DCONN_UINT:
+            dconn_pg__utoa((unsigned long long)v->u, num);
+            b->values[i] = num;
+            break;
+        case DCONN_DECIMAL:
+            if (v->n) memcpy(*decimals, v->p, v->n);
+            (*decimals)[v->n] = '\0';
+            b->values[i] = *decimals;
+            *decimals += v->n + 1;
+            break;
+        default:
+            b->values[i] = NULL;
+            break;
+    }
+    b->lengths[i] = 0;
+    b->formats[i] = 0;
 }
 
 static dconn_status dconn_pg__bind_params(const char *sql, const dconn_value *params, size_t np, dconn_pg__bind *b, dconn_error *err) {
@@ -721,45 +783,11 @@ static dconn_status dconn_pg__bind_params(const char *sql, const dconn_value *pa
     out[o] = '\0';
     b->sql = out;
     b->n = (int)slots;
+    b->order = order;
+    b->numbers = numbers;
     for (i = 0; i < slots; i++) {
-        const dconn_value *v = order[i];
-        char *num = numbers + 32 * i;
-        b->values[i] = num;
-        b->lengths[i] = 0;
-        b->formats[i] = 0;
-        switch (v->type) {
-            case DCONN_NULL: b->values[i] = NULL; b->types[i] = 0; break;
-            case DCONN_INT:
-            case DCONN_REAL: {
-                /* int8 and float8 in binary: exact, and no text to format or parse */
-                uint64_t bits;
-                int k;
-                if (v->type == DCONN_INT) bits = (uint64_t)v->i;
-                else memcpy(&bits, &v->d, 8);
-                for (k = 7; k >= 0; k--) { num[k] = (char)(bits & 0xFF); bits >>= 8; }
-                b->lengths[i] = 8;
-                b->formats[i] = 1;
-                b->types[i] = v->type == DCONN_INT ? 20 : 701;
-                break;
-            }
-            case DCONN_UINT: dconn_pg__utoa((unsigned long long)v->u, num); b->types[i] = 1700; break;
-            case DCONN_DECIMAL:
-                /* numeric, sent as its text (NUL-terminated here): every digit kept */
-                if (v->n) memcpy(decimals, v->p, v->n);
-                decimals[v->n] = '\0';
-                b->values[i] = decimals;
-                decimals += v->n + 1;
-                b->types[i] = 1700;
-                break;
-            case DCONN_TEXT:
-            case DCONN_BLOB:
-                /* binary format: the bytes as they are, no NUL needed */
-                b->values[i] = v->p ? (const char *)v->p : "";
-                b->lengths[i] = (int)v->n;
-                b->formats[i] = 1;
-                b->types[i] = v->type == DCONN_BLOB ? 17 : 25;
-                break;
-        }
+        b->types[i] = dconn_pg__oid(order[i]->type);
+        dconn_pg__encode(b, (int)i, order[i], &decimals);
     }
     return DCONN_OK;
 }
@@ -942,6 +970,21 @@ static dconn_status dconn_pg__fill(const PGresult *res, dconn_builder *out, dcon
     return DCONN_OK;
 }
 
+/* What a statement that succeeded may have left on the session, from its
+   command tag (free). */
+static void dconn_pg__note(dconn_pg__conn *h, PGresult *res) {
+    const char *tag = PQcmdStatus(res);
+    /* a cursor declared outside a transaction block is WITH HOLD: it outlives the statement */
+    if (!h->in_tx) h->unnamed_in_tx = 0;
+    else if (!strncmp(tag, "ALTER", 5) || !strncmp(tag, "CREATE", 6) || !strncmp(tag, "DROP", 4) || !strcmp(tag, "SET") || !strcmp(tag, "RESET") ||
+             !strcmp(tag, "DO") || !strcmp(tag, "CALL"))
+        h->unnamed_in_tx = 1;
+    if (tag[0] == 'S' && tag[1] == 'E' && tag[2] == 'L') {}   /* SELECT n, the usual one: nothing to note */
+    else if (!strcmp(tag, "SET") || !strcmp(tag, "PREPARE") || !strcmp(tag, "LISTEN") || (!strcmp(tag, "DECLARE CURSOR") && !h->in_tx)) h->state_set = 1;
+    else if (!strcmp(tag, "CREATE TABLE") || !strcmp(tag, "CREATE VIEW") || !strcmp(tag, "CREATE SEQUENCE") || !strcmp(tag, "DO")) h->maybe_temp = 1;
+    else if (!strcmp(tag, "DISCARD ALL") || !strcmp(tag, "DEALLOCATE ALL")) dconn_pg__forget_prepared(h);
+}
+
 /* After a statement: the transaction state, and whether its result is a success. */
 static PGresult *dconn_pg__finish(dconn_pg__conn *h, PGresult *res, const char *sql, int kind, dconn_status *st, dconn_error *err) {
     h->last_done = dconn_pg__now();
@@ -952,19 +995,7 @@ static PGresult *dconn_pg__finish(dconn_pg__conn *h, PGresult *res, const char *
         return NULL;
     }
     *st = DCONN_OK;
-    {
-        /* what the statement may have left on this session, from its command tag (free) */
-        const char *tag = PQcmdStatus(res);
-        /* a cursor declared outside a transaction block is WITH HOLD: it outlives the statement */
-        if (!h->in_tx) h->unnamed_in_tx = 0;
-        else if (!strncmp(tag, "ALTER", 5) || !strncmp(tag, "CREATE", 6) || !strncmp(tag, "DROP", 4) || !strcmp(tag, "SET") || !strcmp(tag, "RESET") ||
-                 !strcmp(tag, "DO") || !strcmp(tag, "CALL"))
-            h->unnamed_in_tx = 1;
-        if (tag[0] == 'S' && tag[1] == 'E' && tag[2] == 'L') {}   /* SELECT n, the usual one: nothing to note */
-        else if (!strcmp(tag, "SET") || !strcmp(tag, "PREPARE") || !strcmp(tag, "LISTEN") || (!strcmp(tag, "DECLARE CURSOR") && !h->in_tx)) h->state_set = 1;
-        else if (!strcmp(tag, "CREATE TABLE") || !strcmp(tag, "CREATE VIEW") || !strcmp(tag, "CREATE SEQUENCE") || !strcmp(tag, "DO")) h->maybe_temp = 1;
-        else if (!strcmp(tag, "DISCARD ALL") || !strcmp(tag, "DEALLOCATE ALL")) dconn_pg__forget_prepared(h);
-    }
+    dconn_pg__note(h, res);
     return res;
 }
 
@@ -1195,6 +1226,211 @@ static dconn_status dconn_pg__exec(void *ud, void *handle, const dconn_stmt *stm
     return DCONN_OK;
 }
 
+#ifdef LIBPQ_HAS_PIPELINING
+/* exec_many in pipeline mode: the statement is prepared (unnamed) and
+   every row's Bind/Execute is sent without waiting for the one before, so
+   100,000 rows cost a few round trips instead of 100,000. A row whose
+   values change a parameter's type has the statement prepared anew before
+   it; `prepares` lists those queries (the first PREPARE is query 0). */
+typedef struct dconn_pg__pipe {
+    size_t sent, ended;           /* queries sent; queries whose results have all come */
+    int sync_sent, synced;        /* the closing sync is sent; its result has come */
+    size_t *prepares, n_prepares, cap_prepares, prepares_ended;
+    PGresult *failed;             /* the first error */
+    size_t failed_row;            /* its row, from 1; 0: the first PREPARE */
+    long long changes;
+} dconn_pg__pipe;
+
+/* Notes that the next query sent is a PREPARE. 0 when out of memory. */
+static int dconn_pg__pipe_prepare(dconn_pg__pipe *p) {
+    if (p->n_prepares == p->cap_prepares) {
+        size_t cap = p->cap_prepares ? 2 * p->cap_prepares : 8;
+        size_t *grown = (size_t *)realloc(p->prepares, cap * sizeof *grown);
+        if (!grown) return 0;
+        p->prepares = grown;
+        p->cap_prepares = cap;
+    }
+    p->prepares[p->n_prepares++] = p->sent;
+    return 1;
+}
+
+/* Slot i's value in a row whose values are not where the first row
+   (`first`) has them: the value of the same name, or the same count of
+   positional values in. NULL when the row has none. */
+static const dconn_value *dconn_pg__slot_value(const dconn_pg__bind *b, int i, const dconn_value *first, const dconn_value *values, size_t np) {
+    const dconn_value *want = b->order[i];
+    size_t k, nth = 0, seen = 0;
+    if (!want->name)
+        for (k = 0; k < (size_t)(want - first); k++) nth += !first[k].name;
+    for (k = 0; k < np; k++)
+        if (want->name ? values[k].name && !strcmp(values[k].name, want->name) : !values[k].name && seen++ == nth) return &values[k];
+    return NULL;
+}
+
+/* The rows a statement's command tag counts ("INSERT 0 1", "UPDATE 3"),
+   as PQcmdTuples reads it, without its cost on every row. */
+static long long dconn_pg__tag_rows(PGresult *res) {
+    const char *p = strrchr(PQcmdStatus(res), ' ');
+    long long n = 0;
+    if (!p) return 0;
+    for (p++; *p >= '0' && *p <= '9'; p++) n = n * 10 + (*p - '0');
+    return *p ? 0 : n;
+}
+
+/* Sends what libpq holds and reads what has come. When the server has not
+   taken everything yet, or with `wait`, first sleeps until the socket can
+   take more or has something to read: the rows go out no faster than the
+   server takes them, and its results are read as they come, so neither
+   side fills its buffers waiting on the other. 0 when the connection failed. */
+static int dconn_pg__pump(dconn_pg__conn *h, dconn_pg__pipe *p, int wait) {
+    int unsent = PQflush(h->pg);
+    if (unsent < 0) return 0;
+    if (wait || unsent) {
+        struct pollfd f;
+        f.fd = PQsocket(h->pg);
+        f.events = (short)(POLLIN | (unsent ? POLLOUT : 0));
+        f.revents = 0;
+        if (f.fd < 0 || (poll(&f, 1, -1) < 0 && errno != EINTR)) return 0;
+        if ((unsent = PQflush(h->pg)) < 0) return 0;
+    }
+    if (!PQconsumeInput(h->pg)) return 0;
+    /* past the last query sent, PQgetResult has nothing to wait for and
+       answers NULL at once: stop there until the sync is sent */
+    while (!p->synced && (p->ended < p->sent || p->sync_sent) && !PQisBusy(h->pg)) {
+        PGresult *res = PQgetResult(h->pg);
+        ExecStatusType rs = res ? PQresultStatus(res) : PGRES_EMPTY_QUERY;
+        int prepare = p->prepares_ended < p->n_prepares && p->prepares[p->prepares_ended] == p->ended;
+        size_t row = p->ended - p->prepares_ended;   /* from 0: the rows before this query */
+        if (!res) {   /* the end of one query's results */
+            p->prepares_ended += (size_t)prepare;
+            p->ended++;
+            continue;
+        }
+        if (rs == PGRES_PIPELINE_SYNC) p->synced = 1;
+        else if ((rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK) && !prepare) {
+            if (!row) dconn_pg__note(h, res);   /* every row's statement is the same */
+            p->changes += dconn_pg__tag_rows(res);
+        } else if (rs != PGRES_COMMAND_OK && rs != PGRES_PIPELINE_ABORTED && !p->failed) {
+            p->failed = res;
+            p->failed_row = p->ended ? row + 1 : 0;
+            continue;
+        }
+        PQclear(res);
+    }
+    return PQstatus(h->pg) == CONNECTION_OK;
+}
+
+/* "row N of M: " before the driver's message. */
+static dconn_status dconn_pg__at_row(dconn_error *err, dconn_status st, size_t row, size_t n_rows) {
+    if (err && st) {
+        char text[sizeof err->message];
+        int offset = err->sql_offset;
+        snprintf(text, sizeof text, "%s", err->message);
+        dconn_error_set(err, st, "row %zu of %zu: %s", row, n_rows, text);
+        err->sql_offset = offset;
+    }
+    return st;
+}
+
+static dconn_status dconn_pg__exec_many(void *ud, void *handle, const dconn_stmt *stmt, size_t n_rows, dconn_exec_info *info, dconn_error *err) {
+    dconn_pg__conn *h = (dconn_pg__conn *)handle;
+    dconn_pg__bind b;
+    dconn_pg__pipe p;
+    Oid *types;
+    size_t *at;
+    char *decimals = NULL;
+    size_t row, dec_cap = 0, np = stmt->n_params;
+    int ok, i;
+    dconn_status st = dconn_pg__bind_params(stmt->sql, stmt->params, np, &b, err);
+    (void)ud;
+    if (st) return dconn_pg__at_row(err, st, 1, n_rows);
+    /* the types prepared, then where each slot's value is in a row */
+    types = (Oid *)malloc(((size_t)b.n + 1) * (sizeof *types + sizeof *at));
+    if (!types) {
+        dconn_pg__bind_free(&b);
+        return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory");
+    }
+    at = (size_t *)(void *)(types + 2 * (b.n / 2 + 1));
+    for (i = 0; i < b.n; i++) {
+        types[i] = b.types[i];
+        at[i] = (size_t)(b.order[i] - stmt->params);
+    }
+    if ((st = dconn_pg__ready(h, 1, err)) != DCONN_OK) {
+        free(types);
+        dconn_pg__bind_free(&b);
+        return st;
+    }
+    memset(&p, 0, sizeof p);
+    ok = PQenterPipelineMode(h->pg) && PQsetnonblocking(h->pg, 1) == 0 && dconn_pg__pipe_prepare(&p) && PQsendPrepare(h->pg, "", b.sql, b.n, types);
+    p.sent = (size_t)ok;
+    for (row = 0; ok && row < n_rows; row++) {
+        int retype = 0;
+        if (row) {   /* row 0's values were encoded by dconn_pg__bind_params */
+            const dconn_value *values = stmt->params + row * np;
+            char *dec = decimals;
+            for (i = 0; i < b.n && !st; i++) {
+                const dconn_value *v = values + at[i];
+                const char *name = b.order[i]->name;
+                Oid t;
+                if (v->name != name && (!v->name || !name || strcmp(v->name, name) != 0) &&
+                    !(v = dconn_pg__slot_value(&b, i, stmt->params, values, np))) {
+                    st = dconn_error_set(err, DCONN_EQUERY, "row %zu of %zu: parameter %s has no value in this row", row + 1, n_rows,
+                                         name ? name : "(a positional one)");
+                    break;
+                }
+                if (v->type == DCONN_DECIMAL && (size_t)(dec - decimals) + v->n + 1 > dec_cap) {
+                    /* more room for this row's decimals, and its slots done again */
+                    char *grown = (char *)realloc(decimals, 2 * (dec_cap + v->n + 1));
+                    if (!grown) { st = dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory"); break; }
+                    decimals = dec = grown;
+                    dec_cap = 2 * (dec_cap + v->n + 1);
+                    i = -1;
+                    retype = 0;
+                    continue;
+                }
+                dconn_pg__encode(&b, i, v, &dec);
+                /* a prepared statement's types are fixed: a value of another type needs it prepared anew
+                   (a NULL fits any) */
+                if ((t = dconn_pg__oid(v->type)) != 0 && t != types[i]) { types[i] = t; retype = 1; }
+            }
+            if (st) break;
+        }
+        if (retype) {
+            if (!dconn_pg__pipe_prepare(&p)) { st = dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory"); break; }
+            ok = PQsendPrepare(h->pg, "", b.sql, b.n, types);
+            p.sent += (size_t)ok;
+        }
+        ok = ok && PQsendQueryPrepared(h->pg, "", b.n, b.values, b.lengths, b.formats, 0);
+        p.sent += (size_t)ok;
+        /* every 64 rows: send, and take the results so far */
+        if (ok && (row & 63) == 63) ok = dconn_pg__pump(h, &p, 0) && !p.failed;
+    }
+    if (PQpipelineStatus(h->pg) != PQ_PIPELINE_OFF && PQstatus(h->pg) == CONNECTION_OK) {
+        /* the sync ends the pipeline; after an error the server skips to it */
+        p.sync_sent = PQpipelineSync(h->pg);
+        while (p.sync_sent && !p.synced && dconn_pg__pump(h, &p, 1)) {}
+        if (p.synced) (void)PQexitPipelineMode(h->pg);
+    }
+    (void)PQsetnonblocking(h->pg, 0);
+    free(types);
+    free(decimals);
+    dconn_pg__bind_free(&b);
+    h->last_done = dconn_pg__now();
+    if (PQstatus(h->pg) == CONNECTION_OK) h->in_tx = PQtransactionStatus(h->pg) != PQTRANS_IDLE;
+    if (!st && (p.failed || !p.synced || !ok)) {
+        /* the first error names its row (not the first PREPARE's); a lost connection, the row it reached */
+        size_t where = p.failed ? p.failed_row : p.sent > 1 ? p.ended - p.prepares_ended + 1 : 0;
+        st = dconn_pg__error(h->pg, p.failed, stmt->sql, DCONN_PG__WRITE, err);
+        if (where) st = dconn_pg__at_row(err, st, where, n_rows);
+    }
+    if (PQpipelineStatus(h->pg) != PQ_PIPELINE_OFF) h->fatal = 1;   /* never left in pipeline mode: the next statement reconnects */
+    PQclear(p.failed);
+    free(p.prepares);
+    if (!st && info) { info->changes = p.changes; info->last_insert_id = 0; }
+    return st;
+}
+#endif
+
 /* A stream: libpq's single-row mode, so the server's rows are read as the
    caller asks for them and never held all at once. `pending` is the next
    result: a row (PGRES_SINGLE_TUPLE), or the end (PGRES_TUPLES_OK). */
@@ -1405,6 +1641,9 @@ static void dconn_pg__driver(dconn_driver *d) {
     d->disconnect = dconn_pg__disconnect;
     d->query = dconn_pg__query;
     d->exec = dconn_pg__exec;
+#ifdef LIBPQ_HAS_PIPELINING
+    d->exec_many = dconn_pg__exec_many;
+#endif
     d->stream_open = dconn_pg__stream_open;
     d->stream_next = dconn_pg__stream_next;
     d->stream_close = dconn_pg__stream_close;

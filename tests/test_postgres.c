@@ -1578,10 +1578,10 @@ static void pg_exec_many_pipeline(void) {
         /* types that change from row to row (each prepared anew), then a failure: its row is named right */
         dconn_value w[2 * 10];
         for (i = 0; i < 10; i++) { w[2 * i] = dconn_int(50 + (int64_t)i); w[2 * i + 1] = (i & 1) ? dconn_real(0.5) : i == 2 ? dconn_null() : dconn_int(1); }
-        w[2 * 7] = dconn_int(50);
+        w[14] = dconn_int(50);
         CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emp (id, r) VALUES (?, ?)", w, 2, 10, NULL, &info, &err), DCONN_EQUERY);
         CHECK_CONTAINS(err.message, "row 8 of 10: [23505]");
-        w[2 * 7] = dconn_int(57);
+        w[14] = dconn_int(57);
         CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emp (id, r) VALUES (?, ?)", w, 2, 10, NULL, &info, &err), DCONN_OK);
         CHECK_EQ_INT(info.changes, 10);
         CHECK_EQ_INT(tu_query_int(c, "SELECT (sum(r) * 10)::int8 FROM emp WHERE id BETWEEN 50 AND 59"), 65);
@@ -1598,7 +1598,7 @@ static void pg_exec_many_pipeline(void) {
     dconn_free(csv);
 
     /* 30,000 rows of 300 bytes: 9 MB out, and 30,000 results back, while both flow */
-    big = (dconn_value *)malloc(30000 * 2 * sizeof *big);
+    big = (dconn_value *)malloc((size_t)30000 * 2 * sizeof *big);
     text = (char *)malloc(301);
     REQUIRE(big && text);
     memset(text, 'z', 300);
@@ -1609,7 +1609,7 @@ static void pg_exec_many_pipeline(void) {
     CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM emp WHERE length(t) = 300"), 30000);
     /* the last row fails: nothing of the 30,000 */
     CHECK_EQ_INT(dconn_exec(c, "DELETE FROM emp WHERE id >= 100000", NULL, 0, NULL, NULL, &err), DCONN_OK);
-    big[2 * 29999] = dconn_int(100000);
+    big[(size_t)2 * 29999] = dconn_int(100000);
     CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emp (id, t) VALUES (?, ?)", big, 2, 30000, NULL, &info, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "row 30000 of 30000: [23505]");
     CHECK_EQ_INT(info.changes, 0);

@@ -646,7 +646,7 @@ static void dconn_pg__put64(char *out, uint64_t v) {
    (exact, and no text to format or parse), texts and blobs as their
    bytes, decimals as their text (NUL ended at *decimals, which moves on). */
 static void dconn_pg__encode(dconn_pg__bind *b, int i, const dconn_value *v, char **decimals) {
-    char *num = b->numbers + 32 * i;
+    char *num = b->numbers + 32 * (size_t)i;
     uint64_t bits;
     switch (v->type) {
         case DCONN_INT:
@@ -1291,7 +1291,7 @@ static int dconn_pg__pump(dconn_pg__conn *h, dconn_pg__pipe *p, int wait) {
         f.events = (short)(POLLIN | (unsent ? POLLOUT : 0));
         f.revents = 0;
         if (f.fd < 0 || (poll(&f, 1, -1) < 0 && errno != EINTR)) return 0;
-        if ((unsent = PQflush(h->pg)) < 0) return 0;
+        if (PQflush(h->pg) < 0) return 0;
     }
     if (!PQconsumeInput(h->pg)) return 0;
     /* past the last query sent, PQgetResult has nothing to wait for and
@@ -1350,7 +1350,7 @@ static dconn_status dconn_pg__exec_many(void *ud, void *handle, const dconn_stmt
         dconn_pg__bind_free(&b);
         return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory");
     }
-    at = (size_t *)(void *)(types + 2 * (b.n / 2 + 1));
+    at = (size_t *)(void *)(types + 2 * (size_t)(b.n / 2 + 1));
     for (i = 0; i < b.n; i++) {
         types[i] = b.types[i];
         at[i] = (size_t)(b.order[i] - stmt->params);
@@ -1378,7 +1378,7 @@ static dconn_status dconn_pg__exec_many(void *ud, void *handle, const dconn_stmt
                                          name ? name : "(a positional one)");
                     break;
                 }
-                if (v->type == DCONN_DECIMAL && (size_t)(dec - decimals) + v->n + 1 > dec_cap) {
+                if (v->type == DCONN_DECIMAL && (!decimals || (size_t)(dec - decimals) + v->n + 1 > dec_cap)) {
                     /* more room for this row's decimals, and its slots done again */
                     char *grown = (char *)realloc(decimals, 2 * (dec_cap + v->n + 1));
                     if (!grown) { st = dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory"); break; }

@@ -16,7 +16,15 @@
               dconn_query with ttl "0" (never cached).
    scan       the whole table, 10k rows, 20 times a round.
    cache_hit  the point query answered from dconn's cache, against the raw
-              point query. */
+              point query.
+   insert_100k  100,000 inserts into u (same columns as t) in one
+              transaction. raw: MariaDB's array binding by hand: START
+              TRANSACTION, the four columns' arrays (ids, name pointers and
+              lengths, scores, note pointers and lengths) filled, one
+              mysql_stmt_execute of all rows (one bulk request), COMMIT.
+              dconn: one dconn_exec_many of every row (bench_client.h's
+              dconn_bulk_insert); insert_100k_chunked: a session and one a
+              1,000 rows. Both use the same texts, made once beforehand. */
 #define _POSIX_C_SOURCE 200809L
 #define _GNU_SOURCE       /* syscall(), sched_setaffinity() */
 #define DCONN_IMPLEMENTATION
@@ -41,7 +49,7 @@ typedef struct raw_row {
 
 struct bench {
     MYSQL *my;
-    MYSQL_STMT *point, *scan;
+    MYSQL_STMT *point, *scan, *insert;
     long long param;
     MYSQL_BIND in;
     raw_row prow, srow;
@@ -104,6 +112,50 @@ static void raw_sql(MYSQL *my, const char *sql) {
     if (mysql_query(my, sql)) die(sql, mysql_error(my));
 }
 
+static const char insert_sql[] = "INSERT INTO u (id, name, score, note) VALUES (?, ?, ?, ?)";
+
+static void raw_bulk(bench *b, int from, int to) {
+    static long long *ids;
+    static double *scores;
+    static const char **names, **notes;
+    static unsigned long *name_lens, *note_lens;
+    unsigned int n = BULK;
+    MYSQL_BIND in[4];
+    int i;
+    (void)from; (void)to;
+    if (!ids) {
+        ids = (long long *)malloc(BULK * sizeof *ids);
+        scores = (double *)malloc(BULK * sizeof *scores);
+        names = (const char **)malloc(BULK * sizeof *names);
+        notes = (const char **)malloc(BULK * sizeof *notes);
+        name_lens = (unsigned long *)malloc(BULK * sizeof *name_lens);
+        note_lens = (unsigned long *)malloc(BULK * sizeof *note_lens);
+        if (!ids || !scores || !names || !notes || !name_lens || !note_lens) die("raw bulk", "out of memory");
+    }
+    for (i = 0; i < BULK; i++) {
+        ids[i] = i;
+        names[i] = bulk_name[i];
+        name_lens[i] = (unsigned long)strlen(bulk_name[i]);
+        scores[i] = i * 0.25;
+        notes[i] = bulk_note[i];
+        note_lens[i] = (unsigned long)strlen(bulk_note[i]);
+    }
+    memset(in, 0, sizeof in);
+    in[0].buffer_type = MYSQL_TYPE_LONGLONG; in[0].buffer = ids;
+    in[1].buffer_type = MYSQL_TYPE_STRING; in[1].buffer = names; in[1].length = name_lens;
+    in[2].buffer_type = MYSQL_TYPE_DOUBLE; in[2].buffer = scores;
+    in[3].buffer_type = MYSQL_TYPE_STRING; in[3].buffer = notes; in[3].length = note_lens;
+    raw_sql(b->my, "START TRANSACTION");
+    if (mysql_stmt_attr_set(b->insert, STMT_ATTR_ARRAY_SIZE, &n) || mysql_stmt_bind_param(b->insert, in) || mysql_stmt_execute(b->insert))
+        die("raw bulk", mysql_stmt_error(b->insert));
+    if (mysql_stmt_affected_rows(b->insert) != BULK) die("raw bulk", "rows missing");
+    raw_sql(b->my, "COMMIT");
+}
+
+static void dconn_bulk(bench *b, int from, int to) { (void)from; (void)to; dconn_bulk_insert(b->c, insert_sql, BULK); }
+static void dconn_bulk_chunked(bench *b, int from, int to) { (void)from; (void)to; dconn_bulk_insert(b->c, insert_sql, 1000); }
+static void truncate_u(bench *b, int from, int to) { (void)from; (void)to; raw_sql(b->my, "TRUNCATE u"); }
+
 int main(int argc, char **argv) {
     const char *sock = getenv("DCONN_TEST_MYSQL_SOCKET"), *dir = getenv("DCONN_TEST_MYSQL_DIR");
     dconn_options o;
@@ -123,6 +175,9 @@ int main(int argc, char **argv) {
     raw_sql(b.my, "DROP TABLE IF EXISTS t");
     raw_sql(b.my, "CREATE TABLE t (id int PRIMARY KEY, name varchar(40), score double, note varchar(60))");
     raw_sql(b.my, "INSERT INTO t SELECT seq, CONCAT('name-', seq), seq * 0.5, REPEAT('n', 10 + seq % 40) FROM seq_1_to_10000");
+    raw_sql(b.my, "DROP TABLE IF EXISTS u");
+    raw_sql(b.my, "CREATE TABLE u (id int PRIMARY KEY, name varchar(40), score double, note varchar(60))");
+    b.insert = raw_prepare(b.my, insert_sql);
     b.point = raw_prepare(b.my, point_sql);
     b.scan = raw_prepare(b.my, scan_sql);
     b.in.buffer_type = MYSQL_TYPE_LONGLONG;
@@ -155,10 +210,16 @@ int main(int argc, char **argv) {
         dconn_hit(&b, 0, POINTS);   /* fills the cache */
         compare("cache_hit", &b, raw_point, dconn_hit, NULL, ROUNDS, POINTS, 50, 1e6, "us");
     }
+    if (wanted(argc, argv, "bulk")) {
+        bulk_texts();
+        compare("insert_100k", &b, raw_bulk, dconn_bulk, truncate_u, ROUNDS, 1, 1, 1e3, "ms");
+        compare("insert_100k_chunked", &b, raw_bulk, dconn_bulk_chunked, truncate_u, ROUNDS, 1, 1, 1e3, "ms");
+    }
     if (argc == 1 && b.rows != (long)(ROUNDS + 1) * 2 * SCANS * TABLE_ROWS) die("rows", "the two sides read different rows");
     raw_sql(b.my, "DROP DATABASE bench");
     mysql_stmt_close(b.point);
     mysql_stmt_close(b.scan);
+    mysql_stmt_close(b.insert);
     mysql_close(b.my);
     dconn_release(b.c);
     dconn_close(ctx);

@@ -147,24 +147,12 @@ static void dconn_insert(bench *b, int from, int to) {
    row's Bind/Execute of the insert prepared with its types (int4, text,
    float8, text), id and score in binary, sent without waiting, results
    read as they come (64 rows at a time), one sync, COMMIT. dconn:
-   dconn_exec_many on dconn_value rows built in the timed part. Both use
-   the same texts, made once beforehand. For reference, COPY ... FROM
+   dconn_bulk_insert (bench_client.h): one dconn_exec_many of every row
+   (insert_100k), or a session and one a 1,000 rows (insert_100k_chunked).
+   Both use the same texts, made once beforehand. For reference, COPY ... FROM
    STDIN of the same rows as text (the fastest load, for INSERT alone) is
    timed too. */
-enum { BULK = 100000 };
 static void truncate_u(bench *b, int from, int to);
-static char (*bulk_name)[16], (*bulk_note)[40];
-
-static void bulk_texts(void) {
-    int i;
-    bulk_name = (char (*)[16])malloc(BULK * sizeof *bulk_name);
-    bulk_note = (char (*)[40])malloc(BULK * sizeof *bulk_note);
-    if (!bulk_name || !bulk_note) die("bulk", "out of memory");
-    for (i = 0; i < BULK; i++) {
-        snprintf(bulk_name[i], sizeof bulk_name[i], "name-%d", i);
-        snprintf(bulk_note[i], sizeof bulk_note[i], "note %d of the bulk bench", i);
-    }
-}
 
 static void raw_read_ready(PGconn *pg, int *ended, int *synced) {
     if (!PQconsumeInput(pg)) die("raw bulk", PQerrorMessage(pg));
@@ -221,27 +209,8 @@ static void raw_bulk(bench *b, int from, int to) {
     PQclear(raw_exec(b->pg, "commit", 0, NULL, PGRES_COMMAND_OK));
 }
 
-static void dconn_bulk(bench *b, int from, int to) {
-    enum { CHUNK = 1000 };
-    static dconn_value v[CHUNK * 4];
-    dconn_exec_info info;
-    dconn_error err;
-    dconn_session *s = dconn_session_begin(b->c, &err);
-    int i, at;
-    (void)from; (void)to;
-    if (!s) die("dconn bulk", err.message);
-    for (at = 0; at < BULK; at += CHUNK) {
-        for (i = 0; i < CHUNK; i++) {
-            v[4 * i] = dconn_int(at + i);
-            v[4 * i + 1] = dconn_text(bulk_name[at + i]);
-            v[4 * i + 2] = dconn_real((at + i) * 0.25);
-            v[4 * i + 3] = dconn_text(bulk_note[at + i]);
-        }
-        if (dconn_session_exec_many(s, insert_sql_dconn, v, 4, CHUNK, &info, &err) || info.changes != CHUNK) die("dconn bulk", err.message);
-    }
-    if (dconn_session_commit(s, &err)) die("dconn bulk", err.message);
-    dconn_session_end(s);
-}
+static void dconn_bulk(bench *b, int from, int to) { (void)from; (void)to; dconn_bulk_insert(b->c, insert_sql_dconn, BULK); }
+static void dconn_bulk_chunked(bench *b, int from, int to) { (void)from; (void)to; dconn_bulk_insert(b->c, insert_sql_dconn, 1000); }
 
 /* COPY of the same rows as text, for reference (not a side of the ratio) */
 static void copy_bulk(bench *b) {
@@ -373,6 +342,7 @@ int main(int argc, char **argv) {
     if (wanted(argc, argv, "bulk")) {
         bulk_texts();
         compare("insert_100k", &b, raw_bulk, dconn_bulk, truncate_u, ROUNDS, 1, 1, 1e3, "ms");
+        compare("insert_100k_chunked", &b, raw_bulk, dconn_bulk_chunked, truncate_u, ROUNDS, 1, 1, 1e3, "ms");
         time_copy(&b);
     }
     if (wanted(argc, argv, "cache_hit")) {

@@ -996,6 +996,107 @@ static void my_exec_many(void) {
     dconn_close(ctx);
 }
 
+/* exec_many's bulk requests: every type, a NULL before its slot's type is
+   known, rows whose types or names change (new chunks), a batch of
+   several chunks, the failing row named (the server does not say which),
+   the last row's insert id, a session that goes on after a failure (as
+   MySQL's transactions do) and a timeout part way. */
+static void my_exec_many_bulk(void) {
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_exec_info info;
+    dconn_exec_options eo;
+    dconn_session *s;
+    dconn_value v[4 * 6], w[2 * 10], *big;
+    char *csv;
+    size_t i;
+    double t0;
+    REQUIRE(ctx);
+    c = my_me(ctx, "exec-many-bulk");
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS emb; CREATE TABLE emb (id bigint PRIMARY KEY, r double, t text, b blob, d decimal(30,3), "
+                                      "u bigint unsigned) ENGINE=InnoDB", &err), DCONN_OK);
+    v[0] = dconn_int(1); v[1] = dconn_null(); v[2] = dconn_text("a"); v[3] = dconn_blob("\x00\xff", 2); v[4] = dconn_decimal("1.500");
+    v[5] = dconn_uint(UINT64_MAX);
+    v[6] = dconn_int(2); v[7] = dconn_real(2.5); v[8] = dconn_null(); v[9] = dconn_null(); v[10] = dconn_decimal("12345678901234567890.123");
+    v[11] = dconn_null();
+    v[12] = dconn_int(3); v[13] = dconn_real(0.25); v[14] = dconn_text("xyz"); v[15] = dconn_blob("", 0); v[16] = dconn_decimal("-0.001");
+    v[17] = dconn_uint(7);
+    v[18] = dconn_int(4); v[19] = dconn_real(1); v[20] = dconn_text("last"); v[21] = dconn_null(); v[22] = dconn_null(); v[23] = dconn_null();
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emb VALUES (?, ?, ?, ?, ?, ?)", v, 6, 4, NULL, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 4);
+    csv = tu_query_csv(c, "SELECT id, r, t, hex(b), d, u FROM emb ORDER BY id");
+    CHECK_STR(csv, "id,r,t,hex(b),d,u\r\n1,,a,00FF,1.500,18446744073709551615\r\n2,2.5,,,12345678901234567890.123,\r\n3,0.25,xyz,\"\",-0.001,7\r\n"
+                   "4,1.0,last,,,\r\n");
+    dconn_free(csv);
+
+    /* types that change from row to row, an INT then a UINT, then a failure: its row is named right */
+    for (i = 0; i < 10; i++) {
+        w[2 * i] = dconn_int(50 + (int64_t)i);
+        w[2 * i + 1] = (i & 1) ? dconn_real(0.5) : i == 2 ? dconn_null() : dconn_int(1);
+    }
+    w[15] = dconn_uint(2);
+    w[14] = dconn_int(50);
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emb (id, r) VALUES (?, ?)", w, 2, 10, NULL, &info, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "row 8 of 10: ERROR 1062");
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM emb WHERE id BETWEEN 51 AND 59"), 0);
+    w[14] = dconn_int(57);
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emb (id, r) VALUES (?, ?)", w, 2, 10, NULL, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 10);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT CAST(sum(r) * 10 AS SIGNED) FROM emb WHERE id BETWEEN 50 AND 59"), 80);
+    /* names out of the first row's order, and a row without one of them */
+    for (i = 0; i < 4; i++) {
+        w[2 * i] = dconn_named(i == 2 ? ":t" : ":id", i == 2 ? dconn_text("z") : dconn_int(60 + (int64_t)i));
+        w[2 * i + 1] = dconn_named(i == 2 ? ":id" : ":t", i == 2 ? dconn_int(62) : dconn_text("y"));
+    }
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emb (id, t) VALUES (:id, :t)", w, 2, 4, NULL, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM emb WHERE id BETWEEN 60 AND 63 AND t IN ('y', 'z')"), 4);
+    CHECK_EQ_INT(dconn_exec(c, "DELETE FROM emb WHERE id BETWEEN 60 AND 63", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    w[5] = dconn_named(":tt", dconn_text("y"));
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emb (id, t) VALUES (:id, :t)", w, 2, 4, NULL, &info, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "row 3 of 4: parameter :id has no value");
+
+    /* 30,000 rows of 300 bytes: several chunks; then a row in the middle of one fails */
+    tu_exec_many_big(c, "emb", 20001, "row 20001 of 30000: ERROR 1062");
+
+    /* the last row's insert id */
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS emb_ai; CREATE TABLE emb_ai (id int AUTO_INCREMENT PRIMARY KEY, t text) ENGINE=InnoDB", &err),
+                 DCONN_OK);
+    for (i = 0; i < 5; i++) w[i] = dconn_text("x");
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emb_ai (t) VALUES (?)", w, 1, 5, NULL, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.last_insert_id, tu_query_int(c, "SELECT max(id) FROM emb_ai"));
+    CHECK_EQ_INT(info.changes, 5);
+
+    /* in a session: a failure undoes that statement only, and the session goes on */
+    s = dconn_session_begin(c, &err);
+    REQUIRE(s);
+    for (i = 0; i < 5; i++) w[i] = dconn_int(70 + (int64_t)i);
+    w[3] = dconn_int(70);
+    CHECK_EQ_INT(dconn_session_exec_many(s, "INSERT INTO emb (id) VALUES (?)", w, 1, 5, &info, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "row 4 of 5: ERROR 1062");
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO emb (id) VALUES (80)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM emb WHERE id BETWEEN 70 AND 80"), 4);   /* the rows before the failing one, and 80 */
+
+    /* a timeout part way through one chunk: 40 rows of 50 ms against 0.3 s */
+    memset(&eo, 0, sizeof eo);
+    eo.timeout = "0.3";
+    for (i = 0; i < 10; i++) { w[2 * i] = dconn_real(0.05); w[2 * i + 1] = dconn_int(1); }
+    big = (dconn_value *)malloc(80 * sizeof *big);
+    REQUIRE(big);
+    for (i = 0; i < 40; i++) { big[2 * i] = dconn_real(0.05); big[2 * i + 1] = dconn_int(1); }
+    t0 = tu_seconds();
+    CHECK_EQ_INT(dconn_exec_many(c, "UPDATE emb SET r = SLEEP(?) WHERE id = ?", big, 2, 40, &eo, NULL, &err), DCONN_ETIMEOUT);
+    CHECK(tu_seconds() - t0 < 1.5);
+    free(big);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT 2"), 2);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE emb; DROP TABLE emb_ai", &err), DCONN_OK);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static const dtest_case my_tests[] = {
     {"my_url_forms", my_url_forms},
     {"my_bad_settings", my_bad_settings},
@@ -1013,6 +1114,7 @@ static const dtest_case my_tests[] = {
     {"my_timeouts_and_cancels", my_timeouts_and_cancels},
     {"my_fork_leaves_the_parent_alone", my_fork_leaves_the_parent_alone},
     {"my_exec_many", my_exec_many},
+    {"my_exec_many_bulk", my_exec_many_bulk},
 };
 
 int main(int argc, char **argv) {

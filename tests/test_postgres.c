@@ -1547,7 +1547,7 @@ static void pg_exec_many_pipeline(void) {
     dconn_exec_options eo;
     dconn_session *s;
     dconn_value v[3 * 6], *big;
-    char *csv, *text;
+    char *csv;
     size_t i;
     double t0;
     REQUIRE(ctx);
@@ -1597,25 +1597,8 @@ static void pg_exec_many_pipeline(void) {
     CHECK_STR(csv, "id,r,t\r\n10,1.0,\r\n11,1.5,\r\n20,,x\r\n21,,y\r\n");
     dconn_free(csv);
 
-    /* 30,000 rows of 300 bytes: 9 MB out, and 30,000 results back, while both flow */
-    big = (dconn_value *)malloc((size_t)30000 * 2 * sizeof *big);
-    text = (char *)malloc(301);
-    REQUIRE(big && text);
-    memset(text, 'z', 300);
-    text[300] = '\0';
-    for (i = 0; i < 30000; i++) { big[2 * i] = dconn_int(100000 + (int64_t)i); big[2 * i + 1] = dconn_text(text); }
-    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emp (id, t) VALUES (?, ?)", big, 2, 30000, NULL, &info, &err), DCONN_OK);
-    CHECK_EQ_INT(info.changes, 30000);
-    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM emp WHERE length(t) = 300"), 30000);
-    /* the last row fails: nothing of the 30,000 */
-    CHECK_EQ_INT(dconn_exec(c, "DELETE FROM emp WHERE id >= 100000", NULL, 0, NULL, NULL, &err), DCONN_OK);
-    big[(size_t)2 * 29999] = dconn_int(100000);
-    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emp (id, t) VALUES (?, ?)", big, 2, 30000, NULL, &info, &err), DCONN_EQUERY);
-    CHECK_CONTAINS(err.message, "row 30000 of 30000: [23505]");
-    CHECK_EQ_INT(info.changes, 0);
-    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM emp WHERE id >= 100000"), 0);
-    free(big);
-    free(text);
+    /* 30,000 rows of 300 bytes: 9 MB out, and 30,000 results back, while both flow; then the last row fails */
+    tu_exec_many_big(c, "emp", 30000, "row 30000 of 30000: [23505]");
 
     /* the PREPARE fails: no row named */
     v[0] = dconn_int(1); v[1] = dconn_int(2);

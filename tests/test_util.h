@@ -351,4 +351,37 @@ TU_UNUSED static void tu_exec_many_checks(dconn_conn *c) {
 }
 
 
+/* 30,000 rows of 300 bytes through exec_many into `table` (id, t): all
+   of them; then again with row `dup_row` (from 1) repeating the first id,
+   whose error must hold `want`, and nothing of the batch is left. */
+TU_UNUSED static void tu_exec_many_big(dconn_conn *c, const char *table, size_t dup_row, const char *want) {
+    enum { N = 30000 };
+    dconn_value *big = (dconn_value *)malloc((size_t)N * 2 * sizeof *big);
+    char *text = (char *)malloc(301), sql[256];
+    dconn_exec_info info;
+    dconn_error err;
+    size_t i;
+    REQUIRE(big && text);
+    memset(text, 'z', 300);
+    text[300] = '\0';
+    for (i = 0; i < N; i++) { big[2 * i] = dconn_int(100000 + (int64_t)i); big[2 * i + 1] = dconn_text(text); }
+    snprintf(sql, sizeof sql, "INSERT INTO %s (id, t) VALUES (?, ?)", table);
+    CHECK_EQ_INT(dconn_exec_many(c, sql, big, 2, N, NULL, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, N);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE id >= 100000 AND length(t) = 300", table);
+    CHECK_EQ_INT(tu_query_int(c, sql), N);
+    snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id >= 100000", table);
+    CHECK_EQ_INT(dconn_exec(c, sql, NULL, 0, NULL, NULL, &err), DCONN_OK);
+    big[2 * (dup_row - 1)] = dconn_int(100000);
+    snprintf(sql, sizeof sql, "INSERT INTO %s (id, t) VALUES (?, ?)", table);
+    CHECK_EQ_INT(dconn_exec_many(c, sql, big, 2, N, NULL, &info, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, want);
+    CHECK_EQ_INT(info.changes, 0);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE id >= 100000", table);
+    CHECK_EQ_INT(tu_query_int(c, sql), 0);
+    free(big);
+    free(text);
+}
+
+
 #endif

@@ -377,6 +377,7 @@ typedef struct dconn_my__conn {
     pthread_mutex_t id_lock;      /* guards `thread_id` and `killed`: the library cancels from another thread */
     unsigned long thread_id;      /* the server's id of this session, for KILL QUERY */
     int killed;                   /* a KILL QUERY was sent since the statement began */
+    size_t max_packet;            /* the server's max_allowed_packet; 0: not asked yet */
 } dconn_my__conn;
 
 /* After a (re)connect, in the thread that runs the handle. */
@@ -478,6 +479,7 @@ static void dconn_my__forget_statements(dconn_my__conn *h) {
         free(k->sql);
         memset(k, 0, sizeof *k);
     }
+    h->max_packet = 0;   /* asked again of the server it reconnects to */
 }
 
 static dconn_status dconn_my__connect(void *ud, const dconn_settings *settings, void **handle, dconn_error *err) {
@@ -841,12 +843,9 @@ static dconn_status dconn_my__conn_error(dconn_my__conn *h, int kind, int was_in
 
 /* --- the statement cache ---------------------------------------------------- */
 
-/* Is the statement one that programs run again and again (a read, an
-   INSERT, UPDATE, DELETE, REPLACE or CALL), worth keeping prepared? */
-static int dconn_my__repeats(const char *sql) {
-    static const char *const kinds[] = {"select", "with", "values", "table", "insert", "update", "delete", "replace", "call"};
+/* The statement's first word, past spaces, comments and parentheses. */
+static const char *dconn_my__first_word(const char *sql, size_t *n) {
     const char *p = sql;
-    size_t n, i;
     for (;;) {
         while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '(') p++;
         if (p[0] == '/' && p[1] == '*' && !dconn_my__exec_comment(p)) {
@@ -858,7 +857,16 @@ static int dconn_my__repeats(const char *sql) {
             break;
         }
     }
-    for (n = 0; dconn_my__is_word_char(p[n]); n++) {}
+    for (*n = 0; dconn_my__is_word_char(p[*n]); ++*n) {}
+    return p;
+}
+
+/* Is the statement one that programs run again and again (a read, an
+   INSERT, UPDATE, DELETE, REPLACE or CALL), worth keeping prepared? */
+static int dconn_my__repeats(const char *sql) {
+    static const char *const kinds[] = {"select", "with", "values", "table", "insert", "update", "delete", "replace", "call"};
+    size_t n, i;
+    const char *p = dconn_my__first_word(sql, &n);
     for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) if (dconn_my__word_is(p, n, kinds[i])) return 1;
     return 0;
 }
@@ -1281,6 +1289,254 @@ static dconn_status dconn_my__exec(void *ud, void *handle, const dconn_stmt *stm
     return dconn_my__finish(h, ms, kind, was_in_tx, err);
 }
 
+/* --- many rows: MariaDB's array binding ------------------------------------------ */
+
+/* exec_many sends rows in chunks through MariaDB's bulk protocol
+   (COM_STMT_BULK_EXECUTE: one request and one answer for a chunk of
+   rows). A chunk holds rows whose values have the same types (a NULL fits
+   any) and the same layout, up to DCONN_MY__BULK_ROWS rows and half the
+   server's max_allowed_packet (asked once a connection). The server runs
+   a chunk as one statement: a failure applies none of its rows, and does
+   not say which row failed, so its rows are then run one at a time to
+   find it. The last row runs alone, so that its insert id is its own. */
+#define DCONN_MY__BULK_ROWS 65536
+
+/* A chunk's values, column by column, as the connector reads arrays:
+   slot i's values (int64_t, uint64_t, double, or pointers for texts,
+   blobs and decimals), their lengths and their NULL indicators, `cap`
+   rows each. */
+typedef struct dconn_my__chunk {
+    void **cells;                 /* slot i: cap cells of 8 bytes (or a pointer's size, if larger) */
+    unsigned long **lens;
+    char **ind;
+    char *has_null;               /* slot i has a NULL in the chunk */
+    size_t n, cap;
+} dconn_my__chunk;
+
+static void dconn_my__chunk_free(dconn_my__chunk *c) {
+    size_t i;
+    for (i = 0; c->cells && c->lens && c->ind && i < c->n; i++) { free(c->cells[i]); free(c->lens[i]); free(c->ind[i]); }
+    free(c->cells);
+    free(c->lens);
+    free(c->ind);
+    free(c->has_null);
+}
+
+/* 0 when out of memory (then dconn_my__chunk_free frees what was had). */
+static int dconn_my__chunk_init(dconn_my__chunk *c, size_t n, size_t cap) {
+    size_t i, cell = sizeof(void *) > 8 ? sizeof(void *) : 8;
+    c->n = n;
+    c->cap = cap;
+    c->cells = (void **)calloc(n + 1, sizeof *c->cells);
+    c->lens = (unsigned long **)calloc(n + 1, sizeof *c->lens);
+    c->ind = (char **)calloc(n + 1, sizeof *c->ind);
+    c->has_null = (char *)calloc(n + 1, 1);
+    if (!c->cells || !c->lens || !c->ind || !c->has_null) return 0;
+    for (i = 0; i < n; i++)
+        if (!(c->cells[i] = malloc(cap * cell)) || !(c->lens[i] = (unsigned long *)malloc(cap * sizeof **c->lens)) || !(c->ind[i] = (char *)malloc(cap)))
+            return 0;
+    return 1;
+}
+
+/* The bind type of a chunk's slot (one NULL in every row: any). */
+static enum enum_field_types dconn_my__bulk_type(dconn_type t) {
+    switch (t) {
+        case DCONN_REAL: return MYSQL_TYPE_DOUBLE;
+        case DCONN_TEXT: return MYSQL_TYPE_STRING;
+        case DCONN_BLOB: return MYSQL_TYPE_BLOB;
+        case DCONN_DECIMAL: return MYSQL_TYPE_NEWDECIMAL;
+        default: return MYSQL_TYPE_LONGLONG;
+    }
+}
+
+/* Does the server take bulk requests, and does the statement (INSERT,
+   REPLACE, UPDATE or DELETE) go through them? */
+static int dconn_my__bulk_ok(dconn_my__conn *h, const char *sql) {
+    static const char *const kinds[] = {"insert", "replace", "update", "delete"};
+    unsigned long long caps = 0;
+    size_t n, i;
+    const char *p = dconn_my__first_word(sql, &n);
+    if (mariadb_get_infov(h->my, MARIADB_CONNECTION_EXTENDED_SERVER_CAPABILITIES, &caps) || !((caps << 32) & MARIADB_CLIENT_STMT_BULK_OPERATIONS)) return 0;
+    for (i = 0; i < sizeof kinds / sizeof kinds[0] && !dconn_my__word_is(p, n, kinds[i]); i++) {}
+    if (i == sizeof kinds / sizeof kinds[0]) return 0;
+    if (!h->max_packet) {
+        /* the largest request the server takes, asked once a connection (1 MiB, its least, if it will not say) */
+        MYSQL_RES *res;
+        MYSQL_ROW r;
+        h->max_packet = 1u << 20;
+        if (mysql_query(h->my, "SELECT @@max_allowed_packet") != 0) return 0;
+        if ((res = mysql_store_result(h->my)) != NULL) {
+            if ((r = mysql_fetch_row(res)) != NULL && r[0] && strtoull(r[0], NULL, 10) > h->max_packet) h->max_packet = (size_t)strtoull(r[0], NULL, 10);
+            mysql_free_result(res);
+        }
+    }
+    return 1;
+}
+
+/* "row N of M: " (or "rows N-K of M: ") before the driver's message. */
+static dconn_status dconn_my__at_rows(dconn_error *err, dconn_status st, size_t first, size_t last, size_t n_rows) {
+    if (err && st) {
+        char text[sizeof err->message];
+        int offset = err->sql_offset;
+        snprintf(text, sizeof text, "%s", err->message);
+        if (first == last) dconn_error_set(err, st, "row %zu of %zu: %s", first, n_rows, text);
+        else dconn_error_set(err, st, "rows %zu-%zu of %zu: %s", first, last, n_rows, text);
+        err->sql_offset = offset;
+    }
+    return st;
+}
+
+/* Rows [from, to) one statement each. */
+static dconn_status dconn_my__rows_alone(void *ud, dconn_my__conn *h, const dconn_stmt *stmt, size_t from, size_t to, size_t n_rows,
+                                        dconn_exec_info *info, dconn_error *err) {
+    dconn_stmt one = *stmt;
+    size_t row;
+    for (row = from; row < to; row++) {
+        dconn_exec_info part = {0, 0};
+        dconn_status st;
+        one.params = stmt->params + row * stmt->n_params;
+        if ((st = dconn_my__exec(ud, h, &one, &part, err)) != DCONN_OK) return dconn_my__at_rows(err, st, row + 1, row + 1, n_rows);
+        info->changes += part.changes;
+        info->last_insert_id = part.last_insert_id;
+    }
+    return DCONN_OK;
+}
+
+/* Fills the chunk with the rows from `row` on that fit its types and
+   layout so far (`types` gets each slot's type, DCONN_NULL for a slot
+   NULL in every row), up to `end` rows and `max_bytes`: one pass over the
+   caller's values. Returns the row after the chunk's last. */
+static size_t dconn_my__chunk_fill(dconn_my__chunk *c, const dconn_my__bind *b, const dconn_stmt *stmt, const size_t *at, size_t row, size_t end,
+                                   size_t max_bytes, dconn_type *types) {
+    size_t i, first = row, bytes = 0;
+    for (i = 0; i < c->n; i++) { types[i] = DCONN_NULL; c->has_null[i] = 0; }
+    for (; row < end; row++) {
+        const dconn_value *values = stmt->params + row * stmt->n_params;
+        size_t r = row - first, row_bytes = 0;
+        for (i = 0; i < c->n; i++) {
+            const dconn_value *v = values + at[i];
+            const char *name = b->order[i]->name;
+            void *cells = c->cells[i];
+            if (v->name != name && (!v->name || !name || strcmp(v->name, name) != 0)) return row;
+            c->ind[i][r] = STMT_INDICATOR_NONE;
+            switch (v->type) {
+                case DCONN_NULL: c->ind[i][r] = STMT_INDICATOR_NULL; c->has_null[i] = 1; continue;
+                case DCONN_INT: ((int64_t *)cells)[r] = v->i; break;
+                case DCONN_UINT: ((uint64_t *)cells)[r] = v->u; break;
+                case DCONN_REAL: ((double *)cells)[r] = v->d; break;
+                default:
+                    ((const void **)cells)[r] = v->p ? v->p : "";
+                    c->lens[i][r] = (unsigned long)v->n;
+                    row_bytes += v->n;
+                    break;
+            }
+            if (types[i] != v->type) {
+                if (types[i] != DCONN_NULL) return row;
+                types[i] = v->type;
+            }
+            row_bytes += 9;
+        }
+        if (bytes && bytes + row_bytes > max_bytes) return row;
+        bytes += row_bytes;
+    }
+    return row;
+}
+
+/* Runs the `count` rows (two or more) the chunk holds as one bulk request. */
+static dconn_status dconn_my__chunk_run(dconn_my__conn *h, MYSQL_STMT *ms, dconn_my__chunk *c, MYSQL_BIND *pb, const dconn_type *types,
+                                        unsigned int count, int was_in_tx, dconn_exec_info *info, dconn_error *err) {
+    unsigned int none = 0;
+    size_t i;
+    int failed;
+    memset(pb, 0, c->n * sizeof *pb);
+    for (i = 0; i < c->n; i++) {
+        pb[i].buffer_type = dconn_my__bulk_type(types[i]);
+        pb[i].is_unsigned = types[i] == DCONN_UINT;
+        pb[i].buffer = c->cells[i];
+        pb[i].length = c->lens[i];
+        pb[i].u.indicator = c->has_null[i] ? c->ind[i] : NULL;   /* without NULLs the connector need not look */
+    }
+    failed = mysql_stmt_attr_set(ms, STMT_ATTR_ARRAY_SIZE, &count) || (c->n && mysql_stmt_bind_param(ms, pb)) || mysql_stmt_execute(ms);
+    if (!failed) {
+        my_ulonglong n = mysql_stmt_affected_rows(ms);
+        info->changes += n == (my_ulonglong)-1 ? 0 : (int64_t)n;
+    }
+    (void)mysql_stmt_attr_set(ms, STMT_ATTR_ARRAY_SIZE, &none);   /* the kept statement runs single rows again from here */
+    if (failed) return dconn_my__stmt_error(h, ms, DCONN_MY__WRITE, was_in_tx, err);
+    return dconn_my__finish(h, ms, DCONN_MY__WRITE, was_in_tx, err);
+}
+
+/* May a chunk that failed be run again row by row to find the row? Not
+   when the connection is gone, the statement was stopped (a cancel or a
+   timeout), or the server undid more than the statement (a deadlock). */
+static int dconn_my__replayable(const dconn_my__conn *h, const dconn_error *err) {
+    int no = err->native_code;
+    return !h->dead && no != 1317 && no != 1213 && no != 1205 && no != 1969 && no != 3024 && !dconn_my__ends_session((unsigned int)no);
+}
+
+static dconn_status dconn_my__exec_many(void *ud, void *handle, const dconn_stmt *stmt, size_t n_rows, dconn_exec_info *info, dconn_error *err) {
+    dconn_my__conn *h = (dconn_my__conn *)handle;
+    dconn_exec_info sum = {0, 0};
+    dconn_my__bind b;
+    dconn_my__chunk c;
+    MYSQL_STMT *ms;
+    MYSQL_BIND *pb = NULL;
+    dconn_type *types = NULL;
+    size_t *at = NULL, row = 0, i, np = stmt->n_params;
+    int kind, was_in_tx;
+    dconn_status st = dconn_my__ready(h, 1, err);
+    memset(&c, 0, sizeof c);
+    if (!st && n_rows > 2 && dconn_my__bulk_ok(h, stmt->sql)) {
+        if ((st = dconn_my__bind_params(stmt->sql, stmt->params, np, &b, err)) != DCONN_OK) return dconn_my__at_rows(err, st, 1, 1, n_rows);
+        was_in_tx = dconn_my__in_tx(h);
+        ms = dconn_my__prepare(h, b.sql, &kind, err);
+        (void)kind;   /* a write, whatever the SQL says */
+        if (ms && mysql_stmt_param_count(ms) != b.n) {
+            st = dconn_error_set(err, DCONN_EQUERY, "the server counts %lu parameters in the statement, dconn counted %zu", mysql_stmt_param_count(ms), b.n);
+            ms = NULL;
+        } else if (!ms) {
+            st = err ? err->code : DCONN_EQUERY;
+        }
+        if (ms) {
+            pb = (MYSQL_BIND *)calloc(b.n + 1, sizeof *pb);
+            types = (dconn_type *)malloc((b.n + 1) * sizeof *types);
+            at = (size_t *)malloc((b.n + 1) * sizeof *at);
+            if (!pb || !types || !at || !dconn_my__chunk_init(&c, b.n, n_rows - 1 < DCONN_MY__BULK_ROWS ? n_rows - 1 : DCONN_MY__BULK_ROWS))
+                st = dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
+            for (i = 0; !st && i < b.n; i++) at[i] = (size_t)(b.order[i] - stmt->params);
+            /* every row but the last, in chunks; a row that fits no chunk runs alone */
+            while (!st && row < n_rows - 1) {
+                size_t end = dconn_my__chunk_fill(&c, &b, stmt, at, row, row + c.cap < n_rows - 1 ? row + c.cap : n_rows - 1, h->max_packet / 2, types);
+                if (end - row < 2) {
+                    st = dconn_my__rows_alone(ud, h, stmt, row, row + 1, n_rows, &sum, err);
+                    row++;
+                    continue;
+                }
+                st = dconn_my__chunk_run(h, ms, &c, pb, types, (unsigned int)(end - row), was_in_tx, &sum, err);
+                if (st && h->dead) dconn_my__drop(h, ms);
+                if (st && err && dconn_my__replayable(h, err)) {
+                    /* none of the chunk's rows was applied: run them one at a time to name the row */
+                    dconn_error first = *err;
+                    st = dconn_my__rows_alone(ud, h, stmt, row, end, n_rows, &sum, err);
+                    if (!st) { *err = first; st = dconn_my__at_rows(err, first.code, row + 1, end, n_rows); }
+                } else if (st) {
+                    st = dconn_my__at_rows(err, st, row + 1, end, n_rows);
+                }
+                row = end;
+            }
+        }
+        free(pb);
+        free(types);
+        free(at);
+        dconn_my__chunk_free(&c);
+        dconn_my__bind_free(&b);
+    }
+    /* the rest (all of them without bulk requests), one statement each */
+    if (!st) st = dconn_my__rows_alone(ud, h, stmt, row, n_rows, n_rows, &sum, err);
+    if (!st && info) *info = sum;
+    return st;
+}
+
 /* Runs SQL text without parameters (scripts, START TRANSACTION, COMMIT, ROLLBACK); every result is read. */
 static dconn_status dconn_my__run_text(dconn_my__conn *h, const char *sql, int kind, dconn_error *err) {
     int was_in_tx = dconn_my__in_tx(h), status;
@@ -1459,6 +1715,7 @@ static void dconn_my__driver(dconn_driver *d) {
     d->disconnect = dconn_my__disconnect;
     d->query = dconn_my__query;
     d->exec = dconn_my__exec;
+    d->exec_many = dconn_my__exec_many;
     d->exec_script = dconn_my__script;
     d->begin = dconn_my__begin;
     d->commit = dconn_my__commit;

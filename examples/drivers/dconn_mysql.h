@@ -1408,33 +1408,39 @@ static dconn_status dconn_my__rows_alone(void *ud, dconn_my__conn *h, const dcon
    caller's values. Returns the row after the chunk's last. */
 static size_t dconn_my__chunk_fill(dconn_my__chunk *c, const dconn_my__bind *b, const dconn_stmt *stmt, const size_t *at, size_t row, size_t end,
                                    size_t max_bytes, dconn_type *types) {
-    size_t i, first = row, bytes = 0;
-    for (i = 0; i < c->n; i++) { types[i] = DCONN_NULL; c->has_null[i] = 0; }
+    size_t i, n = c->n, first = row, bytes = 0;
+    void **cells = c->cells;
+    unsigned long **lens = c->lens;
+    for (i = 0; i < n; i++) { types[i] = DCONN_NULL; c->has_null[i] = 0; }
     for (; row < end; row++) {
         const dconn_value *values = stmt->params + row * stmt->n_params;
-        size_t r = row - first, row_bytes = 0;
-        for (i = 0; i < c->n; i++) {
+        size_t r = row - first, row_bytes = 9 * n;
+        for (i = 0; i < n; i++) {
             const dconn_value *v = values + at[i];
             const char *name = b->order[i]->name;
-            void *cells = c->cells[i];
+            dconn_type t = v->type;
             if (v->name != name && (!v->name || !name || strcmp(v->name, name) != 0)) return row;
-            c->ind[i][r] = STMT_INDICATOR_NONE;
-            switch (v->type) {
-                case DCONN_NULL: c->ind[i][r] = STMT_INDICATOR_NULL; c->has_null[i] = 1; continue;
-                case DCONN_INT: ((int64_t *)cells)[r] = v->i; break;
-                case DCONN_UINT: ((uint64_t *)cells)[r] = v->u; break;
-                case DCONN_REAL: ((double *)cells)[r] = v->d; break;
+            if (t == DCONN_NULL) {
+                /* indicators are written from a slot's first NULL on (the rows before it had none) */
+                if (!c->has_null[i]) { c->has_null[i] = 1; memset(c->ind[i], STMT_INDICATOR_NONE, r); }
+                c->ind[i][r] = STMT_INDICATOR_NULL;
+                continue;
+            }
+            if (t != types[i]) {
+                if (types[i] != DCONN_NULL) return row;
+                types[i] = t;
+            }
+            if (c->has_null[i]) c->ind[i][r] = STMT_INDICATOR_NONE;
+            switch (t) {
+                case DCONN_INT: ((int64_t *)cells[i])[r] = v->i; break;
+                case DCONN_UINT: ((uint64_t *)cells[i])[r] = v->u; break;
+                case DCONN_REAL: ((double *)cells[i])[r] = v->d; break;
                 default:
-                    ((const void **)cells)[r] = v->p ? v->p : "";
-                    c->lens[i][r] = (unsigned long)v->n;
+                    ((const void **)cells[i])[r] = v->p ? v->p : "";
+                    lens[i][r] = (unsigned long)v->n;
                     row_bytes += v->n;
                     break;
             }
-            if (types[i] != v->type) {
-                if (types[i] != DCONN_NULL) return row;
-                types[i] = v->type;
-            }
-            row_bytes += 9;
         }
         if (bytes && bytes + row_bytes > max_bytes) return row;
         bytes += row_bytes;

@@ -1104,7 +1104,14 @@ static void bench_secrets_scale(void) {
     print_fig("secrets_20k_vs_2k_ratio", b / a, "x");
 }
 
-int main(void) {
+/* `bench NAME...` runs only the named figures (for a profiler) */
+static int wanted(int argc, char **argv, const char *name) {
+    int i;
+    for (i = 1; i < argc && strcmp(argv[i], name) != 0; i++) {}
+    return argc == 1 || i < argc;
+}
+
+int main(int argc, char **argv) {
     sqlite3 *db;
     dconn_error err;
     dconn_options o;
@@ -1130,24 +1137,24 @@ int main(void) {
     co.settings = "connect_args = { pragmas = { synchronous = 'normal' } }";
     c = dconn_connect(ctx, "bench", "sql", &co, &err);
     if (!c) die("dconn_connect", err.message);
-    bench_scan(db, c);
-    bench_stream(db, c);
-    if (!ir_mode) bench_stream_memory();
-    bench_point(db, c);
-    bench_cache_scale();
+    if (wanted(argc, argv, "scan")) bench_scan(db, c);
+    if (wanted(argc, argv, "stream")) bench_stream(db, c);
+    if (!ir_mode && wanted(argc, argv, "stream_memory")) bench_stream_memory();
+    if (wanted(argc, argv, "point")) bench_point(db, c);
+    if (wanted(argc, argv, "cache_scale")) bench_cache_scale();
     if (!ir_mode) {
-        bench_cache_bytes();
-        bench_reload_check();
-        bench_query_hook();
-        bench_data_check();
-        bench_value_access(c);
+        if (wanted(argc, argv, "cache_bytes")) bench_cache_bytes();
+        if (wanted(argc, argv, "reload_check")) bench_reload_check();
+        if (wanted(argc, argv, "query_hook")) bench_query_hook();
+        if (wanted(argc, argv, "data_check")) bench_data_check();
+        if (wanted(argc, argv, "value_access")) bench_value_access(c);
     }
-    bench_insert(db, c);
-    bench_insert_many(db, c);
+    if (wanted(argc, argv, "insert")) bench_insert(db, c);
+    if (wanted(argc, argv, "bulk")) bench_insert_many(db, c);
     if (!ir_mode) {
-        bench_result_bytes(c);
-        bench_toml();
-        bench_secrets_scale();
+        if (wanted(argc, argv, "result_bytes")) bench_result_bytes(c);
+        if (wanted(argc, argv, "toml")) bench_toml();
+        if (wanted(argc, argv, "secrets")) bench_secrets_scale();
     }
     dconn_release(c);
     dconn_close(ctx);

@@ -181,7 +181,9 @@
                            dconn_after_fork). Other processes' writes to an
                            SQLite file drop its cached results
                            (data_check_interval). dconn_exec_many and
-                           dconn_session_exec_many (the `exec_many` hook in use).
+                           dconn_session_exec_many (the `exec_many` hook in use:
+                           SQLite's kept statement, PostgreSQL's pipeline mode,
+                           MariaDB's bulk requests).
        0.2.0 (2026-12-04)  A consistent API (breaking; the README has a table
                            of every renamed call): parameters are passed the
                            same way everywhere (after the SQL), sessions are
@@ -675,9 +677,9 @@ DCONN_API dconn_status dconn_exec(dconn_conn *conn, const char *sql, const dconn
    failure applies nothing of the batch, and the error names the row ("row
    3 of 1000: ..."). `info` gets the changes of every row and the last
    row's insert id. A driver with exec_many runs it its own way (SQLite:
-   one kept statement); one without (the PostgreSQL and MySQL drivers, for
-   now) runs exec once a row. n_rows 0 runs nothing. Its timeout and token
-   are looked at between rows too.
+   one kept statement; PostgreSQL: pipeline mode; MySQL: MariaDB's bulk
+   requests); one without runs exec once a row. n_rows 0 runs nothing. Its
+   timeout and token are looked at between rows too.
    Retried, from the start, only as a whole (its transaction rolled back). */
 DCONN_API dconn_status dconn_exec_many(dconn_conn *conn, const char *sql, const dconn_value *params, size_t n_params, size_t n_rows,
                                        const dconn_exec_options *options, dconn_exec_info *info, dconn_error *err);

@@ -65,7 +65,15 @@
        and one interrupted by KILL QUERY fails (InnoDB rolled it back;
        someone stopped it on purpose).
    Inside a session a deadlock fails the session: InnoDB has rolled the
-   whole transaction back, and the message says so. */
+   whole transaction back, and the message says so.
+   dconn_exec_many of an INSERT, REPLACE, UPDATE or DELETE on a MariaDB
+   server (10.2 or later) sends its rows as bulk requests (array binding:
+   one round trip for up to 65,536 rows of one type and layout, within
+   half the server's max_allowed_packet); the last row runs alone, so that
+   last_insert_id is its own. The server runs a bulk request as one
+   statement and does not say which row failed: its rows are then run one
+   at a time, so the error names the row. Other statements, and MySQL
+   servers, run one statement a row. */
 #ifndef DCONN_MYSQL_H_INCLUDED
 #define DCONN_MYSQL_H_INCLUDED
 #include "../../dconn.h"

@@ -27,6 +27,14 @@
    (PQprepare) and then run by name (PQsendQueryPrepared); the least
    recently used is DEALLOCATEd. From its third run its results come in
    binary when every column's type allows (dconn_pg__binary_ok).
+   dconn_exec_many runs in pipeline mode (libpq 14 or later): the
+   statement is prepared once (unnamed) and every row's values are sent
+   without waiting for the row before, so a batch costs a few round trips,
+   not one a row; a row whose values change a parameter's type (an INT,
+   then a REAL) has the statement prepared anew before it. The first
+   failing row is named, and the server skips the rest. (COPY loads plain
+   INSERTs 3x faster, `make bench-postgres` prints it, but converts values
+   through text and bypasses rules: not the statement the caller wrote.)
    Results: int2/int4/int8 and oid as INT, float4/float8 as REAL, bool as
    INT 0/1, bytea as BLOB, NULL as NULL, everything else (numeric, dates,
    json, ...) as TEXT in PostgreSQL's text form.

@@ -1634,6 +1634,54 @@ static void pg_exec_many_pipeline(void) {
     dconn_close(ctx);
 }
 
+/* What a review found in the pipeline: a row that changes a type and
+   grows the decimals' room, a later row laid out wrongly or spelling a
+   name another way, COPY, and a timeout while the server waits for rows. */
+static void pg_exec_many_edges(void) {
+    dconn_ctx *ctx = pg_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_exec_info info;
+    dconn_exec_options eo;
+    dconn_value v[6], *big;
+    char *csv;
+    size_t i;
+    REQUIRE(ctx);
+    c = pg_connect(ctx, "pool_size = 1");
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS emq; CREATE TABLE emq (a float8, b numeric, t text, u text)", &err), DCONN_OK);
+    v[0] = dconn_int(1); v[1] = dconn_decimal("1.5"); v[2] = dconn_real(2.5); v[3] = dconn_decimal("2.5"); v[4] = dconn_real(3.25); v[5] = dconn_decimal("3.25");
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emq (a, b) VALUES (?, ?)", v, 2, 3, NULL, &info, &err), DCONN_OK);
+    csv = tu_query_csv(c, "SELECT a, b FROM emq ORDER BY a");
+    CHECK_STR(csv, "a,b\r\n1.0,1.5\r\n2.5,2.5\r\n3.25,3.25\r\n");
+    dconn_free(csv);
+    /* a later row with a name the SQL lacks, or with too few positional values */
+    v[0] = dconn_text("x1"); v[1] = dconn_text("x2"); v[2] = dconn_named(":bogus", dconn_text("no")); v[3] = dconn_text("y");
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emq (t, u) VALUES (?, ?)", v, 2, 2, NULL, &info, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "row 2 of 2: ");
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM emq WHERE t IS NOT NULL"), 0);
+    /* ":a" in one row, "a" in the next: the same name, as dconn_exec takes it */
+    v[0] = dconn_named(":a", dconn_text("p")); v[1] = dconn_named("a", dconn_text("q"));
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emq (t) VALUES (:a)", v, 1, 2, NULL, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM emq WHERE t IN ('p', 'q')"), 2);
+    /* COPY: refused as dconn_exec refuses it, never stuck */
+    CHECK(dconn_exec_many(c, "COPY emq FROM STDIN", NULL, 0, 1, NULL, &info, &err) != DCONN_OK);
+    CHECK_CONTAINS(err.message, "COPY FROM STDIN is not supported");
+    CHECK_EQ_INT(tu_query_int(c, "SELECT 3"), 3);
+    /* a timeout while rows still go out: stopped between rows, nothing applied */
+    big = (dconn_value *)malloc((size_t)200000 * sizeof *big);
+    REQUIRE(big);
+    for (i = 0; i < 200000; i++) big[i] = dconn_real((double)i);
+    memset(&eo, 0, sizeof eo);
+    eo.timeout = "0.05";
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emq (a) VALUES (?)", big, 1, 200000, &eo, &info, &err), DCONN_ETIMEOUT);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM emq WHERE a >= 10"), 0);
+    free(big);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE emq", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static const dtest_case pg_tests[] = {
     {"pg_connect_from_environment", pg_connect_from_environment},
     {"pg_url_from_secrets", pg_url_from_secrets},
@@ -1668,6 +1716,7 @@ static const dtest_case pg_tests[] = {
     {"pg_fork_leaves_the_parent_alone", pg_fork_leaves_the_parent_alone},
     {"pg_exec_many", pg_exec_many},
     {"pg_exec_many_pipeline", pg_exec_many_pipeline},
+    {"pg_exec_many_edges", pg_exec_many_edges},
 };
 
 int main(int argc, char **argv) {

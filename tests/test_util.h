@@ -361,7 +361,11 @@ TU_UNUSED static void tu_exec_many_big(dconn_conn *c, const char *table, size_t 
     dconn_exec_info info;
     dconn_error err;
     size_t i;
-    REQUIRE(big && text);
+    if (!big || !text) {
+        free(big);
+        free(text);
+        REQUIRE(!"out of memory");
+    }
     memset(text, 'z', 300);
     text[300] = '\0';
     for (i = 0; i < N; i++) { big[2 * i] = dconn_int(100000 + (int64_t)i); big[2 * i + 1] = dconn_text(text); }

@@ -1313,8 +1313,10 @@ static dconn_status dconn_my__exec(void *ud, void *handle, const dconn_stmt *stm
    slot i's values (int64_t, uint64_t, double, or pointers for texts,
    blobs and decimals), their lengths and their NULL indicators, `cap`
    rows each. */
+typedef union dconn_my__cell { int64_t i; uint64_t u; double d; const void *p; } dconn_my__cell;
+
 typedef struct dconn_my__chunk {
-    void **cells;                 /* slot i: cap cells of 8 bytes (or a pointer's size, if larger) */
+    void **cells;                 /* slot i: cap cells, read as int64_t, uint64_t, double or pointer arrays */
     unsigned long **lens;
     char **ind;
     char *has_null;               /* slot i has a NULL in the chunk */
@@ -1332,7 +1334,7 @@ static void dconn_my__chunk_free(dconn_my__chunk *c) {
 
 /* 0 when out of memory (then dconn_my__chunk_free frees what was had). */
 static int dconn_my__chunk_init(dconn_my__chunk *c, size_t n, size_t cap) {
-    size_t i, cell = sizeof(void *) > 8 ? sizeof(void *) : 8;
+    size_t i, cell = sizeof(dconn_my__cell);
     c->n = n;
     c->cap = cap;
     c->cells = (void **)calloc(n + 1, sizeof *c->cells);
@@ -1465,7 +1467,7 @@ static dconn_status dconn_my__chunk_run(dconn_my__conn *h, MYSQL_STMT *ms, dconn
     memset(pb, 0, c->n * sizeof *pb);
     for (i = 0; i < c->n; i++) {
         pb[i].buffer_type = dconn_my__bulk_type(types[i]);
-        pb[i].is_unsigned = types[i] == DCONN_UINT;
+        pb[i].is_unsigned = (my_bool)(types[i] == DCONN_UINT);
         pb[i].buffer = c->cells[i];
         pb[i].length = c->lens[i];
         pb[i].u.indicator = c->has_null[i] ? c->ind[i] : NULL;   /* without NULLs the connector need not look */

@@ -216,8 +216,9 @@ typedef struct dconn_pg__conn {
     int state_set;                /* a SET, PREPARE or LISTEN ran: the session's state differs from a fresh one */
     int maybe_temp;               /* a CREATE TABLE, VIEW or SEQUENCE ran: it may have been TEMP */
     double last_done;             /* when the last statement ended (monotonic seconds), see dconn_pg__ready */
-    pthread_mutex_t cancel_lock;  /* guards `cancel`: the library cancels from another thread */
+    pthread_mutex_t cancel_lock;  /* guards `cancel` and `stop`: the library cancels from another thread */
     PGcancel *cancel;             /* this session's key, renewed when the handle reconnects */
+    int stop;                     /* a cancel came: a batch stops before its next rows (the server may be idle between them) */
 } dconn_pg__conn;
 
 /* After a (re)connect, in the thread that runs the handle. */
@@ -238,6 +239,7 @@ static void dconn_pg__cancel(void *ud, void *handle) {
     char why[256];
     (void)ud;
     pthread_mutex_lock(&h->cancel_lock);
+    h->stop = 1;
     if (h->cancel) (void)PQcancel(h->cancel, why, (int)sizeof why);
     pthread_mutex_unlock(&h->cancel_lock);
 }
@@ -1249,6 +1251,30 @@ typedef struct dconn_pg__pipe {
     long long changes;
 } dconn_pg__pipe;
 
+/* Was a cancel asked for since `clear` last reset the request? */
+static int dconn_pg__stopped(dconn_pg__conn *h, int clear) {
+    int stop;
+    pthread_mutex_lock(&h->cancel_lock);
+    stop = h->stop;
+    if (clear) h->stop = 0;
+    pthread_mutex_unlock(&h->cancel_lock);
+    return stop;
+}
+
+/* Is the statement's first word `word` (past spaces, comments and parentheses)? */
+static int dconn_pg__starts_with(const char *sql, const char *word) {
+    const char *p = sql, *q;
+    size_t n;
+    while (*p) {
+        if ((q = dconn_pg__skip_comment(p)) == NULL) return 0;
+        if (q != p) p = q;
+        else if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '(') p++;
+        else break;
+    }
+    for (n = 0; dconn_pg__is_word_char(p[n]); n++) {}
+    return dconn_pg__word_is(p, n, word);
+}
+
 /* Notes that the next query sent is a PREPARE. 0 when out of memory. */
 static int dconn_pg__pipe_prepare(dconn_pg__pipe *p) {
     if (p->n_prepares == p->cap_prepares) {
@@ -1260,19 +1286,6 @@ static int dconn_pg__pipe_prepare(dconn_pg__pipe *p) {
     }
     p->prepares[p->n_prepares++] = p->sent;
     return 1;
-}
-
-/* Slot i's value in a row whose values are not where the first row
-   (`first`) has them: the value of the same name, or the same count of
-   positional values in. NULL when the row has none. */
-static const dconn_value *dconn_pg__slot_value(const dconn_pg__bind *b, int i, const dconn_value *first, const dconn_value *values, size_t np) {
-    const dconn_value *want = b->order[i];
-    size_t k, nth = 0, seen = 0;
-    if (!want->name)
-        for (k = 0; k < (size_t)(want - first); k++) nth += !first[k].name;
-    for (k = 0; k < np; k++)
-        if (want->name ? values[k].name && !strcmp(values[k].name, want->name) : !values[k].name && seen++ == nth) return &values[k];
-    return NULL;
 }
 
 /* The rows a statement's command tag counts ("INSERT 0 1", "UPDATE 3"),
@@ -1348,10 +1361,20 @@ static dconn_status dconn_pg__exec_many(void *ud, void *handle, const dconn_stmt
     size_t *at;
     char *decimals = NULL;
     size_t row, dec_cap = 0, np = stmt->n_params;
-    int ok, i;
-    dconn_status st = dconn_pg__bind_params(stmt->sql, stmt->params, np, &b, err);
-    (void)ud;
-    if (st) return dconn_pg__at_row(err, st, 1, n_rows);
+    int ok, i, was_in_tx;
+    dconn_status st;
+    if (dconn_pg__starts_with(stmt->sql, "copy")) {
+        /* COPY has no place in a pipeline: one statement a row, which refuses COPY ... STDIN as dconn_exec does */
+        dconn_stmt one = *stmt;
+        for (row = 0; row < n_rows; row++) {
+            dconn_exec_info part = {0, 0};
+            one.params = stmt->params + row * np;
+            if ((st = dconn_pg__exec(ud, handle, &one, &part, err)) != DCONN_OK) return dconn_pg__at_row(err, st, row + 1, n_rows);
+            if (info) info->changes += part.changes;
+        }
+        return DCONN_OK;
+    }
+    if ((st = dconn_pg__bind_params(stmt->sql, stmt->params, np, &b, err)) != DCONN_OK) return dconn_pg__at_row(err, st, 1, n_rows);
     /* the types prepared, then where each slot's value is in a row */
     types = (Oid *)malloc(((size_t)b.n + 1) * (sizeof *types + sizeof *at));
     if (!types) {
@@ -1368,6 +1391,8 @@ static dconn_status dconn_pg__exec_many(void *ud, void *handle, const dconn_stmt
         dconn_pg__bind_free(&b);
         return st;
     }
+    was_in_tx = h->in_tx;
+    (void)dconn_pg__stopped(h, 1);
     memset(&p, 0, sizeof p);
     ok = PQenterPipelineMode(h->pg) && PQsetnonblocking(h->pg, 1) == 0 && dconn_pg__pipe_prepare(&p) && PQsendPrepare(h->pg, "", b.sql, b.n, types);
     p.sent = (size_t)ok;
@@ -1376,24 +1401,27 @@ static dconn_status dconn_pg__exec_many(void *ud, void *handle, const dconn_stmt
         if (row) {   /* row 0's values were encoded by dconn_pg__bind_params */
             const dconn_value *values = stmt->params + row * np;
             char *dec = decimals;
+            dconn_pg__bind own;   /* a row laid out unlike the first: bound on its own, as dconn_exec would */
+            int laid_out = 0;
             for (i = 0; i < b.n && !st; i++) {
-                const dconn_value *v = values + at[i];
+                const dconn_value *v = laid_out ? own.order[i] : values + at[i];
                 const char *name = b.order[i]->name;
                 Oid t;
-                if (v->name != name && (!v->name || !name || strcmp(v->name, name) != 0) &&
-                    !(v = dconn_pg__slot_value(&b, i, stmt->params, values, np))) {
-                    st = dconn_error_set(err, DCONN_EQUERY, "row %zu of %zu: parameter %s has no value in this row", row + 1, n_rows,
-                                         name ? name : "(a positional one)");
-                    break;
+                if (!laid_out && v->name != name && (!v->name || !name || strcmp(v->name, name) != 0)) {
+                    if ((st = dconn_pg__bind_params(stmt->sql, values, np, &own, err)) != DCONN_OK) { st = dconn_pg__at_row(err, st, row + 1, n_rows); break; }
+                    laid_out = 1;
+                    if (own.n != b.n) st = dconn_pg__at_row(err, dconn_error_set(err, DCONN_EQUERY, "its values fill %d parameters, the first row's %d", own.n, b.n), row + 1, n_rows);
+                    i = -1;
+                    dec = decimals;
+                    continue;
                 }
                 if (v->type == DCONN_DECIMAL && (!decimals || (size_t)(dec - decimals) + v->n + 1 > dec_cap)) {
-                    /* more room for this row's decimals, and its slots done again */
+                    /* more room for this row's decimals, and its slots done again (a type change seen stays seen) */
                     char *grown = (char *)realloc(decimals, 2 * (dec_cap + v->n + 1));
                     if (!grown) { st = dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory"); break; }
                     decimals = dec = grown;
                     dec_cap = 2 * (dec_cap + v->n + 1);
                     i = -1;
-                    retype = 0;
                     continue;
                 }
                 dconn_pg__encode(&b, i, v, &dec);
@@ -1401,6 +1429,7 @@ static dconn_status dconn_pg__exec_many(void *ud, void *handle, const dconn_stmt
                    (a NULL fits any) */
                 if ((t = dconn_pg__oid(v->type)) != 0 && t != types[i]) { types[i] = t; retype = 1; }
             }
+            if (laid_out) dconn_pg__bind_free(&own);
             if (st) break;
         }
         if (retype) {
@@ -1410,8 +1439,14 @@ static dconn_status dconn_pg__exec_many(void *ud, void *handle, const dconn_stmt
         }
         ok = ok && PQsendQueryPrepared(h->pg, "", b.n, b.values, b.lengths, b.formats, 0);
         p.sent += (size_t)ok;
-        /* every 64 rows: send, and take the results so far */
-        if (ok && (row & 63) == 63) ok = dconn_pg__pump(h, &p, 0) && !p.failed;
+        /* every 64 rows: send, take the results so far, and stop if a cancel came while the server waited for rows */
+        if (ok && (row & 63) == 63) {
+            ok = dconn_pg__pump(h, &p, 0) && !p.failed;
+            if (ok && dconn_pg__stopped(h, 0)) {
+                st = dconn_pg__fail(err, "57014", "canceling statement due to user request (between two rows of the batch)");
+                break;
+            }
+        }
     }
     if (PQpipelineStatus(h->pg) != PQ_PIPELINE_OFF && PQstatus(h->pg) == CONNECTION_OK) {
         /* the sync ends the pipeline; after an error the server skips to it */
@@ -1428,7 +1463,16 @@ static dconn_status dconn_pg__exec_many(void *ud, void *handle, const dconn_stmt
     if (!st && (p.failed || !p.synced || !ok)) {
         /* the first error names its row (not the first PREPARE's); a lost connection, the row it reached */
         size_t where = p.failed ? p.failed_row : p.sent > 1 ? p.ended - p.prepares_ended + 1 : 0;
-        st = dconn_pg__error(h->pg, p.failed, stmt->sql, DCONN_PG__WRITE, err);
+        if (!p.failed && was_in_tx && PQstatus(h->pg) == CONNECTION_BAD) {
+            /* the batch always runs in a transaction (its own, or a session's): the server rolls it back */
+            char text[700];
+            snprintf(text, sizeof text, "the connection was lost while the batch ran inside a transaction, which the server rolls back: %s",
+                     PQerrorMessage(h->pg));
+            dconn_pg__trim(text);
+            st = dconn_pg__fail(err, "08003", text);
+        } else {
+            st = dconn_pg__error(h->pg, p.failed, stmt->sql, DCONN_PG__WRITE, err);
+        }
         if (where) st = dconn_pg__at_row(err, st, where, n_rows);
     }
     if (PQpipelineStatus(h->pg) != PQ_PIPELINE_OFF) h->fatal = 1;   /* never left in pipeline mode: the next statement reconnects */

@@ -1097,6 +1097,58 @@ static void my_exec_many_bulk(void) {
     dconn_close(ctx);
 }
 
+/* What a review found in the bulk path: statements the bulk protocol
+   refuses (run one by one instead), values it refuses that a single
+   statement takes, a table without transactions (its rows never run
+   twice) and a timeout, which MariaDB ignores during a bulk request. */
+static void my_exec_many_edges(void) {
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_exec_info info;
+    dconn_exec_options eo;
+    dconn_session *s;
+    dconn_value v[5], *big;
+    size_t i;
+    REQUIRE(ctx);
+    c = my_me(ctx, "exec-many-edges");
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS emr; CREATE TABLE emr (a int, e decimal(10,2)) ENGINE=InnoDB; "
+                                      "DROP TABLE IF EXISTS emm; CREATE TABLE emm (a int) ENGINE=MyISAM; "
+                                      "CREATE TRIGGER emm_no3 BEFORE INSERT ON emm FOR EACH ROW IF NEW.a = 3 THEN "
+                                      "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'no 3'; END IF", &err), DCONN_OK);
+    for (i = 0; i < 5; i++) v[i] = dconn_int((int64_t)i + 1);
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emr (a) SELECT ? FROM dual", v, 1, 5, NULL, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 5);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT sum(a) FROM emr"), 15);
+    /* a decimal the bulk request refuses and a single statement takes (as 0, with a warning): as dconn_exec would */
+    v[0] = dconn_decimal("1.5"); v[1] = dconn_decimal("abc"); v[2] = dconn_decimal("2.5"); v[3] = dconn_decimal("3");
+    s = dconn_session_begin(c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec_many(s, "INSERT INTO emr (e) VALUES (?)", v, 1, 4, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM emr WHERE e IS NOT NULL"), 4);
+    /* MyISAM took rows 1 and 2 before row 3 failed: they are not run again */
+    for (i = 0; i < 5; i++) v[i] = dconn_int((int64_t)i + 1);
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emm VALUES (?)", v, 1, 5, NULL, &info, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "no 3");
+    CHECK_CONTAINS(err.message, "a table without transactions took part");
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM emm"), 2);
+    /* a timeout: the batch stops between two bulk requests, and nothing stays */
+    big = (dconn_value *)malloc((size_t)300000 * sizeof *big);
+    REQUIRE(big);
+    for (i = 0; i < 300000; i++) big[i] = dconn_int((int64_t)i);
+    memset(&eo, 0, sizeof eo);
+    eo.timeout = "0.05";
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO emr (a) VALUES (?)", big, 1, 300000, &eo, &info, &err), DCONN_ETIMEOUT);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM emr WHERE a > 100"), 0);
+    free(big);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE emr; DROP TABLE emm", &err), DCONN_OK);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static const dtest_case my_tests[] = {
     {"my_url_forms", my_url_forms},
     {"my_bad_settings", my_bad_settings},
@@ -1115,6 +1167,7 @@ static const dtest_case my_tests[] = {
     {"my_fork_leaves_the_parent_alone", my_fork_leaves_the_parent_alone},
     {"my_exec_many", my_exec_many},
     {"my_exec_many_bulk", my_exec_many_bulk},
+    {"my_exec_many_edges", my_exec_many_edges},
 };
 
 int main(int argc, char **argv) {

@@ -1396,6 +1396,20 @@ static dconn_status dconn_my__at_rows(dconn_error *err, dconn_status st, size_t 
     return st;
 }
 
+/* A cancel came between two statements of a batch (KILL QUERY reaches
+   only a running one, and MariaDB ignores it during a bulk request). */
+static dconn_status dconn_my__stopped(dconn_error *err) {
+    return dconn_my__fail(err, DCONN_EQUERY, 1317, "%s", "ERROR 1317 (70100): Query execution was interrupted (between two parts of the batch)");
+}
+
+/* Runs SQL text whose result does not matter (SAVEPOINT and the like). */
+static int dconn_my__run_quiet(dconn_my__conn *h, const char *sql) {
+    MYSQL_RES *res;
+    if (mysql_real_query(h->my, sql, (unsigned long)strlen(sql)) != 0) return 0;
+    if ((res = mysql_store_result(h->my)) != NULL) mysql_free_result(res);
+    return 1;
+}
+
 /* Rows [from, to) one statement each. */
 static dconn_status dconn_my__rows_alone(void *ud, dconn_my__conn *h, const dconn_stmt *stmt, size_t from, size_t to, size_t n_rows,
                                         dconn_exec_info *info, dconn_error *err) {
@@ -1405,6 +1419,7 @@ static dconn_status dconn_my__rows_alone(void *ud, dconn_my__conn *h, const dcon
         dconn_exec_info part = {0, 0};
         dconn_status st;
         one.params = stmt->params + row * stmt->n_params;
+        if (row > from && dconn_my__was_killed(h)) return dconn_my__at_rows(err, dconn_my__stopped(err), row + 1, row + 1, n_rows);
         if ((st = dconn_my__exec(ud, h, &one, &part, err)) != DCONN_OK) return dconn_my__at_rows(err, st, row + 1, row + 1, n_rows);
         info->changes += part.changes;
         info->last_insert_id = part.last_insert_id;
@@ -1521,20 +1536,35 @@ static dconn_status dconn_my__exec_many(void *ud, void *handle, const dconn_stmt
                 st = dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
             for (i = 0; !st && i < b.n; i++) at[i] = (size_t)(b.order[i] - stmt->params);
             /* every row but the last, in chunks; a row that fits no chunk runs alone */
+            (void)dconn_my__was_killed(h);
             while (!st && row < n_rows - 1) {
                 size_t end = dconn_my__chunk_fill(&c, &b, stmt, at, row, row + c.cap < n_rows - 1 ? row + c.cap : n_rows - 1, h->max_packet / 2, types);
+                if (row && dconn_my__was_killed(h)) { st = dconn_my__at_rows(err, dconn_my__stopped(err), row + 1, row + 1, n_rows); break; }
                 if (end - row < 2) {
                     st = dconn_my__rows_alone(ud, h, stmt, row, row + 1, n_rows, &sum, err);
                     row++;
                     continue;
                 }
+                /* a savepoint, to undo what a failed request applied before its rows run again one by one */
+                if (!dconn_my__run_quiet(h, "SAVEPOINT dconn_bulk")) { st = dconn_my__conn_error(h, DCONN_MY__WRITE, was_in_tx, err); break; }
                 st = dconn_my__chunk_run(h, ms, &c, pb, types, (unsigned int)(end - row), was_in_tx, &sum, err);
                 if (st && h->dead) dconn_my__drop(h, ms);
                 if (st && err && dconn_my__replayable(h, err)) {
-                    /* none of the chunk's rows was applied: run them one at a time to name the row */
                     dconn_error first = *err;
+                    if (!dconn_my__run_quiet(h, "ROLLBACK TO SAVEPOINT dconn_bulk") || mysql_warning_count(h->my) > 0) {
+                        /* a table without transactions (MyISAM) kept some of the rows: running them again would apply them twice */
+                        char text[sizeof err->message];
+                        st = dconn_my__at_rows(err, first.code, row + 1, end, n_rows);
+                        snprintf(text, sizeof text, "%s", err->message);
+                        dconn_error_set(err, st, "%s (a table without transactions took part: some of these rows may stay; none was run again)", text);
+                        err->native_code = first.native_code;
+                        break;
+                    }
+                    /* the server took none of them: one at a time, they name the row; if all go through, the
+                       bulk request was the trouble (a statement it cannot take), and the rest go one by one */
                     st = dconn_my__rows_alone(ud, h, stmt, row, end, n_rows, &sum, err);
-                    if (!st) { *err = first; st = dconn_my__at_rows(err, first.code, row + 1, end, n_rows); }
+                    row = end;
+                    if (!st) break;
                 } else if (st) {
                     st = dconn_my__at_rows(err, st, row + 1, end, n_rows);
                 }

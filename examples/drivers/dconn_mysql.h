@@ -71,9 +71,14 @@
    one round trip for up to 65,536 rows of one type and layout, within
    half the server's max_allowed_packet); the last row runs alone, so that
    last_insert_id is its own. The server runs a bulk request as one
-   statement and does not say which row failed: its rows are then run one
-   at a time, so the error names the row. Other statements, and MySQL
-   servers, run one statement a row. */
+   statement and does not say which row failed: after a rollback to the
+   savepoint taken before it, its rows run one at a time, so the error
+   names the row; if they all go through (a statement bulk requests cannot
+   take), the rest of the batch runs that way too. A table without
+   transactions (MyISAM) keeps what a failed request took: then nothing is
+   run again, and the error says so. MariaDB ignores KILL QUERY during a
+   bulk request: a timeout or cancel stops the batch before the next one.
+   Other statements, and MySQL servers, run one statement a row. */
 #ifndef DCONN_MYSQL_H_INCLUDED
 #define DCONN_MYSQL_H_INCLUDED
 #include "../../dconn.h"

@@ -3575,7 +3575,8 @@ static dconn_toml_value *dconn__tp_number(dconn__tp *tp) {
         if (p < tp->end && (dconn__is_bare(*p) || *p == '.')) { dconn__tp_fail(tp, start, "invalid value"); return NULL; }
         v = dconn__tp_new(tp, DCONN_TOML_FLOAT);
         if (!v) return NULL;
-        v->u.f = is_nan ? (sign == '-' ? -NAN : NAN) : (sign == '-' ? -HUGE_VAL : HUGE_VAL);
+        /* NAN may be 0.0f / 0.0f worked out at run time (tcc), whose sign bit x86 sets: the sign is set here */
+        v->u.f = is_nan ? copysign(NAN, sign == '-' ? -1.0 : 1.0) : (sign == '-' ? -HUGE_VAL : HUGE_VAL);
         tp->p = p;
         return v;
     }

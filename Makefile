@@ -3,7 +3,7 @@
 #   make demo       the pets example (examples/02_pets.c)
 #   make test       every test; ends with "N passed, N failed, N skipped"
 #   make toml-test  the TOML 1.0 compliance suite (../shared/toml-test)
-#   make asan | tsan | valgrind | test-tcc | bench | install PREFIX=/usr/local
+#   make asan | tsan | valgrind | test-tcc | test-musl | bench | install PREFIX=/usr/local
 
 CC      ?= cc
 CXX     ?= c++
@@ -40,7 +40,7 @@ LIBS    := $(SQLITE_LIBS) -pthread -lm
 HEADER  := dconn.h
 TEST_SRC := tests/test_main.c $(wildcard tests/test_*.c) tests/dtest.h tests/test_alloc.h tests/test_util.h tests/test_driver.h examples/drivers/dconn_csv.h
 
-.PHONY: test-tcc test-postgres bench-postgres test-mysql bench-mysql all test demo toml-test toml-diff toml-decoder bench-ir asan tsan valgrind bench install clean check-sqlite check-tools check-tools-demo
+.PHONY: test-tcc test-musl test-postgres bench-postgres test-mysql bench-mysql all test demo toml-test toml-diff toml-decoder bench-ir asan tsan valgrind bench install clean check-sqlite check-tools check-tools-demo
 
 # The numbered examples, in the order a newcomer reads them, and the CLI.
 EXAMPLES := $(B)/01_hello_sqlite $(B)/02_pets $(B)/03_secrets_global_and_local $(B)/04_env_switch \
@@ -119,17 +119,29 @@ $(B)/dconn: examples/dconn.c examples/drivers/dconn_csv.h examples/drivers/dconn
 $(B)/03_secrets_global_and_local: examples/03_secrets_global_and_local/main.c $(ALL_DEPS) | $(B)
 	$(CC) $(CWARN) -g $(SQLITE_CFLAGS) -o $@ $< $(LIBS)
 
-# --- tcc, the Tiny C Compiler (teaching machines have it) -----------------------
-# the suite, every example and the CLI built with tcc, then run as make test runs them
-TCC ?= tcc
-TCC_WARN := -std=c99 -Wall -Werror
-$(B)/test-tcc: $(TEST_SRC) $(ALL_DEPS) | $(B)
-	$(CC) $(TCC_WARN) -g $(SQLITE_CFLAGS) -o $@ tests/test_main.c $(LIBS)
+# --- other C compilers and C libraries ------------------------------------------
+# The suite built by whatever CC and CWARN a sub-make passes (test-tcc, test-musl).
+$(B)/test-cc: $(TEST_SRC) $(ALL_DEPS) | $(B)
+	$(CC) $(CWARN) -g -O1 $(SQLITE_CFLAGS) -o $@ tests/test_main.c $(LIBS)
 
+# tcc, the Tiny C Compiler (teaching machines have it): the suite, every
+# example and the CLI built with it, then run as make test runs them
+TCC ?= tcc
 test-tcc: check-sqlite
 	@command -v $(TCC) >/dev/null 2>&1 || { echo "make test-tcc needs tcc (Debian: apt-get install tcc)" >&2; exit 1; }
-	@$(MAKE) --no-print-directory B=$(B)/tcc CC=$(TCC) CWARN="$(TCC_WARN)" $(patsubst $(B)/%,$(B)/tcc/%,$(EXAMPLES)) $(B)/tcc/test-tcc
-	@sh tests/run_all.sh $(B)/tcc/test-tcc "B=$(B)/tcc sh tests/examples.sh"
+	@$(MAKE) --no-print-directory B=$(B)/tcc CC=$(TCC) CWARN="-std=c99 -Wall -Werror" $(patsubst $(B)/%,$(B)/tcc/%,$(EXAMPLES)) $(B)/tcc/test-cc
+	@sh tests/run_all.sh $(B)/tcc/test-cc "B=$(B)/tcc sh tests/examples.sh"
+
+# musl (Alpine's C library), static: the same, with SQLite from Debian 12's
+# amalgamation built by musl-gcc too, and the CLI without the server drivers
+# (their client libraries are glibc's)
+MUSL_CC ?= musl-gcc
+test-musl:
+	@command -v $(MUSL_CC) >/dev/null 2>&1 || { echo "make test-musl needs musl-gcc (Debian: apt-get install musl-tools)" >&2; exit 1; }
+	@am=$$(sh tests/sqlite_amalgamation.sh bookworm | tail -n 1) && test -n "$$am" && \
+	 $(MAKE) --no-print-directory B=$(B)/musl CC="$(MUSL_CC) -static" SQLITE_AMALGAMATION="$$am" CLI_PQ= CLI_MY= \
+	   $(patsubst $(B)/%,$(B)/musl/%,$(EXAMPLES)) $(B)/musl/test-cc
+	@sh tests/run_all.sh $(B)/musl/test-cc "B=$(B)/musl sh tests/examples.sh"
 
 # --- sanitizers ----------------------------------------------------------------
 $(B)/test-asan: $(TEST_SRC) $(ALL_DEPS) | $(B)

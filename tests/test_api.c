@@ -1173,6 +1173,12 @@ static void api_as_text_real_locale(void) {
     r = ta_q(c, "types", NULL, 0, "0");
     if (!r) { ta_close_driver(ctx, c); REQUIRE(0); }
     for (k = 0; k < sizeof locales / sizeof locales[0] && !got; k++) got = setlocale(LC_NUMERIC, locales[k]);
+    if (got && strcmp(localeconv()->decimal_point, ",") != 0) {
+        CHECK(setlocale(LC_NUMERIC, "C") != NULL);
+        dconn_result_release(r);
+        ta_close_driver(ctx, c);
+        SKIP("the C library's de_DE locale keeps '.' as its decimal point (musl's locales do not change numbers): nothing to test");
+    }
     if (got) {
         CHECK_STR(localeconv()->decimal_point, ",");
         CHECK_STR(dconn_result_as_text(r, 0, 2, &buf), "3.0");

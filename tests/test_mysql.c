@@ -445,7 +445,6 @@ static void my_idle_session_ended(void) {
     dconn_ctx *ctx = my_open("");
     dconn_conn *c, *root;
     dconn_error err;
-    struct timespec pause;
     char sql[80];
     int64_t id;
     REQUIRE(ctx);
@@ -455,9 +454,7 @@ static void my_idle_session_ended(void) {
     id = tu_query_int(c, "SELECT CONNECTION_ID()");
     snprintf(sql, sizeof sql, "KILL CONNECTION %lld", (long long)id);
     CHECK_EQ_INT(dconn_exec(root, sql, NULL, 0, NULL, NULL, &err), DCONN_OK);
-    pause.tv_sec = 0;
-    pause.tv_nsec = (long)((DCONN_MY__FRESH + 0.05) * 1e9);
-    nanosleep(&pause, NULL);
+    tu_sleep_ms((long)((DCONN_MY__FRESH + 0.05) * 1000));
     tu_log_reset();
     CHECK(tu_query_int(c, "SELECT CONNECTION_ID()") != id);
     CHECK_EQ_INT(tu_sleeps, 0);
@@ -470,12 +467,6 @@ static void my_idle_session_ended(void) {
    the statement under test waits on it, with no timing guesswork; the
    waits poll the server (10 ms steps, at most 10 s). */
 
-static void my_pause_ms(long ms) {
-    struct timespec t;
-    t.tv_sec = ms / 1000;
-    t.tv_nsec = (ms % 1000) * 1000000L;
-    nanosleep(&t, NULL);
-}
 
 /* The connection id of the statement whose text holds `marker`, once it runs (0 if none shows). */
 static int64_t my_wait_running(dconn_conn *root, const char *marker) {
@@ -485,7 +476,7 @@ static int64_t my_wait_running(dconn_conn *root, const char *marker) {
     for (i = 0; i < 1000; i++) {
         int64_t id = tu_query_int(root, sql);
         if (id > 0) return id;
-        my_pause_ms(10);
+        tu_sleep_ms(10);
     }
     return 0;
 }
@@ -514,7 +505,7 @@ static void *my_fault_thread(void *arg) {
     id = my_wait_running(f->root, f->marker);
     snprintf(sql, sizeof sql, "%s %lld", f->kill, (long long)id);
     if (id) dconn_exec(f->root, sql, NULL, 0, NULL, NULL, &err);
-    my_pause_ms(100);   /* the killed statement's retry, if any, waits on the lock again */
+    tu_sleep_ms(100);   /* the killed statement's retry, if any, waits on the lock again */
     dconn_session_commit(s, &err);
     dconn_session_end(s);
     return NULL;
@@ -657,7 +648,7 @@ static void my_deadlock(void) {
         tu_log_reset();
         REQUIRE(pthread_create(&th, NULL, my_dead_thread, &d) == 0);
         CHECK(my_wait_running(root, "dead_b") > 0);
-        my_pause_ms(50);
+        tu_sleep_ms(50);
         /* closes the cycle: b holds 2 and waits for 1; a holds 1 and now wants 2 */
         CHECK_EQ_INT(dconn_session_exec(s, "UPDATE d SET n = n + 1 WHERE id = 2", NULL, 0, NULL, &err), DCONN_OK);
         CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
@@ -707,7 +698,7 @@ static void my_server_restart(void) {
     fclose(f);
     REQUIRE(pid > 0);
     kill((pid_t)pid, SIGTERM);
-    for (i = 0; i < 600 && kill((pid_t)pid, 0) == 0; i++) my_pause_ms(50);
+    for (i = 0; i < 600 && kill((pid_t)pid, 0) == 0; i++) tu_sleep_ms(50);
     snprintf(path, sizeof path, "%s/server.cmd", getenv("DCONN_TEST_MYSQL_DIR"));
     f = fopen(path, "r");
     REQUIRE(f);

@@ -334,9 +334,8 @@ static long pg_admin_count(PGconn *admin, const char *sql) {
 static int pg_admin_wait(PGconn *admin, const char *sql, long want) {
     int i;
     for (i = 0; i < 1000; i++) {
-        struct timespec ts = {0, 10000000};
         if (pg_admin_count(admin, sql) == want) return 1;
-        nanosleep(&ts, NULL);
+        tu_sleep_ms(10);
     }
     fprintf(stdout, "  waited 10 s for %ld from: %s\n", want, sql);
     return 0;
@@ -354,12 +353,7 @@ static void pg_wait_gone(int64_t pid) {
 /* The handle sits idle long enough for the driver to ask the socket
    before its next statement (it does not for a handle used under
    DCONN_PG__FRESH seconds ago). */
-static void pg_idle(void) {
-    struct timespec t;
-    t.tv_sec = 0;
-    t.tv_nsec = (long)((DCONN_PG__FRESH + 0.02) * 1e9);
-    nanosleep(&t, NULL);
-}
+static void pg_idle(void) { tu_sleep_ms((long)((DCONN_PG__FRESH + 0.02) * 1000)); }
 
 /* The server ends the handle's session (pg_terminate_backend, what an
    admin or a failover does) while it is idle: the next query finds out

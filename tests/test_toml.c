@@ -500,6 +500,10 @@ static void toml_float_locale(void) {
     CHECK_EQ_DBL(dconn_toml_float(ROOT_GET(doc, "g"), 0), -1.5e-3);
     dconn_toml_free(doc);
     for (i = 0; i < sizeof locales / sizeof locales[0] && !got; i++) got = setlocale(LC_NUMERIC, locales[i]);
+    if (got && strcmp(localeconv()->decimal_point, ",") != 0) {
+        CHECK(setlocale(LC_NUMERIC, "C") != NULL);
+        SKIP("the C library's de_DE locale keeps '.' as its decimal point (musl's locales do not change numbers): nothing to test");
+    }
     if (!got) {
         SKIP("no de_DE locale installed, so floats are not parsed under a comma locale "
              "(Debian: apt-get install locales; enable de_DE.UTF-8 in /etc/locale.gen; locale-gen)");

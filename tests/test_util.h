@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -12,7 +13,6 @@
 #include <unistd.h>
 #if defined(__linux__)
 #include <sys/syscall.h>
-#include <linux/capability.h>
 long syscall(long number, ...);   /* unistd.h declares it only outside strict C99 */
 #endif
 
@@ -24,6 +24,14 @@ long syscall(long number, ...);   /* unistd.h declares it only outside strict C9
 #else
 #define TU_UNUSED
 #endif
+
+/* A real sleep of `ms` milliseconds (-std=c99 hides nanosleep and usleep; select is plain POSIX). */
+TU_UNUSED static void tu_sleep_ms(long ms) {
+    struct timeval tv;
+    tv.tv_sec = ms / 1000;
+    tv.tv_usec = (ms % 1000) * 1000;
+    (void)select(0, NULL, NULL, NULL, &tv);
+}
 
 /* mkdir -p for the directories of `path` (the last component is a file). */
 TU_UNUSED static void tu_mkdirs_for(const char *path) {
@@ -64,13 +72,15 @@ TU_UNUSED static void tu_rmrf(const char *path) {
    do so (still uid 0, so every directory on the path stays reachable)
    sees read-only files as any user would. 1 when it worked. */
 TU_UNUSED static int tu_drop_dac_override(void) {
-#if defined(__linux__) && defined(_LINUX_CAPABILITY_VERSION_3)
-    struct __user_cap_header_struct hdr;
-    struct __user_cap_data_struct data[2];
-    unsigned drop = (1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH);
+#if defined(__linux__) && defined(SYS_capget)
+    /* the kernel's capget/capset interface, version 3 (<linux/capability.h>, which musl's
+       include path lacks): CAP_DAC_OVERRIDE is bit 1, CAP_DAC_READ_SEARCH bit 2 */
+    struct { unsigned version; int pid; } hdr;
+    struct { unsigned effective, permitted, inheritable; } data[2];
+    unsigned drop = (1u << 1) | (1u << 2);
     memset(&hdr, 0, sizeof hdr);
     memset(data, 0, sizeof data);
-    hdr.version = _LINUX_CAPABILITY_VERSION_3;
+    hdr.version = 0x20080522u;
     if (syscall(SYS_capget, &hdr, data) != 0) return 0;
     data[0].effective &= ~drop;
     data[0].permitted &= ~drop;
@@ -227,10 +237,7 @@ typedef struct tu_firer {
 
 static void *tu_fire_main(void *arg) {
     tu_firer *f = (tu_firer *)arg;
-    struct timespec ts;
-    ts.tv_sec = f->delay_ms / 1000;
-    ts.tv_nsec = (long)(f->delay_ms % 1000) * 1000000L;
-    nanosleep(&ts, NULL);
+    tu_sleep_ms(f->delay_ms);
     dconn_cancel_fire(f->token);
     return NULL;
 }

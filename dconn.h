@@ -8143,7 +8143,7 @@ static dconn_status dconn__op_run_many(const dconn_driver *d, void *handle, cons
     if (st) {
         if (d->rollback) (void)d->rollback(d->user_data, handle, NULL);
         if (op->info) op->info->changes = op->info->last_insert_id = 0;
-        return dconn__err_suffix(err, st, " (no row of the batch was applied)");
+        return dconn__err_suffix(err, st, " (the batch's transaction was rolled back)");
     }
     if ((st = d->commit(d->user_data, handle, err)) != DCONN_OK) {
         if (d->rollback) (void)d->rollback(d->user_data, handle, NULL);

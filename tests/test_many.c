@@ -41,7 +41,7 @@ static void many_rows_in_one_transaction(void) {
     tu_log_reset();
     CHECK_EQ_INT(dconn_exec_many(e.c, "INSERT INTO t VALUES (?, ?, ?)", p, 3, TMN_ROWS, NULL, &info, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "batch write failed: row 500 of 1000: UNIQUE constraint failed: t.id");
-    CHECK_CONTAINS(err.message, "(no row of the batch was applied)");
+    CHECK_CONTAINS(err.message, "(the batch's transaction was rolled back)");
     CHECK_CONTAINS(err.message, "SQL: INSERT INTO t VALUES (?, ?, ?)");
     CHECK_EQ_INT(info.changes, 0);
     CHECK_EQ_INT(tu_sleeps, 0);

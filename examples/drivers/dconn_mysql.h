@@ -1404,7 +1404,8 @@ static dconn_status dconn_my__at_rows(dconn_error *err, dconn_status st, size_t 
 /* A cancel came between two statements of a batch (KILL QUERY reaches
    only a running one, and MariaDB ignores it during a bulk request). */
 static dconn_status dconn_my__stopped(dconn_error *err) {
-    return dconn_my__fail(err, DCONN_EQUERY, 1317, "%s", "ERROR 1317 (70100): Query execution was interrupted (between two parts of the batch)");
+    /* -1317, as dconn_my__error marks a stopped write: never retried */
+    return dconn_my__fail(err, DCONN_EQUERY, -1317, "%s", "ERROR 1317 (70100): Query execution was interrupted (between two parts of the batch)");
 }
 
 /* Runs SQL text whose result does not matter (SAVEPOINT and the like). */
@@ -1506,7 +1507,7 @@ static dconn_status dconn_my__chunk_run(dconn_my__conn *h, MYSQL_STMT *ms, dconn
    when the connection is gone, the statement was stopped (a cancel or a
    timeout), or the server undid more than the statement (a deadlock). */
 static int dconn_my__replayable(const dconn_my__conn *h, const dconn_error *err) {
-    int no = err->native_code;
+    int no = err->native_code < 0 ? -err->native_code : err->native_code;   /* negative: a write's, inside a transaction */
     return !h->dead && no != 1317 && no != 1213 && no != 1205 && no != 1969 && no != 3024 && !dconn_my__ends_session((unsigned int)no);
 }
 
@@ -1522,6 +1523,7 @@ static dconn_status dconn_my__exec_many(void *ud, void *handle, const dconn_stmt
     int kind, was_in_tx;
     dconn_status st = dconn_my__ready(h, 1, err);
     memset(&c, 0, sizeof c);
+    (void)dconn_my__was_killed(h);   /* a cancel from an earlier call is not this one's */
     if (!st && n_rows > 2 && dconn_my__bulk_ok(h, stmt->sql)) {
         if ((st = dconn_my__bind_params(stmt->sql, stmt->params, np, &b, err)) != DCONN_OK) return dconn_my__at_rows(err, st, 1, 1, n_rows);
         was_in_tx = dconn_my__in_tx(h);
@@ -1541,7 +1543,6 @@ static dconn_status dconn_my__exec_many(void *ud, void *handle, const dconn_stmt
                 st = dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
             for (i = 0; !st && i < b.n; i++) at[i] = (size_t)(b.order[i] - stmt->params);
             /* every row but the last, in chunks; a row that fits no chunk runs alone */
-            (void)dconn_my__was_killed(h);
             while (!st && row < n_rows - 1) {
                 size_t end = dconn_my__chunk_fill(&c, &b, stmt, at, row, row + c.cap < n_rows - 1 ? row + c.cap : n_rows - 1, h->max_packet / 2, types);
                 if (row && dconn_my__was_killed(h)) { st = dconn_my__at_rows(err, dconn_my__stopped(err), row + 1, row + 1, n_rows); break; }
@@ -1551,17 +1552,26 @@ static dconn_status dconn_my__exec_many(void *ud, void *handle, const dconn_stmt
                     continue;
                 }
                 /* a savepoint, to undo what a failed request applied before its rows run again one by one */
-                if (!dconn_my__run_quiet(h, "SAVEPOINT dconn_bulk")) { st = dconn_my__conn_error(h, DCONN_MY__WRITE, was_in_tx, err); break; }
+                if (!dconn_my__run_quiet(h, "SAVEPOINT dconn_internal_bulk")) { st = dconn_my__conn_error(h, DCONN_MY__WRITE, was_in_tx, err); break; }
                 st = dconn_my__chunk_run(h, ms, &c, pb, types, (unsigned int)(end - row), was_in_tx, &sum, err);
-                if (st && h->dead) dconn_my__drop(h, ms);
+                if (st && h->dead) {
+                    dconn_my__drop(h, ms);
+                    /* the batch always runs in a transaction (its own, or a session's) */
+                    if (was_in_tx)
+                        st = dconn_my__fail(err, DCONN_EQUERY, DCONN_MYSQL_OUTCOME_UNKNOWN, "%s",
+                                            "the connection was lost while the batch ran inside a transaction, which the server rolls back "
+                                            "(a table without transactions keeps what it took)");
+                }
                 if (st && err && dconn_my__replayable(h, err)) {
                     dconn_error first = *err;
-                    if (!dconn_my__run_quiet(h, "ROLLBACK TO SAVEPOINT dconn_bulk") || mysql_warning_count(h->my) > 0) {
-                        /* a table without transactions (MyISAM) kept some of the rows: running them again would apply them twice */
+                    if (!dconn_my__run_quiet(h, "ROLLBACK TO SAVEPOINT dconn_internal_bulk") || mysql_warning_count(h->my) > 0) {
+                        /* the transaction changed a table without transactions (MyISAM), here or before: such a
+                           table may have kept some of the rows, and running them again could apply them twice */
                         char text[sizeof err->message];
                         st = dconn_my__at_rows(err, first.code, row + 1, end, n_rows);
                         snprintf(text, sizeof text, "%s", err->message);
-                        dconn_error_set(err, st, "%s (a table without transactions took part: some of these rows may stay; none was run again)", text);
+                        dconn_error_set(err, st, "%s (the transaction changed a table without transactions, which may have kept some of these "
+                                                 "rows: they were not run again one by one to find the failing row)", text);
                         err->native_code = first.native_code;
                         break;
                     }
@@ -1584,6 +1594,8 @@ static dconn_status dconn_my__exec_many(void *ud, void *handle, const dconn_stmt
     }
     /* the rest (all of them without bulk requests), one statement each */
     if (!st) st = dconn_my__rows_alone(ud, h, stmt, row, n_rows, n_rows, &sum, err);
+    /* a cancel MariaDB ignored during the last bulk request still stops the batch before it commits */
+    if (!st && dconn_my__was_killed(h)) st = dconn_my__stopped(err);
     if (!st && info) *info = sum;
     return st;
 }

@@ -1454,6 +1454,9 @@ static dconn_status dconn_pg__exec_many(void *ud, void *handle, const dconn_stmt
         while (p.sync_sent && !p.synced && dconn_pg__pump(h, &p, 1)) {}
         if (p.synced) (void)PQexitPipelineMode(h->pg);
     }
+    /* a cancel that came while the server sat idle near the end still stops the batch before it commits */
+    if (!st && p.synced && !p.failed && ok && dconn_pg__stopped(h, 0))
+        st = dconn_pg__fail(err, "57014", "canceling statement due to user request (at the end of the batch)");
     (void)PQsetnonblocking(h->pg, 0);
     free(types);
     free(decimals);

@@ -1353,6 +1353,46 @@ static dconn_status dconn_pg__at_row(dconn_error *err, dconn_status st, size_t r
     return st;
 }
 
+/* Row `row`'s values into b's slots. A row laid out unlike the first is
+   bound on its own first, checked as dconn_exec would check it. *retype:
+   a value's type differs from the one prepared (types[] gets it; a NULL
+   fits any). Decimals go to *decimals, grown as needed. */
+static dconn_status dconn_pg__encode_row(dconn_pg__bind *b, const dconn_stmt *stmt, size_t row, size_t n_rows, const size_t *at, Oid *types,
+                                         char **decimals, size_t *dec_cap, int *retype, dconn_error *err) {
+    const dconn_value *values = stmt->params + row * stmt->n_params;
+    char *dec = *decimals;
+    dconn_pg__bind own;
+    int laid_out = 0, i;
+    dconn_status st = DCONN_OK;
+    for (i = 0; i < b->n && !st; i++) {
+        const dconn_value *v = laid_out ? own.order[i] : values + at[i];
+        const char *name = b->order[i]->name;
+        Oid t;
+        if (!laid_out && v->name != name && (!v->name || !name || strcmp(v->name, name) != 0)) {
+            if ((st = dconn_pg__bind_params(stmt->sql, values, stmt->n_params, &own, err)) != DCONN_OK) return dconn_pg__at_row(err, st, row + 1, n_rows);
+            laid_out = 1;
+            if (own.n != b->n) st = dconn_error_set(err, DCONN_EQUERY, "its values fill %d parameters, the first row's %d", own.n, b->n);
+            i = -1;
+            dec = *decimals;
+            continue;
+        }
+        if (v->type == DCONN_DECIMAL && (!*decimals || (size_t)(dec - *decimals) + v->n + 1 > *dec_cap)) {
+            /* more room for this row's decimals, and its slots done again (a type change seen stays seen) */
+            char *grown = (char *)realloc(*decimals, 2 * (*dec_cap + v->n + 1));
+            if (!grown) { st = dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory"); break; }
+            *decimals = dec = grown;
+            *dec_cap = 2 * (*dec_cap + v->n + 1);
+            i = -1;
+            continue;
+        }
+        dconn_pg__encode(b, i, v, &dec);
+        /* a prepared statement's types are fixed: a value of another type needs it prepared anew */
+        if ((t = dconn_pg__oid(v->type)) != 0 && t != types[i]) { types[i] = t; *retype = 1; }
+    }
+    if (laid_out) dconn_pg__bind_free(&own);
+    return st ? dconn_pg__at_row(err, st, row + 1, n_rows) : DCONN_OK;
+}
+
 static dconn_status dconn_pg__exec_many(void *ud, void *handle, const dconn_stmt *stmt, size_t n_rows, dconn_exec_info *info, dconn_error *err) {
     dconn_pg__conn *h = (dconn_pg__conn *)handle;
     dconn_pg__bind b;
@@ -1398,40 +1438,8 @@ static dconn_status dconn_pg__exec_many(void *ud, void *handle, const dconn_stmt
     p.sent = (size_t)ok;
     for (row = 0; ok && row < n_rows; row++) {
         int retype = 0;
-        if (row) {   /* row 0's values were encoded by dconn_pg__bind_params */
-            const dconn_value *values = stmt->params + row * np;
-            char *dec = decimals;
-            dconn_pg__bind own;   /* a row laid out unlike the first: bound on its own, as dconn_exec would */
-            int laid_out = 0;
-            for (i = 0; i < b.n && !st; i++) {
-                const dconn_value *v = laid_out ? own.order[i] : values + at[i];
-                const char *name = b.order[i]->name;
-                Oid t;
-                if (!laid_out && v->name != name && (!v->name || !name || strcmp(v->name, name) != 0)) {
-                    if ((st = dconn_pg__bind_params(stmt->sql, values, np, &own, err)) != DCONN_OK) { st = dconn_pg__at_row(err, st, row + 1, n_rows); break; }
-                    laid_out = 1;
-                    if (own.n != b.n) st = dconn_pg__at_row(err, dconn_error_set(err, DCONN_EQUERY, "its values fill %d parameters, the first row's %d", own.n, b.n), row + 1, n_rows);
-                    i = -1;
-                    dec = decimals;
-                    continue;
-                }
-                if (v->type == DCONN_DECIMAL && (!decimals || (size_t)(dec - decimals) + v->n + 1 > dec_cap)) {
-                    /* more room for this row's decimals, and its slots done again (a type change seen stays seen) */
-                    char *grown = (char *)realloc(decimals, 2 * (dec_cap + v->n + 1));
-                    if (!grown) { st = dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory"); break; }
-                    decimals = dec = grown;
-                    dec_cap = 2 * (dec_cap + v->n + 1);
-                    i = -1;
-                    continue;
-                }
-                dconn_pg__encode(&b, i, v, &dec);
-                /* a prepared statement's types are fixed: a value of another type needs it prepared anew
-                   (a NULL fits any) */
-                if ((t = dconn_pg__oid(v->type)) != 0 && t != types[i]) { types[i] = t; retype = 1; }
-            }
-            if (laid_out) dconn_pg__bind_free(&own);
-            if (st) break;
-        }
+        /* row 0's values were encoded by dconn_pg__bind_params */
+        if (row && (st = dconn_pg__encode_row(&b, stmt, row, n_rows, at, types, &decimals, &dec_cap, &retype, err)) != DCONN_OK) break;
         if (retype) {
             if (!dconn_pg__pipe_prepare(&p)) { st = dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory"); break; }
             ok = PQsendPrepare(h->pg, "", b.sql, b.n, types);

@@ -1408,13 +1408,7 @@ static dconn_status dconn_my__stopped(dconn_error *err) {
     return dconn_my__fail(err, DCONN_EQUERY, -1317, "%s", "ERROR 1317 (70100): Query execution was interrupted (between two parts of the batch)");
 }
 
-/* Runs SQL text whose result does not matter (SAVEPOINT and the like). */
-static int dconn_my__run_quiet(dconn_my__conn *h, const char *sql) {
-    MYSQL_RES *res;
-    if (mysql_real_query(h->my, sql, (unsigned long)strlen(sql)) != 0) return 0;
-    if ((res = mysql_store_result(h->my)) != NULL) mysql_free_result(res);
-    return 1;
-}
+static dconn_status dconn_my__run_text(dconn_my__conn *h, const char *sql, int kind, dconn_error *err);   /* below */
 
 /* Rows [from, to) one statement each. */
 static dconn_status dconn_my__rows_alone(void *ud, dconn_my__conn *h, const dconn_stmt *stmt, size_t from, size_t to, size_t n_rows,
@@ -1552,7 +1546,7 @@ static dconn_status dconn_my__exec_many(void *ud, void *handle, const dconn_stmt
                     continue;
                 }
                 /* a savepoint, to undo what a failed request applied before its rows run again one by one */
-                if (!dconn_my__run_quiet(h, "SAVEPOINT dconn_internal_bulk")) { st = dconn_my__conn_error(h, DCONN_MY__WRITE, was_in_tx, err); break; }
+                if ((st = dconn_my__run_text(h, "SAVEPOINT dconn_internal_bulk", DCONN_MY__WRITE, err)) != DCONN_OK) break;
                 st = dconn_my__chunk_run(h, ms, &c, pb, types, (unsigned int)(end - row), was_in_tx, &sum, err);
                 if (st && h->dead) {
                     dconn_my__drop(h, ms);
@@ -1564,7 +1558,7 @@ static dconn_status dconn_my__exec_many(void *ud, void *handle, const dconn_stmt
                 }
                 if (st && err && dconn_my__replayable(h, err)) {
                     dconn_error first = *err;
-                    if (!dconn_my__run_quiet(h, "ROLLBACK TO SAVEPOINT dconn_internal_bulk") || mysql_warning_count(h->my) > 0) {
+                    if (dconn_my__run_text(h, "ROLLBACK TO SAVEPOINT dconn_internal_bulk", DCONN_MY__WRITE, NULL) != DCONN_OK || mysql_warning_count(h->my) > 0) {
                         /* the transaction changed a table without transactions (MyISAM), here or before: such a
                            table may have kept some of the rows, and running them again could apply them twice */
                         char text[sizeof err->message];

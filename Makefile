@@ -40,7 +40,7 @@ LIBS    := $(SQLITE_LIBS) -pthread -lm
 HEADER  := dconn.h
 TEST_SRC := tests/test_main.c $(wildcard tests/test_*.c) tests/dtest.h tests/test_alloc.h tests/test_util.h tests/test_driver.h examples/drivers/dconn_csv.h
 
-.PHONY: test-tcc test-musl test-postgres bench-postgres test-mysql bench-mysql all test demo toml-test toml-diff toml-decoder bench-ir asan tsan valgrind bench install clean check-sqlite check-tools check-tools-demo
+.PHONY: test-tcc test-musl test-cross test-windows test-postgres bench-postgres test-mysql bench-mysql all test demo toml-test toml-diff toml-decoder bench-ir asan tsan valgrind bench install clean check-sqlite check-tools check-tools-demo
 
 # The numbered examples, in the order a newcomer reads them, and the CLI.
 EXAMPLES := $(B)/01_hello_sqlite $(B)/02_pets $(B)/03_secrets_global_and_local $(B)/04_env_switch \
@@ -142,6 +142,51 @@ test-musl:
 	 $(MAKE) --no-print-directory B=$(B)/musl CC="$(MUSL_CC) -static" SQLITE_AMALGAMATION="$$am" CLI_PQ= CLI_MY= \
 	   $(patsubst $(B)/%,$(B)/musl/%,$(EXAMPLES)) $(B)/musl/test-cc
 	@sh tests/run_all.sh $(B)/musl/test-cc "B=$(B)/musl sh tests/examples.sh"
+
+# Other architectures: 32-bit x86, 32- and 64-bit ARM, big-endian s390x,
+# each cross-built (static, SQLite from the same amalgamation built by the
+# same compiler) and run under qemu-user; i686 runs natively.
+#   make test-cross ARCH=i686|armhf|aarch64|s390x     (or ARCH="i686 s390x")
+ARCH ?= i686 armhf aarch64 s390x
+cross_cc_i686 := i686-linux-gnu-gcc
+cross_cc_armhf := arm-linux-gnueabihf-gcc
+cross_cc_aarch64 := aarch64-linux-gnu-gcc
+cross_cc_s390x := s390x-linux-gnu-gcc
+cross_run_armhf := qemu-arm
+cross_run_aarch64 := qemu-aarch64
+cross_run_s390x := qemu-s390x
+cross_pkg = $(patsubst %-gcc,gcc-%,$(cross_cc_$(1)))
+test-cross:
+	@for a in $(ARCH); do case $$a in i686|armhf|aarch64|s390x) ;; *) echo "make test-cross: ARCH=$$a: not one of i686 armhf aarch64 s390x" >&2; exit 1;; esac; done
+	@sh tests/need_tools.sh "make test-cross" $(foreach a,$(ARCH),$(cross_cc_$(a))=$(call cross_pkg,$(a)) $(if $(cross_run_$(a)),$(cross_run_$(a))=qemu-user))
+	@am=$$(sh tests/sqlite_amalgamation.sh bookworm | tail -n 1) && test -n "$$am" && status=0 && \
+	 for a in $(ARCH); do \
+	   case $$a in i686) cc=$(cross_cc_i686) run=;; armhf) cc=$(cross_cc_armhf) run=$(cross_run_armhf);; \
+	     aarch64) cc=$(cross_cc_aarch64) run=$(cross_run_aarch64);; s390x) cc=$(cross_cc_s390x) run=$(cross_run_s390x);; esac; \
+	   echo "--- $$a: $$cc -static$${run:+, run by $$run}"; start=$$(date +%s); \
+	   $(MAKE) --no-print-directory B=$(B)/cross-$$a CC="$$cc -static" CWARN="$(CWARN) -Wcast-align=strict" SQLITE_AMALGAMATION="$$am" CLI_PQ= CLI_MY= \
+	     $(patsubst $(B)/%,$(B)/cross-$$a/%,$(EXAMPLES)) $(B)/cross-$$a/test-cc || exit 1; \
+	   sh tests/run_all.sh "DCONN_TEST_EMULATOR=$$run $$run $(B)/cross-$$a/test-cc" "RUN=$$run B=$(B)/cross-$$a sh tests/examples.sh" || status=1; \
+	   echo "--- $$a: $$(( $$(date +%s) - start )) s"; \
+	 done; exit $$status
+
+# Windows: the suite and the examples cross-built with MinGW-w64 (static,
+# with SQLite's amalgamation built by the same compiler) and run under
+# Wine. The library uses Win32 itself; the tests use MinGW's winpthreads
+# for their own threads. -Wno-float-conversion: MinGW's isnan/isinf
+# macros convert to float inside the tests' uses of them.
+WIN_CC ?= x86_64-w64-mingw32-gcc
+WINE ?= wine
+test-windows:
+	@sh tests/need_tools.sh "make test-windows" $(WIN_CC)=gcc-mingw-w64-x86-64 $(WINE)=wine
+	@am=$$(sh tests/sqlite_amalgamation.sh bookworm | tail -n 1) && test -n "$$am" && \
+	 $(MAKE) --no-print-directory B=$(B)/windows CC="$(WIN_CC) -static -D__USE_MINGW_ANSI_STDIO=1" SQLITE_AMALGAMATION="$$am" \
+	   SQLITE_LIBS='$$(SQLITE_OBJ)' CWARN="$(CWARN) -Wno-float-conversion -Wformat=2" EXE=.exe $(B)/windows/test-cc.exe
+	@mkdir -p $(B)/windows/wine
+	@WINEPREFIX=$(abspath $(B)/windows/wine) WINEDEBUG=-all sh tests/run_all.sh "$(WINE) $(B)/windows/test-cc.exe"
+
+$(B)/test-cc.exe: $(TEST_SRC) $(ALL_DEPS) | $(B)
+	$(CC) $(CWARN) -g -O1 $(SQLITE_CFLAGS) -o $@ tests/test_main.c $(LIBS)
 
 # --- sanitizers ----------------------------------------------------------------
 $(B)/test-asan: $(TEST_SRC) $(ALL_DEPS) | $(B)

@@ -64,8 +64,8 @@
    SECRETS FILES AND PRECEDENCE (lowest first; later files win key by key)
        ~/.streamlit/secrets.toml   ~/.dconn/secrets.toml
        ./.streamlit/secrets.toml   ./.dconn/secrets.toml
-   DCONN_SECRETS=a.toml:b.toml or dconn_options.secrets_path replaces the
-   list. Missing files are skipped. Tables merge key by key: a local
+   DCONN_SECRETS=a.toml:b.toml (a.toml;b.toml on Windows, where ~ is
+   %USERPROFILE%) or dconn_options.secrets_path replaces the list. Missing files are skipped. Tables merge key by key: a local
    [connections.dev] never hides a global [connections.prod]. In dconn's
    own files (.dconn/secrets.toml, and those of DCONN_SECRETS) "${VAR}" and
    "${VAR:-default}" in strings come from the environment ("$${" is a
@@ -227,7 +227,10 @@
 #  endif
 #endif
 
-#if defined(__GNUC__) || defined(__clang__)
+/* MinGW: formats are checked as C99's, which dconn's formatting follows there too */
+#if defined(__MINGW32__)
+#  define DCONN__PRINTF(fmt, args) __attribute__((format(gnu_printf, fmt, args)))
+#elif defined(__GNUC__) || defined(__clang__)
 #  define DCONN__PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #else
 #  define DCONN__PRINTF(fmt, args)
@@ -375,8 +378,8 @@ typedef void (*dconn_query_hook)(const dconn_query_event *event, void *user_data
    "forever"; a bare number is seconds). Fields are in the order people
    set them, as C++20 designated initializers require. */
 typedef struct dconn_options {
-    const char *secrets_path;     /* "a.toml:b.toml" replaces the search list ("" = no files; NULL: $DCONN_SECRETS, else the four defaults) */
-    const char *home_dir;         /* for ~/.streamlit and ~/.dconn (default: $HOME) */
+    const char *secrets_path;     /* "a.toml:b.toml" (Windows: ';') replaces the search list ("" = no files; NULL: $DCONN_SECRETS, else the four defaults) */
+    const char *home_dir;         /* for ~/.streamlit and ~/.dconn (default: $HOME; Windows: %USERPROFILE%) */
     const char *project_dir;      /* for ./.streamlit and ./.dconn (default: the current directory) */
     const char *reload_interval;  /* how often secrets files are re-checked: NULL = "1s", "0" = every call, "never" */
     const char *default_ttl;      /* query results' TTL when neither query nor connection sets one: NULL = forever */
@@ -1289,6 +1292,7 @@ DCONN_API const char *dconn_toml_file(const dconn_toml_value *v);
 #include <locale.h>
 #include <math.h>
 #include <errno.h>
+#include <inttypes.h>
 
 /* Helpers called from hundreds of places (allocation, strings, error
    messages) stay out of line: inlined everywhere they made the object
@@ -1297,6 +1301,16 @@ DCONN_API const char *dconn_toml_file(const dconn_toml_value *v);
 #define DCONN__NOINLINE __attribute__((noinline))
 #else
 #define DCONN__NOINLINE
+#endif
+
+/* MinGW's default C runtime (msvcrt.dll) knows neither %zu nor %lld:
+   MinGW's own C99 formatting instead. MSVC's runtime (2015+) has both. */
+#if defined(__MINGW32__)
+#define dconn__vsnprintf __mingw_vsnprintf
+#define dconn__snprintf __mingw_snprintf
+#else
+#define dconn__vsnprintf vsnprintf
+#define dconn__snprintf snprintf
 #endif
 
 /* >>platform: threads, atomics, clocks, sleeping, striped counters ------------------ */
@@ -1331,10 +1345,52 @@ DCONN_API const char *dconn_toml_file(const dconn_toml_value *v);
    reload logs), so it must not call back into dconn. */
 
 #include <time.h>
-#include <sys/time.h>
 #include <sys/stat.h>
+#ifdef _WIN32
+/* Windows: Win32 itself underneath (no winpthreads needed), for MinGW-w64
+   and MSVC alike. */
+#  ifndef WIN32_LEAN_AND_MEAN
+#    define WIN32_LEAN_AND_MEAN
+#  endif
+#  ifndef NOMINMAX
+#    define NOMINMAX
+#  endif
+#  include <windows.h>
+#  include <io.h>
+#  include <fcntl.h>
+#else
+#  include <sys/time.h>
+#endif
 
-#ifndef DCONN_NO_THREADS
+#if !defined(DCONN_NO_THREADS) && defined(_WIN32)
+typedef SRWLOCK dconn__mutex;
+typedef CONDITION_VARIABLE dconn__cond;
+static void dconn__mutex_init(dconn__mutex *m) { InitializeSRWLock(m); }
+static void dconn__mutex_destroy(dconn__mutex *m) { (void)m; }   /* an SRW lock holds no resources */
+static void dconn__lock(dconn__mutex *m) { AcquireSRWLockExclusive(m); }
+static void dconn__unlock(dconn__mutex *m) { ReleaseSRWLockExclusive(m); }
+static void dconn__cond_init(dconn__cond *c) { InitializeConditionVariable(c); }
+static void dconn__cond_destroy(dconn__cond *c) { (void)c; }
+static void dconn__cond_wait(dconn__cond *c, dconn__mutex *m) { SleepConditionVariableSRW(c, m, INFINITE, 0); }
+static void dconn__cond_broadcast(dconn__cond *c) { WakeAllConditionVariable(c); }
+/* The thread's function and argument live in the dconn__thread, which the
+   caller keeps until the join (Win32 threads take another signature). */
+typedef struct dconn__thread { HANDLE handle; void *(*fn)(void *); void *arg; } dconn__thread;
+static DWORD WINAPI dconn__thread_trampoline(LPVOID t) { ((dconn__thread *)t)->fn(((dconn__thread *)t)->arg); return 0; }
+static int dconn__thread_start(dconn__thread *t, void *(*fn)(void *), void *arg) {
+    t->fn = fn;
+    t->arg = arg;
+    t->handle = CreateThread(NULL, 0, dconn__thread_trampoline, t, 0, NULL);
+    return t->handle != NULL;
+}
+static void dconn__thread_join(dconn__thread t) { WaitForSingleObject(t.handle, INFINITE); CloseHandle(t.handle); }
+/* Waits at most `ns`, rounded up to whole milliseconds (the caller re-checks). */
+static void dconn__cond_wait_ns(dconn__cond *c, dconn__mutex *m, int64_t ns) {
+    if (ns > INT64_C(86400000000000)) ns = INT64_C(86400000000000);
+    SleepConditionVariableSRW(c, m, (DWORD)((ns + 999999) / 1000000), 0);
+}
+static void dconn__cond_wait_a_while(dconn__cond *c, dconn__mutex *m) { dconn__cond_wait_ns(c, m, 100000000); }
+#elif !defined(DCONN_NO_THREADS)
 #include <pthread.h>
 typedef pthread_mutex_t dconn__mutex;
 typedef pthread_cond_t dconn__cond;
@@ -1395,6 +1451,11 @@ static void dconn__atomic_store(dconn__atomic *p, int64_t v) { *p = v; }
 static int64_t dconn__atomic_add(dconn__atomic *p, int64_t v) { return __atomic_add_fetch(p, v, __ATOMIC_SEQ_CST); }
 static int64_t dconn__atomic_load(const dconn__atomic *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
 static void dconn__atomic_store(dconn__atomic *p, int64_t v) { __atomic_store_n(p, v, __ATOMIC_SEQ_CST); }
+#elif defined(_WIN32)
+/* MSVC: the Interlocked functions are full barriers */
+static int64_t dconn__atomic_add(dconn__atomic *p, int64_t v) { return InterlockedExchangeAdd64((volatile LONG64 *)p, v) + v; }
+static int64_t dconn__atomic_load(const dconn__atomic *p) { return InterlockedCompareExchange64((volatile LONG64 *)(dconn__atomic *)p, 0, 0); }
+static void dconn__atomic_store(dconn__atomic *p, int64_t v) { (void)InterlockedExchange64((volatile LONG64 *)p, v); }
 #else
 static pthread_mutex_t dconn__atomic_lock = PTHREAD_MUTEX_INITIALIZER;
 static int64_t dconn__atomic_add(dconn__atomic *p, int64_t v) { int64_t r; pthread_mutex_lock(&dconn__atomic_lock); r = *p += v; pthread_mutex_unlock(&dconn__atomic_lock); return r; }
@@ -1407,14 +1468,14 @@ static void dconn__atomic_store(dconn__atomic *p, int64_t v) { pthread_mutex_loc
    context could see it otherwise (a getpid() per statement costs a system
    call). Handles opened before the count changed belong to the parent: the
    child never uses or closes them (see dconn__handles_close). */
-#ifndef DCONN_NO_THREADS
+#if !defined(DCONN_NO_THREADS) && !defined(_WIN32)
 static dconn__atomic dconn__forks;
 static pthread_once_t dconn__forks_once = PTHREAD_ONCE_INIT;
 static void dconn__fork_child(void) { dconn__atomic_add(&dconn__forks, 1); }
 static void dconn__forks_watch(void) { (void)pthread_atfork(NULL, NULL, dconn__fork_child); }
 static void dconn__forks_start(void) { (void)pthread_once(&dconn__forks_once, dconn__forks_watch); }
 static int64_t dconn__forks_seen(void) { return dconn__atomic_load(&dconn__forks); }
-#else
+#else   /* Windows has no fork() */
 static void dconn__forks_start(void) {}
 static int64_t dconn__forks_seen(void) { return 0; }
 #endif
@@ -1424,7 +1485,8 @@ static int64_t dconn__forks_seen(void) { return 0; }
    are there all the same and their ABI is fixed (a timespec is two longs,
    CLOCK_MONOTONIC is 1), so declare them; elsewhere fall back to
    gettimeofday, which is not monotonic. */
-#if defined(_POSIX_C_SOURCE) && _POSIX_C_SOURCE >= 199309L && defined(CLOCK_MONOTONIC)
+#if defined(_WIN32)
+#elif defined(_POSIX_C_SOURCE) && _POSIX_C_SOURCE >= 199309L && defined(CLOCK_MONOTONIC)
 typedef struct timespec dconn__timespec;
 #  define DCONN__CLOCK_ID CLOCK_MONOTONIC
 #elif defined(__linux__) && defined(__LP64__) && defined(__STRICT_ANSI__) && !defined(__cplusplus) && \
@@ -1437,6 +1499,15 @@ extern int nanosleep(const dconn__timespec *req, dconn__timespec *rem);
 #endif
 static int64_t dconn__clock_default(void *user_data) {
     (void)user_data;
+#if defined(_WIN32)
+    {
+        /* split so that counts * 10^9 cannot overflow */
+        LARGE_INTEGER count, freq;
+        QueryPerformanceCounter(&count);
+        QueryPerformanceFrequency(&freq);
+        return count.QuadPart / freq.QuadPart * 1000000000 + count.QuadPart % freq.QuadPart * 1000000000 / freq.QuadPart;
+    }
+#else
 #ifdef DCONN__CLOCK_ID
     {
         dconn__timespec ts;
@@ -1448,6 +1519,7 @@ static int64_t dconn__clock_default(void *user_data) {
         gettimeofday(&tv, NULL);
         return (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000;
     }
+#endif
 }
 
 /* The real monotonic clock, whatever clock the context was given (timeouts). */
@@ -1456,7 +1528,9 @@ static int64_t dconn__real_now(void) { return dconn__clock_default(NULL); }
 static void dconn__sleep_default(int64_t ns, void *user_data) {
     (void)user_data;
     if (ns <= 0) return;
-#ifndef DCONN_NO_THREADS
+#if defined(_WIN32)
+    Sleep((DWORD)((ns > INT64_C(86400000000000) ? INT64_C(86400000000000) : ns + 999999) / 1000000));
+#elif !defined(DCONN_NO_THREADS)
     {
         /* a timed wait on a private condition: declared under strict C99, unlike nanosleep */
         pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
@@ -1548,7 +1622,15 @@ static void dconn__wr_end(dconn__brlock *l) { dconn__atomic_store(&l->writer.n, 
 
 /* Files, the environment and the home directory: every call the library
    makes to the system for them is here. */
-#define DCONN__PATH_LIST_SEP ':'      /* between the files of DCONN_SECRETS */
+#ifdef _WIN32
+#define DCONN__PATH_LIST_SEP ';'      /* between the files of DCONN_SECRETS, as in %PATH% */
+#define DCONN__DIR_SEP "\\"
+#define dconn__is_dir_sep(c) ((c) == '/' || (c) == '\\')
+#else
+#define DCONN__PATH_LIST_SEP ':'
+#define DCONN__DIR_SEP "/"
+#define dconn__is_dir_sep(c) ((c) == '/')
+#endif
 
 typedef enum dconn__file_kind { DCONN__FILE_MISSING = 0, DCONN__FILE_REGULAR, DCONN__FILE_DIRECTORY, DCONN__FILE_OTHER } dconn__file_kind;
 
@@ -1559,6 +1641,43 @@ typedef struct dconn__file_id {
     unsigned mode;                /* the permission bits */
 } dconn__file_id;
 
+#ifdef _WIN32
+/* Windows takes UTF-8 names through its wide-character calls: the name in
+   UTF-16, in `small` when it fits, else allocated (free it if not small).
+   NULL: not UTF-8, or no memory. */
+static wchar_t *dconn__widen(const char *path, wchar_t *small, int small_len) {
+    int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, NULL, 0);
+    wchar_t *w = small;
+    if (n <= 0) return NULL;
+    if (n > small_len && !(w = (wchar_t *)DCONN_MALLOC((size_t)n * sizeof *w))) return NULL;
+    MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, w, n);
+    return w;
+}
+
+/* The volume's serial number and the file's index play the part of the
+   device and inode; the modification time is in 100 ns since 1601. */
+static void dconn__file_stat(const char *path, dconn__file_id *id) {
+    wchar_t small[260], *w = dconn__widen(path, small, 260);
+    BY_HANDLE_FILE_INFORMATION info;
+    HANDLE h;
+    memset(id, 0, sizeof *id);
+    if (!w) return;
+    /* no access asked: the attributes only, never blocked by another's lock */
+    h = CreateFileW(w, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    if (w != small) DCONN_FREE(w);
+    if (h == INVALID_HANDLE_VALUE) return;
+    id->kind = DCONN__FILE_OTHER;
+    if (GetFileType(h) == FILE_TYPE_DISK && GetFileInformationByHandle(h, &info)) {
+        uint64_t t = ((uint64_t)info.ftLastWriteTime.dwHighDateTime << 32) | info.ftLastWriteTime.dwLowDateTime;
+        uint64_t index = ((uint64_t)info.nFileIndexHigh << 32) | info.nFileIndexLow;
+        id->kind = (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? DCONN__FILE_DIRECTORY : DCONN__FILE_REGULAR;
+        id->mtime = (long long)(t / 10000000) - 11644473600LL;
+        id->size = (long long)(((uint64_t)info.nFileSizeHigh << 32) | info.nFileSizeLow);
+        id->ino = (long long)(index ^ ((uint64_t)info.dwVolumeSerialNumber << 32));
+    }
+    CloseHandle(h);
+}
+#else
 static void dconn__file_stat(const char *path, dconn__file_id *id) {
     struct stat sb;
     memset(id, 0, sizeof *id);
@@ -1569,6 +1688,7 @@ static void dconn__file_stat(const char *path, dconn__file_id *id) {
     id->ino = (long long)sb.st_ino;
     id->mode = (unsigned)(sb.st_mode & 0777);
 }
+#endif
 
 static int dconn__file_id_eq(const dconn__file_id *a, const dconn__file_id *b) {
     return a->kind == b->kind && a->mtime == b->mtime && a->size == b->size && a->ino == b->ino;
@@ -1583,18 +1703,48 @@ static int64_t dconn__file_sig(const dconn__file_id *id) {
     return (int64_t)((h >> 2) | 1);
 }
 
-/* Readable by group or others (the secrets file warning). */
+/* Readable by group or others (the secrets file warning). Windows keeps
+   access in ACLs, not mode bits: no warning there (mode stays 0). */
 static int dconn__file_shared(const dconn__file_id *id) { return (id->mode & 077) != 0; }
 
 /* Opens a file for reading, its name in UTF-8. */
+#ifdef _WIN32
+/* Shared for writing and deleting too: an editor that saves by renaming
+   over the file is never refused while dconn reads it. */
+static FILE *dconn__fopen_read(const char *path) {
+    wchar_t small[260], *w = dconn__widen(path, small, 260);
+    HANDLE h;
+    DWORD why;
+    int fd;
+    FILE *f;
+    if (!w) { errno = ENOENT; return NULL; }
+    h = CreateFileW(w, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+    why = GetLastError();
+    if (w != small) DCONN_FREE(w);
+    if (h == INVALID_HANDLE_VALUE) {
+        errno = why == ERROR_FILE_NOT_FOUND || why == ERROR_PATH_NOT_FOUND ? ENOENT
+              : why == ERROR_ACCESS_DENIED || why == ERROR_SHARING_VIOLATION ? EACCES : EIO;
+        return NULL;
+    }
+    if ((fd = _open_osfhandle((intptr_t)h, _O_RDONLY | _O_BINARY)) < 0) { CloseHandle(h); errno = EMFILE; return NULL; }
+    if (!(f = _fdopen(fd, "rb"))) _close(fd);
+    return f;
+}
+#else
 static FILE *dconn__fopen_read(const char *path) { return fopen(path, "rb"); }
+#endif
 
 /* Seconds on the wall clock, the scale of file modification times. */
 static long long dconn__wall_seconds(void) { return (long long)time(NULL); }
 
 static const char *dconn__getenv(const char *name) { return getenv(name); }
 
+/* Windows: %USERPROFILE%, where Python (and so Streamlit) finds the home */
+#ifdef _WIN32
+static const char *dconn__home_dir(void) { return dconn__getenv("USERPROFILE"); }
+#else
 static const char *dconn__home_dir(void) { return dconn__getenv("HOME"); }
+#endif
 
 /* >>memory: allocators, arenas, hashes ---------------------------------------------- */
 
@@ -1835,21 +1985,21 @@ static int dconn__fmt_real_fast(char *out, size_t cap, double d) {
 
 static void dconn__fmt_real(char *out, size_t cap, double d) {
     char *end;
-    if (d != d) { snprintf(out, cap, "NaN"); return; }
-    if (isinf(d)) { snprintf(out, cap, d < 0 ? "-Infinity" : "Infinity"); return; }
+    if (d != d) { dconn__snprintf(out, cap, "NaN"); return; }
+    if (d == HUGE_VAL || d == -HUGE_VAL) { dconn__snprintf(out, cap, d < 0 ? "-Infinity" : "Infinity"); return; }
     if (dconn__fmt_real_fast(out, cap, d)) return;
     if (d > -2.2250738585072014e-308 && d < 2.2250738585072014e-308 && d != 0) {
         /* a subnormal holds fewer digits: the fewest that read back may be far under 15 */
         int p;
         for (p = 1; p < 17; p++) {
-            snprintf(out, cap, "%.*g", p, d);
+            dconn__snprintf(out, cap, "%.*g", p, d);
             if (dconn__strtod_c(out, &end) == d) break;
         }
-        if (p == 17) snprintf(out, cap, "%.17g", d);
+        if (p == 17) dconn__snprintf(out, cap, "%.17g", d);
     } else {
-        snprintf(out, cap, "%.15g", d);
-        if (dconn__strtod_c(out, &end) != d) snprintf(out, cap, "%.16g", d);
-        if (dconn__strtod_c(out, &end) != d) snprintf(out, cap, "%.17g", d);
+        dconn__snprintf(out, cap, "%.15g", d);
+        if (dconn__strtod_c(out, &end) != d) dconn__snprintf(out, cap, "%.16g", d);
+        if (dconn__strtod_c(out, &end) != d) dconn__snprintf(out, cap, "%.17g", d);
     }
     {
         /* a decimal point whatever the locale, and always one, so 3.0 reads as a real */
@@ -1880,20 +2030,20 @@ static DCONN__NOINLINE void dconn__buf_put(dconn__buf *b, const char *s, size_t 
 }
 static DCONN__NOINLINE void dconn__buf_puts(dconn__buf *b, const char *s) { dconn__buf_put(b, s, strlen(s)); }
 #if defined(__GNUC__) || defined(__clang__)
-__attribute__((format(printf, 2, 3)))
+DCONN__PRINTF(2, 3)
 #endif
 static DCONN__NOINLINE void dconn__buf_printf(dconn__buf *b, const char *fmt, ...) {
     char small[256];
     int n;
     va_list ap;
     va_start(ap, fmt);
-    n = vsnprintf(small, sizeof small, fmt, ap);
+    n = dconn__vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
     if (n < 0) return;
     if ((size_t)n < sizeof small) { dconn__buf_put(b, small, (size_t)n); return; }
     if (b->failed || !dconn__grow(b->al, (void **)&b->p, &b->cap, b->len + (size_t)n + 1, 1)) { b->failed = 1; return; }
     va_start(ap, fmt);
-    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    dconn__vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
     b->len += (size_t)n;
 }
@@ -2024,7 +2174,7 @@ static void dconn__pct_encode(dconn__buf *b, const char *s) {
             dconn__buf_put(b, (const char *)&c, 1);
         } else {
             char hex[4];
-            snprintf(hex, sizeof hex, "%%%02X", c);
+            dconn__snprintf(hex, sizeof hex, "%%%02X", c);
             dconn__buf_put(b, hex, 3);
         }
     }
@@ -2606,7 +2756,7 @@ DCONN_API dconn_status dconn_error_set(dconn_error *err, dconn_status code, cons
     err->code = code;
     if (!fmt) { err->message[0] = '\0'; return code; }
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    dconn__vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -2616,14 +2766,14 @@ DCONN_API dconn_status dconn_error_set(dconn_error *err, dconn_status code, cons
 static DCONN__NOINLINE dconn_status dconn__err_place_v(dconn_error *err, dconn_status code, const char *file, int line, int column, const char *fmt, va_list ap) {
     char msg[DCONN_ERROR_MESSAGE_SIZE];
     if (!err) return code;
-    vsnprintf(msg, sizeof msg, fmt ? fmt : "", ap);
+    dconn__vsnprintf(msg, sizeof msg, fmt ? fmt : "", ap);
     err->code = code;
     err->line = line;
     err->column = column;
     dconn__copy_str(err->file, sizeof err->file, file ? file : "");
     err->message[0] = '\0';
-    if (file && *file && line > 0) snprintf(err->message, sizeof err->message, "%.900s:%d: ", file, line);
-    else if (file && *file) snprintf(err->message, sizeof err->message, "%.900s: ", file);
+    if (file && *file && line > 0) dconn__snprintf(err->message, sizeof err->message, "%.900s:%d: ", file, line);
+    else if (file && *file) dconn__snprintf(err->message, sizeof err->message, "%.900s: ", file);
     {
         size_t at = strlen(err->message);
         dconn__copy_str(err->message + at, sizeof err->message - at, msg);
@@ -2632,7 +2782,7 @@ static DCONN__NOINLINE dconn_status dconn__err_place_v(dconn_error *err, dconn_s
 }
 
 #if defined(__GNUC__) || defined(__clang__)
-__attribute__((format(printf, 5, 6)))
+DCONN__PRINTF(5, 6)
 #endif
 static DCONN__NOINLINE dconn_status dconn__err_place(dconn_error *err, dconn_status code, const char *file, int line, const char *fmt, ...) {
     va_list ap;
@@ -2662,7 +2812,7 @@ static DCONN__NOINLINE dconn_status dconn__err_prefix(dconn_error *err, dconn_st
     if (!err) return code;
     memcpy(msg, err->message, strlen(err->message) + 1);
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    dconn__vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
     at = strlen(err->message);
     dconn__copy_str(err->message + at, sizeof err->message - at, msg);
@@ -2950,7 +3100,7 @@ static void dconn__tp_unquote_secret_text(char *what, size_t cap) {
    began (for the inside of a multi-line string or array), names a key like
    a password or token, or holds a URL with a password. */
 #if defined(__GNUC__) || defined(__clang__)
-__attribute__((format(printf, 3, 4)))
+DCONN__PRINTF(3, 4)
 #endif
 static DCONN__NOINLINE int dconn__tp_fail(dconn__tp *tp, const char *at, const char *fmt, ...) {
     char what[400];
@@ -2981,7 +3131,7 @@ static DCONN__NOINLINE int dconn__tp_fail(dconn__tp *tp, const char *at, const c
         hide = tp->hide_values || dconn__line_may_hold_secret(tp->stmt_start, (size_t)(e - tp->stmt_start));
     }
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    dconn__vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     if (tp->hide_values) dconn__tp_unquote_secret_text(what, sizeof what);
     {
@@ -3027,8 +3177,8 @@ static DCONN__NOINLINE int dconn__tp_fail(dconn__tp *tp, const char *at, const c
     tp->err->line = tp->line;
     tp->err->column = col;
     dconn__copy_str(tp->err->file, sizeof tp->err->file, tp->file);
-    if (hide) snprintf(tp->err->message, sizeof tp->err->message, "%s:%d:%d: %s", tp->file, tp->line, col, what);
-    else snprintf(tp->err->message, sizeof tp->err->message, "%s:%d:%d: %s\n  %s\n  %s", tp->file, tp->line, col, what, text, caret);
+    if (hide) dconn__snprintf(tp->err->message, sizeof tp->err->message, "%s:%d:%d: %s", tp->file, tp->line, col, what);
+    else dconn__snprintf(tp->err->message, sizeof tp->err->message, "%s:%d:%d: %s\n  %s\n  %s", tp->file, tp->line, col, what, text, caret);
     return 0;
 }
 
@@ -4236,7 +4386,7 @@ static int dconn__is_word(const char *p, const char *w) {
    Masking knows one URL: text holding a second "//" and something like a
    password is not quoted at all. */
 #if defined(__GNUC__) || defined(__clang__)
-__attribute__((format(printf, 4, 5)))
+DCONN__PRINTF(4, 5)
 #endif
 static DCONN__NOINLINE dconn_status dconn__ttl_fail(const dconn_allocator *al, dconn_error *err, const char *text, const char *fmt, ...) {
     char shown[68], why[DCONN_ERROR_MESSAGE_SIZE];
@@ -4244,7 +4394,7 @@ static DCONN__NOINLINE dconn_status dconn__ttl_fail(const dconn_allocator *al, d
     const char *first = strstr(text, "//");
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(why, sizeof why, fmt, ap);
+    dconn__vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
     if (first && strstr(first + 2, "//") && dconn__line_may_hold_secret(text, strlen(text)))
         return dconn__err_set(err, DCONN_ECONFIG, "invalid duration (not quoted: it holds URLs with passwords): %s", why);
@@ -4449,7 +4599,13 @@ static dconn_status dconn__ttl_from_value(const dconn_allocator *al, const dconn
     if (!v) { *out = -1; return DCONN_OK; }
     if (v->type == DCONN_TOML_INTEGER || v->type == DCONN_TOML_FLOAT) {
         double s = dconn_toml_float(v, 0), ns;
-        if (!(s >= 0 && s <= 9.2e9)) return dconn_error_at(err, v, "invalid duration %g: must be zero or more seconds", s);
+        if (!(s >= 0 && s <= 9.2e9)) {
+            /* NaN as TOML spells it, the same in every C runtime */
+            uint64_t bits;
+            memcpy(&bits, &s, sizeof bits);
+            if (s != s) return dconn_error_at(err, v, "invalid duration %snan: must be zero or more seconds", bits >> 63 ? "-" : "");
+            return dconn_error_at(err, v, "invalid duration %g: must be zero or more seconds", s);
+        }
         ns = s * 1e9;
         *out = (int64_t)(ns + 0.5);
         if (*out == 0 && ns > 0) *out = 1;
@@ -4543,14 +4699,14 @@ static int64_t dconn__forks_now(dconn_ctx *ctx) { return dconn__forks_seen() + d
 static int64_t dconn__now(dconn_ctx *ctx) { return ctx->clock(ctx->clock_user_data); }
 
 #if defined(__GNUC__) || defined(__clang__)
-__attribute__((format(printf, 3, 4)))
+DCONN__PRINTF(3, 4)
 #endif
 static DCONN__NOINLINE void dconn__log(dconn_ctx *ctx, int level, const char *fmt, ...) {
     char msg[DCONN_ERROR_MESSAGE_SIZE];
     va_list ap;
     if (!ctx->log && level > DCONN_LOG_WARN) return;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    dconn__vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     dconn__redact_out(&ctx->known, msg);
     if (ctx->log) ctx->log(level, msg, ctx->log_user_data);
@@ -4583,16 +4739,21 @@ static void dconn__ctx_unlock(dconn_ctx *ctx);
 static dconn_status dconn__register_sqlite(dconn_ctx *ctx, const dconn_allocator *al, dconn_error *err);
 #endif
 
-/* Appends dir/rel to the search list. */
-static dconn_status dconn__search_add(dconn_ctx *ctx, const char *dir, const char *rel, dconn_error *err) {
+/* Appends dir/subdir/secrets.toml to the search list, the separators
+   those `dir` uses (Windows: '\\' unless dir is written with '/'). */
+static dconn_status dconn__search_add(dconn_ctx *ctx, const char *dir, const char *subdir, dconn_error *err) {
+    const char *sep = DCONN__DIR_SEP;
     dconn__buf b;
     memset(&b, 0, sizeof b);
     b.al = ctx->al;
     if (dir && *dir) {
+        if (strchr(dir, '/') && !strchr(dir, '\\')) sep = "/";
         dconn__buf_puts(&b, dir);
-        if (dir[strlen(dir) - 1] != '/' && rel) dconn__buf_puts(&b, "/");
+        if (!dconn__is_dir_sep(dir[strlen(dir) - 1])) dconn__buf_puts(&b, sep);
     }
-    if (rel) dconn__buf_puts(&b, rel);
+    dconn__buf_puts(&b, subdir);
+    dconn__buf_puts(&b, sep);
+    dconn__buf_puts(&b, "secrets.toml");
     if (b.failed) { dconn__buf_free(&b); return dconn__err_nomem(err, "opening a context"); }
     ctx->files[ctx->nfiles++].path = b.p;
     return DCONN_OK;
@@ -4628,11 +4789,11 @@ static dconn_status dconn__search_list(dconn_ctx *ctx, const dconn_options *o, d
     {
         const char *home = o->home_dir ? o->home_dir : dconn__home_dir();
         if (home && *home) {
-            st = dconn__search_add(ctx, home, ".streamlit/secrets.toml", err);
-            if (!st) st = dconn__search_add(ctx, home, ".dconn/secrets.toml", err);
+            st = dconn__search_add(ctx, home, ".streamlit", err);
+            if (!st) st = dconn__search_add(ctx, home, ".dconn", err);
         }
-        if (!st) st = dconn__search_add(ctx, o->project_dir, ".streamlit/secrets.toml", err);
-        if (!st) st = dconn__search_add(ctx, o->project_dir, ".dconn/secrets.toml", err);
+        if (!st) st = dconn__search_add(ctx, o->project_dir, ".streamlit", err);
+        if (!st) st = dconn__search_add(ctx, o->project_dir, ".dconn", err);
     }
     return st;
 }
@@ -4751,9 +4912,11 @@ DCONN_API void dconn_close(dconn_ctx *ctx) {
    reads it (a password "Ab${HOME}cd" stays as written). ${VAR} is
    dconn's, in its own files (.dconn/secrets.toml, DCONN_SECRETS lists). */
 static int dconn__is_streamlit_file(const char *path) {
-    const char *slash = strrchr(path, '/'), *dir;
+    const char *slash = NULL, *dir;
+    for (dir = path; *dir; dir++)
+        if (dconn__is_dir_sep(*dir)) slash = dir;
     if (!slash) return 0;
-    for (dir = slash; dir > path && dir[-1] != '/'; dir--) {}
+    for (dir = slash; dir > path && !dconn__is_dir_sep(dir[-1]); dir--) {}
     return (size_t)(slash - dir) == 10 && memcmp(dir, ".streamlit", 10) == 0;
 }
 
@@ -4992,7 +5155,7 @@ static void dconn__known_walk(dconn__known *k, const dconn_toml_value *v, int se
     switch ((dconn_toml_type)v->type) {
         case DCONN_TOML_STRING: dconn__known_add_text(k, v->u.s.ptr, v->u.s.len, secret); break;
         case DCONN_TOML_INTEGER:
-            if (secret) { snprintf(num, sizeof num, "%lld", (long long)v->u.i); dconn__known_add(k, num, strlen(num)); }
+            if (secret) { dconn__snprintf(num, sizeof num, "%lld", (long long)v->u.i); dconn__known_add(k, num, strlen(num)); }
             break;
         case DCONN_TOML_TABLE:
             for (i = 0; i < v->u.agg.n; i++) {
@@ -5178,11 +5341,11 @@ static void dconn__describe_value(dconn__known *k, dconn__buf *b, const dconn_to
                 dconn__buf_put(b, "\"", 1);
             }
             break;
-        case DCONN_TOML_INTEGER: snprintf(num, sizeof num, "%lld", (long long)v->u.i); dconn__buf_puts(b, mask ? "\"***\"" : num); break;
+        case DCONN_TOML_INTEGER: dconn__snprintf(num, sizeof num, "%lld", (long long)v->u.i); dconn__buf_puts(b, mask ? "\"***\"" : num); break;
         case DCONN_TOML_FLOAT:
             dconn__fmt_real(num, sizeof num, v->u.f);
             /* TOML spells the special values its own way */
-            dconn__buf_puts(b, mask ? "\"***\"" : v->u.f != v->u.f ? "nan" : isinf(v->u.f) ? (v->u.f < 0 ? "-inf" : "inf") : num);
+            dconn__buf_puts(b, mask ? "\"***\"" : v->u.f != v->u.f ? "nan" : v->u.f == HUGE_VAL ? "inf" : v->u.f == -HUGE_VAL ? "-inf" : num);
             break;
         case DCONN_TOML_BOOL: dconn__buf_puts(b, v->u.b ? "true" : "false"); break;
         case DCONN_TOML_ARRAY:
@@ -5291,7 +5454,7 @@ static dconn_status dconn__secrets_describe(dconn_ctx *ctx, const char *name, ch
         }
         {
             char prefix[300];
-            snprintf(prefix, sizeof prefix, "connections.%s", name);
+            dconn__snprintf(prefix, sizeof prefix, "connections.%s", name);
             dconn__buf_printf(&b, "[%s]\n", prefix);
             dconn__describe_table(&ctx->known, &b, t, prefix, 0);
         }
@@ -5377,7 +5540,7 @@ DCONN_API dconn_status dconn_settings_check_keys(const dconn_settings *s, const 
         if (k < n_known + n_common) continue;
         list[0] = '\0';
         for (k = 0; k < n_known; k++)
-            if (known[k] && used + strlen(known[k]) + 3 < sizeof list) used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", known[k]);
+            if (known[k] && used + strlen(known[k]) + 3 < sizeof list) used += (size_t)dconn__snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", known[k]);
         return dconn_error_at(err, dconn_toml_at(root, i), "%s is not a setting of the %s driver%s%s%s; its settings are %s%s"
                               "type, ttl, query_ttl, query_timeout, connect_args, create_engine_kwargs and the pool's (pool_size, max_overflow, "
                               "pool_timeout, pool_recycle, pool_pre_ping)",
@@ -6995,7 +7158,7 @@ static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, const d
 #endif
         if (lim) {
             char what[96];
-            snprintf(what, sizeof what, "a free handle (all %d of the connection's were in use)", c->max_handles);
+            dconn__snprintf(what, sizeof what, "a free handle (all %d of the connection's were in use)", c->max_handles);
             st = dconn__limits_hit(lim, what, err);
         }
         if (lim && st) {
@@ -8256,10 +8419,10 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
     if (!err) return DCONN_EQUERY;
     dconn_conn_url(c, url, sizeof url);
     code = err->code ? err->code : DCONN_EQUERY;
-    snprintf(what, sizeof what, "%s failed%s", dconn__op_name(op->kind),
+    dconn__snprintf(what, sizeof what, "%s failed%s", dconn__op_name(op->kind),
              attempts > 1 ? " after" : "");
     if (attempts > 1) {
-        snprintf(what + strlen(what), sizeof what - strlen(what), " %d attempts", attempts);
+        dconn__snprintf(what + strlen(what), sizeof what - strlen(what), " %d attempts", attempts);
         code = DCONN_ETRANSIENT;   /* only transient errors are retried */
     }
     dconn__sql_excerpt(&c->ctx->known, op->sql, sqlx, sizeof sqlx);
@@ -8271,9 +8434,9 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
         memset(caret, ' ', (size_t)col);
         caret[col] = '^';
         caret[col + 1] = '\0';
-        snprintf(tail, sizeof tail, "\n  SQL: %s\n       %s", sqlx, caret);
+        dconn__snprintf(tail, sizeof tail, "\n  SQL: %s\n       %s", sqlx, caret);
     } else {
-        snprintf(tail, sizeof tail, "\n  %s: %s", op->kind == DCONN__OP_READ ? "source" : "SQL", sqlx);
+        dconn__snprintf(tail, sizeof tail, "\n  %s: %s", op->kind == DCONN__OP_READ ? "source" : "SQL", sqlx);
     }
     dconn__err_prefix(err, code, "connection \"%s\"%s%s%s: %s: ", c->name, url[0] ? " (" : "", url, url[0] ? ")" : "", what);
     return dconn__err_suffix(err, code, tail);
@@ -8409,7 +8572,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
         }
         if (!transient && first[0]) {
             char after[sizeof first + 32];
-            snprintf(after, sizeof after, " (on a new connection, after: %s)", first);
+            dconn__snprintf(after, sizeof after, " (on a new connection, after: %s)", first);
             dconn__err_suffix(err, st, after);
         }
         /* an attempt that waited (a busy timeout ran out) while a session or a
@@ -9311,7 +9474,7 @@ static dconn_status dconn__stream_fail(dconn_stream *s, dconn_status st, dconn_e
     if (!err) return st;
     if (!err->code) dconn__err_set(err, st, "%s", dconn_status_str(st));
     dconn__err_op(s->conn, &s->op, 1, err);
-    snprintf(after, sizeof after, "\n  the stream ended after %llu row%s had been delivered", (unsigned long long)s->rows, s->rows == 1 ? "" : "s");
+    dconn__snprintf(after, sizeof after, "\n  the stream ended after %llu row%s had been delivered", (unsigned long long)s->rows, s->rows == 1 ? "" : "s");
     return dconn__err_suffix(err, err->code, after);
 }
 
@@ -9733,7 +9896,7 @@ static void dconn__cell_text(const dconn_result *r, size_t row, size_t col, dcon
         case DCONN_NULL: dconn__buf_puts(b, "NULL"); break;
         case DCONN_INT: case DCONN_UINT: case DCONN_REAL: dconn__cell_number(r, row * r->cols + col, num, sizeof num); dconn__buf_puts(b, num); break;
         case DCONN_TEXT: case DCONN_DECIMAL: dconn__buf_put(b, r->strings + c->s.off, c->s.len); break;
-        case DCONN_BLOB: snprintf(num, sizeof num, "<blob %u bytes>", (unsigned)c->s.len); dconn__buf_puts(b, num); break;
+        case DCONN_BLOB: dconn__snprintf(num, sizeof num, "<blob %u bytes>", (unsigned)c->s.len); dconn__buf_puts(b, num); break;
     }
     if (!b->p) dconn__buf_put(b, "", 0);
 }
@@ -10147,7 +10310,7 @@ static void dconn__json_rows(dconn__printer *pr, const dconn_result *r) {
                 case DCONN_INT: case DCONN_UINT: dconn__cell_number(r, i * r->cols + j, num, sizeof num); dconn__buf_puts(b, num); break;
                 case DCONN_REAL:
                     dconn__fmt_real(num, sizeof num, c->d);
-                    if (isfinite(c->d)) dconn__buf_puts(b, num);
+                    if (c->d == c->d && c->d != HUGE_VAL && c->d != -HUGE_VAL) dconn__buf_puts(b, num);
                     else dconn__json_string(b, num, strlen(num));   /* "NaN", "Infinity", "-Infinity" */
                     break;
                 case DCONN_DECIMAL: dconn__json_decimal(b, r->strings + c->s.off, c->s.len); break;
@@ -10857,7 +11020,7 @@ static dconn_status dconn__sq_pragmas(dconn__sq *h, const dconn_toml_value *prag
             return dconn_error_at(err, v, "connect_args.pragmas.%s: SQLite has no such pragma (it would ignore it without a word)", key);
         switch (dconn_toml_type_of(v)) {
             case DCONN_TOML_BOOL: snprintf(sql, sizeof sql, "PRAGMA %s = %s", key, dconn_toml_bool(v, 0) ? "ON" : "OFF"); break;
-            case DCONN_TOML_INTEGER: snprintf(sql, sizeof sql, "PRAGMA %s = %lld", key, (long long)dconn_toml_int(v, 0)); break;
+            case DCONN_TOML_INTEGER: snprintf(sql, sizeof sql, "PRAGMA %s = %" PRId64, key, dconn_toml_int(v, 0)); break;
             case DCONN_TOML_FLOAT: {
                 char *comma;
                 snprintf(sql, sizeof sql, "PRAGMA %s = %.17g", key, dconn_toml_float(v, 0));
@@ -11351,7 +11514,7 @@ static dconn_status dconn__sq_exec_many(void *user_data, void *handle, const dco
         }
         if (status) {
             char where[64];
-            snprintf(where, sizeof where, "row %llu of %llu: ", (unsigned long long)row + 1, (unsigned long long)n_rows);
+            snprintf(where, sizeof where, "row %" PRIu64 " of %" PRIu64 ": ", (uint64_t)row + 1, (uint64_t)n_rows);
             dconn__sq_reword(err, status, where, "");
             break;
         }

@@ -29,7 +29,11 @@ static void dtest_report(const char *file, int line, const char *what) {
 #define DTEST_BUF 2048
 
 #if defined(__GNUC__) || defined(__clang__)
+#if defined(__MINGW32__)   /* printf's formats are C99's there too (__USE_MINGW_ANSI_STDIO) */
+#define DTEST_PRINTF __attribute__((format(gnu_printf, 3, 4), unused))
+#else
 #define DTEST_PRINTF __attribute__((format(printf, 3, 4), unused))
+#endif
 #define DTEST_UNUSED __attribute__((unused))
 #else
 #define DTEST_PRINTF

@@ -2,6 +2,8 @@
 # Runs every example and the CLI in a scratch folder under build/ and
 # checks their output. Ends with "N passed, N failed".
 B=${B:-build}
+# RUN: what runs a built program (an emulator for a cross build: RUN=qemu-s390x)
+RUN=${RUN:-}
 root=$(pwd)
 ex="$B/examples-run"
 rm -rf "$ex"; mkdir -p "$ex"
@@ -28,41 +30,41 @@ copy() { mkdir -p "$ex/$2"; cp -R "examples/$1/." "$ex/$2/"; find "$ex/$2" -name
 
 # 01_hello_sqlite: a URL, a query, a printed result, an error message
 mkdir -p "$ex/01"
-out=$(cd "$ex/01" && "$root/$B/01_hello_sqlite" 2>&1); rc=$?
+out=$(cd "$ex/01" && $RUN "$root/$B/01_hello_sqlite" 2>&1); rc=$?
 check 01_hello_sqlite 0 "│ greeting │ answer │" "│ hello    │     42 │" "(1 row)" "row 0: greeting = hello, answer = 42" \
   'a typo, as expected: connection "hello" (sqlite://): query failed: near "SELEC": syntax error' "SQL: SELEC 1"
 
 # 02_pets: the guide's first example
 copy 02_pets 02
-out=$(cd "$ex/02" && "$root/$B/02_pets" 2>&1); rc=$?
+out=$(cd "$ex/02" && $RUN "$root/$B/02_pets" 2>&1); rc=$?
 check 02_pets 0 "│ person  │ pet   │" "│ jerry   │ fish  │" "│ barbara │ cat   │" "│ alex    │ puppy │" "(3 rows)"
-out=$(cd "$ex/02" && "$root/$B/02_pets" 2>&1); rc=$?
+out=$(cd "$ex/02" && $RUN "$root/$B/02_pets" 2>&1); rc=$?
 check 02_pets_runs_twice 0 "(3 rows)"
 
 # 03_secrets_global_and_local: merged key by key
 copy 03_secrets_global_and_local 03
-out=$(cd "$ex/03/project" && HOME=../home "$root/$B/03_secrets_global_and_local" 2>&1); rc=$?
+out=$(cd "$ex/03/project" && HOME=../home $RUN "$root/$B/03_secrets_global_and_local" 2>&1); rc=$?
 check 03_secrets_global_and_local 0 'url = "sqlite:///dev-local.db"    # .streamlit/secrets.toml:3' \
   'timeout = 30    # ../home/.streamlit/secrets.toml:8' '[connections.prod]' 'dev timeout from the global file: 30 s'
 
 # 04_env_switch: one program, two sections
 copy 04_env_switch 04
-out=$(cd "$ex/04" && DB_CONN=local "$root/$B/04_env_switch" 2>&1); rc=$?
+out=$(cd "$ex/04" && DB_CONN=local $RUN "$root/$B/04_env_switch" 2>&1); rc=$?
 check 04_env_switch_local 0 'connected to "local" at sqlite:///local.db: info.name = local'
-out=$(cd "$ex/04" && DB_CONN=staging "$root/$B/04_env_switch" 2>&1); rc=$?
+out=$(cd "$ex/04" && DB_CONN=staging $RUN "$root/$B/04_env_switch" 2>&1); rc=$?
 check 04_env_switch_staging 0 'connected to "staging" at sqlite:///staging.db: info.name = staging'
-out=$(cd "$ex/04" && env -u DB_CONN "$root/$B/04_env_switch" 2>&1); rc=$?
+out=$(cd "$ex/04" && env -u DB_CONN $RUN "$root/$B/04_env_switch" 2>&1); rc=$?
 check 04_env_switch_unset 1 'environment variable DB_CONN is not set'
 
 # 10_paging: keyset pages through the cache; going back is a hit
 mkdir -p "$ex/10"
-out=$(cd "$ex/10" && "$root/$B/10_paging" 2>&1); rc=$?
+out=$(cd "$ex/10" && $RUN "$root/$B/10_paging" 2>&1); rc=$?
 check 10_paging 0 "page after id 0: ada bo cy dot" "page after id 4: eli fay gus hal" "page after id 8: ivy" "page after id 9:" \
   "cache: 1 hits, 4 misses, 4 entries"
 
 # 05_cache_and_ttl: hits, a TTL expiring on the fake clock, a write dropping the cache
 mkdir -p "$ex/05"
-out=$(cd "$ex/05" && "$root/$B/05_cache_and_ttl" 2>&1); rc=$?
+out=$(cd "$ex/05" && $RUN "$root/$B/05_cache_and_ttl" 2>&1); rc=$?
 check 05_cache_and_ttl 0 \
   "0 min: runs the query          visits = 1   cache: 0 hits, 1 misses, 0 expired" \
   "0 min: the same, a hit         visits = 1   cache: 1 hits, 1 misses, 0 expired" \
@@ -73,7 +75,7 @@ check 05_cache_and_ttl 0 \
 
 # 06_sessions: a committed session, and a failed one rolled back whole
 mkdir -p "$ex/06"
-out=$(cd "$ex/06" && "$root/$B/06_sessions" 2>&1); rc=$?
+out=$(cd "$ex/06" && $RUN "$root/$B/06_sessions" 2>&1); rc=$?
 check 06_sessions 0 "transfer failed: " "CHECK constraint failed: balance >= 0" \
   "inside the session, before the rollback: alice has 600" \
   "│ alice │     100 │" "│ bob   │     200 │" "│ carol │     300 │" "(3 rows)"
@@ -81,12 +83,12 @@ refute 06_sessions_rolled_back "│     600 │"
 
 # 07_threads: four threads, one connection (it writes build/07_threads.db)
 mkdir -p "$ex/07/build"
-out=$(cd "$ex/07" && "$root/$B/07_threads" 2>&1); rc=$?
+out=$(cd "$ex/07" && $RUN "$root/$B/07_threads" 2>&1); rc=$?
 check 07_threads 0 "│      0 │  250 │" "│      3 │  250 │" "(4 rows)"
 
 # 08_your_own_driver: the README's driver (HOME without secrets files)
 mkdir -p "$ex/08"
-out=$(cd "$ex/08" && HOME=/nonexistent "$root/$B/08_your_own_driver" 2>&1); rc=$?
+out=$(cd "$ex/08" && HOME=/nonexistent $RUN "$root/$B/08_your_own_driver" 2>&1); rc=$?
 check 08_your_own_driver 0 "│ 5 │     25 │" "same result: yes, cache hits: 1" 'read failed: squares: ask for "up to N"'
 # README.md quotes this driver: the two copies must not drift apart
 driver_of() {
@@ -100,7 +102,7 @@ check 08_your_own_driver_matches_readme 0
 
 # 09_connect_args: settings from code (it writes build/09_connect_args.db)
 mkdir -p "$ex/09/build"
-out=$(cd "$ex/09" && "$root/$B/09_connect_args" 2>&1); rc=$?
+out=$(cd "$ex/09" && $RUN "$root/$B/09_connect_args" 2>&1); rc=$?
 check 09_connect_args 0 "PRAGMA foreign_keys  = 1" "PRAGMA journal_mode  = wal"
 
 # every numbered example is run above (one that needs a server, by that
@@ -129,7 +131,7 @@ timeout = 5
 url = "mssql://me:s3cret@db.example.com/app"
 TOML
 chmod 600 "$ex/cli/.dconn/secrets.toml"
-cli() { (cd "$ex/cli" && HOME=/nonexistent "$root/$B/dconn" "$@" 2>&1); }
+cli() { (cd "$ex/cli" && HOME=/nonexistent $RUN "$root/$B/dconn" "$@" 2>&1); }
 out=$(cli exec db "CREATE TABLE t (a INTEGER, b TEXT)"); rc=$?
 check cli_exec_create 0 "0 row(s) changed"
 out=$(cli exec db "INSERT INTO t VALUES (:a, :b)" --param a=1 --param b=one); rc=$?
@@ -172,7 +174,7 @@ check cli_bad_format 2 'unknown format "xml"'
 # cli2 ARGS...: runs the CLI with stdout in $out, stderr in $err, the exit in $rc
 case $ex in /*) exa=$ex ;; *) exa=$root/$ex ;; esac
 cli2() {
-  (cd "$ex/cli" && HOME=/nonexistent "$root/$B/dconn" "$@" > "$exa/cli.out" 2> "$exa/cli.err"); rc=$?
+  (cd "$ex/cli" && HOME=/nonexistent $RUN "$root/$B/dconn" "$@" > "$exa/cli.out" 2> "$exa/cli.err"); rc=$?
   out=$(cat "$exa/cli.out"); err=$(cat "$exa/cli.err")
 }
 # expect NAME EXIT STDOUT STDERR: after cli2, the exit status, and each stream

@@ -10,7 +10,8 @@ mkdir -p build
 for cmd in "$@"; do
   log=build/last-test.log
   echo "== $cmd"
-  sh -c "$cmd" > "$log" 2>&1; rc=$?
+  sh -c "$cmd" > "$log.raw" 2>&1; rc=$?
+  tr -d '\r' < "$log.raw" > "$log"   # a Windows program (under Wine) ends its lines with CR LF
   grep -v '^ok ' "$log" | grep -v -E "$summary"
   line=$(grep -E "$summary" "$log" | tail -n 1)
   if [ -z "$line" ]; then

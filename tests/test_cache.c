@@ -18,8 +18,10 @@
    suite goes on). Tests that fail name library bugs; see each comment. */
 
 #include <pthread.h>
+#ifndef _WIN32
 #include <sys/mman.h>
 #include <fcntl.h>
+#endif
 
 #define CMK_SECRETS TU_DIR "/cache/none/secrets.toml"
 #define CMK_MS INT64_C(1000000)
@@ -2288,6 +2290,7 @@ static void cache_stale_result_kept_twice(void) {
     dconn_close(ctx);                                /* frees it, once */
 }
 
+#ifndef TU_WINDOWS
 /* ---- a hit writes nothing of the index ---------------------------------------
    On a loaded 2-core machine a thread-scaling figure measures the
    scheduler; what makes hits scale is that they share no written memory
@@ -2409,6 +2412,9 @@ static void cache_hits_write_nothing_of_the_index(void) {
     dconn_release(c);
     dconn_close(ctx);
 }
+#else
+static void cache_hits_write_nothing_of_the_index(void) { SKIP("maps the index read-only and runs the hits in a forked child: " TU_NO_POSIX); }
+#endif
 
 /* Pool settings by SQLAlchemy's names, in the section or its
    create_engine_kwargs: pool_size handles are kept, max_overflow more may

@@ -5,7 +5,9 @@
    back, and committed data is all there. Uses the helpers of
    test_sqlite.c (tsq_*). */
 #include <fcntl.h>
+#ifndef _WIN32
 #include <signal.h>
+#endif
 
 /* --- helpers -------------------------------------------------------------- */
 
@@ -40,9 +42,63 @@ static void tf_signal(int fd) {
    ("BEGIN EXCLUSIVE" or "BEGIN IMMEDIATE; INSERT ..."), says so on
    `ready`, then waits for a byte on `go` (hold_ms 0) or for hold_ms
    milliseconds, commits (or rolls back when `commit` is 0), says so
-   again and exits. 0 when it could not start. */
-typedef struct tf_locker { pid_t pid; int ready, go, hold_ms; } tf_locker;
+   again and exits. 0 when it could not start. On Windows (no fork) it is
+   a thread with a connection of its own, which SQLite locks out just as
+   it locks out another process. */
+typedef struct tf_locker {
+#ifdef TU_WINDOWS
+    pthread_t thread;
+    const char *path, *lock_sql;
+    int commit, child_ready, child_go;
+#else
+    pid_t pid;
+#endif
+    int ready, go, hold_ms;
+} tf_locker;
 
+/* The locker's side, writing to `ready` and reading `go`: 0 when its
+   verdict was written, else the exit status it failed with. */
+static int tf_locker_run(const char *path, const char *lock_sql, int commit, int hold_ms, int ready, int go) {
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+    char verdict;
+    if (rc == SQLITE_OK) sqlite3_busy_timeout(db, 10000);   /* its COMMIT may wait for a reader */
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, lock_sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK) { fprintf(stdout, "  locker: %s\n", sqlite3_errmsg(db)); fflush(stdout); sqlite3_close(db); return 2; }
+    tf_signal(ready);
+    if (hold_ms > 0) sqlite3_sleep(hold_ms);
+    else tf_wait(go);
+    rc = sqlite3_exec(db, commit ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(db);
+    verdict = rc == SQLITE_OK ? 'K' : 'F';
+    return write(ready, &verdict, 1) == 1 ? 0 : 4;
+}
+
+#ifdef TU_WINDOWS
+static void *tf_locker_thread(void *arg) {
+    tf_locker *L = (tf_locker *)arg;
+    (void)tf_locker_run(L->path, L->lock_sql, L->commit, L->hold_ms, L->child_ready, L->child_go);
+    close(L->child_ready);   /* the parent reads the end of the pipe, as when a child exits */
+    close(L->child_go);
+    return NULL;
+}
+
+static int tf_lock_start(tf_locker *L, const char *path, const char *lock_sql, int commit, int hold_ms) {
+    int to_parent[2], to_child[2];
+    if (_pipe(to_parent, 256, _O_BINARY) != 0) return 0;
+    if (_pipe(to_child, 256, _O_BINARY) != 0) { close(to_parent[0]); close(to_parent[1]); return 0; }
+    L->path = path;
+    L->lock_sql = lock_sql;
+    L->commit = commit;
+    L->hold_ms = hold_ms;
+    L->child_ready = to_parent[1];
+    L->child_go = to_child[0];
+    L->ready = to_parent[0];
+    L->go = to_child[1];
+    if (pthread_create(&L->thread, NULL, tf_locker_thread, L) != 0) return 0;
+    return tf_wait(L->ready);
+}
+#else
 static int tf_lock_start(tf_locker *L, const char *path, const char *lock_sql, int commit, int hold_ms) {
     int to_parent[2], to_child[2];
     if (pipe(to_parent) != 0) return 0;
@@ -52,26 +108,13 @@ static int tf_lock_start(tf_locker *L, const char *path, const char *lock_sql, i
     L->pid = fork();
     if (L->pid < 0) return 0;
     if (L->pid == 0) {
-        sqlite3 *db = NULL;
-        int rc;
+        int code;
         close(to_parent[0]);
         close(to_child[1]);
-        rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
-        if (rc == SQLITE_OK) sqlite3_busy_timeout(db, 10000);   /* its COMMIT may wait for a reader */
-        if (rc == SQLITE_OK) rc = sqlite3_exec(db, lock_sql, NULL, NULL, NULL);
-        if (rc != SQLITE_OK) { fprintf(stdout, "  locker: %s\n", sqlite3_errmsg(db)); fflush(stdout); _exit(2); }
-        tf_signal(to_parent[1]);
-        if (hold_ms > 0) sqlite3_sleep(hold_ms);
-        else tf_wait(to_child[0]);
-        rc = sqlite3_exec(db, commit ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
-        sqlite3_close(db);
-        /* the verdict goes through the pipe, and the child ends through exec:
-           a memory checker running the suite would otherwise report the
-           parent's memory the child inherited (even at a SIGKILL) */
-        {
-            char verdict = rc == SQLITE_OK ? 'K' : 'F';
-            if (write(to_parent[1], &verdict, 1) != 1) _exit(4);
-        }
+        code = tf_locker_run(path, lock_sql, commit, hold_ms, to_parent[1], to_child[0]);
+        if (code) _exit(code);
+        /* the child ends through exec: a memory checker running the suite
+           would otherwise report the parent's memory the child inherited */
         tu_child_end(0);
     }
     close(to_parent[1]);
@@ -80,16 +123,23 @@ static int tf_lock_start(tf_locker *L, const char *path, const char *lock_sql, i
     L->go = to_child[1];
     return tf_wait(L->ready);
 }
+#endif
 
 /* Lets the locker finish; 1 when it committed or rolled back cleanly. */
 static int tf_lock_end(tf_locker *L) {
-    int status = 0;
     char verdict = 0;
     if (!L->hold_ms) tf_signal(L->go);   /* a timed locker reads nothing: writing would raise SIGPIPE */
     if (read(L->ready, &verdict, 1) != 1) verdict = 0;
     close(L->ready);
     close(L->go);
-    if (waitpid(L->pid, &status, 0) != L->pid) return 0;
+#ifdef TU_WINDOWS
+    if (pthread_join(L->thread, NULL) != 0) return 0;
+#else
+    {
+        int status = 0;
+        if (waitpid(L->pid, &status, 0) != L->pid) return 0;
+    }
+#endif
     return verdict == 'K';
 }
 
@@ -108,6 +158,7 @@ static void fault_db_deleted(void) {
     char dir[256], url[400], path[400], ids[512];
     dconn_value v;
     struct stat sb;
+    TU_POSIX_ONLY("Windows cannot delete a file another handle has open");
     tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "deleted");
     snprintf(path, sizeof path, "%s/test.db", dir);
     if (!tf_open(&e, dir, "pets", url, NULL)) { tsq_close_env(&e); REQUIRE(0); }
@@ -186,6 +237,7 @@ static void tf_readonly_body(void) {
 
 static void fault_db_read_only(void) {
     char dir[256], url[400];
+    TU_POSIX_ONLY("a read-only directory by POSIX mode bits, in a forked child without the capability to override them");
     tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "readonly");
     snprintf(tf_ro_dir, sizeof tf_ro_dir, "%s", dir);
     if (!tu_run_unprivileged(tf_readonly_body)) dtest_report(__FILE__, __LINE__, "the unprivileged child could not drop CAP_DAC_OVERRIDE");
@@ -474,7 +526,7 @@ static void fault_secrets_replaced_bad_then_fixed(void) {
     tu_log_reset();
     snprintf(text, sizeof text, "[connections.pets]\nurl = \"sqlite:///%s/b.db\n", dir);
     tu_write(tmp, text);
-    CHECK_EQ_INT(rename(tmp, sec), 0);
+    CHECK_EQ_INT(tu_rename_over(tmp, sec), 0);
     tu_now += 1000000000;
     tf_ids(e.c, ids, sizeof ids);
     CHECK_STR(ids, "1");
@@ -486,7 +538,7 @@ static void fault_secrets_replaced_bad_then_fixed(void) {
     /* fixed, pointing at another database */
     snprintf(text, sizeof text, "[connections.pets]\nurl = \"sqlite:///%s/b.db\"\n", dir);
     tu_write(tmp, text);
-    CHECK_EQ_INT(rename(tmp, sec), 0);
+    CHECK_EQ_INT(tu_rename_over(tmp, sec), 0);
     tu_now += 1000000000;
     CHECK_EQ_INT(dconn_secrets_check(e.ctx, &err), DCONN_OK);
     CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY); INSERT INTO t VALUES (7),(8)"), DCONN_OK);

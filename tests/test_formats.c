@@ -17,6 +17,7 @@
    rule is first checked on the bytes. Being in test_main.c's translation
    unit, the SQLite tests use test_sqlite.c's tsq_* environment. */
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 
@@ -627,7 +628,13 @@ static void formats_real_fast_path_matches_printf(void) {
         if (strcmp(got, want) != 0 && bad++ < 5) fprintf(stdout, "  %.17g: printed %s, printf says %s\n", d, got, want);
     }
     CHECK_EQ_INT(bad, 0);
+#if FLT_EVAL_METHOD == 0
     CHECK(fast > 100000);   /* the fast path did run */
+#else
+    /* x87 (i686) computes in long double: the round-trip test is stricter
+       there and sends more numbers to the slow path, whose digits are checked above */
+    CHECK(fast > 1000);
+#endif
     {
         char out[64];
         dconn__fmt_real(out, sizeof out, 5e-324);

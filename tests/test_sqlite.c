@@ -1,7 +1,9 @@
 /* The SQLite driver, queries, writes, sessions, results and formats. */
 #include <sys/types.h>
+#ifndef _WIN32
 #include <sys/wait.h>
 #include <unistd.h>
+#endif
 
 /* --- helpers -------------------------------------------------------------- */
 
@@ -2250,6 +2252,9 @@ static void tsq_alloc_failures_body(void) {
 /* The loop runs in a child process: a crash on some failing allocation
    (or a sanitizer stopping at undefined behaviour) then fails this test
    alone instead of ending the whole run. */
+#ifdef TU_WINDOWS
+static void sqlite_alloc_failures(void) { tsq_alloc_failures_body(); }   /* no fork(): here */
+#else
 static void sqlite_alloc_failures(void) {
     pid_t pid;
     int status = 0;
@@ -2270,6 +2275,7 @@ static void sqlite_alloc_failures(void) {
         dtest_report(__FILE__, __LINE__, msg);
     }
 }
+#endif
 
 /* A write through dconn_query (INSERT ... RETURNING) runs every time, is
    never served from the cache, and drops the connection's cached results. */

@@ -277,6 +277,11 @@ static dconn_status dconn_csv__open(const dconn_csv__h *h, const char *what, dco
     if (!rd->path) return dconn_csv__nomem(err);
     if (!strcmp(h->base, ".") || !h->base[0]) snprintf(rd->path, plen, "%s", what);   /* "" is the current directory too, never "/" */
     else snprintf(rd->path, plen, "%s/%s", h->base, what);
+    {   /* said the same way everywhere (Windows' fopen calls it "Permission denied") */
+        struct stat sb;
+        if (stat(rd->path, &sb) == 0 && S_ISDIR(sb.st_mode))
+            return dconn_error_set(err, DCONN_EIO, "csv: %s is a directory, not a CSV file (base_dir \"%s\")", rd->path, h->base);
+    }
     rd->fp = fopen(rd->path, "rb");
     if (!rd->fp) return dconn_error_set(err, DCONN_EIO, "csv: cannot open %s (base_dir \"%s\"): %s", rd->path, h->base, strerror(errno));
     return DCONN_OK;

@@ -181,12 +181,26 @@ test-windows:
 	@sh tests/need_tools.sh "make test-windows" $(WIN_CC)=gcc-mingw-w64-x86-64 $(WINE)=wine
 	@am=$$(sh tests/sqlite_amalgamation.sh bookworm | tail -n 1) && test -n "$$am" && \
 	 $(MAKE) --no-print-directory B=$(B)/windows CC="$(WIN_CC) -static -D__USE_MINGW_ANSI_STDIO=1" SQLITE_AMALGAMATION="$$am" \
-	   SQLITE_LIBS='$$(SQLITE_OBJ)' CWARN="$(CWARN) -Wno-float-conversion -Wformat=2" EXE=.exe $(B)/windows/test-cc.exe
+	   SQLITE_LIBS='$$(SQLITE_OBJ)' CWARN="$(CWARN) -Wno-float-conversion -Wformat=2" CLI_PQ= CLI_MY= \
+	   $(B)/windows/test-cc.exe $(patsubst $(B)/%,$(B)/windows/%.exe,$(EXAMPLES))
+	@# the examples' checks run them by the names make gives them
+	@for e in $(patsubst $(B)/%,$(B)/windows/%,$(EXAMPLES)); do ln -f $$e.exe $$e; done
 	@mkdir -p $(B)/windows/wine
-	@WINEPREFIX=$(abspath $(B)/windows/wine) WINEDEBUG=-all sh tests/run_all.sh "$(WINE) $(B)/windows/test-cc.exe"
+	@# one Wine server for the whole run, started apart from the pipes the tests read
+	@export WINEPREFIX=$(abspath $(B)/windows/wine) WINEDEBUG=-all WINE=$(WINE); wineserver -p 60 && \
+	 sh tests/run_all.sh "$(WINE) $(B)/windows/test-cc.exe" \
+	   "RUN='sh $(abspath tests/wine_run.sh)' SEP='\\' WINE_SETS_HOME=1 B=$(B)/windows sh tests/examples.sh"; \
+	 status=$$?; wineserver -k; exit $$status
 
+# Windows programs: the same sources, named .exe
 $(B)/test-cc.exe: $(TEST_SRC) $(ALL_DEPS) | $(B)
 	$(CC) $(CWARN) -g -O1 $(SQLITE_CFLAGS) -o $@ tests/test_main.c $(LIBS)
+$(B)/%.exe: examples/%.c $(ALL_DEPS) | $(B)
+	$(CC) $(CWARN) -g $(SQLITE_CFLAGS) -o $@ $< $(LIBS)
+$(B)/03_secrets_global_and_local.exe: examples/03_secrets_global_and_local/main.c $(ALL_DEPS) | $(B)
+	$(CC) $(CWARN) -g $(SQLITE_CFLAGS) -o $@ $< $(LIBS)
+$(B)/dconn.exe: examples/dconn.c examples/drivers/dconn_csv.h $(ALL_DEPS) | $(B)
+	$(CC) $(CWARN) -O2 -g $(SQLITE_CFLAGS) -o $@ $< $(LIBS)
 
 # --- sanitizers ----------------------------------------------------------------
 $(B)/test-asan: $(TEST_SRC) $(ALL_DEPS) | $(B)

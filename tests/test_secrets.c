@@ -567,6 +567,7 @@ static void secrets_unreadable_file_is_an_error(void) {
     dconn_ctx *ctx;
     dconn_error err;
     int ran = 1;
+    TU_POSIX_ONLY("a file made unreadable by POSIX mode bits (Windows keeps access in ACLs)");
     tu_rmrf(SX_BAD);
     tu_write_mode(SX_BAD "/locked.toml", "[v]\nk = 1\n", 0000);
     ctx = sx_open(SX_BAD "/locked.toml", NULL, NULL, NULL);

@@ -3,7 +3,7 @@
 #   make demo       the pets example (examples/02_pets.c)
 #   make test       every test; ends with "N passed, N failed, N skipped"
 #   make toml-test  the TOML 1.0 compliance suite (../shared/toml-test)
-#   make asan | tsan | valgrind | test-tcc | test-musl | bench | install PREFIX=/usr/local
+#   make asan | tsan | valgrind | test-tcc | test-musl | test-windows | test-cross | bench | install PREFIX=/usr/local
 
 CC      ?= cc
 CXX     ?= c++
@@ -178,7 +178,7 @@ test-cross:
 WIN_CC ?= x86_64-w64-mingw32-gcc
 WINE ?= wine
 test-windows:
-	@sh tests/need_tools.sh "make test-windows" $(WIN_CC)=gcc-mingw-w64-x86-64 $(WINE)=wine
+	@sh tests/need_tools.sh "make test-windows" $(WIN_CC)=gcc-mingw-w64-x86-64 $(WINE)=wine wineserver=wine
 	@am=$$(sh tests/sqlite_amalgamation.sh bookworm | tail -n 1) && test -n "$$am" && \
 	 $(MAKE) --no-print-directory B=$(B)/windows CC="$(WIN_CC) -static -D__USE_MINGW_ANSI_STDIO=1" SQLITE_AMALGAMATION="$$am" \
 	   SQLITE_LIBS='$$(SQLITE_OBJ)' CWARN="$(CWARN) -Wno-float-conversion -Wformat=2" CLI_PQ= CLI_MY= \
@@ -188,7 +188,8 @@ test-windows:
 	@mkdir -p $(B)/windows/wine
 	@# one Wine server for the whole run, started apart from the pipes the tests read
 	@export WINEPREFIX=$(abspath $(B)/windows/wine) WINEDEBUG=-all WINE=$(WINE); wineserver -p 60 && \
-	 sh tests/run_all.sh "$(WINE) $(B)/windows/test-cc.exe" \
+	 sh tests/run_all.sh "B=$(B) WIN_CC=$(WIN_CC) SQLITE_DIR=$$(dirname $$(sh tests/sqlite_amalgamation.sh bookworm | tail -n 1)) sh tests/windows_compile.sh" \
+	   "$(WINE) $(B)/windows/test-cc.exe" \
 	   "RUN='sh $(abspath tests/wine_run.sh)' SEP='\\' WINE_SETS_HOME=1 B=$(B)/windows sh tests/examples.sh"; \
 	 status=$$?; wineserver -k; exit $$status
 

@@ -1489,6 +1489,12 @@ static int64_t dconn__forks_seen(void) { return 0; }
 #elif defined(_POSIX_C_SOURCE) && _POSIX_C_SOURCE >= 199309L && defined(CLOCK_MONOTONIC)
 typedef struct timespec dconn__timespec;
 #  define DCONN__CLOCK_ID CLOCK_MONOTONIC
+#elif defined(__APPLE__) && defined(CLOCK_MONOTONIC)
+/* Darwin declares clock_gettime (macOS 10.12+) under strict ISO C too,
+   and has no pthread_condattr_setclock: the waits above use the wall
+   clock everywhere. Written for macOS, not tested there. */
+typedef struct timespec dconn__timespec;
+#  define DCONN__CLOCK_ID CLOCK_MONOTONIC
 #elif defined(__linux__) && defined(__LP64__) && defined(__STRICT_ANSI__) && !defined(__cplusplus) && \
       !defined(_POSIX_SOURCE) && !defined(_POSIX_C_SOURCE) && !defined(_XOPEN_SOURCE) && \
       !defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE) && !defined(_BSD_SOURCE)

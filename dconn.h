@@ -5,6 +5,7 @@
        #define DCONN_IMPLEMENTATION
        #include "dconn.h"
    Link with SQLite and threads: cc app.c $(pkg-config --cflags --libs sqlite3) -pthread -lm
+   (Windows: Win32 underneath, link sqlite3 alone; README "Platforms").
 
    WHAT IT IS
    Streamlit's st.connection() for C: connect to a data source by NAME,
@@ -148,7 +149,7 @@
        DCONN_MALLOC(sz) / DCONN_REALLOC(p, sz) / DCONN_FREE(p)
                               the allocator (default: malloc/realloc/free)
        DCONN_NO_SQLITE        leave out the SQLite driver (no <sqlite3.h>, no -lsqlite3)
-       DCONN_NO_THREADS       single-threaded build (no <pthread.h>, no -pthread)
+       DCONN_NO_THREADS       single-threaded build (no <pthread.h> or Win32 locks, no -pthread)
        DCONN_TOML_MAX_DEPTH   nesting limit for TOML tables and arrays (256)
 
    DRIVERS

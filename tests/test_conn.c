@@ -2156,6 +2156,26 @@ static void conn_sqlite_relative_and_absolute(void) {
     tu_rmrf(CS_DIR);
 }
 
+/* A database whose path is UTF-8 ("café/дом.db") is made there, under
+   that name (on Windows through SQLite's wide-character calls). */
+static void conn_sqlite_utf8_path(void) {
+    dconn_error err;
+    dconn_conn *c;
+    dconn_ctx *ctx = tu_open(TU_DIR "/none/secrets.toml");
+    REQUIRE(ctx);
+    tu_rmrf(CS_DIR);
+    tu_write_utf8(CS_DIR "/caf\xc3\xa9/keep.txt", "x");
+    c = cs_connect(ctx, "utf8", "sqlite:///" CS_DIR "/caf\xc3\xa9/\xd0\xb4\xd0\xbe\xd0\xbc.db", NULL, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_exec_script(c, "CREATE TABLE t(a); INSERT INTO t VALUES (5);", &err), DCONN_OK);
+    CHECK_EQ_INT(cs_int(c, "SELECT a FROM t"), 5);
+    dconn_release(c);
+    CHECK(tu_exists_utf8(CS_DIR "/caf\xc3\xa9/\xd0\xb4\xd0\xbe\xd0\xbc.db"));
+    dconn_close(ctx);
+    tu_rmrf(CS_DIR);
+}
+
 /* 1 when the working directory holds a file named like an in-memory database. */
 static int cs_memory_db_on_disk(void) {
     DIR *d = opendir(".");
@@ -2828,6 +2848,7 @@ static const dtest_case conn_tests[] = {
     {"conn_threads_release_while_reload_closes_handles", conn_threads_release_while_reload_closes_handles},
     {"conn_threads_all_handles_fail_at_once", conn_threads_all_handles_fail_at_once},
 #endif
+    {"conn_sqlite_utf8_path", conn_sqlite_utf8_path},
     {"conn_sqlite_relative_and_absolute", conn_sqlite_relative_and_absolute},
     {"conn_sqlite_memory_shared_by_handles", conn_sqlite_memory_shared_by_handles},
     {"conn_sqlite_unknown_section_keys", conn_sqlite_unknown_section_keys},

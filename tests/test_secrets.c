@@ -182,6 +182,59 @@ static void secrets_search_list_default_order(void) {
     tu_rmrf(SX_ORD);
 }
 
+/* The platform's path forms: UTF-8 names reach the file system (through
+   the wide-character calls on Windows); on Windows a directory written
+   with backslashes gets them joined, the current directory's files are
+   ".dconn\secrets.toml", and DCONN_SECRETS splits at ';', never at a
+   drive's ':'. */
+#define SX_PLAT TU_DIR "/secrets-platform"
+static void secrets_platform_paths(void) {
+    const char *paths[4];
+    int exists[4];
+    dconn_ctx *ctx;
+    dconn_error err;
+    tu_rmrf(SX_PLAT);
+    unsetenv("DCONN_SECRETS");
+    tu_write_utf8(SX_PLAT "/caf\xc3\xa9/a.toml", "[v]\nk = 1\n");                   /* café */
+    tu_write_utf8(SX_PLAT "/\xd0\xb4\xd0\xbe\xd0\xbc/b.toml", "[v]\nj = 2\n");      /* дом */
+    ctx = sx_open(SX_PLAT "/caf\xc3\xa9/a.toml" TU_LIST_SEP SX_PLAT "/\xd0\xb4\xd0\xbe\xd0\xbc/b.toml", NULL, NULL, NULL);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_secrets_files(ctx, NULL, exists, 2), 2);
+    CHECK(exists[0] && exists[1]);
+    CHECK_EQ_INT(dconn_secret_int(ctx, "v.k", 0), 1);
+    CHECK_EQ_INT(dconn_secret_int(ctx, "v.j", 0), 2);
+    dconn_close(ctx);
+#ifdef TU_WINDOWS
+    ctx = sx_open(NULL, "C:\\Users\\me", "D:\\proj\\", NULL);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(dconn_secrets_files(ctx, paths, exists, 4), 4);
+    CHECK_STR(paths[0], "C:\\Users\\me\\.streamlit\\secrets.toml");
+    CHECK_STR(paths[1], "C:\\Users\\me\\.dconn\\secrets.toml");
+    CHECK_STR(paths[3], "D:\\proj\\.dconn\\secrets.toml");   /* its trailing backslash adds no second one */
+    dconn_close(ctx);
+    ctx = sx_open(NULL, "C:\\Users\\me", NULL, NULL);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(dconn_secrets_files(ctx, paths, exists, 4), 4);
+    CHECK_STR(paths[2], ".streamlit\\secrets.toml");
+    dconn_close(ctx);
+    ctx = sx_open("C:\\x\\a.toml;D:\\b.toml", NULL, NULL, NULL);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(dconn_secrets_files(ctx, paths, exists, 4), 2);
+    CHECK_STR(paths[0], "C:\\x\\a.toml");
+    CHECK_STR(paths[1], "D:\\b.toml");
+    dconn_close(ctx);
+#else
+    ctx = sx_open(NULL, "/home/me", NULL, NULL);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(dconn_secrets_files(ctx, paths, exists, 4), 4);
+    CHECK_STR(paths[0], "/home/me/.streamlit/secrets.toml");
+    CHECK_STR(paths[3], ".dconn/secrets.toml");
+    dconn_close(ctx);
+#endif
+    tu_rmrf(SX_PLAT);
+}
+
 /* Missing files are skipped: no error, no log, and the others merge. */
 static void secrets_search_list_missing_files_skipped(void) {
     const char *paths[4];
@@ -1652,6 +1705,7 @@ static const dtest_case secrets_tests[] = {
     {"secrets_numbers_under_comma_locale", secrets_numbers_under_comma_locale},
     {"secrets_edits_stay_flat", secrets_edits_stay_flat},
     {"secrets_getter_without_files", secrets_getter_without_files},
+    {"secrets_platform_paths", secrets_platform_paths},
     {"secrets_search_list_default_order", secrets_search_list_default_order},
     {"secrets_search_list_missing_files_skipped", secrets_search_list_missing_files_skipped},
     {"secrets_path_option_replaces_list", secrets_path_option_replaces_list},

@@ -102,17 +102,48 @@ TU_UNUSED static void tu_write_mode(const char *path, const char *text, int mode
 }
 TU_UNUSED static void tu_write(const char *path, const char *text) { tu_write_mode(path, text, 0600); }
 
+/* A file whose name is UTF-8, written (with its directories) and looked
+   for as the library opens it: through Windows' wide-character calls there,
+   whose C runtime reads narrow names in the ANSI code page. */
+#ifdef TU_WINDOWS
+TU_UNUSED static int tu_widen(const char *path, wchar_t *w, int cap) { return MultiByteToWideChar(CP_UTF8, 0, path, -1, w, cap) > 0; }
+TU_UNUSED static void tu_write_utf8(const char *path, const char *text) {
+    wchar_t w[1024];
+    FILE *f;
+    size_t i;
+    if (!tu_widen(path, w, 1024)) return;
+    for (i = 1; w[i]; i++) {
+        if (w[i] == L'/') { w[i] = 0; _wmkdir(w); w[i] = L'/'; }
+    }
+    if (!(f = _wfopen(w, L"wb"))) { fprintf(stdout, "  tu_write_utf8: cannot create %s\n", path); return; }
+    fputs(text, f);
+    fclose(f);
+}
+TU_UNUSED static int tu_exists_utf8(const char *path) {
+    wchar_t w[1024];
+    struct _stat64 sb;
+    return tu_widen(path, w, 1024) && _wstat64(w, &sb) == 0;
+}
+#else
+TU_UNUSED static void tu_write_utf8(const char *path, const char *text) { tu_write(path, text); }
+TU_UNUSED static int tu_exists_utf8(const char *path) {
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+#endif
+
 /* rename(), which Windows' C runtime refuses when `to` exists: 0 when done. */
 #ifdef TU_WINDOWS
 /* Wine refuses while another handle has `to` open, even one shared for
    deleting (as dconn opens secrets files, which Windows allows): retried */
 TU_UNUSED static int tu_rename_over(const char *from, const char *to) {
     int tries;
-    for (tries = 0; tries < 500; tries++) {
+    for (tries = 0; tries < 5000; tries++) {
         if (MoveFileExA(from, to, MOVEFILE_REPLACE_EXISTING)) return 0;
         if (GetLastError() != ERROR_ACCESS_DENIED && GetLastError() != ERROR_SHARING_VIOLATION) break;
         Sleep(1);
     }
+    fprintf(stdout, "  tu_rename_over %s: error %lu after %d tries\n", to, (unsigned long)GetLastError(), tries);
     return -1;
 }
 #else
@@ -152,21 +183,29 @@ TU_UNUSED static int tu_age_file(const char *path, long seconds) {
 #endif
 
 /* rm -rf of a path that must be below build/ (a guard against accidents). */
+#ifdef TU_WINDOWS
+/* in wide characters, so that names outside the ANSI code page go too */
+static void tu_rmrf_wide(const wchar_t *path) {
+    _WDIR *d;
+    struct _wdirent *e;
+    _wchmod(path, _S_IREAD | _S_IWRITE);
+    if (_wremove(path) == 0 || !(d = _wopendir(path))) return;
+    while ((e = _wreaddir(d)) != NULL) {
+        wchar_t sub[1024];
+        if (wcscmp(e->d_name, L".") == 0 || wcscmp(e->d_name, L"..") == 0) continue;
+        _snwprintf(sub, 1024, L"%ls/%ls", path, e->d_name);
+        sub[1023] = 0;
+        tu_rmrf_wide(sub);
+    }
+    _wclosedir(d);
+    if (_wrmdir(path) != 0) fprintf(stdout, "  tu_rmrf: cannot remove %ls\n", path);
+}
+#endif
 TU_UNUSED static void tu_rmrf(const char *path) {
 #ifdef TU_WINDOWS
-    DIR *d;
-    struct dirent *e;
+    wchar_t w[1024];
     if (strncmp(path, "build/", 6) != 0 || strstr(path, "..")) return;
-    _chmod(path, _S_IREAD | _S_IWRITE);
-    if (remove(path) == 0 || !(d = opendir(path))) return;
-    while ((e = readdir(d)) != NULL) {
-        char sub[1024];
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-        tu_rmrf(sub);
-    }
-    closedir(d);
-    if (_rmdir(path) != 0) fprintf(stdout, "  tu_rmrf: cannot remove %s\n", path);
+    if (MultiByteToWideChar(CP_UTF8, 0, path, -1, w, 1024) > 0) tu_rmrf_wide(w);
 #else
     char cmd[1200];
     if (strncmp(path, "build/", 6) != 0 || strstr(path, "..")) return;

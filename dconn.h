@@ -228,8 +228,9 @@
 #  endif
 #endif
 
-/* MinGW: formats are checked as C99's, which dconn's formatting follows there too */
-#if defined(__MINGW32__)
+/* MinGW's gcc: formats are checked as C99's, which dconn's formatting
+   follows there too (clang takes no gnu_printf) */
+#if defined(__MINGW32__) && !defined(__clang__)
 #  define DCONN__PRINTF(fmt, args) __attribute__((format(gnu_printf, fmt, args)))
 #elif defined(__GNUC__) || defined(__clang__)
 #  define DCONN__PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -1283,6 +1284,10 @@ DCONN_API const char *dconn_toml_file(const dconn_toml_value *v);
 #define DCONN_TOML_MAX_DEPTH 256
 #endif
 
+/* MSVC: sprintf, getenv and strerror are used as C99 has them (C4996) */
+#if defined(_MSC_VER) && !defined(_CRT_SECURE_NO_WARNINGS)
+#define _CRT_SECURE_NO_WARNINGS
+#endif
 #ifndef DCONN_NO_SQLITE
 #include <sqlite3.h>
 #endif
@@ -1349,7 +1354,8 @@ DCONN_API const char *dconn_toml_file(const dconn_toml_value *v);
 #include <sys/stat.h>
 #ifdef _WIN32
 /* Windows: Win32 itself underneath (no winpthreads needed), for MinGW-w64
-   and MSVC alike. */
+   and MSVC alike; SRW locks and condition variables need Vista or later.
+   (No local is named `small`: the full <windows.h> defines it.) */
 #  ifndef WIN32_LEAN_AND_MEAN
 #    define WIN32_LEAN_AND_MEAN
 #  endif
@@ -1357,6 +1363,9 @@ DCONN_API const char *dconn_toml_file(const dconn_toml_value *v);
 #    define NOMINMAX
 #  endif
 #  include <windows.h>
+#  if defined(_WIN32_WINNT) && _WIN32_WINNT < 0x0600
+#    error "dconn needs Windows Vista or later: compile with -D_WIN32_WINNT=0x0600 (or a later version)"
+#  endif
 #  include <io.h>
 #  include <fcntl.h>
 #else
@@ -1443,7 +1452,16 @@ static void dconn__cond_wait_a_while(dconn__cond *c, dconn__mutex *m) { (void)c;
    target, so that no counter wraps where long is 32 bits (Windows, 32-bit
    systems). Sequentially consistent, because the reader-writer lock below
    is Dekker-style (each side writes its flag, then reads the other's). */
+/* 8-byte aligned even where int64_t is 4-byte aligned in structs (i686):
+   else clang calls libatomic for them, and a locked access could straddle
+   two cache lines */
+#if defined(__GNUC__) || defined(__clang__)
+typedef int64_t dconn__atomic __attribute__((aligned(8)));
+#elif defined(_MSC_VER)
+typedef __declspec(align(8)) int64_t dconn__atomic;
+#else
 typedef int64_t dconn__atomic;
+#endif
 #if defined(DCONN_NO_THREADS)
 static int64_t dconn__atomic_add(dconn__atomic *p, int64_t v) { return *p += v; }
 static int64_t dconn__atomic_load(const dconn__atomic *p) { return *p; }
@@ -1453,9 +1471,16 @@ static int64_t dconn__atomic_add(dconn__atomic *p, int64_t v) { return __atomic_
 static int64_t dconn__atomic_load(const dconn__atomic *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
 static void dconn__atomic_store(dconn__atomic *p, int64_t v) { __atomic_store_n(p, v, __ATOMIC_SEQ_CST); }
 #elif defined(_WIN32)
-/* MSVC: the Interlocked functions are full barriers */
+/* MSVC: the Interlocked functions are full barriers. A load on x64 is a
+   plain aligned read (stores are full barriers, and MSVC's volatile reads
+   acquire there), so readers never write the line they share; elsewhere a
+   compare-exchange. */
 static int64_t dconn__atomic_add(dconn__atomic *p, int64_t v) { return InterlockedExchangeAdd64((volatile LONG64 *)p, v) + v; }
+#if defined(_M_X64) && !defined(_M_ARM64EC)
+static int64_t dconn__atomic_load(const dconn__atomic *p) { return *(const volatile dconn__atomic *)p; }
+#else
 static int64_t dconn__atomic_load(const dconn__atomic *p) { return InterlockedCompareExchange64((volatile LONG64 *)(dconn__atomic *)p, 0, 0); }
+#endif
 static void dconn__atomic_store(dconn__atomic *p, int64_t v) { (void)InterlockedExchange64((volatile LONG64 *)p, v); }
 #else
 static pthread_mutex_t dconn__atomic_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -1481,22 +1506,21 @@ static void dconn__forks_start(void) {}
 static int64_t dconn__forks_seen(void) { return 0; }
 #endif
 
-/* Monotonic nanoseconds. Strict ISO C (-std=c99, -std=c11 and no feature
-   macro) hides clock_gettime and nanosleep. On 64-bit Linux the functions
-   are there all the same and their ABI is fixed (a timespec is two longs,
-   CLOCK_MONOTONIC is 1), so declare them; elsewhere fall back to
-   gettimeofday, which is not monotonic. */
+/* Monotonic nanoseconds. Where <time.h> defines CLOCK_MONOTONIC it
+   declares clock_gettime (glibc and musl by default, macOS 10.12+ even
+   under strict ISO C; Darwin has no pthread_condattr_setclock, so the
+   waits above use the wall clock everywhere: written for macOS, not tested
+   there). Strict ISO C (-std=c99, -std=c11 and no feature macro) hides
+   them on Linux, where the functions are there all the same with a fixed
+   ABI (a timespec is two longs, CLOCK_MONOTONIC is 1: glibc's 32-bit
+   symbols keep it), so declare them; elsewhere fall back to gettimeofday,
+   which is not monotonic. */
 #if defined(_WIN32)
-#elif defined(_POSIX_C_SOURCE) && _POSIX_C_SOURCE >= 199309L && defined(CLOCK_MONOTONIC)
+#elif defined(CLOCK_MONOTONIC)
 typedef struct timespec dconn__timespec;
 #  define DCONN__CLOCK_ID CLOCK_MONOTONIC
-#elif defined(__APPLE__) && defined(CLOCK_MONOTONIC)
-/* Darwin declares clock_gettime (macOS 10.12+) under strict ISO C too,
-   and has no pthread_condattr_setclock: the waits above use the wall
-   clock everywhere. Written for macOS, not tested there. */
-typedef struct timespec dconn__timespec;
-#  define DCONN__CLOCK_ID CLOCK_MONOTONIC
-#elif defined(__linux__) && defined(__LP64__) && defined(__STRICT_ANSI__) && !defined(__cplusplus) && \
+#elif defined(__linux__) && (defined(__LP64__) || (defined(__GLIBC__) && !defined(__x86_64__))) && \
+      defined(__STRICT_ANSI__) && !defined(__cplusplus) && \
       !defined(_POSIX_SOURCE) && !defined(_POSIX_C_SOURCE) && !defined(_XOPEN_SOURCE) && \
       !defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE) && !defined(_BSD_SOURCE)
 typedef struct dconn__timespec_ { long tv_sec; long tv_nsec; } dconn__timespec;
@@ -1601,8 +1625,13 @@ typedef struct dconn__brlock {
     dconn__stripe writer;         /* read by every reader: a line of its own */
 } dconn__brlock;
 
+/* Windows: a yield, since its shortest sleep is a timer tick (~15 ms) */
 static void dconn__spin(int *spins) {
+#ifdef _WIN32
+    if (++*spins > 2000) { SwitchToThread(); *spins = 0; }
+#else
     if (++*spins > 2000) { dconn__sleep_default(2000, NULL); *spins = 0; }
+#endif
 }
 
 static void dconn__rd_lock(dconn__brlock *l, unsigned slot) {
@@ -1627,8 +1656,9 @@ static void dconn__wr_begin(dconn__brlock *l) {
 }
 static void dconn__wr_end(dconn__brlock *l) { dconn__atomic_store(&l->writer.n, 0); }
 
-/* Files, the environment and the home directory: every call the library
-   makes to the system for them is here. */
+/* Files and paths: every call the library makes to the system for them is
+   here (the environment, which needs the allocator on Windows, is under
+   >>memory). */
 #ifdef _WIN32
 #define DCONN__PATH_LIST_SEP ';'      /* between the files of DCONN_SECRETS, as in %PATH% */
 #define DCONN__DIR_SEP "\\"
@@ -1650,11 +1680,11 @@ typedef struct dconn__file_id {
 
 #ifdef _WIN32
 /* Windows takes UTF-8 names through its wide-character calls: the name in
-   UTF-16, in `small` when it fits, else allocated (free it if not small).
+   UTF-16, in `onstack` when it fits, else allocated (free it if not onstack).
    NULL: not UTF-8, or no memory. */
-static wchar_t *dconn__widen(const char *path, wchar_t *small, int small_len) {
+static wchar_t *dconn__widen(const char *path, wchar_t *onstack, int small_len) {
     int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, NULL, 0);
-    wchar_t *w = small;
+    wchar_t *w = onstack;
     if (n <= 0) return NULL;
     if (n > small_len && !(w = (wchar_t *)DCONN_MALLOC((size_t)n * sizeof *w))) return NULL;
     MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, w, n);
@@ -1664,14 +1694,14 @@ static wchar_t *dconn__widen(const char *path, wchar_t *small, int small_len) {
 /* The volume's serial number and the file's index play the part of the
    device and inode; the modification time is in 100 ns since 1601. */
 static void dconn__file_stat(const char *path, dconn__file_id *id) {
-    wchar_t small[260], *w = dconn__widen(path, small, 260);
+    wchar_t onstack[260], *w = dconn__widen(path, onstack, 260);
     BY_HANDLE_FILE_INFORMATION info;
     HANDLE h;
     memset(id, 0, sizeof *id);
     if (!w) return;
     /* no access asked: the attributes only, never blocked by another's lock */
     h = CreateFileW(w, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
-    if (w != small) DCONN_FREE(w);
+    if (w != onstack) DCONN_FREE(w);
     if (h == INVALID_HANDLE_VALUE) return;
     id->kind = DCONN__FILE_OTHER;
     if (GetFileType(h) == FILE_TYPE_DISK && GetFileInformationByHandle(h, &info)) {
@@ -1688,7 +1718,12 @@ static void dconn__file_stat(const char *path, dconn__file_id *id) {
 static void dconn__file_stat(const char *path, dconn__file_id *id) {
     struct stat sb;
     memset(id, 0, sizeof *id);
-    if (stat(path, &sb) != 0) return;
+    if (stat(path, &sb) != 0) {
+        /* a 32-bit build without -D_FILE_OFFSET_BITS=64 cannot hold this
+           file's inode or size, but the file is there (README: Platforms) */
+        if (errno == EOVERFLOW) id->kind = DCONN__FILE_REGULAR;
+        return;
+    }
     id->kind = S_ISREG(sb.st_mode) ? DCONN__FILE_REGULAR : S_ISDIR(sb.st_mode) ? DCONN__FILE_DIRECTORY : DCONN__FILE_OTHER;
     id->mtime = (long long)sb.st_mtime;
     id->size = (long long)sb.st_size;
@@ -1719,7 +1754,7 @@ static int dconn__file_shared(const dconn__file_id *id) { return (id->mode & 077
 /* Shared for writing and deleting too: an editor that saves by renaming
    over the file is never refused while dconn reads it. */
 static FILE *dconn__fopen_read(const char *path) {
-    wchar_t small[260], *w = dconn__widen(path, small, 260);
+    wchar_t onstack[260], *w = dconn__widen(path, onstack, 260);
     HANDLE h;
     DWORD why;
     int fd;
@@ -1727,7 +1762,7 @@ static FILE *dconn__fopen_read(const char *path) {
     if (!w) { errno = ENOENT; return NULL; }
     h = CreateFileW(w, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
     why = GetLastError();
-    if (w != small) DCONN_FREE(w);
+    if (w != onstack) DCONN_FREE(w);
     if (h == INVALID_HANDLE_VALUE) {
         errno = why == ERROR_FILE_NOT_FOUND || why == ERROR_PATH_NOT_FOUND ? ENOENT
               : why == ERROR_ACCESS_DENIED || why == ERROR_SHARING_VIOLATION ? EACCES : EIO;
@@ -1744,14 +1779,6 @@ static FILE *dconn__fopen_read(const char *path) { return fopen(path, "rb"); }
 /* Seconds on the wall clock, the scale of file modification times. */
 static long long dconn__wall_seconds(void) { return (long long)time(NULL); }
 
-static const char *dconn__getenv(const char *name) { return getenv(name); }
-
-/* Windows: %USERPROFILE%, where Python (and so Streamlit) finds the home */
-#ifdef _WIN32
-static const char *dconn__home_dir(void) { return dconn__getenv("USERPROFILE"); }
-#else
-static const char *dconn__home_dir(void) { return dconn__getenv("HOME"); }
-#endif
 
 /* >>memory: allocators, arenas, hashes ---------------------------------------------- */
 
@@ -1772,6 +1799,44 @@ static DCONN__NOINLINE void dconn__free(const dconn_allocator *al, void *p) {
     if (al && al->free_fn) al->free_fn(p, al->user_data);
     else DCONN_FREE(p);
 }
+
+/* An environment variable in UTF-8, NULL when unset. Windows keeps the
+   environment in UTF-16 (its C runtime's getenv gives the ANSI code page):
+   there the value is converted into memory the caller frees (*owned), and
+   *nomem says when that failed. */
+#ifdef _WIN32
+static const char *dconn__getenv(const dconn_allocator *al, const char *name, char **owned, int *nomem) {
+    wchar_t wname[128], *w;
+    DWORD n;
+    int len;
+    char *out;
+    *owned = NULL;
+    *nomem = 0;
+    if (!MultiByteToWideChar(CP_UTF8, 0, name, -1, wname, 128) || !(n = GetEnvironmentVariableW(wname, NULL, 0))) return NULL;
+    if (!(w = (wchar_t *)dconn__malloc(al, (size_t)n * sizeof *w))) { *nomem = 1; return NULL; }
+    if (GetEnvironmentVariableW(wname, w, n) >= n) w[0] = 0;   /* changed meanwhile: read as empty */
+    len = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
+    out = len > 0 ? (char *)dconn__malloc(al, (size_t)len) : NULL;
+    if (out) WideCharToMultiByte(CP_UTF8, 0, w, -1, out, len, NULL, NULL);
+    dconn__free(al, w);
+    *nomem = !out;
+    return *owned = out;
+}
+#else
+static const char *dconn__getenv(const dconn_allocator *al, const char *name, char **owned, int *nomem) {
+    (void)al;
+    *owned = NULL;
+    *nomem = 0;
+    return getenv(name);
+}
+#endif
+
+/* Windows: %USERPROFILE%, where Python (and so Streamlit) finds the home */
+#ifdef _WIN32
+#define DCONN__HOME_VAR "USERPROFILE"
+#else
+#define DCONN__HOME_VAR "HOME"
+#endif
 
 /* Grows an array of `elem` sized items to hold at least `need`, doubling. */
 static DCONN__NOINLINE int dconn__grow(const dconn_allocator *al, void **arr, size_t *cap, size_t need, size_t elem) {
@@ -2040,14 +2105,14 @@ static DCONN__NOINLINE void dconn__buf_puts(dconn__buf *b, const char *s) { dcon
 DCONN__PRINTF(2, 3)
 #endif
 static DCONN__NOINLINE void dconn__buf_printf(dconn__buf *b, const char *fmt, ...) {
-    char small[256];
+    char onstack[256];
     int n;
     va_list ap;
     va_start(ap, fmt);
-    n = dconn__vsnprintf(small, sizeof small, fmt, ap);
+    n = dconn__vsnprintf(onstack, sizeof onstack, fmt, ap);
     va_end(ap);
     if (n < 0) return;
-    if ((size_t)n < sizeof small) { dconn__buf_put(b, small, (size_t)n); return; }
+    if ((size_t)n < sizeof onstack) { dconn__buf_put(b, onstack, (size_t)n); return; }
     if (b->failed || !dconn__grow(b->al, (void **)&b->p, &b->cap, b->len + (size_t)n + 1, 1)) { b->failed = 1; return; }
     va_start(ap, fmt);
     dconn__vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
@@ -2118,11 +2183,12 @@ static int dconn__url_split(const char *url, dconn__url *u) {
         /* the last '@' ends the user info (passwords may hold '@' unescaped) */
         at = NULL;
         for (s = auth; s < auth_end; s++) if (*s == '@') at = s;
-        if (!at) {
+        if (!at && auth < auth_end) {
             /* as SQLAlchemy reads it: user, ':', then a password running to an
                '@' even across '/' or '?' written unescaped; and a user name
                holding a '/' ("svc/reporting:pw@host", from ${DB_USER}) is
-               read as user info too, so that its password is found */
+               read as user info too, so that its password is found. Not
+               after an empty authority: sqlite:///C:/me@corp/app.db is a path */
             s = auth;
             while (*s && *s != ':' && *s != '?' && *s != '@') s++;
             if (*s == ':' && strchr(s, '@')) {
@@ -3773,15 +3839,15 @@ static dconn_toml_value *dconn__tp_number(dconn__tp *tp) {
     }
     {
         /* decimal integer or float: validate the grammar, collect the digits */
-        char small[128], *buf = small;
-        size_t nb = 0, cap = sizeof small;
+        char onstack[128], *buf = onstack;
+        size_t nb = 0, cap = sizeof onstack;
         const char *intstart = p;
         int is_float = 0, prev_us = 1, ndig = 0;
         for (; p < tp->end; p++) {
             char c = *p;
             if (nb + 3 >= cap) {
                 /* room for this character, an exponent sign and the NUL */
-                if (buf == small) {
+                if (buf == onstack) {
                     char *nbuf = (char *)dconn__malloc(tp->doc->arena.al, cap * 2);
                     if (!nbuf) { dconn__tp_nomem(tp); return NULL; }
                     memcpy(nbuf, buf, nb);
@@ -3849,11 +3915,11 @@ static dconn_toml_value *dconn__tp_number(dconn__tp *tp) {
             if (sign == '-') v->u.i = val == UINT64_C(0x8000000000000000) ? INT64_MIN : -(int64_t)val;
             else v->u.i = (int64_t)val;
         }
-        if (buf != small) dconn__free(tp->doc->arena.al, buf);
+        if (buf != onstack) dconn__free(tp->doc->arena.al, buf);
         tp->p = p;
         return v;
     fail:
-        if (buf != small) dconn__free(tp->doc->arena.al, buf);
+        if (buf != onstack) dconn__free(tp->doc->arena.al, buf);
         return NULL;
     }
 }
@@ -4145,7 +4211,7 @@ DCONN_API const dconn_toml_value *dconn_toml_get(const dconn_toml_value *v, cons
             } else {
                 /* only \" and \\ mean something in a path: copy without the backslashes */
                 size_t n = 0;
-                char small[256], *seg = (size_t)(p - s) < sizeof small ? small : (char *)DCONN_MALLOC((size_t)(p - s) + 1);
+                char onstack[256], *seg = (size_t)(p - s) < sizeof onstack ? onstack : (char *)DCONN_MALLOC((size_t)(p - s) + 1);
                 const char *r;
                 if (!seg) return NULL;
                 for (r = s; r < p; r++) {
@@ -4153,7 +4219,7 @@ DCONN_API const dconn_toml_value *dconn_toml_get(const dconn_toml_value *v, cons
                     seg[n++] = *r;
                 }
                 v = dconn__toml_step(v, seg, n, 1);
-                if (seg != small) DCONN_FREE(seg);
+                if (seg != onstack) DCONN_FREE(seg);
             }
             p++;
         } else {
@@ -4766,11 +4832,24 @@ static dconn_status dconn__search_add(dconn_ctx *ctx, const char *dir, const cha
     return DCONN_OK;
 }
 
+static dconn_status dconn__search_list_from(dconn_ctx *ctx, const dconn_options *o, const char *list, dconn_error *err);
+
 /* The secrets search list, lowest precedence first: the option, else
    $DCONN_SECRETS ("a.toml:b.toml"), else the four defaults. An option set
    to "" means no files at all; an empty variable means unset. */
 static dconn_status dconn__search_list(dconn_ctx *ctx, const dconn_options *o, dconn_error *err) {
-    const char *list = o->secrets_path ? o->secrets_path : dconn__getenv("DCONN_SECRETS"), *p;
+    char *owned = NULL;
+    int nomem = 0;
+    dconn_status st;
+    const char *list = o->secrets_path ? o->secrets_path : dconn__getenv(ctx->al, "DCONN_SECRETS", &owned, &nomem);
+    if (nomem) return dconn__err_nomem(err, "opening a context");
+    st = dconn__search_list_from(ctx, o, list, err);
+    dconn__free(ctx->al, owned);
+    return st;
+}
+
+static dconn_status dconn__search_list_from(dconn_ctx *ctx, const dconn_options *o, const char *list, dconn_error *err) {
+    const char *p;
     size_t nparts = 4;
     dconn_status st = DCONN_OK;
     if (list && !*list && !o->secrets_path) list = NULL;
@@ -4794,11 +4873,15 @@ static dconn_status dconn__search_list(dconn_ctx *ctx, const dconn_options *o, d
         return DCONN_OK;
     }
     {
-        const char *home = o->home_dir ? o->home_dir : dconn__home_dir();
+        char *owned = NULL;
+        int nomem = 0;
+        const char *home = o->home_dir ? o->home_dir : dconn__getenv(ctx->al, DCONN__HOME_VAR, &owned, &nomem);
+        if (nomem) return dconn__err_nomem(err, "opening a context");
         if (home && *home) {
             st = dconn__search_add(ctx, home, ".streamlit", err);
             if (!st) st = dconn__search_add(ctx, home, ".dconn", err);
         }
+        dconn__free(ctx->al, owned);
         if (!st) st = dconn__search_add(ctx, o->project_dir, ".streamlit", err);
         if (!st) st = dconn__search_add(ctx, o->project_dir, ".dconn", err);
     }
@@ -4952,6 +5035,8 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, dcon
                 char var[128];
                 size_t n;
                 const char *val;
+                char *owned;
+                int nomem;
                 while (p < end && ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) p++;
                 n = (size_t)(p - name);
                 if (!n || n >= sizeof var || (*name >= '0' && *name <= '9')) {
@@ -4967,13 +5052,15 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, dcon
                 }
                 memcpy(var, name, n);
                 var[n] = '\0';
-                val = dconn__getenv(var);
-                if (val && (*val || !def)) dconn__buf_puts(&b, val);
+                val = dconn__getenv(a->al, var, &owned, &nomem);
+                if (nomem) b.failed = 1;
+                else if (val && (*val || !def)) dconn__buf_puts(&b, val);
                 else if (def) dconn__buf_put(&b, def, (size_t)(close - def));
                 else {
                     dconn__buf_free(&b);
                     return dconn_error_at(err, v, "environment variable %s is not set (used as ${%s}); set it, or give a default: ${%s:-value}", var, var, var);
                 }
+                dconn__free(a->al, owned);
                 s = close + 1;
             } else {
                 dconn__buf_put(&b, s, 1);
@@ -5334,11 +5421,11 @@ static void dconn__describe_value(dconn__known *k, dconn__buf *b, const dconn_to
         case DCONN_TOML_STRING:
             if (mask) { dconn__buf_puts(b, "\"***\""); break; }
             {
-                char small[512];
-                size_t n = dconn__url_redact_al(b->al, v->u.s.ptr, small, sizeof small);
-                dconn__redact_out(k, small);   /* before escaping, which would hide a value from the mask */
-                const char *s = small;
-                if (n >= sizeof small) { dconn__buf_puts(b, "\"(a long value)\""); break; }   /* never the raw text */
+                char onstack[512];
+                size_t n = dconn__url_redact_al(b->al, v->u.s.ptr, onstack, sizeof onstack);
+                dconn__redact_out(k, onstack);   /* before escaping, which would hide a value from the mask */
+                const char *s = onstack;
+                if (n >= sizeof onstack) { dconn__buf_puts(b, "\"(a long value)\""); break; }   /* never the raw text */
                 dconn__buf_put(b, "\"", 1);
                 for (; *s; s++) {
                     if (*s == '"' || *s == '\\') { dconn__buf_put(b, "\\", 1); dconn__buf_put(b, s, 1); }
@@ -6965,6 +7052,7 @@ struct dconn_conn {
     char *watch_path, *watch_wal; /* the database file and its -wal (under lock; set once a handle says it) */
     int64_t watch_sig;            /* the file and its -wal as last seen (under lock) */
     long long watch_ino;          /* the file's inode then: another, and the handles have the old file open */
+    int watch_racy;               /* watch_sig was taken while the file changed that second: not to be trusted */
     /* the handle pool */
     dconn__mutex lock;
     dconn__cond cv;
@@ -7038,8 +7126,10 @@ static dconn__handle *dconn__conn_new_gen_locked(dconn_conn *c) {
    hit) the file and its -wal are looked at (inode, size, mtime); when they
    changed, the connection's cached results are dropped. A file changed
    within the last second or two counts as changed (mtime has whole
-   seconds here, and a write may keep the size), so a write is seen by the
-   next check or the one after. */
+   seconds here, and a write may keep the size), and so does the first
+   check after a signature taken then (racy: a second write in that same
+   second leaves it as it was), so a write is seen whenever the next check
+   comes. */
 
 #ifndef DCONN_NO_SQLITE
 static const char *dconn__sq_file(const dconn_driver *d, void *handle);
@@ -7078,6 +7168,7 @@ static void dconn__data_learn(dconn_conn *c, const dconn__handle *h) {
         c->watch_wal = wal;
         path = wal = NULL;
         c->watch_sig = dconn__data_sig(c->watch_path, c->watch_wal, &recent, &c->watch_ino);
+        c->watch_racy = recent;
         dconn__atomic_store(&c->watch_next, dconn__now(c->ctx) + c->ctx->data_check_ns);
         dconn__atomic_store(&c->watching, 1);
     }
@@ -7100,8 +7191,9 @@ static DCONN__NOINLINE void dconn__data_check(dconn_conn *c, int64_t now) {
     if (c->watch_path && now >= dconn__atomic_load(&c->watch_next)) {
         long long ino = 0;
         int64_t sig = dconn__data_sig(c->watch_path, c->watch_wal, &recent, &ino);
-        changed = sig != c->watch_sig || recent;
+        changed = sig != c->watch_sig || recent || c->watch_racy;
         if (ino != c->watch_ino) to_close = dconn__conn_new_gen_locked(c);
+        c->watch_racy = recent;
         c->watch_sig = sig;
         c->watch_ino = ino;
         dconn__atomic_store(&c->watch_next, now + c->ctx->data_check_ns);
@@ -7503,7 +7595,9 @@ static const dconn_toml_value *dconn__pool_value(const dconn_toml_value *root, c
 
 static dconn_status dconn__pool_count(const dconn_toml_value *v, const char *key, int64_t lowest, int64_t def, int64_t *out, dconn_error *err) {
     if (!v) { *out = def; return DCONN_OK; }
-    if (v->type != DCONN_TOML_INTEGER || dconn_toml_int(v, 0) < lowest || dconn_toml_int(v, 0) > 100000)
+    if (v->type == DCONN_TOML_INTEGER && (dconn_toml_int(v, 0) < lowest || dconn_toml_int(v, 0) > 100000))
+        return dconn_error_at(err, v, "%s must be a whole number from %lld to 100000, not %lld", key, (long long)lowest, (long long)dconn_toml_int(v, 0));
+    if (v->type != DCONN_TOML_INTEGER)
         return dconn_error_at(err, v, "%s must be a whole number from %lld to 100000, not %s", key, (long long)lowest, dconn__a_type_of(v));
     *out = dconn_toml_int(v, 0);
     return DCONN_OK;
@@ -7809,20 +7903,29 @@ static void dconn__conn_free(dconn_conn *c) {
 
 
 /* The name to look up: "env:VAR" is read from $VAR (into `buf`). */
-static const char *dconn__connect_name(const char *name, char *buf, size_t cap, dconn_error *err) {
+static const char *dconn__connect_name(const dconn_allocator *al, const char *name, char *buf, size_t cap, dconn_error *err) {
     const char *v;
+    char *owned;
+    int nomem;
     if (!name || !*name) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: the connection name is empty"); return NULL; }
     if (strlen(name) > 200) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: the connection name is longer than 200 bytes"); return NULL; }
     if (strncmp(name, "env:", 4) != 0) return name;
     if (!name[4]) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: \"env:\" needs a variable name, as in \"env:DB_CONN\""); return NULL; }
-    v = dconn__getenv(name + 4);
+    v = dconn__getenv(al, name + 4, &owned, &nomem);
+    if (nomem) { dconn__err_nomem(err, "dconn_connect"); return NULL; }
     if (!v || !*v) {
+        dconn__free(al, owned);
         dconn__err_set(err, DCONN_ECONFIG, "connection name \"%s\": environment variable %s is not set; set it to the name of a [connections.NAME] section, e.g. %s=local",
                        name, name + 4, name + 4);
         return NULL;
     }
-    if (strlen(v) > 200) { dconn__err_set(err, DCONN_ECONFIG, "connection name from %s is longer than 200 bytes", name + 4); return NULL; }
+    if (strlen(v) > 200) {
+        dconn__free(al, owned);
+        dconn__err_set(err, DCONN_ECONFIG, "connection name from %s is longer than 200 bytes", name + 4);
+        return NULL;
+    }
     dconn__copy_str(buf, cap, v);
+    dconn__free(al, owned);
     return buf;
 }
 
@@ -7923,7 +8026,7 @@ static dconn_conn *dconn__connect(dconn_ctx *ctx, const char *name, const char *
     int created = 0;
     dconn__err_clear(err);
     if (!ctx) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: ctx is NULL (open one with dconn_open)"); return NULL; }
-    if (!(name = dconn__connect_name(name, envname, sizeof envname, err))) return NULL;
+    if (!(name = dconn__connect_name(ctx->al, name, envname, sizeof envname, err))) return NULL;
     if (dconn__request_init(ctx, &q, type, options, err)) return NULL;
     dconn__lock(&ctx->lock);
     st = dconn__connect_lookup_locked(ctx, name, &q, &r, &c, err);
@@ -10868,7 +10971,9 @@ static dconn_status dconn__sq_filename(const dconn_settings *s, const dconn_allo
 #else
     if (memory) at = (size_t)sprintf(fn, "file:dconn-mem-%p?mode=memory&cache=shared", instance);
 #endif
-    else at = dconn__sq_uri_put(fn, (size_t)sprintf(fn, "file:"), path, strlen(path), "?#%");
+    /* a path starting "//" (a UNC path: //server/share/app.db) gets an empty
+       authority before it, else SQLite reads the server as one */
+    else at = dconn__sq_uri_put(fn, (size_t)sprintf(fn, path[0] == '/' && path[1] == '/' ? "file://" : "file:"), path, strlen(path), "?#%");
     for (i = 0; u && i < u->n_query; i++) {
         if (memory && (dconn__sq_memory_param(u->query_keys[i], u->query_values[i]) || strcmp(u->query_keys[i], "cache") == 0)) continue;
         if (dconn__sq_in_list(u->query_keys[i], dconn__sq_python_keys, sizeof dconn__sq_python_keys / sizeof dconn__sq_python_keys[0])) continue;

@@ -2423,7 +2423,8 @@ static void cache_hits_write_nothing_of_the_index(void) { SKIP("maps the index r
    one before the statement meets it (no retry); bad values name the key. */
 static void cache_pool_settings_by_sqlalchemy_names(void) {
     static const struct { const char *settings, *says; } bad[] = {
-        {"pool_size = 0", "pool_size must be a whole number from 1 to 100000"},
+        {"pool_size = 0", "pool_size must be a whole number from 1 to 100000, not 0"},
+        {"pool_size = -7", "pool_size must be a whole number from 1 to 100000, not -7"},
         {"create_engine_kwargs = { pool_sizee = 3 }", "create_engine_kwargs.pool_sizee is not a pool setting (did you mean pool_size?)"},
         {"pool_pre_ping = 'yes'", "pool_pre_ping must be true or false"},
         {"pool_recycle = 0", "pool_recycle must be more than 0"},

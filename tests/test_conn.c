@@ -2176,6 +2176,63 @@ static void conn_sqlite_utf8_path(void) {
     tu_rmrf(CS_DIR);
 }
 
+/* An '@' (and on POSIX a ':' before it) in a path after sqlite:/// is
+   part of the path, never user info: Windows paths all hold a drive's ':'. */
+static void conn_sqlite_at_in_path(void) {
+    static const char *const dirs[] = {
+        CS_DIR "/me@corp",
+#ifndef TU_WINDOWS
+        CS_DIR "/a:b@c",   /* Windows allows no ':' in a name */
+#endif
+    };
+    char url[1200], shown[1300], cwd[900];
+    dconn_error err;
+    dconn_conn *c;
+    size_t i;
+    dconn_ctx *ctx = tu_open(TU_DIR "/none/secrets.toml");
+    REQUIRE(ctx);
+    tu_rmrf(CS_DIR);
+    for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        char path[300];
+        snprintf(path, sizeof path, "%s/keep.txt", dirs[i]);
+        tu_write(path, "x");
+        snprintf(url, sizeof url, "sqlite:///%s/app.db", dirs[i]);
+        c = cs_connect(ctx, "at", url, NULL, &err);
+        if (!c) fprintf(stdout, "  %s: %s\n", url, err.message);
+        REQUIRE(c);
+        CHECK_EQ_INT(dconn_exec_script(c, "CREATE TABLE t(a)", &err), DCONN_OK);
+        dconn_conn_url(c, shown, sizeof shown);
+        CHECK_STR(shown, url);   /* nothing in it masked as a password */
+        dconn_release(c);
+        snprintf(path, sizeof path, "%s/app.db", dirs[i]);
+        CHECK(cs_exists(path));
+    }
+    /* the absolute form (on Windows: sqlite:///C:/...) */
+    if (getcwd(cwd, sizeof cwd)) {
+        snprintf(url, sizeof url, "sqlite:///%s/" CS_DIR "/me@corp/abs.db", cwd);
+        c = cs_connect(ctx, "at", url, NULL, &err);
+        if (!c) fprintf(stdout, "  %s: %s\n", url, err.message);
+        REQUIRE(c);
+        CHECK_EQ_INT(dconn_exec_script(c, "CREATE TABLE t(a)", &err), DCONN_OK);
+        dconn_release(c);
+        CHECK(cs_exists(CS_DIR "/me@corp/abs.db"));
+#ifndef TU_WINDOWS
+        {   /* a path starting "//" (UNC on Windows; the root here) is no URI authority */
+            char settings[1200];
+            snprintf(settings, sizeof settings, "dialect = 'sqlite'\ndatabase = '/%s/" CS_DIR "/me@corp/unc.db'", cwd);
+            c = cs_connect(ctx, "unc", NULL, settings, &err);
+            if (!c) fprintf(stdout, "  %s\n", err.message);
+            REQUIRE(c);
+            CHECK_EQ_INT(dconn_exec_script(c, "CREATE TABLE t(a)", &err), DCONN_OK);
+            dconn_release(c);
+            CHECK(cs_exists(CS_DIR "/me@corp/unc.db"));
+        }
+#endif
+    }
+    dconn_close(ctx);
+    tu_rmrf(CS_DIR);
+}
+
 /* 1 when the working directory holds a file named like an in-memory database. */
 static int cs_memory_db_on_disk(void) {
     DIR *d = opendir(".");
@@ -2848,6 +2905,7 @@ static const dtest_case conn_tests[] = {
     {"conn_threads_release_while_reload_closes_handles", conn_threads_release_while_reload_closes_handles},
     {"conn_threads_all_handles_fail_at_once", conn_threads_all_handles_fail_at_once},
 #endif
+    {"conn_sqlite_at_in_path", conn_sqlite_at_in_path},
     {"conn_sqlite_utf8_path", conn_sqlite_utf8_path},
     {"conn_sqlite_relative_and_absolute", conn_sqlite_relative_and_absolute},
     {"conn_sqlite_memory_shared_by_handles", conn_sqlite_memory_shared_by_handles},

@@ -205,6 +205,31 @@ static void secrets_platform_paths(void) {
     CHECK_EQ_INT(dconn_secret_int(ctx, "v.k", 0), 1);
     CHECK_EQ_INT(dconn_secret_int(ctx, "v.j", 0), 2);
     dconn_close(ctx);
+    /* UTF-8 through the environment: DCONN_SECRETS, the home directory
+       (Windows: %USERPROFILE%) and ${VAR} values (Windows holds them in UTF-16) */
+    tu_write_utf8(SX_PLAT "/caf\xc3\xa9/.dconn/secrets.toml", "[v]\nhome = 1\n");
+    tu_write_utf8(SX_PLAT "/caf\xc3\xa9/e.toml", "[v]\npw = \"${SX_UTF8_PW}\"\n");
+    tu_setenv_utf8("SX_UTF8_PW", "p\xc3\xa4ss");
+    tu_setenv_utf8("DCONN_SECRETS", SX_PLAT "/caf\xc3\xa9/e.toml");
+    ctx = sx_open(NULL, NULL, NULL, NULL);
+    REQUIRE(ctx);
+    CHECK_STR(tu_secret(ctx, "v.pw", ""), "p\xc3\xa4ss");
+    dconn_close(ctx);
+    unsetenv("DCONN_SECRETS");
+    {
+        const char *home_var = TU_HOME_VAR;
+        char saved[1024];
+        int had = getenv(home_var) != NULL;
+        snprintf(saved, sizeof saved, "%s", had ? getenv(home_var) : "");
+        tu_setenv_utf8(home_var, SX_PLAT "/caf\xc3\xa9");
+        ctx = sx_open(NULL, NULL, SX_PLAT "/none", NULL);
+        REQUIRE(ctx);
+        CHECK_EQ_INT(dconn_secret_int(ctx, "v.home", 0), 1);
+        dconn_close(ctx);
+        if (had) setenv(home_var, saved, 1);
+        else unsetenv(home_var);
+    }
+    unsetenv("SX_UTF8_PW");
 #ifdef TU_WINDOWS
     ctx = sx_open(NULL, "C:\\Users\\me", "D:\\proj\\", NULL);
     REQUIRE(ctx);

@@ -48,6 +48,8 @@ TU_UNUSED_EARLY static int unsetenv(const char *name) { return _putenv_s(name, "
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
+extern int setenv(const char *name, const char *value, int overwrite);   /* hidden by -std=c99 */
+extern int unsetenv(const char *name);
 #endif
 #if defined(__linux__)
 #include <sys/syscall.h>
@@ -132,6 +134,17 @@ TU_UNUSED static int tu_exists_utf8(const char *path) {
 }
 #endif
 
+/* Sets a variable to a UTF-8 value (Windows: as UTF-16, which is what
+   the process environment holds). */
+#ifdef TU_WINDOWS
+TU_UNUSED static void tu_setenv_utf8(const char *name, const char *value) {
+    wchar_t wn[128], wv[1024];
+    if (tu_widen(name, wn, 128) && tu_widen(value, wv, 1024)) _wputenv_s(wn, wv);
+}
+#else
+TU_UNUSED static void tu_setenv_utf8(const char *name, const char *value) { setenv(name, value, 1); }
+#endif
+
 /* rename(), which Windows' C runtime refuses when `to` exists: 0 when done. */
 #ifdef TU_WINDOWS
 /* Wine refuses while another handle has `to` open, even one shared for
@@ -155,6 +168,13 @@ TU_UNUSED static int tu_rename_over(const char *from, const char *to) { return r
 #define TU_POSIX_ONLY(why) SKIP(why)
 #else
 #define TU_POSIX_ONLY(why) do { } while (0)
+#endif
+
+/* The variable that names the home directory */
+#ifdef TU_WINDOWS
+#define TU_HOME_VAR "USERPROFILE"
+#else
+#define TU_HOME_VAR "HOME"
 #endif
 
 /* Between the files of a DCONN_SECRETS list (Windows: ';', as in %PATH%). */

@@ -264,7 +264,7 @@ static int add_param(cli_params *ps, const char *arg) {
         val = eq + 1;
         snprintf(label, sizeof label, "parameter \"%.64s\"", name);
     } else {
-        snprintf(label, sizeof label, "positional parameter %zu", ps->npositional + 1);
+        snprintf(label, sizeof label, "positional parameter %llu", (unsigned long long)ps->npositional + 1);   /* no %zu: old Windows runtimes lack it */
     }
     if (starts_with(val, "text:")) v = dconn_text(val + 5);
     else if (starts_with(val, "int:")) {

@@ -1,9 +1,11 @@
 #!/bin/sh
 # make test-windows, first step: the implementation and the CLI compiled for
-# Windows with -Werror as a user compiles them, on MinGW's default C
-# runtime (msvcrt: no __USE_MINGW_ANSI_STDIO, so a %zu or %lld handed to
-# its printf would be flagged), as C99 and, when MinGW's g++ is there, as
-# C++11. Ends with "N passed, N failed, N skipped".
+# Windows with -Werror as a user compiles them: as C99 (where MinGW turns
+# its own C99 printf on), as C99 on the old runtime's printf
+# (__USE_MINGW_ANSI_STDIO=0: msvcrt.dll, where GCC flags a %zu handed to
+# printf; without -Wpedantic, which refuses even the I64 of PRId64 there),
+# and, when MinGW's g++ is there, as C++11. Ends with "N passed, N failed,
+# N skipped".
 B=${B:-build}
 WIN_CC=${WIN_CC:-x86_64-w64-mingw32-gcc}
 WIN_CXX=${WIN_CXX:-x86_64-w64-mingw32-g++}
@@ -19,6 +21,9 @@ try() {
 }
 try impl_c99 "$WIN_CC" -std=c99 $warn -isystem "$SQLITE_DIR" -c tests/matrix/impl.c -o "$out/impl.o"
 try cli_c99 "$WIN_CC" -std=c99 $warn -Wno-float-conversion -isystem "$SQLITE_DIR" -c examples/dconn.c -o "$out/dconn.o"
+msvcrt="-D__USE_MINGW_ANSI_STDIO=0 -Wall -Wextra -Wshadow -Wconversion -Wformat=2 -Werror"
+try impl_c99_msvcrt "$WIN_CC" -std=c99 $msvcrt -isystem "$SQLITE_DIR" -c tests/matrix/impl.c -o "$out/impl-msvcrt.o"
+try cli_c99_msvcrt "$WIN_CC" -std=c99 $msvcrt -Wno-float-conversion -isystem "$SQLITE_DIR" -c examples/dconn.c -o "$out/dconn-msvcrt.o"
 if command -v "$WIN_CXX" > /dev/null 2>&1; then
   try impl_cxx11 "$WIN_CXX" -std=c++11 -Wall -Wextra -pedantic -Wshadow -Wconversion -Werror -isystem "$SQLITE_DIR" -x c++ -c tests/matrix/impl.c -o "$out/impl-cxx.o"
 else

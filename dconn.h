@@ -8865,11 +8865,11 @@ static dconn_result *dconn__fetch(dconn_conn *c, dconn__op_kind kind, const char
     dconn__err_clear(err);
     dconn__op_init(&op, kind, sql, params, n);
     op.trace = tr;
-    if (dconn__fetch_check(c, kind == DCONN__OP_READ ? "dconn_read" : "dconn_query", kind, sql, params, n, err) ||
-        dconn__fetch_ttl(c, o ? o->ttl : NULL, &ttl, err) || dconn__op_limits(c, &op, o ? o->timeout : NULL, o ? o->cancel : NULL, err))
-        return NULL;
+    if (dconn__fetch_check(c, kind == DCONN__OP_READ ? "dconn_read" : "dconn_query", kind, sql, params, n, err)) return NULL;
     now = dconn__now(c->ctx);
+    /* the reload first: the TTL and timeout in force are then the new settings' */
     if (c->ctx->reload_ns >= 0) dconn__maybe_reload(c->ctx, now);
+    if (dconn__fetch_ttl(c, o ? o->ttl : NULL, &ttl, err) || dconn__op_limits(c, &op, o ? o->timeout : NULL, o ? o->cancel : NULL, err)) return NULL;
     if (ttl == 0 || !c->ctx->cache) return dconn__fetch_uncached(c, &op, err);
     if (dconn__atomic_load(&c->watching) && now >= dconn__atomic_load(&c->watch_next)) dconn__data_check(c, now);
     dconn__key_make(&key, (uint64_t)dconn__atomic_load(&c->uid), kind, sql, params, n);
@@ -8932,6 +8932,7 @@ static dconn_status dconn__exec(dconn_conn *c, const char *sql, const dconn_valu
     if (n && n_rows > SIZE_MAX / n) return dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": %zu rows of %zu parameters is too many", fn, c->name, n_rows, n);
     if (!n_rows) return DCONN_OK;
     dconn__op_init(&op, many ? DCONN__OP_EXEC_MANY : DCONN__OP_EXEC, sql, params, n);
+    if (c->ctx->reload_ns >= 0) dconn__maybe_reload(c->ctx, dconn__now(c->ctx));   /* before the timeout in force is read */
     if ((st = dconn__op_limits(c, &op, o ? o->timeout : NULL, o ? o->cancel : NULL, err)) != DCONN_OK) return st;
     op.n_rows = n_rows;
     op.info = info;
@@ -8975,6 +8976,7 @@ static dconn_status dconn__exec_script(dconn_conn *c, const char *sql, dconn__tr
     dconn__err_clear(err);
     if (!c || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec_script: conn and sql must not be NULL");
     dconn__op_init(&op, DCONN__OP_SCRIPT, sql, NULL, 0);
+    if (c->ctx->reload_ns >= 0) dconn__maybe_reload(c->ctx, dconn__now(c->ctx));
     if ((st = dconn__op_limits(c, &op, NULL, NULL, err)) != DCONN_OK) return st;
     op.trace = tr;
     st = dconn__run(c, &op, err);

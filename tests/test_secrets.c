@@ -1078,6 +1078,37 @@ static void secrets_check_unchanged_is_quiet(void) {
 
 /* A connection whose section changed is reset onto the new settings and
    its cached results dropped; an unchanged one keeps its cache. */
+/* A query_ttl changed in the secrets applies from the reload on. */
+static void secrets_reload_applies_new_query_ttl(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    dconn_conn *c;
+    dconn_cache_stats cs;
+    dconn_options o = tu_options(SX_RC "/ttl.toml");
+    tu_rmrf(SX_RC);
+    REQUIRE(sx_make_db(SX_RC "/a.db", "from-a", NULL));
+    o.data_check_interval = "never";   /* the database was just written: its checks would drop results too */
+    tu_write(SX_RC "/ttl.toml", "[connections.t]\nurl = \"sqlite:///" SX_RC "/a.db\"\nquery_ttl = \"1h\"\n");
+    ctx = dconn_open(&o, &err);
+    REQUIRE(ctx);
+    c = dconn_connect(ctx, "t", NULL, NULL, &err);
+    REQUIRE(c);
+    CHECK_STR(sx_query_text(c, "SELECT v FROM t", &err), "from-a");
+    sx_replace(SX_RC "/ttl.toml", "[connections.t]\nurl = \"sqlite:///" SX_RC "/a.db\"\nquery_ttl = \"2s\"\n");
+    CHECK_STR(sx_query_text(c, "SELECT v FROM t", &err), "from-a");   /* the reload: a miss, cached for 2 s */
+    tu_now += INT64_C(1000000000);
+    CHECK_STR(sx_query_text(c, "SELECT v FROM t", &err), "from-a");   /* a hit */
+    tu_now += INT64_C(1500000000);
+    CHECK_STR(sx_query_text(c, "SELECT v FROM t", &err), "from-a");   /* 2.5 s: expired, a miss */
+    dconn_cache_stats_get(ctx, &cs);
+    CHECK_EQ_INT(cs.hits, 1);
+    CHECK_EQ_INT(cs.misses, 3);
+    CHECK_EQ_INT(cs.expirations, 1);
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(SX_RC);
+}
+
 static void secrets_reload_resets_changed_connection(void) {
     dconn_ctx *ctx;
     dconn_error err;
@@ -1756,6 +1787,7 @@ static const dtest_case secrets_tests[] = {
     {"secrets_reload_bad_edit_keeps_last_good", secrets_reload_bad_edit_keeps_last_good},
     {"secrets_check_reports_bad_edit", secrets_check_reports_bad_edit},
     {"secrets_check_unchanged_is_quiet", secrets_check_unchanged_is_quiet},
+    {"secrets_reload_applies_new_query_ttl", secrets_reload_applies_new_query_ttl},
     {"secrets_reload_resets_changed_connection", secrets_reload_resets_changed_connection},
     {"secrets_reload_keeps_unchanged_twin", secrets_reload_keeps_unchanged_twin},
     {"secrets_reload_removed_section_keeps_connection", secrets_reload_removed_section_keeps_connection},

@@ -10954,6 +10954,16 @@ static dconn_status dconn__sq_filename(const dconn_settings *s, const dconn_allo
         return dconn_error_at(err, where, "SQLite URLs have no host or user: use sqlite:///relative.db (three slashes) or sqlite:////absolute/path.db (four)");
     if (!url && !path)
         return dconn_error_at(err, dconn_settings_root(s), "no url: add url = \"sqlite:///file.db\" (or database = \"file.db\") to the connection's settings");
+    if (!url) {   /* the parts must name SQLite too: else a server's database name would become a new empty file */
+        static const char *const remote[] = {"host", "port", "username", "password"};
+        const char *dialect = dconn_settings_string(s, "dialect", NULL);
+        if (dialect && strcmp(dialect, "sqlite") && strcmp(dialect, "sqlite3"))
+            return dconn_error_at(err, dconn_settings_get(s, "dialect"), "dialect = \"%s\" is not SQLite, but the connection's type is: "
+                                  "give the type of that database's driver, or dialect = \"sqlite\"", dialect);
+        for (i = 0; i < sizeof remote / sizeof remote[0]; i++)
+            if (dconn_settings_get(s, remote[i]))
+                return dconn_error_at(err, dconn_settings_get(s, remote[i]), "SQLite has no %s: it opens the file that database names (remove %s)", remote[i], remote[i]);
+    }
     if (u) path = u->database;
     {
         dconn_status qst = dconn__sq_check_url_query(s, u, err);

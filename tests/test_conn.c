@@ -2542,6 +2542,18 @@ static void conn_sqlite_bad_urls(void) {
     CHECK_EQ_INT(err.code, DCONN_ECONFIG);
     CHECK_CONTAINS(err.message, "SQLite URLs have no host or user");
     CHECK_NOT_CONTAINS(err.message, ":pw@");
+    {   /* a server's section given the SQLite type makes no empty file named after its database */
+        dconn_connect_options co;
+        memset(&co, 0, sizeof co);
+        co.settings = "dialect = 'postgresql'\nhost = 'db.example.com'\nusername = 'me'\npassword = 's3cret'\ndatabase = '" CS_DIR "/app'";
+        CHECK(dconn_connect(ctx, "pgsq", "sqlite", &co, &err) == NULL);
+        CHECK_CONTAINS(err.message, "dialect = \"postgresql\" is not SQLite, but the connection's type is");
+        CHECK_NOT_CONTAINS(err.message, "s3cret");
+        co.settings = "dialect = 'sqlite'\nhost = 'db.example.com'\ndatabase = '" CS_DIR "/app'";
+        CHECK(dconn_connect(ctx, "sqhost", NULL, &co, &err) == NULL);
+        CHECK_CONTAINS(err.message, "SQLite URLs have no host or user");
+        CHECK(!cs_exists(CS_DIR "/app"));
+    }
     CHECK(cs_connect(ctx, "d", "sqlite:///" CS_DIR "/no/such/dir/x.db", NULL, &err) == NULL);
     CHECK(err.code != DCONN_OK);
     CHECK_CONTAINS(err.message, "cannot open ");

@@ -201,7 +201,7 @@ $(B)/%.exe: examples/%.c $(ALL_DEPS) | $(B)
 $(B)/03_secrets_global_and_local.exe: examples/03_secrets_global_and_local/main.c $(ALL_DEPS) | $(B)
 	$(CC) $(CWARN) -g $(SQLITE_CFLAGS) -o $@ $< $(LIBS)
 $(B)/dconn.exe: examples/dconn.c examples/drivers/dconn_csv.h $(ALL_DEPS) | $(B)
-	$(CC) $(CWARN) -O2 -g $(SQLITE_CFLAGS) -o $@ $< $(LIBS)
+	$(CC) $(CWARN) -O2 -g $(SQLITE_CFLAGS) -o $@ $< $(LIBS) -lshell32
 
 # --- sanitizers ----------------------------------------------------------------
 $(B)/test-asan: $(TEST_SRC) $(ALL_DEPS) | $(B)

@@ -1355,13 +1355,11 @@ DCONN_API const char *dconn_toml_file(const dconn_toml_value *v);
 #ifdef _WIN32
 /* Windows: Win32 itself underneath (no winpthreads needed), for MinGW-w64
    and MSVC alike; SRW locks and condition variables need Vista or later.
-   (No local is named `small`: the full <windows.h> defines it.) */
-#  ifndef WIN32_LEAN_AND_MEAN
-#    define WIN32_LEAN_AND_MEAN
-#  endif
-#  ifndef NOMINMAX
-#    define NOMINMAX
-#  endif
+   (No local is named `small`: the full <windows.h> defines it, and no
+   function min or max.) */
+/* The whole of it, as the user's file gets it: WIN32_LEAN_AND_MEAN or
+   NOMINMAX set here would leave a later #include <windows.h> of theirs
+   with the lean part only (its guard is set by then). */
 #  include <windows.h>
 #  if defined(_WIN32_WINNT) && _WIN32_WINNT < 0x0600
 #    error "dconn needs Windows Vista or later: compile with -D_WIN32_WINNT=0x0600 (or a later version)"
@@ -1674,7 +1672,8 @@ typedef enum dconn__file_kind { DCONN__FILE_MISSING = 0, DCONN__FILE_REGULAR, DC
 /* What a reload compares to tell that a file changed. */
 typedef struct dconn__file_id {
     dconn__file_kind kind;
-    long long mtime, size, ino;
+    long long mtime, size, ino;   /* mtime in seconds, as the wall clock */
+    long mtime_ns;                /* and its part below the second, where the system keeps it */
     unsigned mode;                /* the permission bits */
 } dconn__file_id;
 
@@ -1709,6 +1708,7 @@ static void dconn__file_stat(const char *path, dconn__file_id *id) {
         uint64_t index = ((uint64_t)info.nFileIndexHigh << 32) | info.nFileIndexLow;
         id->kind = (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? DCONN__FILE_DIRECTORY : DCONN__FILE_REGULAR;
         id->mtime = (long long)(t / 10000000) - 11644473600LL;
+        id->mtime_ns = (long)(t % 10000000) * 100;
         id->size = (long long)(((uint64_t)info.nFileSizeHigh << 32) | info.nFileSizeLow);
         id->ino = (long long)(index ^ ((uint64_t)info.dwVolumeSerialNumber << 32));
     }
@@ -1726,6 +1726,15 @@ static void dconn__file_stat(const char *path, dconn__file_id *id) {
     }
     id->kind = S_ISREG(sb.st_mode) ? DCONN__FILE_REGULAR : S_ISDIR(sb.st_mode) ? DCONN__FILE_DIRECTORY : DCONN__FILE_OTHER;
     id->mtime = (long long)sb.st_mtime;
+    /* the nanoseconds: st_mtim (POSIX 2008: Linux, the BSDs), Darwin's
+       st_mtimespec, glibc's st_mtimensec under strict ISO C; else none */
+#if defined(__APPLE__)
+    id->mtime_ns = (long)sb.st_mtimespec.tv_nsec;
+#elif defined(st_mtime) && (defined(__linux__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__))
+    id->mtime_ns = (long)sb.st_mtim.tv_nsec;
+#elif defined(__GLIBC__)
+    id->mtime_ns = (long)sb.st_mtimensec;
+#endif
     id->size = (long long)sb.st_size;
     id->ino = (long long)sb.st_ino;
     id->mode = (unsigned)(sb.st_mode & 0777);
@@ -1733,13 +1742,13 @@ static void dconn__file_stat(const char *path, dconn__file_id *id) {
 #endif
 
 static int dconn__file_id_eq(const dconn__file_id *a, const dconn__file_id *b) {
-    return a->kind == b->kind && a->mtime == b->mtime && a->size == b->size && a->ino == b->ino;
+    return a->kind == b->kind && a->mtime == b->mtime && a->mtime_ns == b->mtime_ns && a->size == b->size && a->ino == b->ino;
 }
 
 /* What dconn__file_id_eq compares, as one nonzero number. */
 static int64_t dconn__file_sig(const dconn__file_id *id) {
     uint64_t h = (uint64_t)id->kind * UINT64_C(0x9E3779B97F4A7C15);
-    h = (h ^ (uint64_t)id->mtime) * UINT64_C(0xBF58476D1CE4E5B9);
+    h = (h ^ (uint64_t)id->mtime ^ ((uint64_t)id->mtime_ns << 34)) * UINT64_C(0xBF58476D1CE4E5B9);
     h = (h ^ (uint64_t)id->size) * UINT64_C(0x94D049BB133111EB);
     h = (h ^ (uint64_t)id->ino) * UINT64_C(0x9E3779B97F4A7C15);
     return (int64_t)((h >> 2) | 1);
@@ -2260,8 +2269,8 @@ static size_t dconn__pct_decode(char *dst, const char *src, size_t n, int plus_b
     size_t i, o = 0;
     for (i = 0; i < n; i++) {
         if (src[i] == '%' && i + 2 < n && dconn__hexval(src[i + 1]) >= 0 && dconn__hexval(src[i + 2]) >= 0) {
-            unsigned char byte = (unsigned char)(dconn__hexval(src[i + 1]) * 16 + dconn__hexval(src[i + 2]));
-            memcpy(&dst[o++], &byte, 1);   /* the byte as it is, whatever char's signedness */
+            unsigned char octet = (unsigned char)(dconn__hexval(src[i + 1]) * 16 + dconn__hexval(src[i + 2]));
+            memcpy(&dst[o++], &octet, 1);   /* the byte as it is, whatever char's signedness */
             i += 2;
         } else {
             if (plus_blank && src[i] == '+') dst[o++] = ' ';

@@ -24,6 +24,15 @@
 #define DCONN_MYSQL_IMPLEMENTATION
 #include "drivers/dconn_mysql.h"
 #endif
+#ifdef _WIN32
+#include <windows.h>
+#include <shellapi.h>
+#include <io.h>
+#include <fcntl.h>
+#if defined(_MSC_VER)
+#pragma comment(lib, "shell32")
+#endif
+#endif
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -76,8 +85,14 @@ static const char help_text[] =
     "SQL that starts with a -- comment is SQL when it holds a space or a line break\n"
     "(an option never does), or when it comes after --.\n"
     "\n"
+#ifdef _WIN32
+    "Secrets files: %USERPROFILE%\\.streamlit\\secrets.toml, %USERPROFILE%\\.dconn\\secrets.toml,\n"
+    ".streamlit\\secrets.toml, .dconn\\secrets.toml, merged key by key, or the list in\n"
+    "%DCONN_SECRETS% (a.toml;b.toml).\n"
+#else
     "Secrets files: ~/.streamlit/secrets.toml, ~/.dconn/secrets.toml, ./.streamlit/secrets.toml,\n"
     "./.dconn/secrets.toml, merged key by key, or the list in $DCONN_SECRETS (a.toml:b.toml).\n"
+#endif
     "\n"
     "Exit status: 0 success; 1 the command failed (the message on stderr); 2 a usage error.\n";
 
@@ -536,11 +551,46 @@ static int run(const cli_args *a, const cli_params *ps) {
     return rc;
 }
 
+#ifdef _WIN32
+/* Windows hands main() its arguments in the ANSI code page: they are read
+   as UTF-16 and passed on in UTF-8, as everywhere else (kept for the
+   process's life). NULL: use argv as it is. */
+static char **utf8_argv(int *argc) {
+    int n, i;
+    LPWSTR *w = CommandLineToArgvW(GetCommandLineW(), &n);
+    char **out = w ? (char **)calloc((size_t)n + 1, sizeof *out) : NULL;
+    for (i = 0; out && i < n; i++) {
+        int len = WideCharToMultiByte(CP_UTF8, 0, w[i], -1, NULL, 0, NULL, NULL);
+        if (len <= 0 || !(out[i] = (char *)malloc((size_t)len))) {
+            while (i > 0) free(out[--i]);
+            free(out);
+            out = NULL;
+            break;
+        }
+        WideCharToMultiByte(CP_UTF8, 0, w[i], -1, out[i], len, NULL, NULL);
+    }
+    if (w) LocalFree(w);
+    if (out) *argc = n;
+    return out;
+}
+#endif
+
 int main(int argc, char **argv) {
     cli_args a;
     cli_params ps;
     int rc, help = 0;
-    size_t k, cap = argc > 0 ? (size_t)argc : 1;
+    size_t k, cap;
+#ifdef _WIN32
+    {
+        char **u = utf8_argv(&argc);
+        if (u) argv = u;
+    }
+    /* CSV ends its lines with CR LF itself, and the rest is UTF-8 with LF:
+       no newline translation, and a console that shows UTF-8 */
+    (void)_setmode(_fileno(stdout), _O_BINARY);
+    SetConsoleOutputCP(CP_UTF8);
+#endif
+    cap = argc > 0 ? (size_t)argc : 1;
 
     memset(&a, 0, sizeof a);
     memset(&ps, 0, sizeof ps);

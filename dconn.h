@@ -1658,14 +1658,25 @@ static void dconn__wr_end(dconn__brlock *l) { dconn__atomic_store(&l->writer.n, 
    here (the environment, which needs the allocator on Windows, is under
    >>memory). */
 #ifdef _WIN32
-#define DCONN__PATH_LIST_SEP ';'      /* between the files of DCONN_SECRETS, as in %PATH% */
 #define DCONN__DIR_SEP "\\"
 #define dconn__is_dir_sep(c) ((c) == '/' || (c) == '\\')
 #else
-#define DCONN__PATH_LIST_SEP ':'
 #define DCONN__DIR_SEP "/"
 #define dconn__is_dir_sep(c) ((c) == '/')
 #endif
+
+/* Where the entry of a DCONN_SECRETS list that starts at `entry` ends:
+   at ':' (POSIX); on Windows at ';', as in %PATH%, or at a ':' that is no
+   drive's ("a.toml:b.toml" out of POSIX habit; never "C:\\x.toml"). */
+static const char *dconn__list_entry_end(const char *entry) {
+    const char *p = entry;
+#ifdef _WIN32
+    while (*p && *p != ';' && !(*p == ':' && !(p == entry + 1 && ((*entry >= 'A' && *entry <= 'Z') || (*entry >= 'a' && *entry <= 'z'))))) p++;
+#else
+    while (*p && *p != ':') p++;
+#endif
+    return p;
+}
 
 typedef enum dconn__file_kind { DCONN__FILE_MISSING = 0, DCONN__FILE_REGULAR, DCONN__FILE_DIRECTORY, DCONN__FILE_OTHER } dconn__file_kind;
 
@@ -2443,15 +2454,17 @@ static int dconn__value_holds_secret(dconn__buf *b, const char *v, size_t n) {
 }
 
 /* Is the text a URL to mask as one: a scheme of letters, digits, '+', '-'
-   and '.', and no blanks? ("Server=tcp:db,1433;Password=x" is not.) */
+   and '.', and no blanks before its path? ("Server=tcp:db,1433;Password=x"
+   is not; "sqlite:///C:/My Data/app.db" is, as SQLAlchemy reads it.) */
 static int dconn__redact_as_url(const char *url, const dconn__url *u) {
+    const char *path = u->path && u->path_len ? u->path : NULL;
     size_t i;
     if (!u->scheme_len || !((u->scheme[0] | 32) >= 'a' && (u->scheme[0] | 32) <= 'z')) return 0;
     for (i = 1; i < u->scheme_len; i++) {
         char c = u->scheme[i];
         if (!(((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')) return 0;
     }
-    for (; *url; url++) if (dconn__blank(*url)) return 0;
+    for (; *url && url != path; url++) if (dconn__blank(*url)) return 0;
     return 1;
 }
 
@@ -4135,7 +4148,11 @@ static dconn_toml_doc *dconn__toml_parse(const dconn_allocator *al, const char *
         {
             /* NUL bytes are control characters: find them up front with memchr */
             const char *nul = (const char *)memchr(tp.p, '\0', len);
-            if (nul) {
+            const unsigned char *u = (const unsigned char *)tp.p;
+            if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
+                /* as Windows' "Unicode" and PowerShell 5's > save text */
+                dconn__tp_fail(&tp, tp.p, "the file is UTF-16 (it starts with a UTF-16 byte order mark), but TOML is UTF-8: save it as UTF-8");
+            } else if (nul) {
                 const char *s;
                 for (s = tp.p; s < nul; s++) if (*s == '\n') { tp.line++; tp.line_start = s + 1; }
                 dconn__tp_fail(&tp, nul, "NUL byte (U+0000) in the input");
@@ -4862,14 +4879,14 @@ static dconn_status dconn__search_list_from(dconn_ctx *ctx, const dconn_options 
     size_t nparts = 4;
     dconn_status st = DCONN_OK;
     if (list && !*list && !o->secrets_path) list = NULL;
-    if (list) for (nparts = 1, p = list; *p; p++) nparts += *p == DCONN__PATH_LIST_SEP;
+    if (list) for (nparts = 1, p = list; *(p = dconn__list_entry_end(p)); p++) nparts++;
     ctx->files = (dconn__sfile *)dconn__malloc(ctx->al, nparts * sizeof *ctx->files);
     if (!ctx->files) return dconn__err_nomem(err, "opening a context");
     memset(ctx->files, 0, nparts * sizeof *ctx->files);
     if (list) {
         for (p = list; *p && !st;) {
-            const char *e = strchr(p, DCONN__PATH_LIST_SEP);
-            size_t n = e ? (size_t)(e - p) : strlen(p);
+            const char *e = dconn__list_entry_end(p);
+            size_t n = (size_t)(e - p);
             char *path = n ? (char *)dconn__malloc(ctx->al, n + 1) : NULL;
             if (n && !path) return dconn__err_nomem(err, "opening a context");
             if (path) {
@@ -4877,7 +4894,7 @@ static dconn_status dconn__search_list_from(dconn_ctx *ctx, const dconn_options 
                 path[n] = '\0';
                 ctx->files[ctx->nfiles++].path = path;
             }
-            p += n + (e != NULL);
+            p += n + (*e != '\0');
         }
         return DCONN_OK;
     }
@@ -10974,6 +10991,11 @@ static dconn_status dconn__sq_filename(const dconn_settings *s, const dconn_allo
                 return dconn_error_at(err, dconn_settings_get(s, remote[i]), "SQLite has no %s: it opens the file that database names (remove %s)", remote[i], remote[i]);
     }
     if (u) path = u->database;
+    for (i = 0; path && path[i]; i++)
+        if ((unsigned char)path[i] < 0x20)
+            return dconn_error_at(err, where, "the database path holds a control character (a tab or a line break?): in a TOML \"basic string\" "
+                                  "a backslash starts an escape (\\t, \\n), so write Windows paths as 'literal strings' ('C:\\temp\\new.db'), "
+                                  "with forward slashes, or with each backslash doubled");
     {
         dconn_status qst = dconn__sq_check_url_query(s, u, err);
         if (qst) return qst;

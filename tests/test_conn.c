@@ -2176,11 +2176,14 @@ static void conn_sqlite_utf8_path(void) {
     tu_rmrf(CS_DIR);
 }
 
-/* An '@' (and on POSIX a ':' before it) in a path after sqlite:/// is
-   part of the path, never user info: Windows paths all hold a drive's ':'. */
+/* An '@' (and on POSIX a ':' before it) and spaces in a path after
+   sqlite:/// are part of the path, never user info: Windows paths all hold
+   a drive's ':'. A tab or line break (a TOML escape in a Windows path) is
+   refused with what to write instead. */
 static void conn_sqlite_at_in_path(void) {
     static const char *const dirs[] = {
         CS_DIR "/me@corp",
+        CS_DIR "/My Data",   /* a space, as SQLAlchemy takes it */
 #ifndef TU_WINDOWS
         CS_DIR "/a:b@c",   /* Windows allows no ':' in a name */
 #endif
@@ -2216,6 +2219,11 @@ static void conn_sqlite_at_in_path(void) {
         CHECK_EQ_INT(dconn_exec_script(c, "CREATE TABLE t(a)", &err), DCONN_OK);
         dconn_release(c);
         CHECK(cs_exists(CS_DIR "/me@corp/abs.db"));
+        c = cs_connect(ctx, "tab", NULL, "dialect = 'sqlite'\ndatabase = \"" CS_DIR "/C:\\temp\\new.db\"", &err);
+        CHECK(c == NULL);
+        CHECK_CONTAINS(err.message, "the database path holds a control character (a tab or a line break?): in a TOML \"basic string\" "
+                                    "a backslash starts an escape");
+        dconn_release(c);
 #ifndef TU_WINDOWS
         {   /* a path starting "//" (UNC on Windows; the root here) is no URI authority */
             char settings[1200];

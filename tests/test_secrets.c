@@ -249,6 +249,14 @@ static void secrets_platform_paths(void) {
     CHECK_STR(paths[0], "C:\\x\\a.toml");
     CHECK_STR(paths[1], "D:\\b.toml");
     dconn_close(ctx);
+    /* ':' out of POSIX habit separates too, but never a drive's */
+    ctx = sx_open("C:\\x\\a.toml:D:\\b.toml:rel\\c.toml", NULL, NULL, NULL);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(dconn_secrets_files(ctx, paths, exists, 4), 3);
+    CHECK_STR(paths[0], "C:\\x\\a.toml");
+    CHECK_STR(paths[1], "D:\\b.toml");
+    CHECK_STR(paths[2], "rel\\c.toml");
+    dconn_close(ctx);
 #else
     ctx = sx_open(NULL, "/home/me", NULL, NULL);
     REQUIRE(ctx);

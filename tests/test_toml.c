@@ -1521,6 +1521,9 @@ static const toml_bad_case toml_bad_cases[] = {
     { TB("a = 1\nb = \"x\0y\"\n"), 2, 7, "NUL byte (U+0000) in the input", "b = \"x y\"" },
     { TB("\0"), 1, 1, "NUL byte (U+0000) in the input", " " },
     { TB("a = 1 # \0\n"), 1, 9, "NUL byte (U+0000) in the input", "a = 1 #  " },
+    /* UTF-16, as Windows' "Unicode" saves a file: said so, not as a NUL byte */
+    { TB("\xff\xfe" "a\0 \0=\0 \0" "1\0\n\0"), 1, 1, "the file is UTF-16 (it starts with a UTF-16 byte order mark), but TOML is UTF-8: save it as UTF-8", "??a   =   1 " },
+    { TB("\xfe\xff" "\0a\0 \0=\0 \0" "1\0\n"), 1, 1, "the file is UTF-16 (it starts with a UTF-16 byte order mark), but TOML is UTF-8: save it as UTF-8", "?? a   =   1 " },
     /* junk after a value */
     { TB("a = 1 2\n"), 1, 7, "expected a newline or end of file, found '2'", "a = 1 2" },
     { TB("a = \"x\" y\n"), 1, 9, "expected a newline or end of file, found 'y'", "a = \"x\" y" },

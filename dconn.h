@@ -66,7 +66,8 @@
        ~/.streamlit/secrets.toml   ~/.dconn/secrets.toml
        ./.streamlit/secrets.toml   ./.dconn/secrets.toml
    DCONN_SECRETS=a.toml:b.toml (a.toml;b.toml on Windows, where ~ is
-   %USERPROFILE%) or dconn_options.secrets_path replaces the list. Missing files are skipped. Tables merge key by key: a local
+   %USERPROFILE%) or dconn_options.secrets_path replaces the list.
+   Missing files are skipped. Tables merge key by key: a local
    [connections.dev] never hides a global [connections.prod]. In dconn's
    own files (.dconn/secrets.toml, and those of DCONN_SECRETS) "${VAR}" and
    "${VAR:-default}" in strings come from the environment ("$${" is a
@@ -1355,11 +1356,10 @@ DCONN_API const char *dconn_toml_file(const dconn_toml_value *v);
 #ifdef _WIN32
 /* Windows: Win32 itself underneath (no winpthreads needed), for MinGW-w64
    and MSVC alike; SRW locks and condition variables need Vista or later.
-   (No local is named `small`: the full <windows.h> defines it, and no
-   function min or max.) */
-/* The whole of it, as the user's file gets it: WIN32_LEAN_AND_MEAN or
-   NOMINMAX set here would leave a later #include <windows.h> of theirs
-   with the lean part only (its guard is set by then). */
+   The whole <windows.h>, as the user's file gets it: WIN32_LEAN_AND_MEAN
+   or NOMINMAX set here would leave a later #include <windows.h> of theirs
+   with the lean part only (its guard is set by then). So no local is
+   named `small` or `byte`, and no function min or max: it defines them. */
 #  include <windows.h>
 #  if defined(_WIN32_WINNT) && _WIN32_WINNT < 0x0600
 #    error "dconn needs Windows Vista or later: compile with -D_WIN32_WINNT=0x0600 (or a later version)"
@@ -1692,11 +1692,11 @@ typedef struct dconn__file_id {
 /* Windows takes UTF-8 names through its wide-character calls: the name in
    UTF-16, in `onstack` when it fits, else allocated (free it if not onstack).
    NULL: not UTF-8, or no memory. */
-static wchar_t *dconn__widen(const char *path, wchar_t *onstack, int small_len) {
+static wchar_t *dconn__widen(const char *path, wchar_t *onstack, int onstack_len) {
     int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, NULL, 0);
     wchar_t *w = onstack;
     if (n <= 0) return NULL;
-    if (n > small_len && !(w = (wchar_t *)DCONN_MALLOC((size_t)n * sizeof *w))) return NULL;
+    if (n > onstack_len && !(w = (wchar_t *)DCONN_MALLOC((size_t)n * sizeof *w))) return NULL;
     MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, w, n);
     return w;
 }
@@ -1779,7 +1779,7 @@ static FILE *dconn__fopen_read(const char *path) {
     DWORD why;
     int fd;
     FILE *f;
-    if (!w) { errno = ENOENT; return NULL; }
+    if (!w) { errno = EILSEQ; return NULL; }   /* a name that is not UTF-8 */
     h = CreateFileW(w, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
     why = GetLastError();
     if (w != onstack) DCONN_FREE(w);
@@ -2121,9 +2121,7 @@ static DCONN__NOINLINE void dconn__buf_put(dconn__buf *b, const char *s, size_t 
     b->p[b->len] = '\0';
 }
 static DCONN__NOINLINE void dconn__buf_puts(dconn__buf *b, const char *s) { dconn__buf_put(b, s, strlen(s)); }
-#if defined(__GNUC__) || defined(__clang__)
 DCONN__PRINTF(2, 3)
-#endif
 static DCONN__NOINLINE void dconn__buf_printf(dconn__buf *b, const char *fmt, ...) {
     char onstack[256];
     int n;
@@ -2876,9 +2874,7 @@ static DCONN__NOINLINE dconn_status dconn__err_place_v(dconn_error *err, dconn_s
     return code;
 }
 
-#if defined(__GNUC__) || defined(__clang__)
 DCONN__PRINTF(5, 6)
-#endif
 static DCONN__NOINLINE dconn_status dconn__err_place(dconn_error *err, dconn_status code, const char *file, int line, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
@@ -3194,9 +3190,7 @@ static void dconn__tp_unquote_secret_text(char *what, size_t cap) {
    is left out when it may hold a secret: it, or the line where its key/value
    began (for the inside of a multi-line string or array), names a key like
    a password or token, or holds a URL with a password. */
-#if defined(__GNUC__) || defined(__clang__)
 DCONN__PRINTF(3, 4)
-#endif
 static DCONN__NOINLINE int dconn__tp_fail(dconn__tp *tp, const char *at, const char *fmt, ...) {
     char what[400];
     char text[160], caret[170];
@@ -4484,9 +4478,7 @@ static int dconn__is_word(const char *p, const char *w) {
    message) and a URL password in it is masked (a url pasted as a ttl).
    Masking knows one URL: text holding a second "//" and something like a
    password is not quoted at all. */
-#if defined(__GNUC__) || defined(__clang__)
 DCONN__PRINTF(4, 5)
-#endif
 static DCONN__NOINLINE dconn_status dconn__ttl_fail(const dconn_allocator *al, dconn_error *err, const char *text, const char *fmt, ...) {
     char shown[68], why[DCONN_ERROR_MESSAGE_SIZE];
     size_t n = dconn__url_redact_al(al, text, shown, sizeof shown);
@@ -4797,9 +4789,7 @@ static int64_t dconn__forks_now(dconn_ctx *ctx) { return dconn__forks_seen() + d
 
 static int64_t dconn__now(dconn_ctx *ctx) { return ctx->clock(ctx->clock_user_data); }
 
-#if defined(__GNUC__) || defined(__clang__)
 DCONN__PRINTF(3, 4)
-#endif
 static DCONN__NOINLINE void dconn__log(dconn_ctx *ctx, int level, const char *fmt, ...) {
     char msg[DCONN_ERROR_MESSAGE_SIZE];
     va_list ap;

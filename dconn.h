@@ -7922,27 +7922,21 @@ static void dconn__conn_free(dconn_conn *c) {
 static const char *dconn__connect_name(const dconn_allocator *al, const char *name, char *buf, size_t cap, dconn_error *err) {
     const char *v;
     char *owned;
-    int nomem;
+    int nomem, ok;
     if (!name || !*name) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: the connection name is empty"); return NULL; }
     if (strlen(name) > 200) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: the connection name is longer than 200 bytes"); return NULL; }
     if (strncmp(name, "env:", 4) != 0) return name;
     if (!name[4]) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: \"env:\" needs a variable name, as in \"env:DB_CONN\""); return NULL; }
     v = dconn__getenv(al, name + 4, &owned, &nomem);
     if (nomem) { dconn__err_nomem(err, "dconn_connect"); return NULL; }
-    if (!v || !*v) {
-        dconn__free(al, owned);
+    if (!v || !*v)
         dconn__err_set(err, DCONN_ECONFIG, "connection name \"%s\": environment variable %s is not set; set it to the name of a [connections.NAME] section, e.g. %s=local",
                        name, name + 4, name + 4);
-        return NULL;
-    }
-    if (strlen(v) > 200) {
-        dconn__free(al, owned);
-        dconn__err_set(err, DCONN_ECONFIG, "connection name from %s is longer than 200 bytes", name + 4);
-        return NULL;
-    }
-    dconn__copy_str(buf, cap, v);
+    else if (strlen(v) > 200) dconn__err_set(err, DCONN_ECONFIG, "connection name from %s is longer than 200 bytes", name + 4);
+    else dconn__copy_str(buf, cap, v);
+    ok = v && *v && strlen(v) <= 200;
     dconn__free(al, owned);
-    return buf;
+    return ok ? buf : NULL;
 }
 
 /* Resolves the request with the current secrets; *found is the connection

@@ -960,6 +960,13 @@ DCONN_API void *dconn_settings_user_data(const dconn_settings *s);        /* dco
    decltype is "". */
 typedef struct dconn_builder dconn_builder;
 DCONN_API dconn_status dconn_builder_column(dconn_builder *b, const char *name, const char *decltype_);
+/* All `ncols` columns in one copy, for a driver that keeps its statements'
+   columns: `block` is `len` bytes of "name\0decltype\0" per column, as
+   dconn_builder_column lays them out, its last byte a '\0' (DCONN_EMISUSE
+   else). The strings are not counted (this runs for every query): a block
+   with fewer gives the last columns wrong or empty names, never a read
+   past the block. */
+DCONN_API dconn_status dconn_builder_columns(dconn_builder *b, size_t ncols, const char *block, size_t len);
 DCONN_API dconn_status dconn_builder_null(dconn_builder *b);
 DCONN_API dconn_status dconn_builder_int(dconn_builder *b, int64_t v);
 DCONN_API dconn_status dconn_builder_uint(dconn_builder *b, uint64_t v);
@@ -6110,6 +6117,8 @@ typedef struct dconn__scratch {
 struct dconn_builder {
     dconn_result *r;
     size_t ncells, cellcap, strcap;
+    size_t room;                  /* cells a value may take without a check: 0 until the first
+                                     and after a failure, else cellcap */
     dconn__buf meta;              /* "name\0decltype\0" per column */
     size_t ncols;
     int failed;                   /* DCONN_ENOMEM or DCONN_EMISUSE */
@@ -6118,6 +6127,13 @@ struct dconn_builder {
 };
 
 DCONN_API void dconn_builder_changed_data(dconn_builder *b) { if (b) b->wrote = 1; }
+
+/* Marks the builder failed (for good: the query reports it); returns `code`. */
+static dconn_status dconn__builder_fail(dconn_builder *b, dconn_status code) {
+    b->failed = (int)code;
+    b->room = 0;
+    return code;
+}
 
 /* `scratch`: buffers to fill (taken over, handed back by finish or
    discard), or NULL for fresh ones. */
@@ -6170,15 +6186,14 @@ static void dconn__scratch_free(const dconn_allocator *al, dconn__scratch *s) {
 
 DCONN_API dconn_status dconn_builder_column(dconn_builder *b, const char *name, const char *decltype_) {
     if (!b) return DCONN_EMISUSE;
-    if (b->ncells) { b->failed = DCONN_EMISUSE; return DCONN_EMISUSE; }   /* columns come before cells */
+    if (b->ncells) return dconn__builder_fail(b, DCONN_EMISUSE);   /* columns come before cells */
     {
         /* "name\0decltype\0", in one step: this runs for every column of every query */
         size_t nl = name ? strlen(name) : 0, dl = decltype_ ? strlen(decltype_) : 0, need = b->meta.len + nl + dl + 2;
         char *at;
         if (need > b->meta.cap && (b->meta.failed || !dconn__grow(b->meta.al, (void **)&b->meta.p, &b->meta.cap, need, 1))) {
             b->meta.failed = 1;
-            b->failed = DCONN_ENOMEM;
-            return DCONN_ENOMEM;
+            return dconn__builder_fail(b, DCONN_ENOMEM);
         }
         at = b->meta.p + b->meta.len;
         if (nl) memcpy(at, name, nl);
@@ -6191,29 +6206,50 @@ DCONN_API dconn_status dconn_builder_column(dconn_builder *b, const char *name, 
     return DCONN_OK;
 }
 
+DCONN_API dconn_status dconn_builder_columns(dconn_builder *b, size_t ncols, const char *block, size_t len) {
+    if (!b) return DCONN_EMISUSE;
+    if (b->ncells || (ncols && (!block || !len || block[len - 1]))) return dconn__builder_fail(b, DCONN_EMISUSE);
+    dconn__buf_put(&b->meta, block, len);
+    if (b->meta.failed) return dconn__builder_fail(b, DCONN_ENOMEM);
+    b->ncols += ncols;
+    return DCONN_OK;
+}
+
 /* Room for `ncap` cells and their type bytes; 0 (and failed) if none. */
 static int dconn__builder_cell_room(dconn_builder *b, size_t ncap) {
     dconn_result *r = b->r;
     dconn__cell *nc;
     unsigned char *nt;
-    if (ncap > ((size_t)-1) / sizeof *nc) { b->failed = DCONN_ENOMEM; return 0; }
+    if (ncap > ((size_t)-1) / sizeof *nc) { dconn__builder_fail(b, DCONN_ENOMEM); return 0; }
     nc = (dconn__cell *)dconn__realloc(r->al, r->cells, ncap * sizeof *nc);
-    if (!nc) { b->failed = DCONN_ENOMEM; return 0; }
+    if (!nc) { dconn__builder_fail(b, DCONN_ENOMEM); return 0; }
     r->cells = nc;
     nt = (unsigned char *)dconn__realloc(r->al, r->types, ncap);
-    if (!nt) { b->failed = DCONN_ENOMEM; return 0; }
+    if (!nt) { dconn__builder_fail(b, DCONN_ENOMEM); return 0; }
     r->types = nt;
     b->cellcap = ncap;
+    if (b->room) b->room = ncap;
     return 1;
 }
 
-static dconn__cell *dconn__builder_cell(dconn_builder *b, dconn_type t) {
-    dconn_result *r = b->r;
+/* The checks of a cell, made when the room runs out (or at the first) */
+static DCONN__NOINLINE dconn__cell *dconn__builder_cell_slow(dconn_builder *b, dconn_type t) {
     if (b->failed) return NULL;
-    if (!b->ncols) { b->failed = DCONN_EMISUSE; return NULL; }
+    if (!b->ncols) { dconn__builder_fail(b, DCONN_EMISUSE); return NULL; }
     if (b->ncells == b->cellcap && !dconn__builder_cell_room(b, b->cellcap ? b->cellcap * 2 : 64)) return NULL;
-    r->types[b->ncells] = (unsigned char)t;
-    return &r->cells[b->ncells++];
+    b->room = b->cellcap;
+    b->r->types[b->ncells] = (unsigned char)t;
+    return &b->r->cells[b->ncells++];
+}
+
+/* A cell of type `t` at the end, or NULL (the builder failed): this runs
+   for every value of every row */
+static dconn__cell *dconn__builder_cell(dconn_builder *b, dconn_type t) {
+    if (b->ncells < b->room) {
+        b->r->types[b->ncells] = (unsigned char)t;
+        return &b->r->cells[b->ncells++];
+    }
+    return dconn__builder_cell_slow(b, t);
 }
 
 DCONN_API dconn_status dconn_builder_reserve(dconn_builder *b, size_t cells, size_t text_bytes) {
@@ -6225,7 +6261,7 @@ DCONN_API dconn_status dconn_builder_reserve(dconn_builder *b, size_t cells, siz
     /* a hint: room that cannot be had now leaves the builder as it was, to grow as values come */
     if (cells > ((size_t)-1) / sizeof(dconn__cell) - b->ncells || text_bytes > 0xFFFFFFFFu - r->strings_len) return DCONN_ENOMEM;
     if (b->ncells + cells > b->cellcap && !dconn__builder_cell_room(b, b->ncells + cells)) {
-        b->failed = 0;
+        b->failed = 0;   /* room stays 0: the next cell checks again */
         return DCONN_ENOMEM;
     }
     need = r->strings_len + text_bytes;
@@ -6265,19 +6301,23 @@ DCONN_API dconn_status dconn_builder_real(dconn_builder *b, double v) {
 static dconn_status dconn__builder_bytes(dconn_builder *b, dconn_type t, const void *p, size_t n) {
     dconn_result *r;
     dconn__cell *c;
+    size_t at;
     if (!b) return DCONN_EMISUSE;
     r = b->r;
-    if (!p && n) { b->failed = DCONN_EMISUSE; return DCONN_EMISUSE; }
-    if (r->strings_len + n + 1 > 0xFFFFFFFFu) { b->failed = DCONN_ENOMEM; return DCONN_ENOMEM; }   /* 4 GiB of text per result */
-    if (!b->failed && r->strings_len + n + 1 > b->strcap &&
-        !dconn__grow(r->al, (void **)&r->strings, &b->strcap, r->strings_len + n + 1, 1)) { b->failed = DCONN_ENOMEM; return DCONN_ENOMEM; }
+    at = r->strings_len;
+    if (!p && n) return dconn__builder_fail(b, DCONN_EMISUSE);
+    if (at + n + 1 > 0xFFFFFFFFu) return dconn__builder_fail(b, DCONN_ENOMEM);   /* 4 GiB of text per result */
+    if (n >= b->strcap - at) {
+        if (b->failed) return (dconn_status)b->failed;
+        if (!dconn__grow(r->al, (void **)&r->strings, &b->strcap, at + n + 1, 1)) return dconn__builder_fail(b, DCONN_ENOMEM);
+    }
     c = dconn__builder_cell(b, t);
     if (!c) return (dconn_status)b->failed;
-    if (n) memcpy(r->strings + r->strings_len, p, n);
-    r->strings[r->strings_len + n] = '\0';
-    c->s.off = (uint32_t)r->strings_len;
+    if (n) memcpy(r->strings + at, p, n);
+    r->strings[at + n] = '\0';
+    c->s.off = (uint32_t)at;
     c->s.len = (uint32_t)n;
-    r->strings_len += n + 1;
+    r->strings_len = at + n + 1;
     return DCONN_OK;
 }
 DCONN_API dconn_status dconn_builder_text(dconn_builder *b, const char *s, size_t n) { return dconn__builder_bytes(b, DCONN_TEXT, s, n); }
@@ -6297,12 +6337,17 @@ static void *dconn__shrink(const dconn_allocator *al, void *p, size_t *cap, size
 }
 
 
-static void dconn__result_index_meta(dconn_result *r) {
+/* Points names and decltypes into the `len` bytes of meta, never past them:
+   its last byte is a '\0' (a driver's dconn_builder_columns block may hold
+   fewer strings than columns: the rest are that last, empty, one). */
+static void dconn__result_index_meta(dconn_result *r, size_t len) {
+    char *p = r->meta, *end = p + len;
     size_t i;
-    char *p = r->meta;
     for (i = 0; i < r->cols; i++) {
+        if (p == end) p = end - 1;
         r->names[i] = p;
         p += strlen(p) + 1;
+        if (p == end) p = end - 1;
         r->decltypes[i] = p;
         p += strlen(p) + 1;
     }
@@ -6335,7 +6380,7 @@ static dconn_result *dconn__builder_pack(dconn_builder *b, dconn_error *err) {
     if (b->meta.len) memcpy(r->meta, b->meta.p, b->meta.len);
     r->strings_len = t->strings_len;
     r->bytes = size;
-    dconn__result_index_meta(r);
+    dconn__result_index_meta(r, b->meta.len);
     dconn__builder_discard(b);   /* the buffers, to the handle or freed */
     return r;
 }
@@ -6377,7 +6422,7 @@ static dconn_result *dconn__builder_finish_as(dconn_builder *b, int keep_capacit
         }
         r->names = (char **)(void *)(r + 1);
         r->decltypes = r->names + b->ncols + 1;
-        dconn__result_index_meta(r);
+        dconn__result_index_meta(r, b->meta.len);
         r->bytes = sizeof *r + 2 * (b->ncols + 1) * sizeof(char *) + ccap * sizeof(dconn__cell) + tcap + scap + mcap;
     }
     return r;
@@ -10657,10 +10702,11 @@ typedef struct dconn__sq_stmt {
     sqlite3_stmt *st;
     uint64_t used;
     int anonymous;                /* 1 + parameter count when all are plain ?: binding needs no bookkeeping */
-    /* its column names, then decltypes, as SQLite gave them: valid until a
-       re-prepare, which the counter tells (asking SQLite each query costs a
-       tenth of a point query) */
-    const char **cols;
+    /* its columns as a result holds them, "name\0decltype\0" each, copied
+       into every result at once: valid until a re-prepare, which the
+       counter tells (asking SQLite each query costs a tenth of a point query) */
+    char *cols;
+    size_t cols_len;
     int ncols, reprepares;        /* ncols -1: not taken */
 } dconn__sq_stmt;
 
@@ -10690,6 +10736,17 @@ static void dconn__sq_dealloc(const dconn_allocator *al, void *p) {
     if (!p) return;
     if (al) al->free_fn(p, al->user_data);
     else DCONN_FREE(p);
+}
+
+static size_t dconn__sq_strlen(const char *s) { return s ? strlen(s) : 0; }
+/* `s` (NULL: "") and its '\0' at `at`, if they fit before `end`; returns
+   the byte after them, or NULL */
+static char *dconn__sq_copy0(char *at, const char *end, const char *s) {
+    size_t n = dconn__sq_strlen(s);
+    if (!at || n >= (size_t)(end - at)) return NULL;
+    if (n) memcpy(at, s, n);
+    at[n] = '\0';
+    return at + n + 1;
 }
 
 static dconn_status dconn__sq_nomem(dconn_error *err, const char *what) { return dconn_error_set(err, DCONN_ENOMEM, "out of memory while %s", what); }
@@ -10796,7 +10853,7 @@ static void dconn__sq_disconnect(void *user_data, void *handle) {
     for (i = 0; i < h->nstmts; i++) {
         sqlite3_finalize(h->stmts[i].st);
         dconn__sq_dealloc(h->al, h->stmts[i].sql);
-        dconn__sq_dealloc(h->al, (void *)h->stmts[i].cols);
+        dconn__sq_dealloc(h->al, h->stmts[i].cols);
     }
     sqlite3_close(h->db);
     sqlite3_mutex_free(h->stop_lock);
@@ -11282,7 +11339,7 @@ static dconn_status dconn__sq_prepare(dconn__sq *h, const char *sql, sqlite3_stm
         for (i = 1; i < h->nstmts; i++) if (h->stmts[i].used < h->stmts[victim].used) victim = i;
         sqlite3_finalize(h->stmts[victim].st);
         dconn__sq_dealloc(h->al, h->stmts[victim].sql);
-        dconn__sq_dealloc(h->al, (void *)h->stmts[victim].cols);
+        dconn__sq_dealloc(h->al, h->stmts[victim].cols);
     }
     h->stmts[victim].sql = (char *)dconn__sq_alloc(h->al, len + 1);
     if (!h->stmts[victim].sql) {
@@ -11410,7 +11467,7 @@ static dconn_status dconn__sq_bind(const dconn_allocator *al, sqlite3_stmt *st, 
 }
 
 /* The statement's columns, into a builder: from the kept statement's copy
-   of SQLite's pointers while it has not been re-prepared. */
+   while it has not been re-prepared. */
 static dconn_status dconn__sq_columns(const dconn__sq *h, dconn__sq_stmt *kept, sqlite3_stmt *st, int ncols, dconn_builder *out) {
     dconn_status status = DCONN_OK;
     int i;
@@ -11418,20 +11475,22 @@ static dconn_status dconn__sq_columns(const dconn__sq *h, dconn__sq_stmt *kept, 
     if (kept && ncols > 0) {
         int reprepares = sqlite3_stmt_status(st, SQLITE_STMTSTATUS_REPREPARE, 0);
         if (kept->ncols != ncols || kept->reprepares != reprepares) {
-            const char **cols = (const char **)dconn__sq_alloc(h->al, 2 * (size_t)ncols * sizeof *cols);
-            dconn__sq_dealloc(h->al, (void *)kept->cols);
-            kept->cols = cols;
+            size_t len = 0;
+            char *at;
+            for (i = 0; i < ncols; i++) len += dconn__sq_strlen(sqlite3_column_name(st, i)) + dconn__sq_strlen(sqlite3_column_decltype(st, i)) + 2;
+            dconn__sq_dealloc(h->al, kept->cols);
             kept->ncols = -1;
-            if (cols) {
-                for (i = 0; i < ncols; i++) { cols[i] = sqlite3_column_name(st, i); cols[ncols + i] = sqlite3_column_decltype(st, i); }
+            kept->cols = at = (char *)dconn__sq_alloc(h->al, len);
+            /* SQLite may answer NULL (no memory) once and a name the next time */
+            for (i = 0; i < ncols && at; i++)
+                at = dconn__sq_copy0(dconn__sq_copy0(at, kept->cols + len, sqlite3_column_name(st, i)), kept->cols + len, sqlite3_column_decltype(st, i));
+            if (at == kept->cols + len) {
+                kept->cols_len = len;
                 kept->ncols = ncols;
                 kept->reprepares = reprepares;
             }
         }
-        if (kept->ncols == ncols) {
-            for (i = 0; i < ncols && !status; i++) status = dconn_builder_column(out, kept->cols[i], kept->cols[ncols + i]);
-            return status;
-        }
+        if (kept->ncols == ncols) return dconn_builder_columns(out, (size_t)ncols, kept->cols, kept->cols_len);
     }
 #else
     (void)h;

@@ -177,6 +177,29 @@ static dconn_status ta_query(void *ud, void *handle, const dconn_stmt *stmt, dco
         if (ta.misuse_status == DCONN_OK) ta.misuse_status = dconn_builder_decimal(b, NULL, 2);
         return DCONN_OK;   /* the builder stays failed: the query must report it */
     }
+    if (strcmp(stmt->sql, "block") == 0) {   /* two columns in one block, then one more */
+        static const char block[] = "id\0INTEGER\0name\0";   /* name's decltype: the array's own '\0' */
+        if (ta_b(dconn_builder_columns(b, 2, block, sizeof block)) || ta_b(dconn_builder_column(b, "x", "REAL")) ||
+            ta_b(dconn_builder_int(b, 7)) || ta_b(dconn_builder_text(b, "ann", 3)) || ta_b(dconn_builder_real(b, 0.5)))
+            return ta.build_fail;
+        return DCONN_OK;
+    }
+    if (strcmp(stmt->sql, "shortblock") == 0) {   /* 3 columns said, one string given */
+        ta.misuse_status = dconn_builder_columns(b, 3, "a", 2);
+        if (ta.misuse_status == DCONN_OK) ta.misuse_status = dconn_builder_int(b, 1);
+        if (ta.misuse_status == DCONN_OK) ta.misuse_status = dconn_builder_int(b, 2);
+        if (ta.misuse_status == DCONN_OK) ta.misuse_status = dconn_builder_int(b, 3);
+        return DCONN_OK;
+    }
+    if (strcmp(stmt->sql, "unterminated") == 0) {
+        ta.misuse_status = dconn_builder_columns(b, 1, "ab", 2);
+        return DCONN_OK;
+    }
+    if (strcmp(stmt->sql, "blocklate") == 0) {   /* columns after a cell */
+        if (ta_b(dconn_builder_column(b, "a", "")) || ta_b(dconn_builder_int(b, 1))) return ta.build_fail;
+        ta.misuse_status = dconn_builder_columns(b, 1, "b\0\0", 4);
+        return DCONN_OK;
+    }
     if (strcmp(stmt->sql, "uintfirst") == 0) {
         ta.misuse_status = dconn_builder_uint(b, 1);
         return DCONN_OK;
@@ -878,6 +901,60 @@ static void api_uint_decimal_builder_misuse(void) {
     CHECK(err.code != DCONN_OK);
     dconn_result_release(r);
 
+    ta_close_driver(ctx, c);
+    TA_CHECK_NO_LEAKS();
+}
+
+/* dconn_builder_columns: a block of "name\0decltype\0" pairs beside
+   dconn_builder_column, a short block, and the misuse it refuses. */
+static void api_builder_columns_block(void) {
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_result *r;
+    dconn_error err;
+    size_t n;
+    int64_t i = 0;
+    ta_mark();
+    CHECK_EQ_INT(dconn_builder_columns(NULL, 1, "a\0\0", 4), DCONN_EMISUSE);
+    if (!ta_open_driver(&ctx, &c)) { ta_close_driver(ctx, c); REQUIRE(0); }
+    r = dconn_query(c, "block", NULL, 0, NULL, &err);
+    if (!r) fprintf(stdout, "  block: %s\n", err.message);
+    REQUIRE(r != NULL);
+    CHECK_EQ_INT(dconn_result_cols(r), 3);
+    CHECK_EQ_INT(dconn_result_rows(r), 1);
+    CHECK_STR(dconn_result_column_name(r, 0), "id");
+    CHECK_STR(dconn_result_column_decltype(r, 0), "INTEGER");
+    CHECK_STR(dconn_result_column_name(r, 1), "name");
+    CHECK_STR(dconn_result_column_decltype(r, 1), "");
+    CHECK_STR(dconn_result_column_name(r, 2), "x");
+    CHECK_STR(dconn_result_column_decltype(r, 2), "REAL");
+    CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &i), DCONN_OK);
+    CHECK(i == 7);
+    CHECK(memcmp(dconn_result_blob(r, 0, 1, &n), "ann", 3) == 0 && n == 3);
+    dconn_result_release(r);
+
+    /* three columns said, one string given: the rest are "", nothing read past the block */
+    r = dconn_query(c, "shortblock", NULL, 0, NULL, &err);
+    CHECK_EQ_INT(ta.misuse_status, DCONN_OK);
+    REQUIRE(r != NULL);
+    CHECK_EQ_INT(dconn_result_cols(r), 3);
+    CHECK_STR(dconn_result_column_name(r, 0), "a");
+    CHECK_STR(dconn_result_column_decltype(r, 0), "");
+    CHECK_STR(dconn_result_column_name(r, 2), "");
+    CHECK_STR(dconn_result_column_decltype(r, 2), "");
+    dconn_result_release(r);
+
+    /* a block whose last byte is not '\0', and columns after a cell: EMISUSE, reported */
+    ta_dirty(&err);
+    r = dconn_query(c, "unterminated", NULL, 0, NULL, &err);
+    CHECK_EQ_INT(ta.misuse_status, DCONN_EMISUSE);
+    CHECK(r == NULL);
+    CHECK(err.code != DCONN_OK);
+    ta_dirty(&err);
+    r = dconn_query(c, "blocklate", NULL, 0, NULL, &err);
+    CHECK_EQ_INT(ta.misuse_status, DCONN_EMISUSE);
+    CHECK(r == NULL);
+    CHECK(err.code != DCONN_OK);
     ta_close_driver(ctx, c);
     TA_CHECK_NO_LEAKS();
 }
@@ -1914,6 +1991,7 @@ static const dtest_case api_tests[] = {
     {"api_decimal_get_real_long", api_decimal_get_real_long},
     {"api_uint_decimal_formats", api_uint_decimal_formats},
     {"api_uint_decimal_builder_misuse", api_uint_decimal_builder_misuse},
+    {"api_builder_columns_block", api_builder_columns_block},
     {"api_uint_decimal_constructors", api_uint_decimal_constructors},
     {"api_uint_decimal_params_reach_driver", api_uint_decimal_params_reach_driver},
     {"api_uint_decimal_cache_keys", api_uint_decimal_cache_keys},

@@ -152,6 +152,7 @@
        DCONN_NO_SQLITE        leave out the SQLite driver (no <sqlite3.h>, no -lsqlite3)
        DCONN_NO_THREADS       single-threaded build (no <pthread.h> or Win32 locks, no -pthread)
        DCONN_TOML_MAX_DEPTH   nesting limit for TOML tables and arrays (256)
+       DCONN_SPARE_BYTES      freed large results' memory a context keeps for the next (16 MiB; 0: none)
 
    DRIVERS
    A data source is a dconn_driver: a versioned struct of function pointers
@@ -160,7 +161,7 @@
    and classifies its errors as transient or not; the registry, cache,
    retry and pooling come for free. The SQLite driver ("sql"/"sqlite",
    sqlite:/// URLs) is built in and uses nothing a third-party driver
-   cannot; examples/drivers/ has CSV and PostgreSQL drivers.
+   cannot; examples/drivers/ has CSV, PostgreSQL and MySQL drivers.
 
    TOML
    dconn_toml_parse() reads TOML 1.0.0 (all of it; a leading UTF-8 BOM is
@@ -962,10 +963,10 @@ typedef struct dconn_builder dconn_builder;
 DCONN_API dconn_status dconn_builder_column(dconn_builder *b, const char *name, const char *decltype_);
 /* All `ncols` columns in one copy, for a driver that keeps its statements'
    columns: `block` is `len` bytes of "name\0decltype\0" per column, as
-   dconn_builder_column lays them out, its last byte a '\0' (DCONN_EMISUSE
-   else). The strings are not counted (this runs for every query): a block
-   with fewer gives the last columns wrong or empty names, never a read
-   past the block. */
+   dconn_builder_column lays them out: its last byte a '\0' and at least 2
+   bytes a column (DCONN_EMISUSE else). The strings are not counted (this
+   runs for every query): a block with fewer gives the last columns wrong
+   or empty names, never a read past the block. */
 DCONN_API dconn_status dconn_builder_columns(dconn_builder *b, size_t ncols, const char *block, size_t len);
 DCONN_API dconn_status dconn_builder_null(dconn_builder *b);
 DCONN_API dconn_status dconn_builder_int(dconn_builder *b, int64_t v);
@@ -4788,7 +4789,12 @@ struct dconn_ctx {
     void *on_query_user_data;
     dconn__atomic after_fork_calls;   /* dconn_after_fork: forks the atfork handler did not see */
     int64_t data_check_ns;        /* data_check_interval; -1: never */
+    struct dconn__spares *spares; /* large results' freed buffers, for the next ones */
 };
+
+typedef struct dconn__spares dconn__spares;
+static dconn__spares *dconn__spares_new(const dconn_allocator *al);
+static void dconn__spares_release(dconn__spares *sp);
 
 /* Which side of every fork so far this context is on: a handle opened
    under another value is the parent's. */
@@ -4974,6 +4980,10 @@ DCONN_API dconn_ctx *dconn_open(const dconn_options *o, dconn_error *err) {
         dconn__err_nomem(err, "opening a context");
         goto fail;
     }
+    if (!(ctx->spares = dconn__spares_new(al))) {
+        dconn__err_nomem(err, "opening a context");
+        goto fail;
+    }
     if (dconn__search_list(ctx, o, err)) goto fail;
 #ifndef DCONN_NO_SQLITE
     if (dconn__register_sqlite(ctx, ctx->al, err)) goto fail;
@@ -5001,6 +5011,7 @@ DCONN_API void dconn_close(dconn_ctx *ctx) {
     while (ctx->conns) dconn__conn_close_first(ctx);
     dconn__watcher_stop(ctx);
     dconn__cache_free(ctx);
+    dconn__spares_release(ctx->spares);   /* freed with the last result that holds them */
     while (ctx->gens) {
         dconn__gen *g = ctx->gens;
         ctx->gens = g->next;
@@ -6098,8 +6109,117 @@ struct dconn_result {
     char **names, **decltypes;    /* point into `meta` */
     char *meta;
     size_t bytes;
+    size_t cells_cap, types_cap, strings_cap;   /* bytes, for the spares */
+    dconn__spares *spares;        /* where the buffers go when freed (a reference), or NULL */
     int packed;                   /* one block with the struct: cells, types, strings and meta inside it */
 };
+
+/* Spares: the buffers of freed large results, kept for the next large
+   one. A query that returns the same 10,000 rows again and again then
+   fills memory it already has; otherwise the allocator gives the freed
+   pages back to the kernel and the next result faults them in afresh,
+   which costs more than reading the rows (1.4x-1.8x the client's CPU time
+   of raw libpq and Connector/C in a 10k-row scan). Shared by a context and
+   every large result it made (a result may outlive its context): freed
+   with the last of them. DCONN_SPARE_BYTES bounds what is kept (0: none). */
+#ifndef DCONN_SPARE_BYTES
+#define DCONN_SPARE_BYTES 16777216   /* 16 MiB */
+#endif
+#define DCONN__SPARE_MIN ((size_t)16384)   /* smaller ones the allocator keeps well enough */
+#define DCONN__SPARE_SLOTS 8
+
+/* What a kept buffer held: a growing buffer takes one that held the same
+   (the same query's next result grows the same way). */
+enum { DCONN__SPARE_CELLS, DCONN__SPARE_TYPES, DCONN__SPARE_STRINGS };
+
+struct dconn__spares {
+    dconn__atomic refs;           /* the context's, and one per large result */
+    dconn__mutex lock;
+    const dconn_allocator *al;
+    dconn_allocator alloc;
+    size_t n, bytes;
+    struct { void *p; size_t cap; int kind; } slot[DCONN__SPARE_SLOTS];
+};
+
+static dconn__spares *dconn__spares_new(const dconn_allocator *al) {
+    dconn__spares *sp = (dconn__spares *)dconn__malloc(al, sizeof *sp);
+    if (!sp) return NULL;
+    memset(sp, 0, sizeof *sp);
+    if (al) { sp->alloc = *al; sp->al = &sp->alloc; }
+    sp->refs = 1;
+    dconn__mutex_init(&sp->lock);
+    return sp;
+}
+
+static void dconn__spares_release(dconn__spares *sp) {
+    size_t i;
+    if (!sp || dconn__atomic_add(&sp->refs, -1) != 0) return;
+    for (i = 0; i < sp->n; i++) dconn__free(sp->al, sp->slot[i].p);
+    dconn__mutex_destroy(&sp->lock);
+    dconn__free(sp->al, sp);
+}
+
+/* Keeps `p` (`cap` bytes of a `kind`) for a later result, or frees it. */
+static void dconn__spares_give(dconn__spares *sp, const dconn_allocator *al, void *p, size_t cap, int kind) {
+    if (!p) return;
+    if (sp && cap >= DCONN__SPARE_MIN) {
+        int kept = 0;
+        dconn__lock(&sp->lock);
+        if (sp->n < DCONN__SPARE_SLOTS && cap <= (size_t)DCONN_SPARE_BYTES - sp->bytes) {
+            sp->slot[sp->n].p = p;
+            sp->slot[sp->n].cap = cap;
+            sp->slot[sp->n++].kind = kind;
+            sp->bytes += cap;
+            kept = 1;
+        }
+        dconn__unlock(&sp->lock);
+        if (kept) return;
+    }
+    dconn__free(al, p);
+}
+
+/* A kept buffer of `need` bytes or more, or NULL; *cap is its size. For a
+   known size (`exact`) the smallest of any kind, at most a quarter larger;
+   for a growing buffer the largest of its kind, to grow no more. */
+static void *dconn__spares_take(dconn__spares *sp, size_t need, int kind, int exact, size_t *cap) {
+    size_t i, best = DCONN__SPARE_SLOTS;
+    void *p = NULL;
+    if (!sp || need < DCONN__SPARE_MIN) return NULL;
+    dconn__lock(&sp->lock);
+    for (i = 0; i < sp->n; i++) {
+        size_t c = sp->slot[i].cap;
+        if (c < need || (exact ? c - need > need / 4 : sp->slot[i].kind != kind)) continue;
+        if (best == DCONN__SPARE_SLOTS || (exact ? c < sp->slot[best].cap : c > sp->slot[best].cap)) best = i;
+    }
+    if (best < DCONN__SPARE_SLOTS) {
+        p = sp->slot[best].p;
+        *cap = sp->slot[best].cap;
+        sp->bytes -= *cap;
+        sp->slot[best] = sp->slot[--sp->n];
+    }
+    dconn__unlock(&sp->lock);
+    return p;
+}
+
+/* *p (its first `used` bytes kept) grown to `need` bytes or more: from the
+   spares when one fits (see dconn__spares_take), else by realloc. 0 if no
+   memory (*p unchanged). */
+static int dconn__spares_grow(dconn__spares *sp, const dconn_allocator *al, void **p, size_t *cap, size_t used, size_t need, int kind, int exact) {
+    size_t got = 0;
+    void *np = dconn__spares_take(sp, need, kind, exact, &got);
+    if (np) {
+        if (used) memcpy(np, *p, used);
+        dconn__free(al, *p);
+        *p = np;
+        *cap = got;
+        return 1;
+    }
+    np = dconn__realloc(al, *p, need);
+    if (!np) return 0;
+    *p = np;
+    *cap = need;
+    return 1;
+}
 
 /* Results up to this size (cells, types, strings, names) are one block:
    one allocation, one free, and the builder's buffers are used again. */
@@ -6124,6 +6244,7 @@ struct dconn_builder {
     int failed;                   /* DCONN_ENOMEM or DCONN_EMISUSE */
     int wrote;                    /* dconn_builder_wrote was called */
     dconn__scratch *scratch;      /* where the buffers came from (a handle's), or NULL */
+    dconn__spares *spares;        /* large buffers come from there when it has them, or NULL */
 };
 
 DCONN_API void dconn_builder_changed_data(dconn_builder *b) { if (b) b->wrote = 1; }
@@ -6170,9 +6291,9 @@ static void dconn__builder_discard(dconn_builder *b) {
         b->scratch->metacap = b->meta.cap;
         return;
     }
-    dconn__free(b->r->al, b->r->types);
-    dconn__free(b->r->al, b->r->cells);
-    dconn__free(b->r->al, b->r->strings);
+    dconn__spares_give(b->spares, b->r->al, b->r->types, b->cellcap, DCONN__SPARE_TYPES);
+    dconn__spares_give(b->spares, b->r->al, b->r->cells, b->cellcap * sizeof(dconn__cell), DCONN__SPARE_CELLS);
+    dconn__spares_give(b->spares, b->r->al, b->r->strings, b->strcap, DCONN__SPARE_STRINGS);
     dconn__buf_free(&b->meta);
 }
 
@@ -6208,35 +6329,46 @@ DCONN_API dconn_status dconn_builder_column(dconn_builder *b, const char *name, 
 
 DCONN_API dconn_status dconn_builder_columns(dconn_builder *b, size_t ncols, const char *block, size_t len) {
     if (!b) return DCONN_EMISUSE;
-    if (b->ncells || (ncols && (!block || !len || block[len - 1]))) return dconn__builder_fail(b, DCONN_EMISUSE);
+    /* 2 bytes a column at least, as dconn_builder_column takes: the names' index stays as bounded */
+    if (b->ncells || ncols > len / 2 || (ncols && (!block || block[len - 1]))) return dconn__builder_fail(b, DCONN_EMISUSE);
     dconn__buf_put(&b->meta, block, len);
     if (b->meta.failed) return dconn__builder_fail(b, DCONN_ENOMEM);
     b->ncols += ncols;
     return DCONN_OK;
 }
 
-/* Room for `ncap` cells and their type bytes; 0 (and failed) if none. */
-static int dconn__builder_cell_room(dconn_builder *b, size_t ncap) {
+/* Room for `ncap` cells and their type bytes (more if a spare buffer for
+   the cells is larger), `exact`ly as many for a known size, else a growing
+   buffer's room; 0 (and failed) if none. */
+static int dconn__builder_cell_room(dconn_builder *b, size_t ncap, int exact) {
     dconn_result *r = b->r;
-    dconn__cell *nc;
-    unsigned char *nt;
-    if (ncap > ((size_t)-1) / sizeof *nc) { dconn__builder_fail(b, DCONN_ENOMEM); return 0; }
-    nc = (dconn__cell *)dconn__realloc(r->al, r->cells, ncap * sizeof *nc);
-    if (!nc) { dconn__builder_fail(b, DCONN_ENOMEM); return 0; }
-    r->cells = nc;
-    nt = (unsigned char *)dconn__realloc(r->al, r->types, ncap);
-    if (!nt) { dconn__builder_fail(b, DCONN_ENOMEM); return 0; }
-    r->types = nt;
-    b->cellcap = ncap;
-    if (b->room) b->room = ncap;
+    size_t ccap = b->cellcap * sizeof(dconn__cell), tcap = b->cellcap;
+    if (ncap > ((size_t)-1) / sizeof(dconn__cell)) { dconn__builder_fail(b, DCONN_ENOMEM); return 0; }
+    if (ccap < ncap * sizeof(dconn__cell) &&
+        !dconn__spares_grow(b->spares, r->al, (void **)&r->cells, &ccap, b->ncells * sizeof(dconn__cell), ncap * sizeof(dconn__cell), DCONN__SPARE_CELLS, exact)) {
+        dconn__builder_fail(b, DCONN_ENOMEM);
+        return 0;
+    }
+    ncap = ccap / sizeof(dconn__cell);
+    if (tcap < ncap && !dconn__spares_grow(b->spares, r->al, (void **)&r->types, &tcap, b->ncells, ncap, DCONN__SPARE_TYPES, 1)) { dconn__builder_fail(b, DCONN_ENOMEM); return 0; }
+    b->cellcap = ncap < tcap ? ncap : tcap;
+    if (b->room) b->room = b->cellcap;
     return 1;
+}
+
+/* Room for `need` bytes of strings: doubling, from the spares when large. */
+static int dconn__builder_strings_room(dconn_builder *b, size_t need) {
+    dconn_result *r = b->r;
+    size_t want = need > 2 * b->strcap ? need : 2 * b->strcap;
+    if (b->spares && want >= DCONN__SPARE_MIN) return dconn__spares_grow(b->spares, r->al, (void **)&r->strings, &b->strcap, r->strings_len, want, DCONN__SPARE_STRINGS, 0);
+    return dconn__grow(r->al, (void **)&r->strings, &b->strcap, need, 1);
 }
 
 /* The checks of a cell, made when the room runs out (or at the first) */
 static DCONN__NOINLINE dconn__cell *dconn__builder_cell_slow(dconn_builder *b, dconn_type t) {
     if (b->failed) return NULL;
     if (!b->ncols) { dconn__builder_fail(b, DCONN_EMISUSE); return NULL; }
-    if (b->ncells == b->cellcap && !dconn__builder_cell_room(b, b->cellcap ? b->cellcap * 2 : 64)) return NULL;
+    if (b->ncells == b->cellcap && !dconn__builder_cell_room(b, b->cellcap ? b->cellcap * 2 : 64, 0)) return NULL;
     b->room = b->cellcap;
     b->r->types[b->ncells] = (unsigned char)t;
     return &b->r->cells[b->ncells++];
@@ -6260,17 +6392,12 @@ DCONN_API dconn_status dconn_builder_reserve(dconn_builder *b, size_t cells, siz
     r = b->r;
     /* a hint: room that cannot be had now leaves the builder as it was, to grow as values come */
     if (cells > ((size_t)-1) / sizeof(dconn__cell) - b->ncells || text_bytes > 0xFFFFFFFFu - r->strings_len) return DCONN_ENOMEM;
-    if (b->ncells + cells > b->cellcap && !dconn__builder_cell_room(b, b->ncells + cells)) {
+    if (b->ncells + cells > b->cellcap && !dconn__builder_cell_room(b, b->ncells + cells, 1)) {
         b->failed = 0;   /* room stays 0: the next cell checks again */
         return DCONN_ENOMEM;
     }
     need = r->strings_len + text_bytes;
-    if (need > b->strcap) {
-        char *ns = (char *)dconn__realloc(r->al, r->strings, need);
-        if (!ns) return DCONN_ENOMEM;
-        r->strings = ns;
-        b->strcap = need;
-    }
+    if (need > b->strcap && !dconn__spares_grow(b->spares, r->al, (void **)&r->strings, &b->strcap, r->strings_len, need, DCONN__SPARE_STRINGS, 1)) return DCONN_ENOMEM;
     return DCONN_OK;
 }
 
@@ -6309,7 +6436,7 @@ static dconn_status dconn__builder_bytes(dconn_builder *b, dconn_type t, const v
     if (at + n + 1 > 0xFFFFFFFFu) return dconn__builder_fail(b, DCONN_ENOMEM);   /* 4 GiB of text per result */
     if (n >= b->strcap - at) {
         if (b->failed) return (dconn_status)b->failed;
-        if (!dconn__grow(r->al, (void **)&r->strings, &b->strcap, at + n + 1, 1)) return dconn__builder_fail(b, DCONN_ENOMEM);
+        if (!dconn__builder_strings_room(b, at + n + 1)) return dconn__builder_fail(b, DCONN_ENOMEM);
     }
     c = dconn__builder_cell(b, t);
     if (!c) return (dconn_status)b->failed;
@@ -6341,8 +6468,10 @@ static void *dconn__shrink(const dconn_allocator *al, void *p, size_t *cap, size
    its last byte is a '\0' (a driver's dconn_builder_columns block may hold
    fewer strings than columns: the rest are that last, empty, one). */
 static void dconn__result_index_meta(dconn_result *r, size_t len) {
-    char *p = r->meta, *end = p + len;
+    char *p = r->meta, *end;
     size_t i;
+    if (!r->cols) return;   /* no meta at all, maybe no buffer */
+    end = p + len;
     for (i = 0; i < r->cols; i++) {
         if (p == end) p = end - 1;
         r->names[i] = p;
@@ -6424,7 +6553,11 @@ static dconn_result *dconn__builder_finish_as(dconn_builder *b, int keep_capacit
         r->decltypes = r->names + b->ncols + 1;
         dconn__result_index_meta(r, b->meta.len);
         r->bytes = sizeof *r + 2 * (b->ncols + 1) * sizeof(char *) + ccap * sizeof(dconn__cell) + tcap + scap + mcap;
+        r->cells_cap = ccap * sizeof(dconn__cell);
+        r->types_cap = tcap;
+        r->strings_cap = scap;
     }
+    if ((r->spares = b->spares) != NULL) dconn__atomic_add(&r->spares->refs, 1);
     return r;
 }
 
@@ -6451,10 +6584,11 @@ static void dconn__result_free(dconn_result *r) {
     const dconn_allocator *al = r->al;
     dconn__free(al, r->stripes);
     if (r->packed) { dconn__free(al, r); return; }
-    dconn__free(al, r->types);
-    dconn__free(al, r->cells);
-    dconn__free(al, r->strings);
+    dconn__spares_give(r->spares, al, r->types, r->types_cap, DCONN__SPARE_TYPES);
+    dconn__spares_give(r->spares, al, r->cells, r->cells_cap, DCONN__SPARE_CELLS);
+    dconn__spares_give(r->spares, al, r->strings, r->strings_cap, DCONN__SPARE_STRINGS);
     dconn__free(al, r->meta);
+    dconn__spares_release(r->spares);
     dconn__free(al, r);
 }
 
@@ -8504,6 +8638,7 @@ static dconn_status dconn__op_run(dconn_conn *c, dconn__handle *hd, dconn__op *o
         dconn_builder b;
         /* a handle that serves one caller at a time lends its buffers */
         dconn__builder_init(&b, &tmp, c->ctx->al, d->shared_handles ? NULL : &hd->scratch);
+        b.spares = c->ctx->spares;
         if (op->kind == DCONN__OP_READ) {
             if (!d->read) { dconn__builder_discard(&b); return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot read sources (it has no read); use dconn_query", d->name); }
             st = d->read(d->user_data, handle, op->sql, &b, err);
@@ -11476,15 +11611,16 @@ static dconn_status dconn__sq_columns(const dconn__sq *h, dconn__sq_stmt *kept, 
         int reprepares = sqlite3_stmt_status(st, SQLITE_STMTSTATUS_REPREPARE, 0);
         if (kept->ncols != ncols || kept->reprepares != reprepares) {
             size_t len = 0;
-            char *at;
+            char *at, *end;
             for (i = 0; i < ncols; i++) len += dconn__sq_strlen(sqlite3_column_name(st, i)) + dconn__sq_strlen(sqlite3_column_decltype(st, i)) + 2;
             dconn__sq_dealloc(h->al, kept->cols);
             kept->ncols = -1;
             kept->cols = at = (char *)dconn__sq_alloc(h->al, len);
+            end = at ? at + len : NULL;
             /* SQLite may answer NULL (no memory) once and a name the next time */
             for (i = 0; i < ncols && at; i++)
-                at = dconn__sq_copy0(dconn__sq_copy0(at, kept->cols + len, sqlite3_column_name(st, i)), kept->cols + len, sqlite3_column_decltype(st, i));
-            if (at == kept->cols + len) {
+                at = dconn__sq_copy0(dconn__sq_copy0(at, end, sqlite3_column_name(st, i)), end, sqlite3_column_decltype(st, i));
+            if (at && at == end) {
                 kept->cols_len = len;
                 kept->ncols = ncols;
                 kept->reprepares = reprepares;

@@ -34,6 +34,15 @@ static double cpu_s(void) {
     return (double)u.ru_utime.tv_sec + (double)u.ru_utime.tv_usec * 1e-6 + (double)u.ru_stime.tv_sec + (double)u.ru_stime.tv_usec * 1e-6;
 }
 
+/* Page faults the kernel served this process without I/O: fresh memory
+   touched for the first time, as after the allocator gave pages back to
+   the kernel between two operations. Part of the CPU time above. */
+static long minor_faults(void) {
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_minflt;
+}
+
 static double wall_s(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -154,18 +163,19 @@ typedef void (*side_fn)(bench *, int from, int to);
 static void compare(const char *name, bench *b, side_fn raw, side_fn dc, side_fn reset, int rounds, int ops, int slice, double unit,
                     const char *unit_name) {
     double cpu[2][ROUNDS], wall[2][ROUNDS], ratio_cpu[ROUNDS], ratio_wall[ROUNDS];
-    long trips[2] = {0, 0};
+    long trips[2] = {0, 0}, faults[2] = {0, 0};
     int r, k, from;
     for (r = -1; r < rounds; r++) {
         double c[2] = {0, 0}, w[2] = {0, 0};
-        long t[2] = {0, 0};
+        long t[2] = {0, 0}, f[2] = {0, 0};
         for (from = 0; from < ops; from += slice) {
             int to = from + slice < ops ? from + slice : ops;
             for (k = 0; k < 2; k++) {
                 int which = ((from / slice) & 1) ? 1 - k : k;
                 double c0, w0;
-                long s0;
+                long s0, f0;
                 if (reset) reset(b, 0, 0);
+                f0 = minor_faults();
                 c0 = cpu_s();
                 w0 = wall_s();
                 s0 = sends;
@@ -173,6 +183,7 @@ static void compare(const char *name, bench *b, side_fn raw, side_fn dc, side_fn
                 c[which] += cpu_s() - c0;
                 w[which] += wall_s() - w0;
                 t[which] += sends - s0;
+                f[which] += minor_faults() - f0;
             }
         }
         if (r < 0) continue;
@@ -180,6 +191,7 @@ static void compare(const char *name, bench *b, side_fn raw, side_fn dc, side_fn
             cpu[k][r] = c[k] / ops;
             wall[k][r] = w[k] / ops;
             trips[k] = t[k];
+            faults[k] += f[k];
         }
         ratio_cpu[r] = cpu[1][r] / cpu[0][r];
         ratio_wall[r] = wall[1][r] / wall[0][r];
@@ -198,6 +210,8 @@ static void compare(const char *name, bench *b, side_fn raw, side_fn dc, side_fn
             printf("bench: %s_round_trips raw %ld dconn %ld (for %d operations)\n", name, trips[0], trips[1], ops);
         else
             printf("bench: %s_round_trips not counted (libpq did not call send)\n", name);
+        printf("bench: %s_page_faults raw %.3g dconn %.3g (minor faults per operation: fresh memory from the kernel)\n", name,
+               (double)faults[0] / ((double)ops * rounds), (double)faults[1] / ((double)ops * rounds));
     }
 }
 

@@ -185,10 +185,14 @@ static dconn_status ta_query(void *ud, void *handle, const dconn_stmt *stmt, dco
         return DCONN_OK;
     }
     if (strcmp(stmt->sql, "shortblock") == 0) {   /* 3 columns said, one string given */
-        ta.misuse_status = dconn_builder_columns(b, 3, "a", 2);
+        ta.misuse_status = dconn_builder_columns(b, 3, "abcde", 6);
         if (ta.misuse_status == DCONN_OK) ta.misuse_status = dconn_builder_int(b, 1);
         if (ta.misuse_status == DCONN_OK) ta.misuse_status = dconn_builder_int(b, 2);
         if (ta.misuse_status == DCONN_OK) ta.misuse_status = dconn_builder_int(b, 3);
+        return DCONN_OK;
+    }
+    if (strcmp(stmt->sql, "toomany") == 0) {
+        ta.misuse_status = dconn_builder_columns(b, (size_t)-1 / 2, "a\0\0", 4);
         return DCONN_OK;
     }
     if (strcmp(stmt->sql, "unterminated") == 0) {
@@ -938,7 +942,7 @@ static void api_builder_columns_block(void) {
     CHECK_EQ_INT(ta.misuse_status, DCONN_OK);
     REQUIRE(r != NULL);
     CHECK_EQ_INT(dconn_result_cols(r), 3);
-    CHECK_STR(dconn_result_column_name(r, 0), "a");
+    CHECK_STR(dconn_result_column_name(r, 0), "abcde");
     CHECK_STR(dconn_result_column_decltype(r, 0), "");
     CHECK_STR(dconn_result_column_name(r, 2), "");
     CHECK_STR(dconn_result_column_decltype(r, 2), "");
@@ -950,6 +954,10 @@ static void api_builder_columns_block(void) {
     CHECK_EQ_INT(ta.misuse_status, DCONN_EMISUSE);
     CHECK(r == NULL);
     CHECK(err.code != DCONN_OK);
+    ta_dirty(&err);
+    r = dconn_query(c, "toomany", NULL, 0, NULL, &err);   /* more columns than 2 bytes each */
+    CHECK_EQ_INT(ta.misuse_status, DCONN_EMISUSE);
+    CHECK(r == NULL);
     ta_dirty(&err);
     r = dconn_query(c, "blocklate", NULL, 0, NULL, &err);
     CHECK_EQ_INT(ta.misuse_status, DCONN_EMISUSE);

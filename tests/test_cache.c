@@ -880,12 +880,13 @@ static void cache_result_near_max_bytes_not_kept(void) {
 /* The bytes the cache counts are the bytes its entries take: counted
    through the context's allocator, filled past cache_max_bytes with
    results of many sizes, within 10%. */
-typedef struct cmk_counted { size_t live; } cmk_counted;
+typedef struct cmk_counted { size_t live, big_allocs; } cmk_counted;
 static void *cmk_count_alloc(size_t n, void *ud) {
     size_t *p = (size_t *)malloc(n + 16);
     if (!p) return NULL;
     *p = n;
     ((cmk_counted *)ud)->live += n;
+    if (n >= 65536) ((cmk_counted *)ud)->big_allocs++;
     return (char *)p + 16;
 }
 static void cmk_count_free(void *ptr, void *ud) {
@@ -906,6 +907,16 @@ static void *cmk_count_realloc(void *ptr, size_t n, void *ud) {
     return q;
 }
 
+/* `al` counting into `counted` (cleared) */
+static const dconn_allocator *cmk_counting(dconn_allocator *al, cmk_counted *counted) {
+    memset(counted, 0, sizeof *counted);
+    al->alloc_fn = cmk_count_alloc;
+    al->realloc_fn = cmk_count_realloc;
+    al->free_fn = cmk_count_free;
+    al->user_data = counted;
+    return al;
+}
+
 static void cache_bytes_match_allocations(void) {
     dconn_options o = cmk_options();
     dconn_allocator al;
@@ -918,12 +929,7 @@ static void cache_bytes_match_allocations(void) {
     size_t base;
     char sql[64];
     int i;
-    memset(&counted, 0, sizeof counted);
-    al.alloc_fn = cmk_count_alloc;
-    al.realloc_fn = cmk_count_realloc;
-    al.free_fn = cmk_count_free;
-    al.user_data = &counted;
-    o.allocator = &al;
+    o.allocator = cmk_counting(&al, &counted);
     o.cache_max_bytes = (int64_t)256 * 1024;
     o.cache_max_entries = 1000000;
     REQUIRE((ctx = cmk_open(&o)) != NULL);
@@ -950,6 +956,68 @@ static void cache_bytes_match_allocations(void) {
     }
     dconn_release(c);
     dconn_close(ctx);
+    CHECK_EQ_INT(counted.live, 0);
+}
+
+/* Large results' buffers are kept for the next large result: the same
+   20,000-row query run again (uncached) allocates no large block afresh
+   (unless built with DCONN_SPARE_BYTES 0);
+   what is kept stays within DCONN_SPARE_BYTES; a large result released
+   after its context closed frees everything. */
+static void cache_spares_reused(void) {
+    static const char big_sql[] = "WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g LIMIT 20000) SELECT x, 'row ' || x AS name FROM g";
+    dconn_options o = cmk_options();
+    dconn_allocator al;
+    cmk_counted counted;
+    dconn_connect_options co;
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_error err;
+    dconn_result *r, *many[40];
+    size_t first, again, live_before;
+    int i;
+    o.allocator = cmk_counting(&al, &counted);
+    REQUIRE((ctx = dconn_open(&o, &err)) != NULL);
+    memset(&co, 0, sizeof co);
+    co.url = "sqlite://";   /* in memory */
+    c = dconn_connect(ctx, "mem", "sql", &co, &err);
+    if (!c) fprintf(stdout, "  connect: %s\n", err.message);
+    REQUIRE(c != NULL);
+    r = cmk_q(c, big_sql, NULL, 0, "0", &err);
+    REQUIRE(r != NULL);
+    CHECK_EQ_INT(dconn_result_rows(r), 20000);
+    first = counted.big_allocs;
+    CHECK(first > 0);
+    dconn_result_release(r);
+    r = cmk_q(c, big_sql, NULL, 0, "0", &err);
+    REQUIRE(r != NULL);
+    again = counted.big_allocs - first;
+    fprintf(stdout, "  cache_spares_reused: %zu large allocations for the first result, %zu for the same one again\n", first, again);
+#if DCONN_SPARE_BYTES
+    CHECK_EQ_INT(again, 0);
+#else
+    CHECK_EQ_INT(again, first);   /* none kept */
+#endif
+    CHECK_STR((const char *)dconn_result_blob(r, 19999, 1, NULL), "row 20000");
+    dconn_result_release(r);
+
+    /* 40 large results at once, all released: what is kept stays bounded */
+    live_before = counted.live;
+    for (i = 0; i < 40; i++) many[i] = cmk_q(c, big_sql, NULL, 0, "0", &err);
+    for (i = 0; i < 40; i++) {
+        CHECK(many[i] != NULL);
+        dconn_result_release(many[i]);
+    }
+    CHECK(counted.live <= live_before + DCONN_SPARE_BYTES + 65536);
+
+    /* a large result outlives its context: the kept buffers go with it */
+    r = cmk_q(c, big_sql, NULL, 0, "0", &err);
+    REQUIRE(r != NULL);
+    dconn_release(c);
+    dconn_close(ctx);
+    CHECK(counted.live > 0);
+    CHECK_EQ_INT(dconn_result_rows(r), 20000);
+    dconn_result_release(r);
     CHECK_EQ_INT(counted.live, 0);
 }
 
@@ -2505,6 +2573,7 @@ static const dtest_case cache_tests[] = {
     {"cache_lru_bytes", cache_lru_bytes},
     {"cache_write_drops_only_its_connection", cache_write_drops_only_its_connection},
     {"cache_bytes_match_allocations", cache_bytes_match_allocations},
+    {"cache_spares_reused", cache_spares_reused},
     {"cache_result_near_max_bytes_not_kept", cache_result_near_max_bytes_not_kept},
     {"cache_off", cache_off},
 #if TEST_THREADS

@@ -964,7 +964,7 @@ DCONN_API dconn_status dconn_builder_column(dconn_builder *b, const char *name, 
 /* All `ncols` columns in one copy, for a driver that keeps its statements'
    columns: `block` is `len` bytes of "name\0decltype\0" per column, as
    dconn_builder_column lays them out: its last byte a '\0' and at least 2
-   bytes a column (DCONN_EMISUSE else). The strings are not counted (this
+   bytes a column, none for no column (DCONN_EMISUSE else). The strings are not counted (this
    runs for every query): a block with fewer gives the last columns wrong
    or empty names, never a read past the block. */
 DCONN_API dconn_status dconn_builder_columns(dconn_builder *b, size_t ncols, const char *block, size_t len);
@@ -6330,7 +6330,7 @@ DCONN_API dconn_status dconn_builder_column(dconn_builder *b, const char *name, 
 DCONN_API dconn_status dconn_builder_columns(dconn_builder *b, size_t ncols, const char *block, size_t len) {
     if (!b) return DCONN_EMISUSE;
     /* 2 bytes a column at least, as dconn_builder_column takes: the names' index stays as bounded */
-    if (b->ncells || ncols > len / 2 || (ncols && (!block || block[len - 1]))) return dconn__builder_fail(b, DCONN_EMISUSE);
+    if (b->ncells || ncols > len / 2 || (!ncols && len) || (len && (!block || block[len - 1]))) return dconn__builder_fail(b, DCONN_EMISUSE);
     dconn__buf_put(&b->meta, block, len);
     if (b->meta.failed) return dconn__builder_fail(b, DCONN_ENOMEM);
     b->ncols += ncols;
@@ -6433,7 +6433,7 @@ static dconn_status dconn__builder_bytes(dconn_builder *b, dconn_type t, const v
     r = b->r;
     at = r->strings_len;
     if (!p && n) return dconn__builder_fail(b, DCONN_EMISUSE);
-    if (at + n + 1 > 0xFFFFFFFFu) return dconn__builder_fail(b, DCONN_ENOMEM);   /* 4 GiB of text per result */
+    if (n >= 0xFFFFFFFFu - at) return dconn__builder_fail(b, DCONN_ENOMEM);   /* 4 GiB of text per result (at is below it) */
     if (n >= b->strcap - at) {
         if (b->failed) return (dconn_status)b->failed;
         if (!dconn__builder_strings_room(b, at + n + 1)) return dconn__builder_fail(b, DCONN_ENOMEM);
@@ -6463,6 +6463,24 @@ static void *dconn__shrink(const dconn_allocator *al, void *p, size_t *cap, size
     return np;
 }
 
+
+/* A finished result's buffer cut to `used` elements of `size` bytes. A
+   large one mostly empty (a mid-sized result that took a large spare) goes
+   back to the spares whole and the result gets a copy: cut, the large
+   result it came from would find no room the next time. */
+static void *dconn__builder_cut(const dconn_builder *b, void *p, size_t *cap, size_t used, size_t size, int kind) {
+    const dconn_allocator *al = b->r->al;
+    if (b->spares && p && *cap * size >= DCONN__SPARE_MIN && used < *cap / 2) {
+        void *np = used ? dconn__malloc(al, used * size) : NULL;
+        if (np || !used) {
+            if (used) memcpy(np, p, used * size);
+            dconn__spares_give(b->spares, al, p, *cap * size, kind);
+            *cap = used;
+            return np;
+        }
+    }
+    return dconn__shrink(al, p, cap, used, size);
+}
 
 /* Points names and decltypes into the `len` bytes of meta, never past them:
    its last byte is a '\0' (a driver's dconn_builder_columns block may hold
@@ -6523,7 +6541,7 @@ static dconn_result *dconn__builder_finish_as(dconn_builder *b, int keep_capacit
     const dconn_allocator *al = b->r->al;
     if (b->failed || (b->ncols && b->ncells % b->ncols)) {
         if (b->failed == DCONN_ENOMEM) dconn__err_nomem(err, "building a result");
-        else dconn__err_set(err, DCONN_EMISUSE, "the driver built an invalid result (cells before columns, or an incomplete last row)");
+        else dconn__err_set(err, DCONN_EMISUSE, "the driver built an invalid result (a column after cells, a cell before any column, a bad dconn_builder_columns block, NULL bytes with a length, or an incomplete last row)");
         dconn__builder_discard(b);
         return NULL;
     }
@@ -6544,9 +6562,9 @@ static dconn_result *dconn__builder_finish_as(dconn_builder *b, int keep_capacit
         size_t ccap = b->cellcap, scap = b->strcap, mcap = b->meta.cap, tcap = b->cellcap;   /* a type byte for each cell */
         r->meta = b->meta.p;
         if (!keep_capacity) {
-            r->cells = (dconn__cell *)dconn__shrink(al, r->cells, &ccap, b->ncells, sizeof *r->cells);
-            r->types = (unsigned char *)dconn__shrink(al, r->types, &tcap, b->ncells, 1);
-            r->strings = (char *)dconn__shrink(al, r->strings, &scap, r->strings_len, 1);
+            r->cells = (dconn__cell *)dconn__builder_cut(b, r->cells, &ccap, b->ncells, sizeof *r->cells, DCONN__SPARE_CELLS);
+            r->types = (unsigned char *)dconn__builder_cut(b, r->types, &tcap, b->ncells, 1, DCONN__SPARE_TYPES);
+            r->strings = (char *)dconn__builder_cut(b, r->strings, &scap, r->strings_len, 1, DCONN__SPARE_STRINGS);
             r->meta = (char *)dconn__shrink(al, b->meta.p, &mcap, b->meta.len, 1);
         }
         r->names = (char **)(void *)(r + 1);

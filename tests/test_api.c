@@ -191,6 +191,16 @@ static dconn_status ta_query(void *ud, void *handle, const dconn_stmt *stmt, dco
         if (ta.misuse_status == DCONN_OK) ta.misuse_status = dconn_builder_int(b, 3);
         return DCONN_OK;
     }
+    if (strcmp(stmt->sql, "nocolumns") == 0) {   /* no column but bytes: refused, NULL or not */
+        ta.misuse_status = dconn_builder_columns(b, 0, NULL, 5);
+        if (ta.misuse_status == DCONN_EMISUSE) ta.misuse_status = dconn_builder_columns(b, 0, "c\0d\0", 4);
+        return DCONN_OK;
+    }
+    if (strcmp(stmt->sql, "hugetext") == 0) {   /* SQLite's -1 habit: a length no buffer has */
+        if (ta_b(dconn_builder_column(b, "t", "TEXT"))) return ta.build_fail;
+        ta.misuse_status = dconn_builder_text(b, "hello", (size_t)-1);
+        return DCONN_OK;
+    }
     if (strcmp(stmt->sql, "toomany") == 0) {
         ta.misuse_status = dconn_builder_columns(b, (size_t)-1 / 2, "a\0\0", 4);
         return DCONN_OK;
@@ -954,6 +964,15 @@ static void api_builder_columns_block(void) {
     CHECK_EQ_INT(ta.misuse_status, DCONN_EMISUSE);
     CHECK(r == NULL);
     CHECK(err.code != DCONN_OK);
+    ta_dirty(&err);
+    r = dconn_query(c, "nocolumns", NULL, 0, NULL, &err);
+    CHECK_EQ_INT(ta.misuse_status, DCONN_EMISUSE);
+    CHECK(r == NULL);
+    CHECK_CONTAINS(err.message, "dconn_builder_columns");
+    ta_dirty(&err);
+    r = dconn_query(c, "hugetext", NULL, 0, NULL, &err);
+    CHECK_EQ_INT(ta.misuse_status, DCONN_ENOMEM);
+    CHECK(r == NULL);
     ta_dirty(&err);
     r = dconn_query(c, "toomany", NULL, 0, NULL, &err);   /* more columns than 2 bytes each */
     CHECK_EQ_INT(ta.misuse_status, DCONN_EMISUSE);

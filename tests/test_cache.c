@@ -1001,6 +1001,20 @@ static void cache_spares_reused(void) {
     CHECK_STR((const char *)dconn_result_blob(r, 19999, 1, NULL), "row 20000");
     dconn_result_release(r);
 
+    /* a mid-sized result in between takes a large buffer, and gives it back whole */
+    r = cmk_q(c, "WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g LIMIT 2000) SELECT x, 'row ' || x AS name FROM g", NULL, 0, "0", &err);
+    REQUIRE(r != NULL);
+    CHECK_EQ_INT(dconn_result_rows(r), 2000);
+    CHECK_STR((const char *)dconn_result_blob(r, 1999, 1, NULL), "row 2000");
+    dconn_result_release(r);
+    again = counted.big_allocs;
+    r = cmk_q(c, big_sql, NULL, 0, "0", &err);
+    REQUIRE(r != NULL);
+#if DCONN_SPARE_BYTES
+    CHECK_EQ_INT(counted.big_allocs - again, 0);
+#endif
+    dconn_result_release(r);
+
     /* 40 large results at once, all released: what is kept stays bounded */
     live_before = counted.live;
     for (i = 0; i < 40; i++) many[i] = cmk_q(c, big_sql, NULL, 0, "0", &err);

@@ -931,7 +931,7 @@ static dconn_status dconn_pg__rows(const PGresult *res, int reserve, dconn_build
         for (c = 0; c < cols; c++)
             if (dec[c] == DCONN_PG__TEXT || dec[c] == DCONN_PG__BYTES || dec[c] == DCONN_PG__BLOB_BIN || dec[c] == DCONN_PG__BYTEA_TEXT)
                 for (r = 0; r < rows; r++) bytes += (size_t)PQgetlength(res, r, c) + 1;
-        st = dconn_builder_reserve(out, (size_t)rows * (size_t)cols, bytes);
+        (void)dconn_builder_reserve(out, (size_t)rows * (size_t)cols, bytes);   /* a hint: without the room, the builder grows */
     }
     for (r = 0; r < rows && !st; r++) {
         for (c = 0; c < cols && !st; c++) {

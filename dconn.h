@@ -6237,6 +6237,7 @@ typedef struct dconn__scratch {
 struct dconn_builder {
     dconn_result *r;
     size_t ncells, cellcap, strcap;
+    size_t cells_bytes;           /* the cells buffer's own size: a spare may hold more than cellcap cells */
     size_t room;                  /* cells a value may take without a check: 0 until the first
                                      and after a failure, else cellcap */
     dconn__buf meta;              /* "name\0decltype\0" per column */
@@ -6270,6 +6271,7 @@ static void dconn__builder_init(dconn_builder *b, dconn_result *r, const dconn_a
         r->types = scratch->types;
         r->strings = scratch->strings;
         b->cellcap = scratch->cellcap;
+        b->cells_bytes = scratch->cellcap * sizeof(dconn__cell);
         b->strcap = scratch->strcap;
         b->meta.p = scratch->meta;
         b->meta.cap = scratch->metacap;
@@ -6281,7 +6283,7 @@ static void dconn__builder_init(dconn_builder *b, dconn_result *r, const dconn_a
 static void dconn__builder_discard(dconn_builder *b) {
     /* only buffers of a packed result's size go back to the handle: a large
        failed query must not leave its memory on an idle handle */
-    if (b->scratch && b->cellcap <= DCONN__PACK_MAX && b->strcap <= 2 * DCONN__PACK_MAX && b->meta.cap <= 2 * DCONN__PACK_MAX) {
+    if (b->scratch && b->cells_bytes <= DCONN__PACK_MAX * sizeof(dconn__cell) && b->strcap <= 2 * DCONN__PACK_MAX && b->meta.cap <= 2 * DCONN__PACK_MAX) {
         b->scratch->cells = b->r->cells;
         b->scratch->types = b->r->types;
         b->scratch->strings = b->r->strings;
@@ -6292,7 +6294,7 @@ static void dconn__builder_discard(dconn_builder *b) {
         return;
     }
     dconn__spares_give(b->spares, b->r->al, b->r->types, b->cellcap, DCONN__SPARE_TYPES);
-    dconn__spares_give(b->spares, b->r->al, b->r->cells, b->cellcap * sizeof(dconn__cell), DCONN__SPARE_CELLS);
+    dconn__spares_give(b->spares, b->r->al, b->r->cells, b->cells_bytes, DCONN__SPARE_CELLS);
     dconn__spares_give(b->spares, b->r->al, b->r->strings, b->strcap, DCONN__SPARE_STRINGS);
     dconn__buf_free(&b->meta);
 }
@@ -6342,14 +6344,14 @@ DCONN_API dconn_status dconn_builder_columns(dconn_builder *b, size_t ncols, con
    buffer's room; 0 (and failed) if none. */
 static int dconn__builder_cell_room(dconn_builder *b, size_t ncap, int exact) {
     dconn_result *r = b->r;
-    size_t ccap = b->cellcap * sizeof(dconn__cell), tcap = b->cellcap;
+    size_t tcap = b->cellcap;
     if (ncap > ((size_t)-1) / sizeof(dconn__cell)) { dconn__builder_fail(b, DCONN_ENOMEM); return 0; }
-    if (ccap < ncap * sizeof(dconn__cell) &&
-        !dconn__spares_grow(b->spares, r->al, (void **)&r->cells, &ccap, b->ncells * sizeof(dconn__cell), ncap * sizeof(dconn__cell), DCONN__SPARE_CELLS, exact)) {
+    if (b->cells_bytes < ncap * sizeof(dconn__cell) &&
+        !dconn__spares_grow(b->spares, r->al, (void **)&r->cells, &b->cells_bytes, b->ncells * sizeof(dconn__cell), ncap * sizeof(dconn__cell), DCONN__SPARE_CELLS, exact)) {
         dconn__builder_fail(b, DCONN_ENOMEM);
         return 0;
     }
-    ncap = ccap / sizeof(dconn__cell);
+    ncap = b->cells_bytes / sizeof(dconn__cell);
     if (tcap < ncap && !dconn__spares_grow(b->spares, r->al, (void **)&r->types, &tcap, b->ncells, ncap, DCONN__SPARE_TYPES, 1)) { dconn__builder_fail(b, DCONN_ENOMEM); return 0; }
     b->cellcap = ncap < tcap ? ncap : tcap;
     if (b->room) b->room = b->cellcap;
@@ -6559,7 +6561,7 @@ static dconn_result *dconn__builder_finish_as(dconn_builder *b, int keep_capacit
        handle lent may be large): results may live long in the cache, which
        counts what they hold */
     {
-        size_t ccap = b->cellcap, scap = b->strcap, mcap = b->meta.cap, tcap = b->cellcap;   /* a type byte for each cell */
+        size_t ccap = b->cells_bytes / sizeof(dconn__cell), scap = b->strcap, mcap = b->meta.cap, tcap = b->cellcap;   /* a type byte for each cell */
         r->meta = b->meta.p;
         if (!keep_capacity) {
             r->cells = (dconn__cell *)dconn__builder_cut(b, r->cells, &ccap, b->ncells, sizeof *r->cells, DCONN__SPARE_CELLS);

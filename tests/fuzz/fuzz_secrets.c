@@ -126,8 +126,48 @@ static void secrets_clear(void) {
     nsecrets = 0;
 }
 
+/* `s` with ${VAR}, ${VAR:-default} and $${ replaced as dconn replaces them
+   in its own files, into out; 0 where dconn refuses the string (a bad
+   name, no '}', an unset variable without default) or it does not fit. */
+static int expand_vars(const char *s, char *out, size_t cap) {
+    size_t o = 0;
+    while (*s) {
+        const char *add = s, *val;
+        size_t n = 1;
+        if (s[0] == '$' && s[1] == '$' && s[2] == '{') { add = "${"; n = 2; s += 3; }
+        else if (s[0] == '$' && s[1] == '{') {
+            const char *name = s + 2, *p = name, *def = NULL, *close;
+            char var[128];
+            while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_') p++;
+            if (p == name || (size_t)(p - name) >= sizeof var || (*name >= '0' && *name <= '9')) return 0;
+            if (p[0] == ':' && p[1] == '-') def = p + 2;
+            close = def ? strchr(def, '}') : p;
+            if (!close || *close != '}') return 0;
+            memcpy(var, name, (size_t)(p - name));
+            var[p - name] = '\0';
+            val = getenv(var);
+            if (val && (*val || !def)) { add = val; n = strlen(val); }
+            else if (def) { add = def; n = (size_t)(close - def); }
+            else return 0;
+            s = close + 1;
+        } else s++;
+        if (o + n >= cap) return 0;
+        memcpy(out + o, add, n);
+        o += n;
+    }
+    out[o] = '\0';
+    return 1;
+}
+
+/* The password of a URL as dconn reads it: after ${VAR} expansion, which
+   may move where the authority ends ("x://${HOME}u:pw@h" holds a path). */
 static void secret_add_url(const char *s) {
     dconn__url u;
+    static char expanded[4096];
+    if (strstr(s, "${")) {
+        if (!expand_vars(s, expanded, sizeof expanded)) return;
+        s = expanded;
+    }
     if (dconn__url_split(s, &u) && u.has_authority && u.password) secret_add(u.password, u.password_len);
 }
 

@@ -6427,13 +6427,12 @@ DCONN_API dconn_status dconn_builder_real(dconn_builder *b, double v) {
     c->d = v;
     return DCONN_OK;
 }
-static dconn_status dconn__builder_bytes(dconn_builder *b, dconn_type t, const void *p, size_t n) {
-    dconn_result *r;
+/* Text, a blob or a decimal with its checks: the strings buffer grows,
+   or the value is refused */
+static DCONN__NOINLINE dconn_status dconn__builder_bytes_slow(dconn_builder *b, dconn_type t, const void *p, size_t n) {
+    dconn_result *r = b->r;
     dconn__cell *c;
-    size_t at;
-    if (!b) return DCONN_EMISUSE;
-    r = b->r;
-    at = r->strings_len;
+    size_t at = r->strings_len;
     if (!p && n) return dconn__builder_fail(b, DCONN_EMISUSE);
     if (n >= 0xFFFFFFFFu - at) return dconn__builder_fail(b, DCONN_ENOMEM);   /* 4 GiB of text per result (at is below it) */
     if (n >= b->strcap - at) {
@@ -6448,6 +6447,29 @@ static dconn_status dconn__builder_bytes(dconn_builder *b, dconn_type t, const v
     c->s.len = (uint32_t)n;
     r->strings_len = at + n + 1;
     return DCONN_OK;
+}
+
+/* This runs for every text of every row: the common case (room for the
+   cell and the bytes) without a call but the copy */
+static inline dconn_status dconn__builder_bytes(dconn_builder *b, dconn_type t, const void *p, size_t n) {
+    dconn_result *r;
+    size_t at, k;
+    if (!b) return DCONN_EMISUSE;
+    r = b->r;
+    at = r->strings_len;
+    k = b->ncells;
+    if (k < b->room && n < b->strcap - at && n < 0xFFFFFFFFu - at && (p || !n)) {
+        char *to = r->strings + at;
+        r->types[k] = (unsigned char)t;
+        r->cells[k].s.off = (uint32_t)at;
+        r->cells[k].s.len = (uint32_t)n;
+        b->ncells = k + 1;
+        r->strings_len = at + n + 1;
+        to[n] = '\0';
+        if (n) memcpy(to, p, n);
+        return DCONN_OK;
+    }
+    return dconn__builder_bytes_slow(b, t, p, n);
 }
 DCONN_API dconn_status dconn_builder_text(dconn_builder *b, const char *s, size_t n) { return dconn__builder_bytes(b, DCONN_TEXT, s, n); }
 DCONN_API dconn_status dconn_builder_blob(dconn_builder *b, const void *p, size_t n) { return dconn__builder_bytes(b, DCONN_BLOB, p, n); }

@@ -1155,6 +1155,84 @@ static void my_exec_many_edges(void) {
     dconn_close(ctx);
 }
 
+/* A statement run again reads into the results it bound the last time:
+   still right after a value outgrows its buffer, after the table changes
+   under it, and after other statements took the handle meanwhile. */
+static void my_same_statement_again(void) {
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *root;
+    dconn_error err;
+    dconn_result *r;
+    dconn_value id;
+    char sql[64], longtext[3000];
+    int i, k;
+    int64_t iv;
+    double dv;
+    REQUIRE(ctx);
+    root = my_root(ctx);
+    REQUIRE(root);
+    memset(longtext, 'L', sizeof longtext - 1);
+    longtext[sizeof longtext - 1] = '\0';
+    CHECK_EQ_INT(dconn_exec_script(root, "CREATE DATABASE IF NOT EXISTS again_db; DROP TABLE IF EXISTS again_db.t; "
+                                         "CREATE TABLE again_db.t (id int PRIMARY KEY, name varchar(4000), score double); "
+                                         "INSERT INTO again_db.t VALUES (1, 'short', 0.5), (2, REPEAT('L', 2999), 1.5), (3, 'x', 2.5)", &err), DCONN_OK);
+    for (k = 0; k < 3; k++) {
+        for (i = 1; i <= 3; i++) {
+            id = dconn_int(i);
+            r = dconn_query(root, "SELECT * FROM again_db.t WHERE id = ?", &id, 1, NULL, &err);
+            REQUIRE(r);
+            CHECK_EQ_INT(dconn_result_rows(r), 1);
+            CHECK(dconn_result_get_int(r, 0, 0, &iv) == DCONN_OK && iv == i);
+            CHECK_STR(dconn_result_text(r, 0, 1), i == 1 ? "short" : i == 2 ? longtext : "x");
+            CHECK(dconn_result_get_real(r, 0, 2, &dv) == DCONN_OK && dv == i - 0.5);
+            CHECK_STR(dconn_result_column_name(r, 1), "name");
+            dconn_result_release(r);
+        }
+    }
+    /* the table changes: other columns, other types, the same SQL */
+    CHECK_EQ_INT(dconn_exec_script(root, "ALTER TABLE again_db.t CHANGE name label text, MODIFY score decimal(10,2), ADD COLUMN extra int DEFAULT 7", &err), DCONN_OK);
+    id = dconn_int(2);
+    r = dconn_query(root, "SELECT * FROM again_db.t WHERE id = ?", &id, 1, NULL, &err);
+    REQUIRE(r);
+    CHECK_EQ_INT(dconn_result_cols(r), 4);
+    CHECK_STR(dconn_result_column_name(r, 1), "label");
+    CHECK_STR(dconn_result_text(r, 0, 1), longtext);
+    CHECK_STR(dconn_result_text(r, 0, 2), "1.50");
+    CHECK(dconn_result_get_int(r, 0, 3, &iv) == DCONN_OK && iv == 7);
+    dconn_result_release(r);
+    id = dconn_int(3);
+    r = dconn_query(root, "SELECT * FROM again_db.t WHERE id = ?", &id, 1, NULL, &err);
+    REQUIRE(r);
+    CHECK_EQ_INT(dconn_result_cols(r), 4);
+    CHECK_STR(dconn_result_text(r, 0, 1), "x");
+    dconn_result_release(r);
+    /* a change that keeps the names: the types are what tell */
+    CHECK_EQ_INT(dconn_exec_script(root, "ALTER TABLE again_db.t MODIFY extra varchar(10) DEFAULT 'seven'", &err), DCONN_OK);
+    r = dconn_query(root, "SELECT * FROM again_db.t WHERE id = ?", &id, 1, NULL, &err);
+    REQUIRE(r);
+    CHECK_EQ_INT(dconn_result_type(r, 0, 3), DCONN_TEXT);
+    CHECK_STR(dconn_result_text(r, 0, 3), "7");
+    dconn_result_release(r);
+    /* more statements than the handle keeps, between two runs of the first */
+    for (i = 0; i < 40; i++) {
+        snprintf(sql, sizeof sql, "SELECT %d AS n, label FROM again_db.t WHERE id = ?", i);
+        id = dconn_int(1 + i % 3);
+        r = dconn_query(root, sql, &id, 1, NULL, &err);
+        REQUIRE(r);
+        CHECK(dconn_result_get_int(r, 0, 0, &iv) == DCONN_OK && iv == i);
+        CHECK_STR(dconn_result_column_name(r, 0), "n");
+        dconn_result_release(r);
+    }
+    id = dconn_int(3);
+    r = dconn_query(root, "SELECT id, label, score FROM again_db.t WHERE id = ?", &id, 1, NULL, &err);
+    REQUIRE(r);
+    CHECK_STR(dconn_result_text(r, 0, 1), "x");
+    CHECK_STR(dconn_result_text(r, 0, 2), "2.50");
+    dconn_result_release(r);
+    dconn_release(root);
+    dconn_close(ctx);
+}
+
 static const dtest_case my_tests[] = {
     {"my_url_forms", my_url_forms},
     {"my_bad_settings", my_bad_settings},
@@ -1174,6 +1252,7 @@ static const dtest_case my_tests[] = {
     {"my_exec_many", my_exec_many},
     {"my_exec_many_bulk", my_exec_many_bulk},
     {"my_exec_many_edges", my_exec_many_edges},
+    {"my_same_statement_again", my_same_statement_again},
 };
 
 int main(int argc, char **argv) {

@@ -364,6 +364,7 @@ typedef struct dconn_my__kept {
 /* How a result column is read. */
 typedef struct dconn_my__col {
     enum enum_field_types type;
+    unsigned int flags, charsetnr;   /* the field's, as the server described it when bound */
     int bytes, blob, is_unsigned, decimal, time, bit, decimals;   /* bytes: read through buf */
     unsigned long length;
     my_bool is_null, error;
@@ -387,6 +388,10 @@ typedef struct dconn_my__conn {
     dconn_my__col *cols;          /* the result reader's scratch: ncols columns, their binds and buffers */
     MYSQL_BIND *binds;
     unsigned int ncols;
+    MYSQL_STMT *bound;            /* the statement whose results are bound to cols now (NULL: none), as */
+    char *bound_cols;             /* its columns were then, "name\0decltype\0" each: the same */
+    size_t bound_cols_len;        /* statement run again binds nothing and copies its columns at once */
+    unsigned int bound_nf;
     pthread_mutex_t id_lock;      /* guards `thread_id` and `killed`: the library cancels from another thread */
     unsigned long thread_id;      /* the server's id of this session, for KILL QUERY */
     int killed;                   /* a KILL QUERY was sent since the statement began */
@@ -485,10 +490,17 @@ static dconn_status dconn_my__open(const dconn_my__spec *s, MYSQL **out, dconn_e
     return DCONN_OK;
 }
 
+/* Closes a statement: the results bound to the handle's columns are no
+   longer its (another may be given its address) */
+static void dconn_my__close_stmt(dconn_my__conn *h, MYSQL_STMT *st) {
+    if (h->bound == st) h->bound = NULL;
+    mysql_stmt_close(st);
+}
+
 static void dconn_my__forget_statements(dconn_my__conn *h) {
     while (h->n_kept) {
         dconn_my__kept *k = &h->kept[--h->n_kept];
-        if (k->st) mysql_stmt_close(k->st);
+        if (k->st) dconn_my__close_stmt(h, k->st);
         free(k->sql);
         memset(k, 0, sizeof *k);
     }
@@ -522,6 +534,7 @@ static void dconn_my__disconnect(void *ud, void *handle) {
     while (h->ncols) free(h->cols[--h->ncols].buf);
     free(h->cols);
     free(h->binds);
+    free(h->bound_cols);
     pthread_mutex_destroy(&h->id_lock);
     free(h);
 }
@@ -904,7 +917,7 @@ static MYSQL_STMT *dconn_my__prepare(dconn_my__conn *h, const char *sql, int *ki
     } else {
         k = &h->kept[0];
         for (i = 1; i < h->n_kept; i++) if (h->kept[i].used < k->used) k = &h->kept[i];
-        mysql_stmt_close(k->st);
+        dconn_my__close_stmt(h, k->st);
         free(k->sql);
     }
     memset(k, 0, sizeof *k);
@@ -918,7 +931,7 @@ static MYSQL_STMT *dconn_my__prepare(dconn_my__conn *h, const char *sql, int *ki
     k->st = mysql_stmt_init(h->my);
     k->sql = (char *)malloc(len + 1);
     if (!k->st || !k->sql) {
-        if (k->st) mysql_stmt_close(k->st);
+        if (k->st) dconn_my__close_stmt(h, k->st);
         free(k->sql);
         *k = h->kept[--h->n_kept];
         dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
@@ -930,7 +943,7 @@ static MYSQL_STMT *dconn_my__prepare(dconn_my__conn *h, const char *sql, int *ki
     if (mysql_stmt_prepare(k->st, sql, (unsigned long)len) != 0) {
         /* nothing ran: a lost connection here may be retried */
         dconn_my__stmt_error(h, k->st, DCONN_MY__READ, dconn_my__in_tx(h), err);
-        mysql_stmt_close(k->st);
+        dconn_my__close_stmt(h, k->st);
         free(k->sql);
         *k = h->kept[--h->n_kept];
         return NULL;
@@ -951,7 +964,7 @@ static void dconn_my__drop(dconn_my__conn *h, MYSQL_STMT *st) {
     int i;
     for (i = 0; i < h->n_kept; i++) {
         if (h->kept[i].st != st) continue;
-        mysql_stmt_close(st);
+        dconn_my__close_stmt(h, st);
         free(h->kept[i].sql);
         h->kept[i] = h->kept[--h->n_kept];
         return;
@@ -1006,11 +1019,22 @@ static MYSQL_STMT *dconn_my__execute(dconn_my__conn *h, const dconn_stmt *stmt, 
         if (!pb || !lens) { dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory"); st = NULL; }
     }
     if (st && dconn_my__bind_values(st, &b, pb, lens, err)) st = NULL;
-    if (st && mysql_stmt_execute(st) != 0) {
+    if (st && mysql_stmt_execute(st) != 0 && mysql_stmt_errno(st) == 2057 && *kind == DCONN_MY__READ) {
+        /* CR_NEW_STMT_METADATA: the table was altered since the statement was
+           prepared and its result has other columns now, which the client
+           refuses for a statement it read before. A read runs again, prepared
+           anew (closing it drops what the server sent). */
+        dconn_my__drop(h, st);
+        st = dconn_my__prepare(h, b.sql, kind, err);
+        if (st && dconn_my__bind_values(st, &b, pb, lens, err)) st = NULL;
+        if (st && mysql_stmt_execute(st) == 0) goto ran;
+    }
+    if (st && mysql_stmt_errno(st) != 0) {
         dconn_my__stmt_error(h, st, *kind, *was_in_tx, err);
-        if (h->dead) dconn_my__drop(h, st);
+        if (h->dead || mysql_stmt_errno(st) == 2057) dconn_my__drop(h, st);   /* 2057: a write's result that changed shape is not read */
         st = NULL;
     }
+ran:
     if (pb != local_pb) free(pb);
     if (lens != local_lens) free(lens);
     dconn_my__bind_free(&b);
@@ -1023,6 +1047,7 @@ static MYSQL_STMT *dconn_my__execute(dconn_my__conn *h, const dconn_stmt *stmt, 
    then allocates nothing here). */
 typedef struct dconn_my__reader {
     MYSQL_STMT *st;
+    MYSQL_STMT **bound;           /* the handle's: NULL while a grown buffer is not bound yet */
     unsigned int nf;
     size_t rows, bytes;           /* read so far: rows, and bytes of text, blobs and decimals (each with its NUL) */
     dconn_my__col *cols;
@@ -1062,13 +1087,63 @@ static const char *dconn_my__decltype(const MYSQL_FIELD *f) {
    scratch (freed with the handle). Strings get a buffer of up to 256
    bytes to start with, grown when a value is longer (and given back
    at the next statement when over 64 KiB). */
+/* Are the statement's results still bound to the handle's columns, and
+   its columns as they were then (a table altered meanwhile changes them)? */
+static int dconn_my__still_bound(const dconn_my__conn *h, const MYSQL_STMT *st, const MYSQL_FIELD *f, unsigned int nf) {
+    unsigned int i;
+    /* the client updates a kept statement's types when the server sends
+       others, never its names (a renamed column keeps its old name until
+       the statement is prepared again); another count of columns fails
+       the execution (2057, run again prepared anew) */
+    if (st != h->bound || !st->bind_result_done || nf != h->bound_nf) return 0;
+    for (i = 0; i < nf; i++) {
+        const dconn_my__col *c = &h->cols[i];
+        if (c->type != f[i].type || c->flags != f[i].flags || c->charsetnr != f[i].charsetnr || c->decimals != (int)f[i].decimals) return 0;
+    }
+    return 1;
+}
+
+/* Notes the statement whose results are bound now, with its columns. */
+static void dconn_my__note_bound(dconn_my__conn *h, MYSQL_STMT *st, const MYSQL_FIELD *f, unsigned int nf) {
+    size_t len = 0, n;
+    unsigned int i;
+    char *at;
+    for (i = 0; i < nf; i++) len += strlen(f[i].name ? f[i].name : "") + strlen(dconn_my__decltype(&f[i])) + 2;
+    {
+        char *block = (char *)realloc(h->bound_cols, len);
+        if (!block) return;   /* bound again the next time */
+        h->bound_cols = block;
+    }
+    for (i = 0, at = h->bound_cols; i < nf; i++) {
+        n = strlen(f[i].name ? f[i].name : "") + 1;
+        memcpy(at, f[i].name ? f[i].name : "", n);
+        at += n;
+        n = strlen(dconn_my__decltype(&f[i])) + 1;
+        memcpy(at, dconn_my__decltype(&f[i]), n);
+        at += n;
+    }
+    h->bound_cols_len = len;
+    h->bound_nf = nf;
+    h->bound = st;
+}
+
 static dconn_status dconn_my__reader_open(dconn_my__reader *r, dconn_my__conn *h, MYSQL_STMT *st, dconn_builder *columns, dconn_error *err) {
     MYSQL_FIELD *f = st->fields;
     unsigned int i;
     memset(r, 0, sizeof *r);
     r->st = st;
+    r->bound = &h->bound;
     r->nf = mysql_stmt_field_count(st);
     if (!r->nf || !f) { r->nf = 0; return DCONN_OK; }   /* no result set: a write */
+    if (dconn_my__still_bound(h, st, f, r->nf)) {
+        /* the same statement again (a loop of point queries): bound as it was, as raw code binds once */
+        r->cols = h->cols;
+        r->binds = h->binds;
+        if (columns && dconn_builder_columns(columns, r->nf, h->bound_cols, h->bound_cols_len))
+            return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory while reading columns");
+        return DCONN_OK;
+    }
+    h->bound = NULL;
     if (r->nf > h->ncols) {
         dconn_my__col *cols = (dconn_my__col *)realloc(h->cols, r->nf * sizeof *cols);
         MYSQL_BIND *binds;
@@ -1094,6 +1169,8 @@ static dconn_status dconn_my__reader_open(dconn_my__reader *r, dconn_my__conn *h
         c->buf = buf;   /* the buffer stays with the handle; bound only to string columns */
         c->cap = cap;
         c->type = f[i].type;
+        c->flags = f[i].flags;
+        c->charsetnr = f[i].charsetnr;
         c->is_unsigned = (f[i].flags & UNSIGNED_FLAG) != 0;
         c->decimals = (int)f[i].decimals;
         b->is_null = &c->is_null;
@@ -1132,6 +1209,7 @@ static dconn_status dconn_my__reader_open(dconn_my__reader *r, dconn_my__conn *h
         b->buffer_length = c->cap;
     }
     if (mysql_stmt_bind_result(st, r->binds)) return dconn_error_set(err, DCONN_EQUERY, "mysql: %s", mysql_stmt_error(st));
+    dconn_my__note_bound(h, st, f, r->nf);
     return DCONN_OK;
 }
 
@@ -1186,6 +1264,7 @@ static dconn_status dconn_my__reader_row(dconn_my__reader *r, int rc, dconn_buil
             char *grown = (char *)realloc(c->buf, c->length + 1);
             MYSQL_BIND again;
             if (!grown) return DCONN_ENOMEM;
+            *r->bound = NULL;   /* the statement's binds hold the old buffer: the next run binds afresh */
             c->buf = grown;
             c->cap = c->length + 1;
             r->binds[i].buffer = c->buf;

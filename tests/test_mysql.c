@@ -1213,6 +1213,22 @@ static void my_same_statement_again(void) {
     CHECK_EQ_INT(dconn_result_type(r, 0, 3), DCONN_TEXT);
     CHECK_STR(dconn_result_text(r, 0, 3), "7");
     dconn_result_release(r);
+    /* a write that returns rows is not run again: it ran */
+    CHECK_EQ_INT(dconn_exec_script(root, "DROP TABLE IF EXISTS again_db.w; CREATE TABLE again_db.w (v int)", &err), DCONN_OK);
+    id = dconn_int(1);
+    r = dconn_query(root, "INSERT INTO again_db.w (v) VALUES (?) RETURNING *", &id, 1, NULL, &err);
+    REQUIRE(r);
+    dconn_result_release(r);
+    CHECK_EQ_INT(dconn_exec_script(root, "ALTER TABLE again_db.w ADD COLUMN u int", &err), DCONN_OK);
+    id = dconn_int(2);
+    r = dconn_query(root, "INSERT INTO again_db.w (v) VALUES (?) RETURNING *", &id, 1, NULL, &err);
+    CHECK(r == NULL);
+    if (!r) CHECK_CONTAINS(err.message, "the server ran it, but its result could not be read");
+    dconn_result_release(r);
+    r = dconn_query(root, "SELECT COUNT(*) FROM again_db.w", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    CHECK(dconn_result_get_int(r, 0, 0, &iv) == DCONN_OK && iv == 2);
+    dconn_result_release(r);
     /* more statements than the handle keeps, between two runs of the first */
     for (i = 0; i < 40; i++) {
         snprintf(sql, sizeof sql, "SELECT %d AS n, label FROM again_db.t WHERE id = ?", i);

@@ -1029,9 +1029,15 @@ static MYSQL_STMT *dconn_my__execute(dconn_my__conn *h, const dconn_stmt *stmt, 
         if (st && dconn_my__bind_values(st, &b, pb, lens, err)) st = NULL;
         if (st && mysql_stmt_execute(st) == 0) goto ran;
     }
+    if (st && mysql_stmt_errno(st) == 2057) {
+        dconn_error_set(err, DCONN_EQUERY, "mysql: a table the statement reads was altered since it was prepared (its result has another number of "
+                        "columns now): the server ran it, but its result could not be read, and a write is not run again");
+        dconn_my__drop(h, st);
+        st = NULL;
+    }
     if (st && mysql_stmt_errno(st) != 0) {
         dconn_my__stmt_error(h, st, *kind, *was_in_tx, err);
-        if (h->dead || mysql_stmt_errno(st) == 2057) dconn_my__drop(h, st);   /* 2057: a write's result that changed shape is not read */
+        if (h->dead) dconn_my__drop(h, st);
         st = NULL;
     }
 ran:

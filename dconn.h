@@ -124,8 +124,8 @@
    The SQLite driver pools sqlite3 handles (one per concurrent query), so
    threads do not wait on one lock; cache hits from many threads do not
    write to shared memory. Build with DCONN_NO_THREADS for one thread only
-   (no <pthread.h>). Do not release results concurrently with dconn_close
-   of their context (after it returns is fine). A session is used by one
+   (no <pthread.h>). Results may be released from any thread, during
+   and after dconn_close of their context. A session is used by one
    thread at a time (it owns one handle and takes no lock). The library
    starts one thread per context, for timeouts and cancels, at the first
    call that has one. After fork() the child gets fresh handles and leaves
@@ -1629,6 +1629,7 @@ static unsigned dconn__slot(void) {
 typedef struct dconn__brlock {
     dconn__stripe readers[DCONN__STRIPES];
     dconn__stripe writer;         /* read by every reader: a line of its own */
+    dconn__atomic holders;        /* the cache's lock: the cache and each result that used it (see dconn__cache_free) */
 } dconn__brlock;
 
 /* Windows: a yield, since its shortest sleep is a timer tick (~15 ms) */
@@ -6622,8 +6623,17 @@ DCONN_API dconn_result *dconn_result_retain(dconn_result *r) {
     return r;
 }
 
+/* A result that was cached keeps its cache's lock alive: a release from
+   another thread may be inside it while dconn_close frees the cache. The
+   lock is the first member of the cache's block: its last holder frees
+   the block. */
+static void dconn__brlock_let_go(dconn__brlock *l, const dconn_allocator *al) {
+    if (l && dconn__atomic_add(&l->holders, -1) == 0) dconn__free(al, l);
+}
+
 static void dconn__result_free(dconn_result *r) {
     const dconn_allocator *al = r->al;
+    dconn__brlock_let_go(r->lock, al);
     dconn__free(al, r->stripes);
     if (r->packed) { dconn__free(al, r); return; }
     dconn__spares_give(r->spares, al, r->types, r->types_cap, DCONN__SPARE_TYPES);
@@ -6670,6 +6680,7 @@ static void dconn__result_adopt_locked(dconn_result *r, dconn__brlock *lock) {
     if (!r->stripes) r->stripes = (dconn__stripe *)dconn__malloc(r->al, DCONN__STRIPES * sizeof *r->stripes);
     if (!r->stripes) return;
     memset(r->stripes, 0, DCONN__STRIPES * sizeof *r->stripes);
+    if (!r->lock) dconn__atomic_add(&lock->holders, 1);
     r->lock = lock;
     dconn__atomic_store(&r->striped, 1);
 }
@@ -6770,7 +6781,8 @@ typedef struct dconn__hitlog {
 } dconn__hitlog;
 
 struct dconn__cache {
-    dconn__brlock rw;             /* hits read under it; everything else also holds `lock` */
+    dconn__brlock rw;             /* hits read under it; everything else also holds `lock`. First: results
+                                     that were cached hold it, and the last of them frees the block */
     dconn__hitlog hits[DCONN__STRIPES];
     dconn__mutex lock;
     dconn__cond cv;
@@ -7025,6 +7037,7 @@ static dconn__cache *dconn__cache_new(const dconn_allocator *al, int64_t max_ent
     c->max_entries = max_entries ? max_entries : 10000;
     c->max_bytes = max_bytes > 0 ? max_bytes : (int64_t)256 << 20;
     c->hash_mask = ~(uint64_t)0;
+    dconn__atomic_store(&c->rw.holders, 1);   /* the context */
     dconn__mutex_init(&c->lock);
     dconn__cond_init(&c->cv);
     return c;
@@ -7039,7 +7052,8 @@ static void dconn__cache_free(dconn_ctx *ctx) {
     dconn__mutex_destroy(&c->lock);
     dconn__cond_destroy(&c->cv);
     dconn__free(al, c->buckets);
-    dconn__free(al, c);
+    c->buckets = NULL;
+    dconn__brlock_let_go(&c->rw, al);   /* frees the block, unless results that were cached still hold its lock */
 }
 
 /* Either side of cache->rw held. */
@@ -7293,6 +7307,7 @@ struct dconn_conn {
     /* the handle pool */
     dconn__mutex lock;
     dconn__cond cv;
+    int waiting;                  /* threads waiting on cv for a handle (under lock) */
     dconn__handle *idle;
     dconn__handle *shared;        /* shared-handle drivers: the one handle */
     int open, max_handles, connecting;
@@ -7510,7 +7525,9 @@ static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, const d
         }
         /* the real clock: an injected test clock may stand still */
         if (!wait_from) wait_from = dconn__clock_default(NULL);
+        c->waiting++;
         dconn__cond_wait_a_while(&c->cv, &c->lock);
+        c->waiting--;
         waited = dconn__clock_default(NULL) - wait_from;
     }
     if (shared) c->connecting = 1;
@@ -7584,7 +7601,7 @@ static void dconn__handle_put(dconn_conn *c, dconn__handle *h, int exclusive, in
         c->idle = h;
         c->idle_count++;
     }
-    dconn__cond_broadcast(&c->cv);
+    if (c->waiting) dconn__cond_broadcast(&c->cv);   /* most puts have no one waiting: no call */
     dconn__unlock(&c->lock);
     if (!close_it) return;
     h->next = NULL;
@@ -8875,11 +8892,15 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
     dconn_error local;
     int attempt;
     dconn_status st;
-    char first[200] = "";         /* the first transient error: the cause when a retry then fails otherwise */
+    char first[200];              /* the first transient error: the cause when a retry then fails otherwise */
     if (!err) { err = &local; dconn__err_clear(err); }   /* is_transient needs the error, even when the caller does not */
+    first[0] = '\0';
     for (attempt = 1;; attempt++) {
         int transient, dirty = 0;
-        int64_t started = dconn__now(ctx);
+        /* when it began, for the rule below about open sessions: with none
+           open, no clock is read (one opened meanwhile counts as waited) */
+        int timed = dconn__atomic_load(&c->sessions) > 0;
+        int64_t started = timed ? dconn__now(ctx) : 0;
         h = NULL;
         if (op->trace) op->trace->attempts = attempt;
         if ((op->timeout_ns || op->cancel) && !op->started) op->started = dconn__real_now();
@@ -8920,7 +8941,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
         /* an attempt that waited (a busy timeout ran out) while a session or a
            stream of this connection is open is not tried again: it may hold the
            lock, and if this thread holds it a retry only waits as long again */
-        if (transient && dconn__atomic_load(&c->sessions) > 0 && (attempt >= ctx->retry_attempts || dconn__now(ctx) - started >= DCONN__WAITED_NS)) {
+        if (transient && dconn__atomic_load(&c->sessions) > 0 && (attempt >= ctx->retry_attempts || !timed || dconn__now(ctx) - started >= DCONN__WAITED_NS)) {
             dconn__err_suffix(err, st, " (a session or stream of this connection is open: it may hold the database's lock until it commits, "
                                        "ends or is closed)");
             if (attempt < ctx->retry_attempts) { transient = 0; dconn__err_suffix(err, st, "; not retried"); }

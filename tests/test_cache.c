@@ -2143,6 +2143,58 @@ static void cache_retry_shared_handle(void) {
     CHECK_EQ_INT(td.live, 0);
 }
 
+#if TEST_THREADS   /* starts 4 threads a round */
+/* Results the cache held, released from other threads while dconn_close
+   runs: a release may be inside the cache's lock as the cache goes, so the
+   lock lives until the last result that used it is freed. */
+typedef struct cmk_releaser {
+    dconn_result *r;
+    int n, started;
+    pthread_t tid;
+} cmk_releaser;
+
+static void *cmk_releaser_main(void *arg) {
+    cmk_releaser *rl = (cmk_releaser *)arg;
+    int i;
+    for (i = 0; i < rl->n; i++) dconn_result_release(rl->r);
+    return NULL;
+}
+
+static void cache_release_during_close(void) {
+    dconn_options o = cmk_options();
+    int round;
+    for (round = 0; round < 20; round++) {
+        dconn_ctx *ctx;
+        dconn_conn *c;
+        dconn_error err;
+        dconn_result *r;
+        cmk_releaser rl[4];
+        int i, k;
+        REQUIRE((ctx = cmk_open(&o)) != NULL);
+        REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
+        r = cmk_q(c, "SELECT 1", NULL, 0, "1h", &err);
+        REQUIRE(r != NULL);
+        CHECK(dconn__atomic_load(&r->striped) == 1);   /* counted in the cache's stripes, under its lock */
+        for (i = 0; i < 4; i++) {
+            rl[i].r = r;
+            rl[i].n = 3000;
+            for (k = 0; k < rl[i].n; k++) dconn_result_retain(r);
+        }
+        for (i = 0; i < 4; i++) rl[i].started = pthread_create(&rl[i].tid, NULL, cmk_releaser_main, &rl[i]) == 0;
+        dconn_release(c);
+        dconn_close(ctx);
+        for (i = 0; i < 4; i++) {
+            CHECK(rl[i].started);
+            if (rl[i].started) pthread_join(rl[i].tid, NULL);
+            else for (k = 0; k < rl[i].n; k++) dconn_result_release(r);
+        }
+        CHECK_EQ_INT(dconn_result_rows(r), 1);   /* the caller's own reference still holds it */
+        dconn_result_release(r);
+        CHECK_EQ_INT(td.live, 0);
+    }
+}
+#endif /* TEST_THREADS */
+
 #if TEST_THREADS   /* starts 8 threads */
 /* 8 queries hold the pool's 8 handles when the server restarts: each one
    retries, and none may wait forever for a handle while keeping its
@@ -2597,6 +2649,7 @@ static const dtest_case cache_tests[] = {
     {"cache_single_flight_error", cache_single_flight_error},
     {"cache_single_flight_error_nomem", cache_single_flight_error_nomem},
     {"cache_single_flight_write_meanwhile", cache_single_flight_write_meanwhile},
+    {"cache_release_during_close", cache_release_during_close},
 #endif
     {"cache_stale_on_error", cache_stale_on_error},
     {"cache_stale_on_error_repeated", cache_stale_on_error_repeated},

@@ -6251,11 +6251,12 @@ struct dconn_builder {
 
 DCONN_API void dconn_builder_changed_data(dconn_builder *b) { if (b) b->wrote = 1; }
 
-/* Marks the builder failed (for good: the query reports it); returns `code`. */
+/* Marks the builder failed (for good: the query reports its first
+   failure, whatever the driver calls after it); returns that failure. */
 static dconn_status dconn__builder_fail(dconn_builder *b, dconn_status code) {
-    b->failed = (int)code;
+    if (!b->failed) b->failed = (int)code;
     b->room = 0;
-    return code;
+    return (dconn_status)b->failed;
 }
 
 /* `scratch`: buffers to fill (taken over, handed back by finish or

@@ -214,6 +214,13 @@ static dconn_status ta_query(void *ud, void *handle, const dconn_stmt *stmt, dco
         ta.misuse_status = dconn_builder_columns(b, 1, "b\0\0", 4);
         return DCONN_OK;
     }
+    if (strcmp(stmt->sql, "misusethenhuge") == 0) {   /* a driver that ignores the first failure: the query reports it */
+        if (ta_b(dconn_builder_column(b, "t", "TEXT"))) return ta.build_fail;
+        ta.misuse_status = dconn_builder_text(b, NULL, 3);
+        (void)dconn_builder_text(b, "hello", (size_t)-1);
+        (void)dconn_builder_int(b, 1);
+        return DCONN_OK;
+    }
     if (strcmp(stmt->sql, "uintfirst") == 0) {
         ta.misuse_status = dconn_builder_uint(b, 1);
         return DCONN_OK;
@@ -982,6 +989,11 @@ static void api_builder_columns_block(void) {
     CHECK_EQ_INT(ta.misuse_status, DCONN_EMISUSE);
     CHECK(r == NULL);
     CHECK(err.code != DCONN_OK);
+    ta_dirty(&err);
+    r = dconn_query(c, "misusethenhuge", NULL, 0, NULL, &err);
+    CHECK_EQ_INT(ta.misuse_status, DCONN_EMISUSE);
+    CHECK(r == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);   /* the first failure, not the out-of-memory that followed */
     ta_close_driver(ctx, c);
     TA_CHECK_NO_LEAKS();
 }

@@ -1088,11 +1088,6 @@ static const char *dconn_my__decltype(const MYSQL_FIELD *f) {
     }
 }
 
-/* Sets up the result's columns and their buffers, from the statement's
-   columns as the server described them for this run, in the handle's
-   scratch (freed with the handle). Strings get a buffer of up to 256
-   bytes to start with, grown when a value is longer (and given back
-   at the next statement when over 64 KiB). */
 /* Are the statement's results still bound to the handle's columns, and
    its columns as they were then (a table altered meanwhile changes them)? */
 static int dconn_my__still_bound(const dconn_my__conn *h, const MYSQL_STMT *st, const MYSQL_FIELD *f, unsigned int nf) {
@@ -1133,6 +1128,12 @@ static void dconn_my__note_bound(dconn_my__conn *h, MYSQL_STMT *st, const MYSQL_
     h->bound = st;
 }
 
+/* Sets up the result's columns and their buffers, from the statement's
+   columns as the server described them for this run, in the handle's
+   scratch (freed with the handle). Strings get a buffer of up to 256
+   bytes to start with, grown when a value is longer (and given back
+   at the next statement when over 64 KiB). The statement bound last, run
+   again with the same columns, keeps all of it. */
 static dconn_status dconn_my__reader_open(dconn_my__reader *r, dconn_my__conn *h, MYSQL_STMT *st, dconn_builder *columns, dconn_error *err) {
     MYSQL_FIELD *f = st->fields;
     unsigned int i;

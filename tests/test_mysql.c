@@ -1229,6 +1229,18 @@ static void my_same_statement_again(void) {
     REQUIRE(r);
     CHECK(dconn_result_get_int(r, 0, 0, &iv) == DCONN_OK && iv == 2);
     dconn_result_release(r);
+    /* a sequence's next value is a write: never cached, never run twice */
+    CHECK_EQ_INT(dconn_exec_script(root, "DROP SEQUENCE IF EXISTS again_db.sq; CREATE SEQUENCE again_db.sq", &err), DCONN_OK);
+    for (i = 1; i <= 2; i++) {
+        r = dconn_query(root, "SELECT NEXTVAL(again_db.sq) AS n", NULL, 0, NULL, &err);
+        REQUIRE(r);
+        CHECK(dconn_result_get_int(r, 0, 0, &iv) == DCONN_OK && iv == i);
+        dconn_result_release(r);
+    }
+    r = dconn_query(root, "SELECT NEXT VALUE FOR again_db.sq AS n", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    CHECK(dconn_result_get_int(r, 0, 0, &iv) == DCONN_OK && iv == 3);
+    dconn_result_release(r);
     /* more statements than the handle keeps, between two runs of the first */
     for (i = 0; i < 40; i++) {
         snprintf(sql, sizeof sql, "SELECT %d AS n, label FROM again_db.t WHERE id = ?", i);

@@ -659,7 +659,7 @@ static int dconn_my__classify(const char *sql, int *state) {
     static const char *const reads[] = {"select", "values", "show", "table", "with", "describe", "desc", "explain"};
     static const char *const states[] = {"set", "use", "lock", "unlock", "prepare", "handler", "flush"};
     const char *p = sql;
-    int first = 1, read = 0, read_so_far = 1, prev_create = 0, prev_into = 0;
+    int first = 1, read = 0, read_so_far = 1, prev_create = 0, prev_into = 0, prev_next = 0;
     size_t i, n;
     *state = 0;
     while (*p) {
@@ -690,9 +690,14 @@ static int dconn_my__classify(const char *sql, int *state) {
         } else {
             if (prev_create && dconn_my__word_is(p, n, "temporary")) *state = 1;
             if (dconn_my__word_is(p, n, "get_lock")) *state = 1;
+            /* a sequence's next value changes it: never cached, never run twice */
+            if (dconn_my__word_is(p, n, "nextval") || dconn_my__word_is(p, n, "setval") ||
+                (dconn_my__word_is(p, n, "value") && prev_next))
+                read = read_so_far = 0;
             prev_create = 0;
         }
         prev_into = dconn_my__word_is(p, n, "into");
+        prev_next = dconn_my__word_is(p, n, "next");
         if (prev_into) read = 0;
         p += n;
     }
@@ -1019,11 +1024,13 @@ static MYSQL_STMT *dconn_my__execute(dconn_my__conn *h, const dconn_stmt *stmt, 
         if (!pb || !lens) { dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory"); st = NULL; }
     }
     if (st && dconn_my__bind_values(st, &b, pb, lens, err)) st = NULL;
-    if (st && mysql_stmt_execute(st) != 0 && mysql_stmt_errno(st) == 2057 && *kind == DCONN_MY__READ) {
+    if (st && mysql_stmt_execute(st) != 0 && mysql_stmt_errno(st) == 2057 && *kind == DCONN_MY__READ && dconn_my__entry(h, st) &&
+        !dconn_my__entry(h, st)->state) {
         /* CR_NEW_STMT_METADATA: the table was altered since the statement was
            prepared and its result has other columns now, which the client
-           refuses for a statement it read before. A read runs again, prepared
-           anew (closing it drops what the server sent). */
+           refuses for a statement it read before. A plain read (no sequence,
+           lock or variable: see classify) runs again, prepared anew (closing
+           it drops what the server sent). */
         dconn_my__drop(h, st);
         st = dconn_my__prepare(h, b.sql, kind, err);
         if (st && dconn_my__bind_values(st, &b, pb, lens, err)) st = NULL;
@@ -1031,7 +1038,8 @@ static MYSQL_STMT *dconn_my__execute(dconn_my__conn *h, const dconn_stmt *stmt, 
     }
     if (st && mysql_stmt_errno(st) == 2057) {
         dconn_error_set(err, DCONN_EQUERY, "mysql: a table the statement reads was altered since it was prepared (its result has another number of "
-                        "columns now): the server ran it, but its result could not be read, and a write is not run again");
+                        "columns now): the server ran it, but its result could not be read; it is not run again, since it may change data "
+                        "or the session (a write, a sequence, a lock): run it again to read its result");
         dconn_my__drop(h, st);
         st = NULL;
     }
@@ -1270,15 +1278,15 @@ static dconn_status dconn_my__reader_row(dconn_my__reader *r, int rc, dconn_buil
             /* longer than its buffer (lengths are not known first): grow it and read the value again */
             char *grown = (char *)realloc(c->buf, c->length + 1);
             MYSQL_BIND again;
-            if (!grown) return DCONN_ENOMEM;
+            if (!grown) { st = DCONN_ENOMEM; break; }
             *r->bound = NULL;   /* the statement's binds hold the old buffer: the next run binds afresh */
             c->buf = grown;
             c->cap = c->length + 1;
             r->binds[i].buffer = c->buf;
             r->binds[i].buffer_length = c->cap;
-            again = r->binds[i];
-            if (mysql_stmt_fetch_column(r->st, &again, i, 0)) return DCONN_EQUERY;
             grew = 1;
+            again = r->binds[i];
+            if (mysql_stmt_fetch_column(r->st, &again, i, 0)) { st = DCONN_EQUERY; break; }
         }
         if (c->time) {
             char text[64];
@@ -1303,8 +1311,9 @@ static dconn_status dconn_my__reader_row(dconn_my__reader *r, int rc, dconn_buil
     }
     r->rows++;
     /* the statement keeps its own copy of the binds: the grown buffers for the rows to come, once the row is read
-       (binding again resets the row, so the row's later long values could no longer be fetched) */
-    if (grew && !st && mysql_stmt_bind_result(r->st, r->binds)) return DCONN_EQUERY;
+       (binding again resets the row, so the row's later long values could no longer be fetched); after a failure
+       too, since the rows left are still fetched (drained) into them */
+    if (grew && mysql_stmt_bind_result(r->st, r->binds) && !st) st = DCONN_EQUERY;
     return st;
 }
 

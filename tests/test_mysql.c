@@ -1168,6 +1168,9 @@ static void my_same_statement_again(void) {
     int i, k;
     int64_t iv;
     double dv;
+    dconn_query_options uncached;
+    memset(&uncached, 0, sizeof uncached);
+    uncached.ttl = "0";   /* every run reaches the driver */
     REQUIRE(ctx);
     root = my_root(ctx);
     REQUIRE(root);
@@ -1179,7 +1182,7 @@ static void my_same_statement_again(void) {
     for (k = 0; k < 3; k++) {
         for (i = 1; i <= 3; i++) {
             id = dconn_int(i);
-            r = dconn_query(root, "SELECT * FROM again_db.t WHERE id = ?", &id, 1, NULL, &err);
+            r = dconn_query(root, "SELECT * FROM again_db.t WHERE id = ?", &id, 1, &uncached, &err);
             REQUIRE(r);
             CHECK_EQ_INT(dconn_result_rows(r), 1);
             CHECK(dconn_result_get_int(r, 0, 0, &iv) == DCONN_OK && iv == i);

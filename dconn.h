@@ -9316,12 +9316,15 @@ DCONN_API dconn_session *dconn_session_begin(dconn_conn *c, dconn_error *err) {
    results go now, not at the session's commit. Statements after it are
    refused until the caller commits or rolls back, rather than running one by
    one outside any transaction where a rollback could not undo them. */
-static void dconn__session_check_ended(dconn_session *s, int failed) {
-    const dconn_driver *d = &s->h->drv;
-    if (!s->in_tx || s->ended || !d->in_transaction || d->in_transaction(d->user_data, s->h->h)) return;
+static DCONN__NOINLINE void dconn__session_ended(dconn_session *s, int failed) {
     s->ended = failed ? DCONN__TX_ENDED_BY_ERROR : DCONN__TX_ENDED_BY_STATEMENT;
     if (s->wrote && !s->conn->ctx->keep_cache_on_write) dconn_cache_clear_conn(s->conn);
     s->wrote = 0;
+}
+
+static inline void dconn__session_check_ended(dconn_session *s, int failed) {
+    const dconn_driver *d = &s->h->drv;
+    if (s->in_tx && !s->ended && d->in_transaction && !d->in_transaction(d->user_data, s->h->h)) dconn__session_ended(s, failed);
 }
 
 /* A session open when the process forked is the parent's: the child may
@@ -9359,6 +9362,15 @@ static dconn_status dconn__session_refuse_ended(dconn_session *s, dconn__op_kind
     return dconn__err_op(s->conn, &op, 1, err);
 }
 
+static DCONN__NOINLINE dconn_status dconn__session_exec_failed(dconn_session *s, dconn__op *op, dconn_status st, dconn_error *err) {
+    dconn__driver_failed(err, st);
+    if (err && dconn__transient(&s->h->drv, st, err)) s->broken = 1;
+    s->wrote = 1;   /* INSERT OR FAIL keeps the rows before the failing one: a commit drops the cache */
+    dconn__session_check_ended(s, 1);
+    dconn__session_check_stopped(s, st);
+    return dconn__err_op(s->conn, op, 1, err);
+}
+
 /* dconn_session_exec (many 0) and dconn_session_exec_many (many 1). */
 static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const dconn_value *params, size_t n, int many, size_t n_rows,
                                         dconn_exec_info *info, dconn_error *err) {
@@ -9390,14 +9402,7 @@ static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const
         op.info = info;
         st = dconn__session_run(s, &op, err);
     }
-    if (st) {
-        dconn__driver_failed(err, st);
-        if (err && dconn__transient(&s->h->drv, st, err)) s->broken = 1;
-        s->wrote = 1;   /* INSERT OR FAIL keeps the rows before the failing one: a commit drops the cache */
-        dconn__session_check_ended(s, 1);
-        dconn__session_check_stopped(s, st);
-        return dconn__err_op(s->conn, &op, 1, err);
-    }
+    if (st) return dconn__session_exec_failed(s, &op, st, err);
     s->wrote = 1;
     dconn__session_check_ended(s, 0);
     return DCONN_OK;
@@ -9417,7 +9422,36 @@ static dconn_status dconn__session_exec_out(dconn_session *s, const char *sql, c
     return r;
 }
 
+/* A statement that failed on the fast path below: reported as the general path reports it. */
+static DCONN__NOINLINE dconn_status dconn__session_exec_fast_failed(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_status st,
+                                                                    dconn_error *err) {
+    dconn__op op;
+    dconn__op_init(&op, DCONN__OP_EXEC, sql, params, n);
+    st = dconn__session_exec_failed(s, &op, st, err);
+    dconn__err_out(&s->conn->ctx->known, err);
+    return st;
+}
+
 DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_exec_info *info, dconn_error *err) {
+    /* A loop of inserts in a session is the hot path: once its transaction
+       is open, with no logger and no query_timeout, the statement goes
+       straight to the driver; anything else takes the general path. */
+    if (s && sql && (params || !n) && s->in_tx && !s->ended && s->h->drv.exec && !s->conn->ctx->on_query &&
+        !dconn__atomic_load(&s->conn->query_timeout_ns) && !dconn__session_forked(s)) {
+        dconn_stmt stmt;
+        dconn_status st;
+        dconn__err_clear(err);
+        if (info) { info->changes = 0; info->last_insert_id = 0; }
+        stmt.sql = sql;
+        stmt.params = params;
+        stmt.n_params = n;
+        st = s->h->drv.exec(s->h->drv.user_data, s->h->h, &stmt, info, err);
+        if (st) return dconn__session_exec_fast_failed(s, sql, params, n, st, err);
+        s->wrote = 1;
+        /* dconn__session_check_ended, knowing the transaction was open */
+        if (s->h->drv.in_transaction && !s->h->drv.in_transaction(s->h->drv.user_data, s->h->h)) dconn__session_ended(s, 0);
+        return DCONN_OK;
+    }
     return dconn__session_exec_out(s, sql, params, n, 0, 0, info, err);
 }
 
@@ -10884,6 +10918,12 @@ DCONN_API dconn_status dconn_stream_print(dconn_stream *s, void *file, dconn_for
 #ifndef DCONN_NO_SQLITE
 
 #define DCONN__SQ_STMTS 16
+/* rare paths kept out of the hot ones (this section sees only the public declarations) */
+#if defined(__GNUC__) || defined(__clang__)
+#  define DCONN__SQ_NOINLINE __attribute__((noinline))
+#else
+#  define DCONN__SQ_NOINLINE
+#endif
 #define DCONN__SQ_DBMOVED (SQLITE_READONLY | (4 << 8))   /* SQLITE_READONLY_DBMOVED, named only from 3.8.3 */
 /* rows changed, 64 bits where SQLite has them */
 #if SQLITE_VERSION_NUMBER >= 3037000
@@ -11026,15 +11066,12 @@ static dconn_status dconn__sq_fail(dconn__sq *h, int rc, dconn_error *err) {
 }
 
 /* Has our transaction ended without us (rolled back by SQLite, or a
-   COMMIT or ROLLBACK run as a statement)? Then nothing more may run in it. */
+   COMMIT or ROLLBACK run as a statement)? Then nothing more may run in it:
+   the session asks after every statement (the driver's in_transaction) and
+   refuses the next ones, so only the commit asks here. */
 static int dconn__sq_tx_gone(dconn__sq *h) {
     if (h->in_tx && !h->tx_lost && sqlite3_get_autocommit(h->db)) h->tx_lost = 1;
     return h->tx_lost;
-}
-
-static dconn_status dconn__sq_lost(dconn_error *err) {
-    return dconn_error_set(err, DCONN_EQUERY, "not run: the transaction has ended (an earlier error made SQLite roll it back, "
-                                             "or a COMMIT or ROLLBACK ran as a statement); roll back and start again");
 }
 
 static int dconn__sq_is_transient(void *user_data, const dconn_error *err) {
@@ -11491,22 +11528,13 @@ static int dconn__sq_tail_empty(const char *t) {
 
 /* The kept statement for sql (prepared now when new): *kept is its entry,
    NULL when there was no room to keep it. */
-static dconn_status dconn__sq_prepare(dconn__sq *h, const char *sql, sqlite3_stmt **out, dconn__sq_stmt **kept, int *anonymous, dconn_error *err) {
+static DCONN__SQ_NOINLINE dconn_status dconn__sq_prepare_slow(dconn__sq *h, const char *sql, sqlite3_stmt **out, dconn__sq_stmt **kept, int *anonymous,
+                                                           dconn_error *err) {
     size_t len;
     uint64_t hash;
     int i, victim = 0, rc;
     const char *tail = NULL;
     sqlite3_stmt *st = NULL;
-    /* strncmp stops at either NUL: equal through the stored NUL means the same text */
-    if (h->nstmts && strncmp(h->stmts[h->last].sql, sql, h->stmts[h->last].len + 1) == 0) {
-        /* the same statement again (a loop of inserts): no hash needed */
-        dconn__sq_stmt *e = &h->stmts[h->last];
-        e->used = ++h->tick;
-        *out = e->st;
-        *kept = e;
-        *anonymous = e->anonymous;
-        return DCONN_OK;
-    }
     len = strlen(sql);
     hash = dconn__sq_hash(sql, len);
     for (i = 0; i < h->nstmts; i++) {
@@ -11567,6 +11595,20 @@ static dconn_status dconn__sq_prepare(dconn__sq *h, const char *sql, sqlite3_stm
     return DCONN_OK;
 }
 
+static inline dconn_status dconn__sq_prepare(dconn__sq *h, const char *sql, sqlite3_stmt **out, dconn__sq_stmt **kept, int *anonymous, dconn_error *err) {
+    /* the same statement again (a loop of inserts): no hash needed. strncmp
+       stops at either NUL: equal through the stored NUL means the same text */
+    if (h->nstmts && strncmp(h->stmts[h->last].sql, sql, h->stmts[h->last].len + 1) == 0) {
+        dconn__sq_stmt *e = &h->stmts[h->last];
+        e->used = ++h->tick;
+        *out = e->st;
+        *kept = e;
+        *anonymous = e->anonymous;
+        return DCONN_OK;
+    }
+    return dconn__sq_prepare_slow(h, sql, out, kept, anonymous, err);
+}
+
 /* Reset for the next use. Bindings are not cleared: every call binds every
    parameter again (one left unbound is an error), so an old value is never
    read, and clearing would cost as much as a third of the wrapper's time. */
@@ -11574,7 +11616,7 @@ static void dconn__sq_done(sqlite3_stmt *st) {
     sqlite3_reset(st);
 }
 
-static int dconn__sq_bind_one(sqlite3_stmt *st, int idx, const dconn_value *v) {   /* an SQLite result code */
+static inline int dconn__sq_bind_one(sqlite3_stmt *st, int idx, const dconn_value *v) {   /* an SQLite result code */
     switch (v->type) {
         case DCONN_NULL: return sqlite3_bind_null(st, idx);
         case DCONN_INT: return sqlite3_bind_int64(st, idx, (sqlite3_int64)v->i);
@@ -11594,21 +11636,13 @@ static dconn_status dconn__sq_bind_failed(dconn_error *err, size_t k, const dcon
     return dconn_error_set(err, DCONN_EMISUSE, "parameter %zu could not be bound: %s", k + 1, sqlite3_errstr(rc));
 }
 
-static dconn_status dconn__sq_bind(const dconn_allocator *al, sqlite3_stmt *st, int anonymous, const dconn_value *params, size_t n, dconn_error *err) {
+/* Named values, ?NNN parameters, and every mistake: matched one by one. */
+static DCONN__SQ_NOINLINE dconn_status dconn__sq_bind_general(const dconn_allocator *al, sqlite3_stmt *st, const dconn_value *params, size_t n, dconn_error *err) {
     int count, pos = 0, i;
     unsigned char seen_small[64], *seen = seen_small;
     size_t k;
     dconn_status status = DCONN_OK;
     if (n && !params) return dconn_error_set(err, DCONN_EMISUSE, "%zu parameters announced but the params pointer is NULL", n);
-    if (anonymous && (size_t)(anonymous - 1) == n) {
-        /* only ? parameters and as many positional values: bind straight through */
-        for (k = 0; k < n && !params[k].name; k++) {
-            int rc = dconn__sq_bind_one(st, (int)k + 1, &params[k]);
-            if (rc != SQLITE_OK) return dconn__sq_bind_failed(err, k, &params[k], rc);
-        }
-        if (k == n) return DCONN_OK;
-        /* a named value for an anonymous parameter: the general path reports it */
-    }
     count = sqlite3_bind_parameter_count(st);
     if (count > (int)sizeof seen_small) {
         seen = (unsigned char *)dconn__sq_alloc(al, (size_t)count);
@@ -11663,6 +11697,20 @@ static dconn_status dconn__sq_bind(const dconn_allocator *al, sqlite3_stmt *st, 
     }
     if (seen != seen_small) dconn__sq_dealloc(al, seen);
     return status;
+}
+
+static inline dconn_status dconn__sq_bind(const dconn_allocator *al, sqlite3_stmt *st, int anonymous, const dconn_value *params, size_t n, dconn_error *err) {
+    if (anonymous && (size_t)(anonymous - 1) == n && (params || !n)) {
+        /* only ? parameters and as many positional values: bind straight through */
+        size_t k;
+        for (k = 0; k < n && !params[k].name; k++) {
+            int rc = dconn__sq_bind_one(st, (int)k + 1, &params[k]);
+            if (rc != SQLITE_OK) return dconn__sq_bind_failed(err, k, &params[k], rc);
+        }
+        if (k == n) return DCONN_OK;
+        /* a named value for an anonymous parameter: the general path reports it */
+    }
+    return dconn__sq_bind_general(al, st, params, n, err);
 }
 
 /* The statement's columns, into a builder: from the kept statement's copy
@@ -11736,7 +11784,6 @@ static dconn_status dconn__sq_start(dconn__sq *h, const dconn_stmt *stmt, dconn_
     sqlite3_stmt *st = NULL;
     dconn_status status;
     int anonymous = 0;
-    if (h->in_tx && dconn__sq_tx_gone(h)) return dconn__sq_lost(err);
     status = dconn__sq_prepare(h, stmt->sql, &st, kept, &anonymous, err);
     if (status) return status;
     status = dconn__sq_bind(h->al, st, anonymous, stmt->params, stmt->n_params, err);
@@ -11844,7 +11891,6 @@ static dconn_status dconn__sq_exec(void *user_data, void *handle, const dconn_st
     int rc, anonymous = 0;
     int64_t before = 0;
     (void)user_data;
-    if (h->in_tx && dconn__sq_tx_gone(h)) return dconn__sq_lost(err);
     status = dconn__sq_prepare(h, sql, &st, &kept, &anonymous, err);
     if (status) return status;
     status = dconn__sq_bind(h->al, st, anonymous, stmt->params, stmt->n_params, err);
@@ -11890,7 +11936,6 @@ static dconn_status dconn__sq_exec_many(void *user_data, void *handle, const dco
     int64_t changes = 0, before;
     unsigned stops = dconn__sq_stops(h);
     (void)user_data;
-    if (h->in_tx && dconn__sq_tx_gone(h)) return dconn__sq_lost(err);
     status = dconn__sq_prepare(h, stmt->sql, &st, &kept, &anonymous, err);
     if (status) return status;
 #if SQLITE_VERSION_NUMBER >= 3018000

@@ -23,6 +23,7 @@ PAIRS = [
     ("insert_ratio_ir", "insert_dconn", "insert_raw"),
     ("cache_hit_scale_ratio_ir", "hit_hot_100k_cached", "hit_hot_1k_cached"),
     ("write_other_conn_ratio_ir", "write_other_100k_cached", "write_other_empty"),
+    ("secrets_20k_vs_2k_ratio_ir", "secrets_20k", "secrets_2k"),
 ]
 
 

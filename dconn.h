@@ -56,6 +56,7 @@
                  dconn_session_commit(s, &err)  dconn_session_rollback(s, &err)  dconn_session_end(s)
        streams   dconn_stream_query(conn, sql, params, n, &stream_options, &err) -> s   dconn_stream_read(...)
                  dconn_stream_next(s, &err) -> a chunk (a small result), NULL at the end  dconn_stream_close(s)
+                 dconn_stream_row(s, &err) -> a row of dconn_values, borrowed, no copy (instead of chunks)
        cache     dconn_cache_stats_get(ctx, &stats)  dconn_cache_clear(ctx)  _clear_conn(conn)  _clear_query(...)
        hook      dconn_options.on_query(&event, user_data) after every statement: timing, rows, cache part, status
        drivers   dconn_register_driver(ctx, &driver, &err); a driver reads dconn_settings_* and fills
@@ -884,6 +885,24 @@ DCONN_API dconn_stream *dconn_stream_query(dconn_conn *conn, const char *sql, co
                                            const dconn_stream_options *options, dconn_error *err);
 DCONN_API dconn_stream *dconn_stream_read(dconn_conn *conn, const char *what, const dconn_stream_options *options, dconn_error *err);
 DCONN_API dconn_result *dconn_stream_next(dconn_stream *s, dconn_error *err);
+/* Row by row instead of in chunks, for the scan that wants raw speed:
+   the next row as dconn_result_cols(dconn_stream_columns(s)) values,
+   borrowed, or NULL at the end or on error, as dconn_stream_next. Nothing
+   is copied: text and blobs point into the driver's own memory, valid
+   until the next call or the close; keep what must outlive that. Only
+   the field of each value's `type` is meaningful; `name` is the column's.
+
+       const dconn_value *row;
+       while ((row = dconn_stream_row(s, &err)) != NULL)
+           printf("%lld %.*s\n", (long long)row[0].i, (int)row[1].n, (const char *)row[1].p);
+
+   A stream is read one way: dconn_stream_next or dconn_stream_print on a
+   stream read by rows (or dconn_stream_row on one read in chunks) is
+   DCONN_EMISUSE. dconn_stream_rows counts the rows handed out. A driver
+   without a stream_row hook is read in chunks behind it (then the values
+   are copies, valid as long). With a timeout or a cancel token, every
+   call is watched: a row costs more than in chunks. */
+DCONN_API const dconn_value *dconn_stream_row(dconn_stream *s, dconn_error *err);
 DCONN_API const dconn_result *dconn_stream_columns(const dconn_stream *s);
 DCONN_API uint64_t dconn_stream_rows(const dconn_stream *s);   /* rows handed out so far */
 DCONN_API dconn_status dconn_stream_close(dconn_stream *s);
@@ -993,7 +1012,7 @@ typedef struct dconn_stmt {
     size_t n_params;
 } dconn_stmt;
 
-#define DCONN_DRIVER_VERSION 2
+#define DCONN_DRIVER_VERSION 3
 
 /* A data source, registered with dconn_register_driver(). Shaped like
    sqlite3_vfs: later versions only add fields at the end, read when
@@ -1065,6 +1084,14 @@ typedef struct dconn_driver {
        objects and detaches) keeps its handle; else the handle is closed.
        NULL: not asked. */
     int (*keeps_state)(void *user_data, void *handle);
+    /* Version 3. A stream's next row without copying it, for
+       dconn_stream_row, as sqlite3_step answers: 1 when it filled
+       `values` (one per column) with the row's types and values (i, u, d,
+       or p and n; name is not read), pointing into the driver's memory and
+       valid until the next call on the cursor or its close; 0 at the end;
+       else a dconn_status error (negative), which ends the stream. NULL:
+       rows are read through stream_next. */
+    int (*stream_row)(void *user_data, void *cursor, dconn_value *values, dconn_error *err);
 } dconn_driver;
 
 /* Registers a driver on the context (the struct is copied; the strings and
@@ -5702,8 +5729,8 @@ DCONN_API dconn_status dconn_register_driver(dconn_ctx *ctx, const dconn_driver 
         return dconn__err_nomem(err, "registering a driver");
     }
     memset(&ctx->drivers[i], 0, sizeof ctx->drivers[i]);
-    /* read only the fields this version of the struct has */
-    memcpy(&ctx->drivers[i], d, sizeof *d);
+    /* read only the fields this version of the struct has: version 2 ends before stream_row */
+    memcpy(&ctx->drivers[i], d, d->version == 2 ? offsetof(dconn_driver, stream_row) : sizeof *d);
     if (i == ctx->ndrivers) ctx->ndrivers++;
     dconn__ctx_unlock(ctx);
     return DCONN_OK;
@@ -9592,7 +9619,16 @@ struct dconn_stream {
     int broken;                   /* the handle failed: close it rather than pool it */
     dconn__trace trace;           /* for the hook, when the context has one (op.trace points here) */
     char *failure;                /* for the hook: the message the caller got when the stream failed */
+    int mode;                     /* how it is read: 0 not yet, DCONN__STREAM_CHUNKS or DCONN__STREAM_ROWS */
+    dconn_value *row;             /* dconn_stream_row's values, one per column of `row_for` */
+    const dconn_result *row_for;  /* the columns `row` was made for (a restart makes new ones) */
+    size_t row_at;                /* rows read behind dconn_stream_row in chunks: the next one of `chunk` */
+    int row_fast;                 /* dconn_stream_row may call the driver's stream_row straight (see there) */
+    int64_t row_forks;            /* ... on the handle of this fork count */
+    dconn_ctx *ctx;               /* conn->ctx, one load nearer */
 };
+
+enum { DCONN__STREAM_CHUNKS = 1, DCONN__STREAM_ROWS = 2 };
 
 /* A result's columns alone, as a result of 0 rows. */
 static dconn_status dconn__result_columns_only(const dconn_result *r, const dconn_allocator *al, dconn_result **out, dconn_error *err) {
@@ -9661,6 +9697,7 @@ static void dconn__stream_end(dconn_stream *s) {
     dconn__handle *h = s->h;
     if (!h) return;
     s->h = NULL;
+    s->row_fast = 0;
     if (h->forks != dconn__forks_now(s->conn->ctx)) {
         /* opened before this process forked: the cursor reads the parent's
            connection, so it is left as it is, and the handle too */
@@ -9845,6 +9882,7 @@ static dconn_stream *dconn__stream_open(dconn_conn *c, dconn__op_kind kind, cons
     if (!s) { dconn__err_nomem(err, "opening a stream"); return NULL; }
     memset(s, 0, sizeof *s);
     s->conn = c;
+    s->ctx = ctx;
     s->op.kind = kind;
     s->chunk_rows = o && o->chunk_rows ? o->chunk_rows : DCONN__CHUNK_ROWS;
     s->op.cancel = o ? o->cancel : NULL;
@@ -9876,6 +9914,23 @@ static dconn_status dconn__stream_fail(dconn_stream *s, dconn_status st, dconn_e
     dconn__err_op(s->conn, &s->op, 1, err);
     dconn__snprintf(after, sizeof after, "\n  the stream ended after %llu row%s had been delivered", (unsigned long long)s->rows, s->rows == 1 ? "" : "s");
     return dconn__err_suffix(err, err->code, after);
+}
+
+/* After an error `st` from the driver: when nothing has reached the caller
+   yet, a transient error starts the stream again on a fresh handle. 1: it
+   did, read on; 0: not retried, `st` ends the stream; -1: starting again
+   failed, and the stream has ended with the reason. */
+static int dconn__stream_restart(dconn_stream *s, dconn_status st, dconn_error *err) {
+    if (s->rows || !s->h || ++s->attempts >= s->ctx->retry_attempts || !err || !dconn__transient(&s->h->drv, st, err)) return 0;
+    s->broken = 1;
+    dconn__stream_end(s);
+    dconn_result_release(s->columns);
+    s->columns = NULL;
+    dconn__retry_wait(s->conn, s->attempts, err);
+    dconn__err_clear(err);
+    if ((st = dconn__stream_start(s, err)) == DCONN_OK) return 1;
+    s->status = st;   /* dconn__stream_start said why, with the SQL */
+    return -1;
 }
 
 static dconn_result *dconn__stream_next(dconn_stream *s, dconn_error *err) {
@@ -9918,18 +9973,10 @@ static dconn_result *dconn__stream_next(dconn_stream *s, dconn_error *err) {
             r = NULL;
             st = dconn__err_set(err, DCONN_EMISUSE, "the %s driver's stream_next gave other columns or more rows than asked", s->h ? s->h->drv.name : "");
         }
-        /* nothing has reached the caller yet: a transient error starts it again on a fresh handle */
-        if (st && !s->rows && s->h && ++s->attempts < ctx->retry_attempts && dconn__transient(&s->h->drv, st, err)) {
-            s->broken = 1;
-            dconn__stream_end(s);
-            dconn_result_release(s->columns);
-            s->columns = NULL;
-            dconn__retry_wait(s->conn, s->attempts, err);
-            dconn__err_clear(err);
-            st = dconn__stream_start(s, err);
-            if (!st) continue;
-            s->status = st;   /* dconn__stream_start said why, with the SQL */
-            return NULL;
+        if (st) {
+            int again = dconn__stream_restart(s, st, err);
+            if (again > 0) continue;
+            if (again < 0) return NULL;
         }
         break;
     }
@@ -9980,15 +10027,149 @@ static void dconn__stream_emit(dconn_stream *s) {
     dconn__emit(s->conn->ctx, s->conn->name, "stream", s->op.sql, s->op.n, s->op.trace, (int64_t)s->rows, s->status, &said);
 }
 
+/* A stream is read in chunks or by rows, not both (a chunk would skip
+   or repeat the rows read behind dconn_stream_row). */
+static int dconn__stream_one_way(dconn_stream *s, int mode, dconn_error *err) {
+    if (!s || s->mode == mode) return 0;
+    if (!s->mode) { s->mode = mode; return 0; }
+    dconn__err_set(err, DCONN_EMISUSE, "%s: this stream is read %s: read a stream one way, by rows or in chunks",
+                   mode == DCONN__STREAM_ROWS ? "dconn_stream_row" : "dconn_stream_next",
+                   mode == DCONN__STREAM_ROWS ? "in chunks (dconn_stream_next or dconn_stream_print)" : "by rows (dconn_stream_row)");
+    return 1;
+}
+
 DCONN_API dconn_result *dconn_stream_next(dconn_stream *s, dconn_error *err) {
     dconn_error local;
     dconn_result *r;
     if (!err && s && s->op.trace) err = &local;   /* the hook is told the message */
+    dconn__err_clear(err);
+    if (dconn__stream_one_way(s, DCONN__STREAM_CHUNKS, err)) return NULL;
     r = dconn__stream_next(s, err);
     dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
     if (err) dconn__stream_note_failure(s, err);
     return r;
 }
+/* dconn_stream_row's values made for the stream's columns (again after a
+   restart, whose columns may differ); 0 when there is no memory. */
+static int dconn__stream_row_values(dconn_stream *s, dconn_error *err) {
+    const dconn_result *cols = s->columns;
+    size_t i;
+    if (s->row && s->row_for == cols) return 1;
+    dconn__free(s->conn->ctx->al, s->row);
+    s->row_for = NULL;
+    s->row = (dconn_value *)dconn__malloc(s->conn->ctx->al, (cols->cols ? cols->cols : 1) * sizeof *s->row);
+    if (!s->row) { dconn__err_nomem(err, "reading a row"); return 0; }
+    for (i = 0; i < cols->cols; i++) {
+        s->row[i] = dconn_null();
+        s->row[i].name = cols->names[i];
+    }
+    s->row_for = cols;
+    return 1;
+}
+
+/* The row read behind dconn_stream_row in chunks, as values. */
+static const dconn_value *dconn__stream_row_from_chunk(dconn_stream *s) {
+    const dconn_result *r = s->chunk;
+    size_t c, k = s->row_at++ * r->cols;
+    for (c = 0; c < r->cols; c++, k++) {
+        dconn_value *v = &s->row[c];
+        const dconn__cell *cell = &r->cells[k];
+        v->type = (dconn_type)r->types[k];
+        switch (v->type) {
+            case DCONN_NULL: break;
+            case DCONN_INT: v->i = cell->i; break;
+            case DCONN_UINT: v->u = cell->u; break;
+            case DCONN_REAL: v->d = cell->d; break;
+            case DCONN_TEXT: case DCONN_BLOB: case DCONN_DECIMAL: v->p = r->strings + cell->s.off; v->n = cell->s.len; break;
+        }
+    }
+    s->rows++;
+    return s->row;
+}
+
+/* What the driver's stream_row said, when it is not a row: the end, or
+   an error that ends the stream (rows were handed out: never retried). */
+static DCONN__NOINLINE const dconn_value *dconn__stream_row_ended(dconn_stream *s, dconn_status st, dconn_error *err) {
+    if (st) {
+        s->broken = s->h && err && dconn__transient(&s->h->drv, st, err);
+        s->status = dconn__stream_fail(s, st, err);
+    } else {
+        s->done = 1;
+    }
+    dconn__stream_end(s);
+    return NULL;
+}
+
+/* The general path of dconn_stream_row: the first row (which may still be
+   retried), rows read in chunks behind it, watched calls, and every
+   misuse. */
+static DCONN__NOINLINE const dconn_value *dconn__stream_row(dconn_stream *s, dconn_error *err) {
+    dconn_ctx *ctx;
+    if (!s) { dconn__err_set(err, DCONN_EMISUSE, "dconn_stream_row: stream is NULL"); return NULL; }
+    if (dconn__stream_one_way(s, DCONN__STREAM_ROWS, err)) return NULL;
+    ctx = s->conn->ctx;
+    for (;;) {
+        if (s->status) { dconn__err_set(err, s->status, "dconn_stream_row: the stream has already failed (see the error that ended it)"); return NULL; }
+        if (!dconn__stream_row_values(s, err)) return dconn__stream_row_ended(s, DCONN_ENOMEM, err);
+        if (s->cursor && s->h && s->h->drv.stream_row) {
+            dconn__watch w;
+            dconn_status st;
+            int got = 0;
+            if (s->h->forks != dconn__forks_now(ctx)) {
+                s->status = dconn__err_set(err, DCONN_EMISUSE, "dconn_stream_row: connection \"%s\": the stream was open when this process forked: "
+                                           "it reads the parent's connection; close it and open a new one", s->conn->name);
+                return NULL;
+            }
+            if ((st = dconn__stream_watch_begin(s, s->h, &w, err)) == DCONN_OK) {
+                got = s->h->drv.stream_row(s->h->drv.user_data, s->cursor, s->row, err);
+                st = dconn__stream_watch_end(s, &w, got > 0 ? DCONN_OK : (dconn_status)got, err);
+            }
+            if (st) {
+                int again = dconn__stream_restart(s, st, err);
+                if (again > 0) continue;
+                if (again < 0) return NULL;
+            }
+            if (st || got <= 0) return dconn__stream_row_ended(s, st, err);
+            s->rows++;
+            /* a row has reached the caller (no restart now, so the cursor and
+               the columns stay until the end), and no call is watched */
+            s->row_fast = !s->op.cancel && !s->op.timeout_ns;
+            s->row_forks = s->h->forks;
+            return s->row;
+        }
+        /* no stream_row hook: chunks behind it */
+        if (s->chunk && s->row_at < s->chunk->rows) return dconn__stream_row_from_chunk(s);
+        if (s->done) return NULL;
+        {
+            dconn_result *r = dconn__stream_next(s, err);
+            if (!r) return NULL;
+            s->rows -= r->rows;   /* counted as they are handed out */
+            s->row_at = 0;
+        }
+    }
+}
+
+DCONN_API const dconn_value *dconn_stream_row(dconn_stream *s, dconn_error *err) {
+    dconn_error local;
+    const dconn_value *v;
+    if (!err) err = &local;   /* the status, is_transient and the hook need the error */
+    dconn__err_clear(err);
+    /* the hot path: a row from the driver, past the first, unwatched */
+    if (s && s->row_fast && s->row_forks == dconn__forks_now(s->ctx)) {
+        int got = s->h->drv.stream_row(s->h->drv.user_data, s->cursor, s->row, err);
+        if (got > 0) {
+            s->rows++;
+            return s->row;
+        }
+        v = dconn__stream_row_ended(s, (dconn_status)got, err);
+    } else {
+        v = dconn__stream_row(s, err);
+    }
+    dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
+    dconn__stream_note_failure(s, err);
+    return v;
+}
+
 DCONN_API const dconn_result *dconn_stream_columns(const dconn_stream *s) { return s ? s->columns : NULL; }
 DCONN_API uint64_t dconn_stream_rows(const dconn_stream *s) { return s ? s->rows : 0; }
 
@@ -10007,6 +10188,7 @@ static void dconn__stream_free(dconn_stream *s, int unlink) {
     dconn_result_release(s->chunk);
     dconn_result_release(s->columns);
     dconn_result_release(s->whole);
+    dconn__free(ctx->al, s->row);
     dconn__scratch_free(ctx->al, &s->scratch);
     dconn__free(ctx->al, s->copies);
     dconn__free(ctx->al, s->failure);
@@ -10918,6 +11100,7 @@ DCONN_API dconn_status dconn_stream_print(dconn_stream *s, void *file, dconn_for
 #ifndef DCONN_NO_SQLITE
 
 #define DCONN__SQ_STMTS 16
+#define DCONN__SQ_HANDED (-1)
 /* rare paths kept out of the hot ones (this section sees only the public declarations) */
 #if defined(__GNUC__) || defined(__clang__)
 #  define DCONN__SQ_NOINLINE __attribute__((noinline))
@@ -11821,7 +12004,8 @@ typedef struct dconn__sq_cursor {
     dconn__sq *h;
     sqlite3_stmt *st;
     dconn__sq_stmt *kept;
-    int rc;                       /* the last step's code: SQLITE_ROW stands on a row not yet handed out */
+    int rc;                       /* the last step's code: SQLITE_ROW stands on a row not yet handed out;
+                                     DCONN__SQ_HANDED: stream_row handed it out, step before the next */
     int ncols;
     dconn_error failed;           /* a step's error, told after the rows before it (code 0: none) */
 } dconn__sq_cursor;
@@ -11873,6 +12057,51 @@ static dconn_status dconn__sq_stream_next(void *user_data, void *cursor, size_t 
     }
     *done = cur->rc == SQLITE_DONE;
     return DCONN_OK;
+}
+
+/* The row as values pointing into SQLite's memory: valid until the next
+   step, which the next call takes first. */
+static int dconn__sq_stream_row(void *user_data, void *cursor, dconn_value *values, dconn_error *err) {
+    dconn__sq_cursor *cur = (dconn__sq_cursor *)cursor;
+    int i;
+    (void)user_data;
+    if (cur->rc == DCONN__SQ_HANDED) cur->rc = sqlite3_step(cur->st);
+    if (cur->rc != SQLITE_ROW) {
+        dconn_status status;
+        if (cur->rc == SQLITE_DONE) return 0;
+        status = dconn__sq_fail(cur->h, cur->rc, err);
+        cur->rc = SQLITE_DONE;   /* stepping on after an error would start the statement again */
+        return status;
+    }
+    for (i = 0; i < cur->ncols; i++) {
+        /* the column's value once, then read without the handle's checks (see dconn__sq_row) */
+        sqlite3_value *v = sqlite3_column_value(cur->st, i);
+        dconn_value *out = &values[i];
+        switch (sqlite3_value_type(v)) {
+            case SQLITE_INTEGER: out->type = DCONN_INT; out->i = sqlite3_value_int64(v); break;
+            case SQLITE_FLOAT: out->type = DCONN_REAL; out->d = sqlite3_value_double(v); break;
+            case SQLITE_TEXT:
+                out->type = DCONN_TEXT;
+                /* NULL: no memory to convert a UTF-16 database's text */
+                if ((out->p = sqlite3_value_text(v)) == NULL) goto nomem;
+                out->n = (size_t)sqlite3_value_bytes(v);
+                break;
+            case SQLITE_BLOB:
+                out->type = DCONN_BLOB;
+                out->p = sqlite3_value_blob(v);
+                out->n = (size_t)sqlite3_value_bytes(v);
+                if (!out->p) {
+                    if (out->n) goto nomem;
+                    out->p = out;   /* an empty blob: any pointer that is not NULL, to no bytes */
+                }
+                break;
+            default: out->type = DCONN_NULL; break;
+        }
+    }
+    cur->rc = DCONN__SQ_HANDED;
+    return 1;
+nomem:
+    return dconn__sq_nomem(err, "reading rows");
 }
 
 static void dconn__sq_stream_close(void *user_data, void *cursor) {
@@ -12087,6 +12316,7 @@ static dconn_status dconn__register_sqlite(dconn_ctx *ctx, const dconn_allocator
     d.stream_open = dconn__sq_stream_open;
     d.stream_next = dconn__sq_stream_next;
     d.stream_close = dconn__sq_stream_close;
+    d.stream_row = dconn__sq_stream_row;
     d.cancel = dconn__sq_cancel;
     d.exec_many = dconn__sq_exec_many;
     return dconn_register_driver(ctx, &d, err);

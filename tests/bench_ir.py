@@ -20,6 +20,7 @@ PAIRS = [
     ("point_ratio_ir", "point_dconn", "point_raw"),
     ("scan_ratio_ir", "scan_dconn", "scan_raw"),
     ("stream_ratio_ir", "stream_dconn", "stream_raw"),
+    ("stream_rows_ratio_ir", "stream_rows", "stream_raw"),
     ("insert_ratio_ir", "insert_dconn", "insert_raw"),
     ("cache_hit_scale_ratio_ir", "hit_hot_100k_cached", "hit_hot_1k_cached"),
     ("write_other_conn_ratio_ir", "write_other_100k_cached", "write_other_empty"),

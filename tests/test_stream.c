@@ -312,17 +312,17 @@ static void stream_driver_without_hooks_falls_back(void) {
     CHECK_EQ_INT(td.live, 0);
 }
 
-/* Every allocation failing in turn, over open, next and close: a clean
-   ENOMEM each time, nothing leaked, and the rows right when it works. */
-static void stream_allocation_failures(void) {
+/* Every allocation failing in turn, over open, the reads (in chunks, or
+   `by_rows`) and close: a clean ENOMEM each time, nothing leaked, and the
+   rows right when it works. */
+static void tst_allocation_failures(int by_rows) {
     long k, live0 = talloc_live_blocks();
     int done = 0;
     for (k = 0; !done && k < 2000; k++) {
         tsq_env e;
         dconn_error err;
         dconn_stream *s;
-        dconn_result *chunk;
-        size_t rows = 0;
+        size_t rows = 0, text = 0;
         int64_t sum = 0;
         if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
         if (tsq_script(e.c, "CREATE TABLE t(id INTEGER PRIMARY KEY, s TEXT); INSERT INTO t(s) VALUES ('a'), ('bb'), (NULL), ('dddd'), ('e');")) {
@@ -332,16 +332,26 @@ static void stream_allocation_failures(void) {
         talloc_fail_at(k);
         s = tst_open(e.c, "SELECT id, s FROM t ORDER BY id", NULL, 0, 2, &err);
         if (!s) CHECK_EQ_INT(err.code, DCONN_ENOMEM);
-        while (s && (chunk = dconn_stream_next(s, &err)) != NULL) {
+        while (s && by_rows) {
+            const dconn_value *row = dconn_stream_row(s, &err);
+            if (!row) break;
+            rows++;
+            sum += row[0].i;
+            if (row[1].type == DCONN_TEXT) text += row[1].n;
+        }
+        while (s && !by_rows) {
+            dconn_result *chunk = dconn_stream_next(s, &err);
             size_t i;
+            if (!chunk) break;
             for (i = 0; i < dconn_result_rows(chunk); i++, rows++) {
                 int64_t v = 0;
                 dconn_result_get_int(chunk, i, 0, &v);
                 sum += v;
+                if (dconn_result_type(chunk, i, 1) == DCONN_TEXT) text += strlen(dconn_result_text(chunk, i, 1));
             }
         }
         if (s && err.code) CHECK_EQ_INT(err.code, DCONN_ENOMEM);
-        if (s && !err.code) { CHECK_EQ_INT(rows, 5); CHECK_EQ_INT(sum, 15); }
+        if (s && !err.code) { CHECK_EQ_INT(rows, 5); CHECK_EQ_INT(sum, 15); CHECK_EQ_INT(text, 8); }
         done = !talloc_was_injected();
         CHECK_EQ_INT(dconn_stream_close(s), s && err.code ? DCONN_ENOMEM : DCONN_OK);
         talloc_fail_at(-1);
@@ -350,6 +360,9 @@ static void stream_allocation_failures(void) {
     CHECK(done);
     CHECK_EQ_INT(talloc_live_blocks(), live0);
 }
+
+static void stream_allocation_failures(void) { tst_allocation_failures(0); }
+static void stream_by_rows_allocation_failures(void) { tst_allocation_failures(1); }
 
 /* What dconn_stream_print wrote to a temporary file, or NULL (printed why). */
 static char *tst_print(dconn_conn *c, const char *sql, size_t chunk, dconn_format f, dconn_status *st, dconn_error *err) {
@@ -571,17 +584,8 @@ static dconn_status tst_flaky_next(void *ud, void *cursor, size_t max_rows, dcon
 static void tst_flaky_close(void *ud, void *cursor) { (void)ud; (void)cursor; }
 static int tst_flaky_transient(void *ud, const dconn_error *err) { (void)ud; return err->native_code == 7; }
 
-static void stream_retried_before_the_first_row(void) {
-    dconn_options o = tu_options(TU_DIR "/none/secrets.toml");
-    dconn_connect_options co;
+static dconn_driver tst_flaky_driver(void) {
     dconn_driver d;
-    dconn_error err;
-    dconn_ctx *ctx;
-    dconn_conn *c;
-    dconn_stream *s;
-    dconn_result *chunk;
-    long live0 = talloc_live_blocks();
-    int64_t sum = 0;
     memset(&d, 0, sizeof d);
     d.version = DCONN_DRIVER_VERSION;
     d.name = "flaky";
@@ -592,6 +596,20 @@ static void stream_retried_before_the_first_row(void) {
     d.stream_next = tst_flaky_next;
     d.stream_close = tst_flaky_close;
     d.is_transient = tst_flaky_transient;
+    return d;
+}
+
+static void stream_retried_before_the_first_row(void) {
+    dconn_options o = tu_options(TU_DIR "/none/secrets.toml");
+    dconn_connect_options co;
+    dconn_driver d = tst_flaky_driver();
+    dconn_error err;
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_stream *s;
+    dconn_result *chunk;
+    long live0 = talloc_live_blocks();
+    int64_t sum = 0;
     ctx = dconn_open(&o, &err);
     REQUIRE(ctx);
     CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_OK);
@@ -638,6 +656,270 @@ static void stream_retried_before_the_first_row(void) {
     CHECK_EQ_INT(talloc_live_blocks(), live0);
 }
 
+/* 1 when value `v` (from dconn_stream_row) holds cell (wrow, col) of `whole`. */
+static int tst_same_value(const dconn_value *v, const dconn_result *whole, size_t wrow, size_t col) {
+    dconn_type t = dconn_result_type(whole, wrow, col);
+    size_t n = 0;
+    const void *p;
+    if (v->type != t || strcmp(v->name, dconn_result_column_name(whole, col)) != 0) return 0;
+    switch (t) {
+        case DCONN_NULL: return 1;
+        case DCONN_INT: { int64_t y = 1; dconn_result_get_int(whole, wrow, col, &y); return v->i == y; }
+        case DCONN_REAL: { double y = 1; dconn_result_get_real(whole, wrow, col, &y); return v->d <= y && v->d >= y; }
+        default:
+            p = dconn_result_blob(whole, wrow, col, &n);
+            return v->n == n && v->p != NULL && (n == 0 || memcmp(v->p, p, n) == 0);
+    }
+}
+
+/* Row by row: the same values as the whole result, every type, with the
+   columns' names; the rows counted one by one; the end stays the end and
+   says DCONN_OK even when the caller used the same dconn_error meanwhile. */
+static void stream_by_rows_match_the_whole_result(void) {
+    tsq_env e;
+    dconn_error err, other;
+    dconn_result *whole;
+    dconn_stream *s;
+    const dconn_value *row;
+    size_t seen = 0, bad = 0, col;
+    REQUIRE(tsq_env_mem(&e));
+    REQUIRE(tst_fill(e.c));
+    whole = tsq_query(e.c, "SELECT * FROM t ORDER BY id", NULL, 0, "0", &err);
+    REQUIRE(whole && dconn_result_rows(whole) == TST_ROWS);
+    s = tst_open(e.c, "SELECT * FROM t ORDER BY id", NULL, 0, 0, &err);
+    REQUIRE(s);
+    while ((row = dconn_stream_row(s, &err)) != NULL) {
+        for (col = 0; col < 6; col++) bad += !tst_same_value(&row[col], whole, seen, col);
+        seen++;
+        CHECK_EQ_INT(dconn_stream_rows(s), seen + 0);
+        CHECK_EQ_INT(err.code, DCONN_OK);
+        if (seen == 500) {
+            /* the caller's error struct, used for something else midway */
+            CHECK(dconn_query(e.c, "SELECT nope FROM t", NULL, 0, NULL, &err) == NULL);
+            CHECK(err.code != DCONN_OK);
+        }
+    }
+    CHECK_EQ_INT(err.code, DCONN_OK);
+    CHECK_EQ_INT(seen, TST_ROWS);
+    CHECK_EQ_INT(bad, 0);
+    CHECK(dconn_stream_row(s, &other) == NULL);   /* the end stays the end */
+    CHECK_EQ_INT(other.code, DCONN_OK);
+    CHECK(dconn_stream_row(s, NULL) == NULL);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    /* no row: NULL at once, and the columns are there */
+    s = tst_open(e.c, "SELECT id, s AS label FROM t WHERE id < 0", NULL, 0, 0, &err);
+    REQUIRE(s);
+    CHECK(dconn_stream_row(s, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_OK);
+    CHECK_STR(dconn_result_column_name(dconn_stream_columns(s), 1), "label");
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    /* an empty text and an empty blob point somewhere, to no bytes */
+    s = tst_open(e.c, "SELECT '', x'', NULL", NULL, 0, 0, &err);
+    REQUIRE(s);
+    row = dconn_stream_row(s, &err);
+    REQUIRE(row);
+    CHECK(row[0].type == DCONN_TEXT && row[0].n == 0 && row[0].p != NULL);
+    CHECK(row[1].type == DCONN_BLOB && row[1].n == 0 && row[1].p != NULL);
+    CHECK(row[2].type == DCONN_NULL);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    dconn_result_release(whole);
+    tsq_close_env(&e);
+}
+
+/* A stream is read one way; stopping after a row gives the handle back. */
+static void stream_by_rows_one_way_and_early_stop(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_stream *s;
+    const dconn_value *row;
+    REQUIRE(tsq_open_file_env(&e, "f", "stream-rows-stop"));
+    REQUIRE(tst_fill(e.c));
+    s = tst_open(e.c, "SELECT id FROM t ORDER BY id", NULL, 0, 0, &err);
+    REQUIRE(s);
+    row = dconn_stream_row(s, &err);
+    CHECK(row && row[0].i == 1);
+    CHECK(dconn_stream_next(s, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "dconn_stream_next: this stream is read by rows (dconn_stream_row)");
+    CHECK_EQ_INT(dconn_stream_print(s, stdout, DCONN_FORMAT_CSV, &err), DCONN_EMISUSE);
+    row = dconn_stream_row(s, &err);   /* the misuse changed nothing */
+    CHECK(row && row[0].i == 2);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);   /* early stop */
+    CHECK_EQ_INT(dconn_exec(e.c, "DELETE FROM t WHERE id > 10", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM t"), 10);
+    s = tst_open(e.c, "SELECT id FROM t", NULL, 0, 0, &err);
+    REQUIRE(s);
+    CHECK(dconn_stream_next(s, &err) != NULL);
+    CHECK(dconn_stream_row(s, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "dconn_stream_row: this stream is read in chunks");
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    CHECK(dconn_stream_row(NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "dconn_stream_row: stream is NULL");
+    tsq_close_env(&e);
+}
+
+/* An error after some rows, read by rows: the rows before it, then the
+   error saying how many were delivered (also with no dconn_error); a
+   damaged page likewise. */
+static void stream_by_rows_error_midway(void) {
+    static const char sql[] = "SELECT id, CASE WHEN id = 300 THEN abs(-9223372036854775807 - 1) ELSE s END FROM t ORDER BY id";
+    tsq_env e;
+    dconn_error err;
+    dconn_stream *s;
+    size_t rows = 0;
+    REQUIRE(tsq_env_mem(&e));
+    REQUIRE(tst_fill(e.c));
+    s = tst_open(e.c, sql, NULL, 0, 0, &err);
+    REQUIRE(s);
+    while (dconn_stream_row(s, &err) != NULL) rows++;
+    CHECK_EQ_INT(rows, 299);
+    CHECK_EQ_INT(err.code, DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "integer overflow");
+    CHECK_CONTAINS(err.message, "SQL: SELECT id, CASE");
+    CHECK_CONTAINS(err.message, "the stream ended after 299 rows had been delivered");
+    CHECK(dconn_stream_row(s, &err) == NULL);
+    CHECK_CONTAINS(err.message, "already failed");
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_EQUERY);
+    s = tst_open(e.c, sql, NULL, 0, 0, NULL);
+    REQUIRE(s);
+    rows = 0;
+    while (dconn_stream_row(s, NULL) != NULL) rows++;
+    CHECK_EQ_INT(rows, 299);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_EQUERY);
+    tsq_close_env(&e);
+    if (!tst_open_damaged(&e, "stream-rows-corrupt")) { tsq_close_env(&e); REQUIRE(0); }
+    s = tst_open(e.c, "SELECT id, pad FROM t", NULL, 0, 0, &err);
+    REQUIRE(s);
+    rows = 0;
+    while (dconn_stream_row(s, &err) != NULL) rows++;
+    CHECK(rows > 0 && rows < 2000);
+    CHECK_EQ_INT(err.native_code & 0xFF, SQLITE_CORRUPT);
+    CHECK_EQ_INT((uint64_t)rows, dconn_stream_rows(s));
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_EQUERY);
+    tsq_close_env(&e);
+}
+
+/* A driver without a stream_row hook: rows from chunks behind it (the
+   mock reads whole; the flaky driver streams chunks, retried before the
+   first row only, the rows counted as handed out). */
+static void stream_by_rows_without_the_hook(void) {
+    dconn_ctx *ctx = td_open(TU_DIR "/stream/secrets.toml", "[connections.m]\ntype = \"mock\"\n");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_stream *s;
+    const dconn_value *row;
+    REQUIRE(ctx);
+    c = dconn_connect(ctx, "m", NULL, NULL, &err);
+    REQUIRE(c);
+    s = tst_open(c, "SELECT 1", NULL, 0, 1, &err);
+    REQUIRE(s);
+    row = dconn_stream_row(s, &err);
+    REQUIRE(row);
+    CHECK_STR(row[0].name, dconn_result_column_name(dconn_stream_columns(s), 0));
+    CHECK(dconn_stream_row(s, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_OK);
+    CHECK_EQ_INT(dconn_stream_rows(s), 1);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    dconn_release(c);
+    dconn_close(ctx);
+    CHECK_EQ_INT(td.live, 0);
+}
+
+/* The flaky driver with a stream_row hook of its own. */
+static int tst_row_calls;
+static int tst_flaky_row(void *ud, void *cursor, dconn_value *values, dconn_error *err) {
+    int *row = (int *)cursor;
+    (void)ud;
+    tst_row_calls++;
+    if (tst_flaky_fail_next > 0) {
+        tst_flaky_fail_next--;
+        dconn_error_set(err, DCONN_EDRIVER, "flaky: connection lost");
+        err->native_code = 7;
+        return DCONN_EDRIVER;
+    }
+    if (*row == 3) return 0;
+    values[0].type = DCONN_INT;
+    values[0].i = ++*row;
+    return 1;
+}
+
+/* Sums a stream read by rows: its column n, `stop_after` rows at most (0: all). */
+static int64_t tst_row_sum(dconn_stream *s, size_t stop_after, dconn_error *err) {
+    const dconn_value *row;
+    int64_t sum = 0;
+    size_t n = 0;
+    while ((stop_after == 0 || n < stop_after) && (row = dconn_stream_row(s, err)) != NULL) {
+        CHECK_STR(row[0].name, "n");
+        sum += row[0].type == DCONN_INT ? row[0].i : 1000;
+        n++;
+    }
+    return sum;
+}
+
+/* Read by rows, a transient error is retried only before the first row,
+   through the driver's stream_row or through chunks; a version 2 driver's
+   struct is read without stream_row, which it does not have. */
+static void stream_by_rows_retried_before_the_first_row(void) {
+    dconn_options o = tu_options(TU_DIR "/none/secrets.toml");
+    dconn_connect_options co;
+    dconn_driver d = tst_flaky_driver();
+    dconn_error err;
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_stream *s;
+    long live0 = talloc_live_blocks();
+    int hook;
+    memset(&co, 0, sizeof co);
+    co.settings = "x = 1";
+    for (hook = 0; hook < 3; hook++) {
+        ctx = dconn_open(&o, &err);
+        REQUIRE(ctx);
+        d.stream_row = hook ? tst_flaky_row : NULL;
+        d.version = hook == 2 ? 2 : DCONN_DRIVER_VERSION;   /* 2: stream_row is past its end, never read */
+        CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_OK);
+        c = dconn_connect(ctx, "f", "flaky", &co, &err);
+        REQUIRE(c);
+        tst_flaky_opens = tst_row_calls = 0;
+        tst_flaky_fail_next = 1;
+        tu_log_reset();
+        s = tst_open(c, "SELECT n", NULL, 0, 2, &err);
+        REQUIRE(s);
+        CHECK_EQ_INT(tst_row_sum(s, 0, &err), 6);
+        CHECK_EQ_INT(err.code, DCONN_OK);
+        CHECK_EQ_INT(tst_flaky_opens, 2);
+        CHECK_EQ_INT(tu_sleeps, 1);
+        CHECK_EQ_INT(dconn_stream_rows(s), 3);
+        CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+        CHECK_EQ_INT(tst_row_calls, hook == 1 ? 5 : 0);   /* the failure, 3 rows, the end */
+        /* after a row has reached the caller, a transient error ends the stream */
+        tst_flaky_opens = 0;
+        s = tst_open(c, "SELECT n", NULL, 0, 2, &err);
+        REQUIRE(s);
+        CHECK_EQ_INT(tst_row_sum(s, 1, &err), 1);
+        tst_flaky_fail_next = 1;
+        if (hook != 1) CHECK_EQ_INT(tst_row_sum(s, 1, &err), 2);   /* in the chunk already read */
+        CHECK(dconn_stream_row(s, &err) == NULL);
+        CHECK_EQ_INT(err.code, DCONN_EDRIVER);
+        CHECK_CONTAINS(err.message, "flaky: connection lost");
+        CHECK_CONTAINS(err.message, hook == 1 ? "the stream ended after 1 row had been delivered" : "the stream ended after 2 rows had been delivered");
+        CHECK_EQ_INT(tst_flaky_opens, 1);
+        CHECK_EQ_INT(dconn_stream_close(s), DCONN_EDRIVER);
+        /* every attempt failing: the error says so */
+        tst_flaky_fail_next = 100;
+        s = tst_open(c, "SELECT n", NULL, 0, 2, &err);
+        REQUIRE(s);
+        CHECK(dconn_stream_row(s, &err) == NULL);
+        CHECK_EQ_INT(err.code, DCONN_EDRIVER);
+        CHECK_EQ_INT(dconn_stream_close(s), DCONN_EDRIVER);
+        tst_flaky_fail_next = 0;
+        dconn_release(c);
+        dconn_close(ctx);
+    }
+    CHECK_EQ_INT(talloc_live_blocks(), live0);
+}
+
 static const dtest_case stream_tests[] = {
     { "stream_rows_match_the_whole_result", stream_rows_match_the_whole_result },
     { "stream_empty_result_still_has_columns", stream_empty_result_still_has_columns },
@@ -657,4 +939,10 @@ static const dtest_case stream_tests[] = {
     { "stream_rows_before_an_error_arrive", stream_rows_before_an_error_arrive },
     { "stream_print_checks_the_format_first", stream_print_checks_the_format_first },
     { "stream_retried_before_the_first_row", stream_retried_before_the_first_row },
+    { "stream_by_rows_match_the_whole_result", stream_by_rows_match_the_whole_result },
+    { "stream_by_rows_one_way_and_early_stop", stream_by_rows_one_way_and_early_stop },
+    { "stream_by_rows_error_midway", stream_by_rows_error_midway },
+    { "stream_by_rows_without_the_hook", stream_by_rows_without_the_hook },
+    { "stream_by_rows_retried_before_the_first_row", stream_by_rows_retried_before_the_first_row },
+    { "stream_by_rows_allocation_failures", stream_by_rows_allocation_failures },
 };

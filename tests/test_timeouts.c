@@ -394,6 +394,19 @@ static void cancel_stops_a_stream(void) {
         CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
         CHECK_CONTAINS(err.message, "(its timeout is 0.100 s)");
         CHECK_EQ_INT(dconn_stream_close(s), DCONN_ETIMEOUT);
+        /* read by rows, each call is watched */
+        s = dconn_stream_query(e.c, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c WHERE x < 3 OR x > 1e15", NULL, 0,
+                               &to, &err);
+        REQUIRE(s);
+        {
+            const dconn_value *row;
+            int64_t sum = 0;
+            while ((row = dconn_stream_row(s, &err)) != NULL) sum += row[0].i;
+            CHECK_EQ_INT(sum, 3);
+        }
+        CHECK_EQ_INT(err.code, DCONN_ETIMEOUT);
+        CHECK_CONTAINS(err.message, "the stream ended after 2 rows had been delivered");
+        CHECK_EQ_INT(dconn_stream_close(s), DCONN_ETIMEOUT);
         to.timeout = "soon";
         CHECK(dconn_stream_query(e.c, "SELECT 1", NULL, 0, &to, &err) == NULL);
         CHECK_EQ_INT(err.code, DCONN_ECONFIG);

@@ -56,7 +56,7 @@
                  dconn_session_commit(s, &err)  dconn_session_rollback(s, &err)  dconn_session_end(s)
        streams   dconn_stream_query(conn, sql, params, n, &stream_options, &err) -> s   dconn_stream_read(...)
                  dconn_stream_next(s, &err) -> a chunk (a small result), NULL at the end  dconn_stream_close(s)
-                 dconn_stream_row(s, &err) -> a row of dconn_values, borrowed, no copy (instead of chunks)
+                 dconn_stream_row(s, &err) -> the next row as dconn_values, in place, no copy (instead of chunks)
        cache     dconn_cache_stats_get(ctx, &stats)  dconn_cache_clear(ctx)  _clear_conn(conn)  _clear_query(...)
        hook      dconn_options.on_query(&event, user_data) after every statement: timing, rows, cache part, status
        drivers   dconn_register_driver(ctx, &driver, &err); a driver reads dconn_settings_* and fills
@@ -871,7 +871,8 @@ DCONN_API void dconn_session_end(dconn_session *s);
    its connection: dconn_release it meanwhile freely. dconn_close of the
    context closes streams left open (do not close them afterwards).
    dconn_stream_columns is a result of 0 rows with the columns, for a
-   header even when no row comes. A driver without stream hooks is read
+   header even when no row comes (valid until the close; a stream retried
+   before its first row has new ones: take it after the first read). A driver without stream hooks is read
    whole, then handed out in chunks. dconn_stream_read streams a non-SQL
    source (dconn_read) of a driver whose hooks read sources. NULL for a
    NULL `conn` or `sql`/`what`, with err filled. */
@@ -886,11 +887,13 @@ DCONN_API dconn_stream *dconn_stream_query(dconn_conn *conn, const char *sql, co
 DCONN_API dconn_stream *dconn_stream_read(dconn_conn *conn, const char *what, const dconn_stream_options *options, dconn_error *err);
 DCONN_API dconn_result *dconn_stream_next(dconn_stream *s, dconn_error *err);
 /* Row by row instead of in chunks, for the scan that wants raw speed:
-   the next row as dconn_result_cols(dconn_stream_columns(s)) values,
-   borrowed, or NULL at the end or on error, as dconn_stream_next. Nothing
-   is copied: text and blobs point into the driver's own memory, valid
-   until the next call or the close; keep what must outlive that. Only
-   the field of each value's `type` is meaningful; `name` is the column's.
+   dconn_stream_row moves to the next row and returns it as
+   dconn_result_cols(dconn_stream_columns(s)) values, borrowed, or NULL at
+   the end or on error, as dconn_stream_next. Nothing is copied: text and
+   blobs point into the driver's own memory, valid until the next
+   dconn_stream_row call on this stream or its close; keep what must
+   outlive that. Each value's `name` is its column's; only the field of
+   its `type` is meaningful (a NULL has p NULL and n 0).
 
        const dconn_value *row;
        while ((row = dconn_stream_row(s, &err)) != NULL)
@@ -899,9 +902,9 @@ DCONN_API dconn_result *dconn_stream_next(dconn_stream *s, dconn_error *err);
    A stream is read one way: dconn_stream_next or dconn_stream_print on a
    stream read by rows (or dconn_stream_row on one read in chunks) is
    DCONN_EMISUSE. dconn_stream_rows counts the rows handed out. A driver
-   without a stream_row hook is read in chunks behind it (then the values
-   are copies, valid as long). With a timeout or a cancel token, every
-   call is watched: a row costs more than in chunks. */
+   without a stream_row hook is read in chunks behind it (the values then
+   point into the chunk, with the same lifetime). With a timeout or a
+   cancel token, every call is watched: a row costs more than in chunks. */
 DCONN_API const dconn_value *dconn_stream_row(dconn_stream *s, dconn_error *err);
 DCONN_API const dconn_result *dconn_stream_columns(const dconn_stream *s);
 DCONN_API uint64_t dconn_stream_rows(const dconn_stream *s);   /* rows handed out so far */
@@ -1085,12 +1088,18 @@ typedef struct dconn_driver {
        NULL: not asked. */
     int (*keeps_state)(void *user_data, void *handle);
     /* Version 3. A stream's next row without copying it, for
-       dconn_stream_row, as sqlite3_step answers: 1 when it filled
-       `values` (one per column) with the row's types and values (i, u, d,
-       or p and n; name is not read), pointing into the driver's memory and
-       valid until the next call on the cursor or its close; 0 at the end;
-       else a dconn_status error (negative), which ends the stream. NULL:
-       rows are read through stream_next. */
+       dconn_stream_row (read only when stream_open, stream_next and
+       stream_close are set). Returns 1 when it filled `values` (one per
+       column): each value's `type` and the field of that type (i, u, d, or
+       p and n, with bytes behind n), pointing into the driver's memory and
+       valid until the next call on the cursor or its close; the other
+       fields, `name` above all (the library set it), are left alone.
+       Returns 0 at the end, else a dconn_status error (negative): it ends
+       the stream, unless no row has reached the caller yet and
+       is_transient says so, when the library closes the cursor and opens
+       the stream again on a fresh handle. The first row's values are
+       checked, the later ones trusted. NULL: rows are read through
+       stream_next. */
     int (*stream_row)(void *user_data, void *cursor, dconn_value *values, dconn_error *err);
 } dconn_driver;
 
@@ -9926,6 +9935,7 @@ static int dconn__stream_restart(dconn_stream *s, dconn_status st, dconn_error *
     dconn__stream_end(s);
     dconn_result_release(s->columns);
     s->columns = NULL;
+    s->row_for = NULL;   /* the new columns may differ: dconn_stream_row's values are made again */
     dconn__retry_wait(s->conn, s->attempts, err);
     dconn__err_clear(err);
     if ((st = dconn__stream_start(s, err)) == DCONN_OK) return 1;
@@ -9968,10 +9978,12 @@ static dconn_result *dconn__stream_next(dconn_stream *s, dconn_error *err) {
         }
         r = dconn__stream_build(s, &b, st, 1, err);
         if (!r) st = err->code ? err->code : DCONN_ENOMEM;
-        else if (r->cols != s->columns->cols || r->rows > s->chunk_rows) {
+        else if (r->cols != s->columns->cols || r->rows > s->chunk_rows || (!r->rows && !done)) {
+            /* no row and not the end would end the stream as if complete */
+            st = dconn__err_set(err, DCONN_EMISUSE, "the %s driver's stream_next gave %s", s->h ? s->h->drv.name : "",
+                                r->rows ? "other columns or more rows than asked" : "no row, and did not say the stream ended");
             dconn_result_release(r);
             r = NULL;
-            st = dconn__err_set(err, DCONN_EMISUSE, "the %s driver's stream_next gave other columns or more rows than asked", s->h ? s->h->drv.name : "");
         }
         if (st) {
             int again = dconn__stream_restart(s, st, err);
@@ -10029,11 +10041,10 @@ static void dconn__stream_emit(dconn_stream *s) {
 
 /* A stream is read in chunks or by rows, not both (a chunk would skip
    or repeat the rows read behind dconn_stream_row). */
-static int dconn__stream_one_way(dconn_stream *s, int mode, dconn_error *err) {
+static int dconn__stream_one_way(dconn_stream *s, int mode, const char *fn, dconn_error *err) {
     if (!s || s->mode == mode) return 0;
     if (!s->mode) { s->mode = mode; return 0; }
-    dconn__err_set(err, DCONN_EMISUSE, "%s: this stream is read %s: read a stream one way, by rows or in chunks",
-                   mode == DCONN__STREAM_ROWS ? "dconn_stream_row" : "dconn_stream_next",
+    dconn__err_set(err, DCONN_EMISUSE, "%s: this stream is read %s: read a stream one way, by rows or in chunks", fn,
                    mode == DCONN__STREAM_ROWS ? "in chunks (dconn_stream_next or dconn_stream_print)" : "by rows (dconn_stream_row)");
     return 1;
 }
@@ -10043,7 +10054,7 @@ DCONN_API dconn_result *dconn_stream_next(dconn_stream *s, dconn_error *err) {
     dconn_result *r;
     if (!err && s && s->op.trace) err = &local;   /* the hook is told the message */
     dconn__err_clear(err);
-    if (dconn__stream_one_way(s, DCONN__STREAM_CHUNKS, err)) return NULL;
+    if (dconn__stream_one_way(s, DCONN__STREAM_CHUNKS, "dconn_stream_next", err)) return NULL;
     r = dconn__stream_next(s, err);
     dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
     if (err) dconn__stream_note_failure(s, err);
@@ -10076,7 +10087,7 @@ static const dconn_value *dconn__stream_row_from_chunk(dconn_stream *s) {
         const dconn__cell *cell = &r->cells[k];
         v->type = (dconn_type)r->types[k];
         switch (v->type) {
-            case DCONN_NULL: break;
+            case DCONN_NULL: v->p = NULL; v->n = 0; break;
             case DCONN_INT: v->i = cell->i; break;
             case DCONN_UINT: v->u = cell->u; break;
             case DCONN_REAL: v->d = cell->d; break;
@@ -10087,10 +10098,30 @@ static const dconn_value *dconn__stream_row_from_chunk(dconn_stream *s) {
     return s->row;
 }
 
+/* What stream_row answered that is not a row, as a status: one that is
+   not a dconn_status is the driver's error. */
+static dconn_status dconn__row_status(int got) {
+    return got > 0 || got <= (int)DCONN__STATUS_END ? DCONN_EDRIVER : (dconn_status)got;
+}
+
+/* The driver's first row, checked once: types it may give, and bytes
+   behind every length. The rows after it are trusted (this is their cost). */
+static dconn_status dconn__stream_row_check(dconn_stream *s, dconn_error *err) {
+    size_t c;
+    for (c = 0; c < s->columns->cols; c++) {
+        const dconn_value *v = &s->row[c];
+        if ((unsigned)v->type > (unsigned)DCONN_DECIMAL || (dconn__type_has_bytes(v->type) && !v->p && v->n))
+            return dconn__err_set(err, DCONN_EMISUSE, "the %s driver's stream_row gave column %zu as type %d with %s: a dconn_type, and bytes behind its length",
+                                  s->h->drv.name, c + 1, (int)v->type, v->p ? "bytes" : "no bytes");
+    }
+    return DCONN_OK;
+}
+
 /* What the driver's stream_row said, when it is not a row: the end, or
    an error that ends the stream (rows were handed out: never retried). */
 static DCONN__NOINLINE const dconn_value *dconn__stream_row_ended(dconn_stream *s, dconn_status st, dconn_error *err) {
     if (st) {
+        dconn__driver_failed(err, st);   /* a driver's message without its code keeps the message */
         s->broken = s->h && err && dconn__transient(&s->h->drv, st, err);
         s->status = dconn__stream_fail(s, st, err);
     } else {
@@ -10106,7 +10137,7 @@ static DCONN__NOINLINE const dconn_value *dconn__stream_row_ended(dconn_stream *
 static DCONN__NOINLINE const dconn_value *dconn__stream_row(dconn_stream *s, dconn_error *err) {
     dconn_ctx *ctx;
     if (!s) { dconn__err_set(err, DCONN_EMISUSE, "dconn_stream_row: stream is NULL"); return NULL; }
-    if (dconn__stream_one_way(s, DCONN__STREAM_ROWS, err)) return NULL;
+    if (dconn__stream_one_way(s, DCONN__STREAM_ROWS, "dconn_stream_row", err)) return NULL;
     ctx = s->conn->ctx;
     for (;;) {
         if (s->status) { dconn__err_set(err, s->status, "dconn_stream_row: the stream has already failed (see the error that ended it)"); return NULL; }
@@ -10122,7 +10153,8 @@ static DCONN__NOINLINE const dconn_value *dconn__stream_row(dconn_stream *s, dco
             }
             if ((st = dconn__stream_watch_begin(s, s->h, &w, err)) == DCONN_OK) {
                 got = s->h->drv.stream_row(s->h->drv.user_data, s->cursor, s->row, err);
-                st = dconn__stream_watch_end(s, &w, got > 0 ? DCONN_OK : (dconn_status)got, err);
+                st = dconn__stream_watch_end(s, &w, got > 0 ? DCONN_OK : dconn__row_status(got), err);
+                if (!st && got > 0 && !s->rows) st = dconn__stream_row_check(s, err);
             }
             if (st) {
                 int again = dconn__stream_restart(s, st, err);
@@ -10161,7 +10193,7 @@ DCONN_API const dconn_value *dconn_stream_row(dconn_stream *s, dconn_error *err)
             s->rows++;
             return s->row;
         }
-        v = dconn__stream_row_ended(s, (dconn_status)got, err);
+        v = dconn__stream_row_ended(s, dconn__row_status(got), err);
     } else {
         v = dconn__stream_row(s, err);
     }
@@ -11086,7 +11118,8 @@ DCONN_API dconn_status dconn_stream_print(dconn_stream *s, void *file, dconn_for
     dconn_error local;
     dconn_status st;
     if (!err) err = &local;   /* the status comes from it */
-    st = dconn__stream_print(s, file, format, err);
+    dconn__err_clear(err);
+    st = dconn__stream_one_way(s, DCONN__STREAM_CHUNKS, "dconn_stream_print", err) ? DCONN_EMISUSE : dconn__stream_print(s, file, format, err);
     dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
     dconn__stream_note_failure(s, err);
     return st;
@@ -12095,7 +12128,7 @@ static int dconn__sq_stream_row(void *user_data, void *cursor, dconn_value *valu
                     out->p = out;   /* an empty blob: any pointer that is not NULL, to no bytes */
                 }
                 break;
-            default: out->type = DCONN_NULL; break;
+            default: out->type = DCONN_NULL; out->p = NULL; out->n = 0; break;
         }
     }
     cur->rc = DCONN__SQ_HANDED;

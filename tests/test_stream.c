@@ -547,7 +547,7 @@ static void stream_print_checks_the_format_first(void) {
 
 /* A driver whose first stream_next fails transiently: nothing was
    delivered, so the stream starts again on a fresh handle. */
-static int tst_flaky_opens, tst_flaky_fail_next;
+static int tst_flaky_opens, tst_flaky_fail_next, tst_flaky_empty_batch;
 static dconn_status tst_flaky_connect(void *ud, const dconn_settings *st, void **handle, dconn_error *err) {
     (void)ud; (void)st; (void)err;
     *handle = &tst_flaky_opens;
@@ -558,12 +558,16 @@ static dconn_status tst_flaky_query(void *ud, void *handle, const dconn_stmt *st
     (void)ud; (void)handle; (void)stmt; (void)err;
     return dconn_builder_column(b, "n", "");
 }
+static int tst_flaky_more_cols;   /* the second opening gives this many more columns (a table changed between attempts) */
 static dconn_status tst_flaky_open(void *ud, void *handle, const dconn_stmt *stmt, void **cursor, dconn_builder *columns, dconn_error *err) {
     static int next_row;
+    static const char *const more[] = { "m1", "m2", "m3", "m4" };
+    int k;
     (void)ud; (void)handle; (void)stmt; (void)err;
     tst_flaky_opens++;
     next_row = 0;
     *cursor = &next_row;
+    for (k = 0; tst_flaky_opens > 1 && k < tst_flaky_more_cols; k++) dconn_builder_column(columns, more[k], "");
     return dconn_builder_column(columns, "n", "");
 }
 static dconn_status tst_flaky_next(void *ud, void *cursor, size_t max_rows, dconn_builder *out, int *done, dconn_error *err) {
@@ -577,6 +581,7 @@ static dconn_status tst_flaky_next(void *ud, void *cursor, size_t max_rows, dcon
         return DCONN_EDRIVER;
     }
     dconn_builder_column(out, "n", "");
+    if (tst_flaky_empty_batch) { *done = 0; return DCONN_OK; }   /* a driver's mistake: no row, and not the end */
     for (k = 0; k < max_rows && *row < 3; k++) dconn_builder_int(out, ++*row);
     *done = *row == 3;
     return DCONN_OK;
@@ -720,7 +725,15 @@ static void stream_by_rows_match_the_whole_result(void) {
     REQUIRE(row);
     CHECK(row[0].type == DCONN_TEXT && row[0].n == 0 && row[0].p != NULL);
     CHECK(row[1].type == DCONN_BLOB && row[1].n == 0 && row[1].p != NULL);
-    CHECK(row[2].type == DCONN_NULL);
+    CHECK(row[2].type == DCONN_NULL && row[2].p == NULL && row[2].n == 0);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    /* a NULL after a text in the same column: no bytes left from the text */
+    s = tst_open(e.c, "SELECT 'rex' UNION ALL SELECT NULL", NULL, 0, 0, &err);
+    REQUIRE(s);
+    row = dconn_stream_row(s, &err);
+    CHECK(row && row[0].n == 3);
+    row = dconn_stream_row(s, &err);
+    CHECK(row && row[0].type == DCONN_NULL && row[0].p == NULL && row[0].n == 0);
     CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
     dconn_result_release(whole);
     tsq_close_env(&e);
@@ -742,6 +755,7 @@ static void stream_by_rows_one_way_and_early_stop(void) {
     CHECK_EQ_INT(err.code, DCONN_EMISUSE);
     CHECK_CONTAINS(err.message, "dconn_stream_next: this stream is read by rows (dconn_stream_row)");
     CHECK_EQ_INT(dconn_stream_print(s, stdout, DCONN_FORMAT_CSV, &err), DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "dconn_stream_print: this stream is read by rows");
     row = dconn_stream_row(s, &err);   /* the misuse changed nothing */
     CHECK(row && row[0].i == 2);
     CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);   /* early stop */
@@ -827,10 +841,12 @@ static void stream_by_rows_without_the_hook(void) {
     CHECK_EQ_INT(td.live, 0);
 }
 
-/* The flaky driver with a stream_row hook of its own. */
-static int tst_row_calls;
+/* The flaky driver with a stream_row hook of its own; tst_row_answer, when
+   not 1, is what it answers instead of a row (a driver's mistakes). */
+static int tst_row_calls, tst_row_answer = 1;
+static dconn_type tst_row_type = DCONN_INT;
 static int tst_flaky_row(void *ud, void *cursor, dconn_value *values, dconn_error *err) {
-    int *row = (int *)cursor;
+    int *row = (int *)cursor, k;
     (void)ud;
     tst_row_calls++;
     if (tst_flaky_fail_next > 0) {
@@ -840,8 +856,14 @@ static int tst_flaky_row(void *ud, void *cursor, dconn_value *values, dconn_erro
         return DCONN_EDRIVER;
     }
     if (*row == 3) return 0;
-    values[0].type = DCONN_INT;
-    values[0].i = ++*row;
+    if (tst_row_answer != 1) return tst_row_answer;
+    ++*row;
+    for (k = 0; k <= (tst_flaky_opens > 1 ? tst_flaky_more_cols : 0); k++) {
+        values[k].type = tst_row_type;
+        values[k].i = *row;
+        values[k].p = NULL;   /* with n 5 for a text: bytes missing */
+        values[k].n = 5;
+    }
     return 1;
 }
 
@@ -851,8 +873,9 @@ static int64_t tst_row_sum(dconn_stream *s, size_t stop_after, dconn_error *err)
     int64_t sum = 0;
     size_t n = 0;
     while ((stop_after == 0 || n < stop_after) && (row = dconn_stream_row(s, err)) != NULL) {
-        CHECK_STR(row[0].name, "n");
-        sum += row[0].type == DCONN_INT ? row[0].i : 1000;
+        size_t last = dconn_result_cols(dconn_stream_columns(s)) - 1;
+        CHECK_STR(row[last].name, "n");
+        sum += row[last].type == DCONN_INT ? row[last].i : 1000;
         n++;
     }
     return sum;
@@ -920,6 +943,80 @@ static void stream_by_rows_retried_before_the_first_row(void) {
     CHECK_EQ_INT(talloc_live_blocks(), live0);
 }
 
+/* Read by rows, a driver's mistakes are errors, not the caller's surprise:
+   an answer that is no dconn_status, a type out of range, a length
+   without bytes, a batch of no rows that is not the end; and a retry
+   before the first row whose columns differ makes the values again. */
+static void stream_by_rows_driver_mistakes(void) {
+    dconn_options o = tu_options(TU_DIR "/none/secrets.toml");
+    dconn_connect_options co;
+    dconn_driver d = tst_flaky_driver();
+    dconn_error err;
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_stream *s;
+    const dconn_value *row;
+    long live0 = talloc_live_blocks();
+    int more;
+    d.stream_row = tst_flaky_row;
+    memset(&co, 0, sizeof co);
+    co.settings = "x = 1";
+    ctx = dconn_open(&o, &err);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_OK);
+    c = dconn_connect(ctx, "f", "flaky", &co, &err);
+    REQUIRE(c);
+    tst_row_answer = -100;
+    s = tst_open(c, "SELECT n", NULL, 0, 2, &err);
+    REQUIRE(s);
+    CHECK(dconn_stream_row(s, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EDRIVER);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_EDRIVER);
+    tst_row_answer = 1;
+    tst_row_type = (dconn_type)99;
+    s = tst_open(c, "SELECT n", NULL, 0, 2, &err);
+    REQUIRE(s);
+    CHECK(dconn_stream_row(s, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "the flaky driver's stream_row gave column 1 as type 99");
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_EMISUSE);
+    tst_row_type = DCONN_TEXT;
+    s = tst_open(c, "SELECT n", NULL, 0, 2, &err);
+    REQUIRE(s);
+    CHECK(dconn_stream_row(s, &err) == NULL);
+    CHECK_CONTAINS(err.message, "bytes behind its length");
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_EMISUSE);
+    tst_row_type = DCONN_INT;
+    tst_flaky_empty_batch = 1;
+    s = tst_open(c, "SELECT n", NULL, 0, 2, &err);
+    REQUIRE(s);
+    CHECK(dconn_stream_next(s, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "the flaky driver's stream_next gave no row, and did not say the stream ended");
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_EMISUSE);
+    tst_flaky_empty_batch = 0;
+    /* the first row retried on a table that gained columns meanwhile */
+    for (more = 1; more <= 4; more += 3) {
+        tst_flaky_opens = 0;
+        tst_flaky_fail_next = 1;
+        tst_flaky_more_cols = more;
+        s = tst_open(c, "SELECT n", NULL, 0, 2, &err);
+        REQUIRE(s);
+        row = dconn_stream_row(s, &err);
+        REQUIRE(row);
+        CHECK_EQ_INT(tst_flaky_opens, 2);
+        CHECK_EQ_INT(dconn_result_cols(dconn_stream_columns(s)), (size_t)more + 1);
+        CHECK_STR(row[0].name, "m1");
+        CHECK_STR(row[more].name, "n");
+        CHECK(row[more].type == DCONN_INT && row[more].i == 1);
+        CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    }
+    tst_flaky_more_cols = 0;
+    dconn_release(c);
+    dconn_close(ctx);
+    CHECK_EQ_INT(talloc_live_blocks(), live0);
+}
+
 static const dtest_case stream_tests[] = {
     { "stream_rows_match_the_whole_result", stream_rows_match_the_whole_result },
     { "stream_empty_result_still_has_columns", stream_empty_result_still_has_columns },
@@ -945,4 +1042,5 @@ static const dtest_case stream_tests[] = {
     { "stream_by_rows_without_the_hook", stream_by_rows_without_the_hook },
     { "stream_by_rows_retried_before_the_first_row", stream_by_rows_retried_before_the_first_row },
     { "stream_by_rows_allocation_failures", stream_by_rows_allocation_failures },
+    { "stream_by_rows_driver_mistakes", stream_by_rows_driver_mistakes },
 };

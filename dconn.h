@@ -10098,10 +10098,10 @@ static const dconn_value *dconn__stream_row_from_chunk(dconn_stream *s) {
     return s->row;
 }
 
-/* What stream_row answered that is not a row, as a status: one that is
-   not a dconn_status is the driver's error. */
+/* What stream_row answered that is not a row (0 or below), as a status:
+   one that is not a dconn_status is the driver's error. */
 static dconn_status dconn__row_status(int got) {
-    return got > 0 || got <= (int)DCONN__STATUS_END ? DCONN_EDRIVER : (dconn_status)got;
+    return got <= (int)DCONN__STATUS_END ? DCONN_EDRIVER : (dconn_status)got;
 }
 
 /* The driver's first row, checked once: types it may give, and bytes

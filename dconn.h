@@ -9151,16 +9151,17 @@ static dconn_result *dconn__fetch(dconn_conn *c, dconn__op_kind kind, const char
     dconn__op op;
     dconn__key key;
     dconn_result *r;
-    int64_t ttl = 0, now;
+    int64_t ttl = 0, now = 0;
+    int have_now = 0;
     dconn__err_clear(err);
     dconn__op_init(&op, kind, sql, params, n);
     op.trace = tr;
     if (dconn__fetch_check(c, kind == DCONN__OP_READ ? "dconn_read" : "dconn_query", kind, sql, params, n, err)) return NULL;
-    now = dconn__now(c->ctx);
     /* the reload first: the TTL and timeout in force are then the new settings' */
-    if (c->ctx->reload_ns >= 0) dconn__maybe_reload(c->ctx, now);
+    if (c->ctx->reload_ns >= 0) { now = dconn__now(c->ctx); have_now = 1; dconn__maybe_reload(c->ctx, now); }
     if (dconn__fetch_ttl(c, o ? o->ttl : NULL, &ttl, err) || dconn__op_limits(c, &op, o ? o->timeout : NULL, o ? o->cancel : NULL, err)) return NULL;
-    if (ttl == 0 || !c->ctx->cache) return dconn__fetch_uncached(c, &op, err);
+    if (ttl == 0 || !c->ctx->cache) return dconn__fetch_uncached(c, &op, err);   /* uncached: no clock needed */
+    if (!have_now) now = dconn__now(c->ctx);
     if (dconn__atomic_load(&c->watching) && now >= dconn__atomic_load(&c->watch_next)) dconn__data_check(c, now);
     dconn__key_make(&key, (uint64_t)dconn__atomic_load(&c->uid), kind, sql, params, n);
     r = dconn__cache_hit_fast(c->ctx->cache, &key, now);

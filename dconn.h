@@ -6271,6 +6271,21 @@ typedef struct dconn__scratch {
     size_t cellcap, strcap, metacap;
 } dconn__scratch;
 
+/* The column names of the last small result a handle built, indexed: the
+   next result of the same statement (the same names, compared whole) takes
+   the index instead of walking every name and decltype again. */
+typedef struct dconn__names_memo {
+    char *meta;                   /* a copy of the names block */
+    uint32_t *offs;               /* each column's name and decltype, as offsets into it */
+    size_t len, cols;
+} dconn__names_memo;
+
+static void dconn__names_memo_free(const dconn_allocator *al, dconn__names_memo *m) {
+    dconn__free(al, m->meta);
+    dconn__free(al, m->offs);
+    memset(m, 0, sizeof *m);
+}
+
 struct dconn_builder {
     dconn_result *r;
     size_t ncells, cellcap, strcap;
@@ -6283,6 +6298,7 @@ struct dconn_builder {
     int wrote;                    /* dconn_builder_wrote was called */
     dconn__scratch *scratch;      /* where the buffers came from (a handle's), or NULL */
     dconn__spares *spares;        /* large buffers come from there when it has them, or NULL */
+    dconn__names_memo *memo;      /* the handle's, or NULL */
 };
 
 DCONN_API void dconn_builder_changed_data(dconn_builder *b) { if (b) b->wrote = 1; }
@@ -6547,10 +6563,17 @@ static void *dconn__builder_cut(const dconn_builder *b, void *p, size_t *cap, si
 /* Points names and decltypes into the `len` bytes of meta, never past them:
    its last byte is a '\0' (a driver's dconn_builder_columns block may hold
    fewer strings than columns: the rest are that last, empty, one). */
-static void dconn__result_index_meta(dconn_result *r, size_t len) {
+static void dconn__result_index_meta(dconn_result *r, size_t len, dconn__names_memo *memo) {
     char *p = r->meta, *end;
     size_t i;
     if (!r->cols) return;   /* no meta at all, maybe no buffer */
+    if (memo && memo->cols == r->cols && memo->len == len && memcmp(memo->meta, p, len) == 0) {
+        for (i = 0; i < r->cols; i++) {
+            r->names[i] = p + memo->offs[2 * i];
+            r->decltypes[i] = p + memo->offs[2 * i + 1];
+        }
+        return;
+    }
     end = p + len;
     for (i = 0; i < r->cols; i++) {
         if (p == end) p = end - 1;
@@ -6560,6 +6583,19 @@ static void dconn__result_index_meta(dconn_result *r, size_t len) {
         r->decltypes[i] = p;
         p += strlen(p) + 1;
     }
+    if (!memo || len > 0xFFFFFFFFu || r->cols > ((size_t)-1) / (2 * sizeof(uint32_t))) return;
+    /* remembered for the next (without memory, simply not) */
+    dconn__names_memo_free(r->al, memo);
+    memo->meta = (char *)dconn__malloc(r->al, len);
+    memo->offs = (uint32_t *)dconn__malloc(r->al, 2 * r->cols * sizeof(uint32_t));
+    if (!memo->meta || !memo->offs) { dconn__names_memo_free(r->al, memo); return; }
+    memcpy(memo->meta, r->meta, len);
+    for (i = 0; i < r->cols; i++) {
+        memo->offs[2 * i] = (uint32_t)(r->names[i] - r->meta);
+        memo->offs[2 * i + 1] = (uint32_t)(r->decltypes[i] - r->meta);
+    }
+    memo->len = len;
+    memo->cols = r->cols;
 }
 
 static dconn_result *dconn__builder_pack(dconn_builder *b, dconn_error *err) {
@@ -6589,7 +6625,7 @@ static dconn_result *dconn__builder_pack(dconn_builder *b, dconn_error *err) {
     if (b->meta.len) memcpy(r->meta, b->meta.p, b->meta.len);
     r->strings_len = t->strings_len;
     r->bytes = size;
-    dconn__result_index_meta(r, b->meta.len);
+    dconn__result_index_meta(r, b->meta.len, b->memo);
     dconn__builder_discard(b);   /* the buffers, to the handle or freed */
     return r;
 }
@@ -6631,7 +6667,7 @@ static dconn_result *dconn__builder_finish_as(dconn_builder *b, int keep_capacit
         }
         r->names = (char **)(void *)(r + 1);
         r->decltypes = r->names + b->ncols + 1;
-        dconn__result_index_meta(r, b->meta.len);
+        dconn__result_index_meta(r, b->meta.len, NULL);
         r->bytes = sizeof *r + 2 * (b->ncols + 1) * sizeof(char *) + ccap * sizeof(dconn__cell) + tcap + scap + mcap;
         r->cells_cap = ccap * sizeof(dconn__cell);
         r->types_cap = tcap;
@@ -7304,6 +7340,7 @@ typedef struct dconn__handle {
     dconn_driver drv;             /* the driver that opened it (a secrets edit may switch drivers) */
     dconn_settings *settings;     /* what it was opened with: kept while it is open */
     dconn__scratch scratch;       /* a result's buffers, used again by the next query (one user at a time) */
+    dconn__names_memo memo;       /* its last result's names, indexed (the same) */
     int64_t forks;                /* dconn__forks_now when it was opened: another value, and it is the parent's */
 } dconn__handle;
 
@@ -7378,6 +7415,7 @@ static DCONN__NOINLINE void dconn__handles_close(dconn_ctx *ctx, dconn__handle *
            may be freed while a reload's handles wait here to close) */
         if (dconn__atomic_add(&h->settings->handles, -1) == 0) dconn__settings_free(ctx->al, h->settings);
         dconn__scratch_free(ctx->al, &h->scratch);
+        dconn__names_memo_free(ctx->al, &h->memo);
         dconn__free(ctx->al, h);
         h = next;
     }
@@ -8734,6 +8772,7 @@ static dconn_status dconn__op_run(dconn_conn *c, dconn__handle *hd, dconn__op *o
         dconn_builder b;
         /* a handle that serves one caller at a time lends its buffers */
         dconn__builder_init(&b, &tmp, c->ctx->al, d->shared_handles ? NULL : &hd->scratch);
+        b.memo = d->shared_handles ? NULL : &hd->memo;
         b.spares = c->ctx->spares;
         if (op->kind == DCONN__OP_READ) {
             if (!d->read) { dconn__builder_discard(&b); return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot read sources (it has no read); use dconn_query", d->name); }
@@ -8866,11 +8905,8 @@ static int dconn__handle_clean(const dconn__handle *h) {
     return d->rollback && d->rollback(d->user_data, h->h, NULL) == DCONN_OK && !d->keeps_state(d->user_data, h->h);
 }
 
-static int dconn__stray_state(dconn_conn *c, dconn__handle *h, dconn__op *op, dconn_error *err) {
-    const dconn_driver *d = &h->drv;
-    int closed;
-    if (!d->keeps_state || !d->keeps_state(d->user_data, h->h)) return 0;
-    closed = !dconn__handle_clean(h);
+static DCONN__NOINLINE int dconn__stray_state_undo(dconn_conn *c, dconn__handle *h, dconn__op *op, dconn_error *err) {
+    int closed = !dconn__handle_clean(h);
     dconn__handle_put(c, h, 0, closed);
     dconn_result_release(op->result);
     op->result = NULL;
@@ -8880,10 +8916,9 @@ static int dconn__stray_state(dconn_conn *c, dconn__handle *h, dconn__op *op, dc
     return 1;
 }
 
-static int dconn__stray_transaction(dconn_conn *c, dconn__handle *h, dconn__op *op, dconn_status st, dconn_error *err) {
+static DCONN__NOINLINE int dconn__stray_transaction_undo(dconn_conn *c, dconn__handle *h, dconn__op *op, dconn_status st, dconn_error *err) {
     const dconn_driver *d = &h->drv;
     int closed;
-    if (!d->in_transaction || !d->in_transaction(d->user_data, h->h)) return 0;
     closed = !d->rollback || d->rollback(d->user_data, h->h, NULL) != DCONN_OK || d->in_transaction(d->user_data, h->h);
     dconn__handle_put(c, h, 0, closed);
     dconn_result_release(op->result);
@@ -8897,6 +8932,18 @@ static int dconn__stray_transaction(dconn_conn *c, dconn__handle *h, dconn__op *
                    "own: for a transaction use dconn_session_begin, then dconn_session_exec and dconn_session_commit",
                    closed ? "could not be rolled back, so the handle was closed" : "was rolled back");
     return 1;
+}
+
+/* The questions after every statement (two calls into the driver), inline;
+   the undoing, out of line. */
+static inline int dconn__stray_transaction(dconn_conn *c, dconn__handle *h, dconn__op *op, dconn_status st, dconn_error *err) {
+    const dconn_driver *d = &h->drv;
+    return d->in_transaction && d->in_transaction(d->user_data, h->h) && dconn__stray_transaction_undo(c, h, op, st, err);
+}
+
+static inline int dconn__stray_state(dconn_conn *c, dconn__handle *h, dconn__op *op, dconn_error *err) {
+    const dconn_driver *d = &h->drv;
+    return d->keeps_state && d->keeps_state(d->user_data, h->h) && dconn__stray_state_undo(c, h, op, err);
 }
 
 /* Logs a transient error and waits before attempt + 1: the backoff

@@ -10014,6 +10014,9 @@ static dconn_result *dconn__stream_next(dconn_stream *s, dconn_error *err) {
             st = dconn__result_slice(s->whole, (size_t)s->rows, n, &b);
             done = (size_t)s->rows + n == s->whole->rows;
             if (st) dconn__err_nomem(err, "reading rows");
+        } else if (!s->h) {   /* ended (an open stream without its whole result has its handle) */
+            dconn__builder_discard(&b);
+            return NULL;
         } else if (s->h->forks != dconn__forks_now(ctx)) {
             dconn__builder_discard(&b);
             s->status = dconn__err_set(err, DCONN_EMISUSE, "dconn_stream_next: connection \"%s\": the stream was open when this process forked: "
@@ -10109,21 +10112,22 @@ DCONN_API dconn_result *dconn_stream_next(dconn_stream *s, dconn_error *err) {
     return r;
 }
 /* dconn_stream_row's values made for the stream's columns (again after a
-   restart, whose columns may differ); 0 when there is no memory. */
-static int dconn__stream_row_values(dconn_stream *s, dconn_error *err) {
+   restart, whose columns may differ). */
+static dconn_status dconn__stream_row_values(dconn_stream *s, dconn_error *err) {
     const dconn_result *cols = s->columns;
     size_t i;
-    if (s->row && s->row_for == cols) return 1;
+    if (!cols) return dconn__err_set(err, DCONN_EDRIVER, "dconn_stream_row: the stream has no columns");   /* an open stream always has */
+    if (s->row && s->row_for == cols) return DCONN_OK;
     dconn__free(s->conn->ctx->al, s->row);
     s->row_for = NULL;
     s->row = (dconn_value *)dconn__malloc(s->conn->ctx->al, (cols->cols ? cols->cols : 1) * sizeof *s->row);
-    if (!s->row) { dconn__err_nomem(err, "reading a row"); return 0; }
+    if (!s->row) return dconn__err_nomem(err, "reading a row");
     for (i = 0; i < cols->cols; i++) {
         s->row[i] = dconn_null();
         s->row[i].name = cols->names[i];
     }
     s->row_for = cols;
-    return 1;
+    return DCONN_OK;
 }
 
 /* The row read behind dconn_stream_row in chunks, as values. */
@@ -10189,7 +10193,8 @@ static DCONN__NOINLINE const dconn_value *dconn__stream_row(dconn_stream *s, dco
     ctx = s->conn->ctx;
     for (;;) {
         if (s->status) { dconn__err_set(err, s->status, "dconn_stream_row: the stream has already failed (see the error that ended it)"); return NULL; }
-        if (!dconn__stream_row_values(s, err)) return dconn__stream_row_ended(s, DCONN_ENOMEM, err);
+        dconn_status made = dconn__stream_row_values(s, err);
+        if (made) return dconn__stream_row_ended(s, made, err);
         if (s->cursor && s->h && s->h->drv.stream_row) {
             dconn__watch w;
             dconn_status st;

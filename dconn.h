@@ -9471,21 +9471,12 @@ static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const
     if (many && !n_rows) return DCONN_OK;
     if ((st = dconn__session_begin_tx(s, err)) != DCONN_OK) return st;
     if (!s->h->drv.exec && !(many && s->h->drv.exec_many)) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", s->h->drv.name);
-    if (!many && !dconn__atomic_load(&s->conn->query_timeout_ns)) {
-        /* straight to the driver: a loop of inserts in a session is the hot path */
-        dconn_stmt stmt;
-        stmt.sql = sql;
-        stmt.params = params;
-        stmt.n_params = n;
-        st = s->h->drv.exec(s->h->drv.user_data, s->h->h, &stmt, info, err);
-        if (st) dconn__op_init(&op, DCONN__OP_EXEC, sql, params, n);   /* for the message */
-    } else {
-        dconn__op_init(&op, many ? DCONN__OP_EXEC_MANY : DCONN__OP_EXEC, sql, params, n);
-        op.n_rows = n_rows;
-        op.in_session = 1;
-        op.info = info;
-        st = dconn__session_run(s, &op, err);
-    }
+    /* (the hot path, an open transaction's statement, goes straight to the driver in dconn_session_exec) */
+    dconn__op_init(&op, many ? DCONN__OP_EXEC_MANY : DCONN__OP_EXEC, sql, params, n);
+    op.n_rows = n_rows;
+    op.in_session = 1;
+    op.info = info;
+    st = dconn__session_run(s, &op, err);
     if (st) return dconn__session_exec_failed(s, &op, st, err);
     s->wrote = 1;
     dconn__session_check_ended(s, 0);

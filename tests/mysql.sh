@@ -52,6 +52,7 @@ innodb_log_file_size=16M
 innodb_flush_log_at_trx_commit=2
 innodb_lock_wait_timeout=5
 max_connections=60
+max_allowed_packet=64M
 EOF
 # TLS with a certificate made now (a CA of its own, the server's name and 127.0.0.1 in it), when openssl is here
 if command -v openssl >/dev/null 2>&1; then

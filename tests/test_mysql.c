@@ -311,6 +311,167 @@ static void my_types_round_trip(void) {
     dconn_close(ctx);
 }
 
+/* Values are read where the binary protocol puts them: every integer
+   width at both ends, signed and unsigned; texts whose length takes one,
+   three, four and nine bytes; dates and times in each of their lengths;
+   NULLs across the null bitmap's bytes. The same through a stream, and a
+   stream closed early skips the rest. */
+static size_t value_len(const dconn_result *r, size_t row, size_t col) {
+    size_t n = 0;
+    (void)dconn_result_blob(r, row, col, &n);
+    return n;
+}
+
+static void my_values_in_every_form(void) {
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_result *r;
+    dconn_stream *st = NULL;
+    int pass;
+    REQUIRE(ctx);
+    c = my_me(ctx, "forms");
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS wf; CREATE TABLE wf (k int PRIMARY KEY, a tinyint, b tinyint unsigned, c smallint, "
+                                      "d smallint unsigned, e mediumint, f mediumint unsigned, g int, h int unsigned, i bigint, j bigint unsigned, "
+                                      "y year, fl float, t longtext, dt date, tm time(6), dtm datetime(6)); "
+                                      "INSERT INTO wf VALUES (1, -128, 0, -32768, 0, -8388608, 0, -2147483648, 0, -9223372036854775808, 0, 1901, "
+                                      "-3.25, REPEAT('a', 250), '1000-01-01', '-00:00:01', '2024-01-02 00:00:00'), "
+                                      "(2, 127, 255, 32767, 65535, 8388607, 16777215, 2147483647, 4294967295, 9223372036854775807, "
+                                      "18446744073709551615, 2155, 0.1, REPEAT('b', 251), '9999-12-31', '00:00:00', '2024-01-02 03:04:05'), "
+                                      "(3, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, NULL, NULL, REPEAT('c', 70000), NULL, '838:59:59.999999', "
+                                      "'2024-01-02 03:04:05.000001'), "
+                                      "(4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, REPEAT('d', 17000000), NULL, NULL, NULL)",
+                                   &err), DCONN_OK);
+    if (err.code) fprintf(stdout, "  %s\n", err.message);
+    for (pass = 0; pass < 2; pass++) {
+        const char *sql = "SELECT * FROM wf ORDER BY k";
+        int64_t i;
+        uint64_t u;
+        double d;
+        size_t n;
+        if (pass == 0) r = dconn_query(c, sql, NULL, 0, NULL, &err);
+        else {
+            dconn_stream_options so;
+            memset(&so, 0, sizeof so);
+            so.chunk_rows = 10;   /* all four rows in one batch */
+            st = dconn_stream_query(c, sql, NULL, 0, &so, &err);
+            REQUIRE(st);
+            r = dconn_stream_next(st, &err);
+        }
+        if (!r) fprintf(stdout, "  %s\n", err.message);
+        REQUIRE(r);
+        REQUIRE(dconn_result_rows(r) == 4);
+        /* row 1: the lowest values */
+        CHECK(dconn_result_get_int(r, 0, 1, &i) == DCONN_OK && i == -128);
+        CHECK(dconn_result_get_int(r, 0, 2, &i) == DCONN_OK && i == 0);
+        CHECK(dconn_result_get_int(r, 0, 3, &i) == DCONN_OK && i == -32768);
+        CHECK(dconn_result_get_int(r, 0, 5, &i) == DCONN_OK && i == -8388608);
+        CHECK(dconn_result_get_int(r, 0, 7, &i) == DCONN_OK && i == INT32_MIN);
+        CHECK(dconn_result_get_int(r, 0, 9, &i) == DCONN_OK && i == INT64_MIN);
+        CHECK(dconn_result_get_int(r, 0, 11, &i) == DCONN_OK && i == 1901);
+        CHECK(dconn_result_get_real(r, 0, 12, &d) == DCONN_OK && d == -3.25);
+        CHECK(value_len(r, 0, 13) == 250);
+        CHECK_STR(dconn_result_text(r, 0, 14), "1000-01-01");
+        CHECK_STR(dconn_result_text(r, 0, 15), "-00:00:01.000000");
+        CHECK_STR(dconn_result_text(r, 0, 16), "2024-01-02 00:00:00.000000");
+        /* row 2: the highest */
+        CHECK(dconn_result_get_int(r, 1, 1, &i) == DCONN_OK && i == 127);
+        CHECK(dconn_result_get_int(r, 1, 2, &i) == DCONN_OK && i == 255);
+        CHECK(dconn_result_get_int(r, 1, 3, &i) == DCONN_OK && i == 32767);
+        CHECK(dconn_result_get_int(r, 1, 4, &i) == DCONN_OK && i == 65535);
+        CHECK(dconn_result_get_int(r, 1, 5, &i) == DCONN_OK && i == 8388607);
+        CHECK(dconn_result_get_int(r, 1, 6, &i) == DCONN_OK && i == 16777215);
+        CHECK(dconn_result_get_int(r, 1, 7, &i) == DCONN_OK && i == INT32_MAX);
+        CHECK(dconn_result_get_int(r, 1, 8, &i) == DCONN_OK && i == 4294967295);
+        CHECK(dconn_result_get_int(r, 1, 9, &i) == DCONN_OK && i == INT64_MAX);
+        CHECK(dconn_result_type(r, 1, 10) == DCONN_UINT);
+        CHECK(dconn_result_get_uint(r, 1, 10, &u) == DCONN_OK && u == UINT64_MAX);
+        CHECK(dconn_result_get_int(r, 1, 11, &i) == DCONN_OK && i == 2155);
+        CHECK(dconn_result_get_real(r, 1, 12, &d) == DCONN_OK && d == 0.1);
+        CHECK(value_len(r, 1, 13) == 251);
+        CHECK_STR(dconn_result_text(r, 1, 15), "00:00:00.000000");
+        CHECK_STR(dconn_result_text(r, 1, 16), "2024-01-02 03:04:05.000000");
+        /* row 3: -1 in every signed width, 1 in every unsigned one */
+        for (n = 1; n <= 10; n++) CHECK(dconn_result_get_int(r, 2, n, &i) == DCONN_OK && i == (n % 2 ? -1 : 1));
+        CHECK(dconn_result_type(r, 2, 11) == DCONN_NULL && dconn_result_type(r, 2, 12) == DCONN_NULL);
+        CHECK(value_len(r, 2, 13) == 70000 && dconn_result_text(r, 2, 13)[69999] == 'c');
+        CHECK_STR(dconn_result_text(r, 2, 15), "838:59:59.999999");
+        CHECK_STR(dconn_result_text(r, 2, 16), "2024-01-02 03:04:05.000001");
+        /* row 4: NULLs around a text whose length takes nine bytes */
+        for (n = 1; n <= 12; n++) CHECK(dconn_result_type(r, 3, n) == DCONN_NULL);
+        CHECK(value_len(r, 3, 13) == 17000000 && dconn_result_text(r, 3, 13)[16999999] == 'd');
+        for (n = 14; n <= 16; n++) CHECK(dconn_result_type(r, 3, n) == DCONN_NULL);
+        CHECK(dconn_result_get_int(r, 3, 0, &i) == DCONN_OK && i == 4);
+        if (pass == 0) dconn_result_release(r);
+        else CHECK_EQ_INT(dconn_stream_close(st), DCONN_OK);   /* its chunks are borrowed */
+    }
+    /* a stream closed after its first row: the rest is skipped, and the connection serves the next query */
+    {
+        dconn_stream_options so;
+        memset(&so, 0, sizeof so);
+        so.chunk_rows = 1;
+        st = dconn_stream_query(c, "SELECT k, t FROM wf ORDER BY k", NULL, 0, &so, &err);
+    }
+    REQUIRE(st);
+    r = dconn_stream_next(st, &err);
+    REQUIRE(r);
+    CHECK(value_len(r, 0, 1) == 250);
+    CHECK_EQ_INT(dconn_stream_close(st), DCONN_OK);
+    r = dconn_query(c, "SELECT COUNT(*) FROM wf", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    {
+        int64_t rows = 0;
+        CHECK(dconn_result_get_int(r, 0, 0, &rows) == DCONN_OK && rows == 4);
+    }
+    dconn_result_release(r);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE wf", &err), DCONN_OK);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+/* A statement run again is found by its text and its values bound in
+   order; anything else (other counts, names) is checked as the first time. */
+static void my_statement_run_again(void) {
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_result *r;
+    dconn_value v[2];
+    int64_t i = 0;
+    int k;
+    REQUIRE(ctx);
+    c = my_me(ctx, "again");
+    REQUIRE(c);
+    for (k = 0; k < 3; k++) {
+        v[0] = dconn_int(40 + k);
+        r = dconn_query(c, "SELECT ? AS a, '?' AS q", v, 1, NULL, &err);
+        REQUIRE(r);
+        CHECK(dconn_result_get_int(r, 0, 0, &i) == DCONN_OK && i == 40 + k);
+        CHECK_STR(dconn_result_text(r, 0, 1), "?");
+        dconn_result_release(r);
+    }
+    CHECK(dconn_query(c, "SELECT ? AS a, '?' AS q", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "more ? parameters than values");
+    v[1] = dconn_int(2);
+    CHECK(dconn_query(c, "SELECT ? AS a, '?' AS q", v, 2, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "2 positional values were given but the SQL has 1");
+    v[0] = dconn_named("x", dconn_int(1));
+    CHECK(dconn_query(c, "SELECT ? AS a, '?' AS q", v, 1, NULL, &err) == NULL);
+    CHECK(err.code == DCONN_EQUERY);
+    /* named and positional together: rewritten each time, the same answer each time */
+    for (k = 0; k < 3; k++) {
+        v[0] = dconn_named(":a", dconn_int(k));
+        v[1] = dconn_int(100);
+        r = dconn_query(c, "SELECT :a + ? AS s", v, 2, NULL, &err);
+        REQUIRE(r);
+        CHECK(dconn_result_get_int(r, 0, 0, &i) == DCONN_OK && i == 100 + k);
+        dconn_result_release(r);
+    }
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 /* dconn_exec's changes are rows matched (CLIENT_FOUND_ROWS, as SQLAlchemy),
    last_insert_id the AUTO_INCREMENT value; sessions commit and roll back. */
 static void my_writes_and_sessions(void) {
@@ -1269,6 +1430,8 @@ static const dtest_case my_tests[] = {
     {"my_bad_settings", my_bad_settings},
     {"my_option_file_precedence", my_option_file_precedence},
     {"my_types_round_trip", my_types_round_trip},
+    {"my_values_in_every_form", my_values_in_every_form},
+    {"my_statement_run_again", my_statement_run_again},
     {"my_writes_and_sessions", my_writes_and_sessions},
     {"my_stream", my_stream},
     {"my_env_db_conn", my_env_db_conn},

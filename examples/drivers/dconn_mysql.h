@@ -359,18 +359,18 @@ typedef struct dconn_my__kept {
     size_t last_rows, last_bytes; /* its last result's size: room made for the next one at once */
     int state;                    /* it changes the session's state (SET, USE, ...): see dconn_my__classify */
     int one_off;                  /* DDL and the like: closed after it runs, so that the kept ones are the repeated ones */
+    int plain;                    /* its SQL was given so (? alone, no :name): found again by the caller's text */
+    size_t markers;               /* its ? parameters */
 } dconn_my__kept;
 
 /* How a result column is read. */
+enum { DCONN_MY__INT, DCONN_MY__FLOAT, DCONN_MY__DOUBLE, DCONN_MY__TIME, DCONN_MY__BIT, DCONN_MY__DECIMAL, DCONN_MY__TEXT, DCONN_MY__BLOB };
 typedef struct dconn_my__col {
     enum enum_field_types type;
-    unsigned int flags, charsetnr;   /* the field's, as the server described it when bound */
-    int bytes, blob, is_unsigned, decimal, time, bit, decimals;   /* bytes: read through buf */
-    unsigned long length;
-    my_bool is_null, error;
-    union { long long i; double d; float f; MYSQL_TIME t; } num;
-    char *buf;
-    unsigned long cap;
+    unsigned int flags, charsetnr;   /* the field's, as the server described it */
+    int decimals, is_unsigned;
+    int read;                     /* DCONN_MY__INT, ...: how its values lie in a row */
+    unsigned int width;           /* an integer's bytes */
 } dconn_my__col;
 
 typedef struct dconn_my__conn {
@@ -385,13 +385,12 @@ typedef struct dconn_my__conn {
     int streaming;                /* a stream's rows are being read: the connection is busy */
     int no_tx;                    /* asked after an error: no transaction is open, whatever the last status said */
     double last_done;
-    dconn_my__col *cols;          /* the result reader's scratch: ncols columns, their binds and buffers */
-    MYSQL_BIND *binds;
+    dconn_my__col *cols;          /* the result reader's: how ncols columns are read */
     unsigned int ncols;
-    MYSQL_STMT *bound;            /* the statement whose results are bound to cols now (NULL: none), as */
-    char *bound_cols;             /* its columns were then, "name\0decltype\0" each: the same */
-    size_t bound_cols_len;        /* statement run again binds nothing and copies its columns at once */
-    unsigned int bound_nf;
+    const MYSQL_STMT *described;  /* the statement whose columns cols describe now (NULL: none), as */
+    char *described_cols;         /* its columns were then, "name\0decltype\0" each: the same statement */
+    size_t described_cols_len;    /* run again describes nothing and copies its columns at once */
+    unsigned int described_nf;
     pthread_mutex_t id_lock;      /* guards `thread_id` and `killed`: the library cancels from another thread */
     unsigned long thread_id;      /* the server's id of this session, for KILL QUERY */
     int killed;                   /* a KILL QUERY was sent since the statement began */
@@ -490,10 +489,10 @@ static dconn_status dconn_my__open(const dconn_my__spec *s, MYSQL **out, dconn_e
     return DCONN_OK;
 }
 
-/* Closes a statement: the results bound to the handle's columns are no
-   longer its (another may be given its address) */
+/* Closes a statement: the handle's description of columns is no longer
+   its (another may be given its address) */
 static void dconn_my__close_stmt(dconn_my__conn *h, MYSQL_STMT *st) {
-    if (h->bound == st) h->bound = NULL;
+    if (h->described == st) h->described = NULL;
     mysql_stmt_close(st);
 }
 
@@ -531,10 +530,8 @@ static void dconn_my__disconnect(void *ud, void *handle) {
     dconn_my__forget_statements(h);
     if (h->my) mysql_close(h->my);
     dconn_my__spec_free(&h->spec);
-    while (h->ncols) free(h->cols[--h->ncols].buf);
     free(h->cols);
-    free(h->binds);
-    free(h->bound_cols);
+    free(h->described_cols);
     pthread_mutex_destroy(&h->id_lock);
     free(h);
 }
@@ -708,7 +705,8 @@ static int dconn_my__classify(const char *sql, int *state) {
    to match (? takes them in turn). */
 typedef struct dconn_my__bind {
     char *sql;
-    const dconn_value **order;
+    const dconn_value **order;    /* NULL: the values in the order given (`values`) */
+    const dconn_value *values;
     size_t n;
     void *heap;
     char local[512];
@@ -724,6 +722,7 @@ static dconn_status dconn_my__bind_params(const char *sql, const dconn_value *pa
     const char *p, *fail = NULL;
     char *at;
     b->heap = NULL;
+    b->values = NULL;
     b->n = 0;
     /* a ? or a :name takes one slot (a name used twice, two: MySQL's ? are positional) */
     for (p = sql; *p; p++) markers += *p == '?' || *p == ':';
@@ -907,7 +906,6 @@ static int dconn_my__repeats(const char *sql) {
 static MYSQL_STMT *dconn_my__prepare(dconn_my__conn *h, const char *sql, int *kind, dconn_error *err) {
     size_t len = strlen(sql);
     dconn_my__kept *k = NULL;
-    my_bool on = 1;
     int i;
     for (i = 0; i < h->n_kept; i++) {
         if (h->kept[i].len == len && !memcmp(h->kept[i].sql, sql, len)) {
@@ -953,7 +951,6 @@ static MYSQL_STMT *dconn_my__prepare(dconn_my__conn *h, const char *sql, int *ki
         *k = h->kept[--h->n_kept];
         return NULL;
     }
-    mysql_stmt_attr_set(k->st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);   /* store_result then measures the strings: one buffer each */
     return k->st;
 }
 
@@ -985,7 +982,7 @@ static dconn_status dconn_my__bind_values(MYSQL_STMT *st, const dconn_my__bind *
         return dconn_error_set(err, DCONN_EQUERY, "the server counts %lu parameters in the statement, dconn counted %zu", mysql_stmt_param_count(st), b->n);
     memset(pb, 0, b->n * sizeof *pb);
     for (i = 0; i < b->n; i++) {
-        const dconn_value *v = b->order[i];
+        const dconn_value *v = b->order ? b->order[i] : &b->values[i];
         switch (v->type) {
             case DCONN_NULL: pb[i].buffer_type = MYSQL_TYPE_NULL; break;
             case DCONN_INT: pb[i].buffer_type = MYSQL_TYPE_LONGLONG; pb[i].buffer = (void *)&v->i; break;
@@ -1006,6 +1003,27 @@ static dconn_status dconn_my__bind_values(MYSQL_STMT *st, const dconn_my__bind *
     return DCONN_OK;
 }
 
+/* Notes whether a statement just prepared can be found again by the caller's text (see dconn_my__kept_plain). */
+static void dconn_my__note_plain(dconn_my__conn *h, MYSQL_STMT *st, const dconn_stmt *stmt, const dconn_my__bind *b) {
+    dconn_my__kept *k = st ? dconn_my__entry(h, st) : NULL;
+    if (!k) return;
+    k->plain = !strcmp(k->sql, stmt->sql);   /* no :name was rewritten */
+    k->markers = b->n;
+}
+
+/* A kept statement run again as it was given, its values in order (? alone, as many as values, none named):
+   found by the caller's text, which then needs no rewriting. */
+static dconn_my__kept *dconn_my__kept_plain(dconn_my__conn *h, const dconn_stmt *stmt) {
+    size_t len, i;
+    for (i = 0; i < stmt->n_params; i++) if (stmt->params[i].name) return NULL;
+    len = strlen(stmt->sql);
+    for (i = 0; i < (size_t)h->n_kept; i++) {
+        dconn_my__kept *k = &h->kept[i];
+        if (k->plain && k->len == len && k->markers == stmt->n_params && !memcmp(k->sql, stmt->sql, len)) return k;
+    }
+    return NULL;
+}
+
 /* Binds the values and executes: the statement, and *kind, for the caller
    to read; NULL with err filled on failure. */
 static MYSQL_STMT *dconn_my__execute(dconn_my__conn *h, const dconn_stmt *stmt, int *kind, int *was_in_tx, dconn_error *err) {
@@ -1013,11 +1031,24 @@ static MYSQL_STMT *dconn_my__execute(dconn_my__conn *h, const dconn_stmt *stmt, 
     MYSQL_BIND local_pb[16], *pb = local_pb;
     unsigned long local_lens[16], *lens = local_lens;
     MYSQL_STMT *st = NULL;
-    dconn_status rc = dconn_my__bind_params(stmt->sql, stmt->params, stmt->n_params, &b, err);
-    if (rc) return NULL;
-    rc = dconn_my__ready(h, 1, err);
+    dconn_my__kept *k;
+    dconn_status rc = dconn_my__ready(h, 1, err);
+    if (!rc && (k = dconn_my__kept_plain(h, stmt)) != NULL) {
+        /* the common case, a statement run again: its values bound in order as they come */
+        st = k->st;
+        k->used = ++h->tick;
+        *kind = k->kind - 1;
+        memset(&b, 0, sizeof b);
+        b.sql = (char *)(uintptr_t)stmt->sql;   /* read only: the same text as k->sql, which a re-prepare below frees */
+        b.values = stmt->params;
+        b.n = stmt->n_params;
+    } else {
+        /* the values' errors come first, before the connection's */
+        if (dconn_my__bind_params(stmt->sql, stmt->params, stmt->n_params, &b, err)) return NULL;
+        if (!rc) st = dconn_my__prepare(h, b.sql, kind, err);
+        dconn_my__note_plain(h, st, stmt, &b);
+    }
     *was_in_tx = dconn_my__in_tx(h);
-    if (!rc) st = dconn_my__prepare(h, b.sql, kind, err);
     if (st && b.n > 16) {
         pb = (MYSQL_BIND *)malloc(b.n * sizeof *pb);
         lens = (unsigned long *)malloc(b.n * sizeof *lens);
@@ -1033,6 +1064,7 @@ static MYSQL_STMT *dconn_my__execute(dconn_my__conn *h, const dconn_stmt *stmt, 
            it drops what the server sent). */
         dconn_my__drop(h, st);
         st = dconn_my__prepare(h, b.sql, kind, err);
+        dconn_my__note_plain(h, st, stmt, &b);
         if (st && dconn_my__bind_values(st, &b, pb, lens, err)) st = NULL;
         if (st && mysql_stmt_execute(st) == 0) goto ran;
     }
@@ -1056,16 +1088,20 @@ ran:
 }
 
 
-/* A result being read: its columns and their bound buffers, which are
-   the handle's and kept from one statement to the next (a point query
-   then allocates nothing here). */
+/* A result being read. The connector hands each value of a fetched row
+   to dconn_my__on_value where the binary protocol put it, in its packet
+   (MariaDB's result callback, Connector/C 3.1 and later), and the value
+   goes from there into the result: no result buffers are bound, so the
+   connector neither converts nor copies a value first (bound buffers
+   would copy every text twice). The columns' descriptions are the
+   handle's, kept from one statement to the next. */
 typedef struct dconn_my__reader {
     MYSQL_STMT *st;
-    MYSQL_STMT **bound;           /* the handle's: NULL while a grown buffer is not bound yet */
     unsigned int nf;
+    const dconn_my__col *cols;
+    dconn_builder *out;           /* NULL: the rows are skipped (a stream closed early drains them) */
+    dconn_status failed;          /* the first failure to add a value: the rest of the row is skipped */
     size_t rows, bytes;           /* read so far: rows, and bytes of text, blobs and decimals (each with its NUL) */
-    dconn_my__col *cols;
-    MYSQL_BIND *binds;
 } dconn_my__reader;
 
 static const char *dconn_my__decltype(const MYSQL_FIELD *f) {
@@ -1096,15 +1132,15 @@ static const char *dconn_my__decltype(const MYSQL_FIELD *f) {
     }
 }
 
-/* Are the statement's results still bound to the handle's columns, and
-   its columns as they were then (a table altered meanwhile changes them)? */
-static int dconn_my__still_bound(const dconn_my__conn *h, const MYSQL_STMT *st, const MYSQL_FIELD *f, unsigned int nf) {
+/* Is the handle's description of columns the statement's, as the server
+   describes them for this run (a table altered meanwhile changes them)? */
+static int dconn_my__still_described(const dconn_my__conn *h, const MYSQL_STMT *st, const MYSQL_FIELD *f, unsigned int nf) {
     unsigned int i;
     /* the client updates a kept statement's types when the server sends
        others, never its names (a renamed column keeps its old name until
        the statement is prepared again); another count of columns fails
        the execution (2057, run again prepared anew) */
-    if (st != h->bound || !st->bind_result_done || nf != h->bound_nf) return 0;
+    if (st != h->described || nf != h->described_nf) return 0;
     for (i = 0; i < nf; i++) {
         const dconn_my__col *c = &h->cols[i];
         if (c->type != f[i].type || c->flags != f[i].flags || c->charsetnr != f[i].charsetnr || c->decimals != (int)f[i].decimals) return 0;
@@ -1112,18 +1148,18 @@ static int dconn_my__still_bound(const dconn_my__conn *h, const MYSQL_STMT *st, 
     return 1;
 }
 
-/* Notes the statement whose results are bound now, with its columns. */
-static void dconn_my__note_bound(dconn_my__conn *h, MYSQL_STMT *st, const MYSQL_FIELD *f, unsigned int nf) {
+/* Notes the statement whose columns the handle describes now, with their names and types. */
+static void dconn_my__note_described(dconn_my__conn *h, const MYSQL_STMT *st, const MYSQL_FIELD *f, unsigned int nf) {
     size_t len = 0, n;
     unsigned int i;
     char *at;
     for (i = 0; i < nf; i++) len += strlen(f[i].name ? f[i].name : "") + strlen(dconn_my__decltype(&f[i])) + 2;
     {
-        char *block = (char *)realloc(h->bound_cols, len);
-        if (!block) return;   /* bound again the next time */
-        h->bound_cols = block;
+        char *block = (char *)realloc(h->described_cols, len);
+        if (!block) return;   /* described again the next time */
+        h->described_cols = block;
     }
-    for (i = 0, at = h->bound_cols; i < nf; i++) {
+    for (i = 0, at = h->described_cols; i < nf; i++) {
         n = strlen(f[i].name ? f[i].name : "") + 1;
         memcpy(at, f[i].name ? f[i].name : "", n);
         at += n;
@@ -1131,100 +1167,71 @@ static void dconn_my__note_bound(dconn_my__conn *h, MYSQL_STMT *st, const MYSQL_
         memcpy(at, dconn_my__decltype(&f[i]), n);
         at += n;
     }
-    h->bound_cols_len = len;
-    h->bound_nf = nf;
-    h->bound = st;
+    h->described_cols_len = len;
+    h->described_nf = nf;
+    h->described = st;
 }
 
-/* Sets up the result's columns and their buffers, from the statement's
-   columns as the server described them for this run, in the handle's
-   scratch (freed with the handle). Strings get a buffer of up to 256
-   bytes to start with, grown when a value is longer (and given back
-   at the next statement when over 64 KiB). The statement bound last, run
-   again with the same columns, keeps all of it. */
+static void dconn_my__on_value(void *data, unsigned int column, unsigned char **row);   /* below */
+
+/* Sets up the result's columns: how each value is read, from the
+   statement's columns as the server described them for this run. The
+   statement described last, run again with the same columns, keeps it all. */
 static dconn_status dconn_my__reader_open(dconn_my__reader *r, dconn_my__conn *h, MYSQL_STMT *st, dconn_builder *columns, dconn_error *err) {
     MYSQL_FIELD *f = st->fields;
     unsigned int i;
     memset(r, 0, sizeof *r);
     r->st = st;
-    r->bound = &h->bound;
+    r->out = columns;
     r->nf = mysql_stmt_field_count(st);
+    st->user_data = r;   /* the callback's, set as mysql_stmt_attr_set's STMT_ATTR_CB_* do (a function pointer cannot pass as void *) */
+    st->result_callback = dconn_my__on_value;
     if (!r->nf || !f) { r->nf = 0; return DCONN_OK; }   /* no result set: a write */
-    if (dconn_my__still_bound(h, st, f, r->nf)) {
-        /* the same statement again (a loop of point queries): bound as it was, as raw code binds once */
+    if (dconn_my__still_described(h, st, f, r->nf)) {
+        /* the same statement again (a loop of point queries): read as it was, its columns copied at once */
         r->cols = h->cols;
-        r->binds = h->binds;
-        if (columns && dconn_builder_columns(columns, r->nf, h->bound_cols, h->bound_cols_len))
+        if (columns && dconn_builder_columns(columns, r->nf, h->described_cols, h->described_cols_len))
             return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory while reading columns");
         return DCONN_OK;
     }
-    h->bound = NULL;
+    h->described = NULL;
     if (r->nf > h->ncols) {
         dconn_my__col *cols = (dconn_my__col *)realloc(h->cols, r->nf * sizeof *cols);
-        MYSQL_BIND *binds;
         if (!cols) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
         h->cols = cols;
-        memset(cols + h->ncols, 0, (r->nf - h->ncols) * sizeof *cols);
-        binds = (MYSQL_BIND *)realloc(h->binds, r->nf * sizeof *binds);
-        if (!binds) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
-        h->binds = binds;
         h->ncols = r->nf;
     }
     r->cols = h->cols;
-    r->binds = h->binds;
-    memset(r->binds, 0, r->nf * sizeof *r->binds);
     for (i = 0; i < r->nf; i++) {
-        dconn_my__col *c = &r->cols[i];
-        MYSQL_BIND *b = &r->binds[i];
-        char *buf = c->buf;
-        unsigned long cap = c->cap;
+        dconn_my__col *c = &h->cols[i];
         if (columns && dconn_builder_column(columns, f[i].name, dconn_my__decltype(&f[i])))
             return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory while reading columns");
         memset(c, 0, sizeof *c);
-        c->buf = buf;   /* the buffer stays with the handle; bound only to string columns */
-        c->cap = cap;
         c->type = f[i].type;
         c->flags = f[i].flags;
         c->charsetnr = f[i].charsetnr;
         c->is_unsigned = (f[i].flags & UNSIGNED_FLAG) != 0;
         c->decimals = (int)f[i].decimals;
-        b->is_null = &c->is_null;
-        b->error = &c->error;
-        b->length = &c->length;
+        /* the binary protocol's layout of each type: integers and floats little-endian in a fixed width, dates and
+           times after a length byte, everything else (texts, blobs, decimals, bits, JSON) after a length */
         switch (f[i].type) {
-            case MYSQL_TYPE_TINY: case MYSQL_TYPE_SHORT: case MYSQL_TYPE_INT24: case MYSQL_TYPE_LONG: case MYSQL_TYPE_LONGLONG: case MYSQL_TYPE_YEAR:
-                b->buffer_type = MYSQL_TYPE_LONGLONG;
-                b->buffer = &c->num.i;
-                b->is_unsigned = (my_bool)c->is_unsigned;
-                continue;
-            case MYSQL_TYPE_FLOAT: case MYSQL_TYPE_DOUBLE:
-                b->buffer_type = f[i].type;
-                b->buffer = f[i].type == MYSQL_TYPE_FLOAT ? (void *)&c->num.f : (void *)&c->num.d;
-                continue;
+            case MYSQL_TYPE_TINY: c->read = DCONN_MY__INT; c->width = 1; break;
+            case MYSQL_TYPE_SHORT: case MYSQL_TYPE_YEAR: c->read = DCONN_MY__INT; c->width = 2; break;
+            case MYSQL_TYPE_INT24: case MYSQL_TYPE_LONG: c->read = DCONN_MY__INT; c->width = 4; break;
+            case MYSQL_TYPE_LONGLONG: c->read = DCONN_MY__INT; c->width = 8; break;
+            case MYSQL_TYPE_FLOAT: c->read = DCONN_MY__FLOAT; break;
+            case MYSQL_TYPE_DOUBLE: c->read = DCONN_MY__DOUBLE; break;
             case MYSQL_TYPE_DATE: case MYSQL_TYPE_NEWDATE: case MYSQL_TYPE_TIME: case MYSQL_TYPE_DATETIME: case MYSQL_TYPE_TIMESTAMP:
-                b->buffer_type = f[i].type == MYSQL_TYPE_NEWDATE ? MYSQL_TYPE_DATE : f[i].type;
-                b->buffer = &c->num.t;
-                c->time = 1;
-                continue;
+                c->read = DCONN_MY__TIME;
+                break;
+            case MYSQL_TYPE_BIT: c->read = DCONN_MY__BIT; break;
+            case MYSQL_TYPE_DECIMAL: case MYSQL_TYPE_NEWDECIMAL: c->read = DCONN_MY__DECIMAL; break;
             default:
+                c->read = f[i].charsetnr == 63 && f[i].type != MYSQL_TYPE_JSON ? DCONN_MY__BLOB : DCONN_MY__TEXT;
                 break;
         }
-        /* strings, decimals, bits, blobs: bytes */
-        c->bytes = 1;
-        c->decimal = f[i].type == MYSQL_TYPE_DECIMAL || f[i].type == MYSQL_TYPE_NEWDECIMAL;
-        c->bit = f[i].type == MYSQL_TYPE_BIT;
-        c->blob = !c->decimal && !c->bit && f[i].charsetnr == 63 && f[i].type != MYSQL_TYPE_JSON;
-        if (c->cap > 65536) { free(c->buf); c->buf = NULL; }   /* one long value does not keep its buffer on an idle handle */
-        if (!c->buf) {
-            c->cap = f[i].length < 256 ? f[i].length + 1 : 256;
-            if (!(c->buf = (char *)malloc(c->cap))) { c->cap = 0; return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory"); }
-        }
-        b->buffer_type = MYSQL_TYPE_BLOB;
-        b->buffer = c->buf;
-        b->buffer_length = c->cap;
     }
-    if (mysql_stmt_bind_result(st, r->binds)) return dconn_error_set(err, DCONN_EQUERY, "mysql: %s", mysql_stmt_error(st));
-    dconn_my__note_bound(h, st, f, r->nf);
+    dconn_my__note_described(h, st, f, r->nf);
     return DCONN_OK;
 }
 
@@ -1242,8 +1249,7 @@ static double dconn_my__float(float f) {
 }
 
 /* A MYSQL_TIME as ISO text: "2024-05-01", "2024-05-01 12:30:00.250", "-838:59:59". */
-static size_t dconn_my__iso(const dconn_my__col *c, char *out, size_t cap) {
-    const MYSQL_TIME *t = &c->num.t;
+static size_t dconn_my__iso(const dconn_my__col *c, const MYSQL_TIME *t, char *out, size_t cap) {
     size_t n;
     if (c->type == MYSQL_TYPE_DATE || c->type == MYSQL_TYPE_NEWDATE)
         return (size_t)snprintf(out, cap, "%04u-%02u-%02u", t->year, t->month, t->day);
@@ -1266,55 +1272,107 @@ static size_t dconn_my__iso(const dconn_my__col *c, char *out, size_t cap) {
     return n;
 }
 
-/* Reads the fetched row into the builder. `rc`: what mysql_stmt_fetch said. */
-static dconn_status dconn_my__reader_row(dconn_my__reader *r, int rc, dconn_builder *out) {
-    unsigned int i;
-    int grew = 0;
-    dconn_status st = DCONN_OK;
-    for (i = 0; i < r->nf && !st; i++) {
-        dconn_my__col *c = &r->cols[i];
-        if (c->is_null) { st = dconn_builder_null(out); continue; }
-        if (c->bytes && rc == MYSQL_DATA_TRUNCATED && c->length >= c->cap) {
-            /* longer than its buffer (lengths are not known first): grow it and read the value again */
-            char *grown = (char *)realloc(c->buf, c->length + 1);
-            MYSQL_BIND again;
-            if (!grown) { st = DCONN_ENOMEM; break; }
-            *r->bound = NULL;   /* the statement's binds hold the old buffer: the next run binds afresh */
-            c->buf = grown;
-            c->cap = c->length + 1;
-            r->binds[i].buffer = c->buf;
-            r->binds[i].buffer_length = c->cap;
-            grew = 1;
-            again = r->binds[i];
-            if (mysql_stmt_fetch_column(r->st, &again, i, 0)) { st = DCONN_EQUERY; break; }
+/* `n` bytes little-endian, as the binary protocol sends numbers (on any host) */
+static uint64_t dconn_my__le(const unsigned char *p, unsigned int n) {
+    uint64_t v = 0;
+    while (n--) v = (v << 8) | p[n];
+    return v;
+}
+
+/* A length before a value: one byte below 251, else 252, 253 or 254 and then 2, 3 or 8 bytes. */
+static unsigned long long dconn_my__length(unsigned char **row) {
+    const unsigned char *p = *row;
+    unsigned int n = p[0] < 251 ? 0 : p[0] == 252 ? 2 : p[0] == 253 ? 3 : 8;
+    *row += 1 + n;
+    return n ? dconn_my__le(p + 1, n) : p[0];
+}
+
+/* A date or time (its length byte, then year(2) month day hour minute second micro(4), or for TIME
+   negative(1) days(4) hour minute second micro(4)): shorter forms leave the rest zero. */
+static void dconn_my__time_read(const dconn_my__col *c, unsigned char **row, MYSQL_TIME *t) {
+    const unsigned char *p = *row + 1;
+    unsigned int n = **row;
+    memset(t, 0, sizeof *t);
+    *row += 1 + n;
+    if (c->type == MYSQL_TYPE_TIME) {
+        if (n >= 8) {
+            t->neg = p[0] != 0;
+            t->day = (unsigned int)dconn_my__le(p + 1, 4);
+            t->hour = p[5]; t->minute = p[6]; t->second = p[7];
         }
-        if (c->time) {
-            char text[64];
-            size_t n = dconn_my__iso(c, text, sizeof text);
-            st = dconn_builder_text(out, text, n < sizeof text ? n : sizeof text - 1);
-        } else if (!c->bytes) {
-            if (c->type == MYSQL_TYPE_FLOAT) st = dconn_builder_real(out, dconn_my__float(c->num.f));
-            else if (c->type == MYSQL_TYPE_DOUBLE) st = dconn_builder_real(out, c->num.d);
-            else if (c->is_unsigned && (unsigned long long)c->num.i > 9223372036854775807ull) st = dconn_builder_uint(out, (uint64_t)c->num.i);
-            else st = dconn_builder_int(out, (int64_t)c->num.i);
-        } else if (c->bit) {
+        if (n >= 12) t->second_part = (unsigned long)dconn_my__le(p + 8, 4);
+        return;
+    }
+    if (n >= 4) { t->year = (unsigned int)dconn_my__le(p, 2); t->month = p[2]; t->day = p[3]; }
+    if (n >= 7) { t->hour = p[4]; t->minute = p[5]; t->second = p[6]; }
+    if (n >= 11) t->second_part = (unsigned long)dconn_my__le(p + 7, 4);
+}
+
+/* The connector's result callback: value `column` of the row being fetched, at *row (NULL: a NULL), into the
+   result; *row is moved past it, which the connector leaves to the callback. */
+static void dconn_my__on_value(void *data, unsigned int column, unsigned char **row) {
+    dconn_my__reader *r = (dconn_my__reader *)data;
+    const dconn_my__col *c;
+    dconn_builder *out;
+    dconn_status st = DCONN_OK;
+    if (!r || column >= r->nf) return;   /* not being read: no reader is open (never so: kept for safety) */
+    c = &r->cols[column];
+    out = r->failed ? NULL : r->out;
+    if (!row) {
+        if (out) st = dconn_builder_null(out);
+    } else if (c->read == DCONN_MY__INT) {
+        uint64_t u = dconn_my__le(*row, c->width);
+        unsigned int bits = 8 * c->width;
+        *row += c->width;
+        if (!out) {}
+        else if (c->is_unsigned && u > 9223372036854775807ull) st = dconn_builder_uint(out, u);
+        else if (c->is_unsigned || bits == 64 || !(u >> (bits - 1))) st = dconn_builder_int(out, u > 9223372036854775807ull ? -(int64_t)(~u) - 1 : (int64_t)u);
+        else st = dconn_builder_int(out, (int64_t)u - ((int64_t)1 << bits));   /* negative, sign-extended */
+    } else if (c->read == DCONN_MY__DOUBLE) {
+        uint64_t u = dconn_my__le(*row, 8);
+        double d;
+        memcpy(&d, &u, sizeof d);
+        *row += 8;
+        if (out) st = dconn_builder_real(out, d);
+    } else if (c->read == DCONN_MY__FLOAT) {
+        uint32_t u = (uint32_t)dconn_my__le(*row, 4);
+        float fl;
+        memcpy(&fl, &u, sizeof fl);
+        *row += 4;
+        if (out) st = dconn_builder_real(out, dconn_my__float(fl));
+    } else if (c->read == DCONN_MY__TIME) {
+        MYSQL_TIME t;
+        char text[64];
+        size_t n;
+        dconn_my__time_read(c, row, &t);
+        n = dconn_my__iso(c, &t, text, sizeof text);
+        if (out) st = dconn_builder_text(out, text, n < sizeof text ? n : sizeof text - 1);
+    } else {
+        size_t n = (size_t)dconn_my__length(row);
+        const char *p = (const char *)*row;
+        *row += n;
+        if (!out) {}
+        else if (c->read == DCONN_MY__BIT) {
             uint64_t v = 0;
-            unsigned long k;
-            for (k = 0; k < c->length && k < 8; k++) v = (v << 8) | (unsigned char)c->buf[k];
+            size_t k;
+            for (k = 0; k < n && k < 8; k++) v = (v << 8) | (unsigned char)p[k];
             st = v > 9223372036854775807ull ? dconn_builder_uint(out, v) : dconn_builder_int(out, (int64_t)v);
         } else {
-            r->bytes += c->length + 1;
-            if (c->decimal) st = dconn_builder_decimal(out, c->buf, c->length);
-            else if (c->blob) st = dconn_builder_blob(out, c->buf, c->length);
-            else st = dconn_builder_text(out, c->buf, c->length);
+            r->bytes += n + 1;
+            if (c->read == DCONN_MY__TEXT) st = dconn_builder_text(out, p, n);
+            else if (c->read == DCONN_MY__BLOB) st = dconn_builder_blob(out, p, n);
+            else st = dconn_builder_decimal(out, p, n);
         }
     }
-    r->rows++;
-    /* the statement keeps its own copy of the binds: the grown buffers for the rows to come, once the row is read
-       (binding again resets the row, so the row's later long values could no longer be fetched); after a failure
-       too, since the rows left are still fetched (drained) into them */
-    if (grew && mysql_stmt_bind_result(r->st, r->binds) && !st) st = DCONN_EQUERY;
-    return st;
+    if (st) r->failed = st;
+}
+
+/* Fetches the next row into the reader's result: 0 a row, MYSQL_NO_DATA the end, 1 the connector's error. A
+   failure to add a value (out of memory) is the reader's `failed`. */
+static int dconn_my__reader_row(dconn_my__reader *r) {
+    int rc = mysql_stmt_fetch(r->st);
+    if (rc == 0) r->rows++;
+    return rc;
 }
 
 /* After a statement: drains what else it returned (a CALL's results), and
@@ -1357,11 +1415,12 @@ static dconn_status dconn_my__query(void *ud, void *handle, const dconn_stmt *st
     if (!st && r.nf) {
         dconn_my__kept *k = dconn_my__entry(h, ms);
         if (k && k->last_rows) (void)dconn_builder_reserve(out, k->last_rows * r.nf, k->last_bytes);   /* as large as last time */
-        while (!st && ((rc = mysql_stmt_fetch(ms)) == 0 || rc == MYSQL_DATA_TRUNCATED)) st = dconn_my__reader_row(&r, rc, out);
-        if (k && !st) { k->last_rows = r.rows; k->last_bytes = r.bytes; }
-        if (st) st = dconn_error_set(err, st, "mysql: %s while reading rows", st == DCONN_ENOMEM ? "out of memory" : mysql_stmt_error(ms));
+        while ((rc = dconn_my__reader_row(&r)) == 0 && !r.failed) {}
+        if (r.failed) st = dconn_error_set(err, r.failed, "mysql: out of memory while reading rows");
         else if (rc == 1) st = dconn_my__stmt_error(h, ms, kind, was_in_tx, err);   /* lost mid-way: no partial result */
+        else if (k) { k->last_rows = r.rows; k->last_bytes = r.bytes; }
     }
+    ms->user_data = NULL;   /* the reader ends here */
     if (st && h->dead) { dconn_my__drop(h, ms); return st; }
     {
         dconn_my__kept *k = dconn_my__entry(h, ms);
@@ -1791,7 +1850,13 @@ static dconn_status dconn_my__stream_open(void *ud, void *handle, const dconn_st
     if (cur->kind == DCONN_MY__WRITE) dconn_builder_changed_data(columns);
     if (!cur->st) { free(cur); return err ? err->code : DCONN_EQUERY; }
     st = dconn_my__reader_open(&cur->r, h, cur->st, columns, err);
-    if (st) { (void)dconn_my__finish(h, cur->st, cur->kind, cur->was_in_tx, NULL); free(cur); return st; }
+    cur->r.out = NULL;   /* rows go into each batch's builder, given by stream_next */
+    if (st) {
+        cur->st->user_data = NULL;
+        (void)dconn_my__finish(h, cur->st, cur->kind, cur->was_in_tx, NULL);
+        free(cur);
+        return st;
+    }
     h->streaming = 1;
     *cursor = cur;
     return DCONN_OK;
@@ -1815,11 +1880,13 @@ static dconn_status dconn_my__stream_next(void *ud, void *cursor, size_t max_row
         MYSQL_FIELD *f = cur->st->fields;
         for (i = 0; i < cur->r.nf && !st; i++) st = dconn_builder_column(out, f[i].name, dconn_my__decltype(&f[i]));
     }
-    while (!st && n < max_rows && ((rc = mysql_stmt_fetch(cur->st)) == 0 || rc == MYSQL_DATA_TRUNCATED)) {
-        st = dconn_my__reader_row(&cur->r, rc, out);
+    cur->r.out = out;
+    while (!st && n < max_rows && (rc = dconn_my__reader_row(&cur->r)) == 0) {
+        st = cur->r.failed;
         n++;
     }
-    if (st) return dconn_error_set(err, st, "mysql: %s while reading rows", st == DCONN_ENOMEM ? "out of memory" : mysql_stmt_error(cur->st));
+    cur->r.out = NULL;
+    if (st) return dconn_error_set(err, st, "mysql: out of memory while reading rows");
     if (n == max_rows) return DCONN_OK;
     cur->done = 1;
     if (rc == 1) {
@@ -1842,14 +1909,15 @@ static void dconn_my__stream_close(void *ud, void *cursor) {
            but for a long rest the connection is dropped instead (the server stops the statement when it finds it
            gone), and the next use reconnects */
         int k, rc = 0;
-        for (k = 0; k < 1024 && ((rc = mysql_stmt_fetch(cur->st)) == 0 || rc == MYSQL_DATA_TRUNCATED); k++) {}
-        if (rc == 0 || rc == MYSQL_DATA_TRUNCATED) {
+        for (k = 0; k < 1024 && (rc = dconn_my__reader_row(&cur->r)) == 0; k++) {}   /* cur->r.out is NULL: skipped */
+        if (rc == 0) {
             /* closing the connection first detaches its statements: closing one now would read the rest */
             mysql_close(cur->h->my);
             cur->h->my = NULL;
             cur->h->dead = 1;
         }
     }
+    cur->st->user_data = NULL;   /* the reader ends here */
     if (!cur->h->my) {}   /* its statements are freed when the handle reconnects or closes */
     else if (cur->h->dead) dconn_my__drop(cur->h, cur->st);
     else (void)dconn_my__finish(cur->h, cur->st, cur->kind, cur->was_in_tx, NULL);   /* the connection is free again */

@@ -364,7 +364,7 @@ typedef struct dconn_my__kept {
 } dconn_my__kept;
 
 /* How a result column is read. */
-enum { DCONN_MY__INT, DCONN_MY__FLOAT, DCONN_MY__DOUBLE, DCONN_MY__TIME, DCONN_MY__BIT, DCONN_MY__DECIMAL, DCONN_MY__TEXT, DCONN_MY__BLOB };
+enum { DCONN_MY__INT, DCONN_MY__FLOAT, DCONN_MY__DOUBLE, DCONN_MY__TIME, DCONN_MY__BIT, DCONN_MY__DECIMAL, DCONN_MY__TEXT, DCONN_MY__BLOB };   /* bytes from DECIMAL on */
 typedef struct dconn_my__col {
     enum enum_field_types type;
     unsigned int flags, charsetnr;   /* the field's, as the server described it */
@@ -1099,8 +1099,8 @@ typedef struct dconn_my__reader {
     MYSQL_STMT *st;
     unsigned int nf;
     const dconn_my__col *cols;
-    dconn_builder *out;           /* NULL: the rows are skipped (a stream closed early drains them) */
-    dconn_status failed;          /* the first failure to add a value: the rest of the row is skipped */
+    dconn_builder *out;           /* NULL: the rows are skipped (after a failure, or a stream closed early drains them) */
+    dconn_status failed;          /* the first failure to add a value: the rest is skipped */
     size_t rows, bytes;           /* read so far: rows, and bytes of text, blobs and decimals (each with its NUL) */
 } dconn_my__reader;
 
@@ -1272,19 +1272,21 @@ static size_t dconn_my__iso(const dconn_my__col *c, const MYSQL_TIME *t, char *o
     return n;
 }
 
-/* `n` bytes little-endian, as the binary protocol sends numbers (on any host) */
-static uint64_t dconn_my__le(const unsigned char *p, unsigned int n) {
-    uint64_t v = 0;
-    while (n--) v = (v << 8) | p[n];
-    return v;
-}
+/* Numbers little-endian, as the binary protocol sends them, on any host (written out byte by byte:
+   compilers make one load of each where the host allows it) */
+static uint32_t dconn_my__le2(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
+static uint32_t dconn_my__le3(const unsigned char *p) { return dconn_my__le2(p) | (uint32_t)p[2] << 16; }
+static uint32_t dconn_my__le4(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
+static uint64_t dconn_my__le8(const unsigned char *p) { return (uint64_t)dconn_my__le4(p) | (uint64_t)dconn_my__le4(p + 4) << 32; }
 
 /* A length before a value: one byte below 251, else 252, 253 or 254 and then 2, 3 or 8 bytes. */
 static unsigned long long dconn_my__length(unsigned char **row) {
     const unsigned char *p = *row;
-    unsigned int n = p[0] < 251 ? 0 : p[0] == 252 ? 2 : p[0] == 253 ? 3 : 8;
-    *row += 1 + n;
-    return n ? dconn_my__le(p + 1, n) : p[0];
+    if (p[0] < 251) { *row += 1; return p[0]; }
+    if (p[0] == 252) { *row += 3; return dconn_my__le2(p + 1); }
+    if (p[0] == 253) { *row += 4; return dconn_my__le3(p + 1); }
+    *row += 9;
+    return dconn_my__le8(p + 1);
 }
 
 /* A date or time (its length byte, then year(2) month day hour minute second micro(4), or for TIME
@@ -1297,74 +1299,95 @@ static void dconn_my__time_read(const dconn_my__col *c, unsigned char **row, MYS
     if (c->type == MYSQL_TYPE_TIME) {
         if (n >= 8) {
             t->neg = p[0] != 0;
-            t->day = (unsigned int)dconn_my__le(p + 1, 4);
+            t->day = dconn_my__le4(p + 1);
             t->hour = p[5]; t->minute = p[6]; t->second = p[7];
         }
-        if (n >= 12) t->second_part = (unsigned long)dconn_my__le(p + 8, 4);
+        if (n >= 12) t->second_part = dconn_my__le4(p + 8);
         return;
     }
-    if (n >= 4) { t->year = (unsigned int)dconn_my__le(p, 2); t->month = p[2]; t->day = p[3]; }
+    if (n >= 4) { t->year = dconn_my__le2(p); t->month = p[2]; t->day = p[3]; }
     if (n >= 7) { t->hour = p[4]; t->minute = p[5]; t->second = p[6]; }
-    if (n >= 11) t->second_part = (unsigned long)dconn_my__le(p + 7, 4);
+    if (n >= 11) t->second_part = dconn_my__le4(p + 7);
 }
 
 /* The connector's result callback: value `column` of the row being fetched, at *row (NULL: a NULL), into the
-   result; *row is moved past it, which the connector leaves to the callback. */
+   result; *row is moved past it, which the connector leaves to the callback. This runs for every value of
+   every row: the common types first, and one check for a reader that only skips. */
 static void dconn_my__on_value(void *data, unsigned int column, unsigned char **row) {
     dconn_my__reader *r = (dconn_my__reader *)data;
     const dconn_my__col *c;
     dconn_builder *out;
-    dconn_status st = DCONN_OK;
-    if (!r || column >= r->nf) return;   /* not being read: no reader is open (never so: kept for safety) */
+    dconn_status st;
+    if (!r) return;   /* no reader open: never so (user_data is cleared when one ends) */
     c = &r->cols[column];
-    out = r->failed ? NULL : r->out;
+    out = r->out;
     if (!row) {
-        if (out) st = dconn_builder_null(out);
+        if (!out) return;
+        st = dconn_builder_null(out);
+    } else if (c->read >= DCONN_MY__DECIMAL) {
+        /* texts, blobs, decimals: their bytes, after their length */
+        size_t n = (size_t)dconn_my__length(row);
+        const char *p = (const char *)*row;
+        *row += n;
+        if (!out) return;
+        r->bytes += n + 1;
+        st = c->read == DCONN_MY__TEXT ? dconn_builder_text(out, p, n) : c->read == DCONN_MY__BLOB ? dconn_builder_blob(out, p, n)
+                                                                        : dconn_builder_decimal(out, p, n);
     } else if (c->read == DCONN_MY__INT) {
-        uint64_t u = dconn_my__le(*row, c->width);
-        unsigned int bits = 8 * c->width;
+        const unsigned char *p = *row;
+        int64_t v;
         *row += c->width;
-        if (!out) {}
-        else if (c->is_unsigned && u > 9223372036854775807ull) st = dconn_builder_uint(out, u);
-        else if (c->is_unsigned || bits == 64 || !(u >> (bits - 1))) st = dconn_builder_int(out, u > 9223372036854775807ull ? -(int64_t)(~u) - 1 : (int64_t)u);
-        else st = dconn_builder_int(out, (int64_t)u - ((int64_t)1 << bits));   /* negative, sign-extended */
+        if (!out) return;
+        switch (c->width) {
+            case 1: v = c->is_unsigned ? (int64_t)p[0] : (int64_t)p[0] - (p[0] & 0x80 ? 256 : 0); break;
+            case 2: { uint32_t u = dconn_my__le2(p); v = c->is_unsigned ? (int64_t)u : (int64_t)u - (u & 0x8000 ? 65536 : 0); break; }
+            case 4: { uint32_t u = dconn_my__le4(p); v = c->is_unsigned ? (int64_t)u : (int64_t)u - (u & 0x80000000u ? 4294967296ll : 0); break; }
+            default: {
+                uint64_t u = dconn_my__le8(p);
+                if (u <= 9223372036854775807ull) v = (int64_t)u;
+                else if (c->is_unsigned) { st = dconn_builder_uint(out, u); goto added; }
+                else v = -(int64_t)(~u) - 1;   /* negative: two's complement without an implementation-defined cast */
+                break;
+            }
+        }
+        st = dconn_builder_int(out, v);
     } else if (c->read == DCONN_MY__DOUBLE) {
-        uint64_t u = dconn_my__le(*row, 8);
+        uint64_t u = dconn_my__le8(*row);
         double d;
         memcpy(&d, &u, sizeof d);
         *row += 8;
-        if (out) st = dconn_builder_real(out, d);
+        if (!out) return;
+        st = dconn_builder_real(out, d);
     } else if (c->read == DCONN_MY__FLOAT) {
-        uint32_t u = (uint32_t)dconn_my__le(*row, 4);
+        uint32_t u = dconn_my__le4(*row);
         float fl;
         memcpy(&fl, &u, sizeof fl);
         *row += 4;
-        if (out) st = dconn_builder_real(out, dconn_my__float(fl));
+        if (!out) return;
+        st = dconn_builder_real(out, dconn_my__float(fl));
     } else if (c->read == DCONN_MY__TIME) {
         MYSQL_TIME t;
         char text[64];
         size_t n;
         dconn_my__time_read(c, row, &t);
+        if (!out) return;
         n = dconn_my__iso(c, &t, text, sizeof text);
-        if (out) st = dconn_builder_text(out, text, n < sizeof text ? n : sizeof text - 1);
+        st = dconn_builder_text(out, text, n < sizeof text ? n : sizeof text - 1);
     } else {
-        size_t n = (size_t)dconn_my__length(row);
-        const char *p = (const char *)*row;
+        /* a BIT: its bytes, big-endian, as a number */
+        size_t n = (size_t)dconn_my__length(row), k;
+        const unsigned char *p = *row;
+        uint64_t v = 0;
         *row += n;
-        if (!out) {}
-        else if (c->read == DCONN_MY__BIT) {
-            uint64_t v = 0;
-            size_t k;
-            for (k = 0; k < n && k < 8; k++) v = (v << 8) | (unsigned char)p[k];
-            st = v > 9223372036854775807ull ? dconn_builder_uint(out, v) : dconn_builder_int(out, (int64_t)v);
-        } else {
-            r->bytes += n + 1;
-            if (c->read == DCONN_MY__TEXT) st = dconn_builder_text(out, p, n);
-            else if (c->read == DCONN_MY__BLOB) st = dconn_builder_blob(out, p, n);
-            else st = dconn_builder_decimal(out, p, n);
-        }
+        if (!out) return;
+        for (k = 0; k < n && k < 8; k++) v = (v << 8) | p[k];
+        st = v > 9223372036854775807ull ? dconn_builder_uint(out, v) : dconn_builder_int(out, (int64_t)v);
     }
-    if (st) r->failed = st;
+added:
+    if (st) {
+        r->failed = st;
+        r->out = NULL;   /* the rest is skipped */
+    }
 }
 
 /* Fetches the next row into the reader's result: 0 a row, MYSQL_NO_DATA the end, 1 the connector's error. A

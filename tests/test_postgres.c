@@ -1024,6 +1024,68 @@ static void pg_statement_cache_prepares_and_evicts(void) {
     dconn_close(ctx);
 }
 
+/* A statement run again as given is found by its text (not rewritten);
+   other counts and names are checked as the first time; eviction from a
+   small cache forgets the text with the statement. */
+static void pg_statement_run_again_as_given(void) {
+    dconn_ctx *ctx = pg_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_result *r;
+    dconn_value v[2];
+    dconn_query_options qo;
+    int64_t i = 0;
+    int k;
+    REQUIRE(ctx);
+    c = pg_connect(ctx, "pool_size = 1\nprepared_statement_cache_size = 2");
+    REQUIRE(c);
+    memset(&qo, 0, sizeof qo);
+    qo.ttl = "0";
+    for (k = 0; k < 4; k++) {
+        v[0] = dconn_int(40 + k);
+        r = dconn_query(c, "SELECT ?::int8 AS a, '?' AS q", v, 1, &qo, &err);
+        REQUIRE(r);
+        CHECK(dconn_result_get_int(r, 0, 0, &i) == DCONN_OK && i == 40 + k);
+        CHECK_STR(dconn_result_text(r, 0, 1), "?");
+        dconn_result_release(r);
+    }
+    CHECK(dconn_query(c, "SELECT ?::int8 AS a, '?' AS q", NULL, 0, &qo, &err) == NULL);
+    CHECK_CONTAINS(err.message, "more ? parameters than values");
+    v[1] = dconn_int(2);
+    CHECK(dconn_query(c, "SELECT ?::int8 AS a, '?' AS q", v, 2, &qo, &err) == NULL);
+    CHECK_CONTAINS(err.message, "2 positional values were given but the SQL has 1");
+    v[0] = dconn_named("x", dconn_int(1));
+    CHECK(dconn_query(c, "SELECT ?::int8 AS a, '?' AS q", v, 1, &qo, &err) == NULL);
+    CHECK(err.code == DCONN_EQUERY);
+    /* other statements push it out of a cache of two, then it comes back right */
+    for (k = 0; k < 3; k++) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "SELECT ?::int8 + %d", k);
+        v[0] = dconn_int(1);
+        CHECK((r = dconn_query(c, sql, v, 1, &qo, &err)) != NULL);
+        dconn_result_release(r);
+        CHECK((r = dconn_query(c, sql, v, 1, &qo, &err)) != NULL);
+        CHECK(r && dconn_result_get_int(r, 0, 0, &i) == DCONN_OK && i == 1 + k);
+        dconn_result_release(r);
+    }
+    v[0] = dconn_int(7);
+    r = dconn_query(c, "SELECT ?::int8 AS a, '?' AS q", v, 1, &qo, &err);
+    REQUIRE(r);
+    CHECK(dconn_result_get_int(r, 0, 0, &i) == DCONN_OK && i == 7);
+    dconn_result_release(r);
+    /* named and positional together: rewritten each time, the same answer each time */
+    for (k = 0; k < 3; k++) {
+        v[0] = dconn_named(":a", dconn_int(k));
+        v[1] = dconn_int(100);
+        r = dconn_query(c, "SELECT :a::int8 + ?::int8 AS s", v, 2, &qo, &err);
+        REQUIRE(r);
+        CHECK(dconn_result_get_int(r, 0, 0, &i) == DCONN_OK && i == 100 + k);
+        dconn_result_release(r);
+    }
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 /* Results come as text on a statement's first two runs and in binary
    from the third when every column's type allows: the values must not
    change between the two. */
@@ -1344,6 +1406,19 @@ static void pg_statement_cache_after_alter_table(void) {
     text = tu_query_csv(c, "SELECT * FROM alt");
     CHECK_STR(text, "a,b\r\n1,x\r\n");
     dconn_free(text);
+    /* a renamed column: the kept statement's result says its new name, and its new type */
+    for (run = 0; run < 3; run++) {
+        if (run == 2) CHECK_EQ_INT(dconn_exec(c, "ALTER TABLE alt RENAME COLUMN b TO renamed", NULL, 0, NULL, NULL, &err), DCONN_OK);
+        text = tu_query_csv(c, "SELECT * FROM alt");
+        CHECK_STR(text, run == 2 ? "a,renamed\r\n1,x\r\n" : "a,b\r\n1,x\r\n");
+        dconn_free(text);
+    }
+    r = dconn_query(c, "SELECT * FROM alt", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    CHECK_STR(dconn_result_column_name(r, 1), "renamed");
+    CHECK_STR(dconn_result_column_decltype(r, 0), "int8");
+    CHECK_STR(dconn_result_column_decltype(r, 1), "text");
+    dconn_result_release(r);
     CHECK_EQ_INT(dconn_exec(c, "DROP TABLE alt", NULL, 0, NULL, NULL, &err), DCONN_OK);
     dconn_release(c);
     dconn_close(ctx);
@@ -1681,6 +1756,7 @@ static const dtest_case pg_tests[] = {
     {"pg_url_from_secrets", pg_url_from_secrets},
     {"pg_parts_socket_directory", pg_parts_socket_directory},
     {"pg_types_and_params", pg_types_and_params},
+    {"pg_statement_run_again_as_given", pg_statement_run_again_as_given},
     {"pg_writes_sessions_and_cache", pg_writes_sessions_and_cache},
     {"pg_session_transaction_ended_is_told", pg_session_transaction_ended_is_told},
     {"pg_handle_state_outside_sessions_refused", pg_handle_state_outside_sessions_refused},

@@ -187,9 +187,14 @@ static int dconn_pg__is_read(const char *sql) {
    once costs no more round trips than PQexecParams). The key is the $n
    SQL, a NUL, and the parameters' type oids: a prepared statement's
    parameter types are fixed. */
+struct dconn_pg__shape;
+
 typedef struct dconn_pg__kept {
-    char *key;
+    struct dconn_pg__shape *shape; /* its result's columns as they came last (NULL: not known) */
+    char *key;                    /* the $n SQL, its NUL, the parameters' types */
     size_t len;
+    char *given;                  /* the SQL as callers give it, when its parameters are ? alone (NULL otherwise): */
+    size_t given_len, markers;    /* found again by that text, it needs no rewriting; `markers` ?s */
     unsigned long hash;
     unsigned long name;           /* the server's statement is "dconn_<name>" */
     unsigned long long used;      /* when last run, for least-recently-used eviction */
@@ -219,6 +224,7 @@ typedef struct dconn_pg__conn {
     pthread_mutex_t cancel_lock;  /* guards `cancel` and `stop`: the library cancels from another thread */
     PGcancel *cancel;             /* this session's key, renewed when the handle reconnects */
     int stop;                     /* a cancel came: a batch stops before its next rows (the server may be idle between them) */
+    dconn_pg__kept *ran;          /* the kept statement the last statement ran as (NULL: unnamed), for reading its result */
 } dconn_pg__conn;
 
 /* After a (re)connect, in the thread that runs the handle. */
@@ -548,7 +554,12 @@ static void dconn_pg__disconnect(void *ud, void *handle) {
     PQfinish(h->pg);
     if (h->cancel) PQfreeCancel(h->cancel);
     pthread_mutex_destroy(&h->cancel_lock);
-    while (h->n_kept) free(h->kept[--h->n_kept].key);
+    while (h->n_kept) {
+        --h->n_kept;
+        free(h->kept[h->n_kept].key);
+        free(h->kept[h->n_kept].given);
+        free(h->kept[h->n_kept].shape);
+    }
     free(h->kept);
     free(h);
 }
@@ -578,6 +589,8 @@ typedef struct dconn_pg__bind {
     int n;
     const dconn_value **order;    /* slot i's value (a name used twice takes one slot) */
     char *numbers;                /* 32 bytes a slot: an int's or real's binary, a UINT's text */
+    const char *given;            /* the caller's SQL when its parameters were ? alone, its values in order (NULL otherwise) */
+    struct dconn_pg__kept *before; /* the kept statement found by that text (NULL: none), to be tried first */
     void *heap;
     union { double align; char bytes[1024]; } local;
 } dconn_pg__bind;
@@ -692,13 +705,33 @@ static void dconn_pg__encode(dconn_pg__bind *b, int i, const dconn_value *v, cha
     b->formats[i] = 0;
 }
 
-static dconn_status dconn_pg__bind_params(const char *sql, const dconn_value *params, size_t np, dconn_pg__bind *b, dconn_error *err) {
-    size_t len = strlen(sql), o = 0, i, slots = 0, pos = 0, digits = 1, sql_cap, dec_bytes = 0, need;
+/* A kept statement given as `sql` before, with ? alone for its np values (none named): its $n text is known. */
+static dconn_pg__kept *dconn_pg__given_before(dconn_pg__conn *h, const char *sql, size_t len, const dconn_value *params, size_t np) {
+    int i;
+    size_t k;
+    if (!h) return NULL;
+    for (k = 0; k < np; k++) if (params[k].name) return NULL;
+    for (i = 0; i < h->n_kept; i++) {
+        dconn_pg__kept *kept = &h->kept[i];
+        if (kept->given && kept->given_len == len && kept->markers == np && !memcmp(kept->given, sql, len)) return kept;
+    }
+    return NULL;
+}
+
+/* Lays the values out for libpq and writes the SQL with $n for ? and
+   :name. `h` (NULL: none) knows the SQL of statements run before: one
+   given the same way again is not rewritten. */
+static dconn_status dconn_pg__bind_params(dconn_pg__conn *h, const char *sql, const dconn_value *params, size_t np, dconn_pg__bind *b,
+                                          dconn_error *err) {
+    size_t len = strlen(sql), o = 0, i, slots = 0, pos = 0, digits = 1, sql_cap, dec_bytes = 0, need, named = 0;
     const char *p;
     const dconn_value **order;
     char *out, *numbers, *decimals, *at;
     const char *fail = NULL;
+    dconn_pg__kept *before;
     b->heap = NULL;
+    b->given = NULL;
+    b->before = NULL;
     /* Each value takes one slot at most (slots <= np). The $n text's size:
        a ? becomes "$" and at most `digits` digits (at most np of them are
        written), a :name of 2 or more bytes grows by at most digits - 1. */
@@ -717,6 +750,15 @@ static dconn_status dconn_pg__bind_params(const char *sql, const dconn_value *pa
     numbers = (char *)(b->formats + np + 1);
     out = numbers + 32 * (np + 1);
     decimals = out + sql_cap;
+    if ((before = dconn_pg__given_before(h, sql, len, params, np)) != NULL) {
+        /* run before as given: the same $n text, and the values in order */
+        size_t n = before->len - 1 - before->markers * sizeof(Oid);
+        memcpy(out, before->key, n + 1);
+        for (i = 0; i < np; i++) order[i] = &params[i];
+        slots = np;
+        b->before = before;
+        goto laid_out;
+    }
     p = sql;
     while (!fail) {
         const char *lit;
@@ -760,6 +802,7 @@ static dconn_status dconn_pg__bind_params(const char *sql, const dconn_value *pa
                     break;
                 }
                 p = e;
+                named++;
             }
             /* reuse the slot of a value already placed (a name used twice) */
             for (i = 0; i < slots && order[i] != v; i++) {}
@@ -791,6 +834,8 @@ static dconn_status dconn_pg__bind_params(const char *sql, const dconn_value *pa
         return DCONN_EQUERY;
     }
     out[o] = '\0';
+    if (!named && slots == np) b->given = sql;   /* ? alone, each taking the next value: found by this text next time */
+laid_out:
     b->sql = out;
     b->n = (int)slots;
     b->order = order;
@@ -806,34 +851,35 @@ static int dconn_pg__hexval(char c) {
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
+/* The type names dconn reports as decltypes ("" for the others). */
+static const char *dconn_pg__decltype(Oid type) {
+    switch (type) {
+        case 16: return "bool";
+        case 17: return "bytea";
+        case 20: return "int8";
+        case 21: return "int2";
+        case 23: return "int4";
+        case 25: return "text";
+        case 26: return "oid";
+        case 114: return "json";
+        case 700: return "float4";
+        case 701: return "float8";
+        case 1043: return "varchar";
+        case 1082: return "date";
+        case 1114: return "timestamp";
+        case 1184: return "timestamptz";
+        case 1700: return "numeric";
+        case 2950: return "uuid";
+        case 3802: return "jsonb";
+        default: return "";
+    }
+}
+
 /* The result's columns, with the type names dconn reports as decltypes. */
 static dconn_status dconn_pg__columns(const PGresult *res, dconn_builder *out) {
     int cols = PQnfields(res), c;
     dconn_status st = DCONN_OK;
-    for (c = 0; c < cols && !st; c++) {
-        const char *tn;
-        switch (PQftype(res, c)) {
-            case 16: tn = "bool"; break;
-            case 17: tn = "bytea"; break;
-            case 20: tn = "int8"; break;
-            case 21: tn = "int2"; break;
-            case 23: tn = "int4"; break;
-            case 25: tn = "text"; break;
-            case 26: tn = "oid"; break;
-            case 114: tn = "json"; break;
-            case 700: tn = "float4"; break;
-            case 701: tn = "float8"; break;
-            case 1043: tn = "varchar"; break;
-            case 1082: tn = "date"; break;
-            case 1114: tn = "timestamp"; break;
-            case 1184: tn = "timestamptz"; break;
-            case 1700: tn = "numeric"; break;
-            case 2950: tn = "uuid"; break;
-            case 3802: tn = "jsonb"; break;
-            default: tn = ""; break;
-        }
-        st = dconn_builder_column(out, PQfname(res, c), tn);
-    }
+    for (c = 0; c < cols && !st; c++) st = dconn_builder_column(out, PQfname(res, c), dconn_pg__decltype(PQftype(res, c)));
     return st;
 }
 
@@ -919,12 +965,13 @@ static dconn_status dconn_pg__bytea(const char *v, size_t n, dconn_builder *out)
 }
 
 /* The result's rows, typed by column. */
-static dconn_status dconn_pg__rows(const PGresult *res, int reserve, dconn_builder *out) {
+static dconn_status dconn_pg__rows(const PGresult *res, int reserve, const unsigned char *known, dconn_builder *out) {
     int rows = PQntuples(res), cols = PQnfields(res), r, c;
-    unsigned char local[64], *dec = cols <= 64 ? local : (unsigned char *)malloc((size_t)cols);
+    unsigned char local[64], *made = known || cols <= 64 ? local : (unsigned char *)malloc((size_t)cols);
+    const unsigned char *dec = known ? known : made;
     dconn_status st = DCONN_OK;
-    if (!dec) return DCONN_ENOMEM;
-    for (c = 0; c < cols; c++) dec[c] = dconn_pg__decoder(res, c);
+    if (!made) return DCONN_ENOMEM;
+    if (!known) for (c = 0; c < cols; c++) made[c] = dconn_pg__decoder(res, c);
     /* room for every cell and every byte at once: growing as they come costs more than measuring first */
     if (reserve) {
         size_t bytes = 0;
@@ -969,16 +1016,84 @@ static dconn_status dconn_pg__rows(const PGresult *res, int reserve, dconn_build
             }
         }
     }
-    if (dec != local) free(dec);
+    if (made != local) free(made);
     return st;
 }
 
-static dconn_status dconn_pg__fill(const PGresult *res, dconn_builder *out, dconn_error *err) {
-    dconn_status st = dconn_pg__columns(res, out);
-    if (!st) st = dconn_pg__rows(res, 1, out);
+/* A kept statement's result columns as they came last: names and
+   decltypes as one block for dconn_builder_columns, and each column's
+   type, format and decoder. Its types cannot change without an error
+   (0A000), but its names can, and the format changes once binary results
+   are learnt: each result is checked against it, a few compares instead
+   of describing the columns again. One allocation. */
+typedef struct dconn_pg__shape {
+    int ncols;
+    size_t names_len;
+    Oid *types;
+    size_t *name_at;              /* where column c's name begins in `names` */
+    unsigned char *formats, *decoders;
+    char *names;                  /* "name\0decltype\0" each */
+} dconn_pg__shape;
+
+static int dconn_pg__shape_fits(const dconn_pg__shape *sh, const PGresult *res) {
+    int c;
+    if (PQnfields(res) != sh->ncols) return 0;
+    for (c = 0; c < sh->ncols; c++)
+        if (PQftype(res, c) != sh->types[c] || PQfformat(res, c) != sh->formats[c] || strcmp(PQfname(res, c), sh->names + sh->name_at[c]) != 0) return 0;
+    return 1;
+}
+
+/* Notes the result's columns on its kept statement (without memory, it has none). */
+static void dconn_pg__shape_note(dconn_pg__kept *k, const PGresult *res) {
+    int cols = PQnfields(res), c;
+    size_t names = 0, at = 0;
+    dconn_pg__shape *sh;
+    char *block;
+    free(k->shape);
+    k->shape = NULL;
+    for (c = 0; c < cols; c++) names += strlen(PQfname(res, c)) + strlen(dconn_pg__decltype(PQftype(res, c))) + 2;
+    block = (char *)malloc(sizeof *sh + (size_t)cols * (sizeof(Oid) + sizeof(size_t) + 2) + names + 16);
+    if (!block) return;
+    sh = (dconn_pg__shape *)(void *)block;
+    sh->ncols = cols;
+    sh->names_len = names;
+    sh->name_at = (size_t *)(void *)(block + sizeof *sh);
+    sh->types = (Oid *)(void *)(sh->name_at + cols);
+    sh->formats = (unsigned char *)(sh->types + cols);
+    sh->decoders = sh->formats + cols;
+    sh->names = (char *)(sh->decoders + cols);
+    for (c = 0; c < cols; c++) {
+        const char *name = PQfname(res, c), *tn = dconn_pg__decltype(PQftype(res, c));
+        size_t n = strlen(name) + 1, m = strlen(tn) + 1;
+        sh->types[c] = PQftype(res, c);
+        sh->formats[c] = (unsigned char)PQfformat(res, c);
+        sh->decoders[c] = dconn_pg__decoder(res, c);
+        sh->name_at[c] = at;
+        memcpy(sh->names + at, name, n);
+        memcpy(sh->names + at + n, tn, m);
+        at += n + m;
+    }
+    k->shape = sh;
+}
+
+/* The result's columns and rows. `k`: the kept statement it came from (NULL: unnamed). */
+static dconn_status dconn_pg__fill(dconn_pg__kept *k, const PGresult *res, dconn_builder *out, dconn_error *err) {
+    const unsigned char *known = NULL;
+    dconn_status st;
+    if (k && k->shape && dconn_pg__shape_fits(k->shape, res)) {
+        st = dconn_builder_columns(out, (size_t)k->shape->ncols, k->shape->names, k->shape->names_len);
+        known = k->shape->decoders;
+    } else {
+        st = dconn_pg__columns(res, out);
+        if (k) dconn_pg__shape_note(k, res);
+    }
+    if (!st) st = dconn_pg__rows(res, 1, known, out);
     if (st) return dconn_error_set(err, st, "postgresql: %s while reading rows", st == DCONN_ENOMEM ? "out of memory" : "builder error");
     return DCONN_OK;
 }
+
+/* Does the command tag begin with these three letters? */
+static int dconn_pg__tag_is(const char *tag, const char *three) { return tag[0] == three[0] && tag[1] == three[1] && tag[2] == three[2]; }
 
 /* What a statement that succeeded may have left on the session, from its
    command tag (free). */
@@ -986,6 +1101,11 @@ static void dconn_pg__note(dconn_pg__conn *h, PGresult *res) {
     const char *tag = PQcmdStatus(res);
     /* a cursor declared outside a transaction block is WITH HOLD: it outlives the statement */
     if (!h->in_tx) h->unnamed_in_tx = 0;
+    /* the usual ones (SELECT n, INSERT 0 n, UPDATE n, DELETE n, MERGE n, FETCH n, COPY n): nothing to note */
+    if (dconn_pg__tag_is(tag, "SEL") || dconn_pg__tag_is(tag, "INS") || dconn_pg__tag_is(tag, "UPD") || dconn_pg__tag_is(tag, "DEL") ||
+        dconn_pg__tag_is(tag, "MER") || dconn_pg__tag_is(tag, "FET") || dconn_pg__tag_is(tag, "COP"))
+        return;
+    if (!h->in_tx) {}
     else if (!strncmp(tag, "ALTER", 5) || !strncmp(tag, "CREATE", 6) || !strncmp(tag, "DROP", 4) || !strcmp(tag, "SET") || !strcmp(tag, "RESET") ||
              !strcmp(tag, "DO") || !strcmp(tag, "CALL"))
         h->unnamed_in_tx = 1;
@@ -1053,6 +1173,18 @@ static int dconn_pg__deallocate(dconn_pg__conn *h, dconn_pg__kept *k) {
    hold their text on every pooled handle. */
 #define DCONN_PG__KEEP_MAX_SQL 16384
 
+/* Notes the caller's SQL of a statement whose parameters are ? alone (see dconn_pg__given_before); without
+   memory for it, the statement is found by its $n text as before. */
+static void dconn_pg__note_given(dconn_pg__kept *k, const dconn_pg__bind *b) {
+    size_t n;
+    if (!b->given) return;
+    n = strlen(b->given);
+    if ((k->given = (char *)malloc(n + 1)) == NULL) return;
+    memcpy(k->given, b->given, n + 1);
+    k->given_len = n;
+    k->markers = (size_t)b->n;
+}
+
 /* Finds the statement's entry, or makes one (*fresh: seen for the first
    time, not prepared); NULL when none is to be had (then it runs
    unnamed). Room is made from the least recently used of the entries
@@ -1061,16 +1193,22 @@ static int dconn_pg__deallocate(dconn_pg__conn *h, dconn_pg__kept *k) {
    connection was lost doing so. */
 static dconn_pg__kept *dconn_pg__find_kept(dconn_pg__conn *h, const dconn_pg__bind *b, int *fresh, int *lost) {
     size_t sql_len = strlen(b->sql), len = sql_len + 1 + (size_t)b->n * sizeof(Oid);
-    unsigned long hash = dconn_pg__hash(b->sql, sql_len) ^ dconn_pg__hash((const char *)b->types, (size_t)b->n * sizeof(Oid));
-    dconn_pg__kept *k, *victim = NULL;
+    unsigned long hash;
+    dconn_pg__kept *k = b->before, *victim = NULL;
     char *key;
     int i;
     *fresh = 0;
+    if (k && k->len == len && !memcmp(k->key, b->sql, sql_len + 1) && (!b->n || !memcmp(k->key + sql_len + 1, b->types, (size_t)b->n * sizeof(Oid)))) {
+        k->used = ++h->tick;   /* found by the caller's text, with the same types: no hashing */
+        return k;
+    }
+    hash = dconn_pg__hash(b->sql, sql_len) ^ dconn_pg__hash((const char *)b->types, (size_t)b->n * sizeof(Oid));
     for (i = 0; i < h->n_kept; i++) {
         k = &h->kept[i];
         if (k->hash == hash && k->len == len && !memcmp(k->key, b->sql, sql_len + 1) &&
             (!b->n || !memcmp(k->key + sql_len + 1, b->types, (size_t)b->n * sizeof(Oid)))) {
             k->used = ++h->tick;
+            if (!k->given) dconn_pg__note_given(k, b);
             return k;
         }
     }
@@ -1091,9 +1229,10 @@ static dconn_pg__kept *dconn_pg__find_kept(dconn_pg__conn *h, const dconn_pg__bi
     memcpy(key, b->sql, sql_len + 1);
     if (b->n) memcpy(key + sql_len + 1, b->types, (size_t)b->n * sizeof(Oid));
     if (victim == &h->kept[h->n_kept]) h->n_kept++;
-    else free(victim->key);
+    else { free(victim->key); free(victim->given); free(victim->shape); }
     k = victim;
     memset(k, 0, sizeof *k);
+    dconn_pg__note_given(k, b);
     k->key = key;
     k->len = len;
     k->hash = hash;
@@ -1161,6 +1300,7 @@ static PGresult *dconn_pg__start(dconn_pg__conn *h, const dconn_pg__bind *b, int
         dconn_pg__kept *k, *entry;
         PGresult *failed, *res;
         int nothing_ran, sent = dconn_pg__send_bound(h, b, &entry, &k, &failed, &nothing_ran);
+        h->ran = k;
         if (*kind < 0) {
             if (!entry || !entry->kind) {
                 *kind = dconn_pg__is_read(b->sql) ? DCONN_PG__READ : DCONN_PG__WRITE;   /* $n for ? changes no word */
@@ -1192,7 +1332,7 @@ static PGresult *dconn_pg__start(dconn_pg__conn *h, const dconn_pg__bind *b, int
 static PGresult *dconn_pg__run(dconn_pg__conn *h, const char *sql, const dconn_value *params, size_t np, int *kind, dconn_status *st, dconn_error *err) {
     dconn_pg__bind b;
     PGresult *res;
-    *st = dconn_pg__bind_params(sql, params, np, &b, err);
+    *st = dconn_pg__bind_params(h, sql, params, np, &b, err);
     if (*st) return NULL;
     *st = dconn_pg__ready(h, 1, err);
     if (*st) { dconn_pg__bind_free(&b); return NULL; }
@@ -1213,7 +1353,7 @@ static dconn_status dconn_pg__query(void *ud, void *handle, const dconn_stmt *st
     /* INSERT ... RETURNING through a query: never cached, and the connection's cached results go */
     if (kind == DCONN_PG__WRITE) dconn_builder_changed_data(out);
     if (!res) return st;
-    st = dconn_pg__fill(res, out, err);
+    st = dconn_pg__fill(((dconn_pg__conn *)handle)->ran, res, out, err);
     PQclear(res);
     return st;
 }
@@ -1369,7 +1509,7 @@ static dconn_status dconn_pg__encode_row(dconn_pg__bind *b, const dconn_stmt *st
         const char *name = b->order[i]->name;
         Oid t;
         if (!laid_out && v->name != name && (!v->name || !name || strcmp(v->name, name) != 0)) {
-            if ((st = dconn_pg__bind_params(stmt->sql, values, stmt->n_params, &own, err)) != DCONN_OK) return dconn_pg__at_row(err, st, row + 1, n_rows);
+            if ((st = dconn_pg__bind_params(NULL, stmt->sql, values, stmt->n_params, &own, err)) != DCONN_OK) return dconn_pg__at_row(err, st, row + 1, n_rows);
             laid_out = 1;
             if (own.n != b->n) st = dconn_error_set(err, DCONN_EQUERY, "its values fill %d parameters, the first row's %d", own.n, b->n);
             i = -1;
@@ -1414,7 +1554,7 @@ static dconn_status dconn_pg__exec_many(void *ud, void *handle, const dconn_stmt
         }
         return DCONN_OK;
     }
-    if ((st = dconn_pg__bind_params(stmt->sql, stmt->params, np, &b, err)) != DCONN_OK) return dconn_pg__at_row(err, st, 1, n_rows);
+    if ((st = dconn_pg__bind_params(NULL, stmt->sql, stmt->params, np, &b, err)) != DCONN_OK) return dconn_pg__at_row(err, st, 1, n_rows);
     /* the types prepared, then where each slot's value is in a row */
     types = (Oid *)malloc(((size_t)b.n + 1) * (sizeof *types + sizeof *at));
     if (!types) {
@@ -1543,7 +1683,7 @@ static dconn_status dconn_pg__stream_open(void *ud, void *handle, const dconn_st
     memcpy(cur->sql, stmt->sql, strlen(stmt->sql) + 1);
     cur->h = h;
     cur->kind = -1;
-    st = dconn_pg__bind_params(stmt->sql, stmt->params, stmt->n_params, &b, err);
+    st = dconn_pg__bind_params(h, stmt->sql, stmt->params, stmt->n_params, &b, err);
     if (!st) {
         st = dconn_pg__ready(h, 1, err);
         if (!st) cur->pending = dconn_pg__start(h, &b, 1, &cur->kind);
@@ -1576,7 +1716,7 @@ static dconn_status dconn_pg__stream_next(void *ud, void *cursor, size_t max_row
     if (!cur->pending) { *done = 1; return DCONN_OK; }   /* a statement without rows */
     st = dconn_pg__columns(cur->pending, out);
     while (!st && n < max_rows && PQresultStatus(cur->pending) == PGRES_SINGLE_TUPLE) {
-        st = dconn_pg__rows(cur->pending, 0, out);
+        st = dconn_pg__rows(cur->pending, 0, NULL, out);
         n++;
         PQclear(cur->pending);
         cur->pending = PQgetResult(cur->h->pg);

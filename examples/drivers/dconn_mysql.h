@@ -1038,7 +1038,8 @@ static MYSQL_STMT *dconn_my__execute(dconn_my__conn *h, const dconn_stmt *stmt, 
         st = k->st;
         k->used = ++h->tick;
         *kind = k->kind - 1;
-        memset(&b, 0, sizeof b);
+        b.heap = NULL;   /* not the whole struct: its local buffer is half a kilobyte */
+        b.order = NULL;
         b.sql = (char *)(uintptr_t)stmt->sql;   /* read only: the same text as k->sql, which a re-prepare below frees */
         b.values = stmt->params;
         b.n = stmt->n_params;

@@ -1,5 +1,5 @@
 /* dconn_mysql.h - a MySQL and MariaDB driver for dconn.h, on MariaDB
-   Connector/C (libmariadb), which speaks to both servers.
+   Connector/C 3.1 or later (libmariadb), which speaks to both servers.
    Public domain or MIT, like dconn.h. Build with the flags of
    `pkg-config --cflags --libs libmariadb` (or `mariadb_config --cflags --libs`).
 
@@ -46,7 +46,9 @@
    too) as TEXT, dates and times as ISO text ("2024-05-01",
    "2024-05-01 12:30:00.250", "-838:59:59"); a zero date comes back as the
    server writes it, "0000-00-00" (MariaDB accepts it unless sql_mode has
-   NO_ZERO_DATE). NULL as NULL.
+   NO_ZERO_DATE). NULL as NULL. Values are read where the connector
+   received them (its result callback), once each, straight into the
+   result: no buffers are bound, so nothing is converted or copied first.
    dconn_exec's changes are rows matched, as SQLAlchemy counts them
    (CLIENT_FOUND_ROWS); last_insert_id is the AUTO_INCREMENT value.
    Errors read "ERROR 1146 (42S02): Table 'app.x' doesn't exist", with the
@@ -100,6 +102,9 @@ dconn_status dconn_mysql_register(dconn_ctx *ctx, dconn_error *err);
 #define DCONN_MYSQL_IMPLEMENTATION_INCLUDED
 #include <fcntl.h>
 #include <mysql.h>
+#if defined(MARIADB_PACKAGE_VERSION_ID) && MARIADB_PACKAGE_VERSION_ID < 30100
+#error "dconn_mysql.h needs MariaDB Connector/C 3.1 or later: it reads results through the connector's result callback"
+#endif
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>

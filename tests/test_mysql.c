@@ -406,6 +406,40 @@ static void my_values_in_every_form(void) {
         if (pass == 0) dconn_result_release(r);
         else CHECK_EQ_INT(dconn_stream_close(st), DCONN_OK);   /* its chunks are borrowed */
     }
+    /* read by rows, in place: the same values as the whole result */
+    {
+        dconn_result *whole = dconn_query(c, "SELECT * FROM wf ORDER BY k", NULL, 0, NULL, &err);
+        const dconn_value *row;
+        dconn_value want[17];
+        size_t rows = 0, col;
+        REQUIRE(whole);
+        st = dconn_stream_query(c, "SELECT * FROM wf ORDER BY k", NULL, 0, NULL, &err);
+        REQUIRE(st);
+        while ((row = dconn_stream_row(st, &err)) != NULL) {
+            REQUIRE(dconn_result_row(whole, rows, want, 17) == 17);
+            for (col = 0; col < 17; col++) {
+                const dconn_value *g = &row[col], *w = &want[col];
+                CHECK(g->type == w->type);
+                CHECK_STR(g->name, w->name);
+                if (g->type != w->type) continue;
+                if (g->type == DCONN_INT) CHECK(g->i == w->i);
+                else if (g->type == DCONN_UINT) CHECK(g->u == w->u);
+                else if (g->type == DCONN_REAL) CHECK(g->d == w->d);
+                else if (g->type != DCONN_NULL) CHECK(g->n == w->n && memcmp(g->p, w->p, w->n) == 0);
+                else CHECK(g->p == NULL && g->n == 0);
+            }
+            rows++;
+        }
+        CHECK_EQ_INT(err.code, DCONN_OK);
+        CHECK(rows == 4);
+        CHECK_EQ_INT(dconn_stream_close(st), DCONN_OK);
+        dconn_result_release(whole);
+        /* stopped after one row: the connection serves the next statement */
+        st = dconn_stream_query(c, "SELECT * FROM wf ORDER BY k", NULL, 0, NULL, &err);
+        REQUIRE(st);
+        CHECK((row = dconn_stream_row(st, &err)) != NULL && row[0].i == 1);
+        CHECK_EQ_INT(dconn_stream_close(st), DCONN_OK);
+    }
     /* a stream closed after its first row: the rest is skipped, and the connection serves the next query */
     {
         dconn_stream_options so;
@@ -976,6 +1010,18 @@ static void my_review_cases(void) {
     CHECK(rows < 5000);
     CHECK(dconn_stream_close(s) != DCONN_OK);
     CHECK_CONTAINS(err.message, "ERROR 1690");
+    /* the same read by rows: every row before the failing one, then the error */
+    s = dconn_stream_query(c, "SELECT IF(seq = 3000, 18446744073709551615 + seq, seq) AS v FROM seq_1_to_5000", NULL, 0, NULL, &err);
+    REQUIRE(s);
+    {
+        const dconn_value *row;
+        long by_rows = 0;
+        while ((row = dconn_stream_row(s, &err)) != NULL) CHECK(row[0].type == DCONN_INT && row[0].i == ++by_rows);
+        CHECK(err.code == DCONN_EQUERY);
+        CHECK_CONTAINS(err.message, "ERROR 1690");
+        CHECK(by_rows < 3000);
+    }
+    CHECK(dconn_stream_close(s) != DCONN_OK);
     /* the same error in a query is the query's, with its number */
     CHECK(dconn_query(c, "SELECT 18446744073709551615 + 1", NULL, 0, NULL, &err) == NULL);
     CHECK_CONTAINS(err.message, "ERROR 1690");

@@ -1106,6 +1106,8 @@ typedef struct dconn_my__reader {
     unsigned int nf;
     const dconn_my__col *cols;
     dconn_builder *out;           /* NULL: the rows are skipped (after a failure, or a stream closed early drains them) */
+    dconn_value *row;             /* a stream read by rows: the row's values go here instead, in place (see dconn_my__stream_row) */
+    char *times;                  /* ... with room for a date or time's text, DCONN_MY__TIME_TEXT bytes a column */
     dconn_status failed;          /* the first failure to add a value: the rest is skipped */
     size_t rows, bytes;           /* read so far: rows, and bytes of text, blobs and decimals (each with its NUL) */
 } dconn_my__reader;
@@ -1316,6 +1318,69 @@ static void dconn_my__time_read(const dconn_my__col *c, unsigned char **row, MYS
     if (n >= 11) t->second_part = dconn_my__le4(p + 7);
 }
 
+#define DCONN_MY__TIME_TEXT 40
+
+/* A value of a stream read by rows, where it lies: texts, blobs and decimals point into the connector's packet
+   (valid until the next fetch), a date or time into the reader's `times`. */
+static void dconn_my__value_in_place(dconn_my__reader *r, const dconn_my__col *c, unsigned int column, unsigned char **row) {
+    dconn_value *v = &r->row[column];
+    v->p = NULL;
+    v->n = 0;
+    if (!row) { v->type = DCONN_NULL; return; }
+    if (c->read >= DCONN_MY__DECIMAL) {
+        v->n = (size_t)dconn_my__length(row);
+        v->p = *row;
+        *row += v->n;
+        v->type = c->read == DCONN_MY__TEXT ? DCONN_TEXT : c->read == DCONN_MY__BLOB ? DCONN_BLOB : DCONN_DECIMAL;
+    } else if (c->read == DCONN_MY__INT) {
+        const unsigned char *p = *row;
+        *row += c->width;
+        v->type = DCONN_INT;
+        switch (c->width) {
+            case 1: v->i = c->is_unsigned ? (int64_t)p[0] : (int64_t)p[0] - (p[0] & 0x80 ? 256 : 0); break;
+            case 2: { uint32_t u = dconn_my__le2(p); v->i = c->is_unsigned ? (int64_t)u : (int64_t)u - (u & 0x8000 ? 65536 : 0); break; }
+            case 4: { uint32_t u = dconn_my__le4(p); v->i = c->is_unsigned ? (int64_t)u : (int64_t)u - (u & 0x80000000u ? 4294967296ll : 0); break; }
+            default: {
+                uint64_t u = dconn_my__le8(p);
+                if (u <= 9223372036854775807ull) v->i = (int64_t)u;
+                else if (c->is_unsigned) { v->type = DCONN_UINT; v->u = u; }
+                else v->i = -(int64_t)(~u) - 1;
+                break;
+            }
+        }
+    } else if (c->read == DCONN_MY__DOUBLE || c->read == DCONN_MY__FLOAT) {
+        v->type = DCONN_REAL;
+        if (c->read == DCONN_MY__DOUBLE) {
+            uint64_t u = dconn_my__le8(*row);
+            memcpy(&v->d, &u, sizeof v->d);
+            *row += 8;
+        } else {
+            uint32_t u = dconn_my__le4(*row);
+            float fl;
+            memcpy(&fl, &u, sizeof fl);
+            v->d = dconn_my__float(fl);
+            *row += 4;
+        }
+    } else if (c->read == DCONN_MY__TIME) {
+        MYSQL_TIME t;
+        char *text = r->times + (size_t)column * DCONN_MY__TIME_TEXT;
+        size_t n;
+        dconn_my__time_read(c, row, &t);
+        n = dconn_my__iso(c, &t, text, DCONN_MY__TIME_TEXT);
+        v->type = DCONN_TEXT;
+        v->p = text;
+        v->n = n < DCONN_MY__TIME_TEXT ? n : DCONN_MY__TIME_TEXT - 1;
+    } else {
+        size_t n = (size_t)dconn_my__length(row), k;
+        const unsigned char *p = *row;
+        uint64_t bits = 0;
+        *row += n;
+        for (k = 0; k < n && k < 8; k++) bits = (bits << 8) | p[k];
+        if (bits > 9223372036854775807ull) { v->type = DCONN_UINT; v->u = bits; }
+        else { v->type = DCONN_INT; v->i = (int64_t)bits; }
+    }
+}
+
 /* The connector's result callback: value `column` of the row being fetched, at *row (NULL: a NULL), into the
    result; *row is moved past it, which the connector leaves to the callback. This runs for every value of
    every row: the common types first, and one check for a reader that only skips. */
@@ -1326,6 +1391,7 @@ static void dconn_my__on_value(void *data, unsigned int column, unsigned char **
     dconn_status st;
     if (!r) return;   /* no reader open: never so (user_data is cleared when one ends) */
     c = &r->cols[column];
+    if (r->row) { dconn_my__value_in_place(r, c, column, row); return; }
     out = r->out;
     if (!row) {
         if (!out) return;
@@ -1930,6 +1996,32 @@ static dconn_status dconn_my__stream_next(void *ud, void *cursor, size_t max_row
     return DCONN_OK;
 }
 
+/* A stream's next row in place (driver API version 3): its values point where the connector received them. */
+static int dconn_my__stream_row(void *ud, void *cursor, dconn_value *values, dconn_error *err) {
+    dconn_my__cursor *cur = (dconn_my__cursor *)cursor;
+    int rc;
+    (void)ud;
+    if (cur->failed) {
+        if (err) *err = cur->failure;
+        return cur->failed;
+    }
+    if (cur->done || !cur->r.nf) return 0;
+    if (!cur->r.times && !(cur->r.times = (char *)malloc((size_t)cur->r.nf * DCONN_MY__TIME_TEXT)))
+        return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
+    cur->r.row = values;
+    rc = dconn_my__reader_row(&cur->r);
+    cur->r.row = NULL;
+    if (rc == 0) return 1;
+    cur->done = 1;
+    if (rc == 1) {
+        cur->failed = dconn_my__stmt_error(cur->h, cur->st, cur->kind, cur->was_in_tx, &cur->failure);
+        if (err) *err = cur->failure;
+        return cur->failed;
+    }
+    if (cur->kind == DCONN_MY__READ && dconn_my__was_killed(cur->h)) return dconn_my__killed_read(err);
+    return 0;
+}
+
 static void dconn_my__stream_close(void *ud, void *cursor) {
     dconn_my__cursor *cur = (dconn_my__cursor *)cursor;
     (void)ud;
@@ -1951,6 +2043,7 @@ static void dconn_my__stream_close(void *ud, void *cursor) {
     else if (cur->h->dead) dconn_my__drop(cur->h, cur->st);
     else (void)dconn_my__finish(cur->h, cur->st, cur->kind, cur->was_in_tx, NULL);   /* the connection is free again */
     cur->h->streaming = 0;
+    free(cur->r.times);
     free(cur);
 }
 
@@ -1976,6 +2069,7 @@ static void dconn_my__driver(dconn_driver *d) {
     d->stream_open = dconn_my__stream_open;
     d->stream_next = dconn_my__stream_next;
     d->stream_close = dconn_my__stream_close;
+    d->stream_row = dconn_my__stream_row;
     d->cancel = dconn_my__cancel;
     d->abandon = dconn_my__abandon;
 }

@@ -830,6 +830,7 @@ static void pg_stream_matches_query(void) {
     dconn_stream_options so;
     dconn_query_options q;
     size_t seen = 0, bad = 0, i, col;
+    const dconn_value *row;
     REQUIRE(ctx);
     c = pg_connect(ctx, NULL);
     REQUIRE(c);
@@ -859,6 +860,47 @@ static void pg_stream_matches_query(void) {
     CHECK_EQ_INT(seen, 2000);
     CHECK_EQ_INT(bad, 0);
     CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    /* read by rows, in place (bytea decoded, numbers read, texts pointing into libpq's row): the same values;
+       run a few times so that the statement is kept and its results come in binary too */
+    {
+        int run;
+        for (run = 0; run < 4; run++) {
+            dconn_value want[6];
+            seen = bad = 0;
+            s = dconn_stream_query(c, sql, NULL, 0, NULL, &err);
+            REQUIRE(s);
+            while ((row = dconn_stream_row(s, &err)) != NULL) {
+                REQUIRE(dconn_result_row(whole, seen, want, 6) == 6);
+                for (col = 0; col < 6; col++) {
+                    const dconn_value *g = &row[col], *w = &want[col];
+                    bad += g->type != w->type || strcmp(g->name, w->name) != 0;
+                    if (g->type != w->type) continue;
+                    if (g->type == DCONN_INT) bad += g->i != w->i;
+                    else if (g->type == DCONN_REAL) bad += g->d != w->d;
+                    else if (g->type == DCONN_NULL) bad += g->p != NULL || g->n != 0;
+                    else bad += g->n != w->n || (w->n && memcmp(g->p, w->p, w->n) != 0);
+                }
+                seen++;
+            }
+            CHECK_EQ_INT(err.code, DCONN_OK);
+            CHECK_EQ_INT(seen, 2000);
+            CHECK_EQ_INT(bad, 0);
+            CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+        }
+        /* stopped after one row, and an error after rows: the rows before it, then the error */
+        s = dconn_stream_query(c, sql, NULL, 0, NULL, &err);
+        REQUIRE(s);
+        CHECK((row = dconn_stream_row(s, &err)) != NULL && row[0].i == 1);
+        CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+        s = dconn_stream_query(c, "SELECT 10 / (3000 - g) AS q FROM generate_series(1, 5000) g", NULL, 0, NULL, &err);
+        REQUIRE(s);
+        seen = 0;
+        while ((row = dconn_stream_row(s, &err)) != NULL) seen++;
+        CHECK_EQ_INT(seen, 2999);
+        CHECK_CONTAINS(err.message, "[22012]");
+        CHECK(dconn_stream_close(s) != DCONN_OK);
+        CHECK_EQ_INT(tu_query_int(c, "SELECT 41 + 1"), 42);
+    }
     dconn_result_release(whole);
     /* an early close of a long statement: cancelled, and the handle answers at once after */
     s = dconn_stream_query(c, "SELECT g FROM generate_series(1, 100000000) g", NULL, 0, &so, &err);

@@ -941,25 +941,30 @@ static uint32_t dconn_pg__be32(const char *v) {
 
 static uint64_t dconn_pg__be64(const char *v) { return (uint64_t)dconn_pg__be32(v) << 32 | dconn_pg__be32(v + 4); }
 
-/* A bytea in text form as its bytes: hex ("\\x00ff", the default) or
-   escape (bytea_output = escape: "\\000\\377A", a backslash doubled). */
+/* A bytea in text form decoded into `to` (room for n bytes): hex ("\\x00ff", the default) or escape
+   (bytea_output = escape: "\\000\\377A", a backslash doubled). */
+static size_t dconn_pg__bytea_into(const char *v, size_t n, unsigned char *to) {
+    size_t len = 0, i = 0;
+    if (n >= 2 && v[0] == '\\' && v[1] == 'x') {
+        for (i = 2; i + 1 < n; i += 2) to[len++] = (unsigned char)(dconn_pg__hexval(v[i]) * 16 + dconn_pg__hexval(v[i + 1]));
+        return len;
+    }
+    while (i < n) {
+        if (v[i] == '\\' && i + 1 < n && v[i + 1] == '\\') { to[len++] = '\\'; i += 2; }
+        else if (v[i] == '\\' && i + 3 < n && v[i + 1] >= '0' && v[i + 1] <= '3') {
+            to[len++] = (unsigned char)((v[i + 1] - '0') * 64 + (v[i + 2] - '0') * 8 + (v[i + 3] - '0'));
+            i += 4;
+        } else to[len++] = (unsigned char)v[i++];
+    }
+    return len;
+}
+
+/* A bytea in text form as its bytes (see dconn_pg__bytea_into). */
 static dconn_status dconn_pg__bytea(const char *v, size_t n, dconn_builder *out) {
     unsigned char *bytes = (unsigned char *)malloc(n + 1);
-    size_t len = 0, i = 0;
     dconn_status st;
     if (!bytes) return DCONN_ENOMEM;
-    if (n >= 2 && v[0] == '\\' && v[1] == 'x') {
-        for (i = 2; i + 1 < n; i += 2) bytes[len++] = (unsigned char)(dconn_pg__hexval(v[i]) * 16 + dconn_pg__hexval(v[i + 1]));
-    } else {
-        while (i < n) {
-            if (v[i] == '\\' && i + 1 < n && v[i + 1] == '\\') { bytes[len++] = '\\'; i += 2; }
-            else if (v[i] == '\\' && i + 3 < n && v[i + 1] >= '0' && v[i + 1] <= '3') {
-                bytes[len++] = (unsigned char)((v[i + 1] - '0') * 64 + (v[i + 2] - '0') * 8 + (v[i + 3] - '0'));
-                i += 4;
-            } else bytes[len++] = (unsigned char)v[i++];
-        }
-    }
-    st = dconn_builder_blob(out, bytes, len);
+    st = dconn_builder_blob(out, bytes, dconn_pg__bytea_into(v, n, bytes));
     free(bytes);
     return st;
 }
@@ -1642,6 +1647,10 @@ typedef struct dconn_pg__cursor {
     PGresult *pending;
     char *sql;                    /* for error positions */
     int kind;
+    PGresult *shown;              /* read by rows: the row handed out, whose values point into it */
+    unsigned char *decoders;      /* ... how each column is read, from the first row */
+    unsigned char *bytes;         /* ... the row's bytea values in text form, decoded */
+    size_t bytes_cap;
 } dconn_pg__cursor;
 
 /* Reads every result left of the statement (after an error, or a cancel). */
@@ -1649,6 +1658,9 @@ static void dconn_pg__drain(dconn_pg__conn *h) { PQclear(dconn_pg__collect(h, 0)
 
 static void dconn_pg__cursor_free(dconn_pg__cursor *cur) {
     PQclear(cur->pending);
+    PQclear(cur->shown);
+    free(cur->decoders);
+    free(cur->bytes);
     free(cur->sql);
     free(cur);
 }
@@ -1728,6 +1740,83 @@ static dconn_status dconn_pg__stream_next(void *ud, void *cursor, size_t max_row
     if (n && cur->pending && !dconn_pg__result_ok(cur->pending)) return DCONN_OK;
     *done = 1;
     return dconn_pg__stream_end(cur, err);
+}
+
+/* A stream's next row in place (driver API version 3): texts point into the row's PGresult, kept until the
+   next call; numbers are read as for a result. */
+static int dconn_pg__stream_row(void *ud, void *cursor, dconn_value *values, dconn_error *err) {
+    dconn_pg__cursor *cur = (dconn_pg__cursor *)cursor;
+    const PGresult *res;
+    int cols, c;
+    size_t need = 0, used = 0;
+    (void)ud;
+    PQclear(cur->shown);   /* the row handed out last: its values go */
+    cur->shown = NULL;
+    if (!cur->pending) return 0;   /* ended, or a statement without rows */
+    if (PQresultStatus(cur->pending) != PGRES_SINGLE_TUPLE) {
+        dconn_status st = dconn_pg__stream_end(cur, err);   /* the end, or the error that ended it */
+        return st ? st : 0;
+    }
+    res = cur->pending;
+    cols = PQnfields(res);
+    if (!cur->decoders) {
+        if (!(cur->decoders = (unsigned char *)malloc((size_t)cols + 1))) return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory");
+        for (c = 0; c < cols; c++) cur->decoders[c] = dconn_pg__decoder(res, c);
+    }
+    for (c = 0; c < cols; c++) if (cur->decoders[c] == DCONN_PG__BYTEA_TEXT) need += (size_t)PQgetlength(res, 0, c);
+    if (need > cur->bytes_cap) {
+        unsigned char *grown = (unsigned char *)realloc(cur->bytes, need);
+        if (!grown) return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory");
+        cur->bytes = grown;
+        cur->bytes_cap = need;
+    }
+    for (c = 0; c < cols; c++) {
+        dconn_value *v = &values[c];
+        int n = PQgetlength(res, 0, c);
+        const char *p;
+        unsigned char dec = cur->decoders[c];
+        v->p = NULL;
+        v->n = 0;
+        if (!n && PQgetisnull(res, 0, c)) { v->type = DCONN_NULL; continue; }
+        p = PQgetvalue(res, 0, c);
+        if (dec >= DCONN_PG__INT2 && n != dconn_pg__binary_size[dec - DCONN_PG__INT2]) dec = DCONN_PG__BLOB_BIN;   /* not what the type says: its bytes */
+        v->type = DCONN_INT;
+        switch (dec) {
+            case DCONN_PG__INT_TEXT: v->i = (int64_t)strtoll(p, NULL, 10); break;
+            case DCONN_PG__REAL_TEXT: v->type = DCONN_REAL; v->d = strtod(p, NULL); break;
+            case DCONN_PG__BOOL_TEXT: v->i = p[0] == 't'; break;
+            case DCONN_PG__BYTEA_TEXT:
+                v->type = DCONN_BLOB;
+                v->p = cur->bytes + used;
+                v->n = dconn_pg__bytea_into(p, (size_t)n, cur->bytes + used);
+                used += v->n;
+                break;
+            case DCONN_PG__BLOB_BIN: v->type = DCONN_BLOB; v->p = p; v->n = (size_t)n; break;
+            case DCONN_PG__INT2: v->i = (int16_t)(uint16_t)((unsigned char)p[0] << 8 | (unsigned char)p[1]); break;
+            case DCONN_PG__INT4: v->i = (int32_t)dconn_pg__be32(p); break;
+            case DCONN_PG__INT8: v->i = (int64_t)dconn_pg__be64(p); break;
+            case DCONN_PG__OID: v->i = (int64_t)dconn_pg__be32(p); break;
+            case DCONN_PG__FLOAT4: {
+                uint32_t bits = dconn_pg__be32(p);
+                float f;
+                memcpy(&f, &bits, 4);
+                v->type = DCONN_REAL;
+                v->d = (double)f;
+                break;
+            }
+            case DCONN_PG__FLOAT8: {
+                uint64_t bits = dconn_pg__be64(p);
+                v->type = DCONN_REAL;
+                memcpy(&v->d, &bits, 8);
+                break;
+            }
+            case DCONN_PG__BOOL_BIN: v->i = p[0] != 0; break;
+            default: v->type = DCONN_TEXT; v->p = p; v->n = (size_t)n; break;
+        }
+    }
+    cur->shown = cur->pending;
+    cur->pending = PQgetResult(cur->h->pg);   /* the next row, or the end, read ahead as stream_next does */
+    return 1;
 }
 
 /* Stops the statement when rows are left: the server is asked to cancel,
@@ -1850,6 +1939,7 @@ static void dconn_pg__driver(dconn_driver *d) {
     d->stream_open = dconn_pg__stream_open;
     d->stream_next = dconn_pg__stream_next;
     d->stream_close = dconn_pg__stream_close;
+    d->stream_row = dconn_pg__stream_row;
     d->cancel = dconn_pg__cancel;
     d->abandon = dconn_pg__abandon;
     d->exec_script = dconn_pg__script;

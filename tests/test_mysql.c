@@ -486,7 +486,7 @@ static void my_statement_run_again(void) {
         dconn_result_release(r);
     }
     CHECK(dconn_query(c, "SELECT ? AS a, '?' AS q", NULL, 0, NULL, &err) == NULL);
-    CHECK_CONTAINS(err.message, "more ? parameters than values");
+    CHECK_CONTAINS(err.message, "more ? parameters than the 0 positional values given");
     v[1] = dconn_int(2);
     CHECK(dconn_query(c, "SELECT ? AS a, '?' AS q", v, 2, NULL, &err) == NULL);
     CHECK_CONTAINS(err.message, "2 positional values were given but the SQL has 1");
@@ -502,6 +502,78 @@ static void my_statement_run_again(void) {
         CHECK(dconn_result_get_int(r, 0, 0, &i) == DCONN_OK && i == 100 + k);
         dconn_result_release(r);
     }
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+/* A CALL's result may have other columns each run; an error after its
+   first result ends a stream with that error; MariaDB's own executable
+   comments are SQL; a stream's error midway points nowhere in the SQL. */
+static void my_procedures_and_comments(void) {
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_result *r;
+    dconn_stream *s;
+    dconn_value v;
+    dconn_query_options q;
+    int k;
+    REQUIRE(ctx);
+    c = my_me(ctx, "procs");
+    REQUIRE(c);
+    memset(&q, 0, sizeof q);
+    q.ttl = "0";
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP PROCEDURE IF EXISTS pn; CREATE PROCEDURE pn(IN k INT) BEGIN "
+                                      "IF k = 1 THEN SELECT 1 AS a, 'x' AS b; ELSE SELECT 2 AS zzz, 'y' AS www; END IF; END; "
+                                      "DROP PROCEDURE IF EXISTS pe; CREATE PROCEDURE pe() BEGIN SELECT 1 AS a; SELECT * FROM no_such_table_here; END",
+                                   &err), DCONN_OK);
+    for (k = 0; k < 4; k++) {
+        v = dconn_int(k % 2 ? 2 : 1);
+        r = dconn_query(c, "CALL pn(?)", &v, 1, &q, &err);
+        REQUIRE(r);
+        CHECK_STR(dconn_result_column_name(r, 0), k % 2 ? "zzz" : "a");
+        CHECK_STR(dconn_result_column_name(r, 1), k % 2 ? "www" : "b");
+        dconn_result_release(r);
+    }
+    v = dconn_int(2);
+    s = dconn_stream_query(c, "CALL pn(?)", &v, 1, NULL, &err);
+    REQUIRE(s);
+    CHECK_STR(dconn_result_column_name(dconn_stream_columns(s), 0), "zzz");
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    /* the error after the first result: by chunks and by rows */
+    for (k = 0; k < 2; k++) {
+        long rows = 0;
+        s = dconn_stream_query(c, "CALL pe()", NULL, 0, NULL, &err);
+        REQUIRE(s);
+        if (k == 0) while (dconn_stream_next(s, &err) != NULL) rows++;
+        else while (dconn_stream_row(s, &err) != NULL) rows++;
+        CHECK(err.code == DCONN_EQUERY);
+        CHECK_CONTAINS(err.message, "ERROR 1146");
+        CHECK(dconn_stream_close(s) != DCONN_OK);
+        CHECK(rows == 1);
+    }
+    CHECK_EQ_INT(tu_query_int(c, "SELECT 41 + 1"), 42);
+    /* slash-star-M-bang runs on MariaDB: a SET in it leaves state, refused outside a session */
+    CHECK_EQ_INT(dconn_exec(c, "/*M! SET @x = 6 */", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
+    CHECK_EQ_INT(dconn_exec(c, "/*M!100000 SET sql_mode = 'ANSI_QUOTES' */", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
+    {
+        dconn_value two[2];
+        two[0] = dconn_int(1);
+        two[1] = dconn_int(2);
+        r = dconn_query(c, "SELECT ? AS a /*M!100000 , ? AS b */", two, 2, &q, &err);
+        if (!r) fprintf(stdout, "  %s\n", err.message);
+        REQUIRE(r);
+        CHECK(dconn_result_cols(r) == 2);
+        dconn_result_release(r);
+    }
+    /* an error while a stream's rows come: no place in the SQL */
+    s = dconn_stream_query(c, "SELECT seq, IF(seq = 300, (SELECT 1 UNION SELECT 2), 1) FROM seq_1_to_1000", NULL, 0, NULL, &err);
+    REQUIRE(s);
+    while (dconn_stream_next(s, &err) != NULL) {}
+    CHECK_CONTAINS(err.message, "ERROR 1242");
+    CHECK_EQ_INT(err.sql_offset, -1);
+    dconn_stream_close(s);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP PROCEDURE pn; DROP PROCEDURE pe", &err), DCONN_OK);
     dconn_release(c);
     dconn_close(ctx);
 }
@@ -1478,6 +1550,7 @@ static const dtest_case my_tests[] = {
     {"my_types_round_trip", my_types_round_trip},
     {"my_values_in_every_form", my_values_in_every_form},
     {"my_statement_run_again", my_statement_run_again},
+    {"my_procedures_and_comments", my_procedures_and_comments},
     {"my_writes_and_sessions", my_writes_and_sessions},
     {"my_stream", my_stream},
     {"my_env_db_conn", my_env_db_conn},

@@ -641,12 +641,13 @@ static dconn_status dconn_my__ready(dconn_my__conn *h, int may_reconnect, dconn_
 
 /* --- statements ------------------------------------------------------------ */
 
-/* MySQL runs what is inside an executable comment, slash-star-bang with an
-   optional version number: it is SQL, not a comment. The length of the
+/* MySQL runs what is inside an executable comment, slash-star-bang (and
+   MariaDB slash-star-M-bang) with an optional version number: it is SQL,
+   not a comment. The length of the
    opening to skip (0: an ordinary comment or none). */
 static size_t dconn_my__exec_comment(const char *p) {
-    size_t n = 3;
-    if (!(p[0] == '/' && p[1] == '*' && p[2] == '!')) return 0;
+    size_t n = p[0] == '/' && p[1] == '*' && p[2] == 'M' && p[3] == '!' ? 4 : 3;   /* MariaDB's own: slash-star-M-bang */
+    if (!(p[0] == '/' && p[1] == '*' && p[n - 1] == '!')) return 0;
     while (p[n] >= '0' && p[n] <= '9') n++;
     return n;
 }
@@ -799,7 +800,12 @@ static dconn_status dconn_my__bind_params(const char *sql, const dconn_value *pa
         }
     }
     if (fail) {
-        if (*fail) dconn_error_set(err, DCONN_EQUERY, "the SQL has more ? parameters than values were given");
+        if (*fail) {
+            size_t positional = 0;
+            for (i = 0; i < np; i++) positional += !params[i].name;
+            dconn_error_set(err, DCONN_EQUERY, "the SQL has more ? parameters than the %zu positional values given (named values fill only :name parameters)",
+                            positional);
+        }
         dconn_my__bind_free(b);
         return DCONN_EQUERY;
     }
@@ -1144,14 +1150,19 @@ static const char *dconn_my__decltype(const MYSQL_FIELD *f) {
    describes them for this run (a table altered meanwhile changes them)? */
 static int dconn_my__still_described(const dconn_my__conn *h, const MYSQL_STMT *st, const MYSQL_FIELD *f, unsigned int nf) {
     unsigned int i;
-    /* the client updates a kept statement's types when the server sends
-       others, never its names (a renamed column keeps its old name until
-       the statement is prepared again); another count of columns fails
-       the execution (2057, run again prepared anew) */
+    const char *at = h->described_cols;
+    /* the columns as the client has them for this run: a CALL's are read
+       anew each run (names too), a kept SELECT's types are updated when
+       the server sends others (its names stay until it is prepared again);
+       another count of columns fails the execution (2057, run again
+       prepared anew) */
     if (st != h->described || nf != h->described_nf) return 0;
     for (i = 0; i < nf; i++) {
         const dconn_my__col *c = &h->cols[i];
         if (c->type != f[i].type || c->flags != f[i].flags || c->charsetnr != f[i].charsetnr || c->decimals != (int)f[i].decimals) return 0;
+        if (strcmp(f[i].name ? f[i].name : "", at) != 0) return 0;
+        at += strlen(at) + 1;   /* past the name, */
+        at += strlen(at) + 1;   /* and its decltype */
     }
     return 1;
 }
@@ -1243,8 +1254,9 @@ static dconn_status dconn_my__reader_open(dconn_my__reader *r, dconn_my__conn *h
     return DCONN_OK;
 }
 
-/* A FLOAT as the double of its shortest decimal form, as the server and
-   the mysql client show it (0.1, not 0.10000000149011612). */
+/* A FLOAT as the double of its shortest decimal form that reads back as
+   the same FLOAT (0.1, not 0.10000000149011612; up to 9 digits, where the
+   mysql client rounds to 6). */
 static double dconn_my__float(float f) {
     char text[32];
     int digits;
@@ -1928,6 +1940,7 @@ typedef struct dconn_my__cursor {
     dconn_my__reader r;
     MYSQL_STMT *st;
     int kind, was_in_tx, done;
+    int finished;                 /* the statement's end was read (dconn_my__stream_rest): the handle's again */
     dconn_status failed;          /* an error that came after rows: reported by the next call */
     dconn_error failure;
 } dconn_my__cursor;
@@ -1940,6 +1953,7 @@ static dconn_status dconn_my__stream_open(void *ud, void *handle, const dconn_st
     if (!cur) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
     cur->h = h;
     cur->kind = DCONN_MY__WRITE;
+    cur->failure.sql_offset = -1;   /* no place in the SQL */
     (void)dconn_my__was_killed(h);
     cur->st = dconn_my__execute(h, stmt, &cur->kind, &cur->was_in_tx, err);
     if (cur->kind == DCONN_MY__WRITE) dconn_builder_changed_data(columns);
@@ -1955,6 +1969,17 @@ static dconn_status dconn_my__stream_open(void *ud, void *handle, const dconn_st
     h->streaming = 1;
     *cursor = cur;
     return DCONN_OK;
+}
+
+/* After the last row: what else the statement returned is read now (a CALL's later results, and the error of
+   one that failed after its first result, which is the stream's), and the statement is the handle's again. */
+static dconn_status dconn_my__stream_rest(dconn_my__cursor *cur, dconn_error *err) {
+    dconn_status st;
+    cur->st->user_data = NULL;
+    cur->finished = 1;   /* finish may close the statement (a lost connection): the close leaves it alone */
+    st = dconn_my__finish(cur->h, cur->st, cur->kind, cur->was_in_tx, err);
+    if (!st && cur->kind == DCONN_MY__READ && dconn_my__was_killed(cur->h)) st = dconn_my__killed_read(err);
+    return st;
 }
 
 static dconn_status dconn_my__stream_next(void *ud, void *cursor, size_t max_rows, dconn_builder *out, int *done, dconn_error *err) {
@@ -1984,15 +2009,14 @@ static dconn_status dconn_my__stream_next(void *ud, void *cursor, size_t max_row
     if (st) return dconn_error_set(err, st, "mysql: out of memory while reading rows");
     if (n == max_rows) return DCONN_OK;
     cur->done = 1;
-    if (rc == 1) {
-        st = dconn_my__stmt_error(cur->h, cur->st, cur->kind, cur->was_in_tx, &cur->failure);
+    st = rc == 1 ? dconn_my__stmt_error(cur->h, cur->st, cur->kind, cur->was_in_tx, &cur->failure) : dconn_my__stream_rest(cur, &cur->failure);
+    if (st) {
         if (n) { cur->failed = st; return DCONN_OK; }   /* the rows before the error go out first; the error comes next */
         *done = 1;
         if (err) *err = cur->failure;
         return st;
     }
     *done = 1;
-    if (cur->kind == DCONN_MY__READ && dconn_my__was_killed(cur->h)) return dconn_my__killed_read(err);
     return DCONN_OK;
 }
 
@@ -2013,19 +2037,17 @@ static int dconn_my__stream_row(void *ud, void *cursor, dconn_value *values, dco
     cur->r.row = NULL;
     if (rc == 0) return 1;
     cur->done = 1;
-    if (rc == 1) {
-        cur->failed = dconn_my__stmt_error(cur->h, cur->st, cur->kind, cur->was_in_tx, &cur->failure);
-        if (err) *err = cur->failure;
-        return cur->failed;
-    }
-    if (cur->kind == DCONN_MY__READ && dconn_my__was_killed(cur->h)) return dconn_my__killed_read(err);
-    return 0;
+    cur->failed = rc == 1 ? dconn_my__stmt_error(cur->h, cur->st, cur->kind, cur->was_in_tx, &cur->failure) : dconn_my__stream_rest(cur, &cur->failure);
+    if (!cur->failed) return 0;
+    if (err) *err = cur->failure;
+    return cur->failed;
 }
 
 static void dconn_my__stream_close(void *ud, void *cursor) {
     dconn_my__cursor *cur = (dconn_my__cursor *)cursor;
     (void)ud;
-    if (!cur->h->dead && !cur->done && !cur->failed) {
+    if (cur->finished) {}   /* its end was read: nothing is left */
+    else if (!cur->h->dead && !cur->done && !cur->failed) {
         /* closed early: the rest of the rows must be read before the connection serves anything else; a few are,
            but for a long rest the connection is dropped instead (the server stops the statement when it finds it
            gone), and the next use reconnects */
@@ -2038,10 +2060,12 @@ static void dconn_my__stream_close(void *ud, void *cursor) {
             cur->h->dead = 1;
         }
     }
-    cur->st->user_data = NULL;   /* the reader ends here */
-    if (!cur->h->my) {}   /* its statements are freed when the handle reconnects or closes */
-    else if (cur->h->dead) dconn_my__drop(cur->h, cur->st);
-    else (void)dconn_my__finish(cur->h, cur->st, cur->kind, cur->was_in_tx, NULL);   /* the connection is free again */
+    if (!cur->finished) {
+        cur->st->user_data = NULL;   /* the reader ends here */
+        if (!cur->h->my) {}          /* its statements are freed when the handle reconnects or closes */
+        else if (cur->h->dead) dconn_my__drop(cur->h, cur->st);
+        else (void)dconn_my__finish(cur->h, cur->st, cur->kind, cur->was_in_tx, NULL);   /* the connection is free again */
+    }
     cur->h->streaming = 0;
     free(cur->r.times);
     free(cur);

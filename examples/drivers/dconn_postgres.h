@@ -829,7 +829,12 @@ static dconn_status dconn_pg__bind_params(dconn_pg__conn *h, const char *sql, co
         }
     }
     if (fail) {
-        if (*fail) dconn_error_set(err, DCONN_EQUERY, "the SQL has more ? parameters than values were given");
+        if (*fail) {
+            size_t positional = 0;
+            for (i = 0; i < np; i++) positional += !params[i].name;
+            dconn_error_set(err, DCONN_EQUERY, "the SQL has more ? parameters than the %zu positional values given (named values fill only :name parameters)",
+                            positional);
+        }
         dconn_pg__bind_free(b);
         return DCONN_EQUERY;
     }
@@ -1719,6 +1724,14 @@ static dconn_status dconn_pg__stream_open(void *ud, void *handle, const dconn_st
     return DCONN_OK;
 }
 
+/* How each column of the stream's rows is read, from its first row. */
+static dconn_status dconn_pg__stream_decoders(dconn_pg__cursor *cur) {
+    int cols = PQnfields(cur->pending), c;
+    if (!(cur->decoders = (unsigned char *)malloc((size_t)cols + 1))) return DCONN_ENOMEM;
+    for (c = 0; c < cols; c++) cur->decoders[c] = dconn_pg__decoder(cur->pending, c);
+    return DCONN_OK;
+}
+
 static dconn_status dconn_pg__stream_next(void *ud, void *cursor, size_t max_rows, dconn_builder *out, int *done, dconn_error *err) {
     dconn_pg__cursor *cur = (dconn_pg__cursor *)cursor;
     dconn_status st;
@@ -1727,8 +1740,10 @@ static dconn_status dconn_pg__stream_next(void *ud, void *cursor, size_t max_row
     *done = 0;
     if (!cur->pending) { *done = 1; return DCONN_OK; }   /* a statement without rows */
     st = dconn_pg__columns(cur->pending, out);
+    if (!st && !cur->decoders && PQresultStatus(cur->pending) == PGRES_SINGLE_TUPLE && (st = dconn_pg__stream_decoders(cur)) != DCONN_OK)
+        return dconn_error_set(err, st, "postgresql: out of memory");
     while (!st && n < max_rows && PQresultStatus(cur->pending) == PGRES_SINGLE_TUPLE) {
-        st = dconn_pg__rows(cur->pending, 0, NULL, out);
+        st = dconn_pg__rows(cur->pending, 0, cur->decoders, out);   /* every row of a stream has the first one's columns */
         n++;
         PQclear(cur->pending);
         cur->pending = PQgetResult(cur->h->pg);
@@ -1759,10 +1774,7 @@ static int dconn_pg__stream_row(void *ud, void *cursor, dconn_value *values, dco
     }
     res = cur->pending;
     cols = PQnfields(res);
-    if (!cur->decoders) {
-        if (!(cur->decoders = (unsigned char *)malloc((size_t)cols + 1))) return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory");
-        for (c = 0; c < cols; c++) cur->decoders[c] = dconn_pg__decoder(res, c);
-    }
+    if (!cur->decoders && dconn_pg__stream_decoders(cur)) return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory");
     for (c = 0; c < cols; c++) if (cur->decoders[c] == DCONN_PG__BYTEA_TEXT) need += (size_t)PQgetlength(res, 0, c);
     if (need > cur->bytes_cap) {
         unsigned char *grown = (unsigned char *)realloc(cur->bytes, need);

@@ -895,7 +895,7 @@ static void pg_stream_matches_query(void) {
         s = dconn_stream_query(c, "SELECT 10 / (3000 - g) AS q FROM generate_series(1, 5000) g", NULL, 0, NULL, &err);
         REQUIRE(s);
         seen = 0;
-        while ((row = dconn_stream_row(s, &err)) != NULL) seen++;
+        while (dconn_stream_row(s, &err) != NULL) seen++;
         CHECK_EQ_INT(seen, 2999);
         CHECK_CONTAINS(err.message, "[22012]");
         CHECK(dconn_stream_close(s) != DCONN_OK);

@@ -710,7 +710,7 @@ static int dconn_my__classify(const char *sql, int *state) {
 /* Rewrites :name to ? outside quotes and comments, and orders the values
    to match (? takes them in turn). */
 typedef struct dconn_my__bind {
-    char *sql;
+    const char *sql;
     const dconn_value **order;    /* NULL: the values in the order given (`values`) */
     const dconn_value *values;
     size_t n;
@@ -726,7 +726,7 @@ static void dconn_my__bind_free(dconn_my__bind *b) {
 static dconn_status dconn_my__bind_params(const char *sql, const dconn_value *params, size_t np, dconn_my__bind *b, dconn_error *err) {
     size_t len = strlen(sql), o = 0, pos = 0, i, markers = 0, need;
     const char *p, *fail = NULL;
-    char *at;
+    char *at, *out;
     b->heap = NULL;
     b->values = NULL;
     b->n = 0;
@@ -736,23 +736,23 @@ static dconn_status dconn_my__bind_params(const char *sql, const dconn_value *pa
     at = need <= sizeof b->local ? b->local : (char *)(b->heap = malloc(need));
     if (!at) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
     b->order = (const dconn_value **)(void *)at;
-    b->sql = at + (markers + 1) * sizeof(void *);
+    b->sql = out = at + (markers + 1) * sizeof(void *);
     p = sql;
     while (*p && !fail) {
         char c = *p;
         if (c == '\'' || c == '"' || c == '`') {
             char q = c;
-            b->sql[o++] = *p++;
+            out[o++] = *p++;
             while (*p && *p != q) {
-                if (*p == '\\' && q != '`' && p[1]) b->sql[o++] = *p++;
-                b->sql[o++] = *p++;
+                if (*p == '\\' && q != '`' && p[1]) out[o++] = *p++;
+                out[o++] = *p++;
             }
-            if (*p) b->sql[o++] = *p++;
+            if (*p) out[o++] = *p++;
         } else if ((c == '-' && p[1] == '-' && (p[2] == ' ' || p[2] == '\t' || p[2] == '\n')) || c == '#') {
-            while (*p && *p != '\n') b->sql[o++] = *p++;
+            while (*p && *p != '\n') out[o++] = *p++;
         } else if (c == '/' && p[1] == '*' && !dconn_my__exec_comment(p)) {   /* an executable comment (slash-star-bang) is SQL */
-            while (*p && !(p[0] == '*' && p[1] == '/')) b->sql[o++] = *p++;
-            if (*p) { b->sql[o++] = *p++; b->sql[o++] = *p++; }
+            while (*p && !(p[0] == '*' && p[1] == '/')) out[o++] = *p++;
+            if (*p) { out[o++] = *p++; out[o++] = *p++; }
         } else if (c == '?' || (c == ':' && dconn_my__is_word_char(p[1]) && !(p[1] >= '0' && p[1] <= '9'))) {
             const dconn_value *v = NULL;
             if (c == '?') {
@@ -779,9 +779,9 @@ static dconn_status dconn_my__bind_params(const char *sql, const dconn_value *pa
                 p = e;
             }
             b->order[b->n++] = v;
-            b->sql[o++] = '?';
+            out[o++] = '?';
         } else {
-            b->sql[o++] = *p++;
+            out[o++] = *p++;
         }
     }
     if (!fail) {
@@ -809,7 +809,7 @@ static dconn_status dconn_my__bind_params(const char *sql, const dconn_value *pa
         dconn_my__bind_free(b);
         return DCONN_EQUERY;
     }
-    b->sql[o] = '\0';
+    out[o] = '\0';
     return DCONN_OK;
 }
 
@@ -1051,7 +1051,7 @@ static MYSQL_STMT *dconn_my__execute(dconn_my__conn *h, const dconn_stmt *stmt, 
         *kind = k->kind - 1;
         b.heap = NULL;   /* not the whole struct: its local buffer is half a kilobyte */
         b.order = NULL;
-        b.sql = (char *)(uintptr_t)stmt->sql;   /* read only: the same text as k->sql, which a re-prepare below frees */
+        b.sql = stmt->sql;   /* the same text as k->sql, which a re-prepare below frees */
         b.values = stmt->params;
         b.n = stmt->n_params;
     } else {
@@ -1318,7 +1318,7 @@ static void dconn_my__time_read(const dconn_my__col *c, unsigned char **row, MYS
     *row += 1 + n;
     if (c->type == MYSQL_TYPE_TIME) {
         if (n >= 8) {
-            t->neg = p[0] != 0;
+            t->neg = (my_bool)(p[0] != 0);
             t->day = dconn_my__le4(p + 1);
             t->hour = p[5]; t->minute = p[6]; t->second = p[7];
         }
@@ -1351,7 +1351,7 @@ static void dconn_my__value_in_place(dconn_my__reader *r, const dconn_my__col *c
         switch (c->width) {
             case 1: v->i = c->is_unsigned ? (int64_t)p[0] : (int64_t)p[0] - (p[0] & 0x80 ? 256 : 0); break;
             case 2: { uint32_t u = dconn_my__le2(p); v->i = c->is_unsigned ? (int64_t)u : (int64_t)u - (u & 0x8000 ? 65536 : 0); break; }
-            case 4: { uint32_t u = dconn_my__le4(p); v->i = c->is_unsigned ? (int64_t)u : (int64_t)u - (u & 0x80000000u ? 4294967296ll : 0); break; }
+            case 4: { uint32_t u = dconn_my__le4(p); v->i = c->is_unsigned ? (int64_t)u : (int64_t)u - (u & 0x80000000u ? 4294967296LL : 0); break; }
             default: {
                 uint64_t u = dconn_my__le8(p);
                 if (u <= 9223372036854775807ull) v->i = (int64_t)u;
@@ -1425,7 +1425,7 @@ static void dconn_my__on_value(void *data, unsigned int column, unsigned char **
         switch (c->width) {
             case 1: v = c->is_unsigned ? (int64_t)p[0] : (int64_t)p[0] - (p[0] & 0x80 ? 256 : 0); break;
             case 2: { uint32_t u = dconn_my__le2(p); v = c->is_unsigned ? (int64_t)u : (int64_t)u - (u & 0x8000 ? 65536 : 0); break; }
-            case 4: { uint32_t u = dconn_my__le4(p); v = c->is_unsigned ? (int64_t)u : (int64_t)u - (u & 0x80000000u ? 4294967296ll : 0); break; }
+            case 4: { uint32_t u = dconn_my__le4(p); v = c->is_unsigned ? (int64_t)u : (int64_t)u - (u & 0x80000000u ? 4294967296LL : 0); break; }
             default: {
                 uint64_t u = dconn_my__le8(p);
                 if (u <= 9223372036854775807ull) v = (int64_t)u;

@@ -1653,7 +1653,8 @@ typedef struct dconn_pg__cursor {
     char *sql;                    /* for error positions */
     int kind;
     PGresult *shown;              /* read by rows: the row handed out, whose values point into it */
-    unsigned char *decoders;      /* ... how each column is read, from the first row */
+    unsigned char *decoders;      /* ... how each of its ncols columns is read, from the first row */
+    int ncols;
     unsigned char *bytes;         /* ... the row's bytea values in text form, decoded */
     size_t bytes_cap;
 } dconn_pg__cursor;
@@ -1729,6 +1730,7 @@ static dconn_status dconn_pg__stream_decoders(dconn_pg__cursor *cur) {
     int cols = PQnfields(cur->pending), c;
     if (!(cur->decoders = (unsigned char *)malloc((size_t)cols + 1))) return DCONN_ENOMEM;
     for (c = 0; c < cols; c++) cur->decoders[c] = dconn_pg__decoder(cur->pending, c);
+    cur->ncols = cols;
     return DCONN_OK;
 }
 
@@ -1773,8 +1775,8 @@ static int dconn_pg__stream_row(void *ud, void *cursor, dconn_value *values, dco
         return st ? st : 0;
     }
     res = cur->pending;
-    cols = PQnfields(res);
     if (!cur->decoders && dconn_pg__stream_decoders(cur)) return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory");
+    cols = cur->ncols;   /* every row has the first one's columns */
     for (c = 0; c < cols; c++) if (cur->decoders[c] == DCONN_PG__BYTEA_TEXT) need += (size_t)PQgetlength(res, 0, c);
     if (need > cur->bytes_cap) {
         unsigned char *grown = (unsigned char *)realloc(cur->bytes, need);

@@ -9,16 +9,19 @@
 
    Table t(id int primary key, name text, score float8, note text),
    10,000 rows. The raw side is libpq as a careful C programmer writes it:
-   statements prepared once (PQprepare), run with PQexecPrepared and the
-   parameter as text, every value read (integers and reals parsed from
-   their text, texts copied into a row struct). dconn's side reads the same
-   values through its getters or column views.
+   statements prepared once (PQprepare), run with PQexecPrepared, numbers
+   sent and received in binary (network order: no formatting or parsing),
+   texts as their bytes, every value read (texts copied into a row struct
+   for the point query, read in place for the scan). dconn's side reads
+   the same values through its getters or column views.
 
    point      SELECT id, name, score, note FROM t WHERE id = $1, 2,000 ids,
               dconn_query with ttl "0" (never cached).
    scan       the whole table, 10k rows, 20 times a round.
    insert     1,000 inserts of (id, name, score, note): raw BEGIN, the
-              prepared insert, COMMIT; dconn a session (dconn_session_exec).
+              prepared insert (id and score in binary, the two texts made
+              by both sides alike), COMMIT; dconn a session
+              (dconn_session_exec).
    insert_100k  100,000 inserts in one transaction, each side's fastest
               way for any statement: see "bulk" below.
    cache_hit  the point query answered from dconn's cache, against the
@@ -62,22 +65,49 @@ static PGresult *raw_exec(PGconn *pg, const char *name, int n, const char *const
     return res;
 }
 
+/* The same with parameters and results in binary: `lengths` and `formats` per parameter. */
+static PGresult *raw_exec_bin(PGconn *pg, const char *name, int n, const char *const *values, const int *lengths, const int *formats,
+                              ExecStatusType want) {
+    PGresult *res = PQexecPrepared(pg, name, n, values, lengths, formats, 1);
+    if (PQresultStatus(res) != want) die(name, PQerrorMessage(pg));
+    return res;
+}
+
+/* binary numbers in network order */
+static uint64_t raw_be(const char *p, int n) {
+    uint64_t v = 0;
+    int i;
+    for (i = 0; i < n; i++) v = v << 8 | (unsigned char)p[i];
+    return v;
+}
+static void raw_put_be(char *out, uint64_t v, int n) {
+    int i;
+    for (i = n - 1; i >= 0; i--, v >>= 8) out[i] = (char)(v & 0xFF);
+}
+static double raw_float8(const char *p) {
+    uint64_t bits = raw_be(p, 8);
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
+}
+
 enum { POINTS = 2000, SCANS = 20, INSERTS = 1000 };
 
 static void raw_point(bench *b, int from, int to) {
     int i;
     for (i = from; i < to; i++) {
-        char id[24];
+        char id[4];
         const char *values[1];
+        static const int lengths[1] = {4}, formats[1] = {1};
         point_row row;
         PGresult *res;
-        snprintf(id, sizeof id, "%lld", (long long)point_id(i));
+        raw_put_be(id, (uint64_t)point_id(i), 4);   /* id is an int4 */
         values[0] = id;
-        res = raw_exec(b->pg, "point", 1, values, PGRES_TUPLES_OK);
+        res = raw_exec_bin(b->pg, "point", 1, values, lengths, formats, PGRES_TUPLES_OK);
         if (PQntuples(res) != 1) die("raw point", "no row");
-        row.id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+        row.id = (int32_t)raw_be(PQgetvalue(res, 0, 0), 4);
         copy_text(row.name, sizeof row.name, PQgetvalue(res, 0, 1), (size_t)PQgetlength(res, 0, 1));
-        row.score = strtod(PQgetvalue(res, 0, 2), NULL);
+        row.score = raw_float8(PQgetvalue(res, 0, 2));
         copy_text(row.note, sizeof row.note, PQgetvalue(res, 0, 3), (size_t)PQgetlength(res, 0, 3));
         PQclear(res);
         b->sum += row.score + (double)row.id + row.name[0] + row.note[0];
@@ -87,15 +117,15 @@ static void raw_point(bench *b, int from, int to) {
 static void dconn_point(bench *b, int from, int to) { dconn_points(b->c, point_sql_dconn, "0", from, to, &b->sum); }
 static void dconn_hit(bench *b, int from, int to) { dconn_points(b->c, point_sql_dconn, "forever", from, to, &b->sum); }
 
-/* the scan reads each value where it lies: numbers parsed, texts by pointer, length and first byte */
+/* the scan reads each value where it lies: numbers from their binary, texts by pointer, length and first byte */
 static void raw_scan(bench *b, int from, int to) {
     int k;
     for (k = from; k < to; k++) {
-        PGresult *res = raw_exec(b->pg, "scan", 0, NULL, PGRES_TUPLES_OK);
+        PGresult *res = raw_exec_bin(b->pg, "scan", 0, NULL, NULL, NULL, PGRES_TUPLES_OK);
         int i, n = PQntuples(res);
         for (i = 0; i < n; i++) {
             const char *name = PQgetvalue(res, i, 1), *note = PQgetvalue(res, i, 3);
-            b->sum += (double)strtoll(PQgetvalue(res, i, 0), NULL, 10) + strtod(PQgetvalue(res, i, 2), NULL) + name[0] + note[0] +
+            b->sum += (double)(int32_t)raw_be(PQgetvalue(res, i, 0), 4) + raw_float8(PQgetvalue(res, i, 2)) + name[0] + note[0] +
                       PQgetlength(res, i, 1) + PQgetlength(res, i, 3);
         }
         b->rows += n;
@@ -105,11 +135,10 @@ static void raw_scan(bench *b, int from, int to) {
 
 static void dconn_scan(bench *b, int from, int to) { dconn_scans(b->c, scan_sql, to - from, &b->sum, &b->rows); }
 
-static void insert_row(int i, char text[4][64]) {
-    snprintf(text[0], 64, "%d", i);
-    snprintf(text[1], 64, "name-%d", i);
-    snprintf(text[2], 64, "%.17g", i * 0.25);
-    snprintf(text[3], 64, "note %d of the insert bench", i);
+/* row i's two texts (its id and score go as numbers) */
+static void insert_row(int i, char text[2][64]) {
+    snprintf(text[0], 64, "name-%d", i);
+    snprintf(text[1], 64, "note %d of the insert bench", i);
 }
 
 static void raw_insert(bench *b, int from, int to) {
@@ -117,11 +146,21 @@ static void raw_insert(bench *b, int from, int to) {
     (void)from; (void)to;
     PQclear(raw_exec(b->pg, "begin", 0, NULL, PGRES_COMMAND_OK));
     for (i = 0; i < INSERTS; i++) {
-        char text[4][64];
+        char text[2][64], id[4], score[8];
         const char *values[4];
+        int lengths[4];
+        static const int formats[4] = {1, 0, 1, 0};   /* id and score binary, the texts as text */
         insert_row(i, text);
-        values[0] = text[0]; values[1] = text[1]; values[2] = text[2]; values[3] = text[3];
-        PQclear(raw_exec(b->pg, "insert", 4, values, PGRES_COMMAND_OK));
+        raw_put_be(id, (uint64_t)i, 4);
+        {
+            double d = i * 0.25;
+            uint64_t bits;
+            memcpy(&bits, &d, sizeof bits);
+            raw_put_be(score, bits, 8);
+        }
+        values[0] = id; values[1] = text[0]; values[2] = score; values[3] = text[1];
+        lengths[0] = 4; lengths[1] = 0; lengths[2] = 8; lengths[3] = 0;
+        PQclear(raw_exec_bin(b->pg, "insert", 4, values, lengths, formats, PGRES_COMMAND_OK));
     }
     PQclear(raw_exec(b->pg, "commit", 0, NULL, PGRES_COMMAND_OK));
 }
@@ -133,13 +172,13 @@ static void dconn_insert(bench *b, int from, int to) {
     (void)from; (void)to;
     if (!s) die("dconn session", err.message);
     for (i = 0; i < INSERTS; i++) {
-        char text[4][64];
+        char text[2][64];
         dconn_value v[4];
         insert_row(i, text);
         v[0] = dconn_int(i);
-        v[1] = dconn_text(text[1]);
+        v[1] = dconn_text(text[0]);
         v[2] = dconn_real(i * 0.25);
-        v[3] = dconn_text(text[3]);
+        v[3] = dconn_text(text[1]);
         if (dconn_session_exec(s, insert_sql_dconn, v, 4, NULL, &err)) die("dconn insert", err.message);
     }
     if (dconn_session_commit(s, &err)) die("dconn commit", err.message);
@@ -250,14 +289,6 @@ static void time_copy(bench *b) {
     printf("bench: insert_100k_raw_copy_wall_ms %.3g ms\n", median(wall, ROUNDS) * 1e3);
 }
 
-/* a big-endian integer of `n` bytes, as binary results send them */
-static uint64_t raw_be(const char *p, int n) {
-    uint64_t v = 0;
-    int i;
-    for (i = 0; i < n; i++) v = v << 8 | (unsigned char)p[i];
-    return v;
-}
-
 static void raw_stream(bench *b, int from, int to) {
     PGresult *res;
     (void)from; (void)to;
@@ -266,10 +297,7 @@ static void raw_stream(bench *b, int from, int to) {
     while ((res = PQgetResult(b->pg)) != NULL) {
         if (PQresultStatus(res) == PGRES_SINGLE_TUPLE) {
             const char *name = PQgetvalue(res, 0, 1), *note = PQgetvalue(res, 0, 3);
-            uint64_t bits = raw_be(PQgetvalue(res, 0, 2), 8);
-            double score;
-            memcpy(&score, &bits, sizeof score);
-            b->sum += (double)(int32_t)raw_be(PQgetvalue(res, 0, 0), 4) + score + name[0] + note[0] + PQgetlength(res, 0, 1) + PQgetlength(res, 0, 3);
+            b->sum += (double)(int32_t)raw_be(PQgetvalue(res, 0, 0), 4) + raw_float8(PQgetvalue(res, 0, 2)) + name[0] + note[0] + PQgetlength(res, 0, 1) + PQgetlength(res, 0, 3);
             b->rows++;
         } else if (PQresultStatus(res) != PGRES_TUPLES_OK) die("raw stream", PQresultErrorMessage(res));
         PQclear(res);

@@ -552,6 +552,16 @@ static void my_procedures_and_comments(void) {
         CHECK(dconn_stream_close(s) != DCONN_OK);
         CHECK(rows == 1);
     }
+    /* the error among a later result's rows, by query and by stream */
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP PROCEDURE IF EXISTS pr; CREATE PROCEDURE pr() BEGIN SELECT 1 AS a; SELECT (SELECT 1 UNION SELECT 2) AS b; END",
+                                   &err), DCONN_OK);
+    CHECK(dconn_query(c, "CALL pr()", NULL, 0, &q, &err) == NULL);
+    CHECK_CONTAINS(err.message, "ERROR 1242");
+    s = dconn_stream_query(c, "CALL pr()", NULL, 0, NULL, &err);
+    REQUIRE(s);
+    while (dconn_stream_row(s, &err) != NULL) {}
+    CHECK_CONTAINS(err.message, "ERROR 1242");
+    CHECK(dconn_stream_close(s) != DCONN_OK);
     CHECK_EQ_INT(tu_query_int(c, "SELECT 41 + 1"), 42);
     /* slash-star-M-bang runs on MariaDB: a SET in it leaves state, refused outside a session */
     CHECK_EQ_INT(dconn_exec(c, "/*M! SET @x = 6 */", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
@@ -573,7 +583,24 @@ static void my_procedures_and_comments(void) {
     CHECK_CONTAINS(err.message, "ERROR 1242");
     CHECK_EQ_INT(err.sql_offset, -1);
     dconn_stream_close(s);
-    CHECK_EQ_INT(dconn_exec_script(c, "DROP PROCEDURE pn; DROP PROCEDURE pe", &err), DCONN_OK);
+    /* closed early with much left: after 1 MiB the connection is dropped rather than read on (a fresh one next) */
+    {
+        int64_t before = 0, after = 0;
+        dconn_result *id = dconn_query(c, "SELECT CONNECTION_ID()", NULL, 0, &q, &err);
+        REQUIRE(id);
+        CHECK(dconn_result_get_int(id, 0, 0, &before) == DCONN_OK);
+        dconn_result_release(id);
+        s = dconn_stream_query(c, "SELECT seq, REPEAT('x', 65536) AS big FROM seq_1_to_300", NULL, 0, NULL, &err);
+        REQUIRE(s);
+        CHECK(dconn_stream_row(s, &err) != NULL);
+        CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+        id = dconn_query(c, "SELECT CONNECTION_ID()", NULL, 0, &q, &err);
+        REQUIRE(id);
+        CHECK(dconn_result_get_int(id, 0, 0, &after) == DCONN_OK);
+        CHECK(after != before);
+        dconn_result_release(id);
+    }
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP PROCEDURE pn; DROP PROCEDURE pe; DROP PROCEDURE pr", &err), DCONN_OK);
     dconn_release(c);
     dconn_close(ctx);
 }

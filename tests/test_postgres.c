@@ -900,8 +900,32 @@ static void pg_stream_matches_query(void) {
         CHECK_CONTAINS(err.message, "[22012]");
         CHECK(dconn_stream_close(s) != DCONN_OK);
         CHECK_EQ_INT(tu_query_int(c, "SELECT 41 + 1"), 42);
+        /* rows without columns: none by any path, as dconn_query's result has none */
+        {
+            dconn_result *none = dconn_query(c, "SELECT FROM generate_series(1, 3000)", NULL, 0, &q, &err);
+            REQUIRE(none);
+            CHECK(dconn_result_rows(none) == 0 && dconn_result_cols(none) == 0);
+            dconn_result_release(none);
+            s = dconn_stream_query(c, "SELECT FROM generate_series(1, 3000)", NULL, 0, &so, &err);
+            REQUIRE(s);
+            CHECK(dconn_stream_next(s, &err) == NULL);
+            CHECK_EQ_INT(err.code, DCONN_OK);
+            CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+            s = dconn_stream_query(c, "SELECT FROM generate_series(1, 3000)", NULL, 0, NULL, &err);
+            REQUIRE(s);
+            CHECK(dconn_stream_row(s, &err) == NULL);
+            CHECK_EQ_INT(err.code, DCONN_OK);
+            CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+        }
     }
     dconn_result_release(whole);
+    /* an early close of a long statement read by rows: cancelled, and the handle answers after */
+    s = dconn_stream_query(c, "SELECT g FROM generate_series(1, 100000000) g", NULL, 0, NULL, &err);
+    REQUIRE(s);
+    CHECK((row = dconn_stream_row(s, &err)) != NULL && row[0].i == 1);
+    CHECK((row = dconn_stream_row(s, &err)) != NULL && row[0].i == 2);
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT 41 + 1"), 42);
     /* an early close of a long statement: cancelled, and the handle answers at once after */
     s = dconn_stream_query(c, "SELECT g FROM generate_series(1, 100000000) g", NULL, 0, &so, &err);
     REQUIRE(s);

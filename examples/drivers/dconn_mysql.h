@@ -816,7 +816,11 @@ static dconn_status dconn_my__bind_params(const char *sql, const dconn_value *pa
 /* --- errors ------------------------------------------------------------------ */
 
 /* Errors that end the session: the handle must reconnect. */
-static int dconn_my__ends_session(unsigned int no) { return no == 2006 || no == 2013 || no == 2055 || no == 1927 || no == 4031 || no == 1053; }
+/* 2008 (the client ran out of memory) and 2014 (commands out of sync) leave the connection in a state no later
+   statement gets past: it is dropped, and the next use reconnects. */
+static int dconn_my__ends_session(unsigned int no) {
+    return no == 2006 || no == 2013 || no == 2055 || no == 1927 || no == 4031 || no == 1053 || no == 2008 || no == 2014;
+}
 
 /* Fills err from a failed statement. `kind`: what a connection lost with
    no word from the server means for it; `was_in_tx`: a transaction was
@@ -844,6 +848,7 @@ static dconn_status dconn_my__error(dconn_my__conn *h, unsigned int no, const ch
                                     "it was not retried (check, or make the write idempotent): %s", text);
         return dconn_my__fail(err, DCONN_EQUERY, DCONN_MYSQL_OUTCOME_UNKNOWN, "%s", lost);
     }
+    if (no == 2008) return dconn_my__fail(err, DCONN_ENOMEM, native, "%s", text);
     if (no == 1317 && kind == DCONN_MY__WRITE) {
         size_t n = strlen(text);
         snprintf(text + n, sizeof text - n, " (someone stopped it with KILL QUERY; InnoDB rolled the statement back; it was not retried)");
@@ -1116,6 +1121,7 @@ typedef struct dconn_my__reader {
     char *times;                  /* ... with room for a date or time's text, DCONN_MY__TIME_TEXT bytes a column */
     dconn_status failed;          /* the first failure to add a value: the rest is skipped */
     size_t rows, bytes;           /* read so far: rows, and bytes of text, blobs and decimals (each with its NUL) */
+    size_t skipped;               /* bytes of texts, blobs and decimals skipped (out NULL) */
 } dconn_my__reader;
 
 static const char *dconn_my__decltype(const MYSQL_FIELD *f) {
@@ -1413,7 +1419,7 @@ static void dconn_my__on_value(void *data, unsigned int column, unsigned char **
         size_t n = (size_t)dconn_my__length(row);
         const char *p = (const char *)*row;
         *row += n;
-        if (!out) return;
+        if (!out) { r->skipped += n; return; }
         r->bytes += n + 1;
         st = c->read == DCONN_MY__TEXT ? dconn_builder_text(out, p, n) : c->read == DCONN_MY__BLOB ? dconn_builder_blob(out, p, n)
                                                                         : dconn_builder_decimal(out, p, n);
@@ -1488,8 +1494,9 @@ static dconn_status dconn_my__finish(dconn_my__conn *h, MYSQL_STMT *st, int kind
     int more;
     mysql_stmt_free_result(st);
     while (mysql_stmt_more_results(st)) {
-        if ((more = mysql_stmt_next_result(st)) > 0) {
-            /* a CALL whose later statement failed: the error is the call's */
+        /* a CALL whose later statement failed: the error is the call's, whether it comes instead of that
+           statement's result or among its rows (which are read, not only dropped, so that it is seen) */
+        if ((more = mysql_stmt_next_result(st)) > 0 || (more == 0 && mysql_stmt_field_count(st) > 0 && mysql_stmt_store_result(st) != 0)) {
             dconn_status rc = dconn_my__stmt_error(h, st, kind, was_in_tx, err);
             if (h->dead) dconn_my__drop(h, st);
             return rc;
@@ -2048,11 +2055,12 @@ static void dconn_my__stream_close(void *ud, void *cursor) {
     (void)ud;
     if (cur->finished) {}   /* its end was read: nothing is left */
     else if (!cur->h->dead && !cur->done && !cur->failed) {
-        /* closed early: the rest of the rows must be read before the connection serves anything else; a few are,
-           but for a long rest the connection is dropped instead (the server stops the statement when it finds it
-           gone), and the next use reconnects */
+        /* closed early: the rest of the rows must be read before the connection serves anything else; a few are
+           (up to 1,024 rows or 1 MiB), but for a long rest the connection is dropped instead (the server stops the
+           statement when it finds it gone), and the next use reconnects */
         int k, rc = 0;
-        for (k = 0; k < 1024 && (rc = dconn_my__reader_row(&cur->r)) == 0; k++) {}   /* cur->r.out is NULL: skipped */
+        cur->r.skipped = 0;
+        for (k = 0; k < 1024 && cur->r.skipped < ((size_t)1 << 20) && (rc = dconn_my__reader_row(&cur->r)) == 0; k++) {}   /* out NULL: skipped */
         if (rc == 0) {
             /* closing the connection first detaches its statements: closing one now would read the rest */
             mysql_close(cur->h->my);

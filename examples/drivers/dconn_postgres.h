@@ -406,6 +406,10 @@ static dconn_status dconn_pg__error(PGconn *c, PGresult *res, const char *sql, i
                                     "have applied it; it was not retried (check, or make the write idempotent): %s", text);
         return dconn_pg__fail(err, "08007", lost);
     }
+    if (!state && PQstatus(c) == CONNECTION_OK && strstr(text, "out of memory")) {
+        /* libpq's own: no SQLSTATE, the server never saw it */
+        return dconn_error_set(err, DCONN_ENOMEM, "postgresql: %s", text);
+    }
     dconn_error_set(err, DCONN_EQUERY, "[%s] %s", state ? state : (PQstatus(c) == CONNECTION_BAD ? "08006" : "?????"), text);
     err->native_code = dconn_pg__pack(state ? state : (PQstatus(c) == CONNECTION_BAD ? "08006" : NULL));
     if (pos && sql) {
@@ -1277,7 +1281,16 @@ static int dconn_pg__send_bound(dconn_pg__conn *h, const dconn_pg__bind *b, dcon
     dconn_pg__name(h, k, name);
     if (!k->prepared) {
         PGresult *res = PQprepare(h->pg, name, b->sql, b->n, b->types);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) { *failed = res; *nothing_ran = 1; return 0; }
+        const char *state = PQresultStatus(res) == PGRES_COMMAND_OK ? NULL : PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        /* 42P05, "already exists": an earlier PREPARE of this very statement reached the server but its answer
+           was lost (libpq out of memory). The name is this handle's and never reused for other SQL: it is ours,
+           and used from now on (at once, unless the failed PREPARE aborted a transaction) */
+        if (state && !strcmp(state, "42P05")) k->prepared = 1;
+        if (PQresultStatus(res) != PGRES_COMMAND_OK && !(k->prepared && PQtransactionStatus(h->pg) == PQTRANS_IDLE)) {
+            *failed = res;
+            *nothing_ran = 1;
+            return 0;
+        }
         PQclear(res);
         k->prepared = 1;
     }
@@ -1652,7 +1665,8 @@ typedef struct dconn_pg__cursor {
     PGresult *pending;
     char *sql;                    /* for error positions */
     int kind;
-    PGresult *shown;              /* read by rows: the row handed out, whose values point into it */
+    PGresult *shown;              /* read by rows: the row handed out, whose values point into it; the next row is read
+                                     at the next call, so that a row is handed out as soon as it comes */
     unsigned char *decoders;      /* ... how each of its ncols columns is read, from the first row */
     int ncols;
     unsigned char *bytes;         /* ... the row's bytea values in text form, decoded */
@@ -1725,6 +1739,15 @@ static dconn_status dconn_pg__stream_open(void *ud, void *handle, const dconn_st
     return DCONN_OK;
 }
 
+/* Rows without columns (SELECT FROM t): a dconn result has no rows without columns, as dconn_query's shows;
+   they are read past, up to the statement's end. */
+static void dconn_pg__skip_rows(dconn_pg__cursor *cur) {
+    while (cur->pending && PQresultStatus(cur->pending) == PGRES_SINGLE_TUPLE) {
+        PQclear(cur->pending);
+        cur->pending = PQgetResult(cur->h->pg);
+    }
+}
+
 /* How each column of the stream's rows is read, from its first row. */
 static dconn_status dconn_pg__stream_decoders(dconn_pg__cursor *cur) {
     int cols = PQnfields(cur->pending), c;
@@ -1741,6 +1764,7 @@ static dconn_status dconn_pg__stream_next(void *ud, void *cursor, size_t max_row
     (void)ud;
     *done = 0;
     if (!cur->pending) { *done = 1; return DCONN_OK; }   /* a statement without rows */
+    if (PQresultStatus(cur->pending) == PGRES_SINGLE_TUPLE && PQnfields(cur->pending) == 0) dconn_pg__skip_rows(cur);
     st = dconn_pg__columns(cur->pending, out);
     if (!st && !cur->decoders && PQresultStatus(cur->pending) == PGRES_SINGLE_TUPLE && (st = dconn_pg__stream_decoders(cur)) != DCONN_OK)
         return dconn_error_set(err, st, "postgresql: out of memory");
@@ -1767,9 +1791,16 @@ static int dconn_pg__stream_row(void *ud, void *cursor, dconn_value *values, dco
     int cols, c;
     size_t need = 0, used = 0;
     (void)ud;
-    PQclear(cur->shown);   /* the row handed out last: its values go */
-    cur->shown = NULL;
+    if (cur->shown) {
+        PQclear(cur->shown);   /* the row handed out last: its values go */
+        cur->shown = NULL;
+        if ((cur->pending = PQgetResult(cur->h->pg)) == NULL) {
+            dconn_status st = dconn_pg__stream_end(cur, err);   /* no end result: stream_end says why, as for chunks */
+            return st ? st : 0;
+        }
+    }
     if (!cur->pending) return 0;   /* ended, or a statement without rows */
+    if (PQresultStatus(cur->pending) == PGRES_SINGLE_TUPLE && PQnfields(cur->pending) == 0) dconn_pg__skip_rows(cur);
     if (PQresultStatus(cur->pending) != PGRES_SINGLE_TUPLE) {
         dconn_status st = dconn_pg__stream_end(cur, err);   /* the end, or the error that ended it */
         return st ? st : 0;
@@ -1829,7 +1860,7 @@ static int dconn_pg__stream_row(void *ud, void *cursor, dconn_value *values, dco
         }
     }
     cur->shown = cur->pending;
-    cur->pending = PQgetResult(cur->h->pg);   /* the next row, or the end, read ahead as stream_next does */
+    cur->pending = NULL;
     return 1;
 }
 
@@ -1837,9 +1868,17 @@ static int dconn_pg__stream_row(void *ud, void *cursor, dconn_value *values, dco
    and what it still sends is read, so that the handle can be used again. */
 static void dconn_pg__stream_close(void *ud, void *cursor) {
     dconn_pg__cursor *cur = (dconn_pg__cursor *)cursor;
+    int running = 0;
     (void)ud;
-    if (cur->pending) {
-        if (PQresultStatus(cur->pending) == PGRES_SINGLE_TUPLE) {
+    if (cur->shown) {
+        /* read by rows: what came after the row handed out is read if it is here; else the statement runs on */
+        PQclear(cur->shown);
+        cur->shown = NULL;
+        if (PQconsumeInput(cur->h->pg) && !PQisBusy(cur->h->pg)) cur->pending = PQgetResult(cur->h->pg);
+        else running = 1;
+    }
+    if (cur->pending || running) {
+        if (running || PQresultStatus(cur->pending) == PGRES_SINGLE_TUPLE) {
             PGcancel *cancel = PQgetCancel(cur->h->pg);
             char why[256];
             if (!cancel || !PQcancel(cancel, why, (int)sizeof why)) cur->h->fatal = 1;   /* cannot stop it: the next use reconnects */

@@ -114,6 +114,12 @@ dconn_status dconn_mysql_register(dconn_ctx *ctx, dconn_error *err);
 #include <time.h>
 #include <unistd.h>
 
+/* the value decoder, inlined into both of its callers: every value of every row goes through it */
+#if defined(__GNUC__) || defined(__clang__)
+#  define DCONN_MY__INLINE inline __attribute__((always_inline))
+#else
+#  define DCONN_MY__INLINE inline
+#endif
 #define DCONN_MY__KEEP 32          /* prepared statements kept per handle */
 #define DCONN_MY__FRESH 0.05       /* seconds: a handle used this recently is not asked whether the server closed it */
 
@@ -1338,13 +1344,12 @@ static void dconn_my__time_read(const dconn_my__col *c, unsigned char **row, MYS
 
 #define DCONN_MY__TIME_TEXT 40
 
-/* A value of a stream read by rows, where it lies: texts, blobs and decimals point into the connector's packet
-   (valid until the next fetch), a date or time into the reader's `times`. */
-static void dconn_my__value_in_place(dconn_my__reader *r, const dconn_my__col *c, unsigned int column, unsigned char **row) {
-    dconn_value *v = &r->row[column];
+/* A value that is not NULL, decoded where it lies at *row (which moves past it) into `v`: texts, blobs and
+   decimals point into the connector's packet (valid until the next fetch), a date or time is written as
+   text into `text` (DCONN_MY__TIME_TEXT bytes). */
+static DCONN_MY__INLINE void dconn_my__decode(const dconn_my__col *c, unsigned char **row, dconn_value *v, char *text) {
     v->p = NULL;
     v->n = 0;
-    if (!row) { v->type = DCONN_NULL; return; }
     if (c->read >= DCONN_MY__DECIMAL) {
         v->n = (size_t)dconn_my__length(row);
         v->p = *row;
@@ -1362,26 +1367,24 @@ static void dconn_my__value_in_place(dconn_my__reader *r, const dconn_my__col *c
                 uint64_t u = dconn_my__le8(p);
                 if (u <= 9223372036854775807ull) v->i = (int64_t)u;
                 else if (c->is_unsigned) { v->type = DCONN_UINT; v->u = u; }
-                else v->i = -(int64_t)(~u) - 1;
+                else v->i = -(int64_t)(~u) - 1;   /* negative: two's complement without an implementation-defined cast */
                 break;
             }
         }
-    } else if (c->read == DCONN_MY__DOUBLE || c->read == DCONN_MY__FLOAT) {
+    } else if (c->read == DCONN_MY__DOUBLE) {
+        uint64_t u = dconn_my__le8(*row);
         v->type = DCONN_REAL;
-        if (c->read == DCONN_MY__DOUBLE) {
-            uint64_t u = dconn_my__le8(*row);
-            memcpy(&v->d, &u, sizeof v->d);
-            *row += 8;
-        } else {
-            uint32_t u = dconn_my__le4(*row);
-            float fl;
-            memcpy(&fl, &u, sizeof fl);
-            v->d = dconn_my__float(fl);
-            *row += 4;
-        }
+        memcpy(&v->d, &u, sizeof v->d);
+        *row += 8;
+    } else if (c->read == DCONN_MY__FLOAT) {
+        uint32_t u = dconn_my__le4(*row);
+        float fl;
+        memcpy(&fl, &u, sizeof fl);
+        v->type = DCONN_REAL;
+        v->d = dconn_my__float(fl);
+        *row += 4;
     } else if (c->read == DCONN_MY__TIME) {
         MYSQL_TIME t;
-        char *text = r->times + (size_t)column * DCONN_MY__TIME_TEXT;
         size_t n;
         dconn_my__time_read(c, row, &t);
         n = dconn_my__iso(c, &t, text, DCONN_MY__TIME_TEXT);
@@ -1389,6 +1392,7 @@ static void dconn_my__value_in_place(dconn_my__reader *r, const dconn_my__col *c
         v->p = text;
         v->n = n < DCONN_MY__TIME_TEXT ? n : DCONN_MY__TIME_TEXT - 1;
     } else {
+        /* a BIT: its bytes, big-endian, as a number */
         size_t n = (size_t)dconn_my__length(row), k;
         const unsigned char *p = *row;
         uint64_t bits = 0;
@@ -1400,8 +1404,8 @@ static void dconn_my__value_in_place(dconn_my__reader *r, const dconn_my__col *c
 }
 
 /* The connector's result callback: value `column` of the row being fetched, at *row (NULL: a NULL), into the
-   result; *row is moved past it, which the connector leaves to the callback. This runs for every value of
-   every row: the common types first, and one check for a reader that only skips. */
+   result, or in place into a stream's row; *row is moved past it, which the connector leaves to the callback.
+   This runs for every value of every row: texts, the common case, go to the result without a detour. */
 static void dconn_my__on_value(void *data, unsigned int column, unsigned char **row) {
     dconn_my__reader *r = (dconn_my__reader *)data;
     const dconn_my__col *c;
@@ -1409,7 +1413,12 @@ static void dconn_my__on_value(void *data, unsigned int column, unsigned char **
     dconn_status st;
     if (!r) return;   /* no reader open: never so (user_data is cleared when one ends) */
     c = &r->cols[column];
-    if (r->row) { dconn_my__value_in_place(r, c, column, row); return; }
+    if (r->row) {
+        dconn_value *v = &r->row[column];
+        if (row) dconn_my__decode(c, row, v, r->times + (size_t)column * DCONN_MY__TIME_TEXT);
+        else { v->type = DCONN_NULL; v->p = NULL; v->n = 0; }
+        return;
+    }
     out = r->out;
     if (!row) {
         if (!out) return;
@@ -1423,57 +1432,14 @@ static void dconn_my__on_value(void *data, unsigned int column, unsigned char **
         r->bytes += n + 1;
         st = c->read == DCONN_MY__TEXT ? dconn_builder_text(out, p, n) : c->read == DCONN_MY__BLOB ? dconn_builder_blob(out, p, n)
                                                                         : dconn_builder_decimal(out, p, n);
-    } else if (c->read == DCONN_MY__INT) {
-        const unsigned char *p = *row;
-        int64_t v;
-        *row += c->width;
-        if (!out) return;
-        switch (c->width) {
-            case 1: v = c->is_unsigned ? (int64_t)p[0] : (int64_t)p[0] - (p[0] & 0x80 ? 256 : 0); break;
-            case 2: { uint32_t u = dconn_my__le2(p); v = c->is_unsigned ? (int64_t)u : (int64_t)u - (u & 0x8000 ? 65536 : 0); break; }
-            case 4: { uint32_t u = dconn_my__le4(p); v = c->is_unsigned ? (int64_t)u : (int64_t)u - (u & 0x80000000u ? 4294967296LL : 0); break; }
-            default: {
-                uint64_t u = dconn_my__le8(p);
-                if (u <= 9223372036854775807ull) v = (int64_t)u;
-                else if (c->is_unsigned) { st = dconn_builder_uint(out, u); goto added; }
-                else v = -(int64_t)(~u) - 1;   /* negative: two's complement without an implementation-defined cast */
-                break;
-            }
-        }
-        st = dconn_builder_int(out, v);
-    } else if (c->read == DCONN_MY__DOUBLE) {
-        uint64_t u = dconn_my__le8(*row);
-        double d;
-        memcpy(&d, &u, sizeof d);
-        *row += 8;
-        if (!out) return;
-        st = dconn_builder_real(out, d);
-    } else if (c->read == DCONN_MY__FLOAT) {
-        uint32_t u = dconn_my__le4(*row);
-        float fl;
-        memcpy(&fl, &u, sizeof fl);
-        *row += 4;
-        if (!out) return;
-        st = dconn_builder_real(out, dconn_my__float(fl));
-    } else if (c->read == DCONN_MY__TIME) {
-        MYSQL_TIME t;
-        char text[64];
-        size_t n;
-        dconn_my__time_read(c, row, &t);
-        if (!out) return;
-        n = dconn_my__iso(c, &t, text, sizeof text);
-        st = dconn_builder_text(out, text, n < sizeof text ? n : sizeof text - 1);
     } else {
-        /* a BIT: its bytes, big-endian, as a number */
-        size_t n = (size_t)dconn_my__length(row), k;
-        const unsigned char *p = *row;
-        uint64_t v = 0;
-        *row += n;
+        dconn_value v;
+        char text[DCONN_MY__TIME_TEXT];
+        dconn_my__decode(c, row, &v, text);
         if (!out) return;
-        for (k = 0; k < n && k < 8; k++) v = (v << 8) | p[k];
-        st = v > 9223372036854775807ull ? dconn_builder_uint(out, v) : dconn_builder_int(out, (int64_t)v);
+        st = v.type == DCONN_INT ? dconn_builder_int(out, v.i) : v.type == DCONN_REAL ? dconn_builder_real(out, v.d)
+           : v.type == DCONN_UINT ? dconn_builder_uint(out, v.u) : dconn_builder_text(out, (const char *)v.p, v.n);
     }
-added:
     if (st) {
         r->failed = st;
         r->out = NULL;   /* the rest is skipped */

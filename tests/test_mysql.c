@@ -1464,6 +1464,74 @@ static void my_exec_many_edges(void) {
 /* A statement run again reads into the results it bound the last time:
    still right after a value outgrows its buffer, after the table changes
    under it, and after other statements took the handle meanwhile. */
+/* One kept statement run with values of changing types: numbers alone are
+   bound once to the statement's own buffers, any other value binds anew;
+   each run answers with its own values, also after a bulk run bound the
+   same statement to its arrays. */
+static void my_values_change_types(void) {
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_result *r;
+    dconn_value v[2], rows[6];
+    dconn_query_options uncached;
+    dconn_text_buf tb;
+    const char *sql = "SELECT ? AS a, ? AS b";
+    int k;
+    memset(&uncached, 0, sizeof uncached);
+    uncached.ttl = "0";
+    REQUIRE(ctx);
+    c = my_me(ctx, "retype");
+    REQUIRE(c);
+    for (k = 0; k < 14; k++) {
+        const char *want_a, *want_b;
+        char a[32], b[32];
+        switch (k % 7) {
+            case 0: v[0] = dconn_int(k); v[1] = dconn_real(0.5); snprintf(a, sizeof a, "%d", k); snprintf(b, sizeof b, "0.5"); break;
+            case 1: v[0] = dconn_int(-k); v[1] = dconn_real(1.25); snprintf(a, sizeof a, "%d", -k); snprintf(b, sizeof b, "1.25"); break;
+            case 2: v[0] = dconn_text("seven"); v[1] = dconn_int(8); snprintf(a, sizeof a, "seven"); snprintf(b, sizeof b, "8"); break;
+            case 3: v[0] = dconn_int(3); v[1] = dconn_real(4.5); snprintf(a, sizeof a, "3"); snprintf(b, sizeof b, "4.5"); break;
+            case 4: v[0] = dconn_null(); v[1] = dconn_int(5); a[0] = '\0'; snprintf(b, sizeof b, "5"); break;
+            case 5: v[0] = dconn_uint(UINT64_MAX); v[1] = dconn_null(); snprintf(a, sizeof a, "18446744073709551615"); b[0] = '\0'; break;
+            default: v[0] = dconn_int(INT64_MIN); v[1] = dconn_blob("x\0y", 3); snprintf(a, sizeof a, "-9223372036854775808"); snprintf(b, sizeof b, "x"); break;
+        }
+        want_a = a;
+        want_b = b;
+        r = dconn_query(c, sql, v, 2, &uncached, &err);
+        REQUIRE(r);
+        if (v[0].type == DCONN_NULL) CHECK(dconn_result_is_null(r, 0, 0));
+        else CHECK_STR(dconn_result_as_text(r, 0, 0, &tb), want_a);
+        if (v[1].type == DCONN_NULL) CHECK(dconn_result_is_null(r, 0, 1));
+        else if (v[1].type == DCONN_BLOB) {
+            size_t n = 0;
+            const void *p = dconn_result_blob(r, 0, 1, &n);
+            CHECK(n == 3 && p && memcmp(p, "x\0y", 3) == 0);
+        } else CHECK_STR(dconn_result_as_text(r, 0, 1, &tb), want_b);
+        dconn_result_release(r);
+    }
+    /* a bulk insert binds its statement to arrays; the same statement run
+       alone afterwards inserts its own values */
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE IF EXISTS retype_t; CREATE TABLE retype_t (id int, x double)", &err), DCONN_OK);
+    v[0] = dconn_int(1);
+    v[1] = dconn_real(1.5);
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO retype_t VALUES (?, ?)", v, 2, NULL, NULL, &err), DCONN_OK);
+    for (k = 0; k < 3; k++) {
+        rows[2 * k] = dconn_int(10 + k);
+        rows[2 * k + 1] = dconn_real(k);
+    }
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO retype_t VALUES (?, ?)", rows, 2, 3, NULL, NULL, &err), DCONN_OK);
+    v[0] = dconn_int(2);
+    v[1] = dconn_real(2.5);
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO retype_t VALUES (?, ?)", v, 2, NULL, NULL, &err), DCONN_OK);
+    r = dconn_query(c, "SELECT group_concat(id ORDER BY id) AS ids, sum(x) AS s FROM retype_t", NULL, 0, &uncached, &err);
+    REQUIRE(r);
+    CHECK_STR(dconn_result_text(r, 0, 0), "1,2,10,11,12");
+    CHECK_STR(dconn_result_as_text(r, 0, 1, &tb), "7.0");
+    dconn_result_release(r);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static void my_same_statement_again(void) {
     dconn_ctx *ctx = my_open("");
     dconn_conn *root;
@@ -1593,6 +1661,7 @@ static const dtest_case my_tests[] = {
     {"my_exec_many_bulk", my_exec_many_bulk},
     {"my_exec_many_edges", my_exec_many_edges},
     {"my_same_statement_again", my_same_statement_again},
+    {"my_values_change_types", my_values_change_types},
 };
 
 int main(int argc, char **argv) {

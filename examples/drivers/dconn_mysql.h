@@ -372,7 +372,21 @@ typedef struct dconn_my__kept {
     int one_off;                  /* DDL and the like: closed after it runs, so that the kept ones are the repeated ones */
     int plain;                    /* its SQL was given so (? alone, no :name): found again by the caller's text */
     size_t markers;               /* its ? parameters */
+    struct dconn_my__numbind *nb; /* its numbers' binding, kept (NULL: none) */
 } dconn_my__kept;
+
+/* A statement whose values are all numbers (or NULL) is bound once to
+   buffers of its own: run again with values of the same types, they are
+   written there and it is not bound again, so the connector sends no
+   types either, as hand-written code that binds once. */
+typedef union dconn_my__num { long long i; unsigned long long u; double d; } dconn_my__num;
+typedef struct dconn_my__numbind {
+    size_t n;
+    int valid;                    /* the statement is bound to pb (a binding of other values undoes it) */
+    unsigned char *types;         /* each value's dconn_type when bound */
+    MYSQL_BIND *pb;
+    dconn_my__num *vals;
+} dconn_my__numbind;
 
 /* How a result column is read. */
 enum { DCONN_MY__INT, DCONN_MY__FLOAT, DCONN_MY__DOUBLE, DCONN_MY__TIME, DCONN_MY__BIT, DCONN_MY__DECIMAL, DCONN_MY__TEXT, DCONN_MY__BLOB };   /* bytes from DECIMAL on */
@@ -382,6 +396,8 @@ typedef struct dconn_my__col {
     int decimals, is_unsigned;
     int read;                     /* DCONN_MY__INT, ...: how its values lie in a row */
     unsigned int width;           /* an integer's bytes */
+    unsigned int name_len;        /* its name's length, and where it is in described_cols */
+    size_t name_at;
 } dconn_my__col;
 
 typedef struct dconn_my__conn {
@@ -507,11 +523,20 @@ static void dconn_my__close_stmt(dconn_my__conn *h, MYSQL_STMT *st) {
     mysql_stmt_close(st);
 }
 
+static void dconn_my__numbind_free(dconn_my__numbind *nb) {
+    if (!nb) return;
+    free(nb->types);
+    free(nb->pb);
+    free(nb->vals);
+    free(nb);
+}
+
 static void dconn_my__forget_statements(dconn_my__conn *h) {
     while (h->n_kept) {
         dconn_my__kept *k = &h->kept[--h->n_kept];
         if (k->st) dconn_my__close_stmt(h, k->st);
         free(k->sql);
+        dconn_my__numbind_free(k->nb);
         memset(k, 0, sizeof *k);
     }
     h->max_packet = 0;   /* asked again of the server it reconnects to */
@@ -944,6 +969,7 @@ static MYSQL_STMT *dconn_my__prepare(dconn_my__conn *h, const char *sql, int *ki
         for (i = 1; i < h->n_kept; i++) if (h->kept[i].used < k->used) k = &h->kept[i];
         dconn_my__close_stmt(h, k->st);
         free(k->sql);
+        dconn_my__numbind_free(k->nb);
     }
     memset(k, 0, sizeof *k);
     {
@@ -990,6 +1016,7 @@ static void dconn_my__drop(dconn_my__conn *h, MYSQL_STMT *st) {
         if (h->kept[i].st != st) continue;
         dconn_my__close_stmt(h, st);
         free(h->kept[i].sql);
+        dconn_my__numbind_free(h->kept[i].nb);
         h->kept[i] = h->kept[--h->n_kept];
         return;
     }
@@ -997,11 +1024,67 @@ static void dconn_my__drop(dconn_my__conn *h, MYSQL_STMT *st) {
 
 /* --- running a statement -------------------------------------------------------- */
 
-/* The values, bound in the binary protocol's types. */
-static dconn_status dconn_my__bind_values(MYSQL_STMT *st, const dconn_my__bind *b, MYSQL_BIND *pb, unsigned long *lens, dconn_error *err) {
+/* Values that are all numbers or NULL, into the kept statement's own
+   buffers (see dconn_my__numbind): 1 when the statement is bound to them,
+   0 for the general binding. */
+static int dconn_my__bind_numbers(MYSQL_STMT *st, dconn_my__kept *k, const dconn_my__bind *b) {
+    dconn_my__numbind *nb = k->nb;
+    size_t i;
+    int same = nb && nb->valid && nb->n == b->n;
+    for (i = 0; i < b->n; i++) {
+        const dconn_value *v = b->order ? b->order[i] : &b->values[i];
+        if (v->type != DCONN_NULL && v->type != DCONN_INT && v->type != DCONN_UINT && v->type != DCONN_REAL) return 0;
+        if (same && nb->types[i] != (unsigned char)v->type) same = 0;
+        if (same) {
+            if (v->type == DCONN_REAL) nb->vals[i].d = v->d;
+            else if (v->type == DCONN_UINT) nb->vals[i].u = v->u;
+            else nb->vals[i].i = v->i;
+        }
+    }
+    if (same) return 1;
+    if (!nb || nb->n != b->n) {
+        dconn_my__numbind_free(nb);
+        k->nb = nb = (dconn_my__numbind *)calloc(1, sizeof *nb);
+        if (!nb) return 0;
+        nb->n = b->n;
+        nb->types = (unsigned char *)malloc(b->n);
+        nb->pb = (MYSQL_BIND *)malloc(b->n * sizeof *nb->pb);
+        nb->vals = (dconn_my__num *)malloc(b->n * sizeof *nb->vals);
+        if (!nb->types || !nb->pb || !nb->vals) { dconn_my__numbind_free(nb); k->nb = NULL; return 0; }
+    }
+    nb->valid = 0;
+    memset(nb->pb, 0, b->n * sizeof *nb->pb);
+    for (i = 0; i < b->n; i++) {
+        const dconn_value *v = b->order ? b->order[i] : &b->values[i];
+        nb->types[i] = (unsigned char)v->type;
+        nb->pb[i].buffer = &nb->vals[i];
+        switch (v->type) {
+            case DCONN_INT: nb->pb[i].buffer_type = MYSQL_TYPE_LONGLONG; nb->vals[i].i = v->i; break;
+            case DCONN_UINT: nb->pb[i].buffer_type = MYSQL_TYPE_LONGLONG; nb->vals[i].u = v->u; nb->pb[i].is_unsigned = 1; break;
+            case DCONN_REAL: nb->pb[i].buffer_type = MYSQL_TYPE_DOUBLE; nb->vals[i].d = v->d; break;
+            default: nb->pb[i].buffer_type = MYSQL_TYPE_NULL; nb->pb[i].buffer = NULL; break;
+        }
+    }
+    if (mysql_stmt_bind_param(st, nb->pb)) return 0;   /* the general binding tells the error */
+    nb->valid = 1;
+    return 1;
+}
+
+/* The statement is about to be bound to other buffers than its kept ones. */
+static void dconn_my__numbind_undo(dconn_my__kept *k) {
+    if (k && k->nb) k->nb->valid = 0;
+}
+
+/* The values, bound in the binary protocol's types (`k`: the statement's
+   kept entry, or NULL). */
+static dconn_status dconn_my__bind_values(MYSQL_STMT *st, dconn_my__kept *k, const dconn_my__bind *b, MYSQL_BIND *pb, unsigned long *lens,
+                                          dconn_error *err) {
     size_t i;
     if (mysql_stmt_param_count(st) != b->n)
         return dconn_error_set(err, DCONN_EQUERY, "the server counts %lu parameters in the statement, dconn counted %zu", mysql_stmt_param_count(st), b->n);
+    if (!b->n) return DCONN_OK;
+    if (k && dconn_my__bind_numbers(st, k, b)) return DCONN_OK;
+    dconn_my__numbind_undo(k);
     memset(pb, 0, b->n * sizeof *pb);
     for (i = 0; i < b->n; i++) {
         const dconn_value *v = b->order ? b->order[i] : &b->values[i];
@@ -1021,13 +1104,12 @@ static dconn_status dconn_my__bind_values(MYSQL_STMT *st, const dconn_my__bind *
                 break;
         }
     }
-    if (b->n && mysql_stmt_bind_param(st, pb)) return dconn_error_set(err, DCONN_EQUERY, "mysql: %s", mysql_stmt_error(st));
+    if (mysql_stmt_bind_param(st, pb)) return dconn_error_set(err, DCONN_EQUERY, "mysql: %s", mysql_stmt_error(st));
     return DCONN_OK;
 }
 
 /* Notes whether a statement just prepared can be found again by the caller's text (see dconn_my__kept_plain). */
-static void dconn_my__note_plain(dconn_my__conn *h, MYSQL_STMT *st, const dconn_stmt *stmt, const dconn_my__bind *b) {
-    dconn_my__kept *k = st ? dconn_my__entry(h, st) : NULL;
+static void dconn_my__note_plain(dconn_my__kept *k, const dconn_stmt *stmt, const dconn_my__bind *b) {
     if (!k) return;
     k->plain = !strcmp(k->sql, stmt->sql);   /* no :name was rewritten */
     k->markers = b->n;
@@ -1053,7 +1135,7 @@ static MYSQL_STMT *dconn_my__execute(dconn_my__conn *h, const dconn_stmt *stmt, 
     MYSQL_BIND local_pb[16], *pb = local_pb;
     unsigned long local_lens[16], *lens = local_lens;
     MYSQL_STMT *st = NULL;
-    dconn_my__kept *k;
+    dconn_my__kept *k = NULL;
     dconn_status rc = dconn_my__ready(h, 1, err);
     if (!rc && (k = dconn_my__kept_plain(h, stmt)) != NULL) {
         /* the common case, a statement run again: its values bound in order as they come */
@@ -1069,7 +1151,8 @@ static MYSQL_STMT *dconn_my__execute(dconn_my__conn *h, const dconn_stmt *stmt, 
         /* the values' errors come first, before the connection's */
         if (dconn_my__bind_params(stmt->sql, stmt->params, stmt->n_params, &b, err)) return NULL;
         if (!rc) st = dconn_my__prepare(h, b.sql, kind, err);
-        dconn_my__note_plain(h, st, stmt, &b);
+        k = st ? dconn_my__entry(h, st) : NULL;
+        dconn_my__note_plain(k, stmt, &b);
     }
     *was_in_tx = dconn_my__in_tx(h);
     if (st && b.n > 16) {
@@ -1077,9 +1160,8 @@ static MYSQL_STMT *dconn_my__execute(dconn_my__conn *h, const dconn_stmt *stmt, 
         lens = (unsigned long *)malloc(b.n * sizeof *lens);
         if (!pb || !lens) { dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory"); st = NULL; }
     }
-    if (st && dconn_my__bind_values(st, &b, pb, lens, err)) st = NULL;
-    if (st && mysql_stmt_execute(st) != 0 && mysql_stmt_errno(st) == 2057 && *kind == DCONN_MY__READ && dconn_my__entry(h, st) &&
-        !dconn_my__entry(h, st)->state) {
+    if (st && dconn_my__bind_values(st, k, &b, pb, lens, err)) st = NULL;
+    if (st && mysql_stmt_execute(st) != 0 && mysql_stmt_errno(st) == 2057 && *kind == DCONN_MY__READ && k && !k->state) {
         /* CR_NEW_STMT_METADATA: the table was altered since the statement was
            prepared and its result has other columns now, which the client
            refuses for a statement it read before. A plain read (no sequence,
@@ -1087,8 +1169,9 @@ static MYSQL_STMT *dconn_my__execute(dconn_my__conn *h, const dconn_stmt *stmt, 
            it drops what the server sent). */
         dconn_my__drop(h, st);
         st = dconn_my__prepare(h, b.sql, kind, err);
-        dconn_my__note_plain(h, st, stmt, &b);
-        if (st && dconn_my__bind_values(st, &b, pb, lens, err)) st = NULL;
+        k = st ? dconn_my__entry(h, st) : NULL;
+        dconn_my__note_plain(k, stmt, &b);
+        if (st && dconn_my__bind_values(st, k, &b, pb, lens, err)) st = NULL;
         if (st && mysql_stmt_execute(st) == 0) goto ran;
     }
     if (st && mysql_stmt_errno(st) == 2057) {
@@ -1162,7 +1245,6 @@ static const char *dconn_my__decltype(const MYSQL_FIELD *f) {
    describes them for this run (a table altered meanwhile changes them)? */
 static int dconn_my__still_described(const dconn_my__conn *h, const MYSQL_STMT *st, const MYSQL_FIELD *f, unsigned int nf) {
     unsigned int i;
-    const char *at = h->described_cols;
     /* the columns as the client has them for this run: a CALL's are read
        anew each run (names too), a kept SELECT's types are updated when
        the server sends others (its names stay until it is prepared again);
@@ -1172,9 +1254,7 @@ static int dconn_my__still_described(const dconn_my__conn *h, const MYSQL_STMT *
     for (i = 0; i < nf; i++) {
         const dconn_my__col *c = &h->cols[i];
         if (c->type != f[i].type || c->flags != f[i].flags || c->charsetnr != f[i].charsetnr || c->decimals != (int)f[i].decimals) return 0;
-        if (strcmp(f[i].name ? f[i].name : "", at) != 0) return 0;
-        at += strlen(at) + 1;   /* past the name, */
-        at += strlen(at) + 1;   /* and its decltype */
+        if (c->name_len != (f[i].name ? f[i].name_length : 0) || (c->name_len && memcmp(h->described_cols + c->name_at, f[i].name, c->name_len) != 0)) return 0;
     }
     return 1;
 }
@@ -1184,7 +1264,11 @@ static void dconn_my__note_described(dconn_my__conn *h, const MYSQL_STMT *st, co
     size_t len = 0, n;
     unsigned int i;
     char *at;
-    for (i = 0; i < nf; i++) len += strlen(f[i].name ? f[i].name : "") + strlen(dconn_my__decltype(&f[i])) + 2;
+    for (i = 0; i < nf; i++) {
+        size_t name_len = strlen(f[i].name ? f[i].name : "");
+        if (name_len != (f[i].name ? f[i].name_length : 0)) return;   /* compared by length: such a name is described every time */
+        len += name_len + strlen(dconn_my__decltype(&f[i])) + 2;
+    }
     {
         char *block = (char *)realloc(h->described_cols, len);
         if (!block) return;   /* described again the next time */
@@ -1192,6 +1276,8 @@ static void dconn_my__note_described(dconn_my__conn *h, const MYSQL_STMT *st, co
     }
     for (i = 0, at = h->described_cols; i < nf; i++) {
         n = strlen(f[i].name ? f[i].name : "") + 1;
+        h->cols[i].name_len = (unsigned int)(n - 1);
+        h->cols[i].name_at = (size_t)(at - h->described_cols);
         memcpy(at, f[i].name ? f[i].name : "", n);
         at += n;
         n = strlen(dconn_my__decltype(&f[i])) + 1;
@@ -1713,6 +1799,7 @@ static dconn_status dconn_my__chunk_run(dconn_my__conn *h, MYSQL_STMT *ms, dconn
     unsigned int none = 0;
     size_t i;
     int failed;
+    dconn_my__numbind_undo(dconn_my__entry(h, ms));
     memset(pb, 0, c->n * sizeof *pb);
     for (i = 0; i < c->n; i++) {
         pb[i].buffer_type = dconn_my__bulk_type(types[i]);

@@ -418,7 +418,7 @@ typedef struct dconn_my__conn {
     char *described_cols;         /* its columns were then, "name\0decltype\0" each: the same statement */
     size_t described_cols_len;    /* run again describes nothing and copies its columns at once */
     unsigned int described_nf;
-    pthread_mutex_t id_lock;      /* guards `thread_id` and `killed`: the library cancels from another thread */
+    pthread_mutex_t id_lock;      /* guards `thread_id` (and `killed` without compiler atomics): the library cancels from another thread */
     unsigned long thread_id;      /* the server's id of this session, for KILL QUERY */
     int killed;                   /* a KILL QUERY was sent since the statement began */
     size_t max_packet;            /* the server's max_allowed_packet; 0: not asked yet */
@@ -593,12 +593,17 @@ static void dconn_my__abandon(void *ud, void *handle) {
 
 /* Was a KILL QUERY sent since the last call? (And forget it.) */
 static int dconn_my__was_killed(dconn_my__conn *h) {
+#if defined(__GNUC__) || defined(__clang__)
+    /* twice a statement: a load, and a write only after a cancel */
+    return __atomic_load_n(&h->killed, __ATOMIC_ACQUIRE) ? __atomic_exchange_n(&h->killed, 0, __ATOMIC_ACQ_REL) : 0;
+#else
     int k;
     pthread_mutex_lock(&h->id_lock);
     k = h->killed;
     h->killed = 0;
     pthread_mutex_unlock(&h->id_lock);
     return k;
+#endif
 }
 
 /* A read that KILL QUERY stopped inside an expression (SLEEP, BENCHMARK)
@@ -619,9 +624,13 @@ static void dconn_my__cancel(void *ud, void *handle) {
     id = h->thread_id;
     pthread_mutex_unlock(&h->id_lock);
     if (!id) return;
+#if defined(__GNUC__) || defined(__clang__)
+    __atomic_store_n(&h->killed, 1, __ATOMIC_RELEASE);
+#else
     pthread_mutex_lock(&h->id_lock);
     h->killed = 1;
     pthread_mutex_unlock(&h->id_lock);
+#endif
     killer.init_command = NULL;
     if (!killer.connect_timeout || killer.connect_timeout > 5) killer.connect_timeout = 5;
     if (dconn_my__open(&killer, &m, &ignored) == DCONN_OK) {
@@ -1541,10 +1550,12 @@ static int dconn_my__reader_row(dconn_my__reader *r) {
 }
 
 /* After a statement: drains what else it returned (a CALL's results), and
-   notes when the statement ended. */
-static dconn_status dconn_my__finish(dconn_my__conn *h, MYSQL_STMT *st, int kind, int was_in_tx, dconn_error *err) {
+   notes when the statement ended. `read_all`: its rows were fetched to
+   the end, so there is nothing to free before the next execution (which
+   resets the statement itself, as hand-written code relies on). */
+static dconn_status dconn_my__finish_read(dconn_my__conn *h, MYSQL_STMT *st, int kind, int was_in_tx, int read_all, dconn_error *err) {
     int more;
-    mysql_stmt_free_result(st);
+    if (!read_all || mysql_stmt_more_results(st)) mysql_stmt_free_result(st);
     while (mysql_stmt_more_results(st)) {
         /* a CALL whose later statement failed: the error is the call's, whether it comes instead of that
            statement's result or among its rows (which are read, not only dropped, so that it is seen) */
@@ -1565,11 +1576,15 @@ static dconn_status dconn_my__finish(dconn_my__conn *h, MYSQL_STMT *st, int kind
     return DCONN_OK;
 }
 
+static dconn_status dconn_my__finish(dconn_my__conn *h, MYSQL_STMT *st, int kind, int was_in_tx, dconn_error *err) {
+    return dconn_my__finish_read(h, st, kind, was_in_tx, 0, err);
+}
+
 static dconn_status dconn_my__query(void *ud, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
     dconn_my__conn *h = (dconn_my__conn *)handle;
     dconn_my__reader r;
     dconn_status st;
-    int kind = DCONN_MY__WRITE, was_in_tx = 0, rc;
+    int kind = DCONN_MY__WRITE, was_in_tx = 0, rc = 0;
     MYSQL_STMT *ms;
     (void)ud;
     (void)dconn_my__was_killed(h);
@@ -1593,7 +1608,7 @@ static dconn_status dconn_my__query(void *ud, void *handle, const dconn_stmt *st
         if (k && k->state) h->state_set = 1;   /* SET, USE, ... through a query: the core refuses it outside sessions */
     }
     if (st) { (void)dconn_my__finish(h, ms, kind, was_in_tx, NULL); return st; }
-    st = dconn_my__finish(h, ms, kind, was_in_tx, err);
+    st = dconn_my__finish_read(h, ms, kind, was_in_tx, r.nf && rc == MYSQL_NO_DATA, err);
     if (!st && kind == DCONN_MY__READ && dconn_my__was_killed(h)) st = dconn_my__killed_read(err);
     return st;
 }

@@ -91,6 +91,55 @@ static void pg_url_from_secrets(void) {
     tu_rmrf(TU_DIR "/pg");
 }
 
+/* What libpq is given is what dconn read: a password with '@' and ':'
+   unencoded (split at the last '@', as dconn masks it: libpq alone would
+   take "ab" as the password and a piece of it as the host and port, and
+   quote that piece in its error), and a URL of any length (the settings
+   after the first 2 kB were once dropped, sslmode=require among them). */
+static void pg_url_reaches_libpq_whole(void) {
+    static char text[8192], app[2101];
+    const char *host = getenv("PGHOST");
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_error err;
+    dconn_result *r;
+    REQUIRE(host);
+    memset(app, 'x', sizeof app - 1);
+    app[sizeof app - 1] = '\0';
+    snprintf(text, sizeof text,
+             "[connections.at]\nurl = \"postgresql://postgres:ab@hostpart:secretpiece@/postgres?host=%s\"\n"
+             "[connections.long]\nurl = \"postgresql+psycopg2:///postgres?host=%s&options=-cdconn.pad%%3D%s%%20-csearch_path%%3Dlongtail\"\n"
+             "[connections.strict]\nurl = \"postgresql:///postgres?host=%s&options=-cdconn.pad%%3D%s&target_session_attrs=read-only\"\n",
+             host, host, app, host, app);
+    tu_write(TU_DIR "/pg/secrets.toml", text);
+    ctx = pg_open(TU_DIR "/pg/secrets.toml");
+    REQUIRE(ctx);
+    c = dconn_connect(ctx, "at", "sql", NULL, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_ping(c, &err), DCONN_OK);
+    CHECK_NOT_CONTAINS(err.message, "secretpiece");
+    CHECK_NOT_CONTAINS(tu_conn_url(c), "secretpiece");
+    dconn_release(c);
+    c = dconn_connect(ctx, "long", "sql", NULL, &err);
+    REQUIRE(c);
+    r = dconn_query(c, "SELECT current_setting('search_path')", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    CHECK_STR(dconn_result_text(r, 0, 0), "longtail");
+    dconn_result_release(r);
+    dconn_release(c);
+    /* a requirement far down a long URL (as sslmode=require would be) is
+       kept: the test server takes writes, so a read-only session is refused */
+    c = dconn_connect(ctx, "strict", "sql", NULL, &err);
+    if (c) {
+        CHECK(dconn_ping(c, &err) != DCONN_OK);
+        dconn_release(c);
+    }
+    CHECK_CONTAINS(err.message, "read-only");
+    dconn_close(ctx);
+    tu_rmrf(TU_DIR "/pg");
+}
+
 /* Parts whose host is a socket directory, as libpq and SQLAlchemy take it: the URL
    built from them must reach that server. PGHOST is cleared meanwhile, so that
    libpq's default cannot stand in for a host the URL lost. */
@@ -1820,6 +1869,7 @@ static void pg_exec_many_edges(void) {
 static const dtest_case pg_tests[] = {
     {"pg_connect_from_environment", pg_connect_from_environment},
     {"pg_url_from_secrets", pg_url_from_secrets},
+    {"pg_url_reaches_libpq_whole", pg_url_reaches_libpq_whole},
     {"pg_parts_socket_directory", pg_parts_socket_directory},
     {"pg_types_and_params", pg_types_and_params},
     {"pg_statement_run_again_as_given", pg_statement_run_again_as_given},

@@ -76,6 +76,7 @@ void dconn_postgres_sqlstate(const dconn_error *err, char out[6]);
 #ifdef DCONN_POSTGRES_IMPLEMENTATION
 #ifndef DCONN_POSTGRES_IMPLEMENTATION_INCLUDED
 #define DCONN_POSTGRES_IMPLEMENTATION_INCLUDED
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libpq-fe.h>
@@ -455,9 +456,88 @@ static int dconn_pg__check_keywords(const dconn_toml_value *ca, dconn_error *err
     return 0;
 }
 
+/* Appends `n` bytes of `s` percent-encoded but for the unreserved characters. */
+static char *dconn_pg__pct(char *to, const char *s, size_t n) {
+    static const char hex[] = "0123456789ABCDEF";
+    size_t i;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
+            *to++ = (char)c;
+        } else {
+            *to++ = '%';
+            *to++ = hex[c >> 4];
+            *to++ = hex[c & 15];
+        }
+    }
+    return to;
+}
+
+/* Percent-decodes `n` bytes of `s` and compares them with `want` (NULL: none). */
+static int dconn_pg__decodes_to(const char *s, size_t n, const char *want) {
+    size_t i;
+    const char *w = want ? want : "";
+    for (i = 0; i < n; i++, w++) {
+        int c = (unsigned char)s[i];
+        if (c == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) && isxdigit((unsigned char)s[i + 2])) {
+            char two[3] = {s[i + 1], s[i + 2], 0};
+            c = (int)strtol(two, NULL, 16);
+            i += 2;
+        }
+        if (!*w || (unsigned char)*w != c) return 0;
+    }
+    return !*w;
+}
+
+/* The URL as libpq is to read it: postgresql+driver:// (SQLAlchemy's
+   style) as plain postgresql://, and the user name and password exactly
+   as dconn read them (`u`), percent-encoded. libpq ends the user info at
+   the first '@' where dconn, as SQLAlchemy users write passwords, takes
+   the last: unencoded, "bob:p@ss@host" would reach libpq as the password
+   "p" at the host "ss@host", and its error would quote a piece of the
+   password. Malloc'ed, or NULL without memory. */
+static char *dconn_pg__libpq_url(const char *url, const dconn_url *u) {
+    const char *sep = strstr(url, "://"), *plus = strchr(url, '+'), *auth, *rest = NULL, *at;
+    size_t len = strlen(url), need;
+    char *out, *to;
+    if (!sep) {
+        out = (char *)malloc(len + 1);
+        if (out) memcpy(out, url, len + 1);
+        return out;
+    }
+    auth = sep + 3;
+    if (u && (u->user || u->password)) {
+        /* the '@' after which dconn found the host: the one whose user info decodes as dconn's user and password */
+        for (at = strchr(auth, '@'); at && !rest; at = strchr(at + 1, '@')) {
+            const char *colon = (const char *)memchr(auth, ':', (size_t)(at - auth));
+            if (u->password ? colon && dconn_pg__decodes_to(auth, (size_t)(colon - auth), u->user) &&
+                                  dconn_pg__decodes_to(colon + 1, (size_t)(at - colon - 1), u->password)
+                            : !colon && dconn_pg__decodes_to(auth, (size_t)(at - auth), u->user))
+                rest = at + 1;
+        }
+    }
+    need = len + 16 + (rest ? 3 * (strlen(u->user ? u->user : "") + strlen(u->password ? u->password : "")) : 0);
+    out = (char *)malloc(need);
+    if (!out) return NULL;
+    to = out;
+    if (plus && plus < sep) { memcpy(to, "postgresql", 10); to += 10; }
+    else { memcpy(to, url, (size_t)(sep - url)); to += sep - url; }
+    memcpy(to, "://", 3);
+    to += 3;
+    if (rest) {
+        to = dconn_pg__pct(to, u->user ? u->user : "", strlen(u->user ? u->user : ""));
+        if (u->password) { *to++ = ':'; to = dconn_pg__pct(to, u->password, strlen(u->password)); }
+        *to++ = '@';
+    } else {
+        rest = auth;
+    }
+    memcpy(to, rest, strlen(rest) + 1);
+    return out;
+}
+
 static dconn_status dconn_pg__connect(void *ud, const dconn_settings *s, void **handle, dconn_error *err) {
     const char *keys[64], *vals[64];
-    char urlbuf[2048], portbuf[32];
+    char *urlbuf = NULL, portbuf[32];
     const char *url = dconn_settings_string(s, "url", NULL);
     const dconn_toml_value *ca = dconn_settings_get(s, "connect_args");
     char scratch[64][64];
@@ -485,10 +565,8 @@ static dconn_status dconn_pg__connect(void *ud, const dconn_settings *s, void **
         return dconn_error_at(err, dconn_settings_get(s, "url"), "libpq takes no ?" DCONN_PG__CACHE_SIZE "= in a url: write " DCONN_PG__CACHE_SIZE
                                                                  " = N in the connection's section, or in connect_args");
     if (url) {
-        /* postgresql+driver:// (SQLAlchemy style) is plain postgresql:// to libpq */
-        const char *plus = strchr(url, '+'), *sep = strstr(url, "://");
-        if (plus && sep && plus < sep) snprintf(urlbuf, sizeof urlbuf, "postgresql%s", sep);
-        else snprintf(urlbuf, sizeof urlbuf, "%s", url);
+        urlbuf = dconn_pg__libpq_url(url, dconn_settings_url(s));
+        if (!urlbuf) return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory");
         keys[n] = "dbname"; vals[n++] = urlbuf;
         expand = 1;
     } else {
@@ -513,13 +591,14 @@ static dconn_status dconn_pg__connect(void *ud, const dconn_settings *s, void **
             case DCONN_TOML_INTEGER: snprintf(scratch[n], sizeof scratch[n], "%lld", (long long)dconn_toml_int(v, 0)); vals[n] = scratch[n]; n++; break;
             case DCONN_TOML_FLOAT: snprintf(scratch[n], sizeof scratch[n], "%g", dconn_toml_float(v, 0)); vals[n] = scratch[n]; n++; break;
             case DCONN_TOML_BOOL: vals[n++] = dconn_toml_bool(v, 0) ? "1" : "0"; break;
-            default: return dconn_error_at(err, v, "connect_args.%s must be a string, number or boolean for libpq", keys[n]);
+            default: free(urlbuf); return dconn_error_at(err, v, "connect_args.%s must be a string, number or boolean for libpq", keys[n]);
         }
     }
     keys[n] = NULL;
     vals[n] = NULL;
-    if (dconn_pg__check_keywords(ca, err)) return DCONN_ECONFIG;
+    if (dconn_pg__check_keywords(ca, err)) { free(urlbuf); return DCONN_ECONFIG; }
     c = PQconnectdbParams(keys, vals, expand);
+    free(urlbuf);
     if (!c) return dconn_error_set(err, DCONN_ENOMEM, "libpq: out of memory");
     if (PQstatus(c) != CONNECTION_OK) {
         char text[700];

@@ -511,7 +511,9 @@ typedef struct dconn_connect_options {
    that environment variable). `type` may be NULL: then a name that is a
    registered type, the section's `type` key, or the url's scheme decides.
    The same type and merged settings return the same connection with one
-   more reference: release it with dconn_release(). NULL with `err` filled
+   more reference, under another name too (it keeps the first name, in
+   messages as well), except an SQLite in-memory database, which is each
+   name's own: release it with dconn_release(). NULL with `err` filled
    on failure: an unknown name lists the connections found and every file
    searched; an unknown type lists the registered drivers. `options` may
    be NULL; a NULL `ctx` or a NULL or empty `name` is DCONN_EMISUSE. */
@@ -7460,6 +7462,7 @@ static dconn__handle *dconn__conn_new_gen_locked(dconn_conn *c) {
 
 #ifndef DCONN_NO_SQLITE
 static const char *dconn__sq_file(const dconn_driver *d, void *handle);
+static int dconn__sq_own_memory(const dconn_driver *d, const dconn_settings *s, const dconn_allocator *al);
 #endif
 
 /* The file and its -wal as one number; *recent: one changed just now;
@@ -8022,6 +8025,19 @@ static dconn_status dconn__resolve_locked(dconn_ctx *ctx, const char *name, cons
         st = dconn__settings_parse_url(ctx, r->settings, err);
     }
     if (!st && !(r->identity = dconn__identity(ctx->al, drv, r->settings->root, r))) st = dconn__err_nomem(err, "connecting");
+#ifndef DCONN_NO_SQLITE
+    if (!st && dconn__sq_own_memory(drv, r->settings, ctx->al)) {
+        /* an in-memory database is the name's own, as each engine of
+           sqlite:// is in SQLAlchemy: two names never share one */
+        dconn__buf b;
+        memset(&b, 0, sizeof b);
+        b.al = ctx->al;
+        dconn__buf_printf(&b, "%s\nin-memory database of: %s", r->identity, name);
+        dconn__free(ctx->al, r->identity);
+        r->identity = b.p;
+        if (b.failed) { dconn__buf_free(&b); r->identity = NULL; st = dconn__err_nomem(err, "connecting"); }
+    }
+#endif
     if (st) dconn__resolved_free(ctx->al, r);
     return st;
 }
@@ -8800,10 +8816,12 @@ static void dconn__watch_init(dconn__watch *w, dconn__handle *hd, const dconn__o
 }
 
 static void dconn__op_init(dconn__op *op, dconn__op_kind kind, const char *sql, const dconn_value *params, size_t n) {
+    /* rows of no values: drivers step through them as params + row * 0, which NULL may not take */
+    static const dconn_value no_values[1] = {{DCONN_NULL, NULL, 0, 0, 0.0, NULL, 0}};
     memset(op, 0, sizeof *op);
     op->kind = kind;
     op->sql = sql;
-    op->params = params;
+    op->params = !params && kind == DCONN__OP_EXEC_MANY ? no_values : params;
     op->n = n;
 }
 
@@ -11747,6 +11765,21 @@ static dconn_status dconn__sq_pragmas(dconn__sq *h, const dconn_toml_value *prag
         }
     }
     return DCONN_OK;
+}
+
+static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, void **handle, dconn_error *err);
+
+/* Do the settings open the built-in driver's in-memory database (sqlite://,
+   :memory:, mode=memory, vfs=memdb)? Settings it would refuse do not. */
+static int dconn__sq_own_memory(const dconn_driver *d, const dconn_settings *s, const dconn_allocator *al) {
+    dconn__sq_args args;
+    dconn_error e;
+    char *filename = NULL;
+    int in_memory = 0;
+    if (d->connect != dconn__sq_connect || dconn__sq_read_args(s, &args, &e)) return 0;
+    if (dconn__sq_filename(s, al, args.mode, s, &filename, &in_memory, &e)) return 0;
+    dconn__sq_dealloc(al, filename);
+    return in_memory;
 }
 
 static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, void **handle, dconn_error *err) {

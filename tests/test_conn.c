@@ -2289,18 +2289,29 @@ static void conn_sqlite_memory_shared_by_handles(void) {
         dconn_release(c);
         CHECK(!cs_memory_db_on_disk());
     }
-    /* two in-memory connections are two databases */
+    /* two in-memory connections are two databases, also with the same
+       settings (as two engines of sqlite:// are); one name asked twice is
+       one connection */
     {
         dconn_error err;
         dconn_conn *a = cs_connect(ctx, "one", "sqlite://", NULL, &err);
         dconn_conn *b = cs_connect(ctx, "two", "sqlite://", "query_ttl = '1h'", &err);
-        REQUIRE(a && b);
-        CHECK(a != b);
+        dconn_conn *c = cs_connect(ctx, "three", "sqlite://", NULL, &err);
+        dconn_conn *a2 = cs_connect(ctx, "one", "sqlite://", NULL, &err);
+        REQUIRE(a && b && c && a2);
+        CHECK(a != b && a != c && b != c);
+        CHECK(a == a2);
+        CHECK_STR(dconn_conn_name(c), "three");
         CHECK_EQ_INT(dconn_exec_script(a, "CREATE TABLE only_in_a(x)", &err), DCONN_OK);
         CHECK_EQ_INT(cs_int(a, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'only_in_a'"), 1);
+        CHECK_EQ_INT(cs_int(a2, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'only_in_a'"), 1);
         CHECK_EQ_INT(cs_int(b, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'only_in_a'"), 0);
+        CHECK_EQ_INT(cs_int(c, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'only_in_a'"), 0);
+        CHECK_EQ_INT(dconn_exec_script(c, "CREATE TABLE only_in_a(x)", &err), DCONN_OK);
         dconn_release(a);
+        dconn_release(a2);
         dconn_release(b);
+        dconn_release(c);
     }
     dconn_close(ctx);
 }

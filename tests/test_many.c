@@ -56,6 +56,11 @@ static void many_rows_in_one_transaction(void) {
         CHECK_EQ_INT(dconn_exec_many(e.c, "UPDATE t SET score = score + :d WHERE id >= :lo", q, 2, 2, NULL, &info, &err), DCONN_OK);
         CHECK_EQ_INT(info.changes, TMN_ROWS + 10);
     }
+    /* rows without values (no parameters at all) */
+    CHECK_EQ_INT(dconn_exec_many(e.c, "INSERT INTO t(name) VALUES ('none')", NULL, 0, 3, NULL, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 3);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM t WHERE name = 'none'"), 3);
+    CHECK_EQ_INT(tsq_script(e.c, "DELETE FROM t WHERE name = 'none'"), DCONN_OK);
     /* nothing to do, and misuse */
     CHECK_EQ_INT(dconn_exec_many(e.c, "INSERT INTO t VALUES (?, ?, ?)", NULL, 3, 0, NULL, &info, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_exec_many(e.c, "INSERT INTO t VALUES (?, ?, ?)", NULL, 3, 2, NULL, &info, &err), DCONN_EMISUSE);

@@ -55,7 +55,8 @@ static const char help_text[] =
     "commands:\n"
     "  query     runs SQL that returns rows and prints them; csv, json and markdown stream\n"
     "            in constant memory, a box reads every row first to fit its columns\n"
-    "            (--ttl or --stats read through the cache, whatever the format)\n"
+    "            (--ttl or --stats read through the cache, whatever the format);\n"
+    "            for a CSV connection (type = \"csv\") SQL is the file to read, below base_dir\n"
     "  exec      runs one statement that changes data; prints the rows changed\n"
     "  secrets   prints the merged settings, secrets masked, with the file:line of each\n"
     "  check     connects, runs a health check, prints the driver and the redacted URL\n"
@@ -495,13 +496,19 @@ static int run(const cli_args *a, const cli_params *ps) {
             dconn_free(text);
         }
         dconn_close(ctx);
+        if (fflush(stdout) != 0 && !rc) { fprintf(stderr, "dconn: cannot write the output: %s\n", strerror(errno)); rc = EXIT_FAILED; }
         return rc;
     }
     conn = dconn_connect(ctx, name, a->type, NULL, &err);
     if (!conn) { rc = fail(&err); dconn_close(ctx); return rc; }
 
     if (strcmp(cmd, "query") == 0) {
-        if (!a->ttl && !a->stats && a->format != DCONN_FORMAT_BOX) {
+        /* a CSV connection reads files: its "SQL" is the file's name (below base_dir) */
+        int reads = strcmp(dconn_conn_type(conn), "csv") == 0;
+        if (reads && ps->n) {
+            fprintf(stderr, "dconn: connection \"%s\" reads CSV files: the query is the file's name, and takes no --param\n", dconn_conn_name(conn));
+            rc = EXIT_FAILED;
+        } else if (!a->ttl && !a->stats && a->format != DCONN_FORMAT_BOX) {
             /* one process, one query: nothing to cache, so the rows stream
                to stdout as they come, in constant memory (a box reads them
                all first, to fit its columns to every row) */
@@ -509,7 +516,7 @@ static int run(const cli_args *a, const cli_params *ps) {
             dconn_stream *s;
             memset(&so, 0, sizeof so);
             so.timeout = a->timeout;
-            s = dconn_stream_query(conn, sql, ps->v, ps->n, &so, &err);
+            s = reads ? dconn_stream_read(conn, sql, &so, &err) : dconn_stream_query(conn, sql, ps->v, ps->n, &so, &err);
             if (!s || dconn_stream_print(s, stdout, a->format, &err)) rc = fail(&err);
             dconn_stream_close(s);
         } else {
@@ -518,7 +525,7 @@ static int run(const cli_args *a, const cli_params *ps) {
             memset(&q, 0, sizeof q);
             q.ttl = a->ttl;
             q.timeout = a->timeout;
-            r = dconn_query(conn, sql, ps->v, ps->n, &q, &err);
+            r = reads ? dconn_read(conn, sql, &q, &err) : dconn_query(conn, sql, ps->v, ps->n, &q, &err);
             if (!r) rc = fail(&err);
             else {
                 if (dconn_result_print(r, stdout, a->format, &err)) rc = fail(&err);
@@ -609,7 +616,7 @@ int main(int argc, char **argv) {
     if (!rc && help) {
         fputs(synopsis, stdout);
         fputs(help_text, stdout);
-        rc = fflush(stdout) == 0 ? 0 : EXIT_FAILED;
+        if (fflush(stdout) != 0) { fprintf(stderr, "dconn: cannot write the output: %s\n", strerror(errno)); rc = EXIT_FAILED; }
     } else if (!rc && a.npos == 0) rc = usage_error("no command given");
     else if (!rc) rc = check_args(&a);
     if (!rc && !help) rc = run(&a, &ps);

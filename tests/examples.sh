@@ -327,6 +327,41 @@ cli2 query db "SELECT 1 AS n, 'x' AS s" --format md
 expect cli_format_md 0 "| 1 | x |" ""
 cli2 query db "SELECT 1 AS n, 'x' AS s" --format box
 expect cli_format_box 0 "│ n │ s │" ""
+
+# a CSV connection reads files: query's "SQL" is the file's name, through the cache or streamed
+mkdir -p "$ex/clicsv/.dconn" "$ex/clicsv/data"
+printf '[connections.files]\ntype = "csv"\nbase_dir = "data"\n' > "$ex/clicsv/.dconn/secrets.toml"
+chmod 600 "$ex/clicsv/.dconn/secrets.toml"
+printf 'id,name\n1,ann\n2,bob\n' > "$ex/clicsv/data/a.csv"
+csvcli() { (cd "$ex/clicsv" && HOME=/nonexistent USERPROFILE=/nonexistent $RUN "$root/$B/dconn" "$@" > "$exa/cli.out" 2> "$exa/cli.err"); rc=$?; out=$(cat "$exa/cli.out"); err=$(cat "$exa/cli.err"); }
+csvcli query files a.csv
+expect cli_csv_connection_box 0 "│  2 │ bob  │" ""
+for f in csv json markdown; do
+  csvcli query files a.csv --format $f
+  expect cli_csv_connection_$f 0 "bob" ""
+done
+csvcli query files a.csv --ttl 10m --format csv
+expect cli_csv_connection_cached 0 "2,bob" ""
+csvcli query files a.csv --param 1
+expect cli_csv_connection_no_params 1 "" "reads CSV files: the query is the file's name, and takes no --param"
+
+# output that cannot be written is a failure, for every command
+if [ -z "$RUN" ] && [ -w /dev/full ]; then
+  full() {
+    (cd "$ex/cli" && HOME=/nonexistent "$root/$B/dconn" "$@" > /dev/full 2> "$exa/cli.err"); rc=$?
+    if [ $rc = 1 ] && grep -q "cannot write the output" "$exa/cli.err"; then passed=$((passed + 1)); echo "ok cli_full_output: $*"
+    else failed=$((failed + 1)); echo "FAIL cli_full_output: $*: exit $rc"; sed 's/^/    stderr| /' "$exa/cli.err"; fi
+  }
+  full secrets
+  full secrets db
+  full check db
+  full query db "SELECT 1 AS n" --format csv
+  full query db "SELECT 1 AS n"
+  full exec db "SELECT 1"
+  full --help
+else
+  skipped=$((skipped + 1)); echo "skip cli_full_output: /dev/full is not here (or the command runs under an emulator)"
+fi
 cli2 query db "SELECT 1 AS n, 'x' AS s"
 expect cli_format_default_box 0 "(1 row)" ""
 cli2 query db "SELEC 1"

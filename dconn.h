@@ -3216,12 +3216,14 @@ static void dconn__tp_unquote_secret_text(char *what, size_t cap) {
     char out[400];
     size_t o = 0;
     const char *w = what;
-    while (*w && o + 16 < sizeof out) {
-        if (w[0] == '\'' && w[1] && w[2] == '\'' && ((w[1] | 32) >= 'a' && (w[1] | 32) <= 'z')) { o += (size_t)sprintf(out + o, "a letter"); w += 3; continue; }
-        if (w[0] == '\'' && w[1] >= '0' && w[1] <= '9' && w[2] == '\'') { o += (size_t)sprintf(out + o, "a digit"); w += 3; continue; }
+    while (*w && o + 26 < sizeof out) {
+        /* "invalid character 'm'" reads "invalid character (a letter)", "found 'T'" "found a letter" */
+        int named = o >= 10 && strncmp(out + o - 10, "character ", 10) == 0;
+        if (w[0] == '\'' && w[1] && w[2] == '\'' && ((w[1] | 32) >= 'a' && (w[1] | 32) <= 'z')) { o += (size_t)sprintf(out + o, named ? "(a letter)" : "a letter"); w += 3; continue; }
+        if (w[0] == '\'' && w[1] >= '0' && w[1] <= '9' && w[2] == '\'') { o += (size_t)sprintf(out + o, named ? "(a digit)" : "a digit"); w += 3; continue; }
         if (w[0] == '\'' && (unsigned char)w[1] >= 0x80) {
             const char *q = strchr(w + 1, '\'');
-            if (q && q - w <= 5) { o += (size_t)sprintf(out + o, "a non-ASCII character"); w = q + 1; continue; }
+            if (q && q - w <= 5) { o += (size_t)sprintf(out + o, named ? "(a non-ASCII character)" : "a non-ASCII character"); w = q + 1; continue; }
         }
         if (strncmp(w, "after key \"", 11) == 0) {   /* a key without '=': maybe a pasted secret */
             const char *q = strchr(w + 11, '"');
@@ -5641,7 +5643,9 @@ static dconn_status dconn__secrets_describe(dconn_ctx *ctx, const char *name, ch
 }
 
 DCONN_API dconn_status dconn_secrets_describe(dconn_ctx *ctx, const char *name, char **out, dconn_error *err) {
-    dconn_status r = dconn__secrets_describe(ctx, name, out, err);
+    dconn_status r;
+    if (out) *out = NULL;   /* NULL on every error, misuse too */
+    r = dconn__secrets_describe(ctx, name, out, err);
     dconn__err_out(ctx ? &ctx->known : NULL, err);
     return r;
 }
@@ -7780,6 +7784,20 @@ static dconn_status dconn__section_find_locked(dconn_ctx *ctx, const char *name,
 /* The settings, merged key by key, lowest precedence first: the secrets
    section, the url in code, the settings in code. Settings of the wrong
    type are errors, not silently ignored. */
+/* The first text in the settings that holds a NUL character (TOML's
+   \u0000): a driver reads text as a C string, which ends there, so
+   "sqlite:///a\u0000b.db" would open the file "a". NULL: none. */
+static const dconn_toml_value *dconn__settings_find_nul(const dconn_toml_value *v) {
+    uint32_t i;
+    if (v->type == DCONN_TOML_STRING) return memchr(v->u.s.ptr, '\0', v->u.s.len) ? v : NULL;
+    if (v->type != DCONN_TOML_TABLE && v->type != DCONN_TOML_ARRAY) return NULL;
+    for (i = 0; i < v->u.agg.n; i++) {
+        const dconn_toml_value *bad = dconn__settings_find_nul(v->u.agg.ent[i].val);
+        if (bad) return bad;
+    }
+    return NULL;
+}
+
 static dconn_status dconn__settings_merge(dconn_ctx *ctx, const dconn_toml_value *section, const dconn__request *req, dconn_settings **out, dconn_error *err) {
     static const struct { const char *key; int type; const char *want; } typed[] = {
         {"type", DCONN_TOML_STRING, "a string such as \"sql\""},
@@ -7830,7 +7848,10 @@ static dconn_status dconn__err_no_section_locked(dconn_ctx *ctx, const char *nam
     dconn__buf_printf(&b, "no connection named \"%s\": there is no [connections.", name);
     dconn__buf_put_key(&b, name, strlen(name));
     dconn__buf_puts(&b, "] section in the secrets files");
-    if (strchr(name, '.'))
+    if (strstr(name, "://"))
+        dconn__buf_puts(&b, " (a connection is named by its section, not by a URL: put the URL in a section's url key, or pass it in the "
+                            "connect options' url)");
+    else if (strchr(name, '.'))
         dconn__buf_printf(&b, " (a dot in a header separates tables: [connections.%s] is a table inside connection \"%.*s\")", name,
                           (int)strcspn(name, "."), name);
     dconn__buf_puts(&b, ". Searched: ");
@@ -8013,6 +8034,10 @@ static dconn_status dconn__resolve_locked(dconn_ctx *ctx, const char *name, cons
     memset(r, 0, sizeof *r);
     st = dconn__section_find_locked(ctx, name, &section, err);
     if (!st) st = dconn__settings_merge(ctx, section, req, &r->settings, err);
+    if (!st) {
+        const dconn_toml_value *bad = dconn__settings_find_nul(r->settings->root);
+        if (bad) st = dconn_error_at(err, bad, "connection \"%s\": a setting holds a NUL character (\\u0000): drivers read text only up to one, so remove it", name);
+    }
     if (!st) st = dconn__driver_pick_locked(ctx, name, req, section != NULL, r->settings, &drv, err);
     if (!st) st = dconn__durations_pick(ctx, req, r->settings->root, r, err);
     if (!st && r->query_timeout_ns && drv) st = dconn__timeout_supported(drv, "query_timeout", dconn_toml_get(r->settings->root, "query_timeout"), err);
@@ -8259,8 +8284,8 @@ static const char *dconn__connect_name(const dconn_allocator *al, const char *na
     v = dconn__getenv(al, name + 4, &owned, &nomem);
     if (nomem) { dconn__err_nomem(err, "dconn_connect"); return NULL; }
     if (!v || !*v)
-        dconn__err_set(err, DCONN_ECONFIG, "connection name \"%s\": environment variable %s is not set; set it to the name of a [connections.NAME] section, e.g. %s=local",
-                       name, name + 4, name + 4);
+        dconn__err_set(err, DCONN_ECONFIG, "connection name \"%s\": environment variable %s is %s; set it to the name of a [connections.NAME] section, e.g. %s=local",
+                       name, name + 4, v ? "empty" : "not set", name + 4);
     else if (strlen(v) > 200) dconn__err_set(err, DCONN_ECONFIG, "connection name from %s is longer than 200 bytes", name + 4);
     else dconn__copy_str(buf, cap, v);
     ok = v && *v && strlen(v) <= 200;

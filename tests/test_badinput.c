@@ -181,6 +181,12 @@ static void badinput_toml_syntax(void) {
 /* the end of every duration error: the forms beyond the short ones */
 #define BI_TTL_ALSO "; also us, ns, units in any case (\"1H\", \"10MIN\"), hh:mm:ss (\"00:10:00\", \"1 days 02:00:00\") and ISO 8601 (\"PT10M\", \"P1DT2H\")"
 static const struct { const char *name, *text, *conn, *type; dconn_status code; int line; const char *msg; } bi_conf[] = {
+    /* a NUL in text: a C string ends there, so another file would open */
+    {"url with a NUL", "[connections.x]\nurl = \"sqlite:///a\\u0000b.db\"\n", "x", NULL, DCONN_ECONFIG, 2,
+     BI_F "2: connection \"x\": a setting holds a NUL character (\\u0000): drivers read text only up to one, so remove it"},
+    {"connect_args with a NUL", "[connections.x]\nurl = \"sqlite://\"\n[connections.x.connect_args]\npragmas = { journal_mode = \"w\\u0000al\" }\n",
+     "x", NULL, DCONN_ECONFIG, 4,
+     BI_F "4: connection \"x\": a setting holds a NUL character (\\u0000): drivers read text only up to one, so remove it"},
     /* wrong types */
     {"url = 5", "[connections.x]\nurl = 5\n", "x", NULL, DCONN_ECONFIG, 2,
      BI_F "2: connection \"x\": url must be a string such as \"sqlite:///app.db\", not an integer"},
@@ -432,6 +438,14 @@ static dconn_status bi_connect_empty_name(dconn_error *err) { return bi_conn_ptr
 static dconn_status bi_connect_big_name(dconn_error *err) { return bi_conn_ptr(dconn_connect(bi_e.ctx, bi_e.big, NULL, NULL, err), err); }
 static dconn_status bi_connect_env_empty(dconn_error *err) { return bi_conn_ptr(dconn_connect(bi_e.ctx, "env:", NULL, NULL, err), err); }
 static dconn_status bi_connect_env_unset(dconn_error *err) { return bi_conn_ptr(dconn_connect(bi_e.ctx, "env:DCONN_BI_UNSET", NULL, NULL, err), err); }
+static dconn_status bi_connect_env_blank(dconn_error *err) {
+    dconn_status st;
+    setenv("DCONN_BI_BLANK", "", 1);
+    st = bi_conn_ptr(dconn_connect(bi_e.ctx, "env:DCONN_BI_BLANK", NULL, NULL, err), err);
+    unsetenv("DCONN_BI_BLANK");
+    return st;
+}
+static dconn_status bi_connect_url_as_name(dconn_error *err) { return bi_conn_ptr(dconn_connect(bi_e.ctx, "sqlite:///x.db", NULL, NULL, err), err); }
 static dconn_status bi_connect_env_big(dconn_error *err) { return bi_conn_ptr(dconn_connect(bi_e.ctx, "env:DCONN_BI_BIG", NULL, NULL, err), err); }
 static dconn_status bi_connect_bad_settings(dconn_error *err) {
     dconn_connect_options co;
@@ -611,6 +625,16 @@ static const struct { const char *name; dconn_status (*call)(dconn_error *err); 
     {"dconn_connect \"env:\"", bi_connect_env_empty, DCONN_EMISUSE, "dconn_connect: \"env:\" needs a variable name, as in \"env:DB_CONN\""},
     {"dconn_connect env: unset", bi_connect_env_unset, DCONN_ECONFIG,
      "connection name \"env:DCONN_BI_UNSET\": environment variable DCONN_BI_UNSET is not set; set it to the name of a [connections.NAME] section, e.g. DCONN_BI_UNSET=local"},
+    {"dconn_connect env: empty", bi_connect_env_blank, DCONN_ECONFIG,
+#ifdef _WIN32   /* setting "" removes a variable there */
+     "connection name \"env:DCONN_BI_BLANK\": environment variable DCONN_BI_BLANK is not set; set it to the name of a [connections.NAME] section, e.g. DCONN_BI_BLANK=local"},
+#else
+     "connection name \"env:DCONN_BI_BLANK\": environment variable DCONN_BI_BLANK is empty; set it to the name of a [connections.NAME] section, e.g. DCONN_BI_BLANK=local"},
+#endif
+    {"dconn_connect a URL as the name", bi_connect_url_as_name, DCONN_ENOTFOUND,
+     "no connection named \"sqlite:///x.db\": there is no [connections.\"sqlite:///x.db\"] section in the secrets files (a connection is named by its "
+     "section, not by a URL: put the URL in a section's url key, or pass it in the connect options' url). Searched: (no files: the search list "
+     "is empty). No [connections.*] sections were found"},
     {"dconn_connect env: 1 MB", bi_connect_env_big, DCONN_ECONFIG, "connection name from DCONN_BI_BIG is longer than 200 bytes"},
     {"dconn_connect bad settings", bi_connect_bad_settings, DCONN_ETOML,
      "(connect options):2:28: expected a value, found '}'\n  connect_args = (value not shown)\n                 ^"},

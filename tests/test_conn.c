@@ -153,11 +153,15 @@ static void conn_env_name(void) {
     CHECK_EQ_INT(err.code, DCONN_ECONFIG);
     CHECK_STR(err.message, "connection name \"env:DCONN_TEST_CONN_NAME\": environment variable DCONN_TEST_CONN_NAME is not set; "
                            "set it to the name of a [connections.NAME] section, e.g. DCONN_TEST_CONN_NAME=local");
-    /* set but empty counts as unset */
+    /* set but empty fails as unset does, and says which it is */
     CHECK_EQ_INT(setenv("DCONN_TEST_CONN_NAME", "", 1), 0);
     CHECK(dconn_connect(ctx, "env:DCONN_TEST_CONN_NAME", NULL, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_ECONFIG);
-    CHECK_CONTAINS(err.message, "environment variable DCONN_TEST_CONN_NAME is not set");
+#ifdef _WIN32
+    CHECK_CONTAINS(err.message, "environment variable DCONN_TEST_CONN_NAME is not set");   /* setting "" removes a variable there */
+#else
+    CHECK_CONTAINS(err.message, "environment variable DCONN_TEST_CONN_NAME is empty");
+#endif
     CHECK_EQ_INT(setenv("DCONN_TEST_CONN_NAME", "from_env", 1), 0);
     c = dconn_connect(ctx, "env:DCONN_TEST_CONN_NAME", NULL, NULL, &err);
     if (!c) fprintf(stdout, "  %s\n", err.message);

@@ -1363,7 +1363,9 @@ static void secrets_describe_unknown_section_lists_files(void) {
               SX_DSC "/p/.streamlit/secrets.toml (missing), "
               SX_DSC "/p/.dconn/secrets.toml (missing)");
     CHECK_EQ_INT(dconn_secrets_describe(ctx, "real", NULL, &err), DCONN_EMISUSE);
+    out = (char *)&err;   /* whatever it held: on error it is NULL, so freeing it is safe */
     CHECK_EQ_INT(dconn_secrets_describe(NULL, "real", &out, &err), DCONN_EMISUSE);
+    CHECK(out == NULL);
     dconn_free(NULL);
     dconn_close(ctx);
     tu_rmrf(SX_DSC);

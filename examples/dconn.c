@@ -149,10 +149,11 @@ static void cli_message(const char *in, char *out, size_t cap) {
             if (q[0] == ':' && q[1] == ' ') { p = q + 2; continue; }
         }
         if (p < first_end && starts_with(p, "pass dconn_named(\"")) {
-            /* pass dconn_named(":a", ...) -> pass --param a=VALUE */
+            /* pass dconn_named(":a", ...) -> pass --param a=VALUE; @a and $a keep
+               their prefix, since a plain name fills :a first when both are there */
             const char *nm = p + 18, *end = strchr(nm, '"');
             if (end && end < first_end && starts_with(end, "\", ...)")) {
-                if (*nm == ':' || *nm == '@' || *nm == '$') nm++;
+                if (*nm == ':') nm++;
                 o += (size_t)snprintf(out + o, cap - o, "pass --param %.*s=VALUE", (int)(end - nm), nm);
                 if (o >= cap) o = cap - 1;
                 p = end + 7;
@@ -198,14 +199,15 @@ typedef struct cli_params {
     size_t n, npositional, nowned;
 } cli_params;
 
-/* [:@$]letters, digits and _, not starting with a digit */
+/* [:@$]letters, digits and _, not starting with a digit; bytes of UTF-8
+   beyond ASCII are letters, as SQLite reads them in names (:é) */
 static int is_param_name(const char *s, size_t n) {
     size_t i;
     if (n && (s[0] == ':' || s[0] == '@' || s[0] == '$')) { s++; n--; }
     if (!n || (s[0] >= '0' && s[0] <= '9')) return 0;
     for (i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return 0;
+        unsigned char c = (unsigned char)s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80)) return 0;
     }
     return 1;
 }

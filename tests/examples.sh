@@ -302,6 +302,16 @@ cli2 query db "SELECT :a"
 expect cli_named_hint 1 "" "parameter :a has no value (pass --param a=VALUE)"
 cli2 query db "SELECT :a" --param 1
 expect cli_positional_for_named 1 "" "(:a is named: pass --param a=VALUE)"
+cli2 query db 'SELECT @x, :x' --param x=1
+expect cli_named_hint_keeps_at 1 "" "parameter @x has no value (pass --param @x=VALUE)"
+cli2 query db 'SELECT @x, :x AS y' --param x=1 --param @x=2 --format csv
+expect cli_named_at_and_colon 0 "2,1" ""
+if [ -z "$RUN" ]; then
+  cli2 query db 'SELECT :é AS v' --param 'é=int:7' --format csv
+  expect cli_named_non_ascii 0 "7" ""
+else
+  skipped=$((skipped + 1)); echo "skip cli_named_non_ascii: an emulator's command line may not carry UTF-8 as it is"
+fi
 cli2 exec db "SELECT 1; SELECT 2"
 expect cli_one_statement 1 "" "more than one statement: query and exec run one statement at a time"
 cli2 check db --type nope

@@ -20,6 +20,8 @@ hdr=$(cd "$(dirname "$h")" && pwd)/$(basename "$h")
   echo '#define DCONN_FREE(p) free(p)'
   sed -n '/^\/\* >>sqlite:/,/^#endif \/\* DCONN_NO_SQLITE \*\//p' "$h"
   echo 'dconn_status (*dconn_check_register)(dconn_ctx *, const dconn_allocator *, dconn_error *) = dconn__register_sqlite;'
+  # what the library asks of the section beside registering it: which settings open an in-memory database
+  echo 'int (*dconn_check_own_memory)(const dconn_driver *, const dconn_settings *, const dconn_allocator *) = dconn__sq_own_memory;'
 } > "$out/sqlite_driver.c"
 if ${CC:-cc} -std=c99 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Werror -Werror=implicit-function-declaration \
      ${SQLITE_CFLAGS:-$(pkg-config --cflags sqlite3 2>/dev/null)} -c "$out/sqlite_driver.c" -o "$out/sqlite_driver.o" 2> "$out/log"; then

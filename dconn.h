@@ -11252,6 +11252,11 @@ typedef struct dconn__sq_stmt {
     char *cols;
     size_t cols_len;
     int ncols, reprepares;        /* ncols -1: not taken */
+    /* 1: its program can give at most one row, so a query stops after it
+       (as hand-written code steps a lookup by key once); -1: maybe more,
+       or unknown; 0: not read yet. Read once it runs again, and again
+       after each re-prepare (one_row_at: the count it holds for) */
+    int one_row, one_row_at, runs;
 } dconn__sq_stmt;
 
 /* One sqlite3 handle and its prepared statements, kept per SQL text
@@ -11904,6 +11909,7 @@ static DCONN__SQ_NOINLINE dconn_status dconn__sq_prepare_slow(dconn__sq *h, cons
     h->stmts[victim].used = ++h->tick;
     h->stmts[victim].cols = NULL;
     h->stmts[victim].ncols = -1;
+    h->stmts[victim].one_row = h->stmts[victim].one_row_at = h->stmts[victim].runs = 0;
     /* 1 + the number of parameters when every one is a plain ?, else 0 */
     h->stmts[victim].anonymous = 1 + sqlite3_bind_parameter_count(st);
     for (i = 1; i < h->stmts[victim].anonymous; i++)
@@ -12118,6 +12124,68 @@ static dconn_status dconn__sq_start(dconn__sq *h, const dconn_stmt *stmt, dconn_
     return DCONN_OK;
 }
 
+#if SQLITE_VERSION_NUMBER >= 3020000
+/* Can a statement's program give more than one row? Read from EXPLAIN: it
+   can not when it holds one ResultRow, jumps only forward (but for the
+   prologue's one return to the start: the main part then runs each
+   instruction once at most) and does nothing after the row but end; every
+   opcode must be one known here. 1: at most one row; -1: maybe more, or
+   not known (a read-only statement alone is asked). A proof holds for any
+   plan of the same SQL and schema: the rows do not depend on the plan. */
+static int dconn__sq_one_row_proven(dconn__sq *h, const dconn__sq_stmt *kept) {
+    static const char *const still[] = {
+        "OpenRead", "ReopenIdx", "Variable", "Rowid", "Column", "Transaction", "TableLock", "Integer", "Int64", "Real", "String8", "String",
+        "Null", "SoftNull", "Blob", "SCopy", "Copy", "Move", "IntCopy", "Affinity", "RealAffinity", "Noop", "Explain", "ColumnsUsed",
+        "IdxRowid", "DeferredSeek", "FinishSeek", "Cast", "Function", "PureFunc", "Function0", "PureFunc0", "Add", "Subtract", "Multiply",
+        "Divide", "Remainder", "Concat", "BitAnd", "BitOr", "ShiftLeft", "ShiftRight", "BitNot", "Not", "AddImm", "Count", "AggStep",
+        "AggStep1", "AggFinal", "AggValue", "Close", "CollSeq", "ZeroOrNull", "IsTrue", "NullRow", "CursorHint", "MakeRecord", "HaltIfNull"};
+    static const char *const forward[] = {
+        "Goto", "SeekRowid", "NotExists", "SeekGE", "SeekGT", "SeekLE", "SeekLT", "IdxGE", "IdxGT", "IdxLE", "IdxLT", "Eq", "Ne", "Lt", "Le",
+        "Gt", "Ge", "ElseEq", "If", "IfNot", "IsNull", "NotNull", "IfNullRow", "Once", "Rewind", "Last", "IfNotOpen", "IfPos", "IfNotZero",
+        "DecrJumpZero", "MustBeInt", "IsType", "IfNoHope", "Found", "NotFound", "NoConflict"};
+    sqlite3_stmt *ex = NULL;
+    char *sql;
+    int main_end = -1, row_at = -1, verdict = 1, rc = SQLITE_DONE;
+    if (!sqlite3_stmt_readonly(kept->st) || !(sql = (char *)dconn__sq_alloc(h->al, kept->len + 9))) return -1;
+    memcpy(sql, "EXPLAIN ", 8);
+    memcpy(sql + 8, kept->sql, kept->len + 1);
+    if (sqlite3_prepare_v2(h->db, sql, -1, &ex, NULL) != SQLITE_OK || !ex) verdict = -1;
+    dconn__sq_dealloc(h->al, sql);
+    while (verdict > 0 && (rc = sqlite3_step(ex)) == SQLITE_ROW) {
+        int addr = sqlite3_column_int(ex, 0), p1 = sqlite3_column_int(ex, 2), p2 = sqlite3_column_int(ex, 3);
+        const char *op = (const char *)sqlite3_column_text(ex, 1);
+        int in_main = addr < main_end;
+        if (!op || (addr == 0) != !strcmp(op, "Init")) { verdict = -1; break; }
+        if (addr == 0) { main_end = p2; continue; }   /* the main part, then the prologue, entered once from Init */
+        if (main_end <= 0) { verdict = -1; break; }
+        if (row_at >= 0 && in_main && (strcmp(op, "Halt") ? strcmp(op, "Goto") && strcmp(op, "Noop") : p1 != 0)) verdict = -1;   /* after the row: the end */
+        else if (!strcmp(op, "ResultRow")) { if (row_at >= 0 || !in_main) verdict = -1; row_at = addr; }
+        else if (!strcmp(op, "Halt") || dconn__sq_in_list(op, still, sizeof still / sizeof still[0])) continue;
+        else if (!in_main && !strcmp(op, "Goto") && p2 == 1) continue;   /* the prologue's return to the start */
+        else if (!dconn__sq_in_list(op, forward, sizeof forward / sizeof forward[0])) verdict = -1;
+        else if (!(!strcmp(op, "MustBeInt") && p2 == 0) && (p2 <= addr || (in_main && p2 >= main_end))) verdict = -1;   /* MustBeInt 0: fails, jumps not */
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) verdict = -1;
+    sqlite3_finalize(ex);
+    return verdict;
+}
+
+/* Does this run stand on the statement's only possible row? Its program
+   is read when the statement runs a second time, and after a re-prepare:
+   a proof counts for the runs after it, with as many re-prepares (the
+   statement's own program may predate the schema EXPLAIN read). */
+static int dconn__sq_one_row(dconn__sq *h, dconn__sq_stmt *kept, int ncols) {
+    if (kept->ncols != ncols || ncols <= 0) return 0;   /* its re-prepare count is current only with its columns */
+    if (kept->one_row && kept->one_row_at == kept->reprepares) return kept->one_row > 0;
+    if (!kept->runs) { kept->runs = 1; return 0; }
+    kept->one_row = dconn__sq_one_row_proven(h, kept);
+    kept->one_row_at = kept->reprepares;
+    return 0;
+}
+#else
+static int dconn__sq_one_row(dconn__sq *h, dconn__sq_stmt *kept, int ncols) { (void)h; (void)kept; (void)ncols; return 0; }
+#endif
+
 static dconn_status dconn__sq_query(void *user_data, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
     dconn__sq *h = (dconn__sq *)handle;
     sqlite3_stmt *st = NULL;
@@ -12128,6 +12196,12 @@ static dconn_status dconn__sq_query(void *user_data, void *handle, const dconn_s
     status = dconn__sq_start(h, stmt, out, &st, &kept, &rc, err);
     if (status) return status;
     ncols = sqlite3_column_count(st);
+    if (rc == SQLITE_ROW && kept && dconn__sq_one_row(h, kept, ncols)) {
+        /* no second step to learn there is no second row: the reset ends the read */
+        status = dconn__sq_row(st, ncols, out);
+        dconn__sq_done(st);
+        return status ? dconn__sq_nomem(err, "reading rows") : DCONN_OK;
+    }
     for (; !status && rc == SQLITE_ROW; rc = status ? rc : sqlite3_step(st)) status = dconn__sq_row(st, ncols, out);
     if (status) { dconn__sq_done(st); return dconn__sq_nomem(err, "reading rows"); }
     if (rc != SQLITE_DONE) status = dconn__sq_fail(h, rc, err);

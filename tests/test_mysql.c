@@ -1516,8 +1516,8 @@ static void my_values_change_types(void) {
     v[1] = dconn_real(1.5);
     CHECK_EQ_INT(dconn_exec(c, "INSERT INTO retype_t VALUES (?, ?)", v, 2, NULL, NULL, &err), DCONN_OK);
     for (k = 0; k < 3; k++) {
-        rows[2 * k] = dconn_int(10 + k);
-        rows[2 * k + 1] = dconn_real(k);
+        rows[2 * (size_t)k] = dconn_int(10 + k);
+        rows[2 * (size_t)k + 1] = dconn_real(k);
     }
     CHECK_EQ_INT(dconn_exec_many(c, "INSERT INTO retype_t VALUES (?, ?)", rows, 2, 3, NULL, NULL, &err), DCONN_OK);
     v[0] = dconn_int(2);

@@ -2093,6 +2093,169 @@ static void sqlite_stmt_cache_failure_does_not_poison(void) {
 }
 
 /* A kept statement whose table changed shape returns the new columns. */
+/* A statement that can give one row at most stops after it, without the
+   step that would find no second row. The proof, read from EXPLAIN, is
+   checked on its own (which shapes it proves, which it refuses), then end
+   to end: every shape, run again and again with values that find one row,
+   none or many, gives the rows raw SQLite gives, also across a schema change
+   that takes the proof away. */
+#if SQLITE_VERSION_NUMBER >= 3020000
+static const char *const tsq_shapes[] = {
+    "SELECT * FROM t WHERE id = ?",                                   /* proven: by rowid */
+    "SELECT name FROM t WHERE id = ? AND score > 1",                  /* proven */
+    "SELECT count(*) FROM t",                                         /* proven */
+    "SELECT * FROM u WHERE b = ?",                                    /* proven: a unique index */
+    "SELECT lower(name) || ? FROM t WHERE id = ? + 1",                /* proven */
+    "SELECT ? + 1",                                                   /* proven */
+    "SELECT * FROM u WHERE a = ?",                                    /* a plain index: many */
+    "SELECT * FROM t WHERE id IN (?, ?)",
+    "SELECT * FROM t WHERE id = ? UNION ALL SELECT * FROM t WHERE id = ?",
+    "SELECT * FROM t LIMIT 1",
+    "SELECT max(id) FROM t",
+    "SELECT (SELECT name FROM t WHERE id = ?)",
+    "WITH c AS (SELECT ? AS x) SELECT x FROM c",
+    "SELECT * FROM t WHERE score > ? ORDER BY id",
+    "SELECT a, count(*) FROM u GROUP BY a",
+    "SELECT t.id, u.b FROM t JOIN u ON u.a = t.id WHERE t.id = ?",
+    "SELECT * FROM t WHERE id = ? OR id = ?",
+    "SELECT value FROM json_each(?)",
+    "SELECT id FROM t WHERE id = ? AND EXISTS (SELECT 1 FROM u WHERE u.a = t.id)",
+    "SELECT id, row_number() OVER (ORDER BY id) FROM t WHERE id = ?",
+};
+static const int tsq_shape_proven = 6;   /* the first six are proven, the rest are not */
+
+static void tsq_shapes_table(sqlite3 *db) {
+    int i;
+    sqlite3_exec(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, score REAL, note TEXT); CREATE TABLE u(a INT, b TEXT UNIQUE); "
+                     "CREATE INDEX ua ON u(a);", NULL, NULL, NULL);
+    for (i = 1; i <= 20; i++) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "INSERT INTO t VALUES (%d, 'N%d', %d.5, 'note'); INSERT INTO u VALUES (%d, 'b%d'), (%d, 'c%d');", i, i, i % 4, i % 5, i, i % 5, i);
+        sqlite3_exec(db, sql, NULL, NULL, NULL);
+    }
+}
+
+static void sqlite_one_row_proof(void) {
+    dconn__sq h;
+    size_t i;
+    memset(&h, 0, sizeof h);
+    REQUIRE(sqlite3_open(":memory:", &h.db) == SQLITE_OK);
+    tsq_shapes_table(h.db);
+    for (i = 0; i < sizeof tsq_shapes / sizeof tsq_shapes[0]; i++) {
+        dconn__sq_stmt k;
+        int got;
+        memset(&k, 0, sizeof k);
+        k.sql = (char *)(uintptr_t)tsq_shapes[i];
+        k.len = strlen(tsq_shapes[i]);
+        if (sqlite3_prepare_v2(h.db, k.sql, -1, &k.st, NULL) != SQLITE_OK) { dtest_reportf(__FILE__, __LINE__, "prepare: %s", k.sql); continue; }
+        got = dconn__sq_one_row_proven(&h, &k);
+        if (got != ((int)i < tsq_shape_proven ? 1 : -1)) dtest_reportf(__FILE__, __LINE__, "%s: proof %d", k.sql, got);
+        sqlite3_finalize(k.st);
+    }
+    /* writes and what EXPLAIN cannot read are never proven */
+    {
+        static const char *const never[] = {"INSERT INTO t(id) VALUES (?) RETURNING id", "UPDATE t SET name = 'x' WHERE id = ?", "PRAGMA user_version",
+                                            "EXPLAIN SELECT 1"};
+        for (i = 0; i < sizeof never / sizeof never[0]; i++) {
+            dconn__sq_stmt k;
+            memset(&k, 0, sizeof k);
+            k.sql = (char *)(uintptr_t)never[i];
+            k.len = strlen(never[i]);
+            if (sqlite3_prepare_v2(h.db, k.sql, -1, &k.st, NULL) != SQLITE_OK) continue;   /* RETURNING needs 3.35 */
+            CHECK_EQ_INT(dconn__sq_one_row_proven(&h, &k), -1);
+            sqlite3_finalize(k.st);
+        }
+    }
+    sqlite3_close(h.db);
+}
+
+/* The rows of `sql` with `p` bound, as raw SQLite gives them, as text lines. */
+static void tsq_raw_rows(sqlite3 *db, const char *sql, const dconn_value *p, int n, char *out, size_t cap) {
+    sqlite3_stmt *st = NULL;
+    size_t o = 0;
+    int i;
+    out[0] = '\0';
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return;
+    for (i = 0; i < n; i++) {
+        if (p[i].type == DCONN_INT) sqlite3_bind_int64(st, i + 1, p[i].i);
+        else sqlite3_bind_text(st, i + 1, (const char *)p[i].p, (int)p[i].n, SQLITE_TRANSIENT);
+    }
+    while (sqlite3_step(st) == SQLITE_ROW && o + 64 < cap) {
+        for (i = 0; i < sqlite3_column_count(st); i++) {
+            const char *t = (const char *)sqlite3_column_text(st, i);
+            o += (size_t)snprintf(out + o, cap - o, "%s|", t ? t : "NULL");
+            if (o >= cap) o = cap - 1;
+        }
+        o += (size_t)snprintf(out + o, cap - o, "\n");
+        if (o >= cap) o = cap - 1;
+    }
+    sqlite3_finalize(st);
+}
+
+static void tsq_dconn_rows(const dconn_result *r, char *out, size_t cap) {
+    size_t o = 0, row, col;
+    out[0] = '\0';
+    for (row = 0; r && row < dconn_result_rows(r) && o + 64 < cap; row++) {
+        for (col = 0; col < dconn_result_cols(r); col++) {
+            dconn_text_buf tb;
+            const char *t = dconn_result_is_null(r, row, col) ? "NULL" : dconn_result_as_text(r, row, col, &tb);
+            o += (size_t)snprintf(out + o, cap - o, "%s|", t);
+            if (o >= cap) o = cap - 1;
+        }
+        o += (size_t)snprintf(out + o, cap - o, "\n");
+        if (o >= cap) o = cap - 1;
+    }
+}
+
+static void sqlite_one_row_matches_raw(void) {
+    static char want[8192], got[8192];
+    char dir[256], url[400], path[300];
+    tsq_env e;
+    sqlite3 *raw;
+    size_t i;
+    int run, v;
+    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "onerow");
+    snprintf(path, sizeof path, "%s/test.db", dir);
+    REQUIRE(sqlite3_open(path, &raw) == SQLITE_OK);
+    tsq_shapes_table(raw);
+    REQUIRE(tsq_open_env(&e, "onerow", url, 0));
+    snprintf(e.dir, sizeof e.dir, "%s", dir);
+    for (run = 0; run < 3; run++) {
+        for (i = 0; i < sizeof tsq_shapes / sizeof tsq_shapes[0]; i++) {
+            /* each shape several times in a row (kept, then read, then proven), with values that find one row, none, or many */
+            for (v = 0; v < 4; v++) {
+                dconn_error err;
+                dconn_result *r;
+                dconn_value p[2];
+                int n = 0, k;
+                const char *q;
+                char jtext[32];
+                int64_t key = v == 2 ? 99 : 1 + v + run;
+                if (run == 1 && i == 0 && v == 3) CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE extra(x)"), DCONN_OK);   /* a re-prepare: read again */
+                if (run == 2 && i == 3 && v == 3) {
+                    /* once proven, b stops being unique and two rows share 'b3': the proof must not stand */
+                    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE u2(a INT, b TEXT); INSERT INTO u2 SELECT * FROM u; INSERT INTO u2 VALUES (9, 'b3'); "
+                                                 "DROP TABLE u; ALTER TABLE u2 RENAME TO u; CREATE INDEX ua ON u(a)"), DCONN_OK);
+                }
+                snprintf(jtext, sizeof jtext, "[%d, %d, 3]", v, v + 1);
+                for (q = tsq_shapes[i]; (q = strchr(q, '?')) != NULL; q++) n++;
+                for (k = 0; k < n; k++) p[k] = dconn_int(key + k);
+                if (strstr(tsq_shapes[i], "u WHERE b = ?")) p[0] = dconn_text(v == 2 ? "zz" : v % 2 ? "b3" : "c4");
+                if (strstr(tsq_shapes[i], "json_each")) p[0] = dconn_text(jtext);
+                tsq_raw_rows(raw, tsq_shapes[i], p, n, want, sizeof want);
+                r = tsq_query(e.c, tsq_shapes[i], p, (size_t)n, "0", &err);
+                if (!r) { dtest_reportf(__FILE__, __LINE__, "%s: %s", tsq_shapes[i], err.message); continue; }
+                tsq_dconn_rows(r, got, sizeof got);
+                if (strcmp(want, got) != 0) dtest_reportf(__FILE__, __LINE__, "run %d.%d, %s:\n    raw:   %s\n    dconn: %s", run, v, tsq_shapes[i], want, got);
+                dconn_result_release(r);
+            }
+        }
+    }
+    sqlite3_close(raw);
+    tsq_close_env(&e);
+}
+#endif
+
 static void sqlite_stmt_cache_schema_change(void) {
     tsq_env e;
     dconn_error err;
@@ -2419,5 +2582,9 @@ static const dtest_case sqlite_tests[] = {
     {"sqlite_stmt_cache_many_statements", sqlite_stmt_cache_many_statements},
     {"sqlite_stmt_cache_failure_does_not_poison", sqlite_stmt_cache_failure_does_not_poison},
     {"sqlite_stmt_cache_schema_change", sqlite_stmt_cache_schema_change},
+#if SQLITE_VERSION_NUMBER >= 3020000
+    {"sqlite_one_row_proof", sqlite_one_row_proof},
+    {"sqlite_one_row_matches_raw", sqlite_one_row_matches_raw},
+#endif
     {"sqlite_alloc_failures", sqlite_alloc_failures},
 };

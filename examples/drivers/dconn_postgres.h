@@ -456,6 +456,12 @@ static int dconn_pg__check_keywords(const dconn_toml_value *ca, dconn_error *err
     return 0;
 }
 
+/* Appends `n` bytes of `s` as they are (the caller ends the text). */
+static char *dconn_pg__put(char *to, const char *s, size_t n) {
+    memcpy(to, s, n);
+    return to + n;
+}
+
 /* Appends `n` bytes of `s` percent-encoded but for the unreserved characters. */
 static char *dconn_pg__pct(char *to, const char *s, size_t n) {
     static const char hex[] = "0123456789ABCDEF";
@@ -519,11 +525,8 @@ static char *dconn_pg__libpq_url(const char *url, const dconn_url *u) {
     need = len + 16 + (rest ? 3 * (strlen(u->user ? u->user : "") + strlen(u->password ? u->password : "")) : 0);
     out = (char *)malloc(need);
     if (!out) return NULL;
-    to = out;
-    if (plus && plus < sep) { memcpy(to, "postgresql", 10); to += 10; }
-    else { memcpy(to, url, (size_t)(sep - url)); to += sep - url; }
-    memcpy(to, "://", 3);
-    to += 3;
+    to = plus && plus < sep ? dconn_pg__put(out, "postgresql", 10) : dconn_pg__put(out, url, (size_t)(sep - url));
+    to = dconn_pg__put(to, "://", 3);
     if (rest) {
         to = dconn_pg__pct(to, u->user ? u->user : "", strlen(u->user ? u->user : ""));
         if (u->password) { *to++ = ':'; to = dconn_pg__pct(to, u->password, strlen(u->password)); }

@@ -526,8 +526,9 @@ DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char
 DCONN_API void dconn_release(dconn_conn *conn);
 
 /* Drops the connection's handles now: queries running keep theirs until
-   they finish, the next use opens new ones. DCONN_OK, or DCONN_EMISUSE
-   for a NULL `conn`. */
+   they finish, the next use opens new ones. An SQLite in-memory database
+   goes with its last handle, and so do its cached results. DCONN_OK, or
+   DCONN_EMISUSE for a NULL `conn`. */
 DCONN_API dconn_status dconn_reset(dconn_conn *conn, dconn_error *err);
 
 /* Opens a handle and runs the driver's health check (if it has one):
@@ -2754,6 +2755,28 @@ static void dconn__known_add(dconn__known *k, const char *s, size_t n) {
         dconn__pct_encode(&b, one);
     }
     if (!b.failed && b.len != n) dconn__known_add_raw(k, b.p, b.len);
+    if (memchr(s, '%', n) && !b.failed) {
+        /* decoded, then encoded afresh (upper-case hex, every reserved byte):
+           as a driver that rebuilds the URL from the parts hands it on */
+        dconn__buf d;
+        memset(&d, 0, sizeof d);
+        d.al = k->al;
+        dconn__buf_put(&d, s, n);
+        if (!d.failed) {
+            d.len = dconn__pct_decode(d.p, s, n, 0);
+            b.len = 0;
+            for (i = 0; i < d.len && !b.failed; i++) {
+                char one[2];
+                one[0] = d.p[i];
+                one[1] = '\0';
+                if (one[0]) dconn__pct_encode(&b, one);
+                else dconn__buf_put(&b, "%00", 3);
+            }
+            if (!b.failed && (b.len != n || memcmp(b.p, s, n) != 0)) dconn__known_add_raw(k, b.p, b.len);
+        }
+        if (d.failed) k->failed = 1;
+        dconn__buf_free(&d);
+    }
     /* as SQL quotes it ('it''s') and as a form encodes a blank ('+') */
     if (memchr(s, '\'', n) || memchr(s, ' ', n)) {
         int form;
@@ -5507,6 +5530,7 @@ static void dconn__describe_value(dconn__known *k, dconn__buf *b, const dconn_to
                     else if ((unsigned char)*s < 0x20) dconn__buf_printf(b, "\\u%04X", (unsigned)(unsigned char)*s);
                     else dconn__buf_put(b, s, 1);
                 }
+                if (memchr(v->u.s.ptr, '\0', v->u.s.len)) dconn__buf_puts(b, "\\u0000...");   /* the rest unread, as drivers would: refused at connect */
                 dconn__buf_put(b, "\"", 1);
             }
             break;
@@ -7784,15 +7808,16 @@ static dconn_status dconn__section_find_locked(dconn_ctx *ctx, const char *name,
 /* The settings, merged key by key, lowest precedence first: the secrets
    section, the url in code, the settings in code. Settings of the wrong
    type are errors, not silently ignored. */
-/* The first text in the settings that holds a NUL character (TOML's
-   \u0000): a driver reads text as a C string, which ends there, so
-   "sqlite:///a\u0000b.db" would open the file "a". NULL: none. */
+/* The first text or key in the settings that holds a NUL character
+   (TOML's \u0000): a driver reads text as a C string, which ends there,
+   so "sqlite:///a\u0000b.db" would open the file "a". NULL: none. */
 static const dconn_toml_value *dconn__settings_find_nul(const dconn_toml_value *v) {
     uint32_t i;
     if (v->type == DCONN_TOML_STRING) return memchr(v->u.s.ptr, '\0', v->u.s.len) ? v : NULL;
     if (v->type != DCONN_TOML_TABLE && v->type != DCONN_TOML_ARRAY) return NULL;
     for (i = 0; i < v->u.agg.n; i++) {
-        const dconn_toml_value *bad = dconn__settings_find_nul(v->u.agg.ent[i].val);
+        const dconn__tentry *e = &v->u.agg.ent[i];
+        const dconn_toml_value *bad = e->key && memchr(e->key, '\0', e->keylen) ? e->val : dconn__settings_find_nul(e->val);   /* a key: "url\u0000x" */
         if (bad) return bad;
     }
     return NULL;
@@ -8036,7 +8061,7 @@ static dconn_status dconn__resolve_locked(dconn_ctx *ctx, const char *name, cons
     if (!st) st = dconn__settings_merge(ctx, section, req, &r->settings, err);
     if (!st) {
         const dconn_toml_value *bad = dconn__settings_find_nul(r->settings->root);
-        if (bad) st = dconn_error_at(err, bad, "connection \"%s\": a setting holds a NUL character (\\u0000): drivers read text only up to one, so remove it", name);
+        if (bad) st = dconn_error_at(err, bad, "connection \"%s\": a setting or its name holds a NUL character (\\u0000): drivers read text only up to one, so remove it", name);
     }
     if (!st) st = dconn__driver_pick_locked(ctx, name, req, section != NULL, r->settings, &drv, err);
     if (!st) st = dconn__durations_pick(ctx, req, r->settings->root, r, err);
@@ -8114,8 +8139,13 @@ static void dconn__conn_secrets_changed_locked(dconn_ctx *ctx, dconn_conn *c) {
         int agree = dconn__resolve_locked(ctx, c->aliases[i], &c->req, &ra, &e) == DCONN_OK && strcmp(ra.identity, r.identity) == 0;
         dconn__resolved_free(ctx->al, &ra);
         if (!agree) {
-            dconn__log(ctx, DCONN_LOG_WARN, "connection \"%s\" is shared with \"%s\", whose settings now differ: it keeps its old "
-                       "settings (connect again by name for the new ones)", c->name, c->aliases[i]);
+            int memory = 0;
+#ifndef DCONN_NO_SQLITE
+            memory = dconn__sq_own_memory(&r.drv, r.settings, ctx->al);
+#endif
+            dconn__log(ctx, DCONN_LOG_WARN, "connection \"%s\" is shared with \"%s\", %s: it keeps its old settings (connect again by "
+                       "name for the new ones)", c->name, c->aliases[i], memory ? "and the new settings give each name an in-memory database "
+                       "of its own" : "whose settings now differ");
             dconn__resolved_free(ctx->al, &r);
             return;
         }
@@ -8431,12 +8461,17 @@ DCONN_API void dconn_release(dconn_conn *c) {
 
 static dconn_status dconn__reset(dconn_conn *c, dconn_error *err) {
     dconn__handle *old;
+    int memory = 0;
     dconn__err_clear(err);
     if (!c) return dconn__err_set(err, DCONN_EMISUSE, "dconn_reset: conn is NULL");
     dconn__lock(&c->lock);
     old = dconn__conn_new_gen_locked(c);
+#ifndef DCONN_NO_SQLITE
+    memory = dconn__sq_own_memory(&c->drv, c->settings, c->ctx->al);
+#endif
     dconn__unlock(&c->lock);
     dconn__handles_close(c->ctx, old);
+    if (memory) dconn_cache_clear_conn(c);   /* results of a database that is gone */
     return DCONN_OK;
 }
 

@@ -183,10 +183,12 @@ static void badinput_toml_syntax(void) {
 static const struct { const char *name, *text, *conn, *type; dconn_status code; int line; const char *msg; } bi_conf[] = {
     /* a NUL in text: a C string ends there, so another file would open */
     {"url with a NUL", "[connections.x]\nurl = \"sqlite:///a\\u0000b.db\"\n", "x", NULL, DCONN_ECONFIG, 2,
-     BI_F "2: connection \"x\": a setting holds a NUL character (\\u0000): drivers read text only up to one, so remove it"},
+     BI_F "2: connection \"x\": a setting or its name holds a NUL character (\\u0000): drivers read text only up to one, so remove it"},
     {"connect_args with a NUL", "[connections.x]\nurl = \"sqlite://\"\n[connections.x.connect_args]\npragmas = { journal_mode = \"w\\u0000al\" }\n",
      "x", NULL, DCONN_ECONFIG, 4,
-     BI_F "4: connection \"x\": a setting holds a NUL character (\\u0000): drivers read text only up to one, so remove it"},
+     BI_F "4: connection \"x\": a setting or its name holds a NUL character (\\u0000): drivers read text only up to one, so remove it"},
+    {"a key with a NUL", "[connections.x]\nurl = \"sqlite://\"\n[connections.x.connect_args]\n\"timeout\\u0000x\" = 5\n", "x", NULL, DCONN_ECONFIG, 4,
+     BI_F "4: connection \"x\": a setting or its name holds a NUL character (\\u0000): drivers read text only up to one, so remove it"},
     /* wrong types */
     {"url = 5", "[connections.x]\nurl = 5\n", "x", NULL, DCONN_ECONFIG, 2,
      BI_F "2: connection \"x\": url must be a string such as \"sqlite:///app.db\", not an integer"},

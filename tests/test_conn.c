@@ -2312,6 +2312,21 @@ static void conn_sqlite_memory_shared_by_handles(void) {
         CHECK_EQ_INT(cs_int(b, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'only_in_a'"), 0);
         CHECK_EQ_INT(cs_int(c, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'only_in_a'"), 0);
         CHECK_EQ_INT(dconn_exec_script(c, "CREATE TABLE only_in_a(x)", &err), DCONN_OK);
+        /* a reset ends the in-memory database, and its cached results with it */
+        {
+            dconn_query_options q;
+            dconn_result *r;
+            memset(&q, 0, sizeof q);
+            q.ttl = "forever";
+            r = dconn_query(a, "SELECT COUNT(*) FROM only_in_a", NULL, 0, &q, &err);
+            CHECK(r != NULL);
+            dconn_result_release(r);
+            CHECK_EQ_INT(dconn_reset(a, &err), DCONN_OK);
+            r = dconn_query(a, "SELECT COUNT(*) FROM only_in_a", NULL, 0, &q, &err);
+            CHECK(r == NULL);
+            if (!r) CHECK_CONTAINS(err.message, "no such table: only_in_a");
+            dconn_result_release(r);
+        }
         dconn_release(a);
         dconn_release(a2);
         dconn_release(b);

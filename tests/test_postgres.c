@@ -128,6 +128,41 @@ static void pg_url_reaches_libpq_whole(void) {
     CHECK_STR(dconn_result_text(r, 0, 0), "longtail");
     dconn_result_release(r);
     dconn_release(c);
+    /* several hosts with their ports (which dconn does not split): the
+       password still reaches libpq whole, never as a host name */
+    {
+        char hosts[1400], enc[300];
+        const char *h;
+        size_t o = 0;
+        for (h = host; *h && o + 4 < sizeof enc; h++) o += (size_t)snprintf(enc + o, sizeof enc - o, *h == '/' ? "%%2F" : "%c", *h);
+        snprintf(hosts, sizeof hosts, "postgresql://postgres:ab@cd:ef@%s:5432,%s:5432/postgres", enc, enc);
+        {
+            dconn_connect_options co;
+            memset(&co, 0, sizeof co);
+            co.url = hosts;
+            c = dconn_connect(ctx, "hosts", "postgresql", &co, &err);
+            if (!c) fprintf(stdout, "  %s\n", err.message);
+            REQUIRE(c);
+            CHECK_EQ_INT(dconn_ping(c, &err), DCONN_OK);
+            CHECK_NOT_CONTAINS(err.message, "cd:ef");
+            dconn_release(c);
+        }
+        /* libpq quotes a URL it cannot read: the password in it is masked, in any encoding dconn or the driver writes it */
+        {
+            static const char *const bad[] = {"postgresql://gina:secr%3aword@[]/postgres", "postgresql://gina:pa%21ss@word@[]/postgres"};
+            size_t k;
+            for (k = 0; k < 2; k++) {
+                dconn_connect_options co;
+                memset(&co, 0, sizeof co);
+                co.url = bad[k];
+                c = dconn_connect(ctx, "bad", "postgresql", &co, &err);
+                if (c) { CHECK(dconn_ping(c, &err) != DCONN_OK); dconn_release(c); }
+                CHECK_NOT_CONTAINS(err.message, "secr");
+                CHECK_NOT_CONTAINS(err.message, "word");
+                CHECK_NOT_CONTAINS(err.message, "pa%21");
+            }
+        }
+    }
     /* a requirement far down a long URL (as sslmode=require would be) is
        kept: the test server takes writes, so a read-only session is refused */
     c = dconn_connect(ctx, "strict", "sql", NULL, &err);

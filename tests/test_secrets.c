@@ -1212,6 +1212,11 @@ static void secrets_reload_keeps_unchanged_twin(void) {
     REQUIRE(one_again);
     CHECK_STR(sx_query_text(one_again, "SELECT v FROM t", &err), "from-b");
     CHECK_STR(sx_query_text(two, "SELECT v FROM t", &err), "from-a");
+    /* both moved to memory: each name would have its own database, so the shared one stays put and says why */
+    tu_log_reset();
+    sx_replace(SX_RC "/s.toml", "[connections.one]\nurl = \"sqlite://\"\n[connections.two]\nurl = \"sqlite://\"\n");
+    CHECK_STR(sx_query_text(two, "SELECT v FROM t", &err), "from-a");
+    CHECK_CONTAINS(SX_LOG, "the new settings give each name an in-memory database of its own: it keeps its old settings");
     dconn_release(one_again);
     dconn_release(one);
     dconn_release(two);

@@ -502,10 +502,38 @@ static int dconn_pg__decodes_to(const char *s, size_t n, const char *want) {
    the last: unencoded, "bob:p@ss@host" would reach libpq as the password
    "p" at the host "ss@host", and its error would quote a piece of the
    password. Malloc'ed, or NULL without memory. */
+/* Percent-decodes `n` bytes of `s` into `to` (room for n + 1); returns the end, NUL-terminated. */
+static char *dconn_pg__pct_decode(char *to, const char *s, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (s[i] == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) && isxdigit((unsigned char)s[i + 2])) {
+            char two[3];
+            two[0] = s[i + 1];
+            two[1] = s[i + 2];
+            two[2] = '\0';
+            *to++ = (char)strtol(two, NULL, 16);
+            i += 2;
+        } else {
+            *to++ = s[i];
+        }
+    }
+    *to = '\0';
+    return to;
+}
+
+/* The URL as libpq is to read it: postgresql+driver:// (SQLAlchemy's
+   style) as plain postgresql://, and the user name and password exactly
+   as dconn read them (`u`), percent-encoded. libpq ends the user info at
+   the first '@' where dconn, as SQLAlchemy users write passwords, takes
+   the last: unencoded, "bob:p@ss@host" would reach libpq as the password
+   "p" at the host "ss@host", and its error would quote a piece of the
+   password. A URL dconn could not split (several hosts with their ports)
+   has its user info end at the last '@' before a '/' or '?'. Malloc'ed,
+   or NULL without memory. */
 static char *dconn_pg__libpq_url(const char *url, const dconn_url *u) {
-    const char *sep = strstr(url, "://"), *plus = strchr(url, '+'), *auth, *rest = NULL, *at;
-    size_t len = strlen(url), need;
-    char *out, *to;
+    const char *sep = strstr(url, "://"), *plus = strchr(url, '+'), *auth, *rest = NULL, *at, *user = NULL, *password = NULL;
+    size_t len = strlen(url);
+    char *out, *to, *parts = NULL;
     if (!sep) {
         out = (char *)malloc(len + 1);
         if (out) memcpy(out, url, len + 1);
@@ -521,20 +549,38 @@ static char *dconn_pg__libpq_url(const char *url, const dconn_url *u) {
                             : !colon && dconn_pg__decodes_to(auth, (size_t)(at - auth), u->user))
                 rest = at + 1;
         }
+        user = u->user;
+        password = u->password;
+    } else if (!u) {
+        const char *p, *last = NULL, *colon;
+        for (p = auth; *p && !((*p == '/' || *p == '?') && last); p++) if (*p == '@') last = p;
+        if (last) {
+            if (!(parts = (char *)malloc((size_t)(last - auth) + 2))) return NULL;
+            colon = (const char *)memchr(auth, ':', (size_t)(last - auth));
+            user = parts;
+            if (colon) {
+                char *pw = dconn_pg__pct_decode(parts, auth, (size_t)(colon - auth)) + 1;
+                dconn_pg__pct_decode(pw, colon + 1, (size_t)(last - colon - 1));
+                password = pw;
+            } else {
+                dconn_pg__pct_decode(parts, auth, (size_t)(last - auth));
+            }
+            rest = last + 1;
+        }
     }
-    need = len + 16 + (rest ? 3 * (strlen(u->user ? u->user : "") + strlen(u->password ? u->password : "")) : 0);
-    out = (char *)malloc(need);
-    if (!out) return NULL;
+    out = (char *)malloc(len + 16 + (rest ? 3 * (strlen(user ? user : "") + strlen(password ? password : "")) : 0));
+    if (!out) { free(parts); return NULL; }
     to = plus && plus < sep ? dconn_pg__put(out, "postgresql", 10) : dconn_pg__put(out, url, (size_t)(sep - url));
     to = dconn_pg__put(to, "://", 3);
     if (rest) {
-        to = dconn_pg__pct(to, u->user ? u->user : "", strlen(u->user ? u->user : ""));
-        if (u->password) { *to++ = ':'; to = dconn_pg__pct(to, u->password, strlen(u->password)); }
+        to = dconn_pg__pct(to, user ? user : "", strlen(user ? user : ""));
+        if (password) { *to++ = ':'; to = dconn_pg__pct(to, password, strlen(password)); }
         *to++ = '@';
     } else {
         rest = auth;
     }
     memcpy(to, rest, strlen(rest) + 1);
+    free(parts);
     return out;
 }
 

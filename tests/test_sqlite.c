@@ -2143,10 +2143,12 @@ static void sqlite_one_row_proof(void) {
     tsq_shapes_table(h.db);
     for (i = 0; i < sizeof tsq_shapes / sizeof tsq_shapes[0]; i++) {
         dconn__sq_stmt k;
+        char sql[256];
         int got;
         memset(&k, 0, sizeof k);
-        k.sql = (char *)(uintptr_t)tsq_shapes[i];
-        k.len = strlen(tsq_shapes[i]);
+        snprintf(sql, sizeof sql, "%s", tsq_shapes[i]);
+        k.sql = sql;
+        k.len = strlen(sql);
         if (sqlite3_prepare_v2(h.db, k.sql, -1, &k.st, NULL) != SQLITE_OK) { dtest_reportf(__FILE__, __LINE__, "prepare: %s", k.sql); continue; }
         got = dconn__sq_one_row_proven(&h, &k);
         if (got != ((int)i < tsq_shape_proven ? 1 : -1)) dtest_reportf(__FILE__, __LINE__, "%s: proof %d", k.sql, got);
@@ -2158,9 +2160,11 @@ static void sqlite_one_row_proof(void) {
                                             "EXPLAIN SELECT 1"};
         for (i = 0; i < sizeof never / sizeof never[0]; i++) {
             dconn__sq_stmt k;
+            char sql[256];
             memset(&k, 0, sizeof k);
-            k.sql = (char *)(uintptr_t)never[i];
-            k.len = strlen(never[i]);
+            snprintf(sql, sizeof sql, "%s", never[i]);
+            k.sql = sql;
+            k.len = strlen(sql);
             if (sqlite3_prepare_v2(h.db, k.sql, -1, &k.st, NULL) != SQLITE_OK) continue;   /* RETURNING needs 3.35 */
             CHECK_EQ_INT(dconn__sq_one_row_proven(&h, &k), -1);
             sqlite3_finalize(k.st);

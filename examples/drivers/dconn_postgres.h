@@ -203,6 +203,8 @@ typedef struct dconn_pg__kept {
     int stale;                    /* a table changed its result type: prepare it anew */
     int binary;                   /* its results come in binary: 1; as text: -1; not known yet: 0 */
     int kind;                     /* DCONN_PG__READ or DCONN_PG__WRITE, plus 1 (0: not worked out yet) */
+    unsigned long prepares;       /* PREPAREs of it so far: the server's statement its shape was noted from */
+    char server_name[64];         /* "dconn_<nonce>_<name>", written once */
 } dconn_pg__kept;
 
 /* A handle. A FATAL the server sends while the handle is idle reaches
@@ -226,6 +228,7 @@ typedef struct dconn_pg__conn {
     PGcancel *cancel;             /* this session's key, renewed when the handle reconnects */
     int stop;                     /* a cancel came: a batch stops before its next rows (the server may be idle between them) */
     dconn_pg__kept *ran;          /* the kept statement the last statement ran as (NULL: unnamed), for reading its result */
+    int ran_binary;               /* ... and whether it asked for binary results */
 } dconn_pg__conn;
 
 /* After a (re)connect, in the thread that runs the handle. */
@@ -555,7 +558,7 @@ static char *dconn_pg__libpq_url(const char *url, const dconn_url *u) {
         const char *p, *last = NULL, *colon;
         for (p = auth; *p && !((*p == '/' || *p == '?') && last); p++) if (*p == '@') last = p;
         if (last) {
-            if (!(parts = (char *)malloc((size_t)(last - auth) + 2))) return NULL;
+            if (!(parts = (char *)calloc((size_t)(last - auth) + 2, 1))) return NULL;
             colon = (const char *)memchr(auth, ':', (size_t)(last - auth));
             user = parts;
             if (colon) {
@@ -884,8 +887,6 @@ static dconn_status dconn_pg__bind_params(dconn_pg__conn *h, const char *sql, co
     decimals = out + sql_cap;
     if ((before = dconn_pg__given_before(h, sql, len, params, np)) != NULL) {
         /* run before as given: the same $n text, and the values in order */
-        size_t n = before->len - 1 - before->markers * sizeof(Oid);
-        memcpy(out, before->key, n + 1);
         for (i = 0; i < np; i++) order[i] = &params[i];
         slots = np;
         b->before = before;
@@ -980,6 +981,17 @@ laid_out:
     for (i = 0; i < slots; i++) {
         b->types[i] = dconn_pg__oid(order[i]->type);
         dconn_pg__encode(b, (int)i, order[i], &decimals);
+    }
+    if (before) {
+        /* with the same types, the kept $n text itself (no copy; find_kept knows it by its address, and a kept
+           statement found is not evicted while this one runs); with others, a copy, looked up anew */
+        size_t n = before->len - 1 - before->markers * sizeof(Oid);
+        if (!slots || !memcmp(before->key + n + 1, b->types, slots * sizeof(Oid))) {
+            b->sql = before->key;
+        } else {
+            memcpy(out, before->key, n + 1);
+            b->before = NULL;
+        }
     }
     return DCONN_OK;
 }
@@ -1114,8 +1126,9 @@ static dconn_status dconn_pg__rows(const PGresult *res, int reserve, const unsig
     dconn_status st = DCONN_OK;
     if (!made) return DCONN_ENOMEM;
     if (!known) for (c = 0; c < cols; c++) made[c] = dconn_pg__decoder(res, c);
-    /* room for every cell and every byte at once: growing as they come costs more than measuring first */
-    if (reserve) {
+    /* room for every cell and every byte at once: growing as they come costs more than measuring first
+       (but for a few rows, which the builder's first room holds: a lookup by key) */
+    if (reserve && rows > 8) {
         size_t bytes = 0;
         for (c = 0; c < cols; c++)
             if (dec[c] == DCONN_PG__TEXT || dec[c] == DCONN_PG__BYTES || dec[c] == DCONN_PG__BLOB_BIN || dec[c] == DCONN_PG__BYTEA_TEXT)
@@ -1169,6 +1182,8 @@ static dconn_status dconn_pg__rows(const PGresult *res, int reserve, const unsig
    are learnt: each result is checked against it, a few compares instead
    of describing the columns again. One allocation. */
 typedef struct dconn_pg__shape {
+    unsigned long prepares;       /* the kept statement's PREPARE it was last seen from, */
+    int binary;                   /* with binary results asked (1) or not (0) */
     int ncols;
     size_t names_len;
     Oid *types;
@@ -1185,8 +1200,18 @@ static int dconn_pg__shape_fits(const dconn_pg__shape *sh, const PGresult *res) 
     return 1;
 }
 
+/* Is the result shaped as noted, without asking it column by column? A
+   statement prepared by name has its result's columns fixed on the
+   server: a change of their types, names or number makes it fail with
+   0A000 ("cached plan must not change result type") instead, and it is
+   prepared anew. So a result of the same PREPARE, asked in the same
+   format, has the noted shape. */
+static int dconn_pg__shape_same_statement(const dconn_pg__shape *sh, const dconn_pg__kept *k, int binary, const PGresult *res) {
+    return sh->prepares == k->prepares && sh->binary == binary && PQnfields(res) == sh->ncols;
+}
+
 /* Notes the result's columns on its kept statement (without memory, it has none). */
-static void dconn_pg__shape_note(dconn_pg__kept *k, const PGresult *res) {
+static void dconn_pg__shape_note(dconn_pg__kept *k, int binary, const PGresult *res) {
     int cols = PQnfields(res), c;
     size_t names = 0, at = 0;
     dconn_pg__shape *sh;
@@ -1197,6 +1222,8 @@ static void dconn_pg__shape_note(dconn_pg__kept *k, const PGresult *res) {
     block = (char *)malloc(sizeof *sh + (size_t)cols * (sizeof(Oid) + sizeof(size_t) + 2) + names + 16);
     if (!block) return;
     sh = (dconn_pg__shape *)(void *)block;
+    sh->prepares = k->prepares;
+    sh->binary = binary;
     sh->ncols = cols;
     sh->names_len = names;
     sh->name_at = (size_t *)(void *)(block + sizeof *sh);
@@ -1218,16 +1245,19 @@ static void dconn_pg__shape_note(dconn_pg__kept *k, const PGresult *res) {
     k->shape = sh;
 }
 
-/* The result's columns and rows. `k`: the kept statement it came from (NULL: unnamed). */
-static dconn_status dconn_pg__fill(dconn_pg__kept *k, const PGresult *res, dconn_builder *out, dconn_error *err) {
+/* The result's columns and rows. `k`: the kept statement it came from
+   (NULL: unnamed), run with binary results asked or not. */
+static dconn_status dconn_pg__fill(dconn_pg__kept *k, int binary, const PGresult *res, dconn_builder *out, dconn_error *err) {
     const unsigned char *known = NULL;
     dconn_status st;
-    if (k && k->shape && dconn_pg__shape_fits(k->shape, res)) {
+    if (k && k->shape && (dconn_pg__shape_same_statement(k->shape, k, binary, res) || dconn_pg__shape_fits(k->shape, res))) {
+        k->shape->prepares = k->prepares;   /* the same columns from this PREPARE on (after a reconnect, say) */
+        k->shape->binary = binary;
         st = dconn_builder_columns(out, (size_t)k->shape->ncols, k->shape->names, k->shape->names_len);
         known = k->shape->decoders;
     } else {
         st = dconn_pg__columns(res, out);
-        if (k) dconn_pg__shape_note(k, res);
+        if (k) dconn_pg__shape_note(k, binary, res);
     }
     if (!st) st = dconn_pg__rows(res, 1, known, out);
     if (st) return dconn_error_set(err, st, "postgresql: %s while reading rows", st == DCONN_ENOMEM ? "out of memory" : "builder error");
@@ -1334,16 +1364,18 @@ static void dconn_pg__note_given(dconn_pg__kept *k, const dconn_pg__bind *b) {
    prepared is one DEALLOCATEd, and only outside a transaction. *lost: the
    connection was lost doing so. */
 static dconn_pg__kept *dconn_pg__find_kept(dconn_pg__conn *h, const dconn_pg__bind *b, int *fresh, int *lost) {
-    size_t sql_len = strlen(b->sql), len = sql_len + 1 + (size_t)b->n * sizeof(Oid);
+    size_t sql_len, len;
     unsigned long hash;
     dconn_pg__kept *k = b->before, *victim = NULL;
     char *key;
     int i;
     *fresh = 0;
-    if (k && k->len == len && !memcmp(k->key, b->sql, sql_len + 1) && (!b->n || !memcmp(k->key + sql_len + 1, b->types, (size_t)b->n * sizeof(Oid)))) {
-        k->used = ++h->tick;   /* found by the caller's text, with the same types: no hashing */
+    if (k && b->sql == k->key) {
+        k->used = ++h->tick;   /* found by the caller's text, with the same types (see dconn_pg__bind_params): no hashing */
         return k;
     }
+    sql_len = strlen(b->sql);
+    len = sql_len + 1 + (size_t)b->n * sizeof(Oid);
     hash = dconn_pg__hash(b->sql, sql_len) ^ dconn_pg__hash((const char *)b->types, (size_t)b->n * sizeof(Oid));
     for (i = 0; i < h->n_kept; i++) {
         k = &h->kept[i];
@@ -1379,6 +1411,7 @@ static dconn_pg__kept *dconn_pg__find_kept(dconn_pg__conn *h, const dconn_pg__bi
     k->len = len;
     k->hash = hash;
     k->name = ++h->next_name;   /* never reused on this handle */
+    dconn_pg__name(h, k, k->server_name);
     k->used = ++h->tick;
     *fresh = 1;
     return k;
@@ -1393,7 +1426,7 @@ static dconn_pg__kept *dconn_pg__find_kept(dconn_pg__conn *h, const dconn_pg__bi
 static int dconn_pg__send_bound(dconn_pg__conn *h, const dconn_pg__bind *b, dconn_pg__kept **entry, dconn_pg__kept **used, PGresult **failed,
                                 int *nothing_ran) {
     dconn_pg__kept *k = NULL;
-    char name[64];
+    const char *name;
     int fresh = 1, lost = 0;
     PGTransactionStatusType tx = PQtransactionStatus(h->pg);
     *used = NULL;
@@ -1406,23 +1439,25 @@ static int dconn_pg__send_bound(dconn_pg__conn *h, const dconn_pg__bind *b, dcon
     if (lost) { *nothing_ran = 1; return 0; }
     if (!k || fresh || (k->stale && tx != PQTRANS_IDLE)) return PQsendQueryParams(h->pg, b->sql, b->n, b->types, b->values, b->lengths, b->formats, 0);
     if (k->stale && !dconn_pg__deallocate(h, k)) { *nothing_ran = 1; return 0; }
-    dconn_pg__name(h, k, name);
+    name = k->server_name;
     if (!k->prepared) {
         PGresult *res = PQprepare(h->pg, name, b->sql, b->n, b->types);
         const char *state = PQresultStatus(res) == PGRES_COMMAND_OK ? NULL : PQresultErrorField(res, PG_DIAG_SQLSTATE);
         /* 42P05, "already exists": an earlier PREPARE of this very statement reached the server but its answer
            was lost (libpq out of memory). The name is this handle's and never reused for other SQL: it is ours,
            and used from now on (at once, unless the failed PREPARE aborted a transaction) */
-        if (state && !strcmp(state, "42P05")) k->prepared = 1;
+        if (state && !strcmp(state, "42P05")) { k->prepared = 1; k->prepares++; }
         if (PQresultStatus(res) != PGRES_COMMAND_OK && !(k->prepared && PQtransactionStatus(h->pg) == PQTRANS_IDLE)) {
             *failed = res;
             *nothing_ran = 1;
             return 0;
         }
         PQclear(res);
+        if (!k->prepared) k->prepares++;
         k->prepared = 1;
     }
     *used = k;
+    h->ran_binary = k->binary == 1;
     return PQsendQueryPrepared(h->pg, name, b->n, b->values, b->lengths, b->formats, k->binary == 1);
 }
 
@@ -1504,7 +1539,7 @@ static dconn_status dconn_pg__query(void *ud, void *handle, const dconn_stmt *st
     /* INSERT ... RETURNING through a query: never cached, and the connection's cached results go */
     if (kind == DCONN_PG__WRITE) dconn_builder_changed_data(out);
     if (!res) return st;
-    st = dconn_pg__fill(((dconn_pg__conn *)handle)->ran, res, out, err);
+    st = dconn_pg__fill(((dconn_pg__conn *)handle)->ran, ((dconn_pg__conn *)handle)->ran_binary, res, out, err);
     PQclear(res);
     return st;
 }

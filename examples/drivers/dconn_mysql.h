@@ -373,6 +373,7 @@ typedef struct dconn_my__kept {
     int plain;                    /* its SQL was given so (? alone, no :name): found again by the caller's text */
     size_t markers;               /* its ? parameters */
     struct dconn_my__numbind *nb; /* its numbers' binding, kept (NULL: none) */
+    int names_fixed;              /* prepared with its result's columns (not a CALL): their names stay those */
 } dconn_my__kept;
 
 /* A statement whose values are all numbers (or NULL) is bound once to
@@ -418,6 +419,7 @@ typedef struct dconn_my__conn {
     char *described_cols;         /* its columns were then, "name\0decltype\0" each: the same statement */
     size_t described_cols_len;    /* run again describes nothing and copies its columns at once */
     unsigned int described_nf;
+    int described_names_fixed;    /* ... and its names cannot change while it is kept (see dconn_my__kept) */
     pthread_mutex_t id_lock;      /* guards `thread_id` (and `killed` without compiler atomics): the library cancels from another thread */
     unsigned long thread_id;      /* the server's id of this session, for KILL QUERY */
     int killed;                   /* a KILL QUERY was sent since the statement began */
@@ -1008,6 +1010,9 @@ static MYSQL_STMT *dconn_my__prepare(dconn_my__conn *h, const char *sql, int *ki
         *k = h->kept[--h->n_kept];
         return NULL;
     }
+    /* the connector updates a result's types from each run, but its names only for a statement prepared without
+       columns (a CALL), whose every result is described afresh */
+    k->names_fixed = mysql_stmt_field_count(k->st) > 0;
     return k->st;
 }
 
@@ -1263,6 +1268,7 @@ static int dconn_my__still_described(const dconn_my__conn *h, const MYSQL_STMT *
     for (i = 0; i < nf; i++) {
         const dconn_my__col *c = &h->cols[i];
         if (c->type != f[i].type || c->flags != f[i].flags || c->charsetnr != f[i].charsetnr || c->decimals != (int)f[i].decimals) return 0;
+        if (h->described_names_fixed) continue;
         if (c->name_len != (f[i].name ? f[i].name_length : 0) || (c->name_len && memcmp(h->described_cols + c->name_at, f[i].name, c->name_len) != 0)) return 0;
     }
     return 1;
@@ -1296,6 +1302,10 @@ static void dconn_my__note_described(dconn_my__conn *h, const MYSQL_STMT *st, co
     h->described_cols_len = len;
     h->described_nf = nf;
     h->described = st;
+    {
+        const dconn_my__kept *k = dconn_my__entry(h, st);
+        h->described_names_fixed = k && k->names_fixed;
+    }
 }
 
 static void dconn_my__on_value(void *data, unsigned int column, unsigned char **row);   /* below */

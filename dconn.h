@@ -12193,17 +12193,13 @@ static int dconn__sq_one_row_proven(dconn__sq *h, const dconn__sq_stmt *kept) {
         if (!op || (addr == 0) != !strcmp(op, "Init")) { verdict = -1; break; }
         if (addr == 0) { main_end = p2; continue; }   /* the main part, then the prologue, entered once from Init */
         if (main_end <= 0) { verdict = -1; break; }
-        int ok;
+        int ok = 1;
         if (row_at >= 0 && in_main) ok = strcmp(op, "Halt") ? !strcmp(op, "Goto") || !strcmp(op, "Noop") : p1 == 0;   /* after the row: the end */
-        else ok = 1;
-        if (!ok || !strcmp(op, "Halt") || dconn__sq_in_list(op, still, sizeof still / sizeof still[0])) {
-            /* as judged */
-        } else if (!strcmp(op, "ResultRow")) {
+        if (ok && !strcmp(op, "ResultRow")) {
             ok = row_at < 0 && in_main;
             row_at = addr;
-        } else if (!in_main && !strcmp(op, "Goto") && p2 == 1) {
-            /* the prologue's return to the start */
-        } else {
+        } else if (ok && strcmp(op, "Halt") && !dconn__sq_in_list(op, still, sizeof still / sizeof still[0]) &&
+                   !(!in_main && !strcmp(op, "Goto") && p2 == 1)) {   /* not the prologue's return to the start */
             /* a jump forward, within its part (MustBeInt to 0 fails instead of jumping) */
             ok = dconn__sq_in_list(op, forward, sizeof forward / sizeof forward[0]) &&
                  ((!strcmp(op, "MustBeInt") && p2 == 0) || (p2 > addr && !(in_main && p2 >= main_end)));

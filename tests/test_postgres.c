@@ -1508,6 +1508,26 @@ static void pg_statement_cache_survives_lost_statements(void) {
         CHECK_EQ_INT(tu_sleeps, 0);
         CHECK_EQ_INT(pg_kept(c), 1);
     }
+    /* removed unseen (a script's DEALLOCATE ALL), then a column's type changes: prepared anew, its results are
+       asked in the format the new type allows, not in the one the old type did */
+    CHECK_EQ_INT(dconn_exec_script(admin, "DROP TABLE IF EXISTS lost_t; CREATE TABLE lost_t(id int PRIMARY KEY, a int, b text); "
+                                          "INSERT INTO lost_t VALUES (1, 10, 'x')", &err), DCONN_OK);
+    for (run = 0; run < 7; run++) {
+        dconn_query_options q;
+        dconn_result *r;
+        dconn_text_buf tb;
+        memset(&q, 0, sizeof q);
+        q.ttl = "0";
+        if (run == 4) {
+            CHECK_EQ_INT(dconn_exec_script(c, "DEALLOCATE ALL; SELECT 1", &err), DCONN_OK);
+            CHECK_EQ_INT(dconn_exec_script(admin, "ALTER TABLE lost_t ALTER COLUMN a TYPE numeric", &err), DCONN_OK);
+        }
+        r = dconn_query(c, "SELECT a, b FROM lost_t WHERE id = 1", NULL, 0, &q, &err);
+        REQUIRE(r);
+        CHECK_STR(dconn_result_as_text(r, 0, 0, &tb), "10");
+        CHECK_STR(dconn_result_text(r, 0, 1), "x");
+        dconn_result_release(r);
+    }
     dconn_release(admin);
     dconn_release(c);
     dconn_close(ctx);

@@ -1284,6 +1284,7 @@ static void dconn_my__note_described(dconn_my__conn *h, const MYSQL_STMT *st, co
         if (name_len != (f[i].name ? f[i].name_length : 0)) return;   /* compared by length: such a name is described every time */
         len += name_len + strlen(dconn_my__decltype(&f[i])) + 2;
     }
+    if (!len) return;   /* no columns: nothing to describe */
     {
         char *block = (char *)realloc(h->described_cols, len);
         if (!block) return;   /* described again the next time */

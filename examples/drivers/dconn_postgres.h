@@ -203,7 +203,6 @@ typedef struct dconn_pg__kept {
     int stale;                    /* a table changed its result type: prepare it anew */
     int binary;                   /* its results come in binary: 1; as text: -1; not known yet: 0 */
     int kind;                     /* DCONN_PG__READ or DCONN_PG__WRITE, plus 1 (0: not worked out yet) */
-    unsigned long prepares;       /* PREPAREs of it so far: the server's statement its shape was noted from */
     char server_name[64];         /* "dconn_<nonce>_<name>", written once */
 } dconn_pg__kept;
 
@@ -1182,8 +1181,7 @@ static dconn_status dconn_pg__rows(const PGresult *res, int reserve, const unsig
    are learnt: each result is checked against it, a few compares instead
    of describing the columns again. One allocation. */
 typedef struct dconn_pg__shape {
-    unsigned long prepares;       /* the kept statement's PREPARE it was last seen from, */
-    int binary;                   /* with binary results asked (1) or not (0) */
+    int binary;                   /* binary results were asked (1) or not (0) */
     int ncols;
     size_t names_len;
     Oid *types;
@@ -1192,22 +1190,17 @@ typedef struct dconn_pg__shape {
     char *names;                  /* "name\0decltype\0" each */
 } dconn_pg__shape;
 
-static int dconn_pg__shape_fits(const dconn_pg__shape *sh, const PGresult *res) {
+/* Is the result shaped as noted? Asked of every result: the server fails
+   a statement it prepared whose columns changed (0A000), but a pooler
+   that prepares it again on another server (PgBouncer 1.21 and later)
+   gets the columns of that moment without a word. The formats are the
+   ones asked for, all binary or all text, so they are not asked again. */
+static int dconn_pg__shape_fits(const dconn_pg__shape *sh, int binary, const PGresult *res) {
     int c;
-    if (PQnfields(res) != sh->ncols) return 0;
+    if (PQnfields(res) != sh->ncols || sh->binary != binary) return 0;
     for (c = 0; c < sh->ncols; c++)
-        if (PQftype(res, c) != sh->types[c] || PQfformat(res, c) != sh->formats[c] || strcmp(PQfname(res, c), sh->names + sh->name_at[c]) != 0) return 0;
+        if (PQftype(res, c) != sh->types[c] || strcmp(PQfname(res, c), sh->names + sh->name_at[c]) != 0) return 0;
     return 1;
-}
-
-/* Is the result shaped as noted, without asking it column by column? A
-   statement prepared by name has its result's columns fixed on the
-   server: a change of their types, names or number makes it fail with
-   0A000 ("cached plan must not change result type") instead, and it is
-   prepared anew. So a result of the same PREPARE, asked in the same
-   format, has the noted shape. */
-static int dconn_pg__shape_same_statement(const dconn_pg__shape *sh, const dconn_pg__kept *k, int binary, const PGresult *res) {
-    return sh->prepares == k->prepares && sh->binary == binary && PQnfields(res) == sh->ncols;
 }
 
 /* Notes the result's columns on its kept statement (without memory, it has none). */
@@ -1222,7 +1215,6 @@ static void dconn_pg__shape_note(dconn_pg__kept *k, int binary, const PGresult *
     block = (char *)malloc(sizeof *sh + (size_t)cols * (sizeof(Oid) + sizeof(size_t) + 2) + names + 16);
     if (!block) return;
     sh = (dconn_pg__shape *)(void *)block;
-    sh->prepares = k->prepares;
     sh->binary = binary;
     sh->ncols = cols;
     sh->names_len = names;
@@ -1250,9 +1242,7 @@ static void dconn_pg__shape_note(dconn_pg__kept *k, int binary, const PGresult *
 static dconn_status dconn_pg__fill(dconn_pg__kept *k, int binary, const PGresult *res, dconn_builder *out, dconn_error *err) {
     const unsigned char *known = NULL;
     dconn_status st;
-    if (k && k->shape && (dconn_pg__shape_same_statement(k->shape, k, binary, res) || dconn_pg__shape_fits(k->shape, res))) {
-        k->shape->prepares = k->prepares;   /* the same columns from this PREPARE on (after a reconnect, say) */
-        k->shape->binary = binary;
+    if (k && k->shape && dconn_pg__shape_fits(k->shape, binary, res)) {
         st = dconn_builder_columns(out, (size_t)k->shape->ncols, k->shape->names, k->shape->names_len);
         known = k->shape->decoders;
     } else {
@@ -1446,14 +1436,13 @@ static int dconn_pg__send_bound(dconn_pg__conn *h, const dconn_pg__bind *b, dcon
         /* 42P05, "already exists": an earlier PREPARE of this very statement reached the server but its answer
            was lost (libpq out of memory). The name is this handle's and never reused for other SQL: it is ours,
            and used from now on (at once, unless the failed PREPARE aborted a transaction) */
-        if (state && !strcmp(state, "42P05")) { k->prepared = 1; k->prepares++; }
+        if (state && !strcmp(state, "42P05")) k->prepared = 1;
         if (PQresultStatus(res) != PGRES_COMMAND_OK && !(k->prepared && PQtransactionStatus(h->pg) == PQTRANS_IDLE)) {
             *failed = res;
             *nothing_ran = 1;
             return 0;
         }
         PQclear(res);
-        if (!k->prepared) k->prepares++;
         k->prepared = 1;
     }
     *used = k;
@@ -1470,7 +1459,7 @@ static int dconn_pg__heal(dconn_pg__conn *h, dconn_pg__kept *k, const PGresult *
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     if (!k || !state) return 0;
     if (!strcmp(state, "0A000") && strstr(PQresultErrorMessage(res), "cached plan")) k->stale = 1;
-    else if (!strcmp(state, "26000")) k->prepared = 0;
+    else if (!strcmp(state, "26000")) k->prepared = k->binary = 0;   /* prepared anew, its columns may be others: learnt again */
     else return 0;
     return PQstatus(h->pg) == CONNECTION_OK && PQtransactionStatus(h->pg) == PQTRANS_IDLE;
 }

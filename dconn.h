@@ -7805,9 +7805,6 @@ static dconn_status dconn__section_find_locked(dconn_ctx *ctx, const char *name,
     return DCONN_OK;
 }
 
-/* The settings, merged key by key, lowest precedence first: the secrets
-   section, the url in code, the settings in code. Settings of the wrong
-   type are errors, not silently ignored. */
 /* The first text or key in the settings that holds a NUL character
    (TOML's \u0000): a driver reads text as a C string, which ends there,
    so "sqlite:///a\u0000b.db" would open the file "a". NULL: none. */
@@ -7823,6 +7820,9 @@ static const dconn_toml_value *dconn__settings_find_nul(const dconn_toml_value *
     return NULL;
 }
 
+/* The settings, merged key by key, lowest precedence first: the secrets
+   section, the url in code, the settings in code. Settings of the wrong
+   type are errors, not silently ignored. */
 static dconn_status dconn__settings_merge(dconn_ctx *ctx, const dconn_toml_value *section, const dconn__request *req, dconn_settings **out, dconn_error *err) {
     static const struct { const char *key; int type; const char *want; } typed[] = {
         {"type", DCONN_TOML_STRING, "a string such as \"sql\""},
@@ -12189,11 +12189,10 @@ static int dconn__sq_one_row_proven(dconn__sq *h, const dconn__sq_stmt *kept) {
     while (verdict > 0 && (rc = sqlite3_step(ex)) == SQLITE_ROW) {
         int addr = sqlite3_column_int(ex, 0), p1 = sqlite3_column_int(ex, 2), p2 = sqlite3_column_int(ex, 3);
         const char *op = (const char *)sqlite3_column_text(ex, 1);
-        int in_main = addr < main_end;
+        int in_main = addr < main_end, ok = 1;
         if (!op || (addr == 0) != !strcmp(op, "Init")) { verdict = -1; break; }
         if (addr == 0) { main_end = p2; continue; }   /* the main part, then the prologue, entered once from Init */
         if (main_end <= 0) { verdict = -1; break; }
-        int ok = 1;
         if (row_at >= 0 && in_main) ok = strcmp(op, "Halt") ? !strcmp(op, "Goto") || !strcmp(op, "Noop") : p1 == 0;   /* after the row: the end */
         if (ok && !strcmp(op, "ResultRow")) {
             ok = row_at < 0 && in_main;

@@ -497,13 +497,6 @@ static int dconn_pg__decodes_to(const char *s, size_t n, const char *want) {
     return !*w;
 }
 
-/* The URL as libpq is to read it: postgresql+driver:// (SQLAlchemy's
-   style) as plain postgresql://, and the user name and password exactly
-   as dconn read them (`u`), percent-encoded. libpq ends the user info at
-   the first '@' where dconn, as SQLAlchemy users write passwords, takes
-   the last: unencoded, "bob:p@ss@host" would reach libpq as the password
-   "p" at the host "ss@host", and its error would quote a piece of the
-   password. Malloc'ed, or NULL without memory. */
 /* Percent-decodes `n` bytes of `s` into `to` (room for n + 1); returns the end, NUL-terminated. */
 static char *dconn_pg__pct_decode(char *to, const char *s, size_t n) {
     size_t i;

@@ -498,7 +498,7 @@ static int run(const cli_args *a, const cli_params *ps) {
             dconn_free(text);
         }
         dconn_close(ctx);
-        if (fflush(stdout) != 0 && !rc) { fprintf(stderr, "dconn: cannot write the output: %s\n", strerror(errno)); rc = EXIT_FAILED; }
+        if ((fflush(stdout) != 0 || ferror(stdout)) && !rc) { fprintf(stderr, "dconn: cannot write the output: %s\n", strerror(errno)); rc = EXIT_FAILED; }
         return rc;
     }
     conn = dconn_connect(ctx, name, a->type, NULL, &err);
@@ -556,7 +556,7 @@ static int run(const cli_args *a, const cli_params *ps) {
     }
     dconn_release(conn);
     dconn_close(ctx);
-    if (fflush(stdout) != 0 && !rc) { fprintf(stderr, "dconn: cannot write the output: %s\n", strerror(errno)); rc = EXIT_FAILED; }
+    if ((fflush(stdout) != 0 || ferror(stdout)) && !rc) { fprintf(stderr, "dconn: cannot write the output: %s\n", strerror(errno)); rc = EXIT_FAILED; }
     return rc;
 }
 
@@ -618,7 +618,7 @@ int main(int argc, char **argv) {
     if (!rc && help) {
         fputs(synopsis, stdout);
         fputs(help_text, stdout);
-        if (fflush(stdout) != 0) { fprintf(stderr, "dconn: cannot write the output: %s\n", strerror(errno)); rc = EXIT_FAILED; }
+        if (fflush(stdout) != 0 || ferror(stdout)) { fprintf(stderr, "dconn: cannot write the output: %s\n", strerror(errno)); rc = EXIT_FAILED; }
     } else if (!rc && a.npos == 0) rc = usage_error("no command given");
     else if (!rc) rc = check_args(&a);
     if (!rc && !help) rc = run(&a, &ps);

@@ -2735,48 +2735,39 @@ static void dconn__known_add_raw(dconn__known *k, const char *s, size_t n) {
 }
 
 /* A secret value as written, percent-decoded and percent-encoded. */
+/* `len` bytes percent-encoded into *b (upper-case hex, every reserved
+   byte), added when that differs from the value `s` as written. */
+static void dconn__known_add_encoded(dconn__known *k, dconn__buf *b, const char *bytes, size_t len, const char *s, size_t n) {
+    size_t i;
+    b->len = 0;
+    for (i = 0; i < len && !b->failed; i++) {
+        char one[2];
+        one[0] = bytes[i];
+        one[1] = '\0';
+        if (one[0]) dconn__pct_encode(b, one);
+        else dconn__buf_put(b, "%00", 3);
+    }
+    if (!b->failed && (b->len != n || memcmp(b->p, s, n) != 0)) dconn__known_add_raw(k, b->p, b->len);
+}
+
 static void dconn__known_add(dconn__known *k, const char *s, size_t n) {
-    dconn__buf b;
+    dconn__buf b, d;
     size_t i;
     if (n < DCONN__KNOWN_MIN) return;
     dconn__known_add_raw(k, s, n);
     memset(&b, 0, sizeof b);
     b.al = k->al;
-    dconn__buf_put(&b, s, n);   /* room for the decoded form, which is never longer */
-    if (!b.failed) {
-        b.len = dconn__pct_decode(b.p, s, n, 0);
-        if (b.len != n) dconn__known_add_raw(k, b.p, b.len);
+    d = b;
+    dconn__buf_put(&d, s, n);   /* room for the decoded form, which is never longer */
+    if (!d.failed) {
+        d.len = dconn__pct_decode(d.p, s, n, 0);
+        if (d.len != n) dconn__known_add_raw(k, d.p, d.len);
     }
-    b.len = 0;
-    for (i = 0; i < n && !b.failed; i++) {
-        char one[2];
-        one[0] = s[i];
-        one[1] = '\0';
-        dconn__pct_encode(&b, one);
-    }
-    if (!b.failed && b.len != n) dconn__known_add_raw(k, b.p, b.len);
-    if (memchr(s, '%', n) && !b.failed) {
-        /* decoded, then encoded afresh (upper-case hex, every reserved byte):
-           as a driver that rebuilds the URL from the parts hands it on */
-        dconn__buf d;
-        memset(&d, 0, sizeof d);
-        d.al = k->al;
-        dconn__buf_put(&d, s, n);
-        if (!d.failed) {
-            d.len = dconn__pct_decode(d.p, s, n, 0);
-            b.len = 0;
-            for (i = 0; i < d.len && !b.failed; i++) {
-                char one[2];
-                one[0] = d.p[i];
-                one[1] = '\0';
-                if (one[0]) dconn__pct_encode(&b, one);
-                else dconn__buf_put(&b, "%00", 3);
-            }
-            if (!b.failed && (b.len != n || memcmp(b.p, s, n) != 0)) dconn__known_add_raw(k, b.p, b.len);
-        }
-        if (d.failed) k->failed = 1;
-        dconn__buf_free(&d);
-    }
+    dconn__known_add_encoded(k, &b, s, n, s, n);
+    /* decoded, then encoded afresh: as a driver that rebuilds the URL from the parts hands it on */
+    if (!d.failed && d.len != n) dconn__known_add_encoded(k, &b, d.p, d.len, s, n);
+    if (d.failed) k->failed = 1;
+    dconn__buf_free(&d);
     /* as SQL quotes it ('it''s') and as a form encodes a blank ('+') */
     if (memchr(s, '\'', n) || memchr(s, ' ', n)) {
         int form;

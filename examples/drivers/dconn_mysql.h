@@ -1038,6 +1038,13 @@ static void dconn_my__drop(dconn_my__conn *h, MYSQL_STMT *st) {
 
 /* --- running a statement -------------------------------------------------------- */
 
+/* A number into its bound buffer (a NULL's is left alone). */
+static void dconn_my__num_put(dconn_my__num *to, const dconn_value *v) {
+    if (v->type == DCONN_REAL) to->d = v->d;
+    else if (v->type == DCONN_UINT) to->u = v->u;
+    else if (v->type == DCONN_INT) to->i = v->i;
+}
+
 /* Values that are all numbers or NULL, into the kept statement's own
    buffers (see dconn_my__numbind): 1 when the statement is bound to them,
    0 for the general binding. */
@@ -1049,11 +1056,7 @@ static int dconn_my__bind_numbers(MYSQL_STMT *st, dconn_my__kept *k, const dconn
         const dconn_value *v = b->order ? b->order[i] : &b->values[i];
         if (v->type != DCONN_NULL && v->type != DCONN_INT && v->type != DCONN_UINT && v->type != DCONN_REAL) return 0;
         if (same && nb->types[i] != (unsigned char)v->type) same = 0;
-        if (same) {
-            if (v->type == DCONN_REAL) nb->vals[i].d = v->d;
-            else if (v->type == DCONN_UINT) nb->vals[i].u = v->u;
-            else nb->vals[i].i = v->i;
-        }
+        if (same) dconn_my__num_put(&nb->vals[i], v);
     }
     if (same) return 1;
     if (!nb || nb->n != b->n) {
@@ -1071,13 +1074,10 @@ static int dconn_my__bind_numbers(MYSQL_STMT *st, dconn_my__kept *k, const dconn
     for (i = 0; i < b->n; i++) {
         const dconn_value *v = b->order ? b->order[i] : &b->values[i];
         nb->types[i] = (unsigned char)v->type;
-        nb->pb[i].buffer = &nb->vals[i];
-        switch (v->type) {
-            case DCONN_INT: nb->pb[i].buffer_type = MYSQL_TYPE_LONGLONG; nb->vals[i].i = v->i; break;
-            case DCONN_UINT: nb->pb[i].buffer_type = MYSQL_TYPE_LONGLONG; nb->vals[i].u = v->u; nb->pb[i].is_unsigned = 1; break;
-            case DCONN_REAL: nb->pb[i].buffer_type = MYSQL_TYPE_DOUBLE; nb->vals[i].d = v->d; break;
-            default: nb->pb[i].buffer_type = MYSQL_TYPE_NULL; nb->pb[i].buffer = NULL; break;
-        }
+        dconn_my__num_put(&nb->vals[i], v);
+        nb->pb[i].buffer = v->type == DCONN_NULL ? NULL : &nb->vals[i];
+        nb->pb[i].buffer_type = v->type == DCONN_NULL ? MYSQL_TYPE_NULL : v->type == DCONN_REAL ? MYSQL_TYPE_DOUBLE : MYSQL_TYPE_LONGLONG;
+        nb->pb[i].is_unsigned = (my_bool)(v->type == DCONN_UINT);
     }
     if (mysql_stmt_bind_param(st, nb->pb)) return 0;   /* the general binding tells the error */
     nb->valid = 1;

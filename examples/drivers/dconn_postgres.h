@@ -76,7 +76,6 @@ void dconn_postgres_sqlstate(const dconn_error *err, char out[6]);
 #ifdef DCONN_POSTGRES_IMPLEMENTATION
 #ifndef DCONN_POSTGRES_IMPLEMENTATION_INCLUDED
 #define DCONN_POSTGRES_IMPLEMENTATION_INCLUDED
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libpq-fe.h>
@@ -481,37 +480,32 @@ static char *dconn_pg__pct(char *to, const char *s, size_t n) {
     return to;
 }
 
+static int dconn_pg__hexval(char c);   /* below */
+
+/* The byte at s[*i] of `n`, a %XX read as the byte it encodes; *i moves past it. */
+static unsigned char dconn_pg__pct_byte(const char *s, size_t n, size_t *i) {
+    size_t k = *i;
+    if (s[k] == '%' && k + 2 < n && dconn_pg__hexval(s[k + 1]) >= 0 && dconn_pg__hexval(s[k + 2]) >= 0) {
+        *i = k + 3;
+        return (unsigned char)(dconn_pg__hexval(s[k + 1]) * 16 + dconn_pg__hexval(s[k + 2]));
+    }
+    *i = k + 1;
+    return (unsigned char)s[k];
+}
+
 /* Percent-decodes `n` bytes of `s` and compares them with `want` (NULL: none). */
 static int dconn_pg__decodes_to(const char *s, size_t n, const char *want) {
-    size_t i;
+    size_t i = 0;
     const char *w = want ? want : "";
-    for (i = 0; i < n; i++, w++) {
-        int c = (unsigned char)s[i];
-        if (c == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) && isxdigit((unsigned char)s[i + 2])) {
-            char two[3] = {s[i + 1], s[i + 2], 0};
-            c = (int)strtol(two, NULL, 16);
-            i += 2;
-        }
-        if (!*w || (unsigned char)*w != c) return 0;
-    }
+    for (; i < n; w++)
+        if (!*w || (unsigned char)*w != dconn_pg__pct_byte(s, n, &i)) return 0;
     return !*w;
 }
 
 /* Percent-decodes `n` bytes of `s` into `to` (room for n + 1); returns the end, NUL-terminated. */
 static char *dconn_pg__pct_decode(char *to, const char *s, size_t n) {
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (s[i] == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) && isxdigit((unsigned char)s[i + 2])) {
-            char two[3];
-            two[0] = s[i + 1];
-            two[1] = s[i + 2];
-            two[2] = '\0';
-            *to++ = (char)strtol(two, NULL, 16);
-            i += 2;
-        } else {
-            *to++ = s[i];
-        }
-    }
+    size_t i = 0;
+    while (i < n) *to++ = (char)dconn_pg__pct_byte(s, n, &i);
     *to = '\0';
     return to;
 }
@@ -1179,7 +1173,7 @@ typedef struct dconn_pg__shape {
     size_t names_len;
     Oid *types;
     size_t *name_at;              /* where column c's name begins in `names` */
-    unsigned char *formats, *decoders;
+    unsigned char *decoders;
     char *names;                  /* "name\0decltype\0" each */
 } dconn_pg__shape;
 
@@ -1205,7 +1199,7 @@ static void dconn_pg__shape_note(dconn_pg__kept *k, int binary, const PGresult *
     free(k->shape);
     k->shape = NULL;
     for (c = 0; c < cols; c++) names += strlen(PQfname(res, c)) + strlen(dconn_pg__decltype(PQftype(res, c))) + 2;
-    block = (char *)malloc(sizeof *sh + (size_t)cols * (sizeof(Oid) + sizeof(size_t) + 2) + names + 16);
+    block = (char *)malloc(sizeof *sh + (size_t)cols * (sizeof(Oid) + sizeof(size_t) + 1) + names + 16);
     if (!block) return;
     sh = (dconn_pg__shape *)(void *)block;
     sh->binary = binary;
@@ -1213,14 +1207,12 @@ static void dconn_pg__shape_note(dconn_pg__kept *k, int binary, const PGresult *
     sh->names_len = names;
     sh->name_at = (size_t *)(void *)(block + sizeof *sh);
     sh->types = (Oid *)(void *)(sh->name_at + cols);
-    sh->formats = (unsigned char *)(sh->types + cols);
-    sh->decoders = sh->formats + cols;
+    sh->decoders = (unsigned char *)(sh->types + cols);
     sh->names = (char *)(sh->decoders + cols);
     for (c = 0; c < cols; c++) {
         const char *name = PQfname(res, c), *tn = dconn_pg__decltype(PQftype(res, c));
         size_t n = strlen(name) + 1, m = strlen(tn) + 1;
         sh->types[c] = PQftype(res, c);
-        sh->formats[c] = (unsigned char)PQfformat(res, c);
         sh->decoders[c] = dconn_pg__decoder(res, c);
         sh->name_at[c] = at;
         memcpy(sh->names + at, name, n);

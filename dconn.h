@@ -2268,6 +2268,12 @@ static int dconn__url_split(const char *url, dconn__url *u) {
                '@' before the query, so that no part of the password is read as the host or the path */
             const char *query = strchr(auth_end, '?'), *last = NULL;
             for (s = auth_end; *s && (!query || s < query); s++) if (*s == '@') last = s;
+            if (query) {
+                /* "?rd99@host": an '@' in the query with no '=' before it is no
+                   key=value: the '?' is the password's too ("p@ss/wo?rd99@host") */
+                const char *qat = strrchr(query, '@');
+                if (qat && !memchr(query, '=', (size_t)(qat - query))) last = qat;
+            }
             if (last) {
                 at = last;
                 auth_end = at + 1;
@@ -5994,7 +6000,10 @@ static dconn_url *dconn__url_parse_al(const dconn_allocator *al, const char *tex
     if (!dconn__url_split(text, &u) || !u.has_authority || !dconn__redact_as_url(text, &u)) {
         char shown[256];
         dconn__url_redact_al(al, text, shown, sizeof shown);
-        dconn__err_set(err, DCONN_ECONFIG, "\"%s\" is not a URL: write it as dialect+driver://user:password@host:port/database?key=value", shown);
+        if (u.has_authority && u.scheme_len && dconn__redact_as_url(text, &u) == 0 && strpbrk(text, " \t\r\n"))
+            dconn__err_set(err, DCONN_ECONFIG, "\"%s\" is not a URL: it holds a blank before its path; in a user name or password write a blank as %%20", shown);
+        else
+            dconn__err_set(err, DCONN_ECONFIG, "\"%s\" is not a URL: write it as dialect+driver://user:password@host:port/database?key=value", shown);
         return NULL;
     }
     len = strlen(text);
@@ -6841,6 +6850,7 @@ typedef struct dconn__centry {
     size_t cost;                  /* what it adds to the cache's bytes while kept */
     int pending;                  /* its query runs now: others wait for it (single flight) */
     int doomed;                   /* a write came meanwhile: hand the result out, do not keep it */
+    int wrote;                    /* its query wrote: a write is never shared, each waiter runs its own */
     int waiters;
     int detached;                 /* out of the table; the last waiter frees it */
     dconn_result *result;
@@ -7234,9 +7244,10 @@ static dconn_result *dconn__cache_hit_fast(dconn__cache *c, const dconn__key *k,
 /* Single flight: another caller runs this query now. Waits for its
    result, or its error, and unlocks the cache. */
 /* Waits for the same query run by another caller (single flight), within
-   this caller's own timeout and token (`lim`, NULL: none). *again: that
+   this caller's own timeout and token (`lim`, NULL: none). *again 1: that
    caller's query was stopped by its own timeout or token, which are not
-   this caller's: run it anew. */
+   this caller's: run it anew; 2: that query wrote (INSERT ... RETURNING):
+   its rows are not this caller's, whose own statement must run too. */
 static dconn_result *dconn__cache_join_locked(dconn_ctx *ctx, dconn__centry *e, const char *conn_name, const dconn__limits *lim, int *again,
                                               dconn_error *err) {
     dconn__cache *c = ctx->cache;
@@ -7253,6 +7264,12 @@ static dconn_result *dconn__cache_join_locked(dconn_ctx *ctx, dconn__centry *e, 
         }
     }
     e->waiters--;
+    if (e->wrote) {
+        *again = 2;
+        if (!e->waiters && e->detached) dconn__centry_free_locked(ctx->al, e);
+        dconn__cache_unlock(c);
+        return NULL;
+    }
     if (e->result) {
         r = e->result;
         dconn__result_hold_locked(r);
@@ -7322,6 +7339,7 @@ static void dconn__cache_fail_locked(dconn_ctx *ctx, dconn__centry *e, dconn_sta
 static void dconn__cache_publish_locked(dconn_ctx *ctx, dconn__centry *e, dconn_result *r, int wrote, int64_t expires) {
     dconn__cache *c = ctx->cache;
     e->result = r;
+    e->wrote = wrote;
     if (wrote && !ctx->keep_cache_on_write) dconn__cache_drop_locked(ctx, e->key.uid, e);
     /* what keeping it costs: the result, its reference stripes, the entry */
     e->cost = dconn_result_bytes(r) + DCONN__STRIPES * sizeof(dconn__stripe) + e->size;
@@ -8161,6 +8179,7 @@ static dconn_status dconn__known_rebuild_locked(dconn_ctx *ctx, const dconn__gen
         const dconn_settings *v;
         if (c->req.settings) dconn__known_walk(&fresh, c->req.settings->root, 0, 0);
         if (c->req.url) dconn__known_add_text(&fresh, c->req.url, strlen(c->req.url), 0);
+        if (strchr(c->name, '@')) dconn__known_add_text(&fresh, c->name, strlen(c->name), 0);
         dconn__lock(&c->lock);
         for (v = c->settings; v; v = v->next) dconn__known_walk(&fresh, v->root, 0, 0);   /* what handles still use */
         dconn__unlock(&c->lock);
@@ -8412,6 +8431,13 @@ static dconn_conn *dconn__connect(dconn_ctx *ctx, const char *name, const char *
     dconn__err_clear(err);
     if (!ctx) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: ctx is NULL (open one with dconn_open)"); return NULL; }
     if (!(name = dconn__connect_name(ctx->al, name, envname, sizeof envname, err))) return NULL;
+    if (strchr(name, '@')) {
+        /* a URL given as the name ("env:DB_CONN" holding one): its password
+           is masked in every message that quotes the name */
+        dconn__lock(&ctx->known.lock);
+        dconn__known_add_text(&ctx->known, name, strlen(name), 0);
+        dconn__unlock(&ctx->known.lock);
+    }
     if (dconn__request_init(ctx, &q, type, options, err)) return NULL;
     dconn__lock(&ctx->lock);
     st = dconn__connect_lookup_locked(ctx, name, &q, &r, &c, err);
@@ -9231,6 +9257,11 @@ static dconn_result *dconn__fetch_cached(dconn_conn *c, dconn__op *op, const dco
         lim.timeout_ns = op->timeout_ns;
         lim.cancel = op->cancel;
         r = dconn__cache_join_locked(ctx, e, c->name, op->timeout_ns || op->cancel ? &lim : NULL, &again, err);   /* unlocks */
+        if (again == 2) {
+            /* the query wrote: this caller's statement runs too, on its own */
+            if (op->trace) op->trace->cache = DCONN_CACHE_MISS;
+            return dconn__fetch_uncached(c, op, err);
+        }
         if (again) continue;   /* the other caller's timeout or token stopped it: not this caller's */
         if (!r && err && (err->code == DCONN_ETIMEOUT || err->code == DCONN_ECANCELED)) dconn__err_op(c, op, 1, err);   /* this caller's own */
         return r;
@@ -9250,6 +9281,7 @@ static dconn_result *dconn__fetch_cached(dconn_conn *c, dconn__op *op, const dco
     if (e) {   /* else no memory for an entry: served uncached */
         dconn__cache_lock(cache);
         e->pending = 0;
+        e->wrote = op->wrote;   /* even failed part-way, its waiters' statements are theirs to run */
         if (st) dconn__cache_fail_locked(ctx, e, st, err);
         else dconn__cache_publish_locked(ctx, e, op->result, op->wrote, served_stale ? now : ttl < 0 ? INT64_MAX : now + ttl);
         dconn__cond_broadcast(&cache->cv);

@@ -1233,6 +1233,37 @@ static void cache_single_flight(void) {
     dconn_close(ctx);
 }
 
+/* A query that writes (INSERT ... RETURNING) is never shared: callers that
+   waited for the same statement each run their own, one after the other
+   writes, and get their own rows; nothing is kept. */
+static void cache_single_flight_write_not_shared(void) {
+    dconn_options o = cmk_options();
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    cmk_job jobs[6];
+    int i, j, polls;
+    REQUIRE((ctx = cmk_open(&o)) != NULL);
+    REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
+    td_gate_close("slow");
+    for (i = 0; i < 6; i++) cmk_job_start(&jobs[i], c, "slow INSERT INTO t VALUES (1) RETURNING id");
+    CHECK(td_wait_for(&td.blocked, 1));
+    for (polls = 0; polls < 100000 && cmk_cache_waiters(ctx) < 5; polls++) cmk_nap();
+    CHECK_EQ_INT(cmk_cache_waiters(ctx), 5);             /* the other 5 waited for the first */
+    td_gate_open();
+    for (i = 0; i < 6; i++) cmk_job_join(&jobs[i]);
+    CHECK_EQ_INT(td_get(&td.queries), 6);                /* every caller's statement ran */
+    for (i = 0; i < 6; i++) {
+        CHECK(jobs[i].r != NULL);
+        CHECK_EQ_INT(jobs[i].err.code, DCONN_OK);
+        for (j = 0; j < i; j++) CHECK(jobs[i].r != jobs[j].r);
+    }
+    CHECK_EQ_INT(cmk_stats(ctx).entries, 0);
+    CHECK_EQ_INT(cmk_cache_waiters(ctx), 0);
+    for (i = 0; i < 6; i++) dconn_result_release(jobs[i].r);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 /* Threads hitting, missing and releasing while the cache evicts and is
    cleared under them: every result is the right one, every call is one
    hit or one miss, and every result is freed exactly once. */
@@ -2645,6 +2676,7 @@ static const dtest_case cache_tests[] = {
 #if TEST_THREADS
     {"cache_single_flight", cache_single_flight},
     {"cache_single_flight_other_keys", cache_single_flight_other_keys},
+    {"cache_single_flight_write_not_shared", cache_single_flight_write_not_shared},
     {"cache_threads_hits_and_clears", cache_threads_hits_and_clears},
     {"cache_single_flight_error", cache_single_flight_error},
     {"cache_single_flight_error_nomem", cache_single_flight_error_nomem},

@@ -432,6 +432,7 @@ static dconn_status td_query(void *ud, void *handle, const dconn_stmt *stmt, dco
     dconn_status st = td_enter(ud, h, &td.queries, sql, 1, &seq, &big, err);
     if (st) return st;
     td_describe_params(p, n, params, sizeof params);
+    if (strstr(sql, "RETURNING")) dconn_builder_changed_data(b);   /* a query that writes, as INSERT ... RETURNING */
     return td_build(b, "Q", sql, params, h, seq, big);
 }
 

@@ -250,6 +250,10 @@ static void redaction_review_forms(void) {
         {"https://ghp_abc@github.com/x/y.git", "ghp_abc", "https://***@github.com"},
         {"postgresql://me@host/app", "(none)", "postgresql://me@host/app"},
         {"mysql://bob:p@ss:w/rd%Sec#1@127.0.0.1:3306/t", "ss:w/rd%Sec", "mysql://bob:***@127.0.0.1:3306/t"},
+        /* '@', then '/' and '?' unescaped: the query's '@' with no '=' before it ends the password */
+        {"mysql://alice:Pa@ss/wo?rd99@127.0.0.1:3306/app", "rd99", "mysql://alice:***@127.0.0.1:3306/app"},
+        {"postgresql://bob:Abxy@cd?ef@db/app", "cd?ef", "postgresql://bob:***@db/app"},
+        {"mysql://alice:p@ss:w/rd?x#y%z sp@127.0.0.1:3306/app", "y%z", "@127.0.0.1:3306/app"},
         {"Server=x;Password=ConnStrPw1234;Encrypt=yes", "ConnStrPw1234", "Password=***;Encrypt=yes"},
         {"Driver={ODBC};PWD={Br4ced;Pw};Server=x", "Br4ced", "Server=x"},
         {"DefaultEndpointsProtocol=https;AccountName=a;AccountKey=AzKey123456==;EndpointSuffix=x", "AzKey123456", "AccountName=a"},
@@ -347,7 +351,32 @@ static void redaction_user_name_with_slash(void) {
     tu_rmrf(RD_DIR);
 }
 
+/* A URL given where a connection name goes (DB_CONN holding one, as
+   DATABASE_URL habits put it there): the message quoting the name masks
+   its password, as every other message does. */
+static void redaction_url_given_as_name(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    tu_rmrf(RD_DIR);
+    tu_write(RD_SECRETS, "[connections.a]\nurl = \"sqlite://\"\n");
+    ctx = tu_open(RD_SECRETS);
+    REQUIRE(ctx);
+    CHECK(dconn_connect(ctx, "mysql://bob:Tr0ub4dor_x@127.0.0.1:3306/app", NULL, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "not by a URL");
+    CHECK_CONTAINS(err.message, "mysql://bob:***@127.0.0.1:3306/app");
+    CHECK_NOT_CONTAINS(err.message, "Tr0ub4dor_x");
+    setenv("DCONN_RD_CONN", "postgresql://me:Hunt@er2Hunter2@db/app", 1);
+    CHECK(dconn_connect(ctx, "env:DCONN_RD_CONN", NULL, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "postgresql://me:***@db/app");
+    CHECK_NOT_CONTAINS(err.message, "Hunter2");
+    CHECK_NOT_CONTAINS(tu_logbuf, "Hunter2");
+    unsetenv("DCONN_RD_CONN");
+    dconn_close(ctx);
+    tu_rmrf(RD_DIR);
+}
+
 static const dtest_case redaction_tests[] = {
+    {"redaction_url_given_as_name", redaction_url_given_as_name},
     {"redaction_user_name_with_slash", redaction_user_name_with_slash},
     {"redaction_review_forms", redaction_review_forms},
     {"redaction_more_secret_key_names", redaction_more_secret_key_names},

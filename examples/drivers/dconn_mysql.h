@@ -295,8 +295,13 @@ static dconn_status dconn_my__spec_build(const dconn_settings *st, dconn_my__spe
     size_t i;
     memset(s, 0, sizeof *s);
     s->ssl_enforce = s->ssl_verify = s->local_infile = s->compress = -1;
-    if (dconn_settings_string(st, "url", NULL) && !u)
-        return dconn_error_at(err, dconn_settings_get(st, "url"), "url is not a URL: write mysql://user:password@host:3306/database");
+    if (dconn_settings_string(st, "url", NULL) && !u) {
+        /* the parser's own reason, which names what is wrong (the URL shown masked) */
+        dconn_error why;
+        dconn_url *again = dconn_url_parse(dconn_settings_string(st, "url", NULL), &why);
+        if (again) { dconn_url_free(again); return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory"); }
+        return dconn_error_at(err, dconn_settings_get(st, "url"), "url: %s", why.message);
+    }
     if (u) {
         if (!dconn_my__set(&s->host, u->host) || !dconn_my__set(&s->user, u->user) || !dconn_my__set(&s->password, u->password) ||
             !dconn_my__set(&s->database, u->database))

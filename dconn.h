@@ -1601,6 +1601,10 @@ static int64_t dconn__clock_default(void *user_data) {
 /* The real monotonic clock, whatever clock the context was given (timeouts). */
 static int64_t dconn__real_now(void) { return dconn__clock_default(NULL); }
 
+/* A time plus a duration, "forever" (INT64_MAX) past the end: a TTL of
+   100,000 days after an injected clock's epoch time must not wrap. */
+static int64_t dconn__later(int64_t t, int64_t d) { return d > 0 && t > INT64_MAX - d ? INT64_MAX : t + d; }
+
 static void dconn__sleep_default(int64_t ns, void *user_data) {
     (void)user_data;
     if (ns <= 0) return;
@@ -7563,7 +7567,7 @@ static DCONN__NOINLINE void dconn__data_check(dconn_conn *c, int64_t now) {
         c->watch_racy = recent;
         c->watch_sig = sig;
         c->watch_ino = ino;
-        dconn__atomic_store(&c->watch_next, now + c->ctx->data_check_ns);
+        dconn__atomic_store(&c->watch_next, dconn__later(now, c->ctx->data_check_ns));
     }
     dconn__unlock(&c->lock);
     dconn__handles_close(c->ctx, to_close);
@@ -8889,7 +8893,7 @@ static void dconn__watch_init(dconn__watch *w, dconn__handle *hd, const dconn__o
     w->drv = &hd->drv;
     w->handle = hd->h;
     w->token = op->cancel;
-    w->deadline = op->timeout_ns ? op->started + op->timeout_ns : INT64_MAX;
+    w->deadline = op->timeout_ns ? dconn__later(op->started, op->timeout_ns) : INT64_MAX;
 }
 
 static void dconn__op_init(dconn__op *op, dconn__op_kind kind, const char *sql, const dconn_value *params, size_t n) {
@@ -9005,9 +9009,12 @@ static DCONN__NOINLINE int dconn__stray_state_undo(dconn_conn *c, dconn__handle 
     dconn__handle_put(c, h, 0, closed);
     dconn_result_release(op->result);
     op->result = NULL;
-    dconn__err_set(err, DCONN_EMISUSE, "the statement left state on one of the connection's pooled handles (such as a TEMP table, "
-                   "an attached database or a SET), which later statements might or might not see: it was undone%s. Run it in a "
-                   "session (dconn_session_begin), where it lasts until the session ends", closed ? " (the handle was closed)" : "");
+    dconn__err_set(err, DCONN_EMISUSE, "the %s left state on one of the connection's pooled handles (such as a TEMP table, "
+                   "an attached database or a SET), which later statements might or might not see: the state was undone%s%s. Run it in a "
+                   "session (dconn_session_begin), where it lasts until the session ends", op->kind == DCONN__OP_SCRIPT ? "script" : "statement",
+                   closed ? " (the handle was closed)" : "",
+                   op->kind == DCONN__OP_SCRIPT ? ", but every statement of the script ran, and what they wrote stays committed: "
+                                                  "running the script again would write it twice" : "");
     return 1;
 }
 
@@ -9283,7 +9290,7 @@ static dconn_result *dconn__fetch_cached(dconn_conn *c, dconn__op *op, const dco
         e->pending = 0;
         e->wrote = op->wrote;   /* even failed part-way, its waiters' statements are theirs to run */
         if (st) dconn__cache_fail_locked(ctx, e, st, err);
-        else dconn__cache_publish_locked(ctx, e, op->result, op->wrote, served_stale ? now : ttl < 0 ? INT64_MAX : now + ttl);
+        else dconn__cache_publish_locked(ctx, e, op->result, op->wrote, served_stale ? now : ttl < 0 ? INT64_MAX : dconn__later(now, ttl));
         dconn__cond_broadcast(&cache->cv);
         dconn__cache_unlock(cache);
     }
@@ -9438,13 +9445,26 @@ DCONN_API dconn_status dconn_exec_script(dconn_conn *c, const char *sql, dconn_e
 /* >>sessions: transactions on one handle -------------------------------------------- */
 
 /* How the session's transaction ended behind its back. */
-enum { DCONN__TX_OPEN = 0, DCONN__TX_ENDED_BY_STATEMENT, DCONN__TX_ENDED_BY_ERROR, DCONN__TX_ENDED_BY_STOP };
+enum { DCONN__TX_OPEN = 0, DCONN__TX_ENDED_BY_STATEMENT, DCONN__TX_ENDED_BY_ROLLBACK, DCONN__TX_ENDED_BY_ERROR, DCONN__TX_ENDED_BY_STOP };
+
+/* Why the transaction ended behind the session's back, for its messages. */
+static const char *dconn__tx_ended_why(int ended) {
+    switch (ended) {
+        case DCONN__TX_ENDED_BY_ERROR: return "an earlier error made the database roll it back";
+        case DCONN__TX_ENDED_BY_STOP: return "an earlier statement timed out or was cancelled";
+        case DCONN__TX_ENDED_BY_ROLLBACK: return "a ROLLBACK ran as a statement and undid what ran before it";
+        default:
+            return "a statement committed it (a COMMIT run as a statement, or one that commits implicitly, as MySQL's CREATE, ALTER "
+                   "and DROP do), and what ran before it stays committed";
+    }
+}
 
 struct dconn_session {
     dconn_conn *conn;
     dconn__handle *h;
     int in_tx, wrote, broken;
     int ended;                    /* DCONN__TX_*: then nothing more runs until commit or rollback */
+    int begin_failed;             /* a statement could not begin its transaction: the commit fails */
 };
 
 static dconn_status dconn__session_begin_tx(dconn_session *s, dconn_error *err) {
@@ -9453,7 +9473,7 @@ static dconn_status dconn__session_begin_tx(dconn_session *s, dconn_error *err) 
     if (s->in_tx) return DCONN_OK;
     if (!s->h->drv.begin) return dconn__err_set(err, DCONN_EMISUSE, "connection \"%s\": the %s driver has no transactions (no begin)", c->name, s->h->drv.name);
     st = s->h->drv.begin(s->h->drv.user_data, s->h->h, err);
-    if (st) return dconn__err_conn(c, err, st, "begin failed");
+    if (st) { s->begin_failed = 1; return dconn__err_conn(c, err, st, "begin failed"); }
     s->in_tx = 1;
     return DCONN_OK;
 }
@@ -9481,6 +9501,7 @@ static dconn_session *dconn__session_begin(dconn_conn *c, dconn_error *err) {
         if (!transient || attempt >= c->ctx->retry_attempts) { dconn__free(c->ctx->al, s); return NULL; }
         dconn__retry_wait(c, attempt, err);
     }
+    s->begin_failed = 0;   /* a BEGIN tried again on a fresh handle held no statement */
     /* the session holds the connection: a dconn_release meanwhile must not free it */
     dconn__lock(&c->ctx->lock);
     c->refs++;
@@ -9501,15 +9522,18 @@ DCONN_API dconn_session *dconn_session_begin(dconn_conn *c, dconn_error *err) {
    results go now, not at the session's commit. Statements after it are
    refused until the caller commits or rolls back, rather than running one by
    one outside any transaction where a rollback could not undo them. */
-static DCONN__NOINLINE void dconn__session_ended(dconn_session *s, int failed) {
-    s->ended = failed ? DCONN__TX_ENDED_BY_ERROR : DCONN__TX_ENDED_BY_STATEMENT;
+static DCONN__NOINLINE void dconn__session_ended(dconn_session *s, int failed, const char *sql) {
+    while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '(') sql++;
+    s->ended = failed ? DCONN__TX_ENDED_BY_ERROR
+               : dconn__strnieq(sql, "rollback", 8) || dconn__strnieq(sql, "abort", 5) ? DCONN__TX_ENDED_BY_ROLLBACK
+                                                                                      : DCONN__TX_ENDED_BY_STATEMENT;
     if (s->wrote && !s->conn->ctx->keep_cache_on_write) dconn_cache_clear_conn(s->conn);
     s->wrote = 0;
 }
 
-static inline void dconn__session_check_ended(dconn_session *s, int failed) {
+static inline void dconn__session_check_ended(dconn_session *s, int failed, const char *sql) {
     const dconn_driver *d = &s->h->drv;
-    if (s->in_tx && !s->ended && d->in_transaction && !d->in_transaction(d->user_data, s->h->h)) dconn__session_ended(s, failed);
+    if (s->in_tx && !s->ended && d->in_transaction && !d->in_transaction(d->user_data, s->h->h)) dconn__session_ended(s, failed, sql);
 }
 
 /* A session open when the process forked is the parent's: the child may
@@ -9540,10 +9564,7 @@ static void dconn__session_check_stopped(dconn_session *s, dconn_status st) {
 static dconn_status dconn__session_refuse_ended(dconn_session *s, dconn__op_kind kind, const char *sql, dconn_error *err) {
     dconn__op op;
     dconn__op_init(&op, kind, sql, NULL, 0);
-    dconn__err_set(err, DCONN_EQUERY, "not run: the transaction has ended (%s); roll back and start again",
-                   s->ended == DCONN__TX_ENDED_BY_ERROR  ? "an earlier error made the database roll it back" :
-                   s->ended == DCONN__TX_ENDED_BY_STOP   ? "an earlier statement timed out or was cancelled" :
-                                                           "a COMMIT or ROLLBACK ran as a statement");
+    dconn__err_set(err, DCONN_EQUERY, "not run: the transaction has ended (%s); roll back and start again", dconn__tx_ended_why(s->ended));
     return dconn__err_op(s->conn, &op, 1, err);
 }
 
@@ -9551,7 +9572,7 @@ static DCONN__NOINLINE dconn_status dconn__session_exec_failed(dconn_session *s,
     dconn__driver_failed(err, st);
     if (err && dconn__transient(&s->h->drv, st, err)) s->broken = 1;
     s->wrote = 1;   /* INSERT OR FAIL keeps the rows before the failing one: a commit drops the cache */
-    dconn__session_check_ended(s, 1);
+    dconn__session_check_ended(s, 1, op->sql);
     dconn__session_check_stopped(s, st);
     return dconn__err_op(s->conn, op, 1, err);
 }
@@ -9580,7 +9601,7 @@ static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const
     st = dconn__session_run(s, &op, err);
     if (st) return dconn__session_exec_failed(s, &op, st, err);
     s->wrote = 1;
-    dconn__session_check_ended(s, 0);
+    dconn__session_check_ended(s, 0, sql);
     return DCONN_OK;
 }
 
@@ -9625,7 +9646,7 @@ DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, con
         if (st) return dconn__session_exec_fast_failed(s, sql, params, n, st, err);
         s->wrote = 1;
         /* dconn__session_check_ended, knowing the transaction was open */
-        if (s->h->drv.in_transaction && !s->h->drv.in_transaction(s->h->drv.user_data, s->h->h)) dconn__session_ended(s, 0);
+        if (s->h->drv.in_transaction && !s->h->drv.in_transaction(s->h->drv.user_data, s->h->h)) dconn__session_ended(s, 0, sql);
         return DCONN_OK;
     }
     return dconn__session_exec_out(s, sql, params, n, 0, 0, info, err);
@@ -9648,7 +9669,7 @@ static dconn_result *dconn__session_query(dconn_session *s, const char *sql, con
     dconn__op_init(&op, DCONN__OP_QUERY, sql, params, n);
     st = dconn__session_run(s, &op, err);
     if (op.wrote) s->wrote = 1;   /* INSERT ... RETURNING, even failed part-way: the commit drops the cached results */
-    dconn__session_check_ended(s, st != DCONN_OK);
+    dconn__session_check_ended(s, st != DCONN_OK, sql);
     dconn__session_check_stopped(s, st);
     if (st) { dconn__err_op(s->conn, &op, 1, err); return NULL; }
     return op.result;
@@ -9672,19 +9693,28 @@ static dconn_status dconn__session_commit(dconn_session *s, dconn_error *err) {
     if (!s) return dconn__err_set(err, DCONN_EMISUSE, "dconn_session_commit: session is NULL");
     c = s->conn;
     if (dconn__session_forked(s)) return dconn__session_refuse_forked(s, "dconn_session_commit", err);
+    if (s->begin_failed) {
+        /* a statement that could not begin the transaction did not run: a
+           caller who checks only the commit must not take it as written */
+        dconn__err_set(err, DCONN_EQUERY, "a statement of this session could not begin its transaction and did not run (see its error)%s",
+                       s->in_tx ? "; what ran after it was rolled back" : "");
+        if (s->in_tx && s->h->drv.rollback) (void)s->h->drv.rollback(s->h->drv.user_data, s->h->h, NULL);
+        s->in_tx = 0;
+        s->ended = DCONN__TX_OPEN;
+        s->wrote = 0;
+        s->begin_failed = 0;
+        return dconn__err_conn(c, err, DCONN_EQUERY, "commit failed");
+    }
     if (!s->in_tx) return DCONN_OK;
     if (s->ended) {
         /* nothing is open to commit: say what became of the writes, and start afresh */
-        int by_error = s->ended != DCONN__TX_ENDED_BY_STATEMENT;
-        dconn__err_set(err, DCONN_EQUERY, s->ended == DCONN__TX_ENDED_BY_ERROR ? "the transaction had already ended (an earlier error made the database roll it back)" :
-                                          s->ended == DCONN__TX_ENDED_BY_STOP  ? "a statement of the transaction timed out or was cancelled" :
-                                          "the transaction had already ended: a COMMIT or ROLLBACK ran as a statement, and "
-                                          "what it committed stays committed; nothing after it ran");
+        int by_statement = s->ended == DCONN__TX_ENDED_BY_STATEMENT;
+        dconn__err_set(err, DCONN_EQUERY, "the transaction had already ended: %s; nothing after it ran", dconn__tx_ended_why(s->ended));
         if (s->h->drv.rollback) (void)s->h->drv.rollback(s->h->drv.user_data, s->h->h, NULL);
         s->in_tx = 0;
         s->ended = DCONN__TX_OPEN;
         s->wrote = 0;
-        return dconn__err_conn(c, err, DCONN_EQUERY, by_error ? "commit failed, the session's writes were rolled back" : "commit refused");
+        return dconn__err_conn(c, err, DCONN_EQUERY, by_statement ? "commit refused" : "commit failed, the session's writes were rolled back");
     }
     st = s->h->drv.commit ? s->h->drv.commit(s->h->drv.user_data, s->h->h, err) : DCONN_OK;
     s->in_tx = 0;
@@ -9718,6 +9748,13 @@ static dconn_status dconn__session_rollback(dconn_session *s, dconn_error *err) 
     if (s->in_tx && s->h->drv.rollback) st = s->h->drv.rollback(s->h->drv.user_data, s->h->h, err);
     s->in_tx = 0;
     s->wrote = 0;
+    s->begin_failed = 0;
+    if (s->ended == DCONN__TX_ENDED_BY_STATEMENT && !st) {
+        /* the caller means to undo the writes: they were committed, say so */
+        s->ended = DCONN__TX_OPEN;
+        dconn__err_set(err, DCONN_EQUERY, "nothing to roll back: %s", dconn__tx_ended_why(DCONN__TX_ENDED_BY_STATEMENT));
+        return dconn__err_conn(c, err, DCONN_EQUERY, "rollback failed");
+    }
     s->ended = DCONN__TX_OPEN;
     if (st) { s->broken = 1; return dconn__err_conn(c, err, st, "rollback failed"); }
     return DCONN_OK;
@@ -9734,6 +9771,7 @@ DCONN_API void dconn_session_end(dconn_session *s) {
     if (!s) return;
     c = s->conn;
     if (dconn__session_forked(s)) s->broken = 1;   /* the parent's handle: not rolled back, not touched (see dconn__handles_close) */
+    if (s->ended == DCONN__TX_ENDED_BY_STATEMENT) s->ended = DCONN__TX_OPEN;   /* its rollback has nothing to tell */
     if (!s->broken && s->in_tx && dconn_session_rollback(s, NULL) != DCONN_OK) s->broken = 1;
     /* TEMP tables and attachments are the session's: they end with it (the
        handle is closed when the driver cannot clear them) */
@@ -11215,7 +11253,11 @@ DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dco
     s = dconn_result_format(r, format, err);
     if (!s) return err->code;
     n = strlen(s);
-    if (fwrite(s, 1, n, (FILE *)file) != n) { DCONN_FREE(s); return dconn__err_set(err, DCONN_EIO, "dconn_result_print: write failed: %s", strerror(errno)); }
+    /* flushed: a write that fails in the stdio buffer (a full disk) is this call's failure, not fclose's */
+    if (fwrite(s, 1, n, (FILE *)file) != n || fflush((FILE *)file) != 0) {
+        DCONN_FREE(s);
+        return dconn__err_set(err, DCONN_EIO, "dconn_result_print: write failed: %s", strerror(errno));
+    }
     DCONN_FREE(s);
     return DCONN_OK;
 }
@@ -11254,6 +11296,7 @@ static dconn_status dconn__stream_print(dconn_stream *s, void *file, dconn_forma
     if (!st) {
         dconn__print_tail(&pr);   /* never after a failure: a cut table or JSON array stays visibly unfinished */
         st = dconn__print_flush(&pr, (FILE *)file, err);
+        if (!st && fflush((FILE *)file) != 0) st = dconn__err_set(err, DCONN_EIO, "dconn_stream_print: write failed: %s", strerror(errno));
     }
     dconn__print_free(&pr);
     return st;

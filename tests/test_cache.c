@@ -595,6 +595,25 @@ static void cache_ttl_query_expires(void) {
     tu_now = t0;
 }
 
+/* A long TTL on a clock that counts from 1970 (an injected one): the
+   expiry time saturates to "forever" instead of wrapping negative. */
+static void cache_ttl_long_on_epoch_clock(void) {
+    int64_t t0 = tu_now;
+    dconn_options o = cmk_options();
+    dconn_ctx *ctx = cmk_open(&o);
+    dconn_conn *c;
+    REQUIRE(ctx);
+    c = cmk_conn(ctx, "m", NULL);
+    REQUIRE(c);
+    tu_now = INT64_C(1796553613307577136);
+    CHECK_EQ_INT(cmk_ran(c, "100000 days"), 1);
+    tu_now += INT64_C(3600000000000);
+    CHECK_EQ_INT(cmk_ran(c, "100000 days"), 0);
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_now = t0;
+}
+
 static void cache_ttl_zero_and_forever(void) {
     int64_t t0 = tu_now;
     dconn_options o = cmk_options();
@@ -1762,6 +1781,19 @@ static void cache_clear_on_commit(void) {
         CHECK_EQ_INT(td_get(&td.begins), 3);
         CHECK_EQ_INT(td_get(&td.commits), 2);
         CHECK_EQ_INT(td_get(&td.rollbacks), 1);
+        /* a statement whose BEGIN failed did not run: the commit says so */
+        s = dconn_session_begin(a, &err);
+        REQUIRE(s);
+        CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+        pthread_mutex_lock(&td_lock);
+        td.fail_begins = 1;
+        pthread_mutex_unlock(&td_lock);
+        CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (3)", NULL, 0, NULL, &err), DCONN_EQUERY);
+        CHECK_CONTAINS(err.message, "begin failed");
+        CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_EQUERY);
+        CHECK_CONTAINS(err.message, "commit failed: a statement of this session could not begin its transaction and did not run");
+        CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);   /* said once; the session goes on */
+        dconn_session_end(s);
         dconn_release(a);
         dconn_release(b);
         dconn_close(ctx);
@@ -2673,6 +2705,7 @@ static const dtest_case cache_tests[] = {
     {"cache_spares_reused", cache_spares_reused},
     {"cache_result_near_max_bytes_not_kept", cache_result_near_max_bytes_not_kept},
     {"cache_off", cache_off},
+    {"cache_ttl_long_on_epoch_clock", cache_ttl_long_on_epoch_clock},
 #if TEST_THREADS
     {"cache_single_flight", cache_single_flight},
     {"cache_single_flight_other_keys", cache_single_flight_other_keys},

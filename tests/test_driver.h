@@ -93,6 +93,7 @@ typedef struct td_state {
     int blocked;                    /* queries waiting at the gate now */
     int epoch;                      /* raising it breaks every open handle (transient errors) */
     int fail_next;                  /* the next N queries and reads fail */
+    int fail_begins;                /* the next N begins fail (permanent) */
     int fail_always;
     int fail_native;                /* TD_TRANSIENT (the default) or TD_PERMANENT */
     dconn_status fail_status;       /* what a failure returns (DCONN_EQUERY unless set) */
@@ -466,7 +467,16 @@ static dconn_status td_exec_script(void *ud, void *handle, const char *sql, dcon
     (void)ud; (void)handle; (void)sql; (void)err;
     return td_count(&td.scripts);
 }
-static dconn_status td_begin(void *ud, void *handle, dconn_error *err) { (void)ud; (void)handle; (void)err; return td_count(&td.begins); }
+static dconn_status td_begin(void *ud, void *handle, dconn_error *err) {
+    int fail;
+    (void)ud; (void)handle;
+    pthread_mutex_lock(&td_lock);
+    fail = td.fail_begins > 0;
+    if (fail) td.fail_begins--;
+    pthread_mutex_unlock(&td_lock);
+    if (fail) return td_fail(err, DCONN_EQUERY, TD_PERMANENT, "mock: server closed the connection before BEGIN");
+    return td_count(&td.begins);
+}
 static dconn_status td_commit(void *ud, void *handle, dconn_error *err) { (void)ud; (void)handle; (void)err; return td_count(&td.commits); }
 static dconn_status td_rollback(void *ud, void *handle, dconn_error *err) { (void)ud; (void)handle; (void)err; return td_count(&td.rollbacks); }
 static dconn_status td_ping(void *ud, void *handle, dconn_error *err) {

@@ -358,7 +358,7 @@ static void fault_disk_full(void) {
     CHECK(dconn_session_query(s, "SELECT COUNT(*) FROM t", NULL, 0, &err) == NULL);
     CHECK_CONTAINS(err.message, "query failed: not run: the transaction has ended");
     CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_EQUERY);
-    CHECK_CONTAINS(err.message, "commit failed, the session's writes were rolled back: the transaction had already ended (an earlier error made the database roll it back)");
+    CHECK_CONTAINS(err.message, "commit failed, the session's writes were rolled back: the transaction had already ended: an earlier error made the database roll it back");
     /* after the failed commit the session starts afresh */
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (12, 'z')", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
@@ -383,8 +383,9 @@ static void fault_disk_full(void) {
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (13, 'a')", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_exec(s, "COMMIT", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (14, 'b')", NULL, 0, NULL, &err), DCONN_EQUERY);
-    CHECK_CONTAINS(err.message, "not run: the transaction has ended (a COMMIT or ROLLBACK ran as a statement)");
-    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
+    CHECK_CONTAINS(err.message, "not run: the transaction has ended (a statement committed it (a COMMIT run as a statement");
+    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_EQUERY);   /* 13 stays committed: said, not hidden */
+    CHECK_CONTAINS(err.message, "nothing to roll back");
     dconn_session_end(s);
     tf_ids(e.c, ids, sizeof ids);
     CHECK_STR(ids, "1,2,10,11,12,13");
@@ -394,10 +395,21 @@ static void fault_disk_full(void) {
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (15, 'c')", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_exec(s, "COMMIT", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_EQUERY);
-    CHECK_CONTAINS(err.message, "commit refused: the transaction had already ended: a COMMIT or ROLLBACK ran as a statement, and what it committed stays committed");
+    CHECK_CONTAINS(err.message, "commit refused: the transaction had already ended: a statement committed it");
+    CHECK_CONTAINS(err.message, "stays committed");
     CHECK(strstr(err.message, "rolled back") == NULL);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (16, 'd')", NULL, 0, NULL, &err), DCONN_OK);   /* afresh */
     CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+    /* a ROLLBACK run as a statement: the commit says the writes were undone, a rollback is fine */
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (17, 'e')", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "  rollback", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (18, 'f')", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "a ROLLBACK ran as a statement and undid what ran before it");
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "commit failed, the session's writes were rolled back: the transaction had already ended: a ROLLBACK ran as a statement");
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (19, 'g')", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "ROLLBACK", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
     dconn_session_end(s);
     tf_ids(e.c, ids, sizeof ids);
     CHECK_STR(ids, "1,2,10,11,12,13,15,16");

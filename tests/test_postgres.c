@@ -324,7 +324,7 @@ static void pg_session_transaction_ended_is_told(void) {
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t2 VALUES (4)", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_exec(s, "COMMIT", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t2 VALUES (5)", NULL, 0, NULL, &err), DCONN_EQUERY);
-    CHECK_CONTAINS(err.message, "not run: the transaction has ended (a COMMIT or ROLLBACK ran as a statement)");
+    CHECK_CONTAINS(err.message, "not run: the transaction has ended (a statement committed it");
     CHECK(dconn_session_query(s, "SELECT 1", NULL, 0, &err) == NULL);
     CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "commit refused: the transaction had already ended");
@@ -838,6 +838,9 @@ static void pg_session_is_never_silently_reconnected(void) {
     pg_wait_gone(pid);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "begin failed: [08006] the server had closed the connection: the statement was not sent");
+    /* a caller who checks only the commit is told too */
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "could not begin its transaction and did not run");
     dconn_session_end(s);
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM tenant.t"), 0);
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM public.t"), 0);
@@ -1107,6 +1110,15 @@ static void pg_stream_review_cases(void) {
     CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM ret"), 3);
     CHECK_EQ_INT(dconn_exec(c, "DO $$BEGIN CREATE TEMP TABLE hid (a int); END$$", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
     CHECK_CONTAINS(err.message, "session");
+    /* a TEMP table made by SELECT ... INTO or CREATE TABLE ... AS (tag "SELECT n")
+       would hide the real one: refused and undone too */
+    CHECK_EQ_INT(dconn_exec(c, "SELECT 1 AS a INTO TEMP ret", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "session");
+    CHECK_EQ_INT(dconn_exec(c, "CREATE TEMP TABLE ret AS SELECT 1 AS id, 1 AS a", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO ret (a) VALUES (5)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM ret"), 4);   /* the real table */
+    CHECK_EQ_INT(dconn_exec(c, "CREATE TABLE ret_copy AS SELECT * FROM ret", NULL, 0, NULL, NULL, &err), DCONN_OK);   /* not TEMP: fine */
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE ret_copy", NULL, 0, NULL, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_exec(c, "DECLARE cur CURSOR WITH HOLD FOR SELECT 1", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
     CHECK_EQ_INT(dconn_exec(c, "DECLARE cur CURSOR WITH HOLD FOR SELECT 1", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);   /* not "already exists" */
     CHECK_EQ_INT(dconn_exec(c, "DROP TABLE ret", NULL, 0, NULL, NULL, &err), DCONN_OK);

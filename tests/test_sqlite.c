@@ -1037,7 +1037,9 @@ static void sqlite_session_commit_statement_drops_cache(void) {
     CHECK_EQ_INT(dconn_session_exec(s, "COMMIT", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(tsq_int_ttl(e.c, count, NULL), 1);    /* not the cached 0 */
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t(v) VALUES ('b')", NULL, 0, NULL, &err), DCONN_EQUERY);
-    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
+    /* the rollback cannot undo what the COMMIT committed: it says so, and the session goes on */
+    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "rollback failed: nothing to roll back: a statement committed it");
     /* a new transaction after the rollback; ended without commit, so 'c' never lands */
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t(v) VALUES ('c')", NULL, 0, NULL, &err), DCONN_OK);
     dconn_session_end(s);
@@ -1109,6 +1111,12 @@ static void sqlite_handle_state_outside_sessions_refused(void) {
     CHECK_EQ_INT(dconn_exec_script(e.c, "CREATE TEMP TABLE t(x); SELECT 1;", &err), DCONN_EMISUSE);
     CHECK_EQ_INT(tsq_raw_count(&e, "SELECT COUNT(*) FROM t"), 4);   /* every insert reached the file */
     CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t"), 4);
+    /* a script's other statements ran and committed: the message says so, not "undone" alone */
+    CHECK_EQ_INT(dconn_exec_script(e.c, "INSERT INTO main.t VALUES (12); CREATE TEMP TABLE x(y); INSERT INTO main.t VALUES (13)", &err), DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "the script left state");
+    CHECK_CONTAINS(err.message, "every statement of the script ran, and what they wrote stays committed");
+    CHECK_EQ_INT(tsq_raw_count(&e, "SELECT COUNT(*) FROM t"), 6);
+    CHECK_EQ_INT(dconn_exec(e.c, "DELETE FROM t WHERE x IN (12, 13)", NULL, 0, NULL, NULL, &err), DCONN_OK);
     /* in a session: a staging table, kept across its commits, gone with it */
     s = dconn_session_begin(e.c, &err);
     REQUIRE(s);
@@ -1951,6 +1959,15 @@ static void sqlite_format_print_and_misuse(void) {
         }
     }
     CHECK_EQ_INT(dconn_result_print(r, NULL, DCONN_FORMAT_CSV, &err), DCONN_EMISUSE);
+    {
+        /* a small result fits the stdio buffer: the write fails at the flush, which is this call's */
+        FILE *full = fopen("/dev/full", "w");
+        if (full) {
+            CHECK_EQ_INT(dconn_result_print(r, full, DCONN_FORMAT_CSV, &err), DCONN_EIO);
+            CHECK_CONTAINS(err.message, "write failed");
+            fclose(full);
+        }
+    }
     dconn_result_release(r);
     tu_rmrf(dir);
     tsq_close_env(&e);

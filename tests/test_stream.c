@@ -542,6 +542,18 @@ static void stream_print_checks_the_format_first(void) {
     CHECK_CONTAINS(err.message, "unknown format 9");
     CHECK_EQ_INT(dconn_stream_rows(s), 0);
     CHECK_EQ_INT(dconn_stream_close(s), DCONN_OK);
+    {
+        /* a write that fails in the stdio buffer is the call's failure, not fclose's */
+        FILE *full = fopen("/dev/full", "w");
+        if (full) {
+            s = tst_open(e.c, "SELECT id FROM t LIMIT 2", NULL, 0, 0, &err);
+            REQUIRE(s);
+            CHECK_EQ_INT(dconn_stream_print(s, full, DCONN_FORMAT_CSV, &err), DCONN_EIO);
+            CHECK_CONTAINS(err.message, "write failed");
+            dconn_stream_close(s);
+            fclose(full);
+        }
+    }
     tsq_close_env(&e);
 }
 

@@ -349,7 +349,7 @@ static void timeout_in_a_session_ends_its_transaction(void) {
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (2)", NULL, 0, NULL, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "not run: the transaction has ended (an earlier statement timed out or was cancelled); roll back and start again");
     CHECK(dconn_session_commit(s, &err) != DCONN_OK);
-    CHECK_CONTAINS(err.message, "a statement of the transaction timed out or was cancelled");
+    CHECK_CONTAINS(err.message, "an earlier statement timed out or was cancelled");
     /* usable again afterwards */
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (3)", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);

@@ -15,13 +15,15 @@
 
    Settings, highest precedence first:
      - connect_args: the names mysqlclient and PyMySQL take (charset,
-       connect_timeout, read_timeout, write_timeout, unix_socket,
-       init_command, read_default_file, read_default_group, ssl = { ca,
-       cert, key, check_hostname }, ssl_mode, local_infile, compress, and
-       host, port, user, passwd/password, db/database), over
+       connect_timeout (10 s unless set), read_timeout, write_timeout,
+       unix_socket, init_command, read_default_file, read_default_group,
+       ssl = { ca, cert, key, capath, cipher, check_hostname }, ssl_mode,
+       local_infile, compress, and host, port, user, passwd/password,
+       db/database), over
      - url = "mysql://user:password@host:3306/db?charset=utf8mb4" (query
-       keys: unix_socket, charset, ssl_ca, ssl_cert, ssl_key, ssl_mode,
-       ssl_verify_cert), or the parts host, port, username, password,
+       keys: unix_socket, charset, ssl_ca, ssl_cert, ssl_key, ssl_capath,
+       ssl_cipher, ssl_mode, ssl_verify_cert, ssl_check_hostname; a flag
+       that is neither true nor false is an error), or the parts host, port, username, password,
        database, query = { ... } when there is no url, over
      - the client's own configuration: option files (the [client] group
        of /etc/mysql/my.cnf and ~/.my.cnf, or the file and group named in
@@ -131,15 +133,16 @@ typedef struct dconn_my__spec {
     char *host, *user, *password, *database, *socket;
     unsigned int port;
     char *charset, *init_command, *default_file, *default_group;
-    char *ssl_ca, *ssl_cert, *ssl_key;
+    char *ssl_ca, *ssl_cert, *ssl_key, *ssl_capath, *ssl_cipher;
     int ssl_enforce, ssl_verify;  /* -1: not set */
+    int ssl_prefer;               /* ssl_mode=PREFERRED: TLS when the server offers it */
     unsigned int connect_timeout, read_timeout, write_timeout;   /* 0: not set */
     int local_infile, compress;   /* -1: not set */
 } dconn_my__spec;
 
 static void dconn_my__spec_free(dconn_my__spec *s) {
     char **owned[] = {&s->host, &s->user, &s->password, &s->database, &s->socket, &s->charset, &s->init_command,
-                        &s->default_file, &s->default_group, &s->ssl_ca, &s->ssl_cert, &s->ssl_key};
+                        &s->default_file, &s->default_group, &s->ssl_ca, &s->ssl_cert, &s->ssl_key, &s->ssl_capath, &s->ssl_cipher};
     size_t i;
     for (i = 0; i < sizeof owned / sizeof owned[0]; i++) {
         char *text = *owned[i];
@@ -184,7 +187,7 @@ static int dconn_my__ssl_mode(dconn_my__spec *s, const char *mode) {
     if (i == 5) return 0;
     s->ssl_enforce = i >= 2;
     s->ssl_verify = i >= 3;   /* Connector/C checks the certificate and the host name together */
-    if (i == 0) s->ssl_enforce = s->ssl_verify = 0;
+    s->ssl_prefer = i == 1;
     return 1;
 }
 
@@ -196,6 +199,18 @@ static int dconn_my__truthy(const char *v) {
     return v && (!strcmp(v, "1") || dconn_my__word_is(v, strlen(v), "true") || dconn_my__word_is(v, strlen(v), "yes") || dconn_my__word_is(v, strlen(v), "on"));
 }
 
+/* A yes/no setting: 1, 0, or -1 when it is neither (a typo must not turn a check off). */
+static int dconn_my__flag(const char *v) { return dconn_my__truthy(v) ? 1 : dconn_my__falsy(v) ? 0 : -1; }
+
+/* The certificate checks asked for by a flag: on, or off (TLS stays as asked). */
+static int dconn_my__verify_flag(dconn_my__spec *s, const char *value) {
+    int f = dconn_my__flag(value);
+    if (f < 0) return -1;
+    s->ssl_verify = f;
+    if (f) s->ssl_enforce = 1;
+    return 1;
+}
+
 /* One url query key or parts "query" key; 1 known, 0 unknown, -1 bad value. */
 static int dconn_my__query_key(dconn_my__spec *s, const char *key, const char *value) {
     if (!strcmp(key, "unix_socket")) return dconn_my__set(&s->socket, value) ? 1 : -2;
@@ -203,13 +218,21 @@ static int dconn_my__query_key(dconn_my__spec *s, const char *key, const char *v
     if (!strcmp(key, "ssl_ca")) return dconn_my__set(&s->ssl_ca, value) ? 1 : -2;
     if (!strcmp(key, "ssl_cert")) return dconn_my__set(&s->ssl_cert, value) ? 1 : -2;
     if (!strcmp(key, "ssl_key")) return dconn_my__set(&s->ssl_key, value) ? 1 : -2;
+    if (!strcmp(key, "ssl_capath")) return dconn_my__set(&s->ssl_capath, value) ? 1 : -2;
+    if (!strcmp(key, "ssl_cipher")) return dconn_my__set(&s->ssl_cipher, value) ? 1 : -2;
     if (!strcmp(key, "ssl_mode")) return dconn_my__ssl_mode(s, value) ? 1 : -1;
-    if (!strcmp(key, "ssl_verify_cert")) { s->ssl_verify = dconn_my__truthy(value); if (s->ssl_verify) s->ssl_enforce = 1; return 1; }
-    if (!strcmp(key, "ssl_verify_identity")) { s->ssl_verify = dconn_my__truthy(value); if (s->ssl_verify) s->ssl_enforce = 1; return 1; }
+    if (!strcmp(key, "ssl_verify_cert") || !strcmp(key, "ssl_verify_identity") || !strcmp(key, "ssl_check_hostname"))
+        return dconn_my__verify_flag(s, value);
     return 0;
 }
 
-static const char dconn_my__query_keys[] = "unix_socket, charset, ssl_ca, ssl_cert, ssl_key, ssl_mode, ssl_verify_cert, ssl_verify_identity";
+/* What a bad value of a url or query key should have been. */
+static const char *dconn_my__key_wants(const char *key) {
+    return !strcmp(key, "ssl_mode") ? "one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY" : "true or false";
+}
+
+static const char dconn_my__query_keys[] =
+    "unix_socket, charset, ssl_ca, ssl_cert, ssl_key, ssl_capath, ssl_cipher, ssl_mode, ssl_verify_cert, ssl_verify_identity, ssl_check_hostname";
 static const char dconn_my__connect_args[] =
     "charset, connect_timeout, read_timeout, write_timeout, unix_socket, init_command, read_default_file, read_default_group, ssl, "
     "ssl_ca, ssl_cert, ssl_key, ssl_mode, ssl_verify_cert, local_infile, compress, host, port, user, passwd, password, db, database";
@@ -234,7 +257,7 @@ static dconn_status dconn_my__connect_args_apply(dconn_my__spec *s, const dconn_
         const char *t = dconn_my__text(v, buf, sizeof buf);
         int ok = 1;
         if (!strcmp(key, "ssl")) {
-            /* mysqlclient's ssl = { ca = ..., cert = ..., key = ..., check_hostname = true } */
+            /* mysqlclient's ssl = { ca = ..., cert = ..., key = ..., capath = ..., cipher = ..., check_hostname = true } */
             size_t k;
             if (dconn_toml_type_of(v) != DCONN_TOML_TABLE) return dconn_error_at(err, v, "connect_args.ssl must be a table: ssl = { ca = \"ca.pem\" }");
             s->ssl_enforce = 1;
@@ -245,9 +268,15 @@ static dconn_status dconn_my__connect_args_apply(dconn_my__spec *s, const dconn_
                 if (!strcmp(sk, "ca")) ok = dconn_my__set(&s->ssl_ca, st);
                 else if (!strcmp(sk, "cert")) ok = dconn_my__set(&s->ssl_cert, st);
                 else if (!strcmp(sk, "key")) ok = dconn_my__set(&s->ssl_key, st);
-                else if (!strcmp(sk, "check_hostname") || !strcmp(sk, "verify_cert") || !strcmp(sk, "verify_identity")) s->ssl_verify = dconn_toml_bool(sv, 1);
-                else if (strcmp(sk, "capath") != 0 && strcmp(sk, "cipher") != 0)
-                    return dconn_error_at(err, sv, "connect_args.ssl.%s is not an ssl setting; the MySQL driver takes ca, cert, key, check_hostname", sk);
+                else if (!strcmp(sk, "capath")) ok = dconn_my__set(&s->ssl_capath, st);
+                else if (!strcmp(sk, "cipher")) ok = dconn_my__set(&s->ssl_cipher, st);
+                else if (!strcmp(sk, "check_hostname") || !strcmp(sk, "verify_cert") || !strcmp(sk, "verify_identity")) {
+                    /* a boolean, or its text ("false" must not read as true) */
+                    int f = dconn_toml_type_of(sv) == DCONN_TOML_BOOL ? dconn_toml_bool(sv, 1) : dconn_my__flag(st);
+                    if (f < 0) return dconn_error_at(err, sv, "connect_args.ssl.%s must be true or false", sk);
+                    s->ssl_verify = f;
+                } else
+                    return dconn_error_at(err, sv, "connect_args.ssl.%s is not an ssl setting; the MySQL driver takes ca, cert, key, capath, cipher, check_hostname", sk);
             }
         } else if (!t) {
             return dconn_error_at(err, v, "connect_args.%s must be a string, number or boolean", key);
@@ -278,7 +307,7 @@ static dconn_status dconn_my__connect_args_apply(dconn_my__spec *s, const dconn_
             s->port = (unsigned int)n;
         } else {
             int r = dconn_my__query_key(s, key, t);
-            if (r == -1) return dconn_error_at(err, v, "connect_args.%s: \"%s\" is not one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY", key, t);
+            if (r == -1) return dconn_error_at(err, v, "connect_args.%s: \"%s\" is not %s", key, t, dconn_my__key_wants(key));
             if (r == 0) return dconn_error_at(err, v, "connect_args.%s is not a MySQL connection setting; the MySQL driver takes %s", key, dconn_my__connect_args);
             ok = r > 0;
         }
@@ -310,7 +339,7 @@ static dconn_status dconn_my__spec_build(const dconn_settings *st, dconn_my__spe
         for (i = 0; i < u->n_query; i++) {
             int r = dconn_my__query_key(s, u->query_keys[i], u->query_values[i]);
             if (r == -2) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
-            if (r == -1) return dconn_error_at(err, dconn_settings_get(st, "url"), "the url's ssl_mode \"%s\" is not one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY", u->query_values[i]);
+            if (r == -1) return dconn_error_at(err, dconn_settings_get(st, "url"), "the url's %s \"%s\" is not %s", u->query_keys[i], u->query_values[i], dconn_my__key_wants(u->query_keys[i]));
             if (r == 0) return dconn_error_at(err, dconn_settings_get(st, "url"), "the url's ?%s= is not a MySQL setting; the MySQL driver takes %s (others go in connect_args)", u->query_keys[i], dconn_my__query_keys);
         }
     } else {
@@ -471,7 +500,11 @@ static dconn_status dconn_my__open(const dconn_my__spec *s, MYSQL **out, dconn_e
     if (s->default_file) mysql_optionsv(m, MYSQL_READ_DEFAULT_FILE, s->default_file);
     mysql_optionsv(m, MYSQL_OPT_RECONNECT, &off);   /* a silent reconnect would lose a session's state: dconn decides */
     mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, s->charset ? s->charset : "utf8mb4");   /* an option file's default-character-set beats this default */
-    if (s->connect_timeout) mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &s->connect_timeout);
+    {
+        /* 10 s unless set, as PyMySQL: a server that accepts and never answers must not hang a connect */
+        unsigned int ct = s->connect_timeout ? s->connect_timeout : 10;
+        mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &ct);
+    }
     if (s->read_timeout) mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &s->read_timeout);
     if (s->write_timeout) mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &s->write_timeout);
     {
@@ -480,8 +513,10 @@ static dconn_status dconn_my__open(const dconn_my__spec *s, MYSQL **out, dconn_e
         mysql_optionsv(m, MYSQL_OPT_LOCAL_INFILE, &li);
     }
     if (s->compress == 1) mysql_optionsv(m, MYSQL_OPT_COMPRESS, NULL);
-    if (s->ssl_ca || s->ssl_cert || s->ssl_key) mysql_ssl_set(m, s->ssl_key, s->ssl_cert, s->ssl_ca, NULL, NULL);
-    if (s->ssl_enforce >= 0) mysql_optionsv(m, MYSQL_OPT_SSL_ENFORCE, s->ssl_enforce ? &on : &off);
+    if (s->ssl_ca || s->ssl_cert || s->ssl_key || s->ssl_capath || s->ssl_cipher) mysql_ssl_set(m, s->ssl_key, s->ssl_cert, s->ssl_ca, s->ssl_capath, s->ssl_cipher);
+    /* the connector's "enforce" is its "use TLS": without a certificate check it falls back to
+       clear text when the server offers no TLS, which is PREFERRED (REQUIRED is checked below) */
+    if (s->ssl_enforce >= 0 || s->ssl_prefer) mysql_optionsv(m, MYSQL_OPT_SSL_ENFORCE, s->ssl_enforce == 1 || s->ssl_prefer ? &on : &off);
     if (s->ssl_verify >= 0) mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, s->ssl_verify ? &on : &off);
     if (!mysql_real_connect(m, s->host, s->user, s->password, s->database, s->port, s->socket, flags)) {
         char text[700];
@@ -608,6 +643,19 @@ static int dconn_my__was_killed(dconn_my__conn *h) {
     pthread_mutex_lock(&h->id_lock);
     k = h->killed;
     h->killed = 0;
+    pthread_mutex_unlock(&h->id_lock);
+    return k;
+#endif
+}
+
+/* Was a KILL QUERY sent since the last call? (Kept for dconn_my__was_killed.) */
+static int dconn_my__kill_sent(dconn_my__conn *h) {
+#if defined(__GNUC__) || defined(__clang__)
+    return __atomic_load_n(&h->killed, __ATOMIC_ACQUIRE);
+#else
+    int k;
+    pthread_mutex_lock(&h->id_lock);
+    k = h->killed;
     pthread_mutex_unlock(&h->id_lock);
     return k;
 #endif
@@ -898,7 +946,8 @@ static dconn_status dconn_my__error(dconn_my__conn *h, unsigned int no, const ch
     if (no == 2008) return dconn_my__fail(err, DCONN_ENOMEM, native, "%s", text);
     if (no == 1317 && kind == DCONN_MY__WRITE) {
         size_t n = strlen(text);
-        snprintf(text + n, sizeof text - n, " (someone stopped it with KILL QUERY; InnoDB rolled the statement back; it was not retried)");
+        snprintf(text + n, sizeof text - n, " (%s; InnoDB rolled the statement back; it was not retried)",
+                 dconn_my__kill_sent(h) ? "stopped by its timeout or cancel token" : "someone stopped it with KILL QUERY");
         native = -1317;
     } else if (no == 1213 && was_in_tx) {
         size_t n = strlen(text);
@@ -1642,7 +1691,8 @@ static dconn_status dconn_my__exec(void *ud, void *handle, const dconn_stmt *stm
     if (info) {
         my_ulonglong n = mysql_stmt_affected_rows(ms);
         info->changes = n == (my_ulonglong)-1 ? 0 : (int64_t)n;
-        info->last_insert_id = (int64_t)mysql_stmt_insert_id(ms);
+        /* a statement with a result set inserted nothing: not the handle's last insert */
+        info->last_insert_id = mysql_stmt_field_count(ms) > 0 ? 0 : (int64_t)mysql_stmt_insert_id(ms);
     }
     /* a SELECT through exec: its rows are dropped, but an error while they come is the statement's */
     if (mysql_stmt_field_count(ms) > 0 && mysql_stmt_store_result(ms) != 0) {

@@ -1248,6 +1248,13 @@ static void dconn_pg__note(dconn_pg__conn *h, PGresult *res) {
     const char *tag = PQcmdStatus(res);
     /* a cursor declared outside a transaction block is WITH HOLD: it outlives the statement */
     if (!h->in_tx) h->unnamed_in_tx = 0;
+    /* SELECT ... INTO and CREATE TABLE ... AS answer "SELECT n" without rows: a
+       table was made, maybe a TEMP one */
+    if (dconn_pg__tag_is(tag, "SEL") && PQresultStatus(res) == PGRES_COMMAND_OK) {
+        h->maybe_temp = 1;
+        if (h->in_tx) h->unnamed_in_tx = 1;
+        return;
+    }
     /* the usual ones (SELECT n, INSERT 0 n, UPDATE n, DELETE n, MERGE n, FETCH n, COPY n): nothing to note */
     if (dconn_pg__tag_is(tag, "SEL") || dconn_pg__tag_is(tag, "INS") || dconn_pg__tag_is(tag, "UPD") || dconn_pg__tag_is(tag, "DEL") ||
         dconn_pg__tag_is(tag, "MER") || dconn_pg__tag_is(tag, "FET") || dconn_pg__tag_is(tag, "COP"))

@@ -1126,6 +1126,67 @@ static void pg_stream_review_cases(void) {
     dconn_close(ctx);
 }
 
+/* What a second review without the tests found: COPY ... TO STDOUT and
+   an empty statement say what happened; numeric is exact (DCONN_DECIMAL);
+   libpq's $1 works; ?? is PostgreSQL's ? operator; a slice's a[1:n] is
+   no parameter; a text value in a date column says how to cast it. */
+static void pg_review_round_two(void) {
+    dconn_ctx *ctx = pg_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_result *r;
+    dconn_value p[3];
+    char *text;
+    REQUIRE(ctx);
+    c = pg_connect(ctx, NULL);
+    REQUIRE(c);
+    CHECK(dconn_query(c, "COPY (SELECT 1) TO STDOUT", NULL, 0, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "COPY ... TO STDOUT is not supported by dconn");
+    CHECK_EQ_INT(tu_query_int(c, "SELECT 6"), 6);
+    CHECK(dconn_query(c, "-- nothing", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "the SQL is empty");
+    CHECK(strstr(err.message, "?????") == NULL);
+    r = dconn_query(c, "SELECT 1.50::numeric AS a, 'NaN'::numeric AS b", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    CHECK_EQ_INT(dconn_result_type(r, 0, 0), DCONN_DECIMAL);
+    text = dconn_result_format(r, DCONN_FORMAT_JSON, &err);
+    REQUIRE(text);
+    CHECK_CONTAINS(text, "\"a\": 1.50");
+    CHECK_CONTAINS(text, "\"b\": \"NaN\"");
+    dconn_free(text);
+    dconn_result_release(r);
+    p[0] = dconn_int(2);
+    p[1] = dconn_int(30);
+    r = dconn_query(c, "SELECT $2::int - $1::int + $1::int * 0", p, 2, NULL, &err);
+    if (!r) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(r);
+    {
+        int64_t v = 0;
+        CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_OK);
+        CHECK_EQ_INT(v, 28);
+    }
+    dconn_result_release(r);
+    CHECK(dconn_query(c, "SELECT $1::int + ?", p, 2, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "mixes ? and $n");
+    CHECK(dconn_query(c, "SELECT $2::int", p, 2, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "positional value 1 is not used");
+    CHECK(dconn_query(c, "SELECT $3::int", p, 2, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "parameter $3 has no value");
+    CHECK_EQ_INT(tu_query_int(c, "SELECT ('{\"a\":1}'::jsonb ?? 'a')::int"), 1);
+    CHECK(dconn_query(c, "SELECT '{\"a\":1}'::jsonb ? 'a'", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "write ?? for PostgreSQL's own ? operator");
+    CHECK_EQ_INT(tu_query_int(c, "SELECT array_length((array[10,20,30])[2:n], 1) FROM (SELECT 3 AS n) s"), 2);
+    CHECK_EQ_INT(dconn_exec(c, "CREATE TABLE IF NOT EXISTS tdate (d date)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    p[0] = dconn_text("2024-01-01");
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO tdate (d) VALUES (?)", p, 1, NULL, NULL, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "as in ?::date");
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO tdate (d) VALUES (?::date)", p, 1, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE tdate", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 /* --- named prepared statements kept per handle (prepared_statement_cache_size) */
 
 /* dconn's prepared statements on the handle `c` uses (its pool has one),
@@ -1956,6 +2017,7 @@ static const dtest_case pg_tests[] = {
     {"pg_stream_matches_query", pg_stream_matches_query},
     {"pg_stream_backend_killed_midway", pg_stream_backend_killed_midway},
     {"pg_stream_review_cases", pg_stream_review_cases},
+    {"pg_review_round_two", pg_review_round_two},
     {"pg_statement_cache_prepares_and_evicts", pg_statement_cache_prepares_and_evicts},
     {"pg_binary_results_match_text", pg_binary_results_match_text},
     {"pg_binary_params_round_trip", pg_binary_params_round_trip},

@@ -17,9 +17,12 @@
        port, username, password, database when there is no url, over
      - libpq's own configuration: PGHOST, PGUSER, PGPASSWORD, ...,
        ~/.pgpass and service files, applied by libpq itself.
-   Parameters: positional ? and $1, named :name / @name are all sent as
-   $n parameters: values are bound, never pasted into the SQL (a ':'
-   after ':' is a cast, as in x::int, and is left alone).
+   Parameters: positional ? or $1 (not both in one statement), named
+   :name / @name are all sent as $n parameters: values are bound, never
+   pasted into the SQL (a ':' after ':' is a cast, as in x::int, and one
+   after a word is a slice, as in a[1:n]: both are left alone; ?? is
+   PostgreSQL's own ? operator). Text values are typed text: cast them
+   for other column types (?::date).
    Prepared statements: each handle keeps up to prepared_statement_cache_size
    (default 100; 0 = none, for PgBouncer before 1.21 in transaction mode)
    named statements, in the section or in connect_args. A statement runs
@@ -217,6 +220,7 @@ typedef struct dconn_pg__conn {
     size_t prefix_len;
     int unnamed_in_tx;            /* a DDL or SET ran in the open transaction: no kept statements until it ends */
     int fatal;                    /* the server ended the session */
+    int copied_out;               /* a COPY ... TO STDOUT ran: its rows were read and dropped */
     int in_tx;                    /* a transaction is open, as of the last statement */
     int commit_unknown;           /* the connection was lost while a COMMIT ran */
     int state_set;                /* a SET, PREPARE or LISTEN ran: the session's state differs from a fresh one */
@@ -364,6 +368,7 @@ static PGresult *dconn_pg__collect(dconn_pg__conn *h, int single) {
             char *row;
             PQclear(res);
             if (rs == PGRES_COPY_OUT) {
+                h->copied_out = 1;
                 while (PQgetCopyData(h->pg, &row, 0) > 0) PQfreemem(row);
                 continue;
             }
@@ -844,7 +849,7 @@ static dconn_pg__kept *dconn_pg__given_before(dconn_pg__conn *h, const char *sql
    given the same way again is not rewritten. */
 static dconn_status dconn_pg__bind_params(dconn_pg__conn *h, const char *sql, const dconn_value *params, size_t np, dconn_pg__bind *b,
                                           dconn_error *err) {
-    size_t len = strlen(sql), o = 0, i, slots = 0, pos = 0, digits = 1, sql_cap, dec_bytes = 0, need, named = 0;
+    size_t len = strlen(sql), o = 0, i, slots = 0, pos = 0, digits = 1, sql_cap, dec_bytes = 0, need, named = 0, dollar = 0;
     const char *p;
     const dconn_value **order;
     char *out, *numbers, *decimals, *at;
@@ -891,7 +896,12 @@ static dconn_status dconn_pg__bind_params(dconn_pg__conn *h, const char *sql, co
         } else if (c == ':' && p[1] == ':') {                /* a cast */
             out[o++] = *p++;
             out[o++] = *p++;
-        } else if (c == '?' || ((c == ':' || c == '@') && dconn_pg__is_word_char(p[1]) && !(p[1] >= '0' && p[1] <= '9'))) {
+        } else if (c == '?' && p[1] == '?') {                /* "??": PostgreSQL's own ? operator (jsonb ? 'key', ?|, ?&) */
+            out[o++] = '?';
+            p += 2;
+        } else if (c == '?' || ((c == ':' || c == '@') && dconn_pg__is_word_char(p[1]) && !(p[1] >= '0' && p[1] <= '9') &&
+                                !(p > sql && (dconn_pg__is_word_char(p[-1]) || p[-1] == ':'))) ||   /* not a slice's a[1:n] */
+                   (c == '$' && p[1] >= '1' && p[1] <= '9' && !(p > sql && dconn_pg__is_word_char(p[-1])))) {
             const dconn_value *v = NULL;
             if (slots == 65535) {
                 dconn_error_set(err, DCONN_EQUERY, "PostgreSQL takes at most 65535 parameters in one statement: split it, or pass an array (= ANY(?))");
@@ -905,6 +915,17 @@ static dconn_status dconn_pg__bind_params(dconn_pg__conn *h, const char *sql, co
                 pos++;
                 p++;
                 if (!v) { fail = "more"; break; }
+            } else if (c == '$') {
+                /* libpq's own $1: the first positional value, and so on */
+                size_t k, seen = 0, want = 0;
+                for (p++; *p >= '0' && *p <= '9'; p++) want = want < 100000 ? want * 10 + (size_t)(*p - '0') : want;
+                for (k = 0; k < np; k++) if (!params[k].name && ++seen == want) { v = &params[k]; break; }
+                if (!v) {
+                    dconn_error_set(err, DCONN_EQUERY, "parameter $%zu has no value: %zu positional values were given", want, seen);
+                    fail = "";
+                    break;
+                }
+                dollar++;
             } else {
                 const char *name = p + 1, *e = name;
                 size_t k;
@@ -932,7 +953,22 @@ static dconn_status dconn_pg__bind_params(dconn_pg__conn *h, const char *sql, co
             out[o++] = *p++;
         }
     }
-    if (!fail) {
+    if (!fail && dollar && pos) {
+        dconn_error_set(err, DCONN_EQUERY, "the SQL mixes ? and $n parameters: write one kind");
+        fail = "";
+    }
+    if (!fail && dollar) {
+        /* $n may come in any order and more than once: each positional value must be used */
+        size_t nth = 0;
+        for (i = 0; i < np && !fail; i++) {
+            size_t k;
+            int used = 0;
+            if (params[i].name) continue;
+            nth++;
+            for (k = 0; k < slots; k++) used |= order[k] == &params[i];
+            if (!used) { dconn_error_set(err, DCONN_EQUERY, "positional value %zu is not used: the SQL has no $%zu", nth, nth); fail = ""; }
+        }
+    } else if (!fail) {
         size_t positional = 0;
         for (i = 0; i < np; i++) positional += !params[i].name;
         if (pos < positional) {
@@ -951,14 +987,14 @@ static dconn_status dconn_pg__bind_params(dconn_pg__conn *h, const char *sql, co
         if (*fail) {
             size_t positional = 0;
             for (i = 0; i < np; i++) positional += !params[i].name;
-            dconn_error_set(err, DCONN_EQUERY, "the SQL has more ? parameters than the %zu positional values given (named values fill only :name parameters)",
-                            positional);
+            dconn_error_set(err, DCONN_EQUERY, "the SQL has more ? parameters than the %zu positional values given (named values fill only :name "
+                            "parameters; write ?? for PostgreSQL's own ? operator, as in data ?? 'key')", positional);
         }
         dconn_pg__bind_free(b);
         return DCONN_EQUERY;
     }
     out[o] = '\0';
-    if (!named && slots == np) b->given = sql;   /* ? alone, each taking the next value: found by this text next time */
+    if (!named && !dollar && slots == np) b->given = sql;   /* ? alone, each taking the next value: found by this text next time */
 laid_out:
     b->sql = out;
     b->n = (int)slots;
@@ -1020,7 +1056,7 @@ static dconn_status dconn_pg__columns(const PGresult *res, dconn_builder *out) {
 
 /* How a column's values are read: its type, and whether they came as
    text or binary (binary only for the types below, see dconn_pg__binary_ok). */
-enum { DCONN_PG__TEXT, DCONN_PG__INT_TEXT, DCONN_PG__REAL_TEXT, DCONN_PG__BOOL_TEXT, DCONN_PG__BYTEA_TEXT,
+enum { DCONN_PG__TEXT, DCONN_PG__INT_TEXT, DCONN_PG__REAL_TEXT, DCONN_PG__BOOL_TEXT, DCONN_PG__BYTEA_TEXT, DCONN_PG__DECIMAL_TEXT,
        DCONN_PG__BYTES, DCONN_PG__BLOB_BIN, DCONN_PG__INT2, DCONN_PG__INT4, DCONN_PG__INT8, DCONN_PG__OID, DCONN_PG__FLOAT4,
        DCONN_PG__FLOAT8, DCONN_PG__BOOL_BIN };
 
@@ -1047,6 +1083,7 @@ static unsigned char dconn_pg__decoder(const PGresult *res, int c) {
         case 700: case 701: return DCONN_PG__REAL_TEXT;
         case 16: return DCONN_PG__BOOL_TEXT;
         case 17: return DCONN_PG__BYTEA_TEXT;
+        case 1700: return DCONN_PG__DECIMAL_TEXT;   /* numeric: exact, as its digits */
         default: return DCONN_PG__TEXT;
     }
 }
@@ -1117,7 +1154,8 @@ static dconn_status dconn_pg__rows(const PGresult *res, int reserve, const unsig
     if (reserve && rows > 8) {
         size_t bytes = 0;
         for (c = 0; c < cols; c++)
-            if (dec[c] == DCONN_PG__TEXT || dec[c] == DCONN_PG__BYTES || dec[c] == DCONN_PG__BLOB_BIN || dec[c] == DCONN_PG__BYTEA_TEXT)
+            if (dec[c] == DCONN_PG__TEXT || dec[c] == DCONN_PG__BYTES || dec[c] == DCONN_PG__BLOB_BIN || dec[c] == DCONN_PG__BYTEA_TEXT ||
+                dec[c] == DCONN_PG__DECIMAL_TEXT)
                 for (r = 0; r < rows; r++) bytes += (size_t)PQgetlength(res, r, c) + 1;
         (void)dconn_builder_reserve(out, (size_t)rows * (size_t)cols, bytes);   /* a hint: without the room, the builder grows */
     }
@@ -1133,6 +1171,7 @@ static dconn_status dconn_pg__rows(const PGresult *res, int reserve, const unsig
                 case DCONN_PG__REAL_TEXT: st = dconn_builder_real(out, strtod(v, NULL)); break;
                 case DCONN_PG__BOOL_TEXT: st = dconn_builder_int(out, v[0] == 't'); break;
                 case DCONN_PG__BYTEA_TEXT: st = dconn_pg__bytea(v, (size_t)n, out); break;
+                case DCONN_PG__DECIMAL_TEXT: st = dconn_builder_decimal(out, v, (size_t)n); break;
                 case DCONN_PG__BLOB_BIN: st = dconn_builder_blob(out, v, (size_t)n); break;
                 case DCONN_PG__INT2: st = dconn_builder_int(out, (int16_t)(uint16_t)((unsigned char)v[0] << 8 | (unsigned char)v[1])); break;
                 case DCONN_PG__INT4: st = dconn_builder_int(out, (int32_t)dconn_pg__be32(v)); break;
@@ -1273,6 +1312,21 @@ static void dconn_pg__note(dconn_pg__conn *h, PGresult *res) {
 static PGresult *dconn_pg__finish(dconn_pg__conn *h, PGresult *res, const char *sql, int kind, dconn_status *st, dconn_error *err) {
     h->last_done = dconn_pg__now();
     if (PQstatus(h->pg) == CONNECTION_OK) h->in_tx = PQtransactionStatus(h->pg) != PQTRANS_IDLE;
+    if (h->copied_out) {
+        /* its rows went nowhere: a success would read as an empty result */
+        h->copied_out = 0;
+        if (dconn_pg__result_ok(res)) {
+            PQclear(res);
+            *st = dconn_error_set(err, DCONN_EMISUSE, "COPY ... TO STDOUT is not supported by dconn (its rows were read and dropped): "
+                                                      "read them with a SELECT, or dconn_stream_query for many rows");
+            return NULL;
+        }
+    }
+    if (res && PQresultStatus(res) == PGRES_EMPTY_QUERY) {
+        PQclear(res);
+        *st = dconn_error_set(err, DCONN_EQUERY, "the SQL is empty (nothing but blanks or comments)");
+        return NULL;
+    }
     if (!dconn_pg__result_ok(res)) {
         *st = dconn_pg__error(h->pg, res, sql, kind, err);
         PQclear(res);
@@ -1505,7 +1559,23 @@ static PGresult *dconn_pg__run(dconn_pg__conn *h, const char *sql, const dconn_v
     if (*st) { dconn_pg__bind_free(&b); return NULL; }
     res = dconn_pg__start(h, &b, 0, kind);
     dconn_pg__bind_free(&b);
-    return dconn_pg__finish(h, res, sql, *kind, st, err);
+    res = dconn_pg__finish(h, res, sql, *kind, st, err);
+    if (!res && err && (err->native_code == dconn_pg__pack("42804") || err->native_code == dconn_pg__pack("42883"))) {
+        /* "column d is of type date but expression is of type text": a text value is typed text */
+        size_t i;
+        for (i = 0; i < np && params[i].type != DCONN_TEXT; i++) {}
+        if (i < np) {
+            size_t n = strlen(err->message);
+            char *nl = strchr(err->message, '\n');   /* before the SQL excerpt, if any */
+            const char *hint = " (a text value is sent as type text: cast its parameter to the column's type, as in ?::date, ?::uuid or ?::jsonb)";
+            size_t at = nl ? (size_t)(nl - err->message) : n, hl = strlen(hint);
+            if (n + hl < sizeof err->message) {
+                memmove(err->message + at + hl, err->message + at, n - at + 1);
+                memcpy(err->message + at, hint, hl);
+            }
+        }
+    }
+    return res;
 }
 
 static dconn_status dconn_pg__query(void *ud, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
@@ -1818,7 +1888,7 @@ typedef struct dconn_pg__cursor {
 } dconn_pg__cursor;
 
 /* Reads every result left of the statement (after an error, or a cancel). */
-static void dconn_pg__drain(dconn_pg__conn *h) { PQclear(dconn_pg__collect(h, 0)); }   /* it ends a COPY too */
+static void dconn_pg__drain(dconn_pg__conn *h) { PQclear(dconn_pg__collect(h, 0)); h->copied_out = 0; }   /* it ends a COPY too */
 
 static void dconn_pg__cursor_free(dconn_pg__cursor *cur) {
     PQclear(cur->pending);
@@ -2000,6 +2070,7 @@ static int dconn_pg__stream_row(void *ud, void *cursor, dconn_value *values, dco
                 break;
             }
             case DCONN_PG__BOOL_BIN: v->i = p[0] != 0; break;
+            case DCONN_PG__DECIMAL_TEXT: v->type = DCONN_DECIMAL; v->p = p; v->n = (size_t)n; break;
             default: v->type = DCONN_TEXT; v->p = p; v->n = (size_t)n; break;
         }
     }

@@ -2350,6 +2350,37 @@ static size_t dconn__pct_decode(char *dst, const char *src, size_t n, int plus_b
 
 /* >>redaction: what may be a secret, and masking it --------------------------------- */
 
+/* Edit distance with adjacent swaps, capped: enough to say "did you mean"
+   for a typed key (keys are short; longer ones are never near). */
+static size_t dconn__key_distance(const char *a, const char *b) {
+    size_t d[3][33], la = strlen(a), lb = strlen(b), i, j;
+    if (la > 32 || lb > 32) return 99;
+    for (j = 0; j <= lb; j++) d[0][j] = j;
+    for (i = 1; i <= la; i++) {
+        size_t *row = d[i % 3], *up = d[(i - 1) % 3], *up2 = d[(i + 1) % 3];
+        row[0] = i;
+        for (j = 1; j <= lb; j++) {
+            size_t best = up[j - 1] + (a[i - 1] != b[j - 1]);
+            if (up[j] + 1 < best) best = up[j] + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && up2[j - 2] + 1 < best) best = up2[j - 2] + 1;
+            row[j] = best;
+        }
+    }
+    return d[la % 3][lb];
+}
+
+/* A key one or two typos from "password" ("pasword", "passowrd"): the
+   value a user meant as a password is masked as one. */
+static int dconn__near_password(const char *k, size_t n) {
+    char low[16];
+    size_t i;
+    if (n < 6 || n > 10 || dconn__lower((unsigned char)k[0]) != 'p') return 0;
+    for (i = 0; i < n; i++) low[i] = (char)dconn__lower((unsigned char)k[i]);
+    low[n] = '\0';
+    return dconn__key_distance(low, "password") <= 2;
+}
+
 static int dconn__is_secret_key(const char *k, size_t n) {
     static const char *const words[] = {"password", "passwd", "pwd", "pass", "token", "secret", "apikey", "api_key", "credential", "private_key",
                                         "auth", "access_key", "accesskey", "signature"};
@@ -2372,7 +2403,7 @@ static int dconn__is_secret_key(const char *k, size_t n) {
             if (w == wl) return 1;
         }
     }
-    return 0;
+    return dconn__near_password(k, n);
 }
 
 static int dconn__blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -4768,6 +4799,7 @@ static dconn_status dconn__ttl_from_value(const dconn_allocator *al, const dconn
             uint64_t bits;
             memcpy(&bits, &s, sizeof bits);
             if (s != s) return dconn_error_at(err, v, "invalid duration %snan: must be zero or more seconds", bits >> 63 ? "-" : "");
+            if (s > 0) return dconn_error_at(err, v, "invalid duration: at most 9200000000 seconds (about 290 years); write \"forever\" for no end");
             return dconn_error_at(err, v, "invalid duration %g: must be zero or more seconds", s);
         }
         ns = s * 1e9;
@@ -5695,26 +5727,6 @@ DCONN_API const char *dconn_settings_string(const dconn_settings *s, const char 
 DCONN_API int64_t dconn_settings_int(const dconn_settings *s, const char *path, int64_t def) { return dconn_toml_int(dconn_settings_get(s, path), def); }
 DCONN_API double dconn_settings_float(const dconn_settings *s, const char *path, double def) { return dconn_toml_float(dconn_settings_get(s, path), def); }
 DCONN_API int dconn_settings_bool(const dconn_settings *s, const char *path, int def) { return dconn_toml_bool(dconn_settings_get(s, path), def); }
-
-/* Edit distance with adjacent swaps, capped: enough to say "did you mean"
-   for a typed key (keys are short; longer ones are never near). */
-static size_t dconn__key_distance(const char *a, const char *b) {
-    size_t d[3][33], la = strlen(a), lb = strlen(b), i, j;
-    if (la > 32 || lb > 32) return 99;
-    for (j = 0; j <= lb; j++) d[0][j] = j;
-    for (i = 1; i <= la; i++) {
-        size_t *row = d[i % 3], *up = d[(i - 1) % 3], *up2 = d[(i + 1) % 3];
-        row[0] = i;
-        for (j = 1; j <= lb; j++) {
-            size_t best = up[j - 1] + (a[i - 1] != b[j - 1]);
-            if (up[j] + 1 < best) best = up[j] + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && up2[j - 2] + 1 < best) best = up2[j - 2] + 1;
-            row[j] = best;
-        }
-    }
-    return d[la % 3][lb];
-}
 
 DCONN_API dconn_status dconn_settings_check_keys(const dconn_settings *s, const char *driver, const char *const *known, size_t n_known, dconn_error *err) {
     static const char *const common[] = {"type", "ttl", "query_ttl", "query_timeout", "connect_args", "create_engine_kwargs", "pool_size",
@@ -9216,7 +9228,11 @@ static dconn_status dconn__fetch_check(dconn_conn *c, const char *fn, dconn__op_
 /* The TTL in force: the call's, else the connection's, else the context's. */
 static dconn_status dconn__fetch_ttl(dconn_conn *c, const char *ttl_text, int64_t *ttl, dconn_error *err) {
     if (ttl_text && ttl_text[0] == '0' && !ttl_text[1]) { *ttl = 0; return DCONN_OK; }   /* "do not cache", on the hot path */
-    if (ttl_text) return dconn__ttl_parse_al(c->ctx->al, ttl_text, ttl, err);
+    if (ttl_text) {
+        dconn_status st = dconn__ttl_parse_al(c->ctx->al, ttl_text, ttl, err);
+        if (st) dconn__err_prefix(err, st, "connection \"%s\": dconn_query_options.ttl: ", c->name);
+        return st;
+    }
     *ttl = dconn__atomic_load(&c->query_ttl_ns);
     if (*ttl == DCONN__NO_TTL) *ttl = c->ctx->default_ttl_ns;
     return DCONN_OK;
@@ -9718,6 +9734,9 @@ static dconn_status dconn__session_commit(dconn_session *s, dconn_error *err) {
     }
     st = s->h->drv.commit ? s->h->drv.commit(s->h->drv.user_data, s->h->h, err) : DCONN_OK;
     s->in_tx = 0;
+    if (st && dconn__atomic_load(&c->sessions) > 1 && dconn__transient(&s->h->drv, st, err))
+        dconn__err_suffix(err, st, " (another session or stream of this connection is open: it may hold the database's lock until it "
+                                   "commits, ends or is closed)");
     if (st) {
         /* roll back whatever is open; only if that works are the writes known to be gone
            (a connection lost while the COMMIT ran leaves its outcome unknown) */
@@ -11331,6 +11350,7 @@ DCONN_API dconn_status dconn_stream_print(dconn_stream *s, void *file, dconn_for
 #  define DCONN__SQ_INLINE inline
 #endif
 #define DCONN__SQ_DBMOVED (SQLITE_READONLY | (4 << 8))   /* SQLITE_READONLY_DBMOVED, named only from 3.8.3 */
+#define DCONN__SQ_BUSY_SNAPSHOT (SQLITE_BUSY | (2 << 8))  /* SQLITE_BUSY_SNAPSHOT: waiting never helps */
 /* rows changed, 64 bits where SQLite has them */
 #if SQLITE_VERSION_NUMBER >= 3037000
 #  define DCONN__SQ_TOTAL(db) ((int64_t)sqlite3_total_changes64(db))
@@ -11449,6 +11469,9 @@ static dconn_status dconn__sq_error(sqlite3 *db, int rc, dconn_error *err) {
        they hide the cause; its generic text for the code adds nothing */
     if (ext == DCONN__SQ_DBMOVED)
         return dconn_error_set(err, DCONN_EQUERY, "the database file was deleted, renamed or replaced while open (%s)", msg);
+    if (ext == DCONN__SQ_BUSY_SNAPSHOT)
+        return dconn_error_set(err, DCONN_EQUERY, "%s (another connection wrote after this transaction's first read, so this transaction "
+                                                  "can no longer write: roll it back and run it again, or begin it with its write)", msg);
     if (((ext & 0xFF) == SQLITE_BUSY || (ext & 0xFF) == SQLITE_LOCKED) && db && dconn__sq_in_memory(db))
         return dconn_error_set(err, DCONN_EQUERY, "%s (an in-memory database has no WAL: while a session of this connection writes, "
                                                   "the other handles wait for its commit, and while a stream reads, writers wait for "
@@ -11488,8 +11511,8 @@ static int dconn__sq_tx_gone(dconn__sq *h) {
 static int dconn__sq_is_transient(void *user_data, const dconn_error *err) {
     int primary = err->native_code & 0xFF;
     (void)user_data;
-    return primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN ||
-           primary == SQLITE_PROTOCOL || err->native_code == DCONN__SQ_DBMOVED;
+    return (primary == SQLITE_BUSY && err->native_code != DCONN__SQ_BUSY_SNAPSHOT) || primary == SQLITE_LOCKED || primary == SQLITE_IOERR ||
+           primary == SQLITE_CANTOPEN || primary == SQLITE_PROTOCOL || err->native_code == DCONN__SQ_DBMOVED;
 }
 
 static void dconn__sq_disconnect(void *user_data, void *handle) {

@@ -260,7 +260,7 @@ static void redaction_review_forms(void) {
         {"https://h/x?sig=Sig1234567&se=2030", "Sig1234567", "se=2030"},
     };
     static const char *const values[] = {"PrivK3yValue", "Priv2KeyValue", "SigningK3yValue", "PwValue12345", "ApiK3yValue", "ConnStrPw1234",
-                                         "it's-S3cr@t Pw!"};
+                                         "it's-S3cr@t Pw!", "TypoPass5555", "Typo2Pass555"};
     char out[512];
     size_t i;
     dconn_ctx *ctx;
@@ -277,7 +277,8 @@ static void redaction_review_forms(void) {
     tu_write(RD_SECRETS, "[connections.a]\nurl = \"sqlite://\"\npassword = \"it's-S3cr@t Pw!\"\n"
                          "[connections.b]\nprivateKey = \"PrivK3yValue\"\nprivatekey = \"Priv2KeyValue\"\n"
                          "signingKey = \"SigningK3yValue\"\npw = \"PwValue12345\"\napiKey = \"ApiK3yValue\"\n"
-                         "conn_string = \"Server=x;Password=ConnStrPw1234;\"\npassword = \"it's-S3cr@t Pw!\"\n");
+                         "conn_string = \"Server=x;Password=ConnStrPw1234;\"\npassword = \"it's-S3cr@t Pw!\"\n"
+                         "pasword = \"TypoPass5555\"\nPassowrd = \"Typo2Pass555\"\n");   /* a typo of password is masked too */
     ctx = tu_open(RD_SECRETS);
     REQUIRE(ctx);
     CHECK_EQ_INT(dconn_secrets_describe(ctx, "b", &text, &err), DCONN_OK);

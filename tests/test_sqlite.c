@@ -1023,6 +1023,33 @@ static void sqlite_session_returning_write_invalidates(void) {
 
 /* COMMIT run as a statement in a session: its writes are visible at once, so the cached
    results go at once; what follows is refused until the session rolls back. */
+/* WAL: a session that read first, then another handle committed: the
+   session's write cannot succeed (SQLITE_BUSY_SNAPSHOT), and the message
+   says why and what to do instead of a bare "database is locked". */
+static void sqlite_session_busy_snapshot_explained(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_session *s;
+    dconn_result *r;
+    if (!tsq_open_file_env(&e, "filedb", "busy-snapshot")) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "PRAGMA journal_mode = wal; CREATE TABLE t(v TEXT)"), DCONN_OK);
+    s = dconn_session_begin(e.c, &err);
+    REQUIRE(s);
+    r = dconn_session_query(s, "SELECT COUNT(*) FROM t", NULL, 0, &err);
+    CHECK(r != NULL);
+    dconn_result_release(r);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES ('outside')", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES ('session')", NULL, 0, NULL, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "another connection wrote after this transaction's first read");
+    CHECK_EQ_INT(err.native_code, 517);
+    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES ('again')", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t"), 2);
+    tsq_close_env(&e);
+}
+
 static void sqlite_session_commit_statement_drops_cache(void) {
     tsq_env e;
     dconn_error err;
@@ -1248,6 +1275,21 @@ static void sqlite_lock_wait_names_open_session(void) {
     CHECK_CONTAINS(err.message, "database is locked (a session or stream of this connection is open: it may hold the database's lock until it commits, ends or is closed)");
     dconn_session_end(s);
     CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (2)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    {
+        /* a stream reading while a session commits: the commit's lock error names it too */
+        dconn_stream *st;
+        CHECK_EQ_INT(tsq_script(e.c, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) INSERT INTO t SELECT i FROM n"), DCONN_OK);
+        st = dconn_stream_query(e.c, "SELECT x FROM t", NULL, 0, NULL, &err);
+        REQUIRE(st);
+        CHECK(dconn_stream_next(st, &err) != NULL);
+        s = dconn_session_begin(e.c, &err);
+        REQUIRE(s);
+        CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (3)", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK(dconn_session_commit(s, &err) != DCONN_OK);
+        CHECK_CONTAINS(err.message, "another session or stream of this connection is open");
+        dconn_session_end(s);
+        dconn_stream_close(st);
+    }
     tsq_close_env(&e);
 }
 
@@ -2574,6 +2616,7 @@ static const dtest_case sqlite_tests[] = {
     {"sqlite_session_failure_rolls_back", sqlite_session_failure_rolls_back},
     {"sqlite_session_returning_write_invalidates", sqlite_session_returning_write_invalidates},
     {"sqlite_session_commit_statement_drops_cache", sqlite_session_commit_statement_drops_cache},
+    {"sqlite_session_busy_snapshot_explained", sqlite_session_busy_snapshot_explained},
     {"sqlite_handle_state_outside_sessions_refused", sqlite_handle_state_outside_sessions_refused},
     {"sqlite_large_buffers_not_kept", sqlite_large_buffers_not_kept},
     {"sqlite_partial_write_failure_drops_cache", sqlite_partial_write_failure_drops_cache},

@@ -78,7 +78,7 @@ check 05_cache_and_ttl 0 \
   "9 min: still fresh, a hit      visits = 1   cache: 2 hits, 1 misses, 0 expired" \
   "11 min: expired, runs again    visits = 1   cache: 2 hits, 2 misses, 1 expired" \
   "after an INSERT: runs again    visits = 2   cache: 2 hits, 3 misses, 1 expired" \
-  'a bad TTL:                     invalid duration "ten minutes"'
+  'a bad TTL:                     connection "site": dconn_query_options.ttl: invalid duration "ten minutes"'
 
 # 06_sessions: a committed session, and a failed one rolled back whole
 mkdir -p "$ex/06"

@@ -8959,9 +8959,38 @@ static const char *dconn__op_name(dconn__op_kind kind) {
 /* "connection "x" (url): query failed after 3 attempts: <driver message>
      SQL: select ...
                ^" */
+/* An error past the first 200 bytes of a long SQL: the 200 bytes around
+   it instead ("...", the window, "..."), and *offset moved into it. Only
+   when no known secret was masked in the SQL (offsets then hold); else
+   the excerpt stays the start, without a caret. */
+static int dconn__sql_window(dconn_conn *c, const char *sql, size_t at, char *out, size_t cap, int *offset) {
+    size_t len = strlen(sql), start, n = 0, i;
+    char *masked = (char *)dconn__malloc(c->ctx->al, len + 1);
+    int clean;
+    if (!masked || at >= len || cap < 210) { dconn__free(c->ctx->al, masked); return 0; }
+    memcpy(masked, sql, len + 1);
+    dconn__redact_out(&c->ctx->known, masked);
+    clean = strlen(masked) == len;
+    dconn__free(c->ctx->al, masked);
+    if (!clean) return 0;
+    start = at > 100 ? at - 100 : 0;
+    while (start > 0 && ((unsigned char)sql[start] & 0xC0) == 0x80) start--;
+    memcpy(out, "...", 3);
+    n = 3;
+    for (i = start; i < len && n < 203; i++) {
+        if (((unsigned char)sql[i] & 0xC0) != 0x80 && n + (size_t)dconn__utf8_len((const unsigned char *)sql + i, (const unsigned char *)sql + len) > 203) break;
+        out[n++] = sql[i] == '\n' || sql[i] == '\r' || sql[i] == '\t' ? ' ' : sql[i];
+    }
+    if (i < len) { memcpy(out + n, "...", 3); n += 3; }
+    out[n] = '\0';
+    *offset = (int)(at - start + 3);
+    return 1;
+}
+
 static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dconn_error *err) {
     char sqlx[256] = "", what[64], tail[512], url[DCONN__URL_SHOWN];
     dconn_status code;
+    int windowed = 0;
     if (!err) return DCONN_EQUERY;
     dconn_conn_url(c, url, sizeof url);
     code = err->code ? err->code : DCONN_EQUERY;
@@ -8972,7 +9001,9 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
         code = DCONN_ETRANSIENT;   /* only transient errors are retried */
     }
     dconn__sql_excerpt(&c->ctx->known, op->sql, sqlx, sizeof sqlx);
-    if (op->kind != DCONN__OP_READ && err->sql_offset >= 0 && (size_t)err->sql_offset < strlen(sqlx) && strlen(sqlx) == strlen(op->sql)) {
+    if (op->kind != DCONN__OP_READ && err->sql_offset >= 0 && (size_t)err->sql_offset >= strlen(sqlx) - 3 && strlen(sqlx) < strlen(op->sql))
+        windowed = dconn__sql_window(c, op->sql, (size_t)err->sql_offset, sqlx, sizeof sqlx, &err->sql_offset);
+    if (op->kind != DCONN__OP_READ && err->sql_offset >= 0 && (size_t)err->sql_offset < strlen(sqlx) && (strlen(sqlx) == strlen(op->sql) || windowed)) {
         char caret[220];
         int i, col = 0;
         for (i = 0; i < err->sql_offset; i++) if (((unsigned char)sqlx[i] & 0xC0) != 0x80) col++;

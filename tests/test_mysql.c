@@ -150,6 +150,24 @@ static void my_bad_settings(void) {
     CHECK(dconn_connect(ctx, "typo6", "mysql", &co, &err) == NULL);
     CHECK_CONTAINS(err.message, "is not a number from 1 to 65535");
     CHECK(strstr(err.message, "me-secret-1") == NULL);
+    /* what SQLAlchemy's mysqldb dialect passes on from the url's query */
+    co.settings = "url = \"mysql://me:me-secret-1@127.0.0.1/local_db?connect_timeout=soon\"";
+    CHECK(dconn_connect(ctx, "typo7", "mysql", &co, &err) == NULL);
+    CHECK_CONTAINS(err.message, "the url's connect_timeout \"soon\" is not a whole number of seconds");
+    co.settings = "url = \"mysql+pyodbc://me:me-secret-1@dsn\"";
+    CHECK(dconn_connect(ctx, "typo8", "mysql", &co, &err) == NULL);
+    CHECK_CONTAINS(err.message, "ODBC data source");
+    {
+        char ok_url[300];
+        dconn_conn *ok;
+        snprintf(ok_url, sizeof ok_url, "url = \"mysql://me:me-secret-1@127.0.0.1:%d/local_db?connect_timeout=3&read_timeout=30&local_infile=false\"", my_port());
+        co.settings = ok_url;
+        ok = dconn_connect(ctx, "urlkeys", "mysql", &co, &err);
+        if (!ok) fprintf(stdout, "  %s\n", err.message);
+        CHECK(ok != NULL);
+        if (ok) CHECK_EQ_INT(tu_query_int(ok, "SELECT 7"), 7);
+        dconn_release(ok);
+    }
     /* a wrong password: the server's words, never the password */
     snprintf(url, sizeof url, "url = \"mysql://me:not-the-pw-77@127.0.0.1:%d/local_db\"", my_port());
     co.settings = url;

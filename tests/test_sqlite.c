@@ -555,6 +555,21 @@ static void sqlite_error_syntax(void) {
               "connection \"pets_db\" (sqlite://): write failed: near \"selec\": syntax error\n"
               "  SQL: INSERT INTO t VALUES (1) selec\n"
               "                                ^");
+
+    /* an error past the first 200 bytes: the excerpt is the part around it, with its caret */
+    {
+        char sql[1200], *line, *caret;
+        int k;
+        strcpy(sql, "SELECT 1 AS a");
+        for (k = 0; k < 40; k++) strcat(sql, ", 2 AS column_number");
+        strcat(sql, " FROM t WHERE a selec");
+        CHECK(dconn_query(e.c, sql, NULL, 0, NULL, &err) == NULL);
+        CHECK_CONTAINS(err.message, "\n  SQL: ...");
+        line = strstr(err.message, "\n  SQL: ");
+        caret = line ? strchr(line + 1, '\n') : NULL;
+        REQUIRE(caret);
+        CHECK_EQ_INT((int)(strchr(caret, '^') - caret), (int)(strstr(line, "selec") - line));
+    }
     tsq_close_env(&e);
 }
 

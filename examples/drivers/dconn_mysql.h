@@ -22,8 +22,10 @@
        db/database), over
      - url = "mysql://user:password@host:3306/db?charset=utf8mb4" (query
        keys: unix_socket, charset, ssl_ca, ssl_cert, ssl_key, ssl_capath,
-       ssl_cipher, ssl_mode, ssl_verify_cert, ssl_check_hostname; a flag
-       that is neither true nor false is an error), or the parts host, port, username, password,
+       ssl_cipher, ssl_mode, ssl_verify_cert, ssl_check_hostname,
+       connect_timeout, read_timeout, write_timeout, local_infile, compress,
+       init_command; a flag that is neither true nor false is an error),
+       or the parts host, port, username, password,
        database, query = { ... } when there is no url, over
      - the client's own configuration: option files (the [client] group
        of /etc/mysql/my.cnf and ~/.my.cnf, or the file and group named in
@@ -211,6 +213,27 @@ static int dconn_my__verify_flag(dconn_my__spec *s, const char *value) {
     return 1;
 }
 
+/* A setting given as text in the url or in connect_args (SQLAlchemy's
+   mysqldb and pymysql dialects pass the url's query on to the client):
+   1 known, 0 unknown, -1 bad value, -2 no memory. */
+static int dconn_my__text_setting(dconn_my__spec *s, const char *key, const char *t) {
+    if (!strcmp(key, "connect_timeout") || !strcmp(key, "read_timeout") || !strcmp(key, "write_timeout")) {
+        unsigned int *slot = key[0] == 'c' ? &s->connect_timeout : key[0] == 'r' ? &s->read_timeout : &s->write_timeout;
+        char *end;
+        long n = strtol(t, &end, 10);
+        if (!*t || *end || n < 0 || n > 31536000) return -1;
+        *slot = (unsigned int)n;
+        return 1;
+    }
+    if (!strcmp(key, "local_infile") || !strcmp(key, "compress")) {
+        int *flag = key[0] == 'l' ? &s->local_infile : &s->compress;
+        if ((*flag = dconn_my__flag(t)) < 0) return -1;
+        return 1;
+    }
+    if (!strcmp(key, "init_command")) return dconn_my__set(&s->init_command, t) ? 1 : -2;
+    return 0;
+}
+
 /* One url query key or parts "query" key; 1 known, 0 unknown, -1 bad value. */
 static int dconn_my__query_key(dconn_my__spec *s, const char *key, const char *value) {
     if (!strcmp(key, "unix_socket")) return dconn_my__set(&s->socket, value) ? 1 : -2;
@@ -223,16 +246,19 @@ static int dconn_my__query_key(dconn_my__spec *s, const char *key, const char *v
     if (!strcmp(key, "ssl_mode")) return dconn_my__ssl_mode(s, value) ? 1 : -1;
     if (!strcmp(key, "ssl_verify_cert") || !strcmp(key, "ssl_verify_identity") || !strcmp(key, "ssl_check_hostname"))
         return dconn_my__verify_flag(s, value);
-    return 0;
+    return dconn_my__text_setting(s, key, value);
 }
 
 /* What a bad value of a url or query key should have been. */
 static const char *dconn_my__key_wants(const char *key) {
-    return !strcmp(key, "ssl_mode") ? "one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY" : "true or false";
+    return !strcmp(key, "ssl_mode")             ? "one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY"
+           : strstr(key, "timeout") != NULL     ? "a whole number of seconds"
+                                                : "true or false";
 }
 
 static const char dconn_my__query_keys[] =
-    "unix_socket, charset, ssl_ca, ssl_cert, ssl_key, ssl_capath, ssl_cipher, ssl_mode, ssl_verify_cert, ssl_verify_identity, ssl_check_hostname";
+    "unix_socket, charset, ssl_ca, ssl_cert, ssl_key, ssl_capath, ssl_cipher, ssl_mode, ssl_verify_cert, ssl_verify_identity, ssl_check_hostname, "
+    "connect_timeout, read_timeout, write_timeout, local_infile, compress, init_command";
 static const char dconn_my__connect_args[] =
     "charset, connect_timeout, read_timeout, write_timeout, unix_socket, init_command, read_default_file, read_default_group, ssl, "
     "ssl_ca, ssl_cert, ssl_key, ssl_mode, ssl_verify_cert, local_infile, compress, host, port, user, passwd, password, db, database";
@@ -280,22 +306,10 @@ static dconn_status dconn_my__connect_args_apply(dconn_my__spec *s, const dconn_
             }
         } else if (!t) {
             return dconn_error_at(err, v, "connect_args.%s must be a string, number or boolean", key);
-        } else if (!strcmp(key, "connect_timeout") || !strcmp(key, "read_timeout") || !strcmp(key, "write_timeout")) {
-            unsigned int *slot = key[0] == 'c' ? &s->connect_timeout : key[0] == 'r' ? &s->read_timeout : &s->write_timeout;
-            char *end;
-            long n = strtol(t, &end, 10);
-            if (*end || n < 0 || n > 31536000) return dconn_error_at(err, v, "connect_args.%s must be a whole number of seconds", key);
-            *slot = (unsigned int)n;
         } else if (!strcmp(key, "charset")) ok = dconn_my__set(&s->charset, t);
         else if (!strcmp(key, "unix_socket")) ok = dconn_my__set(&s->socket, t);
-        else if (!strcmp(key, "init_command")) ok = dconn_my__set(&s->init_command, t);
         else if (!strcmp(key, "read_default_file")) ok = dconn_my__set(&s->default_file, t);
         else if (!strcmp(key, "read_default_group")) ok = dconn_my__set(&s->default_group, t);
-        else if (!strcmp(key, "local_infile") || !strcmp(key, "compress")) {
-            int *flag = key[0] == 'l' ? &s->local_infile : &s->compress;
-            *flag = dconn_my__truthy(t);
-            if (!*flag && !dconn_my__falsy(t)) return dconn_error_at(err, v, "connect_args.%s must be true or false", key);
-        }
         else if (!strcmp(key, "host")) ok = dconn_my__set(&s->host, t);
         else if (!strcmp(key, "user")) ok = dconn_my__set(&s->user, t);
         else if (!strcmp(key, "passwd") || !strcmp(key, "password")) ok = dconn_my__set(&s->password, t);
@@ -331,6 +345,9 @@ static dconn_status dconn_my__spec_build(const dconn_settings *st, dconn_my__spe
         if (again) { dconn_url_free(again); return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory"); }
         return dconn_error_at(err, dconn_settings_get(st, "url"), "url: %s", why.message);
     }
+    if (u && u->driver && !strcmp(u->driver, "pyodbc"))
+        return dconn_error_at(err, dconn_settings_get(st, "url"), "a mysql+pyodbc url names an ODBC data source, which this driver does not "
+                                                                  "use: write mysql://user:password@host:3306/database");
     if (u) {
         if (!dconn_my__set(&s->host, u->host) || !dconn_my__set(&s->user, u->user) || !dconn_my__set(&s->password, u->password) ||
             !dconn_my__set(&s->database, u->database))

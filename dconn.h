@@ -7651,8 +7651,8 @@ static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, const d
         if (waited >= wait_limit) {
             dconn__unlock(&c->lock);
             dconn__handles_close(c->ctx, to_close);
-            return dconn__err_set(err, DCONN_EDRIVER, "all %d handles of the connection are in use and none came back in time (pool_timeout): "
-                                  "are sessions or streams left open (dconn_session_end, dconn_stream_close)?", c->max_handles);
+            return dconn__err_set(err, DCONN_EDRIVER, "all %d handles of the connection are in use and none came back within %.3f s (pool_timeout): "
+                                  "are sessions or streams left open (dconn_session_end, dconn_stream_close)?", c->max_handles, (double)wait_limit / 1e9);
         }
         /* the real clock: an injected test clock may stand still */
         if (!wait_from) wait_from = dconn__clock_default(NULL);
@@ -9171,8 +9171,9 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
            stream of this connection is open is not tried again: it may hold the
            lock, and if this thread holds it a retry only waits as long again */
         if (transient && dconn__atomic_load(&c->sessions) > 0 && (attempt >= ctx->retry_attempts || !timed || dconn__now(ctx) - started >= DCONN__WAITED_NS)) {
-            dconn__err_suffix(err, st, " (a session or stream of this connection is open: it may hold the database's lock until it commits, "
-                                       "ends or is closed)");
+            if (!strstr(err->message, "(an in-memory database has no WAL"))   /* which says so already */
+                dconn__err_suffix(err, st, " (a session or stream of this connection is open: it may hold the database's lock until it commits, "
+                                           "ends or is closed)");
             if (attempt < ctx->retry_attempts) { transient = 0; dconn__err_suffix(err, st, "; not retried"); }
         }
         if (!transient || attempt >= ctx->retry_attempts) return dconn__err_op(c, op, transient ? attempt : 1, err);
@@ -9540,7 +9541,7 @@ static dconn_session *dconn__session_begin(dconn_conn *c, dconn_error *err) {
     for (attempt = 1;; attempt++) {
         int transient;
         st = dconn__handle_get(c, 1, NULL, &s->h, err);
-        if (st) { dconn__err_conn(c, err, st, "cannot connect"); dconn__free(c->ctx->al, s); return NULL; }
+        if (st) { dconn__err_conn(c, err, st, "cannot begin a session"); dconn__free(c->ctx->al, s); return NULL; }
         if (!dconn__session_begin_tx(s, err)) break;
         /* nothing ran yet: a BEGIN on a handle found dead may try a fresh one */
         transient = dconn__transient(&s->h->drv, err->code, err);

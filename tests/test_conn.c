@@ -2738,7 +2738,7 @@ static void conn_pool_exhausted_times_out(void) {
     for (i = 0; i < 8; i++) { s[i] = dconn_session_begin(c, &err); CHECK(s[i] != NULL); }
     CHECK(dconn_session_begin(c, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EDRIVER);
-    CHECK_CONTAINS(err.message, "all 8 handles of the connection are in use");
+    CHECK_CONTAINS(err.message, "cannot begin a session: all 8 handles of the connection are in use and none came back within 0.150 s (pool_timeout)");
     CHECK_CONTAINS(err.message, "dconn_session_end");
     for (i = 0; i < 8; i++) dconn_session_end(s[i]);
     {

@@ -10144,12 +10144,13 @@ static dconn_stream *dconn__stream_open(dconn_conn *c, dconn__op_kind kind, cons
     return s;
 }
 
-/* "... after 1200 rows had been delivered" */
+/* "... after 1200 rows had been delivered" (nothing added when none were) */
 static dconn_status dconn__stream_fail(dconn_stream *s, dconn_status st, dconn_error *err) {
     char after[96];
     if (!err) return st;
     if (!err->code) dconn__err_set(err, st, "%s", dconn_status_str(st));
     dconn__err_op(s->conn, &s->op, 1, err);
+    if (!s->rows) return err->code;
     dconn__snprintf(after, sizeof after, "\n  the stream ended after %llu row%s had been delivered", (unsigned long long)s->rows, s->rows == 1 ? "" : "s");
     return dconn__err_suffix(err, err->code, after);
 }

@@ -11428,6 +11428,7 @@ typedef struct dconn__sq {
     sqlite3_mutex *stop_lock;     /* guards `stops`, which cancel counts from another thread */
     unsigned stops, stops_seen;   /* stops_seen: `stops` when the current wait for a lock began */
     int busy_ms, busy_slept;      /* connect_args' timeout, and how long this wait has slept */
+    const char *begin;            /* a session's BEGIN: isolation_level's DEFERRED, IMMEDIATE or EXCLUSIVE */
 } dconn__sq;
 
 /* Memory through the context's allocator, else the DCONN_MALLOC family. */
@@ -11504,7 +11505,8 @@ static dconn_status dconn__sq_error(sqlite3 *db, int rc, dconn_error *err) {
         return dconn_error_set(err, DCONN_EQUERY, "the database file was deleted, renamed or replaced while open (%s)", msg);
     if (ext == DCONN__SQ_BUSY_SNAPSHOT)
         return dconn_error_set(err, DCONN_EQUERY, "%s (another connection wrote after this transaction's first read, so this transaction "
-                                                  "can no longer write: roll it back and run it again, or begin it with its write)", msg);
+                                                  "can no longer write: roll it back and run it again; connect_args.isolation_level = \"IMMEDIATE\" "
+                                                  "takes the write lock at BEGIN instead)", msg);
     if (((ext & 0xFF) == SQLITE_BUSY || (ext & 0xFF) == SQLITE_LOCKED) && db && dconn__sq_in_memory(db))
         return dconn_error_set(err, DCONN_EQUERY, "%s (an in-memory database has no WAL: while a session of this connection writes, "
                                                   "the other handles wait for its commit, and while a stream reads, writers wait for "
@@ -11568,6 +11570,7 @@ typedef struct dconn__sq_args {
     const char *mode;             /* NULL, "ro", "rw", "rwc" or "memory" */
     double timeout;               /* the busy timeout, seconds */
     const dconn_toml_value *pragmas;
+    const char *begin;            /* "BEGIN", "BEGIN IMMEDIATE" or "BEGIN EXCLUSIVE" */
 } dconn__sq_args;
 
 /* A key the driver does not know is an error, not ignored: "timout = 30" or
@@ -11583,7 +11586,7 @@ static int dconn__sq_in_list(const char *key, const char *const *list, size_t n)
 }
 
 static dconn_status dconn__sq_check_arg_names(const dconn_settings *s, dconn_error *err) {
-    static const char *const known[] = {"mode", "timeout", "pragmas", "check_same_thread", "uri", "detect_types", "cached_statements"};
+    static const char *const known[] = {"mode", "timeout", "pragmas", "isolation_level", "check_same_thread", "uri", "detect_types", "cached_statements"};
     static const char *const section[] = {"url", "dialect", "driver", "username", "password", "host", "port", "database", "query"};
     const dconn_toml_value *ca = dconn_settings_get(s, "connect_args");
     size_t i;
@@ -11592,19 +11595,45 @@ static dconn_status dconn__sq_check_arg_names(const dconn_settings *s, dconn_err
     for (i = 0; i < dconn_toml_count(ca); i++) {
         const char *key = dconn_toml_key_at(ca, i);
         if (!dconn__sq_in_list(key, known, sizeof known / sizeof known[0]))
-            return dconn_error_at(err, dconn_toml_at(ca, i), "connect_args.%s is not a setting of the SQLite driver: it takes mode, timeout and "
-                                  "pragmas (and accepts check_same_thread, uri, detect_types and cached_statements, which it needs not)", key);
+            return dconn_error_at(err, dconn_toml_at(ca, i), "connect_args.%s is not a setting of the SQLite driver: it takes mode, timeout, "
+                                  "pragmas and isolation_level (and accepts check_same_thread, uri, detect_types and cached_statements, which "
+                                  "it needs not)", key);
     }
     return DCONN_OK;
 }
 
+/* A session's BEGIN from Python's isolation_level ("IMMEDIATE": the write
+   lock at BEGIN, so that a transaction that reads first never fails later
+   because another connection wrote meanwhile), or NULL for a bad value. */
+static const char *dconn__sq_begin_for(const char *level) {
+    static const char *const levels[] = {"DEFERRED", "IMMEDIATE", "EXCLUSIVE"};
+    static const char *const begins[] = {"BEGIN", "BEGIN IMMEDIATE", "BEGIN EXCLUSIVE"};
+    size_t i, k;
+    for (i = 0; i < 3; i++) {
+        for (k = 0; level[k] && (level[k] == levels[i][k] || level[k] + ('A' - 'a') == levels[i][k]); k++) {}
+        if (!level[k] && !levels[i][k]) return begins[i];
+    }
+    return NULL;
+}
+
 static dconn_status dconn__sq_read_args(const dconn_settings *s, dconn__sq_args *a, dconn_error *err) {
     const dconn_toml_value *modev = dconn_settings_get(s, "connect_args.mode");
+    const dconn_toml_value *isolation = dconn_settings_get(s, "connect_args.isolation_level");
     const dconn_toml_value *timeout = dconn_settings_get(s, "connect_args.timeout");
     dconn_status st = dconn__sq_check_arg_names(s, err);
     if (st) return st;
     a->mode = dconn_toml_string(modev, NULL);
     a->timeout = 5.0;
+    a->begin = "BEGIN";
+    if (isolation && !(a->begin = dconn__sq_begin_for(dconn_toml_string(isolation, "?"))))
+        return dconn_error_at(err, isolation, "connect_args.isolation_level must be \"DEFERRED\", \"IMMEDIATE\" or \"EXCLUSIVE\"");
+    {
+        const dconn_url *u = dconn_settings_url(s);
+        size_t i;
+        for (i = 0; u && i < u->n_query && !isolation; i++)
+            if (!strcmp(u->query_keys[i], "isolation_level") && !(a->begin = dconn__sq_begin_for(u->query_values[i])))
+                return dconn_error_at(err, dconn_settings_get(s, "url"), "the url's ?isolation_level must be DEFERRED, IMMEDIATE or EXCLUSIVE");
+    }
     a->pragmas = dconn_settings_get(s, "connect_args.pragmas");
     if (modev && (!a->mode || (strcmp(a->mode, "ro") && strcmp(a->mode, "rw") && strcmp(a->mode, "rwc") && strcmp(a->mode, "memory")))) {
         if (a->mode) return dconn_error_at(err, modev, "connect_args.mode must be \"ro\", \"rw\", \"rwc\" or \"memory\", not \"%s\"", a->mode);
@@ -11690,8 +11719,9 @@ static dconn_status dconn__sq_check_url_query(const dconn_settings *s, const dco
         /* an encrypting build (SQLCipher, SEE) reads its key from the URI */
         if ((strcmp(key, "key") == 0 || strcmp(key, "hexkey") == 0 || strcmp(key, "textkey") == 0) && sqlite3_compileoption_used("HAS_CODEC")) continue;
         return dconn_error_at(err, dconn_settings_get(s, "url"), "the url's ?%s is not an SQLite URI parameter (SQLite would ignore it): "
-                              "SQLite takes vfs, mode, cache, psow, nolock, immutable and modeof; timeout, uri, check_same_thread, "
-                              "detect_types, isolation_level, cached_statements and factory are accepted as Python's sqlite3 takes them", key);
+                              "SQLite takes vfs, mode, cache, psow, nolock, immutable and modeof; timeout and isolation_level are read "
+                              "as Python's sqlite3 reads them; uri, check_same_thread, detect_types, cached_statements and factory are "
+                              "accepted", key);
     }
     return DCONN_OK;
 }
@@ -11985,6 +12015,7 @@ static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, 
     if (!h) { dconn__sq_dealloc(al, filename); return dconn__sq_nomem(err, "opening SQLite"); }
     memset(h, 0, sizeof *h);
     h->al = al;
+    h->begin = args.begin;
     st = dconn__sq_open(h, filename, args.timeout, err);
     dconn__sq_dealloc(al, filename);
     if (!st) st = dconn__sq_pragmas(h, args.pragmas, err);
@@ -12585,7 +12616,7 @@ static dconn_status dconn__sq_run(dconn__sq *h, const char *sql, dconn_error *er
 static dconn_status dconn__sq_script(void *ud, void *handle, const char *sql, dconn_error *err) { (void)ud; return dconn__sq_run((dconn__sq *)handle, sql, err); }
 static dconn_status dconn__sq_begin(void *ud, void *handle, dconn_error *err) {
     dconn__sq *h = (dconn__sq *)handle;
-    dconn_status st = dconn__sq_run(h, "BEGIN", err);
+    dconn_status st = dconn__sq_run(h, h->begin, err);
     (void)ud;
     h->in_tx = st == DCONN_OK;
     h->tx_lost = 0;

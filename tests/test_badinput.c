@@ -222,7 +222,7 @@ static const struct { const char *name, *text, *conn, *type; dconn_status code; 
      "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.mode must be \"ro\", \"rw\", \"rwc\" or \"memory\", not an integer"},
     /* connect_args the SQLite driver does not know, and pragmas SQLite does not know */
     {"connect_args key misspelt", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { timout = 30 }\n", "x", NULL,
-     DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.timout is not a setting of the SQLite driver: it takes mode, timeout and pragmas "
+     DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.timout is not a setting of the SQLite driver: it takes mode, timeout, pragmas and isolation_level "
      "(and accepts check_same_thread, uri, detect_types and cached_statements, which it needs not)"},
     {"pragma misspelt", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { pragmas = { journal_mod = \"wal\" } }\n", "x", NULL,
      DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.pragmas.journal_mod: SQLite has no such pragma (it would ignore it without a word)"},

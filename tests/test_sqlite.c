@@ -1065,6 +1065,36 @@ static void sqlite_session_busy_snapshot_explained(void) {
     tsq_close_env(&e);
 }
 
+/* connect_args.isolation_level = "IMMEDIATE" (Python's sqlite3 name): a
+   session takes the write lock at its BEGIN, so a read-then-write
+   transaction cannot meet BUSY_SNAPSHOT; others wait for it instead. A
+   level SQLite lacks is refused. */
+static void sqlite_session_isolation_immediate(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_session *s;
+    dconn_result *r;
+    char dir[256], url[400];
+    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "isolation");
+    if (!tsq_open_env_with(&e, "filedb", url, "connect_args = { timeout = 0, isolation_level = \"immediate\" }", 0)) { tsq_close_env(&e); REQUIRE(0); }
+    snprintf(e.dir, sizeof e.dir, "%s", dir);
+    CHECK_EQ_INT(tsq_script(e.c, "PRAGMA journal_mode = wal; CREATE TABLE t(v TEXT)"), DCONN_OK);
+    s = dconn_session_begin(e.c, &err);
+    REQUIRE(s);
+    r = dconn_session_query(s, "SELECT COUNT(*) FROM t", NULL, 0, &err);
+    CHECK(r != NULL);
+    dconn_result_release(r);
+    CHECK(dconn_exec(e.c, "INSERT INTO t VALUES ('outside')", NULL, 0, NULL, NULL, &err) != DCONN_OK);   /* the session holds the lock */
+    CHECK_CONTAINS(err.message, "database is locked");
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES ('session')", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t"), 1);
+    tsq_close_env(&e);
+    CHECK(!tsq_open_env_with(&e, "filedb2", url, "connect_args = { isolation_level = \"SERIALIZABLE\" }", 0));
+    tsq_close_env(&e);
+}
+
 static void sqlite_session_commit_statement_drops_cache(void) {
     tsq_env e;
     dconn_error err;
@@ -2632,6 +2662,7 @@ static const dtest_case sqlite_tests[] = {
     {"sqlite_session_returning_write_invalidates", sqlite_session_returning_write_invalidates},
     {"sqlite_session_commit_statement_drops_cache", sqlite_session_commit_statement_drops_cache},
     {"sqlite_session_busy_snapshot_explained", sqlite_session_busy_snapshot_explained},
+    {"sqlite_session_isolation_immediate", sqlite_session_isolation_immediate},
     {"sqlite_handle_state_outside_sessions_refused", sqlite_handle_state_outside_sessions_refused},
     {"sqlite_large_buffers_not_kept", sqlite_large_buffers_not_kept},
     {"sqlite_partial_write_failure_drops_cache", sqlite_partial_write_failure_drops_cache},

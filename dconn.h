@@ -8990,7 +8990,7 @@ static int dconn__sql_window(dconn_conn *c, const char *sql, size_t at, char *ou
 static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dconn_error *err) {
     char sqlx[256] = "", what[64], tail[512], url[DCONN__URL_SHOWN];
     dconn_status code;
-    int windowed = 0;
+    int windowed = 0, at;
     if (!err) return DCONN_EQUERY;
     dconn_conn_url(c, url, sizeof url);
     code = err->code ? err->code : DCONN_EQUERY;
@@ -9001,12 +9001,13 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
         code = DCONN_ETRANSIENT;   /* only transient errors are retried */
     }
     dconn__sql_excerpt(&c->ctx->known, op->sql, sqlx, sizeof sqlx);
-    if (op->kind != DCONN__OP_READ && err->sql_offset >= 0 && (size_t)err->sql_offset >= strlen(sqlx) - 3 && strlen(sqlx) < strlen(op->sql))
-        windowed = dconn__sql_window(c, op->sql, (size_t)err->sql_offset, sqlx, sizeof sqlx, &err->sql_offset);
-    if (op->kind != DCONN__OP_READ && err->sql_offset >= 0 && (size_t)err->sql_offset < strlen(sqlx) && (strlen(sqlx) == strlen(op->sql) || windowed)) {
+    at = err->sql_offset;   /* the caller's stays the offset into the whole SQL */
+    if (op->kind != DCONN__OP_READ && at >= 0 && (size_t)at >= strlen(sqlx) - 3 && strlen(sqlx) < strlen(op->sql))
+        windowed = dconn__sql_window(c, op->sql, (size_t)at, sqlx, sizeof sqlx, &at);
+    if (op->kind != DCONN__OP_READ && at >= 0 && (size_t)at < strlen(sqlx) && (strlen(sqlx) == strlen(op->sql) || windowed)) {
         char caret[220];
         int i, col = 0;
-        for (i = 0; i < err->sql_offset; i++) if (((unsigned char)sqlx[i] & 0xC0) != 0x80) col++;
+        for (i = 0; i < at; i++) if (((unsigned char)sqlx[i] & 0xC0) != 0x80) col++;
         if (col > (int)sizeof caret - 2) col = (int)sizeof caret - 2;
         memset(caret, ' ', (size_t)col);
         caret[col] = '^';

@@ -564,6 +564,7 @@ static void sqlite_error_syntax(void) {
         for (k = 0; k < 40; k++) strcat(sql, ", 2 AS column_number");
         strcat(sql, " FROM t WHERE a selec");
         CHECK(dconn_query(e.c, sql, NULL, 0, NULL, &err) == NULL);
+        CHECK_EQ_INT(err.sql_offset, (int)(strstr(sql, "selec") - sql));   /* still into the whole SQL */
         CHECK_CONTAINS(err.message, "\n  SQL: ...");
         line = strstr(err.message, "\n  SQL: ");
         caret = line ? strchr(line + 1, '\n') : NULL;

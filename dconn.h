@@ -2273,10 +2273,11 @@ static int dconn__url_split(const char *url, dconn__url *u) {
             const char *query = strchr(auth_end, '?'), *last = NULL;
             for (s = auth_end; *s && (!query || s < query); s++) if (*s == '@') last = s;
             if (query) {
-                /* "?rd99@host": an '@' in the query with no '=' before it is no
-                   key=value: the '?' is the password's too ("p@ss/wo?rd99@host") */
-                const char *qat = strrchr(query, '@');
-                if (qat && !memchr(query, '=', (size_t)(qat - query))) last = qat;
+                /* "?rd99@host": an '@' in the query before its first '=' or '&'
+                   is no key=value: the '?' is the password's too ("p@ss/wo?rd99@host") */
+                const char *qend = query + strcspn(query, "=&"), *qat = NULL;
+                for (s = query; s < qend; s++) if (*s == '@') qat = s;
+                if (qat) last = qat;
             }
             if (last) {
                 at = last;
@@ -2555,6 +2556,14 @@ static int dconn__redact_as_url(const char *url, const dconn__url *u) {
     return 1;
 }
 
+/* Does s start with a host and then a port or a path ("db.example/app",
+   "127.0.0.1:5432")? Then an '@' before it likely ended user info. */
+static int dconn__looks_like_host_path(const char *s) {
+    const char *p = s;
+    while (((*p | 32) >= 'a' && (*p | 32) <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_') p++;
+    return p > s && (*p == '/' || (*p == ':' && p[1] >= '0' && p[1] <= '9'));
+}
+
 /* Appends url to b with its password masked ("postgresql://me:***@h/db"),
    and password=..., token=... values in its query. */
 static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
@@ -2583,6 +2592,16 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
         dconn__redact_words(b, url);
     } else {
         const char *q, *qend;
+        const char *last_at = strrchr(url, '@');
+        if (u.has_authority && u.password && last_at > u.password + u.password_len && dconn__looks_like_host_path(last_at + 1)) {
+            /* a later '@' followed by what reads as host:port or host/db
+               ("p@ss?x=9@db.example/app"): which part was the password is
+               anyone's guess, so all to that '@' is masked */
+            dconn__buf_put(b, url, (size_t)(u.password - url));
+            dconn__buf_mask(b, u.password, (size_t)(last_at - u.password));
+            dconn__buf_puts(b, last_at);
+            return;
+        }
         if (u.has_authority) {
             /* scheme://user:***@host:port */
             dconn__buf_put(b, url, (size_t)(u.user ? u.user - url : u.host - url));
@@ -8195,7 +8214,7 @@ static dconn_status dconn__known_rebuild_locked(dconn_ctx *ctx, const dconn__gen
         const dconn_settings *v;
         if (c->req.settings) dconn__known_walk(&fresh, c->req.settings->root, 0, 0);
         if (c->req.url) dconn__known_add_text(&fresh, c->req.url, strlen(c->req.url), 0);
-        if (strchr(c->name, '@')) dconn__known_add_text(&fresh, c->name, strlen(c->name), 0);
+        if (strstr(c->name, "://") && strchr(c->name, '@')) dconn__known_add_text(&fresh, c->name, strlen(c->name), 0);
         dconn__lock(&c->lock);
         for (v = c->settings; v; v = v->next) dconn__known_walk(&fresh, v->root, 0, 0);   /* what handles still use */
         dconn__unlock(&c->lock);
@@ -8447,7 +8466,7 @@ static dconn_conn *dconn__connect(dconn_ctx *ctx, const char *name, const char *
     dconn__err_clear(err);
     if (!ctx) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: ctx is NULL (open one with dconn_open)"); return NULL; }
     if (!(name = dconn__connect_name(ctx->al, name, envname, sizeof envname, err))) return NULL;
-    if (strchr(name, '@')) {
+    if (strstr(name, "://") && strchr(name, '@')) {
         /* a URL given as the name ("env:DB_CONN" holding one): its password
            is masked in every message that quotes the name */
         dconn__lock(&ctx->known.lock);
@@ -9002,7 +9021,7 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
     }
     dconn__sql_excerpt(&c->ctx->known, op->sql, sqlx, sizeof sqlx);
     at = err->sql_offset;   /* the caller's stays the offset into the whole SQL */
-    if (op->kind != DCONN__OP_READ && at >= 0 && (size_t)at >= strlen(sqlx) - 3 && strlen(sqlx) < strlen(op->sql))
+    if (op->kind != DCONN__OP_READ && at >= 0 && strlen(op->sql) > 200 && strlen(sqlx) >= 3 && (size_t)at >= strlen(sqlx) - 3)
         windowed = dconn__sql_window(c, op->sql, (size_t)at, sqlx, sizeof sqlx, &at);
     if (op->kind != DCONN__OP_READ && at >= 0 && (size_t)at < strlen(sqlx) && (strlen(sqlx) == strlen(op->sql) || windowed)) {
         char caret[220];
@@ -9523,6 +9542,7 @@ static dconn_status dconn__session_begin_tx(dconn_session *s, dconn_error *err) 
     if (!s->h->drv.begin) return dconn__err_set(err, DCONN_EMISUSE, "connection \"%s\": the %s driver has no transactions (no begin)", c->name, s->h->drv.name);
     st = s->h->drv.begin(s->h->drv.user_data, s->h->h, err);
     if (st) { s->begin_failed = 1; return dconn__err_conn(c, err, st, "begin failed"); }
+    s->begin_failed = 0;   /* a caller who ran the statement again: it ran now */
     s->in_tx = 1;
     return DCONN_OK;
 }
@@ -9572,7 +9592,12 @@ DCONN_API dconn_session *dconn_session_begin(dconn_conn *c, dconn_error *err) {
    refused until the caller commits or rolls back, rather than running one by
    one outside any transaction where a rollback could not undo them. */
 static DCONN__NOINLINE void dconn__session_ended(dconn_session *s, int failed, const char *sql) {
-    while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '(') sql++;
+    for (;;) {   /* to the first word: past blanks, '(' and comments */
+        while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '\f' || *sql == '(') sql++;
+        if (sql[0] == '-' && sql[1] == '-') { sql += strcspn(sql, "\n"); continue; }
+        if (sql[0] == '/' && sql[1] == '*') { const char *e = strstr(sql + 2, "*/"); sql = e ? e + 2 : sql + strlen(sql); continue; }
+        break;
+    }
     s->ended = failed ? DCONN__TX_ENDED_BY_ERROR
                : dconn__strnieq(sql, "rollback", 8) || dconn__strnieq(sql, "abort", 5) ? DCONN__TX_ENDED_BY_ROLLBACK
                                                                                       : DCONN__TX_ENDED_BY_STATEMENT;

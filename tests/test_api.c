@@ -1534,6 +1534,13 @@ static void api_url_full(void) {
     CHECK_STR(u->database, "app");
     CHECK_EQ_INT(u->n_query, 0);
     dconn_url_free(u);
+    u = ta_url("postgresql://u:pw@h/db?a&b@c=1");   /* an '@' after the query's first '&' is the query's */
+    REQUIRE(u);
+    CHECK_STR(u->password, "pw");
+    CHECK_STR(u->host, "h");
+    CHECK_STR(u->database, "db");
+    CHECK_EQ_INT(u->n_query, 2);
+    dconn_url_free(u);
     u = ta_url("postgresql://u:pw@host/db?application_name=me@laptop");
     REQUIRE(u);
     CHECK_STR(u->password, "pw");

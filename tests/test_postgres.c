@@ -1183,6 +1183,41 @@ static void pg_review_round_two(void) {
     CHECK_CONTAINS(err.message, "as in ?::date");
     CHECK_EQ_INT(dconn_exec(c, "INSERT INTO tdate (d) VALUES (?::date)", p, 1, NULL, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_exec(c, "DROP TABLE tdate", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    {
+        /* without values, $1 is the statement's own (PREPARE, a function body); a named value
+           left over with $n is reported; a COMMIT of a failed transaction is no commit */
+        dconn_session *s = dconn_session_begin(c, &err);
+        REQUIRE(s);
+        CHECK_EQ_INT(dconn_session_exec(s, "PREPARE pp(int) AS SELECT $1 + 1", NULL, 0, NULL, &err), DCONN_OK);
+        r = dconn_session_query(s, "EXECUTE pp(41)", NULL, 0, &err);
+        REQUIRE(r);
+        {
+            int64_t v = 0;
+            CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_OK);
+            CHECK_EQ_INT(v, 42);
+        }
+        dconn_result_release(r);
+        CHECK_EQ_INT(dconn_session_exec(s, "CREATE TEMP TABLE tc (a int PRIMARY KEY)", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO tc VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO tc VALUES (1)", NULL, 0, NULL, &err), DCONN_EQUERY);
+        CHECK(dconn_session_exec(s, "/* done */ COMMIT", NULL, 0, NULL, &err) != DCONN_OK);
+        CHECK_CONTAINS(err.message, "the COMMIT rolled the transaction back");
+        CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
+        r = dconn_session_query(s, "SELECT count(*) FROM tc", NULL, 0, &err);
+        REQUIRE(r);
+        {
+            int64_t v = -1;
+            CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &v), DCONN_OK);
+            CHECK_EQ_INT(v, 0);
+        }
+        dconn_result_release(r);
+        dconn_session_end(s);
+    }
+    p[0] = dconn_int(5);
+    p[1] = dconn_named(":x", dconn_int(6));
+    CHECK(dconn_query(c, "SELECT $1::int", p, 2, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "does not appear in the SQL");
     dconn_release(c);
     dconn_close(ctx);
 }

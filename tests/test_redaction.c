@@ -254,6 +254,10 @@ static void redaction_review_forms(void) {
         {"mysql://alice:Pa@ss/wo?rd99@127.0.0.1:3306/app", "rd99", "mysql://alice:***@127.0.0.1:3306/app"},
         {"postgresql://bob:Abxy@cd?ef@db/app", "cd?ef", "postgresql://bob:***@db/app"},
         {"mysql://alice:p@ss:w/rd?x#y%z sp@127.0.0.1:3306/app", "y%z", "@127.0.0.1:3306/app"},
+        /* a later '@' before what reads as host/db: all to it is masked; '@' in a query value stays */
+        {"postgresql://app:Zq@4?x=9@nohost.invalid/prod", "4?x=9", "postgresql://app:***@nohost.invalid/prod"},
+        {"mysql://bob:Xy@9?k@nohost.invalid/app?init_command=SET%20@@sql_mode", "9?k", "bob:***@nohost.invalid/app?init_command=SET%20@@sql_mode"},
+        {"postgresql://u:Pw12345@h/db?application_name=me@laptop", "Pw12345", "u:***@h/db?application_name=me@laptop"},
         {"Server=x;Password=ConnStrPw1234;Encrypt=yes", "ConnStrPw1234", "Password=***;Encrypt=yes"},
         {"Driver={ODBC};PWD={Br4ced;Pw};Server=x", "Br4ced", "Server=x"},
         {"DefaultEndpointsProtocol=https;AccountName=a;AccountKey=AzKey123456==;EndpointSuffix=x", "AzKey123456", "AccountName=a"},

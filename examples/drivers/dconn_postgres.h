@@ -849,7 +849,7 @@ static dconn_pg__kept *dconn_pg__given_before(dconn_pg__conn *h, const char *sql
    given the same way again is not rewritten. */
 static dconn_status dconn_pg__bind_params(dconn_pg__conn *h, const char *sql, const dconn_value *params, size_t np, dconn_pg__bind *b,
                                           dconn_error *err) {
-    size_t len = strlen(sql), o = 0, i, slots = 0, pos = 0, digits = 1, sql_cap, dec_bytes = 0, need, named = 0, dollar = 0;
+    size_t len = strlen(sql), o = 0, i, slots = 0, pos = 0, digits = 1, sql_cap, dec_bytes = 0, need, named = 0, dollar = 0, positional = 0;
     const char *p;
     const dconn_value **order;
     char *out, *numbers, *decimals, *at;
@@ -862,6 +862,7 @@ static dconn_status dconn_pg__bind_params(dconn_pg__conn *h, const char *sql, co
        a ? becomes "$" and at most `digits` digits (at most np of them are
        written), a :name of 2 or more bytes grows by at most digits - 1. */
     for (i = np; i >= 10; i /= 10) digits++;
+    for (i = 0; i < np; i++) positional += !params[i].name;
     sql_cap = len + (len / 2 + np) * digits + 1;
     for (i = 0; i < np; i++) if (params[i].type == DCONN_DECIMAL) dec_bytes += params[i].n + 1;
     /* order, values, types, lengths, formats, numbers (32 bytes each), the $n text, decimals */
@@ -901,7 +902,8 @@ static dconn_status dconn_pg__bind_params(dconn_pg__conn *h, const char *sql, co
             p += 2;
         } else if (c == '?' || ((c == ':' || c == '@') && dconn_pg__is_word_char(p[1]) && !(p[1] >= '0' && p[1] <= '9') &&
                                 !(p > sql && (dconn_pg__is_word_char(p[-1]) || p[-1] == ':'))) ||   /* not a slice's a[1:n] */
-                   (c == '$' && p[1] >= '1' && p[1] <= '9' && !(p > sql && dconn_pg__is_word_char(p[-1])))) {
+                   /* $1 is a value's only when values are given: else the statement's own (PREPARE, a function body) */
+                   (c == '$' && positional && p[1] >= '1' && p[1] <= '9' && !(p > sql && dconn_pg__is_word_char(p[-1])))) {
             const dconn_value *v = NULL;
             if (slots == 65535) {
                 dconn_error_set(err, DCONN_EQUERY, "PostgreSQL takes at most 65535 parameters in one statement: split it, or pass an array (= ANY(?))");
@@ -968,13 +970,12 @@ static dconn_status dconn_pg__bind_params(dconn_pg__conn *h, const char *sql, co
             for (k = 0; k < slots; k++) used |= order[k] == &params[i];
             if (!used) { dconn_error_set(err, DCONN_EQUERY, "positional value %zu is not used: the SQL has no $%zu", nth, nth); fail = ""; }
         }
-    } else if (!fail) {
-        size_t positional = 0;
-        for (i = 0; i < np; i++) positional += !params[i].name;
-        if (pos < positional) {
-            dconn_error_set(err, DCONN_EQUERY, "%zu positional values were given but the SQL has %zu ? parameters", positional, pos);
-            fail = "";
-        }
+    } else if (!fail && pos < positional) {
+        dconn_error_set(err, DCONN_EQUERY, "%zu positional values were given but the SQL has %zu ? parameters", positional, pos);
+        fail = "";
+    }
+    if (!fail) {
+        /* every named value must be used, whichever kind the positional ones are */
         for (i = 0; i < np && !fail; i++) {
             size_t k;
             int used = 0;
@@ -985,8 +986,6 @@ static dconn_status dconn_pg__bind_params(dconn_pg__conn *h, const char *sql, co
     }
     if (fail) {
         if (*fail) {
-            size_t positional = 0;
-            for (i = 0; i < np; i++) positional += !params[i].name;
             dconn_error_set(err, DCONN_EQUERY, "the SQL has more ? parameters than the %zu positional values given (named values fill only :name "
                             "parameters; write ?? for PostgreSQL's own ? operator, as in data ?? 'key')", positional);
         }
@@ -1331,6 +1330,19 @@ static PGresult *dconn_pg__finish(dconn_pg__conn *h, PGresult *res, const char *
         *st = dconn_pg__error(h->pg, res, sql, kind, err);
         PQclear(res);
         return NULL;
+    }
+    if (sql && !strcmp(PQcmdStatus(res), "ROLLBACK")) {
+        /* a COMMIT (or END) of a failed transaction answers ROLLBACK: nothing was committed */
+        const char *p = sql, *q;
+        size_t n;
+        while (*p && ((q = dconn_pg__skip_comment(p)) != p || !dconn_pg__is_word_char(*p))) p = q && q != p ? q : p + 1;
+        for (n = 0; dconn_pg__is_word_char(p[n]); n++) {}
+        if (dconn_pg__word_is(p, n, "commit") || dconn_pg__word_is(p, n, "end")) {
+            PQclear(res);
+            *st = dconn_pg__fail(err, "25P02", "the COMMIT rolled the transaction back: an earlier statement of it had failed, so PostgreSQL "
+                                               "committed nothing");
+            return NULL;
+        }
     }
     *st = DCONN_OK;
     dconn_pg__note(h, res);

@@ -8997,8 +8997,10 @@ static int dconn__sql_window(dconn_conn *c, const char *sql, size_t at, char *ou
     memcpy(out, "...", 3);
     n = 3;
     for (i = start; i < len && n < 203; i++) {
-        if (((unsigned char)sql[i] & 0xC0) != 0x80 && n + (size_t)dconn__utf8_len((const unsigned char *)sql + i, (const unsigned char *)sql + len) > 203) break;
-        out[n++] = sql[i] == '\n' || sql[i] == '\r' || sql[i] == '\t' ? ' ' : sql[i];
+        char ch = sql[i];
+        if (((unsigned char)ch & 0xC0) != 0x80 && n + (size_t)dconn__utf8_len((const unsigned char *)sql + i, (const unsigned char *)sql + len) > 203) break;
+        if (ch == '\n' || ch == '\r' || ch == '\t') ch = ' ';
+        out[n++] = ch;
     }
     if (i < len) { memcpy(out + n, "...", 3); n += 3; }
     out[n] = '\0';

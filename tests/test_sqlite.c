@@ -559,10 +559,11 @@ static void sqlite_error_syntax(void) {
     /* an error past the first 200 bytes: the excerpt is the part around it, with its caret */
     {
         char sql[1200], *line, *caret;
+        size_t at;
         int k;
-        strcpy(sql, "SELECT 1 AS a");
-        for (k = 0; k < 40; k++) strcat(sql, ", 2 AS column_number");
-        strcat(sql, " FROM t WHERE a selec");
+        at = (size_t)snprintf(sql, sizeof sql, "SELECT 1 AS a");
+        for (k = 0; k < 40; k++) at += (size_t)snprintf(sql + at, sizeof sql - at, ", 2 AS column_number");
+        snprintf(sql + at, sizeof sql - at, " FROM t WHERE a selec");
         CHECK(dconn_query(e.c, sql, NULL, 0, NULL, &err) == NULL);
         CHECK_EQ_INT(err.sql_offset, (int)(strstr(sql, "selec") - sql));   /* still into the whole SQL */
         CHECK_CONTAINS(err.message, "\n  SQL: ...");

@@ -2556,12 +2556,29 @@ static int dconn__redact_as_url(const char *url, const dconn__url *u) {
     return 1;
 }
 
-/* Does s start with a host and then a port or a path ("db.example/app",
-   "127.0.0.1:5432")? Then an '@' before it likely ended user info. */
-static int dconn__looks_like_host_path(const char *s) {
-    const char *p = s;
-    while (((*p | 32) >= 'a' && (*p | 32) <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_') p++;
-    return p > s && (*p == '/' || (*p == ':' && p[1] >= '0' && p[1] <= '9'));
+/* Did the '@' at `at` (after the parsed password) likely end the user
+   info? It comes before a host and a port or a path ("...@db.example/app"),
+   or, when the URL as parsed has no database, before a host that ends
+   it or its query ("...@localhost"); and it is not MySQL's @@variable or
+   inside a query value that is a path ("sslrootcert=/home/me@corp/ca.crt"). */
+static int dconn__later_at_ends_userinfo(const char *url, const char *at, int has_database) {
+    const char *p = at + 1, *item = at;
+    if (at > url && at[-1] == '@') return 0;
+    if (*p == '[') {
+        p = strchr(p, ']');   /* an IPv6 host */
+        if (!p) return 0;
+        p++;
+    } else {
+        while (((*p | 32) >= 'a' && (*p | 32) <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_') p++;
+    }
+    if (p == at + 1) return 0;
+    if (!(*p == '/' || (*p == ':' && p[1] >= '0' && p[1] <= '9')) && !(!has_database && (*p == '?' || *p == '\0'))) return 0;
+    while (item > url && item[-1] != '?' && item[-1] != '&') item--;
+    if (item > url) {
+        const char *eq = (const char *)memchr(item, '=', (size_t)(at - item));
+        if (eq && (eq[1] == '/' || (eq[1] == '%' && eq[2] == '2' && (eq[3] | 32) == 'f'))) return 0;
+    }
+    return 1;
 }
 
 /* Appends url to b with its password masked ("postgresql://me:***@h/db"),
@@ -2593,7 +2610,7 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
     } else {
         const char *q, *qend;
         const char *last_at = strrchr(url, '@');
-        if (u.has_authority && u.password && last_at > u.password + u.password_len && dconn__looks_like_host_path(last_at + 1)) {
+        if (u.has_authority && u.password && last_at > u.password + u.password_len && dconn__later_at_ends_userinfo(url, last_at, u.path_len > 1)) {
             /* a later '@' followed by what reads as host:port or host/db
                ("p@ss?x=9@db.example/app"): which part was the password is
                anyone's guess, so all to that '@' is masked */
@@ -8199,6 +8216,16 @@ static void dconn__conn_secrets_changed_locked(dconn_ctx *ctx, dconn_conn *c) {
     dconn__conn_adopt_locked(c, &r);
 }
 
+/* Is a connection name a URL with user info ("postgresql://u:pw@h/db",
+   "//u:pw@h", "u:pw@h/db")? A file path with an '@' ("file:/srv/a@b.db",
+   "/home/me@corp/x") is not: it would mask the path everywhere. */
+static int dconn__name_may_hold_url(const char *name) {
+    const char *at = strchr(name, '@'), *colon = strchr(name, ':'), *slash = strchr(name, '/');
+    if (!at || strncmp(name, "file:", 5) == 0) return 0;
+    if (strstr(name, "//")) return 1;
+    return colon && colon < at && (!slash || colon < slash);
+}
+
 /* Collects every secret value the context knows (every loaded version of
    the secrets, and what connections were given in code) into a fresh set,
    then swaps it in. */
@@ -8214,7 +8241,7 @@ static dconn_status dconn__known_rebuild_locked(dconn_ctx *ctx, const dconn__gen
         const dconn_settings *v;
         if (c->req.settings) dconn__known_walk(&fresh, c->req.settings->root, 0, 0);
         if (c->req.url) dconn__known_add_text(&fresh, c->req.url, strlen(c->req.url), 0);
-        if (strstr(c->name, "://") && strchr(c->name, '@')) dconn__known_add_text(&fresh, c->name, strlen(c->name), 0);
+        if (dconn__name_may_hold_url(c->name)) dconn__known_add_text(&fresh, c->name, strlen(c->name), 0);
         dconn__lock(&c->lock);
         for (v = c->settings; v; v = v->next) dconn__known_walk(&fresh, v->root, 0, 0);   /* what handles still use */
         dconn__unlock(&c->lock);
@@ -8466,7 +8493,7 @@ static dconn_conn *dconn__connect(dconn_ctx *ctx, const char *name, const char *
     dconn__err_clear(err);
     if (!ctx) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: ctx is NULL (open one with dconn_open)"); return NULL; }
     if (!(name = dconn__connect_name(ctx->al, name, envname, sizeof envname, err))) return NULL;
-    if (strstr(name, "://") && strchr(name, '@')) {
+    if (dconn__name_may_hold_url(name)) {
         /* a URL given as the name ("env:DB_CONN" holding one): its password
            is masked in every message that quotes the name */
         dconn__lock(&ctx->known.lock);
@@ -9544,7 +9571,6 @@ static dconn_status dconn__session_begin_tx(dconn_session *s, dconn_error *err) 
     if (!s->h->drv.begin) return dconn__err_set(err, DCONN_EMISUSE, "connection \"%s\": the %s driver has no transactions (no begin)", c->name, s->h->drv.name);
     st = s->h->drv.begin(s->h->drv.user_data, s->h->h, err);
     if (st) { s->begin_failed = 1; return dconn__err_conn(c, err, st, "begin failed"); }
-    s->begin_failed = 0;   /* a caller who ran the statement again: it ran now */
     s->in_tx = 1;
     return DCONN_OK;
 }
@@ -9594,10 +9620,18 @@ DCONN_API dconn_session *dconn_session_begin(dconn_conn *c, dconn_error *err) {
    refused until the caller commits or rolls back, rather than running one by
    one outside any transaction where a rollback could not undo them. */
 static DCONN__NOINLINE void dconn__session_ended(dconn_session *s, int failed, const char *sql) {
-    for (;;) {   /* to the first word: past blanks, '(' and comments */
-        while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '\f' || *sql == '(') sql++;
-        if (sql[0] == '-' && sql[1] == '-') { sql += strcspn(sql, "\n"); continue; }
-        if (sql[0] == '/' && sql[1] == '*') { const char *e = strstr(sql + 2, "*/"); sql = e ? e + 2 : sql + strlen(sql); continue; }
+    for (;;) {   /* to the first word: past blanks, '(', ';' and comments (nested as PostgreSQL nests them; MySQL's '#') */
+        while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '\f' || *sql == '(' || *sql == ';') sql++;
+        if ((sql[0] == '-' && sql[1] == '-') || sql[0] == '#') { sql += strcspn(sql, "\n"); continue; }
+        if (sql[0] == '/' && sql[1] == '*') {
+            int depth = 0;
+            do {
+                if (sql[0] == '/' && sql[1] == '*') { depth++; sql += 2; }
+                else if (sql[0] == '*' && sql[1] == '/') { depth--; sql += 2; }
+                else sql++;
+            } while (depth > 0 && *sql);
+            continue;
+        }
         break;
     }
     s->ended = failed ? DCONN__TX_ENDED_BY_ERROR
@@ -11637,8 +11671,9 @@ static const char *dconn__sq_begin_for(const char *level) {
     static const char *const levels[] = {"DEFERRED", "IMMEDIATE", "EXCLUSIVE"};
     static const char *const begins[] = {"BEGIN", "BEGIN IMMEDIATE", "BEGIN EXCLUSIVE"};
     size_t i, k;
+    if (!*level) return "BEGIN";   /* Python's "" is a plain BEGIN too */
     for (i = 0; i < 3; i++) {
-        for (k = 0; level[k] && (level[k] == levels[i][k] || level[k] + ('A' - 'a') == levels[i][k]); k++) {}
+        for (k = 0; level[k] && (level[k] >= 'a' && level[k] <= 'z' ? level[k] - ('a' - 'A') : level[k]) == levels[i][k]; k++) {}
         if (!level[k] && !levels[i][k]) return begins[i];
     }
     return NULL;
@@ -11658,9 +11693,13 @@ static dconn_status dconn__sq_read_args(const dconn_settings *s, dconn__sq_args 
     {
         const dconn_url *u = dconn_settings_url(s);
         size_t i;
-        for (i = 0; u && i < u->n_query && !isolation; i++)
-            if (!strcmp(u->query_keys[i], "isolation_level") && !(a->begin = dconn__sq_begin_for(u->query_values[i])))
+        for (i = 0; u && i < u->n_query; i++) {
+            const char *b;
+            if (strcmp(u->query_keys[i], "isolation_level") != 0) continue;
+            if (!(b = dconn__sq_begin_for(u->query_values[i])))
                 return dconn_error_at(err, dconn_settings_get(s, "url"), "the url's ?isolation_level must be DEFERRED, IMMEDIATE or EXCLUSIVE");
+            if (!isolation) a->begin = b;   /* connect_args' wins */
+        }
     }
     a->pragmas = dconn_settings_get(s, "connect_args.pragmas");
     if (modev && (!a->mode || (strcmp(a->mode, "ro") && strcmp(a->mode, "rw") && strcmp(a->mode, "rwc") && strcmp(a->mode, "memory")))) {

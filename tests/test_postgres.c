@@ -1218,6 +1218,11 @@ static void pg_review_round_two(void) {
     p[1] = dconn_named(":x", dconn_int(6));
     CHECK(dconn_query(c, "SELECT $1::int", p, 2, NULL, &err) == NULL);
     CHECK_CONTAINS(err.message, "does not appear in the SQL");
+    p[0] = dconn_named(":x", dconn_int(7));   /* named values are $1..: a $1 of the SQL's own would take one */
+    CHECK(dconn_query(c, "SELECT $1::int, :x::int", p, 1, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "the SQL has $1 and named parameters");
+    CHECK_EQ_INT(tu_query_int(c, "SELECT (to_tsvector('simple', 'cat dog') @@to_tsquery('simple', 'cat'))::int"), 1);   /* @@ is no parameter */
+    CHECK_EQ_INT(dconn_exec_script(c, "COMMIT; BEGIN; SELECT 1; ROLLBACK;", &err), DCONN_OK);   /* a script's last status is not its COMMIT's */
     dconn_release(c);
     dconn_close(ctx);
 }

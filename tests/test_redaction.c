@@ -258,6 +258,11 @@ static void redaction_review_forms(void) {
         {"postgresql://app:Zq@4?x=9@nohost.invalid/prod", "4?x=9", "postgresql://app:***@nohost.invalid/prod"},
         {"mysql://bob:Xy@9?k@nohost.invalid/app?init_command=SET%20@@sql_mode", "9?k", "bob:***@nohost.invalid/app?init_command=SET%20@@sql_mode"},
         {"postgresql://u:Pw12345@h/db?application_name=me@laptop", "Pw12345", "u:***@h/db?application_name=me@laptop"},
+        {"mysql://root:p@ss?k&Secret9@localhost", "Secret9", "mysql://root:***@localhost"},
+        {"postgresql://u:p@ss?x=Secret9@db.internal?sslmode=require", "Secret9", "u:***@db.internal?sslmode=require"},
+        {"mysql://u:p@ss?x=Secret9@[::1]/db", "Secret9", "u:***@[::1]/db"},
+        {"postgresql://u:Pw12345@db.example/app?sslrootcert=/home/al@corp.example/root.crt", "Pw12345",
+         "u:***@db.example/app?sslrootcert=/home/al@corp.example/root.crt"},
         {"Server=x;Password=ConnStrPw1234;Encrypt=yes", "ConnStrPw1234", "Password=***;Encrypt=yes"},
         {"Driver={ODBC};PWD={Br4ced;Pw};Server=x", "Br4ced", "Server=x"},
         {"DefaultEndpointsProtocol=https;AccountName=a;AccountKey=AzKey123456==;EndpointSuffix=x", "AzKey123456", "AccountName=a"},
@@ -374,6 +379,13 @@ static void redaction_url_given_as_name(void) {
     CHECK(dconn_connect(ctx, "env:DCONN_RD_CONN", NULL, NULL, &err) == NULL);
     CHECK_CONTAINS(err.message, "postgresql://me:***@db/app");
     CHECK_NOT_CONTAINS(err.message, "Hunter2");
+    setenv("DCONN_RD_CONN", "app:Secret99xyz@db/app", 1);   /* a URL that lost its scheme */
+    CHECK(dconn_connect(ctx, "env:DCONN_RD_CONN", NULL, NULL, &err) == NULL);
+    CHECK_NOT_CONTAINS(err.message, "Secret99xyz");
+    /* a file path with an '@' is no secret: it stays readable in later messages */
+    CHECK(dconn_connect(ctx, "file:/srv/data@corp/x.db", NULL, NULL, &err) == NULL);
+    CHECK(dconn_connect(ctx, "/srv/data@corp", NULL, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "/srv/data@corp");
     CHECK_NOT_CONTAINS(tu_logbuf, "Hunter2");
     unsetenv("DCONN_RD_CONN");
     dconn_close(ctx);

@@ -897,11 +897,16 @@ static dconn_status dconn_pg__bind_params(dconn_pg__conn *h, const char *sql, co
         } else if (c == ':' && p[1] == ':') {                /* a cast */
             out[o++] = *p++;
             out[o++] = *p++;
+        } else if (c == '$' && !positional && np && p[1] >= '1' && p[1] <= '9' && !(p > sql && dconn_pg__is_word_char(p[-1]))) {
+            /* named values are renumbered $1..: a $n of the SQL's own would take one of them */
+            dconn_error_set(err, DCONN_EQUERY, "the SQL has $%c and named parameters: with named values write every parameter by name", p[1]);
+            fail = "";
+            break;
         } else if (c == '?' && p[1] == '?') {                /* "??": PostgreSQL's own ? operator (jsonb ? 'key', ?|, ?&) */
             out[o++] = '?';
             p += 2;
         } else if (c == '?' || ((c == ':' || c == '@') && dconn_pg__is_word_char(p[1]) && !(p[1] >= '0' && p[1] <= '9') &&
-                                !(p > sql && (dconn_pg__is_word_char(p[-1]) || p[-1] == ':'))) ||   /* not a slice's a[1:n] */
+                                !(p > sql && (dconn_pg__is_word_char(p[-1]) || p[-1] == ':' || p[-1] == '@'))) ||   /* not a[1:n], not @@ */
                    /* $1 is a value's only when values are given: else the statement's own (PREPARE, a function body) */
                    (c == '$' && positional && p[1] >= '1' && p[1] <= '9' && !(p > sql && dconn_pg__is_word_char(p[-1])))) {
             const dconn_value *v = NULL;
@@ -1332,12 +1337,15 @@ static PGresult *dconn_pg__finish(dconn_pg__conn *h, PGresult *res, const char *
         return NULL;
     }
     if (sql && !strcmp(PQcmdStatus(res), "ROLLBACK")) {
-        /* a COMMIT (or END) of a failed transaction answers ROLLBACK: nothing was committed */
-        const char *p = sql, *q;
+        /* a COMMIT, END or PREPARE TRANSACTION of a failed transaction answers ROLLBACK: nothing was
+           committed (a statement alone: a script's last status is not its first statement's) */
+        const char *p = sql, *q, *semi;
         size_t n;
         while (*p && ((q = dconn_pg__skip_comment(p)) != p || !dconn_pg__is_word_char(*p))) p = q && q != p ? q : p + 1;
         for (n = 0; dconn_pg__is_word_char(p[n]); n++) {}
-        if (dconn_pg__word_is(p, n, "commit") || dconn_pg__word_is(p, n, "end")) {
+        semi = strchr(p, ';');
+        if (semi) semi += strspn(semi, "; \t\r\n");
+        if ((!semi || !*semi) && (dconn_pg__word_is(p, n, "commit") || dconn_pg__word_is(p, n, "end") || dconn_pg__word_is(p, n, "prepare"))) {
             PQclear(res);
             *st = dconn_pg__fail(err, "25P02", "the COMMIT rolled the transaction back: an earlier statement of it had failed, so PostgreSQL "
                                                "committed nothing");

@@ -830,6 +830,11 @@ DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dco
    caller owns the session; it holds a reference to its connection until
    dconn_session_end (end it before dconn_close of the context); results
    of dconn_session_query are the caller's: dconn_result_release() them.
+   A statement that ends the transaction itself (COMMIT or ROLLBACK run
+   as SQL, MySQL's implicit commit of DDL, an error the database rolled
+   back) ends it for the session: later statements are refused until
+   commit or rollback, the commit says what became of the writes, and a
+   rollback after a commit of this kind fails, saying they stay.
    A NULL session, conn or sql, or n_params > 0 with NULL params, is
    DCONN_EMISUSE (dconn_session_begin and dconn_session_query return NULL). */
 DCONN_API dconn_session *dconn_session_begin(dconn_conn *conn, dconn_error *err);

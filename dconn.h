@@ -2619,9 +2619,24 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
             /* a later '@' followed by what reads as host:port or host/db
                ("p@ss?x=9@db.example/app"): which part was the password is
                anyone's guess, so all to that '@' is masked */
+            dconn__buf x;
+            size_t start;
             dconn__buf_put(b, url, (size_t)(u.password - url));
             dconn__buf_mask(b, u.password, (size_t)(last_at - u.password));
-            dconn__buf_puts(b, last_at);
+            dconn__buf_puts(b, "@");
+            /* what follows, masked as a URL of its own (its query's secrets too) */
+            memset(&x, 0, sizeof x);
+            x.al = b->al;
+            dconn__buf_puts(&x, "x://");
+            dconn__buf_puts(&x, last_at + 1);
+            start = b->len;
+            if (x.failed) b->failed = 1;
+            else dconn__url_redact_buf(b, x.p);
+            dconn__buf_free(&x);
+            if (!b->failed && b->len >= start + 4) {
+                memmove(b->p + start, b->p + start + 4, b->len - start - 4 + 1);   /* drop the "x://" */
+                b->len -= 4;
+            }
             return;
         }
         if (u.has_authority) {

@@ -2567,8 +2567,10 @@ static int dconn__redact_as_url(const char *url, const dconn__url *u) {
    it or its query ("...@localhost"); and it is not MySQL's @@variable or
    inside a query value that is a path ("sslrootcert=/home/me@corp/ca.crt"). */
 static int dconn__later_at_ends_userinfo(const char *url, const char *at, int has_database) {
-    const char *p = at + 1, *item = at;
+    const char *p = at + 1, *item = at, *scheme_end = strstr(url, "://"), *inner;
     if (at > url && at[-1] == '@') return 0;
+    inner = scheme_end ? strstr(scheme_end + 3, "://") : NULL;
+    if (inner && inner < at) return 1;   /* a URL inside the URL (pasted twice): all of it is masked */
     if (*p == '[') {
         p = strchr(p, ']');   /* an IPv6 host */
         if (!p) return 0;

@@ -2277,13 +2277,6 @@ static int dconn__url_split(const char *url, dconn__url *u) {
                '@' before the query, so that no part of the password is read as the host or the path */
             const char *query = strchr(auth_end, '?'), *last = NULL;
             for (s = auth_end; *s && (!query || s < query); s++) if (*s == '@') last = s;
-            if (query) {
-                /* "?rd99@host": an '@' in the query before its first '=' or '&'
-                   is no key=value: the '?' is the password's too ("p@ss/wo?rd99@host") */
-                const char *qend = query + strcspn(query, "=&"), *qat = NULL;
-                for (s = query; s < qend; s++) if (*s == '@') qat = s;
-                if (qat) last = qat;
-            }
             if (last) {
                 at = last;
                 auth_end = at + 1;
@@ -2561,33 +2554,6 @@ static int dconn__redact_as_url(const char *url, const dconn__url *u) {
     return 1;
 }
 
-/* Did the '@' at `at` (after the parsed password) likely end the user
-   info? It comes before a host and a port or a path ("...@db.example/app"),
-   or, when the URL as parsed has no database, before a host that ends
-   it or its query ("...@localhost"); and it is not MySQL's @@variable or
-   inside a query value that is a path ("sslrootcert=/home/me@corp/ca.crt"). */
-static int dconn__later_at_ends_userinfo(const char *url, const char *at, int has_database) {
-    const char *p = at + 1, *item = at, *scheme_end = strstr(url, "://"), *inner;
-    if (at > url && at[-1] == '@') return 0;
-    inner = scheme_end ? strstr(scheme_end + 3, "://") : NULL;
-    if (inner && inner < at) return 1;   /* a URL inside the URL (pasted twice): all of it is masked */
-    if (*p == '[') {
-        p = strchr(p, ']');   /* an IPv6 host */
-        if (!p) return 0;
-        p++;
-    } else {
-        while (((*p | 32) >= 'a' && (*p | 32) <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_') p++;
-    }
-    if (p == at + 1) return 0;
-    if (!(*p == '/' || (*p == ':' && p[1] >= '0' && p[1] <= '9')) && !(!has_database && (*p == '?' || *p == '\0'))) return 0;
-    while (item > url && item[-1] != '?' && item[-1] != '&') item--;
-    if (item > url) {
-        const char *eq = (const char *)memchr(item, '=', (size_t)(at - item));
-        if (eq && (eq[1] == '/' || (eq[1] == '%' && eq[2] == '2' && (eq[3] | 32) == 'f'))) return 0;
-    }
-    return 1;
-}
-
 /* Appends url to b with its password masked ("postgresql://me:***@h/db"),
    and password=..., token=... values in its query. */
 static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
@@ -2616,31 +2582,6 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
         dconn__redact_words(b, url);
     } else {
         const char *q, *qend;
-        const char *last_at = strrchr(url, '@');
-        if (u.has_authority && u.password && last_at > u.password + u.password_len && dconn__later_at_ends_userinfo(url, last_at, u.path_len > 1)) {
-            /* a later '@' followed by what reads as host:port or host/db
-               ("p@ss?x=9@db.example/app"): which part was the password is
-               anyone's guess, so all to that '@' is masked */
-            dconn__buf x;
-            size_t start;
-            dconn__buf_put(b, url, (size_t)(u.password - url));
-            dconn__buf_mask(b, u.password, (size_t)(last_at - u.password));
-            dconn__buf_puts(b, "@");
-            /* what follows, masked as a URL of its own (its query's secrets too) */
-            memset(&x, 0, sizeof x);
-            x.al = b->al;
-            dconn__buf_puts(&x, "x://");
-            dconn__buf_puts(&x, last_at + 1);
-            start = b->len;
-            if (x.failed) b->failed = 1;
-            else dconn__url_redact_buf(b, x.p);
-            dconn__buf_free(&x);
-            if (!b->failed && b->len >= start + 4) {
-                memmove(b->p + start, b->p + start + 4, b->len - start - 4 + 1);   /* drop the "x://" */
-                b->len -= 4;
-            }
-            return;
-        }
         if (u.has_authority) {
             /* scheme://user:***@host:port */
             dconn__buf_put(b, url, (size_t)(u.user ? u.user - url : u.host - url));

@@ -1522,37 +1522,6 @@ static void api_url_full(void) {
     CHECK_STR(u->database, "My+DB");
     CHECK_STR(dconn_url_query(u, "k"), "A+");
     dconn_url_free(u);
-
-    /* a password holding '@', '/' and '?' unescaped: an '@' in the query
-       with no '=' before it ends the password; a query with "key=" keeps its '@' */
-    u = ta_url("mysql://alice:Pa@ss/wo?rd99@127.0.0.1:3306/app");
-    REQUIRE(u);
-    CHECK_STR(u->user, "alice");
-    CHECK_STR(u->password, "Pa@ss/wo?rd99");
-    CHECK_STR(u->host, "127.0.0.1");
-    CHECK_EQ_INT(u->port, 3306);
-    CHECK_STR(u->database, "app");
-    CHECK_EQ_INT(u->n_query, 0);
-    dconn_url_free(u);
-    u = ta_url("postgresql://u:pw@h/db?a&b@c=1");   /* an '@' after the query's first '&' is the query's */
-    REQUIRE(u);
-    CHECK_STR(u->password, "pw");
-    CHECK_STR(u->host, "h");
-    CHECK_STR(u->database, "db");
-    CHECK_EQ_INT(u->n_query, 2);
-    dconn_url_free(u);
-    u = ta_url("postgresql://u:pw@host/db?application_name=me@laptop");
-    REQUIRE(u);
-    CHECK_STR(u->password, "pw");
-    CHECK_STR(u->host, "host");
-    CHECK_STR(dconn_url_query(u, "application_name"), "me@laptop");
-    dconn_url_free(u);
-    {
-        dconn_error err;
-        CHECK(dconn_url_parse("mysql://bob:Qx Yz9@h/db", &err) == NULL);
-        CHECK_CONTAINS(err.message, "%20");
-        CHECK_NOT_CONTAINS(err.message, "Qx Yz9");
-    }
     TA_CHECK_NO_LEAKS();
 }
 

@@ -78,25 +78,6 @@ static void check_structure(const char *url, const char *full, size_t full_n) {
         size_t pre = (size_t)(u.path - url);
         FZ_CHECK(full_n >= pre + 4 && memcmp(full, url, pre) == 0 && memcmp(full + pre, "***@", 4) == 0,
                  "the text before the '@' of \"%s\" is not masked: \"%s\"", url, full);
-    } else if (u.has_authority && u.password && strrchr(url, '@') > u.password + u.password_len &&
-               dconn__later_at_ends_userinfo(url, strrchr(url, '@'), u.path_len > 1)) {
-        /* a later '@' before host/db ends the user info as masked: the output is
-           url[0, password) "***@", then what follows that '@' masked as a URL of its own */
-        const char *last = strrchr(url, '@');
-        size_t pre = (size_t)(u.password - url), tn;
-        char *tail = (char *)malloc(strlen(last) + 4), *tail_out;
-        if (!tail) abort();
-        memcpy(tail, "x://", 4);
-        memcpy(tail + 4, last + 1, strlen(last));
-        tn = dconn_url_redact(tail, NULL, 0);
-        tail_out = (char *)malloc(tn + 1);
-        if (!tail_out) abort();
-        dconn_url_redact(tail, tail_out, tn + 1);
-        FZ_CHECK(tn >= 4 && full_n == pre + tn && memcmp(full, url, pre) == 0 && memcmp(full + pre, "***@", 4) == 0 &&
-                     memcmp(full + pre + 4, tail_out + 4, tn - 4) == 0,
-                 "\"%s\": all to the last '@' is not masked, or the rest not as a URL of its own: \"%s\"", url, full);
-        free(tail);
-        free(tail_out);
     } else if (u.has_authority && u.password) {
         /* scheme://user:password@host...: the output is
            url[0, password) "***@" then the rest after the '@' */

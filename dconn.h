@@ -2315,6 +2315,27 @@ static int dconn__url_split(const char *url, dconn__url *u) {
     return 1;
 }
 
+/* Did a password holding '@' and then '?' unescaped run into the query?
+   "me:Pa@ss?wo@host/db" splits as password "Pa", host "ss", query
+   "wo@host/db": a query part with an '@' and no '=', or a '/' after its
+   '@', is no key=value any driver takes, and where the password ended is
+   anyone's guess. Such a URL is refused, and masked whole after "me:". */
+static int dconn__url_password_runs_on(const dconn__url *u) {
+    const char *q, *qend;
+    if (!u->has_authority || !u->password || !u->query) return 0;
+    for (q = u->query, qend = q + u->query_len; q < qend; q++) {
+        const char *amp = q, *at;
+        while (amp < qend && *amp != '&') amp++;
+        at = (const char *)memchr(q, '@', (size_t)(amp - q));
+        if (at && (!memchr(q, '=', (size_t)(amp - q)) || memchr(at, '/', (size_t)(amp - at)))) return 1;
+        q = amp;
+    }
+    return 0;
+}
+
+#define DCONN__PASSWORD_RUNS_ON "the url's password seems to hold '@' and then '?' written as they are, so where it ends cannot be told: " \
+    "percent-encode them in the password (@ as %%40, ? as %%3F, / as %%2F), as SQLAlchemy requires"
+
 static void dconn__pct_encode(dconn__buf *b, const char *s) {
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
@@ -2582,6 +2603,12 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
         dconn__redact_words(b, url);
     } else {
         const char *q, *qend;
+        if (dconn__url_password_runs_on(&u)) {
+            /* all after "user:" may be the password */
+            dconn__buf_put(b, url, (size_t)(u.password - url));
+            dconn__buf_mask(b, u.password, strlen(u.password));
+            return;
+        }
         if (u.has_authority) {
             /* scheme://user:***@host:port */
             dconn__buf_put(b, url, (size_t)(u.user ? u.user - url : u.host - url));
@@ -6021,6 +6048,12 @@ static dconn_url *dconn__url_parse_al(const dconn_allocator *al, const char *tex
             dconn__err_set(err, DCONN_ECONFIG, "\"%s\" is not a URL: write it as dialect+driver://user:password@host:port/database?key=value", shown);
         return NULL;
     }
+    if (dconn__url_password_runs_on(&u)) {
+        char shown[256];
+        dconn__url_redact_al(al, text, shown, sizeof shown);
+        dconn__err_set(err, DCONN_ECONFIG, "\"%s\": " DCONN__PASSWORD_RUNS_ON, shown);
+        return NULL;
+    }
     len = strlen(text);
     for (q = u.query, qend = u.query ? u.query + u.query_len : NULL; q && q < qend; q++) if (*q == '&') nq++;
     if (u.query) nq++;
@@ -8065,11 +8098,12 @@ static char *dconn__identity(const dconn_allocator *al, const dconn_driver *drv,
 
 /* Splits the url for the driver (dconn_settings_url); text that is no
    URL is left to the driver to judge. */
-static dconn_status dconn__settings_parse_url(dconn_ctx *ctx, dconn_settings *s, dconn_error *err) {
+static dconn_status dconn__settings_parse_url(dconn_ctx *ctx, const char *name, dconn_settings *s, dconn_error *err) {
     const char *url = dconn_toml_string(dconn_toml_get(s->root, "url"), NULL);
     dconn__url u;
     dconn_error local;
     if (!url || !dconn__url_split(url, &u) || !u.has_authority || !dconn__redact_as_url(url, &u)) return DCONN_OK;
+    if (dconn__url_password_runs_on(&u)) return dconn_error_at(err, dconn_toml_get(s->root, "url"), "connection \"%s\": " DCONN__PASSWORD_RUNS_ON, name);
     s->parsed_url = dconn__url_parse_al(ctx->al, url, &local);
     return s->parsed_url || local.code != DCONN_ENOMEM ? DCONN_OK : dconn__err_nomem(err, "connecting");
 }
@@ -8096,7 +8130,7 @@ static dconn_status dconn__resolve_locked(dconn_ctx *ctx, const char *name, cons
         r->drv = *drv;
         dconn__url_redact_al(ctx->al, dconn_toml_string(dconn_toml_get(r->settings->root, "url"), ""), r->settings->url, sizeof r->settings->url);
         dconn__redact_out(&ctx->known, r->settings->url);
-        st = dconn__settings_parse_url(ctx, r->settings, err);
+        st = dconn__settings_parse_url(ctx, name, r->settings, err);
     }
     if (!st && !(r->identity = dconn__identity(ctx->al, drv, r->settings->root, r))) st = dconn__err_nomem(err, "connecting");
 #ifndef DCONN_NO_SQLITE

@@ -6,7 +6,9 @@
    cap; and when dconn__url_split finds scheme://user:password@host (for
    "//user:password@host", as if it had a scheme), the output is the input
    with the password replaced by "***" and secret query values masked, and
-   nothing else changed, so the password never shows. "scheme:me:pw@host"
+   nothing else changed, so the password never shows; when the password
+   seems to run into the query (dconn__url_password_runs_on), all after
+   "user:" is "***". "scheme:me:pw@host"
    (no "//") has all before the last '@' masked; text that is not a URL
    (or has blanks, or a scheme of other characters) changes only where it
    has a '=' or an '@'. */
@@ -78,6 +80,12 @@ static void check_structure(const char *url, const char *full, size_t full_n) {
         size_t pre = (size_t)(u.path - url);
         FZ_CHECK(full_n >= pre + 4 && memcmp(full, url, pre) == 0 && memcmp(full + pre, "***@", 4) == 0,
                  "the text before the '@' of \"%s\" is not masked: \"%s\"", url, full);
+    } else if (dconn__url_password_runs_on(&u)) {
+        /* a password with '@' then '?' unescaped ran into the query: all
+           after "user:" is masked, nothing follows */
+        size_t pre = (size_t)(u.password - url);
+        FZ_CHECK(full_n == pre + 3 && memcmp(full, url, pre) == 0 && memcmp(full + pre, "***", 3) == 0,
+                 "\"%s\", whose password runs into its query, is not masked whole after the user: \"%s\"", url, full);
     } else if (u.has_authority && u.password) {
         /* scheme://user:password@host...: the output is
            url[0, password) "***@" then the rest after the '@' */

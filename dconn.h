@@ -2219,6 +2219,31 @@ static int dconn__strieq(const char *a, const char *b) {
     return *a == '\0' && *b == '\0';
 }
 
+/* SQL past the characters in `skip` and comments: "--" to the end of the
+   line, C comments (nested, as PostgreSQL nests them, when `nested`; as
+   SQLite and MySQL read them otherwise) and MySQL's '#' when `hash`. An
+   unclosed comment runs to the end. */
+static const char *dconn__sql_skip(const char *p, const char *skip, int nested, int hash) {
+    for (;;) {
+        p += strspn(p, skip);
+        if ((p[0] == '-' && p[1] == '-') || (hash && p[0] == '#')) {
+            p += strcspn(p, "\n");
+        } else if (p[0] == '/' && p[1] == '*' && !nested) {
+            const char *e = strstr(p + 2, "*/");
+            p = e ? e + 2 : p + strlen(p);
+        } else if (p[0] == '/' && p[1] == '*') {
+            int depth = 0;
+            do {
+                if (p[0] == '/' && p[1] == '*') { depth++; p += 2; }
+                else if (p[0] == '*' && p[1] == '/') { depth--; p += 2; }
+                else p++;
+            } while (depth > 0 && *p);
+        } else {
+            return p;
+        }
+    }
+}
+
 /* The value of a hexadecimal digit, or -1. */
 static int dconn__hexval(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -8243,21 +8268,24 @@ static dconn_status dconn__known_rebuild_locked(dconn_ctx *ctx, const dconn__gen
         for (v = c->settings; v; v = v->next) dconn__known_walk(&fresh, v->root, 0, 0);   /* what handles still use */
         dconn__unlock(&c->lock);
     }
+    /* values that went out of use stay masked a while: up to 64 of them.
+       Carried over and swapped under one hold of the set's lock:
+       dconn_connect adds a URL-like name with that lock alone. */
+    dconn__lock(&ctx->known.lock);
     {
-        /* values that went out of use stay masked a while: up to 64 of them */
         size_t i, carried = 0;
-        for (i = 0; i < ctx->known.n && carried < 64; i++) {
+        for (i = ctx->known.n; i > 0 && carried < 64; i--) {   /* the newest first */
             size_t before = fresh.n;
-            if (dconn__known_match(&fresh, ctx->known.vals[i], ctx->known.lens[i]) == ctx->known.lens[i]) continue;
-            dconn__known_add_raw(&fresh, ctx->known.vals[i], ctx->known.lens[i]);
+            if (dconn__known_match(&fresh, ctx->known.vals[i - 1], ctx->known.lens[i - 1]) == ctx->known.lens[i - 1]) continue;
+            dconn__known_add_raw(&fresh, ctx->known.vals[i - 1], ctx->known.lens[i - 1]);
             carried += fresh.n > before;
         }
     }
     if (fresh.failed) {
+        dconn__unlock(&ctx->known.lock);
         dconn__known_clear(&fresh);
         return dconn__err_nomem(err, "collecting the secret values to mask");
     }
-    dconn__lock(&ctx->known.lock);
     old = ctx->known;
     ctx->known.vals = fresh.vals;
     ctx->known.lens = fresh.lens;
@@ -9617,20 +9645,10 @@ DCONN_API dconn_session *dconn_session_begin(dconn_conn *c, dconn_error *err) {
    refused until the caller commits or rolls back, rather than running one by
    one outside any transaction where a rollback could not undo them. */
 static DCONN__NOINLINE void dconn__session_ended(dconn_session *s, int failed, const char *sql) {
-    for (;;) {   /* to the first word: past blanks, '(', ';' and comments (nested as PostgreSQL nests them; MySQL's '#') */
-        while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '\f' || *sql == '(' || *sql == ';') sql++;
-        if ((sql[0] == '-' && sql[1] == '-') || sql[0] == '#') { sql += strcspn(sql, "\n"); continue; }
-        if (sql[0] == '/' && sql[1] == '*') {
-            int depth = 0;
-            do {
-                if (sql[0] == '/' && sql[1] == '*') { depth++; sql += 2; }
-                else if (sql[0] == '*' && sql[1] == '/') { depth--; sql += 2; }
-                else sql++;
-            } while (depth > 0 && *sql);
-            continue;
-        }
-        break;
-    }
+    /* the first word, past comments as the database reads them (SQLite and
+       MySQL do not nest C comments; MySQL has '#') */
+    const char *dialect = s->h->drv.name ? s->h->drv.name : "";
+    sql = dconn__sql_skip(sql, " \t\n\r\f(;", strcmp(dialect, "postgresql") == 0, strcmp(dialect, "mysql") == 0);
     s->ended = failed ? DCONN__TX_ENDED_BY_ERROR
                : dconn__strnieq(sql, "rollback", 8) || dconn__strnieq(sql, "abort", 5) ? DCONN__TX_ENDED_BY_ROLLBACK
                                                                                       : DCONN__TX_ENDED_BY_STATEMENT;
@@ -12089,19 +12107,7 @@ static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, 
 }
 
 /* Only white space, comments and semicolons may follow one statement. */
-static int dconn__sq_tail_empty(const char *t) {
-    for (;;) {
-        while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r' || *t == ';' || *t == '\f') t++;
-        if (t[0] == '-' && t[1] == '-') { while (*t && *t != '\n') t++; continue; }
-        if (t[0] == '/' && t[1] == '*') {
-            const char *e = strstr(t + 2, "*/");
-            if (!e) return 1;
-            t = e + 2;
-            continue;
-        }
-        return *t == '\0';
-    }
-}
+static int dconn__sq_tail_empty(const char *t) { return *dconn__sql_skip(t, " \t\n\r\f;", 0, 0) == '\0'; }
 
 /* The kept statement for sql (prepared now when new): *kept is its entry,
    NULL when there was no room to keep it. */

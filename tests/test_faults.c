@@ -410,6 +410,10 @@ static void fault_disk_full(void) {
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (19, 'g')", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_exec(s, "-- undo\n/* all */ ROLLBACK", NULL, 0, NULL, &err), DCONN_OK);   /* comments first: still a ROLLBACK */
     CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
+    /* SQLite does not nest comments: "/ * a / * b * /" ends at the first close, and a ROLLBACK follows */
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (20, 'h')", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "/* old /* note */ ROLLBACK", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
     dconn_session_end(s);
     tf_ids(e.c, ids, sizeof ids);
     CHECK_STR(ids, "1,2,10,11,12,13,15,16");

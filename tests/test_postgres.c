@@ -1212,6 +1212,12 @@ static void pg_review_round_two(void) {
             CHECK_EQ_INT(v, 0);
         }
         dconn_result_release(r);
+        /* a comment after the COMMIT's ';' leaves it the statement alone */
+        CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO tc VALUES (2)", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO tc VALUES (2)", NULL, 0, NULL, &err), DCONN_EQUERY);
+        CHECK(dconn_session_exec(s, "COMMIT; -- done", NULL, 0, NULL, &err) != DCONN_OK);
+        CHECK_CONTAINS(err.message, "the COMMIT rolled the transaction back");
+        CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
         dconn_session_end(s);
     }
     p[0] = dconn_int(5);

@@ -144,6 +144,28 @@ static const char *dconn_pg__skip_comment(const char *p) {
     return p;
 }
 
+/* Is the statement that goes on at p the SQL's only one: after its ';'
+   (outside quotes and comments) nothing but blanks, ';' and comments? */
+static int dconn_pg__statement_alone(const char *p) {
+    const char *q;
+    for (; *p && *p != ';'; p++) {
+        if (*p == '\'' || *p == '"') {
+            char quote = *p;
+            while (*++p && *p != quote) {}
+            if (!*p) return 1;
+        } else if ((q = dconn_pg__skip_comment(p)) != p) {
+            if (!q) return 1;
+            p = q - 1;
+        }
+    }
+    while (*p) {
+        if (*p == ';' || *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == '\f') p++;
+        else if ((q = dconn_pg__skip_comment(p)) != p && q) p = q;
+        else return 0;
+    }
+    return 1;
+}
+
 /* Is the SQL a plain read: SELECT, VALUES, SHOW, TABLE or WITH first
    (after blanks, comments and parentheses), no INTO outside quotes
    (SELECT ... INTO creates a table), and for WITH no INSERT, UPDATE,
@@ -1339,13 +1361,12 @@ static PGresult *dconn_pg__finish(dconn_pg__conn *h, PGresult *res, const char *
     if (sql && !strcmp(PQcmdStatus(res), "ROLLBACK")) {
         /* a COMMIT, END or PREPARE TRANSACTION of a failed transaction answers ROLLBACK: nothing was
            committed (a statement alone: a script's last status is not its first statement's) */
-        const char *p = sql, *q, *semi;
+        const char *p = sql, *q;
         size_t n;
         while (*p && ((q = dconn_pg__skip_comment(p)) != p || !dconn_pg__is_word_char(*p))) p = q && q != p ? q : p + 1;
         for (n = 0; dconn_pg__is_word_char(p[n]); n++) {}
-        semi = strchr(p, ';');
-        if (semi) semi += strspn(semi, "; \t\r\n");
-        if ((!semi || !*semi) && (dconn_pg__word_is(p, n, "commit") || dconn_pg__word_is(p, n, "end") || dconn_pg__word_is(p, n, "prepare"))) {
+        if (dconn_pg__statement_alone(p + n) &&
+            (dconn_pg__word_is(p, n, "commit") || dconn_pg__word_is(p, n, "end") || dconn_pg__word_is(p, n, "prepare"))) {
             PQclear(res);
             *st = dconn_pg__fail(err, "25P02", "the COMMIT rolled the transaction back: an earlier statement of it had failed, so PostgreSQL "
                                                "committed nothing");

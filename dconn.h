@@ -9187,6 +9187,17 @@ static void dconn__retry_wait(dconn_conn *c, int attempt, const dconn_error *err
 /* An attempt that failed after this long waited for something (a lock). */
 #define DCONN__WAITED_NS INT64_C(100000000)
 
+/* Says that an open session or stream (`another` besides the caller's own)
+   may hold the lock a statement waited for; not when the message says why
+   already (SQLite's in-memory database, which has no WAL). */
+static void dconn__hint_lock_holder(dconn_error *err, dconn_status st, int another) {
+    if (strstr(err->message, "(an in-memory database has no WAL")) return;
+    dconn__err_suffix(err, st, another ? " (another session or stream of this connection is open: it may hold the database's lock until it "
+                                         "commits, ends or is closed)"
+                                       : " (a session or stream of this connection is open: it may hold the database's lock until it commits, "
+                                         "ends or is closed)");
+}
+
 /* Runs an operation; a transient failure discards the handle and tries
    again with a fresh one after a backoff, up to retry_attempts. */
 static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
@@ -9245,9 +9256,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
            stream of this connection is open is not tried again: it may hold the
            lock, and if this thread holds it a retry only waits as long again */
         if (transient && dconn__atomic_load(&c->sessions) > 0 && (attempt >= ctx->retry_attempts || !timed || dconn__now(ctx) - started >= DCONN__WAITED_NS)) {
-            if (!strstr(err->message, "(an in-memory database has no WAL"))   /* which says so already */
-                dconn__err_suffix(err, st, " (a session or stream of this connection is open: it may hold the database's lock until it commits, "
-                                           "ends or is closed)");
+            dconn__hint_lock_holder(err, st, 0);
             if (attempt < ctx->retry_attempts) { transient = 0; dconn__err_suffix(err, st, "; not retried"); }
         }
         if (!transient || attempt >= ctx->retry_attempts) return dconn__err_op(c, op, transient ? attempt : 1, err);
@@ -9821,8 +9830,9 @@ static dconn_status dconn__session_commit(dconn_session *s, dconn_error *err) {
     if (s->begin_failed) {
         /* a statement that could not begin the transaction did not run: a
            caller who checks only the commit must not take it as written */
-        dconn__err_set(err, DCONN_EQUERY, "a statement of this session could not begin its transaction and did not run (see its error)%s",
-                       s->in_tx ? "; what ran after it was rolled back" : "");
+        dconn__err_set(err, DCONN_EQUERY, "a statement of this session could not begin its transaction and did not run (see its error)%s%s",
+                       !s->in_tx ? "" : s->ended ? "; after it, the transaction ended: " : "; what ran after it was rolled back",
+                       s->in_tx && s->ended ? dconn__tx_ended_why(s->ended) : "");
         if (s->in_tx && s->h->drv.rollback) (void)s->h->drv.rollback(s->h->drv.user_data, s->h->h, NULL);
         s->in_tx = 0;
         s->ended = DCONN__TX_OPEN;
@@ -9843,9 +9853,7 @@ static dconn_status dconn__session_commit(dconn_session *s, dconn_error *err) {
     }
     st = s->h->drv.commit ? s->h->drv.commit(s->h->drv.user_data, s->h->h, err) : DCONN_OK;
     s->in_tx = 0;
-    if (st && dconn__atomic_load(&c->sessions) > 1 && dconn__transient(&s->h->drv, st, err))
-        dconn__err_suffix(err, st, " (another session or stream of this connection is open: it may hold the database's lock until it "
-                                   "commits, ends or is closed)");
+    if (st && dconn__atomic_load(&c->sessions) > 1 && dconn__transient(&s->h->drv, st, err)) dconn__hint_lock_holder(err, st, 1);
     if (st) {
         /* roll back whatever is open; only if that works are the writes known to be gone
            (a connection lost while the COMMIT ran leaves its outcome unknown) */

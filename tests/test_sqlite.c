@@ -1074,13 +1074,16 @@ static void sqlite_session_busy_snapshot_explained(void) {
 static void sqlite_session_isolation_immediate(void) {
     tsq_env e;
     dconn_error err;
-    dconn_session *s;
+    dconn_session *s, *b;
     dconn_result *r;
     char dir[256], url[400];
     tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "isolation");
     if (!tsq_open_env_with(&e, "filedb", url, "connect_args = { timeout = 0, isolation_level = \"immediate\" }", 0)) { tsq_close_env(&e); REQUIRE(0); }
     snprintf(e.dir, sizeof e.dir, "%s", dir);
     CHECK_EQ_INT(tsq_script(e.c, "PRAGMA journal_mode = wal; CREATE TABLE t(v TEXT)"), DCONN_OK);
+    b = dconn_session_begin(e.c, &err);   /* its next BEGIN comes with its next statement */
+    REQUIRE(b);
+    CHECK_EQ_INT(dconn_session_commit(b, &err), DCONN_OK);
     s = dconn_session_begin(e.c, &err);
     REQUIRE(s);
     r = dconn_session_query(s, "SELECT COUNT(*) FROM t", NULL, 0, &err);
@@ -1089,9 +1092,21 @@ static void sqlite_session_isolation_immediate(void) {
     CHECK(dconn_exec(e.c, "INSERT INTO t VALUES ('outside')", NULL, 0, NULL, NULL, &err) != DCONN_OK);   /* the session holds the lock */
     CHECK_CONTAINS(err.message, "database is locked");
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES ('session')", NULL, 0, NULL, &err), DCONN_OK);
-    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+    {
+        /* a second session whose BEGIN met the lock: its commit fails once, and
+           says what became of what ran after, here committed by a statement */
+        CHECK(dconn_session_exec(b, "INSERT INTO t VALUES ('lost')", NULL, 0, NULL, &err) != DCONN_OK);
+        CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_exec(b, "INSERT INTO t VALUES ('kept')", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_exec(b, "COMMIT", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_commit(b, &err), DCONN_EQUERY);
+        CHECK_CONTAINS(err.message, "could not begin its transaction and did not run");
+        CHECK_CONTAINS(err.message, "stays committed");
+        CHECK(strstr(err.message, "rolled back") == NULL);
+        dconn_session_end(b);
+    }
     dconn_session_end(s);
-    CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t"), 1);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t"), 2);
     tsq_close_env(&e);
     CHECK(!tsq_open_env_with(&e, "filedb2", url, "connect_args = { isolation_level = \"SERIALIZABLE\" }", 0));
     tsq_close_env(&e);
@@ -1241,6 +1256,22 @@ static void sqlite_memory_reader_during_session_fails_soon(void) {
     CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
     dconn_session_end(s);
     CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t"), 1);
+    {
+        /* a stream left open blocks a session's write or commit: the message says why once */
+        dconn_stream *st = dconn_stream_query(e.c, "SELECT x FROM t", NULL, 0, NULL, &err);
+        dconn_status rc;
+        REQUIRE(st);
+        CHECK(dconn_stream_row(st, &err) != NULL);
+        s = dconn_session_begin(e.c, &err);
+        REQUIRE(s);
+        rc = dconn_session_exec(s, "INSERT INTO t VALUES (2)", NULL, 0, NULL, &err);
+        if (!rc) rc = dconn_session_commit(s, &err);
+        CHECK(rc != DCONN_OK);
+        CHECK_CONTAINS(err.message, "is locked");
+        CHECK(strstr(err.message, "session or stream of this connection is open") == NULL || strstr(err.message, "has no WAL") == NULL);
+        dconn_session_end(s);
+        dconn_stream_close(st);
+    }
     tsq_close_env(&e);
 }
 

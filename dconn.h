@@ -2588,17 +2588,23 @@ static int dconn__value_holds_secret(dconn__buf *b, const char *v, size_t n) {
 /* Is the text a URL to mask as one: a scheme of letters, digits, '+', '-'
    and '.', and no blanks before its path? ("Server=tcp:db,1433;Password=x"
    is not; "sqlite:///C:/My Data/app.db" is, as SQLAlchemy reads it.) */
-static int dconn__redact_as_url(const char *url, const dconn__url *u) {
-    const char *path = u->path && u->path_len ? u->path : NULL;
+static int dconn__url_scheme_ok(const dconn__url *u) {
     size_t i;
     if (!u->scheme_len || !((u->scheme[0] | 32) >= 'a' && (u->scheme[0] | 32) <= 'z')) return 0;
     for (i = 1; i < u->scheme_len; i++) {
         char c = u->scheme[i];
         if (!(((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')) return 0;
     }
-    for (; *url && url != path; url++) if (dconn__blank(*url)) return 0;
     return 1;
 }
+
+static int dconn__url_blank_before_path(const char *url, const dconn__url *u) {
+    const char *path = u->path && u->path_len ? u->path : NULL;
+    for (; *url && url != path; url++) if (dconn__blank(*url)) return 1;
+    return 0;
+}
+
+static int dconn__redact_as_url(const char *url, const dconn__url *u) { return dconn__url_scheme_ok(u) && !dconn__url_blank_before_path(url, u); }
 
 /* Appends url to b with its password masked ("postgresql://me:***@h/db"),
    and password=..., token=... values in its query. */
@@ -2826,7 +2832,6 @@ static void dconn__known_add_raw(dconn__known *k, const char *s, size_t n) {
     dconn__known_place(k->exact, k->index_cap, dconn__hash(copy, n), (uint32_t)k->n);
 }
 
-/* A secret value as written, percent-decoded and percent-encoded. */
 /* `len` bytes percent-encoded into *b (upper-case hex, every reserved
    byte), added when that differs from the value `s` as written. */
 static void dconn__known_add_encoded(dconn__known *k, dconn__buf *b, const char *bytes, size_t len, const char *s, size_t n) {
@@ -2842,6 +2847,7 @@ static void dconn__known_add_encoded(dconn__known *k, dconn__buf *b, const char 
     if (!b->failed && (b->len != n || memcmp(b->p, s, n) != 0)) dconn__known_add_raw(k, b->p, b->len);
 }
 
+/* A secret value as written, percent-decoded and percent-encoded. */
 static void dconn__known_add(dconn__known *k, const char *s, size_t n) {
     dconn__buf b, d;
     size_t i;
@@ -6067,7 +6073,9 @@ static dconn_url *dconn__url_parse_al(const dconn_allocator *al, const char *tex
     if (!dconn__url_split(text, &u) || !u.has_authority || !dconn__redact_as_url(text, &u)) {
         char shown[256];
         dconn__url_redact_al(al, text, shown, sizeof shown);
-        if (u.has_authority && u.scheme_len && dconn__redact_as_url(text, &u) == 0 && strpbrk(text, " \t\r\n"))
+        if (u.has_authority && !dconn__url_scheme_ok(&u))
+            dconn__err_set(err, DCONN_ECONFIG, "\"%s\" is not a URL: its scheme may hold only letters, digits, '+', '-' and '.', and starts with a letter", shown);
+        else if (u.has_authority && dconn__url_blank_before_path(text, &u))
             dconn__err_set(err, DCONN_ECONFIG, "\"%s\" is not a URL: it holds a blank before its path; in a user name or password write a blank as %%20", shown);
         else
             dconn__err_set(err, DCONN_ECONFIG, "\"%s\" is not a URL: write it as dialect+driver://user:password@host:port/database?key=value", shown);
@@ -9027,9 +9035,6 @@ static const char *dconn__op_name(dconn__op_kind kind) {
     return "statement";
 }
 
-/* "connection "x" (url): query failed after 3 attempts: <driver message>
-     SQL: select ...
-               ^" */
 /* An error past the first 200 bytes of a long SQL: the 200 bytes around
    it instead ("...", the window, "..."), and *offset moved into it. Only
    when no known secret was masked in the SQL (offsets then hold); else
@@ -9060,6 +9065,9 @@ static int dconn__sql_window(dconn_conn *c, const char *sql, size_t at, char *ou
     return 1;
 }
 
+/* "connection "x" (url): query failed after 3 attempts: <driver message>
+     SQL: select ...
+               ^" */
 static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dconn_error *err) {
     char sqlx[256] = "", what[64], tail[512], url[DCONN__URL_SHOWN];
     dconn_status code;
@@ -9820,6 +9828,16 @@ DCONN_API dconn_result *dconn_session_query(dconn_session *s, const char *sql, c
     return r;
 }
 
+/* After a commit that could not be one: whatever is open rolled back (its
+   outcome told already), and the session ready for a new transaction. */
+static void dconn__session_afresh(dconn_session *s) {
+    if (s->in_tx && s->h->drv.rollback) (void)s->h->drv.rollback(s->h->drv.user_data, s->h->h, NULL);
+    s->in_tx = 0;
+    s->ended = DCONN__TX_OPEN;
+    s->wrote = 0;
+    s->begin_failed = 0;
+}
+
 static dconn_status dconn__session_commit(dconn_session *s, dconn_error *err) {
     dconn_conn *c;
     dconn_status st;
@@ -9833,11 +9851,7 @@ static dconn_status dconn__session_commit(dconn_session *s, dconn_error *err) {
         dconn__err_set(err, DCONN_EQUERY, "a statement of this session could not begin its transaction and did not run (see its error)%s%s",
                        !s->in_tx ? "" : s->ended ? "; after it, the transaction ended: " : "; what ran after it was rolled back",
                        s->in_tx && s->ended ? dconn__tx_ended_why(s->ended) : "");
-        if (s->in_tx && s->h->drv.rollback) (void)s->h->drv.rollback(s->h->drv.user_data, s->h->h, NULL);
-        s->in_tx = 0;
-        s->ended = DCONN__TX_OPEN;
-        s->wrote = 0;
-        s->begin_failed = 0;
+        dconn__session_afresh(s);
         return dconn__err_conn(c, err, DCONN_EQUERY, "commit failed");
     }
     if (!s->in_tx) return DCONN_OK;
@@ -9845,10 +9859,7 @@ static dconn_status dconn__session_commit(dconn_session *s, dconn_error *err) {
         /* nothing is open to commit: say what became of the writes, and start afresh */
         int by_statement = s->ended == DCONN__TX_ENDED_BY_STATEMENT;
         dconn__err_set(err, DCONN_EQUERY, "the transaction had already ended: %s; nothing after it ran", dconn__tx_ended_why(s->ended));
-        if (s->h->drv.rollback) (void)s->h->drv.rollback(s->h->drv.user_data, s->h->h, NULL);
-        s->in_tx = 0;
-        s->ended = DCONN__TX_OPEN;
-        s->wrote = 0;
+        dconn__session_afresh(s);
         return dconn__err_conn(c, err, DCONN_EQUERY, by_statement ? "commit refused" : "commit failed, the session's writes were rolled back");
     }
     st = s->h->drv.commit ? s->h->drv.commit(s->h->drv.user_data, s->h->h, err) : DCONN_OK;
@@ -12115,7 +12126,19 @@ static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, 
 }
 
 /* Only white space, comments and semicolons may follow one statement. */
-static int dconn__sq_tail_empty(const char *t) { return *dconn__sql_skip(t, " \t\n\r\f;", 0, 0) == '\0'; }
+static int dconn__sq_tail_empty(const char *t) {
+    for (;;) {
+        while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r' || *t == ';' || *t == '\f') t++;
+        if (t[0] == '-' && t[1] == '-') { while (*t && *t != '\n') t++; continue; }
+        if (t[0] == '/' && t[1] == '*') {
+            const char *e = strstr(t + 2, "*/");
+            if (!e) return 1;
+            t = e + 2;
+            continue;
+        }
+        return *t == '\0';
+    }
+}
 
 /* The kept statement for sql (prepared now when new): *kept is its entry,
    NULL when there was no room to keep it. */

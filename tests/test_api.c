@@ -1629,6 +1629,11 @@ static void api_url_errors(void) {
         CHECK_NOT_CONTAINS(err.message, "password=x");
         CHECK_NOT_CONTAINS(err.message, "hunter2pw");
     }
+    /* the reason named is the URL's own: a bad scheme, or a blank before the path */
+    CHECK(dconn_url_parse("postgre_sql://u:pw@h/db?application_name=my app", &err) == NULL);
+    CHECK_CONTAINS(err.message, "its scheme may hold only letters");
+    CHECK(dconn_url_parse("postgresql://u:p w@h/db", &err) == NULL);
+    CHECK_CONTAINS(err.message, "it holds a blank before its path");
     CHECK(dconn_url_parse("just text", NULL) == NULL);
     ta_dirty(&err);
     CHECK(dconn_url_parse(NULL, &err) == NULL);

@@ -1182,6 +1182,26 @@ static void pg_review_round_two(void) {
     CHECK_EQ_INT(dconn_exec(c, "INSERT INTO tdate (d) VALUES (?)", p, 1, NULL, NULL, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "as in ?::date");
     CHECK_EQ_INT(dconn_exec(c, "INSERT INTO tdate (d) VALUES (?::date)", p, 1, NULL, NULL, &err), DCONN_OK);
+    CHECK(dconn_query(c, "SELECT * FROM tdate WHERE d = ?", p, 1, NULL, &err) == NULL);   /* operator does not exist: date = text */
+    CHECK_CONTAINS(err.message, "as in ?::date");
+    {
+        /* the error's place is in the caller's SQL, though PostgreSQL was sent $n for each ? */
+        dconn_value many[25];
+        char sql[300];
+        size_t k, n = 0;
+        n += (size_t)snprintf(sql + n, sizeof sql - n, "SELECT ");
+        for (k = 0; k < 25; k++) { many[k] = dconn_int((int64_t)k); n += (size_t)snprintf(sql + n, sizeof sql - n, "?, "); }
+        snprintf(sql + n, sizeof sql - n, "'{}'::jsonb ?? 'a' FROM nosuch_table_x");
+        CHECK(dconn_query(c, sql, many, 25, NULL, &err) == NULL);
+        CHECK_EQ_INT(err.sql_offset, (int)(strstr(sql, "nosuch_table_x") - sql));
+        many[0] = dconn_named(":a", dconn_int(1));
+        CHECK(dconn_query(c, "SELECT :a, :a FROM nosuch_table_x", many, 1, NULL, &err) == NULL);
+        CHECK_EQ_INT(err.sql_offset, 19);
+    }
+    p[1] = dconn_int(3);   /* a message that does not name text has no cast hint, though a text value was given */
+    CHECK(dconn_query(c, "SELECT ? AS name, nosuchfunc(?)", p, 2, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "nosuchfunc");
+    CHECK(strstr(err.message, "cast its parameter") == NULL);
     CHECK_EQ_INT(dconn_exec(c, "DROP TABLE tdate", NULL, 0, NULL, NULL, &err), DCONN_OK);
     {
         /* without values, $1 is the statement's own (PREPARE, a function body); a named value

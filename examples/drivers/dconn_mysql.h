@@ -261,7 +261,8 @@ static const char dconn_my__query_keys[] =
     "connect_timeout, read_timeout, write_timeout, local_infile, compress, init_command";
 static const char dconn_my__connect_args[] =
     "charset, connect_timeout, read_timeout, write_timeout, unix_socket, init_command, read_default_file, read_default_group, ssl, "
-    "ssl_ca, ssl_cert, ssl_key, ssl_mode, ssl_verify_cert, local_infile, compress, host, port, user, passwd, password, db, database";
+    "ssl_ca, ssl_cert, ssl_key, ssl_capath, ssl_cipher, ssl_mode, ssl_verify_cert, ssl_verify_identity, ssl_check_hostname, local_infile, "
+    "compress, host, port, user, passwd, password, db, database";
 
 /* A TOML value as text for the connector (strings as they are, numbers in decimal). */
 static const char *dconn_my__text(const dconn_toml_value *v, char *buf, size_t cap) {
@@ -302,7 +303,9 @@ static dconn_status dconn_my__connect_args_apply(dconn_my__spec *s, const dconn_
                     if (f < 0) return dconn_error_at(err, sv, "connect_args.ssl.%s must be true or false", sk);
                     s->ssl_verify = f;
                 } else
-                    return dconn_error_at(err, sv, "connect_args.ssl.%s is not an ssl setting; the MySQL driver takes ca, cert, key, capath, cipher, check_hostname", sk);
+                    return dconn_error_at(err, sv, "connect_args.ssl.%s is not an ssl setting; the MySQL driver takes ca, cert, key, capath, cipher, "
+                                          "check_hostname, verify_cert, verify_identity", sk);
+                if (!ok) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
             }
         } else if (!t) {
             return dconn_error_at(err, v, "connect_args.%s must be a string, number or boolean", key);
@@ -650,33 +653,25 @@ static void dconn_my__abandon(void *ud, void *handle) {
     dconn_my__disconnect(ud, handle);
 }
 
-/* Was a KILL QUERY sent since the last call? (And forget it.) */
-static int dconn_my__was_killed(dconn_my__conn *h) {
+/* Was a KILL QUERY sent since the last call that forgot it? `forget`: and
+   forget it (a statement's own check); 0: only look (a message about a
+   lost connection, which the statement's own check still sees after). */
+static int dconn_my__killed(dconn_my__conn *h, int forget) {
 #if defined(__GNUC__) || defined(__clang__)
     /* twice a statement: a load, and a write only after a cancel */
-    return __atomic_load_n(&h->killed, __ATOMIC_ACQUIRE) ? __atomic_exchange_n(&h->killed, 0, __ATOMIC_ACQ_REL) : 0;
+    int k = __atomic_load_n(&h->killed, __ATOMIC_ACQUIRE);
+    return k && forget ? __atomic_exchange_n(&h->killed, 0, __ATOMIC_ACQ_REL) : k;
 #else
     int k;
     pthread_mutex_lock(&h->id_lock);
     k = h->killed;
-    h->killed = 0;
+    if (forget) h->killed = 0;
     pthread_mutex_unlock(&h->id_lock);
     return k;
 #endif
 }
 
-/* Was a KILL QUERY sent since the last call? (Kept for dconn_my__was_killed.) */
-static int dconn_my__kill_sent(dconn_my__conn *h) {
-#if defined(__GNUC__) || defined(__clang__)
-    return __atomic_load_n(&h->killed, __ATOMIC_ACQUIRE);
-#else
-    int k;
-    pthread_mutex_lock(&h->id_lock);
-    k = h->killed;
-    pthread_mutex_unlock(&h->id_lock);
-    return k;
-#endif
-}
+static int dconn_my__was_killed(dconn_my__conn *h) { return dconn_my__killed(h, 1); }
 
 /* A read that KILL QUERY stopped inside an expression (SLEEP, BENCHMARK)
    ends without an error, its value cut short: it fails as a stopped one does. */
@@ -964,7 +959,7 @@ static dconn_status dconn_my__error(dconn_my__conn *h, unsigned int no, const ch
     if (no == 1317 && kind == DCONN_MY__WRITE) {
         size_t n = strlen(text);
         snprintf(text + n, sizeof text - n, " (%s; InnoDB rolled the statement back; it was not retried)",
-                 dconn_my__kill_sent(h) ? "stopped by its timeout or cancel token" : "someone stopped it with KILL QUERY");
+                 dconn_my__killed(h, 0) ? "stopped by its timeout or cancel token" : "someone stopped it with KILL QUERY");
         native = -1317;
     } else if (no == 1213 && was_in_tx) {
         size_t n = strlen(text);

@@ -39,8 +39,9 @@
    INSERTs 3x faster, `make bench-postgres` prints it, but converts values
    through text and bypasses rules: not the statement the caller wrote.)
    Results: int2/int4/int8 and oid as INT, float4/float8 as REAL, bool as
-   INT 0/1, bytea as BLOB, NULL as NULL, everything else (numeric, dates,
-   json, ...) as TEXT in PostgreSQL's text form.
+   INT 0/1, bytea as BLOB, numeric as DECIMAL (exact, its text), NULL as
+   NULL, everything else (dates, json, ...) as TEXT in PostgreSQL's text
+   form.
    Errors carry the SQLSTATE in the message ("[42P01] relation ... does not
    exist") and packed in err->native_code (dconn_postgres_sqlstate decodes
    it). A lost connection never makes dconn apply a write twice:
@@ -409,9 +410,33 @@ static PGresult *dconn_pg__collect(dconn_pg__conn *h, int single) {
     return keep;
 }
 
+/* The offset in the caller's SQL of byte `off` of the text sent in its
+   place, where each ? or :name became $n and ?? became ?; -1 when they
+   do not line up. */
+static int dconn_pg__offset_back(const char *sql, const char *sent, size_t off) {
+    size_t i = 0, j = 0;
+    while (j < off && sent[j]) {
+        if (sql[i] == sent[j]) {
+            i++;
+            j++;
+        } else if (sent[j] == '$' && (sql[i] == '?' || sql[i] == ':')) {
+            for (j++; sent[j] >= '0' && sent[j] <= '9'; j++) {}
+            if (off < j) break;   /* inside the $n: its marker */
+            if (sql[i++] == ':') while (dconn_pg__is_word_char(sql[i])) i++;
+        } else if (sql[i] == '?' && i > 0 && sql[i - 1] == '?') {
+            i++;
+        } else {
+            return -1;
+        }
+    }
+    return (int)i;
+}
+
 /* Fills err from a failed result or a broken connection; `kind` says what
-   a connection lost with no word from the server means. */
-static dconn_status dconn_pg__error(PGconn *c, PGresult *res, const char *sql, int kind, dconn_error *err) {
+   a connection lost with no word from the server means. `sent`: the text
+   PostgreSQL was given for sql ($n for its markers), or NULL when sql
+   itself. */
+static dconn_status dconn_pg__error(PGconn *c, PGresult *res, const char *sql, const char *sent, int kind, dconn_error *err) {
     const char *msg = res ? PQresultErrorMessage(res) : NULL;
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     const char *pos = res ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION) : NULL;
@@ -442,11 +467,11 @@ static dconn_status dconn_pg__error(PGconn *c, PGresult *res, const char *sql, i
     dconn_error_set(err, DCONN_EQUERY, "[%s] %s", state ? state : (PQstatus(c) == CONNECTION_BAD ? "08006" : "?????"), text);
     err->native_code = dconn_pg__pack(state ? state : (PQstatus(c) == CONNECTION_BAD ? "08006" : NULL));
     if (pos && sql) {
-        /* PostgreSQL counts characters from 1; dconn counts bytes from 0 */
+        /* PostgreSQL counts characters from 1 in what it was sent; dconn counts bytes from 0 in the caller's SQL */
         long chars = strtol(pos, NULL, 10);
-        const char *s = sql;
+        const char *text_seen = sent ? sent : sql, *s = text_seen;
         while (*s && chars > 1) { s++; if (((unsigned char)*s & 0xC0) != 0x80) chars--; }
-        err->sql_offset = (int)(s - sql);
+        err->sql_offset = text_seen == sql ? (int)(s - sql) : dconn_pg__offset_back(sql, sent, (size_t)(s - sent));
     }
     return DCONN_EQUERY;
 }
@@ -1335,7 +1360,7 @@ static void dconn_pg__note(dconn_pg__conn *h, PGresult *res) {
 }
 
 /* After a statement: the transaction state, and whether its result is a success. */
-static PGresult *dconn_pg__finish(dconn_pg__conn *h, PGresult *res, const char *sql, int kind, dconn_status *st, dconn_error *err) {
+static PGresult *dconn_pg__finish(dconn_pg__conn *h, PGresult *res, const char *sql, const char *sent, int kind, dconn_status *st, dconn_error *err) {
     h->last_done = dconn_pg__now();
     if (PQstatus(h->pg) == CONNECTION_OK) h->in_tx = PQtransactionStatus(h->pg) != PQTRANS_IDLE;
     if (h->copied_out) {
@@ -1354,7 +1379,7 @@ static PGresult *dconn_pg__finish(dconn_pg__conn *h, PGresult *res, const char *
         return NULL;
     }
     if (!dconn_pg__result_ok(res)) {
-        *st = dconn_pg__error(h->pg, res, sql, kind, err);
+        *st = dconn_pg__error(h->pg, res, sql, sent, kind, err);
         PQclear(res);
         return NULL;
     }
@@ -1591,6 +1616,28 @@ static PGresult *dconn_pg__start(dconn_pg__conn *h, const dconn_pg__bind *b, int
     }
 }
 
+/* "column d is of type date but expression is of type text", "operator
+   does not exist: uuid = text": a text value was sent typed text. Says so
+   at the end of the message's first line (PostgreSQL's LINE, DETAIL and
+   HINT lines follow it), when a text value was given and the message
+   names the type text. */
+static void dconn_pg__hint_text_params(dconn_error *err, const dconn_value *params, size_t np) {
+    static const char hint[] = " (a text value is sent as type text: cast its parameter to the column's type, as in ?::date, ?::uuid or ?::jsonb)";
+    size_t i, n = strlen(err->message), hl = sizeof hint - 1, at;
+    const char *nl = strchr(err->message, '\n'), *t;
+    int names_text = 0;
+    for (i = 0; i < np && params[i].type != DCONN_TEXT; i++) {}
+    if (i == np) return;
+    at = nl ? (size_t)(nl - err->message) : n;
+    for (t = err->message; (t = strstr(t, "text")) != NULL && (size_t)(t - err->message) < at; t += 4) {
+        char before = t > err->message ? t[-1] : ' ', after = t[4];
+        if (!dconn_pg__is_word_char(before) && before != '"' && !dconn_pg__is_word_char(after) && after != '"') names_text = 1;
+    }
+    if (!names_text || n + hl >= sizeof err->message) return;
+    memmove(err->message + at + hl, err->message + at, n - at + 1);
+    memcpy(err->message + at, hint, hl);
+}
+
 static PGresult *dconn_pg__run(dconn_pg__conn *h, const char *sql, const dconn_value *params, size_t np, int *kind, dconn_status *st, dconn_error *err) {
     dconn_pg__bind b;
     PGresult *res;
@@ -1599,23 +1646,9 @@ static PGresult *dconn_pg__run(dconn_pg__conn *h, const char *sql, const dconn_v
     *st = dconn_pg__ready(h, 1, err);
     if (*st) { dconn_pg__bind_free(&b); return NULL; }
     res = dconn_pg__start(h, &b, 0, kind);
+    res = dconn_pg__finish(h, res, sql, b.sql, *kind, st, err);
     dconn_pg__bind_free(&b);
-    res = dconn_pg__finish(h, res, sql, *kind, st, err);
-    if (!res && err && (err->native_code == dconn_pg__pack("42804") || err->native_code == dconn_pg__pack("42883"))) {
-        /* "column d is of type date but expression is of type text": a text value is typed text */
-        size_t i;
-        for (i = 0; i < np && params[i].type != DCONN_TEXT; i++) {}
-        if (i < np) {
-            size_t n = strlen(err->message);
-            char *nl = strchr(err->message, '\n');   /* before the SQL excerpt, if any */
-            const char *hint = " (a text value is sent as type text: cast its parameter to the column's type, as in ?::date, ?::uuid or ?::jsonb)";
-            size_t at = nl ? (size_t)(nl - err->message) : n, hl = strlen(hint);
-            if (n + hl < sizeof err->message) {
-                memmove(err->message + at + hl, err->message + at, n - at + 1);
-                memcpy(err->message + at, hint, hl);
-            }
-        }
-    }
+    if (!res && err && (err->native_code == dconn_pg__pack("42804") || err->native_code == dconn_pg__pack("42883"))) dconn_pg__hint_text_params(err, params, np);
     return res;
 }
 
@@ -1886,7 +1919,6 @@ static dconn_status dconn_pg__exec_many(void *ud, void *handle, const dconn_stmt
     (void)PQsetnonblocking(h->pg, 0);
     free(types);
     free(decimals);
-    dconn_pg__bind_free(&b);
     h->last_done = dconn_pg__now();
     if (PQstatus(h->pg) == CONNECTION_OK) h->in_tx = PQtransactionStatus(h->pg) != PQTRANS_IDLE;
     if (!st && (p.failed || !p.synced || !ok)) {
@@ -1900,10 +1932,11 @@ static dconn_status dconn_pg__exec_many(void *ud, void *handle, const dconn_stmt
             dconn_pg__trim(text);
             st = dconn_pg__fail(err, "08003", text);
         } else {
-            st = dconn_pg__error(h->pg, p.failed, stmt->sql, DCONN_PG__WRITE, err);
+            st = dconn_pg__error(h->pg, p.failed, stmt->sql, b.sql, DCONN_PG__WRITE, err);
         }
         if (where) st = dconn_pg__at_row(err, st, where, n_rows);
     }
+    dconn_pg__bind_free(&b);
     if (PQpipelineStatus(h->pg) != PQ_PIPELINE_OFF) h->fatal = 1;   /* never left in pipeline mode: the next statement reconnects */
     PQclear(p.failed);
     free(p.prepares);
@@ -1919,6 +1952,7 @@ typedef struct dconn_pg__cursor {
     dconn_pg__conn *h;
     PGresult *pending;
     char *sql;                    /* for error positions */
+    const char *sent;             /* while it opens: what PostgreSQL was sent for sql ($n for its markers) */
     int kind;
     PGresult *shown;              /* read by rows: the row handed out, whose values point into it; the next row is read
                                      at the next call, so that a row is handed out as soon as it comes */
@@ -1955,7 +1989,7 @@ static dconn_status dconn_pg__stream_end(dconn_pg__cursor *cur, dconn_error *err
     } else {
         dconn_pg__drain(cur->h);
     }
-    PQclear(dconn_pg__finish(cur->h, res, cur->sql, cur->kind, &st, err));
+    PQclear(dconn_pg__finish(cur->h, res, cur->sql, cur->sent, cur->kind, &st, err));
     return st;
 }
 
@@ -1964,6 +1998,7 @@ static dconn_status dconn_pg__stream_open(void *ud, void *handle, const dconn_st
     dconn_pg__cursor *cur;
     dconn_pg__bind b;
     dconn_status st;
+    int bound;
     (void)ud;
     cur = (dconn_pg__cursor *)calloc(1, sizeof *cur);
     if (!cur || !(cur->sql = (char *)malloc(strlen(stmt->sql) + 1))) { free(cur); return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory"); }
@@ -1971,10 +2006,11 @@ static dconn_status dconn_pg__stream_open(void *ud, void *handle, const dconn_st
     cur->h = h;
     cur->kind = -1;
     st = dconn_pg__bind_params(h, stmt->sql, stmt->params, stmt->n_params, &b, err);
-    if (!st) {
+    bound = !st;
+    if (bound) {
         st = dconn_pg__ready(h, 1, err);
         if (!st) cur->pending = dconn_pg__start(h, &b, 1, &cur->kind);
-        dconn_pg__bind_free(&b);
+        cur->sent = b.sql;
     }
     if (cur->kind == DCONN_PG__WRITE) dconn_builder_changed_data(columns);
     if (!st) {
@@ -1989,6 +2025,8 @@ static dconn_status dconn_pg__stream_open(void *ud, void *handle, const dconn_st
             st = dconn_pg__stream_end(cur, err);   /* an error, or a statement without rows (COMMAND_OK): no columns, no rows */
         }
     }
+    cur->sent = NULL;
+    if (bound) dconn_pg__bind_free(&b);
     if (st) { dconn_pg__cursor_free(cur); return st; }
     *cursor = cur;
     return DCONN_OK;
@@ -2152,7 +2190,7 @@ static void dconn_pg__stream_close(void *ud, void *cursor) {
    statements (the last result counts); else one. */
 static dconn_status dconn_pg__send(dconn_pg__conn *h, const char *sql, int kind, int script, dconn_error *err) {
     dconn_status st;
-    PQclear(dconn_pg__finish(h, PQsendQuery(h->pg, sql) ? dconn_pg__collect(h, !script) : NULL, sql, kind, &st, err));
+    PQclear(dconn_pg__finish(h, PQsendQuery(h->pg, sql) ? dconn_pg__collect(h, !script) : NULL, sql, NULL, kind, &st, err));
     return st;
 }
 

@@ -1197,6 +1197,13 @@ static void pg_review_round_two(void) {
         many[0] = dconn_named(":a", dconn_int(1));
         CHECK(dconn_query(c, "SELECT :a, :a FROM nosuch_table_x", many, 1, NULL, &err) == NULL);
         CHECK_EQ_INT(err.sql_offset, 19);
+        many[0] = dconn_named(":long_name", dconn_int(1));   /* $1 is shorter than :long_name */
+        CHECK(dconn_query(c, "SELECT :long_name, @long_name FROM nosuch_table_x", many, 1, NULL, &err) == NULL);
+        CHECK_EQ_INT(err.sql_offset, 35);
+        many[0] = dconn_int(1);
+        for (k = 1; k < 12; k++) many[k] = dconn_int((int64_t)k);   /* $12 is sent as $1 (the first used): the place still holds */
+        CHECK(dconn_query(c, "SELECT $12, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM nosuch_table_x", many, 12, NULL, &err) == NULL);
+        CHECK_EQ_INT(err.sql_offset, 62);
     }
     p[1] = dconn_int(3);   /* a message that does not name text has no cast hint, though a text value was given */
     CHECK(dconn_query(c, "SELECT ? AS name, nosuchfunc(?)", p, 2, NULL, &err) == NULL);

@@ -411,18 +411,20 @@ static PGresult *dconn_pg__collect(dconn_pg__conn *h, int single) {
 }
 
 /* The offset in the caller's SQL of byte `off` of the text sent in its
-   place, where each ? or :name became $n and ?? became ?; -1 when they
-   do not line up. */
+   place, where each ?, :name, @name or $n became a $n of its own and ??
+   became ?; -1 when they do not line up. */
 static int dconn_pg__offset_back(const char *sql, const char *sent, size_t off) {
     size_t i = 0, j = 0;
     while (j < off && sent[j]) {
-        if (sql[i] == sent[j]) {
-            i++;
-            j++;
-        } else if (sent[j] == '$' && (sql[i] == '?' || sql[i] == ':')) {
+        if (sent[j] == '$' && (sql[i] == '?' || sql[i] == ':' || sql[i] == '@' || sql[i] == '$')) {
+            char marker = sql[i++];
             for (j++; sent[j] >= '0' && sent[j] <= '9'; j++) {}
             if (off < j) break;   /* inside the $n: its marker */
-            if (sql[i++] == ':') while (dconn_pg__is_word_char(sql[i])) i++;
+            if (marker == '$') while (sql[i] >= '0' && sql[i] <= '9') i++;
+            else if (marker != '?') while (dconn_pg__is_word_char(sql[i])) i++;
+        } else if (sql[i] == sent[j]) {
+            i++;
+            j++;
         } else if (sql[i] == '?' && i > 0 && sql[i - 1] == '?') {
             i++;
         } else {

@@ -896,6 +896,13 @@ static dconn_pg__kept *dconn_pg__given_before(dconn_pg__conn *h, const char *sql
 /* Lays the values out for libpq and writes the SQL with $n for ? and
    :name. `h` (NULL: none) knows the SQL of statements run before: one
    given the same way again is not rewritten. */
+/* The nth (from 1) value without a name, or NULL. */
+static const dconn_value *dconn_pg__positional(const dconn_value *params, size_t np, size_t nth) {
+    size_t k, seen = 0;
+    for (k = 0; k < np; k++) if (!params[k].name && ++seen == nth) return &params[k];
+    return NULL;
+}
+
 static dconn_status dconn_pg__bind_params(dconn_pg__conn *h, const char *sql, const dconn_value *params, size_t np, dconn_pg__bind *b,
                                           dconn_error *err) {
     size_t len = strlen(sql), o = 0, i, slots = 0, pos = 0, digits = 1, sql_cap, dec_bytes = 0, need, named = 0, dollar = 0, positional = 0;
@@ -966,18 +973,15 @@ static dconn_status dconn_pg__bind_params(dconn_pg__conn *h, const char *sql, co
             }
             if (c == '?') {
                 /* the next positional value */
-                size_t k, seen = 0;
-                for (k = 0; k < np; k++) if (!params[k].name && seen++ == pos) { v = &params[k]; break; }
-                pos++;
+                v = dconn_pg__positional(params, np, ++pos);
                 p++;
                 if (!v) { fail = "more"; break; }
             } else if (c == '$') {
                 /* libpq's own $1: the first positional value, and so on */
-                size_t k, seen = 0, want = 0;
+                size_t want = 0;
                 for (p++; *p >= '0' && *p <= '9'; p++) want = want < 100000 ? want * 10 + (size_t)(*p - '0') : want;
-                for (k = 0; k < np; k++) if (!params[k].name && ++seen == want) { v = &params[k]; break; }
-                if (!v) {
-                    dconn_error_set(err, DCONN_EQUERY, "parameter $%zu has no value: %zu positional values were given", want, seen);
+                if (!(v = dconn_pg__positional(params, np, want))) {
+                    dconn_error_set(err, DCONN_EQUERY, "parameter $%zu has no value: %zu positional values were given", want, positional);
                     fail = "";
                     break;
                 }
@@ -1013,30 +1017,20 @@ static dconn_status dconn_pg__bind_params(dconn_pg__conn *h, const char *sql, co
         dconn_error_set(err, DCONN_EQUERY, "the SQL mixes ? and $n parameters: write one kind");
         fail = "";
     }
-    if (!fail && dollar) {
-        /* $n may come in any order and more than once: each positional value must be used */
-        size_t nth = 0;
-        for (i = 0; i < np && !fail; i++) {
-            size_t k;
-            int used = 0;
-            if (params[i].name) continue;
-            nth++;
-            for (k = 0; k < slots; k++) used |= order[k] == &params[i];
-            if (!used) { dconn_error_set(err, DCONN_EQUERY, "positional value %zu is not used: the SQL has no $%zu", nth, nth); fail = ""; }
-        }
-    } else if (!fail && pos < positional) {
+    if (!fail && !dollar && pos < positional) {
         dconn_error_set(err, DCONN_EQUERY, "%zu positional values were given but the SQL has %zu ? parameters", positional, pos);
         fail = "";
     }
-    if (!fail) {
-        /* every named value must be used, whichever kind the positional ones are */
-        for (i = 0; i < np && !fail; i++) {
-            size_t k;
-            int used = 0;
-            if (!params[i].name) continue;
-            for (k = 0; k < slots; k++) used |= order[k] == &params[i];
-            if (!used) { dconn_error_set(err, DCONN_EQUERY, "parameter \"%s\" does not appear in the SQL", params[i].name); fail = ""; }
-        }
+    /* every value must be used: $n may come in any order and more than once, and a named value beside either kind */
+    for (i = 0, pos = 0; i < np && !fail; i++) {
+        size_t k;
+        int used = 0;
+        pos += !params[i].name;
+        for (k = 0; k < slots; k++) used |= order[k] == &params[i];
+        if (used) continue;
+        if (params[i].name) dconn_error_set(err, DCONN_EQUERY, "parameter \"%s\" does not appear in the SQL", params[i].name);
+        else dconn_error_set(err, DCONN_EQUERY, "positional value %zu is not used: the SQL has no $%zu", pos, pos);
+        fail = "";
     }
     if (fail) {
         if (*fail) {

@@ -145,6 +145,9 @@ static void my_bad_settings(void) {
     co.settings = "url = \"mysql://me:me-secret-1@127.0.0.1/local_db\"\nconnect_args = { ssl = { check_hostname = \"nope\" } }";
     CHECK(dconn_connect(ctx, "typo5", "mysql", &co, &err) == NULL);
     CHECK_CONTAINS(err.message, "connect_args.ssl.check_hostname must be true or false");
+    co.settings = "url = \"mysql://me:me-secret-1@127.0.0.1/local_db\"\nconnect_args = { ssl = { ca = [\"ca.pem\"] } }";   /* not ignored */
+    CHECK(dconn_connect(ctx, "typo5b", "mysql", &co, &err) == NULL);
+    CHECK_CONTAINS(err.message, "connect_args.ssl.ca must be a string");
     /* a URL the parser refuses: its own reason, the password masked */
     co.settings = "url = \"mysql://me:me-secret-1@127.0.0.1:0/local_db\"";
     CHECK(dconn_connect(ctx, "typo6", "mysql", &co, &err) == NULL);

@@ -274,6 +274,37 @@ static const char *dconn_my__text(const dconn_toml_value *v, char *buf, size_t c
     }
 }
 
+/* mysqlclient's ssl = { ca = ..., cert = ..., key = ..., capath = ..., cipher = ..., check_hostname = true } */
+static dconn_status dconn_my__ssl_table(dconn_my__spec *s, const dconn_toml_value *v, dconn_error *err) {
+    size_t k;
+    if (dconn_toml_type_of(v) != DCONN_TOML_TABLE) return dconn_error_at(err, v, "connect_args.ssl must be a table: ssl = { ca = \"ca.pem\" }");
+    s->ssl_enforce = 1;
+    for (k = 0; k < dconn_toml_count(v); k++) {
+        const char *sk = dconn_toml_key_at(v, k);
+        const dconn_toml_value *sv = dconn_toml_at(v, k);
+        char buf[32];
+        const char *st = dconn_my__text(sv, buf, sizeof buf);
+        int ok = 1;
+        if (!st) return dconn_error_at(err, sv, "connect_args.ssl.%s must be a string (a path, a cipher) or a boolean", sk);
+        if (!strcmp(sk, "ca")) ok = dconn_my__set(&s->ssl_ca, st);
+        else if (!strcmp(sk, "cert")) ok = dconn_my__set(&s->ssl_cert, st);
+        else if (!strcmp(sk, "key")) ok = dconn_my__set(&s->ssl_key, st);
+        else if (!strcmp(sk, "capath")) ok = dconn_my__set(&s->ssl_capath, st);
+        else if (!strcmp(sk, "cipher")) ok = dconn_my__set(&s->ssl_cipher, st);
+        else if (!strcmp(sk, "check_hostname") || !strcmp(sk, "verify_cert") || !strcmp(sk, "verify_identity")) {
+            /* a boolean, or its text ("false" must not read as true) */
+            int f = dconn_toml_type_of(sv) == DCONN_TOML_BOOL ? dconn_toml_bool(sv, 1) : dconn_my__flag(st);
+            if (f < 0) return dconn_error_at(err, sv, "connect_args.ssl.%s must be true or false", sk);
+            s->ssl_verify = f;
+        } else {
+            return dconn_error_at(err, sv, "connect_args.ssl.%s is not an ssl setting; the MySQL driver takes ca, cert, key, capath, cipher, "
+                                  "check_hostname, verify_cert, verify_identity", sk);
+        }
+        if (!ok) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
+    }
+    return DCONN_OK;
+}
+
 /* connect_args, named as mysqlclient and PyMySQL name them. */
 static dconn_status dconn_my__connect_args_apply(dconn_my__spec *s, const dconn_toml_value *ca, dconn_error *err) {
     size_t i;
@@ -284,29 +315,8 @@ static dconn_status dconn_my__connect_args_apply(dconn_my__spec *s, const dconn_
         const char *t = dconn_my__text(v, buf, sizeof buf);
         int ok = 1;
         if (!strcmp(key, "ssl")) {
-            /* mysqlclient's ssl = { ca = ..., cert = ..., key = ..., capath = ..., cipher = ..., check_hostname = true } */
-            size_t k;
-            if (dconn_toml_type_of(v) != DCONN_TOML_TABLE) return dconn_error_at(err, v, "connect_args.ssl must be a table: ssl = { ca = \"ca.pem\" }");
-            s->ssl_enforce = 1;
-            for (k = 0; k < dconn_toml_count(v); k++) {
-                const char *sk = dconn_toml_key_at(v, k);
-                const dconn_toml_value *sv = dconn_toml_at(v, k);
-                const char *st = dconn_my__text(sv, buf, sizeof buf);
-                if (!strcmp(sk, "ca")) ok = dconn_my__set(&s->ssl_ca, st);
-                else if (!strcmp(sk, "cert")) ok = dconn_my__set(&s->ssl_cert, st);
-                else if (!strcmp(sk, "key")) ok = dconn_my__set(&s->ssl_key, st);
-                else if (!strcmp(sk, "capath")) ok = dconn_my__set(&s->ssl_capath, st);
-                else if (!strcmp(sk, "cipher")) ok = dconn_my__set(&s->ssl_cipher, st);
-                else if (!strcmp(sk, "check_hostname") || !strcmp(sk, "verify_cert") || !strcmp(sk, "verify_identity")) {
-                    /* a boolean, or its text ("false" must not read as true) */
-                    int f = dconn_toml_type_of(sv) == DCONN_TOML_BOOL ? dconn_toml_bool(sv, 1) : dconn_my__flag(st);
-                    if (f < 0) return dconn_error_at(err, sv, "connect_args.ssl.%s must be true or false", sk);
-                    s->ssl_verify = f;
-                } else
-                    return dconn_error_at(err, sv, "connect_args.ssl.%s is not an ssl setting; the MySQL driver takes ca, cert, key, capath, cipher, "
-                                          "check_hostname, verify_cert, verify_identity", sk);
-                if (!ok) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
-            }
+            dconn_status st = dconn_my__ssl_table(s, v, err);
+            if (st) return st;
         } else if (!t) {
             return dconn_error_at(err, v, "connect_args.%s must be a string, number or boolean", key);
         } else if (!strcmp(key, "charset")) ok = dconn_my__set(&s->charset, t);

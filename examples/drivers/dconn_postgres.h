@@ -1355,6 +1355,17 @@ static void dconn_pg__note(dconn_pg__conn *h, PGresult *res) {
     else if (!strcmp(tag, "DISCARD ALL") || !strcmp(tag, "DEALLOCATE ALL")) dconn_pg__forget_prepared(h);
 }
 
+/* Is the SQL a COMMIT, END or PREPARE TRANSACTION alone (a script's last
+   status is not its first statement's)? */
+static int dconn_pg__is_lone_commit(const char *sql) {
+    const char *p = sql, *q;
+    size_t n;
+    while (*p && ((q = dconn_pg__skip_comment(p)) != p || !dconn_pg__is_word_char(*p))) p = q && q != p ? q : p + 1;
+    for (n = 0; dconn_pg__is_word_char(p[n]); n++) {}
+    return (dconn_pg__word_is(p, n, "commit") || dconn_pg__word_is(p, n, "end") || dconn_pg__word_is(p, n, "prepare")) &&
+           dconn_pg__statement_alone(p + n);
+}
+
 /* After a statement: the transaction state, and whether its result is a success. */
 static PGresult *dconn_pg__finish(dconn_pg__conn *h, PGresult *res, const char *sql, const char *sent, int kind, dconn_status *st, dconn_error *err) {
     h->last_done = dconn_pg__now();
@@ -1379,20 +1390,12 @@ static PGresult *dconn_pg__finish(dconn_pg__conn *h, PGresult *res, const char *
         PQclear(res);
         return NULL;
     }
-    if (sql && !strcmp(PQcmdStatus(res), "ROLLBACK")) {
-        /* a COMMIT, END or PREPARE TRANSACTION of a failed transaction answers ROLLBACK: nothing was
-           committed (a statement alone: a script's last status is not its first statement's) */
-        const char *p = sql, *q;
-        size_t n;
-        while (*p && ((q = dconn_pg__skip_comment(p)) != p || !dconn_pg__is_word_char(*p))) p = q && q != p ? q : p + 1;
-        for (n = 0; dconn_pg__is_word_char(p[n]); n++) {}
-        if (dconn_pg__statement_alone(p + n) &&
-            (dconn_pg__word_is(p, n, "commit") || dconn_pg__word_is(p, n, "end") || dconn_pg__word_is(p, n, "prepare"))) {
-            PQclear(res);
-            *st = dconn_pg__fail(err, "25P02", "the COMMIT rolled the transaction back: an earlier statement of it had failed, so PostgreSQL "
-                                               "committed nothing");
-            return NULL;
-        }
+    if (sql && !strcmp(PQcmdStatus(res), "ROLLBACK") && dconn_pg__is_lone_commit(sql)) {
+        /* a COMMIT, END or PREPARE TRANSACTION of a failed transaction answers ROLLBACK: nothing was committed */
+        PQclear(res);
+        *st = dconn_pg__fail(err, "25P02", "the COMMIT rolled the transaction back: an earlier statement of it had failed, so PostgreSQL "
+                                           "committed nothing");
+        return NULL;
     }
     *st = DCONN_OK;
     dconn_pg__note(h, res);

@@ -228,6 +228,8 @@ typedef struct dconn_pg__kept {
     int stale;                    /* a table changed its result type: prepare it anew */
     int binary;                   /* its results come in binary: 1; as text: -1; not known yet: 0 */
     int kind;                     /* DCONN_PG__READ or DCONN_PG__WRITE, plus 1 (0: not worked out yet) */
+    int last_rows;                /* its last result's rows, and the bytes of their texts (the next one's room) */
+    size_t last_bytes;
     char server_name[64];         /* "dconn_<nonce>_<name>", written once */
 } dconn_pg__kept;
 
@@ -1188,23 +1190,33 @@ static dconn_status dconn_pg__bytea(const char *v, size_t n, dconn_builder *out)
     return st;
 }
 
-/* The result's rows, typed by column. */
-static dconn_status dconn_pg__rows(const PGresult *res, int reserve, const unsigned char *known, dconn_builder *out) {
+/* Does the decoder keep the value's bytes (a text, a blob, a decimal)? */
+static int dconn_pg__keeps_bytes(unsigned char dec) {
+    return dec == DCONN_PG__TEXT || dec == DCONN_PG__BYTES || dec == DCONN_PG__BLOB_BIN || dec == DCONN_PG__BYTEA_TEXT || dec == DCONN_PG__DECIMAL_TEXT;
+}
+
+/* The result's rows, typed by column. `k`: the kept statement it came
+   from, whose last result's size is this one's room (NULL: none; rows > 8
+   are measured first, as growing costs more), and which learns this one's. */
+static dconn_status dconn_pg__rows(const PGresult *res, dconn_pg__kept *k, int reserve, const unsigned char *known, dconn_builder *out) {
     int rows = PQntuples(res), cols = PQnfields(res), r, c;
     unsigned char local[64], *made = known || cols <= 64 ? local : (unsigned char *)malloc((size_t)cols);
     const unsigned char *dec = known ? known : made;
     dconn_status st = DCONN_OK;
+    size_t bytes = 0;
     if (!made) return DCONN_ENOMEM;
     if (!known) for (c = 0; c < cols; c++) made[c] = dconn_pg__decoder(res, c);
-    /* room for every cell and every byte at once: growing as they come costs more than measuring first
-       (but for a few rows, which the builder's first room holds: a lookup by key) */
+    /* room for every cell and every byte at once (a few rows fit the builder's first room) */
     if (reserve && rows > 8) {
-        size_t bytes = 0;
-        for (c = 0; c < cols; c++)
-            if (dec[c] == DCONN_PG__TEXT || dec[c] == DCONN_PG__BYTES || dec[c] == DCONN_PG__BLOB_BIN || dec[c] == DCONN_PG__BYTEA_TEXT ||
-                dec[c] == DCONN_PG__DECIMAL_TEXT)
-                for (r = 0; r < rows; r++) bytes += (size_t)PQgetlength(res, r, c) + 1;
+        if (k && k->last_rows == rows) {
+            bytes = k->last_bytes;   /* the same statement again: as large as last time */
+        } else {
+            for (c = 0; c < cols; c++)
+                if (dconn_pg__keeps_bytes(dec[c]))
+                    for (r = 0; r < rows; r++) bytes += (size_t)PQgetlength(res, r, c) + 1;
+        }
         (void)dconn_builder_reserve(out, (size_t)rows * (size_t)cols, bytes);   /* a hint: without the room, the builder grows */
+        bytes = 0;
     }
     for (r = 0; r < rows && !st; r++) {
         for (c = 0; c < cols && !st; c++) {
@@ -1212,6 +1224,7 @@ static dconn_status dconn_pg__rows(const PGresult *res, int reserve, const unsig
             const char *v;
             if (!n && PQgetisnull(res, r, c)) { st = dconn_builder_null(out); continue; }   /* only an empty value can be NULL */
             v = PQgetvalue(res, r, c);
+            if (dconn_pg__keeps_bytes(dec[c])) bytes += (size_t)n + 1;
             if (dec[c] >= DCONN_PG__INT2 && n != dconn_pg__binary_size[dec[c] - DCONN_PG__INT2]) { st = dconn_builder_blob(out, v, (size_t)n); continue; }
             switch (dec[c]) {
                 case DCONN_PG__INT_TEXT: st = dconn_builder_int(out, (int64_t)strtoll(v, NULL, 10)); break;
@@ -1244,6 +1257,7 @@ static dconn_status dconn_pg__rows(const PGresult *res, int reserve, const unsig
         }
     }
     if (made != local) free(made);
+    if (k && !st) { k->last_rows = rows; k->last_bytes = bytes; }
     return st;
 }
 
@@ -1320,7 +1334,7 @@ static dconn_status dconn_pg__fill(dconn_pg__kept *k, int binary, const PGresult
         st = dconn_pg__columns(res, out);
         if (k) dconn_pg__shape_note(k, binary, res);
     }
-    if (!st) st = dconn_pg__rows(res, 1, known, out);
+    if (!st) st = dconn_pg__rows(res, k, 1, known, out);
     if (st) return dconn_error_set(err, st, "postgresql: %s while reading rows", st == DCONN_ENOMEM ? "out of memory" : "builder error");
     return DCONN_OK;
 }
@@ -2061,7 +2075,7 @@ static dconn_status dconn_pg__stream_next(void *ud, void *cursor, size_t max_row
     if (!st && !cur->decoders && PQresultStatus(cur->pending) == PGRES_SINGLE_TUPLE && (st = dconn_pg__stream_decoders(cur)) != DCONN_OK)
         return dconn_error_set(err, st, "postgresql: out of memory");
     while (!st && n < max_rows && PQresultStatus(cur->pending) == PGRES_SINGLE_TUPLE) {
-        st = dconn_pg__rows(cur->pending, 0, cur->decoders, out);   /* every row of a stream has the first one's columns */
+        st = dconn_pg__rows(cur->pending, NULL, 0, cur->decoders, out);   /* every row of a stream has the first one's columns */
         n++;
         PQclear(cur->pending);
         cur->pending = PQgetResult(cur->h->pg);

@@ -2342,9 +2342,10 @@ static int dconn__url_split(const char *url, dconn__url *u) {
 
 /* Did a password holding '@' and then '?' unescaped run into the query?
    "me:Pa@ss?wo@host/db" splits as password "Pa", host "ss", query
-   "wo@host/db": a query part with an '@' and no '=', or a '/' after its
-   '@', is no key=value any driver takes, and where the password ended is
-   anyone's guess. Such a URL is refused, and masked whole after "me:". */
+   "wo@host/db": a query part with an '@' and no '=', or a '/' or ':'
+   after its '@' ("x=yZ@db:3306"), is no key=value any driver takes (an
+   e-mail address has neither), and where the password ended is anyone's
+   guess. Such a URL is refused, and masked whole after "me:". */
 static int dconn__url_password_runs_on(const dconn__url *u) {
     const char *q, *qend;
     if (!u->has_authority || !u->password || !u->query) return 0;
@@ -2352,7 +2353,7 @@ static int dconn__url_password_runs_on(const dconn__url *u) {
         const char *amp = q, *at;
         while (amp < qend && *amp != '&') amp++;
         at = (const char *)memchr(q, '@', (size_t)(amp - q));
-        if (at && (!memchr(q, '=', (size_t)(amp - q)) || memchr(at, '/', (size_t)(amp - at)))) return 1;
+        if (at && (!memchr(q, '=', (size_t)(amp - q)) || memchr(at, '/', (size_t)(amp - at)) || memchr(at, ':', (size_t)(amp - at)))) return 1;
         q = amp;
     }
     return 0;
@@ -2588,6 +2589,26 @@ static int dconn__value_holds_secret(dconn__buf *b, const char *v, size_t n) {
 /* Is the text a URL to mask as one: a scheme of letters, digits, '+', '-'
    and '.', and no blanks before its path? ("Server=tcp:db,1433;Password=x"
    is not; "sqlite:///C:/My Data/app.db" is, as SQLAlchemy reads it.) */
+/* A port as URLs hold them: digits, or libpq's list of hosts after the
+   first one's port ("5432,db2:5433,db3"). Anything else may be a password
+   whose "@host" went missing. */
+static int dconn__port_list_ok(const char *p, size_t n) {
+    const char *e = p + n, *d = p;
+    while (d < e && *d >= '0' && *d <= '9') d++;
+    if (d == p) return 0;
+    while (d < e && *d == ',') {
+        const char *h = ++d;
+        while (d < e && *d != ',' && *d != ':') d++;
+        if (d == h) return 0;
+        if (d < e && *d == ':') {
+            const char *digits = ++d;
+            while (d < e && *d >= '0' && *d <= '9') d++;
+            if (d == digits) return 0;
+        }
+    }
+    return d == e;
+}
+
 static int dconn__url_scheme_ok(const dconn__url *u) {
     size_t i;
     if (!u->scheme_len || !((u->scheme[0] | 32) >= 'a' && (u->scheme[0] | 32) <= 'z')) return 0;
@@ -2648,10 +2669,22 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
                 int http = (u.scheme_len == 4 || (u.scheme_len == 5 && (u.scheme[4] | 32) == 's')) && dconn__strnieq(u.scheme, "http", 4);
                 if (!u.password && (http || dconn__looks_like_token(u.user, u.user_len))) dconn__buf_mask(b, u.user, u.user_len);
                 else dconn__buf_put(b, u.user, u.user_len);
-                if (u.password) { dconn__buf_put(b, ":", 1); dconn__buf_mask(b, u.password, u.password_len); }
+                if (u.password) {
+                    dconn__buf_put(b, ":", 1);
+                    dconn__buf_mask(b, u.password, u.password_len);
+                    /* and "user:password@" whole: a password too short to be known alone is found in the
+                       URL as a driver quotes it ("postgresql://alice:pw1@[::1/db") */
+                    if (b->on_mask) b->on_mask(b->on_mask_user_data, u.user, (size_t)(u.password + u.password_len + 1 - u.user));
+                }
                 dconn__buf_put(b, "@", 1);
             }
-            dconn__buf_put(b, u.host, (size_t)(u.path - u.host));
+            if (u.port && !dconn__port_list_ok(u.port, u.port_len)) {
+                /* "postgresql://alice:secret/db" lost its "@host": the password reads as the port */
+                dconn__buf_put(b, u.host, (size_t)(u.port - u.host));
+                dconn__buf_mask(b, u.port, u.port_len);
+            } else {
+                dconn__buf_put(b, u.host, (size_t)(u.path - u.host));
+            }
             dconn__buf_put(b, u.path, u.path_len);
         } else {
             /* "me:password@host/db", a URL that lost its "//": all from the
@@ -6147,7 +6180,11 @@ static dconn_url *dconn__url_parse_al(const dconn_allocator *al, const char *tex
             char shown[256];
             dconn__url_redact_al(al, text, shown, sizeof shown);
             dconn__free(al, url);
-            dconn__err_set(err, DCONN_ECONFIG, "\"%s\": the port \"%.*s\" is not a number from 1 to 65535", shown, (int)(u.port_len < 20 ? u.port_len : 20), u.port);
+            if (!dconn__port_list_ok(u.port, u.port_len))   /* maybe a password: not quoted */
+                dconn__err_set(err, DCONN_ECONFIG, "\"%s\": the port is not a number from 1 to 65535 (if that is a password, the '@' and host "
+                                                   "after it are missing: user:password@host:port)", shown);
+            else
+                dconn__err_set(err, DCONN_ECONFIG, "\"%s\": the port \"%.*s\" is not a number from 1 to 65535", shown, (int)(u.port_len < 20 ? u.port_len : 20), u.port);
             return NULL;
         }
         url->port = (int)port;
@@ -7958,14 +7995,17 @@ static dconn_status dconn__err_no_section_locked(dconn_ctx *ctx, const char *nam
     dconn__buf b;
     dconn_status st;
     uint32_t i;
+    char shown[256];   /* a name from env:VAR may be a URL or "host=... password=...": its secrets masked */
+    dconn__url_redact_al(ctx->al, name, shown, sizeof shown);
+    name = shown;
     memset(&b, 0, sizeof b);
     b.al = ctx->al;
     dconn__buf_printf(&b, "no connection named \"%s\": there is no [connections.", name);
     dconn__buf_put_key(&b, name, strlen(name));
     dconn__buf_puts(&b, "] section in the secrets files");
-    if (strstr(name, "://"))
-        dconn__buf_puts(&b, " (a connection is named by its section, not by a URL: put the URL in a section's url key, or pass it in the "
-                            "connect options' url)");
+    if (strstr(name, "://") || strchr(name, '='))
+        dconn__buf_puts(&b, " (a connection is named by its section, not by a URL or connection string: put it in a section's url key, or "
+                            "pass it in the connect options' url)");
     else if (strchr(name, '.'))
         dconn__buf_printf(&b, " (a dot in a header separates tables: [connections.%s] is a table inside connection \"%.*s\")", name,
                           (int)strcspn(name, "."), name);
@@ -8271,7 +8311,7 @@ static dconn_status dconn__known_rebuild_locked(dconn_ctx *ctx, const dconn__gen
         const dconn_settings *v;
         if (c->req.settings) dconn__known_walk(&fresh, c->req.settings->root, 0, 0);
         if (c->req.url) dconn__known_add_text(&fresh, c->req.url, strlen(c->req.url), 0);
-        if (dconn__name_may_hold_url(c->name)) dconn__known_add_text(&fresh, c->name, strlen(c->name), 0);
+        if (dconn__name_may_hold_url(c->name) || strchr(c->name, '=')) dconn__known_add_text(&fresh, c->name, strlen(c->name), 0);
         dconn__lock(&c->lock);
         for (v = c->settings; v; v = v->next) dconn__known_walk(&fresh, v->root, 0, 0);   /* what handles still use */
         dconn__unlock(&c->lock);
@@ -8526,9 +8566,10 @@ static dconn_conn *dconn__connect(dconn_ctx *ctx, const char *name, const char *
     dconn__err_clear(err);
     if (!ctx) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: ctx is NULL (open one with dconn_open)"); return NULL; }
     if (!(name = dconn__connect_name(ctx->al, name, envname, sizeof envname, err))) return NULL;
-    if (dconn__name_may_hold_url(name)) {
-        /* a URL given as the name ("env:DB_CONN" holding one): its password
-           is masked in every message that quotes the name */
+    if (dconn__name_may_hold_url(name) || strchr(name, '=')) {
+        /* a URL or a "host=... password=..." string given as the name
+           ("env:DB_CONN" holding one): its password is masked in every
+           message that quotes the name */
         dconn__lock(&ctx->known.lock);
         dconn__known_add_text(&ctx->known, name, strlen(name), 0);
         dconn__unlock(&ctx->known.lock);

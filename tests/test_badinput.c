@@ -635,7 +635,7 @@ static const struct { const char *name; dconn_status (*call)(dconn_error *err); 
 #endif
     {"dconn_connect a URL as the name", bi_connect_url_as_name, DCONN_ENOTFOUND,
      "no connection named \"sqlite:///x.db\": there is no [connections.\"sqlite:///x.db\"] section in the secrets files (a connection is named by its "
-     "section, not by a URL: put the URL in a section's url key, or pass it in the connect options' url). Searched: (no files: the search list "
+     "section, not by a URL or connection string: put it in a section's url key, or pass it in the connect options' url). Searched: (no files: the search list "
      "is empty). No [connections.*] sections were found"},
     {"dconn_connect env: 1 MB", bi_connect_env_big, DCONN_ECONFIG, "connection name from DCONN_BI_BIG is longer than 200 bytes"},
     {"dconn_connect bad settings", bi_connect_bad_settings, DCONN_ETOML,

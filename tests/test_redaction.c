@@ -420,7 +420,59 @@ static void redaction_password_running_into_query(void) {
     tu_rmrf(RD_DIR);
 }
 
+/* A third review's forms: a URL that lost its "@host" (the password reads
+   as the port; libpq's multi-host ports stay), a password with '@' then
+   "?x=...@host:port", a connection string or a URL with a short password
+   given as the name, and a short URL password a driver quotes in the raw
+   URL. */
+static void redaction_review_three(void) {
+    static const struct { const char *url, *shown; } urls[] = {
+        {"postgresql://alice:Zx9secretpw/db", "postgresql://alice:***/db"},
+        {"mysql://alice:Zx9secretpw:localhost/db", "mysql://alice:***/db"},
+        {"postgresql://host1:5432,host2:5433,host3/db", "postgresql://host1:5432,host2:5433,host3/db"},
+        {"postgresql://me:pw9@db:5432/app", "postgresql://me:***@db:5432/app"},
+        {"mysql://root:S3cr3t@pw?x=yZ@db.example.com:3306", "mysql://root:***"},
+        {"postgresql://u:pw12345@h/db?application_name=me@corp.example", "postgresql://u:***@h/db?application_name=me@corp.example"},
+    };
+    char out[256];
+    size_t i;
+    dconn_ctx *ctx;
+    dconn_error err;
+    dconn_conn *c;
+    for (i = 0; i < sizeof urls / sizeof urls[0]; i++) {
+        dconn_url_redact(urls[i].url, out, sizeof out);
+        CHECK_STR(out, urls[i].shown);
+    }
+    CHECK(dconn_url_parse("mysql://alice:Zx9secretpw:localhost/db", &err) == NULL);
+    CHECK_CONTAINS(err.message, "the '@' and host after it are missing");
+    CHECK_NOT_CONTAINS(err.message, "Zx9secret");
+    tu_rmrf(RD_DIR);
+    tu_write(RD_SECRETS, "[connections.a]\nurl = \"sqlite://\"\n[other_app]\nreplica = \"postgresql://alice:pw1@[::1/db\"\n");
+    ctx = tu_open(RD_SECRETS);
+    REQUIRE(ctx);
+    setenv("DCONN_RD_CONN", "host=127.0.0.1 port=1 password=envS3cretpw", 1);
+    CHECK(dconn_connect(ctx, "env:DCONN_RD_CONN", NULL, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "password=***");
+    CHECK_CONTAINS(err.message, "not by a URL or connection string");
+    CHECK_NOT_CONTAINS(err.message, "envS3cretpw");
+    setenv("DCONN_RD_CONN", "postgresql://alice:pw1@127.0.0.1:1/app", 1);
+    CHECK(dconn_connect(ctx, "env:DCONN_RD_CONN", NULL, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "postgresql://alice:***@127.0.0.1:1/app");
+    CHECK_NOT_CONTAINS(err.message, "pw1");
+    unsetenv("DCONN_RD_CONN");
+    c = dconn_connect(ctx, "a", NULL, NULL, &err);
+    REQUIRE(c);
+    /* "alice:pw1@" is known whole: wherever the raw URL shows, so does not its password */
+    CHECK(dconn_query(c, "SELECT 'postgresql://alice:pw1@[::1/db' FROM nosuch", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "no such table");
+    CHECK_NOT_CONTAINS(err.message, "pw1");
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(RD_DIR);
+}
+
 static const dtest_case redaction_tests[] = {
+    {"redaction_review_three", redaction_review_three},
     {"redaction_password_running_into_query", redaction_password_running_into_query},
     {"redaction_url_given_as_name", redaction_url_given_as_name},
     {"redaction_user_name_with_slash", redaction_user_name_with_slash},

@@ -8,7 +8,8 @@
    with the password replaced by "***" and secret query values masked, and
    nothing else changed, so the password never shows; when the password
    seems to run into the query (dconn__url_password_runs_on), all after
-   "user:" is "***". "scheme:me:pw@host"
+   "user:" is "***"; and a port that is no port (nor libpq's host list) is
+   "***" too. "scheme:me:pw@host"
    (no "//") has all before the last '@' masked; text that is not a URL
    (or has blanks, or a scheme of other characters) changes only where it
    has a '=' or an '@'. */
@@ -71,6 +72,20 @@ static void check_structure(const char *url, const char *full, size_t full_n) {
     dconn__url u;
     int is_url;
     is_url = dconn__url_split(url, &u) && dconn__redact_as_url(url, &u);
+    if (is_url && u.has_authority && u.port && !dconn__port_list_ok(u.port, u.port_len) && !(u.port_len == 3 && !memcmp(u.port, "***", 3)) &&
+        !dconn__url_password_runs_on(&u)) {
+        /* a port that is no port ("alice:secret/db" lost its "@host") may be a password: masked, and the rest as for
+           the same URL with "***" as its port */
+        size_t pre = (size_t)(u.port - url);
+        char *url2 = (char *)malloc(ulen - u.port_len + 4);
+        if (!url2) abort();
+        memcpy(url2, url, pre);
+        memcpy(url2 + pre, "***", 3);
+        memcpy(url2 + pre + 3, u.port + u.port_len, ulen - pre - u.port_len + 1);
+        check_structure(url2, full, full_n);
+        free(url2);
+        return;
+    }
     if (!is_url) {
         /* not a URL: only text with a '=' (password=...) or an '@' (me:pw@host) may change */
         if (!strchr(url, '=') && !strchr(url, '@'))

@@ -2221,13 +2221,18 @@ static int dconn__strieq(const char *a, const char *b) {
 
 /* SQL past the characters in `skip` and comments: "--" to the end of the
    line, C comments (nested, as PostgreSQL nests them, when `nested`; as
-   SQLite and MySQL read them otherwise) and MySQL's '#' when `hash`. An
+   SQLite and MySQL read them otherwise), and with `hash` MySQL's '#' and
+   its executable comments, "/" "*!" code "*" "/" (read as code). An
    unclosed comment runs to the end. */
 static const char *dconn__sql_skip(const char *p, const char *skip, int nested, int hash) {
     for (;;) {
         p += strspn(p, skip);
         if ((p[0] == '-' && p[1] == '-') || (hash && p[0] == '#')) {
             p += strcspn(p, "\n");
+        } else if (hash && p[0] == '/' && p[1] == '*' && (p[2] == '!' || (p[2] == 'M' && p[3] == '!'))) {
+            /* MySQL's executable comment ("/" "*!50100 ...") and MariaDB's ("/" "*M! ..."): code, read on inside */
+            p += p[2] == '!' ? 3 : 4;
+            while (*p >= '0' && *p <= '9') p++;
         } else if (p[0] == '/' && p[1] == '*' && !nested) {
             const char *e = strstr(p + 2, "*/");
             p = e ? e + 2 : p + strlen(p);
@@ -9625,13 +9630,21 @@ DCONN_API dconn_status dconn_exec_script(dconn_conn *c, const char *sql, dconn_e
 /* >>sessions: transactions on one handle -------------------------------------------- */
 
 /* How the session's transaction ended behind its back. */
-enum { DCONN__TX_OPEN = 0, DCONN__TX_ENDED_BY_STATEMENT, DCONN__TX_ENDED_BY_ROLLBACK, DCONN__TX_ENDED_BY_ERROR, DCONN__TX_ENDED_BY_STOP };
+enum { DCONN__TX_OPEN = 0, DCONN__TX_ENDED_BY_STATEMENT, DCONN__TX_ENDED_BY_ROLLBACK, DCONN__TX_ENDED_BY_ERROR, DCONN__TX_ENDED_BY_STOP,
+       DCONN__TX_ENDED_BY_PREPARE };
+
+/* Did the transaction end so that what ran in it stays (committed, or
+   prepared for a two-phase commit)? Then a rollback cannot undo it. */
+static int dconn__tx_ended_kept(int ended) { return ended == DCONN__TX_ENDED_BY_STATEMENT || ended == DCONN__TX_ENDED_BY_PREPARE; }
 
 /* Why the transaction ended behind the session's back, for its messages. */
 static const char *dconn__tx_ended_why(int ended) {
     switch (ended) {
         case DCONN__TX_ENDED_BY_ERROR: return "an earlier error made the database roll it back";
         case DCONN__TX_ENDED_BY_STOP: return "an earlier statement timed out or was cancelled";
+        case DCONN__TX_ENDED_BY_PREPARE:
+            return "PREPARE TRANSACTION ran as a statement: what ran before it is prepared, neither committed nor rolled back, and holds "
+                   "its locks until COMMIT PREPARED or ROLLBACK PREPARED ends it";
         case DCONN__TX_ENDED_BY_ROLLBACK: return "a ROLLBACK ran as a statement and undid what ran before it";
         default:
             return "a statement committed it (a COMMIT run as a statement, or one that commits implicitly, as MySQL's CREATE, ALTER "
@@ -9702,21 +9715,90 @@ DCONN_API dconn_session *dconn_session_begin(dconn_conn *c, dconn_error *err) {
    results go now, not at the session's commit. Statements after it are
    refused until the caller commits or rolls back, rather than running one by
    one outside any transaction where a rollback could not undo them. */
-static DCONN__NOINLINE void dconn__session_ended(dconn_session *s, int failed, const char *sql) {
-    /* the first word, past comments as the database reads them (SQLite and
-       MySQL do not nest C comments; MySQL has '#') */
-    const char *dialect = s->h->drv.name ? s->h->drv.name : "";
-    sql = dconn__sql_skip(sql, " \t\n\r\f(;", strcmp(dialect, "postgresql") == 0, strcmp(dialect, "mysql") == 0);
-    s->ended = failed ? DCONN__TX_ENDED_BY_ERROR
-               : dconn__strnieq(sql, "rollback", 8) || dconn__strnieq(sql, "abort", 5) ? DCONN__TX_ENDED_BY_ROLLBACK
-                                                                                      : DCONN__TX_ENDED_BY_STATEMENT;
+static int dconn__sql_word_char(char c) { return ((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
+
+/* The word at p (letters, digits, '_') is `w`? */
+static int dconn__sql_word_is(const char *p, const char *w) {
+    size_t n = strlen(w);
+    return dconn__strnieq(p, w, n) && !(dconn__sql_word_char(p[n]));
+}
+
+/* What a statement does to the transaction around it, by what it is, as its
+   database reads it (comments nested as PostgreSQL nests them; MySQL's '#'
+   and its executable comments): DCONN__TX_OPEN, nothing; _BY_STATEMENT, a
+   COMMIT or END, also AND CHAIN (which opens another), or what MySQL
+   commits implicitly before it runs (BEGIN, START TRANSACTION, and CREATE,
+   ALTER, DROP, RENAME and TRUNCATE of anything not TEMPORARY: *implicit
+   set, for it holds even when the statement then fails); _BY_ROLLBACK, a
+   ROLLBACK or ABORT, not ROLLBACK TO a savepoint; _BY_PREPARE,
+   PostgreSQL's PREPARE TRANSACTION. */
+static DCONN__NOINLINE int dconn__sql_tx_effect(const dconn_session *s, const char *sql, int *implicit) {
+    const char *dialect = s->h->drv.name ? s->h->drv.name : "", *w2, *w3;
+    int mysql = strcmp(dialect, "mysql") == 0, pg = strcmp(dialect, "postgresql") == 0;
+    size_t n1, n2;
+    *implicit = 0;
+    sql = dconn__sql_skip(sql, " \t\n\r\f(;", pg, mysql);
+    for (n1 = 0; dconn__sql_word_char(sql[n1]); n1++) {}
+    w2 = dconn__sql_skip(sql + n1, " \t\n\r\f", pg, mysql);
+    for (n2 = 0; dconn__sql_word_char(w2[n2]); n2++) {}
+    w3 = dconn__sql_skip(w2 + n2, " \t\n\r\f", pg, mysql);
+    if (dconn__sql_word_is(sql, "commit") || (!mysql && dconn__sql_word_is(sql, "end"))) return DCONN__TX_ENDED_BY_STATEMENT;
+    if (dconn__sql_word_is(sql, "rollback") || (pg && dconn__sql_word_is(sql, "abort"))) {
+        /* ROLLBACK [WORK | TRANSACTION] TO [SAVEPOINT] x keeps the transaction */
+        int to = dconn__sql_word_is(w2, "to") || ((dconn__sql_word_is(w2, "work") || dconn__sql_word_is(w2, "transaction")) && dconn__sql_word_is(w3, "to"));
+        return to ? DCONN__TX_OPEN : DCONN__TX_ENDED_BY_ROLLBACK;
+    }
+    if (pg && dconn__sql_word_is(sql, "prepare") && dconn__sql_word_is(w2, "transaction")) return DCONN__TX_ENDED_BY_PREPARE;
+    if (mysql && ((dconn__sql_word_is(sql, "begin") && !dconn__sql_word_is(w2, "not")) ||
+                  (dconn__sql_word_is(sql, "start") && dconn__sql_word_is(w2, "transaction")) ||
+                  ((dconn__sql_word_is(sql, "create") || dconn__sql_word_is(sql, "alter") || dconn__sql_word_is(sql, "drop") ||
+                    dconn__sql_word_is(sql, "rename") || dconn__sql_word_is(sql, "truncate")) &&
+                   !dconn__sql_word_is(w2, "temporary")))) {
+        *implicit = 1;
+        return DCONN__TX_ENDED_BY_STATEMENT;
+    }
+    return DCONN__TX_OPEN;
+}
+
+/* The transaction ended: why, for the session's later messages. What a
+   COMMIT wrote is visible now, so the cached results go now, not at the
+   session's commit. */
+static DCONN__NOINLINE void dconn__session_mark_ended(dconn_session *s, int ended) {
+    s->ended = ended;
     if (s->wrote && !s->conn->ctx->keep_cache_on_write) dconn_cache_clear_conn(s->conn);
     s->wrote = 0;
 }
 
+/* Did the statement just run end the transaction (a COMMIT or ROLLBACK run
+   as a statement, or an error that made the database roll back)? The driver
+   says, for every driver; the statement's words say why. Statements after
+   it are refused until the caller commits or rolls back, rather than running
+   one by one outside any transaction where a rollback could not undo them. */
+static DCONN__NOINLINE void dconn__session_ended(dconn_session *s, int failed, const char *sql) {
+    int implicit, effect = dconn__sql_tx_effect(s, sql, &implicit);
+    if (failed) dconn__session_mark_ended(s, implicit ? DCONN__TX_ENDED_BY_STATEMENT : DCONN__TX_ENDED_BY_ERROR);
+    else dconn__session_mark_ended(s, effect ? effect : DCONN__TX_ENDED_BY_STATEMENT);
+}
+
+/* A statement the driver says left a transaction open may still have ended
+   the session's and opened another (COMMIT AND CHAIN, ROLLBACK AND CHAIN,
+   MySQL's START TRANSACTION inside one): told by its first letter which
+   may start such a word, then by its words. */
+static int dconn__sql_may_chain(const char *sql) {
+    while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r') sql++;
+    return !(((*sql | 32) >= 'a' && (*sql | 32) <= 'z')) || strchr("cCrRaAeEbBsS", *sql) != NULL;
+}
+
+static DCONN__NOINLINE void dconn__session_check_chained(dconn_session *s, const char *sql) {
+    int implicit, effect = dconn__sql_tx_effect(s, sql, &implicit);
+    if (effect != DCONN__TX_OPEN) dconn__session_mark_ended(s, effect);
+}
+
 static inline void dconn__session_check_ended(dconn_session *s, int failed, const char *sql) {
     const dconn_driver *d = &s->h->drv;
-    if (s->in_tx && !s->ended && d->in_transaction && !d->in_transaction(d->user_data, s->h->h)) dconn__session_ended(s, failed, sql);
+    if (!s->in_tx || s->ended) return;
+    if (d->in_transaction && !d->in_transaction(d->user_data, s->h->h)) dconn__session_ended(s, failed, sql);
+    else if (!failed && dconn__sql_may_chain(sql)) dconn__session_check_chained(s, sql);
 }
 
 /* A session open when the process forked is the parent's: the child may
@@ -9830,6 +9912,7 @@ DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, con
         s->wrote = 1;
         /* dconn__session_check_ended, knowing the transaction was open */
         if (s->h->drv.in_transaction && !s->h->drv.in_transaction(s->h->drv.user_data, s->h->h)) dconn__session_ended(s, 0, sql);
+        else if (dconn__sql_may_chain(sql)) dconn__session_check_chained(s, sql);
         return DCONN_OK;
     }
     return dconn__session_exec_out(s, sql, params, n, 0, 0, info, err);
@@ -9898,7 +9981,7 @@ static dconn_status dconn__session_commit(dconn_session *s, dconn_error *err) {
     if (!s->in_tx) return DCONN_OK;
     if (s->ended) {
         /* nothing is open to commit: say what became of the writes, and start afresh */
-        int by_statement = s->ended == DCONN__TX_ENDED_BY_STATEMENT;
+        int by_statement = dconn__tx_ended_kept(s->ended);
         dconn__err_set(err, DCONN_EQUERY, "the transaction had already ended: %s; nothing after it ran", dconn__tx_ended_why(s->ended));
         dconn__session_afresh(s);
         return dconn__err_conn(c, err, DCONN_EQUERY, by_statement ? "commit refused" : "commit failed, the session's writes were rolled back");
@@ -9937,10 +10020,11 @@ static dconn_status dconn__session_rollback(dconn_session *s, dconn_error *err) 
     s->in_tx = 0;
     s->wrote = 0;
     s->begin_failed = 0;
-    if (s->ended == DCONN__TX_ENDED_BY_STATEMENT && !st) {
-        /* the caller means to undo the writes: they were committed, say so */
+    if (dconn__tx_ended_kept(s->ended) && !st) {
+        /* the caller means to undo the writes: they were committed (or prepared), say so */
+        int ended = s->ended;
         s->ended = DCONN__TX_OPEN;
-        dconn__err_set(err, DCONN_EQUERY, "nothing to roll back: %s", dconn__tx_ended_why(DCONN__TX_ENDED_BY_STATEMENT));
+        dconn__err_set(err, DCONN_EQUERY, "nothing to roll back: %s", dconn__tx_ended_why(ended));
         return dconn__err_conn(c, err, DCONN_EQUERY, "rollback failed");
     }
     s->ended = DCONN__TX_OPEN;
@@ -9959,7 +10043,7 @@ DCONN_API void dconn_session_end(dconn_session *s) {
     if (!s) return;
     c = s->conn;
     if (dconn__session_forked(s)) s->broken = 1;   /* the parent's handle: not rolled back, not touched (see dconn__handles_close) */
-    if (s->ended == DCONN__TX_ENDED_BY_STATEMENT) s->ended = DCONN__TX_OPEN;   /* its rollback has nothing to tell */
+    if (dconn__tx_ended_kept(s->ended)) s->ended = DCONN__TX_OPEN;   /* its rollback has nothing to tell */
     if (!s->broken && s->in_tx && dconn_session_rollback(s, NULL) != DCONN_OK) s->broken = 1;
     /* TEMP tables and attachments are the session's: they end with it (the
        handle is closed when the driver cannot clear them) */

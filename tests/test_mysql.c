@@ -691,6 +691,26 @@ static void my_writes_and_sessions(void) {
     dconn_session_end(s);
     CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM w WHERE n = 9"), 1);
     CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM w WHERE n = 10"), 0);
+    /* a DDL statement that fails commits first all the same; START TRANSACTION inside one commits it (a new one
+       stays open); an executable comment's ROLLBACK is a ROLLBACK */
+    s = dconn_session_begin(c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO w (n) VALUES (11)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "CREATE TABLE w_ddl (v INT)", NULL, 0, NULL, &err), DCONN_EQUERY);   /* it exists */
+    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "stays committed");
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO w (n) VALUES (12)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "START TRANSACTION", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "stays committed");
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO w (n) VALUES (13)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "/*!ROLLBACK */", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "a ROLLBACK ran as a statement");
+    dconn_session_end(s);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM w WHERE n IN (11, 12)"), 2);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM w WHERE n = 13"), 0);
+    CHECK_EQ_INT(dconn_exec(c, "DELETE FROM w WHERE n IN (11, 12)", NULL, 0, NULL, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_exec(c, "DROP TABLE w_ddl", NULL, 0, NULL, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_exec(c, "DELETE FROM w WHERE n = 9", NULL, 0, NULL, NULL, &err), DCONN_OK);
     /* a cached read, dropped by a write */

@@ -1239,6 +1239,27 @@ static void pg_review_round_two(void) {
             CHECK_EQ_INT(v, 0);
         }
         dconn_result_release(r);
+        /* COMMIT AND CHAIN and ROLLBACK AND CHAIN end the transaction though another is open after them */
+        CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO tc VALUES (3)", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_exec(s, "ROLLBACK AND CHAIN", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO tc VALUES (4)", NULL, 0, NULL, &err), DCONN_EQUERY);
+        CHECK_CONTAINS(err.message, "a ROLLBACK ran as a statement");
+        CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_EQUERY);
+        CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO tc VALUES (5)", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_exec(s, "commit  and chain", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_EQUERY);
+        CHECK_CONTAINS(err.message, "stays committed");
+        CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO tc VALUES (6)", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_exec(s, "SAVEPOINT a", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_exec(s, "ROLLBACK TO SAVEPOINT a", NULL, 0, NULL, &err), DCONN_OK);   /* keeps the transaction */
+        CHECK_EQ_INT(dconn_session_exec(s, "rollback work /* x */ to a", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+        r = dconn_session_query(s, "SELECT string_agg(a::text, ',' ORDER BY a) FROM tc", NULL, 0, &err);
+        REQUIRE(r);
+        CHECK_STR(dconn_result_text(r, 0, 0), "5,6");
+        dconn_result_release(r);
+        CHECK_EQ_INT(dconn_session_exec(s, "DELETE FROM tc", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
         /* a comment after the COMMIT's ';' leaves it the statement alone */
         CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO tc VALUES (2)", NULL, 0, NULL, &err), DCONN_OK);
         CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO tc VALUES (2)", NULL, 0, NULL, &err), DCONN_EQUERY);

@@ -9181,8 +9181,9 @@ static DCONN__NOINLINE int dconn__stray_state_undo(dconn_conn *c, dconn__handle 
     dconn_result_release(op->result);
     op->result = NULL;
     dconn__err_set(err, DCONN_EMISUSE, "the %s left state on one of the connection's pooled handles (such as a TEMP table, "
-                   "an attached database or a SET), which later statements might or might not see: the state was undone%s%s. Run it in a "
-                   "session (dconn_session_begin), where it lasts until the session ends", op->kind == DCONN__OP_SCRIPT ? "script" : "statement",
+                   "an attached database, a SET or a PRAGMA of the connection), which later statements might or might not see: the state "
+                   "was undone%s%s. Run it in a session (dconn_session_begin), where it lasts until the session ends; a PRAGMA for every "
+                   "handle goes in connect_args.pragmas", op->kind == DCONN__OP_SCRIPT ? "script" : "statement",
                    closed ? " (the handle was closed)" : "",
                    op->kind == DCONN__OP_SCRIPT ? ", but every statement of the script ran, and what they wrote stays committed: "
                                                   "running the script again would write it twice" : "");
@@ -11621,6 +11622,7 @@ typedef struct dconn__sq_stmt {
     sqlite3_stmt *st;
     uint64_t used;
     int anonymous;                /* 1 + parameter count when all are plain ?: binding needs no bookkeeping */
+    int sets_pragma;              /* it sets a pragma of the handle alone: each run does (see pragma_set) */
     /* its columns as a result holds them, "name\0decltype\0" each, copied
        into every result at once: valid until a re-prepare, which the
        counter tells (asking SQLite each query costs a tenth of a point query) */
@@ -11642,6 +11644,8 @@ typedef struct dconn__sq {
     int in_tx;                    /* a BEGIN of ours is open */
     int tx_lost;                  /* ... and SQLite rolled it back after an error (FULL, IOERR, BUSY, NOMEM) */
     int state_touched;            /* a statement prepared here creates TEMP objects or attaches: see keeps_state */
+    int pragma_set;               /* a statement run here set a pragma of the handle alone (foreign_keys = OFF) */
+    char *pragma_saved;           /* "PRAGMA name=value;..." as they were before the first such statement: the undo */
     dconn__sq_stmt stmts[DCONN__SQ_STMTS];
     int nstmts;
     int last;                     /* the statement used last: tried first */
@@ -11781,6 +11785,7 @@ static void dconn__sq_disconnect(void *user_data, void *handle) {
         dconn__sq_dealloc(h->al, h->stmts[i].sql);
         dconn__sq_dealloc(h->al, h->stmts[i].cols);
     }
+    dconn__sq_dealloc(h->al, h->pragma_saved);
     sqlite3_close(h->db);
     sqlite3_mutex_free(h->stop_lock);
     dconn__sq_dealloc(h->al, h);
@@ -12037,10 +12042,71 @@ static dconn_status dconn__sq_filename(const dconn_settings *s, const dconn_allo
     return DCONN_OK;
 }
 
+/* The pragmas that set something of the handle alone (not of the database
+   file, as journal_mode = wal or user_version do; not of the process, as
+   the heap limits do). Set on one pooled handle, one would hold for the
+   statements that happen to run there. */
+static const char *const dconn__sq_handle_pragmas[] = {
+    "analysis_limit", "automatic_index", "busy_timeout", "cache_size", "cache_spill", "cell_size_check", "checkpoint_fullfsync",
+    "count_changes", "defer_foreign_keys", "empty_result_callbacks", "foreign_keys", "full_column_names", "fullfsync",
+    "ignore_check_constraints", "journal_size_limit", "legacy_alter_table", "locking_mode", "mmap_size", "query_only", "read_uncommitted",
+    "recursive_triggers", "reverse_unordered_selects", "secure_delete", "short_column_names", "synchronous", "temp_store", "threads",
+    "trusted_schema", "wal_autocheckpoint", "writable_schema"};
+
+static int dconn__sq_pragma_of_handle(const char *name) {
+    size_t i, k;
+    for (i = 0; i < sizeof dconn__sq_handle_pragmas / sizeof dconn__sq_handle_pragmas[0]; i++) {
+        for (k = 0; name[k] && (name[k] >= 'A' && name[k] <= 'Z' ? name[k] + 32 : name[k]) == dconn__sq_handle_pragmas[i][k]; k++) {}
+        if (!name[k] && !dconn__sq_handle_pragmas[i][k]) return 1;
+    }
+    return 0;
+}
+
+/* Notes every such pragma's value, before the first statement that sets
+   one runs, as the statements that set them back. (Each answers its value
+   when asked without one; those a build lacks answer nothing.) */
+static void dconn__sq_pragmas_save(dconn__sq *h) {
+    size_t i, len = 0, cap = 0;
+    char *script = NULL;
+    for (i = 0; i < sizeof dconn__sq_handle_pragmas / sizeof dconn__sq_handle_pragmas[0]; i++) {
+        char ask[64], line[160];
+        sqlite3_stmt *st = NULL;
+        int n = 0;
+        if (!strcmp(dconn__sq_handle_pragmas[i], "busy_timeout")) continue;   /* it replaced the driver's busy handler: set back apart */
+        snprintf(ask, sizeof ask, "PRAGMA %s", dconn__sq_handle_pragmas[i]);
+        if (sqlite3_prepare_v2(h->db, ask, -1, &st, NULL) == SQLITE_OK && st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+            n = snprintf(line, sizeof line, "PRAGMA %s=%.100s;", dconn__sq_handle_pragmas[i], (const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        if (n <= 0 || (size_t)n >= sizeof line) continue;
+        if (len + (size_t)n + 1 > cap) {
+            char *grown;
+            cap = 2 * cap + (size_t)n + 256;
+            grown = (char *)dconn__sq_alloc(h->al, cap);
+            if (!grown) { dconn__sq_dealloc(h->al, script); return; }   /* no undo: keeps_state says so, and the pool closes the handle */
+            if (len) memcpy(grown, script, len);
+            dconn__sq_dealloc(h->al, script);
+            script = grown;
+        }
+        memcpy(script + len, line, (size_t)n + 1);
+        len += (size_t)n;
+    }
+    h->pragma_saved = script;
+}
+
+/* A flag pragma takes effect as its statement is prepared: SQL that may
+   set one (it says "pragma") has the handle's pragmas noted first, once. */
+static void dconn__sq_pragmas_save_for(dconn__sq *h, const char *sql) {
+    const char *p;
+    for (p = sql; !h->pragma_saved && *p; p++)
+        if ((p[0] | 32) == 'p' && (p[1] | 32) == 'r' && (p[2] | 32) == 'a' && (p[3] | 32) == 'g' && (p[4] | 32) == 'm' && (p[5] | 32) == 'a')
+            dconn__sq_pragmas_save(h);   /* (letters only: | 32 folds their case) */
+}
+
 /* Notes, at prepare time and for free, the statements that leave state on
    the handle; it never refuses anything. */
 static int dconn__sq_authorize(void *user_data, int action, const char *a, const char *b, const char *db, const char *trigger) {
-    (void)a; (void)b; (void)trigger;
+    (void)trigger;
+    if (action == SQLITE_PRAGMA && a && b && dconn__sq_pragma_of_handle(a)) ((dconn__sq *)user_data)->pragma_set = 1;   /* b: its value */
     int create_in_temp = (action == SQLITE_CREATE_TABLE || action == SQLITE_CREATE_INDEX || action == SQLITE_CREATE_VIEW ||
                           action == SQLITE_CREATE_TRIGGER || action == SQLITE_CREATE_VTABLE) && db && strcmp(db, "temp") == 0;   /* CREATE TABLE temp.t */
     if (create_in_temp || action == SQLITE_CREATE_TEMP_TABLE || action == SQLITE_CREATE_TEMP_INDEX || action == SQLITE_CREATE_TEMP_VIEW ||
@@ -12056,6 +12122,7 @@ static int dconn__sq_keeps_state(void *ud, void *handle) {
     sqlite3_stmt *st = NULL;
     int left = 1;
     (void)ud;
+    if (h->pragma_set) return 1;   /* what it was before is not known: only a new handle is back to the settings */
     if (!h->state_touched) return 0;
     if (sqlite3_prepare_v2(h->db, "SELECT (SELECT COUNT(*) FROM temp.sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\') + "
                                   "(SELECT COUNT(*) FROM pragma_database_list WHERE name NOT IN ('main', 'temp'))", -1, &st, NULL) == SQLITE_OK &&
@@ -12246,6 +12313,7 @@ static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, 
     dconn__sq_dealloc(al, filename);
     if (!st) st = dconn__sq_pragmas(h, args.pragmas, err);
     if (st) { dconn__sq_disconnect(NULL, h); return st; }
+    h->pragma_set = 0;   /* connect_args.pragmas: every handle's */
     *handle = h;
     return DCONN_OK;
 }
@@ -12274,13 +12342,16 @@ static DCONN__SQ_NOINLINE dconn_status dconn__sq_prepare_slow(dconn__sq *h, cons
     int i, victim = 0, rc;
     const char *tail = NULL;
     sqlite3_stmt *st = NULL;
+    int pragma_before = h->pragma_set;
     len = strlen(sql);
     hash = dconn__sq_hash(sql, len);
+    dconn__sq_pragmas_save_for(h, sql);
     for (i = 0; i < h->nstmts; i++) {
         dconn__sq_stmt *e = &h->stmts[i];
         if (e->hash == hash && e->len == len && memcmp(e->sql, sql, len) == 0) {
             e->used = ++h->tick;
             h->last = i;
+            h->pragma_set |= e->sets_pragma;
             *out = e->st;
             *kept = e;
             *anonymous = e->anonymous;
@@ -12324,6 +12395,7 @@ static DCONN__SQ_NOINLINE dconn_status dconn__sq_prepare_slow(dconn__sq *h, cons
     h->stmts[victim].cols = NULL;
     h->stmts[victim].ncols = -1;
     h->stmts[victim].one_row = h->stmts[victim].one_row_at = h->stmts[victim].runs = 0;
+    h->stmts[victim].sets_pragma = h->pragma_set && !pragma_before;
     /* 1 + the number of parameters when every one is a plain ?, else 0 */
     h->stmts[victim].anonymous = 1 + sqlite3_bind_parameter_count(st);
     for (i = 1; i < h->stmts[victim].anonymous; i++)
@@ -12342,6 +12414,7 @@ static inline dconn_status dconn__sq_prepare(dconn__sq *h, const char *sql, sqli
     if (h->nstmts && strlen(sql) == h->stmts[h->last].len && memcmp(h->stmts[h->last].sql, sql, h->stmts[h->last].len) == 0) {
         dconn__sq_stmt *e = &h->stmts[h->last];
         e->used = ++h->tick;
+        h->pragma_set |= e->sets_pragma;
         *out = e->st;
         *kept = e;
         *anonymous = e->anonymous;
@@ -12839,7 +12912,12 @@ static dconn_status dconn__sq_run(dconn__sq *h, const char *sql, dconn_error *er
     int rc = sqlite3_exec(h->db, sql, NULL, NULL, NULL);
     return rc == SQLITE_OK ? DCONN_OK : dconn__sq_error(h->db, rc, err);
 }
-static dconn_status dconn__sq_script(void *ud, void *handle, const char *sql, dconn_error *err) { (void)ud; return dconn__sq_run((dconn__sq *)handle, sql, err); }
+/* A script: its statements are prepared one at a time as it runs. */
+static dconn_status dconn__sq_script(void *ud, void *handle, const char *sql, dconn_error *err) {
+    (void)ud;
+    dconn__sq_pragmas_save_for((dconn__sq *)handle, sql);
+    return dconn__sq_run((dconn__sq *)handle, sql, err);
+}
 static dconn_status dconn__sq_begin(void *ud, void *handle, dconn_error *err) {
     dconn__sq *h = (dconn__sq *)handle;
     dconn_status st = dconn__sq_run(h, h->begin, err);
@@ -12884,7 +12962,7 @@ static void dconn__sq_undo_state(dconn__sq *h) {
 
 /* A session's rollback keeps its TEMP tables (they last until the session
    ends); called with no session's transaction open, it also clears the
-   handle's state, so that the pool need not close it (which would lose an
+   handle's state (and sets its pragmas back), so that the pool need not close it (which would lose an
    in-memory database whose last handle it is). */
 static dconn_status dconn__sq_rollback(void *ud, void *handle, dconn_error *err) {
     dconn__sq *h = (dconn__sq *)handle;
@@ -12895,6 +12973,10 @@ static dconn_status dconn__sq_rollback(void *ud, void *handle, dconn_error *err)
     h->tx_lost = 0;
     if (!sqlite3_get_autocommit(h->db)) st = dconn__sq_run(h, "ROLLBACK", err);   /* nothing open: SQLite may have rolled back already */
     if (!st && !sessions && h->state_touched) dconn__sq_undo_state(h);
+    if (!st && !sessions && h->pragma_set && h->pragma_saved && sqlite3_exec(h->db, h->pragma_saved, NULL, NULL, NULL) == SQLITE_OK) {
+        sqlite3_busy_handler(h->db, dconn__sq_busy, h);   /* a busy_timeout pragma replaced it */
+        h->pragma_set = 0;
+    }
     return st;
 }
 static dconn_status dconn__sq_ping(void *ud, void *handle, dconn_error *err) { (void)ud; return dconn__sq_run((dconn__sq *)handle, "SELECT 1", err); }

@@ -1112,6 +1112,50 @@ static void sqlite_session_isolation_immediate(void) {
     tsq_close_env(&e);
 }
 
+/* A PRAGMA of the handle alone (foreign_keys = OFF) run outside a session
+   is refused and set back on its handle (which stays open: an in-memory
+   database lives on), and one run in a session or a script is set back
+   when it ends: no pooled handle keeps it for whoever gets it next. */
+static void sqlite_pragma_of_handle_set_back(void) {
+    static const char *const urls[] = {NULL, "file"};
+    int round;
+    for (round = 0; round < 2; round++) {
+        tsq_env e;
+        dconn_error err;
+        dconn_session *s;
+        char dir[256], url[400];
+        int ok;
+        if (urls[round]) {
+            tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "pragma-back");
+            ok = tsq_open_env_with(&e, "pragmas", url, "connect_args = { pragmas = { foreign_keys = true } }", 0);
+            snprintf(e.dir, sizeof e.dir, "%s", dir);
+        } else {
+            ok = tsq_open_env_with(&e, "pragmas", NULL, "connect_args = { pragmas = { foreign_keys = true } }", 0);
+        }
+        if (!ok) { tsq_close_env(&e); REQUIRE(0); }
+        CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(p INTEGER REFERENCES p(id))"), DCONN_OK);
+        CHECK_EQ_INT(dconn_exec(e.c, "PRAGMA foreign_keys = OFF", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
+        CHECK_CONTAINS(err.message, "connect_args.pragmas");
+        CHECK(dconn_exec(e.c, "INSERT INTO c VALUES (2)", NULL, 0, NULL, NULL, &err) != DCONN_OK);   /* still checked */
+        CHECK_CONTAINS(err.message, "FOREIGN KEY constraint failed");
+        CHECK_EQ_INT(tsq_int(e.c, "PRAGMA foreign_keys"), 1);
+        /* in a session it holds until the session ends */
+        s = dconn_session_begin(e.c, &err);
+        REQUIRE(s);
+        CHECK_EQ_INT(dconn_session_exec(s, "PRAGMA query_only = 1", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK(dconn_session_exec(s, "INSERT INTO p VALUES (1)", NULL, 0, NULL, &err) != DCONN_OK);
+        CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_OK);
+        dconn_session_end(s);
+        CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO p VALUES (1)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+        /* a script's: its statements ran (and say so), the pragma is set back */
+        CHECK_EQ_INT(dconn_exec_script(e.c, "PRAGMA foreign_keys = OFF; INSERT INTO p VALUES (2)", &err), DCONN_EMISUSE);
+        CHECK_CONTAINS(err.message, "stays committed");
+        CHECK(dconn_exec(e.c, "INSERT INTO c VALUES (9)", NULL, 0, NULL, NULL, &err) != DCONN_OK);
+        CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM p"), 2);   /* the database lived on */
+        tsq_close_env(&e);
+    }
+}
+
 static void sqlite_session_commit_statement_drops_cache(void) {
     tsq_env e;
     dconn_error err;
@@ -2696,6 +2740,7 @@ static const dtest_case sqlite_tests[] = {
     {"sqlite_session_commit_statement_drops_cache", sqlite_session_commit_statement_drops_cache},
     {"sqlite_session_busy_snapshot_explained", sqlite_session_busy_snapshot_explained},
     {"sqlite_session_isolation_immediate", sqlite_session_isolation_immediate},
+    {"sqlite_pragma_of_handle_set_back", sqlite_pragma_of_handle_set_back},
     {"sqlite_handle_state_outside_sessions_refused", sqlite_handle_state_outside_sessions_refused},
     {"sqlite_large_buffers_not_kept", sqlite_large_buffers_not_kept},
     {"sqlite_partial_write_failure_drops_cache", sqlite_partial_write_failure_drops_cache},

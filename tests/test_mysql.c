@@ -711,6 +711,16 @@ static void my_writes_and_sessions(void) {
     CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM w WHERE n IN (11, 12)"), 2);
     CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM w WHERE n = 13"), 0);
     CHECK_EQ_INT(dconn_exec(c, "DELETE FROM w WHERE n IN (11, 12)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    /* a rollback that MyISAM's rows outlive says so */
+    CHECK_EQ_INT(dconn_exec(c, "CREATE TABLE w_myi (a INT) ENGINE=MyISAM", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    s = dconn_session_begin(c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO w_myi VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "could not undo the writes to tables without transactions");
+    dconn_session_end(s);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM w_myi"), 1);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE w_myi", NULL, 0, NULL, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_exec(c, "DROP TABLE w_ddl", NULL, 0, NULL, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_exec(c, "DELETE FROM w WHERE n = 9", NULL, 0, NULL, NULL, &err), DCONN_OK);
     /* a cached read, dropped by a write */

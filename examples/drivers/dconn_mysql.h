@@ -2062,12 +2062,27 @@ static dconn_status dconn_my__commit(void *ud, void *handle, dconn_error *err) {
     return st;
 }
 
+/* Did the last statement leave warning `code`? */
+static int dconn_my__warned(dconn_my__conn *h, unsigned int code) {
+    MYSQL_RES *res;
+    MYSQL_ROW row;
+    int found = 0;
+    if (mysql_query(h->my, "SHOW WARNINGS") != 0 || (res = mysql_store_result(h->my)) == NULL) return 0;
+    while ((row = mysql_fetch_row(res)) != NULL) found |= row[1] && (unsigned int)strtoul(row[1], NULL, 10) == code;
+    mysql_free_result(res);
+    return found;
+}
+
 static dconn_status dconn_my__rollback(void *ud, void *handle, dconn_error *err) {
     dconn_my__conn *h = (dconn_my__conn *)handle;
     (void)ud;
     if (!h->dead && !dconn_my__in_tx(h)) return DCONN_OK;
     if (!h->dead && dconn_my__ready(h, 0, NULL) == DCONN_OK) {
         dconn_status st = dconn_my__run_text(h, "ROLLBACK", DCONN_MY__WRITE, err);
+        /* warning 1196: a table without transactions (MyISAM, MEMORY) kept what was written to it */
+        if (!st && mysql_warning_count(h->my) > 0 && dconn_my__warned(h, 1196))
+            return dconn_my__fail(err, DCONN_EQUERY, 1196, "%s", "the rollback could not undo the writes to tables without transactions "
+                                                                 "(MyISAM, MEMORY): they stay; the other tables' writes were undone");
         if (!st || !h->dead) return st;
     }
     h->no_tx = 1;   /* whatever the last status said: the lost session's transaction is gone */

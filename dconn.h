@@ -9193,7 +9193,7 @@ static DCONN__NOINLINE int dconn__stray_state_undo(dconn_conn *c, dconn__handle 
 static DCONN__NOINLINE int dconn__stray_transaction_undo(dconn_conn *c, dconn__handle *h, dconn__op *op, dconn_status st, dconn_error *err) {
     const dconn_driver *d = &h->drv;
     int closed;
-    closed = !d->rollback || d->rollback(d->user_data, h->h, NULL) != DCONN_OK || d->in_transaction(d->user_data, h->h);
+    closed = !d->rollback || d->rollback(d->user_data, h->h, NULL) != DCONN_OK || d->in_transaction(d->user_data, h->h) || !dconn__handle_clean(h);
     dconn__handle_put(c, h, 0, closed);
     dconn_result_release(op->result);
     op->result = NULL;

@@ -646,6 +646,7 @@ static void my_writes_and_sessions(void) {
     dconn_error err;
     dconn_exec_info info;
     dconn_session *s;
+    int k;
     REQUIRE(ctx);
     c = my_me(ctx, "writes");
     REQUIRE(c);
@@ -711,6 +712,14 @@ static void my_writes_and_sessions(void) {
     CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM w WHERE n IN (11, 12)"), 2);
     CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM w WHERE n = 13"), 0);
     CHECK_EQ_INT(dconn_exec(c, "DELETE FROM w WHERE n IN (11, 12)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    /* a procedure that turns autocommit off does not leave a pooled handle that opens a transaction with every statement */
+    CHECK_EQ_INT(dconn_exec(c, "CREATE PROCEDURE w_ac_off() BEGIN SET autocommit = 0; END", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK(dconn_exec(c, "CALL w_ac_off()", NULL, 0, NULL, NULL, &err) != DCONN_OK);
+    CHECK_CONTAINS(err.message, "left state");
+    for (k = 0; k < 3; k++) CHECK_EQ_INT(dconn_exec(c, "INSERT INTO w (n) VALUES (14)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM w WHERE n = 14"), 3);
+    CHECK_EQ_INT(dconn_exec(c, "DELETE FROM w WHERE n = 14", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(c, "DROP PROCEDURE w_ac_off", NULL, 0, NULL, NULL, &err), DCONN_OK);
     /* a rollback that MyISAM's rows outlive says so */
     CHECK_EQ_INT(dconn_exec(c, "CREATE TABLE w_myi (a INT) ENGINE=MyISAM", NULL, 0, NULL, NULL, &err), DCONN_OK);
     s = dconn_session_begin(c, &err);

@@ -2107,8 +2107,10 @@ static int dconn_my__in_transaction(void *ud, void *handle) {
 }
 
 static int dconn_my__keeps_state(void *ud, void *handle) {
+    const dconn_my__conn *h = (const dconn_my__conn *)handle;
     (void)ud;
-    return ((dconn_my__conn *)handle)->state_set;
+    /* autocommit turned off (by a procedure's SET): every later statement would open a transaction */
+    return h->state_set || (h->my && !h->dead && !(h->my->server_status & SERVER_STATUS_AUTOCOMMIT));
 }
 
 /* --- streams: unbuffered fetches, rows read as the caller asks ------------------------ */

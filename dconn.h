@@ -2433,8 +2433,8 @@ static int dconn__near_password(const char *k, size_t n) {
 }
 
 static int dconn__is_secret_key(const char *k, size_t n) {
-    static const char *const words[] = {"password", "passwd", "pwd", "pass", "token", "secret", "apikey", "api_key", "credential", "private_key",
-                                        "auth", "access_key", "accesskey", "signature"};
+    static const char *const words[] = {"password", "passwd", "pwd", "pass", "psw", "token", "secret", "apikey", "api_key", "credential",
+                                        "private_key", "auth", "access_key", "accesskey", "signature", "bearer", "jwt", "cookie", "webhook"};
     static const char *const whole[] = {"pw", "sig", "sas"};
     size_t i, j, w;
     /* a key named "key" or ending in it (SQLCipher's PRAGMA key, ssh_key, privateKey, AccountKey) */
@@ -2475,13 +2475,20 @@ static void dconn__buf_mask_userinfo(dconn__buf *b, const char *s, size_t n) {
 }
 
 /* Part of a blank-free word, with all from its first ':' to its last '@'
-   masked when it has both in that order ("me:***@host"). */
+   masked when it has both in that order ("me:***@host"); without a ':'
+   before the '@', all from the '/' after a plain user name (Oracle's
+   user/password@host:1521/service). */
 static void dconn__redact_colon_at(dconn__buf *b, const char *w, const char *e) {
-    const char *colon = (const char *)memchr(w, ':', (size_t)(e - w)), *at = e;
+    const char *colon = (const char *)memchr(w, ':', (size_t)(e - w)), *at = e, *sep, *p;
     while (at > w && at[-1] != '@') at--;
-    if (colon && at > w && colon < at - 1) {
-        dconn__buf_put(b, w, (size_t)(colon - w) + 1);
-        dconn__buf_mask(b, colon + 1, (size_t)(at - 1 - (colon + 1)));
+    sep = colon && colon < at ? colon : NULL;
+    if (!sep && at > w) {
+        for (p = w; p < at - 1 && (((*p | 32) >= 'a' && (*p | 32) <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-'); p++) {}
+        if (p > w && p < at - 1 && *p == '/') sep = p;
+    }
+    if (sep && at > w && sep < at - 1) {
+        dconn__buf_put(b, w, (size_t)(sep - w) + 1);
+        dconn__buf_mask(b, sep + 1, (size_t)(at - 1 - (sep + 1)));
         dconn__buf_put(b, at - 1, (size_t)(e - at + 1));
     } else {
         dconn__buf_put(b, w, (size_t)(e - w));
@@ -2632,6 +2639,19 @@ static int dconn__url_blank_before_path(const char *url, const dconn__url *u) {
 
 static int dconn__redact_as_url(const char *url, const dconn__url *u) { return dconn__url_scheme_ok(u) && !dconn__url_blank_before_path(url, u); }
 
+/* A URL's path, with password=... values of ';'-separated settings in it
+   masked ("jdbc:sqlserver://db:1433;user=sa;password=***"). */
+static void dconn__redact_path(dconn__buf *b, const char *path, size_t n) {
+    dconn__buf x;
+    if (!memchr(path, '=', n)) { dconn__buf_put(b, path, n); return; }
+    memset(&x, 0, sizeof x);
+    x.al = b->al;
+    dconn__buf_put(&x, path, n);
+    if (x.failed) b->failed = 1;
+    else dconn__redact_words(b, x.p);
+    dconn__buf_free(&x);
+}
+
 /* Appends url to b with its password masked ("postgresql://me:***@h/db"),
    and password=..., token=... values in its query. */
 static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
@@ -2690,7 +2710,7 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
             } else {
                 dconn__buf_put(b, u.host, (size_t)(u.path - u.host));
             }
-            dconn__buf_put(b, u.path, u.path_len);
+            dconn__redact_path(b, u.path, u.path_len);
         } else {
             /* "me:password@host/db", a URL that lost its "//": all from the
                scheme to the last '@' may be the password (which may hold '?') */
@@ -2701,7 +2721,7 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
                 dconn__redact_words(b, at);
                 return;
             }
-            dconn__buf_put(b, u.path, u.path_len);
+            dconn__redact_path(b, u.path, u.path_len);
         }
         if (u.query) {
             /* mask password=..., token=... in the query string */

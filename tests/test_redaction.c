@@ -171,7 +171,8 @@ static void redaction_short_values_only_in_place(void) {
 /* Keys that name a secret without the usual words: auth, Authorization,
    access_key, a key named "key" (SQLCipher's PRAGMA key) or ending in _key. */
 static void redaction_more_secret_key_names(void) {
-    static const char *const values[] = {"HunterAuth99xx", "Bearer HunterBearer77", "HunterAccess55", "HunterCipherKey88", "HunterSsh33"};
+    static const char *const values[] = {"HunterAuth99xx", "Bearer HunterBearer77", "HunterAccess55", "HunterCipherKey88", "HunterSsh33",
+                                         "HunterPswd12", "HunterJwt34", "sessionid=HunterCookie", "HunterHook56"};
     dconn_ctx *ctx;
     dconn_error err;
     char *text = NULL;
@@ -180,6 +181,8 @@ static void redaction_more_secret_key_names(void) {
     tu_write(RD_DIR "/k/secrets.toml", "[connections.a]\nurl = \"sqlite://\"\nauth = \"HunterAuth99xx\"\n"
                                         "headers = { Authorization = \"Bearer HunterBearer77\" }\naccess_key = \"HunterAccess55\"\n"
                                         "connect_args = { pragmas = { key = \"HunterCipherKey88\" } }\nssh_key = \"HunterSsh33\"\n"
+                                        "pswd = \"HunterPswd12\"\njwt = \"HunterJwt34\"\ncookie = \"sessionid=HunterCookie\"\n"
+                                        "slack_webhook = \"https://hooks.example/services/HunterHook56\"\n"
                                         "monkey_name = \"visible-value\"\n");
     ctx = tu_open(RD_DIR "/k/secrets.toml");
     REQUIRE(ctx);
@@ -433,6 +436,11 @@ static void redaction_review_three(void) {
         {"postgresql://me:pw9@db:5432/app", "postgresql://me:***@db:5432/app"},
         {"mysql://root:S3cr3t@pw?x=yZ@db.example.com:3306", "mysql://root:***"},
         {"postgresql://u:pw12345@h/db?application_name=me@corp.example", "postgresql://u:***@h/db?application_name=me@corp.example"},
+        {"jdbc:sqlserver://db.example.com:1433;databaseName=app;user=sa;password=Zx9secretpw2;encrypt=true",
+         "jdbc:sqlserver://db.example.com:1433;databaseName=app;user=sa;password=***;encrypt=true"},
+        {"postgresql://db/app;password=Zx9secretpw", "postgresql://db/app;password=***"},
+        {"scott/Zx9secretpw@db.example.com:1521/ORCLPDB1", "scott/***@db.example.com:1521/ORCLPDB1"},
+        {"/srv/data@corp/x.db", "/srv/data@corp/x.db"},
     };
     char out[256];
     size_t i;

@@ -8,8 +8,8 @@
    with the password replaced by "***" and secret query values masked, and
    nothing else changed, so the password never shows; when the password
    seems to run into the query (dconn__url_password_runs_on), all after
-   "user:" is "***"; and a port that is no port (nor libpq's host list) is
-   "***" too. "scheme:me:pw@host"
+   "user:" is "***"; a port that is no port (nor libpq's host list) is
+   "***" too; and a path's key=value settings are masked as text's are. "scheme:me:pw@host"
    (no "//") has all before the last '@' masked; text that is not a URL
    (or has blanks, or a scheme of other characters) changes only where it
    has a '=' or an '@'. */
@@ -65,6 +65,8 @@ static void check_query(const char *q, const char *qend, const char *o, const ch
     }
 }
 
+static int path_depth;
+
 /* The output `full` (full_n bytes) of redacting `url`: the input with the
    password replaced by "***" and secret query values masked, nothing else. */
 static void check_structure(const char *url, const char *full, size_t full_n) {
@@ -85,6 +87,30 @@ static void check_structure(const char *url, const char *full, size_t full_n) {
         check_structure(url2, full, full_n);
         free(url2);
         return;
+    }
+    if (is_url && !dconn__url_password_runs_on(&u) && (u.has_authority || !memchr(u.path, '@', u.path_len)) && memchr(u.path, '=', u.path_len) &&
+        path_depth < 4) {
+        /* a path holding settings ("jdbc:sqlserver://db;password=x"): their secrets masked as in text, and the rest
+           as for the same URL with that path */
+        dconn__buf b;
+        memset(&b, 0, sizeof b);
+        dconn__redact_path(&b, u.path, u.path_len);
+        if (b.failed) abort();
+        if (b.len != u.path_len || memcmp(b.p, u.path, b.len) != 0) {
+            size_t pre = (size_t)(u.path - url), post = ulen - pre - u.path_len;
+            char *url2 = (char *)malloc(pre + b.len + post + 1);
+            if (!url2) abort();
+            memcpy(url2, url, pre);
+            memcpy(url2 + pre, b.p, b.len);
+            memcpy(url2 + pre + b.len, u.path + u.path_len, post + 1);
+            path_depth++;
+            check_structure(url2, full, full_n);
+            path_depth--;
+            free(url2);
+            dconn__buf_free(&b);
+            return;
+        }
+        dconn__buf_free(&b);
     }
     if (!is_url) {
         /* not a URL: only text with a '=' (password=...) or an '@' (me:pw@host) may change */

@@ -2554,8 +2554,20 @@ static void dconn__redact_words(dconn__buf *b, const char *s) {
             if (*v) v++;
         }
         /* to the next blank, or to a ';' that starts the next key=value
-           ("Password=x;Encrypt=yes"): a ';' inside a password stays in it */
-        while (*v && !dconn__blank(*v) && !(*v == ';' && dconn__next_is_pair(v + 1))) v++;
+           ("Password=x;Encrypt=yes"): a ';' inside a password stays in it,
+           and so does a blank escaped with '\' (libpq's "a\ b") or one
+           before that ';' when no other '=' comes first ("Password=my
+           secret pass;Encrypt=yes"); in a ';'-separated string, a blank
+           with no such ';' after it runs to the end */
+        for (;;) {
+            const char *q;
+            while (*v && !dconn__blank(*v) && !(*v == ';' && dconn__next_is_pair(v + 1))) v += *v == '\\' && v[1] ? 2 : 1;
+            if (!dconn__blank(*v)) break;
+            for (q = v; *q && *q != '=' && !(*q == ';' && dconn__next_is_pair(q + 1)); q++) {}
+            if (*q == ';') v = q;
+            else if (!*q && memchr(w, ';', (size_t)(eq - w))) v = q;
+            break;
+        }
         /* the value without its quotes is what is known */
         if (v - s >= 2 && (*s == '\'' || *s == '"') && v[-1] == *s) dconn__buf_mask(b, s + 1, (size_t)(v - s - 2));
         else dconn__buf_mask(b, s, (size_t)(v - s));
@@ -2680,7 +2692,7 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
         dconn__redact_words(b, url);
     } else {
         const char *q, *qend;
-        if (dconn__url_password_runs_on(&u)) {
+        if (u.password && dconn__url_password_runs_on(&u)) {
             /* all after "user:" may be the password */
             dconn__buf_put(b, url, (size_t)(u.password - url));
             dconn__buf_mask(b, u.password, strlen(u.password));
@@ -2849,7 +2861,16 @@ static size_t dconn__known_match_class(const dconn__known *k, const char *p, siz
     size_t pos, best = 0;
     for (pos = dconn__known_hash(p, long_class ? DCONN__KNOWN_LONG : DCONN__KNOWN_MIN) & (k->index_cap - 1); k->index[pos]; pos = (pos + 1) & (k->index_cap - 1)) {
         size_t i = k->index[pos] - 1, len = k->lens[i];
-        if ((len >= DCONN__KNOWN_LONG) == long_class && len <= n && len > best && memcmp(k->vals[i], p, len) == 0) best = len;
+        if ((len >= DCONN__KNOWN_LONG) != long_class || len <= best) continue;
+        if (len <= n && memcmp(k->vals[i], p, len) == 0) {
+            best = len;
+        } else if (long_class) {
+            /* a long value cut short (a driver's message cut at its limit, a token quoted in part): its first 16
+               bytes or more are masked too */
+            size_t c = 0, lim = len < n ? len : n;
+            while (c < lim && k->vals[i][c] == p[c]) c++;
+            if (c >= DCONN__KNOWN_LONG && c > best) best = c;
+        }
     }
     return best;
 }
@@ -2960,6 +2981,18 @@ static void dconn__known_add_text(dconn__known *k, const char *text, size_t n, i
 
 /* Replaces every known value in `text` by "***", in place (it only
    shrinks). The caller holds k->lock. */
+/* A known value of letters alone ("postgres", "secrets") inside a longer
+   word ("postgresql://", ".../secretsfile") is that word's, not the
+   value: masking it there hides what the message is about and shows
+   nothing. Elsewhere, and for any value with a digit or a sign, it goes. */
+static int dconn__known_inside_word(const char *p, size_t m, char before) {
+    size_t i;
+    for (i = 0; i < m; i++) if (!(((p[i] | 32) >= 'a' && (p[i] | 32) <= 'z'))) return 0;
+#define DCONN__WORDISH(c) (((c) | 32) >= 'a' && ((c) | 32) <= 'z')
+    return DCONN__WORDISH(before) || DCONN__WORDISH(p[m]);
+#undef DCONN__WORDISH
+}
+
 static void dconn__known_mask_locked(const dconn__known *k, char *text) {
     char *r = text, *w = text;
     size_t left;
@@ -2967,6 +3000,7 @@ static void dconn__known_mask_locked(const dconn__known *k, char *text) {
     left = strlen(text);
     while (*r) {
         size_t m = dconn__known_match(k, r, left);
+        if (m && dconn__known_inside_word(r, m, w > text ? w[-1] : '\0')) m = 0;
         if (m) {
             memcpy(w, "***", 3);
             w += 3;
@@ -2990,6 +3024,7 @@ static void dconn__sql_excerpt(dconn__known *k, const char *sql, char *out, size
     if (k) dconn__lock(&k->lock);
     while (*p && n < lim) {
         size_t m = k ? dconn__known_match(k, p, left) : 0;
+        if (m && dconn__known_inside_word(p, m, p > sql ? p[-1] : '\0')) m = 0;
         if (m && n + 3 > lim) break;
         if (m) { memcpy(out + n, "***", 3); n += 3; p += m; left -= m; continue; }
         if (((unsigned char)*p & 0xC0) != 0x80) {
@@ -9266,7 +9301,7 @@ static void dconn__retry_wait(dconn_conn *c, int attempt, const dconn_error *err
    may hold the lock a statement waited for; not when the message says why
    already (SQLite's in-memory database, which has no WAL). */
 static void dconn__hint_lock_holder(dconn_error *err, dconn_status st, int another) {
-    if (strstr(err->message, "(an in-memory database has no WAL")) return;
+    if (!err || strstr(err->message, "(an in-memory database has no WAL")) return;
     dconn__err_suffix(err, st, another ? " (another session or stream of this connection is open: it may hold the database's lock until it "
                                          "commits, ends or is closed)"
                                        : " (a session or stream of this connection is open: it may hold the database's lock until it commits, "

@@ -441,6 +441,10 @@ static void redaction_review_three(void) {
         {"postgresql://db/app;password=Zx9secretpw", "postgresql://db/app;password=***"},
         {"scott/Zx9secretpw@db.example.com:1521/ORCLPDB1", "scott/***@db.example.com:1521/ORCLPDB1"},
         {"/srv/data@corp/x.db", "/srv/data@corp/x.db"},
+        {"Server=db;User Id=sa;Password=my secret pass;Encrypt=yes", "Server=db;User Id=sa;Password=***;Encrypt=yes"},
+        {"Server=db;Pwd=my secret pass", "Server=db;Pwd=***"},
+        {"password=a\\ bcdefgh host=x", "password=*** host=x"},
+        {"host=db password=x user=me", "host=db password=*** user=me"},
     };
     char out[256];
     size_t i;
@@ -455,7 +459,8 @@ static void redaction_review_three(void) {
     CHECK_CONTAINS(err.message, "the '@' and host after it are missing");
     CHECK_NOT_CONTAINS(err.message, "Zx9secret");
     tu_rmrf(RD_DIR);
-    tu_write(RD_SECRETS, "[connections.a]\nurl = \"sqlite://\"\n[other_app]\nreplica = \"postgresql://alice:pw1@[::1/db\"\n");
+    tu_write(RD_SECRETS, "[connections.a]\nurl = \"sqlite://\"\n[other_app]\nreplica = \"postgresql://alice:pw1@[::1/db\"\n"
+                         "api_token = \"tok_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\"\npassword = \"postgres\"\n");
     ctx = tu_open(RD_SECRETS);
     REQUIRE(ctx);
     setenv("DCONN_RD_CONN", "host=127.0.0.1 port=1 password=envS3cretpw", 1);
@@ -474,6 +479,12 @@ static void redaction_review_three(void) {
     CHECK(dconn_query(c, "SELECT 'postgresql://alice:pw1@[::1/db' FROM nosuch", NULL, 0, NULL, &err) == NULL);
     CHECK_CONTAINS(err.message, "no such table");
     CHECK_NOT_CONTAINS(err.message, "pw1");
+    /* a long secret cut short (a driver's message at its limit) is masked from its 16th byte on */
+    CHECK(dconn_query(c, "SELECT 'tok_ABCDEFGHIJKLMNOPQRSTU' FROM nosuch", NULL, 0, NULL, &err) == NULL);
+    CHECK_NOT_CONTAINS(err.message, "tok_ABCDEFGHIJKL");
+    /* a password of letters alone is masked as a word, not inside a longer one */
+    CHECK(dconn_query(c, "SELECT 'postgresql://h/postgres' FROM nosuch", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "'postgresql://h/***'");
     dconn_release(c);
     dconn_close(ctx);
     tu_rmrf(RD_DIR);

@@ -1643,7 +1643,8 @@ static void dconn_pg__hint_text_params(dconn_error *err, const dconn_value *para
     if (i == np) return;
     at = nl ? (size_t)(nl - err->message) : n;
     for (t = err->message; (t = strstr(t, "text")) != NULL && (size_t)(t - err->message) < at; t += 4) {
-        char before = t > err->message ? t[-1] : ' ', after = t[4];
+        char before = ' ', after = t[4];
+        if (t > err->message) before = t[-1];
         if (!dconn_pg__is_word_char(before) && before != '"' && !dconn_pg__is_word_char(after) && after != '"') names_text = 1;
     }
     if (!names_text || n + hl >= sizeof err->message) return;

@@ -2564,8 +2564,7 @@ static void dconn__redact_words(dconn__buf *b, const char *s) {
             while (*v && !dconn__blank(*v) && !(*v == ';' && dconn__next_is_pair(v + 1))) v += *v == '\\' && v[1] ? 2 : 1;
             if (!dconn__blank(*v)) break;
             for (q = v; *q && *q != '=' && !(*q == ';' && dconn__next_is_pair(q + 1)); q++) {}
-            if (*q == ';') v = q;
-            else if (!*q && memchr(w, ';', (size_t)(eq - w))) v = q;
+            if (*q == ';' || (!*q && memchr(w, ';', (size_t)(eq - w)))) v = q;
             break;
         }
         /* the value without its quotes is what is known */
@@ -2984,13 +2983,12 @@ static void dconn__known_add_text(dconn__known *k, const char *text, size_t n, i
 /* A known value of letters alone ("postgres", "secrets") inside a longer
    word ("postgresql://", ".../secretsfile") is that word's, not the
    value: masking it there hides what the message is about and shows
-   nothing. Elsewhere, and for any value with a digit or a sign, it goes. */
-static int dconn__known_inside_word(const char *p, size_t m, char before) {
+   nothing. Elsewhere, and for any value with a digit or a sign, it goes.
+   `before`: the character before p (NULL at the start). */
+static int dconn__known_inside_word(const char *p, size_t m, const char *before) {
     size_t i;
     for (i = 0; i < m; i++) if (!(((p[i] | 32) >= 'a' && (p[i] | 32) <= 'z'))) return 0;
-#define DCONN__WORDISH(c) (((c) | 32) >= 'a' && ((c) | 32) <= 'z')
-    return DCONN__WORDISH(before) || DCONN__WORDISH(p[m]);
-#undef DCONN__WORDISH
+    return (before && ((*before | 32) >= 'a' && (*before | 32) <= 'z')) || ((p[m] | 32) >= 'a' && (p[m] | 32) <= 'z');
 }
 
 static void dconn__known_mask_locked(const dconn__known *k, char *text) {
@@ -3000,7 +2998,7 @@ static void dconn__known_mask_locked(const dconn__known *k, char *text) {
     left = strlen(text);
     while (*r) {
         size_t m = dconn__known_match(k, r, left);
-        if (m && dconn__known_inside_word(r, m, w > text ? w[-1] : '\0')) m = 0;
+        if (m && dconn__known_inside_word(r, m, w > text ? w - 1 : NULL)) m = 0;
         if (m) {
             memcpy(w, "***", 3);
             w += 3;
@@ -3024,7 +3022,7 @@ static void dconn__sql_excerpt(dconn__known *k, const char *sql, char *out, size
     if (k) dconn__lock(&k->lock);
     while (*p && n < lim) {
         size_t m = k ? dconn__known_match(k, p, left) : 0;
-        if (m && dconn__known_inside_word(p, m, p > sql ? p[-1] : '\0')) m = 0;
+        if (m && dconn__known_inside_word(p, m, p > sql ? p - 1 : NULL)) m = 0;
         if (m && n + 3 > lim) break;
         if (m) { memcpy(out + n, "***", 3); n += 3; p += m; left -= m; continue; }
         if (((unsigned char)*p & 0xC0) != 0x80) {
@@ -9552,7 +9550,7 @@ static dconn_result *dconn__fetch(dconn_conn *c, dconn__op_kind kind, const char
     dconn__err_clear(err);
     dconn__op_init(&op, kind, sql, params, n);
     op.trace = tr;
-    if (dconn__fetch_check(c, kind == DCONN__OP_READ ? "dconn_read" : "dconn_query", kind, sql, params, n, err)) return NULL;
+    if (dconn__fetch_check(c, kind == DCONN__OP_READ ? "dconn_read" : "dconn_query", kind, sql, params, n, err) || !c) return NULL;
     /* the reload first: the TTL and timeout in force are then the new settings' */
     if (c->ctx->reload_ns >= 0) { now = dconn__now(c->ctx); have_now = 1; dconn__maybe_reload(c->ctx, now); }
     if (dconn__fetch_ttl(c, o ? o->ttl : NULL, &ttl, err) || dconn__op_limits(c, &op, o ? o->timeout : NULL, o ? o->cancel : NULL, err)) return NULL;

@@ -11790,6 +11790,10 @@ static dconn_status dconn__sq_error(sqlite3 *db, int rc, dconn_error *err) {
                                                   "the other handles wait for its commit, and while a stream reads, writers wait for "
                                                   "its close; read inside the session, commit first, or use a database file with "
                                                   "journal_mode = wal)", msg);
+    if ((ext & 0xFF) == SQLITE_BUSY && db && !sqlite3_get_autocommit(db))
+        return dconn_error_set(err, DCONN_EQUERY, "%s (inside a transaction: another one holds the lock this one needs; two that both read "
+                                                  "first and then write wait for each other, so roll this one back and run it again; "
+                                                  "connect_args.isolation_level = \"IMMEDIATE\" takes the write lock at BEGIN instead)", msg);
     if ((ext & 0xFF) == SQLITE_READONLY)
         return dconn_error_set(err, DCONN_EQUERY, "%s (is the file or its directory read-only for this user, or the connection: mode=ro, PRAGMA query_only?)", msg);
     if ((ext & 0xFF) == SQLITE_NOTADB)

@@ -1156,6 +1156,37 @@ static void sqlite_pragma_of_handle_set_back(void) {
     }
 }
 
+/* Two sessions that both read and then write wait for each other: the
+   second's write fails saying so, with the way out. */
+static void sqlite_sessions_read_then_write_deadlock(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_session *a, *b;
+    dconn_result *r;
+    char dir[256], url[400];
+    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "deadlock");
+    if (!tsq_open_env_with(&e, "filedb", url, "connect_args = { timeout = 0 }", 0)) { tsq_close_env(&e); REQUIRE(0); }
+    snprintf(e.dir, sizeof e.dir, "%s", dir);
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(v TEXT)"), DCONN_OK);
+    a = dconn_session_begin(e.c, &err);
+    b = dconn_session_begin(e.c, &err);
+    REQUIRE(a && b);
+    r = dconn_session_query(a, "SELECT COUNT(*) FROM t", NULL, 0, &err);
+    dconn_result_release(r);
+    r = dconn_session_query(b, "SELECT COUNT(*) FROM t", NULL, 0, &err);
+    dconn_result_release(r);
+    CHECK_EQ_INT(dconn_session_exec(a, "INSERT INTO t VALUES ('a')", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK(dconn_session_exec(b, "INSERT INTO t VALUES ('b')", NULL, 0, NULL, &err) != DCONN_OK);
+    CHECK_CONTAINS(err.message, "roll this one back and run it again");
+    CHECK_CONTAINS(err.message, "IMMEDIATE");
+    CHECK_EQ_INT(dconn_session_rollback(b, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(a, &err), DCONN_OK);
+    dconn_session_end(a);
+    dconn_session_end(b);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t"), 1);
+    tsq_close_env(&e);
+}
+
 static void sqlite_session_commit_statement_drops_cache(void) {
     tsq_env e;
     dconn_error err;
@@ -2741,6 +2772,7 @@ static const dtest_case sqlite_tests[] = {
     {"sqlite_session_busy_snapshot_explained", sqlite_session_busy_snapshot_explained},
     {"sqlite_session_isolation_immediate", sqlite_session_isolation_immediate},
     {"sqlite_pragma_of_handle_set_back", sqlite_pragma_of_handle_set_back},
+    {"sqlite_sessions_read_then_write_deadlock", sqlite_sessions_read_then_write_deadlock},
     {"sqlite_handle_state_outside_sessions_refused", sqlite_handle_state_outside_sessions_refused},
     {"sqlite_large_buffers_not_kept", sqlite_large_buffers_not_kept},
     {"sqlite_partial_write_failure_drops_cache", sqlite_partial_write_failure_drops_cache},

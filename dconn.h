@@ -10377,6 +10377,12 @@ static dconn_status dconn__stream_start(dconn_stream *s, dconn_error *err) {
             dconn__unlock(&c->lock);
             transient = dconn__transient(&d, st, err);
         }
+        if (transient && dconn__atomic_load(&c->sessions) > 0) {
+            /* as dconn__run: a session or stream of this connection may hold the lock this waited for, and a
+               retry would only wait as long again */
+            dconn__hint_lock_holder(err, st, 0);
+            transient = 0;
+        }
         if (!transient || attempt >= ctx->retry_attempts) return dconn__err_op(c, &s->op, transient ? attempt : 1, err);
         dconn__retry_wait(c, attempt, err);
     }

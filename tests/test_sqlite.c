@@ -1325,6 +1325,14 @@ static void sqlite_memory_reader_during_session_fails_soon(void) {
         CHECK_CONTAINS(err.message, " (an in-memory database has no WAL: while a session of this connection writes");
     }
     dconn_result_release(r);
+    {
+        /* a stream is not tried again either: the session holds the lock */
+        dconn_stream *st = dconn_stream_query(e.c, "SELECT * FROM t", NULL, 0, NULL, &err);
+        CHECK(st == NULL);
+        CHECK_CONTAINS(err.message, "is locked");
+        CHECK(strstr(err.message, "attempts") == NULL);
+        dconn_stream_close(st);
+    }
     r = dconn_session_query(s, "SELECT COUNT(*) FROM t", NULL, 0, &err);   /* inside the session it reads */
     CHECK(r != NULL);
     dconn_result_release(r);

@@ -12975,11 +12975,40 @@ static dconn_status dconn__sq_run(dconn__sq *h, const char *sql, dconn_error *er
     int rc = sqlite3_exec(h->db, sql, NULL, NULL, NULL);
     return rc == SQLITE_OK ? DCONN_OK : dconn__sq_error(h->db, rc, err);
 }
-/* A script: its statements are prepared one at a time as it runs. */
+/* A script: its statements prepared and run one at a time, so that a
+   failure names which one it was (those before it ran, and outside a
+   transaction stay committed). */
 static dconn_status dconn__sq_script(void *ud, void *handle, const char *sql, dconn_error *err) {
+    dconn__sq *h = (dconn__sq *)handle;
+    const char *p = sql;
+    int k = 0;
     (void)ud;
-    dconn__sq_pragmas_save_for((dconn__sq *)handle, sql);
-    return dconn__sq_run((dconn__sq *)handle, sql, err);
+    dconn__sq_pragmas_save_for(h, sql);
+    while (*p) {
+        sqlite3_stmt *st = NULL;
+        const char *tail = NULL;
+        int rc = sqlite3_prepare_v2(h->db, p, -1, &st, &tail);
+        if (rc == SQLITE_OK && st) {
+            k++;
+            while ((rc = sqlite3_step(st)) == SQLITE_ROW) {}
+            if (rc == SQLITE_DONE) rc = SQLITE_OK;
+        }
+        if (rc != SQLITE_OK) {
+            dconn_status status = dconn__sq_error(h->db, rc, err);
+            int failed = st ? k : k + 1;   /* it ran, or would not prepare */
+            sqlite3_finalize(st);
+            if (err) {
+                size_t n = strlen(err->message);
+                if (err->sql_offset >= 0) err->sql_offset += (int)(p - sql);
+                if (failed > 1) snprintf(err->message + n, sizeof err->message - n, " (at the script's statement %d: the %d before it ran)", failed, failed - 1);
+            }
+            return status;
+        }
+        sqlite3_finalize(st);
+        if (!tail || tail == p) break;
+        p = tail;
+    }
+    return DCONN_OK;
 }
 static dconn_status dconn__sq_begin(void *ud, void *handle, dconn_error *err) {
     dconn__sq *h = (dconn__sq *)handle;

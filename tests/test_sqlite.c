@@ -1156,6 +1156,23 @@ static void sqlite_pragma_of_handle_set_back(void) {
     }
 }
 
+/* A script that fails part-way names the statement, and the ones before it
+   stay committed; a syntax error's place is in the whole script. */
+static void sqlite_script_failure_names_its_statement(void) {
+    tsq_env e;
+    dconn_error err;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(dconn_exec_script(e.c, "CREATE TABLE t(v INTEGER UNIQUE); INSERT INTO t VALUES (2); INSERT INTO t VALUES (2); INSERT INTO t VALUES (3)",
+                                   &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "UNIQUE constraint failed");
+    CHECK_CONTAINS(err.message, "(at the script's statement 3: the 2 before it ran)");
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t"), 1);
+    CHECK_EQ_INT(dconn_exec_script(e.c, "INSERT INTO t VALUES (4); SELEC 1", &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "(at the script's statement 2: the 1 before it ran)");
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t"), 2);
+    tsq_close_env(&e);
+}
+
 /* Two sessions that both read and then write wait for each other: the
    second's write fails saying so, with the way out. */
 static void sqlite_sessions_read_then_write_deadlock(void) {
@@ -2781,6 +2798,7 @@ static const dtest_case sqlite_tests[] = {
     {"sqlite_session_isolation_immediate", sqlite_session_isolation_immediate},
     {"sqlite_pragma_of_handle_set_back", sqlite_pragma_of_handle_set_back},
     {"sqlite_sessions_read_then_write_deadlock", sqlite_sessions_read_then_write_deadlock},
+    {"sqlite_script_failure_names_its_statement", sqlite_script_failure_names_its_statement},
     {"sqlite_handle_state_outside_sessions_refused", sqlite_handle_state_outside_sessions_refused},
     {"sqlite_large_buffers_not_kept", sqlite_large_buffers_not_kept},
     {"sqlite_partial_write_failure_drops_cache", sqlite_partial_write_failure_drops_cache},

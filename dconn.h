@@ -2347,10 +2347,31 @@ static int dconn__url_split(const char *url, dconn__url *u) {
 
 /* Did a password holding '@' and then '?' unescaped run into the query?
    "me:Pa@ss?wo@host/db" splits as password "Pa", host "ss", query
-   "wo@host/db": a query part with an '@' and no '=', or a '/' or ':'
-   after its '@' ("x=yZ@db:3306"), is no key=value any driver takes (an
-   e-mail address has neither), and where the password ended is anyone's
-   guess. Such a URL is refused, and masked whole after "me:". */
+   "wo@host/db": a query part with an '@' and no '=', or one whose '@' is
+   followed by a host and its port or database and nothing else
+   ("x=yZ@db:3306"), is no key=value any driver takes (an e-mail address
+   or a file's path has neither), and where the password ended is anyone's
+   guess. Such a URL is refused, and masked
+   whole after "me:". */
+/* The end of a URL's authority and nothing else up to e: a host, then a
+   port or a database name without a dot, or both ("db:3306", "h/app",
+   "db.example.com:3306/app"); not a file's path ("corp.com/ca.pem"). */
+static int dconn__looks_like_host_end(const char *p, const char *e) {
+    const char *h = p, *d;
+    int port = 0;
+    while (p < e && (((*p | 32) >= 'a' && (*p | 32) <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-')) p++;
+    if (p == h) return 0;
+    if (p < e && *p == ':') {
+        for (d = ++p; p < e && *p >= '0' && *p <= '9'; p++) {}
+        if (p == d) return 0;
+        port = 1;
+    }
+    if (p == e) return port;
+    if (*p != '/') return 0;
+    for (d = ++p; p < e && *p != '.' && *p != '/'; p++) {}
+    return p == e && p > d;
+}
+
 static int dconn__url_password_runs_on(const dconn__url *u) {
     const char *q, *qend;
     if (!u->has_authority || !u->password || !u->query) return 0;
@@ -2358,7 +2379,7 @@ static int dconn__url_password_runs_on(const dconn__url *u) {
         const char *amp = q, *at;
         while (amp < qend && *amp != '&') amp++;
         at = (const char *)memchr(q, '@', (size_t)(amp - q));
-        if (at && (!memchr(q, '=', (size_t)(amp - q)) || memchr(at, '/', (size_t)(amp - at)) || memchr(at, ':', (size_t)(amp - at)))) return 1;
+        if (at && (!memchr(q, '=', (size_t)(amp - q)) || dconn__looks_like_host_end(at + 1, amp))) return 1;
         q = amp;
     }
     return 0;
@@ -2479,13 +2500,18 @@ static void dconn__buf_mask_userinfo(dconn__buf *b, const char *s, size_t n) {
    before the '@', all from the '/' after a plain user name (Oracle's
    user/password@host:1521/service). */
 static void dconn__redact_colon_at(dconn__buf *b, const char *w, const char *e) {
-    const char *colon = (const char *)memchr(w, ':', (size_t)(e - w)), *at = e, *sep, *p;
+    const char *colon = (const char *)memchr(w, ':', (size_t)(e - w)), *at = e, *sep = NULL, *p;
     while (at > w && at[-1] != '@') at--;
-    sep = colon && colon < at ? colon : NULL;
-    if (!sep && at > w) {
-        for (p = w; p < at - 1 && (((*p | 32) >= 'a' && (*p | 32) <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-'); p++) {}
-        if (p > w && p < at - 1 && *p == '/') sep = p;
+    if (at > w) {
+        /* Oracle's user ("scott", "c##admin", "app$user"), a '/', and after the '@' a host with a port or a service
+           ("db:1521/orcl", "db/orcl"); not a relative path with an '@' ("bk/monthly@2024.db") */
+        const char *h;
+        for (p = w; p < at - 1 && (((*p | 32) >= 'a' && (*p | 32) <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-' ||
+                                  *p == '#' || *p == '$'); p++) {}
+        for (h = at; h < e && *h != ':' && *h != '/'; h++) {}
+        if (p > w && p < at - 1 && *p == '/' && h < e && (*h == '/' || (h + 1 < e && h[1] >= '0' && h[1] <= '9'))) sep = p;
     }
+    if (!sep && colon && colon < at) sep = colon;
     if (sep && at > w && sep < at - 1) {
         dconn__buf_put(b, w, (size_t)(sep - w) + 1);
         dconn__buf_mask(b, sep + 1, (size_t)(at - 1 - (sep + 1)));
@@ -2621,6 +2647,10 @@ static int dconn__port_list_ok(const char *p, size_t n) {
     if (d == p) return 0;
     while (d < e && *d == ',') {
         const char *h = ++d;
+        if (d < e && *d == '[') {   /* an IPv6 address */
+            while (d < e && *d != ']') d++;
+            if (d++ >= e) return 0;
+        }
         while (d < e && *d != ',' && *d != ':') d++;
         if (d == h) return 0;
         if (d < e && *d == ':') {
@@ -2868,7 +2898,11 @@ static size_t dconn__known_match_class(const dconn__known *k, const char *p, siz
                bytes or more are masked too */
             size_t c = 0, lim = len < n ? len : n;
             while (c < lim && k->vals[i][c] == p[c]) c++;
-            if (c >= DCONN__KNOWN_LONG && c > best) best = c;
+            /* cut there: the text ends, or goes on with no letter, digit or '_' (another value sharing the first
+               bytes, "/home/me/client.crt" beside a secret "/home/me/client.key", goes on with one) */
+            if (c >= DCONN__KNOWN_LONG && c > best &&
+                (c == n || !(((p[c] | 32) >= 'a' && (p[c] | 32) <= 'z') || (p[c] >= '0' && p[c] <= '9') || p[c] == '_')))
+                best = c;
         }
     }
     return best;
@@ -9807,7 +9841,9 @@ static DCONN__NOINLINE int dconn__sql_tx_effect(const dconn_session *s, const ch
                   (dconn__sql_word_is(sql, "start") && dconn__sql_word_is(w2, "transaction")) ||
                   ((dconn__sql_word_is(sql, "create") || dconn__sql_word_is(sql, "alter") || dconn__sql_word_is(sql, "drop") ||
                     dconn__sql_word_is(sql, "rename") || dconn__sql_word_is(sql, "truncate")) &&
-                   !dconn__sql_word_is(w2, "temporary")))) {
+                   !dconn__sql_word_is(w2, "temporary") &&   /* nor MariaDB's CREATE OR REPLACE TEMPORARY */
+                   !(dconn__sql_word_is(w2, "or") && dconn__sql_word_is(w3, "replace") &&
+                     dconn__sql_word_is(dconn__sql_skip(w3 + 7, " \t\n\r\f", 0, 1), "temporary"))))) {
         *implicit = 1;
         return DCONN__TX_ENDED_BY_STATEMENT;
     }
@@ -9830,7 +9866,8 @@ static DCONN__NOINLINE void dconn__session_mark_ended(dconn_session *s, int ende
    one by one outside any transaction where a rollback could not undo them. */
 static DCONN__NOINLINE void dconn__session_ended(dconn_session *s, int failed, const char *sql) {
     int implicit, effect = dconn__sql_tx_effect(s, sql, &implicit);
-    if (failed) dconn__session_mark_ended(s, implicit ? DCONN__TX_ENDED_BY_STATEMENT : DCONN__TX_ENDED_BY_ERROR);
+    /* a failed DDL statement committed first, unless the connection was lost (then the server rolled back) */
+    if (failed) dconn__session_mark_ended(s, implicit && !s->broken ? DCONN__TX_ENDED_BY_STATEMENT : DCONN__TX_ENDED_BY_ERROR);
     else dconn__session_mark_ended(s, effect ? effect : DCONN__TX_ENDED_BY_STATEMENT);
 }
 
@@ -12135,9 +12172,10 @@ static void dconn__sq_pragmas_save(dconn__sq *h) {
         char ask[64], line[160];
         sqlite3_stmt *st = NULL;
         int n = 0;
-        if (!strcmp(dconn__sq_handle_pragmas[i], "busy_timeout")) continue;   /* it replaced the driver's busy handler: set back apart */
         snprintf(ask, sizeof ask, "PRAGMA %s", dconn__sq_handle_pragmas[i]);
-        if (sqlite3_prepare_v2(h->db, ask, -1, &st, NULL) == SQLITE_OK && st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        if (sqlite3_prepare_v2(h->db, ask, -1, &st, NULL) == SQLITE_OK && st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+            /* busy_timeout 0: the driver's busy handler is in place (set back apart); else connect_args set it */
+            !(!strcmp(dconn__sq_handle_pragmas[i], "busy_timeout") && sqlite3_column_int(st, 0) == 0))
             n = snprintf(line, sizeof line, "PRAGMA %s=%.100s;", dconn__sq_handle_pragmas[i], (const char *)sqlite3_column_text(st, 0));
         sqlite3_finalize(st);
         if (n <= 0 || (size_t)n >= sizeof line) continue;
@@ -13066,7 +13104,10 @@ static dconn_status dconn__sq_rollback(void *ud, void *handle, dconn_error *err)
     if (!sqlite3_get_autocommit(h->db)) st = dconn__sq_run(h, "ROLLBACK", err);   /* nothing open: SQLite may have rolled back already */
     if (!st && !sessions && h->state_touched) dconn__sq_undo_state(h);
     if (!st && !sessions && h->pragma_set && h->pragma_saved && sqlite3_exec(h->db, h->pragma_saved, NULL, NULL, NULL) == SQLITE_OK) {
-        sqlite3_busy_handler(h->db, dconn__sq_busy, h);   /* a busy_timeout pragma replaced it */
+        /* a busy_timeout pragma replaced the driver's busy handler: back, unless connect_args set one (then the saved
+           busy_timeout set it back); locking_mode = normal lets go of an exclusive lock only once the file is read */
+        if (!strstr(h->pragma_saved, "busy_timeout=")) sqlite3_busy_handler(h->db, dconn__sq_busy, h);
+        (void)sqlite3_exec(h->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
         h->pragma_set = 0;
     }
     return st;

@@ -704,6 +704,7 @@ static void my_writes_and_sessions(void) {
     CHECK_EQ_INT(dconn_session_exec(s, "START TRANSACTION", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "stays committed");
+    CHECK_EQ_INT(dconn_session_exec(s, "CREATE OR REPLACE TEMPORARY TABLE w_tmp (a INT)", NULL, 0, NULL, &err), DCONN_OK);   /* no commit */
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO w (n) VALUES (13)", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_exec(s, "/*!ROLLBACK */", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_EQUERY);

@@ -445,6 +445,13 @@ static void redaction_review_three(void) {
         {"Server=db;Pwd=my secret pass", "Server=db;Pwd=***"},
         {"password=a\\ bcdefgh host=x", "password=*** host=x"},
         {"host=db password=x user=me", "host=db password=*** user=me"},
+        {"c##admin/Secret123@db:1521/orcl", "c##admin/***@db:1521/orcl"},
+        {"scott/tig:er99@db:1521/orcl", "scott/***@db:1521/orcl"},
+        {"bk/monthly@2024.db", "bk/monthly@2024.db"},
+        {"analytics/reports@eu", "analytics/reports@eu"},
+        {"postgresql://alice:pw@127.0.0.1:5432,[::1]:5433/app", "postgresql://alice:***@127.0.0.1:5432,[::1]:5433/app"},
+        {"postgresql://alice:pw@h:1/app?sslrootcert=/home/alice@corp.com/ca.pem", "postgresql://alice:***@h:1/app?sslrootcert=/home/alice@corp.com/ca.pem"},
+        {"mysql://u:p@h/db?init_command=SET%20@@session.time_zone='%2B00:00'", "mysql://u:***@h/db?init_command=SET%20@@session.time_zone='%2B00:00'"},
     };
     char out[256];
     size_t i;
@@ -482,6 +489,9 @@ static void redaction_review_three(void) {
     /* a long secret cut short (a driver's message at its limit) is masked from its 16th byte on */
     CHECK(dconn_query(c, "SELECT 'tok_ABCDEFGHIJKLMNOPQRSTU' FROM nosuch", NULL, 0, NULL, &err) == NULL);
     CHECK_NOT_CONTAINS(err.message, "tok_ABCDEFGHIJKL");
+    /* ... but another value sharing its first bytes, and going on, stays */
+    CHECK(dconn_query(c, "SELECT 'tok_ABCDEFGHIJKLMNOPQRSTU_other' FROM nosuch", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "tok_ABCDEFGHIJKLMNOPQRSTU_other");
     /* a password of letters alone is masked as a word, not inside a longer one */
     CHECK(dconn_query(c, "SELECT 'postgresql://h/postgres' FROM nosuch", NULL, 0, NULL, &err) == NULL);
     CHECK_CONTAINS(err.message, "'postgresql://h/***'");

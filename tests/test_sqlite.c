@@ -1152,6 +1152,14 @@ static void sqlite_pragma_of_handle_set_back(void) {
         CHECK_CONTAINS(err.message, "stays committed");
         CHECK(dconn_exec(e.c, "INSERT INTO c VALUES (9)", NULL, 0, NULL, NULL, &err) != DCONN_OK);
         CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM p"), 2);   /* the database lived on */
+        if (urls[round]) {
+            /* an exclusive lock taken by a stray locking_mode is let go: another connection reads */
+            dconn_conn *other = tsq_connect_with(e.ctx, "other", url, NULL);
+            REQUIRE(other);
+            CHECK_EQ_INT(dconn_exec_script(e.c, "PRAGMA locking_mode = EXCLUSIVE; INSERT INTO p VALUES (3)", &err), DCONN_EMISUSE);
+            CHECK_EQ_INT(tsq_int(other, "SELECT COUNT(*) FROM p"), 3);
+            dconn_release(other);
+        }
         tsq_close_env(&e);
     }
 }

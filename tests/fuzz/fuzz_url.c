@@ -89,7 +89,7 @@ static void check_structure(const char *url, const char *full, size_t full_n) {
         return;
     }
     if (is_url && !dconn__url_password_runs_on(&u) && (u.has_authority || !memchr(u.path, '@', u.path_len)) && memchr(u.path, '=', u.path_len) &&
-        path_depth < 4) {
+        path_depth < 1) {
         /* a path holding settings ("jdbc:sqlserver://db;password=x"): their secrets masked as in text, and the rest
            as for the same URL with that path */
         dconn__buf b;

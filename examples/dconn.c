@@ -547,7 +547,8 @@ static int run(const cli_args *a, const cli_params *ps) {
         memset(&eo, 0, sizeof eo);
         eo.timeout = a->timeout;
         if (dconn_exec(conn, sql, ps->v, ps->n, &eo, &info, &err)) rc = fail(&err);
-        else printf("%lld row(s) changed, last insert id %lld\n", (long long)info.changes, (long long)info.last_insert_id);
+        else if (info.last_insert_id) printf("%lld row(s) changed, last insert id %lld\n", (long long)info.changes, (long long)info.last_insert_id);
+        else printf("%lld row(s) changed\n", (long long)info.changes);   /* PostgreSQL has none, and an id 0 would mislead */
     } else {
         char url[512];
         dconn_conn_url(conn, url, sizeof url);

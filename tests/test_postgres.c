@@ -397,6 +397,7 @@ static void pg_errors_fail_at_once(void) {
     CHECK_CONTAINS(err.message, "[42P01] ERROR:  relation \"no_such_table\" does not exist");
     CHECK_CONTAINS(err.message, "SQL: SELECT * FROM no_such_table");
     CHECK_EQ_INT(err.sql_offset, 14);
+    CHECK(strstr(err.message, "LINE 1:") == NULL);   /* libpq's own line and caret: dconn's SQL line says it once */
     CHECK_EQ_INT(tu_sleeps, 0);
     CHECK(dconn_query(c, "SELEC 1", NULL, 0, NULL, &err) == NULL);
     dconn_postgres_sqlstate(&err, state);
@@ -1204,6 +1205,8 @@ static void pg_review_round_two(void) {
         for (k = 1; k < 12; k++) many[k] = dconn_int((int64_t)k);   /* $12 is sent as $1 (the first used): the place still holds */
         CHECK(dconn_query(c, "SELECT $12, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM nosuch_table_x", many, 12, NULL, &err) == NULL);
         CHECK_EQ_INT(err.sql_offset, 62);
+        CHECK(strstr(err.message, "LINE 1:") == NULL);
+        CHECK_CONTAINS(err.message, "relation \"nosuch_table_x\" does not exist");
     }
     p[1] = dconn_int(3);   /* a message that does not name text has no cast hint, though a text value was given */
     CHECK(dconn_query(c, "SELECT ? AS name, nosuchfunc(?)", p, 2, NULL, &err) == NULL);

@@ -436,6 +436,18 @@ static int dconn_pg__offset_back(const char *sql, const char *sent, size_t off) 
     return (int)i;
 }
 
+/* Drops libpq's "LINE n: ..." and its caret line from a message: the
+   caller's SQL and a caret come with the error already (err->sql_offset),
+   where libpq's line shows the $n text PostgreSQL was sent. */
+static void dconn_pg__drop_position(char *text) {
+    char *line = strstr(text, "\nLINE "), *p;
+    if (!line || (p = strchr(line + 1, '\n')) == NULL) return;
+    for (p++; *p == ' '; p++) {}
+    if (*p != '^') return;
+    p++;
+    memmove(line, p, strlen(p) + 1);
+}
+
 /* Fills err from a failed result or a broken connection; `kind` says what
    a connection lost with no word from the server means. `sent`: the text
    PostgreSQL was given for sql ($n for its markers), or NULL when sql
@@ -445,6 +457,7 @@ static dconn_status dconn_pg__error(PGconn *c, PGresult *res, const char *sql, c
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     const char *pos = res ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION) : NULL;
     char text[900];
+    int offset = -1;
     if (!msg || !*msg) msg = PQerrorMessage(c);
     snprintf(text, sizeof text, "%s", msg && *msg ? msg : "unknown error");
     dconn_pg__trim(text);
@@ -468,15 +481,17 @@ static dconn_status dconn_pg__error(PGconn *c, PGresult *res, const char *sql, c
         /* libpq's own: no SQLSTATE, the server never saw it */
         return dconn_error_set(err, DCONN_ENOMEM, "postgresql: %s", text);
     }
-    dconn_error_set(err, DCONN_EQUERY, "[%s] %s", state ? state : (PQstatus(c) == CONNECTION_BAD ? "08006" : "?????"), text);
-    err->native_code = dconn_pg__pack(state ? state : (PQstatus(c) == CONNECTION_BAD ? "08006" : NULL));
     if (pos && sql) {
         /* PostgreSQL counts characters from 1 in what it was sent; dconn counts bytes from 0 in the caller's SQL */
         long chars = strtol(pos, NULL, 10);
         const char *text_seen = sent ? sent : sql, *s = text_seen;
         while (*s && chars > 1) { s++; if (((unsigned char)*s & 0xC0) != 0x80) chars--; }
-        err->sql_offset = text_seen == sql ? (int)(s - sql) : dconn_pg__offset_back(sql, sent, (size_t)(s - sent));
+        offset = text_seen == sql ? (int)(s - sql) : dconn_pg__offset_back(sql, sent, (size_t)(s - sent));
+        if (offset >= 0) dconn_pg__drop_position(text);
     }
+    dconn_error_set(err, DCONN_EQUERY, "[%s] %s", state ? state : (PQstatus(c) == CONNECTION_BAD ? "08006" : "?????"), text);
+    err->native_code = dconn_pg__pack(state ? state : (PQstatus(c) == CONNECTION_BAD ? "08006" : NULL));
+    err->sql_offset = offset;
     return DCONN_EQUERY;
 }
 

@@ -6116,6 +6116,8 @@ static dconn_status dconn__url_from_parts_locked(dconn_ctx *ctx, const char *nam
     const dconn_toml_value *port = dconn_toml_get(root, "port");
     const dconn_toml_value *query = dconn_toml_get(root, "query");
     int is_sqlite = dialect && (strcmp(dialect, "sqlite") == 0 || strcmp(dialect, "sqlite3") == 0);
+    /* a Unix socket in the query (MySQL's unix_socket, libpq's host) stands for the host, as in mysql://me@/db?unix_socket=... */
+    int socket_given = query && query->type == DCONN_TOML_TABLE && (dconn_toml_get(query, "unix_socket") || dconn_toml_get(query, "host"));
     dconn__buf b, missing;
     dconn_toml_value *v;
     {
@@ -6133,11 +6135,12 @@ static dconn_status dconn__url_from_parts_locked(dconn_ctx *ctx, const char *nam
     memset(&missing, 0, sizeof missing);
     b.al = missing.al = ctx->al;
     if (!dialect) dconn__buf_puts(&missing, "dialect");
-    if (!is_sqlite && !host) dconn__buf_puts(&missing, missing.len ? ", host" : "host");
+    if (!is_sqlite && !host && !socket_given) dconn__buf_puts(&missing, missing.len ? ", host" : "host");
     if (!db) dconn__buf_puts(&missing, missing.len ? ", database" : "database");
-    if (!dialect || (!is_sqlite && !host) || !db) {
+    if (!dialect || (!is_sqlite && !host && !socket_given) || !db) {
         if (missing.failed) { dconn__buf_free(&missing); return dconn__err_nomem(err, "reporting missing connection settings"); }
-        dconn__buf_printf(&b, "connection \"%s\": no url, and the parts to build one are missing: %s (SQLite needs dialect and database; other databases also need host). Searched: ",
+        dconn__buf_printf(&b, "connection \"%s\": no url, and the parts to build one are missing: %s (SQLite needs dialect and database; other "
+                              "databases also need host, or a Unix socket in query: unix_socket for MySQL, host for PostgreSQL). Searched: ",
                           name, missing.p);
         dconn__files_searched_locked(ctx, &b);
         dconn_error_at(err, root->line ? root : NULL, "%s", b.failed ? "missing connection settings" : b.p);

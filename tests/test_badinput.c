@@ -307,10 +307,10 @@ static const struct { const char *name, *text, *conn, *type; dconn_status code; 
      "connection \"x\" (sqlite:///" BI_DIR "/no/such/dir/x.db): cannot connect: cannot open file:" BI_DIR "/no/such/dir/x.db: unable to open database file "
      "(does the directory exist, may this user write there, and is the path a file, not a directory?)"},
     {"parts without dialect", "[connections.x]\ndatabase = \"x.db\"\nhost = \"h\"\ntype = \"sql\"\n", "x", NULL, DCONN_ECONFIG, 1,
-     BI_F "1: connection \"x\": no url, and the parts to build one are missing: dialect (SQLite needs dialect and database; other databases also need host). "
+     BI_F "1: connection \"x\": no url, and the parts to build one are missing: dialect (SQLite needs dialect and database; other databases also need host, or a Unix socket in query: unix_socket for MySQL, host for PostgreSQL). "
      "Searched: " BI_FILE " (read)"},
     {"parts without host and database", "[connections.x]\ndialect = \"postgresql\"\n", "x", NULL, DCONN_ECONFIG, 1,
-     BI_F "1: connection \"x\": no url, and the parts to build one are missing: host, database (SQLite needs dialect and database; other databases also need host). "
+     BI_F "1: connection \"x\": no url, and the parts to build one are missing: host, database (SQLite needs dialect and database; other databases also need host, or a Unix socket in query: unix_socket for MySQL, host for PostgreSQL). "
      "Searched: " BI_FILE " (read)"},
     {"dialect = 5", "[connections.x]\ndialect = 5\ndatabase = \"x.db\"\n", "x", NULL, DCONN_ECONFIG, 2,
      BI_F "2: dialect must be a string such as \"sqlite\", not an integer"},

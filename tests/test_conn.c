@@ -698,12 +698,18 @@ static void conn_sql_parts_missing_all_reported(void) {
         "dialect = \"mock\"\n"
         "password = \"hunter2\"\n"
         "\n[connections.litenodb]\n"
-        "dialect = \"sqlite\"\n");
+        "dialect = \"sqlite\"\n"
+        "\n[connections.socket]\n"   /* a Unix socket in the query stands for the host */
+        "dialect = \"mock\"\n"
+        "username = \"me\"\n"
+        "database = \"d\"\n"
+        "query = { unix_socket = \"/run/my.sock\" }\n");
     REQUIRE(ctx);
     CHECK(dconn_connect(ctx, "bare", NULL, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_ECONFIG);
     CHECK_STR(err.message, CQ_DIR "/m/secrets.toml:1: connection \"bare\": no url, and the parts to build one are missing: dialect, host, database "
-                           "(SQLite needs dialect and database; other databases also need host). Searched: "
+                           "(SQLite needs dialect and database; other databases also need host, or a Unix socket in query: unix_socket for "
+                           "MySQL, host for PostgreSQL). Searched: "
                            CQ_DIR "/m/secrets.toml (read)");
     CHECK_NOT_CONTAINS(err.message, "hunter2");
     CHECK(dconn_connect(ctx, "nohost", NULL, NULL, &err) == NULL);
@@ -718,6 +724,13 @@ static void conn_sql_parts_missing_all_reported(void) {
     CHECK_EQ_INT(err.code, DCONN_ECONFIG);
     CHECK_CONTAINS(err.message, "missing: host, database");
     CHECK_EQ_INT(td.connects, 0);
+    {
+        dconn_conn *c = dconn_connect(ctx, "socket", NULL, NULL, &err);
+        if (!c) fprintf(stdout, "  %s\n", err.message);
+        REQUIRE(c);
+        CHECK_STR(tu_conn_url(c), "mock://me@/d?unix_socket=%2Frun%2Fmy.sock");
+        dconn_release(c);
+    }
     dconn_close(ctx);
     tu_rmrf(CQ_DIR);
 }

@@ -2376,10 +2376,14 @@ static int dconn__url_password_runs_on(const dconn__url *u) {
     const char *q, *qend;
     if (!u->has_authority || !u->password || !u->query) return 0;
     for (q = u->query, qend = q + u->query_len; q < qend; q++) {
-        const char *amp = q, *at;
+        const char *amp = q, *at, *eq;
+        int is_path;
         while (amp < qend && *amp != '&') amp++;
         at = (const char *)memchr(q, '@', (size_t)(amp - q));
-        if (at && (!memchr(q, '=', (size_t)(amp - q)) || dconn__looks_like_host_end(at + 1, amp))) return 1;
+        eq = (const char *)memchr(q, '=', (size_t)(amp - q));
+        /* a value that is a file's path ("sslcert=/home/alice@corp/client") is no host */
+        is_path = eq && eq + 1 < amp && (eq[1] == '/' || eq[1] == '~' || (amp - eq > 3 && eq[1] == '%' && eq[2] == '2' && (eq[3] | 32) == 'f'));
+        if (at && (!eq || (!is_path && dconn__looks_like_host_end(at + 1, amp)))) return 1;
         q = amp;
     }
     return 0;
@@ -2638,13 +2642,21 @@ static int dconn__value_holds_secret(dconn__buf *b, const char *v, size_t n) {
 /* Is the text a URL to mask as one: a scheme of letters, digits, '+', '-'
    and '.', and no blanks before its path? ("Server=tcp:db,1433;Password=x"
    is not; "sqlite:///C:/My Data/app.db" is, as SQLAlchemy reads it.) */
-/* A port as URLs hold them: digits, or libpq's list of hosts after the
-   first one's port ("5432,db2:5433,db3"). Anything else may be a password
-   whose "@host" went missing. */
+/* The end of a port's digits from p (a number from 1 to 65535), or NULL. */
+static const char *dconn__port_digits(const char *p, const char *e) {
+    long port = 0;
+    for (; p < e && *p >= '0' && *p <= '9' && port <= 65535; p++) port = port * 10 + (*p - '0');
+    return port >= 1 && port <= 65535 && (p == e || *p < '0' || *p > '9') ? p : NULL;
+}
+
+/* A port as URLs hold them: a number from 1 to 65535, or libpq's list of
+   hosts after the first one's port ("5432,db2:5433,db3"), or nothing
+   ("db:/app"). Anything else ("alice:123456/db") may be a password whose
+   "@host" went missing. */
 static int dconn__port_list_ok(const char *p, size_t n) {
-    const char *e = p + n, *d = p;
-    while (d < e && *d >= '0' && *d <= '9') d++;
-    if (d == p) return 0;
+    const char *e = p + n, *d;
+    if (!n) return 1;
+    if ((d = dconn__port_digits(p, e)) == NULL) return 0;
     while (d < e && *d == ',') {
         const char *h = ++d;
         if (d < e && *d == '[') {   /* an IPv6 address */
@@ -2653,11 +2665,7 @@ static int dconn__port_list_ok(const char *p, size_t n) {
         }
         while (d < e && *d != ',' && *d != ':') d++;
         if (d == h) return 0;
-        if (d < e && *d == ':') {
-            const char *digits = ++d;
-            while (d < e && *d >= '0' && *d <= '9') d++;
-            if (d == digits) return 0;
-        }
+        if (d < e && *d == ':' && (d = dconn__port_digits(d + 1, e)) == NULL) return 0;
     }
     return d == e;
 }
@@ -2684,7 +2692,8 @@ static int dconn__redact_as_url(const char *url, const dconn__url *u) { return d
    masked ("jdbc:sqlserver://db:1433;user=sa;password=***"). */
 static void dconn__redact_path(dconn__buf *b, const char *path, size_t n) {
     dconn__buf x;
-    if (!memchr(path, '=', n)) { dconn__buf_put(b, path, n); return; }
+    /* only ';'-separated settings: a file's path may hold '=' ("/tmp/monkey=1.db") */
+    if (!memchr(path, '=', n) || !memchr(path, ';', n)) { dconn__buf_put(b, path, n); return; }
     memset(&x, 0, sizeof x);
     x.al = b->al;
     dconn__buf_put(&x, path, n);

@@ -1207,6 +1207,10 @@ static void pg_review_round_two(void) {
         CHECK_EQ_INT(err.sql_offset, 62);
         CHECK(strstr(err.message, "LINE 1:") == NULL);
         CHECK_CONTAINS(err.message, "relation \"nosuch_table_x\" does not exist");
+        /* a place inside a $n is its marker in the caller's SQL, whatever digit of $n it falls on */
+        CHECK_EQ_INT(dconn_pg__offset_back("SELECT :long_name + 1", "SELECT $1 + 1", 7), 7);
+        CHECK_EQ_INT(dconn_pg__offset_back("SELECT :long_name + 1", "SELECT $1 + 1", 8), 7);
+        CHECK_EQ_INT(dconn_pg__offset_back("SELECT :long_name + 1", "SELECT $1 + 1", 10), 18);
     }
     p[1] = dconn_int(3);   /* a message that does not name text has no cast hint, though a text value was given */
     CHECK(dconn_query(c, "SELECT ? AS name, nosuchfunc(?)", p, 2, NULL, &err) == NULL);

@@ -452,6 +452,15 @@ static void redaction_review_three(void) {
         {"postgresql://alice:pw@127.0.0.1:5432,[::1]:5433/app", "postgresql://alice:***@127.0.0.1:5432,[::1]:5433/app"},
         {"postgresql://alice:pw@h:1/app?sslrootcert=/home/alice@corp.com/ca.pem", "postgresql://alice:***@h:1/app?sslrootcert=/home/alice@corp.com/ca.pem"},
         {"mysql://u:p@h/db?init_command=SET%20@@session.time_zone='%2B00:00'", "mysql://u:***@h/db?init_command=SET%20@@session.time_zone='%2B00:00'"},
+        /* a fourth review's: a password of digits past 65535 in the port's place, an empty port, a path with '=' and no
+           ';' settings, a query value that is a path with '@' in a folder without dots */
+        {"postgresql://alice:123456/db", "postgresql://alice:***/db"},
+        {"postgresql://h:65535/db", "postgresql://h:65535/db"},
+        {"postgresql://db:/app", "postgresql://db:/app"},
+        {"sqlite:///tmp/monkey=1.db", "sqlite:///tmp/monkey=1.db"},
+        {"sqlite:////srv/turkey=production.db", "sqlite:////srv/turkey=production.db"},
+        {"postgresql://alice:pw@h/db?sslcert=/home/alice@corp/client", "postgresql://alice:***@h/db?sslcert=/home/alice@corp/client"},
+        {"postgresql://alice:pw@h/db?sslcert=~alice@corp/client", "postgresql://alice:***@h/db?sslcert=~alice@corp/client"},
     };
     char out[256];
     size_t i;
@@ -465,6 +474,9 @@ static void redaction_review_three(void) {
     CHECK(dconn_url_parse("mysql://alice:Zx9secretpw:localhost/db", &err) == NULL);
     CHECK_CONTAINS(err.message, "the '@' and host after it are missing");
     CHECK_NOT_CONTAINS(err.message, "Zx9secret");
+    CHECK(dconn_url_parse("postgresql://alice:123456/db", &err) == NULL);
+    CHECK_CONTAINS(err.message, "the '@' and host after it are missing");
+    CHECK_NOT_CONTAINS(err.message, "123456");
     tu_rmrf(RD_DIR);
     tu_write(RD_SECRETS, "[connections.a]\nurl = \"sqlite://\"\n[other_app]\nreplica = \"postgresql://alice:pw1@[::1/db\"\n"
                          "api_token = \"tok_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\"\npassword = \"postgres\"\n");

@@ -421,7 +421,7 @@ static int dconn_pg__offset_back(const char *sql, const char *sent, size_t off) 
         if (sent[j] == '$' && (sql[i] == '?' || sql[i] == ':' || sql[i] == '@' || sql[i] == '$')) {
             char marker = sql[i++];
             for (j++; sent[j] >= '0' && sent[j] <= '9'; j++) {}
-            if (off < j) break;   /* inside the $n: its marker */
+            if (off < j) return (int)(i - 1);   /* inside the $n: its marker */
             if (marker == '$') while (sql[i] >= '0' && sql[i] <= '9') i++;
             else if (marker != '?') while (dconn_pg__is_word_char(sql[i])) i++;
         } else if (sql[i] == sent[j]) {

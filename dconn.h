@@ -9354,6 +9354,19 @@ static void dconn__hint_lock_holder(dconn_error *err, dconn_status st, int anoth
 
 /* Runs an operation; a transient failure discards the handle and tries
    again with a fresh one after a backoff, up to retry_attempts. */
+/* An attempt that waited (a busy timeout ran out) while a session or a
+   stream of this connection is open is not tried again: it may hold the
+   lock, and if this thread holds it a retry only waits as long again. A
+   fast failure (a server restarted) is retried. `timed`: a session was
+   open when the attempt began, at `started`. */
+static void dconn__retry_rule_sessions(dconn_conn *c, int attempt, int timed, int64_t started, dconn_status st, int *transient, dconn_error *err) {
+    dconn_ctx *ctx = c->ctx;
+    if (!*transient || dconn__atomic_load(&c->sessions) <= 0) return;
+    if (attempt < ctx->retry_attempts && timed && dconn__real_now() - started < DCONN__WAITED_NS) return;
+    dconn__hint_lock_holder(err, st, 0);
+    if (attempt < ctx->retry_attempts) { *transient = 0; dconn__err_suffix(err, st, "; not retried"); }
+}
+
 static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
     dconn_ctx *ctx = c->ctx;
     dconn__handle *h;
@@ -9368,7 +9381,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
         /* when it began, for the rule below about open sessions: with none
            open, no clock is read (one opened meanwhile counts as waited) */
         int timed = dconn__atomic_load(&c->sessions) > 0;
-        int64_t started = timed ? dconn__now(ctx) : 0;
+        int64_t started = timed ? dconn__real_now() : 0;   /* a real wait: not the injectable clock */
         h = NULL;
         if (op->trace) op->trace->attempts = attempt;
         if ((op->timeout_ns || op->cancel) && !op->started) op->started = dconn__real_now();
@@ -9406,13 +9419,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
             dconn__snprintf(after, sizeof after, " (on a new connection, after: %s)", first);
             dconn__err_suffix(err, st, after);
         }
-        /* an attempt that waited (a busy timeout ran out) while a session or a
-           stream of this connection is open is not tried again: it may hold the
-           lock, and if this thread holds it a retry only waits as long again */
-        if (transient && dconn__atomic_load(&c->sessions) > 0 && (attempt >= ctx->retry_attempts || !timed || dconn__now(ctx) - started >= DCONN__WAITED_NS)) {
-            dconn__hint_lock_holder(err, st, 0);
-            if (attempt < ctx->retry_attempts) { transient = 0; dconn__err_suffix(err, st, "; not retried"); }
-        }
+        dconn__retry_rule_sessions(c, attempt, timed, started, st, &transient, err);
         if (!transient || attempt >= ctx->retry_attempts) return dconn__err_op(c, op, transient ? attempt : 1, err);
         if (!first[0]) dconn__copy_str(first, sizeof first, err->message);
         dconn__retry_wait(c, attempt, err);
@@ -10367,6 +10374,9 @@ static dconn_status dconn__stream_start(dconn_stream *s, dconn_error *err) {
         int transient;
         dconn__handle *h = NULL;
         dconn_driver d;
+        /* when it began, for the rule about open sessions (dconn__retry_rule_sessions) */
+        int timed = dconn__atomic_load(&c->sessions) > 0;
+        int64_t started = timed ? dconn__real_now() : 0;   /* a real wait: not the injectable clock */
         if (s->op.trace) s->op.trace->attempts = attempt + s->attempts;
         {
             dconn__limits lim;
@@ -10426,12 +10436,7 @@ static dconn_status dconn__stream_start(dconn_stream *s, dconn_error *err) {
             dconn__unlock(&c->lock);
             transient = dconn__transient(&d, st, err);
         }
-        if (transient && dconn__atomic_load(&c->sessions) > 0) {
-            /* as dconn__run: a session or stream of this connection may hold the lock this waited for, and a
-               retry would only wait as long again */
-            dconn__hint_lock_holder(err, st, 0);
-            transient = 0;
-        }
+        dconn__retry_rule_sessions(c, attempt, timed, started, st, &transient, err);
         if (!transient || attempt >= ctx->retry_attempts) return dconn__err_op(c, &s->op, transient ? attempt : 1, err);
         dconn__retry_wait(c, attempt, err);
     }
@@ -13077,6 +13082,14 @@ static dconn_status dconn__sq_commit(void *ud, void *handle, dconn_error *err) {
                                                  "or a COMMIT or ROLLBACK ran as a statement)");
     st = dconn__sq_run(h, "COMMIT", err);
     if (!st) h->in_tx = 0;   /* a failed COMMIT (BUSY) leaves the transaction open */
+    else if (err && (err->native_code & 0xFF) == SQLITE_BUSY && !dconn__sq_in_memory(h->db)) {
+        /* not the two-writers case: a reader of another transaction holds on */
+        int code = err->native_code;
+        dconn_error_set(err, DCONN_EQUERY, "database is locked (the commit waited for another transaction that has read to end: "
+                                           "without WAL a commit needs every reader gone, so end the other one first; with "
+                                           "journal_mode = wal readers do not hold a commit back)");
+        err->native_code = code;
+    }
     return st;
 }
 /* Drops the handle's TEMP objects and detaches what was attached, one

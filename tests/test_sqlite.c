@@ -1210,6 +1210,32 @@ static void sqlite_sessions_read_then_write_deadlock(void) {
     dconn_session_end(b);
     CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t"), 1);
     tsq_close_env(&e);
+    /* without WAL the first one's commit waits for the second's reads to end: its message says that, not "roll this one back" */
+    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "deadlock-journal");
+    if (!tsq_open_env_with(&e, "filedb", url, "connect_args = { timeout = 0, pragmas = { journal_mode = \"delete\" } }", 0)) {
+        tsq_close_env(&e);
+        REQUIRE(0);
+    }
+    snprintf(e.dir, sizeof e.dir, "%s", dir);
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(v TEXT)"), DCONN_OK);
+    a = dconn_session_begin(e.c, &err);
+    b = dconn_session_begin(e.c, &err);
+    REQUIRE(a && b);
+    r = dconn_session_query(a, "SELECT COUNT(*) FROM t", NULL, 0, &err);
+    dconn_result_release(r);
+    r = dconn_session_query(b, "SELECT COUNT(*) FROM t", NULL, 0, &err);
+    dconn_result_release(r);
+    CHECK_EQ_INT(dconn_session_exec(a, "INSERT INTO t VALUES ('a')", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK(dconn_session_exec(b, "INSERT INTO t VALUES ('b')", NULL, 0, NULL, &err) != DCONN_OK);
+    CHECK_CONTAINS(err.message, "roll this one back and run it again");
+    CHECK(dconn_session_commit(a, &err) != DCONN_OK);   /* b still holds its read */
+    CHECK_CONTAINS(err.message, "the commit waited for another transaction that has read to end");
+    CHECK_NOT_CONTAINS(err.message, "roll this one back");
+    CHECK_EQ_INT(dconn_session_rollback(b, &err), DCONN_OK);
+    dconn_session_end(a);
+    dconn_session_end(b);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t"), 0);   /* the failed commit rolled its session back, as it says */
+    tsq_close_env(&e);
 }
 
 static void sqlite_session_commit_statement_drops_cache(void) {
@@ -1348,6 +1374,7 @@ static void sqlite_memory_reader_during_session_fails_soon(void) {
     if (!r) {
         CHECK_CONTAINS(err.message, "is locked");
         CHECK_CONTAINS(err.message, " (an in-memory database has no WAL: while a session of this connection writes");
+        CHECK(strstr(err.message, "attempts") == NULL);   /* it waited: not tried again, whatever the injected clock says */
     }
     dconn_result_release(r);
     {

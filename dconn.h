@@ -3006,11 +3006,30 @@ static void dconn__known_add(dconn__known *k, const char *s, size_t n) {
 
 static void dconn__known_on_mask(void *user_data, const char *s, size_t n) { dconn__known_add((dconn__known *)user_data, s, n); }
 
+/* Oracle's connect string as a setting's whole value: "user/password@"
+   then an alias, a host or a descriptor, no blank. There it is no file's
+   path, so its password is known; the text rules, which must leave a path
+   such as "analytics/reports@eu" alone, mask it only with a port or a
+   service (user/password@db:1521/orcl). */
+static void dconn__known_add_oracle(dconn__known *k, const char *t, size_t n) {
+    size_t i = 0, slash, at;
+    if (!n || !(((t[0] | 32) >= 'a' && (t[0] | 32) <= 'z') || t[0] == '_')) return;
+    while (i < n && (((t[i] | 32) >= 'a' && (t[i] | 32) <= 'z') || (t[i] >= '0' && t[i] <= '9') || t[i] == '_' || t[i] == '$' || t[i] == '#')) i++;
+    if (i == n || t[i] != '/') return;
+    slash = i++;
+    while (i < n && t[i] != '@' && t[i] != '/' && !dconn__blank(t[i])) i++;
+    if (i == n || t[i] != '@' || i == slash + 1 || i + 1 == n) return;
+    for (at = i++; i < n; i++) if (dconn__blank(t[i])) return;
+    if (at - slash - 1 >= DCONN__KNOWN_MIN) dconn__known_add(k, t + slash + 1, at - slash - 1);
+    else dconn__known_add(k, t, at + 1);   /* a short one as "user/password@" whole */
+}
+
 /* Collects the secrets in a text: all of it when it sits under a secret
    key (`whole`), else what the shape rules would mask in it. */
 static void dconn__known_add_text(dconn__known *k, const char *text, size_t n, int whole) {
     dconn__buf b;
     if (whole) dconn__known_add(k, text, n);
+    dconn__known_add_oracle(k, text, n);
     if (n < DCONN__KNOWN_MIN || memchr(text, '\0', n)) return;
     memset(&b, 0, sizeof b);
     b.al = k->al;

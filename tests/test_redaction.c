@@ -510,6 +510,25 @@ static void redaction_review_three(void) {
     dconn_release(c);
     dconn_close(ctx);
     tu_rmrf(RD_DIR);
+    /* Oracle's "user/password@alias" as a setting's value: known, though free text of that shape stays */
+    tu_write(RD_SECRETS, "[connections.a]\nurl = \"sqlite://\"\n[connections.ora]\ntype = \"sqlite\"\nurl = \"scott/TigerPass9@orcl\"\n"
+                         "[o]\na = \"scott/OraAaa111@db.example.com\"\nb = \"scott/tiger@localhost\"\n"
+                         "f = \"scott/OraFff666@(DESCRIPTION=(ADDRESS=(HOST=db)(PORT=1521)))\"\n");
+    ctx = tu_open(RD_SECRETS);
+    REQUIRE(ctx);
+    CHECK(dconn_connect(ctx, "ora", NULL, NULL, &err) == NULL);
+    CHECK_NOT_CONTAINS(err.message, "TigerPass9");
+    c = dconn_connect(ctx, "a", NULL, NULL, &err);
+    REQUIRE(c);
+    CHECK(dconn_query(c, "SELECT 'OraAaa111', 'OraFff666', 'scott/tiger@localhost', 'TigerPass9' FROM nosuch", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "no such table");
+    CHECK_NOT_CONTAINS(err.message, "OraAaa111");
+    CHECK_NOT_CONTAINS(err.message, "OraFff666");
+    CHECK_NOT_CONTAINS(err.message, "tiger");
+    CHECK_NOT_CONTAINS(err.message, "TigerPass9");
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(RD_DIR);
 }
 
 static const dtest_case redaction_tests[] = {

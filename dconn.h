@@ -8167,7 +8167,18 @@ static dconn_status dconn__driver_pick_locked(dconn_ctx *ctx, const char *name, 
         return dconn__err_no_section_locked(ctx, name, err);
     if (type && strcmp(type, "sql") == 0) return dconn__sql_driver_locked(ctx, name, root, &s->doc->arena, drv, err);
     *drv = type ? dconn__driver_find_locked(ctx, type, strlen(type), 0) : NULL;
-    if (*drv) return DCONN_OK;
+    if (*drv) {
+        /* a url of another driver's scheme: the type would connect elsewhere (libpq's defaults for a sqlite:// url) */
+        const dconn_toml_value *uv = dconn_toml_get(root, "url");
+        const char *url = dconn_toml_string(uv, NULL);
+        size_t n = 0, base;
+        while (url && (((url[n] | 32) >= 'a' && (url[n] | 32) <= 'z') || (url[n] >= '0' && url[n] <= '9') || url[n] == '+' || url[n] == '-' || url[n] == '.')) n++;
+        for (base = 0; base < n && url[base] != '+'; base++) {}
+        if (url && n && url[n] == ':' && url[n + 1] == '/' && (*drv)->schemes && *(*drv)->schemes && !dconn__list_has((*drv)->schemes, url, base))
+            return dconn_error_at(err, uv, "connection \"%s\": the url's scheme \"%.*s\" is not one the %s driver reads (%s), yet %s says \"%s\": "
+                                           "fix the url, or the type", name, (int)base, url, (*drv)->name, (*drv)->schemes, type_from, type);
+        return DCONN_OK;
+    }
     memset(&b, 0, sizeof b);
     b.al = ctx->al;
     if (!type) {

@@ -265,11 +265,16 @@ static void conn_type_resolution_order(void) {
         "\n[connections.sqlite_url]\n"
         "url = \"sqlite://\"\n");
     REQUIRE(ctx);
-    /* the explicit type beats everything */
-    c = dconn_connect(ctx, "sqlite", "mock", NULL, &err);
+    /* the explicit type beats everything: here it takes the mock driver, which
+       refuses a url of another driver's scheme (it would connect elsewhere) */
+    CHECK(dconn_connect(ctx, "sqlite", "mock", NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_CONTAINS(err.message, "connection \"sqlite\": the url's scheme \"sqlite\" is not one the mock driver reads (");
+    CHECK_CONTAINS(err.message, "yet the type argument says \"mock\": fix the url, or the type");
+    CHECK_EQ_INT(td.connects, 0);
+    c = dconn_connect(ctx, "by_scheme", "mock", NULL, &err);
     REQUIRE(c);
     CHECK_STR(dconn_conn_type(c), "mock");
-    CHECK_STR(dconn_conn_name(c), "sqlite");
     CHECK_EQ_INT(td.connects, 1);
     dconn_release(c);
     /* a name that is a registered type beats the section's type key */
@@ -279,11 +284,10 @@ static void conn_type_resolution_order(void) {
     CHECK_STR(dconn_conn_type(c), "sqlite");
     CHECK_EQ_INT(td.connects, 1);
     dconn_release(c);
-    /* the type key beats the url's scheme */
-    c = dconn_connect(ctx, "by_key", NULL, NULL, &err);
-    REQUIRE(c);
-    CHECK_STR(dconn_conn_type(c), "mock");
-    dconn_release(c);
+    /* the type key beats the url's scheme (and a url of another scheme is refused) */
+    CHECK(dconn_connect(ctx, "by_key", NULL, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "secrets.toml:7: connection \"by_key\": the url's scheme \"sqlite\" is not one the mock driver reads");
+    CHECK_CONTAINS(err.message, "yet the type key says \"mock\"");
     /* the url's scheme, matched against the schemes a driver lists */
     c = dconn_connect(ctx, "by_scheme", NULL, NULL, &err);
     REQUIRE(c);
@@ -305,7 +309,7 @@ static void conn_type_resolution_order(void) {
     CHECK_STR(dconn_conn_type(c), "mock");
     dconn_release(c);
     /* a type may be one of a driver's schemes */
-    c = dconn_connect(ctx, "by_key", "mockdb", NULL, &err);
+    c = dconn_connect(ctx, "by_scheme", "mockdb", NULL, &err);
     REQUIRE(c);
     CHECK_STR(dconn_conn_type(c), "mock");
     dconn_release(c);

@@ -120,6 +120,29 @@ static void csv_errors_name_file_and_line(void) {
     tu_write(CSV_DIR "/sub/x.csv", "a\n1\n");
     CHECK(csv_read(c, "sub", "0", &err) == NULL);
     CHECK_CONTAINS(err.message, "csv: " CSV_DIR "/sub is a directory, not a CSV file");
+    {
+        /* a base_dir that is missing, or no directory, is said when the connection opens */
+        dconn_connect_options co;
+        dconn_conn *bad;
+        memset(&co, 0, sizeof co);
+        co.settings = "base_dir = '" CSV_DIR "/no/such/dir'";
+        bad = dconn_connect(ctx, "nodir", "csv", &co, &err);
+        if (bad) CHECK(csv_read(bad, "x.csv", "0", &err) == NULL);
+        CHECK_CONTAINS(err.message, "csv: base_dir \"" CSV_DIR "/no/such/dir\" cannot be read");
+        dconn_release(bad);
+        co.settings = "base_dir = '" CSV_DIR "/short.csv'";
+        bad = dconn_connect(ctx, "notadir", "csv", &co, &err);
+        if (bad) CHECK(csv_read(bad, "x.csv", "0", &err) == NULL);
+        CHECK_CONTAINS(err.message, "csv: base_dir \"" CSV_DIR "/short.csv\" is not a directory");
+        dconn_release(bad);
+    }
+#ifndef TU_WINDOWS
+    /* a pipe would block the read for good: refused before it is opened */
+    CHECK_EQ_INT(mkfifo(CSV_DIR "/fifo.csv", 0600), 0);
+    CHECK(csv_read(c, "fifo.csv", "0", &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EIO);
+    CHECK_CONTAINS(err.message, "csv: " CSV_DIR "/fifo.csv is not a regular file");
+#endif
     CHECK(csv_read(c, "/etc/passwd", "0", &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EMISUSE);
     CHECK_CONTAINS(err.message, "csv: \"/etc/passwd\" is outside base_dir");

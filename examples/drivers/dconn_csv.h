@@ -76,6 +76,12 @@ static dconn_status dconn_csv__connect(void *ud, const dconn_settings *s, void *
                               "in the connection's section, are base_dir and delimiter)", dconn_toml_key_at(ca, 0));
     if (strlen(delim) != 1 || *delim == '"' || *delim == '\n' || *delim == '\r')
         return dconn_error_at(err, dconn_settings_get(s, "delimiter"), "csv: delimiter must be one character other than a quote or a newline");
+    if (n) {   /* a missing folder is said at connect (and by dconn check), not at the first read */
+        struct stat sb;
+        if (stat(base, &sb) != 0)
+            return dconn_error_at(err, dconn_settings_get(s, "base_dir"), "csv: base_dir \"%s\" cannot be read: %s", base, strerror(errno));
+        if (!S_ISDIR(sb.st_mode)) return dconn_error_at(err, dconn_settings_get(s, "base_dir"), "csv: base_dir \"%s\" is not a directory", base);
+    }
     h = (dconn_csv__h *)malloc(sizeof *h);
     if (h) h->base = (char *)malloc(n + 1);
     if (!h || !h->base) { free(h); return dconn_error_set(err, DCONN_ENOMEM, "csv: out of memory"); }
@@ -281,6 +287,9 @@ static dconn_status dconn_csv__open(const dconn_csv__h *h, const char *what, dco
         struct stat sb;
         if (stat(rd->path, &sb) == 0 && S_ISDIR(sb.st_mode))
             return dconn_error_set(err, DCONN_EIO, "csv: %s is a directory, not a CSV file (base_dir \"%s\")", rd->path, h->base);
+        /* a FIFO or a device would block or never end, and no timeout can stop a read (the driver has no cancel) */
+        if (stat(rd->path, &sb) == 0 && !S_ISREG(sb.st_mode))
+            return dconn_error_set(err, DCONN_EIO, "csv: %s is not a regular file (a pipe or a device?), not a CSV file (base_dir \"%s\")", rd->path, h->base);
     }
     rd->fp = fopen(rd->path, "rb");
     if (!rd->fp) return dconn_error_set(err, DCONN_EIO, "csv: cannot open %s (base_dir \"%s\"): %s", rd->path, h->base, strerror(errno));

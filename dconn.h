@@ -4988,7 +4988,7 @@ static dconn_status dconn__ttl_parse_al(const dconn_allocator *al, const char *t
     else
         st = dconn__ttl_units(al, text, p, &total, err);
     if (st) return st;
-    if (total >= 9.2e18) return dconn__ttl_fail(al, err, text, "too long (use \"forever\"); use %s", DCONN__TTL_GRAMMAR);
+    if (total >= 9223372036854775808.0) return dconn__ttl_fail(al, err, text, "too long (use \"forever\"); use %s", DCONN__TTL_GRAMMAR);   /* 2^63 ns */
     /* to the nearest nanosecond, but a positive duration stays positive
        (1 ns at least): rounded to 0 it would mean "do not cache" */
     *out = (int64_t)(total + 0.5);

@@ -1535,6 +1535,12 @@ static void secrets_ttl_parse_rejects(void) {
         CHECK_EQ_INT(dconn_ttl_parse("300000w", &got, &err), DCONN_ECONFIG);
         CHECK_CONTAINS(err.message, "too long (use \"forever\")");
         CHECK_EQ_INT(got, 5);
+        CHECK_EQ_INT(dconn_ttl_parse("9223372036854775808ns", &got, &err), DCONN_ECONFIG);
+        /* ... but all that fits is taken */
+        CHECK_EQ_INT(dconn_ttl_parse("106751d", &got, &err), DCONN_OK);
+        CHECK(got == INT64_C(106751) * 86400 * INT64_C(1000000000));
+        CHECK_EQ_INT(dconn_ttl_parse("2562047h", &got, &err), DCONN_OK);
+        CHECK(got == INT64_C(2562047) * 3600 * INT64_C(1000000000));
     }
 }
 

@@ -5866,6 +5866,7 @@ static void dconn__describe_table(dconn__known *k, dconn__buf *b, const dconn_to
     }
 }
 
+static dconn_status dconn__err_no_section_locked(dconn_ctx *ctx, const char *name, dconn_error *err);
 static dconn_status dconn__secrets_describe(dconn_ctx *ctx, const char *name, char **out, dconn_error *err) {
     dconn__buf b;
     dconn_status st;
@@ -5881,11 +5882,8 @@ static dconn_status dconn__secrets_describe(dconn_ctx *ctx, const char *name, ch
         const dconn_toml_value *conns = dconn_toml_get(ctx->secrets, "connections");
         t = conns && conns->type == DCONN_TOML_TABLE ? dconn__tagg_find(&conns->u.agg, name, strlen(name), dconn__hash(name, strlen(name))) : NULL;
         if (!t || t->type != DCONN_TOML_TABLE) {
-            dconn__buf_printf(&b, "no [connections.%s] section; searched: ", name);
-            dconn__files_searched_locked(ctx, &b);
+            st = dconn__err_no_section_locked(ctx, name, err);   /* as dconn_connect says it: the files searched, the connections found */
             dconn__ctx_unlock(ctx);
-            st = dconn__err_set(err, DCONN_ENOTFOUND, "%s", b.p ? b.p : "no such connection");
-            dconn__buf_free(&b);
             return st;
         }
         {

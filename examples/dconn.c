@@ -84,7 +84,8 @@ static const char help_text[] =
     "  A value that starts with a name and '=' is named: write text:a=b for the text 'a=b'.\n"
     "\n"
     "SQL that starts with a -- comment is SQL when it holds a space or a line break\n"
-    "(an option never does), or when it comes after --.\n"
+    "(an option never does), or when it comes after --. SQL given as - is read from\n"
+    "standard input: echo 'SELECT 1' | dconn query NAME -\n"
     "\n"
 #ifdef _WIN32
     "Secrets files: %USERPROFILE%\\.streamlit\\secrets.toml, %USERPROFILE%\\.dconn\\secrets.toml,\n"
@@ -356,7 +357,7 @@ static int parse_args(int argc, char **argv, cli_args *a, cli_params *ps, int *h
     for (i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (options && strcmp(arg, "--") == 0) { options = 0; continue; }
-        if (options && arg[0] == '-' && !has_space(arg)) {
+        if (options && arg[0] == '-' && arg[1] && !has_space(arg)) {   /* "-" alone is SQL from stdin */
             char opt[32];
             const char *eq = strchr(arg, '='), *val;
             size_t n = eq ? (size_t)(eq - arg) : strlen(arg), shown = n;
@@ -464,12 +465,69 @@ static int check_args(const cli_args *a) {
     return 0;
 }
 
+/* All of stdin, as SQL ("-" in its place, as psql -f - reads it); NULL when
+   it cannot be read (said on stderr). */
+static char *read_stdin(void) {
+    size_t len = 0, cap = 4096;
+    char *text = (char *)malloc(cap);
+    for (;;) {
+        size_t got;
+        if (!text) { fputs("dconn: out of memory reading the SQL from stdin\n", stderr); return NULL; }
+        got = fread(text + len, 1, cap - len - 1, stdin);
+        len += got;
+        if (len + 1 < cap) break;
+        {
+            char *bigger = (char *)realloc(text, cap * 2);
+            if (!bigger) free(text);
+            text = bigger;
+            cap *= 2;
+        }
+    }
+    if (ferror(stdin)) { fprintf(stderr, "dconn: cannot read the SQL from stdin: %s\n", strerror(errno)); free(text); return NULL; }
+    text[len] = '\0';
+    return text;
+}
+
+/* Does the SQL give rows (a SELECT, or RETURNING)? For exec's hint only: a guess is enough. */
+static int gives_rows(const char *sql) {
+    static const char *const firsts[] = {"select", "with", "values", "show", "explain", "describe", "table"};
+    const char *p = sql, *q;
+    size_t k;
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '(') p++;
+    for (k = 0; k < sizeof firsts / sizeof firsts[0]; k++) {
+        size_t n = strlen(firsts[k]), i;
+        for (i = 0; i < n && (p[i] | 32) == firsts[k][i]; i++) {}
+        if (i == n && !((p[n] | 32) >= 'a' && (p[n] | 32) <= 'z') && p[n] != '_') return 1;
+    }
+    for (q = sql; *q; q++) {
+        const char *w = "returning";
+        size_t i;
+        for (i = 0; w[i] && (q[i] | 32) == w[i]; i++) {}
+        if (!w[i] && (q == sql || q[-1] == ' ' || q[-1] == '\n' || q[-1] == '\t' || q[-1] == ')') && !((q[9] | 32) >= 'a' && (q[9] | 32) <= 'z') && q[9] != '_')
+            return 1;
+    }
+    return 0;
+}
+
+static int run_sql(const cli_args *a, const cli_params *ps, const char *sql);
+
 static int run(const cli_args *a, const cli_params *ps) {
+    const char *sql = a->npos >= 3 ? a->pos[2] : NULL;
+    char *from_stdin;
+    int rc;
+    if (!sql || strcmp(sql, "-") != 0) return run_sql(a, ps, sql);
+    if ((from_stdin = read_stdin()) == NULL) return EXIT_FAILED;
+    rc = run_sql(a, ps, from_stdin);
+    free(from_stdin);
+    return rc;
+}
+
+static int run_sql(const cli_args *a, const cli_params *ps, const char *sql) {
     dconn_error err;
     dconn_options o;
     dconn_ctx *ctx;
     dconn_conn *conn;
-    const char *cmd = a->pos[0], *name = a->npos >= 2 ? a->pos[1] : NULL, *sql = a->npos >= 3 ? a->pos[2] : NULL;
+    const char *cmd = a->pos[0], *name = a->npos >= 2 ? a->pos[1] : NULL;
     int rc = 0;
 
     memset(&o, 0, sizeof o);
@@ -547,8 +605,11 @@ static int run(const cli_args *a, const cli_params *ps) {
         memset(&eo, 0, sizeof eo);
         eo.timeout = a->timeout;
         if (dconn_exec(conn, sql, ps->v, ps->n, &eo, &info, &err)) rc = fail(&err);
-        else if (info.last_insert_id) printf("%lld row(s) changed, last insert id %lld\n", (long long)info.changes, (long long)info.last_insert_id);
-        else printf("%lld row(s) changed\n", (long long)info.changes);   /* PostgreSQL has none, and an id 0 would mislead */
+        else {
+            if (info.last_insert_id) printf("%lld row(s) changed, last insert id %lld\n", (long long)info.changes, (long long)info.last_insert_id);
+            else printf("%lld row(s) changed\n", (long long)info.changes);   /* PostgreSQL has none, and an id 0 would mislead */
+            if (gives_rows(sql)) fputs("dconn: exec shows no rows: run it with dconn query to see them\n", stderr);
+        }
     } else {
         char url[512];
         dconn_conn_url(conn, url, sizeof url);

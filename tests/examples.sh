@@ -381,6 +381,12 @@ cli2 query nope "SELECT 1"
 expect cli_unknown_connection_on_stderr 1 "" 'no connection named "nope"'
 cli2 exec db "DELETE FROM g WHERE v = :v" --param v=int:42
 expect cli_exec_stdout 0 "1 row(s) changed" ""
+# SQL from stdin, as "-"; exec of a statement that gives rows says where they are
+printf 'SELECT 6 * 7 AS n' > "$exa/in.sql"
+cli2 query db - --format csv < "$exa/in.sql"
+expect cli_sql_from_stdin 0 "42" ""
+cli2 exec db "SELECT 1"
+expect cli_exec_rows_hint 0 "0 row(s) changed" "exec shows no rows: run it with dconn query to see them"
 cli2 check db
 expect cli_check_stdout 0 'ok: connection "db" (driver sqlite)' ""
 cli2 secrets db

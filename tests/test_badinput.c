@@ -685,7 +685,7 @@ static const struct { const char *name; dconn_status (*call)(dconn_error *err); 
     {"dconn_secrets_check NULL", bi_secrets_check_null, DCONN_EMISUSE, "dconn_secrets_check: ctx is NULL"},
     {"dconn_secrets_describe NULL ctx", bi_describe_null_ctx, DCONN_EMISUSE, "dconn_secrets_describe: ctx and out must not be NULL"},
     {"dconn_secrets_describe NULL out", bi_describe_null_out, DCONN_EMISUSE, "dconn_secrets_describe: ctx and out must not be NULL"},
-    {"dconn_secrets_describe empty name", bi_describe_empty_name, DCONN_ENOTFOUND, "no [connections.] section; searched: (no files: the search list is empty)"},
+    {"dconn_secrets_describe empty name", bi_describe_empty_name, DCONN_ENOTFOUND, "no connection named \"\": there is no [connections.\"\"] section in the secrets files. Searched: (no files: the search list is empty). No [connections.*] sections were found"},
     {"dconn_register_driver NULL ctx", bi_register_null_ctx, DCONN_EMISUSE, "dconn_register_driver: ctx and driver must not be NULL"},
     {"dconn_register_driver NULL driver", bi_register_null_driver, DCONN_EMISUSE, "dconn_register_driver: ctx and driver must not be NULL"},
     {"dconn_register_driver version 0", bi_register_version0, DCONN_EMISUSE, "dconn_register_driver: set version = DCONN_DRIVER_VERSION"},
@@ -1174,7 +1174,7 @@ static void badinput_big_inputs(void) {
     BI_PREFIX("1 MB of SQL, unterminated", err.code, DCONN_EQUERY, err.message, BI_CONN ": query failed: unrecognized token: \"'nnnnnnnnnn");
     /* a describe name of 1 MB */
     BI_PREFIX("1 MB describe name", dconn_secrets_describe(bi_e.ctx, bi_e.big, &desc, &err), DCONN_ENOTFOUND, err.message,
-              "no [connections.nnnnnnnnnn");
+              "no connection named \"nnnnnnnnnn");
     CHECK(desc == NULL);
     /* a duration of 1 MB */
     memset(sql, '9', big);

@@ -406,7 +406,8 @@ static void secrets_path_empty_means_no_files(void) {
     CHECK_EQ_INT(dconn_secret_int(ctx, "v.k", -1), -1);
     CHECK_EQ_INT(dconn_secrets_describe(ctx, "x", &out, &err), DCONN_ENOTFOUND);
     CHECK(out == NULL);
-    CHECK_STR(err.message, "no [connections.x] section; searched: (no files: the search list is empty)");
+    CHECK_STR(err.message, "no connection named \"x\": there is no [connections.x] section in the secrets files. Searched: (no files: the "
+                           "search list is empty). No [connections.*] sections were found");
     dconn_close(ctx);
     unsetenv("DCONN_SECRETS");
     tu_rmrf(SX_ORD);
@@ -1362,11 +1363,11 @@ static void secrets_describe_unknown_section_lists_files(void) {
     CHECK(out == NULL);
     CHECK_EQ_INT(err.code, DCONN_ENOTFOUND);
     CHECK_STR(err.message,
-              "no [connections.nope] section; searched: "
+              "no connection named \"nope\": there is no [connections.nope] section in the secrets files. Searched: "
               SX_DSC "/h/.streamlit/secrets.toml (missing), "
               SX_DSC "/h/.dconn/secrets.toml (read), "
               SX_DSC "/p/.streamlit/secrets.toml (missing), "
-              SX_DSC "/p/.dconn/secrets.toml (missing)");
+              SX_DSC "/p/.dconn/secrets.toml (missing). Connections found: real");
     CHECK_EQ_INT(dconn_secrets_describe(ctx, "real", NULL, &err), DCONN_EMISUSE);
     out = (char *)&err;   /* whatever it held: on error it is NULL, so freeing it is safe */
     CHECK_EQ_INT(dconn_secrets_describe(NULL, "real", &out, &err), DCONN_EMISUSE);

@@ -12597,6 +12597,24 @@ static dconn_status dconn__sq_bind_failed(dconn_error *err, size_t k, const dcon
 }
 
 /* Named values, ?NNN parameters, and every mistake: matched one by one. */
+/* A named value the SQL does not take: the message lists the names it does. */
+static dconn_status dconn__sq_no_such_param(sqlite3_stmt *st, int count, const char *name, dconn_error *err) {
+    char names[160];
+    size_t at = 0;
+    int i, anonymous = 0;
+    names[0] = '\0';
+    for (i = 1; i <= count; i++) {
+        const char *pn = sqlite3_bind_parameter_name(st, i);
+        if (!pn || pn[0] == '?') { anonymous++; continue; }
+        if (at + strlen(pn) + 8 >= sizeof names) { snprintf(names + at, sizeof names - at, ", ..."); break; }
+        at += (size_t)snprintf(names + at, sizeof names - at, "%s%s", at ? ", " : "", pn);
+    }
+    if (at) return dconn_error_set(err, DCONN_EQUERY, "parameter \"%s\" does not appear in the SQL, whose named parameters are %s", name, names);
+    if (anonymous) return dconn_error_set(err, DCONN_EQUERY, "parameter \"%s\" does not appear in the SQL, whose parameters are %d ? (give them "
+                                                               "as values without a name, in order)", name, anonymous);
+    return dconn_error_set(err, DCONN_EQUERY, "parameter \"%s\" does not appear in the SQL, which takes no parameters", name);
+}
+
 static DCONN__SQ_NOINLINE dconn_status dconn__sq_bind_general(const dconn_allocator *al, sqlite3_stmt *st, const dconn_value *params, size_t n, dconn_error *err) {
     int count, pos = 0, i;
     unsigned char seen_small[64], *seen = seen_small;
@@ -12623,7 +12641,7 @@ static DCONN__SQ_NOINLINE dconn_status dconn__sq_bind_general(const dconn_alloca
                     idx = sqlite3_bind_parameter_index(st, buf);
                 }
             }
-            if (!idx) { status = dconn_error_set(err, DCONN_EQUERY, "parameter \"%s\" does not appear in the SQL", v->name); break; }
+            if (!idx) { status = dconn__sq_no_such_param(st, count, v->name, err); break; }
         } else {
             /* positional values fill the ? and ?NNN parameters in order, skipping :named ones */
             const char *pn;

@@ -9911,10 +9911,10 @@ static DCONN__NOINLINE void dconn__session_mark_ended(dconn_session *s, int ende
    says, for every driver; the statement's words say why. Statements after
    it are refused until the caller commits or rolls back, rather than running
    one by one outside any transaction where a rollback could not undo them. */
-static DCONN__NOINLINE void dconn__session_ended(dconn_session *s, int failed, const char *sql) {
+static DCONN__NOINLINE void dconn__session_ended(dconn_session *s, int failed, int lost, const char *sql) {
     int implicit, effect = dconn__sql_tx_effect(s, sql, &implicit);
-    /* a failed DDL statement committed first, unless the connection was lost (then the server rolled back) */
-    if (failed) dconn__session_mark_ended(s, implicit && !s->broken ? DCONN__TX_ENDED_BY_STATEMENT : DCONN__TX_ENDED_BY_ERROR);
+    /* a failed DDL statement committed first, unless this statement lost the connection (then the server rolled back) */
+    if (failed) dconn__session_mark_ended(s, implicit && !lost ? DCONN__TX_ENDED_BY_STATEMENT : DCONN__TX_ENDED_BY_ERROR);
     else dconn__session_mark_ended(s, effect ? effect : DCONN__TX_ENDED_BY_STATEMENT);
 }
 
@@ -9932,10 +9932,10 @@ static DCONN__NOINLINE void dconn__session_check_chained(dconn_session *s, const
     if (effect != DCONN__TX_OPEN) dconn__session_mark_ended(s, effect);
 }
 
-static inline void dconn__session_check_ended(dconn_session *s, int failed, const char *sql) {
+static inline void dconn__session_check_ended(dconn_session *s, int failed, int lost, const char *sql) {
     const dconn_driver *d = &s->h->drv;
     if (!s->in_tx || s->ended) return;
-    if (d->in_transaction && !d->in_transaction(d->user_data, s->h->h)) dconn__session_ended(s, failed, sql);
+    if (d->in_transaction && !d->in_transaction(d->user_data, s->h->h)) dconn__session_ended(s, failed, lost, sql);
     else if (!failed && dconn__sql_may_chain(sql)) dconn__session_check_chained(s, sql);
 }
 
@@ -9971,11 +9971,18 @@ static dconn_status dconn__session_refuse_ended(dconn_session *s, dconn__op_kind
     return dconn__err_op(s->conn, &op, 1, err);
 }
 
+/* Did the statement fail in a way that may have lost the connection (a
+   transient failure)? Judged per statement: a failed DDL statement then
+   rolled back rather than committed. */
+static int dconn__session_lost(dconn_session *s, dconn_status st, const dconn_error *err) { return dconn__transient(&s->h->drv, st, err); }
+
 static DCONN__NOINLINE dconn_status dconn__session_exec_failed(dconn_session *s, dconn__op *op, dconn_status st, dconn_error *err) {
+    int lost;
     dconn__driver_failed(err, st);
-    if (err && dconn__transient(&s->h->drv, st, err)) s->broken = 1;
+    lost = dconn__session_lost(s, st, err);
+    if (lost) s->broken = 1;   /* the handle is closed when the session ends */
     s->wrote = 1;   /* INSERT OR FAIL keeps the rows before the failing one: a commit drops the cache */
-    dconn__session_check_ended(s, 1, op->sql);
+    dconn__session_check_ended(s, 1, lost, op->sql);
     dconn__session_check_stopped(s, st);
     return dconn__err_op(s->conn, op, 1, err);
 }
@@ -10004,7 +10011,7 @@ static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const
     st = dconn__session_run(s, &op, err);
     if (st) return dconn__session_exec_failed(s, &op, st, err);
     s->wrote = 1;
-    dconn__session_check_ended(s, 0, sql);
+    dconn__session_check_ended(s, 0, 0, sql);
     return DCONN_OK;
 }
 
@@ -10014,7 +10021,7 @@ static dconn_status dconn__session_exec_out(dconn_session *s, const char *sql, c
     dconn_exec_info local_info;
     dconn_error local;
     dconn_status r;
-    if (tr && !err) err = &local;
+    if (!err) err = &local;   /* whether a failure lost the handle needs its error */
     if (tr && !info) info = &local_info;
     r = dconn__session_exec(s, sql, params, n, many, n_rows, info, err);
     dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
@@ -10040,6 +10047,8 @@ DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, con
         !dconn__atomic_load(&s->conn->query_timeout_ns) && !dconn__session_forked(s)) {
         dconn_stmt stmt;
         dconn_status st;
+        dconn_error local;
+        if (!err) err = &local;   /* whether a failure lost the handle needs its error */
         dconn__err_clear(err);
         if (info) { info->changes = 0; info->last_insert_id = 0; }
         stmt.sql = sql;
@@ -10049,7 +10058,7 @@ DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, con
         if (st) return dconn__session_exec_fast_failed(s, sql, params, n, st, err);
         s->wrote = 1;
         /* dconn__session_check_ended, knowing the transaction was open */
-        if (s->h->drv.in_transaction && !s->h->drv.in_transaction(s->h->drv.user_data, s->h->h)) dconn__session_ended(s, 0, sql);
+        if (s->h->drv.in_transaction && !s->h->drv.in_transaction(s->h->drv.user_data, s->h->h)) dconn__session_ended(s, 0, 0, sql);
         else if (dconn__sql_may_chain(sql)) dconn__session_check_chained(s, sql);
         return DCONN_OK;
     }
@@ -10073,7 +10082,7 @@ static dconn_result *dconn__session_query(dconn_session *s, const char *sql, con
     dconn__op_init(&op, DCONN__OP_QUERY, sql, params, n);
     st = dconn__session_run(s, &op, err);
     if (op.wrote) s->wrote = 1;   /* INSERT ... RETURNING, even failed part-way: the commit drops the cached results */
-    dconn__session_check_ended(s, st != DCONN_OK, sql);
+    dconn__session_check_ended(s, st != DCONN_OK, st && dconn__session_lost(s, st, err), sql);
     dconn__session_check_stopped(s, st);
     if (st) { dconn__err_op(s->conn, &op, 1, err); return NULL; }
     return op.result;
@@ -10083,7 +10092,7 @@ DCONN_API dconn_result *dconn_session_query(dconn_session *s, const char *sql, c
     dconn__trace trace, *tr = s ? dconn__trace_start(s->conn->ctx, &trace) : NULL;
     dconn_error local;
     dconn_result *r;
-    if (tr && !err) err = &local;
+    if (!err) err = &local;   /* whether a failure lost the handle needs its error */
     r = dconn__session_query(s, sql, params, n, err);
     dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
     if (tr) dconn__emit(s->conn->ctx, s->conn->name, "session query", sql, n, tr, (int64_t)dconn_result_rows(r), r ? DCONN_OK : err->code, err);

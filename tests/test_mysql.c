@@ -728,7 +728,14 @@ static void my_writes_and_sessions(void) {
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO w_myi VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "could not undo the writes to tables without transactions");
+    /* that failed rollback is not a lost connection: a DDL statement failing after it has still committed first */
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO w (n) VALUES (15)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "CREATE TABLE w_ddl (v INT)", NULL, 0, NULL, NULL), DCONN_EQUERY);   /* it exists; no err given */
+    CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "stays committed");
     dconn_session_end(s);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM w WHERE n = 15"), 1);
+    CHECK_EQ_INT(dconn_exec(c, "DELETE FROM w WHERE n = 15", NULL, 0, NULL, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM w_myi"), 1);
     CHECK_EQ_INT(dconn_exec(c, "DROP TABLE w_myi", NULL, 0, NULL, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_exec(c, "DROP TABLE w_ddl", NULL, 0, NULL, NULL, &err), DCONN_OK);

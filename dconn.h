@@ -2639,9 +2639,6 @@ static int dconn__value_holds_secret(dconn__buf *b, const char *v, size_t n) {
     return masked;
 }
 
-/* Is the text a URL to mask as one: a scheme of letters, digits, '+', '-'
-   and '.', and no blanks before its path? ("Server=tcp:db,1433;Password=x"
-   is not; "sqlite:///C:/My Data/app.db" is, as SQLAlchemy reads it.) */
 /* The end of a port's digits from p (a number from 1 to 65535), or NULL. */
 static const char *dconn__port_digits(const char *p, const char *e) {
     long port = 0;
@@ -2686,6 +2683,9 @@ static int dconn__url_blank_before_path(const char *url, const dconn__url *u) {
     return 0;
 }
 
+/* Is the text a URL to mask as one: a scheme of letters, digits, '+', '-'
+   and '.', and no blanks before its path? ("Server=tcp:db,1433;Password=x"
+   is not; "sqlite:///C:/My Data/app.db" is, as SQLAlchemy reads it.) */
 static int dconn__redact_as_url(const char *url, const dconn__url *u) { return dconn__url_scheme_ok(u) && !dconn__url_blank_before_path(url, u); }
 
 /* A URL's path, with password=... values of ';'-separated settings in it
@@ -3040,19 +3040,21 @@ static void dconn__known_add_text(dconn__known *k, const char *text, size_t n, i
     dconn__buf_free(&b);
 }
 
-/* Replaces every known value in `text` by "***", in place (it only
-   shrinks). The caller holds k->lock. */
 /* A known value of letters alone ("postgres", "secrets") inside a longer
    word ("postgresql://", ".../secretsfile") is that word's, not the
    value: masking it there hides what the message is about and shows
-   nothing. Elsewhere, and for any value with a digit or a sign, it goes.
-   `before`: the character before p (NULL at the start). */
+   nothing. Elsewhere, and for any value with a digit or a sign, or of 16
+   letters or more (a random token, after "%2F" say), it goes. `before`:
+   the character before p (NULL at the start). */
 static int dconn__known_inside_word(const char *p, size_t m, const char *before) {
     size_t i;
+    if (m >= DCONN__KNOWN_LONG) return 0;
     for (i = 0; i < m; i++) if (!(((p[i] | 32) >= 'a' && (p[i] | 32) <= 'z'))) return 0;
     return (before && ((*before | 32) >= 'a' && (*before | 32) <= 'z')) || ((p[m] | 32) >= 'a' && (p[m] | 32) <= 'z');
 }
 
+/* Replaces every known value in `text` by "***", in place (it only
+   shrinks). The caller holds k->lock. */
 static void dconn__known_mask_locked(const dconn__known *k, char *text) {
     char *r = text, *w = text;
     size_t left;
@@ -9890,7 +9892,7 @@ static DCONN__NOINLINE int dconn__sql_tx_effect(const dconn_session *s, const ch
                     dconn__sql_word_is(sql, "rename") || dconn__sql_word_is(sql, "truncate")) &&
                    !dconn__sql_word_is(w2, "temporary") &&   /* nor MariaDB's CREATE OR REPLACE TEMPORARY */
                    !(dconn__sql_word_is(w2, "or") && dconn__sql_word_is(w3, "replace") &&
-                     dconn__sql_word_is(dconn__sql_skip(w3 + 7, " \t\n\r\f", 0, 1), "temporary"))))) {
+                     dconn__sql_word_is(dconn__sql_skip(w3 + sizeof "replace" - 1, " \t\n\r\f", 0, 1), "temporary"))))) {
         *implicit = 1;
         return DCONN__TX_ENDED_BY_STATEMENT;
     }
@@ -9921,7 +9923,8 @@ static DCONN__NOINLINE void dconn__session_ended(dconn_session *s, int failed, i
 /* A statement the driver says left a transaction open may still have ended
    the session's and opened another (COMMIT AND CHAIN, ROLLBACK AND CHAIN,
    MySQL's START TRANSACTION inside one): told by its first letter which
-   may start such a word, then by its words. */
+   may start such a word, then by its words. (DROP, TRUNCATE and PREPARE
+   TRANSACTION leave none open: the driver has said so already.) */
 static int dconn__sql_may_chain(const char *sql) {
     while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r') sql++;
     return !(((*sql | 32) >= 'a' && (*sql | 32) <= 'z')) || strchr("cCrRaAeEbBsS", *sql) != NULL;

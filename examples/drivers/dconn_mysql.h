@@ -2067,7 +2067,10 @@ static int dconn_my__warned(dconn_my__conn *h, unsigned int code) {
     MYSQL_RES *res;
     MYSQL_ROW row;
     int found = 0;
-    if (mysql_query(h->my, "SHOW WARNINGS") != 0 || (res = mysql_store_result(h->my)) == NULL) return 0;
+    if (mysql_query(h->my, "SHOW WARNINGS") != 0 || (res = mysql_store_result(h->my)) == NULL) {
+        if (dconn_my__ends_session(mysql_errno(h->my))) h->dead = 1;   /* lost meanwhile: the next statement reconnects */
+        return 0;
+    }
     while ((row = mysql_fetch_row(res)) != NULL) found |= row[1] && (unsigned int)strtoul(row[1], NULL, 10) == code;
     mysql_free_result(res);
     return found;

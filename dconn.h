@@ -9382,8 +9382,6 @@ static void dconn__hint_lock_holder(dconn_error *err, dconn_status st, int anoth
                                          "ends or is closed)");
 }
 
-/* Runs an operation; a transient failure discards the handle and tries
-   again with a fresh one after a backoff, up to retry_attempts. */
 /* An attempt that waited (a busy timeout ran out) while a session or a
    stream of this connection is open is not tried again: it may hold the
    lock, and if this thread holds it a retry only waits as long again. A
@@ -9397,6 +9395,8 @@ static void dconn__retry_rule_sessions(dconn_conn *c, int attempt, int timed, in
     if (attempt < ctx->retry_attempts) { *transient = 0; dconn__err_suffix(err, st, "; not retried"); }
 }
 
+/* Runs an operation; a transient failure discards the handle and tries
+   again with a fresh one after a backoff, up to retry_attempts. */
 static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
     dconn_ctx *ctx = c->ctx;
     dconn__handle *h;
@@ -12608,7 +12608,6 @@ static dconn_status dconn__sq_bind_failed(dconn_error *err, size_t k, const dcon
     return dconn_error_set(err, DCONN_EMISUSE, "parameter %zu could not be bound: %s", k + 1, sqlite3_errstr(rc));
 }
 
-/* Named values, ?NNN parameters, and every mistake: matched one by one. */
 /* A named value the SQL does not take: the message lists the names it does. */
 static dconn_status dconn__sq_no_such_param(sqlite3_stmt *st, int count, const char *name, dconn_error *err) {
     char names[160];
@@ -12627,6 +12626,7 @@ static dconn_status dconn__sq_no_such_param(sqlite3_stmt *st, int count, const c
     return dconn_error_set(err, DCONN_EQUERY, "parameter \"%s\" does not appear in the SQL, which takes no parameters", name);
 }
 
+/* Named values, ?NNN parameters, and every mistake: matched one by one. */
 static DCONN__SQ_NOINLINE dconn_status dconn__sq_bind_general(const dconn_allocator *al, sqlite3_stmt *st, const dconn_value *params, size_t n, dconn_error *err) {
     int count, pos = 0, i;
     unsigned char seen_small[64], *seen = seen_small;

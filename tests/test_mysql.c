@@ -749,6 +749,23 @@ static void my_writes_and_sessions(void) {
     CHECK_EQ_INT(err.native_code, 1146);
     CHECK_EQ_INT(dconn_exec(c, "SELEC 1", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "ERROR 1064 (42000)");
+    /* SET GLOBAL changes the server, not the pooled handle: it runs outside a session; SET SESSION is refused */
+    {
+        int64_t before = tu_query_int(c, "SELECT @@global.max_connections");
+        char undo[96];
+        CHECK_EQ_INT(dconn_exec(c, "SET GLOBAL max_connections = 77", NULL, 0, NULL, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(tu_query_int(c, "SELECT @@global.max_connections"), 77);
+        snprintf(undo, sizeof undo, "SET @@global.max_connections = %lld", (long long)before);
+        CHECK_EQ_INT(dconn_exec(c, undo, NULL, 0, NULL, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_exec(c, "SET GLOBAL max_connections = 90, @v = 1", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);   /* a user variable too */
+        CHECK_EQ_INT(dconn_exec(c, undo, NULL, 0, NULL, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_exec(c, "SET SESSION sql_mode = ''", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
+    }
+    /* a script that fails midway says which statement, and that the ones before it stay */
+    CHECK_EQ_INT(dconn_exec_script(c, "INSERT INTO w (n) VALUES (21); INSERT INTO w (n) VALUES (22); SELECT * FROM nowhere; "
+                                      "INSERT INTO w (n) VALUES (23)", &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "(at the script's statement 3: the 2 before it ran and were committed)");
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM w WHERE n IN (21, 22, 23)"), 2);
     CHECK_EQ_INT(dconn_exec(c, "DROP TABLE w", NULL, 0, NULL, NULL, &err), DCONN_OK);
     dconn_release(c);
     dconn_close(ctx);

@@ -474,6 +474,7 @@ typedef struct dconn_my__conn {
     int dead;                     /* the connection is known lost: reconnect before the next statement */
     int commit_unknown;           /* lost while a COMMIT ran */
     int state_set;                /* SET, USE, LOCK TABLES, PREPARE, CREATE TEMPORARY: differs from a fresh session */
+    int text_done;                /* statements of the last SQL text that ran to their end (a script's, before the one that failed) */
     int streaming;                /* a stream's rows are being read: the connection is busy */
     int no_tx;                    /* asked after an error: no transaction is open, whatever the last status said */
     double last_done;
@@ -772,14 +773,15 @@ static size_t dconn_my__exec_comment(const char *p) {
 /* Is the SQL a plain read: SELECT, VALUES, SHOW, TABLE, WITH, DESCRIBE,
    EXPLAIN first, and no INTO? Also notes (*state) a statement that
    leaves state on the session, which outside a session would stay on a
-   pooled handle: SET, USE, LOCK, UNLOCK, PREPARE, HANDLER, FLUSH,
+   pooled handle: SET (not SET GLOBAL or PERSIST), USE, LOCK, UNLOCK, PREPARE, HANDLER, FLUSH,
    CREATE TEMPORARY, a user variable assigned (:= or INTO @v), and the
    named locks (GET_LOCK). Executable comments count as SQL. */
 static int dconn_my__classify(const char *sql, int *state) {
     static const char *const reads[] = {"select", "values", "show", "table", "with", "describe", "desc", "explain"};
-    static const char *const states[] = {"set", "use", "lock", "unlock", "prepare", "handler", "flush"};
+    static const char *const states[] = {"use", "lock", "unlock", "prepare", "handler", "flush"};
     const char *p = sql;
     int first = 1, read = 0, read_so_far = 1, prev_create = 0, prev_into = 0, prev_next = 0;
+    int set_next = 0, set_global = 0;   /* after SET: its next word; SET GLOBAL/PERSIST changes the server, not the session */
     size_t i, n;
     *state = 0;
     while (*p) {
@@ -794,9 +796,10 @@ static int dconn_my__classify(const char *sql, int *state) {
             first = 0;
             continue;
         }
-        if (*p == ';') { first = 1; p++; continue; }   /* a script: the next statement's first word counts too */
+        if (*p == ';') { first = 1; p++; if (set_next) *state = 1; set_next = set_global = 0; continue; }   /* a script: the next statement's first word counts too */
         if (p[0] == ':' && p[1] == '=') *state = 1;   /* @v := ... */
         if (*p == '@' && prev_into) *state = 1;        /* INTO @v */
+        if (*p == '@' && set_global && p[1] != '@' && (p == sql || p[-1] != '@')) *state = 1;   /* SET GLOBAL a = 1, @v = 2 */
         if (!dconn_my__is_word_char(*p)) { if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') prev_into = 0; p++; continue; }
         for (n = 0; dconn_my__is_word_char(p[n]); n++) {}
         if (first) {
@@ -805,9 +808,17 @@ static int dconn_my__classify(const char *sql, int *state) {
             read = read_so_far && this_read;
             read_so_far = read;
             for (i = 0; i < sizeof states / sizeof states[0]; i++) *state |= dconn_my__word_is(p, n, states[i]);
+            set_next = dconn_my__word_is(p, n, "set");
+            set_global = 0;
             prev_create = dconn_my__word_is(p, n, "create");
             first = 0;
+        } else if (set_next) {
+            /* SET GLOBAL x, SET @@global.x, SET PERSIST x: the server's, on no pooled handle; anything else the session's */
+            set_global = dconn_my__word_is(p, n, "global") || dconn_my__word_is(p, n, "persist") || dconn_my__word_is(p, n, "persist_only");
+            if (!set_global) *state = 1;
+            set_next = 0;
         } else {
+            if (set_global && (dconn_my__word_is(p, n, "session") || dconn_my__word_is(p, n, "local"))) *state = 1;   /* a mixed SET */
             if (prev_create && dconn_my__word_is(p, n, "temporary")) *state = 1;
             if (dconn_my__word_is(p, n, "get_lock")) *state = 1;
             /* a sequence's next value changes it: never cached, never run twice */
@@ -821,6 +832,7 @@ static int dconn_my__classify(const char *sql, int *state) {
         if (prev_into) read = 0;
         p += n;
     }
+    if (set_next) *state = 1;   /* SET and nothing after it: the server says what is wrong */
     return read;
 }
 
@@ -2021,11 +2033,13 @@ static dconn_status dconn_my__exec_many(void *ud, void *handle, const dconn_stmt
 /* Runs SQL text without parameters (scripts, START TRANSACTION, COMMIT, ROLLBACK); every result is read. */
 static dconn_status dconn_my__run_text(dconn_my__conn *h, const char *sql, int kind, dconn_error *err) {
     int was_in_tx = dconn_my__in_tx(h), status;
+    h->text_done = 0;
     if (mysql_real_query(h->my, sql, (unsigned long)strlen(sql)) != 0) return dconn_my__conn_error(h, kind, was_in_tx, err);
     do {
         MYSQL_RES *res = mysql_store_result(h->my);
         if (res) mysql_free_result(res);
         else if (mysql_field_count(h->my) != 0) return dconn_my__conn_error(h, kind, was_in_tx, err);
+        h->text_done++;
         status = mysql_next_result(h->my);
         if (status > 0) return dconn_my__conn_error(h, kind, was_in_tx, err);
     } while (status == 0);
@@ -2042,6 +2056,12 @@ static dconn_status dconn_my__script(void *ud, void *handle, const char *sql, dc
     (void)dconn_my__classify(sql, &state);
     if (!st) st = dconn_my__run_text(h, sql, DCONN_MY__WRITE, err);
     if (state) h->state_set = 1;
+    if (st && h->text_done > 0 && err) {
+        /* the statements before the failing one ran, each committed on its own outside a transaction */
+        size_t n = strlen(err->message);
+        snprintf(err->message + n, sizeof err->message - n, " (at the script's statement %d: the %d before it ran%s)", h->text_done + 1,
+                 h->text_done, dconn_my__in_tx(h) ? "" : " and were committed");
+    }
     return st;
 }
 

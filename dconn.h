@@ -9305,17 +9305,25 @@ static int dconn__handle_clean(const dconn__handle *h) {
 }
 
 static DCONN__NOINLINE int dconn__stray_state_undo(dconn_conn *c, dconn__handle *h, dconn__op *op, dconn_error *err) {
+    /* what such state is, and where a setting for every handle goes, in the driver's terms */
+    const char *name = h->drv.name ? h->drv.name : "";
+    int sqlite = !strcmp(name, "sqlite"), pg = !strcmp(name, "postgresql"), mysql = !strcmp(name, "mysql");
+    const char *kinds = sqlite ? "a TEMP table, an attached database or a PRAGMA of the connection" : pg ? "a SET, a TEMP table, a PREPARE or a LISTEN" :
+                        mysql ? "a SET, USE, a TEMPORARY table, a user variable or a lock" : "a setting of the connection, or a temporary table";
+    const char *every = sqlite ? "a PRAGMA for every handle goes in connect_args.pragmas" :
+                        pg ? "a setting for every handle goes in connect_args.options (\"-c search_path=app\")" :
+                        mysql ? "a setting for every handle goes in connect_args.init_command (\"SET SESSION sql_mode = ''\")" :
+                        "a setting for every handle goes in the connection's settings";
     int closed = !dconn__handle_clean(h);
     dconn__handle_put(c, h, 0, closed);
     dconn_result_release(op->result);
     op->result = NULL;
-    dconn__err_set(err, DCONN_EMISUSE, "the %s left state on one of the connection's pooled handles (such as a TEMP table, "
-                   "an attached database, a SET or a PRAGMA of the connection), which later statements might or might not see: the state "
-                   "was undone%s%s. Run it in a session (dconn_session_begin), where it lasts until the session ends; a PRAGMA for every "
-                   "handle goes in connect_args.pragmas", op->kind == DCONN__OP_SCRIPT ? "script" : "statement",
+    dconn__err_set(err, DCONN_EMISUSE, "the %s left state on one of the connection's pooled handles (such as %s), which later statements "
+                   "might or might not see: the state was undone%s%s. Run it in a session (dconn_session_begin), where it lasts until the "
+                   "session ends; %s", op->kind == DCONN__OP_SCRIPT ? "script" : "statement", kinds,
                    closed ? " (the handle was closed)" : "",
                    op->kind == DCONN__OP_SCRIPT ? ", but every statement of the script ran, and what they wrote stays committed: "
-                                                  "running the script again would write it twice" : "");
+                                                  "running the script again would write it twice" : "", every);
     return 1;
 }
 

@@ -760,6 +760,7 @@ static void my_writes_and_sessions(void) {
         CHECK_EQ_INT(dconn_exec(c, "SET GLOBAL max_connections = 90, @v = 1", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);   /* a user variable too */
         CHECK_EQ_INT(dconn_exec(c, undo, NULL, 0, NULL, NULL, &err), DCONN_OK);
         CHECK_EQ_INT(dconn_exec(c, "SET SESSION sql_mode = ''", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
+        CHECK_CONTAINS(err.message, "connect_args.init_command");
     }
     /* a script that fails midway says which statement, and that the ones before it stay */
     CHECK_EQ_INT(dconn_exec_script(c, "INSERT INTO w (n) VALUES (21); INSERT INTO w (n) VALUES (22); SELECT * FROM nowhere; "

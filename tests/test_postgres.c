@@ -357,6 +357,8 @@ static void pg_handle_state_outside_sessions_refused(void) {
         if (dconn_exec(c, stray[i], NULL, 0, NULL, NULL, &err) != DCONN_EMISUSE) fprintf(stdout, "  accepted: %s\n", stray[i]);
         CHECK_EQ_INT(err.code, DCONN_EMISUSE);
         CHECK_CONTAINS(err.message, "left state on one of the connection's pooled handles");
+        CHECK_CONTAINS(err.message, "connect_args.options");   /* libpq's place for a setting of every handle, not SQLite's pragmas */
+        CHECK_NOT_CONTAINS(err.message, "PRAGMA");
     }
     /* a plain table is no state of the handle */
     CHECK_EQ_INT(dconn_exec(c, "CREATE TABLE IF NOT EXISTS plain_t (x int)", NULL, 0, NULL, NULL, &err), DCONN_OK);

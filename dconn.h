@@ -11691,7 +11691,7 @@ DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dco
     /* flushed: a write that fails in the stdio buffer (a full disk) is this call's failure, not fclose's */
     if (fwrite(s, 1, n, (FILE *)file) != n || fflush((FILE *)file) != 0) {
         DCONN_FREE(s);
-        return dconn__err_set(err, DCONN_EIO, "dconn_result_print: write failed: %s", strerror(errno));
+        return dconn__err_set(err, DCONN_EIO, "dconn_result_print: cannot write the output: %s", strerror(errno));
     }
     DCONN_FREE(s);
     return DCONN_OK;
@@ -11702,7 +11702,7 @@ DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dco
 static dconn_status dconn__print_flush(dconn__printer *pr, FILE *f, dconn_error *err) {
     if (dconn__print_failed(pr)) return dconn__err_nomem(err, "printing a stream");
     if (pr->out.len && fwrite(pr->out.p, 1, pr->out.len, f) != pr->out.len)
-        return dconn__err_set(err, DCONN_EIO, "dconn_stream_print: write failed: %s", strerror(errno));
+        return dconn__err_set(err, DCONN_EIO, "dconn_stream_print: cannot write the output: %s", strerror(errno));
     pr->out.len = 0;
     return DCONN_OK;
 }
@@ -11731,7 +11731,7 @@ static dconn_status dconn__stream_print(dconn_stream *s, void *file, dconn_forma
     if (!st) {
         dconn__print_tail(&pr);   /* never after a failure: a cut table or JSON array stays visibly unfinished */
         st = dconn__print_flush(&pr, (FILE *)file, err);
-        if (!st && fflush((FILE *)file) != 0) st = dconn__err_set(err, DCONN_EIO, "dconn_stream_print: write failed: %s", strerror(errno));
+        if (!st && fflush((FILE *)file) != 0) st = dconn__err_set(err, DCONN_EIO, "dconn_stream_print: cannot write the output: %s", strerror(errno));
     }
     dconn__print_free(&pr);
     return st;

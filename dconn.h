@@ -9452,7 +9452,8 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
             dconn__err_suffix(err, st, " (a script is not retried: its first statements may have run)");
             transient = 0;
         }
-        if (!transient && first[0]) {
+        /* the first cause, when the last differs from it (a restart's 57P01, then "starting up" till the retries ran out) */
+        if (first[0] && (!transient || attempt >= ctx->retry_attempts) && strcmp(first, err->message) != 0) {
             char after[sizeof first + 32];
             dconn__snprintf(after, sizeof after, " (on a new connection, after: %s)", first);
             dconn__err_suffix(err, st, after);

@@ -864,6 +864,13 @@ static void conn_password_never_in_errors(void) {
         CHECK_CONTAINS(err.message, "connection \"parts\" (mock://me:***@h/db): query failed after 3 attempts: mock: connection lost");
         CHECK_NOT_CONTAINS(err.message, "hunter2");
         CHECK_NOT_CONTAINS(tu_logbuf, "hunter2");
+        /* the retries ran out on another cause than the first: both are told (a restart's "terminating", then "starting up") */
+        td.transient_queries = 1;
+        td.transient_connects = 2;
+        CHECK(dconn_query(c, "SELECT 2", NULL, 0, &qo, &err) == NULL);
+        CHECK_EQ_INT(err.code, DCONN_ETRANSIENT);
+        CHECK_CONTAINS(err.message, "query failed after 3 attempts: mock: connection lost (on a new connection, after: mock: connection refused");
+        td.transient_connects = 0;
     }
     td.transient_queries = 0;
     dconn_release(c);

@@ -490,7 +490,7 @@ static char *read_stdin(void) {
 
 /* Does the SQL give rows (a SELECT, or RETURNING)? For exec's hint only: a guess is enough. */
 static int gives_rows(const char *sql) {
-    static const char *const firsts[] = {"select", "with", "values", "show", "explain", "describe", "table"};
+    static const char *const firsts[] = {"select", "values", "show", "explain", "describe", "table"};   /* not WITH: it may lead a write */
     const char *p = sql, *q;
     size_t k;
     while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '(') p++;

@@ -2356,7 +2356,7 @@ static int dconn__url_split(const char *url, dconn__url *u) {
 /* The end of a URL's authority and nothing else up to e: a host, then a
    port or a database name without a dot, or both ("db:3306", "h/app",
    "db.example.com:3306/app"); not a file's path ("corp.com/ca.pem"). */
-static int dconn__looks_like_host_end(const char *p, const char *e) {
+static int dconn__looks_like_host_end(const char *p, const char *e, int need_port) {
     const char *h = p, *d;
     int port = 0;
     while (p < e && (((*p | 32) >= 'a' && (*p | 32) <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-')) p++;
@@ -2367,7 +2367,7 @@ static int dconn__looks_like_host_end(const char *p, const char *e) {
         port = 1;
     }
     if (p == e) return port;
-    if (*p != '/') return 0;
+    if (*p != '/' || (need_port && !port)) return 0;
     for (d = ++p; p < e && *p != '.' && *p != '/'; p++) {}
     return p == e && p > d;
 }
@@ -2381,9 +2381,9 @@ static int dconn__url_password_runs_on(const dconn__url *u) {
         while (amp < qend && *amp != '&') amp++;
         at = (const char *)memchr(q, '@', (size_t)(amp - q));
         eq = (const char *)memchr(q, '=', (size_t)(amp - q));
-        /* a value that is a file's path ("sslcert=/home/alice@corp/client") is no host */
+        /* a value that is a file's path ("sslcert=/home/alice@corp/client") is no host, unless a port follows its '@' ("=/x@db:5432") */
         is_path = eq && eq + 1 < amp && (eq[1] == '/' || eq[1] == '~' || (amp - eq > 3 && eq[1] == '%' && eq[2] == '2' && (eq[3] | 32) == 'f'));
-        if (at && (!eq || (!is_path && dconn__looks_like_host_end(at + 1, amp)))) return 1;
+        if (at && (!eq || dconn__looks_like_host_end(at + 1, amp, is_path))) return 1;
         q = amp;
     }
     return 0;
@@ -3006,6 +3006,18 @@ static void dconn__known_add(dconn__known *k, const char *s, size_t n) {
 
 static void dconn__known_on_mask(void *user_data, const char *s, size_t n) { dconn__known_add((dconn__known *)user_data, s, n); }
 
+/* A key whose value is a connect string: url, dsn, tns, connect_string,
+   connection_string, conn_str, connstr (any case; "..._url" too). */
+static int dconn__is_connstr_key(const char *key, size_t n) {
+    static const char *const keys[] = {"url", "dsn", "tns", "connect_string", "connection_string", "conn_str", "connstr"};
+    size_t i, m;
+    for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        m = strlen(keys[i]);
+        if (n >= m && (n == m || key[n - m - 1] == '_') && dconn__strnieq(key + n - m, keys[i], m)) return 1;
+    }
+    return 0;
+}
+
 /* Oracle's connect string as a setting's whole value: "user/password@"
    then an alias, a host or a descriptor, no blank. There it is no file's
    path, so its password is known; the text rules, which must leave a path
@@ -3025,11 +3037,12 @@ static void dconn__known_add_oracle(dconn__known *k, const char *t, size_t n) {
 }
 
 /* Collects the secrets in a text: all of it when it sits under a secret
-   key (`whole`), else what the shape rules would mask in it. */
-static void dconn__known_add_text(dconn__known *k, const char *text, size_t n, int whole) {
+   key (`whole`), else what the shape rules would mask in it; `connstr`:
+   it is a connect string, so Oracle's form counts. */
+static void dconn__known_add_text(dconn__known *k, const char *text, size_t n, int whole, int connstr) {
     dconn__buf b;
     if (whole) dconn__known_add(k, text, n);
-    dconn__known_add_oracle(k, text, n);
+    if (connstr) dconn__known_add_oracle(k, text, n);
     if (n < DCONN__KNOWN_MIN || memchr(text, '\0', n)) return;
     memset(&b, 0, sizeof b);
     b.al = k->al;
@@ -5585,12 +5598,13 @@ done:
    key=value strings anywhere. The keys of [connections] are names, not
    secrets, even when they read like one ("passenger_db", "token_svc"):
    `names` is 1 for that table, -1 for the root of the secrets (whose
-   "connections" is it) and 0 elsewhere. */
-static void dconn__known_walk(dconn__known *k, const dconn_toml_value *v, int secret, int names) {
+   "connections" is it) and 0 elsewhere. `connstr`: under a key that holds
+   a connect string (url, dsn, ...), where Oracle's form is one. */
+static void dconn__known_walk(dconn__known *k, const dconn_toml_value *v, int secret, int names, int connstr) {
     uint32_t i;
     char num[64];
     switch ((dconn_toml_type)v->type) {
-        case DCONN_TOML_STRING: dconn__known_add_text(k, v->u.s.ptr, v->u.s.len, secret); break;
+        case DCONN_TOML_STRING: dconn__known_add_text(k, v->u.s.ptr, v->u.s.len, secret, connstr || secret); break;
         case DCONN_TOML_INTEGER:
             if (secret) { dconn__snprintf(num, sizeof num, "%lld", (long long)v->u.i); dconn__known_add(k, num, strlen(num)); }
             break;
@@ -5598,11 +5612,12 @@ static void dconn__known_walk(dconn__known *k, const dconn_toml_value *v, int se
             for (i = 0; i < v->u.agg.n; i++) {
                 const dconn__tentry *e = &v->u.agg.ent[i];
                 int connections = names < 0 && e->keylen == 11 && memcmp(e->key, "connections", 11) == 0;
-                dconn__known_walk(k, e->val, secret || (names != 1 && dconn__is_secret_key(e->key, e->keylen)), connections);
+                dconn__known_walk(k, e->val, secret || (names != 1 && dconn__is_secret_key(e->key, e->keylen)), connections,
+                                  names != 1 && dconn__is_connstr_key(e->key, e->keylen));
             }
             break;
         case DCONN_TOML_ARRAY:
-            for (i = 0; i < v->u.agg.n; i++) dconn__known_walk(k, v->u.agg.ent[i].val, secret, 0);
+            for (i = 0; i < v->u.agg.n; i++) dconn__known_walk(k, v->u.agg.ent[i].val, secret, 0, connstr);
             break;
         default: break;
     }
@@ -8439,15 +8454,15 @@ static dconn_status dconn__known_rebuild_locked(dconn_ctx *ctx, const dconn__gen
     dconn_conn *c;
     memset(&fresh, 0, sizeof fresh);
     fresh.al = ctx->al;
-    if (pending) dconn__known_walk(&fresh, pending->merged->root, 0, -1);
-    for (g = ctx->gens; g; g = g->next) dconn__known_walk(&fresh, g->merged->root, 0, -1);
+    if (pending) dconn__known_walk(&fresh, pending->merged->root, 0, -1, 0);
+    for (g = ctx->gens; g; g = g->next) dconn__known_walk(&fresh, g->merged->root, 0, -1, 0);
     for (c = ctx->conns; c; c = c->next) {
         const dconn_settings *v;
-        if (c->req.settings) dconn__known_walk(&fresh, c->req.settings->root, 0, 0);
-        if (c->req.url) dconn__known_add_text(&fresh, c->req.url, strlen(c->req.url), 0);
-        if (dconn__name_may_hold_url(c->name) || strchr(c->name, '=')) dconn__known_add_text(&fresh, c->name, strlen(c->name), 0);
+        if (c->req.settings) dconn__known_walk(&fresh, c->req.settings->root, 0, 0, 0);
+        if (c->req.url) dconn__known_add_text(&fresh, c->req.url, strlen(c->req.url), 0, 1);
+        if (dconn__name_may_hold_url(c->name) || strchr(c->name, '=')) dconn__known_add_text(&fresh, c->name, strlen(c->name), 0, 1);
         dconn__lock(&c->lock);
-        for (v = c->settings; v; v = v->next) dconn__known_walk(&fresh, v->root, 0, 0);   /* what handles still use */
+        for (v = c->settings; v; v = v->next) dconn__known_walk(&fresh, v->root, 0, 0, 0);   /* what handles still use */
         dconn__unlock(&c->lock);
     }
     /* values that went out of use stay masked a while: up to 64 of them.
@@ -8491,8 +8506,8 @@ static dconn_status dconn__known_add_conn(dconn_ctx *ctx, const dconn_conn *c) {
     if (!c->req.settings && !c->req.url) return DCONN_OK;
     dconn__lock(&ctx->known.lock);
     ctx->known.failed = 0;   /* this walk's own failure, not an earlier one */
-    if (c->req.settings) dconn__known_walk(&ctx->known, c->req.settings->root, 0, 0);
-    if (c->req.url) dconn__known_add_text(&ctx->known, c->req.url, strlen(c->req.url), 0);
+    if (c->req.settings) dconn__known_walk(&ctx->known, c->req.settings->root, 0, 0, 0);
+    if (c->req.url) dconn__known_add_text(&ctx->known, c->req.url, strlen(c->req.url), 0, 1);
     failed = ctx->known.failed;
     dconn__unlock(&ctx->known.lock);
     return failed ? DCONN_ENOMEM : DCONN_OK;
@@ -8705,7 +8720,7 @@ static dconn_conn *dconn__connect(dconn_ctx *ctx, const char *name, const char *
            ("env:DB_CONN" holding one): its password is masked in every
            message that quotes the name */
         dconn__lock(&ctx->known.lock);
-        dconn__known_add_text(&ctx->known, name, strlen(name), 0);
+        dconn__known_add_text(&ctx->known, name, strlen(name), 0, 1);
         dconn__unlock(&ctx->known.lock);
     }
     if (dconn__request_init(ctx, &q, type, options, err)) return NULL;
@@ -9393,8 +9408,8 @@ static void dconn__hint_lock_holder(dconn_error *err, dconn_status st, int anoth
 /* An attempt that waited (a busy timeout ran out) while a session or a
    stream of this connection is open is not tried again: it may hold the
    lock, and if this thread holds it a retry only waits as long again. A
-   fast failure (a server restarted) is retried. `timed`: a session was
-   open when the attempt began, at `started`. */
+   fast failure (a server restarted, a lock refused at once) is retried.
+   `timed`: a session was open when the attempt began, at `started`. */
 static void dconn__retry_rule_sessions(dconn_conn *c, int attempt, int timed, int64_t started, dconn_status st, int *transient, dconn_error *err) {
     dconn_ctx *ctx = c->ctx;
     if (!*transient || dconn__atomic_load(&c->sessions) <= 0) return;
@@ -9416,6 +9431,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
     first[0] = '\0';
     for (attempt = 1;; attempt++) {
         int transient, dirty = 0;
+        dconn_driver d;
         /* when it began, for the rule below about open sessions: with none
            open, no clock is read (one opened meanwhile counts as waited) */
         int timed = dconn__atomic_load(&c->sessions) > 0;
@@ -9437,13 +9453,10 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
             if (!st) { dconn__handle_put(c, h, 0, 0); return DCONN_OK; }
             dirty = !dconn__handle_clean(h);   /* a failed script's TEMP objects: undone, else the handle closes */
         }
-        {
-            /* the driver that opened the handle judges its error */
-            dconn_driver d;
-            if (h) d = h->drv;
-            else { dconn__lock(&c->lock); d = c->drv; dconn__unlock(&c->lock); }
-            transient = dconn__transient(&d, st, err);
-        }
+        /* the driver that opened the handle judges its error */
+        if (h) d = h->drv;
+        else { dconn__lock(&c->lock); d = c->drv; dconn__unlock(&c->lock); }
+        transient = dconn__transient(&d, st, err);
         /* close a broken handle before anything else: kept while waiting for a new
            one it could hold the pool's last slot, and a shared one would come back */
         if (h) dconn__handle_put(c, h, 0, transient || dirty);
@@ -9453,7 +9466,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
             transient = 0;
         }
         /* the first cause, when the last differs from it (a restart's 57P01, then "starting up" till the retries ran out) */
-        if (first[0] && (!transient || attempt >= ctx->retry_attempts) && strcmp(first, err->message) != 0) {
+        if (first[0] && (!transient || attempt >= ctx->retry_attempts) && strncmp(first, err->message, sizeof first - 1) != 0) {   /* first may be cut */
             char after[sizeof first + 32];
             dconn__snprintf(after, sizeof after, " (on a new connection, after: %s)", first);
             dconn__err_suffix(err, st, after);
@@ -9777,11 +9790,13 @@ DCONN_API dconn_status dconn_exec_script(dconn_conn *c, const char *sql, dconn_e
 
 /* How the session's transaction ended behind its back. */
 enum { DCONN__TX_OPEN = 0, DCONN__TX_ENDED_BY_STATEMENT, DCONN__TX_ENDED_BY_ROLLBACK, DCONN__TX_ENDED_BY_ERROR, DCONN__TX_ENDED_BY_STOP,
-       DCONN__TX_ENDED_BY_PREPARE };
+       DCONN__TX_ENDED_BY_PREPARE, DCONN__TX_ENDED_UNKNOWN };
 
 /* Did the transaction end so that what ran in it stays (committed, or
    prepared for a two-phase commit)? Then a rollback cannot undo it. */
-static int dconn__tx_ended_kept(int ended) { return ended == DCONN__TX_ENDED_BY_STATEMENT || ended == DCONN__TX_ENDED_BY_PREPARE; }
+static int dconn__tx_ended_kept(int ended) {
+    return ended == DCONN__TX_ENDED_BY_STATEMENT || ended == DCONN__TX_ENDED_BY_PREPARE || ended == DCONN__TX_ENDED_UNKNOWN;   /* may stay */
+}
 
 /* Why the transaction ended behind the session's back, for its messages. */
 static const char *dconn__tx_ended_why(int ended) {
@@ -9792,6 +9807,9 @@ static const char *dconn__tx_ended_why(int ended) {
             return "PREPARE TRANSACTION ran as a statement: what ran before it is prepared, neither committed nor rolled back, and holds "
                    "its locks until COMMIT PREPARED or ROLLBACK PREPARED ends it";
         case DCONN__TX_ENDED_BY_ROLLBACK: return "a ROLLBACK ran as a statement and undid what ran before it";
+        case DCONN__TX_ENDED_UNKNOWN:
+            return "the connection was lost while a statement that commits implicitly (MySQL's CREATE, ALTER, DROP) ran: whether what "
+                   "ran before it was committed is unknown (check before running it again)";
         default:
             return "a statement committed it (a COMMIT run as a statement, or one that commits implicitly, as MySQL's CREATE, ALTER "
                    "and DROP do), and what ran before it stays committed";
@@ -9924,8 +9942,8 @@ static DCONN__NOINLINE void dconn__session_mark_ended(dconn_session *s, int ende
    one by one outside any transaction where a rollback could not undo them. */
 static DCONN__NOINLINE void dconn__session_ended(dconn_session *s, int failed, int lost, const char *sql) {
     int implicit, effect = dconn__sql_tx_effect(s, sql, &implicit);
-    /* a failed DDL statement committed first, unless this statement lost the connection (then the server rolled back) */
-    if (failed) dconn__session_mark_ended(s, implicit && !lost ? DCONN__TX_ENDED_BY_STATEMENT : DCONN__TX_ENDED_BY_ERROR);
+    /* a failed DDL statement committed first (a lock wait that timed out too); one that lost the connection may have or not */
+    if (failed) dconn__session_mark_ended(s, !implicit ? DCONN__TX_ENDED_BY_ERROR : lost ? DCONN__TX_ENDED_UNKNOWN : DCONN__TX_ENDED_BY_STATEMENT);
     else dconn__session_mark_ended(s, effect ? effect : DCONN__TX_ENDED_BY_STATEMENT);
 }
 
@@ -9983,16 +10001,21 @@ static dconn_status dconn__session_refuse_ended(dconn_session *s, dconn__op_kind
     return dconn__err_op(s->conn, &op, 1, err);
 }
 
-/* Did the statement fail in a way that may have lost the connection (a
-   transient failure)? Judged per statement: a failed DDL statement then
-   rolled back rather than committed. */
-static int dconn__session_lost(dconn_session *s, dconn_status st, const dconn_error *err) { return dconn__transient(&s->h->drv, st, err); }
+/* Did the statement lose the connection? Asked of a failed statement
+   that commits implicitly, which only MySQL has (2006 gone away, 2013
+   lost during the query, 2055 lost at reading): a lock wait that timed out
+   (1205) failed after the commit. */
+static int dconn__session_lost(const dconn_session *s, dconn_status st, const dconn_error *err) {
+    int native = err ? err->native_code : 0;
+    if (native == -2013) native = 2013;   /* the driver's "a write lost: applied or not" */
+    return st && s->h->drv.name && !strcmp(s->h->drv.name, "mysql") && (native == 2006 || native == 2013 || native == 2055);
+}
 
 static DCONN__NOINLINE dconn_status dconn__session_exec_failed(dconn_session *s, dconn__op *op, dconn_status st, dconn_error *err) {
     int lost;
     dconn__driver_failed(err, st);
     lost = dconn__session_lost(s, st, err);
-    if (lost) s->broken = 1;   /* the handle is closed when the session ends */
+    if (dconn__transient(&s->h->drv, st, err)) s->broken = 1;   /* the handle is closed when the session ends */
     s->wrote = 1;   /* INSERT OR FAIL keeps the rows before the failing one: a commit drops the cache */
     dconn__session_check_ended(s, 1, lost, op->sql);
     dconn__session_check_stopped(s, st);
@@ -12620,15 +12643,20 @@ static dconn_status dconn__sq_bind_failed(dconn_error *err, size_t k, const dcon
 /* A named value the SQL does not take: the message lists the names it does. */
 static dconn_status dconn__sq_no_such_param(sqlite3_stmt *st, int count, const char *name, dconn_error *err) {
     char names[160];
+    const size_t budget = sizeof names - 8;   /* room kept for ", ..." */
     size_t at = 0;
-    int i, anonymous = 0;
+    int i, anonymous = 0, more = 0;
     names[0] = '\0';
     for (i = 1; i <= count; i++) {
         const char *pn = sqlite3_bind_parameter_name(st, i);
+        size_t len, sep = at ? 2 : 0;
         if (!pn || pn[0] == '?') { anonymous++; continue; }
-        if (at + strlen(pn) + 8 >= sizeof names) { snprintf(names + at, sizeof names - at, ", ..."); break; }
-        at += (size_t)snprintf(names + at, sizeof names - at, "%s%s", at ? ", " : "", pn);
+        len = strlen(pn);
+        if (at + sep + len > budget && at) { more = 1; break; }
+        if (at + sep + len > budget) len = budget - 3;   /* one long name, cut */
+        at += (size_t)snprintf(names + at, sizeof names - at, "%s%.*s%s", sep ? ", " : "", (int)len, pn, len < strlen(pn) ? "..." : "");
     }
+    if (more) snprintf(names + at, sizeof names - at, ", ...");
     if (at) return dconn_error_set(err, DCONN_EQUERY, "parameter \"%s\" does not appear in the SQL, whose named parameters are %s", name, names);
     if (anonymous) return dconn_error_set(err, DCONN_EQUERY, "parameter \"%s\" does not appear in the SQL, whose parameters are %d ? (give them "
                                                                "as values without a name, in order)", name, anonymous);

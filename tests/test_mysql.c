@@ -761,6 +761,21 @@ static void my_writes_and_sessions(void) {
         CHECK_EQ_INT(dconn_exec(c, undo, NULL, 0, NULL, NULL, &err), DCONN_OK);
         CHECK_EQ_INT(dconn_exec(c, "SET SESSION sql_mode = ''", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
         CHECK_CONTAINS(err.message, "connect_args.init_command");
+        {
+            /* which SETs are the session's, as the driver reads them */
+            static const struct { const char *sql; int state; } sets[] = {
+                {"SET GLOBAL max_connections = 500", 0}, {"SET @@global.max_connections = 500", 0}, {"set persist x = 1", 0},
+                {"SET GLOBAL max_connections = 500, @@sql_mode = ''", 1}, {"SET @@global.max_connections = 500, sql_mode = ''", 1},
+                {"SET @@persist.x = 1, names utf8mb4", 1}, {"SET @@sql_mode = ''", 1}, {"SET NAMES utf8mb4", 1}, {"SET x = 1", 1},
+                {"SET", 1}, {"/*!SET GLOBAL x = 1 */", 0}, {"SET GLOBAL x = 1; SET y = 2", 1}};
+            size_t k2;
+            for (k2 = 0; k2 < sizeof sets / sizeof sets[0]; k2++) {
+                int state = -1;
+                (void)dconn_my__classify(sets[k2].sql, &state);
+                if (state != sets[k2].state) fprintf(stdout, "  %s: state %d\n", sets[k2].sql, state);
+                CHECK_EQ_INT(state, sets[k2].state);
+            }
+        }
     }
     /* a script that fails midway says which statement, and that the ones before it stay */
     CHECK_EQ_INT(dconn_exec_script(c, "INSERT INTO w (n) VALUES (21); INSERT INTO w (n) VALUES (22); SELECT * FROM nowhere; "

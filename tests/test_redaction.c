@@ -461,6 +461,7 @@ static void redaction_review_three(void) {
         {"sqlite:////srv/turkey=production.db", "sqlite:////srv/turkey=production.db"},
         {"postgresql://alice:pw@h/db?sslcert=/home/alice@corp/client", "postgresql://alice:***@h/db?sslcert=/home/alice@corp/client"},
         {"postgresql://alice:pw@h/db?sslcert=~alice@corp/client", "postgresql://alice:***@h/db?sslcert=~alice@corp/client"},
+        {"postgresql://me:S3cr@t?sslcert=/x@db:5432", "postgresql://me:***"},   /* a path-like value, yet a host and port after its '@' */
     };
     char out[256];
     size_t i;
@@ -510,10 +511,11 @@ static void redaction_review_three(void) {
     dconn_release(c);
     dconn_close(ctx);
     tu_rmrf(RD_DIR);
-    /* Oracle's "user/password@alias" as a setting's value: known, though free text of that shape stays */
-    tu_write(RD_SECRETS, "[connections.a]\nurl = \"sqlite://\"\n[connections.ora]\ntype = \"sqlite\"\nurl = \"scott/TigerPass9@orcl\"\n"
-                         "[o]\na = \"scott/OraAaa111@db.example.com\"\nb = \"scott/tiger@localhost\"\n"
-                         "f = \"scott/OraFff666@(DESCRIPTION=(ADDRESS=(HOST=db)(PORT=1521)))\"\n");
+    /* Oracle's "user/password@alias" as a connect string's value (url, dsn, ...): known; elsewhere that shape is a path and stays */
+    tu_write(RD_SECRETS, "export_dir = \"analytics/reports@eu\"\n"
+                         "[connections.a]\nurl = \"sqlite://\"\n[connections.ora]\ntype = \"sqlite\"\nurl = \"scott/TigerPass9@orcl\"\n"
+                         "[o]\ndsn = \"scott/OraAaa111@db.example.com\"\nreplica_url = \"scott/tiger@localhost\"\n"
+                         "TNS = \"scott/OraFff666@(DESCRIPTION=(ADDRESS=(HOST=db)(PORT=1521)))\"\n");
     ctx = tu_open(RD_SECRETS);
     REQUIRE(ctx);
     CHECK(dconn_connect(ctx, "ora", NULL, NULL, &err) == NULL);
@@ -526,6 +528,8 @@ static void redaction_review_three(void) {
     CHECK_NOT_CONTAINS(err.message, "OraFff666");
     CHECK_NOT_CONTAINS(err.message, "tiger");
     CHECK_NOT_CONTAINS(err.message, "TigerPass9");
+    CHECK(dconn_query(c, "SELECT * FROM reports", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "no such table: reports");
     dconn_release(c);
     dconn_close(ctx);
     tu_rmrf(RD_DIR);

@@ -440,7 +440,17 @@ static void sqlite_params_errors(void) {
     p[1] = dconn_named("nope", dconn_int(2));
     CHECK(tsq_query(e.c, "SELECT :a", p, 2, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EQUERY);
-    CHECK_CONTAINS(err.message, "parameter \"nope\" does not appear in the SQL");
+    CHECK_CONTAINS(err.message, "parameter \"nope\" does not appear in the SQL, whose named parameters are :a");
+    {
+        /* the names it takes are listed, a long one cut, and past the room "..." */
+        char sql[400];
+        memcpy(sql, "SELECT :", 8);
+        memset(sql + 8, 'a', 170);
+        snprintf(sql + 178, sizeof sql - 178, ", :bb");
+        CHECK(tsq_query(e.c, sql, p + 1, 1, NULL, &err) == NULL);
+        CHECK_CONTAINS(err.message, "whose named parameters are :aaaaaaaaaa");
+        CHECK_CONTAINS(err.message, "aaa..., ...");
+    }
 
     /* an unbound parameter: the error names it */
     p[0] = dconn_named(":a", dconn_int(1));
@@ -1374,15 +1384,17 @@ static void sqlite_memory_reader_during_session_fails_soon(void) {
     if (!r) {
         CHECK_CONTAINS(err.message, "is locked");
         CHECK_CONTAINS(err.message, " (an in-memory database has no WAL: while a session of this connection writes");
-        CHECK(strstr(err.message, "attempts") == NULL);   /* it waited: not tried again, whatever the injected clock says */
+        /* it waited (the busy timeout of an in-memory database, SQLite 3.36 and later): not tried again, whatever the injected
+           clock says; through the shared cache before 3.36 the lock is refused at once, and a fast failure is retried */
+        if (sqlite3_libversion_number() >= 3036000) CHECK(strstr(err.message, "attempts") == NULL);
     }
     dconn_result_release(r);
     {
-        /* a stream is not tried again either: the session holds the lock */
+        /* a stream follows the same rule */
         dconn_stream *st = dconn_stream_query(e.c, "SELECT * FROM t", NULL, 0, NULL, &err);
         CHECK(st == NULL);
         CHECK_CONTAINS(err.message, "is locked");
-        CHECK(strstr(err.message, "attempts") == NULL);
+        if (sqlite3_libversion_number() >= 3036000) CHECK(strstr(err.message, "attempts") == NULL);
         dconn_stream_close(st);
     }
     r = dconn_session_query(s, "SELECT COUNT(*) FROM t", NULL, 0, &err);   /* inside the session it reads */

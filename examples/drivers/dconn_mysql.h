@@ -799,7 +799,8 @@ static int dconn_my__classify(const char *sql, int *state) {
         if (*p == ';') { first = 1; p++; if (set_next) *state = 1; set_next = set_global = 0; continue; }   /* a script: the next statement's first word counts too */
         if (p[0] == ':' && p[1] == '=') *state = 1;   /* @v := ... */
         if (*p == '@' && prev_into) *state = 1;        /* INTO @v */
-        if (*p == '@' && set_global && p[1] != '@' && (p == sql || p[-1] != '@')) *state = 1;   /* SET GLOBAL a = 1, @v = 2 */
+        /* SET GLOBAL is one assignment to stay the server's: a list may set the session too (SET GLOBAL a = 1, sql_mode = '') */
+        if (*p == ',' && set_global) *state = 1;
         if (!dconn_my__is_word_char(*p)) { if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') prev_into = 0; p++; continue; }
         for (n = 0; dconn_my__is_word_char(p[n]); n++) {}
         if (first) {
@@ -2030,6 +2031,14 @@ static dconn_status dconn_my__exec_many(void *ud, void *handle, const dconn_stmt
     return st;
 }
 
+/* Does the SQL hold the word CALL (a procedure's result sets come as more results)? Quotes and comments not told apart: it only words a message. */
+static int dconn_my__mentions_call(const char *sql) {
+    const char *p;
+    for (p = sql; *p; p++)
+        if ((p == sql || !dconn_my__is_word_char(p[-1])) && dconn_my__word_is(p, 4, "call") && !dconn_my__is_word_char(p[4])) return 1;
+    return 0;
+}
+
 /* Runs SQL text without parameters (scripts, START TRANSACTION, COMMIT, ROLLBACK); every result is read. */
 static dconn_status dconn_my__run_text(dconn_my__conn *h, const char *sql, int kind, dconn_error *err) {
     int was_in_tx = dconn_my__in_tx(h), status;
@@ -2051,16 +2060,21 @@ static dconn_status dconn_my__run_text(dconn_my__conn *h, const char *sql, int k
 static dconn_status dconn_my__script(void *ud, void *handle, const char *sql, dconn_error *err) {
     dconn_my__conn *h = (dconn_my__conn *)handle;
     dconn_status st = dconn_my__ready(h, 1, err);
-    int state = 0;
+    int state = 0, ran = 0;
     (void)ud;
     (void)dconn_my__classify(sql, &state);
-    if (!st) st = dconn_my__run_text(h, sql, DCONN_MY__WRITE, err);
+    h->text_done = 0;
+    if (!st) { st = dconn_my__run_text(h, sql, DCONN_MY__WRITE, err); ran = 1; }
     if (state) h->state_set = 1;
-    if (st && h->text_done > 0 && err) {
-        /* the statements before the failing one ran, each committed on its own outside a transaction */
+    if (st && ran && h->text_done > 0 && err) {
+        /* the statements before the failing one ran, each committed on its own outside a transaction; a CALL's result
+           sets count as results, so with one the statements are not numbered */
         size_t n = strlen(err->message);
-        snprintf(err->message + n, sizeof err->message - n, " (at the script's statement %d: the %d before it ran%s)", h->text_done + 1,
-                 h->text_done, dconn_my__in_tx(h) ? "" : " and were committed");
+        if (dconn_my__mentions_call(sql))
+            snprintf(err->message + n, sizeof err->message - n, " (the script's statements before it ran%s)", dconn_my__in_tx(h) ? "" : " and were committed");
+        else
+            snprintf(err->message + n, sizeof err->message - n, " (at the script's statement %d: the %d before it ran%s)", h->text_done + 1,
+                     h->text_done, dconn_my__in_tx(h) ? "" : " and were committed");
     }
     return st;
 }

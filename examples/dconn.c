@@ -484,6 +484,7 @@ static char *read_stdin(void) {
         }
     }
     if (ferror(stdin)) { fprintf(stderr, "dconn: cannot read the SQL from stdin: %s\n", strerror(errno)); free(text); return NULL; }
+    while (len && (text[len - 1] == '\n' || text[len - 1] == '\r')) len--;   /* "echo pets.csv |": a file's name has no line end */
     text[len] = '\0';
     return text;
 }

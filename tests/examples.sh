@@ -352,6 +352,9 @@ for f in csv json markdown; do
 done
 csvcli query files a.csv --ttl 10m --format csv
 expect cli_csv_connection_cached 0 "2,bob" ""
+printf 'a.csv\n' > "$exa/name.txt"
+csvcli query files - --format csv < "$exa/name.txt"
+expect cli_csv_name_from_stdin 0 "2,bob" ""
 csvcli query files a.csv --param 1
 expect cli_csv_connection_no_params 1 "" "reads CSV files: the query is the file's name, and takes no --param"
 

@@ -444,8 +444,9 @@ static void sqlite_params_errors(void) {
     {
         /* the names it takes are listed, a long one cut, and past the room "..." */
         char sql[400];
-        memcpy(sql, "SELECT :", 8);
-        memset(sql + 8, 'a', 170);
+        size_t k;
+        snprintf(sql, sizeof sql, "SELECT :");
+        for (k = 8; k < 178; k++) sql[k] = 'a';
         snprintf(sql + 178, sizeof sql - 178, ", :bb");
         CHECK(tsq_query(e.c, sql, p + 1, 1, NULL, &err) == NULL);
         CHECK_CONTAINS(err.message, "whose named parameters are :aaaaaaaaaa");

@@ -8186,10 +8186,11 @@ static dconn_status dconn__driver_pick_locked(dconn_ctx *ctx, const char *name, 
         /* a url of another driver's scheme: the type would connect elsewhere (libpq's defaults for a sqlite:// url) */
         const dconn_toml_value *uv = dconn_toml_get(root, "url");
         const char *url = dconn_toml_string(uv, NULL);
-        size_t n = 0, base;
-        while (url && (((url[n] | 32) >= 'a' && (url[n] | 32) <= 'z') || (url[n] >= '0' && url[n] <= '9') || url[n] == '+' || url[n] == '-' || url[n] == '.')) n++;
-        for (base = 0; base < n && url[base] != '+'; base++) {}
-        if (url && n && url[n] == ':' && url[n + 1] == '/' && (*drv)->schemes && *(*drv)->schemes && !dconn__list_has((*drv)->schemes, url, base))
+        dconn__url u;
+        size_t base;
+        int scheme = url && dconn__url_split(url, &u) && dconn__url_scheme_ok(&u) && url[u.scheme_len + 1] == '/';
+        for (base = 0; scheme && base < u.scheme_len && url[base] != '+'; base++) {}   /* "mysql+pymysql": its dialect */
+        if (scheme && (*drv)->schemes && *(*drv)->schemes && !dconn__list_has((*drv)->schemes, url, base))
             return dconn_error_at(err, uv, "connection \"%s\": the url's scheme \"%.*s\" is not one the %s driver reads (%s), yet %s says \"%s\": "
                                            "fix the url, or the type", name, (int)base, url, (*drv)->name, (*drv)->schemes, type_from, type);
         return DCONN_OK;

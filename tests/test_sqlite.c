@@ -1192,28 +1192,32 @@ static void sqlite_script_failure_names_its_statement(void) {
     tsq_close_env(&e);
 }
 
+/* Two sessions on a fresh file database (connect_args as given), which
+   both read, then a writes and b's write fails: the waiting for each other. */
+static int tsq_two_sessions_deadlocked(tsq_env *e, const char *tag, const char *settings, dconn_session **a, dconn_session **b, dconn_error *err) {
+    char dir[256], url[400];
+    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, tag);
+    if (!tsq_open_env_with(e, "filedb", url, settings, 0)) return 0;
+    snprintf(e->dir, sizeof e->dir, "%s", dir);
+    CHECK_EQ_INT(tsq_script(e->c, "CREATE TABLE t(v TEXT)"), DCONN_OK);
+    *a = dconn_session_begin(e->c, err);
+    *b = dconn_session_begin(e->c, err);
+    if (!*a || !*b) return 0;
+    dconn_result_release(dconn_session_query(*a, "SELECT COUNT(*) FROM t", NULL, 0, err));
+    dconn_result_release(dconn_session_query(*b, "SELECT COUNT(*) FROM t", NULL, 0, err));
+    CHECK_EQ_INT(dconn_session_exec(*a, "INSERT INTO t VALUES ('a')", NULL, 0, NULL, err), DCONN_OK);
+    CHECK(dconn_session_exec(*b, "INSERT INTO t VALUES ('b')", NULL, 0, NULL, err) != DCONN_OK);
+    CHECK_CONTAINS(err->message, "roll this one back and run it again");
+    return 1;
+}
+
 /* Two sessions that both read and then write wait for each other: the
    second's write fails saying so, with the way out. */
 static void sqlite_sessions_read_then_write_deadlock(void) {
     tsq_env e;
     dconn_error err;
-    dconn_session *a, *b;
-    dconn_result *r;
-    char dir[256], url[400];
-    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "deadlock");
-    if (!tsq_open_env_with(&e, "filedb", url, "connect_args = { timeout = 0 }", 0)) { tsq_close_env(&e); REQUIRE(0); }
-    snprintf(e.dir, sizeof e.dir, "%s", dir);
-    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(v TEXT)"), DCONN_OK);
-    a = dconn_session_begin(e.c, &err);
-    b = dconn_session_begin(e.c, &err);
-    REQUIRE(a && b);
-    r = dconn_session_query(a, "SELECT COUNT(*) FROM t", NULL, 0, &err);
-    dconn_result_release(r);
-    r = dconn_session_query(b, "SELECT COUNT(*) FROM t", NULL, 0, &err);
-    dconn_result_release(r);
-    CHECK_EQ_INT(dconn_session_exec(a, "INSERT INTO t VALUES ('a')", NULL, 0, NULL, &err), DCONN_OK);
-    CHECK(dconn_session_exec(b, "INSERT INTO t VALUES ('b')", NULL, 0, NULL, &err) != DCONN_OK);
-    CHECK_CONTAINS(err.message, "roll this one back and run it again");
+    dconn_session *a = NULL, *b = NULL;
+    if (!tsq_two_sessions_deadlocked(&e, "deadlock", "connect_args = { timeout = 0 }", &a, &b, &err)) { tsq_close_env(&e); REQUIRE(0); }
     CHECK_CONTAINS(err.message, "IMMEDIATE");
     CHECK_EQ_INT(dconn_session_rollback(b, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_commit(a, &err), DCONN_OK);
@@ -1222,23 +1226,11 @@ static void sqlite_sessions_read_then_write_deadlock(void) {
     CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t"), 1);
     tsq_close_env(&e);
     /* without WAL the first one's commit waits for the second's reads to end: its message says that, not "roll this one back" */
-    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "deadlock-journal");
-    if (!tsq_open_env_with(&e, "filedb", url, "connect_args = { timeout = 0, pragmas = { journal_mode = \"delete\" } }", 0)) {
+    a = b = NULL;
+    if (!tsq_two_sessions_deadlocked(&e, "deadlock-journal", "connect_args = { timeout = 0, pragmas = { journal_mode = \"delete\" } }", &a, &b, &err)) {
         tsq_close_env(&e);
         REQUIRE(0);
     }
-    snprintf(e.dir, sizeof e.dir, "%s", dir);
-    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(v TEXT)"), DCONN_OK);
-    a = dconn_session_begin(e.c, &err);
-    b = dconn_session_begin(e.c, &err);
-    REQUIRE(a && b);
-    r = dconn_session_query(a, "SELECT COUNT(*) FROM t", NULL, 0, &err);
-    dconn_result_release(r);
-    r = dconn_session_query(b, "SELECT COUNT(*) FROM t", NULL, 0, &err);
-    dconn_result_release(r);
-    CHECK_EQ_INT(dconn_session_exec(a, "INSERT INTO t VALUES ('a')", NULL, 0, NULL, &err), DCONN_OK);
-    CHECK(dconn_session_exec(b, "INSERT INTO t VALUES ('b')", NULL, 0, NULL, &err) != DCONN_OK);
-    CHECK_CONTAINS(err.message, "roll this one back and run it again");
     CHECK(dconn_session_commit(a, &err) != DCONN_OK);   /* b still holds its read */
     CHECK_CONTAINS(err.message, "the commit waited for another transaction that has read to end");
     CHECK_NOT_CONTAINS(err.message, "roll this one back");

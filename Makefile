@@ -287,6 +287,7 @@ bench: check-sqlite $(B)/bench $(B)/dconn
 # the same figures in instructions, under callgrind (slow; not in CI)
 bench-ir: check-sqlite
 	@test -f /usr/include/valgrind/callgrind.h || { echo "make bench-ir needs valgrind (Debian: apt-get install valgrind)" >&2; exit 1; }
+	@mkdir -p $(B)
 	$(CC) -std=c99 $(WARN) -O2 -DBENCH_IR $(SQLITE_CFLAGS) -o $(B)/bench-ir tests/bench.c $(LIBS)
 	@rm -rf $(B)/callgrind && mkdir -p $(B)/callgrind
 	valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file=$(B)/callgrind/callgrind.out $(B)/bench-ir > /dev/null 2> $(B)/callgrind/valgrind.log

@@ -494,7 +494,12 @@ static int gives_rows(const char *sql) {
     static const char *const firsts[] = {"select", "values", "show", "explain", "describe", "table"};   /* not WITH: it may lead a write */
     const char *p = sql, *q;
     size_t k;
-    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '(') p++;
+    for (;;) {   /* blanks, parentheses and comments before the first word */
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '(') p++;
+        else if (p[0] == '-' && p[1] == '-') p += strcspn(p, "\n");
+        else if (p[0] == '/' && p[1] == '*') p = (q = strstr(p + 2, "*/")) != NULL ? q + 2 : p + strlen(p);
+        else break;
+    }
     for (k = 0; k < sizeof firsts / sizeof firsts[0]; k++) {
         size_t n = strlen(firsts[k]), i;
         for (i = 0; i < n && (p[i] | 32) == firsts[k][i]; i++) {}

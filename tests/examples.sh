@@ -390,6 +390,12 @@ cli2 query db - --format csv < "$exa/in.sql"
 expect cli_sql_from_stdin 0 "42" ""
 cli2 exec db "SELECT 1"
 expect cli_exec_rows_hint 0 "0 row(s) changed" "exec shows no rows: run it with dconn query to see them"
+cli2 exec db "-- the count
+/* of rows */ SELECT count(*) FROM g"
+expect cli_exec_rows_hint_after_comments 0 "0 row(s) changed" "exec shows no rows: run it with dconn query to see them"
+cli2 exec db "-- SELECT in a comment
+DELETE FROM g WHERE v = -1"
+expect cli_exec_no_hint_for_a_commented_select 0 "0 row(s) changed" ""
 cli2 check db
 expect cli_check_stdout 0 'ok: connection "db" (driver sqlite)' ""
 cli2 secrets db

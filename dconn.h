@@ -531,9 +531,11 @@ DCONN_API void dconn_release(dconn_conn *conn);
    DCONN_EMISUSE for a NULL `conn`. */
 DCONN_API dconn_status dconn_reset(dconn_conn *conn, dconn_error *err);
 
-/* Opens a handle and runs the driver's health check (if it has one):
-   DCONN_OK when the source answers, else the driver's error.
-   DCONN_EMISUSE for a NULL `conn`. */
+/* Takes a handle and runs the driver's health check (if it has one):
+   DCONN_OK when the source answers, else the driver's error. An idle
+   handle that fails is replaced and a new one asked before the source is
+   called down (a restart leaves idle handles dead). DCONN_EMISUSE for a
+   NULL `conn`. */
 DCONN_API dconn_status dconn_ping(dconn_conn *conn, dconn_error *err);
 
 /* The connection's name and resolved type (driver name): they belong to
@@ -1032,8 +1034,8 @@ typedef struct dconn_stmt {
    connect, disconnect, and query or read; every other function may be
    NULL, and the library does without it as each comment says. A driver
    never sees the cache or the registry: it is given settings and a handle
-   and fills builders. Errors go in `err` (the library adds the
-   connection name and the SQL). */
+   and fills builders. Errors go in `err`, which is never NULL (the
+   library adds the connection name and the SQL). */
 typedef struct dconn_driver {
     int version;                  /* DCONN_DRIVER_VERSION */
     const char *name;             /* the type name: "sqlite", "postgresql", "csv" */
@@ -7985,8 +7987,12 @@ static void dconn__handle_put(dconn_conn *c, dconn__handle *h, int exclusive, in
 /* A handle, as dconn__handle_get_once gives it, after the pool's checks of
    one that sat idle: replaced when older than pool_recycle, or when
    pool_pre_ping's ping fails (a server restarted meanwhile), so that the
-   caller's statement never meets a dead handle it could not retry. */
-static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, const dconn__limits *lim, dconn__handle **out, dconn_error *err) {
+   caller's statement never meets a dead handle it could not retry.
+   `fresh` (a retry after a transient error, a health check): an idle
+   handle is pinged whatever pool_pre_ping says, and without a ping
+   function it is replaced, since after a server restart every idle handle
+   is as dead as the one that failed. */
+static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, int fresh, const dconn__limits *lim, dconn__handle **out, dconn_error *err) {
     for (;;) {
         int reused, stale;
         dconn__pool pool;
@@ -7994,11 +8000,15 @@ static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, const dconn_
         dconn__handle *h = *out;
         if (st || !reused) return st;
         stale = pool.recycle_ns > 0 && dconn__now(c->ctx) - h->born >= pool.recycle_ns;
-        if (!stale && pool.pre_ping && h->drv.ping) {
+        if (!stale && (pool.pre_ping || fresh) && h->drv.ping) {
             dconn_error ping;
             dconn__err_clear(&ping);
             stale = h->drv.ping(h->drv.user_data, h->h, &ping) != DCONN_OK;
-            if (stale) dconn__log(c->ctx, DCONN_LOG_INFO, "connection \"%s\": pool_pre_ping: an idle handle failed its ping, replaced: %s", c->name, ping.message);
+            if (stale)
+                dconn__log(c->ctx, DCONN_LOG_INFO, "connection \"%s\": %s: an idle handle failed its ping, replaced: %s", c->name,
+                           pool.pre_ping ? "pool_pre_ping" : "a retry", ping.message);
+        } else if (!stale && fresh) {
+            stale = 1;   /* no ping to ask: a new handle */
         }
         if (!stale) return DCONN_OK;
         dconn__handle_put(c, h, exclusive, 1);
@@ -8693,7 +8703,7 @@ static dconn_status dconn__conn_open_first_locked(dconn_ctx *ctx, dconn_conn *c,
         dconn__atomic_add(&tried->handles, 1);
         dconn__unlock(&c->lock);
         dconn__ctx_unlock(ctx);
-        st = dconn__handle_get(c, 0, NULL, &h, err);
+        st = dconn__handle_get(c, 0, 0, NULL, &h, err);
         if (!st) dconn__handle_put(c, h, 0, 0);
         dconn__lock(&ctx->lock);
         dconn__lock(&c->lock);
@@ -8746,7 +8756,10 @@ static dconn_conn *dconn__connect(dconn_ctx *ctx, const char *name, const char *
 }
 
 DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char *type, const dconn_connect_options *options, dconn_error *err) {
-    dconn_conn *r = dconn__connect(ctx, name, type, options, err);
+    dconn_conn *r;
+    dconn_error local;
+    if (!err) err = &local;   /* a driver is never given a NULL err */
+    r = dconn__connect(ctx, name, type, options, err);
     dconn__err_out(ctx ? &ctx->known : NULL, err);
     return r;
 }
@@ -8789,10 +8802,15 @@ static dconn_status dconn__ping(dconn_conn *c, dconn_error *err) {
     dconn_status st;
     dconn__err_clear(err);
     if (!c) return dconn__err_set(err, DCONN_EMISUSE, "dconn_ping: conn is NULL");
-    st = dconn__handle_get(c, 0, NULL, &h, err);
+    st = dconn__handle_get(c, 0, 0, NULL, &h, err);
     if (st) return dconn__err_conn(c, err, st, "cannot connect");
-    if (h->drv.ping) {
-        st = h->drv.ping(h->drv.user_data, h->h, err);
+    if (h->drv.ping && (st = h->drv.ping(h->drv.user_data, h->h, err)) != DCONN_OK) {
+        /* an idle handle a server restart left dead says nothing of the server: a new one asks again */
+        dconn__handle_put(c, h, 0, 1);
+        dconn__err_clear(err);
+        st = dconn__handle_get(c, 0, 1, NULL, &h, err);
+        if (st) return dconn__err_conn(c, err, st, "cannot connect");
+        if (h->drv.ping) st = h->drv.ping(h->drv.user_data, h->h, err);
         if (st) dconn__err_conn(c, err, st, "health check failed");
     }
     dconn__handle_put(c, h, 0, st != DCONN_OK);
@@ -8800,7 +8818,10 @@ static dconn_status dconn__ping(dconn_conn *c, dconn_error *err) {
 }
 
 DCONN_API dconn_status dconn_ping(dconn_conn *c, dconn_error *err) {
-    dconn_status r = dconn__ping(c, err);
+    dconn_status r;
+    dconn_error local;
+    if (!err) err = &local;   /* a driver is never given a NULL err */
+    r = dconn__ping(c, err);
     dconn__err_out(c ? &c->ctx->known : NULL, err);
     return r;
 }
@@ -9102,6 +9123,13 @@ static dconn_status dconn__exec_rows(const dconn_driver *d, void *handle, const 
     return DCONN_OK;
 }
 
+/* A rollback whose error nobody reads: a driver is never given a NULL err. */
+static dconn_status dconn__rollback_quiet(const dconn_driver *d, void *handle) {
+    dconn_error ignored;
+    dconn__err_clear(&ignored);
+    return d->rollback(d->user_data, handle, &ignored);
+}
+
 /* exec_many outside a session: in a transaction of its own, so that a
    failure applies nothing; in a session, in the session's. */
 static dconn_status dconn__op_run_many(const dconn_driver *d, void *handle, const dconn_stmt *stmt, dconn__op *op, dconn_error *err) {
@@ -9116,12 +9144,12 @@ static dconn_status dconn__op_run_many(const dconn_driver *d, void *handle, cons
         return st;
     }
     if (st) {
-        if (d->rollback) (void)d->rollback(d->user_data, handle, NULL);
+        if (d->rollback) (void)dconn__rollback_quiet(d, handle);
         if (op->info) op->info->changes = op->info->last_insert_id = 0;
         return dconn__err_suffix(err, st, " (the batch's transaction was rolled back)");
     }
     if ((st = d->commit(d->user_data, handle, err)) != DCONN_OK) {
-        if (d->rollback) (void)d->rollback(d->user_data, handle, NULL);
+        if (d->rollback) (void)dconn__rollback_quiet(d, handle);
         if (op->info) op->info->changes = op->info->last_insert_id = 0;
         return dconn__driver_failed(err, st);
     }
@@ -9317,7 +9345,7 @@ static int dconn__transient(const dconn_driver *d, dconn_status st, const dconn_
 static int dconn__handle_clean(const dconn__handle *h) {
     const dconn_driver *d = &h->drv;
     if (!d->keeps_state || !d->keeps_state(d->user_data, h->h)) return 1;
-    return d->rollback && d->rollback(d->user_data, h->h, NULL) == DCONN_OK && !d->keeps_state(d->user_data, h->h);
+    return d->rollback && dconn__rollback_quiet(d, h->h) == DCONN_OK && !d->keeps_state(d->user_data, h->h);
 }
 
 static DCONN__NOINLINE int dconn__stray_state_undo(dconn_conn *c, dconn__handle *h, dconn__op *op, dconn_error *err) {
@@ -9346,7 +9374,7 @@ static DCONN__NOINLINE int dconn__stray_state_undo(dconn_conn *c, dconn__handle 
 static DCONN__NOINLINE int dconn__stray_transaction_undo(dconn_conn *c, dconn__handle *h, dconn__op *op, dconn_status st, dconn_error *err) {
     const dconn_driver *d = &h->drv;
     int closed;
-    closed = !d->rollback || d->rollback(d->user_data, h->h, NULL) != DCONN_OK || d->in_transaction(d->user_data, h->h) || !dconn__handle_clean(h);
+    closed = !d->rollback || dconn__rollback_quiet(d, h->h) != DCONN_OK || d->in_transaction(d->user_data, h->h) || !dconn__handle_clean(h);
     dconn__handle_put(c, h, 0, closed);
     dconn_result_release(op->result);
     op->result = NULL;
@@ -9445,7 +9473,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
             lim.started = op->started;
             lim.timeout_ns = op->timeout_ns;
             lim.cancel = op->cancel;
-            st = dconn__handle_get(c, 0, op->timeout_ns || op->cancel ? &lim : NULL, &h, err);
+            st = dconn__handle_get(c, 0, attempt > 1, op->timeout_ns || op->cancel ? &lim : NULL, &h, err);
         }
         if (!st) {
             st = op->timeout_ns || op->cancel ? dconn__op_run_watched(c, h, op, err) : dconn__op_run(c, h, op, err);
@@ -9850,7 +9878,7 @@ static dconn_session *dconn__session_begin(dconn_conn *c, dconn_error *err) {
     if (!err) { err = &local; dconn__err_clear(err); }   /* is_transient needs the error */
     for (attempt = 1;; attempt++) {
         int transient;
-        st = dconn__handle_get(c, 1, NULL, &s->h, err);
+        st = dconn__handle_get(c, 1, attempt > 1, NULL, &s->h, err);
         if (st) { dconn__err_conn(c, err, st, "cannot begin a session"); dconn__free(c->ctx->al, s); return NULL; }
         if (!dconn__session_begin_tx(s, err)) break;
         /* nothing ran yet: a BEGIN on a handle found dead may try a fresh one */
@@ -9869,7 +9897,10 @@ static dconn_session *dconn__session_begin(dconn_conn *c, dconn_error *err) {
 }
 
 DCONN_API dconn_session *dconn_session_begin(dconn_conn *c, dconn_error *err) {
-    dconn_session *r = dconn__session_begin(c, err);
+    dconn_session *r;
+    dconn_error local;
+    if (!err) err = &local;   /* a driver is never given a NULL err */
+    r = dconn__session_begin(c, err);
     dconn__err_out(c ? &c->ctx->known : NULL, err);
     return r;
 }
@@ -10138,7 +10169,7 @@ DCONN_API dconn_result *dconn_session_query(dconn_session *s, const char *sql, c
 /* After a commit that could not be one: whatever is open rolled back (its
    outcome told already), and the session ready for a new transaction. */
 static void dconn__session_afresh(dconn_session *s) {
-    if (s->in_tx && s->h->drv.rollback) (void)s->h->drv.rollback(s->h->drv.user_data, s->h->h, NULL);
+    if (s->in_tx && s->h->drv.rollback) (void)dconn__rollback_quiet(&s->h->drv, s->h->h);
     s->in_tx = 0;
     s->ended = DCONN__TX_OPEN;
     s->wrote = 0;
@@ -10175,7 +10206,7 @@ static dconn_status dconn__session_commit(dconn_session *s, dconn_error *err) {
     if (st) {
         /* roll back whatever is open; only if that works are the writes known to be gone
            (a connection lost while the COMMIT ran leaves its outcome unknown) */
-        if (s->h->drv.rollback && s->h->drv.rollback(s->h->drv.user_data, s->h->h, NULL) == DCONN_OK)
+        if (s->h->drv.rollback && dconn__rollback_quiet(&s->h->drv, s->h->h) == DCONN_OK)
             return dconn__err_conn(c, err, st, "commit failed, the session's writes were rolled back");
         s->broken = 1;
         return dconn__err_conn(c, err, st, "commit failed, and so did the rollback after it: whether the session's writes "
@@ -10187,7 +10218,10 @@ static dconn_status dconn__session_commit(dconn_session *s, dconn_error *err) {
 }
 
 DCONN_API dconn_status dconn_session_commit(dconn_session *s, dconn_error *err) {
-    dconn_status r = dconn__session_commit(s, err);
+    dconn_status r;
+    dconn_error local;
+    if (!err) err = &local;   /* a driver is never given a NULL err */
+    r = dconn__session_commit(s, err);
     dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
     return r;
 }
@@ -10216,7 +10250,10 @@ static dconn_status dconn__session_rollback(dconn_session *s, dconn_error *err) 
 }
 
 DCONN_API dconn_status dconn_session_rollback(dconn_session *s, dconn_error *err) {
-    dconn_status r = dconn__session_rollback(s, err);
+    dconn_status r;
+    dconn_error local;
+    if (!err) err = &local;   /* a driver is never given a NULL err */
+    r = dconn__session_rollback(s, err);
     dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
     return r;
 }
@@ -10351,7 +10388,7 @@ static void dconn__stream_end(dconn_stream *s) {
     s->cursor = NULL;
     /* a stream's statement that left a transaction or state open: undone, by closing the handle if need be */
     if (!s->broken && h->drv.in_transaction && h->drv.in_transaction(h->drv.user_data, h->h) &&
-        (!h->drv.rollback || h->drv.rollback(h->drv.user_data, h->h, NULL) != DCONN_OK)) s->broken = 1;
+        (!h->drv.rollback || dconn__rollback_quiet(&h->drv, h->h) != DCONN_OK)) s->broken = 1;
     if (!s->broken && !dconn__handle_clean(h)) s->broken = 1;
     dconn__handle_put(s->conn, h, 1, s->broken);
     if (s->op.wrote && !s->conn->ctx->keep_cache_on_write) dconn_cache_clear_conn(s->conn);
@@ -10456,7 +10493,7 @@ static dconn_status dconn__stream_start(dconn_stream *s, dconn_error *err) {
             lim.started = s->op.started;
             lim.timeout_ns = s->op.timeout_ns;
             lim.cancel = s->op.cancel;
-            st = dconn__handle_get(c, 1, s->op.timeout_ns || s->op.cancel ? &lim : NULL, &h, err);
+            st = dconn__handle_get(c, 1, attempt > 1, s->op.timeout_ns || s->op.cancel ? &lim : NULL, &h, err);
         }
         if (!st) {
             d = h->drv;

@@ -2206,6 +2206,59 @@ static void cache_retry_shared_handle(void) {
     CHECK_EQ_INT(td.live, 0);
 }
 
+/* After a server restart every idle handle is dead: a retry runs on an
+   idle handle only if it answers a ping (on a new one when the driver has
+   no ping), never on the next dead one, which would spend every attempt;
+   and a health check asks a new handle before it says the server is down. */
+static void cache_retry_skips_dead_idle_handles(void) {
+    int with_ping;
+    for (with_ping = 1; with_ping >= 0; with_ping--) {
+        dconn_options o = cmk_options();
+        dconn_connect_options co;
+        dconn_session *s[3];
+        dconn_driver d;
+        dconn_ctx *ctx;
+        dconn_conn *c;
+        dconn_error err;
+        dconn_result *r;
+        int i;
+        REQUIRE((ctx = cmk_open(&o)) != NULL);
+        td_driver(&d, "noping");
+        if (!with_ping) d.ping = NULL;
+        REQUIRE(dconn_register_driver(ctx, &d, &err) == DCONN_OK);
+        memset(&co, 0, sizeof co);
+        c = dconn_connect(ctx, "m", "noping", &co, &err);
+        REQUIRE(c);
+        for (i = 0; i < 3; i++) REQUIRE((s[i] = dconn_session_begin(c, &err)) != NULL);
+        for (i = 0; i < 3; i++) dconn_session_end(s[i]);   /* three idle handles */
+        CHECK_EQ_INT(td.connects, 3);
+        pthread_mutex_lock(&td_lock);
+        td.epoch++;                                      /* the server restarted: all three are dead */
+        pthread_mutex_unlock(&td_lock);
+        r = dconn_query(c, "SELECT 2", NULL, 0, NULL, &err);
+        if (!r) fprintf(stdout, "  %s\n", err.message);
+        REQUIRE(r);
+        CHECK_EQ_INT(cmk_int(r, "handle"), 4);           /* a new one */
+        dconn_result_release(r);
+        CHECK_EQ_INT(td.queries, 2);                     /* the failed one and the retry */
+        CHECK_EQ_INT(tu_sleeps, 1);
+        CHECK_EQ_INT(td.connects, 4);
+        CHECK_EQ_INT(td.disconnects, 3);
+        CHECK_EQ_INT(td.pings, with_ping ? 2 : 0);       /* the two idle ones, asked before they were dropped */
+        if (with_ping) {
+            pthread_mutex_lock(&td_lock);
+            td.epoch++;                                  /* again: the idle handle 4 is dead */
+            pthread_mutex_unlock(&td_lock);
+            CHECK(dconn_ping(c, &err) == DCONN_OK);      /* on a new handle: the server is up */
+            CHECK_EQ_INT(td.connects, 5);
+            CHECK_EQ_INT(td.disconnects, 4);
+        }
+        dconn_release(c);
+        dconn_close(ctx);
+        CHECK_EQ_INT(td.live, 0);
+    }
+}
+
 #if TEST_THREADS   /* starts 4 threads a round */
 /* Results the cache held, released from other threads while dconn_close
    runs: a release may be inside the cache's lock as the cache goes, so the
@@ -2732,6 +2785,7 @@ static const dtest_case cache_tests[] = {
     {"cache_retry_reconnect", cache_retry_reconnect},
     {"cache_retry_without_err", cache_retry_without_err},
     {"cache_retry_shared_handle", cache_retry_shared_handle},
+    {"cache_retry_skips_dead_idle_handles", cache_retry_skips_dead_idle_handles},
 #if TEST_THREADS
     {"cache_retry_concurrent", cache_retry_concurrent},
 #endif

@@ -408,6 +408,56 @@ static void conn_mock_driver_found_by_type_and_scheme(void) {
     tu_rmrf(CT_DIR);
 }
 
+/* A driver is never given a NULL err, whatever the caller passes: the
+   shipped drivers write to it without a check. Every call, with a fresh
+   handle (connect) and failing (fail_next, fail_begins) too. */
+static void conn_driver_never_given_a_null_err(void) {
+    dconn_value v[2];
+    dconn_session *s;
+    dconn_result *r;
+    dconn_conn *c;
+    dconn_ctx *ctx = td_open(CT_DIR "/n/secrets.toml", "[connections.m]\ntype = \"mock\"\n");
+    REQUIRE(ctx);
+    v[0] = dconn_int(1);
+    v[1] = dconn_text("x");
+    c = dconn_connect(ctx, "m", NULL, NULL, NULL);
+    REQUIRE(c);
+    CHECK(dconn_ping(c, NULL) == DCONN_OK);
+    r = dconn_query(c, "SELECT 1", NULL, 0, NULL, NULL);
+    CHECK(r != NULL);
+    dconn_result_release(r);
+    r = dconn_read(c, "things", NULL, NULL);
+    CHECK(r != NULL);
+    dconn_result_release(r);
+    CHECK(dconn_exec(c, "UPDATE t", v, 2, NULL, NULL, NULL) == DCONN_OK);
+    CHECK(dconn_exec_many(c, "INSERT ?", v, 1, 2, NULL, NULL, NULL) == DCONN_OK);
+    CHECK(dconn_exec_script(c, "UPDATE a; UPDATE b", NULL) == DCONN_OK);
+    s = dconn_session_begin(c, NULL);
+    REQUIRE(s);
+    CHECK(dconn_session_exec(s, "UPDATE t", v, 1, NULL, NULL) == DCONN_OK);
+    CHECK(dconn_session_commit(s, NULL) == DCONN_OK);
+    CHECK(dconn_session_exec(s, "UPDATE t", v, 1, NULL, NULL) == DCONN_OK);
+    CHECK(dconn_session_rollback(s, NULL) == DCONN_OK);
+    CHECK(dconn_session_exec(s, "UPDATE t", v, 1, NULL, NULL) == DCONN_OK);
+    dconn_session_end(s);   /* rolls back what is open */
+    /* failures, and a handle opened afresh by each call */
+    dconn_reset(c, NULL);
+    pthread_mutex_lock(&td_lock);
+    td.fail_next = 1;
+    td.fail_native = TD_PERMANENT;
+    td.fail_begins = 1;
+    pthread_mutex_unlock(&td_lock);
+    CHECK(dconn_query(c, "SELECT 1", NULL, 0, NULL, NULL) == NULL);
+    CHECK(dconn_session_begin(c, NULL) == NULL);
+    dconn_reset(c, NULL);
+    CHECK(dconn_ping(c, NULL) == DCONN_OK);
+    dconn_release(c);
+    CHECK(td.begins + td.commits + td.rollbacks + td.pings > 4);   /* the calls above reached the driver */
+    CHECK_EQ_INT(td.null_errs, 0);
+    dconn_close(ctx);
+    tu_rmrf(CT_DIR);
+}
+
 static void conn_unknown_name_default_search_list(void) {
     dconn_error err;
     dconn_options o;
@@ -2945,6 +2995,7 @@ static const dtest_case conn_tests[] = {
     {"conn_url_from_parts_hosts", conn_url_from_parts_hosts},
     {"conn_type_errors", conn_type_errors},
     {"conn_mock_driver_found_by_type_and_scheme", conn_mock_driver_found_by_type_and_scheme},
+    {"conn_driver_never_given_a_null_err", conn_driver_never_given_a_null_err},
     {"conn_register_driver_rules", conn_register_driver_rules},
     {"conn_settings_precedence", conn_settings_precedence},
     {"conn_settings_url_beats_options_url", conn_settings_url_beats_options_url},

@@ -102,6 +102,7 @@ typedef struct td_state {
     int sleeps;
     int64_t sleep_ns[64];           /* each of them */
     int jobs_done;
+    int null_errs;                  /* driver functions called with a NULL err (never, the API says) */
 } td_state;
 
 static pthread_mutex_t td_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -275,10 +276,19 @@ static void td_describe_params(const dconn_value *p, size_t n, char *out, size_t
     }
 }
 
+/* Counts a driver function given a NULL err (td.null_errs) */
+static void td_check_err(const dconn_error *err) {
+    if (err) return;
+    pthread_mutex_lock(&td_lock);
+    td.null_errs++;
+    pthread_mutex_unlock(&td_lock);
+}
+
 static dconn_status td_connect(void *ud, const dconn_settings *s, void **handle, dconn_error *err) {
     td_handle *h;
     int i, delay, call;
     int hold = dconn_settings_bool(s, "hold", 0);
+    td_check_err(err);
     pthread_mutex_lock(&td_lock);
     call = ++td.connect_calls;
     if (hold) {
@@ -430,7 +440,9 @@ static dconn_status td_query(void *ud, void *handle, const dconn_stmt *stmt, dco
     char params[1024];
     int seq;
     size_t big;
-    dconn_status st = td_enter(ud, h, &td.queries, sql, 1, &seq, &big, err);
+    dconn_status st;
+    td_check_err(err);
+    st = td_enter(ud, h, &td.queries, sql, 1, &seq, &big, err);
     if (st) return st;
     td_describe_params(p, n, params, sizeof params);
     if (strstr(sql, "RETURNING")) dconn_builder_changed_data(b);   /* a query that writes, as INSERT ... RETURNING */
@@ -442,7 +454,9 @@ static dconn_status td_read(void *ud, void *handle, const char *what, dconn_buil
     const td_handle *h = (const td_handle *)handle;
     int seq;
     size_t big;
-    dconn_status st = td_enter(ud, h, &td.reads, what, 0, &seq, &big, err);
+    dconn_status st;
+    td_check_err(err);
+    st = td_enter(ud, h, &td.reads, what, 0, &seq, &big, err);
     if (st) return st;
     return td_build(b, "R", what, "", h, seq, big);
 }
@@ -459,17 +473,20 @@ static dconn_status td_exec(void *ud, void *handle, const dconn_stmt *stmt, dcon
     const dconn_value *p = stmt->params;
     size_t n = stmt->n_params;
     (void)sql; (void)p; (void)n;
-    (void)ud; (void)handle; (void)sql; (void)p; (void)n; (void)err;
+    (void)ud; (void)handle; (void)sql; (void)p; (void)n;
+    td_check_err(err);
     if (info) { info->changes = 1; info->last_insert_id = 7; }
     return td_count(&td.execs);
 }
 static dconn_status td_exec_script(void *ud, void *handle, const char *sql, dconn_error *err) {
-    (void)ud; (void)handle; (void)sql; (void)err;
+    (void)ud; (void)handle; (void)sql;
+    td_check_err(err);
     return td_count(&td.scripts);
 }
 static dconn_status td_begin(void *ud, void *handle, dconn_error *err) {
     int fail;
     (void)ud; (void)handle;
+    td_check_err(err);
     pthread_mutex_lock(&td_lock);
     fail = td.fail_begins > 0;
     if (fail) td.fail_begins--;
@@ -477,11 +494,12 @@ static dconn_status td_begin(void *ud, void *handle, dconn_error *err) {
     if (fail) return td_fail(err, DCONN_EQUERY, TD_PERMANENT, "mock: server closed the connection before BEGIN");
     return td_count(&td.begins);
 }
-static dconn_status td_commit(void *ud, void *handle, dconn_error *err) { (void)ud; (void)handle; (void)err; return td_count(&td.commits); }
-static dconn_status td_rollback(void *ud, void *handle, dconn_error *err) { (void)ud; (void)handle; (void)err; return td_count(&td.rollbacks); }
+static dconn_status td_commit(void *ud, void *handle, dconn_error *err) { (void)ud; (void)handle; td_check_err(err); return td_count(&td.commits); }
+static dconn_status td_rollback(void *ud, void *handle, dconn_error *err) { (void)ud; (void)handle; td_check_err(err); return td_count(&td.rollbacks); }
 static dconn_status td_ping(void *ud, void *handle, dconn_error *err) {
     int dead;
     (void)ud;
+    td_check_err(err);
     pthread_mutex_lock(&td_lock);
     td.pings++;
     dead = ((const td_handle *)handle)->epoch != td.epoch;   /* a handle the "server restart" broke */

@@ -416,10 +416,12 @@ typedef struct dconn_options {
 DCONN_API dconn_ctx *dconn_open(const dconn_options *options, dconn_error *err);
 
 /* Closes every connection (whoever still holds it), frees the cache and
-   the secrets. Results still referenced stay valid until released. End
-   sessions and release held secrets first; the context's connections and
-   strings are freed, so do not dconn_release connections afterwards.
-   NULL is a no-op. */
+   the secrets. Results still referenced stay valid until released (from
+   any thread). End sessions and streams and release held secrets first,
+   and call it once no other thread is inside a call on the context (as
+   with sqlite3_close: a query running meanwhile would use freed memory);
+   the context's connections and strings are freed, so do not
+   dconn_release connections afterwards. NULL is a no-op. */
 DCONN_API void dconn_close(dconn_ctx *ctx);
 
 /* After fork(), the child gets fresh handles on first use and never uses
@@ -1035,7 +1037,10 @@ typedef struct dconn_stmt {
    NULL, and the library does without it as each comment says. A driver
    never sees the cache or the registry: it is given settings and a handle
    and fills builders. Errors go in `err`, which is never NULL (the
-   library adds the connection name and the SQL). */
+   library adds the connection name and the SQL). No lock is held while a
+   driver function runs, but it must not call dconn on the connection it
+   serves: the same query waits for itself (one run per cached key at a
+   time), and another may wait for the handle the driver holds. */
 typedef struct dconn_driver {
     int version;                  /* DCONN_DRIVER_VERSION */
     const char *name;             /* the type name: "sqlite", "postgresql", "csv" */
@@ -1115,9 +1120,13 @@ typedef struct dconn_driver {
 
 /* Registers a driver on the context (the struct is copied; the strings and
    user_data must outlive the context). A second driver with the same name
-   replaces the first for new connections. DCONN_EMISUSE when `ctx` or
-   `driver` is NULL, or the driver lacks a version, name or required
-   function, or is of version 1. */
+   replaces the first for connections opened after it: one open at the
+   time keeps the driver it was opened with, and dconn_connect gives it
+   again while someone holds it. DCONN_EMISUSE when `ctx` or `driver` is
+   NULL, the driver lacks a version, name or required function, is of
+   version 1 or of a version newer than DCONN_DRIVER_VERSION, or its name
+   is "sql" (the type of every SQL driver) or holds anything but letters,
+   digits, '_', '-', '+' and '.'. */
 DCONN_API dconn_status dconn_register_driver(dconn_ctx *ctx, const dconn_driver *driver, dconn_error *err);
 
 /* Writes the registered driver names, comma separated ("sql" first when
@@ -3181,6 +3190,19 @@ DCONN_API dconn_status dconn_error_set(dconn_error *err, dconn_status code, cons
     dconn__vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
     return code;
+}
+
+/* A driver's call returned `st`: a failure leaves err with a code (a
+   status outside dconn_status becomes DCONN_EDRIVER) and a message, when
+   the driver wrote no message. */
+static dconn_status dconn__driver_failed(dconn_error *err, dconn_status st) {
+    if (st == DCONN_OK) return st;
+    if ((int)st > 0 || (int)st <= (int)DCONN__STATUS_END) st = DCONN_EDRIVER;   /* not a dconn_status: every error is one */
+    if (err) {
+        if (err->code == DCONN_OK || (int)err->code > 0 || (int)err->code <= (int)DCONN__STATUS_END) err->code = st;
+        if (!err->message[0]) dconn__snprintf(err->message, sizeof err->message, "the driver gave no message (status %d: %s)", (int)err->code, dconn_status_str(err->code));
+    }
+    return st;
 }
 
 /* A message about a place in a file: code, file, line, column and the
@@ -5997,7 +6019,18 @@ DCONN_API dconn_status dconn_register_driver(dconn_ctx *ctx, const dconn_driver 
     if (d->version < 2)
         return dconn__err_set(err, DCONN_EMISUSE, "dconn_register_driver: driver \"%s\" is of version %d (dconn 0.1): rebuild it for dconn_driver version %d, "
                               "whose query and exec take a dconn_stmt", d->name ? d->name : "", d->version, DCONN_DRIVER_VERSION);
+    if (d->version > DCONN_DRIVER_VERSION)
+        return dconn__err_set(err, DCONN_EMISUSE, "dconn_register_driver: driver \"%s\" says version %d, and this dconn knows versions 2 to %d: "
+                              "set version = DCONN_DRIVER_VERSION", d->name ? d->name : "", d->version, DCONN_DRIVER_VERSION);
     if (!d->name || !*d->name) return dconn__err_set(err, DCONN_EMISUSE, "dconn_register_driver: the driver needs a name");
+    {
+        const char *p;
+        for (p = d->name; *p; p++)
+            if (!((*p | 32) >= 'a' && (*p | 32) <= 'z') && !(*p >= '0' && *p <= '9') && *p != '_' && *p != '-' && *p != '+' && *p != '.')
+                return dconn__err_set(err, DCONN_EMISUSE, "dconn_register_driver: the driver name \"%.64s\" may hold only letters, digits, '_', '-', '+' and '.'", d->name);
+        if (strcmp(d->name, "sql") == 0)
+            return dconn__err_set(err, DCONN_EMISUSE, "dconn_register_driver: \"sql\" is the type of every SQL driver, not a driver's name: name it after its data source and set is_sql = 1");
+    }
     if (!d->connect || !d->disconnect || (!d->query && !d->read))
         return dconn__err_set(err, DCONN_EMISUSE, "dconn_register_driver: driver \"%s\" needs connect, disconnect, and query or read", d->name);
     dconn__lock(&ctx->lock);
@@ -7921,7 +7954,7 @@ static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, const d
         h->drv = drv;
         h->settings = s;
         dconn__err_clear(err);
-        st = drv.connect(drv.user_data, s, &h->h, err);
+        st = dconn__driver_failed(err, drv.connect(drv.user_data, s, &h->h, err));
         if (st) { dconn__free(c->ctx->al, h); h = NULL; }
         else if (c->ctx->data_check_ns >= 0 && !dconn__atomic_load(&c->watching)) dconn__data_learn(c, h);
     }
@@ -8804,13 +8837,13 @@ static dconn_status dconn__ping(dconn_conn *c, dconn_error *err) {
     if (!c) return dconn__err_set(err, DCONN_EMISUSE, "dconn_ping: conn is NULL");
     st = dconn__handle_get(c, 0, 0, NULL, &h, err);
     if (st) return dconn__err_conn(c, err, st, "cannot connect");
-    if (h->drv.ping && (st = h->drv.ping(h->drv.user_data, h->h, err)) != DCONN_OK) {
+    if (h->drv.ping && (st = dconn__driver_failed(err, h->drv.ping(h->drv.user_data, h->h, err))) != DCONN_OK) {
         /* an idle handle a server restart left dead says nothing of the server: a new one asks again */
         dconn__handle_put(c, h, 0, 1);
         dconn__err_clear(err);
         st = dconn__handle_get(c, 0, 1, NULL, &h, err);
         if (st) return dconn__err_conn(c, err, st, "cannot connect");
-        if (h->drv.ping) st = h->drv.ping(h->drv.user_data, h->h, err);
+        if (h->drv.ping) st = dconn__driver_failed(err, h->drv.ping(h->drv.user_data, h->h, err));
         if (st) dconn__err_conn(c, err, st, "health check failed");
     }
     dconn__handle_put(c, h, 0, st != DCONN_OK);
@@ -9085,16 +9118,6 @@ typedef struct dconn__op {
     int in_session;               /* DCONN__OP_EXEC_MANY: the session's transaction holds it */
 } dconn__op;
 
-/* A driver's call failed: err gets the code when the driver wrote why
-   but not the code, and a message when it wrote neither. */
-static dconn_status dconn__driver_failed(dconn_error *err, dconn_status st) {
-    if (err && err->code == DCONN_OK) {
-        if (err->message[0]) err->code = st;
-        else dconn__err_set(err, st, "%s", dconn_status_str(st));
-    }
-    return st;
-}
-
 /* The rows of an exec_many: the driver's own way, else exec once a row,
    looking between rows for the call's timeout and token (a cancel that
    comes between two statements reaches neither). */
@@ -9167,12 +9190,12 @@ static dconn_status dconn__op_run(dconn_conn *c, dconn__handle *hd, dconn__op *o
     dconn__err_clear(err);
     if (op->kind == DCONN__OP_EXEC) {
         if (!d->exec) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", d->name);
-        return d->exec(d->user_data, handle, &stmt, op->info, err);
+        return dconn__driver_failed(err, d->exec(d->user_data, handle, &stmt, op->info, err));
     }
     if (op->kind == DCONN__OP_EXEC_MANY) return dconn__op_run_many(d, handle, &stmt, op, err);
     if (op->kind == DCONN__OP_SCRIPT) {
         if (!d->exec_script) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run scripts (it has no exec_script)", d->name);
-        return d->exec_script(d->user_data, handle, op->sql, err);
+        return dconn__driver_failed(err, d->exec_script(d->user_data, handle, op->sql, err));
     }
     {
         dconn_result tmp;
@@ -9858,7 +9881,7 @@ static dconn_status dconn__session_begin_tx(dconn_session *s, dconn_error *err) 
     dconn_status st;
     if (s->in_tx) return DCONN_OK;
     if (!s->h->drv.begin) return dconn__err_set(err, DCONN_EMISUSE, "connection \"%s\": the %s driver has no transactions (no begin)", c->name, s->h->drv.name);
-    st = s->h->drv.begin(s->h->drv.user_data, s->h->h, err);
+    st = dconn__driver_failed(err, s->h->drv.begin(s->h->drv.user_data, s->h->h, err));
     if (st) { s->begin_failed = 1; return dconn__err_conn(c, err, st, "begin failed"); }
     s->in_tx = 1;
     return DCONN_OK;
@@ -10200,7 +10223,7 @@ static dconn_status dconn__session_commit(dconn_session *s, dconn_error *err) {
         dconn__session_afresh(s);
         return dconn__err_conn(c, err, DCONN_EQUERY, by_statement ? "commit refused" : "commit failed, the session's writes were rolled back");
     }
-    st = s->h->drv.commit ? s->h->drv.commit(s->h->drv.user_data, s->h->h, err) : DCONN_OK;
+    st = s->h->drv.commit ? dconn__driver_failed(err, s->h->drv.commit(s->h->drv.user_data, s->h->h, err)) : DCONN_OK;
     s->in_tx = 0;
     if (st && dconn__atomic_load(&c->sessions) > 1 && dconn__transient(&s->h->drv, st, err)) dconn__hint_lock_holder(err, st, 1);
     if (st) {
@@ -10233,7 +10256,7 @@ static dconn_status dconn__session_rollback(dconn_session *s, dconn_error *err) 
     if (!s) return dconn__err_set(err, DCONN_EMISUSE, "dconn_session_rollback: session is NULL");
     c = s->conn;
     if (dconn__session_forked(s)) return dconn__session_refuse_forked(s, "dconn_session_rollback", err);
-    if (s->in_tx && s->h->drv.rollback) st = s->h->drv.rollback(s->h->drv.user_data, s->h->h, err);
+    if (s->in_tx && s->h->drv.rollback) st = dconn__driver_failed(err, s->h->drv.rollback(s->h->drv.user_data, s->h->h, err));
     s->in_tx = 0;
     s->wrote = 0;
     s->begin_failed = 0;

@@ -497,6 +497,56 @@ static dconn_status ct_query_other(void *ud, void *handle, const dconn_stmt *stm
     return st;
 }
 
+/* A driver that fails as drivers should not: statuses outside
+   dconn_status, and no message. */
+static dconn_status ct_odd_failure(const char *sql, dconn_error *err) {
+    if (strcmp(sql, "positive") == 0) return (dconn_status)5;
+    if (strcmp(sql, "unknown") == 0) return (dconn_status)-99;
+    if (strcmp(sql, "code only") == 0) return dconn_error_set(err, DCONN_EQUERY, NULL);
+    return DCONN_OK;
+}
+static dconn_status ct_query_odd(void *ud, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
+    dconn_status st = ct_odd_failure(stmt->sql, err);
+    (void)ud; (void)handle;
+    if (st) return st;
+    st = dconn_builder_column(out, "x", NULL);
+    return st ? st : dconn_builder_int(out, 1);
+}
+static dconn_status ct_exec_odd(void *ud, void *handle, const dconn_stmt *stmt, dconn_exec_info *info, dconn_error *err) {
+    (void)ud; (void)handle; (void)info;
+    return ct_odd_failure(stmt->sql, err);
+}
+
+/* Whatever the driver returns, the caller gets a dconn_status below zero
+   and a message that says something. */
+static void conn_driver_odd_failures_normalised(void) {
+    static const char *const sqls[] = {"positive", "unknown", "code only"};
+    static const dconn_status codes[] = {DCONN_EDRIVER, DCONN_EDRIVER, DCONN_EQUERY};
+    dconn_error err;
+    dconn_driver d;
+    dconn_conn *c;
+    size_t i;
+    dconn_ctx *ctx = td_open(CT_DIR "/o/secrets.toml", NULL);
+    REQUIRE(ctx);
+    td_driver(&d, "odd");
+    d.query = ct_query_odd;
+    d.exec = ct_exec_odd;
+    REQUIRE(dconn_register_driver(ctx, &d, &err) == DCONN_OK);
+    c = dconn_connect(ctx, "o", "odd", NULL, &err);
+    REQUIRE(c);
+    for (i = 0; i < 3; i++) {
+        CHECK(dconn_query(c, sqls[i], NULL, 0, NULL, &err) == NULL);
+        CHECK_EQ_INT(err.code, codes[i]);
+        CHECK_CONTAINS(err.message, "the driver gave no message (status ");
+        CHECK_EQ_INT(dconn_exec(c, sqls[i], NULL, 0, NULL, NULL, &err), codes[i]);
+        CHECK_EQ_INT(err.code, codes[i]);
+        CHECK_CONTAINS(err.message, "the driver gave no message (status ");
+    }
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(CT_DIR);
+}
+
 static void conn_register_driver_rules(void) {
     dconn_error err;
     dconn_driver d;
@@ -521,6 +571,22 @@ static void conn_register_driver_rules(void) {
     d.disconnect = td_disconnect;
     d.query = NULL;
     CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_EMISUSE);
+    /* names the lists and type lookups can hold, and a version this dconn knows */
+    d.query = td_query;
+    d.name = "sql";
+    CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "\"sql\" is the type of every SQL driver");
+    d.name = "my,driver";
+    CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "the driver name \"my,driver\" may hold only letters, digits");
+    d.name = "my driver";
+    CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_EMISUSE);
+    d.name = "half";
+    d.version = 1000;
+    CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "driver \"half\" says version 1000, and this dconn knows versions 2 to");
+    d.version = DCONN_DRIVER_VERSION;
+    d.query = NULL;
     /* nothing half-registered */
     dconn_driver_names(ctx, names, sizeof names);
     CHECK_STR(names, "sql, sqlite, mo");        /* cut to the buffer */
@@ -2996,6 +3062,7 @@ static const dtest_case conn_tests[] = {
     {"conn_type_errors", conn_type_errors},
     {"conn_mock_driver_found_by_type_and_scheme", conn_mock_driver_found_by_type_and_scheme},
     {"conn_driver_never_given_a_null_err", conn_driver_never_given_a_null_err},
+    {"conn_driver_odd_failures_normalised", conn_driver_odd_failures_normalised},
     {"conn_register_driver_rules", conn_register_driver_rules},
     {"conn_settings_precedence", conn_settings_precedence},
     {"conn_settings_url_beats_options_url", conn_settings_url_beats_options_url},

@@ -1019,6 +1019,11 @@ DCONN_API dconn_status dconn_builder_reserve(dconn_builder *b, size_t cells, siz
    its result is not cached, and the connection's cached results are
    dropped, as after dconn_exec. NULL is a no-op. */
 DCONN_API void dconn_builder_changed_data(dconn_builder *b);
+/* strtod in the C locale: '.' is the decimal point whatever setlocale()
+   says, so that a driver reading a server's text ("1.5") gets 1.5 under
+   a German or French locale too (strtod stops at the '.' there). NULL
+   `s`: 0, and *end NULL. */
+DCONN_API double dconn_strtod(const char *s, char **end);
 
 /* One statement as a driver is given it. */
 typedef struct dconn_stmt {
@@ -1735,11 +1740,15 @@ static void dconn__wr_end(dconn__brlock *l) { dconn__atomic_store(&l->writer.n, 
 
 /* Where the entry of a DCONN_SECRETS list that starts at `entry` ends:
    at ':' (POSIX); on Windows at ';', as in %PATH%, or at a ':' that is no
-   drive's ("a.toml:b.toml" out of POSIX habit; never "C:\\x.toml"). */
+   drive's ("a.toml:b.toml" out of POSIX habit; never "C:\\x.toml" nor
+   "\\\\?\\C:\\x.toml"). */
 static const char *dconn__list_entry_end(const char *entry) {
     const char *p = entry;
 #ifdef _WIN32
-    while (*p && *p != ';' && !(*p == ':' && !(p == entry + 1 && ((*entry >= 'A' && *entry <= 'Z') || (*entry >= 'a' && *entry <= 'z'))))) p++;
+    /* the drive letter: the first character, or the fifth after \\?\ or \\.\ */
+    const char *drive = entry[0] == '\\' && entry[1] == '\\' && (entry[2] == '?' || entry[2] == '.') && entry[3] == '\\' ? entry + 4 : entry;
+    int letter = (*drive | 32) >= 'a' && (*drive | 32) <= 'z';
+    while (*p && *p != ';' && !(*p == ':' && !(letter && p == drive + 1))) p++;
 #else
     while (*p && *p != ':') p++;
 #endif
@@ -1902,7 +1911,10 @@ static const char *dconn__getenv(const dconn_allocator *al, const char *name, ch
     *nomem = 0;
     if (!MultiByteToWideChar(CP_UTF8, 0, name, -1, wname, 128) || !(n = GetEnvironmentVariableW(wname, NULL, 0))) return NULL;
     if (!(w = (wchar_t *)dconn__malloc(al, (size_t)n * sizeof *w))) { *nomem = 1; return NULL; }
-    if (GetEnvironmentVariableW(wname, w, n) >= n) w[0] = 0;   /* changed meanwhile: read as empty */
+    {
+        DWORD got = GetEnvironmentVariableW(wname, w, n);
+        if (!got || got >= n) w[0] = 0;   /* emptied, removed or grown meanwhile: read as empty */
+    }
     len = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
     out = len > 0 ? (char *)dconn__malloc(al, (size_t)len) : NULL;
     if (out) WideCharToMultiByte(CP_UTF8, 0, w, -1, out, len, NULL, NULL);
@@ -2028,8 +2040,12 @@ static uint64_t dconn__hash64(const void *data, size_t n, uint64_t h) {
         n -= 8;
     }
     if (n) {
+        /* the tail in the low bytes on every platform: a multiply carries
+           upward only, so a big-endian memcpy's high bytes never reached
+           the low bits that pick a bucket */
         uint64_t w = 0;
-        memcpy(&w, p, n);
+        size_t i;
+        for (i = 0; i < n; i++) w |= (uint64_t)p[i] << (8 * i);
         h = (h ^ w) * k;
         h ^= h >> 32;
     }
@@ -2076,16 +2092,40 @@ static DCONN__NOINLINE const char *dconn__article(const char *noun) {
     return strchr("aeiou", noun[0]) ? "an" : "a";
 }
 
-/* Converts a validated decimal float (underscores removed) with strtod,
-   using the C locale's '.' whatever the program's locale says. */
-static double dconn__strtod_c(char *s, char **end) {
+/* strtod in the C locale: '.' is the decimal point whatever setlocale
+   says (a "," or a two-byte point would cut "1.5" to 1). Under such a
+   locale the number's characters are copied with the locale's point for
+   '.', and the locale's own point (not a number's character) ends it. */
+DCONN_API double dconn_strtod(const char *s, char **end) {
     const struct lconv *lc = localeconv();
-    char *dot;
-    if (lc && lc->decimal_point && lc->decimal_point[0] != '.' && lc->decimal_point[0] && !lc->decimal_point[1]) {
-        dot = strchr(s, '.');
-        if (dot) *dot = lc->decimal_point[0];
+    const char *dp = lc && lc->decimal_point && lc->decimal_point[0] ? lc->decimal_point : ".";
+    size_t dpl = strlen(dp), n = 0, dot = (size_t)-1, at;
+    char local[128], *buf, *e;
+    double d;
+    if (!s) { if (end) *end = NULL; return 0; }
+    if (dpl == 1 && dp[0] == '.') return strtod(s, end);
+    while (s[n] == ' ' || (s[n] >= '\t' && s[n] <= '\r')) n++;
+    while (((s[n] | 32) >= 'a' && (s[n] | 32) <= 'z') || (s[n] >= '0' && s[n] <= '9') || s[n] == '+' || s[n] == '-' || (s[n] == '.' && dot == (size_t)-1)) {
+        if (s[n] == '.') dot = n;
+        n++;
     }
-    return strtod(s, end);
+    buf = n + dpl < sizeof local ? local : (char *)DCONN_MALLOC(n + dpl);
+    if (!buf) return strtod(s, end);   /* no memory for a copy: the locale's way */
+    if (dot == (size_t)-1) {
+        memcpy(buf, s, n);
+        buf[n] = '\0';
+    } else {
+        memcpy(buf, s, dot);
+        memcpy(buf + dot, dp, dpl);
+        memcpy(buf + dot + dpl, s + dot + 1, n - dot - 1);
+        buf[n - 1 + dpl] = '\0';
+    }
+    d = strtod(buf, &e);
+    at = (size_t)(e - buf);
+    if (dot != (size_t)-1 && at > dot) at = at >= dot + dpl ? at - dpl + 1 : dot;
+    if (end) *end = (char *)s + at;   /* as strtod: *end points into the caller's s */
+    if (buf != local) DCONN_FREE(buf);
+    return d;
 }
 
 /* A double as text that reads back the same, with the fewest digits, and
@@ -2120,7 +2160,8 @@ static int dconn__fmt_real_fast(char *out, size_t cap, double d) {
     if (!(a >= 1e-4 && a < 1e15) || cap < 24) return 0;   /* at most a sign, 15 digits, "0." and the NUL */
     for (k = 0; k < 16 && a * p10[k] < 1e15; k++) {
         double m = floor(a * p10[k] + 0.5);
-        if (m / p10[k] != a) continue;
+        volatile double back = m / p10[k];   /* rounded to a double: x87 compares 80-bit values else, and the fast path never holds */
+        if (back != a) continue;
         n = dconn__fmt_u64(digits, (uint64_t)m);
         if (d < 0) out[at++] = '-';
         if (n <= k) {   /* 0.000ddd */
@@ -2143,6 +2184,18 @@ static int dconn__fmt_real_fast(char *out, size_t cap, double d) {
     return 0;
 }
 
+/* printf's "%.*g" with a '.' for the locale's decimal point, whatever it is */
+static void dconn__fmt_g(char *out, size_t cap, int precision, double d) {
+    const struct lconv *lc = localeconv();
+    char *p;
+    dconn__snprintf(out, cap, "%.*g", precision, d);
+    if (lc && lc->decimal_point && lc->decimal_point[0] && strcmp(lc->decimal_point, ".") != 0 && (p = strstr(out, lc->decimal_point)) != NULL) {
+        size_t dpl = strlen(lc->decimal_point);
+        *p = '.';
+        memmove(p + 1, p + dpl, strlen(p + dpl) + 1);   /* a point of several bytes (ps_AF's U+066B) becomes one */
+    }
+}
+
 static void dconn__fmt_real(char *out, size_t cap, double d) {
     char *end;
     if (d != d) { dconn__snprintf(out, cap, "NaN"); return; }
@@ -2152,23 +2205,17 @@ static void dconn__fmt_real(char *out, size_t cap, double d) {
         /* a subnormal holds fewer digits: the fewest that read back may be far under 15 */
         int p;
         for (p = 1; p < 17; p++) {
-            dconn__snprintf(out, cap, "%.*g", p, d);
-            if (dconn__strtod_c(out, &end) == d) break;
+            dconn__fmt_g(out, cap, p, d);
+            if (dconn_strtod(out, &end) == d) break;
         }
-        if (p == 17) dconn__snprintf(out, cap, "%.17g", d);
+        if (p == 17) dconn__fmt_g(out, cap, 17, d);
     } else {
-        dconn__snprintf(out, cap, "%.15g", d);
-        if (dconn__strtod_c(out, &end) != d) dconn__snprintf(out, cap, "%.16g", d);
-        if (dconn__strtod_c(out, &end) != d) dconn__snprintf(out, cap, "%.17g", d);
+        dconn__fmt_g(out, cap, 15, d);
+        if (dconn_strtod(out, &end) != d) dconn__fmt_g(out, cap, 16, d);
+        if (dconn_strtod(out, &end) != d) dconn__fmt_g(out, cap, 17, d);
     }
-    {
-        /* a decimal point whatever the locale, and always one, so 3.0 reads as a real */
-        char *p;
-        const struct lconv *lc = localeconv();
-        if (lc && lc->decimal_point && lc->decimal_point[0] != '.')
-            for (p = out; *p; p++) if (*p == lc->decimal_point[0]) *p = '.';
-        if (!strpbrk(out, ".eEn")) { size_t n = strlen(out); if (n + 2 < cap) memcpy(out + n, ".0", 3); }
-    }
+    /* always a decimal point, so 3.0 reads as a real */
+    if (!strpbrk(out, ".eEn")) { size_t n = strlen(out); if (n + 2 < cap) memcpy(out + n, ".0", 3); }
 }
 
 typedef struct dconn__buf {
@@ -4269,7 +4316,7 @@ static dconn_toml_value *dconn__tp_number(dconn__tp *tp) {
         if (is_float) {
             v = dconn__tp_new(tp, DCONN_TOML_FLOAT);
             if (!v) goto fail;
-            v->u.f = dconn__strtod_c(buf, NULL);
+            v->u.f = dconn_strtod(buf, NULL);
             if (sign == '-') v->u.f = -v->u.f;
         } else {
             uint64_t val = 0, limit = sign == '-' ? UINT64_C(0x8000000000000000) : UINT64_C(0x7FFFFFFFFFFFFFFF);
@@ -6402,9 +6449,17 @@ static dconn_status dconn__sql_driver_locked(dconn_ctx *ctx, const char *name, d
     if (*drv) return DCONN_OK;
     memset(&b, 0, sizeof b);
     b.al = ctx->al;
-    dconn__buf_printf(&b, "connection \"%s\": no driver registered for \"%.*s\" (from its url). Registered types: ", name, (int)n, u.scheme);
-    dconn__driver_names_locked(ctx, &b);
-    dconn__buf_puts(&b, "; register one with dconn_register_driver");
+    {
+        const dconn_driver *other = dconn__driver_find_locked(ctx, u.scheme, n, 0);
+        if (other)   /* a url finds SQL drivers alone: say which one was meant */
+            dconn__buf_printf(&b, "connection \"%s\": the url's \"%.*s\" is a scheme of the %s driver, which is not an SQL driver (is_sql = 0), "
+                                  "and a url alone finds SQL drivers only: add type = \"%s\"", name, (int)n, u.scheme, other->name, other->name);
+        else {
+            dconn__buf_printf(&b, "connection \"%s\": no driver registered for \"%.*s\" (from its url). Registered types: ", name, (int)n, u.scheme);
+            dconn__driver_names_locked(ctx, &b);
+            dconn__buf_puts(&b, "; register one with dconn_register_driver");
+        }
+    }
     {
         const dconn_toml_value *uv = dconn_toml_get(root, "url");
         st = dconn__err_place(err, DCONN_EDRIVER, uv->line > 0 ? uv->file : NULL, uv->line, "%s", b.failed ? "no driver" : b.p);
@@ -11077,7 +11132,7 @@ DCONN_API dconn_status dconn_result_get_real(const dconn_result *r, size_t row, 
             /* decimal numbers only: not "nan", "inf" or hexadecimal, nor text with a NUL inside */
             if (strlen(buf) != c->s.len || buf[strspn(buf, "0123456789+-.eE")] != '\0') return DCONN_ETYPE;   /* as get_int: no blanks */
             errno = 0;
-            v = dconn__strtod_c(buf, &end);
+            v = dconn_strtod(buf, &end);
             if (end == buf || *end) return DCONN_ETYPE;
             if (errno == ERANGE && (v > 1 || v < -1)) return DCONN_ERANGE;   /* "1e999"; an underflow to 0 is fine */
             *out = v;
@@ -12138,7 +12193,7 @@ static dconn_status dconn__sq_read_args(const dconn_settings *s, dconn__sq_args 
         for (i = 0; u && i < u->n_query; i++) {
             char *end;
             if (strcmp(u->query_keys[i], "timeout") != 0) continue;
-            a->timeout = strtod(u->query_values[i], &end);
+            a->timeout = dconn_strtod(u->query_values[i], &end);
             if (end == u->query_values[i] || *end || !(a->timeout >= 0 && a->timeout <= 86400))
                 return dconn_error_at(err, dconn_settings_get(s, "url"), "the url's ?timeout is a number of seconds from 0 to 86400 (a day)");
         }

@@ -1301,6 +1301,14 @@ static void api_as_text_real_locale(void) {
         CHECK_STR(localeconv()->decimal_point, ",");
         CHECK_STR(dconn_result_as_text(r, 0, 2, &buf), "3.0");
         CHECK_STR(dconn_result_as_text(r, 0, 3, &buf), "0.1");
+        CHECK_STR(dconn_result_as_text(r, 0, 12, &buf), "0.3333333333333333");   /* printf's path */
+        CHECK(setlocale(LC_NUMERIC, "C") != NULL);
+    }
+    /* a decimal point of two bytes (ps_AF's U+066B) becomes one '.' */
+    if (setlocale(LC_NUMERIC, "ps_AF.UTF-8") || setlocale(LC_NUMERIC, "ps_AF.utf8")) {
+        CHECK(strlen(localeconv()->decimal_point) > 1);
+        CHECK_STR(dconn_result_as_text(r, 0, 12, &buf), "0.3333333333333333");
+        CHECK_STR(dconn_result_as_text(r, 0, 3, &buf), "0.1");
         CHECK(setlocale(LC_NUMERIC, "C") != NULL);
     }
     dconn_result_release(r);

@@ -361,7 +361,8 @@ static void conn_mock_driver_found_by_type_and_scheme(void) {
     dconn_ctx *ctx = td_open(CT_DIR "/m/secrets.toml",
         "[connections.m1]\ntype = \"mock\"\n"
         "\n[connections.m2]\nurl = \"mock://x\"\n"
-        "\n[connections.pg]\nurl = \"postgresql://me:pw@h/db\"\n");
+        "\n[connections.pg]\nurl = \"postgresql://me:pw@h/db\"\n"
+        "\n[connections.fu]\nurl = \"folder://x\"\n");
     REQUIRE(ctx);
     dconn_driver_names(ctx, names, sizeof names);
     CHECK_STR(names, "sql, sqlite, mock");
@@ -393,6 +394,10 @@ static void conn_mock_driver_found_by_type_and_scheme(void) {
     CHECK_STR(dconn_conn_type(c), "folder");
     CHECK_STR(dconn_conn_name(c), "folder");
     dconn_release(c);
+    /* a url finds SQL drivers only: one that lists the scheme but is not one is named */
+    CHECK(dconn_connect(ctx, "fu", NULL, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "connection \"fu\": the url's \"folder\" is a scheme of the folder driver, which is not an SQL driver (is_sql = 0), "
+                                "and a url alone finds SQL drivers only: add type = \"folder\"");
     /* a driver named in code needs no section either... */
     c = dconn_connect(ctx, "anything", "mock", NULL, &err);
     if (!c) fprintf(stdout, "  %s\n", err.message);
@@ -402,7 +407,7 @@ static void conn_mock_driver_found_by_type_and_scheme(void) {
     /* ...but a name the secrets do not know, with no type, does */
     CHECK(dconn_connect(ctx, "anything", NULL, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_ENOTFOUND);
-    CHECK_CONTAINS(err.message, "Connections found: m1, m2, pg");
+    CHECK_CONTAINS(err.message, "Connections found: m1, m2, pg, fu");
     CHECK_EQ_INT(td.connects, td.disconnects);
     dconn_close(ctx);
     tu_rmrf(CT_DIR);

@@ -67,6 +67,42 @@ static void csv_types_quotes_and_nulls(void) {
     tu_rmrf(CSV_DIR);
 }
 
+/* Reals read the same under a locale whose decimal point is a comma:
+   strtod would stop at the '.' there and give 1.5 as 1. */
+static void csv_reals_under_a_comma_locale(void) {
+    static const char *const locales[] = {"de_DE.UTF-8", "de_DE.utf8", "de_DE"};
+    const char *got = NULL;
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_result *r;
+    dconn_error err;
+    double d = 0;
+    size_t k;
+    for (k = 0; k < sizeof locales / sizeof locales[0] && !got; k++) got = setlocale(LC_NUMERIC, locales[k]);
+    if (!got || strcmp(localeconv()->decimal_point, ",") != 0) {
+        CHECK(setlocale(LC_NUMERIC, "C") != NULL);
+        SKIP("no de_DE locale with a comma for its decimal point here (Debian: enable de_DE.UTF-8 in /etc/locale.gen; locale-gen)");
+    }
+    ctx = csv_open();
+    if (!ctx) CHECK(setlocale(LC_NUMERIC, "C") != NULL);
+    REQUIRE(ctx);
+    tu_write(CSV_DIR "/r.csv", "x,comma\n1.5,\"1,5\"\n2.25,x\n");
+    c = csv_conn(ctx, "base_dir = '" CSV_DIR "'");
+    r = c ? csv_read(c, "r.csv", "0", &err) : NULL;
+    CHECK(setlocale(LC_NUMERIC, "C") != NULL);
+    REQUIRE(r);
+    CHECK_STR(dconn_result_column_decltype(r, 0), "REAL");
+    CHECK_EQ_INT(dconn_result_get_real(r, 0, 0, &d), DCONN_OK);
+    CHECK_EQ_DBL(d, 1.5);
+    CHECK_EQ_INT(dconn_result_get_real(r, 1, 0, &d), DCONN_OK);
+    CHECK_EQ_DBL(d, 2.25);
+    CHECK_STR(dconn_result_column_decltype(r, 1), "TEXT");   /* "1,5" is no number in a CSV file, whatever the locale */
+    dconn_result_release(r);
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(CSV_DIR);
+}
+
 static void csv_type_inference_edges(void) {
     dconn_ctx *ctx = csv_open();
     dconn_conn *c;
@@ -346,6 +382,7 @@ static const dtest_case csv_tests[] = {
     {"csv_stream_matches_read", csv_stream_matches_read},
     {"csv_types_quotes_and_nulls", csv_types_quotes_and_nulls},
     {"csv_type_inference_edges", csv_type_inference_edges},
+    {"csv_reals_under_a_comma_locale", csv_reals_under_a_comma_locale},
     {"csv_errors_name_file_and_line", csv_errors_name_file_and_line},
     {"csv_delimiter_setting", csv_delimiter_setting},
     {"csv_read_is_cached_with_ttl", csv_read_is_cached_with_ttl},

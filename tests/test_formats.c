@@ -617,12 +617,12 @@ static void formats_real_fast_path_matches_printf(void) {
             int p;   /* a subnormal: the fewest digits that read back */
             for (p = 1; p <= 17; p++) {
                 snprintf(want, sizeof want, "%.*g", p, d);
-                if (dconn__strtod_c(want, &end) == d) break;
+                if (dconn_strtod(want, &end) == d) break;
             }
         } else {
             snprintf(want, sizeof want, "%.15g", d);
-            if (dconn__strtod_c(want, &end) != d) snprintf(want, sizeof want, "%.16g", d);
-            if (dconn__strtod_c(want, &end) != d) snprintf(want, sizeof want, "%.17g", d);
+            if (dconn_strtod(want, &end) != d) snprintf(want, sizeof want, "%.16g", d);
+            if (dconn_strtod(want, &end) != d) snprintf(want, sizeof want, "%.17g", d);
         }
         if (!strpbrk(want, ".eEn")) memcpy(want + strlen(want), ".0", 3);
         if (strcmp(got, want) != 0 && bad++ < 5) fprintf(stdout, "  %.17g: printed %s, printf says %s\n", d, got, want);

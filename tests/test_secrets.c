@@ -257,6 +257,14 @@ static void secrets_platform_paths(void) {
     CHECK_STR(paths[1], "D:\\b.toml");
     CHECK_STR(paths[2], "rel\\c.toml");
     dconn_close(ctx);
+    /* nor that of a long path's drive (\\?\C:), nor of a device path's */
+    ctx = sx_open("\\\\?\\C:\\x\\a.toml:\\\\.\\D:\\b.toml;e.toml", NULL, NULL, NULL);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(dconn_secrets_files(ctx, paths, exists, 4), 3);
+    CHECK_STR(paths[0], "\\\\?\\C:\\x\\a.toml");
+    CHECK_STR(paths[1], "\\\\.\\D:\\b.toml");
+    CHECK_STR(paths[2], "e.toml");
+    dconn_close(ctx);
 #else
     ctx = sx_open(NULL, "/home/me", NULL, NULL);
     REQUIRE(ctx);

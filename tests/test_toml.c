@@ -525,6 +525,54 @@ static void toml_float_locale(void) {
     CHECK_STR(localeconv()->decimal_point, ".");
 }
 
+/* dconn_strtod reads as strtod does in the C locale, under a comma locale
+   and under one whose decimal point is two bytes (ps_AF's U+066B), where
+   the TOML parser, which uses it, reads 1.5 too. */
+static void toml_strtod_any_locale(void) {
+    static const char *const locales[] = {"de_DE.UTF-8", "de_DE.utf8", "de_DE", "ps_AF.UTF-8", "ps_AF.utf8"};
+    int tried = 0;
+    size_t k;
+    char *end;
+    CHECK_EQ_DBL(dconn_strtod("1.5", &end), 1.5);
+    CHECK(dconn_strtod(NULL, &end) == 0 && end == NULL);
+    for (k = 0; k < sizeof locales / sizeof locales[0]; k++) {
+        const char *s;
+        dconn_toml_doc *doc;
+        if (!setlocale(LC_NUMERIC, locales[k]) || strcmp(localeconv()->decimal_point, ".") == 0) continue;
+        tried++;
+        s = "1.5";
+        CHECK_EQ_DBL(dconn_strtod(s, &end), 1.5);
+        CHECK(end == s + 3);
+        s = "  -2.5e3x";
+        CHECK_EQ_DBL(dconn_strtod(s, &end), -2500.0);
+        CHECK(end == s + 8);
+        s = "1,5";                                   /* the C locale's reading: a comma ends the number */
+        CHECK_EQ_DBL(dconn_strtod(s, &end), 1.0);
+        CHECK(end == s + 1);
+        s = "7.";
+        CHECK_EQ_DBL(dconn_strtod(s, &end), 7.0);
+        CHECK(end == s + 2);
+        s = ".";
+        CHECK_EQ_DBL(dconn_strtod(s, &end), 0.0);
+        CHECK(end == s);                             /* nothing read */
+        s = "42";
+        CHECK_EQ_DBL(dconn_strtod(s, &end), 42.0);
+        CHECK(end == s + 2);
+        s = "0.000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001";
+        CHECK_EQ_DBL(dconn_strtod(s, &end), 1e-135);   /* longer than the stack copy */
+        CHECK(end == s + strlen(s));
+        doc = parse_ok("x = 1.5\ny = 6.02e23\n");
+        CHECK(doc != NULL);
+        if (doc) {
+            CHECK_EQ_DBL(dconn_toml_float(ROOT_GET(doc, "x"), 0), 1.5);
+            CHECK_EQ_DBL(dconn_toml_float(ROOT_GET(doc, "y"), 0), 6.02e23);
+        }
+        dconn_toml_free(doc);
+    }
+    CHECK(setlocale(LC_NUMERIC, "C") != NULL);
+    if (!tried) SKIP("no de_DE or ps_AF locale here (Debian: enable de_DE.UTF-8 and ps_AF in /etc/locale.gen; locale-gen)");
+}
+
 static void toml_booleans(void) {
     dconn_toml_doc *doc = parse_ok("t = true\nf = false\narr = [true,false]\ninl = {x=true}\ncmt = false#c\n");
     REQUIRE(doc);
@@ -2562,6 +2610,7 @@ static const dtest_case toml_tests[] = {
     {"toml_float_long_mantissa", toml_float_long_mantissa},
     {"toml_float_locale", toml_float_locale},
     {"toml_booleans", toml_booleans},
+    {"toml_strtod_any_locale", toml_strtod_any_locale},
     {"toml_datetimes", toml_datetimes},
     {"toml_datetime_fractions", toml_datetime_fractions},
     {"toml_datetime_calendar", toml_datetime_calendar},

@@ -135,7 +135,7 @@ static int dconn_csv__kind(const char *s, size_t n) {
     if (dot || exp) {
         /* a real beyond a double's range (1e400, 1e-400) stays text: as a number it would be inf or 0 (s ends at n) */
         errno = 0;
-        (void)strtod(s, NULL);
+        (void)dconn_strtod(s, NULL);
         return errno == ERANGE ? 0 : 2;
     }
     {
@@ -445,7 +445,7 @@ static int dconn_csv__emit_row(dconn_csv__cursor *cur, dconn_builder *out, dconn
         int k = cur->kind[i];
         if (!fl->len && !fl->quoted) st = dconn_builder_null(out);
         else if (k == 1) st = dconn_builder_int(out, (int64_t)strtoll(v, NULL, 10));
-        else if (k == 2) st = dconn_builder_real(out, strtod(v, NULL));
+        else if (k == 2) st = dconn_builder_real(out, dconn_strtod(v, NULL));
         else st = dconn_builder_text(out, v, fl->len);
     }
     if (st) { dconn_error_set(err, st, st == DCONN_ENOMEM ? "csv: out of memory" : "csv: building the result failed"); return -1; }

@@ -1472,7 +1472,7 @@ static double dconn_my__float(float f) {
         if (strtof(text, NULL) == f) break;
     }
     if (digits == 9) snprintf(text, sizeof text, "%.9g", (double)f);
-    return strtod(text, NULL);
+    return strtod(text, NULL);   /* written and read in the same locale */
 }
 
 /* A MYSQL_TIME as ISO text: "2024-05-01", "2024-05-01 12:30:00.250", "-838:59:59". */

@@ -698,7 +698,14 @@ static dconn_status dconn_pg__connect(void *ud, const dconn_settings *s, void **
         switch (dconn_toml_type_of(v)) {
             case DCONN_TOML_STRING: vals[n++] = dconn_toml_string(v, ""); break;
             case DCONN_TOML_INTEGER: snprintf(scratch[n], sizeof scratch[n], "%lld", (long long)dconn_toml_int(v, 0)); vals[n] = scratch[n]; n++; break;
-            case DCONN_TOML_FLOAT: snprintf(scratch[n], sizeof scratch[n], "%g", dconn_toml_float(v, 0)); vals[n] = scratch[n]; n++; break;
+            case DCONN_TOML_FLOAT: {
+                char *comma;
+                snprintf(scratch[n], sizeof scratch[n], "%.15g", dconn_toml_float(v, 0));
+                if ((comma = strchr(scratch[n], ',')) != NULL) *comma = '.';   /* a comma-decimal locale's "2,5" */
+                vals[n] = scratch[n];
+                n++;
+                break;
+            }
             case DCONN_TOML_BOOL: vals[n++] = dconn_toml_bool(v, 0) ? "1" : "0"; break;
             default: free(urlbuf); return dconn_error_at(err, v, "connect_args.%s must be a string, number or boolean for libpq", keys[n]);
         }
@@ -1243,7 +1250,7 @@ static dconn_status dconn_pg__rows(const PGresult *res, dconn_pg__kept *k, int r
             if (dec[c] >= DCONN_PG__INT2 && n != dconn_pg__binary_size[dec[c] - DCONN_PG__INT2]) { st = dconn_builder_blob(out, v, (size_t)n); continue; }
             switch (dec[c]) {
                 case DCONN_PG__INT_TEXT: st = dconn_builder_int(out, (int64_t)strtoll(v, NULL, 10)); break;
-                case DCONN_PG__REAL_TEXT: st = dconn_builder_real(out, strtod(v, NULL)); break;
+                case DCONN_PG__REAL_TEXT: st = dconn_builder_real(out, dconn_strtod(v, NULL)); break;
                 case DCONN_PG__BOOL_TEXT: st = dconn_builder_int(out, v[0] == 't'); break;
                 case DCONN_PG__BYTEA_TEXT: st = dconn_pg__bytea(v, (size_t)n, out); break;
                 case DCONN_PG__DECIMAL_TEXT: st = dconn_builder_decimal(out, v, (size_t)n); break;
@@ -2150,7 +2157,7 @@ static int dconn_pg__stream_row(void *ud, void *cursor, dconn_value *values, dco
         v->type = DCONN_INT;
         switch (dec) {
             case DCONN_PG__INT_TEXT: v->i = (int64_t)strtoll(p, NULL, 10); break;
-            case DCONN_PG__REAL_TEXT: v->type = DCONN_REAL; v->d = strtod(p, NULL); break;
+            case DCONN_PG__REAL_TEXT: v->type = DCONN_REAL; v->d = dconn_strtod(p, NULL); break;
             case DCONN_PG__BOOL_TEXT: v->i = p[0] == 't'; break;
             case DCONN_PG__BYTEA_TEXT:
                 v->type = DCONN_BLOB;

@@ -6671,6 +6671,7 @@ struct dconn_builder {
     dconn__buf meta;              /* "name\0decltype\0" per column */
     size_t ncols;
     int failed;                   /* DCONN_ENOMEM or DCONN_EMISUSE */
+    int too_big;                  /* DCONN_ENOMEM because of the 4 GiB of text a result holds at most */
     int wrote;                    /* dconn_builder_wrote was called */
     dconn__scratch *scratch;      /* where the buffers came from (a handle's), or NULL */
     dconn__spares *spares;        /* large buffers come from there when it has them, or NULL */
@@ -6864,7 +6865,10 @@ static DCONN__NOINLINE dconn_status dconn__builder_bytes_slow(dconn_builder *b, 
     dconn__cell *c;
     size_t at = r->strings_len;
     if (!p && n) return dconn__builder_fail(b, DCONN_EMISUSE);
-    if (n >= 0xFFFFFFFFu - at) return dconn__builder_fail(b, DCONN_ENOMEM);   /* 4 GiB of text per result (at is below it) */
+    if (n >= 0xFFFFFFFFu - at) {   /* 4 GiB of text per result (at is below it) */
+        b->too_big = 1;
+        return dconn__builder_fail(b, DCONN_ENOMEM);
+    }
     if (n >= b->strcap - at) {
         if (b->failed) return (dconn_status)b->failed;
         if (!dconn__builder_strings_room(b, at + n + 1)) return dconn__builder_fail(b, DCONN_ENOMEM);
@@ -7006,6 +7010,17 @@ static dconn_result *dconn__builder_pack(dconn_builder *b, dconn_error *err) {
     return r;
 }
 
+/* What a failed builder says: out of memory, past the 4 GiB of text a
+   result holds, or the driver's misuse. Returns the failure. */
+static dconn_status dconn__builder_err(const dconn_builder *b, dconn_error *err) {
+    if (b->failed == DCONN_ENOMEM && b->too_big)
+        return dconn__err_set(err, DCONN_ENOMEM, "the result passed 4 GiB of text, blobs and decimals, which is as much as one result holds: "
+                                                 "read it with dconn_stream_query, or select fewer rows or columns");
+    if (b->failed == DCONN_ENOMEM) return dconn__err_nomem(err, "building a result");
+    return dconn__err_set(err, DCONN_EMISUSE, "the driver built an invalid result (a column after cells, a cell before any column, a bad "
+                                              "dconn_builder_columns block, NULL bytes with a length, or an incomplete last row)");
+}
+
 /* Turns a filled builder into a heap result with one reference, or NULL
    (err filled). The builder is consumed either way. `keep_capacity`: the
    buffers become the result's as they are (a stream's chunk, whose
@@ -7014,8 +7029,7 @@ static dconn_result *dconn__builder_finish_as(dconn_builder *b, int keep_capacit
     dconn_result *r;
     const dconn_allocator *al = b->r->al;
     if (b->failed || (b->ncols && b->ncells % b->ncols)) {
-        if (b->failed == DCONN_ENOMEM) dconn__err_nomem(err, "building a result");
-        else dconn__err_set(err, DCONN_EMISUSE, "the driver built an invalid result (a column after cells, a cell before any column, a bad dconn_builder_columns block, NULL bytes with a length, or an incomplete last row)");
+        (void)dconn__builder_err(b, err);
         dconn__builder_discard(b);
         return NULL;
     }
@@ -8444,7 +8458,11 @@ static dconn_status dconn__resolve_locked(dconn_ctx *ctx, const char *name, cons
     }
     if (!st) st = dconn__driver_pick_locked(ctx, name, req, section != NULL, r->settings, &drv, err);
     if (!st) st = dconn__durations_pick(ctx, req, r->settings->root, r, err);
-    if (!st && r->query_timeout_ns && drv) st = dconn__timeout_supported(drv, "query_timeout", dconn_toml_get(r->settings->root, "query_timeout"), err);
+    if (!st && r->query_timeout_ns && drv) {
+        char what[300];
+        dconn__snprintf(what, sizeof what, "connection \"%.200s\": query_timeout", name);
+        st = dconn__timeout_supported(drv, what, dconn_toml_get(r->settings->root, "query_timeout"), err);
+    }
     if (!st) st = dconn__pool_pick(ctx, r->settings->root, &r->pool, err);
     if (!st && !drv) st = dconn__err_set(err, DCONN_EDRIVER, "connection \"%s\": no driver", name);   /* cannot happen: picking one says why it failed */
     if (!st) {
@@ -9268,6 +9286,7 @@ static dconn_status dconn__op_run(dconn_conn *c, dconn__handle *hd, dconn__op *o
         }
         op->wrote |= b.wrote;
         if (st) {
+            if (b.failed && err && !err->message[0]) (void)dconn__builder_err(&b, err);   /* the driver passed on the builder's failure */
             dconn__builder_discard(&b);
             return dconn__driver_failed(err, st);
         }
@@ -10477,6 +10496,7 @@ static void dconn__stream_end(dconn_stream *s) {
 static dconn_result *dconn__stream_build(dconn_stream *s, dconn_builder *b, dconn_status st, int chunk, dconn_error *err) {
     s->op.wrote |= b->wrote;
     if (st) {
+        if (b->failed && err && !err->message[0]) (void)dconn__builder_err(b, err);   /* the driver passed on the builder's failure */
         dconn__driver_failed(err, st);
         dconn__builder_discard(b);
         return NULL;

@@ -515,6 +515,8 @@ static dconn_status ct_query_odd(void *ud, void *handle, const dconn_stmt *stmt,
     (void)ud; (void)handle;
     if (st) return st;
     st = dconn_builder_column(out, "x", NULL);
+    /* past the 4 GiB a result holds: refused before a byte is read */
+    if (!st && strcmp(stmt->sql, "huge") == 0) return dconn_builder_text(out, "x", (size_t)0xFFFFFFFFu);
     return st ? st : dconn_builder_int(out, 1);
 }
 static dconn_status ct_exec_odd(void *ud, void *handle, const dconn_stmt *stmt, dconn_exec_info *info, dconn_error *err) {
@@ -547,6 +549,9 @@ static void conn_driver_odd_failures_normalised(void) {
         CHECK_EQ_INT(err.code, codes[i]);
         CHECK_CONTAINS(err.message, "the driver gave no message (status ");
     }
+    CHECK(dconn_query(c, "huge", NULL, 0, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ENOMEM);
+    CHECK_CONTAINS(err.message, "the result passed 4 GiB of text, blobs and decimals, which is as much as one result holds: read it with dconn_stream_query");
     dconn_release(c);
     dconn_close(ctx);
     tu_rmrf(CT_DIR);

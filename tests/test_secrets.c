@@ -243,28 +243,24 @@ static void secrets_platform_paths(void) {
     CHECK_EQ_INT(dconn_secrets_files(ctx, paths, exists, 4), 4);
     CHECK_STR(paths[2], ".streamlit\\secrets.toml");
     dconn_close(ctx);
-    ctx = sx_open("C:\\x\\a.toml;D:\\b.toml", NULL, NULL, NULL);
-    REQUIRE(ctx);
-    CHECK_EQ_INT(dconn_secrets_files(ctx, paths, exists, 4), 2);
-    CHECK_STR(paths[0], "C:\\x\\a.toml");
-    CHECK_STR(paths[1], "D:\\b.toml");
-    dconn_close(ctx);
-    /* ':' out of POSIX habit separates too, but never a drive's */
-    ctx = sx_open("C:\\x\\a.toml:D:\\b.toml:rel\\c.toml", NULL, NULL, NULL);
-    REQUIRE(ctx);
-    CHECK_EQ_INT(dconn_secrets_files(ctx, paths, exists, 4), 3);
-    CHECK_STR(paths[0], "C:\\x\\a.toml");
-    CHECK_STR(paths[1], "D:\\b.toml");
-    CHECK_STR(paths[2], "rel\\c.toml");
-    dconn_close(ctx);
-    /* nor that of a long path's drive (\\?\C:), nor of a device path's */
-    ctx = sx_open("\\\\?\\C:\\x\\a.toml:\\\\.\\D:\\b.toml;e.toml", NULL, NULL, NULL);
-    REQUIRE(ctx);
-    CHECK_EQ_INT(dconn_secrets_files(ctx, paths, exists, 4), 3);
-    CHECK_STR(paths[0], "\\\\?\\C:\\x\\a.toml");
-    CHECK_STR(paths[1], "\\\\.\\D:\\b.toml");
-    CHECK_STR(paths[2], "e.toml");
-    dconn_close(ctx);
+    {
+        /* DCONN_SECRETS splits at ';', and at ':' out of POSIX habit too, but never
+           at a drive's, a long path's (\\?\C:) or a device path's (\\.\D:) */
+        static const struct { const char *list; int n; const char *want[3]; } lists[] = {
+            {"C:\\x\\a.toml;D:\\b.toml", 2, {"C:\\x\\a.toml", "D:\\b.toml", ""}},
+            {"C:\\x\\a.toml:D:\\b.toml:rel\\c.toml", 3, {"C:\\x\\a.toml", "D:\\b.toml", "rel\\c.toml"}},
+            {"\\\\?\\C:\\x\\a.toml:\\\\.\\D:\\b.toml;e.toml", 3, {"\\\\?\\C:\\x\\a.toml", "\\\\.\\D:\\b.toml", "e.toml"}},
+        };
+        size_t k;
+        int i;
+        for (k = 0; k < sizeof lists / sizeof lists[0]; k++) {
+            ctx = sx_open(lists[k].list, NULL, NULL, NULL);
+            REQUIRE(ctx);
+            CHECK_EQ_INT(dconn_secrets_files(ctx, paths, exists, 4), (size_t)lists[k].n);
+            for (i = 0; i < lists[k].n; i++) CHECK_STR(paths[i], lists[k].want[i]);
+            dconn_close(ctx);
+        }
+    }
 #else
     ctx = sx_open(NULL, "/home/me", NULL, NULL);
     REQUIRE(ctx);

@@ -494,7 +494,7 @@ static void timeout_refused_where_it_cannot_work(void) {
         dconn_release(c);
         co.settings = "base_dir = 'build'\nquery_timeout = '1s'";
         CHECK(dconn_connect(e.ctx, "files2", "csv", &co, &err) == NULL);
-        CHECK_CONTAINS(err.message, "query_timeout: the csv driver cannot stop a running statement");
+        CHECK_CONTAINS(err.message, "connection \"files2\": query_timeout: the csv driver cannot stop a running statement");
     }
 #else
     {   /* a single-thread build has no thread to stop statements with */

@@ -2557,6 +2557,10 @@ static void dconn__buf_mask_userinfo(dconn__buf *b, const char *s, size_t n) {
     else b->on_mask(b->on_mask_user_data, s, n);
 }
 
+/* Known secret values shorter than this are left to the shape rules (see
+   dconn__known below). */
+#define DCONN__KNOWN_MIN 6
+
 /* Part of a blank-free word, with all from its first ':' to its last '@'
    masked when it has both in that order ("me:***@host"); without a ':'
    before the '@', all from the '/' after a plain user name (Oracle's
@@ -2805,9 +2809,11 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
                 if (u.password) {
                     dconn__buf_put(b, ":", 1);
                     dconn__buf_mask(b, u.password, u.password_len);
-                    /* and "user:password@" whole: a password too short to be known alone is found in the
-                       URL as a driver quotes it ("postgresql://alice:pw1@[::1/db") */
-                    if (b->on_mask) b->on_mask(b->on_mask_user_data, u.user, (size_t)(u.password + u.password_len + 1 - u.user));
+                    /* and "user:password@" whole when the password is too short to be known alone, so that
+                       it is found in the URL as a driver quotes it ("postgresql://alice:pw1@[::1/db"); a
+                       longer one alone, so that the user and the '@' still show there */
+                    if (b->on_mask && u.password_len < DCONN__KNOWN_MIN)
+                        b->on_mask(b->on_mask_user_data, u.user, (size_t)(u.password + u.password_len + 1 - u.user));
                 }
                 dconn__buf_put(b, "@", 1);
             }
@@ -2879,7 +2885,6 @@ DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap) { retu
    string, as written, percent-decoded and percent-encoded. Values shorter
    than DCONN__KNOWN_MIN bytes are left to the shape rules above: a
    password "root" must not mask the "root" of /root/.streamlit. */
-#define DCONN__KNOWN_MIN 6
 
 typedef struct dconn__known {
     dconn__mutex lock;            /* a leaf: held for a lookup or a swap, taking nothing else */

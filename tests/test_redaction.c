@@ -480,6 +480,7 @@ static void redaction_review_three(void) {
     CHECK_NOT_CONTAINS(err.message, "123456");
     tu_rmrf(RD_DIR);
     tu_write(RD_SECRETS, "[connections.a]\nurl = \"sqlite://\"\n[other_app]\nreplica = \"postgresql://alice:pw1@[::1/db\"\n"
+                         "backup = \"postgresql://bob:LongerPw99@db.example:5433/app\"\n"
                          "api_token = \"tok_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\"\npassword = \"postgres\"\n");
     ctx = tu_open(RD_SECRETS);
     REQUIRE(ctx);
@@ -499,6 +500,9 @@ static void redaction_review_three(void) {
     CHECK(dconn_query(c, "SELECT 'postgresql://alice:pw1@[::1/db' FROM nosuch", NULL, 0, NULL, &err) == NULL);
     CHECK_CONTAINS(err.message, "no such table");
     CHECK_NOT_CONTAINS(err.message, "pw1");
+    /* a longer one is known alone: the user and the '@' still show where a message quotes the URL */
+    CHECK(dconn_query(c, "SELECT 'postgresql://bob:LongerPw99@db.example:5433/app' FROM nosuch", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "'postgresql://bob:***@db.example:5433/app'");
     /* a long secret cut short (a driver's message at its limit) is masked from its 16th byte on */
     CHECK(dconn_query(c, "SELECT 'tok_ABCDEFGHIJKLMNOPQRSTU' FROM nosuch", NULL, 0, NULL, &err) == NULL);
     CHECK_NOT_CONTAINS(err.message, "tok_ABCDEFGHIJKL");

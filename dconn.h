@@ -515,10 +515,13 @@ typedef struct dconn_connect_options {
    The same type and merged settings return the same connection with one
    more reference, under another name too (it keeps the first name, in
    messages as well), except an SQLite in-memory database, which is each
-   name's own: release it with dconn_release(). NULL with `err` filled
-   on failure: an unknown name lists the connections found and every file
-   searched; an unknown type lists the registered drivers. `options` may
-   be NULL; a NULL `ctx` or a NULL or empty `name` is DCONN_EMISUSE. */
+   name's own: release it with dconn_release(). It opens one handle, once,
+   so that a bad path, host or password fails here, as does a server that
+   is down or starting (the queries after it retry their handles). NULL
+   with `err` filled on failure: an unknown name lists the connections
+   found and every file searched; an unknown type lists the registered
+   drivers. `options` may be NULL; a NULL `ctx` or a NULL or empty `name`
+   is DCONN_EMISUSE. */
 DCONN_API dconn_conn *dconn_connect(dconn_ctx *ctx, const char *name, const char *type,
                                     const dconn_connect_options *options, dconn_error *err);
 
@@ -9986,7 +9989,15 @@ static dconn_session *dconn__session_begin(dconn_conn *c, dconn_error *err) {
         /* nothing ran yet: a BEGIN on a handle found dead may try a fresh one */
         transient = dconn__transient(&s->h->drv, err->code, err);
         dconn__handle_put(c, s->h, 1, 1);
-        if (!transient || attempt >= c->ctx->retry_attempts) { dconn__free(c->ctx->al, s); return NULL; }
+        if (!transient || attempt >= c->ctx->retry_attempts) {
+            if (attempt > 1) {
+                char after[32];
+                dconn__snprintf(after, sizeof after, " (tried %d times)", attempt);
+                dconn__err_suffix(err, err->code, after);
+            }
+            dconn__free(c->ctx->al, s);
+            return NULL;
+        }
         dconn__retry_wait(c, attempt, err);
     }
     s->begin_failed = 0;   /* a BEGIN tried again on a fresh handle held no statement */

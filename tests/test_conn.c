@@ -1538,6 +1538,7 @@ static void conn_script_not_retried_and_commit_outcome_told(void) {
     fl_begin_fails = 5;
     CHECK(dconn_session_begin(c, &err) == NULL);
     CHECK_CONTAINS(err.message, "begin failed: mock: the handle was dead");
+    CHECK_CONTAINS(err.message, "(tried 3 times)");
     fl_begin_fails = 0;
     for (fl_rollback_works = 1; fl_rollback_works >= 0; fl_rollback_works--) {
         s = dconn_session_begin(c, &err);

@@ -1668,7 +1668,10 @@ static void dconn__sleep_default(int64_t ns, void *user_data) {
 /* Stripes: counters on cache lines of their own, one per group of
    threads, so threads that read the same cached result never write to a
    shared line. A thread's stripe comes from its stack address: stacks
-   of different threads sit megabytes apart. */
+   of different threads sit at least a stack apart, 8 MiB on glibc but
+   128 KiB on musl, 512 KiB for macOS's and 1 MiB for Windows' threads,
+   so bits from 128 KiB up are mixed. A thread whose calls cross such a
+   boundary takes two stripes, which costs only sharing a line. */
 #ifndef DCONN_NO_THREADS
 #define DCONN__STRIPES 8
 #else
@@ -1684,7 +1687,7 @@ static unsigned dconn__slot(void) {
 #if DCONN__STRIPES > 1
     char probe;
     uintptr_t a = (uintptr_t)(void *)&probe;
-    return (unsigned)((a >> 23) ^ (a >> 29)) & (DCONN__STRIPES - 1);
+    return (unsigned)((a >> 17) ^ (a >> 20) ^ (a >> 23) ^ (a >> 29)) & (DCONN__STRIPES - 1);
 #else
     return 0;
 #endif
@@ -1818,9 +1821,13 @@ static void dconn__file_stat(const char *path, dconn__file_id *id) {
     id->kind = S_ISREG(sb.st_mode) ? DCONN__FILE_REGULAR : S_ISDIR(sb.st_mode) ? DCONN__FILE_DIRECTORY : DCONN__FILE_OTHER;
     id->mtime = (long long)sb.st_mtime;
     /* the nanoseconds: st_mtim (POSIX 2008: Linux, the BSDs), Darwin's
-       st_mtimespec, glibc's st_mtimensec under strict ISO C; else none */
-#if defined(__APPLE__)
+       st_mtimespec (whose st_mtime is a macro for its seconds) or, with
+       _POSIX_C_SOURCE and no _DARWIN_C_SOURCE, its st_mtimensec; glibc's
+       st_mtimensec under strict ISO C; else none */
+#if defined(__APPLE__) && defined(st_mtime)
     id->mtime_ns = (long)sb.st_mtimespec.tv_nsec;
+#elif defined(__APPLE__)
+    id->mtime_ns = (long)sb.st_mtimensec;
 #elif defined(st_mtime) && (defined(__linux__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__))
     id->mtime_ns = (long)sb.st_mtim.tv_nsec;
 #elif defined(__GLIBC__)
@@ -2108,7 +2115,9 @@ DCONN_API double dconn_strtod(const char *s, char **end) {
     if (!s) { if (end) *end = NULL; return 0; }
     if (dpl == 1 && dp[0] == '.') return strtod(s, end);
     while (s[n] == ' ' || (s[n] >= '\t' && s[n] <= '\r')) n++;
-    while (((s[n] | 32) >= 'a' && (s[n] | 32) <= 'z') || (s[n] >= '0' && s[n] <= '9') || s[n] == '+' || s[n] == '-' || (s[n] == '.' && dot == (size_t)-1)) {
+    /* a number's characters ("nan(0x1f)" too) */
+    while (((s[n] | 32) >= 'a' && (s[n] | 32) <= 'z') || (s[n] >= '0' && s[n] <= '9') || s[n] == '+' || s[n] == '-' || s[n] == '_' || s[n] == '(' ||
+           s[n] == ')' || (s[n] == '.' && dot == (size_t)-1)) {
         if (s[n] == '.') dot = n;
         n++;
     }
@@ -2812,10 +2821,11 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
                 if (u.password) {
                     dconn__buf_put(b, ":", 1);
                     dconn__buf_mask(b, u.password, u.password_len);
-                    /* and "user:password@" whole when the password is too short to be known alone, so that
-                       it is found in the URL as a driver quotes it ("postgresql://alice:pw1@[::1/db"); a
-                       longer one alone, so that the user and the '@' still show there */
-                    if (b->on_mask && u.password_len < DCONN__KNOWN_MIN)
+                    /* and "user:password@" whole when the password may be too short to be known alone (its
+                       decoded form, "p%77%31" is "pw1"), so that it is found in the URL as a driver quotes it
+                       ("postgresql://alice:pw1@[::1/db"); a longer one alone, so that the user and the '@'
+                       still show there */
+                    if (b->on_mask && (u.password_len < DCONN__KNOWN_MIN || memchr(u.password, '%', u.password_len)))
                         b->on_mask(b->on_mask_user_data, u.user, (size_t)(u.password + u.password_len + 1 - u.user));
                 }
                 dconn__buf_put(b, "@", 1);
@@ -3251,11 +3261,16 @@ DCONN_API dconn_status dconn_error_set(dconn_error *err, dconn_status code, cons
    status outside dconn_status becomes DCONN_EDRIVER) and a message, when
    the driver wrote no message. */
 static dconn_status dconn__driver_failed(dconn_error *err, dconn_status st) {
+    int raw = (int)st;
     if (st == DCONN_OK) return st;
-    if ((int)st > 0 || (int)st <= (int)DCONN__STATUS_END) st = DCONN_EDRIVER;   /* not a dconn_status: every error is one */
+    if (raw > 0 || raw <= (int)DCONN__STATUS_END) st = DCONN_EDRIVER;   /* not a dconn_status: every error is one */
     if (err) {
         if (err->code == DCONN_OK || (int)err->code > 0 || (int)err->code <= (int)DCONN__STATUS_END) err->code = st;
-        if (!err->message[0]) dconn__snprintf(err->message, sizeof err->message, "the driver gave no message (status %d: %s)", (int)err->code, dconn_status_str(err->code));
+        if (err->message[0]) return st;
+        if (st != (dconn_status)raw)
+            dconn__snprintf(err->message, sizeof err->message, "the driver returned %d, which is no dconn_status, and no message", raw);
+        else
+            dconn__snprintf(err->message, sizeof err->message, "the driver gave no message (status %d: %s)", (int)err->code, dconn_status_str(err->code));
     }
     return st;
 }
@@ -7947,9 +7962,11 @@ static void dconn__data_forget_locked(dconn_conn *c) {
 }
 
 /* Takes a handle: an idle one, a new one, or waits for one. Exclusive
-   unless the driver shares handles between threads (and !exclusive). */
-static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, const dconn__limits *lim, dconn__handle **out, int *reused, dconn__pool *pool,
-                                           dconn_error *err) {
+   unless the driver shares handles between threads (and !exclusive).
+   `no_idle`: a new one, never an idle one; when the pool is full, its
+   least recently used idle handle is closed to make room. */
+static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, int no_idle, const dconn__limits *lim, dconn__handle **out, int *reused,
+                                           dconn__pool *pool, dconn_error *err) {
     dconn__handle *to_close = NULL, *h;
     dconn_settings *s;
     dconn_driver drv;
@@ -7975,7 +7992,17 @@ static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, const d
     for (;;) {
         shared = c->drv.shared_handles && !exclusive;   /* read under the lock: a reload may switch drivers */
         if (shared && c->shared) { c->shared->users++; *out = c->shared; dconn__unlock(&c->lock); dconn__handles_close(c->ctx, to_close); return DCONN_OK; }
-        if (!shared && c->idle) {
+        if (!shared && c->idle && no_idle && !(exclusive && c->drv.shared_handles) && c->open >= c->max_handles) {
+            dconn__handle **last = &c->idle;   /* the least recently used: the list's tail */
+            while ((*last)->next) last = &(*last)->next;
+            h = *last;
+            *last = NULL;
+            c->idle_count--;
+            c->open--;
+            h->next = to_close;
+            to_close = h;
+        }
+        if (!shared && c->idle && !no_idle) {
             h = c->idle;
             c->idle = h->next;
             c->idle_count--;
@@ -8098,16 +8125,24 @@ static void dconn__handle_put(dconn_conn *c, dconn__handle *h, int exclusive, in
    one that sat idle: replaced when older than pool_recycle, or when
    pool_pre_ping's ping fails (a server restarted meanwhile), so that the
    caller's statement never meets a dead handle it could not retry.
-   `fresh` (a retry after a transient error, a health check): an idle
-   handle is pinged whatever pool_pre_ping says, and without a ping
-   function it is replaced, since after a server restart every idle handle
-   is as dead as the one that failed. */
-static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, int fresh, const dconn__limits *lim, dconn__handle **out, dconn_error *err) {
+   `fresh` (a retry after a transient error): after a server restart
+   every idle handle is as dead as the one that failed, so an idle one is
+   taken only if it answers the driver's ping, whatever pool_pre_ping
+   says; without a ping to ask (none, or a timeout that a ping would not
+   keep) a new one is opened. *reused (may be NULL): the handle had sat
+   idle. */
+static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, int fresh, const dconn__limits *lim, dconn__handle **out, int *reused_out,
+                                      dconn_error *err) {
+    int no_idle;
+    dconn__lock(&c->lock);
+    no_idle = fresh && (lim || !c->drv.ping);
+    dconn__unlock(&c->lock);
     for (;;) {
         int reused, stale;
         dconn__pool pool;
-        dconn_status st = dconn__handle_get_once(c, exclusive, lim, out, &reused, &pool, err);
+        dconn_status st = dconn__handle_get_once(c, exclusive, no_idle, lim, out, &reused, &pool, err);
         dconn__handle *h = *out;
+        if (reused_out) *reused_out = reused;
         if (st || !reused) return st;
         stale = pool.recycle_ns > 0 && dconn__now(c->ctx) - h->born >= pool.recycle_ns;
         if (!stale && (pool.pre_ping || fresh) && h->drv.ping) {
@@ -8118,7 +8153,7 @@ static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, int fresh, c
                 dconn__log(c->ctx, DCONN_LOG_INFO, "connection \"%s\": %s: an idle handle failed its ping, replaced: %s", c->name,
                            pool.pre_ping ? "pool_pre_ping" : "a retry", ping.message);
         } else if (!stale && fresh) {
-            stale = 1;   /* no ping to ask: a new handle */
+            stale = 1;   /* no ping to ask after all (a reload switched drivers): a new handle */
         }
         if (!stale) return DCONN_OK;
         dconn__handle_put(c, h, exclusive, 1);
@@ -8817,7 +8852,7 @@ static dconn_status dconn__conn_open_first_locked(dconn_ctx *ctx, dconn_conn *c,
         dconn__atomic_add(&tried->handles, 1);
         dconn__unlock(&c->lock);
         dconn__ctx_unlock(ctx);
-        st = dconn__handle_get(c, 0, 0, NULL, &h, err);
+        st = dconn__handle_get(c, 0, 0, NULL, &h, NULL, err);
         if (!st) dconn__handle_put(c, h, 0, 0);
         dconn__lock(&ctx->lock);
         dconn__lock(&c->lock);
@@ -8914,19 +8949,22 @@ DCONN_API dconn_status dconn_reset(dconn_conn *c, dconn_error *err) {
 static dconn_status dconn__ping(dconn_conn *c, dconn_error *err) {
     dconn__handle *h;
     dconn_status st;
+    int reused;
     dconn__err_clear(err);
     if (!c) return dconn__err_set(err, DCONN_EMISUSE, "dconn_ping: conn is NULL");
-    st = dconn__handle_get(c, 0, 0, NULL, &h, err);
+    st = dconn__handle_get(c, 0, 0, NULL, &h, &reused, err);
     if (st) return dconn__err_conn(c, err, st, "cannot connect");
-    if (h->drv.ping && (st = dconn__driver_failed(err, h->drv.ping(h->drv.user_data, h->h, err))) != DCONN_OK) {
-        /* an idle handle a server restart left dead says nothing of the server: a new one asks again */
+    if (h->drv.ping) st = dconn__driver_failed(err, h->drv.ping(h->drv.user_data, h->h, err));
+    if (st && reused) {
+        /* an idle handle a server restart left dead says nothing of the server: the next (an idle one that
+           answers, or a new one) asks again */
         dconn__handle_put(c, h, 0, 1);
         dconn__err_clear(err);
-        st = dconn__handle_get(c, 0, 1, NULL, &h, err);
+        st = dconn__handle_get(c, 0, 1, NULL, &h, NULL, err);
         if (st) return dconn__err_conn(c, err, st, "cannot connect");
         if (h->drv.ping) st = dconn__driver_failed(err, h->drv.ping(h->drv.user_data, h->h, err));
-        if (st) dconn__err_conn(c, err, st, "health check failed");
     }
+    if (st) dconn__err_conn(c, err, st, "health check failed");
     dconn__handle_put(c, h, 0, st != DCONN_OK);
     return st;
 }
@@ -9219,7 +9257,7 @@ static dconn_status dconn__exec_rows(const dconn_driver *d, void *handle, const 
         row.params = stmt->params + i * stmt->n_params;
         one.changes = one.last_insert_id = 0;
         if ((st = d->exec(d->user_data, handle, &row, &one, err)) != DCONN_OK) {
-            dconn__driver_failed(err, st);
+            st = dconn__driver_failed(err, st);
             return dconn__err_prefix(err, st, "row %zu of %zu: ", i + 1, n_rows);
         }
         if (info) { info->changes += one.changes; info->last_insert_id = one.last_insert_id; }
@@ -9294,7 +9332,9 @@ static dconn_status dconn__op_run(dconn_conn *c, dconn__handle *hd, dconn__op *o
         }
         op->wrote |= b.wrote;
         if (st) {
-            if (b.failed && err && !err->message[0]) (void)dconn__builder_err(&b, err);   /* the driver passed on the builder's failure */
+            /* the driver passed on the builder's failure: the builder knows best what it was (a driver
+               words "out of memory" when the result passed its 4 GiB) */
+            if (b.failed && err && (b.too_big || !err->message[0])) (void)dconn__builder_err(&b, err);
             dconn__builder_discard(&b);
             return dconn__driver_failed(err, st);
         }
@@ -9578,7 +9618,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
             lim.started = op->started;
             lim.timeout_ns = op->timeout_ns;
             lim.cancel = op->cancel;
-            st = dconn__handle_get(c, 0, attempt > 1, op->timeout_ns || op->cancel ? &lim : NULL, &h, err);
+            st = dconn__handle_get(c, 0, attempt > 1, op->timeout_ns || op->cancel ? &lim : NULL, &h, NULL, err);
         }
         if (!st) {
             st = op->timeout_ns || op->cancel ? dconn__op_run_watched(c, h, op, err) : dconn__op_run(c, h, op, err);
@@ -9983,7 +10023,8 @@ static dconn_session *dconn__session_begin(dconn_conn *c, dconn_error *err) {
     if (!err) { err = &local; dconn__err_clear(err); }   /* is_transient needs the error */
     for (attempt = 1;; attempt++) {
         int transient;
-        st = dconn__handle_get(c, 1, attempt > 1, NULL, &s->h, err);
+        dconn__err_clear(err);   /* a reused handle's BEGIN is judged by its own error, not the last attempt's */
+        st = dconn__handle_get(c, 1, attempt > 1, NULL, &s->h, NULL, err);
         if (st) { dconn__err_conn(c, err, st, "cannot begin a session"); dconn__free(c->ctx->al, s); return NULL; }
         if (!dconn__session_begin_tx(s, err)) break;
         /* nothing ran yet: a BEGIN on a handle found dead may try a fresh one */
@@ -10512,7 +10553,7 @@ static void dconn__stream_end(dconn_stream *s) {
 static dconn_result *dconn__stream_build(dconn_stream *s, dconn_builder *b, dconn_status st, int chunk, dconn_error *err) {
     s->op.wrote |= b->wrote;
     if (st) {
-        if (b->failed && err && !err->message[0]) (void)dconn__builder_err(b, err);   /* the driver passed on the builder's failure */
+        if (b->failed && err && (b->too_big || !err->message[0])) (void)dconn__builder_err(b, err);   /* as in dconn__op_run */
         dconn__driver_failed(err, st);
         dconn__builder_discard(b);
         return NULL;
@@ -10607,7 +10648,7 @@ static dconn_status dconn__stream_start(dconn_stream *s, dconn_error *err) {
             lim.started = s->op.started;
             lim.timeout_ns = s->op.timeout_ns;
             lim.cancel = s->op.cancel;
-            st = dconn__handle_get(c, 1, attempt > 1, s->op.timeout_ns || s->op.cancel ? &lim : NULL, &h, err);
+            st = dconn__handle_get(c, 1, attempt + s->attempts > 1, s->op.timeout_ns || s->op.cancel ? &lim : NULL, &h, NULL, err);
         }
         if (!st) {
             d = h->drv;

@@ -2243,15 +2243,34 @@ static void cache_retry_skips_dead_idle_handles(void) {
         CHECK_EQ_INT(td.queries, 2);                     /* the failed one and the retry */
         CHECK_EQ_INT(tu_sleeps, 1);
         CHECK_EQ_INT(td.connects, 4);
-        CHECK_EQ_INT(td.disconnects, 3);
-        CHECK_EQ_INT(td.pings, with_ping ? 2 : 0);       /* the two idle ones, asked before they were dropped */
+        /* with a ping, the two other idle ones were asked and dropped; without, left for their own retries */
+        CHECK_EQ_INT(td.disconnects, with_ping ? 3 : 1);
+        CHECK_EQ_INT(td.pings, with_ping ? 2 : 0);
         if (with_ping) {
+            dconn_query_options qo;
+            dconn_cancel *token = dconn_cancel_new(ctx, &err);
             pthread_mutex_lock(&td_lock);
             td.epoch++;                                  /* again: the idle handle 4 is dead */
             pthread_mutex_unlock(&td_lock);
             CHECK(dconn_ping(c, &err) == DCONN_OK);      /* on a new handle: the server is up */
             CHECK_EQ_INT(td.connects, 5);
             CHECK_EQ_INT(td.disconnects, 4);
+            CHECK(dconn_ping(c, &err) == DCONN_OK);      /* the handle it took answers: no other */
+            CHECK_EQ_INT(td.connects, 5);
+            /* a call with a time limit (here a token) retries on a new handle: a ping would not keep the limit */
+            pthread_mutex_lock(&td_lock);
+            td.epoch++;
+            pthread_mutex_unlock(&td_lock);
+            memset(&qo, 0, sizeof qo);
+            qo.ttl = "0";
+            qo.cancel = token;
+            i = td.pings;
+            r = dconn_query(c, "SELECT 3", NULL, 0, &qo, &err);
+            CHECK(r != NULL);
+            CHECK_EQ_INT(cmk_int(r, "handle"), 6);
+            dconn_result_release(r);
+            CHECK_EQ_INT(td.pings, i);
+            dconn_cancel_free(token);
         }
         dconn_release(c);
         dconn_close(ctx);

@@ -503,11 +503,14 @@ static dconn_status ct_query_other(void *ud, void *handle, const dconn_stmt *stm
 }
 
 /* A driver that fails as drivers should not: statuses outside
-   dconn_status, and no message. */
-static dconn_status ct_odd_failure(const char *sql, dconn_error *err) {
-    if (strcmp(sql, "positive") == 0) return (dconn_status)5;
-    if (strcmp(sql, "unknown") == 0) return (dconn_status)-99;
-    if (strcmp(sql, "code only") == 0) return dconn_error_set(err, DCONN_EQUERY, NULL);
+   dconn_status, and no message. What it does comes from ct_odd_mode
+   (the SQL's text for queries and writes). */
+static const char *ct_odd_mode;
+static dconn_status ct_odd_failure(const char *mode, dconn_error *err) {
+    if (!mode) return DCONN_OK;
+    if (strcmp(mode, "positive") == 0) return (dconn_status)5;
+    if (strcmp(mode, "unknown") == 0) return (dconn_status)-99;
+    if (strcmp(mode, "code only") == 0) return dconn_error_set(err, DCONN_EQUERY, NULL);
     return DCONN_OK;
 }
 static dconn_status ct_query_odd(void *ud, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
@@ -515,39 +518,67 @@ static dconn_status ct_query_odd(void *ud, void *handle, const dconn_stmt *stmt,
     (void)ud; (void)handle;
     if (st) return st;
     st = dconn_builder_column(out, "x", NULL);
-    /* past the 4 GiB a result holds: refused before a byte is read */
-    if (!st && strcmp(stmt->sql, "huge") == 0) return dconn_builder_text(out, "x", (size_t)0xFFFFFFFFu);
+    /* past the 4 GiB a result holds: refused before a byte is read; the driver words it as SQLite's does */
+    if (!st && strcmp(stmt->sql, "huge") == 0 && dconn_builder_text(out, "x", (size_t)0xFFFFFFFFu) != DCONN_OK)
+        return dconn_error_set(err, DCONN_ENOMEM, "out of memory while reading rows");
     return st ? st : dconn_builder_int(out, 1);
 }
 static dconn_status ct_exec_odd(void *ud, void *handle, const dconn_stmt *stmt, dconn_exec_info *info, dconn_error *err) {
     (void)ud; (void)handle; (void)info;
     return ct_odd_failure(stmt->sql, err);
 }
+static dconn_status ct_call_odd(void *ud, void *handle, dconn_error *err) {
+    (void)ud; (void)handle;
+    return ct_odd_failure(ct_odd_mode, err);
+}
 
 /* Whatever the driver returns, the caller gets a dconn_status below zero
-   and a message that says something. */
+   and a message that says something, from every call into the driver. */
 static void conn_driver_odd_failures_normalised(void) {
-    static const char *const sqls[] = {"positive", "unknown", "code only"};
+    static const char *const modes[] = {"positive", "unknown", "code only"};
     static const dconn_status codes[] = {DCONN_EDRIVER, DCONN_EDRIVER, DCONN_EQUERY};
+    static const char *const says[] = {"the driver returned 5, which is no dconn_status, and no message",
+                                       "the driver returned -99, which is no dconn_status, and no message",
+                                       "the driver gave no message (status -8: "};
     dconn_error err;
     dconn_driver d;
     dconn_conn *c;
+    dconn_session *s;
+    dconn_value v = dconn_int(1);
     size_t i;
     dconn_ctx *ctx = td_open(CT_DIR "/o/secrets.toml", NULL);
     REQUIRE(ctx);
     td_driver(&d, "odd");
     d.query = ct_query_odd;
     d.exec = ct_exec_odd;
+    d.exec_many = NULL;   /* exec once a row */
+    d.commit = ct_call_odd;
+    d.ping = ct_call_odd;
+    d.is_transient = NULL;
     REQUIRE(dconn_register_driver(ctx, &d, &err) == DCONN_OK);
     c = dconn_connect(ctx, "o", "odd", NULL, &err);
     REQUIRE(c);
     for (i = 0; i < 3; i++) {
-        CHECK(dconn_query(c, sqls[i], NULL, 0, NULL, &err) == NULL);
+        CHECK(dconn_query(c, modes[i], NULL, 0, NULL, &err) == NULL);
         CHECK_EQ_INT(err.code, codes[i]);
-        CHECK_CONTAINS(err.message, "the driver gave no message (status ");
-        CHECK_EQ_INT(dconn_exec(c, sqls[i], NULL, 0, NULL, NULL, &err), codes[i]);
+        CHECK_CONTAINS(err.message, says[i]);
+        CHECK_EQ_INT(dconn_exec(c, modes[i], NULL, 0, NULL, NULL, &err), codes[i]);
         CHECK_EQ_INT(err.code, codes[i]);
-        CHECK_CONTAINS(err.message, "the driver gave no message (status ");
+        CHECK_CONTAINS(err.message, says[i]);
+        CHECK_EQ_INT(dconn_exec_many(c, modes[i], &v, 1, 1, NULL, NULL, &err), codes[i]);
+        CHECK_EQ_INT(err.code, codes[i]);
+        CHECK_CONTAINS(err.message, says[i]);
+        ct_odd_mode = modes[i];
+        CHECK_EQ_INT(dconn_ping(c, &err), codes[i]);
+        CHECK_CONTAINS(err.message, says[i]);
+        s = dconn_session_begin(c, &err);
+        REQUIRE(s);
+        CHECK_EQ_INT(dconn_session_exec(s, "UPDATE t", NULL, 0, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(dconn_session_commit(s, &err), codes[i]);
+        CHECK_EQ_INT(err.code, codes[i]);
+        CHECK_CONTAINS(err.message, says[i]);
+        dconn_session_end(s);
+        ct_odd_mode = NULL;
     }
     CHECK(dconn_query(c, "huge", NULL, 0, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_ENOMEM);
@@ -1539,6 +1570,7 @@ static void conn_script_not_retried_and_commit_outcome_told(void) {
     CHECK(dconn_session_begin(c, &err) == NULL);
     CHECK_CONTAINS(err.message, "begin failed: mock: the handle was dead");
     CHECK_CONTAINS(err.message, "(tried 3 times)");
+    CHECK(strstr(strstr(err.message, "begin failed") + 1, "begin failed") == NULL);   /* each attempt's error its own */
     fl_begin_fails = 0;
     for (fl_rollback_works = 1; fl_rollback_works >= 0; fl_rollback_works--) {
         s = dconn_session_begin(c, &err);

@@ -481,6 +481,7 @@ static void redaction_review_three(void) {
     tu_rmrf(RD_DIR);
     tu_write(RD_SECRETS, "[connections.a]\nurl = \"sqlite://\"\n[other_app]\nreplica = \"postgresql://alice:pw1@[::1/db\"\n"
                          "backup = \"postgresql://bob:LongerPw99@db.example:5433/app\"\n"
+                         "encoded = \"postgresql://carol:p%77%32@[::1/db\"\n"
                          "api_token = \"tok_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\"\npassword = \"postgres\"\n");
     ctx = tu_open(RD_SECRETS);
     REQUIRE(ctx);
@@ -503,6 +504,11 @@ static void redaction_review_three(void) {
     /* a longer one is known alone: the user and the '@' still show where a message quotes the URL */
     CHECK(dconn_query(c, "SELECT 'postgresql://bob:LongerPw99@db.example:5433/app' FROM nosuch", NULL, 0, NULL, &err) == NULL);
     CHECK_CONTAINS(err.message, "'postgresql://bob:***@db.example:5433/app'");
+    /* one short only once decoded ("p%77%32" is "pw2") is known whole, in both forms */
+    CHECK(dconn_query(c, "SELECT 'postgresql://carol:pw2@[::1/db', 'postgresql://carol:p%77%32@[::1/db' FROM nosuch", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "no such table");
+    CHECK_NOT_CONTAINS(err.message, "pw2");
+    CHECK_NOT_CONTAINS(err.message, "p%77%32");
     /* a long secret cut short (a driver's message at its limit) is masked from its 16th byte on */
     CHECK(dconn_query(c, "SELECT 'tok_ABCDEFGHIJKLMNOPQRSTU' FROM nosuch", NULL, 0, NULL, &err) == NULL);
     CHECK_NOT_CONTAINS(err.message, "tok_ABCDEFGHIJKL");

@@ -558,6 +558,9 @@ static void toml_strtod_any_locale(void) {
         s = "42";
         CHECK_EQ_DBL(dconn_strtod(s, &end), 42.0);
         CHECK(end == s + 2);
+        s = "nan(123) x";
+        CHECK(isnan(dconn_strtod(s, &end)));
+        CHECK(end == s + 8);
         s = "0.000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001";
         CHECK_EQ_DBL(dconn_strtod(s, &end), 1e-135);   /* longer than the stack copy */
         CHECK(end == s + strlen(s));

@@ -8133,10 +8133,12 @@ static void dconn__handle_put(dconn_conn *c, dconn__handle *h, int exclusive, in
    idle. */
 static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, int fresh, const dconn__limits *lim, dconn__handle **out, int *reused_out,
                                       dconn_error *err) {
-    int no_idle;
-    dconn__lock(&c->lock);
-    no_idle = fresh && (lim || !c->drv.ping);
-    dconn__unlock(&c->lock);
+    int no_idle = 0;
+    if (fresh) {   /* a retry only: the first attempt takes no lock here */
+        dconn__lock(&c->lock);
+        no_idle = lim || !c->drv.ping;
+        dconn__unlock(&c->lock);
+    }
     for (;;) {
         int reused, stale;
         dconn__pool pool;

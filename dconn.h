@@ -1329,9 +1329,11 @@ DCONN_API const char *dconn_toml_file(const dconn_toml_value *v);
        >>cache        the query cache: index, LRU, invalidation, statistics
        >>pool         a connection's handles: take, give back, new generation
        >>connections  name -> settings -> driver, sharing, reload, dconn_connect
+       >>watch        timeouts and cancels: the watcher thread that interrupts a call
        >>retry        running an operation on a handle, retrying transient errors
        >>query        dconn_query, dconn_read, dconn_exec, cache calls
        >>sessions     transactions on one handle
+       >>streams      reading rows as they come, in chunks or one by one
        >>reading      the result getters
        >>formats      box, CSV, JSON and Markdown
        >>sqlite       the built-in SQLite driver (public driver API)
@@ -7044,6 +7046,13 @@ static dconn_status dconn__builder_err(const dconn_builder *b, dconn_error *err)
                                               "dconn_builder_columns block, NULL bytes with a length, or an incomplete last row)");
 }
 
+/* A driver failed after its builder did: the builder knows best what it
+   was (a driver words "out of memory" when the result passed its 4 GiB),
+   unless the driver said something of its own. */
+static void dconn__builder_explain(const dconn_builder *b, dconn_error *err) {
+    if (b->failed && err && (b->too_big || !err->message[0])) (void)dconn__builder_err(b, err);
+}
+
 /* Turns a filled builder into a heap result with one reference, or NULL
    (err filled). The builder is consumed either way. `keep_capacity`: the
    buffers become the result's as they are (a stream's chunk, whose
@@ -9334,9 +9343,7 @@ static dconn_status dconn__op_run(dconn_conn *c, dconn__handle *hd, dconn__op *o
         }
         op->wrote |= b.wrote;
         if (st) {
-            /* the driver passed on the builder's failure: the builder knows best what it was (a driver
-               words "out of memory" when the result passed its 4 GiB) */
-            if (b.failed && err && (b.too_big || !err->message[0])) (void)dconn__builder_err(&b, err);
+            dconn__builder_explain(&b, err);
             dconn__builder_discard(&b);
             return dconn__driver_failed(err, st);
         }
@@ -10555,7 +10562,7 @@ static void dconn__stream_end(dconn_stream *s) {
 static dconn_result *dconn__stream_build(dconn_stream *s, dconn_builder *b, dconn_status st, int chunk, dconn_error *err) {
     s->op.wrote |= b->wrote;
     if (st) {
-        if (b->failed && err && (b->too_big || !err->message[0])) (void)dconn__builder_err(b, err);   /* as in dconn__op_run */
+        dconn__builder_explain(b, err);
         dconn__driver_failed(err, st);
         dconn__builder_discard(b);
         return NULL;

@@ -6859,29 +6859,48 @@ DCONN_API dconn_status dconn_builder_reserve(dconn_builder *b, size_t cells, siz
     return DCONN_OK;
 }
 
-DCONN_API dconn_status dconn_builder_null(dconn_builder *b) {
-    dconn__cell *c = b ? dconn__builder_cell(b, DCONN_NULL) : NULL;
-    if (!c) return b ? (dconn_status)b->failed : DCONN_EMISUSE;
-    c->i = 0;
+/* A number (or NULL) with its checks, when the room ran out or at the first */
+static DCONN__NOINLINE dconn_status dconn__builder_number_slow(dconn_builder *b, dconn_type t, dconn__cell v) {
+    dconn__cell *c;
+    if (!b) return DCONN_EMISUSE;
+    c = dconn__builder_cell_slow(b, t);
+    if (!c) return (dconn_status)b->failed;
+    *c = v;
     return DCONN_OK;
+}
+
+/* This runs for every number of every row: the fast path reads the
+   builder once, stores, and needs no stack frame (the checks are a
+   tail call) */
+static inline dconn_status dconn__builder_number(dconn_builder *b, dconn_type t, dconn__cell v) {
+    dconn_result *r;
+    size_t k;
+    if (!b || (k = b->ncells) >= b->room) return dconn__builder_number_slow(b, t, v);
+    r = b->r;
+    r->cells[k] = v;
+    r->types[k] = (unsigned char)t;
+    b->ncells = k + 1;
+    return DCONN_OK;
+}
+DCONN_API dconn_status dconn_builder_null(dconn_builder *b) {
+    dconn__cell c;
+    c.i = 0;
+    return dconn__builder_number(b, DCONN_NULL, c);
 }
 DCONN_API dconn_status dconn_builder_int(dconn_builder *b, int64_t v) {
-    dconn__cell *c = b ? dconn__builder_cell(b, DCONN_INT) : NULL;
-    if (!c) return b ? (dconn_status)b->failed : DCONN_EMISUSE;
-    c->i = v;
-    return DCONN_OK;
+    dconn__cell c;
+    c.i = v;
+    return dconn__builder_number(b, DCONN_INT, c);
 }
 DCONN_API dconn_status dconn_builder_uint(dconn_builder *b, uint64_t v) {
-    dconn__cell *c = b ? dconn__builder_cell(b, DCONN_UINT) : NULL;
-    if (!c) return b ? (dconn_status)b->failed : DCONN_EMISUSE;
-    c->u = v;
-    return DCONN_OK;
+    dconn__cell c;
+    c.u = v;
+    return dconn__builder_number(b, DCONN_UINT, c);
 }
 DCONN_API dconn_status dconn_builder_real(dconn_builder *b, double v) {
-    dconn__cell *c = b ? dconn__builder_cell(b, DCONN_REAL) : NULL;
-    if (!c) return b ? (dconn_status)b->failed : DCONN_EMISUSE;
-    c->d = v;
-    return DCONN_OK;
+    dconn__cell c;
+    c.d = v;
+    return dconn__builder_number(b, DCONN_REAL, c);
 }
 /* Text, a blob or a decimal with its checks: the strings buffer grows,
    or the value is refused */

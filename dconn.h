@@ -483,7 +483,8 @@ DCONN_API dconn_status dconn_secrets_check(dconn_ctx *ctx, dconn_error *err);
 DCONN_API size_t dconn_secrets_files(dconn_ctx *ctx, const char **paths, int *exists, size_t max);
 
 /* Writes the merged [connections.NAME] section (or all secrets when name is
-   NULL) as TOML-like lines "key = value  # file:line", with passwords,
+   NULL; "env:VAR" names the section as dconn_connect reads it) as TOML
+   lines "key = value  # file:line" that parse back, with passwords,
    tokens, secrets, URL passwords and every known secret value masked as
    "***". On DCONN_OK, *out is a new string owned by the caller: free it
    with dconn_free(); on error *out is NULL. DCONN_ENOTFOUND for an unknown
@@ -5861,6 +5862,22 @@ DCONN_API size_t dconn_secrets_files(dconn_ctx *ctx, const char **paths, int *ex
     return ctx->nfiles;
 }
 
+/* A key as TOML writes it: bare when it can be, else quoted ("a.b"), so
+   that what is shown reads back as the same key. */
+static void dconn__buf_put_key(dconn__buf *b, const char *key, size_t n) {
+    size_t i;
+    for (i = 0; i < n && dconn__is_bare(key[i]); i++) {}
+    if (n && i == n) { dconn__buf_put(b, key, n); return; }
+    dconn__buf_puts(b, "\"");
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)key[i];
+        if (c == '"' || c == '\\') { dconn__buf_puts(b, "\\"); dconn__buf_put(b, key + i, 1); }
+        else if (c < 0x20 || c == 0x7F) dconn__buf_printf(b, "\\u%04X", c);
+        else dconn__buf_put(b, key + i, 1);
+    }
+    dconn__buf_puts(b, "\"");
+}
+
 /* Writes a value as TOML, masking secrets: keys named like passwords,
    tokens and secrets, and the password inside any URL. Under a secret
    key every value but a boolean is masked, dates and times included. */
@@ -5909,7 +5926,7 @@ static void dconn__describe_value(dconn__known *k, dconn__buf *b, const dconn_to
             dconn__buf_puts(b, "{ ");
             for (i = 0; i < v->u.agg.n; i++) {
                 if (i) dconn__buf_puts(b, ", ");
-                dconn__buf_put(b, v->u.agg.ent[i].key, v->u.agg.ent[i].keylen);
+                dconn__buf_put_key(b, v->u.agg.ent[i].key, v->u.agg.ent[i].keylen);
                 dconn__buf_puts(b, " = ");
                 dconn__describe_value(k, b, v->u.agg.ent[i].val, mask || dconn__is_secret_key(v->u.agg.ent[i].key, v->u.agg.ent[i].keylen));
             }
@@ -5919,7 +5936,21 @@ static void dconn__describe_value(dconn__known *k, dconn__buf *b, const dconn_to
             dconn_toml_datetime d = v->u.dt;
             if (v->type != DCONN_TOML_TIME_LOCAL) dconn__buf_printf(b, "%04d-%02d-%02d", d.year, d.month, d.day);
             if (v->type == DCONN_TOML_DATETIME || v->type == DCONN_TOML_DATETIME_LOCAL) dconn__buf_puts(b, "T");
-            if (v->type != DCONN_TOML_DATE_LOCAL) dconn__buf_printf(b, "%02d:%02d:%02d", d.hour, d.minute, d.second);
+            if (v->type != DCONN_TOML_DATE_LOCAL) {
+                dconn__buf_printf(b, "%02d:%02d:%02d", d.hour, d.minute, d.second);
+                if (d.nanosecond) {   /* the fraction as written, up to nanoseconds, without trailing zeros */
+                    char frac[16];
+                    int n = 9;
+                    dconn__snprintf(frac, sizeof frac, ".%09d", d.nanosecond);
+                    while (frac[n] == '0') frac[n--] = '\0';
+                    dconn__buf_puts(b, frac);
+                }
+            }
+            if (v->type == DCONN_TOML_DATETIME) {   /* the offset: without it the instant would read as a local time */
+                int off = d.offset_minutes < 0 ? -d.offset_minutes : d.offset_minutes;
+                if (!d.offset_minutes) dconn__buf_puts(b, "Z");
+                else dconn__buf_printf(b, "%c%02d:%02d", d.offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
+            }
             break;
         }
     }
@@ -5928,22 +5959,6 @@ static void dconn__describe_value(dconn__known *k, dconn__buf *b, const dconn_to
 /* `mask`: t sits under a secret key, so all of it is masked. A table
    directly under [connections] is a connection's name, not a secret, even
    when it reads like one ("passenger_db"). */
-/* A key as TOML writes it: bare when it can be, else quoted ("a.b"), so
-   that what is shown reads back as the same key. */
-static void dconn__buf_put_key(dconn__buf *b, const char *key, size_t n) {
-    size_t i;
-    for (i = 0; i < n && dconn__is_bare(key[i]); i++) {}
-    if (n && i == n) { dconn__buf_put(b, key, n); return; }
-    dconn__buf_puts(b, "\"");
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)key[i];
-        if (c == '"' || c == '\\') { dconn__buf_puts(b, "\\"); dconn__buf_put(b, key + i, 1); }
-        else if (c < 0x20 || c == 0x7F) dconn__buf_printf(b, "\\u%04X", c);
-        else dconn__buf_put(b, key + i, 1);
-    }
-    dconn__buf_puts(b, "\"");
-}
-
 static void dconn__describe_table(dconn__known *k, dconn__buf *b, const dconn_toml_value *t, const char *prefix, int mask) {
     uint32_t i;
     int any_header = 0;
@@ -5979,14 +5994,42 @@ static void dconn__describe_table(dconn__known *k, dconn__buf *b, const dconn_to
     }
 }
 
+/* The name to look up: "env:VAR" is read from $VAR (into `buf`).
+   `who`: the function asked, for its misuse messages. */
+static const char *dconn__connect_name(const dconn_allocator *al, const char *who, const char *name, char *buf, size_t cap, dconn_error *err) {
+    const char *v;
+    char *owned;
+    int nomem, ok;
+    if (!name || !*name) { dconn__err_set(err, DCONN_EMISUSE, "%s: the connection name is empty", who); return NULL; }
+    if (strlen(name) > 200) { dconn__err_set(err, DCONN_EMISUSE, "%s: the connection name is longer than 200 bytes", who); return NULL; }
+    if (strncmp(name, "env:", 4) != 0) return name;
+    if (!name[4]) { dconn__err_set(err, DCONN_EMISUSE, "%s: \"env:\" needs a variable name, as in \"env:DB_CONN\"", who); return NULL; }
+    v = dconn__getenv(al, name + 4, &owned, &nomem);
+    if (nomem) { dconn__err_nomem(err, who); return NULL; }
+    if (!v || !*v)
+        dconn__err_set(err, DCONN_ECONFIG, "connection name \"%s\": environment variable %s is %s; set it to the name of a [connections.NAME] section, e.g. %s=local",
+                       name, name + 4, v ? "empty" : "not set", name + 4);
+    else if (strlen(v) > 200) dconn__err_set(err, DCONN_ECONFIG, "connection name from %s is longer than 200 bytes", name + 4);
+    else dconn__copy_str(buf, cap, v);
+    ok = v && *v && strlen(v) <= 200;
+    dconn__free(al, owned);
+    return ok ? buf : NULL;
+}
+
 static dconn_status dconn__err_no_section_locked(dconn_ctx *ctx, const char *name, dconn_error *err);
 static dconn_status dconn__secrets_describe(dconn_ctx *ctx, const char *name, char **out, dconn_error *err) {
+    char envname[256];
     dconn__buf b;
     dconn_status st;
     const dconn_toml_value *t;
+    dconn_error local;
+    if (!err) err = &local;
     dconn__err_clear(err);
     if (!ctx || !out) return dconn__err_set(err, DCONN_EMISUSE, "dconn_secrets_describe: ctx and out must not be NULL");
     *out = NULL;
+    /* "env:VAR" as dconn_connect reads it: the section it would use */
+    if (name && strncmp(name, "env:", 4) == 0 && !(name = dconn__connect_name(ctx->al, "dconn_secrets_describe", name, envname, sizeof envname, err)))
+        return err->code;
     memset(&b, 0, sizeof b);
     dconn__lock(&ctx->lock);
     st = dconn__secrets_refresh_locked(ctx, 0, err);
@@ -6000,10 +6043,18 @@ static dconn_status dconn__secrets_describe(dconn_ctx *ctx, const char *name, ch
             return st;
         }
         {
-            char prefix[300];
-            dconn__snprintf(prefix, sizeof prefix, "connections.%s", name);
-            dconn__buf_printf(&b, "[%s]\n", prefix);
-            dconn__describe_table(&ctx->known, &b, t, prefix, 0);
+            /* the name as a key reads it back: [connections."my.db"] */
+            dconn__buf prefix;
+            memset(&prefix, 0, sizeof prefix);
+            prefix.al = ctx->al;
+            dconn__buf_puts(&prefix, "connections.");
+            dconn__buf_put_key(&prefix, name, strlen(name));
+            if (prefix.failed) b.failed = 1;
+            else {
+                dconn__buf_printf(&b, "[%s]\n", prefix.p);
+                dconn__describe_table(&ctx->known, &b, t, prefix.p, 0);
+            }
+            dconn__buf_free(&prefix);
         }
     } else {
         dconn__describe_table(&ctx->known, &b, ctx->secrets, "", 0);
@@ -8786,27 +8837,6 @@ static void dconn__conn_free(dconn_conn *c) {
 }
 
 
-/* The name to look up: "env:VAR" is read from $VAR (into `buf`). */
-static const char *dconn__connect_name(const dconn_allocator *al, const char *name, char *buf, size_t cap, dconn_error *err) {
-    const char *v;
-    char *owned;
-    int nomem, ok;
-    if (!name || !*name) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: the connection name is empty"); return NULL; }
-    if (strlen(name) > 200) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: the connection name is longer than 200 bytes"); return NULL; }
-    if (strncmp(name, "env:", 4) != 0) return name;
-    if (!name[4]) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: \"env:\" needs a variable name, as in \"env:DB_CONN\""); return NULL; }
-    v = dconn__getenv(al, name + 4, &owned, &nomem);
-    if (nomem) { dconn__err_nomem(err, "dconn_connect"); return NULL; }
-    if (!v || !*v)
-        dconn__err_set(err, DCONN_ECONFIG, "connection name \"%s\": environment variable %s is %s; set it to the name of a [connections.NAME] section, e.g. %s=local",
-                       name, name + 4, v ? "empty" : "not set", name + 4);
-    else if (strlen(v) > 200) dconn__err_set(err, DCONN_ECONFIG, "connection name from %s is longer than 200 bytes", name + 4);
-    else dconn__copy_str(buf, cap, v);
-    ok = v && *v && strlen(v) <= 200;
-    dconn__free(al, owned);
-    return ok ? buf : NULL;
-}
-
 /* Resolves the request with the current secrets; *found is the connection
    with the same settings, shared under one more name and reference, or
    NULL with *r to build a new one from. */
@@ -8904,7 +8934,7 @@ static dconn_conn *dconn__connect(dconn_ctx *ctx, const char *name, const char *
     int created = 0;
     dconn__err_clear(err);
     if (!ctx) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: ctx is NULL (open one with dconn_open)"); return NULL; }
-    if (!(name = dconn__connect_name(ctx->al, name, envname, sizeof envname, err))) return NULL;
+    if (!(name = dconn__connect_name(ctx->al, "dconn_connect", name, envname, sizeof envname, err))) return NULL;
     if (dconn__name_may_hold_url(name) || strchr(name, '=')) {
         /* a URL or a "host=... password=..." string given as the name
            ("env:DB_CONN" holding one): its password is masked in every

@@ -34,6 +34,11 @@
 #endif
 #endif
 #include <errno.h>
+#include <sys/stat.h>
+#ifndef S_ISREG   /* MSVC has only the masks */
+#  define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
+#  define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
+#endif
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -135,6 +140,8 @@ static const struct { const char *from, *to; } cli_wording[] = {
     {"pass a type to dconn_connect, or add", "pass --type, or add"},
     {"; register one with dconn_register_driver", " (the drivers built into the command)"},
     {"(from the type argument)", "(from --type)"},
+    {"read them with a SELECT, or dconn_stream_query for many rows", "read them with a SELECT (dconn query streams them with --format csv or json)"},
+    {"put it in a section's url key, or pass it in the connect options' url)", "put it in a section's url key and pass the section's name)"},
 };
 
 static void cli_message(const char *in, char *out, size_t cap) {
@@ -154,7 +161,7 @@ static void cli_message(const char *in, char *out, size_t cap) {
                their prefix, since a plain name fills :a first when both are there */
             const char *nm = p + 18, *end = strchr(nm, '"');
             if (end && end < first_end && starts_with(end, "\", ...)")) {
-                if (*nm == ':') nm++;
+                if (*nm == ':' && !(nm[1] >= '0' && nm[1] <= '9')) nm++;   /* :1 keeps its colon: "1=x" is a positional text */
                 o += (size_t)snprintf(out + o, cap - o, "pass --param %.*s=VALUE", (int)(end - nm), nm);
                 if (o >= cap) o = cap - 1;
                 p = end + 7;
@@ -200,12 +207,14 @@ typedef struct cli_params {
     size_t n, npositional, nowned;
 } cli_params;
 
-/* [:@$]letters, digits and _, not starting with a digit; bytes of UTF-8
-   beyond ASCII are letters, as SQLite reads them in names (:é) */
+/* [:@$]letters, digits and _; without the sign not starting with a digit
+   ("1=x" is a positional text), with it any ($1 and :1 are SQLite's names);
+   bytes of UTF-8 beyond ASCII are letters, as SQLite reads them (:é) */
 static int is_param_name(const char *s, size_t n) {
     size_t i;
-    if (n && (s[0] == ':' || s[0] == '@' || s[0] == '$')) { s++; n--; }
-    if (!n || (s[0] >= '0' && s[0] <= '9')) return 0;
+    int sign = n && (s[0] == ':' || s[0] == '@' || s[0] == '$');
+    if (sign) { s++; n--; }
+    if (!n || (!sign && s[0] >= '0' && s[0] <= '9')) return 0;
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80)) return 0;
@@ -233,7 +242,8 @@ static int parse_int(const char *s, int64_t *out) {
 }
 
 /* A finite real in decimal notation: [+-] digits [. digits] [e [+-] digits],
-   or [+-] . digits [...]. 0, -1 not one, -2 out of range. */
+   or [+-] . digits [...]. 0, -1 not one, -2 out of range, -3 too small
+   (not zero, but below the smallest double). */
 static int parse_real(const char *s, double *out) {
     const char *p = s;
     char *end;
@@ -253,6 +263,10 @@ static int parse_real(const char *s, double *out) {
     d = strtod(s, &end);
     if (*end) return -1;
     if (isinf(d) || isnan(d)) return -2;
+    if (d == 0) {   /* 1e-400: too small for a double, which would bind 0 unsaid */
+        for (p = s; *p && *p != 'e' && *p != 'E'; p++)
+            if (*p >= '1' && *p <= '9') return -3;
+    }
     *out = d;
     return 0;
 }
@@ -297,6 +311,7 @@ static int add_param(cli_params *ps, const char *arg) {
         int rc = parse_real(val + 5, &d);
         if (rc == -1) return usage_error("%s: the real: value is not a decimal number such as 1.5, -2 or 6.02e23 (nan and inf are refused: use null: for no value)", label);
         if (rc == -2) return usage_error("%s: the real: value is out of range (beyond a double's largest, about 1.8e308)", label);
+        if (rc == -3) return usage_error("%s: the real: value is too small for a double (the smallest is about 4.9e-324): write 0 for zero", label);
         v = dconn_real(d);
     } else if (starts_with(val, "null:")) {
         if (val[5]) return usage_error("%s: null: takes no value (write null: alone, or text:null for the text 'null')", label);
@@ -484,14 +499,37 @@ static char *read_stdin(void) {
         }
     }
     if (ferror(stdin)) { fprintf(stderr, "dconn: cannot read the SQL from stdin: %s\n", strerror(errno)); free(text); return NULL; }
+    if (memchr(text, '\0', len)) {   /* the SQL would end there, and the statement before it run alone */
+        fprintf(stderr, "dconn: the SQL from stdin holds a NUL byte (at byte %llu): is it a text file?\n",
+                (unsigned long long)((const char *)memchr(text, '\0', len) - text + 1));
+        free(text);
+        return NULL;
+    }
     while (len && (text[len - 1] == '\n' || text[len - 1] == '\r')) len--;   /* "echo pets.csv |": a file's name has no line end */
     text[len] = '\0';
     return text;
 }
 
-/* Does the SQL give rows (a SELECT, or RETURNING)? For exec's hint only: a guess is enough. */
+/* Does the word `w` (lower case) start at p, whole? */
+static int word_at(const char *p, const char *w) {
+    size_t i;
+    for (i = 0; w[i] && (p[i] | 32) == w[i]; i++) {}
+    return !w[i] && !((p[i] | 32) >= 'a' && (p[i] | 32) <= 'z') && !(p[i] >= '0' && p[i] <= '9') && p[i] != '_';
+}
+
+/* Does the word `w` stand anywhere in the SQL (after a blank or a parenthesis)? */
+static int has_word(const char *sql, const char *w) {
+    const char *q;
+    for (q = sql; *q; q++)
+        if ((q == sql || q[-1] == ' ' || q[-1] == '\n' || q[-1] == '\t' || q[-1] == '\r' || q[-1] == ')' || q[-1] == '(') && word_at(q, w)) return 1;
+    return 0;
+}
+
+/* Does the SQL give rows (a SELECT, a PRAGMA that reads, a WITH that only
+   reads, or RETURNING)? For exec's hint only: a guess is enough. */
 static int gives_rows(const char *sql) {
-    static const char *const firsts[] = {"select", "values", "show", "explain", "describe", "table"};   /* not WITH: it may lead a write */
+    static const char *const firsts[] = {"select", "values", "show", "explain", "describe", "table"};
+    static const char *const writes[] = {"insert", "update", "delete", "replace", "merge"};
     const char *p = sql, *q;
     size_t k;
     for (;;) {   /* blanks, parentheses and comments before the first word */
@@ -500,19 +538,15 @@ static int gives_rows(const char *sql) {
         else if (p[0] == '/' && p[1] == '*') p = (q = strstr(p + 2, "*/")) != NULL ? q + 2 : p + strlen(p);
         else break;
     }
-    for (k = 0; k < sizeof firsts / sizeof firsts[0]; k++) {
-        size_t n = strlen(firsts[k]), i;
-        for (i = 0; i < n && (p[i] | 32) == firsts[k][i]; i++) {}
-        if (i == n && !((p[n] | 32) >= 'a' && (p[n] | 32) <= 'z') && p[n] != '_') return 1;
+    for (k = 0; k < sizeof firsts / sizeof firsts[0]; k++)
+        if (word_at(p, firsts[k])) return 1;
+    if (word_at(p, "pragma")) return !strchr(p, '=');   /* PRAGMA table_info(t) reads; PRAGMA x = 1 sets */
+    if (word_at(p, "with")) {                         /* a WITH leads a read unless it leads a write */
+        for (k = 0; k < sizeof writes / sizeof writes[0]; k++)
+            if (has_word(p, writes[k])) return has_word(p, "returning");
+        return 1;
     }
-    for (q = sql; *q; q++) {
-        const char *w = "returning";
-        size_t i;
-        for (i = 0; w[i] && (q[i] | 32) == w[i]; i++) {}
-        if (!w[i] && (q == sql || q[-1] == ' ' || q[-1] == '\n' || q[-1] == '\t' || q[-1] == ')') && !((q[9] | 32) >= 'a' && (q[9] | 32) <= 'z') && q[9] != '_')
-            return 1;
-    }
-    return 0;
+    return has_word(sql, "returning");
 }
 
 static int run_sql(const cli_args *a, const cli_params *ps, const char *sql);
@@ -557,7 +591,16 @@ static int run_sql(const cli_args *a, const cli_params *ps, const char *sql) {
             int exists[16];
             size_t n = dconn_secrets_files(ctx, paths, exists, 16), k;
             printf("# files searched, lowest precedence first:\n");
-            for (k = 0; k < n && k < 16; k++) printf("#   %s (%s)\n", paths[k], exists[k] ? "read" : "missing");
+            for (k = 0; k < n && k < 16; k++) {
+                struct stat st;
+                /* a directory or FIFO in a file's place is there but not read (a warning said why) */
+                printf("#   %s (%s)\n", paths[k],
+                       exists[k]                          ? "read"
+                       : stat(paths[k], &st) != 0         ? "missing"
+                       : S_ISDIR(st.st_mode)              ? "a directory, not a file"
+                       : S_ISREG(st.st_mode)              ? "not read: see the warning"
+                                                          : "not read: not a regular file");
+            }
             fputs(text, stdout);
             dconn_free(text);
         }

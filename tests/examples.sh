@@ -400,6 +400,44 @@ cli2 check db
 expect cli_check_stdout 0 'ok: connection "db" (driver sqlite)' ""
 cli2 secrets db
 expect cli_secrets_stdout 0 'url = "sqlite:///cli.db"' ""
+# a PRAGMA that reads and a WITH that reads give rows; a PRAGMA that sets does not
+cli2 exec db "pragma table_info(g)"
+expect cli_exec_rows_hint_pragma 0 "0 row(s) changed" "exec shows no rows: run it with dconn query to see them"
+cli2 exec db "with x as (select 1) select * from x"
+expect cli_exec_rows_hint_with 0 "0 row(s) changed" "exec shows no rows: run it with dconn query to see them"
+cli2 exec db "pragma user_version = 3"
+expect cli_exec_no_hint_pragma_set 0 "0 row(s) changed" ""
+cli2 exec db "with x as (select -1 as v) delete from g where v in (select v from x)"
+expect cli_exec_no_hint_with_write 0 "0 row(s) changed" ""
+# SQL holding a NUL byte is refused whole, never cut at the NUL and run
+printf 'DELETE FROM g\000; garbage' > "$exa/nul.sql"
+cli2 exec db - < "$exa/nul.sql"
+expect cli_sql_with_nul_refused 1 "" "the SQL from stdin holds a NUL byte (at byte 14)"
+cli2 query db "SELECT count(*) AS n FROM g" --format csv
+expect cli_sql_with_nul_ran_nothing 0 "n" ""
+case "$out" in *"
+0"*) failed=$((failed + 1)); echo "FAIL cli_sql_with_nul_ran_nothing: the DELETE before the NUL ran";; esac
+# SQLite's numbered names: $1 and :1 are bound by name, and the hint says how
+cli2 query db 'SELECT $1 AS a' --param '$1=x' --format csv
+expect cli_param_dollar_digit 0 "x" ""
+cli2 query db 'SELECT :1 AS a' --param 'y'
+expect cli_param_colon_digit_hint 1 "" "pass --param :1=VALUE"
+cli2 query db 'SELECT :1 AS a' --param ':1=y' --format csv
+expect cli_param_colon_digit 0 "y" ""
+# a real below the smallest double is refused, as one above the largest is
+cli2 query db 'SELECT ? AS a' --param 'real:1e-400'
+expect cli_param_real_underflow 2 "" "the real: value is too small for a double"
+cli2 query db 'SELECT ? AS a' --param 'real:5e-324' --format csv
+expect cli_param_real_denormal 0 "5e-324" ""
+# env:VAR names the section for secrets as for the other commands
+(cd "$ex/cli" && HOME=/nonexistent USERPROFILE=/nonexistent CLI_DB=db $RUN "$root/$B/dconn" secrets env:CLI_DB > "$exa/cli.out" 2> "$exa/cli.err"); rc=$?
+out=$(cat "$exa/cli.out"); err=$(cat "$exa/cli.err")
+expect cli_secrets_env_name 0 'url = "sqlite:///cli.db"' ""
+cli2 secrets env:CLI_UNSET_VAR
+expect cli_secrets_env_unset 1 "" 'environment variable CLI_UNSET_VAR is not set'
+# a URL given as the name: the advice is one the command can follow
+cli2 query "sqlite:///x.db" "SELECT 1"
+expect cli_url_as_name 1 "" "put it in a section's url key and pass the section's name"
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ $failed = 0 ]

@@ -1354,6 +1354,110 @@ static void secrets_describe_all(void) {
     tu_rmrf(SX_DSC);
 }
 
+/* Two TOML values equal in type and content, tables key by key in order
+   (describe writes keys in their order). */
+static int sx_toml_same(const dconn_toml_value *a, const dconn_toml_value *b) {
+    dconn_toml_type t = dconn_toml_type_of(a);
+    size_t i, n;
+    if (!a || !b || t != dconn_toml_type_of(b)) return 0;
+    switch (t) {
+        case DCONN_TOML_STRING:
+            return dconn_toml_string_len(a) == dconn_toml_string_len(b) && memcmp(dconn_toml_string(a, ""), dconn_toml_string(b, ""), dconn_toml_string_len(a)) == 0;
+        case DCONN_TOML_INTEGER: return dconn_toml_int(a, 0) == dconn_toml_int(b, 1);
+        case DCONN_TOML_FLOAT: {
+            double x = dconn_toml_float(a, 0), y = dconn_toml_float(b, 1);
+            return (x != x && y != y) || (x == y && signbit(x) == signbit(y));
+        }
+        case DCONN_TOML_BOOL: return dconn_toml_bool(a, 0) == dconn_toml_bool(b, 1);
+        case DCONN_TOML_ARRAY:
+        case DCONN_TOML_TABLE:
+            n = dconn_toml_count(a);
+            if (n != dconn_toml_count(b)) return 0;
+            for (i = 0; i < n; i++) {
+                if (t == DCONN_TOML_TABLE && (dconn_toml_key_len(a, i) != dconn_toml_key_len(b, i) ||
+                                              memcmp(dconn_toml_key_at(a, i), dconn_toml_key_at(b, i), dconn_toml_key_len(a, i)) != 0))
+                    return 0;
+                if (!sx_toml_same(dconn_toml_at(a, i), dconn_toml_at(b, i))) return 0;
+            }
+            return 1;
+        default: {
+            dconn_toml_datetime x, y;
+            return dconn_toml_datetime_get(a, &x) && dconn_toml_datetime_get(b, &y) && memcmp(&x, &y, sizeof x) == 0;
+        }
+    }
+}
+
+/* What describe writes parses back to the same values: keys that need
+   quotes (in headers, in inline tables), date-times with their fraction
+   and offset, escapes, special floats. */
+static void secrets_describe_reads_back(void) {
+    static const char text[] =
+        "[connections.\"my.db\"]\n"
+        "url = \"sqlite:///x.db\"\n"
+        "s = \"tab\\there \\\"quoted\\\" back\\\\slash \\u00e9\"\n"
+        "i = -9223372036854775808\n"
+        "f = [1e300, -0.0, 0.1, inf, -inf, nan]\n"
+        "b = [true, false]\n"
+        "arr = [{ \"a b\" = 1, \"x.y\" = 2, plain = \"p\" }]\n"
+        "odt = 1979-05-27T00:32:00.999999-07:00\n"
+        "utc = 1979-05-27T07:32:00Z\n"
+        "half = 1979-05-27T00:32:00.5+05:30\n"
+        "ldt = 1979-05-27T07:32:00.123\n"
+        "ld = 1979-05-27\n"
+        "lt = 07:32:00.5\n"
+        "nanos = 07:32:00.000000001\n"
+        "[connections.\"my.db\".\"sub table\"]\n"
+        "k = 1\n";
+    dconn_ctx *ctx;
+    dconn_error err;
+    dconn_toml_doc *want, *got;
+    tu_rmrf(SX_DSC);
+    tu_write(SX_DSC "/r.toml", text);
+    want = dconn_toml_parse(text, sizeof text - 1, "r.toml", &err);
+    REQUIRE(want);
+    ctx = sx_open(SX_DSC "/r.toml", NULL, NULL, NULL);
+    REQUIRE(ctx);
+    /* the one section, by its name: its header quotes the dot */
+    CHECK_EQ_INT(sx_describe(ctx, "my.db", &err), DCONN_OK);
+    CHECK(strncmp(sx_desc, "[connections.\"my.db\"]\n", 22) == 0);
+    got = dconn_toml_parse(sx_desc, strlen(sx_desc), "described", &err);
+    if (!got) fprintf(stdout, "  %s\n%s\n", err.message, sx_desc);
+    CHECK(got != NULL);
+    if (got) CHECK(sx_toml_same(dconn_toml_root(want), dconn_toml_root(got)));
+    dconn_toml_free(got);
+    /* and everything */
+    CHECK_EQ_INT(sx_describe(ctx, NULL, &err), DCONN_OK);
+    got = dconn_toml_parse(sx_desc, strlen(sx_desc), "described", &err);
+    if (!got) fprintf(stdout, "  %s\n%s\n", err.message, sx_desc);
+    CHECK(got != NULL);
+    if (got) CHECK(sx_toml_same(dconn_toml_root(want), dconn_toml_root(got)));
+    dconn_toml_free(got);
+    dconn_close(ctx);
+    dconn_toml_free(want);
+    tu_rmrf(SX_DSC);
+}
+
+/* "env:VAR" names the section as dconn_connect reads it */
+static void secrets_describe_env_name(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    tu_rmrf(SX_DSC);
+    tu_write(SX_DSC "/e.toml", "[connections.local]\nurl = \"sqlite:///l.db\"\n");
+    ctx = sx_open(SX_DSC "/e.toml", NULL, NULL, NULL);
+    REQUIRE(ctx);
+    setenv("SX_DESCRIBE_CONN", "local", 1);
+    CHECK_EQ_INT(sx_describe(ctx, "env:SX_DESCRIBE_CONN", &err), DCONN_OK);
+    CHECK_STR(SX_DESC, "[connections.local]\nurl = \"sqlite:///l.db\"    # " SX_DSC "/e.toml:2\n");
+    unsetenv("SX_DESCRIBE_CONN");
+    CHECK_EQ_INT(sx_describe(ctx, "env:SX_DESCRIBE_CONN", &err), DCONN_ECONFIG);
+    CHECK_STR(err.message, "connection name \"env:SX_DESCRIBE_CONN\": environment variable SX_DESCRIBE_CONN is not set; set it to the name of a "
+                           "[connections.NAME] section, e.g. SX_DESCRIBE_CONN=local");
+    CHECK_EQ_INT(sx_describe(ctx, "env:", &err), DCONN_EMISUSE);
+    CHECK_STR(err.message, "dconn_secrets_describe: \"env:\" needs a variable name, as in \"env:DB_CONN\"");
+    dconn_close(ctx);
+    tu_rmrf(SX_DSC);
+}
+
 static void secrets_describe_unknown_section_lists_files(void) {
     dconn_ctx *ctx;
     dconn_error err;
@@ -1821,6 +1925,8 @@ static const dtest_case secrets_tests[] = {
     {"secrets_describe_masks_long_secret_key", secrets_describe_masks_long_secret_key},
     {"secrets_describe_all", secrets_describe_all},
     {"secrets_describe_unknown_section_lists_files", secrets_describe_unknown_section_lists_files},
+    {"secrets_describe_reads_back", secrets_describe_reads_back},
+    {"secrets_describe_env_name", secrets_describe_env_name},
     {"secrets_url_redact", secrets_url_redact},
     {"secrets_url_redact_unescaped_password", secrets_url_redact_unescaped_password},
     {"secrets_url_redact_truncates", secrets_url_redact_truncates},

@@ -3425,7 +3425,9 @@ enum {
     DCONN__T_IMPLICIT = 2,   /* created as a parent of a header: [a.b] makes a */
     DCONN__T_DOTTED = 4,     /* created by a dotted key: a.b = 1 makes a */
     DCONN__T_INLINE = 8,     /* an inline table: frozen once closed */
-    DCONN__T_AOT = 16        /* an array created by [[header]] (others are static) */
+    DCONN__T_AOT = 16,       /* an array created by [[header]] (others are static) */
+    DCONN__T_UNSET = 32      /* a string of a secrets file naming a ${VAR} that is not set
+                                (no default): kept as written; using it is the error */
 };
 
 typedef struct dconn__tentry {
@@ -4719,11 +4721,12 @@ static const char *dconn__a_type_of(const dconn_toml_value *v) {
     return "nothing";
 }
 
+/* a secret naming an unset ${VAR} has no value: the default, as for a missing key */
 DCONN_API const char *dconn_toml_string(const dconn_toml_value *v, const char *def) {
-    return v && v->type == DCONN_TOML_STRING ? v->u.s.ptr : def;
+    return v && v->type == DCONN_TOML_STRING && !(v->flags & DCONN__T_UNSET) ? v->u.s.ptr : def;
 }
 DCONN_API size_t dconn_toml_string_len(const dconn_toml_value *v) {
-    return v && v->type == DCONN_TOML_STRING ? v->u.s.len : 0;
+    return v && v->type == DCONN_TOML_STRING && !(v->flags & DCONN__T_UNSET) ? v->u.s.len : 0;
 }
 DCONN_API int64_t dconn_toml_int(const dconn_toml_value *v, int64_t def) {
     return v && v->type == DCONN_TOML_INTEGER ? v->u.i : def;
@@ -5449,8 +5452,12 @@ DCONN_API void dconn_close(dconn_ctx *ctx) {
 /* >>secrets: loading, merging, ${VAR}, reloading, describing ------------------------ */
 
 /* Replaces ${VAR} and ${VAR:-default} in every string of a document ($${
-   is a literal ${). An unset variable without default is an error naming
-   the file, the line and the variable, never a value. */
+   is a literal ${). A malformed ${ is an error naming the file and the
+   line. A string naming an unset variable without default is kept as
+   written and marked DCONN__T_UNSET: the error comes when it is used (a
+   connection's settings, a getter), naming the file, the line and the
+   variable, never a value; so a missing variable of one connection does
+   not stop the others. */
 /* A file in a .streamlit directory: Streamlit's, read exactly as Streamlit
    reads it (a password "Ab${HOME}cd" stays as written). ${VAR} is
    dconn's, in its own files (.dconn/secrets.toml, DCONN_SECRETS lists). */
@@ -5465,6 +5472,7 @@ static int dconn__is_streamlit_file(const char *path) {
 
 static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, dconn_error *err) {
     uint32_t i;
+    int unset = 0;
     if (v->type == DCONN_TOML_TABLE || v->type == DCONN_TOML_ARRAY) {
         for (i = 0; i < v->u.agg.n; i++) {
             dconn_status st = dconn__expand_env(a, v->u.agg.ent[i].val, err);
@@ -5509,10 +5517,7 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, dcon
                 if (nomem) b.failed = 1;
                 else if (val && (*val || !def)) dconn__buf_puts(&b, val);
                 else if (def) dconn__buf_put(&b, def, (size_t)(close - def));
-                else {
-                    dconn__buf_free(&b);
-                    return dconn_error_at(err, v, "environment variable %s is not set (used as ${%s}); set it, or give a default: ${%s:-value}", var, var, var);
-                }
+                else unset = 1;   /* the rest is still checked: a malformed ${ is the file's error */
                 dconn__free(a->al, owned);
                 s = close + 1;
             } else {
@@ -5521,6 +5526,11 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, dcon
             }
         }
         if (b.failed) { dconn__buf_free(&b); return dconn__err_nomem(err, "expanding ${VAR} in secrets"); }
+        if (unset) {
+            dconn__buf_free(&b);
+            v->flags |= DCONN__T_UNSET;
+            return DCONN_OK;
+        }
         copy = dconn__arena_strndup(a, b.p ? b.p : "", b.len);
         v->u.s.len = b.len;
         dconn__buf_free(&b);
@@ -5528,6 +5538,57 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, dcon
         v->u.s.ptr = copy;
     }
     return DCONN_OK;
+}
+
+/* The variable a string marked DCONN__T_UNSET misses: its first ${NAME}
+   without default that is not set, into var ("" if the environment
+   changed since the file was read and none is missing now). */
+static void dconn__unset_var(const dconn_allocator *al, const dconn_toml_value *v, char *var, size_t cap) {
+    const char *s = v->u.s.ptr, *end = s + v->u.s.len;
+    var[0] = '\0';
+    while (s < end) {
+        const char *name, *p;
+        if (s[0] == '$' && end - s >= 3 && s[1] == '$' && s[2] == '{') { s += 3; continue; }
+        if (!(s[0] == '$' && end - s >= 2 && s[1] == '{')) { s++; continue; }
+        name = p = s + 2;
+        while (p < end && ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) p++;
+        if (p < end && *p == '}' && p > name && (size_t)(p - name) < cap) {   /* ${NAME}, no default */
+            char *owned;
+            int nomem;
+            const char *val;
+            memcpy(var, name, (size_t)(p - name));
+            var[p - name] = '\0';
+            val = dconn__getenv(al, var, &owned, &nomem);
+            dconn__free(al, owned);
+            if (!val && !nomem) return;
+            var[0] = '\0';
+        }
+        s = p;
+    }
+}
+
+/* The error of using a string marked DCONN__T_UNSET. `what`: "connection
+   \"x\"", or NULL. */
+static dconn_status dconn__err_unset(const dconn_allocator *al, dconn_error *err, const dconn_toml_value *v, const char *what) {
+    char var[128];
+    dconn__unset_var(al, v, var, sizeof var);
+    if (!var[0])
+        return dconn_error_at(err, v, "%s%san environment variable it names was not set when the secrets were read; set it, or give a default: ${NAME:-value}",
+                              what ? what : "", what ? ": " : "");
+    return dconn_error_at(err, v, "%s%senvironment variable %s is not set (used as ${%s}); set it, or give a default: ${%s:-value}", what ? what : "",
+                          what ? ": " : "", var, var, var);
+}
+
+/* The first string marked DCONN__T_UNSET in a value, or NULL. */
+static const dconn_toml_value *dconn__find_unset(const dconn_toml_value *v) {
+    uint32_t i;
+    if (v->type == DCONN_TOML_STRING) return v->flags & DCONN__T_UNSET ? v : NULL;
+    if (v->type != DCONN_TOML_TABLE && v->type != DCONN_TOML_ARRAY) return NULL;
+    for (i = 0; i < v->u.agg.n; i++) {
+        const dconn_toml_value *bad = dconn__find_unset(v->u.agg.ent[i].val);
+        if (bad) return bad;
+    }
+    return NULL;
 }
 
 static void dconn__gen_free(const dconn_allocator *al, dconn__gen *g) {
@@ -5701,7 +5762,11 @@ static void dconn__known_walk(dconn__known *k, const dconn_toml_value *v, int se
     uint32_t i;
     char num[64];
     switch ((dconn_toml_type)v->type) {
-        case DCONN_TOML_STRING: dconn__known_add_text(k, v->u.s.ptr, v->u.s.len, secret, connstr || secret); break;
+        case DCONN_TOML_STRING:
+            /* a string naming an unset ${VAR} holds no value yet: known as written, its
+               message "(used as ${PW})" would be masked */
+            if (!(v->flags & DCONN__T_UNSET)) dconn__known_add_text(k, v->u.s.ptr, v->u.s.len, secret, connstr || secret);
+            break;
         case DCONN_TOML_INTEGER:
             if (secret) { dconn__snprintf(num, sizeof num, "%lld", (long long)v->u.i); dconn__known_add(k, num, strlen(num)); }
             break;
@@ -5785,8 +5850,16 @@ DCONN_API size_t dconn_secret_string(dconn_ctx *ctx, const char *path, const cha
     dconn__lock(&ctx->lock);
     dconn__secrets_current_locked(ctx);
     v = dconn_toml_get(ctx->secrets, path);
-    if (v && v->type == DCONN_TOML_STRING) n = dconn__copy_out(v->u.s.ptr, v->u.s.len, out, cap);
-    else n = dconn__copy_out(def, strlen(def), out, cap);
+    if (v && v->type == DCONN_TOML_STRING && (v->flags & DCONN__T_UNSET)) {
+        dconn_error e;
+        dconn__err_unset(ctx->al, &e, v, NULL);   /* the default, and the log says why */
+        dconn__log(ctx, DCONN_LOG_ERROR, "%s", e.message);
+        n = dconn__copy_out(def, strlen(def), out, cap);
+    } else if (v && v->type == DCONN_TOML_STRING) {
+        n = dconn__copy_out(v->u.s.ptr, v->u.s.len, out, cap);
+    } else {
+        n = dconn__copy_out(def, strlen(def), out, cap);
+    }
     dconn__ctx_unlock(ctx);
     return n;
 }
@@ -5968,7 +6041,15 @@ static void dconn__describe_table(dconn__known *k, dconn__buf *b, const dconn_to
         dconn__buf_put_key(b, e->key, e->keylen);
         dconn__buf_puts(b, " = ");
         dconn__describe_value(k, b, e->val, mask || dconn__is_secret_key(e->key, e->keylen));
-        dconn__buf_printf(b, "    # %s:%d\n", e->val->file, e->val->line);
+        dconn__buf_printf(b, "    # %s:%d", e->val->file, e->val->line);
+        {
+            const dconn_toml_value *unset = dconn__find_unset(e->val);
+            char var[128];
+            if (unset) dconn__unset_var(b->al, unset, var, sizeof var);
+            if (unset && var[0]) dconn__buf_printf(b, ", ${%s} is not set", var);
+            else if (unset) dconn__buf_puts(b, ", a ${VAR} was not set when read");
+        }
+        dconn__buf_puts(b, "\n");
     }
     for (i = 0; i < t->u.agg.n; i++) {
         const dconn__tentry *e = &t->u.agg.ent[i];
@@ -8579,6 +8660,15 @@ static dconn_status dconn__resolve_locked(dconn_ctx *ctx, const char *name, cons
     if (!st) {
         const dconn_toml_value *bad = dconn__settings_find_nul(r->settings->root);
         if (bad) st = dconn_error_at(err, bad, "connection \"%s\": a setting or its name holds a NUL character (\\u0000): drivers read text only up to one, so remove it", name);
+    }
+    if (!st) {
+        /* a ${VAR} of its settings that is not set (other connections' are theirs) */
+        const dconn_toml_value *unset = dconn__find_unset(r->settings->root);
+        if (unset) {
+            char what[260];
+            dconn__snprintf(what, sizeof what, "connection \"%.200s\"", name);
+            st = dconn__err_unset(ctx->al, err, unset, what);
+        }
     }
     if (!st) st = dconn__driver_pick_locked(ctx, name, req, section != NULL, r->settings, &drv, err);
     if (!st) st = dconn__durations_pick(ctx, req, r->settings->root, r, err);

@@ -331,18 +331,16 @@ static const struct { const char *name, *text, *conn, *type; dconn_status code; 
     {"${ABC:-x unterminated default", "[connections.x]\nurl = \"sqlite://\"\nhost = \"${DCONN_BI_SET:-localhost\"\n", "x", NULL, DCONN_ECONFIG, 3,
      BI_F "3: unterminated \"${DCONN_BI_SET\": expected '}' (write $${ for a literal ${)"},
     {"${UNSET}", "[connections.x]\nurl = \"sqlite://\"\npassword = \"${DCONN_BI_UNSET}\"\n", "x", NULL, DCONN_ECONFIG, 3,
-     BI_F "3: environment variable DCONN_BI_UNSET is not set (used as ${DCONN_BI_UNSET}); set it, or give a default: ${DCONN_BI_UNSET:-value}"},
+     BI_F "3: connection \"x\": environment variable DCONN_BI_UNSET is not set (used as ${DCONN_BI_UNSET}); set it, or give a default: ${DCONN_BI_UNSET:-value}"},
     {"${UNSET} in an array", "[connections.x]\nurl = \"sqlite://\"\nhosts = [\n  \"a\",\n  \"${DCONN_BI_UNSET}\",\n]\n", "x", NULL, DCONN_ECONFIG, 5,
-     BI_F "5: environment variable DCONN_BI_UNSET is not set (used as ${DCONN_BI_UNSET}); set it, or give a default: ${DCONN_BI_UNSET:-value}"},
+     BI_F "5: connection \"x\": environment variable DCONN_BI_UNSET is not set (used as ${DCONN_BI_UNSET}); set it, or give a default: ${DCONN_BI_UNSET:-value}"},
     {"${UNSET} in the url", "[connections.x]\nurl = \"sqlite:///${DCONN_BI_UNSET}.db\"\n", "x", NULL, DCONN_ECONFIG, 2,
-     BI_F "2: environment variable DCONN_BI_UNSET is not set (used as ${DCONN_BI_UNSET}); set it, or give a default: ${DCONN_BI_UNSET:-value}"},
+     BI_F "2: connection \"x\": environment variable DCONN_BI_UNSET is not set (used as ${DCONN_BI_UNSET}); set it, or give a default: ${DCONN_BI_UNSET:-value}"},
     {"${ name too long", "[connections.x]\nurl = \"sqlite://\"\nhost = \"${AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA}\"\n",
      "x", NULL, DCONN_ECONFIG, 3,
      BI_F "3: invalid variable name after \"${\" (use ${NAME} with letters, digits and _; write $${ for a literal ${)"},
     {"${ at the end", "[connections.x]\nurl = \"sqlite://\"\nhost = \"abc${\"\n", "x", NULL, DCONN_ECONFIG, 3,
      BI_F "3: invalid variable name after \"${\" (use ${NAME} with letters, digits and _; write $${ for a literal ${)"},
-    {"${ in another section", "[other]\nkey = \"${DCONN_BI_UNSET}\"\n[connections.x]\nurl = \"sqlite://\"\n", "x", NULL, DCONN_ECONFIG, 2,
-     BI_F "2: environment variable DCONN_BI_UNSET is not set (used as ${DCONN_BI_UNSET}); set it, or give a default: ${DCONN_BI_UNSET:-value}"},
 };
 
 /* Values that are numbers but not numbers: NaN durations and timeouts

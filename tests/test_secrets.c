@@ -797,14 +797,76 @@ static void secrets_env_bad_name_is_an_error(void) {
 
 /* An unset variable without default: file, line and variable, and no
    value (not even one expanded earlier in the same string). */
+/* An unset ${VAR} without default is the error of whatever uses its
+   value, naming the file, the line and the variable (never a value): the
+   connection whose settings hold it, a getter of it. The other
+   connections, the other secrets, dconn_secrets_check and describe work. */
 static void secrets_env_unset_names_variable_not_value(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    dconn_conn *c;
+    dconn_connect_options co;
     tu_rmrf(SX_ENV);
     setenv("SX_PW", "hunter2-very-secret", 1);
     unsetenv("SX_MISSING");
-    sx_expect_env_error("[connections.db]\nuser = \"me\"\npassword = \"${SX_PW}${SX_MISSING}\"\n", 3,
-                        SX_ENV "/e.toml:3: environment variable SX_MISSING is not set (used as ${SX_MISSING}); "
-                        "set it, or give a default: ${SX_MISSING:-value}");
+    tu_write(SX_ENV "/e.toml",
+             "top = \"${SX_MISSING}\"\n"
+             "[connections.db]\n"
+             "url = \"sqlite://\"\n"
+             "password = \"${SX_PW}${SX_MISSING}\"\n"
+             "[connections.dev]\n"
+             "url = \"sqlite://\"\n"
+             "[connections.args]\n"
+             "url = \"sqlite://\"\n"
+             "[connections.args.connect_args]\n"
+             "timeout = \"${SX_MISSING}\"\n");
+    ctx = sx_open(SX_ENV "/e.toml", NULL, NULL, NULL);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_OK);
+    /* the connection that holds it */
+    c = dconn_connect(ctx, "db", NULL, NULL, &err);
+    CHECK(c == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_STR(err.message, SX_ENV "/e.toml:4: connection \"db\": environment variable SX_MISSING is not set (used as ${SX_MISSING}); "
+                           "set it, or give a default: ${SX_MISSING:-value}");
+    CHECK_STR(err.file, SX_ENV "/e.toml");
+    CHECK_EQ_INT(err.line, 4);
+    c = dconn_connect(ctx, "args", NULL, NULL, &err);
+    CHECK(c == NULL);
+    CHECK_STR(err.message, SX_ENV "/e.toml:10: connection \"args\": environment variable SX_MISSING is not set (used as ${SX_MISSING}); "
+                           "set it, or give a default: ${SX_MISSING:-value}");
+    /* a setting given in code replaces it: nothing is missing then */
+    memset(&co, 0, sizeof co);
+    co.settings = "password = 'given'";
+    c = dconn_connect(ctx, "db", NULL, &co, &err);
+    CHECK(c != NULL);
+    dconn_release(c);
+    /* the others */
+    c = dconn_connect(ctx, "dev", NULL, NULL, &err);
+    CHECK(c != NULL);
+    dconn_release(c);
+    /* a getter: the default, and the log says why */
+    tu_log_reset();
+    CHECK_STR(tu_secret(ctx, "top", "dflt"), "dflt");
+    CHECK_STR(SX_LOG, "1 " SX_ENV "/e.toml:1: environment variable SX_MISSING is not set (used as ${SX_MISSING}); "
+                      "set it, or give a default: ${SX_MISSING:-value}\n");
+    /* describe shows the text as written, and what is missing */
+    CHECK_EQ_INT(sx_describe(ctx, "db", &err), DCONN_OK);
+    CHECK_STR(SX_DESC, "[connections.db]\n"
+                       "url = \"sqlite://\"    # " SX_ENV "/e.toml:3\n"
+                       "password = \"***\"    # " SX_ENV "/e.toml:4, ${SX_MISSING} is not set\n");
+    CHECK_EQ_INT(sx_describe(ctx, NULL, &err), DCONN_OK);
+    CHECK_CONTAINS(SX_DESC, "top = \"${SX_MISSING}\"    # " SX_ENV "/e.toml:1, ${SX_MISSING} is not set\n");
     CHECK_NOT_CONTAINS(SX_LOG, "hunter2");
+    CHECK_NOT_CONTAINS(SX_DESC, "hunter2");
+    /* set now, but the file was read without it: the message says so */
+    setenv("SX_MISSING", "now", 1);
+    c = dconn_connect(ctx, "db", NULL, NULL, &err);
+    CHECK(c == NULL);
+    CHECK_STR(err.message, SX_ENV "/e.toml:4: connection \"db\": an environment variable it names was not set when the secrets were read; "
+                           "set it, or give a default: ${NAME:-value}");
+    unsetenv("SX_MISSING");
+    dconn_close(ctx);
     unsetenv("SX_PW");
     tu_rmrf(SX_ENV);
 }
@@ -1026,13 +1088,15 @@ static void secrets_reload_bad_edit_keeps_last_good(void) {
     tu_now += SX_SEC;
     CHECK_EQ_INT(dconn_secret_int(ctx, "v.k", 0), 1);
     CHECK_EQ_INT(tu_log_lines, 1);
-    /* an edit with an env error is a bad edit too */
+    /* an edit naming an unset variable is read: that value alone is missing (the default, and the log says why) */
     tu_log_reset();
     tu_write(SX_REL "/s.toml", "[v]\nk = 3\ns = \"${SX_NOT_SET_ANYWHERE}\"\n");
     tu_now += SX_SEC;
-    CHECK_EQ_INT(dconn_secret_int(ctx, "v.k", 0), 1);
-    CHECK_STR(SX_LOG, "1 " SX_REL "/s.toml:3: environment variable SX_NOT_SET_ANYWHERE is not set (used as ${SX_NOT_SET_ANYWHERE}); "
-                         "set it, or give a default: ${SX_NOT_SET_ANYWHERE:-value} (keeping the secrets loaded before)\n");
+    CHECK_EQ_INT(dconn_secret_int(ctx, "v.k", 0), 3);
+    CHECK_STR(tu_secret(ctx, "v.s", "dflt"), "dflt");
+    CHECK_STR(SX_LOG, "3 secrets files changed: reloaded\n"
+                      "1 " SX_REL "/s.toml:3: environment variable SX_NOT_SET_ANYWHERE is not set (used as ${SX_NOT_SET_ANYWHERE}); "
+                      "set it, or give a default: ${SX_NOT_SET_ANYWHERE:-value}\n");
     /* the good edit */
     tu_log_reset();
     tu_write(SX_REL "/s.toml", "[v]\nk = 4444\ns = \"four\"\n");

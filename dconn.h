@@ -8079,7 +8079,7 @@ static void dconn__data_learn(dconn_conn *c, const dconn__handle *h) {
         path = wal = NULL;
         c->watch_sig = dconn__data_sig(c->watch_path, c->watch_wal, &recent, &c->watch_ino);
         c->watch_racy = recent;
-        dconn__atomic_store(&c->watch_next, dconn__now(c->ctx) + c->ctx->data_check_ns);
+        dconn__atomic_store(&c->watch_next, dconn__later(dconn__now(c->ctx), c->ctx->data_check_ns));
         dconn__atomic_store(&c->watching, 1);
     }
     dconn__unlock(&c->lock);

@@ -103,6 +103,26 @@ static void changes_check_never(void) {
     }
 }
 
+/* The longest interval the grammar takes (292 years) on a clock that has
+   run for days: its next check saturates at "never" instead of wrapping
+   to the past, which would check at every query. */
+static void changes_longest_interval(void) {
+    char path[300];
+    dconn_conn *c;
+    int64_t was = tu_now;
+    dconn_ctx *ctx;
+    tu_now = INT64_C(200000000000000);   /* 55 hours after the clock's start */
+    ctx = tch_open("106751d", 0, "changes_longest", path, sizeof path, &c);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(tsq_int_ttl(c, "SELECT sum(x) FROM t", "forever"), 1);
+    tch_other_writes(path, "INSERT INTO t VALUES (10)");
+    tu_now += INT64_C(3600000000000);
+    CHECK_EQ_INT(tsq_int_ttl(c, "SELECT sum(x) FROM t", "forever"), 1);   /* no check due for 292 years */
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_now = was;
+}
+
 /* Nothing unchanged is dropped: the check runs once per interval and a
    file nobody wrote keeps its results (the hits are counted). */
 static void changes_unchanged_file_keeps_results(void) {
@@ -135,5 +155,6 @@ static const dtest_case changes_tests[] = {
     { "changes_by_others_drop_cached_results_wal", changes_by_others_drop_cached_results_wal },
     { "changes_check_never", changes_check_never },
     { "changes_file_replaced", changes_file_replaced },
+    { "changes_longest_interval", changes_longest_interval },
     { "changes_unchanged_file_keeps_results", changes_unchanged_file_keeps_results },
 };

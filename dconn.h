@@ -9952,11 +9952,14 @@ static dconn_result *dconn__fetch_cached(dconn_conn *c, dconn__op *op, const dco
     st = dconn__fetch_serve_stale(ctx, st, op, &stale, err);
     if (stale) dconn_result_release(stale);
     if (e) {   /* else no memory for an entry: served uncached */
+        /* the TTL counts from when the result is stored, not from the call: a
+           query slower than its TTL is still served from the cache after it */
+        int64_t stored = st ? now : dconn__now(ctx);
         dconn__cache_lock(cache);
         e->pending = 0;
         e->wrote = op->wrote;   /* even failed part-way, its waiters' statements are theirs to run */
         if (st) dconn__cache_fail_locked(ctx, e, st, err);
-        else dconn__cache_publish_locked(ctx, e, op->result, op->wrote, served_stale ? now : ttl < 0 ? INT64_MAX : dconn__later(now, ttl));
+        else dconn__cache_publish_locked(ctx, e, op->result, op->wrote, served_stale ? stored : ttl < 0 ? INT64_MAX : dconn__later(stored, ttl));
         dconn__cond_broadcast(&cache->cv);
         dconn__cache_unlock(cache);
     }

@@ -595,6 +595,33 @@ static void cache_ttl_query_expires(void) {
     tu_now = t0;
 }
 
+/* The TTL counts from when the result is stored, not from the call: a
+   query that takes 1.04 s with a TTL of 1.5 s is served from the cache
+   0.7 s after it returned, and one slower than its TTL is still cached. */
+static void cache_ttl_counts_from_storing(void) {
+    int64_t t0 = tu_now;
+    dconn_options o = cmk_options();
+    dconn_ctx *ctx = cmk_open(&o);
+    dconn_conn *c;
+    REQUIRE(ctx);
+    c = cmk_conn(ctx, "m", NULL);
+    REQUIRE(c);
+    td.query_takes_ns = INT64_C(1040000000);
+    CHECK_EQ_INT(cmk_ran(c, "1500ms"), 1);
+    tu_now += INT64_C(700000000);
+    CHECK_EQ_INT(cmk_ran(c, "1500ms"), 0);
+    tu_now += INT64_C(900000000);             /* 1.6 s after it was stored */
+    CHECK_EQ_INT(cmk_ran(c, "1500ms"), 1);
+    tu_now += INT64_C(3000000000);
+    td.query_takes_ns = INT64_C(2000000000);   /* slower than its TTL */
+    CHECK_EQ_INT(cmk_ran(c, "1s"), 1);
+    CHECK_EQ_INT(cmk_ran(c, "1s"), 0);
+    td.query_takes_ns = 0;
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_now = t0;
+}
+
 /* A long TTL on a clock that counts from 1970 (an injected one): the
    expiry time saturates to "forever" instead of wrapping negative. */
 static void cache_ttl_long_on_epoch_clock(void) {
@@ -2764,6 +2791,7 @@ static const dtest_case cache_tests[] = {
     {"cache_hit_shares_one_result", cache_hit_shares_one_result},
     {"cache_results_outlive_context_allocator", cache_results_outlive_context_allocator},
     {"cache_ttl_query_expires", cache_ttl_query_expires},
+    {"cache_ttl_counts_from_storing", cache_ttl_counts_from_storing},
     {"cache_ttl_zero_and_forever", cache_ttl_zero_and_forever},
     {"cache_ttl_defaults", cache_ttl_defaults},
     {"cache_ttl_connect_option_is_per_connection", cache_ttl_connect_option_is_per_connection},

@@ -21,6 +21,7 @@
      hold = true         a connection setting: its connects wait until
                          td.released is set (5 s at most)
      connect_delay_ms    every connect takes this long
+     query_takes_ns      every query advances the injected clock (tu_now)
      dead_id             queries on this handle fail ("mock: connection lost")
      transient_queries   the next N queries fail ("mock: connection lost")
      barrier             queries wait until that many are inside, and fail
@@ -98,6 +99,7 @@ typedef struct td_state {
     int fail_native;                /* TD_TRANSIENT (the default) or TD_PERMANENT */
     dconn_status fail_status;       /* what a failure returns (DCONN_EQUERY unless set) */
     size_t big;                     /* > 0: results get a text column of this many bytes */
+    int64_t query_takes_ns;         /* each query advances the injected clock (tu_now) this much: a slow query */
     /* kept for the tests: sleeps seen by td_fake_sleep, threads done */
     int sleeps;
     int64_t sleep_ns[64];           /* each of them */
@@ -444,6 +446,7 @@ static dconn_status td_query(void *ud, void *handle, const dconn_stmt *stmt, dco
     td_check_err(err);
     st = td_enter(ud, h, &td.queries, sql, 1, &seq, &big, err);
     if (st) return st;
+    if (td.query_takes_ns) tu_now += td.query_takes_ns;
     td_describe_params(p, n, params, sizeof params);
     if (strstr(sql, "RETURNING")) dconn_builder_changed_data(b);   /* a query that writes, as INSERT ... RETURNING */
     return td_build(b, "Q", sql, params, h, seq, big);

@@ -7913,6 +7913,31 @@ typedef struct dconn__pool {
     int pre_ping;                 /* pool_pre_ping: an idle handle is pinged before use */
 } dconn__pool;
 
+/* An SQLite in-memory database lives while one of its handles is open.
+   Its connection's ttl and pool_recycle pass it by, but a handle closed
+   as broken or beyond pool_size may be its last, and the next handle
+   opens an empty one. The handles of such a connection count themselves
+   here, so that the first one after none drops the connection's cached
+   results, which were the old database's. Counted references: a reload's
+   handles may close after their connection. */
+typedef struct dconn__memdb {
+    dconn__atomic refs;           /* the connection's, and each handle's */
+    dconn__atomic open;           /* handles connected and not yet closing */
+    int used;                     /* a handle was opened on it before (under the connection's lock) */
+} dconn__memdb;
+
+static dconn__memdb *dconn__memdb_new(const dconn_allocator *al) {
+    dconn__memdb *m = (dconn__memdb *)dconn__malloc(al, sizeof *m);
+    if (m) {
+        memset(m, 0, sizeof *m);
+        m->refs = 1;
+    }
+    return m;
+}
+static void dconn__memdb_release(const dconn_allocator *al, dconn__memdb *m) {
+    if (m && dconn__atomic_add(&m->refs, -1) == 0) dconn__free(al, m);
+}
+
 typedef struct dconn__handle {
     struct dconn__handle *next;
     void *h;
@@ -7924,6 +7949,7 @@ typedef struct dconn__handle {
     dconn__scratch scratch;       /* a result's buffers, used again by the next query (one user at a time) */
     dconn__names_memo memo;       /* its last result's names, indexed (the same) */
     int64_t forks;                /* dconn__forks_now when it was opened: another value, and it is the parent's */
+    dconn__memdb *memdb;          /* an SQLite in-memory database's count, or NULL */
 } dconn__handle;
 
 /* What dconn_connect was asked for, kept on the connection so that a
@@ -7971,6 +7997,7 @@ struct dconn_conn {
     dconn__pool pool;             /* its settings (max_handles is pool.max_open) */
     unsigned gen;
     int64_t born;
+    dconn__memdb *memdb;          /* an SQLite in-memory database: its handles' count (else NULL) */
 };
 
 /* Prefixes err's message with the connection's name and redacted URL. */
@@ -7991,8 +8018,12 @@ static DCONN__NOINLINE void dconn__handles_close(dconn_ctx *ctx, dconn__handle *
         /* the parent's (opened before a fork): freed without a word to the
            server, or left as it is when the driver cannot (SQLite's must not
            be touched in a child at all) */
+        /* before the disconnect: a handle opened meanwhile counts as the first. Not for
+           one left open in a child: it keeps the in-memory database alive there */
+        if (h->memdb && h->forks == forks) dconn__atomic_add(&h->memdb->open, -1);
         if (h->forks == forks) h->drv.disconnect(h->drv.user_data, h->h);
         else if (h->drv.abandon) h->drv.abandon(h->drv.user_data, h->h);
+        dconn__memdb_release(ctx->al, h->memdb);
         /* the last holder of a version its connection let go frees it (the connection
            may be freed while a reload's handles wait here to close) */
         if (dconn__atomic_add(&h->settings->handles, -1) == 0) dconn__settings_free(ctx->al, h->settings);
@@ -8130,9 +8161,10 @@ static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, int no_
     dconn__handle *to_close = NULL, *h;
     dconn_settings *s;
     dconn_driver drv;
+    dconn__memdb *memdb;
     unsigned gen;
     dconn_status st;
-    int shared;
+    int shared, fresh_db = 0;
     int64_t wait_from = 0, waited = 0, wait_limit;
     *reused = 0;
     dconn__lock(&c->lock);
@@ -8143,8 +8175,11 @@ static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, int no_
         to_close = dconn__conn_new_gen_locked(c);
     }
     *pool = c->pool;   /* read under the lock: a reload may change it */
+    /* an in-memory database would not outlive its handles: it lives as long as its
+       connection, whose ttl and pool_recycle (for servers that drop old sessions) pass it by */
+    if (c->memdb) pool->recycle_ns = 0;
     wait_limit = c->pool.wait_ns >= 0 ? c->pool.wait_ns : c->ctx->pool_wait_ns;
-    if (c->ttl_ns > 0 && dconn__now(c->ctx) - c->born >= c->ttl_ns) {
+    if (c->ttl_ns > 0 && !c->memdb && dconn__now(c->ctx) - c->born >= c->ttl_ns) {
         dconn__handle *old = dconn__conn_new_gen_locked(c), *last = old;
         while (last && last->next) last = last->next;
         if (last) { last->next = to_close; to_close = old; }
@@ -8206,6 +8241,7 @@ static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, int no_
     s = c->settings;
     dconn__atomic_add(&s->handles, 1);   /* kept while the handle opens, and while it is open */
     drv = c->drv;
+    if ((memdb = c->memdb) != NULL) dconn__atomic_add(&memdb->refs, 1);
     dconn__unlock(&c->lock);
     dconn__handles_close(c->ctx, to_close);
     h = (dconn__handle *)dconn__malloc(c->ctx->al, sizeof *h);
@@ -8224,6 +8260,13 @@ static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, int no_
     }
     dconn__lock(&c->lock);
     if (!h) dconn__atomic_add(&s->handles, -1);
+    if (h && memdb) {
+        /* the first handle of an in-memory database after none opened an empty one */
+        h->memdb = memdb;
+        fresh_db = dconn__atomic_add(&memdb->open, 1) == 1 && memdb->used;
+        memdb->used = 1;
+        memdb = NULL;
+    }
     if (shared) {
         c->connecting = 0;
         if (h && gen == c->gen) { c->shared = h; h->users = 1; }
@@ -8233,6 +8276,12 @@ static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, int no_
     }
     dconn__cond_broadcast(&c->cv);
     dconn__unlock(&c->lock);
+    dconn__memdb_release(c->ctx->al, memdb);   /* the connect failed: not a handle's */
+    if (fresh_db) {
+        dconn__log(c->ctx, DCONN_LOG_INFO, "connection \"%s\": its in-memory database closed with its last handle (ttl, pool_recycle or a fork): "
+                   "a new, empty one is open and the cached results are dropped", c->name);
+        dconn_cache_clear_conn(c);
+    }
     if (!h) return st ? st : DCONN_EDRIVER;
     *out = h;
     return DCONN_OK;
@@ -8331,6 +8380,7 @@ typedef struct dconn__resolved {
     char *identity;
     int64_t ttl_ns, query_ttl_ns, query_timeout_ns;   /* query_timeout_ns 0: none */
     int has_query_ttl;
+    int memory;                   /* an SQLite in-memory database */
     dconn__pool pool;
 } dconn__resolved;
 
@@ -8687,7 +8737,7 @@ static dconn_status dconn__resolve_locked(dconn_ctx *ctx, const char *name, cons
     }
     if (!st && !(r->identity = dconn__identity(ctx->al, drv, r->settings->root, r))) st = dconn__err_nomem(err, "connecting");
 #ifndef DCONN_NO_SQLITE
-    if (!st && dconn__sq_own_memory(drv, r->settings, ctx->al)) {
+    if (!st && (r->memory = dconn__sq_own_memory(drv, r->settings, ctx->al)) != 0) {
         /* an in-memory database is the name's own, as each engine of
            sqlite:// is in SQLAlchemy: two names never share one */
         dconn__buf b;
@@ -8721,6 +8771,8 @@ static void dconn__conn_adopt_locked(dconn_conn *c, dconn__resolved *r) {
     dconn__atomic_store(&c->query_timeout_ns, r->query_timeout_ns);
     c->pool = r->pool;
     c->max_handles = r->pool.max_open;
+    dconn__memdb_release(c->ctx->al, c->memdb);
+    c->memdb = r->memory ? dconn__memdb_new(c->ctx->al) : NULL;   /* without memory: uncounted, as before */
     old = dconn__conn_new_gen_locked(c);
     dconn__unlock(&c->lock);
     dconn__atomic_add(&c->uid, (int64_t)(++c->ctx->next_uid - old_uid));
@@ -8916,6 +8968,7 @@ static void dconn__conn_free(dconn_conn *c) {
     dconn__cache_drop_uid(c->ctx, (uint64_t)dconn__atomic_load(&c->uid));
     dconn__data_forget_locked(c);   /* no other holder is left */
     dconn__settings_let_go(al, c->settings);
+    dconn__memdb_release(al, c->memdb);
     dconn__request_free(al, &c->req);
     dconn__free(al, c->identity);
     dconn__free(al, c->name);
@@ -8954,6 +9007,10 @@ static dconn_conn *dconn__conn_new_locked(dconn_ctx *ctx, const char *name, dcon
     if (!c) return NULL;
     memset(c, 0, sizeof *c);
     c->name = dconn__strdup_al(ctx->al, name);
+    if (c->name && r->memory && !(c->memdb = dconn__memdb_new(ctx->al))) {
+        dconn__free(ctx->al, c->name);
+        c->name = NULL;
+    }
     if (!c->name) { dconn__free(ctx->al, c); return NULL; }
     c->ctx = ctx;
     c->refs = 1;

@@ -170,6 +170,39 @@ static void sqlite_memory_roundtrip(void) {
     dconn_close(ctx);
 }
 
+/* An in-memory database lives as long as its connection: the
+   connection's ttl and pool_recycle (for servers that drop old sessions)
+   would close its last handle and with it the data, so they pass it by.
+   When its handles do all close (dconn_reset here), the next handle's
+   empty database is noticed: the old one's cached results are dropped. */
+static void sqlite_memory_outlives_ttl_and_recycle(void) {
+    int64_t t0 = tu_now;
+    dconn_ctx *ctx = tu_open(TU_DIR "/none/secrets.toml");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_connect_options co;
+    REQUIRE(ctx);
+    memset(&co, 0, sizeof co);
+    co.url = "sqlite://";
+    co.ttl = "1m";
+    co.settings = "pool_recycle = 60";
+    c = dconn_connect(ctx, "mem", "sql", &co, &err);
+    REQUIRE(c);
+    CHECK_EQ_INT(tsq_script(c, "CREATE TABLE t(a INTEGER); INSERT INTO t VALUES (42);"), DCONN_OK);
+    CHECK_EQ_INT(tsq_int_ttl(c, "SELECT a FROM t", "forever"), 42);
+    tu_now += INT64_C(180000000000);   /* 3 minutes: past the ttl and pool_recycle */
+    CHECK_EQ_INT(tsq_int(c, "SELECT a FROM t"), 42);
+    CHECK_EQ_INT(tsq_int_ttl(c, "SELECT a FROM t", "forever"), 42);
+    tu_log_reset();
+    CHECK_EQ_INT(dconn_reset(c, &err), DCONN_OK);
+    CHECK(dconn_query(c, "SELECT a FROM t", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "no such table: t");
+    CHECK_CONTAINS(tu_logbuf, "connection \"mem\": its in-memory database closed with its last handle");
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_now = t0;
+}
+
 static void sqlite_params_positional(void) {
     tsq_env e;
     dconn_error err;
@@ -2812,6 +2845,7 @@ static const dtest_case sqlite_tests[] = {
     {"sqlite_exec_last_insert_id_is_this_statements", sqlite_exec_last_insert_id_is_this_statements},
     {"sqlite_markdown_alignment_skips_nulls", sqlite_markdown_alignment_skips_nulls},
     {"sqlite_memory_roundtrip", sqlite_memory_roundtrip},
+    {"sqlite_memory_outlives_ttl_and_recycle", sqlite_memory_outlives_ttl_and_recycle},
     {"sqlite_params_positional", sqlite_params_positional},
     {"sqlite_params_named", sqlite_params_named},
     {"sqlite_params_types_roundtrip", sqlite_params_types_roundtrip},

@@ -937,9 +937,14 @@ DCONN_API dconn_status dconn_stream_print(dconn_stream *s, void *file, dconn_for
 
 /* >>api:cache ------------------------------------------------------------- */
 
+/* Each cached call counts once, as the query hook's event says it:
+   hits (served from the cache), waits (served by the same query another
+   caller was running: single flight), misses (ran the query: each caller
+   of one that writes runs its own). */
 typedef struct dconn_cache_stats {
     uint64_t hits, misses, evictions, expirations;
     uint64_t entries, bytes;
+    uint64_t waits;
 } dconn_cache_stats;
 
 /* Copies the context's cache counters (since dconn_open) into the
@@ -7809,6 +7814,7 @@ static dconn_result *dconn__cache_join_locked(dconn_ctx *ctx, dconn__centry *e, 
     e->waiters--;
     if (e->wrote) {
         *again = 2;
+        c->stats.misses++;   /* it runs its own statement */
         if (!e->waiters && e->detached) dconn__centry_free_locked(ctx->al, e);
         dconn__cache_unlock(c);
         return NULL;
@@ -7816,7 +7822,7 @@ static dconn_result *dconn__cache_join_locked(dconn_ctx *ctx, dconn__centry *e, 
     if (e->result) {
         r = e->result;
         dconn__result_hold_locked(r);
-        c->stats.hits++;
+        c->stats.waits++;
         if (!e->waiters && e->detached) dconn__centry_free_locked(ctx->al, e);
         dconn__cache_unlock(c);
         return r;

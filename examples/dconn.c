@@ -644,8 +644,8 @@ static int run_sql(const cli_args *a, const cli_params *ps, const char *sql) {
         if (a->stats) {
             dconn_cache_stats s;
             dconn_cache_stats_get(ctx, &s);
-            fprintf(stderr, "cache: %llu hits, %llu misses, %llu evictions, %llu expirations, %llu entries, %llu bytes\n",
-                    (unsigned long long)s.hits, (unsigned long long)s.misses, (unsigned long long)s.evictions,
+            fprintf(stderr, "cache: %llu hits, %llu waits, %llu misses, %llu evictions, %llu expirations, %llu entries, %llu bytes\n",
+                    (unsigned long long)s.hits, (unsigned long long)s.waits, (unsigned long long)s.misses, (unsigned long long)s.evictions,
                     (unsigned long long)s.expirations, (unsigned long long)s.entries, (unsigned long long)s.bytes);
         }
     } else if (strcmp(cmd, "exec") == 0) {

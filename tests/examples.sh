@@ -148,7 +148,7 @@ check cli_exec_positional 0 "1 row(s) changed, last insert id 2"
 out=$(cli query db "SELECT * FROM t ORDER BY a" --format csv); rc=$?
 check cli_query_csv 0 "a,b" "1,one" "2,2"
 out=$(cli query db "SELECT * FROM t WHERE a = :a" --param a=2 --format json --stats); rc=$?
-check cli_query_json_stats 0 '"a": 2, "b": "2"' "cache: 0 hits, 1 misses"
+check cli_query_json_stats 0 '"a": 2, "b": "2"' "cache: 0 hits, 0 waits, 1 misses"
 out=$(cli query db "SELECT * FROM t ORDER BY a" --format markdown); rc=$?
 check cli_query_markdown 0 "| a | b |" "| 1 | one |"
 # without --ttl or --stats csv, json and markdown stream: the same text as through the cache
@@ -327,7 +327,7 @@ expect cli_no_transaction_wording 1 "" "every statement commits on its own: the 
 cli2 query db "SELECT 1 AS n, 'x' AS s" --format json --stats
 expect cli_json_stdout_stats_stderr 0 '[
   {"n": 1, "s": "x"}
-]' "cache: 0 hits, 1 misses"
+]' "cache: 0 hits, 0 waits, 1 misses"
 case "$out" in *cache:*) failed=$((failed + 1)); echo "FAIL cli_stats_not_on_stdout" ;; *) passed=$((passed + 1)); echo "ok cli_stats_not_on_stdout" ;; esac
 cli2 query db "SELECT 1 AS n, 'x' AS s" --format csv
 expect cli_format_csv 0 "1,x" ""

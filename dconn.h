@@ -7422,14 +7422,17 @@ struct dconn__cgroup {
 /* Hits take the read lock only, so they cannot move their entry in the
    LRU list; each notes it in its thread slot's log instead, and the next
    writer (who holds the write lock, so no hit runs and no entry noted can
-   have gone) replays the log into the list. Exact LRU while the log
-   keeps up; beyond DCONN__HITLOG hits between two writes the oldest notes
-   are lost and those entries age as if not hit. */
+   have gone) replays the log into the list. A hit on the entry its slot
+   noted last is not noted again (the order it gives is the same), so one
+   hot entry never fills the log. Exact LRU while the log keeps up: beyond
+   DCONN__HITLOG notes of a slot between two writes the oldest are lost,
+   and those entries age as if not hit then. */
 typedef struct dconn__hitlog {
     dconn__atomic n;              /* hits in this slot, ever (the statistics read it) */
-    dconn__atomic recent[DCONN__HITLOG];   /* the entries hit, by n modulo the size */
-    int64_t replayed;             /* n at the last replay: under the write lock */
-    char pad[64 - 2 * sizeof(int64_t) % 64];
+    dconn__atomic notes;          /* notes written, ever: the next goes to notes modulo the size */
+    dconn__atomic recent[DCONN__HITLOG];   /* the entries hit */
+    dconn__atomic replayed;       /* `notes` at the last replay: written under the write lock */
+    char pad[64 - 3 * sizeof(int64_t) % 64];   /* a slot fills whole cache lines */
 } dconn__hitlog;
 
 struct dconn__cache {
@@ -7500,10 +7503,12 @@ static void dconn__cache_replay_locked(dconn__cache *c) {
     unsigned i;
     for (i = 0; i < DCONN__STRIPES; i++) {
         dconn__hitlog *l = &c->hits[i];
-        int64_t n = dconn__atomic_load(&l->n), k = n - l->replayed > DCONN__HITLOG ? n - DCONN__HITLOG : l->replayed;
+        int64_t n = dconn__atomic_load(&l->notes), done = dconn__atomic_load(&l->replayed), k = n - done > DCONN__HITLOG ? n - DCONN__HITLOG : done;
         for (; k < n; k++)   /* the notes are pointers kept in 64-bit atomics */
             dconn__lru_front_locked(c, (dconn__centry *)(uintptr_t)dconn__atomic_load(&l->recent[k % DCONN__HITLOG]));   /* NOLINT(performance-no-int-to-ptr) */
-        l->replayed = n;
+        dconn__atomic_store(&l->replayed, n);
+        /* the next hit on the last entry noted is noted again: others may have moved before it */
+        dconn__atomic_store(&l->recent[(uint64_t)(n - 1) % DCONN__HITLOG], 0);
     }
 }
 /* Every taking of the write side replays the log first: an entry is freed
@@ -7781,9 +7786,13 @@ static dconn_result *dconn__cache_hit_fast(dconn__cache *c, const dconn__key *k,
     dconn__rd_lock(&c->rw, slot);
     e = dconn__cache_find_locked(c, k);
     if (e && !e->pending && now < e->expires && e->result && dconn__atomic_load(&e->result->striped)) {
+        dconn__hitlog *l = &c->hits[slot];
+        int64_t w = dconn__atomic_load(&l->notes);
         r = e->result;
         dconn__atomic_add(&r->stripes[slot].n, 1);
-        dconn__atomic_store(&c->hits[slot].recent[(dconn__atomic_add(&c->hits[slot].n, 1) - 1) % DCONN__HITLOG], (int64_t)(uintptr_t)e);
+        dconn__atomic_add(&l->n, 1);
+        if (dconn__atomic_load(&l->recent[(uint64_t)(w - 1) % DCONN__HITLOG]) != (int64_t)(uintptr_t)e)
+            dconn__atomic_store(&l->recent[(dconn__atomic_add(&l->notes, 1) - 1) % DCONN__HITLOG], (int64_t)(uintptr_t)e);
     }
     dconn__rd_unlock(&c->rw, slot);
     return r;

@@ -1121,6 +1121,30 @@ static void cache_lru_entries(void) {
 
 /* Expired entries are counted as expirations, not evictions, and free
    their room. */
+/* Exact LRU however many hits come between two stores: more than the hit
+   log holds (64 a slot) on one entry do not push an older hit out. */
+static void cache_lru_many_hits_between_stores(void) {
+    dconn_options o = cmk_options();
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    int k;
+    o.cache_max_entries = 3;
+    REQUIRE((ctx = cmk_open(&o)) != NULL);
+    REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
+    CHECK_EQ_INT(cmk_run(c, "qa", NULL), 1);
+    CHECK_EQ_INT(cmk_run(c, "qb", NULL), 1);
+    CHECK_EQ_INT(cmk_run(c, "qc", NULL), 1);
+    CHECK_EQ_INT(cmk_run(c, "qa", NULL), 0);            /* qa used: qb is the LRU... */
+    for (k = 0; k < 300; k++) CHECK_EQ_INT(cmk_run(c, "qb", NULL), 0);   /* ...then qb, 300 times: qc is */
+    CHECK_EQ_INT(cmk_run(c, "qd", NULL), 1);            /* evicts qc */
+    CHECK_EQ_INT(cmk_run(c, "qa", NULL), 0);
+    CHECK_EQ_INT(cmk_run(c, "qb", NULL), 0);
+    CHECK_EQ_INT(cmk_run(c, "qc", NULL), 1);
+    CHECK_EQ_INT(cmk_stats(ctx).hits, 303);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static void cache_lru_with_expiry(void) {
     int64_t t0 = tu_now;
     dconn_options o = cmk_options();
@@ -2801,6 +2825,7 @@ static const dtest_case cache_tests[] = {
     {"cache_ttl_from_secrets", cache_ttl_from_secrets},
     {"cache_ttl_bad_string", cache_ttl_bad_string},
     {"cache_lru_entries", cache_lru_entries},
+    {"cache_lru_many_hits_between_stores", cache_lru_many_hits_between_stores},
     {"cache_lru_with_expiry", cache_lru_with_expiry},
     {"cache_lru_bytes", cache_lru_bytes},
     {"cache_write_drops_only_its_connection", cache_write_drops_only_its_connection},

@@ -389,7 +389,7 @@ typedef struct dconn_options {
     const char *reload_interval;  /* how often secrets files are re-checked: NULL = "1s", "0" = every call, "never" */
     const char *default_ttl;      /* query results' TTL when neither query nor connection sets one: NULL = forever */
     int64_t cache_max_entries;    /* 0 = 10000; DCONN_CACHE_OFF = no query cache */
-    int64_t cache_max_bytes;      /* 0 = 256 MiB of cache memory: results, keys, entries */
+    int64_t cache_max_bytes;      /* 0 = 256 MiB of cache memory: results, keys, entries; DCONN_CACHE_OFF = no cache */
     int retry_attempts;           /* attempts for transient errors: 0 = 3; 1 = never retry */
     const char *retry_backoff;    /* first wait, doubled each retry, with jitter: NULL = "50ms" */
     int stale_on_error;           /* 1: when refreshing an expired result fails, serve the old one */
@@ -5400,10 +5400,18 @@ DCONN_API dconn_ctx *dconn_open(const dconn_options *o, dconn_error *err) {
         dconn__err_set(err, DCONN_EMISUSE, "dconn_open: an allocator needs all three of alloc_fn, realloc_fn and free_fn");
         return NULL;
     }
+    /* a negative limit other than DCONN_CACHE_OFF is a mistake, not a quiet default */
+    if (o->cache_max_entries < DCONN_CACHE_OFF || o->cache_max_bytes < DCONN_CACHE_OFF || o->retry_attempts < 0) {
+        dconn__err_set(err, DCONN_EMISUSE, "dconn_open: %s is %lld: give 0 for the default%s", o->retry_attempts < 0 ? "retry_attempts" :
+                       o->cache_max_entries < DCONN_CACHE_OFF ? "cache_max_entries" : "cache_max_bytes",
+                       (long long)(o->retry_attempts < 0 ? o->retry_attempts : o->cache_max_entries < DCONN_CACHE_OFF ? o->cache_max_entries : o->cache_max_bytes),
+                       o->retry_attempts < 0 ? ", or a count of attempts (1: never retry)" : ", a positive limit, or DCONN_CACHE_OFF for no cache");
+        return NULL;
+    }
     if (!(ctx = dconn__ctx_new(o, al))) { dconn__err_nomem(err, "opening a context"); return NULL; }
     dconn__forks_start();
     if (dconn__ctx_durations(ctx, o, err)) goto fail;
-    if (o->cache_max_entries >= 0 && !(ctx->cache = dconn__cache_new(al, o->cache_max_entries, o->cache_max_bytes))) {
+    if (o->cache_max_entries >= 0 && o->cache_max_bytes >= 0 && !(ctx->cache = dconn__cache_new(al, o->cache_max_entries, o->cache_max_bytes))) {
         dconn__err_nomem(err, "opening a context");
         goto fail;
     }

@@ -1266,6 +1266,31 @@ static void cache_off(void) {
     CHECK_EQ_INT(dconn_exec(c, "UPDATE t SET a = 1", NULL, 0, NULL, NULL, &err), DCONN_OK);
     dconn_release(c);
     dconn_close(ctx);
+    /* DCONN_CACHE_OFF as the byte limit turns it off too */
+    o = cmk_options();
+    o.cache_max_bytes = DCONN_CACHE_OFF;
+    REQUIRE((ctx = cmk_open(&o)) != NULL);
+    REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
+    a = cmk_q(c, "SELECT 1", NULL, 0, "forever", &err);
+    b = cmk_q(c, "SELECT 1", NULL, 0, "forever", &err);
+    CHECK(a && b && a != b);
+    dconn_result_release(a);
+    dconn_result_release(b);
+    dconn_release(c);
+    dconn_close(ctx);
+    /* other negative limits are mistakes, said at dconn_open */
+    o = cmk_options();
+    o.cache_max_entries = -2;
+    CHECK(dconn_open(&o, &err) == NULL);
+    CHECK_STR(err.message, "dconn_open: cache_max_entries is -2: give 0 for the default, a positive limit, or DCONN_CACHE_OFF for no cache");
+    o = cmk_options();
+    o.cache_max_bytes = -5;
+    CHECK(dconn_open(&o, &err) == NULL);
+    CHECK_STR(err.message, "dconn_open: cache_max_bytes is -5: give 0 for the default, a positive limit, or DCONN_CACHE_OFF for no cache");
+    o = cmk_options();
+    o.retry_attempts = -1;
+    CHECK(dconn_open(&o, &err) == NULL);
+    CHECK_STR(err.message, "dconn_open: retry_attempts is -1: give 0 for the default, or a count of attempts (1: never retry)");
 }
 
 /* ---- 5. single flight ---------------------------------------------------------- */

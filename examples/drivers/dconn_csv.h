@@ -49,6 +49,43 @@ dconn_status dconn_csv_register(dconn_ctx *ctx, dconn_error *err);
 #include <errno.h>
 #include <sys/stat.h>
 
+/* Paths are UTF-8, as everywhere in dconn. Windows' C runtime reads a
+   narrow path in the ANSI code page, so there they go through the
+   wide-character calls (which also give 64-bit sizes on 32-bit builds). */
+#ifdef _WIN32
+#include <windows.h>
+#ifndef S_ISREG   /* MSVC has only the masks */
+#define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
+#define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
+#endif
+typedef struct _stat64 dconn_csv__stat_t;
+/* path as UTF-16 (malloc'd), or NULL with errno set */
+static wchar_t *dconn_csv__wide(const char *path) {
+    int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, NULL, 0);
+    wchar_t *w = n > 0 ? (wchar_t *)malloc((size_t)n * sizeof *w) : NULL;
+    if (n <= 0) errno = EINVAL;   /* not UTF-8 */
+    else if (!w) errno = ENOMEM;
+    else MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, w, n);
+    return w;
+}
+static int dconn_csv__stat(const char *path, dconn_csv__stat_t *sb) {
+    wchar_t *w = dconn_csv__wide(path);
+    int r = w ? _wstat64(w, sb) : -1;
+    free(w);
+    return r;
+}
+static FILE *dconn_csv__fopen(const char *path) {
+    wchar_t *w = dconn_csv__wide(path);
+    FILE *f = w ? _wfopen(w, L"rb") : NULL;
+    free(w);
+    return f;
+}
+#else
+typedef struct stat dconn_csv__stat_t;
+static int dconn_csv__stat(const char *path, dconn_csv__stat_t *sb) { return stat(path, sb); }
+static FILE *dconn_csv__fopen(const char *path) { return fopen(path, "rb"); }
+#endif
+
 typedef struct dconn_csv__h {
     char *base;
     char delim;
@@ -77,8 +114,8 @@ static dconn_status dconn_csv__connect(void *ud, const dconn_settings *s, void *
     if (strlen(delim) != 1 || *delim == '"' || *delim == '\n' || *delim == '\r')
         return dconn_error_at(err, dconn_settings_get(s, "delimiter"), "csv: delimiter must be one character other than a quote or a newline");
     if (n) {   /* a missing folder is said at connect (and by dconn check), not at the first read */
-        struct stat sb;
-        if (stat(base, &sb) != 0)
+        dconn_csv__stat_t sb;
+        if (dconn_csv__stat(base, &sb) != 0)
             return dconn_error_at(err, dconn_settings_get(s, "base_dir"), "csv: base_dir \"%s\" cannot be read: %s", base, strerror(errno));
         if (!S_ISDIR(sb.st_mode)) return dconn_error_at(err, dconn_settings_get(s, "base_dir"), "csv: base_dir \"%s\" is not a directory", base);
     }
@@ -284,14 +321,14 @@ static dconn_status dconn_csv__open(const dconn_csv__h *h, const char *what, dco
     if (!strcmp(h->base, ".") || !h->base[0]) snprintf(rd->path, plen, "%s", what);   /* "" is the current directory too, never "/" */
     else snprintf(rd->path, plen, "%s/%s", h->base, what);
     {   /* said the same way everywhere (Windows' fopen calls it "Permission denied") */
-        struct stat sb;
-        if (stat(rd->path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        dconn_csv__stat_t sb;
+        if (dconn_csv__stat(rd->path, &sb) == 0 && S_ISDIR(sb.st_mode))
             return dconn_error_set(err, DCONN_EIO, "csv: %s is a directory, not a CSV file (base_dir \"%s\")", rd->path, h->base);
         /* a FIFO or a device would block or never end, and no timeout can stop a read (the driver has no cancel) */
-        if (stat(rd->path, &sb) == 0 && !S_ISREG(sb.st_mode))
+        if (dconn_csv__stat(rd->path, &sb) == 0 && !S_ISREG(sb.st_mode))
             return dconn_error_set(err, DCONN_EIO, "csv: %s is not a regular file (a pipe or a device?), not a CSV file (base_dir \"%s\")", rd->path, h->base);
     }
-    rd->fp = fopen(rd->path, "rb");
+    rd->fp = dconn_csv__fopen(rd->path);
     if (!rd->fp) return dconn_error_set(err, DCONN_EIO, "csv: cannot open %s (base_dir \"%s\"): %s", rd->path, h->base, strerror(errno));
     return DCONN_OK;
 }
@@ -326,14 +363,14 @@ typedef struct dconn_csv__cursor {
     int *kind;                    /* 0 text, 1 integer, 2 real; -1 only empty values */
     int *wide;                    /* an integer of the column does not fit a double's 53 bits */
     char **names;
-    struct stat id;               /* the file as the first pass read it */
+    dconn_csv__stat_t id;         /* the file as the first pass read it */
     dconn_error failed;           /* an error, told after the rows before it (code 0: none) */
 } dconn_csv__cursor;
 
 /* Has the file changed since the first pass (size, time, or another file)? */
 static int dconn_csv__changed(const dconn_csv__cursor *cur) {
-    struct stat now;
-    return stat(cur->rd.path, &now) != 0 || now.st_size != cur->id.st_size || now.st_mtime != cur->id.st_mtime || now.st_ino != cur->id.st_ino;
+    dconn_csv__stat_t now;
+    return dconn_csv__stat(cur->rd.path, &now) != 0 || now.st_size != cur->id.st_size || now.st_mtime != cur->id.st_mtime || now.st_ino != cur->id.st_ino;
 }
 
 static void dconn_csv__cursor_free(dconn_csv__cursor *cur) {
@@ -377,7 +414,7 @@ static dconn_status dconn_csv__start(const dconn_csv__h *h, const char *what, dc
         cur->wide = (int *)calloc(cur->ncols, sizeof *cur->wide);
         cur->names = (char **)calloc(cur->ncols, sizeof *cur->names);
         if (!cur->kind || !cur->wide || !cur->names) st = dconn_csv__nomem(err);
-        else if (stat(cur->rd.path, &cur->id) != 0) st = dconn_error_set(err, DCONN_EIO, "csv: cannot read %s: %s", cur->rd.path, strerror(errno));
+        else if (dconn_csv__stat(cur->rd.path, &cur->id) != 0) st = dconn_error_set(err, DCONN_EIO, "csv: cannot read %s: %s", cur->rd.path, strerror(errno));
     }
     for (i = 0; !st && i < cur->ncols; i++) {
         const dconn_csv__field *fl = &cur->rd.f[i];

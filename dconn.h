@@ -388,9 +388,9 @@ typedef struct dconn_options {
     const char *project_dir;      /* for ./.streamlit and ./.dconn (default: the current directory) */
     const char *reload_interval;  /* how often secrets files are re-checked: NULL = "1s", "0" = every call, "never" */
     const char *default_ttl;      /* query results' TTL when neither query nor connection sets one: NULL = forever */
-    int64_t cache_max_entries;    /* 0 = 10000; DCONN_CACHE_OFF = no query cache */
+    int64_t cache_max_entries;    /* 0 = 10000; DCONN_CACHE_OFF = no query cache (other negatives: refused) */
     int64_t cache_max_bytes;      /* 0 = 256 MiB of cache memory: results, keys, entries; DCONN_CACHE_OFF = no cache */
-    int retry_attempts;           /* attempts for transient errors: 0 = 3; 1 = never retry */
+    int retry_attempts;           /* attempts for transient errors: 0 = 3; 1 = never retry (negative: refused) */
     const char *retry_backoff;    /* first wait, doubled each retry, with jitter: NULL = "50ms" */
     int stale_on_error;           /* 1: when refreshing an expired result fails, serve the old one */
     int keep_cache_on_write;      /* 1: writes and commits do not drop the connection's cached results */
@@ -410,7 +410,8 @@ typedef struct dconn_options {
 /* Opens a context: registers the built-in drivers; secrets are read
    lazily at the first call that needs them, so a missing file is never an
    error here. NULL `options` means every default. Returns NULL with `err`
-   filled (a bad duration: DCONN_ECONFIG; a partial allocator:
+   filled (a bad duration: DCONN_ECONFIG; a partial allocator, or a
+   negative limit or retry_attempts other than DCONN_CACHE_OFF:
    DCONN_EMISUSE; no memory). The caller owns the context: close it with
    dconn_close(). */
 DCONN_API dconn_ctx *dconn_open(const dconn_options *options, dconn_error *err);
@@ -460,7 +461,9 @@ DCONN_API size_t dconn_secret_string(dconn_ctx *ctx, const char *path, const cha
    needed): everything got from it stays valid, whatever reloads happen,
    until dconn_secrets_release. Like Python's st.secrets, it gives tables
    and arrays: dconn_secrets_get(s, "connections") is a table whose keys
-   (dconn_toml_key_at) are the connection names. Never fails because no
+   (dconn_toml_key_at) are the connection names. A string naming a
+   ${VAR} that was not set reads as DCONN_TOML_NONE (dconn_secret_string
+   logs why). Never fails because no
    file exists (an empty table); NULL with `err` filled when the files
    are bad and no good version was ever loaded (DCONN_ETOML, DCONN_EIO
    with file:line), out of memory, or for a NULL `ctx` (DCONN_EMISUSE). */
@@ -484,7 +487,8 @@ DCONN_API size_t dconn_secrets_files(dconn_ctx *ctx, const char **paths, int *ex
 
 /* Writes the merged [connections.NAME] section (or all secrets when name is
    NULL; "env:VAR" names the section as dconn_connect reads it) as TOML
-   lines "key = value  # file:line" that parse back, with passwords,
+   lines "key = value  # file:line" that parse back (unless a known
+   secret stands in a key or a date: masked there too), with passwords,
    tokens, secrets, URL passwords and every known secret value masked as
    "***". On DCONN_OK, *out is a new string owned by the caller: free it
    with dconn_free(); on error *out is NULL. DCONN_ENOTFOUND for an unknown
@@ -1259,7 +1263,8 @@ DCONN_API const dconn_toml_value *dconn_toml_root(const dconn_toml_doc *doc);
    grow with the table's size. The value belongs to the document. */
 DCONN_API const dconn_toml_value *dconn_toml_get(const dconn_toml_value *table, const char *path);
 
-/* The value's type; DCONN_TOML_NONE for NULL. */
+/* The value's type; DCONN_TOML_NONE for NULL, and for a secret naming
+   a ${VAR} that was not set (its getters give their default). */
 DCONN_API dconn_toml_type dconn_toml_type_of(const dconn_toml_value *v);
 
 /* "string", "integer", ... as TOML names them ("none" for NONE and for
@@ -1449,6 +1454,29 @@ DCONN_API const char *dconn_toml_file(const dconn_toml_value *v);
 #  include <sys/time.h>
 #endif
 
+/* The monotonic clock. Where <time.h> defines CLOCK_MONOTONIC it
+   declares clock_gettime (glibc and musl by default, macOS 10.12+ even
+   under strict ISO C; Darwin has no pthread_condattr_setclock, so its
+   timed waits below use the wall clock: written for macOS, not tested
+   there). Strict ISO C (-std=c99, -std=c11 and no feature macro) hides
+   them on Linux, where the functions are there all the same with a fixed
+   ABI (a timespec is two longs, CLOCK_MONOTONIC is 1: glibc's 32-bit
+   symbols keep it), so declare them; elsewhere fall back to gettimeofday,
+   which is not monotonic. */
+#if defined(_WIN32)
+#elif defined(CLOCK_MONOTONIC)
+typedef struct timespec dconn__timespec;
+#  define DCONN__CLOCK_ID CLOCK_MONOTONIC
+#elif defined(__linux__) && (defined(__LP64__) || (defined(__GLIBC__) && !defined(__x86_64__))) && \
+      defined(__STRICT_ANSI__) && !defined(__cplusplus) && \
+      !defined(_POSIX_SOURCE) && !defined(_POSIX_C_SOURCE) && !defined(_XOPEN_SOURCE) && \
+      !defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE) && !defined(_BSD_SOURCE)
+typedef struct dconn__timespec_ { long tv_sec; long tv_nsec; } dconn__timespec;
+extern int clock_gettime(int clock_id, dconn__timespec *tp);
+extern int nanosleep(const dconn__timespec *req, dconn__timespec *rem);
+#  define DCONN__CLOCK_ID 1
+#  define DCONN__CLOCK_DECLARED   /* pthread_condattr_setclock is hidden too */
+#endif
 #if !defined(DCONN_NO_THREADS) && defined(_WIN32)
 typedef SRWLOCK dconn__mutex;
 typedef CONDITION_VARIABLE dconn__cond;
@@ -1480,32 +1508,68 @@ static void dconn__cond_wait_a_while(dconn__cond *c, dconn__mutex *m) { dconn__c
 #elif !defined(DCONN_NO_THREADS)
 #include <pthread.h>
 typedef pthread_mutex_t dconn__mutex;
-typedef pthread_cond_t dconn__cond;
+typedef struct dconn__cond {
+    pthread_cond_t c;
+    int monotonic;                /* its timed waits count on DCONN__CLOCK_ID, else on the wall clock */
+} dconn__cond;
 static void dconn__mutex_init(dconn__mutex *m) { pthread_mutex_init(m, NULL); }
 static void dconn__mutex_destroy(dconn__mutex *m) { pthread_mutex_destroy(m); }
 static void dconn__lock(dconn__mutex *m) { pthread_mutex_lock(m); }
 static void dconn__unlock(dconn__mutex *m) { pthread_mutex_unlock(m); }
-static void dconn__cond_init(dconn__cond *c) { pthread_cond_init(c, NULL); }
-static void dconn__cond_destroy(dconn__cond *c) { pthread_cond_destroy(c); }
-static void dconn__cond_wait(dconn__cond *c, dconn__mutex *m) { pthread_cond_wait(c, m); }
-static void dconn__cond_broadcast(dconn__cond *c) { pthread_cond_broadcast(c); }
+/* Timed waits count on the monotonic clock where the condition can be
+   told to (not Darwin): a wall clock set back an hour would make a retry's
+   100 ms wait last an hour and ten minutes. */
+#if defined(DCONN__CLOCK_ID) && !defined(__APPLE__)
+#  define DCONN__COND_MONOTONIC
+/* hidden under strict ISO C as clock_gettime is (glibc declares it from
+   POSIX 2001 on); there since glibc 2.3, in musl, and in the BSDs */
+#  if defined(DCONN__CLOCK_DECLARED) || (defined(__GLIBC__) && !defined(__USE_XOPEN2K) && !defined(__cplusplus))
+extern int pthread_condattr_setclock(pthread_condattr_t *attr, int clock_id);
+#  endif
+#endif
+static void dconn__cond_init(dconn__cond *c) {
+    c->monotonic = 0;
+#ifdef DCONN__COND_MONOTONIC
+    {
+        pthread_condattr_t a;
+        if (pthread_condattr_init(&a) == 0) {
+            c->monotonic = pthread_condattr_setclock(&a, DCONN__CLOCK_ID) == 0 && pthread_cond_init(&c->c, &a) == 0;
+            pthread_condattr_destroy(&a);
+            if (c->monotonic) return;
+        }
+    }
+#endif
+    pthread_cond_init(&c->c, NULL);
+}
+static void dconn__cond_destroy(dconn__cond *c) { pthread_cond_destroy(&c->c); }
+static void dconn__cond_wait(dconn__cond *c, dconn__mutex *m) { pthread_cond_wait(&c->c, m); }
+static void dconn__cond_broadcast(dconn__cond *c) { pthread_cond_broadcast(&c->c); }
 /* A thread of the library's own (the timeout watcher). */
 typedef pthread_t dconn__thread;
 static int dconn__thread_start(dconn__thread *t, void *(*fn)(void *), void *arg) { return pthread_create(t, NULL, fn, arg) == 0; }
 static void dconn__thread_join(dconn__thread t) { pthread_join(t, NULL); }
-/* Waits at most `ns` (a wakeup may come sooner; the caller re-checks). The
-   condition's clock is the wall clock: a jump only shortens or lengthens
-   one wait, which the caller measures on the monotonic clock. */
+/* Waits at most `ns` (a wakeup may come sooner; the caller re-checks).
+   On Darwin the condition's clock is the wall clock: a jump there
+   shortens or lengthens one wait, which the caller measures on the
+   monotonic clock. */
 static void dconn__cond_wait_ns(dconn__cond *c, dconn__mutex *m, int64_t ns) {
-    struct timeval tv;
     struct timespec until;
-    int64_t t;
-    gettimeofday(&tv, NULL);
+    int64_t t = -1;
+#ifdef DCONN__COND_MONOTONIC
+    dconn__timespec now;
+    if (c->monotonic && clock_gettime(DCONN__CLOCK_ID, &now) == 0) t = (int64_t)now.tv_sec * 1000000000 + (int64_t)now.tv_nsec;
+#endif
+    if (t < 0) {
+        struct timeval tv;
+        gettimeofday(&tv, NULL);
+        t = (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000;
+        if (c->monotonic) t = 0;   /* no monotonic time to count from: the wait ends at once, and the caller re-checks */
+    }
     if (ns > INT64_C(86400000000000)) ns = INT64_C(86400000000000);
-    t = (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000 + ns;
+    t += ns;
     until.tv_sec = (time_t)(t / 1000000000);
     until.tv_nsec = (long)(t % 1000000000);
-    pthread_cond_timedwait(c, m, &until);
+    pthread_cond_timedwait(&c->c, m, &until);
 }
 /* Waits at most ~100 ms (the caller loops and measures the total). */
 static void dconn__cond_wait_a_while(dconn__cond *c, dconn__mutex *m) { dconn__cond_wait_ns(c, m, 100000000); }
@@ -1583,28 +1647,7 @@ static void dconn__forks_start(void) {}
 static int64_t dconn__forks_seen(void) { return 0; }
 #endif
 
-/* Monotonic nanoseconds. Where <time.h> defines CLOCK_MONOTONIC it
-   declares clock_gettime (glibc and musl by default, macOS 10.12+ even
-   under strict ISO C; Darwin has no pthread_condattr_setclock, so the
-   waits above use the wall clock everywhere: written for macOS, not tested
-   there). Strict ISO C (-std=c99, -std=c11 and no feature macro) hides
-   them on Linux, where the functions are there all the same with a fixed
-   ABI (a timespec is two longs, CLOCK_MONOTONIC is 1: glibc's 32-bit
-   symbols keep it), so declare them; elsewhere fall back to gettimeofday,
-   which is not monotonic. */
-#if defined(_WIN32)
-#elif defined(CLOCK_MONOTONIC)
-typedef struct timespec dconn__timespec;
-#  define DCONN__CLOCK_ID CLOCK_MONOTONIC
-#elif defined(__linux__) && (defined(__LP64__) || (defined(__GLIBC__) && !defined(__x86_64__))) && \
-      defined(__STRICT_ANSI__) && !defined(__cplusplus) && \
-      !defined(_POSIX_SOURCE) && !defined(_POSIX_C_SOURCE) && !defined(_XOPEN_SOURCE) && \
-      !defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE) && !defined(_BSD_SOURCE)
-typedef struct dconn__timespec_ { long tv_sec; long tv_nsec; } dconn__timespec;
-extern int clock_gettime(int clock_id, dconn__timespec *tp);
-extern int nanosleep(const dconn__timespec *req, dconn__timespec *rem);
-#  define DCONN__CLOCK_ID 1
-#endif
+/* Monotonic nanoseconds (DCONN__CLOCK_ID: see above the threads). */
 static int64_t dconn__clock_default(void *user_data) {
     (void)user_data;
 #if defined(_WIN32)
@@ -1644,19 +1687,18 @@ static void dconn__sleep_default(int64_t ns, void *user_data) {
     Sleep((DWORD)((ns > INT64_C(86400000000000) ? INT64_C(86400000000000) : ns + 999999) / 1000000));
 #elif !defined(DCONN_NO_THREADS)
     {
-        /* a timed wait on a private condition: declared under strict C99, unlike nanosleep */
-        pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
-        pthread_cond_t c = PTHREAD_COND_INITIALIZER;
-        struct timeval tv;
-        struct timespec until;
-        int64_t t;
-        gettimeofday(&tv, NULL);
-        t = (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000 + ns;
-        until.tv_sec = (time_t)(t / 1000000000);
-        until.tv_nsec = (long)(t % 1000000000);
-        pthread_mutex_lock(&m);
-        while (pthread_cond_timedwait(&c, &m, &until) == 0) {}
-        pthread_mutex_unlock(&m);
+        /* timed waits on a private condition (declared under strict C99, unlike
+           nanosleep) until the monotonic clock has passed the end */
+        dconn__mutex m;
+        dconn__cond c;
+        int64_t end = dconn__later(dconn__clock_default(NULL), ns), left;
+        dconn__mutex_init(&m);
+        dconn__cond_init(&c);
+        dconn__lock(&m);
+        while ((left = end - dconn__clock_default(NULL)) > 0) dconn__cond_wait_ns(&c, &m, left);
+        dconn__unlock(&m);
+        dconn__cond_destroy(&c);
+        dconn__mutex_destroy(&m);
     }
 #elif defined(DCONN__CLOCK_ID)
     {
@@ -4689,7 +4731,10 @@ DCONN_API const dconn_toml_value *dconn_toml_get(const dconn_toml_value *v, cons
     }
 }
 
-DCONN_API dconn_toml_type dconn_toml_type_of(const dconn_toml_value *v) { return v ? (dconn_toml_type)v->type : DCONN_TOML_NONE; }
+/* a secret naming an unset ${VAR} has no value: NONE, as dconn_toml_string gives the default */
+DCONN_API dconn_toml_type dconn_toml_type_of(const dconn_toml_value *v) {
+    return v && !(v->flags & DCONN__T_UNSET) ? (dconn_toml_type)v->type : DCONN_TOML_NONE;
+}
 
 DCONN_API const char *dconn_toml_type_name(dconn_toml_type type) {
     switch (type) {
@@ -5776,9 +5821,25 @@ static void dconn__known_walk(dconn__known *k, const dconn_toml_value *v, int se
     char num[64];
     switch ((dconn_toml_type)v->type) {
         case DCONN_TOML_STRING:
-            /* a string naming an unset ${VAR} holds no value yet: known as written, its
-               message "(used as ${PW})" would be masked */
-            if (!(v->flags & DCONN__T_UNSET)) dconn__known_add_text(k, v->u.s.ptr, v->u.s.len, secret, connstr || secret);
+            if (!(v->flags & DCONN__T_UNSET)) {
+                dconn__known_add_text(k, v->u.s.ptr, v->u.s.len, secret, connstr || secret);
+            } else {
+                /* a string naming an unset ${VAR}: what it holds besides its ${...} is known (a
+                   password beside an unset host), not the ${...} ("(used as ${PW})" would be masked) */
+                dconn__buf b;
+                const char *p = v->u.s.ptr, *end = p + v->u.s.len;
+                memset(&b, 0, sizeof b);
+                b.al = k->al;
+                while (p < end) {
+                    const char *close;
+                    if (p[0] == '$' && end - p >= 3 && p[1] == '$' && p[2] == '{') { dconn__buf_put(&b, "${", 2); p += 3; continue; }
+                    if (p[0] == '$' && end - p >= 2 && p[1] == '{' && (close = (const char *)memchr(p, '}', (size_t)(end - p))) != NULL) { p = close + 1; continue; }
+                    dconn__buf_put(&b, p++, 1);
+                }
+                if (b.failed) k->failed = 1;
+                else if (b.len) dconn__known_add_text(k, b.p, b.len, secret, connstr || secret);
+                dconn__buf_free(&b);
+            }
             break;
         case DCONN_TOML_INTEGER:
             if (secret) { dconn__snprintf(num, sizeof num, "%lld", (long long)v->u.i); dconn__known_add(k, num, strlen(num)); }
@@ -5986,7 +6047,7 @@ static void dconn__describe_value(dconn__known *k, dconn__buf *b, const dconn_to
                 dconn__buf_put(b, "\"", 1);
                 for (; *s; s++) {
                     if (*s == '"' || *s == '\\') { dconn__buf_put(b, "\\", 1); dconn__buf_put(b, s, 1); }
-                    else if ((unsigned char)*s < 0x20) dconn__buf_printf(b, "\\u%04X", (unsigned)(unsigned char)*s);
+                    else if ((unsigned char)*s < 0x20 || *s == 0x7F) dconn__buf_printf(b, "\\u%04X", (unsigned)(unsigned char)*s);
                     else dconn__buf_put(b, s, 1);
                 }
                 if (memchr(v->u.s.ptr, '\0', v->u.s.len)) dconn__buf_puts(b, "\\u0000...");   /* the rest unread, as drivers would: refused at connect */
@@ -7824,6 +7885,7 @@ static dconn_result *dconn__cache_join_locked(dconn_ctx *ctx, dconn__centry *e, 
         dconn__cache_wait_locked(c, lim != NULL);
         if (e->pending && dconn__limits_hit(lim, "the same query, run by another caller", err) != DCONN_OK) {
             e->waiters--;
+            c->stats.waits++;   /* it waited, then its own timeout or token stopped it */
             dconn__cache_unlock(c);
             return NULL;
         }
@@ -7853,6 +7915,7 @@ static dconn_result *dconn__cache_join_locked(dconn_ctx *ctx, dconn__centry *e, 
         dconn__cache_unlock(c);
         return NULL;
     }
+    c->stats.waits++;   /* it waited for a query that failed */
     if (err && e->error) *err = *e->error;
     else if (err) dconn__err_set(err, st, "connection \"%s\": %s failed: %s", conn_name, e->key.kind == DCONN__OP_READ ? "read" : "query", dconn_status_str(st));
     if (err) err->code = st;
@@ -8301,7 +8364,7 @@ static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, int no_
     dconn__unlock(&c->lock);
     dconn__memdb_release(c->ctx->al, memdb);   /* the connect failed: not a handle's */
     if (fresh_db) {
-        dconn__log(c->ctx, DCONN_LOG_INFO, "connection \"%s\": its in-memory database closed with its last handle (ttl, pool_recycle or a fork): "
+        dconn__log(c->ctx, DCONN_LOG_INFO, "connection \"%s\": its in-memory database closed with its last handle (dconn_reset, or one broken): "
                    "a new, empty one is open and the cached results are dropped", c->name);
         dconn_cache_clear_conn(c);
     }
@@ -8794,8 +8857,12 @@ static void dconn__conn_adopt_locked(dconn_conn *c, dconn__resolved *r) {
     dconn__atomic_store(&c->query_timeout_ns, r->query_timeout_ns);
     c->pool = r->pool;
     c->max_handles = r->pool.max_open;
-    dconn__memdb_release(c->ctx->al, c->memdb);
-    c->memdb = r->memory ? dconn__memdb_new(c->ctx->al) : NULL;   /* without memory: uncounted, as before */
+    if (!r->memory) {
+        dconn__memdb_release(c->ctx->al, c->memdb);
+        c->memdb = NULL;
+    } else if (!c->memdb) {
+        c->memdb = dconn__memdb_new(c->ctx->al);   /* without memory: uncounted, as before */
+    }
     old = dconn__conn_new_gen_locked(c);
     dconn__unlock(&c->lock);
     dconn__atomic_add(&c->uid, (int64_t)(++c->ctx->next_uid - old_uid));

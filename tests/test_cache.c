@@ -1510,6 +1510,8 @@ static void cache_single_flight_error(void) {
     td_gate_open();
     for (i = 0; i < 8; i++) cmk_job_join(&jobs[i]);
     CHECK_EQ_INT(td.queries, 1);
+    CHECK_EQ_INT(cmk_stats(ctx).misses, 1);                /* each call counted once, as the hook says it */
+    CHECK_EQ_INT(cmk_stats(ctx).waits, 7);
     for (i = 0; i < 8; i++) {
         CHECK(jobs[i].r == NULL);
         CHECK_EQ_INT(jobs[i].err.code, DCONN_EQUERY);
@@ -2195,6 +2197,54 @@ static void cache_retry_options(void) {
     }
 }
 
+/* The default sleep between retries counts on the monotonic clock: with
+   the wall clock set back an hour (this file's gettimeofday, which the
+   library would read for a wall-clock deadline) the backoff still waits
+   its time, neither an hour more nor nothing at all. glibc on x86-64
+   only: the one place where the test's own gettimeofday is sure to
+   replace the C library's. */
+#if defined(__GLIBC__) && defined(__x86_64__) && !defined(__cplusplus)
+static volatile int cmk_wall_behind;   /* seconds gettimeofday is set back */
+int gettimeofday(struct timeval *restrict tv, void *restrict tz) {
+    struct timespec ts;
+    (void)tz;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    tv->tv_sec = ts.tv_sec - cmk_wall_behind;
+    tv->tv_usec = ts.tv_nsec / 1000;
+    return 0;
+}
+static void cache_retry_sleep_is_monotonic(void) {
+    dconn_options o = cmk_options();
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_error err;
+    dconn_result *r;
+    struct timespec a, b;
+    int64_t slept;
+    o.sleep = NULL;   /* the library's own */
+    o.clock = NULL;
+    o.retry_backoff = "200ms";
+    REQUIRE((ctx = cmk_open(&o)) != NULL);
+    REQUIRE((c = cmk_conn(ctx, "m", NULL)) != NULL);
+    td_set_fail(1, 0, TD_TRANSIENT, DCONN_EQUERY);
+    cmk_wall_behind = 3600;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    r = dconn_query(c, "SELECT o", NULL, 0, NULL, &err);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    cmk_wall_behind = 0;
+    CHECK(r != NULL);
+    dconn_result_release(r);
+    CHECK_EQ_INT(td.queries, 2);
+    slept = (int64_t)(b.tv_sec - a.tv_sec) * 1000000000 + (b.tv_nsec - a.tv_nsec);
+    if (slept < 100 * CMK_MS || slept > 10000 * CMK_MS) fprintf(stdout, "  slept %.3f s for a 200 ms backoff (x0.5 to x1.5)\n", (double)slept / 1e9);
+    CHECK(slept >= 100 * CMK_MS && slept <= 10000 * CMK_MS);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+#else
+static void cache_retry_sleep_is_monotonic(void) { SKIP("replaces gettimeofday, which only glibc on x86-64 is sure to allow"); }
+#endif
+
 /* The server restarts (every open handle breaks) and the first reconnect
    is refused: the retry loop covers connects too. */
 static void cache_retry_reconnect(void) {
@@ -2877,6 +2927,7 @@ static const dtest_case cache_tests[] = {
     {"cache_clear_on_secrets_change", cache_clear_on_secrets_change},
     {"cache_retry_transient", cache_retry_transient},
     {"cache_retry_backoff_grows", cache_retry_backoff_grows},
+    {"cache_retry_sleep_is_monotonic", cache_retry_sleep_is_monotonic},
     {"cache_retry_exhausted", cache_retry_exhausted},
     {"cache_retry_exhausted_any_status", cache_retry_exhausted_any_status},
     {"cache_retry_permanent", cache_retry_permanent},

@@ -819,7 +819,10 @@ static void secrets_env_unset_names_variable_not_value(void) {
              "[connections.args]\n"
              "url = \"sqlite://\"\n"
              "[connections.args.connect_args]\n"
-             "timeout = \"${SX_MISSING}\"\n");
+             "timeout = \"${SX_MISSING}\"\n"
+             "[connections.pw]\n"
+             "url = \"postgresql://u:s3cr3tpw9@${SX_MISSING}/db\"\n"
+             "other = \"s3cr3tpw9\"\n");
     ctx = sx_open(SX_ENV "/e.toml", NULL, NULL, NULL);
     REQUIRE(ctx);
     CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_OK);
@@ -859,6 +862,19 @@ static void secrets_env_unset_names_variable_not_value(void) {
     CHECK_CONTAINS(SX_DESC, "top = \"${SX_MISSING}\"    # " SX_ENV "/e.toml:1, ${SX_MISSING} is not set\n");
     CHECK_NOT_CONTAINS(SX_LOG, "hunter2");
     CHECK_NOT_CONTAINS(SX_DESC, "hunter2");
+    /* a password beside the unset variable is still a known secret, masked wherever it shows */
+    CHECK_CONTAINS(SX_DESC, "url = \"postgresql://u:***@${SX_MISSING}/db\"");
+    CHECK_CONTAINS(SX_DESC, "other = \"***\"");
+    CHECK_NOT_CONTAINS(SX_DESC, "s3cr3tpw9");
+    {   /* the TOML getters read it as none, a missing value */
+        dconn_secrets *held = dconn_secrets_hold(ctx, &err);
+        REQUIRE(held);
+        CHECK_EQ_INT(dconn_toml_type_of(dconn_secrets_get(held, "top")), DCONN_TOML_NONE);
+        CHECK(dconn_toml_string(dconn_secrets_get(held, "top"), NULL) == NULL);
+        CHECK_EQ_INT(dconn_toml_string_len(dconn_secrets_get(held, "top")), 0);
+        CHECK_EQ_INT(dconn_toml_type_of(dconn_secrets_get(held, "connections.dev.url")), DCONN_TOML_STRING);
+        dconn_secrets_release(held);
+    }
     /* set now, but the file was read without it: the message says so */
     setenv("SX_MISSING", "now", 1);
     c = dconn_connect(ctx, "db", NULL, NULL, &err);
@@ -1459,6 +1475,7 @@ static void secrets_describe_reads_back(void) {
         "[connections.\"my.db\"]\n"
         "url = \"sqlite:///x.db\"\n"
         "s = \"tab\\there \\\"quoted\\\" back\\\\slash \\u00e9\"\n"
+        "del = \"a\\u007Fb\\u0001c\"\n"
         "i = -9223372036854775808\n"
         "f = [1e300, -0.0, 0.1, inf, -inf, nan]\n"
         "b = [true, false]\n"

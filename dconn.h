@@ -12299,6 +12299,7 @@ typedef struct dconn__sq_stmt {
     uint64_t used;
     int anonymous;                /* 1 + parameter count when all are plain ?: binding needs no bookkeeping */
     int sets_pragma;              /* it sets a pragma of the handle alone: each run does (see pragma_set) */
+    int sets_foreign_keys;        /* it sets PRAGMA foreign_keys, which a transaction ignores */
     /* its columns as a result holds them, "name\0decltype\0" each, copied
        into every result at once: valid until a re-prepare, which the
        counter tells (asking SQLite each query costs a tenth of a point query) */
@@ -12321,6 +12322,7 @@ typedef struct dconn__sq {
     int tx_lost;                  /* ... and SQLite rolled it back after an error (FULL, IOERR, BUSY, NOMEM) */
     int state_touched;            /* a statement prepared here creates TEMP objects or attaches: see keeps_state */
     int pragma_set;               /* a statement run here set a pragma of the handle alone (foreign_keys = OFF) */
+    int foreign_keys_set;         /* the statement being prepared sets PRAGMA foreign_keys */
     char *pragma_saved;           /* "PRAGMA name=value;..." as they were before the first such statement: the undo */
     dconn__sq_stmt stmts[DCONN__SQ_STMTS];
     int nstmts;
@@ -12787,7 +12789,10 @@ static void dconn__sq_pragmas_save_for(dconn__sq *h, const char *sql) {
    the handle; it never refuses anything. */
 static int dconn__sq_authorize(void *user_data, int action, const char *a, const char *b, const char *db, const char *trigger) {
     (void)trigger;
-    if (action == SQLITE_PRAGMA && a && b && dconn__sq_pragma_of_handle(a)) ((dconn__sq *)user_data)->pragma_set = 1;   /* b: its value */
+    if (action == SQLITE_PRAGMA && a && b && dconn__sq_pragma_of_handle(a)) {   /* b: its value */
+        ((dconn__sq *)user_data)->pragma_set = 1;
+        if (sqlite3_stricmp(a, "foreign_keys") == 0) ((dconn__sq *)user_data)->foreign_keys_set = 1;
+    }
     int create_in_temp = (action == SQLITE_CREATE_TABLE || action == SQLITE_CREATE_INDEX || action == SQLITE_CREATE_VIEW ||
                           action == SQLITE_CREATE_TRIGGER || action == SQLITE_CREATE_VTABLE) && db && strcmp(db, "temp") == 0;   /* CREATE TABLE temp.t */
     if (create_in_temp || action == SQLITE_CREATE_TEMP_TABLE || action == SQLITE_CREATE_TEMP_INDEX || action == SQLITE_CREATE_TEMP_VIEW ||
@@ -13014,6 +13019,15 @@ static int dconn__sq_tail_empty(const char *t) {
     }
 }
 
+/* SQLite ignores PRAGMA foreign_keys inside a transaction, without a word:
+   a table rebuilt with foreign keys still on would lose its children's rows
+   (ON DELETE CASCADE) after a "successful" pragma. */
+static DCONN__NOINLINE dconn_status dconn__sq_foreign_keys_refused(dconn_error *err) {
+    return dconn_error_set(err, DCONN_EQUERY, "PRAGMA foreign_keys does nothing inside a transaction (SQLite ignores it there), and a session "
+                                              "holds one from its start: for work that needs foreign keys off, use a connection of its own "
+                                              "with pragmas = { foreign_keys = false } in its settings");
+}
+
 /* The kept statement for sql (prepared now when new): *kept is its entry,
    NULL when there was no room to keep it. */
 static DCONN__SQ_NOINLINE dconn_status dconn__sq_prepare_slow(dconn__sq *h, const char *sql, sqlite3_stmt **out, dconn__sq_stmt **kept, int *anonymous,
@@ -13030,6 +13044,7 @@ static DCONN__SQ_NOINLINE dconn_status dconn__sq_prepare_slow(dconn__sq *h, cons
     for (i = 0; i < h->nstmts; i++) {
         dconn__sq_stmt *e = &h->stmts[i];
         if (e->hash == hash && e->len == len && memcmp(e->sql, sql, len) == 0) {
+            if (e->sets_foreign_keys && !sqlite3_get_autocommit(h->db)) return dconn__sq_foreign_keys_refused(err);
             e->used = ++h->tick;
             h->last = i;
             h->pragma_set |= e->sets_pragma;
@@ -13039,6 +13054,7 @@ static DCONN__SQ_NOINLINE dconn_status dconn__sq_prepare_slow(dconn__sq *h, cons
             return DCONN_OK;
         }
     }
+    h->foreign_keys_set = 0;
 #if SQLITE_VERSION_NUMBER >= 3020000
     rc = sqlite3_prepare_v3(h->db, sql, (int)(len < 0x7FFFFFFF ? len : 0x7FFFFFFF), SQLITE_PREPARE_PERSISTENT, &st, &tail);
 #else
@@ -13046,6 +13062,11 @@ static DCONN__SQ_NOINLINE dconn_status dconn__sq_prepare_slow(dconn__sq *h, cons
 #endif
     if (rc != SQLITE_OK) return dconn__sq_error(h->db, rc, err);
     if (!st) return dconn_error_set(err, DCONN_EQUERY, "the SQL is empty");
+    if (h->foreign_keys_set && !sqlite3_get_autocommit(h->db)) {
+        sqlite3_finalize(st);
+        h->pragma_set = pragma_before;
+        return dconn__sq_foreign_keys_refused(err);
+    }
     if (tail && !dconn__sq_tail_empty(tail)) {
         sqlite3_finalize(st);
         if (err) err->sql_offset = (int)(tail - sql);
@@ -13077,6 +13098,7 @@ static DCONN__SQ_NOINLINE dconn_status dconn__sq_prepare_slow(dconn__sq *h, cons
     h->stmts[victim].ncols = -1;
     h->stmts[victim].one_row = h->stmts[victim].one_row_at = h->stmts[victim].runs = 0;
     h->stmts[victim].sets_pragma = h->pragma_set && !pragma_before;
+    h->stmts[victim].sets_foreign_keys = h->foreign_keys_set;
     /* 1 + the number of parameters when every one is a plain ?, else 0 */
     h->stmts[victim].anonymous = 1 + sqlite3_bind_parameter_count(st);
     for (i = 1; i < h->stmts[victim].anonymous; i++)
@@ -13094,6 +13116,7 @@ static inline dconn_status dconn__sq_prepare(dconn__sq *h, const char *sql, sqli
        strings lie) */
     if (h->nstmts && strlen(sql) == h->stmts[h->last].len && memcmp(h->stmts[h->last].sql, sql, h->stmts[h->last].len) == 0) {
         dconn__sq_stmt *e = &h->stmts[h->last];
+        if (e->sets_pragma && e->sets_foreign_keys && !sqlite3_get_autocommit(h->db)) return dconn__sq_foreign_keys_refused(err);
         e->used = ++h->tick;
         h->pragma_set |= e->sets_pragma;
         *out = e->st;
@@ -13628,7 +13651,19 @@ static dconn_status dconn__sq_script(void *ud, void *handle, const char *sql, dc
     while (*p) {
         sqlite3_stmt *st = NULL;
         const char *tail = NULL;
-        int rc = sqlite3_prepare_v2(h->db, p, -1, &st, &tail);
+        int rc;
+        h->foreign_keys_set = 0;
+        rc = sqlite3_prepare_v2(h->db, p, -1, &st, &tail);
+        if (rc == SQLITE_OK && st && h->foreign_keys_set && !sqlite3_get_autocommit(h->db)) {
+            sqlite3_finalize(st);
+            dconn__sq_foreign_keys_refused(err);
+            if (err) {
+                size_t n = strlen(err->message);
+                err->sql_offset = (int)(p - sql);
+                if (k) snprintf(err->message + n, sizeof err->message - n, " (at the script's statement %d: the %d before it ran)", k + 1, k);
+            }
+            return DCONN_EQUERY;
+        }
         if (rc == SQLITE_OK && st) {
             k++;
             while ((rc = sqlite3_step(st)) == SQLITE_ROW) {}

@@ -955,6 +955,37 @@ static void sqlite_session_rollback(void) {
     tsq_close_env(&e);
 }
 
+/* PRAGMA foreign_keys does nothing inside a transaction (SQLite ignores
+   it there without a word), and a session holds one from its start: it
+   is refused with the way to do it, never run as a silent no-op (a
+   table rebuilt with foreign keys still on loses its children's rows). */
+static void sqlite_session_foreign_keys_pragma_refused(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_session *s;
+    int k;
+    if (!tsq_open_file_env(&e, "filedb", "session-fk")) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(v)"), DCONN_OK);
+    s = dconn_session_begin(e.c, &err);
+    REQUIRE(s);
+    for (k = 0; k < 2; k++) {   /* prepared, then kept */
+        CHECK_EQ_INT(dconn_session_exec(s, "PRAGMA foreign_keys = OFF", NULL, 0, NULL, &err), DCONN_EQUERY);
+        CHECK_CONTAINS(err.message, "PRAGMA foreign_keys does nothing inside a transaction (SQLite ignores it there), and a session holds one from "
+                                    "its start: for work that needs foreign keys off, use a connection of its own with pragmas = { foreign_keys = false }");
+        CHECK_CONTAINS(err.message, "connection \"filedb\"");
+    }
+    CHECK_EQ_INT(tsq_session_int(s, "PRAGMA foreign_keys"), 0);   /* reading it is fine */
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    /* a script that opens its own transaction is told the same */
+    CHECK_EQ_INT(dconn_exec_script(e.c, "SAVEPOINT a; PRAGMA foreign_keys = OFF; RELEASE a;", &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "PRAGMA foreign_keys does nothing inside a transaction");
+    CHECK_CONTAINS(err.message, "(at the script's statement 2: the 1 before it ran)");
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t"), 1);
+    tsq_close_env(&e);
+}
+
 static void sqlite_session_end_rolls_back(void) {
     tsq_env e;
     dconn_error err;
@@ -2864,6 +2895,7 @@ static const dtest_case sqlite_tests[] = {
     {"sqlite_keep_cache_on_write", sqlite_keep_cache_on_write},
     {"sqlite_session_isolation_and_commit", sqlite_session_isolation_and_commit},
     {"sqlite_session_rollback", sqlite_session_rollback},
+    {"sqlite_session_foreign_keys_pragma_refused", sqlite_session_foreign_keys_pragma_refused},
     {"sqlite_session_end_rolls_back", sqlite_session_end_rolls_back},
     {"sqlite_session_failure_rolls_back", sqlite_session_failure_rolls_back},
     {"sqlite_session_returning_write_invalidates", sqlite_session_returning_write_invalidates},

@@ -10320,13 +10320,17 @@ static dconn_session *dconn__session_begin(dconn_conn *c, dconn_error *err) {
     s->conn = c;
     if (!err) { err = &local; dconn__err_clear(err); }   /* is_transient needs the error */
     for (attempt = 1;; attempt++) {
-        int transient;
+        int transient, timed;
+        int64_t started = 0;
         dconn__err_clear(err);   /* a reused handle's BEGIN is judged by its own error, not the last attempt's */
         st = dconn__handle_get(c, 1, attempt > 1, NULL, &s->h, NULL, err);
         if (st) { dconn__err_conn(c, err, st, "cannot begin a session"); dconn__free(c->ctx->al, s); return NULL; }
+        if ((timed = dconn__atomic_load(&c->sessions) > 0) != 0) started = dconn__real_now();
         if (!dconn__session_begin_tx(s, err)) break;
-        /* nothing ran yet: a BEGIN on a handle found dead may try a fresh one */
+        /* nothing ran yet: a BEGIN on a handle found dead may try a fresh one, but not one that
+           waited for a lock another session of the connection may hold (as for statements) */
         transient = dconn__transient(&s->h->drv, err->code, err);
+        dconn__retry_rule_sessions(c, attempt, timed, started, err->code, &transient, err);
         dconn__handle_put(c, s->h, 1, 1);
         if (!transient || attempt >= c->ctx->retry_attempts) {
             if (attempt > 1) {

@@ -1142,6 +1142,37 @@ static void sqlite_session_busy_snapshot_explained(void) {
     tsq_close_env(&e);
 }
 
+/* A session's BEGIN that waited out its busy timeout while another
+   session of the connection is open is not tried again (that session may
+   hold the lock: a retry only waits as long again), and says so, as a
+   statement does. */
+static void sqlite_session_begin_waits_once_for_another_session(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_session *a, *b;
+    int sleeps;
+    char dir[256], url[400];
+    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "begin-wait");
+    if (!tsq_open_env_with(&e, "filedb", url, "connect_args = { timeout = 0.2, isolation_level = \"immediate\" }", 0)) { tsq_close_env(&e); REQUIRE(0); }
+    snprintf(e.dir, sizeof e.dir, "%s", dir);
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE t(v TEXT)"), DCONN_OK);
+    a = dconn_session_begin(e.c, &err);
+    REQUIRE(a);
+    sleeps = tu_sleeps;
+    b = dconn_session_begin(e.c, &err);
+    CHECK(b == NULL);
+    CHECK_CONTAINS(err.message, "database is locked");
+    CHECK_CONTAINS(err.message, "(a session or stream of this connection is open: it may hold the database's lock until it commits, ends or is closed)");
+    CHECK_CONTAINS(err.message, "; not retried");
+    CHECK_EQ_INT(tu_sleeps, sleeps);   /* no backoff: one attempt */
+    dconn_session_end(b);
+    dconn_session_end(a);
+    b = dconn_session_begin(e.c, &err);   /* once it ends */
+    CHECK(b != NULL);
+    dconn_session_end(b);
+    tsq_close_env(&e);
+}
+
 /* connect_args.isolation_level = "IMMEDIATE" (Python's sqlite3 name): a
    session takes the write lock at its BEGIN, so a read-then-write
    transaction cannot meet BUSY_SNAPSHOT; others wait for it instead. A
@@ -2895,6 +2926,7 @@ static const dtest_case sqlite_tests[] = {
     {"sqlite_keep_cache_on_write", sqlite_keep_cache_on_write},
     {"sqlite_session_isolation_and_commit", sqlite_session_isolation_and_commit},
     {"sqlite_session_rollback", sqlite_session_rollback},
+    {"sqlite_session_begin_waits_once_for_another_session", sqlite_session_begin_waits_once_for_another_session},
     {"sqlite_session_foreign_keys_pragma_refused", sqlite_session_foreign_keys_pragma_refused},
     {"sqlite_session_end_rolls_back", sqlite_session_end_rolls_back},
     {"sqlite_session_failure_rolls_back", sqlite_session_failure_rolls_back},

@@ -10005,6 +10005,19 @@ static void dconn__maybe_reload(dconn_ctx *ctx, int64_t now) {
     dconn__ctx_unlock(ctx);
 }
 
+/* What is due before a call that takes a handle: the secrets' reload
+   check, then the data file's (a file replaced is found before a
+   statement, write or session reaches the old one the handles hold open).
+   The clock is read once, and only when either is on. */
+static void dconn__call_checks(dconn_conn *c) {
+    dconn_ctx *ctx = c->ctx;
+    int64_t now;
+    if (ctx->reload_ns < 0 && !dconn__atomic_load(&c->watching)) return;
+    now = dconn__now(ctx);
+    dconn__maybe_reload(ctx, now);
+    if (dconn__atomic_load(&c->watching) && now >= dconn__atomic_load(&c->watch_next)) dconn__data_check(c, now);
+}
+
 /* A read's arguments, checked before anything runs. */
 static dconn_status dconn__fetch_check(dconn_conn *c, const char *fn, dconn__op_kind kind, const char *sql, const dconn_value *params, size_t n,
                                       dconn_error *err) {
@@ -10131,7 +10144,14 @@ static dconn_result *dconn__fetch(dconn_conn *c, dconn__op_kind kind, const char
     /* the reload first: the TTL and timeout in force are then the new settings' */
     if (c->ctx->reload_ns >= 0) { now = dconn__now(c->ctx); have_now = 1; dconn__maybe_reload(c->ctx, now); }
     if (dconn__fetch_ttl(c, o ? o->ttl : NULL, &ttl, err) || dconn__op_limits(c, &op, o ? o->timeout : NULL, o ? o->cancel : NULL, err)) return NULL;
-    if (ttl == 0 || !c->ctx->cache) return dconn__fetch_uncached(c, &op, err);   /* uncached: no clock needed */
+    if (ttl == 0 || !c->ctx->cache) {
+        /* uncached: the clock only for a data file's check */
+        if (dconn__atomic_load(&c->watching)) {
+            if (!have_now) now = dconn__now(c->ctx);
+            if (now >= dconn__atomic_load(&c->watch_next)) dconn__data_check(c, now);
+        }
+        return dconn__fetch_uncached(c, &op, err);
+    }
     if (!have_now) now = dconn__now(c->ctx);
     if (dconn__atomic_load(&c->watching) && now >= dconn__atomic_load(&c->watch_next)) dconn__data_check(c, now);
     dconn__key_make(&key, (uint64_t)dconn__atomic_load(&c->uid), kind, sql, params, n);
@@ -10194,7 +10214,7 @@ static dconn_status dconn__exec(dconn_conn *c, const char *sql, const dconn_valu
     if (n && n_rows > SIZE_MAX / n) return dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": %zu rows of %zu parameters is too many", fn, c->name, n_rows, n);
     if (!n_rows) return DCONN_OK;
     dconn__op_init(&op, many ? DCONN__OP_EXEC_MANY : DCONN__OP_EXEC, sql, params, n);
-    if (c->ctx->reload_ns >= 0) dconn__maybe_reload(c->ctx, dconn__now(c->ctx));   /* before the timeout in force is read */
+    dconn__call_checks(c);   /* the reload before the timeout in force is read */
     if ((st = dconn__op_limits(c, &op, o ? o->timeout : NULL, o ? o->cancel : NULL, err)) != DCONN_OK) return st;
     op.n_rows = n_rows;
     op.info = info;
@@ -10238,7 +10258,7 @@ static dconn_status dconn__exec_script(dconn_conn *c, const char *sql, dconn__tr
     dconn__err_clear(err);
     if (!c || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec_script: conn and sql must not be NULL");
     dconn__op_init(&op, DCONN__OP_SCRIPT, sql, NULL, 0);
-    if (c->ctx->reload_ns >= 0) dconn__maybe_reload(c->ctx, dconn__now(c->ctx));
+    dconn__call_checks(c);
     if ((st = dconn__op_limits(c, &op, NULL, NULL, err)) != DCONN_OK) return st;
     op.trace = tr;
     st = dconn__run(c, &op, err);
@@ -10319,6 +10339,7 @@ static dconn_session *dconn__session_begin(dconn_conn *c, dconn_error *err) {
     memset(s, 0, sizeof *s);
     s->conn = c;
     if (!err) { err = &local; dconn__err_clear(err); }   /* is_transient needs the error */
+    dconn__call_checks(c);
     for (attempt = 1;; attempt++) {
         int transient, timed;
         int64_t started = 0;
@@ -11017,7 +11038,7 @@ static dconn_stream *dconn__stream_open(dconn_conn *c, dconn__op_kind kind, cons
     dconn__err_clear(err);
     if (dconn__fetch_check(c, kind == DCONN__OP_READ ? "dconn_stream_read" : "dconn_stream_query", kind, sql, params, n, err)) return NULL;
     ctx = c->ctx;
-    if (ctx->reload_ns >= 0) dconn__maybe_reload(ctx, dconn__now(ctx));
+    dconn__call_checks(c);
     s = (dconn_stream *)dconn__malloc(ctx->al, sizeof *s);
     if (!s) { dconn__err_nomem(err, "opening a stream"); return NULL; }
     memset(s, 0, sizeof *s);

@@ -80,6 +80,58 @@ static void changes_file_replaced(void) {
     dconn_close(ctx);
 }
 
+/* A file replaced is found before an uncached query, a write, a stream
+   or a session reaches the old one the pooled handles hold open: not only
+   on the cached path. */
+static void changes_file_replaced_uncached(void) {
+    char path[300], other[320];
+    dconn_conn *c;
+    dconn_ctx *ctx;
+    dconn_error err;
+    dconn_session *s;
+    dconn_stream *st;
+    int round;
+    TU_POSIX_ONLY("Windows cannot rename over a database file SQLite has open");
+    ctx = tch_open(NULL, 0, "changes_mv_uncached", path, sizeof path, &c);
+    REQUIRE(ctx);
+    snprintf(other, sizeof other, "%s.new", path);
+    for (round = 0; round < 4; round++) {
+        int64_t want = 10 + round;
+        char sql[96];
+        CHECK_EQ_INT(tsq_int(c, "SELECT count(*) FROM t"), 1);   /* a handle holds the file open */
+        snprintf(sql, sizeof sql, "CREATE TABLE t(x); INSERT INTO t VALUES (%d)", (int)want);
+        tch_other_writes(other, sql);
+        CHECK_EQ_INT(tu_rename_over(other, path), 0);
+        tu_now += INT64_C(1100000000);
+        if (round == 0) {
+            CHECK_EQ_INT(tsq_int(c, "SELECT sum(x) FROM t"), want);   /* ttl "0" */
+        } else if (round == 1) {
+            s = dconn_session_begin(c, &err);
+            REQUIRE(s);
+            CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+            CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+            dconn_session_end(s);
+            CHECK_EQ_INT(tsq_int(c, "SELECT sum(x) FROM t"), want + 1);
+        } else if (round == 2) {
+            CHECK_EQ_INT(dconn_exec(c, "INSERT INTO t VALUES (2)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+            CHECK_EQ_INT(tsq_int(c, "SELECT sum(x) FROM t"), want + 2);
+        } else {
+            dconn_result *chunk;
+            int64_t v = -1;
+            st = dconn_stream_query(c, "SELECT sum(x) FROM t", NULL, 0, NULL, &err);
+            REQUIRE(st);
+            chunk = dconn_stream_next(st, &err);
+            CHECK(chunk != NULL);
+            if (chunk) dconn_result_get_int(chunk, 0, 0, &v);
+            CHECK_EQ_INT(v, want);
+            CHECK_EQ_INT(dconn_stream_close(st), DCONN_OK);
+        }
+        CHECK_EQ_INT(tsq_script(c, "DELETE FROM t; INSERT INTO t VALUES (1)"), DCONN_OK);
+    }
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static void changes_by_others_drop_cached_results(void) { tch_case(0); }
 static void changes_by_others_drop_cached_results_wal(void) { tch_case(1); }
 
@@ -155,6 +207,7 @@ static const dtest_case changes_tests[] = {
     { "changes_by_others_drop_cached_results_wal", changes_by_others_drop_cached_results_wal },
     { "changes_check_never", changes_check_never },
     { "changes_file_replaced", changes_file_replaced },
+    { "changes_file_replaced_uncached", changes_file_replaced_uncached },
     { "changes_longest_interval", changes_longest_interval },
     { "changes_unchanged_file_keeps_results", changes_unchanged_file_keeps_results },
 };

@@ -2339,7 +2339,7 @@ static int dconn__strieq(const char *a, const char *b) {
     return *a == '\0' && *b == '\0';
 }
 
-/* SQL past the characters in `skip` and comments: "--" to the end of the
+/* SQL past the characters in `skip`, byte order marks and comments: "--" to the end of the
    line, C comments (nested, as PostgreSQL nests them, when `nested`; as
    SQLite and MySQL read them otherwise), and with `hash` MySQL's '#' and
    its executable comments, "/" "*!" code "*" "/" (read as code). An
@@ -2347,7 +2347,9 @@ static int dconn__strieq(const char *a, const char *b) {
 static const char *dconn__sql_skip(const char *p, const char *skip, int nested, int hash) {
     for (;;) {
         p += strspn(p, skip);
-        if ((p[0] == '-' && p[1] == '-') || (hash && p[0] == '#')) {
+        if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF) {
+            p += 3;   /* a UTF-8 byte order mark (SQL saved by a Windows editor), which SQLite reads as a blank */
+        } else if ((p[0] == '-' && p[1] == '-') || (hash && p[0] == '#')) {
             p += strcspn(p, "\n");
         } else if (hash && p[0] == '/' && p[1] == '*' && (p[2] == '!' || (p[2] == 'M' && p[3] == '!'))) {
             /* MySQL's executable comment ("/" "*!50100 ...") and MariaDB's ("/" "*M! ..."): code, read on inside */

@@ -1833,6 +1833,27 @@ static void api_begin_outside_session_refused(void) {
     tsq_close_env(&e);
 }
 
+/* A ROLLBACK run as a statement is read as one behind a UTF-8 byte
+   order mark (SQL saved by a Windows editor), as SQLite reads it: the
+   commit says what happened, never that a statement committed. */
+static void api_session_rollback_statement_after_bom(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_session *s;
+    if (!tsq_open_file_env(&e, "sessfile", "api-bom")) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK_EQ_INT(dconn_exec(e.c, "CREATE TABLE t(a)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    s = dconn_session_begin(e.c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (1)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_session_exec(s, "\xEF\xBB\xBF ROLLBACK", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK(dconn_session_commit(s, &err) != DCONN_OK);
+    CHECK_CONTAINS(err.message, "a ROLLBACK ran as a statement and undid what ran before it");
+    CHECK_NOT_CONTAINS(err.message, "committed it");
+    dconn_session_end(s);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM t"), 0);
+    tsq_close_env(&e);
+}
+
 static void api_begin_inside_session_allowed(void) {
     tsq_env e;
     dconn_error err;
@@ -2065,6 +2086,7 @@ static const dtest_case api_tests[] = {
     {"api_register_driver_version_1", api_register_driver_version_1},
     {"api_begin_outside_session_refused", api_begin_outside_session_refused},
     {"api_begin_inside_session_allowed", api_begin_inside_session_allowed},
+    {"api_session_rollback_statement_after_bom", api_session_rollback_statement_after_bom},
     {"api_error_at", api_error_at},
     {"api_error_at_secrets_value", api_error_at_secrets_value},
 };

@@ -9676,15 +9676,6 @@ static dconn_status dconn__op_run_watched(dconn_conn *c, dconn__handle *hd, dcon
     return st && why ? dconn__err_stopped(err, why, op->started, op->timeout_ns) : st;
 }
 
-/* The call's timeout (else the connection's) and cancel token. */
-static dconn_status dconn__op_limits(dconn_conn *c, dconn__op *op, const char *timeout, dconn_cancel *cancel, dconn_error *err) {
-    op->cancel = cancel;
-    if (!timeout) { op->timeout_ns = dconn__atomic_load(&c->query_timeout_ns); return DCONN_OK; }
-    if (dconn__ttl_parse_al(c->ctx->al, timeout, &op->timeout_ns, err)) return dconn__err_prefix(err, DCONN_ECONFIG, "timeout: ");
-    if (op->timeout_ns < 0) op->timeout_ns = 0;   /* "forever": none */
-    return DCONN_OK;
-}
-
 static const char *dconn__op_name(dconn__op_kind kind) {
     switch (kind) {
         case DCONN__OP_QUERY: return "query";
@@ -9694,6 +9685,16 @@ static const char *dconn__op_name(dconn__op_kind kind) {
         case DCONN__OP_EXEC_MANY: return "batch write";
     }
     return "statement";
+}
+
+/* The call's timeout (else the connection's) and cancel token. */
+static dconn_status dconn__op_limits(dconn_conn *c, dconn__op *op, const char *timeout, dconn_cancel *cancel, dconn_error *err) {
+    op->cancel = cancel;
+    if (!timeout) { op->timeout_ns = dconn__atomic_load(&c->query_timeout_ns); return DCONN_OK; }
+    if (dconn__ttl_parse_al(c->ctx->al, timeout, &op->timeout_ns, err))
+        return dconn__err_prefix(err, DCONN_ECONFIG, "connection \"%s\": the %s's timeout: ", c->name, dconn__op_name(op->kind));
+    if (op->timeout_ns < 0) op->timeout_ns = 0;   /* "forever": none */
+    return DCONN_OK;
 }
 
 /* An error past the first 200 bytes of a long SQL: the 200 bytes around

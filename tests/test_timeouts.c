@@ -464,7 +464,7 @@ static void timeout_refused_where_it_cannot_work(void) {
     REQUIRE(tsq_env_mem(&e));
     CHECK(tu_timed_query(e.c, "SELECT 1", NULL, 0, "soon", NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_ECONFIG);
-    CHECK_CONTAINS(err.message, "timeout: invalid duration \"soon\"");
+    CHECK_CONTAINS(err.message, "connection \"mem\": the query's timeout: invalid duration \"soon\"");
     CHECK_EQ_INT(tto_exec(e.c, "SELECT 1", "-1s", NULL, &err), DCONN_ECONFIG);
     CHECK_CONTAINS(err.message, "timeout: ");
     {

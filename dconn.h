@@ -12310,6 +12310,7 @@ DCONN_API dconn_status dconn_stream_print(dconn_stream *s, void *file, dconn_for
 #endif
 #define DCONN__SQ_DBMOVED (SQLITE_READONLY | (4 << 8))   /* SQLITE_READONLY_DBMOVED, named only from 3.8.3 */
 #define DCONN__SQ_BUSY_SNAPSHOT (SQLITE_BUSY | (2 << 8))  /* SQLITE_BUSY_SNAPSHOT: waiting never helps */
+#define DCONN__SQ_CONSTRAINT_FOREIGNKEY (SQLITE_CONSTRAINT | (3 << 8))   /* SQLITE_CONSTRAINT_FOREIGNKEY, named from 3.7.16 */
 /* rows changed, 64 bits where SQLite has them */
 #if SQLITE_VERSION_NUMBER >= 3037000
 #  define DCONN__SQ_TOTAL(db) ((int64_t)sqlite3_total_changes64(db))
@@ -13738,6 +13739,10 @@ static dconn_status dconn__sq_commit(void *ud, void *handle, dconn_error *err) {
                                            "without WAL a commit needs every reader gone, so end the other one first; with "
                                            "journal_mode = wal readers do not hold a commit back)");
         err->native_code = code;
+    } else if (err && err->native_code == DCONN__SQ_CONSTRAINT_FOREIGNKEY) {
+        /* deferred keys checked at the commit, which names no row */
+        size_t n = strlen(err->message);
+        snprintf(err->message + n, sizeof err->message - n, " (a deferred foreign key: PRAGMA foreign_key_check lists the rows whose parent is missing)");
     }
     return st;
 }

@@ -986,6 +986,28 @@ static void sqlite_session_foreign_keys_pragma_refused(void) {
     tsq_close_env(&e);
 }
 
+/* A deferred foreign key broken at the commit: the message says how to
+   find the rows (SQLite's names none). */
+static void sqlite_session_deferred_foreign_key_commit(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_session *s;
+    char dir[256], url[400];
+    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "deferred-fk");
+    if (!tsq_open_env_with(&e, "fk", url, "connect_args = { pragmas = { foreign_keys = true } }", 0)) { tsq_close_env(&e); REQUIRE(0); }
+    snprintf(e.dir, sizeof e.dir, "%s", dir);
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE p(id INTEGER PRIMARY KEY); "
+                                 "CREATE TABLE c(p INTEGER REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED)"), DCONN_OK);
+    s = dconn_session_begin(e.c, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO c VALUES (5)", NULL, 0, NULL, &err), DCONN_OK);
+    CHECK(dconn_session_commit(s, &err) != DCONN_OK);
+    CHECK_CONTAINS(err.message, "FOREIGN KEY constraint failed (a deferred foreign key: PRAGMA foreign_key_check lists the rows whose parent is missing)");
+    dconn_session_end(s);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM c"), 0);
+    tsq_close_env(&e);
+}
+
 static void sqlite_session_end_rolls_back(void) {
     tsq_env e;
     dconn_error err;
@@ -2926,6 +2948,7 @@ static const dtest_case sqlite_tests[] = {
     {"sqlite_keep_cache_on_write", sqlite_keep_cache_on_write},
     {"sqlite_session_isolation_and_commit", sqlite_session_isolation_and_commit},
     {"sqlite_session_rollback", sqlite_session_rollback},
+    {"sqlite_session_deferred_foreign_key_commit", sqlite_session_deferred_foreign_key_commit},
     {"sqlite_session_begin_waits_once_for_another_session", sqlite_session_begin_waits_once_for_another_session},
     {"sqlite_session_foreign_keys_pragma_refused", sqlite_session_foreign_keys_pragma_refused},
     {"sqlite_session_end_rolls_back", sqlite_session_end_rolls_back},

@@ -1552,21 +1552,26 @@ static void dconn__thread_join(dconn__thread t) { pthread_join(t, NULL); }
    On Darwin the condition's clock is the wall clock: a jump there
    shortens or lengthens one wait, which the caller measures on the
    monotonic clock. */
+/* Now, in nanoseconds, on the clock the condition's timed waits count on. */
+static int64_t dconn__cond_now(const dconn__cond *c) {
+    struct timeval tv;
+#ifdef DCONN__COND_MONOTONIC
+    if (c->monotonic) {
+        /* should it fail, a deadline already past: the wait ends at once, and the caller re-checks */
+        dconn__timespec now;
+        return clock_gettime(DCONN__CLOCK_ID, &now) == 0 ? (int64_t)now.tv_sec * 1000000000 + (int64_t)now.tv_nsec : 0;
+    }
+#else
+    (void)c;
+#endif
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000;
+}
 static void dconn__cond_wait_ns(dconn__cond *c, dconn__mutex *m, int64_t ns) {
     struct timespec until;
-    int64_t t = -1;
-#ifdef DCONN__COND_MONOTONIC
-    dconn__timespec now;
-    if (c->monotonic && clock_gettime(DCONN__CLOCK_ID, &now) == 0) t = (int64_t)now.tv_sec * 1000000000 + (int64_t)now.tv_nsec;
-#endif
-    if (t < 0) {
-        struct timeval tv;
-        gettimeofday(&tv, NULL);
-        t = (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000;
-        if (c->monotonic) t = 0;   /* no monotonic time to count from: the wait ends at once, and the caller re-checks */
-    }
+    int64_t t;
     if (ns > INT64_C(86400000000000)) ns = INT64_C(86400000000000);
-    t += ns;
+    t = dconn__cond_now(c) + ns;
     until.tv_sec = (time_t)(t / 1000000000);
     until.tv_nsec = (long)(t % 1000000000);
     pthread_cond_timedwait(&c->c, m, &until);
@@ -10349,7 +10354,8 @@ static dconn_session *dconn__session_begin(dconn_conn *c, dconn_error *err) {
         dconn__err_clear(err);   /* a reused handle's BEGIN is judged by its own error, not the last attempt's */
         st = dconn__handle_get(c, 1, attempt > 1, NULL, &s->h, NULL, err);
         if (st) { dconn__err_conn(c, err, st, "cannot begin a session"); dconn__free(c->ctx->al, s); return NULL; }
-        if ((timed = dconn__atomic_load(&c->sessions) > 0) != 0) started = dconn__real_now();
+        timed = dconn__atomic_load(&c->sessions) > 0;
+        if (timed) started = dconn__real_now();
         if (!dconn__session_begin_tx(s, err)) break;
         /* nothing ran yet: a BEGIN on a handle found dead may try a fresh one, but not one that
            waited for a lock another session of the connection may hold (as for statements) */

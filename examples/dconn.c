@@ -500,8 +500,8 @@ static char *read_stdin(void) {
     }
     if (ferror(stdin)) { fprintf(stderr, "dconn: cannot read the SQL from stdin: %s\n", strerror(errno)); free(text); return NULL; }
     if (memchr(text, '\0', len)) {   /* the SQL would end there, and the statement before it run alone */
-        fprintf(stderr, "dconn: the SQL from stdin holds a NUL byte (at byte %llu): is it a text file?\n",
-                (unsigned long long)((const char *)memchr(text, '\0', len) - text + 1));
+        const char *nul = (const char *)memchr(text, '\0', len);
+        fprintf(stderr, "dconn: the SQL from stdin holds a NUL byte (at byte %llu): is it a text file?\n", (unsigned long long)(nul - text) + 1u);
         free(text);
         return NULL;
     }

@@ -663,7 +663,7 @@ static int run_sql(const cli_args *a, const cli_params *ps, const char *sql) {
         char url[512];
         dconn_conn_url(conn, url, sizeof url);
         if (dconn_ping(conn, &err)) rc = fail(&err);
-        else printf("ok: connection \"%s\" (driver %s) %s\n", dconn_conn_name(conn), dconn_conn_type(conn), url);
+        else printf("ok: connection \"%s\" (driver %s)%s%s\n", dconn_conn_name(conn), dconn_conn_type(conn), url[0] ? " " : "", url);   /* a CSV folder has no url */
     }
     dconn_release(conn);
     dconn_close(ctx);

@@ -13057,7 +13057,7 @@ static int dconn__sq_tail_empty(const char *t) {
 /* SQLite ignores PRAGMA foreign_keys inside a transaction, without a word:
    a table rebuilt with foreign keys still on would lose its children's rows
    (ON DELETE CASCADE) after a "successful" pragma. */
-static DCONN__NOINLINE dconn_status dconn__sq_foreign_keys_refused(dconn_error *err) {
+static DCONN__SQ_NOINLINE dconn_status dconn__sq_foreign_keys_refused(dconn_error *err) {
     return dconn_error_set(err, DCONN_EQUERY, "PRAGMA foreign_keys does nothing inside a transaction (SQLite ignores it there), and a session "
                                               "holds one from its start: for work that needs foreign keys off, use a connection of its own "
                                               "with pragmas = { foreign_keys = false } in its settings");

@@ -1548,10 +1548,6 @@ static void dconn__cond_broadcast(dconn__cond *c) { pthread_cond_broadcast(&c->c
 typedef pthread_t dconn__thread;
 static int dconn__thread_start(dconn__thread *t, void *(*fn)(void *), void *arg) { return pthread_create(t, NULL, fn, arg) == 0; }
 static void dconn__thread_join(dconn__thread t) { pthread_join(t, NULL); }
-/* Waits at most `ns` (a wakeup may come sooner; the caller re-checks).
-   On Darwin the condition's clock is the wall clock: a jump there
-   shortens or lengthens one wait, which the caller measures on the
-   monotonic clock. */
 /* Now, in nanoseconds, on the clock the condition's timed waits count on. */
 static int64_t dconn__cond_now(const dconn__cond *c) {
     struct timeval tv;
@@ -1567,6 +1563,10 @@ static int64_t dconn__cond_now(const dconn__cond *c) {
     gettimeofday(&tv, NULL);
     return (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000;
 }
+/* Waits at most `ns` (a wakeup may come sooner; the caller re-checks).
+   On Darwin the condition's clock is the wall clock: a jump there
+   shortens or lengthens one wait, which the caller measures on the
+   monotonic clock. */
 static void dconn__cond_wait_ns(dconn__cond *c, dconn__mutex *m, int64_t ns) {
     struct timespec until;
     int64_t t;
@@ -7500,9 +7500,10 @@ struct dconn__cgroup {
    writer (who holds the write lock, so no hit runs and no entry noted can
    have gone) replays the log into the list. A hit on the entry its slot
    noted last is not noted again (the order it gives is the same), so one
-   hot entry never fills the log. Exact LRU while the log keeps up: beyond
+   hot entry never fills the log. LRU while the log keeps up: beyond
    DCONN__HITLOG notes of a slot between two writes the oldest are lost,
-   and those entries age as if not hit then. */
+   and those entries age as if not hit then; two threads hitting through
+   one slot at once may be noted in either order, or as one. */
 typedef struct dconn__hitlog {
     dconn__atomic n;              /* hits in this slot, ever (the statistics read it) */
     dconn__atomic notes;          /* notes written, ever: the next goes to notes modulo the size */

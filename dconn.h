@@ -5516,13 +5516,6 @@ DCONN_API void dconn_close(dconn_ctx *ctx) {
 
 /* >>secrets: loading, merging, ${VAR}, reloading, describing ------------------------ */
 
-/* Replaces ${VAR} and ${VAR:-default} in every string of a document ($${
-   is a literal ${). A malformed ${ is an error naming the file and the
-   line. A string naming an unset variable without default is kept as
-   written and marked DCONN__T_UNSET: the error comes when it is used (a
-   connection's settings, a getter), naming the file, the line and the
-   variable, never a value; so a missing variable of one connection does
-   not stop the others. */
 /* A file in a .streamlit directory: Streamlit's, read exactly as Streamlit
    reads it (a password "Ab${HOME}cd" stays as written). ${VAR} is
    dconn's, in its own files (.dconn/secrets.toml, DCONN_SECRETS lists). */
@@ -5535,6 +5528,56 @@ static int dconn__is_streamlit_file(const char *path) {
     return (size_t)(slash - dir) == 10 && memcmp(dir, ".streamlit", 10) == 0;
 }
 
+/* A string of a secrets file, piece by piece: literal text (with $${
+   given as "${"), or a ${NAME} or ${NAME:-default}. The one reader of
+   that syntax, for expanding, naming the missing variable, and the
+   known-secrets walk. */
+enum { DCONN__ENV_END, DCONN__ENV_TEXT, DCONN__ENV_VAR, DCONN__ENV_BAD_NAME, DCONN__ENV_UNTERMINATED };
+enum { DCONN__ENV_NAME_MAX = 128 };   /* a name's bytes, with its NUL */
+typedef struct dconn__env_piece {
+    const char *p;     /* the text, or the variable's name */
+    size_t n;
+    const char *def;   /* the default of ${NAME:-default}, or NULL */
+    size_t defn;
+} dconn__env_piece;
+
+static int dconn__env_next(const char **at, const char *end, dconn__env_piece *pc) {
+    const char *s = *at, *p, *close;
+    if (s >= end) return DCONN__ENV_END;
+    if (s[0] == '$' && end - s >= 3 && s[1] == '$' && s[2] == '{') {
+        pc->p = s + 1;
+        pc->n = 2;
+        *at = s + 3;
+        return DCONN__ENV_TEXT;
+    }
+    if (!(s[0] == '$' && end - s >= 2 && s[1] == '{')) {
+        for (p = s + 1; p < end && *p != '$'; p++) {}
+        pc->p = s;
+        pc->n = (size_t)(p - s);
+        *at = p;
+        return DCONN__ENV_TEXT;
+    }
+    pc->p = p = s + 2;
+    pc->def = NULL;
+    pc->defn = 0;
+    while (p < end && ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) p++;
+    pc->n = (size_t)(p - pc->p);
+    if (!pc->n || pc->n >= DCONN__ENV_NAME_MAX || (*pc->p >= '0' && *pc->p <= '9')) return DCONN__ENV_BAD_NAME;
+    if (p + 1 < end && p[0] == ':' && p[1] == '-') pc->def = p + 2;
+    for (close = pc->def ? pc->def : p; close < end && *close != '}'; close++) {}
+    if (close >= end || (!pc->def && close != p)) return DCONN__ENV_UNTERMINATED;
+    if (pc->def) pc->defn = (size_t)(close - pc->def);
+    *at = close + 1;
+    return DCONN__ENV_VAR;
+}
+
+/* Replaces ${VAR} and ${VAR:-default} in every string of a document ($${
+   is a literal ${). A malformed ${ is an error naming the file and the
+   line. A string naming an unset variable without default is kept as
+   written and marked DCONN__T_UNSET: the error comes when it is used (a
+   connection's settings, a getter), naming the file, the line and the
+   variable, never a value; so a missing variable of one connection does
+   not stop the others. */
 static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, dconn_error *err) {
     uint32_t i;
     int unset = 0;
@@ -5550,45 +5593,35 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, dcon
         dconn__buf b;
         const char *s = v->u.s.ptr, *end = s + v->u.s.len;
         char *copy;
+        dconn__env_piece pc;
+        int kind;
         memset(&b, 0, sizeof b);
         b.al = a->al;
-        while (s < end) {
-            if (s[0] == '$' && end - s >= 3 && s[1] == '$' && s[2] == '{') {
-                dconn__buf_put(&b, "${", 2);
-                s += 3;
-            } else if (s[0] == '$' && end - s >= 2 && s[1] == '{') {
-                const char *name = s + 2, *p = name, *close, *def = NULL;
-                char var[128];
-                size_t n;
-                const char *val;
-                char *owned;
-                int nomem;
-                while (p < end && ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) p++;
-                n = (size_t)(p - name);
-                if (!n || n >= sizeof var || (*name >= '0' && *name <= '9')) {
-                    dconn__buf_free(&b);
-                    return dconn_error_at(err, v, "invalid variable name after \"${\" (use ${NAME} with letters, digits and _; write $${ for a literal ${)");
-                }
-                if (p + 1 < end && p[0] == ':' && p[1] == '-') def = p + 2;
-                close = def ? def : p;
-                while (close < end && *close != '}') close++;
-                if (close >= end || (!def && close != p)) {
-                    dconn__buf_free(&b);
-                    return dconn_error_at(err, v, "unterminated \"${%.*s\": expected '}' (write $${ for a literal ${)", (int)n, name);
-                }
-                memcpy(var, name, n);
-                var[n] = '\0';
-                val = dconn__getenv(a->al, var, &owned, &nomem);
-                if (nomem) b.failed = 1;
-                else if (val && (*val || !def)) dconn__buf_puts(&b, val);
-                else if (def) dconn__buf_put(&b, def, (size_t)(close - def));
-                else unset = 1;   /* the rest is still checked: a malformed ${ is the file's error */
-                dconn__free(a->al, owned);
-                s = close + 1;
-            } else {
-                dconn__buf_put(&b, s, 1);
-                s++;
+        while ((kind = dconn__env_next(&s, end, &pc)) != DCONN__ENV_END) {
+            char var[DCONN__ENV_NAME_MAX];
+            const char *val;
+            char *owned;
+            int nomem;
+            if (kind == DCONN__ENV_TEXT) {
+                dconn__buf_put(&b, pc.p, pc.n);
+                continue;
             }
+            if (kind == DCONN__ENV_BAD_NAME) {
+                dconn__buf_free(&b);
+                return dconn_error_at(err, v, "invalid variable name after \"${\" (use ${NAME} with letters, digits and _; write $${ for a literal ${)");
+            }
+            if (kind == DCONN__ENV_UNTERMINATED) {
+                dconn__buf_free(&b);
+                return dconn_error_at(err, v, "unterminated \"${%.*s\": expected '}' (write $${ for a literal ${)", (int)pc.n, pc.p);
+            }
+            memcpy(var, pc.p, pc.n);
+            var[pc.n] = '\0';
+            val = dconn__getenv(a->al, var, &owned, &nomem);
+            if (nomem) b.failed = 1;
+            else if (val && (*val || !pc.def)) dconn__buf_puts(&b, val);
+            else if (pc.def) dconn__buf_put(&b, pc.def, pc.defn);
+            else unset = 1;   /* the rest is still checked: a malformed ${ is the file's error */
+            dconn__free(a->al, owned);
         }
         if (b.failed) { dconn__buf_free(&b); return dconn__err_nomem(err, "expanding ${VAR} in secrets"); }
         if (unset) {
@@ -5610,25 +5643,20 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, dcon
    changed since the file was read and none is missing now). */
 static void dconn__unset_var(const dconn_allocator *al, const dconn_toml_value *v, char *var, size_t cap) {
     const char *s = v->u.s.ptr, *end = s + v->u.s.len;
+    dconn__env_piece pc;
+    int kind;
     var[0] = '\0';
-    while (s < end) {
-        const char *name, *p;
-        if (s[0] == '$' && end - s >= 3 && s[1] == '$' && s[2] == '{') { s += 3; continue; }
-        if (!(s[0] == '$' && end - s >= 2 && s[1] == '{')) { s++; continue; }
-        name = p = s + 2;
-        while (p < end && ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) p++;
-        if (p < end && *p == '}' && p > name && (size_t)(p - name) < cap) {   /* ${NAME}, no default */
-            char *owned;
-            int nomem;
-            const char *val;
-            memcpy(var, name, (size_t)(p - name));
-            var[p - name] = '\0';
-            val = dconn__getenv(al, var, &owned, &nomem);
-            dconn__free(al, owned);
-            if (!val && !nomem) return;
-            var[0] = '\0';
-        }
-        s = p;
+    while ((kind = dconn__env_next(&s, end, &pc)) == DCONN__ENV_TEXT || kind == DCONN__ENV_VAR) {
+        char *owned;
+        int nomem;
+        const char *val;
+        if (kind != DCONN__ENV_VAR || pc.def || pc.n >= cap) continue;
+        memcpy(var, pc.p, pc.n);
+        var[pc.n] = '\0';
+        val = dconn__getenv(al, var, &owned, &nomem);
+        dconn__free(al, owned);
+        if (!val && !nomem) return;
+        var[0] = '\0';
     }
 }
 
@@ -5835,14 +5863,12 @@ static void dconn__known_walk(dconn__known *k, const dconn_toml_value *v, int se
                    password beside an unset host), not the ${...} ("(used as ${PW})" would be masked) */
                 dconn__buf b;
                 const char *p = v->u.s.ptr, *end = p + v->u.s.len;
+                dconn__env_piece pc;
+                int kind;
                 memset(&b, 0, sizeof b);
                 b.al = k->al;
-                while (p < end) {
-                    const char *close;
-                    if (p[0] == '$' && end - p >= 3 && p[1] == '$' && p[2] == '{') { dconn__buf_put(&b, "${", 2); p += 3; continue; }
-                    if (p[0] == '$' && end - p >= 2 && p[1] == '{' && (close = (const char *)memchr(p, '}', (size_t)(end - p))) != NULL) { p = close + 1; continue; }
-                    dconn__buf_put(&b, p++, 1);
-                }
+                while ((kind = dconn__env_next(&p, end, &pc)) == DCONN__ENV_TEXT || kind == DCONN__ENV_VAR)
+                    if (kind == DCONN__ENV_TEXT) dconn__buf_put(&b, pc.p, pc.n);
                 if (b.failed) k->failed = 1;
                 else if (b.len) dconn__known_add_text(k, b.p, b.len, secret, connstr || secret);
                 dconn__buf_free(&b);

@@ -266,6 +266,13 @@ static int all_keys_bare(const dconn_toml_value *v) {
     return 1;
 }
 
+static int holds_mask(const char *s, size_t n) {
+    size_t i;
+    for (i = 0; i + 3 <= n; i++)
+        if (!memcmp(s + i, "***", 3)) return 1;
+    return 0;
+}
+
 static void check_described(const dconn_toml_value *root, const dconn_toml_value *v, int secret, const char *where, const char *text) {
     size_t i, n = dconn_toml_count(v);
     dconn_toml_type t = dconn_toml_type_of(v);
@@ -281,8 +288,10 @@ static void check_described(const dconn_toml_value *root, const dconn_toml_value
                  "describe shows a %s under the secret key \"%s\" (line %d) unmasked:\n%s", dconn_toml_type_name(t), where, dconn_toml_line(v), text);
     } else if (t == DCONN_TOML_STRING) {
         dconn__url u;
+        /* the password a reader of the output finds holds the mask; it may hold more where masking
+           took a '?' or an '@' of the original (no secret then: check_no_secret saw the whole text) */
         if (dconn__url_split(dconn_toml_string(v, ""), &u) && u.has_authority && u.password)
-            FZ_CHECK(u.password_len == 3 && !memcmp(u.password, "***", 3), "describe shows the URL password in \"%s\" (line %d):\n%s",
+            FZ_CHECK(holds_mask(u.password, u.password_len), "describe shows the URL password in \"%s\" (line %d):\n%s",
                      dconn_toml_string(v, ""), dconn_toml_line(v), text);
     }
 }

@@ -1064,13 +1064,24 @@ typedef struct dconn_driver {
     const char *name;             /* the type name: "sqlite", "postgresql", "csv" */
     const char *schemes;          /* URL schemes and dialects it handles, comma separated: "sqlite,sqlite3,file" */
     int is_sql;                   /* 1: answers type = "sql" for its schemes */
-    int shared_handles;           /* 1: one handle may serve several threads at once; 0: the library pools handles */
+    /* 1: one handle serves several threads at once (sessions and streams
+       get one of their own); in_transaction and keeps_state are then not
+       asked after a plain statement, whose handle other threads use
+       meanwhile: such a driver refuses BEGIN and the like itself.
+       0: the library pools handles, one thread on each at a time. */
+    int shared_handles;
     void *user_data;
     dconn_status (*connect)(void *user_data, const dconn_settings *settings, void **handle, dconn_error *err);
     void (*disconnect)(void *user_data, void *handle);
     dconn_status (*query)(void *user_data, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err);
     dconn_status (*exec)(void *user_data, void *handle, const dconn_stmt *stmt, dconn_exec_info *info, dconn_error *err);
     dconn_status (*exec_script)(void *user_data, void *handle, const char *sql, dconn_error *err);
+    /* Transactions: all three or none (dconn_register_driver refuses
+       begin without the other two). After a failed commit the library
+       rolls back and tells the caller the writes were undone if that
+       works, so a rollback that cannot know (the connection was lost)
+       must fail. NULL: sessions run each statement on its own, and
+       dconn_exec_many's rows stay applied up to a failure. */
     dconn_status (*begin)(void *user_data, void *handle, dconn_error *err);
     dconn_status (*commit)(void *user_data, void *handle, dconn_error *err);
     dconn_status (*rollback)(void *user_data, void *handle, dconn_error *err);
@@ -3319,7 +3330,10 @@ DCONN_API dconn_status dconn_error_set(dconn_error *err, dconn_status code, cons
    the driver wrote no message. */
 static dconn_status dconn__driver_failed(dconn_error *err, dconn_status st) {
     int raw = (int)st;
-    if (st == DCONN_OK) return st;
+    if (st == DCONN_OK) {
+        if (err && err->code != DCONN_OK) dconn__err_clear(err);   /* a driver's words on a call it says went well */
+        return st;
+    }
     if (raw > 0 || raw <= (int)DCONN__STATUS_END) st = DCONN_EDRIVER;   /* not a dconn_status: every error is one */
     if (err) {
         if (err->code == DCONN_OK || (int)err->code > 0 || (int)err->code <= (int)DCONN__STATUS_END) err->code = st;
@@ -6344,6 +6358,9 @@ DCONN_API dconn_status dconn_register_driver(dconn_ctx *ctx, const dconn_driver 
     }
     if (!d->connect || !d->disconnect || (!d->query && !d->read))
         return dconn__err_set(err, DCONN_EMISUSE, "dconn_register_driver: driver \"%s\" needs connect, disconnect, and query or read", d->name);
+    if (d->begin && (!d->commit || !d->rollback))
+        return dconn__err_set(err, DCONN_EMISUSE, "dconn_register_driver: driver \"%s\" has begin but no %s: a transaction needs begin, commit "
+                              "and rollback (or none of them)", d->name, !d->commit && !d->rollback ? "commit and rollback" : !d->commit ? "commit" : "rollback");
     dconn__lock(&ctx->lock);
     for (i = 0; i < ctx->ndrivers; i++)
         if (strcmp(ctx->drivers[i].name, d->name) == 0) break;
@@ -9566,12 +9583,14 @@ typedef struct dconn__op {
     dconn__trace *trace;          /* NULL: no hook */
     size_t n_rows;                /* DCONN__OP_EXEC_MANY: rows of n parameters each */
     int in_session;               /* DCONN__OP_EXEC_MANY: the session's transaction holds it */
+    size_t rows_done;             /* DCONN__OP_EXEC_MANY run a row at a time: the rows that ran */
+    int applied;                  /* a failed attempt left writes applied: it is not tried again */
 } dconn__op;
 
 /* The rows of an exec_many: the driver's own way, else exec once a row,
    looking between rows for the call's timeout and token (a cancel that
    comes between two statements reaches neither). */
-static dconn_status dconn__exec_rows(const dconn_driver *d, void *handle, const dconn_stmt *stmt, const dconn__op *op, dconn_error *err) {
+static dconn_status dconn__exec_rows(const dconn_driver *d, void *handle, const dconn_stmt *stmt, dconn__op *op, dconn_error *err) {
     dconn_exec_info one, *info = op->info;
     dconn_stmt row;
     size_t i, n_rows = op->n_rows;
@@ -9592,6 +9611,7 @@ static dconn_status dconn__exec_rows(const dconn_driver *d, void *handle, const 
             return dconn__err_prefix(err, st, "row %zu of %zu: ", i + 1, n_rows);
         }
         if (info) { info->changes += one.changes; info->last_insert_id = one.last_insert_id; }
+        op->rows_done = i + 1;
     }
     return DCONN_OK;
 }
@@ -9609,11 +9629,19 @@ static dconn_status dconn__op_run_many(const dconn_driver *d, void *handle, cons
     int own_tx = !op->in_session && d->begin && d->commit;
     dconn_status st;
     if (op->info) op->info->changes = op->info->last_insert_id = 0;
+    op->rows_done = 0;
     if (!op->n_rows) return DCONN_OK;
     if (own_tx && (st = d->begin(d->user_data, handle, err)) != DCONN_OK) return dconn__driver_failed(err, st);
     st = dconn__exec_rows(d, handle, stmt, op, err);
     if (!own_tx) {
-        if (st && !op->in_session) dconn__err_suffix(err, st, " (the driver has no transactions: the rows before it were applied)");
+        /* no transaction to undo them: rows that ran stay applied, and a retry would apply them twice */
+        if (st && !op->in_session && d->exec_many) {
+            op->applied = 1;
+            dconn__err_suffix(err, st, " (the driver has no transactions: some rows may have been applied; not retried)");
+        } else if (st && !op->in_session && op->rows_done) {
+            op->applied = 1;
+            dconn__err_suffix(err, st, " (the driver has no transactions: the rows before it were applied; not retried)");
+        }
         return st;
     }
     if (st) {
@@ -9952,9 +9980,16 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
         }
         if (!st) {
             st = op->timeout_ns || op->cancel ? dconn__op_run_watched(c, h, op, err) : dconn__op_run(c, h, op, err);
-            if (dconn__stray_transaction(c, h, op, st, err)) return dconn__err_op(c, op, 1, err);
-            if (!st && dconn__stray_state(c, h, op, err)) return dconn__err_op(c, op, 1, err);
-            if (!st) { dconn__handle_put(c, h, 0, 0); return DCONN_OK; }
+            /* not on a shared handle: what it holds now may be another thread's doing (see shared_handles) */
+            if (!h->drv.shared_handles) {
+                if (dconn__stray_transaction(c, h, op, st, err)) return dconn__err_op(c, op, 1, err);
+                if (!st && dconn__stray_state(c, h, op, err)) return dconn__err_op(c, op, 1, err);
+            }
+            if (!st) {
+                dconn__handle_put(c, h, 0, 0);
+                if (err->code != DCONN_OK) dconn__err_clear(err);   /* a driver's words on a call it says went well */
+                return DCONN_OK;
+            }
             dirty = !dconn__handle_clean(h);   /* a failed script's TEMP objects: undone, else the handle closes */
         }
         /* the driver that opened the handle judges its error */
@@ -9964,6 +9999,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
         /* close a broken handle before anything else: kept while waiting for a new
            one it could hold the pool's last slot, and a shared one would come back */
         if (h) dconn__handle_put(c, h, 0, transient || dirty);
+        if (op->applied) transient = 0;   /* the message says why */
         if (transient && op->kind == DCONN__OP_SCRIPT && h) {
             /* a script's first statements may have run and committed: running it again could apply them twice */
             dconn__err_suffix(err, st, " (a script is not retried: its first statements may have run)");
@@ -10717,6 +10753,10 @@ static dconn_status dconn__session_commit(dconn_session *s, dconn_error *err) {
     s->in_tx = 0;
     if (st && dconn__atomic_load(&c->sessions) > 1 && dconn__transient(&s->h->drv, st, err)) dconn__hint_lock_holder(err, st, 1);
     if (st) {
+        /* the cached results go either way: a driver's rollback after a lost COMMIT may
+           find nothing to undo and succeed, while the COMMIT had gone through */
+        if (s->wrote && !c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
+        s->wrote = 0;
         /* roll back whatever is open; only if that works are the writes known to be gone
            (a connection lost while the COMMIT ran leaves its outcome unknown) */
         if (s->h->drv.rollback && dconn__rollback_quiet(&s->h->drv, s->h->h) == DCONN_OK)

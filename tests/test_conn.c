@@ -511,6 +511,7 @@ static dconn_status ct_odd_failure(const char *mode, dconn_error *err) {
     if (strcmp(mode, "positive") == 0) return (dconn_status)5;
     if (strcmp(mode, "unknown") == 0) return (dconn_status)-99;
     if (strcmp(mode, "code only") == 0) return dconn_error_set(err, DCONN_EQUERY, NULL);
+    if (strcmp(mode, "words but ok") == 0) { (void)dconn_error_set(err, DCONN_EQUERY, "mock: a warning"); return DCONN_OK; }
     return DCONN_OK;
 }
 static dconn_status ct_query_odd(void *ud, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
@@ -530,6 +531,82 @@ static dconn_status ct_exec_odd(void *ud, void *handle, const dconn_stmt *stmt, 
 static dconn_status ct_call_odd(void *ud, void *handle, dconn_error *err) {
     (void)ud; (void)handle;
     return ct_odd_failure(ct_odd_mode, err);
+}
+
+/* A driver without transactions: exec fails transiently once, at call
+   ct_rows_fail_at; every other call applies its row. */
+static int ct_rows_calls, ct_rows_fail_at, ct_rows_applied;
+static dconn_status ct_exec_row_once(void *ud, void *handle, const dconn_stmt *stmt, dconn_exec_info *info, dconn_error *err) {
+    (void)ud; (void)handle; (void)stmt;
+    if (++ct_rows_calls == ct_rows_fail_at) return td_fail(err, DCONN_EQUERY, TD_TRANSIENT, "mock: connection lost");
+    ct_rows_applied++;
+    if (info) info->changes = 1;
+    return DCONN_OK;
+}
+
+/* exec_many on a driver without transactions: a failure after rows ran
+   is not retried, since running the batch again would apply them twice;
+   a failure at the first row (nothing applied) is. */
+static void conn_exec_many_without_transactions_never_applies_twice(void) {
+    dconn_error err;
+    dconn_driver d;
+    dconn_conn *c;
+    dconn_value v[5];
+    dconn_exec_info info;
+    int i;
+    dconn_ctx *ctx = td_open(CT_DIR "/o/secrets.toml", NULL);
+    REQUIRE(ctx);
+    for (i = 0; i < 5; i++) v[i] = dconn_int(i);
+    td_driver(&d, "notx");
+    d.exec = ct_exec_row_once;
+    d.exec_many = NULL;
+    d.begin = NULL;
+    d.commit = NULL;
+    d.rollback = NULL;
+    REQUIRE(dconn_register_driver(ctx, &d, &err) == DCONN_OK);
+    c = dconn_connect(ctx, "o", "notx", NULL, &err);
+    REQUIRE(c);
+    ct_rows_calls = ct_rows_applied = 0;
+    ct_rows_fail_at = 4;
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT ?", v, 1, 5, NULL, &info, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(ct_rows_applied, 3);
+    CHECK_CONTAINS(err.message, "row 4 of 5: mock: connection lost (the driver has no transactions: the rows before it were applied; not retried)");
+    ct_rows_calls = ct_rows_applied = 0;
+    ct_rows_fail_at = 1;
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT ?", v, 1, 5, NULL, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(ct_rows_applied, 5);
+    CHECK_EQ_INT((int)info.changes, 5);
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(CT_DIR);
+}
+
+static int ct_always_in_tx(void *ud, void *handle) { (void)ud; (void)handle; return 1; }
+
+/* A shared handle serves other threads meanwhile: a transaction open on it
+   after a plain statement may be another thread's, so it is not blamed on
+   this statement, nor rolled back under the others. */
+static void conn_shared_handle_not_checked_for_transactions(void) {
+    dconn_error err;
+    dconn_driver d;
+    dconn_conn *c;
+    dconn_result *r;
+    dconn_ctx *ctx = td_open(CT_DIR "/o/secrets.toml", NULL);
+    REQUIRE(ctx);
+    td_driver(&d, "shared");
+    d.shared_handles = 1;
+    d.in_transaction = ct_always_in_tx;
+    REQUIRE(dconn_register_driver(ctx, &d, &err) == DCONN_OK);
+    c = dconn_connect(ctx, "o", "shared", NULL, &err);
+    REQUIRE(c);
+    r = dconn_query(c, "SELECT 1", NULL, 0, NULL, &err);
+    CHECK(r != NULL);
+    dconn_result_release(r);
+    CHECK_EQ_INT(dconn_exec(c, "UPDATE t", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(td.rollbacks, 0);
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(CT_DIR);
 }
 
 /* Whatever the driver returns, the caller gets a dconn_status below zero
@@ -580,6 +657,17 @@ static void conn_driver_odd_failures_normalised(void) {
         dconn_session_end(s);
         ct_odd_mode = NULL;
     }
+    /* a call the driver says went well leaves no error, whatever it wrote there */
+    {
+        dconn_result *r = dconn_query(c, "words but ok", NULL, 0, NULL, &err);
+        CHECK(r != NULL);
+        CHECK_EQ_INT(err.code, DCONN_OK);
+        CHECK_STR(err.message, "");
+        dconn_result_release(r);
+        CHECK_EQ_INT(dconn_exec(c, "words but ok", NULL, 0, NULL, NULL, &err), DCONN_OK);
+        CHECK_EQ_INT(err.code, DCONN_OK);
+        CHECK_STR(err.message, "");
+    }
     CHECK(dconn_query(c, "huge", NULL, 0, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_ENOMEM);
     CHECK_CONTAINS(err.message, "the result passed 4 GiB of text, blobs and decimals, which is as much as one result holds: read it with dconn_stream_query");
@@ -627,6 +715,16 @@ static void conn_register_driver_rules(void) {
     CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_EMISUSE);
     CHECK_CONTAINS(err.message, "driver \"half\" says version 1000, and this dconn knows versions 2 to");
     d.version = DCONN_DRIVER_VERSION;
+    d.query = td_query;
+    /* a transaction needs its three calls: a rollback that did nothing would be taken as done */
+    d.begin = td_begin;
+    d.commit = td_commit;
+    CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_EMISUSE);
+    CHECK_STR(err.message, "dconn_register_driver: driver \"half\" has begin but no rollback: a transaction needs begin, commit and rollback (or none of them)");
+    d.commit = NULL;
+    CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "has begin but no commit and rollback");
+    d.begin = NULL;
     d.query = NULL;
     /* nothing half-registered */
     dconn_driver_names(ctx, names, sizeof names);
@@ -1534,7 +1632,7 @@ static dconn_status fl_rollback(void *ud, void *h, dconn_error *err) {
 /* A transient error in a script is not retried (its first statements may
    have committed); a transient BEGIN is (nothing ran yet); and a failed
    commit says "rolled back" only when the rollback after it worked, else
-   that the outcome is unknown. */
+   that the outcome is unknown; either way it drops the cached results. */
 static void conn_script_not_retried_and_commit_outcome_told(void) {
     dconn_ctx *ctx = td_open(CL_DIR "/fl/secrets.toml", "[connections.f]\ntype = \"flaky\"\n");
     dconn_driver d;
@@ -1573,6 +1671,11 @@ static void conn_script_not_retried_and_commit_outcome_told(void) {
     CHECK(strstr(strstr(err.message, "begin failed") + 1, "begin failed") == NULL);   /* each attempt's error its own */
     fl_begin_fails = 0;
     for (fl_rollback_works = 1; fl_rollback_works >= 0; fl_rollback_works--) {
+        dconn_result *r = dconn_query(c, "SELECT x", NULL, 0, NULL, &err);
+        int queries;
+        REQUIRE(r);
+        dconn_result_release(r);
+        queries = td.queries;
         s = dconn_session_begin(c, &err);
         REQUIRE(s);
         CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO a VALUES (2)", NULL, 0, NULL, &err), DCONN_OK);
@@ -1581,6 +1684,12 @@ static void conn_script_not_retried_and_commit_outcome_told(void) {
         else CHECK_CONTAINS(err.message, "commit failed, and so did the rollback after it: whether the session's writes were applied is unknown "
                                          "(check before running them again): mock: connection lost while the COMMIT ran");
         dconn_session_end(s);
+        r = dconn_query(c, "SELECT x", NULL, 0, NULL, &err);
+        REQUIRE(r);
+        dconn_result_release(r);
+        /* run again: a COMMIT lost on the way may have gone through, whatever the rollback after it said */
+        CHECK_EQ_INT(td.queries, queries + 1);
+
     }
     dconn_release(c);
     dconn_close(ctx);
@@ -3106,6 +3215,8 @@ static const dtest_case conn_tests[] = {
     {"conn_mock_driver_found_by_type_and_scheme", conn_mock_driver_found_by_type_and_scheme},
     {"conn_driver_never_given_a_null_err", conn_driver_never_given_a_null_err},
     {"conn_driver_odd_failures_normalised", conn_driver_odd_failures_normalised},
+    {"conn_shared_handle_not_checked_for_transactions", conn_shared_handle_not_checked_for_transactions},
+    {"conn_exec_many_without_transactions_never_applies_twice", conn_exec_many_without_transactions_never_applies_twice},
     {"conn_register_driver_rules", conn_register_driver_rules},
     {"conn_settings_precedence", conn_settings_precedence},
     {"conn_settings_url_beats_options_url", conn_settings_url_beats_options_url},

@@ -3260,6 +3260,75 @@ static void dconn__sql_excerpt(dconn__known *k, const char *sql, char *out, size
     out[n] = '\0';
 }
 
+/* A URL's scheme ends at p ("://" follows): its first byte, or NULL. */
+static const char *dconn__scheme_start(const char *w, const char *p) {
+    const char *q = p;
+    while (q > w && (((q[-1] | 32) >= 'a' && (q[-1] | 32) <= 'z') || (q[-1] >= '0' && q[-1] <= '9') || q[-1] == '+' || q[-1] == '-' || q[-1] == '.')) q--;
+    while (q < p && !((*q | 32) >= 'a' && (*q | 32) <= 'z')) q++;   /* a scheme begins with a letter */
+    return q < p ? q : NULL;
+}
+
+/* One blank-free word of free text, its secrets masked by shape: a URL's
+   password, the value of a secret key=value setting ("password=...",
+   ODBC's "PWD=...;"). */
+static void dconn__redact_word(dconn__buf *b, const char *w, const char *e) {
+    const char *p, *start, *end;
+    for (p = w; p + 3 <= e; p++)
+        if (p[0] == ':' && p[1] == '/' && p[2] == '/' && (start = dconn__scheme_start(w, p)) != NULL) break;
+    /* (not the library's own advice, "dialect://user:password@host:port/database") */
+    if (p + 3 <= e && memchr(p, '@', (size_t)(e - p)) && !((size_t)(e - p) >= 23 && memcmp(p, "://user:password@host:", 22) == 0)) {
+        dconn__buf url;
+        for (end = e; end > p + 3 && strchr(")\"',.;:]", end[-1]); end--) {}
+        memset(&url, 0, sizeof url);
+        url.al = b->al;
+        dconn__buf_put(&url, start, (size_t)(end - start));
+        if (url.failed) { b->failed = 1; return; }
+        dconn__buf_put(b, w, (size_t)(start - w));
+        dconn__url_redact_buf(b, url.p);
+        dconn__buf_free(&url);
+        dconn__buf_put(b, end, (size_t)(e - end));
+        return;
+    }
+    for (p = w; p < e;) {
+        const char *eq = p, *k;
+        while (eq < e && *eq != '=') eq++;
+        if (eq >= e) break;
+        for (k = eq; k > p && (((k[-1] | 32) >= 'a' && (k[-1] | 32) <= 'z') || (k[-1] >= '0' && k[-1] <= '9') || k[-1] == '_' || k[-1] == '-'); k--) {}
+        for (end = eq + 1; end < e && *end != ';' && *end != '&' && *end != ',' && *end != ')'; end++) {}
+        dconn__buf_put(b, p, (size_t)(eq + 1 - p));
+        if (k < eq && end > eq + 1 && dconn__is_secret_key(k, (size_t)(eq - k))) dconn__buf_puts(b, "***");
+        else dconn__buf_put(b, eq + 1, (size_t)(end - eq - 1));
+        p = end;
+    }
+    dconn__buf_put(b, p, (size_t)(e - p));
+}
+
+/* Free text's secrets by shape, word by word, in place (cut to cap): what
+   no known value covered, such as a driver's message quoting a URL whose
+   password came from ~/.pgpass. */
+static void dconn__redact_shapes(const dconn_allocator *al, char *text, size_t cap) {
+    dconn__buf b;
+    const char *s = text;
+    size_t n;
+    if (!strchr(text, '=') && !strchr(text, '@')) return;
+    memset(&b, 0, sizeof b);
+    b.al = al;
+    while (*s) {
+        const char *e = s;
+        if (dconn__blank(*s)) { dconn__buf_put(&b, s, 1); s++; continue; }
+        while (*e && !dconn__blank(*e)) e++;
+        dconn__redact_word(&b, s, e);
+        s = e;
+    }
+    if (!b.failed && b.p && strcmp(b.p, text) != 0) {
+        n = b.len < cap ? b.len : cap - 1;
+        while (n > 0 && n < b.len && ((unsigned char)b.p[n] & 0xC0) == 0x80) n--;   /* whole characters */
+        memcpy(text, b.p, n);
+        text[n] = '\0';
+    }
+    dconn__buf_free(&b);
+}
+
 /* THE ONE WAY OUT for text the library writes: every error message, log
    line, describe output and printed URL passes through here on its way to
    the caller, and loses every known secret value. (Query results and
@@ -3417,6 +3486,7 @@ static DCONN__NOINLINE dconn_status dconn__err_suffix(dconn_error *err, dconn_st
 static void dconn__err_out(dconn__known *k, dconn_error *err) {
     if (!err || !err->code) return;
     dconn__redact_out(k, err->message);
+    if (k) dconn__redact_shapes(k->al, err->message, sizeof err->message);
     dconn__redact_out(k, err->file);
 }
 
@@ -5304,6 +5374,7 @@ static DCONN__NOINLINE void dconn__log(dconn_ctx *ctx, int level, const char *fm
     dconn__vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     dconn__redact_out(&ctx->known, msg);
+    dconn__redact_shapes(ctx->al, msg, sizeof msg);
     if (ctx->log) ctx->log(level, msg, ctx->log_user_data);
     else dconn_log_stderr(level, msg, NULL);
 }

@@ -581,6 +581,38 @@ static void conn_exec_many_without_transactions_never_applies_twice(void) {
     tu_rmrf(CT_DIR);
 }
 
+static dconn_status ct_query_quotes_secrets(void *ud, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
+    (void)ud; (void)handle; (void)stmt; (void)out;
+    return td_fail(err, DCONN_EQUERY, TD_PERMANENT,
+                   "mock: cannot reach (postgresql://app:Sup3rS3cretPw@db.internal/app): as password=abcdefgh host=h, "
+                   "DSN=x;PWD=Zz9;UID=u, a:b@c and see user@example.com");
+}
+
+/* A driver's message quoting secrets the context never knew (from
+   ~/.pgpass, the server's own files): masked by their shape. */
+static void conn_driver_message_masked_by_shape(void) {
+    dconn_error err;
+    dconn_driver d;
+    dconn_conn *c;
+    dconn_ctx *ctx = td_open(CT_DIR "/o/secrets.toml", NULL);
+    REQUIRE(ctx);
+    td_driver(&d, "talks");
+    d.query = ct_query_quotes_secrets;
+    REQUIRE(dconn_register_driver(ctx, &d, &err) == DCONN_OK);
+    c = dconn_connect(ctx, "o", "talks", NULL, &err);
+    REQUIRE(c);
+    CHECK(dconn_query(c, "SELECT 'mysql://root:An0therPw@h/x'", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "mock: cannot reach (postgresql://app:***@db.internal/app): as password=*** host=h, DSN=x;PWD=***;UID=u, "
+                                "a:b@c and see user@example.com");
+    CHECK(strstr(err.message, "Sup3rS3cretPw") == NULL);
+    CHECK(strstr(err.message, "abcdefgh") == NULL);
+    CHECK(strstr(err.message, "An0therPw") == NULL);
+    CHECK(strstr(err.message, "Zz9") == NULL);
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(CT_DIR);
+}
+
 static int ct_always_in_tx(void *ud, void *handle) { (void)ud; (void)handle; return 1; }
 
 /* A shared handle serves other threads meanwhile: a transaction open on it
@@ -3215,6 +3247,7 @@ static const dtest_case conn_tests[] = {
     {"conn_mock_driver_found_by_type_and_scheme", conn_mock_driver_found_by_type_and_scheme},
     {"conn_driver_never_given_a_null_err", conn_driver_never_given_a_null_err},
     {"conn_driver_odd_failures_normalised", conn_driver_odd_failures_normalised},
+    {"conn_driver_message_masked_by_shape", conn_driver_message_masked_by_shape},
     {"conn_shared_handle_not_checked_for_transactions", conn_shared_handle_not_checked_for_transactions},
     {"conn_exec_many_without_transactions_never_applies_twice", conn_exec_many_without_transactions_never_applies_twice},
     {"conn_register_driver_rules", conn_register_driver_rules},

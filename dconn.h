@@ -8752,8 +8752,10 @@ static dconn_status dconn__driver_pick_locked(dconn_ctx *ctx, const char *name, 
     else if (dconn__is_type_name_locked(ctx, name)) { type = name; type_from = "the connection name"; }
     else if ((type = dconn_toml_string(dconn_toml_get(root, "type"), NULL)) != NULL) type_from = "the type key";
     else if (dconn_toml_get(root, "url") || dconn_toml_get(root, "dialect")) { type = "sql"; type_from = "the url"; }
+    /* (a type argument no driver has is the error, rather than a section a driver may not need) */
     if (!has_section && !req->settings && !req->url &&
-        !(type && strcmp(type, "sql") && strcmp(type_from, "the type key") && dconn__driver_find_locked(ctx, type, strlen(type), 0)))
+        !(type && strcmp(type, "sql") && strcmp(type_from, "the type key") && dconn__driver_find_locked(ctx, type, strlen(type), 0)) &&
+        !(type && type == req->type && strcmp(type, "sql") && !dconn__driver_find_locked(ctx, type, strlen(type), 0)))
         return dconn__err_no_section_locked(ctx, name, err);
     if (type && strcmp(type, "sql") == 0) return dconn__sql_driver_locked(ctx, name, root, &s->doc->arena, drv, err);
     *drv = type ? dconn__driver_find_locked(ctx, type, strlen(type), 0) : NULL;

@@ -340,6 +340,10 @@ static void conn_type_errors(void) {
     CHECK(dconn_connect(ctx, "untyped", "other", NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EDRIVER);
     CHECK_STR(err.message, "connection \"untyped\": unknown type \"other\" (from the type argument). Registered types: sql, sqlite, mock");
+    /* a mistyped type with no section: the type is named, not the section a driver may not need */
+    CHECK(dconn_connect(ctx, "nums", "mokc", NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EDRIVER);
+    CHECK_STR(err.message, "connection \"nums\": unknown type \"mokc\" (from the type argument). Registered types: sql, sqlite, mock");
     CHECK(dconn_connect(ctx, "pg", NULL, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_EDRIVER);
     CHECK_STR(err.message, CT_DIR "/e/secrets.toml:8: connection \"pg\": no driver registered for \"postgresql\" (from its url). "

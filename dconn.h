@@ -1827,7 +1827,9 @@ static const char *dconn__list_entry_end(const char *entry) {
     return p;
 }
 
-typedef enum dconn__file_kind { DCONN__FILE_MISSING = 0, DCONN__FILE_REGULAR, DCONN__FILE_DIRECTORY, DCONN__FILE_OTHER } dconn__file_kind;
+/* UNREACHABLE: there may be a file, but it cannot be looked at (a folder
+   on its path may not be entered, a symbolic link loops) */
+typedef enum dconn__file_kind { DCONN__FILE_MISSING = 0, DCONN__FILE_REGULAR, DCONN__FILE_DIRECTORY, DCONN__FILE_OTHER, DCONN__FILE_UNREACHABLE } dconn__file_kind;
 
 /* What a reload compares to tell that a file changed. */
 typedef struct dconn__file_id {
@@ -1861,7 +1863,11 @@ static void dconn__file_stat(const char *path, dconn__file_id *id) {
     /* no access asked: the attributes only, never blocked by another's lock */
     h = CreateFileW(w, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
     if (w != onstack) DCONN_FREE(w);
-    if (h == INVALID_HANDLE_VALUE) return;
+    if (h == INVALID_HANDLE_VALUE) {
+        DWORD why = GetLastError();
+        if (why != ERROR_FILE_NOT_FOUND && why != ERROR_PATH_NOT_FOUND && why != ERROR_INVALID_NAME) id->kind = DCONN__FILE_UNREACHABLE;
+        return;
+    }
     id->kind = DCONN__FILE_OTHER;
     if (GetFileType(h) == FILE_TYPE_DISK && GetFileInformationByHandle(h, &info)) {
         uint64_t t = ((uint64_t)info.ftLastWriteTime.dwHighDateTime << 32) | info.ftLastWriteTime.dwLowDateTime;
@@ -1882,6 +1888,7 @@ static void dconn__file_stat(const char *path, dconn__file_id *id) {
         /* a 32-bit build without -D_FILE_OFFSET_BITS=64 cannot hold this
            file's inode or size, but the file is there (README: Platforms) */
         if (errno == EOVERFLOW) id->kind = DCONN__FILE_REGULAR;
+        else if (errno != ENOENT && errno != ENOTDIR && errno != ENAMETOOLONG) id->kind = DCONN__FILE_UNREACHABLE;
         return;
     }
     id->kind = S_ISREG(sb.st_mode) ? DCONN__FILE_REGULAR : S_ISDIR(sb.st_mode) ? DCONN__FILE_DIRECTORY : DCONN__FILE_OTHER;
@@ -5617,7 +5624,7 @@ static int dconn__is_streamlit_file(const char *path) {
    given as "${"), or a ${NAME} or ${NAME:-default}. The one reader of
    that syntax, for expanding, naming the missing variable, and the
    known-secrets walk. */
-enum { DCONN__ENV_END, DCONN__ENV_TEXT, DCONN__ENV_VAR, DCONN__ENV_BAD_NAME, DCONN__ENV_UNTERMINATED };
+enum { DCONN__ENV_END, DCONN__ENV_TEXT, DCONN__ENV_VAR, DCONN__ENV_BAD_NAME, DCONN__ENV_UNTERMINATED, DCONN__ENV_SHELL_FORM, DCONN__ENV_NESTED };
 enum { DCONN__ENV_NAME_MAX = 128 };   /* a name's bytes, with its NUL */
 typedef struct dconn__env_piece {
     const char *p;     /* the text, or the variable's name */
@@ -5649,7 +5656,9 @@ static int dconn__env_next(const char **at, const char *end, dconn__env_piece *p
     pc->n = (size_t)(p - pc->p);
     if (!pc->n || pc->n >= DCONN__ENV_NAME_MAX || (*pc->p >= '0' && *pc->p <= '9')) return DCONN__ENV_BAD_NAME;
     if (p + 1 < end && p[0] == ':' && p[1] == '-') pc->def = p + 2;
-    for (close = pc->def ? pc->def : p; close < end && *close != '}'; close++) {}
+    else if (p < end && strchr("-=?+:", *p)) return DCONN__ENV_SHELL_FORM;   /* ${X-d}, ${X:=d}, ${X:?msg}, ${X:+alt} */
+    for (close = pc->def ? pc->def : p; close < end && *close != '}'; close++)
+        if (close[0] == '$' && close + 1 < end && close[1] == '{' && (close == pc->def || close[-1] != '$')) return DCONN__ENV_NESTED;
     if (close >= end || (!pc->def && close != p)) return DCONN__ENV_UNTERMINATED;
     if (pc->def) pc->defn = (size_t)(close - pc->def);
     *at = close + 1;
@@ -5663,12 +5672,13 @@ static int dconn__env_next(const char **at, const char *end, dconn__env_piece *p
    connection's settings, a getter), naming the file, the line and the
    variable, never a value; so a missing variable of one connection does
    not stop the others. */
-static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, dconn_error *err) {
+static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, int secret, dconn_error *err) {
     uint32_t i;
     int unset = 0;
     if (v->type == DCONN_TOML_TABLE || v->type == DCONN_TOML_ARRAY) {
         for (i = 0; i < v->u.agg.n; i++) {
-            dconn_status st = dconn__expand_env(a, v->u.agg.ent[i].val, err);
+            const dconn__tentry *e = &v->u.agg.ent[i];
+            dconn_status st = dconn__expand_env(a, e->val, secret || (v->type == DCONN_TOML_TABLE && dconn__is_secret_key(e->key, e->keylen)), err);
             if (st) return st;
         }
         return DCONN_OK;
@@ -5691,13 +5701,20 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, dcon
                 dconn__buf_put(&b, pc.p, pc.n);
                 continue;
             }
+            /* under a secret key the text is not quoted: it may be a password holding "${" */
             if (kind == DCONN__ENV_BAD_NAME) {
                 dconn__buf_free(&b);
-                return dconn_error_at(err, v, "invalid variable name after \"${\" (use ${NAME} with letters, digits and _; write $${ for a literal ${)");
+                return dconn_error_at(err, v, "invalid variable name after \"${\" (use ${NAME}, with up to %d letters, digits and _, not "
+                                              "beginning with a digit; write $${ for a literal ${)", DCONN__ENV_NAME_MAX - 1);
             }
-            if (kind == DCONN__ENV_UNTERMINATED) {
+            if (kind == DCONN__ENV_UNTERMINATED || kind == DCONN__ENV_SHELL_FORM || kind == DCONN__ENV_NESTED) {
+                const char *why = kind == DCONN__ENV_UNTERMINATED ? ": expected '}'"
+                                  : kind == DCONN__ENV_SHELL_FORM ? " is a form of the shell's that dconn does not take: only ${NAME} and ${NAME:-default}"
+                                                                  : ": a default may not hold another ${...}";
+                const char *pre = kind == DCONN__ENV_UNTERMINATED ? "unterminated " : "";
                 dconn__buf_free(&b);
-                return dconn_error_at(err, v, "unterminated \"${%.*s\": expected '}' (write $${ for a literal ${)", (int)pc.n, pc.p);
+                if (secret) return dconn_error_at(err, v, "%s\"${\" under a secret key%s (write $${ for a literal ${)", pre, why);
+                return dconn_error_at(err, v, "%s\"${%.*s\"%s (write $${ for a literal ${)", pre, (int)pc.n, pc.p, why);
             }
             memcpy(var, pc.p, pc.n);
             var[pc.n] = '\0';
@@ -5808,7 +5825,9 @@ static dconn_status dconn__secrets_load_locked(dconn_ctx *ctx, dconn__gen **out,
         dconn__sfile *f = &ctx->files[i];
         dconn_toml_doc *doc;
         dconn__file_stat(f->path, &f->id);
-        f->exists = f->id.kind == DCONN__FILE_REGULAR;   /* a FIFO would block the read; a directory has no text */
+        /* a FIFO would block the read; a directory has no text; a file that
+           cannot be reached is read, so that the error says why */
+        f->exists = f->id.kind == DCONN__FILE_REGULAR || f->id.kind == DCONN__FILE_UNREACHABLE;
         if (f->id.kind == DCONN__FILE_DIRECTORY || f->id.kind == DCONN__FILE_OTHER)
             dconn__log(ctx, DCONN_LOG_WARN, "secrets path %s is %s, not a file: it is skipped", f->path,
                        f->id.kind == DCONN__FILE_DIRECTORY ? "a directory" : "a FIFO, socket or device");
@@ -5818,7 +5837,7 @@ static dconn_status dconn__secrets_load_locked(dconn_ctx *ctx, dconn__gen **out,
         if (!doc) { dconn__err_hide_secret_line(err); st = err ? err->code : DCONN_ETOML; break; }
         g->docs[g->ndocs++] = doc;
         /* Streamlit's own files are read as Streamlit reads them: no ${VAR} */
-        st = dconn__is_streamlit_file(f->path) ? DCONN_OK : dconn__expand_env(&doc->arena, doc->root, err);
+        st = dconn__is_streamlit_file(f->path) ? DCONN_OK : dconn__expand_env(&doc->arena, doc->root, 0, err);
         if (st) break;
         if (dconn__file_shared(&f->id))
             dconn__log(ctx, DCONN_LOG_WARN, "secrets file %s is readable by group or others (mode %03o): run chmod 600 %s",

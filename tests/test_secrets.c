@@ -653,6 +653,30 @@ static void sx_unreadable_body(void) {
     dconn_close(ctx);
 }
 
+/* A file that cannot be reached (a symbolic link on its path loops, a
+   folder may not be entered) is not "missing": the error says why, and
+   a reload keeps the last good secrets. */
+static void secrets_unreachable_file_is_an_error(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    TU_POSIX_ONLY("a symbolic link loop (POSIX symlink)");
+    tu_rmrf(SX_BAD);
+    tu_write(SX_BAD "/real/secrets.toml", "[v]\nk = 1\n");
+    REQUIRE(tu_symlink("real", SX_BAD "/dir") == 0);
+    ctx = sx_open(SX_BAD "/dir/secrets.toml", NULL, NULL, NULL);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_secret_int(ctx, "v.k", 42), 1);
+    REQUIRE(remove(SX_BAD "/dir") == 0);
+    REQUIRE(tu_symlink("dir", SX_BAD "/dir") == 0);   /* a loop */
+    CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_EIO);
+    CHECK_CONTAINS(err.message, SX_BAD "/dir/secrets.toml: cannot open");
+    CHECK_CONTAINS(err.message, "symbolic links");
+    CHECK_EQ_INT(dconn_secret_int(ctx, "v.k", 42), 1);   /* the last good secrets */
+    dconn_close(ctx);
+    tu_rmrf(SX_BAD);
+}
+
 static void secrets_unreadable_file_is_an_error(void) {
     FILE *f;
     dconn_ctx *ctx;
@@ -790,7 +814,7 @@ static void secrets_env_bad_name_is_an_error(void) {
         char text[200];
         snprintf(text, sizeof text, "[a]\nok = 1\n\nv = \"%s\"\n", bad[i]);
         sx_expect_env_error(text, 4,
-                            SX_ENV "/e.toml:4: invalid variable name after \"${\" (use ${NAME} with letters, digits and _; write $${ for a literal ${)");
+                            SX_ENV "/e.toml:4: invalid variable name after \"${\" (use ${NAME}, with up to 127 letters, digits and _, not beginning with a digit; write $${ for a literal ${)");
     }
     tu_rmrf(SX_ENV);
 }
@@ -1984,6 +2008,7 @@ static const dtest_case secrets_tests[] = {
     {"secrets_merge_table_and_value_replace_each_other", secrets_merge_table_and_value_replace_each_other},
     {"secrets_parse_error_everywhere", secrets_parse_error_everywhere},
     {"secrets_unreadable_file_is_an_error", secrets_unreadable_file_is_an_error},
+    {"secrets_unreachable_file_is_an_error", secrets_unreachable_file_is_an_error},
     {"secrets_env_expansion_forms", secrets_env_expansion_forms},
     {"secrets_env_unterminated_is_an_error", secrets_env_unterminated_is_an_error},
     {"secrets_env_bad_name_is_an_error", secrets_env_bad_name_is_an_error},

@@ -163,6 +163,14 @@ TU_UNUSED static int tu_rename_over(const char *from, const char *to) {
 TU_UNUSED static int tu_rename_over(const char *from, const char *to) { return rename(from, to); }
 #endif
 
+/* A symbolic link at `path` to `target`: 0 when made (never on Windows). */
+#ifdef TU_WINDOWS
+TU_UNUSED static int tu_symlink(const char *target, const char *path) { (void)target; (void)path; return -1; }
+#else
+extern int symlink(const char *target, const char *linkpath);
+TU_UNUSED static int tu_symlink(const char *target, const char *path) { return symlink(target, path); }
+#endif
+
 /* At the top of a test that checks what Windows does not have: skips it there, with the reason. */
 #ifdef TU_WINDOWS
 #define TU_POSIX_ONLY(why) SKIP(why)

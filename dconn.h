@@ -2171,6 +2171,13 @@ static int dconn__utf8_len(const unsigned char *p, const unsigned char *end) {
     return 0;
 }
 
+static int dconn__utf8_valid(const char *s, size_t n) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    int len;
+    while (p < end && (len = dconn__utf8_len(p, end)) != 0) p += len;
+    return p == end;
+}
+
 static DCONN__NOINLINE const char *dconn__article(const char *noun) {
     return strchr("aeiou", noun[0]) ? "an" : "a";
 }
@@ -3535,6 +3542,12 @@ static char *dconn__read_file(const dconn_allocator *al, const char *path, size_
     FILE *f;
     char *buf = NULL;
     size_t cap = 0, n = 0;
+    dconn__file_id id;
+    dconn__file_stat(path, &id);
+    if (id.kind == DCONN__FILE_DIRECTORY) {   /* (which fopen may open, then fail to read) */
+        dconn__err_place(err, DCONN_EIO, path, 0, "cannot read: it is a directory, not a file");
+        return NULL;
+    }
     f = dconn__fopen_read(path);
     if (!f) {
         dconn__err_place(err, DCONN_EIO, path, 0, "cannot open: %s", strerror(errno));
@@ -3553,7 +3566,7 @@ static char *dconn__read_file(const dconn_allocator *al, const char *path, size_
         if (got == 0) break;
     }
     if (ferror(f)) {
-        dconn__err_place(err, DCONN_EIO, path, 0, "read error");
+        dconn__err_place(err, DCONN_EIO, path, 0, "read error: %s", strerror(errno));
         dconn__free(al, buf);
         fclose(f);
         return NULL;
@@ -5719,6 +5732,12 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, int 
             memcpy(var, pc.p, pc.n);
             var[pc.n] = '\0';
             val = dconn__getenv(a->al, var, &owned, &nomem);
+            if (val && !dconn__utf8_valid(val, strlen(val))) {
+                /* TOML text is UTF-8: the value could not be written back, nor compared as written */
+                dconn__free(a->al, owned);
+                dconn__buf_free(&b);
+                return dconn_error_at(err, v, "environment variable %s is not valid UTF-8 (used as ${%s}): set it as UTF-8", var, var);
+            }
             if (nomem) b.failed = 1;
             else if (val && (*val || !pc.def)) dconn__buf_puts(&b, val);
             else if (pc.def) dconn__buf_put(&b, pc.def, pc.defn);
@@ -6252,7 +6271,16 @@ static void dconn__describe_table(dconn__known *k, dconn__buf *b, const dconn_to
         dconn__buf_put_key(b, e->key, e->keylen);
         dconn__buf_puts(b, " = ");
         dconn__describe_value(k, b, e->val, mask || dconn__is_secret_key(e->key, e->keylen));
-        dconn__buf_printf(b, "    # %s:%d", e->val->file, e->val->line);
+        {
+            /* a comment ends at a line break: one in the file's path would begin a line of TOML */
+            const char *f;
+            dconn__buf_puts(b, "    # ");
+            for (f = e->val->file ? e->val->file : ""; *f; f++) {
+                if ((unsigned char)*f < 0x20 || *f == 0x7F) dconn__buf_printf(b, "\\x%02X", (unsigned)(unsigned char)*f);
+                else dconn__buf_put(b, f, 1);
+            }
+            dconn__buf_printf(b, ":%d", e->val->line);
+        }
         {
             const dconn_toml_value *unset = dconn__find_unset(e->val);
             char var[128];

@@ -576,6 +576,15 @@ static dconn_status bi_toml_missing_file(dconn_error *err) {
     dconn_toml_free(doc);
     return st;
 }
+static dconn_status bi_toml_directory(dconn_error *err) {
+    dconn_toml_doc *doc;
+    dconn_status st;
+    tu_mkdirs_for(BI_DIR "/folder.toml/x");
+    doc = dconn_toml_parse_file(BI_DIR "/folder.toml", err);
+    st = bi_ptr(doc, err);
+    dconn_toml_free(doc);
+    return st;
+}
 static dconn_status bi_toml_embedded_nul(dconn_error *err) {
     static const char text[] = "a = 1\nb = \"x\0y\"\n";
     dconn_toml_doc *doc = dconn_toml_parse(text, sizeof text - 1, "nul.toml", err);
@@ -703,6 +712,7 @@ static const struct { const char *name; dconn_status (*call)(dconn_error *err); 
     {"dconn_toml_parse NULL text", bi_toml_null_text, DCONN_EMISUSE, "dconn_toml_parse: text is NULL"},
     {"dconn_toml_parse_file NULL", bi_toml_null_path, DCONN_EMISUSE, "dconn_toml_parse_file: path is NULL"},
     {"dconn_toml_parse_file missing", bi_toml_missing_file, DCONN_EIO, BI_DIR "/missing.toml: cannot open: No such file or directory"},
+    {"dconn_toml_parse_file directory", bi_toml_directory, DCONN_EIO, BI_DIR "/folder.toml: cannot read: it is a directory, not a file"},
     {"dconn_toml_parse NUL inside", bi_toml_embedded_nul, DCONN_ETOML, "nul.toml:2:7: NUL byte (U+0000) in the input"},
     {"dconn_ttl_parse NULL out", bi_ttl_null_out, DCONN_EMISUSE, "dconn_ttl_parse: out is NULL"},
     {"dconn_ttl_parse bad", bi_ttl_bad, DCONN_ECONFIG,

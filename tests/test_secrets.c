@@ -806,6 +806,17 @@ static void secrets_env_unterminated_is_an_error(void) {
     tu_rmrf(SX_ENV);
 }
 
+/* A value that is not UTF-8 could not be TOML text: refused, by name. */
+static void secrets_env_not_utf8_is_an_error(void) {
+    TU_POSIX_ONLY("an environment variable holding bytes that are not UTF-8 (Windows keeps it in UTF-16)");
+    tu_rmrf(SX_ENV);
+    setenv("SX_BADUTF", "a\xff" "b", 1);
+    sx_expect_env_error("[a]\nok = 1\nv = \"x${SX_BADUTF}\"\n", 3,
+                        SX_ENV "/e.toml:3: environment variable SX_BADUTF is not valid UTF-8 (used as ${SX_BADUTF}): set it as UTF-8");
+    unsetenv("SX_BADUTF");
+    tu_rmrf(SX_ENV);
+}
+
 static void secrets_env_bad_name_is_an_error(void) {
     static const char *const bad[] = {"${}", "${9LIVES}", "${ SX}", "${-x}", "${.}"};
     size_t i;
@@ -1563,6 +1574,22 @@ static void secrets_describe_env_name(void) {
     tu_rmrf(SX_DSC);
 }
 
+/* A line break in a file's path ends no comment of the output: it would
+   begin a line of TOML there. */
+static void secrets_describe_path_with_line_break(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    TU_POSIX_ONLY("a file name holding a line break (Windows refuses one)");
+    tu_rmrf(SX_DSC);
+    tu_write(SX_DSC "/a\n[evil]\nx = 1 #/e.toml", "[connections.local]\nurl = \"sqlite:///l.db\"\n");
+    ctx = sx_open(SX_DSC "/a\n[evil]\nx = 1 #/e.toml", NULL, NULL, NULL);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(sx_describe(ctx, NULL, &err), DCONN_OK);
+    CHECK_STR(SX_DESC, "[connections.local]\nurl = \"sqlite:///l.db\"    # " SX_DSC "/a\\x0A[evil]\\x0Ax = 1 #/e.toml:2\n");
+    dconn_close(ctx);
+    tu_rmrf(SX_DSC);
+}
+
 static void secrets_describe_unknown_section_lists_files(void) {
     dconn_ctx *ctx;
     dconn_error err;
@@ -2009,6 +2036,8 @@ static const dtest_case secrets_tests[] = {
     {"secrets_parse_error_everywhere", secrets_parse_error_everywhere},
     {"secrets_unreadable_file_is_an_error", secrets_unreadable_file_is_an_error},
     {"secrets_unreachable_file_is_an_error", secrets_unreachable_file_is_an_error},
+    {"secrets_env_not_utf8_is_an_error", secrets_env_not_utf8_is_an_error},
+    {"secrets_describe_path_with_line_break", secrets_describe_path_with_line_break},
     {"secrets_env_expansion_forms", secrets_env_expansion_forms},
     {"secrets_env_unterminated_is_an_error", secrets_env_unterminated_is_an_error},
     {"secrets_env_bad_name_is_an_error", secrets_env_bad_name_is_an_error},

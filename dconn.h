@@ -5967,6 +5967,29 @@ done:
     return DCONN_OK;
 }
 
+/* Text that carries a secret inside it, under a key that does not say so:
+   a PEM private key, or JSON with a secret member (a service account's
+   credentials kept as one string: {"private_key": "-----BEGIN ..."}). */
+static int dconn__text_holds_secret(const char *s, size_t n) {
+    const char *p = s, *end = s + n;
+    for (; p < end; p++) {
+        if (*p == '-' && (size_t)(end - p) >= 11 && memcmp(p, "-----BEGIN ", 11) == 0) {
+            const char *q;
+            for (q = p + 11; q + 16 <= end && *q != '\n'; q++)
+                if (memcmp(q, "PRIVATE KEY-----", 16) == 0) return 1;
+        }
+        if (*p == '"') {
+            const char *k = p + 1, *q = k;
+            while (q < end && *q != '"' && *q != '\n') q++;
+            if (q >= end || *q != '"') continue;
+            p = q;
+            for (q++; q < end && (*q == ' ' || *q == '\t'); q++) {}
+            if (q < end && *q == ':' && dconn__is_secret_key(k, (size_t)(p - k))) return 1;
+        }
+    }
+    return 0;
+}
+
 /* Collects the secret values of a TOML tree into k: strings under a
    secret key (and numbers there, as written), passwords inside URLs and
    key=value strings anywhere. The keys of [connections] are names, not
@@ -5980,7 +6003,8 @@ static void dconn__known_walk(dconn__known *k, const dconn_toml_value *v, int se
     switch ((dconn_toml_type)v->type) {
         case DCONN_TOML_STRING:
             if (!(v->flags & DCONN__T_UNSET)) {
-                dconn__known_add_text(k, v->u.s.ptr, v->u.s.len, secret, connstr || secret);
+                int inner = !secret && dconn__text_holds_secret(v->u.s.ptr, v->u.s.len);
+                dconn__known_add_text(k, v->u.s.ptr, v->u.s.len, secret || inner, connstr || secret || inner);
             } else {
                 /* a string naming an unset ${VAR}: what it holds besides its ${...} is known (a
                    password beside an unset host), not the ${...} ("(used as ${PW})" would be masked) */
@@ -6193,7 +6217,7 @@ static void dconn__describe_value(dconn__known *k, dconn__buf *b, const dconn_to
     }
     switch ((dconn_toml_type)v->type) {
         case DCONN_TOML_STRING:
-            if (mask) { dconn__buf_puts(b, "\"***\""); break; }
+            if (mask || dconn__text_holds_secret(v->u.s.ptr, v->u.s.len)) { dconn__buf_puts(b, "\"***\""); break; }
             {
                 char onstack[512];
                 size_t n = dconn__url_redact_al(b->al, v->u.s.ptr, onstack, sizeof onstack);

@@ -1590,6 +1590,31 @@ static void secrets_describe_path_with_line_break(void) {
     tu_rmrf(SX_DSC);
 }
 
+/* A secret inside a string whose key does not say so: a service
+   account's JSON, a PEM private key. */
+static void secrets_describe_masks_json_and_pem(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    tu_rmrf(SX_DSC);
+    tu_write(SX_DSC "/e.toml",
+             "[gcp]\n"
+             "service_account_info = '{\"type\": \"service_account\", \"private_key\": \"PkJsonSecret99\", \"client_email\": \"a@b\"}'\n"
+             "cert = \"\"\"\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpemBodySecret77\n-----END RSA PRIVATE KEY-----\n\"\"\"\n"
+             "public = \"-----BEGIN CERTIFICATE-----\\nMIIpublic\"\n"
+             "note = '{\"name\": \"x\"}'\n");
+    ctx = sx_open(SX_DSC "/e.toml", NULL, NULL, NULL);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(sx_describe(ctx, NULL, &err), DCONN_OK);
+    CHECK_CONTAINS(SX_DESC, "service_account_info = \"***\"");
+    CHECK_CONTAINS(SX_DESC, "cert = \"***\"");
+    CHECK_CONTAINS(SX_DESC, "MIIpublic");               /* a certificate is public */
+    CHECK_CONTAINS(SX_DESC, "note = \"{\\\"name\\\": \\\"x\\\"}\"");
+    CHECK_NOT_CONTAINS(SX_DESC, "PkJsonSecret99");
+    CHECK_NOT_CONTAINS(SX_DESC, "MIIEpemBodySecret77");
+    dconn_close(ctx);
+    tu_rmrf(SX_DSC);
+}
+
 static void secrets_describe_unknown_section_lists_files(void) {
     dconn_ctx *ctx;
     dconn_error err;
@@ -2038,6 +2063,7 @@ static const dtest_case secrets_tests[] = {
     {"secrets_unreachable_file_is_an_error", secrets_unreachable_file_is_an_error},
     {"secrets_env_not_utf8_is_an_error", secrets_env_not_utf8_is_an_error},
     {"secrets_describe_path_with_line_break", secrets_describe_path_with_line_break},
+    {"secrets_describe_masks_json_and_pem", secrets_describe_masks_json_and_pem},
     {"secrets_env_expansion_forms", secrets_env_expansion_forms},
     {"secrets_env_unterminated_is_an_error", secrets_env_unterminated_is_an_error},
     {"secrets_env_bad_name_is_an_error", secrets_env_bad_name_is_an_error},

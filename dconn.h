@@ -5625,12 +5625,15 @@ DCONN_API void dconn_close(dconn_ctx *ctx) {
    reads it (a password "Ab${HOME}cd" stays as written). ${VAR} is
    dconn's, in its own files (.dconn/secrets.toml, DCONN_SECRETS lists). */
 static int dconn__is_streamlit_file(const char *path) {
-    const char *slash = NULL, *dir;
-    for (dir = path; *dir; dir++)
-        if (dconn__is_dir_sep(*dir)) slash = dir;
-    if (!slash) return 0;
-    for (dir = slash; dir > path && !dconn__is_dir_sep(dir[-1]); dir--) {}
-    return (size_t)(slash - dir) == 10 && memcmp(dir, ".streamlit", 10) == 0;
+    const char *end = path + strlen(path), *dir;
+    while (end > path && !dconn__is_dir_sep(end[-1])) end--;   /* past the file's name */
+    for (;;) {
+        /* the folder before it, as the system reads the path: "a//b" and "a/./b" are "a/b" */
+        while (end > path && dconn__is_dir_sep(end[-1])) end--;
+        for (dir = end; dir > path && !dconn__is_dir_sep(dir[-1]); dir--) {}
+        if (end - dir == 1 && *dir == '.') { end = dir; continue; }
+        return end - dir == 10 && memcmp(dir, ".streamlit", 10) == 0;
+    }
 }
 
 /* A string of a secrets file, piece by piece: literal text (with $${

@@ -2038,6 +2038,19 @@ static void secrets_streamlit_files_read_verbatim(void) {
     CHECK_STR(tu_secret(ctx, "connections.db.broken", ""), "x${y");
     CHECK_STR(tu_secret(ctx, "ours.value", ""), "Abexpandedcd");
     dconn_close(ctx);
+    /* the folder as the system reads the path: "a/./b" and "a//b" are "a/b" */
+    {
+        static const char *const spelled[] = {SX_MEM "/p/.streamlit/./secrets.toml", SX_MEM "/p/.streamlit//secrets.toml",
+                                              SX_MEM "/p/.streamlit/.//./secrets.toml"};
+        size_t i;
+        for (i = 0; i < sizeof spelled / sizeof spelled[0]; i++) {
+            ctx = sx_open(spelled[i], NULL, NULL, NULL);
+            REQUIRE(ctx);
+            CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_OK);
+            CHECK_STR(tu_secret(ctx, "connections.db.password", ""), "Ab${DCONN_SX_VERBATIM}cd");
+            dconn_close(ctx);
+        }
+    }
     unsetenv("DCONN_SX_VERBATIM");
     tu_rmrf(SX_MEM);
 }

@@ -511,7 +511,8 @@ typedef struct dconn_connect_options {
     const char *ttl;              /* connection lifetime: after it, the next use reconnects */
     const char *query_ttl;        /* default TTL for this connection's queries */
     const char *query_timeout;    /* default timeout of its statements (see dconn_query_options) */
-    void *user_data;              /* handed to the driver (dconn_settings_user_data); not part of the identity */
+    void *user_data;              /* handed to the driver (dconn_settings_user_data); part of the identity: the same
+                                     name with another user_data is another connection */
 } dconn_connect_options;
 
 /* Returns the connection called `name` (or "env:VAR": the name is read from
@@ -988,7 +989,8 @@ DCONN_API const dconn_toml_value *dconn_settings_root(const dconn_settings *s);
 DCONN_API const char *dconn_settings_name(const dconn_settings *s);       /* the connection's name */
 /* Refuses a key of the connection's section that neither the driver (its
    `n_known` names in `known`) nor dconn itself (type, ttl, query_ttl,
-   connect_args, create_engine_kwargs) reads, so that a typo such as
+   query_timeout, connect_args, create_engine_kwargs, pool_size,
+   max_overflow, pool_timeout, pool_recycle, pool_pre_ping) reads, so that a typo such as
    "tll" or "delimeter" is an error naming it, the known keys and the
    nearest one, not a setting that silently changes nothing. `driver`
    names the driver in the message. */
@@ -1104,7 +1106,8 @@ typedef struct dconn_driver {
        The statement's parameters stay valid until close. A driver with
        `query` streams queries; one with `read` and no `query` streams
        sources (stmt->sql is the source, without parameters). After an
-       error from next, only close is called. NULL: a stream reads the
+       error from next (the rows it added to `out` are dropped), only
+       close is called. NULL: a stream reads the
        whole result through `query` or `read`, then hands it out in parts. */
     dconn_status (*stream_open)(void *user_data, void *handle, const dconn_stmt *stmt, void **cursor, dconn_builder *columns, dconn_error *err);
     dconn_status (*stream_next)(void *user_data, void *cursor, size_t max_rows, dconn_builder *out, int *done, dconn_error *err);
@@ -8240,7 +8243,7 @@ typedef struct dconn__request {
     char *type;                   /* NULL: the name, the section or the url decides */
     char *url, *ttl, *query_ttl, *query_timeout;   /* dconn_connect_options */
     dconn_toml_doc *settings;     /* dconn_connect_options.settings, parsed */
-    void *opaque;                 /* handed to the driver; not part of the identity */
+    void *opaque;                 /* handed to the driver; compared beside the identity when sharing */
 } dconn__request;
 
 struct dconn_conn {

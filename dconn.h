@@ -9363,8 +9363,9 @@ static dconn_status dconn__conn_open_first_locked(dconn_ctx *ctx, dconn_conn *c,
     return st;
 }
 
-static dconn_conn *dconn__connect(dconn_ctx *ctx, const char *name, const char *type, const dconn_connect_options *options, dconn_error *err) {
+static dconn_conn *dconn__connect(dconn_ctx *ctx, const char *asked, const char *type, const dconn_connect_options *options, dconn_error *err) {
     char envname[256];
+    const char *name;
     dconn__request q;
     dconn__resolved r;
     dconn_conn *c = NULL;
@@ -9372,7 +9373,7 @@ static dconn_conn *dconn__connect(dconn_ctx *ctx, const char *name, const char *
     int created = 0;
     dconn__err_clear(err);
     if (!ctx) { dconn__err_set(err, DCONN_EMISUSE, "dconn_connect: ctx is NULL (open one with dconn_open)"); return NULL; }
-    if (!(name = dconn__connect_name(ctx->al, "dconn_connect", name, envname, sizeof envname, err))) return NULL;
+    if (!(name = dconn__connect_name(ctx->al, "dconn_connect", asked, envname, sizeof envname, err))) return NULL;
     if (dconn__name_may_hold_url(name) || strchr(name, '=')) {
         /* a URL or a "host=... password=..." string given as the name
            ("env:DB_CONN" holding one): its password is masked in every
@@ -9399,6 +9400,11 @@ static dconn_conn *dconn__connect(dconn_ctx *ctx, const char *name, const char *
     dconn__ctx_unlock(ctx);
     dconn__request_free(ctx->al, &q);
     if (st && created) dconn__conn_free(c);
+    if (st == DCONN_ENOTFOUND && name == envname) {
+        char from[300];
+        dconn__snprintf(from, sizeof from, " (the name came from the environment variable %s)", asked + 4);
+        dconn__err_suffix(err, st, from);
+    }
     return st ? NULL : c;
 }
 

@@ -178,7 +178,7 @@ static void conn_env_name(void) {
     CHECK(dconn_connect(ctx, "env:DCONN_TEST_CONN_NAME", NULL, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_ENOTFOUND);
     CHECK_CONTAINS(err.message, "no connection named \"elsewhere\"");
-    CHECK_CONTAINS(err.message, "Connections found: from_env");
+    CHECK_CONTAINS(err.message, "Connections found: from_env (the name came from the environment variable DCONN_TEST_CONN_NAME)");
     unsetenv("DCONN_TEST_CONN_NAME");
     dconn_release(c);
     dconn_release(c);

@@ -453,7 +453,8 @@ static void secrets_env_connection_name(void) {
     CHECK(c == NULL);
     CHECK_EQ_INT(err.code, DCONN_ENOTFOUND);
     CHECK_STR(err.message, "no connection named \"prod\": there is no [connections.prod] section in the secrets files. Searched: "
-                           SX_ORD "/s.toml (read), " SX_ORD "/missing.toml (missing). Connections found: local, staging");
+                           SX_ORD "/s.toml (read), " SX_ORD "/missing.toml (missing). Connections found: local, staging "
+                           "(the name came from the environment variable SX_CONN)");
     unsetenv("SX_CONN");
     dconn_close(ctx);
     tu_rmrf(SX_ORD);

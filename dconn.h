@@ -9975,7 +9975,19 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
     } else {
         dconn__snprintf(tail, sizeof tail, "\n  %s: %s", op->kind == DCONN__OP_READ ? "source" : "SQL", sqlx);
     }
-    dconn__err_prefix(err, code, "connection \"%s\"%s%s%s: %s: ", c->name, url[0] ? " (" : "", url, url[0] ? ")" : "", what);
+    {
+        /* a long message of the driver's is cut, not the SQL after it, which says what failed */
+        char head[DCONN_ERROR_MESSAGE_SIZE];
+        size_t need, room;
+        dconn__snprintf(head, sizeof head, "connection \"%s\"%s%s%s: %s: ", c->name, url[0] ? " (" : "", url, url[0] ? ")" : "", what);
+        need = strlen(head) + strlen(tail) + 4;   /* "...", NUL */
+        if (need + strlen(err->message) > sizeof err->message && need + 64 < sizeof err->message) {
+            room = sizeof err->message - need;
+            while (room > 0 && ((unsigned char)err->message[room] & 0xC0) == 0x80) room--;   /* whole characters */
+            memcpy(err->message + room, "...", 4);
+        }
+        dconn__err_prefix(err, code, "%s", head);
+    }
     return dconn__err_suffix(err, code, tail);
 }
 

@@ -617,6 +617,36 @@ static void conn_driver_message_masked_by_shape(void) {
     tu_rmrf(CT_DIR);
 }
 
+static dconn_status ct_query_long_message(void *ud, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
+    char text[1100];
+    (void)ud; (void)handle; (void)stmt; (void)out;
+    memset(text, 'x', sizeof text - 1);
+    text[sizeof text - 1] = '\0';
+    return td_fail(err, DCONN_EQUERY, TD_PERMANENT, text);
+}
+
+/* A driver's message too long for dconn_error is cut, and the SQL after it
+   stays: it says what failed. */
+static void conn_long_driver_message_keeps_the_sql(void) {
+    dconn_error err;
+    dconn_driver d;
+    dconn_conn *c;
+    dconn_ctx *ctx = td_open(CT_DIR "/o/secrets.toml", NULL);
+    REQUIRE(ctx);
+    td_driver(&d, "wordy");
+    d.query = ct_query_long_message;
+    REQUIRE(dconn_register_driver(ctx, &d, &err) == DCONN_OK);
+    c = dconn_connect(ctx, "o", "wordy", NULL, &err);
+    REQUIRE(c);
+    CHECK(dconn_query(c, "SELECT the_failing_one FROM t", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "connection \"o\": query failed: xxxx");
+    CHECK_CONTAINS(err.message, "xxx...\n  SQL: SELECT the_failing_one FROM t");
+    CHECK(strlen(err.message) < sizeof err.message);
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(CT_DIR);
+}
+
 static int ct_always_in_tx(void *ud, void *handle) { (void)ud; (void)handle; return 1; }
 
 /* A shared handle serves other threads meanwhile: a transaction open on it
@@ -3251,6 +3281,7 @@ static const dtest_case conn_tests[] = {
     {"conn_mock_driver_found_by_type_and_scheme", conn_mock_driver_found_by_type_and_scheme},
     {"conn_driver_never_given_a_null_err", conn_driver_never_given_a_null_err},
     {"conn_driver_odd_failures_normalised", conn_driver_odd_failures_normalised},
+    {"conn_long_driver_message_keeps_the_sql", conn_long_driver_message_keeps_the_sql},
     {"conn_driver_message_masked_by_shape", conn_driver_message_masked_by_shape},
     {"conn_shared_handle_not_checked_for_transactions", conn_shared_handle_not_checked_for_transactions},
     {"conn_exec_many_without_transactions_never_applies_twice", conn_exec_many_without_transactions_never_applies_twice},

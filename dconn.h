@@ -488,7 +488,8 @@ DCONN_API size_t dconn_secrets_files(dconn_ctx *ctx, const char **paths, int *ex
 /* Writes the merged [connections.NAME] section (or all secrets when name is
    NULL; "env:VAR" names the section as dconn_connect reads it) as TOML
    lines "key = value  # file:line" that parse back (unless a known
-   secret stands in a key or a date: masked there too), with passwords,
+   secret stands in a key, a number or a date: masked there too; a
+   string of 512 bytes or more shows as "(a long value)"), with passwords,
    tokens, secrets, URL passwords and every known secret value masked as
    "***". On DCONN_OK, *out is a new string owned by the caller: free it
    with dconn_free(); on error *out is NULL. DCONN_ENOTFOUND for an unknown

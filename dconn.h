@@ -1841,6 +1841,7 @@ typedef struct dconn__file_id {
     long long mtime, size, ino;   /* mtime in seconds, as the wall clock */
     long mtime_ns;                /* and its part below the second, where the system keeps it */
     unsigned mode;                /* the permission bits */
+    int why;                      /* DCONN__FILE_UNREACHABLE: errno (POSIX) or GetLastError (Windows) */
 } dconn__file_id;
 
 #ifdef _WIN32
@@ -1869,7 +1870,11 @@ static void dconn__file_stat(const char *path, dconn__file_id *id) {
     if (w != onstack) DCONN_FREE(w);
     if (h == INVALID_HANDLE_VALUE) {
         DWORD why = GetLastError();
-        if (why != ERROR_FILE_NOT_FOUND && why != ERROR_PATH_NOT_FOUND && why != ERROR_INVALID_NAME) id->kind = DCONN__FILE_UNREACHABLE;
+        if (why != ERROR_FILE_NOT_FOUND && why != ERROR_PATH_NOT_FOUND && why != ERROR_INVALID_NAME && why != ERROR_BAD_NETPATH &&
+            why != ERROR_BAD_NET_NAME && why != ERROR_NOT_READY && why != ERROR_FILENAME_EXCED_RANGE && why != ERROR_INVALID_DRIVE) {
+            id->kind = DCONN__FILE_UNREACHABLE;
+            id->why = (int)why;
+        }
         return;
     }
     id->kind = DCONN__FILE_OTHER;
@@ -1892,7 +1897,7 @@ static void dconn__file_stat(const char *path, dconn__file_id *id) {
         /* a 32-bit build without -D_FILE_OFFSET_BITS=64 cannot hold this
            file's inode or size, but the file is there (README: Platforms) */
         if (errno == EOVERFLOW) id->kind = DCONN__FILE_REGULAR;
-        else if (errno != ENOENT && errno != ENOTDIR && errno != ENAMETOOLONG) id->kind = DCONN__FILE_UNREACHABLE;
+        else if (errno != ENOENT && errno != ENOTDIR && errno != ENAMETOOLONG) { id->kind = DCONN__FILE_UNREACHABLE; id->why = errno; }
         return;
     }
     id->kind = S_ISREG(sb.st_mode) ? DCONN__FILE_REGULAR : S_ISDIR(sb.st_mode) ? DCONN__FILE_DIRECTORY : DCONN__FILE_OTHER;
@@ -1915,6 +1920,15 @@ static void dconn__file_stat(const char *path, dconn__file_id *id) {
     id->mode = (unsigned)(sb.st_mode & 0777);
 }
 #endif
+
+/* Why a file cannot be looked at (DCONN__FILE_UNREACHABLE). */
+static void dconn__file_why(const dconn__file_id *id, char *out, size_t cap) {
+#ifdef _WIN32
+    dconn__snprintf(out, cap, "Windows error %d", id->why);
+#else
+    dconn__snprintf(out, cap, "%s", strerror(id->why));
+#endif
+}
 
 static int dconn__file_id_eq(const dconn__file_id *a, const dconn__file_id *b) {
     return a->kind == b->kind && a->mtime == b->mtime && a->mtime_ns == b->mtime_ns && a->size == b->size && a->ino == b->ino;
@@ -5851,9 +5865,15 @@ static dconn_status dconn__secrets_load_locked(dconn_ctx *ctx, dconn__gen **out,
         dconn__sfile *f = &ctx->files[i];
         dconn_toml_doc *doc;
         dconn__file_stat(f->path, &f->id);
-        /* a FIFO would block the read; a directory has no text; a file that
-           cannot be reached is read, so that the error says why */
-        f->exists = f->id.kind == DCONN__FILE_REGULAR || f->id.kind == DCONN__FILE_UNREACHABLE;
+        /* a FIFO would block the read; a directory has no text; a file that cannot
+           be looked at is skipped as a missing one is (a default path under a home
+           the program may not enter), but said to be so, with the reason */
+        f->exists = f->id.kind == DCONN__FILE_REGULAR;
+        if (f->id.kind == DCONN__FILE_UNREACHABLE) {
+            char why[96];
+            dconn__file_why(&f->id, why, sizeof why);
+            dconn__log(ctx, DCONN_LOG_WARN, "secrets path %s cannot be looked at (%s): it is skipped", f->path, why);
+        }
         if (f->id.kind == DCONN__FILE_DIRECTORY || f->id.kind == DCONN__FILE_OTHER)
             dconn__log(ctx, DCONN_LOG_WARN, "secrets path %s is %s, not a file: it is skipped", f->path,
                        f->id.kind == DCONN__FILE_DIRECTORY ? "a directory" : "a FIFO, socket or device");
@@ -6053,8 +6073,12 @@ static void dconn__files_searched_locked(dconn_ctx *ctx, dconn__buf *b) {
     for (i = 0; i < ctx->nfiles; i++) {
         if (i) dconn__buf_puts(b, ", ");
         const dconn__sfile *f = &ctx->files[i];
-        dconn__buf_printf(b, "%s (%s)", f->path, f->exists ? "read" : f->id.kind == DCONN__FILE_DIRECTORY ? "a directory, not a file" :
-                          f->id.kind == DCONN__FILE_OTHER ? "not a regular file" : "missing");
+        char why[96] = "";
+        if (f->id.kind == DCONN__FILE_UNREACHABLE) dconn__file_why(&f->id, why, sizeof why);
+        dconn__buf_printf(b, "%s (%s%s)", f->path,
+                          f->exists ? "read" : f->id.kind == DCONN__FILE_DIRECTORY ? "a directory, not a file" :
+                          f->id.kind == DCONN__FILE_OTHER ? "not a regular file" : f->id.kind == DCONN__FILE_UNREACHABLE ? "cannot be looked at: " : "missing",
+                          f->exists ? "" : why);
     }
 }
 

@@ -3300,63 +3300,137 @@ static const char *dconn__scheme_start(const char *w, const char *p) {
     return q < p ? q : NULL;
 }
 
+/* A key that names a secret in free text, as a whole word: stricter than
+   dconn__is_secret_key, since prose and file names hold "author=",
+   "passengers=" and "monkey=1.db". */
+static int dconn__is_password_word(const char *k, size_t n) {
+    static const char *const exact[] = {"password", "passwd", "pwd", "pw", "pass", "passphrase", "secret", "client_secret", "secret_key",
+                                        "token", "access_token", "auth_token", "refresh_token", "api_key", "apikey", "private_key",
+                                        "access_key", "accountkey", "sharedaccesskey", "sig", "sas", "signature", "credential",
+                                        "credentials", "pgpassword", "mysql_pwd"};
+    static const char *const suffix[] = {"_password", "_passwd", "_pwd", "_secret", "_token"};
+    size_t i;
+    for (i = 0; i < sizeof exact / sizeof exact[0]; i++)
+        if (strlen(exact[i]) == n && dconn__strnieq(k, exact[i], n)) return 1;
+    for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+        size_t m = strlen(suffix[i]);
+        if (n > m && dconn__strnieq(k + n - m, suffix[i], m)) return 1;
+    }
+    return 0;
+}
+
+/* key=value settings of free text in [s, e), their secret values masked
+   ("password=***", ODBC's "PWD={***}"); a value quoted or braced past the
+   end of the word leaves *open its closing character, to mask up to it. */
+static void dconn__redact_settings(dconn__buf *b, const char *s, const char *e, char *open) {
+    const char *p = s;
+    while (p < e) {
+        const char *eq = (const char *)memchr(p, '=', (size_t)(e - p)), *k, *v, *end;
+        if (!eq) break;
+        for (k = eq; k > p && (((k[-1] | 32) >= 'a' && (k[-1] | 32) <= 'z') || (k[-1] >= '0' && k[-1] <= '9') || k[-1] == '_' || k[-1] == '-'); k--) {}
+        v = eq + 1;
+        dconn__buf_put(b, p, (size_t)(v - p));
+        if (k == eq || v >= e || !dconn__is_password_word(k, (size_t)(eq - k)) || (*v == '?' && v + 1 == e) ||
+            (*v == ':' && v + 1 < e && ((v[1] | 32) >= 'a' && (v[1] | 32) <= 'z')) || (*v == '$' && v + 1 < e && v[1] >= '0' && v[1] <= '9')) {
+            p = v;   /* not a secret, or a parameter's placeholder ("token=?", "pw=:pw", "pw=$1") */
+            continue;
+        }
+        if (*v == '\'' || *v == '"' || *v == '{') {
+            char closer = *v == '{' ? '}' : *v;
+            const char *c = (const char *)memchr(v + 1, closer, (size_t)(e - v - 1));
+            dconn__buf_put(b, v, 1);
+            dconn__buf_puts(b, "***");
+            if (!c) { *open = closer; return; }   /* the value goes on past a blank */
+            dconn__buf_put(b, c, 1);
+            p = c + 1;
+            continue;
+        }
+        for (end = v; end < e && *end != ';' && *end != '&' && *end != ',' && *end != ')'; end++) {}
+        dconn__buf_puts(b, "***");
+        p = end;
+    }
+    dconn__buf_put(b, p, (size_t)(e - p));
+}
+
 /* One blank-free word of free text, its secrets masked by shape: a URL's
-   password, the value of a secret key=value setting ("password=...",
-   ODBC's "PWD=...;"). */
-static void dconn__redact_word(dconn__buf *b, const char *w, const char *e) {
-    const char *p, *start, *end;
-    for (p = w; p + 3 <= e; p++)
+   password, secret key=value settings before and after it. */
+static void dconn__redact_word(dconn__buf *b, const char *w, const char *e, char *open) {
+    const char *p, *start = NULL, *end;
+    if (*open) {
+        /* inside a quoted value that began in an earlier word: masked to its closing character */
+        const char *c = (const char *)memchr(w, *open, (size_t)(e - w));
+        if (!c) return;
+        dconn__buf_put(b, c, 1);
+        *open = 0;
+        w = c + 1;
+    }
+    for (p = w; e - p >= 3; p++)
         if (p[0] == ':' && p[1] == '/' && p[2] == '/' && (start = dconn__scheme_start(w, p)) != NULL) break;
     /* (not the library's own advice, "dialect://user:password@host:port/database") */
-    if (p + 3 <= e && memchr(p, '@', (size_t)(e - p)) && !((size_t)(e - p) >= 23 && memcmp(p, "://user:password@host:", 22) == 0)) {
+    if (start && memchr(p, '@', (size_t)(e - p)) && !(e - p >= 22 && memcmp(p, "://user:password@host:", 22) == 0)) {
         dconn__buf url;
         for (end = e; end > p + 3 && strchr(")\"',.;:]", end[-1]); end--) {}
         memset(&url, 0, sizeof url);
         url.al = b->al;
         dconn__buf_put(&url, start, (size_t)(end - start));
         if (url.failed) { b->failed = 1; return; }
-        dconn__buf_put(b, w, (size_t)(start - w));
+        dconn__redact_settings(b, w, start, open);
         dconn__url_redact_buf(b, url.p);
         dconn__buf_free(&url);
         dconn__buf_put(b, end, (size_t)(e - end));
         return;
     }
-    for (p = w; p < e;) {
-        const char *eq = p, *k;
-        while (eq < e && *eq != '=') eq++;
-        if (eq >= e) break;
-        for (k = eq; k > p && (((k[-1] | 32) >= 'a' && (k[-1] | 32) <= 'z') || (k[-1] >= '0' && k[-1] <= '9') || k[-1] == '_' || k[-1] == '-'); k--) {}
-        for (end = eq + 1; end < e && *end != ';' && *end != '&' && *end != ',' && *end != ')'; end++) {}
-        dconn__buf_put(b, p, (size_t)(eq + 1 - p));
-        if (k < eq && end > eq + 1 && dconn__is_secret_key(k, (size_t)(eq - k))) dconn__buf_puts(b, "***");
-        else dconn__buf_put(b, eq + 1, (size_t)(end - eq - 1));
-        p = end;
-    }
-    dconn__buf_put(b, p, (size_t)(e - p));
+    dconn__redact_settings(b, w, e, open);
 }
 
 /* Free text's secrets by shape, word by word, in place (cut to cap): what
    no known value covered, such as a driver's message quoting a URL whose
-   password came from ~/.pgpass. */
+   password came from ~/.pgpass. Not the SQL or source line of a query's
+   error: that is the caller's text, masked of known secrets as the query
+   hook's is, and its caret counts its columns. No memory: all of it is
+   masked. */
 static void dconn__redact_shapes(const dconn_allocator *al, char *text, size_t cap) {
     dconn__buf b;
-    const char *s = text;
-    size_t n;
-    if (!strchr(text, '=') && !strchr(text, '@')) return;
+    const char *s = text, *lim = strstr(text, "\n  SQL: "), *src = strstr(text, "\n  source: ");
+    size_t n, tail;
+    char open = 0;
+    if (!lim || (src && src < lim)) lim = src;
+    if (!lim) lim = text + strlen(text);
+    if (!memchr(text, '=', (size_t)(lim - text)) && !memchr(text, '@', (size_t)(lim - text))) return;
     memset(&b, 0, sizeof b);
     b.al = al;
-    while (*s) {
+    while (s < lim) {
         const char *e = s;
-        if (dconn__blank(*s)) { dconn__buf_put(&b, s, 1); s++; continue; }
-        while (*e && !dconn__blank(*e)) e++;
-        dconn__redact_word(&b, s, e);
+        if (dconn__blank(*s)) { if (!open) dconn__buf_put(&b, s, 1); s++; continue; }
+        while (e < lim && !dconn__blank(*e)) e++;
+        dconn__redact_word(&b, s, e, &open);
         s = e;
     }
-    if (!b.failed && b.p && strcmp(b.p, text) != 0) {
-        n = b.len < cap ? b.len : cap - 1;
-        while (n > 0 && n < b.len && ((unsigned char)b.p[n] & 0xC0) == 0x80) n--;   /* whole characters */
-        memcpy(text, b.p, n);
-        text[n] = '\0';
+    if (b.failed) {
+        dconn__buf_free(&b);
+        dconn__copy_str(text, cap, "(a message that could not be masked for want of memory)");
+        return;
+    }
+    tail = strlen(lim);
+    if (b.len == (size_t)(lim - text) && (!b.len || memcmp(b.p, text, b.len) == 0)) { dconn__buf_free(&b); return; }
+    {
+        /* the head is cut, not the SQL line after it, when masking made it longer */
+        dconn__buf out;
+        memset(&out, 0, sizeof out);
+        out.al = al;
+        n = b.len;
+        if (n + tail + 1 > cap) {
+            n = cap > tail + 4 ? cap - tail - 4 : 0;
+            while (n > 0 && ((unsigned char)b.p[n] & 0xC0) == 0x80) n--;   /* whole characters */
+            dconn__buf_put(&out, b.p, n);
+            dconn__buf_puts(&out, "...");
+        } else {
+            dconn__buf_put(&out, b.p, n);
+        }
+        dconn__buf_put(&out, lim, tail);
+        if (out.failed) dconn__copy_str(text, cap, "(a message that could not be masked for want of memory)");
+        else dconn__copy_str(text, cap, out.p);
+        dconn__buf_free(&out);
     }
     dconn__buf_free(&b);
 }
@@ -10005,7 +10079,7 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
         char head[DCONN_ERROR_MESSAGE_SIZE];
         size_t need, room;
         dconn__snprintf(head, sizeof head, "connection \"%s\"%s%s%s: %s: ", c->name, url[0] ? " (" : "", url, url[0] ? ")" : "", what);
-        need = strlen(head) + strlen(tail) + 4;   /* "...", NUL */
+        need = strlen(head) + strlen(tail) + 4 + 96;   /* "...", NUL, and a stream's "the stream ended after N rows ..." */
         if (need + strlen(err->message) > sizeof err->message && need + 64 < sizeof err->message) {
             room = sizeof err->message - need;
             while (room > 0 && ((unsigned char)err->message[room] & 0xC0) == 0x80) room--;   /* whole characters */

@@ -10907,6 +10907,7 @@ static dconn_status dconn__session_exec_out(dconn_session *s, const char *sql, c
     if (!err) err = &local;   /* whether a failure lost the handle needs its error */
     if (tr && !info) info = &local_info;
     r = dconn__session_exec(s, sql, params, n, many, n_rows, info, err);
+    if (r == DCONN_OK && err->code != DCONN_OK) dconn__err_clear(err);   /* a driver's words on a call it says went well */
     dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
     if (tr) dconn__emit(s->conn->ctx, s->conn->name, many ? "session batch write" : "session write", sql, n, tr, info->changes, r, err);
     return r;
@@ -10943,6 +10944,7 @@ DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, con
         /* dconn__session_check_ended, knowing the transaction was open */
         if (s->h->drv.in_transaction && !s->h->drv.in_transaction(s->h->drv.user_data, s->h->h)) dconn__session_ended(s, 0, 0, sql);
         else if (dconn__sql_may_chain(sql)) dconn__session_check_chained(s, sql);
+        if (err->code != DCONN_OK) dconn__err_clear(err);   /* a driver's words on a call it says went well */
         return DCONN_OK;
     }
     return dconn__session_exec_out(s, sql, params, n, 0, 0, info, err);
@@ -10977,6 +10979,7 @@ DCONN_API dconn_result *dconn_session_query(dconn_session *s, const char *sql, c
     dconn_result *r;
     if (!err) err = &local;   /* whether a failure lost the handle needs its error */
     r = dconn__session_query(s, sql, params, n, err);
+    if (r && err->code != DCONN_OK) dconn__err_clear(err);   /* a driver's words on a call it says went well */
     dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
     if (tr) dconn__emit(s->conn->ctx, s->conn->name, "session query", sql, n, tr, (int64_t)dconn_result_rows(r), r ? DCONN_OK : err->code, err);
     return r;
@@ -11513,6 +11516,7 @@ static dconn_stream *dconn__stream_open_out(dconn_conn *c, dconn__op_kind kind, 
     dconn_stream *s;
     if (tr && !err) err = &local;
     s = dconn__stream_open(c, kind, sql, params, n, o, tr, err);
+    if (s && err && err->code != DCONN_OK) dconn__err_clear(err);   /* a driver's words on a call it says went well */
     dconn__err_out(c ? &c->ctx->known : NULL, err);
     if (tr && !s) dconn__emit(c->ctx, c->name, "stream", sql, n, tr, 0, err->code, err);
     return s;
@@ -11555,6 +11559,7 @@ DCONN_API dconn_result *dconn_stream_next(dconn_stream *s, dconn_error *err) {
     dconn__err_clear(err);
     if (dconn__stream_one_way(s, DCONN__STREAM_CHUNKS, "dconn_stream_next", err)) return NULL;
     r = dconn__stream_next(s, err);
+    if (r && err && err->code != DCONN_OK) dconn__err_clear(err);   /* a driver's words on a chunk it gave */
     dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
     if (err) dconn__stream_note_failure(s, err);
     return r;
@@ -11692,12 +11697,14 @@ DCONN_API const dconn_value *dconn_stream_row(dconn_stream *s, dconn_error *err)
         int got = s->h->drv.stream_row(s->h->drv.user_data, s->cursor, s->row, err);
         if (got > 0) {
             s->rows++;
+            if (err->code != DCONN_OK) dconn__err_clear(err);   /* a driver's words on a row it gave */
             return s->row;
         }
         v = dconn__stream_row_ended(s, dconn__row_status(got), err);
     } else {
         v = dconn__stream_row(s, err);
     }
+    if (v && err->code != DCONN_OK) dconn__err_clear(err);   /* a driver's words on a row it gave */
     dconn__err_out(s ? &s->conn->ctx->known : NULL, err);
     dconn__stream_note_failure(s, err);
     return v;

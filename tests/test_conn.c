@@ -746,6 +746,18 @@ static void conn_driver_odd_failures_normalised(void) {
         CHECK_EQ_INT(dconn_exec(c, "words but ok", NULL, 0, NULL, NULL, &err), DCONN_OK);
         CHECK_EQ_INT(err.code, DCONN_OK);
         CHECK_STR(err.message, "");
+        s = dconn_session_begin(c, &err);
+        REQUIRE(s);
+        CHECK_EQ_INT(dconn_session_exec(s, "words but ok", NULL, 0, NULL, &err), DCONN_OK);   /* opens the transaction */
+        CHECK_EQ_INT(err.code, DCONN_OK);
+        CHECK_EQ_INT(dconn_session_exec(s, "words but ok", NULL, 0, NULL, &err), DCONN_OK);   /* in it: straight to the driver */
+        CHECK_EQ_INT(err.code, DCONN_OK);
+        CHECK_STR(err.message, "");
+        r = dconn_session_query(s, "words but ok", NULL, 0, &err);
+        CHECK(r != NULL);
+        CHECK_EQ_INT(err.code, DCONN_OK);
+        dconn_result_release(r);
+        dconn_session_end(s);
     }
     CHECK(dconn_query(c, "huge", NULL, 0, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_ENOMEM);

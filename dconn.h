@@ -5764,9 +5764,9 @@ static int dconn__env_next(const char **at, const char *end, dconn__env_piece *p
     pc->n = (size_t)(p - pc->p);
     if (!pc->n || pc->n >= DCONN__ENV_NAME_MAX || (*pc->p >= '0' && *pc->p <= '9')) return DCONN__ENV_BAD_NAME;
     if (p + 1 < end && p[0] == ':' && p[1] == '-') pc->def = p + 2;
-    else if (p < end && strchr("-=?+:", *p)) return DCONN__ENV_SHELL_FORM;   /* ${X-d}, ${X:=d}, ${X:?msg}, ${X:+alt} */
+    else if (p + 1 < end && *p && strchr("-=?+:", *p)) return DCONN__ENV_SHELL_FORM;   /* ${X-d}, ${X:=d}, ${X:?msg}, ${X:+alt} */
     for (close = pc->def ? pc->def : p; close < end && *close != '}'; close++)
-        if (close[0] == '$' && close + 1 < end && close[1] == '{' && (close == pc->def || close[-1] != '$')) return DCONN__ENV_NESTED;
+        if (pc->def && close[0] == '$' && close + 1 < end && close[1] == '{' && (close == pc->def || close[-1] != '$')) return DCONN__ENV_NESTED;
     if (close >= end || (!pc->def && close != p)) return DCONN__ENV_UNTERMINATED;
     if (pc->def) pc->defn = (size_t)(close - pc->def);
     *at = close + 1;
@@ -9905,9 +9905,15 @@ static dconn_status dconn__op_run_many(const dconn_driver *d, void *handle, cons
         return dconn__err_suffix(err, st, " (the batch's transaction was rolled back)");
     }
     if ((st = d->commit(d->user_data, handle, err)) != DCONN_OK) {
-        if (d->rollback) (void)dconn__rollback_quiet(d, handle);
+        st = dconn__driver_failed(err, st);
         if (op->info) op->info->changes = op->info->last_insert_id = 0;
-        return dconn__driver_failed(err, st);
+        if (!d->rollback || dconn__rollback_quiet(d, handle) != DCONN_OK) {
+            /* a COMMIT lost on the way may have gone through: running the batch again could apply it twice */
+            op->applied = 1;
+            return dconn__err_suffix(err, st, " (the commit failed, and so did the rollback after it: whether the rows were applied is "
+                                              "unknown; not retried)");
+        }
+        return st;
     }
     return DCONN_OK;
 }
@@ -10257,7 +10263,8 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
                 if (err->code != DCONN_OK) dconn__err_clear(err);   /* a driver's words on a call it says went well */
                 return DCONN_OK;
             }
-            dirty = !dconn__handle_clean(h);   /* a failed script's TEMP objects: undone, else the handle closes */
+            /* a failed script's TEMP objects: undone, else the handle closes (not a shared one, which others use meanwhile) */
+            dirty = !h->drv.shared_handles && !dconn__handle_clean(h);
         }
         /* the driver that opened the handle judges its error */
         if (h) d = h->drv;

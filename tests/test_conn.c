@@ -660,6 +660,9 @@ static void conn_long_driver_message_keeps_the_sql(void) {
     tu_rmrf(CT_DIR);
 }
 
+static int ct_clean_asked;
+static int ct_dirty_state(void *ud, void *handle) { (void)ud; (void)handle; ct_clean_asked++; return 1; }
+
 static int ct_always_in_tx(void *ud, void *handle) { (void)ud; (void)handle; return 1; }
 
 /* A shared handle serves other threads meanwhile: a transaction open on it
@@ -675,6 +678,8 @@ static void conn_shared_handle_not_checked_for_transactions(void) {
     td_driver(&d, "shared");
     d.shared_handles = 1;
     d.in_transaction = ct_always_in_tx;
+    d.keeps_state = ct_dirty_state;
+    ct_clean_asked = 0;
     REQUIRE(dconn_register_driver(ctx, &d, &err) == DCONN_OK);
     c = dconn_connect(ctx, "o", "shared", NULL, &err);
     REQUIRE(c);
@@ -683,6 +688,53 @@ static void conn_shared_handle_not_checked_for_transactions(void) {
     dconn_result_release(r);
     CHECK_EQ_INT(dconn_exec(c, "UPDATE t", NULL, 0, NULL, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(td.rollbacks, 0);
+    /* nor after a failed statement: its handle is not cleaned under the others */
+    td.fail_next = 1;
+    td.fail_native = TD_PERMANENT;
+    r = dconn_query(c, "SELECT 2", NULL, 0, NULL, &err);
+    CHECK(r == NULL);
+    CHECK_EQ_INT(ct_clean_asked, 0);
+    CHECK_EQ_INT(td.rollbacks, 0);
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(CT_DIR);
+}
+
+/* A COMMIT lost on the way: the driver applied it, then lost the
+   connection, and its rollback fails (nothing left to roll back on). */
+static int ct_commits_applied;
+static dconn_status ct_commit_lost(void *ud, void *handle, dconn_error *err) {
+    (void)ud; (void)handle;
+    ct_commits_applied++;
+    return td_fail(err, DCONN_EQUERY, TD_TRANSIENT, "mock: connection lost while the COMMIT ran");
+}
+static dconn_status ct_rollback_dead(void *ud, void *handle, dconn_error *err) {
+    (void)ud; (void)handle;
+    return td_fail(err, DCONN_EQUERY, TD_TRANSIENT, "mock: connection lost");
+}
+
+/* exec_many in a transaction of its own whose COMMIT's outcome is unknown
+   is not run again: it may have been applied. */
+static void conn_exec_many_lost_commit_not_retried(void) {
+    dconn_error err;
+    dconn_driver d;
+    dconn_conn *c;
+    dconn_value v[3];
+    dconn_ctx *ctx = td_open(CT_DIR "/o/secrets.toml", NULL);
+    REQUIRE(ctx);
+    v[0] = dconn_int(1); v[1] = dconn_int(2); v[2] = dconn_int(3);
+    td_driver(&d, "lostcommit");
+    d.exec_many = NULL;
+    d.commit = ct_commit_lost;
+    d.rollback = ct_rollback_dead;
+    REQUIRE(dconn_register_driver(ctx, &d, &err) == DCONN_OK);
+    c = dconn_connect(ctx, "o", "lostcommit", NULL, &err);
+    REQUIRE(c);
+    ct_commits_applied = 0;
+    CHECK_EQ_INT(dconn_exec_many(c, "INSERT ?", v, 1, 3, NULL, NULL, &err), DCONN_EQUERY);
+    CHECK_EQ_INT(ct_commits_applied, 1);
+    CHECK_CONTAINS(err.message, "mock: connection lost while the COMMIT ran (the commit failed, and so did the rollback after it: "
+                                "whether the rows were applied is unknown; not retried)");
     dconn_release(c);
     dconn_close(ctx);
     tu_rmrf(CT_DIR);
@@ -3306,6 +3358,7 @@ static const dtest_case conn_tests[] = {
     {"conn_mock_driver_found_by_type_and_scheme", conn_mock_driver_found_by_type_and_scheme},
     {"conn_driver_never_given_a_null_err", conn_driver_never_given_a_null_err},
     {"conn_driver_odd_failures_normalised", conn_driver_odd_failures_normalised},
+    {"conn_exec_many_lost_commit_not_retried", conn_exec_many_lost_commit_not_retried},
     {"conn_long_driver_message_keeps_the_sql", conn_long_driver_message_keeps_the_sql},
     {"conn_driver_message_masked_by_shape", conn_driver_message_masked_by_shape},
     {"conn_shared_handle_not_checked_for_transactions", conn_shared_handle_not_checked_for_transactions},

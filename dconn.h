@@ -5780,13 +5780,15 @@ static int dconn__env_next(const char **at, const char *end, dconn__env_piece *p
    connection's settings, a getter), naming the file, the line and the
    variable, never a value; so a missing variable of one connection does
    not stop the others. */
-static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, int secret, dconn_error *err) {
+static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, int hide, dconn_error *err) {
     uint32_t i;
     int unset = 0;
     if (v->type == DCONN_TOML_TABLE || v->type == DCONN_TOML_ARRAY) {
         for (i = 0; i < v->u.agg.n; i++) {
             const dconn__tentry *e = &v->u.agg.ent[i];
-            dconn_status st = dconn__expand_env(a, e->val, secret || (v->type == DCONN_TOML_TABLE && dconn__is_secret_key(e->key, e->keylen)), err);
+            /* under a secret key, or one holding a connect string (a URL's password): no text quoted */
+            int hidden = hide || (v->type == DCONN_TOML_TABLE && (dconn__is_secret_key(e->key, e->keylen) || dconn__is_connstr_key(e->key, e->keylen)));
+            dconn_status st = dconn__expand_env(a, e->val, hidden, err);
             if (st) return st;
         }
         return DCONN_OK;
@@ -5809,7 +5811,7 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, int 
                 dconn__buf_put(&b, pc.p, pc.n);
                 continue;
             }
-            /* under a secret key the text is not quoted: it may be a password holding "${" */
+            /* under a secret or connect-string key the text is not quoted: it may be a password holding "${" */
             if (kind == DCONN__ENV_BAD_NAME) {
                 dconn__buf_free(&b);
                 return dconn_error_at(err, v, "invalid variable name after \"${\" (use ${NAME}, with up to %d letters, digits and _, not "
@@ -5821,7 +5823,7 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, int 
                                                                   : ": a default may not hold another ${...}";
                 const char *pre = kind == DCONN__ENV_UNTERMINATED ? "unterminated " : "";
                 dconn__buf_free(&b);
-                if (secret) return dconn_error_at(err, v, "%s\"${\" under a secret key%s (write $${ for a literal ${)", pre, why);
+                if (hide) return dconn_error_at(err, v, "%s\"${...\"%s (the name is not shown: the value may hold a password; write $${ for a literal ${)", pre, why);
                 return dconn_error_at(err, v, "%s\"${%.*s\"%s (write $${ for a literal ${)", pre, (int)pc.n, pc.p, why);
             }
             memcpy(var, pc.p, pc.n);

@@ -332,11 +332,11 @@ static const struct { const char *name, *text, *conn, *type; dconn_status code; 
      BI_F "3: \"${A\": a default may not hold another ${...} (write $${ for a literal ${)"},
     /* under a secret key, the text is not quoted: it may be a password holding "${" */
     {"${A-B} under a secret key", "[connections.x]\nurl = \"sqlite://\"\npassword = \"Xy${Qz7-B}\"\n", "x", NULL, DCONN_ECONFIG, 3,
-     BI_F "3: \"${\" under a secret key is a form of the shell's that dconn does not take: only ${NAME} and ${NAME:-default} (write $${ for a literal ${)"},
+     BI_F "3: \"${...\" is a form of the shell's that dconn does not take: only ${NAME} and ${NAME:-default} (the name is not shown: the value may hold a password; write $${ for a literal ${)"},
     {"${ABC unterminated", "[connections.x]\nurl = \"sqlite://\"\nhost = \"${DCONN_BI_SET\"\n", "x", NULL, DCONN_ECONFIG, 3,
      BI_F "3: unterminated \"${DCONN_BI_SET\": expected '}' (write $${ for a literal ${)"},
     {"${ABC unterminated under a secret key", "[connections.x]\nurl = \"sqlite://\"\n[connections.x.connect_args]\npassword = \"Xy${Qz7kLmP\"\n", "x", NULL, DCONN_ECONFIG, 4,
-     BI_F "4: unterminated \"${\" under a secret key: expected '}' (write $${ for a literal ${)"},
+     BI_F "4: unterminated \"${...\": expected '}' (the name is not shown: the value may hold a password; write $${ for a literal ${)"},
     {"${ABC:-x unterminated default", "[connections.x]\nurl = \"sqlite://\"\nhost = \"${DCONN_BI_SET:-localhost\"\n", "x", NULL, DCONN_ECONFIG, 3,
      BI_F "3: unterminated \"${DCONN_BI_SET\": expected '}' (write $${ for a literal ${)"},
     {"${UNSET}", "[connections.x]\nurl = \"sqlite://\"\npassword = \"${DCONN_BI_UNSET}\"\n", "x", NULL, DCONN_ECONFIG, 3,

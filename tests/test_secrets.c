@@ -797,12 +797,16 @@ static void sx_expect_env_error(const char *text, int line, const char *want) {
 static void secrets_env_unterminated_is_an_error(void) {
     tu_rmrf(SX_ENV);
     setenv("SX_HOST", "db.internal", 1);
-    sx_expect_env_error("[a]\nok = 1\nurl = \"x${SX_HOST\"\n", 3,
+    sx_expect_env_error("[a]\nok = 1\nhost = \"x${SX_HOST\"\n", 3,
                         SX_ENV "/e.toml:3: unterminated \"${SX_HOST\": expected '}' (write $${ for a literal ${)");
-    sx_expect_env_error("[a]\nurl = \"${SX_HOST:-never closed\"\n", 2,
+    sx_expect_env_error("[a]\nhost = \"${SX_HOST:-never closed\"\n", 2,
                         SX_ENV "/e.toml:2: unterminated \"${SX_HOST\": expected '}' (write $${ for a literal ${)");
-    sx_expect_env_error("[a]\n\n\nurl = \"a ${SX_HOST b}\"\n", 4,
+    sx_expect_env_error("[a]\n\n\nhost = \"a ${SX_HOST b}\"\n", 4,
                         SX_ENV "/e.toml:4: unterminated \"${SX_HOST\": expected '}' (write $${ for a literal ${)");
+    /* a url may hold a password that holds "${": its text is not quoted */
+    sx_expect_env_error("[a]\nok = 1\nurl = \"postgresql://u:ab${cdefgh@host/db\"\n", 3,
+                        SX_ENV "/e.toml:3: unterminated \"${...\": expected '}' (the name is not shown: the value may hold a password; "
+                        "write $${ for a literal ${)");
     unsetenv("SX_HOST");
     tu_rmrf(SX_ENV);
 }

@@ -6072,25 +6072,49 @@ done:
 
 /* Text that carries a secret inside it, under a key that does not say so:
    a PEM private key, or JSON with a secret member (a service account's
-   credentials kept as one string: {"private_key": "-----BEGIN ..."}). */
-static int dconn__text_holds_secret(const char *s, size_t n) {
+   credentials kept as one string: {"private_key": "-----BEGIN ..."}).
+   Its secrets go to `k` when given: the key's body and the members'
+   values, not the whole text, whose first bytes are public boilerplate. */
+static int dconn__text_secrets(const char *s, size_t n, dconn__known *k) {
     const char *p = s, *end = s + n;
+    int found = 0;
     for (; p < end; p++) {
         if (*p == '-' && (size_t)(end - p) >= 11 && memcmp(p, "-----BEGIN ", 11) == 0) {
-            const char *q;
+            const char *q, *body = NULL, *stop;
             for (q = p + 11; q + 16 <= end && *q != '\n'; q++)
-                if (memcmp(q, "PRIVATE KEY-----", 16) == 0) return 1;
+                if (memcmp(q, "PRIVATE KEY-----", 16) == 0) { body = q + 16; break; }
+            if (!body) continue;
+            found = 1;
+            for (stop = body; stop + 8 <= end && memcmp(stop, "-----END", 8) != 0; stop++) {}
+            if (stop + 8 > end) stop = end;
+            /* each line of the body, where a message may quote one: split at line breaks, raw or JSON's "\n" */
+            for (q = body; k && q < stop;) {
+                const char *line = q;
+                while (q < stop && *q != '\n' && *q != '\r' && !(*q == '\\' && q + 1 < stop && q[1] == 'n')) q++;
+                if (q > line) dconn__known_add(k, line, (size_t)(q - line));
+                if (q >= stop) break;
+                q += *q == '\\' ? 2 : 1;
+            }
+            p = stop - 1;
+            continue;
         }
         if (*p == '"') {
-            const char *k = p + 1, *q = k;
+            const char *key = p + 1, *q = key, *v;
             while (q < end && *q != '"' && *q != '\n') q++;
             if (q >= end || *q != '"') continue;
             p = q;
             for (q++; q < end && (*q == ' ' || *q == '\t'); q++) {}
-            if (q < end && *q == ':' && dconn__is_secret_key(k, (size_t)(p - k))) return 1;
+            if (q >= end || *q != ':' || !dconn__is_secret_key(key, (size_t)(p - key))) continue;
+            found = 1;
+            for (q++; q < end && (*q == ' ' || *q == '\t'); q++) {}
+            if (q >= end || *q != '"') continue;
+            for (v = ++q; q < end && *q != '"'; q++)
+                if (*q == '\\' && q + 1 < end) q++;   /* an escaped quote */
+            if (k) dconn__known_add(k, v, (size_t)(q - v));
+            p = q < end ? q : end - 1;
         }
     }
-    return 0;
+    return found;
 }
 
 /* Collects the secret values of a TOML tree into k: strings under a
@@ -6106,8 +6130,8 @@ static void dconn__known_walk(dconn__known *k, const dconn_toml_value *v, int se
     switch ((dconn_toml_type)v->type) {
         case DCONN_TOML_STRING:
             if (!(v->flags & DCONN__T_UNSET)) {
-                int inner = !secret && dconn__text_holds_secret(v->u.s.ptr, v->u.s.len);
-                dconn__known_add_text(k, v->u.s.ptr, v->u.s.len, secret || inner, connstr || secret || inner);
+                if (!secret) (void)dconn__text_secrets(v->u.s.ptr, v->u.s.len, k);
+                dconn__known_add_text(k, v->u.s.ptr, v->u.s.len, secret, connstr || secret);
             } else {
                 /* a string naming an unset ${VAR}: what it holds besides its ${...} is known (a
                    password beside an unset host), not the ${...} ("(used as ${PW})" would be masked) */
@@ -6324,7 +6348,7 @@ static void dconn__describe_value(dconn__known *k, dconn__buf *b, const dconn_to
     }
     switch ((dconn_toml_type)v->type) {
         case DCONN_TOML_STRING:
-            if (mask || dconn__text_holds_secret(v->u.s.ptr, v->u.s.len)) { dconn__buf_puts(b, "\"***\""); break; }
+            if (mask || dconn__text_secrets(v->u.s.ptr, v->u.s.len, NULL)) { dconn__buf_puts(b, "\"***\""); break; }
             {
                 char onstack[512];
                 size_t n = dconn__url_redact_al(b->al, v->u.s.ptr, onstack, sizeof onstack);

@@ -1616,6 +1616,12 @@ static void secrets_describe_masks_json_and_pem(void) {
     CHECK_CONTAINS(SX_DESC, "note = \"{\\\"name\\\": \\\"x\\\"}\"");
     CHECK_NOT_CONTAINS(SX_DESC, "PkJsonSecret99");
     CHECK_NOT_CONTAINS(SX_DESC, "MIIEpemBodySecret77");
+    /* the secrets inside are known, and masked in messages; the public rest of the text is not */
+    CHECK(dconn_connect(ctx, "key PkJsonSecret99 and MIIEpemBodySecret77", NULL, NULL, &err) == NULL);
+    CHECK_NOT_CONTAINS(err.message, "PkJsonSecret99");
+    CHECK_NOT_CONTAINS(err.message, "MIIEpemBodySecret77");
+    CHECK(dconn_connect(ctx, "{\"type\": \"service_account\", x", NULL, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "no connection named \"{\"type\": \"service_account\", x\"");
     dconn_close(ctx);
     tu_rmrf(SX_DSC);
 }

@@ -5829,13 +5829,8 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, int 
             memcpy(var, pc.p, pc.n);
             var[pc.n] = '\0';
             val = dconn__getenv(a->al, var, &owned, &nomem);
-            if (val && !dconn__utf8_valid(val, strlen(val))) {
-                /* TOML text is UTF-8: the value could not be written back, nor compared as written */
-                dconn__free(a->al, owned);
-                dconn__buf_free(&b);
-                return dconn_error_at(err, v, "environment variable %s is not valid UTF-8 (used as ${%s}): set it as UTF-8", var, var);
-            }
             if (nomem) b.failed = 1;
+            else if (val && !dconn__utf8_valid(val, strlen(val))) unset = 1;   /* TOML text is UTF-8: unusable, as an unset one is */
             else if (val && (*val || !pc.def)) dconn__buf_puts(&b, val);
             else if (pc.def) dconn__buf_put(&b, pc.def, pc.defn);
             else unset = 1;   /* the rest is still checked: a malformed ${ is the file's error */
@@ -5859,30 +5854,35 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, int 
 /* The variable a string marked DCONN__T_UNSET misses: its first ${NAME}
    without default that is not set, into var ("" if the environment
    changed since the file was read and none is missing now). */
-static void dconn__unset_var(const dconn_allocator *al, const dconn_toml_value *v, char *var, size_t cap) {
+static int dconn__unset_var(const dconn_allocator *al, const dconn_toml_value *v, char *var, size_t cap) {
     const char *s = v->u.s.ptr, *end = s + v->u.s.len;
     dconn__env_piece pc;
     int kind;
     var[0] = '\0';
     while ((kind = dconn__env_next(&s, end, &pc)) == DCONN__ENV_TEXT || kind == DCONN__ENV_VAR) {
         char *owned;
-        int nomem;
+        int nomem, bad, unset;
         const char *val;
-        if (kind != DCONN__ENV_VAR || pc.def || pc.n >= cap) continue;
+        if (kind != DCONN__ENV_VAR || pc.n >= cap) continue;
         memcpy(var, pc.p, pc.n);
         var[pc.n] = '\0';
         val = dconn__getenv(al, var, &owned, &nomem);
+        bad = !nomem && ((!val && !pc.def) || (val && !dconn__utf8_valid(val, strlen(val))));
+        unset = !val;
         dconn__free(al, owned);
-        if (!val && !nomem) return;
+        if (bad) return unset ? 1 : 2;
         var[0] = '\0';
     }
+    return 0;
 }
 
 /* The error of using a string marked DCONN__T_UNSET. `what`: "connection
    \"x\"", or NULL. */
 static dconn_status dconn__err_unset(const dconn_allocator *al, dconn_error *err, const dconn_toml_value *v, const char *what) {
     char var[128];
-    dconn__unset_var(al, v, var, sizeof var);
+    if (dconn__unset_var(al, v, var, sizeof var) == 2)
+        return dconn_error_at(err, v, "%s%senvironment variable %s is not valid UTF-8 (used as ${%s}); set it as UTF-8", what ? what : "",
+                              what ? ": " : "", var, var);
     if (!var[0])
         return dconn_error_at(err, v, "%s%san environment variable it names was not set when the secrets were read; set it, or give a default: ${NAME:-value}",
                               what ? what : "", what ? ": " : "");
@@ -6439,8 +6439,8 @@ static void dconn__describe_table(dconn__known *k, dconn__buf *b, const dconn_to
         {
             const dconn_toml_value *unset = dconn__find_unset(e->val);
             char var[128];
-            if (unset) dconn__unset_var(b->al, unset, var, sizeof var);
-            if (unset && var[0]) dconn__buf_printf(b, ", ${%s} is not set", var);
+            int why = unset ? dconn__unset_var(b->al, unset, var, sizeof var) : 0;
+            if (unset && var[0]) dconn__buf_printf(b, ", ${%s} is %s", var, why == 2 ? "not UTF-8" : "not set");
             else if (unset) dconn__buf_puts(b, ", a ${VAR} was not set when read");
         }
         dconn__buf_puts(b, "\n");

@@ -811,13 +811,29 @@ static void secrets_env_unterminated_is_an_error(void) {
     tu_rmrf(SX_ENV);
 }
 
-/* A value that is not UTF-8 could not be TOML text: refused, by name. */
+/* A value that is not UTF-8 could not be TOML text: unusable as an unset
+   one is, and named when used; the other connections work. */
 static void secrets_env_not_utf8_is_an_error(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    dconn_conn *c;
     TU_POSIX_ONLY("an environment variable holding bytes that are not UTF-8 (Windows keeps it in UTF-16)");
     tu_rmrf(SX_ENV);
     setenv("SX_BADUTF", "a\xff" "b", 1);
-    sx_expect_env_error("[a]\nok = 1\nv = \"x${SX_BADUTF}\"\n", 3,
-                        SX_ENV "/e.toml:3: environment variable SX_BADUTF is not valid UTF-8 (used as ${SX_BADUTF}): set it as UTF-8");
+    tu_write(SX_ENV "/e.toml", "[connections.bad]\nurl = \"sqlite://\"\nhost = \"x${SX_BADUTF}\"\n"
+                               "[connections.good]\nurl = \"sqlite://\"\n");
+    ctx = sx_open(SX_ENV "/e.toml", NULL, NULL, NULL);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_OK);
+    c = dconn_connect(ctx, "good", NULL, NULL, &err);
+    CHECK(c != NULL);
+    dconn_release(c);
+    CHECK(dconn_connect(ctx, "bad", NULL, NULL, &err) == NULL);
+    CHECK_STR(err.message, SX_ENV "/e.toml:3: connection \"bad\": environment variable SX_BADUTF is not valid UTF-8 (used as ${SX_BADUTF}); "
+                           "set it as UTF-8");
+    CHECK_EQ_INT(sx_describe(ctx, "bad", &err), DCONN_OK);
+    CHECK_CONTAINS(SX_DESC, ", ${SX_BADUTF} is not UTF-8");
+    dconn_close(ctx);
     unsetenv("SX_BADUTF");
     tu_rmrf(SX_ENV);
 }

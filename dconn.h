@@ -3635,6 +3635,7 @@ static char *dconn__read_file(const dconn_allocator *al, const char *path, size_
     char *buf = NULL;
     size_t cap = 0, n = 0;
     dconn__file_id id;
+    errno = 0;
     dconn__file_stat(path, &id);
     if (id.kind == DCONN__FILE_DIRECTORY) {   /* (which fopen may open, then fail to read) */
         dconn__err_place(err, DCONN_EIO, path, 0, "cannot read: it is a directory, not a file");
@@ -3658,7 +3659,7 @@ static char *dconn__read_file(const dconn_allocator *al, const char *path, size_
         if (got == 0) break;
     }
     if (ferror(f)) {
-        dconn__err_place(err, DCONN_EIO, path, 0, "read error: %s", strerror(errno));
+        dconn__err_place(err, DCONN_EIO, path, 0, "read error: %s", errno ? strerror(errno) : "the system gave no reason");
         dconn__free(al, buf);
         fclose(f);
         return NULL;
@@ -6081,8 +6082,12 @@ static int dconn__text_secrets(const char *s, size_t n, dconn__known *k) {
     for (; p < end; p++) {
         if (*p == '-' && (size_t)(end - p) >= 11 && memcmp(p, "-----BEGIN ", 11) == 0) {
             const char *q, *body = NULL, *stop;
-            for (q = p + 11; q + 16 <= end && *q != '\n'; q++)
-                if (memcmp(q, "PRIVATE KEY-----", 16) == 0) { body = q + 16; break; }
+            for (q = p + 11; q + 11 <= end && *q != '\n'; q++)
+                if (memcmp(q, "PRIVATE KEY", 11) == 0) {   /* "-----BEGIN RSA PRIVATE KEY-----", "... PGP PRIVATE KEY BLOCK-----" */
+                    for (q += 11; q + 5 <= end && *q != '\n' && memcmp(q, "-----", 5) != 0; q++) {}
+                    if (q + 5 <= end && memcmp(q, "-----", 5) == 0) body = q + 5;
+                    break;
+                }
             if (!body) continue;
             found = 1;
             for (stop = body; stop + 8 <= end && memcmp(stop, "-----END", 8) != 0; stop++) {}
@@ -9907,7 +9912,8 @@ static dconn_status dconn__rollback_quiet(const dconn_driver *d, void *handle) {
 /* exec_many outside a session: in a transaction of its own, so that a
    failure applies nothing; in a session, in the session's. */
 static dconn_status dconn__op_run_many(const dconn_driver *d, void *handle, const dconn_stmt *stmt, dconn__op *op, dconn_error *err) {
-    int own_tx = !op->in_session && d->begin && d->commit;
+    /* (not on a shared handle: other threads' statements would run inside the transaction) */
+    int own_tx = !op->in_session && d->begin && d->commit && !d->shared_handles;
     dconn_status st;
     if (op->info) op->info->changes = op->info->last_insert_id = 0;
     op->rows_done = 0;

@@ -3319,10 +3319,34 @@ static int dconn__is_password_word(const char *k, size_t n) {
     return 0;
 }
 
+/* The character that closes a quoted or braced value begun before p, or
+   NULL before lim: an escaped one is passed by (a backslash before it, or
+   doubled: '' and ODBC's }}). */
+static const char *dconn__value_closer(const char *p, const char *lim, char closer) {
+    for (; p < lim; p++) {
+        if (*p == '\\' && closer != '}' && lim - p > 1) { p++; continue; }
+        if (*p != closer) continue;
+        if (lim - p > 1 && p[1] == closer) { p++; continue; }
+        return p;
+    }
+    return NULL;
+}
+
+/* A parameter's placeholder as a whole value: "?", ":name", "$1". */
+static int dconn__is_placeholder(const char *v, const char *e) {
+    const char *p;
+    if (e - v == 1) return *v == '?';
+    if (e - v < 2 || (*v != ':' && *v != '$')) return 0;
+    for (p = v + 1; p < e; p++)
+        if (!(*v == '$' ? (*p >= '0' && *p <= '9') : (((*p | 32) >= 'a' && (*p | 32) <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))) return 0;
+    return 1;
+}
+
 /* key=value settings of free text in [s, e), their secret values masked
    ("password=***", ODBC's "PWD={***}"); a value quoted or braced past the
-   end of the word leaves *open its closing character, to mask up to it. */
-static void dconn__redact_settings(dconn__buf *b, const char *s, const char *e, char *open) {
+   end of the word (up to lim) leaves *open its closing character, to mask
+   up to it. */
+static void dconn__redact_settings(dconn__buf *b, const char *s, const char *e, const char *lim, char *open) {
     const char *p = s;
     while (p < e) {
         const char *eq = (const char *)memchr(p, '=', (size_t)(e - p)), *k, *v, *end;
@@ -3330,22 +3354,23 @@ static void dconn__redact_settings(dconn__buf *b, const char *s, const char *e, 
         for (k = eq; k > p && (((k[-1] | 32) >= 'a' && (k[-1] | 32) <= 'z') || (k[-1] >= '0' && k[-1] <= '9') || k[-1] == '_' || k[-1] == '-'); k--) {}
         v = eq + 1;
         dconn__buf_put(b, p, (size_t)(v - p));
-        if (k == eq || v >= e || !dconn__is_password_word(k, (size_t)(eq - k)) || (*v == '?' && v + 1 == e) ||
-            (*v == ':' && v + 1 < e && ((v[1] | 32) >= 'a' && (v[1] | 32) <= 'z')) || (*v == '$' && v + 1 < e && v[1] >= '0' && v[1] <= '9')) {
-            p = v;   /* not a secret, or a parameter's placeholder ("token=?", "pw=:pw", "pw=$1") */
+        for (end = v; end < e && !strchr(";&,)\"'", *end); end++) {}
+        if (k == eq || v >= e || !dconn__is_password_word(k, (size_t)(eq - k)) || (end > v && dconn__is_placeholder(v, end)) ||
+            (end - v == 3 && memcmp(v, "...", 3) == 0)) {
+            p = v;   /* not a secret, a parameter's placeholder ("token=?", "pw=:pw", "pw=$1"), or where a message was cut */
             continue;
         }
         if (*v == '\'' || *v == '"' || *v == '{') {
             char closer = *v == '{' ? '}' : *v;
-            const char *c = (const char *)memchr(v + 1, closer, (size_t)(e - v - 1));
+            const char *c = dconn__value_closer(v + 1, lim, closer);
             dconn__buf_put(b, v, 1);
             dconn__buf_puts(b, "***");
-            if (!c) { *open = closer; return; }   /* the value goes on past a blank */
+            if (!c) { p = e; break; }                  /* never closed: to the end of the word only */
+            if (c >= e) { *open = closer; return; }   /* the value goes on past a blank */
             dconn__buf_put(b, c, 1);
             p = c + 1;
             continue;
         }
-        for (end = v; end < e && *end != ';' && *end != '&' && *end != ',' && *end != ')'; end++) {}
         dconn__buf_puts(b, "***");
         p = end;
     }
@@ -3354,11 +3379,11 @@ static void dconn__redact_settings(dconn__buf *b, const char *s, const char *e, 
 
 /* One blank-free word of free text, its secrets masked by shape: a URL's
    password, secret key=value settings before and after it. */
-static void dconn__redact_word(dconn__buf *b, const char *w, const char *e, char *open) {
+static void dconn__redact_word(dconn__buf *b, const char *w, const char *e, const char *lim, char *open) {
     const char *p, *start = NULL, *end;
     if (*open) {
         /* inside a quoted value that began in an earlier word: masked to its closing character */
-        const char *c = (const char *)memchr(w, *open, (size_t)(e - w));
+        const char *c = dconn__value_closer(w, e, *open);
         if (!c) return;
         dconn__buf_put(b, c, 1);
         *open = 0;
@@ -3374,13 +3399,13 @@ static void dconn__redact_word(dconn__buf *b, const char *w, const char *e, char
         url.al = b->al;
         dconn__buf_put(&url, start, (size_t)(end - start));
         if (url.failed) { b->failed = 1; return; }
-        dconn__redact_settings(b, w, start, open);
+        dconn__redact_settings(b, w, start, start, open);
         dconn__url_redact_buf(b, url.p);
         dconn__buf_free(&url);
         dconn__buf_put(b, end, (size_t)(e - end));
         return;
     }
-    dconn__redact_settings(b, w, e, open);
+    dconn__redact_settings(b, w, e, lim, open);
 }
 
 /* Free text's secrets by shape, word by word, in place (cut to cap): what
@@ -3391,10 +3416,12 @@ static void dconn__redact_word(dconn__buf *b, const char *w, const char *e, char
    masked. */
 static void dconn__redact_shapes(const dconn_allocator *al, char *text, size_t cap) {
     dconn__buf b;
-    const char *s = text, *lim = strstr(text, "\n  SQL: "), *src = strstr(text, "\n  source: ");
+    const char *s = text, *lim = NULL, *f;
     size_t n, tail;
     char open = 0;
-    if (!lim || (src && src < lim)) lim = src;
+    /* the last such line: dconn's own, after the driver's words (which may hold one) */
+    for (f = text; (f = strstr(f, "\n  SQL: ")) != NULL; f++) lim = f;
+    for (f = lim ? lim : text; (f = strstr(f, "\n  source: ")) != NULL; f++) lim = f;
     if (!lim) lim = text + strlen(text);
     if (!memchr(text, '=', (size_t)(lim - text)) && !memchr(text, '@', (size_t)(lim - text))) return;
     memset(&b, 0, sizeof b);
@@ -3403,7 +3430,7 @@ static void dconn__redact_shapes(const dconn_allocator *al, char *text, size_t c
         const char *e = s;
         if (dconn__blank(*s)) { if (!open) dconn__buf_put(&b, s, 1); s++; continue; }
         while (e < lim && !dconn__blank(*e)) e++;
-        dconn__redact_word(&b, s, e, &open);
+        dconn__redact_word(&b, s, e, lim, &open);
         s = e;
     }
     if (b.failed) {
@@ -5795,6 +5822,8 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, int 
         return DCONN_OK;
     }
     if (v->type != DCONN_TOML_STRING || !memchr(v->u.s.ptr, '$', v->u.s.len)) return DCONN_OK;
+    /* and a string shaped like a URL with user info or like key=value settings (a MongoDB uri, libpq's options) */
+    if (memchr(v->u.s.ptr, '@', v->u.s.len) || memchr(v->u.s.ptr, '=', v->u.s.len)) hide = 1;
     {
         dconn__buf b;
         const char *s = v->u.s.ptr, *end = s + v->u.s.len;
@@ -6076,48 +6105,59 @@ done:
    credentials kept as one string: {"private_key": "-----BEGIN ..."}).
    Its secrets go to `k` when given: the key's body and the members'
    values, not the whole text, whose first bytes are public boilerplate. */
-static int dconn__text_secrets(const char *s, size_t n, dconn__known *k) {
-    const char *p = s, *end = s + n;
-    int found = 0;
+/* The closing quote of a JSON string whose text begins at p, or NULL. */
+static const char *dconn__json_string_end(const char *p, const char *end) {
     for (; p < end; p++) {
-        if (*p == '-' && (size_t)(end - p) >= 11 && memcmp(p, "-----BEGIN ", 11) == 0) {
-            const char *q, *body = NULL, *stop;
-            for (q = p + 11; q + 11 <= end && *q != '\n'; q++)
-                if (memcmp(q, "PRIVATE KEY", 11) == 0) {   /* "-----BEGIN RSA PRIVATE KEY-----", "... PGP PRIVATE KEY BLOCK-----" */
-                    for (q += 11; q + 5 <= end && *q != '\n' && memcmp(q, "-----", 5) != 0; q++) {}
-                    if (q + 5 <= end && memcmp(q, "-----", 5) == 0) body = q + 5;
-                    break;
-                }
-            if (!body) continue;
-            found = 1;
-            for (stop = body; stop + 8 <= end && memcmp(stop, "-----END", 8) != 0; stop++) {}
-            if (stop + 8 > end) stop = end;
-            /* each line of the body, where a message may quote one: split at line breaks, raw or JSON's "\n" */
-            for (q = body; k && q < stop;) {
-                const char *line = q;
-                while (q < stop && *q != '\n' && *q != '\r' && !(*q == '\\' && q + 1 < stop && q[1] == 'n')) q++;
-                if (q > line) dconn__known_add(k, line, (size_t)(q - line));
-                if (q >= stop) break;
-                q += *q == '\\' ? 2 : 1;
+        if (*p == '\\' && end - p > 1) { p++; continue; }
+        if (*p == '"') return p;
+    }
+    return NULL;
+}
+
+static int dconn__text_secrets(const char *s, size_t n, dconn__known *k) {
+    const char *p, *end = s + n;
+    int found = 0;
+    /* a PEM private key, anywhere (inside a JSON string too) */
+    for (p = s; end - p >= 11; p++) {
+        const char *q, *body = NULL, *stop;
+        if (memcmp(p, "-----BEGIN ", 11) != 0) continue;
+        for (q = p + 11; end - q >= 11 && *q != '\n'; q++)
+            if (memcmp(q, "PRIVATE KEY", 11) == 0) {   /* "-----BEGIN RSA PRIVATE KEY-----", "... PGP PRIVATE KEY BLOCK-----" */
+                for (q += 11; end - q >= 5 && *q != '\n' && memcmp(q, "-----", 5) != 0; q++) {}
+                if (end - q >= 5 && memcmp(q, "-----", 5) == 0) body = q + 5;
+                break;
             }
-            p = stop - 1;
-            continue;
+        if (!body) continue;
+        found = 1;
+        for (stop = body; end - stop >= 8 && memcmp(stop, "-----END", 8) != 0; stop++) {}
+        if (end - stop < 8) stop = end;
+        /* each line of the body, where a message may quote one: split at line breaks, raw or JSON's "\n" */
+        for (q = body; k && q < stop;) {
+            const char *line = q;
+            while (q < stop && *q != '\n' && *q != '\r' && !(*q == '\\' && stop - q > 1 && q[1] == 'n')) q++;
+            if (q > line) dconn__known_add(k, line, (size_t)(q - line));
+            if (q >= stop) break;
+            q += *q == '\\' ? 2 : 1;
         }
-        if (*p == '"') {
-            const char *key = p + 1, *q = key, *v;
-            while (q < end && *q != '"' && *q != '\n') q++;
-            if (q >= end || *q != '"') continue;
-            p = q;
-            for (q++; q < end && (*q == ' ' || *q == '\t'); q++) {}
-            if (q >= end || *q != ':' || !dconn__is_secret_key(key, (size_t)(p - key))) continue;
-            found = 1;
-            for (q++; q < end && (*q == ' ' || *q == '\t'); q++) {}
-            if (q >= end || *q != '"') continue;
-            for (v = ++q; q < end && *q != '"'; q++)
-                if (*q == '\\' && q + 1 < end) q++;   /* an escaped quote */
-            if (k) dconn__known_add(k, v, (size_t)(q - v));
-            p = q < end ? q : end - 1;
-        }
+        p = body;
+    }
+    /* JSON members with secret names: strings read with their escapes */
+    for (p = s; p < end; p++) {
+        const char *key, *q, *v;
+        if (*p != '"') continue;
+        key = p + 1;
+        if ((q = dconn__json_string_end(key, end)) == NULL) break;
+        p = q;
+        for (q++; q < end && (*q == ' ' || *q == '\t'); q++) {}
+        if (q >= end || *q != ':' || !dconn__is_secret_key(key, (size_t)(p - key))) continue;
+        found = 1;
+        for (q++; q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'); q++) {}
+        if (q >= end || *q != '"') continue;
+        v = q + 1;
+        if ((q = dconn__json_string_end(v, end)) == NULL) q = end;
+        if (k) dconn__known_add(k, v, (size_t)(q - v));
+        if (q >= end) break;
+        p = q;
     }
     return found;
 }
@@ -10117,11 +10157,12 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
         char head[DCONN_ERROR_MESSAGE_SIZE];
         size_t need, room;
         dconn__snprintf(head, sizeof head, "connection \"%s\"%s%s%s: %s: ", c->name, url[0] ? " (" : "", url, url[0] ? ")" : "", what);
-        need = strlen(head) + strlen(tail) + 4 + 96;   /* "...", NUL, and a stream's "the stream ended after N rows ..." */
+        need = strlen(head) + strlen(tail) + 5 + 96;   /* " ...", NUL, and a stream's "the stream ended after N rows ..." */
+        dconn__redact_shapes(c->ctx->al, err->message, sizeof err->message);   /* before the cut, which could split a URL from its '@' */
         if (need + strlen(err->message) > sizeof err->message && need + 64 < sizeof err->message) {
             room = sizeof err->message - need;
             while (room > 0 && ((unsigned char)err->message[room] & 0xC0) == 0x80) room--;   /* whole characters */
-            memcpy(err->message + room, "...", 4);
+            memcpy(err->message + room, " ...", 5);   /* a word of its own: no value's end */
         }
         dconn__err_prefix(err, code, "%s", head);
     }

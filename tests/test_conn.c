@@ -586,7 +586,17 @@ static void conn_exec_many_without_transactions_never_applies_twice(void) {
 }
 
 static dconn_status ct_query_quotes_secrets(void *ud, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
-    (void)ud; (void)handle; (void)stmt; (void)out;
+    (void)ud; (void)handle; (void)out;
+    if (strncmp(stmt->sql, "MORE", 4) == 0)
+        return td_fail(err, DCONN_EQUERY, TD_PERMANENT,
+                       "mock: PWD={Xy}}Secr3t};Server=db password='it\\'s Secr3t' user=bob password=:Tr0ub4dor!x pw=$1abcdef "
+                       "unexpected token={ at line 3 \"password=hunter22\" failed\n  SQL: x\npassword=hunter23 for postgresql://u:s3cretpw@h/db");
+    if (strncmp(stmt->sql, "CUT", 3) == 0) {
+        static char text[1000];
+        memset(text, 'a', 850);
+        snprintf(text + 850, sizeof text - 850, " postgresql://alice:s3cretpassword@db.example.com/app");
+        return td_fail(err, DCONN_EQUERY, TD_PERMANENT, text);
+    }
     return td_fail(err, DCONN_EQUERY, TD_PERMANENT,
                    "mock: cannot reach (postgresql://app:Sup3rS3cretPw@db.internal/app): as password=abcdefgh host=h, "
                    "DSN=x;PWD=Zz9;UID=u, a:b@c and see user@example.com; x=1;password=hunter2;y=2,https://a@b "
@@ -619,6 +629,14 @@ static void conn_driver_message_masked_by_shape(void) {
     CHECK(strstr(err.message, "Zz9") == NULL);
     /* the SQL is the caller's, masked of known secrets only (as the query hook gets it), so that a caret keeps its column */
     CHECK_CONTAINS(err.message, "\n  SQL: SELECT 'mysql://root:An0therPw@h/x'");
+    /* escapes inside quoted and braced values, placeholders only as whole values, a driver's own "SQL:" line */
+    CHECK(dconn_query(c, "MORE", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "mock: PWD={***};Server=db password='***' user=bob password=*** pw=*** unexpected token={*** at line 3 "
+                                "\"password=***\" failed\n  SQL: x\npassword=*** for postgresql://u:***@h/db\n  SQL: MORE");
+    /* a long message is masked before it is cut: no URL loses its '@' to the cut */
+    CHECK(dconn_query(c, "CUT", NULL, 0, NULL, &err) == NULL);
+    CHECK_NOT_CONTAINS(err.message, "s3cretpa");
+    CHECK_CONTAINS(err.message, "\n  SQL: CUT");
     dconn_release(c);
     dconn_close(ctx);
     tu_rmrf(CT_DIR);
@@ -650,11 +668,11 @@ static void conn_long_driver_message_keeps_the_sql(void) {
     REQUIRE(c);
     CHECK(dconn_query(c, "SELECT the_failing_one FROM t", NULL, 0, NULL, &err) == NULL);
     CHECK_CONTAINS(err.message, "connection \"o\": query failed: xxxx");
-    CHECK_CONTAINS(err.message, "xxx...\n  SQL: SELECT the_failing_one FROM t");
+    CHECK_CONTAINS(err.message, "xxx ...\n  SQL: SELECT the_failing_one FROM t");
     CHECK(strlen(err.message) < sizeof err.message);
     CHECK(dconn_query(c, "GROW SELECT the_failing_one FROM t", NULL, 0, NULL, &err) == NULL);
     CHECK_CONTAINS(err.message, "connection \"o\": query failed: pw=*** pw=***");
-    CHECK_CONTAINS(err.message, "...\n  SQL: GROW SELECT the_failing_one FROM t");
+    CHECK_CONTAINS(err.message, " ...\n  SQL: GROW SELECT the_failing_one FROM t");
     dconn_release(c);
     dconn_close(ctx);
     tu_rmrf(CT_DIR);

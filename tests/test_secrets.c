@@ -803,6 +803,13 @@ static void secrets_env_unterminated_is_an_error(void) {
                         SX_ENV "/e.toml:2: unterminated \"${SX_HOST\": expected '}' (write $${ for a literal ${)");
     sx_expect_env_error("[a]\n\n\nhost = \"a ${SX_HOST b}\"\n", 4,
                         SX_ENV "/e.toml:4: unterminated \"${SX_HOST\": expected '}' (write $${ for a literal ${)");
+    /* nor in a string shaped like a URL with user info, or like key=value settings, under any key */
+    sx_expect_env_error("[a]\nok = 1\nuri = \"mongodb://alice:Xq${Kq93LmZp@cluster0.example.net/db\"\n", 3,
+                        SX_ENV "/e.toml:3: unterminated \"${...\": expected '}' (the name is not shown: the value may hold a password; "
+                        "write $${ for a literal ${)");
+    sx_expect_env_error("[a]\nok = 1\noptions = \"host=db password=ab${Kq93LmZp user=bob\"\n", 3,
+                        SX_ENV "/e.toml:3: unterminated \"${...\": expected '}' (the name is not shown: the value may hold a password; "
+                        "write $${ for a literal ${)");
     /* a url may hold a password that holds "${": its text is not quoted */
     sx_expect_env_error("[a]\nok = 1\nurl = \"postgresql://u:ab${cdefgh@host/db\"\n", 3,
                         SX_ENV "/e.toml:3: unterminated \"${...\": expected '}' (the name is not shown: the value may hold a password; "
@@ -1622,7 +1629,9 @@ static void secrets_describe_masks_json_and_pem(void) {
              "service_account_info = '{\"type\": \"service_account\", \"private_key\": \"PkJsonSecret99\", \"client_email\": \"a@b\"}'\n"
              "cert = \"\"\"\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpemBodySecret77\n-----END RSA PRIVATE KEY-----\n\"\"\"\n"
              "public = \"-----BEGIN CERTIFICATE-----\\nMIIpublic\"\n"
-             "note = '{\"name\": \"x\"}'\n");
+             "note = '{\"name\": \"x\"}'\n"
+             "escaped = '{\"note\": \"a 5\\\" pipe\", \"api_token\": \"Zq9xLmP4wR7t\"}'\n"
+             "inside = '{\"pk\": \"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkq\\nBKcwggSjAgEA\\n-----END PRIVATE KEY-----\\n\"}'\n");
     ctx = sx_open(SX_DSC "/e.toml", NULL, NULL, NULL);
     REQUIRE(ctx);
     CHECK_EQ_INT(sx_describe(ctx, NULL, &err), DCONN_OK);
@@ -1632,6 +1641,12 @@ static void secrets_describe_masks_json_and_pem(void) {
     CHECK_CONTAINS(SX_DESC, "note = \"{\\\"name\\\": \\\"x\\\"}\"");
     CHECK_NOT_CONTAINS(SX_DESC, "PkJsonSecret99");
     CHECK_NOT_CONTAINS(SX_DESC, "MIIEpemBodySecret77");
+    CHECK_CONTAINS(SX_DESC, "escaped = \"***\"");   /* an escaped quote before the secret member */
+    CHECK_CONTAINS(SX_DESC, "inside = \"***\"");    /* a PEM key inside a JSON string */
+    CHECK(dconn_connect(ctx, "Zq9xLmP4wR7t MIIEvQIBADANBgkq BKcwggSjAgEA", NULL, NULL, &err) == NULL);
+    CHECK_NOT_CONTAINS(err.message, "Zq9xLmP4wR7t");
+    CHECK_NOT_CONTAINS(err.message, "MIIEvQIBADANBgkq");
+    CHECK_NOT_CONTAINS(err.message, "BKcwggSjAgEA");
     /* the secrets inside are known, and masked in messages; the public rest of the text is not */
     CHECK(dconn_connect(ctx, "key PkJsonSecret99 and MIIEpemBodySecret77", NULL, NULL, &err) == NULL);
     CHECK_NOT_CONTAINS(err.message, "PkJsonSecret99");

@@ -3361,7 +3361,8 @@ static void dconn__redact_settings(dconn__buf *b, const char *s, const char *e, 
             continue;
         }
         if (*v == '\'' || *v == '"' || *v == '{') {
-            char closer = *v == '{' ? '}' : *v;
+            char closer = *v;
+            if (closer == '{') closer = '}';
             const char *c = dconn__value_closer(v + 1, lim, closer);
             dconn__buf_put(b, v, 1);
             dconn__buf_puts(b, "***");
@@ -5860,10 +5861,11 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, int 
             var[pc.n] = '\0';
             val = dconn__getenv(a->al, var, &owned, &nomem);
             if (nomem) b.failed = 1;
-            else if (val && !dconn__utf8_valid(val, strlen(val))) unset = 1;   /* TOML text is UTF-8: unusable, as an unset one is */
-            else if (val && (*val || !pc.def)) dconn__buf_puts(&b, val);
-            else if (pc.def) dconn__buf_put(&b, pc.def, pc.defn);
-            else unset = 1;   /* the rest is still checked: a malformed ${ is the file's error */
+            else if (val && dconn__utf8_valid(val, strlen(val)) && (*val || !pc.def)) dconn__buf_puts(&b, val);
+            else if (pc.def && (!val || !*val)) dconn__buf_put(&b, pc.def, pc.defn);
+            /* unset without default, or not UTF-8 (TOML text is UTF-8): unusable, kept and marked; the rest is
+               still checked, since a malformed ${ is the file's error */
+            else unset = 1;
             dconn__free(a->al, owned);
         }
         if (b.failed) { dconn__buf_free(&b); return dconn__err_nomem(err, "expanding ${VAR} in secrets"); }

@@ -671,9 +671,20 @@ static void secrets_unreachable_file_is_skipped_and_said(void) {
     REQUIRE(ctx);
     CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_secret_int(ctx, "w.k", 42), 2);   /* the other file's secrets work */
-    CHECK_CONTAINS(SX_LOG, "secrets path " SX_BAD "/dir/secrets.toml cannot be looked at (Too many levels of symbolic links): it is skipped");
-    CHECK(dconn_connect(ctx, "nosuch", NULL, NULL, &err) == NULL);
-    CHECK_CONTAINS(err.message, SX_BAD "/dir/secrets.toml (cannot be looked at: Too many levels of symbolic links), " SX_BAD "/other.toml (read)");
+    {
+        /* the C library's words for the loop (glibc: "Too many levels of symbolic links"; musl: "Symbolic link loop") */
+        char want[300];
+#ifdef ELOOP
+        const char *why = strerror(ELOOP);
+#else
+        const char *why = "";
+#endif
+        snprintf(want, sizeof want, "secrets path " SX_BAD "/dir/secrets.toml cannot be looked at (%s): it is skipped", why);
+        CHECK_CONTAINS(SX_LOG, want);
+        CHECK(dconn_connect(ctx, "nosuch", NULL, NULL, &err) == NULL);
+        snprintf(want, sizeof want, SX_BAD "/dir/secrets.toml (cannot be looked at: %s), " SX_BAD "/other.toml (read)", why);
+        CHECK_CONTAINS(err.message, want);
+    }
     dconn_close(ctx);
     tu_rmrf(SX_BAD);
 }

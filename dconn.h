@@ -2841,13 +2841,15 @@ static int dconn__port_list_ok(const char *p, size_t n) {
     return d == e;
 }
 
+/* A URL scheme: a letter, then letters, digits, '+', '-' and '.'. */
+static int dconn__scheme_letter(char c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
+static int dconn__scheme_char(char c) { return dconn__scheme_letter(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'; }
+
 static int dconn__url_scheme_ok(const dconn__url *u) {
     size_t i;
-    if (!u->scheme_len || !((u->scheme[0] | 32) >= 'a' && (u->scheme[0] | 32) <= 'z')) return 0;
-    for (i = 1; i < u->scheme_len; i++) {
-        char c = u->scheme[i];
-        if (!(((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')) return 0;
-    }
+    if (!u->scheme_len || !dconn__scheme_letter(u->scheme[0])) return 0;
+    for (i = 1; i < u->scheme_len; i++)
+        if (!dconn__scheme_char(u->scheme[i])) return 0;
     return 1;
 }
 
@@ -3295,8 +3297,8 @@ static void dconn__sql_excerpt(dconn__known *k, const char *sql, char *out, size
 /* A URL's scheme ends at p ("://" follows): its first byte, or NULL. */
 static const char *dconn__scheme_start(const char *w, const char *p) {
     const char *q = p;
-    while (q > w && (((q[-1] | 32) >= 'a' && (q[-1] | 32) <= 'z') || (q[-1] >= '0' && q[-1] <= '9') || q[-1] == '+' || q[-1] == '-' || q[-1] == '.')) q--;
-    while (q < p && !((*q | 32) >= 'a' && (*q | 32) <= 'z')) q++;   /* a scheme begins with a letter */
+    while (q > w && dconn__scheme_char(q[-1])) q--;
+    while (q < p && !dconn__scheme_letter(*q)) q++;
     return q < p ? q : NULL;
 }
 
@@ -3319,18 +3321,22 @@ static int dconn__is_password_word(const char *k, size_t n) {
     return 0;
 }
 
-/* The character that closes a quoted or braced value begun before p, or
-   NULL before lim: an escaped one is passed by (a backslash before it, or
-   doubled: '' and ODBC's }}). */
-static const char *dconn__value_closer(const char *p, const char *lim, char closer) {
+/* The character that closes a quoted text begun before p, or NULL before
+   lim, passing by escaped ones: a backslash before it when `backslashed`,
+   doubled when `doubled`. */
+static const char *dconn__closer_after(const char *p, const char *lim, char closer, int backslashed, int doubled) {
     for (; p < lim; p++) {
-        if (*p == '\\' && closer != '}' && lim - p > 1) { p++; continue; }
+        if (backslashed && *p == '\\' && lim - p > 1) { p++; continue; }
         if (*p != closer) continue;
-        if (lim - p > 1 && p[1] == closer) { p++; continue; }
+        if (doubled && lim - p > 1 && p[1] == closer) { p++; continue; }
         return p;
     }
     return NULL;
 }
+
+/* A quoted or braced setting's value: '' and ODBC's }} are escapes, and a
+   backslash too except inside braces. */
+static const char *dconn__value_closer(const char *p, const char *lim, char closer) { return dconn__closer_after(p, lim, closer, closer != '}', 1); }
 
 /* A parameter's placeholder as a whole value: "?", ":name", "$1". */
 static int dconn__is_placeholder(const char *v, const char *e) {
@@ -6102,19 +6108,14 @@ done:
     return DCONN_OK;
 }
 
+/* The closing quote of a JSON string whose text begins at p, or NULL. */
+static const char *dconn__json_string_end(const char *p, const char *end) { return dconn__closer_after(p, end, '"', 1, 0); }
+
 /* Text that carries a secret inside it, under a key that does not say so:
    a PEM private key, or JSON with a secret member (a service account's
    credentials kept as one string: {"private_key": "-----BEGIN ..."}).
    Its secrets go to `k` when given: the key's body and the members'
    values, not the whole text, whose first bytes are public boilerplate. */
-/* The closing quote of a JSON string whose text begins at p, or NULL. */
-static const char *dconn__json_string_end(const char *p, const char *end) {
-    for (; p < end; p++) {
-        if (*p == '\\' && end - p > 1) { p++; continue; }
-        if (*p == '"') return p;
-    }
-    return NULL;
-}
 
 static int dconn__text_secrets(const char *s, size_t n, dconn__known *k) {
     const char *p, *end = s + n;

@@ -548,6 +548,22 @@ static dconn_status ct_exec_row_once(void *ud, void *handle, const dconn_stmt *s
     return DCONN_OK;
 }
 
+/* A context whose connection "o" runs on driver d, registered as given. */
+static dconn_conn *ct_driver_conn(dconn_ctx *ctx, const dconn_driver *d) {
+    dconn_error err;
+    if (dconn_register_driver(ctx, d, &err) != DCONN_OK) {
+        fprintf(stderr, "    register %s: %s\n", d->name, err.message);
+        return NULL;
+    }
+    return dconn_connect(ctx, "o", d->name, NULL, &err);
+}
+
+static void ct_driver_done(dconn_conn *c, dconn_ctx *ctx) {
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(CT_DIR);
+}
+
 /* exec_many on a driver without transactions: a failure after rows ran
    is not retried, since running the batch again would apply them twice;
    a failure at the first row (nothing applied) is. */
@@ -567,8 +583,7 @@ static void conn_exec_many_without_transactions_never_applies_twice(void) {
     d.begin = NULL;
     d.commit = NULL;
     d.rollback = NULL;
-    REQUIRE(dconn_register_driver(ctx, &d, &err) == DCONN_OK);
-    c = dconn_connect(ctx, "o", "notx", NULL, &err);
+    c = ct_driver_conn(ctx, &d);
     REQUIRE(c);
     ct_rows_calls = ct_rows_applied = 0;
     ct_rows_fail_at = 4;
@@ -580,9 +595,7 @@ static void conn_exec_many_without_transactions_never_applies_twice(void) {
     CHECK_EQ_INT(dconn_exec_many(c, "INSERT ?", v, 1, 5, NULL, &info, &err), DCONN_OK);
     CHECK_EQ_INT(ct_rows_applied, 5);
     CHECK_EQ_INT((int)info.changes, 5);
-    dconn_release(c);
-    dconn_close(ctx);
-    tu_rmrf(CT_DIR);
+    ct_driver_done(c, ctx);
 }
 
 static dconn_status ct_query_quotes_secrets(void *ud, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
@@ -614,8 +627,7 @@ static void conn_driver_message_masked_by_shape(void) {
     REQUIRE(ctx);
     td_driver(&d, "talks");
     d.query = ct_query_quotes_secrets;
-    REQUIRE(dconn_register_driver(ctx, &d, &err) == DCONN_OK);
-    c = dconn_connect(ctx, "o", "talks", NULL, &err);
+    c = ct_driver_conn(ctx, &d);
     REQUIRE(c);
     CHECK(dconn_query(c, "SELECT 'mysql://root:An0therPw@h/x'", NULL, 0, NULL, &err) == NULL);
     CHECK_CONTAINS(err.message, "mock: cannot reach (postgresql://app:***@db.internal/app): as password=*** host=h, DSN=x;PWD=***;UID=u, "
@@ -637,9 +649,7 @@ static void conn_driver_message_masked_by_shape(void) {
     CHECK(dconn_query(c, "CUT", NULL, 0, NULL, &err) == NULL);
     CHECK_NOT_CONTAINS(err.message, "s3cretpa");
     CHECK_CONTAINS(err.message, "\n  SQL: CUT");
-    dconn_release(c);
-    dconn_close(ctx);
-    tu_rmrf(CT_DIR);
+    ct_driver_done(c, ctx);
 }
 
 static dconn_status ct_query_long_message(void *ud, void *handle, const dconn_stmt *stmt, dconn_builder *out, dconn_error *err) {
@@ -663,8 +673,7 @@ static void conn_long_driver_message_keeps_the_sql(void) {
     REQUIRE(ctx);
     td_driver(&d, "wordy");
     d.query = ct_query_long_message;
-    REQUIRE(dconn_register_driver(ctx, &d, &err) == DCONN_OK);
-    c = dconn_connect(ctx, "o", "wordy", NULL, &err);
+    c = ct_driver_conn(ctx, &d);
     REQUIRE(c);
     CHECK(dconn_query(c, "SELECT the_failing_one FROM t", NULL, 0, NULL, &err) == NULL);
     CHECK_CONTAINS(err.message, "connection \"o\": query failed: xxxx");
@@ -673,9 +682,7 @@ static void conn_long_driver_message_keeps_the_sql(void) {
     CHECK(dconn_query(c, "GROW SELECT the_failing_one FROM t", NULL, 0, NULL, &err) == NULL);
     CHECK_CONTAINS(err.message, "connection \"o\": query failed: pw=*** pw=***");
     CHECK_CONTAINS(err.message, " ...\n  SQL: GROW SELECT the_failing_one FROM t");
-    dconn_release(c);
-    dconn_close(ctx);
-    tu_rmrf(CT_DIR);
+    ct_driver_done(c, ctx);
 }
 
 static int ct_clean_asked;
@@ -698,8 +705,7 @@ static void conn_shared_handle_not_checked_for_transactions(void) {
     d.in_transaction = ct_always_in_tx;
     d.keeps_state = ct_dirty_state;
     ct_clean_asked = 0;
-    REQUIRE(dconn_register_driver(ctx, &d, &err) == DCONN_OK);
-    c = dconn_connect(ctx, "o", "shared", NULL, &err);
+    c = ct_driver_conn(ctx, &d);
     REQUIRE(c);
     r = dconn_query(c, "SELECT 1", NULL, 0, NULL, &err);
     CHECK(r != NULL);
@@ -713,9 +719,7 @@ static void conn_shared_handle_not_checked_for_transactions(void) {
     CHECK(r == NULL);
     CHECK_EQ_INT(ct_clean_asked, 0);
     CHECK_EQ_INT(td.rollbacks, 0);
-    dconn_release(c);
-    dconn_close(ctx);
-    tu_rmrf(CT_DIR);
+    ct_driver_done(c, ctx);
 }
 
 /* A COMMIT lost on the way: the driver applied it, then lost the
@@ -745,17 +749,14 @@ static void conn_exec_many_lost_commit_not_retried(void) {
     d.exec_many = NULL;
     d.commit = ct_commit_lost;
     d.rollback = ct_rollback_dead;
-    REQUIRE(dconn_register_driver(ctx, &d, &err) == DCONN_OK);
-    c = dconn_connect(ctx, "o", "lostcommit", NULL, &err);
+    c = ct_driver_conn(ctx, &d);
     REQUIRE(c);
     ct_commits_applied = 0;
     CHECK_EQ_INT(dconn_exec_many(c, "INSERT ?", v, 1, 3, NULL, NULL, &err), DCONN_EQUERY);
     CHECK_EQ_INT(ct_commits_applied, 1);
     CHECK_CONTAINS(err.message, "mock: connection lost while the COMMIT ran (the commit failed, and so did the rollback after it: "
                                 "whether the rows were applied is unknown; not retried)");
-    dconn_release(c);
-    dconn_close(ctx);
-    tu_rmrf(CT_DIR);
+    ct_driver_done(c, ctx);
 }
 
 /* Whatever the driver returns, the caller gets a dconn_status below zero
@@ -781,8 +782,7 @@ static void conn_driver_odd_failures_normalised(void) {
     d.commit = ct_call_odd;
     d.ping = ct_call_odd;
     d.is_transient = NULL;
-    REQUIRE(dconn_register_driver(ctx, &d, &err) == DCONN_OK);
-    c = dconn_connect(ctx, "o", "odd", NULL, &err);
+    c = ct_driver_conn(ctx, &d);
     REQUIRE(c);
     for (i = 0; i < 3; i++) {
         CHECK(dconn_query(c, modes[i], NULL, 0, NULL, &err) == NULL);
@@ -832,9 +832,7 @@ static void conn_driver_odd_failures_normalised(void) {
     CHECK(dconn_query(c, "huge", NULL, 0, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_ENOMEM);
     CHECK_CONTAINS(err.message, "the result passed 4 GiB of text, blobs and decimals, which is as much as one result holds: read it with dconn_stream_query");
-    dconn_release(c);
-    dconn_close(ctx);
-    tu_rmrf(CT_DIR);
+    ct_driver_done(c, ctx);
 }
 
 static void conn_register_driver_rules(void) {

@@ -225,8 +225,8 @@ PQ_LIBS := $(shell pkg-config --libs libpq 2>/dev/null || echo -lpq)
 $(B)/test-postgres: tests/test_postgres.c examples/drivers/dconn_postgres.h tests/dtest.h tests/test_util.h $(ALL_DEPS) | $(B)
 	$(CC) $(CFLAGS_TEST) $(PQ_CFLAGS) -o $@ tests/test_postgres.c $(PQ_LIBS) $(LIBS)
 
-test-postgres: check-sqlite $(B)/test-postgres
-	@sh tests/run_all.sh "sh tests/postgres.sh $(B)/test-postgres"
+test-postgres: check-sqlite $(B)/test-postgres $(B)/dconn
+	@DCONN_CLI=$(abspath $(B)/dconn) sh tests/run_all.sh "sh tests/postgres.sh $(B)/test-postgres"
 
 # the PostgreSQL figures, against the same kind of throwaway server
 $(B)/bench-postgres: tests/bench_postgres.c tests/bench_client.h tests/bench_common.h examples/drivers/dconn_postgres.h $(ALL_DEPS) | $(B)

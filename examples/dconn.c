@@ -33,6 +33,12 @@
 #pragma comment(lib, "shell32")
 #endif
 #endif
+#ifndef _WIN32
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+#endif
 #include <errno.h>
 #include <sys/stat.h>
 #ifndef S_ISREG   /* MSVC has only the masks */
@@ -197,6 +203,140 @@ static void cli_log(int level, const char *message, void *user_data) {
     char msg[DCONN_ERROR_MESSAGE_SIZE + 64];
     cli_message(message ? message : "", msg, sizeof msg);
     dconn_log_stderr(level, msg, user_data);
+}
+
+/* --- Ctrl-C ------------------------------------------------------------------- */
+
+/* Ctrl-C (SIGINT, SIGTERM, SIGHUP) while a statement runs cancels it, as
+   psql does: a server would otherwise run it to its end, a write included,
+   after the command was gone. The statement then fails ("cancelled after
+   ...") and the command exits 128 + the signal's number. Outside a
+   statement (connecting, printing a box) the command ends at once. A signal cannot fire a token itself (that takes a
+   lock), so on POSIX a thread of its own waits for it (sigwait); Windows
+   runs its console handler in a thread of its own already. */
+static struct {
+    dconn_cancel *token;    /* NULL: none (no threads): the signal ends the command */
+    int in_statement;       /* a statement runs with the token */
+    int signal;             /* the signal that came, or 0 */
+#ifndef _WIN32
+    pthread_mutex_t lock;
+    pthread_cond_t finished_cv;
+    int finished;           /* the command is done: its exit status stands */
+#endif
+} interrupt_state;
+
+#ifdef _WIN32
+static CRITICAL_SECTION interrupt_lock;
+static BOOL WINAPI on_console_ctrl(DWORD type) {
+    BOOL handled = FALSE;
+    if (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT) return FALSE;
+    EnterCriticalSection(&interrupt_lock);
+    if (!interrupt_state.signal && interrupt_state.in_statement && interrupt_state.token) {
+        interrupt_state.signal = 2;   /* SIGINT's number: exit 130, as on POSIX */
+        dconn_cancel_fire(interrupt_state.token);
+        handled = TRUE;               /* the statement ends, then the command */
+    }
+    LeaveCriticalSection(&interrupt_lock);
+    return handled;                   /* FALSE: Windows ends the process */
+}
+static void interrupt_setup(void) {
+    InitializeCriticalSection(&interrupt_lock);
+    SetConsoleCtrlHandler(on_console_ctrl, TRUE);
+}
+static void interrupt_lock_take(void) { EnterCriticalSection(&interrupt_lock); }
+static void interrupt_lock_give(void) { LeaveCriticalSection(&interrupt_lock); }
+static void interrupt_finished(void) {}
+#else
+static sigset_t interrupt_signals;
+
+static void *interrupt_waiter(void *unused) {
+    int sig = 0;
+    (void)unused;
+    if (sigwait(&interrupt_signals, &sig) != 0) return NULL;
+    pthread_mutex_lock(&interrupt_state.lock);
+    interrupt_state.signal = sig;
+    if (!interrupt_state.finished && interrupt_state.in_statement && interrupt_state.token) {
+        struct timespec until;
+        /* More signals stay blocked, as psql lets them pass while it cancels:
+           one Ctrl-C often comes twice (timeout(1) signals the command and
+           then its process group), and ending the command on the second
+           would leave the statement running before the cancel reached it. */
+        dconn_cancel_fire(interrupt_state.token);
+        /* the database says the statement stopped within moments; one that
+           cannot be reached does not keep the command waiting */
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 5;
+        while (!interrupt_state.finished)
+            if (pthread_cond_timedwait(&interrupt_state.finished_cv, &interrupt_state.lock, &until) != 0) break;
+        if (!interrupt_state.finished) {
+            static const char msg[] = "dconn: interrupted: the statement did not stop within 5 s of its cancel; it may still run on the server\n";
+            if (write(2, msg, sizeof msg - 1) < 0) {}
+            _exit(128 + sig);
+        }
+    }
+    if (!interrupt_state.finished) {
+        static const char msg[] = "dconn: interrupted\n";
+        if (write(2, msg, sizeof msg - 1) < 0) {}
+        _exit(128 + sig);
+    }
+    pthread_mutex_unlock(&interrupt_state.lock);
+    return NULL;
+}
+
+/* Before any thread starts, so that every thread (the library's too)
+   leaves these signals to the waiter. Without it, they end the command. */
+static void interrupt_setup(void) {
+    pthread_t t;
+    sigemptyset(&interrupt_signals);
+    sigaddset(&interrupt_signals, SIGINT);
+    sigaddset(&interrupt_signals, SIGTERM);
+    sigaddset(&interrupt_signals, SIGHUP);
+    pthread_mutex_init(&interrupt_state.lock, NULL);
+    pthread_cond_init(&interrupt_state.finished_cv, NULL);
+    if (pthread_sigmask(SIG_BLOCK, &interrupt_signals, NULL) != 0) return;
+    if (pthread_create(&t, NULL, interrupt_waiter, NULL) != 0) { pthread_sigmask(SIG_UNBLOCK, &interrupt_signals, NULL); return; }
+    pthread_detach(t);
+}
+static void interrupt_lock_take(void) { pthread_mutex_lock(&interrupt_state.lock); }
+static void interrupt_lock_give(void) { pthread_mutex_unlock(&interrupt_state.lock); }
+static void interrupt_finished(void) {
+    pthread_mutex_lock(&interrupt_state.lock);
+    interrupt_state.finished = 1;
+    pthread_cond_broadcast(&interrupt_state.finished_cv);
+    pthread_mutex_unlock(&interrupt_state.lock);
+}
+#endif
+
+/* Around each statement: a signal meanwhile cancels it rather than ending
+   the command. Returns 1 when a signal came before it began. */
+static int statement_begins(void) {
+    int came;
+    interrupt_lock_take();
+    came = interrupt_state.signal != 0;
+    interrupt_state.in_statement = !came;
+    interrupt_lock_give();
+    return came;
+}
+static void statement_ends(void) {
+    interrupt_lock_take();
+    interrupt_state.in_statement = 0;
+    interrupt_lock_give();
+}
+
+/* The exit status once a signal came: the statement's failure is the
+   signal's; a statement that ended well before the cancel reached it
+   stands, and its status with it. */
+static int interrupted_status(int rc) {
+    int sig;
+    interrupt_lock_take();
+    sig = interrupt_state.signal;
+    interrupt_lock_give();
+    if (!sig) return rc;
+    if (rc == 0) {
+        fputs("dconn: interrupted after the statement had finished: its result stands\n", stderr);
+        return rc;
+    }
+    return 128 + sig;
 }
 
 /* --- parameters -------------------------------------------------------------- */
@@ -610,6 +750,13 @@ static int run_sql(const cli_args *a, const cli_params *ps, const char *sql) {
     }
     conn = dconn_connect(ctx, name, a->type, NULL, &err);
     if (!conn) { rc = fail(&err); dconn_close(ctx); return rc; }
+    {
+        dconn_error ignored;
+        dconn_cancel *token = dconn_cancel_new(ctx, &ignored);   /* NULL without threads: Ctrl-C ends the command as it did */
+        interrupt_lock_take();
+        interrupt_state.token = token;
+        interrupt_lock_give();
+    }
 
     if (strcmp(cmd, "query") == 0) {
         /* a CSV connection reads files: its "SQL" is the file's name (below base_dir) */
@@ -625,18 +772,29 @@ static int run_sql(const cli_args *a, const cli_params *ps, const char *sql) {
             dconn_stream *s;
             memset(&so, 0, sizeof so);
             so.timeout = a->timeout;
-            s = reads ? dconn_stream_read(conn, sql, &so, &err) : dconn_stream_query(conn, sql, ps->v, ps->n, &so, &err);
-            if (!s || dconn_stream_print(s, stdout, a->format, &err)) rc = fail(&err);
-            dconn_stream_close(s);
+            so.cancel = interrupt_state.token;
+            if (statement_begins()) rc = EXIT_FAILED;
+            else {
+                s = reads ? dconn_stream_read(conn, sql, &so, &err) : dconn_stream_query(conn, sql, ps->v, ps->n, &so, &err);
+                if (!s || dconn_stream_print(s, stdout, a->format, &err)) rc = fail(&err);
+                dconn_stream_close(s);
+                statement_ends();
+            }
         } else {
             dconn_query_options q;
             dconn_result *r;
             memset(&q, 0, sizeof q);
             q.ttl = a->ttl;
             q.timeout = a->timeout;
-            r = reads ? dconn_read(conn, sql, &q, &err) : dconn_query(conn, sql, ps->v, ps->n, &q, &err);
-            if (!r) rc = fail(&err);
+            q.cancel = interrupt_state.token;
+            r = NULL;
+            if (statement_begins()) rc = EXIT_FAILED;
             else {
+                r = reads ? dconn_read(conn, sql, &q, &err) : dconn_query(conn, sql, ps->v, ps->n, &q, &err);
+                statement_ends();
+                if (!r) rc = fail(&err);
+            }
+            if (r) {
                 if (dconn_result_print(r, stdout, a->format, &err)) rc = fail(&err);
                 dconn_result_release(r);
             }
@@ -653,8 +811,13 @@ static int run_sql(const cli_args *a, const cli_params *ps, const char *sql) {
         dconn_exec_options eo;
         memset(&eo, 0, sizeof eo);
         eo.timeout = a->timeout;
-        if (dconn_exec(conn, sql, ps->v, ps->n, &eo, &info, &err)) rc = fail(&err);
-        else {
+        eo.cancel = interrupt_state.token;
+        if (statement_begins()) rc = EXIT_FAILED;
+        else if (dconn_exec(conn, sql, ps->v, ps->n, &eo, &info, &err)) {
+            statement_ends();
+            rc = fail(&err);
+        } else {
+            statement_ends();
             if (info.last_insert_id) printf("%lld row(s) changed, last insert id %lld\n", (long long)info.changes, (long long)info.last_insert_id);
             else printf("%lld row(s) changed\n", (long long)info.changes);   /* PostgreSQL has none, and an id 0 would mislead */
             if (gives_rows(sql)) fputs("dconn: exec shows no rows: run it with dconn query to see them\n", stderr);
@@ -666,6 +829,10 @@ static int run_sql(const cli_args *a, const cli_params *ps, const char *sql) {
         else printf("ok: connection \"%s\" (driver %s)%s%s\n", dconn_conn_name(conn), dconn_conn_type(conn), url[0] ? " " : "", url);   /* a CSV folder has no url */
     }
     dconn_release(conn);
+    interrupt_lock_take();
+    dconn_cancel_free(interrupt_state.token);
+    interrupt_state.token = NULL;
+    interrupt_lock_give();
     dconn_close(ctx);
     if ((fflush(stdout) != 0 || ferror(stdout)) && !rc) { fprintf(stderr, "dconn: cannot write the output: %s\n", strerror(errno)); rc = EXIT_FAILED; }
     return rc;
@@ -732,7 +899,12 @@ int main(int argc, char **argv) {
         if (fflush(stdout) != 0 || ferror(stdout)) { fprintf(stderr, "dconn: cannot write the output: %s\n", strerror(errno)); rc = EXIT_FAILED; }
     } else if (!rc && a.npos == 0) rc = usage_error("no command given");
     else if (!rc) rc = check_args(&a);
-    if (!rc && !help) rc = run(&a, &ps);
+    if (!rc && !help) {
+        interrupt_setup();
+        rc = run(&a, &ps);
+        interrupt_finished();
+        rc = interrupted_status(rc);
+    }
 
     for (k = 0; k < ps.nowned; k++) free(ps.owned[k]);
     free(ps.owned);

@@ -12,6 +12,8 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <signal.h>
+#include <unistd.h>
 extern int setenv(const char *name, const char *value, int overwrite);
 extern int unsetenv(const char *name);
 
@@ -2097,7 +2099,77 @@ static void pg_exec_many_edges(void) {
     dconn_close(ctx);
 }
 
+/* The command line's Ctrl-C cancels the statement on the server, as psql
+   does: the interrupted write is not applied after the command is gone.
+   The signal comes twice, as timeout(1) sends it (to the command, then to
+   its process group). Needs build/dconn with PostgreSQL (DCONN_CLI). */
+static void pg_cli_interrupt_cancels_the_write(void) {
+    const char *cli = getenv("DCONN_CLI");
+    char dir[] = "build/pg-cli-int", secrets[256], text[512], out[4096] = "";
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_result *r;
+    dconn_error err;
+    int fds[2], status = 0;
+    pid_t pid;
+    ssize_t got;
+    size_t used = 0;
+    int64_t bal = 0;
+    if (!cli || !*cli) SKIP("DCONN_CLI is not set (make test-postgres sets it to the built dconn command)");
+    ctx = pg_open("");
+    REQUIRE(ctx);
+    c = pg_connect(ctx, "");
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE IF EXISTS cli_acct", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(c, "CREATE TABLE cli_acct(id int primary key, bal int)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO cli_acct VALUES (1, 100)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    tu_rmrf(dir);
+    snprintf(secrets, sizeof secrets, "%s/.dconn/secrets.toml", dir);
+    snprintf(text, sizeof text, "[connections.pg]\ntype = \"postgresql\"\nhost = \"%s\"\n", getenv("PGHOST") ? getenv("PGHOST") : "");
+    tu_write(secrets, text);
+    REQUIRE(pipe(fds) == 0);
+    pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        dup2(fds[1], 2);
+        dup2(fds[1], 1);
+        close(fds[0]);
+        if (chdir(dir) != 0) _exit(99);
+        execl(cli, cli, "exec", "pg", "UPDATE cli_acct SET bal = bal - 10 WHERE id = 1 AND pg_sleep(3) IS NOT NULL", (char *)NULL);
+        _exit(98);
+    }
+    close(fds[1]);
+    {
+        struct timespec pause = {0, 400000000};
+        nanosleep(&pause, NULL);
+    }
+    kill(pid, SIGINT);
+    kill(pid, SIGINT);
+    while ((got = read(fds[0], out + used, sizeof out - 1 - used)) > 0) used += (size_t)got;
+    out[used] = '\0';
+    close(fds[0]);
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status));
+    CHECK_EQ_INT(WEXITSTATUS(status), 130);
+    CHECK_CONTAINS(out, "write failed: cancelled after");
+    CHECK_CONTAINS(out, "57014");
+    {
+        struct timespec pause = {3, 0};   /* past the statement's own end, had it gone on */
+        nanosleep(&pause, NULL);
+    }
+    r = dconn_query(c, "SELECT bal FROM cli_acct", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &bal), DCONN_OK);
+    CHECK_EQ_INT(bal, 100);
+    dconn_result_release(r);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE cli_acct", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    tu_rmrf(dir);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static const dtest_case pg_tests[] = {
+    {"pg_cli_interrupt_cancels_the_write", pg_cli_interrupt_cancels_the_write},
     {"pg_connect_from_environment", pg_connect_from_environment},
     {"pg_url_from_secrets", pg_url_from_secrets},
     {"pg_url_reaches_libpq_whole", pg_url_reaches_libpq_whole},

@@ -647,7 +647,7 @@ DCONN_API void dconn_cancel_free(dconn_cancel *cancel);
    timeout is DCONN_ECONFIG. Timeouts count on the real monotonic clock, not on
    dconn_options.clock. */
 typedef struct dconn_query_options {
-    const char *ttl;              /* NULL = the connection's default; "0" = do not cache; "forever" */
+    const char *ttl;              /* NULL = the connection's default; "0" = do not cache; "forever"; a hit is never older than it */
     const char *timeout;          /* NULL = the connection's query_timeout; "0" = none */
     dconn_cancel *cancel;         /* NULL = none */
 } dconn_query_options;
@@ -7843,6 +7843,8 @@ typedef struct dconn__centry {
     int detached;                 /* out of the table; the last waiter frees it */
     dconn_result *result;
     int64_t expires;              /* INT64_MAX: forever */
+    int64_t stored;               /* when its result was stored: a call with a shorter TTL wants a younger one */
+    int kept_stale;               /* a result served stale, kept already expired: its expiry was counted */
     dconn_status status;          /* a failed fill: what the waiters get */
     dconn_error *error;
 } dconn__centry;
@@ -8215,18 +8217,26 @@ static dconn__centry *dconn__centry_new(const dconn_allocator *al, const dconn__
     return e;
 }
 
+/* Can the entry answer a call with this TTL? Within its own expiry, and
+   no older than the call allows: a call that asks for "1s" is not served
+   a result another call stored an hour ago "forever". */
+static int dconn__centry_fresh(const dconn__centry *e, int64_t now, int64_t ttl) {
+    if (now >= e->expires) return 0;
+    return ttl < 0 || now < e->stored || (uint64_t)now - (uint64_t)e->stored < (uint64_t)ttl;
+}
+
 /* The steps of a cached read, in the order dconn__fetch takes them. */
 
 /* A hit on the read side only: it writes its thread slot's counters and
    hit log, never the table, the entries or the LRU list. NULL: take the
    slow path (a pending or expired entry, or none). */
-static dconn_result *dconn__cache_hit_fast(dconn__cache *c, const dconn__key *k, int64_t now) {
+static dconn_result *dconn__cache_hit_fast(dconn__cache *c, const dconn__key *k, int64_t now, int64_t ttl) {
     unsigned slot = dconn__slot();
     dconn__centry *e;
     dconn_result *r = NULL;
     dconn__rd_lock(&c->rw, slot);
     e = dconn__cache_find_locked(c, k);
-    if (e && !e->pending && now < e->expires && e->result && dconn__atomic_load(&e->result->striped)) {
+    if (e && !e->pending && dconn__centry_fresh(e, now, ttl) && e->result && dconn__atomic_load(&e->result->striped)) {
         dconn__hitlog *l = &c->hits[slot];
         int64_t w = dconn__atomic_load(&l->notes);
         r = e->result;
@@ -8312,7 +8322,7 @@ static dconn__centry *dconn__cache_claim_locked(dconn_ctx *ctx, dconn__centry *e
     dconn__cache *c = ctx->cache;
     dconn__centry *e;
     if (expired) {
-        c->stats.expirations++;
+        if (!expired->kept_stale) c->stats.expirations++;   /* once: a result kept stale was counted when it expired */
         if (ctx->stale_on_error) { *stale = expired->result; dconn__result_hold_locked(*stale); }
         dconn__cache_remove_locked(ctx, expired);
     }
@@ -8337,7 +8347,7 @@ static void dconn__cache_fail_locked(dconn_ctx *ctx, dconn__centry *e, dconn_sta
 /* A filled entry: kept until `expires`, or only handed out when a write
    doomed it meanwhile, the query itself wrote, or it is too big. A query
    that wrote drops the connection's other entries too. */
-static void dconn__cache_publish_locked(dconn_ctx *ctx, dconn__centry *e, dconn_result *r, int wrote, int64_t expires) {
+static void dconn__cache_publish_locked(dconn_ctx *ctx, dconn__centry *e, dconn_result *r, int wrote, int64_t stored, int64_t expires) {
     dconn__cache *c = ctx->cache;
     e->result = r;
     e->wrote = wrote;
@@ -8352,6 +8362,7 @@ static void dconn__cache_publish_locked(dconn_ctx *ctx, dconn__centry *e, dconn_
     }
     dconn__result_adopt_locked(r, &c->rw);
     e->expires = expires;
+    e->stored = stored;
     dconn__lru_front_locked(c, e);
     c->entries++;
     c->bytes += e->cost;
@@ -10505,7 +10516,7 @@ static dconn_result *dconn__fetch_cached(dconn_conn *c, dconn__op *op, const dco
         int again;
         dconn__cache_lock(cache);
         e = dconn__cache_find_locked(cache, key);
-        if (op->trace) op->trace->cache = !e ? DCONN_CACHE_MISS : e->pending ? DCONN_CACHE_WAITED : now < e->expires ? DCONN_CACHE_HIT : DCONN_CACHE_MISS;
+        if (op->trace) op->trace->cache = !e ? DCONN_CACHE_MISS : e->pending ? DCONN_CACHE_WAITED : dconn__centry_fresh(e, now, ttl) ? DCONN_CACHE_HIT : DCONN_CACHE_MISS;
         if (!e || !e->pending) break;
         lim.started = op->started;
         lim.timeout_ns = op->timeout_ns;
@@ -10520,7 +10531,7 @@ static dconn_result *dconn__fetch_cached(dconn_conn *c, dconn__op *op, const dco
         if (!r && err && (err->code == DCONN_ETIMEOUT || err->code == DCONN_ECANCELED)) dconn__err_op(c, op, 1, err);   /* this caller's own */
         return r;
     }
-    if (e && now < e->expires) {
+    if (e && dconn__centry_fresh(e, now, ttl)) {
         r = dconn__cache_hit_locked(cache, e);
         dconn__cache_unlock(cache);
         return r;
@@ -10540,7 +10551,10 @@ static dconn_result *dconn__fetch_cached(dconn_conn *c, dconn__op *op, const dco
         e->pending = 0;
         e->wrote = op->wrote;   /* even failed part-way, its waiters' statements are theirs to run */
         if (st) dconn__cache_fail_locked(ctx, e, st, err);
-        else dconn__cache_publish_locked(ctx, e, op->result, op->wrote, served_stale ? stored : ttl < 0 ? INT64_MAX : dconn__later(stored, ttl));
+        else {
+            e->kept_stale = served_stale;
+            dconn__cache_publish_locked(ctx, e, op->result, op->wrote, stored, served_stale ? stored : ttl < 0 ? INT64_MAX : dconn__later(stored, ttl));
+        }
         dconn__cond_broadcast(&cache->cv);
         dconn__cache_unlock(cache);
     }
@@ -10576,7 +10590,7 @@ static dconn_result *dconn__fetch(dconn_conn *c, dconn__op_kind kind, const char
     if (!have_now) now = dconn__now(c->ctx);
     if (dconn__atomic_load(&c->watching) && now >= dconn__atomic_load(&c->watch_next)) dconn__data_check(c, now);
     dconn__key_make(&key, (uint64_t)dconn__atomic_load(&c->uid), kind, sql, params, n);
-    r = dconn__cache_hit_fast(c->ctx->cache, &key, now);
+    r = dconn__cache_hit_fast(c->ctx->cache, &key, now, ttl);
     if (r && tr) tr->cache = DCONN_CACHE_HIT;
     return r ? r : dconn__fetch_cached(c, &op, &key, ttl, now, err);
 }

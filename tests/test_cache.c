@@ -622,6 +622,35 @@ static void cache_ttl_counts_from_storing(void) {
     tu_now = t0;
 }
 
+/* The entry's TTL and the call's: a hit is served only when the result is
+   younger than both allow. A call asking for "1s" is not given a result
+   another call stored "forever" an hour ago; it runs the query, and the
+   result it stores then follows its TTL. */
+static void cache_ttl_of_the_call_bounds_a_hit(void) {
+    int64_t t0 = tu_now;
+    dconn_options o = cmk_options();
+    dconn_ctx *ctx = cmk_open(&o);
+    dconn_conn *c;
+    REQUIRE(ctx);
+    c = cmk_conn(ctx, "m", NULL);
+    REQUIRE(c);
+    CHECK_EQ_INT(cmk_ran(c, "forever"), 1);
+    tu_now = t0 + 60 * CMK_MIN;
+    CHECK_EQ_INT(cmk_ran(c, "forever"), 0);
+    CHECK_EQ_INT(cmk_ran(c, "2h"), 0);             /* an hour old: young enough */
+    CHECK_EQ_INT(cmk_ran(c, "1s"), 1);             /* too old for this call */
+    CHECK_EQ_INT(cmk_stats(ctx).expirations, 1);
+    tu_now += 500 * INT64_C(1000000);
+    CHECK_EQ_INT(cmk_ran(c, "1s"), 0);             /* its own result, half a second old */
+    CHECK_EQ_INT(cmk_ran(c, "forever"), 0);
+    tu_now += 600 * INT64_C(1000000);              /* stored "1s" ago and more: expired for every call */
+    CHECK_EQ_INT(cmk_ran(c, "forever"), 1);
+    CHECK_EQ_INT(cmk_stats(ctx).entries, 1);
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_now = t0;
+}
+
 /* A long TTL on a clock that counts from 1970 (an injected one): the
    expiry time saturates to "forever" instead of wrapping negative. */
 static void cache_ttl_long_on_epoch_clock(void) {
@@ -658,8 +687,8 @@ static void cache_ttl_zero_and_forever(void) {
     CHECK_EQ_INT(cmk_ran(c, "forever"), 1);
     tu_now = t0 + INT64_C(3650) * 24 * 60 * CMK_MIN;     /* ten years */
     CHECK_EQ_INT(cmk_ran(c, "forever"), 0);
-    CHECK_EQ_INT(cmk_ran(c, NULL), 0);          /* the same key, whatever its ttl */
     CHECK_EQ_INT(cmk_stats(ctx).expirations, 0);
+    CHECK_EQ_INT(cmk_ran(c, NULL), 1);          /* the same key, but ten years is older than this call's 1m */
     /* "0" never reads the cache either */
     CHECK_EQ_INT(cmk_ran(c, "0"), 1);
     dconn_release(c);
@@ -1720,6 +1749,7 @@ static void cache_stale_on_error_repeated(void) {
         dconn_result_release(r);
     }
     CHECK_EQ_INT(td_get(&td.queries), 4);              /* every call tried to refresh */
+    CHECK_EQ_INT(cmk_stats(ctx).expirations, 1);       /* one result expired once, however often it was served stale */
     dconn_result_release(fresh);
     dconn_release(c);
     dconn_close(ctx);
@@ -2655,7 +2685,7 @@ static void cache_stale_result_kept_twice(void) {
     e = dconn__cache_claim_locked(ctx, NULL, &k, &stale);
     REQUIRE(e);
     e->pending = 0;
-    dconn__cache_publish_locked(ctx, e, r, 0, 100);   /* the cache's reference, striped */
+    dconn__cache_publish_locked(ctx, e, r, 0, 0, 100);   /* the cache's reference, striped */
     e->waiters = 1;                                  /* a waiter that has not woken yet */
     dconn__cache_unlock(ctx->cache);
     CHECK_EQ_INT(cache_refs(r), 2);
@@ -2670,7 +2700,7 @@ static void cache_stale_result_kept_twice(void) {
     /* its refresh fails: the stale result is served and kept in the new entry */
     dconn__cache_lock(ctx->cache);
     e2->pending = 0;
-    dconn__cache_publish_locked(ctx, e2, stale, 0, 200);
+    dconn__cache_publish_locked(ctx, e2, stale, 0, 100, 200);
     dconn__cache_unlock(ctx->cache);
     CHECK_EQ_INT(cache_refs(r), 4);
     /* the waiter wakes, takes a reference and lets the old entry go */
@@ -2919,6 +2949,7 @@ static const dtest_case cache_tests[] = {
     {"cache_single_flight_write_meanwhile", cache_single_flight_write_meanwhile},
     {"cache_release_during_close", cache_release_during_close},
 #endif
+    {"cache_ttl_of_the_call_bounds_a_hit", cache_ttl_of_the_call_bounds_a_hit},
     {"cache_stale_on_error", cache_stale_on_error},
     {"cache_stale_on_error_repeated", cache_stale_on_error_repeated},
     {"cache_clear_all_conn_query", cache_clear_all_conn_query},

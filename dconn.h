@@ -818,8 +818,9 @@ DCONN_API size_t dconn_result_bytes(const dconn_result *r);     /* accounted mem
            "Infinity", "-Infinity"; a blob {"$base64": "AAEC"}; text a
            string (bytes that are not UTF-8 as U+FFFD).
    The box and Markdown tables are for reading: NULL shows as NULL, a blob
-   as <blob N bytes>, control characters as spaces; Markdown writes '|' as
-   \| and line breaks as <br>, so no cell breaks a table. */
+   as <blob N bytes>, control characters (C0, DEL, C1) as spaces; the box
+   cuts text at 40 columns, never a number; Markdown writes '|' as \| and
+   line breaks as <br>, so no cell breaks a table. */
 typedef enum dconn_format {
     DCONN_FORMAT_BOX = 0,         /* an aligned table with borders, UTF-8 aware, long text cut with "…" */
     DCONN_FORMAT_CSV,             /* RFC 4180; NULL an empty field, '' "", blobs \x hex, \e escapes */
@@ -2188,6 +2189,13 @@ static int dconn__utf8_len(const unsigned char *p, const unsigned char *end) {
     }
     return 0;
 }
+
+/* A control character: C0, DEL and C1 (U+0080-U+009F, which a terminal
+   may read as escape sequences: U+009B is CSI). */
+static int dconn__is_control(uint32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
+
+/* Is the UTF-8 sequence at p (of length n) a C1 control character? */
+static int dconn__utf8_is_c1(const unsigned char *p, int n) { return n == 2 && p[0] == 0xC2 && p[1] <= 0x9F; }
 
 static int dconn__utf8_valid(const char *s, size_t n) {
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
@@ -3941,6 +3949,7 @@ static DCONN__NOINLINE int dconn__tp_fail(dconn__tp *tp, const char *at, const c
         unsigned char *w = (unsigned char *)what, *wend = w + strlen(what);
         while (w < wend) {
             int n = *w < 0x20 || *w == 0x7F ? 0 : dconn__utf8_len(w, wend);
+            if (dconn__utf8_is_c1(w, n)) { w[0] = '?'; w[1] = '?'; w += 2; continue; }
             if (!n) { *w++ = '?'; continue; }
             w += n;
         }
@@ -3962,6 +3971,7 @@ static DCONN__NOINLINE int dconn__tp_fail(dconn__tp *tp, const char *at, const c
         if (tn + (n ? (size_t)n : 1) > sizeof text - 4) break;
         if (s < at && cn < sizeof caret - 2) caret[cn++] = ' ';
         if (!n) { text[tn++] = '?'; s++; continue; }
+        if (dconn__utf8_is_c1((const unsigned char *)s, n)) { text[tn++] = ' '; s += n; continue; }
         if (n == 1) text[tn++] = (char)((c < 0x20 || c == 0x7F) ? ' ' : c);
         else { memcpy(text + tn, s, (size_t)n); tn += (size_t)n; }
         s += n;
@@ -12129,13 +12139,13 @@ static int dconn__put_cut(dconn__buf *out, const char *s, size_t n, int width) {
     for (q = p; q < end;) {
         int len;
         uint32_t c = dconn__utf8_next(q, end, &len);
-        total += c < 0x20 || c == 0x7F ? 1 : dconn__char_width(c);
+        total += dconn__is_control(c) ? 1 : dconn__char_width(c);
         q += len;
     }
     while (p < end) {
         int len, w;
         uint32_t c = dconn__utf8_next(p, end, &len);
-        if (c < 0x20 || c == 0x7F) c = ' ';
+        if (dconn__is_control(c)) c = ' ';
         w = dconn__char_width(c);
         if (total > width && used + w > width - 1) { dconn__buf_puts(out, "\xE2\x80\xA6"); return used + 1; }
         dconn__put_utf8(out, c);
@@ -12151,7 +12161,7 @@ static int dconn__text_width(const char *s, size_t n) {
     while (p < end) {
         int len;
         uint32_t c = dconn__utf8_next(p, end, &len);
-        w += c < 0x20 || c == 0x7F ? 1 : dconn__char_width(c);
+        w += dconn__is_control(c) ? 1 : dconn__char_width(c);
         p += len;
     }
     return w;
@@ -12183,7 +12193,8 @@ typedef struct dconn__printer {
     uint64_t rows;                /* written so far */
 } dconn__printer;
 
-/* Box widths: the names' and the sample's cells', up to DCONN__MAX_CELL_WIDTH. */
+/* Box widths: the names' and the sample's cells', up to DCONN__MAX_CELL_WIDTH
+   but for numbers, which are never cut. */
 static void dconn__box_head(dconn__printer *pr, const dconn_result *sample) {
     const dconn_result *r = pr->head;
     dconn__buf *b = &pr->out, *cell = &pr->cell;
@@ -12199,7 +12210,9 @@ static void dconn__box_head(dconn__printer *pr, const dconn_result *sample) {
             int cw;
             dconn__cell_text(sample, i, j, cell);
             cw = dconn__text_width(cell->p, cell->len);
-            if (cw > w[j]) w[j] = cw > DCONN__MAX_CELL_WIDTH ? DCONN__MAX_CELL_WIDTH : cw;
+            /* a number is never cut: its column fits it */
+            if (cw > DCONN__MAX_CELL_WIDTH && !dconn__type_is_number((dconn_type)sample->types[i * sample->cols + j])) cw = DCONN__MAX_CELL_WIDTH;
+            if (cw > w[j]) w[j] = cw;
         }
     if (!r->cols) return;
     dconn__box_rule(b, w, r->cols, "\xE2\x94\x8C", "\xE2\x94\xAC", "\xE2\x94\x90");
@@ -12558,7 +12571,7 @@ static void dconn__md_cell(dconn__buf *b, const char *s, size_t n) {
         if (c == '|') dconn__buf_puts(b, "\\|");
         else if (c == '\n') dconn__buf_puts(b, "<br>");
         else if (c == '\r') { dconn__buf_puts(b, "<br>"); if (p + 1 < end && p[1] == '\n') p++; }
-        else if (c < 0x20 || c == 0x7F) dconn__buf_puts(b, " ");
+        else if (dconn__is_control(c)) dconn__buf_puts(b, " ");
         else dconn__put_utf8(b, c);
         p += len;
     }

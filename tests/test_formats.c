@@ -557,6 +557,55 @@ static void formats_box_cells(void) {
     tfm_close();
 }
 
+/* Display columns of each line of `s` (all its characters one column wide). */
+static int tfm_lines_same_width(const char *s, int *width) {
+    int w = 0, first = -1;
+    for (; *s; s++) {
+        if (*s == '\n') {
+            if (first < 0) first = w;
+            else if (w != first && s[-1] != ')') return 0;   /* the "(N rows)" line is not part of the box */
+            w = 0;
+        } else if (((unsigned char)*s & 0xC0) != 0x80) w++;
+    }
+    *width = first;
+    return 1;
+}
+
+/* A number is never cut, so its column fits it (a 46-digit decimal is
+   wider than a text column's 40); C1 control characters (U+0080-U+009F,
+   which a terminal may read as escapes: U+009B is CSI) are spaces like the
+   C0 ones, in the box and in Markdown. */
+static void formats_box_wide_numbers_and_c1_controls(void) {
+    static const char *const names[] = {"n", "t"};
+    dconn_value c[4];
+    dconn_result *r;
+    dconn_error e;
+    char *s;
+    int width = 0;
+    if (!tfm_open()) { tfm_close(); REQUIRE(0); }
+    c[0] = dconn_decimal("1000000000000000000000000000000000000000000000.5");
+    c[1] = dconn_text("b\xC2\x9B" "31mred");
+    c[2] = dconn_int(1);
+    c[3] = dconn_text("a\xC2\x85" "b\xC2\x9D" "c");
+    r = tfm_result(names, 2, c, 4);
+    if (!r) { tfm_close(); REQUIRE(0); }
+    s = dconn_result_format(r, DCONN_FORMAT_BOX, &e);
+    REQUIRE(s);
+    CHECK(tfm_lines_same_width(s, &width));
+    CHECK_CONTAINS(s, " 1000000000000000000000000000000000000000000000.5 ");
+    CHECK_CONTAINS(s, " b 31mred ");
+    CHECK_CONTAINS(s, " a b c   ");
+    CHECK(strstr(s, "\xC2\x9B") == NULL && strstr(s, "\xC2\x85") == NULL);
+    dconn_free(s);
+    TFM_CHECK_FORMAT(r, DCONN_FORMAT_MARKDOWN,
+        "| n | t |\n"
+        "| ---: | --- |\n"
+        "| 1000000000000000000000000000000000000000000000.5 | b 31mred |\n"
+        "| 1 | a b c |\n");
+    dconn_result_release(r);
+    tfm_close();
+}
+
 /* --- through SQLite ----------------------------------------------------- */
 
 /* SQLite's own results: repeated names (AS, and unnamed expressions,
@@ -659,5 +708,6 @@ static const dtest_case formats_tests[] = {
     {"formats_json_keys_alloc_failures", formats_json_keys_alloc_failures},
     {"formats_markdown_cells", formats_markdown_cells},
     {"formats_box_cells", formats_box_cells},
+    {"formats_box_wide_numbers_and_c1_controls", formats_box_wide_numbers_and_c1_controls},
     {"formats_sqlite_results", formats_sqlite_results},
 };

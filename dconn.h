@@ -486,7 +486,8 @@ DCONN_API dconn_status dconn_secrets_check(dconn_ctx *ctx, dconn_error *err);
 DCONN_API size_t dconn_secrets_files(dconn_ctx *ctx, const char **paths, int *exists, size_t max);
 
 /* Writes the merged [connections.NAME] section (or all secrets when name is
-   NULL; "env:VAR" names the section as dconn_connect reads it) as TOML
+   NULL, whose values outside [connections], an app's own API keys and
+   tokens, all show as "***"; "env:VAR" names the section as dconn_connect reads it) as TOML
    lines "key = value  # file:line" that parse back (unless a known
    secret stands in a key, a number or a date: masked there too; a
    string of 512 bytes or more shows as "(a long value)"), with passwords,
@@ -6472,9 +6473,19 @@ static void dconn__describe_value(dconn__known *k, dconn__buf *b, const dconn_to
     }
 }
 
-/* `mask`: t sits under a secret key, so all of it is masked. A table
-   directly under [connections] is a connection's name, not a secret, even
-   when it reads like one ("passenger_db"). */
+/* Is a table under `prefix` masked whole? One under a secret key is. So
+   is everything outside [connections] (an app's own secrets: API keys,
+   webhooks, tokens in free text, whose keys say nothing): the keys and
+   where each was read are shown, the values not. A table directly under
+   [connections] is a connection's name, not a secret, even when it reads
+   like one ("passenger_db"). */
+static int dconn__describe_masks_table(const char *prefix, const char *key, size_t keylen) {
+    if (!*prefix) return !(keylen == 11 && memcmp(key, "connections", 11) == 0);
+    return strcmp(prefix, "connections") != 0 && dconn__is_secret_key(key, keylen);
+}
+
+/* `mask`: t sits under a secret key, or outside [connections], so all of
+   it is masked (booleans but). */
 static void dconn__describe_table(dconn__known *k, dconn__buf *b, const dconn_toml_value *t, const char *prefix, int mask) {
     uint32_t i;
     int any_header = 0;
@@ -6483,7 +6494,7 @@ static void dconn__describe_table(dconn__known *k, dconn__buf *b, const dconn_to
         if (e->val->type == DCONN_TOML_TABLE) continue;
         dconn__buf_put_key(b, e->key, e->keylen);
         dconn__buf_puts(b, " = ");
-        dconn__describe_value(k, b, e->val, mask || dconn__is_secret_key(e->key, e->keylen));
+        dconn__describe_value(k, b, e->val, mask || !*prefix || dconn__is_secret_key(e->key, e->keylen));
         {
             /* a comment ends at a line break: one in the file's path would begin a line of TOML */
             const char *f;
@@ -6522,7 +6533,7 @@ static void dconn__describe_table(dconn__known *k, dconn__buf *b, const dconn_to
                 any_header = 1;
             }
         }
-        dconn__describe_table(k, b, e->val, sub.p, mask || (strcmp(prefix, "connections") != 0 && dconn__is_secret_key(e->key, e->keylen)));
+        dconn__describe_table(k, b, e->val, sub.p, mask || dconn__describe_masks_table(prefix, e->key, e->keylen));
         dconn__buf_free(&sub);
     }
 }

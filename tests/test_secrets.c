@@ -933,7 +933,7 @@ static void secrets_env_unset_names_variable_not_value(void) {
                        "url = \"sqlite://\"    # " SX_ENV "/e.toml:3\n"
                        "password = \"***\"    # " SX_ENV "/e.toml:4, ${SX_MISSING} is not set\n");
     CHECK_EQ_INT(sx_describe(ctx, NULL, &err), DCONN_OK);
-    CHECK_CONTAINS(SX_DESC, "top = \"${SX_MISSING}\"    # " SX_ENV "/e.toml:1, ${SX_MISSING} is not set\n");
+    CHECK_CONTAINS(SX_DESC, "top = \"***\"    # " SX_ENV "/e.toml:1, ${SX_MISSING} is not set\n");   /* outside [connections]: masked */
     CHECK_NOT_CONTAINS(SX_LOG, "hunter2");
     CHECK_NOT_CONTAINS(SX_DESC, "hunter2");
     /* a password beside the unset variable is still a known secret, masked wherever it shows */
@@ -1476,6 +1476,39 @@ static void secrets_describe_masks_long_secret_key(void) {
     tu_rmrf(SX_DSC);
 }
 
+/* An app's own secrets beside its connections (Streamlit keeps API keys
+   at the top level, under keys that say nothing): describing all secrets
+   shows none of their values, wherever they sit outside [connections]. */
+static void secrets_describe_all_hides_app_secrets(void) {
+    dconn_ctx *ctx;
+    dconn_error err;
+    tu_rmrf(SX_DSC);
+    tu_write(SX_DSC "/a.toml",
+             "hf = \"hf_HuggingFaceQQQQ\"\n"
+             "slack = \"https://hooks.slack.com/services/T000/B000/SlackSSSS\"\n"
+             "curl = \"curl -H 'Authorization: Bearer BearerTokenF1234'\"\n"
+             "ids = [\"sk_live_StripeRRRR\", 12345678]\n"
+             "debug = true\n"
+             "[stripe]\nsk = \"sk_live_StripeSSSS\"\n"
+             "[connections.db]\nurl = \"sqlite:///x.db\"\n");
+    ctx = sx_open(SX_DSC "/a.toml", NULL, NULL, NULL);
+    REQUIRE(ctx);
+    CHECK_EQ_INT(sx_describe(ctx, NULL, &err), DCONN_OK);
+    CHECK_NOT_CONTAINS(SX_DESC, "QQQQ");
+    CHECK_NOT_CONTAINS(SX_DESC, "SlackSSSS");
+    CHECK_NOT_CONTAINS(SX_DESC, "BearerTokenF1234");
+    CHECK_NOT_CONTAINS(SX_DESC, "RRRR");
+    CHECK_NOT_CONTAINS(SX_DESC, "12345678");
+    CHECK_NOT_CONTAINS(SX_DESC, "StripeSSSS");
+    CHECK_CONTAINS(SX_DESC, "hf = \"***\"    # ");
+    CHECK_CONTAINS(SX_DESC, "ids = [\"***\", \"***\"]    # ");
+    CHECK_CONTAINS(SX_DESC, "debug = true    # ");
+    CHECK_CONTAINS(SX_DESC, "[stripe]\nsk = \"***\"    # ");
+    CHECK_CONTAINS(SX_DESC, "[connections.db]\nurl = \"sqlite:///x.db\"    # ");
+    dconn_close(ctx);
+    tu_rmrf(SX_DSC);
+}
+
 /* All secrets (name NULL), merged from two files. */
 static void secrets_describe_all(void) {
     dconn_ctx *ctx;
@@ -1486,15 +1519,17 @@ static void secrets_describe_all(void) {
     ctx = sx_open(SX_DSC "/a.toml" TU_LIST_SEP SX_DSC "/b.toml", NULL, NULL, NULL);
     REQUIRE(ctx);
     CHECK_EQ_INT(sx_describe(ctx, NULL, &err), DCONN_OK);
+    /* outside [connections] (an app's own API keys and tokens) every value
+       but a boolean is masked: the keys and where each was read stay */
     CHECK_STR(SX_DESC,
-              "top = \"t\"    # " SX_DSC "/a.toml:1\n"
+              "top = \"***\"    # " SX_DSC "/a.toml:1\n"
               "\n[connections.a]\n"
               "url = \"sqlite://\"    # " SX_DSC "/a.toml:3\n"
               "\n[connections.b]\n"
               "token = \"***\"    # " SX_DSC "/b.toml:2\n"
               "when = 1979-05-27    # " SX_DSC "/b.toml:3\n"
               "\n[other]\n"
-              "n = 1.5    # " SX_DSC "/a.toml:5\n"
+              "n = \"***\"    # " SX_DSC "/a.toml:5\n"
               "b = false    # " SX_DSC "/b.toml:5\n"
               "\n[empty]\n");
     dconn_close(ctx);
@@ -1636,7 +1671,7 @@ static void secrets_describe_masks_json_and_pem(void) {
     dconn_error err;
     tu_rmrf(SX_DSC);
     tu_write(SX_DSC "/e.toml",
-             "[gcp]\n"
+             "[connections.gcp]\n"
              "service_account_info = '{\"type\": \"service_account\", \"private_key\": \"PkJsonSecret99\", \"client_email\": \"a@b\"}'\n"
              "cert = \"\"\"\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpemBodySecret77\n-----END RSA PRIVATE KEY-----\n\"\"\"\n"
              "public = \"-----BEGIN CERTIFICATE-----\\nMIIpublic\"\n"
@@ -1645,7 +1680,7 @@ static void secrets_describe_masks_json_and_pem(void) {
              "inside = '{\"pk\": \"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkq\\nBKcwggSjAgEA\\n-----END PRIVATE KEY-----\\n\"}'\n");
     ctx = sx_open(SX_DSC "/e.toml", NULL, NULL, NULL);
     REQUIRE(ctx);
-    CHECK_EQ_INT(sx_describe(ctx, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(sx_describe(ctx, "gcp", &err), DCONN_OK);
     CHECK_CONTAINS(SX_DESC, "service_account_info = \"***\"");
     CHECK_CONTAINS(SX_DESC, "cert = \"***\"");
     CHECK_CONTAINS(SX_DESC, "MIIpublic");               /* a certificate is public */
@@ -2151,6 +2186,7 @@ static const dtest_case secrets_tests[] = {
     {"secrets_describe_masks_secrets", secrets_describe_masks_secrets},
     {"secrets_describe_masks_long_secret_key", secrets_describe_masks_long_secret_key},
     {"secrets_describe_all", secrets_describe_all},
+    {"secrets_describe_all_hides_app_secrets", secrets_describe_all_hides_app_secrets},
     {"secrets_describe_unknown_section_lists_files", secrets_describe_unknown_section_lists_files},
     {"secrets_describe_reads_back", secrets_describe_reads_back},
     {"secrets_describe_env_name", secrets_describe_env_name},

@@ -2391,6 +2391,14 @@ static int dconn__strnieq(const char *a, const char *b, size_t n) {
     return 1;
 }
 
+/* Does `word` (lower case) occur in the n bytes at s, in any case? */
+static int dconn__strnistr(const char *s, size_t n, const char *word) {
+    size_t m = strlen(word), i;
+    for (i = 0; i + m <= n; i++)
+        if (dconn__strnieq(s + i, word, m)) return 1;
+    return 0;
+}
+
 static int dconn__strieq(const char *a, const char *b) {
     while (*a && *b && dconn__lower((unsigned char)*a) == dconn__lower((unsigned char)*b)) { a++; b++; }
     return *a == '\0' && *b == '\0';
@@ -3435,17 +3443,33 @@ static void dconn__redact_shapes(const dconn_allocator *al, char *text, size_t c
     const char *s = text, *lim = NULL, *f;
     size_t n, tail;
     char open = 0;
+    int bearer = 0;
     /* the last such line: dconn's own, after the driver's words (which may hold one) */
     for (f = text; (f = strstr(f, "\n  SQL: ")) != NULL; f++) lim = f;
     for (f = lim ? lim : text; (f = strstr(f, "\n  source: ")) != NULL; f++) lim = f;
     if (!lim) lim = text + strlen(text);
-    if (!memchr(text, '=', (size_t)(lim - text)) && !memchr(text, '@', (size_t)(lim - text))) return;
+    if (!memchr(text, '=', (size_t)(lim - text)) && !memchr(text, '@', (size_t)(lim - text)) && !dconn__strnistr(text, (size_t)(lim - text), "bearer")) return;
     memset(&b, 0, sizeof b);
     b.al = al;
     while (s < lim) {
         const char *e = s;
         if (dconn__blank(*s)) { if (!open) dconn__buf_put(&b, s, 1); s++; continue; }
         while (e < lim && !dconn__blank(*e)) e++;
+        if (bearer && !open) {
+            /* the token after "Bearer" (an HTTP Authorization header quoted in a message) */
+            const char *end = e;
+            while (end > s && strchr(")\"',.;]", end[-1])) end--;
+            dconn__buf_puts(&b, end > s ? "***" : "");
+            dconn__buf_put(&b, end, (size_t)(e - end));
+            bearer = 0;
+            s = e;
+            continue;
+        }
+        {
+            const char *w = s;
+            while (w < e && strchr("\"'(`[", *w)) w++;
+            bearer = e - w == 6 && dconn__strnieq(w, "bearer", 6);
+        }
         dconn__redact_word(&b, s, e, lim, &open);
         s = e;
     }

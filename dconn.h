@@ -1219,6 +1219,9 @@ DCONN_API size_t dconn_url_redact(const char *url, char *out, size_t cap);
      "PT10M", "P1DT2H", "P2W"   ISO 8601 PnWnDTnHnMnS (years and months
                                 are refused unless zero: their length varies)
      "forever" (or "never", "none")                 -1
+                                (a cache TTL refuses "never": it reads both
+                                ways; dconn_query_options.ttl, query_ttl and
+                                default_ttl say so)
    The result is rounded to the nearest nanosecond, but a positive
    duration never becomes 0 (off): "0.0001ns" is 1 ns. DCONN_ECONFIG with
    the reason and the accepted forms in the message on bad input
@@ -5241,6 +5244,12 @@ static DCONN__NOINLINE dconn_status dconn__ttl_fail(const dconn_allocator *al, d
     va_end(ap);
     if (first && strstr(first + 2, "//") && dconn__line_may_hold_secret(text, strlen(text)))
         return dconn__err_set(err, DCONN_ECONFIG, "invalid duration (not quoted: it holds URLs with passwords): %s", why);
+    {
+        /* control bytes as '?': the text is quoted into a terminal */
+        char *c;
+        for (c = shown; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7F) *c = '?';
+    }
     return dconn__err_set(err, DCONN_ECONFIG, "invalid duration \"%s%s\": %s", shown, n >= sizeof shown ? "..." : "", why);
 }
 
@@ -5435,6 +5444,18 @@ static dconn_status dconn__ttl_parse_al(const dconn_allocator *al, const char *t
 }
 
 DCONN_API dconn_status dconn_ttl_parse(const char *text, int64_t *out, dconn_error *err) { return dconn__ttl_parse_al(NULL, text, out, err); }
+
+/* "never" is a duration for intervals and timeouts (never re-checked,
+   never timed out), but for a cache TTL it reads both ways: never
+   expires, or never cached. A cache TTL refuses it and says what to write. */
+#define DCONN__TTL_NEVER "invalid TTL \"never\": for a cached result it could mean either; write \"forever\" (kept until a write or a reset drops it) or \"0\" (not cached)"
+static int dconn__ttl_is_never(const char *text) {
+    while (text && *text == ' ') text++;
+    return text && dconn__is_word(text, "never");
+}
+static dconn_status dconn__cache_ttl_never(const char *text, const char *where, dconn_error *err) {
+    return dconn__ttl_is_never(text) ? dconn__err_set(err, DCONN_ECONFIG, "%s" DCONN__TTL_NEVER, where) : DCONN_OK;
+}
 
 /* A duration setting that may be a TOML string or a number of seconds
    (rounded like the strings: a positive number stays at least 1 ns). */
@@ -5672,6 +5693,7 @@ static dconn_status dconn__ctx_duration(dconn_ctx *ctx, const char *field, const
 
 static dconn_status dconn__ctx_durations(dconn_ctx *ctx, const dconn_options *o, dconn_error *err) {
     dconn_status st = dconn__ctx_duration(ctx, "reload_interval", o->reload_interval, "1s", &ctx->reload_ns, err);
+    if (!st) st = dconn__cache_ttl_never(o->default_ttl, "dconn_open: default_ttl: ", err);
     if (!st) st = dconn__ctx_duration(ctx, "default_ttl", o->default_ttl, "forever", &ctx->default_ttl_ns, err);
     if (!st) st = dconn__ctx_duration(ctx, "retry_backoff", o->retry_backoff, "50ms", &ctx->retry_backoff_ns, err);
     if (!st && ctx->retry_backoff_ns < 0) ctx->retry_backoff_ns = 50000000;
@@ -9123,8 +9145,15 @@ static dconn_status dconn__durations_pick(dconn_ctx *ctx, const dconn__request *
     if (r->query_timeout_ns < 0) r->query_timeout_ns = 0;   /* "forever", or not set: none */
     if (st || (!req->query_ttl && !dconn_toml_get(root, "query_ttl"))) return st;
     r->has_query_ttl = 1;
-    if (req->query_ttl) return dconn__ttl_parse_al(ctx->al, req->query_ttl, &r->query_ttl_ns, err);
-    return dconn__ttl_from_value(ctx->al, dconn_toml_get(root, "query_ttl"), &r->query_ttl_ns, err);
+    if (req->query_ttl) {
+        if ((st = dconn__cache_ttl_never(req->query_ttl, "dconn_connect_options.query_ttl: ", err)) != DCONN_OK) return st;
+        return dconn__ttl_parse_al(ctx->al, req->query_ttl, &r->query_ttl_ns, err);
+    }
+    {
+        const dconn_toml_value *v = dconn_toml_get(root, "query_ttl");
+        if (v && v->type == DCONN_TOML_STRING && dconn__ttl_is_never(v->u.s.ptr)) return dconn_error_at(err, v, "query_ttl: " DCONN__TTL_NEVER);
+        return dconn__ttl_from_value(ctx->al, v, &r->query_ttl_ns, err);
+    }
 }
 
 /* A pool setting: the section's own key, else create_engine_kwargs' (Streamlit's place for them). */
@@ -10495,6 +10524,25 @@ static void dconn__call_checks(dconn_conn *c) {
     if (dconn__atomic_load(&c->watching) && now >= dconn__atomic_load(&c->watch_next)) dconn__data_check(c, now);
 }
 
+/* Parameters a driver cannot be given: a type that is no dconn_type (a
+   value not made with dconn_int, dconn_text, ...), or a length of bytes
+   at a NULL pointer. Returns the first such one's number from 1, or 0. */
+static size_t dconn__params_bad(const dconn_value *params, size_t n) {
+    size_t k;
+    for (k = 0; k < n; k++)
+        if ((unsigned)params[k].type > (unsigned)DCONN_DECIMAL || (dconn__type_has_bytes(params[k].type) && !params[k].p && params[k].n)) return k + 1;
+    return 0;
+}
+
+/* The message for dconn__params_bad's parameter k (from 1); `who` begins it. */
+static DCONN__NOINLINE dconn_status dconn__params_refuse(dconn_error *err, const char *who, const dconn_value *params, size_t k) {
+    const dconn_value *v = &params[k - 1];
+    if ((unsigned)v->type > (unsigned)DCONN_DECIMAL)
+        return dconn__err_set(err, DCONN_EMISUSE, "%s: parameter %zu has type %d, which is no dconn_type (make values with dconn_int, dconn_text, dconn_null, ...)",
+                              who, k, (int)v->type);
+    return dconn__err_set(err, DCONN_EMISUSE, "%s: parameter %zu has %zu bytes of %s at a NULL pointer", who, k, v->n, v->type == DCONN_BLOB ? "blob" : "text");
+}
+
 /* A read's arguments, checked before anything runs. */
 static dconn_status dconn__fetch_check(dconn_conn *c, const char *fn, dconn__op_kind kind, const char *sql, const dconn_value *params, size_t n,
                                       dconn_error *err) {
@@ -10505,10 +10553,11 @@ static dconn_status dconn__fetch_check(dconn_conn *c, const char *fn, dconn__op_
     if (n && kind == DCONN__OP_READ)
         return dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": a read takes no parameters (put them in the source name)", fn, c->name);
     /* the cache key hashes the values: a length without bytes is caught here */
-    for (k = 0; k < n; k++)
-        if (dconn__type_has_bytes(params[k].type) && !params[k].p && params[k].n)
-            return dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": parameter %zu has %zu bytes of %s at a NULL pointer", fn, c->name, k + 1,
-                                  params[k].n, params[k].type == DCONN_BLOB ? "blob" : "text");
+    if ((k = dconn__params_bad(params, n)) != 0) {
+        char who[320];
+        dconn__snprintf(who, sizeof who, "%s: connection \"%s\"", fn, c->name);
+        return dconn__params_refuse(err, who, params, k);
+    }
     return DCONN_OK;
 }
 
@@ -10516,7 +10565,8 @@ static dconn_status dconn__fetch_check(dconn_conn *c, const char *fn, dconn__op_
 static dconn_status dconn__fetch_ttl(dconn_conn *c, const char *ttl_text, int64_t *ttl, dconn_error *err) {
     if (ttl_text && ttl_text[0] == '0' && !ttl_text[1]) { *ttl = 0; return DCONN_OK; }   /* "do not cache", on the hot path */
     if (ttl_text) {
-        dconn_status st = dconn__ttl_parse_al(c->ctx->al, ttl_text, ttl, err);
+        dconn_status st = dconn__cache_ttl_never(ttl_text, "", err);
+        if (!st) st = dconn__ttl_parse_al(c->ctx->al, ttl_text, ttl, err);
         if (st) dconn__err_prefix(err, st, "connection \"%s\": dconn_query_options.ttl: ", c->name);
         return st;
     }
@@ -10693,6 +10743,15 @@ static dconn_status dconn__exec(dconn_conn *c, const char *sql, const dconn_valu
     if (n && n_rows && !params) return dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": n_params is %zu but params is NULL", fn, c->name, n);
     if (n && n_rows > SIZE_MAX / n) return dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": %zu rows of %zu parameters is too many", fn, c->name, n_rows, n);
     if (!n_rows) return DCONN_OK;
+    {
+        size_t k = dconn__params_bad(params, n * n_rows);
+        if (k) {
+            char who[320];
+            if (many) dconn__snprintf(who, sizeof who, "%s: connection \"%s\": row %zu", fn, c->name, (k - 1) / n + 1);
+            else dconn__snprintf(who, sizeof who, "%s: connection \"%s\"", fn, c->name);
+            return dconn__params_refuse(err, who, params + (k - 1) / n * n, (k - 1) % n + 1);
+        }
+    }
     dconn__op_init(&op, many ? DCONN__OP_EXEC_MANY : DCONN__OP_EXEC, sql, params, n);
     dconn__call_checks(c);   /* the reload before the timeout in force is read */
     if ((st = dconn__op_limits(c, &op, o ? o->timeout : NULL, o ? o->cancel : NULL, err)) != DCONN_OK) return st;
@@ -11026,6 +11085,15 @@ static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const
     if (dconn__session_forked(s)) return dconn__session_refuse_forked(s, fn, err);
     if (s->ended) return dconn__session_refuse_ended(s, DCONN__OP_EXEC, sql, err);
     if (many && !n_rows) return DCONN_OK;
+    {
+        size_t rows = many ? n_rows : 1, k = dconn__params_bad(params, n * rows);
+        if (k) {
+            char who[96];
+            if (many) dconn__snprintf(who, sizeof who, "%s: row %zu", fn, (k - 1) / n + 1);
+            else dconn__snprintf(who, sizeof who, "%s", fn);
+            return dconn__params_refuse(err, who, params + (k - 1) / n * n, (k - 1) % n + 1);
+        }
+    }
     if ((st = dconn__session_begin_tx(s, err)) != DCONN_OK) return st;
     if (!s->h->drv.exec && !(many && s->h->drv.exec_many)) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", s->h->drv.name);
     /* (the hot path, an open transaction's statement, goes straight to the driver in dconn_session_exec) */
@@ -11070,7 +11138,7 @@ DCONN_API dconn_status dconn_session_exec(dconn_session *s, const char *sql, con
        is open, with no logger and no query_timeout, the statement goes
        straight to the driver; anything else takes the general path. */
     if (s && sql && (params || !n) && s->in_tx && !s->ended && s->h->drv.exec && !s->conn->ctx->on_query &&
-        !dconn__atomic_load(&s->conn->query_timeout_ns) && !dconn__session_forked(s)) {
+        !dconn__atomic_load(&s->conn->query_timeout_ns) && !dconn__session_forked(s) && !dconn__params_bad(params, n)) {
         dconn_stmt stmt;
         dconn_status st;
         dconn_error local;
@@ -11100,9 +11168,11 @@ DCONN_API dconn_status dconn_session_exec_many(dconn_session *s, const char *sql
 static dconn_result *dconn__session_query(dconn_session *s, const char *sql, const dconn_value *params, size_t n, dconn_error *err) {
     dconn__op op;
     dconn_status st;
+    size_t k;
     dconn__err_clear(err);
     if (!s || !sql) { dconn__err_set(err, DCONN_EMISUSE, "dconn_session_query: session and sql must not be NULL"); return NULL; }
     if (n && !params) { dconn__err_set(err, DCONN_EMISUSE, "dconn_session_query: n_params is %zu but params is NULL", n); return NULL; }
+    if ((k = dconn__params_bad(params, n)) != 0) { dconn__params_refuse(err, "dconn_session_query", params, k); return NULL; }
     if (dconn__session_forked(s)) { dconn__session_refuse_forked(s, "dconn_session_query", err); return NULL; }
     if (s->ended) { dconn__session_refuse_ended(s, DCONN__OP_QUERY, sql, err); return NULL; }
     if (dconn__session_begin_tx(s, err)) return NULL;

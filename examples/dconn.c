@@ -59,7 +59,7 @@ static const char synopsis[] =
     "  dconn exec NAME SQL [--param P]... [--type T] [--timeout T] [--timing]\n"
     "  dconn secrets [NAME]\n"
     "  dconn check NAME [--type T]\n"
-    "  dconn --help\n";
+    "  dconn --help (or dconn help)\n";
 
 static const char help_text[] =
     "\n"
@@ -125,6 +125,13 @@ static int usage_error(const char *fmt, ...) {
 }
 
 static int starts_with(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
+
+/* Equal to `lower`, a word in lower case, in any case ("JSON", "Csv"). */
+static int same_word(const char *s, const char *lower) {
+    for (; *s && *lower; s++, lower++)
+        if ((*s >= 'A' && *s <= 'Z' ? *s + 32 : *s) != *lower) return 0;
+    return !*s && !*lower;
+}
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
 
@@ -551,10 +558,10 @@ static int parse_args(int argc, char **argv, cli_args *a, cli_params *ps, int *h
             } else if (strcmp(opt, "--format") == 0) {
                 if (a->format_given++) return usage_error("--format is given twice");
                 if (!(val = option_value("--format", eq ? eq + 1 : NULL, argc, argv, &i, 0))) return EXIT_USAGE;
-                if (strcmp(val, "box") == 0) a->format = DCONN_FORMAT_BOX;
-                else if (strcmp(val, "csv") == 0) a->format = DCONN_FORMAT_CSV;
-                else if (strcmp(val, "json") == 0) a->format = DCONN_FORMAT_JSON;
-                else if (strcmp(val, "markdown") == 0 || strcmp(val, "md") == 0) a->format = DCONN_FORMAT_MARKDOWN;
+                if (same_word(val, "box")) a->format = DCONN_FORMAT_BOX;
+                else if (same_word(val, "csv")) a->format = DCONN_FORMAT_CSV;
+                else if (same_word(val, "json")) a->format = DCONN_FORMAT_JSON;
+                else if (same_word(val, "markdown") || same_word(val, "md")) a->format = DCONN_FORMAT_MARKDOWN;
                 else return usage_error("unknown format \"%.32s\" (box, csv, json or markdown)", val);
                 if (!a->seen_query_only) a->seen_query_only = "--format";
             } else if (strcmp(opt, "--param") == 0) {
@@ -616,6 +623,8 @@ static int check_args(const cli_args *a) {
     if (!is_query && !is_exec && a->seen_param) return usage_error("--param is for the query and exec commands");
     if (!is_query && !is_exec && a->seen_statement_only) return usage_error("%s is for the query and exec commands", a->seen_statement_only);
     if (is_secrets && a->seen_type) return usage_error("--type is for the query, exec and check commands");
+    if (a->ttl && same_word(a->ttl, "never"))
+        return usage_error("--ttl never: it could mean either; write --ttl forever (cached until a write) or --ttl 0 (not cached)");
     if (a->ttl && check_duration("--ttl", a->ttl)) return EXIT_USAGE;
     if (a->timeout && check_duration("--timeout", a->timeout)) return EXIT_USAGE;
     return 0;
@@ -894,6 +903,7 @@ int main(int argc, char **argv) {
     }
 
     rc = parse_args(argc, argv, &a, &ps, &help);
+    if (!rc && !help && a.npos == 1 && strcmp(a.pos[0], "help") == 0) help = 1;   /* "dconn help", as git and go read it */
     if (!rc && help) {
         fputs(synopsis, stdout);
         fputs(help_text, stdout);

@@ -281,6 +281,12 @@ cli2 secrets db --param x
 expect cli_param_for_sql_only 2 "" "dconn: --param is for the query and exec commands"
 cli2 query db "SELECT 1" --ttl "ten minutes"
 expect cli_bad_ttl 2 "" 'dconn: --ttl: invalid duration "ten minutes"'
+cli2 query db "SELECT 1" --ttl never
+expect cli_ttl_never_refused 2 "" 'dconn: --ttl never: it could mean either; write --ttl forever (cached until a write) or --ttl 0 (not cached)'
+cli2 query db "SELECT 7 AS n" --format JSON
+expect cli_format_any_case 0 '"n": 7' ""
+cli2 help
+expect cli_help_word 0 "dconn query NAME SQL" ""
 cli2 query db "SELECT 1 AS n" --ttl=10m --format=csv
 expect cli_inline_values 0 "1" ""
 

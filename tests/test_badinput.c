@@ -893,41 +893,37 @@ static void badinput_calls_without_status(void) {
    -------------------------------------------------------------------------- */
 
 static const char bi_nul_text[] = "a\0b";
-/* qmsg: what dconn_query says when it differs from the driver's binder
-   (it hashes the values for the cache key before the driver sees them) */
-static const struct { const char *name, *sql; dconn_value p[3]; size_t n; dconn_status code; const char *msg, *qmsg; } bi_params[] = {
+static const struct { const char *name, *sql; dconn_value p[3]; size_t n; dconn_status code; const char *msg; } bi_params[] = {
     {"one too many", "SELECT ?", {{DCONN_INT, NULL, 1, 0, 0, NULL, 0}, {DCONN_INT, NULL, 2, 0, 0, NULL, 0}}, 2, DCONN_EQUERY,
-     BI_CONN ": query failed: the SQL takes 1 parameter(s), but 2 were given\n  SQL: SELECT ?", NULL},
+     BI_CONN ": query failed: the SQL takes 1 parameter(s), but 2 were given\n  SQL: SELECT ?"},
     {"one too few", "SELECT ?, ?", {{DCONN_INT, NULL, 1, 0, 0, NULL, 0}}, 1, DCONN_EQUERY,
-     BI_CONN ": query failed: the SQL takes 2 parameter(s), but 1 were given\n  SQL: SELECT ?, ?", NULL},
+     BI_CONN ": query failed: the SQL takes 2 parameter(s), but 1 were given\n  SQL: SELECT ?, ?"},
     {"none given", "SELECT ?", {{DCONN_NULL, NULL, 0, 0, 0, NULL, 0}}, 0, DCONN_EQUERY,
-     BI_CONN ": query failed: the SQL takes 1 parameter(s), but 0 were given\n  SQL: SELECT ?", NULL},
+     BI_CONN ": query failed: the SQL takes 1 parameter(s), but 0 were given\n  SQL: SELECT ?"},
     {"none taken", "SELECT 1", {{DCONN_INT, NULL, 1, 0, 0, NULL, 0}}, 1, DCONN_EQUERY,
-     BI_CONN ": query failed: the SQL takes 0 parameter(s), but 1 were given\n  SQL: SELECT 1", NULL},
+     BI_CONN ": query failed: the SQL takes 0 parameter(s), but 1 were given\n  SQL: SELECT 1"},
     {"wrong name", "SELECT :a", {{DCONN_INT, ":b", 1, 0, 0, NULL, 0}}, 1, DCONN_EQUERY,
-     BI_CONN ": query failed: parameter \":b\" does not appear in the SQL, whose named parameters are :a\n  SQL: SELECT :a", NULL},
+     BI_CONN ": query failed: parameter \":b\" does not appear in the SQL, whose named parameters are :a\n  SQL: SELECT :a"},
     {"wrong bare name", "SELECT :a", {{DCONN_INT, "b", 1, 0, 0, NULL, 0}}, 1, DCONN_EQUERY,
-     BI_CONN ": query failed: parameter \"b\" does not appear in the SQL, whose named parameters are :a\n  SQL: SELECT :a", NULL},
+     BI_CONN ": query failed: parameter \"b\" does not appear in the SQL, whose named parameters are :a\n  SQL: SELECT :a"},
     {"empty name", "SELECT :a", {{DCONN_INT, "", 1, 0, 0, NULL, 0}}, 1, DCONN_EQUERY,
-     BI_CONN ": query failed: parameter \"\" does not appear in the SQL, whose named parameters are :a\n  SQL: SELECT :a", NULL},
+     BI_CONN ": query failed: parameter \"\" does not appear in the SQL, whose named parameters are :a\n  SQL: SELECT :a"},
     {"named value for a ?", "SELECT ?", {{DCONN_INT, ":a", 1, 0, 0, NULL, 0}}, 1, DCONN_EQUERY,
-     BI_CONN ": query failed: parameter \":a\" does not appear in the SQL, whose parameters are 1 ? (give them as values without a name, in order)\n  SQL: SELECT ?", NULL},
+     BI_CONN ": query failed: parameter \":a\" does not appear in the SQL, whose parameters are 1 ? (give them as values without a name, in order)\n  SQL: SELECT ?"},
     {"a name without its value", "SELECT :a, :b", {{DCONN_INT, ":a", 1, 0, 0, NULL, 0}}, 1, DCONN_EQUERY,
-     BI_CONN ": query failed: parameter :b has no value (pass dconn_named(\":b\", ...))\n  SQL: SELECT :a, :b", NULL},
+     BI_CONN ": query failed: parameter :b has no value (pass dconn_named(\":b\", ...))\n  SQL: SELECT :a, :b"},
     {"positional for a name", "SELECT :a", {{DCONN_INT, NULL, 1, 0, 0, NULL, 0}}, 1, DCONN_EQUERY,
-     BI_CONN ": query failed: positional value 1 has no ? left to fill (:a is named: pass dconn_named(\":a\", ...))\n  SQL: SELECT :a", NULL},
-    {"text pointer NULL", "SELECT ?", {{DCONN_TEXT, NULL, 0, 0, 0, NULL, 5}}, 1, DCONN_EMISUSE,
-     BI_CONN ": query failed: parameter 1 could not be bound: bad parameter or other API misuse\n  SQL: SELECT ?",
-     "dconn_query: connection \"m\": parameter 1 has 5 bytes of text at a NULL pointer"},
+     BI_CONN ": query failed: positional value 1 has no ? left to fill (:a is named: pass dconn_named(\":a\", ...))\n  SQL: SELECT :a"},
+    /* refused before the driver sees them: "@" stands for the function's name (and the connection's) */
+    {"text pointer NULL", "SELECT ?", {{DCONN_TEXT, NULL, 0, 0, 0, NULL, 5}}, 1, DCONN_EMISUSE, "@parameter 1 has 5 bytes of text at a NULL pointer"},
     {"blob pointer NULL", "SELECT :a, ?", {{DCONN_INT, ":a", 1, 0, 0, NULL, 0}, {DCONN_BLOB, NULL, 0, 0, 0, NULL, 5}}, 2, DCONN_EMISUSE,
-     BI_CONN ": query failed: parameter 2 could not be bound: bad parameter or other API misuse\n  SQL: SELECT :a, ?",
-     "dconn_query: connection \"m\": parameter 2 has 5 bytes of blob at a NULL pointer"},
+     "@parameter 2 has 5 bytes of blob at a NULL pointer"},
     {"type 42", "SELECT ?", {{(dconn_type)42, NULL, 0, 0, 0, NULL, 0}}, 1, DCONN_EMISUSE,
-     BI_CONN ": query failed: parameter 1 could not be bound: bad parameter or other API misuse\n  SQL: SELECT ?", NULL},
+     "@parameter 1 has type 42, which is no dconn_type (make values with dconn_int, dconn_text, dconn_null, ...)"},
     {"named type 42", "SELECT :a", {{(dconn_type)42, ":a", 0, 0, 0, NULL, 0}}, 1, DCONN_EMISUSE,
-     BI_CONN ": query failed: parameter 1 could not be bound: bad parameter or other API misuse\n  SQL: SELECT :a", NULL},
+     "@parameter 1 has type 42, which is no dconn_type (make values with dconn_int, dconn_text, dconn_null, ...)"},
     {"a name twice", "SELECT :a", {{DCONN_INT, ":a", 1, 0, 0, NULL, 0}, {DCONN_INT, ":a", 2, 0, 0, NULL, 0}}, 2, DCONN_EQUERY,
-     BI_CONN ": query failed: parameter \":a\" is given twice\n  SQL: SELECT :a", NULL},
+     BI_CONN ": query failed: parameter \":a\" is given twice\n  SQL: SELECT :a"},
 };
 
 /* One row's call: 'q' cached query, 'u' uncached, 's' session query,
@@ -960,6 +956,42 @@ static dconn_status bi_param_call(const void *arg, dconn_error *err) {
     return st;
 }
 
+/* A value not made by the dconn_value constructors, in a batch or a
+   session's statement: refused before the driver binds it, naming the row
+   and the parameter; nothing of the batch runs. */
+static void badinput_params_bad_type_in_batches_and_sessions(void) {
+    dconn_error err;
+    dconn_value rows[4];
+    dconn_session *s;
+    dconn_result *r;
+    int64_t count = -1;
+    if (!bi_env_open()) { bi_env_close(); REQUIRE(0); }
+    dconn_session_end(bi_e.s);   /* the table's lock: the batch below takes its own */
+    bi_e.s = NULL;
+    rows[0] = dconn_int(10);
+    rows[1] = dconn_int(11);
+    rows[2] = dconn_int(12);
+    rows[2].type = (dconn_type)42;
+    rows[3] = dconn_int(13);
+    CHECK_EQ_INT(dconn_exec_many(bi_e.conn, "INSERT INTO t VALUES (?)", rows, 1, 4, NULL, NULL, &err), DCONN_EMISUSE);
+    CHECK_STR(err.message, "dconn_exec_many: connection \"m\": row 3: parameter 1 has type 42, which is no dconn_type (make values with dconn_int, dconn_text, dconn_null, ...)");
+    s = dconn_session_begin(bi_e.conn, &err);
+    REQUIRE(s);
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (?)", &rows[0], 1, NULL, &err), DCONN_OK);   /* its transaction is open: the fast path */
+    CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (?)", &rows[2], 1, NULL, &err), DCONN_EMISUSE);
+    CHECK_STR(err.message, "dconn_session_exec: parameter 1 has type 42, which is no dconn_type (make values with dconn_int, dconn_text, dconn_null, ...)");
+    CHECK_EQ_INT(dconn_session_exec_many(s, "INSERT INTO t VALUES (?)", rows, 1, 4, NULL, &err), DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "dconn_session_exec_many: row 3: parameter 1 has type 42");
+    CHECK_EQ_INT(dconn_session_commit(s, &err), DCONN_OK);
+    dconn_session_end(s);
+    r = dconn_query(bi_e.conn, "SELECT count(*) FROM t", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &count), DCONN_OK);
+    CHECK_EQ_INT(count, 4);   /* the 3 rows made at the start, and the one good statement */
+    dconn_result_release(r);
+    bi_env_close();
+}
+
 static void badinput_params(void) {
     size_t i, k;
     long live = talloc_live_blocks();
@@ -979,8 +1011,10 @@ static void badinput_params(void) {
                      k == 0 ? "cached query" : k == 1 ? "uncached query" : k == 2 ? "session query" : k == 3 ? "exec" : "cache_clear_query");
             if (sig) { dtest_reportf(__FILE__, __LINE__, "%s: crashed with signal %d", row, sig); continue; }
             if (kinds[k] == 'c') { BI_EXPECT(row, st, DCONN_EMISUSE, err.message, "cleared"); continue; }
-            if (k < 2 && bi_params[i].qmsg) msg = bi_params[i].qmsg;
-            else if (kinds[k] == 'e' && (q = strstr(msg, "query failed")) != NULL) {
+            if (msg[0] == '@') {
+                snprintf(want, sizeof want, "%s%s", kinds[k] == 's' ? "dconn_session_query: " : kinds[k] == 'e' ? "dconn_exec: connection \"m\": " : "dconn_query: connection \"m\": ", msg + 1);
+                msg = want;
+            } else if (kinds[k] == 'e' && (q = strstr(msg, "query failed")) != NULL) {
                 snprintf(want, sizeof want, "%.*swrite failed%s", (int)(q - msg), msg, q + strlen("query failed"));
                 msg = want;
             }
@@ -1239,6 +1273,7 @@ static const dtest_case badinput_tests[] = {
     {"badinput_calls", badinput_calls},
     {"badinput_calls_without_status", badinput_calls_without_status},
     {"badinput_params", badinput_params},
+    {"badinput_params_bad_type_in_batches_and_sessions", badinput_params_bad_type_in_batches_and_sessions},
     {"badinput_sql_with_nul", badinput_sql_with_nul},
     {"badinput_result_out_of_range", badinput_result_out_of_range},
     {"badinput_big_inputs", badinput_big_inputs},

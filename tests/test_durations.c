@@ -283,7 +283,60 @@ static void durations_in_queries(void) {
     tu_rmrf(DU_DIR);
 }
 
+/* "never" is a duration for intervals and timeouts, but a cache TTL could
+   read it as never expiring or never cached: every place a cache TTL is
+   given refuses it and says what to write. Control bytes in a bad
+   duration are not echoed. */
+static void durations_never_refused_as_cache_ttl(void) {
+    dconn_error err;
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_query_options q;
+    dconn_connect_options co;
+    dconn_options o;
+    int64_t ns = 0;
+    CHECK_EQ_INT(dconn_ttl_parse("never", &ns, &err), DCONN_OK);   /* an interval's "never" */
+    CHECK_EQ_INT(ns, -1);
+    CHECK_EQ_INT(dconn_ttl_parse("1\x01s", &ns, &err), DCONN_ECONFIG);
+    CHECK_CONTAINS(err.message, "invalid duration \"1?s\"");
+    tu_rmrf(DU_DIR);
+    tu_write(DU_SECRETS, "[connections.bad]\nurl = \"sqlite://\"\nquery_ttl = \"never\"\n");
+    ctx = tu_open(DU_SECRETS);
+    REQUIRE(ctx);
+    CHECK(dconn_connect(ctx, "bad", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_CONTAINS(err.message, DU_SECRETS ":3: query_ttl: invalid TTL \"never\": for a cached result it could mean either; write \"forever\"");
+    memset(&co, 0, sizeof co);
+    co.url = "sqlite://";
+    co.query_ttl = "never";
+    CHECK(dconn_connect(ctx, "code", NULL, &co, &err) == NULL);
+    CHECK_CONTAINS(err.message, "dconn_connect_options.query_ttl: invalid TTL \"never\"");
+    co.query_ttl = NULL;
+    c = dconn_connect(ctx, "code", NULL, &co, &err);
+    REQUIRE(c);
+    memset(&q, 0, sizeof q);
+    q.ttl = "never";
+    CHECK(dconn_query(c, "SELECT 1", NULL, 0, &q, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_CONTAINS(err.message, "connection \"code\": dconn_query_options.ttl: invalid TTL \"never\": for a cached result it could mean either; "
+                                "write \"forever\" (kept until a write or a reset drops it) or \"0\" (not cached)");
+    dconn_release(c);
+    dconn_close(ctx);
+    memset(&o, 0, sizeof o);
+    o.secrets_path = "";
+    o.default_ttl = "never";
+    CHECK(dconn_open(&o, &err) == NULL);
+    CHECK_CONTAINS(err.message, "dconn_open: default_ttl: invalid TTL \"never\"");
+    o.default_ttl = NULL;
+    o.reload_interval = "never";   /* an interval: never re-checked */
+    ctx = dconn_open(&o, &err);
+    CHECK(ctx != NULL);
+    dconn_close(ctx);
+    tu_rmrf(DU_DIR);
+}
+
 static const dtest_case durations_tests[] = {
+    {"durations_never_refused_as_cache_ttl", durations_never_refused_as_cache_ttl},
     {"durations_units_any_case", durations_units_any_case},
     {"durations_hh_mm_ss", durations_hh_mm_ss},
     {"durations_iso8601", durations_iso8601},

@@ -12367,7 +12367,7 @@ static void dconn__box_tail(dconn__printer *pr) {
 }
 
 /* CSV: RFC 4180 (CRLF line ends) with a header row of the column names
-   (quoted when needed), and these rules, so that no value is lost and a
+   (written as TEXT fields are), and these rules, so that no value is lost and a
    reader tells NULL, empty text, blobs and text apart:
      NULL             an empty field, never quoted:                  1,,x
      empty text ''    a quoted empty field:                          1,"",x
@@ -12435,7 +12435,7 @@ static void dconn__csv_head(dconn__printer *pr) {
     size_t j;
     for (j = 0; j < r->cols; j++) {
         if (j) dconn__buf_put(&pr->out, ",", 1);
-        dconn__csv_quoted(&pr->out, r->names[j], strlen(r->names[j]));
+        dconn__csv_text(&pr->out, &pr->cell, r->names[j], strlen(r->names[j]));   /* a name that begins with a backslash is \e-escaped as text is */
     }
     dconn__buf_puts(&pr->out, "\r\n");
 }

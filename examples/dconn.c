@@ -154,6 +154,7 @@ static const struct { const char *from, *to; } cli_wording[] = {
     {"pass a type to dconn_connect, or add", "pass --type, or add"},
     {"; register one with dconn_register_driver", " (the drivers built into the command)"},
     {"(from the type argument)", "(from --type)"},
+    {"yet the type argument says", "yet --type says"},
     {"read them with a SELECT, or dconn_stream_query for many rows", "read them with a SELECT (dconn query streams them with --format csv or json)"},
     {"put it in a section's url key, or pass it in the connect options' url)", "put it in a section's url key and pass the section's name)"},
 };
@@ -839,6 +840,11 @@ static int run_sql(const cli_args *a, const cli_params *ps, const char *sql) {
         else printf("ok: connection \"%s\" (driver %s)%s%s\n", dconn_conn_name(conn), dconn_conn_type(conn), url[0] ? " " : "", url);   /* a CSV folder has no url */
     }
     dconn_release(conn);
+    if (!rc && strcmp(cmd, "exec") == 0 && (fflush(stdout) != 0 || ferror(stdout))) {
+        /* a script that retries on failure must not run the write again */
+        fprintf(stderr, "dconn: cannot write the output: %s (the statement ran and its changes are committed: do not run it again)\n", strerror(errno));
+        rc = EXIT_FAILED;
+    }
     interrupt_lock_take();
     dconn_cancel_free(interrupt_state.token);
     interrupt_state.token = NULL;

@@ -322,6 +322,8 @@ cli2 exec db "SELECT 1; SELECT 2"
 expect cli_one_statement 1 "" "more than one statement: query and exec run one statement at a time"
 cli2 check db --type nope
 expect cli_unknown_type 1 "" 'unknown type "nope" (from --type)'
+cli2 check db --type csv
+expect cli_type_mismatch_wording 1 "" 'yet --type says "csv": fix the url, or the type'
 cli2 check ms
 expect cli_no_driver_wording 1 "" 'no driver registered for "mssql" (from its url). Registered types: sql, sqlite, csv' '(the drivers built into the command)'
 cli2 check notype
@@ -379,6 +381,9 @@ if [ -z "$RUN" ] && [ -w /dev/full ]; then
   full query db "SELECT 1 AS n"
   full exec db "SELECT 1"
   full --help
+  (cd "$ex/cli" && HOME=/nonexistent "$root/$B/dconn" exec db "CREATE TABLE IF NOT EXISTS full_w(a)" > /dev/full 2> "$exa/cli.err"); rc=$?
+  if [ $rc = 1 ] && grep -q "the statement ran and its changes are committed: do not run it again" "$exa/cli.err"; then passed=$((passed + 1)); echo "ok cli_full_output_exec_says_committed"
+  else failed=$((failed + 1)); echo "FAIL cli_full_output_exec_says_committed: exit $rc"; sed 's/^/    stderr| /' "$exa/cli.err"; fi
 else
   skipped=$((skipped + 1)); echo "skip cli_full_output: /dev/full is not here (or the command runs under an emulator)"
 fi

@@ -230,6 +230,16 @@ static void formats_csv_text_escapes(void) {
         "\"\\e\\0 \"\r\n"
         "\"\\eq\"\"\\0\"\r\n");
     dconn_result_release(r);
+    {
+        /* a column name is a text field too: one that begins with a backslash is escaped */
+        static const char *const odd[] = {"\\x41", "a,b"};
+        c[0] = dconn_int(1);
+        c[1] = dconn_int(2);
+        r = tfm_result(odd, 2, c, 2);
+        if (!r) { tfm_close(); REQUIRE(0); }
+        TFM_CHECK_FORMAT(r, DCONN_FORMAT_CSV, "\\e\\\\x41,\"a,b\"\r\n1,2\r\n");
+        dconn_result_release(r);
+    }
     tfm_close();
 }
 

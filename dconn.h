@@ -12872,6 +12872,7 @@ DCONN_API dconn_status dconn_stream_print(dconn_stream *s, void *file, dconn_for
 #endif
 #define DCONN__SQ_DBMOVED (SQLITE_READONLY | (4 << 8))   /* SQLITE_READONLY_DBMOVED, named only from 3.8.3 */
 #define DCONN__SQ_BUSY_SNAPSHOT (SQLITE_BUSY | (2 << 8))  /* SQLITE_BUSY_SNAPSHOT: waiting never helps */
+#define DCONN__SQ_BUSY_TIMEOUT (SQLITE_BUSY | (3 << 8))   /* SQLITE_BUSY_TIMEOUT: the busy timeout was waited out */
 #define DCONN__SQ_CONSTRAINT_FOREIGNKEY (SQLITE_CONSTRAINT | (3 << 8))   /* SQLITE_CONSTRAINT_FOREIGNKEY, named from 3.7.16 */
 /* rows changed, 64 bits where SQLite has them */
 #if SQLITE_VERSION_NUMBER >= 3037000
@@ -13019,12 +13020,33 @@ static dconn_status dconn__sq_error(sqlite3 *db, int rc, dconn_error *err) {
     return dconn_error_set(err, DCONN_EQUERY, "%s", msg);
 }
 
+/* dconn__sq_error on a handle whose busy handler may have waited: a lock
+   still held after the whole busy timeout (connect_args.timeout) says how
+   long it waited and gets SQLite's SQLITE_BUSY_TIMEOUT, which is not
+   retried: the wait was had, and a retry would only wait as long again
+   (three attempts of 5 s for one call). A lock refused at once (no wait)
+   is retried as before. */
+static dconn_status dconn__sq_error_waited(dconn__sq *h, int rc, dconn_error *err) {
+    dconn_status st = dconn__sq_error(h->db, rc, err);
+    int waited = (rc & 0xFF) == SQLITE_BUSY && h->busy_ms > 0 && h->busy_slept >= h->busy_ms;
+    h->busy_slept = 0;   /* this wait's: a later BUSY without one is not read as waited */
+    if (!waited || !err || err->native_code == DCONN__SQ_BUSY_SNAPSHOT) return st;
+    {
+        char after[160];
+        snprintf(after, sizeof after, " (waited %g s for the lock, connect_args.timeout, and another connection, or a session or stream "
+                                      "of this one, still holds it; not retried)", (double)h->busy_ms / 1000.0);
+        st = dconn__sq_reword(err, st, "", after);
+    }
+    err->native_code = DCONN__SQ_BUSY_TIMEOUT;
+    return st;
+}
+
 /* An error inside our transaction: SQLite may have rolled the whole
    transaction back (FULL, IOERR, BUSY, NOMEM). Later statements would
    then run on their own and commit at once, so they are refused until
    the caller rolls back. */
 static dconn_status dconn__sq_fail(dconn__sq *h, int rc, dconn_error *err) {
-    dconn_status st = dconn__sq_error(h->db, rc, err);
+    dconn_status st = dconn__sq_error_waited(h, rc, err);
     if (h->in_tx && !h->tx_lost && sqlite3_get_autocommit(h->db)) {
         h->tx_lost = 1;
         dconn__sq_reword(err, st, "", "; SQLite rolled the whole transaction back");
@@ -13044,7 +13066,8 @@ static int dconn__sq_tx_gone(dconn__sq *h) {
 static int dconn__sq_is_transient(void *user_data, const dconn_error *err) {
     int primary = err->native_code & 0xFF;
     (void)user_data;
-    return (primary == SQLITE_BUSY && err->native_code != DCONN__SQ_BUSY_SNAPSHOT) || primary == SQLITE_LOCKED || primary == SQLITE_IOERR ||
+    return (primary == SQLITE_BUSY && err->native_code != DCONN__SQ_BUSY_SNAPSHOT && err->native_code != DCONN__SQ_BUSY_TIMEOUT) ||
+           primary == SQLITE_LOCKED || primary == SQLITE_IOERR ||
            primary == SQLITE_CANTOPEN || primary == SQLITE_PROTOCOL || err->native_code == DCONN__SQ_DBMOVED;
 }
 
@@ -13651,7 +13674,7 @@ static DCONN__SQ_NOINLINE dconn_status dconn__sq_prepare_slow(dconn__sq *h, cons
 #else
     rc = sqlite3_prepare_v2(h->db, sql, (int)(len < 0x7FFFFFFF ? len : 0x7FFFFFFF), &st, &tail);
 #endif
-    if (rc != SQLITE_OK) return dconn__sq_error(h->db, rc, err);
+    if (rc != SQLITE_OK) return dconn__sq_error_waited(h, rc, err);
     if (!st) return dconn_error_set(err, DCONN_EQUERY, "the SQL is empty");
     if (h->foreign_keys_set && !sqlite3_get_autocommit(h->db)) {
         sqlite3_finalize(st);
@@ -14228,7 +14251,7 @@ static dconn_status dconn__sq_exec_many(void *user_data, void *handle, const dco
 
 static dconn_status dconn__sq_run(dconn__sq *h, const char *sql, dconn_error *err) {
     int rc = sqlite3_exec(h->db, sql, NULL, NULL, NULL);
-    return rc == SQLITE_OK ? DCONN_OK : dconn__sq_error(h->db, rc, err);
+    return rc == SQLITE_OK ? DCONN_OK : dconn__sq_error_waited(h, rc, err);
 }
 /* A script: its statements prepared and run one at a time, so that a
    failure names which one it was (those before it ran, and outside a
@@ -14261,7 +14284,7 @@ static dconn_status dconn__sq_script(void *ud, void *handle, const char *sql, dc
             if (rc == SQLITE_DONE) rc = SQLITE_OK;
         }
         if (rc != SQLITE_OK) {
-            dconn_status status = dconn__sq_error(h->db, rc, err);
+            dconn_status status = dconn__sq_error_waited(h, rc, err);
             int failed = st ? k : k + 1;   /* it ran, or would not prepare */
             sqlite3_finalize(st);
             if (err) {

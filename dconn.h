@@ -13020,6 +13020,24 @@ static dconn_status dconn__sq_error(sqlite3 *db, int rc, dconn_error *err) {
     return dconn_error_set(err, DCONN_EQUERY, "%s", msg);
 }
 
+/* "no such table" in a database file without any table: most often the
+   wrong file, which opening created empty (a relative sqlite:/// path is
+   read from the working directory, as SQLAlchemy reads it). Says which
+   file it is. */
+static dconn_status dconn__sq_hint_empty_file(dconn__sq *h, dconn_status st, dconn_error *err) {
+    const char *file = sqlite3_db_filename(h->db, "main");
+    sqlite3_stmt *q = NULL;
+    int empty = 0;
+    char after[DCONN_ERROR_MESSAGE_SIZE / 2];
+    if (!err || !file || !*file || dconn__sq_in_memory(h->db)) return st;
+    if (sqlite3_prepare_v2(h->db, "SELECT 1 FROM sqlite_master LIMIT 1", -1, &q, NULL) == SQLITE_OK) empty = sqlite3_step(q) == SQLITE_DONE;
+    sqlite3_finalize(q);
+    if (!empty) return st;
+    snprintf(after, sizeof after, " (the database file %s has no tables at all: is it the one meant? A relative sqlite:/// path is read "
+                                  "from the working directory, and opening a missing file creates it empty)", file);
+    return dconn__sq_reword(err, st, "", after);
+}
+
 /* dconn__sq_error on a handle whose busy handler may have waited: a lock
    still held after the whole busy timeout (connect_args.timeout) says how
    long it waited and gets SQLite's SQLITE_BUSY_TIMEOUT, which is not
@@ -13674,7 +13692,10 @@ static DCONN__SQ_NOINLINE dconn_status dconn__sq_prepare_slow(dconn__sq *h, cons
 #else
     rc = sqlite3_prepare_v2(h->db, sql, (int)(len < 0x7FFFFFFF ? len : 0x7FFFFFFF), &st, &tail);
 #endif
-    if (rc != SQLITE_OK) return dconn__sq_error_waited(h, rc, err);
+    if (rc != SQLITE_OK) {
+        dconn_status failed = dconn__sq_error_waited(h, rc, err);
+        return strncmp(sqlite3_errmsg(h->db), "no such table", 13) == 0 ? dconn__sq_hint_empty_file(h, failed, err) : failed;
+    }
     if (!st) return dconn_error_set(err, DCONN_EQUERY, "the SQL is empty");
     if (h->foreign_keys_set && !sqlite3_get_autocommit(h->db)) {
         sqlite3_finalize(st);

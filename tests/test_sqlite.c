@@ -148,6 +148,23 @@ static dconn_status tsq_script(dconn_conn *c, const char *sql) {
         dconn_free(tsq_s); \
     } while (0)
 
+
+/* "no such table" in a file without any table (a relative path read from
+   another working directory opens a new, empty file) says which file it
+   is; in a database that has tables it says nothing more. */
+static void sqlite_no_such_table_in_an_empty_file_names_it(void) {
+    tsq_env e;
+    dconn_error err;
+    if (!tsq_open_file_env(&e, "filedb", "empty-file")) { tsq_close_env(&e); REQUIRE(0); }
+    CHECK(dconn_query(e.c, "SELECT * FROM pets", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "no such table: pets (the database file ");
+    CHECK_CONTAINS(err.message, "test.db has no tables at all: is it the one meant? A relative sqlite:/// path is read from the working "
+                                "directory, and opening a missing file creates it empty)");
+    CHECK_EQ_INT(tsq_script(e.c, "CREATE TABLE owners(a)"), DCONN_OK);
+    CHECK(dconn_query(e.c, "SELECT * FROM pets", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "no such table: pets\n  SQL: SELECT * FROM pets");
+    tsq_close_env(&e);
+}
 /* --- 1. parameters ---------------------------------------------------------- */
 
 static void sqlite_memory_roundtrip(void) {
@@ -2929,6 +2946,7 @@ static const dtest_case sqlite_tests[] = {
     {"sqlite_exec_last_insert_id_is_this_statements", sqlite_exec_last_insert_id_is_this_statements},
     {"sqlite_markdown_alignment_skips_nulls", sqlite_markdown_alignment_skips_nulls},
     {"sqlite_memory_roundtrip", sqlite_memory_roundtrip},
+    {"sqlite_no_such_table_in_an_empty_file_names_it", sqlite_no_such_table_in_an_empty_file_names_it},
     {"sqlite_memory_outlives_ttl_and_recycle", sqlite_memory_outlives_ttl_and_recycle},
     {"sqlite_params_positional", sqlite_params_positional},
     {"sqlite_params_named", sqlite_params_named},

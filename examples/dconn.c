@@ -1,6 +1,7 @@
 /* dconn: the command-line face of dconn.h.
      dconn query NAME SQL [--param P]... [--type T] [--ttl T] [--format F] [--stats] [--timeout T] [--timing]
      dconn exec NAME SQL [--param P]... [--type T] [--timeout T] [--timing]
+     dconn script NAME FILE [--type T] [--timing]
      dconn secrets [NAME]
      dconn check NAME [--type T]
      dconn --help
@@ -57,6 +58,7 @@ static const char synopsis[] =
     "usage:\n"
     "  dconn query NAME SQL [--param P]... [--type T] [--ttl T] [--format F] [--stats] [--timeout T] [--timing]\n"
     "  dconn exec NAME SQL [--param P]... [--type T] [--timeout T] [--timing]\n"
+    "  dconn script NAME FILE [--type T] [--timing]\n"
     "  dconn secrets [NAME]\n"
     "  dconn check NAME [--type T]\n"
     "  dconn --help (or dconn help)\n";
@@ -69,6 +71,9 @@ static const char help_text[] =
     "            (--ttl or --stats read through the cache, whatever the format);\n"
     "            for a CSV connection (type = \"csv\") SQL is the file to read, below base_dir\n"
     "  exec      runs one statement that changes data; prints the rows changed\n"
+    "  script    runs a file of ';'-separated statements (schema setup), as psql -f or\n"
+    "            sqlite3's .read do; FILE - reads standard input. Each statement commits\n"
+    "            on its own: a failure names the statement, and those before it stay\n"
     "  secrets   prints the merged settings, secrets masked, with the file:line of each;\n"
     "            without NAME, every value outside [connections] is masked\n"
     "  check     connects, runs a health check, prints the driver and the redacted URL\n"
@@ -145,7 +150,7 @@ static int has_space(const char *s) {
    Only the first line is reworded; the SQL quoted below it stays as is.
    tests/examples.sh and tests/test_hygiene.c fail when "dconn_" shows. */
 static const struct { const char *from, *to; } cli_wording[] = {
-    {"queries and dconn_exec run one (use dconn_exec_script for several)", "query and exec run one statement at a time"},
+    {"queries and dconn_exec run one (use dconn_exec_script for several)", "query and exec run one statement at a time (dconn script runs a file of several)"},
     {"outside a session every statement commits on its own: for a transaction use dconn_session_begin, then "
      "dconn_session_exec and dconn_session_commit",
      "every statement commits on its own: the command runs no transaction across statements"},
@@ -492,7 +497,7 @@ typedef struct cli_args {
     const char *pos[3];     /* command, NAME, SQL */
     size_t npos;
     const char *type, *ttl, *timeout;
-    const char *seen_query_only, *seen_param, *seen_type, *seen_statement_only;   /* the first such option, to name it in errors */
+    const char *seen_query_only, *seen_param, *seen_type;   /* the first such option, to name it in errors */
     dconn_format format;
     int format_given;
     int stats, timing;
@@ -540,12 +545,10 @@ static int parse_args(int argc, char **argv, cli_args *a, cli_params *ps, int *h
             } else if (strcmp(opt, "--timing") == 0) {
                 if (eq) return usage_error("--timing takes no value");
                 a->timing = 1;
-                if (!a->seen_statement_only) a->seen_statement_only = "--timing";
             } else if (strcmp(opt, "--timeout") == 0) {
                 if (a->timeout) return usage_error("--timeout is given twice");
                 if (!(val = option_value("--timeout", eq ? eq + 1 : NULL, argc, argv, &i, 0))) return EXIT_USAGE;
                 a->timeout = val;
-                if (!a->seen_statement_only) a->seen_statement_only = "--timeout";
             } else if (strcmp(opt, "--type") == 0) {
                 if (a->type) return usage_error("--type is given twice");
                 if (!(val = option_value("--type", eq ? eq + 1 : NULL, argc, argv, &i, 0))) return EXIT_USAGE;
@@ -575,12 +578,13 @@ static int parse_args(int argc, char **argv, cli_args *a, cli_params *ps, int *h
             }
             continue;
         }
-        if (a->npos == 1 && strcmp(a->pos[0], "query") && strcmp(a->pos[0], "exec") && strcmp(a->pos[0], "secrets") &&
+        if (a->npos == 1 && strcmp(a->pos[0], "query") && strcmp(a->pos[0], "exec") && strcmp(a->pos[0], "script") && strcmp(a->pos[0], "secrets") &&
             strcmp(a->pos[0], "check"))
-            return usage_error("unknown command \"%.32s\" (query, exec, secrets or check)", a->pos[0]);
+            return usage_error("unknown command \"%.32s\" (query, exec, script, secrets or check)", a->pos[0]);
         if (a->npos == 3) {
-            return usage_error("too many arguments: %s takes %s (quote the SQL as one argument; values go in --param)",
-                               a->pos[0], strcmp(a->pos[0], "query") == 0 || strcmp(a->pos[0], "exec") == 0 ? "NAME and SQL" : "at most NAME");
+            return usage_error("too many arguments: %s takes %s", a->pos[0],
+                               strcmp(a->pos[0], "query") == 0 || strcmp(a->pos[0], "exec") == 0 ? "NAME and SQL (quote the SQL as one argument; values go in --param)"
+                               : strcmp(a->pos[0], "script") == 0 ? "NAME and FILE" : "at most NAME");
         }
         a->pos[a->npos++] = arg;
     }
@@ -612,17 +616,20 @@ static void print_timing(const dconn_query_event *ev, void *ud) {
 /* Checks the command's arguments and options; 0, or a usage error printed. */
 static int check_args(const cli_args *a) {
     const char *cmd = a->pos[0];
-    int is_query = strcmp(cmd, "query") == 0, is_exec = strcmp(cmd, "exec") == 0;
+    int is_query = strcmp(cmd, "query") == 0, is_exec = strcmp(cmd, "exec") == 0, is_script = strcmp(cmd, "script") == 0;
     int is_secrets = strcmp(cmd, "secrets") == 0, is_check = strcmp(cmd, "check") == 0;
-    if (!is_query && !is_exec && !is_secrets && !is_check)
-        return usage_error("unknown command \"%.32s\" (query, exec, secrets or check)", cmd);
-    if ((is_query || is_exec || is_check) && a->npos < 2) return usage_error("%s needs a connection name", cmd);
+    if (!is_query && !is_exec && !is_script && !is_secrets && !is_check)
+        return usage_error("unknown command \"%.32s\" (query, exec, script, secrets or check)", cmd);
+    if ((is_query || is_exec || is_script || is_check) && a->npos < 2) return usage_error("%s needs a connection name", cmd);
     if ((is_query || is_exec) && a->npos < 3) return usage_error("%s needs the SQL after the connection name", cmd);
+    if (is_script && a->npos < 3) return usage_error("script needs the file after the connection name (- reads standard input)");
+    if (is_script && a->seen_param) return usage_error("--param is for the query and exec commands (a script takes no parameters)");
     if ((is_secrets || is_check) && a->npos > 2) return usage_error("too many arguments: %s takes at most NAME", cmd);
     if (a->npos >= 2 && !a->pos[1][0]) return usage_error("the connection name is empty");
     if (!is_query && a->seen_query_only) return usage_error("%s is for the query command", a->seen_query_only);
     if (!is_query && !is_exec && a->seen_param) return usage_error("--param is for the query and exec commands");
-    if (!is_query && !is_exec && a->seen_statement_only) return usage_error("%s is for the query and exec commands", a->seen_statement_only);
+    if (!is_query && !is_exec && a->timeout) return usage_error("--timeout is for the query and exec commands");
+    if (!is_query && !is_exec && !is_script && a->timing) return usage_error("--timing is for the query, exec and script commands");
     if (is_secrets && a->seen_type) return usage_error("--type is for the query, exec and check commands");
     if (a->ttl && same_word(a->ttl, "never"))
         return usage_error("--ttl never: it could mean either; write --ttl forever (cached until a write) or --ttl 0 (not cached)");
@@ -631,15 +638,15 @@ static int check_args(const cli_args *a) {
     return 0;
 }
 
-/* All of stdin, as SQL ("-" in its place, as psql -f - reads it); NULL when
-   it cannot be read (said on stderr). */
-static char *read_stdin(void) {
+/* All of a file (stdin when `f` is stdin), as SQL ("-" in its place, as
+   psql -f - reads it); NULL when it cannot be read (said on stderr). */
+static char *read_sql(FILE *f, const char *what) {
     size_t len = 0, cap = 4096;
     char *text = (char *)malloc(cap);
     for (;;) {
         size_t got;
-        if (!text) { fputs("dconn: out of memory reading the SQL from stdin\n", stderr); return NULL; }
-        got = fread(text + len, 1, cap - len - 1, stdin);
+        if (!text) { fprintf(stderr, "dconn: out of memory reading the SQL from %s\n", what); return NULL; }
+        got = fread(text + len, 1, cap - len - 1, f);
         len += got;
         if (len + 1 < cap) break;
         {
@@ -649,10 +656,10 @@ static char *read_stdin(void) {
             cap *= 2;
         }
     }
-    if (ferror(stdin)) { fprintf(stderr, "dconn: cannot read the SQL from stdin: %s\n", strerror(errno)); free(text); return NULL; }
+    if (ferror(f)) { fprintf(stderr, "dconn: cannot read the SQL from %s: %s\n", what, strerror(errno)); free(text); return NULL; }
     if (memchr(text, '\0', len)) {   /* the SQL would end there, and the statement before it run alone */
         const char *nul = (const char *)memchr(text, '\0', len);
-        fprintf(stderr, "dconn: the SQL from stdin holds a NUL byte (at byte %llu): is it a text file?\n", (unsigned long long)(nul - text) + 1u);
+        fprintf(stderr, "dconn: the SQL from %s holds a NUL byte (at byte %llu): is it a text file?\n", what, (unsigned long long)(nul - text) + 1u);
         free(text);
         return NULL;
     }
@@ -702,14 +709,36 @@ static int gives_rows(const char *sql) {
 
 static int run_sql(const cli_args *a, const cli_params *ps, const char *sql);
 
+/* A script's file, opened by its UTF-8 name (Windows: through the wide
+   API, as its arguments came); NULL with errno set. */
+static FILE *open_script(const char *path) {
+#ifdef _WIN32
+    wchar_t wide[1024];
+    if (!MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, wide, (int)(sizeof wide / sizeof wide[0]))) { errno = ENOENT; return NULL; }
+    return _wfopen(wide, L"rb");
+#else
+    return fopen(path, "rb");
+#endif
+}
+
 static int run(const cli_args *a, const cli_params *ps) {
     const char *sql = a->npos >= 3 ? a->pos[2] : NULL;
-    char *from_stdin;
+    char *text, what[300];
+    FILE *f = stdin;
     int rc;
-    if (!sql || strcmp(sql, "-") != 0) return run_sql(a, ps, sql);
-    if ((from_stdin = read_stdin()) == NULL) return EXIT_FAILED;
-    rc = run_sql(a, ps, from_stdin);
-    free(from_stdin);
+    if (strcmp(a->pos[0], "script") != 0 && (!sql || strcmp(sql, "-") != 0)) return run_sql(a, ps, sql);
+    snprintf(what, sizeof what, "stdin");
+    if (strcmp(sql, "-") != 0) {
+        struct stat st;
+        snprintf(what, sizeof what, "%.280s", sql);
+        if (stat(sql, &st) == 0 && S_ISDIR(st.st_mode)) { fprintf(stderr, "dconn: %s is a directory, not a file of SQL\n", what); return EXIT_FAILED; }
+        if ((f = open_script(sql)) == NULL) { fprintf(stderr, "dconn: cannot open %s: %s\n", what, strerror(errno)); return EXIT_FAILED; }
+    }
+    text = read_sql(f, what);
+    if (f != stdin) fclose(f);
+    if (!text) return EXIT_FAILED;
+    rc = run_sql(a, ps, text);
+    free(text);
     return rc;
 }
 
@@ -833,6 +862,10 @@ static int run_sql(const cli_args *a, const cli_params *ps, const char *sql) {
             else printf("%lld row(s) changed\n", (long long)info.changes);   /* PostgreSQL has none, and an id 0 would mislead */
             if (gives_rows(sql)) fputs("dconn: exec shows no rows: run it with dconn query to see them\n", stderr);
         }
+    } else if (strcmp(cmd, "script") == 0) {
+        /* no token: a script is not stopped midway by the library, so
+           Ctrl-C ends the command; its statements before then stay */
+        if (dconn_exec_script(conn, sql, &err)) rc = fail(&err);
     } else {
         char url[512];
         dconn_conn_url(conn, url, sizeof url);

@@ -319,7 +319,21 @@ else
   skipped=$((skipped + 1)); echo "skip cli_named_non_ascii: an emulator's command line may not carry UTF-8 as it is"
 fi
 cli2 exec db "SELECT 1; SELECT 2"
-expect cli_one_statement 1 "" "more than one statement: query and exec run one statement at a time"
+expect cli_one_statement 1 "" "more than one statement: query and exec run one statement at a time (dconn script runs a file of several)"
+# script: a file of statements, or stdin; a failure names the statement, and those before it stay
+printf 'CREATE TABLE sc(x);\nINSERT INTO sc VALUES (1);\n-- a comment\nINSERT INTO sc VALUES (2);\n' > "$ex/cli/schema.sql"
+cli2 script db schema.sql
+expect cli_script_file 0 "" ""
+printf 'INSERT INTO sc VALUES (3);\nINSERT INTO nope VALUES (1);\nINSERT INTO sc VALUES (4);\n' > "$exa/bad.sql"
+(cd "$ex/cli" && HOME=/nonexistent USERPROFILE=/nonexistent $RUN "$root/$B/dconn" script db - < "$exa/bad.sql" > "$exa/cli.out" 2> "$exa/cli.err"); rc=$?
+out=$(cat "$exa/cli.out"); err=$(cat "$exa/cli.err")
+expect cli_script_stdin_fails_at_statement 1 "" "script failed: no such table: nope (at the script's statement 2: the 1 before it ran)"
+cli2 query db "SELECT count(*) AS n FROM sc" --format csv
+expect cli_script_earlier_statements_stay 0 "3" ""
+cli2 script db no-such-file.sql
+expect cli_script_missing_file 1 "" "dconn: cannot open no-such-file.sql: "
+cli2 script db schema.sql --param 1
+expect cli_script_takes_no_params 2 "" "dconn: --param is for the query and exec commands (a script takes no parameters)"
 cli2 check db --type nope
 expect cli_unknown_type 1 "" 'unknown type "nope" (from --type)'
 cli2 check db --type csv

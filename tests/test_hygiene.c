@@ -915,7 +915,7 @@ static void hygiene_cli(void) {
         {"exec sq_args 'insert into t with recursive c(x) as (select 1 union all select x + 1 from c) select x from c' --timeout 100ms", 1,
          "write failed: timed out after"},
         {"query sq_args 'select 1' --timeout soon", 2, "--timeout: invalid duration \"soon\""},
-        {"check sq_args --timing", 2, "--timing is for the query and exec commands"},
+        {"check sq_args --timing", 2, "--timing is for the query, exec and script commands"},
     };
     char out[16384];
     size_t i;

@@ -814,7 +814,8 @@ DCONN_API size_t dconn_result_bytes(const dconn_result *r);     /* accounted mem
            column name gets _2, _3, ... (the first key that is no column's
            name and no earlier key): SELECT 1 AS a, 2 AS a gives "a" and
            "a_2". Integers, unsigned and decimal values are numbers with
-           every digit (a decimal that is no number, as PostgreSQL's
+           every digit (1 and 0 of a column declared bool or boolean are
+           true and false; a decimal that is no number, as PostgreSQL's
            'NaN', is a string); real NaN and infinities the strings "NaN",
            "Infinity", "-Infinity"; a blob {"$base64": "AAEC"}; text a
            string (bytes that are not UTF-8 as U+FFFD).
@@ -12630,6 +12631,12 @@ static void dconn__json_head(dconn__printer *pr) {
     if (dconn__json_keys(r, b, pr->keys, pr->base)) dconn__buf_puts(b, "[");
 }
 
+/* A column declared boolean (PostgreSQL's bool, SQLite's BOOLEAN): its 0
+   and 1 are JSON's false and true, as the database means them. */
+static int dconn__decl_is_bool(const char *decl) {
+    return decl && (decl[0] | 32) == 'b' && (dconn__strieq(decl, "bool") || dconn__strieq(decl, "boolean"));
+}
+
 static void dconn__json_rows(dconn__printer *pr, const dconn_result *r) {
     dconn__buf *b = &pr->out;
     char *const *keys = pr->keys;
@@ -12644,7 +12651,11 @@ static void dconn__json_rows(dconn__printer *pr, const dconn_result *r) {
             dconn__buf_puts(b, ": ");
             switch ((dconn_type)r->types[i * r->cols + j]) {
                 case DCONN_NULL: dconn__buf_puts(b, "null"); break;
-                case DCONN_INT: case DCONN_UINT: dconn__cell_number(r, i * r->cols + j, num, sizeof num); dconn__buf_puts(b, num); break;
+                case DCONN_INT: case DCONN_UINT:
+                    if (c->u <= 1 && dconn__decl_is_bool(pr->head->decltypes[j])) { dconn__buf_puts(b, c->u ? "true" : "false"); break; }
+                    dconn__cell_number(r, i * r->cols + j, num, sizeof num);
+                    dconn__buf_puts(b, num);
+                    break;
                 case DCONN_REAL:
                     dconn__fmt_real(num, sizeof num, c->d);
                     if (c->d == c->d && c->d != HUGE_VAL && c->d != -HUGE_VAL) dconn__buf_puts(b, num);

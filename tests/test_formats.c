@@ -642,6 +642,24 @@ static void formats_sqlite_results(void) {
     tsq_close_env(&e);
 }
 
+/* A column declared boolean gives JSON's true and false for 1 and 0
+   (PostgreSQL's bool, SQLite's BOOLEAN); other values stay numbers, and
+   other formats print the numbers. */
+static void formats_json_booleans(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_result *r;
+    if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
+    REQUIRE(dconn_exec_script(e.c, "CREATE TABLE b(f BOOLEAN, n INTEGER); INSERT INTO b VALUES (1, 1), (0, 0), (2, 2), (NULL, NULL);", &err) == DCONN_OK);
+    r = tsq_query(e.c, "SELECT f, n FROM b", NULL, 0, NULL, &err);
+    REQUIRE(r);
+    TFM_CHECK_FORMAT(r, DCONN_FORMAT_JSON,
+        "[\n  {\"f\": true, \"n\": 1},\n  {\"f\": false, \"n\": 0},\n  {\"f\": 2, \"n\": 2},\n  {\"f\": null, \"n\": null}\n]\n");
+    TFM_CHECK_FORMAT(r, DCONN_FORMAT_CSV, "f,n\r\n1,1\r\n0,0\r\n2,2\r\n,\r\n");
+    dconn_result_release(r);
+    tsq_close_env(&e);
+}
+
 #undef TFM_H
 #undef TFM_H2
 #undef TFM_H5
@@ -720,4 +738,5 @@ static const dtest_case formats_tests[] = {
     {"formats_box_cells", formats_box_cells},
     {"formats_box_wide_numbers_and_c1_controls", formats_box_wide_numbers_and_c1_controls},
     {"formats_sqlite_results", formats_sqlite_results},
+    {"formats_json_booleans", formats_json_booleans},
 };

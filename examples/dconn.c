@@ -11,6 +11,9 @@
    blob:, text:); "name=" in front binds :name. `dconn --help` says it all.
    Exit 0 on success, 1 when the command failed, 2 on a usage error; the
    messages go to stderr, the results to stdout. */
+#if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L   /* sigwait, pthread_sigmask, CLOCK_REALTIME: hidden by -std=c99 alone */
+#endif
 #define DCONN_IMPLEMENTATION
 #include "../dconn.h"
 /* The shipped drivers: CSV always; PostgreSQL and MySQL when the Makefile
@@ -224,34 +227,49 @@ static void cli_log(int level, const char *message, void *user_data) {
 /* Ctrl-C (SIGINT, SIGTERM, SIGHUP) while a statement runs cancels it, as
    psql does: a server would otherwise run it to its end, a write included,
    after the command was gone. The statement then fails ("cancelled after
-   ...") and the command exits 128 + the signal's number. Outside a
-   statement (connecting, printing a box) the command ends at once. A signal cannot fire a token itself (that takes a
-   lock), so on POSIX a thread of its own waits for it (sigwait); Windows
-   runs its console handler in a thread of its own already. */
+   ...") and the command exits 128 + the signal's number. Once a statement
+   has begun, its report and exit status stand: a signal after it finished
+   only says so. Before (connecting) the command ends at once.
+   A second signal a second or more after the first ends it at once
+   whatever runs (one Ctrl-C often comes twice within moments: timeout(1)
+   signals the command and then its process group). Signals ignored when
+   the command starts (nohup, a script's background job) stay ignored.
+   A signal cannot fire a token itself (that takes a lock), so on POSIX a
+   thread of its own waits for them (sigwait); Windows runs its console
+   handler in a thread of its own already. */
 static struct {
     dconn_cancel *token;    /* NULL: none (no threads): the signal ends the command */
     int in_statement;       /* a statement runs with the token */
-    int signal;             /* the signal that came, or 0 */
-#ifndef _WIN32
-    pthread_mutex_t lock;
-    pthread_cond_t finished_cv;
+    int keep_to_end;        /* a statement began: its report and status stand */
     int finished;           /* the command is done: its exit status stands */
-#endif
+    int signal;             /* the signal that came before the command finished, or 0 */
+    double first_at;        /* when it came (seconds, monotonic) */
 } interrupt_state;
+
+/* What the first signal does (under the lock): 1 when the command goes on
+   to its end, 0 when it ends now. Later ones end it, but within a second
+   of the first, which they repeat. */
+static int interrupt_came(int sig, double now) {
+    if (interrupt_state.finished) return 1;
+    if (interrupt_state.signal) return now - interrupt_state.first_at < 1.0;
+    interrupt_state.signal = sig;
+    interrupt_state.first_at = now;
+    if (interrupt_state.in_statement && interrupt_state.token) {
+        dconn_cancel_fire(interrupt_state.token);
+        return 1;
+    }
+    return interrupt_state.keep_to_end;
+}
 
 #ifdef _WIN32
 static CRITICAL_SECTION interrupt_lock;
 static BOOL WINAPI on_console_ctrl(DWORD type) {
-    BOOL handled = FALSE;
+    BOOL goes_on;
     if (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT) return FALSE;
     EnterCriticalSection(&interrupt_lock);
-    if (!interrupt_state.signal && interrupt_state.in_statement && interrupt_state.token) {
-        interrupt_state.signal = 2;   /* SIGINT's number: exit 130, as on POSIX */
-        dconn_cancel_fire(interrupt_state.token);
-        handled = TRUE;               /* the statement ends, then the command */
-    }
+    goes_on = interrupt_came(2, (double)GetTickCount64() / 1000.0) ? TRUE : FALSE;   /* SIGINT's number: exit 130, as on POSIX */
     LeaveCriticalSection(&interrupt_lock);
-    return handled;                   /* FALSE: Windows ends the process */
+    return goes_on;                   /* FALSE: Windows ends the process */
 }
 static void interrupt_setup(void) {
     InitializeCriticalSection(&interrupt_lock);
@@ -259,75 +277,66 @@ static void interrupt_setup(void) {
 }
 static void interrupt_lock_take(void) { EnterCriticalSection(&interrupt_lock); }
 static void interrupt_lock_give(void) { LeaveCriticalSection(&interrupt_lock); }
-static void interrupt_finished(void) {}
 #else
 static sigset_t interrupt_signals;
+static pthread_mutex_t interrupt_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void *interrupt_waiter(void *unused) {
-    int sig = 0;
     (void)unused;
-    if (sigwait(&interrupt_signals, &sig) != 0) return NULL;
-    pthread_mutex_lock(&interrupt_state.lock);
-    interrupt_state.signal = sig;
-    if (!interrupt_state.finished && interrupt_state.in_statement && interrupt_state.token) {
-        struct timespec until;
-        /* More signals stay blocked, as psql lets them pass while it cancels:
-           one Ctrl-C often comes twice (timeout(1) signals the command and
-           then its process group), and ending the command on the second
-           would leave the statement running before the cancel reached it. */
-        dconn_cancel_fire(interrupt_state.token);
-        /* the database says the statement stopped within moments; one that
-           cannot be reached does not keep the command waiting */
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 5;
-        while (!interrupt_state.finished)
-            if (pthread_cond_timedwait(&interrupt_state.finished_cv, &interrupt_state.lock, &until) != 0) break;
-        if (!interrupt_state.finished) {
-            static const char msg[] = "dconn: interrupted: the statement did not stop within 5 s of its cancel; it may still run on the server\n";
+    for (;;) {
+        int sig = 0, goes_on;
+        struct timespec now;
+        if (sigwait(&interrupt_signals, &sig) != 0) return NULL;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        pthread_mutex_lock(&interrupt_lock);
+        goes_on = interrupt_came(sig, (double)now.tv_sec + (double)now.tv_nsec / 1e9);
+        pthread_mutex_unlock(&interrupt_lock);
+        if (!goes_on) {
+            static const char msg[] = "dconn: interrupted\n";
             if (write(2, msg, sizeof msg - 1) < 0) {}
             _exit(128 + sig);
         }
     }
-    if (!interrupt_state.finished) {
-        static const char msg[] = "dconn: interrupted\n";
-        if (write(2, msg, sizeof msg - 1) < 0) {}
-        _exit(128 + sig);
-    }
-    pthread_mutex_unlock(&interrupt_state.lock);
-    return NULL;
 }
 
 /* Before any thread starts, so that every thread (the library's too)
    leaves these signals to the waiter. Without it, they end the command. */
 static void interrupt_setup(void) {
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
     pthread_t t;
+    size_t i;
+    int any = 0;
     sigemptyset(&interrupt_signals);
-    sigaddset(&interrupt_signals, SIGINT);
-    sigaddset(&interrupt_signals, SIGTERM);
-    sigaddset(&interrupt_signals, SIGHUP);
-    pthread_mutex_init(&interrupt_state.lock, NULL);
-    pthread_cond_init(&interrupt_state.finished_cv, NULL);
-    if (pthread_sigmask(SIG_BLOCK, &interrupt_signals, NULL) != 0) return;
+    for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction old;
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN) continue;   /* nohup's: stays ignored */
+        sigaddset(&interrupt_signals, sigs[i]);
+        any = 1;
+    }
+    if (!any || pthread_sigmask(SIG_BLOCK, &interrupt_signals, NULL) != 0) return;
     if (pthread_create(&t, NULL, interrupt_waiter, NULL) != 0) { pthread_sigmask(SIG_UNBLOCK, &interrupt_signals, NULL); return; }
     pthread_detach(t);
 }
-static void interrupt_lock_take(void) { pthread_mutex_lock(&interrupt_state.lock); }
-static void interrupt_lock_give(void) { pthread_mutex_unlock(&interrupt_state.lock); }
-static void interrupt_finished(void) {
-    pthread_mutex_lock(&interrupt_state.lock);
-    interrupt_state.finished = 1;
-    pthread_cond_broadcast(&interrupt_state.finished_cv);
-    pthread_mutex_unlock(&interrupt_state.lock);
-}
+static void interrupt_lock_take(void) { pthread_mutex_lock(&interrupt_lock); }
+static void interrupt_lock_give(void) { pthread_mutex_unlock(&interrupt_lock); }
 #endif
 
+static void interrupt_finished(void) {
+    interrupt_lock_take();
+    interrupt_state.finished = 1;
+    interrupt_lock_give();
+}
+
 /* Around each statement: a signal meanwhile cancels it rather than ending
-   the command. Returns 1 when a signal came before it began. */
+   the command, and once it began (it may write: INSERT ... RETURNING is a
+   query too) its report and status stand. Returns 1 when a signal came
+   before it began. */
 static int statement_begins(void) {
     int came;
     interrupt_lock_take();
     came = interrupt_state.signal != 0;
     interrupt_state.in_statement = !came;
+    if (!came) interrupt_state.keep_to_end = 1;
     interrupt_lock_give();
     return came;
 }
@@ -337,9 +346,9 @@ static void statement_ends(void) {
     interrupt_lock_give();
 }
 
-/* The exit status once a signal came: the statement's failure is the
-   signal's; a statement that ended well before the cancel reached it
-   stands, and its status with it. */
+/* The exit status once a signal came: a failure is the signal's; a
+   statement that finished before the cancel reached it stands, and its
+   status with it. */
 static int interrupted_status(int rc) {
     int sig;
     interrupt_lock_take();

@@ -380,6 +380,22 @@ expect cli_csv_name_from_stdin 0 "2,bob" ""
 csvcli query files a.csv --param 1
 expect cli_csv_connection_no_params 1 "" "reads CSV files: the query is the file's name, and takes no --param"
 
+# SIGTERM (and Ctrl-C's SIGINT) cancels the running statement: exit 128 + the
+# signal. A signal ignored when the command starts stays ignored: a shell
+# starts a background job with SIGINT ignored, as nohup does SIGHUP.
+if [ -z "$RUN" ]; then
+  long="WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+  (cd "$ex/cli" && HOME=/nonexistent "$root/$B/dconn" query db "$long" > "$exa/cli.out" 2> "$exa/cli.err" & pid=$!; sleep 0.3; kill -TERM $pid; kill -TERM $pid; wait $pid); rc=$?
+  out=$(cat "$exa/cli.out"); err=$(cat "$exa/cli.err")
+  expect cli_interrupt_cancels 143 "" "query failed: cancelled after"
+  short="WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) AS n FROM c"
+  (cd "$ex/cli" && HOME=/nonexistent "$root/$B/dconn" query db "$short" --format csv > "$exa/cli.out" 2> "$exa/cli.err" & pid=$!; sleep 0.1; kill -INT $pid; wait $pid); rc=$?
+  out=$(cat "$exa/cli.out"); err=$(cat "$exa/cli.err")
+  expect cli_ignored_interrupt_stays_ignored 0 "3000000" ""
+else
+  skipped=$((skipped + 1)); echo "skip cli_interrupt: signals to a command run under an emulator"
+fi
+
 # output that cannot be written is a failure, for every command
 if [ -z "$RUN" ] && [ -w /dev/full ]; then
   full() {

@@ -2135,6 +2135,7 @@ static void pg_cli_interrupt_cancels_the_write(void) {
         dup2(fds[1], 1);
         close(fds[0]);
         if (chdir(dir) != 0) _exit(99);
+        signal(SIGINT, SIG_DFL);   /* not ignored, as it would be when this test runs as a background job */
         execl(cli, cli, "exec", "pg", "UPDATE cli_acct SET bal = bal - 10 WHERE id = 1 AND pg_sleep(3) IS NOT NULL", (char *)NULL);
         _exit(98);
     }

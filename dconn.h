@@ -3436,6 +3436,16 @@ static void dconn__redact_word(dconn__buf *b, const char *w, const char *e, cons
     dconn__redact_settings(b, w, e, lim, open);
 }
 
+/* Does the word [s, e) end with `lower` (any case), itself a word there:
+   at the start or after a character that is no letter or digit
+   ({"Authorization":"Bearer, Authorization:Bearer)? */
+static int dconn__word_ends_with(const char *s, const char *e, const char *lower) {
+    size_t m = strlen(lower);
+    const char *at = e - m;
+    if ((size_t)(e - s) < m || !dconn__strnieq(at, lower, m)) return 0;
+    return at == s || !(((at[-1] | 32) >= 'a' && (at[-1] | 32) <= 'z') || (at[-1] >= '0' && at[-1] <= '9'));
+}
+
 /* Free text's secrets by shape, word by word, in place (cut to cap): what
    no known value covered, such as a driver's message quoting a URL whose
    password came from ~/.pgpass. Not the SQL or source line of a query's
@@ -3447,12 +3457,13 @@ static void dconn__redact_shapes(const dconn_allocator *al, char *text, size_t c
     const char *s = text, *lim = NULL, *f;
     size_t n, tail;
     char open = 0;
-    int bearer = 0;
+    int bearer = 0, auth = 0;
     /* the last such line: dconn's own, after the driver's words (which may hold one) */
     for (f = text; (f = strstr(f, "\n  SQL: ")) != NULL; f++) lim = f;
     for (f = lim ? lim : text; (f = strstr(f, "\n  source: ")) != NULL; f++) lim = f;
     if (!lim) lim = text + strlen(text);
-    if (!memchr(text, '=', (size_t)(lim - text)) && !memchr(text, '@', (size_t)(lim - text)) && !dconn__strnistr(text, (size_t)(lim - text), "bearer")) return;
+    if (!memchr(text, '=', (size_t)(lim - text)) && !memchr(text, '@', (size_t)(lim - text)) && !dconn__strnistr(text, (size_t)(lim - text), "bearer") &&
+        !dconn__strnistr(text, (size_t)(lim - text), "authorization")) return;
     memset(&b, 0, sizeof b);
     b.al = al;
     while (s < lim) {
@@ -3460,19 +3471,20 @@ static void dconn__redact_shapes(const dconn_allocator *al, char *text, size_t c
         if (dconn__blank(*s)) { if (!open) dconn__buf_put(&b, s, 1); s++; continue; }
         while (e < lim && !dconn__blank(*e)) e++;
         if (bearer && !open) {
-            /* the token after "Bearer" (an HTTP Authorization header quoted in a message) */
+            /* the credentials after "Bearer" or an Authorization's "Basic" (an
+               HTTP header quoted in a message), up to the quotes and braces after them */
             const char *end = e;
-            while (end > s && strchr(")\"',.;]", end[-1])) end--;
+            while (end > s && strchr(")}]\"'`,.;", end[-1])) end--;
             dconn__buf_puts(&b, end > s ? "***" : "");
             dconn__buf_put(&b, end, (size_t)(e - end));
-            bearer = 0;
+            bearer = auth = 0;
             s = e;
             continue;
         }
         {
-            const char *w = s;
-            while (w < e && strchr("\"'(`[", *w)) w++;
-            bearer = e - w == 6 && dconn__strnieq(w, "bearer", 6);
+            int here = dconn__strnistr(s, (size_t)(e - s), "authorization");
+            bearer = dconn__word_ends_with(s, e, "bearer") || (dconn__word_ends_with(s, e, "basic") && (auth || here));
+            auth = here;
         }
         dconn__redact_word(&b, s, e, lim, &open);
         s = e;
@@ -12934,6 +12946,7 @@ typedef struct dconn__sq {
     sqlite3_mutex *stop_lock;     /* guards `stops`, which cancel counts from another thread */
     unsigned stops, stops_seen;   /* stops_seen: `stops` when the current wait for a lock began */
     int busy_ms, busy_slept;      /* connect_args' timeout, and how long this wait has slept */
+    int busy_gave_up;             /* the last wait ran out of time: its BUSY is a waited-out one */
     const char *begin;            /* a session's BEGIN: isolation_level's DEFERRED, IMMEDIATE or EXCLUSIVE */
 } dconn__sq;
 
@@ -13043,6 +13056,7 @@ static dconn_status dconn__sq_hint_empty_file(dconn__sq *h, dconn_status st, dco
     if (!err || !file || !*file || dconn__sq_in_memory(h->db)) return st;
     if (sqlite3_prepare_v2(h->db, "SELECT 1 FROM sqlite_master LIMIT 1", -1, &q, NULL) == SQLITE_OK) empty = sqlite3_step(q) == SQLITE_DONE;
     sqlite3_finalize(q);
+    h->busy_gave_up = 0;   /* its own wait, if any, is no statement's */
     if (!empty) return st;
     snprintf(after, sizeof after, " (the database file %s has no tables at all: is it the one meant? A relative sqlite:/// path is read "
                                   "from the working directory, and opening a missing file creates it empty)", file);
@@ -13057,8 +13071,8 @@ static dconn_status dconn__sq_hint_empty_file(dconn__sq *h, dconn_status st, dco
    is retried as before. */
 static dconn_status dconn__sq_error_waited(dconn__sq *h, int rc, dconn_error *err) {
     dconn_status st = dconn__sq_error(h->db, rc, err);
-    int waited = (rc & 0xFF) == SQLITE_BUSY && h->busy_ms > 0 && h->busy_slept >= h->busy_ms;
-    h->busy_slept = 0;   /* this wait's: a later BUSY without one is not read as waited */
+    int waited = (rc & 0xFF) == SQLITE_BUSY && h->busy_gave_up;
+    h->busy_gave_up = 0;   /* this wait's: a later BUSY without one (SQLite refuses some at once) is not read as waited */
     if (!waited || !err || err->native_code == DCONN__SQ_BUSY_SNAPSHOT) return st;
     {
         char after[160];
@@ -13481,11 +13495,15 @@ static int dconn__sq_busy(void *arg, int count) {
     int ms;
     if (count == 0) {
         h->busy_slept = 0;
+        h->busy_gave_up = 0;
         h->stops_seen = dconn__sq_stops(h);
     } else if (dconn__sq_stops(h) != h->stops_seen) {
         return 0;
     }
-    if (h->busy_slept >= h->busy_ms) return 0;
+    if (h->busy_slept >= h->busy_ms) {
+        h->busy_gave_up = h->busy_ms > 0;
+        return 0;
+    }
     ms = count < 6 ? steps[count] : 25;
     if (ms > h->busy_ms - h->busy_slept) ms = h->busy_ms - h->busy_slept;
     sqlite3_sleep(ms);

@@ -605,7 +605,9 @@ static dconn_status ct_query_quotes_secrets(void *ud, void *handle, const dconn_
                        "mock: PWD={Xy}}Secr3t};Server=db password='it\\'s Secr3t' user=bob password=:Tr0ub4dor!x pw=$1abcdef "
                        "unexpected token={ at line 3 \"password=hunter22\" failed\n  SQL: x\npassword=hunter23 for postgresql://u:s3cretpw@h/db");
     if (strncmp(stmt->sql, "BEARER", 6) == 0)
-        return td_fail(err, DCONN_EQUERY, TD_PERMANENT, "mock: HTTP 401 for 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.Zk3yQ', then \"bearer abc.DEF-ghi\" refused");
+        return td_fail(err, DCONN_EQUERY, TD_PERMANENT, "mock: HTTP 401 for 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.Zk3yQ', then \"bearer abc.DEF-ghi\" refused; "
+                       "{\"Authorization\":\"Bearer abcSECRET6\"} {'Authorization':'Bearer abcSECRET1'} Authorization:Bearer tokA "
+                       "authorization=Bearer tokB Authorization=\"Bearer tokC\" Authorization: Basic dXNlcjpTRUNSRVQy; Basic English stays");
     if (strncmp(stmt->sql, "CUT", 3) == 0) {
         static char text[1000];
         memset(text, 'a', 850);
@@ -649,7 +651,9 @@ static void conn_driver_message_masked_by_shape(void) {
                                 "\"password=***\" failed\n  SQL: x\npassword=*** for postgresql://u:***@h/db\n  SQL: MORE");
     /* the token after "Bearer", an HTTP Authorization header quoted in a message */
     CHECK(dconn_query(c, "BEARER", NULL, 0, NULL, &err) == NULL);
-    CHECK_CONTAINS(err.message, "mock: HTTP 401 for 'Authorization: Bearer ***', then \"bearer ***\" refused");
+    CHECK_CONTAINS(err.message, "mock: HTTP 401 for 'Authorization: Bearer ***', then \"bearer ***\" refused; "
+                                "{\"Authorization\":\"Bearer ***\"} {'Authorization':'Bearer ***'} Authorization:Bearer *** "
+                                "authorization=Bearer *** Authorization=\"Bearer ***\" Authorization: Basic ***; Basic English stays");
     /* a long message is masked before it is cut: no URL loses its '@' to the cut */
     CHECK(dconn_query(c, "CUT", NULL, 0, NULL, &err) == NULL);
     CHECK_NOT_CONTAINS(err.message, "s3cretpa");

@@ -8398,12 +8398,14 @@ static dconn_result *dconn__cache_hit_locked(dconn__cache *c, dconn__centry *e) 
    stale_on_error may serve it) and lists a pending entry for this key, so
    that callers asking meanwhile wait for it. NULL when there is no memory
    for one: the query then runs uncached. */
-static dconn__centry *dconn__cache_claim_locked(dconn_ctx *ctx, dconn__centry *expired, const dconn__key *k, dconn_result **stale) {
+static dconn__centry *dconn__cache_claim_locked(dconn_ctx *ctx, dconn__centry *expired, const dconn__key *k, dconn_result **stale, int keep) {
     dconn__cache *c = ctx->cache;
     dconn__centry *e;
     if (expired) {
-        if (!expired->kept_stale) c->stats.expirations++;   /* once: a result kept stale was counted when it expired */
-        if (ctx->stale_on_error) { *stale = expired->result; dconn__result_hold_locked(*stale); }
+        /* counted once: a result kept stale was counted when it expired, and one
+           still valid for other calls (`keep`: held to give back) has not expired */
+        if (!expired->kept_stale && !keep) c->stats.expirations++;
+        if (ctx->stale_on_error || keep) { *stale = expired->result; dconn__result_hold_locked(*stale); }
         dconn__cache_remove_locked(ctx, expired);
     }
     c->stats.misses++;
@@ -10616,7 +10618,8 @@ static dconn_result *dconn__fetch_cached(dconn_conn *c, dconn__op *op, const dco
     dconn__cache *cache = ctx->cache;
     dconn__centry *e;
     dconn_result *stale = NULL, *r;
-    int served_stale;
+    int served_stale, keep, restore;
+    int64_t kept_stored, kept_expires;
     dconn_status st;
     if ((op->timeout_ns || op->cancel) && !op->started) op->started = dconn__real_now();
     for (;;) {
@@ -10644,13 +10647,20 @@ static dconn_result *dconn__fetch_cached(dconn_conn *c, dconn__op *op, const dco
         dconn__cache_unlock(cache);
         return r;
     }
-    e = dconn__cache_claim_locked(ctx, e, key, &stale);
+    /* An entry within its own expiry but older than this call's TTL allows
+       is refreshed, and a failed refresh gives it back to the calls it
+       suits (taken away, it would leave them nothing in an outage); it is
+       not served stale to this call, which would mark it stale for them. */
+    keep = e && now < e->expires;
+    kept_stored = keep ? e->stored : 0;
+    kept_expires = keep ? e->expires : 0;
+    e = dconn__cache_claim_locked(ctx, e, key, &stale, keep);
     dconn__cache_unlock(cache);
     st = dconn__run(c, op, err);
-    served_stale = st && stale;
+    restore = st && keep && stale;
+    served_stale = st && stale && !keep;
     if (served_stale && op->trace) op->trace->cache = DCONN_CACHE_STALE;
-    st = dconn__fetch_serve_stale(ctx, st, op, &stale, err);
-    if (stale) dconn_result_release(stale);
+    if (!keep) st = dconn__fetch_serve_stale(ctx, st, op, &stale, err);
     if (e) {   /* else no memory for an entry: served uncached */
         /* the TTL counts from when the result is stored, not from the call: a
            query slower than its TTL is still served from the cache after it */
@@ -10658,7 +10668,10 @@ static dconn_result *dconn__fetch_cached(dconn_conn *c, dconn__op *op, const dco
         dconn__cache_lock(cache);
         e->pending = 0;
         e->wrote = op->wrote;   /* even failed part-way, its waiters' statements are theirs to run */
-        if (st) dconn__cache_fail_locked(ctx, e, st, err);
+        if (restore && !op->wrote && !e->doomed) {   /* a write meanwhile: the old result is no one's */
+            e->kept_stale = 0;
+            dconn__cache_publish_locked(ctx, e, stale, 0, kept_stored, kept_expires);
+        } else if (st) dconn__cache_fail_locked(ctx, e, st, err);
         else {
             e->kept_stale = served_stale;
             dconn__cache_publish_locked(ctx, e, op->result, op->wrote, stored, served_stale ? stored : ttl < 0 ? INT64_MAX : dconn__later(stored, ttl));
@@ -10666,6 +10679,7 @@ static dconn_result *dconn__fetch_cached(dconn_conn *c, dconn__op *op, const dco
         dconn__cond_broadcast(&cache->cv);
         dconn__cache_unlock(cache);
     }
+    if (stale) dconn_result_release(stale);
     /* a query that wrote, then failed, may have kept part of its writes */
     if (st && op->wrote && !ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
     return st ? NULL : op->result;

@@ -639,13 +639,36 @@ static void cache_ttl_of_the_call_bounds_a_hit(void) {
     CHECK_EQ_INT(cmk_ran(c, "forever"), 0);
     CHECK_EQ_INT(cmk_ran(c, "2h"), 0);             /* an hour old: young enough */
     CHECK_EQ_INT(cmk_ran(c, "1s"), 1);             /* too old for this call */
-    CHECK_EQ_INT(cmk_stats(ctx).expirations, 1);
+    CHECK_EQ_INT(cmk_stats(ctx).expirations, 0);   /* refreshed, not expired: it was valid for the others */
     tu_now += 500 * INT64_C(1000000);
     CHECK_EQ_INT(cmk_ran(c, "1s"), 0);             /* its own result, half a second old */
     CHECK_EQ_INT(cmk_ran(c, "forever"), 0);
     tu_now += 600 * INT64_C(1000000);              /* stored "1s" ago and more: expired for every call */
     CHECK_EQ_INT(cmk_ran(c, "forever"), 1);
     CHECK_EQ_INT(cmk_stats(ctx).entries, 1);
+    /* a refresh that fails gives the entry back to the calls it suits: one
+       short-TTL health check in an outage does not take it from them */
+    tu_now += 60 * CMK_MIN;
+    pthread_mutex_lock(&td_lock);
+    td.fail_always = 1;
+    td.fail_native = TD_PERMANENT;
+    pthread_mutex_unlock(&td_lock);
+    {
+        dconn_error err;
+        dconn_query_options q;
+        dconn_result *r;
+        memset(&q, 0, sizeof q);
+        q.ttl = "1s";
+        r = dconn_query(c, "SELECT t", NULL, 0, &q, &err);
+        CHECK(r == NULL);
+        CHECK(err.code != DCONN_OK);
+    }
+    CHECK_EQ_INT(cmk_ran(c, "forever"), 0);        /* still there, not run */
+    CHECK_EQ_INT(cmk_ran(c, "2h"), 0);
+    CHECK_EQ_INT(cmk_stats(ctx).entries, 1);
+    pthread_mutex_lock(&td_lock);
+    td.fail_always = 0;
+    pthread_mutex_unlock(&td_lock);
     dconn_release(c);
     dconn_close(ctx);
     tu_now = t0;
@@ -2682,7 +2705,7 @@ static void cache_stale_result_kept_twice(void) {
     r = cache_one_row(ctx);                         /* the caller's reference */
     REQUIRE(r);
     dconn__cache_lock(ctx->cache);
-    e = dconn__cache_claim_locked(ctx, NULL, &k, &stale);
+    e = dconn__cache_claim_locked(ctx, NULL, &k, &stale, 0);
     REQUIRE(e);
     e->pending = 0;
     dconn__cache_publish_locked(ctx, e, r, 0, 0, 100);   /* the cache's reference, striped */
@@ -2691,7 +2714,7 @@ static void cache_stale_result_kept_twice(void) {
     CHECK_EQ_INT(cache_refs(r), 2);
     /* the entry expires; another caller claims it: the expired result is its fallback */
     dconn__cache_lock(ctx->cache);
-    e2 = dconn__cache_claim_locked(ctx, e, &k, &stale);
+    e2 = dconn__cache_claim_locked(ctx, e, &k, &stale, 0);
     REQUIRE(e2);
     CHECK(stale == r);
     CHECK(e->detached);

@@ -10544,14 +10544,16 @@ static void dconn__call_checks(dconn_conn *c) {
    at a NULL pointer. Returns the first such one's number from 1, or 0. */
 static size_t dconn__params_bad(const dconn_value *params, size_t n) {
     size_t k;
-    for (k = 0; k < n; k++)
+    for (k = 0; params && k < n; k++)
         if ((unsigned)params[k].type > (unsigned)DCONN_DECIMAL || (dconn__type_has_bytes(params[k].type) && !params[k].p && params[k].n)) return k + 1;
     return 0;
 }
 
 /* The message for dconn__params_bad's parameter k (from 1); `who` begins it. */
 static DCONN__NOINLINE dconn_status dconn__params_refuse(dconn_error *err, const char *who, const dconn_value *params, size_t k) {
-    const dconn_value *v = &params[k - 1];
+    const dconn_value *v;
+    if (!params || !k) return dconn__err_set(err, DCONN_EMISUSE, "%s: a parameter cannot be bound", who);
+    v = &params[k - 1];
     if ((unsigned)v->type > (unsigned)DCONN_DECIMAL)
         return dconn__err_set(err, DCONN_EMISUSE, "%s: parameter %zu has type %d, which is no dconn_type (make values with dconn_int, dconn_text, dconn_null, ...)",
                               who, k, (int)v->type);
@@ -10772,11 +10774,12 @@ static dconn_status dconn__exec(dconn_conn *c, const char *sql, const dconn_valu
     if (!n_rows) return DCONN_OK;
     {
         size_t k = dconn__params_bad(params, n * n_rows);
-        if (k) {
+        if (k && n) {
             char who[320];
-            if (many) dconn__snprintf(who, sizeof who, "%s: connection \"%s\": row %zu", fn, c->name, (k - 1) / n + 1);
+            size_t row = (k - 1) / n;
+            if (many) dconn__snprintf(who, sizeof who, "%s: connection \"%s\": row %zu", fn, c->name, row + 1);
             else dconn__snprintf(who, sizeof who, "%s: connection \"%s\"", fn, c->name);
-            return dconn__params_refuse(err, who, params + (k - 1) / n * n, (k - 1) % n + 1);
+            return dconn__params_refuse(err, who, params + row * n, k - row * n);
         }
     }
     dconn__op_init(&op, many ? DCONN__OP_EXEC_MANY : DCONN__OP_EXEC, sql, params, n);
@@ -11114,11 +11117,12 @@ static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const
     if (many && !n_rows) return DCONN_OK;
     {
         size_t rows = many ? n_rows : 1, k = dconn__params_bad(params, n * rows);
-        if (k) {
+        if (k && n) {
             char who[96];
-            if (many) dconn__snprintf(who, sizeof who, "%s: row %zu", fn, (k - 1) / n + 1);
+            size_t row = (k - 1) / n;
+            if (many) dconn__snprintf(who, sizeof who, "%s: row %zu", fn, row + 1);
             else dconn__snprintf(who, sizeof who, "%s", fn);
-            return dconn__params_refuse(err, who, params + (k - 1) / n * n, (k - 1) % n + 1);
+            return dconn__params_refuse(err, who, params + row * n, k - row * n);
         }
     }
     if ((st = dconn__session_begin_tx(s, err)) != DCONN_OK) return st;

@@ -735,7 +735,7 @@ static int run(const cli_args *a, const cli_params *ps) {
     char *text, what[300];
     FILE *f = stdin;
     int rc;
-    if (strcmp(a->pos[0], "script") != 0 && (!sql || strcmp(sql, "-") != 0)) return run_sql(a, ps, sql);
+    if (!sql || (strcmp(a->pos[0], "script") != 0 && strcmp(sql, "-") != 0)) return run_sql(a, ps, sql);
     snprintf(what, sizeof what, "stdin");
     if (strcmp(sql, "-") != 0) {
         struct stat st;

@@ -13542,7 +13542,7 @@ static dconn_status dconn__sq_open(dconn__sq *h, const char *filename, double ti
                                                                                            "there, and is the path a file, not a directory?)" : "");
     }
     sqlite3_extended_result_codes(h->db, 1);
-    h->busy_ms = (int)(timeout * 1000);
+    h->busy_ms = (int)(timeout * 1000 + 0.5);   /* to the nearest ms: 0.15 s is 149.99... on x87 */
     h->stop_lock = sqlite3_mutex_alloc(SQLITE_MUTEX_FAST);   /* NULL in a single-thread SQLite: then none is needed */
     sqlite3_busy_handler(h->db, dconn__sq_busy, h);
     sqlite3_set_authorizer(h->db, dconn__sq_authorize, h);

@@ -10386,11 +10386,13 @@ static void dconn__hint_lock_holder(dconn_error *err, dconn_status st, int anoth
                                          "ends or is closed)");
 }
 
-/* An attempt that waited (a busy timeout ran out) while a session or a
-   stream of this connection is open is not tried again: it may hold the
-   lock, and if this thread holds it a retry only waits as long again. A
-   fast failure (a server restarted, a lock refused at once) is retried.
-   `timed`: a session was open when the attempt began, at `started`. */
+/* A transient failure that took a while (a server's lock wait timeout,
+   MySQL's 1205) while a session or a stream of this connection is open is
+   not tried again: it may hold the lock, and if this thread holds it a
+   retry only waits as long again. A fast failure (a server restarted, a
+   lock refused at once) is retried. SQLite's driver needs no rule: a busy
+   timeout that ran out is not transient there. `timed`: a session was open
+   when the attempt began, at `started`. */
 static void dconn__retry_rule_sessions(dconn_conn *c, int attempt, int timed, int64_t started, dconn_status st, int *transient, dconn_error *err) {
     dconn_ctx *ctx = c->ctx;
     if (!*transient || dconn__atomic_load(&c->sessions) <= 0) return;
@@ -10560,22 +10562,31 @@ static DCONN__NOINLINE dconn_status dconn__params_refuse(dconn_error *err, const
     return dconn__err_set(err, DCONN_EMISUSE, "%s: parameter %zu has %zu bytes of %s at a NULL pointer", who, k, v->n, v->type == DCONN_BLOB ? "blob" : "text");
 }
 
+/* n_rows rows of n parameters checked before anything runs; a refusal names
+   the function, the connection when there is one (conn_name NULL in a
+   session, whose errors name it already) and, for exec_many, the row. */
+static dconn_status dconn__params_check(dconn_error *err, const char *fn, const char *conn_name, int many, const dconn_value *params, size_t n,
+                                        size_t n_rows) {
+    char who[320];
+    size_t k = n ? dconn__params_bad(params, n * n_rows) : 0, row;
+    if (!k) return DCONN_OK;
+    row = (k - 1) / n;
+    if (conn_name) dconn__snprintf(who, sizeof who, "%s: connection \"%s\"", fn, conn_name);
+    else dconn__snprintf(who, sizeof who, "%s", fn);
+    if (many) dconn__snprintf(who + strlen(who), sizeof who - strlen(who), ": row %zu", row + 1);
+    return dconn__params_refuse(err, who, params + row * n, k - row * n);
+}
+
 /* A read's arguments, checked before anything runs. */
 static dconn_status dconn__fetch_check(dconn_conn *c, const char *fn, dconn__op_kind kind, const char *sql, const dconn_value *params, size_t n,
                                       dconn_error *err) {
-    size_t k;
     if (!c) return dconn__err_set(err, DCONN_EMISUSE, "%s: conn is NULL", fn);
     if (!sql) return dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": the %s is NULL", fn, c->name, kind == DCONN__OP_READ ? "source" : "SQL");
     if (n && !params) return dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": n_params is %zu but params is NULL", fn, c->name, n);
     if (n && kind == DCONN__OP_READ)
         return dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": a read takes no parameters (put them in the source name)", fn, c->name);
     /* the cache key hashes the values: a length without bytes is caught here */
-    if ((k = dconn__params_bad(params, n)) != 0) {
-        char who[320];
-        dconn__snprintf(who, sizeof who, "%s: connection \"%s\"", fn, c->name);
-        return dconn__params_refuse(err, who, params, k);
-    }
-    return DCONN_OK;
+    return dconn__params_check(err, fn, c->name, 0, params, n, 1);
 }
 
 /* The TTL in force: the call's, else the connection's, else the context's. */
@@ -10772,16 +10783,7 @@ static dconn_status dconn__exec(dconn_conn *c, const char *sql, const dconn_valu
     if (n && n_rows && !params) return dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": n_params is %zu but params is NULL", fn, c->name, n);
     if (n && n_rows > SIZE_MAX / n) return dconn__err_set(err, DCONN_EMISUSE, "%s: connection \"%s\": %zu rows of %zu parameters is too many", fn, c->name, n_rows, n);
     if (!n_rows) return DCONN_OK;
-    {
-        size_t k = dconn__params_bad(params, n * n_rows);
-        if (k && n) {
-            char who[320];
-            size_t row = (k - 1) / n;
-            if (many) dconn__snprintf(who, sizeof who, "%s: connection \"%s\": row %zu", fn, c->name, row + 1);
-            else dconn__snprintf(who, sizeof who, "%s: connection \"%s\"", fn, c->name);
-            return dconn__params_refuse(err, who, params + row * n, k - row * n);
-        }
-    }
+    if ((st = dconn__params_check(err, fn, c->name, many, params, n, n_rows)) != DCONN_OK) return st;
     dconn__op_init(&op, many ? DCONN__OP_EXEC_MANY : DCONN__OP_EXEC, sql, params, n);
     dconn__call_checks(c);   /* the reload before the timeout in force is read */
     if ((st = dconn__op_limits(c, &op, o ? o->timeout : NULL, o ? o->cancel : NULL, err)) != DCONN_OK) return st;
@@ -11115,16 +11117,7 @@ static dconn_status dconn__session_exec(dconn_session *s, const char *sql, const
     if (dconn__session_forked(s)) return dconn__session_refuse_forked(s, fn, err);
     if (s->ended) return dconn__session_refuse_ended(s, DCONN__OP_EXEC, sql, err);
     if (many && !n_rows) return DCONN_OK;
-    {
-        size_t rows = many ? n_rows : 1, k = dconn__params_bad(params, n * rows);
-        if (k && n) {
-            char who[96];
-            size_t row = (k - 1) / n;
-            if (many) dconn__snprintf(who, sizeof who, "%s: row %zu", fn, row + 1);
-            else dconn__snprintf(who, sizeof who, "%s", fn);
-            return dconn__params_refuse(err, who, params + row * n, k - row * n);
-        }
-    }
+    if ((st = dconn__params_check(err, fn, NULL, many, params, n, many ? n_rows : 1)) != DCONN_OK) return st;
     if ((st = dconn__session_begin_tx(s, err)) != DCONN_OK) return st;
     if (!s->h->drv.exec && !(many && s->h->drv.exec_many)) return dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot run writes (it has no exec)", s->h->drv.name);
     /* (the hot path, an open transaction's statement, goes straight to the driver in dconn_session_exec) */

@@ -69,6 +69,20 @@ static dconn_conn *cmk_conn(dconn_ctx *ctx, const char *name, const char *settin
     return c;
 }
 
+/* A context on the mock with default options and connection "m"; 0 (said
+   why) when either fails. */
+static int cmk_start(dconn_ctx **ctx, dconn_conn **c) {
+    dconn_options o = cmk_options();
+    *c = NULL;
+    if ((*ctx = cmk_open(&o)) == NULL) return 0;
+    if ((*c = cmk_conn(*ctx, "m", NULL)) == NULL) { dconn_close(*ctx); return 0; }
+    return 1;
+}
+static void cmk_finish(dconn_ctx *ctx, dconn_conn *c) {
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 /* dconn_query with params and a ttl (either may be NULL). */
 static dconn_result *cmk_q(dconn_conn *c, const char *sql, const dconn_value *p, size_t n, const char *ttl, dconn_error *err) {
     dconn_query_options qo;
@@ -567,12 +581,9 @@ static int cmk_ran(dconn_conn *c, const char *ttl) {
 
 static void cache_ttl_query_expires(void) {
     int64_t t0 = tu_now;
-    dconn_options o = cmk_options();
-    dconn_ctx *ctx = cmk_open(&o);
+    dconn_ctx *ctx;
     dconn_conn *c;
-    REQUIRE(ctx);
-    c = cmk_conn(ctx, "m", NULL);
-    REQUIRE(c);
+    REQUIRE(cmk_start(&ctx, &c));
     CHECK_EQ_INT(cmk_ran(c, "10m"), 1);
     CMK_CHECK_STATS(ctx, 0, 1, 0, 0, 1, cmk_stats(ctx).bytes);
     tu_now = t0 + 5 * CMK_MIN;
@@ -590,8 +601,7 @@ static void cache_ttl_query_expires(void) {
     CHECK_EQ_INT(cmk_ran(c, "10m"), 1);
     CMK_CHECK_STATS(ctx, 3, 3, 0, 2, 1, cmk_stats(ctx).bytes);
     CHECK_EQ_INT(tu_sleeps, 0);
-    dconn_release(c);
-    dconn_close(ctx);
+    cmk_finish(ctx, c);
     tu_now = t0;
 }
 
@@ -600,12 +610,9 @@ static void cache_ttl_query_expires(void) {
    0.7 s after it returned, and one slower than its TTL is still cached. */
 static void cache_ttl_counts_from_storing(void) {
     int64_t t0 = tu_now;
-    dconn_options o = cmk_options();
-    dconn_ctx *ctx = cmk_open(&o);
+    dconn_ctx *ctx;
     dconn_conn *c;
-    REQUIRE(ctx);
-    c = cmk_conn(ctx, "m", NULL);
-    REQUIRE(c);
+    REQUIRE(cmk_start(&ctx, &c));
     td.query_takes_ns = INT64_C(1040000000);
     CHECK_EQ_INT(cmk_ran(c, "1500ms"), 1);
     tu_now += INT64_C(700000000);
@@ -617,8 +624,7 @@ static void cache_ttl_counts_from_storing(void) {
     CHECK_EQ_INT(cmk_ran(c, "1s"), 1);
     CHECK_EQ_INT(cmk_ran(c, "1s"), 0);
     td.query_takes_ns = 0;
-    dconn_release(c);
-    dconn_close(ctx);
+    cmk_finish(ctx, c);
     tu_now = t0;
 }
 
@@ -628,12 +634,9 @@ static void cache_ttl_counts_from_storing(void) {
    result it stores then follows its TTL. */
 static void cache_ttl_of_the_call_bounds_a_hit(void) {
     int64_t t0 = tu_now;
-    dconn_options o = cmk_options();
-    dconn_ctx *ctx = cmk_open(&o);
+    dconn_ctx *ctx;
     dconn_conn *c;
-    REQUIRE(ctx);
-    c = cmk_conn(ctx, "m", NULL);
-    REQUIRE(c);
+    REQUIRE(cmk_start(&ctx, &c));
     CHECK_EQ_INT(cmk_ran(c, "forever"), 1);
     tu_now = t0 + 60 * CMK_MIN;
     CHECK_EQ_INT(cmk_ran(c, "forever"), 0);
@@ -669,8 +672,7 @@ static void cache_ttl_of_the_call_bounds_a_hit(void) {
     pthread_mutex_lock(&td_lock);
     td.fail_always = 0;
     pthread_mutex_unlock(&td_lock);
-    dconn_release(c);
-    dconn_close(ctx);
+    cmk_finish(ctx, c);
     tu_now = t0;
 }
 
@@ -678,18 +680,14 @@ static void cache_ttl_of_the_call_bounds_a_hit(void) {
    expiry time saturates to "forever" instead of wrapping negative. */
 static void cache_ttl_long_on_epoch_clock(void) {
     int64_t t0 = tu_now;
-    dconn_options o = cmk_options();
-    dconn_ctx *ctx = cmk_open(&o);
+    dconn_ctx *ctx;
     dconn_conn *c;
-    REQUIRE(ctx);
-    c = cmk_conn(ctx, "m", NULL);
-    REQUIRE(c);
+    REQUIRE(cmk_start(&ctx, &c));
     tu_now = INT64_C(1796553613307577136);
     CHECK_EQ_INT(cmk_ran(c, "100000 days"), 1);
     tu_now += INT64_C(3600000000000);
     CHECK_EQ_INT(cmk_ran(c, "100000 days"), 0);
-    dconn_release(c);
-    dconn_close(ctx);
+    cmk_finish(ctx, c);
     tu_now = t0;
 }
 

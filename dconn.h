@@ -2574,7 +2574,8 @@ static int dconn__url_password_runs_on(const dconn__url *u) {
         eq = (const char *)memchr(q, '=', (size_t)(amp - q));
         /* a value that is a file's path ("sslcert=/home/alice@corp/client") is no host, unless a port follows its '@' ("=/x@db:5432") */
         is_path = eq && eq + 1 < amp && (eq[1] == '/' || eq[1] == '~' || (amp - eq > 3 && eq[1] == '%' && eq[2] == '2' && (eq[3] | 32) == 'f'));
-        if (at && (!eq || dconn__looks_like_host_end(at + 1, amp, is_path))) return 1;
+        /* an '@' in a key ("wo@/db?host=/tmp/sock": the socket form, with no host) is no query's */
+        if (at && (!eq || at < eq || dconn__looks_like_host_end(at + 1, amp, is_path))) return 1;
         q = amp;
     }
     return 0;

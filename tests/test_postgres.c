@@ -148,6 +148,15 @@ static void pg_url_reaches_libpq_whole(void) {
             CHECK_EQ_INT(dconn_ping(c, &err), DCONN_OK);
             CHECK_NOT_CONTAINS(err.message, "cd:ef");
             dconn_release(c);
+            /* and one holding '@' and '/' (libpq was given "ab" and the host "cd") */
+            snprintf(hosts, sizeof hosts, "postgresql://postgres:ab@cd/ef@%s:5432,%s:5432/postgres", enc, enc);
+            co.url = hosts;
+            c = dconn_connect(ctx, "hosts_slash", "postgresql", &co, &err);
+            if (!c) fprintf(stdout, "  %s\n", err.message);
+            REQUIRE(c);
+            CHECK_EQ_INT(dconn_ping(c, &err), DCONN_OK);
+            CHECK_NOT_CONTAINS(err.message, "cd");
+            dconn_release(c);
         }
         /* libpq quotes a URL it cannot read: the password in it is masked, in any encoding dconn or the driver writes it */
         {

@@ -391,6 +391,8 @@ static void redaction_password_running_into_query(void) {
         {"mysql://alice:Pa@ss/wo?rd99@127.0.0.1:1/db", "mysql://alice:***"},
         {"postgresql://alice:Pa@ss?word99@h:5432", "postgresql://alice:***"},
         {"//alice:Pa@ss?wo@h/db", "//alice:***"},
+        {"postgresql://alice:Pa@ss?wo@/postgres?host=/tmp/sock", "postgresql://alice:***"},
+        {"mysql://alice:Pa@ss?wo@/db?unix_socket=/tmp/my.sock", "mysql://alice:***"},
         {"mysql://u:Pa@ss?wo=rd@h/db&ssl_mode=REQUIRED", "mysql://u:***"},
         {"postgresql://u:pw12345@h/db?application_name=me@corp", "postgresql://u:***@h/db?application_name=me@corp"},
         {"postgresql://u@h/db?x@y", "postgresql://u@h/db?x@y"},

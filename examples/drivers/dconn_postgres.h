@@ -614,6 +614,12 @@ static char *dconn_pg__libpq_url(const char *url, const dconn_url *u) {
     } else if (!u) {
         const char *p, *last = NULL, *colon;
         for (p = auth; *p && !((*p == '/' || *p == '?') && last); p++) if (*p == '@') last = p;
+        if (last && memchr(auth, ':', (size_t)(last - auth))) {
+            /* a password holding '@' and '/' ("alice:Pa@ss/wo@h1:5432,h2/db"): the user info runs to the last
+               '@' before the query, as dconn reads a URL with one host, so that no piece of it reaches libpq as a host */
+            const char *query = strchr(last, '?');
+            for (p = last + 1; *p && (!query || p < query); p++) if (*p == '@') last = p;
+        }
         if (last) {
             if (!(parts = (char *)calloc((size_t)(last - auth) + 2, 1))) return NULL;
             colon = (const char *)memchr(auth, ':', (size_t)(last - auth));

@@ -3673,8 +3673,28 @@ static DCONN__NOINLINE dconn_status dconn__err_suffix(dconn_error *err, dconn_st
 }
 
 /* An error on its way to the caller: through the one way out. */
+/* A message that fills its buffer may have been cut inside a known value
+   (a driver's long message ending in a password): the start of one at
+   its end is masked too. */
+static void dconn__redact_cut_end(dconn__known *k, char *text, size_t cap) {
+    size_t len = strlen(text), i, best = 0;
+    if (!k || len + 1 < cap) return;
+    dconn__lock(&k->lock);
+    for (i = 0; i < k->n; i++) {
+        size_t j = k->lens[i] - 1 < len ? k->lens[i] - 1 : len;
+        for (; j > best; j--)
+            if (memcmp(text + len - j, k->vals[i], j) == 0) { best = j; break; }
+    }
+    dconn__unlock(&k->lock);
+    if (!best) return;
+    len -= best;
+    if (len + 4 > cap) len = cap - 4;
+    memcpy(text + len, "***", 4);
+}
+
 static void dconn__err_out(dconn__known *k, dconn_error *err) {
     if (!err || !err->code) return;
+    dconn__redact_cut_end(k, err->message, sizeof err->message);
     dconn__redact_out(k, err->message);
     if (k) dconn__redact_shapes(k->al, err->message, sizeof err->message);
     dconn__redact_out(k, err->file);
@@ -10262,7 +10282,10 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
         size_t need, room;
         dconn__snprintf(head, sizeof head, "connection \"%s\"%s%s%s: %s: ", c->name, url[0] ? " (" : "", url, url[0] ? ")" : "", what);
         need = strlen(head) + strlen(tail) + 5 + 96;   /* " ...", NUL, and a stream's "the stream ended after N rows ..." */
-        dconn__redact_shapes(c->ctx->al, err->message, sizeof err->message);   /* before the cut, which could split a URL from its '@' */
+        /* before the cut, which could split a URL from its '@', or a known value (masked whole only) */
+        dconn__redact_cut_end(&c->ctx->known, err->message, sizeof err->message);
+        dconn__redact_out(&c->ctx->known, err->message);
+        dconn__redact_shapes(c->ctx->al, err->message, sizeof err->message);
         if (need + strlen(err->message) > sizeof err->message && need + 64 < sizeof err->message) {
             room = sizeof err->message - need;
             while (room > 0 && ((unsigned char)err->message[room] & 0xC0) == 0x80) room--;   /* whole characters */

@@ -547,7 +547,60 @@ static void redaction_review_three(void) {
     tu_rmrf(RD_DIR);
 }
 
+/* A driver's message long enough to be cut, ending in a password: no
+   start of it shows at the cut, whether the library cuts the message (a
+   query's, which it prefixes) or the driver's dconn_error_set did (a
+   connect's at 1023 bytes). */
+static int rd_pad;
+static dconn_status rd_cut_connect(void *ud, const dconn_settings *s, void **h, dconn_error *err) {
+    (void)ud;
+    if (dconn_settings_string(s, "fail_connect", NULL)) return dconn_error_set(err, DCONN_EDRIVER, "%*s login failed for Sup3rS3cretPw", rd_pad, "m");
+    *h = &rd_pad;
+    return DCONN_OK;
+}
+static void rd_cut_disconnect(void *ud, void *h) { (void)ud; (void)h; }
+static dconn_status rd_cut_query(void *ud, void *h, const dconn_stmt *st, dconn_builder *b, dconn_error *err) {
+    (void)ud; (void)h; (void)st; (void)b;
+    return dconn_error_set(err, DCONN_EQUERY, "%*s login failed for Sup3rS3cretPw", rd_pad, "m");
+}
+static void redaction_message_cut_in_a_password(void) {
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_error err;
+    dconn_driver d;
+    int cut_seen = 0;
+    tu_rmrf(RD_DIR);
+    tu_write(RD_SECRETS, "[connections.q]\nurl = \"cutmock://db\"\npassword = \"Sup3rS3cretPw\"\n"
+                         "[connections.k]\nurl = \"cutmock://db\"\npassword = \"Sup3rS3cretPw\"\nfail_connect = \"yes\"\n");
+    ctx = tu_open(RD_SECRETS);
+    REQUIRE(ctx);
+    memset(&d, 0, sizeof d);
+    d.version = DCONN_DRIVER_VERSION;
+    d.name = "cutmock";
+    d.schemes = "cutmock";
+    d.is_sql = 1;
+    d.connect = rd_cut_connect;
+    d.disconnect = rd_cut_disconnect;
+    d.query = rd_cut_query;
+    REQUIRE(dconn_register_driver(ctx, &d, &err) == DCONN_OK);
+    c = dconn_connect(ctx, "q", NULL, NULL, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    for (rd_pad = 800; rd_pad < 1020; rd_pad++) {
+        CHECK(dconn_query(c, "SELECT 1", NULL, 0, NULL, &err) == NULL);
+        if (strstr(err.message, " ...")) cut_seen++;
+        if (strstr(err.message, "Sup3")) { CHECK_NOT_CONTAINS(err.message, "Sup3"); break; }
+        CHECK(dconn_connect(ctx, "k", NULL, NULL, &err) == NULL);
+        if (strstr(err.message, "Sup3")) { CHECK_NOT_CONTAINS(err.message, "Sup3"); break; }
+    }
+    CHECK(cut_seen > 0);
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(RD_DIR);
+}
+
 static const dtest_case redaction_tests[] = {
+    {"redaction_message_cut_in_a_password", redaction_message_cut_in_a_password},
     {"redaction_review_three", redaction_review_three},
     {"redaction_password_running_into_query", redaction_password_running_into_query},
     {"redaction_url_given_as_name", redaction_url_given_as_name},

@@ -3450,9 +3450,9 @@ static int dconn__word_ends_with(const char *s, const char *e, const char *lower
 /* Free text's secrets by shape, word by word, in place (cut to cap): what
    no known value covered, such as a driver's message quoting a URL whose
    password came from ~/.pgpass. Not the SQL or source line of a query's
-   error: that is the caller's text, masked of known secrets as the query
-   hook's is, and its caret counts its columns. No memory: all of it is
-   masked. */
+   error: its string literals are masked on their own (see
+   dconn__sql_mask_literals), so that its caret keeps its place. No
+   memory: all of it is masked. */
 static void dconn__redact_shapes(const dconn_allocator *al, char *text, size_t cap) {
     dconn__buf b;
     const char *s = text, *lim = NULL, *f;
@@ -3517,6 +3517,69 @@ static void dconn__redact_shapes(const dconn_allocator *al, char *text, size_t c
         dconn__buf_free(&out);
     }
     dconn__buf_free(&b);
+}
+
+/* The word that ends at e (letters, digits, '_'), going back from e. */
+static const char *dconn__word_before(const char *start, const char *e) {
+    while (e > start && ((((e[-1] | 32) >= 'a' && (e[-1] | 32) <= 'z')) || (e[-1] >= '0' && e[-1] <= '9') || e[-1] == '_')) e--;
+    return e;
+}
+
+/* The string literals of an SQL excerpt that hold secrets, masked in
+   place (cut to cap): the one after PASSWORD or IDENTIFIED BY (CREATE ROLE
+   ... PASSWORD '...', ALTER USER ... IDENTIFIED BY '...') whole, any other
+   as a message's words are ('password=...', a URL with its password).
+   *at (-1: none), an offset into the excerpt, follows the text it
+   pointed at, for the caret. */
+static void dconn__sql_mask_literals(const dconn_allocator *al, char *sqlx, size_t cap, int *at) {
+    dconn__buf b, lit;
+    const char *p = sqlx;
+    int new_at = -1, changed = 0;
+    if (!strchr(sqlx, '\'') && !strchr(sqlx, '"')) return;
+    memset(&b, 0, sizeof b);
+    memset(&lit, 0, sizeof lit);
+    b.al = lit.al = al;
+    while (*p) {
+        const char *q, *w, *e;
+        int whole;
+        if (*at >= 0 && p - sqlx == *at) new_at = (int)b.len;
+        if (*p != '\'' && *p != '"') { dconn__buf_put(&b, p++, 1); continue; }
+        for (q = p + 1; *q && !(*q == *p && q[1] != *p); q += *q == *p ? 2 : 1) {}   /* a doubled quote is one of it */
+        for (e = p; e > sqlx && (dconn__blank(e[-1]) || e[-1] == '=' || e[-1] == '('); e--) {}
+        w = dconn__word_before(sqlx, e);
+        whole = dconn__word_ends_with(w, e, "password") || dconn__word_ends_with(w, e, "passwd");
+        if (!whole && e - w == 2 && dconn__strnieq(w, "by", 2)) {
+            const char *e2 = w, *w2;
+            while (e2 > sqlx && dconn__blank(e2[-1])) e2--;
+            w2 = dconn__word_before(sqlx, e2);
+            whole = e2 - w2 == 10 && dconn__strnieq(w2, "identified", 10);
+        }
+        dconn__buf_put(&b, p, 1);
+        lit.len = 0;
+        dconn__buf_put(&lit, p + 1, (size_t)(q - p - 1));
+        if (lit.failed) break;
+        if (whole && q > p + 1) {
+            dconn__buf_puts(&b, "***");
+            changed = 1;
+        } else {
+            dconn__redact_shapes(al, lit.p, lit.len + 1);
+            changed |= strlen(lit.p) != (size_t)(q - p - 1) || memcmp(lit.p, p + 1, (size_t)(q - p - 1)) != 0;
+            dconn__buf_puts(&b, lit.p);
+        }
+        if (*at > p - sqlx && *at <= q - sqlx) new_at = (int)b.len;   /* inside the literal: at its end */
+        if (*q) dconn__buf_put(&b, q++, 1);
+        p = q;
+    }
+    if (*at >= 0 && *p == '\0' && p - sqlx == *at) new_at = (int)b.len;
+    if (!b.failed && !lit.failed && changed) {
+        dconn__copy_str(sqlx, cap, b.p);
+        *at = new_at >= 0 && (size_t)new_at <= strlen(sqlx) ? new_at : -1;
+    } else if (b.failed || lit.failed) {
+        dconn__copy_str(sqlx, cap, "(SQL not shown: no memory to mask it)");
+        *at = -1;
+    }
+    dconn__buf_free(&b);
+    dconn__buf_free(&lit);
 }
 
 /* THE ONE WAY OUT for text the library writes: every error message, log
@@ -10264,6 +10327,11 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
     at = err->sql_offset;   /* the caller's stays the offset into the whole SQL */
     if (op->kind != DCONN__OP_READ && at >= 0 && strlen(op->sql) > 200 && strlen(sqlx) >= 3 && (size_t)at >= strlen(sqlx) - 3)
         windowed = dconn__sql_window(c, op->sql, (size_t)at, sqlx, sizeof sqlx, &at);
+    if (op->kind != DCONN__OP_READ) {
+        int whole = strlen(sqlx) == strlen(op->sql);
+        dconn__sql_mask_literals(c->ctx->al, sqlx, sizeof sqlx, &at);
+        windowed |= whole;   /* still all of the SQL when masking changed its length: the caret follows */
+    }
     if (op->kind != DCONN__OP_READ && at >= 0 && (size_t)at < strlen(sqlx) && (strlen(sqlx) == strlen(op->sql) || windowed)) {
         char caret[220];
         int i, col = 0;
@@ -10760,7 +10828,9 @@ static DCONN__NOINLINE void dconn__emit(dconn_ctx *ctx, const char *conn, const 
                                         int64_t rows, dconn_status st, const dconn_error *err) {
     dconn_query_event ev;
     char sqlx[208];
+    int no_caret = -1;
     dconn__sql_excerpt(&ctx->known, sql ? sql : "", sqlx, sizeof sqlx);
+    if (strcmp(what, "read") != 0) dconn__sql_mask_literals(ctx->al, sqlx, sizeof sqlx, &no_caret);
     ev.conn = conn ? conn : "";
     ev.what = what;
     ev.sql = sqlx;

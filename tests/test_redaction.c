@@ -599,7 +599,62 @@ static void redaction_message_cut_in_a_password(void) {
     tu_rmrf(RD_DIR);
 }
 
+/* Secrets written into the SQL itself: the string after PASSWORD or
+   IDENTIFIED BY, and a literal that holds a password=... or a URL with
+   its password, are masked in the SQL line of an error and in the hook's
+   SQL; the caret still points where the error is. */
+static int rd_hook_calls;
+static char rd_hook_sql[256];
+static void rd_hook(const dconn_query_event *ev, void *ud) {
+    (void)ud;
+    rd_hook_calls++;
+    snprintf(rd_hook_sql, sizeof rd_hook_sql, "%s", ev->sql);
+}
+static void redaction_secrets_written_in_sql(void) {
+    /* each with the word SQLite's error points at (its last in the SQL) */
+    static const char *const sqls[][2] = {
+        {"CREATE ROLE zed PASSWORD 'ZedPass123' LOGINN", "ROLE"},
+        {"ALTER USER 'app'@'%' IDENTIFIED BY 'ZedPass123' FRM", "USER"},
+        {"SELECT 'password=ZedPass123' FRM t", "t"},
+        {"SELECT 'postgresql://u:ZedPass123@h/db' AS u FRM t", "FRM"},
+        {"SELECT 'a', 'postgresql://u:ZedPass123@h/db' , 3 + FRM9", "FRM9"},
+        {"SET PASSWORD = PASSWORD('ZedPass123') FRM", "SET"},
+    };
+    dconn_options o = tu_options(RD_DIR "/none/secrets.toml");
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_error err;
+    dconn_connect_options co;
+    size_t i;
+    o.on_query = rd_hook;
+    ctx = dconn_open(&o, &err);
+    REQUIRE(ctx);
+    memset(&co, 0, sizeof co);
+    co.url = "sqlite://";
+    c = dconn_connect(ctx, "m", NULL, &co, &err);
+    REQUIRE(c);
+    for (i = 0; i < sizeof sqls / sizeof sqls[0]; i++) {
+        const char *line, *caret, *frm, *f;
+        CHECK(dconn_exec(c, sqls[i][0], NULL, 0, NULL, NULL, &err) != DCONN_OK);
+        CHECK_NOT_CONTAINS(err.message, "ZedPass123");
+        CHECK_NOT_CONTAINS(rd_hook_sql, "ZedPass123");
+        CHECK_CONTAINS(err.message, "***");
+        line = strstr(err.message, "\n  SQL: ");
+        REQUIRE(line);
+        caret = strchr(line + 1, '\n');
+        REQUIRE(caret);
+        for (frm = NULL, f = line; (f = strstr(f, sqls[i][1])) != NULL && f < caret; f++) frm = f;
+        REQUIRE(frm);
+        /* the caret's column is the error's word's */
+        CHECK_EQ_INT((int)(strchr(caret, '^') - caret), (int)(frm - line));
+    }
+    CHECK(rd_hook_calls >= 6);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static const dtest_case redaction_tests[] = {
+    {"redaction_secrets_written_in_sql", redaction_secrets_written_in_sql},
     {"redaction_message_cut_in_a_password", redaction_message_cut_in_a_password},
     {"redaction_review_three", redaction_review_three},
     {"redaction_password_running_into_query", redaction_password_running_into_query},

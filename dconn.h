@@ -10402,16 +10402,27 @@ static DCONN__NOINLINE int dconn__stray_state_undo(dconn_conn *c, dconn__handle 
                         pg ? "a setting for every handle goes in connect_args.options (\"-c search_path=app\")" :
                         mysql ? "a setting for every handle goes in connect_args.init_command (\"SET SESSION sql_mode = ''\")" :
                         "a setting for every handle goes in the connection's settings";
-    int closed = !dconn__handle_clean(h);
+    int closed = !dconn__handle_clean(h), write = op->kind == DCONN__OP_EXEC || op->kind == DCONN__OP_EXEC_MANY;
     dconn__handle_put(c, h, 0, closed);
     dconn_result_release(op->result);
     op->result = NULL;
-    dconn__err_set(err, DCONN_EMISUSE, "the %s left state on one of the connection's pooled handles (such as %s), which later statements "
+    if (op->kind == DCONN__OP_SCRIPT) {
+        /* a script is a session of its own, as psql -f and the mysql client run one: its SETs (a dump's first lines)
+           end with it */
+        dconn__log(c->ctx, DCONN_LOG_INFO, "connection \"%s\": a script left state on its handle (such as %s): undone%s", c->name, kinds,
+                   closed ? " (the handle was closed)" : "");
+        return 2;
+    }
+    if (write || op->wrote) {
+        /* it ran: what it wrote is committed, and the cached results may be stale */
+        op->applied = 1;
+        if (!write && !c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
+    }
+    dconn__err_set(err, DCONN_EMISUSE, "the statement left state on one of the connection's pooled handles (such as %s), which later statements "
                    "might or might not see: the state was undone%s%s. Run it in a session (dconn_session_begin), where it lasts until the "
-                   "session ends; %s", op->kind == DCONN__OP_SCRIPT ? "script" : "statement", kinds,
-                   closed ? " (the handle was closed)" : "",
-                   op->kind == DCONN__OP_SCRIPT ? ", but every statement of the script ran, and what they wrote stays committed: "
-                                                  "running the script again would write it twice" : "", every);
+                   "session ends; %s", kinds, closed ? " (the handle was closed)" : "",
+                   write || op->wrote ? ", but the statement itself ran, and what it wrote stays committed: running it again would write it twice" : "",
+                   every);
     return 1;
 }
 
@@ -10442,7 +10453,8 @@ static inline int dconn__stray_transaction(dconn_conn *c, dconn__handle *h, dcon
 
 static inline int dconn__stray_state(dconn_conn *c, dconn__handle *h, dconn__op *op, dconn_error *err) {
     const dconn_driver *d = &h->drv;
-    return d->keeps_state && d->keeps_state(d->user_data, h->h) && dconn__stray_state_undo(c, h, op, err);
+    if (!d->keeps_state || !d->keeps_state(d->user_data, h->h)) return 0;
+    return dconn__stray_state_undo(c, h, op, err);   /* 1: undone, the call fails; 2: a script's, undone */
 }
 
 /* Logs a transient error and waits before attempt + 1: the backoff
@@ -10505,7 +10517,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
     if (!err) { err = &local; dconn__err_clear(err); }   /* is_transient needs the error, even when the caller does not */
     first[0] = '\0';
     for (attempt = 1;; attempt++) {
-        int transient, dirty = 0;
+        int transient, dirty = 0, undone;
         dconn_driver d;
         /* when it began, for the rule below about open sessions: with none
            open, no clock is read (one opened meanwhile counts as waited) */
@@ -10526,7 +10538,11 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
             /* not on a shared handle: what it holds now may be another thread's doing (see shared_handles) */
             if (!h->drv.shared_handles) {
                 if (dconn__stray_transaction(c, h, op, st, err)) return dconn__err_op(c, op, 1, err);
-                if (!st && dconn__stray_state(c, h, op, err)) return dconn__err_op(c, op, 1, err);
+                if (!st && (undone = dconn__stray_state(c, h, op, err)) != 0) {
+                    if (undone == 1) return dconn__err_op(c, op, 1, err);
+                    if (err->code != DCONN_OK) dconn__err_clear(err);
+                    return DCONN_OK;   /* a script's state, undone (its handle given back) */
+                }
             }
             if (!st) {
                 dconn__handle_put(c, h, 0, 0);
@@ -10888,7 +10904,7 @@ static dconn_status dconn__exec(dconn_conn *c, const char *sql, const dconn_valu
     /* even a failed write may have changed rows (INSERT OR FAIL keeps the
        rows before the failing one; a lost connection may have committed):
        only a call that never ran keeps the cache */
-    if (!c->ctx->keep_cache_on_write && !(o && o->keep_cache) && st != DCONN_EMISUSE) dconn_cache_clear_conn(c);
+    if (!c->ctx->keep_cache_on_write && !(o && o->keep_cache) && (st != DCONN_EMISUSE || op.applied)) dconn_cache_clear_conn(c);
     return st;
 }
 

@@ -767,7 +767,14 @@ static void my_writes_and_sessions(void) {
                 {"SET GLOBAL max_connections = 500", 0}, {"SET @@global.max_connections = 500", 0}, {"set persist x = 1", 0},
                 {"SET GLOBAL max_connections = 500, @@sql_mode = ''", 1}, {"SET @@global.max_connections = 500, sql_mode = ''", 1},
                 {"SET @@persist.x = 1, names utf8mb4", 1}, {"SET @@sql_mode = ''", 1}, {"SET NAMES utf8mb4", 1}, {"SET x = 1", 1},
-                {"SET", 1}, {"/*!SET GLOBAL x = 1 */", 0}, {"SET GLOBAL x = 1; SET y = 2", 1}};
+                {"SET", 1}, {"/*!SET GLOBAL x = 1 */", 0}, {"SET GLOBAL x = 1; SET y = 2", 1},
+                /* SET STATEMENT's settings last one statement; a routine's body runs later; CREATE OR REPLACE TEMPORARY is one */
+                {"SET STATEMENT max_statement_time = 10 FOR UPDATE k SET c = 1", 0}, {"SET STATEMENT x = 1 FOR SET @a := 1", 1},
+                {"CREATE PROCEDURE p() BEGIN DECLARE x INT; SET x = 1; SET @s := 1; IF x THEN SET @t = 2; END IF; END", 0},
+                {"CREATE DEFINER = `root`@`%` PROCEDURE p() BEGIN CASE WHEN 1 THEN SET @a = 1; END CASE; SELECT CASE 1 WHEN 1 THEN 2 END; END; SET @b = 1", 1},
+                {"CREATE TRIGGER tr BEFORE INSERT ON k FOR EACH ROW SET @n := NEW.a", 0},
+                {"CREATE TABLE ev (event INT); SET @x = 1", 1}, {"CREATE TABLE ev (event INT)", 0},
+                {"CREATE OR REPLACE TEMPORARY TABLE x (a INT)", 1}, {"create or replace procedure p() set @z := 1", 0}};
             size_t k2;
             for (k2 = 0; k2 < sizeof sets / sizeof sets[0]; k2++) {
                 int state = -1;
@@ -1267,6 +1274,27 @@ static void my_review_cases(void) {
     CHECK_CONTAINS(err.message, "session");
     CHECK_EQ_INT(dconn_exec(c, "/*!40101 SET sql_mode = 'NO_BACKSLASH_ESCAPES' */", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
     CHECK_EQ_INT(dconn_exec(c, "SELECT GET_LOCK('dconn', 1)", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
+    /* a write that also assigns a variable ran and committed: the error says so, and the cache is dropped */
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM uq"), 1);   /* cached */
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO uq (n) SELECT @v := 7", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "what it wrote stays committed");
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM uq"), 2);
+    /* a stream of one is refused too, and its lock does not stay on a pooled handle */
+    CHECK(dconn_stream_query(c, "SELECT GET_LOCK('dconn_stream', 0)", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "left state");
+    CHECK_EQ_INT(tu_query_int(c, "SELECT IS_USED_LOCK('dconn_stream') IS NULL"), 1);
+    /* CREATE OR REPLACE TEMPORARY is refused as CREATE TEMPORARY is; a routine's body and SET STATEMENT are no state */
+    CHECK_EQ_INT(dconn_exec(c, "CREATE OR REPLACE TEMPORARY TABLE uq (a INT)", NULL, 0, NULL, NULL, &err), DCONN_EMISUSE);
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO uq (n) VALUES (8)", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM uq"), 3);
+    CHECK_EQ_INT(dconn_exec(c, "CREATE PROCEDURE p3() BEGIN SET @s := 1; END", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(c, "DROP PROCEDURE p3", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(c, "SET STATEMENT max_statement_time = 10 FOR DELETE FROM uq WHERE n = 8", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    /* a dump's SETs in a script: the script runs, its settings end with it */
+    CHECK_EQ_INT(dconn_exec_script(c, "/*!40101 SET @OLD_SQL_MODE = @@SQL_MODE */; SET FOREIGN_KEY_CHECKS = 0; DELETE FROM uq WHERE n = 7; "
+                                      "SET FOREIGN_KEY_CHECKS = 1", &err), DCONN_OK);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM uq"), 1);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT @OLD_SQL_MODE IS NULL"), 1);
     /* LOAD DATA LOCAL reads the client's files: off unless asked for */
     CHECK_EQ_INT(dconn_exec(c, "LOAD DATA LOCAL INFILE '/etc/hostname' INTO TABLE uq", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
     /* a stream closed early with a long rest: the connection is dropped, not read to the end */

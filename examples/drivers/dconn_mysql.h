@@ -774,14 +774,21 @@ static size_t dconn_my__exec_comment(const char *p) {
    EXPLAIN first, and no INTO? Also notes (*state) a statement that
    leaves state on the session, which outside a session would stay on a
    pooled handle: SET (not SET GLOBAL or PERSIST), USE, LOCK, UNLOCK, PREPARE, HANDLER, FLUSH,
-   CREATE TEMPORARY, a user variable assigned (:= or INTO @v), and the
-   named locks (GET_LOCK). Executable comments count as SQL. */
+   CREATE [OR REPLACE] TEMPORARY, a user variable assigned (:= or INTO @v), and the
+   named locks (GET_LOCK). Executable comments count as SQL. Not state:
+   SET STATEMENT ... FOR (its settings last for that statement), and the
+   body of a CREATE PROCEDURE, FUNCTION, TRIGGER or EVENT (it runs later,
+   in the caller's session: its ';' inside BEGIN ... END end no statement). */
 static int dconn_my__classify(const char *sql, int *state) {
     static const char *const reads[] = {"select", "values", "show", "table", "with", "describe", "desc", "explain"};
     static const char *const states[] = {"use", "lock", "unlock", "prepare", "handler", "flush"};
+    static const char *const routines[] = {"procedure", "function", "trigger", "event"};
+    static const char *const end_of[] = {"if", "loop", "while", "repeat", "for"};
+    static const char *const objects[] = {"table", "view", "index", "database", "schema", "user", "role", "sequence", "server", "temporary", "unique"};
     const char *p = sql;
     int first = 1, read = 0, read_so_far = 1, prev_create = 0, prev_into = 0, prev_next = 0;
     int set_next = 0, set_global = 0;   /* after SET: its next word; SET GLOBAL/PERSIST changes the server, not the session */
+    int stmt_create = 0, in_def = 0, depth = 0, skip_case = 0, set_stmt = 0, found = 0;
     size_t i, n;
     *state = 0;
     while (*p) {
@@ -796,13 +803,45 @@ static int dconn_my__classify(const char *sql, int *state) {
             first = 0;
             continue;
         }
-        if (*p == ';') { first = 1; p++; if (set_next) *state = 1; set_next = set_global = 0; continue; }   /* a script: the next statement's first word counts too */
+        if (*p == ';' && in_def && depth > 0) { p++; continue; }   /* inside a routine's BEGIN ... END */
+        if (*p == ';') {   /* a script: the next statement's first word counts too */
+            first = 1;
+            p++;
+            if (set_next) *state = 1;
+            set_next = set_global = stmt_create = in_def = depth = set_stmt = 0;
+            continue;
+        }
+        if (in_def || set_stmt) found = *state;   /* what a body or SET STATEMENT's settings would flag is put back below */
         if (p[0] == ':' && p[1] == '=') *state = 1;   /* @v := ... */
         if (*p == '@' && prev_into) *state = 1;        /* INTO @v */
         /* SET GLOBAL is one assignment to stay the server's: a list may set the session too (SET GLOBAL a = 1, sql_mode = '') */
         if (*p == ',' && set_global) *state = 1;
+        if (in_def || set_stmt) *state = found;
         if (!dconn_my__is_word_char(*p)) { if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') prev_into = 0; p++; continue; }
         for (n = 0; dconn_my__is_word_char(p[n]); n++) {}
+        if (in_def) {
+            /* a routine's body: only its BEGIN ... END nesting matters (CASE ... END too; END IF, END LOOP, ... close no BEGIN) */
+            if (dconn_my__word_is(p, n, "begin") || (dconn_my__word_is(p, n, "case") && !skip_case)) depth++;
+            skip_case = 0;
+            if (dconn_my__word_is(p, n, "end")) {
+                const char *q = p + n;
+                size_t m;
+                int other = 0;
+                while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r') q++;
+                for (m = 0; dconn_my__is_word_char(q[m]); m++) {}
+                for (i = 0; i < sizeof end_of / sizeof end_of[0]; i++) other |= dconn_my__word_is(q, m, end_of[i]);
+                if (!other && depth > 0) depth--;
+                skip_case = dconn_my__word_is(q, m, "case");
+            }
+            p += n;
+            continue;
+        }
+        if (set_stmt) {
+            /* SET STATEMENT a = 1, b = 2 FOR <statement>: the statement after FOR is classified as any */
+            if (dconn_my__word_is(p, n, "for")) { set_stmt = 0; first = 1; }
+            p += n;
+            continue;
+        }
         if (first) {
             int this_read = 0;
             for (i = 0; i < sizeof reads / sizeof reads[0]; i++) this_read |= dconn_my__word_is(p, n, reads[i]);
@@ -811,12 +850,13 @@ static int dconn_my__classify(const char *sql, int *state) {
             for (i = 0; i < sizeof states / sizeof states[0]; i++) *state |= dconn_my__word_is(p, n, states[i]);
             set_next = dconn_my__word_is(p, n, "set");
             set_global = 0;
-            prev_create = dconn_my__word_is(p, n, "create");
+            prev_create = stmt_create = dconn_my__word_is(p, n, "create");
             first = 0;
         } else if (set_next) {
             /* SET GLOBAL x, SET @@global.x, SET PERSIST x: the server's, on no pooled handle; anything else the session's */
             set_global = dconn_my__word_is(p, n, "global") || dconn_my__word_is(p, n, "persist") || dconn_my__word_is(p, n, "persist_only");
-            if (!set_global) *state = 1;
+            set_stmt = dconn_my__word_is(p, n, "statement");
+            if (!set_global && !set_stmt) *state = 1;
             set_next = 0;
         } else {
             if (set_global && (dconn_my__word_is(p, n, "session") || dconn_my__word_is(p, n, "local"))) *state = 1;   /* a mixed SET */
@@ -826,7 +866,10 @@ static int dconn_my__classify(const char *sql, int *state) {
             if (dconn_my__word_is(p, n, "nextval") || dconn_my__word_is(p, n, "setval") ||
                 (dconn_my__word_is(p, n, "value") && prev_next))
                 read = read_so_far = 0;
-            prev_create = 0;
+            prev_create = prev_create && (dconn_my__word_is(p, n, "or") || dconn_my__word_is(p, n, "replace"));
+            /* CREATE [OR REPLACE] [DEFINER = ...] [AGGREGATE] PROCEDURE ...: not a column named "event" further on */
+            for (i = 0; stmt_create && i < sizeof routines / sizeof routines[0]; i++) in_def |= dconn_my__word_is(p, n, routines[i]);
+            for (i = 0; stmt_create && i < sizeof objects / sizeof objects[0]; i++) if (dconn_my__word_is(p, n, objects[i])) stmt_create = 0;
         }
         prev_into = dconn_my__word_is(p, n, "into");
         prev_next = dconn_my__word_is(p, n, "next");
@@ -2175,6 +2218,10 @@ static dconn_status dconn_my__stream_open(void *ud, void *handle, const dconn_st
     cur->st = dconn_my__execute(h, stmt, &cur->kind, &cur->was_in_tx, err);
     if (cur->kind == DCONN_MY__WRITE) dconn_builder_changed_data(columns);
     if (!cur->st) { free(cur); return err ? err->code : DCONN_EQUERY; }
+    {
+        dconn_my__kept *k = dconn_my__entry(h, cur->st);
+        if (k && k->state) h->state_set = 1;   /* SELECT @v := 1, GET_LOCK: refused by the core, as through a query */
+    }
     st = dconn_my__reader_open(&cur->r, h, cur->st, columns, err);
     cur->r.out = NULL;   /* rows go into each batch's builder, given by stream_next */
     if (st) {

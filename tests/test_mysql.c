@@ -657,6 +657,8 @@ static void my_writes_and_sessions(void) {
     CHECK_EQ_INT(info.last_insert_id, 3);
     CHECK_EQ_INT(dconn_exec(c, "SELECT 1", NULL, 0, NULL, &info, &err), DCONN_OK);
     CHECK_EQ_INT(info.last_insert_id, 0);   /* not the INSERT's before it */
+    CHECK_EQ_INT(dconn_exec(c, "SELECT n FROM w", NULL, 0, NULL, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 0);   /* rows read, none changed */
     CHECK_EQ_INT(dconn_exec(c, "UPDATE w SET n = 1 WHERE n = 1", NULL, 0, NULL, &info, &err), DCONN_OK);
     CHECK_EQ_INT(info.changes, 2);   /* matched, though none changed */
     s = dconn_session_begin(c, &err);

@@ -295,6 +295,12 @@ static void pg_writes_sessions_and_cache(void) {
     /* cached until a write through the connection */
     CHECK_EQ_INT(dconn_exec(c, "INSERT INTO pets VALUES ('ann', 'cat'), ('bob', 'dog')", NULL, 0, NULL, &info, &err), DCONN_OK);
     CHECK_EQ_INT(info.changes, 2);
+    /* rows a SELECT returns through exec are none changed; those CREATE TABLE AS wrote are */
+    CHECK_EQ_INT(dconn_exec(c, "SELECT * FROM pets", NULL, 0, NULL, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 0);
+    CHECK_EQ_INT(dconn_exec(c, "CREATE TABLE pets_copy AS SELECT * FROM pets", NULL, 0, NULL, &info, &err), DCONN_OK);
+    CHECK_EQ_INT(info.changes, 3);
+    CHECK_EQ_INT(dconn_exec(c, "DROP TABLE pets_copy", NULL, 0, NULL, &info, &err), DCONN_OK);
     r = dconn_query(c, "SELECT count(*) FROM pets", NULL, 0, NULL, &err);
     REQUIRE(r);
     CHECK_EQ_INT(dconn_result_get_int(r, 0, 0, &n), DCONN_OK);
@@ -898,6 +904,38 @@ static void pg_script_is_not_retried(void) {
     CHECK_EQ_INT(tu_sleeps, 0);
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM scripted"), 1);
     CHECK_EQ_INT(dconn_exec(c, "DROP TABLE scripted", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    PQfinish(admin);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
+/* A script runs statement by statement, as psql -f runs one: those
+   before a failure stay committed, the failure names its statement (its
+   caret in the whole script), VACUUM runs, and the ';' inside quotes,
+   dollar quotes, comments and a BEGIN ATOMIC body end no statement. */
+static void pg_script_statement_by_statement(void) {
+    dconn_ctx *ctx = pg_open("");
+    dconn_conn *c;
+    dconn_error err;
+    PGconn *admin = PQconnectdb("");
+    static const char script[] =
+        "DROP TABLE IF EXISTS sbs; CREATE TABLE sbs (n int, t text); -- a comment; with a ';'\n"
+        "INSERT INTO sbs VALUES (1, 'a;b'), (2, E'c\\';d'), (3, $q$e;f$q$) /* g; h */;\n"
+        "CREATE OR REPLACE FUNCTION sbs_twice(x int) RETURNS int LANGUAGE SQL BEGIN ATOMIC SELECT x * 2; END;\n"
+        "CREATE OR REPLACE FUNCTION sbs_plpg() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END; $$;\n"
+        "VACUUM sbs;;\n"
+        "INSERT INTO sbs VALUES (sbs_twice(2), 'x');\n"
+        "INSERT INTO nosuch VALUES (1);\n"
+        "INSERT INTO sbs VALUES (9, 'never');";
+    REQUIRE(ctx && PQstatus(admin) == CONNECTION_OK);
+    c = pg_connect(ctx, NULL);
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_exec_script(c, script, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "\"nosuch\" does not exist (at the script's statement 8: the 7 before it ran and were committed)");
+    CHECK(err.sql_offset < 0 || strncmp(script + err.sql_offset, "nosuch", 6) == 0);
+    CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM sbs"), 4);
+    CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM sbs WHERE t IN ('a;b', 'c'';d', 'e;f') OR n = 4"), 4);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE sbs; DROP FUNCTION sbs_twice; DROP FUNCTION sbs_plpg", &err), DCONN_OK);
     PQfinish(admin);
     dconn_release(c);
     dconn_close(ctx);
@@ -2198,6 +2236,7 @@ static const dtest_case pg_tests[] = {
     {"pg_script_is_not_retried", pg_script_is_not_retried},
     {"pg_commit_lost_while_running_is_unknown", pg_commit_lost_while_running_is_unknown},
     {"pg_session_is_never_silently_reconnected", pg_session_is_never_silently_reconnected},
+    {"pg_script_statement_by_statement", pg_script_statement_by_statement},
     {"pg_bad_server_is_a_clear_error", pg_bad_server_is_a_clear_error},
     {"pg_stream_matches_query", pg_stream_matches_query},
     {"pg_stream_backend_killed_midway", pg_stream_backend_killed_midway},

@@ -1719,6 +1719,15 @@ static dconn_status dconn_pg__query(void *ud, void *handle, const dconn_stmt *st
     return st;
 }
 
+/* The rows a statement changed, from its command tag: not those a SELECT
+   returned ("SELECT 6" with its rows; CREATE TABLE AS and SELECT INTO,
+   tagged "SELECT n" with none, inserted them) or a FETCH or MOVE passed. */
+static long long dconn_pg__changed_rows(PGresult *res) {
+    const char *tag = PQcmdStatus(res);
+    if ((strncmp(tag, "SELECT ", 7) == 0 && PQnfields(res) > 0) || strncmp(tag, "FETCH ", 6) == 0 || strncmp(tag, "MOVE ", 5) == 0) return 0;
+    return strtoll(PQcmdTuples(res), NULL, 10);
+}
+
 static dconn_status dconn_pg__exec(void *ud, void *handle, const dconn_stmt *stmt, dconn_exec_info *info, dconn_error *err) {
     const char *sql = stmt->sql;
     const dconn_value *params = stmt->params;
@@ -1730,7 +1739,7 @@ static dconn_status dconn_pg__exec(void *ud, void *handle, const dconn_stmt *stm
     (void)ud;
     if (!res) return st;
     if (info) {
-        info->changes = strtoll(PQcmdTuples(res), NULL, 10);
+        info->changes = dconn_pg__changed_rows(res);
         info->last_insert_id = 0;   /* PostgreSQL has no rowid: use INSERT ... RETURNING id with dconn_query */
     }
     PQclear(res);
@@ -2244,11 +2253,111 @@ static dconn_status dconn_pg__send(dconn_pg__conn *h, const char *sql, int kind,
     return st;
 }
 
+/* The end of the statement that starts at p: its ';' outside quotes,
+   comments, dollar quotes and parentheses, or the end of the text. The
+   body of a CREATE FUNCTION or PROCEDURE written BEGIN ATOMIC ... END
+   holds ';' of its own: its BEGIN, CASE and END are counted, as psql
+   does. *has_sql: the statement holds more than blanks and comments. */
+static const char *dconn_pg__statement_end(const char *p, int *has_sql) {
+    int paren = 0, words = 0, routine = 0, body = 0, e_prefix = 0;
+    char first = 0;
+    *has_sql = 0;
+    while (*p) {
+        const char *c = dconn_pg__skip_comment(p);
+        if (!c) return p + strlen(p);   /* a comment never closed: the server says so */
+        if (c != p) { p = c; continue; }
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f') { p++; continue; }
+        if (*p == ';' && paren <= 0 && body <= 0) return p;
+        *has_sql = 1;
+        if (*p == '\'' || *p == '"') {
+            /* '' and "" are one quote; an E'...' string takes backslash escapes */
+            char q = *p;
+            int escapes = q == '\'' && e_prefix;
+            for (p++; *p; p++) {
+                if (escapes && *p == '\\' && p[1]) { p++; continue; }
+                if (*p == q) { if (p[1] == q) { p++; continue; } break; }
+            }
+            if (*p) p++;
+            continue;
+        }
+        if (*p == '$' && !(p[1] >= '0' && p[1] <= '9')) {
+            /* $tag$ ... $tag$ (a $1 is a parameter) */
+            const char *t = p + 1, *end;
+            size_t n;
+            while (dconn_pg__is_word_char(*t) || (unsigned char)*t >= 0x80) t++;
+            if (*t == '$') {
+                n = (size_t)(t + 1 - p);
+                for (end = t + 1; *end && strncmp(end, p, n) != 0; end++) {}
+                p = *end ? end + n : end;
+                continue;
+            }
+        }
+        if (*p == '(') { paren++; p++; continue; }
+        if (*p == ')') { paren--; p++; continue; }
+        e_prefix = 0;
+        if (dconn_pg__is_word_char(*p) || (unsigned char)*p >= 0x80) {
+            const char *w = p;
+            size_t n;
+            while (dconn_pg__is_word_char(*p) || (unsigned char)*p >= 0x80) p++;
+            n = (size_t)(p - w);
+            e_prefix = n == 1 && (*w | 32) == 'e' && *p == '\'';   /* E'...' */
+            /* CREATE [OR REPLACE] FUNCTION|PROCEDURE: the first words say so */
+            if (words == 0) first = (char)(dconn_pg__word_is(w, n, "create"));
+            else if (first && words <= 3 && ((dconn_pg__word_is(w, n, "function")) || (dconn_pg__word_is(w, n, "procedure"))))
+                routine = 1;
+            else if (first && words <= 2 && !((dconn_pg__word_is(w, n, "or")) || (dconn_pg__word_is(w, n, "replace"))))
+                first = 0;
+            words++;
+            if (routine && paren == 0) {
+                if (dconn_pg__word_is(w, n, "begin")) body++;
+                else if (dconn_pg__word_is(w, n, "case") && body > 0) body++;
+                else if (dconn_pg__word_is(w, n, "end") && body > 0) body--;
+            }
+            continue;
+        }
+        p++;
+    }
+    return p;
+}
+
+/* A script runs statement by statement, as psql -f runs one: each commits
+   on its own outside a transaction (sent whole, PostgreSQL would run it
+   as one transaction, and refuse VACUUM in it), and a failure names its
+   statement. */
 static dconn_status dconn_pg__script(void *ud, void *handle, const char *sql, dconn_error *err) {
     dconn_pg__conn *h = (dconn_pg__conn *)handle;
     dconn_status st = dconn_pg__ready(h, 1, err);
+    const char *p = sql;
+    char *one = NULL;
+    size_t cap = 0;
+    int ran = 0;
     (void)ud;
-    return st ? st : dconn_pg__send(h, sql, DCONN_PG__WRITE, 1, err);
+    while (!st && *p) {
+        int has_sql;
+        const char *e = dconn_pg__statement_end(p, &has_sql);
+        size_t n = (size_t)(e - p);
+        if (has_sql) {
+            if (n + 1 > cap) {
+                char *grown = (char *)realloc(one, n + 1);
+                if (!grown) { st = dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory"); break; }
+                one = grown;
+                cap = n + 1;
+            }
+            memcpy(one, p, n);
+            one[n] = '\0';
+            if ((st = dconn_pg__send(h, one, DCONN_PG__WRITE, 1, err)) != DCONN_OK && err) {
+                size_t len = strlen(err->message);
+                if (err->sql_offset >= 0) err->sql_offset += (int)(p - sql);
+                if (ran)
+                    snprintf(err->message + len, sizeof err->message - len, " (at the script's statement %d: the %d before it ran%s)", ran + 1, ran,
+                             PQtransactionStatus(h->pg) == PQTRANS_IDLE ? " and were committed" : "");
+            }
+            ran++;
+        }
+        p = *e ? e + 1 : e;
+    }
+    free(one);
+    return st;
 }
 static dconn_status dconn_pg__begin(void *ud, void *handle, dconn_error *err) {
     dconn_pg__conn *h = (dconn_pg__conn *)handle;

@@ -660,6 +660,8 @@ typedef struct dconn_exec_options {
     int keep_cache;               /* 1: this write does not drop the connection's cached results */
     const char *timeout;          /* NULL = the connection's query_timeout; "0" = none */
     dconn_cancel *cancel;         /* NULL = none */
+    int script;                   /* 1: the SQL is a script, run as dconn_exec_script runs one (no parameters), under
+                                     this timeout and token: a cancel stops it at the statement it reached */
 } dconn_exec_options;
 
 /* What a write did. */
@@ -10908,6 +10910,22 @@ static dconn_status dconn__exec(dconn_conn *c, const char *sql, const dconn_valu
     return st;
 }
 
+static dconn_status dconn__exec_script(dconn_conn *c, const char *sql, const dconn_exec_options *o, dconn__trace *tr, dconn_error *err) {
+    dconn__op op;
+    dconn_status st;
+    dconn__err_clear(err);
+    if (!c || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec_script: conn and sql must not be NULL");
+    dconn__op_init(&op, DCONN__OP_SCRIPT, sql, NULL, 0);
+    dconn__call_checks(c);
+    /* dconn_exec with script = 1: the call's timeout and token; dconn_exec_script: the connection's query_timeout */
+    if ((st = dconn__op_limits(c, &op, o ? o->timeout : NULL, o ? o->cancel : NULL, err)) != DCONN_OK) return st;
+    op.trace = tr;
+    st = dconn__run(c, &op, err);
+    /* even a failed script may have run its first statements */
+    if (!c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
+    return st;
+}
+
 /* The way out of both, and the hook. */
 static dconn_status dconn__exec_out(dconn_conn *c, const char *sql, const dconn_value *params, size_t n, int many, size_t n_rows,
                                     const dconn_exec_options *o, dconn_exec_info *info, dconn_error *err) {
@@ -10917,9 +10935,15 @@ static dconn_status dconn__exec_out(dconn_conn *c, const char *sql, const dconn_
     dconn_status r;
     if (tr && !err) err = &local;
     if (tr && !info) info = &local_info;   /* the hook is told the rows changed */
-    r = dconn__exec(c, sql, params, n, many, n_rows, o, info, tr, err);
+    if (o && o->script) {
+        if (info) { info->changes = 0; info->last_insert_id = 0; }
+        if (n || many) r = dconn__err_set(err, DCONN_EMISUSE, "%s: a script (script = 1) takes no parameters", many ? "dconn_exec_many" : "dconn_exec");
+        else r = dconn__exec_script(c, sql, o, tr, err);
+    } else {
+        r = dconn__exec(c, sql, params, n, many, n_rows, o, info, tr, err);
+    }
     dconn__err_out(c ? &c->ctx->known : NULL, err);
-    if (tr) dconn__emit(c->ctx, c->name, many ? "batch write" : "write", sql, n, tr, info->changes, r, err);
+    if (tr) dconn__emit(c->ctx, c->name, o && o->script ? "script" : many ? "batch write" : "write", sql, n, tr, info->changes, r, err);
     return r;
 }
 
@@ -10933,27 +10957,12 @@ DCONN_API dconn_status dconn_exec_many(dconn_conn *c, const char *sql, const dco
     return dconn__exec_out(c, sql, params, n, 1, n_rows, o, info, err);
 }
 
-static dconn_status dconn__exec_script(dconn_conn *c, const char *sql, dconn__trace *tr, dconn_error *err) {
-    dconn__op op;
-    dconn_status st;
-    dconn__err_clear(err);
-    if (!c || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec_script: conn and sql must not be NULL");
-    dconn__op_init(&op, DCONN__OP_SCRIPT, sql, NULL, 0);
-    dconn__call_checks(c);
-    if ((st = dconn__op_limits(c, &op, NULL, NULL, err)) != DCONN_OK) return st;
-    op.trace = tr;
-    st = dconn__run(c, &op, err);
-    /* even a failed script may have run its first statements */
-    if (!c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
-    return st;
-}
-
 DCONN_API dconn_status dconn_exec_script(dconn_conn *c, const char *sql, dconn_error *err) {
     dconn__trace trace, *tr = c ? dconn__trace_start(c->ctx, &trace) : NULL;
     dconn_error local;
     dconn_status r;
     if (tr && !err) err = &local;
-    r = dconn__exec_script(c, sql, tr, err);
+    r = dconn__exec_script(c, sql, NULL, tr, err);
     dconn__err_out(c ? &c->ctx->known : NULL, err);
     if (tr) dconn__emit(c->ctx, c->name, "script", sql, 0, tr, 0, r, err);
     return r;

@@ -872,9 +872,17 @@ static int run_sql(const cli_args *a, const cli_params *ps, const char *sql) {
             if (gives_rows(sql)) fputs("dconn: exec shows no rows: run it with dconn query to see them\n", stderr);
         }
     } else if (strcmp(cmd, "script") == 0) {
-        /* no token: a script is not stopped midway by the library, so
-           Ctrl-C ends the command; its statements before then stay */
-        if (dconn_exec_script(conn, sql, &err)) rc = fail(&err);
+        /* Ctrl-C cancels the statement the script reached, and the rest never runs; those before it stay */
+        dconn_exec_options eo;
+        memset(&eo, 0, sizeof eo);
+        eo.script = 1;
+        eo.cancel = interrupt_state.token;
+        if (statement_begins()) rc = EXIT_FAILED;
+        else {
+            dconn_status st = dconn_exec(conn, sql, NULL, 0, &eo, NULL, &err);
+            statement_ends();
+            if (st) rc = fail(&err);
+        }
     } else {
         char url[512];
         dconn_conn_url(conn, url, sizeof url);

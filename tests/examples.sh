@@ -388,6 +388,14 @@ if [ -z "$RUN" ]; then
   (cd "$ex/cli" && HOME=/nonexistent "$root/$B/dconn" query db "$long" > "$exa/cli.out" 2> "$exa/cli.err" & pid=$!; sleep 0.3; kill -TERM $pid; kill -TERM $pid; wait $pid); rc=$?
   out=$(cat "$exa/cli.out"); err=$(cat "$exa/cli.err")
   expect cli_interrupt_cancels 143 "" "query failed: cancelled after"
+  # a script stops at the statement it reached: the rest never runs
+  printf 'CREATE TABLE IF NOT EXISTS before_stop(a); %s; CREATE TABLE after_stop(a);\n' "$long" > "$exa/stop.sql"
+  (cd "$ex/cli" && HOME=/nonexistent "$root/$B/dconn" script db "$exa/stop.sql" > "$exa/cli.out" 2> "$exa/cli.err" & pid=$!; sleep 0.3; kill -TERM $pid; wait $pid); rc=$?
+  out=$(cat "$exa/cli.out"); err=$(cat "$exa/cli.err")
+  expect cli_interrupt_stops_a_script 143 "" "script failed: cancelled after"
+  (cd "$ex/cli" && HOME=/nonexistent "$root/$B/dconn" query db "SELECT count(*) AS n FROM sqlite_master WHERE name IN ('before_stop', 'after_stop')" --format csv > "$exa/cli.out" 2> "$exa/cli.err"); rc=$?
+  out=$(cat "$exa/cli.out"); err=$(cat "$exa/cli.err")
+  expect cli_interrupted_script_ran_no_further 0 "1" ""
   short="WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) AS n FROM c"
   (cd "$ex/cli" && HOME=/nonexistent "$root/$B/dconn" query db "$short" --format csv > "$exa/cli.out" 2> "$exa/cli.err" & pid=$!; sleep 0.1; kill -INT $pid; wait $pid); rc=$?
   out=$(cat "$exa/cli.out"); err=$(cat "$exa/cli.err")

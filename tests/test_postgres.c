@@ -935,6 +935,17 @@ static void pg_script_statement_by_statement(void) {
     CHECK(err.sql_offset < 0 || strncmp(script + err.sql_offset, "nosuch", 6) == 0);
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM sbs"), 4);
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM sbs WHERE t IN ('a;b', 'c'';d', 'e;f') OR n = 4"), 4);
+    /* stopped midway (dconn_exec with script = 1 and a timeout): the rest never runs */
+    {
+        dconn_exec_options eo;
+        memset(&eo, 0, sizeof eo);
+        eo.script = 1;
+        eo.timeout = "300ms";
+        CHECK_EQ_INT(dconn_exec(c, "DROP TABLE IF EXISTS sbs_after; INSERT INTO sbs VALUES (5, 'y'); SELECT pg_sleep(5); CREATE TABLE sbs_after (n int)",
+                                NULL, 0, &eo, NULL, &err), DCONN_ETIMEOUT);
+        CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM sbs WHERE n = 5"), 1);
+        CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM pg_class WHERE relname = 'sbs_after'"), 0);
+    }
     CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE sbs; DROP FUNCTION sbs_twice; DROP FUNCTION sbs_plpg", &err), DCONN_OK);
     PQfinish(admin);
     dconn_release(c);

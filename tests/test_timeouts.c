@@ -249,6 +249,30 @@ static void timeout_stopped_write_is_rolled_back(void) {
     tsq_close_env(&e);
 }
 
+/* A script run through dconn_exec with script = 1 stops at the statement
+   it reached: those before it stay, the rest never runs; parameters are
+   refused. */
+static void timeout_stops_a_script_midway(void) {
+    tsq_env e;
+    dconn_error err;
+    dconn_exec_options eo;
+    dconn_value v = dconn_int(1);
+    REQUIRE(tsq_open_file_env(&e, "w", "tto_script"));
+    memset(&eo, 0, sizeof eo);
+    eo.script = 1;
+    eo.timeout = "100ms";
+    CHECK_EQ_INT(dconn_exec(e.c, "CREATE TABLE a(x); " TTO_RUNAWAY "; CREATE TABLE b(x);", NULL, 0, &eo, NULL, &err), DCONN_ETIMEOUT);
+    CHECK_CONTAINS(err.message, "script failed: timed out after");
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM sqlite_master WHERE name = 'a'"), 1);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM sqlite_master WHERE name = 'b'"), 0);
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO a VALUES (?)", &v, 1, &eo, NULL, &err), DCONN_EMISUSE);
+    CHECK_CONTAINS(err.message, "a script (script = 1) takes no parameters");
+    eo.timeout = "10s";
+    CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO a VALUES (1); INSERT INTO a VALUES (2)", NULL, 0, &eo, NULL, &err), DCONN_OK);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT count(*) FROM a"), 2);
+    tsq_close_env(&e);
+}
+
 /* The wait for another connection's lock ends at the timeout too, and is
    not retried as a "database is locked" would be. */
 static void timeout_ends_a_wait_for_a_lock(void) {
@@ -513,6 +537,7 @@ static const dtest_case timeouts_tests[] = {
     { "timeout_stops_a_runaway_query", timeout_stops_a_runaway_query },
     { "timeout_connection_default_and_override", timeout_connection_default_and_override },
     { "timeout_stopped_write_is_rolled_back", timeout_stopped_write_is_rolled_back },
+    { "timeout_stops_a_script_midway", timeout_stops_a_script_midway },
     { "timeout_ends_a_wait_for_a_handle", timeout_ends_a_wait_for_a_handle },
     { "timeout_single_flight_keeps_each_callers_own", timeout_single_flight_keeps_each_callers_own },
     { "timeout_ends_a_wait_for_a_lock", timeout_ends_a_wait_for_a_lock },

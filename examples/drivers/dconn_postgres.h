@@ -2332,10 +2332,19 @@ static dconn_status dconn_pg__script(void *ud, void *handle, const char *sql, dc
     size_t cap = 0;
     int ran = 0;
     (void)ud;
+    (void)dconn_pg__stopped(h, 1);   /* a cancel from an earlier call is not this one's */
     while (!st && *p) {
         int has_sql;
         const char *e = dconn_pg__statement_end(p, &has_sql);
         size_t n = (size_t)(e - p);
+        if (has_sql && ran && dconn_pg__stopped(h, 0)) {
+            /* a cancel that came between two statements, while the server sat idle */
+            char text[160];
+            snprintf(text, sizeof text, "canceling statement due to user request (before the script's statement %d: the %d before it ran%s)", ran + 1,
+                     ran, PQtransactionStatus(h->pg) == PQTRANS_IDLE ? " and were committed" : "");
+            st = dconn_pg__fail(err, "57014", text);
+            break;
+        }
         if (has_sql) {
             if (n + 1 > cap) {
                 char *grown = (char *)realloc(one, n + 1);

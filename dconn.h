@@ -2656,6 +2656,8 @@ static int dconn__is_secret_key(const char *k, size_t n) {
                                         "private_key", "auth", "access_key", "accesskey", "signature", "bearer", "jwt", "cookie", "webhook"};
     static const char *const whole[] = {"pw", "sig", "sas"};
     size_t i, j, w;
+    /* a file's name, not its content (libpq's passfile, password_file, keyfile) */
+    if (n >= 4 && dconn__strnieq(k + n - 4, "file", 4)) return 0;
     /* a key named "key" or ending in it (SQLCipher's PRAGMA key, ssh_key, privateKey, AccountKey) */
     if (n >= 3 && dconn__lower((unsigned char)k[n - 3]) == 'k' && dconn__lower((unsigned char)k[n - 2]) == 'e' &&
         dconn__lower((unsigned char)k[n - 1]) == 'y')
@@ -2956,8 +2958,8 @@ static void dconn__url_redact_buf(dconn__buf *b, const char *url) {
                 }
                 dconn__buf_put(b, "@", 1);
             }
-            if (u.port && !dconn__port_list_ok(u.port, u.port_len)) {
-                /* "postgresql://alice:secret/db" lost its "@host": the password reads as the port */
+            if (u.port && !u.user && !dconn__port_list_ok(u.port, u.port_len)) {
+                /* "postgresql://alice:secret/db" lost its "@host": the password reads as the port (not after an '@') */
                 dconn__buf_put(b, u.host, (size_t)(u.port - u.host));
                 dconn__buf_mask(b, u.port, u.port_len);
             } else {

@@ -435,6 +435,10 @@ static void redaction_review_three(void) {
         {"postgresql://alice:Zx9secretpw/db", "postgresql://alice:***/db"},
         {"mysql://alice:Zx9secretpw:localhost/db", "mysql://alice:***/db"},
         {"postgresql://host1:5432,host2:5433,host3/db", "postgresql://host1:5432,host2:5433,host3/db"},
+        /* a bad port after the '@' is a bad port; a file's path under a passfile key is a path */
+        {"postgresql://eve@localhost:5x32/postgres", "postgresql://eve@localhost:5x32/postgres"},
+        {"postgresql://eve:pw12345@localhost:99999/postgres", "postgresql://eve:***@localhost:99999/postgres"},
+        {"postgresql://u@h/db?passfile=/tmp/x/pgpass&sslpassword=Zq9secret", "postgresql://u@h/db?passfile=/tmp/x/pgpass&sslpassword=***"},
         {"postgresql://me:pw9@db:5432/app", "postgresql://me:***@db:5432/app"},
         {"mysql://root:S3cr3t@pw?x=yZ@db.example.com:3306", "mysql://root:***"},
         {"postgresql://u:pw12345@h/db?application_name=me@corp.example", "postgresql://u:***@h/db?application_name=me@corp.example"},

@@ -1164,6 +1164,9 @@ static void my_tls(void) {
         {"?ssl_mode=VERIFY_IDENTITY&ssl_ca=%s/tls/ca.pem", "TLS", 1},
         {"?ssl_mode=VERIFY_CA&ssl_ca=%s/tls/other-ca.pem", NULL, 0},
         {"?ssl_capath=%s/tls/no-such-dir&ssl_verify_cert=true", NULL, 0},   /* capath is used, not dropped */
+        {"?ssl_mode=DISABLED&ssl_ca=%s/tls/ca.pem", "", 1},   /* DISABLED wins over a CA given, as in the mysql client */
+        {"?ssl_mode=disabled&ssl_ca=%s/tls/other-ca.pem", "", 1},
+        {"?ssl_mode=DISABLED&ssl_verify_cert=true&ssl_ca=%s/tls/ca.pem", "", 1},
     };
     char ca[600];
     dconn_ctx *ctx;

@@ -138,6 +138,7 @@ typedef struct dconn_my__spec {
     char *ssl_ca, *ssl_cert, *ssl_key, *ssl_capath, *ssl_cipher;
     int ssl_enforce, ssl_verify;  /* -1: not set */
     int ssl_prefer;               /* ssl_mode=PREFERRED: TLS when the server offers it */
+    int ssl_disabled;             /* ssl_mode=DISABLED: no TLS, whatever certificates are named */
     unsigned int connect_timeout, read_timeout, write_timeout;   /* 0: not set */
     int local_infile, compress;   /* -1: not set */
 } dconn_my__spec;
@@ -190,6 +191,7 @@ static int dconn_my__ssl_mode(dconn_my__spec *s, const char *mode) {
     s->ssl_enforce = i >= 2;
     s->ssl_verify = i >= 3;   /* Connector/C checks the certificate and the host name together */
     s->ssl_prefer = i == 1;
+    s->ssl_disabled = i == 0;
     return 1;
 }
 
@@ -544,11 +546,18 @@ static dconn_status dconn_my__open(const dconn_my__spec *s, MYSQL **out, dconn_e
         mysql_optionsv(m, MYSQL_OPT_LOCAL_INFILE, &li);
     }
     if (s->compress == 1) mysql_optionsv(m, MYSQL_OPT_COMPRESS, NULL);
-    if (s->ssl_ca || s->ssl_cert || s->ssl_key || s->ssl_capath || s->ssl_cipher) mysql_ssl_set(m, s->ssl_key, s->ssl_cert, s->ssl_ca, s->ssl_capath, s->ssl_cipher);
+    /* named certificates turn the connector's TLS on: not under ssl_mode=DISABLED, which wins as in the mysql client */
+    if (!s->ssl_disabled && (s->ssl_ca || s->ssl_cert || s->ssl_key || s->ssl_capath || s->ssl_cipher))
+        mysql_ssl_set(m, s->ssl_key, s->ssl_cert, s->ssl_ca, s->ssl_capath, s->ssl_cipher);
     /* the connector's "enforce" is its "use TLS": without a certificate check it falls back to
        clear text when the server offers no TLS, which is PREFERRED (REQUIRED is checked below) */
-    if (s->ssl_enforce >= 0 || s->ssl_prefer) mysql_optionsv(m, MYSQL_OPT_SSL_ENFORCE, s->ssl_enforce == 1 || s->ssl_prefer ? &on : &off);
-    if (s->ssl_verify >= 0) mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, s->ssl_verify ? &on : &off);
+    if (s->ssl_disabled) {
+        mysql_optionsv(m, MYSQL_OPT_SSL_ENFORCE, &off);
+        mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &off);
+    } else {
+        if (s->ssl_enforce >= 0 || s->ssl_prefer) mysql_optionsv(m, MYSQL_OPT_SSL_ENFORCE, s->ssl_enforce == 1 || s->ssl_prefer ? &on : &off);
+        if (s->ssl_verify >= 0) mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, s->ssl_verify ? &on : &off);
+    }
     if (!mysql_real_connect(m, s->host, s->user, s->password, s->database, s->port, s->socket, flags)) {
         char text[700];
         unsigned int no = mysql_errno(m);
@@ -557,7 +566,7 @@ static dconn_status dconn_my__open(const dconn_my__spec *s, MYSQL **out, dconn_e
         return dconn_my__fail(err, DCONN_EDRIVER, (int)no, "%s", text);
     }
     /* TLS asked for and not had: Connector/C connects in clear when it verifies no certificate */
-    if (s->ssl_enforce == 1 && !mysql_get_ssl_cipher(m)) {
+    if (s->ssl_enforce == 1 && !s->ssl_disabled && !mysql_get_ssl_cipher(m)) {
         mysql_close(m);
         return dconn_my__fail(err, DCONN_EDRIVER, 2026, "%s", "the connection is not encrypted, but TLS was asked for (ssl_mode or ssl): "
                                                              "the server offers no TLS; configure it, or drop the ssl settings");

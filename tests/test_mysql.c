@@ -1208,6 +1208,44 @@ static void my_tls(void) {
     dconn_close(ctx);
 }
 
+/* A value past the server's max_allowed_packet: the server closes the
+   connection; the error says why, and a read is not sent again. */
+static void my_value_past_max_packet(void) {
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *admin, *c;
+    dconn_error err;
+    dconn_value v;
+    dconn_result *r;
+    char *big;
+    int64_t before;
+    REQUIRE(ctx);
+    admin = my_root(ctx);
+    REQUIRE(admin);
+    before = tu_query_int(admin, "SELECT @@global.max_allowed_packet");
+    CHECK_EQ_INT(dconn_exec(admin, "SET GLOBAL max_allowed_packet = 1048576", NULL, 0, NULL, NULL, &err), DCONN_OK);
+    c = my_me(ctx, "packet");   /* its handle opens now, under the small limit */
+    REQUIRE(c);
+    big = (char *)malloc(3u << 20);
+    REQUIRE(big);
+    memset(big, 'x', 3u << 20);
+    v = dconn_blob(big, 3u << 20);
+    tu_log_reset();
+    r = dconn_query(c, "SELECT length(?) AS n", &v, 1, NULL, &err);
+    CHECK(r == NULL);
+    CHECK_CONTAINS(err.message, "3.0 MB, may pass the server's max_allowed_packet");
+    CHECK_EQ_INT(tu_sleeps, 0);   /* not sent again */
+    dconn_result_release(r);
+    {
+        char undo[96];
+        snprintf(undo, sizeof undo, "SET GLOBAL max_allowed_packet = %lld", (long long)before);
+        CHECK_EQ_INT(dconn_exec(admin, undo, NULL, 0, NULL, NULL, &err), DCONN_OK);
+    }
+    free(big);
+    dconn_release(c);
+    dconn_release(admin);
+    dconn_close(ctx);
+}
+
 /* What a review without the tests found: long values side by side, a
    stream that fails midway, a CALL whose later statement fails, state
    through a query or an executable comment, LOAD DATA LOCAL, option
@@ -1819,6 +1857,7 @@ static const dtest_case my_tests[] = {
     {"my_deadlock", my_deadlock},
     {"my_server_restart", my_server_restart},
     {"my_tls", my_tls},
+    {"my_value_past_max_packet", my_value_past_max_packet},
     {"my_review_cases", my_review_cases},
     {"my_timeouts_and_cancels", my_timeouts_and_cancels},
     {"my_fork_leaves_the_parent_alone", my_fork_leaves_the_parent_alone},

@@ -1283,6 +1283,24 @@ static dconn_my__kept *dconn_my__kept_plain(dconn_my__conn *h, const dconn_stmt 
     return NULL;
 }
 
+/* A lost connection right as large values went out: most likely the
+   server refused a request past its max_allowed_packet (it closes the
+   connection for that). Said so, and a read is not retried: each retry
+   would send it all again to the same refusal. */
+static void dconn_my__too_large(const dconn_my__bind *b, int kind, dconn_error *err) {
+    double bytes = 0;
+    size_t i, len;
+    for (i = 0; i < b->n; i++) {
+        const dconn_value *v = b->order ? b->order[i] : &b->values[i];
+        if (v->type == DCONN_TEXT || v->type == DCONN_BLOB || v->type == DCONN_DECIMAL) bytes += (double)v->n;
+    }
+    if (bytes < 1048576.0) return;
+    len = strlen(err->message);
+    snprintf(err->message + len, sizeof err->message - len, " (the statement's values, %.1f MB, may pass the server's max_allowed_packet, "
+             "which makes it close the connection: raise it on the server, or send less)", bytes / 1048576.0);
+    if (kind == DCONN_MY__READ) err->native_code = 1153;   /* ER_NET_PACKET_TOO_LARGE: not retried */
+}
+
 /* Binds the values and executes: the statement, and *kind, for the caller
    to read; NULL with err filled on failure. */
 static MYSQL_STMT *dconn_my__execute(dconn_my__conn *h, const dconn_stmt *stmt, int *kind, int *was_in_tx, dconn_error *err) {
@@ -1337,7 +1355,9 @@ static MYSQL_STMT *dconn_my__execute(dconn_my__conn *h, const dconn_stmt *stmt, 
         st = NULL;
     }
     if (st && mysql_stmt_errno(st) != 0) {
+        unsigned int no = mysql_stmt_errno(st);
         dconn_my__stmt_error(h, st, *kind, *was_in_tx, err);
+        if (err && (no == 2006 || no == 2013)) dconn_my__too_large(&b, *kind, err);
         if (h->dead) dconn_my__drop(h, st);
         st = NULL;
     }

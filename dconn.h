@@ -361,7 +361,7 @@ typedef enum dconn_cache_use {
     DCONN_CACHE_WAITED            /* the same query was running: this call waited for its result (single flight) */
 } dconn_cache_use;
 typedef struct dconn_query_event {
-    const char *conn;             /* the connection's name ("" for a NULL connection) */
+    const char *conn;             /* the connection's name (a call given no connection is not told) */
     const char *what;             /* "query", "read", "write", "batch write", "script", "session query", "session write",
                                      "session batch write", "stream" */
     const char *sql;              /* the SQL or source: one line, known secret values masked, cut at 200 bytes with "..." */
@@ -10823,6 +10823,20 @@ static dconn_result *dconn__fetch(dconn_conn *c, dconn__op_kind kind, const char
     dconn__op_init(&op, kind, sql, params, n);
     op.trace = tr;
     if (dconn__fetch_check(c, kind == DCONN__OP_READ ? "dconn_read" : "dconn_query", kind, sql, params, n, err) || !c) return NULL;
+    if (kind == DCONN__OP_READ) {
+        /* refused before the cache, which would count a miss (the driver, as a reload may switch it, under the lock) */
+        const char *name;
+        int can;
+        dconn__lock(&c->lock);
+        can = c->drv.read != NULL;
+        name = c->drv.name;
+        dconn__unlock(&c->lock);
+        if (!can) {
+            dconn__err_set(err, DCONN_EMISUSE, "the %s driver cannot read sources (it has no read); use dconn_query", name);
+            (void)dconn__err_op(c, &op, 1, err);
+            return NULL;
+        }
+    }
     /* the reload first: the TTL and timeout in force are then the new settings' */
     if (c->ctx->reload_ns >= 0) { now = dconn__now(c->ctx); have_now = 1; dconn__maybe_reload(c->ctx, now); }
     if (dconn__fetch_ttl(c, o ? o->ttl : NULL, &ttl, err) || dconn__op_limits(c, &op, o ? o->timeout : NULL, o ? o->cancel : NULL, err)) return NULL;
@@ -11973,8 +11987,8 @@ static dconn_status dconn__stream_row_check(dconn_stream *s, dconn_error *err) {
     for (c = 0; c < s->columns->cols; c++) {
         const dconn_value *v = &s->row[c];
         if ((unsigned)v->type > (unsigned)DCONN_DECIMAL || (dconn__type_has_bytes(v->type) && !v->p && v->n))
-            return dconn__err_set(err, DCONN_EMISUSE, "the %s driver's stream_row gave column %zu as type %d with %s: a dconn_type, and bytes behind its length",
-                                  s->h->drv.name, c + 1, (int)v->type, v->p ? "bytes" : "no bytes");
+            return dconn__err_set(err, DCONN_EMISUSE, "the %s driver's stream_row gave column %zu (\"%s\") as type %d with %s: a dconn_type, and bytes behind "
+                                  "its length", s->h->drv.name, c, s->columns->names[c], (int)v->type, v->p ? "bytes" : "no bytes");
     }
     return DCONN_OK;
 }

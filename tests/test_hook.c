@@ -275,7 +275,27 @@ static void hook_tells_single_flight_waits(void) {
 }
 #endif
 
+/* A read on a driver that has none is refused before the cache: no miss
+   counted, and the hook says the cache was not used. */
+static void hook_read_refused_uses_no_cache(void) {
+    dconn_conn *c;
+    dconn_ctx *ctx = thk_open(TU_DIR "/none/secrets.toml", &c, NULL);
+    dconn_error err;
+    dconn_cache_stats before, after;
+    REQUIRE(ctx);
+    dconn_cache_stats_get(ctx, &before);
+    CHECK(dconn_read(c, "x.csv", NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_EMISUSE);
+    dconn_cache_stats_get(ctx, &after);
+    CHECK_EQ_INT((int)(after.misses - before.misses), 0);
+    CHECK_EQ_INT((int)thk_last()->cache, (int)DCONN_CACHE_NOT_USED);
+    CHECK_STR(thk_last()->what, "read");
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 static const dtest_case hook_tests[] = {
+    { "hook_read_refused_uses_no_cache", hook_read_refused_uses_no_cache },
     { "hook_sees_every_kind_of_call", hook_sees_every_kind_of_call },
     { "hook_masks_secrets", hook_masks_secrets },
     { "hook_counts_retries_and_stale_serves", hook_counts_retries_and_stale_serves },

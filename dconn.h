@@ -10509,6 +10509,15 @@ static void dconn__retry_rule_sessions(dconn_conn *c, int attempt, int timed, in
     if (attempt < ctx->retry_attempts) { *transient = 0; dconn__err_suffix(err, st, "; not retried"); }
 }
 
+/* The first transient cause, said after the last error when that differs
+   (a restart's 57P01, then "starting up" till the retries ran out). */
+static void dconn__retry_note_first(const char *first, size_t cap, int last_try, dconn_status st, dconn_error *err) {
+    char after[232];
+    if (!first[0] || !last_try || strncmp(first, err->message, cap - 1) == 0) return;   /* first may be cut */
+    dconn__snprintf(after, sizeof after, " (on a new connection, after: %s)", first);
+    dconn__err_suffix(err, st, after);
+}
+
 /* Runs an operation; a transient failure discards the handle and tries
    again with a fresh one after a backoff, up to retry_attempts. */
 static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
@@ -10569,12 +10578,7 @@ static dconn_status dconn__run(dconn_conn *c, dconn__op *op, dconn_error *err) {
             dconn__err_suffix(err, st, " (a script is not retried: its first statements may have run)");
             transient = 0;
         }
-        /* the first cause, when the last differs from it (a restart's 57P01, then "starting up" till the retries ran out) */
-        if (first[0] && (!transient || attempt >= ctx->retry_attempts) && strncmp(first, err->message, sizeof first - 1) != 0) {   /* first may be cut */
-            char after[sizeof first + 32];
-            dconn__snprintf(after, sizeof after, " (on a new connection, after: %s)", first);
-            dconn__err_suffix(err, st, after);
-        }
+        dconn__retry_note_first(first, sizeof first, !transient || attempt >= ctx->retry_attempts, st, err);
         dconn__retry_rule_sessions(c, attempt, timed, started, st, &transient, err);
         if (!transient || attempt >= ctx->retry_attempts) return dconn__err_op(c, op, transient ? attempt : 1, err);
         if (!first[0]) dconn__copy_str(first, sizeof first, err->message);
@@ -11487,6 +11491,7 @@ struct dconn_stream {
     size_t chunk_rows;
     uint64_t rows;                /* handed out */
     int attempts;                 /* starts again before the first row (transient errors) */
+    char first_cause[200];        /* the first of their errors, said with the last one's (see dconn__retry_note_first) */
     int done;
     dconn_status status;          /* what ended it: DCONN_OK at the end or when stopped */
     int broken;                   /* the handle failed: close it rather than pool it */
@@ -11741,8 +11746,10 @@ static dconn_status dconn__stream_start(dconn_stream *s, dconn_error *err) {
             dconn__unlock(&c->lock);
             transient = dconn__transient(&d, st, err);
         }
+        dconn__retry_note_first(s->first_cause, sizeof s->first_cause, !transient || attempt + s->attempts >= ctx->retry_attempts, st, err);
         dconn__retry_rule_sessions(c, attempt, timed, started, st, &transient, err);
         if (!transient || attempt >= ctx->retry_attempts) return dconn__err_op(c, &s->op, transient ? attempt : 1, err);
+        if (!s->first_cause[0]) dconn__copy_str(s->first_cause, sizeof s->first_cause, err->message);
         dconn__retry_wait(c, attempt, err);
     }
 }
@@ -11789,6 +11796,7 @@ static dconn_status dconn__stream_fail(dconn_stream *s, dconn_status st, dconn_e
     char after[96];
     if (!err) return st;
     if (!err->code) dconn__err_set(err, st, "%s", dconn_status_str(st));
+    if (!s->rows) dconn__retry_note_first(s->first_cause, sizeof s->first_cause, 1, err->code, err);   /* a start again failed otherwise */
     dconn__err_op(s->conn, &s->op, 1, err);
     if (!s->rows) return err->code;
     dconn__snprintf(after, sizeof after, "\n  the stream ended after %llu row%s had been delivered", (unsigned long long)s->rows, s->rows == 1 ? "" : "s");
@@ -11806,6 +11814,7 @@ static int dconn__stream_restart(dconn_stream *s, dconn_status st, dconn_error *
     dconn_result_release(s->columns);
     s->columns = NULL;
     s->row_for = NULL;   /* the new columns may differ: dconn_stream_row's values are made again */
+    if (!s->first_cause[0]) dconn__copy_str(s->first_cause, sizeof s->first_cause, err->message);
     dconn__retry_wait(s->conn, s->attempts, err);
     dconn__err_clear(err);
     if ((st = dconn__stream_start(s, err)) == DCONN_OK) return 1;

@@ -560,6 +560,7 @@ static void stream_print_checks_the_format_first(void) {
 /* A driver whose first stream_next fails transiently: nothing was
    delivered, so the stream starts again on a fresh handle. */
 static int tst_flaky_opens, tst_flaky_fail_next, tst_flaky_empty_batch;
+static int tst_flaky_then_fail;   /* after the transient failures, this many fail otherwise (not transient) */
 static dconn_status tst_flaky_connect(void *ud, const dconn_settings *st, void **handle, dconn_error *err) {
     (void)ud; (void)st; (void)err;
     *handle = &tst_flaky_opens;
@@ -591,6 +592,10 @@ static dconn_status tst_flaky_next(void *ud, void *cursor, size_t max_rows, dcon
         dconn_error_set(err, DCONN_EDRIVER, "flaky: connection lost");
         err->native_code = 7;
         return DCONN_EDRIVER;
+    }
+    if (tst_flaky_then_fail > 0) {
+        tst_flaky_then_fail--;
+        return dconn_error_set(err, DCONN_EQUERY, "flaky: the table is gone");
     }
     dconn_builder_column(out, "n", "");
     if (tst_flaky_empty_batch) { *done = 0; return DCONN_OK; }   /* a driver's mistake: no row, and not the end */
@@ -660,6 +665,15 @@ static void stream_retried_before_the_first_row(void) {
     CHECK_CONTAINS(err.message, "the stream ended after 2 rows had been delivered");
     CHECK_EQ_INT(tst_flaky_opens, 1);
     CHECK_EQ_INT(dconn_stream_close(s), DCONN_EDRIVER);
+    /* a start again that fails for another reason: both causes are said, as a query says them */
+    tst_flaky_fail_next = 1;
+    tst_flaky_then_fail = 1;
+    s = tst_open(c, "SELECT n", NULL, 0, 2, &err);
+    REQUIRE(s);
+    CHECK(dconn_stream_next(s, &err) == NULL);
+    CHECK_CONTAINS(err.message, "flaky: the table is gone (on a new connection, after: flaky: connection lost)");
+    CHECK_EQ_INT(dconn_stream_close(s), DCONN_EQUERY);
+    tst_flaky_then_fail = 0;
     /* every attempt failing: the error says so */
     tst_flaky_fail_next = 100;
     s = tst_open(c, "SELECT n", NULL, 0, 2, &err);

@@ -2302,15 +2302,14 @@ static const char *dconn_pg__statement_end(const char *p, int *has_sql) {
             n = (size_t)(p - w);
             e_prefix = n == 1 && (*w | 32) == 'e' && *p == '\'';   /* E'...' */
             /* CREATE [OR REPLACE] FUNCTION|PROCEDURE: the first words say so */
-            if (words == 0) first = (char)(dconn_pg__word_is(w, n, "create"));
-            else if (first && words <= 3 && ((dconn_pg__word_is(w, n, "function")) || (dconn_pg__word_is(w, n, "procedure"))))
+            if (words == 0) first = (char)dconn_pg__word_is(w, n, "create");
+            else if (first && words <= 3 && (dconn_pg__word_is(w, n, "function") || dconn_pg__word_is(w, n, "procedure")))
                 routine = 1;
-            else if (first && words <= 2 && !((dconn_pg__word_is(w, n, "or")) || (dconn_pg__word_is(w, n, "replace"))))
+            else if (first && words <= 2 && !(dconn_pg__word_is(w, n, "or") || dconn_pg__word_is(w, n, "replace")))
                 first = 0;
             words++;
             if (routine && paren == 0) {
-                if (dconn_pg__word_is(w, n, "begin")) body++;
-                else if (dconn_pg__word_is(w, n, "case") && body > 0) body++;
+                if (dconn_pg__word_is(w, n, "begin") || (dconn_pg__word_is(w, n, "case") && body > 0)) body++;
                 else if (dconn_pg__word_is(w, n, "end") && body > 0) body--;
             }
             continue;
@@ -2346,7 +2345,7 @@ static dconn_status dconn_pg__script(void *ud, void *handle, const char *sql, dc
             break;
         }
         if (has_sql) {
-            if (n + 1 > cap) {
+            if (!one || n + 1 > cap) {
                 char *grown = (char *)realloc(one, n + 1);
                 if (!grown) { st = dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory"); break; }
                 one = grown;

@@ -2656,8 +2656,10 @@ static int dconn__is_secret_key(const char *k, size_t n) {
                                         "private_key", "auth", "access_key", "accesskey", "signature", "bearer", "jwt", "cookie", "webhook"};
     static const char *const whole[] = {"pw", "sig", "sas"};
     size_t i, j, w;
-    /* a file's name, not its content (libpq's passfile, password_file, keyfile) */
-    if (n >= 4 && dconn__strnieq(k + n - 4, "file", 4)) return 0;
+    /* a file's name, not its content (libpq's passfile, password_file, keyfile): a key alone, not a line
+       ("password = x-from-file") that callers ask about too */
+    if (n >= 4 && dconn__strnieq(k + n - 4, "file", 4) && !memchr(k, '=', n) && !memchr(k, ' ', n) && !memchr(k, '\t', n) && !memchr(k, ':', n))
+        return 0;
     /* a key named "key" or ending in it (SQLCipher's PRAGMA key, ssh_key, privateKey, AccountKey) */
     if (n >= 3 && dconn__lower((unsigned char)k[n - 3]) == 'k' && dconn__lower((unsigned char)k[n - 2]) == 'e' &&
         dconn__lower((unsigned char)k[n - 1]) == 'y')
@@ -3455,7 +3457,7 @@ static int dconn__word_ends_with(const char *s, const char *e, const char *lower
    no known value covered, such as a driver's message quoting a URL whose
    password came from ~/.pgpass. Not the SQL or source line of a query's
    error: its string literals are masked on their own (see
-   dconn__sql_mask_literals), so that its caret keeps its place. No
+   dconn__sql_masked), so that its caret keeps its place. No
    memory: all of it is masked. */
 static void dconn__redact_shapes(const dconn_allocator *al, char *text, size_t cap) {
     dconn__buf b;
@@ -3529,61 +3531,103 @@ static const char *dconn__word_before(const char *start, const char *e) {
     return e;
 }
 
-/* The string literals of an SQL excerpt that hold secrets, masked in
-   place (cut to cap): the one after PASSWORD or IDENTIFIED BY (CREATE ROLE
-   ... PASSWORD '...', ALTER USER ... IDENTIFIED BY '...') whole, any other
-   as a message's words are ('password=...', a URL with its password).
-   *at (-1: none), an offset into the excerpt, follows the text it
-   pointed at, for the caret. */
-static void dconn__sql_mask_literals(const dconn_allocator *al, char *sqlx, size_t cap, int *at) {
-    dconn__buf b, lit;
-    const char *p = sqlx;
-    int new_at = -1, changed = 0;
-    if (!strchr(sqlx, '\'') && !strchr(sqlx, '"')) return;
-    memset(&b, 0, sizeof b);
-    memset(&lit, 0, sizeof lit);
-    b.al = lit.al = al;
+/* Does the string literal whose quote is at q hold a password as a whole?
+   One of the 4 words before it, in its statement, ends in "password" or
+   "passwd" or is IDENTIFIED (CREATE ROLE ... PASSWORD '...', ALTER USER
+   ... IDENTIFIED [WITH plugin] BY '...', SET PASSWORD FOR bob = '...',
+   WHERE password = '...'). Masking a little more is harmless. */
+static int dconn__sql_literal_is_password(const char *sql, const char *q) {
+    const char *e = q, *w;
+    int words;
+    for (words = 0; words < 4; words++) {
+        while (e > sql && !dconn__scheme_letter(e[-1]) && !(e[-1] >= '0' && e[-1] <= '9') && e[-1] != '_' && e[-1] != '\'' && e[-1] != '"' && e[-1] != ';') e--;
+        if (e == sql || e[-1] == '\'' || e[-1] == '"' || e[-1] == ';') return 0;
+        w = dconn__word_before(sql, e);
+        if (dconn__word_ends_with(w, e, "password") || dconn__word_ends_with(w, e, "passwd") || (e - w == 10 && dconn__strnieq(w, "identified", 10)))
+            return 1;
+        e = w;
+    }
+    return 0;
+}
+
+/* One reading of the SQL (`escapes`: a backslash escapes the next byte in
+   a quote, as in MySQL's strings and PostgreSQL's E'...'), its literals'
+   secrets masked into b; comments and `identifiers` are skipped. *at (an
+   offset into sql, -1: none) becomes the offset of the same text in b, or
+   of the end of a literal masked around it. 1 when anything was masked. */
+static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql, int escapes, int *at) {
+    const char *p = sql;
+    int changed = 0, new_at = -1;
     while (*p) {
-        const char *q, *w, *e;
-        int whole;
-        if (*at >= 0 && p - sqlx == *at) new_at = (int)b.len;
-        if (*p != '\'' && *p != '"') { dconn__buf_put(&b, p++, 1); continue; }
-        for (q = p + 1; *q && !(*q == *p && q[1] != *p); q += *q == *p ? 2 : 1) {}   /* a doubled quote is one of it */
-        for (e = p; e > sqlx && (dconn__blank(e[-1]) || e[-1] == '=' || e[-1] == '('); e--) {}
-        w = dconn__word_before(sqlx, e);
-        whole = dconn__word_ends_with(w, e, "password") || dconn__word_ends_with(w, e, "passwd");
-        if (!whole && e - w == 2 && dconn__strnieq(w, "by", 2)) {
-            const char *e2 = w, *w2;
-            while (e2 > sqlx && dconn__blank(e2[-1])) e2--;
-            w2 = dconn__word_before(sqlx, e2);
-            whole = e2 - w2 == 10 && dconn__strnieq(w2, "identified", 10);
+        const char *q, *e = p + 1;
+        if (*at >= 0 && p - sql == *at) new_at = (int)b->len;
+        if (p[0] == '-' && p[1] == '-') e = p + strcspn(p, "\n");
+        else if (p[0] == '/' && p[1] == '*') e = (q = strstr(p + 2, "*/")) != NULL ? q + 2 : p + strlen(p);
+        else if (*p == '`') e = (q = strchr(p + 1, '`')) != NULL ? q + 1 : p + strlen(p);
+        if (*p == '\'' || *p == '"') {
+            size_t out = b->len, n;
+            int same;
+            for (q = p + 1; *q && !(*q == *p && q[1] != *p); q += (*q == *p || (escapes && *q == '\\' && q[1])) ? 2 : 1) {}
+            n = (size_t)(q - p - 1);
+            dconn__buf_put(b, p, 1);
+            if (n && dconn__sql_literal_is_password(sql, p)) {
+                dconn__buf_puts(b, "***");
+            } else if (n) {
+                /* masked in a copy with room to grow ("x" becomes "***") */
+                lit->len = 0;
+                dconn__buf_put(lit, p + 1, n);
+                if (lit->failed || !dconn__grow(lit->al, (void **)&lit->p, &lit->cap, 2 * n + 64, 1)) { b->failed = 1; return 0; }
+                lit->p[n] = '\0';
+                dconn__redact_shapes(b->al, lit->p, lit->cap);
+                dconn__buf_puts(b, lit->p);
+            }
+            same = b->len - out - 1 == n && memcmp(b->p + out + 1, p + 1, n) == 0;
+            changed |= !same;
+            if (*at > p - sql && *at <= q - sql) new_at = same ? (int)(out + (size_t)(*at - (p - sql))) : (int)b->len;
+            if (*q) dconn__buf_put(b, q++, 1);
+            p = q;
+            continue;
         }
-        dconn__buf_put(&b, p, 1);
-        lit.len = 0;
-        dconn__buf_put(&lit, p + 1, (size_t)(q - p - 1));
-        if (lit.failed) break;
-        if (whole && q > p + 1) {
-            dconn__buf_puts(&b, "***");
+        if (*at > p - sql && *at < e - sql) new_at = (int)(b->len + (size_t)(*at - (p - sql)));
+        dconn__buf_put(b, p, (size_t)(e - p));
+        p = e;
+    }
+    if (*at >= 0 && p - sql == *at) new_at = (int)b->len;
+    *at = new_at;
+    return changed;
+}
+
+/* The SQL an error or the query hook quotes, with the secrets written in
+   its string literals masked: the one after PASSWORD or IDENTIFIED BY
+   whole, any other as a message's words are ('password=...', a URL with
+   its password). Both readings of a backslash are masked, so that neither
+   MySQL's 'a\'b' nor a standard 'C:\' leaves a piece out. A malloc'ed
+   copy, or NULL when nothing was masked (*nomem: no memory to look).
+   *at follows the text it pointed at, for the caret. */
+static char *dconn__sql_masked(const dconn_allocator *al, const char *sql, int *at, int *nomem) {
+    dconn__buf b, lit;
+    char *out = NULL;
+    int k, changed = 0;
+    *nomem = 0;
+    if (!strchr(sql, '\'') && !strchr(sql, '"')) return NULL;
+    memset(&lit, 0, sizeof lit);
+    lit.al = al;
+    for (k = 0; k < 2; k++) {
+        memset(&b, 0, sizeof b);
+        b.al = al;
+        /* the backslash reading first: masked, its literals hold no quote left to mislead the plain reading */
+        if (dconn__sql_mask_pass(&b, &lit, out ? out : sql, k == 0, at) && !b.failed) {
+            dconn__free(al, out);
+            out = b.p;
             changed = 1;
-        } else {
-            dconn__redact_shapes(al, lit.p, lit.len + 1);
-            changed |= strlen(lit.p) != (size_t)(q - p - 1) || memcmp(lit.p, p + 1, (size_t)(q - p - 1)) != 0;
-            dconn__buf_puts(&b, lit.p);
+            continue;
         }
-        if (*at > p - sqlx && *at <= q - sqlx) new_at = (int)b.len;   /* inside the literal: at its end */
-        if (*q) dconn__buf_put(&b, q++, 1);
-        p = q;
+        if (b.failed) *nomem = 1;
+        dconn__buf_free(&b);
     }
-    if (*at >= 0 && *p == '\0' && p - sqlx == *at) new_at = (int)b.len;
-    if (!b.failed && !lit.failed && changed) {
-        dconn__copy_str(sqlx, cap, b.p);
-        *at = new_at >= 0 && (size_t)new_at <= strlen(sqlx) ? new_at : -1;
-    } else if (b.failed || lit.failed) {
-        dconn__copy_str(sqlx, cap, "(SQL not shown: no memory to mask it)");
-        *at = -1;
-    }
-    dconn__buf_free(&b);
     dconn__buf_free(&lit);
+    if (*nomem || !changed) { dconn__free(al, out); return NULL; }
+    return out;
 }
 
 /* THE ONE WAY OUT for text the library writes: every error message, log
@@ -3749,7 +3793,7 @@ static void dconn__redact_cut_end(dconn__known *k, char *text, size_t cap) {
     dconn__lock(&k->lock);
     for (i = 0; i < k->n; i++) {
         size_t j = k->lens[i] - 1 < len ? k->lens[i] - 1 : len;
-        for (; j > best; j--)
+        for (; j > best && j >= 3; j--)   /* 3 bytes or more: a cut message's last letters are rarely a password's first */
             if (memcmp(text + len - j, k->vals[i], j) == 0) { best = j; break; }
     }
     dconn__unlock(&k->lock);
@@ -10315,7 +10359,8 @@ static int dconn__sql_window(dconn_conn *c, const char *sql, size_t at, char *ou
      SQL: select ...
                ^" */
 static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dconn_error *err) {
-    char sqlx[256] = "", what[64], tail[512], url[DCONN__URL_SHOWN];
+    char sqlx[256] = "", what[64], tail[512], url[DCONN__URL_SHOWN], *masked = NULL;
+    const char *sql = op->sql;
     dconn_status code;
     int windowed = 0, at;
     if (!err) return DCONN_EQUERY;
@@ -10327,16 +10372,17 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
         dconn__snprintf(what + strlen(what), sizeof what - strlen(what), " %d attempts", attempts);
         code = DCONN_ETRANSIENT;   /* only transient errors are retried */
     }
-    dconn__sql_excerpt(&c->ctx->known, op->sql, sqlx, sizeof sqlx);
     at = err->sql_offset;   /* the caller's stays the offset into the whole SQL */
-    if (op->kind != DCONN__OP_READ && at >= 0 && strlen(op->sql) > 200 && strlen(sqlx) >= 3 && (size_t)at >= strlen(sqlx) - 3)
-        windowed = dconn__sql_window(c, op->sql, (size_t)at, sqlx, sizeof sqlx, &at);
     if (op->kind != DCONN__OP_READ) {
-        int whole = strlen(sqlx) == strlen(op->sql);
-        dconn__sql_mask_literals(c->ctx->al, sqlx, sizeof sqlx, &at);
-        windowed |= whole;   /* still all of the SQL when masking changed its length: the caret follows */
+        int nomem;
+        masked = dconn__sql_masked(c->ctx->al, sql, &at, &nomem);
+        if (masked) sql = masked;
+        else if (nomem) { sql = "(not shown: no memory to mask its secrets)"; at = -1; }
     }
-    if (op->kind != DCONN__OP_READ && at >= 0 && (size_t)at < strlen(sqlx) && (strlen(sqlx) == strlen(op->sql) || windowed)) {
+    dconn__sql_excerpt(&c->ctx->known, sql, sqlx, sizeof sqlx);
+    if (op->kind != DCONN__OP_READ && at >= 0 && strlen(sql) > 200 && strlen(sqlx) >= 3 && (size_t)at >= strlen(sqlx) - 3)
+        windowed = dconn__sql_window(c, sql, (size_t)at, sqlx, sizeof sqlx, &at);
+    if (op->kind != DCONN__OP_READ && at >= 0 && (size_t)at < strlen(sqlx) && (strlen(sqlx) == strlen(sql) || windowed)) {
         char caret[220];
         int i, col = 0;
         for (i = 0; i < at; i++) if (((unsigned char)sqlx[i] & 0xC0) != 0x80) col++;
@@ -10348,6 +10394,7 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
     } else {
         dconn__snprintf(tail, sizeof tail, "\n  %s: %s", op->kind == DCONN__OP_READ ? "source" : "SQL", sqlx);
     }
+    dconn__free(c->ctx->al, masked);
     {
         /* a long message of the driver's is cut, not the SQL after it, which says what failed */
         char head[DCONN_ERROR_MESSAGE_SIZE];
@@ -10406,7 +10453,8 @@ static DCONN__NOINLINE int dconn__stray_state_undo(dconn_conn *c, dconn__handle 
                         pg ? "a setting for every handle goes in connect_args.options (\"-c search_path=app\")" :
                         mysql ? "a setting for every handle goes in connect_args.init_command (\"SET SESSION sql_mode = ''\")" :
                         "a setting for every handle goes in the connection's settings";
-    int closed = !dconn__handle_clean(h), write = op->kind == DCONN__OP_EXEC || op->kind == DCONN__OP_EXEC_MANY;
+    /* a write that changed rows, or a query that said it wrote (CREATE TEMP TABLE changes none) */
+    int closed = !dconn__handle_clean(h), write = (op->kind == DCONN__OP_EXEC || op->kind == DCONN__OP_EXEC_MANY) && op->info && op->info->changes > 0;
     dconn__handle_put(c, h, 0, closed);
     dconn_result_release(op->result);
     op->result = NULL;
@@ -10420,7 +10468,7 @@ static DCONN__NOINLINE int dconn__stray_state_undo(dconn_conn *c, dconn__handle 
     if (write || op->wrote) {
         /* it ran: what it wrote is committed, and the cached results may be stale */
         op->applied = 1;
-        if (!write && !c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
+        if (op->kind == DCONN__OP_QUERY && !c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
     }
     dconn__err_set(err, DCONN_EMISUSE, "the statement left state on one of the connection's pooled handles (such as %s), which later statements "
                    "might or might not see: the state was undone%s%s. Run it in a session (dconn_session_begin), where it lasts until the "
@@ -10866,9 +10914,10 @@ static DCONN__NOINLINE void dconn__emit(dconn_ctx *ctx, const char *conn, const 
                                         int64_t rows, dconn_status st, const dconn_error *err) {
     dconn_query_event ev;
     char sqlx[208];
-    int no_caret = -1;
-    dconn__sql_excerpt(&ctx->known, sql ? sql : "", sqlx, sizeof sqlx);
-    if (strcmp(what, "read") != 0) dconn__sql_mask_literals(ctx->al, sqlx, sizeof sqlx, &no_caret);
+    int no_caret = -1, nomem = 0;
+    char *masked = sql && strcmp(what, "read") != 0 ? dconn__sql_masked(ctx->al, sql, &no_caret, &nomem) : NULL;
+    dconn__sql_excerpt(&ctx->known, nomem ? "(not shown: no memory to mask its secrets)" : masked ? masked : sql ? sql : "", sqlx, sizeof sqlx);
+    dconn__free(ctx->al, masked);
     ev.conn = conn ? conn : "";
     ev.what = what;
     ev.sql = sqlx;
@@ -10909,6 +10958,8 @@ static dconn_status dconn__exec(dconn_conn *c, const char *sql, const dconn_valu
     const char *fn = many ? "dconn_exec_many" : "dconn_exec";
     dconn__op op;
     dconn_status st;
+    dconn_exec_info own;
+    if (!info) info = &own;   /* the rows changed say whether a refused statement wrote (dconn__stray_state_undo) */
     dconn__err_clear(err);
     if (info) { info->changes = 0; info->last_insert_id = 0; }
     if (!c || !sql) return dconn__err_set(err, DCONN_EMISUSE, "%s: conn and sql must not be NULL", fn);
@@ -10934,7 +10985,7 @@ static dconn_status dconn__exec_script(dconn_conn *c, const char *sql, const dco
     dconn__op op;
     dconn_status st;
     dconn__err_clear(err);
-    if (!c || !sql) return dconn__err_set(err, DCONN_EMISUSE, "dconn_exec_script: conn and sql must not be NULL");
+    if (!c || !sql) return dconn__err_set(err, DCONN_EMISUSE, "%s: conn and sql must not be NULL", o ? "dconn_exec" : "dconn_exec_script");
     dconn__op_init(&op, DCONN__OP_SCRIPT, sql, NULL, 0);
     dconn__call_checks(c);
     /* dconn_exec with script = 1: the call's timeout and token; dconn_exec_script: the connection's query_timeout */
@@ -10942,7 +10993,7 @@ static dconn_status dconn__exec_script(dconn_conn *c, const char *sql, const dco
     op.trace = tr;
     st = dconn__run(c, &op, err);
     /* even a failed script may have run its first statements */
-    if (!c->ctx->keep_cache_on_write) dconn_cache_clear_conn(c);
+    if (!c->ctx->keep_cache_on_write && !(o && o->keep_cache)) dconn_cache_clear_conn(c);
     return st;
 }
 
@@ -10957,7 +11008,8 @@ static dconn_status dconn__exec_out(dconn_conn *c, const char *sql, const dconn_
     if (tr && !info) info = &local_info;   /* the hook is told the rows changed */
     if (o && o->script) {
         if (info) { info->changes = 0; info->last_insert_id = 0; }
-        if (n || many) r = dconn__err_set(err, DCONN_EMISUSE, "%s: a script (script = 1) takes no parameters", many ? "dconn_exec_many" : "dconn_exec");
+        if (many) r = dconn__err_set(err, DCONN_EMISUSE, "dconn_exec_many: runs one statement over rows, not a script (script = 1): use dconn_exec");
+        else if (n) r = dconn__err_set(err, DCONN_EMISUSE, "dconn_exec: a script (script = 1) takes no parameters");
         else r = dconn__exec_script(c, sql, o, tr, err);
     } else {
         r = dconn__exec(c, sql, params, n, many, n_rows, o, info, tr, err);

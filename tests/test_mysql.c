@@ -776,7 +776,8 @@ static void my_writes_and_sessions(void) {
                 {"CREATE DEFINER = `root`@`%` PROCEDURE p() BEGIN CASE WHEN 1 THEN SET @a = 1; END CASE; SELECT CASE 1 WHEN 1 THEN 2 END; END; SET @b = 1", 1},
                 {"CREATE TRIGGER tr BEFORE INSERT ON k FOR EACH ROW SET @n := NEW.a", 0},
                 {"CREATE TABLE ev (event INT); SET @x = 1", 1}, {"CREATE TABLE ev (event INT)", 0},
-                {"CREATE OR REPLACE TEMPORARY TABLE x (a INT)", 1}, {"create or replace procedure p() set @z := 1", 0}};
+                {"CREATE OR REPLACE TEMPORARY TABLE x (a INT)", 1}, {"create or replace procedure p() set @z := 1", 0},
+                {"SET @statement = 1", 1}, {"SET @global = 1", 1}, {"SET @statement := 5, @x = 2", 1}};
             size_t k2;
             for (k2 = 0; k2 < sizeof sets / sizeof sets[0]; k2++) {
                 int state = -1;
@@ -784,6 +785,9 @@ static void my_writes_and_sessions(void) {
                 if (state != sets[k2].state) fprintf(stdout, "  %s: state %d\n", sets[k2].sql, state);
                 CHECK_EQ_INT(state, sets[k2].state);
             }
+            /* the statement after SET STATEMENT ... FOR is read as any: a SELECT is a read, cached */
+            CHECK_EQ_INT(dconn_my__classify("SET STATEMENT max_statement_time = 10 FOR SELECT 1", &k), 1);
+            CHECK_EQ_INT(dconn_my__classify("SET STATEMENT max_statement_time = 10 FOR DELETE FROM t", &k), 0);
         }
     }
     /* a script that fails midway says which statement, and that the ones before it stay */

@@ -925,13 +925,14 @@ static void pg_script_statement_by_statement(void) {
         "CREATE OR REPLACE FUNCTION sbs_plpg() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END; $$;\n"
         "VACUUM sbs;;\n"
         "INSERT INTO sbs VALUES (sbs_twice(2), 'x');\n"
+        "CREATE TABLE sbs$x$y (n int); DROP TABLE sbs$x$y;\n"
         "INSERT INTO nosuch VALUES (1);\n"
         "INSERT INTO sbs VALUES (9, 'never');";
     REQUIRE(ctx && PQstatus(admin) == CONNECTION_OK);
     c = pg_connect(ctx, NULL);
     REQUIRE(c);
     CHECK_EQ_INT(dconn_exec_script(c, script, &err), DCONN_EQUERY);
-    CHECK_CONTAINS(err.message, "\"nosuch\" does not exist (at the script's statement 8: the 7 before it ran and were committed)");
+    CHECK_CONTAINS(err.message, "\"nosuch\" does not exist (at the script's statement 10: the 9 before it ran and were committed)");
     CHECK(err.sql_offset < 0 || strncmp(script + err.sql_offset, "nosuch", 6) == 0);
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM sbs"), 4);
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM sbs WHERE t IN ('a;b', 'c'';d', 'e;f') OR n = 4"), 4);

@@ -235,6 +235,14 @@ static void redaction_toml_excerpt_hides_values(void) {
     CHECK_EQ_INT(dconn_secrets_check(ctx, &err), DCONN_ETOML);
     CHECK_CONTAINS(err.message, "note = (value not shown)");
     CHECK_NOT_CONTAINS(err.message, "plain words");
+    /* the public parser too, a line ending in "file" included (a key ending so names a path; a line is no key) */
+    {
+        static const char line[] = "password = hunter2-S3cret-from-file\n";
+        dconn_toml_doc *doc = dconn_toml_parse(line, sizeof line - 1, NULL, &err);
+        CHECK(doc == NULL);
+        CHECK_NOT_CONTAINS(err.message, "hunter2");
+        dconn_toml_free(doc);
+    }
     dconn_close(ctx);
     tu_rmrf(RD_DIR);
 }
@@ -653,6 +661,25 @@ static void redaction_secrets_written_in_sql(void) {
         CHECK_EQ_INT((int)(strchr(caret, '^') - caret), (int)(frm - line));
     }
     CHECK(rd_hook_calls >= 6);
+    {
+        /* a second review's: backslash escapes, an apostrophe in a comment, IDENTIFIED WITH ... BY, SET PASSWORD FOR,
+           and a long SQL whose error is past the first 200 bytes (the window starts inside a literal) */
+        static char longer[600];
+        const char *more[6];
+        size_t k;
+        snprintf(longer, sizeof longer, "SELECT '%0150d', 'postgresql://u:ZedPass123@h/db', x FROM t WHERE 1 = 1 AND y = 'z' AND w = 1 FRM", 0);
+        more[0] = "ALTER USER 'bob'@'%' IDENTIFIED BY 'abc\\'ZedPass123' FRM";
+        more[1] = "-- don't panic\nCREATE ROLE app PASSWORD 'ZedPass123' LOGINN";
+        more[2] = "CREATE USER 'bob'@'%' IDENTIFIED WITH caching_sha2_password BY 'ZedPass123' FRM";
+        more[3] = "SET PASSWORD FOR bob = 'ZedPass123' FRM";
+        more[4] = "/* it's */ SELECT 'password=ZedPass123' FRM t";
+        more[5] = longer;
+        for (k = 0; k < sizeof more / sizeof more[0]; k++) {
+            CHECK(dconn_exec(c, more[k], NULL, 0, NULL, NULL, &err) != DCONN_OK);
+            CHECK_NOT_CONTAINS(err.message, "ZedPass123");
+            CHECK_NOT_CONTAINS(rd_hook_sql, "ZedPass123");
+        }
+    }
     dconn_release(c);
     dconn_close(ctx);
 }

@@ -1456,6 +1456,7 @@ static void sqlite_handle_state_outside_sessions_refused(void) {
         CHECK_EQ_INT(err.code, DCONN_EMISUSE);
         CHECK_CONTAINS(err.message, "left state on one of the connection's pooled handles");
         CHECK_CONTAINS(err.message, "dconn_session_begin");
+        CHECK_NOT_CONTAINS(err.message, "what it wrote");   /* it changed no rows */
         CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (11)", NULL, 0, NULL, NULL, &err), DCONN_OK);
     }
     /* a script is a session of its own: its TEMP table serves it, and is gone after it */

@@ -847,7 +847,7 @@ static int dconn_my__classify(const char *sql, int *state) {
         }
         if (set_stmt) {
             /* SET STATEMENT a = 1, b = 2 FOR <statement>: the statement after FOR is classified as any */
-            if (dconn_my__word_is(p, n, "for")) { set_stmt = 0; first = 1; }
+            if (dconn_my__word_is(p, n, "for")) { set_stmt = 0; first = 1; read_so_far = 1; }
             p += n;
             continue;
         }
@@ -862,9 +862,11 @@ static int dconn_my__classify(const char *sql, int *state) {
             prev_create = stmt_create = dconn_my__word_is(p, n, "create");
             first = 0;
         } else if (set_next) {
-            /* SET GLOBAL x, SET @@global.x, SET PERSIST x: the server's, on no pooled handle; anything else the session's */
-            set_global = dconn_my__word_is(p, n, "global") || dconn_my__word_is(p, n, "persist") || dconn_my__word_is(p, n, "persist_only");
-            set_stmt = dconn_my__word_is(p, n, "statement");
+            /* SET GLOBAL x, SET @@global.x, SET PERSIST x: the server's, on no pooled handle; anything else the session's
+               (a user variable named so, SET @global = 1 or SET @statement = 1, too) */
+            int user_var = p > sql && p[-1] == '@' && !(p - 1 > sql && p[-2] == '@');
+            set_global = !user_var && (dconn_my__word_is(p, n, "global") || dconn_my__word_is(p, n, "persist") || dconn_my__word_is(p, n, "persist_only"));
+            set_stmt = !user_var && dconn_my__word_is(p, n, "statement");
             if (!set_global && !set_stmt) *state = 1;
             set_next = 0;
         } else {

@@ -2264,7 +2264,7 @@ static const char *dconn_pg__statement_end(const char *p, int *has_sql) {
     *has_sql = 0;
     while (*p) {
         const char *c = dconn_pg__skip_comment(p);
-        if (!c) return p + strlen(p);   /* a comment never closed: the server says so */
+        if (!c) { *has_sql = 1; return p + strlen(p); }   /* a comment never closed: the server says so */
         if (c != p) { p = c; continue; }
         if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f') { p++; continue; }
         if (*p == ';' && paren <= 0 && body <= 0) return p;
@@ -2298,7 +2298,7 @@ static const char *dconn_pg__statement_end(const char *p, int *has_sql) {
         if (dconn_pg__is_word_char(*p) || (unsigned char)*p >= 0x80) {
             const char *w = p;
             size_t n;
-            while (dconn_pg__is_word_char(*p) || (unsigned char)*p >= 0x80) p++;
+            while (dconn_pg__is_word_char(*p) || (unsigned char)*p >= 0x80 || *p == '$') p++;   /* a$b$c is one name */
             n = (size_t)(p - w);
             e_prefix = n == 1 && (*w | 32) == 'e' && *p == '\'';   /* E'...' */
             /* CREATE [OR REPLACE] FUNCTION|PROCEDURE: the first words say so */

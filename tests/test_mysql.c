@@ -1342,6 +1342,9 @@ static void my_review_cases(void) {
                                       "SET FOREIGN_KEY_CHECKS = 1", &err), DCONN_OK);
     CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM uq"), 1);
     CHECK_EQ_INT(tu_query_int(c, "SELECT @OLD_SQL_MODE IS NULL"), 1);
+    /* and what it set where the driver does not read (a procedure's SET) */
+    CHECK_EQ_INT(dconn_exec_script(c, "CREATE PROCEDURE p4() SET @from_p4 = 1; CALL p4(); DROP PROCEDURE p4", &err), DCONN_OK);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT @from_p4 IS NULL"), 1);
     /* LOAD DATA LOCAL reads the client's files: off unless asked for */
     CHECK_EQ_INT(dconn_exec(c, "LOAD DATA LOCAL INFILE '/etc/hostname' INTO TABLE uq", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
     /* a stream closed early with a long rest: the connection is dropped, not read to the end */
@@ -1774,7 +1777,7 @@ static void my_same_statement_again(void) {
         }
     }
     /* the table changes: other columns, other types, the same SQL */
-    CHECK_EQ_INT(dconn_exec_script(root, "ALTER TABLE again_db.t CHANGE name label text, MODIFY score decimal(10,2), ADD COLUMN extra int DEFAULT 7", &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(root, "ALTER TABLE again_db.t CHANGE name label text, MODIFY score decimal(10,2), ADD COLUMN extra int DEFAULT 7", NULL, 0, NULL, NULL, &err), DCONN_OK);
     id = dconn_int(2);
     r = dconn_query(root, "SELECT * FROM again_db.t WHERE id = ?", &id, 1, NULL, &err);
     REQUIRE(r);
@@ -1791,7 +1794,7 @@ static void my_same_statement_again(void) {
     CHECK_STR(dconn_result_text(r, 0, 1), "x");
     dconn_result_release(r);
     /* a change that keeps the names: the types are what tell */
-    CHECK_EQ_INT(dconn_exec_script(root, "ALTER TABLE again_db.t MODIFY extra varchar(10) DEFAULT 'seven'", &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(root, "ALTER TABLE again_db.t MODIFY extra varchar(10) DEFAULT 'seven'", NULL, 0, NULL, NULL, &err), DCONN_OK);
     r = dconn_query(root, "SELECT * FROM again_db.t WHERE id = ?", &id, 1, NULL, &err);
     REQUIRE(r);
     CHECK_EQ_INT(dconn_result_type(r, 0, 3), DCONN_TEXT);
@@ -1803,7 +1806,7 @@ static void my_same_statement_again(void) {
     r = dconn_query(root, "INSERT INTO again_db.w (v) VALUES (?) RETURNING *", &id, 1, NULL, &err);
     REQUIRE(r);
     dconn_result_release(r);
-    CHECK_EQ_INT(dconn_exec_script(root, "ALTER TABLE again_db.w ADD COLUMN u int", &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec(root, "ALTER TABLE again_db.w ADD COLUMN u int", NULL, 0, NULL, NULL, &err), DCONN_OK);   /* not a script: its handle stays */
     id = dconn_int(2);
     r = dconn_query(root, "INSERT INTO again_db.w (v) VALUES (?) RETURNING *", &id, 1, NULL, &err);
     CHECK(r == NULL);

@@ -936,6 +936,14 @@ static void pg_script_statement_by_statement(void) {
     CHECK(err.sql_offset < 0 || strncmp(script + err.sql_offset, "nosuch", 6) == 0);
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM sbs"), 4);
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM sbs WHERE t IN ('a;b', 'c'';d', 'e;f') OR n = 4"), 4);
+    /* a script is a session of its own: what it set without SET (pg_dump's first lines) ends with it */
+    CHECK_EQ_INT(dconn_exec_script(c, "SELECT pg_catalog.set_config('search_path', '', false); SELECT count(*) FROM public.sbs", &err), DCONN_OK);
+    {
+        dconn_result *r = dconn_query(c, "SELECT current_setting('search_path') AS p", NULL, 0, NULL, &err);
+        REQUIRE(r);
+        CHECK(strcmp(dconn_result_text(r, 0, 0), "") != 0);
+        dconn_result_release(r);
+    }
     /* stopped midway (dconn_exec with script = 1 and a timeout): the rest never runs */
     {
         dconn_exec_options eo;
@@ -1745,8 +1753,8 @@ static void pg_statement_cache_survives_lost_statements(void) {
         CHECK_EQ_INT(tu_sleeps, 0);
         CHECK_EQ_INT(pg_kept(c), 1);
     }
-    /* removed unseen (a script's DEALLOCATE ALL), then a column's type changes: prepared anew, its results are
-       asked in the format the new type allows, not in the one the old type did */
+    /* removed unseen (DEALLOCATE ALL run as a statement, on the handle it empties), then a column's type changes:
+       prepared anew, its results asked in the format the new type allows, not in the one the old type did */
     CHECK_EQ_INT(dconn_exec_script(admin, "DROP TABLE IF EXISTS lost_t; CREATE TABLE lost_t(id int PRIMARY KEY, a int, b text); "
                                           "INSERT INTO lost_t VALUES (1, 10, 'x')", &err), DCONN_OK);
     for (run = 0; run < 7; run++) {
@@ -1756,7 +1764,7 @@ static void pg_statement_cache_survives_lost_statements(void) {
         memset(&q, 0, sizeof q);
         q.ttl = "0";
         if (run == 4) {
-            CHECK_EQ_INT(dconn_exec_script(c, "DEALLOCATE ALL; SELECT 1", &err), DCONN_OK);
+            CHECK_EQ_INT(dconn_exec(c, "DEALLOCATE ALL", NULL, 0, NULL, NULL, &err), DCONN_OK);
             CHECK_EQ_INT(dconn_exec_script(admin, "ALTER TABLE lost_t ALTER COLUMN a TYPE numeric", &err), DCONN_OK);
         }
         r = dconn_query(c, "SELECT a, b FROM lost_t WHERE id = 1", NULL, 0, &q, &err);

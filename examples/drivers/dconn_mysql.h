@@ -2139,7 +2139,9 @@ static dconn_status dconn_my__script(void *ud, void *handle, const char *sql, dc
     (void)dconn_my__classify(sql, &state);
     h->text_done = 0;
     if (!st) { st = dconn_my__run_text(h, sql, DCONN_MY__WRITE, err); ran = 1; }
-    if (state) h->state_set = 1;
+    /* a script is a session of its own: what it set, in words this driver reads or not (a procedure's SET), ends
+       with it, the handle closed after it */
+    if (state || ran) h->state_set = 1;
     if (st && ran && h->text_done > 0 && err) {
         /* the statements before the failing one ran, each committed on its own outside a transaction; a CALL's result
            sets count as results, so with one the statements are not numbered */

@@ -2365,6 +2365,9 @@ static dconn_status dconn_pg__script(void *ud, void *handle, const char *sql, dc
         p = *e ? e + 1 : e;
     }
     free(one);
+    /* a script is a session of its own, as psql -f runs one: what it may have set without a SET (pg_dump's
+       set_config('search_path', '', false), a DO block) ends with it, the handle closed after it */
+    if (ran) h->state_set = 1;
     return st;
 }
 static dconn_status dconn_pg__begin(void *ud, void *handle, dconn_error *err) {

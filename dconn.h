@@ -10461,7 +10461,7 @@ static DCONN__NOINLINE int dconn__stray_state_undo(dconn_conn *c, dconn__handle 
     if (op->kind == DCONN__OP_SCRIPT) {
         /* a script is a session of its own, as psql -f and the mysql client run one: its SETs (a dump's first lines)
            end with it */
-        dconn__log(c->ctx, DCONN_LOG_INFO, "connection \"%s\": a script left state on its handle (such as %s): undone%s", c->name, kinds,
+        dconn__log(c->ctx, DCONN_LOG_DEBUG, "connection \"%s\": a script left state on its handle (such as %s): undone%s", c->name, kinds,
                    closed ? " (the handle was closed)" : "");
         return 2;
     }

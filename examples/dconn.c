@@ -218,6 +218,7 @@ static int fail(const dconn_error *err) {
 /* the library's log lines, reworded as its errors are */
 static void cli_log(int level, const char *message, void *user_data) {
     char msg[DCONN_ERROR_MESSAGE_SIZE + 64];
+    if (level >= DCONN_LOG_DEBUG) return;   /* the library's workings, not the user's business here */
     cli_message(message ? message : "", msg, sizeof msg);
     dconn_log_stderr(level, msg, user_data);
 }

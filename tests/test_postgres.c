@@ -936,6 +936,16 @@ static void pg_script_statement_by_statement(void) {
     CHECK(err.sql_offset < 0 || strncmp(script + err.sql_offset, "nosuch", 6) == 0);
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM sbs"), 4);
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM sbs WHERE t IN ('a;b', 'c'';d', 'e;f') OR n = 4"), 4);
+    /* a plain pg_dump's forms: \restrict lines (skipped: dconn runs none of psql's commands), COPY ... FROM stdin
+       with its data lines; another psql command is refused, naming it */
+    CHECK_EQ_INT(dconn_exec_script(c, "-- dump\n\\restrict AbC123\nSET client_encoding = 'UTF8';\n"
+                                      "CREATE TABLE sbs_copy (n int, t text);\n"
+                                      "COPY public.sbs_copy (n, t) FROM stdin;\n1\tone;two\n2\t\\N\n\\.\n"
+                                      "INSERT INTO sbs_copy VALUES (3, 'three');\n\\unrestrict AbC123\n", &err), DCONN_OK);
+    CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM sbs_copy"), 3);
+    CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM sbs_copy WHERE (n = 1 AND t = 'one;two') OR (n = 2 AND t IS NULL)"), 2);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE sbs_copy;\n\\connect other\nSELECT 1;", &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "the script holds psql's own command \\connect (before its statement 2), which runs in psql alone");
     /* a script is a session of its own: what it set without SET (pg_dump's first lines) ends with it */
     CHECK_EQ_INT(dconn_exec_script(c, "SELECT pg_catalog.set_config('search_path', '', false); SELECT count(*) FROM public.sbs", &err), DCONN_OK);
     {

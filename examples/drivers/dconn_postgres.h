@@ -246,6 +246,8 @@ typedef struct dconn_pg__conn {
     int unnamed_in_tx;            /* a DDL or SET ran in the open transaction: no kept statements until it ends */
     int fatal;                    /* the server ended the session */
     int copied_out;               /* a COPY ... TO STDOUT ran: its rows were read and dropped */
+    const char *copy_in;          /* a script's COPY ... FROM stdin: the data lines after it (copy_in_len bytes), or NULL */
+    size_t copy_in_len;
     int in_tx;                    /* a transaction is open, as of the last statement */
     int commit_unknown;           /* the connection was lost while a COMMIT ran */
     int state_set;                /* a SET, PREPARE or LISTEN ran: the session's state differs from a fresh one */
@@ -397,7 +399,14 @@ static PGresult *dconn_pg__collect(dconn_pg__conn *h, int single) {
                 while (PQgetCopyData(h->pg, &row, 0) > 0) PQfreemem(row);
                 continue;
             }
-            if (rs == PGRES_COPY_IN && PQputCopyEnd(h->pg, "COPY FROM STDIN is not supported by dconn") == 1) continue;
+            if (rs == PGRES_COPY_IN && h->copy_in) {
+                /* a script's data lines, as psql sends those after a COPY ... FROM stdin */
+                int sent = !h->copy_in_len || PQputCopyData(h->pg, h->copy_in, (int)h->copy_in_len) == 1;
+                h->copy_in = NULL;
+                if (PQputCopyEnd(h->pg, sent ? NULL : "the data could not be sent") == 1) continue;
+            } else if (rs == PGRES_COPY_IN && PQputCopyEnd(h->pg, "COPY FROM STDIN takes its data from a script's lines after it (dconn script)") == 1) {
+                continue;
+            }
             h->fatal = 1;   /* stuck in a copy: the next statement reconnects */
             break;
         }
@@ -2258,16 +2267,17 @@ static dconn_status dconn_pg__send(dconn_pg__conn *h, const char *sql, int kind,
    body of a CREATE FUNCTION or PROCEDURE written BEGIN ATOMIC ... END
    holds ';' of its own: its BEGIN, CASE and END are counted, as psql
    does. *has_sql: the statement holds more than blanks and comments. */
-static const char *dconn_pg__statement_end(const char *p, int *has_sql) {
+static const char *dconn_pg__statement_end(const char *p, int *has_sql, int *meta) {
     int paren = 0, words = 0, routine = 0, body = 0, e_prefix = 0;
     char first = 0;
-    *has_sql = 0;
+    *has_sql = *meta = 0;
     while (*p) {
         const char *c = dconn_pg__skip_comment(p);
         if (!c) { *has_sql = 1; return p + strlen(p); }   /* a comment never closed: the server says so */
         if (c != p) { p = c; continue; }
         if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f') { p++; continue; }
         if (*p == ';' && paren <= 0 && body <= 0) return p;
+        if (*p == '\\' && !*has_sql) { *meta = 1; return p; }   /* a line of psql's own (\restrict in a pg_dump) */
         *has_sql = 1;
         if (*p == '\'' || *p == '"') {
             /* '' and "" are one quote; an E'...' string takes backslash escapes */
@@ -2319,6 +2329,22 @@ static const char *dconn_pg__statement_end(const char *p, int *has_sql) {
     return p;
 }
 
+/* Does a COPY statement read FROM stdin (the word STDIN, outside quotes)? */
+static int dconn_pg__copy_from_stdin(const char *sql) {
+    const char *p = sql;
+    while (*p) {
+        if (*p == '\'' || *p == '"') { char q = *p++; while (*p && *p != q) p++; if (*p) p++; continue; }
+        if (dconn_pg__is_word_char(*p)) {
+            const char *w = p;
+            while (dconn_pg__is_word_char(*p)) p++;
+            if (dconn_pg__word_is(w, (size_t)(p - w), "stdin")) return 1;
+            continue;
+        }
+        p++;
+    }
+    return 0;
+}
+
 /* A script runs statement by statement, as psql -f runs one: each commits
    on its own outside a transaction (sent whole, PostgreSQL would run it
    as one transaction, and refuse VACUUM in it), and a failure names its
@@ -2333,9 +2359,23 @@ static dconn_status dconn_pg__script(void *ud, void *handle, const char *sql, dc
     (void)ud;
     (void)dconn_pg__stopped(h, 1);   /* a cancel from an earlier call is not this one's */
     while (!st && *p) {
-        int has_sql;
-        const char *e = dconn_pg__statement_end(p, &has_sql);
+        int has_sql, meta;
+        const char *e = dconn_pg__statement_end(p, &has_sql, &meta);
         size_t n = (size_t)(e - p);
+        if (meta) {
+            /* pg_dump's \restrict and \unrestrict guard psql's own commands, which dconn runs none of: skipped; any other is refused */
+            size_t w = strcspn(e + 1, " \t\r\n");
+            if (!dconn_pg__word_is(e + 1, w, "restrict") && !dconn_pg__word_is(e + 1, w, "unrestrict")) {
+                char text[200];
+                snprintf(text, sizeof text, "the script holds psql's own command \\%.*s (before its statement %d), which runs in psql alone: "
+                                            "run the script with psql -f, or take the line out", (int)(w < 40 ? w : 40), e + 1, ran + 1);
+                st = dconn_pg__fail(err, "42601", text);
+                if (err) err->sql_offset = (int)(e - sql);
+                break;
+            }
+            p = e + strcspn(e, "\n");
+            continue;
+        }
         if (has_sql && ran && dconn_pg__stopped(h, 0)) {
             /* a cancel that came between two statements, while the server sat idle */
             char text[160];
@@ -2353,7 +2393,18 @@ static dconn_status dconn_pg__script(void *ud, void *handle, const char *sql, dc
             }
             memcpy(one, p, n);
             one[n] = '\0';
-            if ((st = dconn_pg__send(h, one, DCONN_PG__WRITE, 1, err)) != DCONN_OK && err) {
+            if (*e && dconn_pg__starts_with(one, "copy") && dconn_pg__copy_from_stdin(one)) {
+                /* its data: the lines after it, to a line "\." */
+                const char *data = e + 1 + strcspn(e + 1, "\n"), *end;
+                if (*data) data++;
+                for (end = data; *end && !(end[0] == '\\' && end[1] == '.' && (end[2] == '\n' || end[2] == '\r' || !end[2])); end += strcspn(end, "\n") + (end[strcspn(end, "\n")] != 0)) {}
+                h->copy_in = data;
+                h->copy_in_len = (size_t)(end - data);
+                e = *end ? end + 2 + strspn(end + 2, "\r") - 1 : end;   /* the ';' step below passes the "\." line's end */
+            }
+            st = dconn_pg__send(h, one, DCONN_PG__WRITE, 1, err);
+            h->copy_in = NULL;
+            if (st != DCONN_OK && err) {
                 size_t len = strlen(err->message);
                 if (err->sql_offset >= 0) err->sql_offset += (int)(p - sql);
                 if (ran)

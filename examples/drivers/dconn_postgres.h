@@ -404,7 +404,7 @@ static PGresult *dconn_pg__collect(dconn_pg__conn *h, int single) {
                 int sent = !h->copy_in_len || PQputCopyData(h->pg, h->copy_in, (int)h->copy_in_len) == 1;
                 h->copy_in = NULL;
                 if (PQputCopyEnd(h->pg, sent ? NULL : "the data could not be sent") == 1) continue;
-            } else if (rs == PGRES_COPY_IN && PQputCopyEnd(h->pg, "COPY FROM STDIN takes its data from a script's lines after it (dconn script)") == 1) {
+            } else if (rs == PGRES_COPY_IN && PQputCopyEnd(h->pg, "COPY FROM STDIN is not supported by a query or an exec: a script (dconn_exec_script) takes its data from the lines after it") == 1) {
                 continue;
             }
             h->fatal = 1;   /* stuck in a copy: the next statement reconnects */

@@ -10480,19 +10480,26 @@ static DCONN__NOINLINE int dconn__stray_state_undo(dconn_conn *c, dconn__handle 
 
 static DCONN__NOINLINE int dconn__stray_transaction_undo(dconn_conn *c, dconn__handle *h, dconn__op *op, dconn_status st, dconn_error *err) {
     const dconn_driver *d = &h->drv;
-    int closed;
-    closed = !d->rollback || dconn__rollback_quiet(d, h->h) != DCONN_OK || d->in_transaction(d->user_data, h->h) || !dconn__handle_clean(h);
+    /* rolled back, and the handle then closed if it holds other state too (a script's handle always closes) */
+    int rolled = d->rollback && dconn__rollback_quiet(d, h->h) == DCONN_OK && !d->in_transaction(d->user_data, h->h);
+    int closed = !rolled || !dconn__handle_clean(h);
     dconn__handle_put(c, h, 0, closed);
     dconn_result_release(op->result);
     op->result = NULL;
     if (st) {
-        dconn__err_suffix(err, st, closed ? " (it left a transaction open, which could not be rolled back: the handle was closed)"
-                                          : " (it left a transaction open, which was rolled back)");
+        dconn__err_suffix(err, st, rolled ? " (it left a transaction open, which was rolled back)"
+                                          : " (it left a transaction open, which could not be rolled back: the handle was closed)");
         return 1;
     }
-    dconn__err_set(err, DCONN_EMISUSE, "the statement began a transaction, which %s; outside a session every statement commits on its "
-                   "own: for a transaction use dconn_session_begin, then dconn_session_exec and dconn_session_commit",
-                   closed ? "could not be rolled back, so the handle was closed" : "was rolled back");
+    if (op->kind == DCONN__OP_SCRIPT)
+        dconn__err_set(err, DCONN_EMISUSE, "the script left a transaction open (a BEGIN without its COMMIT), which %s: what it ran after the "
+                       "BEGIN is undone, what it ran before stays committed; end the script with COMMIT (a transaction across calls is a "
+                       "session's: dconn_session_begin)",
+                       rolled ? "was rolled back" : "could not be rolled back, so the handle was closed");
+    else
+        dconn__err_set(err, DCONN_EMISUSE, "the statement began a transaction, which %s; outside a session every statement commits on its "
+                       "own: for a transaction use dconn_session_begin, then dconn_session_exec and dconn_session_commit",
+                       rolled ? "was rolled back" : "could not be rolled back, so the handle was closed");
     return 1;
 }
 

@@ -944,6 +944,15 @@ static void pg_script_statement_by_statement(void) {
                                       "INSERT INTO sbs_copy VALUES (3, 'three');\n\\unrestrict AbC123\n", &err), DCONN_OK);
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM sbs_copy"), 3);
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM sbs_copy WHERE (n = 1 AND t = 'one;two') OR (n = 2 AND t IS NULL)"), 2);
+    /* "stdin" in a comment, a quote or a COPY ... TO is no COPY FROM stdin: the statements after it run */
+    CHECK_EQ_INT(dconn_exec_script(c, "-- these rows once came from stdin\nCOPY (SELECT $$stdin$$) TO '/dev/null' /* not stdin */;\n"
+                                      "CREATE TABLE sbs_after_copy (n int);\nINSERT INTO sbs_after_copy VALUES (1);", &err), DCONN_OK);
+    CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM sbs_after_copy"), 1);
+    /* SQL after a COPY FROM stdin on its line is refused, not dropped; a -- comment ends at a lone \r too */
+    CHECK_EQ_INT(dconn_exec_script(c, "COPY sbs_after_copy FROM stdin; INSERT INTO sbs_after_copy VALUES (99);\n2\n\\.\n", &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "a COPY ... FROM stdin, has more SQL after it on its line");
+    CHECK_EQ_INT(dconn_exec_script(c, "SELECT 1; -- an old comment\rINSERT INTO sbs_after_copy VALUES (3);\n", &err), DCONN_OK);
+    CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM sbs_after_copy WHERE n = 3"), 1);
     CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE sbs_copy;\n\\connect other\nSELECT 1;", &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "the script holds psql's own command \\connect (before its statement 2), which runs in psql alone");
     /* a script is a session of its own: what it set without SET (pg_dump's first lines) ends with it */
@@ -965,7 +974,7 @@ static void pg_script_statement_by_statement(void) {
         CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM sbs WHERE n = 5"), 1);
         CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM pg_class WHERE relname = 'sbs_after'"), 0);
     }
-    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE sbs; DROP FUNCTION sbs_twice; DROP FUNCTION sbs_plpg", &err), DCONN_OK);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE sbs; DROP TABLE sbs_after_copy; DROP FUNCTION sbs_twice; DROP FUNCTION sbs_plpg", &err), DCONN_OK);
     PQfinish(admin);
     dconn_release(c);
     dconn_close(ctx);

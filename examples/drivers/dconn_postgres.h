@@ -132,7 +132,7 @@ static int dconn_pg__word_is(const char *p, size_t n, const char *lower) {
 /* Skips a comment at p (PostgreSQL nests block comments); NULL when one
    is never closed. Returns p when there is none. */
 static const char *dconn_pg__skip_comment(const char *p) {
-    if (p[0] == '-' && p[1] == '-') { while (*p && *p != '\n') p++; return p; }
+    if (p[0] == '-' && p[1] == '-') { while (*p && *p != '\n' && *p != '\r') p++; return p; }   /* the server ends one at either */
     if (p[0] == '/' && p[1] == '*') {
         int depth = 0;
         do {
@@ -401,7 +401,16 @@ static PGresult *dconn_pg__collect(dconn_pg__conn *h, int single) {
             }
             if (rs == PGRES_COPY_IN && h->copy_in) {
                 /* a script's data lines, as psql sends those after a COPY ... FROM stdin */
-                int sent = !h->copy_in_len || PQputCopyData(h->pg, h->copy_in, (int)h->copy_in_len) == 1;
+                /* in pieces: PQputCopyData takes an int's worth at most */
+                const char *at = h->copy_in;
+                size_t left = h->copy_in_len;
+                int sent = 1;
+                while (sent && left) {
+                    int piece = left > (size_t)1 << 20 ? 1 << 20 : (int)left;
+                    sent = PQputCopyData(h->pg, at, piece) == 1;
+                    at += piece;
+                    left -= (size_t)piece;
+                }
                 h->copy_in = NULL;
                 if (PQputCopyEnd(h->pg, sent ? NULL : "the data could not be sent") == 1) continue;
             } else if (rs == PGRES_COPY_IN && PQputCopyEnd(h->pg, "COPY FROM STDIN is not supported by a query or an exec: a script (dconn_exec_script) takes its data from the lines after it") == 1) {
@@ -845,7 +854,7 @@ static const char *dconn_pg__skip_literal(const char *sql, const char *p) {
         for (end = t + 1; *end; end++) if (*end == '$' && !strncmp(end, p, n)) return end + n;
         return end;
     }
-    if (p[0] == '-' && p[1] == '-') { while (*p && *p != '\n') p++; return p; }
+    if (p[0] == '-' && p[1] == '-') { while (*p && *p != '\n' && *p != '\r') p++; return p; }   /* the server ends one at either */
     if (p[0] == '/' && p[1] == '*') { const char *e = dconn_pg__skip_comment(p); return e ? e : p + strlen(p); }
     return p;
 }
@@ -2268,7 +2277,8 @@ static dconn_status dconn_pg__send(dconn_pg__conn *h, const char *sql, int kind,
    holds ';' of its own: its BEGIN, CASE and END are counted, as psql
    does. *has_sql: the statement holds more than blanks and comments. */
 static const char *dconn_pg__statement_end(const char *p, int *has_sql, int *meta) {
-    int paren = 0, words = 0, routine = 0, body = 0, e_prefix = 0;
+    const char *start = p;
+    int paren = 0, words = 0, routine = 0, body = 0;
     char first = 0;
     *has_sql = *meta = 0;
     while (*p) {
@@ -2279,38 +2289,18 @@ static const char *dconn_pg__statement_end(const char *p, int *has_sql, int *met
         if (*p == ';' && paren <= 0 && body <= 0) return p;
         if (*p == '\\' && !*has_sql) { *meta = 1; return p; }   /* a line of psql's own (\restrict in a pg_dump) */
         *has_sql = 1;
-        if (*p == '\'' || *p == '"') {
-            /* '' and "" are one quote; an E'...' string takes backslash escapes */
-            char q = *p;
-            int escapes = q == '\'' && e_prefix;
-            for (p++; *p; p++) {
-                if (escapes && *p == '\\' && p[1]) { p++; continue; }
-                if (*p == q) { if (p[1] == q) { p++; continue; } break; }
-            }
-            if (*p) p++;
-            continue;
-        }
-        if (*p == '$' && !(p[1] >= '0' && p[1] <= '9')) {
-            /* $tag$ ... $tag$ (a $1 is a parameter) */
-            const char *t = p + 1, *end;
-            size_t n;
-            while (dconn_pg__is_word_char(*t) || (unsigned char)*t >= 0x80) t++;
-            if (*t == '$') {
-                n = (size_t)(t + 1 - p);
-                for (end = t + 1; *end && strncmp(end, p, n) != 0; end++) {}
-                p = *end ? end + n : end;
-                continue;
-            }
+        {
+            /* a string (E'...' too), a quoted name or a dollar quote, whole */
+            const char *q = dconn_pg__skip_literal(start, p);
+            if (q != p) { p = q; continue; }
         }
         if (*p == '(') { paren++; p++; continue; }
         if (*p == ')') { paren--; p++; continue; }
-        e_prefix = 0;
         if (dconn_pg__is_word_char(*p) || (unsigned char)*p >= 0x80) {
             const char *w = p;
             size_t n;
             while (dconn_pg__is_word_char(*p) || (unsigned char)*p >= 0x80 || *p == '$') p++;   /* a$b$c is one name */
             n = (size_t)(p - w);
-            e_prefix = n == 1 && (*w | 32) == 'e' && *p == '\'';   /* E'...' */
             /* CREATE [OR REPLACE] FUNCTION|PROCEDURE: the first words say so */
             if (words == 0) first = (char)dconn_pg__word_is(w, n, "create");
             else if (first && words <= 3 && (dconn_pg__word_is(w, n, "function") || dconn_pg__word_is(w, n, "procedure")))
@@ -2329,17 +2319,23 @@ static const char *dconn_pg__statement_end(const char *p, int *has_sql, int *met
     return p;
 }
 
-/* Does a COPY statement read FROM stdin (the word STDIN, outside quotes)? */
+/* Does a COPY statement read FROM STDIN: those two words in a row, outside
+   comments, quotes and dollar quotes (not "COPY t TO '/x' -- from stdin")? */
 static int dconn_pg__copy_from_stdin(const char *sql) {
-    const char *p = sql;
+    const char *p = sql, *c;
+    int after_from = 0;
     while (*p) {
-        if (*p == '\'' || *p == '"') { char q = *p++; while (*p && *p != q) p++; if (*p) p++; continue; }
+        if ((c = dconn_pg__skip_literal(sql, p)) != p) { p = c; after_from = 0; continue; }
         if (dconn_pg__is_word_char(*p)) {
             const char *w = p;
-            while (dconn_pg__is_word_char(*p)) p++;
-            if (dconn_pg__word_is(w, (size_t)(p - w), "stdin")) return 1;
+            size_t n;
+            while (dconn_pg__is_word_char(*p) || *p == '$') p++;
+            n = (size_t)(p - w);
+            if (after_from && dconn_pg__word_is(w, n, "stdin")) return 1;
+            after_from = dconn_pg__word_is(w, n, "from");
             continue;
         }
+        if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') after_from = 0;
         p++;
     }
     return 0;
@@ -2395,7 +2391,16 @@ static dconn_status dconn_pg__script(void *ud, void *handle, const char *sql, dc
             one[n] = '\0';
             if (*e && dconn_pg__starts_with(one, "copy") && dconn_pg__copy_from_stdin(one)) {
                 /* its data: the lines after it, to a line "\." */
-                const char *data = e + 1 + strcspn(e + 1, "\n"), *end;
+                const char *data = e + 1 + strcspn(e + 1, "\n"), *end, *q;
+                for (q = e + 1; q < data && (*q == ' ' || *q == '\t' || *q == '\r' || *q == ';'); q++) {}
+                if (q < data && !(q[0] == '-' && q[1] == '-')) {
+                    char text[200];
+                    snprintf(text, sizeof text, "the script's statement %d, a COPY ... FROM stdin, has more SQL after it on its line: "
+                                                "put that on a line after the data's \\. line", ran + 1);
+                    st = dconn_pg__fail(err, "42601", text);
+                    if (err) err->sql_offset = (int)(q - sql);
+                    break;
+                }
                 if (*data) data++;
                 for (end = data; *end && !(end[0] == '\\' && end[1] == '.' && (end[2] == '\n' || end[2] == '\r' || !end[2])); end += strcspn(end, "\n") + (end[strcspn(end, "\n")] != 0)) {}
                 h->copy_in = data;

@@ -1944,7 +1944,7 @@ static dconn_status dconn_pg__exec_many(void *ud, void *handle, const dconn_stmt
     }
     if ((st = dconn_pg__bind_params(NULL, stmt->sql, stmt->params, np, &b, err)) != DCONN_OK) return dconn_pg__at_row(err, st, 1, n_rows);
     /* the types prepared, then where each slot's value is in a row */
-    types = (Oid *)malloc(((size_t)b.n + 1) * (sizeof *types + sizeof *at));
+    types = (Oid *)calloc((size_t)b.n + 1, sizeof *types + sizeof *at);   /* zeroed: the analyzer cannot follow every slot's filling */
     if (!types) {
         dconn_pg__bind_free(&b);
         return dconn_error_set(err, DCONN_ENOMEM, "postgresql: out of memory");

@@ -3783,7 +3783,6 @@ static DCONN__NOINLINE dconn_status dconn__err_suffix(dconn_error *err, dconn_st
     return code;
 }
 
-/* An error on its way to the caller: through the one way out. */
 /* A message that fills its buffer may have been cut inside a known value
    (a driver's long message ending in a password): the start of one at
    its end is masked too. */
@@ -3803,6 +3802,7 @@ static void dconn__redact_cut_end(dconn__known *k, char *text, size_t cap) {
     memcpy(text + len, "***", 4);
 }
 
+/* An error on its way to the caller: through the one way out. */
 static void dconn__err_out(dconn__known *k, dconn_error *err) {
     if (!err || !err->code) return;
     dconn__redact_cut_end(k, err->message, sizeof err->message);

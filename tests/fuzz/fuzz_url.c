@@ -72,10 +72,10 @@ static void check_structure(const char *url, const char *full, size_t full_n) {
     dconn__url u;
     int is_url;
     is_url = dconn__url_split(url, &u) && dconn__redact_as_url(url, &u);
-    if (is_url && u.has_authority && u.port && !dconn__port_list_ok(u.port, u.port_len) && !(u.port_len == 3 && !memcmp(u.port, "***", 3)) &&
+    if (is_url && u.has_authority && u.port && !u.user && !dconn__port_list_ok(u.port, u.port_len) && !(u.port_len == 3 && !memcmp(u.port, "***", 3)) &&
         !dconn__url_password_runs_on(&u)) {
-        /* a port that is no port ("alice:secret/db" lost its "@host") may be a password: masked, and the rest as for
-           the same URL with "***" as its port */
+        /* a port that is no port in a URL without an '@' ("alice:secret/db" lost its "@host") may be a password:
+           masked, and the rest as for the same URL with "***" as its port (after an '@' it is a bad port, shown) */
         size_t pre = (size_t)(u.port - url);
         char *url2 = (char *)malloc(ulen - u.port_len + 4);
         if (!url2) abort();

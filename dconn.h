@@ -3532,10 +3532,11 @@ static const char *dconn__word_before(const char *start, const char *e) {
 }
 
 /* Does the string literal whose quote is at q hold a password as a whole?
-   One of the 4 words before it, in its statement, ends in "password" or
-   "passwd" or is IDENTIFIED (CREATE ROLE ... PASSWORD '...', ALTER USER
-   ... IDENTIFIED [WITH plugin] BY '...', SET PASSWORD FOR bob = '...',
-   WHERE password = '...'). Masking a little more is harmless. */
+   One of the 4 words before it, in its statement, names a secret (a word
+   of dconn__is_password_word) or is IDENTIFIED (CREATE ROLE ... PASSWORD
+   '...', ALTER USER ... IDENTIFIED [WITH plugin] BY '...', SET PASSWORD
+   FOR bob = '...', WHERE api_key = '...'). Masking a little more is
+   harmless. */
 static int dconn__sql_literal_is_password(const char *sql, const char *q) {
     const char *e = q, *w;
     int words;
@@ -3543,7 +3544,7 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q) {
         while (e > sql && !dconn__scheme_letter(e[-1]) && !(e[-1] >= '0' && e[-1] <= '9') && e[-1] != '_' && e[-1] != '\'' && e[-1] != '"' && e[-1] != ';') e--;
         if (e == sql || e[-1] == '\'' || e[-1] == '"' || e[-1] == ';') return 0;
         w = dconn__word_before(sql, e);
-        if (dconn__word_ends_with(w, e, "password") || dconn__word_ends_with(w, e, "passwd") || (e - w == 10 && dconn__strnieq(w, "identified", 10)))
+        if (dconn__is_password_word(w, (size_t)(e - w)) || (e - w == 10 && dconn__strnieq(w, "identified", 10)))
             return 1;
         e = w;
     }

@@ -2655,12 +2655,7 @@ static void cache_driver_message_kept_without_code(void) {
     dconn_conn *c;
     dconn_error err;
     REQUIRE(ctx);
-    memset(&d, 0, sizeof d);
-    d.version = DCONN_DRIVER_VERSION;
-    d.name = "wordy";
-    d.connect = cache_wordy_connect;
-    d.disconnect = cache_wordy_disconnect;
-    d.query = cache_wordy_query;
+    tu_driver(&d, "wordy", NULL, cache_wordy_connect, cache_wordy_disconnect, cache_wordy_query);
     CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_OK);
     c = dconn_connect(ctx, "w", "wordy", NULL, &err);
     REQUIRE(c);

@@ -900,12 +900,7 @@ static void conn_register_driver_rules(void) {
     /* a second "mock" replaces the first for new connections only */
     c1 = dconn_connect(ctx, "db", NULL, NULL, &err);
     REQUIRE(c1);
-    memset(&d, 0, sizeof d);
-    d.version = DCONN_DRIVER_VERSION;
-    d.name = "mock";
-    d.connect = td_connect;
-    d.disconnect = td_disconnect;
-    d.query = ct_query_other;
+    tu_driver(&d, "mock", NULL, td_connect, td_disconnect, ct_query_other);
     CHECK_EQ_INT(dconn_register_driver(ctx, &d, &err), DCONN_OK);
     memset(&co, 0, sizeof co);
     co.settings = "variant = 2";

@@ -80,13 +80,7 @@ static int tfm_open(void) {
     tfm_conn = NULL;
     tfm_ctx = tu_open(TFM_DIR "/none/secrets.toml");
     if (!tfm_ctx) return 0;
-    memset(&d, 0, sizeof d);
-    d.version = DCONN_DRIVER_VERSION;
-    d.name = "fmtmock";
-    d.schemes = "fmtmock";
-    d.connect = tfm_connect;
-    d.disconnect = tfm_disconnect;
-    d.query = tfm_query;
+    tu_driver(&d, "fmtmock", "fmtmock", tfm_connect, tfm_disconnect, tfm_query);
     if (dconn_register_driver(tfm_ctx, &d, &err) != DCONN_OK) { fprintf(stdout, "  register fmtmock: %s\n", err.message); return 0; }
     tfm_conn = dconn_connect(tfm_ctx, "fmt", "fmtmock", NULL, &err);
     if (!tfm_conn) { fprintf(stdout, "  connect fmt: %s\n", err.message); return 0; }

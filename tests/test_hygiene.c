@@ -149,14 +149,8 @@ static int hy_pg_transient(void *ud, const dconn_error *err) { (void)ud; return 
 static int hy_register_pg(dconn_ctx *ctx) {
     dconn_driver d;
     dconn_error err;
-    memset(&d, 0, sizeof d);
-    d.version = DCONN_DRIVER_VERSION;
-    d.name = "hypg";
-    d.schemes = "postgresql,postgres";
+    tu_driver(&d, "hypg", "postgresql,postgres", hy_pg_connect, hy_pg_disconnect, hy_pg_query);
     d.is_sql = 1;
-    d.connect = hy_pg_connect;
-    d.disconnect = hy_pg_disconnect;
-    d.query = hy_pg_query;
     d.exec = hy_pg_exec;
     d.exec_script = hy_pg_script;
     d.begin = hy_pg_begin;

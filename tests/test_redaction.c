@@ -586,14 +586,8 @@ static void redaction_message_cut_in_a_password(void) {
                          "[connections.k]\nurl = \"cutmock://db\"\npassword = \"Sup3rS3cretPw\"\nfail_connect = \"yes\"\n");
     ctx = tu_open(RD_SECRETS);
     REQUIRE(ctx);
-    memset(&d, 0, sizeof d);
-    d.version = DCONN_DRIVER_VERSION;
-    d.name = "cutmock";
-    d.schemes = "cutmock";
+    tu_driver(&d, "cutmock", "cutmock", rd_cut_connect, rd_cut_disconnect, rd_cut_query);
     d.is_sql = 1;
-    d.connect = rd_cut_connect;
-    d.disconnect = rd_cut_disconnect;
-    d.query = rd_cut_query;
     REQUIRE(dconn_register_driver(ctx, &d, &err) == DCONN_OK);
     c = dconn_connect(ctx, "q", NULL, NULL, &err);
     if (!c) fprintf(stdout, "  %s\n", err.message);

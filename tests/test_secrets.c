@@ -85,13 +85,7 @@ static dconn_status sx_probe_query(void *ud, void *h, const dconn_stmt *stmt, dc
 static int sx_register_probe(dconn_ctx *ctx) {
     dconn_driver d;
     dconn_error err;
-    memset(&d, 0, sizeof d);
-    d.version = DCONN_DRIVER_VERSION;
-    d.name = "probe";
-    d.schemes = "probe";
-    d.connect = sx_probe_connect;
-    d.disconnect = sx_probe_disconnect;
-    d.query = sx_probe_query;
+    tu_driver(&d, "probe", "probe", sx_probe_connect, sx_probe_disconnect, sx_probe_query);
     sx_probe_seen[0] = '\0';
     sx_probe_connects = 0;
     return dconn_register_driver(ctx, &d, &err) == DCONN_OK;

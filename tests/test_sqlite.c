@@ -2239,13 +2239,7 @@ static void sqlite_format_nan_and_infinity(void) {
     char *s;
     int parsed;
     if (!tsq_env_mem(&e)) { tsq_close_env(&e); REQUIRE(0); }
-    memset(&d, 0, sizeof d);
-    d.version = DCONN_DRIVER_VERSION;
-    d.name = "nanmock";
-    d.schemes = "nanmock";
-    d.connect = tsq_nan_connect;
-    d.disconnect = tsq_nan_disconnect;
-    d.query = tsq_nan_query;
+    tu_driver(&d, "nanmock", "nanmock", tsq_nan_connect, tsq_nan_disconnect, tsq_nan_query);
     CHECK_EQ_INT(dconn_register_driver(e.ctx, &d, &err), DCONN_OK);
     nc = dconn_connect(e.ctx, "nan", "nanmock", NULL, &err);
     if (!nc) fprintf(stdout, "  %s\n", err.message);

@@ -608,12 +608,7 @@ static int tst_flaky_transient(void *ud, const dconn_error *err) { (void)ud; ret
 
 static dconn_driver tst_flaky_driver(void) {
     dconn_driver d;
-    memset(&d, 0, sizeof d);
-    d.version = DCONN_DRIVER_VERSION;
-    d.name = "flaky";
-    d.connect = tst_flaky_connect;
-    d.disconnect = tst_flaky_disconnect;
-    d.query = tst_flaky_query;
+    tu_driver(&d, "flaky", NULL, tst_flaky_connect, tst_flaky_disconnect, tst_flaky_query);
     d.stream_open = tst_flaky_open;
     d.stream_next = tst_flaky_next;
     d.stream_close = tst_flaky_close;

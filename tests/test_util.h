@@ -361,6 +361,21 @@ TU_UNUSED static dconn_ctx *tu_open(const char *secrets_path) {
     return ctx;
 }
 
+/* A test driver of its three needed calls (schemes may be NULL; the rest
+   of the struct zero, for the test to fill). */
+TU_UNUSED static void tu_driver(dconn_driver *d, const char *name, const char *schemes,
+                                dconn_status (*connect)(void *, const dconn_settings *, void **, dconn_error *),
+                                void (*disconnect)(void *, void *),
+                                dconn_status (*query)(void *, void *, const dconn_stmt *, dconn_builder *, dconn_error *)) {
+    memset(d, 0, sizeof *d);
+    d->version = DCONN_DRIVER_VERSION;
+    d->name = name;
+    d->schemes = schemes;
+    d->connect = connect;
+    d->disconnect = disconnect;
+    d->query = query;
+}
+
 /* An uncached query with a timeout and a cancel token (either may be NULL). */
 TU_UNUSED static dconn_result *tu_timed_query(dconn_conn *c, const char *sql, const dconn_value *p, size_t n, const char *timeout,
                                               dconn_cancel *cancel, dconn_error *err) {

@@ -2271,6 +2271,26 @@ static dconn_status dconn_pg__send(dconn_pg__conn *h, const char *sql, int kind,
     return st;
 }
 
+/* One token of the SQL at p (`sql`: the whole text, for dconn_pg__skip_literal):
+   a comment, a string, quoted name or dollar quote whole, a word (a$b$c
+   is one name, bytes of UTF-8 letters count), or one other byte. Returns
+   its end and sets *kind. A block comment never closed runs to the end. */
+enum { DCONN_PG__BLANK, DCONN_PG__COMMENT, DCONN_PG__OPEN_COMMENT, DCONN_PG__QUOTED, DCONN_PG__WORD, DCONN_PG__OTHER };
+static const char *dconn_pg__token(const char *sql, const char *p, int *kind) {
+    const char *q = dconn_pg__skip_comment(p);
+    if (!q) { *kind = DCONN_PG__OPEN_COMMENT; return p + strlen(p); }
+    if (q != p) { *kind = DCONN_PG__COMMENT; return q; }
+    if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f') { *kind = DCONN_PG__BLANK; return p + 1; }
+    if ((q = dconn_pg__skip_literal(sql, p)) != p) { *kind = DCONN_PG__QUOTED; return q; }
+    if (dconn_pg__is_word_char(*p) || (unsigned char)*p >= 0x80) {
+        while (dconn_pg__is_word_char(*p) || (unsigned char)*p >= 0x80 || *p == '$') p++;
+        *kind = DCONN_PG__WORD;
+        return p;
+    }
+    *kind = DCONN_PG__OTHER;
+    return p + 1;
+}
+
 /* The end of the statement that starts at p: its ';' outside quotes,
    comments, dollar quotes and parentheses, or the end of the text. The
    body of a CREATE FUNCTION or PROCEDURE written BEGIN ATOMIC ... END
@@ -2282,39 +2302,33 @@ static const char *dconn_pg__statement_end(const char *p, int *has_sql, int *met
     char first = 0;
     *has_sql = *meta = 0;
     while (*p) {
-        const char *c = dconn_pg__skip_comment(p);
-        if (!c) { *has_sql = 1; return p + strlen(p); }   /* a comment never closed: the server says so */
-        if (c != p) { p = c; continue; }
-        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f') { p++; continue; }
+        int kind;
+        const char *w = p, *next;
+        size_t n;
         if (*p == ';' && paren <= 0 && body <= 0) return p;
         if (*p == '\\' && !*has_sql) { *meta = 1; return p; }   /* a line of psql's own (\restrict in a pg_dump) */
-        *has_sql = 1;
-        {
-            /* a string (E'...' too), a quoted name or a dollar quote, whole */
-            const char *q = dconn_pg__skip_literal(start, p);
-            if (q != p) { p = q; continue; }
-        }
-        if (*p == '(') { paren++; p++; continue; }
-        if (*p == ')') { paren--; p++; continue; }
-        if (dconn_pg__is_word_char(*p) || (unsigned char)*p >= 0x80) {
-            const char *w = p;
-            size_t n;
-            while (dconn_pg__is_word_char(*p) || (unsigned char)*p >= 0x80 || *p == '$') p++;   /* a$b$c is one name */
-            n = (size_t)(p - w);
-            /* CREATE [OR REPLACE] FUNCTION|PROCEDURE: the first words say so */
-            if (words == 0) first = (char)dconn_pg__word_is(w, n, "create");
-            else if (first && words <= 3 && (dconn_pg__word_is(w, n, "function") || dconn_pg__word_is(w, n, "procedure")))
-                routine = 1;
-            else if (first && words <= 2 && !(dconn_pg__word_is(w, n, "or") || dconn_pg__word_is(w, n, "replace")))
-                first = 0;
-            words++;
-            if (routine && paren == 0) {
-                if (dconn_pg__word_is(w, n, "begin") || (dconn_pg__word_is(w, n, "case") && body > 0)) body++;
-                else if (dconn_pg__word_is(w, n, "end") && body > 0) body--;
-            }
+        next = dconn_pg__token(start, p, &kind);
+        p = next;
+        if (kind == DCONN_PG__BLANK || kind == DCONN_PG__COMMENT) continue;
+        *has_sql = 1;   /* a comment never closed too: the server says so */
+        if (kind == DCONN_PG__OTHER) {
+            if (*w == '(') paren++;
+            else if (*w == ')') paren--;
             continue;
         }
-        p++;
+        if (kind != DCONN_PG__WORD) continue;
+        n = (size_t)(p - w);
+        /* CREATE [OR REPLACE] FUNCTION|PROCEDURE: the first words say so */
+        if (words == 0) first = (char)dconn_pg__word_is(w, n, "create");
+        else if (first && words <= 3 && (dconn_pg__word_is(w, n, "function") || dconn_pg__word_is(w, n, "procedure")))
+            routine = 1;
+        else if (first && words <= 2 && !(dconn_pg__word_is(w, n, "or") || dconn_pg__word_is(w, n, "replace")))
+            first = 0;
+        words++;
+        if (routine && paren == 0) {
+            if (dconn_pg__word_is(w, n, "begin") || (dconn_pg__word_is(w, n, "case") && body > 0)) body++;
+            else if (dconn_pg__word_is(w, n, "end") && body > 0) body--;
+        }
     }
     return p;
 }
@@ -2322,21 +2336,17 @@ static const char *dconn_pg__statement_end(const char *p, int *has_sql, int *met
 /* Does a COPY statement read FROM STDIN: those two words in a row, outside
    comments, quotes and dollar quotes (not "COPY t TO '/x' -- from stdin")? */
 static int dconn_pg__copy_from_stdin(const char *sql) {
-    const char *p = sql, *c;
-    int after_from = 0;
+    const char *p = sql, *w;
+    int after_from = 0, kind;
     while (*p) {
-        if ((c = dconn_pg__skip_literal(sql, p)) != p) { p = c; after_from = 0; continue; }
-        if (dconn_pg__is_word_char(*p)) {
-            const char *w = p;
-            size_t n;
-            while (dconn_pg__is_word_char(*p) || *p == '$') p++;
-            n = (size_t)(p - w);
-            if (after_from && dconn_pg__word_is(w, n, "stdin")) return 1;
-            after_from = dconn_pg__word_is(w, n, "from");
-            continue;
+        w = p;
+        p = dconn_pg__token(sql, p, &kind);
+        if (kind == DCONN_PG__WORD) {
+            if (after_from && dconn_pg__word_is(w, (size_t)(p - w), "stdin")) return 1;
+            after_from = dconn_pg__word_is(w, (size_t)(p - w), "from");
+        } else if (kind != DCONN_PG__BLANK) {
+            after_from = 0;
         }
-        if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') after_from = 0;
-        p++;
     }
     return 0;
 }

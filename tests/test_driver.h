@@ -514,13 +514,8 @@ static int td_is_transient(void *ud, const dconn_error *err) { (void)ud; return 
 /* The driver's functions, all of them, under `name` (no schemes, not SQL,
    pooled handles, no user_data). */
 TU_UNUSED static void td_driver(dconn_driver *d, const char *name) {
-    memset(d, 0, sizeof *d);
-    d->version = DCONN_DRIVER_VERSION;
-    d->name = name;
-    d->connect = td_connect;
-    d->disconnect = td_disconnect;
+    tu_driver(d, name, NULL, td_connect, td_disconnect, td_query);
     d->abandon = td_abandon;
-    d->query = td_query;
     d->read = td_read;
     d->exec = td_exec;
     d->exec_script = td_exec_script;

@@ -800,6 +800,55 @@ static void my_writes_and_sessions(void) {
     dconn_close(ctx);
 }
 
+/* A script written for the mysql client with DELIMITER (mysqldump's
+   routines and triggers) runs as the client runs it. */
+static void my_script_delimiter(void) {
+    dconn_ctx *ctx = my_open("");
+    dconn_conn *c;
+    dconn_error err;
+    dconn_exec_options eo;
+    REQUIRE(ctx);
+    c = my_me(ctx, "delimiter");
+    REQUIRE(c);
+    CHECK_EQ_INT(dconn_exec_script(c,
+                                   "DROP TABLE IF EXISTS dl; DROP PROCEDURE IF EXISTS dl_p;\n"
+                                   "CREATE TABLE dl (n int);\n"
+                                   "-- as mysqldump writes a trigger\n"
+                                   "DELIMITER ;;\n"
+                                   "/*!50003 CREATE*/ /*!50003 TRIGGER dl_bi BEFORE INSERT ON dl FOR EACH ROW BEGIN\n"
+                                   "  SET NEW.n = NEW.n * 10;\n"
+                                   "  SET NEW.n = NEW.n + 1;\n"
+                                   "END */;;\n"
+                                   "CREATE PROCEDURE dl_p() BEGIN INSERT INTO dl VALUES (5); INSERT INTO dl VALUES (6); END;;\n"
+                                   "DELIMITER ;\n"
+                                   "CALL dl_p(); INSERT INTO dl VALUES (7);\n"
+                                   "delimiter //\n"
+                                   "INSERT INTO dl VALUES (8) // INSERT INTO dl VALUES (';;') //\n",
+                                   &err), DCONN_EQUERY);   /* ';;' is no int: the last statement fails, the others stay */
+    CHECK_CONTAINS(err.message, "before it ran and were committed)");   /* (a CALL's results are counted as statements: not numbered) */
+    CHECK_EQ_INT(tu_query_int(c, "SELECT sum(n) FROM dl"), 51 + 61 + 71 + 81);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM information_schema.triggers WHERE trigger_name = 'dl_bi'"), 1);
+    /* a failure names its statement, counted across the delimiters */
+    CHECK_EQ_INT(dconn_exec_script(c, "DELIMITER $$\nINSERT INTO dl VALUES (1)$$\nINSERT INTO nowhere VALUES (1)$$\nDELIMITER ;\nINSERT INTO dl VALUES (2);\n", &err),
+                 DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "nowhere");
+    CHECK_CONTAINS(err.message, "(at the script's statement 2: the 1 before it ran and were committed)");
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM dl WHERE n IN (11, 21)"), 1);
+    /* a DELIMITER that is not first on its line, or inside a string, is SQL: the server says what is wrong */
+    CHECK_EQ_INT(dconn_exec_script(c, "INSERT INTO dl VALUES (3); SELECT 'x\nDELIMITER //\n' FROM dl; INSERT INTO dl VALUES (4)", &err), DCONN_OK);
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM dl WHERE n IN (31, 41)"), 2);
+    /* a cancel stops the script at the statement it reached: the rest never runs */
+    memset(&eo, 0, sizeof eo);
+    eo.script = 1;
+    eo.timeout = "300ms";
+    CHECK(dconn_exec(c, "DELIMITER //\nDO SLEEP(3) //\nINSERT INTO dl VALUES (9) //\n", NULL, 0, &eo, NULL, &err) != DCONN_OK);
+    CHECK_CONTAINS(err.message, "interrupted");
+    CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM dl WHERE n = 91"), 0);
+    CHECK_EQ_INT(dconn_exec_script(c, "DROP TABLE dl; DROP PROCEDURE dl_p", &err), DCONN_OK);
+    dconn_release(c);
+    dconn_close(ctx);
+}
+
 /* A stream reads rows as they come, on an unbuffered statement. */
 static void my_stream(void) {
     dconn_ctx *ctx = my_open("");
@@ -1857,6 +1906,7 @@ static const dtest_case my_tests[] = {
     {"my_statement_run_again", my_statement_run_again},
     {"my_procedures_and_comments", my_procedures_and_comments},
     {"my_writes_and_sessions", my_writes_and_sessions},
+    {"my_script_delimiter", my_script_delimiter},
     {"my_stream", my_stream},
     {"my_env_db_conn", my_env_db_conn},
     {"my_idle_session_ended", my_idle_session_ended},

@@ -2131,26 +2131,159 @@ static dconn_status dconn_my__run_text(dconn_my__conn *h, const char *sql, int k
     return DCONN_OK;
 }
 
+/* Past blanks and comments at p (not executable comments, which are SQL). */
+static const char *dconn_my__skip_blanks(const char *p) {
+    for (;;) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f') p++;
+        else if ((p[0] == '-' && p[1] == '-' && (p[2] == ' ' || p[2] == '\t' || p[2] == '\n' || p[2] == '\r' || !p[2])) || p[0] == '#') p += strcspn(p, "\n");
+        else if (p[0] == '/' && p[1] == '*' && !dconn_my__exec_comment(p)) { const char *e = strstr(p + 2, "*/"); p = e ? e + 2 : p + strlen(p); }
+        else return p;
+    }
+}
+
+/* The mysql client's DELIMITER command at p, as mysqldump writes it around
+   routines and triggers: the word first on its line, then the new
+   delimiter (up to 15 bytes) and nothing else. Copies it to delim and sets
+   *next past the line; 0 when p holds none. */
+static size_t dconn_my__delimiter_command(const char *sql, const char *p, char delim[16], const char **next) {
+    const char *q = p, *d;
+    size_t n;
+    while (q > sql && (q[-1] == ' ' || q[-1] == '\t')) q--;
+    if ((q > sql && q[-1] != '\n' && q[-1] != '\r') || !dconn_my__word_is(p, 9, "delimiter") || (p[9] != ' ' && p[9] != '\t')) return 0;
+    for (d = p + 9; *d == ' ' || *d == '\t'; d++) {}
+    n = strcspn(d, " \t\r\n");
+    for (q = d + n; *q == ' ' || *q == '\t' || *q == '\r'; q++) {}
+    if (!n || n > 15 || (*q && *q != '\n')) return 0;
+    memcpy(delim, d, n);
+    delim[n] = '\0';
+    *next = *q ? q + 1 : q;
+    return n;
+}
+
+/* Where the statement at p ends: its delimiter outside quotes and comments
+   (inside an executable comment too, as the mysql client reads one), or
+   the end of the text. */
+static const char *dconn_my__statement_end(const char *p, const char *delim, size_t n) {
+    while (*p) {
+        const char *q = dconn_my__skip_blanks(p);
+        if (q != p) { p = q; continue; }
+        if (*p == '\'' || *p == '"' || *p == '`') {
+            char quote = *p++;
+            while (*p && *p != quote) p += (*p == '\\' && quote != '`' && p[1]) ? 2 : 1;
+            if (*p) p++;
+            continue;
+        }
+        if (!strncmp(p, delim, n)) return p;
+        p++;
+    }
+    return p;
+}
+
+/* Does the script hold a DELIMITER command at the start of a statement? */
+static int dconn_my__has_delimiter(const char *sql) {
+    const char *p = sql, *next;
+    char delim[16];
+    while (*(p = dconn_my__skip_blanks(p))) {
+        if (dconn_my__delimiter_command(sql, p, delim, &next)) return 1;
+        p = dconn_my__statement_end(p, ";", 1);
+        if (*p) p++;
+    }
+    return 0;
+}
+
+/* Runs one piece of a script (copied to be NUL-terminated), counting its statements into *done. */
+static dconn_status dconn_my__script_piece(dconn_my__conn *h, const char *from, const char *to, char **buf, size_t *cap, int *done, dconn_error *err) {
+    size_t n = (size_t)(to - from);
+    const char *q = from;
+    dconn_status st;
+    while ((q = dconn_my__skip_blanks(q)) < to && *q == ';') q++;
+    if (q >= to) return DCONN_OK;   /* blanks, comments and ';' alone, which the mysql client sends none of */
+    if (n + 1 > *cap) {
+        char *grown = (char *)realloc(*buf, n + 1);
+        if (!grown) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
+        *buf = grown;
+        *cap = n + 1;
+    }
+    memcpy(*buf, from, n);
+    (*buf)[n] = '\0';
+    st = dconn_my__run_text(h, *buf, DCONN_MY__WRITE, err);
+    *done += h->text_done;
+    return st;
+}
+
+/* A script that changes its delimiter (mysqldump's routines and triggers):
+   the statements between DELIMITER commands, those under ';' sent
+   together as the rest of a script is, the others one by one. A cancel
+   that comes between two of them stops the script. */
+static dconn_status dconn_my__script_delimited(dconn_my__conn *h, const char *sql, int *done, int *stopped, dconn_error *err) {
+    const char *p = sql, *piece = sql, *next;
+    char delim[16] = ";", *buf = NULL;
+    size_t n = 1, cap = 0;
+    dconn_status st = DCONN_OK;
+    int sent = 0;
+    *done = 0;
+    while (!st && *(p = dconn_my__skip_blanks(p))) {
+        char other[16];
+        size_t m = dconn_my__delimiter_command(sql, p, other, &next);
+        const char *e;
+        if (!m && n == 1 && delim[0] == ';') {   /* under ';': gathered into the piece */
+            p = dconn_my__statement_end(p, delim, n);
+            if (*p) p++;
+            continue;
+        }
+        if (sent++ && (*stopped = dconn_my__was_killed(h)) != 0) break;
+        if (m) {
+            st = dconn_my__script_piece(h, piece, p, &buf, &cap, done, err);
+            memcpy(delim, other, m + 1);
+            n = m;
+            p = piece = next;
+            continue;
+        }
+        e = dconn_my__statement_end(p, delim, n);
+        st = dconn_my__script_piece(h, p, e, &buf, &cap, done, err);
+        p = piece = *e ? e + n : e;
+    }
+    if (!st && !*stopped && !(sent && (*stopped = dconn_my__was_killed(h)) != 0)) st = dconn_my__script_piece(h, piece, p, &buf, &cap, done, err);
+    free(buf);
+    if (*stopped) {
+        /* a cancel that came between two statements, while the server sat idle (KILL QUERY stops a running one only) */
+        char text[200];
+        snprintf(text, sizeof text, "ERROR 1317 (70100): Query execution was interrupted (before the script's statement %d: the %d before it ran%s)",
+                 *done + 1, *done, dconn_my__in_tx(h) ? "" : " and were committed");
+        st = dconn_my__fail(err, DCONN_EQUERY, -1317, "%s", text);
+    }
+    return st;
+}
+
 static dconn_status dconn_my__script(void *ud, void *handle, const char *sql, dconn_error *err) {
     dconn_my__conn *h = (dconn_my__conn *)handle;
     dconn_status st = dconn_my__ready(h, 1, err);
-    int state = 0, ran = 0;
+    int state = 0, ran = 0, done = 0, stopped = 0;
     (void)ud;
     (void)dconn_my__classify(sql, &state);
     h->text_done = 0;
-    if (!st) { st = dconn_my__run_text(h, sql, DCONN_MY__WRITE, err); ran = 1; }
+    if (!st) {
+        (void)dconn_my__was_killed(h);   /* a cancel from an earlier call is not this one's */
+        if (dconn_my__has_delimiter(sql)) {
+            st = dconn_my__script_delimited(h, sql, &done, &stopped, err);
+        } else {
+            st = dconn_my__run_text(h, sql, DCONN_MY__WRITE, err);
+            done = h->text_done;
+        }
+        ran = 1;
+    }
     /* a script is a session of its own: what it set, in words this driver reads or not (a procedure's SET), ends
        with it, the handle closed after it */
     if (state || ran) h->state_set = 1;
-    if (st && ran && h->text_done > 0 && err) {
+    if (st && ran && done > 0 && err && !stopped) {
         /* the statements before the failing one ran, each committed on its own outside a transaction; a CALL's result
            sets count as results, so with one the statements are not numbered */
         size_t n = strlen(err->message);
         if (dconn_my__mentions_call(sql))
             snprintf(err->message + n, sizeof err->message - n, " (the script's statements before it ran%s)", dconn_my__in_tx(h) ? "" : " and were committed");
         else
-            snprintf(err->message + n, sizeof err->message - n, " (at the script's statement %d: the %d before it ran%s)", h->text_done + 1,
-                     h->text_done, dconn_my__in_tx(h) ? "" : " and were committed");
+            snprintf(err->message + n, sizeof err->message - n, " (at the script's statement %d: the %d before it ran%s)", done + 1,
+                     done, dconn_my__in_tx(h) ? "" : " and were committed");
     }
     return st;
 }

@@ -648,9 +648,31 @@ static int check_args(const cli_args *a) {
     return 0;
 }
 
+/* What a file that holds no SQL text is, by its first bytes, and how to
+   get SQL from it; NULL for anything else. */
+static const char *sql_file_kind(const char *text, size_t len) {
+    static const struct { const char *magic; size_t n, at; const char *kind; } kinds[] = {
+        {"PGDMP", 5, 0, "a pg_dump archive (pg_dump -Fc), not SQL: pg_restore -f - FILE writes its SQL, to pipe into dconn CMD NAME -"},
+        {"ustar", 5, 257, "a tar archive (pg_dump -Ft?), not SQL: pg_restore -f - FILE writes a pg_dump archive's SQL"},
+        {"\x1F\x8B", 2, 0, "gzip-compressed: zcat FILE | dconn CMD NAME - runs the SQL in it"},
+        {"\x28\xB5\x2F\xFD", 4, 0, "zstd-compressed: zstdcat FILE | dconn CMD NAME - runs the SQL in it"},
+        {"BZh", 3, 0, "bzip2-compressed: bzcat FILE | dconn CMD NAME - runs the SQL in it"},
+        {"\xFD" "7zXZ", 5, 0, "xz-compressed: xzcat FILE | dconn CMD NAME - runs the SQL in it"},
+        {"PK\x03\x04", 4, 0, "a zip archive: unzip -p FILE | dconn CMD NAME - runs the SQL in it"},
+        {"SQLite format 3", 16, 0, "an SQLite database, not SQL: connect to it (url = \"sqlite:///FILE\") and query it"},
+        {"\xFF\xFE", 2, 0, "UTF-16 text (as Windows tools save it): iconv -f UTF-16 -t UTF-8 FILE | dconn CMD NAME - reads it"},
+        {"\xFE\xFF", 2, 0, "UTF-16 text: iconv -f UTF-16 -t UTF-8 FILE | dconn CMD NAME - reads it"},
+    };
+    size_t i;
+    for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (len >= kinds[i].at + kinds[i].n && memcmp(text + kinds[i].at, kinds[i].magic, kinds[i].n) == 0) return kinds[i].kind;
+    return NULL;
+}
+
 /* All of a file (stdin when `f` is stdin), as SQL ("-" in its place, as
-   psql -f - reads it); NULL when it cannot be read (said on stderr). */
-static char *read_sql(FILE *f, const char *what) {
+   psql -f - reads it); NULL when it cannot be read (said on stderr).
+   `file` (NULL for stdin), the command and `name`, the connection, word the hints. */
+static char *read_sql(FILE *f, const char *what, const char *file, const char *cmd, const char *name) {
     size_t len = 0, cap = 4096;
     char *text = (char *)malloc(cap);
     for (;;) {
@@ -667,6 +689,27 @@ static char *read_sql(FILE *f, const char *what) {
         }
     }
     if (ferror(f)) { fprintf(stderr, "dconn: cannot read the SQL from %s: %s\n", what, strerror(errno)); free(text); return NULL; }
+    {
+        /* files that are no SQL text, told by their first bytes, with the way to their SQL */
+        const char *kind = sql_file_kind(text, len);
+        if (kind) {
+            /* FILE and NAME in the hint: this file and connection, when known */
+            fprintf(stderr, "dconn: %s is ", what);
+            for (; *kind; kind++) {
+                if (file && strncmp(kind, "FILE", 4) == 0) { fputs(file, stderr); kind += 3; }
+                else if (name && strncmp(kind, "NAME", 4) == 0) { fputs(name, stderr); kind += 3; }
+                else if (strncmp(kind, "CMD", 3) == 0) { fputs(cmd, stderr); kind += 2; }
+                else fputc(*kind, stderr);
+            }
+            fputc('\n', stderr);
+            free(text);
+            return NULL;
+        }
+    }
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {   /* a UTF-8 byte order mark (Windows editors write one): no SQL */
+        memmove(text, text + 3, len - 3);
+        len -= 3;
+    }
     if (memchr(text, '\0', len)) {   /* the SQL would end there, and the statement before it run alone */
         const char *nul = (const char *)memchr(text, '\0', len);
         fprintf(stderr, "dconn: the SQL from %s holds a NUL byte (at byte %llu): is it a text file?\n", what, (unsigned long long)(nul - text) + 1u);
@@ -744,7 +787,7 @@ static int run(const cli_args *a, const cli_params *ps) {
         if (stat(sql, &st) == 0 && S_ISDIR(st.st_mode)) { fprintf(stderr, "dconn: %s is a directory, not a file of SQL\n", what); return EXIT_FAILED; }
         if ((f = open_script(sql)) == NULL) { fprintf(stderr, "dconn: cannot open %s: %s\n", what, strerror(errno)); return EXIT_FAILED; }
     }
-    text = read_sql(f, what);
+    text = read_sql(f, what, f != stdin ? sql : NULL, a->pos[0], a->npos >= 2 ? a->pos[1] : NULL);
     if (f != stdin) fclose(f);
     if (!text) return EXIT_FAILED;
     rc = run_sql(a, ps, text);

@@ -332,6 +332,21 @@ cli2 query db "SELECT count(*) AS n FROM sc" --format csv
 expect cli_script_earlier_statements_stay 0 "3" ""
 cli2 script db no-such-file.sql
 expect cli_script_missing_file 1 "" "dconn: cannot open no-such-file.sql: "
+# a file that is no SQL text says what it is and how to get its SQL; a UTF-8 byte order mark is passed over
+printf '\037\213\010\000' > "$ex/cli/dump.sql.gz"
+cli2 script db dump.sql.gz
+expect cli_script_gzip_named 1 "" "dconn: dump.sql.gz is gzip-compressed: zcat dump.sql.gz | dconn script db - runs the SQL in it"
+printf 'SQLite format 3\000rest' > "$ex/cli/pets.db"
+cli2 script db pets.db
+expect cli_script_database_named 1 "" 'dconn: pets.db is an SQLite database, not SQL: connect to it (url = "sqlite:///pets.db")'
+printf 'PGDMP\001\016' > "$ex/cli/app.dump"
+cli2 script db app.dump
+expect cli_script_pg_archive_named 1 "" "dconn: app.dump is a pg_dump archive (pg_dump -Fc), not SQL: pg_restore -f - app.dump writes its SQL"
+printf '\357\273\277INSERT INTO sc VALUES (5);\n' > "$ex/cli/bom.sql"
+cli2 script db bom.sql
+expect cli_script_byte_order_mark 0 "" ""
+cli2 query db "SELECT count(*) AS n FROM sc WHERE x = 5" --format csv
+expect cli_script_byte_order_mark_ran 0 "1" ""
 cli2 script db schema.sql --param 1
 expect cli_script_takes_no_params 2 "" "dconn: --param is for the query and exec commands (a script takes no parameters)"
 cli2 check db --type nope

@@ -14521,6 +14521,18 @@ static dconn_status dconn__sq_run(dconn__sq *h, const char *sql, dconn_error *er
 /* A script: its statements prepared and run one at a time, so that a
    failure names which one it was (those before it ran, and outside a
    transaction stay committed). */
+/* A line of the sqlite3 shell's own (.mode, .import, .read) where the
+   statement at p begins, past blanks and comments: the '.', or NULL. */
+static const char *dconn__sq_shell_command(const char *p) {
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f') p++;
+        if (p[0] == '-' && p[1] == '-') p += strcspn(p, "\n");
+        else if (p[0] == '/' && p[1] == '*') { const char *e = strstr(p + 2, "*/"); if (!e) return NULL; p = e + 2; }
+        else break;
+    }
+    return p[0] == '.' && ((p[1] | 32) >= 'a' && (p[1] | 32) <= 'z') ? p : NULL;
+}
+
 static dconn_status dconn__sq_script(void *ud, void *handle, const char *sql, dconn_error *err) {
     dconn__sq *h = (dconn__sq *)handle;
     const char *p = sql;
@@ -14551,7 +14563,17 @@ static dconn_status dconn__sq_script(void *ud, void *handle, const char *sql, dc
         if (rc != SQLITE_OK) {
             dconn_status status = dconn__sq_error_waited(h, rc, err);
             int failed = st ? k : k + 1;   /* it ran, or would not prepare */
+            const char *dot = st ? NULL : dconn__sq_shell_command(p);
             sqlite3_finalize(st);
+            if (dot && err) {
+                /* SQLite says "near ".": syntax error": the line is the sqlite3 shell's, which no statement can begin with */
+                size_t w = strcspn(dot, " \t\r\n");
+                dconn_error_set(err, DCONN_EQUERY, "the script holds the sqlite3 shell's own command %.*s (its statement %d), which runs in the "
+                                                   "sqlite3 shell alone: run the script with sqlite3 DATABASE < SCRIPT, or take the line out%s",
+                                (int)(w < 40 ? w : 40), dot, failed, failed > 1 ? " (the statements before it ran)" : "");
+                err->sql_offset = (int)(dot - sql);
+                return status;
+            }
             if (err) {
                 size_t n = strlen(err->message);
                 if (err->sql_offset >= 0) err->sql_offset += (int)(p - sql);

@@ -1321,6 +1321,12 @@ static void sqlite_script_failure_names_its_statement(void) {
     CHECK_EQ_INT(dconn_exec_script(e.c, "INSERT INTO t VALUES (4); SELEC 1", &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "(at the script's statement 2: the 1 before it ran)");
     CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t"), 2);
+    /* a line of the sqlite3 shell's own is named as one, with its place (SQLite says only: near ".") */
+    CHECK_EQ_INT(dconn_exec_script(e.c, "INSERT INTO t VALUES (5);\n-- load it\n.import data.csv t\nINSERT INTO t VALUES (6);", &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "the script holds the sqlite3 shell's own command .import (its statement 2), which runs in the sqlite3 shell alone");
+    CHECK_EQ_INT(err.sql_offset, 37);
+    CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t"), 3);
+    CHECK_EQ_INT(dconn_exec_script(e.c, "SELECT .5", &err), DCONN_OK);   /* a number is no command */
     tsq_close_env(&e);
 }
 

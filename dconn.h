@@ -2645,16 +2645,21 @@ static size_t dconn__key_distance(const char *a, const char *b) {
 static int dconn__near_password(const char *k, size_t n) {
     char low[16];
     size_t i;
-    if (n < 6 || n > 10 || dconn__lower((unsigned char)k[0]) != 'p') return 0;
+    if (n < 5 || n > 10 || dconn__lower((unsigned char)k[0]) != 'p') return 0;
     for (i = 0; i < n; i++) low[i] = (char)dconn__lower((unsigned char)k[i]);
     low[n] = '\0';
-    return dconn__key_distance(low, "password") <= 2;
+    return dconn__key_distance(low, "password") <= 2 || dconn__key_distance(low, "passwd") <= 1;
 }
 
 static int dconn__is_secret_key(const char *k, size_t n) {
-    static const char *const words[] = {"password", "passwd", "pwd", "pass", "psw", "token", "secret", "apikey", "api_key", "credential",
+    static const char *const words[] = {"password", "passwd", "pwd", "pass", "pasw", "psw", "token", "secret", "apikey", "api_key", "credential",
                                         "private_key", "auth", "access_key", "accesskey", "signature", "bearer", "jwt", "cookie", "webhook"};
     static const char *const whole[] = {"pw", "sig", "sas"};
+    /* keys that end in "key" and name no secret: a column, an index, a map's key */
+    static const char *const plain_keys[] = {"sort", "primary", "foreign", "partition", "cache", "group", "order", "index", "unique", "shard",
+                                             "routing", "lookup", "row", "join", "dedup", "idempotency", "natural", "surrogate", "composite",
+                                             "candidate", "search", "hash", "map", "dict", "hot", "short", "next", "prev", "page", "cursor",
+                                             "parent", "child", "message", "object", "record", "ref"};
     size_t i, j, w;
     /* a file's name, not its content (libpq's passfile, password_file, keyfile): a key alone, not a line
        ("password = x-from-file") that callers ask about too */
@@ -2662,8 +2667,21 @@ static int dconn__is_secret_key(const char *k, size_t n) {
         return 0;
     /* a key named "key" or ending in it (SQLCipher's PRAGMA key, ssh_key, privateKey, AccountKey) */
     if (n >= 3 && dconn__lower((unsigned char)k[n - 3]) == 'k' && dconn__lower((unsigned char)k[n - 2]) == 'e' &&
-        dconn__lower((unsigned char)k[n - 1]) == 'y')
-        return 1;
+        dconn__lower((unsigned char)k[n - 1]) == 'y') {
+        /* ...but for sort_key and its kin, and words that merely end so (monkey, hockey) */
+        size_t stem = n - 3;
+        if (stem && (k[stem - 1] == '_' || k[stem - 1] == '-' || k[stem - 1] == '.')) {
+            for (i = 0; i < sizeof plain_keys / sizeof plain_keys[0]; i++)
+                if (strlen(plain_keys[i]) == stem - 1 && dconn__strnieq(k, plain_keys[i], stem - 1)) return 0;
+            return 1;
+        }
+        if (!stem || k[stem] == 'K') return 1;   /* "key" alone, privateKey, AccountKey */
+        /* a stem of letters that says what the key opens: apikey, accountkey, sharedaccesskey */
+        return stem >= 3 && (dconn__strnistr(k, stem, "api") || dconn__strnistr(k, stem, "account") || dconn__strnistr(k, stem, "access") ||
+                             dconn__strnistr(k, stem, "private") || dconn__strnistr(k, stem, "secret") || dconn__strnistr(k, stem, "master") ||
+                             dconn__strnistr(k, stem, "sign") || dconn__strnistr(k, stem, "crypt") || dconn__strnistr(k, stem, "license") ||
+                             dconn__strnistr(k, stem, "client") || dconn__strnistr(k, stem, "ssh") || dconn__strnistr(k, stem, "app"));
+    }
     for (i = 0; i < sizeof whole / sizeof whole[0]; i++) {
         size_t wl = strlen(whole[i]);
         for (w = 0; w < wl && w < n && dconn__lower((unsigned char)k[w]) == whole[i][w]; w++) {}
@@ -2674,6 +2692,10 @@ static int dconn__is_secret_key(const char *k, size_t n) {
         size_t wl = strlen(words[i]);
         for (j = 0; j + wl <= n; j++) {
             for (w = 0; w < wl && dconn__lower((unsigned char)k[j + w]) == words[i][w]; w++) {}
+            /* "auth" but in author and authority (an Authorization header is one) */
+            if (w == wl && wl == 4 && words[i][0] == 'a' && n - j - 4 >= 2 && dconn__strnieq(k + j + 4, "or", 2) &&
+                !(n - j - 4 >= 4 && dconn__strnieq(k + j + 4, "oriz", 4)))
+                continue;
             if (w == wl) return 1;
         }
     }
@@ -3542,7 +3564,15 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q) {
     int words;
     for (words = 0; words < 4; words++) {
         while (e > sql && !dconn__scheme_letter(e[-1]) && !(e[-1] >= '0' && e[-1] <= '9') && e[-1] != '_' && e[-1] != '\'' && e[-1] != '"' && e[-1] != ';') e--;
-        if (e == sql || e[-1] == '\'' || e[-1] == '"' || e[-1] == ';') return 0;
+        if (e == sql || e[-1] == ';') return 0;
+        if (e[-1] == '\'' || e[-1] == '"') {
+            /* a literal or quoted name before it counts as a word: SET PASSWORD FOR 'bob'@'host' = '...', VALUES ('bob', '...') */
+            char quote = e[-1];
+            for (w = e - 1; w > sql && !(w[-1] == quote && !(w - 1 > sql && w[-2] == quote)); w -= w[-1] == quote ? 2 : 1) {}
+            if (w == sql) return 0;
+            e = w - 1;
+            continue;
+        }
         w = dconn__word_before(sql, e);
         if (dconn__is_password_word(w, (size_t)(e - w)) || (e - w == 10 && dconn__strnieq(w, "identified", 10)))
             return 1;

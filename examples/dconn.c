@@ -120,6 +120,16 @@ static const char help_text[] =
 
 /* A usage error: the message, the synopsis and where to read more, on
    stderr; exit status 2. */
+/* A word from the command line as a message may show it: a URL (a
+   connection's URL given where the command goes) with its password
+   masked; cut to 40 bytes. */
+static const char *shown_word(const char *w, char *buf, size_t cap) {
+    if (strstr(w, "://")) dconn_url_redact(w, buf, cap);
+    else snprintf(buf, cap, "%s", w);
+    if (strlen(buf) > 40) memcpy(buf + 37, "...", 4);
+    return buf;
+}
+
 static int usage_error(const char *fmt, ...) {
     va_list ap;
     fputs("dconn: ", stderr);
@@ -589,8 +599,10 @@ static int parse_args(int argc, char **argv, cli_args *a, cli_params *ps, int *h
             continue;
         }
         if (a->npos == 1 && strcmp(a->pos[0], "query") && strcmp(a->pos[0], "exec") && strcmp(a->pos[0], "script") && strcmp(a->pos[0], "secrets") &&
-            strcmp(a->pos[0], "check"))
-            return usage_error("unknown command \"%.32s\" (query, exec, script, secrets or check)", a->pos[0]);
+            strcmp(a->pos[0], "check")) {
+            char shown[200];
+            return usage_error("unknown command \"%s\" (query, exec, script, secrets or check)", shown_word(a->pos[0], shown, sizeof shown));
+        }
         if (a->npos == 3) {
             return usage_error("too many arguments: %s takes %s", a->pos[0],
                                strcmp(a->pos[0], "query") == 0 || strcmp(a->pos[0], "exec") == 0 ? "NAME and SQL (quote the SQL as one argument; values go in --param)"
@@ -629,7 +641,10 @@ static int check_args(const cli_args *a) {
     int is_query = strcmp(cmd, "query") == 0, is_exec = strcmp(cmd, "exec") == 0, is_script = strcmp(cmd, "script") == 0;
     int is_secrets = strcmp(cmd, "secrets") == 0, is_check = strcmp(cmd, "check") == 0;
     if (!is_query && !is_exec && !is_script && !is_secrets && !is_check)
-        return usage_error("unknown command \"%.32s\" (query, exec, script, secrets or check)", cmd);
+    {
+        char shown[200];
+        return usage_error("unknown command \"%s\" (query, exec, script, secrets or check)", shown_word(cmd, shown, sizeof shown));
+    }
     if ((is_query || is_exec || is_script || is_check) && a->npos < 2) return usage_error("%s needs a connection name", cmd);
     if ((is_query || is_exec) && a->npos < 3) return usage_error("%s needs the SQL after the connection name", cmd);
     if (is_script && a->npos < 3) return usage_error("script needs the file after the connection name (- reads standard input)");

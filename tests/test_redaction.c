@@ -267,7 +267,7 @@ static void redaction_review_forms(void) {
         {"https://h/x?sig=Sig1234567&se=2030", "Sig1234567", "se=2030"},
     };
     static const char *const values[] = {"PrivK3yValue", "Priv2KeyValue", "SigningK3yValue", "PwValue12345", "ApiK3yValue", "ConnStrPw1234",
-                                         "it's-S3cr@t Pw!", "TypoPass5555", "Typo2Pass555"};
+                                         "it's-S3cr@t Pw!", "TypoPass5555", "Typo2Pass555", "TypoPass6666", "DbKeyValue77"};
     char out[512];
     size_t i;
     dconn_ctx *ctx;
@@ -285,7 +285,9 @@ static void redaction_review_forms(void) {
                          "[connections.b]\nprivateKey = \"PrivK3yValue\"\nprivatekey = \"Priv2KeyValue\"\n"
                          "signingKey = \"SigningK3yValue\"\npw = \"PwValue12345\"\napiKey = \"ApiK3yValue\"\n"
                          "conn_string = \"Server=x;Password=ConnStrPw1234;\"\npassword = \"it's-S3cr@t Pw!\"\n"
-                         "pasword = \"TypoPass5555\"\nPassowrd = \"Typo2Pass555\"\n");   /* a typo of password is masked too */
+                         "pasword = \"TypoPass5555\"\nPassowrd = \"Typo2Pass555\"\npaswd = \"TypoPass6666\"\n"   /* a typo of password is masked too */
+                         "db_key = \"DbKeyValue77\"\n"
+                         "[app]\nsort_key = \"created_at\"\nauthor = \"reporting\"\nmonkey = \"banana\"\n");
     ctx = tu_open(RD_SECRETS);
     REQUIRE(ctx);
     CHECK_EQ_INT(dconn_secrets_describe(ctx, "b", &text, &err), DCONN_OK);
@@ -299,6 +301,17 @@ static void redaction_review_forms(void) {
     CHECK_CONTAINS(err.message, "no such table: nosuch");
     CHECK_NOT_CONTAINS(err.message, "ConnStrPw1234");
     CHECK_NOT_CONTAINS(err.message, "S3cr@t");
+    /* a password literal after other literals: SET PASSWORD FOR 'bob'@'host' = '...', VALUES ('bob', '...') */
+    CHECK(dconn_query(c, "SELECT 'x' FROM nosuch WHERE password IN ('bob', 'LitPw8765')", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "no such table: nosuch");
+    CHECK_NOT_CONTAINS(err.message, "LitPw8765");
+    dconn_release(c);
+    /* keys that only end in "key" or start with "auth" name no secret: their values stay readable everywhere */
+    c = dconn_connect(ctx, "a", NULL, NULL, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK(dconn_query(c, "SELECT created_at, 'reporting', 'banana' FROM nosuch", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "SELECT created_at, 'reporting', 'banana' FROM nosuch");
     dconn_release(c);
     /* TOML errors: a character of a value, a pasted token, a line without '=' */
     tu_write(RD_SECRETS, "[connections.a]\npassword = 12TomlNumPw\n");

@@ -5860,10 +5860,20 @@ static dconn_status dconn__search_list_from(dconn_ctx *ctx, const dconn_options 
     return st;
 }
 
-/* The durations of dconn_options, in the TTL grammar. */
-/* One duration of dconn_options: `text`, else `def`; a bad one names its field. */
+/* One duration of dconn_options, in the TTL grammar: `text`, else `def`;
+   a bad one names its field. An interval between checks reads "0" as
+   every call and "never" as off, which its message says instead of a
+   TTL's "0" = off. */
 static dconn_status dconn__ctx_duration(dconn_ctx *ctx, const char *field, const char *text, const char *def, int64_t *out, dconn_error *err) {
     dconn_status st = dconn__ttl_parse_al(ctx->al, text ? text : def, out, err);
+    if (st && err && strstr(field, "_interval")) {
+        static const char ttl_words[] = "\"0\" = off, \"forever\"", check_words[] = "\"0\" = every call, \"never\" = off";
+        char *at = strstr(err->message, ttl_words), rest[sizeof err->message];
+        if (at) {
+            dconn__copy_str(rest, sizeof rest, at + sizeof ttl_words - 1);
+            snprintf(at, sizeof err->message - (size_t)(at - err->message), "%s%s", check_words, rest);
+        }
+    }
     return st ? dconn__err_prefix(err, st, "dconn_open: %s: ", field) : DCONN_OK;
 }
 

@@ -167,6 +167,7 @@ static const struct { const char *from, *to; } cli_wording[] = {
     {"outside a session every statement commits on its own: for a transaction use dconn_session_begin, then "
      "dconn_session_exec and dconn_session_commit",
      "every statement commits on its own: the command runs no transaction across statements"},
+    {"end the script with COMMIT (a transaction across calls is a session's: dconn_session_begin)", "end the script with COMMIT"},
     {"Run it in a session (dconn_session_begin), where it lasts until the session ends",
      "The command runs each statement alone: such state cannot last from one to the next"},
     {"pass a type to dconn_connect, or add", "pass --type, or add"},

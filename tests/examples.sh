@@ -347,6 +347,9 @@ cli2 script db bom.sql
 expect cli_script_byte_order_mark 0 "" ""
 cli2 query db "SELECT count(*) AS n FROM sc WHERE x = 5" --format csv
 expect cli_script_byte_order_mark_ran 0 "1" ""
+printf 'BEGIN;\nINSERT INTO sc VALUES (6);\n' > "$ex/cli/open.sql"
+cli2 script db open.sql
+expect cli_script_left_open 1 "" "the script left a transaction open (a BEGIN without its COMMIT), which was rolled back: what it ran after the BEGIN is undone, what it ran before stays committed; end the script with COMMIT"
 cli2 script db schema.sql --param 1
 expect cli_script_takes_no_params 2 "" "dconn: --param is for the query and exec commands (a script takes no parameters)"
 cli2 check db --type nope

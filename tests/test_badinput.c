@@ -730,7 +730,7 @@ static const struct { const char *name; dconn_status (*call)(dconn_error *err); 
     {"dconn_open half an allocator", bi_open_half_allocator, DCONN_EMISUSE, "dconn_open: an allocator needs all three of alloc_fn, realloc_fn and free_fn"},
     {"dconn_open bad reload_interval", bi_open_bad_reload, DCONN_ECONFIG,
      "dconn_open: reload_interval: invalid duration \"often\": expected a number; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
-     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
+     "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = every call, \"never\" = off" BI_TTL_ALSO},
     {"dconn_open bad default_ttl", bi_open_bad_default_ttl, DCONN_ECONFIG,
      "dconn_open: default_ttl: invalid duration \"-1h\": negative durations are not allowed; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
      "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},

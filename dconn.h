@@ -10396,6 +10396,27 @@ static int dconn__sql_window(dconn_conn *c, const char *sql, size_t at, char *ou
     return 1;
 }
 
+/* The SQL with the known secrets masked, *at following the text it
+   pointed at (-1 when a masked value spans it): a malloc'ed copy, or NULL
+   when nothing was masked or no memory was left to look (the excerpt
+   masks them then, without a caret). */
+static char *dconn__sql_known_masked(dconn_ctx *ctx, const char *sql, int *at) {
+    size_t len = strlen(sql), head_len;
+    char *full = (char *)dconn__malloc(ctx->al, len + 1), *head;
+    if (!full) return NULL;
+    memcpy(full, sql, len + 1);
+    dconn__redact_out(&ctx->known, full);
+    if (strcmp(full, sql) == 0 || (size_t)*at > len) { dconn__free(ctx->al, full); return NULL; }
+    if ((head = (char *)dconn__malloc(ctx->al, (size_t)*at + 1)) == NULL) { dconn__free(ctx->al, full); return NULL; }
+    memcpy(head, sql, (size_t)*at);
+    head[*at] = '\0';
+    dconn__redact_out(&ctx->known, head);
+    head_len = strlen(head);
+    *at = strncmp(full, head, head_len) == 0 ? (int)head_len : -1;
+    dconn__free(ctx->al, head);
+    return full;
+}
+
 /* "connection "x" (url): query failed after 3 attempts: <driver message>
      SQL: select ...
                ^" */
@@ -10419,6 +10440,14 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
         masked = dconn__sql_masked(c->ctx->al, sql, &at, &nomem);
         if (masked) sql = masked;
         else if (nomem) { sql = "(not shown: no memory to mask its secrets)"; at = -1; }
+        if (at >= 0) {
+            /* known secrets masked here, where the caret can follow, rather than in the excerpt */
+            char *known = dconn__sql_known_masked(c->ctx, sql, &at);
+            if (known) {
+                dconn__free(c->ctx->al, masked);
+                sql = masked = known;
+            }
+        }
     }
     dconn__sql_excerpt(&c->ctx->known, sql, sqlx, sizeof sqlx);
     if (op->kind != DCONN__OP_READ && at >= 0 && strlen(sql) > 200 && strlen(sqlx) >= 3 && (size_t)at >= strlen(sqlx) - 3)

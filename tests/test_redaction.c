@@ -301,6 +301,10 @@ static void redaction_review_forms(void) {
     CHECK_CONTAINS(err.message, "no such table: nosuch");
     CHECK_NOT_CONTAINS(err.message, "ConnStrPw1234");
     CHECK_NOT_CONTAINS(err.message, "S3cr@t");
+    /* a known secret masked in the SQL keeps the caret under what failed */
+    CHECK(dconn_query(c, "SELECT 'ConnStrPw1234' + FROM t", NULL, 0, NULL, &err) == NULL);
+    if (sqlite3_libversion_number() >= 3038000) CHECK_CONTAINS(err.message, "\n  SQL: SELECT '***' + FROM t\n                      ^");   /* (no offsets before 3.38) */
+    else CHECK_CONTAINS(err.message, "\n  SQL: SELECT '***' + FROM t");
     /* a password literal after other literals: SET PASSWORD FOR 'bob'@'host' = '...', VALUES ('bob', '...') */
     CHECK(dconn_query(c, "SELECT 'x' FROM nosuch WHERE password IN ('bob', 'LitPw8765')", NULL, 0, NULL, &err) == NULL);
     CHECK_CONTAINS(err.message, "no such table: nosuch");

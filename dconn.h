@@ -10396,6 +10396,17 @@ static int dconn__sql_window(dconn_conn *c, const char *sql, size_t at, char *ou
     return 1;
 }
 
+/* Is the excerpt the SQL itself up to `at` (blanks aside), so that the
+   offset holds in it: nothing masked before it, not cut before it? */
+static int dconn__excerpt_holds(const char *sql, const char *sqlx, size_t at) {
+    size_t n = strlen(sqlx), i;
+    if (n >= 3 && strcmp(sqlx + n - 3, "...") == 0 && strlen(sql) != n) n -= 3;   /* a cut excerpt */
+    if (at >= n) return 0;
+    for (i = 0; i < n; i++)
+        if (sqlx[i] != sql[i] && !(sqlx[i] == ' ' && (sql[i] == '\n' || sql[i] == '\r' || sql[i] == '\t'))) return i > at;
+    return 1;
+}
+
 /* The SQL with the known secrets masked, *at following the text it
    pointed at (-1 when a masked value spans it): a malloc'ed copy, or NULL
    when nothing was masked or no memory was left to look (the excerpt
@@ -10452,7 +10463,7 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
     dconn__sql_excerpt(&c->ctx->known, sql, sqlx, sizeof sqlx);
     if (op->kind != DCONN__OP_READ && at >= 0 && strlen(sql) > 200 && strlen(sqlx) >= 3 && (size_t)at >= strlen(sqlx) - 3)
         windowed = dconn__sql_window(c, sql, (size_t)at, sqlx, sizeof sqlx, &at);
-    if (op->kind != DCONN__OP_READ && at >= 0 && (size_t)at < strlen(sqlx) && (strlen(sqlx) == strlen(sql) || windowed)) {
+    if (op->kind != DCONN__OP_READ && at >= 0 && (size_t)at < strlen(sqlx) && (windowed || dconn__excerpt_holds(sql, sqlx, (size_t)at))) {
         char caret[220];
         int i, col = 0;
         for (i = 0; i < at; i++) if (((unsigned char)sqlx[i] & 0xC0) != 0x80) col++;
@@ -14590,15 +14601,20 @@ static dconn_status dconn__sq_run(dconn__sq *h, const char *sql, dconn_error *er
 /* A script: its statements prepared and run one at a time, so that a
    failure names which one it was (those before it ran, and outside a
    transaction stay committed). */
-/* A line of the sqlite3 shell's own (.mode, .import, .read) where the
-   statement at p begins, past blanks and comments: the '.', or NULL. */
-static const char *dconn__sq_shell_command(const char *p) {
+/* Where the statement at p begins: past blanks and comments. */
+static const char *dconn__sq_statement_start(const char *p) {
     for (;;) {
         while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f') p++;
         if (p[0] == '-' && p[1] == '-') p += strcspn(p, "\n");
-        else if (p[0] == '/' && p[1] == '*') { const char *e = strstr(p + 2, "*/"); if (!e) return NULL; p = e + 2; }
-        else break;
+        else if (p[0] == '/' && p[1] == '*') { const char *e = strstr(p + 2, "*/"); if (!e) return p; p = e + 2; }
+        else return p;
     }
+}
+
+/* A line of the sqlite3 shell's own (.mode, .import, .read) where the
+   statement at p begins: the '.', or NULL. */
+static const char *dconn__sq_shell_command(const char *p) {
+    p = dconn__sq_statement_start(p);
     return p[0] == '.' && ((p[1] | 32) >= 'a' && (p[1] | 32) <= 'z') ? p : NULL;
 }
 
@@ -14646,6 +14662,7 @@ static dconn_status dconn__sq_script(void *ud, void *handle, const char *sql, dc
             if (err) {
                 size_t n = strlen(err->message);
                 if (err->sql_offset >= 0) err->sql_offset += (int)(p - sql);
+                else err->sql_offset = (int)(dconn__sq_statement_start(p) - sql);   /* no place given (a constraint): the statement's */
                 if (failed > 1) snprintf(err->message + n, sizeof err->message - n, " (at the script's statement %d: the %d before it ran)", failed, failed - 1);
             }
             return status;

@@ -941,7 +941,16 @@ static int run_sql(const cli_args *a, const cli_params *ps, const char *sql) {
         else {
             dconn_status st = dconn_exec(conn, sql, NULL, 0, &eo, NULL, &err);
             statement_ends();
-            if (st) rc = fail(&err);
+            if (st) {
+                rc = fail(&err);
+                if (err.sql_offset >= 0 && (size_t)err.sql_offset <= strlen(sql)) {
+                    /* where in the file: the SQL line above shows a piece of one line */
+                    long line = 1;
+                    const char *p;
+                    for (p = sql; p < sql + err.sql_offset; p++) line += *p == '\n';
+                    fprintf(stderr, "  line: %ld of %s\n", line, strcmp(a->pos[2], "-") == 0 ? "standard input" : a->pos[2]);
+                }
+            }
         }
     } else {
         char url[512];

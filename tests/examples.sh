@@ -328,6 +328,7 @@ printf 'INSERT INTO sc VALUES (3);\nINSERT INTO nope VALUES (1);\nINSERT INTO sc
 (cd "$ex/cli" && HOME=/nonexistent USERPROFILE=/nonexistent $RUN "$root/$B/dconn" script db - < "$exa/bad.sql" > "$exa/cli.out" 2> "$exa/cli.err"); rc=$?
 out=$(cat "$exa/cli.out"); err=$(cat "$exa/cli.err")
 expect cli_script_stdin_fails_at_statement 1 "" "script failed: no such table: nope (at the script's statement 2: the 1 before it ran)"
+expect cli_script_failure_names_its_line 1 "" "  line: 2 of standard input"
 cli2 query db "SELECT count(*) AS n FROM sc" --format csv
 expect cli_script_earlier_statements_stay 0 "3" ""
 cli2 script db no-such-file.sql

@@ -932,6 +932,10 @@ static void pg_script_statement_by_statement(void) {
     CHECK(err.sql_offset < 0 || strncmp(script + err.sql_offset, "nosuch", 6) == 0);
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM sbs"), 4);
     CHECK_EQ_INT(pg_admin_count(admin, "SELECT count(*) FROM sbs WHERE t IN ('a;b', 'c'';d', 'e;f') OR n = 4"), 4);
+    /* an error with no place in the SQL (a constraint) points at its statement's first word */
+    CHECK_EQ_INT(dconn_exec_script(c, "INSERT INTO sbs VALUES (7, 'y');\n  /* next */ INSERT INTO sbs VALUES (1 / 0, 'z');", &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "division by zero");
+    CHECK_EQ_INT(err.sql_offset, 46);
     /* a plain pg_dump's forms: \restrict lines (skipped: dconn runs none of psql's commands), COPY ... FROM stdin
        with its data lines; another psql command is refused, naming it */
     CHECK_EQ_INT(dconn_exec_script(c, "-- dump\n\\restrict AbC123\nSET client_encoding = 'UTF8';\n"

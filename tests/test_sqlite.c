@@ -1317,6 +1317,8 @@ static void sqlite_script_failure_names_its_statement(void) {
                                    &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "UNIQUE constraint failed");
     CHECK_CONTAINS(err.message, "(at the script's statement 3: the 2 before it ran)");
+    CHECK_EQ_INT(err.sql_offset, 60);   /* no place in it: the failing statement's start, where the caret points */
+    CHECK_CONTAINS(err.message, "\n                                                                   ^");
     CHECK_EQ_INT(tsq_int(e.c, "SELECT COUNT(*) FROM t"), 1);
     CHECK_EQ_INT(dconn_exec_script(e.c, "INSERT INTO t VALUES (4); SELEC 1", &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "(at the script's statement 2: the 1 before it ran)");

@@ -2421,7 +2421,18 @@ static dconn_status dconn_pg__script(void *ud, void *handle, const char *sql, dc
             h->copy_in = NULL;
             if (st != DCONN_OK && err) {
                 size_t len = strlen(err->message);
-                if (err->sql_offset >= 0) err->sql_offset += (int)(p - sql);
+                if (err->sql_offset >= 0) {
+                    err->sql_offset += (int)(p - sql);
+                } else {
+                    /* no place given (a constraint, a lock): the statement's first word, so that the SQL shown is the statement's */
+                    const char *w = p;
+                    int kind = DCONN_PG__BLANK;
+                    while (*w && (kind == DCONN_PG__BLANK || kind == DCONN_PG__COMMENT)) {
+                        const char *next = dconn_pg__token(sql, w, &kind);
+                        if (kind == DCONN_PG__BLANK || kind == DCONN_PG__COMMENT) w = next;
+                    }
+                    err->sql_offset = (int)(w - sql);
+                }
                 if (ran)
                     snprintf(err->message + len, sizeof err->message - len, " (at the script's statement %d: the %d before it ran%s)", ran + 1, ran,
                              PQtransactionStatus(h->pg) == PQTRANS_IDLE ? " and were committed" : "");

@@ -2197,6 +2197,27 @@ static int dconn__utf8_len(const unsigned char *p, const unsigned char *end) {
     return 0;
 }
 
+/* Decodes one UTF-8 character; invalid bytes decode as U+FFFD, length 1. */
+static uint32_t dconn__utf8_next(const unsigned char *p, const unsigned char *end, int *len) {
+    int n = dconn__utf8_len(p, end);
+    if (!n) { *len = 1; return 0xFFFD; }
+    *len = n;
+    if (n == 1) return p[0];
+    if (n == 2) return ((uint32_t)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+    if (n == 3) return ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+    return ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) | ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+}
+
+/* Terminal columns a character takes: 0 for combining marks, 2 for wide
+   East Asian characters and emoji, else 1. */
+static int dconn__char_width(uint32_t c) {
+    if ((c >= 0x0300 && c <= 0x036F) || (c >= 0x200B && c <= 0x200F) || c == 0xFE0F) return 0;
+    if ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+        (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
+        (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD)) return 2;
+    return 1;
+}
+
 /* A control character: C0, DEL and C1 (U+0080-U+009F, which a terminal
    may read as escape sequences: U+009B is CSI). */
 static int dconn__is_control(uint32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
@@ -10466,7 +10487,12 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
     if (op->kind != DCONN__OP_READ && at >= 0 && (size_t)at < strlen(sqlx) && (windowed || dconn__excerpt_holds(sql, sqlx, (size_t)at))) {
         char caret[220];
         int i, col = 0;
-        for (i = 0; i < at; i++) if (((unsigned char)sqlx[i] & 0xC0) != 0x80) col++;
+        for (i = 0; i < at;) {   /* terminal columns: a wide East Asian character takes two */
+            int len;
+            uint32_t ch = dconn__utf8_next((const unsigned char *)sqlx + i, (const unsigned char *)sqlx + at, &len);
+            col += dconn__char_width(ch);
+            i += len;
+        }
         if (col > (int)sizeof caret - 2) col = (int)sizeof caret - 2;
         memset(caret, ' ', (size_t)col);
         caret[col] = '^';
@@ -12477,27 +12503,6 @@ DCONN_API size_t dconn_result_bytes(const dconn_result *r) { return r ? r->bytes
 /* >>formats: box, CSV, JSON and Markdown -------------------------------------------- */
 
 #define DCONN__MAX_CELL_WIDTH 40
-
-/* Decodes one UTF-8 character; invalid bytes decode as U+FFFD, length 1. */
-static uint32_t dconn__utf8_next(const unsigned char *p, const unsigned char *end, int *len) {
-    int n = dconn__utf8_len(p, end);
-    if (!n) { *len = 1; return 0xFFFD; }
-    *len = n;
-    if (n == 1) return p[0];
-    if (n == 2) return ((uint32_t)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
-    if (n == 3) return ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
-    return ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) | ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
-}
-
-/* Terminal columns a character takes: 0 for combining marks, 2 for wide
-   East Asian characters and emoji, else 1. */
-static int dconn__char_width(uint32_t c) {
-    if ((c >= 0x0300 && c <= 0x036F) || (c >= 0x200B && c <= 0x200F) || c == 0xFE0F) return 0;
-    if ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
-        (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
-        (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD)) return 2;
-    return 1;
-}
 
 static void dconn__put_utf8(dconn__buf *b, uint32_t c) {
     char s[4];

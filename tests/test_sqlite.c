@@ -608,6 +608,12 @@ static void sqlite_error_syntax(void) {
               "connection \"pets_db\" (sqlite://): query failed: near \"selec\": syntax error\n"
               "  SQL: SELECT 'h\xC3\xA9llo',   (2 selec)\n"
               "                            ^");
+    /* ...and a wide East Asian character takes two columns, as a terminal shows it */
+    CHECK(dconn_query(e.c, "SELECT '\xE6\x97\xA5\xE6\x9C\xAC',\n  (2 selec)", NULL, 0, NULL, &err) == NULL);
+    CHECK_STR(err.message,
+              "connection \"pets_db\" (sqlite://): query failed: near \"selec\": syntax error\n"
+              "  SQL: SELECT '\xE6\x97\xA5\xE6\x9C\xAC',   (2 selec)\n"
+              "                           ^");
 
     /* writes say "write failed" */
     CHECK_EQ_INT(dconn_exec(e.c, "INSERT INTO t VALUES (1) selec", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);

@@ -3236,14 +3236,15 @@ static void dconn__known_add(dconn__known *k, const char *s, size_t n) {
     if (!d.failed && d.len != n) dconn__known_add_encoded(k, &b, d.p, d.len, s, n);
     if (d.failed) k->failed = 1;
     dconn__buf_free(&d);
-    /* as SQL quotes it ('it''s') and as a form encodes a blank ('+') */
-    if (memchr(s, '\'', n) || memchr(s, ' ', n)) {
+    /* as SQL quotes it ('it''s'), as MySQL's strings and C escape it ('it\'s'), and as a form encodes a blank ('+') */
+    if (memchr(s, '\'', n) || memchr(s, ' ', n) || memchr(s, '"', n) || memchr(s, '\\', n)) {
         int form;
-        for (form = 0; form < 2 && !b.failed; form++) {
+        for (form = 0; form < 3 && !b.failed; form++) {
             b.len = 0;
             for (i = 0; i < n; i++) {
-                if (!form && s[i] == '\'') dconn__buf_put(&b, "''", 2);
-                else if (form && s[i] == ' ') dconn__buf_put(&b, "+", 1);
+                if (form == 0 && s[i] == '\'') dconn__buf_put(&b, "''", 2);
+                else if (form == 1 && s[i] == ' ') dconn__buf_put(&b, "+", 1);
+                else if (form == 2 && (s[i] == '\'' || s[i] == '"' || s[i] == '\\')) { dconn__buf_put(&b, "\\", 1); dconn__buf_put(&b, s + i, 1); }
                 else dconn__buf_put(&b, s + i, 1);
             }
             if (!b.failed && (b.len != n || memcmp(b.p, s, n) != 0)) dconn__known_add_raw(k, b.p, b.len);
@@ -9586,6 +9587,16 @@ static int dconn__name_may_hold_url(const char *name) {
     return colon && colon < at && (!slash || colon < slash);
 }
 
+/* The secrets of one loaded version: the merged ones, and those a later
+   file overrode (a global file's production password under a local
+   one's), which a message or the SQL may still hold. */
+static void dconn__known_walk_gen(dconn__known *k, const dconn__gen *g) {
+    size_t i;
+    dconn__known_walk(k, g->merged->root, 0, -1, 0);
+    for (i = 0; g->docs && i < g->ndocs; i++)
+        if (g->docs[i]) dconn__known_walk(k, g->docs[i]->root, 0, -1, 0);
+}
+
 /* Collects every secret value the context knows (every loaded version of
    the secrets, and what connections were given in code) into a fresh set,
    then swaps it in. */
@@ -9595,8 +9606,8 @@ static dconn_status dconn__known_rebuild_locked(dconn_ctx *ctx, const dconn__gen
     dconn_conn *c;
     memset(&fresh, 0, sizeof fresh);
     fresh.al = ctx->al;
-    if (pending) dconn__known_walk(&fresh, pending->merged->root, 0, -1, 0);
-    for (g = ctx->gens; g; g = g->next) dconn__known_walk(&fresh, g->merged->root, 0, -1, 0);
+    if (pending) dconn__known_walk_gen(&fresh, pending);
+    for (g = ctx->gens; g; g = g->next) dconn__known_walk_gen(&fresh, g);
     for (c = ctx->conns; c; c = c->next) {
         const dconn_settings *v;
         if (c->req.settings) dconn__known_walk(&fresh, c->req.settings->root, 0, 0, 0);

@@ -301,6 +301,9 @@ static void redaction_review_forms(void) {
     CHECK_CONTAINS(err.message, "no such table: nosuch");
     CHECK_NOT_CONTAINS(err.message, "ConnStrPw1234");
     CHECK_NOT_CONTAINS(err.message, "S3cr@t");
+    /* a known password as MySQL's strings escape it */
+    CHECK(dconn_query(c, "SELECT 'it\\'s-S3cr@t Pw!' FROM nosuch", NULL, 0, NULL, &err) == NULL);
+    CHECK_NOT_CONTAINS(err.message, "S3cr@t");
     /* a known secret masked in the SQL keeps the caret under what failed */
     CHECK(dconn_query(c, "SELECT 'ConnStrPw1234' + FROM t", NULL, 0, NULL, &err) == NULL);
     if (sqlite3_libversion_number() >= 3038000) CHECK_CONTAINS(err.message, "\n  SQL: SELECT '***' + FROM t\n                      ^");   /* (no offsets before 3.38) */
@@ -331,6 +334,20 @@ static void redaction_review_forms(void) {
     CHECK_NOT_CONTAINS(err.message, "S3cretNoEquals");
     CHECK_NOT_CONTAINS(tu_logbuf, "S3cretNoEquals");
     CHECK_NOT_CONTAINS(tu_logbuf, "SuperSecretToken123");
+    dconn_close(ctx);
+    /* a password a later file overrides (the global file's, under a local one) is still a secret */
+    tu_write(RD_DIR "/global.toml", "[connections.a]\nurl = \"sqlite://\"\npassword = \"GlobalPw98765\"\n");
+    tu_write(RD_SECRETS, "[connections.a]\npassword = \"LocalPw43210\"\n");
+    ctx = tu_open(RD_DIR "/global.toml" TU_LIST_SEP RD_SECRETS);
+    REQUIRE(ctx);
+    c = dconn_connect(ctx, "a", NULL, NULL, &err);
+    if (!c) fprintf(stdout, "  %s\n", err.message);
+    REQUIRE(c);
+    CHECK(dconn_query(c, "SELECT 'GlobalPw98765', 'LocalPw43210' FROM nosuch", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "no such table: nosuch");
+    CHECK_NOT_CONTAINS(err.message, "GlobalPw98765");
+    CHECK_NOT_CONTAINS(err.message, "LocalPw43210");
+    dconn_release(c);
     dconn_close(ctx);
     tu_rmrf(RD_DIR);
 }

@@ -3855,9 +3855,39 @@ static void dconn__redact_cut_end(dconn__known *k, char *text, size_t cap) {
     memcpy(text + len, "***", 4);
 }
 
+/* A server's excerpt of the SQL cut inside a known value, beside its
+   "..." (PostgreSQL's "LINE 1: ...9#Jx7!Kw2' AS", MariaDB's "near
+   'Zq9#Jx7!...'"): the piece of the value there, 4 bytes or more, masked. */
+static void dconn__redact_ellipsis(dconn__known *k, char *text) {
+    char *p;
+    if (!k || !strstr(text, "...")) return;
+    dconn__lock(&k->lock);
+    for (p = strstr(text, "..."); p; p = strstr(p + 3, "...")) {
+        size_t i, j, before = 0, after = 0, at = (size_t)(p - text), tail = strlen(p + 3);
+        for (i = 0; i < k->n; i++) {
+            size_t n = k->lens[i];
+            for (j = n - 1 < tail ? n - 1 : tail; j > after && j >= 4; j--)   /* the value's end after the dots */
+                if (memcmp(p + 3, k->vals[i] + n - j, j) == 0) { after = j; break; }
+            for (j = n - 1 < at ? n - 1 : at; j > before && j >= 4; j--)   /* its start before them */
+                if (memcmp(p - j, k->vals[i], j) == 0) { before = j; break; }
+        }
+        if (after) {
+            memcpy(p + 3, "***", 3);
+            memmove(p + 6, p + 3 + after, tail - after + 1);
+        }
+        if (before) {
+            memcpy(p - before, "***", 3);
+            memmove(p - before + 3, p, strlen(p) + 1);
+            p -= before - 3;
+        }
+    }
+    dconn__unlock(&k->lock);
+}
+
 /* An error on its way to the caller: through the one way out. */
 static void dconn__err_out(dconn__known *k, dconn_error *err) {
     if (!err || !err->code) return;
+    dconn__redact_ellipsis(k, err->message);
     dconn__redact_cut_end(k, err->message, sizeof err->message);
     dconn__redact_out(k, err->message);
     if (k) dconn__redact_shapes(k->al, err->message, sizeof err->message);
@@ -10520,6 +10550,7 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
         dconn__snprintf(head, sizeof head, "connection \"%s\"%s%s%s: %s: ", c->name, url[0] ? " (" : "", url, url[0] ? ")" : "", what);
         need = strlen(head) + strlen(tail) + 5 + 96;   /* " ...", NUL, and a stream's "the stream ended after N rows ..." */
         /* before the cut, which could split a URL from its '@', or a known value (masked whole only) */
+        dconn__redact_ellipsis(&c->ctx->known, err->message);
         dconn__redact_cut_end(&c->ctx->known, err->message, sizeof err->message);
         dconn__redact_out(&c->ctx->known, err->message);
         dconn__redact_shapes(c->ctx->al, err->message, sizeof err->message);

@@ -3603,42 +3603,79 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q) {
     return 0;
 }
 
+/* One quoted piece of the SQL (a string, a dollar quote, a comment) into
+   b: its opener [p, body), its text [body, q), its closer [q, end); the
+   text masked whole (`whole`: after a password word), else as a message's
+   words are. 1 when the text changed; *new_at follows `at` into it. */
+static int dconn__sql_mask_piece(dconn__buf *b, dconn__buf *lit, const char *sql, const char *p, const char *body, const char *q, const char *end,
+                                 int whole, int at, int *new_at) {
+    size_t n = (size_t)(q - body), out;
+    int same;
+    dconn__buf_put(b, p, (size_t)(body - p));
+    out = b->len;
+    if (n && whole) {
+        dconn__buf_puts(b, "***");
+    } else if (n) {
+        /* masked in a copy with room to grow ("x" becomes "***") */
+        lit->len = 0;
+        dconn__buf_put(lit, body, n);
+        if (lit->failed || !dconn__grow(lit->al, (void **)&lit->p, &lit->cap, 2 * n + 64, 1)) { b->failed = 1; return 0; }
+        lit->p[n] = '\0';
+        dconn__redact_shapes(b->al, lit->p, lit->cap);
+        dconn__buf_puts(b, lit->p);
+    }
+    same = b->len - out == n && memcmp(b->p + out, body, n) == 0;
+    if (at >= body - sql && at <= q - sql) *new_at = same ? (int)(out + (size_t)(at - (body - sql))) : (int)b->len;
+    else if (at > p - sql && at < body - sql) *new_at = (int)(out - (size_t)(body - sql - at));
+    else if (at > q - sql && at < end - sql) *new_at = (int)(b->len + (size_t)(at - (q - sql)));
+    dconn__buf_put(b, q, (size_t)(end - q));
+    return !same;
+}
+
 /* One reading of the SQL (`escapes`: a backslash escapes the next byte in
-   a quote, as in MySQL's strings and PostgreSQL's E'...'), its literals'
-   secrets masked into b; comments and `identifiers` are skipped. *at (an
+   a quote, as in MySQL's strings and PostgreSQL's E'...'), its secrets
+   masked into b: in string literals and dollar quotes (whole after a
+   password word), and in comments; `identifiers` are skipped. *at (an
    offset into sql, -1: none) becomes the offset of the same text in b, or
-   of the end of a literal masked around it. 1 when anything was masked. */
+   of the end of a piece masked around it. 1 when anything was masked. */
 static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql, int escapes, int *at) {
     const char *p = sql;
     int changed = 0, new_at = -1;
     while (*p) {
-        const char *q, *e = p + 1;
+        const char *q, *e = p + 1, *body = NULL, *end = NULL;
+        int whole = 0;
         if (*at >= 0 && p - sql == *at) new_at = (int)b->len;
-        if (p[0] == '-' && p[1] == '-') e = p + strcspn(p, "\n");
-        else if (p[0] == '/' && p[1] == '*') e = (q = strstr(p + 2, "*/")) != NULL ? q + 2 : p + strlen(p);
-        else if (*p == '`') e = (q = strchr(p + 1, '`')) != NULL ? q + 1 : p + strlen(p);
-        if (*p == '\'' || *p == '"') {
-            size_t out = b->len, n;
-            int same;
+        if (p[0] == '-' && p[1] == '-') {
+            body = p + 2;
+            q = end = p + strcspn(p, "\n");
+        } else if (p[0] == '/' && p[1] == '*') {
+            body = p + 2;
+            q = strstr(body, "*/");
+            end = q ? q + 2 : (q = p + strlen(p));
+        } else if (*p == '`') {
+            e = (q = strchr(p + 1, '`')) != NULL ? q + 1 : p + strlen(p);
+        } else if (*p == '\'' || *p == '"') {
             for (q = p + 1; *q && !(*q == *p && q[1] != *p); q += (*q == *p || (escapes && *q == '\\' && q[1])) ? 2 : 1) {}
-            n = (size_t)(q - p - 1);
-            dconn__buf_put(b, p, 1);
-            if (n && dconn__sql_literal_is_password(sql, p)) {
-                dconn__buf_puts(b, "***");
-            } else if (n) {
-                /* masked in a copy with room to grow ("x" becomes "***") */
-                lit->len = 0;
-                dconn__buf_put(lit, p + 1, n);
-                if (lit->failed || !dconn__grow(lit->al, (void **)&lit->p, &lit->cap, 2 * n + 64, 1)) { b->failed = 1; return 0; }
-                lit->p[n] = '\0';
-                dconn__redact_shapes(b->al, lit->p, lit->cap);
-                dconn__buf_puts(b, lit->p);
+            body = p + 1;
+            end = *q ? q + 1 : q;
+            whole = dconn__sql_literal_is_password(sql, p);
+        } else if (*p == '$' && !(p > sql && (dconn__scheme_letter(p[-1]) || (p[-1] >= '0' && p[-1] <= '9') || p[-1] == '_'))) {
+            /* PostgreSQL's $tag$ ... $tag$ (not $1, not a$b) */
+            for (q = p + 1; dconn__scheme_letter(*q) || *q == '_' || (q > p + 1 && *q >= '0' && *q <= '9'); q++) {}
+            if (*q == '$') {
+                size_t tag = (size_t)(q - p) + 1;
+                const char *close;
+                body = q + 1;
+                for (close = body; *close && strncmp(close, p, tag) != 0; close++) {}
+                q = close;
+                end = *close ? close + tag : close;
+                whole = dconn__sql_literal_is_password(sql, p);
             }
-            same = b->len - out - 1 == n && memcmp(b->p + out + 1, p + 1, n) == 0;
-            changed |= !same;
-            if (*at > p - sql && *at <= q - sql) new_at = same ? (int)(out + (size_t)(*at - (p - sql))) : (int)b->len;
-            if (*q) dconn__buf_put(b, q++, 1);
-            p = q;
+        }
+        if (body) {
+            changed |= dconn__sql_mask_piece(b, lit, sql, p, body, q, end, whole, *at, &new_at);
+            if (b->failed) return 0;
+            p = end;
             continue;
         }
         if (*at > p - sql && *at < e - sql) new_at = (int)(b->len + (size_t)(*at - (p - sql)));
@@ -3662,7 +3699,7 @@ static char *dconn__sql_masked(const dconn_allocator *al, const char *sql, int *
     char *out = NULL;
     int k, changed = 0;
     *nomem = 0;
-    if (!strchr(sql, '\'') && !strchr(sql, '"')) return NULL;
+    if (!strchr(sql, '\'') && !strchr(sql, '"') && !strchr(sql, '$') && !strstr(sql, "--") && !strstr(sql, "/*")) return NULL;
     memset(&lit, 0, sizeof lit);
     lit.al = al;
     for (k = 0; k < 2; k++) {

@@ -678,6 +678,11 @@ static void redaction_secrets_written_in_sql(void) {
         {"SELECT 'postgresql://u:ZedPass123@h/db' AS u FRM t", "FRM"},
         {"SELECT 'a', 'postgresql://u:ZedPass123@h/db' , 3 + FRM9", "FRM9"},
         {"SET PASSWORD = PASSWORD('ZedPass123') FRM", "SET"},
+        /* in comments and in PostgreSQL's dollar quotes */
+        {"SELECT 1 FRM t -- password=ZedPass123", "t"},
+        {"SELECT 1 /* postgresql://u:ZedPass123@h/db */ FRM t", "t"},
+        {"ALTER ROLE bob PASSWORD $$ZedPass123$$ LOGINN", "ROLE"},
+        {"SELECT 1 FRM t, $q$ password=ZedPass123 $q$", "t"},
     };
     dconn_options o = tu_options(RD_DIR "/none/secrets.toml");
     dconn_ctx *ctx;

@@ -3899,7 +3899,7 @@ static void dconn__redact_ellipsis(dconn__known *k, char *text) {
     char *p;
     if (!k || !strstr(text, "...")) return;
     dconn__lock(&k->lock);
-    for (p = strstr(text, "..."); p; p = strstr(p + 3, "...")) {
+    for (p = strstr(text, "..."); p; p = strstr(p + 1, "...")) {   /* (by one: "....tail" holds two) */
         size_t i, j, before = 0, after = 0, at = (size_t)(p - text), tail = strlen(p + 3);
         for (i = 0; i < k->n; i++) {
             size_t n = k->lens[i];

@@ -9,8 +9,8 @@
 # the input that did it is saved as build/fuzz/artifacts/<target>/crash-* (or leak-, timeout-, oom-).
 
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= toml url ttl csv secrets
-FUZZ_ALL     := toml url ttl csv secrets
+FUZZ_TARGETS ?= toml url ttl csv secrets sql
+FUZZ_ALL     := toml url ttl csv secrets sql
 FUZZ_B       := $(B)/fuzz
 FUZZ_CC      ?= $(CLANG)
 FUZZ_CFLAGS  := -std=c99 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -32,8 +32,8 @@ $(FUZZ_B)/.runtime-ok: | $(FUZZ_B)
 	  echo "make fuzz needs clang with its fuzzer and sanitizer runtimes ($(FUZZ_CC) -fsanitize=fuzzer failed to link): on Debian 12, apt-get install clang libclang-rt-14-dev" >&2; exit 1; }
 	@touch $@
 
-# toml, url and ttl need no SQLite
-$(FUZZ_B)/fuzz_toml $(FUZZ_B)/fuzz_url $(FUZZ_B)/fuzz_ttl: $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS) | $(FUZZ_B)/.runtime-ok
+# toml, url, ttl and sql need no SQLite
+$(FUZZ_B)/fuzz_toml $(FUZZ_B)/fuzz_url $(FUZZ_B)/fuzz_ttl $(FUZZ_B)/fuzz_sql: $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS) | $(FUZZ_B)/.runtime-ok
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< -pthread -lm
 
 $(FUZZ_B)/fuzz_csv $(FUZZ_B)/fuzz_secrets: $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS) examples/drivers/dconn_csv.h | $(FUZZ_B)/.runtime-ok

@@ -3605,16 +3605,18 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q) {
 
 /* One quoted piece of the SQL (a string, a dollar quote, a comment) into
    b: its opener [p, body), its text [body, q), its closer [q, end); the
-   text masked whole (`whole`: after a password word), else as a message's
-   words are. 1 when the text changed; *new_at follows `at` into it. */
+   text masked whole (`whole`: after a password word, and then added to
+   `seen` when not NULL), else as a message's words are. 1 when the text
+   changed; *new_at follows `at` into it. */
 static int dconn__sql_mask_piece(dconn__buf *b, dconn__buf *lit, const char *sql, const char *p, const char *body, const char *q, const char *end,
-                                 int whole, int at, int *new_at) {
+                                 int whole, int at, int *new_at, dconn__known *seen) {
     size_t n = (size_t)(q - body), out;
     int same;
     dconn__buf_put(b, p, (size_t)(body - p));
     out = b->len;
     if (n && whole) {
         dconn__buf_puts(b, "***");
+        if (seen) dconn__known_add(seen, body, n);   /* a server's message may quote it too */
     } else if (n) {
         /* masked in a copy with room to grow ("x" becomes "***") */
         lit->len = 0;
@@ -3638,7 +3640,7 @@ static int dconn__sql_mask_piece(dconn__buf *b, dconn__buf *lit, const char *sql
    password word), and in comments; `identifiers` are skipped. *at (an
    offset into sql, -1: none) becomes the offset of the same text in b, or
    of the end of a piece masked around it. 1 when anything was masked. */
-static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql, int escapes, int *at) {
+static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql, int escapes, int *at, dconn__known *seen) {
     const char *p = sql;
     int changed = 0, new_at = -1;
     while (*p) {
@@ -3673,7 +3675,7 @@ static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql,
             }
         }
         if (body) {
-            changed |= dconn__sql_mask_piece(b, lit, sql, p, body, q, end, whole, *at, &new_at);
+            changed |= dconn__sql_mask_piece(b, lit, sql, p, body, q, end, whole, *at, &new_at, seen);
             if (b->failed) return 0;
             p = end;
             continue;
@@ -3694,7 +3696,7 @@ static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql,
    MySQL's 'a\'b' nor a standard 'C:\' leaves a piece out. A malloc'ed
    copy, or NULL when nothing was masked (*nomem: no memory to look).
    *at follows the text it pointed at, for the caret. */
-static char *dconn__sql_masked(const dconn_allocator *al, const char *sql, int *at, int *nomem) {
+static char *dconn__sql_masked(const dconn_allocator *al, const char *sql, int *at, int *nomem, dconn__known *seen) {
     dconn__buf b, lit;
     char *out = NULL;
     int k, changed = 0;
@@ -3706,7 +3708,7 @@ static char *dconn__sql_masked(const dconn_allocator *al, const char *sql, int *
         memset(&b, 0, sizeof b);
         b.al = al;
         /* the backslash reading first: masked, its literals hold no quote left to mislead the plain reading */
-        if (dconn__sql_mask_pass(&b, &lit, out ? out : sql, k == 0, at) && !b.failed) {
+        if (dconn__sql_mask_pass(&b, &lit, out ? out : sql, k == 0, at, seen) && !b.failed) {
             dconn__free(al, out);
             out = b.p;
             changed = 1;
@@ -10535,7 +10537,11 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
     const char *sql = op->sql;
     dconn_status code;
     int windowed = 0, at;
+    dconn__known said;   /* the SQL's password literals, which the driver's message may quote */
     if (!err) return DCONN_EQUERY;
+    memset(&said, 0, sizeof said);
+    said.al = c->ctx->al;
+    dconn__mutex_init(&said.lock);
     dconn_conn_url(c, url, sizeof url);
     code = err->code ? err->code : DCONN_EQUERY;
     dconn__snprintf(what, sizeof what, "%s failed%s", dconn__op_name(op->kind),
@@ -10547,7 +10553,7 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
     at = err->sql_offset;   /* the caller's stays the offset into the whole SQL */
     if (op->kind != DCONN__OP_READ) {
         int nomem;
-        masked = dconn__sql_masked(c->ctx->al, sql, &at, &nomem);
+        masked = dconn__sql_masked(c->ctx->al, sql, &at, &nomem, &said);
         if (masked) sql = masked;
         else if (nomem) { sql = "(not shown: no memory to mask its secrets)"; at = -1; }
         if (at >= 0) {
@@ -10587,6 +10593,10 @@ static dconn_status dconn__err_op(dconn_conn *c, dconn__op *op, int attempts, dc
         dconn__snprintf(head, sizeof head, "connection \"%s\"%s%s%s: %s: ", c->name, url[0] ? " (" : "", url, url[0] ? ")" : "", what);
         need = strlen(head) + strlen(tail) + 5 + 96;   /* " ...", NUL, and a stream's "the stream ended after N rows ..." */
         /* before the cut, which could split a URL from its '@', or a known value (masked whole only) */
+        dconn__redact_ellipsis(&said, err->message);
+        dconn__known_mask_locked(&said, err->message);   /* (its own: no other thread holds it) */
+        dconn__known_clear(&said);
+        dconn__mutex_destroy(&said.lock);
         dconn__redact_ellipsis(&c->ctx->known, err->message);
         dconn__redact_cut_end(&c->ctx->known, err->message, sizeof err->message);
         dconn__redact_out(&c->ctx->known, err->message);
@@ -11108,7 +11118,7 @@ static DCONN__NOINLINE void dconn__emit(dconn_ctx *ctx, const char *conn, const 
     dconn_query_event ev;
     char sqlx[208];
     int no_caret = -1, nomem = 0;
-    char *masked = sql && strcmp(what, "read") != 0 ? dconn__sql_masked(ctx->al, sql, &no_caret, &nomem) : NULL;
+    char *masked = sql && strcmp(what, "read") != 0 ? dconn__sql_masked(ctx->al, sql, &no_caret, &nomem, NULL) : NULL;
     dconn__sql_excerpt(&ctx->known, nomem ? "(not shown: no memory to mask its secrets)" : masked ? masked : sql ? sql : "", sqlx, sizeof sqlx);
     dconn__free(ctx->al, masked);
     ev.conn = conn ? conn : "";

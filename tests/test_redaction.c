@@ -683,6 +683,8 @@ static void redaction_secrets_written_in_sql(void) {
         {"SELECT 1 /* postgresql://u:ZedPass123@h/db */ FRM t", "t"},
         {"ALTER ROLE bob PASSWORD $$ZedPass123$$ LOGINN", "ROLE"},
         {"SELECT 1 FRM t, $q$ password=ZedPass123 $q$", "t"},
+        /* one SQLite quotes in its message (unrecognized token: "'ZedPass123") */
+        {"UPDATE users SET password = 'ZedPass123", "'"},
     };
     dconn_options o = tu_options(RD_DIR "/none/secrets.toml");
     dconn_ctx *ctx;

@@ -12,7 +12,7 @@
 #include "fuzz_common.h"
 
 static const char fz_pw[] = "Zq9#Jx7!Kw2Pq";
-static dconn__known fz_known;
+static dconn__known fz_known, fz_said;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc;
@@ -20,6 +20,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     memset(&fz_known, 0, sizeof fz_known);
     dconn__mutex_init(&fz_known.lock);
     dconn__known_add(&fz_known, fz_pw, strlen(fz_pw));
+    memset(&fz_said, 0, sizeof fz_said);
+    dconn__mutex_init(&fz_said.lock);
     return 0;
 }
 
@@ -27,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char *sql = fz_cstr(size ? data + 1 : data, size ? size - 1 : 0), *masked, msg[DCONN_ERROR_MESSAGE_SIZE];
     size_t len = strlen(sql), before;
     int at = size ? (int)(data[0] % (len + 2)) - 1 : -1, at0 = at, nomem = 0;
-    masked = dconn__sql_masked(NULL, sql, &at, &nomem);
+    masked = dconn__sql_masked(NULL, sql, &at, &nomem, &fz_said);
     FZ_CHECK(!nomem, "no memory, with no allocator limit");
     if (masked) {
         FZ_CHECK(at >= -1 && at <= (int)strlen(masked), "caret %d (was %d) outside the masked SQL of %zu bytes", at, at0, strlen(masked));
@@ -53,9 +55,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     } else {
         FZ_CHECK(at == at0 || at == -1, "nothing masked, yet the caret moved from %d to %d", at0, at);
     }
-    /* as a driver's message, cut by a server beside a "..." */
+    /* as a driver's message, cut by a server beside a "...", and with the SQL's password literals masked in it */
     dconn__copy_str(msg, sizeof msg, sql);
     before = strlen(msg);
+    dconn__known_mask_locked(&fz_said, msg);
+    dconn__known_clear(&fz_said);
+    FZ_CHECK(strlen(msg) <= before, "the message grew from %zu to %zu bytes", before, strlen(msg));
     dconn__redact_ellipsis(&fz_known, msg);
     FZ_CHECK(memchr(msg, '\0', sizeof msg) != NULL, "the message is not NUL-terminated");
     FZ_CHECK(strlen(msg) <= before, "the message grew from %zu to %zu bytes", before, strlen(msg));

@@ -3427,13 +3427,17 @@ static int dconn__is_placeholder(const char *v, const char *e) {
 static void dconn__redact_settings(dconn__buf *b, const char *s, const char *e, const char *lim, char *open) {
     const char *p = s;
     while (p < e) {
-        const char *eq = (const char *)memchr(p, '=', (size_t)(e - p)), *k, *v, *end;
-        if (!eq) break;
-        for (k = eq; k > p && (((k[-1] | 32) >= 'a' && (k[-1] | 32) <= 'z') || (k[-1] >= '0' && k[-1] <= '9') || k[-1] == '_' || k[-1] == '-'); k--) {}
+        const char *eq, *k, *key_end, *v, *end;
+        /* key=value, or JSON's "key":value */
+        for (eq = p; eq < e && *eq != '=' && !(*eq == ':' && eq > p && eq[-1] == '"'); eq++) {}
+        if (eq >= e) break;
+        key_end = *eq == ':' ? eq - 1 : eq;
+        for (k = key_end; k > p && (((k[-1] | 32) >= 'a' && (k[-1] | 32) <= 'z') || (k[-1] >= '0' && k[-1] <= '9') || k[-1] == '_' || k[-1] == '-'); k--) {}
+        while (k < key_end && *k == '-') k++;   /* a command line's --password=... */
         v = eq + 1;
         dconn__buf_put(b, p, (size_t)(v - p));
-        for (end = v; end < e && !strchr(";&,)\"'", *end); end++) {}
-        if (k == eq || v >= e || !dconn__is_password_word(k, (size_t)(eq - k)) || (end > v && dconn__is_placeholder(v, end)) ||
+        for (end = v; end < e && !strchr(";&,)}\"'", *end); end++) {}
+        if (k == key_end || v >= e || !dconn__is_password_word(k, (size_t)(key_end - k)) || (end > v && dconn__is_placeholder(v, end)) ||
             (end - v == 3 && memcmp(v, "...", 3) == 0)) {
             p = v;   /* not a secret, a parameter's placeholder ("token=?", "pw=:pw", "pw=$1"), or where a message was cut */
             continue;
@@ -3508,13 +3512,14 @@ static void dconn__redact_shapes(const dconn_allocator *al, char *text, size_t c
     const char *s = text, *lim = NULL, *f;
     size_t n, tail;
     char open = 0;
-    int bearer = 0, auth = 0;
+    int bearer = 0, auth = 0, key_alone = 0, value_next = 0;
     /* the last such line: dconn's own, after the driver's words (which may hold one) */
     for (f = text; (f = strstr(f, "\n  SQL: ")) != NULL; f++) lim = f;
     for (f = lim ? lim : text; (f = strstr(f, "\n  source: ")) != NULL; f++) lim = f;
     if (!lim) lim = text + strlen(text);
     if (!memchr(text, '=', (size_t)(lim - text)) && !memchr(text, '@', (size_t)(lim - text)) && !dconn__strnistr(text, (size_t)(lim - text), "bearer") &&
-        !dconn__strnistr(text, (size_t)(lim - text), "authorization")) return;
+        !dconn__strnistr(text, (size_t)(lim - text), "authorization") && !dconn__strnistr(text, (size_t)(lim - text), "\":\"") &&
+        !dconn__strnistr(text, (size_t)(lim - text), "\": \"")) return;   /* (JSON's "key": "value") */
     memset(&b, 0, sizeof b);
     b.al = al;
     while (s < lim) {
@@ -3532,12 +3537,51 @@ static void dconn__redact_shapes(const dconn_allocator *al, char *text, size_t c
             s = e;
             continue;
         }
+        if (value_next && !open) {
+            /* the value of "password = x" or JSON's "password": "x", a word after its key */
+            const char *end = e;
+            value_next = 0;
+            if (*s == '"' || *s == '\'') {
+                const char *c = dconn__value_closer(s + 1, lim, *s);
+                dconn__buf_put(&b, s, 1);
+                dconn__buf_puts(&b, "***");
+                if (c && c >= e) open = *s;   /* the value goes on past a blank */
+                else if (c) dconn__buf_put(&b, c, (size_t)(e - c));
+                s = e;
+                continue;
+            }
+            while (end > s && strchr(",;)}]", end[-1])) end--;
+            if (end > s && !dconn__is_placeholder(s, end)) {
+                dconn__buf_puts(&b, "***");
+                dconn__buf_put(&b, end, (size_t)(e - end));
+                s = e;
+                continue;
+            }
+        }
         {
             int here = dconn__strnistr(s, (size_t)(e - s), "authorization");
             bearer = dconn__word_ends_with(s, e, "bearer") || (dconn__word_ends_with(s, e, "basic") && (auth || here));
             auth = here;
         }
         dconn__redact_word(&b, s, e, lim, &open);
+        {
+            /* a password's key alone ("password", then "=", then the value), or ending in '=' or, quoted, in ':' (JSON) */
+            const char *ks = s, *ke = e;
+            char sep = 0;
+            int was_key = key_alone, quoted = 0;
+            key_alone = 0;
+            if (e - s == 1 && *s == '=') {
+                value_next = was_key;
+            } else {
+                while (ks < ke && strchr("{[(,", *ks)) ks++;
+                if (ke > ks && (ke[-1] == '=' || ke[-1] == ':')) sep = *--ke;
+                if (ke > ks && (*ks == '"' || *ks == '\'') && ke[-1] == *ks) { ks++; ke--; quoted = 1; }
+                if (ke > ks && dconn__is_password_word(ks, (size_t)(ke - ks))) {
+                    if (!sep) key_alone = 1;
+                    else value_next = sep == '=' || quoted;   /* not prose's "invalid password: ..." */
+                }
+            }
+        }
         s = e;
     }
     if (b.failed) {

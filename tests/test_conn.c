@@ -608,6 +608,9 @@ static dconn_status ct_query_quotes_secrets(void *ud, void *handle, const dconn_
         return td_fail(err, DCONN_EQUERY, TD_PERMANENT, "mock: HTTP 401 for 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.Zk3yQ', then \"bearer abc.DEF-ghi\" refused; "
                        "{\"Authorization\":\"Bearer abcSECRET6\"} {'Authorization':'Bearer abcSECRET1'} Authorization:Bearer tokA "
                        "authorization=Bearer tokB Authorization=\"Bearer tokC\" Authorization: Basic dXNlcjpTRUNSRVQy; Basic English stays");
+    if (strncmp(stmt->sql, "SPACED", 6) == 0)
+        return td_fail(err, DCONN_EQUERY, TD_PERMANENT, "mock: host=h password = Nw5Rt2Yh8x, --password=Kq2Lm8Np4z {\"password\": \"Jv7 Tp3Xw9\", \"user\": \"bob\"} "
+                       "{\"api_key\":\"Hb6Qz1Rs5y\"} (using password: YES) password = ? for user bob");
     if (strncmp(stmt->sql, "CUT", 3) == 0) {
         static char text[1000];
         memset(text, 'a', 850);
@@ -654,6 +657,11 @@ static void conn_driver_message_masked_by_shape(void) {
     CHECK_CONTAINS(err.message, "mock: HTTP 401 for 'Authorization: Bearer ***', then \"bearer ***\" refused; "
                                 "{\"Authorization\":\"Bearer ***\"} {'Authorization':'Bearer ***'} Authorization:Bearer *** "
                                 "authorization=Bearer *** Authorization=\"Bearer ***\" Authorization: Basic ***; Basic English stays");
+    /* a key and its value apart ("password = x"), a command line's --password=x, JSON's "password": "x"; a
+       placeholder and prose's "password: YES" stay */
+    CHECK(dconn_query(c, "SPACED", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "mock: host=h password = ***, --password=*** {\"password\": \"***\", \"user\": \"bob\"} {\"api_key\":\"***\"} "
+                                "(using password: YES) password = ? for user bob");
     /* a long message is masked before it is cut: no URL loses its '@' to the cut */
     CHECK(dconn_query(c, "CUT", NULL, 0, NULL, &err) == NULL);
     CHECK_NOT_CONTAINS(err.message, "s3cretpa");

@@ -2850,15 +2850,22 @@ static void dconn__redact_words(dconn__buf *b, const char *s) {
 }
 
 /* A user name that is more likely a token: long, of letters and digits
-   both (ghp_..., an API key), or any user of an http(s) URL without a
-   password, where the user part is how tokens are passed. */
+   mixed as random text mixes them (ghp_..., an API key: upper and lower
+   case, or 3 turns between letters and digits; not svcreporting2024), or
+   any user of an http(s) URL without a password, where the user part is
+   how tokens are passed. */
 static int dconn__looks_like_token(const char *s, size_t n) {
-    size_t i, letters = 0, digits = 0;
+    size_t i, upper = 0, lower = 0, digits = 0, turns = 0;
+    int last = 0;
     for (i = 0; i < n; i++) {
-        if ((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z') letters++;
-        else if (s[i] >= '0' && s[i] <= '9') digits++;
+        int kind = s[i] >= 'a' && s[i] <= 'z' ? 1 : s[i] >= 'A' && s[i] <= 'Z' ? 1 : s[i] >= '0' && s[i] <= '9' ? 2 : 0;
+        upper += s[i] >= 'A' && s[i] <= 'Z';
+        lower += s[i] >= 'a' && s[i] <= 'z';
+        digits += kind == 2;
+        if (kind && last && kind != last) turns++;
+        if (kind) last = kind;
     }
-    return n >= 16 && letters && digits;
+    return n >= 16 && (upper || lower) && digits && ((upper && lower) || turns >= 3);
 }
 
 /* Does a query value hold a connection string with a secret in it

@@ -260,6 +260,8 @@ static void redaction_review_forms(void) {
         {"postgresql://tokenonlyABCDEF123@host/app", "tokenonlyABCDEF123", "postgresql://***@host/app"},
         {"https://ghp_abc@github.com/x/y.git", "ghp_abc", "https://***@github.com"},
         {"postgresql://me@host/app", "(none)", "postgresql://me@host/app"},
+        {"postgresql://svcreporting2024@host/app", "(none)", "postgresql://svcreporting2024@host/app"},   /* a long user name is no token */
+        {"postgresql://a1b2c3d4e5f6a7b8c9@host/app", "a1b2c3d4e5f6a7b8c9", "postgresql://***@host/app"},
         {"mysql://bob:p@ss:w/rd%Sec#1@127.0.0.1:3306/t", "ss:w/rd%Sec", "mysql://bob:***@127.0.0.1:3306/t"},
         {"Server=x;Password=ConnStrPw1234;Encrypt=yes", "ConnStrPw1234", "Password=***;Encrypt=yes"},
         {"Driver={ODBC};PWD={Br4ced;Pw};Server=x", "Br4ced", "Server=x"},

@@ -4099,10 +4099,19 @@ struct dconn_toml_value {
     } u;
 };
 
+/* A ${VAR:-default}'s default that the environment overrode, under a
+   secret key: no value holds it, yet a message or the SQL may. */
+typedef struct dconn__aside {
+    struct dconn__aside *next;
+    const char *text;
+    size_t len;
+} dconn__aside;
+
 struct dconn_toml_doc {
     dconn__arena arena;
     dconn_toml_value *root;
     const char *file;
+    dconn__aside *aside;          /* in the arena */
 };
 
 #define DCONN__TOML_INDEX_FROM 8u
@@ -6200,7 +6209,7 @@ static int dconn__env_next(const char **at, const char *end, dconn__env_piece *p
    connection's settings, a getter), naming the file, the line and the
    variable, never a value; so a missing variable of one connection does
    not stop the others. */
-static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, int hide, dconn_error *err) {
+static dconn_status dconn__expand_env(dconn__arena *a, dconn__aside **aside, dconn_toml_value *v, int hide, dconn_error *err) {
     uint32_t i;
     int unset = 0;
     if (v->type == DCONN_TOML_TABLE || v->type == DCONN_TOML_ARRAY) {
@@ -6208,7 +6217,7 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, int 
             const dconn__tentry *e = &v->u.agg.ent[i];
             /* under a secret key, or one holding a connect string (a URL's password): no text quoted */
             int hidden = hide || (v->type == DCONN_TOML_TABLE && (dconn__is_secret_key(e->key, e->keylen) || dconn__is_connstr_key(e->key, e->keylen)));
-            dconn_status st = dconn__expand_env(a, e->val, hidden, err);
+            dconn_status st = dconn__expand_env(a, aside, e->val, hidden, err);
             if (st) return st;
         }
         return DCONN_OK;
@@ -6252,7 +6261,16 @@ static dconn_status dconn__expand_env(dconn__arena *a, dconn_toml_value *v, int 
             var[pc.n] = '\0';
             val = dconn__getenv(a->al, var, &owned, &nomem);
             if (nomem) b.failed = 1;
-            else if (val && dconn__utf8_valid(val, strlen(val)) && (*val || !pc.def)) dconn__buf_puts(&b, val);
+            else if (val && dconn__utf8_valid(val, strlen(val)) && (*val || !pc.def)) {
+                dconn__buf_puts(&b, val);
+                if (pc.def && pc.defn && hide) {
+                    /* the default, a password of another place perhaps, stays known */
+                    dconn__aside *n = (dconn__aside *)dconn__arena_alloc(a, sizeof *n);
+                    char *text = dconn__arena_strndup(a, pc.def, pc.defn);
+                    if (!n || !text) b.failed = 1;
+                    else { n->text = text; n->len = pc.defn; n->next = *aside; *aside = n; }
+                }
+            }
             else if (pc.def && (!val || !*val)) dconn__buf_put(&b, pc.def, pc.defn);
             /* unset without default, or not UTF-8 (TOML text is UTF-8): unusable, kept and marked; the rest is
                still checked, since a malformed ${ is the file's error */
@@ -6382,7 +6400,7 @@ static dconn_status dconn__secrets_load_locked(dconn_ctx *ctx, dconn__gen **out,
         if (!doc) { dconn__err_hide_secret_line(err); st = err ? err->code : DCONN_ETOML; break; }
         g->docs[g->ndocs++] = doc;
         /* Streamlit's own files are read as Streamlit reads them: no ${VAR} */
-        st = dconn__is_streamlit_file(f->path) ? DCONN_OK : dconn__expand_env(&doc->arena, doc->root, 0, err);
+        st = dconn__is_streamlit_file(f->path) ? DCONN_OK : dconn__expand_env(&doc->arena, &doc->aside, doc->root, 0, err);
         if (st) break;
         if (dconn__file_shared(&f->id))
             dconn__log(ctx, DCONN_LOG_WARN, "secrets file %s is readable by group or others (mode %03o): run chmod 600 %s",
@@ -9713,8 +9731,15 @@ static int dconn__name_may_hold_url(const char *name) {
 static void dconn__known_walk_gen(dconn__known *k, const dconn__gen *g) {
     size_t i;
     dconn__known_walk(k, g->merged->root, 0, -1, 0);
-    for (i = 0; g->docs && i < g->ndocs; i++)
-        if (g->docs[i]) dconn__known_walk(k, g->docs[i]->root, 0, -1, 0);
+    for (i = 0; g->docs && i < g->ndocs; i++) {
+        const dconn__aside *a;
+        if (!g->docs[i]) continue;
+        dconn__known_walk(k, g->docs[i]->root, 0, -1, 0);
+        for (a = g->docs[i]->aside; a; a = a->next) {
+            int shaped = memchr(a->text, '@', a->len) || memchr(a->text, '=', a->len);   /* a URL or settings: their secrets */
+            dconn__known_add_text(k, a->text, a->len, !shaped, 1);
+        }
+    }
 }
 
 /* Collects every secret value the context knows (every loaded version of

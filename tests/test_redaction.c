@@ -337,18 +337,24 @@ static void redaction_review_forms(void) {
     CHECK_NOT_CONTAINS(tu_logbuf, "S3cretNoEquals");
     CHECK_NOT_CONTAINS(tu_logbuf, "SuperSecretToken123");
     dconn_close(ctx);
-    /* a password a later file overrides (the global file's, under a local one) is still a secret */
-    tu_write(RD_DIR "/global.toml", "[connections.a]\nurl = \"sqlite://\"\npassword = \"GlobalPw98765\"\n");
+    /* a password a later file overrides (the global file's, under a local one) is still a secret, and so is
+       a ${VAR:-default}'s default when the variable is set */
+    setenv("RD_PW_SET", "EnvPw2468097", 1);
+    tu_write(RD_DIR "/global.toml", "[connections.a]\nurl = \"sqlite://\"\npassword = \"GlobalPw98765\"\n"
+                                    "[connections.b]\nurl = \"sqlite://\"\npassword = \"${RD_PW_SET:-DefaultPw1357}\"\n");
     tu_write(RD_SECRETS, "[connections.a]\npassword = \"LocalPw43210\"\n");
     ctx = tu_open(RD_DIR "/global.toml" TU_LIST_SEP RD_SECRETS);
     REQUIRE(ctx);
     c = dconn_connect(ctx, "a", NULL, NULL, &err);
     if (!c) fprintf(stdout, "  %s\n", err.message);
     REQUIRE(c);
-    CHECK(dconn_query(c, "SELECT 'GlobalPw98765', 'LocalPw43210' FROM nosuch", NULL, 0, NULL, &err) == NULL);
+    CHECK(dconn_query(c, "SELECT 'GlobalPw98765', 'LocalPw43210', 'DefaultPw1357', 'EnvPw2468097' FROM nosuch", NULL, 0, NULL, &err) == NULL);
     CHECK_CONTAINS(err.message, "no such table: nosuch");
     CHECK_NOT_CONTAINS(err.message, "GlobalPw98765");
     CHECK_NOT_CONTAINS(err.message, "LocalPw43210");
+    CHECK_NOT_CONTAINS(err.message, "DefaultPw1357");
+    CHECK_NOT_CONTAINS(err.message, "EnvPw2468097");
+    unsetenv("RD_PW_SET");
     dconn_release(c);
     dconn_close(ctx);
     tu_rmrf(RD_DIR);

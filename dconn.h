@@ -2666,10 +2666,10 @@ static size_t dconn__key_distance(const char *a, const char *b) {
 static int dconn__near_password(const char *k, size_t n) {
     char low[16];
     size_t i;
-    if (n < 5 || n > 10 || dconn__lower((unsigned char)k[0]) != 'p') return 0;
+    if (n < 6 || n > 10 || dconn__lower((unsigned char)k[0]) != 'p') return 0;
     for (i = 0; i < n; i++) low[i] = (char)dconn__lower((unsigned char)k[i]);
     low[n] = '\0';
-    return dconn__key_distance(low, "password") <= 2 || dconn__key_distance(low, "passwd") <= 1;
+    return dconn__key_distance(low, "password") <= 2;
 }
 
 static int dconn__is_secret_key(const char *k, size_t n) {
@@ -2690,18 +2690,24 @@ static int dconn__is_secret_key(const char *k, size_t n) {
     if (n >= 3 && dconn__lower((unsigned char)k[n - 3]) == 'k' && dconn__lower((unsigned char)k[n - 2]) == 'e' &&
         dconn__lower((unsigned char)k[n - 1]) == 'y') {
         /* ...but for sort_key and its kin, and words that merely end so (monkey, hockey) */
-        size_t stem = n - 3;
-        if (stem && (k[stem - 1] == '_' || k[stem - 1] == '-' || k[stem - 1] == '.')) {
+        size_t stem = n - 3, len;
+        int apart = stem && (k[stem - 1] == '_' || k[stem - 1] == '-' || k[stem - 1] == '.');
+        if (!stem) return 1;   /* "key" alone */
+        if (apart || k[stem] == 'K') {   /* a word of its own: sort_key, sortKey, privateKey, AccountKey */
+            len = apart ? stem - 1 : stem;
             for (i = 0; i < sizeof plain_keys / sizeof plain_keys[0]; i++)
-                if (strlen(plain_keys[i]) == stem - 1 && dconn__strnieq(k, plain_keys[i], stem - 1)) return 0;
+                if (strlen(plain_keys[i]) == len && dconn__strnieq(k, plain_keys[i], len)) return 0;
             return 1;
         }
-        if (!stem || k[stem] == 'K') return 1;   /* "key" alone, privateKey, AccountKey */
-        /* a stem of letters that says what the key opens: apikey, accountkey, sharedaccesskey */
-        return stem >= 3 && (dconn__strnistr(k, stem, "api") || dconn__strnistr(k, stem, "account") || dconn__strnistr(k, stem, "access") ||
-                             dconn__strnistr(k, stem, "private") || dconn__strnistr(k, stem, "secret") || dconn__strnistr(k, stem, "master") ||
-                             dconn__strnistr(k, stem, "sign") || dconn__strnistr(k, stem, "crypt") || dconn__strnistr(k, stem, "license") ||
-                             dconn__strnistr(k, stem, "client") || dconn__strnistr(k, stem, "ssh") || dconn__strnistr(k, stem, "app"));
+        /* run together: a stem that says what the key opens (apikey, sharedaccesskey, hmackey), else the words below
+           decide (passkey, authkey, tokenkey; not monkey) */
+        if (stem >= 3 && (dconn__strnistr(k, stem, "api") || dconn__strnistr(k, stem, "account") || dconn__strnistr(k, stem, "access") ||
+                          dconn__strnistr(k, stem, "private") || dconn__strnistr(k, stem, "secret") || dconn__strnistr(k, stem, "master") ||
+                          dconn__strnistr(k, stem, "sign") || dconn__strnistr(k, stem, "crypt") || dconn__strnistr(k, stem, "license") ||
+                          dconn__strnistr(k, stem, "client") || dconn__strnistr(k, stem, "ssh") || dconn__strnistr(k, stem, "app") ||
+                          dconn__strnistr(k, stem, "hmac") || dconn__strnistr(k, stem, "session") || dconn__strnistr(k, stem, "enc") ||
+                          dconn__strnistr(k, stem, "aes")))
+            return 1;
     }
     for (i = 0; i < sizeof whole / sizeof whole[0]; i++) {
         size_t wl = strlen(whole[i]);
@@ -3956,10 +3962,11 @@ static void dconn__redact_ellipsis(dconn__known *k, char *text) {
         size_t i, j, before = 0, after = 0, at = (size_t)(p - text), tail = strlen(p + 3);
         for (i = 0; i < k->n; i++) {
             size_t n = k->lens[i];
+            /* (not a piece of digits alone: "...2025 rows" is no piece of hunter2025) */
             for (j = n - 1 < tail ? n - 1 : tail; j > after && j >= 4; j--)   /* the value's end after the dots */
-                if (memcmp(p + 3, k->vals[i] + n - j, j) == 0) { after = j; break; }
+                if (memcmp(p + 3, k->vals[i] + n - j, j) == 0) { if (strspn(p + 3, "0123456789") < j) after = j; break; }
             for (j = n - 1 < at ? n - 1 : at; j > before && j >= 4; j--)   /* its start before them */
-                if (memcmp(p - j, k->vals[i], j) == 0) { before = j; break; }
+                if (memcmp(p - j, k->vals[i], j) == 0) { if (strspn(p - j, "0123456789") < j) before = j; break; }
         }
         if (after) {
             memcpy(p + 3, "***", 3);

@@ -122,11 +122,18 @@ static const char help_text[] =
    stderr; exit status 2. */
 /* A word from the command line as a message may show it: a URL (a
    connection's URL given where the command goes) with its password
-   masked; cut to 40 bytes. */
+   masked, anything else that may hold one (settings, user:password@host)
+   up to its first '=', ':' or '@'; cut to 40 bytes, on a character's start. */
 static const char *shown_word(const char *w, char *buf, size_t cap) {
+    size_t n;
     if (strstr(w, "://")) dconn_url_redact(w, buf, cap);
+    else if ((n = strcspn(w, "=:@")) < strlen(w)) snprintf(buf, cap, "%.*s...", (int)(n < 40 ? n : 40), w);
     else snprintf(buf, cap, "%s", w);
-    if (strlen(buf) > 40) memcpy(buf + 37, "...", 4);
+    if (strlen(buf) > 40) {
+        n = 37;
+        while (n > 0 && ((unsigned char)buf[n] & 0xC0) == 0x80) n--;
+        memcpy(buf + n, "...", 4);
+    }
     return buf;
 }
 

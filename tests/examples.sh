@@ -333,6 +333,11 @@ cli2 query db "SELECT count(*) AS n FROM sc" --format csv
 expect cli_script_earlier_statements_stay 0 "3" ""
 cli2 script db no-such-file.sql
 expect cli_script_missing_file 1 "" "dconn: cannot open no-such-file.sql: "
+# a connection string typed where the command goes is not echoed with its password
+cli2 "postgresql://bob:Hunter22pw@db/app" query "select 1"
+expect cli_unknown_command_url_masked 2 "" 'dconn: unknown command "postgresql://bob:***@db/app"'
+cli2 "host=h password=Hunter22pw" query "select 1"
+expect cli_unknown_command_settings_cut 2 "" 'dconn: unknown command "host..."'
 # a file that is no SQL text says what it is and how to get its SQL; a UTF-8 byte order mark is passed over
 printf '\037\213\010\000' > "$ex/cli/dump.sql.gz"
 cli2 script db dump.sql.gz

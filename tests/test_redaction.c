@@ -269,7 +269,7 @@ static void redaction_review_forms(void) {
         {"https://h/x?sig=Sig1234567&se=2030", "Sig1234567", "se=2030"},
     };
     static const char *const values[] = {"PrivK3yValue", "Priv2KeyValue", "SigningK3yValue", "PwValue12345", "ApiK3yValue", "ConnStrPw1234",
-                                         "it's-S3cr@t Pw!", "TypoPass5555", "Typo2Pass555", "TypoPass6666", "DbKeyValue77"};
+                                         "it's-S3cr@t Pw!", "TypoPass5555", "Typo2Pass555", "TypoPass6666", "DbKeyValue77", "HmacKeyValue9", "PassKeyValue7"};
     char out[512];
     size_t i;
     dconn_ctx *ctx;
@@ -288,8 +288,8 @@ static void redaction_review_forms(void) {
                          "signingKey = \"SigningK3yValue\"\npw = \"PwValue12345\"\napiKey = \"ApiK3yValue\"\n"
                          "conn_string = \"Server=x;Password=ConnStrPw1234;\"\npassword = \"it's-S3cr@t Pw!\"\n"
                          "pasword = \"TypoPass5555\"\nPassowrd = \"Typo2Pass555\"\npaswd = \"TypoPass6666\"\n"   /* a typo of password is masked too */
-                         "db_key = \"DbKeyValue77\"\n"
-                         "[app]\nsort_key = \"created_at\"\nauthor = \"reporting\"\nmonkey = \"banana\"\n");
+                         "db_key = \"DbKeyValue77\"\nhmackey = \"HmacKeyValue9\"\npasskey = \"PassKeyValue7\"\n"
+                         "[app]\nsort_key = \"created_at\"\nauthor = \"reporting\"\nmonkey = \"banana\"\nsortKey = \"updated_at\"\n");
     ctx = tu_open(RD_SECRETS);
     REQUIRE(ctx);
     CHECK_EQ_INT(dconn_secrets_describe(ctx, "b", &text, &err), DCONN_OK);
@@ -319,8 +319,8 @@ static void redaction_review_forms(void) {
     c = dconn_connect(ctx, "a", NULL, NULL, &err);
     if (!c) fprintf(stdout, "  %s\n", err.message);
     REQUIRE(c);
-    CHECK(dconn_query(c, "SELECT created_at, 'reporting', 'banana' FROM nosuch", NULL, 0, NULL, &err) == NULL);
-    CHECK_CONTAINS(err.message, "SELECT created_at, 'reporting', 'banana' FROM nosuch");
+    CHECK(dconn_query(c, "SELECT created_at, 'reporting', 'banana', updated_at FROM nosuch", NULL, 0, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "SELECT created_at, 'reporting', 'banana', updated_at FROM nosuch");
     dconn_release(c);
     /* TOML errors: a character of a value, a pasted token, a line without '=' */
     tu_write(RD_SECRETS, "[connections.a]\npassword = 12TomlNumPw\n");

@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         const char *dots;
         for (dots = strstr(msg, "..."); dots; dots = strstr(dots + 1, "...")) {
             size_t k;
-            for (k = 4; k < sizeof fz_pw - 1; k++) {
+            for (k = 4; k < sizeof fz_pw - 1; k++) {   /* (its pieces are never digits alone) */
                 /* the value's end right after the dots, or its start right before them */
                 FZ_CHECK(strncmp(dots + 3, fz_pw + sizeof fz_pw - 1 - k, k) != 0 || strlen(dots + 3) < k, "a piece of the password after the dots: %s", msg);
                 FZ_CHECK((size_t)(dots - msg) < k || strncmp(dots - k, fz_pw, k) != 0, "a piece of the password before the dots: %s", msg);

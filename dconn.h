@@ -3632,30 +3632,107 @@ static const char *dconn__word_before(const char *start, const char *e) {
     return e;
 }
 
+/* The opening quote of the literal or quoted name that ends at e (its
+   closing quote at e[-1]), or NULL. */
+static const char *dconn__sql_quoted_start(const char *sql, const char *e) {
+    char quote = e[-1];
+    const char *w;
+    for (w = e - 1; w > sql && !(w[-1] == quote && !(w - 1 > sql && w[-2] == quote)); w -= w[-1] == quote ? 2 : 1) {}
+    return w > sql ? w - 1 : NULL;
+}
+
+static const char *dconn__sql_blanks_before(const char *sql, const char *p) {
+    while (p > sql && dconn__blank(p[-1])) p--;
+    return p;
+}
+
+/* A literal inside INSERT ... (a, b, c) VALUES (...), (...): 1 when its
+   column is a secret's, 0 when not, -1 when it stands elsewhere or the
+   columns are not named. */
+static int dconn__sql_values_column(const char *sql, const char *q) {
+    const char *p = q, *t, *w, *open;
+    size_t index = 0, col = 0;
+    int depth = 0;
+    for (;;) {   /* back to the '(' of its row, counting the values before it */
+        if (p == sql || p[-1] == ';') return -1;
+        if (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`') {
+            if ((p = dconn__sql_quoted_start(sql, p)) == NULL) return -1;
+            continue;
+        }
+        if (p[-1] == ')') depth++;
+        else if (p[-1] == '(' && depth-- == 0) break;
+        else if (p[-1] == ',' && depth == 0) index++;
+        p--;
+    }
+    p--;
+    for (;;) {   /* rows before it, then VALUES */
+        t = dconn__sql_blanks_before(sql, p);
+        if (t > sql && t[-1] == ',') {
+            t = dconn__sql_blanks_before(sql, t - 1);
+            if (t == sql || t[-1] != ')') return -1;
+            for (depth = 0, p = t - 1; p > sql && !(p[-1] == '(' && depth == 0); p--) depth += p[-1] == ')' ? 1 : p[-1] == '(' ? -1 : 0;
+            if (p == sql) return -1;
+            p--;
+            continue;
+        }
+        w = dconn__word_before(sql, t);
+        if (t - w != 6 || !dconn__strnieq(w, "values", 6)) return -1;
+        break;
+    }
+    t = dconn__sql_blanks_before(sql, w);   /* the columns: "(a, `b`, "c")" */
+    if (t == sql || t[-1] != ')') return -1;
+    for (open = t - 1; open > sql && open[-1] != '(' && open[-1] != ';'; open--) {}
+    if (open == sql || open[-1] != '(') return -1;
+    for (p = open; p < t - 1; col++) {
+        const char *end = p, *name;
+        while (end < t - 1 && *end != ',') end++;
+        if (col == index) {
+            while (p < end && (dconn__blank(*p) || *p == '`' || *p == '"' || *p == '[')) p++;
+            for (name = p; name < end && !dconn__blank(*name) && *name != '`' && *name != '"' && *name != ']'; name++) {}
+            return dconn__is_password_word(p, (size_t)(name - p));
+        }
+        p = end + 1;
+    }
+    return -1;
+}
+
 /* Does the string literal whose quote is at q hold a password as a whole?
-   One of the 4 words before it, in its statement, names a secret (a word
-   of dconn__is_password_word) or is IDENTIFIED (CREATE ROLE ... PASSWORD
-   '...', ALTER USER ... IDENTIFIED [WITH plugin] BY '...', SET PASSWORD
-   FOR bob = '...', WHERE api_key = '...'). Masking a little more is
-   harmless. */
+   In INSERT ... VALUES, its column says (VALUES ('bob', '...') after
+   (name, password)). Else one of the 4 words before it, in its statement,
+   names a secret (a word of dconn__is_password_word) or is IDENTIFIED
+   (CREATE ROLE ... PASSWORD '...', ALTER USER ... IDENTIFIED [WITH plugin]
+   BY '...', SET PASSWORD FOR 'bob'@'%' = '...', WHERE api_key = '...'),
+   past a user@host's quoted parts, or after REPLACE the literal before it
+   (MySQL's IDENTIFIED BY 'new' REPLACE 'old'). A literal beside an '@' is
+   a user or a host, never a password. Masking a little more is harmless. */
 static int dconn__sql_literal_is_password(const char *sql, const char *q) {
-    const char *e = q, *w;
-    int words;
-    for (words = 0; words < 4; words++) {
+    const char *e = q, *w, *t;
+    int words, in_values = dconn__sql_values_column(sql, q);
+    if (in_values >= 0) return in_values;
+    if (q > sql && q[-1] == '@') return 0;
+    for (t = q + 1; *t && !(*t == *q && t[1] != *q); t += *t == *q ? 2 : 1) {}
+    if (*t && t[1] == '@') return 0;
+    for (words = 0; words < 4;) {
+        const char *after = e;
         while (e > sql && !dconn__scheme_letter(e[-1]) && !(e[-1] >= '0' && e[-1] <= '9') && e[-1] != '_' && e[-1] != '\'' && e[-1] != '"' && e[-1] != ';') e--;
         if (e == sql || e[-1] == ';') return 0;
         if (e[-1] == '\'' || e[-1] == '"') {
-            /* a literal or quoted name before it counts as a word: SET PASSWORD FOR 'bob'@'host' = '...', VALUES ('bob', '...') */
-            char quote = e[-1];
-            for (w = e - 1; w > sql && !(w[-1] == quote && !(w - 1 > sql && w[-2] == quote)); w -= w[-1] == quote ? 2 : 1) {}
-            if (w == sql) return 0;
-            e = w - 1;
+            /* crossed only as a user@host's part, after REPLACE, or in a list with it (password IN ('a', '...')) */
+            const char *start = dconn__sql_quoted_start(sql, e), *sep;
+            int replace = words == 1 && (w = dconn__word_before(sql, dconn__sql_blanks_before(sql, q))) != NULL &&
+                          dconn__sql_blanks_before(sql, q) - w == 7 && dconn__strnieq(w, "replace", 7);
+            int listed = 1;
+            for (sep = e; sep < after; sep++) listed &= dconn__blank(*sep) || *sep == ',';
+            if (!start || !(e[0] == '@' || (start > sql && start[-1] == '@') || replace || (listed && memchr(e, ',', (size_t)(after - e))))) return 0;
+            if (!listed) words++;
+            e = start;
             continue;
         }
         w = dconn__word_before(sql, e);
         if (dconn__is_password_word(w, (size_t)(e - w)) || (e - w == 10 && dconn__strnieq(w, "identified", 10)))
             return 1;
         e = w;
+        words++;
     }
     return 0;
 }

@@ -306,6 +306,22 @@ static void redaction_review_forms(void) {
     /* a known password as MySQL's strings escape it */
     CHECK(dconn_query(c, "SELECT 'it\\'s-S3cr@t Pw!' FROM nosuch", NULL, 0, NULL, &err) == NULL);
     CHECK_NOT_CONTAINS(err.message, "S3cr@t");
+    /* only the password's own literal: a column's by its name in INSERT ... VALUES, nothing past a WHERE, a user and a host stay */
+    {
+        static const char *const shown[][3] = {
+            {"INSERT INTO u (password, login) VALUES ('PwValueX1', 'reporting'), ('PwValueX1', 'r2') FRM", "'reporting'", "'r2'"},
+            {"UPDATE u SET password = 'PwValueX1' WHERE name = 'bobby1' FRM", "'bobby1'", "password = '***'"},
+            {"SET PASSWORD FOR 'reporting'@'10.20.30.40' = PASSWORD('PwValueX1') FRM", "'reporting'@'10.20.30.40'", "PASSWORD('***')"},
+            {"ALTER ROLE r PASSWORD 'PwValueX1' VALID UNTIL '2030-01-01' FRM", "'2030-01-01'", "PASSWORD '***'"},
+        };
+        size_t k;
+        for (k = 0; k < sizeof shown / sizeof shown[0]; k++) {
+            CHECK(dconn_exec(c, shown[k][0], NULL, 0, NULL, NULL, &err) != DCONN_OK);
+            CHECK_NOT_CONTAINS(err.message, "PwValueX1");
+            CHECK_CONTAINS(err.message, shown[k][1]);
+            CHECK_CONTAINS(err.message, shown[k][2]);
+        }
+    }
     /* a known secret masked in the SQL keeps the caret under what failed */
     CHECK(dconn_query(c, "SELECT 'ConnStrPw1234' + FROM t", NULL, 0, NULL, &err) == NULL);
     if (sqlite3_libversion_number() >= 3038000) CHECK_CONTAINS(err.message, "\n  SQL: SELECT '***' + FROM t\n                      ^");   /* (no offsets before 3.38) */

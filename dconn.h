@@ -3610,7 +3610,7 @@ static void dconn__redact_shapes(const dconn_allocator *al, char *text, size_t c
         memset(&out, 0, sizeof out);
         out.al = al;
         n = b.len;
-        if (n + tail + 1 > cap) {
+        if (b.p && n + tail + 1 > cap) {
             n = cap > tail + 4 ? cap - tail - 4 : 0;
             while (n > 0 && ((unsigned char)b.p[n] & 0xC0) == 0x80) n--;   /* whole characters */
             dconn__buf_put(&out, b.p, n);

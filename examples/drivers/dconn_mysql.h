@@ -2198,7 +2198,7 @@ static dconn_status dconn_my__script_piece(dconn_my__conn *h, const char *from, 
     dconn_status st;
     while ((q = dconn_my__skip_blanks(q)) < to && *q == ';') q++;
     if (q >= to) return DCONN_OK;   /* blanks, comments and ';' alone, which the mysql client sends none of */
-    if (n + 1 > *cap) {
+    if (!*buf || n + 1 > *cap) {
         char *grown = (char *)realloc(*buf, n + 1);
         if (!grown) return dconn_error_set(err, DCONN_ENOMEM, "mysql: out of memory");
         *buf = grown;

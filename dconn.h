@@ -3646,15 +3646,23 @@ static const char *dconn__sql_blanks_before(const char *sql, const char *p) {
     return p;
 }
 
+/* What the last literal's look back found, for the next one (the SQL's
+   literals come in order): the '(' of its row and the VALUES before the
+   rows (NULL: none), so that a row looks back one row, not all of them. */
+typedef struct dconn__values_memo {
+    const char *row;
+    const char *values;
+} dconn__values_memo;
+
 /* A literal inside INSERT ... (a, b, c) VALUES (...), (...): 1 when its
    column is a secret's, 0 when not, -1 when it stands elsewhere or the
-   columns are not named. */
-static int dconn__sql_values_column(const char *sql, const char *q) {
-    const char *p = q, *t, *w, *open;
+   columns are not named. Looks back at most 1 KiB inside its row. */
+static int dconn__sql_values_column(const char *sql, const char *q, dconn__values_memo *memo) {
+    const char *p = q, *t, *w = NULL, *open, *row;
     size_t index = 0, col = 0;
     int depth = 0;
     for (;;) {   /* back to the '(' of its row, counting the values before it */
-        if (p == sql || p[-1] == ';') return -1;
+        if (p == sql || p[-1] == ';' || q - p > 1024) return -1;
         if (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`') {
             if ((p = dconn__sql_quoted_start(sql, p)) == NULL) return -1;
             continue;
@@ -3664,24 +3672,28 @@ static int dconn__sql_values_column(const char *sql, const char *q) {
         else if (p[-1] == ',' && depth == 0) index++;
         p--;
     }
-    p--;
+    row = --p;
     for (;;) {   /* rows before it, then VALUES */
+        if (p == memo->row) { w = memo->values; break; }   /* an earlier row's look, or this row's */
         t = dconn__sql_blanks_before(sql, p);
         if (t > sql && t[-1] == ',') {
             t = dconn__sql_blanks_before(sql, t - 1);
-            if (t == sql || t[-1] != ')') return -1;
+            if (t == sql || t[-1] != ')') break;
             for (depth = 0, p = t - 1; p > sql && !(p[-1] == '(' && depth == 0); p--) depth += p[-1] == ')' ? 1 : p[-1] == '(' ? -1 : 0;
-            if (p == sql) return -1;
+            if (p == sql) break;
             p--;
             continue;
         }
         w = dconn__word_before(sql, t);
-        if (t - w != 6 || !dconn__strnieq(w, "values", 6)) return -1;
+        if (t - w != 6 || !dconn__strnieq(w, "values", 6)) w = NULL;
         break;
     }
+    memo->row = row;
+    memo->values = w;
+    if (!w) return -1;
     t = dconn__sql_blanks_before(sql, w);   /* the columns: "(a, `b`, "c")" */
     if (t == sql || t[-1] != ')') return -1;
-    for (open = t - 1; open > sql && open[-1] != '(' && open[-1] != ';'; open--) {}
+    for (open = t - 1; open > sql && open[-1] != '(' && open[-1] != ';' && t - open < 4096; open--) {}
     if (open == sql || open[-1] != '(') return -1;
     for (p = open; p < t - 1; col++) {
         const char *end = p, *name;
@@ -3705,9 +3717,9 @@ static int dconn__sql_values_column(const char *sql, const char *q) {
    past a user@host's quoted parts, or after REPLACE the literal before it
    (MySQL's IDENTIFIED BY 'new' REPLACE 'old'). A literal beside an '@' is
    a user or a host, never a password. Masking a little more is harmless. */
-static int dconn__sql_literal_is_password(const char *sql, const char *q) {
+static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn__values_memo *memo) {
     const char *e = q, *w, *t;
-    int words, in_values = dconn__sql_values_column(sql, q);
+    int words, listed_ones = 0, in_values = dconn__sql_values_column(sql, q, memo);
     if (in_values >= 0) return in_values;
     if (q > sql && q[-1] == '@') return 0;
     for (t = q + 1; *t && !(*t == *q && t[1] != *q); t += *t == *q ? 2 : 1) {}
@@ -3725,6 +3737,7 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q) {
             for (sep = e; sep < after; sep++) listed &= dconn__blank(*sep) || *sep == ',';
             if (!start || !(e[0] == '@' || (start > sql && start[-1] == '@') || replace || (listed && memchr(e, ',', (size_t)(after - e))))) return 0;
             if (!listed) words++;
+            else if (++listed_ones > 16) return 0;   /* a long list's later values: a look back that stays short */
             e = start;
             continue;
         }
@@ -3777,6 +3790,7 @@ static int dconn__sql_mask_piece(dconn__buf *b, dconn__buf *lit, const char *sql
 static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql, int escapes, int *at, dconn__known *seen) {
     const char *p = sql;
     int changed = 0, new_at = -1;
+    dconn__values_memo memo = {NULL, NULL};
     while (*p) {
         const char *q, *e = p + 1, *body = NULL, *end = NULL;
         int whole = 0;
@@ -3794,7 +3808,7 @@ static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql,
             for (q = p + 1; *q && !(*q == *p && q[1] != *p); q += (*q == *p || (escapes && *q == '\\' && q[1])) ? 2 : 1) {}
             body = p + 1;
             end = *q ? q + 1 : q;
-            whole = dconn__sql_literal_is_password(sql, p);
+            whole = dconn__sql_literal_is_password(sql, p, &memo);
         } else if (*p == '$' && !(p > sql && (dconn__scheme_letter(p[-1]) || (p[-1] >= '0' && p[-1] <= '9') || p[-1] == '_'))) {
             /* PostgreSQL's $tag$ ... $tag$ (not $1, not a$b) */
             for (q = p + 1; dconn__scheme_letter(*q) || *q == '_' || (q > p + 1 && *q >= '0' && *q <= '9'); q++) {}
@@ -3805,7 +3819,7 @@ static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql,
                 for (close = body; *close && strncmp(close, p, tag) != 0; close++) {}
                 q = close;
                 end = *close ? close + tag : close;
-                whole = dconn__sql_literal_is_password(sql, p);
+                whole = dconn__sql_literal_is_password(sql, p, &memo);
             }
         }
         if (body) {

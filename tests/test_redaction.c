@@ -322,6 +322,21 @@ static void redaction_review_forms(void) {
             CHECK_CONTAINS(err.message, shown[k][2]);
         }
     }
+    /* every row of a long INSERT by its column (each row looks back one row: a 20,000-row dump's statement stays linear) */
+    {
+        size_t cap = 20000 * 40 + 64, len, k;
+        char *big = (char *)malloc(cap), *m;
+        int at = -1, nomem = 0;
+        REQUIRE(big);
+        len = (size_t)snprintf(big, cap, "INSERT INTO t (a, password) VALUES ");
+        for (k = 0; k < 20000; k++) len += (size_t)snprintf(big + len, cap - len, "%s('name%zu', 'RowPw%zu')", k ? ", " : "", k, k);
+        m = dconn__sql_masked(NULL, big, &at, &nomem, NULL);
+        REQUIRE(m);
+        CHECK_NOT_CONTAINS(m, "RowPw");
+        CHECK_CONTAINS(m, "('name19999', '***')");
+        dconn_free(m);   /* (the library's allocator: DCONN_FREE) */
+        free(big);
+    }
     /* a known secret masked in the SQL keeps the caret under what failed */
     CHECK(dconn_query(c, "SELECT 'ConnStrPw1234' + FROM t", NULL, 0, NULL, &err) == NULL);
     if (sqlite3_libversion_number() >= 3038000) CHECK_CONTAINS(err.message, "\n  SQL: SELECT '***' + FROM t\n                      ^");   /* (no offsets before 3.38) */

@@ -3753,10 +3753,14 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
 /* One quoted piece of the SQL (a string, a dollar quote, a comment) into
    b: its opener [p, body), its text [body, q), its closer [q, end); the
    text masked whole (`whole`: after a password word, and then added to
-   `seen` when not NULL), else as a message's words are. 1 when the text
-   changed; *new_at follows `at` into it. */
+   `seen` when not NULL), else as a message's words are, and when
+   `as_sql`, first as SQL of its own: a function's body, a string run
+   through EXECUTE, or the rest after a quote left open, may hold
+   ALTER USER ... PASSWORD '...'. 1 when the text changed; *new_at follows
+   `at` into it. */
+static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql, int escapes, int as_sql, int *at, dconn__known *seen);
 static int dconn__sql_mask_piece(dconn__buf *b, dconn__buf *lit, const char *sql, const char *p, const char *body, const char *q, const char *end,
-                                 int whole, int at, int *new_at, dconn__known *seen) {
+                                 int whole, int as_sql, int at, int *new_at, dconn__known *seen) {
     size_t n = (size_t)(q - body), out;
     int same;
     dconn__buf_put(b, p, (size_t)(body - p));
@@ -3767,9 +3771,28 @@ static int dconn__sql_mask_piece(dconn__buf *b, dconn__buf *lit, const char *sql
     } else if (n) {
         /* masked in a copy with room to grow ("x" becomes "***") */
         lit->len = 0;
-        dconn__buf_put(lit, body, n);
-        if (lit->failed || !dconn__grow(lit->al, (void **)&lit->p, &lit->cap, 2 * n + 64, 1)) { b->failed = 1; return 0; }
-        lit->p[n] = '\0';
+        if (as_sql && (memchr(body, '\'', n) || memchr(body, '"', n) || memchr(body, '$', n) || dconn__strnistr(body, n, "--") ||
+                       dconn__strnistr(body, n, "/*"))) {
+            /* one level down only, so that nesting costs no more than one more reading */
+            dconn__buf text, scratch;
+            int no_caret = -1;
+            memset(&text, 0, sizeof text);
+            memset(&scratch, 0, sizeof scratch);
+            text.al = scratch.al = b->al;
+            dconn__buf_put(&text, body, n);
+            dconn__buf_put(&text, "", 1);
+            if (!text.failed && !dconn__sql_mask_pass(lit, &scratch, text.p, 0, 0, &no_caret, seen)) {
+                lit->len = 0;
+                dconn__buf_put(lit, body, n);
+            }
+            if (text.failed || scratch.failed) lit->failed = 1;
+            dconn__buf_free(&text);
+            dconn__buf_free(&scratch);
+        } else {
+            dconn__buf_put(lit, body, n);
+        }
+        if (lit->failed || !dconn__grow(lit->al, (void **)&lit->p, &lit->cap, 2 * lit->len + 64, 1)) { b->failed = 1; return 0; }
+        lit->p[lit->len] = '\0';
         dconn__redact_shapes(b->al, lit->p, lit->cap);
         dconn__buf_puts(b, lit->p);
     }
@@ -3784,10 +3807,11 @@ static int dconn__sql_mask_piece(dconn__buf *b, dconn__buf *lit, const char *sql
 /* One reading of the SQL (`escapes`: a backslash escapes the next byte in
    a quote, as in MySQL's strings and PostgreSQL's E'...'), its secrets
    masked into b: in string literals and dollar quotes (whole after a
-   password word), and in comments; `identifiers` are skipped. *at (an
+   password word), and in comments, each also as SQL when `as_sql`;
+   `identifiers` are skipped. *at (an
    offset into sql, -1: none) becomes the offset of the same text in b, or
    of the end of a piece masked around it. 1 when anything was masked. */
-static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql, int escapes, int *at, dconn__known *seen) {
+static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql, int escapes, int as_sql, int *at, dconn__known *seen) {
     const char *p = sql;
     int changed = 0, new_at = -1;
     dconn__values_memo memo = {NULL, NULL};
@@ -3802,8 +3826,11 @@ static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql,
             body = p + 2;
             q = strstr(body, "*/");
             end = q ? q + 2 : (q = p + strlen(p));
+        } else if (*p == '`' && (q = strchr(p + 1, '`')) != NULL) {
+            e = q + 1;
         } else if (*p == '`') {
-            e = (q = strchr(p + 1, '`')) != NULL ? q + 1 : p + strlen(p);
+            body = p + 1;   /* left open: the rest is no name, and is read as text */
+            q = end = p + strlen(p);
         } else if (*p == '\'' || *p == '"') {
             for (q = p + 1; *q && !(*q == *p && q[1] != *p); q += (*q == *p || (escapes && *q == '\\' && q[1])) ? 2 : 1) {}
             body = p + 1;
@@ -3823,7 +3850,7 @@ static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql,
             }
         }
         if (body) {
-            changed |= dconn__sql_mask_piece(b, lit, sql, p, body, q, end, whole, *at, &new_at, seen);
+            changed |= dconn__sql_mask_piece(b, lit, sql, p, body, q, end, whole, as_sql, *at, &new_at, seen);
             if (b->failed) return 0;
             p = end;
             continue;
@@ -3856,7 +3883,7 @@ static char *dconn__sql_masked(const dconn_allocator *al, const char *sql, int *
         memset(&b, 0, sizeof b);
         b.al = al;
         /* the backslash reading first: masked, its literals hold no quote left to mislead the plain reading */
-        if (dconn__sql_mask_pass(&b, &lit, out ? out : sql, k == 0, at, seen) && !b.failed) {
+        if (dconn__sql_mask_pass(&b, &lit, out ? out : sql, k == 0, 1, at, seen) && !b.failed) {
             dconn__free(al, out);
             out = b.p;
             changed = 1;

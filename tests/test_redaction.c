@@ -759,7 +759,7 @@ static void redaction_secrets_written_in_sql(void) {
         /* a second review's: backslash escapes, an apostrophe in a comment, IDENTIFIED WITH ... BY, SET PASSWORD FOR,
            and a long SQL whose error is past the first 200 bytes (the window starts inside a literal) */
         static char longer[600];
-        const char *more[6];
+        const char *more[12];
         size_t k;
         snprintf(longer, sizeof longer, "SELECT '%0150d', 'postgresql://u:ZedPass123@h/db', x FROM t WHERE 1 = 1 AND y = 'z' AND w = 1 FRM", 0);
         more[0] = "ALTER USER 'bob'@'%' IDENTIFIED BY 'abc\\'ZedPass123' FRM";
@@ -768,6 +768,13 @@ static void redaction_secrets_written_in_sql(void) {
         more[3] = "SET PASSWORD FOR bob = 'ZedPass123' FRM";
         more[4] = "/* it's */ SELECT 'password=ZedPass123' FRM t";
         more[5] = longer;
+        /* SQL inside SQL: a function's body, a string run by EXECUTE, a line commented out, and the rest after a quote left open */
+        more[6] = "DO $$ BEGIN EXECUTE 'x'; ALTER ROLE bob PASSWORD 'ZedPass123'; END $$ FRM";
+        more[7] = "SELECT \"ALTER USER bob IDENTIFIED BY 'ZedPass123'\" FRM t";
+        more[8] = "-- ALTER ROLE bob PASSWORD 'ZedPass123';\nSELECT 1 FRM t";
+        more[9] = "SELECT \"x FROM t; ALTER ROLE bob PASSWORD 'ZedPass123' FRM";
+        more[10] = "SELECT `x FROM t; ALTER ROLE bob PASSWORD 'ZedPass123' FRM";
+        more[11] = "/* ALTER USER bob IDENTIFIED BY \"ZedPass123\" */ SELECT 1 FRM t";
         for (k = 0; k < sizeof more / sizeof more[0]; k++) {
             CHECK(dconn_exec(c, more[k], NULL, 0, NULL, NULL, &err) != DCONN_OK);
             CHECK_NOT_CONTAINS(err.message, "ZedPass123");

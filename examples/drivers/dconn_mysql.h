@@ -779,6 +779,26 @@ static size_t dconn_my__exec_comment(const char *p) {
     return n;
 }
 
+/* The end of the comment (*quoted 0) or the quoted text (*quoted 1: a
+   string, or a `name`) at p, or p when neither starts there. Executable
+   comments are SQL, not comments. Blanks end "--" as the server reads
+   it; a quote or a comment left open runs to the end. */
+static const char *dconn_my__token_end(const char *p, int *quoted) {
+    *quoted = 0;
+    if ((p[0] == '-' && p[1] == '-' && (p[2] == ' ' || p[2] == '\t' || p[2] == '\n' || p[2] == '\r' || !p[2])) || p[0] == '#') return p + strcspn(p, "\n");
+    if (p[0] == '/' && p[1] == '*' && !dconn_my__exec_comment(p)) {
+        const char *e = strstr(p + 2, "*/");
+        return e ? e + 2 : p + strlen(p);
+    }
+    if (*p == '\'' || *p == '"' || *p == '`') {
+        char quote = *p++;
+        while (*p && *p != quote) p += (*p == '\\' && quote != '`' && p[1]) ? 2 : 1;
+        *quoted = 1;
+        return *p ? p + 1 : p;
+    }
+    return p;
+}
+
 /* Is the SQL a plain read: SELECT, VALUES, SHOW, TABLE, WITH, DESCRIBE,
    EXPLAIN first, and no INTO? Also notes (*state) a statement that
    leaves state on the session, which outside a session would stay on a
@@ -794,22 +814,18 @@ static int dconn_my__classify(const char *sql, int *state) {
     static const char *const routines[] = {"procedure", "function", "trigger", "event"};
     static const char *const end_of[] = {"if", "loop", "while", "repeat", "for"};
     static const char *const objects[] = {"table", "view", "index", "database", "schema", "user", "role", "sequence", "server", "temporary", "unique"};
-    const char *p = sql;
-    int first = 1, read = 0, read_so_far = 1, prev_create = 0, prev_into = 0, prev_next = 0;
+    const char *p = sql, *e;
+    int first = 1, read = 0, read_so_far = 1, prev_create = 0, prev_into = 0, prev_next = 0, quoted;
     int set_next = 0, set_global = 0;   /* after SET: its next word; SET GLOBAL/PERSIST changes the server, not the session */
     int stmt_create = 0, in_def = 0, depth = 0, skip_case = 0, set_stmt = 0, found = 0;
     size_t i, n;
     *state = 0;
     while (*p) {
-        if ((p[0] == '-' && p[1] == '-' && (p[2] == ' ' || p[2] == '\t' || p[2] == '\n')) || p[0] == '#') { while (*p && *p != '\n') p++; continue; }
         if ((n = dconn_my__exec_comment(p)) != 0) { p += n; continue; }
         if (p[0] == '*' && p[1] == '/') { p += 2; continue; }   /* the end of an executable comment */
-        if (p[0] == '/' && p[1] == '*') { p += 2; while (*p && !(p[0] == '*' && p[1] == '/')) p++; if (*p) p += 2; continue; }
-        if (*p == '\'' || *p == '"' || *p == '`') {
-            char q = *p++;
-            while (*p && *p != q) p += (*p == '\\' && q != '`' && p[1]) ? 2 : 1;
-            if (*p) p++;
-            first = 0;
+        if ((e = dconn_my__token_end(p, &quoted)) != p) {
+            if (quoted) first = 0;
+            p = e;
             continue;
         }
         if (*p == ';' && in_def && depth > 0) { p++; continue; }   /* inside a routine's BEGIN ... END */
@@ -2134,9 +2150,10 @@ static dconn_status dconn_my__run_text(dconn_my__conn *h, const char *sql, int k
 /* Past blanks and comments at p (not executable comments, which are SQL). */
 static const char *dconn_my__skip_blanks(const char *p) {
     for (;;) {
+        const char *e;
+        int quoted;
         if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f') p++;
-        else if ((p[0] == '-' && p[1] == '-' && (p[2] == ' ' || p[2] == '\t' || p[2] == '\n' || p[2] == '\r' || !p[2])) || p[0] == '#') p += strcspn(p, "\n");
-        else if (p[0] == '/' && p[1] == '*' && !dconn_my__exec_comment(p)) { const char *e = strstr(p + 2, "*/"); p = e ? e + 2 : p + strlen(p); }
+        else if ((e = dconn_my__token_end(p, &quoted)) != p && !quoted) p = e;
         else return p;
     }
 }
@@ -2165,14 +2182,9 @@ static size_t dconn_my__delimiter_command(const char *sql, const char *p, char d
    the end of the text. */
 static const char *dconn_my__statement_end(const char *p, const char *delim, size_t n) {
     while (*p) {
-        const char *q = dconn_my__skip_blanks(p);
-        if (q != p) { p = q; continue; }
-        if (*p == '\'' || *p == '"' || *p == '`') {
-            char quote = *p++;
-            while (*p && *p != quote) p += (*p == '\\' && quote != '`' && p[1]) ? 2 : 1;
-            if (*p) p++;
-            continue;
-        }
+        int quoted;
+        const char *e = dconn_my__token_end(p, &quoted);
+        if (e != p) { p = e; continue; }
         if (!strncmp(p, delim, n)) return p;
         p++;
     }

@@ -2291,6 +2291,16 @@ static const char *dconn_pg__token(const char *sql, const char *p, int *kind) {
     return p + 1;
 }
 
+/* The first token at p or after it that is neither a blank nor a closed comment. */
+static const char *dconn_pg__past_blanks(const char *sql, const char *p) {
+    for (;;) {
+        int kind;
+        const char *next = *p ? dconn_pg__token(sql, p, &kind) : p;
+        if (!*p || (kind != DCONN_PG__BLANK && kind != DCONN_PG__COMMENT)) return p;
+        p = next;
+    }
+}
+
 /* The end of the statement that starts at p: its ';' outside quotes,
    comments, dollar quotes and parentheses, or the end of the text. The
    body of a CREATE FUNCTION or PROCEDURE written BEGIN ATOMIC ... END
@@ -2425,13 +2435,7 @@ static dconn_status dconn_pg__script(void *ud, void *handle, const char *sql, dc
                     err->sql_offset += (int)(p - sql);
                 } else {
                     /* no place given (a constraint, a lock): the statement's first word, so that the SQL shown is the statement's */
-                    const char *w = p;
-                    int kind = DCONN_PG__BLANK;
-                    while (*w && (kind == DCONN_PG__BLANK || kind == DCONN_PG__COMMENT)) {
-                        const char *next = dconn_pg__token(sql, w, &kind);
-                        if (kind == DCONN_PG__BLANK || kind == DCONN_PG__COMMENT) w = next;
-                    }
-                    err->sql_offset = (int)(w - sql);
+                    err->sql_offset = (int)(dconn_pg__past_blanks(sql, p) - sql);
                 }
                 if (ran)
                     snprintf(err->message + len, sizeof err->message - len, " (at the script's statement %d: the %d before it ran%s)", ran + 1, ran,

@@ -759,7 +759,7 @@ static void redaction_secrets_written_in_sql(void) {
         /* a second review's: backslash escapes, an apostrophe in a comment, IDENTIFIED WITH ... BY, SET PASSWORD FOR,
            and a long SQL whose error is past the first 200 bytes (the window starts inside a literal) */
         static char longer[600];
-        const char *more[12];
+        const char *more[14];
         size_t k;
         snprintf(longer, sizeof longer, "SELECT '%0150d', 'postgresql://u:ZedPass123@h/db', x FROM t WHERE 1 = 1 AND y = 'z' AND w = 1 FRM", 0);
         more[0] = "ALTER USER 'bob'@'%' IDENTIFIED BY 'abc\\'ZedPass123' FRM";
@@ -775,11 +775,16 @@ static void redaction_secrets_written_in_sql(void) {
         more[9] = "SELECT \"x FROM t; ALTER ROLE bob PASSWORD 'ZedPass123' FRM";
         more[10] = "SELECT `x FROM t; ALTER ROLE bob PASSWORD 'ZedPass123' FRM";
         more[11] = "/* ALTER USER bob IDENTIFIED BY \"ZedPass123\" */ SELECT 1 FRM t";
+        /* two levels down, with the quotes doubled: a string run by EXECUTE in a function's body, and PREPARE ... FROM */
+        more[12] = "DO $$ BEGIN EXECUTE 'CREATE ROLE app PASSWORD ''ZedPass123'''; END $$ FRM";
+        more[13] = "PREPARE s FROM 'ALTER USER bob IDENTIFIED BY ''ZedPass123''' FRM";
         for (k = 0; k < sizeof more / sizeof more[0]; k++) {
             CHECK(dconn_exec(c, more[k], NULL, 0, NULL, NULL, &err) != DCONN_OK);
             CHECK_NOT_CONTAINS(err.message, "ZedPass123");
             CHECK_NOT_CONTAINS(rd_hook_sql, "ZedPass123");
         }
+        /* the rest of the string as it was written, its quotes doubled */
+        CHECK_CONTAINS(err.message, "SQL: PREPARE s FROM 'ALTER USER bob IDENTIFIED BY ''***''' FRM");
     }
     dconn_release(c);
     dconn_close(ctx);

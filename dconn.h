@@ -9192,6 +9192,7 @@ static dconn_status dconn__handle_get_once(dconn_conn *c, int exclusive, int no_
     int shared, fresh_db = 0;
     int64_t wait_from = 0, waited = 0, wait_limit;
     *reused = 0;
+    *out = NULL;   /* none on failure: never a handle an earlier turn gave back */
     dconn__lock(&c->lock);
     if (c->forks != dconn__forks_now(c->ctx)) {
         /* in a child: every handle is the parent's, the idle ones and those its
@@ -9392,6 +9393,7 @@ static dconn_status dconn__handle_get(dconn_conn *c, int exclusive, int fresh, c
             stale = 1;   /* no ping to ask after all (a reload switched drivers): a new handle */
         }
         if (!stale) return DCONN_OK;
+        *out = NULL;   /* closed now: a failed turn below must not leave it to the caller */
         dconn__handle_put(c, h, exclusive, 1);
     }
 }

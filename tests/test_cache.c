@@ -2458,6 +2458,50 @@ static void cache_retry_skips_dead_idle_handles(void) {
     }
 }
 
+/* A server restarted and still down: the retry's ping drops an idle
+   handle, and the new handle's connect fails. The call fails with the
+   server's words (the closed handle never reaches the caller, which once
+   read and freed it again), and works once the server is back. */
+static void cache_retry_while_server_down(void) {
+    dconn_options o = cmk_options();
+    dconn_connect_options co;
+    dconn_session *s[2];
+    dconn_driver d;
+    dconn_ctx *ctx;
+    dconn_conn *c;
+    dconn_error err;
+    dconn_result *r;
+    int i;
+    REQUIRE((ctx = cmk_open(&o)) != NULL);
+    td_driver(&d, "down");
+    REQUIRE(dconn_register_driver(ctx, &d, &err) == DCONN_OK);
+    memset(&co, 0, sizeof co);
+    c = dconn_connect(ctx, "m", "down", &co, &err);
+    REQUIRE(c);
+    for (i = 0; i < 2; i++) REQUIRE((s[i] = dconn_session_begin(c, &err)) != NULL);
+    for (i = 0; i < 2; i++) dconn_session_end(s[i]);   /* two idle handles */
+    pthread_mutex_lock(&td_lock);
+    td.epoch++;                  /* the server restarted: both are dead */
+    td.transient_connects = 100;   /* and is not back yet */
+    pthread_mutex_unlock(&td_lock);
+    r = dconn_query(c, "SELECT 2", NULL, 0, NULL, &err);
+    CHECK(r == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ETRANSIENT);
+    CHECK_CONTAINS(err.message, "connection refused");
+    CHECK_EQ_INT(td.pings, 1);                          /* the second idle handle, asked by the retry */
+    CHECK_EQ_INT(td.disconnects, 2);
+    pthread_mutex_lock(&td_lock);
+    td.transient_connects = 0;   /* back */
+    pthread_mutex_unlock(&td_lock);
+    r = dconn_query(c, "SELECT 2", NULL, 0, NULL, &err);
+    if (!r) fprintf(stdout, "  %s\n", err.message);
+    CHECK(r != NULL);
+    dconn_result_release(r);
+    dconn_release(c);
+    dconn_close(ctx);
+    CHECK_EQ_INT(td.live, 0);
+}
+
 #if TEST_THREADS   /* starts 4 threads a round */
 /* Results the cache held, released from other threads while dconn_close
    runs: a release may be inside the cache's lock as the cache goes, so the
@@ -2984,6 +3028,7 @@ static const dtest_case cache_tests[] = {
     {"cache_retry_without_err", cache_retry_without_err},
     {"cache_retry_shared_handle", cache_retry_shared_handle},
     {"cache_retry_skips_dead_idle_handles", cache_retry_skips_dead_idle_handles},
+    {"cache_retry_while_server_down", cache_retry_while_server_down},
 #if TEST_THREADS
     {"cache_retry_concurrent", cache_retry_concurrent},
 #endif

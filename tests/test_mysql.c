@@ -751,6 +751,13 @@ static void my_writes_and_sessions(void) {
     CHECK_EQ_INT(err.native_code, 1146);
     CHECK_EQ_INT(dconn_exec(c, "SELEC 1", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "ERROR 1064 (42000)");
+    CHECK_NOT_CONTAINS(err.message, "more than one statement");
+    /* two statements where one goes: the server's words, and what to use instead */
+    CHECK_EQ_INT(dconn_exec(c, "INSERT INTO w (n) VALUES (90); INSERT INTO w (n) VALUES (91)", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "ERROR 1064 (42000)");
+    CHECK_CONTAINS(err.message, "use dconn_exec_script for several");
+    CHECK_EQ_INT(dconn_exec(c, "SELEC 1; -- one statement\n", NULL, 0, NULL, NULL, &err), DCONN_EQUERY);
+    CHECK_NOT_CONTAINS(err.message, "more than one statement");
     /* SET GLOBAL changes the server, not the pooled handle: it runs outside a session; SET SESSION is refused */
     {
         int64_t before = tu_query_int(c, "SELECT @@global.max_connections");
@@ -794,6 +801,7 @@ static void my_writes_and_sessions(void) {
     CHECK_EQ_INT(dconn_exec_script(c, "INSERT INTO w (n) VALUES (21); INSERT INTO w (n) VALUES (22); SELECT * FROM nowhere; "
                                       "INSERT INTO w (n) VALUES (23)", &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "(at the script's statement 3: the 2 before it ran and were committed)");
+    CHECK_EQ_INT(err.sql_offset, 62);   /* the failing statement's start: the CLI tells its line in the file */
     CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM w WHERE n IN (21, 22, 23)"), 2);
     CHECK_EQ_INT(dconn_exec(c, "DROP TABLE w", NULL, 0, NULL, NULL, &err), DCONN_OK);
     dconn_release(c);
@@ -833,7 +841,14 @@ static void my_script_delimiter(void) {
                  DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "nowhere");
     CHECK_CONTAINS(err.message, "(at the script's statement 2: the 1 before it ran and were committed)");
+    CHECK_EQ_INT(err.sql_offset, 41);   /* its line: the third */
     CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM dl WHERE n IN (11, 21)"), 1);
+    /* under ';', after a DELIMITER's piece */
+    CHECK_EQ_INT(dconn_exec_script(c, "DELIMITER $$\nINSERT INTO dl VALUES (1)$$\nDELIMITER ;\nINSERT INTO dl VALUES (2);\n-- x;\n  INSERT INTO nowhere VALUES (1);\n",
+                                   &err), DCONN_EQUERY);
+    CHECK_CONTAINS(err.message, "(at the script's statement 3: the 2 before it ran and were committed)");
+    CHECK_EQ_INT(err.sql_offset, 88);
+    CHECK_EQ_INT(dconn_exec(c, "DELETE FROM dl WHERE n IN (11, 21)", NULL, 0, NULL, NULL, &err), DCONN_OK);
     /* a DELIMITER that is not first on its line, or inside a string, is SQL: the server says what is wrong */
     CHECK_EQ_INT(dconn_exec_script(c, "INSERT INTO dl VALUES (3); SELECT 'x\nDELIMITER //\n' FROM dl; INSERT INTO dl VALUES (4)", &err), DCONN_OK);
     CHECK_EQ_INT(tu_query_int(c, "SELECT count(*) FROM dl WHERE n IN (31, 41)"), 2);

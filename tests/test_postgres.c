@@ -418,6 +418,10 @@ static void pg_errors_fail_at_once(void) {
     dconn_postgres_sqlstate(&err, state);
     CHECK_STR(state, "42601");
     CHECK(strstr(tu_logbuf, "retrying") == NULL);
+    /* two statements where one goes: the server's words, and what to use instead */
+    CHECK(dconn_exec(c, "CREATE TEMP TABLE two (n int); INSERT INTO two VALUES (?)", (dconn_value[]){dconn_int(1)}, 1, NULL, NULL, &err) != DCONN_OK);
+    CHECK_CONTAINS(err.message, "cannot insert multiple commands into a prepared statement");
+    CHECK_CONTAINS(err.message, "use dconn_exec_script for several");
     dconn_release(c);
     dconn_close(ctx);
 }

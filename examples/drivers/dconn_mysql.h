@@ -1088,6 +1088,15 @@ static dconn_status dconn_my__conn_error(dconn_my__conn *h, int kind, int was_in
     return dconn_my__error(h, mysql_errno(h->my), mysql_sqlstate(h->my), mysql_error(h->my), kind, was_in_tx, err);
 }
 
+/* Does the SQL hold more than one statement (SQL after a ';' outside quotes and comments)? */
+static const char *dconn_my__skip_blanks(const char *p);
+static const char *dconn_my__statement_end(const char *p, const char *delim, size_t n);
+static int dconn_my__several(const char *sql) {
+    const char *e = dconn_my__statement_end(sql, ";", 1);
+    while (*e == ';') e = dconn_my__skip_blanks(e + 1);
+    return *e != '\0';
+}
+
 /* --- the statement cache ---------------------------------------------------- */
 
 /* The statement's first word, past spaces, comments and parentheses. */
@@ -1164,6 +1173,11 @@ static MYSQL_STMT *dconn_my__prepare(dconn_my__conn *h, const char *sql, int *ki
     if (mysql_stmt_prepare(k->st, sql, (unsigned long)len) != 0) {
         /* nothing ran: a lost connection here may be retried */
         dconn_my__stmt_error(h, k->st, DCONN_MY__READ, dconn_my__in_tx(h), err);
+        if (err && err->native_code == 1064 && dconn_my__several(sql)) {
+            /* the words dconn's SQLite driver uses, which the CLI puts in its own */
+            size_t n = strlen(err->message);
+            snprintf(err->message + n, sizeof err->message - n, " (more than one statement: queries and dconn_exec run one (use dconn_exec_script for several))");
+        }
         dconn_my__close_stmt(h, k->st);
         free(k->sql);
         *k = h->kept[--h->n_kept];
@@ -2203,8 +2217,21 @@ static int dconn_my__has_delimiter(const char *sql) {
     return 0;
 }
 
+/* Where the statement after the first `done` of the SQL at `from` starts
+   (statements under ';'), as an offset into the script: the place a
+   failure names (its line in the file, for the CLI). */
+static int dconn_my__statement_at(const char *sql, const char *from, int done) {
+    const char *p = dconn_my__skip_blanks(from);
+    while (done-- > 0 && *p) {
+        p = dconn_my__statement_end(p, ";", 1);
+        while (*p == ';') p = dconn_my__skip_blanks(p + 1);
+    }
+    return (int)(p - sql);
+}
+
 /* Runs one piece of a script (copied to be NUL-terminated), counting its statements into *done. */
-static dconn_status dconn_my__script_piece(dconn_my__conn *h, const char *from, const char *to, char **buf, size_t *cap, int *done, dconn_error *err) {
+static dconn_status dconn_my__script_piece(dconn_my__conn *h, const char *sql, const char *from, const char *to, char **buf, size_t *cap, int *done,
+                                           dconn_error *err) {
     size_t n = (size_t)(to - from);
     const char *q = from;
     dconn_status st;
@@ -2219,6 +2246,7 @@ static dconn_status dconn_my__script_piece(dconn_my__conn *h, const char *from, 
     memcpy(*buf, from, n);
     (*buf)[n] = '\0';
     st = dconn_my__run_text(h, *buf, DCONN_MY__WRITE, err);
+    if (st && err && !dconn_my__mentions_call(*buf)) err->sql_offset = dconn_my__statement_at(sql, from, h->text_done);
     *done += h->text_done;
     return st;
 }
@@ -2245,17 +2273,17 @@ static dconn_status dconn_my__script_delimited(dconn_my__conn *h, const char *sq
         }
         if (sent++ && (*stopped = dconn_my__was_killed(h)) != 0) break;
         if (m) {
-            st = dconn_my__script_piece(h, piece, p, &buf, &cap, done, err);
+            st = dconn_my__script_piece(h, sql, piece, p, &buf, &cap, done, err);
             memcpy(delim, other, m + 1);
             n = m;
             p = piece = next;
             continue;
         }
         e = dconn_my__statement_end(p, delim, n);
-        st = dconn_my__script_piece(h, p, e, &buf, &cap, done, err);
+        st = dconn_my__script_piece(h, sql, p, e, &buf, &cap, done, err);
         p = piece = *e ? e + n : e;
     }
-    if (!st && !*stopped && !(sent && (*stopped = dconn_my__was_killed(h)) != 0)) st = dconn_my__script_piece(h, piece, p, &buf, &cap, done, err);
+    if (!st && !*stopped && !(sent && (*stopped = dconn_my__was_killed(h)) != 0)) st = dconn_my__script_piece(h, sql, piece, p, &buf, &cap, done, err);
     free(buf);
     if (*stopped) {
         /* a cancel that came between two statements, while the server sat idle (KILL QUERY stops a running one only) */
@@ -2281,6 +2309,7 @@ static dconn_status dconn_my__script(void *ud, void *handle, const char *sql, dc
         } else {
             st = dconn_my__run_text(h, sql, DCONN_MY__WRITE, err);
             done = h->text_done;
+            if (st && err && !dconn_my__mentions_call(sql)) err->sql_offset = dconn_my__statement_at(sql, sql, done);
         }
         ran = 1;
     }

@@ -488,6 +488,11 @@ static dconn_status dconn_pg__error(PGconn *c, PGresult *res, const char *sql, c
                                             "prepared_statement_cache_size = 0 turns kept statements off)",
                  state[0] == '0' ? "what it reads (a table's columns, or search_path) changed" : "its prepared statement was removed");
     }
+    if (state && !strcmp(state, "42601") && strstr(text, "multiple commands")) {
+        /* the words dconn's SQLite driver uses, which the CLI puts in its own */
+        size_t n = strlen(text);
+        snprintf(text + n, sizeof text - n, " (more than one statement: queries and dconn_exec run one (use dconn_exec_script for several))");
+    }
     if (!err) return DCONN_EQUERY;
     if (!state && PQstatus(c) == CONNECTION_BAD && kind == DCONN_PG__WRITE) {
         char lost[1100];

@@ -3449,16 +3449,20 @@ static void dconn__redact_settings(dconn__buf *b, const char *s, const char *e, 
         while (k < key_end && *k == '-') k++;   /* a command line's --password=... */
         v = eq + 1;
         dconn__buf_put(b, p, (size_t)(v - p));
+        if (k == key_end || v >= e || !dconn__is_password_word(k, (size_t)(key_end - k))) {
+            p = v;   /* not a secret (its value not scanned: "k0=v0|k1=v1|..." stays linear) */
+            continue;
+        }
         for (end = v; end < e && !strchr(";&,)}\"'", *end); end++) {}
-        if (k == key_end || v >= e || !dconn__is_password_word(k, (size_t)(key_end - k)) || (end > v && dconn__is_placeholder(v, end)) ||
-            (end - v == 3 && memcmp(v, "...", 3) == 0)) {
-            p = v;   /* not a secret, a parameter's placeholder ("token=?", "pw=:pw", "pw=$1"), or where a message was cut */
+        if ((end > v && dconn__is_placeholder(v, end)) || (end - v == 3 && memcmp(v, "...", 3) == 0)) {
+            p = v;   /* a parameter's placeholder ("token=?", "pw=:pw", "pw=$1"), or where a message was cut */
             continue;
         }
         if (*v == '\'' || *v == '"' || *v == '{') {
             char closer = *v;
             if (closer == '{') closer = '}';
-            const char *c = dconn__value_closer(v + 1, lim, closer);
+            /* looked for within 1 KiB: a value left open in every word would make each look to the end */
+            const char *c = dconn__value_closer(v + 1, lim - v > 1024 ? v + 1024 : lim, closer);
             dconn__buf_put(b, v, 1);
             dconn__buf_puts(b, "***");
             if (!c) { p = e; break; }                  /* never closed: to the end of the word only */
@@ -3634,16 +3638,58 @@ static const char *dconn__word_before(const char *start, const char *e) {
 
 /* The opening quote of the literal or quoted name that ends at e (its
    closing quote at e[-1]), or NULL. */
-static const char *dconn__sql_quoted_start(const char *sql, const char *e) {
+static const char *dconn__sql_quoted_start(const char *sql, const char *e, int escapes) {
     char quote = e[-1];
-    const char *w;
-    for (w = e - 1; w > sql && !(w[-1] == quote && !(w - 1 > sql && w[-2] == quote)); w -= w[-1] == quote ? 2 : 1) {}
+    const char *w = e - 1;
+    while (w > sql) {
+        if (w[-1] != quote) { w--; continue; }
+        if (w - 1 > sql && w[-2] == quote) { w -= 2; continue; }   /* '' */
+        if (escapes) {   /* \' (not \\') */
+            const char *b = w - 1;
+            while (b > sql && b[-1] == '\\') b--;
+            if ((w - 1 - b) % 2) { w--; continue; }
+        }
+        break;
+    }
     return w > sql ? w - 1 : NULL;
 }
 
 static const char *dconn__sql_blanks_before(const char *sql, const char *p) {
     while (p > sql && dconn__blank(p[-1])) p--;
     return p;
+}
+
+/* Where a "--" comment starts on the line that ends at e, or NULL: the
+   first "--" outside quotes since the line began (looked for within
+   1 KiB, so that a look back stays short on SQL of one long line). */
+static const char *dconn__sql_line_comment(const char *sql, const char *e) {
+    const char *p = e, *c;
+    char quote = 0;
+    while (p > sql && p[-1] != '\n' && e - p < 1024) p--;
+    if (p > sql && p[-1] != '\n') return NULL;
+    for (c = p; c + 1 < e; c++) {
+        if (quote) { if (*c == quote) quote = 0; }
+        else if (*c == '\'' || *c == '"' || *c == '`') quote = *c;
+        else if (c[0] == '-' && c[1] == '-') return c;
+    }
+    return NULL;
+}
+
+/* Back from p past blanks and comments ("/" "*" ... "*" "/" within 4 KiB,
+   and "--" to the end of an earlier line), as a look back reads SQL. */
+static const char *dconn__sql_back(const char *sql, const char *p) {
+    for (;;) {
+        const char *b = dconn__sql_blanks_before(sql, p), *c;
+        if (b - sql >= 4 && b[-1] == '/' && b[-2] == '*') {
+            for (c = b - 2; c > sql && !(c[-1] == '/' && c[0] == '*') && b - c < 4096; c--) {}
+            if (c == sql || c[-1] != '/' || c[0] != '*') return b;
+            p = c - 1;
+        } else if (memchr(b, '\n', (size_t)(p - b)) && (c = dconn__sql_line_comment(sql, b)) != NULL) {
+            p = c;
+        } else {
+            return b;
+        }
+    }
 }
 
 /* What the last literal's look back found, for the next one (the SQL's
@@ -3657,14 +3703,15 @@ typedef struct dconn__values_memo {
 /* A literal inside INSERT ... (a, b, c) VALUES (...), (...): 1 when its
    column is a secret's, 0 when not, -1 when it stands elsewhere or the
    columns are not named. Looks back at most 1 KiB inside its row. */
-static int dconn__sql_values_column(const char *sql, const char *q, dconn__values_memo *memo) {
+static int dconn__sql_values_column(const char *sql, const char *q, dconn__values_memo *memo, int escapes) {
     const char *p = q, *t, *w = NULL, *open, *row;
     size_t index = 0, col = 0;
     int depth = 0;
     for (;;) {   /* back to the '(' of its row, counting the values before it */
+        p = dconn__sql_back(sql, p);   /* (a comma in a comment is none) */
         if (p == sql || p[-1] == ';' || q - p > 1024) return -1;
         if (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`') {
-            if ((p = dconn__sql_quoted_start(sql, p)) == NULL) return -1;
+            if ((p = dconn__sql_quoted_start(sql, p, escapes)) == NULL) return -1;
             continue;
         }
         if (p[-1] == ')') depth++;
@@ -3675,11 +3722,19 @@ static int dconn__sql_values_column(const char *sql, const char *q, dconn__value
     row = --p;
     for (;;) {   /* rows before it, then VALUES */
         if (p == memo->row) { w = memo->values; break; }   /* an earlier row's look, or this row's */
-        t = dconn__sql_blanks_before(sql, p);
+        t = dconn__sql_back(sql, p);
         if (t > sql && t[-1] == ',') {
-            t = dconn__sql_blanks_before(sql, t - 1);
+            t = dconn__sql_back(sql, t - 1);
             if (t == sql || t[-1] != ')') break;
-            for (depth = 0, p = t - 1; p > sql && !(p[-1] == '(' && depth == 0); p--) depth += p[-1] == ')' ? 1 : p[-1] == '(' ? -1 : 0;
+            for (depth = 0, p = t - 1; p > sql && !(p[-1] == '(' && depth == 0);) {
+                if (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`') {   /* a ')' in a value is none */
+                    const char *open_quote = dconn__sql_quoted_start(sql, p, escapes);
+                    p = open_quote ? open_quote : sql;
+                    continue;
+                }
+                depth += p[-1] == ')' ? 1 : p[-1] == '(' ? -1 : 0;
+                p--;
+            }
             if (p == sql) break;
             p--;
             continue;
@@ -3717,22 +3772,31 @@ static int dconn__sql_values_column(const char *sql, const char *q, dconn__value
    past a user@host's quoted parts, or after REPLACE the literal before it
    (MySQL's IDENTIFIED BY 'new' REPLACE 'old'). A literal beside an '@' is
    a user or a host, never a password. Masking a little more is harmless. */
-static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn__values_memo *memo) {
-    const char *e = q, *w, *t;
-    int words, listed_ones = 0, in_values = dconn__sql_values_column(sql, q, memo);
+static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn__values_memo *memo, int escapes) {
+    const char *e = q, *w, *t, *before_end = dconn__sql_back(sql, q), *before = dconn__word_before(sql, before_end), *next;
+    size_t before_n = (size_t)(before_end - before);
+    int words, listed_ones = 0, in_values = dconn__sql_values_column(sql, q, memo, escapes);
     if (in_values >= 0) return in_values;
     if (q > sql && q[-1] == '@') return 0;
     for (t = q + 1; *t && !(*t == *q && t[1] != *q); t += *t == *q ? 2 : 1) {}
     if (*t && t[1] == '@') return 0;
+    /* MySQL's plugin, IDENTIFIED WITH 'plugin' BY '...' (or AS 'hash'): the value after it is the secret */
+    for (next = *t ? t + 1 : t; dconn__blank(*next); next++) {}
+    if (before_n == 4 && dconn__strnieq(before, "with", 4) && (dconn__strnieq(next, "by", 2) || dconn__strnieq(next, "as", 2)) && !dconn__scheme_letter(next[2]))
+        return 0;
     for (words = 0; words < 4;) {
         const char *after = e;
-        while (e > sql && !dconn__scheme_letter(e[-1]) && !(e[-1] >= '0' && e[-1] <= '9') && e[-1] != '_' && e[-1] != '\'' && e[-1] != '"' && e[-1] != ';') e--;
+        /* back over marks, blanks and comments ("password" as ORMs quote it is a word here) */
+        for (e = dconn__sql_back(sql, e); e > sql && !dconn__scheme_letter(e[-1]) && !(e[-1] >= '0' && e[-1] <= '9') && e[-1] != '_' && e[-1] != '\'' &&
+                                          e[-1] != ';';
+             e = dconn__sql_back(sql, e - 1)) {}
         if (e == sql || e[-1] == ';') return 0;
-        if (e[-1] == '\'' || e[-1] == '"') {
-            /* crossed only as a user@host's part, after REPLACE, or in a list with it (password IN ('a', '...')) */
-            const char *start = dconn__sql_quoted_start(sql, e), *sep;
-            int replace = words == 1 && (w = dconn__word_before(sql, dconn__sql_blanks_before(sql, q))) != NULL &&
-                          dconn__sql_blanks_before(sql, q) - w == 7 && dconn__strnieq(w, "replace", 7);
+        if (e[-1] == '\'') {
+            /* crossed only as a user@host's part, after REPLACE, after a plugin (WITH 'plugin' BY), or in a list with
+               it (password IN ('a', '...')) */
+            const char *start = dconn__sql_quoted_start(sql, e, escapes), *sep;
+            int replace = words == 1 && ((before_n == 7 && dconn__strnieq(before, "replace", 7)) ||
+                                         (before_n == 2 && (dconn__strnieq(before, "by", 2) || dconn__strnieq(before, "as", 2))));
             int listed = 1;
             for (sep = e; sep < after; sep++) listed &= dconn__blank(*sep) || *sep == ',';
             if (!start || !(e[0] == '@' || (start > sql && start[-1] == '@') || replace || (listed && memchr(e, ',', (size_t)(after - e))))) return 0;
@@ -3753,34 +3817,51 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
 /* The text of a quoted piece (or a comment) read as SQL of its own, into
    lit: a function's body, a string run by EXECUTE or PREPARE, a line
    commented out, or the rest after a quote left open, may hold
-   ALTER USER ... PASSWORD '...'. A string's doubled quote (`quote`, 0 for
-   none) is read as one, and written doubled again. */
-static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql, int escapes, int depth, int *at, dconn__known *seen);
-static void dconn__sql_mask_inner(dconn__buf *lit, const char *body, size_t n, char quote, int depth, dconn__known *seen) {
-    dconn__buf text, masked, scratch;
-    size_t i;
-    int no_caret = -1;
+   ALTER USER ... PASSWORD '...'. A string's quote (`quote`, 0 for none)
+   written twice, or after a backslash (`escapes`), is read as one, and
+   written again as it was; when the masking took a quote away, the text
+   is masked as words only. */
+static char *dconn__sql_masked_depth(const dconn_allocator *al, const char *sql, int depth, int *at, int *nomem, dconn__known *seen);
+static void dconn__sql_mask_inner(dconn__buf *lit, const char *body, size_t n, char quote, int escapes, int depth, dconn__known *seen) {
+    dconn__buf text, marks;   /* marks: how each quote was written ('\'', '\\', or 0 alone) */
+    size_t i, k = 0;
+    int no_caret = -1, nomem = 0;
+    char *masked = NULL;
     memset(&text, 0, sizeof text);
-    memset(&masked, 0, sizeof masked);
-    memset(&scratch, 0, sizeof scratch);
-    text.al = masked.al = scratch.al = lit->al;
+    memset(&marks, 0, sizeof marks);
+    text.al = marks.al = lit->al;
     for (i = 0; i < n; i++) {
-        if (quote && body[i] == quote && i + 1 < n && body[i + 1] == quote) i++;
+        char mark = 0;
+        if (quote && escapes && body[i] == '\\' && i + 1 < n) {
+            if (body[i + 1] != quote) { dconn__buf_put(&text, body + i++, 2); continue; }
+            mark = '\\';
+            i++;
+        } else if (quote && body[i] == quote && i + 1 < n && body[i + 1] == quote) {
+            mark = quote;
+            i++;
+        }
+        if (quote && body[i] == quote) dconn__buf_put(&marks, &mark, 1);
         dconn__buf_put(&text, body + i, 1);
     }
     dconn__buf_put(&text, "", 1);
-    if (!text.failed && dconn__sql_mask_pass(&masked, &scratch, text.p, 0, depth, &no_caret, seen)) {
-        for (i = 0; i < masked.len; i++) {
-            if (quote && masked.p[i] == quote) dconn__buf_put(lit, &quote, 1);
-            dconn__buf_put(lit, masked.p + i, 1);
+    if (!text.failed && !marks.failed) masked = dconn__sql_masked_depth(lit->al, text.p, depth, &no_caret, &nomem, seen);
+    if (masked && quote) {
+        size_t quotes = 0;
+        for (i = 0; masked[i]; i++) quotes += masked[i] == quote;
+        if (quotes != marks.len) { dconn__free(lit->al, masked); masked = NULL; }
+    }
+    if (masked) {
+        for (i = 0; masked[i]; i++) {
+            if (quote && masked[i] == quote && marks.p[k++]) dconn__buf_put(lit, &marks.p[k - 1], 1);
+            dconn__buf_put(lit, masked + i, 1);
         }
     } else {
         dconn__buf_put(lit, body, n);
     }
-    if (text.failed || masked.failed || scratch.failed) lit->failed = 1;
+    if (text.failed || marks.failed || nomem) lit->failed = 1;
+    dconn__free(lit->al, masked);
     dconn__buf_free(&text);
-    dconn__buf_free(&masked);
-    dconn__buf_free(&scratch);
+    dconn__buf_free(&marks);
 }
 
 /* One quoted piece of the SQL (a string, a dollar quote, a comment) into
@@ -3790,7 +3871,7 @@ static void dconn__sql_mask_inner(dconn__buf *lit, const char *body, size_t n, c
    `depth` (levels of SQL inside SQL) is left, as SQL of its own. 1 when
    the text changed; *new_at follows `at` into it. */
 static int dconn__sql_mask_piece(dconn__buf *b, dconn__buf *lit, const char *sql, const char *p, const char *body, const char *q, const char *end,
-                                 int whole, int depth, int at, int *new_at, dconn__known *seen) {
+                                 int whole, int escapes, int depth, int at, int *new_at, dconn__known *seen) {
     size_t n = (size_t)(q - body), out;
     int same;
     dconn__buf_put(b, p, (size_t)(body - p));
@@ -3803,7 +3884,7 @@ static int dconn__sql_mask_piece(dconn__buf *b, dconn__buf *lit, const char *sql
         lit->len = 0;
         if (depth > 0 && (memchr(body, '\'', n) || memchr(body, '"', n) || memchr(body, '$', n) || dconn__strnistr(body, n, "--") ||
                           dconn__strnistr(body, n, "/*")))
-            dconn__sql_mask_inner(lit, body, n, *p == '\'' || *p == '"' ? *p : 0, depth - 1, seen);
+            dconn__sql_mask_inner(lit, body, n, *p == '\'' || *p == '"' ? *p : 0, escapes, depth - 1, seen);
         else
             dconn__buf_put(lit, body, n);
         if (lit->failed || !dconn__grow(lit->al, (void **)&lit->p, &lit->cap, 2 * lit->len + 64, 1)) { b->failed = 1; return 0; }
@@ -3834,8 +3915,8 @@ static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql,
         const char *q, *e = p + 1, *body = NULL, *end = NULL;
         int whole = 0;
         if (*at >= 0 && p - sql == *at) new_at = (int)b->len;
-        if (p[0] == '-' && p[1] == '-') {
-            body = p + 2;
+        if ((p[0] == '-' && p[1] == '-') || (escapes && p[0] == '#')) {   /* (MySQL's '#' in its reading: read as SQL inside too) */
+            body = p + (*p == '#' ? 1 : 2);
             q = end = p + strcspn(p, "\n");
         } else if (p[0] == '/' && p[1] == '*') {
             body = p + 2;
@@ -3850,7 +3931,7 @@ static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql,
             for (q = p + 1; *q && !(*q == *p && q[1] != *p); q += (*q == *p || (escapes && *q == '\\' && q[1])) ? 2 : 1) {}
             body = p + 1;
             end = *q ? q + 1 : q;
-            whole = dconn__sql_literal_is_password(sql, p, &memo);
+            whole = dconn__sql_literal_is_password(sql, p, &memo, escapes);
         } else if (*p == '$' && !(p > sql && (dconn__scheme_letter(p[-1]) || (p[-1] >= '0' && p[-1] <= '9') || p[-1] == '_'))) {
             /* PostgreSQL's $tag$ ... $tag$ (not $1, not a$b) */
             for (q = p + 1; dconn__scheme_letter(*q) || *q == '_' || (q > p + 1 && *q >= '0' && *q <= '9'); q++) {}
@@ -3861,11 +3942,11 @@ static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql,
                 for (close = body; *close && strncmp(close, p, tag) != 0; close++) {}
                 q = close;
                 end = *close ? close + tag : close;
-                whole = dconn__sql_literal_is_password(sql, p, &memo);
+                whole = dconn__sql_literal_is_password(sql, p, &memo, escapes);
             }
         }
         if (body) {
-            changed |= dconn__sql_mask_piece(b, lit, sql, p, body, q, end, whole, depth, *at, &new_at, seen);
+            changed |= dconn__sql_mask_piece(b, lit, sql, p, body, q, end, whole, escapes, depth, *at, &new_at, seen);
             if (b->failed) return 0;
             p = end;
             continue;
@@ -3886,8 +3967,7 @@ static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql,
    MySQL's 'a\'b' nor a standard 'C:\' leaves a piece out. A malloc'ed
    copy, or NULL when nothing was masked (*nomem: no memory to look).
    *at follows the text it pointed at, for the caret. */
-#define DCONN__SQL_DEPTH 2   /* a string run by EXECUTE inside a function's body */
-static char *dconn__sql_masked(const dconn_allocator *al, const char *sql, int *at, int *nomem, dconn__known *seen) {
+static char *dconn__sql_masked_depth(const dconn_allocator *al, const char *sql, int depth, int *at, int *nomem, dconn__known *seen) {
     dconn__buf b, lit;
     char *out = NULL;
     int k, changed = 0;
@@ -3899,7 +3979,7 @@ static char *dconn__sql_masked(const dconn_allocator *al, const char *sql, int *
         memset(&b, 0, sizeof b);
         b.al = al;
         /* the backslash reading first: masked, its literals hold no quote left to mislead the plain reading */
-        if (dconn__sql_mask_pass(&b, &lit, out ? out : sql, k == 0, DCONN__SQL_DEPTH, at, seen) && !b.failed) {
+        if (dconn__sql_mask_pass(&b, &lit, out ? out : sql, k == 0, depth, at, seen) && !b.failed) {
             dconn__free(al, out);
             out = b.p;
             changed = 1;
@@ -3911,6 +3991,11 @@ static char *dconn__sql_masked(const dconn_allocator *al, const char *sql, int *
     dconn__buf_free(&lit);
     if (*nomem || !changed) { dconn__free(al, out); return NULL; }
     return out;
+}
+
+#define DCONN__SQL_DEPTH 2   /* a string run by EXECUTE inside a function's body */
+static char *dconn__sql_masked(const dconn_allocator *al, const char *sql, int *at, int *nomem, dconn__known *seen) {
+    return dconn__sql_masked_depth(al, sql, DCONN__SQL_DEPTH, at, nomem, seen);
 }
 
 /* THE ONE WAY OUT for text the library writes: every error message, log

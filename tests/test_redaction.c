@@ -337,6 +337,27 @@ static void redaction_review_forms(void) {
         dconn_free(m);   /* (the library's allocator: DCONN_FREE) */
         free(big);
     }
+    /* a long literal of key=value words, or of values left open, masks in one pass (each once looked to the end:
+       a 260 KB log line took 24 s in the hook) */
+    {
+        size_t cap = 300000, len, k;
+        char *big = (char *)malloc(cap), *m;
+        int shape;
+        REQUIRE(big);
+        for (shape = 0; shape < 3; shape++) {
+            int at = -1, nomem = 0;
+            len = (size_t)snprintf(big, cap, "INSERT INTO logs (line) VALUES ('");
+            for (k = 0; len + 64 < cap; k++)
+                len += (size_t)(shape == 0 ? snprintf(big + len, cap - len, "k%zu=v%zu|", k, k)
+                                : shape == 1 ? snprintf(big + len, cap - len, "pw={a%zu ", k) : snprintf(big + len, cap - len, "a%zu=", k));
+            snprintf(big + len, cap - len, "password=TailPw77')");
+            m = dconn__sql_masked(NULL, big, &at, &nomem, NULL);
+            REQUIRE(m);
+            CHECK_NOT_CONTAINS(m, "TailPw77");
+            dconn_free(m);
+        }
+        free(big);
+    }
     /* a known secret masked in the SQL keeps the caret under what failed */
     CHECK(dconn_query(c, "SELECT 'ConnStrPw1234' + FROM t", NULL, 0, NULL, &err) == NULL);
     if (sqlite3_libversion_number() >= 3038000) CHECK_CONTAINS(err.message, "\n  SQL: SELECT '***' + FROM t\n                      ^");   /* (no offsets before 3.38) */
@@ -759,7 +780,7 @@ static void redaction_secrets_written_in_sql(void) {
         /* a second review's: backslash escapes, an apostrophe in a comment, IDENTIFIED WITH ... BY, SET PASSWORD FOR,
            and a long SQL whose error is past the first 200 bytes (the window starts inside a literal) */
         static char longer[600];
-        const char *more[14];
+        const char *more[24];
         size_t k;
         snprintf(longer, sizeof longer, "SELECT '%0150d', 'postgresql://u:ZedPass123@h/db', x FROM t WHERE 1 = 1 AND y = 'z' AND w = 1 FRM", 0);
         more[0] = "ALTER USER 'bob'@'%' IDENTIFIED BY 'abc\\'ZedPass123' FRM";
@@ -778,13 +799,32 @@ static void redaction_secrets_written_in_sql(void) {
         /* two levels down, with the quotes doubled: a string run by EXECUTE in a function's body, and PREPARE ... FROM */
         more[12] = "DO $$ BEGIN EXECUTE 'CREATE ROLE app PASSWORD ''ZedPass123'''; END $$ FRM";
         more[13] = "PREPARE s FROM 'ALTER USER bob IDENTIFIED BY ''ZedPass123''' FRM";
+        /* a third review's: a name quoted as ORMs quote it, comments before the value or between rows, a ')' or a
+           MySQL \' in an earlier value, a standard string ending in a backslash, a MySQL '#' comment with an
+           apostrophe, a quoted plugin, and an E'' string inside a function's body */
+        more[14] = "UPDATE \"users\" SET \"password\" = 'ZedPass123' WHERE \"id\" = 1 FRM";
+        more[15] = "ALTER ROLE bob PASSWORD /* set by the ops team, don't ask */ 'ZedPass123' FRM";
+        more[16] = "ALTER ROLE bob PASSWORD\n  -- rotated 2024-05-01, by ops\n  'ZedPass123' FRM";
+        more[17] = "INSERT INTO users (name, password) VALUES ('bob', 'x'),\n  -- second user, carol\n  ('carol', 'ZedPass123') FRM";
+        more[18] = "INSERT INTO users (name, password) VALUES ('a)b', 'x'), ('c', /* tmp, change */ 'ZedPass123') FRM";
+        more[19] = "INSERT INTO users (name, password) VALUES ('O\\'Brien', 'ZedPass123') FRM";
+        more[20] = "SELECT 'C:\\' AS dir, 'a' AS x FROM t WHERE password = 'ZedPass123' FRM";
+        more[21] = "# don't forget\nALTER USER 'bob'@'%' IDENTIFIED BY 'ZedPass123' FRM";
+        more[22] = "ALTER USER 'bob'@'%' IDENTIFIED WITH 'caching_sha2_password' BY 'ZedPass123' FRM";
+        more[23] = "DO $$ BEGIN EXECUTE E'ALTER ROLE bob PASSWORD \\'ZedPass123\\''; END $$ FRM";
         for (k = 0; k < sizeof more / sizeof more[0]; k++) {
             CHECK(dconn_exec(c, more[k], NULL, 0, NULL, NULL, &err) != DCONN_OK);
             CHECK_NOT_CONTAINS(err.message, "ZedPass123");
             CHECK_NOT_CONTAINS(rd_hook_sql, "ZedPass123");
         }
-        /* the rest of the string as it was written, its quotes doubled */
+        /* the rest of the string as it was written: its quotes written as they were, the plugin's name shown */
+        CHECK_CONTAINS(err.message, "SQL: DO $$ BEGIN EXECUTE E'ALTER ROLE bob PASSWORD \\'***\\''; END $$ FRM");
+        CHECK(dconn_exec(c, more[13], NULL, 0, NULL, NULL, &err) != DCONN_OK);
         CHECK_CONTAINS(err.message, "SQL: PREPARE s FROM 'ALTER USER bob IDENTIFIED BY ''***''' FRM");
+        CHECK(dconn_exec(c, more[20], NULL, 0, NULL, NULL, &err) != DCONN_OK);
+        CHECK_CONTAINS(err.message, "SQL: SELECT 'C:\\' AS dir, 'a' AS x FROM t WHERE password = '***' FRM");
+        CHECK(dconn_exec(c, more[22], NULL, 0, NULL, NULL, &err) != DCONN_OK);
+        CHECK_CONTAINS(err.message, "IDENTIFIED WITH 'caching_sha2_password' BY '***' FRM");
     }
     dconn_release(c);
     dconn_close(ctx);

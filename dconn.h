@@ -3230,10 +3230,28 @@ static void dconn__known_add_encoded(dconn__known *k, dconn__buf *b, const char 
     if (!b->failed && (b->len != n || memcmp(b->p, s, n) != 0)) dconn__known_add_raw(k, b->p, b->len);
 }
 
-/* A secret value as written, percent-decoded and percent-encoded. */
+/* A secret's value as SQL quotes it ('it''s'), as MySQL's strings and C
+   escape it ('it\'s'), and as a form encodes a blank ('+'). */
+static void dconn__known_add_quoted(dconn__known *k, dconn__buf *b, const char *s, size_t n) {
+    size_t i;
+    int form;
+    if (!memchr(s, '\'', n) && !memchr(s, ' ', n) && !memchr(s, '"', n) && !memchr(s, '\\', n)) return;
+    for (form = 0; form < 3 && !b->failed; form++) {
+        b->len = 0;
+        for (i = 0; i < n; i++) {
+            if (form == 0 && s[i] == '\'') dconn__buf_put(b, "''", 2);
+            else if (form == 1 && s[i] == ' ') dconn__buf_put(b, "+", 1);
+            else if (form == 2 && (s[i] == '\'' || s[i] == '"' || s[i] == '\\')) { dconn__buf_put(b, "\\", 1); dconn__buf_put(b, s + i, 1); }
+            else dconn__buf_put(b, s + i, 1);
+        }
+        if (!b->failed && (b->len != n || memcmp(b->p, s, n) != 0)) dconn__known_add_raw(k, b->p, b->len);
+    }
+}
+
+/* A secret value as written, percent-decoded and percent-encoded, each
+   also as SQL and MySQL quote it (a URL's "Pa%27ss" as 'Pa''ss'). */
 static void dconn__known_add(dconn__known *k, const char *s, size_t n) {
     dconn__buf b, d;
-    size_t i;
     if (n < DCONN__KNOWN_MIN) return;
     dconn__known_add_raw(k, s, n);
     memset(&b, 0, sizeof b);
@@ -3246,24 +3264,13 @@ static void dconn__known_add(dconn__known *k, const char *s, size_t n) {
     }
     dconn__known_add_encoded(k, &b, s, n, s, n);
     /* decoded, then encoded afresh: as a driver that rebuilds the URL from the parts hands it on */
-    if (!d.failed && d.len != n) dconn__known_add_encoded(k, &b, d.p, d.len, s, n);
-    if (d.failed) k->failed = 1;
-    dconn__buf_free(&d);
-    /* as SQL quotes it ('it''s'), as MySQL's strings and C escape it ('it\'s'), and as a form encodes a blank ('+') */
-    if (memchr(s, '\'', n) || memchr(s, ' ', n) || memchr(s, '"', n) || memchr(s, '\\', n)) {
-        int form;
-        for (form = 0; form < 3 && !b.failed; form++) {
-            b.len = 0;
-            for (i = 0; i < n; i++) {
-                if (form == 0 && s[i] == '\'') dconn__buf_put(&b, "''", 2);
-                else if (form == 1 && s[i] == ' ') dconn__buf_put(&b, "+", 1);
-                else if (form == 2 && (s[i] == '\'' || s[i] == '"' || s[i] == '\\')) { dconn__buf_put(&b, "\\", 1); dconn__buf_put(&b, s + i, 1); }
-                else dconn__buf_put(&b, s + i, 1);
-            }
-            if (!b.failed && (b.len != n || memcmp(b.p, s, n) != 0)) dconn__known_add_raw(k, b.p, b.len);
-        }
+    if (!d.failed && d.len != n) {
+        dconn__known_add_encoded(k, &b, d.p, d.len, s, n);
+        dconn__known_add_quoted(k, &b, d.p, d.len);
     }
-    if (b.failed) k->failed = 1;
+    dconn__known_add_quoted(k, &b, s, n);
+    if (d.failed || b.failed) k->failed = 1;
+    dconn__buf_free(&d);
     dconn__buf_free(&b);
 }
 
@@ -3714,11 +3721,20 @@ static int dconn__sql_values_column(const char *sql, const char *q, dconn__value
             if ((p = dconn__sql_quoted_start(sql, p, escapes)) == NULL) return -1;
             continue;
         }
+        if (depth == 0 && (dconn__scheme_letter(p[-1]) || p[-1] == '_')) {
+            /* INSERT ... (a, b) SELECT 'x', '...': the SELECT's values stand as one row's */
+            w = dconn__word_before(sql, p);
+            if (p - w == 6 && dconn__strnieq(w, "select", 6)) break;
+            p = w;
+            w = NULL;
+            continue;
+        }
         if (p[-1] == ')') depth++;
         else if (p[-1] == '(' && depth-- == 0) break;
         else if (p[-1] == ',' && depth == 0) index++;
         p--;
     }
+    if (w) goto columns;
     row = --p;
     for (;;) {   /* rows before it, then VALUES */
         if (p == memo->row) { w = memo->values; break; }   /* an earlier row's look, or this row's */
@@ -3746,6 +3762,7 @@ static int dconn__sql_values_column(const char *sql, const char *q, dconn__value
     memo->row = row;
     memo->values = w;
     if (!w) return -1;
+columns:
     t = dconn__sql_blanks_before(sql, w);   /* the columns: "(a, `b`, "c")" */
     if (t == sql || t[-1] != ')') return -1;
     for (open = t - 1; open > sql && open[-1] != '(' && open[-1] != ';' && t - open < 4096; open--) {}
@@ -3761,6 +3778,16 @@ static int dconn__sql_values_column(const char *sql, const char *q, dconn__value
         p = end + 1;
     }
     return -1;
+}
+
+/* A word that ends a look back for a literal's key: a condition's or a
+   clause's, so that the key of another comparison is not this one's. */
+static int dconn__sql_stop_word(const char *w, size_t n) {
+    static const char *const stops[] = {"and", "or", "where", "when", "then", "else", "is", "select", "from", "on", "having"};
+    size_t i;
+    for (i = 0; i < sizeof stops / sizeof stops[0]; i++)
+        if (strlen(stops[i]) == n && dconn__strnieq(w, stops[i], n)) return 1;
+    return 0;
 }
 
 /* Does the string literal whose quote is at q hold a password as a whole?
@@ -3785,21 +3812,24 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
     if (before_n == 4 && dconn__strnieq(before, "with", 4) && (dconn__strnieq(next, "by", 2) || dconn__strnieq(next, "as", 2)) && !dconn__scheme_letter(next[2]))
         return 0;
     for (words = 0; words < 4;) {
-        const char *after = e;
+        int comma = 0, other = 0;   /* the marks passed: commas, and any other */
         /* back over marks, blanks and comments ("password" as ORMs quote it is a word here) */
         for (e = dconn__sql_back(sql, e); e > sql && !dconn__scheme_letter(e[-1]) && !(e[-1] >= '0' && e[-1] <= '9') && e[-1] != '_' && e[-1] != '\'' &&
                                           e[-1] != ';';
-             e = dconn__sql_back(sql, e - 1)) {}
+             e = dconn__sql_back(sql, e - 1)) {
+            if (e[-1] == ',') comma = 1;
+            else other = 1;
+        }
         if (e == sql || e[-1] == ';') return 0;
         if (e[-1] == '\'') {
             /* crossed only as a user@host's part, after REPLACE, after a plugin (WITH 'plugin' BY), or in a list with
                it (password IN ('a', '...')) */
-            const char *start = dconn__sql_quoted_start(sql, e, escapes), *sep;
+            const char *start = dconn__sql_quoted_start(sql, e, escapes);
             int replace = words == 1 && ((before_n == 7 && dconn__strnieq(before, "replace", 7)) ||
                                          (before_n == 2 && (dconn__strnieq(before, "by", 2) || dconn__strnieq(before, "as", 2))));
-            int listed = 1;
-            for (sep = e; sep < after; sep++) listed &= dconn__blank(*sep) || *sep == ',';
-            if (!start || !(e[0] == '@' || (start > sql && start[-1] == '@') || replace || (listed && memchr(e, ',', (size_t)(after - e))))) return 0;
+            /* ('a', '...'): no word between them (SET password = 'x', email = '...' is no list) */
+            int listed = words == 0 && comma && !other;
+            if (!start || !(e[0] == '@' || (start > sql && start[-1] == '@') || replace || listed)) return 0;
             if (!listed) words++;
             else if (++listed_ones > 16) return 0;   /* a long list's later values: a look back that stays short */
             e = start;
@@ -3807,7 +3837,8 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
         }
         w = dconn__word_before(sql, e);
         if (dconn__is_password_word(w, (size_t)(e - w)) || (e - w == 10 && dconn__strnieq(w, "identified", 10)))
-            return 1;
+            return !comma;   /* not a list's item after it (SELECT id, password, 'active') */
+        if (dconn__sql_stop_word(w, (size_t)(e - w))) return 0;   /* WHERE secret = 0 AND created > '...': another comparison's */
         e = w;
         words++;
     }

@@ -168,6 +168,33 @@ static void redaction_short_values_only_in_place(void) {
     tu_rmrf(RD_DIR);
 }
 
+/* A URL's password percent-encoded in the file ("Pa%27ss"), written in
+   the SQL as SQL or MySQL quote it ('Pa''ss', 'Pa\'ss'): masked as the
+   value under a password key is. */
+static void redaction_url_password_quoted_in_sql(void) {
+    static const char *const sqls[] = {"INSERT INTO cfg (k, v) VALUES ('pg', 'Pa''ss-Secr3t') FRM", "INSERT INTO cfg (k, v) VALUES ('pg', E'Pa\\'ss-Secr3t') FRM",
+                                       "SELECT 'Back\\\\slash-Secr3t' FRM t"};
+    dconn_ctx *ctx;
+    dconn_error err;
+    dconn_conn *c;
+    size_t i;
+    tu_rmrf(RD_DIR);
+    tu_write(RD_SECRETS, "[connections.db]\nurl = \"sqlite://\"\n[connections.pg]\nurl = \"postgresql://bob:Pa%27ss-Secr3t@db/app\"\n"
+                         "[connections.my]\nurl = \"mysql://bob:Back%5cslash-Secr3t@db/app\"\n");
+    ctx = tu_open(RD_SECRETS);
+    REQUIRE(ctx);
+    c = dconn_connect(ctx, "db", NULL, NULL, &err);
+    REQUIRE(c);
+    for (i = 0; i < sizeof sqls / sizeof sqls[0]; i++) {
+        CHECK(dconn_exec(c, sqls[i], NULL, 0, NULL, NULL, &err) != DCONN_OK);
+        CHECK_NOT_CONTAINS(err.message, "Secr3t");
+        CHECK_CONTAINS(err.message, "***");
+    }
+    dconn_release(c);
+    dconn_close(ctx);
+    tu_rmrf(RD_DIR);
+}
+
 /* Keys that name a secret without the usual words: auth, Authorization,
    access_key, a key named "key" (SQLCipher's PRAGMA key) or ending in _key. */
 static void redaction_more_secret_key_names(void) {
@@ -313,6 +340,13 @@ static void redaction_review_forms(void) {
             {"UPDATE u SET password = 'PwValueX1' WHERE name = 'bobby1' FRM", "'bobby1'", "password = '***'"},
             {"SET PASSWORD FOR 'reporting'@'10.20.30.40' = PASSWORD('PwValueX1') FRM", "'reporting'@'10.20.30.40'", "PASSWORD('***')"},
             {"ALTER ROLE r PASSWORD 'PwValueX1' VALID UNTIL '2030-01-01' FRM", "'2030-01-01'", "PASSWORD '***'"},
+            /* a third review's: the values beside a password's, another comparison's key, a list's item, a comment's text */
+            {"UPDATE users SET password = 'PwValueX1', email = 'bob@example.com', name = 'Bob Smith' FRM", "'bob@example.com'", "'Bob Smith'"},
+            {"INSERT INTO users (name, password, email) SELECT 'bob', 'PwValueX1', 'bob@example.com' FRM", "'bob', '***', 'bob@example.com'", "SELECT"},
+            {"SELECT id, password, 'active' AS status FROM users WHERE password = 'PwValueX1' FRM", "'active'", "password = '***'"},
+            {"SELECT * FROM t WHERE secret = 'PwValueX1' AND created > '2024-01-01' FRM", "'2024-01-01'", "secret = '***'"},
+            {"SELECT * FROM credentials WHERE username = 'alice' AND pw = 'PwValueX1' FRM", "'alice'", "pw = '***'"},
+            {"COMMENT ON COLUMN users.password IS 'bcrypt hash, never plain text' FRM", "'bcrypt hash, never plain text'", "COMMENT"},
         };
         size_t k;
         for (k = 0; k < sizeof shown / sizeof shown[0]; k++) {
@@ -832,6 +866,7 @@ static void redaction_secrets_written_in_sql(void) {
 
 static const dtest_case redaction_tests[] = {
     {"redaction_secrets_written_in_sql", redaction_secrets_written_in_sql},
+    {"redaction_url_password_quoted_in_sql", redaction_url_password_quoted_in_sql},
     {"redaction_message_cut_in_a_password", redaction_message_cut_in_a_password},
     {"redaction_review_three", redaction_review_three},
     {"redaction_password_running_into_query", redaction_password_running_into_query},

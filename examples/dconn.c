@@ -7,8 +7,8 @@
      dconn --help
    Secrets are found exactly as the library finds them: ~/.streamlit,
    ~/.dconn, ./.streamlit and ./.dconn secrets.toml, or $DCONN_SECRETS.
-   A parameter is text unless a prefix names its type (int:, real:, null:,
-   blob:, text:); "name=" in front binds :name. `dconn --help` says it all.
+   A parameter is text unless a prefix names its type (int:, real:,
+   decimal:, null:, blob:, text:); "name=" in front binds :name. `dconn --help` says it all.
    Exit 0 on success, 1 when the command failed, 2 on a usage error; the
    messages go to stderr, the results to stdout. */
 #if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
@@ -96,6 +96,7 @@ static const char help_text[] =
     "  --param 02134           text '02134' (so are 1e5, 0x1A, nan and null)\n"
     "  --param int:42          a 64-bit integer: decimal digits, an optional sign\n"
     "  --param real:1.5        a real: digits, an optional fraction and exponent (no nan, no inf)\n"
+    "  --param decimal:12.30   an exact decimal (a NUMERIC or DECIMAL column's): digits, an optional sign and fraction\n"
     "  --param null:           NULL (nothing may follow the colon)\n"
     "  --param blob:cafe01     bytes, as pairs of hex digits\n"
     "  --param text:int:42     text 'int:42': text: passes the rest as it is\n"
@@ -495,6 +496,13 @@ static int add_param(cli_params *ps, const char *arg) {
         if (rc == -2) return usage_error("%s: the real: value is out of range (beyond a double's largest, about 1.8e308)", label);
         if (rc == -3) return usage_error("%s: the real: value is too small for a double (the smallest is about 4.9e-324): write 0 for zero", label);
         v = dconn_real(d);
+    } else if (starts_with(val, "decimal:")) {
+        /* the digits as typed, checked: the database keeps them exact */
+        const char *d = val + 8 + (val[8] == '-' || val[8] == '+');
+        size_t whole = strspn(d, "0123456789"), frac = d[whole] == '.' ? strspn(d + whole + 1, "0123456789") : 0;
+        if ((!whole && !frac) || d[whole + (d[whole] == '.') + frac])
+            return usage_error("%s: the decimal: value is not a decimal number such as 12.30 or -0.5 (digits, an optional sign and fraction; no exponent)", label);
+        v = dconn_decimal(val + 8);
     } else if (starts_with(val, "null:")) {
         if (val[5]) return usage_error("%s: null: takes no value (write null: alone, or text:null for the text 'null')", label);
         v = dconn_null();

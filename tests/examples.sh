@@ -215,6 +215,8 @@ expect cli_types_typed 0 "integer 42; integer -7; real 1.5; real -2000.0; null N
 cli2 query db "SELECT typeof(:legs) AS t, :legs + 1 AS n, :owner AS o, @at AS a, ? AS p" \
   --param legs=int:4 --param owner=text:a=b --param '@at=real:0.5' --param text:k=v --format csv
 expect cli_types_named_and_typed 0 "integer,5,a=b,0.5,k=v" ""
+cli2 query db "SELECT ? AS a, ? AS b, ? AS c" --param decimal:12.30 --param decimal:-.5 --param decimal:+7 --format csv
+expect cli_types_decimal 0 "12.30,-.5,+7" ""
 # a typed value that does not parse is a usage error naming the parameter, never quoting the value
 for bad in "legs=int:4x|parameter \"legs\": the int: value is not a decimal integer" \
            "int:0x1A|positional parameter 1: the int: value is not a decimal integer" \
@@ -231,6 +233,10 @@ for bad in "legs=int:4x|parameter \"legs\": the int: value is not a decimal inte
            "real:1e999|positional parameter 1: the real: value is out of range" \
            "blob:abc|positional parameter 1: the blob: value has an odd number of hex digits" \
            "blob:zz|positional parameter 1: the blob: value holds a character that is not a hex digit" \
+           "decimal:1e5|positional parameter 1: the decimal: value is not a decimal number" \
+           "decimal:.|positional parameter 1: the decimal: value is not a decimal number" \
+           "decimal:|positional parameter 1: the decimal: value is not a decimal number" \
+           "decimal:12.3.4|positional parameter 1: the decimal: value is not a decimal number" \
            "x=null:none|parameter \"x\": null: takes no value"; do
   cli2 query db "SELECT ?" --param "${bad%%|*}"
   expect "cli_types_refused ${bad%%|*}" 2 "" "dconn: ${bad#*|}"

@@ -3649,6 +3649,7 @@ static const char *dconn__sql_quoted_start(const char *sql, const char *e, int e
     char quote = e[-1];
     const char *w = e - 1;
     while (w > sql) {
+        if (e - w > 1024) return NULL;   /* a look back stays short (as a row's does) */
         if (w[-1] != quote) { w--; continue; }
         if (w - 1 > sql && w[-2] == quote) { w -= 2; continue; }   /* '' */
         if (escapes) {   /* \' (not \\') */
@@ -3666,7 +3667,7 @@ static const char *dconn__sql_blanks_before(const char *sql, const char *p) {
     return p;
 }
 
-/* Where a "--" comment starts on the line that ends at e, or NULL: the
+/* Where a "--" (or MySQL's "#") comment starts on the line that ends at e, or NULL: the
    first "--" outside quotes since the line began (looked for within
    1 KiB, so that a look back stays short on SQL of one long line). */
 static const char *dconn__sql_line_comment(const char *sql, const char *e) {
@@ -3677,7 +3678,7 @@ static const char *dconn__sql_line_comment(const char *sql, const char *e) {
     for (c = p; c + 1 < e; c++) {
         if (quote) { if (*c == quote) quote = 0; }
         else if (*c == '\'' || *c == '"' || *c == '`') quote = *c;
-        else if (c[0] == '-' && c[1] == '-') return c;
+        else if ((c[0] == '-' && c[1] == '-') || *c == '#') return c;
     }
     return NULL;
 }
@@ -3759,8 +3760,10 @@ static int dconn__sql_values_column(const char *sql, const char *q, dconn__value
         if (t - w != 6 || !dconn__strnieq(w, "values", 6)) w = NULL;
         break;
     }
-    memo->row = row;
-    memo->values = w;
+    if (w || !memo->values) {   /* a failed look inside a row (datetime('now')) keeps the row found before it */
+        memo->row = row;
+        memo->values = w;
+    }
     if (!w) return -1;
 columns:
     t = dconn__sql_blanks_before(sql, w);   /* the columns: "(a, `b`, "c")" */
@@ -3802,11 +3805,12 @@ static int dconn__sql_stop_word(const char *w, size_t n) {
 static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn__values_memo *memo, int escapes) {
     const char *e = q, *w, *t, *before_end = dconn__sql_back(sql, q), *before = dconn__word_before(sql, before_end), *next;
     size_t before_n = (size_t)(before_end - before);
-    int words, listed_ones = 0, in_values = dconn__sql_values_column(sql, q, memo, escapes);
+    int words, listed_ones = 0, in_values = *q == '$' ? -1 : dconn__sql_values_column(sql, q, memo, escapes);   /* (a row's values are strings) */
     if (in_values >= 0) return in_values;
     if (q > sql && q[-1] == '@') return 0;
-    for (t = q + 1; *t && !(*t == *q && t[1] != *q); t += *t == *q ? 2 : 1) {}
-    if (*t && t[1] == '@') return 0;
+    if (*q == '$') t = q;   /* (a user@host is quoted: a dollar quote is none, and its end is not looked for here) */
+    else for (t = q + 1; *t && !(*t == *q && t[1] != *q); t += *t == *q ? 2 : 1) {}
+    if (*t && *q != '$' && t[1] == '@') return 0;
     /* MySQL's plugin, IDENTIFIED WITH 'plugin' BY '...' (or AS 'hash'): the value after it is the secret */
     for (next = *t ? t + 1 : t; dconn__blank(*next); next++) {}
     if (before_n == 4 && dconn__strnieq(before, "with", 4) && (dconn__strnieq(next, "by", 2) || dconn__strnieq(next, "as", 2)) && !dconn__scheme_letter(next[2]))
@@ -3818,7 +3822,8 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
                                           e[-1] != ';';
              e = dconn__sql_back(sql, e - 1)) {
             if (e[-1] == ',') comma = 1;
-            else other = 1;
+            else other++;
+            if (other > 64) return 0;   /* a run of marks ("$$$$..."): no key's, and a look back that stays short */
         }
         if (e == sql || e[-1] == ';') return 0;
         if (e[-1] == '\'') {
@@ -3850,8 +3855,7 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
    commented out, or the rest after a quote left open, may hold
    ALTER USER ... PASSWORD '...'. A string's quote (`quote`, 0 for none)
    written twice, or after a backslash (`escapes`), is read as one, and
-   written again as it was; when the masking took a quote away, the text
-   is masked as words only. */
+   written again as it was. */
 static char *dconn__sql_masked_depth(const dconn_allocator *al, const char *sql, int depth, int *at, int *nomem, dconn__known *seen);
 static void dconn__sql_mask_inner(dconn__buf *lit, const char *body, size_t n, char quote, int escapes, int depth, dconn__known *seen) {
     dconn__buf text, marks;   /* marks: how each quote was written ('\'', '\\', or 0 alone) */
@@ -3876,14 +3880,14 @@ static void dconn__sql_mask_inner(dconn__buf *lit, const char *body, size_t n, c
     }
     dconn__buf_put(&text, "", 1);
     if (!text.failed && !marks.failed) masked = dconn__sql_masked_depth(lit->al, text.p, depth, &no_caret, &nomem, seen);
-    if (masked && quote) {
-        size_t quotes = 0;
-        for (i = 0; masked[i]; i++) quotes += masked[i] == quote;
-        if (quotes != marks.len) { dconn__free(lit->al, masked); masked = NULL; }
-    }
     if (masked) {
+        /* each quote as it was written, in order (one masked away shifts the rest: the text is masked all the same) */
         for (i = 0; masked[i]; i++) {
-            if (quote && masked[i] == quote && marks.p[k++]) dconn__buf_put(lit, &marks.p[k - 1], 1);
+            if (quote && masked[i] == quote) {
+                char mark = k < marks.len ? marks.p[k] : quote;
+                k++;
+                if (mark) dconn__buf_put(lit, &mark, 1);
+            }
             dconn__buf_put(lit, masked + i, 1);
         }
     } else {
@@ -3915,7 +3919,7 @@ static int dconn__sql_mask_piece(dconn__buf *b, dconn__buf *lit, const char *sql
         lit->len = 0;
         if (depth > 0 && (memchr(body, '\'', n) || memchr(body, '"', n) || memchr(body, '$', n) || dconn__strnistr(body, n, "--") ||
                           dconn__strnistr(body, n, "/*")))
-            dconn__sql_mask_inner(lit, body, n, *p == '\'' || *p == '"' ? *p : 0, escapes, depth - 1, seen);
+            dconn__sql_mask_inner(lit, body, n, (char)(*p == '\'' || *p == '"' ? *p : 0), escapes, depth - 1, seen);
         else
             dconn__buf_put(lit, body, n);
         if (lit->failed || !dconn__grow(lit->al, (void **)&lit->p, &lit->cap, 2 * lit->len + 64, 1)) { b->failed = 1; return 0; }

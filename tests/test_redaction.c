@@ -390,6 +390,18 @@ static void redaction_review_forms(void) {
             CHECK_NOT_CONTAINS(m, "TailPw77");
             dconn_free(m);
         }
+        /* and SQL of 256 KB of empty dollar quotes, or of rows whose values call a function (once 127 s and 7 s) */
+        for (shape = 0; shape < 2; shape++) {
+            int at = -1, nomem = 0;
+            len = (size_t)snprintf(big, cap, shape ? "INSERT INTO t (a, password) VALUES " : "SELECT ");
+            for (k = 0; len + 64 < cap - 40000; k++)
+                len += (size_t)(shape ? snprintf(big + len, cap - len, "(datetime('now'), 'RowPw%zu'), ", k) : snprintf(big + len, cap - len, "$$"));
+            snprintf(big + len, cap - len, shape ? "(1, 'RowPwLast') FRM" : " FRM");
+            m = dconn__sql_masked(NULL, big, &at, &nomem, NULL);
+            CHECK(shape == 0 || m != NULL);
+            if (m) CHECK_NOT_CONTAINS(m, "RowPw");
+            dconn_free(m);
+        }
         free(big);
     }
     /* a known secret masked in the SQL keeps the caret under what failed */

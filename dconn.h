@@ -3884,7 +3884,8 @@ static void dconn__sql_mask_inner(dconn__buf *lit, const char *body, size_t n, c
         /* each quote as it was written, in order (one masked away shifts the rest: the text is masked all the same) */
         for (i = 0; masked[i]; i++) {
             if (quote && masked[i] == quote) {
-                char mark = k < marks.len ? marks.p[k] : quote;
+                char mark = quote;
+                if (k < marks.len) mark = marks.p[k];
                 k++;
                 if (mark) dconn__buf_put(lit, &mark, 1);
             }

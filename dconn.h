@@ -3706,7 +3706,24 @@ static const char *dconn__sql_back(const char *sql, const char *p) {
 typedef struct dconn__values_memo {
     const char *row;
     const char *values;
+    const char *select;           /* the SELECT of INSERT ... (cols) SELECT, for the ones after UNION */
 } dconn__values_memo;
+
+/* Is [w, e) the word `word` (any case)? */
+static int dconn__sql_is(const char *w, const char *e, const char *word) {
+    size_t n = strlen(word);
+    return (size_t)(e - w) == n && dconn__strnieq(w, word, n);
+}
+
+/* Is the SELECT at w one after UNION [ALL | DISTINCT]? */
+static int dconn__sql_after_union(const char *sql, const char *w) {
+    const char *t = dconn__sql_back(sql, w), *v = dconn__word_before(sql, t);
+    if (dconn__sql_is(v, t, "all") || dconn__sql_is(v, t, "distinct")) {
+        t = dconn__sql_back(sql, v);
+        v = dconn__word_before(sql, t);
+    }
+    return dconn__sql_is(v, t, "union");
+}
 
 /* A literal inside INSERT ... (a, b, c) VALUES (...), (...): 1 when its
    column is a secret's, 0 when not, -1 when it stands elsewhere or the
@@ -3735,7 +3752,13 @@ static int dconn__sql_values_column(const char *sql, const char *q, dconn__value
         else if (p[-1] == ',' && depth == 0) index++;
         p--;
     }
-    if (w) goto columns;
+    if (w) {
+        /* ... SELECT 'a', '...' UNION ALL SELECT 'b', '...': each SELECT's values stand for the INSERT's columns */
+        const char *t0 = dconn__sql_blanks_before(sql, w);
+        if (t0 > sql && t0[-1] == ')') memo->select = w;
+        else if (memo->select && memo->select < w && dconn__sql_after_union(sql, w)) w = memo->select;
+        goto columns;
+    }
     row = --p;
     for (;;) {   /* rows before it, then VALUES */
         if (p == memo->row) { w = memo->values; break; }   /* an earlier row's look, or this row's */
@@ -3773,10 +3796,11 @@ columns:
     for (p = open; p < t - 1; col++) {
         const char *end = p, *name;
         while (end < t - 1 && *end != ',') end++;
-        if (col == index) {
-            while (p < end && (dconn__blank(*p) || *p == '`' || *p == '"' || *p == '[')) p++;
-            for (name = p; name < end && !dconn__blank(*name) && *name != '`' && *name != '"' && *name != ']'; name++) {}
-            return dconn__is_password_word(p, (size_t)(name - p));
+        if (col == index) {   /* its last name: password, "password", t.password, `t`.`password`, [password] */
+            const char *name_end = end;
+            while (name_end > p && (dconn__blank(name_end[-1]) || name_end[-1] == '`' || name_end[-1] == '"' || name_end[-1] == ']')) name_end--;
+            name = dconn__word_before(p, name_end);
+            return dconn__is_password_word(name, (size_t)(name_end - name));
         }
         p = end + 1;
     }
@@ -3790,6 +3814,113 @@ static int dconn__sql_stop_word(const char *w, size_t n) {
     size_t i;
     for (i = 0; i < sizeof stops / sizeof stops[0]; i++)
         if (strlen(stops[i]) == n && dconn__strnieq(w, stops[i], n)) return 1;
+    return 0;
+}
+
+/* Where a look back goes on past the stop word [w, e), when the word joins
+   its literal to the key before it, or NULL: BETWEEN '...' AND '...',
+   IS [NOT] DISTINCT FROM '...', CASE ... THEN '...' ELSE '...' END (back
+   to its CASE, within 1 KiB), and a subquery's (SELECT '...'). */
+static const char *dconn__sql_stop_crossed(const char *sql, const char *w, const char *e, int escapes) {
+    const char *t = dconn__sql_back(sql, w), *v;
+    if (dconn__sql_is(w, e, "select")) return t > sql && t[-1] == '(' ? w : NULL;
+    if (dconn__sql_is(w, e, "and")) {   /* the bound before it, a literal or a number, then BETWEEN */
+        if (t > sql && t[-1] == '\'') {
+            if ((t = dconn__sql_quoted_start(sql, t, escapes)) == NULL) return NULL;
+            t = dconn__sql_back(sql, t);
+        } else {
+            t = dconn__sql_back(sql, dconn__word_before(sql, t));
+        }
+        v = dconn__word_before(sql, t);
+        return dconn__sql_is(v, t, "between") ? v : NULL;
+    }
+    if (dconn__sql_is(w, e, "from")) {
+        v = dconn__word_before(sql, t);
+        if (!dconn__sql_is(v, t, "distinct")) return NULL;
+        t = dconn__sql_back(sql, v);
+        v = dconn__word_before(sql, t);
+        if (dconn__sql_is(v, t, "not")) {
+            t = dconn__sql_back(sql, v);
+            v = dconn__word_before(sql, t);
+        }
+        return dconn__sql_is(v, t, "is") ? v : NULL;
+    }
+    if (dconn__sql_is(w, e, "then") || dconn__sql_is(w, e, "else")) {
+        const char *p = w;
+        int ends = 0;   /* the CASEs closed in between */
+        while (w - p < 1024) {
+            p = dconn__sql_back(sql, p);
+            if (p == sql || p[-1] == ';') return NULL;
+            if (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`') {
+                if ((p = dconn__sql_quoted_start(sql, p, escapes)) == NULL) return NULL;
+            } else if (dconn__scheme_letter(p[-1]) || (p[-1] >= '0' && p[-1] <= '9') || p[-1] == '_') {
+                v = dconn__word_before(sql, p);
+                if (dconn__sql_is(v, p, "end")) ends++;
+                else if (dconn__sql_is(v, p, "case") && ends-- == 0) return v;
+                p = v;
+            } else {
+                p--;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* SQLCipher's keys: PRAGMA [schema.]key = '...' (and rekey, hexkey,
+   hexrekey, textkey, textrekey), and ATTACH ... KEY '...' (`marks`: none
+   between the word and the literal). [w, e) is the word before it. */
+static int dconn__sql_cipher_key(const char *sql, const char *w, const char *e, int marks) {
+    static const char *const keys[] = {"key", "rekey", "hexkey", "hexrekey", "textkey", "textrekey"};
+    const char *t, *v;
+    size_t i;
+    for (i = 0; i < sizeof keys / sizeof keys[0] && !dconn__sql_is(w, e, keys[i]); i++) {}
+    if (i == sizeof keys / sizeof keys[0]) return 0;
+    if (!marks && i == 0) return 1;
+    t = dconn__sql_back(sql, w);
+    if (t > sql && t[-1] == '.') t = dconn__sql_back(sql, dconn__word_before(sql, dconn__sql_back(sql, t - 1)));
+    v = dconn__word_before(sql, t);
+    return dconn__sql_is(v, t, "pragma");
+}
+
+/* Is the literal at q the password or key argument of a function that
+   takes one: pgcrypto's crypt('...', salt), pgp_sym_encrypt(data, '...'),
+   encrypt(data, '...', type) and hmac(data, '...', type); MySQL's
+   AES_ENCRYPT(str, '...'), ENCRYPT('...', salt) and
+   VALIDATE_PASSWORD_STRENGTH('...')? Looks back within 256 bytes, over 2
+   arguments and 4 nested calls at most, and only from a literal that is a
+   whole argument. */
+static int dconn__sql_secret_argument(const char *sql, const char *q, int escapes) {
+    static const struct { const char *name; unsigned args; } fns[] = {   /* args: a bit per secret argument */
+        {"crypt", 1},           {"pgp_sym_encrypt", 2}, {"pgp_sym_decrypt", 2}, {"pgp_sym_encrypt_bytea", 2},
+        {"pgp_sym_decrypt_bytea", 2}, {"pgp_pub_decrypt", 4}, {"pgp_pub_decrypt_bytea", 4}, {"encrypt", 3},
+        {"decrypt", 2},         {"encrypt_iv", 2},      {"decrypt_iv", 2},      {"hmac", 2},
+        {"aes_encrypt", 2},     {"aes_decrypt", 2},     {"des_encrypt", 2},     {"des_decrypt", 2},
+        {"old_password", 1},    {"validate_password_strength", 1}};
+    const char *p = dconn__sql_back(sql, q), *name, *name_end;
+    int depth = 0;
+    unsigned index = 0;
+    size_t i;
+    if (p == sql || (p[-1] != '(' && p[-1] != ',')) return 0;
+    for (;;) {
+        p = dconn__sql_back(sql, p);
+        if (p == sql || p[-1] == ';' || q - p > 256) return 0;
+        if (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`') {
+            if ((p = dconn__sql_quoted_start(sql, p, escapes)) == NULL) return 0;
+            continue;
+        }
+        if (dconn__scheme_letter(p[-1]) || (p[-1] >= '0' && p[-1] <= '9') || p[-1] == '_') {
+            p = dconn__word_before(sql, p);
+            continue;
+        }
+        if (p[-1] == ')' && ++depth > 4) return 0;   /* (calls nested deeper are no argument list of interest) */
+        if (p[-1] == '(' && depth-- == 0) break;
+        if (p[-1] == ',' && depth == 0 && ++index > 2) return 0;
+        p--;
+    }
+    name_end = dconn__sql_back(sql, p - 1);
+    name = dconn__word_before(sql, name_end);
+    for (i = 0; i < sizeof fns / sizeof fns[0]; i++)
+        if (dconn__sql_is(name, name_end, fns[i].name)) return (fns[i].args >> index) & 1u;
     return 0;
 }
 
@@ -3808,6 +3939,7 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
     int words, listed_ones = 0, in_values = *q == '$' ? -1 : dconn__sql_values_column(sql, q, memo, escapes);   /* (a row's values are strings) */
     if (in_values >= 0) return in_values;
     if (q > sql && q[-1] == '@') return 0;
+    if (*q != '$' && dconn__sql_secret_argument(sql, q, escapes)) return 1;
     if (*q == '$') t = q;   /* (a user@host is quoted: a dollar quote is none, and its end is not looked for here) */
     else for (t = q + 1; *t && !(*t == *q && t[1] != *q); t += *t == *q ? 2 : 1) {}
     if (*t && *q != '$' && t[1] == '@') return 0;
@@ -3816,14 +3948,15 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
     if (before_n == 4 && dconn__strnieq(before, "with", 4) && (dconn__strnieq(next, "by", 2) || dconn__strnieq(next, "as", 2)) && !dconn__scheme_letter(next[2]))
         return 0;
     for (words = 0; words < 4;) {
-        int comma = 0, other = 0;   /* the marks passed: commas, and any other */
+        int comma = 0, other = 0, pipes = 0;   /* the marks passed: commas, '|' ('...' || '...'), and any other */
         /* back over marks, blanks and comments ("password" as ORMs quote it is a word here) */
         for (e = dconn__sql_back(sql, e); e > sql && !dconn__scheme_letter(e[-1]) && !(e[-1] >= '0' && e[-1] <= '9') && e[-1] != '_' && e[-1] != '\'' &&
                                           e[-1] != ';';
              e = dconn__sql_back(sql, e - 1)) {
             if (e[-1] == ',') comma = 1;
+            else if (e[-1] == '|') pipes++;
             else other++;
-            if (other > 64) return 0;   /* a run of marks ("$$$$..."): no key's, and a look back that stays short */
+            if (other + pipes > 64) return 0;   /* a run of marks ("$$$$..."): no key's, and a look back that stays short */
         }
         if (e == sql || e[-1] == ';') return 0;
         if (e[-1] == '\'') {
@@ -3832,8 +3965,8 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
             const char *start = dconn__sql_quoted_start(sql, e, escapes);
             int replace = words == 1 && ((before_n == 7 && dconn__strnieq(before, "replace", 7)) ||
                                          (before_n == 2 && (dconn__strnieq(before, "by", 2) || dconn__strnieq(before, "as", 2))));
-            /* ('a', '...'): no word between them (SET password = 'x', email = '...' is no list) */
-            int listed = words == 0 && comma && !other;
+            /* ('a', '...'): no word between them (SET password = 'x', email = '...' is no list); and 'a' || '...' */
+            int listed = words == 0 && !other && ((comma && !pipes) || (!comma && pipes == 2));
             if (!start || !(e[0] == '@' || (start > sql && start[-1] == '@') || replace || listed)) return 0;
             if (!listed) words++;
             else if (++listed_ones > 16) return 0;   /* a long list's later values: a look back that stays short */
@@ -3843,7 +3976,12 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
         w = dconn__word_before(sql, e);
         if (dconn__is_password_word(w, (size_t)(e - w)) || (e - w == 10 && dconn__strnieq(w, "identified", 10)))
             return !comma;   /* not a list's item after it (SELECT id, password, 'active') */
-        if (dconn__sql_stop_word(w, (size_t)(e - w))) return 0;   /* WHERE secret = 0 AND created > '...': another comparison's */
+        if (words == 0 && dconn__sql_cipher_key(sql, w, e, comma + other + pipes)) return 1;
+        if (dconn__sql_stop_word(w, (size_t)(e - w))) {   /* WHERE secret = 0 AND created > '...': another comparison's */
+            if ((e = dconn__sql_stop_crossed(sql, w, e, escapes)) == NULL) return 0;
+            words++;
+            continue;
+        }
         e = w;
         words++;
     }
@@ -3946,7 +4084,7 @@ static int dconn__sql_mask_piece(dconn__buf *b, dconn__buf *lit, const char *sql
 static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql, int escapes, int depth, int *at, dconn__known *seen) {
     const char *p = sql;
     int changed = 0, new_at = -1;
-    dconn__values_memo memo = {NULL, NULL};
+    dconn__values_memo memo = {NULL, NULL, NULL};
     while (*p) {
         const char *q, *e = p + 1, *body = NULL, *end = NULL;
         int whole = 0;

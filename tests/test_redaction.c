@@ -876,8 +876,98 @@ static void redaction_secrets_written_in_sql(void) {
     dconn_close(ctx);
 }
 
+/* Secrets in SQL expressions: a password compared by BETWEEN or IS [NOT]
+   DISTINCT FROM, chosen by CASE, given by a subquery or joined by ||;
+   each SELECT of INSERT ... SELECT ... UNION ALL SELECT; a column named
+   with its table; the key of SQLCipher's PRAGMA key and ATTACH ... KEY;
+   and the password or key argument of pgcrypto's and MySQL's functions.
+   The literals beside them stay readable. */
+static void redaction_secrets_in_sql_expressions(void) {
+    static const char *const masked[][2] = {
+        {"SELECT * FROM users WHERE password BETWEEN 'ExprPw01a' AND 'ExprPw01b'", "BETWEEN '***' AND '***'"},
+        {"SELECT * FROM users WHERE password NOT BETWEEN 'ExprPw02a' AND 'ExprPw02b'", "BETWEEN '***' AND '***'"},
+        {"SELECT * FROM users WHERE password IS DISTINCT FROM 'ExprPw03'", "FROM '***'"},
+        {"SELECT * FROM users WHERE password IS NOT DISTINCT FROM 'ExprPw04'", "FROM '***'"},
+        {"UPDATE users SET password = CASE WHEN id = 1 THEN 'ExprPw05a' ELSE 'ExprPw05b' END", "THEN '***' ELSE '***' END"},
+        {"UPDATE users SET password = CASE WHEN kind = 'admin' THEN CASE WHEN id = 1 THEN 'x' END ELSE 'ExprPw06' END",
+         "kind = 'admin' THEN CASE WHEN id = 1 THEN '***' END ELSE '***' END"},
+        {"UPDATE users SET password = (SELECT 'ExprPw07')", "(SELECT '***')"},
+        {"UPDATE users SET password = 'ExprPw08a' || 'ExprPw08b'", "'***' || '***'"},
+        {"INSERT INTO users (name, password) SELECT 'bob', 'ExprPw09a' UNION ALL SELECT 'carol', 'ExprPw09b' UNION SELECT 'dan', "
+         "'ExprPw09c'",
+         "SELECT 'bob', '***' UNION ALL SELECT 'carol', '***' UNION SELECT 'dan', '***'"},
+        {"INSERT INTO users (name, users.password) VALUES ('bob', 'ExprPw10')", "('bob', '***')"},
+        {"INSERT INTO users (name, \"users\".\"password\") VALUES ('bob', 'ExprPw11')", "('bob', '***')"},
+        {"PRAGMA key = 'ExprPw12'", "key = '***'"},
+        {"PRAGMA main.rekey = 'ExprPw13'", "rekey = '***'"},
+        {"PRAGMA key = \"x'ExprPw14'\"", "key = \"***\""},
+        {"PRAGMA hexkey('ExprPw15')", "hexkey('***')"},
+        {"ATTACH DATABASE 'enc.db' AS enc KEY 'ExprPw16'", "'enc.db' AS enc KEY '***'"},
+        {"UPDATE users SET pw_hash = crypt('ExprPw17', gen_salt('bf')) WHERE name = 'bob'", "crypt('***', gen_salt('bf')) WHERE name = 'bob'"},
+        {"SELECT pgp_sym_encrypt('the data', 'ExprPw18', 'cipher-algo=aes256')", "('the data', '***', 'cipher-algo=aes256')"},
+        {"SELECT pgp_sym_decrypt(body, 'ExprPw19') FROM docs", "(body, '***')"},
+        {"SELECT hmac(convert_to(msg, 'UTF8'), 'ExprPw20', 'sha256') FROM t", "(convert_to(msg, 'UTF8'), '***', 'sha256')"},
+        {"SELECT AES_DECRYPT(col, 'ExprPw21') FROM t", "(col, '***')"},
+        {"SELECT VALIDATE_PASSWORD_STRENGTH('ExprPw22')", "('***')"},
+        {"SELECT pgp_pub_decrypt(msg, dearmor(k), 'ExprPw23') FROM t", "dearmor(k), '***')"},
+    };
+    static const char *const shown[] = {
+        "SELECT * FROM t WHERE created BETWEEN '2024-01-01' AND '2024-12-31'",
+        "SELECT * FROM t WHERE password IS NULL AND name BETWEEN 'alice' AND 'bob'",
+        "SELECT * FROM t WHERE name IS DISTINCT FROM 'alice'",
+        "SELECT CASE WHEN password IS NULL THEN 'none' ELSE 'set' END FROM users",
+        "UPDATE t SET status = CASE WHEN id = 1 THEN 'active' ELSE 'gone' END",
+        "SELECT id FROM t WHERE name = (SELECT 'alice')",
+        "SELECT encode(digest('abc', 'sha256'), 'hex')",
+        "SELECT crypt(password, 'saltsalt') FROM users",
+        "SELECT name || ' ' || 'surname' FROM users",
+        "INSERT INTO logs (msg, level) SELECT 'hello', 'info' UNION ALL SELECT 'bye', 'warn'",
+        "INSERT INTO users (name, users.email) VALUES ('alice', 'a@b.c')",
+        "SELECT * FROM kv WHERE key = 'color'",
+        "PRAGMA journal_mode = 'wal'",
+    };
+    size_t k;
+    for (k = 0; k < sizeof masked / sizeof masked[0]; k++) {
+        int at = -1, nomem = 0;
+        char *m = dconn__sql_masked(NULL, masked[k][0], &at, &nomem, NULL);
+        REQUIRE(m);
+        CHECK_NOT_CONTAINS(m, "ExprPw");
+        CHECK_CONTAINS(m, masked[k][1]);
+        dconn_free(m);
+    }
+    for (k = 0; k < sizeof shown / sizeof shown[0]; k++) {
+        int at = -1, nomem = 0;
+        char *m = dconn__sql_masked(NULL, shown[k], &at, &nomem, NULL);
+        if (m) CHECK_STR(m, shown[k]);   /* nothing masked */
+        dconn_free(m);
+    }
+    /* the new look backs stay short: 100 KB of arguments after a ')', of THENs, of BETWEENs and of a long UNION */
+    {
+        size_t cap = 100000, len, i;
+        char *big = (char *)malloc(cap), *m;
+        int shape;
+        REQUIRE(big);
+        for (shape = 0; shape < 4; shape++) {
+            int at = -1, nomem = 0;
+            static const char *const head[] = {"SELECT f(", "UPDATE u SET password = CASE ", "SELECT * FROM t WHERE ",
+                                               "INSERT INTO u (a, password) SELECT 'a', 'RowPw'"};
+            static const char *const piece[] = {"'a'), ", "WHEN id = 1 THEN 'RowPw' ", "x BETWEEN 'a' AND 'b' OR ",
+                                                " UNION ALL SELECT 'a', 'RowPw'"};
+            len = (size_t)snprintf(big, cap, "%s", head[shape]);
+            for (i = 0; len + 64 < cap; i++) len += (size_t)snprintf(big + len, cap - len, "%s", piece[shape]);
+            snprintf(big + len, cap - len, shape == 1 ? "END FRM" : "1 FRM");
+            m = dconn__sql_masked(NULL, big, &at, &nomem, NULL);
+            CHECK(!nomem);
+            if (shape == 3) { REQUIRE(m); CHECK_NOT_CONTAINS(m, "RowPw"); }
+            dconn_free(m);
+        }
+        free(big);
+    }
+}
+
 static const dtest_case redaction_tests[] = {
     {"redaction_secrets_written_in_sql", redaction_secrets_written_in_sql},
+    {"redaction_secrets_in_sql_expressions", redaction_secrets_in_sql_expressions},
     {"redaction_url_password_quoted_in_sql", redaction_url_password_quoted_in_sql},
     {"redaction_message_cut_in_a_password", redaction_message_cut_in_a_password},
     {"redaction_review_three", redaction_review_three},

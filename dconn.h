@@ -4038,57 +4038,55 @@ static void dconn__sql_mask_inner(dconn__buf *lit, const char *body, size_t n, c
     dconn__buf_free(&marks);
 }
 
-/* One quoted piece of the SQL (a string, a dollar quote, a comment) into
-   b: its opener [p, body), its text [body, q), its closer [q, end); the
-   text masked whole (`whole`: after a password word, and then added to
-   `seen` when not NULL), else as a message's words are, and first, while
-   `depth` (levels of SQL inside SQL) is left, as SQL of its own. 1 when
-   the text changed; *new_at follows `at` into it. */
-static int dconn__sql_mask_piece(dconn__buf *b, dconn__buf *lit, const char *sql, const char *p, const char *body, const char *q, const char *end,
-                                 int whole, int escapes, int depth, int at, int *new_at, dconn__known *seen) {
-    size_t n = (size_t)(q - body), out;
-    int same;
-    dconn__buf_put(b, p, (size_t)(body - p));
-    out = b->len;
-    if (n && whole) {
-        dconn__buf_puts(b, "***");
+/* The text [body, q) of one quoted piece of the SQL (a string, a dollar
+   quote, a comment; p its opener): masked whole (`whole`: after a password
+   word, and then added to `seen` when not NULL), else as a message's words
+   are, and first, while `depth` (levels of SQL inside SQL) is left, as SQL
+   of its own. Marks in hide[] (one byte per byte of sql) the bytes masking
+   hides: all of them, or those from the first change to the last (and the
+   '*' beside them, which the mask would swallow). 1 when it hid any. */
+static int dconn__sql_mask_piece(dconn__buf *lit, const char *sql, const char *p, const char *body, const char *q, int whole, int escapes,
+                                 int depth, unsigned char *hide, dconn__known *seen) {
+    size_t n = (size_t)(q - body), m, pre = 0, post = 0;
+    if (!n) return 0;
+    if (whole) {
         if (seen) dconn__known_add(seen, body, n);   /* a server's message may quote it too */
-    } else if (n) {
-        /* masked in a copy with room to grow ("x" becomes "***") */
-        lit->len = 0;
-        if (depth > 0 && (memchr(body, '\'', n) || memchr(body, '"', n) || memchr(body, '$', n) || dconn__strnistr(body, n, "--") ||
-                          dconn__strnistr(body, n, "/*")))
-            dconn__sql_mask_inner(lit, body, n, (char)(*p == '\'' || *p == '"' ? *p : 0), escapes, depth - 1, seen);
-        else
-            dconn__buf_put(lit, body, n);
-        if (lit->failed || !dconn__grow(lit->al, (void **)&lit->p, &lit->cap, 2 * lit->len + 64, 1)) { b->failed = 1; return 0; }
-        lit->p[lit->len] = '\0';
-        dconn__redact_shapes(b->al, lit->p, lit->cap);
-        dconn__buf_puts(b, lit->p);
+        memset(hide + (body - sql), 1, n);
+        return 1;
     }
-    same = b->len - out == n && memcmp(b->p + out, body, n) == 0;
-    if (at >= body - sql && at <= q - sql) *new_at = same ? (int)(out + (size_t)(at - (body - sql))) : (int)b->len;
-    else if (at > p - sql && at < body - sql) *new_at = (int)(out - (size_t)(body - sql - at));
-    else if (at > q - sql && at < end - sql) *new_at = (int)(b->len + (size_t)(at - (q - sql)));
-    dconn__buf_put(b, q, (size_t)(end - q));
-    return !same;
+    /* masked in a copy with room to grow ("x" becomes "***") */
+    lit->len = 0;
+    if (depth > 0 && (memchr(body, '\'', n) || memchr(body, '"', n) || memchr(body, '$', n) || dconn__strnistr(body, n, "--") ||
+                      dconn__strnistr(body, n, "/*")))
+        dconn__sql_mask_inner(lit, body, n, (char)(*p == '\'' || *p == '"' ? *p : 0), escapes, depth - 1, seen);
+    else
+        dconn__buf_put(lit, body, n);
+    if (lit->failed || !dconn__grow(lit->al, (void **)&lit->p, &lit->cap, 2 * lit->len + 64, 1)) { lit->failed = 1; return 0; }
+    lit->p[lit->len] = '\0';
+    dconn__redact_shapes(lit->al, lit->p, lit->cap);
+    m = strlen(lit->p);
+    while (pre < n && pre < m && lit->p[pre] == body[pre]) pre++;
+    while (post < n - pre && post < m - pre && lit->p[m - 1 - post] == body[n - 1 - post]) post++;
+    if (pre + post == n) return 0;   /* no byte of its own was masked */
+    while (pre > 0 && body[pre - 1] == '*') pre--;
+    while (post > 0 && body[n - post] == '*') post--;
+    memset(hide + (body - sql) + pre, 1, n - pre - post);
+    return 1;
 }
 
 /* One reading of the SQL (`escapes`: a backslash escapes the next byte in
-   a quote, as in MySQL's strings and PostgreSQL's E'...'), its secrets
-   masked into b: in string literals and dollar quotes (whole after a
-   password word), and in comments, each also as SQL `depth` levels
-   down; `identifiers` are skipped. *at (an
-   offset into sql, -1: none) becomes the offset of the same text in b, or
-   of the end of a piece masked around it. 1 when anything was masked. */
-static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql, int escapes, int depth, int *at, dconn__known *seen) {
+   a quote, as in MySQL's strings and PostgreSQL's E'...'): marks in hide[]
+   the secrets of its string literals and dollar quotes (whole after a
+   password word), and of its comments, each also read as SQL `depth`
+   levels down; `identifiers` are skipped. 1 when it hid anything; 0 and
+   lit->failed without memory. */
+static int dconn__sql_mask_pass(dconn__buf *lit, const char *sql, int escapes, int depth, unsigned char *hide, dconn__known *seen) {
     const char *p = sql;
-    int changed = 0, new_at = -1;
+    int changed = 0;
     dconn__values_memo memo = {NULL, NULL, NULL};
     while (*p) {
         const char *q, *e = p + 1, *body = NULL, *end = NULL;
         int whole = 0;
-        if (*at >= 0 && p - sql == *at) new_at = (int)b->len;
         if ((p[0] == '-' && p[1] == '-') || (escapes && p[0] == '#')) {   /* (MySQL's '#' in its reading: read as SQL inside too) */
             body = p + (*p == '#' ? 1 : 2);
             q = end = p + strcspn(p, "\n");
@@ -4120,51 +4118,56 @@ static int dconn__sql_mask_pass(dconn__buf *b, dconn__buf *lit, const char *sql,
             }
         }
         if (body) {
-            changed |= dconn__sql_mask_piece(b, lit, sql, p, body, q, end, whole, escapes, depth, *at, &new_at, seen);
-            if (b->failed) return 0;
+            changed |= dconn__sql_mask_piece(lit, sql, p, body, q, whole, escapes, depth, hide, seen);
+            if (lit->failed) return 0;
             p = end;
             continue;
         }
-        if (*at > p - sql && *at < e - sql) new_at = (int)(b->len + (size_t)(*at - (p - sql)));
-        dconn__buf_put(b, p, (size_t)(e - p));
         p = e;
     }
-    if (*at >= 0 && p - sql == *at) new_at = (int)b->len;
-    *at = new_at;
     return changed;
 }
 
 /* The SQL an error or the query hook quotes, with the secrets written in
    its string literals masked: the one after PASSWORD or IDENTIFIED BY
    whole, any other as a message's words are ('password=...', a URL with
-   its password). Both readings of a backslash are masked, so that neither
-   MySQL's 'a\'b' nor a standard 'C:\' leaves a piece out. A malloc'ed
-   copy, or NULL when nothing was masked (*nomem: no memory to look).
-   *at follows the text it pointed at, for the caret. */
+   its password). The SQL is read both ways a backslash may be read (so
+   that neither MySQL's 'a\'b' nor a standard 'C:\' leaves a piece out),
+   and what either reading hides is hidden: each run of hidden bytes
+   becomes "***". A malloc'ed copy, or NULL when nothing was masked
+   (*nomem: no memory to look). *at follows the text it pointed at (the
+   end of a "***" when it pointed into one), for the caret. */
 static char *dconn__sql_masked_depth(const dconn_allocator *al, const char *sql, int depth, int *at, int *nomem, dconn__known *seen) {
     dconn__buf b, lit;
-    char *out = NULL;
-    int k, changed = 0;
+    unsigned char *hide;
+    size_t len, i, j;
+    int k, changed = 0, new_at = -1;
     *nomem = 0;
     if (!strchr(sql, '\'') && !strchr(sql, '"') && !strchr(sql, '$') && !strstr(sql, "--") && !strstr(sql, "/*")) return NULL;
+    len = strlen(sql);
+    if ((hide = (unsigned char *)dconn__malloc(al, len + 1)) == NULL) { *nomem = 1; return NULL; }
+    memset(hide, 0, len + 1);
     memset(&lit, 0, sizeof lit);
     lit.al = al;
-    for (k = 0; k < 2; k++) {
-        memset(&b, 0, sizeof b);
-        b.al = al;
-        /* the backslash reading first: masked, its literals hold no quote left to mislead the plain reading */
-        if (dconn__sql_mask_pass(&b, &lit, out ? out : sql, k == 0, depth, at, seen) && !b.failed) {
-            dconn__free(al, out);
-            out = b.p;
-            changed = 1;
-            continue;
-        }
-        if (b.failed) *nomem = 1;
-        dconn__buf_free(&b);
+    for (k = 0; k < 2 && !lit.failed; k++) changed |= dconn__sql_mask_pass(&lit, sql, k == 0, depth, hide, seen);
+    memset(&b, 0, sizeof b);
+    b.al = al;
+    for (i = 0; changed && !lit.failed && i < len; i = j) {
+        for (j = i; j < len && hide[j] == hide[i]; j++) {}
+        if (*at >= 0 && (size_t)*at >= i && (size_t)*at < j && !hide[i]) new_at = (int)(b.len + ((size_t)*at - i));
+        if (hide[i]) dconn__buf_puts(&b, "***");
+        else dconn__buf_put(&b, sql + i, j - i);
+        if (*at >= 0 && (size_t)*at >= i && (size_t)*at < j && hide[i]) new_at = (int)b.len;
     }
+    if (*at >= 0 && (size_t)*at == len) new_at = (int)b.len;
+    dconn__free(al, hide);
+    if (lit.failed || b.failed) *nomem = 1;
     dconn__buf_free(&lit);
-    if (*nomem || !changed) { dconn__free(al, out); return NULL; }
-    return out;
+    if (*nomem || !changed) { dconn__buf_free(&b); return NULL; }
+    dconn__buf_put(&b, "", 0);   /* (NUL-terminated) */
+    if (b.failed) { *nomem = 1; dconn__buf_free(&b); return NULL; }
+    *at = new_at;
+    return b.p;
 }
 
 #define DCONN__SQL_DEPTH 2   /* a string run by EXECUTE inside a function's body */

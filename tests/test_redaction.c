@@ -910,6 +910,14 @@ static void redaction_secrets_in_sql_expressions(void) {
         {"SELECT AES_DECRYPT(col, 'ExprPw21') FROM t", "(col, '***')"},
         {"SELECT VALIDATE_PASSWORD_STRENGTH('ExprPw22')", "('***')"},
         {"SELECT pgp_pub_decrypt(msg, dearmor(k), 'ExprPw23') FROM t", "dearmor(k), '***')"},
+        /* a standard string ending in a backslash, then a value masked as a message's words: the backslash reading
+           (MySQL's) and the plain one each hide what they read as secret, on the SQL as written */
+        {"UPDATE t SET dir = 'C:\\', note = 'password=abc', password = 'ExprPw24'", "dir = 'C:\\', note = 'password=***'"},
+        {"SELECT 'C:\\' AS d, 'token=abcdefgh1234' AS t FROM t WHERE password = 'ExprPw25'", "SELECT 'C:\\' AS d, 'token=***'"},
+        {"ALTER USER bob PASSWORD 'C:\\' ; ALTER USER carol PASSWORD 'ExprPw26'", "ALTER USER bob PASSWORD '***'"},
+        /* a '*' beside a mask is hidden with it (the mask would show it as its own) */
+        {"SELECT 'password=ExprPw27**'", "'password=***'"},
+        {"SELECT 'password=**ExprPw28 x'", "'password=*** x'"},
     };
     static const char *const shown[] = {
         "SELECT * FROM t WHERE created BETWEEN '2024-01-01' AND '2024-12-31'",

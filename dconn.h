@@ -3707,6 +3707,8 @@ typedef struct dconn__values_memo {
     const char *row;
     const char *values;
     const char *select;           /* the SELECT of INSERT ... (cols) SELECT, for the ones after UNION */
+    const char *lit;              /* the last literal whose key was looked for, and whether it named a secret: */
+    int lit_is;                   /* the next value of its list has the same key */
 } dconn__values_memo;
 
 /* Is [w, e) the word `word` (any case)? */
@@ -3936,7 +3938,7 @@ static int dconn__sql_secret_argument(const char *sql, const char *q, int escape
 static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn__values_memo *memo, int escapes) {
     const char *e = q, *w, *t, *before_end = dconn__sql_back(sql, q), *before = dconn__word_before(sql, before_end), *next;
     size_t before_n = (size_t)(before_end - before);
-    int words, listed_ones = 0, in_values = *q == '$' ? -1 : dconn__sql_values_column(sql, q, memo, escapes);   /* (a row's values are strings) */
+    int words, listed_ones = 0, result = 0, in_values = *q == '$' ? -1 : dconn__sql_values_column(sql, q, memo, escapes);   /* (a row's values are strings) */
     if (in_values >= 0) return in_values;
     if (q > sql && q[-1] == '@') return 0;
     if (*q != '$' && dconn__sql_secret_argument(sql, q, escapes)) return 1;
@@ -3956,9 +3958,9 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
             if (e[-1] == ',') comma = 1;
             else if (e[-1] == '|') pipes++;
             else other++;
-            if (other + pipes > 64) return 0;   /* a run of marks ("$$$$..."): no key's, and a look back that stays short */
+            if (other + pipes > 64) goto done;   /* a run of marks ("$$$$..."): no key's, and a look back that stays short */
         }
-        if (e == sql || e[-1] == ';') return 0;
+        if (e == sql || e[-1] == ';') goto done;
         if (e[-1] == '\'') {
             /* crossed only as a user@host's part, after REPLACE, after a plugin (WITH 'plugin' BY), or in a list with
                it (password IN ('a', '...')) */
@@ -3967,25 +3969,31 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
                                          (before_n == 2 && (dconn__strnieq(before, "by", 2) || dconn__strnieq(before, "as", 2))));
             /* ('a', '...'): no word between them (SET password = 'x', email = '...' is no list); and 'a' || '...' */
             int listed = words == 0 && !other && ((comma && !pipes) || (!comma && pipes == 2));
-            if (!start || !(e[0] == '@' || (start > sql && start[-1] == '@') || replace || listed)) return 0;
+            if (!start || !(e[0] == '@' || (start > sql && start[-1] == '@') || replace || listed)) goto done;
+            if (listed && start == memo->lit) { result = memo->lit_is; goto done; }   /* the list's value before it: its key is this one's */
             if (!listed) words++;
-            else if (++listed_ones > 16) return 0;   /* a long list's later values: a look back that stays short */
+            else if (++listed_ones > 16) goto done;   /* (a list whose earlier values were not looked at so) */
             e = start;
             continue;
         }
         w = dconn__word_before(sql, e);
-        if (dconn__is_password_word(w, (size_t)(e - w)) || (e - w == 10 && dconn__strnieq(w, "identified", 10)))
-            return !comma;   /* not a list's item after it (SELECT id, password, 'active') */
-        if (words == 0 && dconn__sql_cipher_key(sql, w, e, comma + other + pipes)) return 1;
+        if (dconn__is_password_word(w, (size_t)(e - w)) || (e - w == 10 && dconn__strnieq(w, "identified", 10))) {
+            result = !comma;   /* not a list's item after it (SELECT id, password, 'active') */
+            goto done;
+        }
+        if (words == 0 && dconn__sql_cipher_key(sql, w, e, comma + other + pipes)) { result = 1; goto done; }
         if (dconn__sql_stop_word(w, (size_t)(e - w))) {   /* WHERE secret = 0 AND created > '...': another comparison's */
-            if ((e = dconn__sql_stop_crossed(sql, w, e, escapes)) == NULL) return 0;
+            if ((e = dconn__sql_stop_crossed(sql, w, e, escapes)) == NULL) goto done;
             words++;
             continue;
         }
         e = w;
         words++;
     }
-    return 0;
+done:
+    memo->lit = q;
+    memo->lit_is = result;
+    return result;
 }
 
 /* The text of a quoted piece (or a comment) read as SQL of its own, into
@@ -4083,7 +4091,7 @@ static int dconn__sql_mask_piece(dconn__buf *lit, const char *sql, const char *p
 static int dconn__sql_mask_pass(dconn__buf *lit, const char *sql, int escapes, int depth, unsigned char *hide, dconn__known *seen) {
     const char *p = sql;
     int changed = 0;
-    dconn__values_memo memo = {NULL, NULL, NULL};
+    dconn__values_memo memo = {NULL, NULL, NULL, NULL, 0};
     while (*p) {
         const char *q, *e = p + 1, *body = NULL, *end = NULL;
         int whole = 0;

@@ -918,6 +918,10 @@ static void redaction_secrets_in_sql_expressions(void) {
         /* a '*' beside a mask is hidden with it (the mask would show it as its own) */
         {"SELECT 'password=ExprPw27**'", "'password=***'"},
         {"SELECT 'password=**ExprPw28 x'", "'password=*** x'"},
+        /* every value of a long list (each takes its key from the one before it) */
+        {"DELETE FROM users WHERE password IN ('p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8', 'p9', 'p10', 'p11', 'p12', 'p13', "
+         "'p14', 'p15', 'p16', 'p17', 'p18', 'ExprPw29', 'ExprPw30')",
+         "'***', '***')"},
     };
     static const char *const shown[] = {
         "SELECT * FROM t WHERE created BETWEEN '2024-01-01' AND '2024-12-31'",
@@ -933,6 +937,8 @@ static void redaction_secrets_in_sql_expressions(void) {
         "INSERT INTO users (name, users.email) VALUES ('alice', 'a@b.c')",
         "SELECT * FROM kv WHERE key = 'color'",
         "PRAGMA journal_mode = 'wal'",
+        "SELECT * FROM users WHERE name IN ('n1', 'n2', 'n3', 'n4', 'n5', 'n6', 'n7', 'n8', 'n9', 'n10', 'n11', 'n12', 'n13', 'n14', "
+        "'n15', 'n16', 'n17', 'n18', 'n19', 'n20')",
     };
     size_t k;
     for (k = 0; k < sizeof masked / sizeof masked[0]; k++) {

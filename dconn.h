@@ -661,7 +661,8 @@ typedef struct dconn_exec_options {
     const char *timeout;          /* NULL = the connection's query_timeout; "0" = none */
     dconn_cancel *cancel;         /* NULL = none */
     int script;                   /* 1: the SQL is a script, run as dconn_exec_script runs one (no parameters), under
-                                     this timeout and token: a cancel stops it at the statement it reached */
+                                     this timeout and token: a cancel stops it at the statement it reached; its
+                                     rows are not counted (`info` stays zeroed) */
 } dconn_exec_options;
 
 /* What a write did. */
@@ -3394,6 +3395,32 @@ static const char *dconn__scheme_start(const char *w, const char *p) {
     return q < p ? q : NULL;
 }
 
+/* Are k[0..n) and `name` the same name, in any case, with or without its
+   '_' (client_secret, clientSecret, CLIENTSECRET)? `name` is lower case. */
+static int dconn__same_name(const char *k, size_t n, const char *name) {
+    size_t i = 0;
+    for (;;) {
+        while (i < n && k[i] == '_') i++;
+        while (*name == '_') name++;
+        if (i == n || !*name) return i == n && !*name;
+        if (dconn__lower((unsigned char)k[i]) != *name) return 0;
+        i++;
+        name++;
+    }
+}
+
+/* Does k[0..n) end in `suffix` ("_token") as camelCase writes it
+   (resetToken, awsSecretAccessKey): a capital after a small letter or a
+   digit? */
+static int dconn__camel_suffix(const char *k, size_t n, const char *suffix) {
+    size_t letters = 0;
+    const char *s;
+    for (s = suffix; *s; s++) letters += *s != '_';
+    if (n <= letters || !(k[n - letters] >= 'A' && k[n - letters] <= 'Z') || memchr(k + n - letters, '_', letters)) return 0;
+    if (!((k[n - letters - 1] >= 'a' && k[n - letters - 1] <= 'z') || (k[n - letters - 1] >= '0' && k[n - letters - 1] <= '9'))) return 0;
+    return dconn__same_name(k + n - letters, letters, suffix);
+}
+
 /* A key that names a secret in free text, as a whole word: stricter than
    dconn__is_secret_key, since prose and file names hold "author=",
    "passengers=" and "monkey=1.db". */
@@ -3401,14 +3428,16 @@ static int dconn__is_password_word(const char *k, size_t n) {
     static const char *const exact[] = {"password", "passwd", "pwd", "pw", "pass", "passphrase", "secret", "client_secret", "secret_key",
                                         "token", "access_token", "auth_token", "refresh_token", "api_key", "apikey", "private_key",
                                         "access_key", "accountkey", "sharedaccesskey", "sig", "sas", "signature", "credential",
-                                        "credentials", "pgpassword", "mysql_pwd"};
-    static const char *const suffix[] = {"_password", "_passwd", "_pwd", "_secret", "_token"};
+                                        "credentials", "pgpassword", "mysql_pwd", "encryption_key", "secret_access_key"};
+    static const char *const suffix[] = {"_password", "_passwd", "_pwd", "_secret", "_token", "_secret_key", "_access_key", "_private_key",
+                                         "_api_key", "_encryption_key", "_passphrase"};
     size_t i;
-    for (i = 0; i < sizeof exact / sizeof exact[0]; i++)
-        if (strlen(exact[i]) == n && dconn__strnieq(k, exact[i], n)) return 1;
+    if (n < 2) return 0;
+    for (i = 0; i < sizeof exact / sizeof exact[0]; i++)   /* (the first letter first: SQL masking asks for every word) */
+        if (dconn__lower((unsigned char)k[0]) == exact[i][0] && dconn__same_name(k, n, exact[i])) return 1;
     for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
         size_t m = strlen(suffix[i]);
-        if (n > m && dconn__strnieq(k + n - m, suffix[i], m)) return 1;
+        if ((n > m && dconn__strnieq(k + n - m, suffix[i], m)) || dconn__camel_suffix(k, n, suffix[i])) return 1;
     }
     return 0;
 }
@@ -3686,10 +3715,12 @@ static const char *dconn__sql_line_comment(const char *sql, const char *e) {
 /* Back from p past blanks and comments ("/" "*" ... "*" "/" within 4 KiB,
    and "--" to the end of an earlier line), as a look back reads SQL. */
 static const char *dconn__sql_back(const char *sql, const char *p) {
+    if (p > sql && !dconn__blank(p[-1]) && p[-1] != '/') return p;   /* (the common case, at every step of a look back) */
     for (;;) {
         const char *b = dconn__sql_blanks_before(sql, p), *c;
         if (b - sql >= 4 && b[-1] == '/' && b[-2] == '*') {
-            for (c = b - 2; c > sql && !(c[-1] == '/' && c[0] == '*') && b - c < 4096; c--) {}
+            /* its "/" "*", not past an earlier "*" "/" (then this one closes nothing): a look stays short on many of them */
+            for (c = b - 2; c > sql && !(c[-1] == '/' && c[0] == '*') && !(c[-1] == '*' && c[0] == '/') && b - c < 4096; c--) {}
             if (c == sql || c[-1] != '/' || c[0] != '*') return b;
             p = c - 1;
         } else if (memchr(b, '\n', (size_t)(p - b)) && (c = dconn__sql_line_comment(sql, b)) != NULL) {
@@ -3707,9 +3738,18 @@ typedef struct dconn__values_memo {
     const char *row;
     const char *values;
     const char *select;           /* the SELECT of INSERT ... (cols) SELECT, for the ones after UNION */
+    const char *walked;           /* the last literal looked back from to its row, and where that look stopped */
+    const char *walk_end;         /* (NULL: it found none) */
+    const char *walk_select;      /* the SELECT it stopped at, or NULL */
+    const char *walk_resume;      /* when it found none: where a look from deeper goes on (a clause's word, an array's '['), */
+    int walk_dec;                 /* and the levels that passes (NULL: the SQL's start, a ';' or the limit, none) */
+    size_t walk_index;            /* the values it passed */
+    int walk_calls;               /* the calls it passed through at its level (VALUES (lower('...'), ...)) */
     const char *lit;              /* the last literal whose key was looked for, and whether it named a secret: */
     int lit_is;                   /* the next value of its list has the same key */
 } dconn__values_memo;
+
+static int dconn__sql_word_char(char c) { return ((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
 
 /* Is [w, e) the word `word` (any case)? */
 static int dconn__sql_is(const char *w, const char *e, const char *word) {
@@ -3733,27 +3773,82 @@ static int dconn__sql_after_union(const char *sql, const char *w) {
 static int dconn__sql_values_column(const char *sql, const char *q, dconn__values_memo *memo, int escapes) {
     const char *p = q, *t, *w = NULL, *open, *row;
     size_t index = 0, col = 0;
-    int depth = 0;
+    const char *resume = NULL;   /* where a look from deeper goes on when this one finds none (NULL: none will) */
+    int depth = 0, resume_dec = 0, calls = 0;
     for (;;) {   /* back to the '(' of its row, counting the values before it */
         p = dconn__sql_back(sql, p);   /* (a comma in a comment is none) */
-        if (p == sql || p[-1] == ';' || q - p > 1024) return -1;
+        if (p == sql || p[-1] == ';' || q - p > 1024) goto none;
         if (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`') {
-            if ((p = dconn__sql_quoted_start(sql, p, escapes)) == NULL) return -1;
+            if ((p = dconn__sql_quoted_start(sql, p, escapes)) == NULL) goto none;
+            if (p == memo->walked) {
+                /* the value before it, looked at just before: this look goes on where that one stopped (each look
+                   then reads only the SQL since the value before it) */
+                if (!memo->walk_end && !memo->walk_resume) goto none;   /* the SQL's start, a ';' or the limit: from deeper too */
+                /* the calls that look passed through at its level are levels of this one's: it reaches that level
+                   past as many, and past more it counts from where that look last began counting */
+                int calls_past = memo->walk_calls > depth;
+                depth = calls_past ? 0 : depth - memo->walk_calls;
+                if (depth == 0 && memo->walk_end) {
+                    index = calls_past ? memo->walk_index : index + memo->walk_index;
+                    w = memo->walk_select;
+                    p = memo->walk_end;
+                    break;
+                }
+                if (depth == 0) {   /* the same clause's value, or the same array's item */
+                    resume = memo->walk_resume;
+                    resume_dec = memo->walk_dec;
+                    goto none;
+                }
+                if (memo->walk_end) {   /* from deeper: past its row's '(' or its SELECT */
+                    if (memo->walk_select) {
+                        p = memo->walk_select;
+                    } else {
+                        p = memo->walk_end - 1;
+                        depth--;
+                    }
+                } else {
+                    p = memo->walk_resume;
+                    depth -= memo->walk_dec;
+                }
+            }
             continue;
         }
         if (depth == 0 && (dconn__scheme_letter(p[-1]) || p[-1] == '_')) {
             /* INSERT ... (a, b) SELECT 'x', '...': the SELECT's values stand as one row's */
             w = dconn__word_before(sql, p);
             if (p - w == 6 && dconn__strnieq(w, "select", 6)) break;
+            if (dconn__sql_is(w, p, "from") || dconn__sql_is(w, p, "where") || dconn__sql_is(w, p, "join") || dconn__sql_is(w, p, "on") ||
+                dconn__sql_is(w, p, "group") || dconn__sql_is(w, p, "order") || dconn__sql_is(w, p, "having") || dconn__sql_is(w, p, "limit") ||
+                dconn__sql_is(w, p, "set")) {
+                resume = w;   /* a clause's value, not a selected one (INSERT ... SELECT ... WHERE status = '...') */
+                goto none;
+            }
             p = w;
             w = NULL;
             continue;
         }
-        if (p[-1] == ')') depth++;
-        else if (p[-1] == '(' && depth-- == 0) break;
+        if (p[-1] == ')' || p[-1] == ']') depth++;   /* (ARRAY['a', 'b'] is one value) */
+        else if (p[-1] == '[' && depth-- == 0) {
+            resume = p - 1;   /* an array's item: no column's own */
+            resume_dec = 1;
+            goto none;
+        } else if (p[-1] == '(' && depth == 0) {
+            /* a call in a row (VALUES ('bob', lower('...'))): the call is the row's value */
+            const char *name_end = dconn__sql_back(sql, p - 1), *name = dconn__word_before(sql, name_end);
+            if (name == name_end || dconn__sql_is(name, name_end, "values") || dconn__sql_is(name, name_end, "row")) break;
+            index = 0;
+            calls++;
+            p = name;
+            continue;
+        } else if (p[-1] == '(') depth--;
         else if (p[-1] == ',' && depth == 0) index++;
         p--;
     }
+    memo->walked = q;
+    memo->walk_end = p;
+    memo->walk_select = w;
+    memo->walk_index = index;
+    memo->walk_calls = calls;
     if (w) {
         /* ... SELECT 'a', '...' UNION ALL SELECT 'b', '...': each SELECT's values stand for the INSERT's columns */
         const char *t0 = dconn__sql_blanks_before(sql, w);
@@ -3807,6 +3902,13 @@ columns:
         p = end + 1;
     }
     return -1;
+none:   /* no row nor SELECT found: nor will the next value of the same list */
+    memo->walked = q;
+    memo->walk_end = NULL;
+    memo->walk_resume = resume;
+    memo->walk_dec = resume_dec;
+    memo->walk_calls = calls;
+    return -1;
 }
 
 /* A word that ends a look back for a literal's key: a condition's or a
@@ -3814,8 +3916,9 @@ columns:
 static int dconn__sql_stop_word(const char *w, size_t n) {
     static const char *const stops[] = {"and", "or", "where", "when", "then", "else", "is", "select", "from", "on", "having"};
     size_t i;
+    if (n < 2 || n > 6) return 0;
     for (i = 0; i < sizeof stops / sizeof stops[0]; i++)
-        if (strlen(stops[i]) == n && dconn__strnieq(w, stops[i], n)) return 1;
+        if (dconn__lower((unsigned char)w[0]) == stops[i][0] && strlen(stops[i]) == n && dconn__strnieq(w, stops[i], n)) return 1;
     return 0;
 }
 
@@ -3826,15 +3929,40 @@ static int dconn__sql_stop_word(const char *w, size_t n) {
 static const char *dconn__sql_stop_crossed(const char *sql, const char *w, const char *e, int escapes) {
     const char *t = dconn__sql_back(sql, w), *v;
     if (dconn__sql_is(w, e, "select")) return t > sql && t[-1] == '(' ? w : NULL;
-    if (dconn__sql_is(w, e, "and")) {   /* the bound before it, a literal or a number, then BETWEEN */
-        if (t > sql && t[-1] == '\'') {
-            if ((t = dconn__sql_quoted_start(sql, t, escapes)) == NULL) return NULL;
-            t = dconn__sql_back(sql, t);
-        } else {
-            t = dconn__sql_back(sql, dconn__word_before(sql, t));
+    if (dconn__sql_is(w, e, "and")) {   /* the bound before it (a literal, $1, lower('...'), '...'::text), then BETWEEN [SYMMETRIC] */
+        const char *p = w;
+        int steps, depth = 0;
+        for (steps = 0; steps < 32; steps++) {
+            p = dconn__sql_back(sql, p);
+            if (p == sql || p[-1] == ';') return NULL;
+            if (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`') {
+                if ((p = dconn__sql_quoted_start(sql, p, escapes)) == NULL) return NULL;
+            } else if (dconn__sql_word_char(p[-1])) {
+                v = dconn__word_before(sql, p);
+                if (depth == 0 && dconn__sql_is(v, p, "between")) return v;
+                if (depth == 0 && dconn__sql_stop_word(v, (size_t)(p - v))) return NULL;
+                p = v;
+            } else {
+                if (p[-1] == ')') depth++;
+                else if (p[-1] == '(' && depth-- == 0) return NULL;
+                p--;
+            }
         }
-        v = dconn__word_before(sql, t);
-        return dconn__sql_is(v, t, "between") ? v : NULL;
+        return NULL;
+    }
+    if (dconn__sql_is(w, e, "is")) {   /* SQLite's password IS '...' (not COMMENT ON COLUMN t.password IS '...') */
+        const char *p = dconn__sql_back(sql, w);
+        int names;
+        for (names = 0; names < 4; names++) {   /* the name before it, maybe quoted, maybe qualified: "t"."password" */
+            if (p > sql && (p[-1] == '"' || p[-1] == '`')) p--;
+            p = dconn__word_before(sql, p);
+            if (p > sql && (p[-1] == '"' || p[-1] == '`')) p--;
+            p = dconn__sql_back(sql, p);
+            if (p == sql || p[-1] != '.') break;
+            p = dconn__sql_back(sql, p - 1);
+        }
+        v = dconn__word_before(sql, p);
+        return dconn__sql_is(v, p, "column") || dconn__sql_is(v, p, "table") ? NULL : w;
     }
     if (dconn__sql_is(w, e, "from")) {
         v = dconn__word_before(sql, t);
@@ -3877,9 +4005,34 @@ static int dconn__sql_cipher_key(const char *sql, const char *w, const char *e, 
     size_t i;
     for (i = 0; i < sizeof keys / sizeof keys[0] && !dconn__sql_is(w, e, keys[i]); i++) {}
     if (i == sizeof keys / sizeof keys[0]) return 0;
-    if (!marks && i == 0) return 1;
-    t = dconn__sql_back(sql, w);
-    if (t > sql && t[-1] == '.') t = dconn__sql_back(sql, dconn__word_before(sql, dconn__sql_back(sql, t - 1)));
+    if (!marks && i == 0) {   /* KEY '...' in ATTACH [DATABASE] '...' AS name KEY '...', a few words back */
+        const char *p = w;
+        int k;
+        for (k = 0; k < 8; k++) {
+            p = dconn__sql_back(sql, p);
+            if (p == sql || p[-1] == ';') return 0;
+            if (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`') {
+                if ((p = dconn__sql_quoted_start(sql, p, 0)) == NULL) return 0;
+            } else if (dconn__scheme_letter(p[-1]) || (p[-1] >= '0' && p[-1] <= '9') || p[-1] == '_') {
+                t = p;
+                p = dconn__word_before(sql, p);
+                if (dconn__sql_is(p, t, "attach")) return 1;
+            } else {
+                p--;
+            }
+        }
+        return 0;
+    }
+    t = w;   /* PRAGMA [schema.]key, either maybe quoted: "main"."key", [main].key */
+    if (t > sql && (t[-1] == '"' || t[-1] == '`' || t[-1] == '[')) t--;
+    t = dconn__sql_back(sql, t);
+    if (t > sql && t[-1] == '.') {
+        t = dconn__sql_back(sql, t - 1);
+        if (t > sql && (t[-1] == '"' || t[-1] == '`' || t[-1] == ']')) t--;
+        t = dconn__word_before(sql, t);
+        if (t > sql && (t[-1] == '"' || t[-1] == '`' || t[-1] == '[')) t--;
+        t = dconn__sql_back(sql, t);
+    }
     v = dconn__word_before(sql, t);
     return dconn__sql_is(v, t, "pragma");
 }
@@ -3898,32 +4051,69 @@ static int dconn__sql_secret_argument(const char *sql, const char *q, int escape
         {"decrypt", 2},         {"encrypt_iv", 2},      {"decrypt_iv", 2},      {"hmac", 2},
         {"aes_encrypt", 2},     {"aes_decrypt", 2},     {"des_encrypt", 2},     {"des_decrypt", 2},
         {"old_password", 1},    {"validate_password_strength", 1}};
-    const char *p = dconn__sql_back(sql, q), *name, *name_end;
-    int depth = 0;
-    unsigned index = 0;
+    /* calls that pass their first argument on, and plain parentheses: the key of AES_ENCRYPT(s, UNHEX(SHA2('...', 512))) */
+    static const char *const through[] = {"", "unhex", "sha2", "sha1", "sha", "md5", "digest", "decode", "convert_to", "cast", "from_base64",
+                                          "lower", "upper", "trim", "coalesce", "binary", "convert"};
+    const char *p, *name = NULL, *name_end = NULL;
+    int level;
     size_t i;
-    if (p == sql || (p[-1] != '(' && p[-1] != ',')) return 0;
-    for (;;) {
-        p = dconn__sql_back(sql, p);
-        if (p == sql || p[-1] == ';' || q - p > 256) return 0;
-        if (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`') {
-            if ((p = dconn__sql_quoted_start(sql, p, escapes)) == NULL) return 0;
-            continue;
+    for (level = 0; level < 4; level++) {   /* out through at most 3 calls that pass it on */
+        int depth = 0;
+        unsigned index = 0;
+        p = dconn__sql_back(sql, q);
+        if (p == sql || (p[-1] != '(' && p[-1] != ',')) return 0;
+        for (;;) {
+            p = dconn__sql_back(sql, p);
+            if (p == sql || p[-1] == ';' || q - p > 256) return 0;
+            if (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`') {
+                if ((p = dconn__sql_quoted_start(sql, p, escapes)) == NULL) return 0;
+                continue;
+            }
+            if (dconn__scheme_letter(p[-1]) || (p[-1] >= '0' && p[-1] <= '9') || p[-1] == '_') {
+                p = dconn__word_before(sql, p);
+                continue;
+            }
+            if ((p[-1] == ')' || p[-1] == ']') && ++depth > 4) return 0;   /* (calls nested deeper are no argument list of interest) */
+            if (p[-1] == '[') depth--;
+            if (p[-1] == '(' && depth-- == 0) break;
+            if (p[-1] == ',' && depth == 0 && ++index > 2) return 0;
+            p--;
         }
-        if (dconn__scheme_letter(p[-1]) || (p[-1] >= '0' && p[-1] <= '9') || p[-1] == '_') {
-            p = dconn__word_before(sql, p);
-            continue;
-        }
-        if (p[-1] == ')' && ++depth > 4) return 0;   /* (calls nested deeper are no argument list of interest) */
-        if (p[-1] == '(' && depth-- == 0) break;
-        if (p[-1] == ',' && depth == 0 && ++index > 2) return 0;
-        p--;
+        name_end = dconn__sql_back(sql, p - 1);
+        name = dconn__word_before(sql, name_end);
+        for (i = 0; i < sizeof fns / sizeof fns[0]; i++)
+            if (dconn__sql_is(name, name_end, fns[i].name)) return (fns[i].args >> index) & 1u;
+        if (index) return 0;
+        for (i = 0; i < sizeof through / sizeof through[0] && !dconn__sql_is(name, name_end, through[i]); i++) {}
+        if (i == sizeof through / sizeof through[0]) return 0;
+        q = name == name_end ? p - 1 : name;   /* the call (or the parentheses) as an argument */
     }
-    name_end = dconn__sql_back(sql, p - 1);
-    name = dconn__word_before(sql, name_end);
-    for (i = 0; i < sizeof fns / sizeof fns[0]; i++)
-        if (dconn__sql_is(name, name_end, fns[i].name)) return (fns[i].args >> index) & 1u;
     return 0;
+}
+
+/* Where the literal whose quote is at q begins with its prefix: E'...',
+   N'...', X'...', B'...', U&'...', MySQL's _utf8mb4'...'. */
+static const char *dconn__sql_literal_head(const char *sql, const char *q) {
+    const char *w = dconn__word_before(sql, q);
+    if (q - sql >= 2 && q[-1] == '&' && (q[-2] | 32) == 'u' && (q - 2 == sql || !dconn__sql_word_char(q[-3]))) return q - 2;
+    if (w < q && (q - w == 1 ? strchr("eEnNxXbB", *w) != NULL : *w == '_')) return w;
+    return q;
+}
+
+/* The literal before the one whose head is at `head`, across a comparison
+   or a comma (and a ')' before them): does its text name a secret (its last
+   word)? payload->>'password' = '...', JSON_EXTRACT(doc, '$.token') =
+   '...', JSON_SET(doc, '$.token', '...'), set_config('app.jwt_secret',
+   '...', false), a key-value table's VALUES ('api_token', '...'). */
+static int dconn__sql_after_secret_name(const char *sql, const char *head, int escapes) {
+    const char *e = head, *start, *w, *t;
+    int marks = 0;
+    for (e = dconn__sql_back(sql, e); e > sql && strchr("=,:<>!)", e[-1]) && e[-1]; e = dconn__sql_back(sql, e - 1))
+        if (++marks > 3) return 0;
+    if (!marks || e == sql || e[-1] != '\'' || (start = dconn__sql_quoted_start(sql, e, escapes)) == NULL) return 0;
+    for (t = e - 1; t > start + 1 && !dconn__sql_word_char(t[-1]); t--) {}   /* past '}' and the like */
+    w = dconn__word_before(start + 1, t);
+    return w < t && dconn__is_password_word(w, (size_t)(t - w));
 }
 
 /* Does the string literal whose quote is at q hold a password as a whole?
@@ -3936,12 +4126,21 @@ static int dconn__sql_secret_argument(const char *sql, const char *q, int escape
    (MySQL's IDENTIFIED BY 'new' REPLACE 'old'). A literal beside an '@' is
    a user or a host, never a password. Masking a little more is harmless. */
 static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn__values_memo *memo, int escapes) {
-    const char *e = q, *w, *t, *before_end = dconn__sql_back(sql, q), *before = dconn__word_before(sql, before_end), *next;
+    const char *head = *q == '\'' ? dconn__sql_literal_head(sql, q) : q;   /* (E'...', N'...', X'...') */
+    const char *e = head, *w, *t, *before_end = dconn__sql_back(sql, head), *before = dconn__word_before(sql, before_end), *next;
     size_t before_n = (size_t)(before_end - before);
-    int words, listed_ones = 0, result = 0, in_values = *q == '$' ? -1 : dconn__sql_values_column(sql, q, memo, escapes);   /* (a row's values are strings) */
-    if (in_values >= 0) return in_values;
+    int words, listed_ones = 0, result = 0, split = 0, in_values;
+    if (*q == '"') {   /* a quoted name assigned or qualified ("secretKey" = '...', "t"."password") holds no value */
+        for (t = q + 1; *t && !(*t == '"' && t[1] != '"'); t += *t == '"' ? 2 : 1) {}
+        for (next = *t ? t + 1 : t; dconn__blank(*next); next++) {}
+        if ((*next == '=' && next[1] != '=') || *next == '.') return 0;
+    }
+    in_values = *q == '$' ? -1 : dconn__sql_values_column(sql, q, memo, escapes);   /* (a row's values are strings) */
+    if (in_values == 1) return 1;
+    /* (also in a row: VALUES ('bob', crypt('...', ...)), VALUES ('api_token', '...')) */
+    if (dconn__sql_secret_argument(sql, head, escapes) || dconn__sql_after_secret_name(sql, head, escapes)) return 1;
+    if (in_values == 0) return 0;
     if (q > sql && q[-1] == '@') return 0;
-    if (*q != '$' && dconn__sql_secret_argument(sql, q, escapes)) return 1;
     if (*q == '$') t = q;   /* (a user@host is quoted: a dollar quote is none, and its end is not looked for here) */
     else for (t = q + 1; *t && !(*t == *q && t[1] != *q); t += *t == *q ? 2 : 1) {}
     if (*t && *q != '$' && t[1] == '@') return 0;
@@ -3955,9 +4154,10 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
         for (e = dconn__sql_back(sql, e); e > sql && !dconn__scheme_letter(e[-1]) && !(e[-1] >= '0' && e[-1] <= '9') && e[-1] != '_' && e[-1] != '\'' &&
                                           e[-1] != ';';
              e = dconn__sql_back(sql, e - 1)) {
-            if (e[-1] == ',') comma = 1;
+            if (e[-1] == ',') comma = split = 1;
             else if (e[-1] == '|') pipes++;
             else other++;
+            if (e[-1] == '(') split = 0;   /* (a call's arguments: COALESCE(NULL, '...')) */
             if (other + pipes > 64) goto done;   /* a run of marks ("$$$$..."): no key's, and a look back that stays short */
         }
         if (e == sql || e[-1] == ';') goto done;
@@ -3973,12 +4173,14 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
             if (listed && start == memo->lit) { result = memo->lit_is; goto done; }   /* the list's value before it: its key is this one's */
             if (!listed) words++;
             else if (++listed_ones > 16) goto done;   /* (a list whose earlier values were not looked at so) */
+            else split = 0;
             e = start;
             continue;
         }
         w = dconn__word_before(sql, e);
         if (dconn__is_password_word(w, (size_t)(e - w)) || (e - w == 10 && dconn__strnieq(w, "identified", 10))) {
-            result = !comma;   /* not a list's item after it (SELECT id, password, 'active') */
+            /* not a list's item after it (SELECT id, password, 'active'), nor after another's (SET password = NULL, status = '...') */
+            result = !comma && !split;
             goto done;
         }
         if (words == 0 && dconn__sql_cipher_key(sql, w, e, comma + other + pipes)) { result = 1; goto done; }
@@ -4091,7 +4293,8 @@ static int dconn__sql_mask_piece(dconn__buf *lit, const char *sql, const char *p
 static int dconn__sql_mask_pass(dconn__buf *lit, const char *sql, int escapes, int depth, unsigned char *hide, dconn__known *seen) {
     const char *p = sql;
     int changed = 0;
-    dconn__values_memo memo = {NULL, NULL, NULL, NULL, 0};
+    dconn__values_memo memo;
+    memset(&memo, 0, sizeof memo);
     while (*p) {
         const char *q, *e = p + 1, *body = NULL, *end = NULL;
         int whole = 0;
@@ -7764,6 +7967,12 @@ static dconn_url *dconn__url_parse_al(const dconn_allocator *al, const char *tex
         char shown[256];
         dconn__url_redact_al(al, text, shown, sizeof shown);
         dconn__err_set(err, DCONN_ECONFIG, "\"%s\": " DCONN__PASSWORD_RUNS_ON, shown);
+        return NULL;
+    }
+    if ((u.user && dconn__strnistr(u.user, u.user_len, "%00")) || (u.password && dconn__strnistr(u.password, u.password_len, "%00"))) {
+        char shown[256];   /* (decoded, it would end the C string there: a password cut short) */
+        dconn__url_redact_al(al, text, shown, sizeof shown);
+        dconn__err_set(err, DCONN_ECONFIG, "\"%s\": its user name or password holds %%00, a NUL byte, which a C string cannot hold", shown);
         return NULL;
     }
     len = strlen(text);
@@ -11843,7 +12052,6 @@ DCONN_API dconn_session *dconn_session_begin(dconn_conn *c, dconn_error *err) {
    results go now, not at the session's commit. Statements after it are
    refused until the caller commits or rolls back, rather than running one by
    one outside any transaction where a rollback could not undo them. */
-static int dconn__sql_word_char(char c) { return ((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
 
 /* The word at p (letters, digits, '_') is `w`? */
 static int dconn__sql_word_is(const char *p, const char *w) {
@@ -14520,6 +14728,29 @@ static int dconn__sq_own_memory(const dconn_driver *d, const dconn_settings *s, 
     return in_memory;
 }
 
+/* A file that is no SQLite database (a CSV file, a text file) fails at
+   connect, where its url is to blame, not at the first query: its first
+   16 bytes are read as a file's (no lock taken, nothing of SQLite's state
+   touched). Not for an empty file (an empty database), a database read
+   through another VFS, nor one opened with a key (an encrypted one). */
+static dconn_status dconn__sq_check_header(dconn__sq *h, const dconn_toml_value *pragmas, dconn_error *err) {
+    static const char magic[16] = "SQLite format 3";   /* (and its NUL) */
+    const char *path = sqlite3_db_filename(h->db, "main"), *vfs = path ? sqlite3_uri_parameter(path, "vfs") : NULL;
+    char head[16];
+    size_t n;
+    FILE *f;
+    if (!path || !path[0] || vfs || (pragmas && (dconn_toml_get(pragmas, "key") || dconn_toml_get(pragmas, "hexkey") ||
+                                                 dconn_toml_get(pragmas, "textkey") || dconn_toml_get(pragmas, "cipher"))))
+        return DCONN_OK;
+    if ((f = fopen(path, "rb")) == NULL) return DCONN_OK;   /* (SQLite opened it: let it say what is wrong) */
+    n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    if (n == 0 || (n == sizeof head && memcmp(head, magic, sizeof head) == 0)) return DCONN_OK;
+    dconn_error_set(err, DCONN_EQUERY, "file is not a database (is the URL's path another kind of file, an encrypted or a damaged database?)");
+    if (err) err->native_code = SQLITE_NOTADB;
+    return DCONN_EQUERY;
+}
+
 static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, void **handle, dconn_error *err) {
     const dconn_allocator *al = (const dconn_allocator *)user_data;
     dconn__sq_args args;
@@ -14540,6 +14771,7 @@ static dconn_status dconn__sq_connect(void *user_data, const dconn_settings *s, 
     st = dconn__sq_open(h, filename, args.timeout, err);
     dconn__sq_dealloc(al, filename);
     if (!st) st = dconn__sq_pragmas(h, args.pragmas, err);
+    if (!st && !in_memory) st = dconn__sq_check_header(h, args.pragmas, err);
     if (st) { dconn__sq_disconnect(NULL, h); return st; }
     h->pragma_set = 0;   /* connect_args.pragmas: every handle's */
     *handle = h;
@@ -14778,7 +15010,9 @@ static DCONN__SQ_NOINLINE dconn_status dconn__sq_bind_general(const dconn_alloca
         if (!seen[i]) {
             const char *pname = sqlite3_bind_parameter_name(st, i + 1);
             if (pname) status = dconn_error_set(err, DCONN_EQUERY, "parameter %s has no value (pass dconn_named(\"%s\", ...))", pname, pname);
-            else status = dconn_error_set(err, DCONN_EQUERY, "the SQL takes %d parameter(s), but %d were given", count, pos);
+            else if ((size_t)pos == n) status = dconn_error_set(err, DCONN_EQUERY, "the SQL takes %d parameter(s), but %d were given", count, pos);
+            else status = dconn_error_set(err, DCONN_EQUERY, "the SQL takes %d parameter(s), but ? (parameter %d) has no value: of the %zu given, %d %s positional",
+                                          count, i + 1, n, pos, pos == 1 ? "is" : "are");
         }
     }
     if (seen != seen_small) dconn__sq_dealloc(al, seen);

@@ -922,6 +922,27 @@ static void redaction_secrets_in_sql_expressions(void) {
         {"DELETE FROM users WHERE password IN ('p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8', 'p9', 'p10', 'p11', 'p12', 'p13', "
          "'p14', 'p15', 'p16', 'p17', 'p18', 'ExprPw29', 'ExprPw30')",
          "'***', '***')"},
+        /* a fourth review's: a key passed through other calls, a prefixed or dollar-quoted literal, BETWEEN's other bounds,
+           SQLite's IS, quoted PRAGMA names, names as ORMs write them, a JSON path or a setting's name before the value, a
+           long value or an array or a call before the password in a row */
+        {"SELECT AES_ENCRYPT('text', UNHEX(SHA2('ExprPw31', 512)))", "UNHEX(SHA2('***', 512))"},
+        {"SELECT pgp_sym_encrypt('data', CAST('ExprPw32' AS text)), pgp_sym_encrypt('data', ('ExprPw33'))", "CAST('***' AS text)"},
+        {"SELECT pgp_sym_encrypt('data', E'ExprPw34'), AES_ENCRYPT('s', _utf8mb4'ExprPw35'), hmac('d', $$ExprPw36$$, 'sha1')",
+         "E'***'), AES_ENCRYPT('s', _utf8mb4'***'), hmac('d', $$***$$, 'sha1')"},
+        {"PRAGMA key = x'ExprPw37'", "key = x'***'"},
+        {"SELECT * FROM t WHERE token BETWEEN lower('ExprPw38') AND 'ExprPw39' OR pw BETWEEN SYMMETRIC $1 AND 'ExprPw40'",
+         "BETWEEN lower('***') AND '***' OR pw BETWEEN SYMMETRIC $1 AND '***'"},
+        {"SELECT * FROM users WHERE password IS 'ExprPw41' OR t.\"password\" IS NOT 'ExprPw42'", "IS '***' OR t.\"password\" IS NOT '***'"},
+        {"PRAGMA \"main\".\"key\" = 'ExprPw43'", "= '***'"},
+        {"UPDATE t SET \"clientSecret\" = 'ExprPw44', \"resetToken\" = 'ExprPw45', awsSecretAccessKey = 'ExprPw46'",
+         "\"clientSecret\" = '***', \"resetToken\" = '***', awsSecretAccessKey = '***'"},
+        {"SELECT * FROM t WHERE payload->>'password' = 'ExprPw47' AND JSON_EXTRACT(doc, '$.token') = 'ExprPw48'", "->>'password' = '***'"},
+        {"SELECT set_config('app.jwt_secret', 'ExprPw49', false)", "('app.jwt_secret', '***', false)"},
+        {"INSERT INTO settings (name, value) VALUES ('api_token', 'ExprPw50')", "('api_token', '***')"},
+        {"INSERT INTO users (meta, password) VALUES (ARRAY['a', 'b'], 'ExprPw51')", "'***')"},
+        {"INSERT INTO users (created, name, password) VALUES (datetime('now'), 'bob', 'ExprPw52'), (datetime('now'), 'al', lower('ExprPw53'))",
+         "(datetime('now'), 'bob', '***'), (datetime('now'), 'al', lower('***'))"},
+        {"INSERT INTO users (name, password_hash) VALUES ('bob', crypt('ExprPw54', gen_salt('bf')))", "crypt('***', gen_salt('bf'))"},
     };
     static const char *const shown[] = {
         "SELECT * FROM t WHERE created BETWEEN '2024-01-01' AND '2024-12-31'",
@@ -937,8 +958,17 @@ static void redaction_secrets_in_sql_expressions(void) {
         "INSERT INTO users (name, users.email) VALUES ('alice', 'a@b.c')",
         "SELECT * FROM kv WHERE key = 'color'",
         "PRAGMA journal_mode = 'wal'",
-        "SELECT * FROM users WHERE name IN ('n1', 'n2', 'n3', 'n4', 'n5', 'n6', 'n7', 'n8', 'n9', 'n10', 'n11', 'n12', 'n13', 'n14', "
-        "'n15', 'n16', 'n17', 'n18', 'n19', 'n20')",
+        ("SELECT * FROM users WHERE name IN ('n1', 'n2', 'n3', 'n4', 'n5', 'n6', 'n7', 'n8', 'n9', 'n10', 'n11', 'n12', 'n13', 'n14', "
+         "'n15', 'n16', 'n17', 'n18', 'n19', 'n20')"),
+        /* a fourth review's: values beside a secret's that is no literal, a clause's value in INSERT ... SELECT, KEY
+           outside ATTACH, a JSON document's other values, a comment on a column */
+        "UPDATE users SET password = NULL, status = 'locked', note = 'reset by admin' WHERE id = 1",
+        "UPDATE \"users\" SET \"password\" = $1, \"updatedAt\" = '2024-05-01T10:00:00.000Z'",
+        "INSERT INTO t (name, password) SELECT name, password FROM old JOIN k ON k.kind = 'admin' WHERE status = 'active'",
+        "SELECT key \"Key Name\" FROM kv",
+        "SELECT crypt($1, gen_salt('bf'))",
+        "COMMENT ON COLUMN public.users.password IS 'bcrypt hash, never plain text'",
+        "INSERT INTO users (name, note) VALUES (lower('BOB'), concat('a', 'b'))",
     };
     size_t k;
     for (k = 0; k < sizeof masked / sizeof masked[0]; k++) {
@@ -961,18 +991,21 @@ static void redaction_secrets_in_sql_expressions(void) {
         char *big = (char *)malloc(cap), *m;
         int shape;
         REQUIRE(big);
-        for (shape = 0; shape < 4; shape++) {
+        for (shape = 0; shape < 7; shape++) {
             int at = -1, nomem = 0;
+            /* (and a fourth review's: many comments' ends, each once looked 4 KiB back for its start (163 s for 1 MB);
+               a JSON document in a literal, read as SQL; a long IN list) */
             static const char *const head[] = {"SELECT f(", "UPDATE u SET password = CASE ", "SELECT * FROM t WHERE ",
-                                               "INSERT INTO u (a, password) SELECT 'a', 'RowPw'"};
+                                               "INSERT INTO u (a, password) SELECT 'a', 'RowPw'", "SELECT ",
+                                               "INSERT INTO docs (id, body) VALUES (1, '[", "SELECT * FROM u WHERE password IN ('RowPw'"};
             static const char *const piece[] = {"'a'), ", "WHEN id = 1 THEN 'RowPw' ", "x BETWEEN 'a' AND 'b' OR ",
-                                                " UNION ALL SELECT 'a', 'RowPw'"};
+                                                " UNION ALL SELECT 'a', 'RowPw'", "*/ 'a' ", "{\"id\":0,\"tags\":[\"a\",\"b\"]},", ", 'RowPw'"};
             len = (size_t)snprintf(big, cap, "%s", head[shape]);
             for (i = 0; len + 64 < cap; i++) len += (size_t)snprintf(big + len, cap - len, "%s", piece[shape]);
-            snprintf(big + len, cap - len, shape == 1 ? "END FRM" : "1 FRM");
+            snprintf(big + len, cap - len, shape == 1 ? "END FRM" : shape == 5 ? "{}]')" : shape == 6 ? ")" : "1 FRM");
             m = dconn__sql_masked(NULL, big, &at, &nomem, NULL);
             CHECK(!nomem);
-            if (shape == 3) { REQUIRE(m); CHECK_NOT_CONTAINS(m, "RowPw"); }
+            if (shape == 3 || shape == 6) { REQUIRE(m); CHECK_NOT_CONTAINS(m, "RowPw"); }
             dconn_free(m);
         }
         free(big);

@@ -614,6 +614,7 @@ static int parse_args(int argc, char **argv, cli_args *a, cli_params *ps, int *h
             }
             continue;
         }
+        if (a->npos >= 1 && strcmp(a->pos[0], "help") == 0) continue;   /* "dconn help query": the help */
         if (a->npos == 1 && strcmp(a->pos[0], "query") && strcmp(a->pos[0], "exec") && strcmp(a->pos[0], "script") && strcmp(a->pos[0], "secrets") &&
             strcmp(a->pos[0], "check")) {
             char shown[200];
@@ -622,7 +623,7 @@ static int parse_args(int argc, char **argv, cli_args *a, cli_params *ps, int *h
         if (a->npos == 3) {
             return usage_error("too many arguments: %s takes %s", a->pos[0],
                                strcmp(a->pos[0], "query") == 0 || strcmp(a->pos[0], "exec") == 0 ? "NAME and SQL (quote the SQL as one argument; values go in --param)"
-                               : strcmp(a->pos[0], "script") == 0 ? "NAME and FILE" : "at most NAME");
+                               : strcmp(a->pos[0], "script") == 0 ? "NAME and FILE" : strcmp(a->pos[0], "check") == 0 ? "one NAME" : "at most NAME");
         }
         a->pos[a->npos++] = arg;
     }
@@ -665,7 +666,7 @@ static int check_args(const cli_args *a) {
     if ((is_query || is_exec) && a->npos < 3) return usage_error("%s needs the SQL after the connection name", cmd);
     if (is_script && a->npos < 3) return usage_error("script needs the file after the connection name (- reads standard input)");
     if (is_script && a->seen_param) return usage_error("--param is for the query and exec commands (a script takes no parameters)");
-    if ((is_secrets || is_check) && a->npos > 2) return usage_error("too many arguments: %s takes at most NAME", cmd);
+    if ((is_secrets || is_check) && a->npos > 2) return usage_error("too many arguments: %s takes %s", cmd, is_check ? "one NAME" : "at most NAME");
     if (a->npos >= 2 && !a->pos[1][0]) return usage_error("the connection name is empty");
     if (!is_query && a->seen_query_only) return usage_error("%s is for the query command", a->seen_query_only);
     if (!is_query && !is_exec && a->seen_param) return usage_error("--param is for the query and exec commands");
@@ -1043,7 +1044,7 @@ int main(int argc, char **argv) {
     }
 
     rc = parse_args(argc, argv, &a, &ps, &help);
-    if (!rc && !help && a.npos == 1 && strcmp(a.pos[0], "help") == 0) help = 1;   /* "dconn help", as git and go read it */
+    if (!rc && !help && a.npos >= 1 && strcmp(a.pos[0], "help") == 0) help = 1;   /* "dconn help [COMMAND]", as git and go read it */
     if (!rc && help) {
         fputs(synopsis, stdout);
         fputs(help_text, stdout);

@@ -253,6 +253,8 @@ cli2 -h
 expect cli_help_short 0 "--param int:42" ""
 cli2 query db "SELECT 1" --help
 expect cli_help_after_command 0 "dconn query NAME SQL" ""
+cli2 help query
+expect cli_help_command 0 "dconn query NAME SQL" ""
 cli2
 expect cli_no_arguments 2 "" "usage:"
 cli2 frobnicate db
@@ -276,7 +278,7 @@ expect cli_unknown_short_option 2 "" "dconn: unknown option -x"
 cli2 query db "SELECT 1" extra
 expect cli_extra_argument 2 "" "dconn: too many arguments: query takes NAME and SQL"
 cli2 check db extra
-expect cli_extra_argument_check 2 "" "dconn: too many arguments: check takes at most NAME"
+expect cli_extra_argument_check 2 "" "dconn: too many arguments: check takes one NAME"
 cli2 query db "SELECT 1" --format yaml
 expect cli_unknown_format 2 "" 'dconn: unknown format "yaml" (box, csv, json or markdown)'
 cli2 query db

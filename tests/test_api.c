@@ -1629,6 +1629,12 @@ static void api_url_errors(void) {
         CHECK_CONTAINS(err.message, "port");
         CHECK_NOT_CONTAINS(err.message, "hunter2pw");
     }
+    /* a NUL byte in a user name or password would cut it short without a word */
+    ta_dirty(&err);
+    CHECK(dconn_url_parse("postgresql://u:hunter2pw%00tail@h/db", &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ECONFIG);
+    CHECK_CONTAINS(err.message, "holds %00, a NUL byte");
+    CHECK_NOT_CONTAINS(err.message, "hunter2pw");
     for (k = 0; k < sizeof not_url / sizeof not_url[0]; k++) {
         ta_dirty(&err);
         CHECK(dconn_url_parse(not_url[k], &err) == NULL);

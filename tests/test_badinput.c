@@ -910,6 +910,8 @@ static const struct { const char *name, *sql; dconn_value p[3]; size_t n; dconn_
      BI_CONN ": query failed: parameter \"\" does not appear in the SQL, whose named parameters are :a\n  SQL: SELECT :a"},
     {"named value for a ?", "SELECT ?", {{DCONN_INT, ":a", 1, 0, 0, NULL, 0}}, 1, DCONN_EQUERY,
      BI_CONN ": query failed: parameter \":a\" does not appear in the SQL, whose parameters are 1 ? (give them as values without a name, in order)\n  SQL: SELECT ?"},
+    {"a name given, a ? left without a value", "SELECT :a, ?", {{DCONN_INT, ":a", 1, 0, 0, NULL, 0}}, 1, DCONN_EQUERY,
+     BI_CONN ": query failed: the SQL takes 2 parameter(s), but ? (parameter 2) has no value: of the 1 given, 0 are positional\n  SQL: SELECT :a, ?"},
     {"a name without its value", "SELECT :a, :b", {{DCONN_INT, ":a", 1, 0, 0, NULL, 0}}, 1, DCONN_EQUERY,
      BI_CONN ": query failed: parameter :b has no value (pass dconn_named(\":b\", ...))\n  SQL: SELECT :a, :b"},
     {"positional for a name", "SELECT :a", {{DCONN_INT, NULL, 1, 0, 0, NULL, 0}}, 1, DCONN_EQUERY,

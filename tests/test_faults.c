@@ -436,10 +436,11 @@ static size_t tf_slurp(const char *path, char *buf, size_t cap) {
     return n;
 }
 
-/* A file that is not a database, and a database with damaged pages: every
-   query fails with SQLite's words and a hint, is not retried, never
-   crashes, and dconn never writes to the file. Results cached before the
-   damage are still served. */
+/* A file that is not a database: the connect fails, naming it (a url
+   pointed at the wrong file fails where the url is to blame); a database
+   replaced by one after the connect fails every query with SQLite's words
+   and a hint, is not retried, never crashes, and dconn never writes to the
+   file. */
 static void fault_db_corrupt(void) {
     tsq_env e;
     dconn_error err;
@@ -452,7 +453,25 @@ static void fault_db_corrupt(void) {
     tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "corrupt");
     snprintf(path, sizeof path, "%s/test.db", dir);
     tu_write(path, text);
+    CHECK(!tf_open(&e, dir, "pets", url, NULL));
+    e.dir[0] = '\0';   /* (the directory stays for what follows) */
+    tsq_close_env(&e);
+    {
+        dconn_options o = tu_options(TU_DIR "/none/secrets.toml");
+        dconn_ctx *ctx = dconn_open(&o, &err);
+        dconn_connect_options co;
+        REQUIRE(ctx);
+        memset(&co, 0, sizeof co);
+        co.url = url;
+        CHECK(dconn_connect(ctx, "pets", NULL, &co, &err) == NULL);
+        CHECK_EQ_INT(err.native_code, SQLITE_NOTADB);
+        CHECK_CONTAINS(err.message, "connection \"pets\"");
+        CHECK_CONTAINS(err.message, "file is not a database (is the URL's path another kind of file, an encrypted or a damaged database?)");
+        dconn_close(ctx);
+    }
+    tu_write(path, "");   /* an empty file is an empty database: the connect succeeds, then the file is replaced */
     if (!tf_open(&e, dir, "pets", url, NULL)) { tsq_close_env(&e); REQUIRE(0); }
+    tu_write(path, text);
     tu_log_reset();
     r = tsq_query(e.c, "SELECT COUNT(*) FROM t", NULL, 0, NULL, &err);
     CHECK(r == NULL);

@@ -892,7 +892,7 @@ static void hygiene_cli(void) {
         {"query sq_args 'select ?' --param blob:" HY_PW, 2, "positional parameter 1: the blob: value has an odd number of hex digits"},
         {"exec sq_args 'insert into t values (:p)' --param p=null:" HY_TOKEN, 2, "parameter \"p\": null: takes no value"},
         {"query sq_args 'select 1' " HY_PW, 2, "too many arguments: query takes NAME and SQL"},
-        {"check sq_args " HY_TOKEN, 2, "too many arguments: check takes at most NAME"},
+        {"check sq_args " HY_TOKEN, 2, "too many arguments: check takes one NAME"},
         /* typed values bind as their type; the result holds no secret */
         {"query sq_args 'select typeof(:n) as t, :n + 1 as m' --param n=int:41 --format csv", 0, "integer,42"},
         {"query sq_args 'select :a, ?' --param " HY_TOKEN, 1, "(pass --param a=VALUE)"},

@@ -3745,11 +3745,20 @@ typedef struct dconn__values_memo {
     int walk_dec;                 /* and the levels that passes (NULL: the SQL's start, a ';' or the limit, none) */
     size_t walk_index;            /* the values it passed */
     int walk_calls;               /* the calls it passed through at its level (VALUES (lower('...'), ...)) */
+    const char *prev_open;        /* the last literal's quotes: a look back crosses it at once, however long */
+    const char *prev_close;
     const char *lit;              /* the last literal whose key was looked for, and whether it named a secret: */
     int lit_is;                   /* the next value of its list has the same key */
 } dconn__values_memo;
 
 static int dconn__sql_word_char(char c) { return ((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
+
+/* The opening quote of the quoted piece that ends at e, as
+   dconn__sql_quoted_start finds it, or at once for the literal just read. */
+static const char *dconn__sql_opening(const char *sql, const char *e, int escapes, const dconn__values_memo *memo) {
+    if (memo->prev_close && e - 1 == memo->prev_close) return memo->prev_open;
+    return dconn__sql_quoted_start(sql, e, escapes);
+}
 
 /* Is [w, e) the word `word` (any case)? */
 static int dconn__sql_is(const char *w, const char *e, const char *word) {
@@ -3775,11 +3784,14 @@ static int dconn__sql_values_column(const char *sql, const char *q, dconn__value
     size_t index = 0, col = 0;
     const char *resume = NULL;   /* where a look from deeper goes on when this one finds none (NULL: none will) */
     int depth = 0, resume_dec = 0, calls = 0;
+    size_t crossed = 0;   /* bytes of the literal just read, which the limit does not count */
     for (;;) {   /* back to the '(' of its row, counting the values before it */
         p = dconn__sql_back(sql, p);   /* (a comma in a comment is none) */
-        if (p == sql || p[-1] == ';' || q - p > 1024) goto none;
+        if (p == sql || p[-1] == ';' || (size_t)(q - p) > 1024 + crossed) goto none;
         if (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`') {
-            if ((p = dconn__sql_quoted_start(sql, p, escapes)) == NULL) goto none;
+            const char *closing = p - 1;
+            if ((p = dconn__sql_opening(sql, p, escapes, memo)) == NULL) goto none;
+            if (closing == memo->prev_close) crossed += (size_t)(closing - p);   /* (a long value before it: a bio, a document) */
             if (p == memo->walked) {
                 /* the value before it, looked at just before: this look goes on where that one stopped (each look
                    then reads only the SQL since the value before it) */
@@ -4164,7 +4176,7 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
         if (e[-1] == '\'') {
             /* crossed only as a user@host's part, after REPLACE, after a plugin (WITH 'plugin' BY), or in a list with
                it (password IN ('a', '...')) */
-            const char *start = dconn__sql_quoted_start(sql, e, escapes);
+            const char *start = dconn__sql_opening(sql, e, escapes, memo);
             int replace = words == 1 && ((before_n == 7 && dconn__strnieq(before, "replace", 7)) ||
                                          (before_n == 2 && (dconn__strnieq(before, "by", 2) || dconn__strnieq(before, "as", 2))));
             /* ('a', '...'): no word between them (SET password = 'x', email = '...' is no list); and 'a' || '...' */
@@ -4315,6 +4327,8 @@ static int dconn__sql_mask_pass(dconn__buf *lit, const char *sql, int escapes, i
             body = p + 1;
             end = *q ? q + 1 : q;
             whole = dconn__sql_literal_is_password(sql, p, &memo, escapes);
+            memo.prev_open = p;
+            memo.prev_close = *q ? q : NULL;
         } else if (*p == '$' && !(p > sql && (dconn__scheme_letter(p[-1]) || (p[-1] >= '0' && p[-1] <= '9') || p[-1] == '_'))) {
             /* PostgreSQL's $tag$ ... $tag$ (not $1, not a$b) */
             for (q = p + 1; dconn__scheme_letter(*q) || *q == '_' || (q > p + 1 && *q >= '0' && *q <= '9'); q++) {}

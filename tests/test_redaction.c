@@ -971,6 +971,22 @@ static void redaction_secrets_in_sql_expressions(void) {
         "INSERT INTO users (name, note) VALUES (lower('BOB'), concat('a', 'b'))",
     };
     size_t k;
+    {
+        /* a long value before the password in its row, or in its list (a bio, a document: more than a look back's 1 KiB) */
+        static char longer[2][1400];
+        char filler[1201];
+        memset(filler, 'x', sizeof filler - 1);
+        filler[sizeof filler - 1] = '\0';
+        snprintf(longer[0], sizeof longer[0], "INSERT INTO users (name, bio, password) VALUES ('bob', '%s', 'ExprPwLong1')", filler);
+        snprintf(longer[1], sizeof longer[1], "SELECT * FROM t WHERE password IN ('%s', 'ExprPwLong2')", filler);
+        for (k = 0; k < 2; k++) {
+            int at = -1, nomem = 0;
+            char *m = dconn__sql_masked(NULL, longer[k], &at, &nomem, NULL);
+            REQUIRE(m);
+            CHECK_NOT_CONTAINS(m, "ExprPwLong");
+            dconn_free(m);
+        }
+    }
     for (k = 0; k < sizeof masked / sizeof masked[0]; k++) {
         int at = -1, nomem = 0;
         char *m = dconn__sql_masked(NULL, masked[k][0], &at, &nomem, NULL);

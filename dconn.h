@@ -7903,7 +7903,7 @@ static dconn_status dconn__url_from_parts_locked(dconn_ctx *ctx, const char *nam
     memset(&missing, 0, sizeof missing);
     b.al = missing.al = ctx->al;
     if (!dialect) dconn__buf_puts(&missing, "dialect");
-    if (!is_sqlite && !host && !socket_given) dconn__buf_puts(&missing, missing.len ? ", host" : "host");
+    if (dialect && !is_sqlite && !host && !socket_given) dconn__buf_puts(&missing, "host");   /* (without a dialect, host may not be needed) */
     if (!db) dconn__buf_puts(&missing, missing.len ? ", database" : "database");
     if (!dialect || (!is_sqlite && !host && !socket_given) || !db) {
         if (missing.failed) { dconn__buf_free(&missing); return dconn__err_nomem(err, "reporting missing connection settings"); }
@@ -8083,7 +8083,8 @@ static dconn_status dconn__sql_driver_locked(dconn_ctx *ctx, const char *name, d
     dconn__buf b;
     size_t n;
     dconn_status st;
-    if (!dconn_toml_get(root, "url") && (st = dconn__url_from_parts_locked(ctx, name, root, a, err)) != DCONN_OK) return st;
+    int built = !dconn_toml_get(root, "url");   /* from the parts: dialect, host, ... */
+    if (built && (st = dconn__url_from_parts_locked(ctx, name, root, a, err)) != DCONN_OK) return st;
     url = dconn_toml_string(dconn_toml_get(root, "url"), NULL);
     if (!url && dconn_toml_get(root, "url"))
         return dconn_error_at(err, dconn_toml_get(root, "url"), "connection \"%s\": url must be a string such as \"sqlite:///app.db\", not %s",
@@ -8104,13 +8105,14 @@ static dconn_status dconn__sql_driver_locked(dconn_ctx *ctx, const char *name, d
             dconn__buf_printf(&b, "connection \"%s\": the url's \"%.*s\" is a scheme of the %s driver, which is not an SQL driver (is_sql = 0), "
                                   "and a url alone finds SQL drivers only: add type = \"%s\"", name, (int)n, u.scheme, other->name, other->name);
         else {
-            dconn__buf_printf(&b, "connection \"%s\": no driver registered for \"%.*s\" (from its url). Registered types: ", name, (int)n, u.scheme);
+            dconn__buf_printf(&b, "connection \"%s\": no driver registered for \"%.*s\" (from its %s). Registered types: ", name, (int)n, u.scheme,
+                              built ? "dialect" : "url");
             dconn__driver_names_locked(ctx, &b);
             dconn__buf_puts(&b, "; register one with dconn_register_driver");
         }
     }
     {
-        const dconn_toml_value *uv = dconn_toml_get(root, "url");
+        const dconn_toml_value *uv = dconn_toml_get(root, built && dconn_toml_get(root, "dialect") ? "dialect" : "url");
         st = dconn__err_place(err, DCONN_EDRIVER, uv->line > 0 ? uv->file : NULL, uv->line, "%s", b.failed ? "no driver" : b.p);
     }
     dconn__buf_free(&b);
@@ -14713,7 +14715,11 @@ static dconn_status dconn__sq_pragmas(dconn__sq *h, const dconn_toml_value *prag
             char msg[DCONN_ERROR_MESSAGE_SIZE];
             if (!err) return st;
             memcpy(msg, err->message, strlen(err->message) + 1);
-            dconn_error_at(err, v, "connect_args.pragmas.%s failed: %s", key, msg);
+            if ((rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_LOCKED)   /* the setting is fine: the database was busy */
+                dconn_error_at(err, v, "connect_args.pragmas.%s could not run on a new handle: %s (another connection, or a session or stream "
+                                       "of this one, holds the lock; the setting itself is not at fault)", key, msg);
+            else
+                dconn_error_at(err, v, "connect_args.pragmas.%s failed: %s", key, msg);
             err->code = st;   /* SQLite refused it: its code, at the place it was written */
             return st;
         }

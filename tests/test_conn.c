@@ -1133,11 +1133,17 @@ static void conn_sql_parts_missing_all_reported(void) {
         "dialect = \"mock\"\n"
         "username = \"me\"\n"
         "database = \"d\"\n"
-        "query = { unix_socket = \"/run/my.sock\" }\n");
+        "query = { unix_socket = \"/run/my.sock\" }\n"
+        "\n[connections.nodriver]\n"   /* a dialect no registered driver reads: the dialect is named, where it is */
+        "dialect = \"postgresql\"\n"
+        "host = \"db\"\n"
+        "database = \"d\"\n");
     REQUIRE(ctx);
+    CHECK(dconn_connect(ctx, "nodriver", NULL, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "/m/secrets.toml:20: connection \"nodriver\": no driver registered for \"postgresql\" (from its dialect)");
     CHECK(dconn_connect(ctx, "bare", NULL, NULL, &err) == NULL);
     CHECK_EQ_INT(err.code, DCONN_ECONFIG);
-    CHECK_STR(err.message, CQ_DIR "/m/secrets.toml:1: connection \"bare\": no url, and the parts to build one are missing: dialect, host, database "
+    CHECK_STR(err.message, CQ_DIR "/m/secrets.toml:1: connection \"bare\": no url, and the parts to build one are missing: dialect, database "
                            "(SQLite needs dialect and database; other databases also need host, or a Unix socket in query: unix_socket for "
                            "MySQL, host for PostgreSQL). Searched: "
                            CQ_DIR "/m/secrets.toml (read)");

@@ -2947,7 +2947,35 @@ static void sqlite_markdown_alignment_skips_nulls(void) {
     tsq_close_env(&e);
 }
 
+/* A pragma of connect_args that cannot run because another connection
+   holds the database's lock says so: the setting is not at fault. */
+static void sqlite_pragma_on_a_locked_database_blames_the_lock(void) {
+    char dir[256], url[400], path[400];
+    sqlite3 *raw = NULL;
+    dconn_ctx *ctx;
+    dconn_connect_options co;
+    dconn_options o = tu_options(TU_DIR "/none/secrets.toml");
+    dconn_error err;
+    tsq_fresh_dir(dir, sizeof dir, url, sizeof url, "pragma-locked");
+    snprintf(path, sizeof path, "%s/test.db", dir);
+    REQUIRE(sqlite3_open(path, &raw) == SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_exec(raw, "CREATE TABLE t(a); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1)", NULL, NULL, NULL), SQLITE_OK);
+    ctx = dconn_open(&o, &err);
+    REQUIRE(ctx);
+    memset(&co, 0, sizeof co);
+    co.url = url;
+    co.settings = "connect_args = { timeout = 0.05, pragmas = { cache_size = 10 } }";
+    CHECK(dconn_connect(ctx, "locked", "sql", &co, &err) == NULL);
+    CHECK_CONTAINS(err.message, "connect_args.pragmas.cache_size could not run on a new handle: database is locked");
+    CHECK_CONTAINS(err.message, "the setting itself is not at fault");
+    sqlite3_exec(raw, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(raw);
+    dconn_close(ctx);
+    tu_rmrf(dir);
+}
+
 static const dtest_case sqlite_tests[] = {
+    {"sqlite_pragma_on_a_locked_database_blames_the_lock", sqlite_pragma_on_a_locked_database_blames_the_lock},
     {"sqlite_query_write_not_cached", sqlite_query_write_not_cached},
     {"sqlite_params_named_and_positional", sqlite_params_named_and_positional},
     {"sqlite_exec_last_insert_id_is_this_statements", sqlite_exec_last_insert_id_is_this_statements},

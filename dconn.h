@@ -13815,6 +13815,7 @@ static void dconn__md_head(dconn__printer *pr, const dconn_result *sample) {
     const dconn_result *r = pr->head;
     dconn__buf *b = &pr->out;
     size_t i, j;
+    if (!r->cols) { dconn__buf_puts(b, "(no columns)\n"); return; }   /* (a table needs one: as box says it) */
     dconn__buf_puts(b, "|");
     for (j = 0; j < r->cols; j++) { dconn__buf_puts(b, " "); dconn__md_cell(b, r->names[j], strlen(r->names[j])); dconn__buf_puts(b, " |"); }
     dconn__buf_puts(b, "\n|");

@@ -46,6 +46,7 @@ static dconn_status tfm_query(void *ud, void *handle, const dconn_stmt *stmt, dc
     (void)ud; (void)handle;
     if (strncmp(p, "cols:", 5) != 0) return dconn_error_set(err, DCONN_EQUERY, "fmtmock: SQL must begin with cols:");
     p += 5;
+    if (!*p) return DCONN_OK;   /* "cols:" alone: no columns */
     for (;;) {
         const char *e = strchr(p, '\x1f');
         char name[256];
@@ -715,7 +716,22 @@ static void formats_real_fast_path_matches_printf(void) {
     }
 }
 
+/* A result without columns (what a statement that returns none gives):
+   box and markdown both say so, rather than an empty table. */
+static void formats_no_columns(void) {
+    dconn_result *r;
+    if (!tfm_open()) { tfm_close(); REQUIRE(0); }
+    r = tfm_result(NULL, 0, NULL, 0);
+    REQUIRE(r);
+    CHECK_EQ_INT(dconn_result_cols(r), 0);
+    TFM_CHECK_FORMAT(r, DCONN_FORMAT_BOX, "(no columns)\n");
+    TFM_CHECK_FORMAT(r, DCONN_FORMAT_MARKDOWN, "(no columns)\n");
+    dconn_result_release(r);
+    tfm_close();
+}
+
 static const dtest_case formats_tests[] = {
+    {"formats_no_columns", formats_no_columns},
     {"formats_real_fast_path_matches_printf", formats_real_fast_path_matches_printf},
     {"formats_csv_null_and_empty", formats_csv_null_and_empty},
     {"formats_csv_text_escapes", formats_csv_text_escapes},

@@ -4094,7 +4094,7 @@ static int dconn__sql_secret_argument(const char *sql, const char *q, int escape
         name_end = dconn__sql_back(sql, p - 1);
         name = dconn__word_before(sql, name_end);
         for (i = 0; i < sizeof fns / sizeof fns[0]; i++)
-            if (dconn__sql_is(name, name_end, fns[i].name)) return (fns[i].args >> index) & 1u;
+            if (dconn__sql_is(name, name_end, fns[i].name)) return ((fns[i].args >> index) & 1u) != 0;
         if (index) return 0;
         for (i = 0; i < sizeof through / sizeof through[0] && !dconn__sql_is(name, name_end, through[i]); i++) {}
         if (i == sizeof through / sizeof through[0]) return 0;

@@ -3715,9 +3715,11 @@ static const char *dconn__sql_line_comment(const char *sql, const char *e) {
 /* Back from p past blanks and comments ("/" "*" ... "*" "/" within 4 KiB,
    and "--" to the end of an earlier line), as a look back reads SQL. */
 static const char *dconn__sql_back(const char *sql, const char *p) {
+    int comments;
     if (p > sql && !dconn__blank(p[-1]) && p[-1] != '/') return p;   /* (the common case, at every step of a look back) */
-    for (;;) {
+    for (comments = 0;; comments++) {
         const char *b = dconn__sql_blanks_before(sql, p), *c;
+        if (comments == 16) return b;   /* a look back stays short on many comment lines (each a look of its own) */
         if (b - sql >= 4 && b[-1] == '/' && b[-2] == '*') {
             /* its "/" "*", not past an earlier "*" "/" (then this one closes nothing): a look stays short on many of them */
             for (c = b - 2; c > sql && !(c[-1] == '/' && c[0] == '*') && !(c[-1] == '*' && c[0] == '/') && b - c < 4096; c--) {}
@@ -3757,6 +3759,7 @@ static int dconn__sql_word_char(char c) { return ((c | 32) >= 'a' && (c | 32) <=
    dconn__sql_quoted_start finds it, or at once for the literal just read. */
 static const char *dconn__sql_opening(const char *sql, const char *e, int escapes, const dconn__values_memo *memo) {
     if (memo->prev_close && e - 1 == memo->prev_close) return memo->prev_open;
+    if (e[-1] == '$') return NULL;   /* (a dollar quote's start is known only for the one just read) */
     return dconn__sql_quoted_start(sql, e, escapes);
 }
 
@@ -3773,7 +3776,7 @@ static int dconn__sql_after_union(const char *sql, const char *w) {
         t = dconn__sql_back(sql, v);
         v = dconn__word_before(sql, t);
     }
-    return dconn__sql_is(v, t, "union");
+    return dconn__sql_is(v, t, "union") || dconn__sql_is(v, t, "intersect") || dconn__sql_is(v, t, "except");
 }
 
 /* A literal inside INSERT ... (a, b, c) VALUES (...), (...): 1 when its
@@ -3788,7 +3791,7 @@ static int dconn__sql_values_column(const char *sql, const char *q, dconn__value
     for (;;) {   /* back to the '(' of its row, counting the values before it */
         p = dconn__sql_back(sql, p);   /* (a comma in a comment is none) */
         if (p == sql || p[-1] == ';' || (size_t)(q - p) > 1024 + crossed) goto none;
-        if (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`') {
+        if (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`' || (p[-1] == '$' && p - 1 == memo->prev_close)) {
             const char *closing = p - 1;
             if ((p = dconn__sql_opening(sql, p, escapes, memo)) == NULL) goto none;
             if (closing == memo->prev_close) crossed += (size_t)(closing - p);   /* (a long value before it: a bio, a document) */
@@ -3799,6 +3802,7 @@ static int dconn__sql_values_column(const char *sql, const char *q, dconn__value
                 /* the calls that look passed through at its level are levels of this one's: it reaches that level
                    past as many, and past more it counts from where that look last began counting */
                 int calls_past = memo->walk_calls > depth;
+                if (calls_past) calls += memo->walk_calls - depth;   /* (those it passed as calls, for the next value's look) */
                 depth = calls_past ? 0 : depth - memo->walk_calls;
                 if (depth == 0 && memo->walk_end) {
                     index = calls_past ? memo->walk_index : index + memo->walk_index;
@@ -3828,7 +3832,18 @@ static int dconn__sql_values_column(const char *sql, const char *q, dconn__value
         if (depth == 0 && (dconn__scheme_letter(p[-1]) || p[-1] == '_')) {
             /* INSERT ... (a, b) SELECT 'x', '...': the SELECT's values stand as one row's */
             w = dconn__word_before(sql, p);
-            if (p - w == 6 && dconn__strnieq(w, "select", 6)) break;
+            if (p - w == 6 && dconn__strnieq(w, "select", 6)) {
+                const char *paren = dconn__sql_back(sql, w), *before_paren;
+                if (paren == sql || paren[-1] != '(') break;
+                before_paren = dconn__sql_back(sql, paren - 1);
+                if ((before_paren > sql && before_paren[-1] == ')') || dconn__sql_after_union(sql, paren - 1)) break;   /* (cols) (SELECT ...) */
+                /* a subquery in a row (VALUES ('bob', (SELECT '...'))): it stands as the row's value, as a call does */
+                index = 0;
+                calls++;
+                p = paren - 1;
+                w = NULL;
+                continue;
+            }
             if (dconn__sql_is(w, p, "from") || dconn__sql_is(w, p, "where") || dconn__sql_is(w, p, "join") || dconn__sql_is(w, p, "on") ||
                 dconn__sql_is(w, p, "group") || dconn__sql_is(w, p, "order") || dconn__sql_is(w, p, "having") || dconn__sql_is(w, p, "limit") ||
                 dconn__sql_is(w, p, "set")) {
@@ -3862,10 +3877,16 @@ static int dconn__sql_values_column(const char *sql, const char *q, dconn__value
     memo->walk_index = index;
     memo->walk_calls = calls;
     if (w) {
-        /* ... SELECT 'a', '...' UNION ALL SELECT 'b', '...': each SELECT's values stand for the INSERT's columns */
-        const char *t0 = dconn__sql_blanks_before(sql, w);
-        if (t0 > sql && t0[-1] == ')') memo->select = w;
-        else if (memo->select && memo->select < w && dconn__sql_after_union(sql, w)) w = memo->select;
+        /* ... SELECT 'a', '...' UNION ALL SELECT 'b', '...': each SELECT's values stand for the INSERT's columns
+           (also (SELECT ...) UNION ALL (SELECT ...), and INTERSECT, EXCEPT) */
+        const char *t0 = dconn__sql_back(sql, w), *at = w;
+        if (t0 > sql && t0[-1] == '(') {
+            at = t0 - 1;
+            t0 = dconn__sql_back(sql, at);
+        }
+        if (t0 > sql && t0[-1] == ')') memo->select = at;
+        else if (memo->select && memo->select < at && dconn__sql_after_union(sql, at)) at = memo->select;
+        w = at;
         goto columns;
     }
     row = --p;
@@ -3898,19 +3919,28 @@ static int dconn__sql_values_column(const char *sql, const char *q, dconn__value
     }
     if (!w) return -1;
 columns:
-    t = dconn__sql_blanks_before(sql, w);   /* the columns: "(a, `b`, "c")" */
+    t = dconn__sql_back(sql, w);   /* the columns: "(a, `b`, "c")" (and a comment after them) */
     if (t == sql || t[-1] != ')') return -1;
     for (open = t - 1; open > sql && open[-1] != '(' && open[-1] != ';' && t - open < 4096; open--) {}
     if (open == sql || open[-1] != '(') return -1;
     for (p = open; p < t - 1; col++) {
-        const char *end = p, *name;
-        while (end < t - 1 && *end != ',') end++;
-        if (col == index) {   /* its last name: password, "password", t.password, `t`.`password`, [password] */
-            const char *name_end = end;
-            while (name_end > p && (dconn__blank(name_end[-1]) || name_end[-1] == '`' || name_end[-1] == '"' || name_end[-1] == ']')) name_end--;
-            name = dconn__word_before(p, name_end);
-            return dconn__is_password_word(name, (size_t)(name_end - name));
+        /* to the next comma outside comments, and its last name outside them: password, "password", t.password,
+           `t`.`password`, [password], password -- bcrypt */
+        const char *end = p, *name = NULL, *name_end = NULL;
+        while (end < t - 1 && *end != ',') {
+            if (end[0] == '/' && end[1] == '*') {
+                for (end += 2; end + 1 < t - 1 && !(end[0] == '*' && end[1] == '/'); end++) {}
+                end = end + 1 < t - 1 ? end + 2 : t - 1;
+            } else if (end[0] == '-' && end[1] == '-') {
+                while (end < t - 1 && *end != '\n') end++;
+            } else if (dconn__sql_word_char(*end)) {
+                for (name = end; end < t - 1 && dconn__sql_word_char(*end); end++) {}
+                name_end = end;
+            } else {
+                end++;
+            }
         }
+        if (col == index) return name && dconn__is_password_word(name, (size_t)(name_end - name));
         p = end + 1;
     }
     return -1;
@@ -4118,14 +4148,48 @@ static const char *dconn__sql_literal_head(const char *sql, const char *q) {
    '...', JSON_SET(doc, '$.token', '...'), set_config('app.jwt_secret',
    '...', false), a key-value table's VALUES ('api_token', '...'). */
 static int dconn__sql_after_secret_name(const char *sql, const char *head, int escapes) {
+    /* where a name and its value stand side by side as arguments (not a list: method IN ('password', 'sso')) */
+    static const char *const pairs[] = {"values", "json_set", "json_insert", "json_replace", "jsonb_set", "jsonb_insert", "set_config",
+                                        "json_object", "json_build_object", "jsonb_build_object", "hstore"};
     const char *e = head, *start, *w, *t;
-    int marks = 0;
-    for (e = dconn__sql_back(sql, e); e > sql && strchr("=,:<>!)", e[-1]) && e[-1]; e = dconn__sql_back(sql, e - 1))
+    int marks = 0, commas = 0;
+    size_t i;
+    for (e = dconn__sql_back(sql, e); e > sql && strchr("=,:<>!)]", e[-1]) && e[-1]; e = dconn__sql_back(sql, e - 1)) {
         if (++marks > 3) return 0;
+        commas += e[-1] == ',';
+    }
     if (!marks || e == sql || e[-1] != '\'' || (start = dconn__sql_quoted_start(sql, e, escapes)) == NULL) return 0;
     for (t = e - 1; t > start + 1 && !dconn__sql_word_char(t[-1]); t--) {}   /* past '}' and the like */
     w = dconn__word_before(start + 1, t);
-    return w < t && dconn__is_password_word(w, (size_t)(t - w));
+    if (w == t || !dconn__is_password_word(w, (size_t)(t - w))) return 0;
+    if (commas < marks) return 1;   /* a comparison, a JSON path's ->> or ':' */
+    {
+        /* only commas: the call the name is an argument of (at most 2 arguments back, within 256 bytes) */
+        const char *p = start, *name_end;
+        int depth = 0, args = 0;
+        for (;;) {
+            p = dconn__sql_back(sql, p);
+            if (p == sql || p[-1] == ';' || start - p > 256) return 0;
+            if (p[-1] == '\'' || p[-1] == '"') {
+                if ((p = dconn__sql_quoted_start(sql, p, escapes)) == NULL) return 0;
+                continue;
+            }
+            if (dconn__sql_word_char(p[-1])) {
+                p = dconn__word_before(sql, p);
+                continue;
+            }
+            if (p[-1] == ')' || p[-1] == ']') depth++;
+            else if (p[-1] == '[') depth--;
+            else if (p[-1] == '(' && depth-- == 0) break;
+            else if (p[-1] == ',' && depth == 0 && ++args > 2) return 0;
+            p--;
+        }
+        name_end = dconn__sql_back(sql, p - 1);
+        w = dconn__word_before(sql, name_end);
+        for (i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+            if (dconn__sql_is(w, name_end, pairs[i])) return 1;
+        return 0;
+    }
 }
 
 /* Does the string literal whose quote is at q hold a password as a whole?
@@ -4147,7 +4211,7 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
         for (next = *t ? t + 1 : t; dconn__blank(*next); next++) {}
         if ((*next == '=' && next[1] != '=') || *next == '.') return 0;
     }
-    in_values = *q == '$' ? -1 : dconn__sql_values_column(sql, q, memo, escapes);   /* (a row's values are strings) */
+    in_values = dconn__sql_values_column(sql, q, memo, escapes);
     if (in_values == 1) return 1;
     /* (also in a row: VALUES ('bob', crypt('...', ...)), VALUES ('api_token', '...')) */
     if (dconn__sql_secret_argument(sql, head, escapes) || dconn__sql_after_secret_name(sql, head, escapes)) return 1;
@@ -4340,6 +4404,8 @@ static int dconn__sql_mask_pass(dconn__buf *lit, const char *sql, int escapes, i
                 q = close;
                 end = *close ? close + tag : close;
                 whole = dconn__sql_literal_is_password(sql, p, &memo, escapes);
+                memo.prev_open = p;
+                memo.prev_close = *close ? end - 1 : NULL;
             }
         }
         if (body) {
@@ -4348,6 +4414,7 @@ static int dconn__sql_mask_pass(dconn__buf *lit, const char *sql, int escapes, i
             p = end;
             continue;
         }
+        if (*p == ';') memo.select = NULL;   /* the next statement's UNION is no INSERT's of this one */
         p = e;
     }
     return changed;

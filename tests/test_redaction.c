@@ -943,6 +943,18 @@ static void redaction_secrets_in_sql_expressions(void) {
         {"INSERT INTO users (created, name, password) VALUES (datetime('now'), 'bob', 'ExprPw52'), (datetime('now'), 'al', lower('ExprPw53'))",
          "(datetime('now'), 'bob', '***'), (datetime('now'), 'al', lower('***'))"},
         {"INSERT INTO users (name, password_hash) VALUES ('bob', crypt('ExprPw54', gen_salt('bf')))", "crypt('***', gen_salt('bf'))"},
+        /* a fifth review's: calls of several literals in a row, comments in and after the column list, a dollar quote in a
+           row, parenthesized and INTERSECT arms, a subquery in a row, a name in an array before its value */
+        {"INSERT INTO app_users (username, created_at, password) VALUES ('alice', TO_DATE('2024-01-01', 'YYYY-MM-DD'), 'ExprPw55')",
+         "TO_DATE('2024-01-01', 'YYYY-MM-DD'), '***')"},
+        {"INSERT INTO users (email, name, password) VALUES ('a@b.c', CONCAT('Ann', ' ', 'Lee'), 'ExprPw56')", "CONCAT('Ann', ' ', 'Lee'), '***')"},
+        {"INSERT INTO users (name /* a, b */, password -- bcrypt\n) VALUES ('bob', 'ExprPw57')", "('bob', '***')"},
+        {"INSERT INTO users (name, password) -- seed\nSELECT 'bob', 'ExprPw58' UNION ALL SELECT 'al', 'ExprPw59'", "SELECT 'al', '***'"},
+        {"INSERT INTO users (note, name, password) VALUES ($$a, b, c$$, 'bob', 'ExprPw60')", "($$a, b, c$$, 'bob', '***')"},
+        {"INSERT INTO users (name, password) (SELECT 'bob', 'ExprPw61') UNION ALL (SELECT 'al', 'ExprPw62')", "(SELECT 'al', '***')"},
+        {"INSERT INTO users (name, password) SELECT 'bob', 'ExprPw63' INTERSECT SELECT 'al', 'ExprPw64'", "SELECT 'al', '***'"},
+        {"INSERT INTO users (name, k, password) VALUES ('bob', (SELECT id FROM r WHERE k IN ('x', 'y')), 'ExprPw65')", "('x', 'y')), '***')"},
+        {"SELECT jsonb_set(data, ARRAY['password'], '\"ExprPw66\"')", "ARRAY['password'], '***')"},
     };
     static const char *const shown[] = {
         "SELECT * FROM t WHERE created BETWEEN '2024-01-01' AND '2024-12-31'",
@@ -969,6 +981,10 @@ static void redaction_secrets_in_sql_expressions(void) {
         "SELECT crypt($1, gen_salt('bf'))",
         "COMMENT ON COLUMN public.users.password IS 'bcrypt hash, never plain text'",
         "INSERT INTO users (name, note) VALUES (lower('BOB'), concat('a', 'b'))",
+        /* a fifth review's: list items after a name of a secret, and a statement after an INSERT ... SELECT */
+        "SELECT * FROM t WHERE method IN ('password', 'sso', 'magic_link')",
+        "SELECT doc->>'token', 'Paris' FROM t",
+        "INSERT INTO t (a, b) SELECT 'x', 'y'; SELECT 'Paris', 'London' UNION SELECT 'Rome', 'Berlin'",
     };
     size_t k;
     {
@@ -1007,15 +1023,17 @@ static void redaction_secrets_in_sql_expressions(void) {
         char *big = (char *)malloc(cap), *m;
         int shape;
         REQUIRE(big);
-        for (shape = 0; shape < 7; shape++) {
+        for (shape = 0; shape < 8; shape++) {
             int at = -1, nomem = 0;
             /* (and a fourth review's: many comments' ends, each once looked 4 KiB back for its start (163 s for 1 MB);
-               a JSON document in a literal, read as SQL; a long IN list) */
+               a JSON document in a literal, read as SQL; a long IN list; and a fifth review's: "#" lines holding an apostrophe, 100 s for 1 MB) */
             static const char *const head[] = {"SELECT f(", "UPDATE u SET password = CASE ", "SELECT * FROM t WHERE ",
                                                "INSERT INTO u (a, password) SELECT 'a', 'RowPw'", "SELECT ",
-                                               "INSERT INTO docs (id, body) VALUES (1, '[", "SELECT * FROM u WHERE password IN ('RowPw'"};
+                                               "INSERT INTO docs (id, body) VALUES (1, '[", "SELECT * FROM u WHERE password IN ('RowPw'",
+                                               "SELECT 1 "};
             static const char *const piece[] = {"'a'), ", "WHEN id = 1 THEN 'RowPw' ", "x BETWEEN 'a' AND 'b' OR ",
-                                                " UNION ALL SELECT 'a', 'RowPw'", "*/ 'a' ", "{\"id\":0,\"tags\":[\"a\",\"b\"]},", ", 'RowPw'"};
+                                                " UNION ALL SELECT 'a', 'RowPw'", "*/ 'a' ", "{\"id\":0,\"tags\":[\"a\",\"b\"]},", ", 'RowPw'",
+                                                "# don't\n"};
             len = (size_t)snprintf(big, cap, "%s", head[shape]);
             for (i = 0; len + 64 < cap; i++) len += (size_t)snprintf(big + len, cap - len, "%s", piece[shape]);
             snprintf(big + len, cap - len, shape == 1 ? "END FRM" : shape == 5 ? "{}]')" : shape == 6 ? ")" : "1 FRM");

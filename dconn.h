@@ -4333,7 +4333,7 @@ static void dconn__sql_mask_inner(dconn__buf *lit, const char *body, size_t n, c
    '*' beside them, which the mask would swallow). 1 when it hid any. */
 static int dconn__sql_mask_piece(dconn__buf *lit, const char *sql, const char *p, const char *body, const char *q, int whole, int escapes,
                                  int depth, unsigned char *hide, dconn__known *seen) {
-    size_t n = (size_t)(q - body), m, pre = 0, post = 0;
+    size_t n = (size_t)(q - body), m, pre = 0, post = 0, same_end;
     if (!n) return 0;
     if (whole) {
         if (seen) dconn__known_add(seen, body, n);   /* a server's message may quote it too */
@@ -4352,7 +4352,8 @@ static int dconn__sql_mask_piece(dconn__buf *lit, const char *sql, const char *p
     dconn__redact_shapes(lit->al, lit->p, lit->cap);
     m = strlen(lit->p);
     while (pre < n && pre < m && lit->p[pre] == body[pre]) pre++;
-    while (post < n - pre && post < m - pre && lit->p[m - 1 - post] == body[n - 1 - post]) post++;
+    same_end = (n < m ? n : m) - pre;   /* (the end that matches may not reach into the start that does) */
+    while (post < same_end && lit->p[m - 1 - post] == body[n - 1 - post]) post++;
     if (pre + post == n) return 0;   /* no byte of its own was masked */
     while (pre > 0 && body[pre - 1] == '*') pre--;
     while (post > 0 && body[n - post] == '*') post--;

@@ -4025,7 +4025,7 @@ static const char *dconn__sql_stop_crossed(const char *sql, const char *w, const
             if (p == sql || p[-1] == ';') return NULL;
             if (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`') {
                 if ((p = dconn__sql_quoted_start(sql, p, escapes)) == NULL) return NULL;
-            } else if (dconn__scheme_letter(p[-1]) || (p[-1] >= '0' && p[-1] <= '9') || p[-1] == '_') {
+            } else if (dconn__sql_word_char(p[-1])) {
                 v = dconn__word_before(sql, p);
                 if (dconn__sql_is(v, p, "end")) ends++;
                 else if (dconn__sql_is(v, p, "case") && ends-- == 0) return v;
@@ -4055,7 +4055,7 @@ static int dconn__sql_cipher_key(const char *sql, const char *w, const char *e, 
             if (p == sql || p[-1] == ';') return 0;
             if (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`') {
                 if ((p = dconn__sql_quoted_start(sql, p, 0)) == NULL) return 0;
-            } else if (dconn__scheme_letter(p[-1]) || (p[-1] >= '0' && p[-1] <= '9') || p[-1] == '_') {
+            } else if (dconn__sql_word_char(p[-1])) {
                 t = p;
                 p = dconn__word_before(sql, p);
                 if (dconn__sql_is(p, t, "attach")) return 1;
@@ -4079,6 +4079,32 @@ static int dconn__sql_cipher_key(const char *sql, const char *w, const char *e, 
     return dconn__sql_is(v, t, "pragma");
 }
 
+/* The '(' (p[-1]) of the call that the piece at q is an argument of, and
+   its argument's *index, or NULL: looked for within 256 bytes, over 2
+   arguments and 4 nested calls at most. */
+static const char *dconn__sql_call_around(const char *sql, const char *q, int escapes, unsigned *index) {
+    const char *p = q;
+    int depth = 0;
+    *index = 0;
+    for (;;) {
+        p = dconn__sql_back(sql, p);
+        if (p == sql || p[-1] == ';' || q - p > 256) return NULL;
+        if (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`') {
+            if ((p = dconn__sql_quoted_start(sql, p, escapes)) == NULL) return NULL;
+            continue;
+        }
+        if (dconn__sql_word_char(p[-1])) {
+            p = dconn__word_before(sql, p);
+            continue;
+        }
+        if ((p[-1] == ')' || p[-1] == ']') && ++depth > 4) return NULL;   /* (calls nested deeper are no argument list of interest) */
+        if (p[-1] == '[') depth--;
+        if (p[-1] == '(' && depth-- == 0) return p;
+        if (p[-1] == ',' && depth == 0 && ++*index > 2) return NULL;
+        p--;
+    }
+}
+
 /* Is the literal at q the password or key argument of a function that
    takes one: pgcrypto's crypt('...', salt), pgp_sym_encrypt(data, '...'),
    encrypt(data, '...', type) and hmac(data, '...', type); MySQL's
@@ -4100,27 +4126,10 @@ static int dconn__sql_secret_argument(const char *sql, const char *q, int escape
     int level;
     size_t i;
     for (level = 0; level < 4; level++) {   /* out through at most 3 calls that pass it on */
-        int depth = 0;
-        unsigned index = 0;
+        unsigned index;
         p = dconn__sql_back(sql, q);
         if (p == sql || (p[-1] != '(' && p[-1] != ',')) return 0;
-        for (;;) {
-            p = dconn__sql_back(sql, p);
-            if (p == sql || p[-1] == ';' || q - p > 256) return 0;
-            if (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`') {
-                if ((p = dconn__sql_quoted_start(sql, p, escapes)) == NULL) return 0;
-                continue;
-            }
-            if (dconn__scheme_letter(p[-1]) || (p[-1] >= '0' && p[-1] <= '9') || p[-1] == '_') {
-                p = dconn__word_before(sql, p);
-                continue;
-            }
-            if ((p[-1] == ')' || p[-1] == ']') && ++depth > 4) return 0;   /* (calls nested deeper are no argument list of interest) */
-            if (p[-1] == '[') depth--;
-            if (p[-1] == '(' && depth-- == 0) break;
-            if (p[-1] == ',' && depth == 0 && ++index > 2) return 0;
-            p--;
-        }
+        if ((p = dconn__sql_call_around(sql, q, escapes, &index)) == NULL) return 0;
         name_end = dconn__sql_back(sql, p - 1);
         name = dconn__word_before(sql, name_end);
         for (i = 0; i < sizeof fns / sizeof fns[0]; i++)
@@ -4164,26 +4173,10 @@ static int dconn__sql_after_secret_name(const char *sql, const char *head, int e
     if (w == t || !dconn__is_password_word(w, (size_t)(t - w))) return 0;
     if (commas < marks) return 1;   /* a comparison, a JSON path's ->> or ':' */
     {
-        /* only commas: the call the name is an argument of (at most 2 arguments back, within 256 bytes) */
-        const char *p = start, *name_end;
-        int depth = 0, args = 0;
-        for (;;) {
-            p = dconn__sql_back(sql, p);
-            if (p == sql || p[-1] == ';' || start - p > 256) return 0;
-            if (p[-1] == '\'' || p[-1] == '"') {
-                if ((p = dconn__sql_quoted_start(sql, p, escapes)) == NULL) return 0;
-                continue;
-            }
-            if (dconn__sql_word_char(p[-1])) {
-                p = dconn__word_before(sql, p);
-                continue;
-            }
-            if (p[-1] == ')' || p[-1] == ']') depth++;
-            else if (p[-1] == '[') depth--;
-            else if (p[-1] == '(' && depth-- == 0) break;
-            else if (p[-1] == ',' && depth == 0 && ++args > 2) return 0;
-            p--;
-        }
+        /* only commas: the call the name is an argument of */
+        unsigned args;
+        const char *p = dconn__sql_call_around(sql, start, escapes, &args), *name_end;
+        if (!p) return 0;
         name_end = dconn__sql_back(sql, p - 1);
         w = dconn__word_before(sql, name_end);
         for (i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
@@ -4394,7 +4387,7 @@ static int dconn__sql_mask_pass(dconn__buf *lit, const char *sql, int escapes, i
             whole = dconn__sql_literal_is_password(sql, p, &memo, escapes);
             memo.prev_open = p;
             memo.prev_close = *q ? q : NULL;
-        } else if (*p == '$' && !(p > sql && (dconn__scheme_letter(p[-1]) || (p[-1] >= '0' && p[-1] <= '9') || p[-1] == '_'))) {
+        } else if (*p == '$' && !(p > sql && (dconn__sql_word_char(p[-1])))) {
             /* PostgreSQL's $tag$ ... $tag$ (not $1, not a$b) */
             for (q = p + 1; dconn__scheme_letter(*q) || *q == '_' || (q > p + 1 && *q >= '0' && *q <= '9'); q++) {}
             if (*q == '$') {

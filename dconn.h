@@ -3428,11 +3428,14 @@ static int dconn__is_password_word(const char *k, size_t n) {
     static const char *const exact[] = {"password", "passwd", "pwd", "pw", "pass", "passphrase", "secret", "client_secret", "secret_key",
                                         "token", "access_token", "auth_token", "refresh_token", "api_key", "apikey", "private_key",
                                         "access_key", "accountkey", "sharedaccesskey", "sig", "sas", "signature", "credential",
-                                        "credentials", "pgpassword", "mysql_pwd", "encryption_key", "secret_access_key"};
+                                        "credentials", "pgpassword", "mysql_pwd", "encryption_key", "secret_access_key", "passcode",
+                                        "apitoken", "authtoken", "accesstoken", "userpass", "signing_key", "master_key", "app_key",
+                                        "app_secret"};
     static const char *const suffix[] = {"_password", "_passwd", "_pwd", "_secret", "_token", "_secret_key", "_access_key", "_private_key",
-                                         "_api_key", "_encryption_key", "_passphrase"};
+                                         "_api_key", "_encryption_key", "_passphrase", "_pass", "_pw", "_signing_key", "_master_key"};
     size_t i;
     if (n < 2) return 0;
+    if (n > 8 && (dconn__strnistr(k, n, "password") || dconn__strnistr(k, n, "passwd"))) return 1;   /* newpassword, password_hash */
     for (i = 0; i < sizeof exact / sizeof exact[0]; i++)   /* (the first letter first: SQL masking asks for every word) */
         if (dconn__lower((unsigned char)k[0]) == exact[i][0] && dconn__same_name(k, n, exact[i])) return 1;
     for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
@@ -3779,9 +3782,18 @@ static int dconn__sql_after_union(const char *sql, const char *w) {
     return dconn__sql_is(v, t, "union") || dconn__sql_is(v, t, "intersect") || dconn__sql_is(v, t, "except");
 }
 
+/* A key-value table's value column: value, val, v, setting_value,
+   config_val, data (whose value is a secret when its row's name names one). */
+static int dconn__sql_value_column_name(const char *w, const char *e) {
+    size_t n = (size_t)(e - w);
+    return dconn__sql_is(w, e, "value") || dconn__sql_is(w, e, "val") || dconn__sql_is(w, e, "v") || dconn__sql_is(w, e, "data") ||
+           (n > 6 && dconn__strnieq(e - 6, "_value", 6)) || (n > 4 && dconn__strnieq(e - 4, "_val", 4));
+}
+
 /* A literal inside INSERT ... (a, b, c) VALUES (...), (...): 1 when its
-   column is a secret's, 0 when not, -1 when it stands elsewhere or the
-   columns are not named. Looks back at most 1 KiB inside its row. */
+   column is a secret's, 2 when a key-value table's value column's, 0 when
+   another's, -1 when it stands elsewhere or the columns are not named.
+   Looks back at most 1 KiB inside its row. */
 static int dconn__sql_values_column(const char *sql, const char *q, dconn__values_memo *memo, int escapes) {
     const char *p = q, *t, *w = NULL, *open, *row;
     size_t index = 0, col = 0;
@@ -3920,6 +3932,19 @@ static int dconn__sql_values_column(const char *sql, const char *q, dconn__value
     if (!w) return -1;
 columns:
     t = dconn__sql_back(sql, w);   /* the columns: "(a, `b`, "c")" (and a comment after them) */
+    {
+        /* PostgreSQL's (cols) OVERRIDING {SYSTEM | USER} VALUE VALUES (...) */
+        const char *v = dconn__word_before(sql, t);
+        if (dconn__sql_is(v, t, "value")) {
+            t = dconn__sql_back(sql, v);
+            v = dconn__word_before(sql, t);
+            if (dconn__sql_is(v, t, "system") || dconn__sql_is(v, t, "user")) {
+                t = dconn__sql_back(sql, v);
+                v = dconn__word_before(sql, t);
+                if (dconn__sql_is(v, t, "overriding")) t = dconn__sql_back(sql, v);
+            }
+        }
+    }
     if (t == sql || t[-1] != ')') return -1;
     for (open = t - 1; open > sql && open[-1] != '(' && open[-1] != ';' && t - open < 4096; open--) {}
     if (open == sql || open[-1] != '(') return -1;
@@ -3940,7 +3965,8 @@ columns:
                 end++;
             }
         }
-        if (col == index) return name && dconn__is_password_word(name, (size_t)(name_end - name));
+        if (col == index)
+            return !name ? 0 : dconn__is_password_word(name, (size_t)(name_end - name)) ? 1 : dconn__sql_value_column_name(name, name_end) ? 2 : 0;
         p = end + 1;
     }
     return -1;
@@ -4017,8 +4043,8 @@ static const char *dconn__sql_stop_crossed(const char *sql, const char *w, const
         }
         return dconn__sql_is(v, t, "is") ? v : NULL;
     }
-    if (dconn__sql_is(w, e, "then") || dconn__sql_is(w, e, "else")) {
-        const char *p = w;
+    if (dconn__sql_is(w, e, "then") || dconn__sql_is(w, e, "else") || dconn__sql_is(w, e, "when")) {
+        const char *p = w, *first_when = w, *s;
         int ends = 0;   /* the CASEs closed in between */
         while (w - p < 1024) {
             p = dconn__sql_back(sql, p);
@@ -4027,8 +4053,16 @@ static const char *dconn__sql_stop_crossed(const char *sql, const char *w, const
                 if ((p = dconn__sql_quoted_start(sql, p, escapes)) == NULL) return NULL;
             } else if (dconn__sql_word_char(p[-1])) {
                 v = dconn__word_before(sql, p);
-                if (dconn__sql_is(v, p, "end")) ends++;
-                else if (dconn__sql_is(v, p, "case") && ends-- == 0) return v;
+                if (dconn__sql_is(v, p, "end")) {
+                    ends++;
+                } else if (dconn__sql_is(v, p, "case") && ends-- == 0) {
+                    if (!dconn__sql_is(w, e, "when")) return v;
+                    /* CASE password WHEN '...': the operand before the first WHEN is the key (none in CASE WHEN ...) */
+                    for (s = p; dconn__blank(*s); s++) {}
+                    return s == first_when ? NULL : first_when;
+                } else if (ends == 0 && dconn__sql_is(v, p, "when")) {
+                    first_when = v;
+                }
                 p = v;
             } else {
                 p--;
@@ -4142,6 +4176,75 @@ static int dconn__sql_secret_argument(const char *sql, const char *q, int escape
     return 0;
 }
 
+/* Does the call or parenthesis that closes at c hold a secret's name among
+   its own arguments: coalesce(password, '') = '...', nullif("token", '')?
+   Looks back within 512 bytes. */
+static int dconn__sql_group_names_secret(const char *sql, const char *c, int escapes) {
+    const char *p = c + 1, *w, *s;
+    int depth = 0;
+    while (c - p < 512) {
+        p = dconn__sql_back(sql, p);
+        if (p == sql || p[-1] == ';') return 0;
+        if (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`') {
+            if ((s = dconn__sql_quoted_start(sql, p, escapes)) == NULL) return 0;
+            if (depth == 1 && p[-1] != '\'' && dconn__is_password_word(s + 1, (size_t)(p - 1 - (s + 1)))) return 1;
+            p = s;
+        } else if (dconn__sql_word_char(p[-1])) {
+            w = dconn__word_before(sql, p);
+            for (s = p; dconn__blank(*s); s++) {}
+            if (depth == 1 && *s != '(' && dconn__is_password_word(w, (size_t)(p - w))) return 1;   /* (not a call's name) */
+            p = w;
+        } else {
+            if (p[-1] == ')') depth++;
+            else if (p[-1] == '(' && --depth == 0) return 0;
+            p--;
+        }
+    }
+    return 0;
+}
+
+/* Does a secret's name follow the literal that ends before p: compared
+   with it ('...' = password, '...' <> lower(t."token")) or named by it as
+   an alias (SELECT '...' AS password)? Looks at the next 6 tokens. */
+static int dconn__sql_secret_after(const char *p) {
+    const char *w;
+    int tokens, compared = 0;
+    p = dconn__sql_skip(p, " \t\r\n\f\v", 0, 0);
+    if (strchr("=<>!", *p) && *p) {
+        p += strspn(p, "=<>!");
+        compared = 1;
+    }
+    for (tokens = 0; tokens < 6; tokens++) {
+        p = dconn__sql_skip(p, " \t\r\n\f\v", 0, 0);
+        if (*p == '"' || *p == '`') {
+            const char *e = strchr(p + 1, *p);
+            if (!e) return 0;
+            w = dconn__sql_skip(e + 1, " \t\r\n\f\v", 0, 0);
+            if (*w != '.' && (compared || !*w || strchr(",);", *w) || dconn__strnieq(w, "from", 4)) &&
+                dconn__is_password_word(p + 1, (size_t)(e - p - 1)))
+                return 1;
+            p = e + 1;
+        } else if (dconn__sql_word_char(*p)) {
+            for (w = p; dconn__sql_word_char(*w); w++) {}
+            if (!compared && tokens == 0 && w - p == 2 && dconn__strnieq(p, "as", 2)) { p = w; continue; }
+            if (dconn__sql_stop_word(p, (size_t)(w - p))) return 0;
+            {
+                const char *after = dconn__sql_skip(w, " \t\r\n\f\v", 0, 0);
+                /* (an alias ends its column: SELECT '...' password FROM, not dir = 'C:\', password = ... read with escapes) */
+                int ends = compared || !*after || strchr(",);", *after) || dconn__strnieq(after, "from", 4);
+                if (ends && *after != '(' && *after != '.' && dconn__is_password_word(p, (size_t)(w - p))) return 1;
+            }
+            if (!compared) return 0;   /* an alias is one word */
+            p = w;
+        } else if (compared && (*p == '.' || *p == '(')) {
+            p++;
+        } else {
+            return 0;
+        }
+    }
+    return 0;
+}
+
 /* Where the literal whose quote is at q begins with its prefix: E'...',
    N'...', X'...', B'...', U&'...', MySQL's _utf8mb4'...'. */
 static const char *dconn__sql_literal_head(const char *sql, const char *q) {
@@ -4179,6 +4282,10 @@ static int dconn__sql_after_secret_name(const char *sql, const char *head, int e
         if (!p) return 0;
         name_end = dconn__sql_back(sql, p - 1);
         w = dconn__word_before(sql, name_end);
+        if (w == name_end && name_end > sql && name_end[-1] == ',') {   /* a later row: VALUES ('theme', 'dark'), ('api_key', '...') */
+            t = dconn__sql_back(sql, name_end - 1);
+            return t > sql && t[-1] == ')';
+        }
         for (i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
             if (dconn__sql_is(w, name_end, pairs[i])) return 1;
         return 0;
@@ -4207,18 +4314,20 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
     in_values = dconn__sql_values_column(sql, q, memo, escapes);
     if (in_values == 1) return 1;
     /* (also in a row: VALUES ('bob', crypt('...', ...)), VALUES ('api_token', '...')) */
-    if (dconn__sql_secret_argument(sql, head, escapes) || dconn__sql_after_secret_name(sql, head, escapes)) return 1;
-    if (in_values == 0) return 0;
+    /* (a named column that is no key-value table's value: ('password', 'alice', ...) names a login method) */
+    if (dconn__sql_secret_argument(sql, head, escapes) || (in_values != 0 && dconn__sql_after_secret_name(sql, head, escapes))) return 1;
+    if (in_values == 0 || in_values == 2) return 0;
     if (q > sql && q[-1] == '@') return 0;
     if (*q == '$') t = q;   /* (a user@host is quoted: a dollar quote is none, and its end is not looked for here) */
-    else for (t = q + 1; *t && !(*t == *q && t[1] != *q); t += *t == *q ? 2 : 1) {}
+    else for (t = q + 1; *t && !(*t == *q && t[1] != *q); t += (*t == *q || (escapes && *t == '\\' && t[1])) ? 2 : 1) {}
+    if (*q == '\'' && *t && dconn__sql_secret_after(t + 1)) return 1;
     if (*t && *q != '$' && t[1] == '@') return 0;
     /* MySQL's plugin, IDENTIFIED WITH 'plugin' BY '...' (or AS 'hash'): the value after it is the secret */
     for (next = *t ? t + 1 : t; dconn__blank(*next); next++) {}
     if (before_n == 4 && dconn__strnieq(before, "with", 4) && (dconn__strnieq(next, "by", 2) || dconn__strnieq(next, "as", 2)) && !dconn__scheme_letter(next[2]))
         return 0;
     for (words = 0; words < 4;) {
-        int comma = 0, other = 0, pipes = 0;   /* the marks passed: commas, '|' ('...' || '...'), and any other */
+        int comma = 0, other = 0, pipes = 0, compared = 0;   /* the marks passed: commas, '|' ('...' || '...'), any other; a comparison's */
         /* back over marks, blanks and comments ("password" as ORMs quote it is a word here) */
         for (e = dconn__sql_back(sql, e); e > sql && !dconn__scheme_letter(e[-1]) && !(e[-1] >= '0' && e[-1] <= '9') && e[-1] != '_' && e[-1] != '\'' &&
                                           e[-1] != ';';
@@ -4226,6 +4335,9 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
             if (e[-1] == ',') comma = split = 1;
             else if (e[-1] == '|') pipes++;
             else other++;
+            if (strchr("=<>", e[-1])) compared = 1;
+            /* a comparison with a call over a secret: coalesce(password, '') = '...' */
+            if (e[-1] == ')' && compared && words == 0 && dconn__sql_group_names_secret(sql, e - 1, escapes)) { result = 1; goto done; }
             if (e[-1] == '(') split = 0;   /* (a call's arguments: COALESCE(NULL, '...')) */
             if (other + pipes > 64) goto done;   /* a run of marks ("$$$$..."): no key's, and a look back that stays short */
         }
@@ -4324,6 +4436,25 @@ static void dconn__sql_mask_inner(dconn__buf *lit, const char *body, size_t n, c
    of its own. Marks in hide[] (one byte per byte of sql) the bytes masking
    hides: all of them, or those from the first change to the last (and the
    '*' beside them, which the mask would swallow). 1 when it hid any. */
+/* An SQLite URI's cipher keys, as ATTACH 'file:enc.db?key=...' gives them
+   to SQLCipher: each value's bytes become '*' (then masked as a run). */
+static void dconn__sql_uri_keys_hidden(char *uri) {
+    static const char *const keys[] = {"key=", "hexkey=", "textkey=", "rekey=", "hexrekey=", "textrekey="};
+    char *p = strchr(uri, '?');
+    size_t i, n;
+    while (p) {
+        p++;
+        for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+            n = strlen(keys[i]);
+            if (dconn__strnieq(p, keys[i], n)) {
+                for (p += n; *p && *p != '&' && *p != '#'; p++) *p = '*';
+                break;
+            }
+        }
+        p = strchr(p, '&');
+    }
+}
+
 static int dconn__sql_mask_piece(dconn__buf *lit, const char *sql, const char *p, const char *body, const char *q, int whole, int escapes,
                                  int depth, unsigned char *hide, dconn__known *seen) {
     size_t n = (size_t)(q - body), m, pre = 0, post = 0, same_end;
@@ -4343,6 +4474,7 @@ static int dconn__sql_mask_piece(dconn__buf *lit, const char *sql, const char *p
     if (lit->failed || !dconn__grow(lit->al, (void **)&lit->p, &lit->cap, 2 * lit->len + 64, 1)) { lit->failed = 1; return 0; }
     lit->p[lit->len] = '\0';
     dconn__redact_shapes(lit->al, lit->p, lit->cap);
+    if (n > 5 && dconn__strnieq(body, "file:", 5)) dconn__sql_uri_keys_hidden(lit->p);
     m = strlen(lit->p);
     while (pre < n && pre < m && lit->p[pre] == body[pre]) pre++;
     same_end = (n < m ? n : m) - pre;   /* (the end that matches may not reach into the start that does) */

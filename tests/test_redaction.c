@@ -1017,6 +1017,7 @@ static void redaction_secrets_in_sql_expressions(void) {
         "ATTACH 'file:monkey.db?mode=ro' AS k",
         "INSERT INTO login_attempts (method, user_name, day) VALUES ('password', 'alice', '2024-03-01')",
         "UPDATE settings SET value = 'dark' WHERE key = 'theme'",
+        "SELECT * FROM users WHERE password_changed_at < '2024-01-01' AND password_reset_required = 'yes'",
         "SELECT * FROM u WHERE 'alice' = doc->>'name' AND lower('Bob') = name AND 'x' IS NULL AND sign(-2) = -1",
         "SELECT * FROM t WHERE bypass = 'yes' AND compass = 'north' AND primary_key = 'a' AND sort_key = 'b'",
     };

@@ -4625,6 +4625,20 @@ static int dconn__sql_mask_pass(dconn__buf *lit, const char *sql, int escapes, i
             p = end;
             continue;
         }
+        if (dconn__sql_word_char(*p) && (p == sql || !dconn__sql_word_char(p[-1]))) {
+            /* a word: unquoted, SQLCipher's PRAGMA key = passphrase takes it as the key */
+            const char *b = dconn__sql_back(sql, p), *w_end, *w;
+            for (e = p; dconn__sql_word_char(*e); e++) {}
+            if (b > sql && (b[-1] == '=' || b[-1] == '(') && *e != '\'') {   /* (not x'...', a literal's prefix) */
+                w_end = dconn__sql_back(sql, b - 1);
+                if (w_end > sql && (w_end[-1] == '"' || w_end[-1] == '`' || w_end[-1] == ']')) w_end--;
+                w = dconn__word_before(sql, w_end);
+                if (w < w_end && dconn__sql_cipher_key(sql, w, w_end, 1)) {
+                    memset(hide + (p - sql), 1, (size_t)(e - p));
+                    changed = 1;
+                }
+            }
+        }
         if (*p == ';') {
             memo.select = NULL;   /* the next statement's UNION is no INSERT's of this one, */
             memo.kv_named = 0;    /* nor its 'api_key' */
@@ -4649,8 +4663,10 @@ static char *dconn__sql_masked_depth(const dconn_allocator *al, const char *sql,
     size_t len, i, j;
     int k, changed = 0, new_at = -1;
     *nomem = 0;
-    if (!strchr(sql, '\'') && !strchr(sql, '"') && !strchr(sql, '$') && !strstr(sql, "--") && !strstr(sql, "/*")) return NULL;
     len = strlen(sql);
+    if (!strchr(sql, '\'') && !strchr(sql, '"') && !strchr(sql, '$') && !strstr(sql, "--") && !strstr(sql, "/*") &&
+        !dconn__strnistr(sql, len, "pragma"))   /* (PRAGMA key = x: a key unquoted) */
+        return NULL;
     if ((hide = (unsigned char *)dconn__malloc(al, len + 1)) == NULL) { *nomem = 1; return NULL; }
     memset(hide, 0, len + 1);
     memset(&lit, 0, sizeof lit);

@@ -979,6 +979,7 @@ static void redaction_secrets_in_sql_expressions(void) {
          "md5('***') = password OR sha2('***', 256) = pw_hash OR '***' = payload->>'password'"},
         {"SELECT * FROM u WHERE 'ExprPw92' IS NOT DISTINCT FROM password OR 'ExprPw93' LIKE api_key", "'***' IS NOT DISTINCT FROM password"},
         {"SELECT sign('{\"sub\":1}', 'ExprPw94'), ENCRYPTBYPASSPHRASE('ExprPw95', 'data')", "sign('{\"sub\":1}', '***')"},
+        {"PRAGMA key = ExprPw97; PRAGMA main.rekey(ExprPw98)", "PRAGMA key = ***; PRAGMA main.rekey(***)"},
         {"UPDATE t SET apitoken = 'ExprPw82', signing_key = 'ExprPw83', master_key = 'ExprPw84', passcode = 'ExprPw85'",
          "apitoken = '***', signing_key = '***', master_key = '***', passcode = '***'"},
     };
@@ -1017,6 +1018,7 @@ static void redaction_secrets_in_sql_expressions(void) {
         "ATTACH 'file:monkey.db?mode=ro' AS k",
         "INSERT INTO login_attempts (method, user_name, day) VALUES ('password', 'alice', '2024-03-01')",
         "UPDATE settings SET value = 'dark' WHERE key = 'theme'",
+        "PRAGMA journal_mode = wal; PRAGMA cache_size(-2000)",
         "SELECT * FROM users WHERE password_changed_at < '2024-01-01' AND password_reset_required = 'yes'",
         "SELECT * FROM u WHERE 'alice' = doc->>'name' AND lower('Bob') = name AND 'x' IS NULL AND sign(-2) = -1",
         "SELECT * FROM t WHERE bypass = 'yes' AND compass = 'north' AND primary_key = 'a' AND sort_key = 'b'",

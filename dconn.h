@@ -3452,9 +3452,11 @@ static int dconn__is_password_word(const char *k, size_t n) {
                                         "access_key", "accountkey", "sharedaccesskey", "sig", "sas", "signature", "credential",
                                         "credentials", "pgpassword", "mysql_pwd", "encryption_key", "secret_access_key", "passcode",
                                         "apitoken", "authtoken", "accesstoken", "userpass", "signing_key", "master_key", "app_key",
-                                        "app_secret", "pw_hash", "pwd_hash"};
+                                        "app_secret", "pw_hash", "pwd_hash", "db_pass", "db_pw", "root_pass", "root_pw", "admin_pass",
+                                        "admin_pw", "user_pw", "smtp_pass", "mail_pass", "ftp_pass", "jwt", "bearer", "otp", "otp_secret",
+                                        "license_key", "cookie", "secret_key_base"};
     static const char *const suffix[] = {"_password", "_passwd", "_pwd", "_secret", "_token", "_secret_key", "_access_key", "_private_key",
-                                         "_api_key", "_encryption_key", "_passphrase", "_pass", "_pw", "_signing_key", "_master_key"};
+                                         "_api_key", "_encryption_key", "_passphrase", "_signing_key", "_master_key", "_jwt", "_apikey"};
     size_t i;
     if (n < 2) return 0;
     if (n > 6 && (dconn__password_inside(k, n, "password") || dconn__password_inside(k, n, "passwd"))) return 1;
@@ -3779,6 +3781,12 @@ typedef struct dconn__values_memo {
     int kv_named;                 /* a literal of this statement so far is a secret's name ('api_key') */
     const char *kv_scan_end;      /* where the look ahead for one stopped (the statement's end), */
     const char *kv_last_named;    /* and the last one it found (NULL: none) */
+    const char *case_word;        /* the last THEN, ELSE or WHEN looked back from to its CASE, */
+    const char *case_found;       /* the CASE it found (NULL: none), */
+    const char *case_first_when;  /* and that CASE's first WHEN it passed (NULL: none) */
+    const char *case_seen[4];     /* the last 4 such words looked back from, and where each look went on */
+    const char *case_result[4];
+    unsigned case_next;
 } dconn__values_memo;
 
 static int dconn__sql_word_char(char c) { return ((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
@@ -3817,9 +3825,33 @@ static int dconn__sql_value_column_name(const char *w, const char *e) {
 
 /* Is the literal at p ('api_key') a secret's name as a whole? */
 static int dconn__sql_literal_names_secret(const char *p) {
-    const char *e = p + 1;
-    while (dconn__sql_word_char(*e) && e - p < 64) e++;
-    return *e == '\'' && dconn__is_password_word(p + 1, (size_t)(e - p - 1));
+    const char *e = p + 1, *last = p + 1;   /* its last part: 'smtp.password', 'db-password', 'stripe:secret_key' */
+    for (; (dconn__sql_word_char(*e) || (*e && strchr(".-:/ ", *e))) && e - p < 64; e++)
+        if (!dconn__sql_word_char(*e)) last = e + 1;
+    return *e == '\'' && dconn__is_password_word(last, (size_t)(e - last));
+}
+
+/* Does the literal beside the one from head to its end at t, in its row or
+   list, name a secret: a key-value table's row written value first
+   (VALUES ('...', 'api_key')) or by a SELECT ('api_key', '...')? */
+static int dconn__sql_neighbour_names_secret(const char *sql, const char *head, const char *t, int escapes) {
+    const char *e = dconn__sql_back(sql, head), *start, *w;
+    int calls;
+    for (calls = 0; calls < 2 && e > sql && e[-1] == '('; calls++) {   /* out of a call: ('api_key', upper('...')) */
+        const char *name_end = dconn__sql_back(sql, e - 1);
+        if ((w = dconn__word_before(sql, name_end)) == name_end) break;
+        e = dconn__sql_back(sql, w);
+    }
+    if (e > sql && e[-1] == ',') {
+        e = dconn__sql_back(sql, e - 1);
+        if (e > sql && e[-1] == '\'' && (start = dconn__sql_quoted_start(sql, e, escapes)) != NULL && dconn__sql_literal_names_secret(start))
+            return 1;
+    }
+    if (!*t) return 0;
+    e = dconn__sql_skip(t + 1, " \t\r\n\f\v", 0, 0);
+    if (*e != ',') return 0;
+    e = dconn__sql_skip(e + 1, " \t\r\n\f\v", 0, 0);
+    return *e == '\'' && dconn__sql_literal_names_secret(e);
 }
 
 /* Does a literal of the statement around q name a secret, as a key-value
@@ -4042,7 +4074,7 @@ static int dconn__sql_stop_word(const char *w, size_t n) {
    its literal to the key before it, or NULL: BETWEEN '...' AND '...',
    IS [NOT] DISTINCT FROM '...', CASE ... THEN '...' ELSE '...' END (back
    to its CASE, within 1 KiB), and a subquery's (SELECT '...'). */
-static const char *dconn__sql_stop_crossed(const char *sql, const char *w, const char *e, int escapes) {
+static const char *dconn__sql_stop_crossed(const char *sql, const char *w, const char *e, int escapes, dconn__values_memo *memo) {
     const char *t = dconn__sql_back(sql, w), *v;
     if (dconn__sql_is(w, e, "select")) return t > sql && t[-1] == '(' ? w : NULL;
     if (dconn__sql_is(w, e, "and")) {   /* the bound before it (a literal, $1, lower('...'), '...'::text), then BETWEEN [SYMMETRIC] */
@@ -4092,22 +4124,29 @@ static const char *dconn__sql_stop_crossed(const char *sql, const char *w, const
         return dconn__sql_is(v, t, "is") ? v : NULL;
     }
     if (dconn__sql_is(w, e, "then") || dconn__sql_is(w, e, "else") || dconn__sql_is(w, e, "when")) {
-        const char *p = w, *first_when = w, *s;
-        int ends = 0;   /* the CASEs closed in between */
+        const char *p = w, *s, *found = NULL;
+        const char *first_when = dconn__sql_is(w, e, "when") ? w : NULL;   /* the first WHEN of its CASE */
+        int ends = 0, k;   /* the CASEs closed in between */
+        for (k = 0; k < 4; k++)   /* a word looked back from again, by the next literals of an outer CASE */
+            if (memo->case_seen[k] == w) return memo->case_result[k];
         while (w - p < 1024) {
             p = dconn__sql_back(sql, p);
-            if (p == sql || p[-1] == ';') return NULL;
+            if (p == sql || p[-1] == ';') break;
             if (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`') {
-                if ((p = dconn__sql_quoted_start(sql, p, escapes)) == NULL) return NULL;
+                if ((p = dconn__sql_quoted_start(sql, p, escapes)) == NULL) break;
             } else if (dconn__sql_word_char(p[-1])) {
                 v = dconn__word_before(sql, p);
+                if (v == memo->case_word && ends == 0) {
+                    /* the last such look's word, at the same level: its CASE is this one's (a long CASE costs its length) */
+                    found = memo->case_found;
+                    if (memo->case_first_when) first_when = memo->case_first_when;
+                    break;
+                }
                 if (dconn__sql_is(v, p, "end")) {
                     ends++;
                 } else if (dconn__sql_is(v, p, "case") && ends-- == 0) {
-                    if (!dconn__sql_is(w, e, "when")) return v;
-                    /* CASE password WHEN '...': the operand before the first WHEN is the key (none in CASE WHEN ...) */
-                    for (s = p; dconn__blank(*s); s++) {}
-                    return s == first_when ? NULL : first_when;
+                    found = v;
+                    break;
                 } else if (ends == 0 && dconn__sql_is(v, p, "when")) {
                     first_when = v;
                 }
@@ -4116,6 +4155,18 @@ static const char *dconn__sql_stop_crossed(const char *sql, const char *w, const
                 p--;
             }
         }
+        memo->case_word = w;
+        memo->case_found = found;
+        memo->case_first_when = first_when;
+        if (found && dconn__sql_is(w, e, "when")) {
+            /* CASE password WHEN '...': the operand before the first WHEN is the key (none in CASE WHEN ...) */
+            for (s = found + 4; dconn__blank(*s); s++) {}
+            found = s == first_when ? NULL : first_when;
+        }
+        k = memo->case_next++ & 3;
+        memo->case_seen[k] = w;
+        memo->case_result[k] = found;
+        return found;
     }
     return NULL;
 }
@@ -4252,12 +4303,61 @@ static int dconn__sql_group_names_secret(const char *sql, const char *c, int esc
     return 0;
 }
 
+/* Past a cast and a collation after a value: '...'::text, '...' COLLATE
+   NOCASE, CAST('...' AS varchar(20)). */
+static const char *dconn__sql_past_casts(const char *p) {
+    const char *w;
+    int n;
+    for (n = 0; n < 3; n++) {
+        p = dconn__sql_skip(p, " \t\r\n\f\v", 0, 0);
+        if (p[0] == ':' && p[1] == ':') {
+            p = dconn__sql_skip(p + 2, " \t\r\n\f\v", 0, 0);
+        } else {
+            for (w = p; dconn__sql_word_char(*w); w++) {}
+            if (!dconn__sql_is(p, w, "collate") && !dconn__sql_is(p, w, "as")) return p;
+            if (dconn__sql_is(p, w, "as")) {   /* only CAST's AS type): an alias is no cast */
+                const char *t = dconn__sql_skip(w, " \t\r\n\f\v", 0, 0), *te = t;
+                while (dconn__sql_word_char(*te) || *te == ' ' || *te == '(' || (*te >= '0' && *te <= '9') || *te == ',') te++;
+                if (te == t || *te != ')' || te - t > 40) return p;
+            }
+            p = dconn__sql_skip(w, " \t\r\n\f\v", 0, 0);
+        }
+        if (*p == '"') p = strchr(p + 1, '"') ? strchr(p + 1, '"') + 1 : p;
+        while (dconn__sql_word_char(*p)) p++;
+        if (*p == '(') {   /* varchar(20) */
+            while (*p && *p != ')') p++;
+            if (*p) p++;
+        }
+        if (*p == '[' && p[1] == ']') p += 2;
+    }
+    return p;
+}
+
+/* Does a word at p end an alias: a clause that may follow a column? */
+static int dconn__sql_alias_ends(const char *p) {
+    static const char *const clauses[] = {"from", "union", "where", "order", "limit", "group", "having", "into", "intersect", "except", "window"};
+    const char *w;
+    size_t i;
+    if (!*p || strchr(",);", *p)) return 1;
+    for (w = p; dconn__sql_word_char(*w); w++) {}
+    for (i = 0; i < sizeof clauses / sizeof clauses[0]; i++)
+        if (dconn__sql_is(p, w, clauses[i])) return 1;
+    return 0;
+}
+
 /* Does a secret's name follow the literal that ends before p: compared
-   with it ('...' = password, '...' <> lower(t."token")) or named by it as
-   an alias (SELECT '...' AS password)? Looks at the next 6 tokens. */
+   with it ('...' = password, '...' <> lower(t."token"), '...' NOT LIKE
+   password, '...' IN (password, old_password), '...' = (SELECT password
+   ...)), through a cast, a collation or the calls it is an argument of
+   (md5('...') = password_hash), or named by it as an alias (SELECT '...'
+   AS password, SELECT md5('...') AS password_hash)? Looks at the next 8
+   tokens. */
 static int dconn__sql_secret_after(const char *p) {
+    static const char *const comparing[] = {"not", "is", "like", "ilike", "glob", "regexp", "in", "distinct", "from", "similar", "to"};
     const char *w;
     int tokens, compared = 0, closed;
+    size_t i;
+    p = dconn__sql_past_casts(p);
     for (closed = 0; closed < 3; closed++) {   /* out of the calls it is an argument of: md5('...') = password */
         p = dconn__sql_skip(p, " \t\r\n\f\v", 0, 0);
         if (*p == ',') {   /* past the call's other arguments (sha2('...', 256)), within 64 bytes */
@@ -4266,23 +4366,25 @@ static int dconn__sql_secret_after(const char *p) {
             p = w;
         }
         if (*p != ')') break;
-        p++;
+        p = dconn__sql_past_casts(p + 1);
     }
     if (strchr("=<>!", *p) && *p) {
         p += strspn(p, "=<>!");
         compared = 1;
-    } else if ((w = p + strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")) != p && !dconn__sql_word_char(*w) &&
-               (dconn__sql_is(p, w, "is") || dconn__sql_is(p, w, "like"))) {   /* IS [NOT] [DISTINCT FROM], LIKE */
-        for (p = w, tokens = 0; tokens < 3; tokens++, p = w) {
-            const char *v = dconn__sql_skip(p, " \t\r\n\f\v", 0, 0);
+    } else {
+        /* [NOT] LIKE, IS [NOT] [DISTINCT FROM], [NOT] IN, GLOB, REGEXP, SIMILAR TO */
+        const char *v = p;
+        size_t before = 0;
+        for (tokens = 0; tokens < 4; tokens++, before = i) {
+            v = dconn__sql_skip(v, " \t\r\n\f\v", 0, 0);
             for (w = v; dconn__sql_word_char(*w); w++) {}
-            if (!dconn__sql_is(v, w, "not") && !dconn__sql_is(v, w, "distinct") && !dconn__sql_is(v, w, "from")) break;
+            for (i = 0; i < sizeof comparing / sizeof comparing[0] && !dconn__sql_is(v, w, comparing[i]); i++) {}
+            if (i == sizeof comparing / sizeof comparing[0] || (i == 8 && before != 7) || (i == 10 && before != 9)) break;
+            if (i != 0 && i != 7 && i != 9) compared = 1;   /* (NOT, DISTINCT and SIMILAR alone compare nothing; FROM and TO after them) */
+            v = p = w;
         }
-        compared = 1;
-    } else if (closed) {
-        return 0;
     }
-    for (tokens = 0; tokens < 6; tokens++) {
+    for (tokens = 0; tokens < 8; tokens++) {
         p = dconn__sql_skip(p, " \t\r\n\f\v", 0, 0);
         if (compared && *p == '\'') {   /* a JSON path's or a key's name: '...' = doc->>'password', json_extract(doc, '$.token') */
             const char *e = p + 1;
@@ -4300,27 +4402,51 @@ static int dconn__sql_secret_after(const char *p) {
             const char *e = strchr(p + 1, *p);
             if (!e) return 0;
             w = dconn__sql_skip(e + 1, " \t\r\n\f\v", 0, 0);
-            if (*w != '.' && (compared || !*w || strchr(",);", *w) || dconn__strnieq(w, "from", 4)) &&
-                dconn__is_password_word(p + 1, (size_t)(e - p - 1)))
-                return 1;
+            if (*w != '.' && (compared || dconn__sql_alias_ends(w)) && dconn__is_password_word(p + 1, (size_t)(e - p - 1))) return 1;
             p = e + 1;
         } else if (dconn__sql_word_char(*p)) {
             for (w = p; dconn__sql_word_char(*w); w++) {}
             if (!compared && tokens == 0 && w - p == 2 && dconn__strnieq(p, "as", 2)) { p = w; continue; }
+            if (compared && dconn__sql_is(p, w, "select")) { p = w; continue; }   /* = (SELECT password FROM ...) */
             if (dconn__sql_stop_word(p, (size_t)(w - p))) return 0;
             {
                 const char *after = dconn__sql_skip(w, " \t\r\n\f\v", 0, 0);
                 /* (an alias ends its column: SELECT '...' password FROM, not dir = 'C:\', password = ... read with escapes) */
-                int ends = compared || !*after || strchr(",);", *after) || dconn__strnieq(after, "from", 4);
+                int ends = compared || dconn__sql_alias_ends(after);
                 if (ends && *after != '(' && *after != '.' && dconn__is_password_word(p, (size_t)(w - p))) return 1;
             }
             if (!compared) return 0;   /* an alias is one word */
             p = w;
-        } else if (compared && *p && strchr(".(,->#:[", *p)) {   /* (qualified, a call, ->>, #>>, ::type, [0]) */
-            p++;
+        } else if (compared && *p && strchr(".(,->#:[", *p)) {   /* (qualified, a call, ->>, #>>, ::type, [0], a list) */
+            p += strspn(p, ".(,->#:[");
         } else {
             return 0;
         }
+    }
+    return 0;
+}
+
+/* Is the literal at q an argument of a call that compares or searches
+   its arguments, beside a secret's name: nullif(password, '...'),
+   instr(api_key, '...'), replace(token, 'old', '...'), strcmp(pw, '...')? */
+static int dconn__sql_compared_in_call(const char *sql, const char *q, int escapes) {
+    static const char *const fns[] = {"nullif", "coalesce", "ifnull", "nvl", "instr", "strpos", "position", "locate", "strcmp",
+                                      "replace", "starts_with", "ends_with", "like", "glob", "contains", "greatest", "least"};
+    unsigned index;
+    const char *open = dconn__sql_call_around(sql, q, escapes, &index), *name_end, *name, *c;
+    size_t i;
+    int depth = 1;   /* (open is just past its '(') */
+    char quote = 0;
+    if (!open) return 0;
+    name_end = dconn__sql_back(sql, open - 1);
+    name = dconn__word_before(sql, name_end);
+    for (i = 0; i < sizeof fns / sizeof fns[0] && !dconn__sql_is(name, name_end, fns[i]); i++) {}
+    if (i == sizeof fns / sizeof fns[0]) return 0;
+    for (c = open; *c && c - open < 512; c++) {   /* its ')' (quotes read as the SQL's standard ones) */
+        if (quote) { if (*c == quote) quote = 0; }
+        else if (*c == '\'' || *c == '"' || *c == '`') quote = *c;
+        else if (*c == '(') depth++;
+        else if (*c == ')' && --depth == 0) return dconn__sql_group_names_secret(sql, c, escapes);
     }
     return 0;
 }
@@ -4396,10 +4522,12 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
     /* (also in a row: VALUES ('bob', crypt('...', ...)), VALUES ('api_token', '...')) */
     /* (a named column that is no key-value table's value: ('password', 'alice', ...) names a login method) */
     if (dconn__sql_secret_argument(sql, head, escapes) || (in_values != 0 && dconn__sql_after_secret_name(sql, head, escapes))) return 1;
-    if (in_values == 0 || in_values == 2) return 0;
-    if (q > sql && q[-1] == '@') return 0;
     if (*q == '$') t = q;   /* (a user@host is quoted: a dollar quote is none, and its end is not looked for here) */
     else for (t = q + 1; *t && !(*t == *q && t[1] != *q); t += (*t == *q || (escapes && *t == '\\' && t[1])) ? 2 : 1) {}
+    if (in_values == 2 && *q == '\'' && dconn__sql_neighbour_names_secret(sql, head, t, escapes)) return 1;
+    if (*q == '\'' && dconn__sql_compared_in_call(sql, head, escapes)) return 1;
+    if (in_values == 0 || in_values == 2) return 0;
+    if (q > sql && q[-1] == '@') return 0;
     if (*q == '\'' && *t && dconn__sql_secret_after(t + 1)) return 1;
     if (*t && *q != '$' && t[1] == '@') return 0;
     /* MySQL's plugin, IDENTIFIED WITH 'plugin' BY '...' (or AS 'hash'): the value after it is the secret */
@@ -4439,7 +4567,7 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
             continue;
         }
         w = dconn__word_before(sql, e);
-        if (words == 0 && !comma && compared && *q == '\'' && dconn__sql_value_column_name(w, e) && dconn__sql_kv_named(q, memo)) {
+        if (words <= 1 && !comma && compared && *q == '\'' && dconn__sql_value_column_name(w, e) && dconn__sql_kv_named(q, memo)) {
             result = 1;   /* a key-value table's value, its key a secret's name */
             goto done;
         }
@@ -4450,7 +4578,7 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
         }
         if (words == 0 && dconn__sql_cipher_key(sql, w, e, comma + other + pipes)) { result = 1; goto done; }
         if (dconn__sql_stop_word(w, (size_t)(e - w))) {   /* WHERE secret = 0 AND created > '...': another comparison's */
-            if ((e = dconn__sql_stop_crossed(sql, w, e, escapes)) == NULL) goto done;
+            if ((e = dconn__sql_stop_crossed(sql, w, e, escapes, memo)) == NULL) goto done;
             words++;
             continue;
         }

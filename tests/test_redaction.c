@@ -980,6 +980,22 @@ static void redaction_secrets_in_sql_expressions(void) {
         {"SELECT * FROM u WHERE 'ExprPw92' IS NOT DISTINCT FROM password OR 'ExprPw93' LIKE api_key", "'***' IS NOT DISTINCT FROM password"},
         {"SELECT sign('{\"sub\":1}', 'ExprPw94'), ENCRYPTBYPASSPHRASE('ExprPw95', 'data')", "sign('{\"sub\":1}', '***')"},
         {"PRAGMA key = ExprPw97; PRAGMA main.rekey(ExprPw98)", "PRAGMA key = ***; PRAGMA main.rekey(***)"},
+        /* a seventh review's: an alias before a clause or after a cast or a call, a value before its key past IN, NOT LIKE,
+           COLLATE, a subquery or a JSON path of several steps; a key-value row written value first, by a SELECT or
+           through a call, a dotted key; a call that compares its arguments */
+        {"SELECT 'ExprPw99' AS password UNION SELECT CAST('ExprPwA1' AS text) AS api_key, md5('ExprPwA2') AS password_hash FROM t",
+         "'***' AS password UNION SELECT CAST('***' AS text) AS api_key, md5('***') AS password_hash"},
+        {"SELECT * FROM t WHERE 'ExprPwA3' IN (password, old_password) OR 'ExprPwA4' NOT LIKE password OR 'ExprPwA5' COLLATE NOCASE = token",
+         "'***' IN (password, old_password) OR '***' NOT LIKE password OR '***' COLLATE NOCASE = token"},
+        {"SELECT * FROM t WHERE 'ExprPwA6' = (SELECT password FROM u) OR 'ExprPwA7' = config->'smtp'->>'password' OR "
+         "sha256('ExprPwA8'::bytea) = password_hash",
+         "'***' = (SELECT password FROM u) OR '***' = config->'smtp'->>'password' OR sha256('***'::bytea) = password_hash"},
+        {"INSERT INTO kv (value, key) VALUES ('ExprPwA9', 'api_key'); INSERT INTO kv (key, value) SELECT 'token', 'ExprPwB1'",
+         "VALUES ('***', 'api_key'); INSERT INTO kv (key, value) SELECT 'token', '***'"},
+        {"INSERT INTO kv (key, value) VALUES ('api_key', upper('ExprPwB2')); UPDATE kv SET value = trim('ExprPwB3') WHERE key = 'smtp.password'",
+         "upper('***')); UPDATE kv SET value = trim('***') WHERE key = 'smtp.password'"},
+        {"SELECT nullif(password, 'ExprPwB4'), instr(api_key, 'ExprPwB5'), replace(token, 'old', 'ExprPwB6') FROM u",
+         "nullif(password, '***'), instr(api_key, '***'), replace(token, '***', '***')"},
         {"UPDATE t SET apitoken = 'ExprPw82', signing_key = 'ExprPw83', master_key = 'ExprPw84', passcode = 'ExprPw85'",
          "apitoken = '***', signing_key = '***', master_key = '***', passcode = '***'"},
     };
@@ -1019,6 +1035,9 @@ static void redaction_secrets_in_sql_expressions(void) {
         "INSERT INTO login_attempts (method, user_name, day) VALUES ('password', 'alice', '2024-03-01')",
         "UPDATE settings SET value = 'dark' WHERE key = 'theme'",
         "PRAGMA journal_mode = wal; PRAGMA cache_size(-2000)",
+        "SELECT * FROM t WHERE boarding_pass = 'A12' AND gpu_pw = '350W' AND date(password_changed_at) = '2024-05-01'",
+        "SELECT coalesce(nickname, 'anonymous'), replace(name, 'a', 'b'), instr(email, '@'), 'x' AS label FROM u WHERE 'a' IN (b, c)",
+        "INSERT INTO s (key, value) VALUES ('password_min_length', '12'); UPDATE s SET value = 'true' WHERE key = 'password_reset_enabled'",
         "SELECT * FROM users WHERE password_changed_at < '2024-01-01' AND password_reset_required = 'yes'",
         "SELECT * FROM u WHERE 'alice' = doc->>'name' AND lower('Bob') = name AND 'x' IS NULL AND sign(-2) = -1",
         "SELECT * FROM t WHERE bypass = 'yes' AND compass = 'north' AND primary_key = 'a' AND sort_key = 'b'",
@@ -1060,23 +1079,25 @@ static void redaction_secrets_in_sql_expressions(void) {
         char *big = (char *)malloc(cap), *m;
         int shape;
         REQUIRE(big);
-        for (shape = 0; shape < 8; shape++) {
+        for (shape = 0; shape < 10; shape++) {
             int at = -1, nomem = 0;
             /* (and a fourth review's: many comments' ends, each once looked 4 KiB back for its start (163 s for 1 MB);
                a JSON document in a literal, read as SQL; a long IN list; and a fifth review's: "#" lines holding an apostrophe, 100 s for 1 MB) */
             static const char *const head[] = {"SELECT f(", "UPDATE u SET password = CASE ", "SELECT * FROM t WHERE ",
                                                "INSERT INTO u (a, password) SELECT 'a', 'RowPw'", "SELECT ",
                                                "INSERT INTO docs (id, body) VALUES (1, '[", "SELECT * FROM u WHERE password IN ('RowPw'",
-                                               "SELECT 1 "};
+                                               "SELECT 1 ", "SELECT CASE password ", "SELECT "};
             static const char *const piece[] = {"'a'), ", "WHEN id = 1 THEN 'RowPw' ", "x BETWEEN 'a' AND 'b' OR ",
                                                 " UNION ALL SELECT 'a', 'RowPw'", "*/ 'a' ", "{\"id\":0,\"tags\":[\"a\",\"b\"]},", ", 'RowPw'",
-                                                "# don't\n"};
+                                                "# don't\n", "WHEN 'RowPw' THEN 'b' ",
+                                                /* a seventh review's: CASEs one in another, each after a comment's end (8 s for 1 MB) */
+                                                "ELSE */CASE x WHEN'a'ELSE'a'ELSE'a'ELSE'a'ELSE'a'ELSE'a'ELSE'a'ELSE'a'ELSE'a'ELSE'a'"};
             len = (size_t)snprintf(big, cap, "%s", head[shape]);
             for (i = 0; len + 64 < cap; i++) len += (size_t)snprintf(big + len, cap - len, "%s", piece[shape]);
-            snprintf(big + len, cap - len, shape == 1 ? "END FRM" : shape == 5 ? "{}]')" : shape == 6 ? ")" : "1 FRM");
+            snprintf(big + len, cap - len, shape == 1 || shape == 8 ? "END FRM" : shape == 5 ? "{}]')" : shape == 6 ? ")" : "1 FRM");
             m = dconn__sql_masked(NULL, big, &at, &nomem, NULL);
             CHECK(!nomem);
-            if (shape == 3 || shape == 6) { REQUIRE(m); CHECK_NOT_CONTAINS(m, "RowPw"); }
+            if (shape == 1 || shape == 3 || shape == 6 || shape == 8) { REQUIRE(m); CHECK_NOT_CONTAINS(m, "RowPw"); }
             dconn_free(m);
         }
         free(big);

@@ -3777,7 +3777,8 @@ typedef struct dconn__values_memo {
     const char *prev_open;        /* the last literal's quotes: a look back crosses it at once, however long */
     const char *prev_close;
     const char *lit;              /* the last literal whose key was looked for, and whether it named a secret: */
-    int lit_is;                   /* the next value of its list has the same key */
+    int lit_is;                   /* the next value of its list has the same key (2: found by its place, not a key: */
+                                  /* only the next piece of a || chain) */
     int kv_named;                 /* a literal of this statement so far is a secret's name ('api_key') */
     const char *kv_scan_end;      /* where the look ahead for one stopped (the statement's end), */
     const char *kv_last_named;    /* and the last one it found (NULL: none) */
@@ -3836,7 +3837,12 @@ static int dconn__sql_literal_names_secret(const char *p) {
    (VALUES ('...', 'api_key')) or by a SELECT ('api_key', '...')? */
 static int dconn__sql_neighbour_names_secret(const char *sql, const char *head, const char *t, int escapes) {
     const char *e = dconn__sql_back(sql, head), *start, *w;
-    int calls;
+    int calls, pieces;
+    for (pieces = 0; pieces < 16 && e - sql >= 2 && e[-1] == '|' && e[-2] == '|'; pieces++) {   /* back over '...' || '...' */
+        e = dconn__sql_back(sql, e - 2);
+        if (e == sql || e[-1] != '\'' || (start = dconn__sql_quoted_start(sql, e, escapes)) == NULL) break;
+        e = dconn__sql_back(sql, start);
+    }
     for (calls = 0; calls < 2 && e > sql && e[-1] == '('; calls++) {   /* out of a call: ('api_key', upper('...')) */
         const char *name_end = dconn__sql_back(sql, e - 1);
         if ((w = dconn__word_before(sql, name_end)) == name_end) break;
@@ -4163,7 +4169,7 @@ static const char *dconn__sql_stop_crossed(const char *sql, const char *w, const
             for (s = found + 4; dconn__blank(*s); s++) {}
             found = s == first_when ? NULL : first_when;
         }
-        k = memo->case_next++ & 3;
+        k = (int)(memo->case_next++ & 3u);
         memo->case_seen[k] = w;
         memo->case_result[k] = found;
         return found;
@@ -4213,15 +4219,15 @@ static int dconn__sql_cipher_key(const char *sql, const char *w, const char *e, 
 }
 
 /* The '(' (p[-1]) of the call that the piece at q is an argument of, and
-   its argument's *index, or NULL: looked for within 256 bytes, over 2
-   arguments and 4 nested calls at most. */
-static const char *dconn__sql_call_around(const char *sql, const char *q, int escapes, unsigned *index) {
+   its argument's *index, or NULL: looked for over max_index arguments
+   (within 256 bytes, or 1 KiB past 2 of them) and 4 nested calls at most. */
+static const char *dconn__sql_call_around(const char *sql, const char *q, int escapes, unsigned *index, unsigned max_index) {
     const char *p = q;
     int depth = 0;
     *index = 0;
     for (;;) {
         p = dconn__sql_back(sql, p);
-        if (p == sql || p[-1] == ';' || q - p > 256) return NULL;
+        if (p == sql || p[-1] == ';' || q - p > (max_index > 2 ? 1024 : 256)) return NULL;
         if (p[-1] == '\'' || p[-1] == '"' || p[-1] == '`') {
             if ((p = dconn__sql_quoted_start(sql, p, escapes)) == NULL) return NULL;
             continue;
@@ -4233,7 +4239,7 @@ static const char *dconn__sql_call_around(const char *sql, const char *q, int es
         if ((p[-1] == ')' || p[-1] == ']') && ++depth > 4) return NULL;   /* (calls nested deeper are no argument list of interest) */
         if (p[-1] == '[') depth--;
         if (p[-1] == '(' && depth-- == 0) return p;
-        if (p[-1] == ',' && depth == 0 && ++*index > 2) return NULL;
+        if (p[-1] == ',' && depth == 0 && ++*index > max_index) return NULL;
         p--;
     }
 }
@@ -4263,7 +4269,7 @@ static int dconn__sql_secret_argument(const char *sql, const char *q, int escape
         unsigned index;
         p = dconn__sql_back(sql, q);
         if (p == sql || (p[-1] != '(' && p[-1] != ',')) return 0;
-        if ((p = dconn__sql_call_around(sql, q, escapes, &index)) == NULL) return 0;
+        if ((p = dconn__sql_call_around(sql, q, escapes, &index, 2)) == NULL) return 0;
         name_end = dconn__sql_back(sql, p - 1);
         name = dconn__word_before(sql, name_end);
         for (i = 0; i < sizeof fns / sizeof fns[0]; i++)
@@ -4433,7 +4439,7 @@ static int dconn__sql_compared_in_call(const char *sql, const char *q, int escap
     static const char *const fns[] = {"nullif", "coalesce", "ifnull", "nvl", "instr", "strpos", "position", "locate", "strcmp",
                                       "replace", "starts_with", "ends_with", "like", "glob", "contains", "greatest", "least"};
     unsigned index;
-    const char *open = dconn__sql_call_around(sql, q, escapes, &index), *name_end, *name, *c;
+    const char *open = dconn__sql_call_around(sql, q, escapes, &index, 2), *name_end, *name, *c;
     size_t i;
     int depth = 1;   /* (open is just past its '(') */
     char quote = 0;
@@ -4484,7 +4490,7 @@ static int dconn__sql_after_secret_name(const char *sql, const char *head, int e
     {
         /* only commas: the call the name is an argument of */
         unsigned args;
-        const char *p = dconn__sql_call_around(sql, start, escapes, &args), *name_end;
+        const char *p = dconn__sql_call_around(sql, start, escapes, &args, 64), *name_end;   /* (JSON_SET's pairs, many) */
         if (!p) return 0;
         name_end = dconn__sql_back(sql, p - 1);
         w = dconn__word_before(sql, name_end);
@@ -4518,17 +4524,17 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
         if ((*next == '=' && next[1] != '=') || *next == '.') return 0;
     }
     in_values = dconn__sql_values_column(sql, q, memo, escapes);
-    if (in_values == 1) return 1;
+    if (in_values == 1) goto secret;
     /* (also in a row: VALUES ('bob', crypt('...', ...)), VALUES ('api_token', '...')) */
     /* (a named column that is no key-value table's value: ('password', 'alice', ...) names a login method) */
-    if (dconn__sql_secret_argument(sql, head, escapes) || (in_values != 0 && dconn__sql_after_secret_name(sql, head, escapes))) return 1;
+    if (dconn__sql_secret_argument(sql, head, escapes) || (in_values != 0 && dconn__sql_after_secret_name(sql, head, escapes))) goto secret;
     if (*q == '$') t = q;   /* (a user@host is quoted: a dollar quote is none, and its end is not looked for here) */
     else for (t = q + 1; *t && !(*t == *q && t[1] != *q); t += (*t == *q || (escapes && *t == '\\' && t[1])) ? 2 : 1) {}
-    if (in_values == 2 && *q == '\'' && dconn__sql_neighbour_names_secret(sql, head, t, escapes)) return 1;
-    if (*q == '\'' && dconn__sql_compared_in_call(sql, head, escapes)) return 1;
+    if (in_values == 2 && *q == '\'' && dconn__sql_neighbour_names_secret(sql, head, t, escapes)) goto secret;
+    if (*q == '\'' && dconn__sql_compared_in_call(sql, head, escapes)) goto secret;
     if (in_values == 0 || in_values == 2) return 0;
     if (q > sql && q[-1] == '@') return 0;
-    if (*q == '\'' && *t && dconn__sql_secret_after(t + 1)) return 1;
+    if (*q == '\'' && *t && dconn__sql_secret_after(t + 1)) goto secret;
     if (*t && *q != '$' && t[1] == '@') return 0;
     /* MySQL's plugin, IDENTIFIED WITH 'plugin' BY '...' (or AS 'hash'): the value after it is the secret */
     for (next = *t ? t + 1 : t; dconn__blank(*next); next++) {}
@@ -4559,7 +4565,10 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
             /* ('a', '...'): no word between them (SET password = 'x', email = '...' is no list); and 'a' || '...' */
             int listed = words == 0 && !other && ((comma && !pipes) || (!comma && pipes == 2));
             if (!start || !(e[0] == '@' || (start > sql && start[-1] == '@') || replace || listed)) goto done;
-            if (listed && start == memo->lit) { result = memo->lit_is; goto done; }   /* the list's value before it: its key is this one's */
+            if (listed && start == memo->lit) {   /* the list's value before it: its key is this one's */
+                result = memo->lit_is == 1 || (memo->lit_is == 2 && pipes == 2);
+                goto done;
+            }
             if (!listed) words++;
             else if (++listed_ones > 16) goto done;   /* (a list whose earlier values were not looked at so) */
             else split = 0;
@@ -4589,6 +4598,10 @@ done:
     memo->lit = q;
     memo->lit_is = result;
     return result;
+secret:   /* (found by its place, not its key: only the next piece of its || chain is a secret's too) */
+    memo->lit = q;
+    memo->lit_is = 2;
+    return 1;
 }
 
 /* The text of a quoted piece (or a comment) read as SQL of its own, into

@@ -14327,14 +14327,15 @@ static void dconn__print_free(dconn__printer *pr) {
     dconn__buf_free(&pr->cell);
 }
 
-DCONN_API char *dconn_result_format(const dconn_result *r, dconn_format format, dconn_error *err) {
+/* dconn_result_format, its errors named after the function called (`fn`) */
+static char *dconn__result_format(const dconn_result *r, dconn_format format, const char *fn, dconn_error *err) {
     dconn__printer pr;
     char *out;
     dconn__err_clear(err);
-    if (!r) { dconn__err_set(err, DCONN_EMISUSE, "dconn_result_format: result is NULL"); return NULL; }
+    if (!r) { dconn__err_set(err, DCONN_EMISUSE, "%s: result is NULL", fn); return NULL; }
     if (dconn__print_begin(&pr, format, r, r, NULL)) {
         dconn__print_free(&pr);
-        dconn__err_set(err, DCONN_EMISUSE, "dconn_result_format: unknown format %d", (int)format);
+        dconn__err_set(err, DCONN_EMISUSE, "%s: unknown format %d (DCONN_FORMAT_BOX, _CSV, _JSON or _MARKDOWN)", fn, (int)format);
         return NULL;
     }
     dconn__print_rows(&pr, r);
@@ -14351,13 +14352,17 @@ DCONN_API char *dconn_result_format(const dconn_result *r, dconn_format format, 
     return out;
 }
 
+DCONN_API char *dconn_result_format(const dconn_result *r, dconn_format format, dconn_error *err) {
+    return dconn__result_format(r, format, "dconn_result_format", err);
+}
+
 DCONN_API dconn_status dconn_result_print(const dconn_result *r, void *file, dconn_format format, dconn_error *err) {
     char *s;
     size_t n;
     dconn_error local;
     if (!file) { dconn__err_clear(err); return dconn__err_set(err, DCONN_EMISUSE, "dconn_result_print: file is NULL"); }
     if (!err) err = &local;   /* the status comes from it */
-    s = dconn_result_format(r, format, err);
+    s = dconn__result_format(r, format, "dconn_result_print", err);
     if (!s) return err->code;
     n = strlen(s);
     /* flushed: a write that fails in the stdio buffer (a full disk) is this call's failure, not fclose's */

@@ -64,7 +64,7 @@ static const char synopsis[] =
     "  dconn script NAME FILE [--type T] [--timing]\n"
     "  dconn secrets [NAME]\n"
     "  dconn check NAME [--type T]\n"
-    "  dconn --help (or dconn help)\n";
+    "  dconn --help (or dconn help [COMMAND])\n";
 
 static const char help_text[] =
     "\n"
@@ -534,6 +534,7 @@ typedef struct cli_args {
     size_t npos;
     const char *type, *ttl, *timeout;
     const char *seen_query_only, *seen_param, *seen_type;   /* the first such option, to name it in errors */
+    const char *help_topic;                                 /* dconn help COMMAND */
     dconn_format format;
     int format_given;
     int stats, timing;
@@ -554,6 +555,35 @@ static const char *option_value(const char *opt, const char *inline_value, int a
         return NULL;
     }
     return argv[++*i];
+}
+
+/* dconn help COMMAND: its synopsis line and its paragraph of the help
+   (the options are all in dconn --help). */
+static int print_command_help(const char *command) {
+    static const char *const commands[] = {"query", "exec", "script", "secrets", "check"};
+    char word[16], shown[200];
+    const char *line, *end;
+    size_t i, n = strlen(command);
+    int in_paragraph = 0;
+    for (i = 0; i < sizeof commands / sizeof commands[0] && strcmp(command, commands[i]) != 0; i++) {}
+    if (i == sizeof commands / sizeof commands[0])
+        return usage_error("no command \"%s\": help takes query, exec, script, secrets or check", shown_word(command, shown, sizeof shown));
+    snprintf(word, sizeof word, "  dconn %s ", command);
+    fputs("usage:\n", stdout);
+    for (line = synopsis; (end = strchr(line, '\n')) != NULL; line = end + 1)
+        if (strncmp(line, word, strlen(word)) == 0) fwrite(line, 1, (size_t)(end - line) + 1, stdout);
+    fputs("\n", stdout);
+    for (line = help_text; (end = strchr(line, '\n')) != NULL; line = end + 1) {
+        if (line[0] == ' ' && line[1] == ' ' && line[2] != ' ') in_paragraph = strncmp(line + 2, command, n) == 0 && line[2 + n] == ' ';
+        else if (line[0] != ' ') in_paragraph = 0;
+        if (in_paragraph) fwrite(line, 1, (size_t)(end - line) + 1, stdout);
+    }
+    fputs("\ndconn --help lists every option.\n", stdout);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "dconn: cannot write the output: %s\n", strerror(errno));
+        return EXIT_FAILED;
+    }
+    return 0;
 }
 
 /* 0, or the exit status of a usage error already printed */
@@ -614,7 +644,11 @@ static int parse_args(int argc, char **argv, cli_args *a, cli_params *ps, int *h
             }
             continue;
         }
-        if (a->npos >= 1 && strcmp(a->pos[0], "help") == 0) continue;   /* "dconn help query": the help */
+        if (a->npos >= 1 && strcmp(a->pos[0], "help") == 0) {   /* "dconn help query": that command's help */
+            if (a->help_topic) return usage_error("help takes one COMMAND (query, exec, script, secrets or check)");
+            a->help_topic = arg;
+            continue;
+        }
         if (a->npos == 1 && strcmp(a->pos[0], "query") && strcmp(a->pos[0], "exec") && strcmp(a->pos[0], "script") && strcmp(a->pos[0], "secrets") &&
             strcmp(a->pos[0], "check")) {
             char shown[200];
@@ -1045,7 +1079,8 @@ int main(int argc, char **argv) {
 
     rc = parse_args(argc, argv, &a, &ps, &help);
     if (!rc && !help && a.npos >= 1 && strcmp(a.pos[0], "help") == 0) help = 1;   /* "dconn help [COMMAND]", as git and go read it */
-    if (!rc && help) {
+    if (!rc && help && a.help_topic) rc = print_command_help(a.help_topic);
+    else if (!rc && help) {
         fputs(synopsis, stdout);
         fputs(help_text, stdout);
         if (fflush(stdout) != 0 || ferror(stdout)) { fprintf(stderr, "dconn: cannot write the output: %s\n", strerror(errno)); rc = EXIT_FAILED; }

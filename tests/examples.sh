@@ -255,6 +255,10 @@ cli2 query db "SELECT 1" --help
 expect cli_help_after_command 0 "dconn query NAME SQL" ""
 cli2 help query
 expect cli_help_command 0 "dconn query NAME SQL" ""
+case "$out" in *"dconn exec"*) failed=$((failed + 1)); echo "FAIL cli_help_command_only: dconn help query shows the other commands" ;;
+  *) passed=$((passed + 1)); echo "ok cli_help_command_only" ;; esac
+cli2 help nope
+expect cli_help_unknown_command 2 "" 'no command "nope": help takes query, exec, script, secrets or check'
 cli2
 expect cli_no_arguments 2 "" "usage:"
 cli2 frobnicate db

@@ -722,11 +722,11 @@ static const struct { const char *name; dconn_status (*call)(dconn_error *err); 
      "invalid duration (not quoted: it holds URLs with passwords): expected a number; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "
      "(also sec, min, hour(s), day(s), week(s)) such as \"10m\", \"1h30m\", \"1.5h\", \"2 days\"; \"0\" = off, \"forever\"" BI_TTL_ALSO},
     {"dconn_result_format NULL", bi_format_null, DCONN_EMISUSE, "dconn_result_format: result is NULL"},
-    {"dconn_result_format 99", bi_format_unknown, DCONN_EMISUSE, "dconn_result_format: unknown format 99"},
-    {"dconn_result_format -1", bi_format_negative, DCONN_EMISUSE, "dconn_result_format: unknown format -1"},
+    {"dconn_result_format 99", bi_format_unknown, DCONN_EMISUSE, "dconn_result_format: unknown format 99 (DCONN_FORMAT_BOX, _CSV, _JSON or _MARKDOWN)"},
+    {"dconn_result_format -1", bi_format_negative, DCONN_EMISUSE, "dconn_result_format: unknown format -1 (DCONN_FORMAT_BOX, _CSV, _JSON or _MARKDOWN)"},
     {"dconn_result_print NULL file", bi_print_null_file, DCONN_EMISUSE, "dconn_result_print: file is NULL"},
-    {"dconn_result_print NULL result", bi_print_null_result, DCONN_EMISUSE, "dconn_result_format: result is NULL"},
-    {"dconn_result_print format 4", bi_print_unknown, DCONN_EMISUSE, "dconn_result_format: unknown format 4"},
+    {"dconn_result_print NULL result", bi_print_null_result, DCONN_EMISUSE, "dconn_result_print: result is NULL"},
+    {"dconn_result_print format 4", bi_print_unknown, DCONN_EMISUSE, "dconn_result_print: unknown format 4 (DCONN_FORMAT_BOX, _CSV, _JSON or _MARKDOWN)"},
     {"dconn_open half an allocator", bi_open_half_allocator, DCONN_EMISUSE, "dconn_open: an allocator needs all three of alloc_fn, realloc_fn and free_fn"},
     {"dconn_open bad reload_interval", bi_open_bad_reload, DCONN_ECONFIG,
      "dconn_open: reload_interval: invalid duration \"often\": expected a number; use a number of seconds (\"3600\"), or numbers with units ms, s, m, h, d, w "

@@ -10483,7 +10483,23 @@ static dconn_status dconn__err_no_section_locked(dconn_ctx *ctx, const char *nam
             dconn__buf_put_key(&b, conns->u.agg.ent[i].key, conns->u.agg.ent[i].keylen);
         }
     } else {
+        const dconn_toml_value *root = ctx->secrets;
         dconn__buf_puts(&b, ". No [connections.*] sections were found");
+        for (i = 0; root && root->type == DCONN_TOML_TABLE && i < root->u.agg.n; i++) {
+            /* a header one or two typos from it: [connection.x], [Connections.x] */
+            const char *key = root->u.agg.ent[i].key;
+            char low[33];
+            size_t k, n = root->u.agg.ent[i].keylen;
+            if (n >= sizeof low || root->u.agg.ent[i].val->type != DCONN_TOML_TABLE) continue;
+            for (k = 0; k < n; k++) low[k] = (char)dconn__lower((unsigned char)key[k]);
+            low[n] = '\0';
+            if (dconn__key_distance(low, "connections") <= 2) {
+                dconn__buf_puts(&b, " (found [");
+                dconn__buf_put_key(&b, key, n);
+                dconn__buf_puts(&b, ".*]: write [connections.NAME])");
+                break;
+            }
+        }
     }
     st = dconn__err_set(err, DCONN_ENOTFOUND, "%s", b.failed ? "no such connection" : b.p);
     dconn__buf_free(&b);
@@ -10527,7 +10543,17 @@ static dconn_status dconn__driver_pick_locked(dconn_ctx *ctx, const char *name, 
     memset(&b, 0, sizeof b);
     b.al = ctx->al;
     if (!type) {
-        dconn__buf_printf(&b, "connection \"%s\": cannot tell its type: pass a type to dconn_connect, or add type = \"...\" or a url to [connections.%s]. Registered types: ", name, name);
+        size_t k;
+        dconn__buf_printf(&b, "connection \"%s\": cannot tell its type: pass a type to dconn_connect, or add type = \"...\" or a url to [connections.%s]", name, name);
+        for (k = 0; k < dconn_toml_count(root); k++) {   /* URL = "...": keys are case-sensitive */
+            const char *key = dconn_toml_key_at(root, k);
+            static const char *const meant[] = {"url", "type", "dialect"};
+            size_t m;
+            for (m = 0; m < 3; m++)
+                if (strlen(key) == strlen(meant[m]) && dconn__strnieq(key, meant[m], strlen(meant[m])))
+                    dconn__buf_printf(&b, " (its key %s is not %s: keys are case-sensitive)", key, meant[m]);
+        }
+        dconn__buf_puts(&b, ". Registered types: ");
     } else {
         char shown[256];   /* a url written as the type must not show its password */
         dconn__url_redact_al(ctx->al, type, shown, sizeof shown);

@@ -318,6 +318,23 @@ static void conn_type_resolution_order(void) {
     tu_rmrf(CT_DIR);
 }
 
+/* A key or a header in the wrong case or with a typo: the message names it. */
+static void conn_misspelt_url_key_and_header(void) {
+    dconn_error err;
+    dconn_ctx *ctx = td_open(CT_DIR "/m/secrets.toml", "[connections.shouty]\nURL = \"sqlite:///x.db\"\n");
+    REQUIRE(ctx);
+    CHECK(dconn_connect(ctx, "shouty", NULL, NULL, &err) == NULL);
+    CHECK_CONTAINS(err.message, "(its key URL is not url: keys are case-sensitive)");
+    dconn_close(ctx);
+    ctx = td_open(CT_DIR "/m/secrets.toml", "[connection.x]\nurl = \"sqlite:///x.db\"\n");
+    REQUIRE(ctx);
+    CHECK(dconn_connect(ctx, "x", NULL, NULL, &err) == NULL);
+    CHECK_EQ_INT(err.code, DCONN_ENOTFOUND);
+    CHECK_CONTAINS(err.message, "No [connections.*] sections were found (found [connection.*]: write [connections.NAME])");
+    dconn_close(ctx);
+    tu_rmrf(CT_DIR);
+}
+
 static void conn_type_errors(void) {
     dconn_error err;
     dconn_ctx *ctx = td_open(CT_DIR "/e/secrets.toml",
@@ -3393,6 +3410,7 @@ static const dtest_case conn_tests[] = {
     {"conn_type_resolution_order", conn_type_resolution_order},
     {"conn_url_from_parts_hosts", conn_url_from_parts_hosts},
     {"conn_type_errors", conn_type_errors},
+    {"conn_misspelt_url_key_and_header", conn_misspelt_url_key_and_header},
     {"conn_mock_driver_found_by_type_and_scheme", conn_mock_driver_found_by_type_and_scheme},
     {"conn_driver_never_given_a_null_err", conn_driver_never_given_a_null_err},
     {"conn_driver_odd_failures_normalised", conn_driver_odd_failures_normalised},

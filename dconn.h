@@ -15086,6 +15086,27 @@ static int dconn__sq_busy(void *arg, int count) {
     return dconn__sq_stops(h) == h->stops_seen;
 }
 
+/* Is filename a URI whose mode=ro or mode=rw names a file that does not
+   exist (which those modes never create)? */
+static int dconn__sq_missing_without_create(const char *filename) {
+    const char *q = strchr(filename, '?'), *m, *path = filename + 5;
+    char decoded[1024];
+    size_t n;
+    dconn__file_id id;
+    if (strncmp(filename, "file:", 5) != 0 || !q) return 0;
+    for (m = q; m && !((m[1] == 'm') && strncmp(m + 1, "mode=r", 6) == 0 && (m[8] == '&' || m[8] == '#' || !m[8]) &&
+                      (m[7] == 'o' || m[7] == 'w'));
+         m = strchr(m + 1, '&')) {}
+    if (!m) return 0;
+    if (path[0] == '/' && path[1] == '/') path = strchr(path + 2, '/');   /* file://localhost/... */
+    if (!path || (n = (size_t)(q - path)) >= sizeof decoded) return 0;
+    n = dconn__pct_decode(decoded, path, n, 0);
+    decoded[n] = '\0';
+    if (memchr(decoded, '\0', n)) return 0;
+    dconn__file_stat(n > 2 && decoded[0] == '/' && decoded[2] == ':' ? decoded + 1 : decoded, &id);   /* (file:/C:/...) */
+    return id.kind == DCONN__FILE_MISSING;
+}
+
 static dconn_status dconn__sq_open(dconn__sq *h, const char *filename, double timeout, dconn_error *err) {
     int rc = sqlite3_open_v2(filename, &h->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
@@ -15095,6 +15116,9 @@ static dconn_status dconn__sq_open(dconn__sq *h, const char *filename, double ti
         snprintf(shown, sizeof shown, "cannot open %.*s: ", (int)(n < 280 ? n : 280), filename);
         dconn__sq_error(h->db, rc, err);
         /* the hint fits a file that cannot be opened, not a bad URI parameter ("no such vfs") */
+        if ((rc & 0xFF) == SQLITE_CANTOPEN && dconn__sq_missing_without_create(filename))
+            return dconn__sq_reword(err, DCONN_EDRIVER, shown, " (the file does not exist, and ?mode=ro or ?mode=rw never creates it: "
+                                                               "create it first, or leave mode out to have it created)");
         return dconn__sq_reword(err, DCONN_EDRIVER, shown, (rc & 0xFF) == SQLITE_CANTOPEN ? " (does the directory exist, may this user write "
                                                                                            "there, and is the path a file, not a directory?)" : "");
     }

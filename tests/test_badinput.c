@@ -306,6 +306,9 @@ static const struct { const char *name, *text, *conn, *type; dconn_status code; 
     {"SQLite file in a missing folder", "[connections.x]\nurl = \"sqlite:///" BI_DIR "/no/such/dir/x.db\"\n", "x", NULL, DCONN_EDRIVER, 0,
      "connection \"x\" (sqlite:///" BI_DIR "/no/such/dir/x.db): cannot connect: cannot open file:" BI_DIR "/no/such/dir/x.db: unable to open database file "
      "(does the directory exist, may this user write there, and is the path a file, not a directory?)"},
+    {"SQLite file missing under mode=rw", "[connections.x]\nurl = \"sqlite:///" BI_DIR "/none.db?mode=rw\"\n", "x", NULL, DCONN_EDRIVER, 0,
+     "connection \"x\" (sqlite:///" BI_DIR "/none.db?mode=rw): cannot connect: cannot open file:" BI_DIR "/none.db: unable to open database file "
+     "(the file does not exist, and ?mode=ro or ?mode=rw never creates it: create it first, or leave mode out to have it created)"},
     {"parts without dialect", "[connections.x]\ndatabase = \"x.db\"\nhost = \"h\"\ntype = \"sql\"\n", "x", NULL, DCONN_ECONFIG, 1,
      BI_F "1: connection \"x\": no url, and the parts to build one are missing: dialect (SQLite needs dialect and database; other databases also need host, or a Unix socket in query: unix_socket for MySQL, host for PostgreSQL). "
      "Searched: " BI_FILE " (read)"},

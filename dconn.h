@@ -14734,10 +14734,17 @@ static dconn_status dconn__sq_check_arg_names(const dconn_settings *s, dconn_err
     if (st) return st;
     for (i = 0; i < dconn_toml_count(ca); i++) {
         const char *key = dconn_toml_key_at(ca, i);
-        if (!dconn__sq_in_list(key, known, sizeof known / sizeof known[0]))
-            return dconn_error_at(err, dconn_toml_at(ca, i), "connect_args.%s is not a setting of the SQLite driver: it takes mode, timeout, "
+        if (!dconn__sq_in_list(key, known, sizeof known / sizeof known[0])) {
+            const char *nearest = NULL;
+            size_t k, best = 3;   /* at most two edits away */
+            for (k = 0; k < sizeof known / sizeof known[0]; k++) {
+                size_t d = dconn__key_distance(key, known[k]);
+                if (d < best) { best = d; nearest = known[k]; }
+            }
+            return dconn_error_at(err, dconn_toml_at(ca, i), "connect_args.%s is not a setting of the SQLite driver%s%s%s: it takes mode, timeout, "
                                   "pragmas and isolation_level (and accepts check_same_thread, uri, detect_types and cached_statements, which "
-                                  "it needs not)", key);
+                                  "it needs not)", key, nearest ? " (did you mean " : "", nearest ? nearest : "", nearest ? "?)" : "");
+        }
     }
     return DCONN_OK;
 }
@@ -15143,6 +15150,23 @@ static int dconn__sq_pragma_known(sqlite3 *db, const char *name) {
     return known;
 }
 
+/* The pragma SQLite knows that is one or two typos from name ("foreign_key"), or "". */
+static void dconn__sq_pragma_nearest(sqlite3 *db, const char *name, char *out, size_t cap) {
+    sqlite3_stmt *st = NULL;
+    size_t best = 3;
+    out[0] = '\0';
+    if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_pragma_list", -1, &st, NULL) != SQLITE_OK) return;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *p = (const char *)sqlite3_column_text(st, 0);
+        size_t d = p ? dconn__key_distance(name, p) : 99;
+        if (d < best && strlen(p) < cap) {
+            best = d;
+            memcpy(out, p, strlen(p) + 1);
+        }
+    }
+    sqlite3_finalize(st);
+}
+
 /* connect_args.pragmas, in file order: PRAGMA name = value. */
 /* Did a word or boolean pragma take? SQLite ignores a value it does not
    know ("wall") or maps it to a default (synchronous = "bogus" is NORMAL),
@@ -15184,8 +15208,12 @@ static dconn_status dconn__sq_pragmas(dconn__sq *h, const dconn_toml_value *prag
         char sql[512];
         int rc;
         if (!dconn__sq_is_word(key)) return dconn_error_at(err, v, "connect_args.pragmas: \"%s\" is not a pragma name", key);
-        if (dconn__sq_pragma_known(h->db, key) == 0)
-            return dconn_error_at(err, v, "connect_args.pragmas.%s: SQLite has no such pragma (it would ignore it without a word)", key);
+        if (dconn__sq_pragma_known(h->db, key) == 0) {
+            char nearest[64];
+            dconn__sq_pragma_nearest(h->db, key, nearest, sizeof nearest);
+            return dconn_error_at(err, v, "connect_args.pragmas.%s: SQLite has no such pragma, and would ignore it without a word%s%s%s", key,
+                                  nearest[0] ? " (did you mean " : "", nearest, nearest[0] ? "?)" : "");
+        }
         switch (dconn_toml_type_of(v)) {
             case DCONN_TOML_BOOL: snprintf(sql, sizeof sql, "PRAGMA %s = %s", key, dconn_toml_bool(v, 0) ? "ON" : "OFF"); break;
             case DCONN_TOML_INTEGER: snprintf(sql, sizeof sql, "PRAGMA %s = %" PRId64, key, dconn_toml_int(v, 0)); break;
@@ -15219,9 +15247,20 @@ static dconn_status dconn__sq_pragmas(dconn__sq *h, const dconn_toml_value *prag
         }
         {
             char kept[64] = "";
+            static const struct { const char *pragma, *values; } choices[] = {
+                {"journal_mode", "delete, truncate, persist, memory, wal or off"}, {"synchronous", "off, normal, full or extra"},
+                {"temp_store", "default, file or memory"}, {"locking_mode", "normal or exclusive"}, {"auto_vacuum", "none, full or incremental"},
+                {"secure_delete", "on, off or fast"}};
+            size_t k;
+            char shown[120];
+            if (dconn_toml_type_of(v) == DCONN_TOML_STRING && !strstr(key, "key") && !strstr(key, "cipher") && !dconn__is_secret_key(key, strlen(key)))
+                snprintf(shown, sizeof shown, " \"%.100s\"", dconn_toml_string(v, ""));   /* (never a key's) */
+            else shown[0] = '\0';
+            for (k = 0; k < sizeof choices / sizeof choices[0] && sqlite3_stricmp(key, choices[k].pragma) != 0; k++) {}
             if (!dconn__sq_pragma_took(h->db, key, v, kept, sizeof kept))
-                return dconn_error_at(err, v, "connect_args.pragmas.%s: SQLite did not take the value, and kept %s (it ignores a value it does "
-                                      "not know, or one that cannot apply now)", key, kept);
+                return dconn_error_at(err, v, "connect_args.pragmas.%s: SQLite did not take the value%s, and kept %s (%s%s)", key, shown, kept,
+                                      k < sizeof choices / sizeof choices[0] ? "it takes " : "it ignores a value it does not know, or one that cannot apply now",
+                                      k < sizeof choices / sizeof choices[0] ? choices[k].values : "");
         }
     }
     return DCONN_OK;

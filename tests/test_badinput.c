@@ -222,17 +222,17 @@ static const struct { const char *name, *text, *conn, *type; dconn_status code; 
      "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.mode must be \"ro\", \"rw\", \"rwc\" or \"memory\", not an integer"},
     /* connect_args the SQLite driver does not know, and pragmas SQLite does not know */
     {"connect_args key misspelt", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { timout = 30 }\n", "x", NULL,
-     DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.timout is not a setting of the SQLite driver: it takes mode, timeout, pragmas and isolation_level "
+     DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.timout is not a setting of the SQLite driver (did you mean timeout?): it takes mode, timeout, pragmas and isolation_level "
      "(and accepts check_same_thread, uri, detect_types and cached_statements, which it needs not)"},
     {"pragma misspelt", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { pragmas = { journal_mod = \"wal\" } }\n", "x", NULL,
-     DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.pragmas.journal_mod: SQLite has no such pragma (it would ignore it without a word)"},
+     DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.pragmas.journal_mod: SQLite has no such pragma, and would ignore it without a word (did you mean journal_mode?)"},
     /* a value SQLite ignores (journal_mode) or maps to a default (synchronous) is read back */
     {"pragma value ignored", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { pragmas = { synchronous = \"bogus\" } }\n", "x", NULL,
-     DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.pragmas.synchronous: SQLite did not take the value, and kept 1 (it ignores a value it does not know, or one that cannot apply now)"},
+     DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.pragmas.synchronous: SQLite did not take the value \"bogus\", and kept 1 (it takes off, normal, full or extra)"},
     {"pragma value misspelt", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { pragmas = { temp_store = \"memroy\" } }\n", "x", NULL,
-     DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.pragmas.temp_store: SQLite did not take the value, and kept 0 (it ignores a value it does not know, or one that cannot apply now)"},
+     DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.pragmas.temp_store: SQLite did not take the value \"memroy\", and kept 0 (it takes default, file or memory)"},
     {"journal mode misspelt", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { pragmas = { journal_mode = \"wall\" } }\n", "x", NULL,
-     DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.pragmas.journal_mode: SQLite did not take the value, and kept memory (it ignores a value it does not know, or one that cannot apply now)"},
+     DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.pragmas.journal_mode: SQLite did not take the value \"wall\", and kept memory (it takes delete, truncate, persist, memory, wal or off)"},
     /* pragmas */
     {"pragma value not a word", "[connections.x]\nurl = \"sqlite://\"\nconnect_args = { pragmas = { journal_mode = \"not a word\" } }\n", "x", NULL,
      DCONN_ECONFIG, 3, "connection \"x\" (sqlite://): cannot connect: " BI_F "3: connect_args.pragmas.journal_mode: the value must be a plain word such as \"wal\""},

@@ -12652,7 +12652,10 @@ static void dconn__session_check_stopped(dconn_session *s, dconn_status st) {
 static dconn_status dconn__session_refuse_ended(dconn_session *s, dconn__op_kind kind, const char *sql, dconn_error *err) {
     dconn__op op;
     dconn__op_init(&op, kind, sql, NULL, 0);
-    dconn__err_set(err, DCONN_EQUERY, "not run: the transaction has ended (%s); roll back and start again", dconn__tx_ended_why(s->ended));
+    /* (nothing is left to undo when it was committed: rolling back would only say so) */
+    dconn__err_set(err, DCONN_EQUERY, "not run: the transaction has ended (%s); %s", dconn__tx_ended_why(s->ended),
+                   dconn__tx_ended_kept(s->ended) ? "end the session and begin a new one (there is nothing to roll back)"
+                                                  : "roll back and start again");
     return dconn__err_op(s->conn, &op, 1, err);
 }
 

@@ -388,6 +388,7 @@ static void fault_disk_full(void) {
     CHECK_EQ_INT(dconn_session_exec(s, "COMMIT", NULL, 0, NULL, &err), DCONN_OK);
     CHECK_EQ_INT(dconn_session_exec(s, "INSERT INTO t VALUES (14, 'b')", NULL, 0, NULL, &err), DCONN_EQUERY);
     CHECK_CONTAINS(err.message, "not run: the transaction has ended (a statement committed it (a COMMIT run as a statement");
+    CHECK_CONTAINS(err.message, "end the session and begin a new one (there is nothing to roll back)");   /* (not "roll back") */
     CHECK_EQ_INT(dconn_session_rollback(s, &err), DCONN_EQUERY);   /* 13 stays committed: said, not hidden */
     CHECK_CONTAINS(err.message, "nothing to roll back");
     dconn_session_end(s);

@@ -1002,6 +1002,10 @@ DCONN_API const char *dconn_settings_name(const dconn_settings *s);       /* the
    nearest one, not a setting that silently changes nothing. `driver`
    names the driver in the message. */
 DCONN_API dconn_status dconn_settings_check_keys(const dconn_settings *s, const char *driver, const char *const *known, size_t n_known, dconn_error *err);
+/* The name among `names` one or two typos from `word` (the nearest), or
+   NULL: for a driver's "did you mean" on its own options (a connect_args
+   key, a pragma). Names of more than 32 bytes are never near. */
+DCONN_API const char *dconn_nearest_name(const char *word, const char *const *names, size_t n);
 /* The url setting split into its parts (see dconn_url below), parsed once
    for the connection: NULL when there is no url or it is not a URL. */
 typedef struct dconn_url dconn_url;
@@ -3785,6 +3789,10 @@ typedef struct dconn__values_memo {
     const char *case_word;        /* the last THEN, ELSE or WHEN looked back from to its CASE, */
     const char *case_found;       /* the CASE it found (NULL: none), */
     const char *case_first_when;  /* and that CASE's first WHEN it passed (NULL: none) */
+    const char *cols_close;       /* the ')' of the column list last read, its '(' (past it), */
+    const char *cols_open;        /* and where its column cols_index begins */
+    const char *cols_at;
+    size_t cols_index;
     const char *case_seen[4];     /* the last 4 such words looked back from, and where each look went on */
     const char *case_result[4];
     unsigned case_next;
@@ -4032,9 +4040,26 @@ columns:
         }
     }
     if (t == sql || t[-1] != ')') return -1;
-    for (open = t - 1; open > sql && open[-1] != '(' && open[-1] != ';' && t - open < 4096; open--) {}
-    if (open == sql || open[-1] != '(') return -1;
-    for (p = open; p < t - 1; col++) {
+    if (t == memo->cols_close) {
+        if ((open = memo->cols_open) == NULL) return -1;   /* (the same column list as the last value's: looked for once) */
+    } else {
+        for (open = t - 1; open > sql && open[-1] != '(' && open[-1] != ';' && t - open < 4096; open--) {}
+        memo->cols_close = t;
+        memo->cols_open = NULL;
+        if (open == sql || open[-1] != '(') return -1;
+        memo->cols_open = open;
+        memo->cols_at = open;
+        memo->cols_index = 0;
+    }
+    p = open;
+    if (memo->cols_open == open && memo->cols_index <= index) {   /* the row's next value: on from the last one's column */
+        p = memo->cols_at;
+        col = memo->cols_index;
+    }
+    for (; p < t - 1; col++) {
+        memo->cols_open = open;
+        memo->cols_at = p;
+        memo->cols_index = col;
         /* to the next comma outside comments, and its last name outside them: password, "password", t.password,
            `t`.`password`, [password], password -- bcrypt */
         const char *end = p, *name = NULL, *name_end = NULL;
@@ -8101,6 +8126,17 @@ DCONN_API const char *dconn_settings_string(const dconn_settings *s, const char 
 DCONN_API int64_t dconn_settings_int(const dconn_settings *s, const char *path, int64_t def) { return dconn_toml_int(dconn_settings_get(s, path), def); }
 DCONN_API double dconn_settings_float(const dconn_settings *s, const char *path, double def) { return dconn_toml_float(dconn_settings_get(s, path), def); }
 DCONN_API int dconn_settings_bool(const dconn_settings *s, const char *path, int def) { return dconn_toml_bool(dconn_settings_get(s, path), def); }
+
+DCONN_API const char *dconn_nearest_name(const char *word, const char *const *names, size_t n) {
+    const char *nearest = NULL;
+    size_t i, best = 3;   /* at most two edits away */
+    if (!word) return NULL;
+    for (i = 0; i < n; i++) {
+        size_t d = names && names[i] ? dconn__key_distance(word, names[i]) : 99;
+        if (d < best) { best = d; nearest = names[i]; }
+    }
+    return nearest;
+}
 
 DCONN_API dconn_status dconn_settings_check_keys(const dconn_settings *s, const char *driver, const char *const *known, size_t n_known, dconn_error *err) {
     static const char *const common[] = {"type", "ttl", "query_ttl", "query_timeout", "connect_args", "create_engine_kwargs", "pool_size",
@@ -14738,12 +14774,7 @@ static dconn_status dconn__sq_check_arg_names(const dconn_settings *s, dconn_err
     for (i = 0; i < dconn_toml_count(ca); i++) {
         const char *key = dconn_toml_key_at(ca, i);
         if (!dconn__sq_in_list(key, known, sizeof known / sizeof known[0])) {
-            const char *nearest = NULL;
-            size_t k, best = 3;   /* at most two edits away */
-            for (k = 0; k < sizeof known / sizeof known[0]; k++) {
-                size_t d = dconn__key_distance(key, known[k]);
-                if (d < best) { best = d; nearest = known[k]; }
-            }
+            const char *nearest = dconn_nearest_name(key, known, sizeof known / sizeof known[0]);
             return dconn_error_at(err, dconn_toml_at(ca, i), "connect_args.%s is not a setting of the SQLite driver%s%s%s: it takes mode, timeout, "
                                   "pragmas and isolation_level (and accepts check_same_thread, uri, detect_types and cached_statements, which "
                                   "it needs not)", key, nearest ? " (did you mean " : "", nearest ? nearest : "", nearest ? "?)" : "");
@@ -15099,22 +15130,32 @@ static int dconn__sq_busy(void *arg, int count) {
 /* Is filename a URI whose mode=ro or mode=rw names a file that does not
    exist (which those modes never create)? */
 static int dconn__sq_missing_without_create(const char *filename) {
-    const char *q = strchr(filename, '?'), *m, *path = filename + 5;
+    const char *q = strchr(filename, '?'), *m, *path = filename + 5, *p;
     char decoded[1024];
-    size_t n;
-    dconn__file_id id;
+    size_t n = 0;
+    FILE *f;
     if (strncmp(filename, "file:", 5) != 0 || !q) return 0;
     for (m = q; m && !((m[1] == 'm') && strncmp(m + 1, "mode=r", 6) == 0 && (m[8] == '&' || m[8] == '#' || !m[8]) &&
                       (m[7] == 'o' || m[7] == 'w'));
          m = strchr(m + 1, '&')) {}
     if (!m) return 0;
     if (path[0] == '/' && path[1] == '/') path = strchr(path + 2, '/');   /* file://localhost/... */
-    if (!path || (n = (size_t)(q - path)) >= sizeof decoded) return 0;
-    n = dconn__pct_decode(decoded, path, n, 0);
+    if (!path || (size_t)(q - path) >= sizeof decoded) return 0;
+    for (p = path; p < q; p++) {   /* its %XX decoded */
+        static const char hex[] = "0123456789abcdef";
+        const char *hi = p + 2 < q && p[0] == '%' && p[1] ? strchr(hex, p[1] | 32) : NULL, *lo = hi && p[2] ? strchr(hex, p[2] | 32) : NULL;
+        if (hi && lo) {
+            decoded[n++] = (char)((hi - hex) * 16 + (lo - hex));
+            p += 2;
+        } else {
+            decoded[n++] = *p;
+        }
+    }
     decoded[n] = '\0';
     if (memchr(decoded, '\0', n)) return 0;
-    dconn__file_stat(n > 2 && decoded[0] == '/' && decoded[2] == ':' ? decoded + 1 : decoded, &id);   /* (file:/C:/...) */
-    return id.kind == DCONN__FILE_MISSING;
+    f = fopen(n > 2 && decoded[0] == '/' && decoded[2] == ':' ? decoded + 1 : decoded, "rb");   /* (file:/C:/...) */
+    if (f) fclose(f);
+    return !f && errno == ENOENT;
 }
 
 static dconn_status dconn__sq_open(dconn__sq *h, const char *filename, double timeout, dconn_error *err) {
@@ -15156,16 +15197,16 @@ static int dconn__sq_pragma_known(sqlite3 *db, const char *name) {
 /* The pragma SQLite knows that is one or two typos from name ("foreign_key"), or "". */
 static void dconn__sq_pragma_nearest(sqlite3 *db, const char *name, char *out, size_t cap) {
     sqlite3_stmt *st = NULL;
-    size_t best = 3;
     out[0] = '\0';
     if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_pragma_list", -1, &st, NULL) != SQLITE_OK) return;
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *p = (const char *)sqlite3_column_text(st, 0);
-        size_t d = p ? dconn__key_distance(name, p) : 99;
-        if (d < best && strlen(p) < cap) {
-            best = d;
+        const char *two[2];
+        two[0] = out;   /* the nearest so far against this one: the nearer stays */
+        two[1] = p;
+        if (p && strlen(p) < cap && dconn_nearest_name(name, two + 1, 1) &&
+            (!out[0] || dconn_nearest_name(name, two, 2) == two[1]))
             memcpy(out, p, strlen(p) + 1);
-        }
     }
     sqlite3_finalize(st);
 }
@@ -15256,7 +15297,7 @@ static dconn_status dconn__sq_pragmas(dconn__sq *h, const dconn_toml_value *prag
                 {"secure_delete", "on, off or fast"}};
             size_t k;
             char shown[120];
-            if (dconn_toml_type_of(v) == DCONN_TOML_STRING && !strstr(key, "key") && !strstr(key, "cipher") && !dconn__is_secret_key(key, strlen(key)))
+            if (dconn_toml_type_of(v) == DCONN_TOML_STRING && !strstr(key, "key") && !strstr(key, "cipher") && !strstr(key, "pass"))
                 snprintf(shown, sizeof shown, " \"%.100s\"", dconn_toml_string(v, ""));   /* (never a key's) */
             else shown[0] = '\0';
             for (k = 0; k < sizeof choices / sizeof choices[0] && sqlite3_stricmp(key, choices[k].pragma) != 0; k++) {}

@@ -14,6 +14,7 @@ hdr=$(cd "$(dirname "$h")" && pwd)/$(basename "$h")
   echo '#include <stdlib.h>'
   echo '#include <string.h>'
   echo '#include <inttypes.h>'
+  echo '#include <errno.h>'
   echo '#include <sqlite3.h>'
   echo "#include \"$hdr\""
   echo '#define DCONN_MALLOC(sz) malloc(sz)'

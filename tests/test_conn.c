@@ -318,6 +318,19 @@ static void conn_type_resolution_order(void) {
     tu_rmrf(CT_DIR);
 }
 
+/* dconn_nearest_name: the nearest of the names within two typos, else NULL. */
+static void conn_nearest_name(void) {
+    static const char *const names[] = {"timeout", "mode", "pragmas", NULL, "isolation_level"};
+    CHECK_STR(dconn_nearest_name("timeuot", names, 5), "timeout");   /* a swap */
+    CHECK_STR(dconn_nearest_name("pragma", names, 5), "pragmas");
+    CHECK_STR(dconn_nearest_name("isolation_levl", names, 5), "isolation_level");
+    CHECK(dconn_nearest_name("frobnicate", names, 5) == NULL);
+    CHECK(dconn_nearest_name("mode", names, 5) == names[1]);   /* the name itself */
+    CHECK(dconn_nearest_name(NULL, names, 5) == NULL);
+    CHECK(dconn_nearest_name("mode", NULL, 0) == NULL);
+    CHECK(dconn_nearest_name("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", names, 5) == NULL);   /* longer than 32 bytes: never near */
+}
+
 /* A key or a header in the wrong case or with a typo: the message names it. */
 static void conn_misspelt_url_key_and_header(void) {
     dconn_error err;
@@ -3411,6 +3424,7 @@ static const dtest_case conn_tests[] = {
     {"conn_url_from_parts_hosts", conn_url_from_parts_hosts},
     {"conn_type_errors", conn_type_errors},
     {"conn_misspelt_url_key_and_header", conn_misspelt_url_key_and_header},
+    {"conn_nearest_name", conn_nearest_name},
     {"conn_mock_driver_found_by_type_and_scheme", conn_mock_driver_found_by_type_and_scheme},
     {"conn_driver_never_given_a_null_err", conn_driver_never_given_a_null_err},
     {"conn_driver_odd_failures_normalised", conn_driver_odd_failures_normalised},

@@ -4350,6 +4350,8 @@ static const char *dconn__sql_past_casts(const char *p) {
                 const char *t = dconn__sql_skip(w, " \t\r\n\f\v", 0, 0), *te = t;
                 while (dconn__sql_word_char(*te) || *te == ' ' || *te == '(' || (*te >= '0' && *te <= '9') || *te == ',') te++;
                 if (te == t || *te != ')' || te - t > 40) return p;
+                for (te = t; dconn__sql_word_char(*te); te++) {}
+                if (dconn__is_password_word(t, (size_t)(te - t))) return p;   /* (SELECT '...' AS password) names it: no type */
             }
             p = dconn__sql_skip(w, " \t\r\n\f\v", 0, 0);
         }
@@ -4543,10 +4545,11 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
     const char *e = head, *w, *t, *before_end = dconn__sql_back(sql, head), *before = dconn__word_before(sql, before_end), *next;
     size_t before_n = (size_t)(before_end - before);
     int words, listed_ones = 0, result = 0, split = 0, in_values;
-    if (*q == '"') {   /* a quoted name assigned or qualified ("secretKey" = '...', "t"."password") holds no value */
+    if (*q == '"') {   /* a quoted name assigned or qualified ("secretKey" = '...', "t"."password", EXCLUDED."password") holds no value */
         for (t = q + 1; *t && !(*t == '"' && t[1] != '"'); t += *t == '"' ? 2 : 1) {}
         for (next = *t ? t + 1 : t; dconn__blank(*next); next++) {}
-        if ((*next == '=' && next[1] != '=') || *next == '.') return 0;
+        if ((*next == '=' && next[1] != '=') || *next == '.' || (q > sql && q[-1] == '.')) return 0;
+        if (*t && dconn__is_password_word(q + 1, (size_t)(t - q - 1))) return 0;   /* "password" names a column */
     }
     in_values = dconn__sql_values_column(sql, q, memo, escapes);
     if (in_values == 1) goto secret;
@@ -4557,9 +4560,9 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
     else for (t = q + 1; *t && !(*t == *q && t[1] != *q); t += (*t == *q || (escapes && *t == '\\' && t[1])) ? 2 : 1) {}
     if (in_values == 2 && *q == '\'' && dconn__sql_neighbour_names_secret(sql, head, t, escapes)) goto secret;
     if (*q == '\'' && dconn__sql_compared_in_call(sql, head, escapes)) goto secret;
+    if (*q == '\'' && *t && dconn__sql_secret_after(t + 1)) goto secret;   /* (also in a row: USING (SELECT 'a' AS email, '...' AS password)) */
     if (in_values == 0 || in_values == 2) return 0;
     if (q > sql && q[-1] == '@') return 0;
-    if (*q == '\'' && *t && dconn__sql_secret_after(t + 1)) goto secret;
     if (*t && *q != '$' && t[1] == '@') return 0;
     /* MySQL's plugin, IDENTIFIED WITH 'plugin' BY '...' (or AS 'hash'): the value after it is the secret */
     for (next = *t ? t + 1 : t; dconn__blank(*next); next++) {}
@@ -4766,7 +4769,8 @@ static int dconn__sql_mask_pass(dconn__buf *lit, const char *sql, int escapes, i
             for (q = p + 1; *q && !(*q == *p && q[1] != *p); q += (*q == *p || (escapes && *q == '\\' && q[1])) ? 2 : 1) {}
             body = p + 1;
             end = *q ? q + 1 : q;
-            whole = dconn__sql_literal_is_password(sql, p, &memo, escapes);
+            whole = dconn__sql_literal_is_password(sql, p, &memo, escapes) ||
+                    (q - body > 16 && dconn__strnistr(body, (size_t)(q - body), "PRIVATE KEY-----"));   /* a PEM private key */
             memo.prev_open = p;
             memo.prev_close = *q ? q : NULL;
             if (*p == '\'' && dconn__sql_literal_names_secret(p)) memo.kv_named = 1;
@@ -4795,6 +4799,14 @@ static int dconn__sql_mask_pass(dconn__buf *lit, const char *sql, int escapes, i
             /* a word: unquoted, SQLCipher's PRAGMA key = passphrase takes it as the key */
             const char *b = dconn__sql_back(sql, p), *w_end, *w;
             for (e = p; dconn__sql_word_char(*e); e++) {}
+            if (b > sql && dconn__sql_word_char(b[-1]) && *e != '\'') {   /* Oracle's IDENTIFIED BY word, unquoted */
+                const char *by = dconn__word_before(sql, b), *by_end = b, *id_end = dconn__sql_back(sql, by);
+                const char *id = dconn__word_before(sql, id_end);
+                if (dconn__sql_is(by, by_end, "by") && dconn__sql_is(id, id_end, "identified") && !dconn__sql_is(p, e, "values")) {
+                    memset(hide + (p - sql), 1, (size_t)(e - p));
+                    changed = 1;
+                }
+            }
             if (b > sql && (b[-1] == '=' || b[-1] == '(') && *e != '\'') {   /* (not x'...', a literal's prefix) */
                 w_end = dconn__sql_back(sql, b - 1);
                 if (w_end > sql && (w_end[-1] == '"' || w_end[-1] == '`' || w_end[-1] == ']')) w_end--;
@@ -4831,7 +4843,7 @@ static char *dconn__sql_masked_depth(const dconn_allocator *al, const char *sql,
     *nomem = 0;
     len = strlen(sql);
     if (!strchr(sql, '\'') && !strchr(sql, '"') && !strchr(sql, '$') && !strstr(sql, "--") && !strstr(sql, "/*") &&
-        !dconn__strnistr(sql, len, "pragma"))   /* (PRAGMA key = x: a key unquoted) */
+        !dconn__strnistr(sql, len, "pragma") && !dconn__strnistr(sql, len, "identified"))   /* (PRAGMA key = x, IDENTIFIED BY x: unquoted) */
         return NULL;
     if ((hide = (unsigned char *)dconn__malloc(al, len + 1)) == NULL) { *nomem = 1; return NULL; }
     memset(hide, 0, len + 1);

@@ -997,6 +997,10 @@ static void redaction_secrets_in_sql_expressions(void) {
         {"SELECT json_set(c, '$.theme', 'dark', '$.api_key', 'ExprPwB7', '$.x', 'y')", "'$.theme', 'dark', '$.api_key', '***', '$.x', 'y')"},
         {"INSERT INTO kv (key, value) VALUES ('api_key', 'ExprPwB8' || 'ExprPwB9' || 'x')", "('api_key', '***' || '***' || '***')"},
         {"SELECT hmac('msg', 'ExprPwC1', 'sha256'), crypt('ExprPwC2', 'salt1234')", "hmac('msg', '***', 'sha256'), crypt('***', 'salt1234')"},
+        /* an eighth review's: Oracle's password unquoted, a MERGE's source row, a PEM private key in any column */
+        {"ALTER USER scott IDENTIFIED BY ExprPwC3 ACCOUNT UNLOCK", "IDENTIFIED BY *** ACCOUNT UNLOCK"},
+        {"MERGE INTO users u USING (SELECT 'a' AS email, 'ExprPwC4' AS password) s ON u.email = s.email", "(SELECT 'a' AS email, '***' AS password)"},
+        {"INSERT INTO certs (name, tls_key) VALUES ('web', '-----BEGIN PRIVATE KEY-----\nExprPwC5\n-----END PRIVATE KEY-----')", "('web', '***')"},
         {"SELECT nullif(password, 'ExprPwB4'), instr(api_key, 'ExprPwB5'), replace(token, 'old', 'ExprPwB6') FROM u",
          "nullif(password, '***'), instr(api_key, '***'), replace(token, '***', '***')"},
         {"UPDATE t SET apitoken = 'ExprPw82', signing_key = 'ExprPw83', master_key = 'ExprPw84', passcode = 'ExprPw85'",
@@ -1038,6 +1042,9 @@ static void redaction_secrets_in_sql_expressions(void) {
         "INSERT INTO login_attempts (method, user_name, day) VALUES ('password', 'alice', '2024-03-01')",
         "UPDATE settings SET value = 'dark' WHERE key = 'theme'",
         "PRAGMA journal_mode = wal; PRAGMA cache_size(-2000)",
+        ("INSERT INTO \"users\" (\"email\", \"password\") VALUES ($1, $2) ON CONFLICT (\"email\") DO UPDATE SET \"password\" = "
+         "EXCLUDED.\"password\" RETURNING \"users\".\"id\", \"users\".\"email\""),
+        "SELECT encode(digest('x', 'sha256'), 'hex'), hashbytes('SHA2_256', 'x')",
         "SELECT * FROM t WHERE boarding_pass = 'A12' AND gpu_pw = '350W' AND date(password_changed_at) = '2024-05-01'",
         "SELECT coalesce(nickname, 'anonymous'), replace(name, 'a', 'b'), instr(email, '@'), 'x' AS label FROM u WHERE 'a' IN (b, c)",
         "INSERT INTO s (key, value) VALUES ('password_min_length', '12'); UPDATE s SET value = 'true' WHERE key = 'password_reset_enabled'",

@@ -3457,12 +3457,16 @@ static int dconn__is_password_word(const char *k, size_t n) {
                                         "credentials", "pgpassword", "mysql_pwd", "encryption_key", "secret_access_key", "passcode",
                                         "apitoken", "authtoken", "accesstoken", "userpass", "signing_key", "master_key", "app_key",
                                         "app_secret", "pw_hash", "pwd_hash", "db_pass", "db_pw", "root_pass", "root_pw", "admin_pass",
-                                        "admin_pw", "user_pw", "smtp_pass", "mail_pass", "ftp_pass", "jwt", "bearer", "otp", "otp_secret",
-                                        "license_key", "cookie", "secret_key_base"};
+                                        "admin_pw", "user_pw", "smtp_pass", "mail_pass", "ftp_pass", "jwt", "otp_secret", "license_key",
+                                        "secret_key_base"};
     static const char *const suffix[] = {"_password", "_passwd", "_pwd", "_secret", "_token", "_secret_key", "_access_key", "_private_key",
                                          "_api_key", "_encryption_key", "_passphrase", "_signing_key", "_master_key", "_jwt", "_apikey"};
+    static const char *const facts[] = {"has_", "is_", "needs_", "requires_", "must_", "can_", "allow_", "no_", "with_", "show_", "use_"};
     size_t i;
     if (n < 2) return 0;
+    if (n > 3 && strchr("hinrmcawsu", dconn__lower((unsigned char)k[0])))
+        for (i = 0; i < sizeof facts / sizeof facts[0]; i++)   /* has_password, is_token_valid: a fact about one */
+            if (n > strlen(facts[i]) && dconn__strnieq(k, facts[i], strlen(facts[i]))) return 0;
     if (n > 6 && (dconn__password_inside(k, n, "password") || dconn__password_inside(k, n, "passwd"))) return 1;
     for (i = 0; i < sizeof exact / sizeof exact[0]; i++)   /* (the first letter first: SQL masking asks for every word) */
         if (dconn__lower((unsigned char)k[0]) == exact[i][0] && dconn__same_name(k, n, exact[i])) return 1;
@@ -4093,7 +4097,7 @@ none:   /* no row nor SELECT found: nor will the next value of the same list */
 /* A word that ends a look back for a literal's key: a condition's or a
    clause's, so that the key of another comparison is not this one's. */
 static int dconn__sql_stop_word(const char *w, size_t n) {
-    static const char *const stops[] = {"and", "or", "where", "when", "then", "else", "is", "select", "from", "on", "having"};
+    static const char *const stops[] = {"and", "or", "where", "when", "then", "else", "is", "select", "from", "on", "having", "set"};
     size_t i;
     if (n < 2 || n > 6) return 0;
     for (i = 0; i < sizeof stops / sizeof stops[0]; i++)
@@ -4419,7 +4423,9 @@ static int dconn__sql_secret_after(const char *p) {
     }
     for (tokens = 0; tokens < 8; tokens++) {
         p = dconn__sql_skip(p, " \t\r\n\f\v", 0, 0);
-        if (compared && *p == '\'') {   /* a JSON path's or a key's name: '...' = doc->>'password', json_extract(doc, '$.token') */
+        if (compared && *p == '\'' && tokens == 0) {   /* '...' = 'password': a value compared, no key */
+            return 0;
+        } else if (compared && *p == '\'') {   /* a JSON path's or a key's name: '...' = doc->>'password', json_extract(doc, '$.token') */
             const char *e = p + 1;
             while (*e && !(*e == '\'' && e[1] != '\'')) e += *e == '\'' ? 2 : 1;
             if (!*e) return 0;
@@ -4463,8 +4469,9 @@ static int dconn__sql_secret_after(const char *p) {
    its arguments, beside a secret's name: nullif(password, '...'),
    instr(api_key, '...'), replace(token, 'old', '...'), strcmp(pw, '...')? */
 static int dconn__sql_compared_in_call(const char *sql, const char *q, int escapes) {
-    static const char *const fns[] = {"nullif", "coalesce", "ifnull", "nvl", "instr", "strpos", "position", "locate", "strcmp",
-                                      "replace", "starts_with", "ends_with", "like", "glob", "contains", "greatest", "least"};
+    /* (not coalesce(api_key, 'none'): its other values are fallbacks, not compared) */
+    static const char *const fns[] = {"nullif", "instr", "strpos", "position", "locate", "strcmp", "replace", "starts_with", "ends_with",
+                                      "like", "glob", "contains"};
     unsigned index;
     const char *open = dconn__sql_call_around(sql, q, escapes, &index, 2), *name_end, *name, *c;
     size_t i;
@@ -4500,8 +4507,10 @@ static const char *dconn__sql_literal_head(const char *sql, const char *q) {
    '...', false), a key-value table's VALUES ('api_token', '...'). */
 static int dconn__sql_after_secret_name(const char *sql, const char *head, int escapes) {
     /* where a name and its value stand side by side as arguments (not a list: method IN ('password', 'sso')) */
-    static const char *const pairs[] = {"values", "json_set", "json_insert", "json_replace", "jsonb_set", "jsonb_insert", "set_config",
-                                        "json_object", "json_build_object", "jsonb_build_object", "hstore"};
+    /* and the place of a name among the arguments: 0 even (name, value, name, value), 1 odd (after the document), 2 any */
+    static const struct { const char *fn; unsigned place; } pairs[] = {
+        {"values", 2}, {"json_set", 1}, {"json_insert", 1}, {"json_replace", 1}, {"jsonb_set", 1}, {"jsonb_insert", 1}, {"set_config", 0},
+        {"json_object", 0}, {"json_build_object", 0}, {"jsonb_build_object", 0}, {"hstore", 0}};
     const char *e = head, *start, *w, *t;
     int marks = 0, commas = 0;
     size_t i;
@@ -4525,10 +4534,35 @@ static int dconn__sql_after_secret_name(const char *sql, const char *head, int e
             t = dconn__sql_back(sql, name_end - 1);
             return t > sql && t[-1] == ')';
         }
-        for (i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
-            if (dconn__sql_is(w, name_end, pairs[i])) return 1;
+        for (i = 0; i < sizeof pairs / sizeof pairs[0]; i++)   /* (not 'scope' after jsonb_build_object('token_type', 'Bearer', ...)) */
+            if (dconn__sql_is(w, name_end, pairs[i].fn)) return pairs[i].place == 2 || args % 2 == pairs[i].place;
         return 0;
     }
+}
+
+/* Is the word [w, e) a table's name or qualifier, not a column's: token.status,
+   UPDATE "ApiKey" SET, CREATE TABLE credential (...), FROM token? */
+static int dconn__sql_names_table(const char *sql, const char *w, const char *e) {
+    static const char *const before[] = {"table", "type", "into", "update", "from", "join", "exists", "view", "only"};
+    const char *t, *v;
+    size_t i;
+    if (*e == '"' || *e == '`' || *e == ']') e++;
+    while (dconn__blank(*e)) e++;
+    if (*e == '.') return 1;
+    if (*e == '=') return 0;   /* assigned: a column (ON DUPLICATE KEY UPDATE password = '...') */
+    if (w > sql && (w[-1] == '"' || w[-1] == '`' || w[-1] == '[')) w--;
+    t = dconn__sql_back(sql, w);
+    if (t > sql && t[-1] == '.') {   /* schema.table */
+        t = dconn__sql_back(sql, t - 1);
+        if (t > sql && (t[-1] == '"' || t[-1] == '`' || t[-1] == ']')) t--;
+        t = dconn__word_before(sql, t);
+        if (t > sql && (t[-1] == '"' || t[-1] == '`' || t[-1] == '[')) t--;
+        t = dconn__sql_back(sql, t);
+    }
+    v = dconn__word_before(sql, t);
+    for (i = 0; i < sizeof before / sizeof before[0]; i++)
+        if (dconn__sql_is(v, t, before[i])) return 1;
+    return 0;
 }
 
 /* Does the string literal whose quote is at q hold a password as a whole?
@@ -4577,7 +4611,7 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
             if (e[-1] == ',') comma = split = 1;
             else if (e[-1] == '|') pipes++;
             else other++;
-            if (strchr("=<>", e[-1])) compared = 1;
+            if (strchr("=<>", e[-1]) && !(e[-1] == '>' && e - sql >= 2 && strchr("->#", e[-2]))) compared = 1;   /* (not ->, ->>, #>>) */
             /* a comparison with a call over a secret: coalesce(password, '') = '...' */
             if (e[-1] == ')' && compared && words == 0 && dconn__sql_group_names_secret(sql, e - 1, escapes)) { result = 1; goto done; }
             if (e[-1] == '(') split = 0;   /* (a call's arguments: COALESCE(NULL, '...')) */
@@ -4608,7 +4642,7 @@ static int dconn__sql_literal_is_password(const char *sql, const char *q, dconn_
             result = 1;   /* a key-value table's value, its key a secret's name */
             goto done;
         }
-        if (dconn__is_password_word(w, (size_t)(e - w)) || (e - w == 10 && dconn__strnieq(w, "identified", 10))) {
+        if ((dconn__is_password_word(w, (size_t)(e - w)) && !dconn__sql_names_table(sql, w, e)) || (e - w == 10 && dconn__strnieq(w, "identified", 10))) {
             /* not a list's item after it (SELECT id, password, 'active'), nor after another's (SET password = NULL, status = '...') */
             result = !comma && !split;
             goto done;

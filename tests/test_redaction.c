@@ -1001,6 +1001,8 @@ static void redaction_secrets_in_sql_expressions(void) {
         {"ALTER USER scott IDENTIFIED BY ExprPwC3 ACCOUNT UNLOCK", "IDENTIFIED BY *** ACCOUNT UNLOCK"},
         {"MERGE INTO users u USING (SELECT 'a' AS email, 'ExprPwC4' AS password) s ON u.email = s.email", "(SELECT 'a' AS email, '***' AS password)"},
         {"INSERT INTO certs (name, tls_key) VALUES ('web', '-----BEGIN PRIVATE KEY-----\nExprPwC5\n-----END PRIVATE KEY-----')", "('web', '***')"},
+        {"INSERT INTO users (name, password) VALUES ('a', 'ExprPwC6') ON DUPLICATE KEY UPDATE password = 'ExprPwC7'",
+         "VALUES ('a', '***') ON DUPLICATE KEY UPDATE password = '***'"},
         {"SELECT nullif(password, 'ExprPwB4'), instr(api_key, 'ExprPwB5'), replace(token, 'old', 'ExprPwB6') FROM u",
          "nullif(password, '***'), instr(api_key, '***'), replace(token, '***', '***')"},
         {"UPDATE t SET apitoken = 'ExprPw82', signing_key = 'ExprPw83', master_key = 'ExprPw84', passcode = 'ExprPw85'",
@@ -1045,6 +1047,13 @@ static void redaction_secrets_in_sql_expressions(void) {
         ("INSERT INTO \"users\" (\"email\", \"password\") VALUES ($1, $2) ON CONFLICT (\"email\") DO UPDATE SET \"password\" = "
          "EXCLUDED.\"password\" RETURNING \"users\".\"id\", \"users\".\"email\""),
         "SELECT encode(digest('x', 'sha256'), 'hex'), hashbytes('SHA2_256', 'x')",
+        /* an eighth review's: a table named like a secret, a JSON value that names one, a builder's later keys, DDL, facts */
+        "UPDATE \"ApiKey\" SET \"name\" = 'CI deploy' WHERE \"id\" = 5",
+        "SELECT * FROM token WHERE token.status = 'active' AND credential.type = 'webauthn'",
+        "SELECT * FROM t WHERE payload->>'grant_type' = 'password' AND data->>'token_type' = 'Bearer' AND data->'oauth'->>'token' IS NULL",
+        "SELECT jsonb_build_object('token_type', 'Bearer', 'scope', 'read write'), jsonb_build_object('method', 'password', 'at', now())",
+        "CREATE TYPE credential AS ENUM ('password', 'passkey'); CREATE TABLE credential (kind text DEFAULT 'password')",
+        "SELECT 'no' AS has_password, coalesce(api_key, 'none') FROM t",
         "SELECT * FROM t WHERE boarding_pass = 'A12' AND gpu_pw = '350W' AND date(password_changed_at) = '2024-05-01'",
         "SELECT coalesce(nickname, 'anonymous'), replace(name, 'a', 'b'), instr(email, '@'), 'x' AS label FROM u WHERE 'a' IN (b, c)",
         "INSERT INTO s (key, value) VALUES ('password_min_length', '12'); UPDATE s SET value = 'true' WHERE key = 'password_reset_enabled'",

@@ -4206,6 +4206,22 @@ static const char *dconn__sql_stop_crossed(const char *sql, const char *w, const
     return NULL;
 }
 
+/* Back from the name that begins at w, maybe quoted and maybe qualified
+   ("main"."key", [main].key, schema.table): where the word before it ends. */
+static const char *dconn__sql_before_name(const char *sql, const char *w) {
+    const char *t = w;
+    if (t > sql && (t[-1] == '"' || t[-1] == '`' || t[-1] == '[')) t--;
+    t = dconn__sql_back(sql, t);
+    if (t > sql && t[-1] == '.') {
+        t = dconn__sql_back(sql, t - 1);
+        if (t > sql && (t[-1] == '"' || t[-1] == '`' || t[-1] == ']')) t--;
+        t = dconn__word_before(sql, t);
+        if (t > sql && (t[-1] == '"' || t[-1] == '`' || t[-1] == '[')) t--;
+        t = dconn__sql_back(sql, t);
+    }
+    return t;
+}
+
 /* SQLCipher's keys: PRAGMA [schema.]key = '...' (and rekey, hexkey,
    hexrekey, textkey, textrekey), and ATTACH ... KEY '...' (`marks`: none
    between the word and the literal). [w, e) is the word before it. */
@@ -4233,16 +4249,7 @@ static int dconn__sql_cipher_key(const char *sql, const char *w, const char *e, 
         }
         return 0;
     }
-    t = w;   /* PRAGMA [schema.]key, either maybe quoted: "main"."key", [main].key */
-    if (t > sql && (t[-1] == '"' || t[-1] == '`' || t[-1] == '[')) t--;
-    t = dconn__sql_back(sql, t);
-    if (t > sql && t[-1] == '.') {
-        t = dconn__sql_back(sql, t - 1);
-        if (t > sql && (t[-1] == '"' || t[-1] == '`' || t[-1] == ']')) t--;
-        t = dconn__word_before(sql, t);
-        if (t > sql && (t[-1] == '"' || t[-1] == '`' || t[-1] == '[')) t--;
-        t = dconn__sql_back(sql, t);
-    }
+    t = dconn__sql_before_name(sql, w);   /* PRAGMA [schema.]key, either maybe quoted: "main"."key", [main].key */
     v = dconn__word_before(sql, t);
     return dconn__sql_is(v, t, "pragma");
 }
@@ -4550,15 +4557,7 @@ static int dconn__sql_names_table(const char *sql, const char *w, const char *e)
     while (dconn__blank(*e)) e++;
     if (*e == '.') return 1;
     if (*e == '=') return 0;   /* assigned: a column (ON DUPLICATE KEY UPDATE password = '...') */
-    if (w > sql && (w[-1] == '"' || w[-1] == '`' || w[-1] == '[')) w--;
-    t = dconn__sql_back(sql, w);
-    if (t > sql && t[-1] == '.') {   /* schema.table */
-        t = dconn__sql_back(sql, t - 1);
-        if (t > sql && (t[-1] == '"' || t[-1] == '`' || t[-1] == ']')) t--;
-        t = dconn__word_before(sql, t);
-        if (t > sql && (t[-1] == '"' || t[-1] == '`' || t[-1] == '[')) t--;
-        t = dconn__sql_back(sql, t);
-    }
+    t = dconn__sql_before_name(sql, w);   /* (schema.table) */
     v = dconn__word_before(sql, t);
     for (i = 0; i < sizeof before / sizeof before[0]; i++)
         if (dconn__sql_is(v, t, before[i])) return 1;

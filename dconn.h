@@ -4480,11 +4480,12 @@ static int dconn__sql_compared_in_call(const char *sql, const char *q, int escap
     static const char *const fns[] = {"nullif", "instr", "strpos", "position", "locate", "strcmp", "replace", "starts_with", "ends_with",
                                       "like", "glob", "contains"};
     unsigned index;
-    const char *open = dconn__sql_call_around(sql, q, escapes, &index, 2), *name_end, *name, *c;
+    const char *open = dconn__sql_back(sql, q), *name_end, *name, *c;
     size_t i;
     int depth = 1;   /* (open is just past its '(') */
     char quote = 0;
-    if (!open) return 0;
+    if (open == sql || (open[-1] != ',' && open[-1] != '(')) return 0;   /* a whole argument only (and a look that stays short) */
+    if ((open = dconn__sql_call_around(sql, q, escapes, &index, 2)) == NULL) return 0;
     name_end = dconn__sql_back(sql, open - 1);
     name = dconn__word_before(sql, name_end);
     for (i = 0; i < sizeof fns / sizeof fns[0] && !dconn__sql_is(name, name_end, fns[i]); i++) {}

@@ -561,7 +561,7 @@ static const char *option_value(const char *opt, const char *inline_value, int a
    (the options are all in dconn --help). */
 static int print_command_help(const char *command) {
     static const char *const commands[] = {"query", "exec", "script", "secrets", "check"};
-    char word[16], shown[200];
+    char word[32], shown[200];
     const char *line, *end;
     size_t i, n = strlen(command);
     int in_paragraph = 0;

@@ -4430,10 +4430,9 @@ static int dconn__sql_secret_after(const char *p) {
     }
     for (tokens = 0; tokens < 8; tokens++) {
         p = dconn__sql_skip(p, " \t\r\n\f\v", 0, 0);
-        if (compared && *p == '\'' && tokens == 0) {   /* '...' = 'password': a value compared, no key */
-            return 0;
-        } else if (compared && *p == '\'') {   /* a JSON path's or a key's name: '...' = doc->>'password', json_extract(doc, '$.token') */
+        if (compared && *p == '\'') {   /* a JSON path's or a key's name: '...' = doc->>'password', json_extract(doc, '$.token') */
             const char *e = p + 1;
+            if (tokens == 0) return 0;   /* ('...' = 'password': a value compared, no key) */
             while (*e && !(*e == '\'' && e[1] != '\'')) e += *e == '\'' ? 2 : 1;
             if (!*e) return 0;
             for (w = e; w > p + 1 && !dconn__sql_word_char(w[-1]); w--) {}

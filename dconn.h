@@ -4875,9 +4875,13 @@ static char *dconn__sql_masked_depth(const dconn_allocator *al, const char *sql,
     int k, changed = 0, new_at = -1;
     *nomem = 0;
     len = strlen(sql);
-    if (!strchr(sql, '\'') && !strchr(sql, '"') && !strchr(sql, '$') && !strstr(sql, "--") && !strstr(sql, "/*") &&
-        !dconn__strnistr(sql, len, "pragma") && !dconn__strnistr(sql, len, "identified"))   /* (PRAGMA key = x, IDENTIFIED BY x: unquoted) */
-        return NULL;
+    if (!strchr(sql, '\'') && !strchr(sql, '"') && !strchr(sql, '$') && !strstr(sql, "--") && !strstr(sql, "/*")) {
+        /* PRAGMA key = x, IDENTIFIED BY x: a key unquoted (looked for in one pass: the query hook's path) */
+        const char *w;
+        for (w = strpbrk(sql, "pPiI"); w; w = strpbrk(w + 1, "pPiI"))
+            if (dconn__strnieq(w, "pragma", 6) || dconn__strnieq(w, "identified", 10)) break;
+        if (!w) return NULL;
+    }
     if ((hide = (unsigned char *)dconn__malloc(al, len + 1)) == NULL) { *nomem = 1; return NULL; }
     memset(hide, 0, len + 1);
     memset(&lit, 0, sizeof lit);
